@@ -1,0 +1,118 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Pool, PoolClient } from 'pg';
+import type { BillingSummary, TicketState } from '../contracts/ticket';
+import { flatHourlyRateCents, UnknownRateError } from '../domain/pricing/flat-hourly-rates';
+import { priceMinutes } from '../domain/pricing/by-started-minute';
+import { acknowledgementEmail } from './acknowledgement-email';
+
+export interface ActivityDeps {
+  db: Pool;
+}
+
+function callingWorkflowId(): string {
+  const execution = Context.current().info.workflowExecution;
+  if (!execution) throw ApplicationFailure.nonRetryable('ticket activities run only on behalf of a ticket workflow', 'NO_WORKFLOW');
+  return execution.workflowId;
+}
+
+/** Idempotency keys come from the workflow ID and the step, so a retried or replayed activity writes once. */
+function idempotencyKey(step: string): string {
+  return `${callingWorkflowId()}:${step}`;
+}
+
+// Newer revisions win: activities of one ticket may be retried out of order, the read model never goes back.
+const UPSERT_TICKET = `
+  INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email,
+                       assignee, opened_at, revision, snapshot, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, now())
+  ON CONFLICT (number) DO UPDATE SET
+    priority = excluded.priority, status = excluded.status, assignee = excluded.assignee,
+    revision = excluded.revision, snapshot = excluded.snapshot, updated_at = now()
+  WHERE tickets.revision < excluded.revision`;
+
+async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Promise<void> {
+  await client.query(UPSERT_TICKET, [
+    ticket.ticketNumber,
+    callingWorkflowId(),
+    ticket.customerId,
+    ticket.policyId,
+    ticket.kind,
+    ticket.priority,
+    ticket.status,
+    ticket.title,
+    ticket.contact.email,
+    ticket.assignee ?? null,
+    ticket.openedAt,
+    ticket.revision,
+    JSON.stringify(ticket),
+  ]);
+}
+
+async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await db.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+// Retrying cannot make an unknown rate known: fail the activity for good so that ops see it.
+function rateOrNonRetryableFailure(policyId: string): number {
+  try {
+    return flatHourlyRateCents(policyId);
+  } catch (error) {
+    if (error instanceof UnknownRateError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    throw error;
+  }
+}
+
+export function createActivities({ db }: ActivityDeps) {
+  return {
+    /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
+    acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
+      const email = acknowledgementEmail(ticket);
+      await inTransaction(db, async (client) => {
+        await upsertTicket(client, ticket);
+        await client.query(
+          `INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, ticket_number)
+           VALUES ($1, 'email', $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+          [idempotencyKey('acknowledgement-email'), email.recipient, email.subject, email.body, ticket.ticketNumber],
+        );
+      });
+    },
+
+    recordTicketState: async (ticket: TicketState): Promise<void> => {
+      await upsertTicket(db, ticket);
+    },
+
+    /** Prices the time worked and writes the ticket's billing line once, however often it is retried. */
+    billTicket: async (ticket: TicketState): Promise<BillingSummary> => {
+      const minutes = ticket.minutesWorked ?? 0;
+      const hourlyRateCents = rateOrNonRetryableFailure(ticket.policyId);
+      const amountCents = priceMinutes(minutes, hourlyRateCents);
+      await db.query(
+        `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, amount_cents)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [
+          idempotencyKey('billing'),
+          ticket.ticketNumber,
+          ticket.customerId,
+          `Support, ticket ${ticket.ticketNumber}: ${ticket.title}`,
+          minutes,
+          hourlyRateCents,
+          amountCents,
+        ],
+      );
+      return { minutes, hourlyRateCents, amountCents };
+    },
+  };
+}
+
+export type TicketActivities = ReturnType<typeof createActivities>;

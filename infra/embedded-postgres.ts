@@ -1,0 +1,25 @@
+import path from 'node:path';
+import { startProcess, type ManagedProcess } from './managed-process';
+
+export interface EmbeddedPostgres {
+  url: string;
+  process: ManagedProcess;
+}
+
+const SERVER_SCRIPT = path.join(__dirname, 'postgres-server.ts');
+
+/** Starts PostgreSQL (data kept in `dataDir`) and resolves with its URL once it accepts connections. */
+export async function startEmbeddedPostgres({ dataDir, port, onLine }: { dataDir: string; port: number; onLine?: (line: string) => void }): Promise<EmbeddedPostgres> {
+  let resolveUrl: (url: string) => void = () => undefined;
+  const url = new Promise<string>((resolve) => (resolveUrl = resolve));
+  const log = onLine ?? ((line: string) => process.stderr.write(`[postgres] ${line}\n`));
+  const server = startProcess('postgres', process.execPath, ['--import', 'tsx', SERVER_SCRIPT, dataDir, String(port)], {
+    onLine: (line) => {
+      if (line.startsWith('{"url"')) resolveUrl((JSON.parse(line) as { url: string }).url);
+      else log(line);
+    },
+  });
+  const outcome = await Promise.race([url, server.exited.then((code) => new Error(`PostgreSQL exited (${code}) before it was ready`))]);
+  if (outcome instanceof Error) throw outcome;
+  return { url: outcome, process: server };
+}

@@ -1,0 +1,135 @@
+#!/usr/bin/env node
+'use strict';
+// Brings a fresh clone to a runnable state with Node built-ins only: npm dependencies, the Temporal CLI
+// (built from the Go module proxy: the SDK's own download needs the internet) and the Java time-skipping
+// test server (resolved from Maven Central). Each step is skipped when its result is already cached.
+const { spawnSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const net = require('node:net');
+const path = require('node:path');
+const { toolPaths } = require('./tool-paths');
+
+const repoRoot = path.resolve(__dirname, '..');
+const log = (message) => process.stderr.write(`[bootstrap] ${message}\n`);
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+}
+
+function requireCommand(command, why) {
+  const found = spawnSync(command, ['--version'], { stdio: 'ignore' });
+  if (found.error) throw new Error(`'${command}' is not on PATH; it is needed to ${why}.`);
+}
+
+function dependencyManifestHash() {
+  const hash = crypto.createHash('sha256');
+  for (const file of ['package.json', 'package-lock.json']) hash.update(fs.readFileSync(path.join(repoRoot, file)));
+  return hash.digest('hex');
+}
+
+function ensureNodeModules() {
+  const stamp = path.join(repoRoot, 'node_modules', '.vigil-manifest-sha256');
+  if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === dependencyManifestHash()) return;
+  log('installing npm dependencies…');
+  // Not `npm ci`: a lockfile written without registry URLs omits other platforms' optional packages, which `npm ci` then reports as missing.
+  run('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot });
+  fs.writeFileSync(stamp, dependencyManifestHash());
+}
+
+function ensureTemporalCli(paths) {
+  if (fs.existsSync(paths.temporalCli)) return;
+  requireCommand('go', 'build the Temporal CLI');
+  log(`building the Temporal CLI ${paths.temporalCliVersion} from the Go module proxy (first run only: about 4 minutes on 2 cores)…`);
+  const gobin = fs.mkdtempSync(path.join(paths.cacheDir, 'gobin-'));
+  try {
+    run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${paths.temporalCliVersion}`], {
+      env: { ...process.env, CGO_ENABLED: '0', GOBIN: gobin },
+    });
+    fs.mkdirSync(path.dirname(paths.temporalCli), { recursive: true });
+    fs.renameSync(path.join(gobin, 'temporal'), paths.temporalCli);
+  } finally {
+    fs.rmSync(gobin, { recursive: true, force: true });
+  }
+  log(`Temporal CLI ready: ${paths.temporalCli}`);
+}
+
+function testServerIsComplete(paths) {
+  if (!fs.existsSync(paths.testServerLauncher) || !fs.existsSync(paths.testServerClasspath)) return false;
+  return fs.readFileSync(paths.testServerClasspath, 'utf8').split(path.delimiter).every((jar) => fs.existsSync(jar));
+}
+
+async function ensureTestServer(paths) {
+  if (testServerIsComplete(paths)) return;
+  requireCommand('java', 'run the time-skipping test server');
+  requireCommand('mvn', 'resolve the time-skipping test server');
+  log(`resolving io.temporal:temporal-test-server:${paths.testServerVersion} with Maven…`);
+  fs.mkdirSync(path.dirname(paths.testServerClasspath), { recursive: true });
+  run('mvn', [
+    '-B', '-q', '-Dstyle.color=never',
+    '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'),
+    `-Dtemporal.test-server.version=${paths.testServerVersion}`,
+    `-Dmdep.outputFile=${paths.testServerClasspath}`,
+    'dependency:build-classpath',
+  ]);
+  const classpath = fs.readFileSync(paths.testServerClasspath, 'utf8').trim();
+  // The SDK gives the server 5 s to answer: C1 only and the serial GC keep the JVM start near 1.5 s here.
+  const launcher = [
+    '#!/bin/sh',
+    `exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -cp '${classpath}' io.temporal.testserver.TestServer "$@"`,
+    '',
+  ].join('\n');
+  fs.writeFileSync(paths.testServerLauncher, launcher, { mode: 0o755 });
+  const startupMs = await measureTestServerStartup(paths.testServerLauncher);
+  log(`time-skipping test server ready: it answered after ${startupMs} ms (the SDK waits 5000 ms)`);
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portAnswers(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+async function measureTestServerStartup(launcher) {
+  const port = await freePort();
+  const started = Date.now();
+  const server = spawn(launcher, [String(port)], { stdio: 'ignore' });
+  try {
+    while (!(await portAnswers(port))) {
+      if (server.exitCode !== null) throw new Error(`test server exited with ${server.exitCode} before answering`);
+      if (Date.now() - started > 30_000) throw new Error('test server did not answer within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return Date.now() - started;
+  } finally {
+    server.kill('SIGKILL');
+  }
+}
+
+async function main() {
+  const paths = toolPaths();
+  fs.mkdirSync(paths.cacheDir, { recursive: true });
+  ensureNodeModules();
+  ensureTemporalCli(paths);
+  await ensureTestServer(paths);
+}
+
+main().catch((error) => {
+  log(`failed: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,100 @@
+/**
+ * `npm run dev`: Temporal (Web UI on 8233), PostgreSQL, the worker and the API on one machine, stopped together
+ * on Ctrl-C or SIGTERM with data kept in .data/ for the next start. TEMPORAL_ADDRESS or DATABASE_URL, when set,
+ * point at servers that are already running, and none is started for them.
+ */
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
+import { portIsOpen } from '../infra/net';
+import { startTemporalDevServer } from '../infra/temporal-dev-server';
+
+const repoRoot = path.resolve(__dirname, '..');
+const dataDir = path.join(repoRoot, '.data');
+const numberFromEnv = (name: string, fallback: number) => Number(process.env[name] || fallback);
+
+const servers: ManagedProcess[] = [];
+const apps: ManagedProcess[] = [];
+let stopping = false;
+
+async function stopAll(exitCode: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    process.stderr.write('\nstopping Vigil…\n');
+    // The API and worker first, so that they finish their work against servers that are still up.
+    await Promise.all(apps.map((app) => app.stop()));
+    await Promise.all(servers.map((server) => server.stop()));
+    process.exit(exitCode);
+  }
+  return new Promise<never>(() => undefined);
+}
+
+function node(name: string, entry: string, env: NodeJS.ProcessEnv): ManagedProcess {
+  const child = startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], { cwd: repoRoot, env: { ...process.env, ...env } });
+  void child.exited.then((code) => {
+    if (!stopping) {
+      process.stderr.write(`${name} exited unexpectedly (${code}); stopping everything\n`);
+      void stopAll(1);
+    }
+  });
+  return child;
+}
+
+async function main(): Promise<void> {
+  process.once('SIGINT', () => void stopAll(0));
+  process.once('SIGTERM', () => void stopAll(0));
+  process.once('exit', () => [...apps, ...servers].forEach((child) => killGroup(child.child)));
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  let temporalUi = 'the Web UI of your Temporal server';
+  if (!temporalAddress) {
+    const temporal = await startTemporalDevServer({
+      port: numberFromEnv('TEMPORAL_PORT', 7233),
+      uiPort: numberFromEnv('TEMPORAL_UI_PORT', 8233),
+      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
+      // The dev server warns a lot while it starts and stops; errors are what a developer needs to see.
+      onLine: (line) => {
+        if (!stopping && line.includes('level=ERROR')) process.stderr.write(`[temporal] ${line}\n`);
+      },
+    });
+    servers.push(temporal.process);
+    temporalAddress = temporal.address;
+    temporalUi = temporal.uiUrl!;
+  }
+
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const postgres = await startEmbeddedPostgres({
+      dataDir: path.join(dataDir, 'postgres'),
+      port: numberFromEnv('VIGIL_PG_PORT', 54329),
+      onLine: (line) => {
+        if (/ERROR|FATAL|PANIC/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
+      },
+    });
+    servers.push(postgres.process);
+    databaseUrl = postgres.url;
+  }
+
+  const apiPort = numberFromEnv('PORT', 3000);
+  const env = { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, PORT: String(apiPort) };
+  apps.push(node('worker', 'worker/main.ts', env), node('api', 'api/server.ts', env));
+  await waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort), { process: apps[1] });
+
+  process.stdout.write(
+    [
+      '',
+      'Vigil is running:',
+      `  API          http://localhost:${apiPort}/v1/tickets`,
+      `  Temporal UI  ${temporalUi}`,
+      `  Temporal     ${temporalAddress}`,
+      `  PostgreSQL   ${databaseUrl}`,
+      'Ctrl-C stops everything; data stays in .data/ for the next start.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`npm run dev failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  void stopAll(1);
+});

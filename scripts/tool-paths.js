@@ -1,0 +1,28 @@
+'use strict';
+// Where the project's built tools live: outside the repo, so a fresh clone on the same machine reuses them.
+const os = require('node:os');
+const path = require('node:path');
+
+const TEMPORAL_CLI_VERSION = 'v1.5.1';
+const TEST_SERVER_VERSION = '1.38.0';
+
+function cacheDir() {
+  if (process.env.VIGIL_CACHE_DIR) return process.env.VIGIL_CACHE_DIR;
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'vigil');
+}
+
+function toolPaths() {
+  const root = cacheDir();
+  const testServerDir = path.join(root, `temporal-test-server-${TEST_SERVER_VERSION}`);
+  return {
+    cacheDir: root,
+    temporalCliVersion: TEMPORAL_CLI_VERSION,
+    temporalCli: path.join(root, `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal'),
+    testServerVersion: TEST_SERVER_VERSION,
+    testServerClasspath: path.join(testServerDir, 'classpath.txt'),
+    testServerLauncher: path.join(testServerDir, 'temporal-test-server'),
+  };
+}
+
+module.exports = { toolPaths };

@@ -1,0 +1,76 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities/ticket-activities';
+import type { TicketState } from '../../contracts/ticket';
+import { ticketWorkflowId } from '../../contracts/ticket';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { migratedPool } from './support';
+
+jest.setTimeout(30_000);
+
+// Activities are retried and replayed: each must leave PostgreSQL as if it had run once.
+describe('ticket activities on PostgreSQL', () => {
+  let db: Pool;
+  let ticket: TicketState;
+  let env: MockActivityEnvironment;
+
+  beforeAll(async () => {
+    db = await migratedPool();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+  });
+
+  beforeEach(async () => {
+    const ticketNumber = await ticketNumberAllocator(db)();
+    env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } });
+    ticket = {
+      ticketNumber,
+      customerId: 'acme',
+      policyId: 'econnect-maintenance',
+      kind: 'request',
+      priority: 'P4',
+      title: 'New mailbox',
+      description: 'Please create a mailbox for our new colleague.',
+      contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+      status: 'request',
+      revision: 1,
+      openedAt: Date.parse('2026-03-02T08:45:00Z'),
+      events: [],
+    };
+  });
+
+  const activities = () => createActivities({ db });
+  const count = async (table: string) =>
+    Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ticket_number = $1`, [ticket.ticketNumber])).rows[0]!.n);
+
+  it('acknowledgement: one ticket row and one e-mail, however often it runs', async () => {
+    const { acknowledgeTicket } = activities();
+    await env.run(acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket, ticket);
+    const rows = await db.query('SELECT status, opened_at FROM tickets WHERE number = $1', [ticket.ticketNumber]);
+    expect(rows.rows).toEqual([{ status: 'request', opened_at: new Date('2026-03-02T08:45:00Z') }]);
+    expect(await count('outbox')).toBe(1);
+  });
+
+  it('the read model never goes back to an older revision', async () => {
+    const { acknowledgeTicket, recordTicketState } = activities();
+    await env.run(acknowledgeTicket, ticket);
+    await env.run(recordTicketState, { ...ticket, status: 'support' as const, assignee: 'marc', revision: 3 });
+    await env.run(recordTicketState, { ...ticket, status: 'acknowledgement' as const, revision: 2 });
+    const rows = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [ticket.ticketNumber]);
+    expect(rows.rows).toEqual([{ status: 'support', assignee: 'marc', revision: 3 }]);
+  });
+
+  it('billing: one line at the policy rate, by the started minute, however often it runs', async () => {
+    const { acknowledgeTicket, billTicket } = activities();
+    await env.run(acknowledgeTicket, ticket);
+    const closed = { ...ticket, status: 'closed' as const, minutesWorked: 95, revision: 5 };
+    const first = await env.run(billTicket, closed);
+    const retried = await env.run(billTicket, closed);
+    expect(first).toEqual({ minutes: 95, hourlyRateCents: 9_500, amountCents: 15_042 }); // 150.416… EUR
+    expect(retried).toEqual(first);
+    expect(await count('billing_lines')).toBe(1);
+  });
+});

@@ -1,0 +1,166 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Pool } from 'pg';
+import { buildApp } from '../../api/app';
+import { StatusKey, TicketNumberKey, CustomerIdKey, PriorityKey } from '../../contracts/search-attributes';
+import { ticketWorkflowId } from '../../contracts/ticket';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { createTicketWorker } from '../../worker/create-worker';
+import { e2eEnv, migratedPool } from './support';
+
+jest.setTimeout(60_000);
+
+// The whole stack on real sockets: Fastify listening on a port, a real Temporal dev server, a real PostgreSQL.
+describe('a ticket through the API, end to end', () => {
+  let db: Pool;
+  let workerConnection: NativeConnection;
+  let clientConnection: Connection;
+  let temporal: Client;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  let app: FastifyInstance;
+  let baseUrl: string;
+
+  beforeAll(async () => {
+    const { temporalAddress } = e2eEnv();
+    db = await migratedPool();
+    const taskQueue = `e2e-${randomUUID()}`;
+    workerConnection = await NativeConnection.connect({ address: temporalAddress });
+    worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue });
+    workerRun = worker.run();
+    clientConnection = await Connection.connect({ address: temporalAddress });
+    temporal = new Client({ connection: clientConnection });
+    app = buildApp({ temporal, allocateTicketNumber: ticketNumberAllocator(db), taskQueue });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    worker?.shutdown();
+    await workerRun;
+    await workerConnection?.close();
+    await clientConnection?.close();
+    await db?.end();
+  });
+
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: response.status, type: response.headers.get('content-type'), location: response.headers.get('location'), body: (await response.json()) as Record<string, any> };
+  }
+
+  async function openTicket(title = 'Printer down') {
+    const opened = await call('POST', '/tickets', {
+      customerId: 'acme',
+      priority: 'P2',
+      title,
+      description: 'The office printer prints blank pages.',
+      contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+    });
+    expect(opened.status).toBe(201);
+    return opened;
+  }
+
+  it('opens a ticket, walks it to closed, and leaves its row, e-mail and billing line in PostgreSQL', async () => {
+    const opened = await openTicket();
+    const number = opened.body.ticketNumber as string;
+    expect(number).toMatch(/^VIG-\d{6,}$/);
+    expect(opened.body).toEqual({ ticketNumber: number, workflowId: `ticket-${number}`, status: 'request', links: { self: `/v1/tickets/${number}` } });
+    expect(opened.location).toBe(`/v1/tickets/${number}`);
+
+    const inSupport = await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
+    expect(inSupport.status).toBe(200);
+    expect(inSupport.body).toMatchObject({ status: 'support', assignee: 'marc', priority: 'P2', policyId: 'econnect' });
+
+    const inValidation = await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Replaced the toner', minutesWorked: 37 });
+    expect(inValidation.body).toMatchObject({ status: 'validation', resolution: 'Replaced the toner', minutesWorked: 37 });
+
+    const closed = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu', comment: 'prints again' });
+    expect(closed.body).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu' });
+
+    const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
+    const final = await handle.result();
+    expect(final).toMatchObject({ status: 'closed', billing: { minutes: 37, hourlyRateCents: 10_000, amountCents: 6_167 } });
+
+    const view = await call('GET', `/tickets/${number}`);
+    expect(view.status).toBe(200);
+    expect(view.body.billing).toEqual({ minutes: 37, hourlyRateCents: 10_000, amountCents: 6_167 });
+    expect(view.body.openedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect((view.body.events as { type: string }[]).map((event) => event.type)).toEqual([
+      'opened', 'acknowledged', 'taken-in-charge', 'resolution-proposed', 'validated', 'billed',
+    ]);
+
+    const description = await handle.describe();
+    expect(description.status.name).toBe('COMPLETED');
+    expect(description.typedSearchAttributes.get(StatusKey)).toBe('closed');
+    expect(description.typedSearchAttributes.get(TicketNumberKey)).toBe(number);
+    expect(description.typedSearchAttributes.get(CustomerIdKey)).toBe('acme');
+    expect(description.typedSearchAttributes.get(PriorityKey)).toBe('P2');
+    expect(description.memo).toEqual({ title: 'Printer down' });
+
+    const ticketRow = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [number]);
+    expect(ticketRow.rows).toEqual([{ status: 'closed', assignee: 'marc', revision: final.revision }]);
+    const emails = await db.query('SELECT recipient, subject, body FROM outbox WHERE ticket_number = $1', [number]);
+    expect(emails.rows).toHaveLength(1);
+    expect(emails.rows[0]).toMatchObject({ recipient: 'ana@acme.lu', subject: `[${number}] Your request is registered: Printer down` });
+    expect(emails.rows[0].body).toContain(`ticket number ${number}`);
+    const lines = await db.query('SELECT minutes, rate_cents, amount_cents FROM billing_lines WHERE ticket_number = $1', [number]);
+    expect(lines.rows).toEqual([{ minutes: 37, rate_cents: '10000', amount_cents: '6167' }]);
+  });
+
+  it('refuses an invalid transition with 409 and a reason, and changes nothing', async () => {
+    const { body } = await openTicket('Refusal');
+    const number = body.ticketNumber as string;
+    await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
+    const before = await call('GET', `/tickets/${number}`);
+
+    const refused = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' });
+    expect(refused.status).toBe(409);
+    expect(refused.type).toMatch(/^application\/problem\+json/);
+    expect(refused.body).toMatchObject({
+      type: 'https://vigil.dev/problems/invalid-transition',
+      status: 409,
+      code: 'INVALID_TRANSITION',
+      detail: "cannot validate a ticket in status 'support': only a ticket in validation can",
+    });
+    expect((await call('GET', `/tickets/${number}`)).body).toEqual(before.body);
+  });
+
+  it('names the field of a bad request (422), and answers 404 for an unknown ticket', async () => {
+    const bad = await call('POST', '/tickets', { customerId: 'acme', title: 'x', description: 'y', contact: { name: 'Ana', email: 'not-an-email' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors).toEqual([{ field: 'body.contact.email', message: 'must match format "email"' }]);
+
+    const missing = await call('POST', '/tickets/VIG-000001/propose-resolution', { agent: 'marc', resolution: 'done' });
+    expect(missing.status).toBe(422);
+    expect(missing.body.errors).toEqual([{ field: 'body.minutesWorked', message: "must have required property 'minutesWorked'" }]);
+
+    const malformed = await call('GET', '/tickets/12');
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.errors[0].field).toBe('params.number');
+
+    const unknown = await call('GET', '/tickets/VIG-999999999');
+    expect(unknown.status).toBe(404);
+    expect(unknown.type).toMatch(/^application\/problem\+json/);
+  });
+
+  it('answers 409 for an action on a closed ticket', async () => {
+    const { body } = await openTicket('Closed already');
+    const number = body.ticketNumber as string;
+    await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
+    await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'done', minutesWorked: 1 });
+    await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' });
+    await temporal.workflow.getHandle(ticketWorkflowId(number)).result();
+
+    const late = await call('POST', `/tickets/${number}/take-charge`, { agent: 'julie' });
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ type: 'https://vigil.dev/problems/ticket-closed', detail: `ticket ${number} is completed: it takes no more actions` });
+  });
+});

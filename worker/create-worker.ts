@@ -1,0 +1,23 @@
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import { createActivities } from '../activities/ticket-activities';
+import { TICKET_TASK_QUEUE } from '../contracts/ticket';
+
+export interface TicketWorkerDeps {
+  connection: NativeConnection;
+  namespace: string;
+  db: Pool;
+  taskQueue?: string;
+}
+
+export function createTicketWorker({ connection, namespace, db, taskQueue = TICKET_TASK_QUEUE }: TicketWorkerDeps, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities: createActivities({ db }),
+    ...options,
+  });
+}

@@ -1,0 +1,26 @@
+import { NativeConnection } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { migrate } from '../db/migrate';
+import { configFromEnv } from '../infra/config';
+import { createTicketWorker } from './create-worker';
+
+async function main(): Promise<void> {
+  const config = configFromEnv();
+  const db = new Pool({ connectionString: config.databaseUrl });
+  await migrate(db);
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  try {
+    const worker = await createTicketWorker({ connection, namespace: config.temporalNamespace, db });
+    console.log(`worker polling task queue '${worker.options.taskQueue}' on ${config.temporalAddress}`);
+    // The SDK stops the worker gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
+    await worker.run();
+  } finally {
+    await connection.close();
+    await db.end();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
