@@ -3,7 +3,10 @@
  * messages. Both sides import this module; the API never imports workflow code.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
+
+export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
 
 export const TICKET_TASK_QUEUE = 'vigil-tickets';
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
@@ -11,11 +14,6 @@ export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 export function ticketWorkflowId(ticketNumber: string): string {
   return `ticket-${ticketNumber}`;
 }
-
-export const TICKET_KINDS = ['incident', 'request', 'change'] as const;
-export type TicketKind = (typeof TICKET_KINDS)[number];
-export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
-export type Priority = (typeof PRIORITIES)[number];
 
 export interface Contact {
   name: string;

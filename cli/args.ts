@@ -1,0 +1,41 @@
+/** Bad command-line input: reported as one line on stderr with a non-zero exit. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'USAGE';
+}
+
+export interface ParsedArgs {
+  readonly command: string | undefined;
+  readonly positionals: readonly string[];
+  readonly options: ReadonlyMap<string, string>;
+  readonly flags: ReadonlySet<string>;
+}
+
+/**
+ * `--name value`, `--name=value` and bare flags; which names take a value is
+ * declared so that a missing value is caught instead of swallowing the next option.
+ */
+export function parseArgs(argv: readonly string[], valued: readonly string[], flagNames: readonly string[]): ParsedArgs {
+  const positionals: string[] = [];
+  const options = new Map<string, string>();
+  const flags = new Set<string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith('--')) {
+      positionals.push(arg);
+      continue;
+    }
+    const [name = '', inline] = arg.slice(2).split(/=(.*)/s, 2);
+    if (flagNames.includes(name) && inline === undefined) {
+      flags.add(name);
+    } else if (valued.includes(name)) {
+      const value = inline ?? argv[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      options.set(name, value);
+    } else {
+      throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  const [command, ...rest] = positionals;
+  return { command, positionals: rest, options, flags };
+}

@@ -1,0 +1,37 @@
+import { CalendarError } from '../domain/calendar';
+import { PolicyLookupError, PolicyValidationError } from '../domain/policy';
+import { UsageError, parseArgs } from './args';
+import { deadlinesCommand, policiesCommand, validateCommand } from './commands';
+
+export const USAGE = `usage:
+  vigil policies [--json]
+  vigil deadlines --policy ID --opened ISO-8601 [--priority P1|P2|P3|P4] [--kind incident|request|change] [--json]
+  vigil validate FILE
+`;
+
+export interface CliResult {
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+const commands: Readonly<Record<string, (args: ReturnType<typeof parseArgs>) => string>> = {
+  policies: policiesCommand,
+  deadlines: deadlinesCommand,
+  validate: validateCommand,
+};
+
+/** Runs one command; never throws for bad input, which becomes exit code 2 and one stderr line. */
+export function runCli(argv: readonly string[]): CliResult {
+  try {
+    const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind'], ['json', 'help']);
+    if (args.flags.has('help') || args.command === 'help') return { exitCode: 0, stdout: USAGE, stderr: '' };
+    const command = args.command === undefined ? undefined : commands[args.command];
+    if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate)' : `unknown command "${args.command}"`);
+    return { exitCode: 0, stdout: command(args), stderr: '' };
+  } catch (error) {
+    const badInput = error instanceof UsageError || error instanceof PolicyLookupError || error instanceof PolicyValidationError || error instanceof CalendarError;
+    if (!badInput) throw error;
+    return { exitCode: 2, stdout: '', stderr: `vigil: ${error.message}\n` };
+  }
+}

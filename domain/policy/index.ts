@@ -1,0 +1,11 @@
+export { deadlinesFor } from './deadlines';
+export type { DeadlineQuery, Deadlines } from './deadlines';
+export { PolicyLookupError, PolicyValidationError } from './errors';
+export type { PolicyIssue, PolicyLookupErrorCode } from './errors';
+export { Policy } from './policy';
+export { PolicyRegistry } from './registry';
+export type { PolicySummary } from './registry';
+export { PolicySchema } from './schema';
+export type { CalendarDocument, EscalationLevel, PolicyDocument } from './schema';
+export { METRICS, PRIORITIES, TICKET_KINDS, isMetric, isPriority, isTicketKind } from './vocabulary';
+export type { Metric, Priority, TicketKind } from './vocabulary';

@@ -1,0 +1,86 @@
+import { DateTime } from 'luxon';
+import { BusinessCalendar, CalendarError } from '../calendar';
+import type { Duration } from '../calendar';
+import { PolicyValidationError } from './errors';
+import type { PolicyIssue } from './errors';
+import { PolicySchema } from './schema';
+import type { PolicyDocument } from './schema';
+import { schemaIssues } from './validation';
+import { TICKET_KINDS } from './vocabulary';
+import type { Metric, Priority, TicketKind } from './vocabulary';
+
+/** A validated policy version with its calendars compiled. */
+export class Policy {
+  private constructor(
+    readonly document: PolicyDocument,
+    /** Epoch ms from which registrations fall under this version. */
+    readonly effectiveFrom: number,
+    private readonly calendars: Readonly<Record<TicketKind, BusinessCalendar>>,
+  ) {}
+
+  get id(): string {
+    return this.document.id;
+  }
+
+  get version(): number {
+    return this.document.version;
+  }
+
+  calendarFor(kind: TicketKind): BusinessCalendar {
+    return this.calendars[kind];
+  }
+
+  /** The target of a metric for a priority; null when the policy sets none (best effort). */
+  targetFor(metric: Metric, priority: Priority): Duration | null {
+    return this.document.targets[metric]?.[priority] ?? null;
+  }
+
+  /**
+   * Validates `raw` against the schema and the rules the schema cannot express,
+   * naming `source` (a file name, usually) in the error.
+   */
+  static parse(raw: unknown, source: string): Policy {
+    const shapeIssues = schemaIssues(PolicySchema, raw);
+    if (shapeIssues.length > 0) throw new PolicyValidationError(source, shapeIssues);
+    const document = raw as PolicyDocument;
+    const issues: PolicyIssue[] = [];
+    const effectiveFrom = DateTime.fromISO(document.effectiveFrom, { setZone: true });
+    if (!effectiveFrom.isValid) issues.push({ path: '/effectiveFrom', message: `expected a real date-time, got "${document.effectiveFrom}"` });
+    const compiled = compileCalendars(document, issues);
+    issues.push(...ascendingIssues(document.warningPercents, '/warningPercents'));
+    issues.push(...ascendingIssues(document.escalation.map((level) => level.atPercent), '/escalation', '/atPercent'));
+    if (issues.length > 0) throw new PolicyValidationError(source, issues);
+    const calendars = Object.fromEntries(TICKET_KINDS.map((kind) => [kind, compiled.get(document.calendarByKind[kind])])) as Record<TicketKind, BusinessCalendar>;
+    return new Policy(document, effectiveFrom.toMillis(), calendars);
+  }
+}
+
+function compileCalendars(document: PolicyDocument, issues: PolicyIssue[]): Map<string, BusinessCalendar> {
+  const compiled = new Map<string, BusinessCalendar>();
+  for (const [name, spec] of Object.entries(document.calendars)) {
+    try {
+      compiled.set(name, BusinessCalendar.compile(spec));
+    } catch (error) {
+      if (!(error instanceof CalendarError)) throw error;
+      issues.push({ path: `/calendars/${name}${error.path ?? ''}`, message: error.message });
+    }
+  }
+  const names = Object.keys(document.calendars);
+  for (const kind of TICKET_KINDS) {
+    const name = document.calendarByKind[kind];
+    if (!names.includes(name)) {
+      issues.push({ path: `/calendarByKind/${kind}`, message: `expected one of the calendars ${names.map((n) => `"${n}"`).join(', ') || '(none defined)'}, got "${name}"` });
+    }
+  }
+  return compiled;
+}
+
+// Thresholds are read in order by the workflow; keeping them sorted in the file keeps them readable too.
+function ascendingIssues(values: readonly number[], path: string, suffix = ''): PolicyIssue[] {
+  return values.flatMap((value, index) => {
+    const previous = values[index - 1];
+    return previous !== undefined && value <= previous
+      ? [{ path: `${path}/${index}${suffix}`, message: `expected a value above the previous one (${previous}), got ${value}` }]
+      : [];
+  });
+}

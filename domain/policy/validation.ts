@@ -1,0 +1,31 @@
+import { Value } from '@sinclair/typebox/value';
+import type { ValueError } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import type { PolicyIssue } from './errors';
+
+/** What a schema node accepts, in words a policy author can act on. */
+function describe(schema: TSchema): string {
+  if (typeof schema.description === 'string') return schema.description;
+  if ('const' in schema) return JSON.stringify(schema.const);
+  if (Array.isArray(schema.anyOf)) return `one of ${(schema.anyOf as TSchema[]).map(describe).join(', ')}`;
+  if (schema.type === 'null') return 'null';
+  if (schema.type === 'object' && Array.isArray(schema.required)) return `an object with ${(schema.required as string[]).join(', ')}`;
+  return typeof schema.type === 'string' ? `a value of type ${schema.type}` : 'a valid value';
+}
+
+function messageOf(error: ValueError): string {
+  const schema = error.schema;
+  const phrased = Array.isArray(schema.anyOf) || 'const' in schema || typeof schema.description === 'string';
+  if (error.value === undefined) return phrased ? `missing, expected ${describe(schema)}` : 'missing, expected a value here';
+  return phrased ? `expected ${describe(schema)}, got ${JSON.stringify(error.value)}` : error.message.charAt(0).toLowerCase() + error.message.slice(1);
+}
+
+/** Schema violations, one per JSON path (the first found), outermost first. */
+export function schemaIssues(schema: TSchema, value: unknown): PolicyIssue[] {
+  const byPath = new Map<string, PolicyIssue>();
+  for (const error of Value.Errors(schema, value)) {
+    const path = error.path === '' ? '/' : error.path;
+    if (!byPath.has(path)) byPath.set(path, { path, message: messageOf(error) });
+  }
+  return [...byPath.values()];
+}

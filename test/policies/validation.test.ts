@@ -1,0 +1,101 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Policy, PolicyRegistry, PolicyValidationError } from '../../domain/policy';
+import type { PolicyDocument } from '../../domain/policy';
+import { loadPolicyFile } from '../../policies/load-file';
+import esker from '../../policies/presets/esker.v1.json';
+import { at, errorOf } from '../domain/helpers';
+
+const valid = esker as unknown as PolicyDocument;
+
+function issuesOf(document: unknown): Array<{ path: string; message: string }> {
+  try {
+    Policy.parse(document, 'test.json');
+  } catch (error) {
+    if (error instanceof PolicyValidationError) return [...error.issues];
+    throw error;
+  }
+  return [];
+}
+
+describe('policy validation names the path and what was expected', () => {
+  test.each<[string, unknown, string, RegExp]>([
+    ['an unknown unit', { ...valid, targets: { resolution: { P1: { amount: 4, unit: 'hours' } } } }, '/targets/resolution/P1/unit', /expected one of "businessMinutes", .*got "hours"/],
+    ['an unknown priority', { ...valid, targets: { resolution: { P5: { amount: 4, unit: 'businessHours' } } } }, '/targets/resolution/P5', /unexpected property/],
+    ['a missing version', { ...valid, version: undefined }, '/version', /missing, expected a whole number/],
+    ['a bad time of day', { ...valid, calendars: { office: { zone: 'Europe/Paris', open: [{ days: ['mon'], from: '9h', to: '18:00' }] } } }, '/calendars/office/open/0/from', /expected a time of day HH:MM/],
+    ['a window ending before it starts', { ...valid, calendars: { office: { zone: 'Europe/Paris', open: [{ days: ['mon'], from: '18:00', to: '09:00' }] } } }, '/calendars/office/open/0/to', /must end after it starts/],
+    ['an unknown zone', { ...valid, calendars: { office: { ...valid.calendars.office, zone: 'Europe/Atlantis' } } }, '/calendars/office/zone', /unknown IANA time zone/],
+    ['an unknown holiday country', { ...valid, calendars: { office: { ...valid.calendars.office, holidays: { country: 'QQ' } } } }, '/calendars/office/holidays', /no public holidays known/],
+    ['a kind pointing to no calendar', { ...valid, calendarByKind: { ...valid.calendarByKind, change: 'changes' } }, '/calendarByKind/change', /expected one of the calendars "office", got "changes"/],
+    ['an effective date without offset', { ...valid, effectiveFrom: '2026-01-01T00:00:00' }, '/effectiveFrom', /with an offset/],
+    ['thresholds out of order', { ...valid, escalation: [{ atPercent: 100, notify: ['a'] }, { atPercent: 75, notify: ['b'] }] }, '/escalation/1/atPercent', /above the previous one/],
+    ['a warning at 100%', { ...valid, warningPercents: [50, 100] }, '/warningPercents/1', /between 0 and 100/],
+    ['a fractional target', { ...valid, autoValidationAfter: { amount: 1.5, unit: 'businessDays' } }, '/autoValidationAfter', /expected one of null, an object with amount, unit/],
+    ['an unknown field', { ...valid, sla: true }, '/sla', /unexpected property/],
+  ])('%s', (_, document, path, message) => {
+    expect(issuesOf(document).find((issue) => issue.path === path)?.message).toMatch(message);
+  });
+
+  test('the error message names the source first', () => {
+    expect(() => Policy.parse({ ...valid, version: 0 }, 'policies/x.json')).toThrow(/^policies\/x\.json: \/version: expected a whole number of at least 1, got 0$/);
+    expect(errorOf(() => Policy.parse('nope', 'x.json'))).toMatchObject({ code: 'POLICY_INVALID', source: 'x.json' });
+  });
+
+  test('billing is an open slot for the billing rules', () => {
+    expect(Policy.parse({ ...valid, billing: { hourlyRate: { amount: 100, currency: 'EUR' } } }, 'x.json').document.billing).toBeDefined();
+    expect(issuesOf({ ...valid, billing: 'lots' }).map((issue) => issue.path)).toContain('/billing');
+  });
+});
+
+describe('policy files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-policies-'));
+
+  test('a valid file loads', () => {
+    const file = join(dir, 'ok.json');
+    writeFileSync(file, JSON.stringify(valid));
+    expect(loadPolicyFile(file).id).toBe('esker');
+  });
+
+  test.each([
+    ['broken.json', '{"id": ', /broken\.json: \/: expected JSON/],
+    ['wrong.json', JSON.stringify({ ...valid, targets: { response: { P1: { amount: 0, unit: 'businessHours' } } } }), /wrong\.json: \/targets\/response\/P1\/amount: expected a whole number of at least 1, got 0/],
+  ])('%s is refused with the file, the path and the expectation', (name, text, message) => {
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    expect(() => loadPolicyFile(file)).toThrow(message);
+  });
+
+  test('a missing file is refused with its name', () => {
+    expect(() => loadPolicyFile(join(dir, 'absent.json'))).toThrow(/absent\.json: \/: cannot read the file \(ENOENT\)/);
+  });
+});
+
+describe('versions: a ticket keeps the version in force at registration', () => {
+  const v1 = Policy.parse({ ...valid, id: 'acme', version: 1, effectiveFrom: '2025-01-01T00:00:00+01:00' }, 'acme.v1.json');
+  const v2 = Policy.parse({ ...valid, id: 'acme', version: 2, effectiveFrom: '2026-07-01T00:00:00+02:00' }, 'acme.v2.json');
+  const registry = new PolicyRegistry([v2, v1]);
+
+  test('lookups by instant and by version', () => {
+    expect(registry.inForce('acme', at('2026-06-30T23:59:59+02:00')).version).toBe(1);
+    expect(registry.inForce('acme', at('2026-07-01T00:00:00+02:00')).version).toBe(2);
+    expect(registry.find('acme').version).toBe(2);
+    expect(registry.find('acme', 1)).toBe(v1);
+    expect(registry.list()).toEqual([{ id: 'acme', versions: [1, 2] }]);
+  });
+
+  test.each<[() => unknown, string]>([
+    [() => registry.find('nobody'), 'POLICY_UNKNOWN'],
+    [() => registry.find('acme', 3), 'POLICY_VERSION_UNKNOWN'],
+    [() => registry.inForce('acme', at('2024-12-31T00:00:00+01:00')), 'POLICY_NOT_IN_FORCE'],
+  ])('%#: lookup errors carry %s', (lookup, code) => {
+    expect(errorOf(lookup)).toMatchObject({ code });
+  });
+
+  test('two files claiming the same version, or versions out of date order, are refused', () => {
+    expect(errorOf(() => new PolicyRegistry([v1, v1]))).toMatchObject({ code: 'POLICY_INVALID' });
+    const early = Policy.parse({ ...valid, id: 'acme', version: 3, effectiveFrom: '2024-01-01T00:00:00+01:00' }, 'acme.v3.json');
+    expect(() => new PolicyRegistry([v1, v2, early])).toThrow(/v3 takes effect before v2/);
+  });
+});
