@@ -13,10 +13,13 @@ const { toolPaths } = require('./tool-paths');
 const repoRoot = path.resolve(__dirname, '..');
 const log = (message) => process.stderr.write(`[bootstrap] ${message}\n`);
 
-function run(command, args, options = {}) {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], ...options });
+function run(command, args, { quiet = false, ...options } = {}) {
+  const result = spawnSync(command, args, { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], ...options });
   if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  if (result.status !== 0) {
+    if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
+  }
 }
 
 function requireCommand(command, why) {
@@ -68,12 +71,12 @@ async function ensureTestServer(paths) {
   log(`resolving io.temporal:temporal-test-server:${paths.testServerVersion} with Maven…`);
   fs.mkdirSync(path.dirname(paths.testServerClasspath), { recursive: true });
   run('mvn', [
-    '-B', '-q', '-Dstyle.color=never',
+    '-B', '-q',
     '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'),
     `-Dtemporal.test-server.version=${paths.testServerVersion}`,
     `-Dmdep.outputFile=${paths.testServerClasspath}`,
     'dependency:build-classpath',
-  ]);
+  ], { quiet: true });
   const classpath = fs.readFileSync(paths.testServerClasspath, 'utf8').trim();
   // The SDK gives the server 5 s to answer: C1 only and the serial GC keep the JVM start near 1.5 s here.
   const launcher = [
