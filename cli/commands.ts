@@ -1,8 +1,12 @@
 import { METRICS, PRIORITIES, TICKET_KINDS, deadlinesFor, isPriority, isTicketKind } from '../domain/policy';
+import type { Policy } from '../domain/policy';
+import { PricingError, priceRequest } from '../domain/pricing';
+import type { Price, PricingRequest } from '../domain/pricing';
 import { loadPolicyFile } from '../policies/load-file';
-import { listPolicies, policyInForce } from '../policies/registry';
+import { findPolicy, listPolicies, policyInForce } from '../policies/registry';
 import { UsageError } from './args';
 import type { ParsedArgs } from './args';
+import { readEntries } from './entries';
 import { formatInstant, parseInstant } from './instant';
 
 function json(value: unknown): string {
@@ -23,7 +27,7 @@ function required(args: ParsedArgs, name: string): string {
 
 export function deadlinesCommand(args: ParsedArgs): string {
   const policyId = required(args, 'policy');
-  const registeredAt = parseInstant(required(args, 'opened'), 'opened');
+  const registeredAt = parseInstant(required(args, 'opened'), '--opened');
   const priority = args.options.get('priority') ?? 'P3';
   const kind = args.options.get('kind') ?? 'incident';
   if (!isPriority(priority)) throw new UsageError(`--priority: unknown priority "${priority}" (expected ${PRIORITIES.join(', ')})`);
@@ -47,4 +51,39 @@ export function validateCommand(args: ParsedArgs): string {
   if (file === undefined) throw new UsageError('validate needs a policy file');
   const policy = loadPolicyFile(file);
   return `${file}: ${policy.id} v${policy.version} is valid\n`;
+}
+
+/** Euros from cents, exactly: no float ever holds the amount. */
+function euros(cents: number): string {
+  const sign = cents < 0 ? '-' : '';
+  const magnitude = Math.abs(cents);
+  return `${sign}${Math.trunc(magnitude / 100)}.${String(magnitude % 100).padStart(2, '0')}`;
+}
+
+/** The version in force when the earliest work started; the latest one for a request without work. */
+function policyForWork(policyId: string, { items }: PricingRequest): Policy {
+  const [first, ...rest] = items;
+  return first ? policyInForce(policyId, rest.reduce((earliest, item) => Math.min(earliest, item.start), first.start)) : findPolicy(policyId);
+}
+
+function priceOf(file: string, policyId: string, request: PricingRequest): Price {
+  const policy = policyForWork(policyId, request);
+  if (!policy.billing) throw new UsageError(`--policy: ${policy.id} has no billing rules`);
+  try {
+    return priceRequest(policy, request);
+  } catch (error) {
+    // Every remaining pricing error points into the entries file.
+    if (error instanceof PricingError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function priceCommand(args: ParsedArgs): string {
+  const policyId = required(args, 'policy');
+  const file = required(args, 'entries');
+  const { lines, totalCents, prepaid } = priceOf(file, policyId, readEntries(file));
+  if (args.flags.has('json')) return json({ lines, totalCents, ...(prepaid ? { prepaid } : {}) });
+  const rows = lines.map((line) => `${line.description}\t${line.minutes} min\t${euros(line.rateCents)}\tx${line.multiplier}\t${euros(line.amountCents)}\n`);
+  const balance = prepaid ? `prepaid minutes: ${prepaid.beforeMinutes} before, ${prepaid.usedMinutes} used, ${prepaid.afterMinutes} left\n` : '';
+  return `${rows.join('')}total\t${euros(totalCents)} EUR excl. VAT\n${balance}`;
 }

@@ -1,12 +1,13 @@
 import { CalendarError } from '../domain/calendar';
 import { PolicyLookupError, PolicyValidationError } from '../domain/policy';
 import { UsageError, parseArgs } from './args';
-import { deadlinesCommand, policiesCommand, validateCommand } from './commands';
+import { deadlinesCommand, policiesCommand, priceCommand, validateCommand } from './commands';
 
 export const USAGE = `usage:
   vigil policies [--json]
   vigil deadlines --policy ID --opened ISO-8601 [--priority P1|P2|P3|P4] [--kind incident|request|change] [--json]
   vigil validate FILE
+  vigil price --policy ID --entries FILE [--json]
 `;
 
 export interface CliResult {
@@ -19,15 +20,16 @@ const commands: Readonly<Record<string, (args: ReturnType<typeof parseArgs>) => 
   policies: policiesCommand,
   deadlines: deadlinesCommand,
   validate: validateCommand,
+  price: priceCommand,
 };
 
 /** Runs one command; never throws for bad input, which becomes exit code 2 and one stderr line. */
 export function runCli(argv: readonly string[]): CliResult {
   try {
-    const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind'], ['json', 'help']);
+    const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind', 'entries'], ['json', 'help']);
     if (args.flags.has('help') || args.command === 'help') return { exitCode: 0, stdout: USAGE, stderr: '' };
     const command = args.command === undefined ? undefined : commands[args.command];
-    if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate)' : `unknown command "${args.command}"`);
+    if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate, price)' : `unknown command "${args.command}"`);
     return { exitCode: 0, stdout: command(args), stderr: '' };
   } catch (error) {
     const badInput = error instanceof UsageError || error instanceof PolicyLookupError || error instanceof PolicyValidationError || error instanceof CalendarError;

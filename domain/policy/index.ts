@@ -1,3 +1,5 @@
+export { SURCHARGE_TRIGGERS } from './billing-schema';
+export type { BillingDocument, CoefficientDocument, IncrementDocument, SurchargeTrigger, TimeBandsDocument } from './billing-schema';
 export { deadlinesFor } from './deadlines';
 export type { DeadlineQuery, Deadlines } from './deadlines';
 export { PolicyLookupError, PolicyValidationError } from './errors';

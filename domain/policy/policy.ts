@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { BusinessCalendar, CalendarError } from '../calendar';
 import type { Duration } from '../calendar';
+import { compileBilling } from '../pricing/billing-rules';
+import type { BillingRules } from '../pricing/billing-rules';
 import { PolicyValidationError } from './errors';
 import type { PolicyIssue } from './errors';
 import { PolicySchema } from './schema';
@@ -16,6 +18,8 @@ export class Policy {
     /** Epoch ms from which registrations fall under this version. */
     readonly effectiveFrom: number,
     private readonly calendars: Readonly<Record<TicketKind, BusinessCalendar>>,
+    /** How its time becomes money; null where the terms bill nothing. */
+    readonly billing: BillingRules | null,
   ) {}
 
   get id(): string {
@@ -47,11 +51,12 @@ export class Policy {
     const effectiveFrom = DateTime.fromISO(document.effectiveFrom, { setZone: true });
     if (!effectiveFrom.isValid) issues.push({ path: '/effectiveFrom', message: `expected a real date-time, got "${document.effectiveFrom}"` });
     const compiled = compileCalendars(document, issues);
+    const billing = document.billing ? compileBilling(document.id, document.billing, issues) : null;
     issues.push(...ascendingIssues(document.warningPercents, '/warningPercents'));
     issues.push(...ascendingIssues(document.escalation.map((level) => level.atPercent), '/escalation', '/atPercent'));
     if (issues.length > 0) throw new PolicyValidationError(source, issues);
     const calendars = Object.fromEntries(TICKET_KINDS.map((kind) => [kind, compiled.get(document.calendarByKind[kind])])) as Record<TicketKind, BusinessCalendar>;
-    return new Policy(document, effectiveFrom.toMillis(), calendars);
+    return new Policy(document, effectiveFrom.toMillis(), calendars, billing);
   }
 }
 

@@ -1,21 +1,24 @@
+import { findPolicy, listPolicies } from '../../policies/registry';
+
 /**
- * Hourly rates of the seed providers that bill one flat rate (DOMAIN.md, Money). Until rate cards move into
- * the policy files (billing issue), only these policies can be billed.
+ * Interim, for the billing activity of the walking skeleton: the flat hourly rate of a preset, read from
+ * its billing rules. It reaches up to the presets only until the activity prices through priceRequest;
+ * then this module goes.
  */
-const FLAT_HOURLY_RATE_CENTS: Readonly<Record<string, number>> = {
-  econnect: 10_000,
-  'econnect-maintenance': 9_500,
-  'tm-minimum': 10_000,
-};
 
 export class UnknownRateError extends Error {
   readonly code = 'UNKNOWN_RATE';
 }
 
+function flatRateOf(policyId: string): number | undefined {
+  if (!listPolicies().some(({ id }) => id === policyId)) return undefined;
+  return findPolicy(policyId).billing?.document.rates.hourlyCents;
+}
+
 export function flatHourlyRateCents(policyId: string): number {
-  const rate = FLAT_HOURLY_RATE_CENTS[policyId];
+  const rate = flatRateOf(policyId);
   if (rate === undefined) throw new UnknownRateError(`no flat hourly rate is known for policy '${policyId}'`);
   return rate;
 }
 
-export const BILLABLE_POLICY_IDS = Object.keys(FLAT_HOURLY_RATE_CENTS);
+export const BILLABLE_POLICY_IDS = listPolicies().flatMap(({ id }) => (flatRateOf(id) === undefined ? [] : [id]));

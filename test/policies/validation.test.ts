@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Policy, PolicyRegistry, PolicyValidationError } from '../../domain/policy';
 import type { PolicyDocument } from '../../domain/policy';
 import { loadPolicyFile } from '../../policies/load-file';
+import careSolutions from '../../policies/presets/care-solutions.v1.json';
 import esker from '../../policies/presets/esker.v1.json';
 import { at, errorOf } from '../domain/helpers';
 
@@ -43,9 +44,34 @@ describe('policy validation names the path and what was expected', () => {
     expect(errorOf(() => Policy.parse('nope', 'x.json'))).toMatchObject({ code: 'POLICY_INVALID', source: 'x.json' });
   });
 
-  test('billing is an open slot for the billing rules', () => {
-    expect(Policy.parse({ ...valid, billing: { hourlyRate: { amount: 100, currency: 'EUR' } } }, 'x.json').document.billing).toBeDefined();
-    expect(issuesOf({ ...valid, billing: 'lots' }).map((issue) => issue.path)).toContain('/billing');
+});
+
+describe('billing rules are validated with the rest, down to the path', () => {
+  const billing = careSolutions.billing as NonNullable<PolicyDocument['billing']>;
+  const bands = billing.timeBands as NonNullable<typeof billing.timeBands>;
+  const withBilling = (changes: Partial<typeof billing>) => ({ ...valid, billing: { ...billing, ...changes } });
+
+  test.each<[string, unknown, string, RegExp]>([
+    ['a fractional rate', withBilling({ rates: { hourlyCentsByService: { settings: 8218.5 } } }), '/billing/rates/hourlyCentsByService/settings', /expected a whole number of euro cents/],
+    ['a rate under a non kebab-case name', withBilling({ rates: { hourlyCentsByService: { Settings: 8218 } } }), '/billing/rates/hourlyCentsByService/Settings', /unexpected property/],
+    ['no rate at all', withBilling({ rates: {} }), '/billing/rates', /expected exactly one of hourlyCents, hourlyCentsByRole, hourlyCentsByService, got none/],
+    ['two kinds of rate', withBilling({ rates: { hourlyCents: 100, hourlyCentsByRole: { engineer: 100 } } }), '/billing/rates', /got hourlyCents, hourlyCentsByRole/],
+    ['a step of no minutes', withBilling({ increments: { remote: { stepMinutes: 0 } } }), '/billing/increments/remote/stepMinutes', /expected a whole number of minutes of at least 1/],
+    ['a fractional percentage', withBilling({ timeBands: { ...bands, outside: { label: 'evening', percent: 150.5 } } }), '/billing/timeBands/outside/percent', /expected a whole percentage/],
+    ['an unknown billing zone', withBilling({ zone: 'Europe/Atlantis' }), '/billing/zone', /unknown IANA time zone/],
+    ['standard hours ending before they start', withBilling({ timeBands: { ...bands, standardHours: { ...bands.standardHours, open: [{ days: ['mon'], from: '17:00', to: '09:00' }] } } }), '/billing/timeBands/standardHours/open/0/to', /must end after it starts/],
+    ['an unknown holiday country', withBilling({ timeBands: { ...bands, standardHours: { ...bands.standardHours, holidays: { country: 'QQ' } } } }), '/billing/timeBands/standardHours/holidays', /no public holidays known/],
+    ['a public-holiday band without holidays', withBilling({ timeBands: { ...bands, standardHours: { label: 'office hours', open: bands.standardHours.open } } }), '/billing/timeBands/publicHolidays', /needs standardHours.holidays/],
+    ['a service both priced and excluded', withBilling({ excludedServices: ['training', 'settings'] }), '/billing/excludedServices/1', /cannot both have a rate and be excluded/],
+    ['excluded services with a flat rate', withBilling({ rates: { hourlyCents: 100 }, excludedServices: ['training'] }), '/billing/excludedServices/0', /only .* where rates go by service/],
+    ['an unknown surcharge trigger', withBilling({ surcharges: { weekend: { label: 'weekend', percent: 200 } } as never }), '/billing/surcharges/weekend', /unexpected property/],
+  ])('%s', (_, document, path, message) => {
+    expect(issuesOf(document).find((issue) => issue.path === path)?.message).toMatch(message);
+  });
+
+  test('a valid billing document is compiled with the policy', () => {
+    expect(Policy.parse(withBilling({}), 'x.json').billing?.bands).not.toBeNull();
+    expect(Policy.parse({ ...valid, billing: undefined }, 'x.json').billing).toBeNull();
   });
 });
 
