@@ -1,9 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
-import type { BillingSummary, TicketState } from '../contracts/ticket';
+import type { BillingSummary, TicketState, TimeEntry } from '../contracts/ticket';
+import { nextDeadline } from '../domain/sla/clock';
 import { flatHourlyRateCents, UnknownRateError } from '../domain/pricing/flat-hourly-rates';
 import { priceMinutes } from '../domain/pricing/by-started-minute';
-import { acknowledgementEmail } from './acknowledgement-email';
+import { acknowledgementEmail, type Email } from './acknowledgement-email';
+import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
 
 export interface ActivityDeps {
   db: Pool;
@@ -23,11 +25,12 @@ function idempotencyKey(step: string): string {
 // Newer revisions win: activities of one ticket may be retried out of order, the read model never goes back.
 const UPSERT_TICKET = `
   INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email,
-                       assignee, opened_at, revision, snapshot, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, now())
+                       assignee, opened_at, revision, snapshot, sla_breached, next_deadline, updated_at)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, $14, to_timestamp($15 / 1000.0), now())
   ON CONFLICT (number) DO UPDATE SET
     priority = excluded.priority, status = excluded.status, assignee = excluded.assignee,
-    revision = excluded.revision, snapshot = excluded.snapshot, updated_at = now()
+    revision = excluded.revision, snapshot = excluded.snapshot, sla_breached = excluded.sla_breached,
+    next_deadline = excluded.next_deadline, updated_at = now()
   WHERE tickets.revision < excluded.revision`;
 
 async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Promise<void> {
@@ -45,7 +48,22 @@ async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Pro
     ticket.openedAt,
     ticket.revision,
     JSON.stringify(ticket),
+    ticket.slaBreached,
+    nextDeadline(ticket.clocks) ?? null,
   ]);
+}
+
+async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email, ticketNumber: string): Promise<void> {
+  await client.query(
+    `INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, ticket_number)
+     VALUES ($1, 'email', $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+    [key, email.recipient, email.subject, email.body, ticketNumber],
+  );
+}
+
+/** Billed by the started minute, entry by entry (the interim rule until rate cards price entries). */
+function startedMinutes(entries: readonly TimeEntry[]): number {
+  return entries.reduce((total, entry) => total + Math.ceil((entry.end - entry.start) / 60_000), 0);
 }
 
 async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
@@ -80,11 +98,7 @@ export function createActivities({ db }: ActivityDeps) {
       const email = acknowledgementEmail(ticket);
       await inTransaction(db, async (client) => {
         await upsertTicket(client, ticket);
-        await client.query(
-          `INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, ticket_number)
-           VALUES ($1, 'email', $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-          [idempotencyKey('acknowledgement-email'), email.recipient, email.subject, email.body, ticket.ticketNumber],
-        );
+        await enqueueEmail(client, idempotencyKey('acknowledgement-email'), email, ticket.ticketNumber);
       });
     },
 
@@ -94,7 +108,7 @@ export function createActivities({ db }: ActivityDeps) {
 
     /** Prices the time worked and writes the ticket's billing line once, however often it is retried. */
     billTicket: async (ticket: TicketState): Promise<BillingSummary> => {
-      const minutes = ticket.minutesWorked ?? 0;
+      const minutes = startedMinutes(ticket.timeEntries);
       const hourlyRateCents = rateOrNonRetryableFailure(ticket.policyId);
       const amountCents = priceMinutes(minutes, hourlyRateCents);
       await db.query(
@@ -111,6 +125,15 @@ export function createActivities({ db }: ActivityDeps) {
         ],
       );
       return { minutes, hourlyRateCents, amountCents };
+    },
+
+    /** Tells each role of a threshold once, whatever the retries: the key names the ticket, threshold and role. */
+    notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
+      await inTransaction(db, async (client) => {
+        for (const recipient of thresholdRecipients(notice)) {
+          await enqueueEmail(client, idempotencyKey(`threshold:${notice.key}:${recipient}`), thresholdEmail(notice, recipient), notice.ticketNumber);
+        }
+      });
     },
   };
 }

@@ -31,6 +31,8 @@ export function ticketClosed(detail: string): HttpProblem {
 const RULE_STATUS: Record<string, { status: number; slug: string; title: string }> = {
   INVALID_TRANSITION: { status: 409, slug: 'invalid-transition', title: 'Action not allowed in the ticket status' },
   INVALID_ARGUMENT: { status: 422, slug: 'invalid-argument', title: 'Invalid request' },
+  ALREADY_DONE: { status: 409, slug: 'already-done', title: 'Already done' },
+  TIME_IN_FUTURE: { status: 422, slug: 'time-in-future', title: 'Time not yet worked' },
 };
 
 function fromValidation(error: FastifyError): Problem {

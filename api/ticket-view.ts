@@ -1,17 +1,69 @@
 import type { TicketState } from '../contracts/ticket';
-import type { TicketView } from './schemas/ticket';
+import { budgetOf, elapsedOf } from '../domain/calendar';
+import { isRunning, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
+import { findPolicy } from '../policies/registry';
+import type { ClockView, TicketView } from './schemas/ticket';
 
 const iso = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs).toISOString());
 
+function clockState(clock: SlaClock): ClockView['state'] {
+  if (clock.deadline === null) return 'no-target';
+  if (clock.stoppedAt !== undefined) return 'stopped';
+  return isRunning(clock) ? 'running' : 'paused';
+}
+
+/**
+ * Elapsed and remaining business time are figures of the moment of reading: the workflow records the facts
+ * (deadlines, pauses, stops), the edge measures them against `now` on the clock's own calendar.
+ */
+function businessTime(ticket: TicketState, clock: SlaClock, now: number): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
+  if (ticket.policyVersion === undefined) return {};
+  const policy = findPolicy(ticket.policyId, ticket.policyVersion);
+  const target = policy.targetFor(clock.metric, ticket.priority);
+  if (!target) return {};
+  const calendar = policy.calendarFor(ticket.kind);
+  const until = Math.max(ticket.openedAt, clock.stoppedAt ?? now);
+  const elapsedMs = elapsedOf(calendar, target.unit, ticket.openedAt, until, pausesUntil(clock, until));
+  return { elapsedMs, remainingMs: budgetOf(calendar, ticket.openedAt, target) - elapsedMs };
+}
+
+function toClockView(ticket: TicketState, clock: SlaClock, now: number): ClockView {
+  const notified = new Set(ticket.notifiedThresholds);
+  return {
+    metric: clock.metric,
+    state: clockState(clock),
+    deadline: iso(clock.deadline ?? undefined) ?? null,
+    met: clock.stoppedAt !== undefined && clock.deadline !== null ? clock.breachedAt === undefined : undefined,
+    breachedAt: iso(clock.breachedAt),
+    pausedSince: iso(clock.pausedSince),
+    stoppedAt: iso(clock.stoppedAt),
+    pauses: clock.pauses.map(([start, end]) => ({ start: iso(start)!, end: iso(end)! })),
+    thresholds: clock.thresholds.map((threshold) => ({
+      percent: threshold.percent,
+      at: iso(threshold.at)!,
+      notify: threshold.notify,
+      notified: notified.has(thresholdKey(clock.metric, threshold.percent, ticket.thresholdGeneration)),
+    })),
+    ...businessTime(ticket, clock, now),
+  };
+}
+
 /** The workflow keeps epoch milliseconds; the API speaks ISO-8601. */
-export function toTicketView(ticket: TicketState): TicketView {
+export function toTicketView(ticket: TicketState, now: number): TicketView {
   return {
     ...ticket,
+    asOf: iso(now)!,
     openedAt: iso(ticket.openedAt)!,
     acknowledgedAt: iso(ticket.acknowledgedAt),
     takenInChargeAt: iso(ticket.takenInChargeAt),
+    interventionStartedAt: iso(ticket.interventionStartedAt),
+    workaroundAt: iso(ticket.workaroundAt),
     resolutionProposedAt: iso(ticket.resolutionProposedAt),
+    autoValidateAt: iso(ticket.autoValidateAt),
     validatedAt: iso(ticket.validatedAt),
+    cancelledAt: iso(ticket.cancelledAt),
+    clocks: ticket.clocks.map((clock) => toClockView(ticket, clock, now)),
+    timeEntries: ticket.timeEntries.map((entry) => ({ ...entry, start: iso(entry.start)!, end: iso(entry.end)! })),
     events: ticket.events.map((event) => ({ ...event, at: iso(event.at)! })),
   };
 }

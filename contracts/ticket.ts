@@ -1,9 +1,10 @@
 /**
  * The contract between the API and the ticket workflow: names, inputs, the state a query returns and the
- * messages. Both sides import this module; the API never imports workflow code.
+ * messages. Both sides import this module; the API never imports workflow code. Instants are epoch milliseconds.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Priority, TicketKind } from '../domain/policy/vocabulary';
+import type { SlaClock } from '../domain/sla/clock';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
 
 export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
@@ -25,17 +26,49 @@ export interface OpenTicketInput {
   customerId: string;
   policyId: string;
   kind: TicketKind;
+  /** The priority the customer proposes; the desk validates or changes it (set-priority). */
   priority: Priority;
   title: string;
   description: string;
   contact: Contact;
 }
 
+export type TicketEventType =
+  | 'opened'
+  | 'acknowledged'
+  | 'taken-in-charge'
+  | 'intervention-started'
+  | 'time-logged'
+  | 'priority-set'
+  | 'reassigned'
+  | 'waiting-for-customer'
+  | 'customer-replied'
+  | 'workaround-provided'
+  | 'resolution-proposed'
+  | 'validated'
+  | 'auto-validated'
+  | 'rejected'
+  | 'cancelled'
+  | 'sla-threshold'
+  | 'sla-breached'
+  | 'billed';
+
 export interface TicketEvent {
-  /** Epoch milliseconds (workflow time). */
   at: number;
-  type: 'opened' | 'acknowledged' | 'taken-in-charge' | 'resolution-proposed' | 'validated' | 'billed';
+  type: TicketEventType;
   by?: string;
+  note?: string;
+}
+
+export interface TimeEntry {
+  agent: string;
+  /** Mixvoip bills by role, Care Solutions by service; the policy's rate card says which applies. */
+  role?: string;
+  service?: string;
+  start: number;
+  end: number;
+  onSite: boolean;
+  travelMinutes?: number;
   note?: string;
 }
 
@@ -50,36 +83,87 @@ export interface TicketState extends OpenTicketInput {
   /** Bumped on every change, so that the read model never goes back to an older state. */
   revision: number;
   openedAt: number;
+  /** The policy version in force at registration: the ticket keeps it for life. */
+  policyVersion?: number;
+  /** Whether the desk has validated the priority (the customer's proposal until then). */
+  priorityConfirmed: boolean;
   acknowledgedAt?: number;
   assignee?: string;
   takenInChargeAt?: number;
+  interventionStartedAt?: number;
+  workaroundAt?: number;
   resolution?: string;
-  minutesWorked?: number;
   resolutionProposedAt?: number;
+  autoValidateAt?: number;
   validatedAt?: number;
   validatedBy?: string;
+  cancelledAt?: number;
+  cancelReason?: string;
+  clocks: SlaClock[];
+  slaBreached: boolean;
+  /** From the policy: whether service restored by a workaround stops the resolution clock. */
+  workaroundStopsResolutionClock: boolean;
+  /** Re-arming the thresholds (a priority change) starts a new generation: each threshold notifies once per generation. */
+  thresholdGeneration: number;
+  notifiedThresholds: string[];
+  timeEntries: TimeEntry[];
   billing?: BillingSummary;
   events: TicketEvent[];
 }
 
-export interface TakeChargeCommand {
+export interface AgentCommand {
   agent: string;
 }
-
-export interface ProposeResolutionCommand {
+export type TakeChargeCommand = AgentCommand;
+export type StartInterventionCommand = AgentCommand;
+export type LogTimeCommand = TimeEntry;
+export interface SetPriorityCommand {
+  priority: Priority;
+  by: string;
+  reason?: string;
+}
+export interface ReassignCommand {
   agent: string;
+  by: string;
+}
+export interface WaitForCustomerCommand extends AgentCommand {
+  question: string;
+}
+export interface CustomerReplyCommand {
+  contact: string;
+  message?: string;
+}
+export interface WorkaroundCommand extends AgentCommand {
+  description: string;
+}
+export interface ProposeResolutionCommand extends AgentCommand {
   resolution: string;
-  /** Time worked on the ticket; billed by the started minute. */
-  minutesWorked: number;
+  /** Time worked not yet logged: recorded as a remote time entry ending now. */
+  minutesWorked?: number;
 }
-
 export interface ValidateCommand {
-  /** The customer contact who validates. */
   contact: string;
   comment?: string;
+}
+export interface RejectCommand {
+  contact: string;
+  reason: string;
+}
+export interface CancelCommand {
+  by: string;
+  reason: string;
 }
 
 export const getTicketQuery = defineQuery<TicketState>('getTicket');
 export const takeChargeUpdate = defineUpdate<TicketState, [TakeChargeCommand]>('take-charge');
+export const startInterventionUpdate = defineUpdate<TicketState, [StartInterventionCommand]>('start-intervention');
+export const logTimeUpdate = defineUpdate<TicketState, [LogTimeCommand]>('log-time');
+export const setPriorityUpdate = defineUpdate<TicketState, [SetPriorityCommand]>('set-priority');
+export const reassignUpdate = defineUpdate<TicketState, [ReassignCommand]>('reassign');
+export const waitForCustomerUpdate = defineUpdate<TicketState, [WaitForCustomerCommand]>('wait-for-customer');
+export const customerRepliedUpdate = defineUpdate<TicketState, [CustomerReplyCommand]>('customer-replied');
+export const provideWorkaroundUpdate = defineUpdate<TicketState, [WorkaroundCommand]>('provide-workaround');
 export const proposeResolutionUpdate = defineUpdate<TicketState, [ProposeResolutionCommand]>('propose-resolution');
 export const validateUpdate = defineUpdate<TicketState, [ValidateCommand]>('validate');
+export const rejectUpdate = defineUpdate<TicketState, [RejectCommand]>('reject');
+export const cancelUpdate = defineUpdate<TicketState, [CancelCommand]>('cancel');

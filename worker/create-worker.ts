@@ -1,6 +1,7 @@
 import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
+import { createPlanningActivities, type PolicySource } from '../activities/clock-planner';
 import { createActivities } from '../activities/ticket-activities';
 import { TICKET_TASK_QUEUE } from '../contracts/ticket';
 
@@ -9,15 +10,16 @@ export interface TicketWorkerDeps {
   namespace: string;
   db: Pool;
   taskQueue?: string;
+  policies?: PolicySource;
 }
 
-export function createTicketWorker({ connection, namespace, db, taskQueue = TICKET_TASK_QUEUE }: TicketWorkerDeps, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+export function createTicketWorker({ connection, namespace, db, taskQueue = TICKET_TASK_QUEUE, policies }: TicketWorkerDeps, options: Partial<WorkerOptions> = {}): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ db }),
+    activities: { ...createActivities({ db }), ...createPlanningActivities(policies) },
     ...options,
   });
 }

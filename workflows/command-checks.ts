@@ -1,23 +1,99 @@
-import type { ProposeResolutionCommand, TakeChargeCommand, ValidateCommand } from '../contracts/ticket';
+import type {
+  AgentCommand,
+  CancelCommand,
+  CustomerReplyCommand,
+  LogTimeCommand,
+  ProposeResolutionCommand,
+  ReassignCommand,
+  RejectCommand,
+  SetPriorityCommand,
+  ValidateCommand,
+  WaitForCustomerCommand,
+  WorkaroundCommand,
+} from '../contracts/ticket';
 import { InvalidArgumentError } from '../domain/errors';
+import { isPriority } from '../domain/policy/vocabulary';
 
-function requireText(value: unknown, field: string): void {
+/** The shape of each command, checked in the Update validators: the API checks it too, but not every caller is the API. */
+function text(value: unknown, field: string): void {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidArgumentError(field, 'a non-empty string');
 }
 
-export function checkTakeCharge(command: TakeChargeCommand): void {
-  requireText(command?.agent, 'agent');
+function optionalText(value: unknown, field: string): void {
+  if (value !== undefined && typeof value !== 'string') throw new InvalidArgumentError(field, 'a string');
+}
+
+function nonNegativeInteger(value: unknown, field: string): void {
+  if (!Number.isSafeInteger(value) || (value as number) < 0) throw new InvalidArgumentError(field, 'a non-negative integer');
+}
+
+function object(value: unknown): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null) throw new InvalidArgumentError('command', 'an object');
+  return value as Record<string, unknown>;
+}
+
+export function checkAgentCommand(command: AgentCommand): void {
+  text(object(command).agent, 'agent');
+}
+
+export function checkLogTime(command: LogTimeCommand): void {
+  const entry = object(command);
+  text(entry.agent, 'agent');
+  optionalText(entry.role, 'role');
+  optionalText(entry.service, 'service');
+  optionalText(entry.note, 'note');
+  nonNegativeInteger(entry.start, 'start');
+  nonNegativeInteger(entry.end, 'end');
+  if (typeof entry.onSite !== 'boolean') throw new InvalidArgumentError('onSite', 'a boolean');
+  if (entry.travelMinutes !== undefined) nonNegativeInteger(entry.travelMinutes, 'travelMinutes');
+  if ((entry.end as number) <= (entry.start as number)) throw new InvalidArgumentError('end', 'an instant after start');
+}
+
+export function checkSetPriority(command: SetPriorityCommand): void {
+  const { priority, by, reason } = object(command);
+  if (!isPriority(priority)) throw new InvalidArgumentError('priority', 'one of P1, P2, P3, P4');
+  text(by, 'by');
+  optionalText(reason, 'reason');
+}
+
+export function checkReassign(command: ReassignCommand): void {
+  const { agent, by } = object(command);
+  text(agent, 'agent');
+  text(by, 'by');
+}
+
+export function checkWaitForCustomer(command: WaitForCustomerCommand): void {
+  checkAgentCommand(command);
+  text(command.question, 'question');
+}
+
+export function checkCustomerReply(command: CustomerReplyCommand): void {
+  text(object(command).contact, 'contact');
+  optionalText(command.message, 'message');
+}
+
+export function checkWorkaround(command: WorkaroundCommand): void {
+  checkAgentCommand(command);
+  text(command.description, 'description');
 }
 
 export function checkProposeResolution(command: ProposeResolutionCommand): void {
-  requireText(command?.agent, 'agent');
-  requireText(command.resolution, 'resolution');
-  if (!Number.isSafeInteger(command.minutesWorked) || command.minutesWorked < 0) {
-    throw new InvalidArgumentError('minutesWorked', 'a non-negative integer');
-  }
+  checkAgentCommand(command);
+  text(command.resolution, 'resolution');
+  if (command.minutesWorked !== undefined) nonNegativeInteger(command.minutesWorked, 'minutesWorked');
 }
 
 export function checkValidate(command: ValidateCommand): void {
-  requireText(command?.contact, 'contact');
-  if (command.comment !== undefined && typeof command.comment !== 'string') throw new InvalidArgumentError('comment', 'a string');
+  text(object(command).contact, 'contact');
+  optionalText(command.comment, 'comment');
+}
+
+export function checkReject(command: RejectCommand): void {
+  text(object(command).contact, 'contact');
+  text(command.reason, 'reason');
+}
+
+export function checkCancel(command: CancelCommand): void {
+  text(object(command).by, 'by');
+  text(command.reason, 'reason');
 }

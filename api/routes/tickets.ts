@@ -1,58 +1,54 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
-import { ticketClosed } from '../problems';
+import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../contracts/search-attributes';
 import {
-  CustomerIdKey,
-  KindKey,
-  PriorityKey,
-  SlaBreachedKey,
-  StatusKey,
-  TicketNumberKey,
-} from '../../contracts/search-attributes';
-import {
+  cancelUpdate,
+  customerRepliedUpdate,
   getTicketQuery,
+  logTimeUpdate,
   proposeResolutionUpdate,
+  provideWorkaroundUpdate,
+  reassignUpdate,
+  rejectUpdate,
+  setPriorityUpdate,
+  startInterventionUpdate,
   takeChargeUpdate,
   TICKET_TASK_QUEUE,
   TICKET_WORKFLOW_TYPE,
   ticketWorkflowId,
   validateUpdate,
+  waitForCustomerUpdate,
   type OpenTicketInput,
   type TicketState,
 } from '../../contracts/ticket';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';
 import type { ticketWorkflow } from '../../workflows';
-import {
-  OpenedTicket,
-  OpenTicketBody,
-  ProblemSchema,
-  ProposeResolutionBody,
-  TakeChargeBody,
-  TicketNumberParams,
-  TicketView,
-  ValidateBody,
-} from '../schemas/ticket';
+import { ticketClosed } from '../problems';
+import { ActionBodies, OpenedTicket, OpenTicketBody, ProblemSchema, TicketNumberParams, TicketView } from '../schemas/ticket';
 import { toTicketView } from '../ticket-view';
 
 export interface TicketRoutesDeps {
   temporal: Client;
   allocateTicketNumber: TicketNumberAllocator;
   taskQueue?: string;
+  /** The API's clock, for the live business-time figures of a ticket. */
+  now?: () => number;
 }
 
 const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
 
-export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, { temporal, allocateTicketNumber, taskQueue = TICKET_TASK_QUEUE }, done) => {
+export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, { temporal, allocateTicketNumber, taskQueue = TICKET_TASK_QUEUE, now = Date.now }, done) => {
   const handleOf = (ticketNumber: string): WorkflowHandle<typeof ticketWorkflow> =>
     temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticketNumber));
 
   /** Temporal answers "not found" for an Update sent to a finished workflow: tell a closed ticket from a missing one. */
-  async function updateOpenTicket<Body>(ticketNumber: string, update: UpdateDefinition<TicketState, [Body]>, body: Body): Promise<TicketState> {
+  async function updateOpenTicket<Command>(ticketNumber: string, update: UpdateDefinition<TicketState, [Command]>, command: Command): Promise<TicketState> {
     const handle = handleOf(ticketNumber);
     try {
-      return await handle.executeUpdate(update, { args: [body] });
+      return await handle.executeUpdate(update, { args: [command] });
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const finished = await handle.describe().catch(() => undefined);
@@ -99,18 +95,40 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   app.get(
     '/tickets/:number',
     { schema: { summary: 'A ticket, live from its workflow', params: TicketNumberParams, response: { 200: TicketView, ...problems(404, 422, 500) } } },
-    async (request) => toTicketView(await handleOf(request.params.number).query(getTicketQuery)),
+    async (request) => toTicketView(await handleOf(request.params.number).query(getTicketQuery), now()),
   );
 
-  const action = <Body>(path: string, summary: string, body: typeof TakeChargeBody | typeof ProposeResolutionBody | typeof ValidateBody, update: UpdateDefinition<TicketState, [Body]>) =>
+  function action<Body extends TSchema, Command>(
+    path: keyof typeof ActionBodies,
+    summary: string,
+    body: Body,
+    update: UpdateDefinition<TicketState, [Command]>,
+    toCommand: (body: Static<Body>) => Command,
+  ): void {
     app.post(
       `/tickets/:number/${path}`,
       { schema: { summary, params: TicketNumberParams, body, response: { 200: TicketView, ...problems(404, 409, 422, 500) } } },
-      async (request) => toTicketView(await updateOpenTicket(request.params.number, update, request.body as Body)),
+      async (request) => toTicketView(await updateOpenTicket(request.params.number, update, toCommand(request.body as Static<Body>)), now()),
     );
+  }
+  const asIs = <T>(body: T) => body;
 
-  action('take-charge', 'An agent takes the ticket in charge (first response)', TakeChargeBody, takeChargeUpdate);
-  action('propose-resolution', 'An agent proposes a resolution; validation starts', ProposeResolutionBody, proposeResolutionUpdate);
-  action('validate', 'The customer validates the resolution; the ticket closes and is billed', ValidateBody, validateUpdate);
+  action('take-charge', 'An agent takes the ticket in charge: the response clock stops', ActionBodies['take-charge'], takeChargeUpdate, asIs);
+  action('start-intervention', 'The intervention starts: the intervention clock stops', ActionBodies['start-intervention'], startInterventionUpdate, asIs);
+  action('time-entries', 'Log time worked on the ticket', ActionBodies['time-entries'], logTimeUpdate, (entry) => ({
+    ...entry,
+    start: Date.parse(entry.start),
+    end: Date.parse(entry.end),
+    onSite: entry.onSite ?? false,
+  }));
+  action('priority', 'The desk validates or changes the priority: deadlines are recomputed from registration', ActionBodies.priority, setPriorityUpdate, asIs);
+  action('reassign', 'Hand the ticket to another agent', ActionBodies.reassign, reassignUpdate, asIs);
+  action('wait-for-customer', 'Ask the customer; every clock stops until the reply', ActionBodies['wait-for-customer'], waitForCustomerUpdate, asIs);
+  action('customer-reply', 'The customer replies; the clocks resume', ActionBodies['customer-reply'], customerRepliedUpdate, asIs);
+  action('workaround', 'Service restored by a workaround', ActionBodies.workaround, provideWorkaroundUpdate, asIs);
+  action('propose-resolution', 'Propose a resolution; validation starts', ActionBodies['propose-resolution'], proposeResolutionUpdate, asIs);
+  action('validate', 'The customer validates the resolution; the ticket closes and is billed', ActionBodies.validate, validateUpdate, asIs);
+  action('reject', 'The customer rejects the resolution; support resumes', ActionBodies.reject, rejectUpdate, asIs);
+  action('cancel', 'Cancel the ticket with a reason', ActionBodies.cancel, cancelUpdate, asIs);
   done();
 };

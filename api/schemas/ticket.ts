@@ -1,32 +1,31 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PRIORITIES, TICKET_KINDS } from '../../contracts/ticket';
+import { METRICS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
-import { BILLABLE_POLICY_IDS } from '../../domain/pricing/flat-hourly-rates';
+import { listPolicies } from '../../policies/registry';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 export const TicketNumberParams = Type.Object({
   number: Type.String({ pattern: TICKET_NUMBER_PATTERN, description: 'Ticket number, e.g. VIG-000042' }),
 });
 export type TicketNumberParams = Static<typeof TicketNumberParams>;
 
-const Contact = Type.Object({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }) }, { additionalProperties: false });
+const Contact = strictObject({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }) });
 
-export const OpenTicketBody = Type.Object(
-  {
-    customerId: Text(100),
-    policyId: Type.Optional(literals(BILLABLE_POLICY_IDS)),
-    kind: Type.Optional(literals(TICKET_KINDS)),
-    priority: Type.Optional(literals(PRIORITIES)),
-    title: Text(200),
-    description: Text(20_000),
-    contact: Contact,
-  },
-  { additionalProperties: false },
-);
+export const OpenTicketBody = strictObject({
+  customerId: Text(100),
+  policyId: Type.Optional(literals(listPolicies().map((policy) => policy.id))),
+  kind: Type.Optional(literals(TICKET_KINDS)),
+  priority: Type.Optional(literals(PRIORITIES)),
+  title: Text(200),
+  description: Text(20_000),
+  contact: Contact,
+});
 export type OpenTicketBody = Static<typeof OpenTicketBody>;
 
 export const OpenedTicket = Type.Object({
@@ -36,46 +35,96 @@ export const OpenedTicket = Type.Object({
   links: Type.Object({ self: Type.String() }),
 });
 
-export const TakeChargeBody = Type.Object({ agent: Text(200) }, { additionalProperties: false });
-export const ProposeResolutionBody = Type.Object(
-  { agent: Text(200), resolution: Text(20_000), minutesWorked: Type.Integer({ minimum: 0, maximum: 1_000_000 }) },
-  { additionalProperties: false },
-);
-export const ValidateBody = Type.Object({ contact: Text(320), comment: Type.Optional(Type.String({ maxLength: 20_000 })) }, { additionalProperties: false });
+const Person = Text(320);
+const LongText = Text(20_000);
 
-const TicketEventView = Type.Object({
-  at: Instant,
-  type: Type.String(),
-  by: Type.Optional(Type.String()),
-  note: Type.Optional(Type.String()),
+/** One body schema per action; the route turns it into the workflow's command (instants become epoch ms). */
+export const ActionBodies = {
+  'take-charge': strictObject({ agent: Person }),
+  'start-intervention': strictObject({ agent: Person }),
+  'time-entries': strictObject({
+    agent: Person,
+    role: Type.Optional(Text(100)),
+    service: Type.Optional(Text(100)),
+    start: Instant,
+    end: Instant,
+    onSite: Type.Optional(Type.Boolean({ default: false })),
+    travelMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
+    note: Type.Optional(LongText),
+  }),
+  priority: strictObject({ priority: literals(PRIORITIES), by: Person, reason: Type.Optional(LongText) }),
+  reassign: strictObject({ agent: Person, by: Person }),
+  'wait-for-customer': strictObject({ agent: Person, question: LongText }),
+  'customer-reply': strictObject({ contact: Person, message: Type.Optional(LongText) }),
+  workaround: strictObject({ agent: Person, description: LongText }),
+  'propose-resolution': strictObject({ agent: Person, resolution: LongText, minutesWorked: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) }),
+  validate: strictObject({ contact: Person, comment: Type.Optional(Type.String({ maxLength: 20_000 })) }),
+  reject: strictObject({ contact: Person, reason: LongText }),
+  cancel: strictObject({ by: Person, reason: LongText }),
+};
+
+const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
+
+const ClockView = Type.Object({
+  metric: literals(METRICS),
+  state: literals(['running', 'paused', 'stopped', 'no-target'] as const),
+  deadline: Type.Union([Instant, Type.Null()]),
+  met: Optional(Type.Boolean()),
+  breachedAt: Optional(Instant),
+  pausedSince: Optional(Instant),
+  stoppedAt: Optional(Instant),
+  pauses: Type.Array(Type.Object({ start: Instant, end: Instant })),
+  thresholds: Type.Array(Type.Object({ percent: Type.Number(), at: Instant, notify: Type.Array(Type.String()), notified: Type.Boolean() })),
+  /** Business time, measured on the clock's own calendar when the ticket was read. */
+  elapsedMs: Optional(Type.Integer()),
+  remainingMs: Optional(Type.Integer()),
 });
 
 export const TicketView = Type.Object({
   ticketNumber: Type.String(),
   customerId: Type.String(),
   policyId: Type.String(),
+  policyVersion: Optional(Type.Integer()),
   kind: literals(TICKET_KINDS),
   priority: literals(PRIORITIES),
+  priorityConfirmed: Type.Boolean(),
   status: literals(TICKET_STATUSES),
   title: Type.String(),
   description: Type.String(),
   contact: Contact,
   revision: Type.Integer(),
+  asOf: Instant,
   openedAt: Instant,
-  acknowledgedAt: Type.Optional(Instant),
-  assignee: Type.Optional(Type.String()),
-  takenInChargeAt: Type.Optional(Instant),
-  resolution: Type.Optional(Type.String()),
-  minutesWorked: Type.Optional(Type.Integer()),
-  resolutionProposedAt: Type.Optional(Instant),
-  validatedAt: Type.Optional(Instant),
-  validatedBy: Type.Optional(Type.String()),
-  billing: Type.Optional(Type.Object({ minutes: Type.Integer(), hourlyRateCents: Type.Integer(), amountCents: Type.Integer() })),
-  events: Type.Array(TicketEventView),
+  acknowledgedAt: Optional(Instant),
+  assignee: Optional(Type.String()),
+  takenInChargeAt: Optional(Instant),
+  interventionStartedAt: Optional(Instant),
+  workaroundAt: Optional(Instant),
+  resolution: Optional(Type.String()),
+  resolutionProposedAt: Optional(Instant),
+  autoValidateAt: Optional(Instant),
+  validatedAt: Optional(Instant),
+  validatedBy: Optional(Type.String()),
+  cancelledAt: Optional(Instant),
+  cancelReason: Optional(Type.String()),
+  slaBreached: Type.Boolean(),
+  clocks: Type.Array(ClockView),
+  timeEntries: Type.Array(
+    Type.Object({
+      agent: Type.String(),
+      role: Optional(Type.String()),
+      service: Optional(Type.String()),
+      start: Instant,
+      end: Instant,
+      onSite: Type.Boolean(),
+      travelMinutes: Optional(Type.Integer()),
+      note: Optional(Type.String()),
+    }),
+  ),
+  billing: Optional(Type.Object({ minutes: Type.Integer(), hourlyRateCents: Type.Integer(), amountCents: Type.Integer() })),
+  events: Type.Array(Type.Object({ at: Instant, type: Type.String(), by: Optional(Type.String()), note: Optional(Type.String()) })),
 });
 export type TicketView = Static<typeof TicketView>;
+export type ClockView = Static<typeof ClockView>;
 
-export const ProblemSchema = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() },
-  { additionalProperties: true },
-);
+export const ProblemSchema = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });

@@ -1,24 +1,58 @@
 import { DomainError } from '../errors';
 
-/** The phases every ticket walks (DOMAIN.md): request → acknowledgement → support → validation, then closed. */
-export const TICKET_STATUSES = ['request', 'acknowledgement', 'support', 'validation', 'closed'] as const;
+/**
+ * The phases every ticket walks (DOMAIN.md): request → acknowledgement → support → validation, then closed.
+ * `waiting` is support paused on the customer; `cancelled` ends a ticket without validation.
+ */
+export const TICKET_STATUSES = ['request', 'acknowledgement', 'support', 'waiting', 'validation', 'closed', 'cancelled'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-export const TICKET_ACTIONS = ['acknowledge', 'take-charge', 'propose-resolution', 'validate'] as const;
+export const TICKET_ACTIONS = [
+  'acknowledge',
+  'take-charge',
+  'start-intervention',
+  'log-time',
+  'set-priority',
+  'reassign',
+  'wait-for-customer',
+  'customer-replied',
+  'provide-workaround',
+  'propose-resolution',
+  'validate',
+  'auto-validate',
+  'reject',
+  'cancel',
+] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
+
+const OPEN: readonly TicketStatus[] = ['request', 'acknowledgement', 'support', 'waiting', 'validation'];
+const WORKED: readonly TicketStatus[] = ['support', 'waiting', 'validation'];
 
 interface Transition {
   readonly from: readonly TicketStatus[];
-  readonly to: TicketStatus;
+  /** Where the action leads; absent when the ticket stays where it is. */
+  readonly to?: TicketStatus;
 }
 
 // Taking charge may arrive while registration is still being written: it then waits for it (the desk owns the ticket from the request on).
 const TRANSITIONS: Record<TicketAction, Transition> = {
   acknowledge: { from: ['request'], to: 'acknowledgement' },
   'take-charge': { from: ['request', 'acknowledgement'], to: 'support' },
+  'start-intervention': { from: ['support'] },
+  'log-time': { from: WORKED },
+  'set-priority': { from: OPEN },
+  reassign: { from: ['acknowledgement', ...WORKED] },
+  'wait-for-customer': { from: ['support'], to: 'waiting' },
+  'customer-replied': { from: ['waiting'], to: 'support' },
+  'provide-workaround': { from: ['support'] },
   'propose-resolution': { from: ['support'], to: 'validation' },
   validate: { from: ['validation'], to: 'closed' },
+  'auto-validate': { from: ['validation'], to: 'closed' },
+  reject: { from: ['validation'], to: 'support' },
+  cancel: { from: OPEN, to: 'cancelled' },
 };
+
+export const isTerminal = (status: TicketStatus): boolean => status === 'closed' || status === 'cancelled';
 
 export class InvalidTransitionError extends DomainError {
   readonly code = 'INVALID_TRANSITION';
@@ -27,7 +61,7 @@ export class InvalidTransitionError extends DomainError {
     readonly action: TicketAction,
     readonly status: TicketStatus,
   ) {
-    const allowed = TRANSITIONS[action].from.join(' or ');
+    const allowed = TRANSITIONS[action].from.join(', ');
     super(`cannot ${action} a ticket in status '${status}': only a ticket in ${allowed} can`);
   }
 }
@@ -36,5 +70,15 @@ export class InvalidTransitionError extends DomainError {
 export function transition(status: TicketStatus, action: TicketAction): TicketStatus {
   const rule = TRANSITIONS[action];
   if (!rule.from.includes(status)) throw new InvalidTransitionError(action, status);
-  return rule.to;
+  return rule.to ?? status;
+}
+
+/** A rule of the ticket that the status alone does not express (e.g. an intervention started twice). */
+export class TicketRuleError extends DomainError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -37,6 +37,13 @@ describe('ticket activities on PostgreSQL', () => {
       status: 'request',
       revision: 1,
       openedAt: Date.parse('2026-03-02T08:45:00Z'),
+      priorityConfirmed: false,
+      clocks: [],
+      slaBreached: false,
+      workaroundStopsResolutionClock: false,
+      thresholdGeneration: 1,
+      notifiedThresholds: [],
+      timeEntries: [],
       events: [],
     };
   });
@@ -66,7 +73,8 @@ describe('ticket activities on PostgreSQL', () => {
   it('billing: one line at the policy rate, by the started minute, however often it runs', async () => {
     const { acknowledgeTicket, billTicket } = activities();
     await env.run(acknowledgeTicket, ticket);
-    const closed = { ...ticket, status: 'closed' as const, minutesWorked: 95, revision: 5 };
+    const worked = { agent: 'marc', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T10:35:00Z'), onSite: false };
+    const closed = { ...ticket, status: 'closed' as const, timeEntries: [worked], revision: 5 };
     const first = await env.run(billTicket, closed);
     const retried = await env.run(billTicket, closed);
     expect(first).toEqual({ minutes: 95, hourlyRateCents: 9_500, amountCents: 15_042 }); // 150.416… EUR

@@ -1,60 +1,24 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import type { TicketActivities } from '../../activities/ticket-activities';
+import { Policy, PolicyRegistry } from '../../domain/policy';
+import { SlaBreachedKey, StatusKey } from '../../contracts/search-attributes';
 import {
+  cancelUpdate,
+  customerRepliedUpdate,
   getTicketQuery,
   proposeResolutionUpdate,
+  rejectUpdate,
+  setPriorityUpdate,
+  startInterventionUpdate,
   takeChargeUpdate,
   validateUpdate,
-  type OpenTicketInput,
-  type TicketState,
+  waitForCustomerUpdate,
 } from '../../contracts/ticket';
-import { ticketWorkflow } from '../../workflows';
-import { createTimeSkippingEnv } from '../support/time-skipping';
+import esker from '../../policies/presets/esker.v1.json';
+import { presetRegistry } from '../../policies/registry';
+import { clockOf, expectInstant, TicketHarness } from '../support/ticket-harness';
 
 jest.setTimeout(60_000);
-
-const input: OpenTicketInput = {
-  ticketNumber: 'VIG-000042',
-  customerId: 'acme',
-  policyId: 'econnect',
-  kind: 'incident',
-  priority: 'P2',
-  title: 'Mail server rejects logins',
-  description: 'Since 08:00 nobody can log in to webmail.',
-  contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
-};
-
-interface Recorded {
-  acknowledged: TicketState[];
-  recorded: number[];
-  billed: TicketState[];
-}
-
-function mockActivities(recorded: Recorded): TicketActivities {
-  return {
-    acknowledgeTicket: async (ticket) => {
-      recorded.acknowledged.push(ticket);
-    },
-    recordTicketState: async (ticket) => {
-      recorded.recorded.push(ticket.revision);
-    },
-    billTicket: async (ticket) => {
-      recorded.billed.push(ticket);
-      return { minutes: ticket.minutesWorked ?? 0, hourlyRateCents: 10_000, amountCents: 4_500 };
-    },
-  };
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const error = await promise.then(
@@ -67,113 +31,206 @@ async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   return cause as ApplicationFailure;
 }
 
-describe('ticket workflow (time-skipping server, activities mocked)', () => {
-  let env: TestWorkflowEnvironment;
-  let recorded: Recorded;
-  let worker: Worker;
-  let workerRun: Promise<void>;
-  let taskQueue: string;
-
-  // A server per test: time skipping is global to a server, so one test's workflows must not drive another's clock.
-  beforeEach(async () => {
-    env = await createTimeSkippingEnv();
-    recorded = { acknowledged: [], recorded: [], billed: [] };
-    taskQueue = `test-${expect.getState().currentTestName?.replace(/\W+/g, '-')}`;
-    worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
-      activities: mockActivities(recorded),
-    });
-    workerRun = worker.run();
-  });
+describe('ticket workflow on the time-skipping server, over the presets’ real calendars', () => {
+  let harness: TicketHarness;
 
   afterEach(async () => {
-    worker.shutdown();
-    await workerRun;
-    await env.teardown();
+    await harness?.stop();
   });
 
-  const start = (ticketNumber = input.ticketNumber) =>
-    env.client.workflow.start(ticketWorkflow, { taskQueue, workflowId: `ticket-${ticketNumber}`, args: [{ ...input, ticketNumber }] });
+  it('a P1 opened late on the Friday before Whit Monday counts from the Tuesday (Mixvoip Bureau, LU)', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-05-14T17:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000101', policyId: 'mixvoip-bureau', priority: 'P1' });
 
-  it('walks request → acknowledgement → support → validation → closed, then bills once', async () => {
-    const handle = await start();
+    // MRT 8 h, DMI 12 h on Mon-Fri 07:30-18:00: one hour on Friday, Monday 17 May closed (Whit Monday), then Tuesday.
+    const ticket = await harness.settle(handle);
+    expect(ticket).toMatchObject({ status: 'acknowledgement', policyVersion: 1 });
+    expectInstant(clockOf(ticket, 'response').deadline, '2027-05-18T14:30:00+02:00');
+    expectInstant(clockOf(ticket, 'intervention').deadline, '2027-05-19T08:00:00+02:00');
+    expect(clockOf(ticket, 'resolution').deadline).toBeNull();
+    expect(harness.recorded.acknowledged).toHaveLength(1);
 
-    const inSupport = await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
-    expect(inSupport).toMatchObject({ status: 'support', assignee: 'marc' });
-    expect(recorded.acknowledged).toHaveLength(1);
-    expect(recorded.acknowledged[0]).toMatchObject({ ticketNumber: 'VIG-000042', status: 'request' });
+    await harness.advanceTo(handle, '2027-05-18T08:00:00+02:00');
+    const taken = await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    expectInstant(clockOf(taken, 'response').stoppedAt, '2027-05-18T08:00:00+02:00');
+    expect(clockOf(taken, 'response').breachedAt).toBeUndefined();
+    const intervening = await handle.executeUpdate(startInterventionUpdate, { args: [{ agent: 'marc' }] });
+    expectInstant(clockOf(intervening, 'intervention').stoppedAt, '2027-05-18T08:00:00+02:00');
+    expect(intervening.slaBreached).toBe(false);
+    await harness.keepHistory(handle, 'friday-before-holiday');
+  });
 
-    const inValidation = await handle.executeUpdate(proposeResolutionUpdate, {
-      args: [{ agent: 'marc', resolution: 'Restarted the IMAP service', minutesWorked: 27 }],
-    });
-    expect(inValidation).toMatchObject({ status: 'validation', resolution: 'Restarted the IMAP service', minutesWorked: 27 });
+  it('a pause across a weekend moves the deadline by the paused business time only (Esker P1, Paris)', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-04T16:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000102', policyId: 'esker', priority: 'P1' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    // 4 business hours on Mon-Fri 09:00-18:00: Friday 16:00-18:00, then Monday 09:00-11:00.
+    expectInstant(clockOf(await harness.settle(handle), 'resolution').deadline, '2027-06-07T11:00:00+02:00');
 
-    const closed = await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu', comment: 'works again' }] });
-    expect(closed).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu' });
+    await harness.advanceTo(handle, '2027-06-04T17:00:00+02:00');
+    const waiting = await handle.executeUpdate(waitForCustomerUpdate, { args: [{ agent: 'marc', question: 'Which ERP company file?' }] });
+    expect(waiting.status).toBe('waiting');
+    await harness.settle(handle);
+
+    await harness.advanceTo(handle, '2027-06-07T10:00:00+02:00');
+    const resumed = await handle.executeUpdate(customerRepliedUpdate, { args: [{ contact: 'ana@acme.lu', message: 'The Luxembourg one' }] });
+    // Paused 65 wall hours but only 2 business hours (Friday 17-18, Monday 09-10): the deadline moves by 2 hours.
+    expect(resumed.status).toBe('support');
+    const resolution = clockOf(resumed, 'resolution');
+    expectInstant(resolution.deadline, '2027-06-07T13:00:00+02:00');
+    expect(resolution.pauses).toHaveLength(1);
+    expectInstant(resolution.pauses[0]![0], '2027-06-04T17:00:00+02:00');
+    expectInstant(resolution.pauses[0]![1], '2027-06-07T10:00:00+02:00');
+    expect(harness.recorded.notices).toEqual([]);
+    await harness.keepHistory(handle, 'pause-across-weekend');
+  });
+
+  it('warns at 50% and 75%, then escalates the breach, each exactly once across a worker restart', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-03T10:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000103', policyId: 'esker', priority: 'P1' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    await harness.settle(handle);
+
+    await harness.advanceTo(handle, '2027-06-03T13:30:00+02:00');
+    await harness.settle(handle);
+    expect(harness.recorded.notices.map(({ key, notify, assignee }) => ({ key, notify, assignee }))).toEqual([
+      { key: 'resolution:50:g1', notify: ['desk'], assignee: 'marc' },
+      { key: 'resolution:75:g1', notify: ['desk'], assignee: 'marc' },
+    ]);
+    expect((await handle.query(getTicketQuery)).slaBreached).toBe(false);
+
+    await harness.restartWorker();
+    await harness.advanceTo(handle, '2027-06-03T15:00:00+02:00');
+    const breached = await harness.settle(handle);
+    expect(harness.recorded.notices.map(({ key, notify }) => `${key} ${notify.join(',')}`)).toEqual([
+      'resolution:50:g1 desk',
+      'resolution:75:g1 desk',
+      'resolution:100:g1 desk-manager',
+    ]);
+    expect(breached.slaBreached).toBe(true);
+    expectInstant(clockOf(breached, 'resolution').breachedAt, '2027-06-03T14:00:00+02:00');
+    expect(breached.events.filter((event) => event.type === 'sla-breached')).toHaveLength(1);
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(SlaBreachedKey)).toBe(true);
+    expect(description.typedSearchAttributes.get(StatusKey)).toBe('support');
+
+    await harness.advanceTo(handle, '2027-06-10T15:00:00+02:00');
+    await harness.settle(handle);
+    expect(harness.recorded.notices).toHaveLength(3);
+    await harness.keepHistory(handle, 'warning-then-breach');
+  });
+
+  it('a priority change recomputes every deadline from registration and re-arms the thresholds', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-07T10:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000104', policyId: 'esker', priority: 'P3' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    // P3: 3 business days, same time of day: Thursday 10 June 10:00.
+    expectInstant(clockOf(await harness.settle(handle), 'resolution').deadline, '2027-06-10T10:00:00+02:00');
+
+    await harness.advanceTo(handle, '2027-06-07T13:01:00+02:00');
+    const raised = await handle.executeUpdate(setPriorityUpdate, { args: [{ priority: 'P1', by: 'desk-lead', reason: 'production stopped' }] });
+    // P1 from registration: 4 business hours after Monday 10:00, so 14:00; 50% (12:00) and 75% (13:00) are already past.
+    expect(raised).toMatchObject({ priority: 'P1', priorityConfirmed: true, thresholdGeneration: 2 });
+    expectInstant(clockOf(raised, 'resolution').deadline, '2027-06-07T14:00:00+02:00');
+    expect(raised.events.at(-1)).toMatchObject({ type: 'priority-set', by: 'desk-lead', note: 'P3 → P1, deadlines recomputed from registration: production stopped' });
+
+    await harness.settle(handle);
+    expect(harness.recorded.notices.map((notice) => notice.key)).toEqual(['resolution:50:g2', 'resolution:75:g2']);
+    await harness.advanceTo(handle, '2027-06-07T14:30:00+02:00');
+    const late = await harness.settle(handle);
+    expect(harness.recorded.notices.map((notice) => notice.key)).toEqual(['resolution:50:g2', 'resolution:75:g2', 'resolution:100:g2']);
+    expect(late.slaBreached).toBe(true);
+    expect((await handle.describe()).typedSearchAttributes.get(SlaBreachedKey)).toBe(true);
+    await harness.keepHistory(handle, 'priority-change');
+  });
+
+  it('a rejection reopens support and the resolution clock resumes where it stood', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-03T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000105', policyId: 'esker', priority: 'P1' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    await harness.settle(handle);
+
+    await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
+    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }] });
+    expect(proposed.status).toBe('validation');
+    expectInstant(clockOf(proposed, 'resolution').pausedSince, '2027-06-03T10:00:00+02:00');
+    await harness.settle(handle);
+
+    await harness.advanceTo(handle, '2027-06-03T11:00:00+02:00');
+    const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ contact: 'ana@acme.lu', reason: 'Still no export this morning' }] });
+    expect(rejected.status).toBe('support');
+    // One hour in validation is not the desk's time: the 13:00 deadline moves to 14:00.
+    const reopened = clockOf(rejected, 'resolution');
+    expectInstant(reopened.deadline, '2027-06-03T14:00:00+02:00');
+    expect(reopened.pauses).toHaveLength(1);
+    expectInstant(reopened.pauses[0]![0], '2027-06-03T10:00:00+02:00');
+    expectInstant(reopened.pauses[0]![1], '2027-06-03T11:00:00+02:00');
+    expect(rejected.events.at(-1)).toMatchObject({ type: 'rejected', by: 'ana@acme.lu', note: 'Still no export this morning' });
+    await harness.settle(handle);
+
+    await harness.advanceTo(handle, '2027-06-03T11:30:00+02:00');
+    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Fixed the export credentials', minutesWorked: 20 }] });
+    await harness.settle(handle);
+    await harness.advanceTo(handle, '2027-06-03T16:00:00+02:00');
+    const closed = await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    // Validated after the deadline, but the resolution was delivered at 11:30: the clock stopped there, met.
+    expectInstant(clockOf(closed, 'resolution').stoppedAt, '2027-06-03T11:30:00+02:00');
+    expect(clockOf(closed, 'resolution').breachedAt).toBeUndefined();
+    const final = await handle.result();
+    expect(final).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu', slaBreached: false });
+    expect(final.billing).toEqual({ minutes: 65, hourlyRateCents: 10_000, amountCents: 10_833 });
+    expect(harness.recorded.billed).toHaveLength(1);
+    await harness.keepHistory(handle, 'reject-and-reopen');
+  });
+
+  it('auto-validates after the policy delay when the customer does not answer', async () => {
+    const autoClosing = Policy.parse(
+      { ...esker, id: 'esker-auto-close', autoValidationAfter: { amount: 2, unit: 'businessDays' } },
+      'esker with auto-validation',
+    );
+    harness = await TicketHarness.start(new PolicyRegistry([...presetRegistry.list().map(({ id }) => presetRegistry.find(id)), autoClosing]));
+    await harness.jumpTo('2027-06-03T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000106', policyId: 'esker-auto-close', priority: 'P2' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
+    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Done', minutesWorked: 30 }] });
+    // Two business days after Thursday 10:00: Friday, then Monday 7 June at 10:00.
+    expectInstant(proposed.autoValidateAt, '2027-06-07T10:00:00+02:00');
+    await harness.settle(handle);
 
     const final = await handle.result();
-    expect(final.status).toBe('closed');
-    expect(final.billing).toEqual({ minutes: 27, hourlyRateCents: 10_000, amountCents: 4_500 });
-    expect(final.events.map((event) => event.type)).toEqual([
-      'opened',
-      'acknowledged',
-      'taken-in-charge',
-      'resolution-proposed',
-      'validated',
-      'billed',
-    ]);
-    expect(recorded.billed).toHaveLength(1);
-    expect(recorded.billed[0]).toMatchObject({ status: 'closed', minutesWorked: 27 });
-    // The read model saw the final revision, in order.
-    expect(recorded.recorded.at(-1)).toBe(final.revision);
-    expect([...recorded.recorded].sort((a, b) => a - b)).toEqual(recorded.recorded);
+    expect(final).toMatchObject({ status: 'closed', validatedBy: 'auto-validation' });
+    expectInstant(final.validatedAt, '2027-06-07T10:00:00+02:00');
+    expect(final.events.map((event) => event.type)).toContain('auto-validated');
+    expect(harness.recorded.billed).toHaveLength(1);
+    await harness.keepHistory(handle, 'auto-validation');
   });
 
   it('refuses an action the status does not allow, with a reason, and changes nothing', async () => {
-    const handle = await start('VIG-000043');
+    harness = await TicketHarness.start();
+    const handle = await harness.open({ ticketNumber: 'VIG-000107', policyId: 'econnect', priority: 'P3' });
     await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
-    const before = await handle.query(getTicketQuery);
+    const before = await harness.settle(handle);
 
     const failure = await refusal(handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] }));
     expect(failure.type).toBe('INVALID_TRANSITION');
     expect(failure.message).toBe("cannot validate a ticket in status 'support': only a ticket in validation can");
+    const twice = await refusal(handle.executeUpdate(startInterventionUpdate, { args: [{ agent: 'marc' }] }).then(() => handle.executeUpdate(startInterventionUpdate, { args: [{ agent: 'marc' }] })));
+    expect(twice).toMatchObject({ type: 'ALREADY_DONE', message: 'the intervention has already started' });
+    const malformed = await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'done', minutesWorked: -5 }] }));
+    expect(malformed).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'minutesWorked: expected a non-negative integer' });
 
-    const again = await refusal(handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'julie' }] }));
-    expect(again.type).toBe('INVALID_TRANSITION');
-
-    expect(await handle.query(getTicketQuery)).toEqual(before);
-    await handle.terminate('test over');
-  });
-
-  it('refuses a malformed command naming the field', async () => {
-    const handle = await start('VIG-000044');
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
-
-    const failure = await refusal(
-      handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'done', minutesWorked: -5 }] }),
-    );
-    expect(failure.type).toBe('INVALID_ARGUMENT');
-    expect(failure.message).toBe('minutesWorked: expected a non-negative integer');
-    expect((await handle.query(getTicketQuery)).status).toBe('support');
-    await handle.terminate('test over');
-  });
-
-  it('keeps waiting for validation across days of skipped time', async () => {
-    const handle = await start('VIG-000045');
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
-    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'done', minutesWorked: 5 }] });
-
-    // Skipping time while an activity is in flight would time it out: let the read model catch up first.
-    const { revision } = await handle.query(getTicketQuery);
-    await waitFor(() => recorded.recorded.includes(revision));
-    await env.sleep('30 days');
-    const waiting = await handle.query(getTicketQuery);
-    expect(waiting.status).toBe('validation');
-    expect(recorded.billed).toHaveLength(0);
-
-    await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
-    expect((await handle.result()).status).toBe('closed');
+    const after = await handle.query(getTicketQuery);
+    expect(after.status).toBe('support');
+    expect(after.revision).toBe(before.revision + 1);
+    await handle.executeUpdate(cancelUpdate, { args: [{ by: 'marc', reason: 'duplicate of VIG-000100' }] });
+    expect(await handle.result()).toMatchObject({ status: 'cancelled', cancelReason: 'duplicate of VIG-000100' });
+    expect(harness.recorded.billed).toHaveLength(0);
+    await harness.keepHistory(handle, 'refusals-then-cancel');
   });
 });

@@ -1,0 +1,84 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { deadlineOf, instantAtPercent, type Interval } from '../domain/calendar';
+import { DomainError } from '../domain/errors';
+import { METRICS, type Metric, type Priority, type TicketKind } from '../domain/policy/vocabulary';
+import type { Policy } from '../domain/policy';
+import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
+import { findPolicy, policyInForce } from '../policies/registry';
+
+export interface PolicySource {
+  inForce(id: string, at: number): Policy;
+  find(id: string, version: number): Policy;
+}
+
+export const presetPolicies: PolicySource = { inForce: policyInForce, find: findPolicy };
+
+export interface PlanRequest {
+  policyId: string;
+  /** Absent at registration: the version in force at `registeredAt` is chosen and returned. */
+  policyVersion?: number;
+  kind: TicketKind;
+  priority: Priority;
+  registeredAt: number;
+  /** Closed pauses of each clock; a clock that is not listed is not planned. */
+  pauses: Partial<Record<Metric, Interval[]>>;
+  /** When a resolution was proposed: the auto-validation instant is planned from it. */
+  resolutionProposedAt?: number;
+}
+
+export interface PlanResult {
+  policyVersion: number;
+  clocks: ClockPlan[];
+  autoValidateAt?: number;
+  workaroundStopsResolutionClock: boolean;
+}
+
+/** The people told at each threshold: escalation levels name them; a bare warning tells the desk working the ticket. */
+function thresholdsOf(policy: Policy, at: (percent: number) => number): ThresholdPlan[] {
+  const { warningPercents, escalation } = policy.document;
+  const percents = [...new Set([...warningPercents, ...escalation.map((level) => level.atPercent), 100])].sort((a, b) => a - b);
+  return percents.map((percent) => {
+    const notify = escalation.filter((level) => level.atPercent === percent).flatMap((level) => level.notify);
+    return { percent, at: at(percent), notify: notify.length > 0 ? notify : ['desk'] };
+  });
+}
+
+export function planClocks(policies: PolicySource, request: PlanRequest): PlanResult {
+  const policy = request.policyVersion === undefined ? policies.inForce(request.policyId, request.registeredAt) : policies.find(request.policyId, request.policyVersion);
+  const calendar = policy.calendarFor(request.kind);
+  const clocks = METRICS.flatMap((metric): ClockPlan[] => {
+    const target = policy.targetFor(metric, request.priority);
+    const pauses = request.pauses[metric];
+    if (!target || !pauses) return [];
+    return [
+      {
+        metric,
+        deadline: deadlineOf(calendar, request.registeredAt, target, pauses),
+        thresholds: thresholdsOf(policy, (percent) => instantAtPercent(calendar, request.registeredAt, target, percent, pauses)),
+      },
+    ];
+  });
+  const { autoValidationAfter, workaroundStopsResolutionClock } = policy.document;
+  const autoValidateAt =
+    autoValidationAfter && request.resolutionProposedAt !== undefined ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter) : undefined;
+  return { policyVersion: policy.version, clocks, autoValidateAt, workaroundStopsResolutionClock };
+}
+
+/**
+ * Calendar maths runs in a local activity so that its results are recorded in the workflow history: a replay reads
+ * them back instead of recomputing them with whatever policy files and code the worker has by then.
+ */
+export function createPlanningActivities(policies: PolicySource = presetPolicies) {
+  return {
+    planClocks: (request: PlanRequest): Promise<PlanResult> =>
+      Promise.resolve(request)
+        .then((planned) => planClocks(policies, planned))
+        .catch((error: unknown) => {
+          // A policy that cannot be found or computed will not be found on a retry either.
+          if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+          throw error;
+        }),
+  };
+}
+
+export type PlanningActivities = ReturnType<typeof createPlanningActivities>;

@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createPlanningActivities, type PolicySource } from '../../activities/clock-planner';
+import type { ThresholdNotice } from '../../activities/threshold-email';
+import type { TicketActivities } from '../../activities/ticket-activities';
+import { getTicketQuery, type OpenTicketInput, type TicketState } from '../../contracts/ticket';
+import { dueThresholds, nextThresholdAt } from '../../domain/sla/clock';
+import { presetRegistry } from '../../policies/registry';
+import type { ticketWorkflow } from '../../workflows';
+import { createTimeSkippingEnv } from './time-skipping';
+
+/** What the mocked database activities were asked to do. */
+export interface Recorded {
+  acknowledged: TicketState[];
+  revisions: number[];
+  billed: TicketState[];
+  notices: ThresholdNotice[];
+}
+
+function recordingActivities(recorded: Recorded): TicketActivities {
+  return {
+    acknowledgeTicket: async (ticket) => void recorded.acknowledged.push(ticket),
+    recordTicketState: async (ticket) => void recorded.revisions.push(ticket.revision),
+    billTicket: async (ticket) => {
+      recorded.billed.push(ticket);
+      const minutes = ticket.timeEntries.reduce((total, entry) => total + Math.ceil((entry.end - entry.start) / 60_000), 0);
+      return { minutes, hourlyRateCents: 10_000, amountCents: Math.round((minutes * 10_000) / 60) };
+    },
+    notifyThreshold: async (notice) => void recorded.notices.push(notice),
+  };
+}
+
+export const baseInput: Omit<OpenTicketInput, 'ticketNumber' | 'policyId' | 'priority'> = {
+  customerId: 'acme',
+  kind: 'incident',
+  title: 'Invoices are not exported',
+  description: 'The nightly export to the ERP stopped.',
+  contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+};
+
+const HISTORIES_DIR = path.join(__dirname, '..', 'replay', 'histories');
+
+/**
+ * A time-skipping server with a worker whose calendar maths is real (the presets, or the policies given) and whose
+ * database activities are recorded instead. Each test gets its own: time skipping is global to a server.
+ */
+export class TicketHarness {
+  readonly recorded: Recorded = { acknowledged: [], revisions: [], billed: [], notices: [] };
+  private worker!: Worker;
+  private running!: Promise<void>;
+  readonly taskQueue = 'tickets-under-test';
+
+  private constructor(readonly env: TestWorkflowEnvironment, private readonly policies: PolicySource) {}
+
+  static async start(policies: PolicySource = presetRegistry): Promise<TicketHarness> {
+    const harness = new TicketHarness(await createTimeSkippingEnv(), policies);
+    await harness.startWorker();
+    return harness;
+  }
+
+  async startWorker(): Promise<void> {
+    this.worker = await Worker.create({
+      connection: this.env.nativeConnection,
+      taskQueue: this.taskQueue,
+      workflowsPath: require.resolve('../../workflows'),
+      activities: { ...recordingActivities(this.recorded), ...createPlanningActivities(this.policies) },
+      // No workflow cache: every task replays the history from the start, which checks determinism at every step
+      // and lets a restarted worker take over at once (a sticky queue would keep sending tasks to the stopped one).
+      maxCachedWorkflows: 0,
+    });
+    this.running = this.worker.run();
+  }
+
+  async restartWorker(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.startWorker();
+  }
+
+  async stop(): Promise<void> {
+    this.worker.shutdown();
+    await this.running;
+    await this.env.teardown();
+  }
+
+  /** Moves the server's clock forward to `iso`, running every timer due on the way. */
+  async jumpTo(iso: string): Promise<void> {
+    const target = Date.parse(iso);
+    const now = await this.env.currentTimeMs();
+    if (target < now) throw new Error(`cannot go back in time to ${iso}`);
+    await this.env.sleep(target - now);
+  }
+
+  /**
+   * Moves time forward to `iso` one due SLA instant at a time, letting the workflow finish its work at each: the
+   * test server would otherwise skip time under a running activity and time it out again and again.
+   */
+  async advanceTo(handle: WorkflowHandle<typeof ticketWorkflow>, iso: string): Promise<TicketState> {
+    const target = Date.parse(iso);
+    for (;;) {
+      const ticket = await this.settle(handle);
+      const candidates = [
+        nextThresholdAt(ticket.clocks, ticket.thresholdGeneration, new Set(ticket.notifiedThresholds)),
+        ticket.status === 'validation' ? ticket.autoValidateAt : undefined,
+      ].filter((instant): instant is number => instant !== undefined && instant < target);
+      if (candidates.length === 0) break;
+      // settle() has seen everything due so far handled, so the next instant is ahead of the server's clock.
+      await this.jumpTo(new Date(Math.min(...candidates) + 1).toISOString());
+    }
+    await this.jumpTo(iso);
+    return this.settle(handle);
+  }
+
+  open(input: Pick<OpenTicketInput, 'ticketNumber' | 'policyId' | 'priority'> & Partial<OpenTicketInput>): Promise<WorkflowHandle<typeof ticketWorkflow>> {
+    return this.env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
+      taskQueue: this.taskQueue,
+      workflowId: `ticket-${input.ticketNumber}`,
+      args: [{ ...baseInput, ...input }],
+    });
+  }
+
+  /**
+   * Waits until the workflow is idle: nothing SLA-related is due at the server's time and the read model has the
+   * latest revision. Skipping time while an activity is in flight would time it out, so every jump waits for this.
+   */
+  async settle(handle: WorkflowHandle<typeof ticketWorkflow>): Promise<TicketState> {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const ticket = await handle.query(getTicketQuery);
+      const now = await this.env.currentTimeMs();
+      const due =
+        dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, new Set(ticket.notifiedThresholds)).length > 0 ||
+        (ticket.status === 'validation' && ticket.autoValidateAt !== undefined && ticket.autoValidateAt <= now);
+      if (!due && this.recorded.revisions.includes(ticket.revision)) return ticket;
+      if (Date.now() > deadline) throw new Error(`ticket never settled at revision ${ticket.revision}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Keeps this path's history for the replay test when RECORD_HISTORIES is set (see test/replay). */
+  async keepHistory(handle: WorkflowHandle<typeof ticketWorkflow>, name: string): Promise<void> {
+    if (!process.env.RECORD_HISTORIES) return;
+    const history = await handle.fetchHistory();
+    fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+    const json = temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
+  }
+}
+
+export const at = (iso: string): number => Date.parse(iso);
+
+/**
+ * A ticket registers a moment after the test moves the clock (the server runs in real time between jumps), and its
+ * deadlines keep that offset: instants are compared to the second.
+ */
+export function expectInstant(actual: number | null | undefined, iso: string): void {
+  expect(actual).not.toBeNull();
+  expect(actual).toBeDefined();
+  expect(Math.abs((actual as number) - Date.parse(iso))).toBeLessThan(1_000);
+}
+
+export function clockOf(ticket: TicketState, metric: 'response' | 'intervention' | 'resolution') {
+  return ticket.clocks.find((clock) => clock.metric === metric)!;
+}
