@@ -3,6 +3,7 @@ import { deadlineOf, instantAtPercent, type Interval } from '../domain/calendar'
 import { DomainError } from '../domain/errors';
 import { METRICS, type Metric, type Priority, type TicketKind } from '../domain/policy/vocabulary';
 import type { Policy } from '../domain/policy';
+import { rateCardOf, type RateCard } from '../domain/pricing/rate-card';
 import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
 import { findPolicy, policyInForce } from '../policies/registry';
 
@@ -28,6 +29,7 @@ export interface PlanRequest {
 
 export interface PlanResult {
   policyVersion: number;
+  rateCard: RateCard | null;
   clocks: ClockPlan[];
   autoValidateAt?: number;
   workaroundStopsResolutionClock: boolean;
@@ -61,7 +63,7 @@ export function planClocks(policies: PolicySource, request: PlanRequest): PlanRe
   const { autoValidationAfter, workaroundStopsResolutionClock } = policy.document;
   const autoValidateAt =
     autoValidationAfter && request.resolutionProposedAt !== undefined ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter) : undefined;
-  return { policyVersion: policy.version, clocks, autoValidateAt, workaroundStopsResolutionClock };
+  return { policyVersion: policy.version, rateCard: rateCardOf(policy), clocks, autoValidateAt, workaroundStopsResolutionClock };
 }
 
 /**

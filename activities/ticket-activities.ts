@@ -1,9 +1,10 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
-import type { BillingSummary, TicketState, TimeEntry } from '../contracts/ticket';
+import type { BillingSummary, TicketState } from '../contracts/ticket';
 import { nextDeadline } from '../domain/sla/clock';
-import { flatHourlyRateCents, UnknownRateError } from '../domain/pricing/flat-hourly-rates';
-import { priceMinutes } from '../domain/pricing/by-started-minute';
+import { DomainError } from '../domain/errors';
+import { priceRequest } from '../domain/pricing';
+import { findPolicy } from '../policies/registry';
 import { acknowledgementEmail, type Email } from './acknowledgement-email';
 import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
 
@@ -61,11 +62,6 @@ async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email
   );
 }
 
-/** Billed by the started minute, entry by entry (the interim rule until rate cards price entries). */
-function startedMinutes(entries: readonly TimeEntry[]): number {
-  return entries.reduce((total, entry) => total + Math.ceil((entry.end - entry.start) / 60_000), 0);
-}
-
 async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await db.connect();
   try {
@@ -81,12 +77,17 @@ async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<
   }
 }
 
-// Retrying cannot make an unknown rate known: fail the activity for good so that ops see it.
-function rateOrNonRetryableFailure(policyId: string): number {
+/** Each time entry is one intervention on this request; the policy version is the ticket's, for life. */
+function priceTicket(ticket: TicketState): BillingSummary {
   try {
-    return flatHourlyRateCents(policyId);
+    const policy = findPolicy(ticket.policyId, ticket.policyVersion);
+    const price = priceRequest(policy, {
+      items: ticket.timeEntries.map(({ start, end, role, service, onSite }) => ({ start, end, role, service, onSite })),
+    });
+    return { lines: [...price.lines], totalCents: price.totalCents };
   } catch (error) {
-    if (error instanceof UnknownRateError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    // Retrying cannot make a refused price acceptable: fail the activity for good so that ops see why.
+    if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
     throw error;
   }
 }
@@ -106,25 +107,19 @@ export function createActivities({ db }: ActivityDeps) {
       await upsertTicket(db, ticket);
     },
 
-    /** Prices the time worked and writes the ticket's billing line once, however often it is retried. */
+    /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
     billTicket: async (ticket: TicketState): Promise<BillingSummary> => {
-      const minutes = startedMinutes(ticket.timeEntries);
-      const hourlyRateCents = rateOrNonRetryableFailure(ticket.policyId);
-      const amountCents = priceMinutes(minutes, hourlyRateCents);
-      await db.query(
-        `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, amount_cents)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [
-          idempotencyKey('billing'),
-          ticket.ticketNumber,
-          ticket.customerId,
-          `Support, ticket ${ticket.ticketNumber}: ${ticket.title}`,
-          minutes,
-          hourlyRateCents,
-          amountCents,
-        ],
-      );
-      return { minutes, hourlyRateCents, amountCents };
+      const billing = priceTicket(ticket);
+      await inTransaction(db, async (client) => {
+        for (const [index, line] of billing.lines.entries()) {
+          await client.query(
+            `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
+            [idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents],
+          );
+        }
+      });
+      return billing;
     },
 
     /** Tells each role of a threshold once, whatever the retries: the key names the ticket, threshold and role. */

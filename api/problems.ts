@@ -33,6 +33,8 @@ const RULE_STATUS: Record<string, { status: number; slug: string; title: string 
   INVALID_ARGUMENT: { status: 422, slug: 'invalid-argument', title: 'Invalid request' },
   ALREADY_DONE: { status: 409, slug: 'already-done', title: 'Already done' },
   TIME_IN_FUTURE: { status: 422, slug: 'time-in-future', title: 'Time not yet worked' },
+  RATE_UNKNOWN: { status: 422, slug: 'rate-unknown', title: 'No rate for this work under the contract' },
+  WORK_EXCLUDED: { status: 422, slug: 'work-excluded', title: 'Work outside the contract' },
 };
 
 function fromValidation(error: FastifyError): Problem {

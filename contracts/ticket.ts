@@ -6,6 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { SlaClock } from '../domain/sla/clock';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
+import type { RateCard } from '../domain/pricing/rate-card';
 
 export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
 
@@ -72,11 +73,20 @@ export interface TimeEntry {
   note?: string;
 }
 
-export interface BillingSummary {
+export interface BillingLine {
+  description: string;
   minutes: number;
-  hourlyRateCents: number;
+  rateCents: number;
+  multiplier: number;
   amountCents: number;
 }
+
+export interface BillingSummary {
+  lines: BillingLine[];
+  totalCents: number;
+}
+
+export type { RateCard } from '../domain/pricing/rate-card';
 
 export interface TicketState extends OpenTicketInput {
   status: TicketStatus;
@@ -101,6 +111,8 @@ export interface TicketState extends OpenTicketInput {
   cancelReason?: string;
   clocks: SlaClock[];
   slaBreached: boolean;
+  /** From the policy: what a time entry must name to be priced (null: the policy bills nothing). */
+  rateCard?: RateCard | null;
   /** From the policy: whether service restored by a workaround stops the resolution clock. */
   workaroundStopsResolutionClock: boolean;
   /** Re-arming the thresholds (a priority change) starts a new generation: each threshold notifies once per generation. */

@@ -41,6 +41,7 @@ import {
   stop,
   type SlaClock,
 } from '../domain/sla/clock';
+import { checkEntryAgainstRateCard } from '../domain/pricing/rate-card';
 import { isTerminal, transition, TicketRuleError, type TicketAction } from '../domain/ticket/lifecycle';
 import {
   checkAgentCommand,
@@ -129,6 +130,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       ],
     );
     ticket.policyVersion = plan.policyVersion;
+    ticket.rateCard = plan.rateCard;
     ticket.workaroundStopsResolutionClock = plan.workaroundStopsResolutionClock;
     for (const candidate of open) applyPlan(candidate, plan.clocks.find((planned) => planned.metric === candidate.metric));
     if (autoValidationFrom !== undefined) ticket.autoValidateAt = plan.autoValidateAt;
@@ -202,6 +204,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     },
     (entry) => {
       if (entry.end > Date.now()) throw new TicketRuleError('TIME_IN_FUTURE', 'end: time can only be logged once worked');
+      checkEntryAgainstRateCard(ticket.rateCard, entry);
     },
   );
 
@@ -268,7 +271,11 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     },
   );
 
-  handle(proposeResolutionUpdate, 'propose-resolution', checkProposeResolution, async ({ agent, resolution, minutesWorked }, now) => {
+  handle(
+    proposeResolutionUpdate,
+    'propose-resolution',
+    checkProposeResolution,
+    async ({ agent, resolution, minutesWorked }, now) => {
     if (minutesWorked) ticket.timeEntries.push({ agent, start: now - minutesWorked * 60_000, end: now, onSite: false });
     ticket.resolution = resolution;
     ticket.resolutionProposedAt = now;
@@ -277,7 +284,12 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     pause(clock('resolution'), now);
     await replan({ autoValidationFrom: now });
     record({ type: 'resolution-proposed', by: agent, note: resolution }, now);
-  });
+    },
+    // Minutes given here carry no role or service: only a flat-rate contract can price them.
+    ({ minutesWorked }) => {
+      if (minutesWorked) checkEntryAgainstRateCard(ticket.rateCard, {});
+    },
+  );
 
   const close = (now: number) => {
     for (const candidate of ticket.clocks) stop(candidate, now);

@@ -121,7 +121,13 @@ export const TicketView = Type.Object({
       note: Optional(Type.String()),
     }),
   ),
-  billing: Optional(Type.Object({ minutes: Type.Integer(), hourlyRateCents: Type.Integer(), amountCents: Type.Integer() })),
+  billing: Optional(
+    Type.Object({
+      lines: Type.Array(Type.Object({ description: Type.String(), minutes: Type.Integer(), rateCents: Type.Integer(), multiplier: Type.Number(), amountCents: Type.Integer() })),
+      totalCents: Type.Integer(),
+    }),
+  ),
+  rateCard: Optional(Type.Union([Type.Null(), Type.Object({ pricesBy: Type.String(), names: Type.Array(Type.String()), excluded: Type.Array(Type.String()) })])),
   events: Type.Array(Type.Object({ at: Instant, type: Type.String(), by: Optional(Type.String()), note: Optional(Type.String()) })),
 });
 export type TicketView = Static<typeof TicketView>;

@@ -1,7 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
-import type { TicketState } from '../../contracts/ticket';
+import type { BillingSummary, TicketState } from '../../contracts/ticket';
 import { ticketWorkflowId } from '../../contracts/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { migratedPool } from './support';
@@ -75,10 +75,12 @@ describe('ticket activities on PostgreSQL', () => {
     await env.run(acknowledgeTicket, ticket);
     const worked = { agent: 'marc', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T10:35:00Z'), onSite: false };
     const closed = { ...ticket, status: 'closed' as const, timeEntries: [worked], revision: 5 };
-    const first = await env.run(billTicket, closed);
+    const first: BillingSummary = await env.run(billTicket, closed);
     const retried = await env.run(billTicket, closed);
-    expect(first).toEqual({ minutes: 95, hourlyRateCents: 9_500, amountCents: 15_042 }); // 150.416… EUR
+    // 95 started minutes at 95 EUR/h (the maintenance contract's 5% off): 150.416… EUR, rounded to the cent.
+    expect(first.totalCents).toBe(15_042);
+    expect(first.lines.map(({ minutes, rateCents, amountCents }) => ({ minutes, rateCents, amountCents }))).toEqual([{ minutes: 95, rateCents: 9_500, amountCents: 15_042 }]);
     expect(retried).toEqual(first);
-    expect(await count('billing_lines')).toBe(1);
+    expect(await count('billing_lines')).toBe(first.lines.length);
   });
 });

@@ -90,11 +90,14 @@ describe('a ticket through the API, end to end', () => {
 
     const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
     const final = await handle.result();
-    expect(final).toMatchObject({ status: 'closed', billing: { minutes: 37, hourlyRateCents: 10_000, amountCents: 6_167 } });
+    expect(final).toMatchObject({ status: 'closed', billing: { totalCents: 6_167 } });
 
     const view = await call('GET', `/tickets/${number}`);
     expect(view.status).toBe(200);
-    expect(view.body.billing).toEqual({ minutes: 37, hourlyRateCents: 10_000, amountCents: 6_167 });
+    expect(view.body.billing).toEqual({
+      lines: [{ description: expect.any(String), minutes: 37, rateCents: 10_000, multiplier: 1, amountCents: 6_167 }],
+      totalCents: 6_167,
+    });
     expect(view.body.openedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((view.body.events as { type: string }[]).map((event) => event.type)).toEqual([
       'opened', 'acknowledged', 'taken-in-charge', 'resolution-proposed', 'validated', 'billed',
@@ -114,8 +117,8 @@ describe('a ticket through the API, end to end', () => {
     expect(emails.rows).toHaveLength(1);
     expect(emails.rows[0]).toMatchObject({ recipient: 'ana@acme.lu', subject: `[${number}] Your request is registered: Printer down` });
     expect(emails.rows[0].body).toContain(`ticket number ${number}`);
-    const lines = await db.query('SELECT minutes, rate_cents, amount_cents FROM billing_lines WHERE ticket_number = $1', [number]);
-    expect(lines.rows).toEqual([{ minutes: 37, rate_cents: '10000', amount_cents: '6167' }]);
+    const lines = await db.query('SELECT minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1', [number]);
+    expect(lines.rows).toEqual([{ minutes: 37, rate_cents: '10000', multiplier: '1.0000', amount_cents: '6167' }]);
   });
 
   it('refuses an invalid transition with 409 and a reason, and changes nothing', async () => {

@@ -2,7 +2,8 @@ import { DomainError } from '../../domain/errors';
 import { Policy } from '../../domain/policy';
 import type { PolicyDocument } from '../../domain/policy';
 import { PricingError, multiplierOf, priceMinutes, priceRequest } from '../../domain/pricing';
-import { BILLABLE_POLICY_IDS, UnknownRateError, flatHourlyRateCents } from '../../domain/pricing/flat-hourly-rates';
+import { checkEntryAgainstRateCard, rateCardOf } from '../../domain/pricing/rate-card';
+import { findPolicy } from '../../policies/registry';
 import { billedMinutes } from '../../domain/pricing/increments';
 import esker from '../../policies/presets/esker.v1.json';
 import { errorOf } from '../domain/helpers';
@@ -66,13 +67,20 @@ describe('bad requests are typed domain errors naming the item and the field', (
   });
 });
 
-describe('the interim flat-rate table reads the presets', () => {
-  test('the flat-rate presets, at their rates', () => {
-    expect(BILLABLE_POLICY_IDS).toEqual(['econnect', 'econnect-maintenance', 'tm-minimum']);
-    expect(BILLABLE_POLICY_IDS.map(flatHourlyRateCents)).toEqual([10_000, 9500, 10_000]);
+describe('rate cards: what a time entry must name, checked when it is logged', () => {
+  test('flat, by role, by service', () => {
+    expect(rateCardOf(findPolicy('econnect'))).toEqual({ pricesBy: 'flat', names: [], excluded: [] });
+    expect(rateCardOf(findPolicy('mixvoip-standard'))).toEqual({ pricesBy: 'role', names: ['cabling', 'technician', 'engineer', 'consulting'], excluded: [] });
+    expect(rateCardOf(findPolicy('care-solutions'))?.pricesBy).toBe('service');
   });
 
-  test.each(['care-solutions', 'nope'])('%s has no flat rate', (policyId) => {
-    expect(() => flatHourlyRateCents(policyId)).toThrow(new UnknownRateError(`no flat hourly rate is known for policy '${policyId}'`));
+  test('refusals name the field and what was expected', () => {
+    const mixvoip = rateCardOf(findPolicy('mixvoip-standard'));
+    expect(() => checkEntryAgainstRateCard(mixvoip, { role: 'engineer' })).not.toThrow();
+    expect(() => checkEntryAgainstRateCard(mixvoip, {})).toThrow('role: missing: this contract prices time by role (expected one of cabling, technician, engineer, consulting)');
+    expect(() => checkEntryAgainstRateCard(mixvoip, { role: 'plumber' })).toThrow('role: unknown role "plumber"');
+    const esker = rateCardOf(findPolicy('esker'));
+    expect(() => checkEntryAgainstRateCard(esker, { service: 'training' })).toThrow(expect.objectContaining({ code: 'WORK_EXCLUDED' }));
+    expect(() => checkEntryAgainstRateCard(rateCardOf(findPolicy('econnect')), {})).not.toThrow();
   });
 });

@@ -1,5 +1,4 @@
 import { priceMinutes } from '../../domain/pricing/by-started-minute';
-import { flatHourlyRateCents, UnknownRateError } from '../../domain/pricing/flat-hourly-rates';
 
 describe('time billed by the started minute', () => {
   it.each([
@@ -18,17 +17,5 @@ describe('time billed by the started minute', () => {
     expect(() => priceMinutes(1.5, 10_000)).toThrow('minutes must be a non-negative integer');
     expect(() => priceMinutes(-1, 10_000)).toThrow('minutes must be a non-negative integer');
     expect(() => priceMinutes(1, 99.5)).toThrow('hourlyRateCents must be a non-negative integer');
-  });
-});
-
-describe('flat hourly rates of the seed providers', () => {
-  it('e-connect 100 EUR/h, its maintenance contract 5% off, tm-minimum 100 EUR/h', () => {
-    expect(flatHourlyRateCents('econnect')).toBe(10_000);
-    expect(flatHourlyRateCents('econnect-maintenance')).toBe(9_500);
-    expect(flatHourlyRateCents('tm-minimum')).toBe(10_000);
-  });
-
-  it('names the policy it has no rate for', () => {
-    expect(() => flatHourlyRateCents('esker')).toThrow(new UnknownRateError("no flat hourly rate is known for policy 'esker'"));
   });
 });

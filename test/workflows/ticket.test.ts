@@ -6,6 +6,7 @@ import {
   cancelUpdate,
   customerRepliedUpdate,
   getTicketQuery,
+  logTimeUpdate,
   proposeResolutionUpdate,
   rejectUpdate,
   setPriorityUpdate,
@@ -18,7 +19,7 @@ import esker from '../../policies/presets/esker.v1.json';
 import { presetRegistry } from '../../policies/registry';
 import { clockOf, expectInstant, TicketHarness } from '../support/ticket-harness';
 
-jest.setTimeout(60_000);
+jest.setTimeout(180_000);
 
 async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
   const error = await promise.then(
@@ -156,7 +157,12 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
-    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }] });
+    // Esker prices time by service: minutes without one are refused, an entry naming it is taken.
+    const unpriced = await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }] }));
+    expect(unpriced).toMatchObject({ type: 'RATE_UNKNOWN', message: 'service: missing: this contract prices time by service (expected one of support)' });
+    const now = await harness.env.currentTimeMs();
+    await handle.executeUpdate(logTimeUpdate, { args: [{ agent: 'marc', service: 'support', start: now - 45 * 60_000, end: now, onSite: false }] });
+    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Restarted the export job' }] });
     expect(proposed.status).toBe('validation');
     expectInstant(clockOf(proposed, 'resolution').pausedSince, '2027-06-03T10:00:00+02:00');
     await harness.settle(handle);
@@ -174,7 +180,9 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T11:30:00+02:00');
-    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Fixed the export credentials', minutesWorked: 20 }] });
+    const later = await harness.env.currentTimeMs();
+    await handle.executeUpdate(logTimeUpdate, { args: [{ agent: 'marc', service: 'support', start: later - 20 * 60_000, end: later, onSite: false }] });
+    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Fixed the export credentials' }] });
     await harness.settle(handle);
     await harness.advanceTo(handle, '2027-06-03T16:00:00+02:00');
     const closed = await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
@@ -183,8 +191,8 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     expect(clockOf(closed, 'resolution').breachedAt).toBeUndefined();
     const final = await handle.result();
     expect(final).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu', slaBreached: false });
-    expect(final.billing).toEqual({ minutes: 65, hourlyRateCents: 10_000, amountCents: 10_833 });
     expect(harness.recorded.billed).toHaveLength(1);
+    expect(harness.recorded.billed[0]!.timeEntries.map((entry) => (entry.end - entry.start) / 60_000)).toEqual([45, 20]);
     await harness.keepHistory(handle, 'reject-and-reopen');
   });
 
@@ -198,7 +206,7 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     const handle = await harness.open({ ticketNumber: 'VIG-000106', policyId: 'esker-auto-close', priority: 'P2' });
     await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
     await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
-    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Done', minutesWorked: 30 }] });
+    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Done' }] });
     // Two business days after Thursday 10:00: Friday, then Monday 7 June at 10:00.
     expectInstant(proposed.autoValidateAt, '2027-06-07T10:00:00+02:00');
     await harness.settle(handle);
