@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { deadlineOf, instantAtPercent, type Interval } from '../domain/calendar';
+import { deadlineOf, instantAtPercent, nextOpening, type Interval } from '../domain/calendar';
 import { DomainError } from '../domain/errors';
 import { METRICS, type Metric, type Priority, type TicketKind } from '../domain/policy/vocabulary';
 import type { Policy } from '../domain/policy';
+import { termsOf, type PolicyTerms } from '../domain/policy/terms';
 import { rateCardOf, type RateCard } from '../domain/pricing/rate-card';
 import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
 import { findPolicy, policyInForce } from '../policies/registry';
@@ -29,10 +30,12 @@ export interface PlanRequest {
 
 export interface PlanResult {
   policyVersion: number;
+  terms: PolicyTerms;
+  /** Whether the ticket's calendar was open at registration (out-of-hours rules apply otherwise). */
+  openAtRegistration: boolean;
   rateCard: RateCard | null;
   clocks: ClockPlan[];
   autoValidateAt?: number;
-  workaroundStopsResolutionClock: boolean;
 }
 
 /** The people told at each threshold: escalation levels name them; a bare warning tells the desk working the ticket. */
@@ -60,10 +63,17 @@ export function planClocks(policies: PolicySource, request: PlanRequest): PlanRe
       },
     ];
   });
-  const { autoValidationAfter, workaroundStopsResolutionClock } = policy.document;
+  const { autoValidationAfter } = policy.document;
   const autoValidateAt =
     autoValidationAfter && request.resolutionProposedAt !== undefined ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter) : undefined;
-  return { policyVersion: policy.version, rateCard: rateCardOf(policy), clocks, autoValidateAt, workaroundStopsResolutionClock };
+  return {
+    policyVersion: policy.version,
+    terms: termsOf(policy),
+    openAtRegistration: nextOpening(calendar, request.registeredAt) === request.registeredAt,
+    rateCard: rateCardOf(policy),
+    clocks,
+    autoValidateAt,
+  };
 }
 
 /**

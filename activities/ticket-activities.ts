@@ -77,11 +77,20 @@ async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<
   }
 }
 
+/** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
+function quotedWork(ticket: TicketState): BillingSummary {
+  const amountCents = ticket.quote?.amountCents ?? 0;
+  const minutes = ticket.timeEntries.reduce((total, entry) => total + Math.ceil((entry.end - entry.start) / 60_000), 0);
+  return { lines: [{ description: 'work outside the contract, per the accepted quote', minutes, rateCents: amountCents, multiplier: 1, amountCents }], totalCents: amountCents };
+}
+
 /** Each time entry is one intervention on this request; the policy version is the ticket's, for life. */
 function priceTicket(ticket: TicketState): BillingSummary {
+  if (ticket.scope === 'excluded') return quotedWork(ticket);
   try {
     const policy = findPolicy(ticket.policyId, ticket.policyVersion);
     const price = priceRequest(policy, {
+      emergency: ticket.channel === 'emergency',
       items: ticket.timeEntries.map(({ start, end, role, service, onSite }) => ({ start, end, role, service, onSite })),
     });
     return { lines: [...price.lines], totalCents: price.totalCents };

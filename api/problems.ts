@@ -35,6 +35,9 @@ const RULE_STATUS: Record<string, { status: number; slug: string; title: string 
   TIME_IN_FUTURE: { status: 422, slug: 'time-in-future', title: 'Time not yet worked' },
   RATE_UNKNOWN: { status: 422, slug: 'rate-unknown', title: 'No rate for this work under the contract' },
   WORK_EXCLUDED: { status: 422, slug: 'work-excluded', title: 'Work outside the contract' },
+  QUOTE_PENDING: { status: 409, slug: 'quote-pending', title: 'Waiting for the customer to accept a quote' },
+  NO_QUOTE: { status: 409, slug: 'no-quote', title: 'No quote to decide on' },
+  NOT_A_CHANGE: { status: 409, slug: 'not-a-change', title: 'Only change requests have a release date' },
 };
 
 function fromValidation(error: FastifyError): Problem {

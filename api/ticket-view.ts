@@ -62,6 +62,8 @@ export function toTicketView(ticket: TicketState, now: number): TicketView {
     autoValidateAt: iso(ticket.autoValidateAt),
     validatedAt: iso(ticket.validatedAt),
     cancelledAt: iso(ticket.cancelledAt),
+    releaseAt: iso(ticket.releaseAt),
+    quote: ticket.quote && { ...ticket.quote, submittedAt: iso(ticket.quote.submittedAt), decidedAt: iso(ticket.quote.decidedAt) },
     clocks: ticket.clocks.map((clock) => toClockView(ticket, clock, now)),
     timeEntries: ticket.timeEntries.map((entry) => ({ ...entry, start: iso(entry.start)!, end: iso(entry.end)! })),
     events: ticket.events.map((event) => ({ ...event, at: iso(event.at)! })),

@@ -6,6 +6,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { SlaClock } from '../domain/sla/clock';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
+import type { PolicyTerms } from '../domain/policy/terms';
 import type { RateCard } from '../domain/pricing/rate-card';
 
 export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
@@ -32,6 +33,24 @@ export interface OpenTicketInput {
   title: string;
   description: string;
   contact: Contact;
+  /** Opened through the emergency channel: P1, handled at once, the policy's emergency fee billed. */
+  channel?: 'standard' | 'emergency';
+  /** Work outside the contract's scope: a quote must be accepted before work starts, and it is billed apart. */
+  scope?: 'contract' | 'excluded';
+  /** The contacts the customer's contract authorizes (out-of-hours disruptions, where the policy says so). */
+  authorizedContacts?: string[];
+}
+
+export interface Quote {
+  status: 'required' | 'submitted' | 'accepted' | 'declined';
+  reason: 'excluded-work' | 'long-intervention';
+  estimateMinutes?: number;
+  amountCents?: number;
+  submittedBy?: string;
+  submittedAt?: number;
+  decidedBy?: string;
+  decidedAt?: number;
+  declineReason?: string;
 }
 
 export type TicketEventType =
@@ -50,6 +69,13 @@ export type TicketEventType =
   | 'auto-validated'
   | 'rejected'
   | 'cancelled'
+  | 'refused'
+  | 'estimate-recorded'
+  | 'quote-submitted'
+  | 'quote-accepted'
+  | 'quote-declined'
+  | 'release-scheduled'
+  | 'release-due'
   | 'sla-threshold'
   | 'sla-breached'
   | 'billed';
@@ -113,8 +139,11 @@ export interface TicketState extends OpenTicketInput {
   slaBreached: boolean;
   /** From the policy: what a time entry must name to be priced (null: the policy bills nothing). */
   rateCard?: RateCard | null;
-  /** From the policy: whether service restored by a workaround stops the resolution clock. */
-  workaroundStopsResolutionClock: boolean;
+  /** From the policy version: its gates and clock rules (set at registration). */
+  terms?: PolicyTerms;
+  refusalReason?: string;
+  quote?: Quote;
+  releaseAt?: number;
   /** Re-arming the thresholds (a priority change) starts a new generation: each threshold notifies once per generation. */
   thresholdGeneration: number;
   notifiedThresholds: string[];
@@ -166,6 +195,20 @@ export interface CancelCommand {
   reason: string;
 }
 
+export interface SubmitQuoteCommand extends AgentCommand {
+  estimateMinutes: number;
+  /** The quoted price; required for work outside the contract, which is billed at it. */
+  amountCents?: number;
+  note?: string;
+}
+export interface QuoteDecisionCommand {
+  contact: string;
+  reason?: string;
+}
+export interface ScheduleReleaseCommand extends AgentCommand {
+  releaseAt: number;
+}
+
 export const getTicketQuery = defineQuery<TicketState>('getTicket');
 export const takeChargeUpdate = defineUpdate<TicketState, [TakeChargeCommand]>('take-charge');
 export const startInterventionUpdate = defineUpdate<TicketState, [StartInterventionCommand]>('start-intervention');
@@ -179,3 +222,7 @@ export const proposeResolutionUpdate = defineUpdate<TicketState, [ProposeResolut
 export const validateUpdate = defineUpdate<TicketState, [ValidateCommand]>('validate');
 export const rejectUpdate = defineUpdate<TicketState, [RejectCommand]>('reject');
 export const cancelUpdate = defineUpdate<TicketState, [CancelCommand]>('cancel');
+export const submitQuoteUpdate = defineUpdate<TicketState, [SubmitQuoteCommand]>('submit-quote');
+export const acceptQuoteUpdate = defineUpdate<TicketState, [QuoteDecisionCommand]>('accept-quote');
+export const declineQuoteUpdate = defineUpdate<TicketState, [QuoteDecisionCommand]>('decline-quote');
+export const scheduleReleaseUpdate = defineUpdate<TicketState, [ScheduleReleaseCommand]>('schedule-release');

@@ -4,6 +4,9 @@ import type {
   CustomerReplyCommand,
   LogTimeCommand,
   ProposeResolutionCommand,
+  QuoteDecisionCommand,
+  ScheduleReleaseCommand,
+  SubmitQuoteCommand,
   ReassignCommand,
   RejectCommand,
   SetPriorityCommand,
@@ -96,4 +99,21 @@ export function checkReject(command: RejectCommand): void {
 export function checkCancel(command: CancelCommand): void {
   text(object(command).by, 'by');
   text(command.reason, 'reason');
+}
+
+export function checkSubmitQuote(command: SubmitQuoteCommand): void {
+  checkAgentCommand(command);
+  nonNegativeInteger(command.estimateMinutes, 'estimateMinutes');
+  if (command.amountCents !== undefined) nonNegativeInteger(command.amountCents, 'amountCents');
+  optionalText(command.note, 'note');
+}
+
+export function checkQuoteDecision(command: QuoteDecisionCommand): void {
+  text(object(command).contact, 'contact');
+  optionalText(command.reason, 'reason');
+}
+
+export function checkScheduleRelease(command: ScheduleReleaseCommand): void {
+  checkAgentCommand(command);
+  nonNegativeInteger(command.releaseAt, 'releaseAt');
 }

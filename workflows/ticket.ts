@@ -8,11 +8,15 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { PlanningActivities } from '../activities/clock-planner';
+import type { PlanningActivities, PlanResult } from '../activities/clock-planner';
 import type { TicketActivities } from '../activities/ticket-activities';
 import {
+  acceptQuoteUpdate,
   cancelUpdate,
   customerRepliedUpdate,
+  declineQuoteUpdate,
+  scheduleReleaseUpdate,
+  submitQuoteUpdate,
   getTicketQuery,
   logTimeUpdate,
   proposeResolutionUpdate,
@@ -41,12 +45,17 @@ import {
   stop,
   type SlaClock,
 } from '../domain/sla/clock';
+import { InvalidArgumentError } from '../domain/errors';
+import type { PolicyTerms } from '../domain/policy/terms';
 import { checkEntryAgainstRateCard } from '../domain/pricing/rate-card';
 import { isTerminal, transition, TicketRuleError, type TicketAction } from '../domain/ticket/lifecycle';
 import {
   checkAgentCommand,
   checkCancel,
   checkCustomerReply,
+  checkQuoteDecision,
+  checkScheduleRelease,
+  checkSubmitQuote,
   checkLogTime,
   checkProposeResolution,
   checkReassign,
@@ -85,12 +94,25 @@ function newTicket(input: OpenTicketInput, now: number): TicketState {
     priorityConfirmed: false,
     clocks: METRIC_ORDER.map(newClock),
     slaBreached: false,
-    workaroundStopsResolutionClock: false,
     thresholdGeneration: 1,
     notifiedThresholds: [],
     timeEntries: [],
     events: [{ at: now, type: 'opened', by: input.contact.email }],
   };
+}
+
+/** Plans recorded before policy terms existed carried only the workaround rule; their histories must still replay. */
+type RecordedPlan = Omit<PlanResult, 'terms' | 'openAtRegistration'> & Partial<Pick<PlanResult, 'terms' | 'openAtRegistration'>> & { workaroundStopsResolutionClock?: boolean };
+
+function termsOfPlan(plan: RecordedPlan): PolicyTerms {
+  return plan.terms ?? { outOfHoursContacts: 'any', workaroundStopsResolutionClock: plan.workaroundStopsResolutionClock ?? false };
+}
+
+/** Out of hours, where the policy says so, only the contacts the contract names may open an incident (seed 002). */
+function refusalOf(ticket: TicketState, plan: RecordedPlan): string | undefined {
+  if (termsOfPlan(plan).outOfHoursContacts !== 'authorized' || (plan.openAtRegistration ?? true) || ticket.kind !== 'incident') return undefined;
+  if ((ticket.authorizedContacts ?? []).includes(ticket.contact.email)) return undefined;
+  return `out of office hours only the contacts named in the contract may open an incident; ${ticket.contact.email} is not one of them`;
 }
 
 /**
@@ -113,9 +135,9 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   }
 
   /** Re-plans the clocks still to stop, on the ticket's calendar and policy version, from registration. */
-  async function replan({ autoValidationFrom }: { autoValidationFrom?: number } = {}): Promise<void> {
+  async function replan({ autoValidationFrom }: { autoValidationFrom?: number } = {}): Promise<RecordedPlan> {
     const open = ticket.clocks.filter((candidate) => candidate.stoppedAt === undefined);
-    const plan = await planClocks.executeWithOptions(
+    const plan: RecordedPlan = await planClocks.executeWithOptions(
       { summary: 'compute SLA deadlines on the business calendar', startToCloseTimeout: '10 seconds' },
       [
         {
@@ -131,9 +153,22 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     );
     ticket.policyVersion = plan.policyVersion;
     ticket.rateCard = plan.rateCard;
-    ticket.workaroundStopsResolutionClock = plan.workaroundStopsResolutionClock;
+    ticket.terms = termsOfPlan(plan);
     for (const candidate of open) applyPlan(candidate, plan.clocks.find((planned) => planned.metric === candidate.metric));
     if (autoValidationFrom !== undefined) ticket.autoValidateAt = plan.autoValidateAt;
+    return plan;
+  }
+
+  const pauseAll = (now: number) => ticket.clocks.forEach((candidate) => pause(candidate, now));
+  const resumeAll = (now: number) => ticket.clocks.forEach((candidate) => resume(candidate, now));
+  const stopAll = (now: number) => ticket.clocks.forEach((candidate) => stop(candidate, now));
+
+  /** Work outside the contract, or longer than the policy allows unquoted, waits for the customer's yes. */
+  function checkNoQuotePending(): void {
+    const status = ticket.quote?.status;
+    if (status === 'required' || status === 'submitted') {
+      throw new TicketRuleError('QUOTE_PENDING', 'the customer has not accepted a quote for this work yet: no work can start before');
+    }
   }
 
   /** Runs an Update's change once registration is done, refusing it if the ticket moved on meanwhile. */
@@ -191,6 +226,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     },
     () => {
       if (ticket.interventionStartedAt !== undefined) throw new TicketRuleError('ALREADY_DONE', 'the intervention has already started');
+      checkNoQuotePending();
     },
   );
 
@@ -204,7 +240,9 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     },
     (entry) => {
       if (entry.end > Date.now()) throw new TicketRuleError('TIME_IN_FUTURE', 'end: time can only be logged once worked');
-      checkEntryAgainstRateCard(ticket.rateCard, entry);
+      checkNoQuotePending();
+      // Work outside the contract is billed at its accepted quote, not at the contract's rates.
+      if (ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, entry);
     },
   );
 
@@ -247,12 +285,12 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   );
 
   handle(waitForCustomerUpdate, 'wait-for-customer', checkWaitForCustomer, ({ agent, question }, now) => {
-    for (const candidate of ticket.clocks) pause(candidate, now);
+    pauseAll(now);
     record({ type: 'waiting-for-customer', by: agent, note: question }, now);
   });
 
   handle(customerRepliedUpdate, 'customer-replied', checkCustomerReply, async ({ contact, message }, now) => {
-    for (const candidate of ticket.clocks) resume(candidate, now);
+    resumeAll(now);
     await replan();
     record({ type: 'customer-replied', by: contact, note: message }, now);
   });
@@ -263,7 +301,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     checkWorkaround,
     ({ agent, description }, now) => {
       ticket.workaroundAt = now;
-      if (ticket.workaroundStopsResolutionClock) stop(clock('resolution'), now);
+      if (ticket.terms?.workaroundStopsResolutionClock) stop(clock('resolution'), now);
       record({ type: 'workaround-provided', by: agent, note: description }, now);
     },
     () => {
@@ -287,12 +325,13 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     },
     // Minutes given here carry no role or service: only a flat-rate contract can price them.
     ({ minutesWorked }) => {
-      if (minutesWorked) checkEntryAgainstRateCard(ticket.rateCard, {});
+      checkNoQuotePending();
+      if (minutesWorked && ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, {});
     },
   );
 
   const close = (now: number) => {
-    for (const candidate of ticket.clocks) stop(candidate, now);
+    stopAll(now);
     ticket.validatedAt = now;
     delete ticket.autoValidateAt;
   };
@@ -311,12 +350,81 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   });
 
   handle(cancelUpdate, 'cancel', checkCancel, ({ by, reason }, now) => {
-    for (const candidate of ticket.clocks) stop(candidate, now);
+    stopAll(now);
     ticket.cancelledAt = now;
     ticket.cancelReason = reason;
     delete ticket.autoValidateAt;
     record({ type: 'cancelled', by, note: reason }, now);
   });
+
+  handle(
+    submitQuoteUpdate,
+    'submit-quote',
+    checkSubmitQuote,
+    ({ agent, estimateMinutes, amountCents, note }, now) => {
+      const limit = ticket.terms?.quoteRequiredAboveMinutes;
+      const reason = ticket.scope === 'excluded' ? 'excluded-work' : limit !== undefined && estimateMinutes > limit ? 'long-intervention' : undefined;
+      if (!reason) {
+        record({ type: 'estimate-recorded', by: agent, note: `${estimateMinutes} min estimated: no quote needed${note ? `; ${note}` : ''}` }, now);
+        return;
+      }
+      ticket.quote = { status: 'submitted', reason, estimateMinutes, amountCents, submittedBy: agent, submittedAt: now };
+      // The desk waits on the customer's decision: the clocks stand still meanwhile.
+      pauseAll(now);
+      record({ type: 'quote-submitted', by: agent, note: `${estimateMinutes} min${amountCents === undefined ? '' : `, ${amountCents} cents`} (${reason})${note ? `; ${note}` : ''}` }, now);
+    },
+    ({ amountCents }) => {
+      if (ticket.quote?.status === 'submitted' || ticket.quote?.status === 'accepted') throw new TicketRuleError('ALREADY_DONE', `a quote is already ${ticket.quote.status}`);
+      if (ticket.scope === 'excluded' && amountCents === undefined) throw new InvalidArgumentError('amountCents', 'the quoted price: work outside the contract is billed at it');
+    },
+  );
+
+  const checkQuoteSubmitted = () => {
+    if (ticket.quote?.status !== 'submitted') throw new TicketRuleError('NO_QUOTE', 'there is no quote awaiting the customer\'s decision');
+  };
+
+  handle(
+    acceptQuoteUpdate,
+    'accept-quote',
+    checkQuoteDecision,
+    async ({ contact }, now) => {
+      Object.assign(ticket.quote!, { status: 'accepted', decidedBy: contact, decidedAt: now });
+      resumeAll(now);
+      await replan();
+      record({ type: 'quote-accepted', by: contact }, now);
+    },
+    checkQuoteSubmitted,
+  );
+
+  handle(
+    declineQuoteUpdate,
+    'decline-quote',
+    checkQuoteDecision,
+    ({ contact, reason }, now) => {
+      Object.assign(ticket.quote!, { status: 'declined', decidedBy: contact, decidedAt: now, declineReason: reason });
+      stopAll(now);
+      ticket.cancelledAt = now;
+      ticket.cancelReason = `quote declined${reason ? `: ${reason}` : ''}`;
+      record({ type: 'quote-declined', by: contact, note: reason }, now);
+    },
+    checkQuoteSubmitted,
+  );
+
+  handle(
+    scheduleReleaseUpdate,
+    'schedule-release',
+    checkScheduleRelease,
+    ({ agent, releaseAt }, now) => {
+      ticket.releaseAt = releaseAt;
+      // The change waits for the date agreed with the customer: its clocks stand still until then.
+      pauseAll(now);
+      record({ type: 'release-scheduled', by: agent, note: new Date(releaseAt).toISOString() }, now);
+    },
+    ({ releaseAt }) => {
+      if (ticket.kind !== 'change') throw new TicketRuleError('NOT_A_CHANGE', `only a change request has a release date; this ticket is an ${ticket.kind}`);
+      if (releaseAt <= Date.now()) throw new InvalidArgumentError('releaseAt', 'an instant in the future');
+    },
+  );
 
   /** Notifies every threshold reached since the last look, marks breaches, and auto-validates when due. */
   async function processDueSlaEvents(): Promise<void> {
@@ -345,6 +453,12 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       ticket.slaBreached = true;
       for (const metric of breached) record({ type: 'sla-breached', note: `${metric} deadline passed` });
     }
+    if (ticket.status === 'scheduled' && ticket.releaseAt !== undefined && ticket.releaseAt <= now) {
+      ticket.status = transition(ticket.status, 'release');
+      resumeAll(now);
+      await replan();
+      record({ type: 'release-due', note: 'release date reached: back to support' });
+    }
     if (ticket.status === 'validation' && ticket.autoValidateAt !== undefined && ticket.autoValidateAt <= now) {
       ticket.status = transition(ticket.status, 'auto-validate');
       close(now);
@@ -354,19 +468,37 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   }
 
   function nextWakeUp(): number | undefined {
-    const candidates = [nextThresholdAt(ticket.clocks, ticket.thresholdGeneration, notified), ticket.status === 'validation' ? ticket.autoValidateAt : undefined];
+    const candidates = [
+      nextThresholdAt(ticket.clocks, ticket.thresholdGeneration, notified),
+      ticket.status === 'validation' ? ticket.autoValidateAt : undefined,
+      ticket.status === 'scheduled' ? ticket.releaseAt : undefined,
+    ];
     const defined = candidates.filter((at): at is number => at !== undefined);
     return defined.length === 0 ? undefined : Math.min(...defined);
   }
 
   if (!carried) {
-    await replan();
+    if (input.channel === 'emergency') {
+      ticket.priority = 'P1';
+      ticket.priorityConfirmed = true;
+    }
+    if (input.scope === 'excluded') ticket.quote = { status: 'required', reason: 'excluded-work' };
+    const plan = await replan();
+    const refusal = refusalOf(ticket, plan);
+    if (refusal) {
+      ticket.status = transition(ticket.status, 'refuse');
+      ticket.refusalReason = refusal;
+      stopAll(ticket.openedAt);
+      record({ type: 'refused', note: refusal });
+    }
     syncSearchAttributes(ticket);
-    await acknowledgeTicket.executeWithOptions({ summary: 'register the ticket, queue the acknowledgement e-mail' }, [ticket]);
+    await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [ticket]);
     recordedRevision = ticket.revision;
-    ticket.status = transition(ticket.status, 'acknowledge');
-    ticket.acknowledgedAt = Date.now();
-    record({ type: 'acknowledged' });
+    if (!refusal) {
+      ticket.status = transition(ticket.status, 'acknowledge');
+      ticket.acknowledgedAt = Date.now();
+      record({ type: 'acknowledged', note: input.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined });
+    }
   }
 
   // The read model follows the workflow's revisions; it is written outside the Update handlers so they answer at once.
@@ -394,7 +526,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     }
   }
 
-  if (ticket.status === 'closed' || ticket.timeEntries.length > 0) {
+  if (ticket.status === 'closed' || ticket.timeEntries.length > 0 || ticket.channel === 'emergency') {
     ticket.billing = await billTicket.executeWithOptions({ summary: 'price the time worked, write the billing line' }, [ticket]);
     record({ type: 'billed' });
   }

@@ -5,8 +5,12 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
 import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../contracts/search-attributes';
 import {
+  acceptQuoteUpdate,
   cancelUpdate,
   customerRepliedUpdate,
+  declineQuoteUpdate,
+  scheduleReleaseUpdate,
+  submitQuoteUpdate,
   getTicketQuery,
   logTimeUpdate,
   proposeResolutionUpdate,
@@ -71,6 +75,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         title: request.body.title,
         description: request.body.description,
         contact: request.body.contact,
+        channel: request.body.channel,
+        scope: request.body.scope,
       };
       const handle = await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
         taskQueue,
@@ -130,5 +136,12 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   action('validate', 'The customer validates the resolution; the ticket closes and is billed', ActionBodies.validate, validateUpdate, asIs);
   action('reject', 'The customer rejects the resolution; support resumes', ActionBodies.reject, rejectUpdate, asIs);
   action('cancel', 'Cancel the ticket with a reason', ActionBodies.cancel, cancelUpdate, asIs);
+  action('quote', 'Submit an estimate; above the policy limit, or for excluded work, the customer must accept it first', ActionBodies.quote, submitQuoteUpdate, asIs);
+  action('quote/accept', 'The customer accepts the quote; work may start', ActionBodies['quote/accept'], acceptQuoteUpdate, asIs);
+  action('quote/decline', 'The customer declines the quote; the ticket is cancelled', ActionBodies['quote/decline'], declineQuoteUpdate, asIs);
+  action('release-date', 'Communicate the release date of a change; it waits until then', ActionBodies['release-date'], scheduleReleaseUpdate, ({ agent, releaseAt }) => ({
+    agent,
+    releaseAt: Date.parse(releaseAt),
+  }));
   done();
 };

@@ -25,6 +25,8 @@ export const OpenTicketBody = strictObject({
   title: Text(200),
   description: Text(20_000),
   contact: Contact,
+  channel: Type.Optional(literals(['standard', 'emergency'] as const)),
+  scope: Type.Optional(literals(['contract', 'excluded'] as const)),
 });
 export type OpenTicketBody = Static<typeof OpenTicketBody>;
 
@@ -61,6 +63,10 @@ export const ActionBodies = {
   validate: strictObject({ contact: Person, comment: Type.Optional(Type.String({ maxLength: 20_000 })) }),
   reject: strictObject({ contact: Person, reason: LongText }),
   cancel: strictObject({ by: Person, reason: LongText }),
+  quote: strictObject({ agent: Person, estimateMinutes: Type.Integer({ minimum: 0, maximum: 1_000_000 }), amountCents: Type.Optional(Type.Integer({ minimum: 0 })), note: Type.Optional(LongText) }),
+  'quote/accept': strictObject({ contact: Person }),
+  'quote/decline': strictObject({ contact: Person, reason: Type.Optional(LongText) }),
+  'release-date': strictObject({ agent: Person, releaseAt: Instant }),
 };
 
 const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema);
@@ -107,6 +113,23 @@ export const TicketView = Type.Object({
   validatedBy: Optional(Type.String()),
   cancelledAt: Optional(Instant),
   cancelReason: Optional(Type.String()),
+  channel: Optional(Type.String()),
+  scope: Optional(Type.String()),
+  refusalReason: Optional(Type.String()),
+  releaseAt: Optional(Instant),
+  quote: Optional(
+    Type.Object({
+      status: Type.String(),
+      reason: Type.String(),
+      estimateMinutes: Optional(Type.Integer()),
+      amountCents: Optional(Type.Integer()),
+      submittedBy: Optional(Type.String()),
+      submittedAt: Optional(Instant),
+      decidedBy: Optional(Type.String()),
+      decidedAt: Optional(Instant),
+      declineReason: Optional(Type.String()),
+    }),
+  ),
   slaBreached: Type.Boolean(),
   clocks: Type.Array(ClockView),
   timeEntries: Type.Array(

@@ -57,6 +57,10 @@ export const PolicySchema = Type.Object(
     escalation: Type.Array(EscalationLevelSchema),
     autoValidationAfter: Type.Union([Type.Null(), DurationSchema]),
     workaroundStopsResolutionClock: Type.Boolean(),
+    /** An intervention estimated above this many minutes needs the customer's approved quote first (seed 000: "more than a day"). */
+    quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of minutes of at least 1' })),
+    /** Outside the calendar's hours, only the contacts the customer's contract names may open an incident (seed 002). */
+    outOfHoursContacts: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('authorized')])),
     /** How logged time becomes money; absent where the terms bill nothing. */
     billing: Type.Optional(BillingSchema),
   },

@@ -2,9 +2,10 @@ import { DomainError } from '../errors';
 
 /**
  * The phases every ticket walks (DOMAIN.md): request → acknowledgement → support → validation, then closed.
- * `waiting` is support paused on the customer; `cancelled` ends a ticket without validation.
+ * `waiting` is support paused on the customer, `scheduled` a change waiting for its release date; `cancelled`
+ * ends a ticket without validation, `refused` a request the desk may not take (an unauthorized contact).
  */
-export const TICKET_STATUSES = ['request', 'acknowledgement', 'support', 'waiting', 'validation', 'closed', 'cancelled'] as const;
+export const TICKET_STATUSES = ['request', 'acknowledgement', 'support', 'waiting', 'scheduled', 'validation', 'closed', 'cancelled', 'refused'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 export const TICKET_ACTIONS = [
@@ -22,11 +23,17 @@ export const TICKET_ACTIONS = [
   'auto-validate',
   'reject',
   'cancel',
+  'refuse',
+  'submit-quote',
+  'accept-quote',
+  'decline-quote',
+  'schedule-release',
+  'release',
 ] as const;
 export type TicketAction = (typeof TICKET_ACTIONS)[number];
 
-const OPEN: readonly TicketStatus[] = ['request', 'acknowledgement', 'support', 'waiting', 'validation'];
-const WORKED: readonly TicketStatus[] = ['support', 'waiting', 'validation'];
+const OPEN: readonly TicketStatus[] = ['request', 'acknowledgement', 'support', 'waiting', 'scheduled', 'validation'];
+const WORKED: readonly TicketStatus[] = ['support', 'waiting', 'scheduled', 'validation'];
 
 interface Transition {
   readonly from: readonly TicketStatus[];
@@ -50,9 +57,15 @@ const TRANSITIONS: Record<TicketAction, Transition> = {
   'auto-validate': { from: ['validation'], to: 'closed' },
   reject: { from: ['validation'], to: 'support' },
   cancel: { from: OPEN, to: 'cancelled' },
+  refuse: { from: ['request'], to: 'refused' },
+  'submit-quote': { from: ['support'] },
+  'accept-quote': { from: ['support'] },
+  'decline-quote': { from: ['support'], to: 'cancelled' },
+  'schedule-release': { from: ['support'], to: 'scheduled' },
+  release: { from: ['scheduled'], to: 'support' },
 };
 
-export const isTerminal = (status: TicketStatus): boolean => status === 'closed' || status === 'cancelled';
+export const isTerminal = (status: TicketStatus): boolean => status === 'closed' || status === 'cancelled' || status === 'refused';
 
 export class InvalidTransitionError extends DomainError {
   readonly code = 'INVALID_TRANSITION';

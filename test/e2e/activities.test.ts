@@ -40,7 +40,6 @@ describe('ticket activities on PostgreSQL', () => {
       priorityConfirmed: false,
       clocks: [],
       slaBreached: false,
-      workaroundStopsResolutionClock: false,
       thresholdGeneration: 1,
       notifiedThresholds: [],
       timeEntries: [],
@@ -82,5 +81,18 @@ describe('ticket activities on PostgreSQL', () => {
     expect(first.lines.map(({ minutes, rateCents, amountCents }) => ({ minutes, rateCents, amountCents }))).toEqual([{ minutes: 95, rateCents: 9_500, amountCents: 15_042 }]);
     expect(retried).toEqual(first);
     expect(await count('billing_lines')).toBe(first.lines.length);
+  });
+
+  it('an emergency carries the policy fee; work outside the contract is billed at its accepted quote', async () => {
+    const { acknowledgeTicket, billTicket } = activities();
+    await env.run(acknowledgeTicket, ticket);
+    const emergency: BillingSummary = await env.run(billTicket, { ...ticket, policyId: 'econnect', channel: 'emergency' as const, status: 'closed' as const });
+    // e-connect: 150 EUR charged at opening, nothing else logged.
+    expect(emergency.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([{ minutes: 0, amountCents: 15_000 }]);
+    expect(emergency.totalCents).toBe(15_000);
+
+    const excluded = { ...ticket, ticketNumber: ticket.ticketNumber, scope: 'excluded' as const, quote: { status: 'accepted' as const, reason: 'excluded-work' as const, amountCents: 25_000 } };
+    const quoted: BillingSummary = await new MockActivityEnvironment({ workflowExecution: { workflowId: `${ticketWorkflowId(ticket.ticketNumber)}-excluded`, runId: 'run-1' } }).run(billTicket, excluded);
+    expect(quoted).toEqual({ lines: [{ description: 'work outside the contract, per the accepted quote', minutes: 0, rateCents: 25_000, multiplier: 1, amountCents: 25_000 }], totalCents: 25_000 });
   });
 });

@@ -3,8 +3,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Policy, PolicyRegistry } from '../../domain/policy';
 import { SlaBreachedKey, StatusKey } from '../../contracts/search-attributes';
 import {
+  acceptQuoteUpdate,
   cancelUpdate,
   customerRepliedUpdate,
+  declineQuoteUpdate,
+  scheduleReleaseUpdate,
+  submitQuoteUpdate,
   getTicketQuery,
   logTimeUpdate,
   proposeResolutionUpdate,
@@ -240,5 +244,119 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     expect(await handle.result()).toMatchObject({ status: 'cancelled', cancelReason: 'duplicate of VIG-000100' });
     expect(harness.recorded.billed).toHaveLength(0);
     await harness.keepHistory(handle, 'refusals-then-cancel');
+  });
+
+  it('an emergency is P1 at once, whatever was proposed, and is billed even without logged time', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-03T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000108', policyId: 'econnect', priority: 'P4', channel: 'emergency' });
+    const ticket = await harness.settle(handle);
+    expect(ticket).toMatchObject({ status: 'acknowledgement', priority: 'P1', priorityConfirmed: true, channel: 'emergency' });
+    expect(ticket.events.find((event) => event.type === 'acknowledged')?.note).toBe('emergency channel: P1, handled at once');
+    await handle.executeUpdate(cancelUpdate, { args: [{ by: 'ana@acme.lu', reason: 'solved itself' }] });
+    expect((await handle.result()).status).toBe('cancelled');
+    // The emergency fee is charged at opening: the ticket goes to billing although nobody logged time.
+    expect(harness.recorded.billed).toHaveLength(1);
+    await harness.keepHistory(handle, 'emergency');
+  });
+
+  it('refuses an incident opened out of hours by a contact the contract does not name, and records the refusal (Care Solutions)', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-05T10:00:00+02:00'); // a Saturday: outside Monday-Friday 09:00-17:00 Brussels
+    const refused = await harness.open({ ticketNumber: 'VIG-000109', policyId: 'care-solutions', priority: 'P2', authorizedContacts: ['it-lead@acme.be'] });
+    const outcome = await refused.result();
+    expect(outcome).toMatchObject({
+      status: 'refused',
+      refusalReason: 'out of office hours only the contacts named in the contract may open an incident; ana@acme.lu is not one of them',
+    });
+    expect(outcome.events.map((event) => event.type)).toEqual(['opened', 'refused']);
+    // The refusal is recorded like a registration: a row and an e-mail saying why.
+    expect(harness.recorded.acknowledged.map((ticket) => ticket.status)).toEqual(['refused']);
+    expect(harness.recorded.billed).toHaveLength(0);
+    await harness.keepHistory(refused, 'refused-out-of-hours');
+
+    const authorized = await harness.open({
+      ticketNumber: 'VIG-000110',
+      policyId: 'care-solutions',
+      priority: 'P2',
+      authorizedContacts: ['it-lead@acme.be'],
+      contact: { name: 'IT lead', email: 'it-lead@acme.be' },
+    });
+    expect((await harness.settle(authorized)).status).toBe('acknowledgement');
+    await authorized.terminate('test over');
+  });
+
+  it('work estimated beyond a day waits for the quote; a declined quote cancels the ticket and bills nothing (e-connect)', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-03T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000111', policyId: 'econnect', priority: 'P3' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+
+    const small = await handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 120 }] });
+    expect(small.quote).toBeUndefined();
+    expect(small.events.at(-1)).toMatchObject({ type: 'estimate-recorded', note: '120 min estimated: no quote needed' });
+
+    const quoted = await handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 900, amountCents: 150_000, note: 'migrate the mail server' }] });
+    expect(quoted.quote).toMatchObject({ status: 'submitted', reason: 'long-intervention', estimateMinutes: 900, amountCents: 150_000 });
+    const blocked = await refusal(handle.executeUpdate(startInterventionUpdate, { args: [{ agent: 'marc' }] }));
+    expect(blocked).toMatchObject({ type: 'QUOTE_PENDING', message: 'the customer has not accepted a quote for this work yet: no work can start before' });
+
+    const declined = await handle.executeUpdate(declineQuoteUpdate, { args: [{ contact: 'ana@acme.lu', reason: 'too expensive' }] });
+    expect(declined).toMatchObject({ status: 'cancelled', cancelReason: 'quote declined: too expensive' });
+    expect(declined.quote).toMatchObject({ status: 'declined', decidedBy: 'ana@acme.lu', declineReason: 'too expensive' });
+    expect((await handle.result()).status).toBe('cancelled');
+    expect(harness.recorded.billed).toHaveLength(0);
+    await harness.keepHistory(handle, 'quote-declined');
+  });
+
+  it('work outside the contract starts only once its quote is accepted, and is billed apart at it (Esker)', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-03T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000112', policyId: 'esker', priority: 'P4', kind: 'request', scope: 'excluded' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    expect((await refusal(handle.executeUpdate(startInterventionUpdate, { args: [{ agent: 'marc' }] }))).type).toBe('QUOTE_PENDING');
+    const unpriced = await refusal(handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 60 }] }));
+    expect(unpriced).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'amountCents: expected the quoted price: work outside the contract is billed at it' });
+
+    await handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 60, amountCents: 25_000 }] });
+    const accepted = await handle.executeUpdate(acceptQuoteUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    expect(accepted.quote).toMatchObject({ status: 'accepted', decidedBy: 'ana@acme.lu' });
+    await handle.executeUpdate(startInterventionUpdate, { args: [{ agent: 'marc' }] });
+    const now = await harness.env.currentTimeMs();
+    await handle.executeUpdate(logTimeUpdate, { args: [{ agent: 'marc', start: now - 3_600_000, end: now, onSite: true }] });
+    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Trained the new accountant' }] });
+    await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    expect((await handle.result()).status).toBe('closed');
+    expect(harness.recorded.billed).toHaveLength(1);
+    expect(harness.recorded.billed[0]).toMatchObject({ scope: 'excluded', quote: { status: 'accepted', amountCents: 25_000 } });
+    await harness.keepHistory(handle, 'excluded-work-quote-accepted');
+  });
+
+  it('a change waits for the release date the desk communicates, its clocks standing still until then', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-01T10:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000113', policyId: 'esker', priority: 'P3', kind: 'change' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    const releaseAt = Date.parse('2027-06-10T08:00:00+02:00');
+    const scheduled = await handle.executeUpdate(scheduleReleaseUpdate, { args: [{ agent: 'marc', releaseAt }] });
+    expect(scheduled).toMatchObject({ status: 'scheduled', releaseAt });
+    expect(clockOf(scheduled, 'resolution').pausedSince).toBeDefined();
+
+    const released = await harness.advanceTo(handle, '2027-06-10T08:30:00+02:00');
+    expect(released.status).toBe('support');
+    expect(released.events.at(-1)).toMatchObject({ type: 'release-due' });
+    const resolution = clockOf(released, 'resolution');
+    expect(resolution.pausedSince).toBeUndefined();
+    expect(resolution.pauses).toHaveLength(1);
+    expectInstant(resolution.pauses[0]![1], '2027-06-10T08:00:00+02:00');
+    // 3 business days from Tuesday 10:00 would be Friday 10:00; the whole wait until the release is given back.
+    expect(resolution.deadline!).toBeGreaterThan(Date.parse('2027-06-10T08:00:00+02:00'));
+    const incident = await harness.open({ ticketNumber: 'VIG-000114', policyId: 'esker', priority: 'P3' });
+    await incident.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    const notChange = await refusal(incident.executeUpdate(scheduleReleaseUpdate, { args: [{ agent: 'marc', releaseAt: releaseAt + 86_400_000 }] }));
+    expect(notChange).toMatchObject({ type: 'NOT_A_CHANGE' });
+    await harness.keepHistory(handle, 'change-release-date');
+    await handle.terminate('test over');
+    await incident.terminate('test over');
   });
 });
