@@ -83,6 +83,11 @@ const { planClocks } = proxyLocalActivities<PlanningActivities>({
 /** Well under Temporal's 51,200-event limit: a ticket open for months continues as new with its state. */
 const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 4_000;
 
+export interface TicketWorkflowOptions {
+  /** Lower it to exercise continue-as-new in tests. */
+  historyEventsBeforeContinueAsNew?: number;
+}
+
 const METRIC_ORDER: readonly Metric[] = ['response', 'intervention', 'resolution'];
 
 function newTicket(input: OpenTicketInput, now: number): TicketState {
@@ -120,7 +125,8 @@ function refusalOf(ticket: TicketState, plan: RecordedPlan): string | undefined 
  * resolution clocks running on the policy's business calendars. `carried` is the state handed over by
  * continue-as-new.
  */
-export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketState): Promise<TicketState> {
+export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketState, options: TicketWorkflowOptions = {}): Promise<TicketState> {
+  const historyLimit = options.historyEventsBeforeContinueAsNew ?? HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW;
   const ticket: TicketState = carried ?? newTicket(input, Date.now());
   const notified = new Set(ticket.notifiedThresholds);
   let recordedRevision = carried ? carried.revision : 0;
@@ -520,9 +526,9 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     await exclusive(processDueSlaEvents);
 
     const { historyLength, continueAsNewSuggested } = workflowInfo();
-    if ((continueAsNewSuggested || historyLength > HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW) && !isTerminal(ticket.status)) {
+    if ((continueAsNewSuggested || historyLength > historyLimit) && !isTerminal(ticket.status)) {
       await condition(() => allHandlersFinished() && recordedRevision === ticket.revision);
-      return continueAsNew<typeof ticketWorkflow>(input, ticket);
+      return continueAsNew<typeof ticketWorkflow>(input, ticket, options);
     }
   }
 

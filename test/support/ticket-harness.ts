@@ -11,6 +11,7 @@ import { getTicketQuery, type OpenTicketInput, type TicketState } from '../../co
 import { dueThresholds, nextThresholdAt } from '../../domain/sla/clock';
 import { presetRegistry } from '../../policies/registry';
 import type { ticketWorkflow } from '../../workflows';
+import type { TicketWorkflowOptions } from '../../workflows/ticket';
 import { createTimeSkippingEnv } from './time-skipping';
 
 /** What the mocked database activities were asked to do. */
@@ -114,11 +115,14 @@ export class TicketHarness {
     return this.settle(handle);
   }
 
-  open(input: Pick<OpenTicketInput, 'ticketNumber' | 'policyId' | 'priority'> & Partial<OpenTicketInput>): Promise<WorkflowHandle<typeof ticketWorkflow>> {
+  open(
+    input: Pick<OpenTicketInput, 'ticketNumber' | 'policyId' | 'priority'> & Partial<OpenTicketInput>,
+    options: TicketWorkflowOptions = {},
+  ): Promise<WorkflowHandle<typeof ticketWorkflow>> {
     return this.env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
       taskQueue: this.taskQueue,
       workflowId: `ticket-${input.ticketNumber}`,
-      args: [{ ...baseInput, ...input }],
+      args: [{ ...baseInput, ...input }, undefined, options],
     });
   }
 

@@ -12,6 +12,7 @@ import {
   getTicketQuery,
   logTimeUpdate,
   proposeResolutionUpdate,
+  reassignUpdate,
   rejectUpdate,
   setPriorityUpdate,
   startInterventionUpdate,
@@ -358,5 +359,29 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     await harness.keepHistory(handle, 'change-release-date');
     await handle.terminate('test over');
     await incident.terminate('test over');
+  });
+
+  it('continues as new before the history grows large, carrying the whole state', async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-03T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000115', policyId: 'esker', priority: 'P3' }, { historyEventsBeforeContinueAsNew: 40 });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    const firstRun = (await handle.describe()).runId;
+    for (const agent of ['julie', 'marc', 'julie', 'marc', 'julie', 'marc', 'julie', 'marc']) {
+      await handle.executeUpdate(reassignUpdate, { args: [{ agent, by: 'desk-lead' }] });
+      await harness.settle(handle);
+    }
+    const latest = await handle.describe();
+    expect(latest.runId).not.toBe(firstRun);
+    expect(latest.historyLength).toBeLessThan(60);
+    const carried = await handle.query(getTicketQuery);
+    expect(carried).toMatchObject({ status: 'support', assignee: 'marc', ticketNumber: 'VIG-000115' });
+    expect(carried.events.filter((event) => event.type === 'reassigned')).toHaveLength(8);
+    expectInstant(clockOf(carried, 'resolution').deadline, '2027-06-08T09:00:00+02:00');
+    // The carried run goes on: it still takes actions and finishes the ticket.
+    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'done' }] });
+    await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    expect((await handle.result()).status).toBe('closed');
+    expect(harness.recorded.acknowledged).toHaveLength(1);
   });
 });
