@@ -17,11 +17,18 @@ describe('ticket lifecycle', () => {
     ['waiting', 'set-priority', 'waiting'],
     ['validation', 'log-time', 'validation'],
     ['acknowledgement', 'cancel', 'cancelled'],
+    ['request', 'refuse', 'refused'],
+    ['support', 'submit-quote', 'support'],
+    ['support', 'accept-quote', 'support'],
+    ['support', 'decline-quote', 'cancelled'],
+    ['support', 'schedule-release', 'scheduled'],
+    ['scheduled', 'release', 'support'],
+    ['scheduled', 'cancel', 'cancelled'],
   ] as const)('%s --%s--> %s', (from, action, to) => {
     expect(transition(from, action)).toBe(to);
   });
 
-  it('a closed or cancelled ticket takes no action at all', () => {
+  it('a closed, cancelled or refused ticket takes no action at all', () => {
     for (const status of TICKET_STATUSES.filter(isTerminal)) {
       for (const action of TICKET_ACTIONS) {
         expect(() => transition(status, action)).toThrow(InvalidTransitionError);
@@ -32,7 +39,7 @@ describe('ticket lifecycle', () => {
   it('refuses with a stable code and names the statuses that would allow the action', () => {
     expect(() => transition('support', 'validate')).toThrow("cannot validate a ticket in status 'support': only a ticket in validation can");
     expect(() => transition('waiting', 'propose-resolution')).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION', action: 'propose-resolution', status: 'waiting' }));
-    expect(() => transition('request', 'log-time')).toThrow("only a ticket in support, waiting, validation can");
+    expect(() => transition('request', 'log-time')).toThrow('only a ticket in support, waiting, scheduled, validation can');
   });
 });
 
