@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../contracts/ticket';
 import { nextDeadline } from '../domain/sla/clock';
+import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import { priceRequest } from '../domain/pricing';
 import { findPolicy } from '../policies/registry';
@@ -62,20 +63,6 @@ async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email
   );
 }
 
-async function inTransaction<T>(db: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await db.connect();
-  try {
-    await client.query('BEGIN');
-    const result = await work(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
-}
 
 /** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
 function quotedWork(ticket: TicketState): BillingSummary {
@@ -106,7 +93,7 @@ export function createActivities({ db }: ActivityDeps) {
     /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
     acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
       const email = acknowledgementEmail(ticket);
-      await inTransaction(db, async (client) => {
+      await withTransaction(db, async (client) => {
         await upsertTicket(client, ticket);
         await enqueueEmail(client, idempotencyKey('acknowledgement-email'), email, ticket.ticketNumber);
       });
@@ -119,7 +106,7 @@ export function createActivities({ db }: ActivityDeps) {
     /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
     billTicket: async (ticket: TicketState): Promise<BillingSummary> => {
       const billing = priceTicket(ticket);
-      await inTransaction(db, async (client) => {
+      await withTransaction(db, async (client) => {
         for (const [index, line] of billing.lines.entries()) {
           await client.query(
             `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents)
@@ -133,7 +120,7 @@ export function createActivities({ db }: ActivityDeps) {
 
     /** Tells each role of a threshold once, whatever the retries: the key names the ticket, threshold and role. */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
-      await inTransaction(db, async (client) => {
+      await withTransaction(db, async (client) => {
         for (const recipient of thresholdRecipients(notice)) {
           await enqueueEmail(client, idempotencyKey(`threshold:${notice.key}:${recipient}`), thresholdEmail(notice, recipient), notice.ticketNumber);
         }

@@ -1,9 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { notFound, problemErrorHandler, sendProblem, toProblem } from './problems';
+import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
 import { ticketRoutes, type TicketRoutesDeps } from './routes/tickets';
 
-export type ApiDeps = TicketRoutesDeps;
+/** Invoices are served only when the app is given their reader. */
+export type ApiDeps = TicketRoutesDeps & Partial<InvoiceRoutesDeps>;
 
 /** The HTTP API as a Fastify instance, built from injected clients so tests can hand it their own. */
 export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): FastifyInstance {
@@ -11,5 +13,6 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   app.setErrorHandler(problemErrorHandler);
   app.setNotFoundHandler((request, reply) => sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`))));
   void app.register(ticketRoutes, { ...deps, prefix: '/v1' });
+  if (deps.invoices) void app.register(invoiceRoutes, { invoices: deps.invoices, prefix: '/v1' });
   return app;
 }

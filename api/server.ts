@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { migrate } from '../db/migrate';
+import { invoiceReader } from '../db/invoices';
 import { ticketNumberAllocator } from '../db/ticket-numbers';
 import { configFromEnv } from '../infra/config';
 import { buildApp } from './app';
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   await migrate(db);
   const connection = await Connection.connect({ address: config.temporalAddress });
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
-  const app = buildApp({ temporal, allocateTicketNumber: ticketNumberAllocator(db) }, { logger: true });
+  const app = buildApp({ temporal, allocateTicketNumber: ticketNumberAllocator(db), invoices: invoiceReader(db) }, { logger: true });
 
   let closing = false;
   const close = async (signal: NodeJS.Signals) => {

@@ -2,6 +2,7 @@ import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import { Worker } from '@temporalio/worker';
 import type { Pool } from 'pg';
 import { createPlanningActivities, type PolicySource } from '../activities/clock-planner';
+import { createInvoicingActivities } from '../activities/invoicing';
 import { createActivities } from '../activities/ticket-activities';
 import { TICKET_TASK_QUEUE } from '../contracts/ticket';
 
@@ -19,7 +20,7 @@ export function createTicketWorker({ connection, namespace, db, taskQueue = TICK
     namespace,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: { ...createActivities({ db }), ...createPlanningActivities(policies) },
+    activities: { ...createActivities({ db }), ...createPlanningActivities(policies), ...createInvoicingActivities({ db }) },
     ...options,
   });
 }

@@ -1,8 +1,10 @@
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { migrate } from '../db/migrate';
 import { configFromEnv } from '../infra/config';
 import { createTicketWorker } from './create-worker';
+import { ensureInvoicingSchedule } from './invoicing-schedule';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
@@ -11,6 +13,12 @@ async function main(): Promise<void> {
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {
     const worker = await createTicketWorker({ connection, namespace: config.temporalNamespace, db });
+    const scheduler = await Connection.connect({ address: config.temporalAddress });
+    try {
+      await ensureInvoicingSchedule(new Client({ connection: scheduler, namespace: config.temporalNamespace }), worker.options.taskQueue);
+    } finally {
+      await scheduler.close();
+    }
     console.log(`worker polling task queue '${worker.options.taskQueue}' on ${config.temporalAddress}`);
     // The SDK stops the worker gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
     await worker.run();

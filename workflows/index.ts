@@ -1,1 +1,2 @@
 export { ticketWorkflow } from './ticket';
+export { invoicingWorkflow } from './invoicing';

@@ -1,4 +1,12 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { Pool } from 'pg';
+import { buildApp } from '../../api/app';
+import { invoiceReader } from '../../db/invoices';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { createTicketWorker } from '../../worker/create-worker';
 import { migrate } from '../../db/migrate';
 
 export function e2eEnv(): { temporalAddress: string; databaseUrl: string } {
@@ -12,4 +20,53 @@ export async function migratedPool(): Promise<Pool> {
   const db = new Pool({ connectionString: e2eEnv().databaseUrl });
   await migrate(db);
   return db;
+}
+
+/** Polls until `read` gives a value `done` accepts: the read model follows the workflow asynchronously. */
+export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export interface Stack {
+  db: Pool;
+  temporal: Client;
+  taskQueue: string;
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole stack on real sockets: a worker on a task queue of its own, the Fastify app listening on a free
+ * port, the real Temporal and PostgreSQL servers of the global setup.
+ */
+export async function startStack(name: string): Promise<Stack> {
+  const { temporalAddress } = e2eEnv();
+  const db = await migratedPool();
+  const taskQueue = `e2e-${name}-${randomUUID()}`;
+  const workerConnection = await NativeConnection.connect({ address: temporalAddress });
+  const worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue });
+  const workerRun = worker.run();
+  const clientConnection = await Connection.connect({ address: temporalAddress });
+  const temporal = new Client({ connection: clientConnection });
+  const app = buildApp({ temporal, allocateTicketNumber: ticketNumberAllocator(db), taskQueue, invoices: invoiceReader(db) });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    db,
+    temporal,
+    taskQueue,
+    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`,
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await workerRun;
+      await workerConnection.close();
+      await clientConnection.close();
+      await db.end();
+    },
+  };
 }

@@ -1,50 +1,25 @@
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
+import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { buildApp } from '../../api/app';
 import { StatusKey, TicketNumberKey, CustomerIdKey, PriorityKey } from '../../contracts/search-attributes';
 import { ticketWorkflowId } from '../../contracts/ticket';
-import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { createTicketWorker } from '../../worker/create-worker';
-import { e2eEnv, migratedPool } from './support';
+import { type Stack, eventually, startStack } from './support';
 
 jest.setTimeout(60_000);
 
 // The whole stack on real sockets: Fastify listening on a port, a real Temporal dev server, a real PostgreSQL.
 describe('a ticket through the API, end to end', () => {
+  let stack: Stack;
   let db: Pool;
-  let workerConnection: NativeConnection;
-  let clientConnection: Connection;
   let temporal: Client;
-  let worker: Worker;
-  let workerRun: Promise<void>;
-  let app: FastifyInstance;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const { temporalAddress } = e2eEnv();
-    db = await migratedPool();
-    const taskQueue = `e2e-${randomUUID()}`;
-    workerConnection = await NativeConnection.connect({ address: temporalAddress });
-    worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue });
-    workerRun = worker.run();
-    clientConnection = await Connection.connect({ address: temporalAddress });
-    temporal = new Client({ connection: clientConnection });
-    app = buildApp({ temporal, allocateTicketNumber: ticketNumberAllocator(db), taskQueue });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
+    stack = await startStack('tickets');
+    ({ db, temporal, baseUrl } = stack);
   });
 
   afterAll(async () => {
-    await app?.close();
-    worker?.shutdown();
-    await workerRun;
-    await workerConnection?.close();
-    await clientConnection?.close();
-    await db?.end();
+    await stack?.stop();
   });
 
   async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
@@ -193,12 +168,10 @@ describe('a ticket through the API, end to end', () => {
     expect((waiting.body.clocks as any[]).find((clock) => clock.metric === 'resolution').state).toBe('paused');
 
     const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
-    for (let attempt = 0; attempt < 50; attempt += 1) {
-      const { rows } = await db.query('SELECT status, revision FROM tickets WHERE number = $1', [number]);
-      if (rows[0]?.status === 'waiting') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const row = await db.query('SELECT status, sla_breached, next_deadline FROM tickets WHERE number = $1', [number]);
+    const row = await eventually(
+      () => db.query('SELECT status, sla_breached, next_deadline FROM tickets WHERE number = $1', [number]),
+      ({ rows }) => rows[0]?.status === 'waiting',
+    );
     // A paused clock has no deadline ahead of it: the queue does not sort the ticket by one.
     expect(row.rows).toEqual([{ status: 'waiting', sla_breached: false, next_deadline: null }]);
     expect((await handle.describe()).typedSearchAttributes.get(StatusKey)).toBe('waiting');

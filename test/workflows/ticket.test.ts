@@ -371,7 +371,12 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
       await handle.executeUpdate(reassignUpdate, { args: [{ agent, by: 'desk-lead' }] });
       await harness.settle(handle);
     }
-    const latest = await handle.describe();
+    // The run continues as new once its Update handlers are done and the read model is current: wait for it.
+    let latest = await handle.describe();
+    for (let attempt = 0; latest.runId === firstRun && attempt < 200; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      latest = await handle.describe();
+    }
     expect(latest.runId).not.toBe(firstRun);
     expect(latest.historyLength).toBeLessThan(60);
     const carried = await handle.query(getTicketQuery);

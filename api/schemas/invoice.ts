@@ -1,0 +1,42 @@
+import { Type } from '@sinclair/typebox';
+
+export const INVOICE_NUMBER_PATTERN = '^INV-\\d{4}-\\d{6,}$';
+
+export const InvoiceNumberParams = Type.Object({
+  number: Type.String({ pattern: INVOICE_NUMBER_PATTERN, description: 'Invoice number, e.g. INV-2027-000001' }),
+});
+
+export const InvoiceListQuery = Type.Object({ customer: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false });
+
+const Cents = Type.Integer({ description: 'integer cents, EUR' });
+const CivilDate = Type.String({ format: 'date', description: 'YYYY-MM-DD, in Europe/Luxembourg' });
+
+export const InvoiceSummary = Type.Object({
+  number: Type.String(),
+  customerId: Type.String(),
+  periodStart: CivilDate,
+  periodEnd: CivilDate,
+  totalCents: Cents,
+  issuedAt: Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' }),
+  links: Type.Object({ self: Type.String(), html: Type.String() }),
+});
+
+export const InvoiceList = Type.Object({ invoices: Type.Array(InvoiceSummary) });
+
+export const InvoiceView = Type.Composite([
+  InvoiceSummary,
+  Type.Object({
+    lines: Type.Array(
+      Type.Object({
+        ticketNumber: Type.Union([Type.String(), Type.Null()], { description: 'null on a contract fee' }),
+        description: Type.String(),
+        minutes: Type.Integer(),
+        rateCents: Cents,
+        multiplier: Type.Number(),
+        amountCents: Cents,
+      }),
+    ),
+  }),
+]);
+
+export const InvoiceHtml = Type.String({ description: 'the invoice as an HTML page' });

@@ -1,0 +1,98 @@
+import type { Pool } from 'pg';
+
+export interface InvoiceLine {
+  /** Null on a contract fee: it belongs to no ticket. */
+  ticketNumber: string | null;
+  description: string;
+  minutes: number;
+  rateCents: number;
+  multiplier: number;
+  amountCents: number;
+}
+
+/** A line as PostgreSQL returns it: bigint and numeric come back as text. */
+export interface InvoiceLineRow {
+  ticket_number: string | null;
+  description: string;
+  minutes: number;
+  rate_cents: string;
+  multiplier: string;
+  amount_cents: string;
+}
+
+export const toInvoiceLine = (row: InvoiceLineRow): InvoiceLine => ({
+  ticketNumber: row.ticket_number,
+  description: row.description,
+  minutes: row.minutes,
+  rateCents: Number(row.rate_cents),
+  multiplier: Number(row.multiplier),
+  amountCents: Number(row.amount_cents),
+});
+
+export interface InvoiceSummary {
+  number: string;
+  customerId: string;
+  periodStart: string;
+  periodEnd: string;
+  totalCents: number;
+  issuedAt: string;
+}
+
+export interface InvoiceDetail extends InvoiceSummary {
+  lines: InvoiceLine[];
+}
+
+// Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
+const SUMMARY_COLUMNS = `number, customer_id, to_char(period_start, 'YYYY-MM-DD') AS period_start,
+  to_char(period_end, 'YYYY-MM-DD') AS period_end, total_cents, issued_at`;
+
+interface SummaryRow {
+  number: string;
+  customer_id: string;
+  period_start: string;
+  period_end: string;
+  total_cents: string;
+  issued_at: Date;
+}
+
+const toSummary = (row: SummaryRow): InvoiceSummary => ({
+  number: row.number,
+  customerId: row.customer_id,
+  periodStart: row.period_start,
+  periodEnd: row.period_end,
+  totalCents: Number(row.total_cents),
+  issuedAt: row.issued_at.toISOString(),
+});
+
+/** What the API reads of invoices; the invoicing activities are the only writers. */
+export function invoiceReader(db: Pool) {
+  return {
+    async list(customerId?: string): Promise<InvoiceSummary[]> {
+      const { rows } = await db.query<SummaryRow>(
+        `SELECT ${SUMMARY_COLUMNS} FROM invoices WHERE $1::text IS NULL OR customer_id = $1 ORDER BY number`,
+        [customerId ?? null],
+      );
+      return rows.map(toSummary);
+    },
+
+    async find(number: string): Promise<InvoiceDetail | undefined> {
+      const { rows } = await db.query<SummaryRow & { id: string }>(`SELECT id, ${SUMMARY_COLUMNS} FROM invoices WHERE number = $1`, [number]);
+      if (!rows[0]) return undefined;
+      const lines = await db.query<InvoiceLineRow>(
+        `SELECT ticket_number, description, minutes, rate_cents, multiplier, amount_cents, 0 AS part, id AS position FROM billing_lines WHERE invoice_id = $1
+         UNION ALL
+         SELECT NULL, description, 0, amount_cents, 1, amount_cents, 1, position FROM invoice_fee_lines WHERE invoice_id = $1
+         ORDER BY part, position`,
+        [rows[0].id],
+      );
+      return { ...toSummary(rows[0]), lines: lines.rows.map(toInvoiceLine) };
+    },
+
+    async html(number: string): Promise<string | undefined> {
+      const { rows } = await db.query<{ html: string }>('SELECT html FROM invoices WHERE number = $1', [number]);
+      return rows[0]?.html;
+    },
+  };
+}
+
+export type InvoiceReader = ReturnType<typeof invoiceReader>;
