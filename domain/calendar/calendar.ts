@@ -43,6 +43,7 @@ type LocalWindow = readonly [from: number, to: number];
 /** A source of counted time: the instants that count, grouped by local day. */
 export interface TimeLine {
   readonly zone: ZoneRules;
+  /** Sorted by start and disjoint: walks and band splits read them as a timeline. */
   intervalsOn(day: DayNumber): readonly Interval[];
 }
 
@@ -118,7 +119,11 @@ export class BusinessCalendar implements TimeLine {
 
   intervalsOn(day: DayNumber): Interval[] {
     const midnight = day * DAY_MS;
-    return this.windowsOn(day).flatMap(([from, to]) => this.zone.instantsOfWallRange(midnight + from, midnight + to));
+    const intervals = this.windowsOn(day).flatMap(([from, to]) => this.zone.instantsOfWallRange(midnight + from, midnight + to));
+    // Windows are in wall-clock order, which is not time order on a fall-back day: the
+    // repeated hour's second pass through one window comes after its first pass through
+    // a later one (02:00-02:30 and 02:45-03:00 are lived 02:00, 02:45, 02:00, 02:45).
+    return intervals.sort((a, b) => a[0] - b[0]);
   }
 }
 

@@ -41,11 +41,16 @@ function assertAmount({ amount, unit }: Duration): void {
 
 /** The day `count` qualifying days after `day`. */
 function nthDayAfter(day: number, count: number, qualifies: (day: number) => boolean): number {
+  // The limit runs from the last qualifying day: many days on a sparse calendar can lie far ahead.
   let found = day;
+  let lastQualifying = day;
   for (let left = count; left > 0; ) {
     found++;
-    if (found - day > DAY_SEARCH_LIMIT) throw new CalendarError('CALENDAR_NEVER_OPENS', `no qualifying day within ${DAY_SEARCH_LIMIT} days`);
-    if (qualifies(found)) left--;
+    if (found - lastQualifying > DAY_SEARCH_LIMIT) throw new CalendarError('CALENDAR_NEVER_OPENS', `no qualifying day within ${DAY_SEARCH_LIMIT} days`);
+    if (qualifies(found)) {
+      left--;
+      lastQualifying = found;
+    }
   }
   return found;
 }

@@ -4,7 +4,7 @@ import type { TimeLine } from './calendar';
 import { PauseSet } from './intervals';
 import type { Interval } from './intervals';
 
-// Searching further than this for counted time means the calendar (or the pauses) never lets it pass.
+// Going this long without any counted time means the calendar (or the pauses) never lets it pass.
 const HORIZON_DAYS = 3660;
 // A local day's instants start no later than this after its UTC midnight.
 const LATEST_OFFSET_MS = 16 * HOUR_MS;
@@ -20,12 +20,16 @@ function assertInstant(instant: number, what: string): void {
  */
 function walk(line: TimeLine, from: number, pauses: PauseSet, until: number, visit: (start: number, end: number) => boolean): void {
   const firstDay = line.zone.localDayOf(from) - 1;
-  for (let day = firstDay; day <= firstDay + HORIZON_DAYS; day++) {
+  // The horizon runs from the last counted time, not from `from`: a calendar open 15 minutes
+  // a week takes more than ten years to count 131 hours, yet it does open.
+  let giveUpAfter = firstDay + HORIZON_DAYS;
+  for (let day = firstDay; day <= giveUpAfter; day++) {
     if (day * DAY_MS - LATEST_OFFSET_MS >= until) return;
     for (const [start, end] of line.intervalsOn(day)) {
       if (end <= from) continue;
       for (const [pieceStart, pieceEnd] of pauses.subtractFrom(Math.max(start, from), end)) {
         if (visit(pieceStart, pieceEnd)) return;
+        giveUpAfter = day + HORIZON_DAYS;
       }
     }
   }

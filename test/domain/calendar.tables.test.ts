@@ -1,4 +1,4 @@
-import { BusinessCalendar, HOUR_MS, MINUTE_MS, businessTimeBetween, deadlineOf, nextOpening, parseIsoDate } from '../../domain/calendar';
+import { BusinessCalendar, HOUR_MS, MINUTE_MS, addBusinessTime, businessTimeBetween, deadlineOf, nextOpening, parseIsoDate } from '../../domain/calendar';
 import type { CalendarSpec, Duration } from '../../domain/calendar';
 import { EVERY_DAY, WEEKDAYS, allDay, at, errorOf, officeHours, show } from './helpers';
 
@@ -51,6 +51,21 @@ describe('daylight-saving changes', () => {
     ['2026-10-24T12:00:00+02:00', { amount: 48, unit: 'businessHours' }, '2026-10-26T11:00:00+01:00'],
   ])('on a calendar open 24/7 in Paris, %s + %j is %s', (start, duration, expected) => {
     expect(show(deadlineOf(compile(allDay('Europe/Paris')), at(start), duration), 'Europe/Paris')).toBe(expected);
+  });
+
+  test('two windows inside the repeated hour are walked in time order', () => {
+    // Found by the "elapsed time up to start + x is x" property (Brussels, 00:15-02:15 and
+    // 02:45-03:30). On 25 October the hour 02:00-03:00 is lived twice, so 02:00-02:30 and
+    // 02:45-03:00 are open 02:00-02:30 and 02:45-03:00 in summer time, then 02:00-02:30 and
+    // 02:45-03:00 in winter time: the second pass through the first window comes after the
+    // first pass through the second, although the windows are listed the other way round.
+    const calendar = compile({ zone: 'Europe/Paris', open: [{ days: ['sun'], from: '02:00', to: '02:30' }, { days: ['sun'], from: '02:45', to: '03:00' }] });
+    const start = at('2026-10-25T02:00:00+02:00');
+    const deadline = deadlineOf(calendar, start, { amount: 45, unit: 'businessMinutes' });
+    expect(show(deadline, 'Europe/Paris')).toBe('2026-10-25T02:00:00+01:00');
+    expect(businessTimeBetween(calendar, start, deadline)).toBe(45 * MINUTE_MS);
+    expect(businessTimeBetween(calendar, start, at('2026-10-25T02:15:00+01:00'))).toBe(60 * MINUTE_MS);
+    expect(show(nextOpening(calendar, at('2026-10-25T02:30:00+02:00')), 'Europe/Paris')).toBe('2026-10-25T02:45:00+02:00');
   });
 });
 
@@ -237,6 +252,19 @@ describe('broken rules are typed errors', () => {
     expect(errorOf(() => deadlineOf(calendar, 0, { amount: -1, unit: 'businessHours' }))).toMatchObject({ code: 'DURATION_INVALID' });
     expect(errorOf(() => nextOpening(calendar, Number.NaN))).toMatchObject({ code: 'INSTANT_INVALID' });
     expect(errorOf(() => deadlineOf(calendar, 0, hours(1), [[10, 5]]))).toMatchObject({ code: 'INTERVAL_INVALID' });
+  });
+
+  test('a calendar open 15 minutes a week is sparse, not closed: the horizon runs from the last counted time', () => {
+    // Found by the "elapsed time up to start + x is x" property: 470,700,001 ms (523 quarter
+    // hours and 1 ms) from 1 January 2025 on a calendar open Thursdays 01:15-01:30 lies 523
+    // weeks, 3661 days, ahead. Counting the horizon from the start called that CALENDAR_NEVER_OPENS.
+    const thursdays = compile({ zone: 'Europe/Luxembourg', open: [{ days: ['thu'], from: '01:15', to: '01:30' }] });
+    const start = at('2025-01-01T01:00:00+01:00');
+    const amount = 523 * 15 * MINUTE_MS + 1;
+    const end = addBusinessTime(thursdays, start, amount);
+    expect(show(end, 'Europe/Luxembourg')).toBe('2035-01-11T01:15:00.001+01:00');
+    expect(businessTimeBetween(thursdays, start, end)).toBe(amount);
+    expect(show(deadlineOf(thursdays, start, { amount: 523, unit: 'businessDays' }), 'Europe/Luxembourg')).toBe('2035-01-11T01:15:00+01:00');
   });
 
   test('a calendar that only opens once runs out instead of looping', () => {
