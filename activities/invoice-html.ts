@@ -21,7 +21,7 @@ export function formatEur(cents: number): string {
 }
 
 // Billing lines repeat their ticket number in the description; the invoice shows it in its own column.
-const withoutTicketPrefix = ({ ticketNumber, description }: InvoiceLine) =>
+export const withoutTicketPrefix = ({ ticketNumber, description }: InvoiceLine) =>
   ticketNumber && description.startsWith(`${ticketNumber}: `) ? description.slice(ticketNumber.length + 2) : description;
 
 function lineRow(line: InvoiceLine): string {

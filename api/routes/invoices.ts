@@ -1,7 +1,8 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { InvoiceReader, InvoiceSummary } from '../../db/invoices';
+import { renderInvoicePdf } from '../invoice-pdf';
 import { notFound } from '../problems';
-import { InvoiceHtml, InvoiceList, InvoiceListQuery, InvoiceNumberParams, InvoiceView } from '../schemas/invoice';
+import { InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceView } from '../schemas/invoice';
 import { ProblemSchema } from '../schemas/ticket';
 
 export interface InvoiceRoutesDeps {
@@ -12,10 +13,9 @@ const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((sta
 
 const withLinks = <T extends InvoiceSummary>(invoice: T) => ({
   ...invoice,
-  links: { self: `/v1/invoices/${invoice.number}`, html: `/v1/invoices/${invoice.number}/html` },
+  links: { self: `/v1/invoices/${invoice.number}`, html: `/v1/invoices/${invoice.number}/html`, pdf: `/v1/invoices/${invoice.number}/pdf` },
 });
 
-// No PDF: no PDF library is installed and the project adds no dependency for it; the HTML prints to one.
 export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (app, { invoices }, done) => {
   app.get(
     '/invoices',
@@ -40,6 +40,19 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
       const html = await invoices.html(request.params.number);
       if (html === undefined) throw notFound(`no invoice ${request.params.number}`);
       return reply.type('text/html; charset=utf-8').send(html);
+    },
+  );
+
+  app.get(
+    '/invoices/:number/pdf',
+    { schema: { summary: 'An invoice as a PDF document', params: InvoiceNumberParams, response: { 200: InvoicePdf, ...problems(404, 422, 500) } } },
+    async (request, reply) => {
+      const invoice = await invoices.find(request.params.number);
+      if (!invoice) throw notFound(`no invoice ${request.params.number}`);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${invoice.number}.pdf"`)
+        .send(await renderInvoicePdf(invoice));
     },
   );
 

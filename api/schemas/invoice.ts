@@ -18,7 +18,7 @@ export const InvoiceSummary = Type.Object({
   periodEnd: CivilDate,
   totalCents: Cents,
   issuedAt: Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' }),
-  links: Type.Object({ self: Type.String(), html: Type.String() }),
+  links: Type.Object({ self: Type.String(), html: Type.String(), pdf: Type.String() }),
 });
 
 export const InvoiceList = Type.Object({ invoices: Type.Array(InvoiceSummary) });
@@ -40,3 +40,4 @@ export const InvoiceView = Type.Composite([
 ]);
 
 export const InvoiceHtml = Type.String({ description: 'the invoice as an HTML page' });
+export const InvoicePdf = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the invoice as a PDF document' });

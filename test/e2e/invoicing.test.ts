@@ -139,7 +139,7 @@ describe('invoicing, end to end', () => {
 
     const list = await fetch(`${baseUrl}/invoices?customer=${umbrella}`);
     expect(await list.json()).toEqual({
-      invoices: [{ number, customerId: umbrella, periodStart: '2020-07-01', periodEnd: '2020-09-30', totalCents: 5000, issuedAt: expect.any(String), links: { self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html` } }],
+      invoices: [{ number, customerId: umbrella, periodStart: '2020-07-01', periodEnd: '2020-09-30', totalCents: 5000, issuedAt: expect.any(String), links: { self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html`, pdf: `/v1/invoices/${number}/pdf` } }],
     });
     const detail = await fetch(`${baseUrl}/invoices/${number}`);
     expect(detail.status).toBe(200);
@@ -149,6 +149,13 @@ describe('invoicing, end to end', () => {
     const page = await html.text();
     expect(page).toContain(ticket);
     expect(page).toContain('<td class="num">20</td>');
+    const pdf = await fetch(`${baseUrl}/invoices/${number}/pdf`);
+    expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
+    const document = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
+    expect(document.startsWith('%PDF-')).toBe(true);
+    expect(document.trimEnd().endsWith('%%EOF')).toBe(true);
+    expect(document).toMatch(/\/Type \/Page\b/);
+    expect((await fetch(`${baseUrl}/invoices/INV-1999-999999/pdf`)).status).toBe(404);
 
     const missing = await fetch(`${baseUrl}/invoices/INV-1999-999999`);
     expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
