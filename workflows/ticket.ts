@@ -517,16 +517,21 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     }
   })();
 
+  const pastHistoryBudget = () => {
+    const { historyLength, continueAsNewSuggested } = workflowInfo();
+    return continueAsNewSuggested || historyLength > historyLimit;
+  };
+
   while (!isTerminal(ticket.status)) {
     const wakeAt = nextWakeUp();
     const seen = ticket.revision;
-    const changed = () => ticket.revision !== seen || isTerminal(ticket.status);
+    // Crossing the history budget wakes the loop too, so that an idle ticket continues as new at once.
+    const changed = () => ticket.revision !== seen || isTerminal(ticket.status) || pastHistoryBudget();
     if (wakeAt === undefined) await condition(changed);
     else if (wakeAt > Date.now()) await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
     await exclusive(processDueSlaEvents);
 
-    const { historyLength, continueAsNewSuggested } = workflowInfo();
-    if ((continueAsNewSuggested || historyLength > historyLimit) && !isTerminal(ticket.status)) {
+    if (pastHistoryBudget() && !isTerminal(ticket.status)) {
       await condition(() => allHandlersFinished() && recordedRevision === ticket.revision);
       return continueAsNew<typeof ticketWorkflow>(input, ticket, options);
     }
