@@ -5,6 +5,7 @@ import { nextDeadline } from '../domain/sla/clock';
 import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import { priceRequest } from '../domain/pricing';
+import { startedMinutes } from '../domain/pricing/increments';
 import { findPolicy } from '../policies/registry';
 import { acknowledgementEmail, type Email } from './acknowledgement-email';
 import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
@@ -67,7 +68,7 @@ async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email
 /** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
 function quotedWork(ticket: TicketState): BillingSummary {
   const amountCents = ticket.quote?.amountCents ?? 0;
-  const minutes = ticket.timeEntries.reduce((total, entry) => total + Math.ceil((entry.end - entry.start) / 60_000), 0);
+  const minutes = ticket.timeEntries.reduce((total, entry) => total + startedMinutes(entry.end - entry.start), 0);
   return { lines: [{ description: 'work outside the contract, per the accepted quote', minutes, rateCents: amountCents, multiplier: 1, amountCents }], totalCents: amountCents };
 }
 

@@ -47,6 +47,7 @@ import {
 } from '../domain/sla/clock';
 import { InvalidArgumentError } from '../domain/errors';
 import type { PolicyTerms } from '../domain/policy/terms';
+import { startedMinutes } from '../domain/pricing/increments';
 import { checkEntryAgainstRateCard } from '../domain/pricing/rate-card';
 import { isTerminal, transition, TicketRuleError, type TicketAction } from '../domain/ticket/lifecycle';
 import {
@@ -242,7 +243,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     checkLogTime,
     (entry) => {
       ticket.timeEntries.push(entry);
-      record({ type: 'time-logged', by: entry.agent, note: `${Math.ceil((entry.end - entry.start) / 60_000)} min${entry.onSite ? ' on site' : ''}` });
+      record({ type: 'time-logged', by: entry.agent, note: `${startedMinutes(entry.end - entry.start)} min${entry.onSite ? ' on site' : ''}` });
     },
     (entry) => {
       if (entry.end > Date.now()) throw new TicketRuleError('TIME_IN_FUTURE', 'end: time can only be logged once worked');

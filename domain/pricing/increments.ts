@@ -1,4 +1,5 @@
-import { MINUTE_MS } from '../calendar';
+// civil.ts, not the calendar index: workflow code imports this module and must not bundle the holiday tables.
+import { MINUTE_MS } from '../calendar/civil';
 import type { IncrementDocument } from '../policy';
 
 /** Minutes in which some work was done: a minute started is a minute worked. */
