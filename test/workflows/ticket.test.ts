@@ -383,11 +383,13 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
       }
     }
     expect(latest.runId).not.toBe(firstRun);
-    const firstHistory = await harness.env.client.workflow.getHandle(handle.workflowId, firstRun).fetchHistory();
+    // Asked of the run, not of its last event: now and then (1 run in 15 here) the Java test server closes a run
+    // as continued-as-new without writing the closing task's events into that run's history.
+    const firstRunDescription = await harness.env.client.workflow.getHandle(handle.workflowId, firstRun).describe();
+    expect(firstRunDescription.status.name).toBe('CONTINUED_AS_NEW');
     // Cut within one action past its budget: the action (~11 events), its read-model write, the continue-as-new.
-    expect(firstHistory.events!.length).toBeGreaterThan(40);
-    expect(firstHistory.events!.length).toBeLessThanOrEqual(40 + 30);
-    expect(firstHistory.events!.at(-1)?.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    expect(firstRunDescription.historyLength).toBeGreaterThan(40);
+    expect(firstRunDescription.historyLength).toBeLessThanOrEqual(40 + 30);
     if (reassignments % 2 === 1) await handle.executeUpdate(reassignUpdate, { args: [{ agent: 'marc', by: 'desk-lead' }] });
     const carried = await handle.query(getTicketQuery);
     expect(carried).toMatchObject({ status: 'support', assignee: 'marc', ticketNumber: 'VIG-000115' });
