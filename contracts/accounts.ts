@@ -1,0 +1,88 @@
+/**
+ * Customers, their contracts and API keys as the API and the activities see them. The PostgreSQL store
+ * (db/accounts.ts) implements AccountStore; tests of routes may hand the app an in-memory one.
+ * Dates are civil (YYYY-MM-DD); instants are ISO-8601 with offset.
+ */
+import type { Principal, Role } from './principal';
+
+export const LANGUAGES = ['en', 'fr', 'de', 'nl', 'lb'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const INVOICING_FREQUENCIES = ['monthly', 'quarterly'] as const;
+export type InvoicingFrequency = (typeof INVOICING_FREQUENCIES)[number];
+
+export interface Customer {
+  id: string;
+  name: string;
+  language: Language;
+  createdAt: string;
+}
+
+export interface AuthorizedContact {
+  name: string;
+  email: string;
+  /** May report a disruption out of hours, where the policy lets authorized contacts do so. */
+  outOfHours?: boolean;
+}
+
+export interface EscalationContact {
+  /** The escalation level of the policy this person answers for (the policy's `notify` names). */
+  level: string;
+  name: string;
+  email: string;
+}
+
+export interface Contract {
+  id: string;
+  customerId: string;
+  policyId: string;
+  /** Undefined: each ticket runs under the policy version in force when it registers. */
+  policyVersion?: number;
+  tier?: string;
+  startsOn: string;
+  endsOn?: string;
+  invoicingFrequency: InvoicingFrequency;
+  authorizedContacts: AuthorizedContact[];
+  escalationContacts: EscalationContact[];
+  createdAt: string;
+}
+
+export type NewCustomer = Pick<Customer, 'id' | 'name'> & Partial<Pick<Customer, 'language'>>;
+export type NewContract = Omit<Contract, 'id' | 'createdAt' | 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'> &
+  Partial<Pick<Contract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>>;
+
+export interface ApiKeyRecord {
+  id: string;
+  role: Role;
+  customerId?: string;
+  label: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+export interface NewApiKey {
+  role: Role;
+  customerId?: string;
+  label: string;
+}
+
+/** The whole token is shown once, at creation; the store keeps only its hash. */
+export interface IssuedApiKey extends ApiKeyRecord {
+  token: string;
+}
+
+export interface AccountStore {
+  /** The principal a bearer token stands for; undefined for an unknown, malformed or revoked token. */
+  authenticate(token: string): Promise<Principal | undefined>;
+  createCustomer(customer: NewCustomer): Promise<Customer>;
+  getCustomer(id: string): Promise<Customer | undefined>;
+  listCustomers(): Promise<Customer[]>;
+  createContract(contract: NewContract): Promise<Contract>;
+  getContract(id: string): Promise<Contract | undefined>;
+  listContracts(customerId: string): Promise<Contract[]>;
+  /** The customer's contracts in force on a civil date (starts on or before it, ends on or after it, or never). */
+  contractsInForce(customerId: string, onDate: string): Promise<Contract[]>;
+  createApiKey(key: NewApiKey): Promise<IssuedApiKey>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+}
