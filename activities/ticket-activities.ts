@@ -3,11 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../contracts/ticket';
 import { nextDeadline } from '../domain/sla/clock';
 import { withTransaction } from '../db/transaction';
-import { DomainError } from '../domain/errors';
-import { priceRequest } from '../domain/pricing';
-import { startedMinutes } from '../domain/pricing/increments';
-import { findPolicy } from '../policies/registry';
 import { acknowledgementEmail, type Email } from './acknowledgement-email';
+import { billTicket } from './billing';
 import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
 
 export interface ActivityDeps {
@@ -65,30 +62,6 @@ async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email
 }
 
 
-/** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
-function quotedWork(ticket: TicketState): BillingSummary {
-  const amountCents = ticket.quote?.amountCents ?? 0;
-  const minutes = ticket.timeEntries.reduce((total, entry) => total + startedMinutes(entry.end - entry.start), 0);
-  return { lines: [{ description: 'work outside the contract, per the accepted quote', minutes, rateCents: amountCents, multiplier: 1, amountCents }], totalCents: amountCents };
-}
-
-/** Each time entry is one intervention on this request; the policy version is the ticket's, for life. */
-function priceTicket(ticket: TicketState): BillingSummary {
-  if (ticket.scope === 'excluded') return quotedWork(ticket);
-  try {
-    const policy = findPolicy(ticket.policyId, ticket.policyVersion);
-    const price = priceRequest(policy, {
-      emergency: ticket.channel === 'emergency',
-      items: ticket.timeEntries.map(({ start, end, role, service, onSite }) => ({ start, end, role, service, onSite })),
-    });
-    return { lines: [...price.lines], totalCents: price.totalCents };
-  } catch (error) {
-    // Retrying cannot make a refused price acceptable: fail the activity for good so that ops see why.
-    if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
-    throw error;
-  }
-}
-
 export function createActivities({ db }: ActivityDeps) {
   return {
     /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
@@ -105,19 +78,7 @@ export function createActivities({ db }: ActivityDeps) {
     },
 
     /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
-    billTicket: async (ticket: TicketState): Promise<BillingSummary> => {
-      const billing = priceTicket(ticket);
-      await withTransaction(db, async (client) => {
-        for (const [index, line] of billing.lines.entries()) {
-          await client.query(
-            `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-            [idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents],
-          );
-        }
-      });
-      return billing;
-    },
+    billTicket: (ticket: TicketState): Promise<BillingSummary> => billTicket(db, ticket, idempotencyKey),
 
     /** Tells each role of a threshold once, whatever the retries: the key names the ticket, threshold and role. */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {

@@ -58,6 +58,11 @@ export const BillingSchema = Type.Object(
     /** Coefficients on top of the band's, when the intervention says so. */
     surcharges: Type.Optional(partialRecordOf(SURCHARGE_TRIGGERS, CoefficientSchema)),
     fees: Type.Optional(Type.Object({ emergencyCents: Type.Optional(Cents), monthlyContractCents: Type.Optional(Cents) }, strict)),
+    /**
+     * Travel to the customer's site, on top of everything and never covered by a contract or prepaid hours: a
+     * fee per trip, and/or the travel time at an hourly rate by the started minute. Without it travel is not billed.
+     */
+    travel: Type.Optional(Type.Object({ perTripCents: Type.Optional(Cents), hourlyCents: Type.Optional(Cents) }, { ...strict, minProperties: 1 })),
     /** Hours bought in advance cover billed minutes before anything is charged. */
     drawsOnPrepaidHours: Type.Optional(Type.Boolean()),
     /** Services outside the contract, billed under another one: pricing them here is refused. */

@@ -6,3 +6,4 @@ export type { PriceLine } from './lines';
 export type { PrepaidBalance } from './prepaid';
 export { billingOf, priceRequest } from './price-request';
 export type { Price, PricingItem, PricingRequest } from './price-request';
+export type { Trip } from './travel';

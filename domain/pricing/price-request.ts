@@ -14,6 +14,8 @@ import type { PrepaidBalance } from './prepaid';
 import { hourlyRateOf } from './rates';
 import type { ItemRate, RateKeys } from './rates';
 import type { Band } from './time-bands';
+import { travelLines } from './travel';
+import type { Trip } from './travel';
 
 /** One intervention on one request: instants in epoch ms, facts as flags. */
 export interface PricingItem extends RateKeys, Readonly<Partial<Record<SurchargeTrigger, boolean>>> {
@@ -26,8 +28,10 @@ export interface PricingItem extends RateKeys, Readonly<Partial<Record<Surcharge
 export interface PricingRequest {
   /** Opened through the emergency channel: the policy's emergency fee applies. */
   readonly emergency?: boolean;
-  /** Travel fees, always their own line: no contract covers them. */
+  /** Travel fees already priced, always their own line: no contract covers them. */
   readonly travelCents?: number;
+  /** Trips priced by the policy's travel rule, after the work. */
+  readonly trips?: readonly Trip[];
   /** The prepaid balance before this request, where the policy draws on prepaid hours. */
   readonly prepaidMinutes?: number;
   readonly items: readonly PricingItem[];
@@ -129,6 +133,7 @@ export function priceRequest(policy: Policy, request: PricingRequest): Price {
   const lines = [
     ...(request.emergency && emergencyCents !== undefined ? [feeLine('Emergency fee, charged at ticket opening', emergencyCents)] : []),
     ...inTimeOrder.flatMap(({ item, index }) => itemLines(rules, item, index, prepaid)),
+    ...travelLines(rules, request.trips ?? []),
     ...(travelCents > 0 ? [feeLine('Travel fees', travelCents)] : []),
   ];
   return { lines, totalCents: totalOf(lines), prepaid: prepaid?.balance ?? null };

@@ -95,4 +95,51 @@ describe('ticket activities on PostgreSQL', () => {
     const quoted: BillingSummary = await new MockActivityEnvironment({ workflowExecution: { workflowId: `${ticketWorkflowId(ticket.ticketNumber)}-excluded`, runId: 'run-1' } }).run(billTicket, excluded);
     expect(quoted).toEqual({ lines: [{ description: 'work outside the contract, per the accepted quote', minutes: 0, rateCents: 25_000, multiplier: 1, amountCents: 25_000 }], totalCents: 25_000 });
   });
+
+  describe('prepaid maintenance hours', () => {
+    const customerId = `prepaid-${Date.now()}`;
+    let contractId: string;
+
+    beforeAll(async () => {
+      await db.query("INSERT INTO customers (id, name) VALUES ($1, 'Prepaid SA')", [customerId]);
+      const { rows } = await db.query<{ id: string }>(
+        "INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on) VALUES ($1, 'econnect-maintenance', '2026-01-01', '2026-12-31') RETURNING id",
+        [customerId],
+      );
+      contractId = rows[0]!.id;
+      await db.query("INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, description) VALUES ($1, 120, $2, 'hours bought for 2026')", [contractId, `${customerId}:purchase`]);
+    });
+
+    const balance = async () => Number((await db.query<{ m: string }>('SELECT COALESCE(SUM(minutes), 0) AS m FROM prepaid_movements WHERE contract_id = $1', [contractId])).rows[0]!.m);
+    const hours = (from: string, to: string) => ({ agent: 'marc', start: Date.parse(from), end: Date.parse(to), onSite: false });
+
+    it('are drawn once however often billing runs, and the next ticket starts from what is left, running out mid-item', async () => {
+      const { acknowledgeTicket, billTicket } = activities();
+      const first = { ...ticket, customerId, status: 'closed' as const, timeEntries: [hours('2026-03-02T09:00:00Z', '2026-03-02T10:30:00Z')] };
+      await env.run(acknowledgeTicket, first);
+      const billed: BillingSummary = await env.run(billTicket, first);
+      expect(await env.run(billTicket, first)).toEqual(billed);
+      expect(billed.totalCents).toBe(0);
+      expect(await balance()).toBe(30);
+
+      const secondNumber = await ticketNumberAllocator(db)();
+      const secondEnv = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(secondNumber), runId: 'run-1' } });
+      const second = { ...first, ticketNumber: secondNumber, timeEntries: [hours('2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z')] };
+      await secondEnv.run(acknowledgeTicket, second);
+      const secondBilled: BillingSummary = await secondEnv.run(billTicket, second);
+      // 30 minutes left to draw, the other 30 at 95 EUR/h: 4750 cents.
+      expect(secondBilled.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([
+        { minutes: 30, amountCents: 0 },
+        { minutes: 30, amountCents: 4750 },
+      ]);
+      expect(await balance()).toBe(0);
+      // A retry of the first ticket after the second drew still prices from the balance the first one saw.
+      expect(await env.run(billTicket, first)).toEqual(billed);
+      const draws = await db.query('SELECT minutes, ticket_number FROM prepaid_movements WHERE contract_id = $1 AND minutes < 0 ORDER BY id', [contractId]);
+      expect(draws.rows).toEqual([
+        { minutes: -90, ticket_number: first.ticketNumber },
+        { minutes: -30, ticket_number: secondNumber },
+      ]);
+    });
+  });
 });

@@ -1,0 +1,106 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Pool, PoolClient } from 'pg';
+import type { BillingSummary, TicketState } from '../contracts/ticket';
+import { INVOICING_ZONE } from '../contracts/invoice-period';
+import { withTransaction } from '../db/transaction';
+import { DomainError } from '../domain/errors';
+import type { Policy } from '../domain/policy';
+import { priceRequest, type Price } from '../domain/pricing';
+import { startedMinutes } from '../domain/pricing/increments';
+import { findPolicy } from '../policies/registry';
+
+/** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
+function quotedWork(ticket: TicketState): BillingSummary {
+  const amountCents = ticket.quote?.amountCents ?? 0;
+  const minutes = ticket.timeEntries.reduce((total, entry) => total + startedMinutes(entry.end - entry.start), 0);
+  return { lines: [{ description: 'work outside the contract, per the accepted quote', minutes, rateCents: amountCents, multiplier: 1, amountCents }], totalCents: amountCents };
+}
+
+/** Retrying cannot make a refused price acceptable: the activity fails for good, so that ops see why. */
+function refusedForGood<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    throw error;
+  }
+}
+
+/** Each time entry is one intervention on this request; the policy version is the ticket's, for life. */
+function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number): Price {
+  return refusedForGood(() =>
+    priceRequest(policy, {
+      emergency: ticket.channel === 'emergency',
+      prepaidMinutes,
+      items: ticket.timeEntries.map(({ start, end, role, service, onSite }) => ({ start, end, role, service, onSite })),
+      trips: ticket.timeEntries.flatMap(({ travelMinutes }, item) => (travelMinutes ? [{ item, minutes: travelMinutes }] : [])),
+    }),
+  );
+}
+
+/**
+ * The contract whose prepaid hours the ticket draws on: the customer's contract under the ticket's policy in force
+ * on the day it registered. Its row stays locked until commit, so two tickets never draw the same minutes.
+ */
+async function prepaidContract(client: PoolClient, ticket: TicketState): Promise<string | undefined> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT id FROM contracts
+     WHERE customer_id = $1 AND policy_id = $2
+       AND starts_on <= (to_timestamp($3 / 1000.0) AT TIME ZONE '${INVOICING_ZONE}')::date
+       AND (ends_on IS NULL OR ends_on >= (to_timestamp($3 / 1000.0) AT TIME ZONE '${INVOICING_ZONE}')::date)
+     ORDER BY starts_on DESC, id DESC LIMIT 1 FOR UPDATE`,
+    [ticket.customerId, ticket.policyId, ticket.openedAt],
+  );
+  return rows[0]?.id;
+}
+
+/**
+ * The balance this ticket's price starts from: every movement before its own draw, so that a retry after the draw
+ * was written prices exactly as the first attempt did.
+ */
+async function balanceBefore(client: PoolClient, contractId: string, drawKey: string): Promise<number> {
+  const { rows } = await client.query<{ minutes: string }>(
+    `SELECT COALESCE(SUM(minutes), 0) AS minutes FROM prepaid_movements
+     WHERE contract_id = $1 AND id < COALESCE((SELECT id FROM prepaid_movements WHERE idempotency_key = $2), 9223372036854775807)`,
+    [contractId, drawKey],
+  );
+  return Math.max(0, Number(rows[0]!.minutes));
+}
+
+/**
+ * Prices the ticket and writes its billing lines, and its draw on prepaid hours where the policy has them, in one
+ * transaction keyed by workflow ID and step: a retried or replayed activity writes nothing twice.
+ */
+export async function billTicket(db: Pool, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
+  if (ticket.scope === 'excluded') {
+    const billing = quotedWork(ticket);
+    await withTransaction(db, (client) => insertLines(client, ticket, billing, idempotencyKey));
+    return billing;
+  }
+  return withTransaction(db, async (client) => {
+    const policy = refusedForGood(() => findPolicy(ticket.policyId, ticket.policyVersion));
+    const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
+    const drawKey = idempotencyKey('prepaid-draw');
+    const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0);
+    const billing: BillingSummary = { lines: [...price.lines], totalCents: price.totalCents };
+    await insertLines(client, ticket, billing, idempotencyKey);
+    if (contractId && price.prepaid && price.prepaid.usedMinutes > 0) {
+      await client.query(
+        `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`],
+      );
+    }
+    return billing;
+  });
+}
+
+async function insertLines(client: PoolClient, ticket: TicketState, billing: BillingSummary, idempotencyKey: (step: string) => string): Promise<void> {
+  for (const [index, line] of billing.lines.entries()) {
+    await client.query(
+      `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
+      [idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents],
+    );
+  }
+}
