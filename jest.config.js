@@ -1,5 +1,10 @@
 /** @type {import('jest').Config} */
-const transform = { '^.+\\.ts$': ['@swc/jest'] };
+// cookie 2 (light-my-request's, behind app.inject) ships ESM only: Jest's CommonJS runtime needs it compiled.
+const transform = {
+  '^.+\\.ts$': ['@swc/jest'],
+  '/node_modules/cookie/.+\\.js$': ['@swc/jest', { module: { type: 'commonjs' } }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 const setupFiles = ['<rootDir>/test/support/quiet-runtime.ts'];
 
 module.exports = {
@@ -8,6 +13,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       setupFiles,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
       testPathIgnorePatterns: ['<rootDir>/test/e2e/'],
@@ -16,6 +22,7 @@ module.exports = {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       setupFiles,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',

@@ -7,6 +7,8 @@ export interface InvoiceDocument extends InvoicePeriod {
   issuedAt: Date;
   lines: readonly InvoiceLine[];
   totalCents: number;
+  /** What is left of each contract's prepaid hours once this invoice's work has drawn on them. */
+  prepaidBalances?: ReadonlyArray<{ contractId: string; balanceMinutes: number }>;
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -33,6 +35,14 @@ function lineRow(line: InvoiceLine): string {
     .join('')}<td class="num">${formatEur(line.amountCents)}</td></tr>`;
 }
 
+const hoursAndMinutes = (minutes: number) => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+
+function prepaidNote(balances: InvoiceDocument['prepaidBalances'] = []): string {
+  if (balances.length === 0) return '';
+  const items = balances.map(({ contractId, balanceMinutes }) => `<li>contract ${escapeHtml(contractId)}: ${hoursAndMinutes(balanceMinutes)} left</li>`);
+  return `<p>Prepaid hours, after the work above:</p>\n<ul>${items.join('')}</ul>\n`;
+}
+
 /** The invoice as a self-contained HTML page, with the minutes detail the seed providers promise. */
 export function renderInvoiceHtml(invoice: InvoiceDocument): string {
   const title = `Invoice ${escapeHtml(invoice.number)}`;
@@ -49,6 +59,6 @@ ${invoice.lines.map(lineRow).join('\n')}
 </tbody>
 <tfoot><tr><th colspan="5" class="num">Total</th><th class="num">${formatEur(invoice.totalCents)}</th></tr></tfoot>
 </table>
-</body></html>
+${prepaidNote(invoice.prepaidBalances)}</body></html>
 `;
 }

@@ -1,9 +1,11 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { DateTime } from 'luxon';
 import type { Pool, PoolClient } from 'pg';
-import { INVOICING_ZONE, monthsOf, type InvoicePeriod } from '../contracts/invoice-period';
+import { INVOICING_ZONE, monthsOf } from '../contracts/invoice-period';
+import type { InvoicePeriod, InvoicingTarget } from '../contracts/invoicing';
 import { withTransaction } from '../db/transaction';
 import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
-import { findPolicy } from '../policies/registry';
+import { findPolicy, policyInForce } from '../policies/registry';
 import { toInvoiceLine, type InvoiceLine, type InvoiceLineRow } from '../db/invoices';
 import { renderInvoiceHtml } from './invoice-html';
 
@@ -54,14 +56,40 @@ async function claimLines(client: PoolClient, invoiceId: string, { customerId, p
   }
 }
 
+// A contract is in force over a span of days when it starts by the span's last day and does not end before its first.
+const inForceOver = (firstDay: string, lastDay: string) => `starts_on <= ${lastDay}::date AND (ends_on IS NULL OR ends_on >= ${firstDay}::date)`;
+
 /**
- * The contract fees of the period, one per month and contract. Until contracts exist (issue 6), a customer's
- * contracts are the policies its tickets run under, at their current version.
+ * The fixed fees of the customer's contracts: one per month of the period in which each contract is in force, under
+ * its pinned policy version or the version in force on the month's first day of contract.
  */
 async function contractFees(client: PoolClient, { customerId, ...period }: CustomerPeriod): Promise<PriceLine[]> {
-  const { rows } = await client.query<{ policy_id: string }>('SELECT DISTINCT policy_id FROM tickets WHERE customer_id = $1 ORDER BY policy_id', [customerId]);
-  const policies = rows.map((row) => findPolicy(row.policy_id));
-  return monthsOf(period).flatMap((month) => policies.map((policy) => monthlyContractFeeLine(policy, month)).filter((line) => line !== null));
+  const { rows } = await client.query<{ policy_id: string; policy_version: number | null; starts_on: string; months: string[] }>(
+    `SELECT policy_id, policy_version, to_char(starts_on, 'YYYY-MM-DD') AS starts_on, array_agg(to_char(month, 'YYYY-MM') ORDER BY month) AS months
+     FROM contracts, unnest($2::date[]) AS month
+     WHERE customer_id = $1 AND ${inForceOver('month', "(month + interval '1 month' - interval '1 day')")}
+     GROUP BY id, policy_id, policy_version, starts_on ORDER BY id`,
+    [customerId, monthsOf(period).map((month) => `${month}-01`)],
+  );
+  return rows.flatMap((contract) =>
+    contract.months.flatMap((month) => {
+      const firstDay = `${month}-01` < contract.starts_on ? contract.starts_on : `${month}-01`;
+      const policy =
+        contract.policy_version === null
+          ? policyInForce(contract.policy_id, DateTime.fromISO(firstDay, { zone: INVOICING_ZONE }).toMillis())
+          : findPolicy(contract.policy_id, contract.policy_version);
+      return monthlyContractFeeLine(policy, month) ?? [];
+    }),
+  );
+}
+
+async function prepaidBalances(client: PoolClient, customerId: string): Promise<Array<{ contractId: string; balanceMinutes: number }>> {
+  const { rows } = await client.query<{ contract_id: string; balance: string }>(
+    `SELECT contract_id, SUM(minutes) AS balance FROM prepaid_movements
+     WHERE contract_id IN (SELECT id FROM contracts WHERE customer_id = $1) GROUP BY contract_id ORDER BY contract_id`,
+    [customerId],
+  );
+  return rows.map((row) => ({ contractId: row.contract_id, balanceMinutes: Math.max(0, Number(row.balance)) }));
 }
 
 /** The next number of the issuer's year; the counter row stays locked until commit, which keeps numbers gapless. */
@@ -90,7 +118,7 @@ async function hasUnbilledLines(client: PoolClient, { customerId, periodEnd }: C
   return rows.length > 0;
 }
 
-async function issueInvoice(client: PoolClient, target: CustomerPeriod, batchSize: number): Promise<IssuedInvoice> {
+async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: PriceLine[], batchSize: number): Promise<IssuedInvoice> {
   const number = await nextInvoiceNumber(client);
   const { rows } = await client.query<{ id: string; issued_at: Date }>(
     `INSERT INTO invoices (number, idempotency_key, customer_id, period_start, period_end, total_cents, html)
@@ -98,27 +126,34 @@ async function issueInvoice(client: PoolClient, target: CustomerPeriod, batchSiz
     [number, idempotencyKey(`invoice:${target.customerId}`), target.customerId, target.periodStart, target.periodEnd],
   );
   const { id, issued_at: issuedAt } = rows[0]!;
-  const fees = await contractFees(client, target);
   for (const [position, fee] of fees.entries()) {
     await client.query('INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents) VALUES ($1, $2, $3, $4)', [id, position, fee.description, fee.amountCents]);
   }
   const lines = [...(await claimLines(client, id, target, batchSize)), ...fees.map((fee) => ({ ...fee, ticketNumber: null }))];
   const totalCents = lines.reduce((total, line) => total + line.amountCents, 0);
-  const html = renderInvoiceHtml({ ...target, number, issuedAt, lines, totalCents });
+  const html = renderInvoiceHtml({ ...target, number, issuedAt, lines, totalCents, prepaidBalances: await prepaidBalances(client, target.customerId) });
   await client.query('UPDATE invoices SET total_cents = $2, html = $3 WHERE id = $1', [id, totalCents, html]);
   return { number, totalCents, created: true };
 }
 
 export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps) {
   return {
-    /** Customers with lines still to bill by the period's end and no invoice for that period yet. */
-    listCustomersToInvoice: async (period: InvoicePeriod): Promise<string[]> => {
+    /**
+     * Customers of the frequency with lines still to bill by the period's end, or a contract in force during it,
+     * and no invoice for that period yet. A customer is monthly when a contract in force during the period says
+     * so; customers without a contract are invoiced quarterly.
+     */
+    listCustomersToInvoice: async ({ frequency = 'quarterly', ...period }: InvoicingTarget): Promise<string[]> => {
       const { rows } = await db.query<{ customer_id: string }>(
-        `SELECT DISTINCT customer_id FROM billing_lines lines
-         WHERE ${unbilledBy('$2')}
-           AND NOT EXISTS (SELECT 1 FROM invoices WHERE invoices.customer_id = lines.customer_id AND period_start = $1 AND period_end = $2)
+        `SELECT customer_id FROM (
+           SELECT customer_id FROM billing_lines WHERE ${unbilledBy('$2')}
+           UNION SELECT customer_id FROM contracts WHERE ${inForceOver('$1', '$2')}
+         ) AS candidates
+         WHERE (EXISTS (SELECT 1 FROM contracts WHERE contracts.customer_id = candidates.customer_id
+                          AND invoicing_frequency = 'monthly' AND ${inForceOver('$1', '$2')})) = ($3 = 'monthly')
+           AND NOT EXISTS (SELECT 1 FROM invoices WHERE invoices.customer_id = candidates.customer_id AND period_start = $1 AND period_end = $2)
          ORDER BY customer_id`,
-        [period.periodStart, period.periodEnd],
+        [period.periodStart, period.periodEnd, frequency],
       );
       return rows.map((row) => row.customer_id);
     },
@@ -133,8 +168,9 @@ export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps
         await client.query("SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1))", [target.customerId]);
         const existing = await existingInvoice(client, target);
         if (existing) return existing;
-        if (!(await hasUnbilledLines(client, target))) return null;
-        return issueInvoice(client, target, batchSize);
+        const fees = await contractFees(client, target);
+        if (fees.length === 0 && !(await hasUnbilledLines(client, target))) return null;
+        return issueInvoice(client, target, fees, batchSize);
       }),
   };
 }

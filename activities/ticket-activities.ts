@@ -2,9 +2,12 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../contracts/ticket';
 import { nextDeadline } from '../domain/sla/clock';
+import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
+import { findPolicy } from '../policies/registry';
 import { withTransaction } from '../db/transaction';
 import { acknowledgementEmail, type Email } from './acknowledgement-email';
 import { billTicket } from './billing';
+import { escalationAddresses, resolveRecipients } from './escalation-contacts';
 import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
 
 export interface ActivityDeps {
@@ -25,15 +28,26 @@ function idempotencyKey(step: string): string {
 // Newer revisions win: activities of one ticket may be retried out of order, the read model never goes back.
 const UPSERT_TICKET = `
   INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email,
-                       assignee, opened_at, revision, snapshot, sla_breached, next_deadline, updated_at)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, $14, to_timestamp($15 / 1000.0), now())
+                       assignee, opened_at, revision, snapshot, sla_breached, next_deadline, updated_at,
+                       response_outcome, intervention_outcome, resolution_outcome, taken_in_charge_at, response_business_ms, same_day_until)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, $14, to_timestamp($15 / 1000.0), now(),
+          $16, $17, $18, to_timestamp($19 / 1000.0), $20, to_timestamp($21 / 1000.0))
   ON CONFLICT (number) DO UPDATE SET
     priority = excluded.priority, status = excluded.status, assignee = excluded.assignee,
     revision = excluded.revision, snapshot = excluded.snapshot, sla_breached = excluded.sla_breached,
-    next_deadline = excluded.next_deadline, updated_at = now()
+    next_deadline = excluded.next_deadline, updated_at = now(),
+    response_outcome = excluded.response_outcome, intervention_outcome = excluded.intervention_outcome,
+    resolution_outcome = excluded.resolution_outcome, taken_in_charge_at = excluded.taken_in_charge_at,
+    response_business_ms = excluded.response_business_ms, same_day_until = excluded.same_day_until
   WHERE tickets.revision < excluded.revision`;
 
+/** The SLA report's figures of the ticket, on the calendar its clocks run on. */
+function slaFigures(ticket: TicketState): SlaFigures {
+  return slaFiguresOf(findPolicy(ticket.policyId, ticket.policyVersion).calendarFor(ticket.kind), ticket);
+}
+
 async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Promise<void> {
+  const figures = slaFigures(ticket);
   await client.query(UPSERT_TICKET, [
     ticket.ticketNumber,
     callingWorkflowId(),
@@ -50,6 +64,12 @@ async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Pro
     JSON.stringify(ticket),
     ticket.slaBreached,
     nextDeadline(ticket.clocks) ?? null,
+    figures.outcomes.response,
+    figures.outcomes.intervention,
+    figures.outcomes.resolution,
+    ticket.takenInChargeAt ?? null,
+    figures.responseBusinessMs ?? null,
+    figures.sameDayUntil,
   ]);
 }
 
@@ -80,10 +100,11 @@ export function createActivities({ db }: ActivityDeps) {
     /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
     billTicket: (ticket: TicketState): Promise<BillingSummary> => billTicket(db, ticket, idempotencyKey),
 
-    /** Tells each role of a threshold once, whatever the retries: the key names the ticket, threshold and role. */
+    /** Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and recipient. */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
       await withTransaction(db, async (client) => {
-        for (const recipient of thresholdRecipients(notice)) {
+        const recipients = resolveRecipients(thresholdRecipients(notice), await escalationAddresses(client, notice.customerId));
+        for (const recipient of recipients) {
           await enqueueEmail(client, idempotencyKey(`threshold:${notice.key}:${recipient}`), thresholdEmail(notice, recipient), notice.ticketNumber);
         }
       });

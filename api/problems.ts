@@ -1,6 +1,8 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { AccountError, type AccountErrorCode } from '../contracts/accounts';
+import { unreachableDependency } from './dependency-errors';
 
 /** RFC 9457 problem details; `type` is stable per kind of error so clients can branch on it. */
 export interface Problem {
@@ -12,7 +14,11 @@ export interface Problem {
 }
 
 export class HttpProblem extends Error {
-  constructor(readonly problem: Problem) {
+  /** `headers` go out with the problem: a 401 must say which scheme to authenticate with. */
+  constructor(
+    readonly problem: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problem.detail);
   }
 }
@@ -23,8 +29,55 @@ export function notFound(detail: string): HttpProblem {
   return new HttpProblem({ type: problemType('not-found'), title: 'Not found', status: 404, detail });
 }
 
+/** RFC 6750: a request without credentials gets the bare challenge; a bad token is told so in `error`. */
+export function unauthorized(detail: string, tokenGiven: boolean): HttpProblem {
+  const challenge = tokenGiven ? 'Bearer realm="vigil", error="invalid_token"' : 'Bearer realm="vigil"';
+  return new HttpProblem({ type: problemType('unauthorized'), title: 'Unauthorized', status: 401, detail }, { 'www-authenticate': challenge });
+}
+
+export function forbidden(detail: string): HttpProblem {
+  return new HttpProblem({ type: problemType('forbidden'), title: 'Forbidden', status: 403, detail });
+}
+
+/** A refusal of one field that only the server can judge (an unknown customer, a contract not in force). */
+export function invalidField(field: string, message: string): HttpProblem {
+  return new HttpProblem({ type: problemType('invalid-request'), title: 'Invalid request', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
+}
+
+export function idempotencyKeyReused(key: string): HttpProblem {
+  const field = 'headers.idempotency-key';
+  const message = `${key} was already used with a different request: use a new key for a new ticket`;
+  return new HttpProblem({ type: problemType('idempotency-key-reused'), title: 'Idempotency key reused', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
+}
+
+/** Its own type so that a client can tell "start the listing again" from a mistake in its filters. */
+export function invalidCursor(message: string): HttpProblem {
+  const field = 'querystring.cursor';
+  return new HttpProblem({ type: problemType('invalid-cursor'), title: 'Invalid cursor', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
+}
+
 export function ticketClosed(detail: string): HttpProblem {
   return new HttpProblem({ type: problemType('ticket-closed'), title: 'Ticket closed', status: 409, detail });
+}
+
+/** How long a client should wait before trying again when a server the API needs is away. */
+export const RETRY_AFTER_SECONDS = 5;
+
+/** A server the API needs (PostgreSQL, Temporal) is away: the request was fine and may be sent again later. */
+export function unavailable(detail: string, extensions: Record<string, unknown> = {}): HttpProblem {
+  return new HttpProblem(
+    { type: problemType('unavailable'), title: 'Service unavailable', status: 503, detail, ...extensions },
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
+}
+
+export function tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
+  return new HttpProblem({ type: problemType('rate-limited'), title: 'Too many requests', status: 429, detail }, { 'retry-after': String(retryAfterSeconds) });
+}
+
+export function payloadTooLarge(limitBytes: number): HttpProblem {
+  const detail = `the request body is larger than the ${limitBytes} bytes this route accepts`;
+  return new HttpProblem({ type: problemType('payload-too-large'), title: 'Request body too large', status: 413, detail });
 }
 
 // Workflow rule codes (domain errors carried as ApplicationFailure types) and the HTTP answer each one gets.
@@ -40,12 +93,33 @@ const RULE_STATUS: Record<string, { status: number; slug: string; title: string 
   NOT_A_CHANGE: { status: 409, slug: 'not-a-change', title: 'Only change requests have a release date' },
 };
 
+// Account refusals (the store's AccountError codes); unknown ids in a path are answered 404 by the route itself.
+const ACCOUNT_STATUS: Record<AccountErrorCode, { status: number; slug: string; title: string }> = {
+  CUSTOMER_EXISTS: { status: 409, slug: 'customer-exists', title: 'Customer already exists' },
+  CUSTOMER_UNKNOWN: { status: 422, slug: 'unknown-customer', title: 'Unknown customer' },
+  POLICY_UNKNOWN: { status: 422, slug: 'unknown-policy', title: 'Unknown policy' },
+  POLICY_VERSION_UNKNOWN: { status: 422, slug: 'unknown-policy-version', title: 'Unknown policy version' },
+  CONTRACT_DATES: { status: 422, slug: 'invalid-contract-dates', title: 'Invalid contract dates' },
+  KEY_CUSTOMER_MISMATCH: { status: 422, slug: 'key-customer-mismatch', title: 'A customer key names its customer, and only a customer key does' },
+  INVALID_FIELD: { status: 422, slug: 'invalid-request', title: 'Invalid request' },
+};
+
+/** Shaped like a schema validation problem (`errors` naming the body field), with the store's code. */
+function fromAccountError(error: AccountError): Problem {
+  const { status, slug, title } = ACCOUNT_STATUS[error.code];
+  const field = `body.${error.field}`;
+  return { type: problemType(slug), title, status, detail: `${field}: ${error.message}`, code: error.code, errors: [{ field, message: error.message }] };
+}
+
 function fromValidation(error: FastifyError): Problem {
   const errors = (error.validation ?? []).map((issue) => {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    const missing = issue.keyword === 'required' ? String((issue.params as { missingProperty?: string }).missingProperty) : undefined;
-    const field = [error.validationContext, path, missing].filter(Boolean).join('.');
-    return { field, message: issue.message ?? 'is invalid' };
+    const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+    // The property at fault, where Ajv names it beside the path rather than in it.
+    const named = issue.keyword === 'required' ? params.missingProperty : issue.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
+    const field = [error.validationContext, path, named].filter(Boolean).join('.');
+    const message = issue.keyword === 'additionalProperties' ? 'is not a field of this request' : (issue.message ?? 'is invalid');
+    return { field, message };
   });
   return {
     type: problemType('invalid-request'),
@@ -67,6 +141,7 @@ function fromWorkflowRefusal(error: WorkflowUpdateFailedError): Problem | undefi
 export function toProblem(error: unknown): Problem {
   if (error instanceof HttpProblem) return error.problem;
   if ((error as FastifyError).validation) return fromValidation(error as FastifyError);
+  if (error instanceof AccountError) return fromAccountError(error);
   if (error instanceof WorkflowUpdateFailedError) {
     const refusal = fromWorkflowRefusal(error);
     if (refusal) return refusal;
@@ -81,12 +156,24 @@ export function toProblem(error: unknown): Problem {
   return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'the request failed; the error is in the server log' };
 }
 
+/** The request's id goes in the body too, so that a user reporting an error hands over the key to its log lines. */
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  return reply.status(problem.status).type('application/problem+json').send(problem);
+  return reply.status(problem.status).type('application/problem+json').send({ ...problem, requestId: reply.request.id });
+}
+
+/** Errors whose answer depends on the request (its route's body limit) or carries headers (Retry-After). */
+function asHttpProblem(error: unknown, request: FastifyRequest): HttpProblem | undefined {
+  if (error instanceof HttpProblem) return error;
+  if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return payloadTooLarge(request.routeOptions.bodyLimit);
+  const down = unreachableDependency(error);
+  if (down) return unavailable(`${down} is unreachable; try again in a few seconds`);
+  return undefined;
 }
 
 export function problemErrorHandler(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const problem = toProblem(error);
+  const known = asHttpProblem(error, request);
+  const problem = known?.problem ?? toProblem(error);
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+  if (known) void reply.headers(known.headers);
   return sendProblem(reply, problem);
 }

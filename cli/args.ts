@@ -8,6 +8,8 @@ export interface ParsedArgs {
   readonly command: string | undefined;
   readonly positionals: readonly string[];
   readonly options: ReadonlyMap<string, string>;
+  /** Every value of each option in the order given, for options that may repeat (`options` keeps the last). */
+  readonly repeated: ReadonlyMap<string, readonly string[]>;
   readonly flags: ReadonlySet<string>;
 }
 
@@ -18,6 +20,7 @@ export interface ParsedArgs {
 export function parseArgs(argv: readonly string[], valued: readonly string[], flagNames: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string>();
+  const repeated = new Map<string, string[]>();
   const flags = new Set<string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
@@ -32,10 +35,11 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], fl
       const value = inline ?? argv[++i];
       if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
       options.set(name, value);
+      repeated.set(name, [...(repeated.get(name) ?? []), value]);
     } else {
       throw new UsageError(`unknown option --${name}`);
     }
   }
   const [command, ...rest] = positionals;
-  return { command, positionals: rest, options, flags };
+  return { command, positionals: rest, options, repeated, flags };
 }

@@ -19,7 +19,7 @@ export function policiesCommand(args: ParsedArgs): string {
   return policies.map(({ id, versions }) => `${id}\tv${versions.join(', v')}\n`).join('');
 }
 
-function required(args: ParsedArgs, name: string): string {
+export function required(args: ParsedArgs, name: string): string {
   const value = args.options.get(name);
   if (value === undefined) throw new UsageError(`--${name} is required`);
   return value;

@@ -1,6 +1,7 @@
 import { CalendarError } from '../domain/calendar';
 import { PolicyLookupError, PolicyValidationError } from '../domain/policy';
 import { UsageError, parseArgs } from './args';
+import { ADMIN_USAGE, runAdminCli } from './admin';
 import { deadlinesCommand, policiesCommand, priceCommand, validateCommand } from './commands';
 
 export const USAGE = `usage:
@@ -8,7 +9,7 @@ export const USAGE = `usage:
   vigil deadlines --policy ID --opened ISO-8601 [--priority P1|P2|P3|P4] [--kind incident|request|change] [--json]
   vigil validate FILE
   vigil price --policy ID --entries FILE [--json]
-`;
+${ADMIN_USAGE}`;
 
 export interface CliResult {
   readonly exitCode: number;
@@ -29,11 +30,18 @@ export function runCli(argv: readonly string[]): CliResult {
     const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind', 'entries'], ['json', 'help']);
     if (args.flags.has('help') || args.command === 'help') return { exitCode: 0, stdout: USAGE, stderr: '' };
     const command = args.command === undefined ? undefined : commands[args.command];
-    if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate, price)' : `unknown command "${args.command}"`);
+    if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate, price, admin)' : `unknown command "${args.command}"`);
     return { exitCode: 0, stdout: command(args), stderr: '' };
   } catch (error) {
     const badInput = error instanceof UsageError || error instanceof PolicyLookupError || error instanceof PolicyValidationError || error instanceof CalendarError;
     if (!badInput) throw error;
     return { exitCode: 2, stdout: '', stderr: `vigil: ${error.message}\n` };
   }
+}
+
+/** The whole command line: `admin` talks to the database, so it is the one command that runs asynchronously. */
+export async function runVigil(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+  const [command, ...rest] = argv;
+  if (command === 'admin' && !rest.includes('--help')) return runAdminCli(rest, env);
+  return runCli(argv);
 }

@@ -1,6 +1,7 @@
-import { runCli } from './run';
+import { runVigil } from './run';
 
-const { exitCode, stdout, stderr } = runCli(process.argv.slice(2));
-process.stdout.write(stdout);
-process.stderr.write(stderr);
-process.exitCode = exitCode;
+void runVigil(process.argv.slice(2)).then(({ exitCode, stdout, stderr }) => {
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exitCode = exitCode;
+});

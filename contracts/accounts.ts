@@ -86,3 +86,31 @@ export interface AccountStore {
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string): Promise<ApiKeyRecord | undefined>;
 }
+
+/** Why the store refused an account change; stable, so the API and the CLI can each map it to their answer. */
+export const ACCOUNT_ERROR_CODES = [
+  'CUSTOMER_EXISTS',
+  'CUSTOMER_UNKNOWN',
+  'POLICY_UNKNOWN',
+  'POLICY_VERSION_UNKNOWN',
+  'CONTRACT_DATES',
+  'KEY_CUSTOMER_MISMATCH',
+  'INVALID_FIELD',
+] as const;
+export type AccountErrorCode = (typeof ACCOUNT_ERROR_CODES)[number];
+
+/**
+ * A refused account change. `field` names the input at fault as the store's input types spell it
+ * (`policyId`, `authorizedContacts.0.email`): the API prefixes it with `body.`, the CLI turns it into its flag.
+ */
+export class AccountError extends Error {
+  override readonly name = 'AccountError';
+
+  constructor(
+    readonly code: AccountErrorCode,
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

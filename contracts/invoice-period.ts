@@ -34,6 +34,12 @@ export function previousQuarter(atEpochMs: number): InvoicePeriod {
   return { periodStart: start.toISODate()!, periodEnd: start.endOf('quarter').toISODate()! };
 }
 
+/** The calendar month before the one the instant falls in, in the issuer's zone. */
+export function previousMonth(atEpochMs: number): InvoicePeriod {
+  const start = DateTime.fromMillis(atEpochMs, { zone: INVOICING_ZONE }).startOf('month').minus({ months: 1 });
+  return { periodStart: start.toISODate()!, periodEnd: start.endOf('month').toISODate()! };
+}
+
 /** The months a period touches (YYYY-MM): a monthly contract fee is due for each. */
 export function monthsOf({ periodStart, periodEnd }: InvoicePeriod): string[] {
   const end = DateTime.fromISO(periodEnd, { zone: INVOICING_ZONE });

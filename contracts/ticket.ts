@@ -39,6 +39,10 @@ export interface OpenTicketInput {
   scope?: 'contract' | 'excluded';
   /** The contacts the customer's contract authorizes (out-of-hours disruptions, where the policy says so). */
   authorizedContacts?: string[];
+  /** The customer's contract the ticket runs under (absent on tickets opened before contracts existed). */
+  contractId?: string;
+  /** The policy version the contract pins; absent: the version in force at registration. */
+  policyVersion?: number;
 }
 
 export interface Quote {

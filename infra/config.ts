@@ -5,6 +5,13 @@ export interface VigilConfig {
   databaseUrl: string;
   apiHost: string;
   apiPort: number;
+  logLevel: string;
+  /** Requests per minute one API key may make to the API. */
+  rateLimitPerMinute: number;
+  /** host:port where the worker serves its Temporal SDK metrics for Prometheus; unset, it serves none. */
+  workerMetricsAddress?: string;
+  /** Where the API fetches the worker's metrics to append them to its own /metrics. */
+  workerMetricsUrl?: string;
 }
 
 export class ConfigError extends Error {}
@@ -16,6 +23,27 @@ function port(name: string, value: string | undefined, fallback: number): number
   return parsed;
 }
 
+function positiveInteger(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1) throw new ConfigError(`${name} must be a positive integer, got '${value}'`);
+  return parsed;
+}
+
+function bindAddress(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const match = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):(\d+)$/.exec(value);
+  if (!match) throw new ConfigError(`${name} must be host:port (e.g. 127.0.0.1:9464), got '${value}'`);
+  port(name, match[1], 0);
+  return value;
+}
+
+function httpUrl(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new ConfigError(`${name} must be an http(s) URL, got '${value}'`);
+  return value;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is not set (npm run dev sets it for you)');
@@ -25,5 +53,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     databaseUrl,
     apiHost: env.HOST || '0.0.0.0',
     apiPort: port('PORT', env.PORT, 3000),
+    logLevel: env.LOG_LEVEL || 'info',
+    rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),
+    workerMetricsAddress: bindAddress('VIGIL_WORKER_METRICS_ADDRESS', env.VIGIL_WORKER_METRICS_ADDRESS),
+    workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),
   };
 }

@@ -8,6 +8,7 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
 import { portIsOpen } from '../infra/net';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { ensureDevAccounts } from './dev-accounts';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dataDir = path.join(repoRoot, '.data');
@@ -76,18 +77,36 @@ async function main(): Promise<void> {
   }
 
   const apiPort = numberFromEnv('PORT', 3000);
-  const env = { TEMPORAL_ADDRESS: temporalAddress, DATABASE_URL: databaseUrl, PORT: String(apiPort) };
+  // The worker serves its SDK metrics here; the API appends them to its own /metrics.
+  const workerMetrics = `127.0.0.1:${numberFromEnv('VIGIL_WORKER_METRICS_PORT', 9464)}`;
+  const env = {
+    TEMPORAL_ADDRESS: temporalAddress,
+    DATABASE_URL: databaseUrl,
+    PORT: String(apiPort),
+    VIGIL_WORKER_METRICS_ADDRESS: workerMetrics,
+    VIGIL_WORKER_METRICS_URL: `http://${workerMetrics}/metrics`,
+  };
   apps.push(node('worker', 'worker/main.ts', env), node('api', 'api/server.ts', env));
-  await waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort), { process: apps[1] });
+  const keysFile = path.join(dataDir, 'dev-keys.json');
+  const [keys] = await Promise.all([
+    ensureDevAccounts(databaseUrl, keysFile),
+    waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort), { process: apps[1] }),
+  ]);
 
   process.stdout.write(
     [
       '',
       'Vigil is running:',
       `  API          http://localhost:${apiPort}/v1/tickets`,
+      `  API docs     http://localhost:${apiPort}/docs  (OpenAPI at /docs/json; /health, /ready, /metrics)`,
       `  Temporal UI  ${temporalUi}`,
       `  Temporal     ${temporalAddress}`,
       `  PostgreSQL   ${databaseUrl}`,
+      `API keys (Authorization: Bearer <token>; kept in ${path.relative(repoRoot, keysFile)}):`,
+      `  admin        ${keys.admin}`,
+      `  agent        ${keys.agent}`,
+      `  customer     ${keys.customer}  (acme: econnect, contact Ana Lopes <ana@acme.lu>)`,
+      `  try          curl -s localhost:${apiPort}/v1/admin/customers -H 'authorization: Bearer ${keys.admin}'`,
       'Ctrl-C stops everything; data stays in .data/ for the next start.',
       '',
     ].join('\n'),

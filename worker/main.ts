@@ -1,13 +1,17 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, Runtime } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { migrate } from '../db/migrate';
 import { configFromEnv } from '../infra/config';
 import { createTicketWorker } from './create-worker';
-import { ensureInvoicingSchedule } from './invoicing-schedule';
+import { ensureInvoicingSchedules } from './invoicing-schedule';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
+  if (config.workerMetricsAddress) {
+    // The runtime is global and fixed at its first use: install it before any connection is made.
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
+  }
   const db = new Pool({ connectionString: config.databaseUrl });
   await migrate(db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
@@ -15,7 +19,7 @@ async function main(): Promise<void> {
     const worker = await createTicketWorker({ connection, namespace: config.temporalNamespace, db });
     const scheduler = await Connection.connect({ address: config.temporalAddress });
     try {
-      await ensureInvoicingSchedule(new Client({ connection: scheduler, namespace: config.temporalNamespace }), worker.options.taskQueue);
+      await ensureInvoicingSchedules(new Client({ connection: scheduler, namespace: config.temporalNamespace }), worker.options.taskQueue);
     } finally {
       await scheduler.close();
     }

@@ -2,7 +2,9 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { TypedSearchAttributes, WorkflowNotFoundError } from '@temporalio/common';
+import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import type { AccountStore } from '../../contracts/accounts';
+import type { Principal } from '../../contracts/principal';
 import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../contracts/search-attributes';
 import {
   acceptQuoteUpdate,
@@ -28,25 +30,47 @@ import {
   type OpenTicketInput,
   type TicketState,
 } from '../../contracts/ticket';
+import { requestHashOf, type IdempotencyStore } from '../../db/idempotency';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';
+import type { TicketSnapshots } from '../../db/ticket-snapshots';
 import type { ticketWorkflow } from '../../workflows';
-import { ticketClosed } from '../problems';
-import { ActionBodies, OpenedTicket, OpenTicketBody, ProblemSchema, TicketNumberParams, TicketView } from '../schemas/ticket';
+import { requireRoles } from '../auth';
+import { openingTerms } from '../opening-terms';
+import { idempotencyKeyReused, ticketClosed } from '../problems';
+import { principalOf } from '../request-principal';
+import { problemResponses as problems } from '../schemas/problem';
+import { ActionBodies, OpenedTicket, OpenTicketBody, OpenTicketHeaders, TicketNumberParams, TicketView } from '../schemas/ticket';
+import { assertVisible, noSuchTicket, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
 
 export interface TicketRoutesDeps {
   temporal: Client;
   allocateTicketNumber: TicketNumberAllocator;
+  accounts: AccountStore;
+  idempotency: IdempotencyStore;
+  snapshots: TicketSnapshots;
   taskQueue?: string;
-  /** The API's clock, for the live business-time figures of a ticket. */
+  /** The API's clock, for the live business-time figures of a ticket and the date contracts are in force on. */
   now?: () => number;
 }
 
-const problems = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
+/** Where a ticket's state lives now: its running workflow, or, once closed or gone from Temporal, the read model. */
+type Whereabouts = 'running' | 'closed' | 'gone';
 
-export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, { temporal, allocateTicketNumber, taskQueue = TICKET_TASK_QUEUE, now = Date.now }, done) => {
+export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, deps, done) => {
+  const { temporal, allocateTicketNumber, accounts, idempotency, snapshots, taskQueue = TICKET_TASK_QUEUE, now = Date.now } = deps;
   const handleOf = (ticketNumber: string): WorkflowHandle<typeof ticketWorkflow> =>
     temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticketNumber));
+  const allowed = (operation: TicketOperation) => requireRoles(...TICKET_ROLES[operation]);
+
+  async function whereabouts(ticketNumber: string): Promise<Whereabouts> {
+    try {
+      return (await handleOf(ticketNumber).describe()).status.name === 'RUNNING' ? 'running' : 'closed';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return 'gone';
+      throw error;
+    }
+  }
 
   /** Temporal answers "not found" for an Update sent to a finished workflow: tell a closed ticket from a missing one. */
   async function updateOpenTicket<Command>(ticketNumber: string, update: UpdateDefinition<TicketState, [Command]>, command: Command): Promise<TicketState> {
@@ -56,36 +80,35 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const finished = await handle.describe().catch(() => undefined);
-      if (!finished) throw error;
+      if (!finished) throw noSuchTicket(ticketNumber);
       throw ticketClosed(`ticket ${ticketNumber} is ${finished.status.name.toLowerCase()}: it takes no more actions`);
     }
   }
 
-  app.post(
-    '/tickets',
-    { schema: { summary: 'Open a ticket', body: OpenTicketBody, response: { 201: OpenedTicket, ...problems(422, 500) } } },
-    async (request, reply) => {
-      const ticketNumber = await allocateTicketNumber();
-      const input: OpenTicketInput = {
-        ticketNumber,
-        customerId: request.body.customerId,
-        policyId: request.body.policyId ?? 'econnect',
-        kind: request.body.kind ?? 'incident',
-        priority: request.body.priority ?? 'P3',
-        title: request.body.title,
-        description: request.body.description,
-        contact: request.body.contact,
-        channel: request.body.channel,
-        scope: request.body.scope,
-      };
-      const handle = await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
+  /** A customer's key acts on its own company's tickets only; the live state says whose the ticket is. */
+  async function assertActsOnOwnTicket(principal: Principal, ticketNumber: string): Promise<void> {
+    if (principal.role !== 'customer') return;
+    const ticket = await handleOf(ticketNumber)
+      .query(getTicketQuery)
+      .catch((error: unknown) => {
+        if (error instanceof WorkflowNotFoundError) throw noSuchTicket(ticketNumber);
+        throw error;
+      });
+    assertVisible(principal, ticket);
+  }
+
+  /** Starting twice is harmless: the ticket's workflow ID is its number and is never reused, even once closed. */
+  async function startTicket(input: OpenTicketInput): Promise<void> {
+    try {
+      await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
         taskQueue,
-        workflowId: ticketWorkflowId(ticketNumber),
+        workflowId: ticketWorkflowId(input.ticketNumber),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [input],
         memo: { title: input.title },
-        staticSummary: `${ticketNumber}: ${input.title}`,
+        staticSummary: `${input.ticketNumber}: ${input.title}`,
         typedSearchAttributes: new TypedSearchAttributes([
-          { key: TicketNumberKey, value: ticketNumber },
+          { key: TicketNumberKey, value: input.ticketNumber },
           { key: CustomerIdKey, value: input.customerId },
           { key: PriorityKey, value: input.priority },
           { key: KindKey, value: input.kind },
@@ -93,15 +116,91 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
           { key: SlaBreachedKey, value: false },
         ]),
       });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+  }
+
+  async function inputOf(ticketNumber: string, principal: Principal, body: OpenTicketBody): Promise<OpenTicketInput> {
+    const { customerId: _named, contractId: _chosen, ...request } = body;
+    return {
+      ...request,
+      ...(await openingTerms(accounts, principal, body, now())),
+      ticketNumber,
+      kind: body.kind ?? 'incident',
+      priority: body.priority ?? 'P3',
+    };
+  }
+
+  /**
+   * With an Idempotency-Key, the key is recorded with the ticket's number before the workflow starts: a retry after
+   * a crash between the two finds the record and starts the workflow then, so the ticket is neither lost nor doubled.
+   */
+  async function openIdempotently(principal: Principal, key: string, body: OpenTicketBody): Promise<{ ticketNumber: string; replayed: boolean }> {
+    const hash = requestHashOf(body);
+    const recorded = await idempotency.find(principal.keyId, key);
+    if (recorded) {
+      if (recorded.requestHash !== hash) throw idempotencyKeyReused(key);
+      const started = (await whereabouts(recorded.ticketNumber)) !== 'gone' || (await snapshots.find(recorded.ticketNumber)) !== undefined;
+      if (!started) await startTicket(await inputOf(recorded.ticketNumber, principal, body));
+      return { ticketNumber: recorded.ticketNumber, replayed: true };
+    }
+    // The terms are checked before a number is recorded, so that a refused request leaves no key behind.
+    const input = await inputOf(await allocateTicketNumber(), principal, body);
+    const claimed = await idempotency.claim(principal.keyId, key, { ticketNumber: input.ticketNumber, requestHash: hash });
+    if (claimed.requestHash !== hash) throw idempotencyKeyReused(key);
+    await startTicket({ ...input, ticketNumber: claimed.ticketNumber });
+    return { ticketNumber: claimed.ticketNumber, replayed: claimed.ticketNumber !== input.ticketNumber };
+  }
+
+  async function openTicket(principal: Principal, body: OpenTicketBody, idempotencyKey: string | undefined): Promise<{ ticketNumber: string; replayed: boolean }> {
+    if (idempotencyKey !== undefined) return openIdempotently(principal, idempotencyKey, body);
+    const input = await inputOf(await allocateTicketNumber(), principal, body);
+    await startTicket(input);
+    return { ticketNumber: input.ticketNumber, replayed: false };
+  }
+
+  app.post(
+    '/tickets',
+    {
+      schema: {
+        summary: "Open a ticket under the customer's contract in force",
+        headers: OpenTicketHeaders,
+        body: OpenTicketBody,
+        response: { 201: OpenedTicket, ...problems(401, 403, 422, 500) },
+      },
+      preHandler: allowed('open'),
+    },
+    async (request, reply) => {
+      const { ticketNumber, replayed } = await openTicket(principalOf(request), request.body, request.headers['idempotency-key']);
       const self = `/v1/tickets/${ticketNumber}`;
-      return reply.status(201).header('location', self).send({ ticketNumber, workflowId: handle.workflowId, status: 'request', links: { self } });
+      if (replayed) void reply.header('idempotent-replayed', 'true');
+      return reply.status(201).header('location', self).send({ ticketNumber, workflowId: ticketWorkflowId(ticketNumber), status: 'request', links: { self } });
     },
   );
 
+  /** Live from the workflow while it runs; from the read model once it is closed or Temporal no longer keeps it. */
+  async function currentState(ticketNumber: string): Promise<TicketState> {
+    const place = await whereabouts(ticketNumber);
+    if (place === 'running') return handleOf(ticketNumber).query(getTicketQuery);
+    const snapshot = await snapshots.find(ticketNumber);
+    if (snapshot) return snapshot;
+    // Closed before the read model had it (a ticket terminated at once): its history still answers.
+    if (place === 'closed') return handleOf(ticketNumber).query(getTicketQuery);
+    throw noSuchTicket(ticketNumber);
+  }
+
   app.get(
     '/tickets/:number',
-    { schema: { summary: 'A ticket, live from its workflow', params: TicketNumberParams, response: { 200: TicketView, ...problems(404, 422, 500) } } },
-    async (request) => toTicketView(await handleOf(request.params.number).query(getTicketQuery), now()),
+    {
+      schema: { summary: 'A ticket, live from its workflow', params: TicketNumberParams, response: { 200: TicketView, ...problems(401, 403, 404, 422, 500) } },
+      preHandler: allowed('read'),
+    },
+    async (request) => {
+      const ticket = await currentState(request.params.number);
+      assertVisible(principalOf(request), ticket);
+      return toTicketView(ticket, now());
+    },
   );
 
   function action<Body extends TSchema, Command>(
@@ -113,8 +212,14 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   ): void {
     app.post(
       `/tickets/:number/${path}`,
-      { schema: { summary, params: TicketNumberParams, body, response: { 200: TicketView, ...problems(404, 409, 422, 500) } } },
-      async (request) => toTicketView(await updateOpenTicket(request.params.number, update, toCommand(request.body as Static<Body>)), now()),
+      {
+        schema: { summary, params: TicketNumberParams, body, response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) } },
+        preHandler: allowed(path),
+      },
+      async (request) => {
+        await assertActsOnOwnTicket(principalOf(request), request.params.number);
+        return toTicketView(await updateOpenTicket(request.params.number, update, toCommand(request.body as Static<Body>)), now());
+      },
     );
   }
   const asIs = <T>(body: T) => body;

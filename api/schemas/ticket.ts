@@ -3,7 +3,6 @@ import { PRIORITIES, TICKET_KINDS } from '../../contracts/ticket';
 import { METRICS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
-import { listPolicies } from '../../policies/registry';
 
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
@@ -17,9 +16,10 @@ export type TicketNumberParams = Static<typeof TicketNumberParams>;
 
 const Contact = strictObject({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }) });
 
+/** The ticket's terms (policy, version, authorized contacts) come from the customer's contract, never from the body. */
 export const OpenTicketBody = strictObject({
-  customerId: Text(100),
-  policyId: Type.Optional(literals(listPolicies().map((policy) => policy.id))),
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "Required from staff; a customer's key implies its own company" })),
+  contractId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Needed only when the customer has several contracts in force' })),
   kind: Type.Optional(literals(TICKET_KINDS)),
   priority: Type.Optional(literals(PRIORITIES)),
   title: Text(200),
@@ -29,6 +29,11 @@ export const OpenTicketBody = strictObject({
   scope: Type.Optional(literals(['contract', 'excluded'] as const)),
 });
 export type OpenTicketBody = Static<typeof OpenTicketBody>;
+
+/** A retried POST with the same key and body gets the ticket the first one opened, never a second one. */
+export const OpenTicketHeaders = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Client-chosen key making the POST safe to retry' })),
+});
 
 export const OpenedTicket = Type.Object({
   ticketNumber: Type.String(),
@@ -91,6 +96,7 @@ export const TicketView = Type.Object({
   customerId: Type.String(),
   policyId: Type.String(),
   policyVersion: Optional(Type.Integer()),
+  contractId: Optional(Type.String()),
   kind: literals(TICKET_KINDS),
   priority: literals(PRIORITIES),
   priorityConfirmed: Type.Boolean(),
@@ -156,4 +162,3 @@ export const TicketView = Type.Object({
 export type TicketView = Static<typeof TicketView>;
 export type ClockView = Static<typeof ClockView>;
 
-export const ProblemSchema = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.String() }, { additionalProperties: true });

@@ -142,4 +142,31 @@ describe('ticket activities on PostgreSQL', () => {
       ]);
     });
   });
+
+  it('threshold notices reach the people the contract names for the level, once each, and the desk its assignee', async () => {
+    const customerId = `escalation-${Date.now()}`;
+    await db.query("INSERT INTO customers (id, name) VALUES ($1, 'Escalation SA')", [customerId]);
+    await db.query(
+      `INSERT INTO contracts (customer_id, policy_id, starts_on, escalation_contacts) VALUES ($1, 'care-solutions', '2020-01-01', $2)`,
+      [customerId, JSON.stringify([{ level: 'customer-service-manager', name: 'Chloé Martin', email: 'csm@care.example' }])],
+    );
+    const { acknowledgeTicket, notifyThreshold } = activities();
+    await env.run(acknowledgeTicket, { ...ticket, customerId });
+    const notice = {
+      ticketNumber: ticket.ticketNumber,
+      title: ticket.title,
+      customerId,
+      priority: 'P2',
+      assignee: 'marc@desk.example',
+      metric: 'resolution',
+      percent: 100,
+      deadline: Date.parse('2026-03-04T10:00:00Z'),
+      key: 'resolution:100:g1',
+      notify: ['customer-service-manager', 'desk', 'desk-manager'],
+    };
+    await env.run(notifyThreshold, notice);
+    await env.run(notifyThreshold, notice);
+    const sent = await db.query("SELECT recipient FROM outbox WHERE ticket_number = $1 AND subject LIKE '%breached%' ORDER BY recipient", [ticket.ticketNumber]);
+    expect(sent.rows.map((row) => row.recipient)).toEqual(['csm@care.example', 'desk-manager', 'marc@desk.example']);
+  });
 });

@@ -3,9 +3,9 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createInvoicingActivities } from '../../activities/invoicing';
-import { INVOICING_SCHEDULE_ID, invoicingProgressQuery } from '../../contracts/invoicing';
+import { INVOICING_SCHEDULE_IDS, invoicingProgressQuery, type InvoicingInput } from '../../contracts/invoicing';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { ensureInvoicingSchedule } from '../../worker/invoicing-schedule';
+import { ensureInvoicingSchedules } from '../../worker/invoicing-schedule';
 import { invoicingWorkflow } from '../../workflows';
 import { type Stack, startStack } from './support';
 
@@ -49,7 +49,12 @@ describe('invoicing, end to end', () => {
     );
   }
 
-  const runInvoicing = (period: typeof Q1_2020) =>
+  async function contractOf(customerId: string, policyId: string, startsOn: string, endsOn: string | null, invoicingFrequency = 'quarterly'): Promise<void> {
+    await db.query("INSERT INTO customers (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING", [customerId]);
+    await db.query('INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on, invoicing_frequency) VALUES ($1, $2, $3, $4, $5)', [customerId, policyId, startsOn, endsOn, invoicingFrequency]);
+  }
+
+  const runInvoicing = (period: InvoicingInput) =>
     temporal.workflow.execute(invoicingWorkflow, { taskQueue, workflowId: `invoicing-e2e-${randomUUID()}`, args: [period] });
 
   const invoicesOf = async (customerId: string) =>
@@ -61,6 +66,7 @@ describe('invoicing, end to end', () => {
     const acmeTicket = await ticketOf(acme, 'econnect');
     await lineOf(acmeTicket, acme, 37, 9251);
     await lineOf(acmeTicket, acme, 15, 3750, '2019-12-30T10:00:00+01:00');
+    await contractOf(globex, 'mixvoip-standard', '2019-06-01', '2020-03-31');
     const globexTicket = await ticketOf(globex, 'mixvoip-standard');
     await lineOf(globexTicket, globex, 45, 11250);
     // Written after the period's last day in Luxembourg (23:30 UTC on 31 March is 1 April there): next period's.
@@ -137,46 +143,90 @@ describe('invoicing, end to end', () => {
     const [number] = (await invoicesOf(umbrella)).map((invoice) => invoice.number as string);
     expect(invoiceNumbers).toContain(number);
 
-    const list = await fetch(`${baseUrl}/invoices?customer=${umbrella}`);
+    const list = await fetch(`${baseUrl}/invoices?customer=${umbrella}`, { headers: stack.auth('admin') });
     expect(await list.json()).toEqual({
       invoices: [{ number, customerId: umbrella, periodStart: '2020-07-01', periodEnd: '2020-09-30', totalCents: 5000, issuedAt: expect.any(String), links: { self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html`, pdf: `/v1/invoices/${number}/pdf` } }],
     });
-    const detail = await fetch(`${baseUrl}/invoices/${number}`);
+    const detail = await fetch(`${baseUrl}/invoices/${number}`, { headers: stack.auth('admin') });
     expect(detail.status).toBe(200);
     expect(((await detail.json()) as any).lines).toEqual([{ ticketNumber: ticket, description: `${ticket}: remote assistance`, minutes: 20, rateCents: 10000, multiplier: 1.5, amountCents: 5000 }]);
-    const html = await fetch(`${baseUrl}/invoices/${number}/html`);
+    const html = await fetch(`${baseUrl}/invoices/${number}/html`, { headers: stack.auth('admin') });
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await html.text();
     expect(page).toContain(ticket);
     expect(page).toContain('<td class="num">20</td>');
-    const pdf = await fetch(`${baseUrl}/invoices/${number}/pdf`);
+    const pdf = await fetch(`${baseUrl}/invoices/${number}/pdf`, { headers: stack.auth('admin') });
     expect([pdf.status, pdf.headers.get('content-type')]).toEqual([200, 'application/pdf']);
     const document = Buffer.from(await pdf.arrayBuffer()).toString('latin1');
     expect(document.startsWith('%PDF-')).toBe(true);
     expect(document.trimEnd().endsWith('%%EOF')).toBe(true);
     expect(document).toMatch(/\/Type \/Page\b/);
-    expect((await fetch(`${baseUrl}/invoices/INV-1999-999999/pdf`)).status).toBe(404);
+    expect((await fetch(`${baseUrl}/invoices/INV-1999-999999/pdf`, { headers: stack.auth('admin') })).status).toBe(404);
 
-    const missing = await fetch(`${baseUrl}/invoices/INV-1999-999999`);
+    const missing = await fetch(`${baseUrl}/invoices/INV-1999-999999`, { headers: stack.auth('admin') });
     expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
-    const malformed = await fetch(`${baseUrl}/invoices/not-a-number`);
+    const malformed = await fetch(`${baseUrl}/invoices/not-a-number`, { headers: stack.auth('admin') });
     expect(malformed.status).toBe(422);
   });
 
-  it('keeps one quarterly invoicing Schedule, at 02:00 Luxembourg time on the first day of each quarter', async () => {
-    await ensureInvoicingSchedule(temporal, taskQueue);
-    await ensureInvoicingSchedule(temporal, taskQueue);
-    const handle = temporal.schedule.getHandle(INVOICING_SCHEDULE_ID);
+  it('invoices monthly customers in monthly runs only, fixed fees even without work, one per month in force', async () => {
+    const monthly = `monthly-${randomUUID()}`;
+    const feeOnly = `fee-only-${randomUUID()}`;
+    await contractOf(monthly, 'tm-minimum', '2021-01-01', null, 'monthly');
+    await lineOf(await ticketOf(monthly, 'tm-minimum'), monthly, 30, 5000, '2021-08-12T10:00:00+02:00');
+    // A managed-IT contract that starts in August: its fee is due for August, not for July.
+    await contractOf(feeOnly, 'mixvoip-bureau', '2021-08-15', null, 'monthly');
+    const maintenance = `maintenance-${randomUUID()}`;
+    await contractOf(maintenance, 'econnect-maintenance', '2021-01-01', null, 'monthly');
+    const maintenanceTicket = await ticketOf(maintenance, 'econnect-maintenance');
+    await lineOf(maintenanceTicket, maintenance, 90, 0, '2021-08-20T10:00:00+02:00');
+    await db.query(
+      `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
+       SELECT id, minutes, $2 || minutes, ticket, 'movement' FROM contracts, (VALUES (600, NULL), (-90, $3)) AS movement (minutes, ticket)
+       WHERE customer_id = $1`,
+      [maintenance, `${maintenance}:`, maintenanceTicket],
+    );
+
+    const quarter = await runInvoicing({ periodStart: '2021-07-01', periodEnd: '2021-09-30' });
+    expect(await invoicesOf(monthly)).toEqual([]);
+    expect(await invoicesOf(feeOnly)).toEqual([]);
+
+    const july = await runInvoicing({ periodStart: '2021-07-01', periodEnd: '2021-07-31', frequency: 'monthly' });
+    const august = await runInvoicing({ periodStart: '2021-08-01', periodEnd: '2021-08-31', frequency: 'monthly' });
+    expect(july.invoiceNumbers).toEqual([]);
+    const [monthlyInvoice] = await invoicesOf(monthly);
+    const [feeInvoice] = await invoicesOf(feeOnly);
+    expect(august.invoiceNumbers).toEqual(expect.arrayContaining([monthlyInvoice.number, feeInvoice.number]));
+    expect(quarter.invoiceNumbers).not.toContain(monthlyInvoice.number);
+    expect(Number(monthlyInvoice.total_cents)).toBe(5000);
+    expect(Number(feeInvoice.total_cents)).toBe(26_200);
+    expect(feeInvoice.html).toContain('Monthly contract fee, Mixvoip Bureau support contract, 2021-08');
+    // Prepaid hours: 600 bought, 90 drawn by the work invoiced: the invoice reports what is left.
+    const [maintenanceInvoice] = await invoicesOf(maintenance);
+    expect(Number(maintenanceInvoice.total_cents)).toBe(0);
+    expect(maintenanceInvoice.html).toMatch(/contract \d+: 8 h 30 min left/);
+  });
+
+  it('keeps a monthly and a quarterly invoicing Schedule, at 02:00 Luxembourg time on the first day of the period', async () => {
+    await ensureInvoicingSchedules(temporal, taskQueue);
+    await ensureInvoicingSchedules(temporal, taskQueue);
+    const quarterly = temporal.schedule.getHandle(INVOICING_SCHEDULE_IDS.quarterly);
+    const monthly = temporal.schedule.getHandle(INVOICING_SCHEDULE_IDS.monthly);
     try {
-      const schedule = await handle.describe();
+      const schedule = await quarterly.describe();
       expect(schedule.spec.timezone).toBe('Europe/Luxembourg');
-      expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'invoicingWorkflow', taskQueue });
+      expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'invoicingWorkflow', taskQueue, args: [{ frequency: 'quarterly' }] });
       const next = schedule.info.nextActionTimes[0]!;
       expect(next.getUTCDate()).toBe(1);
       expect([0, 3, 6, 9]).toContain(next.getUTCMonth());
       expect([0, 1]).toContain(next.getUTCHours());
+      const everyMonth = await monthly.describe();
+      expect(everyMonth.action).toMatchObject({ args: [{ frequency: 'monthly' }] });
+      const [first, second] = everyMonth.info.nextActionTimes;
+      expect((second!.getUTCMonth() - first!.getUTCMonth() + 12) % 12).toBe(1);
     } finally {
-      await handle.delete();
+      await quarterly.delete();
+      await monthly.delete();
     }
   });
 });

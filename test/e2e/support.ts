@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { buildApp } from '../../api/app';
-import { invoiceReader } from '../../db/invoices';
-import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import type { AccountStore } from '../../contracts/accounts';
+import type { Role } from '../../contracts/principal';
 import { createTicketWorker } from '../../worker/create-worker';
+import { apiStores } from '../../db/api-stores';
 import { migrate } from '../../db/migrate';
 
 export function e2eEnv(): { temporalAddress: string; databaseUrl: string } {
@@ -37,7 +39,33 @@ export interface Stack {
   temporal: Client;
   taskQueue: string;
   baseUrl: string;
+  accounts: AccountStore;
+  /** A customer of its own with an e-connect contract in force, so that stacks never share one. */
+  customerId: string;
+  /** Bearer tokens: one per staff role, and `customer` for the stack's customer. */
+  tokens: Record<Role, string>;
+  /** Headers that authenticate as `role`. */
+  auth(role: Role): { authorization: string };
   stop(): Promise<void>;
+}
+
+/** Contracts made by these tests start today, so that the invoicing tests, which bill past periods, never see them. */
+export const contractsStartOn = (): string => DateTime.now().setZone('Europe/Luxembourg').toISODate()!;
+
+/** The stack's customer, contract and keys, as an admin would set them up with `vigil admin`. */
+async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<Stack, 'customerId' | 'tokens'>> {
+  const customerId = `acme-${name}-${randomUUID().slice(0, 8)}`;
+  await accounts.createCustomer({ id: customerId, name: 'Acme' });
+  await accounts.createContract({
+    customerId,
+    policyId: 'econnect',
+    startsOn: contractsStartOn(),
+    authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }],
+  });
+  const issue = async (role: Role) =>
+    (await accounts.createApiKey({ role, label: `e2e ${name} ${role}`, ...(role === 'customer' ? { customerId } : {}) })).token;
+  const tokens = { admin: await issue('admin'), agent: await issue('agent'), manager: await issue('manager'), customer: await issue('customer') };
+  return { customerId, tokens };
 }
 
 /**
@@ -53,13 +81,20 @@ export async function startStack(name: string): Promise<Stack> {
   const workerRun = worker.run();
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection: clientConnection });
-  const app = buildApp({ temporal, allocateTicketNumber: ticketNumberAllocator(db), taskQueue, invoices: invoiceReader(db) });
+  const stores = apiStores(db);
+  const { accounts } = stores;
+  const { customerId, tokens } = await seedAccounts(accounts, name);
+  const app = buildApp({ temporal, ...stores, taskQueue });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     db,
     temporal,
     taskQueue,
     baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`,
+    accounts,
+    customerId,
+    tokens,
+    auth: (role) => ({ authorization: `Bearer ${tokens[role]}` }),
     async stop() {
       await app.close();
       worker.shutdown();

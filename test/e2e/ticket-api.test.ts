@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
+import type { Role } from '../../contracts/principal';
 import { StatusKey, TicketNumberKey, CustomerIdKey, PriorityKey } from '../../contracts/search-attributes';
 import { ticketWorkflowId } from '../../contracts/ticket';
-import { type Stack, eventually, startStack } from './support';
+import { requestHashOf } from '../../db/idempotency';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { type Stack, contractsStartOn, eventually, startStack } from './support';
 
 jest.setTimeout(60_000);
 
@@ -12,28 +16,36 @@ describe('a ticket through the API, end to end', () => {
   let db: Pool;
   let temporal: Client;
   let baseUrl: string;
+  let customerId: string;
 
   beforeAll(async () => {
     stack = await startStack('tickets');
-    ({ db, temporal, baseUrl } = stack);
+    ({ db, temporal, baseUrl, customerId } = stack);
   });
 
   afterAll(async () => {
     await stack?.stop();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown) {
+  /** As the desk's agent unless told otherwise; `null` sends no key. */
+  async function call(method: 'GET' | 'POST', path: string, body?: unknown, as: Role | null = 'agent', headers: Record<string, string> = {}) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: { ...(as === null ? {} : stack.auth(as)), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, type: response.headers.get('content-type'), location: response.headers.get('location'), body: (await response.json()) as Record<string, any> };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type'),
+      location: response.headers.get('location'),
+      replayed: response.headers.get('idempotent-replayed'),
+      body: (await response.json()) as Record<string, any>,
+    };
   }
 
   async function openTicket(title = 'Printer down') {
     const opened = await call('POST', '/tickets', {
-      customerId: 'acme',
+      customerId,
       priority: 'P2',
       title,
       description: 'The office printer prints blank pages.',
@@ -60,7 +72,7 @@ describe('a ticket through the API, end to end', () => {
     const [entry] = inValidation.body.timeEntries;
     expect(Date.parse(entry.end) - Date.parse(entry.start)).toBe(37 * 60_000);
 
-    const closed = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu', comment: 'prints again' });
+    const closed = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu', comment: 'prints again' }, 'customer');
     expect(closed.body).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu' });
 
     const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
@@ -82,7 +94,7 @@ describe('a ticket through the API, end to end', () => {
     expect(description.status.name).toBe('COMPLETED');
     expect(description.typedSearchAttributes.get(StatusKey)).toBe('closed');
     expect(description.typedSearchAttributes.get(TicketNumberKey)).toBe(number);
-    expect(description.typedSearchAttributes.get(CustomerIdKey)).toBe('acme');
+    expect(description.typedSearchAttributes.get(CustomerIdKey)).toBe(customerId);
     expect(description.typedSearchAttributes.get(PriorityKey)).toBe('P2');
     expect(description.memo).toEqual({ title: 'Printer down' });
 
@@ -102,7 +114,7 @@ describe('a ticket through the API, end to end', () => {
     await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
     const before = await call('GET', `/tickets/${number}`);
 
-    const refused = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' });
+    const refused = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'customer');
     expect(refused.status).toBe(409);
     expect(refused.type).toMatch(/^application\/problem\+json/);
     expect(refused.body).toMatchObject({
@@ -117,7 +129,7 @@ describe('a ticket through the API, end to end', () => {
   });
 
   it('names the field of a bad request (422), and answers 404 for an unknown ticket', async () => {
-    const bad = await call('POST', '/tickets', { customerId: 'acme', title: 'x', description: 'y', contact: { name: 'Ana', email: 'not-an-email' } });
+    const bad = await call('POST', '/tickets', { customerId, title: 'x', description: 'y', contact: { name: 'Ana', email: 'not-an-email' } });
     expect(bad.status).toBe(422);
     expect(bad.body.errors).toEqual([{ field: 'body.contact.email', message: 'must match format "email"' }]);
 
@@ -139,9 +151,12 @@ describe('a ticket through the API, end to end', () => {
   });
 
   it('shows each clock with its deadline and the business time left, and keeps the read model current', async () => {
+    // Globex's contract runs Esker's terms: the ticket takes them from the contract, not from the body.
+    const globex = `globex-${randomUUID().slice(0, 8)}`;
+    await stack.accounts.createCustomer({ id: globex, name: 'Globex' });
+    await stack.accounts.createContract({ customerId: globex, policyId: 'esker', policyVersion: 1, startsOn: contractsStartOn() });
     const opened = await call('POST', '/tickets', {
-      customerId: 'globex',
-      policyId: 'esker',
+      customerId: globex,
       priority: 'P1',
       title: 'Nobody can log in',
       description: 'Every user gets an error page.',
@@ -150,6 +165,7 @@ describe('a ticket through the API, end to end', () => {
     const number = opened.body.ticketNumber as string;
     const taken = await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
     expect(taken.status).toBe(200);
+    expect(taken.body).toMatchObject({ customerId: globex, policyId: 'esker', policyVersion: 1 });
     const resolution = (taken.body.clocks as any[]).find((clock) => clock.metric === 'resolution');
     expect(resolution.state).toBe('running');
     expect(resolution.deadline).toMatch(/^\d{4}-\d\d-\d\dT/);
@@ -183,11 +199,74 @@ describe('a ticket through the API, end to end', () => {
     const number = body.ticketNumber as string;
     await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
     await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'done', minutesWorked: 1 });
-    await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' });
+    await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'customer');
     await temporal.workflow.getHandle(ticketWorkflowId(number)).result();
 
     const late = await call('POST', `/tickets/${number}/take-charge`, { agent: 'julie' });
     expect(late.status).toBe(409);
     expect(late.body).toMatchObject({ type: 'https://vigil.dev/problems/ticket-closed', detail: `ticket ${number} is completed: it takes no more actions` });
+  });
+
+  it("authenticates every call, keeps customers to their own company's tickets and to their own acts", async () => {
+    const { body } = await openTicket('Keys');
+    const number = body.ticketNumber as string;
+    const anonymous = await call('GET', `/tickets/${number}`, undefined, null);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body).toMatchObject({ type: 'https://vigil.dev/problems/unauthorized' });
+
+    const own = await call('GET', `/tickets/${number}`, undefined, 'customer');
+    expect(own.body).toMatchObject({ ticketNumber: number, customerId, contractId: expect.any(String) });
+    expect((await call('POST', `/tickets/${number}/take-charge`, { agent: 'ana' }, 'customer')).status).toBe(403);
+
+    const rival = `rival-${randomUUID().slice(0, 8)}`;
+    await stack.accounts.createCustomer({ id: rival, name: 'Rival' });
+    const rivalKey = await stack.accounts.createApiKey({ role: 'customer', customerId: rival, label: 'rival portal' });
+    const asRival = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
+      fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${rivalKey.token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: payload === undefined ? undefined : JSON.stringify(payload),
+      });
+    expect((await asRival('GET', `/tickets/${number}`)).status).toBe(404);
+    expect((await asRival('POST', `/tickets/${number}/cancel`, { by: 'mallory@rival.lu', reason: 'mischief' })).status).toBe(404);
+    expect((await call('GET', `/tickets/${number}`)).body.status).not.toBe('cancelled');
+    await temporal.workflow.getHandle(ticketWorkflowId(number)).terminate('test over');
+  });
+
+  it('answers a retried POST with the same Idempotency-Key with the same ticket, in PostgreSQL', async () => {
+    const key = `e2e-${randomUUID()}`;
+    const request = { priority: 'P3', title: 'Retried', description: 'The client timed out.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } };
+    const first = await call('POST', '/tickets', request, 'customer', { 'idempotency-key': key });
+    const retry = await call('POST', '/tickets', request, 'customer', { 'idempotency-key': key });
+    expect(first.status).toBe(201);
+    expect(retry.status).toBe(201);
+    expect(retry.replayed).toBe('true');
+    expect(retry.body.ticketNumber).toBe(first.body.ticketNumber);
+    const { rows } = await db.query('SELECT ticket_number FROM idempotency_keys WHERE key = $1', [key]);
+    expect(rows).toEqual([{ ticket_number: first.body.ticketNumber }]);
+
+    const reused = await call('POST', '/tickets', { ...request, title: 'Another' }, 'customer', { 'idempotency-key': key });
+    expect(reused.status).toBe(422);
+    expect(reused.body.errors[0].field).toBe('headers.idempotency-key');
+    await temporal.workflow.getHandle(ticketWorkflowId(first.body.ticketNumber)).terminate('test over');
+  });
+
+  it('opens, on the retry, a ticket whose key was recorded but whose workflow never started (a crash between the two)', async () => {
+    const key = `e2e-crash-${randomUUID()}`;
+    const request = { customerId, title: 'Lost in a crash', description: 'The API died mid-request.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } };
+    const agentKey = (await stack.accounts.authenticate(stack.tokens.agent))!.keyId;
+    const number = await ticketNumberAllocator(db)();
+    await db.query('INSERT INTO idempotency_keys (api_key_id, key, request_hash, ticket_number) VALUES ($1, $2, $3, $4)', [agentKey, key, requestHashOf(request), number]);
+
+    const retry = await call('POST', '/tickets', request, 'agent', { 'idempotency-key': key });
+    expect(retry.status).toBe(201);
+    expect(retry.body.ticketNumber).toBe(number);
+    const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
+    const { runId } = await handle.describe();
+    expect((await call('GET', `/tickets/${number}`)).body).toMatchObject({ title: 'Lost in a crash', customerId });
+
+    expect((await call('POST', '/tickets', request, 'agent', { 'idempotency-key': key })).body.ticketNumber).toBe(number);
+    expect((await handle.describe()).runId).toBe(runId);
+    await handle.terminate('test over');
   });
 });

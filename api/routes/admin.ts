@@ -1,0 +1,133 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../contracts/accounts';
+import { requireRoles } from '../auth';
+import { notFound } from '../problems';
+import {
+  ApiKeyIdParams,
+  ApiKeyList,
+  ApiKeyView,
+  ContractIdParams,
+  ContractList,
+  ContractView,
+  CustomerIdParams,
+  CustomerList,
+  CustomerView,
+  IssuedApiKeyView,
+  NewApiKeyBody,
+  NewContractBody,
+  NewCustomerBody,
+} from '../schemas/admin';
+import { problemResponses as problems } from '../schemas/problem';
+
+export interface AdminRoutesDeps {
+  accounts: AccountStore;
+}
+
+// Every admin route answers these: no key, a key without the admin role, a server failure.
+const refusals = problems(401, 403, 500);
+
+// The links assume app.ts mounts these routes under /v1/admin.
+const customerView = (customer: Customer) => ({
+  ...customer,
+  links: { self: `/v1/admin/customers/${customer.id}`, contracts: `/v1/admin/customers/${customer.id}/contracts` },
+});
+const contractView = (contract: Contract) => ({
+  ...contract,
+  links: { self: `/v1/admin/contracts/${contract.id}`, customer: `/v1/admin/customers/${contract.customerId}` },
+});
+const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({ ...key, links: { revoke: `/v1/admin/api-keys/${key.id}/revoke` } });
+
+/** Customers, contracts and API keys, for admin keys only; mount under /v1/admin. */
+export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, { accounts }, done) => {
+  // onRequest, after the app's authentication: a non-admin learns nothing, not even what a body should hold.
+  app.addHook('onRequest', requireRoles('admin'));
+
+  async function existingCustomer(id: string): Promise<Customer> {
+    const customer = await accounts.getCustomer(id);
+    if (!customer) throw notFound(`no customer "${id}"`);
+    return customer;
+  }
+
+  app.post(
+    '/customers',
+    { schema: { summary: 'Add a customer', body: NewCustomerBody, response: { 201: CustomerView, ...problems(409, 422), ...refusals } } },
+    async (request, reply) => {
+      const view = customerView(await accounts.createCustomer(request.body));
+      return reply.status(201).header('location', view.links.self).send(view);
+    },
+  );
+
+  app.get('/customers', { schema: { summary: 'Every customer', response: { 200: CustomerList, ...refusals } } }, async () => ({
+    customers: (await accounts.listCustomers()).map(customerView),
+  }));
+
+  app.get(
+    '/customers/:id',
+    { schema: { summary: 'A customer', params: CustomerIdParams, response: { 200: CustomerView, ...problems(404, 422), ...refusals } } },
+    async (request) => customerView(await existingCustomer(request.params.id)),
+  );
+
+  app.post(
+    '/customers/:id/contracts',
+    {
+      schema: {
+        summary: 'Add a contract: its policy, dates, tier, invoicing and contacts',
+        params: CustomerIdParams,
+        body: NewContractBody,
+        response: { 201: ContractView, ...problems(404, 422), ...refusals },
+      },
+    },
+    async (request, reply) => {
+      const { id: customerId } = await existingCustomer(request.params.id);
+      const view = contractView(await accounts.createContract({ ...request.body, customerId }));
+      return reply.status(201).header('location', view.links.self).send(view);
+    },
+  );
+
+  app.get(
+    '/customers/:id/contracts',
+    { schema: { summary: "A customer's contracts, oldest first", params: CustomerIdParams, response: { 200: ContractList, ...problems(404, 422), ...refusals } } },
+    async (request) => {
+      const { id } = await existingCustomer(request.params.id);
+      return { contracts: (await accounts.listContracts(id)).map(contractView) };
+    },
+  );
+
+  app.get(
+    '/contracts/:id',
+    { schema: { summary: 'A contract', params: ContractIdParams, response: { 200: ContractView, ...problems(404, 422), ...refusals } } },
+    async (request) => {
+      const contract = await accounts.getContract(request.params.id);
+      if (!contract) throw notFound(`no contract ${request.params.id}`);
+      return contractView(contract);
+    },
+  );
+
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        summary: 'Issue an API key; the answer holds its token, which is never shown again',
+        body: NewApiKeyBody,
+        response: { 201: IssuedApiKeyView, ...problems(422), ...refusals },
+      },
+    },
+    async (request, reply) => reply.status(201).header('cache-control', 'no-store').send(apiKeyView(await accounts.createApiKey(request.body))),
+  );
+
+  app.get('/api-keys', { schema: { summary: 'Every API key, revoked ones included (never their tokens)', response: { 200: ApiKeyList, ...refusals } } }, async () => ({
+    apiKeys: (await accounts.listApiKeys()).map(apiKeyView),
+  }));
+
+  app.post(
+    '/api-keys/:id/revoke',
+    { schema: { summary: 'Revoke an API key at once; revoking it again changes nothing', params: ApiKeyIdParams, response: { 200: ApiKeyView, ...problems(404, 422), ...refusals } } },
+    async (request) => {
+      const key = await accounts.revokeApiKey(request.params.id);
+      if (!key) throw notFound(`no API key ${request.params.id}`);
+      return apiKeyView(key);
+    },
+  );
+
+  done();
+};

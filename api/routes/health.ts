@@ -1,0 +1,64 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { unavailable } from '../problems';
+import type { ReadinessChecks } from '../readiness';
+import { ProblemSchema } from '../schemas/problem';
+
+export interface HealthRoutesDeps {
+  readiness: ReadinessChecks;
+  readinessTimeoutMs: number;
+}
+
+const Liveness = Type.Object({ status: Type.Literal('ok') });
+const Readiness = Type.Object({
+  status: Type.Literal('ready'),
+  checks: Type.Record(Type.String(), Type.Literal('up'), { description: 'Each dependency checked, by name' }),
+});
+const NotReady = Type.Composite([ProblemSchema, Type.Object({ checks: Type.Record(Type.String(), Type.String(), { description: '"up", or why the dependency is down' }) })], {
+  additionalProperties: true,
+});
+
+// Probes and scrapers must always get through: no rate limit, no API key.
+const operational = { config: { rateLimit: false as const } };
+const tags = ['operations'];
+
+async function within<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([work(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const reason = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
+
+export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app, { readiness, readinessTimeoutMs }, done) => {
+  app.get(
+    '/health',
+    { ...operational, schema: { summary: 'Liveness: the process serves HTTP', tags, security: [], response: { 200: Liveness } } },
+    () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/ready',
+    {
+      ...operational,
+      schema: { summary: 'Readiness: PostgreSQL and Temporal answer', tags, security: [], response: { 200: Readiness, 503: NotReady } },
+    },
+    async () => {
+      const checks: Record<string, string> = Object.fromEntries(
+        await Promise.all(
+          Object.entries(readiness).map(async ([name, check]): Promise<[string, string]> => [name, await within(readinessTimeoutMs, check).then(() => 'up', (error) => `down: ${reason(error)}`)]),
+        ),
+      );
+      const down = Object.keys(checks).filter((name) => checks[name] !== 'up');
+      if (down.length > 0) throw unavailable(`not ready: ${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer`, { checks });
+      return { status: 'ready' as const, checks: checks as Record<string, 'up'> };
+    },
+  );
+  done();
+};

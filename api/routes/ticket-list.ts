@@ -1,0 +1,90 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { isPageKey, type PageKey, type TicketFilter, type TicketOrder, type TicketQueries, type TicketSummary } from '../../db/ticket-queries';
+import { isTerminal } from '../../domain/ticket/lifecycle';
+import { customerScope } from '../customer-scope';
+import { invalidCursor, invalidField } from '../problems';
+import { principalOf } from '../request-principal';
+import { LIST_PARAMETERS, QueueQuery, TicketList, TicketListQuery } from '../schemas/ticket-list';
+import { problemResponses as problems } from '../schemas/problem';
+
+export interface TicketListRoutesDeps {
+  ticketQueries: TicketQueries;
+}
+
+/** `?status=support,waiting` means `?status=support&status=waiting`: split before the schema checks each value. */
+function splitCommaLists(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+  const query = request.query as Record<string, string | string[] | undefined>;
+  for (const name of LIST_PARAMETERS) {
+    const given = query[name];
+    if (given !== undefined) query[name] = [given].flat().flatMap((value) => value.split(','));
+  }
+  done();
+}
+
+// The cursor is opaque to clients: base64url of the last row's sort key, checked on the way back in.
+const encodeCursor = (key: PageKey) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+function decodeCursor(cursor: string, order: TicketOrder): PageKey {
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    key = undefined;
+  }
+  if (!isPageKey(key)) throw invalidCursor('is not a cursor this API gave: pass nextCursor exactly as it came, or leave cursor out to start again');
+  if (key.order !== order) throw invalidCursor(`continues a listing in order=${key.order}: keep the order of the listing it came from`);
+  return key;
+}
+
+const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+const toItem = (ticket: TicketSummary) => ({
+  ...ticket,
+  openedAt: iso(ticket.openedAt),
+  nextDeadline: ticket.nextDeadline === undefined ? null : iso(ticket.nextDeadline),
+  links: { self: `/v1/tickets/${ticket.ticketNumber}` },
+});
+
+export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps> = (app, { ticketQueries }, done) => {
+  async function list(filter: TicketFilter, order: TicketOrder, limit: number, cursor: string | undefined): Promise<TicketList> {
+    const after = cursor === undefined ? undefined : decodeCursor(cursor, order);
+    const page = await ticketQueries.page({ filter, order, limit, after });
+    return { items: page.items.map(toItem), nextCursor: page.next ? encodeCursor(page.next) : null };
+  }
+
+  app.get(
+    '/tickets',
+    {
+      preValidation: splitCommaLists,
+      schema: { summary: 'Tickets from the read model, filtered, a page at a time', querystring: TicketListQuery, response: { 200: TicketList, ...problems(401, 403, 422, 500) } },
+    },
+    async (request) => {
+      const { status, customer, priority, kind, breached, assignee, order, limit, cursor } = request.query;
+      if (order === 'deadline' && status?.some(isTerminal)) {
+        throw invalidField('querystring.status', 'order=deadline lists open tickets only: closed, cancelled and refused tickets have no deadline ahead');
+      }
+      const customerId = customerScope(principalOf(request), customer);
+      return list({ statuses: status, customerId, priorities: priority, kinds: kind, breached, assignee }, order, limit, cursor);
+    },
+  );
+
+  app.get(
+    '/queue',
+    {
+      preValidation: splitCommaLists,
+      schema: {
+        summary: 'Open tickets in arrival order: first come, first served (best-effort desks)',
+        querystring: QueueQuery,
+        response: { 200: TicketList, ...problems(401, 403, 422, 500) },
+      },
+    },
+    async (request) => {
+      const { customer, priority, kind, breached, assignee, limit, cursor } = request.query;
+      const customerId = customerScope(principalOf(request), customer);
+      return list({ openOnly: true, customerId, priorities: priority, kinds: kind, breached, assignee }, 'arrival', limit, cursor);
+    },
+  );
+
+  done();
+};

@@ -1,0 +1,92 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+import { INVOICING_FREQUENCIES, LANGUAGES } from '../../contracts/accounts';
+import { ROLES } from '../../contracts/principal';
+
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const Email = Type.String({ format: 'email', maxLength: 320 });
+const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
+const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+
+// The customers table's CHECK: the id goes into URLs and the tickets' search attributes.
+const CustomerId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'lowercase letters, digits and dashes, e.g. acme' });
+
+export const CustomerIdParams = Type.Object({ id: CustomerId });
+export const ContractIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'contract id, e.g. 42' }) });
+export const ApiKeyIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'the public id of an API key' }) });
+
+export const NewCustomerBody = strictObject({
+  id: CustomerId,
+  name: Text(200),
+  language: Type.Optional(literals(LANGUAGES)),
+});
+
+export const CustomerView = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  language: literals(LANGUAGES),
+  createdAt: Instant,
+  links: Type.Object({ self: Type.String(), contracts: Type.String() }),
+});
+export const CustomerList = Type.Object({ customers: Type.Array(CustomerView) });
+
+const AuthorizedContact = strictObject({
+  name: Text(200),
+  email: Email,
+  outOfHours: Type.Optional(Type.Boolean({ description: 'may report a disruption out of hours where the policy lets authorized contacts do so' })),
+});
+const EscalationContact = strictObject({
+  level: Type.String({ minLength: 1, maxLength: 100, description: "one of the policy's escalation `notify` names, e.g. desk-manager" }),
+  name: Text(200),
+  email: Email,
+});
+
+export const NewContractBody = strictObject({
+  policyId: Type.String({ minLength: 1, maxLength: 100, description: 'a preset policy id (GET vigil policies)' }),
+  policyVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'pin a version; absent, each ticket runs under the version in force when it registers' })),
+  tier: Type.Optional(Text(100)),
+  startsOn: CivilDate,
+  endsOn: Type.Optional(CivilDate),
+  invoicingFrequency: Type.Optional(literals(INVOICING_FREQUENCIES)),
+  authorizedContacts: Type.Optional(Type.Array(AuthorizedContact, { maxItems: 200 })),
+  escalationContacts: Type.Optional(Type.Array(EscalationContact, { maxItems: 50 })),
+});
+
+export const ContractView = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  policyId: Type.String(),
+  policyVersion: Type.Optional(Type.Integer()),
+  tier: Type.Optional(Type.String()),
+  startsOn: CivilDate,
+  endsOn: Type.Optional(CivilDate),
+  invoicingFrequency: literals(INVOICING_FREQUENCIES),
+  authorizedContacts: Type.Array(AuthorizedContact),
+  escalationContacts: Type.Array(EscalationContact),
+  createdAt: Instant,
+  links: Type.Object({ self: Type.String(), customer: Type.String() }),
+});
+export const ContractList = Type.Object({ contracts: Type.Array(ContractView) });
+
+export const NewApiKeyBody = strictObject({
+  role: literals(ROLES),
+  label: Text(200),
+  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'required for a customer key, refused for any other' })),
+});
+
+const apiKeyProperties = {
+  id: Type.String(),
+  role: literals(ROLES),
+  customerId: Type.Optional(Type.String()),
+  label: Type.String(),
+  createdAt: Instant,
+  revokedAt: Type.Optional(Instant),
+  links: Type.Object({ revoke: Type.String() }),
+};
+export const ApiKeyView = Type.Object(apiKeyProperties);
+export const ApiKeyList = Type.Object({ apiKeys: Type.Array(ApiKeyView) });
+export const IssuedApiKeyView = Type.Object({
+  ...apiKeyProperties,
+  token: Type.String({ description: 'Authorization: Bearer <token>; shown this once, only its hash is kept' }),
+});

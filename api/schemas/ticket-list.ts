@@ -1,0 +1,59 @@
+import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox';
+import { TICKET_ORDERS } from '../../db/ticket-queries';
+import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
+import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
+
+const oneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) => Type.Union(values.map((value) => Type.Literal(value)), options);
+/** Repeated (`?status=a&status=b`) or a comma list (`?status=a,b`): the route splits commas before validation. */
+const anyOf = <T extends string>(values: readonly T[], description: string) => Type.Optional(Type.Array(oneOf(values), { minItems: 1, maxItems: values.length, description }));
+const Name = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 320, description }));
+
+/** The query parameters that may hold several values. */
+export const LIST_PARAMETERS = ['status', 'priority', 'kind'] as const;
+
+const QueueFilters = {
+  customer: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "A customer's key is held to its own company" })),
+  priority: anyOf(PRIORITIES, 'One or more priorities'),
+  kind: anyOf(TICKET_KINDS, 'One or more kinds of request'),
+  breached: Type.Optional(Type.Boolean({ description: 'Whether any SLA clock of the ticket is breached' })),
+  assignee: Name('The agent the ticket is assigned to'),
+  limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
+  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, description: 'nextCursor of the previous page, as given' })),
+};
+
+const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+
+export const QueueQuery = strictObject(QueueFilters);
+export type QueueQuery = Static<typeof QueueQuery>;
+
+export const TicketListQuery = strictObject({
+  ...QueueFilters,
+  status: anyOf(TICKET_STATUSES, 'One or more statuses'),
+  order: oneOf(TICKET_ORDERS, {
+    default: 'arrival',
+    description: 'arrival: oldest first (opened, then number); deadline: open tickets only, the nearest deadline first, tickets without one last',
+  }),
+});
+export type TicketListQuery = Static<typeof TicketListQuery>;
+
+const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
+
+export const TicketSummary = Type.Object({
+  ticketNumber: Type.String(),
+  customerId: Type.String(),
+  title: Type.String(),
+  kind: oneOf(TICKET_KINDS),
+  priority: oneOf(PRIORITIES),
+  status: oneOf(TICKET_STATUSES),
+  assignee: Type.Optional(Type.String()),
+  openedAt: Instant,
+  nextDeadline: Type.Union([Instant, Type.Null()], { description: 'The earliest deadline still ahead of a running clock; null when none' }),
+  slaBreached: Type.Boolean(),
+  links: Type.Object({ self: Type.String() }),
+});
+
+export const TicketList = Type.Object({
+  items: Type.Array(TicketSummary),
+  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass it as `cursor` for the next page; null on the last page' }),
+});
+export type TicketList = Static<typeof TicketList>;

@@ -1,0 +1,281 @@
+/**
+ * `vigil admin ...`: customers, contracts and API keys in the database DATABASE_URL names, through the same
+ * store as the API. The command line is checked before any connection, so a typo costs no round trip.
+ */
+import { randomUUID } from 'node:crypto';
+import { Pool } from 'pg';
+import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedContact, type Contract, type EscalationContact, type Language, type InvoicingFrequency } from '../contracts/accounts';
+import type { Role } from '../contracts/principal';
+import { pgAccountStore } from '../db/accounts';
+import { prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
+import { migrate } from '../db/migrate';
+import { UsageError, parseArgs, type ParsedArgs } from './args';
+import { required } from './commands';
+import type { CliResult } from './run';
+
+export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [--json]
+  vigil admin customers list [--json]
+  vigil admin contracts add --customer ID --policy ID [--version N] [--tier TIER] --starts YYYY-MM-DD [--ends YYYY-MM-DD]
+      [--invoicing monthly|quarterly] [--authorized-contact "Name <email>[,out-of-hours]"]...
+      [--escalation-contact "level:Name <email>"]... [--json]
+  vigil admin contracts list --customer ID [--json]
+  vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--json]
+  vigil admin keys list [--json]
+  vigil admin keys revoke KEY-ID [--json]
+  vigil admin prepaid buy --contract ID --minutes N --description TEXT [--key IDEMPOTENCY-KEY] [--json]
+  vigil admin prepaid show --contract ID [--json]
+  (DATABASE_URL names the database; its migrations are applied first)
+`;
+
+interface Output {
+  json: unknown;
+  text: string;
+}
+interface AdminStores {
+  accounts: AccountStore;
+  prepaid: PrepaidLedger;
+}
+type Action = (stores: AdminStores) => Promise<Output>;
+
+interface Command {
+  /** The options it takes: any other is refused, rather than silently ignored. */
+  options: readonly string[];
+  action(args: ParsedArgs): Action;
+}
+
+// The store names the input at fault as its field; the user typed a flag.
+const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
+  id: 'id',
+  name: 'name',
+  language: 'language',
+  customerId: 'customer',
+  policyId: 'policy',
+  policyVersion: 'version',
+  tier: 'tier',
+  startsOn: 'starts',
+  endsOn: 'ends',
+  invoicingFrequency: 'invoicing',
+  authorizedContacts: 'authorized-contact',
+  escalationContacts: 'escalation-contact',
+  role: 'role',
+  label: 'label',
+};
+
+function flagOf({ field }: AccountError): string {
+  const [name = field, index] = field.split('.');
+  const flag = `--${FLAG_OF_FIELD[name] ?? name}`;
+  return index === undefined ? flag : `${flag} #${Number(index) + 1}`;
+}
+
+// "Name <email>" with what follows a comma: the contact flags' shared shape.
+const NAMED_ADDRESS = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*(?:,\s*(.*?)\s*)?$/;
+
+function namedAddress(text: string, flag: string): { name: string; email: string; rest: string | undefined } {
+  const match = NAMED_ADDRESS.exec(text);
+  if (!match) throw new UsageError(`--${flag}: "${text}" is not "Name <email>"`);
+  return { name: match[1]!, email: match[2]!, rest: match[3] };
+}
+
+function authorizedContact(text: string): AuthorizedContact {
+  const { name, email, rest } = namedAddress(text, 'authorized-contact');
+  if (rest === undefined) return { name, email };
+  if (rest !== 'out-of-hours') throw new UsageError(`--authorized-contact: "${rest}" after the address: only "out-of-hours" may follow it`);
+  return { name, email, outOfHours: true };
+}
+
+function escalationContact(text: string): EscalationContact {
+  const colon = text.indexOf(':');
+  const level = text.slice(0, colon).trim();
+  if (colon < 0 || !level) throw new UsageError(`--escalation-contact: "${text}" is not "level:Name <email>"`);
+  const { name, email, rest } = namedAddress(text.slice(colon + 1), 'escalation-contact');
+  if (rest !== undefined) throw new UsageError(`--escalation-contact: "${rest}" after the address: nothing may follow it`);
+  return { level, name, email };
+}
+
+function wholeNumber(args: ParsedArgs, name: string): number | undefined {
+  const value = args.options.get(name);
+  if (value === undefined) return undefined;
+  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new UsageError(`--${name}: "${value}" is not a whole number of at least 1`);
+  return Number(value);
+}
+
+const contractLine = (contract: Contract) =>
+  [
+    contract.id,
+    contract.customerId,
+    `${contract.policyId} ${contract.policyVersion === undefined ? '(version in force)' : `v${contract.policyVersion}`}`,
+    `${contract.startsOn}..${contract.endsOn ?? ''}`,
+    contract.tier ?? '-',
+    contract.invoicingFrequency,
+    `${contract.authorizedContacts.length} authorized, ${contract.escalationContacts.length} escalation contacts`,
+  ].join('\t') + '\n';
+
+const keyLine = (key: ApiKeyRecord) =>
+  [key.id, key.role, key.customerId ?? '-', key.label, key.revokedAt ? `revoked ${key.revokedAt}` : 'active'].join('\t') + '\n';
+
+const prepaidText = (account: PrepaidAccount) =>
+  `contract ${account.contractId}: ${account.boughtMinutes} min bought, ${account.usedMinutes} used, ${account.balanceMinutes} left\n` +
+  account.movements.map(({ at, minutes, ticketNumber, description }) => `  ${at}\t${minutes > 0 ? '+' : ''}${minutes}\t${ticketNumber ?? '-'}\t${description}\n`).join('');
+
+function contractId(args: ParsedArgs): string {
+  const id = required(args, 'contract');
+  if (!/^[1-9][0-9]{0,17}$/.test(id)) throw new UsageError(`--contract: "${id}" is not a contract id`);
+  return id;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  'customers add': {
+    options: ['id', 'name', 'language'],
+    action(args) {
+      const input = { id: required(args, 'id'), name: required(args, 'name'), language: args.options.get('language') as Language | undefined };
+      return async ({ accounts: store }) => {
+        const customer = await store.createCustomer(input);
+        return { json: customer, text: `added customer ${customer.id}: ${customer.name} (${customer.language})\n` };
+      };
+    },
+  },
+  'customers list': {
+    options: [],
+    action: () => async ({ accounts: store }) => {
+      const customers = await store.listCustomers();
+      return { json: customers, text: customers.map(({ id, name, language }) => `${id}\t${name}\t${language}\n`).join('') };
+    },
+  },
+  'contracts add': {
+    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact'],
+    action(args) {
+      const input = {
+        customerId: required(args, 'customer'),
+        policyId: required(args, 'policy'),
+        policyVersion: wholeNumber(args, 'version'),
+        tier: args.options.get('tier'),
+        startsOn: required(args, 'starts'),
+        endsOn: args.options.get('ends'),
+        invoicingFrequency: args.options.get('invoicing') as InvoicingFrequency | undefined,
+        authorizedContacts: (args.repeated.get('authorized-contact') ?? []).map(authorizedContact),
+        escalationContacts: (args.repeated.get('escalation-contact') ?? []).map(escalationContact),
+      };
+      return async ({ accounts: store }) => {
+        const contract = await store.createContract(input);
+        return { json: contract, text: `added contract ${contractLine(contract)}` };
+      };
+    },
+  },
+  'contracts list': {
+    options: ['customer'],
+    action(args) {
+      const customerId = required(args, 'customer');
+      return async ({ accounts: store }) => {
+        if (!(await store.getCustomer(customerId))) throw new UsageError(`--customer: no customer "${customerId}"`);
+        const contracts = await store.listContracts(customerId);
+        return { json: contracts, text: contracts.map(contractLine).join('') };
+      };
+    },
+  },
+  'keys create': {
+    options: ['role', 'label', 'customer'],
+    action(args) {
+      const input = { role: required(args, 'role') as Role, label: required(args, 'label'), customerId: args.options.get('customer') };
+      return async ({ accounts: store }) => {
+        const key = await store.createApiKey(input);
+        const text = `created key ${keyLine(key)}token: ${key.token}\n(shown this once: only its hash is kept)\n`;
+        return { json: key, text };
+      };
+    },
+  },
+  'keys list': {
+    options: [],
+    action: () => async ({ accounts: store }) => {
+      const keys = await store.listApiKeys();
+      return { json: keys, text: keys.map(keyLine).join('') };
+    },
+  },
+  'keys revoke': {
+    options: [],
+    action(args) {
+      const [id, ...extra] = args.positionals.slice(1);
+      if (id === undefined || extra.length) throw new UsageError('keys revoke needs exactly one key id');
+      return async ({ accounts: store }) => {
+        const key = await store.revokeApiKey(id);
+        if (!key) throw new UsageError(`no API key "${id}"`);
+        return { json: key, text: `revoked key ${keyLine(key)}` };
+      };
+    },
+  },
+  'prepaid buy': {
+    options: ['contract', 'minutes', 'description', 'key'],
+    action(args) {
+      const id = contractId(args);
+      const minutes = wholeNumber(args, 'minutes');
+      if (minutes === undefined) throw new UsageError('--minutes is required');
+      const purchase = { minutes, description: required(args, 'description'), idempotencyKey: args.options.get('key') ?? randomUUID() };
+      return async ({ prepaid }) => {
+        const account = await prepaid.buy(id, purchase);
+        if (!account) throw new UsageError(`--contract: no contract "${id}"`);
+        return { json: account, text: prepaidText(account) };
+      };
+    },
+  },
+  'prepaid show': {
+    options: ['contract'],
+    action(args) {
+      const id = contractId(args);
+      return async ({ prepaid }) => {
+        const account = await prepaid.account(id);
+        if (!account) throw new UsageError(`--contract: no contract "${id}"`);
+        return { json: account, text: prepaidText(account) };
+      };
+    },
+  },
+};
+
+const VALUED = [...new Set(Object.values(COMMANDS).flatMap(({ options }) => options))];
+
+/** The command line as an action on the store, or a UsageError: nothing here touches the database. */
+export function adminAction(argv: readonly string[]): { action: Action; json: boolean } {
+  const args = parseArgs(argv, VALUED, ['json']);
+  const [verb] = args.positionals;
+  const name = `${args.command ?? ''} ${verb ?? ''}`.trim();
+  const command = COMMANDS[name];
+  if (!command) {
+    const known = 'customers add|list, contracts add|list, keys create|list|revoke, prepaid buy|show';
+    throw new UsageError(name ? `unknown admin command "${name}" (known: ${known})` : `admin needs a command (${known})`);
+  }
+  if (name !== 'keys revoke' && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
+  const stray = [...args.options.keys()].find((option) => !command.options.includes(option));
+  if (stray) throw new UsageError(`--${stray} does not apply to admin ${name}`);
+  return { action: command.action(args), json: args.flags.has('json') };
+}
+
+const failed = (exitCode: number, message: string): CliResult => ({ exitCode, stdout: '', stderr: `vigil: ${message}\n` });
+
+class DatabaseUnreachable extends Error {}
+
+async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) => Promise<T>): Promise<T> {
+  const db = new Pool({ connectionString: databaseUrl });
+  try {
+    await migrate(db).catch((error: Error) => {
+      // pg's connection errors can be an AggregateError with an empty message: the code is what tells.
+      throw new DatabaseUnreachable(`cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+    });
+    return await work({ accounts: pgAccountStore(db), prepaid: prepaidLedger(db) });
+  } finally {
+    await db.end();
+  }
+}
+
+/** Runs `vigil admin ...`: bad input exits 2 with one line naming the flag, an unreachable database exits 1. */
+export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
+  try {
+    const { action, json } = adminAction(argv);
+    const databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) throw new UsageError('DATABASE_URL is not set: it names the PostgreSQL database, e.g. postgres://vigil:vigil@127.0.0.1:54329/vigil');
+    const output = await withStores(databaseUrl, action);
+    return { exitCode: 0, stdout: json ? `${JSON.stringify(output.json)}\n` : output.text, stderr: '' };
+  } catch (error) {
+    if (error instanceof UsageError) return failed(2, error.message);
+    if (error instanceof AccountError) return failed(2, `${flagOf(error)}: ${error.message}`);
+    if (error instanceof DatabaseUnreachable) return failed(1, error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The rules an account change must pass before it reaches PostgreSQL, shared by the API and the CLI through
+ * the store: each refusal is an AccountError naming the field, where the table would only say "check violated".
+ */
+import {
+  AccountError,
+  INVOICING_FREQUENCIES,
+  LANGUAGES,
+  type AuthorizedContact,
+  type Customer,
+  type EscalationContact,
+  type NewApiKey,
+  type NewContract,
+  type NewCustomer,
+} from '../contracts/accounts';
+import { ROLES } from '../contracts/principal';
+import { parseIsoDate } from '../domain/calendar';
+import { DateTime } from 'luxon';
+import { INVOICING_ZONE } from '../contracts/invoice-period';
+import type { Policy } from '../domain/policy';
+import { findPolicy, listPolicies } from '../policies/registry';
+
+// The customers table's CHECK, told to the caller in words.
+const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
+
+const invalid = (field: string, message: string) => new AccountError('INVALID_FIELD', field, message);
+
+function text(value: unknown, field: string, maxLength: number): string {
+  const trimmed = typeof value === 'string' ? value.trim() : '';
+  if (!trimmed) throw invalid(field, 'must not be empty');
+  if (trimmed.length > maxLength) throw invalid(field, `must be at most ${maxLength} characters`);
+  return trimmed;
+}
+
+function oneOf<T extends string>(values: readonly T[], value: unknown, field: string): T {
+  if (!values.includes(value as T)) throw invalid(field, `must be one of ${values.join(', ')} (got "${String(value)}")`);
+  return value as T;
+}
+
+function email(value: unknown, field: string): string {
+  const address = text(value, field, 320);
+  if (!EMAIL.test(address)) throw invalid(field, `"${address}" is not an e-mail address`);
+  return address;
+}
+
+export function civilDate(value: unknown, field: string): string {
+  if (typeof value !== 'string' || parseIsoDate(value) === undefined) {
+    throw new AccountError('CONTRACT_DATES', field, `must be a date YYYY-MM-DD (got "${String(value)}")`);
+  }
+  return value;
+}
+
+export function checkedCustomer(customer: NewCustomer): Omit<Customer, 'createdAt'> {
+  if (typeof customer.id !== 'string' || !CUSTOMER_ID.test(customer.id)) {
+    throw invalid('id', `must be 1 to 63 lowercase letters, digits or dashes, not starting with a dash (got "${String(customer.id)}")`);
+  }
+  return { id: customer.id, name: text(customer.name, 'name', 200), language: oneOf(LANGUAGES, customer.language ?? 'en', 'language') };
+}
+
+/** The versions a contract may run under: the pinned one, or any, since each ticket takes the one in force. */
+function policiesFor(policyId: string, policyVersion: number | undefined): Policy[] {
+  const known = listPolicies();
+  const versions = known.find(({ id }) => id === policyId)?.versions;
+  if (!versions) throw new AccountError('POLICY_UNKNOWN', 'policyId', `unknown policy "${policyId}" (known: ${known.map(({ id }) => id).join(', ')})`);
+  if (policyVersion === undefined) return versions.map((version) => findPolicy(policyId, version));
+  if (!versions.includes(policyVersion)) {
+    throw new AccountError('POLICY_VERSION_UNKNOWN', 'policyVersion', `policy "${policyId}" has no version ${policyVersion} (versions: ${versions.join(', ')})`);
+  }
+  return [findPolicy(policyId, policyVersion)];
+}
+
+function authorizedContacts(contacts: readonly AuthorizedContact[]): AuthorizedContact[] {
+  const seen = new Set<string>();
+  return contacts.map((contact, index) => {
+    const field = `authorizedContacts.${index}`;
+    const checked: AuthorizedContact = { name: text(contact.name, `${field}.name`, 200), email: email(contact.email, `${field}.email`) };
+    if (seen.has(checked.email.toLowerCase())) throw invalid(`${field}.email`, `${checked.email} is listed twice`);
+    seen.add(checked.email.toLowerCase());
+    return contact.outOfHours ? { ...checked, outOfHours: true } : checked;
+  });
+}
+
+function escalationContacts(contacts: readonly EscalationContact[], policies: readonly Policy[]): EscalationContact[] {
+  const levels = [...new Set(policies.flatMap((policy) => policy.document.escalation.flatMap((level) => level.notify)))];
+  return contacts.map((contact, index) => {
+    const field = `escalationContacts.${index}`;
+    if (!levels.includes(contact.level)) {
+      const known = levels.length ? `its levels are ${levels.join(', ')}` : 'it has no escalation level';
+      throw invalid(`${field}.level`, `the policy notifies no "${String(contact.level)}": ${known}`);
+    }
+    return { level: contact.level, name: text(contact.name, `${field}.name`, 200), email: email(contact.email, `${field}.email`) };
+  });
+}
+
+export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
+
+export function checkedContract(contract: NewContract): CheckedContract {
+  const { customerId, policyId, policyVersion, tier, startsOn, endsOn } = contract;
+  if (policyVersion !== undefined && !(Number.isInteger(policyVersion) && policyVersion > 0)) {
+    throw invalid('policyVersion', `must be a whole number of at least 1 (got ${String(policyVersion)})`);
+  }
+  const policies = policiesFor(policyId, policyVersion);
+  civilDate(startsOn, 'startsOn');
+  // Unpinned, each month and ticket runs under the version in force then: there must be one from the first day.
+  const firstTerms = DateTime.fromMillis(Math.min(...policies.map((policy) => policy.effectiveFrom)), { zone: INVOICING_ZONE }).toISODate()!;
+  if (policyVersion === undefined && startsOn < firstTerms) {
+    throw new AccountError('CONTRACT_DATES', 'startsOn', `policy "${policyId}" takes effect on ${firstTerms}: the contract cannot start before (${startsOn}), or pin a version`);
+  }
+  if (endsOn !== undefined && civilDate(endsOn, 'endsOn') < startsOn) {
+    throw new AccountError('CONTRACT_DATES', 'endsOn', `the contract ends (${endsOn}) before it starts (${startsOn})`);
+  }
+  return {
+    customerId,
+    policyId,
+    policyVersion,
+    tier: tier === undefined ? undefined : text(tier, 'tier', 100),
+    startsOn,
+    endsOn,
+    invoicingFrequency: oneOf(INVOICING_FREQUENCIES, contract.invoicingFrequency ?? 'quarterly', 'invoicingFrequency'),
+    authorizedContacts: authorizedContacts(contract.authorizedContacts ?? []),
+    escalationContacts: escalationContacts(contract.escalationContacts ?? [], policies),
+  };
+}
+
+export function checkedApiKey(key: NewApiKey): NewApiKey {
+  const role = oneOf(ROLES, key.role, 'role');
+  const label = text(key.label, 'label', 200);
+  if (role === 'customer' && key.customerId === undefined) {
+    throw new AccountError('KEY_CUSTOMER_MISMATCH', 'customerId', 'a customer key needs the customer it acts for');
+  }
+  if (role !== 'customer' && key.customerId !== undefined) {
+    throw new AccountError('KEY_CUSTOMER_MISMATCH', 'customerId', `only a customer key acts for a customer; a ${role} key sees every customer`);
+  }
+  return { role, label, customerId: key.customerId };
+}

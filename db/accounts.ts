@@ -1,0 +1,208 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DatabaseError, type Pool } from 'pg';
+import {
+  AccountError,
+  type AccountStore,
+  type ApiKeyRecord,
+  type AuthorizedContact,
+  type Contract,
+  type Customer,
+  type EscalationContact,
+  type InvoicingFrequency,
+  type Language,
+} from '../contracts/accounts';
+import type { Principal, Role } from '../contracts/principal';
+import { checkedApiKey, checkedContract, checkedCustomer, civilDate } from './account-input';
+
+/**
+ * `vgl_<id>_<secret>`: the id is public (logs, revocation) and finds the row; only the SHA-256 of the secret is
+ * kept. The id is hex, so the first `_` after it ends it even though a base64url secret may hold `_` too.
+ */
+const TOKEN = /^vgl_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+// PostgreSQL's SQLSTATEs for the constraints a caller can break.
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+const violated = (error: unknown, code: string) => error instanceof DatabaseError && error.code === code;
+
+interface CustomerRow {
+  id: string;
+  name: string;
+  language: Language;
+  created_at: Date;
+}
+
+const toCustomer = (row: CustomerRow): Customer => ({ id: row.id, name: row.name, language: row.language, createdAt: row.created_at.toISOString() });
+
+// Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
+const CONTRACT_COLUMNS = `id::text AS id, customer_id, policy_id, policy_version, tier,
+  to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
+  invoicing_frequency, authorized_contacts, escalation_contacts, created_at`;
+
+interface ContractRow {
+  id: string;
+  customer_id: string;
+  policy_id: string;
+  policy_version: number | null;
+  tier: string | null;
+  starts_on: string;
+  ends_on: string | null;
+  invoicing_frequency: InvoicingFrequency;
+  authorized_contacts: AuthorizedContact[];
+  escalation_contacts: EscalationContact[];
+  created_at: Date;
+}
+
+const toContract = (row: ContractRow): Contract => ({
+  id: row.id,
+  customerId: row.customer_id,
+  policyId: row.policy_id,
+  policyVersion: row.policy_version ?? undefined,
+  tier: row.tier ?? undefined,
+  startsOn: row.starts_on,
+  endsOn: row.ends_on ?? undefined,
+  invoicingFrequency: row.invoicing_frequency,
+  authorizedContacts: row.authorized_contacts,
+  escalationContacts: row.escalation_contacts,
+  createdAt: row.created_at.toISOString(),
+});
+
+const KEY_COLUMNS = 'id, role, customer_id, label, created_at, revoked_at';
+
+interface KeyRow {
+  id: string;
+  role: Role;
+  customer_id: string | null;
+  label: string;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const toKey = (row: KeyRow): ApiKeyRecord => ({
+  id: row.id,
+  role: row.role,
+  customerId: row.customer_id ?? undefined,
+  label: row.label,
+  createdAt: row.created_at.toISOString(),
+  revokedAt: row.revoked_at?.toISOString(),
+});
+
+const unknownCustomer = (customerId: string) => new AccountError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId}"`);
+
+/** Customers, contracts and API keys in PostgreSQL (migration 0005); the input rules are db/account-input.ts. */
+export function pgAccountStore(db: Pool): AccountStore {
+  return {
+    async authenticate(token) {
+      const [, id, secret] = TOKEN.exec(token) ?? [];
+      if (!id || !secret) return undefined;
+      const { rows } = await db.query<KeyRow & { secret_hash: string }>(`SELECT ${KEY_COLUMNS}, secret_hash FROM api_keys WHERE id = $1`, [id]);
+      const row = rows[0];
+      if (!row || row.revoked_at) return undefined;
+      if (!timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(row.secret_hash))) return undefined;
+      const principal: Principal = { keyId: row.id, role: row.role, label: row.label };
+      return row.customer_id ? { ...principal, customerId: row.customer_id } : principal;
+    },
+
+    async createCustomer(input) {
+      const customer = checkedCustomer(input);
+      try {
+        const { rows } = await db.query<CustomerRow>('INSERT INTO customers (id, name, language) VALUES ($1, $2, $3) RETURNING *', [
+          customer.id,
+          customer.name,
+          customer.language,
+        ]);
+        return toCustomer(rows[0]!);
+      } catch (error) {
+        if (violated(error, UNIQUE_VIOLATION)) throw new AccountError('CUSTOMER_EXISTS', 'id', `a customer "${customer.id}" already exists`);
+        throw error;
+      }
+    },
+
+    async getCustomer(id) {
+      const { rows } = await db.query<CustomerRow>('SELECT * FROM customers WHERE id = $1', [id]);
+      return rows[0] && toCustomer(rows[0]);
+    },
+
+    async listCustomers() {
+      const { rows } = await db.query<CustomerRow>('SELECT * FROM customers ORDER BY id');
+      return rows.map(toCustomer);
+    },
+
+    async createContract(input) {
+      const contract = checkedContract(input);
+      try {
+        const { rows } = await db.query<ContractRow>(
+          `INSERT INTO contracts (customer_id, policy_id, policy_version, tier, starts_on, ends_on, invoicing_frequency,
+             authorized_contacts, escalation_contacts)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${CONTRACT_COLUMNS}`,
+          [
+            contract.customerId,
+            contract.policyId,
+            contract.policyVersion ?? null,
+            contract.tier ?? null,
+            contract.startsOn,
+            contract.endsOn ?? null,
+            contract.invoicingFrequency,
+            JSON.stringify(contract.authorizedContacts),
+            JSON.stringify(contract.escalationContacts),
+          ],
+        );
+        return toContract(rows[0]!);
+      } catch (error) {
+        if (violated(error, FOREIGN_KEY_VIOLATION)) throw unknownCustomer(contract.customerId);
+        throw error;
+      }
+    },
+
+    async getContract(id) {
+      // Ids are strings at the edge: anything that is not a bigint names no contract, rather than failing the cast.
+      if (!/^[1-9][0-9]{0,17}$/.test(id)) return undefined;
+      const { rows } = await db.query<ContractRow>(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`, [id]);
+      return rows[0] && toContract(rows[0]);
+    },
+
+    async listContracts(customerId) {
+      const { rows } = await db.query<ContractRow>(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE customer_id = $1 ORDER BY starts_on, id`, [customerId]);
+      return rows.map(toContract);
+    },
+
+    async contractsInForce(customerId, onDate) {
+      const { rows } = await db.query<ContractRow>(
+        `SELECT ${CONTRACT_COLUMNS} FROM contracts
+         WHERE customer_id = $1 AND starts_on <= $2::date AND (ends_on IS NULL OR ends_on >= $2::date)
+         ORDER BY starts_on, id`,
+        [customerId, civilDate(onDate, 'onDate')],
+      );
+      return rows.map(toContract);
+    },
+
+    async createApiKey(input) {
+      const key = checkedApiKey(input);
+      const id = randomBytes(6).toString('hex');
+      const secret = randomBytes(32).toString('base64url');
+      try {
+        const { rows } = await db.query<KeyRow>(
+          `INSERT INTO api_keys (id, secret_hash, role, customer_id, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
+          [id, sha256(secret), key.role, key.customerId ?? null, key.label],
+        );
+        return { ...toKey(rows[0]!), token: `vgl_${id}_${secret}` };
+      } catch (error) {
+        if (violated(error, FOREIGN_KEY_VIOLATION)) throw unknownCustomer(String(key.customerId));
+        throw error;
+      }
+    },
+
+    async listApiKeys() {
+      const { rows } = await db.query<KeyRow>(`SELECT ${KEY_COLUMNS} FROM api_keys ORDER BY created_at, id`);
+      return rows.map(toKey);
+    },
+
+    async revokeApiKey(id) {
+      // Revoking twice keeps the first instant: the key stopped working then.
+      const { rows } = await db.query<KeyRow>(`UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${KEY_COLUMNS}`, [id]);
+      return rows[0] && toKey(rows[0]);
+    },
+  };
+}

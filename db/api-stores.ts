@@ -1,0 +1,23 @@
+import type { Pool } from 'pg';
+import { pgAccountStore } from './accounts';
+import { pgIdempotencyStore } from './idempotency';
+import { invoiceReader } from './invoices';
+import { prepaidLedger } from './prepaid';
+import { slaReportReader } from './sla-report';
+import { ticketNumberAllocator } from './ticket-numbers';
+import { ticketQueries } from './ticket-queries';
+import { pgTicketSnapshots } from './ticket-snapshots';
+
+/** Everything the API reads from or writes to PostgreSQL, on one pool: the server and the end-to-end stack alike. */
+export function apiStores(db: Pool) {
+  return {
+    allocateTicketNumber: ticketNumberAllocator(db),
+    accounts: pgAccountStore(db),
+    idempotency: pgIdempotencyStore(db),
+    snapshots: pgTicketSnapshots(db),
+    invoices: invoiceReader(db),
+    prepaid: prepaidLedger(db),
+    ticketQueries: ticketQueries(db),
+    slaReport: slaReportReader(db),
+  };
+}

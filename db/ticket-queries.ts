@@ -1,0 +1,162 @@
+import type { Pool } from 'pg';
+import type { Priority, TicketKind } from '../domain/policy/vocabulary';
+import type { TicketStatus } from '../domain/ticket/lifecycle';
+import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
+
+export const TICKET_ORDERS = ['arrival', 'deadline'] as const;
+export type TicketOrder = (typeof TICKET_ORDERS)[number];
+
+export interface TicketFilter {
+  statuses?: readonly TicketStatus[];
+  customerId?: string;
+  priorities?: readonly Priority[];
+  kinds?: readonly TicketKind[];
+  breached?: boolean;
+  assignee?: string;
+  /** Only tickets still to be worked: not closed, cancelled or refused. */
+  openOnly?: boolean;
+}
+
+/** Where a page ends: the sort key of its last row, the instant as PostgreSQL wrote it (exact to the microsecond). */
+export interface PageKey {
+  order: TicketOrder;
+  at: string;
+  number: string;
+}
+
+// What to_json writes for a timestamptz (any session time zone), or the key of a ticket with no deadline.
+const SORT_INSTANT = /^(?:infinity|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::\d{2}){0,2}))$/;
+const TICKET_NUMBER = new RegExp(TICKET_NUMBER_PATTERN);
+
+/** Whether `value` is a key this module could have written: a cursor comes back from clients, who may alter it. */
+export function isPageKey(value: unknown): value is PageKey {
+  const key = value as Partial<PageKey> | null;
+  return (
+    typeof key === 'object' &&
+    key !== null &&
+    TICKET_ORDERS.includes(key.order as TicketOrder) &&
+    typeof key.at === 'string' &&
+    SORT_INSTANT.test(key.at) &&
+    (key.at === 'infinity' || Number.isFinite(Date.parse(key.at))) &&
+    typeof key.number === 'string' &&
+    TICKET_NUMBER.test(key.number)
+  );
+}
+
+export interface TicketPageRequest {
+  filter: TicketFilter;
+  /** `deadline` lists open tickets only: a closed ticket has no deadline ahead. */
+  order: TicketOrder;
+  limit: number;
+  after?: PageKey;
+}
+
+export interface TicketSummary {
+  ticketNumber: string;
+  customerId: string;
+  title: string;
+  kind: TicketKind;
+  priority: Priority;
+  status: TicketStatus;
+  assignee?: string;
+  openedAt: number;
+  nextDeadline?: number;
+  slaBreached: boolean;
+}
+
+export interface TicketPage {
+  items: TicketSummary[];
+  /** Absent on the last page. */
+  next?: PageKey;
+}
+
+export interface TicketQueries {
+  page(request: TicketPageRequest): Promise<TicketPage>;
+}
+
+// Spelled as in the partial indexes of migration 0006, so that the planner matches them.
+const OPEN = "status NOT IN ('closed', 'cancelled', 'refused')";
+const SORT_EXPRESSION: Record<TicketOrder, string> = {
+  arrival: 'opened_at',
+  deadline: "coalesce(next_deadline, 'infinity'::timestamptz)",
+};
+
+interface SummaryRow {
+  number: string;
+  customer_id: string;
+  title: string;
+  kind: TicketKind;
+  priority: Priority;
+  status: TicketStatus;
+  assignee: string | null;
+  opened_at: Date;
+  next_deadline: Date | null;
+  sla_breached: boolean;
+  sort_at: string;
+}
+
+/** Parameterised conditions: every value travels as a parameter, only fixed SQL is spliced. */
+class Conditions {
+  readonly sql: string[] = [];
+  readonly values: unknown[] = [];
+
+  add(template: (placeholder: string) => string, value: unknown): void {
+    this.values.push(value);
+    this.sql.push(template(`$${this.values.length}`));
+  }
+}
+
+function conditionsOf({ filter, order, after }: TicketPageRequest): Conditions {
+  const conditions = new Conditions();
+  if (filter.openOnly || order === 'deadline') conditions.sql.push(OPEN);
+  if (filter.statuses?.length) conditions.add((p) => `status = ANY(${p}::text[])`, filter.statuses);
+  if (filter.customerId !== undefined) conditions.add((p) => `customer_id = ${p}`, filter.customerId);
+  if (filter.priorities?.length) conditions.add((p) => `priority = ANY(${p}::text[])`, filter.priorities);
+  if (filter.kinds?.length) conditions.add((p) => `kind = ANY(${p}::text[])`, filter.kinds);
+  if (filter.breached !== undefined) conditions.add((p) => `sla_breached = ${p}`, filter.breached);
+  if (filter.assignee !== undefined) conditions.add((p) => `assignee = ${p}`, filter.assignee);
+  if (after) {
+    conditions.values.push(after.at, after.number);
+    const count = conditions.values.length;
+    conditions.sql.push(`(${SORT_EXPRESSION[order]}, number) > ($${count - 1}::timestamptz, $${count})`);
+  }
+  return conditions;
+}
+
+const toSummary = (row: SummaryRow): TicketSummary => ({
+  ticketNumber: row.number,
+  customerId: row.customer_id,
+  title: row.title,
+  kind: row.kind,
+  priority: row.priority,
+  status: row.status,
+  assignee: row.assignee ?? undefined,
+  openedAt: row.opened_at.getTime(),
+  nextDeadline: row.next_deadline?.getTime(),
+  slaBreached: row.sla_breached,
+});
+
+/** Keyset pagination over the read model: each page starts after the previous page's last key, never at an OFFSET. */
+export function ticketQueries(db: Pool): TicketQueries {
+  return {
+    async page(request) {
+      const sort = SORT_EXPRESSION[request.order];
+      const conditions = conditionsOf(request);
+      const where = conditions.sql.length > 0 ? `WHERE ${conditions.sql.join(' AND ')}` : '';
+      // One row more than asked tells whether another page follows.
+      const values = [...conditions.values, request.limit + 1];
+      const { rows } = await db.query<SummaryRow>(
+        `SELECT number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached,
+                to_json(${sort}) #>> '{}' AS sort_at
+         FROM tickets ${where}
+         ORDER BY ${sort}, number
+         LIMIT $${values.length}`,
+        values,
+      );
+      const page = rows.slice(0, request.limit);
+      const last = page[page.length - 1];
+      const next = rows.length > request.limit && last ? { order: request.order, at: last.sort_at, number: last.number } : undefined;
+      return { items: page.map(toSummary), next };
+    },
+  };
+}

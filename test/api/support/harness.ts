@@ -1,0 +1,91 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../../api/app';
+import type { Contract } from '../../../contracts/accounts';
+import type { Role } from '../../../contracts/principal';
+import type { OpenTicketInput } from '../../../contracts/ticket';
+import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
+import { inMemoryAccounts } from '../../support/in-memory-accounts';
+import { FakeTemporal } from './fake-temporal';
+import { inMemoryIdempotency, inMemorySnapshots } from './in-memory-stores';
+
+/** Wednesday 13 May 2026, 10:00 in Luxembourg. */
+export const NOW = Date.parse('2026-05-13T10:00:00+02:00');
+
+export type Caller = Role | 'acme' | 'globex';
+
+/**
+ * The API on app.inject with in-memory accounts, stores and Temporal: two customers (acme under e-connect,
+ * globex under Esker), a key per staff role and one per customer.
+ */
+export async function apiHarness(now = () => NOW) {
+  const accounts = inMemoryAccounts();
+  const temporal = new FakeTemporal(now);
+  const idempotency = inMemoryIdempotency();
+  const snapshots = inMemorySnapshots();
+  let sequence = 0;
+  const app: FastifyInstance = buildApp({
+    temporal: temporal.client,
+    allocateTicketNumber: async () => formatTicketNumber(++sequence),
+    accounts,
+    idempotency,
+    snapshots,
+    now,
+  });
+
+  await accounts.createCustomer({ id: 'acme', name: 'Acme' });
+  await accounts.createCustomer({ id: 'globex', name: 'Globex' });
+  const contracts: Record<'acme' | 'globex', Contract> = {
+    acme: await accounts.createContract({
+      customerId: 'acme',
+      policyId: 'econnect',
+      startsOn: '2026-01-01',
+      authorizedContacts: [
+        { name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true },
+        { name: 'Bo Weber', email: 'bo@acme.lu' },
+      ],
+    }),
+    globex: await accounts.createContract({ customerId: 'globex', policyId: 'esker', policyVersion: 1, startsOn: '2026-01-01' }),
+  };
+  const issue = async (role: Role, customerId?: string) => (await accounts.createApiKey({ role, customerId, label: `${customerId ?? role} key` })).token;
+  const tokens: Record<Caller, string> = {
+    admin: await issue('admin'),
+    agent: await issue('agent'),
+    manager: await issue('manager'),
+    customer: await issue('customer', 'acme'),
+    acme: '',
+    globex: await issue('customer', 'globex'),
+  };
+  tokens.acme = tokens.customer;
+
+  const call = (caller: Caller | undefined, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
+    app.inject({
+      method,
+      url,
+      headers: { ...(caller ? { authorization: `Bearer ${tokens[caller]}` } : {}), ...headers },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+
+  /** A ticket that exists in Temporal, as if opened earlier. */
+  const ticketOf = (customerId: 'acme' | 'globex', ticketNumber: string, status: Parameters<FakeTemporal['put']>[1] = 'support') => {
+    const input: OpenTicketInput = {
+      ticketNumber,
+      customerId,
+      policyId: contracts[customerId].policyId,
+      kind: 'incident',
+      priority: 'P3',
+      title: 'Printer down',
+      description: 'The office printer prints blank pages.',
+      contact: { name: 'Ana Lopes', email: `ana@${customerId}.lu` },
+    };
+    return temporal.put(input, status);
+  };
+
+  return { app, accounts, temporal, idempotency, snapshots, contracts, tokens, call, ticketOf };
+}
+
+export const openingBody = {
+  priority: 'P2',
+  title: 'Printer down',
+  description: 'The office printer prints blank pages.',
+  contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+} as const;

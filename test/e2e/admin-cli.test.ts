@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { runVigil } from '../../cli/run';
+import { pgAccountStore } from '../../db/accounts';
+import { e2eEnv, migratedPool } from './support';
+
+// `vigil admin` on the real PostgreSQL, through the same entry as bin/vigil.js.
+describe('vigil admin against PostgreSQL', () => {
+  let db: Pool;
+  const customer = `cli-${randomUUID().slice(0, 8)}`;
+  const vigil = (...argv: string[]) => runVigil(['admin', ...argv], { DATABASE_URL: e2eEnv().databaseUrl });
+  const json = async (...argv: string[]) => {
+    const result = await vigil(...argv, '--json');
+    expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+    return JSON.parse(result.stdout);
+  };
+
+  beforeAll(async () => {
+    db = await migratedPool();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+  });
+
+  it('adds and lists customers', async () => {
+    expect(await vigil('customers', 'add', '--id', customer, '--name', 'CLI SA', '--language', 'fr')).toEqual({
+      exitCode: 0,
+      stdout: `added customer ${customer}: CLI SA (fr)\n`,
+      stderr: '',
+    });
+    expect(await json('customers', 'list')).toContainEqual(expect.objectContaining({ id: customer, name: 'CLI SA', language: 'fr' }));
+    expect((await vigil('customers', 'list')).stdout).toContain(`${customer}\tCLI SA\tfr\n`);
+  });
+
+  it('refuses a duplicate customer naming the flag', async () => {
+    expect(await vigil('customers', 'add', '--id', customer, '--name', 'Again')).toEqual({ exitCode: 2, stdout: '', stderr: `vigil: --id: a customer "${customer}" already exists\n` });
+  });
+
+  it('adds a contract with repeated contacts, and lists it', async () => {
+    const contract = await json(
+      'contracts', 'add', '--customer', customer, '--policy', 'care-solutions', '--version', '1', '--tier', 'Gold',
+      '--starts', '2026-01-01', '--ends', '2026-12-31', '--invoicing', 'monthly',
+      '--authorized-contact', 'Ana Lopes <ana@cli.lu>,out-of-hours', '--authorized-contact', 'Bo Weber <bo@cli.lu>',
+      '--escalation-contact', 'customer-service-manager:Cleo Marx <cleo@cli.lu>',
+    );
+    expect(contract).toMatchObject({
+      customerId: customer,
+      policyId: 'care-solutions',
+      policyVersion: 1,
+      tier: 'Gold',
+      startsOn: '2026-01-01',
+      endsOn: '2026-12-31',
+      invoicingFrequency: 'monthly',
+      authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@cli.lu', outOfHours: true }, { name: 'Bo Weber', email: 'bo@cli.lu' }],
+      escalationContacts: [{ level: 'customer-service-manager', name: 'Cleo Marx', email: 'cleo@cli.lu' }],
+    });
+    expect(await json('contracts', 'list', '--customer', customer)).toEqual([contract]);
+    expect((await vigil('contracts', 'list', '--customer', customer)).stdout).toBe(
+      `${contract.id}\t${customer}\tcare-solutions v1\t2026-01-01..2026-12-31\tGold\tmonthly\t2 authorized, 1 escalation contacts\n`,
+    );
+  });
+
+  it.each([
+    [['--policy', 'nope', '--starts', '2026-01-01'], /^vigil: --policy: unknown policy "nope"/],
+    [['--policy', 'econnect', '--version', '4', '--starts', '2026-01-01'], /^vigil: --version: policy "econnect" has no version 4/],
+    [['--policy', 'econnect', '--starts', '2026-02-30'], /^vigil: --starts: must be a date YYYY-MM-DD/],
+    [['--policy', 'econnect', '--starts', '2026-02-01', '--ends', '2026-01-31'], /^vigil: --ends: the contract ends/],
+    [['--policy', 'econnect', '--starts', '2026-01-01', '--authorized-contact', 'A <a@cli.lu>', '--authorized-contact', 'B <b@cli>'], /^vigil: --authorized-contact #2: "b@cli" is not an e-mail address/],
+  ])('refuses a contract with %j naming the flag', async (flags, message) => {
+    const result = await vigil('contracts', 'add', '--customer', customer, ...flags);
+    expect(result).toEqual({ exitCode: 2, stdout: '', stderr: expect.stringMatching(message) });
+  });
+
+  it('creates a key whose token works, lists it without the token, and revokes it', async () => {
+    const created = await vigil('keys', 'create', '--role', 'customer', '--customer', customer, '--label', 'cli portal');
+    const [, id, token] = /^created key (\S+)\t.*\ntoken: (vgl_\S+)\n/.exec(created.stdout) ?? [];
+    expect(created.exitCode).toBe(0);
+    const accounts = pgAccountStore(db);
+    expect(await accounts.authenticate(token!)).toEqual({ keyId: id, role: 'customer', customerId: customer, label: 'cli portal' });
+
+    const listed = await vigil('keys', 'list');
+    expect(listed.stdout).toContain(`${id}\tcustomer\t${customer}\tcli portal\tactive\n`);
+    expect(listed.stdout).not.toContain(token!.split('_').pop());
+
+    expect(await json('keys', 'revoke', id!)).toMatchObject({ id, revokedAt: expect.any(String) });
+    expect(await accounts.authenticate(token!)).toBeUndefined();
+    expect(await vigil('keys', 'revoke', 'nope')).toEqual({ exitCode: 2, stdout: '', stderr: 'vigil: no API key "nope"\n' });
+  });
+
+  it('refuses a customer key without its customer, naming the flag', async () => {
+    expect(await vigil('keys', 'create', '--role', 'customer', '--label', 'x')).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'vigil: --customer: a customer key needs the customer it acts for\n',
+    });
+  });
+
+  it('records prepaid hours bought once per key, and shows the balance after a ticket drew on them', async () => {
+    const prepaidCustomer = `prepaid-${randomUUID().slice(0, 8)}`;
+    await json('customers', 'add', '--id', prepaidCustomer, '--name', 'Prepaid SA');
+    const contract = await json('contracts', 'add', '--customer', prepaidCustomer, '--policy', 'econnect-maintenance', '--starts', '2026-01-01');
+    const buy = () => json('prepaid', 'buy', '--contract', contract.id, '--minutes', '2400', '--description', '40 h for 2026', '--key', 'order-17');
+    await buy();
+    await db.query("INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description) VALUES ($1, -95, $2, 'VIG-000001', 'VIG-000001: printer')", [contract.id, `draw-${contract.id}`]);
+    expect(await buy()).toMatchObject({ contractId: contract.id, boughtMinutes: 2400, usedMinutes: 95, balanceMinutes: 2305 });
+    const shown = await vigil('prepaid', 'show', '--contract', contract.id);
+    const [summary, bought, drawn, ...rest] = shown.stdout.split('\n');
+    expect([summary, rest]).toEqual([`contract ${contract.id}: 2400 min bought, 95 used, 2305 left`, ['']]);
+    expect(bought!.split('\t').slice(1)).toEqual(['+2400', '-', '40 h for 2026']);
+    expect(drawn!.split('\t').slice(1)).toEqual(['-95', 'VIG-000001', 'VIG-000001: printer']);
+    expect(await vigil('prepaid', 'show', '--contract', '999999999')).toEqual({ exitCode: 2, stdout: '', stderr: 'vigil: --contract: no contract "999999999"\n' });
+    expect((await vigil('prepaid', 'buy', '--contract', contract.id, '--minutes', '0', '--description', 'x')).stderr).toMatch(/--minutes: "0" is not a whole number/);
+  });
+});

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import type { Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { createActivities } from '../../activities/ticket-activities';
+import { buildApp } from '../../api/app';
+import type { Role } from '../../contracts/principal';
+import { ticketWorkflowId, type TicketState } from '../../contracts/ticket';
+import { pgAccountStore } from '../../db/accounts';
+import { pgIdempotencyStore } from '../../db/idempotency';
+import { slaReportReader } from '../../db/sla-report';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { ticketQueries } from '../../db/ticket-queries';
+import { pgTicketSnapshots } from '../../db/ticket-snapshots';
+import { newClock } from '../../domain/sla/clock';
+import { migratedPool } from './support';
+
+/**
+ * The read-model side of the API on the real PostgreSQL: rows are written by the real recordTicketState activity
+ * code, and the app authenticates real API keys. Temporal is not needed to read the read model.
+ */
+export interface ReadModelHarness {
+  db: Pool;
+  /** GET on the API's real socket, with the bearer token when given. */
+  get(path: string, token?: string): Promise<{ status: number; contentType: string | null; body: any }>;
+  /** A new customer (unique per run: suites share the database) and a key of its own. */
+  customer(name: string): Promise<{ id: string; token: string }>;
+  staffToken(role: Exclude<Role, 'customer'>): Promise<string>;
+  /** A ticket state as the workflow would hold it, numbered from the real sequence. */
+  ticket(customerId: string, fields?: Partial<TicketState>): Promise<TicketState>;
+  record(ticket: TicketState): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function readModelHarness(now?: () => number): Promise<ReadModelHarness> {
+  const db = await migratedPool();
+  const accounts = pgAccountStore(db);
+  const app = buildApp({
+    // The list and the report never reach Temporal: a call to it would fail the test loudly.
+    temporal: {} as Client,
+    allocateTicketNumber: ticketNumberAllocator(db),
+    accounts,
+    idempotency: pgIdempotencyStore(db),
+    snapshots: pgTicketSnapshots(db),
+    ticketQueries: ticketQueries(db),
+    slaReport: slaReportReader(db),
+    now,
+  });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { recordTicketState } = createActivities({ db });
+  return {
+    db,
+    async get(path, token) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+      return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
+    },
+    async customer(name) {
+      const id = `${name}-${randomUUID().slice(0, 8)}`;
+      await accounts.createCustomer({ id, name });
+      const { token } = await accounts.createApiKey({ role: 'customer', customerId: id, label: `${name} portal` });
+      return { id, token };
+    },
+    async staffToken(role) {
+      return (await accounts.createApiKey({ role, label: `${role} ${randomUUID().slice(0, 8)}` })).token;
+    },
+    async ticket(customerId, fields = {}) {
+      return {
+        ticketNumber: await ticketNumberAllocator(db)(),
+        customerId,
+        policyId: 'econnect',
+        policyVersion: 1,
+        kind: 'incident',
+        priority: 'P3',
+        title: 'Printer down',
+        description: 'The office printer prints blank pages.',
+        contact: { name: 'Ana Lopes', email: 'ana@example.lu' },
+        status: 'acknowledgement',
+        revision: 2,
+        openedAt: Date.parse('2026-03-02T09:00:00+01:00'),
+        priorityConfirmed: false,
+        clocks: [newClock('response'), newClock('intervention'), newClock('resolution')],
+        slaBreached: false,
+        thresholdGeneration: 1,
+        notifiedThresholds: [],
+        timeEntries: [],
+        events: [],
+        ...fields,
+      };
+    },
+    async record(ticket) {
+      const env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticket.ticketNumber), runId: 'run-1' } });
+      await env.run(recordTicketState, ticket);
+    },
+    async close() {
+      await app.close();
+      await db.end();
+    },
+  };
+}
