@@ -39,17 +39,18 @@ function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number
 }
 
 /**
- * The contract whose prepaid hours the ticket draws on: the customer's contract under the ticket's policy in force
- * on the day it registered. Its row stays locked until commit, so two tickets never draw the same minutes.
+ * The contract whose prepaid hours the ticket draws on: the one it was opened under, or for a ticket opened before
+ * contracts existed, the customer's contract under the ticket's policy in force on the day it registered. Its row
+ * stays locked until commit, so two tickets never draw the same minutes.
  */
 async function prepaidContract(client: PoolClient, ticket: TicketState): Promise<string | undefined> {
+  const registrationDay = `(to_timestamp($3 / 1000.0) AT TIME ZONE '${INVOICING_ZONE}')::date`;
   const { rows } = await client.query<{ id: string }>(
-    `SELECT id FROM contracts
-     WHERE customer_id = $1 AND policy_id = $2
-       AND starts_on <= (to_timestamp($3 / 1000.0) AT TIME ZONE '${INVOICING_ZONE}')::date
-       AND (ends_on IS NULL OR ends_on >= (to_timestamp($3 / 1000.0) AT TIME ZONE '${INVOICING_ZONE}')::date)
-     ORDER BY starts_on DESC, id DESC LIMIT 1 FOR UPDATE`,
-    [ticket.customerId, ticket.policyId, ticket.openedAt],
+    ticket.contractId === undefined
+      ? `SELECT id FROM contracts WHERE customer_id = $1 AND policy_id = $2 AND starts_on <= ${registrationDay} AND (ends_on IS NULL OR ends_on >= ${registrationDay})
+         ORDER BY starts_on DESC, id DESC LIMIT 1 FOR UPDATE`
+      : 'SELECT id FROM contracts WHERE customer_id = $1 AND policy_id = $2 AND id = $3 FOR UPDATE',
+    [ticket.customerId, ticket.policyId, ticket.contractId ?? ticket.openedAt],
   );
   return rows[0]?.id;
 }

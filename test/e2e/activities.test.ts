@@ -124,7 +124,8 @@ describe('ticket activities on PostgreSQL', () => {
 
       const secondNumber = await ticketNumberAllocator(db)();
       const secondEnv = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(secondNumber), runId: 'run-1' } });
-      const second = { ...first, ticketNumber: secondNumber, timeEntries: [hours('2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z')] };
+      // Opened under the contract by its id, as the API does now; the first ticket found its contract by policy and date.
+      const second = { ...first, contractId, ticketNumber: secondNumber, timeEntries: [hours('2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z')] };
       await secondEnv.run(acknowledgeTicket, second);
       const secondBilled: BillingSummary = await secondEnv.run(billTicket, second);
       // 30 minutes left to draw, the other 30 at 95 EUR/h: 4750 cents.
