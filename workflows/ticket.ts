@@ -2,6 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -510,10 +511,17 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
 
   // The read model follows the workflow's revisions; it is written outside the Update handlers so they answer at once.
   void (async () => {
+    // A handler bumps the revision before it may await (a replan) and sets the status after: the state is whole only
+    // between handlers, so the snapshot is taken under their lock. Runs recorded before this keep their old order.
+    const snapshotBetweenHandlers = patched('read-model-snapshot-between-handlers');
+    const writeSnapshot = () => {
+      const revision = ticket.revision;
+      return { revision, written: recordTicketState.executeWithOptions({ summary: `update the read model to revision ${revision}` }, [ticket]) };
+    };
     for (;;) {
       await condition(() => ticket.revision > recordedRevision);
-      const revision = ticket.revision;
-      await recordTicketState.executeWithOptions({ summary: `update the read model to revision ${revision}` }, [ticket]);
+      const { revision, written } = snapshotBetweenHandlers ? await exclusive(async () => writeSnapshot()) : writeSnapshot();
+      await written;
       recordedRevision = revision;
     }
   })();

@@ -20,7 +20,7 @@ const histories = fs
 
 describe('recorded ticket histories replay against the current workflow code', () => {
   it('has histories to replay', () => {
-    expect(histories.length).toBeGreaterThanOrEqual(19);
+    expect(histories.length).toBeGreaterThanOrEqual(31);
   });
 
   it.each(histories)('%s', async (file) => {

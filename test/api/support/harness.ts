@@ -6,7 +6,7 @@ import type { OpenTicketInput } from '../../../contracts/ticket';
 import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../../support/in-memory-accounts';
 import { FakeTemporal } from './fake-temporal';
-import { inMemoryIdempotency, inMemorySnapshots } from './in-memory-stores';
+import { inMemoryIdempotency, inMemoryInvoices, inMemoryPrepaid, inMemorySnapshots, recordingSlaReport, recordingTicketQueries } from './in-memory-stores';
 
 /** Wednesday 13 May 2026, 10:00 in Luxembourg. */
 export const NOW = Date.parse('2026-05-13T10:00:00+02:00');
@@ -14,14 +14,18 @@ export const NOW = Date.parse('2026-05-13T10:00:00+02:00');
 export type Caller = Role | 'acme' | 'globex';
 
 /**
- * The API on app.inject with in-memory accounts, stores and Temporal: two customers (acme under e-connect,
- * globex under Esker), a key per staff role and one per customer.
+ * The API on app.inject with in-memory accounts, stores and Temporal, every optional store given (so every route
+ * is served): two customers (acme under e-connect, globex under Esker), a key per staff role and one per customer.
  */
 export async function apiHarness(now = () => NOW) {
   const accounts = inMemoryAccounts();
   const temporal = new FakeTemporal(now);
   const idempotency = inMemoryIdempotency();
   const snapshots = inMemorySnapshots();
+  const invoices = inMemoryInvoices();
+  const prepaid = inMemoryPrepaid(accounts, now);
+  const ticketQueries = recordingTicketQueries();
+  const slaReport = recordingSlaReport();
   let sequence = 0;
   const app: FastifyInstance = buildApp({
     temporal: temporal.client,
@@ -29,6 +33,10 @@ export async function apiHarness(now = () => NOW) {
     accounts,
     idempotency,
     snapshots,
+    invoices,
+    prepaid,
+    ticketQueries,
+    slaReport,
     now,
   });
 
@@ -80,7 +88,7 @@ export async function apiHarness(now = () => NOW) {
     return temporal.put(input, status);
   };
 
-  return { app, accounts, temporal, idempotency, snapshots, contracts, tokens, call, ticketOf };
+  return { app, accounts, temporal, idempotency, snapshots, invoices, prepaid, ticketQueries, slaReport, contracts, tokens, call, ticketOf };
 }
 
 export const openingBody = {
@@ -89,3 +97,12 @@ export const openingBody = {
   description: 'The office printer prints blank pages.',
   contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
 } as const;
+
+export const PROBLEM = 'https://vigil.dev/problems/';
+
+/** What a refusal must look like: problem+json of the given type and status, naming `field` when given. */
+export function expectProblem(response: LightMyRequestResponse, status: number, slug: string, field?: string): void {
+  expect({ status: response.statusCode, contentType: response.headers['content-type'] }).toEqual({ status, contentType: expect.stringMatching(/^application\/problem\+json/) });
+  expect(response.json()).toMatchObject({ type: `${PROBLEM}${slug}`, status });
+  if (field !== undefined) expect(response.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+}

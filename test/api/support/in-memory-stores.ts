@@ -1,5 +1,10 @@
+import type { AccountStore } from '../../../contracts/accounts';
 import type { TicketState } from '../../../contracts/ticket';
 import type { IdempotencyStore, IdempotentOpening } from '../../../db/idempotency';
+import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
+import type { PrepaidAccount, PrepaidLedger, PrepaidMovement, PrepaidPurchase } from '../../../db/prepaid';
+import type { SlaReportReader, SlaReportRequest, SlaReportRow } from '../../../db/sla-report';
+import type { TicketPage, TicketPageRequest, TicketQueries } from '../../../db/ticket-queries';
 import type { TicketSnapshots } from '../../../db/ticket-snapshots';
 
 export function inMemoryIdempotency(): IdempotencyStore & { records: Map<string, IdempotentOpening> } {
@@ -27,4 +32,80 @@ export function inMemorySnapshots(): TicketSnapshots & { tickets: Map<string, Ti
       return tickets.get(ticketNumber);
     },
   };
+}
+
+/** InvoiceReader over invoices given as they would be issued; `listed` keeps the customer each listing asked for. */
+export function inMemoryInvoices(): InvoiceReader & { issue(invoice: InvoiceDetail, html?: string): void; listed: (string | undefined)[] } {
+  const invoices = new Map<string, { invoice: InvoiceDetail; html: string }>();
+  const listed: (string | undefined)[] = [];
+  const summary = ({ lines: _lines, ...rest }: InvoiceDetail): InvoiceSummary => rest;
+  return {
+    listed,
+    issue(invoice, html = `<html><body>${invoice.number}</body></html>`) {
+      invoices.set(invoice.number, { invoice, html });
+    },
+    async list(customerId) {
+      listed.push(customerId);
+      return [...invoices.values()].map(({ invoice }) => invoice).filter((invoice) => customerId === undefined || invoice.customerId === customerId).map(summary);
+    },
+    async find(number) {
+      return invoices.get(number)?.invoice;
+    },
+    async html(number) {
+      return invoices.get(number)?.html;
+    },
+  };
+}
+
+/** PrepaidLedger over the contracts of `accounts`, with the real ledger's once-per-idempotency-key purchases. */
+export function inMemoryPrepaid(accounts: AccountStore, now: () => number): PrepaidLedger & { purchases: (PrepaidPurchase & { contractId: string })[] } {
+  const purchases: (PrepaidPurchase & { contractId: string })[] = [];
+  const movements = new Map<string, PrepaidMovement[]>();
+  async function account(contractId: string): Promise<PrepaidAccount | undefined> {
+    if (!(await accounts.getContract(contractId))) return undefined;
+    const held = movements.get(contractId) ?? [];
+    const boughtMinutes = held.reduce((total, { minutes }) => total + Math.max(minutes, 0), 0);
+    const usedMinutes = held.reduce((total, { minutes }) => total - Math.min(minutes, 0), 0);
+    return { contractId, boughtMinutes, usedMinutes, balanceMinutes: boughtMinutes - usedMinutes, movements: [...held] };
+  }
+  return {
+    purchases,
+    account,
+    async buy(contractId, purchase) {
+      if (!(await accounts.getContract(contractId))) return undefined;
+      if (!purchases.some((made) => made.contractId === contractId && made.idempotencyKey === purchase.idempotencyKey)) {
+        purchases.push({ ...purchase, contractId });
+        const held = movements.get(contractId) ?? [];
+        held.push({ minutes: purchase.minutes, ticketNumber: null, description: purchase.description, at: new Date(now()).toISOString() });
+        movements.set(contractId, held);
+      }
+      return account(contractId);
+    },
+  };
+}
+
+/** TicketQueries answering the next page it is given; `requests` keeps what each call asked for. */
+export function recordingTicketQueries(): TicketQueries & { requests: TicketPageRequest[]; answer: TicketPage } {
+  const store = {
+    requests: [] as TicketPageRequest[],
+    answer: { items: [] } as TicketPage,
+    async page(request: TicketPageRequest) {
+      store.requests.push(request);
+      return store.answer;
+    },
+  };
+  return store;
+}
+
+/** SlaReportReader answering the rows it is given; `requests` keeps what each call asked for. */
+export function recordingSlaReport(): SlaReportReader & { requests: SlaReportRequest[]; rows: SlaReportRow[] } {
+  const store = {
+    requests: [] as SlaReportRequest[],
+    rows: [] as SlaReportRow[],
+    async report(request: SlaReportRequest) {
+      store.requests.push(request);
+      return store.rows;
+    },
+  };
+  return store;
 }

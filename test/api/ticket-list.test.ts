@@ -1,0 +1,136 @@
+import type { PageKey, TicketSummary } from '../../db/ticket-queries';
+import type { Caller } from './support/harness';
+import { apiHarness, expectProblem } from './support/harness';
+
+const summary: TicketSummary = {
+  ticketNumber: 'VIG-000007',
+  customerId: 'acme',
+  title: 'Printer down',
+  kind: 'incident',
+  priority: 'P2',
+  status: 'support',
+  assignee: 'marc',
+  openedAt: Date.parse('2026-05-12T08:30:00Z'),
+  nextDeadline: Date.parse('2026-05-13T12:00:00Z'),
+  slaBreached: false,
+};
+const lastKey: PageKey = { order: 'arrival', at: '2026-05-12T08:30:00.123456+00:00', number: 'VIG-000007' };
+const cursorOf = (key: PageKey) => Buffer.from(JSON.stringify(key)).toString('base64url');
+
+describe('GET /v1/tickets and /v1/queue', () => {
+  let harness: Awaited<ReturnType<typeof apiHarness>>;
+
+  beforeAll(async () => (harness = await apiHarness()));
+  beforeEach(() => {
+    harness.ticketQueries.requests.length = 0;
+    harness.ticketQueries.answer = { items: [] };
+  });
+
+  const lastRequest = () => harness.ticketQueries.requests.at(-1);
+
+  it('answers a page of summaries, instants in ISO-8601, with a link to each ticket and the cursor of the next page', async () => {
+    harness.ticketQueries.answer = { items: [summary, { ...summary, ticketNumber: 'VIG-000008', assignee: undefined, nextDeadline: undefined, slaBreached: true }], next: lastKey };
+    const response = await harness.call('agent', 'GET', '/v1/tickets');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      items: [
+        { ...summary, openedAt: '2026-05-12T08:30:00.000Z', nextDeadline: '2026-05-13T12:00:00.000Z', links: { self: '/v1/tickets/VIG-000007' } },
+        {
+          ...summary,
+          ticketNumber: 'VIG-000008',
+          assignee: undefined,
+          openedAt: '2026-05-12T08:30:00.000Z',
+          nextDeadline: null,
+          slaBreached: true,
+          links: { self: '/v1/tickets/VIG-000008' },
+        },
+      ],
+      nextCursor: cursorOf(lastKey),
+    });
+    expect(lastRequest()).toEqual({ filter: { statuses: undefined, customerId: undefined, priorities: undefined, kinds: undefined, breached: undefined, assignee: undefined }, order: 'arrival', limit: 25, after: undefined });
+  });
+
+  it('answers nextCursor null on the last page', async () => {
+    expect((await harness.call('agent', 'GET', '/v1/tickets')).json()).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('hands every filter to the store, lists given as repeats or with commas', async () => {
+    const response = await harness.call('manager', 'GET', '/v1/tickets?status=support,waiting&priority=P1&priority=P2&kind=incident&breached=true&assignee=marc&customer=globex&order=deadline&limit=10');
+    expect(response.statusCode).toBe(200);
+    expect(lastRequest()).toEqual({
+      filter: { statuses: ['support', 'waiting'], customerId: 'globex', priorities: ['P1', 'P2'], kinds: ['incident'], breached: true, assignee: 'marc' },
+      order: 'deadline',
+      limit: 10,
+      after: undefined,
+    });
+  });
+
+  it('continues from a cursor it gave', async () => {
+    harness.ticketQueries.answer = { items: [summary], next: lastKey };
+    const { nextCursor } = (await harness.call('agent', 'GET', '/v1/tickets?limit=1')).json();
+    await harness.call('agent', 'GET', `/v1/tickets?limit=1&cursor=${nextCursor}`);
+    expect(lastRequest()?.after).toEqual(lastKey);
+  });
+
+  it('the queue: open tickets only, in arrival order, with the same filters', async () => {
+    const response = await harness.call('agent', 'GET', '/v1/queue?priority=P1,P2&assignee=lea');
+    expect(response.statusCode).toBe(200);
+    expect(lastRequest()).toEqual({
+      filter: { openOnly: true, customerId: undefined, priorities: ['P1', 'P2'], kinds: undefined, breached: undefined, assignee: 'lea' },
+      order: 'arrival',
+      limit: 25,
+      after: undefined,
+    });
+  });
+
+  it.each(['/v1/tickets', '/v1/queue'])('%s answers 401 without a key and reads nothing', async (url) => {
+    expectProblem(await harness.call(undefined, 'GET', url), 401, 'unauthorized');
+    expect(harness.ticketQueries.requests).toEqual([]);
+  });
+
+  it.each((['admin', 'agent', 'manager', 'customer'] as Caller[]).flatMap((caller) => ['/v1/tickets', '/v1/queue'].map((url) => [url, caller] as const)))(
+    '%s may be read with a %s key',
+    async (url, caller) => {
+      expect((await harness.call(caller, 'GET', url)).statusCode).toBe(200);
+    },
+  );
+
+  it.each(['/v1/tickets', '/v1/queue'])("%s holds a customer's key to its own company, and refuses another's with 403", async (url) => {
+    await harness.call('acme', 'GET', url);
+    await harness.call('acme', 'GET', `${url}?customer=acme`);
+    expect(harness.ticketQueries.requests.map(({ filter }) => filter.customerId)).toEqual(['acme', 'acme']);
+
+    const refused = await harness.call('acme', 'GET', `${url}?customer=globex`);
+    expectProblem(refused, 403, 'forbidden');
+    expect(refused.json().detail).toContain('set it to acme');
+    expect(harness.ticketQueries.requests).toHaveLength(2);
+  });
+
+  it.each([
+    ['/v1/tickets?status=open', 'querystring.status.0'],
+    ['/v1/tickets?status=support,nonsense', 'querystring.status.1'],
+    ['/v1/tickets?priority=P9', 'querystring.priority.0'],
+    ['/v1/tickets?kind=complaint', 'querystring.kind.0'],
+    ['/v1/tickets?breached=maybe', 'querystring.breached'],
+    ['/v1/tickets?limit=0', 'querystring.limit'],
+    ['/v1/tickets?limit=101', 'querystring.limit'],
+    ['/v1/tickets?order=newest', 'querystring.order'],
+    ['/v1/tickets?sort=number', 'querystring.sort'],
+    ['/v1/tickets?order=deadline&status=support,closed', 'querystring.status'],
+    ['/v1/queue?status=support', 'querystring.status'],
+    ['/v1/queue?order=deadline', 'querystring.order'],
+    ['/v1/queue?limit=abc', 'querystring.limit'],
+  ])('%s answers 422 naming %s, and reads nothing', async (url, field) => {
+    expectProblem(await harness.call('agent', 'GET', url), 422, 'invalid-request', field);
+    expect(harness.ticketQueries.requests).toEqual([]);
+  });
+
+  it.each([
+    ['not base64 JSON', 'bm90IGpzb24'],
+    ['a key this API never writes', cursorOf({ ...lastKey, number: 'DROP TABLE' })],
+    ['a cursor of the other order', cursorOf({ ...lastKey, order: 'deadline' })],
+  ])('answers 422 invalid-cursor to %s, and reads nothing', async (_case, cursor) => {
+    expectProblem(await harness.call('agent', 'GET', `/v1/tickets?cursor=${cursor}`), 422, 'invalid-cursor', 'querystring.cursor');
+    expect(harness.ticketQueries.requests).toEqual([]);
+  });
+});
