@@ -28,7 +28,7 @@ export function authentication(accounts: AccountStore): onRequestAsyncHookHandle
   };
 }
 
-/** A preHandler hook letting through only the given roles; anyone else gets 403 naming the roles needed. */
+/** A route hook letting through only the given roles, 403 naming them for anyone else; as onRequest, before the body is read, a refused caller learns nothing of what it should hold. */
 export function requireRoles(...roles: Role[]) {
   const needed = roles.join(' or ');
   return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {

@@ -20,10 +20,13 @@ export const docs: FastifyPluginCallback = fp(
         // Every route needs the key unless it says otherwise (the operations routes declare `security: []`).
         security: [{ apiKey: [] }],
       },
-      // Answers any /v1 route may give besides its own, added to the document only (they need no serializer).
+      // Answers any /v1 route may give besides its own, added to the document only (they need no serializer): the
+      // limiter's and the unreachable servers', and on a route with a body the parser's (malformed, too large,
+      // not JSON).
       transform: ({ schema, url }) => {
         if (!url.startsWith('/v1') || !schema) return { schema, url };
-        const response = { 429: ProblemSchema, 503: ProblemSchema, ...(schema.response as object | undefined) };
+        const parser = schema.body ? { 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema } : {};
+        const response = { ...parser, 429: ProblemSchema, 503: ProblemSchema, ...(schema.response as object | undefined) };
         return { schema: { ...schema, response }, url };
       },
     });

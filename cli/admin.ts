@@ -7,7 +7,7 @@ import { Pool } from 'pg';
 import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedContact, type Contract, type EscalationContact, type Language, type InvoicingFrequency } from '../contracts/accounts';
 import type { Role } from '../contracts/principal';
 import { pgAccountStore } from '../db/accounts';
-import { prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
+import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
 import { UsageError, parseArgs, type ParsedArgs } from './args';
 import { required } from './commands';
@@ -210,7 +210,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       if (minutes === undefined) throw new UsageError('--minutes is required');
       const purchase = { minutes, description: required(args, 'description'), idempotencyKey: args.options.get('key') ?? randomUUID() };
       return async ({ prepaid }) => {
-        const account = await prepaid.buy(id, purchase);
+        const account = await prepaid.buy(id, purchase).catch((error: unknown) => {
+          throw error instanceof PrepaidKeyReusedError ? new UsageError(`--key: ${error.message}`) : error;
+        });
         if (!account) throw new UsageError(`--contract: no contract "${id}"`);
         return { json: account, text: prepaidText(account) };
       };

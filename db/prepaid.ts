@@ -23,9 +23,17 @@ export interface PrepaidPurchase {
   idempotencyKey: string;
 }
 
+/** The key names an earlier purchase of other minutes or another description: a retry must repeat its request. */
+export class PrepaidKeyReusedError extends Error {
+  constructor(readonly idempotencyKey: string) {
+    super(`idempotency key ${idempotencyKey} was already used for another purchase`);
+  }
+}
+
 export interface PrepaidLedger {
   /** Undefined when the contract does not exist. */
   account(contractId: string): Promise<PrepaidAccount | undefined>;
+  /** Undefined when the contract does not exist; PrepaidKeyReusedError when the key names another purchase. */
   buy(contractId: string, purchase: PrepaidPurchase): Promise<PrepaidAccount | undefined>;
 }
 
@@ -56,12 +64,17 @@ export function prepaidLedger(db: Pool): PrepaidLedger {
   return {
     account,
     async buy(contractId, { minutes, description, idempotencyKey }) {
+      const key = `purchase:${contractId}:${idempotencyKey}`;
       const inserted = await db.query(
         `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, description)
          SELECT id, $2, $3, $4 FROM contracts WHERE id = $1 ON CONFLICT (idempotency_key) DO NOTHING`,
-        [contractId, minutes, `purchase:${contractId}:${idempotencyKey}`, description],
+        [contractId, minutes, key, description],
       );
-      if (inserted.rowCount === 0 && !(await db.query('SELECT 1 FROM contracts WHERE id = $1', [contractId])).rowCount) return undefined;
+      if (inserted.rowCount === 0) {
+        const { rows } = await db.query<{ minutes: number; description: string }>('SELECT minutes, description FROM prepaid_movements WHERE idempotency_key = $1', [key]);
+        if (rows.length === 0) return undefined;
+        if (rows[0]!.minutes !== minutes || rows[0]!.description !== description) throw new PrepaidKeyReusedError(idempotencyKey);
+      }
       return account(contractId);
     },
   };

@@ -520,7 +520,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     };
     for (;;) {
       await condition(() => ticket.revision > recordedRevision);
-      const { revision, written } = snapshotBetweenHandlers ? await exclusive(async () => writeSnapshot()) : writeSnapshot();
+      const { revision, written } = snapshotBetweenHandlers ? await exclusive(() => Promise.resolve(writeSnapshot())) : writeSnapshot();
       await written;
       recordedRevision = revision;
     }

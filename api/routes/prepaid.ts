@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AccountStore } from '../../contracts/accounts';
-import type { PrepaidLedger } from '../../db/prepaid';
+import { PrepaidKeyReusedError, type PrepaidLedger } from '../../db/prepaid';
 import { requireRoles } from '../auth';
-import { notFound } from '../problems';
+import { idempotencyKeyReused, notFound } from '../problems';
 import { principalOf } from '../request-principal';
 import { ContractIdParams } from '../schemas/admin';
 import { PrepaidAccountView, PrepaidPurchaseBody, PrepaidPurchaseHeaders } from '../schemas/prepaid';
@@ -34,7 +34,7 @@ export const prepaidRoutes: FastifyPluginCallbackTypebox<PrepaidRoutesDeps> = (a
   app.post(
     '/contracts/:id/prepaid-hours',
     {
-      preHandler: requireRoles('admin'),
+      onRequest: requireRoles('admin'),
       schema: {
         summary: 'Record prepaid hours bought under a contract',
         params: ContractIdParams,
@@ -44,7 +44,10 @@ export const prepaidRoutes: FastifyPluginCallbackTypebox<PrepaidRoutesDeps> = (a
       },
     },
     async (request, reply) => {
-      const account = await prepaid.buy(request.params.id, { ...request.body, idempotencyKey: request.headers['idempotency-key'] ?? randomUUID() });
+      const idempotencyKey = request.headers['idempotency-key'] ?? randomUUID();
+      const account = await prepaid.buy(request.params.id, { ...request.body, idempotencyKey }).catch((error: unknown) => {
+        throw error instanceof PrepaidKeyReusedError ? idempotencyKeyReused(idempotencyKey, 'purchase') : error;
+      });
       if (!account) throw missing(request.params.id);
       return reply.status(201).send(account);
     },

@@ -169,7 +169,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         body: OpenTicketBody,
         response: { 201: OpenedTicket, ...problems(401, 403, 422, 500) },
       },
-      preHandler: allowed('open'),
+      onRequest: allowed('open'),
     },
     async (request, reply) => {
       const { ticketNumber, replayed } = await openTicket(principalOf(request), request.body, request.headers['idempotency-key']);
@@ -194,7 +194,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     '/tickets/:number',
     {
       schema: { summary: 'A ticket, live from its workflow', params: TicketNumberParams, response: { 200: TicketView, ...problems(401, 403, 404, 422, 500) } },
-      preHandler: allowed('read'),
+      onRequest: allowed('read'),
     },
     async (request) => {
       const ticket = await currentState(request.params.number);
@@ -214,7 +214,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       `/tickets/:number/${path}`,
       {
         schema: { summary, params: TicketNumberParams, body, response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) } },
-        preHandler: allowed(path),
+        onRequest: allowed(path),
       },
       async (request) => {
         await assertActsOnOwnTicket(principalOf(request), request.params.number);

@@ -35,6 +35,12 @@ describe('prepaid hours of a contract', () => {
       expect(harness.prepaid.purchases).toEqual([{ ...purchase, idempotencyKey: 'order-2026-1', contractId: acme }]);
     });
 
+    it('answers 422 naming the header when the Idempotency-Key names another purchase, and records nothing', async () => {
+      await buy(purchase, 'order-2026-9');
+      expectProblem(await buy({ ...purchase, minutes: 1200 }, 'order-2026-9'), 422, 'idempotency-key-reused', 'headers.idempotency-key');
+      expect(harness.prepaid.purchases.filter(({ idempotencyKey }) => idempotencyKey === 'order-2026-9')).toEqual([{ ...purchase, idempotencyKey: 'order-2026-9', contractId: acme }]);
+    });
+
     it('records purchases without a key as distinct ones', async () => {
       await buy(purchase);
       await buy(purchase);

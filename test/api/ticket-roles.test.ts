@@ -81,6 +81,13 @@ describe('who may act on a ticket', () => {
     }
   });
 
+  it('refuses a role before reading the body: a caller who may not act learns nothing of what it should hold', async () => {
+    harness.ticketOf('acme', 'VIG-300001');
+    expect((await harness.call('customer', 'POST', '/v1/tickets/VIG-300001/take-charge', { nonsense: 1 })).statusCode).toBe(403);
+    expect((await harness.call('agent', 'POST', '/v1/tickets/VIG-300001/validate', {})).statusCode).toBe(403);
+    expect((await harness.call('agent', 'POST', '/v1/tickets/VIG-300001/take-charge', { nonsense: 1 })).statusCode).toBe(422);
+  });
+
   it('lets every role read a ticket its key may see', async () => {
     harness.ticketOf('acme', 'VIG-200001');
     for (const role of ROLES) expect((await harness.call(role, 'GET', '/v1/tickets/VIG-200001')).statusCode).toBe(200);

@@ -267,6 +267,7 @@ describe('the admin API', () => {
       const purchase = { minutes: 2400, description: '40 h for 2026' };
       expect(await prepaid('POST', contractId, purchase, tokens.admin, `order-${run}`)).toMatchObject({ status: 201, body: { contractId, boughtMinutes: 2400, balanceMinutes: 2400 } });
       expect(await prepaid('POST', contractId, purchase, tokens.admin, `order-${run}`)).toMatchObject({ status: 201, body: { boughtMinutes: 2400 } });
+      expect(await prepaid('POST', contractId, { ...purchase, minutes: 60 }, tokens.admin, `order-${run}`)).toMatchObject({ status: 422, body: { type: 'https://vigil.dev/problems/idempotency-key-reused' } });
       for (const token of [tokens.agent, tokens.manager, tokens.customer]) {
         expect(await prepaid('GET', contractId, undefined, token)).toMatchObject({ status: 200, body: { balanceMinutes: 2400, movements: [{ minutes: 2400, ticketNumber: null, description: '40 h for 2026' }] } });
       }

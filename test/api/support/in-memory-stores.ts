@@ -2,7 +2,7 @@ import type { AccountStore } from '../../../contracts/accounts';
 import type { TicketState } from '../../../contracts/ticket';
 import type { IdempotencyStore, IdempotentOpening } from '../../../db/idempotency';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
-import type { PrepaidAccount, PrepaidLedger, PrepaidMovement, PrepaidPurchase } from '../../../db/prepaid';
+import { PrepaidKeyReusedError, type PrepaidAccount, type PrepaidLedger, type PrepaidMovement, type PrepaidPurchase } from '../../../db/prepaid';
 import type { SlaReportReader, SlaReportRequest, SlaReportRow } from '../../../db/sla-report';
 import type { TicketPage, TicketPageRequest, TicketQueries } from '../../../db/ticket-queries';
 import type { TicketSnapshots } from '../../../db/ticket-snapshots';
@@ -73,7 +73,9 @@ export function inMemoryPrepaid(accounts: AccountStore, now: () => number): Prep
     account,
     async buy(contractId, purchase) {
       if (!(await accounts.getContract(contractId))) return undefined;
-      if (!purchases.some((made) => made.contractId === contractId && made.idempotencyKey === purchase.idempotencyKey)) {
+      const earlier = purchases.find((made) => made.contractId === contractId && made.idempotencyKey === purchase.idempotencyKey);
+      if (earlier && (earlier.minutes !== purchase.minutes || earlier.description !== purchase.description)) throw new PrepaidKeyReusedError(purchase.idempotencyKey);
+      if (!earlier) {
         purchases.push({ ...purchase, contractId });
         const held = movements.get(contractId) ?? [];
         held.push({ minutes: purchase.minutes, ticketNumber: null, description: purchase.description, at: new Date(now()).toISOString() });
