@@ -42,6 +42,7 @@ import { problemResponses as problems } from '../schemas/problem';
 import { ActionBodies, OpenedTicket, OpenTicketBody, OpenTicketHeaders, TicketNumberParams, TicketView } from '../schemas/ticket';
 import { assertVisible, noSuchTicket, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
+import { withContinueAsNewRetry } from '../update-retry';
 
 export interface TicketRoutesDeps {
   temporal: Client;
@@ -76,7 +77,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   async function updateOpenTicket<Command>(ticketNumber: string, update: UpdateDefinition<TicketState, [Command]>, command: Command): Promise<TicketState> {
     const handle = handleOf(ticketNumber);
     try {
-      return await handle.executeUpdate(update, { args: [command] });
+      return await withContinueAsNewRetry(() => handle.executeUpdate(update, { args: [command] }));
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const finished = await handle.describe().catch(() => undefined);
