@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../contracts/ticket';
-import { INVOICING_ZONE } from '../contracts/invoice-period';
+import { DESK_ZONE } from '../contracts/desk-zone';
 import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import type { Policy } from '../domain/policy';
@@ -44,7 +44,7 @@ function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number
  * stays locked until commit, so two tickets never draw the same minutes.
  */
 async function prepaidContract(client: PoolClient, ticket: TicketState): Promise<string | undefined> {
-  const registrationDay = `(to_timestamp($3 / 1000.0) AT TIME ZONE '${INVOICING_ZONE}')::date`;
+  const registrationDay = `(to_timestamp($3 / 1000.0) AT TIME ZONE '${DESK_ZONE}')::date`;
   const { rows } = await client.query<{ id: string }>(
     ticket.contractId === undefined
       ? `SELECT id FROM contracts WHERE customer_id = $1 AND policy_id = $2 AND starts_on <= ${registrationDay} AND (ends_on IS NULL OR ends_on >= ${registrationDay})

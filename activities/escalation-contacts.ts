@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { EscalationContact } from '../contracts/accounts';
-import { INVOICING_ZONE } from '../contracts/invoice-period';
+import { DESK_ZONE } from '../contracts/desk-zone';
 
 /**
  * The people the customer's contracts in force name for each escalation level (the policy's `notify` names), so a
@@ -10,8 +10,8 @@ import { INVOICING_ZONE } from '../contracts/invoice-period';
 export async function escalationAddresses(client: PoolClient, customerId: string): Promise<Map<string, string[]>> {
   const { rows } = await client.query<{ escalation_contacts: EscalationContact[] }>(
     `SELECT escalation_contacts FROM contracts
-     WHERE customer_id = $1 AND starts_on <= (now() AT TIME ZONE '${INVOICING_ZONE}')::date
-       AND (ends_on IS NULL OR ends_on >= (now() AT TIME ZONE '${INVOICING_ZONE}')::date)`,
+     WHERE customer_id = $1 AND starts_on <= (now() AT TIME ZONE '${DESK_ZONE}')::date
+       AND (ends_on IS NULL OR ends_on >= (now() AT TIME ZONE '${DESK_ZONE}')::date)`,
     [customerId],
   );
   const byLevel = new Map<string, string[]>();

@@ -1,7 +1,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DateTime } from 'luxon';
 import type { Pool, PoolClient } from 'pg';
-import { INVOICING_ZONE, monthsOf } from '../contracts/invoice-period';
+import { DESK_ZONE } from '../contracts/desk-zone';
+import { monthsOf } from '../contracts/invoice-period';
 import type { InvoicePeriod, InvoicingTarget } from '../contracts/invoicing';
 import { withTransaction } from '../db/transaction';
 import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
@@ -30,7 +31,7 @@ const ISSUER = 'INV';
 
 // Lines written by the end of the period's last day in the issuer's zone; earlier unbilled lines come along.
 const unbilledBy = (periodEndParam: string) =>
-  `invoice_id IS NULL AND created_at < ((${periodEndParam}::date + 1)::timestamp AT TIME ZONE '${INVOICING_ZONE}')`;
+  `invoice_id IS NULL AND created_at < ((${periodEndParam}::date + 1)::timestamp AT TIME ZONE '${DESK_ZONE}')`;
 
 function idempotencyKey(step: string): string {
   const execution = Context.current().info.workflowExecution;
@@ -76,7 +77,7 @@ async function contractFees(client: PoolClient, { customerId, ...period }: Custo
       const firstDay = `${month}-01` < contract.starts_on ? contract.starts_on : `${month}-01`;
       const policy =
         contract.policy_version === null
-          ? policyInForce(contract.policy_id, DateTime.fromISO(firstDay, { zone: INVOICING_ZONE }).toMillis())
+          ? policyInForce(contract.policy_id, DateTime.fromISO(firstDay, { zone: DESK_ZONE }).toMillis())
           : findPolicy(contract.policy_id, contract.policy_version);
       return monthlyContractFeeLine(policy, month) ?? [];
     }),
@@ -96,7 +97,7 @@ async function prepaidBalances(client: PoolClient, customerId: string): Promise<
 async function nextInvoiceNumber(client: PoolClient): Promise<string> {
   const { rows } = await client.query<{ year: number; last_number: number }>(
     `INSERT INTO invoice_number_counters (issuer, year, last_number)
-     VALUES ($1, extract(year FROM now() AT TIME ZONE '${INVOICING_ZONE}')::integer, 1)
+     VALUES ($1, extract(year FROM now() AT TIME ZONE '${DESK_ZONE}')::integer, 1)
      ON CONFLICT (issuer, year) DO UPDATE SET last_number = invoice_number_counters.last_number + 1
      RETURNING year, last_number`,
     [ISSUER],

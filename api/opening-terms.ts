@@ -1,11 +1,10 @@
 import { DateTime } from 'luxon';
 import type { AccountStore, Contract } from '../contracts/accounts';
+import { DESK_ZONE } from '../contracts/desk-zone';
 import type { Principal } from '../contracts/principal';
 import type { OpenTicketInput } from '../contracts/ticket';
 import { forbidden, invalidField } from './problems';
 
-/** Contracts start and end on civil dates of the desk's own zone. */
-const DESK_ZONE = 'Europe/Luxembourg';
 
 export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts'>;
 

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { DESK_ZONE } from './desk-zone';
 
 export interface InvoicePeriod {
   /** First day invoiced, YYYY-MM-DD. */
@@ -7,14 +8,12 @@ export interface InvoicePeriod {
   periodEnd: string;
 }
 
-/** The issuer's zone: the period's days, the schedule's 02:00 and the invoice year are all read there. */
-export const INVOICING_ZONE = 'Europe/Luxembourg';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function civilDate(text: string): DateTime | undefined {
   if (!ISO_DATE.test(text)) return undefined;
-  const date = DateTime.fromISO(text, { zone: INVOICING_ZONE });
+  const date = DateTime.fromISO(text, { zone: DESK_ZONE });
   return date.isValid ? date : undefined;
 }
 
@@ -30,21 +29,21 @@ export function periodProblem({ periodStart, periodEnd }: InvoicePeriod): string
 
 /** The calendar quarter before the one the instant falls in, in the issuer's zone. */
 export function previousQuarter(atEpochMs: number): InvoicePeriod {
-  const start = DateTime.fromMillis(atEpochMs, { zone: INVOICING_ZONE }).startOf('quarter').minus({ quarters: 1 });
+  const start = DateTime.fromMillis(atEpochMs, { zone: DESK_ZONE }).startOf('quarter').minus({ quarters: 1 });
   return { periodStart: start.toISODate()!, periodEnd: start.endOf('quarter').toISODate()! };
 }
 
 /** The calendar month before the one the instant falls in, in the issuer's zone. */
 export function previousMonth(atEpochMs: number): InvoicePeriod {
-  const start = DateTime.fromMillis(atEpochMs, { zone: INVOICING_ZONE }).startOf('month').minus({ months: 1 });
+  const start = DateTime.fromMillis(atEpochMs, { zone: DESK_ZONE }).startOf('month').minus({ months: 1 });
   return { periodStart: start.toISODate()!, periodEnd: start.endOf('month').toISODate()! };
 }
 
 /** The months a period touches (YYYY-MM): a monthly contract fee is due for each. */
 export function monthsOf({ periodStart, periodEnd }: InvoicePeriod): string[] {
-  const end = DateTime.fromISO(periodEnd, { zone: INVOICING_ZONE });
+  const end = DateTime.fromISO(periodEnd, { zone: DESK_ZONE });
   const months: string[] = [];
-  for (let month = DateTime.fromISO(periodStart, { zone: INVOICING_ZONE }).startOf('month'); month <= end; month = month.plus({ months: 1 })) {
+  for (let month = DateTime.fromISO(periodStart, { zone: DESK_ZONE }).startOf('month'); month <= end; month = month.plus({ months: 1 })) {
     months.push(month.toFormat('yyyy-MM'));
   }
   return months;

@@ -16,7 +16,7 @@ import {
 import { ROLES } from '../contracts/principal';
 import { parseIsoDate } from '../domain/calendar';
 import { DateTime } from 'luxon';
-import { INVOICING_ZONE } from '../contracts/invoice-period';
+import { DESK_ZONE } from '../contracts/desk-zone';
 import type { Policy } from '../domain/policy';
 import { findPolicy, listPolicies } from '../policies/registry';
 
@@ -103,7 +103,7 @@ export function checkedContract(contract: NewContract): CheckedContract {
   const policies = policiesFor(policyId, policyVersion);
   civilDate(startsOn, 'startsOn');
   // Unpinned, each month and ticket runs under the version in force then: there must be one from the first day.
-  const firstTerms = DateTime.fromMillis(Math.min(...policies.map((policy) => policy.effectiveFrom)), { zone: INVOICING_ZONE }).toISODate()!;
+  const firstTerms = DateTime.fromMillis(Math.min(...policies.map((policy) => policy.effectiveFrom)), { zone: DESK_ZONE }).toISODate()!;
   if (policyVersion === undefined && startsOn < firstTerms) {
     throw new AccountError('CONTRACT_DATES', 'startsOn', `policy "${policyId}" takes effect on ${firstTerms}: the contract cannot start before (${startsOn}), or pin a version`);
   }

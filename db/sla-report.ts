@@ -1,9 +1,7 @@
 import type { Pool } from 'pg';
+import { DESK_ZONE } from '../contracts/desk-zone';
 import { SLA_OUTCOMES, type SlaOutcome } from '../domain/sla/figures';
 import { METRICS, type Metric, type Priority } from '../domain/policy/vocabulary';
-
-/** Months of registration are read in the desk's zone, whatever the zone of each ticket's calendar. */
-export const REPORT_ZONE = 'Europe/Luxembourg' as const;
 
 export interface SlaReportRequest {
   /** First and last month of registration, YYYY-MM, both included; absent: unbounded. */
@@ -91,7 +89,8 @@ export interface SlaReportReader {
 export function slaReportReader(db: Pool): SlaReportReader {
   return {
     async report({ fromMonth, toMonth, customerId, priority, now }) {
-      const values: unknown[] = [REPORT_ZONE, new Date(now)];
+      // Months of registration are read in the desk's zone, whatever the zone of each ticket's calendar.
+      const values: unknown[] = [DESK_ZONE, new Date(now)];
       const conditions = ['response_outcome IS NOT NULL', "status <> 'refused'"];
       const add = (template: (placeholder: string) => string, value: unknown) => {
         values.push(value);

@@ -1,6 +1,6 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import { INVOICING_FREQUENCIES, type InvoicingFrequency } from '../contracts/accounts';
-import { INVOICING_ZONE } from '../contracts/invoice-period';
+import { DESK_ZONE } from '../contracts/desk-zone';
 import { INVOICING_SCHEDULE_IDS, INVOICING_WORKFLOW_TYPE, type InvoicingInput } from '../contracts/invoicing';
 
 const FIRST_MONTHS: Record<InvoicingFrequency, ScheduleMonths> = {
@@ -15,7 +15,7 @@ function invoicingSchedule(frequency: InvoicingFrequency, taskQueue: string): Sc
   const args: [InvoicingInput] = [{ frequency }];
   return {
     scheduleId,
-    spec: { calendars: [{ month: FIRST_MONTHS[frequency], dayOfMonth: 1, hour: 2, minute: 0 }], timezone: INVOICING_ZONE },
+    spec: { calendars: [{ month: FIRST_MONTHS[frequency], dayOfMonth: 1, hour: 2, minute: 0 }], timezone: DESK_ZONE },
     action: { type: 'startWorkflow', workflowType: INVOICING_WORKFLOW_TYPE, workflowId: scheduleId, taskQueue, args },
     // A missed run (worker or server down over the 1st) still has to happen: invoices are not optional.
     policies: { overlap: ScheduleOverlapPolicy.BUFFER_ONE, catchupWindow: '7 days' },

@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { SlaReportReader } from '../../db/sla-report';
-import { REPORT_ZONE } from '../../db/sla-report';
+import { DESK_ZONE } from '../../contracts/desk-zone';
 import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
 import { SlaReport, SlaReportQuery } from '../schemas/report';
@@ -28,7 +28,7 @@ export const reportRoutes: FastifyPluginCallbackTypebox<ReportRoutesDeps> = (app
       if (from !== undefined && to !== undefined && to < from) throw invalidField('querystring.to', `must not be before from (${from})`);
       const asOf = now();
       const rows = await slaReport.report({ fromMonth: from, toMonth: to, customerId: customerScope(principalOf(request), customer), priority, now: asOf });
-      return { asOf: new Date(asOf).toISOString(), timeZone: REPORT_ZONE, from: from ?? null, to: to ?? null, rows };
+      return { asOf: new Date(asOf).toISOString(), timeZone: DESK_ZONE, from: from ?? null, to: to ?? null, rows };
     },
   );
   done();

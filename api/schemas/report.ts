@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { REPORT_ZONE } from '../../db/sla-report';
+import { DESK_ZONE } from '../../contracts/desk-zone';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
 
 const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: `YYYY-MM, month of registration in ${REPORT_ZONE}` });
+const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: `YYYY-MM, month of registration in ${DESK_ZONE}` });
 const Count = Type.Integer({ minimum: 0 });
 const Percent = (description: string) => Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], { description: `${description}; one decimal, null when nothing is counted` });
 const Minutes = Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'Business minutes, one decimal; null when nothing is measured' });
@@ -51,7 +51,7 @@ const SlaReportRow = Type.Object({
 
 export const SlaReport = Type.Object({
   asOf: Type.String({ format: 'date-time' }),
-  timeZone: Type.Literal(REPORT_ZONE),
+  timeZone: Type.Literal(DESK_ZONE),
   from: Type.Union([Month, Type.Null()]),
   to: Type.Union([Month, Type.Null()]),
   rows: Type.Array(SlaReportRow, { description: 'One per customer, priority and month of registration; refused tickets are left out' }),
