@@ -4,6 +4,7 @@ import { createActivities } from '../../activities/ticket-activities';
 import type { BillingSummary, TicketState } from '../../contracts/ticket';
 import { ticketWorkflowId } from '../../contracts/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { registeredTicket } from '../support/ticket-state';
 import { migratedPool } from './support';
 
 jest.setTimeout(30_000);
@@ -25,26 +26,19 @@ describe('ticket activities on PostgreSQL', () => {
   beforeEach(async () => {
     const ticketNumber = await ticketNumberAllocator(db)();
     env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } });
-    ticket = {
-      ticketNumber,
-      customerId: 'acme',
-      policyId: 'econnect-maintenance',
-      kind: 'request',
-      priority: 'P4',
-      title: 'New mailbox',
-      description: 'Please create a mailbox for our new colleague.',
-      contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
-      status: 'request',
-      revision: 1,
-      openedAt: Date.parse('2026-03-02T08:45:00Z'),
-      priorityConfirmed: false,
-      clocks: [],
-      slaBreached: false,
-      thresholdGeneration: 1,
-      notifiedThresholds: [],
-      timeEntries: [],
-      events: [],
-    };
+    ticket = registeredTicket(
+      {
+        ticketNumber,
+        customerId: 'acme',
+        policyId: 'econnect-maintenance',
+        kind: 'request',
+        priority: 'P4',
+        title: 'New mailbox',
+        description: 'Please create a mailbox for our new colleague.',
+        contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+      },
+      Date.parse('2026-03-02T08:45:00Z'),
+    );
   });
 
   const activities = () => createActivities({ db });

@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { registeredTicket } from '../../support/ticket-state';
 import type { OpenTicketInput, TicketState } from '../../../contracts/ticket';
 import { ticketWorkflowId } from '../../../contracts/ticket';
 import { InvalidTransitionError, transition, type TicketAction } from '../../../domain/ticket/lifecycle';
@@ -23,19 +24,7 @@ export class FakeTemporal {
 
   /** A ticket as its workflow would hold it, in the given status. */
   put(input: OpenTicketInput, status: TicketState['status'] = 'support', closed = false): TicketState {
-    const state: TicketState = {
-      ...input,
-      status,
-      revision: 1,
-      openedAt: this.now(),
-      priorityConfirmed: false,
-      clocks: [],
-      slaBreached: false,
-      thresholdGeneration: 1,
-      notifiedThresholds: [],
-      timeEntries: [],
-      events: [{ at: this.now(), type: 'opened', by: input.contact.email }],
-    };
+    const state = registeredTicket(input, this.now(), status);
     this.workflows.set(ticketWorkflowId(input.ticketNumber), { state, closed });
     return state;
   }
