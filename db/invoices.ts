@@ -88,9 +88,10 @@ export function invoiceReader(db: Pool) {
       return { ...toSummary(rows[0]), lines: lines.rows.map(toInvoiceLine) };
     },
 
-    async html(number: string): Promise<string | undefined> {
-      const { rows } = await db.query<{ html: string }>('SELECT html FROM invoices WHERE number = $1', [number]);
-      return rows[0]?.html;
+    /** The page as issued, with whose it is: a customer key may read its own only. */
+    async html(number: string): Promise<{ customerId: string; html: string } | undefined> {
+      const { rows } = await db.query<{ customer_id: string; html: string }>('SELECT customer_id, html FROM invoices WHERE number = $1', [number]);
+      return rows[0] && { customerId: rows[0].customer_id, html: rows[0].html };
     },
   };
 }

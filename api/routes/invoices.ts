@@ -41,10 +41,9 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
     '/invoices/:number/html',
     { schema: { summary: 'An invoice as the customer receives it', params: InvoiceNumberParams, response: { 200: InvoiceHtml, ...problems(401, 404, 422, 500) } } },
     async (request, reply) => {
-      await visibleInvoice(request, request.params.number);
-      const html = await invoices.html(request.params.number);
-      if (html === undefined) throw notFound(`no invoice ${request.params.number}`);
-      return reply.type('text/html; charset=utf-8').send(html);
+      const page = await invoices.html(request.params.number);
+      if (!page || !mayRead(principalOf(request), page.customerId)) throw notFound(`no invoice ${request.params.number}`);
+      return reply.type('text/html; charset=utf-8').send(page.html);
     },
   );
 

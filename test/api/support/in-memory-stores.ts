@@ -52,7 +52,8 @@ export function inMemoryInvoices(): InvoiceReader & { issue(invoice: InvoiceDeta
       return invoices.get(number)?.invoice;
     },
     async html(number) {
-      return invoices.get(number)?.html;
+      const issued = invoices.get(number);
+      return issued && { customerId: issued.invoice.customerId, html: issued.html };
     },
   };
 }
