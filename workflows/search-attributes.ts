@@ -1,15 +1,37 @@
-import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { NextDeadlineKey, PriorityKey, SlaBreachedKey, StatusKey } from '../contracts/search-attributes';
 import type { TicketState } from '../contracts/ticket';
 import { nextDeadline } from '../domain/sla/clock';
 
-/** Keeps what ops filter on in the Temporal UI in step with the ticket. */
-export function syncSearchAttributes(ticket: TicketState): void {
+/** What ops filter on in the Temporal UI, as the ticket says it should be now. */
+function searchAttributesOf(ticket: TicketState): SearchAttributePair[] {
   const deadline = nextDeadline(ticket.clocks);
-  upsertSearchAttributes([
+  return [
     { key: StatusKey, value: ticket.status },
     { key: PriorityKey, value: ticket.priority },
     { key: SlaBreachedKey, value: ticket.slaBreached },
     { key: NextDeadlineKey, value: deadline === undefined ? null : new Date(deadline) },
-  ]);
+  ] as SearchAttributePair[];
+}
+
+/** Runs recorded before upserts were committed once keep upserting every attribute at every step. */
+export function syncSearchAttributes(ticket: TicketState): void {
+  upsertSearchAttributes(searchAttributesOf(ticket));
+}
+
+const comparable = (value: unknown): unknown => (value instanceof Date ? value.getTime() : value ?? null);
+
+function unchanged(current: TypedSearchAttributes, { key, value }: SearchAttributePair): boolean {
+  return comparable(current.get(key as never)) === comparable(value);
+}
+
+/**
+ * Upserts only the attributes whose value differs from what the run already holds (workflowInfo() follows every
+ * upsert, and a continued run starts with its predecessor's): one event per real change instead of one per step.
+ */
+export function syncChangedSearchAttributes(ticket: TicketState): void {
+  const current = workflowInfo().typedSearchAttributes;
+  const changed = searchAttributesOf(ticket).filter((pair) => !unchanged(current, pair));
+  if (changed.length > 0) upsertSearchAttributes(changed);
 }

@@ -69,7 +69,7 @@ import {
 } from './command-checks';
 import { asRefusal, refusing } from './failures';
 import { createMutex } from './mutex';
-import { syncSearchAttributes } from './search-attributes';
+import { syncChangedSearchAttributes, syncSearchAttributes } from './search-attributes';
 
 const { acknowledgeTicket, recordTicketState, billTicket, notifyThreshold } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
@@ -77,10 +77,22 @@ const { acknowledgeTicket, recordTicketState, billTicket, notifyThreshold } = pr
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
-const { planClocks } = proxyLocalActivities<PlanningActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
-});
+const planningOptions = { startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } } as const;
+/**
+ * Runs recorded before PLANNED_IN_HISTORY planned their clocks in a local activity. A local activity's result can
+ * reach the workflow one task later than its marker was written, behind Updates that arrived meanwhile; a replay
+ * then resumes the handler before those Updates are accepted, and the run fails for good with a nondeterminism
+ * error (issue 9: UpsertWorkflowSearchAttributesMachine against WorkflowExecutionUpdateAccepted). An ordinary
+ * activity's completion is an event of its own, delivered at the same place on every replay.
+ */
+const { planClocks: planClocksLocally } = proxyLocalActivities<PlanningActivities>(planningOptions);
+const { planClocks: planClocksInHistory } = proxyActivities<PlanningActivities>(planningOptions);
+
+/**
+ * The patch that plans clocks in an ordinary activity and upserts search attributes once per committed change,
+ * only those that changed. Decided once, at the start of a run, so that a run keeps one way throughout.
+ */
+export const PLANNED_IN_HISTORY = 'plan-in-activity-commit-search-attributes-once';
 
 /** Well under Temporal's 51,200-event limit: a ticket open for months continues as new with its state. */
 const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 4_000;
@@ -133,13 +145,21 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   const notified = new Set(ticket.notifiedThresholds);
   let recordedRevision = carried ? carried.revision : 0;
   const exclusive = createMutex();
+  const plannedInHistory = patched(PLANNED_IN_HISTORY);
+  const planClocks = plannedInHistory ? planClocksInHistory : planClocksLocally;
 
   const clock = (metric: Metric): SlaClock => ticket.clocks.find((candidate) => candidate.metric === metric)!;
 
   function record(event: Omit<TicketEvent, 'at'>, at = Date.now()): void {
     ticket.events.push({ at, ...event });
     ticket.revision += 1;
-    syncSearchAttributes(ticket);
+    if (!plannedInHistory) syncSearchAttributes(ticket);
+  }
+
+  /** Where a change is whole (a handler's end, the SLA loop's step): the search attributes follow it, once. */
+  function commit({ legacyUpsert }: { legacyUpsert: boolean }): void {
+    if (plannedInHistory) syncChangedSearchAttributes(ticket);
+    else if (legacyUpsert) syncSearchAttributes(ticket);
   }
 
   /** Re-plans the clocks still to stop, on the ticket's calendar and policy version, from registration. */
@@ -205,7 +225,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
           } catch (error) {
             throw asRefusal(error);
           }
-          syncSearchAttributes(ticket);
+          commit({ legacyUpsert: true });
           return ticket;
         });
       },
@@ -475,6 +495,11 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     }
   }
 
+  async function processDueSlaEventsAndCommit(): Promise<void> {
+    await processDueSlaEvents();
+    commit({ legacyUpsert: false });
+  }
+
   function nextWakeUp(): number | undefined {
     const candidates = [
       nextThresholdAt(ticket.clocks, ticket.thresholdGeneration, notified),
@@ -499,13 +524,14 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       stopAll(ticket.openedAt);
       record({ type: 'refused', note: refusal });
     }
-    syncSearchAttributes(ticket);
+    commit({ legacyUpsert: true });
     await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [ticket]);
     recordedRevision = ticket.revision;
     if (!refusal) {
       ticket.status = transition(ticket.status, 'acknowledge');
       ticket.acknowledgedAt = Date.now();
       record({ type: 'acknowledged', note: input.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined });
+      commit({ legacyUpsert: false });
     }
   }
 
@@ -538,7 +564,8 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     const changed = () => ticket.revision !== seen || isTerminal(ticket.status) || pastHistoryBudget();
     if (wakeAt === undefined) await condition(changed);
     else if (wakeAt > Date.now()) await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
-    await exclusive(processDueSlaEvents);
+    // Older runs keep their exact promise chain: one more await would move their commands on replay.
+    await exclusive(plannedInHistory ? processDueSlaEventsAndCommit : processDueSlaEvents);
 
     if (pastHistoryBudget() && !isTerminal(ticket.status)) {
       await condition(() => allHandlersFinished() && recordedRevision === ticket.revision);
