@@ -44,7 +44,7 @@ export function invalidField(field: string, message: string): HttpProblem {
   return new HttpProblem({ type: problemType('invalid-request'), title: 'Invalid request', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
 }
 
-export function idempotencyKeyReused(key: string, what: 'ticket' | 'purchase' = 'ticket'): HttpProblem {
+export function idempotencyKeyReused(key: string, what: 'ticket' | 'purchase' | 'action' = 'ticket'): HttpProblem {
   const field = 'headers.idempotency-key';
   const message = `${key} was already used with a different request: use a new key for a new ${what}`;
   return new HttpProblem({ type: problemType('idempotency-key-reused'), title: 'Idempotency key reused', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });

@@ -7,14 +7,43 @@ export interface IdempotentOpening {
   requestHash: string;
 }
 
+/** What an action answered: the ticket view, or the refusal as problem+json (without the request's id). */
+export interface ActionAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** What an action's Idempotency-Key of one API key stands for. */
+export interface IdempotentAction {
+  requestHash: string;
+  ticketNumber: string;
+  /** Temporal's Update ID, the same for every attempt under the key. */
+  updateId: string;
+  /** The workflow run the Update was sent to, once it was: only that run may apply it. */
+  runId?: string;
+  /** Once there is one: what every later request with the key is answered. */
+  answer?: ActionAnswer;
+}
+
 /**
- * Idempotency keys of POST /v1/tickets, scoped per API key. A key is recorded with its ticket number before the
+ * Idempotency keys scoped per API key. Of POST /v1/tickets: a key is recorded with its ticket number before the
  * workflow starts, so a crash between the two leaves a record that a retry completes instead of a lost ticket.
+ * Of the ticket actions: a key is recorded with its Update ID before the Update is sent, and with the run it is
+ * sent to, so that a retry reaches the same Update whatever happened to the first attempt.
  */
 export interface IdempotencyStore {
   find(apiKeyId: string, key: string): Promise<IdempotentOpening | undefined>;
   /** Records the opening unless the key is already taken; answers with whichever opening holds the key. */
   claim(apiKeyId: string, key: string, opening: IdempotentOpening): Promise<IdempotentOpening>;
+  /** Records the action unless the key is already taken; answers with whichever action holds it, and whether it is this one. */
+  claimAction(apiKeyId: string, key: string, action: Pick<IdempotentAction, 'requestHash' | 'ticketNumber' | 'updateId'>): Promise<{ action: IdempotentAction; claimed: boolean }>;
+  /** Pins the action's Update to run `to` unless another attempt moved it from `from` first; answers the run it is pinned to. */
+  pinActionRun(apiKeyId: string, key: string, from: string | undefined, to: string): Promise<string>;
+  /**
+   * Records the answer unless the key has one; answers with the one recorded. An applied action's answer replaces
+   * a refusal: Temporal keeps no refused Update, so a concurrent twin may be refused and then applied.
+   */
+  answerAction(apiKeyId: string, key: string, answer: ActionAnswer): Promise<ActionAnswer>;
 }
 
 /** The same request, whatever the order of its keys: a retry may serialize its body differently. */
@@ -35,12 +64,35 @@ interface Row {
   request_hash: string;
 }
 
+interface ActionRow extends Row {
+  update_id: string;
+  run_id: string | null;
+  answer_status: number | null;
+  answer_body: string | null;
+}
+
 const toOpening = (row: Row): IdempotentOpening => ({ ticketNumber: row.ticket_number, requestHash: row.request_hash });
+
+const toAnswer = (status: number, body: string): ActionAnswer => ({ status, body: JSON.parse(body) as unknown });
+
+const toAction = (row: ActionRow): IdempotentAction => ({
+  ...toOpening(row),
+  updateId: row.update_id,
+  ...(row.run_id === null ? {} : { runId: row.run_id }),
+  ...(row.answer_status === null || row.answer_body === null ? {} : { answer: toAnswer(row.answer_status, row.answer_body) }),
+});
+
+const ACTION_COLUMNS = 'request_hash, ticket_number, update_id, run_id, answer_status, answer_body';
 
 export function pgIdempotencyStore(db: Pool): IdempotencyStore {
   const find = async (apiKeyId: string, key: string) => {
     const { rows } = await db.query<Row>('SELECT ticket_number, request_hash FROM idempotency_keys WHERE api_key_id = $1 AND key = $2', [apiKeyId, key]);
     return rows[0] && toOpening(rows[0]);
+  };
+  const actionRow = async (apiKeyId: string, key: string) => {
+    const { rows } = await db.query<ActionRow>(`SELECT ${ACTION_COLUMNS} FROM action_idempotency_keys WHERE api_key_id = $1 AND key = $2`, [apiKeyId, key]);
+    if (!rows[0]) throw new Error(`idempotency key ${key} of API key ${apiKeyId} vanished while being claimed`);
+    return rows[0];
   };
   return {
     find,
@@ -55,6 +107,29 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       const winner = await find(apiKeyId, key);
       if (!winner) throw new Error(`idempotency key ${key} of API key ${apiKeyId} vanished while being claimed`);
       return winner;
+    },
+    async claimAction(apiKeyId, key, action) {
+      const { rows } = await db.query<ActionRow>(
+        `INSERT INTO action_idempotency_keys (api_key_id, key, request_hash, ticket_number, update_id) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (api_key_id, key) DO NOTHING RETURNING ${ACTION_COLUMNS}`,
+        [apiKeyId, key, action.requestHash, action.ticketNumber, action.updateId],
+      );
+      if (rows[0]) return { action: toAction(rows[0]), claimed: true };
+      return { action: toAction(await actionRow(apiKeyId, key)), claimed: false };
+    },
+    async pinActionRun(apiKeyId, key, from, to) {
+      await db.query('UPDATE action_idempotency_keys SET run_id = $4 WHERE api_key_id = $1 AND key = $2 AND run_id IS NOT DISTINCT FROM $3', [apiKeyId, key, from ?? null, to]);
+      return (await actionRow(apiKeyId, key)).run_id ?? to;
+    },
+    async answerAction(apiKeyId, key, answer) {
+      await db.query(
+        `UPDATE action_idempotency_keys SET answer_status = $3, answer_body = $4, answered_at = now()
+         WHERE api_key_id = $1 AND key = $2 AND (answer_status IS NULL OR (answer_status >= 400 AND $3 < 400))`,
+        [apiKeyId, key, answer.status, JSON.stringify(answer.body)],
+      );
+      const { answer_status: status, answer_body: body } = await actionRow(apiKeyId, key);
+      if (status === null || body === null) throw new Error(`idempotency key ${key} of API key ${apiKeyId} lost its answer while it was recorded`);
+      return toAnswer(status, body);
     },
   };
 }

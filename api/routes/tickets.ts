@@ -39,10 +39,10 @@ import { openingTerms } from '../opening-terms';
 import { idempotencyKeyReused, ticketClosed } from '../problems';
 import { principalOf } from '../request-principal';
 import { problemResponses as problems } from '../schemas/problem';
-import { ActionBodies, OpenedTicket, OpenTicketBody, OpenTicketHeaders, TicketNumberParams, TicketView } from '../schemas/ticket';
+import { ActionBodies, IdempotencyHeaders, OpenedTicket, OpenTicketBody, TicketNumberParams, TicketView } from '../schemas/ticket';
 import { assertVisible, noSuchTicket, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
-import { withContinueAsNewRetry } from '../update-retry';
+import { answerOnce, deliverUpdate, sendAnswer, type UpdateDelivery } from '../idempotent-actions';
 
 export interface TicketRoutesDeps {
   temporal: Client;
@@ -74,10 +74,10 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   }
 
   /** Temporal answers "not found" for an Update sent to a finished workflow: tell a closed ticket from a missing one. */
-  async function updateOpenTicket<Command>(ticketNumber: string, update: UpdateDefinition<TicketState, [Command]>, command: Command): Promise<TicketState> {
+  async function updateOpenTicket<Command>(ticketNumber: string, update: UpdateDefinition<TicketState, [Command]>, command: Command, delivery: UpdateDelivery): Promise<TicketState> {
     const handle = handleOf(ticketNumber);
     try {
-      return await withContinueAsNewRetry(() => handle.executeUpdate(update, { args: [command] }));
+      return await deliverUpdate(temporal, ticketWorkflowId(ticketNumber), update, command, delivery);
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) throw error;
       const finished = await handle.describe().catch(() => undefined);
@@ -166,7 +166,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     {
       schema: {
         summary: "Open a ticket under the customer's contract in force",
-        headers: OpenTicketHeaders,
+        headers: IdempotencyHeaders,
         body: OpenTicketBody,
         response: { 201: OpenedTicket, ...problems(401, 403, 422, 500) },
       },
@@ -214,12 +214,18 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     app.post(
       `/tickets/:number/${path}`,
       {
-        schema: { summary, params: TicketNumberParams, body, response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) } },
+        schema: { summary, params: TicketNumberParams, headers: IdempotencyHeaders, body, response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) } },
         onRequest: allowed(path),
       },
-      async (request) => {
-        await assertActsOnOwnTicket(principalOf(request), request.params.number);
-        return toTicketView(await updateOpenTicket(request.params.number, update, toCommand(request.body as Static<Body>)), now());
+      async (request, reply) => {
+        const principal = principalOf(request);
+        const { number } = request.params;
+        await assertActsOnOwnTicket(principal, number);
+        const command = toCommand(request.body);
+        const answer = await answerOnce(idempotency, principal, request.headers['idempotency-key'], { ticketNumber: number, action: path, body: request.body }, async (delivery) =>
+          toTicketView(await updateOpenTicket(number, update, command, delivery), now()),
+        );
+        return sendAnswer(reply, answer);
       },
     );
   }

@@ -30,9 +30,14 @@ export const OpenTicketBody = strictObject({
 });
 export type OpenTicketBody = Static<typeof OpenTicketBody>;
 
-/** A retried POST with the same key and body gets the ticket the first one opened, never a second one. */
-export const OpenTicketHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Client-chosen key making the POST safe to retry' })),
+/**
+ * Opening a ticket and every action on it: a retried POST with the same key and body gets the answer the first one
+ * got, and is applied once (one ticket opened, one Update applied).
+ */
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ minLength: 1, maxLength: 255, description: 'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once' }),
+  ),
 });
 
 export const OpenedTicket = Type.Object({

@@ -8,25 +8,51 @@ import { InvalidTransitionError, transition, type TicketAction } from '../../../
 interface FakeWorkflow {
   state: TicketState;
   closed: boolean;
+  runId: string;
+  /** Per run, the outcome of each Update applied in it by ID: as in Temporal, a run forgets none and knows no other run's. */
+  applied: Map<string, Map<string, TicketState>>;
 }
 
 /**
  * The part of the Temporal client the ticket routes use, over tickets held in memory. Updates walk the real
  * lifecycle and are refused the way the real client refuses them (WorkflowUpdateFailedError with an
- * ApplicationFailure cause); a closed workflow takes no Update, as in Temporal.
+ * ApplicationFailure cause); a closed workflow takes no Update, as in Temporal. An Update ID already applied in the
+ * run it is sent to answers that Update's outcome, even once the run has ended; a refused Update is not kept.
  */
 export class FakeTemporal {
   private readonly workflows = new Map<string, FakeWorkflow>();
   readonly started: OpenTicketInput[] = [];
-  readonly updates: { ticketNumber: string; update: string; command: unknown }[] = [];
+  readonly updates: { ticketNumber: string; update: string; command: unknown; updateId?: string }[] = [];
+  /** The Update ID of every Update sent, applied or not, in the order sent. */
+  readonly sentUpdateIds: (string | undefined)[] = [];
+  private runs = 0;
+  private nextFailure?: { error: Error; applied: boolean };
 
   constructor(private readonly now: () => number) {}
 
   /** A ticket as its workflow would hold it, in the given status. */
   put(input: OpenTicketInput, status: TicketState['status'] = 'support', closed = false): TicketState {
     const state = registeredTicket(input, this.now(), status);
-    this.workflows.set(ticketWorkflowId(input.ticketNumber), { state, closed });
+    this.workflows.set(ticketWorkflowId(input.ticketNumber), { state, closed, runId: this.newRunId(), applied: new Map() });
     return state;
+  }
+
+  private newRunId(): string {
+    return `run-${++this.runs}`;
+  }
+
+  /** The ticket's run continues as new: the next run carries the state, not the Update IDs. */
+  continueAsNew(ticketNumber: string): void {
+    this.found(ticketWorkflowId(ticketNumber)).runId = this.newRunId();
+  }
+
+  /** The next Update sent fails with `error`: before it reaches the workflow, or once the workflow has applied it. */
+  failNextUpdate(error: Error, { applied }: { applied: boolean }): void {
+    this.nextFailure = { error, applied };
+  }
+
+  runIdOf(ticketNumber: string): string {
+    return this.found(ticketWorkflowId(ticketNumber)).runId;
   }
 
   close(ticketNumber: string): void {
@@ -44,14 +70,24 @@ export class FakeTemporal {
     return workflow;
   }
 
-  private handle(workflowId: string) {
+  private handle(workflowId: string, pinnedRunId?: string) {
     return {
       workflowId,
-      describe: async () => ({ status: { name: this.found(workflowId).closed ? 'COMPLETED' : 'RUNNING' } }),
+      describe: async () => {
+        const { closed, runId } = this.found(workflowId);
+        return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' } };
+      },
       query: async () => structuredClone(this.found(workflowId).state),
-      executeUpdate: async (update: UpdateDefinition<TicketState, [unknown]>, { args: [command] }: { args: [unknown] }) => {
+      executeUpdate: async (update: UpdateDefinition<TicketState, [unknown]>, { args: [command], updateId }: { args: [unknown]; updateId?: string }) => {
+        this.sentUpdateIds.push(updateId);
+        const failure = this.nextFailure;
+        this.nextFailure = undefined;
+        if (failure && !failure.applied) throw failure.error;
         const workflow = this.found(workflowId);
-        if (workflow.closed) throw new WorkflowNotFoundError(`workflow execution already completed: ${workflowId}`, workflowId, undefined);
+        const runId = pinnedRunId ?? workflow.runId;
+        const outcome = updateId === undefined ? undefined : workflow.applied.get(runId)?.get(updateId);
+        if (outcome) return structuredClone(outcome);
+        if (workflow.closed || runId !== workflow.runId) throw new WorkflowNotFoundError(`workflow execution already completed: ${workflowId}`, workflowId, runId);
         try {
           workflow.state.status = transition(workflow.state.status, update.name as TicketAction);
         } catch (error) {
@@ -59,7 +95,9 @@ export class FakeTemporal {
           throw new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true }));
         }
         workflow.state.revision += 1;
-        this.updates.push({ ticketNumber: workflow.state.ticketNumber, update: update.name, command });
+        this.updates.push({ ticketNumber: workflow.state.ticketNumber, update: update.name, command, updateId });
+        if (updateId !== undefined) workflow.applied.set(runId, (workflow.applied.get(runId) ?? new Map()).set(updateId, structuredClone(workflow.state)));
+        if (failure) throw failure.error;
         return structuredClone(workflow.state);
       },
     };
@@ -76,7 +114,7 @@ export class FakeTemporal {
         this.put(input, 'request');
         return this.handle(options.workflowId);
       },
-      getHandle: (workflowId: string) => this.handle(workflowId),
+      getHandle: (workflowId: string, runId?: string) => this.handle(workflowId, runId),
     };
     return { workflow } as unknown as Client;
   }

@@ -1,17 +1,40 @@
 import type { AccountStore } from '../../../contracts/accounts';
 import type { TicketState } from '../../../contracts/ticket';
-import type { IdempotencyStore, IdempotentOpening } from '../../../db/idempotency';
+import type { IdempotencyStore, IdempotentAction, IdempotentOpening } from '../../../db/idempotency';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
 import { PrepaidKeyReusedError, type PrepaidAccount, type PrepaidLedger, type PrepaidMovement, type PrepaidPurchase } from '../../../db/prepaid';
 import type { SlaReportReader, SlaReportRequest, SlaReportRow } from '../../../db/sla-report';
 import type { TicketPage, TicketPageRequest, TicketQueries } from '../../../db/ticket-queries';
 import type { TicketSnapshots } from '../../../db/ticket-snapshots';
 
-export function inMemoryIdempotency(): IdempotencyStore & { records: Map<string, IdempotentOpening> } {
+export function inMemoryIdempotency(): IdempotencyStore & { records: Map<string, IdempotentOpening>; actions: Map<string, IdempotentAction> } {
   const records = new Map<string, IdempotentOpening>();
+  const actions = new Map<string, IdempotentAction>();
   const id = (apiKeyId: string, key: string) => `${apiKeyId}\n${key}`;
+  const held = (apiKeyId: string, key: string) => {
+    const action = actions.get(id(apiKeyId, key));
+    if (!action) throw new Error(`no action under idempotency key ${key}`);
+    return action;
+  };
   return {
     records,
+    actions,
+    async claimAction(apiKeyId, key, action) {
+      const holder = actions.get(id(apiKeyId, key));
+      if (holder) return { action: structuredClone(holder), claimed: false };
+      actions.set(id(apiKeyId, key), { ...action });
+      return { action: { ...action }, claimed: true };
+    },
+    async pinActionRun(apiKeyId, key, from, to) {
+      const action = held(apiKeyId, key);
+      if (action.runId === from) action.runId = to;
+      return action.runId!;
+    },
+    async answerAction(apiKeyId, key, answer) {
+      const action = held(apiKeyId, key);
+      if (!action.answer || (action.answer.status >= 400 && answer.status < 400)) action.answer = structuredClone(answer);
+      return structuredClone(action.answer);
+    },
     async find(apiKeyId, key) {
       return records.get(id(apiKeyId, key));
     },

@@ -1,0 +1,113 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import type { FastifyReply } from 'fastify';
+import type { Principal } from '../contracts/principal';
+import type { TicketState } from '../contracts/ticket';
+import { requestHashOf, type ActionAnswer, type IdempotencyStore } from '../db/idempotency';
+import type { ticketWorkflow } from '../workflows';
+import { idempotencyKeyReused, sendProblem, toProblem, type Problem } from './problems';
+import { withContinueAsNewRetry } from './update-retry';
+
+/**
+ * Where an action's Update must go. Temporal applies one Update ID once per run, but forgets it when the ticket
+ * continues as new: an Update sent with a client's key is pinned to the run it was first sent to, and moves to the
+ * run that continued it only once that run has ended without it.
+ */
+export interface RunPin {
+  /** The run the Update was sent to, once it was. */
+  current?: string;
+  /** Pins the Update to `to` unless another attempt moved it from `from` first; answers the run it is pinned to. */
+  move(from: string | undefined, to: string): Promise<string>;
+}
+
+export interface UpdateDelivery {
+  updateId: string;
+  pin?: RunPin;
+}
+
+/** The action requested, as the key's request hash covers it: the same key on another ticket or action is another request. */
+export interface ActionRequest {
+  ticketNumber: string;
+  action: string;
+  body: unknown;
+}
+
+export type AnsweredAction = ActionAnswer & { replayed: boolean };
+
+/** Hashed, so that the key of one API key never names another's Update, whatever characters either holds. */
+export const actionUpdateId = (apiKeyId: string, key: string): string => `action-${createHash('sha256').update(JSON.stringify([apiKeyId, key])).digest('hex')}`;
+
+/**
+ * Sends an action's Update and answers the ticket it leaves. The Update ID is the same for every attempt, the
+ * API's own retries at a continue-as-new included, so that Temporal never applies one request twice.
+ */
+export async function deliverUpdate<Command>(
+  temporal: Client,
+  workflowId: string,
+  update: UpdateDefinition<TicketState, [Command]>,
+  command: Command,
+  { updateId, pin }: UpdateDelivery,
+): Promise<TicketState> {
+  const handle = (runId?: string) => temporal.workflow.getHandle<typeof ticketWorkflow>(workflowId, runId);
+  if (!pin) return withContinueAsNewRetry(() => handle().executeUpdate(update, { args: [command], updateId }));
+  return withContinueAsNewRetry(async () => {
+    let runId = pin.current ?? (await pin.move(undefined, (await handle().describe()).runId));
+    for (;;) {
+      try {
+        // A run that has ended still answers the outcome of an Update it applied.
+        return await handle(runId).executeUpdate(update, { args: [command], updateId });
+      } catch (error) {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        // The pinned run ended without applying it: the run that continued it may, once.
+        const latest = await handle().describe();
+        if (latest.status.name !== 'RUNNING' || latest.runId === runId) throw error;
+        runId = await pin.move(runId, latest.runId);
+      }
+    }
+  });
+}
+
+/** 408 and 429 ask for the same request again: anything else in 4xx is the answer to this request for good. */
+const isFinal = (problem: Problem) => problem.status < 500 && problem.status !== 408 && problem.status !== 429;
+
+/**
+ * Runs an action at most once per Idempotency-Key of the caller's API key: the key is recorded with the request's
+ * hash and Update ID before the Update is sent, and with its answer once there is one. A request with a key that
+ * has an answer gets that answer again (same status, same body); with a key still in flight (a concurrent twin, or
+ * an attempt that failed with a 5xx) it sends the same Update again, which Temporal attaches to the first; with a
+ * key used for another request, 422. Without a key, every request is an action of its own.
+ */
+export async function answerOnce(
+  keys: IdempotencyStore,
+  principal: Principal,
+  key: string | undefined,
+  request: ActionRequest,
+  act: (delivery: UpdateDelivery) => Promise<unknown>,
+): Promise<AnsweredAction> {
+  if (key === undefined) return { status: 200, body: await act({ updateId: randomUUID() }), replayed: false };
+  const requestHash = requestHashOf(request);
+  const { action, claimed } = await keys.claimAction(principal.keyId, key, { requestHash, ticketNumber: request.ticketNumber, updateId: actionUpdateId(principal.keyId, key) });
+  if (action.requestHash !== requestHash) throw idempotencyKeyReused(key, 'action');
+  if (action.answer) return { ...action.answer, replayed: true };
+
+  const pin: RunPin = {
+    current: action.runId,
+    move: async (from, to) => (pin.current = await keys.pinActionRun(principal.keyId, key, from, to)),
+  };
+  let answer: ActionAnswer;
+  try {
+    answer = { status: 200, body: await act({ updateId: action.updateId, pin }) };
+  } catch (error) {
+    const problem = toProblem(error);
+    // Not an answer: the key stays in flight, and the retry reaches the same Update.
+    if (!isFinal(problem)) throw error;
+    answer = { status: problem.status, body: problem };
+  }
+  return { ...(await keys.answerAction(principal.keyId, key, answer)), replayed: !claimed };
+}
+
+export function sendAnswer(reply: FastifyReply, { status, body, replayed }: AnsweredAction): FastifyReply {
+  if (replayed) void reply.header('idempotent-replayed', 'true');
+  return status < 400 ? reply.status(status).send(body) : sendProblem(reply, body as Problem);
+}
