@@ -1,15 +1,17 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { AccountStore } from '../contracts/accounts';
 import { authentication } from './auth';
 import { docs } from './docs';
+import { utf8JsonBodies } from './json-bodies';
 import { metrics, type MetricsOptions } from './metrics';
 import { notFound, problemErrorHandler, sendProblem, toProblem } from './problems';
-import { DEFAULT_RATE_LIMIT, rateLimitOptions, type RateLimitSettings } from './rate-limit';
+import { AuthFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, DEFAULT_RATE_LIMIT, rateLimitOptions, type RateLimitSettings } from './rate-limit';
 import { temporalReady, type ReadinessChecks } from './readiness';
 import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
+import { securityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
@@ -25,11 +27,33 @@ export interface OpsDeps {
   readinessTimeoutMs?: number;
   /** Per API key; `false` turns the limit off. */
   rateLimit?: RateLimitSettings | false;
+  /** Failed authentications per client address, after which it gets 429 until its window ends; `false` turns it off. */
+  authFailureLimit?: RateLimitSettings | false;
   metrics?: MetricsOptions;
 }
 
 /** Invoices, prepaid hours, the ticket list and the SLA report are served only when the app is given their readers. `accounts` authenticates every /v1 call. */
 export type ApiDeps = TicketRoutesDeps & Partial<InvoiceRoutesDeps> & Partial<Pick<PrepaidRoutesDeps, 'prepaid'>> & Partial<TicketListRoutesDeps> & Partial<Pick<ReportRoutesDeps, 'slaReport'>> & { accounts: AccountStore } & OpsDeps;
+
+const noRoute = (request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`)));
+
+/**
+ * Every /v1 route, in one encapsulated plugin whose onRequest hook authenticates (fastify/demo's `autohooks`): a
+ * route is protected because it is registered here, not because its URL looks like /v1, so no spelling of a path
+ * that reaches it (`/%76%31/...`) skips the key. Its own 404 handler runs the hook too: an unknown /v1 path answers
+ * 401 to a caller without a key, as a known one does.
+ */
+const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
+  const failureLimit = deps.authFailureLimit === false ? undefined : new AuthFailureLimit(deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT);
+  v1.addHook('onRequest', authentication(deps.accounts, failureLimit));
+  v1.setNotFoundHandler(noRoute);
+  await v1.register(ticketRoutes, deps);
+  await v1.register(adminRoutes, { accounts: deps.accounts, prefix: '/admin' });
+  if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
+  if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
+  if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries });
+  if (deps.slaReport) await v1.register(reportRoutes, { slaReport: deps.slaReport, now: deps.now });
+};
 
 /** The HTTP API as a Fastify instance, built from injected clients so tests can hand it their own. */
 export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): FastifyInstance {
@@ -42,20 +66,16 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
     ...options,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(problemErrorHandler);
+  utf8JsonBodies(app);
   // Before the routes: the limiter and the OpenAPI generator hook each route as it is added.
   void app.register(requestIds);
+  void app.register(securityHeaders);
   if (deps.rateLimit !== false) void app.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   void app.register(docs);
   void app.register(metrics, deps.metrics ?? {});
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
   void app.register(healthRoutes, { readiness: { temporal: temporalReady(deps.temporal, readinessTimeoutMs), ...deps.readiness }, readinessTimeoutMs });
-  app.addHook('onRequest', authentication(deps.accounts));
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`))));
-  void app.register(ticketRoutes, { ...deps, prefix: '/v1' });
-  void app.register(adminRoutes, { accounts: deps.accounts, prefix: '/v1/admin' });
-  if (deps.invoices) void app.register(invoiceRoutes, { invoices: deps.invoices, prefix: '/v1' });
-  if (deps.prepaid) void app.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid, prefix: '/v1' });
-  if (deps.ticketQueries) void app.register(ticketListRoutes, { ticketQueries: deps.ticketQueries, prefix: '/v1' });
-  if (deps.slaReport) void app.register(reportRoutes, { slaReport: deps.slaReport, now: deps.now, prefix: '/v1' });
+  app.setNotFoundHandler(noRoute);
+  void app.register(v1Routes(deps), { prefix: '/v1' });
   return app;
 }

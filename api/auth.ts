@@ -1,29 +1,50 @@
+import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler } from 'fastify';
-import type { AccountStore } from '../contracts/accounts';
-import type { Role } from '../contracts/principal';
-import { forbidden, unauthorized } from './problems';
+import { apiTokenParts, type AccountStore } from '../contracts/accounts';
+import type { Principal, Role } from '../contracts/principal';
+import { forbidden, HttpProblem, unauthorized } from './problems';
+import { WindowedCounts, type AuthFailureLimit } from './rate-limit';
 import { principalOf } from './request-principal';
-
-/** Only the versioned API needs a key: health, readiness, metrics and docs stay open to probes and people. */
-const isProtected = (url: string) => /^\/v1(?:[/?#]|$)/.test(url);
 
 // RFC 6750 b64token: what a bearer token may be made of, so junk never reaches the store.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
 /**
- * The onRequest hook that puts the caller's principal on every /v1 request (register it with
- * `app.addHook('onRequest', authentication(accounts))`); a missing, malformed, unknown or revoked token
- * answers 401 before any route runs.
+ * How long a token the store refused is refused again without asking it. Safe however long: a key is never
+ * un-revoked, and a token that matched no key cannot match one later (ids and secrets are random).
  */
-export function authentication(accounts: AccountStore): onRequestAsyncHookHandler {
-  return async (request) => {
-    if (!isProtected(request.url)) return;
-    const header = request.headers.authorization;
-    if (!header) throw unauthorized('this route needs an API key: send Authorization: Bearer <token>', false);
+const REFUSED_TOKEN_TTL_MS = 10 * 60_000;
+
+/**
+ * The onRequest hook of the /v1 plugin (api/app.ts), which puts the caller's principal on every request it serves:
+ * routes are protected because they are registered there, never by matching the URL, so no spelling of a path
+ * that reaches a /v1 route gets past it. A missing, malformed, unknown or revoked token answers 401 before any route
+ * runs; only a token shaped as Vigil issues them, and not refused lately, costs a store lookup. With a failure
+ * limit, an address past it gets 429 before its token is looked at.
+ */
+export function authentication(accounts: AccountStore, failureLimit?: AuthFailureLimit): onRequestAsyncHookHandler {
+  // Keyed by the token's hash, so that no token, not even a wrong one, is kept in memory.
+  const refusedLately = new WindowedCounts(REFUSED_TOKEN_TTL_MS);
+
+  async function principalFor(header: string | undefined): Promise<Principal | HttpProblem> {
+    if (!header) return unauthorized('this route needs an API key: send Authorization: Bearer <token>', false);
     const token = BEARER.exec(header)?.[1];
-    if (!token) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
-    const principal = await accounts.authenticate(token);
-    if (!principal) throw unauthorized('the API key is unknown or revoked', true);
+    if (!token) return unauthorized('the Authorization header must be "Bearer <token>"', true);
+    if (!apiTokenParts(token)) return unauthorized('the token is not a Vigil API key (vgl_<id>_<secret>)', true);
+    const hash = createHash('sha256').update(token).digest('base64url');
+    const principal = refusedLately.get(hash) ? undefined : await accounts.authenticate(token);
+    if (principal) return principal;
+    refusedLately.hit(hash);
+    return unauthorized('the API key is unknown or revoked', true);
+  }
+
+  return async (request) => {
+    failureLimit?.assertMayTry(request.ip);
+    const principal = await principalFor(request.headers.authorization);
+    if (principal instanceof HttpProblem) {
+      failureLimit?.failed(request.ip);
+      throw principal;
+    }
     request.principal = principal;
   };
 }

@@ -80,6 +80,11 @@ export function payloadTooLarge(limitBytes: number): HttpProblem {
   return new HttpProblem({ type: problemType('payload-too-large'), title: 'Request body too large', status: 413, detail });
 }
 
+/** A body in an encoding the route does not read (JSON other than UTF-8): refused rather than misread. */
+export function unsupportedMediaType(detail: string): HttpProblem {
+  return new HttpProblem({ type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail });
+}
+
 // Workflow rule codes (domain errors carried as ApplicationFailure types) and the HTTP answer each one gets.
 const RULE_STATUS: Record<string, { status: number; slug: string; title: string }> = {
   INVALID_TRANSITION: { status: 409, slug: 'invalid-transition', title: 'Action not allowed in the ticket status' },

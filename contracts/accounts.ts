@@ -66,6 +66,20 @@ export interface NewApiKey {
   label: string;
 }
 
+/**
+ * `vgl_<id>_<secret>`: the id (12 hex digits) is public (logs, revocation) and finds the key; the secret is 32 random
+ * bytes in base64url. The id is hex, so the first `_` after it ends it even though a secret may hold `_` too.
+ */
+const API_TOKEN = /^vgl_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
+
+export const apiToken = (id: string, secret: string): string => `vgl_${id}_${secret}`;
+
+/** The id and secret of a token shaped as Vigil issues them; undefined for anything else, which no key can be. */
+export function apiTokenParts(token: string): { id: string; secret: string } | undefined {
+  const [, id, secret] = API_TOKEN.exec(token) ?? [];
+  return id && secret ? { id, secret } : undefined;
+}
+
 /** The whole token is shown once, at creation; the store keeps only its hash. */
 export interface IssuedApiKey extends ApiKeyRecord {
   token: string;

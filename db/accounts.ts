@@ -2,6 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DatabaseError, type Pool } from 'pg';
 import {
   AccountError,
+  apiToken,
+  apiTokenParts,
   type AccountStore,
   type ApiKeyRecord,
   type AuthorizedContact,
@@ -14,12 +16,7 @@ import {
 import type { Principal, Role } from '../contracts/principal';
 import { checkedApiKey, checkedContract, checkedCustomer, civilDate } from './account-input';
 
-/**
- * `vgl_<id>_<secret>`: the id is public (logs, revocation) and finds the row; only the SHA-256 of the secret is
- * kept. The id is hex, so the first `_` after it ends it even though a base64url secret may hold `_` too.
- */
-const TOKEN = /^vgl_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
-
+// Tokens are `vgl_<id>_<secret>` (contracts/accounts.ts): the id finds the row; only the SHA-256 of the secret is kept.
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 // PostgreSQL's SQLSTATEs for the constraints a caller can break.
@@ -95,8 +92,9 @@ const unknownCustomer = (customerId: string) => new AccountError('CUSTOMER_UNKNO
 export function pgAccountStore(db: Pool): AccountStore {
   return {
     async authenticate(token) {
-      const [, id, secret] = TOKEN.exec(token) ?? [];
-      if (!id || !secret) return undefined;
+      const parts = apiTokenParts(token);
+      if (!parts) return undefined;
+      const { id, secret } = parts;
       const { rows } = await db.query<KeyRow & { secret_hash: string }>(`SELECT ${KEY_COLUMNS}, secret_hash FROM api_keys WHERE id = $1`, [id]);
       const row = rows[0];
       if (!row || row.revoked_at) return undefined;
@@ -187,7 +185,7 @@ export function pgAccountStore(db: Pool): AccountStore {
           `INSERT INTO api_keys (id, secret_hash, role, customer_id, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
           [id, sha256(secret), key.role, key.customerId ?? null, key.label],
         );
-        return { ...toKey(rows[0]!), token: `vgl_${id}_${secret}` };
+        return { ...toKey(rows[0]!), token: apiToken(id, secret) };
       } catch (error) {
         if (violated(error, FOREIGN_KEY_VIOLATION)) throw unknownCustomer(String(key.customerId));
         throw error;

@@ -3,6 +3,7 @@ export interface VigilConfig {
   temporalAddress: string;
   temporalNamespace: string;
   databaseUrl: string;
+  /** The interface the API listens on: loopback unless HOST widens it (0.0.0.0 in a container), so a dev API is not on the network. */
   apiHost: string;
   apiPort: number;
   logLevel: string;
@@ -51,7 +52,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     temporalAddress: env.TEMPORAL_ADDRESS || 'localhost:7233',
     temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
     databaseUrl,
-    apiHost: env.HOST || '0.0.0.0',
+    apiHost: env.HOST || '127.0.0.1',
     apiPort: port('PORT', env.PORT, 3000),
     logLevel: env.LOG_LEVEL || 'info',
     rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),

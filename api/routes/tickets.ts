@@ -40,7 +40,7 @@ import { idempotencyKeyReused, ticketClosed } from '../problems';
 import { principalOf } from '../request-principal';
 import { problemResponses as problems } from '../schemas/problem';
 import { ActionBodies, IdempotencyHeaders, OpenedTicket, OpenTicketBody, TicketNumberParams, TicketView } from '../schemas/ticket';
-import { assertVisible, noSuchTicket, TICKET_ROLES, type TicketOperation } from '../ticket-access';
+import { assertVisible, noSuchTicket, ownTicketsOnly, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
 import { answerOnce, deliverUpdate, sendAnswer, type UpdateDelivery } from '../idempotent-actions';
 
@@ -86,17 +86,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     }
   }
 
-  /** A customer's key acts on its own company's tickets only; the live state says whose the ticket is. */
-  async function assertActsOnOwnTicket(principal: Principal, ticketNumber: string): Promise<void> {
-    if (principal.role !== 'customer') return;
-    const ticket = await handleOf(ticketNumber)
-      .query(getTicketQuery)
-      .catch((error: unknown) => {
-        if (error instanceof WorkflowNotFoundError) throw noSuchTicket(ticketNumber);
-        throw error;
-      });
-    assertVisible(principal, ticket);
-  }
+  // A customer's key reads and acts on its own company's tickets only, checked before any route below touches one.
+  app.addHook('preHandler', ownTicketsOnly(temporal, snapshots));
 
   /** Starting twice is harmless: the ticket's workflow ID is its number and is never reused, even once closed. */
   async function startTicket(input: OpenTicketInput): Promise<void> {
@@ -220,7 +211,6 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       async (request, reply) => {
         const principal = principalOf(request);
         const { number } = request.params;
-        await assertActsOnOwnTicket(principal, number);
         const command = toCommand(request.body);
         const answer = await answerOnce(idempotency, principal, request.headers['idempotency-key'], { ticketNumber: number, action: path, body: request.body }, async (delivery) =>
           toTicketView(await updateOpenTicket(number, update, command, delivery), now()),

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AccountError, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../contracts/accounts';
+import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../contracts/accounts';
 import { checkedApiKey, checkedContract, checkedCustomer, civilDate } from '../../db/account-input';
 
 /**
@@ -54,7 +54,7 @@ export function inMemoryAccounts(): AccountStore {
       const checked = checkedApiKey(input);
       if (checked.customerId !== undefined) knownCustomer(checked.customerId);
       const id = randomBytes(6).toString('hex');
-      const key = { ...checked, id, createdAt: createdAt(), token: `vgl_${id}_${randomBytes(32).toString('base64url')}` };
+      const key = { ...checked, id, createdAt: createdAt(), token: apiToken(id, randomBytes(32).toString('base64url')) };
       keys.set(id, key);
       return key;
     },

@@ -1,5 +1,6 @@
 import { WorkflowUpdateFailedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { ApplicationFailure, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import { CustomerIdKey } from '../../../contracts/search-attributes';
 import { registeredTicket } from '../../support/ticket-state';
 import type { OpenTicketInput, TicketState } from '../../../contracts/ticket';
 import { ticketWorkflowId } from '../../../contracts/ticket';
@@ -23,6 +24,8 @@ export class FakeTemporal {
   private readonly workflows = new Map<string, FakeWorkflow>();
   readonly started: OpenTicketInput[] = [];
   readonly updates: { ticketNumber: string; update: string; command: unknown; updateId?: string }[] = [];
+  /** Every call made on a workflow handle, as "describe ticket-VIG-000001", in order: what the API asked Temporal. */
+  readonly calls: string[] = [];
   /** The Update ID of every Update sent, applied or not, in the order sent. */
   readonly sentUpdateIds: (string | undefined)[] = [];
   private runs = 0;
@@ -74,8 +77,10 @@ export class FakeTemporal {
     return {
       workflowId,
       describe: async () => {
-        const { closed, runId } = this.found(workflowId);
-        return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' } };
+        const { closed, runId, state } = this.found(workflowId);
+        // As the API starts every ticket: its customer is a search attribute from the first instant.
+        const typedSearchAttributes = new TypedSearchAttributes([{ key: CustomerIdKey, value: state.customerId }]);
+        return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' }, typedSearchAttributes };
       },
       query: async () => structuredClone(this.found(workflowId).state),
       executeUpdate: async (update: UpdateDefinition<TicketState, [unknown]>, { args: [command], updateId }: { args: [unknown]; updateId?: string }) => {
@@ -103,6 +108,15 @@ export class FakeTemporal {
     };
   }
 
+  private recording<Handle extends { workflowId: string }>(handle: Handle): Handle {
+    const recorded = { ...handle };
+    for (const [name, method] of Object.entries(handle as Record<string, unknown>)) {
+      if (typeof method !== 'function') continue;
+      Object.assign(recorded, { [name]: (...args: unknown[]) => (this.calls.push(`${name} ${handle.workflowId}`), method(...args)) });
+    }
+    return recorded;
+  }
+
   get client(): Client {
     const workflow = {
       start: async (_type: string, options: WorkflowStartOptions) => {
@@ -114,7 +128,7 @@ export class FakeTemporal {
         this.put(input, 'request');
         return this.handle(options.workflowId);
       },
-      getHandle: (workflowId: string, runId?: string) => this.handle(workflowId, runId),
+      getHandle: (workflowId: string, runId?: string) => this.recording(this.handle(workflowId, runId)),
     };
     return { workflow } as unknown as Client;
   }

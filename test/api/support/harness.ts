@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../../api/app';
+import { buildApp, type OpsDeps } from '../../../api/app';
 import type { Contract } from '../../../contracts/accounts';
 import type { Role } from '../../../contracts/principal';
 import type { OpenTicketInput } from '../../../contracts/ticket';
@@ -16,8 +16,9 @@ export type Caller = Role | 'acme' | 'globex';
 /**
  * The API on app.inject with in-memory accounts, stores and Temporal, every optional store given (so every route
  * is served): two customers (acme under e-connect, globex under Esker), a key per staff role and one per customer.
+ * `ops` overrides the operations settings (rate limits, readiness) for the test at hand.
  */
-export async function apiHarness(now = () => NOW) {
+export async function apiHarness(now = () => NOW, ops: OpsDeps = {}) {
   const accounts = inMemoryAccounts();
   const temporal = new FakeTemporal(now);
   const idempotency = inMemoryIdempotency();
@@ -38,6 +39,7 @@ export async function apiHarness(now = () => NOW) {
     ticketQueries,
     slaReport,
     now,
+    ...ops,
   });
 
   await accounts.createCustomer({ id: 'acme', name: 'Acme' });
