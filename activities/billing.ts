@@ -4,6 +4,7 @@ import type { BillingSummary, TicketState } from '../contracts/ticket';
 import { DESK_ZONE } from '../contracts/desk-zone';
 import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
+import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
 import { priceRequest, type Price } from '../domain/pricing';
 import { startedMinutes } from '../domain/pricing/increments';
@@ -89,7 +90,7 @@ export async function billTicket(db: Pool, ticket: TicketState, idempotencyKey: 
       await client.query(
         `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-        [contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`],
+        toStorable([contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`]),
       );
     }
     return billing;
@@ -101,7 +102,8 @@ async function insertLines(client: PoolClient, ticket: TicketState, billing: Bil
     await client.query(
       `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-      [idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents],
+      // The description may quote the ticket's text (its role or service): made storable like every write of ticket content.
+      toStorable([idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents]),
     );
   }
 }

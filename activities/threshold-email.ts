@@ -1,4 +1,4 @@
-import type { Email } from './acknowledgement-email';
+import { headerSafe, type Email } from './acknowledgement-email';
 
 export interface ThresholdNotice {
   ticketNumber: string;
@@ -23,7 +23,7 @@ export function thresholdEmail(notice: ThresholdNotice, recipient: string): Emai
   const deadline = new Date(notice.deadline).toISOString();
   const breached = notice.percent >= 100;
   const headline = breached ? `${notice.metric} SLA breached` : `${notice.metric} SLA at ${notice.percent}%`;
-  return {
+  return headerSafe({
     recipient,
     subject: `[${notice.ticketNumber}] ${headline} (${notice.priority}, due ${deadline})`,
     body: [
@@ -33,5 +33,5 @@ export function thresholdEmail(notice: ThresholdNotice, recipient: string): Emai
         : `${notice.percent}% of the ${notice.metric} target is used; the deadline is ${deadline}.`,
       `Priority ${notice.priority}; assignee: ${notice.assignee ?? 'none yet'}.`,
     ].join('\n'),
-  };
+  });
 }

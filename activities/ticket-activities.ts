@@ -5,7 +5,8 @@ import { nextDeadline } from '../domain/sla/clock';
 import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
 import { findPolicy } from '../policies/registry';
 import { withTransaction } from '../db/transaction';
-import { acknowledgementEmail, type Email } from './acknowledgement-email';
+import { toStorable } from '../domain/text';
+import { acknowledgementEmail, headerSafe, type Email } from './acknowledgement-email';
 import { billTicket } from './billing';
 import { escalationAddresses, resolveRecipients } from './escalation-contacts';
 import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
@@ -46,7 +47,9 @@ function slaFigures(ticket: TicketState): SlaFigures {
   return slaFiguresOf(findPolicy(ticket.policyId, ticket.policyVersion).calendarFor(ticket.kind), ticket);
 }
 
-async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Promise<void> {
+// The copy written is made storable: one NUL or unpaired surrogate jsonb refuses would fail this write on every retry.
+async function upsertTicket(client: Pool | PoolClient, given: TicketState): Promise<void> {
+  const ticket = toStorable(given);
   const figures = slaFigures(ticket);
   await client.query(UPSERT_TICKET, [
     ticket.ticketNumber,
@@ -74,10 +77,11 @@ async function upsertTicket(client: Pool | PoolClient, ticket: TicketState): Pro
 }
 
 async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email, ticketNumber: string): Promise<void> {
+  const { recipient, subject, body } = headerSafe(email);
   await client.query(
     `INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, ticket_number)
      VALUES ($1, 'email', $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-    [key, email.recipient, email.subject, email.body, ticketNumber],
+    toStorable([key, recipient, subject, body, ticketNumber]),
   );
 }
 

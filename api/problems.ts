@@ -3,6 +3,7 @@ import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError, type AccountErrorCode } from '../contracts/accounts';
 import { unreachableDependency } from './dependency-errors';
+import { textPatternMessage } from './schemas/text';
 
 /** RFC 9457 problem details; `type` is stable per kind of error so clients can branch on it. */
 export interface Problem {
@@ -119,11 +120,11 @@ function fromAccountError(error: AccountError): Problem {
 function fromValidation(error: FastifyError): Problem {
   const errors = (error.validation ?? []).map((issue) => {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
-    const params = issue.params as { missingProperty?: string; additionalProperty?: string };
+    const params = issue.params as { missingProperty?: string; additionalProperty?: string; pattern?: string };
     // The property at fault, where Ajv names it beside the path rather than in it.
     const named = issue.keyword === 'required' ? params.missingProperty : issue.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
     const field = [error.validationContext, path, named].filter(Boolean).join('.');
-    const message = issue.keyword === 'additionalProperties' ? 'is not a field of this request' : (issue.message ?? 'is invalid');
+    const message = issue.keyword === 'additionalProperties' ? 'is not a field of this request' : (textPatternMessage(params.pattern) ?? issue.message ?? 'is invalid');
     return { field, message };
   });
   return {

@@ -24,9 +24,25 @@ export interface PageKey {
   number: string;
 }
 
-// What to_json writes for a timestamptz (any session time zone), or the key of a ticket with no deadline.
-const SORT_INSTANT = /^(?:infinity|\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}(?::\d{2}){0,2}))$/;
+// What to_json writes for a timestamptz (any session time zone); the key of a ticket with no deadline is `infinity`.
+const SORT_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):([0-5]\d):([0-5]\d)(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::[0-5]\d){0,2})$/;
 const TICKET_NUMBER = new RegExp(TICKET_NUMBER_PATTERN);
+
+const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+const daysIn = (year: number, month: number) => (month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+
+/**
+ * Whether PostgreSQL takes `at` back as a timestamptz. The shape alone is not enough: a client may send
+ * 2026-02-31 or year 0000, which JavaScript's Date rolls over or accepts and PostgreSQL refuses.
+ */
+function isSortInstant(at: string): boolean {
+  if (at === 'infinity') return true;
+  // An offset absent (Z) counts as zero hours.
+  const fields = SORT_INSTANT.exec(at)?.slice(1).map((field) => Number(field ?? 0));
+  if (!fields) return false;
+  const [year = 0, month = 0, day = 0, hour = 0, , , offsetHours = 0] = fields;
+  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && offsetHours <= 15;
+}
 
 /** Whether `value` is a key this module could have written: a cursor comes back from clients, who may alter it. */
 export function isPageKey(value: unknown): value is PageKey {
@@ -36,8 +52,7 @@ export function isPageKey(value: unknown): value is PageKey {
     key !== null &&
     TICKET_ORDERS.includes(key.order as TicketOrder) &&
     typeof key.at === 'string' &&
-    SORT_INSTANT.test(key.at) &&
-    (key.at === 'infinity' || Number.isFinite(Date.parse(key.at))) &&
+    isSortInstant(key.at) &&
     typeof key.number === 'string' &&
     TICKET_NUMBER.test(key.number)
   );

@@ -1,9 +1,9 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { INVOICING_FREQUENCIES, LANGUAGES } from '../../contracts/accounts';
 import { ROLES } from '../../contracts/principal';
+import { Line } from './text';
 
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
-const Email = Type.String({ format: 'email', maxLength: 320 });
+const Email = Line(320, { format: 'email' });
 const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
@@ -18,7 +18,7 @@ export const ApiKeyIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z
 
 export const NewCustomerBody = strictObject({
   id: CustomerId,
-  name: Text(200),
+  name: Line(200),
   language: Type.Optional(literals(LANGUAGES)),
 });
 
@@ -32,20 +32,20 @@ export const CustomerView = Type.Object({
 export const CustomerList = Type.Object({ customers: Type.Array(CustomerView) });
 
 const AuthorizedContact = strictObject({
-  name: Text(200),
+  name: Line(200),
   email: Email,
   outOfHours: Type.Optional(Type.Boolean({ description: 'may report a disruption out of hours where the policy lets authorized contacts do so' })),
 });
 const EscalationContact = strictObject({
-  level: Type.String({ minLength: 1, maxLength: 100, description: "one of the policy's escalation `notify` names, e.g. desk-manager" }),
-  name: Text(200),
+  level: Line(100, { description: "one of the policy's escalation `notify` names, e.g. desk-manager" }),
+  name: Line(200),
   email: Email,
 });
 
 export const NewContractBody = strictObject({
-  policyId: Type.String({ minLength: 1, maxLength: 100, description: 'a preset policy id (GET vigil policies)' }),
+  policyId: Line(100, { description: 'a preset policy id (GET vigil policies)' }),
   policyVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'pin a version; absent, each ticket runs under the version in force when it registers' })),
-  tier: Type.Optional(Text(100)),
+  tier: Type.Optional(Line(100)),
   startsOn: CivilDate,
   endsOn: Type.Optional(CivilDate),
   invoicingFrequency: Type.Optional(literals(INVOICING_FREQUENCIES)),
@@ -71,8 +71,8 @@ export const ContractList = Type.Object({ contracts: Type.Array(ContractView) })
 
 export const NewApiKeyBody = strictObject({
   role: literals(ROLES),
-  label: Text(200),
-  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 63, description: 'required for a customer key, refused for any other' })),
+  label: Line(200),
+  customerId: Type.Optional(Line(63, { description: 'required for a customer key, refused for any other' })),
 });
 
 const apiKeyProperties = {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Line } from './text';
 
 export const INVOICE_NUMBER_PATTERN = '^INV-\\d{4}-\\d{6,}$';
 
@@ -6,7 +7,7 @@ export const InvoiceNumberParams = Type.Object({
   number: Type.String({ pattern: INVOICE_NUMBER_PATTERN, description: 'Invoice number, e.g. INV-2027-000001' }),
 });
 
-export const InvoiceListQuery = Type.Object({ customer: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false });
+export const InvoiceListQuery = Type.Object({ customer: Type.Optional(Line(100)) }, { additionalProperties: false });
 
 const Cents = Type.Integer({ description: 'integer cents, EUR' });
 const CivilDate = Type.String({ format: 'date', description: 'YYYY-MM-DD, in Europe/Luxembourg' });

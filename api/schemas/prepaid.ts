@@ -1,15 +1,16 @@
 import { Type } from '@sinclair/typebox';
+import { Line } from './text';
 
 export const PrepaidPurchaseBody = Type.Object(
   {
     minutes: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'minutes bought (600 for 10 hours)' }),
-    description: Type.String({ minLength: 1, maxLength: 500, description: 'what the invoice of the purchase says, e.g. "40 h for 2027"' }),
+    description: Line(500, { description: 'what the invoice of the purchase says, e.g. "40 h for 2027"' }),
   },
   { additionalProperties: false },
 );
 
 export const PrepaidPurchaseHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'a retried purchase with the same key is recorded once' })),
+  'idempotency-key': Type.Optional(Line(200, { description: 'a retried purchase with the same key is recorded once' })),
 });
 
 export const PrepaidAccountView = Type.Object({

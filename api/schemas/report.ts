@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DESK_ZONE } from '../../contracts/desk-zone';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
+import { Line } from './text';
 
 const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: `YYYY-MM, month of registration in ${DESK_ZONE}` });
@@ -12,7 +13,7 @@ export const SlaReportQuery = Type.Object(
   {
     from: Type.Optional(Month),
     to: Type.Optional(Month),
-    customer: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "A customer's key is held to its own company" })),
+    customer: Type.Optional(Line(100, { description: "A customer's key is held to its own company" })),
     priority: Type.Optional(oneOf(PRIORITIES)),
   },
   { additionalProperties: false },

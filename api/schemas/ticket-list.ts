@@ -2,23 +2,24 @@ import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/t
 import { TICKET_ORDERS } from '../../db/ticket-queries';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
+import { Line } from './text';
 
 const oneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) => Type.Union(values.map((value) => Type.Literal(value)), options);
 /** Repeated (`?status=a&status=b`) or a comma list (`?status=a,b`): the route splits commas before validation. */
 const anyOf = <T extends string>(values: readonly T[], description: string) => Type.Optional(Type.Array(oneOf(values), { minItems: 1, maxItems: values.length, description }));
-const Name = (description: string) => Type.Optional(Type.String({ minLength: 1, maxLength: 320, description }));
+const Name = (description: string) => Type.Optional(Line(320, { description }));
 
 /** The query parameters that may hold several values. */
 export const LIST_PARAMETERS = ['status', 'priority', 'kind'] as const;
 
 const QueueFilters = {
-  customer: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "A customer's key is held to its own company" })),
+  customer: Type.Optional(Line(100, { description: "A customer's key is held to its own company" })),
   priority: anyOf(PRIORITIES, 'One or more priorities'),
   kind: anyOf(TICKET_KINDS, 'One or more kinds of request'),
   breached: Type.Optional(Type.Boolean({ description: 'Whether any SLA clock of the ticket is breached' })),
   assignee: Name('The agent the ticket is assigned to'),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
-  cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400, description: 'nextCursor of the previous page, as given' })),
+  cursor: Type.Optional(Line(400, { description: 'nextCursor of the previous page, as given' })),
 };
 
 const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });

@@ -3,8 +3,8 @@ import { PRIORITIES, TICKET_KINDS } from '../../contracts/ticket';
 import { METRICS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
+import { Line, Text } from './text';
 
-const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
@@ -14,15 +14,15 @@ export const TicketNumberParams = Type.Object({
 });
 export type TicketNumberParams = Static<typeof TicketNumberParams>;
 
-const Contact = strictObject({ name: Text(200), email: Type.String({ format: 'email', maxLength: 320 }) });
+const Contact = strictObject({ name: Line(200), email: Line(320, { format: 'email' }) });
 
 /** The ticket's terms (policy, version, authorized contacts) come from the customer's contract, never from the body. */
 export const OpenTicketBody = strictObject({
-  customerId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: "Required from staff; a customer's key implies its own company" })),
-  contractId: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Needed only when the customer has several contracts in force' })),
+  customerId: Type.Optional(Line(100, { description: "Required from staff; a customer's key implies its own company" })),
+  contractId: Type.Optional(Line(100, { description: 'Needed only when the customer has several contracts in force' })),
   kind: Type.Optional(literals(TICKET_KINDS)),
   priority: Type.Optional(literals(PRIORITIES)),
-  title: Text(200),
+  title: Line(200),
   description: Text(20_000),
   contact: Contact,
   channel: Type.Optional(literals(['standard', 'emergency'] as const)),
@@ -35,9 +35,7 @@ export type OpenTicketBody = Static<typeof OpenTicketBody>;
  * got, and is applied once (one ticket opened, one Update applied).
  */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(
-    Type.String({ minLength: 1, maxLength: 255, description: 'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once' }),
-  ),
+  'idempotency-key': Type.Optional(Line(255, { description: 'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once' })),
 });
 
 export const OpenedTicket = Type.Object({
@@ -47,7 +45,7 @@ export const OpenedTicket = Type.Object({
   links: Type.Object({ self: Type.String() }),
 });
 
-const Person = Text(320);
+const Person = Line(320);
 const LongText = Text(20_000);
 
 /** One body schema per action; the route turns it into the workflow's command (instants become epoch ms). */
@@ -56,8 +54,8 @@ export const ActionBodies = {
   'start-intervention': strictObject({ agent: Person }),
   'time-entries': strictObject({
     agent: Person,
-    role: Type.Optional(Text(100)),
-    service: Type.Optional(Text(100)),
+    role: Type.Optional(Line(100)),
+    service: Type.Optional(Line(100)),
     start: Instant,
     end: Instant,
     onSite: Type.Optional(Type.Boolean({ default: false })),
@@ -70,7 +68,7 @@ export const ActionBodies = {
   'customer-reply': strictObject({ contact: Person, message: Type.Optional(LongText) }),
   workaround: strictObject({ agent: Person, description: LongText }),
   'propose-resolution': strictObject({ agent: Person, resolution: LongText, minutesWorked: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) }),
-  validate: strictObject({ contact: Person, comment: Type.Optional(Type.String({ maxLength: 20_000 })) }),
+  validate: strictObject({ contact: Person, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
   reject: strictObject({ contact: Person, reason: LongText }),
   cancel: strictObject({ by: Person, reason: LongText }),
   quote: strictObject({ agent: Person, estimateMinutes: Type.Integer({ minimum: 0, maximum: 1_000_000 }), amountCents: Type.Optional(Type.Integer({ minimum: 0 })), note: Type.Optional(LongText) }),

@@ -1,0 +1,141 @@
+import type { PageKey } from '../../db/ticket-queries';
+import { apiHarness, expectProblem, openingBody, type Caller } from './support/harness';
+
+const LINE_RULE = 'must be one line of text, without control characters or unpaired surrogates';
+const TEXT_RULE = 'must be text without control characters (tab and line breaks aside) or unpaired surrogates';
+
+// Poison text is refused at the edge, naming the field, before any workflow or store sees it (issue 9, items 2 and 9).
+describe('text the API refuses', () => {
+  let harness: Awaited<ReturnType<typeof apiHarness>>;
+
+  beforeEach(async () => {
+    harness = await apiHarness();
+  });
+
+  /** The body exactly as written: `\u0000` and `\ud800` stay JSON escapes on the wire, as a client would send them. */
+  const rawPost = (caller: Caller, url: string, json: string, headers: Record<string, string> = {}) =>
+    harness.app.inject({ method: 'POST', url, payload: json, headers: { authorization: `Bearer ${harness.tokens[caller]}`, 'content-type': 'application/json', ...headers } });
+
+  const openingWith = (field: string, escaped: string) => JSON.stringify({ ...openingBody, [field]: 'PLACEHOLDER' }).replace('PLACEHOLDER', escaped);
+
+  it.each([
+    ['title', 'Printer \\u0000down', LINE_RULE],
+    ['title', 'Printer \\ud800down', LINE_RULE],
+    ['title', 'Printer down\\r\\nBcc: eve@evil.test', LINE_RULE],
+    ['title', 'Printer\\tdown', LINE_RULE],
+    ['description', 'blank pages\\u0000', TEXT_RULE],
+    ['description', 'blank pages \\udfff', TEXT_RULE],
+    ['description', 'blank\\rpages', TEXT_RULE],
+    ['description', 'bell \\u0007', TEXT_RULE],
+  ])('refuses a ticket whose %s is "%s" (422 naming it), and starts nothing', async (field, escaped, message) => {
+    const refused = await rawPost('customer', '/v1/tickets', openingWith(field, escaped));
+    expectProblem(refused, 422, 'invalid-request');
+    expect(refused.json().errors).toEqual([{ field: `body.${field}`, message }]);
+    expect(refused.json().detail).toBe(`body.${field} ${message}`);
+    expect(harness.temporal.started).toEqual([]);
+  });
+
+  it('refuses a contact name with a line break and a NUL in the e-mail address', async () => {
+    const name = await rawPost('customer', '/v1/tickets', JSON.stringify({ ...openingBody, contact: { name: 'Ana\nLopes', email: 'ana@acme.lu' } }));
+    expect(name.json().errors).toEqual([{ field: 'body.contact.name', message: LINE_RULE }]);
+    const email = await rawPost('customer', '/v1/tickets', JSON.stringify({ ...openingBody, contact: { name: 'Ana', email: 'ana@acme.lu\u0000' } }));
+    expectProblem(email, 422, 'invalid-request', 'body.contact.email');
+    expect(harness.temporal.started).toEqual([]);
+  });
+
+  it('takes tabs, LF and CRLF in a description, and characters outside the BMP anywhere', async () => {
+    const body = { ...openingBody, title: 'Imprimante en panne 🖨️', description: 'Steps:\r\n\t1. print\n\t2. blank page 😞' };
+    expect((await rawPost('customer', '/v1/tickets', JSON.stringify(body))).statusCode).toBe(201);
+    expect(harness.temporal.started).toEqual([expect.objectContaining({ title: body.title, description: body.description })]);
+  });
+
+  it('refuses an idempotency key holding a control character (422 naming the header)', async () => {
+    const refused = await rawPost('customer', '/v1/tickets', JSON.stringify(openingBody), { 'idempotency-key': 'key\u0001' });
+    expectProblem(refused, 422, 'invalid-request', 'headers.idempotency-key');
+    expect(harness.temporal.started).toEqual([]);
+  });
+
+  describe('in an action on a ticket', () => {
+    beforeEach(() => harness.ticketOf('acme', 'VIG-000042', 'waiting'));
+
+    it.each([
+      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu", "message": "It prints \\u0000 now"}', 'body.message', TEXT_RULE],
+      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu", "message": "half a smiley \\ud83d"}', 'body.message', TEXT_RULE],
+      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu\\r\\nBcc: eve@evil.test"}', 'body.contact', LINE_RULE],
+      ['time-entries', 'agent' as const, '{"agent": "marc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00", "role": "engineer\\u0000"}', 'body.role', LINE_RULE],
+      ['time-entries', 'agent' as const, '{"agent": "marc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00", "note": "\\udc00"}', 'body.note', TEXT_RULE],
+      ['time-entries', 'agent' as const, '{"agent": "ma\\nrc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00"}', 'body.agent', LINE_RULE],
+      ['validate', 'customer' as const, '{"contact": "ana@acme.lu", "comment": "\\u0000"}', 'body.comment', TEXT_RULE],
+    ])('%s by %s: refuses %s (422 naming %s), and sends no Update', async (action, caller, json, field, message) => {
+      const refused = await rawPost(caller, `/v1/tickets/VIG-000042/${action}`, json);
+      expectProblem(refused, 422, 'invalid-request');
+      expect(refused.json().errors).toEqual([{ field, message }]);
+      expect(harness.temporal.updates).toEqual([]);
+    });
+
+    it('takes a multi-line reply', async () => {
+      const accepted = await rawPost('customer', '/v1/tickets/VIG-000042/customer-reply', '{"contact": "ana@acme.lu", "message": "Floor 2.\\r\\nThanks\\t!"}');
+      expect(accepted.statusCode).toBe(200);
+      expect(harness.temporal.updates).toEqual([expect.objectContaining({ command: { contact: 'ana@acme.lu', message: 'Floor 2.\r\nThanks\t!' } })]);
+    });
+  });
+
+  it.each([
+    ['/v1/tickets?assignee=marc%00', 'querystring.assignee'],
+    ['/v1/tickets?assignee=ma%0Arc', 'querystring.assignee'],
+    ['/v1/queue?customer=acme%0D%0A', 'querystring.customer'],
+    ['/v1/tickets?cursor=abc%00', 'querystring.cursor'],
+  ])('%s answers 422 naming %s, and reads nothing', async (url, field) => {
+    const refused = await harness.call('agent', 'GET', url);
+    expectProblem(refused, 422, 'invalid-request');
+    expect(refused.json().errors).toEqual([{ field, message: LINE_RULE }]);
+    expect(harness.ticketQueries.requests).toEqual([]);
+  });
+
+  it('refuses a customer name with a NUL on the admin API', async () => {
+    const refused = await rawPost('admin', '/v1/admin/customers', '{"id": "initech", "name": "Initech\\u0000"}');
+    expectProblem(refused, 422, 'invalid-request');
+    expect(refused.json().errors).toEqual([{ field: 'body.name', message: LINE_RULE }]);
+    expect(await harness.accounts.getCustomer('initech')).toBeUndefined();
+  });
+});
+
+// Item 8: a cursor is the client's to alter; whatever comes back is a 422 invalid-cursor, never a 500 from PostgreSQL.
+describe('a tampered cursor', () => {
+  let harness: Awaited<ReturnType<typeof apiHarness>>;
+
+  beforeAll(async () => (harness = await apiHarness()));
+
+  const cursorOf = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+  const key = (at: string): PageKey => ({ order: 'arrival', at, number: 'VIG-000007' });
+
+  it.each([
+    ['February 31st', cursorOf(key('2026-02-31T00:00:00Z'))],
+    ['year 0000', cursorOf(key('0000-01-01T00:00:00Z'))],
+    ['February 29th of a common year', cursorOf(key('2026-02-29T10:00:00+00:00'))],
+    ['month 13', cursorOf(key('2026-13-01T00:00:00Z'))],
+    ['hour 24', cursorOf(key('2026-05-12T24:00:00Z'))],
+    ['minute 60', cursorOf(key('2026-05-12T10:60:00Z'))],
+    ['an offset of 16 hours', cursorOf(key('2026-05-12T10:00:00+16:00'))],
+    ['an instant without offset', cursorOf(key('2026-05-12T10:00:00'))],
+    ['garbage base64', '!!!~~~'],
+    ['base64 of garbage', Buffer.from('{"order":').toString('base64url')],
+    ['JSON null', cursorOf(null)],
+    ['a JSON array', cursorOf(['arrival', '2026-05-12T08:30:00Z', 'VIG-000007'])],
+    ['an instant that is a number', cursorOf({ ...key(''), at: 1 })],
+  ])('%s: 422 invalid-cursor on /v1/tickets and /v1/queue, and nothing read', async (_case, cursor) => {
+    for (const url of [`/v1/tickets?cursor=${cursor}`, `/v1/queue?cursor=${cursor}`]) {
+      expectProblem(await harness.call('agent', 'GET', url), 422, 'invalid-cursor', 'querystring.cursor');
+    }
+    expect(harness.ticketQueries.requests).toEqual([]);
+  });
+
+  it.each([
+    ['a leap day', '2024-02-29T23:59:59.999999+01:00'],
+    ['no deadline', 'infinity'],
+    ['an offset in seconds, as PostgreSQL writes an old local mean time', '1900-01-01T00:00:00+00:09:21'],
+  ])('takes a genuine key: %s', async (_case, at) => {
+    expect((await harness.call('agent', 'GET', `/v1/tickets?cursor=${cursorOf(key(at))}`)).statusCode).toBe(200);
+    expect(harness.ticketQueries.requests.at(-1)?.after).toEqual(key(at));
+  });
+});

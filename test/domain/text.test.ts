@@ -1,0 +1,86 @@
+import { findUnsafeText, textPattern, toHeaderText, toStorable, toStorableText, type TextShape } from '../../domain/text';
+
+const HIGH = '\ud800';
+const LOW = '\udc00';
+const PAIR = '\ud83d\ude00'; // 😀, a surrogate pair: one character
+
+describe('findUnsafeText', () => {
+  it.each([
+    ['plain text', 'Printer down'],
+    ['accents and a character outside the BMP', `Imprimante à l'étage ${PAIR}`],
+    ['a line and paragraph separator (not controls)', 'a\u2028b\u2029c'],
+  ])('accepts %s in both shapes', (_case, value) => {
+    expect(findUnsafeText(value)).toBeUndefined();
+    expect(findUnsafeText(value, { multiline: true })).toBeUndefined();
+  });
+
+  it.each([
+    ['NUL', 'ab\u0000', 'a control character (U+0000) at offset 2'],
+    ['a bell', '\u0007', 'a control character (U+0007) at offset 0'],
+    ['DEL', 'x\u007f', 'a control character (U+007F) at offset 1'],
+    ['a C1 control', '\u0085', 'a control character (U+0085) at offset 0'],
+    ['a high surrogate alone', `a${HIGH}b`, 'an unpaired surrogate (U+D800) at offset 1'],
+    ['a low surrogate alone', `${LOW}`, 'an unpaired surrogate (U+DC00) at offset 0'],
+    ['a pair in the wrong order', `${LOW}${HIGH}`, 'an unpaired surrogate (U+DC00) at offset 0'],
+    ['a lone CR', 'a\rb', 'a line break (U+000D) at offset 1'],
+  ])('refuses %s in both shapes, naming it', (_case, value, reason) => {
+    expect(findUnsafeText(value)).toBe(`it holds ${reason}`);
+    expect(findUnsafeText(value, { multiline: true })).toBe(`it holds ${reason}`);
+  });
+
+  it('takes tab, LF and CRLF in multi-line text only', () => {
+    for (const value of ['a\tb', 'a\nb', 'a\r\nb']) expect(findUnsafeText(value, { multiline: true })).toBeUndefined();
+    expect(findUnsafeText('a\tb')).toBe('it holds a control character (U+0009) at offset 1');
+    expect(findUnsafeText('Printer\r\nBcc: x@evil.test')).toBe('it holds a line break (U+000D) at offset 7');
+    expect(findUnsafeText('a\nb')).toBe('it holds a line break (U+000A) at offset 1');
+  });
+});
+
+// The schema pattern and the check are derived from one definition: they must agree on every string, with the `u`
+// flag (Ajv) and without it (TypeBox's Value), surrogate pairs included.
+describe('textPattern', () => {
+  const ALPHABET = ['a', 'é', ' ', '\t', '\n', '\r', '\u0000', '\u001f', '\u007f', '\u009f', '\u00a0', HIGH, '\udbff', LOW, '\udfff', PAIR, '\ufffd'];
+  let seed = 42;
+  // A fixed pseudo-random sequence: the same strings on every run.
+  const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
+  const strings = Array.from({ length: 3_000 }, () => Array.from({ length: next() % 7 }, () => ALPHABET[next() % ALPHABET.length]).join(''));
+
+  it.each(['line', 'multiline'] as TextShape[])('agrees with findUnsafeText for %s text, with and without the u flag', (shape) => {
+    const unicode = new RegExp(textPattern(shape), 'u');
+    const legacy = new RegExp(textPattern(shape));
+    const disagreements = strings.filter((value) => {
+      const safe = findUnsafeText(value, { multiline: shape === 'multiline' }) === undefined;
+      return unicode.test(value) !== safe || legacy.test(value) !== safe;
+    });
+    expect(disagreements).toEqual([]);
+  });
+
+  it('tests a megabyte of text, the fault at its end, without running out of stack', () => {
+    expect(new RegExp(textPattern('multiline'), 'u').test(`${'word '.repeat(200_000)}\n`)).toBe(true);
+    expect(new RegExp(textPattern('multiline'), 'u').test(`${'word '.repeat(200_000)}\u0000`)).toBe(false);
+  });
+});
+
+describe('toStorableText and toStorable', () => {
+  it('replaces NUL and unpaired surrogates by U+FFFD, and nothing else', () => {
+    expect(toStorableText(`a\u0000b${HIGH}c${LOW}${PAIR}\n\t\u0007`)).toBe(`a\ufffdb\ufffdc\ufffd${PAIR}\n\t\u0007`);
+    const clean = 'Printer down';
+    expect(toStorableText(clean)).toBe(clean);
+  });
+
+  it('cleans every string of a value, keys included, and leaves the rest as it was', () => {
+    const at = new Date(0);
+    const value = { title: `x\u0000`, n: 3, ok: true, none: null, at, list: [`${HIGH}`, 1, { [`k\u0000`]: 'v' }], nested: { note: undefined } };
+    expect(toStorable(value)).toEqual({ title: 'x\ufffd', n: 3, ok: true, none: null, at, list: ['\ufffd', 1, { 'k\ufffd': 'v' }], nested: { note: undefined } });
+    expect(JSON.stringify(toStorable(value))).not.toMatch(/\\u0000|\\ud800/);
+    expect(value.title).toBe('x\u0000');
+  });
+});
+
+describe('toHeaderText', () => {
+  it('folds each run of CR, LF and other controls into one space, so no header can be injected', () => {
+    expect(toHeaderText('Printer down\r\nBcc: x@evil.test')).toBe('Printer down Bcc: x@evil.test');
+    expect(toHeaderText('a\nb\rc\td\u0000e\u0085f')).toBe('a b c d e f');
+    expect(toHeaderText(`${HIGH}ok ${PAIR}`)).toBe(`\ufffdok ${PAIR}`);
+  });
+});

@@ -1,0 +1,40 @@
+import type { CustomerReplyCommand, LogTimeCommand } from '../../contracts/ticket';
+import { InvalidArgumentError } from '../../domain/errors';
+import { TEXT_RULE } from '../../domain/text';
+import { checkCancel, checkCustomerReply, checkLogTime, checkReassign, checkValidate, checkWaitForCustomer } from '../../workflows/command-checks';
+
+const entry: LogTimeCommand = { agent: 'marc', start: Date.parse('2026-05-13T07:00:00Z'), end: Date.parse('2026-05-13T07:30:00Z'), onSite: false };
+
+/** The field and reason of the refusal `check` throws, or undefined when it accepts. */
+function refusal(check: () => void): { field: string; message: string } | undefined {
+  try {
+    check();
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof InvalidArgumentError)) throw error;
+    return { field: error.field, message: error.message };
+  }
+}
+
+// The Update validators refuse what the API's schema refuses: a client of Temporal need not go through the API.
+describe('text in workflow commands', () => {
+  it.each([
+    ['an agent with a NUL', () => checkLogTime({ ...entry, agent: 'marc\u0000' }), 'agent', 'line', 'a control character (U+0000) at offset 4'],
+    ['a role with a line break', () => checkLogTime({ ...entry, role: 'engineer\n' }), 'role', 'line', 'a line break (U+000A) at offset 8'],
+    ['a note with an unpaired surrogate', () => checkLogTime({ ...entry, note: 'ok \ud800' }), 'note', 'multiline', 'an unpaired surrogate (U+D800) at offset 3'],
+    ['a reply message with a NUL', () => checkCustomerReply({ contact: 'ana@acme.lu', message: 'a\u0000' }), 'message', 'multiline', 'a control character (U+0000) at offset 1'],
+    ['a contact with CRLF', () => checkCustomerReply({ contact: 'ana@acme.lu\r\nBcc: eve@evil.test' }), 'contact', 'line', 'a line break (U+000D) at offset 11'],
+    ['a question with a lone CR', () => checkWaitForCustomer({ agent: 'marc', question: 'Which\rprinter?' }), 'question', 'multiline', 'a line break (U+000D) at offset 5'],
+    ['a comment with a low surrogate alone', () => checkValidate({ contact: 'ana@acme.lu', comment: '\udc00' }), 'comment', 'multiline', 'an unpaired surrogate (U+DC00) at offset 0'],
+    ['a reassigner with a tab', () => checkReassign({ agent: 'julie', by: 'ma\trc' }), 'by', 'line', 'a control character (U+0009) at offset 2'],
+  ] as const)('refuses %s, naming the field and the character', (_case, check, field, shape, found) => {
+    expect(refusal(check)).toEqual({ field, message: `${field}: expected ${TEXT_RULE[shape]}: it holds ${found}` });
+  });
+
+  it('takes tab, LF and CRLF in what a person writes, and characters outside the BMP anywhere', () => {
+    const reply: CustomerReplyCommand = { contact: 'ana@acme.lu', message: 'Floor 2 😀\r\n\tThanks\n' };
+    expect(refusal(() => checkCustomerReply(reply))).toBeUndefined();
+    expect(refusal(() => checkCancel({ by: 'Zoë 🦊', reason: 'Works again.\nSorry.' }))).toBeUndefined();
+    expect(refusal(() => checkLogTime({ ...entry, note: 'Line 1\r\nLine 2' }))).toBeUndefined();
+  });
+});
