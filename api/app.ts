@@ -8,7 +8,7 @@ import { utf8JsonBodies } from './json-bodies';
 import { metrics, type MetricsOptions } from './metrics';
 import { notFound, problemErrorHandler, sendProblem, toProblem } from './problems';
 import { AuthFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, DEFAULT_RATE_LIMIT, rateLimitOptions, type RateLimitSettings } from './rate-limit';
-import { temporalReady, type ReadinessChecks } from './readiness';
+import { temporalReadiness, type ReadinessChecks } from './readiness';
 import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
 import { securityHeaders } from './security-headers';
@@ -22,7 +22,7 @@ import { ticketRoutes, type TicketRoutesDeps } from './routes/tickets';
 
 /** Operations settings, each with a default so that a test passes only what it is about. */
 export interface OpsDeps {
-  /** Checks GET /ready runs besides Temporal's (which comes from `temporal`); the server adds PostgreSQL's. */
+  /** Checks GET /ready runs besides Temporal's and the worker's (from `temporal`), by name; the server adds PostgreSQL's. */
   readiness?: ReadinessChecks;
   readinessTimeoutMs?: number;
   /** Per API key; `false` turns the limit off. */
@@ -74,7 +74,8 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   void app.register(docs);
   void app.register(metrics, deps.metrics ?? {});
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
-  void app.register(healthRoutes, { readiness: { temporal: temporalReady(deps.temporal, readinessTimeoutMs), ...deps.readiness }, readinessTimeoutMs });
+  const temporalChecks = temporalReadiness(deps.temporal, { taskQueue: deps.taskQueue, timeoutMs: readinessTimeoutMs, seenWithinMs: deps.workerSeenWithinMs, now: deps.now });
+  void app.register(healthRoutes, { readiness: { ...temporalChecks, ...deps.readiness }, readinessTimeoutMs });
   app.setNotFoundHandler(noRoute);
   void app.register(v1Routes(deps), { prefix: '/v1' });
   return app;

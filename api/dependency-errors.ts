@@ -1,11 +1,10 @@
-import { isGrpcServiceError } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 
 /** The servers the API cannot answer without. */
 export type Dependency = 'PostgreSQL' | 'Temporal';
 
-// gRPC status codes (grpc.status) meaning the Temporal server was not reached, or not in time: UNAVAILABLE and
-// DEADLINE_EXCEEDED.
-const GRPC_UNREACHABLE = new Set<number>([14, 4]);
+/** gRPC status codes (grpc.status), as numbers: @grpc/grpc-js is the SDK's dependency, not ours. */
+export const GRPC_STATUS = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
 
 // Socket errors: the API's only plain TCP peer is PostgreSQL (Temporal's arrive as gRPC statuses).
 const SOCKET_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
@@ -15,7 +14,31 @@ const SOCKET_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI
 const POSTGRES_UNAVAILABLE = /^(?:08...|57P0[1-3]|57014|53300)$/;
 
 // node-postgres reports its own timeouts and dropped connections with these messages and no code.
-const PG_CLIENT_FAILURE = /timeout exceeded when trying to connect|Connection terminated|Query read timeout/;
+const PG_CLIENT_FAILURE = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable/;
+
+// What Temporal answers a query once no worker has polled the workflow's task queue for a while.
+const NO_POLLER = /no poller seen|worker may be down/i;
+
+// RESOURCE_EXHAUSTED about one workflow's Updates ("limit on number of concurrent in-flight updates has been reached",
+// "too many outstanding updates"): that ticket is busy, not Temporal.
+const UPDATE_LIMIT = /update/i;
+
+/** Workflow and query tasks are taken by workers polling the task queue: with none, no Update or query is answered. */
+export class NoWorkerPolling extends Error {
+  constructor(readonly taskQueue: string) {
+    super(`no worker is polling the ticket task queue (${taskQueue})`);
+  }
+}
+
+/**
+ * Why a request that was fine could not be served now, for an answer the client can act on: 503 when a server or the
+ * worker is missing or did not answer in time, 429 when Temporal takes no more Updates on that ticket for the moment.
+ * Either way the same request may be sent again after Retry-After; never a 500. `reason` names what is missing.
+ */
+export interface DependencyFailure {
+  status: 503 | 429;
+  reason: string;
+}
 
 interface ErrorLike {
   code?: unknown;
@@ -37,14 +60,46 @@ function postgresUnreachable({ code, message }: ErrorLike): boolean {
   return typeof message === 'string' && PG_CLIENT_FAILURE.test(message);
 }
 
+/** The gRPC status behind a Temporal client error (the SDK wraps it as the cause of its own errors). */
+function grpcStatus(error: unknown): { code: number; details: string } | undefined {
+  const status = causes(error).find((cause) => isGrpcServiceError(cause));
+  return status && isGrpcServiceError(status) ? { code: Number(status.code), details: status.details ?? '' } : undefined;
+}
+
 /**
  * The dependency whose absence made `error`, when it is one: the request was fine and will succeed once the
  * server is back, so it deserves a 503 and a Retry-After, not a 500.
  */
 export function unreachableDependency(error: unknown): Dependency | undefined {
   for (const cause of causes(error)) {
-    if (isGrpcServiceError(cause)) return GRPC_UNREACHABLE.has(cause.code) ? 'Temporal' : undefined;
+    if (isGrpcServiceError(cause)) return Number(cause.code) === GRPC_STATUS.UNAVAILABLE ? 'Temporal' : undefined;
     if (postgresUnreachable(cause)) return 'PostgreSQL';
+  }
+  return undefined;
+}
+
+/**
+ * A Temporal call cut by the request's deadline: the API sets one on every call (api/temporal-deadline.ts), and the
+ * client reports it as DEADLINE_EXCEEDED, or as CANCELLED when the deadline ends a query the server was holding.
+ */
+export function temporalTimedOut(error: unknown): boolean {
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const code = grpcStatus(error)?.code;
+  return code === GRPC_STATUS.DEADLINE_EXCEEDED || code === GRPC_STATUS.CANCELLED;
+}
+
+/** What `error` says of the API's dependencies, when it is their fault rather than the request's or the code's. */
+export function dependencyFailure(error: unknown): DependencyFailure | undefined {
+  if (error instanceof NoWorkerPolling) return { status: 503, reason: error.message };
+  // Fastify's own deadline on the whole request (its `handlerTimeout`): whatever it waited on, the caller is not at fault.
+  if ((error as { code?: unknown } | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT') return { status: 503, reason: 'the request did not complete in time' };
+  const down = unreachableDependency(error);
+  if (down) return { status: 503, reason: `${down} is unreachable` };
+  if (temporalTimedOut(error)) return { status: 503, reason: "Temporal or the ticket's worker did not answer in time" };
+  const status = grpcStatus(error);
+  if (status?.code === GRPC_STATUS.FAILED_PRECONDITION && NO_POLLER.test(status.details)) return { status: 503, reason: 'no worker is polling the ticket task queue' };
+  if (status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) {
+    return UPDATE_LIMIT.test(status.details) ? { status: 429, reason: 'too many actions are in progress on this ticket' } : { status: 503, reason: 'Temporal is overloaded' };
   }
   return undefined;
 }

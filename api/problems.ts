@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError, type AccountErrorCode } from '../contracts/accounts';
-import { unreachableDependency } from './dependency-errors';
+import { dependencyFailure } from './dependency-errors';
 import { textPatternMessage } from './schemas/text';
 
 /** RFC 9457 problem details; `type` is stable per kind of error so clients can branch on it. */
@@ -74,6 +74,11 @@ export function unavailable(detail: string, extensions: Record<string, unknown> 
 
 export function tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
   return new HttpProblem({ type: problemType('rate-limited'), title: 'Too many requests', status: 429, detail }, { 'retry-after': String(retryAfterSeconds) });
+}
+
+/** Temporal takes no more Updates on this ticket for the moment (its in-flight limit): the same action shortly will do. */
+export function ticketBusy(detail: string): HttpProblem {
+  return new HttpProblem({ type: problemType('ticket-busy'), title: 'Ticket busy', status: 429, detail }, { 'retry-after': '1' });
 }
 
 export function payloadTooLarge(limitBytes: number): HttpProblem {
@@ -171,8 +176,8 @@ export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply
 function asHttpProblem(error: unknown, request: FastifyRequest): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
   if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return payloadTooLarge(request.routeOptions.bodyLimit);
-  const down = unreachableDependency(error);
-  if (down) return unavailable(`${down} is unreachable; try again in a few seconds`);
+  const failure = dependencyFailure(error);
+  if (failure) return failure.status === 429 ? ticketBusy(`${failure.reason}; try again in a second`) : unavailable(`${failure.reason}; try again in a few seconds`);
   return undefined;
 }
 

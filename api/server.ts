@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
-import { Pool } from 'pg';
 import { apiStores } from '../db/api-stores';
 import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { buildApp } from './app';
 import { apiPoolConfig, apiTemporalConnectionOptions } from './dependency-clients';
@@ -10,9 +10,7 @@ import { apiLoggerOptions } from './request-log';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
-  const db = new Pool(apiPoolConfig(config.databaseUrl));
-  // An idle client whose server went away emits 'error' on the pool: without a listener that kills the process.
-  db.on('error', (error) => console.error('idle PostgreSQL client failed', error));
+  const db = createPool(apiPoolConfig(config.databaseUrl), (message, error) => console.error(message, error));
   await migrate(db);
   const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporalAddress));
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
@@ -24,7 +22,10 @@ async function main(): Promise<void> {
       rateLimit: { max: config.rateLimitPerMinute, windowMs: 60_000 },
       metrics: { workerMetricsUrl: config.workerMetricsUrl },
     },
-    { logger: apiLoggerOptions(config.logLevel) },
+    // Fastify's deadline on every request, hooks included: past it the client gets 503 with Retry-After. Above the
+    // Temporal deadline of the ticket routes (8 s, plus 2 s to ask whether a worker polls), so that those say what
+    // is missing themselves; PostgreSQL gives up sooner on its own (3 s to connect, 10 s per statement).
+    { logger: apiLoggerOptions(config.logLevel), handlerTimeout: 12_000 },
   );
 
   let closing = false;

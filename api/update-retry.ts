@@ -1,8 +1,7 @@
 import { isGrpcServiceError, ServiceError } from '@temporalio/client';
+import { GRPC_STATUS } from './dependency-errors';
 
 const ATTEMPTS = 4;
-// gRPC's status code, as a number: @grpc/grpc-js is the SDK's dependency, not ours.
-const FAILED_PRECONDITION = 9;
 
 /**
  * An Update that reaches a run in the very task in which it continues as new is refused by the server before the
@@ -10,7 +9,7 @@ const FAILED_PRECONDITION = 9;
  * applied, so sending it again reaches the next run, which applies it once.
  */
 export function refusedAtContinueAsNew(error: unknown): boolean {
-  return error instanceof ServiceError && isGrpcServiceError(error.cause) && Number(error.cause.code) === FAILED_PRECONDITION && /workflow task failure/i.test(error.cause.details);
+  return error instanceof ServiceError && isGrpcServiceError(error.cause) && Number(error.cause.code) === GRPC_STATUS.FAILED_PRECONDITION && /workflow task failure/i.test(error.cause.details);
 }
 
 /** Sends an Update again, briefly, while it is refused at a continue-as-new; any other outcome is final. */

@@ -1,11 +1,12 @@
 /**
  * `npm run dev`: Temporal (Web UI on 8233), PostgreSQL, the worker and the API on one machine, stopped together
  * on Ctrl-C or SIGTERM with data kept in .data/ for the next start. TEMPORAL_ADDRESS or DATABASE_URL, when set,
- * point at servers that are already running, and none is started for them.
+ * point at servers that are already running, and none is started for them. A worker or API that crashes is started
+ * again with backoff, alone; one that keeps crashing at start, or a server that exits, stops everything.
  */
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
+import { startProcess, supervise, superviseUntilSignalled, waitUntil, type SupervisedProcess } from '../infra/managed-process';
 import { portIsOpen } from '../infra/net';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { ensureDevAccounts } from './dev-accounts';
@@ -14,38 +15,33 @@ const repoRoot = path.resolve(__dirname, '..');
 const dataDir = path.join(repoRoot, '.data');
 const numberFromEnv = (name: string, fallback: number) => Number(process.env[name] || fallback);
 
-const servers: ManagedProcess[] = [];
-const apps: ManagedProcess[] = [];
+const apps: SupervisedProcess[] = [];
 let stopping = false;
 
-async function stopAll(exitCode: number): Promise<never> {
-  if (!stopping) {
-    stopping = true;
-    process.stderr.write('\nstopping Vigil…\n');
-    // The API and worker first, so that they finish their work against servers that are still up.
-    await Promise.all(apps.map((app) => app.stop()));
-    await Promise.all(servers.map((server) => server.stop()));
-    process.exit(exitCode);
-  }
-  return new Promise<never>(() => undefined);
+// The API and worker first, so that they finish their work against servers that are still up; then every other
+// process started (the servers, one still starting included).
+const stopAll = superviseUntilSignalled(async () => {
+  stopping = true;
+  process.stderr.write('\nstopping Vigil…\n');
+  await Promise.all(apps.map((app) => app.stop()));
+});
+
+function node(name: string, entry: string, env: NodeJS.ProcessEnv): SupervisedProcess {
+  const app = supervise(name, () => startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], { cwd: repoRoot, env: { ...process.env, ...env } }));
+  void app.gaveUp.then(() => void stopAll(1));
+  return app;
 }
 
-function node(name: string, entry: string, env: NodeJS.ProcessEnv): ManagedProcess {
-  const child = startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], { cwd: repoRoot, env: { ...process.env, ...env } });
-  void child.exited.then((code) => {
-    if (!stopping) {
-      process.stderr.write(`${name} exited unexpectedly (${code}); stopping everything\n`);
-      void stopAll(1);
-    }
+/** A server the stack cannot run without: if it exits, everything stops (its data folder and port are the next start's). */
+function essential(name: string, exited: Promise<number | null>): void {
+  void exited.then((code) => {
+    if (stopping) return;
+    process.stderr.write(`${name} exited unexpectedly (${code}); stopping everything\n`);
+    void stopAll(1);
   });
-  return child;
 }
 
 async function main(): Promise<void> {
-  process.once('SIGINT', () => void stopAll(0));
-  process.once('SIGTERM', () => void stopAll(0));
-  process.once('exit', () => [...apps, ...servers].forEach((child) => killGroup(child.child)));
-
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUi = 'the Web UI of your Temporal server';
   if (!temporalAddress) {
@@ -58,7 +54,7 @@ async function main(): Promise<void> {
         if (!stopping && line.includes('level=ERROR')) process.stderr.write(`[temporal] ${line}\n`);
       },
     });
-    servers.push(temporal.process);
+    essential('temporal', temporal.process.exited);
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl!;
   }
@@ -72,7 +68,7 @@ async function main(): Promise<void> {
         if (/ERROR|FATAL|PANIC/.test(line)) process.stderr.write(`[postgres] ${line}\n`);
       },
     });
-    servers.push(postgres.process);
+    essential('postgres', postgres.process.exited);
     databaseUrl = postgres.url;
   }
 
@@ -86,11 +82,13 @@ async function main(): Promise<void> {
     VIGIL_WORKER_METRICS_ADDRESS: workerMetrics,
     VIGIL_WORKER_METRICS_URL: `http://${workerMetrics}/metrics`,
   };
-  apps.push(node('worker', 'worker/main.ts', env), node('api', 'api/server.ts', env));
+  const api = node('api', 'api/server.ts', env);
+  apps.push(node('worker', 'worker/main.ts', env), api);
   const keysFile = path.join(dataDir, 'dev-keys.json');
   const [keys] = await Promise.all([
     ensureDevAccounts(databaseUrl, keysFile),
-    waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort), { process: apps[1] }),
+    // A crash at start is restarted like any other: only giving up on the API ends the wait.
+    Promise.race([waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort)), api.gaveUp.then((code) => Promise.reject(new Error(`the API kept exiting (${code})`)))]),
   ]);
 
   process.stdout.write(

@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { Pool } from 'pg';
 import { migrate } from '../db/migrate';
+import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { createTicketWorker } from './create-worker';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     // The runtime is global and fixed at its first use: install it before any connection is made.
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
   }
-  const db = new Pool({ connectionString: config.databaseUrl });
+  // A PostgreSQL restart must not end the worker: activities fail and retry until the server is back.
+  const db = createPool({ connectionString: config.databaseUrl }, (message, error) => console.error(message, error));
   await migrate(db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   try {

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { unavailable } from '../problems';
-import type { ReadinessChecks } from '../readiness';
+import { sharedFor, type ReadinessChecks } from '../readiness';
 import { ProblemSchema } from '../schemas/problem';
 
 export interface HealthRoutesDeps {
@@ -22,6 +22,11 @@ const NotReady = Type.Composite([ProblemSchema, Type.Object({ checks: Type.Recor
 const operational = { config: { rateLimit: false as const } };
 const tags = ['operations'];
 
+// /ready asks PostgreSQL and Temporal: its answer is shared for a second, and an address asking more often than any
+// probe would (LB or Kubernetes, every few seconds) is told to slow down. Still no API key: probes have none.
+const READINESS_SHARED_MS = 1_000;
+const readinessLimit = { config: { rateLimit: { max: 120, timeWindow: 60_000, keyGenerator: (request: { ip: string }) => request.ip } } };
+
 async function within<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
@@ -37,6 +42,14 @@ async function within<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> 
 const reason = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
 
 export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app, { readiness, readinessTimeoutMs }, done) => {
+  const currentChecks = sharedFor(READINESS_SHARED_MS, async (): Promise<Record<string, string>> =>
+    Object.fromEntries(
+      await Promise.all(
+        Object.entries(readiness).map(async ([name, check]): Promise<[string, string]> => [name, await within(readinessTimeoutMs, check).then(() => 'up', (error) => `down: ${reason(error)}`)]),
+      ),
+    ),
+  );
+
   app.get(
     '/health',
     { ...operational, schema: { summary: 'Liveness: the process serves HTTP', tags, security: [], response: { 200: Liveness } } },
@@ -46,15 +59,16 @@ export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app
   app.get(
     '/ready',
     {
-      ...operational,
-      schema: { summary: 'Readiness: PostgreSQL and Temporal answer', tags, security: [], response: { 200: Readiness, 503: NotReady } },
+      ...readinessLimit,
+      schema: {
+        summary: 'Readiness: PostgreSQL and Temporal answer, and a worker polls the ticket task queue (answer shared for 1 s)',
+        tags,
+        security: [],
+        response: { 200: Readiness, 429: ProblemSchema, 503: NotReady },
+      },
     },
     async () => {
-      const checks: Record<string, string> = Object.fromEntries(
-        await Promise.all(
-          Object.entries(readiness).map(async ([name, check]): Promise<[string, string]> => [name, await within(readinessTimeoutMs, check).then(() => 'up', (error) => `down: ${reason(error)}`)]),
-        ),
-      );
+      const checks = await currentChecks();
       const down = Object.keys(checks).filter((name) => checks[name] !== 'up');
       if (down.length > 0) throw unavailable(`not ready: ${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer`, { checks });
       return { status: 'ready' as const, checks: checks as Record<string, 'up'> };

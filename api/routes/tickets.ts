@@ -42,6 +42,9 @@ import { problemResponses as problems } from '../schemas/problem';
 import { ActionBodies, IdempotencyHeaders, OpenedTicket, OpenTicketBody, TicketNumberParams, TicketView } from '../schemas/ticket';
 import { assertVisible, noSuchTicket, ownTicketsOnly, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
+import { dependencyFailure } from '../dependency-errors';
+import { sharedFor, workerPolling } from '../readiness';
+import { TEMPORAL_DEADLINE_MS, temporalDeadline } from '../temporal-deadline';
 import { answerOnce, deliverUpdate, sendAnswer, type UpdateDelivery } from '../idempotent-actions';
 
 export interface TicketRoutesDeps {
@@ -51,6 +54,10 @@ export interface TicketRoutesDeps {
   idempotency: IdempotencyStore;
   snapshots: TicketSnapshots;
   taskQueue?: string;
+  /** How long one request may wait on Temporal in all (TEMPORAL_DEADLINE_MS). */
+  temporalDeadlineMs?: number;
+  /** How recently a worker must have polled the task queue to count as polling (WORKER_SEEN_WITHIN_MS). */
+  workerSeenWithinMs?: number;
   /** The API's clock, for the live business-time figures of a ticket and the date contracts are in force on. */
   now?: () => number;
 }
@@ -58,11 +65,17 @@ export interface TicketRoutesDeps {
 /** Where a ticket's state lives now: its running workflow, or, once closed or gone from Temporal, the read model. */
 type Whereabouts = 'running' | 'closed' | 'gone';
 
+// A worker answers a query in milliseconds: one that has not in this long is not answering now.
+const QUERY_DEADLINE_MS = 2_000;
+
 export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, deps, done) => {
   const { temporal, allocateTicketNumber, accounts, idempotency, snapshots, taskQueue = TICKET_TASK_QUEUE, now = Date.now } = deps;
   const handleOf = (ticketNumber: string): WorkflowHandle<typeof ticketWorkflow> =>
     temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticketNumber));
   const allowed = (operation: TicketOperation) => requireRoles(...TICKET_ROLES[operation]);
+  // Asked of Temporal at most once a second, however many requests need to know.
+  const workerPresent = sharedFor(1_000, workerPolling(temporal, { taskQueue, timeoutMs: QUERY_DEADLINE_MS, seenWithinMs: deps.workerSeenWithinMs, now }));
+  app.addHook('onRoute', temporalDeadline(temporal, deps.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS, workerPresent));
 
   async function whereabouts(ticketNumber: string): Promise<Whereabouts> {
     try {
@@ -171,27 +184,52 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     },
   );
 
-  /** Live from the workflow while it runs; from the read model once it is closed or Temporal no longer keeps it. */
-  async function currentState(ticketNumber: string): Promise<TicketState> {
-    const place = await whereabouts(ticketNumber);
-    if (place === 'running') return handleOf(ticketNumber).query(getTicketQuery);
-    const snapshot = await snapshots.find(ticketNumber);
-    if (snapshot) return snapshot;
-    // Closed before the read model had it (a ticket terminated at once): its history still answers.
-    if (place === 'closed') return handleOf(ticketNumber).query(getTicketQuery);
+  /** A query is answered by a worker: none polling, it is not sent; one that does not answer at once is not coming. */
+  async function liveState(ticketNumber: string): Promise<TicketState> {
+    await workerPresent();
+    return temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handleOf(ticketNumber).query(getTicketQuery));
+  }
+
+  /**
+   * Live from the workflow while it runs; from the read model once it is closed or Temporal no longer keeps it. While
+   * the live state cannot be had (no worker polling, Temporal away or too slow), the read model's last snapshot, with
+   * why it may be behind: a ticket stays readable through a restart, and only one the read model lacks answers 503.
+   */
+  async function currentState(ticketNumber: string): Promise<{ ticket: TicketState; staleBecause?: string }> {
+    try {
+      const place = await whereabouts(ticketNumber);
+      if (place === 'running') return { ticket: await liveState(ticketNumber) };
+      const snapshot = await snapshots.find(ticketNumber);
+      if (snapshot) return { ticket: snapshot };
+      // Closed before the read model had it (a ticket terminated at once): its history still answers.
+      if (place === 'closed') return { ticket: await handleOf(ticketNumber).query(getTicketQuery) };
+    } catch (error) {
+      const failure = dependencyFailure(error);
+      const snapshot = failure && (await snapshots.find(ticketNumber).catch(() => undefined));
+      if (!snapshot) throw error;
+      return { ticket: snapshot, staleBecause: failure.reason };
+    }
     throw noSuchTicket(ticketNumber);
   }
 
   app.get(
     '/tickets/:number',
     {
-      schema: { summary: 'A ticket, live from its workflow', params: TicketNumberParams, response: { 200: TicketView, ...problems(401, 403, 404, 422, 500) } },
+      schema: {
+        summary: 'A ticket, live from its workflow; its last snapshot, marked stale, while the workflow cannot answer',
+        params: TicketNumberParams,
+        response: { 200: TicketView, ...problems(401, 403, 404, 422, 500, 503) },
+      },
       onRequest: allowed('read'),
     },
-    async (request) => {
-      const ticket = await currentState(request.params.number);
+    async (request, reply) => {
+      const { ticket, staleBecause } = await currentState(request.params.number);
       assertVisible(principalOf(request), ticket);
-      return toTicketView(ticket, now());
+      const view = toTicketView(ticket, now());
+      if (staleBecause === undefined) return view;
+      // RFC 9111 retired Warning, but it is still the one header that says "stale" to a generic client.
+      void reply.header('warning', `110 vigil "stale: revision ${ticket.revision} from the read model; ${staleBecause.replaceAll('"', "'")}"`);
+      return { ...view, stale: true as const };
     },
   );
 

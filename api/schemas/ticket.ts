@@ -109,6 +109,11 @@ export const TicketView = Type.Object({
   contact: Contact,
   revision: Type.Integer(),
   asOf: Instant,
+  stale: Optional(
+    Type.Literal(true, {
+      description: "Present when the workflow could not answer (no worker, Temporal away): this is the read model's last snapshot, as of `revision`; the Warning header says why",
+    }),
+  ),
   openedAt: Instant,
   acknowledgedAt: Optional(Instant),
   assignee: Optional(Type.String()),

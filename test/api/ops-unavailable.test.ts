@@ -78,8 +78,8 @@ describe('PostgreSQL and Temporal unreachable', () => {
 
   it('answers /ready 503 naming both, and /health 200', async () => {
     const { response, elapsedMs } = await timed(() => app.inject({ method: 'GET', url: '/ready' }));
-    expectUnavailable(response, 'not ready: temporal and postgresql do not answer');
-    expect(response.json().checks).toEqual({ temporal: expect.stringMatching(/^down: /), postgresql: expect.stringMatching(/^down: .*ECONNREFUSED/) });
+    expectUnavailable(response, 'not ready: temporal and worker and postgresql do not answer');
+    expect(response.json().checks).toEqual({ temporal: expect.stringMatching(/^down: /), worker: expect.stringMatching(/^down: /), postgresql: expect.stringMatching(/^down: .*ECONNREFUSED/) });
     expect(elapsedMs).toBeLessThan(3_000);
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
   });

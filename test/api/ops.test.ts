@@ -118,7 +118,7 @@ describe('/health and /ready', () => {
     const ops = await opsApp({ readiness: { postgresql: async () => undefined, temporal: async () => undefined } });
     const response = await ops.app.inject({ method: 'GET', url: '/ready' });
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ready', checks: { postgresql: 'up', temporal: 'up' } });
+    expect(response.json()).toEqual({ status: 'ready', checks: { postgresql: 'up', temporal: 'up', worker: 'up' } });
     await ops.app.close();
   });
 

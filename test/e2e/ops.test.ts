@@ -44,7 +44,8 @@ describe('operations on the real servers', () => {
       onLine: () => undefined,
     });
     app = buildApp({
-      temporal: new Client({ connection }),
+      // In the worker's namespace: /ready asks whether a worker polls the ticket task queue there.
+      temporal: new Client({ connection, namespace }),
       allocateTicketNumber: ticketNumberAllocator(db),
       accounts: pgAccountStore(db),
       idempotency: pgIdempotencyStore(db),
@@ -61,11 +62,15 @@ describe('operations on the real servers', () => {
     await db.end();
   });
 
-  it('is ready when PostgreSQL and Temporal answer', async () => {
-    const response = await app.inject({ method: 'GET', url: '/ready' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ready', checks: { temporal: 'up', postgresql: 'up' } });
-  });
+  it('is ready when PostgreSQL and Temporal answer and the worker polls', async () => {
+    // The worker process polls once it has bundled its workflows. Asked once a second: /ready shares its answer for a
+    // second anyway, and limits each address.
+    const ready = async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      return (await app.inject({ method: 'GET', url: '/ready' })).json();
+    };
+    expect(await eventually(ready, (body) => body.status === 'ready', 60_000)).toEqual({ status: 'ready', checks: { temporal: 'up', worker: 'up', postgresql: 'up' } });
+  }, 90_000);
 
   it("serves the worker's Temporal SDK metrics under the API's /metrics", async () => {
     await waitUntil('the worker metrics endpoint', () => portIsOpen(workerMetricsPort), { process: worker, timeoutMs: 60_000 });

@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
-import { buildApp } from '../../api/app';
+import { buildApp, type ApiDeps } from '../../api/app';
 import type { AccountStore } from '../../contracts/accounts';
 import type { Role } from '../../contracts/principal';
 import { createTicketWorker } from '../../worker/create-worker';
@@ -46,6 +46,8 @@ export interface Stack {
   tokens: Record<Role, string>;
   /** Headers that authenticate as `role`. */
   auth(role: Role): { authorization: string };
+  /** Shuts the stack's worker down, as a worker that went away: the API and the servers stay up. */
+  stopWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -70,21 +72,27 @@ async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<
 
 /**
  * The whole stack on real sockets: a worker on a task queue of its own, the Fastify app listening on a free
- * port, the real Temporal and PostgreSQL servers of the global setup.
+ * port, the real Temporal and PostgreSQL servers of the global setup. `appDeps` adds to, or overrides, the app's.
  */
-export async function startStack(name: string): Promise<Stack> {
+export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): Promise<Stack> {
   const { temporalAddress } = e2eEnv();
   const db = await migratedPool();
   const taskQueue = `e2e-${name}-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue });
   const workerRun = worker.run();
+  let workerStopped: Promise<void> | undefined;
+  const stopWorker = () =>
+    (workerStopped ??= (async () => {
+      worker.shutdown();
+      await workerRun;
+    })());
   const clientConnection = await Connection.connect({ address: temporalAddress });
   const temporal = new Client({ connection: clientConnection });
   const stores = apiStores(db);
   const { accounts } = stores;
   const { customerId, tokens } = await seedAccounts(accounts, name);
-  const app = buildApp({ temporal, ...stores, taskQueue });
+  const app = buildApp({ temporal, ...stores, taskQueue, ...appDeps });
   await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     db,
@@ -95,10 +103,10 @@ export async function startStack(name: string): Promise<Stack> {
     customerId,
     tokens,
     auth: (role) => ({ authorization: `Bearer ${tokens[role]}` }),
+    stopWorker,
     async stop() {
       await app.close();
-      worker.shutdown();
-      await workerRun;
+      await stopWorker();
       await workerConnection.close();
       await clientConnection.close();
       await db.end();

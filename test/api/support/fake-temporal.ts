@@ -1,4 +1,5 @@
-import { WorkflowUpdateFailedError, type Client, type WorkflowStartOptions } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowStartOptions } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { CustomerIdKey } from '../../../contracts/search-attributes';
 import { registeredTicket } from '../../support/ticket-state';
@@ -30,6 +31,11 @@ export class FakeTemporal {
   readonly sentUpdateIds: (string | undefined)[] = [];
   private runs = 0;
   private nextFailure?: { error: Error; applied: boolean };
+  /**
+   * The ticket task queue's worker: polling; gone (Temporal has no poller on record); or stuck (seen polling, yet no
+   * task is taken). Without one answering, a query or an Update fails as the real client fails it at its deadline.
+   */
+  worker: 'polling' | 'gone' | 'stuck' = 'polling';
 
   constructor(private readonly now: () => number) {}
 
@@ -82,9 +88,13 @@ export class FakeTemporal {
         const typedSearchAttributes = new TypedSearchAttributes([{ key: CustomerIdKey, value: state.customerId }]);
         return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' }, typedSearchAttributes };
       },
-      query: async () => structuredClone(this.found(workflowId).state),
+      query: async () => {
+        this.workerAnswers('query');
+        return structuredClone(this.found(workflowId).state);
+      },
       executeUpdate: async (update: UpdateDefinition<TicketState, [unknown]>, { args: [command], updateId }: { args: [unknown]; updateId?: string }) => {
         this.sentUpdateIds.push(updateId);
+        this.workerAnswers('update');
         const failure = this.nextFailure;
         this.nextFailure = undefined;
         if (failure && !failure.applied) throw failure.error;
@@ -106,6 +116,12 @@ export class FakeTemporal {
         return structuredClone(workflow.state);
       },
     };
+  }
+
+  private workerAnswers(call: 'query' | 'update'): void {
+    if (this.worker === 'polling') return;
+    const cause = Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4, details: 'Deadline exceeded', metadata: {} });
+    throw call === 'query' ? new ServiceError('Failed to query Workflow', { cause }) : new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause });
   }
 
   private recording<Handle extends { workflowId: string }>(handle: Handle): Handle {
@@ -130,6 +146,11 @@ export class FakeTemporal {
       },
       getHandle: (workflowId: string, runId?: string) => this.recording(this.handle(workflowId, runId)),
     };
-    return { workflow } as unknown as Client;
+    // The fake answers at once or fails at once: a deadline has nothing to cut.
+    const connection = { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() };
+    const workflowService = {
+      describeTaskQueue: async () => ({ pollers: this.worker === 'gone' ? [] : [{ identity: 'fake-worker', lastAccessTime: msToTs(this.now()) }] }),
+    };
+    return { workflow, connection, workflowService, options: { namespace: 'default' } } as unknown as Client;
   }
 }

@@ -1,0 +1,26 @@
+import type { Client } from '@temporalio/client';
+import type { onRouteHookHandler, RouteHandlerMethod } from 'fastify';
+import { temporalTimedOut } from './dependency-errors';
+
+/** Long enough for an Update that runs a local activity under load, short enough that nobody waits on a dead worker. */
+export const TEMPORAL_DEADLINE_MS = 8_000;
+
+/**
+ * An onRoute hook giving every Temporal call of a route's handler one deadline per request. Without it an action on a
+ * ticket still registering, or whose worker is gone, waits without limit: the client re-polls an Update's outcome for
+ * as long as it takes. When the deadline passes, `workerPolling` (which rejects with NoWorkerPolling) tells the caller
+ * what is missing: no worker at all, or a workflow that did not answer in time.
+ */
+export function temporalDeadline(temporal: Client, timeoutMs: number, workerPolling: () => Promise<unknown>): onRouteHookHandler {
+  return (route) => {
+    const handler = route.handler as RouteHandlerMethod;
+    route.handler = async function withTemporalDeadline(request, reply) {
+      try {
+        return await temporal.connection.withDeadline<unknown>(Date.now() + timeoutMs, () => Promise.resolve(handler.call(this, request, reply)));
+      } catch (error) {
+        if (temporalTimedOut(error)) await workerPolling();
+        throw error;
+      }
+    };
+  };
+}
