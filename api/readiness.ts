@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import { tsToMs } from '@temporalio/common/lib/time';
+import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 import type { Pool } from 'pg';
 import { TICKET_TASK_QUEUE } from '../contracts/ticket';
@@ -48,8 +48,8 @@ export function workerPolling(temporal: Client, { taskQueue = TICKET_TASK_QUEUE,
         taskQueueType: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
       }),
     );
-    const lastSeen = Math.max(0, ...pollers.map((poller) => tsToMs(poller.lastAccessTime)));
-    if (now() - lastSeen > seenWithinMs) throw new NoWorkerPolling(taskQueue);
+    const lastSeen = Math.max(0, ...pollers.map((poller) => optionalTsToMs(poller.lastAccessTime) ?? 0));
+    if (!(now() - lastSeen <= seenWithinMs)) throw new NoWorkerPolling(taskQueue);
   };
 }
 

@@ -1,10 +1,11 @@
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { msToTs } from '@temporalio/common/lib/time';
 import { buildApp } from '../../api/app';
 import { apiTemporalConnectionOptions } from '../../api/dependency-clients';
 import { dependencyFailure, NoWorkerPolling } from '../../api/dependency-errors';
-import { sharedFor } from '../../api/readiness';
+import { sharedFor, workerPolling } from '../../api/readiness';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
 import { FakeTemporal } from './support/fake-temporal';
@@ -212,6 +213,26 @@ describe('/ready', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect((await ready('10.0.0.2')).statusCode).toBe(200);
     await app.close();
+  });
+});
+
+describe('workerPolling', () => {
+  // Temporal's record of the task queue's pollers, as DescribeTaskQueue gives it.
+  const temporalSeeing = (...lastAccess: (number | undefined)[]) =>
+    ({
+      options: { namespace: 'default' },
+      connection: { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() },
+      workflowService: { describeTaskQueue: async () => ({ pollers: lastAccess.map((at) => ({ identity: 'w', lastAccessTime: at === undefined ? null : msToTs(at) })) }) },
+    }) as unknown as Client;
+  const check = (...lastAccess: (number | undefined)[]) => workerPolling(temporalSeeing(...lastAccess), { taskQueue: 'q', timeoutMs: 1_000, now: () => NOW })();
+
+  it('counts a worker seen within 70 s as polling: an idle long poll lasts up to a minute', async () => {
+    await expect(check(NOW - 59_000)).resolves.toBeUndefined();
+    await expect(check(NOW - 300_000, NOW - 1_000)).resolves.toBeUndefined();
+  });
+
+  it('counts none, one seen longer ago, or one without a time, as no worker', async () => {
+    for (const pollers of [[], [NOW - 71_000], [undefined]]) await expect(check(...pollers)).rejects.toThrow(new NoWorkerPolling('q'));
   });
 });
 
