@@ -19,6 +19,7 @@ import { prepaidRoutes, type PrepaidRoutesDeps } from './routes/prepaid';
 import { reportRoutes, type ReportRoutesDeps } from './routes/reports';
 import { ticketListRoutes, type TicketListRoutesDeps } from './routes/ticket-list';
 import { ticketRoutes, type TicketRoutesDeps } from './routes/tickets';
+import { failingWorkflowTasks } from './workflow-task-report';
 
 /** Operations settings, each with a default so that a test passes only what it is about. */
 export interface OpsDeps {
@@ -72,10 +73,16 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   void app.register(securityHeaders);
   if (deps.rateLimit !== false) void app.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   void app.register(docs);
-  void app.register(metrics, deps.metrics ?? {});
+  const failures = deps.workflowTaskFailures;
+  void app.register(metrics, { ...deps.metrics, ...(failures ? { failingWorkflowTasks: async () => (await failures.failingNow(0)).count } : {}) });
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
   const temporalChecks = temporalReadiness(deps.temporal, { taskQueue: deps.taskQueue, timeoutMs: readinessTimeoutMs, seenWithinMs: deps.workerSeenWithinMs, now: deps.now });
-  void app.register(healthRoutes, { readiness: { ...temporalChecks, ...deps.readiness }, readinessTimeoutMs });
+  void app.register(healthRoutes, {
+    readiness: { ...temporalChecks, ...deps.readiness },
+    readinessTimeoutMs,
+    // Failing workflow tasks do not make the API unready (it serves every other ticket), but /ready names them.
+    details: failures ? { workflowTasks: () => failingWorkflowTasks(failures) } : {},
+  });
   app.setNotFoundHandler(noRoute);
   void app.register(v1Routes(deps), { prefix: '/v1' });
   return app;

@@ -9,6 +9,8 @@ export interface MetricsOptions {
   workerMetricsUrl?: string;
   /** A scrape must not hang on a worker that is gone. */
   workerScrapeTimeoutMs?: number;
+  /** How many tickets' workflow tasks fail now (db/workflow-task-failures.ts), read at each scrape. */
+  failingWorkflowTasks?: () => Promise<number>;
 }
 
 async function scrape(url: string, timeoutMs: number): Promise<string> {
@@ -23,7 +25,7 @@ async function scrape(url: string, timeoutMs: number): Promise<string> {
  * scrape of the API sees both processes.
  */
 export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>(
-  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000 }, done) => {
+  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks }, done) => {
     // A registry per app: tests build many apps in one process, and each must count only its own requests.
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
@@ -37,6 +39,18 @@ export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>
     const workerUp = workerMetricsUrl
       ? new Gauge({ name: 'vigil_worker_metrics_up', help: '1 when the last scrape of the Temporal worker metrics succeeded, else 0', registers: [registry] })
       : undefined;
+
+    if (failingWorkflowTasks) {
+      new Gauge({
+        name: 'vigil_workflow_tasks_failing',
+        help: 'Tickets whose workflow task failed within the last 15 minutes: each stands still until ops fix it',
+        registers: [registry],
+        async collect() {
+          // A scrape still answers while PostgreSQL is away; the gauge is then absent rather than wrong.
+          this.set(await failingWorkflowTasks().catch(() => Number.NaN));
+        },
+      });
+    }
 
     app.addHook('onResponse', (request, reply, next) => {
       duration.observe({ method: request.method, route: routeOf(request), status_code: reply.statusCode }, reply.elapsedTime / 1000);

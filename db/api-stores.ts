@@ -7,6 +7,7 @@ import { slaReportReader } from './sla-report';
 import { ticketNumberAllocator } from './ticket-numbers';
 import { ticketQueries } from './ticket-queries';
 import { pgTicketSnapshots } from './ticket-snapshots';
+import { pgWorkflowTaskFailures } from './workflow-task-failures';
 
 /** Everything the API reads from or writes to PostgreSQL, on one pool: the server and the end-to-end stack alike. */
 export function apiStores(db: Pool) {
@@ -19,5 +20,6 @@ export function apiStores(db: Pool) {
     prepaid: prepaidLedger(db),
     ticketQueries: ticketQueries(db),
     slaReport: slaReportReader(db),
+    workflowTaskFailures: pgWorkflowTaskFailures(db),
   };
 }

@@ -1,21 +1,21 @@
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { createTicketWorker } from './create-worker';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
+import { installWorkerRuntime } from './runtime';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
-  if (config.workerMetricsAddress) {
-    // The runtime is global and fixed at its first use: install it before any connection is made.
-    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: config.workerMetricsAddress } } } });
-  }
   // A PostgreSQL restart must not end the worker: activities fail and retry until the server is back.
   const db = createPool({ connectionString: config.databaseUrl }, (message, error) => console.error(message, error));
+  const runtime = installWorkerRuntime({ db, metricsAddress: config.workerMetricsAddress });
   await migrate(db);
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const lookupConnection = await Connection.connect({ address: config.temporalAddress });
+  runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporalNamespace }));
   try {
     const worker = await createTicketWorker({ connection, namespace: config.temporalNamespace, db });
     const scheduler = await Connection.connect({ address: config.temporalAddress });
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await connection.close();
+    await lookupConnection.close();
     await db.end();
   }
 }

@@ -23,7 +23,7 @@ export function syncSearchAttributes(ticket: TicketState): void {
 const comparable = (value: unknown): unknown => (value instanceof Date ? value.getTime() : value ?? null);
 
 function unchanged(current: TypedSearchAttributes, { key, value }: SearchAttributePair): boolean {
-  return comparable(current.get(key as never)) === comparable(value);
+  return comparable(current.get(key)) === comparable(value);
 }
 
 /**

@@ -7,12 +7,15 @@ import { ProblemSchema } from '../schemas/problem';
 export interface HealthRoutesDeps {
   readiness: ReadinessChecks;
   readinessTimeoutMs: number;
+  /** What /ready reports besides its checks, by name; a detail never makes the API unready. */
+  details?: Record<string, () => Promise<unknown>>;
 }
 
 const Liveness = Type.Object({ status: Type.Literal('ok') });
 const Readiness = Type.Object({
   status: Type.Literal('ready'),
   checks: Type.Record(Type.String(), Type.Literal('up'), { description: 'Each dependency checked, by name' }),
+  details: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'What ops should know besides: `workflowTasks` lists the tickets whose workflow task fails' })),
 });
 const NotReady = Type.Composite([ProblemSchema, Type.Object({ checks: Type.Record(Type.String(), Type.String(), { description: '"up", or why the dependency is down' }) })], {
   additionalProperties: true,
@@ -41,7 +44,13 @@ async function within<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> 
 
 const reason = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
 
-export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app, { readiness, readinessTimeoutMs }, done) => {
+export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app, { readiness, readinessTimeoutMs, details = {} }, done) => {
+  const currentDetails = sharedFor(READINESS_SHARED_MS, async (): Promise<Record<string, unknown>> =>
+    Object.fromEntries(
+      await Promise.all(Object.entries(details).map(async ([name, read]): Promise<[string, unknown]> => [name, await within(readinessTimeoutMs, read).catch((error) => ({ unknown: reason(error) }))])),
+    ),
+  );
+
   const currentChecks = sharedFor(READINESS_SHARED_MS, async (): Promise<Record<string, string>> =>
     Object.fromEntries(
       await Promise.all(
@@ -68,10 +77,11 @@ export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app
       },
     },
     async () => {
-      const checks = await currentChecks();
+      const [checks, reported] = await Promise.all([currentChecks(), currentDetails()]);
+      const extra = Object.keys(reported).length > 0 ? { details: reported } : {};
       const down = Object.keys(checks).filter((name) => checks[name] !== 'up');
-      if (down.length > 0) throw unavailable(`not ready: ${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer`, { checks });
-      return { status: 'ready' as const, checks: checks as Record<string, 'up'> };
+      if (down.length > 0) throw unavailable(`not ready: ${down.join(' and ')} ${down.length > 1 ? 'do' : 'does'} not answer`, { checks, ...extra });
+      return { status: 'ready' as const, checks: checks as Record<string, 'up'>, ...extra };
     },
   );
   done();

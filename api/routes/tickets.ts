@@ -33,6 +33,8 @@ import {
 import { requestHashOf, type IdempotencyStore } from '../../db/idempotency';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';
 import type { TicketSnapshots } from '../../db/ticket-snapshots';
+import type { WorkflowTaskFailures } from '../../db/workflow-task-failures';
+import { toHeaderText } from '../../domain/text';
 import type { ticketWorkflow } from '../../workflows';
 import { requireRoles } from '../auth';
 import { openingTerms } from '../opening-terms';
@@ -53,6 +55,8 @@ export interface TicketRoutesDeps {
   accounts: AccountStore;
   idempotency: IdempotencyStore;
   snapshots: TicketSnapshots;
+  /** Failed workflow tasks the worker recorded: a ticket whose task fails says so in its view. */
+  workflowTaskFailures?: WorkflowTaskFailures;
   taskQueue?: string;
   /** How long one request may wait on Temporal in all (TEMPORAL_DEADLINE_MS). */
   temporalDeadlineMs?: number;
@@ -61,6 +65,8 @@ export interface TicketRoutesDeps {
   /** The API's clock, for the live business-time figures of a ticket and the date contracts are in force on. */
   now?: () => number;
 }
+
+type WorkflowTaskView = NonNullable<Static<typeof TicketView>['workflowTask']>;
 
 /** Where a ticket's state lives now: its running workflow, or, once closed or gone from Temporal, the read model. */
 type Whereabouts = 'running' | 'closed' | 'gone';
@@ -77,13 +83,24 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   const workerPresent = sharedFor(1_000, workerPolling(temporal, { taskQueue, timeoutMs: QUERY_DEADLINE_MS, seenWithinMs: deps.workerSeenWithinMs, now }));
   app.addHook('onRoute', temporalDeadline(temporal, deps.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS, workerPresent));
 
-  async function whereabouts(ticketNumber: string): Promise<Whereabouts> {
+  /** Where the ticket is, and the attempt of its pending workflow task (above 1, the last one failed or timed out). */
+  async function describeTicket(ticketNumber: string): Promise<{ place: Whereabouts; taskAttempt: number }> {
     try {
-      return (await handleOf(ticketNumber).describe()).status.name === 'RUNNING' ? 'running' : 'closed';
+      const description = await handleOf(ticketNumber).describe();
+      return { place: description.status.name === 'RUNNING' ? 'running' : 'closed', taskAttempt: description.raw.pendingWorkflowTask?.attempt ?? 0 };
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return 'gone';
+      if (error instanceof WorkflowNotFoundError) return { place: 'gone', taskAttempt: 0 };
       throw error;
     }
+  }
+  const whereabouts = async (ticketNumber: string): Promise<Whereabouts> => (await describeTicket(ticketNumber)).place;
+
+  /** A running ticket whose workflow task fails again and again, as the worker recorded it (worker/workflow-task-watch.ts). */
+  async function failingTask(ticketNumber: string, taskAttempt: number): Promise<WorkflowTaskView | undefined> {
+    if (taskAttempt <= 1 || !deps.workflowTaskFailures) return undefined;
+    const failure = await deps.workflowTaskFailures.latestFor(ticketWorkflowId(ticketNumber)).catch(() => undefined);
+    if (!failure) return undefined;
+    return { failing: true, attempts: taskAttempt, failure: failure.message, nondeterminism: failure.nondeterminism, since: failure.firstFailedAt.toISOString() };
   }
 
   /** Temporal answers "not found" for an Update sent to a finished workflow: tell a closed ticket from a missing one. */
@@ -195,10 +212,16 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
    * the live state cannot be had (no worker polling, Temporal away or too slow), the read model's last snapshot, with
    * why it may be behind: a ticket stays readable through a restart, and only one the read model lacks answers 503.
    */
-  async function currentState(ticketNumber: string): Promise<{ ticket: TicketState; staleBecause?: string }> {
+  async function currentState(ticketNumber: string): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
     try {
-      const place = await whereabouts(ticketNumber);
-      if (place === 'running') return { ticket: await liveState(ticketNumber) };
+      const { place, taskAttempt } = await describeTicket(ticketNumber);
+      if (place === 'running') {
+        const workflowTask = await failingTask(ticketNumber, taskAttempt);
+        // A failing task answers no query: the last snapshot is all there is, and the view says why.
+        const snapshot = workflowTask && (await snapshots.find(ticketNumber));
+        if (snapshot) return { ticket: snapshot, staleBecause: `its workflow task fails (attempt ${workflowTask.attempts}): ${workflowTask.failure}`, workflowTask };
+        return { ticket: await liveState(ticketNumber) };
+      }
       const snapshot = await snapshots.find(ticketNumber);
       if (snapshot) return { ticket: snapshot };
       // Closed before the read model had it (a ticket terminated at once): its history still answers.
@@ -223,13 +246,13 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       onRequest: allowed('read'),
     },
     async (request, reply) => {
-      const { ticket, staleBecause } = await currentState(request.params.number);
+      const { ticket, staleBecause, workflowTask } = await currentState(request.params.number);
       assertVisible(principalOf(request), ticket);
       const view = toTicketView(ticket, now());
       if (staleBecause === undefined) return view;
       // RFC 9111 retired Warning, but it is still the one header that says "stale" to a generic client.
-      void reply.header('warning', `110 vigil "stale: revision ${ticket.revision} from the read model; ${staleBecause.replaceAll('"', "'")}"`);
-      return { ...view, stale: true as const };
+      void reply.header('warning', `110 vigil "stale: revision ${ticket.revision} from the read model; ${toHeaderText(staleBecause).replace(/[^\x20-\x7e]/g, '?').replaceAll('"', "'")}"`);
+      return { ...view, stale: true as const, ...(workflowTask ? { workflowTask } : {}) };
     },
   );
 

@@ -114,6 +114,18 @@ export const TicketView = Type.Object({
       description: "Present when the workflow could not answer (no worker, Temporal away): this is the read model's last snapshot, as of `revision`; the Warning header says why",
     }),
   ),
+  workflowTask: Optional(
+    Type.Object(
+      {
+        failing: Type.Literal(true),
+        attempts: Type.Integer({ description: "Temporal's attempt count of the task now pending" }),
+        failure: Type.String({ description: 'What the last failure said' }),
+        nondeterminism: Type.Boolean({ description: 'The workflow code no longer replays this history: it needs a fix or a reset, not a retry' }),
+        since: Optional(Instant),
+      },
+      { description: 'Present while the workflow task of this ticket fails: the ticket cannot move until ops fix it; the view is the last snapshot' },
+    ),
+  ),
   openedAt: Instant,
   acknowledgedAt: Optional(Instant),
   assignee: Optional(Type.String()),

@@ -86,7 +86,8 @@ export class FakeTemporal {
         const { closed, runId, state } = this.found(workflowId);
         // As the API starts every ticket: its customer is a search attribute from the first instant.
         const typedSearchAttributes = new TypedSearchAttributes([{ key: CustomerIdKey, value: state.customerId }]);
-        return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' }, typedSearchAttributes };
+        // A running workflow has a task pending or none; the fake's never failed one (attempt 1).
+        return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' }, typedSearchAttributes, raw: { pendingWorkflowTask: closed ? null : { attempt: 1 } } };
       },
       query: async () => {
         this.workerAnswers('query');
