@@ -213,8 +213,10 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
    * why it may be behind: a ticket stays readable through a restart, and only one the read model lacks answers 503.
    */
   async function currentState(ticketNumber: string): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
+    let askedRunningWorkflow = false;
     try {
       const { place, taskAttempt } = await describeTicket(ticketNumber);
+      askedRunningWorkflow = place === 'running';
       if (place === 'running') {
         const workflowTask = await failingTask(ticketNumber, taskAttempt);
         // A failing task answers no query: the last snapshot is all there is, and the view says why.
@@ -227,10 +229,12 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       // Closed before the read model had it (a ticket terminated at once): its history still answers.
       if (place === 'closed') return { ticket: await handleOf(ticketNumber).query(getTicketQuery) };
     } catch (error) {
-      const failure = dependencyFailure(error);
-      const snapshot = failure && (await snapshots.find(ticketNumber).catch(() => undefined));
+      // A running ticket's query can also fail while its run is being continued as new, or while its task is
+      // retried: the ticket is there all the same, and its last snapshot says what it was.
+      const reason = dependencyFailure(error)?.reason ?? (askedRunningWorkflow ? `its workflow did not answer (${error instanceof Error ? error.message : String(error)})` : undefined);
+      const snapshot = reason !== undefined && (await snapshots.find(ticketNumber).catch(() => undefined));
       if (!snapshot) throw error;
-      return { ticket: snapshot, staleBecause: failure.reason };
+      return { ticket: snapshot, staleBecause: reason };
     }
     throw noSuchTicket(ticketNumber);
   }

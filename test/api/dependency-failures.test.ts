@@ -71,6 +71,15 @@ describe('a ticket whose worker does not answer', () => {
     expect(response.headers.warning).toMatch(/^110 vigil "stale: revision 2 from the read model; Temporal or the ticket's worker did not answer in time"$/);
   });
 
+  it('is read stale when its running workflow fails the query (a run being continued as new), never a 500', async () => {
+    withSnapshot('VIG-000001');
+    harness.temporal.failNextQuery(new ServiceError('Failed to query Workflow', { cause: grpcError(9, 'workflow execution already completed') }));
+    const response = await harness.call('agent', 'GET', '/v1/tickets/VIG-000001');
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ revision: 2, stale: true });
+    expect(response.headers.warning).toMatch(/^110 vigil "stale: revision 2 from the read model; its workflow did not answer \(Failed to query Workflow\)"$/);
+  });
+
   it('is read live, unmarked, when the worker answers', async () => {
     withSnapshot('VIG-000001');
     const response = await harness.call('agent', 'GET', '/v1/tickets/VIG-000001');

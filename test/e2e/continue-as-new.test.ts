@@ -62,6 +62,7 @@ describe('a busy ticket continuing as new', () => {
     expect(runs.filter((status) => status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((status) => status === 'RUNNING')).toHaveLength(1);
     const ticket = await fetch(`${stack.baseUrl}/tickets/${ticketNumber}`, { headers: stack.auth('agent') }).then((response) => response.json() as Promise<any>);
+    if (!Array.isArray(ticket.events)) process.stderr.write(`GET answered: ${JSON.stringify(ticket)}\n`);
     const reassigned = (ticket.events as Array<{ type: string; note?: string }>).filter((event) => event.type === 'reassigned').map((event) => event.note);
     expect(reassigned.sort()).toEqual(agents.map((agent) => `to ${agent}`).sort());
     // The last round's three actions raced one another: one of them is the assignee.

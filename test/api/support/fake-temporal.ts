@@ -31,6 +31,7 @@ export class FakeTemporal {
   readonly sentUpdateIds: (string | undefined)[] = [];
   private runs = 0;
   private nextFailure?: { error: Error; applied: boolean };
+  private nextQueryFailure?: Error;
   /**
    * The ticket task queue's worker: polling; gone (Temporal has no poller on record); or stuck (seen polling, yet no
    * task is taken). Without one answering, a query or an Update fails as the real client fails it at its deadline.
@@ -58,6 +59,11 @@ export class FakeTemporal {
   /** The next Update sent fails with `error`: before it reaches the workflow, or once the workflow has applied it. */
   failNextUpdate(error: Error, { applied }: { applied: boolean }): void {
     this.nextFailure = { error, applied };
+  }
+
+  /** The next query throws `error`, as one to a run being continued as new may. */
+  failNextQuery(error: Error): void {
+    this.nextQueryFailure = error;
   }
 
   runIdOf(ticketNumber: string): string {
@@ -91,6 +97,9 @@ export class FakeTemporal {
       },
       query: async () => {
         this.workerAnswers('query');
+        const failure = this.nextQueryFailure;
+        this.nextQueryFailure = undefined;
+        if (failure) throw failure;
         return structuredClone(this.found(workflowId).state);
       },
       executeUpdate: async (update: UpdateDefinition<TicketState, [unknown]>, { args: [command], updateId }: { args: [unknown]; updateId?: string }) => {
