@@ -1,0 +1,156 @@
+/**
+ * The chaos run's own Vigil: Temporal (SQLite file, so that it can be stopped and started again with its data),
+ * PostgreSQL (a temporary data folder), the worker and the API as separate processes on free ports. Nothing of
+ * `npm run dev` is touched (.data/, fixed ports). Every part can be stopped, killed and started again alone; every
+ * process is in a group of its own, so a kill takes what it started with it.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
+import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
+import { freePort, portIsOpen } from '../../infra/net';
+import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+/** How long a part is given to stop on SIGTERM before its group is killed: a chaos run does not wait for grace. */
+const STOP_MS = 5_000;
+
+export type Part = 'temporal' | 'postgres' | 'worker' | 'api';
+
+export interface Ports {
+  temporal: number;
+  postgres: number;
+  api: number;
+}
+
+export class ChaosStack {
+  readonly ports: Ports;
+  readonly root: string;
+  readonly logDir: string;
+  databaseUrl = '';
+  private readonly processes = new Map<Part, ManagedProcess>();
+  /** Exits nobody asked for (a worker dying of a PostgreSQL restart): each is a finding of the run. */
+  readonly unexpectedExits: string[] = [];
+  private readonly stopping = new Set<ManagedProcess>();
+  /** Once the stack is being stopped, a scenario still running may not start a part again behind its back. */
+  private closed = false;
+
+  private constructor(ports: Ports, root: string) {
+    this.ports = ports;
+    this.root = root;
+    this.logDir = path.join(root, 'logs');
+    fs.mkdirSync(this.logDir, { recursive: true });
+  }
+
+  static async create(): Promise<ChaosStack> {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chaos-'));
+    // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
+    fs.chmodSync(root, 0o755);
+    return new ChaosStack({ temporal: await freePort(), postgres: await freePort(), api: await freePort() }, root);
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.ports.api}`;
+  }
+
+  get temporalAddress(): string {
+    return `127.0.0.1:${this.ports.temporal}`;
+  }
+
+  /** One log file per part, appended across restarts, kept after the run for whoever reads a finding. */
+  logFile(part: Part): string {
+    return path.join(this.logDir, `${part}.log`);
+  }
+
+  private logger(part: Part): (line: string) => void {
+    const file = this.logFile(part);
+    return (line) => fs.appendFileSync(file, `${new Date().toISOString()} ${line}\n`);
+  }
+
+  private track(part: Part, managed: ManagedProcess): void {
+    this.processes.set(part, managed);
+    void managed.exited
+      .catch(() => null)
+      .then((code) => {
+        if (!this.stopping.has(managed)) this.unexpectedExits.push(`${part} exited (${code ?? managed.child.signalCode}) on its own`);
+      });
+  }
+
+  alive(part: Part): boolean {
+    const managed = this.processes.get(part);
+    return managed !== undefined && managed.child.exitCode === null && managed.child.signalCode === null;
+  }
+
+  async start(part: Part): Promise<void> {
+    if (this.closed) throw new Error(`the stack is stopping: ${part} not started`);
+    switch (part) {
+      case 'temporal': {
+        const temporal = await startTemporalDevServer({ port: this.ports.temporal, dbFile: path.join(this.root, 'temporal', 'temporal.db'), onLine: this.logger(part) });
+        return this.track(part, temporal.process);
+      }
+      case 'postgres': {
+        const postgres = await startEmbeddedPostgres({ dataDir: path.join(this.root, 'postgres'), port: this.ports.postgres, onLine: this.logger(part) });
+        this.databaseUrl = postgres.url;
+        return this.track(part, postgres.process);
+      }
+      case 'worker':
+        return this.startNode(part, 'worker/main.ts', (line) => line.includes('worker polling task queue'));
+      case 'api':
+        return this.startNode(part, 'api/server.ts', () => false, () => portIsOpen(this.ports.api));
+    }
+  }
+
+  /** The worker says when it polls; the API when its port is open. Either failing to start is an error of the run. */
+  private async startNode(part: Part, entry: string, readyLine: (line: string) => boolean, readyProbe?: () => Promise<boolean>): Promise<void> {
+    let ready = false;
+    const log = this.logger(part);
+    const managed = startProcess(part, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+      cwd: repoRoot,
+      env: {
+        ...process.env,
+        TEMPORAL_ADDRESS: this.temporalAddress,
+        DATABASE_URL: this.databaseUrl,
+        PORT: String(this.ports.api),
+        HOST: '127.0.0.1',
+        // The run sends thousands of requests with a handful of keys: the per-key limit is not what it tries.
+        VIGIL_RATE_LIMIT_PER_MINUTE: '1000000',
+      },
+      onLine: (line) => {
+        if (readyLine(line)) ready = true;
+        log(line);
+      },
+    });
+    this.track(part, managed);
+    await waitUntil(`the ${part}`, async () => ready || (readyProbe ? readyProbe() : false), { timeoutMs: 90_000, process: managed });
+  }
+
+  /** SIGTERM, as an operator's restart does; SIGKILL to the group after STOP_MS. */
+  async stop(part: Part): Promise<void> {
+    const managed = this.processes.get(part);
+    if (!managed) return;
+    this.stopping.add(managed);
+    await managed.stop(STOP_MS);
+  }
+
+  /** SIGKILL to the part's process group: a crash, nothing flushed, nothing said goodbye. */
+  async kill(part: Part): Promise<void> {
+    const managed = this.processes.get(part);
+    if (!managed) return;
+    this.stopping.add(managed);
+    killGroup(managed.child);
+    await managed.exited.catch(() => undefined);
+  }
+
+  /** Everything, clients first; the data folders go with it, and the logs too unless `keepLogs`. */
+  async stopAll({ keepLogs }: { keepLogs: boolean }): Promise<void> {
+    this.closed = true;
+    for (const group of [['api', 'worker'], ['temporal', 'postgres']] as Part[][]) await Promise.all(group.map((part) => this.stop(part)));
+    for (const folder of keepLogs ? ['postgres', 'temporal'] : ['.']) fs.rmSync(path.join(this.root, folder), { recursive: true, force: true });
+  }
+
+  /** Last resort on the way out (an error, a second signal): no part may outlive the run. */
+  killAllNow(): void {
+    for (const managed of this.processes.values()) killGroup(managed.child);
+  }
+}
