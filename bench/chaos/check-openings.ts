@@ -2,7 +2,8 @@
  * The openings, counted where a ticket exists: its row in PostgreSQL's read model, its workflow in Temporal (listed
  * by the CustomerId search attribute, the title in its memo) and its acknowledgement in the outbox. A 201 whose ticket
  * is missing anywhere is lost; a title found twice anywhere is doubled. Every workflow of the run's customer is also
- * searched for failed workflow tasks, and every e-mail subject for a line break.
+ * searched for failed workflow tasks (in its history, and in the worker's workflow_task_failures table), and every
+ * e-mail subject for a line break.
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
@@ -62,6 +63,9 @@ export async function checkOpenings({ ledger, temporal, db, verdicts, customerId
     const failed = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes).length;
     ledger.expect(FINAL, failed === 0, `${id}: ${failed} WorkflowTaskFailed events`);
   }
+  // Where the worker records failing workflow tasks (migration 0008), for /ready and the ticket's view.
+  const { rows: failing } = await db.query<{ workflow_id: string | null; message: string }>('SELECT workflow_id, message FROM workflow_task_failures');
+  for (const row of failing) ledger.fail(FINAL, `workflow_task_failures: ${row.workflow_id ?? 'unknown workflow'}: ${row.message}`);
   const { rows: broken } = await db.query<{ n: string }>("SELECT count(*) AS n FROM outbox WHERE subject ~ '[\\r\\n]'");
   ledger.expect(FINAL, Number(broken[0]!.n) === 0, `${broken[0]!.n} outbox subjects hold a line break`);
 }
