@@ -1,5 +1,5 @@
 /** What every scenario is given, and the few moves they all make: act and record, open a ticket to work on. */
-import { plannedAction, plannedOpening, type PlannedAction } from './actions';
+import { plannedOpening, type PlannedAction } from './actions';
 import type { Answer, ChaosClient } from './client';
 import type { Ledger } from './ledger';
 import type { ChaosStack } from './stack';
@@ -51,5 +51,3 @@ export async function inParallel<T>(items: readonly T[], concurrency: number, wo
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
 }
-
-export { plannedAction, plannedOpening };
