@@ -88,6 +88,8 @@ export function temporalTimedOut(error: unknown): boolean {
   return code === GRPC_STATUS.DEADLINE_EXCEEDED || code === GRPC_STATUS.CANCELLED;
 }
 
+const NO_ANSWER_IN_TIME = "Temporal or the ticket's worker did not answer in time";
+
 /** What `error` says of the API's dependencies, when it is their fault rather than the request's or the code's. */
 export function dependencyFailure(error: unknown): DependencyFailure | undefined {
   if (error instanceof NoWorkerPolling) return { status: 503, reason: error.message };
@@ -95,7 +97,9 @@ export function dependencyFailure(error: unknown): DependencyFailure | undefined
   if ((error as { code?: unknown } | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT') return { status: 503, reason: 'the request did not complete in time' };
   const down = unreachableDependency(error);
   if (down) return { status: 503, reason: `${down} is unreachable` };
-  if (temporalTimedOut(error)) return { status: 503, reason: "Temporal or the ticket's worker did not answer in time" };
+  // An Update that was sent stays with Temporal and may still be applied: only the same Idempotency-Key makes the retry safe.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 503, reason: `${NO_ANSWER_IN_TIME}, and the action may still be applied (a retry is safe with the same Idempotency-Key)` };
+  if (temporalTimedOut(error)) return { status: 503, reason: NO_ANSWER_IN_TIME };
   const status = grpcStatus(error);
   if (status?.code === GRPC_STATUS.FAILED_PRECONDITION && NO_POLLER.test(status.details)) return { status: 503, reason: 'no worker is polling the ticket task queue' };
   if (status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) {

@@ -20,7 +20,7 @@ describe('dependencyFailure', () => {
   it.each([
     ['no worker polling', new NoWorkerPolling('vigil-tickets'), { status: 503, reason: 'no worker is polling the ticket task queue (vigil-tickets)' }],
     ["a query Temporal gave up on: no poller seen (after 29 s, measured)", new ServiceError('Failed to query Workflow', { cause: grpcError(9, 'no poller seen for task queue recently, worker may be down') }), { status: 503, reason: 'no worker is polling the ticket task queue' }],
-    ['an Update cut by its deadline', new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(4, 'Deadline exceeded') }), { status: 503, reason: "Temporal or the ticket's worker did not answer in time" }],
+    ['an Update cut by its deadline', new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(4, 'Deadline exceeded') }), { status: 503, reason: "Temporal or the ticket's worker did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)" }],
     ['a query cut by its deadline (CANCELLED, measured)', new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }), { status: 503, reason: "Temporal or the ticket's worker did not answer in time" }],
     ['Temporal unreachable', new ServiceError('Failed to describe', { cause: grpcError(14, 'No connection established') }), { status: 503, reason: 'Temporal is unreachable' }],
     ["one workflow's in-flight Update limit", serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'), { status: 429, reason: 'too many actions are in progress on this ticket' }],
@@ -114,7 +114,7 @@ describe('a ticket whose worker does not answer', () => {
     harness.temporal.worker = 'stuck';
     const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', { agent: 'lea', by: 'marc' });
     expectProblem(response, 503, 'unavailable');
-    expect(response.json().detail).toBe("Temporal or the ticket's worker did not answer in time; try again in a few seconds");
+    expect(response.json().detail).toBe("Temporal or the ticket's worker did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key); try again in a few seconds");
   });
 
   it("answers 429 with Retry-After when Temporal refuses more Updates on the ticket", async () => {
