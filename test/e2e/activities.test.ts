@@ -4,8 +4,7 @@ import { createActivities } from '../../activities/ticket-activities';
 import type { BillingSummary, TicketState } from '../../contracts/ticket';
 import { ticketWorkflowId } from '../../contracts/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { registeredTicket } from '../support/ticket-state';
-import { migratedPool } from './support';
+import { migratedPool, ticketForActivities } from './support';
 
 jest.setTimeout(30_000);
 
@@ -24,11 +23,9 @@ describe('ticket activities on PostgreSQL', () => {
   });
 
   beforeEach(async () => {
-    const ticketNumber = await ticketNumberAllocator(db)();
-    env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } });
-    ticket = registeredTicket(
+    ({ ticket, env } = await ticketForActivities(
+      db,
       {
-        ticketNumber,
         customerId: 'acme',
         policyId: 'econnect-maintenance',
         kind: 'request',
@@ -38,7 +35,7 @@ describe('ticket activities on PostgreSQL', () => {
         contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
       },
       Date.parse('2026-03-02T08:45:00Z'),
-    );
+    ));
   });
 
   const activities = () => createActivities({ db });

@@ -1,13 +1,11 @@
-import { MockActivityEnvironment } from '@temporalio/testing';
+import type { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
-import { ticketWorkflowId, type TicketState } from '../../contracts/ticket';
-import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import type { TicketState } from '../../contracts/ticket';
 import { isPageKey, ticketQueries, type PageKey } from '../../db/ticket-queries';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
-import { registeredTicket } from '../support/ticket-state';
 import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';
-import { migratedPool } from './support';
+import { migratedPool, ticketForActivities } from './support';
 
 jest.setTimeout(60_000);
 
@@ -29,11 +27,9 @@ describe('poison text on PostgreSQL', () => {
   });
 
   beforeEach(async () => {
-    const ticketNumber = await ticketNumberAllocator(db)();
-    env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } });
-    ticket = registeredTicket(
+    ({ ticket, env } = await ticketForActivities(
+      db,
       {
-        ticketNumber,
         customerId: 'acme',
         policyId: 'econnect',
         kind: 'incident',
@@ -43,7 +39,7 @@ describe('poison text on PostgreSQL', () => {
         contact: { name: 'Ana \ud83d Lopes', email: 'ana@acme.lu' },
       },
       Date.parse('2026-03-02T08:45:00Z'),
-    );
+    ));
   });
 
   it('is what jsonb refuses as JSON.stringify writes it: the failure the activity retried forever', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
@@ -10,6 +11,9 @@ import type { Role } from '../../contracts/principal';
 import { createTicketWorker } from '../../worker/create-worker';
 import { apiStores } from '../../db/api-stores';
 import { migrate } from '../../db/migrate';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import { ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../contracts/ticket';
+import { registeredTicket } from '../support/ticket-state';
 
 export function e2eEnv(): { temporalAddress: string; databaseUrl: string } {
   const temporalAddress = process.env.TEMPORAL_ADDRESS;
@@ -111,5 +115,17 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
       await clientConnection.close();
       await db.end();
     },
+  };
+}
+
+/**
+ * A ticket freshly numbered from the real sequence, as its workflow holds it at registration, and an activity
+ * environment of that workflow: for running the real activities against PostgreSQL without Temporal.
+ */
+export async function ticketForActivities(db: Pool, input: Omit<OpenTicketInput, 'ticketNumber'>, openedAt: number): Promise<{ ticket: TicketState; env: MockActivityEnvironment }> {
+  const ticketNumber = await ticketNumberAllocator(db)();
+  return {
+    ticket: registeredTicket({ ...input, ticketNumber }, openedAt),
+    env: new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } }),
   };
 }
