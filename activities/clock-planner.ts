@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { deadlineOf, instantAtPercent, nextOpening, type Interval } from '../domain/calendar';
+import { deadlineOf, instantAtPercent, nextOpening, type Duration, type Interval } from '../domain/calendar';
 import { DomainError } from '../domain/errors';
 import { METRICS, type Metric, type Priority, type TicketKind } from '../domain/policy/vocabulary';
-import type { Policy } from '../domain/policy';
+import type { EscalationLevel, Policy } from '../domain/policy';
 import { termsOf, type PolicyTerms } from '../domain/policy/terms';
 import { rateCardOf, type RateCard } from '../domain/pricing/rate-card';
 import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
@@ -26,6 +26,10 @@ export interface PlanRequest {
   pauses: Partial<Record<Metric, Interval[]>>;
   /** When a resolution was proposed: the auto-validation instant is planned from it. */
   resolutionProposedAt?: number;
+  /** Opened through the emergency channel: the response clock runs on the policy's emergency target, in calendar time. */
+  channel?: 'standard' | 'emergency';
+  /** The contract's emergency response target, replacing the policy's (calendar hours). */
+  emergencyResponseTarget?: Duration;
 }
 
 export interface PlanResult {
@@ -38,9 +42,13 @@ export interface PlanResult {
   autoValidateAt?: number;
 }
 
+interface ThresholdRules {
+  warningPercents: readonly number[];
+  escalation: readonly EscalationLevel[];
+}
+
 /** The people told at each threshold: escalation levels name them; a bare warning tells the desk working the ticket. */
-function thresholdsOf(policy: Policy, at: (percent: number) => number): ThresholdPlan[] {
-  const { warningPercents, escalation } = policy.document;
+function thresholdsOf({ warningPercents, escalation }: ThresholdRules, at: (percent: number) => number): ThresholdPlan[] {
   const percents = [...new Set([...warningPercents, ...escalation.map((level) => level.atPercent), 100])].sort((a, b) => a - b);
   return percents.map((percent) => {
     const notify = escalation.filter((level) => level.atPercent === percent).flatMap((level) => level.notify);
@@ -48,18 +56,31 @@ function thresholdsOf(policy: Policy, at: (percent: number) => number): Threshol
   });
 }
 
+/**
+ * The target and threshold rules of one clock. An emergency's response clock runs on the emergency target (the
+ * contract's, else the policy's) whatever the priority; its unit counts every hour, so night, Sunday and holiday
+ * count as much as office hours, and its warnings go to the emergency's escalation levels.
+ */
+function clockRulesOf(policy: Policy, request: PlanRequest, metric: Metric): { target: Duration; rules: ThresholdRules } | undefined {
+  const target = policy.clockTargetFor(metric, request);
+  if (!target) return undefined;
+  const emergency = request.channel === 'emergency' && metric === 'response' ? policy.emergencyResponse() : undefined;
+  return { target, rules: emergency ?? policy.document };
+}
+
 export function planClocks(policies: PolicySource, request: PlanRequest): PlanResult {
   const policy = request.policyVersion === undefined ? policies.inForce(request.policyId, request.registeredAt) : policies.find(request.policyId, request.policyVersion);
   const calendar = policy.calendarFor(request.kind);
   const clocks = METRICS.flatMap((metric): ClockPlan[] => {
-    const target = policy.targetFor(metric, request.priority);
+    const planned = clockRulesOf(policy, request, metric);
     const pauses = request.pauses[metric];
-    if (!target || !pauses) return [];
+    if (!planned || !pauses) return [];
+    const { target, rules } = planned;
     return [
       {
         metric,
         deadline: deadlineOf(calendar, request.registeredAt, target, pauses),
-        thresholds: thresholdsOf(policy, (percent) => instantAtPercent(calendar, request.registeredAt, target, percent, pauses)),
+        thresholds: thresholdsOf(rules, (percent) => instantAtPercent(calendar, request.registeredAt, target, percent, pauses)),
       },
     ];
   });

@@ -19,8 +19,9 @@ function clockState(clock: SlaClock): ClockView['state'] {
 function businessTime(ticket: TicketState, clock: SlaClock, now: number): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
   if (ticket.policyVersion === undefined) return {};
   const policy = findPolicy(ticket.policyId, ticket.policyVersion);
-  const target = policy.targetFor(clock.metric, ticket.priority);
-  if (!target) return {};
+  const target = policy.clockTargetFor(clock.metric, ticket);
+  // A clock planned without a target (an emergency opened before its clock existed) has no figures to show.
+  if (!target || clock.deadline === null) return {};
   const calendar = policy.calendarFor(ticket.kind);
   const until = Math.max(ticket.openedAt, clock.stoppedAt ?? now);
   const elapsedMs = elapsedOf(calendar, target.unit, ticket.openedAt, until, pausesUntil(clock, until));

@@ -3,6 +3,7 @@
  * messages. Both sides import this module; the API never imports workflow code. Instants are epoch milliseconds.
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { Duration } from '../domain/calendar';
 import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { SlaClock } from '../domain/sla/clock';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
@@ -43,6 +44,8 @@ export interface OpenTicketInput {
   contractId?: string;
   /** The policy version the contract pins; absent: the version in force at registration. */
   policyVersion?: number;
+  /** The contract's emergency response target (calendar hours), replacing the policy's; kept for the ticket's life. */
+  emergencyResponseTarget?: Duration;
 }
 
 export interface Quote {

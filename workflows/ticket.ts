@@ -94,6 +94,13 @@ const { planClocks: planClocksInHistory } = proxyActivities<PlanningActivities>(
  */
 export const PLANNED_IN_HISTORY = 'plan-in-activity-commit-search-attributes-once';
 
+/**
+ * The patch that hands the planner the ticket's channel and its contract's emergency target, so that an emergency's
+ * response clock runs in calendar time. Decided once, at the start of a run: a run opened before it keeps the clocks
+ * it was promised.
+ */
+export const EMERGENCY_CLOCK = 'emergency-response-clock';
+
 /** Well under Temporal's 51,200-event limit: a ticket open for months continues as new with its state. */
 const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 4_000;
 
@@ -147,6 +154,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   const exclusive = createMutex();
   const plannedInHistory = patched(PLANNED_IN_HISTORY);
   const planClocks = plannedInHistory ? planClocksInHistory : planClocksLocally;
+  const emergencyClock = patched(EMERGENCY_CLOCK);
 
   const clock = (metric: Metric): SlaClock => ticket.clocks.find((candidate) => candidate.metric === metric)!;
 
@@ -176,6 +184,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
           registeredAt: ticket.openedAt,
           pauses: Object.fromEntries(open.map((candidate) => [candidate.metric, candidate.pauses])),
           resolutionProposedAt: autoValidationFrom,
+          ...(emergencyClock ? { channel: ticket.channel, emergencyResponseTarget: ticket.emergencyResponseTarget } : {}),
         },
       ],
     );

@@ -5,6 +5,7 @@ export type { DeadlineQuery, Deadlines } from './deadlines';
 export { PolicyLookupError, PolicyValidationError } from './errors';
 export type { PolicyIssue, PolicyLookupErrorCode } from './errors';
 export { Policy } from './policy';
+export type { ClockTicket } from './policy';
 export { PolicyRegistry } from './registry';
 export type { PolicySummary } from './registry';
 export { PolicySchema } from './schema';

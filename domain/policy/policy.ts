@@ -3,6 +3,7 @@ import { BusinessCalendar, CalendarError } from '../calendar';
 import type { Duration } from '../calendar';
 import { compileBilling } from '../pricing/billing-rules';
 import type { BillingRules } from '../pricing/billing-rules';
+import { emergencyResponseOf, emergencyTargetIssues, type EmergencyResponse } from './emergency';
 import { PolicyValidationError } from './errors';
 import type { PolicyIssue } from './errors';
 import { PolicySchema } from './schema';
@@ -10,6 +11,13 @@ import type { PolicyDocument } from './schema';
 import { schemaIssues } from './validation';
 import { TICKET_KINDS } from './vocabulary';
 import type { Metric, Priority, TicketKind } from './vocabulary';
+
+/** What of a ticket decides its clocks' targets. */
+export interface ClockTicket {
+  priority: Priority;
+  channel?: 'standard' | 'emergency';
+  emergencyResponseTarget?: Duration;
+}
 
 /** A validated policy version with its calendars compiled. */
 export class Policy {
@@ -40,6 +48,30 @@ export class Policy {
   }
 
   /**
+   * The response rules of a ticket opened through the emergency channel, in calendar time; undefined where the policy
+   * gives the channel no clock of its own. `contractTarget`: the contract's target, replacing the policy's.
+   */
+  emergencyResponse(contractTarget?: Duration): EmergencyResponse | undefined {
+    const { emergency } = this.document;
+    return emergency && emergencyResponseOf(emergency, contractTarget);
+  }
+
+  /**
+   * The target a ticket's clock runs on: an emergency's response clock on the emergency target (the contract's, else
+   * the policy's), in calendar time whatever the priority; every other clock on its priority's target.
+   */
+  clockTargetFor(metric: Metric, ticket: ClockTicket): Duration | null {
+    const emergency = ticket.channel === 'emergency' && metric === 'response' ? this.emergencyResponse(ticket.emergencyResponseTarget) : undefined;
+    return emergency?.target ?? this.targetFor(metric, ticket.priority);
+  }
+
+  /** Every escalation level the policy notifies, its emergency clock's included: what a contract names people for. */
+  get escalationLevels(): string[] {
+    const levels = [...this.document.escalation, ...(this.document.emergency?.escalation ?? [])];
+    return [...new Set(levels.flatMap((level) => level.notify))];
+  }
+
+  /**
    * Validates `raw` against the schema and the rules the schema cannot express,
    * naming `source` (a file name, usually) in the error.
    */
@@ -54,6 +86,11 @@ export class Policy {
     const billing = document.billing ? compileBilling(document.id, document.billing, issues) : null;
     issues.push(...ascendingIssues(document.warningPercents, '/warningPercents'));
     issues.push(...ascendingIssues(document.escalation.map((level) => level.atPercent), '/escalation', '/atPercent'));
+    if (document.emergency) {
+      issues.push(...emergencyTargetIssues(document.emergency.responseTarget, '/emergency/responseTarget'));
+      issues.push(...ascendingIssues(document.emergency.warningPercents, '/emergency/warningPercents'));
+      issues.push(...ascendingIssues(document.emergency.escalation.map((level) => level.atPercent), '/emergency/escalation', '/atPercent'));
+    }
     if (issues.length > 0) throw new PolicyValidationError(source, issues);
     const calendars = Object.fromEntries(TICKET_KINDS.map((kind) => [kind, compiled.get(document.calendarByKind[kind])])) as Record<TicketKind, BusinessCalendar>;
     return new Policy(document, effectiveFrom.toMillis(), calendars, billing);

@@ -40,6 +40,21 @@ const EscalationLevelSchema = Type.Object(
   strict,
 );
 
+/**
+ * The emergency channel's own response clock (seed 000: "traité dans l'immédiat"): counted in calendar time, day
+ * and night, whatever the ticket's calendar; its thresholds and escalation levels replace the policy's for that clock.
+ */
+const EmergencySchema = Type.Object(
+  {
+    responseTarget: DurationSchema,
+    warningPercents: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'a percentage between 0 and 100' }), {
+      uniqueItems: true,
+    }),
+    escalation: Type.Array(EscalationLevelSchema),
+  },
+  strict,
+);
+
 export const PolicySchema = Type.Object(
   {
     id: Name,
@@ -61,6 +76,8 @@ export const PolicySchema = Type.Object(
     quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of minutes of at least 1' })),
     /** Outside the calendar's hours, only the contacts the customer's contract names may open an incident (seed 002). */
     outOfHoursContacts: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('authorized')])),
+    /** A response target for tickets opened through the emergency channel; absent: they run the priority's targets. */
+    emergency: Type.Optional(EmergencySchema),
     /** How logged time becomes money; absent where the terms bill nothing. */
     billing: Type.Optional(BillingSchema),
   },
@@ -70,3 +87,4 @@ export const PolicySchema = Type.Object(
 export type PolicyDocument = Static<typeof PolicySchema>;
 export type CalendarDocument = Static<typeof CalendarSchema>;
 export type EscalationLevel = Static<typeof EscalationLevelSchema>;
+export type EmergencyDocument = Static<typeof EmergencySchema>;
