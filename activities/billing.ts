@@ -6,7 +6,7 @@ import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
-import { priceRequest, type Price } from '../domain/pricing';
+import { priceRequest, requestOfTimeEntries, type Price } from '../domain/pricing';
 import { startedMinutes } from '../domain/pricing/increments';
 import { findPolicy } from '../policies/registry';
 
@@ -27,16 +27,13 @@ function refusedForGood<T>(compute: () => T): T {
   }
 }
 
-/** Each time entry is one intervention on this request; the policy version is the ticket's, for life. */
+/**
+ * The ticket is one request, each time entry one intervention on it (the request's minimum is billed once over them
+ * all), with the flags its entries carry; the policy version is the ticket's, for life. The request is built and
+ * priced by the same pure functions as `vigil price`'s.
+ */
 function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number): Price {
-  return refusedForGood(() =>
-    priceRequest(policy, {
-      emergency: ticket.channel === 'emergency',
-      prepaidMinutes,
-      items: ticket.timeEntries.map(({ start, end, role, service, onSite }) => ({ start, end, role, service, onSite })),
-      trips: ticket.timeEntries.flatMap(({ travelMinutes }, item) => (travelMinutes ? [{ item, minutes: travelMinutes }] : [])),
-    }),
-  );
+  return refusedForGood(() => priceRequest(policy, requestOfTimeEntries(ticket.timeEntries, { emergency: ticket.channel === 'emergency', prepaidMinutes })));
 }
 
 /**

@@ -1,6 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { schemaIssues } from '../domain/policy/validation';
-import type { PricingItem, PricingRequest } from '../domain/pricing';
+import { requestOfTimeEntries } from '../domain/pricing';
+import type { PricedTimeEntry, PricingRequest } from '../domain/pricing';
+import { InterventionFactProperties } from '../domain/pricing/entry-schema';
 import { readJsonFile } from '../policies/json-file';
 import { UsageError } from './args';
 import { parseInstant } from './instant';
@@ -14,15 +16,17 @@ const ItemSchema = Type.Object(
     end: Type.String(),
     role: Type.Optional(Type.String()),
     service: Type.Optional(Type.String()),
-    onSite: Flag,
-    remoteToolMissing: Flag,
-    outOfHoursRequested: Flag,
-    urgent: Flag,
+    travelMinutes: Type.Optional(Type.Integer({ minimum: 0 })),
+    // The same flags, by the same definition, as a ticket's time entry: what the CLI prices, billing prices.
+    ...InterventionFactProperties,
   },
   strict,
 );
 
-/** The `--entries` file of `vigil price`; `prepaidMinutes` is the balance where the policy draws on prepaid hours. */
+/**
+ * The `--entries` file of `vigil price`: one request, each item one time entry of it (the request's minimum is
+ * billed once over them all); `prepaidMinutes` is the balance where the policy draws on prepaid hours.
+ */
 const EntriesSchema = Type.Object(
   {
     emergency: Flag,
@@ -35,7 +39,7 @@ const EntriesSchema = Type.Object(
 
 type ItemEntry = (typeof ItemSchema)['static'];
 
-function itemOf(file: string, { start, end, ...facts }: ItemEntry, index: number): PricingItem {
+function entryOf(file: string, { start, end, ...facts }: ItemEntry, index: number): PricedTimeEntry {
   return { ...facts, start: parseInstant(start, `${file}: /items/${index}/start`), end: parseInstant(end, `${file}: /items/${index}/end`) };
 }
 
@@ -44,6 +48,7 @@ export function readEntries(file: string): PricingRequest {
   const raw = readJsonFile(file, (message) => new UsageError(`${file}: /: ${message}`));
   const [issue] = schemaIssues(EntriesSchema, raw);
   if (issue) throw new UsageError(`${file}: ${issue.path}: ${issue.message}`);
-  const entries = raw as (typeof EntriesSchema)['static'];
-  return { ...entries, items: entries.items.map((item, index) => itemOf(file, item, index)) };
+  const { items, ...facts } = raw as (typeof EntriesSchema)['static'];
+  // The request the billing activity would build from a ticket with these time entries.
+  return requestOfTimeEntries(items.map((item, index) => entryOf(file, item, index)), facts);
 }

@@ -104,6 +104,14 @@ export interface TimeEntry {
   onSite: boolean;
   travelMinutes?: number;
   note?: string;
+  /**
+   * Seed 001's priced facts, optional (histories before them never carry them): the remote-control tool had to be
+   * installed first (the request's minimum becomes 60 min), an out-of-hours intervention was requested (x3), urgent
+   * handling (x2). The same names as `vigil price`'s entries (domain/pricing/intervention-flags.ts).
+   */
+  remoteToolMissing?: boolean;
+  outOfHoursRequested?: boolean;
+  urgent?: boolean;
 }
 
 export interface BillingLine {

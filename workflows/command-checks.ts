@@ -17,6 +17,7 @@ import type {
 } from '../contracts/ticket';
 import { InvalidArgumentError } from '../domain/errors';
 import { isPriority } from '../domain/policy/vocabulary';
+import { INTERVENTION_FLAGS } from '../domain/pricing/intervention-flags';
 import { findUnsafeText, TEXT_RULE, type TextShape } from '../domain/text';
 
 // The shape of each command, checked in the Update validators: the API checks it too, but not every caller is the API.
@@ -51,6 +52,18 @@ function nonNegativeInteger(value: unknown, field: string): void {
   if (!Number.isSafeInteger(value) || (value as number) < 0) throw new InvalidArgumentError(field, 'a non-negative integer');
 }
 
+/**
+ * Flags are optional booleans. They came after tickets were running, and until then this check ignored fields it did
+ * not know: a history may hold a command sent straight to Temporal with such a field of another type, accepted then,
+ * so the handler's re-check on replay lets it through as it was (billing prices only a flag that is `true`).
+ */
+function optionalFlags(command: Record<string, unknown>, flags: readonly string[]): void {
+  if (replayingHistory()) return;
+  for (const flag of flags) {
+    if (command[flag] !== undefined && typeof command[flag] !== 'boolean') throw new InvalidArgumentError(flag, 'a boolean');
+  }
+}
+
 function object(value: unknown): Record<string, unknown> {
   if (typeof value !== 'object' || value === null) throw new InvalidArgumentError('command', 'an object');
   return value as Record<string, unknown>;
@@ -70,6 +83,7 @@ export function checkLogTime(command: LogTimeCommand): void {
   nonNegativeInteger(entry.end, 'end');
   if (typeof entry.onSite !== 'boolean') throw new InvalidArgumentError('onSite', 'a boolean');
   if (entry.travelMinutes !== undefined) nonNegativeInteger(entry.travelMinutes, 'travelMinutes');
+  optionalFlags(entry, INTERVENTION_FLAGS);
   if ((entry.end as number) <= (entry.start as number)) throw new InvalidArgumentError('end', 'an instant after start');
 }
 

@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PRIORITIES, TICKET_KINDS } from '../../contracts/ticket';
 import { METRICS } from '../../domain/policy/vocabulary';
+import { InterventionFactProperties } from '../../domain/pricing/entry-schema';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
 import { Line, Text } from './text';
@@ -58,7 +59,8 @@ export const ActionBodies = {
     service: Type.Optional(Line(100)),
     start: Instant,
     end: Instant,
-    onSite: Type.Optional(Type.Boolean({ default: false })),
+    // onSite and seed 001's flags, by the one definition `vigil price`'s entries file spreads too.
+    ...InterventionFactProperties,
     travelMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
     note: Type.Optional(LongText),
   }),
@@ -166,6 +168,9 @@ export const TicketView = Type.Object({
       start: Instant,
       end: Instant,
       onSite: Type.Boolean(),
+      remoteToolMissing: Optional(Type.Boolean()),
+      outOfHoursRequested: Optional(Type.Boolean()),
+      urgent: Optional(Type.Boolean()),
       travelMinutes: Optional(Type.Integer()),
       note: Optional(Type.String()),
     }),

@@ -1,5 +1,5 @@
 import { SURCHARGE_TRIGGERS } from '../policy';
-import type { Policy, SurchargeTrigger } from '../policy';
+import type { Policy } from '../policy';
 import { allocateMinutes } from './band-allocation';
 import type { BilledPart } from './band-allocation';
 import type { BillingRules } from './billing-rules';
@@ -13,16 +13,16 @@ import { PrepaidHours } from './prepaid';
 import type { PrepaidBalance } from './prepaid';
 import { hourlyRateOf } from './rates';
 import type { ItemRate, RateKeys } from './rates';
+import type { InterventionFlags } from './intervention-flags';
 import type { Band } from './time-bands';
 import { travelLines } from './travel';
 import type { Trip } from './travel';
 
-/** One intervention on one request: instants in epoch ms, facts as flags. */
-export interface PricingItem extends RateKeys, Readonly<Partial<Record<SurchargeTrigger, boolean>>> {
+/** One intervention on one request: instants in epoch ms, facts as flags (the same names as a time entry's). */
+export interface PricingItem extends RateKeys, InterventionFlags {
   readonly start: number;
   readonly end: number;
   readonly onSite?: boolean;
-  readonly remoteToolMissing?: boolean;
 }
 
 export interface PricingRequest {
@@ -60,16 +60,32 @@ function assertSpan({ start, end }: PricingItem, index: number): void {
   if (end < start) throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/end`, 'the item ends before it starts');
 }
 
-function minimumOf({ document }: BillingRules, item: PricingItem): number {
+/** Said on the lines of an intervention that had to install the remote-control tool first, where the policy prices it. */
+const REMOTE_TOOL_INSTALLED = 'remote-control tool installed first';
+
+/** The request's minimum and why, or null where the policy has none. */
+interface RequestMinimum {
+  readonly minutes: number;
+  /** The remote-control tool had to be installed first on some intervention of the request. */
+  readonly remoteToolMissing: boolean;
+}
+
+/**
+ * Seed 001: "chaque demande" bills at least 15 minutes, and 60 when the remote-control tool had to be installed
+ * first ("la durée minimale de prestation de la requête"): a minimum of the request, not of each intervention.
+ * A request without any time logged has no intervention to value and bills no minimum.
+ */
+function requestMinimumOf({ document }: BillingRules, items: readonly PricingItem[]): RequestMinimum | null {
   const minimum = document.minimumMinutes;
-  if (!minimum) return 0;
-  return item.remoteToolMissing ? Math.max(minimum.perRequest, minimum.whenRemoteToolMissing ?? 0) : minimum.perRequest;
+  if (!minimum || items.length === 0) return null;
+  const remoteToolMissing = minimum.whenRemoteToolMissing !== undefined && items.some((item) => item.remoteToolMissing === true);
+  return { minutes: remoteToolMissing ? Math.max(minimum.perRequest, minimum.whenRemoteToolMissing ?? 0) : minimum.perRequest, remoteToolMissing };
 }
 
 function surchargesOf({ document }: BillingRules, item: PricingItem): Band[] {
   return SURCHARGE_TRIGGERS.flatMap((trigger) => {
     const surcharge = document.surcharges?.[trigger];
-    return item[trigger] && surcharge ? [surcharge] : [];
+    return item[trigger] === true && surcharge ? [surcharge] : [];
   });
 }
 
@@ -78,6 +94,8 @@ interface ItemContext {
   readonly index: number;
   readonly rate: ItemRate;
   readonly onSite: boolean;
+  /** Facts shown on every line of the item that are not coefficients (the remote-control tool installed first). */
+  readonly facts: readonly string[];
   readonly surcharges: readonly Band[];
   readonly prepaid: PrepaidHours | null;
 }
@@ -89,18 +107,18 @@ function describePart({ rules, index, rate, onSite }: ItemContext, part: BilledP
 }
 
 /** The part's lines: what prepaid hours cover (at no charge), then the rest at its band and surcharges. */
-function partLines(context: ItemContext, part: BilledPart): PriceLine[] {
+function partLines(context: ItemContext, part: BilledPart, notes: readonly string[]): PriceLine[] {
   const covered = context.prepaid?.draw(part.minutes) ?? 0;
   const charged = part.minutes - covered;
   const lines: PriceLine[] = [];
   if (covered > 0) {
-    lines.push({ description: describePart(context, part, ['from prepaid hours']), minutes: covered, rateCents: 0, multiplier: 1, amountCents: 0 });
+    lines.push({ description: describePart(context, part, [...context.facts, ...notes, 'from prepaid hours']), minutes: covered, rateCents: 0, multiplier: 1, amountCents: 0 });
   }
   if (charged > 0) {
     const coefficients = [...(part.band ? [part.band] : []), ...context.surcharges];
     const percents = coefficients.map((coefficient) => coefficient.percent);
     lines.push({
-      description: describePart(context, part, coefficients.map((coefficient) => coefficient.label)),
+      description: describePart(context, part, [...context.facts, ...coefficients.map((coefficient) => coefficient.label), ...notes]),
       minutes: charged,
       rateCents: context.rate.cents,
       multiplier: multiplierOf(percents),
@@ -110,18 +128,47 @@ function partLines(context: ItemContext, part: BilledPart): PriceLine[] {
   return lines;
 }
 
-function itemLines(rules: BillingRules, item: PricingItem, index: number, prepaid: PrepaidHours | null): PriceLine[] {
-  const { increments } = rules.document;
-  const onSite = item.onSite === true;
-  const increment = (onSite ? increments.onSite : undefined) ?? increments.remote;
-  const billed = billedMinutes(item.end - item.start, increment, minimumOf(rules, item));
-  const context: ItemContext = { rules, index, rate: hourlyRateOf(rules, item, index), onSite, surcharges: surchargesOf(rules, item), prepaid };
-  return allocateMinutes(rules.bands, item.start, item.end, billed).flatMap((part) => partLines(context, part));
+/** The item's own billed minutes: the first block, then every started step, on the whole item before any band split. */
+function ownMinutes({ document: { increments } }: BillingRules, item: PricingItem): number {
+  const increment = (item.onSite === true ? increments.onSite : undefined) ?? increments.remote;
+  return billedMinutes(item.end - item.start, increment);
+}
+
+/** What the request's minimum adds to its last intervention, and the words that say so on that line. */
+interface TopUp {
+  readonly minutes: number;
+  readonly minimum: RequestMinimum;
+}
+
+/** `request minimum 15 min: +10 min`; the reason for 60 is given unless the line already states it. */
+function topUpNote({ minutes, minimum }: TopUp, lineSaysWhy: boolean): string {
+  const why = minimum.remoteToolMissing && !lineSaysWhy ? ` (${REMOTE_TOOL_INSTALLED})` : '';
+  return `request minimum ${minimum.minutes} min${why}: +${minutes} min`;
+}
+
+function itemLines(rules: BillingRules, item: PricingItem, index: number, prepaid: PrepaidHours | null, topUp: TopUp | null): PriceLine[] {
+  const facts = item.remoteToolMissing === true && rules.document.minimumMinutes?.whenRemoteToolMissing !== undefined ? [REMOTE_TOOL_INSTALLED] : [];
+  const context: ItemContext = { rules, index, rate: hourlyRateOf(rules, item, index), onSite: item.onSite === true, facts, surcharges: surchargesOf(rules, item), prepaid };
+  const parts = allocateMinutes(rules.bands, item.start, item.end, ownMinutes(rules, item) + (topUp?.minutes ?? 0));
+  // The top-up lands on the item's last part (allocateMinutes puts minutes beyond the work there): that line says so.
+  const notes = topUp ? [topUpNote(topUp, facts.length > 0)] : [];
+  return parts.flatMap((part, position) => partLines(context, part, position === parts.length - 1 ? notes : []));
+}
+
+/**
+ * The request's shortfall below its minimum, billed once, on its last intervention in time order: at that
+ * intervention's rate, band and surcharges, as it completes the last stretch of work (the rule allocateMinutes
+ * follows for every minute billed beyond the work). Null when the work logged already reaches the minimum.
+ */
+function topUpOf(minimum: RequestMinimum | null, ownTotal: number): TopUp | null {
+  if (!minimum || ownTotal >= minimum.minutes) return null;
+  return { minutes: minimum.minutes - ownTotal, minimum };
 }
 
 /**
  * Prices one request under `policy`: the emergency fee first (charged at opening), then every item in time
- * order (prepaid hours are drawn by the earliest work first), then travel.
+ * order (prepaid hours are drawn by the earliest work first), the request's minimum topped up on the last one,
+ * then travel. `vigil price` and the ticket's billing activity both call it: one request, one price.
  */
 export function priceRequest(policy: Policy, request: PricingRequest): Price {
   const rules = billingOf(policy);
@@ -130,9 +177,11 @@ export function priceRequest(policy: Policy, request: PricingRequest): Price {
   request.items.forEach(assertSpan);
   const inTimeOrder = request.items.map((item, index) => ({ item, index })).sort((a, b) => a.item.start - b.item.start || a.index - b.index);
   const emergencyCents = rules.document.fees?.emergencyCents;
+  const topUp = topUpOf(requestMinimumOf(rules, request.items), request.items.reduce((total, item) => total + ownMinutes(rules, item), 0));
+  const lastPosition = inTimeOrder.length - 1;
   const lines = [
     ...(request.emergency && emergencyCents !== undefined ? [feeLine('Emergency fee, charged at ticket opening', emergencyCents)] : []),
-    ...inTimeOrder.flatMap(({ item, index }) => itemLines(rules, item, index, prepaid)),
+    ...inTimeOrder.flatMap(({ item, index }, position) => itemLines(rules, item, index, prepaid, position === lastPosition ? topUp : null)),
     ...travelLines(rules, request.trips ?? []),
     ...(travelCents > 0 ? [feeLine('Travel fees', travelCents)] : []),
   ];

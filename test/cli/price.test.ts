@@ -59,6 +59,44 @@ describe('vigil price', () => {
     ]);
   });
 
+  describe('tm-minimum: one entries file is one request', () => {
+    const shortCalls = entriesFile('tm-short-calls.json', {
+      items: [
+        { start: '2026-05-13T10:00:00+02:00', end: '2026-05-13T10:05:00+02:00' },
+        { start: '2026-05-13T14:00:00+02:00', end: '2026-05-13T14:05:00+02:00' },
+      ],
+    });
+
+    test('two 5-minute interventions bill the 15-minute minimum once: 25 EUR', () => {
+      const { stdout } = runCli(['price', '--policy', 'tm-minimum', '--entries', shortCalls]);
+      expect(stdout.split('\n')).toEqual([
+        'Intervention 1, 2026-05-13 10:00–10:05\t5 min\t100.00\tx1\t8.33',
+        'Intervention 2, 2026-05-13 14:00–14:05, request minimum 15 min: +5 min\t10 min\t100.00\tx1\t16.67',
+        'total\t25.00 EUR excl. VAT',
+        '',
+      ]);
+    });
+
+    test('the flags of a time entry, under the same names: the remote tool makes it 60 minutes, urgent doubles its line', () => {
+      const file = entriesFile('tm-flags.json', {
+        items: [
+          { start: '2026-05-13T10:00:00+02:00', end: '2026-05-13T10:05:00+02:00', remoteToolMissing: true },
+          { start: '2026-05-13T14:00:00+02:00', end: '2026-05-13T14:05:00+02:00', urgent: true, outOfHoursRequested: false, travelMinutes: 12 },
+        ],
+      });
+      const answer = JSON.parse(runCli(['price', '--policy', 'tm-minimum', '--entries', file, '--json']).stdout) as PriceAnswer;
+      // 5 x 10000 / 60 = 833.33 -> 833; 55 x 10000 x 2 / 60 = 18333.33 -> 18333; travel 12 x 10000 / 60 = 2000.
+      expect(answer).toEqual({
+        lines: [
+          { description: 'Intervention 1, 2026-05-13 10:00–10:05, remote-control tool installed first', minutes: 5, rateCents: 10_000, multiplier: 1, amountCents: 833 },
+          { description: 'Intervention 2, 2026-05-13 14:00–14:05, urgent handling, request minimum 60 min (remote-control tool installed first): +50 min', minutes: 55, rateCents: 10_000, multiplier: 2, amountCents: 18_333 },
+          { description: 'Travel time, intervention 2', minutes: 12, rateCents: 10_000, multiplier: 1, amountCents: 2000 },
+        ],
+        totalCents: 21_166,
+      });
+    });
+  });
+
   const item = { start: '2026-05-13T10:00:00+02:00', end: '2026-05-13T11:00:00+02:00', role: 'engineer' };
   test.each<[string, string, unknown, RegExp]>([
     ['end before start', 'mixvoip-standard', { items: [item, { ...item, start: item.end, end: item.start }] }, /^vigil: .*bad\.json: \/items\/1\/end: the item ends before it starts$/],
@@ -67,7 +105,9 @@ describe('vigil price', () => {
     ['excluded work', 'esker', { items: [{ ...item, service: 'training' }] }, /bad\.json: \/items\/0\/service: "training" is outside the esker contract/],
     ['unparsable instant', 'econnect', { items: [{ ...item, start: 'tomorrow morning' }] }, /bad\.json: \/items\/0\/start: unparsable instant "tomorrow morning"/],
     ['instant without offset', 'econnect', { items: [{ ...item, end: '2026-05-13T11:00:00' }] }, /bad\.json: \/items\/0\/end: unparsable instant .*with an offset/],
-    ['a flag of the wrong type', 'econnect', { items: [{ ...item, onSite: 'yes' }] }, /bad\.json: \/items\/0\/onSite: expected boolean/],
+    ['a flag of the wrong type', 'econnect', { items: [{ ...item, onSite: 'yes' }] }, /bad\.json: \/items\/0\/onSite: expected a boolean: true for work done at the customer.s site .*, got "yes"$/],
+    ['a T&M flag of the wrong type', 'tm-minimum', { items: [{ ...item, remoteToolMissing: 1 }] }, /bad\.json: \/items\/0\/remoteToolMissing: expected a boolean: true when the remote-control tool had to be installed first .*, got 1$/],
+    ['negative travel minutes', 'tm-minimum', { items: [{ ...item, travelMinutes: -5 }] }, /bad\.json: \/items\/0\/travelMinutes: expected integer to be greater or equal to 0/],
     ['an unknown field', 'econnect', { items: [{ ...item, hours: 1 }] }, /bad\.json: \/items\/0\/hours: unexpected property/],
     ['fractional travel fees', 'econnect', { travelCents: 12.5, items: [] }, /bad\.json: \/travelCents: expected integer/],
     ['no items', 'econnect', {}, /bad\.json: \/items: missing/],

@@ -30,3 +30,10 @@ describe('text accepted before the text rules replays', () => {
     await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, `poisoned ${update}`)).resolves.toBeUndefined();
   });
 });
+
+// Before time entries took seed 001's flags, checkLogTime ignored fields it did not know: a log-time sent straight to
+// Temporal with `urgent: "yes"` was accepted, and the handler's re-check of the flags must not refuse it on replay.
+it('a time entry with a flag of another type, accepted before the flags were checked, replays', async () => {
+  const history = historyWith('reject-and-reopen.json', 'log-time', (command) => ({ ...command, urgent: 'yes', remoteToolMissing: 1 }));
+  await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, 'flagged log-time')).resolves.toBeUndefined();
+});

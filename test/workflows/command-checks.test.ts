@@ -38,3 +38,16 @@ describe('text in workflow commands', () => {
     expect(refusal(() => checkLogTime({ ...entry, note: 'Line 1\r\nLine 2' }))).toBeUndefined();
   });
 });
+
+// Seed 001's flags on a time entry: optional booleans, under the names `vigil price` reads.
+describe('the priced flags of a time entry', () => {
+  it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('takes %s as a boolean, or absent', (flag) => {
+    expect(refusal(() => checkLogTime({ ...entry, [flag]: true }))).toBeUndefined();
+    expect(refusal(() => checkLogTime({ ...entry, [flag]: false }))).toBeUndefined();
+    expect(refusal(() => checkLogTime(entry))).toBeUndefined();
+  });
+
+  it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('refuses %s of another type, naming it', (flag) => {
+    expect(refusal(() => checkLogTime({ ...entry, [flag]: 'yes' }))).toEqual({ field: flag, message: `${flag}: expected a boolean` });
+  });
+});

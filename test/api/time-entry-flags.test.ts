@@ -1,0 +1,52 @@
+import { ActionBodies } from '../../api/schemas/ticket';
+import { apiHarness, expectProblem } from './support/harness';
+
+// Seed 001's priced facts travel on a real ticket's time entries under the names `vigil price` reads.
+const TICKET = 'VIG-000001';
+const entry = { agent: 'marc', start: '2026-05-13T09:00:00+02:00', end: '2026-05-13T09:05:00+02:00' };
+
+describe('time entries carry remoteToolMissing, outOfHoursRequested and urgent', () => {
+  let harness: Awaited<ReturnType<typeof apiHarness>>;
+
+  beforeEach(async () => {
+    harness = await apiHarness();
+    harness.ticketOf('acme', TICKET);
+  });
+
+  const log = (body: object) => harness.call('agent', 'POST', `/v1/tickets/${TICKET}/time-entries`, body);
+  const sent = () => harness.temporal.updates.filter(({ update }) => update === 'log-time').map(({ command }) => command);
+
+  it('accepts each flag and hands it to the workflow as it came, instants as epoch ms', async () => {
+    const flags = { remoteToolMissing: true, outOfHoursRequested: false, urgent: true };
+    expect((await log({ ...entry, ...flags })).statusCode).toBe(200);
+    expect(sent()).toEqual([{ ...entry, ...flags, onSite: false, start: Date.parse(entry.start), end: Date.parse(entry.end) }]);
+  });
+
+  it('sends no flag that was not given: an entry without them is the command it always was', async () => {
+    expect((await log(entry)).statusCode).toBe(200);
+    expect(sent()).toEqual([{ ...entry, onSite: false, start: Date.parse(entry.start), end: Date.parse(entry.end) }]);
+  });
+
+  it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('refuses %s that is not a boolean (422 naming it), sending nothing', async (flag) => {
+    expectProblem(await log({ ...entry, [flag]: { yes: 1 } }), 422, 'invalid-request', `body.${flag}`);
+    expect(sent()).toEqual([]);
+  });
+
+  it('still refuses a flag it does not know, naming it', async () => {
+    expectProblem(await log({ ...entry, afterHours: true }), 422, 'invalid-request', 'body.afterHours');
+    expect(sent()).toEqual([]);
+  });
+
+  it("shows the flags on the ticket's time entries", async () => {
+    const state = harness.ticketOf('acme', 'VIG-000002');
+    state.timeEntries.push({ agent: 'marc', start: Date.parse(entry.start), end: Date.parse(entry.end), onSite: false, remoteToolMissing: true, urgent: true });
+    const view = await harness.call('agent', 'GET', `/v1/tickets/${state.ticketNumber}`);
+    expect(view.json().timeEntries).toEqual([{ ...entry, start: '2026-05-13T07:00:00.000Z', end: '2026-05-13T07:05:00.000Z', onSite: false, remoteToolMissing: true, urgent: true }]);
+  });
+
+  it('one definition: the schema documents each flag', () => {
+    const properties = ActionBodies['time-entries'].properties;
+    expect(Object.keys(properties)).toEqual(expect.arrayContaining(['onSite', 'remoteToolMissing', 'outOfHoursRequested', 'urgent']));
+    expect(properties.remoteToolMissing.description).toMatch(/60 min/);
+  });
+});
