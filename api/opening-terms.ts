@@ -6,7 +6,7 @@ import type { OpenTicketInput } from '../contracts/ticket';
 import { forbidden, invalidField } from './problems';
 
 
-export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts'>;
+export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts' | 'emergencyResponseTarget'>;
 
 export interface OpeningRequest {
   customerId?: string;
@@ -54,5 +54,7 @@ export async function openingTerms(accounts: AccountStore, principal: Principal,
     ...(contract.policyVersion === undefined ? {} : { policyVersion: contract.policyVersion }),
     contractId: contract.id,
     authorizedContacts: contract.authorizedContacts.filter((contact) => contact.outOfHours).map((contact) => contact.email),
+    // The ticket keeps the contract's emergency target it opened under, as it keeps its policy version.
+    ...(contract.emergencyResponseTarget === undefined ? {} : { emergencyResponseTarget: contract.emergencyResponseTarget }),
   };
 }

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedContact, type Contract, type EscalationContact, type Language, type InvoicingFrequency } from '../contracts/accounts';
 import type { Role } from '../contracts/principal';
+import type { Duration } from '../domain/calendar';
 import { pgAccountStore } from '../db/accounts';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
@@ -17,7 +18,7 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
   vigil admin customers list [--json]
   vigil admin contracts add --customer ID --policy ID [--version N] [--tier TIER] --starts YYYY-MM-DD [--ends YYYY-MM-DD]
       [--invoicing monthly|quarterly] [--authorized-contact "Name <email>[,out-of-hours]"]...
-      [--escalation-contact "level:Name <email>"]... [--json]
+      [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--json]
   vigil admin contracts list --customer ID [--json]
   vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--json]
   vigil admin keys list [--json]
@@ -57,6 +58,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   invoicingFrequency: 'invoicing',
   authorizedContacts: 'authorized-contact',
   escalationContacts: 'escalation-contact',
+  emergencyResponseTarget: 'emergency-response-hours',
   role: 'role',
   label: 'label',
 };
@@ -64,7 +66,8 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
 function flagOf({ field }: AccountError): string {
   const [name = field, index] = field.split('.');
   const flag = `--${FLAG_OF_FIELD[name] ?? name}`;
-  return index === undefined ? flag : `${flag} #${Number(index) + 1}`;
+  // A repeated flag's item is named by its rank; a part of one flag's value (emergencyResponseTarget.amount) by the flag.
+  return index === undefined || !/^[0-9]+$/.test(index) ? flag : `${flag} #${Number(index) + 1}`;
 }
 
 // "Name <email>" with what follows a comma: the contact flags' shared shape.
@@ -99,6 +102,12 @@ function wholeNumber(args: ParsedArgs, name: string): number | undefined {
   return Number(value);
 }
 
+/** `--emergency-response-hours N`: whole calendar hours; the store checks the range and the policy. */
+function emergencyHours(args: ParsedArgs): Duration | undefined {
+  const amount = wholeNumber(args, 'emergency-response-hours');
+  return amount === undefined ? undefined : { amount, unit: 'calendarHours' };
+}
+
 const contractLine = (contract: Contract) =>
   [
     contract.id,
@@ -108,14 +117,20 @@ const contractLine = (contract: Contract) =>
     contract.tier ?? '-',
     contract.invoicingFrequency,
     `${contract.authorizedContacts.length} authorized, ${contract.escalationContacts.length} escalation contacts`,
+    ...(contract.emergencyResponseTarget ? [`emergency response ${contract.emergencyResponseTarget.amount} h`] : []),
   ].join('\t') + '\n';
 
 const keyLine = (key: ApiKeyRecord) =>
   [key.id, key.role, key.customerId ?? '-', key.label, key.revokedAt ? `revoked ${key.revokedAt}` : 'active'].join('\t') + '\n';
 
+// The balance is the current year's only: hours are valid for the year they were bought in, and expire at its end.
 const prepaidText = (account: PrepaidAccount) =>
-  `contract ${account.contractId}: ${account.boughtMinutes} min bought, ${account.usedMinutes} used, ${account.balanceMinutes} left\n` +
-  account.movements.map(({ at, minutes, ticketNumber, description }) => `  ${at}\t${minutes > 0 ? '+' : ''}${minutes}\t${ticketNumber ?? '-'}\t${description}\n`).join('');
+  `contract ${account.contractId}: ${account.boughtMinutes} min bought, ${account.usedMinutes} used, ${account.expiredMinutes} expired, ` +
+  `${account.balanceMinutes} left for ${account.balanceYear} (expire after ${account.balanceYear}-12-31)\n` +
+  account.movements
+    .map(({ at, kind, year, minutes, ticketNumber, description, invoiceNumber }) =>
+      `  ${at}\t${minutes > 0 ? '+' : ''}${minutes}\t${ticketNumber ?? '-'}\t${description}\t${kind} ${year}\t${invoiceNumber ?? '-'}\n`)
+    .join('');
 
 function contractId(args: ParsedArgs): string {
   const id = required(args, 'contract');
@@ -142,7 +157,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'contracts add': {
-    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact'],
+    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact', 'emergency-response-hours'],
     action(args) {
       const input = {
         customerId: required(args, 'customer'),
@@ -154,6 +169,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         invoicingFrequency: args.options.get('invoicing') as InvoicingFrequency | undefined,
         authorizedContacts: (args.repeated.get('authorized-contact') ?? []).map(authorizedContact),
         escalationContacts: (args.repeated.get('escalation-contact') ?? []).map(escalationContact),
+        emergencyResponseTarget: emergencyHours(args),
       };
       return async ({ accounts: store }) => {
         const contract = await store.createContract(input);

@@ -3,6 +3,7 @@
  * (db/accounts.ts) implements AccountStore; tests of routes may hand the app an in-memory one.
  * Dates are civil (YYYY-MM-DD); instants are ISO-8601 with offset.
  */
+import type { Duration } from '../domain/calendar';
 import type { Principal, Role } from './principal';
 
 export const LANGUAGES = ['en', 'fr', 'de', 'nl', 'lb'] as const;
@@ -44,6 +45,8 @@ export interface Contract {
   invoicingFrequency: InvoicingFrequency;
   authorizedContacts: AuthorizedContact[];
   escalationContacts: EscalationContact[];
+  /** The emergency channel's response target (whole calendar hours), replacing the policy's; absent: the policy's. */
+  emergencyResponseTarget?: Duration;
   createdAt: string;
 }
 

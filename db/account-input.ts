@@ -17,7 +17,9 @@ import { ROLES } from '../contracts/principal';
 import { parseIsoDate } from '../domain/calendar';
 import { DateTime } from 'luxon';
 import { DESK_ZONE } from '../contracts/desk-zone';
+import type { Duration } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
+import { emergencyTargetIssues } from '../domain/policy/emergency';
 import { findPolicy, listPolicies } from '../policies/registry';
 
 // The customers table's CHECK, told to the caller in words.
@@ -82,7 +84,7 @@ function authorizedContacts(contacts: readonly AuthorizedContact[]): AuthorizedC
 }
 
 function escalationContacts(contacts: readonly EscalationContact[], policies: readonly Policy[]): EscalationContact[] {
-  const levels = [...new Set(policies.flatMap((policy) => policy.document.escalation.flatMap((level) => level.notify)))];
+  const levels = [...new Set(policies.flatMap((policy) => policy.escalationLevels))];
   return contacts.map((contact, index) => {
     const field = `escalationContacts.${index}`;
     if (!levels.includes(contact.level)) {
@@ -91,6 +93,19 @@ function escalationContacts(contacts: readonly EscalationContact[], policies: re
     }
     return { level: contact.level, name: text(contact.name, `${field}.name`, 200), email: email(contact.email, `${field}.email`) };
   });
+}
+
+/** The contract's emergency response target: whole calendar hours, and only where its policy has an emergency clock. */
+function emergencyResponseTarget(target: Duration | undefined, policies: readonly Policy[]): Duration | undefined {
+  if (target === undefined) return undefined;
+  if (typeof target !== 'object' || target === null) throw invalid('emergencyResponseTarget', 'must be {"amount": N, "unit": "calendarHours"}');
+  const [issue] = emergencyTargetIssues(target, 'emergencyResponseTarget');
+  if (issue) throw invalid(issue.path.replace('/', '.'), issue.message);
+  const without = policies.filter((policy) => !policy.emergencyResponse());
+  if (without.length > 0) {
+    throw invalid('emergencyResponseTarget', `policy "${without[0]!.id}" v${without[0]!.version} gives the emergency channel no response clock to override`);
+  }
+  return { amount: target.amount, unit: target.unit };
 }
 
 export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
@@ -120,6 +135,7 @@ export function checkedContract(contract: NewContract): CheckedContract {
     invoicingFrequency: oneOf(INVOICING_FREQUENCIES, contract.invoicingFrequency ?? 'quarterly', 'invoicingFrequency'),
     authorizedContacts: authorizedContacts(contract.authorizedContacts ?? []),
     escalationContacts: escalationContacts(contract.escalationContacts ?? [], policies),
+    emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
   };
 }
 

@@ -42,6 +42,12 @@ const EscalationContact = strictObject({
   email: Email,
 });
 
+// Whole calendar hours, day and night (domain/policy/emergency.ts): the store says why in words when it is wrong.
+const EmergencyResponseTarget = strictObject({
+  amount: Type.Integer({ minimum: 1, maximum: 24, description: 'whole hours, 1 to 24' }),
+  unit: Type.Literal('calendarHours', { description: 'an emergency is handled day and night' }),
+});
+
 export const NewContractBody = strictObject({
   policyId: Line(100, { description: 'a preset policy id (GET vigil policies)' }),
   policyVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'pin a version; absent, each ticket runs under the version in force when it registers' })),
@@ -51,6 +57,7 @@ export const NewContractBody = strictObject({
   invoicingFrequency: Type.Optional(literals(INVOICING_FREQUENCIES)),
   authorizedContacts: Type.Optional(Type.Array(AuthorizedContact, { maxItems: 200 })),
   escalationContacts: Type.Optional(Type.Array(EscalationContact, { maxItems: 50 })),
+  emergencyResponseTarget: Type.Optional({ ...EmergencyResponseTarget, description: "replaces the policy's emergency response target, e.g. {\"amount\": 2, \"unit\": \"calendarHours\"}" }),
 });
 
 export const ContractView = Type.Object({
@@ -64,6 +71,7 @@ export const ContractView = Type.Object({
   invoicingFrequency: literals(INVOICING_FREQUENCIES),
   authorizedContacts: Type.Array(AuthorizedContact),
   escalationContacts: Type.Array(EscalationContact),
+  emergencyResponseTarget: Type.Optional(Type.Object({ amount: Type.Integer(), unit: Type.String() })),
   createdAt: Instant,
   links: Type.Object({ self: Type.String(), customer: Type.String() }),
 });
