@@ -8,6 +8,8 @@ import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
 import { priceRequest, requestOfTimeEntries, type Price } from '../domain/pricing';
 import { startedMinutes } from '../domain/pricing/increments';
+import { availableAt } from '../domain/pricing/prepaid-hours';
+import { movementsBeforeDraw } from '../db/prepaid';
 import { findPolicy } from '../policies/registry';
 
 /** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
@@ -54,16 +56,13 @@ async function prepaidContract(client: PoolClient, ticket: TicketState): Promise
 }
 
 /**
- * The balance this ticket's price starts from: every movement before its own draw, so that a retry after the draw
- * was written prices exactly as the first attempt did.
+ * The balance this ticket's price starts from: the hours of the year it draws in (never an earlier year's, expired
+ * at that year's end), less that year's draws before its own, so that a retry after the draw was written prices
+ * exactly as the first attempt did.
  */
 async function balanceBefore(client: PoolClient, contractId: string, drawKey: string): Promise<number> {
-  const { rows } = await client.query<{ minutes: string }>(
-    `SELECT COALESCE(SUM(minutes), 0) AS minutes FROM prepaid_movements
-     WHERE contract_id = $1 AND id < COALESCE((SELECT id FROM prepaid_movements WHERE idempotency_key = $2), 9223372036854775807)`,
-    [contractId, drawKey],
-  );
-  return Math.max(0, Number(rows[0]!.minutes));
+  const { movements, at } = await movementsBeforeDraw(client, contractId, drawKey);
+  return availableAt(movements, at, DESK_ZONE);
 }
 
 /**

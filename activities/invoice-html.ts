@@ -1,5 +1,6 @@
 import type { InvoicePeriod } from '../contracts/invoice-period';
 import type { InvoiceLine } from '../db/invoices';
+import type { ReportedExpiry } from '../db/prepaid';
 
 export interface InvoiceDocument extends InvoicePeriod {
   number: string;
@@ -9,6 +10,8 @@ export interface InvoiceDocument extends InvoicePeriod {
   totalCents: number;
   /** What is left of each contract's prepaid hours once this invoice's work has drawn on them. */
   prepaidBalances?: ReadonlyArray<{ contractId: string; balanceMinutes: number }>;
+  /** Prepaid hours whose year ended unused, shown by the first invoice issued after they expired. */
+  prepaidExpiries?: readonly ReportedExpiry[];
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -35,12 +38,21 @@ function lineRow(line: InvoiceLine): string {
     .join('')}<td class="num">${formatEur(line.amountCents)}</td></tr>`;
 }
 
-const hoursAndMinutes = (minutes: number) => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+export const hoursAndMinutes = (minutes: number) => `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
 
 function prepaidNote(balances: InvoiceDocument['prepaidBalances'] = []): string {
   if (balances.length === 0) return '';
   const items = balances.map(({ contractId, balanceMinutes }) => `<li>contract ${escapeHtml(contractId)}: ${hoursAndMinutes(balanceMinutes)} left</li>`);
   return `<p>Prepaid hours, after the work above:</p>\n<ul>${items.join('')}</ul>\n`;
+}
+
+/** One sentence per expiry, the same in the HTML and the PDF. */
+export const expiryText = ({ contractId, year, minutes }: ReportedExpiry) =>
+  `contract ${contractId}: ${hoursAndMinutes(minutes)} of the hours bought for ${year} unused, expired on ${year}-12-31 (not billed, not refunded)`;
+
+function expiryNote(expiries: InvoiceDocument['prepaidExpiries'] = []): string {
+  if (expiries.length === 0) return '';
+  return `<p>Prepaid hours expired:</p>\n<ul>${expiries.map((expiry) => `<li>${escapeHtml(expiryText(expiry))}</li>`).join('')}</ul>\n`;
 }
 
 /** The invoice as a self-contained HTML page, with the minutes detail the seed providers promise. */
@@ -59,6 +71,6 @@ ${invoice.lines.map(lineRow).join('\n')}
 </tbody>
 <tfoot><tr><th colspan="5" class="num">Total</th><th class="num">${formatEur(invoice.totalCents)}</th></tr></tfoot>
 </table>
-${prepaidNote(invoice.prepaidBalances)}</body></html>
+${expiryNote(invoice.prepaidExpiries)}${prepaidNote(invoice.prepaidBalances)}</body></html>
 `;
 }

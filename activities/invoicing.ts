@@ -6,8 +6,20 @@ import { monthsOf } from '../contracts/invoice-period';
 import type { InvoicePeriod, InvoicingTarget } from '../contracts/invoicing';
 import { withTransaction } from '../db/transaction';
 import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
+import { availableAt, expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';
 import { findPolicy, policyInForce } from '../policies/registry';
 import { toInvoiceLine, type InvoiceLine, type InvoiceLineRow } from '../db/invoices';
+import {
+  claimExpiries,
+  claimPurchases,
+  contractMovements,
+  hasUninvoicedPurchases,
+  lockCustomerContracts,
+  periodCutoff,
+  PREPAID_CANDIDATES,
+  writeExpiry,
+  type InvoicedPurchase,
+} from '../db/prepaid';
 import { renderInvoiceHtml } from './invoice-html';
 
 export interface InvoicingDeps {
@@ -84,13 +96,42 @@ async function contractFees(client: PoolClient, { customerId, ...period }: Custo
   );
 }
 
-async function prepaidBalances(client: PoolClient, customerId: string): Promise<Array<{ contractId: string; balanceMinutes: number }>> {
-  const { rows } = await client.query<{ contract_id: string; balance: string }>(
-    `SELECT contract_id, SUM(minutes) AS balance FROM prepaid_movements
-     WHERE contract_id IN (SELECT id FROM contracts WHERE customer_id = $1) GROUP BY contract_id ORDER BY contract_id`,
-    [customerId],
-  );
-  return rows.map((row) => ({ contractId: row.contract_id, balanceMinutes: Math.max(0, Number(row.balance)) }));
+/** What each contract's prepaid hours hold now, for the year now: what is left once this invoice's work has drawn. */
+async function prepaidBalances(client: PoolClient, contractIds: readonly string[]): Promise<Array<{ contractId: string; balanceMinutes: number }>> {
+  const now = (await client.query<{ now: Date }>('SELECT now()')).rows[0]!.now.getTime();
+  const balances = [];
+  for (const contractId of contractIds) {
+    const movements = await contractMovements(client, contractId);
+    if (movements.length > 0) balances.push({ contractId, balanceMinutes: availableAt(movements, now, DESK_ZONE) });
+  }
+  return balances;
+}
+
+/**
+ * Closes every year ended by the period's end (or by now, for a period still running) on the customer's contracts:
+ * what a year's purchases still hold expires as a movement of its own at the year's end. Written by whichever
+ * invoicing run first covers the year's end (the December or fourth-quarter run, or a later one catching up), in
+ * its transaction, under the contracts' row locks that draws take too; computed from the movements and keyed by
+ * contract and year, so a re-run writes nothing more.
+ */
+async function expireEndedYears(client: PoolClient, contractIds: readonly string[], periodEnd: string): Promise<void> {
+  const cutoff = await periodCutoff(client, periodEnd);
+  for (const contractId of contractIds) {
+    for (const { year, minutes } of expiriesDue(await contractMovements(client, contractId), cutoff, DESK_ZONE)) {
+      await writeExpiry(client, contractId, year, minutes, expiryDescription(year, minutes));
+    }
+  }
+}
+
+/** A purchase of maintenance hours at its contract's policy rate, which for maintenance is the hourly rate less 5%. */
+function purchasePriceLine(purchase: InvoicedPurchase): PriceLine {
+  const policy = purchase.policyVersion === null ? policyInForce(purchase.policyId, purchase.at) : findPolicy(purchase.policyId, purchase.policyVersion);
+  const hourlyCents = policy.document.billing?.rates.hourlyCents;
+  if (hourlyCents === undefined) {
+    throw ApplicationFailure.nonRetryable(`policy ${purchase.policyId} of contract ${purchase.contractId} has no flat hourly rate to price its prepaid hours`, 'PREPAID_RATE_MISSING');
+  }
+  const line = purchaseLine(purchase.minutes, hourlyCents, purchase.year);
+  return { ...line, description: `${line.description} (contract ${purchase.contractId})` };
 }
 
 /** The next number of the issuer's year; the counter row stays locked until commit, which keeps numbers gapless. */
@@ -119,7 +160,7 @@ async function hasUnbilledLines(client: PoolClient, { customerId, periodEnd }: C
   return rows.length > 0;
 }
 
-async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: PriceLine[], batchSize: number): Promise<IssuedInvoice> {
+async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: PriceLine[], contractIds: readonly string[], batchSize: number): Promise<IssuedInvoice> {
   const number = await nextInvoiceNumber(client);
   const { rows } = await client.query<{ id: string; issued_at: Date }>(
     `INSERT INTO invoices (number, idempotency_key, customer_id, period_start, period_end, total_cents, html)
@@ -127,12 +168,18 @@ async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: Pr
     [number, idempotencyKey(`invoice:${target.customerId}`), target.customerId, target.periodStart, target.periodEnd],
   );
   const { id, issued_at: issuedAt } = rows[0]!;
-  for (const [position, fee] of fees.entries()) {
-    await client.query('INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents) VALUES ($1, $2, $3, $4)', [id, position, fee.description, fee.amountCents]);
+  // A purchase is billed by the first invoice whose period contains it; marked, it is never billed again.
+  const purchases = (await claimPurchases(client, target.customerId, target.periodEnd, id)).map(purchasePriceLine);
+  for (const [position, line] of [...fees, ...purchases].entries()) {
+    await client.query(
+      'INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents, minutes, rate_cents) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, position, line.description, line.amountCents, line.minutes, line.minutes > 0 ? line.rateCents : null],
+    );
   }
-  const lines = [...(await claimLines(client, id, target, batchSize)), ...fees.map((fee) => ({ ...fee, ticketNumber: null }))];
+  const lines = [...(await claimLines(client, id, target, batchSize)), ...[...fees, ...purchases].map((fee) => ({ ...fee, ticketNumber: null }))];
   const totalCents = lines.reduce((total, line) => total + line.amountCents, 0);
-  const html = renderInvoiceHtml({ ...target, number, issuedAt, lines, totalCents, prepaidBalances: await prepaidBalances(client, target.customerId) });
+  const prepaidExpiries = await claimExpiries(client, target.customerId, target.periodEnd, id);
+  const html = renderInvoiceHtml({ ...target, number, issuedAt, lines, totalCents, prepaidBalances: await prepaidBalances(client, contractIds), prepaidExpiries });
   await client.query('UPDATE invoices SET total_cents = $2, html = $3 WHERE id = $1', [id, totalCents, html]);
   return { number, totalCents, created: true };
 }
@@ -140,8 +187,8 @@ async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: Pr
 export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps) {
   return {
     /**
-     * Customers of the frequency with lines still to bill by the period's end, or a contract in force during it,
-     * and no invoice for that period yet. A customer is monthly when a contract in force during the period says
+     * Customers of the frequency with lines or prepaid hours bought still to bill by the period's end, a year of
+     * prepaid hours to close, or a contract in force during it, and no invoice for that period yet. A customer is monthly when a contract in force during the period says
      * so; customers without a contract are invoiced quarterly.
      */
     listCustomersToInvoice: async ({ frequency = 'quarterly', ...period }: InvoicingTarget): Promise<string[]> => {
@@ -149,6 +196,7 @@ export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps
         `SELECT customer_id FROM (
            SELECT customer_id FROM billing_lines WHERE ${unbilledBy('$2')}
            UNION SELECT customer_id FROM contracts WHERE ${inForceOver('$1', '$2')}
+           UNION ${PREPAID_CANDIDATES('$2')}
          ) AS candidates
          WHERE (EXISTS (SELECT 1 FROM contracts WHERE contracts.customer_id = candidates.customer_id
                           AND invoicing_frequency = 'monthly' AND ${inForceOver('$1', '$2')})) = ($3 = 'monthly')
@@ -167,11 +215,14 @@ export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps
       withTransaction(db, async (client) => {
         // Two runs for one customer wait for each other here, so the second sees the first's invoice.
         await client.query("SELECT pg_advisory_xact_lock(hashtext('invoice:' || $1))", [target.customerId]);
+        const contractIds = await lockCustomerContracts(client, target.customerId);
+        // Years close whether or not there is anything to invoice: an expiry is not money, it waits for the next invoice.
+        await expireEndedYears(client, contractIds, target.periodEnd);
         const existing = await existingInvoice(client, target);
         if (existing) return existing;
         const fees = await contractFees(client, target);
-        if (fees.length === 0 && !(await hasUnbilledLines(client, target))) return null;
-        return issueInvoice(client, target, fees, batchSize);
+        if (fees.length === 0 && !(await hasUnbilledLines(client, target)) && !(await hasUninvoicedPurchases(client, target.customerId, target.periodEnd))) return null;
+        return issueInvoice(client, target, fees, contractIds, batchSize);
       }),
   };
 }

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import { formatEur, withoutTicketPrefix } from '../activities/invoice-html';
+import { expiryText, formatEur, withoutTicketPrefix } from '../activities/invoice-html';
 import type { InvoiceDetail } from '../db/invoices';
 
 // The standard PDF fonts know no narrow no-break space: amounts group thousands with a plain space here.
@@ -52,6 +52,11 @@ export function renderInvoicePdf(invoice: InvoiceDetail): Promise<Buffer> {
   }
   doc.moveDown(0.5);
   row(doc, ['', 'Total', '', '', '', eur(invoice.totalCents)], 'Helvetica-Bold');
+  const expiries = invoice.prepaidExpiries ?? [];
+  if (expiries.length > 0) {
+    doc.moveDown().font('Helvetica-Bold').fontSize(10).text('Prepaid hours expired:', doc.page.margins.left);
+    for (const expiry of expiries) doc.font('Helvetica').fontSize(9).text(expiryText(expiry));
+  }
   doc.end();
   return done;
 }

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { expiriesOfInvoice, type ReportedExpiry } from './prepaid';
 
 export interface InvoiceLine {
   /** Null on a contract fee: it belongs to no ticket. */
@@ -40,6 +41,8 @@ export interface InvoiceSummary {
 
 export interface InvoiceDetail extends InvoiceSummary {
   lines: InvoiceLine[];
+  /** Prepaid hours that expired unused, reported (never billed) by this invoice. */
+  prepaidExpiries?: ReportedExpiry[];
 }
 
 // Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
@@ -81,11 +84,11 @@ export function invoiceReader(db: Pool) {
       const lines = await db.query<InvoiceLineRow>(
         `SELECT ticket_number, description, minutes, rate_cents, multiplier, amount_cents, 0 AS part, id AS position FROM billing_lines WHERE invoice_id = $1
          UNION ALL
-         SELECT NULL, description, 0, amount_cents, 1, amount_cents, 1, position FROM invoice_fee_lines WHERE invoice_id = $1
+         SELECT NULL, description, minutes, COALESCE(rate_cents, amount_cents), 1, amount_cents, 1, position FROM invoice_fee_lines WHERE invoice_id = $1
          ORDER BY part, position`,
         [rows[0].id],
       );
-      return { ...toSummary(rows[0]), lines: lines.rows.map(toInvoiceLine) };
+      return { ...toSummary(rows[0]), lines: lines.rows.map(toInvoiceLine), prepaidExpiries: await expiriesOfInvoice(db, rows[0].id) };
     },
 
     /** The page as issued, with whose it is: a customer key may read its own only. */

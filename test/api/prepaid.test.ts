@@ -26,8 +26,12 @@ describe('prepaid hours of a contract', () => {
         contractId: acme,
         boughtMinutes: 600,
         usedMinutes: 0,
+        expiredMinutes: 0,
         balanceMinutes: 600,
-        movements: [{ minutes: 600, ticketNumber: null, description: '10 h for 2026', at: new Date(NOW).toISOString() }],
+        balanceYear: new Date(NOW).getUTCFullYear(),
+        movements: [
+          { kind: 'purchase', minutes: 600, year: new Date(NOW).getUTCFullYear(), ticketNumber: null, description: '10 h for 2026', at: new Date(NOW).toISOString(), invoiceNumber: null },
+        ],
       };
       expect(first.json()).toEqual(expected);
       const retried = await buy(purchase, 'order-2026-1');
@@ -88,7 +92,7 @@ describe('prepaid hours of a contract', () => {
     it.each(['admin', 'agent', 'manager', 'customer'] as Caller[])("shows the acme contract's account to a %s key", async (caller) => {
       const response = await harness.call(caller, 'GET', url(acme));
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ contractId: acme, boughtMinutes: expect.any(Number), usedMinutes: 0, balanceMinutes: expect.any(Number), movements: expect.any(Array) });
+      expect(response.json()).toEqual({ contractId: acme, boughtMinutes: expect.any(Number), usedMinutes: 0, expiredMinutes: 0, balanceMinutes: expect.any(Number), balanceYear: expect.any(Number), movements: expect.any(Array) });
     });
 
     it("answers 404 to a customer key for another company's contract, exactly as for a missing one", async () => {

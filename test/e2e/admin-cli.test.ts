@@ -107,9 +107,10 @@ describe('vigil admin against PostgreSQL', () => {
     expect(await buy()).toMatchObject({ contractId: contract.id, boughtMinutes: 2400, usedMinutes: 95, balanceMinutes: 2305 });
     const shown = await vigil('prepaid', 'show', '--contract', contract.id);
     const [summary, bought, drawn, ...rest] = shown.stdout.split('\n');
-    expect([summary, rest]).toEqual([`contract ${contract.id}: 2400 min bought, 95 used, 2305 left`, ['']]);
-    expect(bought!.split('\t').slice(1)).toEqual(['+2400', '-', '40 h for 2026']);
-    expect(drawn!.split('\t').slice(1)).toEqual(['-95', 'VIG-000001', 'VIG-000001: printer']);
+    const year = new Date().getFullYear();
+    expect([summary, rest]).toEqual([`contract ${contract.id}: 2400 min bought, 95 used, 0 expired, 2305 left for ${year} (expire after ${year}-12-31)`, ['']]);
+    expect(bought!.split('\t').slice(1)).toEqual(['+2400', '-', '40 h for 2026', `purchase ${year}`, '-']);
+    expect(drawn!.split('\t').slice(1)).toEqual(['-95', 'VIG-000001', 'VIG-000001: printer', `draw ${year}`, '-']);
     expect(await vigil('prepaid', 'show', '--contract', '999999999')).toEqual({ exitCode: 2, stdout: '', stderr: 'vigil: --contract: no contract "999999999"\n' });
     expect((await vigil('prepaid', 'buy', '--contract', contract.id, '--minutes', '0', '--description', 'x')).stderr).toMatch(/--minutes: "0" is not a whole number/);
   });

@@ -90,7 +90,7 @@ export function inMemoryPrepaid(accounts: AccountStore, now: () => number): Prep
     const held = movements.get(contractId) ?? [];
     const boughtMinutes = held.reduce((total, { minutes }) => total + Math.max(minutes, 0), 0);
     const usedMinutes = held.reduce((total, { minutes }) => total - Math.min(minutes, 0), 0);
-    return { contractId, boughtMinutes, usedMinutes, balanceMinutes: boughtMinutes - usedMinutes, movements: [...held] };
+    return { contractId, boughtMinutes, usedMinutes, expiredMinutes: 0, balanceMinutes: boughtMinutes - usedMinutes, balanceYear: new Date(now()).getUTCFullYear(), movements: [...held] };
   }
   return {
     purchases,
@@ -102,7 +102,7 @@ export function inMemoryPrepaid(accounts: AccountStore, now: () => number): Prep
       if (!earlier) {
         purchases.push({ ...purchase, contractId });
         const held = movements.get(contractId) ?? [];
-        held.push({ minutes: purchase.minutes, ticketNumber: null, description: purchase.description, at: new Date(now()).toISOString() });
+        held.push({ kind: 'purchase', minutes: purchase.minutes, year: new Date(now()).getUTCFullYear(), ticketNumber: null, description: purchase.description, at: new Date(now()).toISOString(), invoiceNumber: null });
         movements.set(contractId, held);
       }
       return account(contractId);
