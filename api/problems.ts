@@ -100,6 +100,8 @@ const RULE_STATUS: Record<string, { status: number; slug: string; title: string 
   RATE_UNKNOWN: { status: 422, slug: 'rate-unknown', title: 'No rate for this work under the contract' },
   WORK_EXCLUDED: { status: 422, slug: 'work-excluded', title: 'Work outside the contract' },
   QUOTE_PENDING: { status: 409, slug: 'quote-pending', title: 'Waiting for the customer to accept a quote' },
+  QUOTE_REQUIRED: { status: 409, slug: 'quote-required', title: 'More time needs a quote the customer accepted' },
+  TOO_MANY_PEOPLE: { status: 409, slug: 'too-many-people', title: 'Too many people on the ticket' },
   NO_QUOTE: { status: 409, slug: 'no-quote', title: 'No quote to decide on' },
   NOT_A_CHANGE: { status: 409, slug: 'not-a-change', title: 'Only change requests have a release date' },
 };
@@ -146,7 +148,10 @@ function fromWorkflowRefusal(error: WorkflowUpdateFailedError): Problem | undefi
   if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
   const rule = RULE_STATUS[cause.type];
   if (!rule) return undefined;
-  return { type: problemType(rule.slug), title: rule.title, status: rule.status, detail: cause.message, code: cause.type };
+  // A rule's figures (the minutes left before a quote is needed, the people already counted) come as members of the problem.
+  const [details] = cause.details ?? [];
+  const figures = details !== null && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+  return { ...figures, type: problemType(rule.slug), title: rule.title, status: rule.status, detail: cause.message, code: cause.type };
 }
 
 export function toProblem(error: unknown): Problem {

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import { DomainError } from '../domain/errors';
+import { TicketRuleError } from '../domain/ticket/lifecycle';
 
 /**
  * Update validators and handlers must refuse with an ApplicationFailure: it reaches the caller with the
@@ -7,7 +8,8 @@ import { DomainError } from '../domain/errors';
  */
 export function asRefusal(error: unknown): unknown {
   if (error instanceof DomainError) {
-    return ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true });
+    const details = error instanceof TicketRuleError && error.details ? [error.details] : undefined;
+    return ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true, details });
   }
   return error;
 }

@@ -51,6 +51,7 @@ import type { PolicyTerms } from '../domain/policy/terms';
 import { startedMinutes } from '../domain/pricing/increments';
 import { checkEntryAgainstRateCard } from '../domain/pricing/rate-card';
 import { isTerminal, transition, TicketRuleError, type TicketAction } from '../domain/ticket/lifecycle';
+import { mayReviseQuote, timeRuleRefusal, type LoggedTime } from '../domain/ticket/time-rules';
 import {
   checkAgentCommand,
   checkCancel,
@@ -100,6 +101,13 @@ export const PLANNED_IN_HISTORY = 'plan-in-activity-commit-search-attributes-onc
  * it was promised.
  */
 export const EMERGENCY_CLOCK = 'emergency-response-clock';
+
+/**
+ * The patch that applies the policy's rules on logged time (domain/ticket/time-rules.ts: the quote gate, the people
+ * limit) and lets a quote extend an accepted one. Decided once, at the start of a run: a handler re-runs its checks on
+ * replay, and an entry a run accepted before the rules existed must be accepted again.
+ */
+export const TIME_RULES = 'quote-gate-and-people-limit';
 
 /** Well under Temporal's 51,200-event limit: a ticket open for months continues as new with its state. */
 const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 4_000;
@@ -155,6 +163,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   const plannedInHistory = patched(PLANNED_IN_HISTORY);
   const planClocks = plannedInHistory ? planClocksInHistory : planClocksLocally;
   const emergencyClock = patched(EMERGENCY_CLOCK);
+  const timeRules = patched(TIME_RULES);
 
   const clock = (metric: Metric): SlaClock => ticket.clocks.find((candidate) => candidate.metric === metric)!;
 
@@ -206,6 +215,13 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     if (status === 'required' || status === 'submitted') {
       throw new TicketRuleError('QUOTE_PENDING', 'the customer has not accepted a quote for this work yet: no work can start before');
     }
+  }
+
+  /** The policy's rules on time logged (the quote gate, the people limit), in runs that carry them. */
+  function checkTimeRules(entry: LoggedTime): void {
+    if (!timeRules) return;
+    const refusal = timeRuleRefusal({ ticketNumber: ticket.ticketNumber, entries: ticket.timeEntries, quote: ticket.quote, terms: ticket.terms }, entry);
+    if (refusal) throw refusal;
   }
 
   /** Runs an Update's change once registration is done, refusing it if the ticket moved on meanwhile. */
@@ -280,6 +296,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       checkNoQuotePending();
       // Work outside the contract is billed at its accepted quote, not at the contract's rates.
       if (ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, entry);
+      checkTimeRules(entry);
     },
   );
 
@@ -361,9 +378,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     record({ type: 'resolution-proposed', by: agent, note: resolution }, now);
     },
     // Minutes given here carry no role or service: only a flat-rate contract can price them.
-    ({ minutesWorked }) => {
+    ({ agent, minutesWorked }) => {
       checkNoQuotePending();
       if (minutesWorked && ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, {});
+      if (minutesWorked) checkTimeRules({ agent, start: 0, end: minutesWorked * 60_000 });
     },
   );
 
@@ -410,8 +428,13 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       pauseAll(now);
       record({ type: 'quote-submitted', by: agent, note: `${estimateMinutes} min${amountCents === undefined ? '' : `, ${amountCents} cents`} (${reason})${note ? `; ${note}` : ''}` }, now);
     },
-    ({ amountCents }) => {
-      if (ticket.quote?.status === 'submitted' || ticket.quote?.status === 'accepted') throw new TicketRuleError('ALREADY_DONE', `a quote is already ${ticket.quote.status}`);
+    ({ amountCents, estimateMinutes }) => {
+      // Where time is gated on quotes, a quote estimating more than the accepted one extends the work past it.
+      const extending = timeRules && mayReviseQuote(ticket, estimateMinutes);
+      if (!extending && (ticket.quote?.status === 'submitted' || ticket.quote?.status === 'accepted')) {
+        const extend = timeRules && ticket.quote.status === 'accepted' && ticket.terms?.quoteRequiredAboveMinutes !== undefined;
+        throw new TicketRuleError('ALREADY_DONE', `a quote is already ${ticket.quote.status}${extend ? `: a new quote extends it only by estimating more than its ${ticket.quote.estimateMinutes ?? 0} min` : ''}`);
+      }
       if (ticket.scope === 'excluded' && amountCents === undefined) throw new InvalidArgumentError('amountCents', 'the quoted price: work outside the contract is billed at it');
     },
   );

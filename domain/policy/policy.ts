@@ -7,6 +7,7 @@ import { emergencyResponseOf, emergencyTargetIssues, type EmergencyResponse } fr
 import { PolicyValidationError } from './errors';
 import type { PolicyIssue } from './errors';
 import { PolicySchema } from './schema';
+import { peopleLimitIssues } from './terms';
 import type { PolicyDocument } from './schema';
 import { schemaIssues } from './validation';
 import { TICKET_KINDS } from './vocabulary';
@@ -86,6 +87,7 @@ export class Policy {
     const billing = document.billing ? compileBilling(document.id, document.billing, issues) : null;
     issues.push(...ascendingIssues(document.warningPercents, '/warningPercents'));
     issues.push(...ascendingIssues(document.escalation.map((level) => level.atPercent), '/escalation', '/atPercent'));
+    issues.push(...peopleLimitIssues(document));
     if (document.emergency) {
       issues.push(...emergencyTargetIssues(document.emergency.responseTarget, '/emergency/responseTarget'));
       issues.push(...ascendingIssues(document.emergency.warningPercents, '/emergency/warningPercents'));

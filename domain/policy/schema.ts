@@ -76,6 +76,16 @@ export const PolicySchema = Type.Object(
     quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of minutes of at least 1' })),
     /** Outside the calendar's hours, only the contacts the customer's contract names may open an incident (seed 002). */
     outOfHoursContacts: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('authorized')])),
+    /** At most this many people log time on one ticket, counting the time of the services named, or all (seed 002: "max trois intervenants"). */
+    maxPeoplePerTicket: Type.Optional(
+      Type.Object(
+        {
+          people: Type.Integer({ minimum: 1, description: 'a whole number of people of at least 1' }),
+          services: Type.Optional(Type.Array(Name, { minItems: 1, uniqueItems: true })),
+        },
+        strict,
+      ),
+    ),
     /** A response target for tickets opened through the emergency channel; absent: they run the priority's targets. */
     emergency: Type.Optional(EmergencySchema),
     /** How logged time becomes money; absent where the terms bill nothing. */

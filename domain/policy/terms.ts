@@ -1,13 +1,33 @@
+import type { PolicyIssue } from './errors';
 import type { Policy } from './policy';
+import type { PolicyDocument } from './schema';
+
+/** How many people may log time on one ticket, and on which services (seed 002: "max trois intervenants"). */
+export interface PeopleLimit {
+  people: number;
+  /** Only time logged under these services counts, and is limited; absent: every entry does. */
+  services?: string[];
+}
 
 /** The gates and clock rules of a policy version that a ticket keeps for its life. */
 export interface PolicyTerms {
   quoteRequiredAboveMinutes?: number;
   outOfHoursContacts: 'any' | 'authorized';
   workaroundStopsResolutionClock: boolean;
+  maxPeoplePerTicket?: PeopleLimit;
 }
 
 export function termsOf({ document }: Policy): PolicyTerms {
-  const { quoteRequiredAboveMinutes, outOfHoursContacts = 'any', workaroundStopsResolutionClock } = document;
-  return { quoteRequiredAboveMinutes, outOfHoursContacts, workaroundStopsResolutionClock };
+  const { quoteRequiredAboveMinutes, outOfHoursContacts = 'any', workaroundStopsResolutionClock, maxPeoplePerTicket } = document;
+  return { quoteRequiredAboveMinutes, outOfHoursContacts, workaroundStopsResolutionClock, ...(maxPeoplePerTicket ? { maxPeoplePerTicket } : {}) };
+}
+
+/** A people limit on services the policy does not bill would never apply: the name is a mistake. */
+export function peopleLimitIssues({ maxPeoplePerTicket, billing }: PolicyDocument): PolicyIssue[] {
+  const known = Object.keys(billing?.rates.hourlyCentsByService ?? {});
+  return (maxPeoplePerTicket?.services ?? []).flatMap((service, index) =>
+    known.includes(service)
+      ? []
+      : [{ path: `/maxPeoplePerTicket/services/${index}`, message: `expected a service the policy bills (${known.map((name) => `"${name}"`).join(', ') || 'none'}), got "${service}"` }],
+  );
 }

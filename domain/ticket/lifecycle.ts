@@ -86,11 +86,15 @@ export function transition(status: TicketStatus, action: TicketAction): TicketSt
   return rule.to ?? status;
 }
 
-/** A rule of the ticket that the status alone does not express (e.g. an intervention started twice). */
+/**
+ * A rule of the ticket that the status alone does not express (e.g. an intervention started twice). `details`: figures
+ * a client can act on (the minutes left before a quote is needed), handed to the API beside the message.
+ */
 export class TicketRuleError extends DomainError {
   constructor(
     readonly code: string,
     message: string,
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
