@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ticketWorkflowId } from '../../contracts/ticket';
-import { type Stack, startStack } from './support';
+import { eventually, type Stack, startStack } from './support';
 
 jest.setTimeout(300_000);
 
@@ -74,13 +74,23 @@ describe('hundreds of concurrent actions on one ticket', () => {
     const failures = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
     expect(failures.map((event) => event.workflowTaskFailedEventAttributes?.failure?.message)).toEqual([]);
 
-    const view = await call('GET', `/tickets/${number}`);
+    // Live, not the stale snapshot a GET may answer while the workflow catches up.
+    const view = await eventually(() => call('GET', `/tickets/${number}`), (answer) => answer.status === 200 && answer.body.stale === undefined);
     expect(view.status).toBe(200);
-    // Each applied time entry is on the ticket once.
-    const applied = answers.filter((answer, index) => index % 5 === 0 && answer.status === 200).length;
-    expect(view.body.timeEntries).toHaveLength(applied);
-    const reassigned = answers.filter((answer, index) => index % 5 === 1 && answer.status === 200).length;
-    expect((view.body.events as Array<{ type: string }>).filter((event) => event.type === 'reassigned')).toHaveLength(reassigned);
+    // An action answered 200 is on the ticket exactly once; one refused (409) or turned away (429) not at all; one
+    // whose answer did not come in time (503) at most once: Temporal may still apply it, as its problem says.
+    const timesApplied = (index: number): number => {
+      const agent = `agent-${index}`;
+      if (index % 5 === 0) return (view.body.timeEntries as Array<{ agent: string }>).filter((entry) => entry.agent === agent).length;
+      return (view.body.events as Array<{ type: string; note?: string }>).filter((event) => event.type === 'reassigned' && event.note === `to ${agent}`).length;
+    };
+    const wrong = answers.flatMap((answer, index) => {
+      if (index % 5 > 1) return [];
+      const applied = timesApplied(index);
+      const expected = answer.status === 200 ? applied === 1 : answer.status === 503 ? applied <= 1 : applied === 0;
+      return expected ? [] : [{ index, status: answer.status, applied }];
+    });
+    expect(wrong).toEqual([]);
     // The ticket still takes actions.
     const after = await call('POST', `/tickets/${number}/reassign`, { agent: 'final-agent', by: 'desk-lead' });
     expect(after.status === 200 || after.status === 409).toBe(true);
