@@ -6,7 +6,7 @@ import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
-import { priceRequest, requestOfTimeEntries, type Price } from '../domain/pricing';
+import { priceRequest, requestOfTimeEntries, type ContractRates, type Price } from '../domain/pricing';
 import { startedMinutes } from '../domain/pricing/increments';
 import { availableAt } from '../domain/pricing/prepaid-hours';
 import { movementsBeforeDraw } from '../db/prepaid';
@@ -34,8 +34,24 @@ function refusedForGood<T>(compute: () => T): T {
  * all), with the flags its entries carry; the policy version is the ticket's, for life. The request is built and
  * priced by the same pure functions as `vigil price`'s.
  */
-function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number): Price {
-  return refusedForGood(() => priceRequest(policy, requestOfTimeEntries(ticket.timeEntries, { emergency: ticket.channel === 'emergency', prepaidMinutes })));
+function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number, contractRates: ContractRates | undefined): Price {
+  return refusedForGood(() =>
+    priceRequest(policy, requestOfTimeEntries(ticket.timeEntries, { emergency: ticket.channel === 'emergency', prepaidMinutes }), contractRates),
+  );
+}
+
+/**
+ * The contract's own rates, read from PostgreSQL by the ticket's contract id when the ticket is billed, rather than
+ * carried on the ticket from its opening: the workflow and its recorded histories stay as they are, and tickets
+ * opened before contracts had rates bill at their contract's rates too. Vigil never edits a contract (a new price
+ * is a new contract), so this is the contract the ticket opened under, with the rates it had then; a row changed by
+ * hand in the database applies to the tickets billed after the change (README, Billing). A ticket without a
+ * contract id (opened before contracts existed) bills at its policy's rates.
+ */
+async function contractRatesOf(client: PoolClient, ticket: TicketState): Promise<ContractRates | undefined> {
+  if (ticket.contractId === undefined) return undefined;
+  const { rows } = await client.query<{ rates: ContractRates | null }>('SELECT rates FROM contracts WHERE id::text = $1', [ticket.contractId]);
+  return rows[0]?.rates ?? undefined;
 }
 
 /**
@@ -79,7 +95,7 @@ export async function billTicket(db: Pool, ticket: TicketState, idempotencyKey: 
     const policy = refusedForGood(() => findPolicy(ticket.policyId, ticket.policyVersion));
     const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
     const drawKey = idempotencyKey('prepaid-draw');
-    const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0);
+    const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0, await contractRatesOf(client, ticket));
     const billing: BillingSummary = { lines: [...price.lines], totalCents: price.totalCents };
     await insertLines(client, ticket, billing, idempotencyKey);
     if (contractId && price.prepaid && price.prepaid.usedMinutes > 0) {

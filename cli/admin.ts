@@ -11,14 +11,15 @@ import { pgAccountStore } from '../db/accounts';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
 import { UsageError, parseArgs, type ParsedArgs } from './args';
-import { required } from './commands';
+import { readContractRates, required } from './commands';
+import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { CliResult } from './run';
 
 export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [--json]
   vigil admin customers list [--json]
   vigil admin contracts add --customer ID --policy ID [--version N] [--tier TIER] --starts YYYY-MM-DD [--ends YYYY-MM-DD]
       [--invoicing monthly|quarterly] [--authorized-contact "Name <email>[,out-of-hours]"]...
-      [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--json]
+      [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--rates FILE] [--json]
   vigil admin contracts list --customer ID [--json]
   vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--json]
   vigil admin keys list [--json]
@@ -65,6 +66,8 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
 
 function flagOf({ field }: AccountError): string {
   const [name = field, index] = field.split('.');
+  // The rates file's wrong figure by its path in the file.
+  if (name === 'rates') return `--rates ${field.slice('rates'.length).replaceAll('.', '/') || '/'}`;
   const flag = `--${FLAG_OF_FIELD[name] ?? name}`;
   // A repeated flag's item is named by its rank; a part of one flag's value (emergencyResponseTarget.amount) by the flag.
   return index === undefined || !/^[0-9]+$/.test(index) ? flag : `${flag} #${Number(index) + 1}`;
@@ -118,6 +121,7 @@ const contractLine = (contract: Contract) =>
     contract.invoicingFrequency,
     `${contract.authorizedContacts.length} authorized, ${contract.escalationContacts.length} escalation contacts`,
     ...(contract.emergencyResponseTarget ? [`emergency response ${contract.emergencyResponseTarget.amount} h`] : []),
+    ...(contract.rates ? [`contract rates ${JSON.stringify(contract.rates)}`] : []),
   ].join('\t') + '\n';
 
 const keyLine = (key: ApiKeyRecord) =>
@@ -157,7 +161,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'contracts add': {
-    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact', 'emergency-response-hours'],
+    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact', 'emergency-response-hours', 'rates'],
     action(args) {
       const input = {
         customerId: required(args, 'customer'),
@@ -170,6 +174,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         authorizedContacts: (args.repeated.get('authorized-contact') ?? []).map(authorizedContact),
         escalationContacts: (args.repeated.get('escalation-contact') ?? []).map(escalationContact),
         emergencyResponseTarget: emergencyHours(args),
+        // A JSON file of the policy's figures it replaces, checked by the store against the policy.
+        rates: args.options.has('rates') ? (readContractRates(args.options.get('rates')!, 'rates') as ContractRates) : undefined,
       };
       return async ({ accounts: store }) => {
         const contract = await store.createContract(input);

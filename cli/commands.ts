@@ -1,7 +1,8 @@
 import { METRICS, PRIORITIES, TICKET_KINDS, deadlinesFor, isPriority, isTicketKind } from '../domain/policy';
 import type { Policy } from '../domain/policy';
-import { PricingError, priceRequest } from '../domain/pricing';
-import type { Price, PricingRequest } from '../domain/pricing';
+import { readFileSync } from 'node:fs';
+import { PricingError, contractRatesIssues, priceRequest } from '../domain/pricing';
+import type { ContractRates, Price, PricingRequest } from '../domain/pricing';
 import { loadPolicyFile } from '../policies/load-file';
 import { findPolicy, listPolicies, policyInForce } from '../policies/registry';
 import { UsageError } from './args';
@@ -66,11 +67,30 @@ function policyForWork(policyId: string, { items }: PricingRequest): Policy {
   return first ? policyInForce(policyId, rest.reduce((earliest, item) => Math.min(earliest, item.start), first.start)) : findPolicy(policyId);
 }
 
-function priceOf(file: string, policyId: string, request: PricingRequest): Price {
+/** A JSON file: a contract's `rates`, as `vigil admin contracts add --rates` and the admin API take them. */
+export function readContractRates(file: string, flag: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch (error) {
+    throw new UsageError(`--${flag}: ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The contract's rates checked against the policy, as a contract's are when it is saved. */
+function contractRatesFor(policy: Policy, file: string | undefined): ContractRates | undefined {
+  if (file === undefined) return undefined;
+  const rates = readContractRates(file, 'contract-rates');
+  const [issue] = contractRatesIssues(policy.billing?.document, rates, '');
+  if (issue) throw new UsageError(`--contract-rates: ${file}: ${issue.path || '/'}: ${issue.message}`);
+  return rates as ContractRates;
+}
+
+function priceOf(file: string, policyId: string, request: PricingRequest, ratesFile: string | undefined): Price {
   const policy = policyForWork(policyId, request);
   if (!policy.billing) throw new UsageError(`--policy: ${policy.id} has no billing rules`);
+  const contractRates = contractRatesFor(policy, ratesFile);
   try {
-    return priceRequest(policy, request);
+    return priceRequest(policy, request, contractRates);
   } catch (error) {
     // Every remaining pricing error points into the entries file.
     if (error instanceof PricingError) throw new UsageError(`${file}: ${error.message}`);
@@ -81,7 +101,7 @@ function priceOf(file: string, policyId: string, request: PricingRequest): Price
 export function priceCommand(args: ParsedArgs): string {
   const policyId = required(args, 'policy');
   const file = required(args, 'entries');
-  const { lines, totalCents, prepaid } = priceOf(file, policyId, readEntries(file));
+  const { lines, totalCents, prepaid } = priceOf(file, policyId, readEntries(file), args.options.get('contract-rates'));
   if (args.flags.has('json')) return json({ lines, totalCents, ...(prepaid ? { prepaid } : {}) });
   const rows = lines.map((line) => `${line.description}\t${line.minutes} min\t${euros(line.rateCents)}\tx${line.multiplier}\t${euros(line.amountCents)}\n`);
   const balance = prepaid ? `prepaid minutes: ${prepaid.beforeMinutes} before, ${prepaid.usedMinutes} used, ${prepaid.afterMinutes} left\n` : '';

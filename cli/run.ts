@@ -8,7 +8,7 @@ export const USAGE = `usage:
   vigil policies [--json]
   vigil deadlines --policy ID --opened ISO-8601 [--priority P1|P2|P3|P4] [--kind incident|request|change] [--json]
   vigil validate FILE
-  vigil price --policy ID --entries FILE [--json]
+  vigil price --policy ID --entries FILE [--contract-rates FILE] [--json]
 ${ADMIN_USAGE}`;
 
 export interface CliResult {
@@ -27,7 +27,7 @@ const commands: Readonly<Record<string, (args: ReturnType<typeof parseArgs>) => 
 /** Runs one command; never throws for bad input, which becomes exit code 2 and one stderr line. */
 export function runCli(argv: readonly string[]): CliResult {
   try {
-    const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind', 'entries'], ['json', 'help']);
+    const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind', 'entries', 'contract-rates'], ['json', 'help']);
     if (args.flags.has('help') || args.command === 'help') return { exitCode: 0, stdout: USAGE, stderr: '' };
     const command = args.command === undefined ? undefined : commands[args.command];
     if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate, price, admin)' : `unknown command "${args.command}"`);

@@ -4,6 +4,7 @@
  * Dates are civil (YYYY-MM-DD); instants are ISO-8601 with offset.
  */
 import type { Duration } from '../domain/calendar';
+import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { Principal, Role } from './principal';
 
 export const LANGUAGES = ['en', 'fr', 'de', 'nl', 'lb'] as const;
@@ -47,6 +48,8 @@ export interface Contract {
   escalationContacts: EscalationContact[];
   /** The emergency channel's response target (whole calendar hours), replacing the policy's; absent: the policy's. */
   emergencyResponseTarget?: Duration;
+  /** The contract's own prices, replacing the policy's figures they name; absent: the policy's. */
+  rates?: ContractRates;
   createdAt: string;
 }
 

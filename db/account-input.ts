@@ -20,6 +20,7 @@ import { DESK_ZONE } from '../contracts/desk-zone';
 import type { Duration } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import { emergencyTargetIssues } from '../domain/policy/emergency';
+import { contractRatesIssues, type ContractRates } from '../domain/pricing/contract-rates';
 import { findPolicy, listPolicies } from '../policies/registry';
 
 // The customers table's CHECK, told to the caller in words.
@@ -108,6 +109,19 @@ function emergencyResponseTarget(target: Duration | undefined, policies: readonl
   return { amount: target.amount, unit: target.unit };
 }
 
+/**
+ * The contract's own rates, checked like the policy's against every version it may run under: a role or service the
+ * policy does not bill, or a figure it has no place for, is refused naming its path (`rates.hourlyCentsByRole.x`).
+ */
+function contractRates(rates: ContractRates | undefined, policies: readonly Policy[]): ContractRates | undefined {
+  if (rates === undefined) return undefined;
+  for (const policy of policies) {
+    const [issue] = contractRatesIssues(policy.billing?.document, rates, '/rates');
+    if (issue) throw invalid(issue.path.slice(1).replaceAll('/', '.'), `${issue.message} (policy "${policy.id}" v${policy.version})`);
+  }
+  return rates;
+}
+
 export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
 
 export function checkedContract(contract: NewContract): CheckedContract {
@@ -136,6 +150,7 @@ export function checkedContract(contract: NewContract): CheckedContract {
     authorizedContacts: authorizedContacts(contract.authorizedContacts ?? []),
     escalationContacts: escalationContacts(contract.escalationContacts ?? [], policies),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
+    rates: contractRates(contract.rates, policies),
   };
 }
 

@@ -15,6 +15,7 @@ import {
 } from '../contracts/accounts';
 import type { Principal, Role } from '../contracts/principal';
 import type { Duration } from '../domain/calendar';
+import type { ContractRates } from '../domain/pricing/contract-rates';
 import { checkedApiKey, checkedContract, checkedCustomer, civilDate } from './account-input';
 
 // Tokens are `vgl_<id>_<secret>` (contracts/accounts.ts): the id finds the row; only the SHA-256 of the secret is kept.
@@ -37,7 +38,7 @@ const toCustomer = (row: CustomerRow): Customer => ({ id: row.id, name: row.name
 // Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
 const CONTRACT_COLUMNS = `id::text AS id, customer_id, policy_id, policy_version, tier,
   to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
-  invoicing_frequency, authorized_contacts, escalation_contacts, emergency_response_target, created_at`;
+  invoicing_frequency, authorized_contacts, escalation_contacts, emergency_response_target, rates, created_at`;
 
 interface ContractRow {
   id: string;
@@ -51,6 +52,7 @@ interface ContractRow {
   authorized_contacts: AuthorizedContact[];
   escalation_contacts: EscalationContact[];
   emergency_response_target: Duration | null;
+  rates: ContractRates | null;
   created_at: Date;
 }
 
@@ -66,6 +68,7 @@ const toContract = (row: ContractRow): Contract => ({
   authorizedContacts: row.authorized_contacts,
   escalationContacts: row.escalation_contacts,
   ...(row.emergency_response_target ? { emergencyResponseTarget: row.emergency_response_target } : {}),
+  ...(row.rates ? { rates: row.rates } : {}),
   createdAt: row.created_at.toISOString(),
 });
 
@@ -136,8 +139,8 @@ export function pgAccountStore(db: Pool): AccountStore {
       try {
         const { rows } = await db.query<ContractRow>(
           `INSERT INTO contracts (customer_id, policy_id, policy_version, tier, starts_on, ends_on, invoicing_frequency,
-             authorized_contacts, escalation_contacts, emergency_response_target)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${CONTRACT_COLUMNS}`,
+             authorized_contacts, escalation_contacts, emergency_response_target, rates)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CONTRACT_COLUMNS}`,
           [
             contract.customerId,
             contract.policyId,
@@ -149,6 +152,7 @@ export function pgAccountStore(db: Pool): AccountStore {
             JSON.stringify(contract.authorizedContacts),
             JSON.stringify(contract.escalationContacts),
             contract.emergencyResponseTarget === undefined ? null : JSON.stringify(contract.emergencyResponseTarget),
+            contract.rates === undefined ? null : JSON.stringify(contract.rates),
           ],
         );
         return toContract(rows[0]!);

@@ -48,6 +48,17 @@ const EmergencyResponseTarget = strictObject({
   unit: Type.Literal('calendarHours', { description: 'an emergency is handled day and night' }),
 });
 
+// A contract's own prices (domain/pricing/contract-rates.ts): the shape here, the policy's names and figures by the store.
+const CentsFigure = Type.Integer({ minimum: 0, description: 'whole euro cents excl. VAT' });
+const CentsByName = Type.Record(Type.String({ minLength: 1, maxLength: 100 }), CentsFigure, { minProperties: 1, maxProperties: 100 });
+const ContractRates = strictObject({
+  hourlyCents: Type.Optional(CentsFigure),
+  hourlyCentsByRole: Type.Optional(CentsByName),
+  hourlyCentsByService: Type.Optional(CentsByName),
+  outOfHoursPercent: Type.Optional(Type.Integer({ minimum: 1, description: "replaces the percent of the policy's out-of-hours band (150 for x1.5)" })),
+  travel: Type.Optional(Type.Object({ perTripCents: Type.Optional(CentsFigure), hourlyCents: Type.Optional(CentsFigure) }, { additionalProperties: false, minProperties: 1 })),
+});
+
 export const NewContractBody = strictObject({
   policyId: Line(100, { description: 'a preset policy id (GET vigil policies)' }),
   policyVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'pin a version; absent, each ticket runs under the version in force when it registers' })),
@@ -58,6 +69,11 @@ export const NewContractBody = strictObject({
   authorizedContacts: Type.Optional(Type.Array(AuthorizedContact, { maxItems: 200 })),
   escalationContacts: Type.Optional(Type.Array(EscalationContact, { maxItems: 50 })),
   emergencyResponseTarget: Type.Optional({ ...EmergencyResponseTarget, description: "replaces the policy's emergency response target, e.g. {\"amount\": 2, \"unit\": \"calendarHours\"}" }),
+  rates: Type.Optional({
+    ...ContractRates,
+    minProperties: 1,
+    description: "the contract's own prices, replacing the policy's figures they name, e.g. {\"hourlyCentsByRole\": {\"technician\": 9000}}",
+  }),
 });
 
 export const ContractView = Type.Object({
@@ -72,6 +88,7 @@ export const ContractView = Type.Object({
   authorizedContacts: Type.Array(AuthorizedContact),
   escalationContacts: Type.Array(EscalationContact),
   emergencyResponseTarget: Type.Optional(Type.Object({ amount: Type.Integer(), unit: Type.String() })),
+  rates: Type.Optional(ContractRates),
   createdAt: Instant,
   links: Type.Object({ self: Type.String(), customer: Type.String() }),
 });

@@ -1,5 +1,6 @@
 import { CalendarError, ZoneRules } from '../calendar';
 import type { BillingDocument, PolicyIssue } from '../policy';
+import type { ContractRates } from './contract-rates';
 import { TimeBands } from './time-bands';
 
 /** A policy's billing document with its zone and bands compiled once, at load. */
@@ -8,6 +9,8 @@ export interface BillingRules {
   readonly document: BillingDocument;
   readonly zone: ZoneRules;
   readonly bands: TimeBands | null;
+  /** The contract's own figures merged into `document` (rulesForContract), so that lines priced with them say so. */
+  readonly contract?: ContractRates;
 }
 
 const RATE_KINDS = ['hourlyCents', 'hourlyCentsByRole', 'hourlyCentsByService'] as const;

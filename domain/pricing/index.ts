@@ -1,5 +1,7 @@
 export { multiplierOf, priceMinutes } from './by-started-minute';
 export { monthlyContractFeeLine } from './contract-fees';
+export { CONTRACT_RATE, contractRatesIssues, rulesForContract } from './contract-rates';
+export type { ContractRates } from './contract-rates';
 export { PricingError } from './errors';
 export type { PricingErrorCode } from './errors';
 export { INTERVENTION_FLAGS, interventionFlagsOf } from './intervention-flags';

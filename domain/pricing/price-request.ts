@@ -4,6 +4,8 @@ import { allocateMinutes } from './band-allocation';
 import type { BilledPart } from './band-allocation';
 import type { BillingRules } from './billing-rules';
 import { multiplierOf, priceMinutes } from './by-started-minute';
+import { CONTRACT_RATE, rulesForContract } from './contract-rates';
+import type { ContractRates } from './contract-rates';
 import { localSpan } from './describe';
 import { PricingError } from './errors';
 import { billedMinutes } from './increments';
@@ -118,7 +120,12 @@ function partLines(context: ItemContext, part: BilledPart, notes: readonly strin
     const coefficients = [...(part.band ? [part.band] : []), ...context.surcharges];
     const percents = coefficients.map((coefficient) => coefficient.percent);
     lines.push({
-      description: describePart(context, part, [...context.facts, ...coefficients.map((coefficient) => coefficient.label), ...notes]),
+      description: describePart(context, part, [
+        ...(context.rate.fromContract ? [CONTRACT_RATE] : []),
+        ...context.facts,
+        ...coefficients.map((coefficient) => coefficient.label),
+        ...notes,
+      ]),
       minutes: charged,
       rateCents: context.rate.cents,
       multiplier: multiplierOf(percents),
@@ -168,10 +175,11 @@ function topUpOf(minimum: RequestMinimum | null, ownTotal: number): TopUp | null
 /**
  * Prices one request under `policy`: the emergency fee first (charged at opening), then every item in time
  * order (prepaid hours are drawn by the earliest work first), the request's minimum topped up on the last one,
- * then travel. `vigil price` and the ticket's billing activity both call it: one request, one price.
+ * then travel. `vigil price` and the ticket's billing activity both call it: one request, one price. A contract's
+ * own rates replace the policy's figures they name (rulesForContract); each line priced with one says so.
  */
-export function priceRequest(policy: Policy, request: PricingRequest): Price {
-  const rules = billingOf(policy);
+export function priceRequest(policy: Policy, request: PricingRequest, contractRates?: ContractRates): Price {
+  const rules = rulesForContract(billingOf(policy), contractRates);
   const travelCents = wholeAmount(request.travelCents ?? 0, '/travelCents');
   const prepaid = rules.document.drawsOnPrepaidHours ? new PrepaidHours(wholeAmount(request.prepaidMinutes ?? 0, '/prepaidMinutes')) : null;
   request.items.forEach(assertSpan);

@@ -5,6 +5,8 @@ import { PricingError } from './errors';
 export interface ItemRate {
   readonly cents: number;
   readonly name: string | null;
+  /** The figure is the contract's, not the policy's. */
+  readonly fromContract?: boolean;
 }
 
 /** The item fields that can pick a rate. */
@@ -14,9 +16,9 @@ export interface RateKeys {
 }
 
 /** Fields the policy does not price by are ignored: a flat rate does not care who did the work. */
-export function hourlyRateOf({ policyId, document }: BillingRules, item: RateKeys, index: number): ItemRate {
+export function hourlyRateOf({ policyId, document, contract }: BillingRules, item: RateKeys, index: number): ItemRate {
   const { rates, excludedServices = [] } = document;
-  if (rates.hourlyCents !== undefined) return { cents: rates.hourlyCents, name: null };
+  if (rates.hourlyCents !== undefined) return { cents: rates.hourlyCents, name: null, fromContract: contract?.hourlyCents !== undefined };
   const [field, table] = rates.hourlyCentsByRole ? (['role', rates.hourlyCentsByRole] as const) : (['service', rates.hourlyCentsByService ?? {}] as const);
   const path = `/items/${index}/${field}`;
   const known = `expected one of ${Object.keys(table).join(', ')}`;
@@ -27,5 +29,6 @@ export function hourlyRateOf({ policyId, document }: BillingRules, item: RateKey
   }
   const cents = Object.hasOwn(table, name) ? table[name] : undefined;
   if (cents === undefined) throw new PricingError('RATE_UNKNOWN', path, `unknown ${field} "${name}" for policy ${policyId} (${known})`);
-  return { cents, name };
+  const override = field === 'role' ? contract?.hourlyCentsByRole : contract?.hourlyCentsByService;
+  return { cents, name, fromContract: override !== undefined && Object.hasOwn(override, name) };
 }

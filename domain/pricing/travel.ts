@@ -1,4 +1,5 @@
 import type { BillingRules } from './billing-rules';
+import { CONTRACT_RATE } from './contract-rates';
 import { priceMinutes } from './by-started-minute';
 import { PricingError } from './errors';
 import { feeLine } from './lines';
@@ -14,15 +15,15 @@ export interface Trip {
  * The travel lines of a request: per trip, the policy's fee and its travel time, each a line of its own.
  * Travel is never drawn from prepaid hours nor multiplied; a policy that does not bill travel gives no line.
  */
-export function travelLines({ document }: BillingRules, trips: readonly Trip[]): PriceLine[] {
+export function travelLines({ document, contract }: BillingRules, trips: readonly Trip[]): PriceLine[] {
   const travel = document.travel;
   if (!travel) return [];
   return trips.flatMap(({ item, minutes }, index) => {
     if (!Number.isSafeInteger(minutes) || minutes < 0) throw new PricingError('PRICING_INPUT_INVALID', `/trips/${index}/minutes`, `expected a non-negative whole number, got ${minutes}`);
     const lines: PriceLine[] = [];
-    if (travel.perTripCents !== undefined) lines.push(feeLine(`Travel fee, intervention ${item + 1}`, travel.perTripCents));
+    if (travel.perTripCents !== undefined) lines.push(feeLine(`Travel fee, intervention ${item + 1}${contract?.travel?.perTripCents !== undefined ? `, ${CONTRACT_RATE}` : ''}`, travel.perTripCents));
     if (travel.hourlyCents !== undefined && minutes > 0) {
-      lines.push({ description: `Travel time, intervention ${item + 1}`, minutes, rateCents: travel.hourlyCents, multiplier: 1, amountCents: priceMinutes(minutes, travel.hourlyCents) });
+      lines.push({ description: `Travel time, intervention ${item + 1}${contract?.travel?.hourlyCents !== undefined ? `, ${CONTRACT_RATE}` : ''}`, minutes, rateCents: travel.hourlyCents, multiplier: 1, amountCents: priceMinutes(minutes, travel.hourlyCents) });
     }
     return lines;
   });
