@@ -18,14 +18,7 @@ describe('hundreds of concurrent actions on one ticket', () => {
     await stack?.stop();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, as: 'agent' | 'customer' = 'agent') {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { ...stack.auth(as), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call: Stack['call'] = (...args) => stack.call(...args);
 
   it('applies each accepted action once and leaves the ticket workable', async () => {
     const opened = await call('POST', '/tickets', {

@@ -17,14 +17,7 @@ describe('an e-connect emergency has a response clock in calendar time', () => {
     await stack?.stop();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, as: Role = 'agent') {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { ...stack.auth(as), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call: Stack['call'] = (...args) => stack.call(...args);
 
   const emergency = { channel: 'emergency', title: 'Site down', description: 'The web shop answers 502.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } };
 

@@ -38,6 +38,13 @@ export async function eventually<T>(read: () => Promise<T>, done: (value: T) => 
   }
 }
 
+export interface ApiAnswer {
+  status: number;
+  headers: Headers;
+  type: string | null;
+  body: Record<string, any>;
+}
+
 export interface Stack {
   db: Pool;
   temporal: Client;
@@ -50,6 +57,8 @@ export interface Stack {
   tokens: Record<Role, string>;
   /** Headers that authenticate as `role`. */
   auth(role: Role): { authorization: string };
+  /** A JSON call on the API's real socket, as `as` (the desk's agent unless told otherwise). */
+  call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Role): Promise<ApiAnswer>;
   /** Shuts the stack's worker down, as a worker that went away: the API and the servers stay up. */
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -98,15 +107,24 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
   const { customerId, tokens } = await seedAccounts(accounts, name);
   const app = buildApp({ temporal, ...stores, taskQueue, ...appDeps });
   await app.listen({ host: '127.0.0.1', port: 0 });
+  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
   return {
     db,
     temporal,
     taskQueue,
-    baseUrl: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`,
+    baseUrl,
     accounts,
     customerId,
     tokens,
     auth: (role) => ({ authorization: `Bearer ${tokens[role]}` }),
+    async call(method, path, body, as = 'agent') {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${tokens[as]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.status, headers: response.headers, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
+    },
     stopWorker,
     async stop() {
       await app.close();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Role } from '../../contracts/principal';
 import { ticketWorkflowId } from '../../contracts/ticket';
 import { type Stack, contractsStartOn, startStack } from './support';
 
@@ -19,15 +18,7 @@ describe('rules on logged time, end to end', () => {
     await stack?.stop();
   });
 
-  /** As the desk's agent unless told otherwise. */
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, as: Role = 'agent') {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { ...stack.auth(as), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
-  }
+  const call: Stack['call'] = (...args) => stack.call(...args);
 
   async function openTicket(customerId: string, title: string): Promise<string> {
     const opened = await call('POST', '/tickets', { customerId, priority: 'P3', title, description: 'Logged time under the contract’s rules.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } });

@@ -1,4 +1,3 @@
-import type { Role } from '../../contracts/principal';
 import { type Stack, eventually, startStack } from './support';
 
 jest.setTimeout(150_000);
@@ -21,14 +20,7 @@ describe('the API with no worker polling, on the real dev server', () => {
     await stack?.stop();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, as: Role = 'agent') {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { ...stack.auth(as), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-  }
+  const call: Stack['call'] = (...args) => stack.call(...args);
 
   const open = async () => {
     const opened = await call('POST', '/tickets', {
