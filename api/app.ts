@@ -74,7 +74,7 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   if (deps.rateLimit !== false) void app.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   void app.register(docs);
   const failures = deps.workflowTaskFailures;
-  void app.register(metrics, { ...deps.metrics, ...(failures ? { failingWorkflowTasks: async () => (await failures.failingNow(0)).count } : {}) });
+  void app.register(metrics, { ...deps.metrics, ...(failures ? { failingWorkflowTasks: () => failures.countFailingNow() } : {}) });
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
   const temporalChecks = temporalReadiness(deps.temporal, { taskQueue: deps.taskQueue, timeoutMs: readinessTimeoutMs, seenWithinMs: deps.workerSeenWithinMs, now: deps.now });
   void app.register(healthRoutes, {

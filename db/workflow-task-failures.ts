@@ -24,7 +24,9 @@ export const STILL_FAILING_WITHIN_MS = 15 * 60_000;
 
 export interface WorkflowTaskFailures {
   record(failure: WorkflowTaskFailure): Promise<void>;
-  /** Runs failing now (a failure within STILL_FAILING_WITHIN_MS), newest first, and how many there are in all. */
+  /** How many runs fail now (a failure within STILL_FAILING_WITHIN_MS). */
+  countFailingNow(): Promise<number>;
+  /** Runs failing now, newest first, and how many there are in all. */
   failingNow(limit: number): Promise<{ count: number; runs: RecordedWorkflowTaskFailure[] }>;
   /** The latest failure of one workflow's runs, if one is still recent. */
   latestFor(workflowId: string): Promise<RecordedWorkflowTaskFailure | undefined>;
@@ -53,6 +55,10 @@ const fromRow = (row: Row): RecordedWorkflowTaskFailure => ({
 const RECENT = `last_failed_at > now() - make_interval(secs => ${STILL_FAILING_WITHIN_MS / 1000})`;
 
 export function pgWorkflowTaskFailures(db: Pool): WorkflowTaskFailures {
+  const countFailingNow = async (): Promise<number> => {
+    const { rows } = await db.query<{ count: string }>(`SELECT count(*) FROM workflow_task_failures WHERE ${RECENT}`);
+    return Number(rows[0]?.count ?? 0);
+  };
   return {
     async record({ runId, workflowId, message, nondeterminism, failures }) {
       await db.query(
@@ -67,12 +73,13 @@ export function pgWorkflowTaskFailures(db: Pool): WorkflowTaskFailures {
         [runId, workflowId ?? null, toStorableText(message), nondeterminism, failures],
       );
     },
+    countFailingNow,
     async failingNow(limit) {
-      const [{ rows: counted }, { rows }] = await Promise.all([
-        db.query<{ count: string }>(`SELECT count(*) FROM workflow_task_failures WHERE ${RECENT}`),
+      const [count, { rows }] = await Promise.all([
+        countFailingNow(),
         db.query<Row>(`SELECT * FROM workflow_task_failures WHERE ${RECENT} ORDER BY last_failed_at DESC LIMIT $1`, [limit]),
       ]);
-      return { count: Number(counted[0]?.count ?? 0), runs: rows.map(fromRow) };
+      return { count, runs: rows.map(fromRow) };
     },
     async latestFor(workflowId) {
       const { rows } = await db.query<Row>(`SELECT * FROM workflow_task_failures WHERE workflow_id = $1 AND ${RECENT} ORDER BY last_failed_at DESC LIMIT 1`, [workflowId]);
