@@ -44,20 +44,16 @@ async function within<T>(timeoutMs: number, work: () => Promise<T>): Promise<T> 
 
 const reason = (error: unknown) => (error instanceof Error && error.message ? error.message : String(error));
 
-export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app, { readiness, readinessTimeoutMs, details = {} }, done) => {
-  const currentDetails = sharedFor(READINESS_SHARED_MS, async (): Promise<Record<string, unknown>> =>
-    Object.fromEntries(
-      await Promise.all(Object.entries(details).map(async ([name, read]): Promise<[string, unknown]> => [name, await within(readinessTimeoutMs, read).catch((error) => ({ unknown: reason(error) }))])),
-    ),
+/** Runs every reader at once, each under the timeout, and names each outcome as `settle` words it; shared for a second. */
+function sharedByName<T>(readers: Record<string, () => Promise<unknown>>, timeoutMs: number, settle: (read: Promise<unknown>) => Promise<T>) {
+  return sharedFor(READINESS_SHARED_MS, async (): Promise<Record<string, T>> =>
+    Object.fromEntries(await Promise.all(Object.entries(readers).map(async ([name, read]): Promise<[string, T]> => [name, await settle(within(timeoutMs, read))]))),
   );
+}
 
-  const currentChecks = sharedFor(READINESS_SHARED_MS, async (): Promise<Record<string, string>> =>
-    Object.fromEntries(
-      await Promise.all(
-        Object.entries(readiness).map(async ([name, check]): Promise<[string, string]> => [name, await within(readinessTimeoutMs, check).then(() => 'up', (error) => `down: ${reason(error)}`)]),
-      ),
-    ),
-  );
+export const healthRoutes: FastifyPluginCallbackTypebox<HealthRoutesDeps> = (app, { readiness, readinessTimeoutMs, details = {} }, done) => {
+  const currentChecks = sharedByName(readiness, readinessTimeoutMs, (read) => read.then(() => 'up', (error) => `down: ${reason(error)}`));
+  const currentDetails = sharedByName(details, readinessTimeoutMs, (read): Promise<unknown> => read.catch((error) => ({ unknown: reason(error) })));
 
   app.get(
     '/health',
