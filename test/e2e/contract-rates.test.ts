@@ -26,17 +26,10 @@ describe("a contract's own rates, end to end (tm-minimum at 80 EUR/h)", () => {
     await stack?.stop();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, authorization = stack.auth('agent').authorization) {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call: Stack['call'] = (...args) => stack.call(...args);
 
   it('is refused for a figure the policy has none of, saved and shown otherwise, and billed at 80 with the line saying so', async () => {
-    const admin = stack.auth('admin').authorization;
+    const admin = 'admin' as const;
     const contract = { policyId: 'tm-minimum', startsOn: contractsStartOn(), authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@rates.lu' }] };
     const refused = await call('POST', `/admin/customers/${customerId}/contracts`, { ...contract, rates: { hourlyCentsByRole: { technician: 8000 } } }, admin);
     expect(refused.status).toBe(422);
@@ -59,7 +52,7 @@ describe("a contract's own rates, end to end (tm-minimum at 80 EUR/h)", () => {
     const entries = [{ start: '2026-05-13T10:00:00+02:00', end: '2026-05-13T10:30:00+02:00' }];
     expect((await call('POST', `/tickets/${number}/time-entries`, { agent: 'marc', ...entries[0] })).status).toBe(200);
     expect((await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Archived old mail' })).status).toBe(200);
-    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@rates.lu' }, `Bearer ${customerToken}`)).status).toBe(200);
+    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@rates.lu' }, { token: customerToken })).status).toBe(200);
     const final = (await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result()) as TicketState;
 
     // 30 minutes at 80 EUR/h: 4 000 cents, not the policy's 5 000.

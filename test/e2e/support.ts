@@ -57,8 +57,8 @@ export interface Stack {
   tokens: Record<Role, string>;
   /** Headers that authenticate as `role`. */
   auth(role: Role): { authorization: string };
-  /** A JSON call on the API's real socket, as `as` (the desk's agent unless told otherwise). */
-  call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Role): Promise<ApiAnswer>;
+  /** A JSON call on the API's real socket, as `as`: a role of the stack's keys (the desk's agent unless told otherwise), or a token of its own. */
+  call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Role | { token: string }): Promise<ApiAnswer>;
   /** Shuts the stack's worker down, as a worker that went away: the API and the servers stay up. */
   stopWorker(): Promise<void>;
   stop(): Promise<void>;
@@ -120,7 +120,7 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
     async call(method, path, body, as = 'agent') {
       const response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${tokens[as]}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: { authorization: `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: response.status, headers: response.headers, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };

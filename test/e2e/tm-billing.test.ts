@@ -35,14 +35,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
     await stack?.stop();
   });
 
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, authorization = stack.auth('agent').authorization) {
-    const response = await fetch(`${stack.baseUrl}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: response.status, body: (await response.json()) as Record<string, any> };
-  }
+  const call: Stack['call'] = (...args) => stack.call(...args);
 
   it('two 5-minute entries, one with the remote tool missing: 60 minutes billed once, as vigil price bills the same entries', async () => {
     const opened = await call('POST', '/tickets', {
@@ -69,7 +62,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
       { agent: 'marc', start: '2026-05-13T08:00:00.000Z', end: '2026-05-13T08:05:00.000Z', onSite: false, urgent: true },
       { agent: 'marc', start: '2026-05-13T12:00:00.000Z', end: '2026-05-13T12:05:00.000Z', onSite: false, remoteToolMissing: true, outOfHoursRequested: true },
     ]);
-    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@tm.lu' }, `Bearer ${customerToken}`)).status).toBe(200);
+    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@tm.lu' }, { token: customerToken })).status).toBe(200);
     const final = await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result() as TicketState;
 
     const dir = mkdtempSync(join(tmpdir(), 'vigil-tm-e2e-'));
