@@ -13,13 +13,20 @@ export async function startEmbeddedPostgres({ dataDir, port, onLine }: { dataDir
   let resolveUrl: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (resolveUrl = resolve));
   const log = onLine ?? ((line: string) => process.stderr.write(`[postgres] ${line}\n`));
+  // A caller that silences the log (the e2e setup) must still learn why a start failed: the last lines say.
+  const lastLines: string[] = [];
   const server = startProcess('postgres', process.execPath, ['--import', 'tsx', SERVER_SCRIPT, dataDir, String(port)], {
     onLine: (line) => {
-      if (line.startsWith('{"url"')) resolveUrl((JSON.parse(line) as { url: string }).url);
-      else log(line);
+      if (line.startsWith('{"url"')) return resolveUrl((JSON.parse(line) as { url: string }).url);
+      lastLines.push(line);
+      if (lastLines.length > 10) lastLines.shift();
+      log(line);
     },
   });
-  const outcome = await Promise.race([url, server.exited.then((code) => new Error(`PostgreSQL exited (${code}) before it was ready`))]);
+  const outcome = await Promise.race([
+    url,
+    server.exited.then((code) => new Error(`PostgreSQL exited (${code}) before it was ready on port ${port}:\n${lastLines.join('\n')}`)),
+  ]);
   if (outcome instanceof Error) throw outcome;
   return { url: outcome, process: server };
 }
