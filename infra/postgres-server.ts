@@ -12,6 +12,19 @@ const DATABASE = 'vigil';
 const USER = 'vigil';
 const PASSWORD = 'vigil';
 
+/**
+ * Run as root, PostgreSQL runs as the 'postgres' user, which must be able to reach the binaries inside this
+ * checkout's node_modules: a checkout in a private directory (`mktemp -d` makes them 0700) would fail with EACCES on
+ * initdb. Each directory from the filesystem root down to the checkout gets the search bit for others, never read.
+ */
+function letPostgresReachTheBinaries(): void {
+  for (let dir = path.resolve(__dirname, '..'); ; dir = path.dirname(dir)) {
+    const { mode } = fs.statSync(dir);
+    if ((mode & 0o001) === 0) fs.chmodSync(dir, (mode & 0o7777) | 0o001);
+    if (path.dirname(dir) === dir) return;
+  }
+}
+
 async function main(): Promise<void> {
   const [dataDir, portArg] = process.argv.slice(2);
   const port = Number(portArg);
@@ -19,6 +32,8 @@ async function main(): Promise<void> {
   const databaseDir = path.resolve(dataDir);
   fs.mkdirSync(path.dirname(databaseDir), { recursive: true });
 
+  const asRoot = os.userInfo().uid === 0;
+  if (asRoot) letPostgresReachTheBinaries();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -26,7 +41,7 @@ async function main(): Promise<void> {
     password: PASSWORD,
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' user it creates.
-    createPostgresUser: os.userInfo().uid === 0,
+    createPostgresUser: asRoot,
     onLog: (message) => process.stderr.write(message),
     onError: (error) => process.stderr.write(`${String(error)}\n`),
   });
