@@ -1,5 +1,10 @@
+import type { Metric } from '../domain/policy/vocabulary';
+import type { Reader } from '../mail/format';
+import type { ThresholdNotice as ThresholdMail } from '../mail/notices';
+import { renderNotice } from '../mail/render';
 import { headerSafe, type Email } from './acknowledgement-email';
 
+/** What the workflow hands the notifyThreshold activity when a threshold is reached. */
 export interface ThresholdNotice {
   ticketNumber: string;
   title: string;
@@ -11,27 +16,18 @@ export interface ThresholdNotice {
   deadline: number;
   /** Identifies the threshold within the ticket (clock, percent, arming generation). */
   key: string;
+  /** The policy's escalation levels to tell (`desk`, `desk-manager`, ...): activities/escalation-contacts.ts resolves them. */
   notify: string[];
 }
 
-/** Role names are resolved to addresses when the outbox is relayed; the desk means the assignee when there is one. */
-export function thresholdRecipients(notice: ThresholdNotice): string[] {
-  return [...new Set(notice.notify.map((role) => (role === 'desk' && notice.assignee ? notice.assignee : role)))];
+/** At 100% the deadline has passed: a breach, told as such; below, a warning. */
+export function thresholdNoticeOf(notice: ThresholdNotice): ThresholdMail {
+  const { ticketNumber, title, customerId, priority, assignee, percent, deadline } = notice;
+  return { kind: percent >= 100 ? 'breach' : 'threshold-warning', ticketNumber, title, customerId, priority, assignee, metric: notice.metric as Metric, percent, deadline };
 }
 
-export function thresholdEmail(notice: ThresholdNotice, recipient: string): Email {
-  const deadline = new Date(notice.deadline).toISOString();
-  const breached = notice.percent >= 100;
-  const headline = breached ? `${notice.metric} SLA breached` : `${notice.metric} SLA at ${notice.percent}%`;
-  return headerSafe({
-    recipient,
-    subject: `[${notice.ticketNumber}] ${headline} (${notice.priority}, due ${deadline})`,
-    body: [
-      `Ticket ${notice.ticketNumber} of customer ${notice.customerId}: ${notice.title}`,
-      breached
-        ? `The ${notice.metric} deadline of ${deadline} has passed without the clock being stopped.`
-        : `${notice.percent}% of the ${notice.metric} target is used; the deadline is ${deadline}.`,
-      `Priority ${notice.priority}; assignee: ${notice.assignee ?? 'none yet'}.`,
-    ].join('\n'),
-  });
+const ENGLISH_IN_LUXEMBOURG: Reader = { language: 'en', zone: 'Europe/Luxembourg' };
+
+export function thresholdEmail(notice: ThresholdNotice, recipient: string, reader: Reader = ENGLISH_IN_LUXEMBOURG): Email {
+  return headerSafe({ recipient, ...renderNotice(thresholdNoticeOf(notice), reader) });
 }

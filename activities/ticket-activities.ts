@@ -6,10 +6,9 @@ import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
 import { findPolicy } from '../policies/registry';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
-import { acknowledgementEmail, headerSafe, type Email } from './acknowledgement-email';
 import { billTicket } from './billing';
-import { escalationAddresses, resolveRecipients } from './escalation-contacts';
-import { thresholdEmail, thresholdRecipients, type ThresholdNotice } from './threshold-email';
+import type { ThresholdNotice } from './threshold-email';
+import { queueAcknowledgement, queueLifecycleNotices, queueThresholdNotices } from './ticket-notices';
 
 export interface ActivityDeps {
   db: Pool;
@@ -76,29 +75,20 @@ async function upsertTicket(client: Pool | PoolClient, given: TicketState): Prom
   ]);
 }
 
-async function enqueueEmail(client: Pool | PoolClient, key: string, email: Email, ticketNumber: string): Promise<void> {
-  const { recipient, subject, body } = headerSafe(email);
-  await client.query(
-    `INSERT INTO outbox (idempotency_key, channel, recipient, subject, body, ticket_number)
-     VALUES ($1, 'email', $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-    toStorable([key, recipient, subject, body, ticketNumber]),
-  );
-}
-
-
 export function createActivities({ db }: ActivityDeps) {
   return {
     /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
     acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
-      const email = acknowledgementEmail(ticket);
       await withTransaction(db, async (client) => {
         await upsertTicket(client, ticket);
-        await enqueueEmail(client, idempotencyKey('acknowledgement-email'), email, ticket.ticketNumber);
+        await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket);
       });
     },
 
+    /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
     recordTicketState: async (ticket: TicketState): Promise<void> => {
       await upsertTicket(db, ticket);
+      await queueLifecycleNotices(db, idempotencyKey, ticket);
     },
 
     /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
@@ -106,12 +96,7 @@ export function createActivities({ db }: ActivityDeps) {
 
     /** Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and recipient. */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
-      await withTransaction(db, async (client) => {
-        const recipients = resolveRecipients(thresholdRecipients(notice), await escalationAddresses(client, notice.customerId));
-        for (const recipient of recipients) {
-          await enqueueEmail(client, idempotencyKey(`threshold:${notice.key}:${recipient}`), thresholdEmail(notice, recipient), notice.ticketNumber);
-        }
-      });
+      await withTransaction(db, (client) => queueThresholdNotices(client, idempotencyKey, notice));
     },
   };
 }

@@ -2,6 +2,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { AccountStore } from '../contracts/accounts';
+import type { OutboxStore } from '../db/outbox';
 import { authentication } from './auth';
 import { docs } from './docs';
 import { utf8JsonBodies } from './json-bodies';
@@ -13,6 +14,7 @@ import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
 import { securityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin';
+import { outboxRoutes } from './routes/outbox';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
 import { prepaidRoutes, type PrepaidRoutesDeps } from './routes/prepaid';
@@ -31,6 +33,8 @@ export interface OpsDeps {
   /** Failed authentications per client address, after which it gets 429 until its window ends; `false` turns it off. */
   authFailureLimit?: RateLimitSettings | false;
   metrics?: MetricsOptions;
+  /** The e-mail outbox: its admin list, each ticket's notices, and its figures on /metrics. */
+  outbox?: OutboxStore;
 }
 
 /** Invoices, prepaid hours, the ticket list and the SLA report are served only when the app is given their readers. `accounts` authenticates every /v1 call. */
@@ -50,6 +54,7 @@ const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   v1.setNotFoundHandler(noRoute);
   await v1.register(ticketRoutes, deps);
   await v1.register(adminRoutes, { accounts: deps.accounts, prefix: '/admin' });
+  if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
   if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
   if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
   if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries });
@@ -74,7 +79,12 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   if (deps.rateLimit !== false) void app.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   void app.register(docs);
   const failures = deps.workflowTaskFailures;
-  void app.register(metrics, { ...deps.metrics, ...(failures ? { failingWorkflowTasks: () => failures.countFailingNow() } : {}) });
+  const outbox = deps.outbox;
+  void app.register(metrics, {
+    ...deps.metrics,
+    ...(failures ? { failingWorkflowTasks: () => failures.countFailingNow() } : {}),
+    ...(outbox ? { outboxFigures: () => outbox.figures() } : {}),
+  });
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
   const temporalChecks = temporalReadiness(deps.temporal, { taskQueue: deps.taskQueue, timeoutMs: readinessTimeoutMs, seenWithinMs: deps.workerSeenWithinMs, now: deps.now });
   void app.register(healthRoutes, {

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { OutboxFigures } from '../db/outbox';
 import { routeOf } from './request-log';
 
 export interface MetricsOptions {
@@ -11,6 +12,8 @@ export interface MetricsOptions {
   workerScrapeTimeoutMs?: number;
   /** How many tickets' workflow tasks fail now (db/workflow-task-failures.ts), read at each scrape. */
   failingWorkflowTasks?: () => Promise<number>;
+  /** The e-mail outbox's pending and failed notices (db/outbox.ts), read at each scrape. */
+  outboxFigures?: () => Promise<OutboxFigures>;
 }
 
 async function scrape(url: string, timeoutMs: number): Promise<string> {
@@ -20,12 +23,35 @@ async function scrape(url: string, timeoutMs: number): Promise<string> {
 }
 
 /**
+ * The outbox's figures, one query per scrape for the three: failed notices never arrive without somebody acting, so
+ * an alert on `vigil_outbox_failed > 0` (or on its increase) is the one to have. Absent while PostgreSQL is away.
+ */
+function outboxGauges(registry: Registry, figures: () => Promise<OutboxFigures>): void {
+  let scrape: Promise<OutboxFigures | undefined> | undefined;
+  // The three gauges collect in the same scrape: they share one reading of the table.
+  const read = () => (scrape ??= figures().catch(() => undefined).finally(() => setImmediate(() => (scrape = undefined))));
+  const gauge = (name: string, help: string, pick: (figures: OutboxFigures) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      async collect() {
+        const current = await read();
+        this.set(current ? pick(current) : Number.NaN);
+      },
+    });
+  gauge('vigil_outbox_failed', 'E-mail notices failed for good (5xx, attempts exhausted, nobody to address): listed at /v1/admin/outbox?state=failed', (f) => f.failed);
+  gauge('vigil_outbox_pending', 'E-mail notices queued and not yet accepted by the SMTP server', (f) => f.pending);
+  gauge('vigil_outbox_oldest_pending_seconds', 'Age of the oldest e-mail notice still to send (0 when none is)', (f) => f.oldestPendingSeconds);
+}
+
+/**
  * GET /metrics in the Prometheus text format: HTTP latency by method, route pattern and status, the process's
  * own metrics, then the Temporal worker's (its SDK runtime exports them on an address of its own) so that one
  * scrape of the API sees both processes.
  */
 export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>(
-  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks }, done) => {
+  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks, outboxFigures }, done) => {
     // A registry per app: tests build many apps in one process, and each must count only its own requests.
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
@@ -51,6 +77,8 @@ export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>
         },
       });
     }
+
+    if (outboxFigures) outboxGauges(registry, outboxFigures);
 
     app.addHook('onResponse', (request, reply, next) => {
       duration.observe({ method: request.method, route: routeOf(request), status_code: reply.statusCode }, reply.elapsedTime / 1000);

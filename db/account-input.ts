@@ -22,6 +22,7 @@ import type { Policy } from '../domain/policy';
 import { emergencyTargetIssues } from '../domain/policy/emergency';
 import { contractRatesIssues, type ContractRates } from '../domain/pricing/contract-rates';
 import { findPolicy, listPolicies } from '../policies/registry';
+import { coveredEscalationContacts } from '../mail/desk-roles';
 
 // The customers table's CHECK, told to the caller in words.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -148,7 +149,7 @@ export function checkedContract(contract: NewContract): CheckedContract {
     endsOn,
     invoicingFrequency: oneOf(INVOICING_FREQUENCIES, contract.invoicingFrequency ?? 'quarterly', 'invoicingFrequency'),
     authorizedContacts: authorizedContacts(contract.authorizedContacts ?? []),
-    escalationContacts: escalationContacts(contract.escalationContacts ?? [], policies),
+    escalationContacts: coveredEscalationContacts(escalationContacts(contract.escalationContacts ?? [], policies), policies),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
     rates: contractRates(contract.rates, policies),
   };

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { pgAccountStore } from './accounts';
 import { pgIdempotencyStore } from './idempotency';
 import { invoiceReader } from './invoices';
+import { pgOutboxStore } from './outbox';
 import { prepaidLedger } from './prepaid';
 import { slaReportReader } from './sla-report';
 import { ticketNumberAllocator } from './ticket-numbers';
@@ -21,5 +22,6 @@ export function apiStores(db: Pool) {
     ticketQueries: ticketQueries(db),
     slaReport: slaReportReader(db),
     workflowTaskFailures: pgWorkflowTaskFailures(db),
+    outbox: pgOutboxStore(db),
   };
 }

@@ -1,3 +1,5 @@
+import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
+
 /** Settings of the long-running processes, read once from the environment with clear errors. */
 export interface VigilConfig {
   temporalAddress: string;
@@ -13,6 +15,12 @@ export interface VigilConfig {
   workerMetricsAddress?: string;
   /** Where the API fetches the worker's metrics to append them to its own /metrics. */
   workerMetricsUrl?: string;
+  /** SMTP_URL: where the worker's outbox dispatcher (mail/dispatcher.ts) delivers notices; unset, they stay queued. */
+  smtpUrl?: string;
+  /** VIGIL_MAIL_FROM: the From of every notice; its domain names the Message-IDs. */
+  mailFrom: string;
+  /** VIGIL_DESK_ROLES: the desk's addresses per escalation level (mail/desk-roles.ts); read here so a typo stops the start. */
+  deskRoles: DeskRoles;
 }
 
 export class ConfigError extends Error {}
@@ -45,6 +53,20 @@ function httpUrl(name: string, value: string | undefined): string | undefined {
   return value;
 }
 
+function deskRoles(value: string | undefined): DeskRoles {
+  try {
+    return parseDeskRoles(value);
+  } catch (error) {
+    throw error instanceof DeskRolesError ? new ConfigError(error.message) : error;
+  }
+}
+
+function smtpUrl(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  if (!URL.canParse(value) || !/^smtps?:$/.test(new URL(value).protocol)) throw new ConfigError(`${name} must be an smtp:// or smtps:// URL, got '${value}'`);
+  return value;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is not set (npm run dev sets it for you)');
@@ -58,5 +80,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),
     workerMetricsAddress: bindAddress('VIGIL_WORKER_METRICS_ADDRESS', env.VIGIL_WORKER_METRICS_ADDRESS),
     workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),
+    smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
+    mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
+    deskRoles: deskRoles(env.VIGIL_DESK_ROLES),
   };
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Brings a fresh clone to a runnable state with Node built-ins only: npm dependencies, the Temporal CLI
-// (built from the Go module proxy: the SDK's own download needs the internet) and the Java time-skipping
-// test server (resolved from Maven Central). Each step is skipped when its result is already cached.
+// Brings a fresh clone to a runnable state with Node built-ins only: npm dependencies, the Temporal CLI and
+// Mailpit (both built from the Go module proxy: their own downloads need the internet) and the Java
+// time-skipping test server (resolved from Maven Central). Each step is skipped when its result is already cached.
 const { spawnSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -42,21 +42,44 @@ function ensureNodeModules() {
   fs.writeFileSync(stamp, dependencyManifestHash());
 }
 
-function ensureTemporalCli(paths) {
-  if (fs.existsSync(paths.temporalCli)) return;
-  requireCommand('go', 'build the Temporal CLI');
-  log(`building the Temporal CLI ${paths.temporalCliVersion} from the Go module proxy (first run only: about 4 minutes on 2 cores)…`);
+/**
+ * `go install`s one Go command into the cache, through a scratch GOBIN renamed into place: an interrupted build
+ * leaves no half-written binary for the next run to take as done. Pure Go (CGO_ENABLED=0): no C toolchain needed.
+ */
+function ensureGoTool(paths, { what, module, binary, target, minutes }) {
+  if (fs.existsSync(target)) return;
+  requireCommand('go', `build ${what}`);
+  log(`building ${what} from the Go module proxy (first run only: ${minutes} on 2 cores)…`);
   const gobin = fs.mkdtempSync(path.join(paths.cacheDir, 'gobin-'));
   try {
-    run('go', ['install', `github.com/temporalio/cli/cmd/temporal@${paths.temporalCliVersion}`], {
-      env: { ...process.env, CGO_ENABLED: '0', GOBIN: gobin },
-    });
-    fs.mkdirSync(path.dirname(paths.temporalCli), { recursive: true });
-    fs.renameSync(path.join(gobin, 'temporal'), paths.temporalCli);
+    run('go', ['install', module], { env: { ...process.env, CGO_ENABLED: '0', GOBIN: gobin } });
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(path.join(gobin, binary), target);
   } finally {
     fs.rmSync(gobin, { recursive: true, force: true });
   }
-  log(`Temporal CLI ready: ${paths.temporalCli}`);
+  log(`${what} ready: ${target}`);
+}
+
+function ensureTemporalCli(paths) {
+  ensureGoTool(paths, {
+    what: `the Temporal CLI ${paths.temporalCliVersion}`,
+    module: `github.com/temporalio/cli/cmd/temporal@${paths.temporalCliVersion}`,
+    binary: 'temporal',
+    target: paths.temporalCli,
+    minutes: 'about 4 minutes',
+  });
+}
+
+// The SMTP capture `npm run dev` and the e-mail tests deliver to (32 s measured here, downloads included).
+function ensureMailpit(paths) {
+  ensureGoTool(paths, {
+    what: `Mailpit ${paths.mailpitVersion}`,
+    module: `github.com/axllent/mailpit@${paths.mailpitVersion}`,
+    binary: 'mailpit',
+    target: paths.mailpit,
+    minutes: 'about a minute',
+  });
 }
 
 function testServerIsComplete(paths) {
@@ -129,6 +152,7 @@ async function main() {
   fs.mkdirSync(paths.cacheDir, { recursive: true });
   ensureNodeModules();
   ensureTemporalCli(paths);
+  ensureMailpit(paths);
   await ensureTestServer(paths);
 }
 

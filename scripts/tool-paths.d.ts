@@ -5,5 +5,7 @@ export interface ToolPaths {
   testServerVersion: string;
   testServerClasspath: string;
   testServerLauncher: string;
+  mailpitVersion: string;
+  mailpit: string;
 }
 export function toolPaths(): ToolPaths;

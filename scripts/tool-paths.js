@@ -5,6 +5,8 @@ const path = require('node:path');
 
 const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEST_SERVER_VERSION = '1.38.0';
+// The SMTP capture with a web UI that `npm run dev` and the e-mail tests deliver to.
+const MAILPIT_VERSION = 'v1.33.1';
 
 function cacheDir() {
   if (process.env.VIGIL_CACHE_DIR) return process.env.VIGIL_CACHE_DIR;
@@ -22,6 +24,8 @@ function toolPaths() {
     testServerVersion: TEST_SERVER_VERSION,
     testServerClasspath: path.join(testServerDir, 'classpath.txt'),
     testServerLauncher: path.join(testServerDir, 'temporal-test-server'),
+    mailpitVersion: MAILPIT_VERSION,
+    mailpit: path.join(root, `mailpit-${MAILPIT_VERSION}`, 'mailpit'),
   };
 }
 

@@ -3,6 +3,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
+import { startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
 import { createTicketWorker } from './create-worker';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
 import { installWorkerRuntime } from './runtime';
@@ -13,6 +14,14 @@ async function main(): Promise<void> {
   const db = createPool({ connectionString: config.databaseUrl }, (message, error) => console.error(message, error));
   const runtime = installWorkerRuntime({ db, metricsAddress: config.workerMetricsAddress });
   await migrate(db);
+  // Notices queued by the activities go out from here (mail/dispatcher.ts says why the worker runs it).
+  let dispatcher: OutboxDispatcher | undefined;
+  if (config.smtpUrl) {
+    dispatcher = startOutboxDispatcher({ db, smtpUrl: config.smtpUrl, from: config.mailFrom, log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })) });
+    console.log(`delivering the outbox to ${new URL(config.smtpUrl).host}`);
+  } else {
+    console.warn('SMTP_URL is not set: notices stay queued in the outbox until a worker that has it starts');
+  }
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const lookupConnection = await Connection.connect({ address: config.temporalAddress });
   runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporalNamespace }));
@@ -28,6 +37,7 @@ async function main(): Promise<void> {
     // The SDK stops the worker gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
     await worker.run();
   } finally {
+    await dispatcher?.stop();
     await connection.close();
     await lookupConnection.close();
     await db.end();

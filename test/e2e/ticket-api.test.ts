@@ -100,7 +100,7 @@ describe('a ticket through the API, end to end', () => {
 
     const ticketRow = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [number]);
     expect(ticketRow.rows).toEqual([{ status: 'closed', assignee: 'marc', revision: final.revision }]);
-    const emails = await db.query('SELECT recipient, subject, body FROM outbox WHERE ticket_number = $1', [number]);
+    const emails = await db.query("SELECT recipient, subject, body FROM outbox WHERE ticket_number = $1 AND kind = 'acknowledgement'", [number]);
     expect(emails.rows).toHaveLength(1);
     expect(emails.rows[0]).toMatchObject({ recipient: 'ana@acme.lu', subject: `[${number}] Your request is registered: Printer down` });
     expect(emails.rows[0].body).toContain(`ticket number ${number}`);

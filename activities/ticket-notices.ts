@@ -1,0 +1,96 @@
+import type { Pool, PoolClient } from 'pg';
+import { DESK_ZONE } from '../contracts/desk-zone';
+import type { TicketEvent, TicketState } from '../contracts/ticket';
+import { enqueueNotice } from '../db/outbox';
+import { deskRolesFromEnv } from '../mail/desk-roles';
+import { mailLanguage, type Reader } from '../mail/format';
+import type { Notice } from '../mail/notices';
+import { renderNotice } from '../mail/render';
+import { acknowledgementNotice } from './acknowledgement-email';
+import { escalationAddresses, resolveRecipients } from './escalation-contacts';
+import { thresholdNoticeOf, type ThresholdNotice } from './threshold-email';
+
+type Db = Pool | PoolClient;
+type KeyOf = (step: string) => string;
+
+/**
+ * The customer's reader settings: its `language`, and the zone its dates are told in. Customers have no zone of
+ * their own yet; the desk's (contracts/desk-zone.ts) is that of every seed customer (Luxembourg, Belgium, France).
+ */
+export async function readerOf(db: Db, customerId: string): Promise<Reader> {
+  const { rows } = await db.query<{ language: string }>('SELECT language FROM customers WHERE id = $1', [customerId]);
+  return { language: mailLanguage(rows[0]?.language), zone: DESK_ZONE };
+}
+
+async function queue(db: Db, key: string, notice: Notice, recipient: string, reader: Reader, failedBecause?: string): Promise<void> {
+  const { subject, body } = renderNotice(notice, reader);
+  await enqueueNotice(db, { idempotencyKey: key, kind: notice.kind, recipient, subject, body, ticketNumber: notice.ticketNumber, failedBecause });
+}
+
+/** The registration notice (or the refusal) to the contact who wrote, in the customer's language. */
+export async function queueAcknowledgement(db: Db, key: string, ticket: TicketState): Promise<void> {
+  await queue(db, key, acknowledgementNotice(ticket), ticket.contact.email, await readerOf(db, ticket.customerId));
+}
+
+/**
+ * A warning or breach to everybody its levels name: the contract's escalation contacts, else the desk's addresses
+ * (VIGIL_DESK_ROLES). A level nobody answers for (a contract saved before that was checked) is queued failed, naming
+ * the level, so that an admin sees it in the failed list rather than never hearing of it.
+ */
+export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: ThresholdNotice): Promise<void> {
+  const notice = thresholdNoticeOf(given);
+  const reader = await readerOf(db, given.customerId);
+  const { addresses, unresolved } = resolveRecipients(given, await escalationAddresses(db, given.customerId), deskRolesFromEnv());
+  for (const recipient of addresses) await queue(db, keyOf(`threshold:${given.key}:${recipient}`), notice, recipient, reader);
+  for (const level of unresolved) {
+    const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
+    await queue(db, keyOf(`threshold:${given.key}:${level}`), notice, level, reader, why);
+  }
+}
+
+/** Where the customer's calls about a ticket go: VIGIL_PUBLIC_URL, the API as the customer reaches it. */
+const actionsUrl = (ticketNumber: string) => `${(process.env.VIGIL_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, '')}/v1/tickets/${ticketNumber}`;
+
+/** The notice the contact gets for one event of the ticket's history, if that event is one the contact is told of. */
+function lifecycleNotice(ticket: TicketState, event: TicketEvent): Notice | undefined {
+  const about = { ticketNumber: ticket.ticketNumber, title: ticket.title, contactName: ticket.contact.name };
+  switch (event.type) {
+    case 'taken-in-charge':
+      return { ...about, kind: 'taken-in-charge', agent: event.by ?? ticket.assignee ?? '', at: event.at };
+    case 'waiting-for-customer':
+      return { ...about, kind: 'waiting-for-customer', question: event.note ?? '', at: event.at };
+    case 'resolution-proposed':
+      return { ...about, kind: 'resolution-proposed', resolution: event.note ?? ticket.resolution ?? '', autoValidateAt: ticket.autoValidateAt, actionsUrl: actionsUrl(ticket.ticketNumber) };
+    case 'validated':
+    case 'auto-validated':
+      return { ...about, kind: 'validated', at: event.at };
+    case 'quote-submitted':
+      return { ...about, kind: 'quote-submitted', estimateMinutes: ticket.quote?.estimateMinutes, amountCents: ticket.quote?.amountCents, actionsUrl: actionsUrl(ticket.ticketNumber) };
+    default:
+      return undefined;
+  }
+}
+
+/** When e-mail delivery came (migration 0013): events older than that were never to be told, and are not now. */
+async function noticesSince(db: Db): Promise<number> {
+  const { rows } = await db.query<{ applied_at: Date }>("SELECT applied_at FROM schema_migrations WHERE version = '0013_outbox_delivery.sql'");
+  return rows[0]?.applied_at.getTime() ?? 0;
+}
+
+/**
+ * The contact's notices for the events of the ticket's history (taken in charge, waiting for you, resolution
+ * proposed, validated, quote to accept), each once: the key names the event by its type and instant, so a retried
+ * or out-of-order write of the read model, which carries the same events, queues nothing twice.
+ */
+export async function queueLifecycleNotices(db: Db, keyOf: KeyOf, ticket: TicketState): Promise<void> {
+  const due = ticket.events.flatMap((event) => {
+    const notice = lifecycleNotice(ticket, event);
+    return notice ? [{ event, notice }] : [];
+  });
+  if (due.length === 0) return;
+  const since = await noticesSince(db);
+  const fresh = due.filter(({ event }) => event.at >= since);
+  if (fresh.length === 0) return;
+  const reader = await readerOf(db, ticket.customerId);
+  for (const { event, notice } of fresh) await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, reader);
+}

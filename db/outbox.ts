@@ -1,0 +1,154 @@
+import type { Pool, PoolClient } from 'pg';
+import { toHeaderText, toStorable, toStorableText } from '../domain/text';
+
+/** A notice to send, as an activity queues it: once per idempotency key, whatever the retries. */
+export interface QueuedNotice {
+  idempotencyKey: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  ticketNumber?: string;
+  /** Set when the notice cannot be sent at all (nobody to address it to): queued failed, listed for an admin. */
+  failedBecause?: string;
+}
+
+export const OUTBOX_STATES = ['pending', 'sent', 'failed'] as const;
+export type OutboxState = (typeof OUTBOX_STATES)[number];
+
+export interface OutboxRow {
+  id: number;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  ticketNumber?: string;
+  createdAt: Date;
+  attempts: number;
+  nextAttemptAt: Date;
+  sentAt?: Date;
+  failedAt?: Date;
+  lastError?: string;
+  messageId?: string;
+}
+
+export const stateOf = (row: Pick<OutboxRow, 'sentAt' | 'failedAt'>): OutboxState => (row.sentAt ? 'sent' : row.failedAt ? 'failed' : 'pending');
+
+interface Row {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  ticket_number: string | null;
+  created_at: Date;
+  attempts: number;
+  next_attempt_at: Date;
+  sent_at: Date | null;
+  failed_at: Date | null;
+  last_error: string | null;
+  message_id: string | null;
+}
+
+const fromRow = (row: Row): OutboxRow => ({
+  id: Number(row.id),
+  kind: row.kind,
+  recipient: row.recipient,
+  subject: row.subject,
+  body: row.body,
+  ...(row.ticket_number ? { ticketNumber: row.ticket_number } : {}),
+  createdAt: row.created_at,
+  attempts: row.attempts,
+  nextAttemptAt: row.next_attempt_at,
+  ...(row.sent_at ? { sentAt: row.sent_at } : {}),
+  ...(row.failed_at ? { failedAt: row.failed_at } : {}),
+  ...(row.last_error ? { lastError: row.last_error } : {}),
+  ...(row.message_id ? { messageId: row.message_id } : {}),
+});
+
+/**
+ * Queues a notice in the caller's transaction (the transactional outbox: the read model and its notices commit
+ * together). The header fields go on one line each, so no ticket text can add a header of its own.
+ */
+export async function enqueueNotice(client: Pool | PoolClient, notice: QueuedNotice): Promise<void> {
+  await client.query(
+    `INSERT INTO outbox (idempotency_key, channel, kind, recipient, subject, body, ticket_number, failed_at, last_error)
+     VALUES ($1, 'email', $2, $3, $4, $5, $6, CASE WHEN $7::text IS NULL THEN NULL ELSE now() END, $7)
+     ON CONFLICT (idempotency_key) DO NOTHING`,
+    toStorable([
+      notice.idempotencyKey,
+      notice.kind,
+      toHeaderText(notice.recipient),
+      toHeaderText(notice.subject),
+      notice.body,
+      notice.ticketNumber ?? null,
+      notice.failedBecause ?? null,
+    ]),
+  );
+}
+
+/**
+ * The oldest due row, locked for this transaction; SKIP LOCKED lets several dispatchers (one per worker) share the
+ * table without ever taking the same row. Undefined: nothing is due.
+ */
+export async function claimDueNotice(client: PoolClient): Promise<OutboxRow | undefined> {
+  const { rows } = await client.query<Row>(
+    `SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+  );
+  return rows[0] && fromRow(rows[0]);
+}
+
+export async function markSent(client: PoolClient, id: number, messageId: string): Promise<void> {
+  await client.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1', [id, messageId]);
+}
+
+/** One more failed attempt: tried again after `retryInMs`, or, without it, failed for good. */
+export async function markAttemptFailed(client: PoolClient, id: number, error: string, retryInMs: number | undefined): Promise<void> {
+  await client.query(
+    `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+       next_attempt_at = CASE WHEN $3::bigint IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $3::bigint / 1000.0) END,
+       failed_at = CASE WHEN $3::bigint IS NULL THEN now() ELSE NULL END
+     WHERE id = $1`,
+    [id, toStorableText(error).slice(0, 2_000), retryInMs ?? null],
+  );
+}
+
+export interface OutboxFigures {
+  pending: number;
+  failed: number;
+  /** Age of the oldest row still to send, 0 when none is. */
+  oldestPendingSeconds: number;
+}
+
+export interface OutboxStore {
+  list(filter: { state?: OutboxState; ticketNumber?: string; limit: number }): Promise<OutboxRow[]>;
+  figures(): Promise<OutboxFigures>;
+}
+
+const STATE_WHERE: Record<OutboxState, string> = {
+  pending: 'sent_at IS NULL AND failed_at IS NULL',
+  sent: 'sent_at IS NOT NULL',
+  failed: 'failed_at IS NOT NULL',
+};
+
+export function pgOutboxStore(db: Pool): OutboxStore {
+  return {
+    async list({ state, ticketNumber, limit }) {
+      const where = [state ? STATE_WHERE[state] : 'true', ticketNumber ? 'ticket_number = $2' : 'true'].join(' AND ');
+      const order = state === 'failed' ? 'failed_at DESC, id DESC' : 'id DESC';
+      const { rows } = await db.query<Row>(`SELECT * FROM outbox WHERE ${where} ORDER BY ${order} LIMIT $1`, ticketNumber ? [limit, ticketNumber] : [limit]);
+      return rows.map(fromRow);
+    },
+    async figures() {
+      const { rows } = await db.query<{ pending: string; failed: string; oldest: number | null }>(
+        `SELECT count(*) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL) AS pending,
+                count(*) FILTER (WHERE failed_at IS NOT NULL) AS failed,
+                extract(epoch FROM now() - min(created_at) FILTER (WHERE sent_at IS NULL AND failed_at IS NULL))::float8 AS oldest
+         FROM outbox WHERE sent_at IS NULL`,
+      );
+      const row = rows[0];
+      return { pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0), oldestPendingSeconds: Math.max(0, row?.oldest ?? 0) };
+    },
+  };
+}

@@ -1,0 +1,89 @@
+import type { Metric } from '../domain/policy/vocabulary';
+
+/**
+ * What a notification says, as data: the activities build these from the ticket, mail/render.ts writes them in the
+ * reader's language. Instants are epoch milliseconds; amounts integer cents.
+ */
+interface About {
+  ticketNumber: string;
+  title: string;
+}
+
+interface ToContact extends About {
+  contactName: string;
+}
+
+export interface AcknowledgementNotice extends ToContact {
+  kind: 'acknowledgement';
+  contactEmail: string;
+  customerId: string;
+  registeredAt: number;
+  ticketKind: string;
+  priority: string;
+  description: string;
+}
+
+export interface RefusalNotice extends ToContact {
+  kind: 'refusal';
+  reason: string;
+}
+
+export interface ThresholdNotice extends About {
+  kind: 'threshold-warning' | 'breach';
+  customerId: string;
+  priority: string;
+  assignee?: string;
+  metric: Metric;
+  percent: number;
+  deadline: number;
+}
+
+export interface TakenInChargeNotice extends ToContact {
+  kind: 'taken-in-charge';
+  agent: string;
+  at: number;
+}
+
+export interface WaitingForYouNotice extends ToContact {
+  kind: 'waiting-for-customer';
+  question: string;
+  at: number;
+}
+
+/** `actionsUrl`: the ticket's address on the API, to which the validate / reject (or accept / decline) calls go. */
+export interface ResolutionProposedNotice extends ToContact {
+  kind: 'resolution-proposed';
+  resolution: string;
+  autoValidateAt?: number;
+  actionsUrl: string;
+}
+
+export interface ValidatedNotice extends ToContact {
+  kind: 'validated';
+  at: number;
+}
+
+export interface QuoteNotice extends ToContact {
+  kind: 'quote-submitted';
+  estimateMinutes?: number;
+  amountCents?: number;
+  actionsUrl: string;
+}
+
+export type Notice =
+  | AcknowledgementNotice
+  | RefusalNotice
+  | ThresholdNotice
+  | TakenInChargeNotice
+  | WaitingForYouNotice
+  | ResolutionProposedNotice
+  | ValidatedNotice
+  | QuoteNotice;
+
+export type NoticeKind = Notice['kind'];
+
+/** A notice's text as one wording writes it: the subject's words after the ticket number, and the body's lines. */
+export interface Written {
+  headline: string;
+  lines: string[];
+}

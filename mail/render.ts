@@ -1,0 +1,106 @@
+import { amount, instantInWords, minutesInWords, type MailLanguage, type Reader } from './format';
+import type { Notice } from './notices';
+import { de } from './wording/de';
+import { en } from './wording/en';
+import { fr } from './wording/fr';
+import { nl } from './wording/nl';
+import type { Phrases } from './wording/phrases';
+
+const PHRASES: Record<MailLanguage, Phrases> = { en, fr, de, nl };
+
+export interface RenderedMail {
+  subject: string;
+  body: string;
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The lines of a notice in the reader's words; every language is laid out alike. */
+function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; lines: string[] } {
+  const at = (epochMs: number) => instantInWords(epochMs, reader);
+  const signed = (body: string[]) => [p.dear('contactName' in notice ? notice.contactName : ''), '', ...body, '', p.signature];
+  const calls = (url: string, pairs: [string, string, boolean][]) =>
+    pairs.map(([verb, path, needsReason]) => `  ${verb}: POST ${url}/${path}  {"contact": "<${p.yourEmail}>"${needsReason ? `, "reason": "<${p.reason}>"` : ''}}`);
+  switch (notice.kind) {
+    case 'acknowledgement': {
+      const l = p.acknowledgement.labels;
+      const table: [string, string][] = [
+        [l.ticket, notice.ticketNumber],
+        [l.requester, `${notice.contactName} <${notice.contactEmail}> (${l.customer} ${notice.customerId})`],
+        [l.registeredOn, at(notice.registeredAt)],
+        [l.kind, notice.ticketKind],
+        [l.priority, notice.priority],
+        [l.summary, notice.title],
+      ];
+      const width = Math.max(...table.map(([label]) => label.length)) + 2;
+      return {
+        headline: p.acknowledgement.headline(notice.title),
+        lines: signed([
+          p.acknowledgement.registered(notice.ticketNumber),
+          p.acknowledgement.quoteTheNumber,
+          '',
+          ...table.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
+          '',
+          notice.description,
+        ]),
+      };
+    }
+    case 'refusal':
+      return { headline: p.refusal.headline(notice.title), lines: signed([p.refusal.notTaken(notice.ticketNumber, notice.reason), p.refusal.advice]) };
+    case 'threshold-warning':
+    case 'breach': {
+      const metric = p.metric[notice.metric];
+      const due = at(notice.deadline);
+      const [headline, said] =
+        notice.kind === 'breach' ? [p.breach.headline(metric, due), p.breach.passed(metric, due)] : [p.warning.headline(metric, notice.percent, due), p.warning.used(metric, notice.percent, due)];
+      return {
+        headline: `${headline}: ${notice.title}`,
+        lines: [p.ticketOf(notice.ticketNumber, notice.customerId, notice.title), said, p.priorityAndAssignee(notice.priority, notice.assignee ?? p.nobody)],
+      };
+    }
+    case 'taken-in-charge':
+      return { headline: p.takenInCharge.headline(notice.title), lines: signed([p.takenInCharge.by(notice.agent, at(notice.at))]) };
+    case 'waiting-for-customer':
+      return { headline: p.waiting.headline(notice.title), lines: signed([p.waiting.needsAnswer, '', notice.question, '', p.waiting.paused]) };
+    case 'resolution-proposed':
+      return {
+        headline: p.resolution.headline(notice.title),
+        lines: signed([
+          p.resolution.proposes,
+          '',
+          notice.resolution,
+          '',
+          p.resolution.howTo,
+          ...calls(notice.actionsUrl, [
+            ['validate', 'validate', false],
+            ['reject', 'reject', true],
+          ]),
+          p.resolution.byApi,
+          ...(notice.autoValidateAt === undefined ? [] : ['', p.resolution.autoValidates(at(notice.autoValidateAt))]),
+        ]),
+      };
+    case 'validated':
+      return { headline: p.validated.headline(notice.title), lines: signed([p.validated.closed(at(notice.at))]) };
+    case 'quote-submitted':
+      return {
+        headline: p.quote.headline(notice.title),
+        lines: signed([
+          p.quote.needsAgreement,
+          ...(notice.estimateMinutes === undefined ? [] : [`${p.quote.estimate}: ${minutesInWords(notice.estimateMinutes)}`]),
+          ...(notice.amountCents === undefined ? [] : [`${p.quote.amount}: ${amount(notice.amountCents, reader)}`]),
+          '',
+          ...calls(notice.actionsUrl, [
+            ['accept', 'quote/accept', false],
+            ['decline', 'quote/decline', true],
+          ]),
+          p.resolution.byApi,
+        ]),
+      };
+  }
+}
+
+/** The notice as an e-mail in the reader's language and zone; its subject starts with the ticket number, `[VIG-000123]`. */
+export function renderNotice(notice: Notice, reader: Reader): RenderedMail {
+  const { headline, lines: body } = lines(notice, PHRASES[reader.language], reader);
+  return { subject: `[${notice.ticketNumber}] ${capitalised(headline)}`, body: body.join('\n') };
+}

@@ -1,0 +1,46 @@
+import type { Phrases } from './phrases';
+
+export const de: Phrases = {
+  metric: { response: 'Reaktionszeit', intervention: 'Interventionszeit', resolution: 'Lösungszeit' },
+  dear: (name) => `Guten Tag ${name},`,
+  signature: 'Ihr Support',
+  nobody: 'noch niemand',
+  ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} des Kunden ${customerId}: ${title}`,
+  priorityAndAssignee: (priority, assignee) => `Priorität ${priority}; zuständig: ${assignee}.`,
+  acknowledgement: {
+    headline: (title) => `Ihre Anfrage ist registriert: ${title}`,
+    registered: (ticketNumber) => `Der Support hat Ihre Anfrage unter der Ticketnummer ${ticketNumber} registriert.`,
+    quoteTheNumber: 'Bitte geben Sie diese Nummer in jeder Nachricht dazu an; eine Antwort auf diese E-Mail behält sie.',
+    labels: { ticket: 'Ticket', requester: 'Anfragende Person', customer: 'Kunde', registeredOn: 'Registriert am', kind: 'Art', priority: 'Priorität', summary: 'Betreff' },
+  },
+  refusal: {
+    headline: (title) => `Ihre Anfrage konnte nicht angenommen werden: ${title}`,
+    notTaken: (ticketNumber, reason) => `Der Support konnte Ihre Anfrage (erfasst als ${ticketNumber}) nicht annehmen: ${reason}.`,
+    advice: 'Bitte wenden Sie sich an eine der in Ihrem Vertrag genannten Kontaktpersonen oder schreiben Sie erneut während der Servicezeiten.',
+  },
+  warning: {
+    headline: (metric, percent, due) => `${metric} zu ${percent} % verbraucht, fällig ${due}`,
+    used: (metric, percent, due) => `${percent} % der ${metric} sind verbraucht; die Frist endet am ${due}.`,
+  },
+  breach: {
+    headline: (metric, due) => `${metric} überschritten (${due})`,
+    passed: (metric, due) => `Die Frist der ${metric} vom ${due} ist verstrichen, ohne eingehalten zu werden.`,
+  },
+  takenInCharge: { headline: (title) => `In Bearbeitung: ${title}`, by: (agent, at) => `${agent} hat Ihre Anfrage am ${at} übernommen.` },
+  waiting: {
+    headline: (title) => `Wir warten auf Ihre Antwort: ${title}`,
+    needsAnswer: 'Um Ihre Anfrage weiter zu bearbeiten, benötigt der Support eine Antwort von Ihnen:',
+    paused: 'Die Servicezeit ist bis zu Ihrer Antwort angehalten.',
+  },
+  resolution: {
+    headline: (title) => `Lösung vorgeschlagen, bitte bestätigen oder ablehnen: ${title}`,
+    proposes: 'Der Support schlägt folgende Lösung Ihrer Anfrage vor:',
+    howTo: 'Wenn sie Ihr Problem löst, bestätigen Sie sie bitte; wenn nicht, lehnen Sie sie mit Begründung ab, und die Arbeit geht weiter:',
+    byApi: 'mit dem API-Schlüssel Ihres Unternehmens. Eine Antwort auf diese E-Mail gilt nicht als Bestätigung.',
+    autoValidates: (at) => `Ohne Antwort gilt die Lösung am ${at} als bestätigt.`,
+  },
+  validated: { headline: (title) => `Abgeschlossen: ${title}`, closed: (at) => `Ihre Anfrage wurde am ${at} bestätigt und abgeschlossen. Vielen Dank.` },
+  quote: { headline: (title) => `Angebot zur Annahme: ${title}`, needsAgreement: 'Diese Arbeit braucht Ihre Zustimmung, bevor sie beginnt.', estimate: 'Geschätzte Zeit', amount: 'Betrag' },
+  yourEmail: 'Ihre E-Mail',
+  reason: 'Grund',
+};

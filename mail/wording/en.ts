@@ -1,0 +1,46 @@
+import type { Phrases } from './phrases';
+
+export const en: Phrases = {
+  metric: { response: 'response', intervention: 'intervention', resolution: 'resolution' },
+  dear: (name) => `Dear ${name},`,
+  signature: 'Your support desk',
+  nobody: 'none yet',
+  ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} of customer ${customerId}: ${title}`,
+  priorityAndAssignee: (priority, assignee) => `Priority ${priority}; assignee: ${assignee}.`,
+  acknowledgement: {
+    headline: (title) => `Your request is registered: ${title}`,
+    registered: (ticketNumber) => `The support desk has registered your request under ticket number ${ticketNumber}.`,
+    quoteTheNumber: 'Please quote this number in any message about it; a reply to this e-mail keeps it.',
+    labels: { ticket: 'Ticket', requester: 'Requester', customer: 'customer', registeredOn: 'Registered on', kind: 'Kind', priority: 'Priority', summary: 'Summary' },
+  },
+  refusal: {
+    headline: (title) => `Your request could not be taken: ${title}`,
+    notTaken: (ticketNumber, reason) => `The support desk could not take your request (recorded as ${ticketNumber}): ${reason}.`,
+    advice: 'Please ask one of the contacts named in your contract, or write again during office hours.',
+  },
+  warning: {
+    headline: (metric, percent, due) => `${metric} time ${percent}% used, due ${due}`,
+    used: (metric, percent, due) => `${percent}% of the ${metric} time is used; the deadline is ${due}.`,
+  },
+  breach: {
+    headline: (metric, due) => `${metric} deadline missed (${due})`,
+    passed: (metric, due) => `The ${metric} deadline of ${due} has passed without being met.`,
+  },
+  takenInCharge: { headline: (title) => `Taken in charge: ${title}`, by: (agent, at) => `${agent} took your request in charge on ${at}.` },
+  waiting: {
+    headline: (title) => `We are waiting for you: ${title}`,
+    needsAnswer: 'To go on with your request, the support desk needs an answer from you:',
+    paused: 'The service time is paused until you answer.',
+  },
+  resolution: {
+    headline: (title) => `Resolution proposed, please validate or reject: ${title}`,
+    proposes: 'The support desk proposes this resolution of your request:',
+    howTo: 'If it solves your problem, please validate it; if not, reject it with the reason, and the work goes on:',
+    byApi: 'with your customer API key. A reply to this e-mail is not taken as a validation.',
+    autoValidates: (at) => `Without an answer, the resolution is validated on ${at}.`,
+  },
+  validated: { headline: (title) => `Closed: ${title}`, closed: (at) => `Your request was validated and closed on ${at}. Thank you.` },
+  quote: { headline: (title) => `Quote to accept: ${title}`, needsAgreement: 'This work needs your agreement before it starts.', estimate: 'Estimated time', amount: 'Amount' },
+  yourEmail: 'your e-mail',
+  reason: 'why',
+};

@@ -1,0 +1,46 @@
+import type { Phrases } from './phrases';
+
+export const fr: Phrases = {
+  metric: { response: 'prise en charge', intervention: 'intervention', resolution: 'résolution' },
+  dear: (name) => `Bonjour ${name},`,
+  signature: 'Votre support',
+  nobody: 'personne pour le moment',
+  ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} du client ${customerId} : ${title}`,
+  priorityAndAssignee: (priority, assignee) => `Priorité ${priority} ; technicien : ${assignee}.`,
+  acknowledgement: {
+    headline: (title) => `Votre demande est enregistrée : ${title}`,
+    registered: (ticketNumber) => `Le support a enregistré votre demande sous le numéro de ticket ${ticketNumber}.`,
+    quoteTheNumber: 'Merci de rappeler ce numéro dans tout message à son sujet ; une réponse à ce courriel le garde.',
+    labels: { ticket: 'Ticket', requester: 'Demandeur', customer: 'client', registeredOn: 'Enregistré le', kind: 'Type', priority: 'Priorité', summary: 'Objet' },
+  },
+  refusal: {
+    headline: (title) => `Votre demande n'a pas pu être prise : ${title}`,
+    notTaken: (ticketNumber, reason) => `Le support n'a pas pu prendre votre demande (enregistrée sous ${ticketNumber}) : ${reason}.`,
+    advice: "Merci de passer par l'un des contacts nommés dans votre contrat, ou d'écrire à nouveau pendant les heures de service.",
+  },
+  warning: {
+    headline: (metric, percent, due) => `délai de ${metric} utilisé à ${percent} %, échéance ${due}`,
+    used: (metric, percent, due) => `${percent} % du délai de ${metric} est utilisé ; l'échéance est le ${due}.`,
+  },
+  breach: {
+    headline: (metric, due) => `délai de ${metric} dépassé (${due})`,
+    passed: (metric, due) => `L'échéance de ${metric} du ${due} est passée sans être tenue.`,
+  },
+  takenInCharge: { headline: (title) => `Prise en charge : ${title}`, by: (agent, at) => `${agent} a pris votre demande en charge le ${at}.` },
+  waiting: {
+    headline: (title) => `Nous attendons votre réponse : ${title}`,
+    needsAnswer: 'Pour poursuivre le traitement de votre demande, le support a besoin de votre réponse :',
+    paused: "Le délai de service est suspendu jusqu'à votre réponse.",
+  },
+  resolution: {
+    headline: (title) => `Résolution proposée, à valider ou refuser : ${title}`,
+    proposes: 'Le support propose cette résolution de votre demande :',
+    howTo: 'Si elle résout votre problème, merci de la valider ; sinon, refusez-la en donnant la raison, et le travail reprend :',
+    byApi: "avec la clé d'API de votre société. Une réponse à ce courriel ne vaut pas validation.",
+    autoValidates: (at) => `Sans réponse de votre part, la résolution sera validée le ${at}.`,
+  },
+  validated: { headline: (title) => `Clôturé : ${title}`, closed: (at) => `Votre demande a été validée et clôturée le ${at}. Merci.` },
+  quote: { headline: (title) => `Devis à accepter : ${title}`, needsAgreement: 'Ce travail demande votre accord avant de commencer.', estimate: 'Temps estimé', amount: 'Montant' },
+  yourEmail: 'votre adresse',
+  reason: 'raison',
+};

@@ -1,0 +1,46 @@
+import type { Phrases } from './phrases';
+
+export const nl: Phrases = {
+  metric: { response: 'reactietijd', intervention: 'interventietijd', resolution: 'oplostijd' },
+  dear: (name) => `Beste ${name},`,
+  signature: 'Uw supportdesk',
+  nobody: 'nog niemand',
+  ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} van klant ${customerId}: ${title}`,
+  priorityAndAssignee: (priority, assignee) => `Prioriteit ${priority}; behandelaar: ${assignee}.`,
+  acknowledgement: {
+    headline: (title) => `Uw aanvraag is geregistreerd: ${title}`,
+    registered: (ticketNumber) => `De supportdesk heeft uw aanvraag geregistreerd onder ticketnummer ${ticketNumber}.`,
+    quoteTheNumber: 'Vermeld dit nummer in elk bericht hierover; een antwoord op deze e-mail behoudt het.',
+    labels: { ticket: 'Ticket', requester: 'Aanvrager', customer: 'klant', registeredOn: 'Geregistreerd op', kind: 'Soort', priority: 'Prioriteit', summary: 'Onderwerp' },
+  },
+  refusal: {
+    headline: (title) => `Uw aanvraag kon niet worden aangenomen: ${title}`,
+    notTaken: (ticketNumber, reason) => `De supportdesk kon uw aanvraag (geregistreerd als ${ticketNumber}) niet aannemen: ${reason}.`,
+    advice: 'Vraag het aan een van de contactpersonen uit uw contract, of schrijf opnieuw tijdens de kantooruren.',
+  },
+  warning: {
+    headline: (metric, percent, due) => `${metric} voor ${percent}% verbruikt, uiterlijk ${due}`,
+    used: (metric, percent, due) => `${percent}% van de ${metric} is verbruikt; de termijn loopt af op ${due}.`,
+  },
+  breach: {
+    headline: (metric, due) => `${metric} overschreden (${due})`,
+    passed: (metric, due) => `De termijn voor de ${metric} van ${due} is verstreken zonder te zijn gehaald.`,
+  },
+  takenInCharge: { headline: (title) => `In behandeling: ${title}`, by: (agent, at) => `${agent} heeft uw aanvraag op ${at} in behandeling genomen.` },
+  waiting: {
+    headline: (title) => `Wij wachten op uw antwoord: ${title}`,
+    needsAnswer: 'Om uw aanvraag verder te behandelen heeft de supportdesk een antwoord van u nodig:',
+    paused: 'De servicetijd staat stil tot u antwoordt.',
+  },
+  resolution: {
+    headline: (title) => `Oplossing voorgesteld, graag bevestigen of weigeren: ${title}`,
+    proposes: 'De supportdesk stelt deze oplossing van uw aanvraag voor:',
+    howTo: 'Als ze uw probleem oplost, bevestig ze dan; zo niet, weiger ze met de reden, en het werk gaat verder:',
+    byApi: 'met de API-sleutel van uw bedrijf. Een antwoord op deze e-mail geldt niet als bevestiging.',
+    autoValidates: (at) => `Zonder antwoord wordt de oplossing bevestigd op ${at}.`,
+  },
+  validated: { headline: (title) => `Afgesloten: ${title}`, closed: (at) => `Uw aanvraag is bevestigd en afgesloten op ${at}. Dank u.` },
+  quote: { headline: (title) => `Offerte te aanvaarden: ${title}`, needsAgreement: 'Dit werk heeft uw akkoord nodig voor het begint.', estimate: 'Geschatte tijd', amount: 'Bedrag' },
+  yourEmail: 'uw e-mail',
+  reason: 'reden',
+};

@@ -1,0 +1,32 @@
+import type { Metric } from '../../domain/policy/vocabulary';
+
+/**
+ * One language's words for the notices; mail/render.ts lays them out the same way in every language, so a
+ * translation is only this table. Dates and amounts arrive already formatted for the reader.
+ */
+export interface Phrases {
+  metric: Record<Metric, string>;
+  dear(name: string): string;
+  signature: string;
+  /** The assignee when there is none yet. */
+  nobody: string;
+  ticketOf(ticketNumber: string, customerId: string, title: string): string;
+  priorityAndAssignee(priority: string, assignee: string): string;
+  acknowledgement: {
+    headline(title: string): string;
+    registered(ticketNumber: string): string;
+    quoteTheNumber: string;
+    labels: { ticket: string; requester: string; customer: string; registeredOn: string; kind: string; priority: string; summary: string };
+  };
+  refusal: { headline(title: string): string; notTaken(ticketNumber: string, reason: string): string; advice: string };
+  warning: { headline(metric: string, percent: number, due: string): string; used(metric: string, percent: number, due: string): string };
+  breach: { headline(metric: string, due: string): string; passed(metric: string, due: string): string };
+  takenInCharge: { headline(title: string): string; by(agent: string, at: string): string };
+  waiting: { headline(title: string): string; needsAnswer: string; paused: string };
+  resolution: { headline(title: string): string; proposes: string; howTo: string; byApi: string; autoValidates(at: string): string };
+  validated: { headline(title: string): string; closed(at: string): string };
+  quote: { headline(title: string): string; needsAgreement: string; estimate: string; amount: string };
+  /** Placeholders in the API calls the customer is shown. */
+  yourEmail: string;
+  reason: string;
+}

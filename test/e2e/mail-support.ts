@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startMailpit, type Mailpit, type MailpitOptions } from '../../infra/mailpit';
+import { freePort } from '../../infra/net';
+
+/** A message as Mailpit's HTTP API lists it (GET /api/v1/messages). */
+export interface CapturedMail {
+  ID: string;
+  MessageID: string;
+  Subject: string;
+  To: { Address: string }[];
+}
+
+/**
+ * A Mailpit of the test's own, on free ports, keeping its mails in a file so that a restart on the same ports (the
+ * SMTP server going away and coming back) keeps what it had received.
+ */
+export class MailCapture {
+  private server?: Mailpit;
+  private constructor(private readonly options: MailpitOptions) {}
+
+  static async start(options: Pick<MailpitOptions, 'allowedRecipients'> = {}): Promise<MailCapture> {
+    const dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mailpit-')), 'mailpit.db');
+    const capture = new MailCapture({ smtpPort: await freePort(), uiPort: await freePort(), dbFile, onLine: () => undefined, ...options });
+    await capture.up();
+    return capture;
+  }
+
+  get smtpUrl(): string {
+    return `smtp://127.0.0.1:${this.options.smtpPort}`;
+  }
+
+  async up(): Promise<void> {
+    this.server = await startMailpit(this.options);
+  }
+
+  async down(): Promise<void> {
+    await this.server?.process.stop();
+    this.server = undefined;
+  }
+
+  async messages(): Promise<CapturedMail[]> {
+    const response = await fetch(`http://127.0.0.1:${this.options.uiPort}/api/v1/messages?limit=1000`);
+    if (!response.ok) throw new Error(`Mailpit answered ${response.status}`);
+    return ((await response.json()) as { messages: CapturedMail[] }).messages;
+  }
+
+  /** The raw headers of one message, by name. */
+  async headers(id: string): Promise<Record<string, string[]>> {
+    const response = await fetch(`http://127.0.0.1:${this.options.uiPort}/api/v1/message/${id}/headers`);
+    return (await response.json()) as Record<string, string[]>;
+  }
+
+  async stop(): Promise<void> {
+    await this.down();
+    if (this.options.dbFile) fs.rmSync(path.dirname(this.options.dbFile), { recursive: true, force: true });
+  }
+}
