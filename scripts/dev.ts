@@ -1,11 +1,13 @@
 /**
- * `npm run dev`: Temporal (Web UI on 8233), PostgreSQL, the worker and the API on one machine, stopped together
- * on Ctrl-C or SIGTERM with data kept in .data/ for the next start. TEMPORAL_ADDRESS or DATABASE_URL, when set,
- * point at servers that are already running, and none is started for them. A worker or API that crashes is started
+ * `npm run dev`: Temporal (Web UI on 8233), PostgreSQL, Mailpit (the SMTP capture the notices go to, UI on 8025),
+ * the worker and the API on one machine, stopped together on Ctrl-C or SIGTERM with data kept in .data/ for the next
+ * start. TEMPORAL_ADDRESS, DATABASE_URL or SMTP_URL, when set, point at servers that are already running, and none
+ * is started for them. A worker or API that crashes is started
  * again with backoff, alone; one that keeps crashing at start, or a server that exits, stops everything.
  */
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { startMailpit } from '../infra/mailpit';
 import { startProcess, supervise, superviseUntilSignalled, waitUntil, type SupervisedProcess } from '../infra/managed-process';
 import { portIsOpen } from '../infra/net';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
@@ -72,6 +74,25 @@ async function main(): Promise<void> {
     databaseUrl = postgres.url;
   }
 
+  let smtpUrl = process.env.SMTP_URL;
+  let mailUi = 'the web UI of your SMTP server, if it has one';
+  if (!smtpUrl) {
+    const mailpit = await startMailpit({
+      smtpPort: numberFromEnv('MAILPIT_SMTP_PORT', 1025),
+      uiPort: numberFromEnv('MAILPIT_UI_PORT', 8025),
+      dbFile: path.join(dataDir, 'mailpit', 'mailpit.db'),
+      onLine: (line) => {
+        if (!stopping) process.stderr.write(`[mailpit] ${line}\n`);
+      },
+    });
+    essential('mailpit', mailpit.process.exited);
+    smtpUrl = mailpit.smtpUrl;
+    mailUi = mailpit.uiUrl;
+  }
+  // The desk's addresses per escalation level (mail/desk-roles.ts): the worker resolves notices with them, the API and
+  // the dev accounts below check contracts against them. A catch-all, so that every level reaches the capture.
+  process.env.VIGIL_DESK_ROLES ||= '*=desk@vigil.localhost';
+
   const apiPort = numberFromEnv('PORT', 3000);
   // The worker serves its SDK metrics here; the API appends them to its own /metrics.
   const workerMetrics = `127.0.0.1:${numberFromEnv('VIGIL_WORKER_METRICS_PORT', 9464)}`;
@@ -81,6 +102,8 @@ async function main(): Promise<void> {
     PORT: String(apiPort),
     VIGIL_WORKER_METRICS_ADDRESS: workerMetrics,
     VIGIL_WORKER_METRICS_URL: `http://${workerMetrics}/metrics`,
+    SMTP_URL: smtpUrl,
+    VIGIL_PUBLIC_URL: process.env.VIGIL_PUBLIC_URL || `http://localhost:${apiPort}`,
   };
   const api = node('api', 'api/server.ts', env);
   apps.push(node('worker', 'worker/main.ts', env), api);
@@ -99,6 +122,7 @@ async function main(): Promise<void> {
       `  API docs     http://localhost:${apiPort}/docs  (OpenAPI at /docs/json; /health, /ready, /metrics)`,
       `  Temporal UI  ${temporalUi}`,
       `  Temporal     ${temporalAddress}`,
+      `  E-mail       ${mailUi}  (notices are delivered to ${smtpUrl}; failed ones: GET /v1/admin/outbox?state=failed)`,
       `  PostgreSQL   ${databaseUrl}`,
       `API keys (Authorization: Bearer <token>; kept in ${path.relative(repoRoot, keysFile)}):`,
       `  admin        ${keys.admin}`,
