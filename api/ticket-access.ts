@@ -1,7 +1,8 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { preHandlerAsyncHookHandler } from 'fastify';
-import type { Principal, Role } from '../contracts/principal';
+import { ROLES, type Principal, type Role } from '../contracts/principal';
+import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../contracts/ticket-actions';
 import { CustomerIdKey } from '../contracts/search-attributes';
 import { ticketWorkflowId } from '../contracts/ticket';
 import type { TicketSnapshots } from '../db/ticket-snapshots';
@@ -10,35 +11,16 @@ import { notFound, type HttpProblem } from './problems';
 import { principalOf } from './request-principal';
 import type { ActionBodies } from './schemas/ticket';
 
-const STAFF = ['agent', 'manager', 'admin'] as const satisfies readonly Role[];
-const ANYONE = [...STAFF, 'customer'] as const satisfies readonly Role[];
-// The customer's own acts: nobody at the desk may validate, reject or decide a quote in the customer's place.
-const CUSTOMER = ['customer'] as const satisfies readonly Role[];
+const ANYONE = ROLES;
 
 export type TicketOperation = 'open' | 'read' | keyof typeof ActionBodies;
 
-/** Who may do what to a ticket: the API's whole role matrix (a customer's key is also bound to its own company). */
-export const TICKET_ROLES: Record<TicketOperation, readonly Role[]> = {
+/** Who may do what to a ticket: the API's whole role matrix, by path, from the action table (a customer's key is also bound to its own company). */
+export const TICKET_ROLES = {
   open: ANYONE,
   read: ANYONE,
-  'take-charge': STAFF,
-  'start-intervention': STAFF,
-  'time-entries': STAFF,
-  priority: STAFF,
-  reassign: STAFF,
-  'wait-for-customer': STAFF,
-  // Staff may record a reply the customer gave by phone.
-  'customer-reply': ANYONE,
-  workaround: STAFF,
-  'propose-resolution': STAFF,
-  validate: CUSTOMER,
-  reject: CUSTOMER,
-  cancel: ANYONE,
-  quote: STAFF,
-  'quote/accept': CUSTOMER,
-  'quote/decline': CUSTOMER,
-  'release-date': STAFF,
-};
+  ...(Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].roles])) as Record<keyof typeof ActionBodies, readonly Role[]>),
+} satisfies Record<TicketOperation, readonly Role[]>;
 
 /** The answer for a ticket that does not exist, or that the caller may not know exists. */
 export function noSuchTicket(ticketNumber: string): HttpProblem {

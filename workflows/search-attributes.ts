@@ -15,11 +15,6 @@ function searchAttributesOf(ticket: TicketState): SearchAttributePair[] {
   ] as SearchAttributePair[];
 }
 
-/** Runs recorded before upserts were committed once keep upserting every attribute at every step. */
-export function syncSearchAttributes(ticket: TicketState): void {
-  upsertSearchAttributes(searchAttributesOf(ticket));
-}
-
 const comparable = (value: unknown): unknown => (value instanceof Date ? value.getTime() : value ?? null);
 
 function unchanged(current: TypedSearchAttributes, { key, value }: SearchAttributePair): boolean {

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { Static, TSchema } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
@@ -7,29 +7,15 @@ import type { AccountStore } from '../../contracts/accounts';
 import type { Principal } from '../../contracts/principal';
 import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../contracts/search-attributes';
 import {
-  acceptQuoteUpdate,
-  cancelUpdate,
-  customerRepliedUpdate,
-  declineQuoteUpdate,
-  scheduleReleaseUpdate,
-  submitQuoteUpdate,
   getTicketQuery,
-  logTimeUpdate,
-  proposeResolutionUpdate,
-  provideWorkaroundUpdate,
-  reassignUpdate,
-  rejectUpdate,
-  setPriorityUpdate,
-  startInterventionUpdate,
-  takeChargeUpdate,
   TICKET_TASK_QUEUE,
+  TICKET_UPDATES,
   TICKET_WORKFLOW_TYPE,
   ticketWorkflowId,
-  validateUpdate,
-  waitForCustomerUpdate,
   type OpenTicketInput,
   type TicketState,
 } from '../../contracts/ticket';
+import { actionSpec, TICKET_ACTION_NAMES } from '../../contracts/ticket-actions';
 import { requestHashOf, type IdempotencyStore } from '../../db/idempotency';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';
 import type { TicketSnapshots } from '../../db/ticket-snapshots';
@@ -41,7 +27,7 @@ import { openingTerms } from '../opening-terms';
 import { idempotencyKeyReused, ticketClosed } from '../problems';
 import { principalOf } from '../request-principal';
 import { problemResponses as problems } from '../schemas/problem';
-import { ActionBodies, IdempotencyHeaders, OpenedTicket, OpenTicketBody, TicketNumberParams, TicketView } from '../schemas/ticket';
+import { IdempotencyHeaders, OpenedTicket, OpenTicketBody, TicketNumberParams, TicketView } from '../schemas/ticket';
 import { assertVisible, noSuchTicket, ownTicketsOnly, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
 import { dependencyFailure } from '../dependency-errors';
@@ -260,18 +246,15 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     },
   );
 
-  function action<Body extends TSchema, Command>(
-    path: keyof typeof ActionBodies,
-    summary: string,
-    body: Body,
-    update: UpdateDefinition<TicketState, [Command]>,
-    toCommand: (body: Static<Body>) => Command,
-  ): void {
+  // One route per entry of the action table: its path, summary, body, roles and Update.
+  for (const name of TICKET_ACTION_NAMES) {
+    const { path, summary, body, toCommand } = actionSpec(name);
+    const update = TICKET_UPDATES[name] as UpdateDefinition<TicketState, [unknown]>;
     app.post(
       `/tickets/:number/${path}`,
       {
         schema: { summary, params: TicketNumberParams, headers: IdempotencyHeaders, body, response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) } },
-        onRequest: allowed(path),
+        onRequest: allowed(path as TicketOperation),
       },
       async (request, reply) => {
         const principal = principalOf(request);
@@ -284,31 +267,5 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       },
     );
   }
-  const asIs = <T>(body: T) => body;
-
-  action('take-charge', 'An agent takes the ticket in charge: the response clock stops', ActionBodies['take-charge'], takeChargeUpdate, asIs);
-  action('start-intervention', 'The intervention starts: the intervention clock stops', ActionBodies['start-intervention'], startInterventionUpdate, asIs);
-  action('time-entries', 'Log time worked on the ticket', ActionBodies['time-entries'], logTimeUpdate, (entry) => ({
-    ...entry,
-    start: Date.parse(entry.start),
-    end: Date.parse(entry.end),
-    onSite: entry.onSite ?? false,
-  }));
-  action('priority', 'The desk validates or changes the priority: deadlines are recomputed from registration', ActionBodies.priority, setPriorityUpdate, asIs);
-  action('reassign', 'Hand the ticket to another agent', ActionBodies.reassign, reassignUpdate, asIs);
-  action('wait-for-customer', 'Ask the customer; every clock stops until the reply', ActionBodies['wait-for-customer'], waitForCustomerUpdate, asIs);
-  action('customer-reply', 'The customer replies; the clocks resume', ActionBodies['customer-reply'], customerRepliedUpdate, asIs);
-  action('workaround', 'Service restored by a workaround', ActionBodies.workaround, provideWorkaroundUpdate, asIs);
-  action('propose-resolution', 'Propose a resolution; validation starts', ActionBodies['propose-resolution'], proposeResolutionUpdate, asIs);
-  action('validate', 'The customer validates the resolution; the ticket closes and is billed', ActionBodies.validate, validateUpdate, asIs);
-  action('reject', 'The customer rejects the resolution; support resumes', ActionBodies.reject, rejectUpdate, asIs);
-  action('cancel', 'Cancel the ticket with a reason', ActionBodies.cancel, cancelUpdate, asIs);
-  action('quote', 'Submit an estimate; above the policy limit, or for excluded work, the customer must accept it first', ActionBodies.quote, submitQuoteUpdate, asIs);
-  action('quote/accept', 'The customer accepts the quote; work may start', ActionBodies['quote/accept'], acceptQuoteUpdate, asIs);
-  action('quote/decline', 'The customer declines the quote; the ticket is cancelled', ActionBodies['quote/decline'], declineQuoteUpdate, asIs);
-  action('release-date', 'Communicate the release date of a change; it waits until then', ActionBodies['release-date'], scheduleReleaseUpdate, ({ agent, releaseAt }) => ({
-    agent,
-    releaseAt: Date.parse(releaseAt),
-  }));
   done();
 };

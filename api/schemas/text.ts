@@ -1,18 +1,7 @@
-import { Type, type StringOptions } from '@sinclair/typebox';
-import { TEXT_RULE, textPattern, type TextShape } from '../../domain/text';
+import { TEXT_RULE, textPattern } from '../../domain/text';
 
-/**
- * Every text field of every body, query and header schema is one of these two: a NUL or an unpaired surrogate
- * accepted here would be refused by PostgreSQL later, where no client hears of it (domain/text.ts says why).
- */
-const textOf = (shape: TextShape) => (maxLength: number, options: StringOptions = {}) =>
-  Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
-
-/** Titles, names, agents, e-mail addresses, ids: no line break nor any other control character. */
-export const Line = textOf('line');
-
-/** Descriptions, messages, notes: tab, LF and CRLF allowed, no other control character. */
-export const Text = textOf('multiline');
+// One definition of text fields, shared with the workflow's command schemas.
+export { Line, Text } from '../../contracts/text-fields';
 
 const MESSAGES = new Map<string, string>((['line', 'multiline'] as const).map((shape) => [textPattern(shape), `must be ${TEXT_RULE[shape]}`]));
 

@@ -1,8 +1,8 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PRIORITIES, TICKET_KINDS } from '../../contracts/ticket';
+import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../contracts/ticket-actions';
 import { METRICS } from '../../domain/policy/vocabulary';
-import { InterventionFactProperties } from '../../domain/pricing/entry-schema';
-import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
+import { TICKET_STATUSES } from '../../domain/ticket/status';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
 import { Line, Text } from './text';
 
@@ -46,37 +46,9 @@ export const OpenedTicket = Type.Object({
   links: Type.Object({ self: Type.String() }),
 });
 
-const Person = Line(320);
-const LongText = Text(20_000);
-
-/** One body schema per action; the route turns it into the workflow's command (instants become epoch ms). */
-export const ActionBodies = {
-  'take-charge': strictObject({ agent: Person }),
-  'start-intervention': strictObject({ agent: Person }),
-  'time-entries': strictObject({
-    agent: Person,
-    role: Type.Optional(Line(100)),
-    service: Type.Optional(Line(100)),
-    start: Instant,
-    end: Instant,
-    // onSite and seed 001's flags, by the one definition `vigil price`'s entries file spreads too.
-    ...InterventionFactProperties,
-    travelMinutes: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000 })),
-    note: Type.Optional(LongText),
-  }),
-  priority: strictObject({ priority: literals(PRIORITIES), by: Person, reason: Type.Optional(LongText) }),
-  reassign: strictObject({ agent: Person, by: Person }),
-  'wait-for-customer': strictObject({ agent: Person, question: LongText }),
-  'customer-reply': strictObject({ contact: Person, message: Type.Optional(LongText) }),
-  workaround: strictObject({ agent: Person, description: LongText }),
-  'propose-resolution': strictObject({ agent: Person, resolution: LongText, minutesWorked: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })) }),
-  validate: strictObject({ contact: Person, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
-  reject: strictObject({ contact: Person, reason: LongText }),
-  cancel: strictObject({ by: Person, reason: LongText }),
-  quote: strictObject({ agent: Person, estimateMinutes: Type.Integer({ minimum: 0, maximum: 1_000_000 }), amountCents: Type.Optional(Type.Integer({ minimum: 0 })), note: Type.Optional(LongText) }),
-  'quote/accept': strictObject({ contact: Person }),
-  'quote/decline': strictObject({ contact: Person, reason: Type.Optional(LongText) }),
-  'release-date': strictObject({ agent: Person, releaseAt: Instant }),
+/** One body schema per action path, from the action table (contracts/ticket-actions.ts); the route turns it into the command. */
+export const ActionBodies = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].body])) as {
+  [Name in TicketActionName as (typeof ACTION_TABLE)[Name]['path']]: (typeof ACTION_TABLE)[Name]['body'];
 };
 
 const Optional = <T extends TSchema>(schema: T) => Type.Optional(schema);

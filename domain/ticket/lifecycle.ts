@@ -1,39 +1,20 @@
+import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../contracts/ticket-actions';
 import { DomainError } from '../errors';
+import type { TicketStatus } from './status';
 
-/**
- * The phases every ticket walks (DOMAIN.md): request → acknowledgement → support → validation, then closed.
- * `waiting` is support paused on the customer, `scheduled` a change waiting for its release date; `cancelled`
- * ends a ticket without validation, `refused` a request the desk may not take (an unauthorized contact).
- */
-export const TICKET_STATUSES = ['request', 'acknowledgement', 'support', 'waiting', 'scheduled', 'validation', 'closed', 'cancelled', 'refused'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export { isTerminal, TICKET_STATUSES, type TicketStatus } from './status';
 
-export const TICKET_ACTIONS = [
-  'acknowledge',
-  'take-charge',
-  'start-intervention',
-  'log-time',
-  'set-priority',
-  'reassign',
-  'wait-for-customer',
-  'customer-replied',
-  'provide-workaround',
-  'propose-resolution',
-  'validate',
-  'auto-validate',
-  'reject',
-  'cancel',
-  'refuse',
-  'submit-quote',
-  'accept-quote',
-  'decline-quote',
-  'schedule-release',
-  'release',
-] as const;
-export type TicketAction = (typeof TICKET_ACTIONS)[number];
+/** The steps the ticket takes on its own (registration, its dates), beside the actions people send (the action table). */
+const SYSTEM_STEPS = {
+  acknowledge: { from: ['request'], to: 'acknowledgement' },
+  'auto-validate': { from: ['validation'], to: 'closed' },
+  refuse: { from: ['request'], to: 'refused' },
+  release: { from: ['scheduled'], to: 'support' },
+} as const satisfies Record<string, Transition>;
 
-const OPEN: readonly TicketStatus[] = ['request', 'acknowledgement', 'support', 'waiting', 'scheduled', 'validation'];
-const WORKED: readonly TicketStatus[] = ['support', 'waiting', 'scheduled', 'validation'];
+export type SystemStep = keyof typeof SYSTEM_STEPS;
+export type TicketAction = TicketActionName | SystemStep;
+export const TICKET_ACTIONS: readonly TicketAction[] = [...TICKET_ACTION_NAMES, ...(Object.keys(SYSTEM_STEPS) as SystemStep[])];
 
 interface Transition {
   readonly from: readonly TicketStatus[];
@@ -41,31 +22,7 @@ interface Transition {
   readonly to?: TicketStatus;
 }
 
-// Taking charge may arrive while registration is still being written: it then waits for it (the desk owns the ticket from the request on).
-const TRANSITIONS: Record<TicketAction, Transition> = {
-  acknowledge: { from: ['request'], to: 'acknowledgement' },
-  'take-charge': { from: ['request', 'acknowledgement'], to: 'support' },
-  'start-intervention': { from: ['support'] },
-  'log-time': { from: WORKED },
-  'set-priority': { from: OPEN },
-  reassign: { from: ['acknowledgement', ...WORKED] },
-  'wait-for-customer': { from: ['support'], to: 'waiting' },
-  'customer-replied': { from: ['waiting'], to: 'support' },
-  'provide-workaround': { from: ['support'] },
-  'propose-resolution': { from: ['support'], to: 'validation' },
-  validate: { from: ['validation'], to: 'closed' },
-  'auto-validate': { from: ['validation'], to: 'closed' },
-  reject: { from: ['validation'], to: 'support' },
-  cancel: { from: OPEN, to: 'cancelled' },
-  refuse: { from: ['request'], to: 'refused' },
-  'submit-quote': { from: ['support'] },
-  'accept-quote': { from: ['support'] },
-  'decline-quote': { from: ['support'], to: 'cancelled' },
-  'schedule-release': { from: ['support'], to: 'scheduled' },
-  release: { from: ['scheduled'], to: 'support' },
-};
-
-export const isTerminal = (status: TicketStatus): boolean => status === 'closed' || status === 'cancelled' || status === 'refused';
+const transitionOf = (action: TicketAction): Transition => (action in SYSTEM_STEPS ? SYSTEM_STEPS[action as SystemStep] : ACTION_TABLE[action as TicketActionName]);
 
 export class InvalidTransitionError extends DomainError {
   readonly code = 'INVALID_TRANSITION';
@@ -74,14 +31,14 @@ export class InvalidTransitionError extends DomainError {
     readonly action: TicketAction,
     readonly status: TicketStatus,
   ) {
-    const allowed = TRANSITIONS[action].from.join(', ');
+    const allowed = transitionOf(action).from.join(', ');
     super(`cannot ${action} a ticket in status '${status}': only a ticket in ${allowed} can`);
   }
 }
 
 /** The status an action leads to, or an InvalidTransitionError naming why not. */
 export function transition(status: TicketStatus, action: TicketAction): TicketStatus {
-  const rule = TRANSITIONS[action];
+  const rule = transitionOf(action);
   if (!rule.from.includes(status)) throw new InvalidTransitionError(action, status);
   return rule.to ?? status;
 }

@@ -19,7 +19,8 @@ function historyWith(file: string, update: string, change: (command: Record<stri
 }
 
 // A ticket that took poison text before the rules existed must still replay: its Update was accepted then, and the
-// handler's re-check may not refuse it now (workflows/command-checks.ts), or the fix would brick what it came to heal.
+// handler may not refuse it now, or the fix would brick what it came to heal: the shape of a command is checked by the
+// Update validator only (domain/ticket/commands.ts), never by the handler, which replays.
 describe('text accepted before the text rules replays', () => {
   it.each([
     ['a customer reply with a NUL and an unpaired surrogate', 'customer-replied', (command: Record<string, unknown>) => ({ ...command, message: 'The Luxembourg\u0000 one \ud800' })],
@@ -31,7 +32,7 @@ describe('text accepted before the text rules replays', () => {
   });
 });
 
-// Before time entries took seed 001's flags, checkLogTime ignored fields it did not know: a log-time sent straight to
+// Before time entries took seed 001's flags, the command checks ignored fields they did not know: a log-time sent straight to
 // Temporal with `urgent: "yes"` was accepted, and the handler's re-check of the flags must not refuse it on replay.
 it('a time entry with a flag of another type, accepted before the flags were checked, replays', async () => {
   const history = historyWith('reject-and-reopen.json', 'log-time', (command) => ({ ...command, urgent: 'yes', remoteToolMissing: 1 }));

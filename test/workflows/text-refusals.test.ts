@@ -45,6 +45,7 @@ describe('poison text sent to the workflow directly', () => {
     });
     expect((await handle.query(getTicketQuery)).revision).toBe(before.revision);
     const replied = await handle.executeUpdate(customerRepliedUpdate, { args: [{ contact: 'ana@acme.lu', message: 'Floor 2\r\n\tthanks' }] });
-    expect(replied).toMatchObject({ status: 'support', revision: before.revision + 1 });
+    // Two revisions: the reply, then the clocks' new plan (the pause given back).
+    expect(replied).toMatchObject({ status: 'support', revision: before.revision + 2 });
   });
 });

@@ -1,7 +1,15 @@
-import type { CustomerReplyCommand, LogTimeCommand } from '../../contracts/ticket';
-import { InvalidArgumentError } from '../../domain/errors';
-import { TEXT_RULE } from '../../domain/text';
-import { checkCancel, checkCustomerReply, checkLogTime, checkReassign, checkValidate, checkWaitForCustomer } from '../../workflows/command-checks';
+import type { CustomerReplyCommand, LogTimeCommand } from '../../../contracts/ticket';
+import { InvalidArgumentError } from '../../../domain/errors';
+import { TEXT_RULE } from '../../../domain/text';
+import type { CancelCommand, ReassignCommand, ValidateCommand, WaitForCustomerCommand } from '../../../contracts/ticket';
+import { checkCommand } from '../../../domain/ticket/commands';
+
+const checkLogTime = (command: LogTimeCommand) => checkCommand('log-time', command);
+const checkCustomerReply = (command: CustomerReplyCommand) => checkCommand('customer-replied', command);
+const checkWaitForCustomer = (command: WaitForCustomerCommand) => checkCommand('wait-for-customer', command);
+const checkValidate = (command: ValidateCommand) => checkCommand('validate', command);
+const checkReassign = (command: ReassignCommand) => checkCommand('reassign', command);
+const checkCancel = (command: CancelCommand) => checkCommand('cancel', command);
 
 const entry: LogTimeCommand = { agent: 'marc', start: Date.parse('2026-05-13T07:00:00Z'), end: Date.parse('2026-05-13T07:30:00Z'), onSite: false };
 
@@ -16,7 +24,8 @@ function refusal(check: () => void): { field: string; message: string } | undefi
   }
 }
 
-// The Update validators refuse what the API's schema refuses: a client of Temporal need not go through the API.
+// The Update validators check each command against its schema in the action table, as the API checks the body:
+// a client of Temporal need not go through the API.
 describe('text in workflow commands', () => {
   it.each([
     ['an agent with a NUL', () => checkLogTime({ ...entry, agent: 'marc\u0000' }), 'agent', 'line', 'a control character (U+0000) at offset 4'],
@@ -49,5 +58,21 @@ describe('the priced flags of a time entry', () => {
 
   it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('refuses %s of another type, naming it', (flag) => {
     expect(refusal(() => checkLogTime({ ...entry, [flag]: 'yes' }))).toEqual({ field: flag, message: `${flag}: expected a boolean` });
+  });
+});
+
+describe('the shape of every command, from its schema in the action table', () => {
+  it('names the field at fault, whatever it is', () => {
+    expect(refusal(() => checkCommand('propose-resolution', { agent: 'marc', resolution: 'done', minutesWorked: -5 }))).toEqual({ field: 'minutesWorked', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
+    expect(refusal(() => checkCommand('set-priority', { priority: 'P9', by: 'desk' }))).toEqual({ field: 'priority', message: 'priority: expected one of P1, P2, P3, P4' });
+    expect(refusal(() => checkCommand('take-charge', {}))).toEqual({ field: 'agent', message: 'agent: expected a non-empty string' });
+    expect(refusal(() => checkCommand('take-charge', { agent: 'm'.repeat(321) }))).toEqual({ field: 'agent', message: 'agent: expected at most 320 characters' });
+    expect(refusal(() => checkCommand('take-charge', { agent: 'marc', as: 'root' }))).toEqual({ field: 'as', message: 'as: expected absent: this command takes only agent' });
+    expect(refusal(() => checkCommand('cancel', 'nothing'))).toEqual({ field: 'command', message: 'command: expected an object' });
+  });
+
+  it('holds the lengths the API holds: a note of 20,000 characters passes, one more does not', () => {
+    expect(refusal(() => checkLogTime({ ...entry, note: 'n'.repeat(20_000) }))).toBeUndefined();
+    expect(refusal(() => checkLogTime({ ...entry, note: 'n'.repeat(20_001) }))?.field).toBe('note');
   });
 });

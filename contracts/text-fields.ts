@@ -1,0 +1,17 @@
+import { Type, type StringOptions } from '@sinclair/typebox';
+import { textPattern, type TextShape } from '../domain/text';
+
+/**
+ * Every text field of every body, command, query and header schema is one of these two: a NUL or an unpaired
+ * surrogate accepted here would be refused by PostgreSQL later, where no client hears of it (domain/text.ts says
+ * why). They live beside the messages the API and the workflow share, so that a command sent to Temporal directly
+ * meets the same lengths and characters as one sent through the API (contracts/ticket-actions.ts).
+ */
+const textOf = (shape: TextShape) => (maxLength: number, options: StringOptions = {}) =>
+  Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
+
+/** Titles, names, agents, e-mail addresses, ids: no line break nor any other control character. */
+export const Line = textOf('line');
+
+/** Descriptions, messages, notes: tab, LF and CRLF allowed, no other control character. */
+export const Text = textOf('multiline');

@@ -1,0 +1,267 @@
+import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
+import { PRIORITIES } from '../domain/policy/vocabulary';
+import { InterventionFactProperties } from '../domain/pricing/entry-schema';
+import { OPEN_STATUSES, WORKED_STATUSES, type TicketStatus } from '../domain/ticket/status';
+import type { Role } from './principal';
+import { Line, Text } from './text-fields';
+
+/**
+ * Every action on a ticket, once: its name (the workflow Update's name), its command schema, who may send it, the
+ * statuses it is allowed from and the one it leads to, the events it records and its HTTP path. The API's routes
+ * and role matrix, the lifecycle's transitions, the Update validators, the OpenAPI document and the README's action
+ * table all derive from this table (test/unit/action-table.test.ts fails on one outside it). Adding an action is one
+ * entry here and one pure rule in domain/ticket/decide.ts.
+ *
+ * A command's instants are epoch milliseconds; where the HTTP body speaks ISO-8601, `body` and `toCommand` say how.
+ */
+
+const STAFF = ['agent', 'manager', 'admin'] as const satisfies readonly Role[];
+const ANYONE = [...STAFF, 'customer'] as const satisfies readonly Role[];
+// The customer's own acts: nobody at the desk may validate, reject or decide a quote in the customer's place.
+const CUSTOMER = ['customer'] as const satisfies readonly Role[];
+
+const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+const Person = Line(320);
+const LongText = Text(20_000);
+const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds' });
+const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
+const Minutes = (maximum: number) => Type.Integer({ minimum: 0, maximum });
+
+/** The event types a ticket records (TicketEvent.type); those of actions are named in the table below. */
+export const TICKET_EVENT_TYPES = [
+  'opened',
+  'acknowledged',
+  'taken-in-charge',
+  'intervention-started',
+  'time-logged',
+  'priority-set',
+  'reassigned',
+  'waiting-for-customer',
+  'customer-replied',
+  'workaround-provided',
+  'resolution-proposed',
+  'validated',
+  'auto-validated',
+  'rejected',
+  'cancelled',
+  'refused',
+  'estimate-recorded',
+  'quote-submitted',
+  'quote-accepted',
+  'quote-declined',
+  'release-scheduled',
+  'release-due',
+  'sla-threshold',
+  'sla-breached',
+  'billed',
+] as const;
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
+export interface ActionSpec<Command extends TObject = TObject, Body extends TObject = TObject, Path extends string = string> {
+  /** The HTTP path below /v1/tickets/:number/. */
+  readonly path: Path;
+  /** What the action does, as the OpenAPI document and the README say it. */
+  readonly summary: string;
+  readonly command: Command;
+  /** The HTTP body, where it is not the command itself (instants as ISO-8601). */
+  readonly body: Body;
+  readonly toCommand: (body: Static<Body>) => Static<Command>;
+  readonly roles: readonly Role[];
+  readonly from: readonly TicketStatus[];
+  /** Where the action leads; absent when the ticket stays where it is. */
+  readonly to?: TicketStatus;
+  /** The events the action records, the first the usual one. */
+  readonly events: readonly [TicketEventType, ...TicketEventType[]];
+}
+
+type Spec<Command extends TObject, Body extends TObject, Path extends string> = Omit<ActionSpec<Command, Body, Path>, 'body' | 'toCommand'> &
+  Partial<Pick<ActionSpec<Command, Body, Path>, 'body' | 'toCommand'>>;
+
+/** An entry whose body is its command, unless it says otherwise. */
+function action<Command extends TObject, const Path extends string, Body extends TObject = Command>(spec: Spec<Command, Body, Path>): ActionSpec<Command, Body, Path> {
+  return { ...spec, body: spec.body ?? (spec.command as unknown as Body), toCommand: spec.toCommand ?? ((body) => body) };
+}
+
+const TimeEntryCommand = strictObject({
+  agent: Person,
+  role: Type.Optional(Line(100)),
+  service: Type.Optional(Line(100)),
+  start: EpochMs,
+  end: EpochMs,
+  // onSite and seed 001's flags, by the one definition `vigil price`'s entries file spreads too.
+  ...InterventionFactProperties,
+  onSite: Type.Boolean(),
+  travelMinutes: Type.Optional(Minutes(10_000)),
+  note: Type.Optional(LongText),
+});
+
+const { start: _start, end: _end, onSite: _onSite, ...entryFields } = TimeEntryCommand.properties;
+const TimeEntryBody = strictObject({ ...entryFields, start: Instant, end: Instant, onSite: InterventionFactProperties.onSite });
+
+const ReleaseCommand = strictObject({ agent: Person, releaseAt: EpochMs });
+
+export const ACTION_TABLE = {
+  'take-charge': action({
+    path: 'take-charge',
+    summary: 'An agent takes the ticket in charge: the response clock stops',
+    command: strictObject({ agent: Person }),
+    roles: STAFF,
+    // Taking charge may arrive while registration is still being written: it then waits for it.
+    from: ['request', 'acknowledgement'],
+    to: 'support',
+    events: ['taken-in-charge'],
+  }),
+  'start-intervention': action({
+    path: 'start-intervention',
+    summary: 'The intervention starts: the intervention clock stops',
+    command: strictObject({ agent: Person }),
+    roles: STAFF,
+    from: ['support'],
+    events: ['intervention-started'],
+  }),
+  'log-time': action({
+    path: 'time-entries',
+    summary: 'Log time worked on the ticket',
+    command: TimeEntryCommand,
+    body: TimeEntryBody,
+    toCommand: (entry) => ({ ...entry, start: Date.parse(entry.start), end: Date.parse(entry.end), onSite: entry.onSite ?? false }),
+    roles: STAFF,
+    from: WORKED_STATUSES,
+    events: ['time-logged'],
+  }),
+  'set-priority': action({
+    path: 'priority',
+    summary: 'The desk validates or changes the priority: deadlines are recomputed from registration',
+    command: strictObject({ priority: literals(PRIORITIES), by: Person, reason: Type.Optional(LongText) }),
+    roles: STAFF,
+    from: OPEN_STATUSES,
+    events: ['priority-set'],
+  }),
+  reassign: action({
+    path: 'reassign',
+    summary: 'Hand the ticket to another agent',
+    command: strictObject({ agent: Person, by: Person }),
+    roles: STAFF,
+    from: ['acknowledgement', ...WORKED_STATUSES],
+    events: ['reassigned'],
+  }),
+  'wait-for-customer': action({
+    path: 'wait-for-customer',
+    summary: 'Ask the customer; every clock stops until the reply',
+    command: strictObject({ agent: Person, question: LongText }),
+    roles: STAFF,
+    from: ['support'],
+    to: 'waiting',
+    events: ['waiting-for-customer'],
+  }),
+  'customer-replied': action({
+    path: 'customer-reply',
+    summary: 'The customer replies; the clocks resume',
+    command: strictObject({ contact: Person, message: Type.Optional(LongText) }),
+    // Staff may record a reply the customer gave by phone.
+    roles: ANYONE,
+    from: ['waiting'],
+    to: 'support',
+    events: ['customer-replied'],
+  }),
+  'provide-workaround': action({
+    path: 'workaround',
+    summary: 'Service restored by a workaround',
+    command: strictObject({ agent: Person, description: LongText }),
+    roles: STAFF,
+    from: ['support'],
+    events: ['workaround-provided'],
+  }),
+  'propose-resolution': action({
+    path: 'propose-resolution',
+    summary: 'Propose a resolution; validation starts',
+    command: strictObject({ agent: Person, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)) }),
+    roles: STAFF,
+    from: ['support'],
+    to: 'validation',
+    events: ['resolution-proposed'],
+  }),
+  validate: action({
+    path: 'validate',
+    summary: 'The customer validates the resolution; the ticket closes and is billed',
+    command: strictObject({ contact: Person, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
+    roles: CUSTOMER,
+    from: ['validation'],
+    to: 'closed',
+    events: ['validated'],
+  }),
+  reject: action({
+    path: 'reject',
+    summary: 'The customer rejects the resolution; support resumes',
+    command: strictObject({ contact: Person, reason: LongText }),
+    roles: CUSTOMER,
+    from: ['validation'],
+    to: 'support',
+    events: ['rejected'],
+  }),
+  cancel: action({
+    path: 'cancel',
+    summary: 'Cancel the ticket with a reason',
+    command: strictObject({ by: Person, reason: LongText }),
+    roles: ANYONE,
+    from: OPEN_STATUSES,
+    to: 'cancelled',
+    events: ['cancelled'],
+  }),
+  'submit-quote': action({
+    path: 'quote',
+    summary: 'Submit an estimate; above the policy limit, or for excluded work, the customer must accept it first',
+    command: strictObject({ agent: Person, estimateMinutes: Minutes(1_000_000), amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), note: Type.Optional(LongText) }),
+    roles: STAFF,
+    from: ['support'],
+    events: ['quote-submitted', 'estimate-recorded'],
+  }),
+  'accept-quote': action({
+    path: 'quote/accept',
+    summary: 'The customer accepts the quote; work may start',
+    command: strictObject({ contact: Person }),
+    roles: CUSTOMER,
+    from: ['support'],
+    events: ['quote-accepted'],
+  }),
+  'decline-quote': action({
+    path: 'quote/decline',
+    summary: 'The customer declines the quote; the ticket is cancelled',
+    command: strictObject({ contact: Person, reason: Type.Optional(LongText) }),
+    roles: CUSTOMER,
+    from: ['support'],
+    to: 'cancelled',
+    events: ['quote-declined'],
+  }),
+  'schedule-release': action({
+    path: 'release-date',
+    summary: 'Communicate the release date of a change; it waits until then',
+    command: ReleaseCommand,
+    body: strictObject({ agent: Person, releaseAt: Instant }),
+    toCommand: ({ agent, releaseAt }) => ({ agent, releaseAt: Date.parse(releaseAt) }),
+    roles: STAFF,
+    from: ['support'],
+    to: 'scheduled',
+    events: ['release-scheduled'],
+  }),
+} as const;
+
+export type TicketActionName = keyof typeof ACTION_TABLE;
+export const TICKET_ACTION_NAMES = Object.keys(ACTION_TABLE) as TicketActionName[];
+
+/** The command of one action, as its schema says (epoch milliseconds for instants). */
+export type CommandOf<Name extends TicketActionName> = Static<(typeof ACTION_TABLE)[Name]['command']>;
+/** The HTTP body of one action. */
+export type BodyOf<Name extends TicketActionName> = Static<(typeof ACTION_TABLE)[Name]['body']>;
+
+/** One action and its command: what the lifecycle decides on. */
+export type TicketCommand = { [Name in TicketActionName]: { action: Name; command: CommandOf<Name> } }[TicketActionName];
+
+export const actionByPath = (path: string): TicketActionName | undefined => TICKET_ACTION_NAMES.find((name) => ACTION_TABLE[name].path === path);
+
+/** An entry seen without its own types: what code walking the whole table (routes, the workflow's handlers) needs. */
+export interface AnyActionSpec extends Omit<ActionSpec, 'toCommand'> {
+  readonly toCommand: (body: unknown) => unknown;
+}
+export const actionSpec = (name: TicketActionName): AnyActionSpec => ACTION_TABLE[name] as unknown as AnyActionSpec;

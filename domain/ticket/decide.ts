@@ -1,0 +1,155 @@
+import type { TicketState } from '../../contracts/ticket';
+import type { CommandOf, TicketActionName, TicketCommand } from '../../contracts/ticket-actions';
+import { DomainError, InvalidArgumentError } from '../errors';
+import { startedMinutes } from '../pricing/increments';
+import { checkEntryAgainstRateCard } from '../pricing/rate-card';
+import type { TicketChange } from './evolve';
+import { transition, TicketRuleError } from './lifecycle';
+import { mayReviseQuote, timeRuleRefusal, type LoggedTime } from './time-rules';
+
+/** What the clocks need after a change: planned again from registration (`rearm`: thresholds and breaches anew). */
+export interface Replan {
+  /** The instant a resolution was proposed: the plan says when it validates itself, where the policy says so. */
+  autoValidationFrom?: number;
+  /** A new priority: breaches its new deadlines no longer justify are lifted. */
+  rearm?: boolean;
+}
+
+export type Decision = { accepted: true; changes: TicketChange[]; replan?: Replan } | { accepted: false; refusal: DomainError };
+
+type Rule<Name extends TicketActionName> = (ticket: TicketState, command: CommandOf<Name>, now: number) => { changes: TicketChange[]; replan?: Replan };
+
+const only = (change: TicketChange, replan?: Replan) => ({ changes: [change], ...(replan ? { replan } : {}) });
+
+/** Work outside the contract, or longer than the policy allows unquoted, waits for the customer's yes. */
+function checkNoQuotePending(ticket: TicketState): void {
+  const status = ticket.quote?.status;
+  if (status === 'required' || status === 'submitted') {
+    throw new TicketRuleError('QUOTE_PENDING', 'the customer has not accepted a quote for this work yet: no work can start before');
+  }
+}
+
+/** The policy's rules on time logged (domain/ticket/time-rules.ts: the quote gate, the people limit). */
+function checkTimeRules(ticket: TicketState, entry: LoggedTime): void {
+  const refusal = timeRuleRefusal({ ticketNumber: ticket.ticketNumber, entries: ticket.timeEntries, quote: ticket.quote, terms: ticket.terms }, entry);
+  if (refusal) throw refusal;
+}
+
+function checkQuoteSubmitted(ticket: TicketState): void {
+  if (ticket.quote?.status !== 'submitted') throw new TicketRuleError('NO_QUOTE', "there is no quote awaiting the customer's decision");
+}
+
+/**
+ * Each action's guards and facts, beside its entry in the action table (contracts/ticket-actions.ts), which already
+ * holds its shape, roles and statuses. A guard throws a DomainError; `decide` turns it into a refusal.
+ */
+const RULES: { [Name in TicketActionName]: Rule<Name> } = {
+  'take-charge': (_ticket, { agent }, now) => only({ type: 'taken-in-charge', at: now, by: agent }),
+
+  'start-intervention': (ticket, { agent }, now) => {
+    if (ticket.interventionStartedAt !== undefined) throw new TicketRuleError('ALREADY_DONE', 'the intervention has already started');
+    checkNoQuotePending(ticket);
+    return only({ type: 'intervention-started', at: now, by: agent });
+  },
+
+  'log-time': (ticket, entry, now) => {
+    if (entry.end <= entry.start) throw new InvalidArgumentError('end', 'an instant after start');
+    if (entry.end > now) throw new TicketRuleError('TIME_IN_FUTURE', 'end: time can only be logged once worked');
+    checkNoQuotePending(ticket);
+    // Work outside the contract is billed at its accepted quote, not at the contract's rates.
+    if (ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, entry);
+    checkTimeRules(ticket, entry);
+    return only({ type: 'time-logged', at: now, by: entry.agent, entry, note: `${startedMinutes(entry.end - entry.start)} min${entry.onSite ? ' on site' : ''}` });
+  },
+
+  'set-priority': (ticket, { priority, by, reason }, now) => {
+    const previous = ticket.priority;
+    if (priority === previous && ticket.priorityConfirmed) throw new TicketRuleError('ALREADY_DONE', `the priority is already ${priority}`);
+    const change = priority === previous ? `${priority} confirmed` : `${previous} → ${priority}, deadlines recomputed from registration`;
+    return only({ type: 'priority-set', at: now, by, priority, note: reason ? `${change}: ${reason}` : change }, priority === previous ? undefined : { rearm: true });
+  },
+
+  reassign: (ticket, { agent, by }, now) => {
+    if (agent === ticket.assignee) throw new TicketRuleError('ALREADY_DONE', `the ticket is already assigned to ${agent}`);
+    return only({ type: 'reassigned', at: now, by, assignee: agent, note: `to ${agent}` });
+  },
+
+  'wait-for-customer': (_ticket, { agent, question }, now) => only({ type: 'waiting-for-customer', at: now, by: agent, note: question }),
+
+  'customer-replied': (_ticket, { contact, message }, now) => only({ type: 'customer-replied', at: now, by: contact, note: message }, {}),
+
+  'provide-workaround': (ticket, { agent, description }, now) => {
+    if (ticket.workaroundAt !== undefined) throw new TicketRuleError('ALREADY_DONE', 'a workaround has already been provided');
+    return only({ type: 'workaround-provided', at: now, by: agent, note: description, stopsResolutionClock: ticket.terms?.workaroundStopsResolutionClock ?? false });
+  },
+
+  'propose-resolution': (ticket, { agent, resolution, minutesWorked }, now) => {
+    checkNoQuotePending(ticket);
+    // Minutes given here carry no role or service: only a flat-rate contract can price them.
+    if (minutesWorked && ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, {});
+    if (minutesWorked) checkTimeRules(ticket, { agent, start: 0, end: minutesWorked * 60_000 });
+    const entry = minutesWorked ? { entry: { agent, start: now - minutesWorked * 60_000, end: now, onSite: false } } : {};
+    return only({ type: 'resolution-proposed', at: now, by: agent, note: resolution, resolution, ...entry }, { autoValidationFrom: now });
+  },
+
+  validate: (_ticket, { contact, comment }, now) => only({ type: 'validated', at: now, by: contact, note: comment }),
+
+  reject: (_ticket, { contact, reason }, now) => only({ type: 'rejected', at: now, by: contact, note: reason }, {}),
+
+  cancel: (_ticket, { by, reason }, now) => only({ type: 'cancelled', at: now, by, note: reason, reason }),
+
+  'submit-quote': (ticket, { agent, estimateMinutes, amountCents, note }, now) => {
+    // Where time is gated on quotes, a quote estimating more than the accepted one extends the work past it.
+    const extending = mayReviseQuote(ticket, estimateMinutes);
+    if (!extending && (ticket.quote?.status === 'submitted' || ticket.quote?.status === 'accepted')) {
+      const extend = ticket.quote.status === 'accepted' && ticket.terms?.quoteRequiredAboveMinutes !== undefined;
+      throw new TicketRuleError('ALREADY_DONE', `a quote is already ${ticket.quote.status}${extend ? `: a new quote extends it only by estimating more than its ${ticket.quote.estimateMinutes ?? 0} min` : ''}`);
+    }
+    if (ticket.scope === 'excluded' && amountCents === undefined) throw new InvalidArgumentError('amountCents', 'the quoted price: work outside the contract is billed at it');
+    const limit = ticket.terms?.quoteRequiredAboveMinutes;
+    const reason = ticket.scope === 'excluded' ? 'excluded-work' : limit !== undefined && estimateMinutes > limit ? 'long-intervention' : undefined;
+    const more = note ? `; ${note}` : '';
+    if (!reason) return only({ type: 'estimate-recorded', at: now, by: agent, note: `${estimateMinutes} min estimated: no quote needed${more}` });
+    return only({
+      type: 'quote-submitted',
+      at: now,
+      by: agent,
+      // The desk waits on the customer's decision: the clocks stand still meanwhile.
+      quote: { status: 'submitted', reason, estimateMinutes, ...(amountCents === undefined ? {} : { amountCents }), submittedBy: agent, submittedAt: now },
+      note: `${estimateMinutes} min${amountCents === undefined ? '' : `, ${amountCents} cents`} (${reason})${more}`,
+    });
+  },
+
+  'accept-quote': (ticket, { contact }, now) => {
+    checkQuoteSubmitted(ticket);
+    return only({ type: 'quote-accepted', at: now, by: contact }, {});
+  },
+
+  'decline-quote': (ticket, { contact, reason }, now) => {
+    checkQuoteSubmitted(ticket);
+    return only({ type: 'quote-declined', at: now, by: contact, note: reason, reason });
+  },
+
+  'schedule-release': (ticket, { agent, releaseAt }, now) => {
+    if (ticket.kind !== 'change') throw new TicketRuleError('NOT_A_CHANGE', `only a change request has a release date; this ticket is an ${ticket.kind}`);
+    if (releaseAt <= now) throw new InvalidArgumentError('releaseAt', 'an instant in the future');
+    // The change waits for the date agreed with the customer: its clocks stand still until then.
+    return only({ type: 'release-scheduled', at: now, by: agent, releaseAt, note: new Date(releaseAt).toISOString() });
+  },
+};
+
+/**
+ * Whether the ticket takes this command now, and what it changes: the facts to record and whether the clocks must be
+ * planned again. Pure: the status rule of the action table first, then the action's own rules. The command's shape
+ * is checked before (commands.ts), by the Update validator.
+ */
+export function decide(ticket: TicketState, { action, command }: TicketCommand, now: number): Decision {
+  try {
+    transition(ticket.status, action);
+    const rule = RULES[action] as Rule<TicketActionName>;
+    return { accepted: true, ...rule(ticket, command, now) };
+  } catch (error) {
+    if (error instanceof DomainError) return { accepted: false, refusal: error };
+    throw error;
+  }
+}

@@ -1,0 +1,132 @@
+import type { TicketState } from '../../contracts/ticket';
+import type { Duration } from '../calendar';
+import type { Interval } from '../calendar/intervals';
+import type { PolicyTerms } from '../policy/terms';
+import type { Metric, Priority, TicketKind } from '../policy/vocabulary';
+import type { RateCard } from '../pricing/rate-card';
+import { applyPlan, dueThresholds, isRunning, nextThresholdAt, type ClockPlan, type DueThreshold } from '../sla/clock';
+import type { Replan } from './decide';
+import type { TicketChange } from './evolve';
+
+/**
+ * The steps a ticket takes on its own, as pure functions of its state and the time: what its planner is asked and
+ * what its answer changes, whether its registration is refused, which thresholds and dates are due, and when it must
+ * look again. The workflow (workflows/ticket.ts) runs them; calendar maths stays in the planning activity.
+ */
+
+/** What the planner is asked (activities/clock-planner.ts, PlanRequest). */
+export interface PlanQuestion {
+  policyId: string;
+  policyVersion?: number;
+  kind: TicketKind;
+  priority: Priority;
+  registeredAt: number;
+  pauses: Partial<Record<Metric, Interval[]>>;
+  resolutionProposedAt?: number;
+  channel?: 'standard' | 'emergency';
+  emergencyResponseTarget?: Duration;
+}
+
+/** What the planner answers (activities/clock-planner.ts, PlanResult). */
+export interface PlanAnswer {
+  policyVersion: number;
+  terms: PolicyTerms;
+  openAtRegistration: boolean;
+  rateCard: RateCard | null;
+  clocks: ClockPlan[];
+  autoValidateAt?: number;
+}
+
+/** The clocks still to stop are planned again, on the ticket's calendar and policy version, from registration. */
+export function planQuestion(ticket: TicketState, replan: Replan): PlanQuestion {
+  const open = ticket.clocks.filter((clock) => clock.stoppedAt === undefined);
+  return {
+    policyId: ticket.policyId,
+    policyVersion: ticket.policyVersion,
+    kind: ticket.kind,
+    priority: ticket.priority,
+    registeredAt: ticket.openedAt,
+    pauses: Object.fromEntries(open.map((clock) => [clock.metric, clock.pauses])),
+    resolutionProposedAt: replan.autoValidationFrom,
+    channel: ticket.channel,
+    emergencyResponseTarget: ticket.emergencyResponseTarget,
+  };
+}
+
+/**
+ * The ticket with the planner's answer: its policy version, rate card and terms, the deadlines and thresholds of the
+ * clocks still running, and when it validates itself. After a priority change (`rearm`), breaches the new deadlines
+ * no longer justify are lifted.
+ */
+export function withPlan(ticket: TicketState, plan: PlanAnswer, replan: Replan, now: number): TicketState {
+  const clocks = ticket.clocks.map((clock) => {
+    if (clock.stoppedAt !== undefined) return clock;
+    const planned = { ...clock, pauses: [...clock.pauses] };
+    applyPlan(planned, plan.clocks.find((candidate) => candidate.metric === clock.metric));
+    if (replan.rearm && isRunning(planned) && planned.deadline !== null && planned.deadline > now) delete planned.breachedAt;
+    return planned;
+  });
+  const next: TicketState = {
+    ...ticket,
+    policyVersion: plan.policyVersion,
+    rateCard: plan.rateCard,
+    terms: plan.terms,
+    clocks,
+    slaBreached: replan.rearm ? clocks.some((clock) => clock.breachedAt !== undefined) : ticket.slaBreached,
+  };
+  // Asked when the resolution was proposed; a rejection since (back to support) leaves it unset.
+  if (replan.autoValidationFrom !== undefined && ticket.status === 'validation' && ticket.resolutionProposedAt === replan.autoValidationFrom) {
+    if (plan.autoValidateAt === undefined) delete next.autoValidateAt;
+    else next.autoValidateAt = plan.autoValidateAt;
+  }
+  return next;
+}
+
+/** Out of hours, where the policy says so, only the contacts the contract names may open an incident (seed 002). */
+export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: number): TicketChange | undefined {
+  if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident') return undefined;
+  if ((ticket.authorizedContacts ?? []).includes(ticket.contact.email)) return undefined;
+  return { type: 'refused', at: now, note: `out of office hours only the contacts named in the contract may open an incident; ${ticket.contact.email} is not one of them` };
+}
+
+export function acknowledgement(ticket: TicketState, now: number): TicketChange {
+  return { type: 'acknowledged', at: now, note: ticket.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined };
+}
+
+const notifiedOf = (ticket: TicketState) => new Set(ticket.notifiedThresholds);
+
+/** The first threshold reached and not yet notified: the workflow notifies it, then records it (thresholdNotified). */
+export function dueThreshold(ticket: TicketState, now: number): DueThreshold | undefined {
+  return dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, notifiedOf(ticket))[0];
+}
+
+export function thresholdNotified(due: DueThreshold, now: number): TicketChange {
+  return { type: 'sla-threshold', at: now, key: due.key, note: `${due.metric} ${due.percent}%: ${due.notify.join(', ')} notified` };
+}
+
+/** What the time alone changes, thresholds aside: deadlines passed, a release date reached, validation by silence. */
+export function dueChanges(ticket: TicketState, now: number): { changes: TicketChange[]; replan?: Replan } {
+  const changes: TicketChange[] = ticket.clocks
+    .filter((clock) => isRunning(clock) && clock.deadline !== null && clock.deadline <= now && clock.breachedAt === undefined)
+    .map((clock) => ({ type: 'sla-breached', at: now, metric: clock.metric, note: `${clock.metric} deadline passed` }));
+  if (ticket.status === 'scheduled' && ticket.releaseAt !== undefined && ticket.releaseAt <= now) {
+    return { changes: [...changes, { type: 'release-due', at: now, note: 'release date reached: back to support' }], replan: {} };
+  }
+  if (ticket.status === 'validation' && ticket.autoValidateAt !== undefined && ticket.autoValidateAt <= now) {
+    changes.push({ type: 'auto-validated', at: now, note: 'no answer from the customer within the policy delay' });
+  }
+  return { changes };
+}
+
+/** When the ticket must look at its clocks and dates again; undefined while only people can move it. */
+export function nextWakeUp(ticket: TicketState): number | undefined {
+  const candidates = [
+    nextThresholdAt(ticket.clocks, ticket.thresholdGeneration, notifiedOf(ticket)),
+    ticket.status === 'validation' ? ticket.autoValidateAt : undefined,
+    ticket.status === 'scheduled' ? ticket.releaseAt : undefined,
+  ].filter((at): at is number => at !== undefined);
+  return candidates.length === 0 ? undefined : Math.min(...candidates);
+}
+
+/** Billed at its end: a closed ticket, one with time logged, or an emergency (its fee). */
+export const isBillable = (ticket: TicketState): boolean => ticket.status === 'closed' || ticket.timeEntries.length > 0 || ticket.channel === 'emergency';

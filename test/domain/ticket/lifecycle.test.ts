@@ -1,0 +1,267 @@
+import fc from 'fast-check';
+import type { OpenTicketInput, TicketState } from '../../../contracts/ticket';
+import { ACTION_TABLE, TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketCommand } from '../../../contracts/ticket-actions';
+import type { PolicyTerms } from '../../../domain/policy/terms';
+import { decide, type Decision } from '../../../domain/ticket/decide';
+import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';
+import { isTerminal } from '../../../domain/ticket/status';
+import { acknowledgement, dueChanges, dueThreshold, nextWakeUp, registrationRefusal, thresholdNotified, withPlan, type PlanAnswer } from '../../../domain/ticket/steps';
+
+// The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
+
+const HOUR = 3_600_000;
+const T0 = Date.parse('2027-06-03T09:00:00+02:00');
+
+const input: OpenTicketInput = {
+  ticketNumber: 'VIG-000001',
+  customerId: 'acme',
+  policyId: 'econnect',
+  kind: 'incident',
+  priority: 'P2',
+  title: 'Printer down',
+  description: 'Blank pages',
+  contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+};
+
+const terms: PolicyTerms = { outOfHoursContacts: 'any', workaroundStopsResolutionClock: true, quoteRequiredAboveMinutes: 480, maxPeoplePerTicket: { people: 2 } };
+
+/** A plan as the planner answers it: each clock due a few hours after registration, warned at 50% and 75%. */
+function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): PlanAnswer {
+  const clock = (metric: 'response' | 'intervention' | 'resolution', hours: number) => ({
+    metric,
+    deadline: openedAt + hours * HOUR,
+    thresholds: [50, 75].map((percent) => ({ percent, at: openedAt + (hours * HOUR * percent) / 100, notify: ['desk'] })),
+  });
+  return { policyVersion: 1, terms, openAtRegistration: true, rateCard: { pricesBy: 'flat', names: [], excluded: [] }, clocks: [clock('response', 2), clock('intervention', 4), clock('resolution', 8)], ...overrides };
+}
+
+/** A ticket registered and acknowledged at `at`, as the workflow leaves it. */
+function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {
+  const opened = withPlan(openedTicket({ ...input, ...overrides }, at), planAt(at), {}, at);
+  return applyChanges(opened, [acknowledgement(opened, at)]);
+}
+
+/** Applies a decision the way the workflow commits it; fails the test on a refusal. */
+function accepted(ticket: TicketState, command: TicketCommand, now: number): TicketState {
+  const decision = decide(ticket, command, now);
+  if (!decision.accepted) throw new Error(`refused: ${decision.refusal.message}`);
+  return applyChanges(ticket, decision.changes);
+}
+
+const refusalOf = (decision: Decision) => (decision.accepted ? undefined : { code: decision.refusal.code, message: decision.refusal.message });
+
+describe('decide: guards, with the stable codes the API maps', () => {
+  const inSupport = (overrides: Partial<OpenTicketInput> = {}) => accepted(registered(overrides), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+
+  it('refuses an action the status does not allow (INVALID_TRANSITION), naming the statuses that would', () => {
+    expect(refusalOf(decide(inSupport(), { action: 'validate', command: { contact: 'ana@acme.lu' } }, T0 + 2 * HOUR))).toEqual({
+      code: 'INVALID_TRANSITION',
+      message: "cannot validate a ticket in status 'support': only a ticket in validation can",
+    });
+  });
+
+  it('refuses what is done already (ALREADY_DONE): a second intervention start, the same assignee, a confirmed priority', () => {
+    const started = accepted(inSupport(), { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 2 * HOUR);
+    expect(refusalOf(decide(started, { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
+    expect(refusalOf(decide(started, { action: 'reassign', command: { agent: 'marc', by: 'lead' } }, T0 + 3 * HOUR))?.message).toBe('the ticket is already assigned to marc');
+    const confirmed = accepted(started, { action: 'set-priority', command: { priority: 'P2', by: 'lead' } }, T0 + 3 * HOUR);
+    expect(refusalOf(decide(confirmed, { action: 'set-priority', command: { priority: 'P2', by: 'lead' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
+  });
+
+  it('refuses time logged before it is worked (TIME_IN_FUTURE) and an entry ending before it starts (INVALID_ARGUMENT)', () => {
+    const now = T0 + 2 * HOUR;
+    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { agent: 'marc', start: now - HOUR, end: now + 1, onSite: false } }, now))?.code).toBe('TIME_IN_FUTURE');
+    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { agent: 'marc', start: now, end: now - HOUR, onSite: false } }, now))).toEqual({ code: 'INVALID_ARGUMENT', message: 'end: expected an instant after start' });
+  });
+
+  it('holds work until the quote is accepted (QUOTE_PENDING), then lets it start', () => {
+    const quoted = accepted(inSupport({ scope: 'excluded' }), { action: 'submit-quote', command: { agent: 'marc', estimateMinutes: 60, amountCents: 10_000 } }, T0 + 2 * HOUR);
+    expect(refusalOf(decide(quoted, { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 2 * HOUR))?.code).toBe('QUOTE_PENDING');
+    const yes = accepted(quoted, { action: 'accept-quote', command: { contact: 'ana@acme.lu' } }, T0 + 3 * HOUR);
+    expect(decide(yes, { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 3 * HOUR).accepted).toBe(true);
+  });
+
+  it('gives a release date to a change only (NOT_A_CHANGE)', () => {
+    expect(refusalOf(decide(inSupport(), { action: 'schedule-release', command: { agent: 'marc', releaseAt: T0 + 48 * HOUR } }, T0 + 2 * HOUR))?.code).toBe('NOT_A_CHANGE');
+  });
+
+  it('applies the policy rules on logged time: the quote gate (QUOTE_REQUIRED), the people limit (TOO_MANY_PEOPLE)', () => {
+    const now = T0 + 20 * HOUR;
+    const long = decide(inSupport(), { action: 'log-time', command: { agent: 'marc', start: now - 9 * HOUR, end: now, onSite: false } }, now);
+    expect(refusalOf(long)?.code).toBe('QUOTE_REQUIRED');
+    let ticket = inSupport();
+    for (const agent of ['marc', 'julie']) ticket = accepted(ticket, { action: 'log-time', command: { agent, start: now - HOUR, end: now, onSite: false } }, now);
+    expect(refusalOf(decide(ticket, { action: 'log-time', command: { agent: 'paul', start: now - HOUR, end: now, onSite: false } }, now))?.code).toBe('TOO_MANY_PEOPLE');
+  });
+
+  it('refuses out of hours a contact the contract does not name, where the policy says so', () => {
+    const opened = openedTicket({ ...input, authorizedContacts: ['lead@acme.lu'] }, T0);
+    const plan = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
+    expect(registrationRefusal(opened, plan, T0)).toMatchObject({ type: 'refused', note: expect.stringContaining('ana@acme.lu is not one of them') });
+    expect(registrationRefusal({ ...opened, contact: { name: 'Lead', email: 'lead@acme.lu' } }, plan, T0)).toBeUndefined();
+  });
+});
+
+describe('decide and evolve: effects', () => {
+  it('stops the response clock on taking charge, and records who did', () => {
+    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    expect(taken).toMatchObject({ status: 'support', assignee: 'marc', takenInChargeAt: T0 + HOUR, revision: 3 });
+    expect(taken.clocks.find((clock) => clock.metric === 'response')?.stoppedAt).toBe(T0 + HOUR);
+    expect(taken.events.at(-1)).toEqual({ at: T0 + HOUR, type: 'taken-in-charge', by: 'marc' });
+  });
+
+  it('pauses every clock while waiting on the customer and asks for a new plan on the reply', () => {
+    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    const waiting = accepted(taken, { action: 'wait-for-customer', command: { agent: 'marc', question: 'Which printer?' } }, T0 + 2 * HOUR);
+    expect(waiting.clocks.filter((clock) => clock.stoppedAt === undefined).map((clock) => clock.pausedSince)).toEqual([T0 + 2 * HOUR, T0 + 2 * HOUR]);
+    const reply = decide(waiting, { action: 'customer-replied', command: { contact: 'ana@acme.lu' } }, T0 + 5 * HOUR);
+    expect(reply).toMatchObject({ accepted: true, replan: {} });
+    const resumed = applyChanges(waiting, reply.accepted ? reply.changes : []);
+    expect(resumed.clocks.find((clock) => clock.metric === 'resolution')?.pauses).toEqual([[T0 + 2 * HOUR, T0 + 5 * HOUR]]);
+  });
+
+  it('a new priority re-arms the thresholds and lifts breaches its new deadlines no longer justify', () => {
+    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    const late = applyChanges(taken, dueChanges(taken, T0 + 9 * HOUR).changes);
+    expect(late.slaBreached).toBe(true);
+    const decision = decide(late, { action: 'set-priority', command: { priority: 'P4', by: 'lead' } }, T0 + 9 * HOUR);
+    expect(decision).toMatchObject({ accepted: true, replan: { rearm: true } });
+    const lowered = applyChanges(late, decision.accepted ? decision.changes : []);
+    expect(lowered.thresholdGeneration).toBe(2);
+    const replanned = withPlan(lowered, planAt(T0, { clocks: planAt(T0).clocks.map((clock) => ({ ...clock, deadline: clock.deadline + 24 * HOUR })) }), { rearm: true }, T0 + 9 * HOUR);
+    expect(replanned.slaBreached).toBe(false);
+  });
+
+  it('notifies each threshold once, and wakes up at the next one', () => {
+    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    expect(nextWakeUp(taken)).toBe(T0 + 2 * HOUR);
+    const due = dueThreshold(taken, T0 + 2 * HOUR)!;
+    expect(due.key).toBe('intervention:50:g1');
+    const notified = applyChanges(taken, [thresholdNotified(due, T0 + 2 * HOUR)]);
+    expect(dueThreshold(notified, T0 + 2 * HOUR)).toBeUndefined();
+    expect(nextWakeUp(notified)).toBe(T0 + 3 * HOUR);
+  });
+});
+
+// Property tests: any sequence of commands, at increasing instants, interleaved with the ticket's own steps.
+const agents = fc.constantFrom('marc', 'julie', 'paul');
+const person = fc.constantFrom('ana@acme.lu', 'lead');
+const COMMANDS: { [Name in TicketActionName]: (now: number) => fc.Arbitrary<CommandOf<Name>> } = {
+  'take-charge': () => agents.map((agent) => ({ agent })),
+  'start-intervention': () => agents.map((agent) => ({ agent })),
+  'log-time': (now) => fc.tuple(agents, fc.integer({ min: 1, max: 600 })).map(([agent, minutes]) => ({ agent, start: now - minutes * 60_000, end: now, onSite: false })),
+  'set-priority': () => fc.constantFrom('P1', 'P2', 'P3', 'P4').map((priority) => ({ priority, by: 'lead' })),
+  reassign: () => agents.map((agent) => ({ agent, by: 'lead' })),
+  'wait-for-customer': () => fc.constant({ agent: 'marc', question: '?' }),
+  'customer-replied': () => person.map((contact) => ({ contact })),
+  'provide-workaround': () => fc.constant({ agent: 'marc', description: 'restart' }),
+  'propose-resolution': () => fc.integer({ min: 0, max: 120 }).map((minutesWorked) => ({ agent: 'marc', resolution: 'done', minutesWorked })),
+  validate: () => person.map((contact) => ({ contact })),
+  reject: () => person.map((contact) => ({ contact, reason: 'no' })),
+  cancel: () => fc.constant({ by: 'lead', reason: 'duplicate' }),
+  'submit-quote': () => fc.integer({ min: 0, max: 1_000 }).map((estimateMinutes) => ({ agent: 'marc', estimateMinutes, amountCents: 100 })),
+  'accept-quote': () => person.map((contact) => ({ contact })),
+  'decline-quote': () => person.map((contact) => ({ contact })),
+  'schedule-release': (now) => fc.integer({ min: 1, max: 100 }).map((hours) => ({ agent: 'marc', releaseAt: now + hours * HOUR })),
+};
+
+const draw = (name: TicketActionName, now: number): fc.Arbitrary<unknown> => COMMANDS[name](now);
+
+/** One command, drawn by `seed`: mostly among the actions the status allows (a few refusals), or any action at all. */
+function commandFor(ticket: TicketState, now: number, seed: number): TicketCommand {
+  // Actions that end the ticket are drawn less often, so that sequences get far before they do.
+  const ending = (name: TicketActionName) => ['cancelled', 'closed'].includes(ACTION_TABLE[name].to ?? '') && seed % 4 !== 0;
+  const allowed = TICKET_ACTION_NAMES.filter((name) => ACTION_TABLE[name].from.includes(ticket.status) && !ending(name));
+  const names = seed % 5 === 0 || allowed.length === 0 ? TICKET_ACTION_NAMES : allowed;
+  const action = names[Math.floor(seed / 5) % names.length]!;
+  const command = fc.sample(draw(action, now), { numRuns: 1, seed })[0];
+  return { action, command } as TicketCommand;
+}
+
+type Step = { kind: 'command'; pick: number } | { kind: 'time' };
+const steps = fc.array(
+  fc.tuple(fc.integer({ min: 0, max: HOUR }), fc.oneof({ arbitrary: fc.nat().map((pick): Step => ({ kind: 'command', pick })), weight: 4 }, { arbitrary: fc.constant<Step>({ kind: 'time' }), weight: 1 })),
+  { maxLength: 60 },
+);
+
+/** Runs a sequence as the workflow would (plans answered at once), calling `check` after each committed change. */
+function run(ticketInput: Partial<OpenTicketInput>, sequence: [number, Step][], check: (before: TicketState, after: TicketState, now: number) => void): void {
+  let ticket = registered(ticketInput);
+  let now = T0;
+  const commit = (changes: Parameters<typeof applyChanges>[1], replan?: object) => {
+    const before = ticket;
+    ticket = applyChanges(ticket, changes);
+    if (replan) ticket = withPlan(ticket, planAt(T0), replan, now);
+    check(before, ticket, now);
+  };
+  for (const [elapsed, step] of sequence) {
+    now += elapsed;
+    if (step.kind === 'time') {
+      for (let due = dueThreshold(ticket, now); due; due = dueThreshold(ticket, now)) commit([thresholdNotified(due, now)]);
+      const { changes, replan } = dueChanges(ticket, now);
+      if (changes.length > 0) commit(changes, replan);
+      continue;
+    }
+    const decision = decide(ticket, commandFor(ticket, now, step.pick), now);
+    if (decision.accepted) commit(decision.changes, decision.replan);
+  }
+}
+
+describe('the lifecycle under any sequence of commands', () => {
+  const kinds = fc.constantFrom<Partial<OpenTicketInput>>({}, { kind: 'change' }, { scope: 'excluded' }, { channel: 'emergency' });
+
+  it('a closed, cancelled or refused ticket takes no action at all', () => {
+    fc.assert(
+      fc.property(kinds, steps, fc.array(fc.nat(), { minLength: 1, maxLength: 5 }), (kind, sequence, tries) => {
+        run(kind, sequence, (_before, after, now) => {
+          if (!isTerminal(after.status)) return;
+          for (const name of TICKET_ACTION_NAMES) {
+            const seed = tries[0]!;
+            const command = fc.sample(draw(name, now), { numRuns: 1, seed })[0];
+            expect(decide(after, { action: name, command } as TicketCommand, now).accepted).toBe(false);
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a clock never runs backwards: a stop is for good, pauses only grow, and never overlap', () => {
+    fc.assert(
+      fc.property(kinds, steps, (kind, sequence) => {
+        run(kind, sequence, (before, after, now) => {
+          for (const clock of after.clocks) {
+            const previous = before.clocks.find((candidate) => candidate.metric === clock.metric)!;
+            if (previous.stoppedAt !== undefined) expect(clock.stoppedAt).toBe(previous.stoppedAt);
+            if (previous.breachedAt !== undefined && after.thresholdGeneration === before.thresholdGeneration) expect(clock.breachedAt).toBe(previous.breachedAt);
+            expect(clock.pauses.slice(0, previous.pauses.length)).toEqual(previous.pauses);
+            for (const [index, [start, end]] of clock.pauses.entries()) {
+              expect(start).toBeLessThanOrEqual(end);
+              if (index > 0) expect(start).toBeGreaterThanOrEqual(clock.pauses[index - 1]![1]);
+            }
+            if (clock.pausedSince !== undefined) {
+              expect(clock.pausedSince).toBeLessThanOrEqual(now);
+              expect(clock.pausedSince).toBeGreaterThanOrEqual(clock.pauses.at(-1)?.[1] ?? -Infinity);
+            }
+            if (clock.stoppedAt !== undefined) expect(clock.stoppedAt).toBeLessThanOrEqual(now);
+          }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('each committed change is one revision more, its facts in time order, never before the last', () => {
+    fc.assert(
+      fc.property(kinds, steps, (kind, sequence) => {
+        run(kind, sequence, (before, after) => {
+          expect(after.revision).toBe(before.revision + 1);
+          expect(after.events.slice(0, before.events.length)).toEqual(before.events);
+          const times = after.events.map((event) => event.at);
+          expect([...times].sort((a, b) => a - b)).toEqual(times);
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
