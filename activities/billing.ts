@@ -10,7 +10,7 @@ import { priceRequest, requestOfTimeEntries, type ContractRates, type Price } fr
 import { startedMinutes } from '../domain/pricing/increments';
 import { availableAt } from '../domain/pricing/prepaid-hours';
 import { movementsBeforeDraw } from '../db/prepaid';
-import { findPolicy } from '../policies/registry';
+import type { PolicySource } from '../policies/catalog';
 
 /** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
 function quotedWork(ticket: TicketState): BillingSummary {
@@ -20,12 +20,15 @@ function quotedWork(ticket: TicketState): BillingSummary {
 }
 
 /** Retrying cannot make a refused price acceptable: the activity fails for good, so that ops see why. */
+function asFailure(error: unknown): unknown {
+  return error instanceof DomainError ? ApplicationFailure.nonRetryable(error.message, error.code) : error;
+}
+
 function refusedForGood<T>(compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
-    throw error;
+    throw asFailure(error);
   }
 }
 
@@ -85,14 +88,16 @@ async function balanceBefore(client: PoolClient, contractId: string, drawKey: st
  * Prices the ticket and writes its billing lines, and its draw on prepaid hours where the policy has them, in one
  * transaction keyed by workflow ID and step: a retried or replayed activity writes nothing twice.
  */
-export async function billTicket(db: Pool, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
+export async function billTicket(db: Pool, policies: PolicySource, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
   if (ticket.scope === 'excluded') {
     const billing = quotedWork(ticket);
     await withTransaction(db, (client) => insertLines(client, ticket, billing, idempotencyKey));
     return billing;
   }
   return withTransaction(db, async (client) => {
-    const policy = refusedForGood(() => findPolicy(ticket.policyId, ticket.policyVersion));
+    const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch((error: unknown) => {
+      throw asFailure(error);
+    });
     const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
     const drawKey = idempotencyKey('prepaid-draw');
     const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0, await contractRatesOf(client, ticket));

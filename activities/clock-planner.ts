@@ -6,14 +6,13 @@ import type { EscalationLevel, Policy } from '../domain/policy';
 import { termsOf, type PolicyTerms } from '../domain/policy/terms';
 import { rateCardOf, type RateCard } from '../domain/pricing/rate-card';
 import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
-import { findPolicy, policyInForce } from '../policies/registry';
+import type { PolicySource } from '../policies/catalog';
+import { presetRegistry } from '../policies/registry';
 
-export interface PolicySource {
-  inForce(id: string, at: number): Policy;
-  find(id: string, version: number): Policy;
-}
+export type { PolicySource };
 
-export const presetPolicies: PolicySource = { inForce: policyInForce, find: findPolicy };
+/** The presets alone, for callers without a database (the workflow test harness, the unit tests). */
+export const presetPolicies: PolicySource = presetRegistry;
 
 export interface PlanRequest {
   policyId: string;
@@ -68,8 +67,10 @@ function clockRulesOf(policy: Policy, request: PlanRequest, metric: Metric): { t
   return { target, rules: emergency ?? policy.document };
 }
 
-export function planClocks(policies: PolicySource, request: PlanRequest): PlanResult {
-  const policy = request.policyVersion === undefined ? policies.inForce(request.policyId, request.registeredAt) : policies.find(request.policyId, request.policyVersion);
+export async function planClocks(policies: PolicySource, request: PlanRequest): Promise<PlanResult> {
+  const policy = await (request.policyVersion === undefined
+    ? policies.inForce(request.policyId, request.registeredAt)
+    : policies.find(request.policyId, request.policyVersion));
   const calendar = policy.calendarFor(request.kind);
   const clocks = METRICS.flatMap((metric): ClockPlan[] => {
     const planned = clockRulesOf(policy, request, metric);
@@ -98,19 +99,18 @@ export function planClocks(policies: PolicySource, request: PlanRequest): PlanRe
 }
 
 /**
- * Calendar maths runs in a local activity so that its results are recorded in the workflow history: a replay reads
- * them back instead of recomputing them with whatever policy files and code the worker has by then.
+ * Calendar maths runs in an activity so that its results are recorded in the workflow history: a replay reads them
+ * back instead of recomputing them with whatever policy versions and code the worker has by then. `policies` is
+ * PostgreSQL's catalog in the worker (worker/create-worker.ts): a store that is away fails the attempt, which retries.
  */
-export function createPlanningActivities(policies: PolicySource = presetPolicies) {
+export function createPlanningActivities(policies: PolicySource) {
   return {
     planClocks: (request: PlanRequest): Promise<PlanResult> =>
-      Promise.resolve(request)
-        .then((planned) => planClocks(policies, planned))
-        .catch((error: unknown) => {
-          // A policy that cannot be found or computed will not be found on a retry either.
-          if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
-          throw error;
-        }),
+      planClocks(policies, request).catch((error: unknown) => {
+        // A policy that cannot be found or computed will not be found on a retry either.
+        if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+        throw error;
+      }),
   };
 }
 

@@ -7,7 +7,8 @@ import type { InvoicePeriod, InvoicingTarget } from '../contracts/invoicing';
 import { withTransaction } from '../db/transaction';
 import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
 import { availableAt, expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';
-import { findPolicy, policyInForce } from '../policies/registry';
+import { pgPolicyCatalog } from '../db/policy-versions';
+import type { PolicySource } from '../policies/catalog';
 import { toInvoiceLine, type InvoiceLine, type InvoiceLineRow } from '../db/invoices';
 import {
   claimExpiries,
@@ -24,6 +25,8 @@ import { renderInvoiceHtml } from './invoice-html';
 
 export interface InvoicingDeps {
   db: Pool;
+  /** Where contracts' policy versions are read: by default the published versions in `db`. */
+  policies?: PolicySource;
   /** Lines locked and marked per round trip; each batch heartbeats, so a long invoice shows its progress. */
   batchSize?: number;
 }
@@ -76,7 +79,7 @@ const inForceOver = (firstDay: string, lastDay: string) => `starts_on <= ${lastD
  * The fixed fees of the customer's contracts: one per month of the period in which each contract is in force, under
  * its pinned policy version or the version in force on the month's first day of contract.
  */
-async function contractFees(client: PoolClient, { customerId, ...period }: CustomerPeriod): Promise<PriceLine[]> {
+async function contractFees(client: PoolClient, policies: PolicySource, { customerId, ...period }: CustomerPeriod): Promise<PriceLine[]> {
   const { rows } = await client.query<{ policy_id: string; policy_version: number | null; starts_on: string; months: string[] }>(
     `SELECT policy_id, policy_version, to_char(starts_on, 'YYYY-MM-DD') AS starts_on, array_agg(to_char(month, 'YYYY-MM') ORDER BY month) AS months
      FROM contracts, unnest($2::date[]) AS month
@@ -84,16 +87,18 @@ async function contractFees(client: PoolClient, { customerId, ...period }: Custo
      GROUP BY id, policy_id, policy_version, starts_on ORDER BY id`,
     [customerId, monthsOf(period).map((month) => `${month}-01`)],
   );
-  return rows.flatMap((contract) =>
-    contract.months.flatMap((month) => {
+  const fees: PriceLine[] = [];
+  for (const contract of rows) {
+    for (const month of contract.months) {
       const firstDay = `${month}-01` < contract.starts_on ? contract.starts_on : `${month}-01`;
-      const policy =
-        contract.policy_version === null
-          ? policyInForce(contract.policy_id, DateTime.fromISO(firstDay, { zone: DESK_ZONE }).toMillis())
-          : findPolicy(contract.policy_id, contract.policy_version);
-      return monthlyContractFeeLine(policy, month) ?? [];
-    }),
-  );
+      const policy = await (contract.policy_version === null
+        ? policies.inForce(contract.policy_id, DateTime.fromISO(firstDay, { zone: DESK_ZONE }).toMillis())
+        : policies.find(contract.policy_id, contract.policy_version));
+      const fee = monthlyContractFeeLine(policy, month);
+      if (fee) fees.push(fee);
+    }
+  }
+  return fees;
 }
 
 /** What each contract's prepaid hours hold now, for the year now: what is left once this invoice's work has drawn. */
@@ -124,8 +129,8 @@ async function expireEndedYears(client: PoolClient, contractIds: readonly string
 }
 
 /** A purchase of maintenance hours at its contract's policy rate, which for maintenance is the hourly rate less 5%. */
-function purchasePriceLine(purchase: InvoicedPurchase): PriceLine {
-  const policy = purchase.policyVersion === null ? policyInForce(purchase.policyId, purchase.at) : findPolicy(purchase.policyId, purchase.policyVersion);
+async function purchasePriceLine(policies: PolicySource, purchase: InvoicedPurchase): Promise<PriceLine> {
+  const policy = await (purchase.policyVersion === null ? policies.inForce(purchase.policyId, purchase.at) : policies.find(purchase.policyId, purchase.policyVersion));
   const hourlyCents = policy.document.billing?.rates.hourlyCents;
   if (hourlyCents === undefined) {
     throw ApplicationFailure.nonRetryable(`policy ${purchase.policyId} of contract ${purchase.contractId} has no flat hourly rate to price its prepaid hours`, 'PREPAID_RATE_MISSING');
@@ -160,7 +165,14 @@ async function hasUnbilledLines(client: PoolClient, { customerId, periodEnd }: C
   return rows.length > 0;
 }
 
-async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: PriceLine[], contractIds: readonly string[], batchSize: number): Promise<IssuedInvoice> {
+async function issueInvoice(
+  client: PoolClient,
+  policies: PolicySource,
+  target: CustomerPeriod,
+  fees: PriceLine[],
+  contractIds: readonly string[],
+  batchSize: number,
+): Promise<IssuedInvoice> {
   const number = await nextInvoiceNumber(client);
   const { rows } = await client.query<{ id: string; issued_at: Date }>(
     `INSERT INTO invoices (number, idempotency_key, customer_id, period_start, period_end, total_cents, html)
@@ -169,7 +181,8 @@ async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: Pr
   );
   const { id, issued_at: issuedAt } = rows[0]!;
   // A purchase is billed by the first invoice whose period contains it; marked, it is never billed again.
-  const purchases = (await claimPurchases(client, target.customerId, target.periodEnd, id)).map(purchasePriceLine);
+  const purchases: PriceLine[] = [];
+  for (const purchase of await claimPurchases(client, target.customerId, target.periodEnd, id)) purchases.push(await purchasePriceLine(policies, purchase));
   for (const [position, line] of [...fees, ...purchases].entries()) {
     await client.query(
       'INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents, minutes, rate_cents) VALUES ($1, $2, $3, $4, $5, $6)',
@@ -184,7 +197,7 @@ async function issueInvoice(client: PoolClient, target: CustomerPeriod, fees: Pr
   return { number, totalCents, created: true };
 }
 
-export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps) {
+export function createInvoicingActivities({ db, policies = pgPolicyCatalog(db), batchSize = 500 }: InvoicingDeps) {
   return {
     /**
      * Customers of the frequency with lines or prepaid hours bought still to bill by the period's end, a year of
@@ -220,9 +233,9 @@ export function createInvoicingActivities({ db, batchSize = 500 }: InvoicingDeps
         await expireEndedYears(client, contractIds, target.periodEnd);
         const existing = await existingInvoice(client, target);
         if (existing) return existing;
-        const fees = await contractFees(client, target);
+        const fees = await contractFees(client, policies, target);
         if (fees.length === 0 && !(await hasUnbilledLines(client, target)) && !(await hasUninvoicedPurchases(client, target.customerId, target.periodEnd))) return null;
-        return issueInvoice(client, target, fees, contractIds, batchSize);
+        return issueInvoice(client, policies, target, fees, contractIds, batchSize);
       }),
   };
 }

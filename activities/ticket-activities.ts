@@ -3,7 +3,8 @@ import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../contracts/ticket';
 import { nextDeadline } from '../domain/sla/clock';
 import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
-import { findPolicy } from '../policies/registry';
+import { pgPolicyCatalog } from '../db/policy-versions';
+import type { PolicySource } from '../policies/catalog';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
 import { billTicket } from './billing';
@@ -12,6 +13,8 @@ import { queueAcknowledgement, queueLifecycleNotices, queueThresholdNotices } fr
 
 export interface ActivityDeps {
   db: Pool;
+  /** Where the ticket's pinned policy version is read: by default the published versions in `db`. */
+  policies?: PolicySource;
 }
 
 function callingWorkflowId(): string {
@@ -42,14 +45,14 @@ const UPSERT_TICKET = `
   WHERE tickets.revision < excluded.revision`;
 
 /** The SLA report's figures of the ticket, on the calendar its clocks run on. */
-function slaFigures(ticket: TicketState): SlaFigures {
-  return slaFiguresOf(findPolicy(ticket.policyId, ticket.policyVersion).calendarFor(ticket.kind), ticket);
+async function slaFigures(policies: PolicySource, ticket: TicketState): Promise<SlaFigures> {
+  return slaFiguresOf((await policies.find(ticket.policyId, ticket.policyVersion)).calendarFor(ticket.kind), ticket);
 }
 
 // The copy written is made storable: one NUL or unpaired surrogate jsonb refuses would fail this write on every retry.
-async function upsertTicket(client: Pool | PoolClient, given: TicketState): Promise<void> {
+async function upsertTicket(client: Pool | PoolClient, policies: PolicySource, given: TicketState): Promise<void> {
   const ticket = toStorable(given);
-  const figures = slaFigures(ticket);
+  const figures = await slaFigures(policies, ticket);
   await client.query(UPSERT_TICKET, [
     ticket.ticketNumber,
     callingWorkflowId(),
@@ -75,24 +78,24 @@ async function upsertTicket(client: Pool | PoolClient, given: TicketState): Prom
   ]);
 }
 
-export function createActivities({ db }: ActivityDeps) {
+export function createActivities({ db, policies = pgPolicyCatalog(db) }: ActivityDeps) {
   return {
     /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
     acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
       await withTransaction(db, async (client) => {
-        await upsertTicket(client, ticket);
+        await upsertTicket(client, policies, ticket);
         await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket);
       });
     },
 
     /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
     recordTicketState: async (ticket: TicketState): Promise<void> => {
-      await upsertTicket(db, ticket);
+      await upsertTicket(db, policies, ticket);
       await queueLifecycleNotices(db, idempotencyKey, ticket);
     },
 
     /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
-    billTicket: (ticket: TicketState): Promise<BillingSummary> => billTicket(db, ticket, idempotencyKey),
+    billTicket: (ticket: TicketState): Promise<BillingSummary> => billTicket(db, policies, ticket, idempotencyKey),
 
     /** Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and recipient. */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {

@@ -14,6 +14,7 @@ import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
 import { securityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin';
+import { policyRoutes, type PolicyRoutesDeps } from './routes/policies';
 import { outboxRoutes } from './routes/outbox';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
@@ -38,7 +39,7 @@ export interface OpsDeps {
 }
 
 /** Invoices, prepaid hours, the ticket list and the SLA report are served only when the app is given their readers. `accounts` authenticates every /v1 call. */
-export type ApiDeps = TicketRoutesDeps & Partial<InvoiceRoutesDeps> & Partial<Pick<PrepaidRoutesDeps, 'prepaid'>> & Partial<TicketListRoutesDeps> & Partial<Pick<ReportRoutesDeps, 'slaReport'>> & { accounts: AccountStore } & OpsDeps;
+export type ApiDeps = TicketRoutesDeps & Partial<InvoiceRoutesDeps> & Partial<Pick<PrepaidRoutesDeps, 'prepaid'>> & Partial<TicketListRoutesDeps> & Partial<Pick<ReportRoutesDeps, 'slaReport'>> & Partial<PolicyRoutesDeps> & { accounts: AccountStore } & OpsDeps;
 
 const noRoute = (request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`)));
 
@@ -54,6 +55,7 @@ const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   v1.setNotFoundHandler(noRoute);
   await v1.register(ticketRoutes, deps);
   await v1.register(adminRoutes, { accounts: deps.accounts, prefix: '/admin' });
+  if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
   if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
   if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
   if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });

@@ -2,6 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AccountError, type AccountErrorCode } from '../contracts/accounts';
+import { PolicyPublishError, PolicyValidationError, type PolicyPublishErrorCode } from '../domain/policy';
 import { dependencyFailure } from './dependency-errors';
 import { textPatternMessage } from './schemas/text';
 
@@ -124,6 +125,28 @@ function fromAccountError(error: AccountError): Problem {
   return { type: problemType(slug), title, status, detail: `${field}: ${error.message}`, code: error.code, errors: [{ field, message: error.message }] };
 }
 
+// Refusals of a policy version being published (api/routes/policies.ts).
+const POLICY_STATUS: Record<PolicyPublishErrorCode | 'POLICY_INVALID', { status: number; slug: string; title: string }> = {
+  POLICY_INVALID: { status: 422, slug: 'invalid-policy', title: 'Invalid policy' },
+  POLICY_EFFECTIVE_DATE: { status: 422, slug: 'invalid-effective-date', title: 'Effective date not allowed' },
+  POLICY_VERSION_NOT_NEXT: { status: 409, slug: 'policy-version-not-next', title: 'Not the next version of the policy' },
+  POLICY_VERSION_EXISTS: { status: 409, slug: 'policy-version-exists', title: 'Policy version already published' },
+  POLICY_BREAKS_CONTRACTS: { status: 409, slug: 'policy-breaks-contracts', title: 'Contracts following the policy would break under this version' },
+};
+
+/**
+ * One error per wrong field, named as schema problems name them: the document's fields under `body` (its JSON
+ * pointer in `path`), and a broken contract by its id (`contracts.12.rates.hourlyCentsByRole.technician`).
+ */
+function fromPolicyError(error: PolicyValidationError | PolicyPublishError): Problem {
+  const { status, slug, title } = POLICY_STATUS[error.code];
+  const errors = error.issues.map(({ path, message }) => {
+    const dotted = path === '/' ? '' : path.replaceAll('/', '.');
+    return { field: path.startsWith('/contracts/') ? dotted.slice(1) : `body${dotted}`, path, message };
+  });
+  return { type: problemType(slug), title, status, detail: errors.map(({ field, message }) => `${field}: ${message}`).join('; '), code: error.code, errors };
+}
+
 function fromValidation(error: FastifyError): Problem {
   const errors = (error.validation ?? []).map((issue) => {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
@@ -158,6 +181,7 @@ export function toProblem(error: unknown): Problem {
   if (error instanceof HttpProblem) return error.problem;
   if ((error as FastifyError).validation) return fromValidation(error as FastifyError);
   if (error instanceof AccountError) return fromAccountError(error);
+  if (error instanceof PolicyValidationError || error instanceof PolicyPublishError) return fromPolicyError(error);
   if (error instanceof WorkflowUpdateFailedError) {
     const refusal = fromWorkflowRefusal(error);
     if (refusal) return refusal;

@@ -1,7 +1,8 @@
 import type { TicketState } from '../contracts/ticket';
 import { budgetOf, elapsedOf } from '../domain/calendar';
 import { isRunning, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
-import { findPolicy } from '../policies/registry';
+import type { Policy } from '../domain/policy';
+import type { PolicySource } from '../policies/catalog';
 import type { ClockView, TicketView } from './schemas/ticket';
 
 const iso = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs).toISOString());
@@ -16,9 +17,8 @@ function clockState(clock: SlaClock): ClockView['state'] {
  * Elapsed and remaining business time are figures of the moment of reading: the workflow records the facts
  * (deadlines, pauses, stops), the edge measures them against `now` on the clock's own calendar.
  */
-function businessTime(ticket: TicketState, clock: SlaClock, now: number): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
-  if (ticket.policyVersion === undefined) return {};
-  const policy = findPolicy(ticket.policyId, ticket.policyVersion);
+function businessTime(ticket: TicketState, policy: Policy | undefined, clock: SlaClock, now: number): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
+  if (!policy) return {};
   const target = policy.clockTargetFor(clock.metric, ticket);
   // A clock planned without a target (an emergency opened before its clock existed) has no figures to show.
   if (!target || clock.deadline === null) return {};
@@ -28,7 +28,7 @@ function businessTime(ticket: TicketState, clock: SlaClock, now: number): Pick<C
   return { elapsedMs, remainingMs: budgetOf(calendar, ticket.openedAt, target) - elapsedMs };
 }
 
-function toClockView(ticket: TicketState, clock: SlaClock, now: number): ClockView {
+function toClockView(ticket: TicketState, policy: Policy | undefined, clock: SlaClock, now: number): ClockView {
   const notified = new Set(ticket.notifiedThresholds);
   return {
     metric: clock.metric,
@@ -45,12 +45,22 @@ function toClockView(ticket: TicketState, clock: SlaClock, now: number): ClockVi
       notify: threshold.notify,
       notified: notified.has(thresholdKey(clock.metric, threshold.percent, ticket.thresholdGeneration)),
     })),
-    ...businessTime(ticket, clock, now),
+    ...businessTime(ticket, policy, clock, now),
   };
 }
 
+/**
+ * The ticket's pinned policy version, for the figures of the moment; none before it is pinned, nor while the store
+ * cannot say (the view then goes without elapsed and remaining time rather than failing).
+ */
+async function pinnedPolicy(policies: PolicySource, ticket: TicketState): Promise<Policy | undefined> {
+  if (ticket.policyVersion === undefined) return undefined;
+  return Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch(() => undefined);
+}
+
 /** The workflow keeps epoch milliseconds; the API speaks ISO-8601. */
-export function toTicketView(ticket: TicketState, now: number): TicketView {
+export async function toTicketView(ticket: TicketState, now: number, policies: PolicySource): Promise<TicketView> {
+  const policy = await pinnedPolicy(policies, ticket);
   return {
     ...ticket,
     asOf: iso(now)!,
@@ -65,7 +75,7 @@ export function toTicketView(ticket: TicketState, now: number): TicketView {
     cancelledAt: iso(ticket.cancelledAt),
     releaseAt: iso(ticket.releaseAt),
     quote: ticket.quote && { ...ticket.quote, submittedAt: iso(ticket.quote.submittedAt), decidedAt: iso(ticket.quote.decidedAt) },
-    clocks: ticket.clocks.map((clock) => toClockView(ticket, clock, now)),
+    clocks: ticket.clocks.map((clock) => toClockView(ticket, policy, clock, now)),
     timeEntries: ticket.timeEntries.map((entry) => ({ ...entry, start: iso(entry.start)!, end: iso(entry.end)! })),
     events: ticket.events.map((event) => ({ ...event, at: iso(event.at)! })),
   };

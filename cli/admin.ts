@@ -1,6 +1,6 @@
 /**
- * `vigil admin ...`: customers, contracts and API keys in the database DATABASE_URL names, through the same
- * store as the API. The command line is checked before any connection, so a typo costs no round trip.
+ * `vigil admin ...`: customers, contracts, API keys, prepaid hours and policy versions in the database DATABASE_URL
+ * names, through the same stores as the API. The command line is checked before any connection, so a typo costs no round trip.
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
@@ -10,6 +10,11 @@ import type { Duration } from '../domain/calendar';
 import { pgAccountStore } from '../db/accounts';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
+import { publishPolicyVersion } from '../db/policy-publishing';
+import { pgPolicyCatalog, type PolicyVersionRecord } from '../db/policy-versions';
+import { PolicyPublishError, PolicyValidationError } from '../domain/policy';
+import { readJsonFile } from '../policies/json-file';
+import type { PolicyVersionStore } from '../api/routes/policies';
 import { UsageError, parseArgs, type ParsedArgs } from './args';
 import { readContractRates, required } from './commands';
 import type { ContractRates } from '../domain/pricing/contract-rates';
@@ -26,6 +31,9 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
   vigil admin keys revoke KEY-ID [--json]
   vigil admin prepaid buy --contract ID --minutes N --description TEXT [--key IDEMPOTENCY-KEY] [--json]
   vigil admin prepaid show --contract ID [--json]
+  vigil admin policies publish FILE [--json]   (a policy document: the next version of a policy, or a new policy)
+  vigil admin policies list [--json]
+  vigil admin policies show ID VERSION [--json]
   (DATABASE_URL names the database; its migrations are applied first)
 `;
 
@@ -36,6 +44,7 @@ interface Output {
 interface AdminStores {
   accounts: AccountStore;
   prepaid: PrepaidLedger;
+  policies: PolicyVersionStore;
 }
 type Action = (stores: AdminStores) => Promise<Output>;
 
@@ -136,6 +145,15 @@ const prepaidText = (account: PrepaidAccount) =>
       `  ${at}\t${minutes > 0 ? '+' : ''}${minutes}\t${ticketNumber ?? '-'}\t${description}\t${kind} ${year}\t${invoiceNumber ?? '-'}\n`)
     .join('');
 
+const policyLine = (record: PolicyVersionRecord) =>
+  [record.policyId, `v${record.version}`, `effective ${record.effectiveFrom}`, record.title, `published ${record.publishedAt} by ${record.publishedBy}`].join('\t') + '\n';
+
+function onePositional(args: ParsedArgs, missing: string): string {
+  const [value, ...extra] = args.positionals.slice(1);
+  if (value === undefined || extra.length) throw new UsageError(missing);
+  return value;
+}
+
 function contractId(args: ParsedArgs): string {
   const id = required(args, 'contract');
   if (!/^[1-9][0-9]{0,17}$/.test(id)) throw new UsageError(`--contract: "${id}" is not a contract id`);
@@ -215,8 +233,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'keys revoke': {
     options: [],
     action(args) {
-      const [id, ...extra] = args.positionals.slice(1);
-      if (id === undefined || extra.length) throw new UsageError('keys revoke needs exactly one key id');
+      const id = onePositional(args, 'keys revoke needs exactly one key id');
       return async ({ accounts: store }) => {
         const key = await store.revokeApiKey(id);
         if (!key) throw new UsageError(`no API key "${id}"`);
@@ -251,8 +268,41 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       };
     },
   },
+  'policies publish': {
+    options: [],
+    action(args) {
+      const file = onePositional(args, 'policies publish needs the policy file to publish');
+      const document = readJsonFile(file, (detail) => new UsageError(`${file}: ${detail}`));
+      return async ({ policies }) => {
+        const { published, created } = await policies.publish(document, `vigil admin policies publish ${file}`).catch((error: unknown) => {
+          throw error instanceof PolicyValidationError || error instanceof PolicyPublishError ? new PolicyRefused(file, error) : error;
+        });
+        return { json: published, text: `${created ? 'published' : 'already published, unchanged:'} ${policyLine(published)}` };
+      };
+    },
+  },
+  'policies list': {
+    options: [],
+    action: () => async ({ policies }) => {
+      const versions = await policies.versions();
+      return { json: versions, text: versions.map(policyLine).join('') };
+    },
+  },
+  'policies show': {
+    options: [],
+    action(args) {
+      const [id, version, ...extra] = args.positionals.slice(1);
+      if (id === undefined || version === undefined || extra.length || !/^[1-9][0-9]{0,6}$/.test(version)) throw new UsageError('policies show needs a policy id and a version number');
+      return async ({ policies }) => {
+        const found = await policies.version(id, Number(version));
+        if (!found) throw new UsageError(`policy "${id}" has no version ${version}`);
+        return { json: found, text: `${JSON.stringify(found.document, null, 2)}\n` };
+      };
+    },
+  },
 };
 
+const TAKES_ARGUMENTS = new Set(['keys revoke', 'policies publish', 'policies show']);
 const VALUED = [...new Set(Object.values(COMMANDS).flatMap(({ options }) => options))];
 
 /** The command line as an action on the store, or a UsageError: nothing here touches the database. */
@@ -262,10 +312,10 @@ export function adminAction(argv: readonly string[]): { action: Action; json: bo
   const name = `${args.command ?? ''} ${verb ?? ''}`.trim();
   const command = COMMANDS[name];
   if (!command) {
-    const known = 'customers add|list, contracts add|list, keys create|list|revoke, prepaid buy|show';
+    const known = 'customers add|list, contracts add|list, keys create|list|revoke, prepaid buy|show, policies publish|list|show';
     throw new UsageError(name ? `unknown admin command "${name}" (known: ${known})` : `admin needs a command (${known})`);
   }
-  if (name !== 'keys revoke' && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
+  if (!TAKES_ARGUMENTS.has(name) && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
   const stray = [...args.options.keys()].find((option) => !command.options.includes(option));
   if (stray) throw new UsageError(`--${stray} does not apply to admin ${name}`);
   return { action: command.action(args), json: args.flags.has('json') };
@@ -275,6 +325,13 @@ const failed = (exitCode: number, message: string): CliResult => ({ exitCode, st
 
 class DatabaseUnreachable extends Error {}
 
+/** A policy file refused for publishing: one line per wrong field, by its path in the file. */
+class PolicyRefused extends Error {
+  constructor(file: string, error: PolicyValidationError | PolicyPublishError) {
+    super(error.issues.map(({ path, message }) => `${file}: ${path}: ${message}`).join('\nvigil: '));
+  }
+}
+
 async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) => Promise<T>): Promise<T> {
   const db = new Pool({ connectionString: databaseUrl });
   try {
@@ -282,7 +339,8 @@ async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) =>
       // pg's connection errors can be an AggregateError with an empty message: the code is what tells.
       throw new DatabaseUnreachable(`cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
     });
-    return await work({ accounts: pgAccountStore(db), prepaid: prepaidLedger(db) });
+    const policies = { ...pgPolicyCatalog(db), publish: (document: unknown, by: string) => publishPolicyVersion(db, document, by) };
+    return await work({ accounts: pgAccountStore(db), prepaid: prepaidLedger(db), policies });
   } finally {
     await db.end();
   }
@@ -300,6 +358,7 @@ export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEn
     if (error instanceof UsageError) return failed(2, error.message);
     if (error instanceof AccountError) return failed(2, `${flagOf(error)}: ${error.message}`);
     if (error instanceof DatabaseUnreachable) return failed(1, error.message);
+    if (error instanceof PolicyRefused) return failed(2, error.message);
     throw error;
   }
 }

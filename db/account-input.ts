@@ -21,7 +21,7 @@ import type { Duration } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import { emergencyTargetIssues } from '../domain/policy/emergency';
 import { contractRatesIssues, type ContractRates } from '../domain/pricing/contract-rates';
-import { findPolicy, listPolicies } from '../policies/registry';
+import type { PolicyCatalog } from '../policies/catalog';
 import { coveredEscalationContacts } from '../mail/desk-roles';
 
 // The customers table's CHECK, told to the caller in words.
@@ -62,16 +62,23 @@ export function checkedCustomer(customer: NewCustomer): Omit<Customer, 'createdA
   return { id: customer.id, name: text(customer.name, 'name', 200), language: oneOf(LANGUAGES, customer.language ?? 'en', 'language') };
 }
 
-/** The versions a contract may run under: the pinned one, or any, since each ticket takes the one in force. */
-function policiesFor(policyId: string, policyVersion: number | undefined): Policy[] {
-  const known = listPolicies();
+/**
+ * The versions a contract may run under, from the published ones: the pinned one, or any, since each ticket takes the
+ * one in force when it registers. Its refusals name the field, as the other checks here do.
+ */
+export async function policiesFor(catalog: PolicyCatalog, policyId: string, policyVersion: number | undefined): Promise<Policy[]> {
+  if (policyVersion !== undefined && !(Number.isInteger(policyVersion) && policyVersion > 0)) {
+    throw invalid('policyVersion', `must be a whole number of at least 1 (got ${String(policyVersion)})`);
+  }
+  const known = await catalog.list();
   const versions = known.find(({ id }) => id === policyId)?.versions;
   if (!versions) throw new AccountError('POLICY_UNKNOWN', 'policyId', `unknown policy "${policyId}" (known: ${known.map(({ id }) => id).join(', ')})`);
-  if (policyVersion === undefined) return versions.map((version) => findPolicy(policyId, version));
-  if (!versions.includes(policyVersion)) {
+  if (policyVersion !== undefined && !versions.includes(policyVersion)) {
     throw new AccountError('POLICY_VERSION_UNKNOWN', 'policyVersion', `policy "${policyId}" has no version ${policyVersion} (versions: ${versions.join(', ')})`);
   }
-  return [findPolicy(policyId, policyVersion)];
+  const policies: Policy[] = [];
+  for (const version of policyVersion === undefined ? versions : [policyVersion]) policies.push(await catalog.find(policyId, version));
+  return policies;
 }
 
 function authorizedContacts(contacts: readonly AuthorizedContact[]): AuthorizedContact[] {
@@ -125,12 +132,9 @@ function contractRates(rates: ContractRates | undefined, policies: readonly Poli
 
 export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
 
-export function checkedContract(contract: NewContract): CheckedContract {
+/** `policies`: the versions the contract may run under (policiesFor), which its terms are checked against. */
+export function checkedContract(contract: NewContract, policies: readonly Policy[]): CheckedContract {
   const { customerId, policyId, policyVersion, tier, startsOn, endsOn } = contract;
-  if (policyVersion !== undefined && !(Number.isInteger(policyVersion) && policyVersion > 0)) {
-    throw invalid('policyVersion', `must be a whole number of at least 1 (got ${String(policyVersion)})`);
-  }
-  const policies = policiesFor(policyId, policyVersion);
   civilDate(startsOn, 'startsOn');
   // Unpinned, each month and ticket runs under the version in force then: there must be one from the first day.
   const firstTerms = DateTime.fromMillis(Math.min(...policies.map((policy) => policy.effectiveFrom)), { zone: DESK_ZONE }).toISODate()!;
@@ -149,6 +153,16 @@ export function checkedContract(contract: NewContract): CheckedContract {
     endsOn,
     invoicingFrequency: oneOf(INVOICING_FREQUENCIES, contract.invoicingFrequency ?? 'quarterly', 'invoicingFrequency'),
     authorizedContacts: authorizedContacts(contract.authorizedContacts ?? []),
+    ...termsUnder(contract, policies),
+  };
+}
+
+/**
+ * The contract's terms that name what its policy has (escalation levels, the emergency clock, rates), checked against
+ * `policies`: when it is saved, and again against each new version of its policy before that version is published.
+ */
+export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'emergencyResponseTarget' | 'rates'>, policies: readonly Policy[]) {
+  return {
     escalationContacts: coveredEscalationContacts(escalationContacts(contract.escalationContacts ?? [], policies), policies),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
     rates: contractRates(contract.rates, policies),

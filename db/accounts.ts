@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { DatabaseError, type Pool } from 'pg';
+import { DatabaseError, type Pool, type PoolClient } from 'pg';
 import {
   AccountError,
   apiToken,
@@ -16,7 +16,9 @@ import {
 import type { Principal, Role } from '../contracts/principal';
 import type { Duration } from '../domain/calendar';
 import type { ContractRates } from '../domain/pricing/contract-rates';
-import { checkedApiKey, checkedContract, checkedCustomer, civilDate } from './account-input';
+import { checkedApiKey, checkedContract, checkedCustomer, civilDate, policiesFor } from './account-input';
+import { lockPolicy, pgPolicyCatalog, type PgPolicyCatalog } from './policy-versions';
+import { withTransaction } from './transaction';
 
 // Tokens are `vgl_<id>_<secret>` (contracts/accounts.ts): the id finds the row; only the SHA-256 of the secret is kept.
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -92,10 +94,25 @@ const toKey = (row: KeyRow): ApiKeyRecord => ({
   revokedAt: row.revoked_at?.toISOString(),
 });
 
+/**
+ * The contracts that follow `policyId`'s version in force (none pinned) and are still in force on or after `fromDate`
+ * (a civil date in the desk's zone): those a new version of the policy, taking effect then, applies to.
+ */
+export async function contractsFollowing(client: PoolClient, policyId: string, fromDate: string): Promise<Contract[]> {
+  const { rows } = await client.query<ContractRow>(
+    `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE policy_id = $1 AND policy_version IS NULL AND (ends_on IS NULL OR ends_on >= $2::date) ORDER BY id`,
+    [policyId, fromDate],
+  );
+  return rows.map(toContract);
+}
+
 const unknownCustomer = (customerId: string) => new AccountError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId}"`);
 
-/** Customers, contracts and API keys in PostgreSQL (migration 0005); the input rules are db/account-input.ts. */
-export function pgAccountStore(db: Pool): AccountStore {
+/**
+ * Customers, contracts and API keys in PostgreSQL (migration 0005); the input rules are db/account-input.ts, checked
+ * against the policy versions of `policies` (by default the ones published in `db`).
+ */
+export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCatalog(db)): AccountStore {
   return {
     async authenticate(token) {
       const parts = apiTokenParts(token);
@@ -135,29 +152,33 @@ export function pgAccountStore(db: Pool): AccountStore {
     },
 
     async createContract(input) {
-      const contract = checkedContract(input);
       try {
-        const { rows } = await db.query<ContractRow>(
-          `INSERT INTO contracts (customer_id, policy_id, policy_version, tier, starts_on, ends_on, invoicing_frequency,
-             authorized_contacts, escalation_contacts, emergency_response_target, rates)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CONTRACT_COLUMNS}`,
-          [
-            contract.customerId,
-            contract.policyId,
-            contract.policyVersion ?? null,
-            contract.tier ?? null,
-            contract.startsOn,
-            contract.endsOn ?? null,
-            contract.invoicingFrequency,
-            JSON.stringify(contract.authorizedContacts),
-            JSON.stringify(contract.escalationContacts),
-            contract.emergencyResponseTarget === undefined ? null : JSON.stringify(contract.emergencyResponseTarget),
-            contract.rates === undefined ? null : JSON.stringify(contract.rates),
-          ],
-        );
+        const { rows } = await withTransaction(db, async (client) => {
+          // A version of the policy published meanwhile is either seen here or sees this contract (db/policy-publishing.ts).
+          await lockPolicy(client, String(input.policyId));
+          const contract = checkedContract(input, await policiesFor(policies.within(client), input.policyId, input.policyVersion));
+          return client.query<ContractRow>(
+            `INSERT INTO contracts (customer_id, policy_id, policy_version, tier, starts_on, ends_on, invoicing_frequency,
+               authorized_contacts, escalation_contacts, emergency_response_target, rates)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING ${CONTRACT_COLUMNS}`,
+            [
+              contract.customerId,
+              contract.policyId,
+              contract.policyVersion ?? null,
+              contract.tier ?? null,
+              contract.startsOn,
+              contract.endsOn ?? null,
+              contract.invoicingFrequency,
+              JSON.stringify(contract.authorizedContacts),
+              JSON.stringify(contract.escalationContacts),
+              contract.emergencyResponseTarget === undefined ? null : JSON.stringify(contract.emergencyResponseTarget),
+              contract.rates === undefined ? null : JSON.stringify(contract.rates),
+            ],
+          );
+        });
         return toContract(rows[0]!);
       } catch (error) {
-        if (violated(error, FOREIGN_KEY_VIOLATION)) throw unknownCustomer(contract.customerId);
+        if (violated(error, FOREIGN_KEY_VIOLATION)) throw unknownCustomer(input.customerId);
         throw error;
       }
     },

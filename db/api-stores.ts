@@ -2,6 +2,8 @@ import type { Pool } from 'pg';
 import { pgAccountStore } from './accounts';
 import { pgIdempotencyStore } from './idempotency';
 import { invoiceReader } from './invoices';
+import { publishPolicyVersion } from './policy-publishing';
+import { pgPolicyCatalog } from './policy-versions';
 import { pgOutboxStore } from './outbox';
 import { prepaidLedger } from './prepaid';
 import { slaReportReader } from './sla-report';
@@ -15,6 +17,8 @@ export function apiStores(db: Pool) {
   return {
     allocateTicketNumber: ticketNumberAllocator(db),
     accounts: pgAccountStore(db),
+    policies: pgPolicyCatalog(db),
+    policyVersions: { ...pgPolicyCatalog(db), publish: (document: unknown, publishedBy: string) => publishPolicyVersion(db, document, publishedBy) },
     idempotency: pgIdempotencyStore(db),
     snapshots: pgTicketSnapshots(db),
     invoices: invoiceReader(db),

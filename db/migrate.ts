@@ -1,12 +1,16 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Pool } from 'pg';
+import { loadPresetPolicies } from './policy-versions';
 
 const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 // Any fixed number: it serialises concurrent migrators (worker and API starting together).
 const MIGRATION_LOCK_ID = 7_221_001;
 
-/** Applies the versioned SQL files not applied yet, each in its own transaction; safe to run again and concurrently. */
+/**
+ * Applies the versioned SQL files not applied yet, each in its own transaction, then loads the preset policies as
+ * their first published versions; safe to run again and concurrently.
+ */
 export async function migrate(pool: Pool): Promise<string[]> {
   const files = (await fs.readdir(MIGRATIONS_DIR)).filter((name) => name.endsWith('.sql')).sort();
   const client = await pool.connect();
@@ -32,6 +36,7 @@ export async function migrate(pool: Pool): Promise<string[]> {
       }
       newlyApplied.push(file);
     }
+    await loadPresetPolicies(client);
     return newlyApplied;
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]).catch(() => undefined);

@@ -1,7 +1,8 @@
 /**
- * The preset policies, imported statically so that Temporal's workflow bundle
- * carries them (workflow code cannot read files); each is validated when this
- * module loads, so a bad preset fails the worker at start, not a ticket later.
+ * The preset policies, imported statically so that any process has them without a file system path (and the
+ * offline CLI, `vigil price`, without a database); each is validated when this module loads, so a bad preset fails
+ * at start, not a ticket later. Running processes look policies up in PostgreSQL (db/policy-versions.ts), where
+ * these are the first versions and later ones are published without a deploy.
  */
 import { Policy, PolicyRegistry } from '../domain/policy';
 import type { PolicySummary } from '../domain/policy';
@@ -15,7 +16,8 @@ import mixvoipNone from './presets/mixvoip-none.v1.json';
 import mixvoipStandard from './presets/mixvoip-standard.v1.json';
 import tmMinimum from './presets/tm-minimum.v1.json';
 
-const presets: ReadonlyArray<readonly [document: unknown, file: string]> = [
+/** Each preset document beside its file: db/migrate.ts loads them into PostgreSQL as the first published versions. */
+export const presetDocuments: ReadonlyArray<readonly [document: unknown, file: string]> = [
   [econnect, 'policies/presets/econnect.v1.json'],
   [econnectMaintenance, 'policies/presets/econnect-maintenance.v1.json'],
   [tmMinimum, 'policies/presets/tm-minimum.v1.json'],
@@ -28,7 +30,7 @@ const presets: ReadonlyArray<readonly [document: unknown, file: string]> = [
 ];
 
 export const presetRegistry = new PolicyRegistry(
-  presets.map(([document, file]) => Policy.parse(document, file)),
+  presetDocuments.map(([document, file]) => Policy.parse(document, file)),
   'policies/registry.ts',
 );
 

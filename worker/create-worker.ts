@@ -5,22 +5,24 @@ import { createPlanningActivities, type PolicySource } from '../activities/clock
 import { createInvoicingActivities } from '../activities/invoicing';
 import { createActivities } from '../activities/ticket-activities';
 import { TICKET_TASK_QUEUE } from '../contracts/ticket';
+import { pgPolicyCatalog } from '../db/policy-versions';
 
 export interface TicketWorkerDeps {
   connection: NativeConnection;
   namespace: string;
   db: Pool;
   taskQueue?: string;
+  /** Where tickets find their policy versions: by default the published ones in `db`. */
   policies?: PolicySource;
 }
 
-export function createTicketWorker({ connection, namespace, db, taskQueue = TICKET_TASK_QUEUE, policies }: TicketWorkerDeps, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+export function createTicketWorker({ connection, namespace, db, taskQueue = TICKET_TASK_QUEUE, policies = pgPolicyCatalog(db) }: TicketWorkerDeps, options: Partial<WorkerOptions> = {}): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
     workflowsPath: require.resolve('../workflows'),
-    activities: { ...createActivities({ db }), ...createPlanningActivities(policies), ...createInvoicingActivities({ db }) },
+    activities: { ...createActivities({ db, policies }), ...createPlanningActivities(policies), ...createInvoicingActivities({ db, policies }) },
     ...options,
   });
 }

@@ -30,6 +30,8 @@ import { problemResponses as problems } from '../schemas/problem';
 import { IdempotencyHeaders, OpenedTicket, OpenTicketBody, TicketNumberParams, TicketView } from '../schemas/ticket';
 import { assertVisible, noSuchTicket, ownTicketsOnly, TICKET_ROLES, type TicketOperation } from '../ticket-access';
 import { toTicketView } from '../ticket-view';
+import type { PolicySource } from '../../policies/catalog';
+import { presetRegistry } from '../../policies/registry';
 import { dependencyFailure } from '../dependency-errors';
 import { sharedFor, workerPolling } from '../readiness';
 import { TEMPORAL_DEADLINE_MS, temporalDeadline } from '../temporal-deadline';
@@ -50,6 +52,8 @@ export interface TicketRoutesDeps {
   workerSeenWithinMs?: number;
   /** The API's clock, for the live business-time figures of a ticket and the date contracts are in force on. */
   now?: () => number;
+  /** Where a ticket's pinned policy version is read for those figures (db/policy-versions.ts); the presets by default. */
+  policies?: PolicySource;
 }
 
 type WorkflowTaskView = NonNullable<Static<typeof TicketView>['workflowTask']>;
@@ -61,7 +65,7 @@ type Whereabouts = 'running' | 'closed' | 'gone';
 const QUERY_DEADLINE_MS = 2_000;
 
 export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, deps, done) => {
-  const { temporal, allocateTicketNumber, accounts, idempotency, snapshots, taskQueue = TICKET_TASK_QUEUE, now = Date.now } = deps;
+  const { temporal, allocateTicketNumber, accounts, idempotency, snapshots, taskQueue = TICKET_TASK_QUEUE, now = Date.now, policies = presetRegistry } = deps;
   const handleOf = (ticketNumber: string): WorkflowHandle<typeof ticketWorkflow> =>
     temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticketNumber));
   const allowed = (operation: TicketOperation) => requireRoles(...TICKET_ROLES[operation]);
@@ -238,7 +242,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     async (request, reply) => {
       const { ticket, staleBecause, workflowTask } = await currentState(request.params.number);
       assertVisible(principalOf(request), ticket);
-      const view = toTicketView(ticket, now());
+      const view = await toTicketView(ticket, now(), policies);
       if (staleBecause === undefined) return view;
       // RFC 9111 retired Warning, but it is still the one header that says "stale" to a generic client.
       void reply.header('warning', `110 vigil "stale: revision ${ticket.revision} from the read model; ${toHeaderText(staleBecause).replace(/[^\x20-\x7e]/g, '?').replaceAll('"', "'")}"`);
@@ -261,7 +265,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         const { number } = request.params;
         const command = toCommand(request.body);
         const answer = await answerOnce(idempotency, principal, request.headers['idempotency-key'], { ticketNumber: number, action: path, body: request.body }, async (delivery) =>
-          toTicketView(await updateOpenTicket(number, update, command, delivery), now()),
+          toTicketView(await updateOpenTicket(number, update, command, delivery), now(), policies),
         );
         return sendAnswer(reply, answer);
       },

@@ -32,3 +32,19 @@ export class PolicyLookupError extends DomainError {
     super(message);
   }
 }
+
+export type PolicyPublishErrorCode = 'POLICY_VERSION_EXISTS' | 'POLICY_VERSION_NOT_NEXT' | 'POLICY_EFFECTIVE_DATE' | 'POLICY_BREAKS_CONTRACTS';
+
+/**
+ * A valid policy version that cannot be published as it stands: its version or effective date does not follow the
+ * versions already published, or contracts following the policy would break under it. `issues` name where.
+ */
+export class PolicyPublishError extends DomainError {
+  constructor(
+    readonly code: PolicyPublishErrorCode,
+    readonly issues: readonly PolicyIssue[],
+  ) {
+    const [first] = issues;
+    super(first ? `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : code);
+  }
+}

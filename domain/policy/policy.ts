@@ -9,7 +9,7 @@ import type { PolicyIssue } from './errors';
 import { PolicySchema } from './schema';
 import { peopleLimitIssues } from './terms';
 import type { PolicyDocument } from './schema';
-import { schemaIssues } from './validation';
+import { schemaIssues, unsafeTextIssues } from './validation';
 import { TICKET_KINDS } from './vocabulary';
 import type { Metric, Priority, TicketKind } from './vocabulary';
 
@@ -77,7 +77,7 @@ export class Policy {
    * naming `source` (a file name, usually) in the error.
    */
   static parse(raw: unknown, source: string): Policy {
-    const shapeIssues = schemaIssues(PolicySchema, raw);
+    const shapeIssues = [...unsafeTextIssues(raw), ...schemaIssues(PolicySchema, raw)];
     if (shapeIssues.length > 0) throw new PolicyValidationError(source, shapeIssues);
     const document = raw as PolicyDocument;
     const issues: PolicyIssue[] = [];

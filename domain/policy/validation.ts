@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import type { ValueError } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
+import { findUnsafeText } from '../text';
 import type { PolicyIssue } from './errors';
 
 /** What a schema node accepts, in words a policy author can act on. */
@@ -28,4 +29,24 @@ export function schemaIssues(schema: TSchema, value: unknown): PolicyIssue[] {
     if (!byPath.has(path)) byPath.set(path, { path, message: messageOf(error) });
   }
   return [...byPath.values()];
+}
+
+const pointerPart = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+
+/**
+ * Text a policy cannot hold (domain/text.ts: NUL, other controls, unpaired surrogates; line breaks are allowed, in
+ * notes), in values and keys alike: PostgreSQL's jsonb refuses some of it, and the rest would reach mails and bills.
+ */
+export function unsafeTextIssues(value: unknown, path = ''): PolicyIssue[] {
+  if (typeof value === 'string') {
+    const unsafe = findUnsafeText(value, { multiline: true });
+    return unsafe ? [{ path: path || '/', message: `not acceptable text: ${unsafe}` }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, index) => unsafeTextIssues(item, `${path}/${index}`));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, item]) => {
+    const at = `${path}/${pointerPart(key)}`;
+    const unsafeKey = findUnsafeText(key);
+    return unsafeKey ? [{ path: at, message: `not acceptable as a name: ${unsafeKey}` }] : unsafeTextIssues(item, at);
+  });
 }

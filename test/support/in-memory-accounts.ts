@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../contracts/accounts';
-import { checkedApiKey, checkedContract, checkedCustomer, civilDate } from '../../db/account-input';
+import { checkedApiKey, checkedContract, checkedCustomer, civilDate, policiesFor } from '../../db/account-input';
+import { presetRegistry } from '../../policies/registry';
 
 /**
- * AccountStore in memory for route tests, with the PostgreSQL store's input rules (db/account-input.ts);
+ * AccountStore in memory for route tests, with the PostgreSQL store's input rules (db/account-input.ts) on the presets;
  * tokens are kept as they are, since hashing is the real store's business, not the routes'.
  */
 export function inMemoryAccounts(): AccountStore {
@@ -34,7 +35,7 @@ export function inMemoryAccounts(): AccountStore {
       return [...customers.values()].sort((a, b) => a.id.localeCompare(b.id));
     },
     async createContract(input) {
-      const checked = checkedContract(input);
+      const checked = checkedContract(input, await policiesFor(presetRegistry, input.policyId, input.policyVersion));
       knownCustomer(checked.customerId);
       const contract: Contract = { ...checked, id: String(contracts.length + 1), createdAt: createdAt() };
       contracts.push(contract);
