@@ -23,6 +23,7 @@ import { reportRoutes, type ReportRoutesDeps } from './routes/reports';
 import { ticketListRoutes, type TicketListRoutesDeps } from './routes/ticket-list';
 import { ticketRoutes, type TicketRoutesDeps } from './routes/tickets';
 import { failingWorkflowTasks } from './workflow-task-report';
+import { userRoutes, type UserRoutesDeps } from './routes/users';
 
 /** Operations settings, each with a default so that a test passes only what it is about. */
 export interface OpsDeps {
@@ -36,6 +37,8 @@ export interface OpsDeps {
   metrics?: MetricsOptions;
   /** The e-mail outbox: its admin list, each ticket's notices, and its figures on /metrics. */
   outbox?: OutboxStore;
+  /** People who sign in to the console, and their sessions: /v1 then also takes a signed-in browser (api/sessions.ts). */
+  people?: UserRoutesDeps;
 }
 
 /** Invoices, prepaid hours, the ticket list and the SLA report are served only when the app is given their readers. `accounts` authenticates every /v1 call. */
@@ -51,11 +54,13 @@ const noRoute = (request: FastifyRequest, reply: FastifyReply) => sendProblem(re
  */
 const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   const failureLimit = deps.authFailureLimit === false ? undefined : new AuthFailureLimit(deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT);
-  v1.addHook('onRequest', authentication(deps.accounts, failureLimit));
+  const sessions = deps.people && { store: deps.people.sessions, now: deps.now ?? Date.now };
+  v1.addHook('onRequest', authentication(deps.accounts, failureLimit, sessions));
   v1.setNotFoundHandler(noRoute);
   await v1.register(ticketRoutes, deps);
   await v1.register(adminRoutes, { accounts: deps.accounts, prefix: '/admin' });
   if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
+  if (deps.people) await v1.register(userRoutes, { ...deps.people, prefix: '/admin' });
   if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
   if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
   if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });

@@ -2,9 +2,11 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler } from 'fastify';
 import { apiTokenParts, type AccountStore } from '../contracts/accounts';
 import type { Principal, Role } from '../contracts/principal';
+import type { SessionStore } from '../db/sessions';
 import { forbidden, HttpProblem, unauthorized } from './problems';
 import { WindowedCounts, type AuthFailureLimit } from './rate-limit';
 import { principalOf } from './request-principal';
+import { principalOfSession, sessionOf } from './sessions';
 
 // RFC 6750 b64token: what a bearer token may be made of, so junk never reaches the store.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -20,9 +22,11 @@ const REFUSED_TOKEN_TTL_MS = 10 * 60_000;
  * routes are protected because they are registered there, never by matching the URL, so no spelling of a path
  * that reaches a /v1 route gets past it. A missing, malformed, unknown or revoked token answers 401 before any route
  * runs; only a token shaped as Vigil issues them, and not refused lately, costs a store lookup. With a failure
- * limit, an address past it gets 429 before its token is looked at.
+ * limit, an address past it gets 429 before its token is looked at. With `sessions`, a request without an
+ * Authorization header may be a browser signed in to the console (api/sessions.ts): it gets its person's principal,
+ * held to the same role and customer checks as a key's.
  */
-export function authentication(accounts: AccountStore, failureLimit?: AuthFailureLimit): onRequestAsyncHookHandler {
+export function authentication(accounts: AccountStore, failureLimit?: AuthFailureLimit, sessions?: { store: SessionStore; now: () => number }): onRequestAsyncHookHandler {
   // Keyed by the token's hash, so that no token, not even a wrong one, is kept in memory.
   const refusedLately = new WindowedCounts(REFUSED_TOKEN_TTL_MS);
 
@@ -40,7 +44,8 @@ export function authentication(accounts: AccountStore, failureLimit?: AuthFailur
 
   return async (request) => {
     failureLimit?.assertMayTry(request.ip);
-    const principal = await principalFor(request.headers.authorization);
+    const session = sessions && !request.headers.authorization ? await sessionOf(request, sessions.store, sessions.now()) : undefined;
+    const principal = session ? principalOfSession(session) : await principalFor(request.headers.authorization);
     if (principal instanceof HttpProblem) {
       failureLimit?.failed(request.ip);
       throw principal;

@@ -2,6 +2,7 @@ import { CalendarError } from '../domain/calendar';
 import { PolicyLookupError, PolicyValidationError } from '../domain/policy';
 import { UsageError, parseArgs } from './args';
 import { ADMIN_USAGE, runAdminCli } from './admin';
+import { USERS_USAGE, runUsersCli } from './admin-users';
 import { deadlinesCommand, policiesCommand, priceCommand, validateCommand } from './commands';
 
 export const USAGE = `usage:
@@ -9,7 +10,7 @@ export const USAGE = `usage:
   vigil deadlines --policy ID --opened ISO-8601 [--priority P1|P2|P3|P4] [--kind incident|request|change] [--json]
   vigil validate FILE
   vigil price --policy ID --entries FILE [--contract-rates FILE] [--json]
-${ADMIN_USAGE}`;
+${ADMIN_USAGE}${USERS_USAGE}`;
 
 export interface CliResult {
   readonly exitCode: number;
@@ -42,6 +43,7 @@ export function runCli(argv: readonly string[]): CliResult {
 /** The whole command line: `admin` talks to the database, so it is the one command that runs asynchronously. */
 export async function runVigil(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   const [command, ...rest] = argv;
+  if (command === 'admin' && rest[0] === 'users' && !rest.includes('--help')) return runUsersCli(rest.slice(1), env);
   if (command === 'admin' && !rest.includes('--help')) return runAdminCli(rest, env);
   return runCli(argv);
 }

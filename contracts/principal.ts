@@ -9,4 +9,13 @@ export interface Principal {
   /** Set for customer keys only: the one company whose tickets the key sees and acts on. */
   customerId?: string;
   label: string;
+  /** Set when a person signed in to the console (api/sessions.ts) is calling: the actor their actions record. */
+  person?: Person;
+}
+
+/** A person's account as the console's session knows it (db/users.ts). */
+export interface Person {
+  userId: string;
+  email: string;
+  name: string;
 }

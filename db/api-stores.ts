@@ -11,6 +11,9 @@ import { ticketNumberAllocator } from './ticket-numbers';
 import { ticketQueries } from './ticket-queries';
 import { pgTicketSnapshots } from './ticket-snapshots';
 import { pgWorkflowTaskFailures } from './workflow-task-failures';
+import { pgSessionStore } from './sessions';
+import { pgSignInTokenStore } from './sign-in-tokens';
+import { pgUserStore } from './users';
 
 /** Everything the API reads from or writes to PostgreSQL, on one pool: the server and the end-to-end stack alike. */
 export function apiStores(db: Pool) {
@@ -27,5 +30,6 @@ export function apiStores(db: Pool) {
     slaReport: slaReportReader(db),
     workflowTaskFailures: pgWorkflowTaskFailures(db),
     outbox: pgOutboxStore(db),
+    people: { users: pgUserStore(db), sessions: pgSessionStore(db), signInTokens: pgSignInTokenStore(db) },
   };
 }
