@@ -28,6 +28,11 @@ export async function seedAccounts(databaseUrl: string): Promise<ChaosAccounts> 
       policyId: 'econnect',
       startsOn: DateTime.now().setZone(DESK_ZONE).toISODate()!,
       authorizedContacts: [{ ...OPENING_CONTACT, outOfHours: true }],
+      // Every escalation level of e-connect's policy names someone (db/account-input.ts refuses a level nobody covers).
+      escalationContacts: [
+        { level: 'desk', name: 'Chaos Desk', email: 'desk@chaos.test' },
+        { level: 'emergency-escalation', name: 'Chaos Manager', email: 'manager@chaos.test' },
+      ],
     });
     const agent = (await accounts.createApiKey({ role: 'agent', label: 'chaos agent' })).token;
     const customer = (await accounts.createApiKey({ role: 'customer', label: 'chaos customer', customerId })).token;

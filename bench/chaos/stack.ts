@@ -77,6 +77,11 @@ export class ChaosStack {
       });
   }
 
+  /** The operating-system process id of a running part, for what a benchmark reads of it (its CPU time). */
+  pid(part: Part): number | undefined {
+    return this.processes.get(part)?.child.pid;
+  }
+
   alive(part: Part): boolean {
     const managed = this.processes.get(part);
     return managed !== undefined && managed.child.exitCode === null && managed.child.signalCode === null;

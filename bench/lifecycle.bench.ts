@@ -1,0 +1,187 @@
+/**
+ * `npm run bench:lifecycle`: what one ticket lifecycle costs in Vigil beside a bare Temporal workflow with the same
+ * timer, Updates and Query (bench/lifecycle/bare-workflow.ts), measured side by side in one run on one machine:
+ * history events, workflow tasks and activities per lifecycle (read from each workflow's history), worker CPU per
+ * lifecycle (each worker is a process of its own: its user + system time from /proc, before and after), and the
+ * take-charge latency through each one's HTTP API. Lifecycles alternate, Vigil's then the bare one, so that a busy
+ * moment of the machine falls on both. Prints the figures and their ratios; asserts nothing.
+ *
+ * Issue 11's targets: worker CPU per lifecycle at most 1.5x bare, take-charge median at most 1.3x bare.
+ * BENCH_LIFECYCLES (default 30) sets how many of each.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { ticketWorkflowId } from '../contracts/ticket';
+import { startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
+import { freePort, portIsOpen } from '../infra/net';
+import { seedAccounts } from './chaos/accounts';
+import { OPENING_CONTACT } from './chaos/actions';
+import { ChaosStack } from './chaos/stack';
+
+const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 30);
+const WARM_UP = 3;
+const repoRoot = path.resolve(__dirname, '..');
+const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
+
+/** Clock ticks of user + system time a process has used (fields 14 and 15 of /proc/<pid>/stat; 100 per second on Linux). */
+function cpuMs(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  ms: number;
+}
+
+interface Caller {
+  post(path: string, body: unknown, token?: string): Promise<Answer>;
+}
+
+function caller(baseUrl: string, defaultToken?: string): Caller {
+  return {
+    async post(route, body, token = defaultToken) {
+      const started = performance.now();
+      const response = await fetch(`${baseUrl}${route}`, {
+        method: 'POST',
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      const answer: Answer = { status: response.status, body: (await response.json()) as Record<string, unknown>, ms: performance.now() - started };
+      if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(answer.body)}`);
+      return answer;
+    },
+  };
+}
+
+interface HistoryFigures {
+  events: number;
+  workflowTasks: number;
+  activities: number;
+}
+
+async function historyFigures(temporal: Client, workflowId: string): Promise<HistoryFigures> {
+  const handle = temporal.workflow.getHandle(workflowId);
+  await handle.result();
+  const events = (await handle.fetchHistory()).events ?? [];
+  const count = (key: string) => events.filter((event) => (event as Record<string, unknown>)[key] != null).length;
+  return {
+    events: events.length,
+    workflowTasks: count('workflowTaskCompletedEventAttributes'),
+    activities: count('activityTaskScheduledEventAttributes') + count('markerRecordedEventAttributes'),
+  };
+}
+
+const median = (values: number[]) => percentile(values, 50);
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+async function startNode(name: string, entry: string, env: Record<string, string>, ready: () => boolean | Promise<boolean>, readyLine?: string): Promise<ManagedProcess> {
+  let said = false;
+  const managed = startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+    cwd: repoRoot,
+    env: { ...process.env, ...env },
+    onLine: (line) => {
+      if (readyLine && line.includes(readyLine)) said = true;
+    },
+  });
+  await waitUntil(name, async () => said || (await ready()), { timeoutMs: 90_000, process: managed });
+  return managed;
+}
+
+async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
+  say(`starting Vigil and a bare baseline in ${stack.root}`);
+  await Promise.all([stack.start('temporal'), stack.start('postgres')]);
+  const { customerId, tokens } = await seedAccounts(stack.databaseUrl);
+  await Promise.all([stack.start('worker'), stack.start('api')]);
+  const barePort = await freePort();
+  const temporalEnv = { TEMPORAL_ADDRESS: stack.temporalAddress };
+  extra.push(await startNode('bare worker', 'bench/lifecycle/bare-worker.ts', temporalEnv, () => false, 'worker polling'));
+  extra.push(await startNode('bare api', 'bench/lifecycle/bare-api.ts', { ...temporalEnv, PORT: String(barePort) }, () => portIsOpen(barePort)));
+
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  const temporal = new Client({ connection });
+  const vigil = caller(`${stack.apiUrl}/v1`, tokens.agent);
+  const bare = caller(`http://127.0.0.1:${barePort}`);
+
+  const vigilLifecycle = async (): Promise<{ workflowId: string; takeChargeMs: number }> => {
+    const opened = await vigil.post('/tickets', { customerId, priority: 'P3', title: 'Printer prints blank pages', description: 'Benchmark ticket.', contact: OPENING_CONTACT });
+    const ticket = `/tickets/${opened.body.ticketNumber as string}`;
+    const { ms } = await vigil.post(`${ticket}/take-charge`, { agent: 'marc' });
+    await vigil.post(`${ticket}/time-entries`, { agent: 'marc', start: '2026-11-02T10:00:00+01:00', end: '2026-11-02T11:00:00+01:00' });
+    await vigil.post(`${ticket}/propose-resolution`, { agent: 'marc', resolution: 'Driver reinstalled' });
+    await vigil.post(`${ticket}/validate`, { contact: OPENING_CONTACT.email }, tokens.customer);
+    return { workflowId: ticketWorkflowId(opened.body.ticketNumber as string), takeChargeMs: ms };
+  };
+  const bareLifecycle = async (): Promise<{ workflowId: string; takeChargeMs: number }> => {
+    const id = `bare-${randomUUID()}`;
+    await bare.post(`/bare/${id}`, {});
+    const { ms } = await bare.post(`/bare/${id}/take-charge`, {});
+    await bare.post(`/bare/${id}/time-entries`, {});
+    await bare.post(`/bare/${id}/propose-resolution`, {});
+    await bare.post(`/bare/${id}/validate`, {});
+    return { workflowId: id, takeChargeMs: ms };
+  };
+
+  say(`warming up (${WARM_UP} of each)`);
+  for (let i = 0; i < WARM_UP; i += 1) await Promise.all([vigilLifecycle(), bareLifecycle()].map((run) => run.then((done) => historyFigures(temporal, done.workflowId))));
+
+  const workerPid = { vigil: stack.pid('worker')!, bare: extra[0]!.child.pid! };
+  const cpuBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
+  const runs = { vigil: [] as Array<{ workflowId: string; takeChargeMs: number }>, bare: [] as Array<{ workflowId: string; takeChargeMs: number }> };
+  say(`${LIFECYCLES} lifecycles of each, alternating`);
+  for (let i = 0; i < LIFECYCLES; i += 1) {
+    runs.vigil.push(await vigilLifecycle());
+    runs.bare.push(await bareLifecycle());
+  }
+  // A lifecycle's work ends with its workflow: wait for every one before reading the CPU time spent.
+  const figures = {
+    vigil: await Promise.all(runs.vigil.map(({ workflowId }) => historyFigures(temporal, workflowId))),
+    bare: await Promise.all(runs.bare.map(({ workflowId }) => historyFigures(temporal, workflowId))),
+  };
+  const cpuPerLifecycle = { vigil: (cpuMs(workerPid.vigil) - cpuBefore.vigil) / LIFECYCLES, bare: (cpuMs(workerPid.bare) - cpuBefore.bare) / LIFECYCLES };
+  await connection.close();
+
+  const rows: Array<[string, number, number, string?]> = [
+    ['history events / lifecycle', mean(figures.vigil.map((f) => f.events)), mean(figures.bare.map((f) => f.events))],
+    ['workflow tasks / lifecycle', mean(figures.vigil.map((f) => f.workflowTasks)), mean(figures.bare.map((f) => f.workflowTasks))],
+    ['activities / lifecycle', mean(figures.vigil.map((f) => f.activities)), mean(figures.bare.map((f) => f.activities))],
+    ['worker CPU ms / lifecycle', cpuPerLifecycle.vigil, cpuPerLifecycle.bare, 'target <= 1.5x'],
+    ['take-charge median ms', median(runs.vigil.map((r) => r.takeChargeMs)), median(runs.bare.map((r) => r.takeChargeMs)), 'target <= 1.3x'],
+    ['take-charge p90 ms', percentile(runs.vigil.map((r) => r.takeChargeMs), 90), percentile(runs.bare.map((r) => r.takeChargeMs), 90)],
+  ];
+  const cell = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1)).padStart(9);
+  console.log(`one ticket lifecycle (open, take charge, log time, propose, validate), ${LIFECYCLES} of each, same run\n`);
+  console.log(`${'figure'.padEnd(28)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(9)}`);
+  for (const [name, ours, baseline, target] of rows) {
+    const ratio = baseline > 0 ? `${(ours / baseline).toFixed(2)}x` : '-';
+    console.log(`${name.padEnd(28)}${cell(ours)}${cell(baseline)}${ratio.padStart(9)}${target ? `  ${target}` : ''}`);
+  }
+}
+
+void (async () => {
+  const stack = await ChaosStack.create();
+  const extra: ManagedProcess[] = [];
+  const stopAll = async () => {
+    await Promise.all(extra.map((managed) => managed.stop(5_000)));
+    await stack.stopAll({ keepLogs: false });
+  };
+  process.once('SIGINT', () => {
+    stack.killAllNow();
+    process.exit(130);
+  });
+  try {
+    await main(stack, extra);
+    await stopAll();
+  } catch (error) {
+    console.error(error);
+    await stopAll().catch(() => stack.killAllNow());
+    process.exitCode = 1;
+  }
+})();
