@@ -49,7 +49,7 @@ export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: Thresho
 }
 
 /** Where the customer's calls about a ticket go: VIGIL_PUBLIC_URL, the API as the customer reaches it. */
-const actionsUrl = (ticketNumber: string) => `${(process.env.VIGIL_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, '')}/v1/tickets/${ticketNumber}`;
+export const actionsUrl = (ticketNumber: string) => `${(process.env.VIGIL_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, '')}/v1/tickets/${ticketNumber}`;
 
 /** The notice the contact gets for one event of the ticket's history, if that event is one the contact is told of. */
 function lifecycleNotice(ticket: TicketState, event: TicketEvent): Notice | undefined {

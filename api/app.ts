@@ -2,6 +2,7 @@ import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { AccountStore } from '../contracts/accounts';
+import type { InboundStore } from '../db/inbound';
 import type { OutboxStore } from '../db/outbox';
 import { authentication } from './auth';
 import { docs } from './docs';
@@ -16,6 +17,7 @@ import { securityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin';
 import { policyRoutes, type PolicyRoutesDeps } from './routes/policies';
 import { outboxRoutes } from './routes/outbox';
+import { inboundRoutes } from './routes/inbound';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
 import { prepaidRoutes, type PrepaidRoutesDeps } from './routes/prepaid';
@@ -37,6 +39,8 @@ export interface OpsDeps {
   metrics?: MetricsOptions;
   /** The e-mail outbox: its admin list, each ticket's notices, and its figures on /metrics. */
   outbox?: OutboxStore;
+  /** Mail received (mail/inbound/): the admin's triage list, and each ticket's messages and attachments. */
+  inbound?: InboundStore;
   /** People who sign in to the console, and their sessions: /v1 then also takes a signed-in browser (api/sessions.ts). */
   people?: UserRoutesDeps;
 }
@@ -62,6 +66,7 @@ const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
   if (deps.people) await v1.register(userRoutes, { ...deps.people, prefix: '/admin' });
   if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
+  if (deps.inbound) await v1.register(inboundRoutes, { inbound: deps.inbound, temporal: deps.temporal, snapshots: deps.snapshots });
   if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
   if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
   if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries });

@@ -4,6 +4,7 @@ import { pgIdempotencyStore } from './idempotency';
 import { invoiceReader } from './invoices';
 import { publishPolicyVersion } from './policy-publishing';
 import { pgPolicyCatalog } from './policy-versions';
+import { pgInboundStore } from './inbound';
 import { pgOutboxStore } from './outbox';
 import { prepaidLedger } from './prepaid';
 import { slaReportReader } from './sla-report';
@@ -30,6 +31,7 @@ export function apiStores(db: Pool) {
     slaReport: slaReportReader(db),
     workflowTaskFailures: pgWorkflowTaskFailures(db),
     outbox: pgOutboxStore(db),
+    inbound: pgInboundStore(db),
     people: { users: pgUserStore(db), sessions: pgSessionStore(db), signInTokens: pgSignInTokenStore(db) },
   };
 }

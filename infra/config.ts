@@ -85,3 +85,52 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),
   };
 }
+
+/** Settings of the inbound mail process (mail/inbound/main.ts), read apart so the API and the worker need none of them. */
+export interface InboundConfig {
+  databaseUrl: string;
+  /** INBOUND_SMTP_HOST / INBOUND_SMTP_PORT: where the SMTP listener takes the desk's mail (loopback, 2525 by default). */
+  smtpHost: string;
+  smtpPort: number;
+  /** VIGIL_SUPPORT_ADDRESS: opens tickets (several, comma-separated); the address of VIGIL_MAIL_FROM by default. */
+  supportAddresses: string[];
+  /** VIGIL_EMERGENCY_ADDRESS: opens emergencies (e-connect's urgence@); none by default. */
+  emergencyAddresses: string[];
+  /** INBOUND_MAX_BYTES: the largest mail taken, attachments included (10 MiB by default). */
+  maxBytes: number;
+  /** VIGIL_API_URL and VIGIL_INBOUND_API_KEY: the API's /v1 and the desk key tickets are opened and replied with. */
+  apiUrl: string;
+  apiToken: string;
+  /** IMAP_URL: imap(s)://user:password@host:port/Mailbox, polled every IMAP_POLL_MS when set. */
+  imapUrl?: string;
+  imapPollMs: number;
+  mailFrom: string;
+}
+
+function addressList(name: string, value: string | undefined): string[] {
+  const addresses = (value ?? '').split(',').map((address) => address.trim().toLowerCase()).filter(Boolean);
+  for (const address of addresses) if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(address)) throw new ConfigError(`${name} must be e-mail addresses separated by commas, got '${address}'`);
+  return addresses;
+}
+
+export function inboundConfigFromEnv(env: NodeJS.ProcessEnv = process.env): InboundConfig {
+  const base = configFromEnv(env);
+  const apiToken = env.VIGIL_INBOUND_API_KEY;
+  if (!apiToken) throw new ConfigError('VIGIL_INBOUND_API_KEY is not set: the inbound process opens tickets through the API with an agent key (npm run dev makes one)');
+  const imapUrl = env.IMAP_URL || undefined;
+  if (imapUrl && (!URL.canParse(imapUrl) || !/^imaps?:$/.test(new URL(imapUrl).protocol))) throw new ConfigError(`IMAP_URL must be an imap:// or imaps:// URL, got '${imapUrl}'`);
+  const fromAddress = /<([^>]+)>/.exec(base.mailFrom)?.[1] ?? base.mailFrom;
+  return {
+    databaseUrl: base.databaseUrl,
+    smtpHost: env.INBOUND_SMTP_HOST || '127.0.0.1',
+    smtpPort: port('INBOUND_SMTP_PORT', env.INBOUND_SMTP_PORT, 2525),
+    supportAddresses: addressList('VIGIL_SUPPORT_ADDRESS', env.VIGIL_SUPPORT_ADDRESS || fromAddress),
+    emergencyAddresses: addressList('VIGIL_EMERGENCY_ADDRESS', env.VIGIL_EMERGENCY_ADDRESS),
+    maxBytes: positiveInteger('INBOUND_MAX_BYTES', env.INBOUND_MAX_BYTES, 10 * 1024 * 1024),
+    apiUrl: httpUrl('VIGIL_API_URL', env.VIGIL_API_URL) ?? `http://127.0.0.1:${base.apiPort}/v1`,
+    apiToken,
+    ...(imapUrl ? { imapUrl } : {}),
+    imapPollMs: positiveInteger('IMAP_POLL_MS', env.IMAP_POLL_MS, 30_000),
+    mailFrom: base.mailFrom,
+  };
+}

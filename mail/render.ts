@@ -15,12 +15,20 @@ export interface RenderedMail {
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
+/** The API calls a customer is shown for deciding by itself (validate, reject, accept, decline), one a line. */
+const apiCalls = (p: Phrases, url: string, pairs: [string, string, boolean][]) =>
+  pairs.map(([verb, path, needsReason]) => `  ${verb}: POST ${url}/${path}  {"contact": "<${p.yourEmail}>"${needsReason ? `, "reason": "<${p.reason}>"` : ''}}`);
+
+const VALIDATION_CALLS: [string, string, boolean][] = [
+  ['validate', 'validate', false],
+  ['reject', 'reject', true],
+];
+
 /** The lines of a notice in the reader's words; every language is laid out alike. */
 function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; lines: string[] } {
   const at = (epochMs: number) => instantInWords(epochMs, reader);
   const signed = (body: string[]) => [p.dear('contactName' in notice ? notice.contactName : ''), '', ...body, '', p.signature];
-  const calls = (url: string, pairs: [string, string, boolean][]) =>
-    pairs.map(([verb, path, needsReason]) => `  ${verb}: POST ${url}/${path}  {"contact": "<${p.yourEmail}>"${needsReason ? `, "reason": "<${p.reason}>"` : ''}}`);
+  const calls = (url: string, pairs: [string, string, boolean][]) => apiCalls(p, url, pairs);
   switch (notice.kind) {
     case 'acknowledgement': {
       const l = p.acknowledgement.labels;
@@ -71,10 +79,7 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
           notice.resolution,
           '',
           p.resolution.howTo,
-          ...calls(notice.actionsUrl, [
-            ['validate', 'validate', false],
-            ['reject', 'reject', true],
-          ]),
+          ...calls(notice.actionsUrl, VALIDATION_CALLS),
           p.resolution.byApi,
           ...(notice.autoValidateAt === undefined ? [] : ['', p.resolution.autoValidates(at(notice.autoValidateAt))]),
         ]),
@@ -103,4 +108,25 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
 export function renderNotice(notice: Notice, reader: Reader): RenderedMail {
   const { headline, lines: body } = lines(notice, PHRASES[reader.language], reader);
   return { subject: `[${notice.ticketNumber}] ${capitalised(headline)}`, body: body.join('\n') };
+}
+
+/**
+ * An answer to a mail received (mail/inbound/): to a sender kept for triage, or to a reply on a ticket awaiting
+ * validation, which says how to validate rather than guessing that "OK" meant it.
+ */
+export type InboundAnswer =
+  | { kind: 'inbound-triage'; subject: string; senderName: string }
+  | { kind: 'inbound-not-a-validation'; ticketNumber: string; title: string; contactName: string; actionsUrl: string };
+
+export function renderInboundAnswer(answer: InboundAnswer, reader: Reader): RenderedMail {
+  const p = PHRASES[reader.language];
+  const signed = (name: string, body: string[]) => [p.dear(name), '', ...body, '', p.signature].join('\n');
+  if (answer.kind === 'inbound-triage') {
+    return { subject: capitalised(p.inbound.triage.headline(answer.subject)), body: signed(answer.senderName, [p.inbound.triage.kept, p.inbound.triage.why]) };
+  }
+  const { notAValidation } = p.inbound;
+  return {
+    subject: `[${answer.ticketNumber}] ${capitalised(notAValidation.headline(answer.title))}`,
+    body: signed(answer.contactName, [notAValidation.kept(answer.ticketNumber), '', notAValidation.howTo, ...apiCalls(p, answer.actionsUrl, VALIDATION_CALLS), p.resolution.byApi]),
+  };
 }

@@ -41,6 +41,18 @@ export const de: Phrases = {
   },
   validated: { headline: (title) => `Abgeschlossen: ${title}`, closed: (at) => `Ihre Anfrage wurde am ${at} bestätigt und abgeschlossen. Vielen Dank.` },
   quote: { headline: (title) => `Angebot zur Annahme: ${title}`, needsAgreement: 'Diese Arbeit braucht Ihre Zustimmung, bevor sie beginnt.', estimate: 'Geschätzte Zeit', amount: 'Betrag' },
+  inbound: {
+    triage: {
+      headline: (subject) => `Wir haben Ihre E-Mail erhalten: ${subject}`,
+      kept: 'Vielen Dank für Ihre E-Mail. Der Support hat sie erhalten und wird sie prüfen.',
+      why: 'Ihre Adresse gehört zu keinem der in einem Supportvertrag genannten Kontakte, daher wurde kein Ticket automatisch eröffnet; der Support meldet sich bei Ihnen.',
+    },
+    notAValidation: {
+      headline: (title) => `Ihre Nachricht wurde dem Ticket hinzugefügt: ${title}`,
+      kept: (ticketNumber) => `Ihre Nachricht wurde dem Ticket ${ticketNumber} hinzugefügt.`,
+      howTo: 'Eine Antwort per E-Mail gilt nicht als Bestätigung der vorgeschlagenen Lösung. Um sie zu bestätigen oder mit Begründung abzulehnen:',
+    },
+  },
   yourEmail: 'Ihre E-Mail',
   reason: 'Grund',
 };

@@ -41,6 +41,18 @@ export const en: Phrases = {
   },
   validated: { headline: (title) => `Closed: ${title}`, closed: (at) => `Your request was validated and closed on ${at}. Thank you.` },
   quote: { headline: (title) => `Quote to accept: ${title}`, needsAgreement: 'This work needs your agreement before it starts.', estimate: 'Estimated time', amount: 'Amount' },
+  inbound: {
+    triage: {
+      headline: (subject) => `We received your e-mail: ${subject}`,
+      kept: 'Thank you for your e-mail. The support desk has received it and will look at it.',
+      why: 'Your address is not one of the contacts named in a support contract, so no ticket was opened automatically; the desk will get back to you.',
+    },
+    notAValidation: {
+      headline: (title) => `Your message was added to the ticket: ${title}`,
+      kept: (ticketNumber) => `Your message has been added to ticket ${ticketNumber}.`,
+      howTo: 'A reply by e-mail is not taken as a validation of the proposed resolution. To validate it, or reject it with the reason:',
+    },
+  },
   yourEmail: 'your e-mail',
   reason: 'why',
 };

@@ -41,6 +41,18 @@ export const fr: Phrases = {
   },
   validated: { headline: (title) => `Clôturé : ${title}`, closed: (at) => `Votre demande a été validée et clôturée le ${at}. Merci.` },
   quote: { headline: (title) => `Devis à accepter : ${title}`, needsAgreement: 'Ce travail demande votre accord avant de commencer.', estimate: 'Temps estimé', amount: 'Montant' },
+  inbound: {
+    triage: {
+      headline: (subject) => `Nous avons bien reçu votre courriel : ${subject}`,
+      kept: 'Merci pour votre courriel. Le support l\'a bien reçu et va le regarder.',
+      why: "Votre adresse ne fait pas partie des contacts nommés dans un contrat de support : aucun ticket n'a été ouvert automatiquement ; le support reviendra vers vous.",
+    },
+    notAValidation: {
+      headline: (title) => `Votre message a été ajouté au ticket : ${title}`,
+      kept: (ticketNumber) => `Votre message a été ajouté au ticket ${ticketNumber}.`,
+      howTo: "Une réponse par courriel ne vaut pas validation de la résolution proposée. Pour la valider, ou la refuser en donnant la raison :",
+    },
+  },
   yourEmail: 'votre adresse',
   reason: 'raison',
 };

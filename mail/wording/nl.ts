@@ -41,6 +41,18 @@ export const nl: Phrases = {
   },
   validated: { headline: (title) => `Afgesloten: ${title}`, closed: (at) => `Uw aanvraag is bevestigd en afgesloten op ${at}. Dank u.` },
   quote: { headline: (title) => `Offerte te aanvaarden: ${title}`, needsAgreement: 'Dit werk heeft uw akkoord nodig voor het begint.', estimate: 'Geschatte tijd', amount: 'Bedrag' },
+  inbound: {
+    triage: {
+      headline: (subject) => `We hebben uw e-mail ontvangen: ${subject}`,
+      kept: 'Bedankt voor uw e-mail. De helpdesk heeft hem ontvangen en zal hem bekijken.',
+      why: 'Uw adres is geen van de contactpersonen uit een supportcontract, daarom is er niet automatisch een ticket geopend; de helpdesk neemt contact met u op.',
+    },
+    notAValidation: {
+      headline: (title) => `Uw bericht is aan het ticket toegevoegd: ${title}`,
+      kept: (ticketNumber) => `Uw bericht is aan ticket ${ticketNumber} toegevoegd.`,
+      howTo: 'Een antwoord per e-mail geldt niet als goedkeuring van de voorgestelde oplossing. Om ze goed te keuren, of met de reden af te wijzen:',
+    },
+  },
   yourEmail: 'uw e-mail',
   reason: 'reden',
 };

@@ -26,6 +26,13 @@ export interface Phrases {
   resolution: { headline(title: string): string; proposes: string; howTo: string; byApi: string; autoValidates(at: string): string };
   validated: { headline(title: string): string; closed(at: string): string };
   quote: { headline(title: string): string; needsAgreement: string; estimate: string; amount: string };
+  /** Answers to mail received (mail/inbound/answers.ts): nothing a person wrote is left without a word. */
+  inbound: {
+    /** To a sender who is no contact of a customer's contract in force: kept for the desk, not opened as a ticket. */
+    triage: { headline(subject: string): string; kept: string; why: string };
+    /** To a reply on a ticket awaiting validation: the mail is kept on the ticket, never taken as a validation. */
+    notAValidation: { headline(title: string): string; kept(ticketNumber: string): string; howTo: string };
+  };
   /** Placeholders in the API calls the customer is shown. */
   yourEmail: string;
   reason: string;
