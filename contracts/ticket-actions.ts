@@ -58,15 +58,17 @@ export const TICKET_EVENT_TYPES = [
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
-export interface ActionSpec<Command extends TObject = TObject, Body extends TObject = TObject, Path extends string = string> {
+export interface ActionSpec<Command extends TObject = TObject, Path extends string = string> {
   /** The HTTP path below /v1/tickets/:number/. */
   readonly path: Path;
   /** What the action does, as the OpenAPI document and the README say it. */
   readonly summary: string;
+  /** What the workflow's Update takes: `actor`, who acts, and the action's own fields. */
   readonly command: Command;
-  /** The HTTP body, where it is not the command itself (instants as ISO-8601). */
-  readonly body: Body;
-  readonly toCommand: (body: Static<Body>) => Static<Command>;
+  /** The HTTP body: the command without its actor (the API fills it in), instants as ISO-8601. */
+  readonly body: TObject;
+  /** The command of a body the schema accepted, sent by `actor`. */
+  readonly toCommand: (body: Record<string, unknown>, actor: string) => Static<Command>;
   readonly roles: readonly Role[];
   readonly from: readonly TicketStatus[];
   /** Where the action leads; absent when the ticket stays where it is. */
@@ -75,16 +77,39 @@ export interface ActionSpec<Command extends TObject = TObject, Body extends TObj
   readonly events: readonly [TicketEventType, ...TicketEventType[]];
 }
 
-type Spec<Command extends TObject, Body extends TObject, Path extends string> = Omit<ActionSpec<Command, Body, Path>, 'body' | 'toCommand'> &
-  Partial<Pick<ActionSpec<Command, Body, Path>, 'body' | 'toCommand'>>;
+/**
+ * Who acts is who is authenticated: the API fills `actor` from the API key (api/request-principal.ts), never from the
+ * body. Bodies once named their actor themselves (`agent`, `by` or `contact`); such a field is still accepted, so
+ * that a client sending it is not broken, and ignored.
+ */
+const Actor = Line(320, { description: 'Who acts: the API fills it in from the API key (its label), never from the body' });
+type ActorField = 'agent' | 'by' | 'contact';
+const formerActor = (field: ActorField) =>
+  Type.Optional(Line(320, { deprecated: true, description: `Ignored: the actor is the holder of the API key, recorded as \`by\` on the event (${field} once named it)` }));
 
-/** An entry whose body is its command, unless it says otherwise. */
-function action<Command extends TObject, const Path extends string, Body extends TObject = Command>(spec: Spec<Command, Body, Path>): ActionSpec<Command, Body, Path> {
-  return { ...spec, body: spec.body ?? (spec.command as unknown as Body), toCommand: spec.toCommand ?? ((body) => body) };
+interface Spec<Command extends TObject, Path extends string> extends Omit<ActionSpec<Command, Path>, 'body' | 'toCommand'> {
+  /** The field a body once named its actor in. */
+  readonly formerActor: ActorField;
+  /** Body fields that differ from the command's (instants as ISO-8601), and how they become the command's. */
+  readonly bodyFields?: Record<string, TSchema>;
+  readonly fromBody?: (body: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** An entry whose body is its command without the actor, with the fields `bodyFields` replaces. */
+function action<Command extends TObject, const Path extends string>({ formerActor: former, bodyFields = {}, fromBody = (body) => body, ...spec }: Spec<Command, Path>): ActionSpec<Command, Path> {
+  const { actor: _actor, ...fields } = spec.command.properties;
+  // A former actor field that is the action's own (reassign's agent, the one the ticket goes to) stays what it is.
+  const body = strictObject({ ...(former in fields ? {} : { [former]: formerActor(former) }), ...fields, ...bodyFields });
+  const toCommand = (given: Record<string, unknown>, actor: string) => {
+    const { [former]: ignored, ...rest } = given;
+    const own = former in fields ? { [former]: ignored } : {};
+    return { ...fromBody({ ...rest, ...own }), actor } as Static<Command>;
+  };
+  return { ...spec, body, toCommand };
 }
 
 const TimeEntryCommand = strictObject({
-  agent: Person,
+  actor: Actor,
   role: Type.Optional(Line(100)),
   service: Type.Optional(Line(100)),
   start: EpochMs,
@@ -96,16 +121,14 @@ const TimeEntryCommand = strictObject({
   note: Type.Optional(LongText),
 });
 
-const { start: _start, end: _end, onSite: _onSite, ...entryFields } = TimeEntryCommand.properties;
-const TimeEntryBody = strictObject({ ...entryFields, start: Instant, end: Instant, onSite: InterventionFactProperties.onSite });
-
-const ReleaseCommand = strictObject({ agent: Person, releaseAt: EpochMs });
+const isoToEpoch = (fields: readonly string[]) => (body: Record<string, unknown>) => ({ ...body, ...Object.fromEntries(fields.filter((field) => field in body).map((field) => [field, Date.parse(body[field] as string)])) });
 
 export const ACTION_TABLE = {
   'take-charge': action({
     path: 'take-charge',
     summary: 'An agent takes the ticket in charge: the response clock stops',
-    command: strictObject({ agent: Person }),
+    command: strictObject({ actor: Actor }),
+    formerActor: 'agent',
     roles: STAFF,
     // Taking charge may arrive while registration is still being written: it then waits for it.
     from: ['request', 'acknowledgement'],
@@ -115,17 +138,19 @@ export const ACTION_TABLE = {
   'start-intervention': action({
     path: 'start-intervention',
     summary: 'The intervention starts: the intervention clock stops',
-    command: strictObject({ agent: Person }),
+    command: strictObject({ actor: Actor }),
+    formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
     events: ['intervention-started'],
   }),
   'log-time': action({
     path: 'time-entries',
-    summary: 'Log time worked on the ticket',
+    summary: 'Log time worked on the ticket, by the holder of the API key',
     command: TimeEntryCommand,
-    body: TimeEntryBody,
-    toCommand: (entry) => ({ ...entry, start: Date.parse(entry.start), end: Date.parse(entry.end), onSite: entry.onSite ?? false }),
+    formerActor: 'agent',
+    bodyFields: { start: Instant, end: Instant, onSite: InterventionFactProperties.onSite },
+    fromBody: (body) => ({ ...isoToEpoch(['start', 'end'])(body), onSite: body.onSite ?? false }),
     roles: STAFF,
     from: WORKED_STATUSES,
     events: ['time-logged'],
@@ -133,15 +158,17 @@ export const ACTION_TABLE = {
   'set-priority': action({
     path: 'priority',
     summary: 'The desk validates or changes the priority: deadlines are recomputed from registration',
-    command: strictObject({ priority: literals(PRIORITIES), by: Person, reason: Type.Optional(LongText) }),
+    command: strictObject({ actor: Actor, priority: literals(PRIORITIES), reason: Type.Optional(LongText) }),
+    formerActor: 'by',
     roles: STAFF,
     from: OPEN_STATUSES,
     events: ['priority-set'],
   }),
   reassign: action({
     path: 'reassign',
-    summary: 'Hand the ticket to another agent',
-    command: strictObject({ agent: Person, by: Person }),
+    summary: 'Hand the ticket to another agent, named in the body',
+    command: strictObject({ actor: Actor, agent: Person }),
+    formerActor: 'by',
     roles: STAFF,
     from: ['acknowledgement', ...WORKED_STATUSES],
     events: ['reassigned'],
@@ -149,7 +176,8 @@ export const ACTION_TABLE = {
   'wait-for-customer': action({
     path: 'wait-for-customer',
     summary: 'Ask the customer; every clock stops until the reply',
-    command: strictObject({ agent: Person, question: LongText }),
+    command: strictObject({ actor: Actor, question: LongText }),
+    formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
     to: 'waiting',
@@ -158,7 +186,8 @@ export const ACTION_TABLE = {
   'customer-replied': action({
     path: 'customer-reply',
     summary: 'The customer replies; the clocks resume',
-    command: strictObject({ contact: Person, message: Type.Optional(LongText) }),
+    command: strictObject({ actor: Actor, message: Type.Optional(LongText) }),
+    formerActor: 'contact',
     // Staff may record a reply the customer gave by phone.
     roles: ANYONE,
     from: ['waiting'],
@@ -168,7 +197,8 @@ export const ACTION_TABLE = {
   'provide-workaround': action({
     path: 'workaround',
     summary: 'Service restored by a workaround',
-    command: strictObject({ agent: Person, description: LongText }),
+    command: strictObject({ actor: Actor, description: LongText }),
+    formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
     events: ['workaround-provided'],
@@ -176,7 +206,8 @@ export const ACTION_TABLE = {
   'propose-resolution': action({
     path: 'propose-resolution',
     summary: 'Propose a resolution; validation starts',
-    command: strictObject({ agent: Person, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)) }),
+    command: strictObject({ actor: Actor, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)) }),
+    formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
     to: 'validation',
@@ -185,7 +216,8 @@ export const ACTION_TABLE = {
   validate: action({
     path: 'validate',
     summary: 'The customer validates the resolution; the ticket closes and is billed',
-    command: strictObject({ contact: Person, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
+    command: strictObject({ actor: Actor, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
+    formerActor: 'contact',
     roles: CUSTOMER,
     from: ['validation'],
     to: 'closed',
@@ -194,7 +226,8 @@ export const ACTION_TABLE = {
   reject: action({
     path: 'reject',
     summary: 'The customer rejects the resolution; support resumes',
-    command: strictObject({ contact: Person, reason: LongText }),
+    command: strictObject({ actor: Actor, reason: LongText }),
+    formerActor: 'contact',
     roles: CUSTOMER,
     from: ['validation'],
     to: 'support',
@@ -203,7 +236,8 @@ export const ACTION_TABLE = {
   cancel: action({
     path: 'cancel',
     summary: 'Cancel the ticket with a reason',
-    command: strictObject({ by: Person, reason: LongText }),
+    command: strictObject({ actor: Actor, reason: LongText }),
+    formerActor: 'by',
     roles: ANYONE,
     from: OPEN_STATUSES,
     to: 'cancelled',
@@ -212,7 +246,8 @@ export const ACTION_TABLE = {
   'submit-quote': action({
     path: 'quote',
     summary: 'Submit an estimate; above the policy limit, or for excluded work, the customer must accept it first',
-    command: strictObject({ agent: Person, estimateMinutes: Minutes(1_000_000), amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), note: Type.Optional(LongText) }),
+    command: strictObject({ actor: Actor, estimateMinutes: Minutes(1_000_000), amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), note: Type.Optional(LongText) }),
+    formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
     events: ['quote-submitted', 'estimate-recorded'],
@@ -220,7 +255,8 @@ export const ACTION_TABLE = {
   'accept-quote': action({
     path: 'quote/accept',
     summary: 'The customer accepts the quote; work may start',
-    command: strictObject({ contact: Person }),
+    command: strictObject({ actor: Actor }),
+    formerActor: 'contact',
     roles: CUSTOMER,
     from: ['support'],
     events: ['quote-accepted'],
@@ -228,7 +264,8 @@ export const ACTION_TABLE = {
   'decline-quote': action({
     path: 'quote/decline',
     summary: 'The customer declines the quote; the ticket is cancelled',
-    command: strictObject({ contact: Person, reason: Type.Optional(LongText) }),
+    command: strictObject({ actor: Actor, reason: Type.Optional(LongText) }),
+    formerActor: 'contact',
     roles: CUSTOMER,
     from: ['support'],
     to: 'cancelled',
@@ -237,9 +274,10 @@ export const ACTION_TABLE = {
   'schedule-release': action({
     path: 'release-date',
     summary: 'Communicate the release date of a change; it waits until then',
-    command: ReleaseCommand,
-    body: strictObject({ agent: Person, releaseAt: Instant }),
-    toCommand: ({ agent, releaseAt }) => ({ agent, releaseAt: Date.parse(releaseAt) }),
+    command: strictObject({ actor: Actor, releaseAt: EpochMs }),
+    formerActor: 'agent',
+    bodyFields: { releaseAt: Instant },
+    fromBody: isoToEpoch(['releaseAt']),
     roles: STAFF,
     from: ['support'],
     to: 'scheduled',
@@ -252,16 +290,11 @@ export const TICKET_ACTION_NAMES = Object.keys(ACTION_TABLE) as TicketActionName
 
 /** The command of one action, as its schema says (epoch milliseconds for instants). */
 export type CommandOf<Name extends TicketActionName> = Static<(typeof ACTION_TABLE)[Name]['command']>;
-/** The HTTP body of one action. */
-export type BodyOf<Name extends TicketActionName> = Static<(typeof ACTION_TABLE)[Name]['body']>;
-
 /** One action and its command: what the lifecycle decides on. */
 export type TicketCommand = { [Name in TicketActionName]: { action: Name; command: CommandOf<Name> } }[TicketActionName];
 
+/** The entries seen without their own commands' types: what code walking the whole table (routes, handlers) needs. */
+export const actionSpec = (name: TicketActionName): ActionSpec => ACTION_TABLE[name];
+
 export const actionByPath = (path: string): TicketActionName | undefined => TICKET_ACTION_NAMES.find((name) => ACTION_TABLE[name].path === path);
 
-/** An entry seen without its own types: what code walking the whole table (routes, the workflow's handlers) needs. */
-export interface AnyActionSpec extends Omit<ActionSpec, 'toCommand'> {
-  readonly toCommand: (body: unknown) => unknown;
-}
-export const actionSpec = (name: TicketActionName): AnyActionSpec => ACTION_TABLE[name] as unknown as AnyActionSpec;

@@ -263,7 +263,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       async (request, reply) => {
         const principal = principalOf(request);
         const { number } = request.params;
-        const command = toCommand(request.body);
+        // Who acts is who is authenticated: the API key's holder, never a name the body gives.
+        const command = toCommand(request.body, principal.label);
         const answer = await answerOnce(idempotency, principal, request.headers['idempotency-key'], { ticketNumber: number, action: path, body: request.body }, async (delivery) =>
           toTicketView(await updateOpenTicket(number, update, command, delivery), now(), policies),
         );

@@ -44,15 +44,17 @@ function checkQuoteSubmitted(ticket: TicketState): void {
  * holds its shape, roles and statuses. A guard throws a DomainError; `decide` turns it into a refusal.
  */
 const RULES: { [Name in TicketActionName]: Rule<Name> } = {
-  'take-charge': (_ticket, { agent }, now) => only({ type: 'taken-in-charge', at: now, by: agent }),
+  'take-charge': (_ticket, { actor }, now) => only({ type: 'taken-in-charge', at: now, by: actor }),
 
-  'start-intervention': (ticket, { agent }, now) => {
+  'start-intervention': (ticket, { actor }, now) => {
     if (ticket.interventionStartedAt !== undefined) throw new TicketRuleError('ALREADY_DONE', 'the intervention has already started');
     checkNoQuotePending(ticket);
-    return only({ type: 'intervention-started', at: now, by: agent });
+    return only({ type: 'intervention-started', at: now, by: actor });
   },
 
-  'log-time': (ticket, entry, now) => {
+  'log-time': (ticket, { actor, ...logged }, now) => {
+    // The time is the actor's own: whoever logs it worked it (the people limit counts them).
+    const entry = { agent: actor, ...logged };
     if (entry.end <= entry.start) throw new InvalidArgumentError('end', 'an instant after start');
     if (entry.end > now) throw new TicketRuleError('TIME_IN_FUTURE', 'end: time can only be logged once worked');
     checkNoQuotePending(ticket);
@@ -62,43 +64,43 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
     return only({ type: 'time-logged', at: now, by: entry.agent, entry, note: `${startedMinutes(entry.end - entry.start)} min${entry.onSite ? ' on site' : ''}` });
   },
 
-  'set-priority': (ticket, { priority, by, reason }, now) => {
+  'set-priority': (ticket, { priority, actor, reason }, now) => {
     const previous = ticket.priority;
     if (priority === previous && ticket.priorityConfirmed) throw new TicketRuleError('ALREADY_DONE', `the priority is already ${priority}`);
     const change = priority === previous ? `${priority} confirmed` : `${previous} → ${priority}, deadlines recomputed from registration`;
-    return only({ type: 'priority-set', at: now, by, priority, note: reason ? `${change}: ${reason}` : change }, priority === previous ? undefined : { rearm: true });
+    return only({ type: 'priority-set', at: now, by: actor, priority, note: reason ? `${change}: ${reason}` : change }, priority === previous ? undefined : { rearm: true });
   },
 
-  reassign: (ticket, { agent, by }, now) => {
+  reassign: (ticket, { agent, actor }, now) => {
     if (agent === ticket.assignee) throw new TicketRuleError('ALREADY_DONE', `the ticket is already assigned to ${agent}`);
-    return only({ type: 'reassigned', at: now, by, assignee: agent, note: `to ${agent}` });
+    return only({ type: 'reassigned', at: now, by: actor, assignee: agent, note: `to ${agent}` });
   },
 
-  'wait-for-customer': (_ticket, { agent, question }, now) => only({ type: 'waiting-for-customer', at: now, by: agent, note: question }),
+  'wait-for-customer': (_ticket, { actor, question }, now) => only({ type: 'waiting-for-customer', at: now, by: actor, note: question }),
 
-  'customer-replied': (_ticket, { contact, message }, now) => only({ type: 'customer-replied', at: now, by: contact, note: message }, {}),
+  'customer-replied': (_ticket, { actor, message }, now) => only({ type: 'customer-replied', at: now, by: actor, note: message }, {}),
 
-  'provide-workaround': (ticket, { agent, description }, now) => {
+  'provide-workaround': (ticket, { actor, description }, now) => {
     if (ticket.workaroundAt !== undefined) throw new TicketRuleError('ALREADY_DONE', 'a workaround has already been provided');
-    return only({ type: 'workaround-provided', at: now, by: agent, note: description, stopsResolutionClock: ticket.terms?.workaroundStopsResolutionClock ?? false });
+    return only({ type: 'workaround-provided', at: now, by: actor, note: description, stopsResolutionClock: ticket.terms?.workaroundStopsResolutionClock ?? false });
   },
 
-  'propose-resolution': (ticket, { agent, resolution, minutesWorked }, now) => {
+  'propose-resolution': (ticket, { actor, resolution, minutesWorked }, now) => {
     checkNoQuotePending(ticket);
     // Minutes given here carry no role or service: only a flat-rate contract can price them.
     if (minutesWorked && ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, {});
-    if (minutesWorked) checkTimeRules(ticket, { agent, start: 0, end: minutesWorked * 60_000 });
-    const entry = minutesWorked ? { entry: { agent, start: now - minutesWorked * 60_000, end: now, onSite: false } } : {};
-    return only({ type: 'resolution-proposed', at: now, by: agent, note: resolution, resolution, ...entry }, { autoValidationFrom: now });
+    if (minutesWorked) checkTimeRules(ticket, { agent: actor, start: 0, end: minutesWorked * 60_000 });
+    const entry = minutesWorked ? { entry: { agent: actor, start: now - minutesWorked * 60_000, end: now, onSite: false } } : {};
+    return only({ type: 'resolution-proposed', at: now, by: actor, note: resolution, resolution, ...entry }, { autoValidationFrom: now });
   },
 
-  validate: (_ticket, { contact, comment }, now) => only({ type: 'validated', at: now, by: contact, note: comment }),
+  validate: (_ticket, { actor, comment }, now) => only({ type: 'validated', at: now, by: actor, note: comment }),
 
-  reject: (_ticket, { contact, reason }, now) => only({ type: 'rejected', at: now, by: contact, note: reason }, {}),
+  reject: (_ticket, { actor, reason }, now) => only({ type: 'rejected', at: now, by: actor, note: reason }, {}),
 
-  cancel: (_ticket, { by, reason }, now) => only({ type: 'cancelled', at: now, by, note: reason, reason }),
+  cancel: (_ticket, { actor, reason }, now) => only({ type: 'cancelled', at: now, by: actor, note: reason, reason }),
 
-  'submit-quote': (ticket, { agent, estimateMinutes, amountCents, note }, now) => {
+  'submit-quote': (ticket, { actor, estimateMinutes, amountCents, note }, now) => {
     // Where time is gated on quotes, a quote estimating more than the accepted one extends the work past it.
     const extending = mayReviseQuote(ticket, estimateMinutes);
     if (!extending && (ticket.quote?.status === 'submitted' || ticket.quote?.status === 'accepted')) {
@@ -109,32 +111,32 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
     const limit = ticket.terms?.quoteRequiredAboveMinutes;
     const reason = ticket.scope === 'excluded' ? 'excluded-work' : limit !== undefined && estimateMinutes > limit ? 'long-intervention' : undefined;
     const more = note ? `; ${note}` : '';
-    if (!reason) return only({ type: 'estimate-recorded', at: now, by: agent, note: `${estimateMinutes} min estimated: no quote needed${more}` });
+    if (!reason) return only({ type: 'estimate-recorded', at: now, by: actor, note: `${estimateMinutes} min estimated: no quote needed${more}` });
     return only({
       type: 'quote-submitted',
       at: now,
-      by: agent,
+      by: actor,
       // The desk waits on the customer's decision: the clocks stand still meanwhile.
-      quote: { status: 'submitted', reason, estimateMinutes, ...(amountCents === undefined ? {} : { amountCents }), submittedBy: agent, submittedAt: now },
+      quote: { status: 'submitted', reason, estimateMinutes, ...(amountCents === undefined ? {} : { amountCents }), submittedBy: actor, submittedAt: now },
       note: `${estimateMinutes} min${amountCents === undefined ? '' : `, ${amountCents} cents`} (${reason})${more}`,
     });
   },
 
-  'accept-quote': (ticket, { contact }, now) => {
+  'accept-quote': (ticket, { actor }, now) => {
     checkQuoteSubmitted(ticket);
-    return only({ type: 'quote-accepted', at: now, by: contact }, {});
+    return only({ type: 'quote-accepted', at: now, by: actor }, {});
   },
 
-  'decline-quote': (ticket, { contact, reason }, now) => {
+  'decline-quote': (ticket, { actor, reason }, now) => {
     checkQuoteSubmitted(ticket);
-    return only({ type: 'quote-declined', at: now, by: contact, note: reason, reason });
+    return only({ type: 'quote-declined', at: now, by: actor, note: reason, reason });
   },
 
-  'schedule-release': (ticket, { agent, releaseAt }, now) => {
+  'schedule-release': (ticket, { actor, releaseAt }, now) => {
     if (ticket.kind !== 'change') throw new TicketRuleError('NOT_A_CHANGE', `only a change request has a release date; this ticket is an ${ticket.kind}`);
     if (releaseAt <= now) throw new InvalidArgumentError('releaseAt', 'an instant in the future');
     // The change waits for the date agreed with the customer: its clocks stand still until then.
-    return only({ type: 'release-scheduled', at: now, by: agent, releaseAt, note: new Date(releaseAt).toISOString() });
+    return only({ type: 'release-scheduled', at: now, by: actor, releaseAt, note: new Date(releaseAt).toISOString() });
   },
 };
 

@@ -56,7 +56,7 @@ describe('Idempotency-Key on the ticket actions', () => {
       workflowId: ticketWorkflowId(ticketNumber),
       args: [input, undefined, { historyEventsBeforeContinueAsNew }],
     });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
     return ticketNumber;
   }
 

@@ -41,7 +41,7 @@ describe('a busy ticket continuing as new', () => {
       workflowId: ticketWorkflowId(ticketNumber),
       args: [input, undefined, { historyEventsBeforeContinueAsNew: 40 }],
     });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
 
     const reassign = (agent: string) =>
       fetch(`${stack.baseUrl}/tickets/${ticketNumber}/reassign`, {

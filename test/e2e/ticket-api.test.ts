@@ -18,6 +18,10 @@ describe('a ticket through the API, end to end', () => {
   let baseUrl: string;
   let customerId: string;
 
+  // The labels startStack gives the keys it issues (test/e2e/support.ts).
+  const AGENT = 'e2e tickets agent';
+  const CUSTOMER = 'e2e tickets customer';
+
   beforeAll(async () => {
     stack = await startStack('tickets');
     ({ db, temporal, baseUrl, customerId } = stack);
@@ -62,18 +66,22 @@ describe('a ticket through the API, end to end', () => {
     expect(opened.body).toEqual({ ticketNumber: number, workflowId: `ticket-${number}`, status: 'request', links: { self: `/v1/tickets/${number}` } });
     expect(opened.location).toBe(`/v1/tickets/${number}`);
 
+    // Who acts is who is authenticated: the agent's key (labelled 'e2e tickets agent'), whatever name the body gives.
     const inSupport = await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
     expect(inSupport.status).toBe(200);
-    expect(inSupport.body).toMatchObject({ status: 'support', assignee: 'marc', priority: 'P2', policyId: 'econnect' });
+    expect(inSupport.body).toMatchObject({ status: 'support', assignee: AGENT, priority: 'P2', policyId: 'econnect' });
 
-    const inValidation = await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Replaced the toner', minutesWorked: 37 });
+    const inValidation = await call('POST', `/tickets/${number}/propose-resolution`, { resolution: 'Replaced the toner', minutesWorked: 37 });
     expect(inValidation.body).toMatchObject({ status: 'validation', resolution: 'Replaced the toner' });
-    expect(inValidation.body.timeEntries).toEqual([expect.objectContaining({ agent: 'marc', onSite: false })]);
+    expect(inValidation.body.timeEntries).toEqual([expect.objectContaining({ agent: AGENT, onSite: false })]);
     const [entry] = inValidation.body.timeEntries;
     expect(Date.parse(entry.end) - Date.parse(entry.start)).toBe(37 * 60_000);
 
-    const closed = await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu', comment: 'prints again' }, 'customer');
-    expect(closed.body).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu' });
+    const closed = await call('POST', `/tickets/${number}/validate`, { contact: 'someone-else@acme.lu', comment: 'prints again' }, 'customer');
+    expect(closed.body).toMatchObject({ status: 'closed', validatedBy: CUSTOMER });
+    expect((closed.body.events as { type: string; by?: string }[]).map(({ type, by }) => [type, by])).toEqual([
+      ['opened', 'ana@acme.lu'], ['acknowledged', undefined], ['taken-in-charge', AGENT], ['resolution-proposed', AGENT], ['validated', CUSTOMER],
+    ]);
 
     const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
     const final = await handle.result();
@@ -99,7 +107,7 @@ describe('a ticket through the API, end to end', () => {
     expect(description.memo).toEqual({ title: 'Printer down' });
 
     const ticketRow = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [number]);
-    expect(ticketRow.rows).toEqual([{ status: 'closed', assignee: 'marc', revision: final.revision }]);
+    expect(ticketRow.rows).toEqual([{ status: 'closed', assignee: AGENT, revision: final.revision }]);
     const emails = await db.query("SELECT recipient, subject, body FROM outbox WHERE ticket_number = $1 AND kind = 'acknowledgement'", [number]);
     expect(emails.rows).toHaveLength(1);
     expect(emails.rows[0]).toMatchObject({ recipient: 'ana@acme.lu', subject: `[${number}] Your request is registered: Printer down` });

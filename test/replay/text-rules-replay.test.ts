@@ -25,7 +25,7 @@ describe('text accepted before the text rules replays', () => {
   it.each([
     ['a customer reply with a NUL and an unpaired surrogate', 'customer-replied', (command: Record<string, unknown>) => ({ ...command, message: 'The Luxembourg\u0000 one \ud800' })],
     ['a question with a vertical tab (a line break in Word)', 'wait-for-customer', (command: Record<string, unknown>) => ({ ...command, question: 'Which ERP\u000bcompany file?' })],
-    ['an agent with a line break', 'take-charge', (command: Record<string, unknown>) => ({ ...command, agent: 'marc\r\n' })],
+    ['an agent with a line break', 'take-charge', (command: Record<string, unknown>) => ({ ...command, actor: 'marc\r\n' })],
   ])('%s', async (_case, update, change) => {
     const history = historyWith('pause-across-weekend.json', update, change);
     await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, `poisoned ${update}`)).resolves.toBeUndefined();

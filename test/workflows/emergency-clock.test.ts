@@ -60,7 +60,7 @@ describe('an emergency runs its response clock in calendar time on the time-skip
     await harness.expectInstant(clockOf(opened, 'response').thresholds[0]!.at, '2027-06-06T01:00:00+02:00');
 
     await harness.advanceTo(handle, '2027-06-06T00:30:00+02:00');
-    const taken = await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    const taken = await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
     expect(clockOf(taken, 'response').breachedAt).toBeUndefined();
     await harness.advanceTo(handle, '2027-06-06T05:00:00+02:00');
     expect(harness.recorded.notices).toEqual([]);

@@ -7,6 +7,7 @@ import {
   submitQuoteUpdate,
   takeChargeUpdate,
   validateUpdate,
+  type LogTimeCommand,
   type TimeEntry,
 } from '../../contracts/ticket';
 import { TicketHarness } from '../support/ticket-harness';
@@ -25,7 +26,8 @@ async function refusal(promise: Promise<unknown>): Promise<ApplicationFailure> {
 }
 
 /** Time worked between two local instants, as an agent logs it. */
-const worked = (agent: string, from: string, to: string, extra: Partial<TimeEntry> = {}): TimeEntry => ({ agent, start: Date.parse(from), end: Date.parse(to), onSite: false, ...extra });
+/** A time entry as the workflow takes it: logged by the one who worked it. */
+const worked = (actor: string, from: string, to: string, extra: Partial<LogTimeCommand> = {}): LogTimeCommand => ({ actor, start: Date.parse(from), end: Date.parse(to), onSite: false, ...extra });
 
 const minutesOf = (entries: readonly TimeEntry[]) => entries.reduce((sum, entry) => sum + (entry.end - entry.start) / 60_000, 0);
 
@@ -40,7 +42,7 @@ describe('rules on logged time, on the time-skipping server', () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-07T08:30:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000201', policyId: 'econnect', priority: 'P3' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'marc' }] });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
     await harness.advanceTo(handle, '2027-06-08T09:00:00+02:00');
 
     // One working day, 480 min, is taken without a quote.
@@ -54,11 +56,11 @@ describe('rules on logged time, on the time-skipping server', () => {
       details: [{ allowedMinutes: 480, loggedMinutes: 480, minutesLeft: 0, entryMinutes: 30 }],
     });
     // Minutes given with a proposed resolution are time too: same gate, and the ticket stays in support.
-    expect((await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'done', minutesWorked: 5 }] }))).type).toBe('QUOTE_REQUIRED');
+    expect((await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'done', minutesWorked: 5 }] }))).type).toBe('QUOTE_REQUIRED');
 
-    await handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 960, amountCents: 160_000, note: 'second day of migration' }] });
+    await handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 960, amountCents: 160_000, note: 'second day of migration' }] });
     expect((await refusal(handle.executeUpdate(logTimeUpdate, { args: [worked('marc', '2027-06-08T08:30:00+02:00', '2027-06-08T09:00:00+02:00')] }))).type).toBe('QUOTE_PENDING');
-    const accepted = await handle.executeUpdate(acceptQuoteUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    const accepted = await handle.executeUpdate(acceptQuoteUpdate, { args: [{ actor: 'ana@acme.lu' }] });
     expect(accepted.quote).toMatchObject({ status: 'accepted', estimateMinutes: 960 });
     await harness.advanceTo(handle, '2027-06-08T17:30:00+02:00');
 
@@ -74,18 +76,18 @@ describe('rules on logged time, on the time-skipping server', () => {
     });
 
     // A quote that estimates no more than the accepted one is no extension; one that does waits for the customer again.
-    expect(await refusal(handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 960 }] }))).toMatchObject({
+    expect(await refusal(handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 960 }] }))).toMatchObject({
       type: 'ALREADY_DONE',
       message: 'a quote is already accepted: a new quote extends it only by estimating more than its 960 min',
     });
-    const extension = await handle.executeUpdate(submitQuoteUpdate, { args: [{ agent: 'marc', estimateMinutes: 1080, amountCents: 180_000 }] });
+    const extension = await handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 1080, amountCents: 180_000 }] });
     expect(extension.quote).toMatchObject({ status: 'submitted', reason: 'long-intervention', estimateMinutes: 1080 });
-    await handle.executeUpdate(acceptQuoteUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    await handle.executeUpdate(acceptQuoteUpdate, { args: [{ actor: 'ana@acme.lu' }] });
     await harness.advanceTo(handle, '2027-06-09T10:00:00+02:00');
     await handle.executeUpdate(logTimeUpdate, { args: [worked('lena', '2027-06-09T08:30:00+02:00', '2027-06-09T10:00:00+02:00')] });
-    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'marc', resolution: 'Mail server migrated', minutesWorked: 30 }] });
+    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'Mail server migrated', minutesWorked: 30 }] });
     expect(proposed.status).toBe('validation');
-    await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
     expect((await handle.result()).status).toBe('closed');
     expect(minutesOf(harness.recorded.billed[0]!.timeEntries)).toBe(1080);
     await harness.keepHistory(handle, 'quote-gate');
@@ -95,7 +97,7 @@ describe('rules on logged time, on the time-skipping server', () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-07T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000202', policyId: 'care-solutions', priority: 'P3' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ agent: 'anna' }] });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'anna' }] });
     await harness.advanceTo(handle, '2027-06-07T12:00:00+02:00');
 
     const remote = { service: 'remote-assistance' };
@@ -117,8 +119,8 @@ describe('rules on logged time, on the time-skipping server', () => {
       'dora database',
       'bert remote-assistance',
     ]);
-    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ agent: 'anna', resolution: 'Backup restored' }] });
-    await handle.executeUpdate(validateUpdate, { args: [{ contact: 'ana@acme.lu' }] });
+    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'anna', resolution: 'Backup restored' }] });
+    await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
     expect((await handle.result()).status).toBe('closed');
     expect(harness.recorded.billed[0]!.timeEntries).toHaveLength(5);
     await harness.keepHistory(handle, 'people-limit');

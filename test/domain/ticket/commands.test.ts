@@ -11,7 +11,7 @@ const checkValidate = (command: ValidateCommand) => checkCommand('validate', com
 const checkReassign = (command: ReassignCommand) => checkCommand('reassign', command);
 const checkCancel = (command: CancelCommand) => checkCommand('cancel', command);
 
-const entry: LogTimeCommand = { agent: 'marc', start: Date.parse('2026-05-13T07:00:00Z'), end: Date.parse('2026-05-13T07:30:00Z'), onSite: false };
+const entry: LogTimeCommand = { actor: 'marc', start: Date.parse('2026-05-13T07:00:00Z'), end: Date.parse('2026-05-13T07:30:00Z'), onSite: false };
 
 /** The field and reason of the refusal `check` throws, or undefined when it accepts. */
 function refusal(check: () => void): { field: string; message: string } | undefined {
@@ -28,22 +28,22 @@ function refusal(check: () => void): { field: string; message: string } | undefi
 // a client of Temporal need not go through the API.
 describe('text in workflow commands', () => {
   it.each([
-    ['an agent with a NUL', () => checkLogTime({ ...entry, agent: 'marc\u0000' }), 'agent', 'line', 'a control character (U+0000) at offset 4'],
+    ['an agent with a NUL', () => checkLogTime({ ...entry, actor: 'marc\u0000' }), 'actor', 'line', 'a control character (U+0000) at offset 4'],
     ['a role with a line break', () => checkLogTime({ ...entry, role: 'engineer\n' }), 'role', 'line', 'a line break (U+000A) at offset 8'],
     ['a note with an unpaired surrogate', () => checkLogTime({ ...entry, note: 'ok \ud800' }), 'note', 'multiline', 'an unpaired surrogate (U+D800) at offset 3'],
-    ['a reply message with a NUL', () => checkCustomerReply({ contact: 'ana@acme.lu', message: 'a\u0000' }), 'message', 'multiline', 'a control character (U+0000) at offset 1'],
-    ['a contact with CRLF', () => checkCustomerReply({ contact: 'ana@acme.lu\r\nBcc: eve@evil.test' }), 'contact', 'line', 'a line break (U+000D) at offset 11'],
-    ['a question with a lone CR', () => checkWaitForCustomer({ agent: 'marc', question: 'Which\rprinter?' }), 'question', 'multiline', 'a line break (U+000D) at offset 5'],
-    ['a comment with a low surrogate alone', () => checkValidate({ contact: 'ana@acme.lu', comment: '\udc00' }), 'comment', 'multiline', 'an unpaired surrogate (U+DC00) at offset 0'],
-    ['a reassigner with a tab', () => checkReassign({ agent: 'julie', by: 'ma\trc' }), 'by', 'line', 'a control character (U+0009) at offset 2'],
+    ['a reply message with a NUL', () => checkCustomerReply({ actor: 'ana@acme.lu', message: 'a\u0000' }), 'message', 'multiline', 'a control character (U+0000) at offset 1'],
+    ['a contact with CRLF', () => checkCustomerReply({ actor: 'ana@acme.lu\r\nBcc: eve@evil.test' }), 'actor', 'line', 'a line break (U+000D) at offset 11'],
+    ['a question with a lone CR', () => checkWaitForCustomer({ actor: 'marc', question: 'Which\rprinter?' }), 'question', 'multiline', 'a line break (U+000D) at offset 5'],
+    ['a comment with a low surrogate alone', () => checkValidate({ actor: 'ana@acme.lu', comment: '\udc00' }), 'comment', 'multiline', 'an unpaired surrogate (U+DC00) at offset 0'],
+    ['a reassigner with a tab', () => checkReassign({ agent: 'julie', actor: 'ma\trc' }), 'actor', 'line', 'a control character (U+0009) at offset 2'],
   ] as const)('refuses %s, naming the field and the character', (_case, check, field, shape, found) => {
     expect(refusal(check)).toEqual({ field, message: `${field}: expected ${TEXT_RULE[shape]}: it holds ${found}` });
   });
 
   it('takes tab, LF and CRLF in what a person writes, and characters outside the BMP anywhere', () => {
-    const reply: CustomerReplyCommand = { contact: 'ana@acme.lu', message: 'Floor 2 😀\r\n\tThanks\n' };
+    const reply: CustomerReplyCommand = { actor: 'ana@acme.lu', message: 'Floor 2 😀\r\n\tThanks\n' };
     expect(refusal(() => checkCustomerReply(reply))).toBeUndefined();
-    expect(refusal(() => checkCancel({ by: 'Zoë 🦊', reason: 'Works again.\nSorry.' }))).toBeUndefined();
+    expect(refusal(() => checkCancel({ actor: 'Zoë 🦊', reason: 'Works again.\nSorry.' }))).toBeUndefined();
     expect(refusal(() => checkLogTime({ ...entry, note: 'Line 1\r\nLine 2' }))).toBeUndefined();
   });
 });
@@ -63,11 +63,11 @@ describe('the priced flags of a time entry', () => {
 
 describe('the shape of every command, from its schema in the action table', () => {
   it('names the field at fault, whatever it is', () => {
-    expect(refusal(() => checkCommand('propose-resolution', { agent: 'marc', resolution: 'done', minutesWorked: -5 }))).toEqual({ field: 'minutesWorked', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
-    expect(refusal(() => checkCommand('set-priority', { priority: 'P9', by: 'desk' }))).toEqual({ field: 'priority', message: 'priority: expected one of P1, P2, P3, P4' });
-    expect(refusal(() => checkCommand('take-charge', {}))).toEqual({ field: 'agent', message: 'agent: expected a non-empty string' });
-    expect(refusal(() => checkCommand('take-charge', { agent: 'm'.repeat(321) }))).toEqual({ field: 'agent', message: 'agent: expected at most 320 characters' });
-    expect(refusal(() => checkCommand('take-charge', { agent: 'marc', as: 'root' }))).toEqual({ field: 'as', message: 'as: expected absent: this command takes only agent' });
+    expect(refusal(() => checkCommand('propose-resolution', { actor: 'marc', resolution: 'done', minutesWorked: -5 }))).toEqual({ field: 'minutesWorked', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
+    expect(refusal(() => checkCommand('set-priority', { priority: 'P9', actor: 'desk' }))).toEqual({ field: 'priority', message: 'priority: expected one of P1, P2, P3, P4' });
+    expect(refusal(() => checkCommand('take-charge', {}))).toEqual({ field: 'actor', message: 'actor: expected a non-empty string' });
+    expect(refusal(() => checkCommand('take-charge', { actor: 'm'.repeat(321) }))).toEqual({ field: 'actor', message: 'actor: expected at most 320 characters' });
+    expect(refusal(() => checkCommand('take-charge', { actor: 'marc', as: 'root' }))).toEqual({ field: 'as', message: 'as: expected absent: this command takes only actor' });
     expect(refusal(() => checkCommand('cancel', 'nothing'))).toEqual({ field: 'command', message: 'command: expected an object' });
   });
 

@@ -51,47 +51,47 @@ function accepted(ticket: TicketState, command: TicketCommand, now: number): Tic
 const refusalOf = (decision: Decision) => (decision.accepted ? undefined : { code: decision.refusal.code, message: decision.refusal.message });
 
 describe('decide: guards, with the stable codes the API maps', () => {
-  const inSupport = (overrides: Partial<OpenTicketInput> = {}) => accepted(registered(overrides), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+  const inSupport = (overrides: Partial<OpenTicketInput> = {}) => accepted(registered(overrides), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
 
   it('refuses an action the status does not allow (INVALID_TRANSITION), naming the statuses that would', () => {
-    expect(refusalOf(decide(inSupport(), { action: 'validate', command: { contact: 'ana@acme.lu' } }, T0 + 2 * HOUR))).toEqual({
+    expect(refusalOf(decide(inSupport(), { action: 'validate', command: { actor: 'ana@acme.lu' } }, T0 + 2 * HOUR))).toEqual({
       code: 'INVALID_TRANSITION',
       message: "cannot validate a ticket in status 'support': only a ticket in validation can",
     });
   });
 
   it('refuses what is done already (ALREADY_DONE): a second intervention start, the same assignee, a confirmed priority', () => {
-    const started = accepted(inSupport(), { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 2 * HOUR);
-    expect(refusalOf(decide(started, { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
-    expect(refusalOf(decide(started, { action: 'reassign', command: { agent: 'marc', by: 'lead' } }, T0 + 3 * HOUR))?.message).toBe('the ticket is already assigned to marc');
-    const confirmed = accepted(started, { action: 'set-priority', command: { priority: 'P2', by: 'lead' } }, T0 + 3 * HOUR);
-    expect(refusalOf(decide(confirmed, { action: 'set-priority', command: { priority: 'P2', by: 'lead' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
+    const started = accepted(inSupport(), { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 2 * HOUR);
+    expect(refusalOf(decide(started, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
+    expect(refusalOf(decide(started, { action: 'reassign', command: { agent: 'marc', actor: 'lead' } }, T0 + 3 * HOUR))?.message).toBe('the ticket is already assigned to marc');
+    const confirmed = accepted(started, { action: 'set-priority', command: { priority: 'P2', actor: 'lead' } }, T0 + 3 * HOUR);
+    expect(refusalOf(decide(confirmed, { action: 'set-priority', command: { priority: 'P2', actor: 'lead' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
   });
 
   it('refuses time logged before it is worked (TIME_IN_FUTURE) and an entry ending before it starts (INVALID_ARGUMENT)', () => {
     const now = T0 + 2 * HOUR;
-    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { agent: 'marc', start: now - HOUR, end: now + 1, onSite: false } }, now))?.code).toBe('TIME_IN_FUTURE');
-    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { agent: 'marc', start: now, end: now - HOUR, onSite: false } }, now))).toEqual({ code: 'INVALID_ARGUMENT', message: 'end: expected an instant after start' });
+    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now - HOUR, end: now + 1, onSite: false } }, now))?.code).toBe('TIME_IN_FUTURE');
+    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now, end: now - HOUR, onSite: false } }, now))).toEqual({ code: 'INVALID_ARGUMENT', message: 'end: expected an instant after start' });
   });
 
   it('holds work until the quote is accepted (QUOTE_PENDING), then lets it start', () => {
-    const quoted = accepted(inSupport({ scope: 'excluded' }), { action: 'submit-quote', command: { agent: 'marc', estimateMinutes: 60, amountCents: 10_000 } }, T0 + 2 * HOUR);
-    expect(refusalOf(decide(quoted, { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 2 * HOUR))?.code).toBe('QUOTE_PENDING');
-    const yes = accepted(quoted, { action: 'accept-quote', command: { contact: 'ana@acme.lu' } }, T0 + 3 * HOUR);
-    expect(decide(yes, { action: 'start-intervention', command: { agent: 'marc' } }, T0 + 3 * HOUR).accepted).toBe(true);
+    const quoted = accepted(inSupport({ scope: 'excluded' }), { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 60, amountCents: 10_000 } }, T0 + 2 * HOUR);
+    expect(refusalOf(decide(quoted, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 2 * HOUR))?.code).toBe('QUOTE_PENDING');
+    const yes = accepted(quoted, { action: 'accept-quote', command: { actor: 'ana@acme.lu' } }, T0 + 3 * HOUR);
+    expect(decide(yes, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 3 * HOUR).accepted).toBe(true);
   });
 
   it('gives a release date to a change only (NOT_A_CHANGE)', () => {
-    expect(refusalOf(decide(inSupport(), { action: 'schedule-release', command: { agent: 'marc', releaseAt: T0 + 48 * HOUR } }, T0 + 2 * HOUR))?.code).toBe('NOT_A_CHANGE');
+    expect(refusalOf(decide(inSupport(), { action: 'schedule-release', command: { actor: 'marc', releaseAt: T0 + 48 * HOUR } }, T0 + 2 * HOUR))?.code).toBe('NOT_A_CHANGE');
   });
 
   it('applies the policy rules on logged time: the quote gate (QUOTE_REQUIRED), the people limit (TOO_MANY_PEOPLE)', () => {
     const now = T0 + 20 * HOUR;
-    const long = decide(inSupport(), { action: 'log-time', command: { agent: 'marc', start: now - 9 * HOUR, end: now, onSite: false } }, now);
+    const long = decide(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now - 9 * HOUR, end: now, onSite: false } }, now);
     expect(refusalOf(long)?.code).toBe('QUOTE_REQUIRED');
     let ticket = inSupport();
-    for (const agent of ['marc', 'julie']) ticket = accepted(ticket, { action: 'log-time', command: { agent, start: now - HOUR, end: now, onSite: false } }, now);
-    expect(refusalOf(decide(ticket, { action: 'log-time', command: { agent: 'paul', start: now - HOUR, end: now, onSite: false } }, now))?.code).toBe('TOO_MANY_PEOPLE');
+    for (const agent of ['marc', 'julie']) ticket = accepted(ticket, { action: 'log-time', command: { actor: agent, start: now - HOUR, end: now, onSite: false } }, now);
+    expect(refusalOf(decide(ticket, { action: 'log-time', command: { actor: 'paul', start: now - HOUR, end: now, onSite: false } }, now))?.code).toBe('TOO_MANY_PEOPLE');
   });
 
   it('refuses out of hours a contact the contract does not name, where the policy says so', () => {
@@ -104,27 +104,27 @@ describe('decide: guards, with the stable codes the API maps', () => {
 
 describe('decide and evolve: effects', () => {
   it('stops the response clock on taking charge, and records who did', () => {
-    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
     expect(taken).toMatchObject({ status: 'support', assignee: 'marc', takenInChargeAt: T0 + HOUR, revision: 3 });
     expect(taken.clocks.find((clock) => clock.metric === 'response')?.stoppedAt).toBe(T0 + HOUR);
     expect(taken.events.at(-1)).toEqual({ at: T0 + HOUR, type: 'taken-in-charge', by: 'marc' });
   });
 
   it('pauses every clock while waiting on the customer and asks for a new plan on the reply', () => {
-    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
-    const waiting = accepted(taken, { action: 'wait-for-customer', command: { agent: 'marc', question: 'Which printer?' } }, T0 + 2 * HOUR);
+    const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
+    const waiting = accepted(taken, { action: 'wait-for-customer', command: { actor: 'marc', question: 'Which printer?' } }, T0 + 2 * HOUR);
     expect(waiting.clocks.filter((clock) => clock.stoppedAt === undefined).map((clock) => clock.pausedSince)).toEqual([T0 + 2 * HOUR, T0 + 2 * HOUR]);
-    const reply = decide(waiting, { action: 'customer-replied', command: { contact: 'ana@acme.lu' } }, T0 + 5 * HOUR);
+    const reply = decide(waiting, { action: 'customer-replied', command: { actor: 'ana@acme.lu' } }, T0 + 5 * HOUR);
     expect(reply).toMatchObject({ accepted: true, replan: {} });
     const resumed = applyChanges(waiting, reply.accepted ? reply.changes : []);
     expect(resumed.clocks.find((clock) => clock.metric === 'resolution')?.pauses).toEqual([[T0 + 2 * HOUR, T0 + 5 * HOUR]]);
   });
 
   it('a new priority re-arms the thresholds and lifts breaches its new deadlines no longer justify', () => {
-    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
     const late = applyChanges(taken, dueChanges(taken, T0 + 9 * HOUR).changes);
     expect(late.slaBreached).toBe(true);
-    const decision = decide(late, { action: 'set-priority', command: { priority: 'P4', by: 'lead' } }, T0 + 9 * HOUR);
+    const decision = decide(late, { action: 'set-priority', command: { priority: 'P4', actor: 'lead' } }, T0 + 9 * HOUR);
     expect(decision).toMatchObject({ accepted: true, replan: { rearm: true } });
     const lowered = applyChanges(late, decision.accepted ? decision.changes : []);
     expect(lowered.thresholdGeneration).toBe(2);
@@ -133,7 +133,7 @@ describe('decide and evolve: effects', () => {
   });
 
   it('notifies each threshold once, and wakes up at the next one', () => {
-    const taken = accepted(registered(), { action: 'take-charge', command: { agent: 'marc' } }, T0 + HOUR);
+    const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
     expect(nextWakeUp(taken)).toBe(T0 + 2 * HOUR);
     const due = dueThreshold(taken, T0 + 2 * HOUR)!;
     expect(due.key).toBe('intervention:50:g1');
@@ -147,22 +147,22 @@ describe('decide and evolve: effects', () => {
 const agents = fc.constantFrom('marc', 'julie', 'paul');
 const person = fc.constantFrom('ana@acme.lu', 'lead');
 const COMMANDS: { [Name in TicketActionName]: (now: number) => fc.Arbitrary<CommandOf<Name>> } = {
-  'take-charge': () => agents.map((agent) => ({ agent })),
-  'start-intervention': () => agents.map((agent) => ({ agent })),
-  'log-time': (now) => fc.tuple(agents, fc.integer({ min: 1, max: 600 })).map(([agent, minutes]) => ({ agent, start: now - minutes * 60_000, end: now, onSite: false })),
-  'set-priority': () => fc.constantFrom('P1', 'P2', 'P3', 'P4').map((priority) => ({ priority, by: 'lead' })),
-  reassign: () => agents.map((agent) => ({ agent, by: 'lead' })),
-  'wait-for-customer': () => fc.constant({ agent: 'marc', question: '?' }),
-  'customer-replied': () => person.map((contact) => ({ contact })),
-  'provide-workaround': () => fc.constant({ agent: 'marc', description: 'restart' }),
-  'propose-resolution': () => fc.integer({ min: 0, max: 120 }).map((minutesWorked) => ({ agent: 'marc', resolution: 'done', minutesWorked })),
-  validate: () => person.map((contact) => ({ contact })),
-  reject: () => person.map((contact) => ({ contact, reason: 'no' })),
-  cancel: () => fc.constant({ by: 'lead', reason: 'duplicate' }),
-  'submit-quote': () => fc.integer({ min: 0, max: 1_000 }).map((estimateMinutes) => ({ agent: 'marc', estimateMinutes, amountCents: 100 })),
-  'accept-quote': () => person.map((contact) => ({ contact })),
-  'decline-quote': () => person.map((contact) => ({ contact })),
-  'schedule-release': (now) => fc.integer({ min: 1, max: 100 }).map((hours) => ({ agent: 'marc', releaseAt: now + hours * HOUR })),
+  'take-charge': () => agents.map((actor) => ({ actor })),
+  'start-intervention': () => agents.map((actor) => ({ actor })),
+  'log-time': (now) => fc.tuple(agents, fc.integer({ min: 1, max: 600 })).map(([actor, minutes]) => ({ actor, start: now - minutes * 60_000, end: now, onSite: false })),
+  'set-priority': () => fc.constantFrom('P1', 'P2', 'P3', 'P4').map((priority) => ({ priority, actor: 'lead' })),
+  reassign: () => agents.map((agent) => ({ agent, actor: 'lead' })),
+  'wait-for-customer': () => fc.constant({ actor: 'marc', question: '?' }),
+  'customer-replied': () => person.map((actor) => ({ actor })),
+  'provide-workaround': () => fc.constant({ actor: 'marc', description: 'restart' }),
+  'propose-resolution': () => fc.integer({ min: 0, max: 120 }).map((minutesWorked) => ({ actor: 'marc', resolution: 'done', minutesWorked })),
+  validate: () => person.map((actor) => ({ actor })),
+  reject: () => person.map((actor) => ({ actor, reason: 'no' })),
+  cancel: () => fc.constant({ actor: 'lead', reason: 'duplicate' }),
+  'submit-quote': () => fc.integer({ min: 0, max: 1_000 }).map((estimateMinutes) => ({ actor: 'marc', estimateMinutes, amountCents: 100 })),
+  'accept-quote': () => person.map((actor) => ({ actor })),
+  'decline-quote': () => person.map((actor) => ({ actor })),
+  'schedule-release': (now) => fc.integer({ min: 1, max: 100 }).map((hours) => ({ actor: 'marc', releaseAt: now + hours * HOUR })),
 };
 
 const draw = (name: TicketActionName, now: number): fc.Arbitrary<unknown> => COMMANDS[name](now);
