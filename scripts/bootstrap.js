@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 'use strict';
 // Brings a fresh clone to a runnable state with Node built-ins only: npm dependencies, the Temporal CLI and
-// Mailpit (both built from the Go module proxy: their own downloads need the internet) and the Java
-// time-skipping test server (resolved from Maven Central). Each step is skipped when its result is already cached.
+// Mailpit (both built from the Go module proxy: their own downloads need the internet), the Java
+// time-skipping test server and GreenMail (resolved from Maven Central). Each step is skipped when its result is already cached.
 const { spawnSync, spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -82,6 +82,24 @@ function ensureMailpit(paths) {
   });
 }
 
+// GreenMail standalone, the IMAP server the mailbox-polling tests read: one self-contained jar, copied from Maven
+// Central through a scratch directory renamed into place, so an interrupted copy is never taken as done.
+function ensureGreenMail(paths) {
+  if (fs.existsSync(paths.greenmailJar)) return;
+  requireCommand('java', 'run GreenMail, the IMAP server of the mail tests');
+  requireCommand('mvn', 'fetch GreenMail');
+  log(`fetching com.icegreen:greenmail-standalone:${paths.greenmailVersion} with Maven…`);
+  const scratch = fs.mkdtempSync(path.join(paths.cacheDir, 'greenmail-'));
+  try {
+    run('mvn', ['-B', '-q', 'dependency:copy', `-Dartifact=com.icegreen:greenmail-standalone:${paths.greenmailVersion}:jar`, `-DoutputDirectory=${scratch}`], { quiet: true });
+    fs.mkdirSync(path.dirname(paths.greenmailJar), { recursive: true });
+    fs.renameSync(path.join(scratch, path.basename(paths.greenmailJar)), paths.greenmailJar);
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  log(`GreenMail ready: ${paths.greenmailJar}`);
+}
+
 function testServerIsComplete(paths) {
   if (!fs.existsSync(paths.testServerLauncher) || !fs.existsSync(paths.testServerClasspath)) return false;
   return fs.readFileSync(paths.testServerClasspath, 'utf8').split(path.delimiter).every((jar) => fs.existsSync(jar));
@@ -153,6 +171,7 @@ async function main() {
   ensureNodeModules();
   ensureTemporalCli(paths);
   ensureMailpit(paths);
+  ensureGreenMail(paths);
   await ensureTestServer(paths);
 }
 

@@ -7,5 +7,7 @@ export interface ToolPaths {
   testServerLauncher: string;
   mailpitVersion: string;
   mailpit: string;
+  greenmailVersion: string;
+  greenmailJar: string;
 }
 export function toolPaths(): ToolPaths;

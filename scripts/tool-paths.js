@@ -7,6 +7,8 @@ const TEMPORAL_CLI_VERSION = 'v1.5.1';
 const TEST_SERVER_VERSION = '1.38.0';
 // The SMTP capture with a web UI that `npm run dev` and the e-mail tests deliver to.
 const MAILPIT_VERSION = 'v1.33.1';
+// The IMAP server the mailbox-polling tests read (mail/inbound/imap-poller.ts): one jar from Maven Central.
+const GREENMAIL_VERSION = '2.1.3';
 
 function cacheDir() {
   if (process.env.VIGIL_CACHE_DIR) return process.env.VIGIL_CACHE_DIR;
@@ -26,6 +28,8 @@ function toolPaths() {
     testServerLauncher: path.join(testServerDir, 'temporal-test-server'),
     mailpitVersion: MAILPIT_VERSION,
     mailpit: path.join(root, `mailpit-${MAILPIT_VERSION}`, 'mailpit'),
+    greenmailVersion: GREENMAIL_VERSION,
+    greenmailJar: path.join(root, `greenmail-${GREENMAIL_VERSION}`, `greenmail-standalone-${GREENMAIL_VERSION}.jar`),
   };
 }
 

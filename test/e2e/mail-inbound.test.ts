@@ -3,16 +3,10 @@ import { createTransport } from 'nodemailer';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
 import { startSmtpListener, type SmtpListener } from '../../mail/inbound/smtp-listener';
-import { contractsStartOn, eventually, startStack, type Stack } from './support';
+import { customerWithContact as contactOf, inboundRows } from './mail-support';
+import { eventually, startStack, type Stack } from './support';
 
 jest.setTimeout(90_000);
-
-interface MailRecord {
-  id: string;
-  state: string;
-  reason: string | null;
-  ticket_number: string | null;
-}
 
 // Issue 12, in: mail sent over a real SMTP connection (nodemailer) to the inbound listener, which acts through the
 // API of a real stack (Temporal, PostgreSQL, worker). Each test writes from addresses of its own, so that the other
@@ -46,16 +40,8 @@ describe('mail in over real SMTP', () => {
   type Mail = Parameters<ReturnType<typeof smtp>['sendMail']>[0];
   const send = (mail: Mail, port?: number) => smtp(port).sendMail({ to: SUPPORT, ...mail });
 
-  /** A customer of the test's own, its contract naming one contact, in the language given. */
-  async function customerWithContact(language: 'en' | 'fr' = 'en'): Promise<{ customerId: string; email: string }> {
-    const customerId = `mail-${randomUUID().slice(0, 8)}`;
-    const email = `ana-${randomUUID().slice(0, 8)}@acme.lu`;
-    await stack.accounts.createCustomer({ id: customerId, name: 'Acme', language });
-    await stack.accounts.createContract({ customerId, policyId: 'econnect', startsOn: contractsStartOn(), authorizedContacts: [{ name: 'Ana Lopes', email, outOfHours: true }] });
-    return { customerId, email };
-  }
-  const rowsOf = async (messageId: string) =>
-    (await stack.db.query<MailRecord>('SELECT id, state, reason, ticket_number FROM inbound_mail WHERE dedupe_key = $1', [messageId.toLowerCase()])).rows;
+  const customerWithContact = (language: 'en' | 'fr' = 'en') => contactOf(stack.accounts, language);
+  const rowsOf = (messageId: string) => inboundRows(stack.db, messageId);
   const answersTo = async (recipient: string) =>
     (await stack.db.query<{ kind: string; subject: string; body: string; ticket_number: string | null }>('SELECT kind, subject, body, ticket_number FROM outbox WHERE recipient = $1 ORDER BY id', [recipient])).rows;
   const messageId = () => `<${randomUUID()}@client.test>`;

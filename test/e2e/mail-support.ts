@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startMailpit, type Mailpit, type MailpitOptions } from '../../infra/mailpit';
+import type { Pool } from 'pg';
+import type { AccountStore, Language } from '../../contracts/accounts';
 import { freePort } from '../../infra/net';
+import { contractsStartOn } from './support';
 
 /** A message as Mailpit's HTTP API lists it (GET /api/v1/messages). */
 export interface CapturedMail {
@@ -56,4 +60,18 @@ export class MailCapture {
     await this.down();
     if (this.options.dbFile) fs.rmSync(path.dirname(this.options.dbFile), { recursive: true, force: true });
   }
+}
+
+/** A customer of the test's own whose contract in force names one contact, so that no other test's contract makes its address ambiguous. */
+export async function customerWithContact(accounts: AccountStore, language: Language = 'en'): Promise<{ customerId: string; email: string }> {
+  const customerId = `mail-${randomUUID().slice(0, 8)}`;
+  const email = `ana-${randomUUID().slice(0, 8)}@acme.lu`;
+  await accounts.createCustomer({ id: customerId, name: 'Acme', language });
+  await accounts.createContract({ customerId, policyId: 'econnect', startsOn: contractsStartOn(), authorizedContacts: [{ name: 'Ana Lopes', email, outOfHours: true }] });
+  return { customerId, email };
+}
+
+/** What became of a received mail, by its Message-ID. */
+export async function inboundRows(db: Pool, messageId: string): Promise<{ id: string; state: string; reason: string | null; ticket_number: string | null }[]> {
+  return (await db.query('SELECT id, state, reason, ticket_number FROM inbound_mail WHERE dedupe_key = $1', [messageId.toLowerCase()])).rows;
 }

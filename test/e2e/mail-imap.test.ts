@@ -1,0 +1,96 @@
+import { randomUUID } from 'node:crypto';
+import { ImapFlow } from 'imapflow';
+import { createTransport } from 'nodemailer';
+import { startGreenMail, type GreenMail } from '../../infra/greenmail';
+import { freePort } from '../../infra/net';
+import { deskApi } from '../../mail/inbound/desk-api';
+import { startImapPoller, type ImapPoller } from '../../mail/inbound/imap-poller';
+import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
+import { customerWithContact, inboundRows } from './mail-support';
+import { startStack, type Stack } from './support';
+
+jest.setTimeout(90_000);
+
+// Issue 12, in, for desks whose mailbox is hosted: a real IMAP server (GreenMail standalone) holds the desk's mail,
+// delivered to it over its own SMTP; the poller reads it and acts through the API of a real stack.
+describe('mail in from a hosted mailbox over IMAP', () => {
+  let stack: Stack;
+  let greenmail: GreenMail;
+  let options: InboundOptions;
+  const pollers: ImapPoller[] = [];
+  const DESK = 'desk@desk.test';
+
+  beforeAll(async () => {
+    [stack, greenmail] = await Promise.all([
+      startStack('imap'),
+      (async () => startGreenMail({ smtpPort: await freePort(), imapPort: await freePort(), user: { address: DESK, password: 's3cret' }, onLine: () => undefined }))(),
+    ]);
+    options = { db: stack.db, api: deskApi({ baseUrl: stack.baseUrl, token: stack.tokens.agent }), supportAddresses: [DESK], emergencyAddresses: [], ownDomain: 'desk.test' };
+  });
+
+  afterAll(async () => {
+    for (const poller of pollers) await poller.stop();
+    await greenmail?.process.stop();
+    await stack?.stop();
+  });
+
+  // The timer's passes are kept out of the way (an hour): the test runs each pass itself, and waits on it.
+  const poller = (receiveWith: InboundOptions = options) => {
+    const started = startImapPoller({ url: greenmail.imapUrl, everyMs: 3_600_000, maxBytes: 64 * 1024, receive: (delivery) => receiveMail(receiveWith, delivery) });
+    pollers.push(started);
+    return started;
+  };
+  const deliver = (mail: Parameters<ReturnType<typeof createTransport>['sendMail']>[0]) => createTransport({ url: greenmail.smtpUrl, ignoreTLS: true }).sendMail({ to: DESK, ...mail });
+
+  /** The flags of each message of the mailbox, by Message-ID, as another IMAP client sees them. */
+  async function flagsByMessageId(): Promise<Map<string, string[]>> {
+    const url = new URL(greenmail.imapUrl);
+    const client = new ImapFlow({ host: url.hostname, port: Number(url.port), secure: false, auth: { user: 'desk', pass: 's3cret' }, logger: false });
+    await client.connect();
+    const flags = new Map<string, string[]>();
+    try {
+      const lock = await client.getMailboxLock('INBOX');
+      try {
+        for await (const message of client.fetch('1:*', { envelope: true, flags: true })) flags.set(message.envelope?.messageId ?? '', [...(message.flags ?? [])]);
+      } finally {
+        lock.release();
+      }
+    } finally {
+      await client.logout();
+    }
+    return flags;
+  }
+
+  it('a mail in the mailbox opens a ticket and is marked \\Seen once stored; a second copy of it opens none', async () => {
+    const { customerId, email } = await customerWithContact(stack.accounts);
+    const id = `<${randomUUID()}@client.test>`;
+    await deliver({ from: email, subject: 'Téléphone muet', text: 'Plus de tonalité.', messageId: id });
+    const imap = poller();
+    expect(await imap.pollNow()).toBe(1);
+    const [row] = await inboundRows(stack.db, id);
+    expect(row).toMatchObject({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) });
+    expect((await stack.call('GET', `/tickets/${row!.ticket_number}`)).body).toMatchObject({ customerId, title: 'Téléphone muet' });
+    expect((await flagsByMessageId()).get(id)).toContain('\\Seen');
+
+    // The same mail lands twice (a forward, a resend): the second copy is read, recognised, and opens nothing.
+    await deliver({ from: email, subject: 'Téléphone muet', text: 'Plus de tonalité.', messageId: id });
+    expect(await imap.pollNow()).toBe(1);
+    expect(await inboundRows(stack.db, id)).toEqual([row]);
+    expect(await imap.pollNow()).toBe(0);
+  });
+
+  it('a mail that cannot be acted on now (the API away) stays unseen in the mailbox, and the next pass opens its ticket', async () => {
+    const { email } = await customerWithContact(stack.accounts);
+    const id = `<${randomUUID()}@client.test>`;
+    await deliver({ from: email, subject: 'Imprimante', text: 'Bourrage.', messageId: id });
+    // Nothing listens on port 9 of this machine's loopback.
+    const away = poller({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.tokens.agent }) });
+    expect(await away.pollNow()).toBe(0);
+    expect((await flagsByMessageId()).get(id)).not.toContain('\\Seen');
+    expect((await inboundRows(stack.db, id))[0]).toMatchObject({ state: 'received' });
+
+    expect(await poller().pollNow()).toBe(1);
+    expect((await inboundRows(stack.db, id))[0]).toMatchObject({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) });
+    expect((await flagsByMessageId()).get(id)).toContain('\\Seen');
+  });
+});
