@@ -2,10 +2,12 @@ import type { Pool, PoolClient } from 'pg';
 import { DESK_ZONE } from '../contracts/desk-zone';
 import type { TicketEvent, TicketState } from '../contracts/ticket';
 import { enqueueNotice } from '../db/outbox';
+import { enqueueWebhookEvents } from '../db/webhooks';
 import { deskRolesFromEnv } from '../mail/desk-roles';
 import { mailLanguage, type Reader } from '../mail/format';
 import type { Notice } from '../mail/notices';
 import { renderNotice } from '../mail/render';
+import { statusWebhook, thresholdWebhook } from '../mail/webhooks/events';
 import { acknowledgementNotice } from './acknowledgement-email';
 import { escalationAddresses, resolveRecipients } from './escalation-contacts';
 import { thresholdNoticeOf, type ThresholdNotice } from './threshold-email';
@@ -46,6 +48,8 @@ export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: Thresho
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
     await queue(db, keyOf(`threshold:${given.key}:${level}`), notice, level, reader, why);
   }
+  // The same warning or breach to the customer's and the desk's webhooks, in the same transaction.
+  await enqueueWebhookEvents(db, [thresholdWebhook(keyOf(`webhook:${given.key}`), given)]);
 }
 
 /** Where the customer's calls about a ticket go: VIGIL_PUBLIC_URL, the API as the customer reaches it. */
@@ -83,14 +87,19 @@ async function noticesSince(db: Db): Promise<number> {
  * or out-of-order write of the read model, which carries the same events, queues nothing twice.
  */
 export async function queueLifecycleNotices(db: Db, keyOf: KeyOf, ticket: TicketState): Promise<void> {
-  const due = ticket.events.flatMap((event) => {
+  const since = await noticesSince(db);
+  const fresh = ticket.events.filter((event) => event.at >= since);
+  if (fresh.length === 0) return;
+  // Each step also to the webhooks (a status event), once per step as the notices are.
+  await enqueueWebhookEvents(
+    db,
+    fresh.flatMap((event) => statusWebhook(keyOf(`webhook:${event.type}:${event.at}`), ticket, event) ?? []),
+  );
+  const due = fresh.flatMap((event) => {
     const notice = lifecycleNotice(ticket, event);
     return notice ? [{ event, notice }] : [];
   });
   if (due.length === 0) return;
-  const since = await noticesSince(db);
-  const fresh = due.filter(({ event }) => event.at >= since);
-  if (fresh.length === 0) return;
   const reader = await readerOf(db, ticket.customerId);
-  for (const { event, notice } of fresh) await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, reader);
+  for (const { event, notice } of due) await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, reader);
 }

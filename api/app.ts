@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import type { AccountStore } from '../contracts/accounts';
 import type { InboundStore } from '../db/inbound';
 import type { OutboxStore } from '../db/outbox';
+import type { WebhookStore } from '../db/webhooks';
 import { authentication } from './auth';
 import { docs } from './docs';
 import { utf8JsonBodies } from './json-bodies';
@@ -18,6 +19,7 @@ import { adminRoutes } from './routes/admin';
 import { policyRoutes, type PolicyRoutesDeps } from './routes/policies';
 import { outboxRoutes } from './routes/outbox';
 import { inboundRoutes } from './routes/inbound';
+import { webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
 import { prepaidRoutes, type PrepaidRoutesDeps } from './routes/prepaid';
@@ -41,6 +43,8 @@ export interface OpsDeps {
   outbox?: OutboxStore;
   /** Mail received (mail/inbound/): the admin's triage list, and each ticket's messages and attachments. */
   inbound?: InboundStore;
+  /** Webhook endpoints and their deliveries (mail/webhooks/): the admin's API. */
+  webhooks?: WebhookStore;
   /** People who sign in to the console, and their sessions: /v1 then also takes a signed-in browser (api/sessions.ts). */
   people?: UserRoutesDeps;
 }
@@ -67,6 +71,7 @@ const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   if (deps.people) await v1.register(userRoutes, { ...deps.people, prefix: '/admin' });
   if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
   if (deps.inbound) await v1.register(inboundRoutes, { inbound: deps.inbound, temporal: deps.temporal, snapshots: deps.snapshots });
+  if (deps.webhooks) await v1.register(webhookRoutes, { webhooks: deps.webhooks, accounts: deps.accounts });
   if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
   if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
   if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries });

@@ -5,6 +5,7 @@ import { invoiceReader } from './invoices';
 import { publishPolicyVersion } from './policy-publishing';
 import { pgPolicyCatalog } from './policy-versions';
 import { pgInboundStore } from './inbound';
+import { pgWebhookStore } from './webhooks';
 import { pgOutboxStore } from './outbox';
 import { prepaidLedger } from './prepaid';
 import { slaReportReader } from './sla-report';
@@ -32,6 +33,7 @@ export function apiStores(db: Pool) {
     workflowTaskFailures: pgWorkflowTaskFailures(db),
     outbox: pgOutboxStore(db),
     inbound: pgInboundStore(db),
+    webhooks: pgWebhookStore(db),
     people: { users: pgUserStore(db), sessions: pgSessionStore(db), signInTokens: pgSignInTokenStore(db) },
   };
 }

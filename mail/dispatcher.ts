@@ -2,6 +2,7 @@ import { createTransport } from 'nodemailer';
 import type { Pool, PoolClient } from 'pg';
 import { claimDueNotice, markAttemptFailed, markSent, type OutboxRow } from '../db/outbox';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
+import { runLanes } from './lanes';
 import { messageDomain, messageHeaders } from './message';
 
 export interface DispatcherOptions {
@@ -63,19 +64,6 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  let stopping = false;
-  // The lanes' pauses, ended at once by stop().
-  const sleepers = new Set<() => void>();
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        sleepers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      sleepers.add(done);
-    });
 
   async function send(client: PoolClient, row: OutboxRow): Promise<void> {
     if (!ADDRESS.test(row.recipient)) {
@@ -105,40 +93,20 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     await markSent(client, row.id, headers.messageId);
   }
 
-  /** One row, start to end; false when none was due. */
-  async function deliverOne(): Promise<boolean> {
-    const client = await db.connect();
-    try {
-      await client.query('BEGIN');
+  const lanesRunning = runLanes({
+    db,
+    lanes,
+    idlePollMs,
+    async deliverOne(client) {
       const row = await claimDueNotice(client);
       if (row) await send(client, row);
-      await client.query('COMMIT');
       return row !== undefined;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
-  }
-
-  async function lane(): Promise<void> {
-    while (!stopping) {
-      const worked = await deliverOne().catch((error: unknown) => {
-        // PostgreSQL away: the row, if one was claimed, is free again; look again after a pause.
-        log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) });
-        return false;
-      });
-      if (!worked && !stopping) await pause(idlePollMs);
-    }
-  }
-
-  const running = Array.from({ length: lanes }, () => lane());
+    },
+    onError: (error) => log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) }),
+  });
   return {
     async stop() {
-      stopping = true;
-      for (const wake of [...sleepers]) wake();
-      await Promise.all(running);
+      await lanesRunning.stop();
       transport.close();
     },
   };

@@ -4,6 +4,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
+import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
 import { createTicketWorker } from './create-worker';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
 import { installWorkerRuntime } from './runtime';
@@ -22,6 +23,8 @@ async function main(): Promise<void> {
   } else {
     console.warn('SMTP_URL is not set: notices stay queued in the outbox until a worker that has it starts');
   }
+  // Webhooks need no configuration: the endpoints are rows an admin registers (POST /v1/admin/webhooks).
+  const webhookDispatcher = startWebhookDispatcher({ db, log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })) });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const lookupConnection = await Connection.connect({ address: config.temporalAddress });
   runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporalNamespace }));
@@ -38,6 +41,7 @@ async function main(): Promise<void> {
     await worker.run();
   } finally {
     await dispatcher?.stop();
+    await webhookDispatcher.stop();
     await connection.close();
     await lookupConnection.close();
     await db.end();

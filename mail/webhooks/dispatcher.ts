@@ -1,0 +1,77 @@
+import type { Pool, PoolClient } from 'pg';
+import { claimDueDelivery, markDelivered, markDeliveryFailed, type DueDelivery } from '../../db/webhooks';
+import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../backoff';
+import { runLanes } from '../lanes';
+import { signatureHeader } from './signature';
+
+export interface WebhookDispatcherOptions {
+  db: Pool;
+  lanes?: number;
+  idlePollMs?: number;
+  /** The outbox's (mail/backoff.ts): one definition of how deliveries are retried. */
+  backoff?: BackoffPolicy;
+  /** How long an endpoint may take to answer; past it the attempt failed and is retried. */
+  timeoutMs?: number;
+  now?: () => number;
+  log?: (line: Record<string, unknown>) => void;
+}
+
+export interface WebhookDispatcher {
+  stop(): Promise<void>;
+}
+
+/**
+ * Delivers the webhooks table as mail/dispatcher.ts delivers the outbox (mail/lanes.ts): one due row claimed per
+ * lane, POSTed with its signature, the outcome written in the same transaction. A 2xx answer delivers it; 410 Gone
+ * fails it for good (the receiver says the endpoint is no more); anything else, a timeout or a refused connection is
+ * tried again with the outbox's backoff until its attempts run out, then failed and listed for an admin. Like the
+ * outbox, a crash between the receiver's 2xx and the COMMIT sends the call again: receivers dedupe on `id`.
+ */
+export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
+  const { db, lanes = 2, idlePollMs = 1_000, backoff = DEFAULT_BACKOFF, timeoutMs = 10_000, now = Date.now, log = () => undefined } = options;
+
+  async function send(client: PoolClient, delivery: DueDelivery): Promise<void> {
+    let status: number | undefined;
+    let error: string;
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Vigil-Webhooks/1',
+          'vigil-event': delivery.event,
+          'vigil-delivery': String(delivery.id),
+          'vigil-signature': signatureHeader(delivery.secret, delivery.body, Math.floor(now() / 1000)),
+        },
+        body: delivery.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (status >= 200 && status < 300) {
+        await markDelivered(client, delivery.id, status);
+        return;
+      }
+      error = `the endpoint answered ${status}`;
+    } catch (failure) {
+      error = failure instanceof Error ? `${failure.message}${failure.cause instanceof Error ? `: ${failure.cause.message}` : ''}` : String(failure);
+    }
+    const retryInMs = status === 410 ? undefined : retryDelayMs(delivery.attempts + 1, backoff);
+    await markDeliveryFailed(client, delivery.id, { status, error }, retryInMs);
+    log({ msg: retryInMs === undefined ? 'webhook failed for good' : 'webhook will be tried again', id: delivery.id, attempts: delivery.attempts + 1, retryInMs, error });
+  }
+
+  const running = runLanes({
+    db,
+    lanes,
+    idlePollMs,
+    async deliverOne(client) {
+      const delivery = await claimDueDelivery(client);
+      if (delivery) await send(client, delivery);
+      return delivery !== undefined;
+    },
+    onError: (error) => log({ msg: 'webhook dispatch failed', error: error instanceof Error ? error.message : String(error) }),
+  });
+  return { stop: () => running.stop() };
+}

@@ -1,0 +1,137 @@
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createActivities } from '../../activities/ticket-activities';
+import { startWebhookDispatcher, type WebhookDispatcher } from '../../mail/webhooks/dispatcher';
+import { customerWithContact } from './mail-support';
+import { eventually, startStack, ticketForActivities, type Stack } from './support';
+
+jest.setTimeout(90_000);
+
+interface Received {
+  event: string;
+  signature: string;
+  verified: boolean;
+  body: Record<string, any>;
+}
+
+/**
+ * The receiving end as a customer would write it, independent of Vigil's code: recompute the HMAC-SHA256 of
+ * "t.body" with the shared secret, compare in constant time, and refuse a timestamp more than five minutes away.
+ */
+function verify(secret: string, header: string, rawBody: string, nowSeconds: number): boolean {
+  const parts = Object.fromEntries(header.split(',').map((part) => part.split('=') as [string, string]));
+  const t = Number(parts.t);
+  if (!Number.isInteger(t) || Math.abs(nowSeconds - t) > 300 || !parts.v1) return false;
+  const expected = createHmac('sha256', secret).update(`${t}.${rawBody}`).digest();
+  const given = Buffer.from(parts.v1, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+// Issue 12, webhooks: warning, breach and status events POSTed to a real HTTP server on loopback (plain HTTP is
+// what the API takes for localhost only: no network sees it), which verifies each signature and fails the first call.
+describe('webhooks', () => {
+  let stack: Stack;
+  let dispatcher: WebhookDispatcher;
+  let receiver: http.Server;
+  let receiverUrl: string;
+  const received: Received[] = [];
+  const SECRET = `whsec_${randomUUID()}`;
+  let refuseNext = true;
+
+  beforeAll(async () => {
+    stack = await startStack('webhooks');
+    receiver = http.createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        const signature = String(request.headers['vigil-signature'] ?? '');
+        received.push({ event: String(request.headers['vigil-event']), signature, verified: verify(SECRET, signature, raw, Math.floor(Date.now() / 1000)), body: JSON.parse(raw) as Record<string, any> });
+        // The receiver is down for its first call: the delivery is tried again.
+        response.statusCode = refuseNext ? 503 : 204;
+        refuseNext = false;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    receiverUrl = `http://localhost:${(receiver.address() as AddressInfo).port}/hooks/vigil`;
+    // Fast retries: the test waits on events, not on a production backoff.
+    dispatcher = startWebhookDispatcher({ db: stack.db, idlePollMs: 50, backoff: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 1_000 } });
+  });
+
+  afterAll(async () => {
+    await dispatcher?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
+    await stack?.stop();
+  });
+
+  it('only HTTPS endpoints are registered, but for this machine', async () => {
+    const refused = await stack.call('POST', '/admin/webhooks', { url: 'http://hooks.acme.lu/vigil', secret: SECRET }, 'admin');
+    expect(refused.status).toBe(422);
+    expect(JSON.stringify(refused.body)).toContain('body.url');
+    expect((await stack.call('POST', '/admin/webhooks', { url: 'https://hooks.acme.lu/vigil', secret: 'short' }, 'admin')).status).toBe(422);
+    expect((await stack.call('POST', '/admin/webhooks', { url: receiverUrl, secret: SECRET }, 'agent')).status).toBe(403);
+  });
+
+  it("a customer's breach, warning and status events arrive signed; a refused call is tried again and recorded", async () => {
+    const { customerId } = await customerWithContact(stack.accounts);
+    const registered = await stack.call('POST', '/admin/webhooks', { url: receiverUrl, secret: SECRET, customerId }, 'admin');
+    expect(registered.status).toBe(201);
+    expect(registered.body).not.toHaveProperty('secret');
+    const endpointId = registered.body.id as number;
+
+    const { ticket, env } = await ticketForActivities(
+      stack.db,
+      { customerId, policyId: 'econnect', kind: 'incident', priority: 'P1', title: 'Serveur arrêté', description: 'Plus rien ne répond.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } },
+      Date.now(),
+    );
+    const { acknowledgeTicket, notifyThreshold, recordTicketState } = createActivities({ db: stack.db });
+    await env.run(acknowledgeTicket, ticket);
+    const threshold = { ticketNumber: ticket.ticketNumber, title: ticket.title, customerId, priority: 'P1', metric: 'response', deadline: Date.parse('2026-12-01T10:30:00Z'), notify: ['desk'] };
+    await env.run(notifyThreshold, { ...threshold, percent: 75, key: 'response:75:g0' });
+    await env.run(notifyThreshold, { ...threshold, percent: 100, key: 'response:100:g0' });
+    // The activity retried: nothing is queued twice.
+    await env.run(notifyThreshold, { ...threshold, percent: 100, key: 'response:100:g0' });
+    const takenInCharge = { ...ticket, status: 'support' as const, events: [...ticket.events, { at: Date.now(), type: 'taken-in-charge' as const, by: 'marc' }], revision: ticket.revision + 1 };
+    await env.run(recordTicketState, takenInCharge);
+
+    const types = (deliveries: Received[]) => deliveries.map((delivery) => `${delivery.event}:${delivery.body.change?.type ?? delivery.body.threshold.percent}`);
+    // Every step of the history is a status event: its opening, then its taking in charge.
+    const expected = ['status:opened', 'warning:75', 'breach:100', 'status:taken-in-charge'];
+    await eventually(
+      async () => received.filter((delivery) => delivery.body.ticket?.number === ticket.ticketNumber && delivery.verified),
+      (deliveries) => expected.every((type) => types(deliveries).includes(type)),
+    );
+    const ours = received.filter((delivery) => delivery.body.ticket?.number === ticket.ticketNumber);
+    expect(ours.every((delivery) => delivery.verified)).toBe(true);
+    expect(ours.every((delivery) => /^t=\d+,v1=[0-9a-f]{64}$/.test(delivery.signature))).toBe(true);
+    const breach = ours.find((delivery) => delivery.event === 'breach')!;
+    expect(breach.body).toMatchObject({ type: 'breach', ticket: { number: ticket.ticketNumber, customerId, title: 'Serveur arrêté' }, threshold: { metric: 'response', percent: 100, deadline: '2026-12-01T10:30:00.000Z' } });
+
+    // A signature made with another secret, or for another body, does not verify: the receiver's check is real.
+    expect(verify('another secret of some length', breach.signature, JSON.stringify(breach.body), Math.floor(Date.now() / 1000))).toBe(false);
+
+    const deliveries = await eventually(
+      async () => (await stack.call('GET', `/admin/webhooks/deliveries?endpoint=${endpointId}`, undefined, 'admin')).body.deliveries as { event: string; state: string; attempts: number; lastStatus?: number }[],
+      (rows) => rows.length >= 4 && rows.every((row) => row.state === 'delivered'),
+    );
+    expect(deliveries.map((row) => row.event).sort()).toEqual(['breach', 'status', 'status', 'warning']);
+    // The first call met the receiver's 503 and went again; each event was delivered once.
+    expect(deliveries.reduce((sum, row) => sum + row.attempts, 0)).toBe(5);
+    expect(deliveries.every((row) => row.lastStatus === 204)).toBe(true);
+    expect(ours).toHaveLength(5);
+    expect(new Set(types(ours))).toEqual(new Set(expected));
+
+    // Another customer's events never reach this endpoint.
+    const other = await ticketForActivities(
+      stack.db,
+      { customerId: stack.customerId, policyId: 'econnect', kind: 'incident', priority: 'P3', title: 'Autre', description: '…', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } },
+      Date.now(),
+    );
+    await other.env.run(acknowledgeTicket, other.ticket);
+    await other.env.run(notifyThreshold, { ...threshold, ticketNumber: other.ticket.ticketNumber, customerId: stack.customerId, percent: 100, key: 'response:100:g0' });
+    const queued = await stack.db.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE ticket_number = $1', [other.ticket.ticketNumber]);
+    expect(queued.rows[0].n).toBe(0);
+  });
+});
