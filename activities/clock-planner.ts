@@ -29,6 +29,8 @@ export interface PlanRequest {
   channel?: 'standard' | 'emergency';
   /** The contract's emergency response target, replacing the policy's (calendar hours). */
   emergencyResponseTarget?: Duration;
+  /** The contract's quote limit (logged minutes), replacing the policy's where it has one. */
+  quoteRequiredAboveMinutes?: number;
 }
 
 export interface PlanResult {
@@ -90,7 +92,7 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
     autoValidationAfter && request.resolutionProposedAt !== undefined ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter) : undefined;
   return {
     policyVersion: policy.version,
-    terms: termsOf(policy),
+    terms: termsOf(policy, { quoteRequiredAboveMinutes: request.quoteRequiredAboveMinutes }),
     openAtRegistration: nextOpening(calendar, request.registeredAt) === request.registeredAt,
     rateCard: rateCardOf(policy),
     clocks,

@@ -6,7 +6,7 @@ import type { OpenTicketInput } from '../contracts/ticket';
 import { forbidden, invalidField } from './problems';
 
 
-export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts' | 'emergencyResponseTarget'>;
+export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts' | 'emergencyResponseTarget' | 'quoteRequiredAboveMinutes'>;
 
 export interface OpeningRequest {
   customerId?: string;
@@ -56,5 +56,6 @@ export async function openingTerms(accounts: AccountStore, principal: Principal,
     authorizedContacts: contract.authorizedContacts.filter((contact) => contact.outOfHours).map((contact) => contact.email),
     // The ticket keeps the contract's emergency target it opened under, as it keeps its policy version.
     ...(contract.emergencyResponseTarget === undefined ? {} : { emergencyResponseTarget: contract.emergencyResponseTarget }),
+    ...(contract.quoteRequiredAboveMinutes === undefined ? {} : { quoteRequiredAboveMinutes: contract.quoteRequiredAboveMinutes }),
   };
 }

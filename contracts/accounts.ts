@@ -50,6 +50,8 @@ export interface Contract {
   emergencyResponseTarget?: Duration;
   /** The contract's own prices, replacing the policy's figures they name; absent: the policy's. */
   rates?: ContractRates;
+  /** Logged minutes above which more time needs an accepted quote, replacing the policy's limit; absent: the policy's. */
+  quoteRequiredAboveMinutes?: number;
   createdAt: string;
 }
 

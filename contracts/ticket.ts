@@ -48,6 +48,8 @@ export interface OpenTicketInput {
   policyVersion?: number;
   /** The contract's emergency response target (calendar hours), replacing the policy's; kept for the ticket's life. */
   emergencyResponseTarget?: Duration;
+  /** The contract's quote limit (logged minutes), replacing the policy's: kept for the ticket's life, as its version. */
+  quoteRequiredAboveMinutes?: number;
 }
 
 export interface Quote {

@@ -130,6 +130,15 @@ function contractRates(rates: ContractRates | undefined, policies: readonly Poli
   return rates;
 }
 
+/** The contract's own quote limit: whole minutes, and only where its policy has a quote gate to move. */
+function quoteLimit(minutes: number | undefined, policies: readonly Policy[]): number | undefined {
+  if (minutes === undefined) return undefined;
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 100_000) throw invalid('quoteRequiredAboveMinutes', `must be whole minutes from 1 to 100000 (got ${String(minutes)})`);
+  const without = policies.find((policy) => policy.document.quoteRequiredAboveMinutes === undefined);
+  if (without) throw invalid('quoteRequiredAboveMinutes', `policy "${without.id}" v${without.version} has no quote gate to change`);
+  return minutes;
+}
+
 export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
 
 /** `policies`: the versions the contract may run under (policiesFor), which its terms are checked against. */
@@ -161,8 +170,9 @@ export function checkedContract(contract: NewContract, policies: readonly Policy
  * The contract's terms that name what its policy has (escalation levels, the emergency clock, rates), checked against
  * `policies`: when it is saved, and again against each new version of its policy before that version is published.
  */
-export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'emergencyResponseTarget' | 'rates'>, policies: readonly Policy[]) {
+export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes'>, policies: readonly Policy[]) {
   return {
+    quoteRequiredAboveMinutes: quoteLimit(contract.quoteRequiredAboveMinutes, policies),
     escalationContacts: coveredEscalationContacts(escalationContacts(contract.escalationContacts ?? [], policies), policies),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
     rates: contractRates(contract.rates, policies),

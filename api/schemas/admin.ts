@@ -69,6 +69,9 @@ export const NewContractBody = strictObject({
   authorizedContacts: Type.Optional(Type.Array(AuthorizedContact, { maxItems: 200 })),
   escalationContacts: Type.Optional(Type.Array(EscalationContact, { maxItems: 50 })),
   emergencyResponseTarget: Type.Optional({ ...EmergencyResponseTarget, description: "replaces the policy's emergency response target, e.g. {\"amount\": 2, \"unit\": \"calendarHours\"}" }),
+  quoteRequiredAboveMinutes: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 100_000, description: "logged minutes above which more time needs a quote the customer accepted, replacing the policy's (e-connect: 480)" }),
+  ),
   rates: Type.Optional({
     ...ContractRates,
     minProperties: 1,
@@ -89,6 +92,7 @@ export const ContractView = Type.Object({
   escalationContacts: Type.Array(EscalationContact),
   emergencyResponseTarget: Type.Optional(Type.Object({ amount: Type.Integer(), unit: Type.String() })),
   rates: Type.Optional(ContractRates),
+  quoteRequiredAboveMinutes: Type.Optional(Type.Integer()),
   createdAt: Instant,
   links: Type.Object({ self: Type.String(), customer: Type.String() }),
 });

@@ -17,8 +17,15 @@ export interface PolicyTerms {
   maxPeoplePerTicket?: PeopleLimit;
 }
 
-export function termsOf({ document }: Policy): PolicyTerms {
-  const { quoteRequiredAboveMinutes, outOfHoursContacts = 'any', workaroundStopsResolutionClock, maxPeoplePerTicket } = document;
+/** The contract's own figures that replace the policy's in its terms (db/account-input.ts checks they have a place). */
+export interface ContractTerms {
+  quoteRequiredAboveMinutes?: number;
+}
+
+export function termsOf({ document }: Policy, contract: ContractTerms = {}): PolicyTerms {
+  const { outOfHoursContacts = 'any', workaroundStopsResolutionClock, maxPeoplePerTicket } = document;
+  // A contract moves a quote gate its policy has; it never adds one the policy's terms do not know.
+  const quoteRequiredAboveMinutes = document.quoteRequiredAboveMinutes === undefined ? undefined : (contract.quoteRequiredAboveMinutes ?? document.quoteRequiredAboveMinutes);
   return { quoteRequiredAboveMinutes, outOfHoursContacts, workaroundStopsResolutionClock, ...(maxPeoplePerTicket ? { maxPeoplePerTicket } : {}) };
 }
 

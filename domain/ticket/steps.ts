@@ -25,6 +25,7 @@ export interface PlanQuestion {
   resolutionProposedAt?: number;
   channel?: 'standard' | 'emergency';
   emergencyResponseTarget?: Duration;
+  quoteRequiredAboveMinutes?: number;
 }
 
 /** What the planner answers (activities/clock-planner.ts, PlanResult). */
@@ -50,6 +51,7 @@ export function planQuestion(ticket: TicketState, replan: Replan): PlanQuestion 
     resolutionProposedAt: replan.autoValidationFrom,
     channel: ticket.channel,
     emergencyResponseTarget: ticket.emergencyResponseTarget,
+    quoteRequiredAboveMinutes: ticket.quoteRequiredAboveMinutes,
   };
 }
 
