@@ -27,7 +27,8 @@ import { reportRoutes, type ReportRoutesDeps } from './routes/reports';
 import { ticketListRoutes, type TicketListRoutesDeps } from './routes/ticket-list';
 import { ticketRoutes, type TicketRoutesDeps } from './routes/tickets';
 import { failingWorkflowTasks } from './workflow-task-report';
-import { userRoutes, type UserRoutesDeps } from './routes/users';
+import { userRoutes } from './routes/users';
+import { consoleDeps, consoleRoutes, type PeopleDeps } from './web/console';
 
 /** Operations settings, each with a default so that a test passes only what it is about. */
 export interface OpsDeps {
@@ -45,8 +46,8 @@ export interface OpsDeps {
   inbound?: InboundStore;
   /** Webhook endpoints and their deliveries (mail/webhooks/): the admin's API. */
   webhooks?: WebhookStore;
-  /** People who sign in to the console, and their sessions: /v1 then also takes a signed-in browser (api/sessions.ts). */
-  people?: UserRoutesDeps;
+  /** People who sign in to the console, and their sessions: the console is served, and /v1 also takes a signed-in browser (api/sessions.ts). */
+  people?: PeopleDeps;
 }
 
 /** Invoices, prepaid hours, the ticket list and the SLA report are served only when the app is given their readers. `accounts` authenticates every /v1 call. */
@@ -112,5 +113,6 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   });
   app.setNotFoundHandler(noRoute);
   void app.register(v1Routes(deps), { prefix: '/v1' });
+  if (deps.people) void app.register(consoleRoutes, { ...consoleDeps(app, deps.people, deps.now), prefix: '/console' });
   return app;
 }

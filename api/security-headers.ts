@@ -17,9 +17,17 @@ const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data
 const DOCS_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
+/**
+ * The web console (api/web/): its script (htmx) and stylesheet are files it serves itself; no inline script or
+ * style, so text from a ticket cannot run even if it slipped past escaping; forms post to the console only.
+ */
+const CONSOLE_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
 /** The Content-Security-Policy an answer gets, by what it is: one place decides, so a new route cannot forget it. */
 export function contentSecurityPolicy(route: string | undefined, contentType: string | undefined): string {
   if (route === '/docs' || route?.startsWith('/docs/')) return DOCS_POLICY;
+  if (route === '/console' || route?.startsWith('/console/')) return CONSOLE_POLICY;
   return /^text\/html\b/i.test(contentType ?? '') ? PAGE_POLICY : API_POLICY;
 }
 

@@ -76,13 +76,18 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * browser send, changes nothing (403).
  */
 export async function sessionOf(request: FastifyRequest, sessions: SessionStore, now: number): Promise<Session | undefined> {
-  const id = cookieOf(request, SESSION_COOKIE);
-  if (!id) return undefined;
-  const session = await sessions.resolve(id, now);
+  const session = await liveSession(request, sessions, now);
   if (!session) return undefined;
   if (!SAFE_METHODS.has(request.method) && !sameToken(request.headers[CSRF_HEADER], session.csrfToken)) {
     throw forbidden(`a signed-in browser's ${request.method} needs its session's CSRF token in ${CSRF_HEADER}`);
   }
-  request.session = session;
+  return session;
+}
+
+/** The live session the request's cookie names, set on `request.session`; the console's forms check their token themselves (api/web/forms.ts). */
+export async function liveSession(request: FastifyRequest, sessions: SessionStore, now: number): Promise<Session | undefined> {
+  const id = cookieOf(request, SESSION_COOKIE);
+  const session = id ? await sessions.resolve(id, now) : undefined;
+  if (session) request.session = session;
   return session;
 }

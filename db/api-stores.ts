@@ -6,7 +6,7 @@ import { publishPolicyVersion } from './policy-publishing';
 import { pgPolicyCatalog } from './policy-versions';
 import { pgInboundStore } from './inbound';
 import { pgWebhookStore } from './webhooks';
-import { pgOutboxStore } from './outbox';
+import { enqueueNotice, pgOutboxStore, type QueuedNotice } from './outbox';
 import { prepaidLedger } from './prepaid';
 import { slaReportReader } from './sla-report';
 import { ticketNumberAllocator } from './ticket-numbers';
@@ -34,6 +34,6 @@ export function apiStores(db: Pool) {
     outbox: pgOutboxStore(db),
     inbound: pgInboundStore(db),
     webhooks: pgWebhookStore(db),
-    people: { users: pgUserStore(db), sessions: pgSessionStore(db), signInTokens: pgSignInTokenStore(db) },
+    people: { users: pgUserStore(db), sessions: pgSessionStore(db), signInTokens: pgSignInTokenStore(db), notices: (notice: QueuedNotice) => enqueueNotice(db, notice) },
   };
 }

@@ -6,6 +6,9 @@ import { runUsersCli } from '../../cli/admin-users';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../api/sessions';
 import { e2eEnv, startStack, type Stack } from './support';
 
+// A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
+jest.setTimeout(180_000);
+
 // People who sign in to the console: the admin API, `vigil admin users`, and a session's way through /v1's checks.
 describe('people and sessions on the real stack', () => {
   let stack: Stack;

@@ -1,0 +1,45 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { CSRF_HEADER, cookieOf, SESSION_COOKIE } from '../sessions';
+
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, unknown>;
+}
+
+/** What a refusal says, as the API's problem+json put it: its title and detail. */
+export const problemText = (answer: ApiAnswer): string =>
+  [answer.body.title, answer.body.detail].filter((part): part is string => typeof part === 'string' && part !== '').join(': ') || String(answer.status);
+
+/** A call on /v1 as the signed-in person. */
+export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST', url: string, body?: unknown) => Promise<ApiAnswer>;
+
+/**
+ * The console reaches tickets only through the /v1 routes, injected into the same server as the browser's own
+ * session (its cookie, and for a change its CSRF token): every check the API makes, authentication, roles, a
+ * customer's own company, the workflow's rules, is made for the console too, by the same code.
+ */
+export function apiBridge(app: FastifyInstance): CallApi {
+  return async (request, method, url, body) => {
+    const session = request.session;
+    const id = cookieOf(request, SESSION_COOKIE);
+    if (!session || !id) throw new Error('the console called the API without a session');
+    const response = await app.inject({
+      method,
+      url,
+      headers: {
+        cookie: `${SESSION_COOKIE}=${id}`,
+        ...(method === 'POST' ? { [CSRF_HEADER]: session.csrfToken, 'content-type': 'application/json' } : {}),
+      },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    const text = response.body;
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      parsed = { detail: text };
+    }
+    return { status: response.statusCode, body: parsed, headers: response.headers };
+  };
+}

@@ -1,0 +1,94 @@
+import { DESK_ZONE } from '../../contracts/desk-zone';
+import { PRIORITIES } from '../../domain/policy/vocabulary';
+import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
+import { problemText, type ApiAnswer } from './api-bridge';
+import { html, type Html } from './html';
+import { formatDuration, formatInstant } from './i18n';
+import { alertBox, type PageContext } from './page';
+
+/** A ticket of the list as GET /v1/tickets answers it (api/routes/ticket-list.ts). */
+interface ListedTicket {
+  ticketNumber: string;
+  customerId: string;
+  title: string;
+  priority: string;
+  status: string;
+  assignee?: string;
+  openedAt: string;
+  nextDeadline: string | null;
+  slaBreached: boolean;
+}
+
+export const BOARD_FILTERS = ['status', 'priority', 'customer', 'assignee', 'breached', 'q'] as const;
+export type BoardFilters = Partial<Record<(typeof BOARD_FILTERS)[number], string>>;
+
+/** Within this of its deadline a ticket is shown at risk: the hour in which someone must act. */
+const AT_RISK_MS = 3_600_000;
+
+/**
+ * The list the board shows, as one /v1/tickets query: nearest deadline first, tickets without a deadline (best-effort
+ * desks) after them in arrival order (the API sorts them last, by number). A closed status has no deadline ahead,
+ * so asking for one lists by arrival.
+ */
+export function boardQuery(filters: BoardFilters): string {
+  const terminal = filters.status !== undefined && !OPEN_STATUSES.includes(filters.status as never);
+  const query = new URLSearchParams({ order: terminal ? 'arrival' : 'deadline', limit: '100' });
+  for (const name of ['status', 'priority', 'customer', 'assignee', 'breached'] as const) {
+    const value = filters[name];
+    if (value) query.set(name, value);
+  }
+  return `/v1/tickets?${query.toString()}`;
+}
+
+const matches = (ticket: ListedTicket, search: string | undefined) =>
+  !search || [ticket.ticketNumber, ticket.title, ticket.customerId].some((field) => field.toLowerCase().includes(search.trim().toLowerCase()));
+
+function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): Html {
+  if (!ticket.nextDeadline) return html`<td>–</td>`;
+  const left = Date.parse(ticket.nextDeadline) - now;
+  const state = ticket.slaBreached || left < 0 ? 'breached' : left < AT_RISK_MS ? 'at-risk' : '';
+  const label = ticket.slaBreached || left < 0 ? context.t('breached') : left < AT_RISK_MS ? context.t('warning') : '';
+  return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${formatInstant(ticket.nextDeadline, context.language, DESK_ZONE)}</time>
+    ${left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
+}
+
+function table(context: PageContext, caption: string, tickets: ListedTicket[], now: number): Html {
+  const { t } = context;
+  if (!tickets.length) return html`<h2>${caption}</h2><p>${t('noTickets')}</p>`;
+  return html`<h2>${caption}</h2>
+<div class="scroll"><table>
+<thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('status')}</th><th scope="col">${t('assignee')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
+<tbody>${tickets.map(
+    (ticket) => html`<tr class="${ticket.slaBreached ? 'breached-row' : ''}">
+<td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.customerId}</td>
+<td>${ticket.priority}</td><td>${ticket.status}</td><td>${ticket.assignee ?? '–'}</td>${deadlineCell(context, ticket, now)}</tr>`,
+  )}</tbody>
+</table></div>`;
+}
+
+function select(id: string, label: string, values: readonly string[], chosen: string | undefined, any: string): Html {
+  return html`<div><label for="${id}">${label}</label><select id="${id}" name="${id}"><option value="">${any}</option>${values.map(
+    (value) => html`<option value="${value}"${chosen === value ? html` selected` : ''}>${value}</option>`,
+  )}</select></div>`;
+}
+
+/** The board's content: the filters, then the two queues; refreshed in place every 30 s by htmx (hx-select keeps only this). */
+export function boardBody(context: PageContext, filters: BoardFilters, answer: ApiAnswer, now: number): Html {
+  const { t } = context;
+  const items = answer.status === 200 ? (answer.body.items as ListedTicket[]).filter((ticket) => matches(ticket, filters.q)) : [];
+  const refresh = `/console/?${new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`;
+  return html`<form method="get" action="/console/" class="filters" role="search">
+${select('status', t('status'), TICKET_STATUSES, filters.status, t('any'))}
+${select('priority', t('priority'), PRIORITIES, filters.priority, t('any'))}
+<div><label for="customer">${t('customer')}</label><input id="customer" name="customer" value="${filters.customer ?? ''}"></div>
+<div><label for="assignee">${t('assignee')}</label><input id="assignee" name="assignee" value="${filters.assignee ?? ''}"></div>
+${select('breached', t('breached'), ['true', 'false'], filters.breached, t('any'))}
+<div><label for="q">${t('search')}</label><input id="q" name="q" type="search" value="${filters.q ?? ''}"></div>
+<button type="submit">${t('filter')}</button>
+</form>
+${answer.status === 200 ? '' : alertBox(problemText(answer))}
+<div id="board" hx-get="${refresh}" hx-trigger="every 30s" hx-select="#board" hx-swap="outerHTML">
+${table(context, t('withDeadlines'), items.filter((ticket) => ticket.nextDeadline), now)}
+${table(context, t('firstCome'), items.filter((ticket) => !ticket.nextDeadline), now)}
+</div>`;
+}

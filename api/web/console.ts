@@ -1,0 +1,157 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { DEFAULT_SESSION_LIMITS } from '../../db/sessions';
+import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
+import { RETRY_AFTER_SECONDS } from '../problems';
+import { liveSession, setCookie, secureFor } from '../sessions';
+import type { TicketView } from '../schemas/ticket';
+import { apiBridge, problemText, type ApiAnswer } from './api-bridge';
+import { BOARD_FILTERS, boardBody, boardQuery, type BoardFilters } from './board';
+import type { ConsoleDeps } from './deps';
+import { formOf, formTokenValid } from './forms';
+import { html } from './html';
+import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
+import { alertBox, pageContext, sendPage, type PageContext } from './page';
+import { newTicketBody, portalBody } from './portal';
+import { localNext, signInRoutes } from './sign-in';
+import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
+import { CONSOLE_ACTIONS } from './ticket-forms';
+import { ticketBody, type Refusal } from './ticket-page';
+
+const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
+  'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'console.css': { file: path.join(__dirname, 'static', 'console.css'), type: 'text/css; charset=utf-8' },
+};
+const TICKET_NUMBER = new RegExp(TICKET_NUMBER_PATTERN);
+
+/** The API's problem fields (`body.title`) as the form's (`title`). */
+const fieldErrors = (answer: ApiAnswer): Record<string, string> =>
+  Object.fromEntries(((answer.body.errors ?? []) as { field: string; message: string }[]).map(({ field, message }) => [field.replace(/^body\.?/, '').split('.')[0] || 'body', message]));
+
+/**
+ * The web console (issue 13): server-rendered pages under /console, each reading and acting through the /v1 API
+ * as the signed-in person (api/web/api-bridge.ts). Signed out, only the sign-in pages answer; any other page sends
+ * the browser to sign in and back.
+ */
+export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }> = async (app, { prefix: _mountedAt, ...deps }) => {
+  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  const { callApi, now } = deps;
+
+  // Files of this repository, the same for everyone: not counted against the caller's rate limit, so a page's
+  // script and stylesheet never fail where the page itself got through.
+  app.get<{ Params: { file: string } }>('/static/:file', { config: { rateLimit: false } }, async (request, reply) => {
+    const entry = STATIC_FILES[request.params.file];
+    if (!entry) return reply.status(404).type('text/plain').send('not found');
+    return reply.type(entry.type).header('cache-control', 'public, max-age=3600').send(fs.readFileSync(entry.file));
+  });
+
+  app.get<{ Querystring: { to?: string; back?: string } }>('/language', (request, reply) => {
+    const to = CONSOLE_LANGUAGES.find((language) => language === request.query.to);
+    if (to) setCookie(reply, LANGUAGE_COOKIE, to, { secure: secureFor(request, deps.cookie), maxAgeSeconds: 365 * 24 * 3600 });
+    return reply.redirect(localNext(request.query.back), 303);
+  });
+
+  await app.register(signInRoutes, deps);
+
+  // Every other page needs a live session.
+  await app.register((pages, _options, pagesDone) => {
+    pages.addHook('preHandler', async (request, reply) => {
+      if (await liveSession(request, deps.sessions, now())) return;
+      return reply.redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    });
+
+    const context = (request: FastifyRequest, reply: FastifyReply): PageContext => pageContext(request, reply, request.session!.csrfToken);
+
+    /** A dependency away answers fast, as the API does: 503 with Retry-After, not a broken page. */
+    const unavailable = (page: PageContext) => {
+      void page.reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendPage(page, page.t('unavailable'), html``, 503);
+    };
+
+    pages.get<{ Querystring: BoardFilters }>('/', async (request, reply) => {
+      const page = context(request, reply);
+      if (page.session!.role === 'customer') {
+        const answer = await callApi(request, 'GET', '/v1/tickets?order=arrival&limit=100');
+        return answer.status === 503 ? unavailable(page) : sendPage(page, page.t('myTickets'), portalBody(page, answer));
+      }
+      const filters = Object.fromEntries(BOARD_FILTERS.map((name) => [name, typeof request.query[name] === 'string' ? request.query[name] : undefined]).filter(([, value]) => value)) as BoardFilters;
+      const answer = await callApi(request, 'GET', boardQuery(filters));
+      return answer.status === 503 ? unavailable(page) : sendPage(page, page.t('board'), boardBody(page, filters, answer, now()));
+    });
+
+    pages.get('/tickets/new', async (request, reply) => {
+      const page = context(request, reply);
+      return sendPage(page, page.t('newTicket'), newTicketBody(page));
+    });
+
+    pages.post('/tickets/new', async (request, reply) => {
+      const page = context(request, reply);
+      const form = formOf(request);
+      if (!formTokenValid(request, form)) return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired')), 403);
+      const { name, email } = page.session!;
+      const body = { title: form.title ?? '', description: form.description ?? '', ...(form.priority ? { priority: form.priority } : {}), ...(form.kind ? { kind: form.kind } : {}), contact: { name, email } };
+      const answer = await callApi(request, 'POST', '/v1/tickets', body);
+      if (answer.status === 201 || answer.status === 200) return reply.redirect(`/console/tickets/${answer.body.ticketNumber as string}`, 303);
+      if (answer.status === 503) return unavailable(page);
+      return sendPage(page, page.t('newTicket'), newTicketBody(page, form, fieldErrors(answer), problemText(answer)), answer.status);
+    });
+
+    async function ticketPage(request: FastifyRequest, reply: FastifyReply, ticketNumber: string, refusal?: Refusal, status = 200) {
+      const page = context(request, reply);
+      // Only a ticket number goes into the API's path: nothing typed in the URL can reach another route.
+      const answer = TICKET_NUMBER.test(ticketNumber) ? await callApi(request, 'GET', `/v1/tickets/${ticketNumber}`) : { status: 404, body: {}, headers: {} };
+      if (answer.status === 503) return unavailable(page);
+      // Another company's ticket answers as a missing one, as the API does.
+      if (answer.status !== 200) return sendPage(page, page.t('notFound'), alertBox(problemText(answer)) || html``, answer.status === 404 ? 404 : answer.status);
+      const view = answer.body as unknown as TicketView;
+      return sendPage(page, `${view.ticketNumber} · ${view.title}`, ticketBody(page, view, refusal), status);
+    }
+
+    pages.get<{ Params: { number: string } }>('/tickets/:number', async (request, reply) => ticketPage(request, reply, request.params.number));
+
+    pages.post<{ Params: { number: string; action: string } }>('/tickets/:number/:action', async (request, reply) => {
+      const { number, action: path } = request.params;
+      const action = CONSOLE_ACTIONS[path];
+      const form = formOf(request);
+      const values = { ...form, _csrf: '' };
+      if (!action || !TICKET_NUMBER.test(number)) return ticketPage(request, reply, number, undefined, 404);
+      const page = context(request, reply);
+      if (!formTokenValid(request, form)) return ticketPage(request, reply, number, { action: path, message: page.t('formExpired'), fields: {}, values }, 403);
+      const built = action.toBody(form, page.session!);
+      if ('problem' in built) {
+        const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
+        return ticketPage(request, reply, number, { action: path, message, fields: { [built.field]: message }, values }, 422);
+      }
+      const answer = await callApi(request, 'POST', `/v1/tickets/${number}/${path}`, built.body);
+      if (answer.status >= 200 && answer.status < 300) return reply.redirect(`/console/tickets/${number}`, 303);
+      if (answer.status === 503) return unavailable(page);
+      // The refusal as the API gave it, beside the form that was sent: the workflow's rule and reason, or the field at fault.
+      return ticketPage(request, reply, number, { action: path, message: problemText(answer), fields: fieldErrors(answer), values }, answer.status);
+    });
+    pagesDone();
+  });
+};
+
+/** The people stores the app is given (db/api-stores.ts), and the console's settings where they differ from the defaults. */
+export interface PeopleDeps {
+  users: ConsoleDeps['users'];
+  sessions: ConsoleDeps['sessions'];
+  signInTokens: ConsoleDeps['signInTokens'];
+  notices: ConsoleDeps['notices'];
+  settings?: Partial<Pick<ConsoleDeps, 'publicUrl' | 'cookie' | 'limits'>>;
+}
+
+/** The console's dependencies: its API is the app itself, injected into (api/web/api-bridge.ts). */
+export function consoleDeps(app: FastifyInstance, people: PeopleDeps, now: () => number = Date.now): ConsoleDeps {
+  return {
+    ...people,
+    callApi: apiBridge(app),
+    now,
+    publicUrl: 'http://localhost:3000',
+    cookie: { secure: 'auto', maxAgeSeconds: DEFAULT_SESSION_LIMITS.absoluteMs / 1000 },
+    limits: DEFAULT_SIGN_IN_LIMITS,
+    ...people.settings,
+  };
+}

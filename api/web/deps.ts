@@ -1,0 +1,21 @@
+import type { SessionStore } from '../../db/sessions';
+import type { SignInTokenStore } from '../../db/sign-in-tokens';
+import type { UserStore } from '../../db/users';
+import type { CookieSettings } from '../sessions';
+import type { CallApi } from './api-bridge';
+import type { SignInLimitSettings } from './sign-in-limits';
+import type { EnqueueNotice } from './sign-in-mail';
+
+/** What the console's pages need: the people stores, the API to act through, and its settings. */
+export interface ConsoleDeps {
+  users: UserStore;
+  sessions: SessionStore;
+  signInTokens: SignInTokenStore;
+  notices: EnqueueNotice;
+  callApi: CallApi;
+  now: () => number;
+  cookie: CookieSettings;
+  /** Where the console is reached from outside (links in mails): configured, never the request's Host, which a caller chooses. */
+  publicUrl: string;
+  limits: SignInLimitSettings;
+}

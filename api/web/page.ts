@@ -1,0 +1,64 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Session } from '../../db/sessions';
+import { html, type Html } from './html';
+import { languageOf, translator, type ConsoleLanguage, type Translate } from './i18n';
+
+/** What every page handler works with: who is asking, in which language, and the token its forms carry. */
+export interface PageContext {
+  request: FastifyRequest;
+  reply: FastifyReply;
+  language: ConsoleLanguage;
+  t: Translate;
+  session?: Session;
+  /** The session's synchronizer token, or the double-submit token of a signed-out form (api/web/forms.ts). */
+  csrf: string;
+}
+
+export function pageContext(request: FastifyRequest, reply: FastifyReply, csrf: string): PageContext {
+  const language = languageOf(request, request.session?.language);
+  return { request, reply, language, t: translator(language), session: request.session, csrf, ...(request.session ? { session: request.session } : {}) };
+}
+
+export const csrfField = (context: PageContext) => html`<input type="hidden" name="_csrf" value="${context.csrf}">`;
+
+function navigation(context: PageContext): Html {
+  const { t, session } = context;
+  if (!session) return html``;
+  const home = session.role === 'customer' ? html`<a href="/console/">${t('myTickets')}</a> <a href="/console/tickets/new">${t('newTicket')}</a>` : html`<a href="/console/">${t('board')}</a>`;
+  return html`<nav aria-label="Vigil">${home}
+    <span class="who">${session.name}</span>
+    <form method="post" action="/console/sign-out" class="inline">${csrfField(context)}<button type="submit">${t('signOut')}</button></form>
+    <form method="post" action="/console/sign-out-everywhere" class="inline">${csrfField(context)}<button type="submit">${t('signOutEverywhere')}</button></form>
+  </nav>`;
+}
+
+/** A whole page: one h1, a skip link, the language switch and, signed in, the navigation and the sign-out forms. */
+export function sendPage(context: PageContext, title: string, body: Html, status = 200): FastifyReply {
+  const { t, language, request } = context;
+  const other = language === 'fr' ? 'en' : 'fr';
+  const back = encodeURIComponent(request.url.startsWith('/console') ? request.url : '/console/');
+  const page = html`<!doctype html>
+<html lang="${language}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${title} · Vigil</title>
+<meta name="htmx-config" content='{"includeIndicatorStyles":false}'>
+<link rel="stylesheet" href="/console/static/console.css">
+<script src="/console/static/htmx.min.js" defer></script>
+</head>
+<body>
+<a class="skip" href="#main">${t('skip')}</a>
+<header><span class="brand">${t('vigil')}</span> ${navigation(context)}
+<a class="language" href="/console/language?to=${other}&amp;back=${back}" lang="${other}" hreflang="${other}">${t('language')}</a></header>
+<main id="main">
+<h1>${title}</h1>
+${body}
+</main>
+</body>
+</html>`;
+  return context.reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.text);
+}
+
+/** A message next to what it is about, announced to screen readers. */
+export const alertBox = (message: string | undefined) => message && html`<p class="alert" role="alert">${message}</p>`;

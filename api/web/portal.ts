@@ -1,0 +1,51 @@
+import { DESK_ZONE } from '../../contracts/desk-zone';
+import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
+import { problemText, type ApiAnswer } from './api-bridge';
+import { html, type Html } from './html';
+import { formatInstant } from './i18n';
+import { alertBox, csrfField, type PageContext } from './page';
+
+interface OwnTicket {
+  ticketNumber: string;
+  title: string;
+  status: string;
+  priority: string;
+  openedAt: string;
+  nextDeadline: string | null;
+}
+
+/** A customer's own tickets, newest first: GET /v1/tickets holds a customer's session to its company. */
+export function portalBody(context: PageContext, answer: ApiAnswer): Html {
+  const { t, language } = context;
+  const tickets = answer.status === 200 ? [...(answer.body.items as OwnTicket[])].reverse() : [];
+  return html`<p><a class="button" href="/console/tickets/new">${t('newTicket')}</a></p>
+${answer.status === 200 ? '' : alertBox(problemText(answer))}
+${
+  tickets.length
+    ? html`<div class="scroll"><table><thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('status')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('opened')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
+<tbody>${tickets.map(
+        (ticket) => html`<tr><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.status}</td><td>${ticket.priority}</td>
+<td>${formatInstant(ticket.openedAt, language, DESK_ZONE)}</td><td>${ticket.nextDeadline ? formatInstant(ticket.nextDeadline, language, DESK_ZONE) : '–'}</td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p>${t('noTickets')}</p>`
+}`;
+}
+
+/** The fields a customer fills to open a ticket; the contact is the signed-in person, the terms their contract's. */
+export function newTicketBody(context: PageContext, values: Record<string, string> = {}, errors: Record<string, string> = {}, message?: string): Html {
+  const { t } = context;
+  const error = (name: string) => errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
+  const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
+  return html`${alertBox(message)}
+<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}
+<label for="title">${t('title')}</label><input id="title" name="title" required maxlength="200" value="${values.title ?? ''}"${invalid('title')}>${error('title')}
+<label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${values.description ?? ''}</textarea>${error('description')}
+<label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}><option value="">${t('any')}</option>${PRIORITIES.map(
+    (priority) => html`<option value="${priority}"${values.priority === priority ? html` selected` : ''}>${priority}</option>`,
+  )}</select>${error('priority')}
+<label for="kind">${t('kind')}</label><select id="kind" name="kind"${invalid('kind')}><option value="">${t('any')}</option>${TICKET_KINDS.map(
+    (kind) => html`<option value="${kind}"${values.kind === kind ? html` selected` : ''}>${kind}</option>`,
+  )}</select>${error('kind')}
+<button type="submit">${t('openTicket')}</button>
+</form>`;
+}
