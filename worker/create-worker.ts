@@ -14,14 +14,22 @@ export interface TicketWorkerDeps {
   taskQueue?: string;
   /** Where tickets find their policy versions: by default the published ones in `db`. */
   policies?: PolicySource;
+  /**
+   * The workflow code bundled beforehand (bundleWorkflowCode), for processes that start many workers: the end-to-end
+   * tests bundle once in their global setup rather than once per stack inside Jest. Absent: bundled from workflows/.
+   */
+  workflowBundle?: { codePath: string };
 }
 
-export function createTicketWorker({ connection, namespace, db, taskQueue = TICKET_TASK_QUEUE, policies = pgPolicyCatalog(db) }: TicketWorkerDeps, options: Partial<WorkerOptions> = {}): Promise<Worker> {
+export function createTicketWorker(
+  { connection, namespace, db, taskQueue = TICKET_TASK_QUEUE, policies = pgPolicyCatalog(db), workflowBundle }: TicketWorkerDeps,
+  options: Partial<WorkerOptions> = {},
+): Promise<Worker> {
   return Worker.create({
     connection,
     namespace,
     taskQueue,
-    workflowsPath: require.resolve('../workflows'),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: { ...createActivities({ db, policies }), ...createPlanningActivities(policies), ...createInvoicingActivities({ db, policies }) },
     ...options,
   });

@@ -5,11 +5,14 @@ import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import type { ManagedProcess } from '../../infra/managed-process';
 import { freePort } from '../../infra/net';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+import { bundleWorkflowCode } from '@temporalio/worker';
 
 /** Handles the teardown needs; globalSetup and globalTeardown share this process. */
 export interface E2eServers {
   processes: ManagedProcess[];
   dataDir?: string;
+  /** The workflow code, bundled once for every stack of the run (test/e2e/support.ts). */
+  bundleDir?: string;
 }
 
 declare global {
@@ -45,5 +48,18 @@ export default async function globalSetup(): Promise<void> {
       })(),
     );
   }
+  pending.push(
+    (async () => {
+      // Bundled here, once, outside the tests' module registry: webpack run inside a Jest test environment, once per
+      // stack, failed a CI run under load ("getModuleHashingError(...) is not a constructor") and costs seconds each.
+      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentBundlerLogger });
+      servers.bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-bundle-'));
+      const codePath = path.join(servers.bundleDir, 'workflows.js');
+      fs.writeFileSync(codePath, code);
+      process.env.VIGIL_E2E_WORKFLOW_BUNDLE = codePath;
+    })(),
+  );
   await Promise.all(pending);
 }
+
+const silentBundlerLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };

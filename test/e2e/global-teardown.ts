@@ -4,5 +4,5 @@ export default async function globalTeardown(): Promise<void> {
   const servers = globalThis.vigilE2eServers;
   if (!servers) return;
   await Promise.all(servers.processes.map((server) => server.stop()));
-  if (servers.dataDir) fs.rmSync(servers.dataDir, { recursive: true, force: true });
+  for (const dir of [servers.dataDir, servers.bundleDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -92,7 +92,8 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
   const db = await migratedPool();
   const taskQueue = `e2e-${name}-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
-  const worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue });
+  const codePath = process.env.VIGIL_E2E_WORKFLOW_BUNDLE;
+  const worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue, ...(codePath ? { workflowBundle: { codePath } } : {}) });
   const workerRun = worker.run();
   let workerStopped: Promise<void> | undefined;
   const stopWorker = () =>
