@@ -11,6 +11,9 @@ const setupFiles = ['<rootDir>/test/support/quiet-runtime.ts'];
 process.env.VIGIL_DESK_ROLES ??= '*=desk@vigil.test';
 
 module.exports = {
+  // Jest's 5 s default fails a hook or test that waits on real servers or spawns the CLI while the machine is busy
+  // (CI runs beside other work); a file that needs longer says so with jest.setTimeout.
+  testTimeout: 60_000,
   projects: [
     {
       displayName: 'unit',
