@@ -1,6 +1,6 @@
 /**
  * `npm run dev`: Temporal (Web UI on 8233), PostgreSQL, Mailpit (the SMTP capture the notices go to, UI on 8025),
- * the worker and the API on one machine, stopped together on Ctrl-C or SIGTERM with data kept in .data/ for the next
+ * the worker, the API and the inbound mail process (its SMTP listener on 2525) on one machine, stopped together on Ctrl-C or SIGTERM with data kept in .data/ for the next
  * start. TEMPORAL_ADDRESS, DATABASE_URL or SMTP_URL, when set, point at servers that are already running, and none
  * is started for them. A worker or API that crashes is started
  * again with backoff, alone; one that keeps crashing at start, or a server that exits, stops everything.
@@ -114,6 +114,22 @@ async function main(): Promise<void> {
     Promise.race([waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort)), api.gaveUp.then((code) => Promise.reject(new Error(`the API kept exiting (${code})`)))]),
   ]);
 
+  // Mail in: its own process (mail/inbound/main.ts says why), acting through the API with the dev agent key.
+  const inboundPort = numberFromEnv('INBOUND_SMTP_PORT', 2525);
+  const supportAddress = process.env.VIGIL_SUPPORT_ADDRESS || 'support@vigil.localhost';
+  apps.push(
+    node('inbound', 'mail/inbound/main.ts', {
+      ...env,
+      INBOUND_SMTP_PORT: String(inboundPort),
+      VIGIL_SUPPORT_ADDRESS: supportAddress,
+      VIGIL_EMERGENCY_ADDRESS: process.env.VIGIL_EMERGENCY_ADDRESS || 'urgence@vigil.localhost',
+      VIGIL_API_URL: `http://127.0.0.1:${apiPort}/v1`,
+      VIGIL_INBOUND_API_KEY: keys.agent,
+    }),
+  );
+  // A Message-ID of its own each time: the same Message-ID (or, without one, the same bytes) is the same mail, one ticket.
+  const mailIn = `printf 'From: Ana Lopes <ana@acme.lu>\\r\\nTo: ${supportAddress}\\r\\nMessage-ID: <%s@acme.lu>\\r\\nSubject: Printer offline\\r\\n\\r\\nNothing prints since this morning.\\r\\n' $RANDOM$RANDOM | curl -s smtp://localhost:${inboundPort} --mail-from ana@acme.lu --mail-rcpt ${supportAddress} -T -`;
+
   process.stdout.write(
     [
       '',
@@ -123,12 +139,14 @@ async function main(): Promise<void> {
       `  Temporal UI  ${temporalUi}`,
       `  Temporal     ${temporalAddress}`,
       `  E-mail       ${mailUi}  (notices are delivered to ${smtpUrl}; failed ones: GET /v1/admin/outbox?state=failed)`,
+      `  Mail in      smtp://localhost:${inboundPort} for ${supportAddress} (and urgence@ for emergencies); unknown senders: GET /v1/admin/inbound?state=triage`,
       `  PostgreSQL   ${databaseUrl}`,
       `API keys (Authorization: Bearer <token>; kept in ${path.relative(repoRoot, keysFile)}):`,
       `  admin        ${keys.admin}`,
       `  agent        ${keys.agent}`,
       `  customer     ${keys.customer}  (acme: econnect, contact Ana Lopes <ana@acme.lu>)`,
       `  try          curl -s localhost:${apiPort}/v1/admin/customers -H 'authorization: Bearer ${keys.admin}'`,
+      `  open by mail ${mailIn}`,
       'Ctrl-C stops everything; data stays in .data/ for the next start.',
       '',
     ].join('\n'),
