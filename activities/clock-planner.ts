@@ -1,11 +1,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { deadlineOf, instantAtPercent, nextOpening, type Duration, type Interval } from '../domain/calendar';
+import { deadlineOf, instantAtPercent, nextOpening, type Duration } from '../domain/calendar';
 import { DomainError } from '../domain/errors';
-import { METRICS, type Metric, type Priority, type TicketKind } from '../domain/policy/vocabulary';
+import { METRICS, type Metric } from '../domain/policy/vocabulary';
 import type { EscalationLevel, Policy } from '../domain/policy';
-import { termsOf, type PolicyTerms } from '../domain/policy/terms';
-import { rateCardOf, type RateCard } from '../domain/pricing/rate-card';
+import { termsOf } from '../domain/policy/terms';
+import { rateCardOf } from '../domain/pricing/rate-card';
 import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
+import type { PlanAnswer, PlanQuestion } from '../domain/ticket/steps';
 import type { PolicySource } from '../policies/catalog';
 import { presetRegistry } from '../policies/registry';
 
@@ -14,34 +15,9 @@ export type { PolicySource };
 /** The presets alone, for callers without a database (the workflow test harness, the unit tests). */
 export const presetPolicies: PolicySource = presetRegistry;
 
-export interface PlanRequest {
-  policyId: string;
-  /** Absent at registration: the version in force at `registeredAt` is chosen and returned. */
-  policyVersion?: number;
-  kind: TicketKind;
-  priority: Priority;
-  registeredAt: number;
-  /** Closed pauses of each clock; a clock that is not listed is not planned. */
-  pauses: Partial<Record<Metric, Interval[]>>;
-  /** When a resolution was proposed: the auto-validation instant is planned from it. */
-  resolutionProposedAt?: number;
-  /** Opened through the emergency channel: the response clock runs on the policy's emergency target, in calendar time. */
-  channel?: 'standard' | 'emergency';
-  /** The contract's emergency response target, replacing the policy's (calendar hours). */
-  emergencyResponseTarget?: Duration;
-  /** The contract's quote limit (logged minutes), replacing the policy's where it has one. */
-  quoteRequiredAboveMinutes?: number;
-}
-
-export interface PlanResult {
-  policyVersion: number;
-  terms: PolicyTerms;
-  /** Whether the ticket's calendar was open at registration (out-of-hours rules apply otherwise). */
-  openAtRegistration: boolean;
-  rateCard: RateCard | null;
-  clocks: ClockPlan[];
-  autoValidateAt?: number;
-}
+// The planner's question and answer are the ticket's (domain/ticket/steps.ts): one definition for both sides.
+export type PlanRequest = PlanQuestion;
+export type PlanResult = PlanAnswer;
 
 interface ThresholdRules {
   warningPercents: readonly number[];

@@ -14,24 +14,31 @@ import type { TicketChange } from './evolve';
  * look again. The workflow (workflows/ticket.ts) runs them; calendar maths stays in the planning activity.
  */
 
-/** What the planner is asked (activities/clock-planner.ts, PlanRequest). */
+/** What the planner is asked (activities/clock-planner.ts). */
 export interface PlanQuestion {
   policyId: string;
+  /** Absent at registration: the version in force at `registeredAt` is chosen and returned. */
   policyVersion?: number;
   kind: TicketKind;
   priority: Priority;
   registeredAt: number;
+  /** Closed pauses of each clock; a clock that is not listed is not planned. */
   pauses: Partial<Record<Metric, Interval[]>>;
+  /** When a resolution was proposed: the auto-validation instant is planned from it. */
   resolutionProposedAt?: number;
+  /** Opened through the emergency channel: the response clock runs on the policy's emergency target, in calendar time. */
   channel?: 'standard' | 'emergency';
+  /** The contract's emergency response target, replacing the policy's (calendar hours). */
   emergencyResponseTarget?: Duration;
+  /** The contract's quote limit (logged minutes), replacing the policy's where it has one. */
   quoteRequiredAboveMinutes?: number;
 }
 
-/** What the planner answers (activities/clock-planner.ts, PlanResult). */
+/** What the planner answers (activities/clock-planner.ts). */
 export interface PlanAnswer {
   policyVersion: number;
   terms: PolicyTerms;
+  /** Whether the ticket's calendar was open at registration (out-of-hours rules apply otherwise). */
   openAtRegistration: boolean;
   rateCard: RateCard | null;
   clocks: ClockPlan[];
