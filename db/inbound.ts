@@ -118,6 +118,18 @@ export async function settleInbound(db: Pool, id: number, settlement: Settlement
   });
 }
 
+/**
+ * How many answers to mail (outbox kinds `inbound-…`) went to this address since then: a sender that answers every
+ * answer without saying it is automatic would otherwise make a loop of us.
+ */
+export async function answersSentTo(db: Pool, recipient: string, since: Date): Promise<number> {
+  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE recipient = $1 AND kind LIKE 'inbound-%' AND created_at >= $2", [
+    toStorableText(recipient),
+    since,
+  ]);
+  return rows[0]?.n ?? 0;
+}
+
 /** A person a contract in force names as allowed to open tickets, with the contract and the customer's language. */
 export interface KnownContact {
   customerId: string;

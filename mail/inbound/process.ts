@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { actionsUrl, readerOf } from '../../activities/ticket-notices';
 import { DESK_ZONE } from '../../contracts/desk-zone';
 import {
+  answersSentTo,
   knownContactsOf,
   settleInbound,
   storeInbound,
@@ -138,26 +139,25 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   const answerTo = addressOf(parsed.replyTo?.value[0]?.address) ?? sender;
   // In the customer's language: the ticket's customer's, the contact's, or, for a stranger, the default's.
   const answer: Answer = async (what, language, ticket) => {
+    const since = new Date(now() - ANSWER_WINDOW_MS);
+    if ((await answersSentTo(db, answerTo, since)) >= MAX_ANSWERS_PER_WINDOW) return undefined;
     const reader = ticket ? await readerOf(db, ticket.customerId) : { language: mailLanguage(language), zone: DESK_ZONE };
     const ticketNumber = ticket?.ticketNumber;
     const { subject, body } = renderInboundAnswer(what, reader);
     return { idempotencyKey: `inbound:${id}:answer`, kind: what.kind, recipient: answerTo, subject, body, ...(ticketNumber ? { ticketNumber } : {}) };
   };
   const senderName = asLine(parsed.from?.value[0]?.name ?? '', 200, sender);
-  const triage = async (reason: string, language?: string): Promise<Settlement> => ({
-    state: 'triage',
-    reason,
-    answer: await answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName }, language),
-  });
+  const triage = (reason: string, language?: string): Promise<Settlement> =>
+    answered({ state: 'triage', reason }, answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName }, language));
 
   const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
   const contacts = await knownContactsOf(db, sender, today);
-  const answered = referencedMessageIds(parsed.inReplyTo, parsed.references);
-  const roots = answered.flatMap((messageId) => {
+  const repliedTo = referencedMessageIds(parsed.inReplyTo, parsed.references);
+  const roots = repliedTo.flatMap((messageId) => {
     const ticketNumber = threadRootTicket(messageId, options.ownDomain);
     return ticketNumber ? [{ messageId, ticketNumber }] : [];
   });
-  const threadNumber = (await ticketOfMessageIds(db, answered, roots)) ?? ticketNumberInSubject(parsed.subject);
+  const threadNumber = (await ticketOfMessageIds(db, repliedTo, roots)) ?? ticketNumberInSubject(parsed.subject);
   const ticket = threadNumber === undefined ? undefined : await ticketForMail(db, threadNumber);
   if (ticket) {
     // A ticket number anyone can type: only its own contact, or a contact of its customer, writes onto it.
@@ -190,7 +190,19 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   }
 }
 
-type Answer = (what: InboundAnswer, language: string | undefined, ticket?: TicketForMail) => Promise<NonNullable<Settlement['answer']>>;
+/** The answer to queue, or undefined when this address had its share of answers already (a loop guard). */
+type Answer = (what: InboundAnswer, language: string | undefined, ticket?: TicketForMail) => Promise<Settlement['answer']>;
+
+// At most this many answers to one address a day: a person never needs more, an auto-responder without the headers
+// that say so (classify.ts) would otherwise answer each of ours, and we each of its.
+const MAX_ANSWERS_PER_WINDOW = 3;
+const ANSWER_WINDOW_MS = 24 * 3_600_000;
+
+/** The settlement with its answer, or, past the loop guard, saying that it was not answered. */
+async function answered(settlement: Omit<Settlement, 'answer'>, answer: Settlement['answer'] | Promise<Settlement['answer']>): Promise<Settlement> {
+  const queued = await answer;
+  return queued ? { ...settlement, answer: queued } : { ...settlement, reason: `${settlement.reason} (not answered: ${MAX_ANSWERS_PER_WINDOW} answers went to this address within a day)` };
+}
 
 /**
  * A reply onto its ticket: the `customer-reply` action when the ticket waits on the customer (its clocks resume);
@@ -212,7 +224,7 @@ async function thread(options: InboundOptions, received: Received, ticket: Ticke
   }
   if (ticket.status === 'validation') {
     const what: InboundAnswer = { kind: 'inbound-not-a-validation', ticketNumber: ticket.ticketNumber, title: ticket.title, contactName: sender, actionsUrl: actionsUrl(ticket.ticketNumber) };
-    return { state: 'threaded', reason: 'kept as a message: a reply is not taken as a validation; the answer says how to validate', ...about, answer: await answer(what, undefined, ticket) };
+    return answered({ state: 'threaded', reason: 'kept as a message: a reply is not taken as a validation; the answer says how to validate', ...about }, answer(what, undefined, ticket));
   }
   return { state: 'threaded', reason: `kept as a message: the ticket is ${ticket.status}`, ...about };
 }

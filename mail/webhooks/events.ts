@@ -1,17 +1,9 @@
 import type { TicketEvent, TicketState } from '../../contracts/ticket';
+import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { QueuedWebhookEvent } from '../../db/webhooks';
 
-/** What the workflow tells of a threshold reached (activities/threshold-email.ts's ThresholdNotice, as much as a webhook says). */
-export interface ThresholdFacts {
-  ticketNumber: string;
-  title: string;
-  customerId: string;
-  priority: string;
-  assignee?: string;
-  metric: string;
-  percent: number;
-  deadline: number;
-}
+/** What the workflow tells of a threshold reached, less whom to tell: a webhook goes to the endpoints, not to levels. */
+export type ThresholdFacts = Omit<ThresholdNotice, 'key' | 'notify'>;
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 

@@ -138,6 +138,15 @@ describe('mail in over real SMTP', () => {
     expect((await rowsOf(intrusion))[0]).toMatchObject({ state: 'triage', reason: expect.stringContaining(`names ticket ${ticketNumber}`) });
   });
 
+  it('an auto-responder that does not say so gets three answers a day, not one for each of its mails', async () => {
+    const responder = `robot-${randomUUID().slice(0, 8)}@elsewhere.test`;
+    const ids = [messageId(), messageId(), messageId(), messageId()];
+    for (const id of ids) await send({ from: responder, subject: 'Re: We received your e-mail', text: 'I am away.', messageId: id });
+    expect(await answersTo(responder)).toHaveLength(3);
+    const last = (await rowsOf(ids[3]!))[0];
+    expect(last).toMatchObject({ state: 'triage', reason: expect.stringContaining('not answered: 3 answers went to this address within a day') });
+  });
+
   it('auto-replies, bounces and our own mails coming back are kept, ignored with the reason, and never answered', async () => {
     const { email } = await customerWithContact();
     const cases: [Mail, string][] = [
