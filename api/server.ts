@@ -4,6 +4,7 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { buildApp } from './app';
+import { consoleSettingsFromEnv } from './web/console-settings';
 import { apiPoolConfig, apiTemporalConnectionOptions } from './dependency-clients';
 import { postgresReady } from './readiness';
 import { apiLoggerOptions } from './request-log';
@@ -14,10 +15,12 @@ async function main(): Promise<void> {
   await migrate(db);
   const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporalAddress));
   const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const stores = apiStores(db);
   const app = buildApp(
     {
       temporal,
-      ...apiStores(db),
+      ...stores,
+      people: { ...stores.people, settings: consoleSettingsFromEnv() },
       readiness: { postgresql: postgresReady(db) },
       rateLimit: { max: config.rateLimitPerMinute, windowMs: 60_000 },
       metrics: { workerMetricsUrl: config.workerMetricsUrl },

@@ -173,6 +173,7 @@ async function main() {
   ensureMailpit(paths);
   ensureGreenMail(paths);
   await ensureTestServer(paths);
+  require('./console-browser').ensureChromium({ log, run });
 }
 
 main().catch((error) => {

@@ -119,7 +119,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       if (!action || !TICKET_NUMBER.test(number)) return ticketPage(request, reply, number, undefined, 404);
       const page = context(request, reply);
       if (!formTokenValid(request, form)) return ticketPage(request, reply, number, { action: path, message: page.t('formExpired'), fields: {}, values }, 403);
-      const built = action.toBody(form, page.session!);
+      const built = action.toBody(form);
       if ('problem' in built) {
         const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
         return ticketPage(request, reply, number, { action: path, message, fields: { [built.field]: message }, values }, 422);

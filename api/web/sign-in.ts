@@ -2,7 +2,7 @@ import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastif
 import type { SignInPurpose } from '../../db/sign-in-tokens';
 import { passwordProblem, verifyPassword } from '../../db/password-hash';
 import { UserError } from '../../db/users';
-import { clearSessionCookie, setSessionCookie, cookieOf, SESSION_COOKIE } from '../sessions';
+import { clearSessionCookie, cookieOf, liveSession, SESSION_COOKIE, setSessionCookie } from '../sessions';
 import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid, signedOutToken, type Form } from './forms';
 import { html } from './html';
@@ -78,8 +78,13 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
   async function signOut(request: FastifyRequest, reply: FastifyReply, everywhere: boolean) {
     const form = formOf(request);
     const id = cookieOf(request, SESSION_COOKIE);
-    // Without the session's token, a cross-site form cannot sign anyone out either.
-    if (request.session && id && formTokenValid(request, form)) {
+    await liveSession(request, sessions, now());
+    // Without the session's token, a cross-site form cannot sign anyone out, not even of this browser.
+    if (request.session && !formTokenValid(request, form)) {
+      const context = pageContext(request, reply, request.session.csrfToken);
+      return sendPage(context, context.t('signOut'), alertBox(context.t('formExpired')) || html``, 403);
+    }
+    if (request.session && id) {
       if (everywhere) await sessions.destroyAll(request.session.userId);
       else await sessions.destroy(id);
     }

@@ -14,13 +14,12 @@ export interface FormField {
 /**
  * The actions the console offers on a ticket page, each posting to its /v1 path (contracts/ticket-actions.ts): who
  * may send it and from which statuses come from the action table, as the API's own checks do; here only how a form's
- * fields become the JSON body. Bodies still name the actor as they did before the API took it from the caller
- * (`agent`, `contact`): a field the API now ignores, and fills from the session's person itself.
+ * fields become the JSON body. No body names its actor: the API records the signed-in person (api/sessions.ts).
  */
 export interface ConsoleAction {
   label: MessageKey;
   fields: readonly FormField[];
-  toBody(form: Record<string, string>, session: Session): { body: Record<string, unknown> } | { field: string; problem: MessageKey };
+  toBody(form: Record<string, string>): { body: Record<string, unknown> } | { field: string; problem: MessageKey };
 }
 
 /** A datetime-local value (no offset) as the desk means it: in its zone, sent as ISO-8601 with offset. */
@@ -33,7 +32,7 @@ function deskInstant(value: string | undefined): string | undefined {
 const optional = (name: string, value: string | undefined) => (value ? { [name]: value } : {});
 
 export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = {
-  'take-charge': { label: 'takeCharge', fields: [], toBody: (_form, session) => ({ body: { agent: session.name } }) },
+  'take-charge': { label: 'takeCharge', fields: [], toBody: () => ({ body: {} }) },
   'time-entries': {
     label: 'logTime',
     fields: [
@@ -43,19 +42,24 @@ export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = {
       { name: 'onSite', label: 'onSite', type: 'checkbox' },
       { name: 'note', label: 'note', type: 'textarea' },
     ],
-    toBody(form, session) {
+    toBody(form) {
       const start = deskInstant(form.start);
       const end = deskInstant(form.end);
       if (!start) return { field: 'start', problem: 'fieldRequired' };
       if (!end) return { field: 'end', problem: 'fieldRequired' };
-      return { body: { agent: session.name, start, end, onSite: form.onSite === 'on', ...optional('role', form.role), ...optional('note', form.note) } };
+      return { body: { start, end, onSite: form.onSite === 'on', ...optional('role', form.role), ...optional('note', form.note) } };
     },
   },
-  validate: { label: 'validate', fields: [], toBody: (_form, session) => ({ body: { contact: session.name } }) },
+  'propose-resolution': {
+    label: 'proposeResolution',
+    fields: [{ name: 'resolution', label: 'resolution', type: 'textarea', required: true }],
+    toBody: (form) => (form.resolution ? { body: { resolution: form.resolution } } : { field: 'resolution', problem: 'fieldRequired' }),
+  },
+  validate: { label: 'validate', fields: [], toBody: () => ({ body: {} }) },
   reject: {
     label: 'reject',
     fields: [{ name: 'reason', label: 'reason', type: 'textarea', required: true }],
-    toBody: (form, session) => (form.reason ? { body: { contact: session.name, reason: form.reason } } : { field: 'reason', problem: 'fieldRequired' }),
+    toBody: (form) => (form.reason ? { body: { reason: form.reason } } : { field: 'reason', problem: 'fieldRequired' }),
   },
 };
 

@@ -62,6 +62,7 @@ describe('the web console in a real browser', () => {
 
   let ticketNumber: string;
   let customerPage: Page;
+  let agentPage: Page;
 
   it('signs a customer in and opens a ticket from the portal', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
@@ -90,7 +91,7 @@ describe('the web console in a real browser', () => {
   });
 
   it("shows an agent the ticket on the board with its deadline; the agent takes it in charge and logs time", async () => {
-    const agent = await signedIn(`ines.${unique}@desk.test`);
+    const agent = (agentPage = await signedIn(`ines.${unique}@desk.test`));
     const row = () => agent.getByRole('row').filter({ has: agent.getByRole('link', { name: ticketNumber }) });
     // The board reads the read model, which follows the workflow.
     await eventually(
@@ -133,6 +134,30 @@ describe('the web console in a real browser', () => {
     const phone = await signedIn(`ines.${unique}@desk.test`, { width: 390, height: 844 });
     await expectAccessible(phone);
     await screenshot(phone, dir, 'board-phone');
+  });
+
+  it('lets the agent propose a resolution and the customer validate it; the bill shows on both sides', async () => {
+    await agentPage.goto(`${origin}/console/tickets/${ticketNumber}`);
+    await agentPage.getByLabel('Proposed resolution').fill('PBX rebooted; phones back at 10:15.');
+    await agentPage.getByRole('button', { name: 'Propose a resolution' }).click();
+    await agentPage.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
+    await expect(agentPage.locator('dd.status').textContent()).resolves.toBe('validation');
+
+    await customerPage.goto(`${origin}/console/tickets/${ticketNumber}`);
+    await expectAccessible(customerPage);
+    await customerPage.getByRole('button', { name: 'Validate the resolution' }).click();
+    await customerPage.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
+    await expect(customerPage.locator('dd.status').textContent()).resolves.toBe('closed');
+    // Billing follows the close in the workflow: the page shows it once written.
+    const billTotal = async (page: Page) => {
+      await page.reload();
+      return page.locator('h2:has-text("Bill so far") + div tfoot td').textContent({ timeout: 1000 }).catch(() => null);
+    };
+    const customerTotal = await eventually(() => billTotal(customerPage), (total) => total !== null && / €$/.test(total));
+    expect(customerTotal).toMatch(/^\d+\.\d{2} €$/);
+    await expectAccessible(customerPage);
+    await screenshot(customerPage, dir, 'portal-ticket-billed');
+    expect(await billTotal(agentPage)).toBe(customerTotal);
   });
 
   it("keeps a customer out of another company's ticket, reached by its URL", async () => {

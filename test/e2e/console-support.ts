@@ -3,10 +3,11 @@ import path from 'node:path';
 import axe from 'axe-core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-/** Debian's Chromium (scripts/console-browser.js installs it): playwright-core's own download needs the internet. */
+/** Debian's Chromium (scripts/console-browser.js installs it on CI): playwright-core's own download needs the internet. */
 export const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run apt-get install -y chromium (the bootstrap does with CI=true), or set VIGIL_CHROMIUM`);
   // As root (CI containers) Chromium refuses its sandbox; the pages are this repository's own.
   return chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
 }
