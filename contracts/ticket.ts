@@ -164,6 +164,13 @@ export type ScheduleReleaseCommand = CommandOf<'schedule-release'>;
 
 export const getTicketQuery = defineQuery<TicketState>('getTicket');
 
+/**
+ * Sent with the start of a ticket's workflow (Update-with-start, api/routes/tickets.ts): answers the ticket once it is
+ * registered, acknowledged or refused, its deadlines planned; sent to a running ticket, its state now. The one Update
+ * that is no action of the table (contracts/ticket-actions.ts): it changes nothing.
+ */
+export const registeredUpdate = defineUpdate<TicketState, []>('registered');
+
 /** The Update of each action of the table, named after it: the workflow registers one handler per entry. */
 export type TicketUpdates = { [Name in TicketActionName]: UpdateDefinition<TicketState, [CommandOf<Name>], Name> };
 export const TICKET_UPDATES = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [name, defineUpdate(name)])) as TicketUpdates;

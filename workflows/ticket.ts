@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities/clock-planner';
 import type { TicketActivities } from '../activities/ticket-activities';
-import { getTicketQuery, TICKET_UPDATES, type OpenTicketInput, type TicketState } from '../contracts/ticket';
+import { getTicketQuery, registeredUpdate, TICKET_UPDATES, type OpenTicketInput, type TicketState } from '../contracts/ticket';
 import { TICKET_ACTION_NAMES, type TicketActionName, type TicketCommand } from '../contracts/ticket-actions';
 import { checkCommand } from '../domain/ticket/commands';
 import { decide, type Replan } from '../domain/ticket/decide';
@@ -67,6 +67,12 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   }
 
   setHandler(getTicketQuery, () => ticket);
+  // Registered: planned, recorded in the read model, acknowledged or refused. A continued run was, long ago.
+  let registered = carried !== undefined;
+  setHandler(registeredUpdate, async () => {
+    await condition(() => registered);
+    return ticket;
+  });
 
   const validate = (action: TicketActionName) => (command: unknown) => {
     try {
@@ -103,6 +109,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [ticket]);
     recordedRevision = ticket.revision;
     if (!refusal) commit([acknowledgement(ticket, Date.now())]);
+    registered = true;
   }
   if (!carried) await register();
 

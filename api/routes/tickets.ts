@@ -3,11 +3,13 @@ import type { Static } from '@sinclair/typebox';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
+import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { AccountStore } from '../../contracts/accounts';
 import type { Principal } from '../../contracts/principal';
 import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../contracts/search-attributes';
 import {
   getTicketQuery,
+  registeredUpdate,
   TICKET_TASK_QUEUE,
   TICKET_UPDATES,
   TICKET_WORKFLOW_TYPE,
@@ -16,6 +18,7 @@ import {
   type TicketState,
 } from '../../contracts/ticket';
 import { actionSpec, TICKET_ACTION_NAMES } from '../../contracts/ticket-actions';
+import { openedTicket } from '../../domain/ticket/evolve';
 import { requestHashOf, type IdempotencyStore } from '../../db/idempotency';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';
 import type { TicketSnapshots } from '../../db/ticket-snapshots';
@@ -109,27 +112,45 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   // A customer's key reads and acts on its own company's tickets only, checked before any route below touches one.
   app.addHook('preHandler', ownTicketsOnly(temporal, snapshots));
 
-  /** Starting twice is harmless: the ticket's workflow ID is its number and is never reused, even once closed. */
-  async function startTicket(input: OpenTicketInput): Promise<void> {
-    try {
-      await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
-        taskQueue,
-        workflowId: ticketWorkflowId(input.ticketNumber),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [input],
-        memo: { title: input.title },
-        staticSummary: `${input.ticketNumber}: ${input.title}`,
-        typedSearchAttributes: new TypedSearchAttributes([
-          { key: TicketNumberKey, value: input.ticketNumber },
-          { key: CustomerIdKey, value: input.customerId },
-          { key: PriorityKey, value: input.priority },
-          { key: KindKey, value: input.kind },
-          { key: StatusKey, value: 'request' },
-          { key: SlaBreachedKey, value: false },
-        ]),
+  /** How a ticket's workflow starts: its number is its ID, never reused, even once closed. */
+  const startOptions = (input: OpenTicketInput) => ({
+    taskQueue,
+    workflowId: ticketWorkflowId(input.ticketNumber),
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    args: [input] as [OpenTicketInput],
+    memo: { title: input.title },
+    staticSummary: `${input.ticketNumber}: ${input.title}`,
+    typedSearchAttributes: new TypedSearchAttributes([
+      { key: TicketNumberKey, value: input.ticketNumber },
+      { key: CustomerIdKey, value: input.customerId },
+      { key: PriorityKey, value: input.priority },
+      { key: KindKey, value: input.kind },
+      { key: StatusKey, value: 'request' },
+      { key: SlaBreachedKey, value: false },
+    ]),
+  });
+
+  /**
+   * Starts the ticket's workflow and answers the ticket registered (acknowledged or refused, its deadlines planned), in
+   * one round trip (Update-with-start); a ticket already running answers its state now, one closed its last state.
+   * Without a worker to register it, or when registration does not answer in time, the ticket is opened all the same
+   * and answered as requested, its deadlines to come: a GET shows them once registered.
+   */
+  async function registerTicket(input: OpenTicketInput): Promise<TicketState> {
+    const requested = () => openedTicket(input, now());
+    if (!(await workerPresent().then(() => true, () => false))) {
+      await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, startOptions(input)).catch((error: unknown) => {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       });
+      return requested();
+    }
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, { ...startOptions(input), workflowIdConflictPolicy: 'USE_EXISTING' });
+    try {
+      return await temporal.workflow.executeUpdateWithStart(registeredUpdate, { startWorkflowOperation });
     } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return (await currentState(input.ticketNumber)).ticket;
+      if (await startWorkflowOperation.workflowHandle().then(() => true, () => false)) return requested();
+      throw error;
     }
   }
 
@@ -147,36 +168,35 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   /**
    * With an Idempotency-Key, the key is recorded with the ticket's number before the workflow starts: a retry after
    * a crash between the two finds the record and starts the workflow then, so the ticket is neither lost nor doubled.
+   * A retry answers the ticket as it is now.
    */
-  async function openIdempotently(principal: Principal, key: string, body: OpenTicketBody): Promise<{ ticketNumber: string; replayed: boolean }> {
+  async function openIdempotently(principal: Principal, key: string, body: OpenTicketBody): Promise<{ ticket: TicketState; replayed: boolean }> {
     const hash = requestHashOf(body);
     const recorded = await idempotency.find(principal.keyId, key);
     if (recorded) {
       if (recorded.requestHash !== hash) throw idempotencyKeyReused(key);
       const started = (await whereabouts(recorded.ticketNumber)) !== 'gone' || (await snapshots.find(recorded.ticketNumber)) !== undefined;
-      if (!started) await startTicket(await inputOf(recorded.ticketNumber, principal, body));
-      return { ticketNumber: recorded.ticketNumber, replayed: true };
+      const ticket = started ? (await currentState(recorded.ticketNumber)).ticket : await registerTicket(await inputOf(recorded.ticketNumber, principal, body));
+      return { ticket, replayed: true };
     }
     // The terms are checked before a number is recorded, so that a refused request leaves no key behind.
     const input = await inputOf(await allocateTicketNumber(), principal, body);
     const claimed = await idempotency.claim(principal.keyId, key, { ticketNumber: input.ticketNumber, requestHash: hash });
     if (claimed.requestHash !== hash) throw idempotencyKeyReused(key);
-    await startTicket({ ...input, ticketNumber: claimed.ticketNumber });
-    return { ticketNumber: claimed.ticketNumber, replayed: claimed.ticketNumber !== input.ticketNumber };
+    return { ticket: await registerTicket({ ...input, ticketNumber: claimed.ticketNumber }), replayed: claimed.ticketNumber !== input.ticketNumber };
   }
 
-  async function openTicket(principal: Principal, body: OpenTicketBody, idempotencyKey: string | undefined): Promise<{ ticketNumber: string; replayed: boolean }> {
+  async function openTicket(principal: Principal, body: OpenTicketBody, idempotencyKey: string | undefined): Promise<{ ticket: TicketState; replayed: boolean }> {
     if (idempotencyKey !== undefined) return openIdempotently(principal, idempotencyKey, body);
     const input = await inputOf(await allocateTicketNumber(), principal, body);
-    await startTicket(input);
-    return { ticketNumber: input.ticketNumber, replayed: false };
+    return { ticket: await registerTicket(input), replayed: false };
   }
 
   app.post(
     '/tickets',
     {
       schema: {
-        summary: "Open a ticket under the customer's contract in force",
+        summary: "Open a ticket under the customer's contract in force; answers it registered, its deadlines known",
         headers: IdempotencyHeaders,
         body: OpenTicketBody,
         response: { 201: OpenedTicket, ...problems(401, 403, 422, 500) },
@@ -184,10 +204,11 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       onRequest: allowed('open'),
     },
     async (request, reply) => {
-      const { ticketNumber, replayed } = await openTicket(principalOf(request), request.body, request.headers['idempotency-key']);
-      const self = `/v1/tickets/${ticketNumber}`;
+      const { ticket, replayed } = await openTicket(principalOf(request), request.body, request.headers['idempotency-key']);
+      const self = `/v1/tickets/${ticket.ticketNumber}`;
       if (replayed) void reply.header('idempotent-replayed', 'true');
-      return reply.status(201).header('location', self).send({ ticketNumber, workflowId: ticketWorkflowId(ticketNumber), status: 'request', links: { self } });
+      const view = await toTicketView(ticket, now(), policies);
+      return reply.status(201).header('location', self).send({ ...view, workflowId: ticketWorkflowId(ticket.ticketNumber), links: { self } });
     },
   );
 

@@ -39,13 +39,6 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Line(255, { description: 'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once' })),
 });
 
-export const OpenedTicket = Type.Object({
-  ticketNumber: Type.String(),
-  workflowId: Type.String(),
-  status: literals(TICKET_STATUSES),
-  links: Type.Object({ self: Type.String() }),
-});
-
 /** One body schema per action path, from the action table (contracts/ticket-actions.ts); the route turns it into the command. */
 export const ActionBodies = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].body])) as {
   [Name in TicketActionName as (typeof ACTION_TABLE)[Name]['path']]: (typeof ACTION_TABLE)[Name]['body'];
@@ -159,3 +152,5 @@ export const TicketView = Type.Object({
 export type TicketView = Static<typeof TicketView>;
 export type ClockView = Static<typeof ClockView>;
 
+/** The ticket as registered (acknowledged or refused, its deadlines planned), with where to find it. */
+export const OpenedTicket = Type.Object({ ...TicketView.properties, workflowId: Type.String(), links: Type.Object({ self: Type.String() }) });

@@ -13,7 +13,9 @@ describe("opening a ticket under the customer's contract", () => {
   it("takes a customer key's own company, and the terms from its contract, not from the body", async () => {
     const opened = await open('customer', openingBody);
     expect(opened.statusCode).toBe(201);
-    expect(opened.json()).toEqual({ ticketNumber: 'VIG-000001', workflowId: 'ticket-VIG-000001', status: 'request', links: { self: '/v1/tickets/VIG-000001' } });
+    // The ticket as its workflow registered it (Update-with-start), not a promise of one.
+    expect(opened.json()).toMatchObject({ ticketNumber: 'VIG-000001', workflowId: 'ticket-VIG-000001', status: 'acknowledgement', customerId: 'acme', links: { self: '/v1/tickets/VIG-000001' } });
+    expect(harness.temporal.calls).toContain('update-with-start ticket-VIG-000001');
     expect(opened.headers.location).toBe('/v1/tickets/VIG-000001');
     expect(opened.headers['idempotent-replayed']).toBeUndefined();
     expect(harness.temporal.started).toEqual([
@@ -98,5 +100,13 @@ describe("opening a ticket under the customer's contract", () => {
     const bad = await open('customer', { ...openingBody, contact: { name: 'Ana', email: 'not-an-email' } });
     expect(bad.statusCode).toBe(422);
     expect(fieldOf(bad)).toEqual([{ field: 'body.contact.email', message: 'must match format "email"' }]);
+  });
+  it('opens a ticket without a worker to register it, answering it as requested, its deadlines to come', async () => {
+    harness.temporal.worker = 'gone';
+    const opened = await open('customer', openingBody);
+    expect(opened.statusCode).toBe(201);
+    expect(opened.json()).toMatchObject({ ticketNumber: 'VIG-000001', status: 'request', clocks: [{ metric: 'response', deadline: null }, { metric: 'intervention', deadline: null }, { metric: 'resolution', deadline: null }] });
+    expect(harness.temporal.started).toHaveLength(1);
+    expect(harness.temporal.calls).not.toContain('update-with-start ticket-VIG-000001');
   });
 });

@@ -1,5 +1,5 @@
 import type { Role } from '../../contracts/principal';
-import { type Stack, eventually, startStack } from './support';
+import { type Stack, startStack } from './support';
 
 jest.setTimeout(60_000);
 
@@ -25,11 +25,13 @@ describe('an e-connect emergency has a response clock in calendar time', () => {
     const opened = await call('POST', '/tickets', body, as);
     expect(opened.status).toBe(201);
     const number = opened.body.ticketNumber as string;
-    const view = await eventually(
-      () => call('GET', `/tickets/${number}`),
-      ({ status, body: ticket }) => status === 200 && ticket.status === 'acknowledgement',
-    );
+    // The opening answers the ticket registered (Update-with-start): its deadlines are those a GET shows.
+    expect(opened.body.status).toBe('acknowledgement');
+    const view = await call('GET', `/tickets/${number}`);
     expect(view.status).toBe(200);
+    expect(opened.body.clocks.map(({ deadline, thresholds }: Record<string, unknown>) => ({ deadline, thresholds }))).toEqual(
+      view.body.clocks.map(({ deadline, thresholds }: Record<string, unknown>) => ({ deadline, thresholds })),
+    );
     return { number, ticket: view.body };
   }
 

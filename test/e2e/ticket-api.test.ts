@@ -63,7 +63,11 @@ describe('a ticket through the API, end to end', () => {
     const opened = await openTicket();
     const number = opened.body.ticketNumber as string;
     expect(number).toMatch(/^VIG-\d{6,}$/);
-    expect(opened.body).toEqual({ ticketNumber: number, workflowId: `ticket-${number}`, status: 'request', links: { self: `/v1/tickets/${number}` } });
+    // One round trip (Update-with-start) answers the ticket registered: acknowledged, its deadlines known.
+    expect(opened.body).toMatchObject({ ticketNumber: number, workflowId: `ticket-${number}`, status: 'acknowledgement', links: { self: `/v1/tickets/${number}` } });
+    expect(opened.body.acknowledgedAt).toEqual(expect.any(String));
+    // e-connect sets no target outside emergencies (test/e2e/emergency-clock.test.ts shows deadlines answered at opening).
+    expect((opened.body.clocks as { state: string }[]).map(({ state }) => state)).toEqual(['no-target', 'no-target', 'no-target']);
     expect(opened.location).toBe(`/v1/tickets/${number}`);
 
     // Who acts is who is authenticated: the agent's key (labelled 'e2e tickets agent'), whatever name the body gives.
@@ -250,6 +254,8 @@ describe('a ticket through the API, end to end', () => {
     expect(retry.status).toBe(201);
     expect(retry.replayed).toBe('true');
     expect(retry.body.ticketNumber).toBe(first.body.ticketNumber);
+    // The retry answers the ticket as it is now: here, as registered.
+    expect(retry.body).toMatchObject({ status: 'acknowledgement', revision: first.body.revision });
     const { rows } = await db.query('SELECT ticket_number FROM idempotency_keys WHERE key = $1', [key]);
     expect(rows).toEqual([{ ticket_number: first.body.ticketNumber }]);
 

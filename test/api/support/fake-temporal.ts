@@ -155,6 +155,18 @@ export class FakeTemporal {
         return this.handle(options.workflowId);
       },
       getHandle: (workflowId: string, runId?: string) => this.recording(this.handle(workflowId, runId)),
+      // Update-with-start, as the API opens a ticket: the workflow registers it at once (acknowledged, as a worker would).
+      executeUpdateWithStart: async (_update: unknown, { startWorkflowOperation }: { startWorkflowOperation: { options: WorkflowStartOptions & { workflowIdConflictPolicy: string } } }) => {
+        const { workflowId, args } = startWorkflowOperation.options;
+        const existing = this.workflows.get(workflowId);
+        if (existing?.closed) throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', workflowId, 'ticketWorkflow');
+        if (!existing) {
+          this.started.push(args![0] as OpenTicketInput);
+          this.put(args![0] as OpenTicketInput, 'acknowledgement');
+        }
+        this.calls.push(`update-with-start ${workflowId}`);
+        return structuredClone(this.found(workflowId).state);
+      },
     };
     // The fake answers at once or fails at once: a deadline has nothing to cut.
     const connection = { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() };
