@@ -12,7 +12,7 @@ export const problemText = (answer: ApiAnswer): string =>
   [answer.body.title, answer.body.detail].filter((part): part is string => typeof part === 'string' && part !== '').join(': ') || String(answer.status);
 
 /** A call on /v1 as the signed-in person. */
-export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST', url: string, body?: unknown) => Promise<ApiAnswer>;
+export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string) => Promise<ApiAnswer>;
 
 /**
  * The console reaches tickets only through the /v1 routes, injected into the same server as the browser's own
@@ -20,7 +20,7 @@ export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST', url: str
  * customer's own company, the workflow's rules, is made for the console too, by the same code.
  */
 export function apiBridge(app: FastifyInstance): CallApi {
-  return async (request, method, url, body) => {
+  return async (request, method, url, body, idempotencyKey) => {
     const session = request.session;
     const id = cookieOf(request, SESSION_COOKIE);
     if (!session || !id) throw new Error('the console called the API without a session');
@@ -30,6 +30,7 @@ export function apiBridge(app: FastifyInstance): CallApi {
       headers: {
         cookie: `${SESSION_COOKIE}=${id}`,
         ...(method === 'POST' ? { [CSRF_HEADER]: session.csrfToken, 'content-type': 'application/json' } : {}),
+        ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });

@@ -13,7 +13,7 @@ import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid } from './forms';
 import { html } from './html';
 import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
-import { alertBox, pageContext, sendPage, type PageContext } from './page';
+import { alertBox, idempotencyKeyOf, pageContext, sendPage, type PageContext } from './page';
 import { newTicketBody, portalBody } from './portal';
 import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
@@ -92,7 +92,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       if (!formTokenValid(request, form)) return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired')), 403);
       const { name, email } = page.session!;
       const body = { title: form.title ?? '', description: form.description ?? '', ...(form.priority ? { priority: form.priority } : {}), ...(form.kind ? { kind: form.kind } : {}), contact: { name, email } };
-      const answer = await callApi(request, 'POST', '/v1/tickets', body);
+      const answer = await callApi(request, 'POST', '/v1/tickets', body, idempotencyKeyOf(form));
       if (answer.status === 201 || answer.status === 200) return reply.redirect(`/console/tickets/${answer.body.ticketNumber as string}`, 303);
       if (answer.status === 503) return unavailable(page);
       return sendPage(page, page.t('newTicket'), newTicketBody(page, form, fieldErrors(answer), problemText(answer)), answer.status);
@@ -115,7 +115,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       const { number, action: path } = request.params;
       const action = CONSOLE_ACTIONS[path];
       const form = formOf(request);
-      const values = { ...form, _csrf: '' };
+      const values = { ...form, _csrf: '', _key: '' };
       if (!action || !TICKET_NUMBER.test(number)) return ticketPage(request, reply, number, undefined, 404);
       const page = context(request, reply);
       if (!formTokenValid(request, form)) return ticketPage(request, reply, number, { action: path, message: page.t('formExpired'), fields: {}, values }, 403);
@@ -124,7 +124,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
         return ticketPage(request, reply, number, { action: path, message, fields: { [built.field]: message }, values }, 422);
       }
-      const answer = await callApi(request, 'POST', `/v1/tickets/${number}/${path}`, built.body);
+      const answer = await callApi(request, 'POST', `/v1/tickets/${number}/${path}`, built.body, idempotencyKeyOf(form));
       if (answer.status >= 200 && answer.status < 300) return reply.redirect(`/console/tickets/${number}`, 303);
       if (answer.status === 503) return unavailable(page);
       // The refusal as the API gave it, beside the form that was sent: the workflow's rule and reason, or the field at fault.

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../../db/sessions';
 import { html, type Html } from './html';
@@ -20,6 +21,15 @@ export function pageContext(request: FastifyRequest, reply: FastifyReply, csrf: 
 }
 
 export const csrfField = (context: PageContext) => html`<input type="hidden" name="_csrf" value="${context.csrf}">`;
+
+/**
+ * A key drawn when the form is shown and sent as the API's Idempotency-Key: the same form posted twice (a double
+ * click, a reload after a lost answer) opens one ticket or does one action, and the second post gets the first answer.
+ */
+export const idempotencyField = () => html`<input type="hidden" name="_key" value="${randomUUID()}">`;
+
+/** The form's idempotency key, if it is one this console drew. */
+export const idempotencyKeyOf = (form: Record<string, string>) => (/^[0-9a-f-]{36}$/.test(form._key ?? '') ? form._key : undefined);
 
 function navigation(context: PageContext): Html {
   const { t, session } = context;

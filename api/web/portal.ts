@@ -3,7 +3,7 @@ import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
 import { formatInstant } from './i18n';
-import { alertBox, csrfField, type PageContext } from './page';
+import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 
 interface OwnTicket {
   ticketNumber: string;
@@ -37,7 +37,7 @@ export function newTicketBody(context: PageContext, values: Record<string, strin
   const error = (name: string) => errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
   const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
   return html`${alertBox(message)}
-<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}
+<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}
 <label for="title">${t('title')}</label><input id="title" name="title" required maxlength="200" value="${values.title ?? ''}"${invalid('title')}>${error('title')}
 <label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${values.description ?? ''}</textarea>${error('description')}
 <label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}><option value="">${t('any')}</option>${PRIORITIES.map(

@@ -2,7 +2,7 @@ import { DESK_ZONE } from '../../contracts/desk-zone';
 import type { TicketView } from '../schemas/ticket';
 import { html, type Html } from './html';
 import { formatDuration, formatInstant } from './i18n';
-import { alertBox, csrfField, type PageContext } from './page';
+import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 import { CONSOLE_ACTIONS, offered, type ConsoleAction, type FormField } from './ticket-forms';
 
 /** What a refused form shows: the API's problem, and its fields' messages beside them. */
@@ -29,7 +29,7 @@ function field(context: PageContext, action: string, spec: FormField, refusal: R
 }
 
 function actionForm(context: PageContext, ticketNumber: string, path: string, action: ConsoleAction, refusal: Refusal | undefined): Html {
-  return html`<form method="post" action="/console/tickets/${ticketNumber}/${path}" class="stack action" aria-label="${context.t(action.label)}">${csrfField(context)}
+  return html`<form method="post" action="/console/tickets/${ticketNumber}/${path}" class="stack action" aria-label="${context.t(action.label)}">${csrfField(context)}${idempotencyField()}
 ${refusal?.action === path ? html`<p class="alert" role="alert"><strong>${context.t('refused')}:</strong> ${refusal.message}</p>` : ''}
 ${action.fields.map((spec) => field(context, path, spec, refusal))}
 <button type="submit">${context.t(action.label)}</button>

@@ -157,6 +157,21 @@ describe('signing in to the console', () => {
     expect((await new Visitor(origin).signIn(user.email, 'a brand new secret')).status).toBe(303);
   });
 
+  it('opens one ticket when the same form is posted twice (a double click, a reload after a lost answer)', async () => {
+    const user = await person('customer');
+    const visitor = new Visitor(origin);
+    expect((await visitor.signIn(user.email, password)).status).toBe(303);
+    const page = (await visitor.send('GET', '/console/tickets/new')).text;
+    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)![1]!;
+    const form = { _csrf: hidden('_csrf'), _key: hidden('_key'), title: 'Printer jammed', description: 'Second floor.', priority: 'P3' };
+    const first = await visitor.send('POST', '/console/tickets/new', form);
+    const second = await visitor.send('POST', '/console/tickets/new', form);
+    expect(first).toMatchObject({ status: 303, location: expect.stringMatching(/^\/console\/tickets\/VIG-\d+$/) });
+    expect(second.location).toBe(first.location);
+    // A form shown again is a new request: its key is new.
+    expect(new RegExp(`name="_key" value="${form._key}"`).test((await visitor.send('GET', '/console/tickets/new')).text)).toBe(false);
+  });
+
   it('switches the language, and sends nobody off the console by its `back` or `next`', async () => {
     const visitor = new Visitor(origin);
     expect(await visitor.send('GET', '/console/language?to=fr&back=/console/sign-in')).toMatchObject({ status: 303, location: '/console/sign-in' });
