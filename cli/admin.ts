@@ -19,8 +19,12 @@ import { UsageError, parseArgs, type ParsedArgs } from './args';
 import { readContractRates, required } from './commands';
 import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { CliResult } from './run';
+import type { CustomerBilling } from '../domain/invoicing/parties';
 
-export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [--json]
+export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [BILLING] [--json]
+  vigil admin customers update --id ID [--name NAME] [--language en|fr|de|nl|lb] [BILLING] [--json]
+      BILLING, who invoices are addressed to: --legal-name NAME --street TEXT --postal-code CODE --city CITY --country CC
+      [--vat-number BE0403170701] --invoice-email EMAIL [--e-invoice peppol-ubl|factur-x] (update: the flags given change)
   vigil admin customers list [--json]
   vigil admin contracts add --customer ID --policy ID [--version N] [--tier TIER] --starts YYYY-MM-DD [--ends YYYY-MM-DD]
       [--invoicing monthly|quarterly] [--authorized-contact "Name <email>[,out-of-hours]"]...
@@ -74,8 +78,28 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   label: 'label',
 };
 
+// The customer's invoicing identity, one flag per field (checkedBilling names `billing.<field>`).
+const BILLING_FLAGS = {
+  legalName: 'legal-name',
+  street: 'street',
+  postalCode: 'postal-code',
+  city: 'city',
+  country: 'country',
+  vatNumber: 'vat-number',
+  email: 'invoice-email',
+  eInvoiceFormat: 'e-invoice',
+} as const satisfies Record<keyof CustomerBilling, string>;
+
+/** The billing flags given, over `base` (the customer's billing, on update); undefined when none is given. */
+function billingOf(args: ParsedArgs, base?: CustomerBilling): CustomerBilling | undefined {
+  const given = Object.entries(BILLING_FLAGS).filter(([, flag]) => args.options.has(flag));
+  if (given.length === 0) return undefined;
+  return { ...base, ...Object.fromEntries(given.map(([field, flag]) => [field, args.options.get(flag)])) } as CustomerBilling;
+}
+
 function flagOf({ field }: AccountError): string {
   const [name = field, index] = field.split('.');
+  if (name === 'billing' && index && Object.hasOwn(BILLING_FLAGS, index)) return `--${BILLING_FLAGS[index as keyof CustomerBilling]}`;
   // The rates file's wrong figure by its path in the file.
   if (name === 'rates') return `--rates ${field.slice('rates'.length).replaceAll('.', '/') || '/'}`;
   const flag = `--${FLAG_OF_FIELD[name] ?? name}`;
@@ -164,12 +188,30 @@ function contractId(args: ParsedArgs): string {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   'customers add': {
-    options: ['id', 'name', 'language'],
+    options: ['id', 'name', 'language', ...Object.values(BILLING_FLAGS)],
     action(args) {
-      const input = { id: required(args, 'id'), name: required(args, 'name'), language: args.options.get('language') as Language | undefined };
+      const billing = billingOf(args);
+      const input = { id: required(args, 'id'), name: required(args, 'name'), language: args.options.get('language') as Language | undefined, ...(billing ? { billing } : {}) };
       return async ({ accounts: store }) => {
         const customer = await store.createCustomer(input);
         return { json: customer, text: `added customer ${customer.id}: ${customer.name} (${customer.language})\n` };
+      };
+    },
+  },
+  'customers update': {
+    options: ['id', 'name', 'language', ...Object.values(BILLING_FLAGS)],
+    action(args) {
+      const id = required(args, 'id');
+      return async ({ accounts: store }) => {
+        const existing = await store.getCustomer(id);
+        if (!existing) throw new UsageError(`--id: no customer "${id}"`);
+        const billing = billingOf(args, existing.billing);
+        const customer = await store.updateCustomer(id, {
+          name: args.options.get('name'),
+          language: args.options.get('language') as Language | undefined,
+          ...(billing ? { billing } : {}),
+        });
+        return { json: customer, text: `updated customer ${id}${customer?.billing ? `: invoices to ${customer.billing.legalName}, ${customer.billing.country}` : ''}\n` };
       };
     },
   },
@@ -315,7 +357,7 @@ export function adminAction(argv: readonly string[]): { action: Action; json: bo
   const name = `${args.command ?? ''} ${verb ?? ''}`.trim();
   const command = COMMANDS[name];
   if (!command) {
-    const known = 'customers add|list, contracts add|list, keys create|list|revoke, prepaid buy|show, policies publish|list|show';
+    const known = 'customers add|update|list, contracts add|list, keys create|list|revoke, prepaid buy|show, policies publish|list|show';
     throw new UsageError(name ? `unknown admin command "${name}" (known: ${known})` : `admin needs a command (${known})`);
   }
   if (!TAKES_ARGUMENTS.has(name) && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);

@@ -4,6 +4,7 @@
  * Dates are civil (YYYY-MM-DD); instants are ISO-8601 with offset.
  */
 import type { Duration } from '../domain/calendar';
+import type { CustomerBilling } from '../domain/invoicing/parties';
 import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { Principal, Role } from './principal';
 
@@ -17,6 +18,8 @@ export interface Customer {
   id: string;
   name: string;
   language: Language;
+  /** Who its invoices are addressed to (legal name, address, VAT number, e-mail); absent until an admin sets it. */
+  billing?: CustomerBilling;
   createdAt: string;
 }
 
@@ -55,7 +58,9 @@ export interface Contract {
   createdAt: string;
 }
 
-export type NewCustomer = Pick<Customer, 'id' | 'name'> & Partial<Pick<Customer, 'language'>>;
+export type NewCustomer = Pick<Customer, 'id' | 'name'> & Partial<Pick<Customer, 'language' | 'billing'>>;
+/** What `updateCustomer` changes: the fields given; `billing` replaces the whole invoicing identity. */
+export type CustomerPatch = Partial<Pick<Customer, 'name' | 'language' | 'billing'>>;
 export type NewContract = Omit<Contract, 'id' | 'createdAt' | 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'> &
   Partial<Pick<Contract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>>;
 
@@ -98,6 +103,8 @@ export interface AccountStore {
   authenticate(token: string): Promise<Principal | undefined>;
   createCustomer(customer: NewCustomer): Promise<Customer>;
   getCustomer(id: string): Promise<Customer | undefined>;
+  /** The customer as changed; undefined when there is none. */
+  updateCustomer(id: string, patch: CustomerPatch): Promise<Customer | undefined>;
   listCustomers(): Promise<Customer[]>;
   createContract(contract: NewContract): Promise<Contract>;
   getContract(id: string): Promise<Contract | undefined>;

@@ -8,6 +8,7 @@ import {
   LANGUAGES,
   type AuthorizedContact,
   type Customer,
+  type CustomerPatch,
   type EscalationContact,
   type NewApiKey,
   type NewContract,
@@ -23,6 +24,9 @@ import { emergencyTargetIssues } from '../domain/policy/emergency';
 import { contractRatesIssues, type ContractRates } from '../domain/pricing/contract-rates';
 import type { PolicyCatalog } from '../policies/catalog';
 import { coveredEscalationContacts } from '../mail/desk-roles';
+import { COUNTRY_CODE } from '../domain/invoicing/countries';
+import { E_INVOICE_FORMATS, type CustomerBilling } from '../domain/invoicing/parties';
+import { checkVatNumber } from '../domain/invoicing/vat-number';
 
 // The customers table's CHECK, told to the caller in words.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -59,7 +63,45 @@ export function checkedCustomer(customer: NewCustomer): Omit<Customer, 'createdA
   if (typeof customer.id !== 'string' || !CUSTOMER_ID.test(customer.id)) {
     throw invalid('id', `must be 1 to 63 lowercase letters, digits or dashes, not starting with a dash (got "${String(customer.id)}")`);
   }
-  return { id: customer.id, name: text(customer.name, 'name', 200), language: oneOf(LANGUAGES, customer.language ?? 'en', 'language') };
+  return {
+    id: customer.id,
+    name: text(customer.name, 'name', 200),
+    language: oneOf(LANGUAGES, customer.language ?? 'en', 'language'),
+    ...(customer.billing === undefined ? {} : { billing: checkedBilling(customer.billing) }),
+  };
+}
+
+export function checkedCustomerPatch(patch: CustomerPatch): CustomerPatch {
+  return {
+    ...(patch.name === undefined ? {} : { name: text(patch.name, 'name', 200) }),
+    ...(patch.language === undefined ? {} : { language: oneOf(LANGUAGES, patch.language, 'language') }),
+    ...(patch.billing === undefined ? {} : { billing: checkedBilling(patch.billing) }),
+  };
+}
+
+/**
+ * A customer's invoicing identity: every field EN 16931 needs of a buyer, the VAT number in the shape (and check
+ * digits, where Vigil knows them) of the customer's country, normalised as it will be printed.
+ */
+export function checkedBilling(billing: CustomerBilling): CustomerBilling {
+  const country = text(billing.country, 'billing.country', 2).toUpperCase();
+  if (!COUNTRY_CODE.test(country)) throw invalid('billing.country', `must be an ISO 3166 country code of two letters, e.g. BE (got "${String(billing.country)}")`);
+  let vatNumber: string | undefined;
+  if (billing.vatNumber !== undefined && billing.vatNumber !== '') {
+    const check = checkVatNumber(text(billing.vatNumber, 'billing.vatNumber', 40), country);
+    if (!check.ok) throw invalid('billing.vatNumber', check.problem);
+    vatNumber = check.vatNumber;
+  }
+  return {
+    legalName: text(billing.legalName, 'billing.legalName', 200),
+    street: text(billing.street, 'billing.street', 200),
+    postalCode: text(billing.postalCode, 'billing.postalCode', 20),
+    city: text(billing.city, 'billing.city', 100),
+    country,
+    ...(vatNumber ? { vatNumber } : {}),
+    email: email(billing.email, 'billing.email'),
+    ...(billing.eInvoiceFormat === undefined ? {} : { eInvoiceFormat: oneOf(E_INVOICE_FORMATS, billing.eInvoiceFormat, 'billing.eInvoiceFormat') }),
+  };
 }
 
 /**

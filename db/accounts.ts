@@ -16,7 +16,8 @@ import {
 import type { Principal, Role } from '../contracts/principal';
 import type { Duration } from '../domain/calendar';
 import type { ContractRates } from '../domain/pricing/contract-rates';
-import { checkedApiKey, checkedContract, checkedCustomer, civilDate, policiesFor } from './account-input';
+import type { CustomerBilling } from '../domain/invoicing/parties';
+import { checkedApiKey, checkedContract, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from './account-input';
 import { lockPolicy, pgPolicyCatalog, type PgPolicyCatalog } from './policy-versions';
 import { withTransaction } from './transaction';
 
@@ -32,10 +33,17 @@ interface CustomerRow {
   id: string;
   name: string;
   language: Language;
+  billing: CustomerBilling | null;
   created_at: Date;
 }
 
-const toCustomer = (row: CustomerRow): Customer => ({ id: row.id, name: row.name, language: row.language, createdAt: row.created_at.toISOString() });
+const toCustomer = (row: CustomerRow): Customer => ({
+  id: row.id,
+  name: row.name,
+  language: row.language,
+  ...(row.billing ? { billing: row.billing } : {}),
+  createdAt: row.created_at.toISOString(),
+});
 
 // Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
 const CONTRACT_COLUMNS = `id::text AS id, customer_id, policy_id, policy_version, tier,
@@ -131,10 +139,11 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
     async createCustomer(input) {
       const customer = checkedCustomer(input);
       try {
-        const { rows } = await db.query<CustomerRow>('INSERT INTO customers (id, name, language) VALUES ($1, $2, $3) RETURNING *', [
+        const { rows } = await db.query<CustomerRow>('INSERT INTO customers (id, name, language, billing) VALUES ($1, $2, $3, $4) RETURNING *', [
           customer.id,
           customer.name,
           customer.language,
+          customer.billing ? JSON.stringify(customer.billing) : null,
         ]);
         return toCustomer(rows[0]!);
       } catch (error) {
@@ -145,6 +154,16 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
 
     async getCustomer(id) {
       const { rows } = await db.query<CustomerRow>('SELECT * FROM customers WHERE id = $1', [id]);
+      return rows[0] && toCustomer(rows[0]);
+    },
+
+    async updateCustomer(id, patch) {
+      const checked = checkedCustomerPatch(patch);
+      const { rows } = await db.query<CustomerRow>(
+        `UPDATE customers SET name = COALESCE($2, name), language = COALESCE($3, language), billing = COALESCE($4::jsonb, billing)
+         WHERE id = $1 RETURNING *`,
+        [id, checked.name ?? null, checked.language ?? null, checked.billing ? JSON.stringify(checked.billing) : null],
+      );
       return rows[0] && toCustomer(rows[0]);
     },
 

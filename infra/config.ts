@@ -1,4 +1,6 @@
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
+import type { Seller } from '../domain/invoicing/parties';
+import { SellerConfigError, sellerFromEnv } from './seller';
 
 /** Settings of the long-running processes, read once from the environment with clear errors. */
 export interface VigilConfig {
@@ -21,6 +23,8 @@ export interface VigilConfig {
   mailFrom: string;
   /** VIGIL_DESK_ROLES: the desk's addresses per escalation level (mail/desk-roles.ts); read here so a typo stops the start. */
   deskRoles: DeskRoles;
+  /** VIGIL_SELLER_*: the desk's identity on its invoices (infra/seller.ts); read here so a wrong value stops the start. */
+  seller: Seller;
 }
 
 export class ConfigError extends Error {}
@@ -61,6 +65,14 @@ function deskRoles(value: string | undefined): DeskRoles {
   }
 }
 
+function seller(env: NodeJS.ProcessEnv): Seller {
+  try {
+    return sellerFromEnv(env);
+  } catch (error) {
+    throw error instanceof SellerConfigError ? new ConfigError(error.message) : error;
+  }
+}
+
 function smtpUrl(name: string, value: string | undefined): string | undefined {
   if (!value) return undefined;
   if (!URL.canParse(value) || !/^smtps?:$/.test(new URL(value).protocol)) throw new ConfigError(`${name} must be an smtp:// or smtps:// URL, got '${value}'`);
@@ -83,6 +95,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
     mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),
+    seller: seller(env),
   };
 }
 

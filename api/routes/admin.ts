@@ -16,6 +16,7 @@ import {
   NewApiKeyBody,
   NewContractBody,
   NewCustomerBody,
+  CustomerPatchBody,
 } from '../schemas/admin';
 import { problemResponses as problems } from '../schemas/problem';
 
@@ -65,6 +66,23 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     '/customers/:id',
     { schema: { summary: 'A customer', params: CustomerIdParams, response: { 200: CustomerView, ...problems(404, 422), ...refusals } } },
     async (request) => customerView(await existingCustomer(request.params.id)),
+  );
+
+  app.patch(
+    '/customers/:id',
+    {
+      schema: {
+        summary: "Change a customer's name, language or invoicing identity (billing replaces the whole of it)",
+        params: CustomerIdParams,
+        body: CustomerPatchBody,
+        response: { 200: CustomerView, ...problems(404, 422), ...refusals },
+      },
+    },
+    async (request) => {
+      const customer = await accounts.updateCustomer(request.params.id, request.body);
+      if (!customer) throw notFound(`no customer "${request.params.id}"`);
+      return customerView(customer);
+    },
   );
 
   app.post(

@@ -1,6 +1,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import { INVOICING_FREQUENCIES, LANGUAGES } from '../../contracts/accounts';
 import { ROLES } from '../../contracts/principal';
+import { E_INVOICE_FORMATS } from '../../domain/invoicing/parties';
 import { Line } from './text';
 
 const Email = Line(320, { format: 'email' });
@@ -16,16 +17,36 @@ export const CustomerIdParams = Type.Object({ id: CustomerId });
 export const ContractIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'contract id, e.g. 42' }) });
 export const ApiKeyIdParams = Type.Object({ id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'the public id of an API key' }) });
 
+// Shapes only; the VAT number's form per country and its check digits are db/account-input.ts's (checkedBilling).
+export const CustomerBilling = strictObject({
+  legalName: Line(200, { description: 'the name the invoices are addressed to' }),
+  street: Line(200),
+  postalCode: Line(20),
+  city: Line(100),
+  country: Type.String({ pattern: '^[A-Za-z]{2}$', description: 'ISO 3166-1 alpha-2, e.g. BE; decides the VAT and the e-invoice format' }),
+  vatNumber: Type.Optional(Line(40, { description: "with its country prefix, e.g. BE0403170701; checked against the country's form" })),
+  email: Email,
+  eInvoiceFormat: Type.Optional(literals(E_INVOICE_FORMATS)),
+});
+
 export const NewCustomerBody = strictObject({
   id: CustomerId,
   name: Line(200),
   language: Type.Optional(literals(LANGUAGES)),
+  billing: Type.Optional(CustomerBilling),
+});
+
+export const CustomerPatchBody = strictObject({
+  name: Type.Optional(Line(200)),
+  language: Type.Optional(literals(LANGUAGES)),
+  billing: Type.Optional(CustomerBilling),
 });
 
 export const CustomerView = Type.Object({
   id: Type.String(),
   name: Type.String(),
   language: literals(LANGUAGES),
+  billing: Type.Optional(CustomerBilling),
   createdAt: Instant,
   links: Type.Object({ self: Type.String(), contracts: Type.String() }),
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../contracts/accounts';
-import { checkedApiKey, checkedContract, checkedCustomer, civilDate, policiesFor } from '../../db/account-input';
+import { checkedApiKey, checkedContract, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from '../../db/account-input';
 import { presetRegistry } from '../../policies/registry';
 
 /**
@@ -30,6 +30,13 @@ export function inMemoryAccounts(): AccountStore {
     },
     async getCustomer(id) {
       return customers.get(id);
+    },
+    async updateCustomer(id, patch) {
+      const customer = customers.get(id);
+      if (!customer) return undefined;
+      const updated = { ...customer, ...checkedCustomerPatch(patch) };
+      customers.set(id, updated);
+      return updated;
     },
     async listCustomers() {
       return [...customers.values()].sort((a, b) => a.id.localeCompare(b.id));
