@@ -173,4 +173,14 @@ describe('the web console in a real browser', () => {
     expect(await customerPage.content()).not.toContain('Acme secret');
     await expectAccessible(customerPage);
   });
+
+  it('speaks French after the switch, as accessibly', async () => {
+    await customerPage.goto(`${origin}/console/`);
+    await customerPage.getByRole('link', { name: 'Français' }).click();
+    await customerPage.waitForURL(`${origin}/console/`);
+    await expect(customerPage.locator('html').getAttribute('lang')).resolves.toBe('fr');
+    await expect(customerPage.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mes tickets');
+    await expectAccessible(customerPage);
+    await screenshot(customerPage, dir, 'portal-fr');
+  });
 });

@@ -172,6 +172,24 @@ describe('signing in to the console', () => {
     expect(new RegExp(`name="_key" value="${form._key}"`).test((await visitor.send('GET', '/console/tickets/new')).text)).toBe(false);
   });
 
+  // A lone surrogate cannot arrive in a form: UTF-8 has no code for it, and browsers send U+FFFD (test/web/html.test.ts
+  // covers one printed from elsewhere).
+  it.each([
+    ['a NUL', 'Phones\u0000down'],
+    ['a line break', 'Phones down\r\nBcc: everyone@acme.lu'],
+  ])('refuses a title holding %s beside the field, and shows back what was typed as text', async (_what, title) => {
+    const user = await person('customer');
+    const visitor = new Visitor(origin);
+    expect((await visitor.signIn(user.email, password)).status).toBe(303);
+    const answer = await visitor.send('POST', '/console/tickets/new', { _csrf: await visitor.token('/console/tickets/new'), title: `<script>x</script>${title}`, description: 'd' });
+    expect(answer.status).toBeGreaterThanOrEqual(400);
+    expect(answer.status).toBeLessThan(500);
+    expect(answer.text).toMatch(/<span class="field-error" id="title-error">[^<]+<\/span>/);
+    expect(answer.text).not.toContain('<script>x');
+    expect(answer.text).not.toContain('\u0000');
+    expect(answer.text).not.toMatch(/value="[^"]*[\r\n]/);
+  });
+
   it('switches the language, and sends nobody off the console by its `back` or `next`', async () => {
     const visitor = new Visitor(origin);
     expect(await visitor.send('GET', '/console/language?to=fr&back=/console/sign-in')).toMatchObject({ status: 303, location: '/console/sign-in' });

@@ -1,0 +1,82 @@
+import type { FastifyRequest } from 'fastify';
+import { hashPassword, passwordProblem, verifyPassword } from '../../db/password-hash';
+import { cookieOf, principalOfSession, sameToken } from '../../api/sessions';
+import { formTokenValid, FORM_CSRF_COOKIE } from '../../api/web/forms';
+import { localNext } from '../../api/web/sign-in';
+import { consoleSettingsFromEnv } from '../../api/web/console-settings';
+import { boardQuery } from '../../api/web/board';
+import type { Session } from '../../db/sessions';
+
+const requestWith = (cookie: string | undefined, session?: Session) => ({ headers: { cookie }, session }) as unknown as FastifyRequest;
+const session: Session = { userId: '7', email: 'ana@acme.lu', name: 'Ana Lopes', role: 'customer', customerId: 'acme', csrfToken: 't'.repeat(43) };
+
+describe('passwords', () => {
+  it('hashes with scrypt and a salt per password, and checks in constant time', async () => {
+    const [one, two] = [await hashPassword('correct horse battery'), await hashPassword('correct horse battery')];
+    expect(one).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(one).not.toBe(two);
+    await expect(verifyPassword('correct horse battery', one)).resolves.toBe(true);
+    await expect(verifyPassword('correct horse batterY', one)).resolves.toBe(false);
+    // Without a stored hash (unknown account, none set) the check still runs, and fails.
+    await expect(verifyPassword('correct horse battery', undefined)).resolves.toBe(false);
+    await expect(verifyPassword('x', 'plain-text-in-the-column')).resolves.toBe(false);
+  });
+
+  it('wants 12 characters or more, 256 at most', () => {
+    expect(passwordProblem('short')).toBe('must have at least 12 characters');
+    expect(passwordProblem('x'.repeat(257))).toBe('must have at most 256 characters');
+    expect(passwordProblem('twelve chars')).toBeUndefined();
+  });
+});
+
+describe('cookies and CSRF tokens', () => {
+  it('reads one cookie by its exact name', () => {
+    expect(cookieOf(requestWith('a=1; vigil_session=abc; vigil_session_x=no'), 'vigil_session')).toBe('abc');
+    expect(cookieOf(requestWith('xvigil_session=abc'), 'vigil_session')).toBeUndefined();
+    expect(cookieOf(requestWith(undefined), 'vigil_session')).toBeUndefined();
+  });
+
+  it("checks a signed-in form against its session's token, a signed-out one against its cookie", () => {
+    expect(formTokenValid(requestWith(undefined, session), { _csrf: session.csrfToken })).toBe(true);
+    expect(formTokenValid(requestWith(`${FORM_CSRF_COOKIE}=${session.csrfToken}`, session), { _csrf: 'u'.repeat(43) })).toBe(false);
+    expect(formTokenValid(requestWith(`${FORM_CSRF_COOKIE}=${'c'.repeat(43)}`), { _csrf: 'c'.repeat(43) })).toBe(true);
+    expect(formTokenValid(requestWith(undefined), { _csrf: '' })).toBe(false);
+    expect(sameToken(undefined, 'x')).toBe(false);
+    expect(sameToken(['x'], 'x')).toBe(false);
+  });
+
+  it("gives a person's session the principal an API key of the same role and company would have, plus the person", () => {
+    expect(principalOfSession(session)).toEqual({
+      keyId: 'user-7',
+      role: 'customer',
+      customerId: 'acme',
+      label: 'Ana Lopes',
+      person: { userId: '7', email: 'ana@acme.lu', name: 'Ana Lopes' },
+    });
+  });
+});
+
+describe('where the console sends a browser', () => {
+  it.each(['https://evil.test/', '//evil.test', '/console//evil.test', '/\\evil.test', '/v1/tickets', 'javascript:alert(1)', undefined])('never off the console: %s', (next) => {
+    expect(localNext(next)).toBe('/console/');
+  });
+  it('back to the console page asked for', () => {
+    expect(localNext('/console/tickets/VIG-000001')).toBe('/console/tickets/VIG-000001');
+  });
+});
+
+describe('the console settings', () => {
+  it('reads the public URL and the cookie setting, refusing what they cannot be', () => {
+    expect(consoleSettingsFromEnv({ VIGIL_CONSOLE_URL: 'https://desk.example/', VIGIL_COOKIE_SECURE: 'true' })).toMatchObject({ publicUrl: 'https://desk.example', cookie: { secure: true } });
+    expect(consoleSettingsFromEnv({ PORT: '8080' })).toMatchObject({ publicUrl: 'http://localhost:8080', cookie: { secure: 'auto' } });
+    expect(() => consoleSettingsFromEnv({ VIGIL_COOKIE_SECURE: 'yes' })).toThrow('VIGIL_COOKIE_SECURE must be auto, true or false');
+    expect(() => consoleSettingsFromEnv({ VIGIL_CONSOLE_URL: 'desk.example' })).toThrow('VIGIL_CONSOLE_URL must be an http(s) URL');
+  });
+});
+
+describe("the board's query", () => {
+  it('lists open tickets nearest deadline first, and closed ones by arrival', () => {
+    expect(boardQuery({ priority: 'P1', breached: 'true', q: 'ignored by the API' })).toBe('/v1/tickets?order=deadline&limit=100&priority=P1&breached=true');
+    expect(boardQuery({ status: 'closed' })).toBe('/v1/tickets?order=arrival&limit=100&status=closed');
+  });
+});
