@@ -117,6 +117,31 @@ describe('mail in over real SMTP', () => {
     expect((await stack.call('GET', `/tickets/${ticketNumber}`)).body.status).toBe('validation');
   });
 
+  it('poison in a mail (encoded CR/LF and NUL, invalid UTF-8, a huge References header) opens a ticket with clean fields', async () => {
+    const { email } = await customerWithContact();
+    const id = messageId();
+    const subject = `=?utf-8?q?Imprimante=0D=0ABcc:_victim@x.test=00?= =?utf-8?b?${Buffer.from([0xed, 0xa0, 0x80, 0x41]).toString('base64')}?=`;
+    const raw = [
+      `From: ${email}`,
+      `To: ${SUPPORT}`,
+      `Subject: ${subject}`,
+      `Message-ID: ${id}`,
+      `References: ${Array.from({ length: 2_000 }, (_, index) => `<${index}.junk@x.test>`).join(' ')}`,
+      'Content-Type: text/plain; charset=utf-8',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Ligne 1=00 et =0D seul',
+      '',
+    ].join('\r\n');
+    await smtp().sendMail({ envelope: { from: email, to: [SUPPORT] }, raw });
+    const [row] = await rowsOf(id);
+    expect(row).toMatchObject({ state: 'opened' });
+    const ticket = await stack.call('GET', `/tickets/${row!.ticket_number}`);
+    expect(ticket.body.title).not.toMatch(/[\r\n\u0000]/);
+    expect(ticket.body.title).toContain('Imprimante Bcc: victim@x.test');
+    expect(ticket.body.description).not.toMatch(/\u0000|\r(?!\n)/);
+  });
+
   it('an unknown sender is kept for triage and answered politely; a stranger naming a ticket is not threaded onto it', async () => {
     const stranger = `someone-${randomUUID().slice(0, 8)}@elsewhere.test`;
     const id = messageId();
