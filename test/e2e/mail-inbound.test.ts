@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTransport } from 'nodemailer';
+import { findUnsafeText } from '../../domain/text';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
 import { startSmtpListener, type SmtpListener } from '../../mail/inbound/smtp-listener';
@@ -137,9 +138,9 @@ describe('mail in over real SMTP', () => {
     const [row] = await rowsOf(id);
     expect(row).toMatchObject({ state: 'opened' });
     const ticket = await stack.call('GET', `/tickets/${row!.ticket_number}`);
-    expect(ticket.body.title).not.toMatch(/[\r\n\u0000]/);
+    expect(findUnsafeText(ticket.body.title as string)).toBeUndefined();
     expect(ticket.body.title).toContain('Imprimante Bcc: victim@x.test');
-    expect(ticket.body.description).not.toMatch(/\u0000|\r(?!\n)/);
+    expect(findUnsafeText(ticket.body.description as string, { multiline: true })).toBeUndefined();
   });
 
   it('an unknown sender is kept for triage and answered politely; a stranger naming a ticket is not threaded onto it', async () => {
