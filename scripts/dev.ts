@@ -12,6 +12,7 @@ import { startProcess, supervise, superviseUntilSignalled, waitUntil, type Super
 import { portIsOpen } from '../infra/net';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { ensureDevAccounts } from './dev-accounts';
+import { DEV_PASSWORD, DEV_PEOPLE, ensureDevPeople } from './dev-people';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dataDir = path.join(repoRoot, '.data');
@@ -109,7 +110,10 @@ async function main(): Promise<void> {
   apps.push(node('worker', 'worker/main.ts', env), api);
   const keysFile = path.join(dataDir, 'dev-keys.json');
   const [keys] = await Promise.all([
-    ensureDevAccounts(databaseUrl, keysFile),
+    ensureDevAccounts(databaseUrl, keysFile).then(async (made) => {
+      await ensureDevPeople(databaseUrl);
+      return made;
+    }),
     // A crash at start is restarted like any other: only giving up on the API ends the wait.
     Promise.race([waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort)), api.gaveUp.then((code) => Promise.reject(new Error(`the API kept exiting (${code})`)))]),
   ]);
@@ -147,6 +151,7 @@ async function main(): Promise<void> {
       `  customer     ${keys.customer}  (acme: econnect, contact Ana Lopes <ana@acme.lu>)`,
       `  try          curl -s localhost:${apiPort}/v1/admin/customers -H 'authorization: Bearer ${keys.admin}'`,
       `  open by mail ${mailIn}`,
+      `Console      http://localhost:${apiPort}/console/  (password ${DEV_PASSWORD}: ${DEV_PEOPLE.map((person) => person.email).join(', ')})`,
       'Ctrl-C stops everything; data stays in .data/ for the next start.',
       '',
     ].join('\n'),

@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { runVigil } from '../../cli/run';
 import { DEFAULT_SESSION_LIMITS, pgSessionStore } from '../../db/sessions';
 import { pgUserStore } from '../../db/users';
 import { runUsersCli } from '../../cli/admin-users';
+import { verifyPassword } from '../../db/password-hash';
+import { ensureDevAccounts } from '../../scripts/dev-accounts';
+import { DEV_PASSWORD, ensureDevPeople } from '../../scripts/dev-people';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../api/sessions';
 import { e2eEnv, startStack, type Stack } from './support';
 
@@ -84,6 +90,17 @@ describe('people and sessions on the real stack', () => {
     expect(await cookieCall('POST', '/tickets', id, { [CSRF_HEADER]: csrfToken }, { title: 'x' })).toMatchObject({ status: 422 });
     await users.disable(person.id);
     expect(await cookieCall('GET', '/tickets', id)).toMatchObject({ status: 401 });
+  });
+
+  it("`npm run dev`'s people sign in with the dev password, made once however often it starts", async () => {
+    const keysFile = path.join(os.tmpdir(), `vigil-dev-keys-${unique}.json`);
+    await ensureDevAccounts(e2eEnv().databaseUrl, keysFile);
+    fs.rmSync(keysFile, { force: true });
+    await ensureDevPeople(e2eEnv().databaseUrl);
+    await ensureDevPeople(e2eEnv().databaseUrl);
+    const record = await pgUserStore(stack.db).signInRecord('ana@acme.lu');
+    expect(record?.user).toMatchObject({ role: 'customer', customerId: 'acme' });
+    await expect(verifyPassword(DEV_PASSWORD, record?.passwordHash)).resolves.toBe(true);
   });
 
   it('a session ends when idle too long, at its absolute end, and when signed out everywhere', async () => {

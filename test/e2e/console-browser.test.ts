@@ -18,6 +18,7 @@ describe('the web console in a real browser', () => {
   const password = 'a long enough secret';
   const dir = outputDir('console-browser');
   const slaCustomer = `kirchberg-${unique}`;
+  const anaEmail = `ana.${unique}@kirchberg.test`;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -30,10 +31,10 @@ describe('the web console in a real browser', () => {
       customerId: slaCustomer,
       policyId: 'mixvoip-entreprises',
       startsOn: contractsStartOn(),
-      authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }],
+      authorizedContacts: [{ name: 'Ana Lopes', email: anaEmail, outOfHours: true }],
     });
     const users = pgUserStore(stack.db);
-    await users.create({ email: 'ana@acme.lu', name: 'Ana Lopes', role: 'customer', customerId: slaCustomer, language: 'en', password });
+    await users.create({ email: anaEmail, name: 'Ana Lopes', role: 'customer', customerId: slaCustomer, language: 'en', password });
     await users.create({ email: `ines.${unique}@desk.test`, name: 'Ines Agent', role: 'agent', password });
   });
 
@@ -72,7 +73,7 @@ describe('the web console in a real browser', () => {
     await expectAccessible(signIn);
     await screenshot(signIn, dir, 'sign-in');
 
-    customerPage = await signedIn('ana@acme.lu');
+    customerPage = await signedIn(anaEmail);
     await expectAccessible(customerPage);
     await customerPage.getByRole('link', { name: 'Open a ticket' }).first().click();
     await customerPage.getByLabel('Title').fill('Phones down <script>alert(1)</script>');

@@ -30,10 +30,14 @@ export async function axeViolations(page: Page): Promise<{ id: string; nodes: st
   return result.violations.map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.html) }));
 }
 
-/** Saves the page under the test's output folder and, for the README, under docs/screenshots/. */
+/**
+ * Saves the page under the test's output folder; with UPDATE_SCREENSHOTS=1, also as the README's, under
+ * docs/screenshots/ (opt-in, as RECORD_HISTORIES=1 is for replay histories: a test run leaves the checkout clean).
+ */
 export async function screenshot(page: Page, dir: string, name: string): Promise<void> {
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
   const docs = path.join(__dirname, '..', '..', 'docs', 'screenshots');
   fs.mkdirSync(docs, { recursive: true });
   fs.copyFileSync(file, path.join(docs, `${name}.png`));

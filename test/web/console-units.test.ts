@@ -67,10 +67,10 @@ describe('where the console sends a browser', () => {
 
 describe('the console settings', () => {
   it('reads the public URL and the cookie setting, refusing what they cannot be', () => {
-    expect(consoleSettingsFromEnv({ VIGIL_CONSOLE_URL: 'https://desk.example/', VIGIL_COOKIE_SECURE: 'true' })).toMatchObject({ publicUrl: 'https://desk.example', cookie: { secure: true } });
+    expect(consoleSettingsFromEnv({ VIGIL_PUBLIC_URL: 'https://desk.example/', VIGIL_COOKIE_SECURE: 'true' })).toMatchObject({ publicUrl: 'https://desk.example', cookie: { secure: true } });
     expect(consoleSettingsFromEnv({ PORT: '8080' })).toMatchObject({ publicUrl: 'http://localhost:8080', cookie: { secure: 'auto' } });
     expect(() => consoleSettingsFromEnv({ VIGIL_COOKIE_SECURE: 'yes' })).toThrow('VIGIL_COOKIE_SECURE must be auto, true or false');
-    expect(() => consoleSettingsFromEnv({ VIGIL_CONSOLE_URL: 'desk.example' })).toThrow('VIGIL_CONSOLE_URL must be an http(s) URL');
+    expect(() => consoleSettingsFromEnv({ VIGIL_PUBLIC_URL: 'desk.example' })).toThrow('VIGIL_PUBLIC_URL must be an http(s) URL');
   });
 });
 
