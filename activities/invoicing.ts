@@ -6,7 +6,7 @@ import { monthsOf } from '../contracts/invoice-period';
 import type { InvoicePeriod, InvoicingTarget } from '../contracts/invoicing';
 import { withTransaction } from '../db/transaction';
 import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
-import { availableAt, expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';
+import { expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';
 import { pgPolicyCatalog } from '../db/policy-versions';
 import type { PolicySource } from '../policies/catalog';
 import { toInvoiceLine, type InvoiceLine, type InvoiceLineRow } from '../db/invoices';
@@ -22,6 +22,10 @@ import {
   type InvoicedPurchase,
 } from '../db/prepaid';
 import { renderInvoiceHtml } from './invoice-html';
+import { composeInvoice, type Buyer, type DocumentLine, type PrepaidStatement } from '../domain/invoicing/document';
+import type { CustomerBilling, Seller } from '../domain/invoicing/parties';
+import { prepaidStatement } from '../domain/invoicing/prepaid-statement';
+import { sellerFromEnv } from '../infra/seller';
 
 export interface InvoicingDeps {
   db: Pool;
@@ -29,6 +33,8 @@ export interface InvoicingDeps {
   policies?: PolicySource;
   /** Lines locked and marked per round trip; each batch heartbeats, so a long invoice shows its progress. */
   batchSize?: number;
+  /** The desk on its invoices; by default VIGIL_SELLER_* (infra/seller.ts), read when the worker starts. */
+  seller?: Seller;
 }
 
 export interface CustomerPeriod extends InvoicePeriod {
@@ -101,15 +107,33 @@ async function contractFees(client: PoolClient, policies: PolicySource, { custom
   return fees;
 }
 
-/** What each contract's prepaid hours hold now, for the year now: what is left once this invoice's work has drawn. */
-async function prepaidBalances(client: PoolClient, contractIds: readonly string[]): Promise<Array<{ contractId: string; balanceMinutes: number }>> {
+/** What each contract's prepaid hours did this year, now: what is left once this invoice's work has drawn. */
+async function prepaidStatements(client: PoolClient, contractIds: readonly string[]): Promise<PrepaidStatement[]> {
   const now = (await client.query<{ now: Date }>('SELECT now()')).rows[0]!.now.getTime();
-  const balances = [];
+  const statements = [];
   for (const contractId of contractIds) {
     const movements = await contractMovements(client, contractId);
-    if (movements.length > 0) balances.push({ contractId, balanceMinutes: availableAt(movements, now, DESK_ZONE) });
+    if (movements.length > 0) statements.push(prepaidStatement(contractId, movements, now, DESK_ZONE));
   }
-  return balances;
+  return statements;
+}
+
+/**
+ * Who the invoice is addressed to, as the customer's record says now (the document keeps it as it was). A customer
+ * without an invoicing identity yet is named by its name, in the desk's country: the invoice is still issued (the work
+ * was done), and its e-invoice is refused until the identity is set (api/routes/invoices.ts).
+ */
+async function buyerOf(client: PoolClient, customerId: string, seller: Seller): Promise<{ buyer: Buyer; language: string }> {
+  const { rows } = await client.query<{ name: string; language: string; billing: CustomerBilling | null }>('SELECT name, language, billing FROM customers WHERE id = $1', [customerId]);
+  const customer = rows[0] ?? { name: customerId, language: 'en', billing: null };
+  const billing = customer.billing ?? { legalName: customer.name, street: '', postalCode: '', city: '', country: seller.country, email: '' };
+  return { buyer: { ...billing, customerId }, language: customer.language };
+}
+
+async function ticketTitles(client: PoolClient, lines: readonly DocumentLine[]): Promise<Record<string, string>> {
+  const numbers = [...new Set(lines.flatMap((line) => (line.ticketNumber ? [line.ticketNumber] : [])))];
+  const { rows } = await client.query<{ number: string; title: string }>('SELECT number, title FROM tickets WHERE number = ANY($1::text[])', [numbers]);
+  return Object.fromEntries(rows.map((row) => [row.number, row.title]));
 }
 
 /**
@@ -168,6 +192,7 @@ async function hasUnbilledLines(client: PoolClient, { customerId, periodEnd }: C
 async function issueInvoice(
   client: PoolClient,
   policies: PolicySource,
+  seller: Seller,
   target: CustomerPeriod,
   fees: PriceLine[],
   contractIds: readonly string[],
@@ -190,14 +215,34 @@ async function issueInvoice(
     );
   }
   const lines = [...(await claimLines(client, id, target, batchSize)), ...[...fees, ...purchases].map((fee) => ({ ...fee, ticketNumber: null }))];
-  const totalCents = lines.reduce((total, line) => total + line.amountCents, 0);
   const prepaidExpiries = await claimExpiries(client, target.customerId, target.periodEnd, id);
-  const html = renderInvoiceHtml({ ...target, number, issuedAt, lines, totalCents, prepaidBalances: await prepaidBalances(client, contractIds), prepaidExpiries });
-  await client.query('UPDATE invoices SET total_cents = $2, html = $3 WHERE id = $1', [id, totalCents, html]);
-  return { number, totalCents, created: true };
+  const { buyer, language } = await buyerOf(client, target.customerId, seller);
+  const document = composeInvoice({
+    number,
+    issueDate: DateTime.fromJSDate(issuedAt, { zone: DESK_ZONE }).toISODate()!,
+    periodStart: target.periodStart,
+    periodEnd: target.periodEnd,
+    seller,
+    buyer,
+    language,
+    lines,
+    ticketTitles: await ticketTitles(client, lines),
+    prepaid: await prepaidStatements(client, contractIds),
+    prepaidExpiries: prepaidExpiries.map(({ contractId, year, minutes }) => ({ contractId, year, minutes })),
+  });
+  const { netCents, vatCents, grossCents } = document.totals;
+  await client.query('UPDATE invoices SET total_cents = $2, vat_cents = $3, gross_cents = $4, html = $5, document = $6 WHERE id = $1', [
+    id,
+    netCents,
+    vatCents,
+    grossCents,
+    renderInvoiceHtml(document),
+    JSON.stringify(document),
+  ]);
+  return { number, totalCents: netCents, created: true };
 }
 
-export function createInvoicingActivities({ db, policies = pgPolicyCatalog(db), batchSize = 500 }: InvoicingDeps) {
+export function createInvoicingActivities({ db, policies = pgPolicyCatalog(db), batchSize = 500, seller = sellerFromEnv() }: InvoicingDeps) {
   return {
     /**
      * Customers of the frequency with lines or prepaid hours bought still to bill by the period's end, a year of
@@ -235,7 +280,7 @@ export function createInvoicingActivities({ db, policies = pgPolicyCatalog(db), 
         if (existing) return existing;
         const fees = await contractFees(client, policies, target);
         if (fees.length === 0 && !(await hasUnbilledLines(client, target)) && !(await hasUninvoicedPurchases(client, target.customerId, target.periodEnd))) return null;
-        return issueInvoice(client, policies, target, fees, contractIds, batchSize);
+        return issueInvoice(client, policies, seller, target, fees, contractIds, batchSize);
       }),
   };
 }

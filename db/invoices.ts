@@ -1,15 +1,9 @@
 import type { Pool } from 'pg';
+import type { DocumentLine, InvoiceDocument } from '../domain/invoicing/document';
 import { expiriesOfInvoice, type ReportedExpiry } from './prepaid';
 
-export interface InvoiceLine {
-  /** Null on a contract fee: it belongs to no ticket. */
-  ticketNumber: string | null;
-  description: string;
-  minutes: number;
-  rateCents: number;
-  multiplier: number;
-  amountCents: number;
-}
+/** An invoice's line as issued; null ticket number on a contract fee or a purchase of prepaid hours. */
+export type InvoiceLine = DocumentLine;
 
 /** A line as PostgreSQL returns it: bigint and numeric come back as text. */
 export interface InvoiceLineRow {
@@ -35,7 +29,11 @@ export interface InvoiceSummary {
   customerId: string;
   periodStart: string;
   periodEnd: string;
+  /** The sum of the lines, VAT excluded. */
   totalCents: number;
+  /** VAT and the amount due; absent on invoices issued before VAT was computed (migration 0022). */
+  vatCents?: number;
+  grossCents?: number;
   issuedAt: string;
 }
 
@@ -43,11 +41,13 @@ export interface InvoiceDetail extends InvoiceSummary {
   lines: InvoiceLine[];
   /** Prepaid hours that expired unused, reported (never billed) by this invoice. */
   prepaidExpiries?: ReportedExpiry[];
+  /** Everything the invoice says, as issued (domain/invoicing/document.ts); absent on invoices older than migration 0022. */
+  document?: InvoiceDocument;
 }
 
 // Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
 const SUMMARY_COLUMNS = `number, customer_id, to_char(period_start, 'YYYY-MM-DD') AS period_start,
-  to_char(period_end, 'YYYY-MM-DD') AS period_end, total_cents, issued_at`;
+  to_char(period_end, 'YYYY-MM-DD') AS period_end, total_cents, vat_cents, gross_cents, issued_at`;
 
 interface SummaryRow {
   number: string;
@@ -55,6 +55,8 @@ interface SummaryRow {
   period_start: string;
   period_end: string;
   total_cents: string;
+  vat_cents: string | null;
+  gross_cents: string | null;
   issued_at: Date;
 }
 
@@ -64,6 +66,8 @@ const toSummary = (row: SummaryRow): InvoiceSummary => ({
   periodStart: row.period_start,
   periodEnd: row.period_end,
   totalCents: Number(row.total_cents),
+  ...(row.vat_cents === null ? {} : { vatCents: Number(row.vat_cents) }),
+  ...(row.gross_cents === null ? {} : { grossCents: Number(row.gross_cents) }),
   issuedAt: row.issued_at.toISOString(),
 });
 
@@ -79,7 +83,7 @@ export function invoiceReader(db: Pool) {
     },
 
     async find(number: string): Promise<InvoiceDetail | undefined> {
-      const { rows } = await db.query<SummaryRow & { id: string }>(`SELECT id, ${SUMMARY_COLUMNS} FROM invoices WHERE number = $1`, [number]);
+      const { rows } = await db.query<SummaryRow & { id: string; document: InvoiceDocument | null }>(`SELECT id, document, ${SUMMARY_COLUMNS} FROM invoices WHERE number = $1`, [number]);
       if (!rows[0]) return undefined;
       const lines = await db.query<InvoiceLineRow>(
         `SELECT ticket_number, description, minutes, rate_cents, multiplier, amount_cents, 0 AS part, id AS position FROM billing_lines WHERE invoice_id = $1
@@ -88,7 +92,12 @@ export function invoiceReader(db: Pool) {
          ORDER BY part, position`,
         [rows[0].id],
       );
-      return { ...toSummary(rows[0]), lines: lines.rows.map(toInvoiceLine), prepaidExpiries: await expiriesOfInvoice(db, rows[0].id) };
+      return {
+        ...toSummary(rows[0]),
+        lines: lines.rows.map(toInvoiceLine),
+        prepaidExpiries: await expiriesOfInvoice(db, rows[0].id),
+        ...(rows[0].document ? { document: rows[0].document } : {}),
+      };
     },
 
     /** The page as issued, with whose it is: a customer key may read its own only. */

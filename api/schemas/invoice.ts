@@ -17,7 +17,9 @@ export const InvoiceSummary = Type.Object({
   customerId: Type.String(),
   periodStart: CivilDate,
   periodEnd: CivilDate,
-  totalCents: Cents,
+  totalCents: Type.Integer({ description: 'integer cents, EUR: the sum of the lines, VAT excluded' }),
+  vatCents: Type.Optional(Type.Integer({ description: 'integer cents, EUR: VAT, computed per rate on the sum of the lines (EN 16931); absent on invoices issued before VAT was' })),
+  grossCents: Type.Optional(Type.Integer({ description: 'integer cents, EUR: the amount due' })),
   issuedAt: Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' }),
   links: Type.Object({ self: Type.String(), html: Type.String(), pdf: Type.String() }),
 });

@@ -5,3 +5,5 @@ export * from './structured-communication';
 export * from './texts';
 export * from './vat';
 export * from './vat-number';
+export * from './prepaid-statement';
+export * from './layout';

@@ -24,14 +24,14 @@ export function formatDate(isoDate: string, language: InvoiceLanguage): string {
   return language === 'de' ? `${day}. ${monthName} ${year}` : `${day} ${monthName} ${year}`;
 }
 
-/** Integer cents as "EUR 1,234.56" (en), "1 234,56 EUR" (fr), "1.234,56 EUR" (de), "EUR 1.234,56" (nl); never through a float. */
+/** Integer cents as "1,234.56 EUR" (en), "1 234,56 EUR" (fr), "1.234,56 EUR" (de), "EUR 1.234,56" (nl); never through a float. */
 export function formatMoney(cents: number, language: InvoiceLanguage): string {
   const sign = cents < 0 ? '-' : '';
   const whole = String(Math.floor(Math.abs(cents) / 100));
   const fraction = String(Math.abs(cents) % 100).padStart(2, '0');
   const [group, decimal] = { en: [',', '.'], fr: ['\u202f', ','], de: ['.', ','], nl: ['.', ','] }[language];
   const amount = `${sign}${whole.replace(/\B(?=(\d{3})+(?!\d))/g, group!)}${decimal}${fraction}`;
-  return language === 'en' || language === 'nl' ? `EUR ${amount}` : `${amount} EUR`;
+  return language === 'nl' ? `EUR ${amount}` : `${amount} EUR`;
 }
 
 export interface InvoiceTexts {
@@ -66,7 +66,7 @@ export interface InvoiceTexts {
   minutes: (minutes: number) => string;
 }
 
-const hm = (minutes: number, h: string) => `${Math.floor(minutes / 60)} ${h} ${String(minutes % 60).padStart(2, '0')}`;
+const hm = (minutes: number, h: string, min = '') => `${Math.floor(minutes / 60)} ${h} ${String(minutes % 60).padStart(2, '0')}${min}`;
 
 export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
   en: {
@@ -80,7 +80,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     prepaidExpired: (c, year, time) => `Contract ${c}: ${time} of the hours bought for ${year} unused, expired on 31 December ${year} (not billed, not refunded)`,
     reverseCharge: 'Reverse charge: VAT to be accounted for by the customer (Article 196 of Council Directive 2006/112/EC).',
     outsideScope: 'Outside the scope of EU VAT: services to a customer established outside the EU (Article 44 of Council Directive 2006/112/EC).',
-    minutes: (minutes) => hm(minutes, 'h'),
+    minutes: (minutes) => hm(minutes, 'h', ' min'),
   },
   fr: {
     invoice: 'Facture', seller: 'Émetteur', buyer: 'Facturé à', number: 'Numéro de facture', issued: "Date d'émission", due: "Date d'échéance", period: 'Période',
@@ -108,7 +108,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     prepaidExpired: (c, year, time) => `Vertrag ${c}: ${time} der für ${year} gekauften Stunden ungenutzt, verfallen am 31. Dezember ${year} (nicht berechnet, nicht erstattet)`,
     reverseCharge: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Artikel 196 der Richtlinie 2006/112/EG).',
     outsideScope: 'Nicht im Anwendungsbereich der EU-Mehrwertsteuer: Leistung an einen Empfänger außerhalb der EU (Artikel 44 der Richtlinie 2006/112/EG).',
-    minutes: (minutes) => hm(minutes, 'Std.'),
+    minutes: (minutes) => hm(minutes, 'Std.', ' Min.'),
   },
   nl: {
     invoice: 'Factuur', seller: 'Van', buyer: 'Factuur aan', number: 'Factuurnummer', issued: 'Factuurdatum', due: 'Vervaldatum', period: 'Periode',
@@ -121,6 +121,6 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     prepaidExpired: (c, year, time) => `Contract ${c}: ${time} van de voor ${year} gekochte uren ongebruikt, vervallen op 31 december ${year} (niet gefactureerd, niet terugbetaald)`,
     reverseCharge: 'Btw verlegd: verschuldigd door de medecontractant (artikel 196 van Richtlijn 2006/112/EG).',
     outsideScope: 'Buiten het toepassingsgebied van de EU-btw: dienst aan een afnemer buiten de EU (artikel 44 van Richtlijn 2006/112/EG).',
-    minutes: (minutes) => hm(minutes, 'u'),
+    minutes: (minutes) => hm(minutes, 'u', ' min'),
   },
 };

@@ -147,15 +147,15 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     ]);
 
     const html = (await invoiceReader(db).html(fourth!.number))!.html;
-    expect(html).toContain(`contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 2025-12-31`);
+    expect(html).toContain(`Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`);
     const detail = await invoiceReader(db).find(fourth!.number);
     expect(detail!.prepaidExpiries).toEqual([{ contractId, year: 2025, minutes: 510, description: '8 h 30 min of the maintenance hours for 2025 expired at the year\'s end' }]);
     expect((await renderInvoicePdf(detail!)).subarray(0, 5).toString()).toBe('%PDF-');
 
     const page = await get(`/invoices/${fourth!.number}/html`);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('Prepaid hours expired:');
-    expect(page.text).toContain(`contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 2025-12-31`);
+    expect(page.text).toContain('<h2>Prepaid hours</h2>');
+    expect(page.text).toContain(`Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`);
     const pdf = await fetch(`${baseUrl}/invoices/${fourth!.number}/pdf`, { headers: { authorization: `Bearer ${customerToken}` } });
     expect(pdf.status).toBe(200);
 

@@ -1,0 +1,34 @@
+import { composeInvoice, type Buyer, type DocumentLine, type InvoiceDocument } from '../../../domain/invoicing/document';
+import { DEMO_SELLER } from '../../../infra/seller';
+
+// Names and titles as an adversary types them: markup, quotes, ampersands, a right-to-left mark, a non-Latin script.
+export const POISON = `<script>alert("x")</script> & 'Ünïcødé' \u200f Łódź 東京`;
+
+export const BUYERS: Record<'BE' | 'FR' | 'LU', Buyer> = {
+  BE: { customerId: 'brasserie', legalName: `Brasserie ${POISON} SA`, street: "Rue de l'Étuve 52", postalCode: '1000', city: 'Bruxelles', country: 'BE', vatNumber: 'BE0403170701', email: 'factures@brasserie.be' },
+  FR: { customerId: 'atelier', legalName: 'Atelier Lumière SARL', street: '8 rue de Rivoli', postalCode: '75004', city: 'Paris', country: 'FR', vatNumber: 'FR40303265045', email: 'compta@atelier.fr' },
+  LU: { customerId: 'acme', legalName: 'Acme Luxembourg S.A.', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU15027442', email: 'invoices@acme.lu' },
+};
+
+export const LINES: DocumentLine[] = [
+  { ticketNumber: 'VIG-000001', description: 'VIG-000001: remote assistance', minutes: 37, rateCents: 10000, multiplier: 1.5, amountCents: 9251 },
+  { ticketNumber: 'VIG-000001', description: 'VIG-000001: on-site visit', minutes: 60, rateCents: 10000, multiplier: 1, amountCents: 10000 },
+  { ticketNumber: 'VIG-000002', description: 'VIG-000002: remote assistance', minutes: 15, rateCents: 10000, multiplier: 1, amountCents: 2500 },
+  { ticketNumber: null, description: 'Monthly contract fee, Standard, 2026-10', minutes: 0, rateCents: 18500, multiplier: 1, amountCents: 18500 },
+];
+
+export function documentFor(country: keyof typeof BUYERS, language = 'fr', lines: readonly DocumentLine[] = LINES): InvoiceDocument {
+  return composeInvoice({
+    number: 'INV-2026-000042',
+    issueDate: '2026-11-02',
+    periodStart: '2026-10-01',
+    periodEnd: '2026-10-31',
+    seller: DEMO_SELLER,
+    buyer: BUYERS[country],
+    language,
+    lines,
+    ticketTitles: { 'VIG-000001': `Printer down ${POISON}`, 'VIG-000002': 'VPN drops every hour' },
+    prepaid: [{ contractId: '7', year: 2026, boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 0, leftMinutes: 510 }],
+    prepaidExpiries: [{ contractId: '7', year: 2025, minutes: 30 }],
+  });
+}
