@@ -219,42 +219,44 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   }
 
   /**
-   * Live from the workflow while it runs; from the read model once it is closed or Temporal no longer keeps it. While
-   * the live state cannot be had (no worker polling, Temporal away or too slow), the read model's last snapshot, with
-   * why it may be behind: a ticket stays readable through a restart, and only one the read model lacks answers 503.
+   * Live from the workflow, in one query, running or closed; from the read model once Temporal no longer keeps it.
+   * While the live state cannot be had (no worker polling, Temporal away or too slow, its workflow task failing), the
+   * read model's last snapshot, with why it may be behind: a ticket stays readable through a restart, and only one the
+   * read model lacks answers 503.
    */
   async function currentState(ticketNumber: string): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
-    let askedRunningWorkflow = false;
     try {
-      const { place, taskAttempt } = await describeTicket(ticketNumber);
-      askedRunningWorkflow = place === 'running';
-      if (place === 'running') {
-        const workflowTask = await failingTask(ticketNumber, taskAttempt);
-        // A failing task answers no query: the last snapshot is all there is, and the view says why.
-        const snapshot = workflowTask && (await snapshots.find(ticketNumber));
-        if (snapshot) return { ticket: snapshot, staleBecause: `its workflow task fails (attempt ${workflowTask.attempts}): ${workflowTask.failure}`, workflowTask };
-        return { ticket: await liveState(ticketNumber) };
-      }
+      return { ticket: await liveState(ticketNumber) };
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) return lastSnapshot(ticketNumber, error);
       const snapshot = await snapshots.find(ticketNumber);
       if (snapshot) return { ticket: snapshot };
-      // Closed before the read model had it (a ticket terminated at once): its history still answers.
-      if (place === 'closed') return { ticket: await handleOf(ticketNumber).query(getTicketQuery) };
-    } catch (error) {
-      // A running ticket's query can also fail while its run is being continued as new, or while its task is
-      // retried: the ticket is there all the same, and its last snapshot says what it was.
-      const reason = dependencyFailure(error)?.reason ?? (askedRunningWorkflow ? `its workflow did not answer (${error instanceof Error ? error.message : String(error)})` : undefined);
-      const snapshot = reason !== undefined && (await snapshots.find(ticketNumber).catch(() => undefined));
-      if (!snapshot) throw error;
-      return { ticket: snapshot, staleBecause: reason };
+      throw noSuchTicket(ticketNumber);
     }
-    throw noSuchTicket(ticketNumber);
+  }
+
+  /** The read model's snapshot of a ticket whose workflow did not answer, and why, asked of Temporal only now. */
+  async function lastSnapshot(ticketNumber: string, error: unknown): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
+    const { place, taskAttempt } = await describeTicket(ticketNumber).catch(() => ({ place: undefined, taskAttempt: 0 }));
+    const snapshot = await snapshots.find(ticketNumber).catch(() => undefined);
+    if (place === 'gone' && !snapshot) throw noSuchTicket(ticketNumber);
+    // A closed ticket's last snapshot is its state: nothing can have changed since.
+    if (place === 'closed' && snapshot) return { ticket: snapshot };
+    // A failing task answers no query: the last snapshot is all there is, and the view says why.
+    const workflowTask = place === 'running' ? await failingTask(ticketNumber, taskAttempt) : undefined;
+    if (workflowTask && snapshot) return { ticket: snapshot, staleBecause: `its workflow task fails (attempt ${workflowTask.attempts}): ${workflowTask.failure}`, workflowTask };
+    // A running ticket's query can also fail while its run is being continued as new, or while its task is retried:
+    // the ticket is there all the same, and its last snapshot says what it was.
+    const reason = dependencyFailure(error)?.reason ?? (place === 'running' ? `its workflow did not answer (${error instanceof Error ? error.message : String(error)})` : undefined);
+    if (!snapshot || reason === undefined) throw error;
+    return { ticket: snapshot, staleBecause: reason };
   }
 
   app.get(
     '/tickets/:number',
     {
       schema: {
-        summary: 'A ticket, live from its workflow; its last snapshot, marked stale, while the workflow cannot answer',
+        summary: 'A ticket, live from its workflow in one query; its last snapshot, marked stale, while the workflow cannot answer',
         params: TicketNumberParams,
         response: { 200: TicketView, ...problems(401, 403, 404, 422, 500, 503) },
       },
