@@ -35,6 +35,9 @@ describe('policy validation names the path and what was expected', () => {
     ['a warning at 100%', { ...valid, warningPercents: [50, 100] }, '/warningPercents/1', /between 0 and 100/],
     ['a fractional target', { ...valid, autoValidationAfter: { amount: 1.5, unit: 'businessDays' } }, '/autoValidationAfter', /expected one of null, an object with amount, unit/],
     ['an unknown field', { ...valid, sla: true }, '/sla', /unexpected property/],
+    ['a NUL in a note', { ...valid, notes: ['fine', 'read\u0000this'] }, '/notes/1', /not acceptable text: it holds a control character \(U\+0000\)/],
+    ['an unpaired surrogate in the title', { ...valid, title: 'Esker \ud800' }, '/title', /an unpaired surrogate/],
+    ['a line break in a name', { ...valid, billing: { ...valid.billing, rates: { hourlyCentsByService: { 'sup\nport': 0 } } } }, '/billing/rates/hourlyCentsByService/sup\nport', /not acceptable as a name: it holds a line break/],
   ])('%s', (_, document, path, message) => {
     expect(issuesOf(document).find((issue) => issue.path === path)?.message).toMatch(message);
   });
