@@ -23,6 +23,8 @@ export interface VigilConfig {
   mailFrom: string;
   /** VIGIL_DESK_ROLES: the desk's addresses per escalation level (mail/desk-roles.ts); read here so a typo stops the start. */
   deskRoles: DeskRoles;
+  /** WEBHOOK_CA_FILE: PEM certificates the webhook dispatcher trusts besides the system's (a desk's own PKI). */
+  webhookCaFile?: string;
   /** VIGIL_SELLER_*: the desk's identity on its invoices (infra/seller.ts); read here so a wrong value stops the start. */
   seller: Seller;
 }
@@ -95,6 +97,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
     mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),
+    ...(env.WEBHOOK_CA_FILE ? { webhookCaFile: env.WEBHOOK_CA_FILE } : {}),
     seller: seller(env),
   };
 }

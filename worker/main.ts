@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { migrate } from '../db/migrate';
@@ -24,7 +25,11 @@ async function main(): Promise<void> {
     console.warn('SMTP_URL is not set: notices stay queued in the outbox until a worker that has it starts');
   }
   // Webhooks need no configuration: the endpoints are rows an admin registers (POST /v1/admin/webhooks).
-  const webhookDispatcher = startWebhookDispatcher({ db, log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })) });
+  const webhookDispatcher = startWebhookDispatcher({
+    db,
+    ...(config.webhookCaFile ? { ca: readFileSync(config.webhookCaFile, 'utf8') } : {}),
+    log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })),
+  });
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
   const lookupConnection = await Connection.connect({ address: config.temporalAddress });
   runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporalNamespace }));

@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { claimDueDelivery, markDelivered, markDeliveryFailed, type DueDelivery } from '../../db/webhooks';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../backoff';
 import { runLanes } from '../lanes';
+import { postOnce } from './post';
 import { signatureHeader } from './signature';
 
 export interface WebhookDispatcherOptions {
@@ -12,6 +13,8 @@ export interface WebhookDispatcherOptions {
   backoff?: BackoffPolicy;
   /** How long an endpoint may take to answer; past it the attempt failed and is retried. */
   timeoutMs?: number;
+  /** PEM certificates to trust besides the system's (WEBHOOK_CA_FILE). */
+  ca?: string;
   now?: () => number;
   log?: (line: Record<string, unknown>) => void;
 }
@@ -28,14 +31,13 @@ export interface WebhookDispatcher {
  * outbox, a crash between the receiver's 2xx and the COMMIT sends the call again: receivers dedupe on `id`.
  */
 export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
-  const { db, lanes = 2, idlePollMs = 1_000, backoff = DEFAULT_BACKOFF, timeoutMs = 10_000, now = Date.now, log = () => undefined } = options;
+  const { db, lanes = 2, idlePollMs = 1_000, backoff = DEFAULT_BACKOFF, timeoutMs = 10_000, ca, now = Date.now, log = () => undefined } = options;
 
   async function send(client: PoolClient, delivery: DueDelivery): Promise<void> {
     let status: number | undefined;
     let error: string;
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
+      status = await postOnce(delivery.url, {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'Vigil-Webhooks/1',
@@ -44,11 +46,9 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
           'vigil-signature': signatureHeader(delivery.secret, delivery.body, Math.floor(now() / 1000)),
         },
         body: delivery.body,
-        redirect: 'manual',
-        signal: AbortSignal.timeout(timeoutMs),
+        timeoutMs,
+        ...(ca ? { ca } : {}),
       });
-      status = response.status;
-      await response.body?.cancel();
       if (status >= 200 && status < 300) {
         await markDelivered(client, delivery.id, status);
         return;
