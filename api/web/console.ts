@@ -26,6 +26,12 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
 };
 const TICKET_NUMBER = new RegExp(TICKET_NUMBER_PATTERN);
 
+/**
+ * A signed-in page is limited per person, by the /v1 calls it makes as them (api/rate-limit.ts keys those by the
+ * person); counting the page itself per address would let one busy office behind a NAT starve the others.
+ */
+const LIMITED_BY_ITS_API_CALLS = { config: { rateLimit: false } } as const;
+
 /** The API's problem fields (`body.title`) as the form's (`title`). */
 const fieldErrors = (answer: ApiAnswer): Record<string, string> =>
   Object.fromEntries(((answer.body.errors ?? []) as { field: string; message: string }[]).map(({ field, message }) => [field.replace(/^body\.?/, '').split('.')[0] || 'body', message]));
@@ -64,29 +70,34 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
     const context = (request: FastifyRequest, reply: FastifyReply): PageContext => pageContext(request, reply, request.session!.csrfToken);
 
-    /** A dependency away answers fast, as the API does: 503 with Retry-After, not a broken page. */
-    const unavailable = (page: PageContext) => {
-      void page.reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-      return sendPage(page, page.t('unavailable'), html``, 503);
+    /**
+     * The API's own "later" passed on: a dependency away (503) or the person over their rate limit (429) answers at
+     * once with its Retry-After, as the API does, never a broken page.
+     */
+    const later = (page: PageContext, answer: ApiAnswer) => {
+      const retryAfter = answer.headers['retry-after'];
+      void page.reply.header('retry-after', typeof retryAfter === 'string' ? retryAfter : String(RETRY_AFTER_SECONDS));
+      return sendPage(page, page.t('unavailable'), alertBox(problemText(answer)) || html``, answer.status);
     };
+    const isLater = (answer: ApiAnswer) => answer.status === 503 || answer.status === 429;
 
-    pages.get<{ Querystring: BoardFilters }>('/', async (request, reply) => {
+    pages.get<{ Querystring: BoardFilters }>('/', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       if (page.session!.role === 'customer') {
         const answer = await callApi(request, 'GET', '/v1/tickets?order=arrival&limit=100');
-        return answer.status === 503 ? unavailable(page) : sendPage(page, page.t('myTickets'), portalBody(page, answer));
+        return isLater(answer) ? later(page, answer) : sendPage(page, page.t('myTickets'), portalBody(page, answer));
       }
       const filters = Object.fromEntries(BOARD_FILTERS.map((name) => [name, typeof request.query[name] === 'string' ? request.query[name] : undefined]).filter(([, value]) => value)) as BoardFilters;
       const answer = await callApi(request, 'GET', boardQuery(filters));
-      return answer.status === 503 ? unavailable(page) : sendPage(page, page.t('board'), boardBody(page, filters, answer, now()));
+      return isLater(answer) ? later(page, answer) : sendPage(page, page.t('board'), boardBody(page, filters, answer, now()));
     });
 
-    pages.get('/tickets/new', async (request, reply) => {
+    pages.get('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       return sendPage(page, page.t('newTicket'), newTicketBody(page));
     });
 
-    pages.post('/tickets/new', async (request, reply) => {
+    pages.post('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       const form = formOf(request);
       if (!formTokenValid(request, form)) return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired')), 403);
@@ -94,7 +105,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       const body = { title: form.title ?? '', description: form.description ?? '', ...(form.priority ? { priority: form.priority } : {}), ...(form.kind ? { kind: form.kind } : {}), contact: { name, email } };
       const answer = await callApi(request, 'POST', '/v1/tickets', body, idempotencyKeyOf(form));
       if (answer.status === 201 || answer.status === 200) return reply.redirect(`/console/tickets/${answer.body.ticketNumber as string}`, 303);
-      if (answer.status === 503) return unavailable(page);
+      if (isLater(answer)) return later(page, answer);
       return sendPage(page, page.t('newTicket'), newTicketBody(page, form, fieldErrors(answer), problemText(answer)), answer.status);
     });
 
@@ -102,16 +113,16 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       const page = context(request, reply);
       // Only a ticket number goes into the API's path: nothing typed in the URL can reach another route.
       const answer = TICKET_NUMBER.test(ticketNumber) ? await callApi(request, 'GET', `/v1/tickets/${ticketNumber}`) : { status: 404, body: {}, headers: {} };
-      if (answer.status === 503) return unavailable(page);
+      if (isLater(answer)) return later(page, answer);
       // Another company's ticket answers as a missing one, as the API does.
       if (answer.status !== 200) return sendPage(page, page.t('notFound'), alertBox(problemText(answer)) || html``, answer.status === 404 ? 404 : answer.status);
       const view = answer.body as unknown as TicketView;
       return sendPage(page, `${view.ticketNumber} · ${view.title}`, ticketBody(page, view, refusal), status);
     }
 
-    pages.get<{ Params: { number: string } }>('/tickets/:number', async (request, reply) => ticketPage(request, reply, request.params.number));
+    pages.get<{ Params: { number: string } }>('/tickets/:number', LIMITED_BY_ITS_API_CALLS, async (request, reply) => ticketPage(request, reply, request.params.number));
 
-    pages.post<{ Params: { number: string; action: string } }>('/tickets/:number/:action', async (request, reply) => {
+    pages.post<{ Params: { number: string; action: string } }>('/tickets/:number/:action', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const { number, action: path } = request.params;
       const action = CONSOLE_ACTIONS[path];
       const form = formOf(request);
@@ -126,7 +137,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       }
       const answer = await callApi(request, 'POST', `/v1/tickets/${number}/${path}`, built.body, idempotencyKeyOf(form));
       if (answer.status >= 200 && answer.status < 300) return reply.redirect(`/console/tickets/${number}`, 303);
-      if (answer.status === 503) return unavailable(page);
+      if (isLater(answer)) return later(page, answer);
       // The refusal as the API gave it, beside the form that was sent: the workflow's rule and reason, or the field at fault.
       return ticketPage(request, reply, number, { action: path, message: problemText(answer), fields: fieldErrors(answer), values }, answer.status);
     });

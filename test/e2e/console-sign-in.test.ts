@@ -199,3 +199,32 @@ describe('signing in to the console', () => {
     }
   });
 });
+
+describe("the console's rate limit", () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack('console-rate-limit', { rateLimit: { max: 6, windowMs: 3_600_000 } });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it("counts a person's pages by the API calls they make as that person, and passes the API's 429 on with its Retry-After", async () => {
+    const origin = stack.baseUrl.replace(/\/v1$/, '');
+    const password = 'a long enough secret';
+    const users = pgUserStore(stack.db);
+    const [first, second] = [await users.create({ email: `one.${randomUUID()}@desk.test`, name: 'One', role: 'agent', password }), await users.create({ email: `two.${randomUUID()}@desk.test`, name: 'Two', role: 'agent', password })];
+    const one = new Visitor(origin);
+    expect((await one.signIn(first.email, password)).status).toBe(303);
+    const statuses: number[] = [];
+    for (let page = 0; page < 7; page++) statuses.push((await one.send('GET', '/console/')).status);
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    const refused = await fetch(`${origin}/console/`, { headers: { cookie: `${SESSION_COOKIE}=${one.cookies.get(SESSION_COOKIE)!}` } });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Another person at the same address is not held back by the first one's pages.
+    const two = new Visitor(origin);
+    expect((await two.signIn(second.email, password)).status).toBe(303);
+    expect((await two.send('GET', '/console/')).status).toBe(200);
+  });
+});
