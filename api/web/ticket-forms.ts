@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { ACTION_TABLE, actionByPath } from '../../contracts/ticket-actions';
 import { DESK_ZONE } from '../../contracts/desk-zone';
 import type { Session } from '../../db/sessions';
+import type { TicketView } from '../schemas/ticket';
 import type { MessageKey } from './i18n';
 
 export interface FormField {
@@ -9,6 +10,8 @@ export interface FormField {
   label: MessageKey;
   type: 'text' | 'datetime-local' | 'checkbox' | 'textarea';
   required?: boolean;
+  /** The values the ticket takes, where it says (its rate card): a list to pick from instead of free text. */
+  choices?: (view: TicketView) => readonly string[] | undefined;
 }
 
 /**
@@ -38,7 +41,7 @@ export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = {
     fields: [
       { name: 'start', label: 'start', type: 'datetime-local', required: true },
       { name: 'end', label: 'end', type: 'datetime-local', required: true },
-      { name: 'role', label: 'role', type: 'text' },
+      { name: 'role', label: 'role', type: 'text', choices: (view) => (view.rateCard?.pricesBy === 'role' ? view.rateCard.names : undefined) },
       { name: 'onSite', label: 'onSite', type: 'checkbox' },
       { name: 'note', label: 'note', type: 'textarea' },
     ],

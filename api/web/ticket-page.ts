@@ -15,7 +15,7 @@ export interface Refusal {
 
 const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
 
-function field(context: PageContext, action: string, spec: FormField, refusal: Refusal | undefined): Html {
+function field(context: PageContext, view: TicketView, action: string, spec: FormField, refusal: Refusal | undefined): Html {
   const id = `${action}-${spec.name}`;
   const value = refusal?.action === action ? refusal.values[spec.name] : undefined;
   const error = refusal?.action === action ? refusal.fields[spec.name] : undefined;
@@ -24,14 +24,20 @@ function field(context: PageContext, action: string, spec: FormField, refusal: R
   const label = context.t(spec.label);
   if (spec.type === 'checkbox') return html`<div class="check"><input type="checkbox" id="${id}" name="${spec.name}"${value === 'on' ? html` checked` : ''}${described}><label for="${id}">${label}</label>${message}</div>`;
   const required = spec.required ? html` required` : '';
+  const choices = spec.choices?.(view);
+  if (choices) {
+    return html`<label for="${id}">${label}</label><select id="${id}" name="${spec.name}"${required}${described}><option value=""></option>${choices.map(
+      (choice) => html`<option value="${choice}"${value === choice ? html` selected` : ''}>${choice}</option>`,
+    )}</select>${message}`;
+  }
   if (spec.type === 'textarea') return html`<label for="${id}">${label}</label><textarea id="${id}" name="${spec.name}" rows="3"${required}${described}>${value ?? ''}</textarea>${message}`;
   return html`<label for="${id}">${label}</label><input id="${id}" name="${spec.name}" type="${spec.type}" value="${value ?? ''}"${required}${described}>${message}`;
 }
 
-function actionForm(context: PageContext, ticketNumber: string, path: string, action: ConsoleAction, refusal: Refusal | undefined): Html {
-  return html`<form method="post" action="/console/tickets/${ticketNumber}/${path}" class="stack action" aria-label="${context.t(action.label)}">${csrfField(context)}${idempotencyField()}
+function actionForm(context: PageContext, view: TicketView, path: string, action: ConsoleAction, refusal: Refusal | undefined): Html {
+  return html`<form method="post" action="/console/tickets/${view.ticketNumber}/${path}" class="stack action" aria-label="${context.t(action.label)}">${csrfField(context)}${idempotencyField()}
 ${refusal?.action === path ? html`<p class="alert" role="alert"><strong>${context.t('refused')}:</strong> ${refusal.message}</p>` : ''}
-${action.fields.map((spec) => field(context, path, spec, refusal))}
+${action.fields.map((spec) => field(context, view, path, spec, refusal))}
 <button type="submit">${context.t(action.label)}</button>
 </form>`;
 }
@@ -85,7 +91,7 @@ ${view.resolution ? html`<dt>${t('resolution')}</dt><dd>${view.resolution}</dd>`
 </dl>
 <p class="description">${view.description}</p>
 ${refusal && !actions.some(([path]) => path === refusal.action) ? alertBox(`${t('refused')}: ${refusal.message}`) : ''}
-${actions.length ? html`<section class="actions">${actions.map(([path, action]) => actionForm(context, view.ticketNumber, path, action, refusal))}</section>` : ''}
+${actions.length ? html`<section class="actions">${actions.map(([path, action]) => actionForm(context, view, path, action, refusal))}</section>` : ''}
 ${clocks(context, view)}
 ${timeEntries(context, view)}
 ${bill(context, view)}

@@ -114,7 +114,7 @@ describe('the web console in a real browser', () => {
     const minutesAgo = (minutes: number) => DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
     await agent.getByLabel('Start').fill(minutesAgo(40));
     await agent.getByLabel('End').fill(minutesAgo(10));
-    await agent.getByLabel('Role').fill('engineer');
+    await agent.getByLabel('Role').selectOption('engineer');
     await agent.getByLabel('Note').fill('Rebooted the PBX');
     await agent.getByRole('button', { name: 'Log time' }).click();
     await agent.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
