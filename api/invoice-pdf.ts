@@ -17,6 +17,23 @@ const WIDTH = 595.28 - 2 * MARGIN;
 const COLUMNS = [WIDTH - 230, 60, 95, 75] as const;
 const GREY = '#555555';
 
+// pdfkit's embedded font is fontkit's; pdfkit draws a character the font lacks as glyph 0 (.notdef), which PDF/A
+// forbids (ISO 19005-3, 6.2.11.8) and readers show as a box. A customer's name in a script DejaVu lacks prints '?'.
+type WithFont = { _font?: { font?: { hasGlyphForCodePoint?: (codePoint: number) => boolean } } };
+function printable(doc: PDFKit.PDFDocument, text: string): string {
+  const font = (doc as unknown as WithFont)._font?.font;
+  if (!font?.hasGlyphForCodePoint) return text;
+  return [...text].map((char) => (char === '\n' || font.hasGlyphForCodePoint!(char.codePointAt(0)!) ? char : '?')).join('');
+}
+
+/** A document whose every text() goes through printable(). */
+function newDocument(options: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
+  const doc = new PDFDocument(options);
+  const text = doc.text.bind(doc) as (...args: unknown[]) => PDFKit.PDFDocument;
+  doc.text = ((value: unknown, ...rest: unknown[]) => text(typeof value === 'string' ? printable(doc, value) : value, ...rest));
+  return doc;
+}
+
 function collect(doc: PDFKit.PDFDocument): Promise<Buffer> {
   const chunks: Buffer[] = [];
   return new Promise<Buffer>((resolve, reject) => {
@@ -108,7 +125,7 @@ function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
  */
 export function renderDocumentPdf(document: InvoiceDocument, { pdfA = false }: { pdfA?: boolean } = {}): Promise<Buffer> {
   const layout = invoiceLayout(document);
-  const doc = new PDFDocument({
+  const doc = newDocument({
     size: 'A4',
     margin: MARGIN,
     bufferPages: true,
@@ -124,7 +141,7 @@ export function renderDocumentPdf(document: InvoiceDocument, { pdfA = false }: {
 
 // Invoices issued before issue 15 have no stored document: their PDF is drawn from their lines as it always was.
 function renderLegacyPdf(invoice: InvoiceDetail): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, info: { Title: `Invoice ${invoice.number}`, Subject: `Invoice for ${invoice.customerId}` } });
+  const doc = newDocument({ size: 'A4', margin: MARGIN, info: { Title: `Invoice ${invoice.number}`, Subject: `Invoice for ${invoice.customerId}` } });
   const done = collect(doc);
   const eur = (cents: number) => formatMoney(cents, 'en');
   doc.font(BOLD).fontSize(18).text(`Invoice ${invoice.number}`);

@@ -25,7 +25,7 @@ export class HttpProblem extends Error {
   }
 }
 
-const problemType = (slug: string) => `https://vigil.dev/problems/${slug}`;
+export const problemType = (slug: string) => `https://vigil.dev/problems/${slug}`;
 
 export function notFound(detail: string): HttpProblem {
   return new HttpProblem({ type: problemType('not-found'), title: 'Not found', status: 404, detail });

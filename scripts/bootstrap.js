@@ -174,6 +174,7 @@ async function main() {
   ensureGreenMail(paths);
   await ensureTestServer(paths);
   require('./console-browser').ensureChromium({ log, run });
+  require('./mustang').ensureMustangValidator({ log, run });
 }
 
 main().catch((error) => {

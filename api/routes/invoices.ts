@@ -3,9 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../db/invoices';
 import { renderInvoicePdf } from '../invoice-pdf';
 import { customerScope, mayRead } from '../customer-scope';
-import { notFound } from '../problems';
+import { HttpProblem, notFound, problemType } from '../problems';
+import { EInvoiceRefusal } from '../../domain/invoicing/en16931';
+import { eInvoiceFormatFor } from '../../domain/invoicing/parties';
+import { facturX, peppolUbl, type EInvoice } from '../../infra/e-invoice';
 import { principalOf } from '../request-principal';
-import { InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceView } from '../schemas/invoice';
+import { InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface InvoiceRoutesDeps {
@@ -14,8 +17,32 @@ export interface InvoiceRoutesDeps {
 
 const withLinks = <T extends InvoiceSummary>(invoice: T) => ({
   ...invoice,
-  links: { self: `/v1/invoices/${invoice.number}`, html: `/v1/invoices/${invoice.number}/html`, pdf: `/v1/invoices/${invoice.number}/pdf` },
+  links: {
+    self: `/v1/invoices/${invoice.number}`,
+    html: `/v1/invoices/${invoice.number}/html`,
+    pdf: `/v1/invoices/${invoice.number}/pdf`,
+    ubl: `/v1/invoices/${invoice.number}/ubl`,
+    facturx: `/v1/invoices/${invoice.number}/facturx`,
+  },
 });
+
+const eInvoiceUnavailable = (detail: string) =>
+  new HttpProblem({ type: problemType('e-invoice-unavailable'), title: 'No e-invoice for this invoice', status: 409, detail });
+
+/**
+ * The invoice as `render` writes it: any invoice in either form on request (the customer's country picks the one it
+ * is sent, `eInvoiceFormat` in the detail). Refused with 409 when the invoice predates e-invoicing or its customer had
+ * no invoicing identity when it was issued: the document is what was issued, and is never made up afterwards.
+ */
+async function eInvoice(invoice: InvoiceDetail, render: (document: NonNullable<InvoiceDetail['document']>) => Promise<EInvoice>): Promise<EInvoice> {
+  if (!invoice.document) throw eInvoiceUnavailable(`${invoice.number} was issued before invoices carried their seller, buyer and VAT`);
+  try {
+    return await render(invoice.document);
+  } catch (error) {
+    if (error instanceof EInvoiceRefusal) throw eInvoiceUnavailable(`${invoice.number}: ${error.message}`);
+    throw error;
+  }
+}
 
 export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (app, { invoices }, done) => {
   /** A customer's key reads its own company's invoices; another's answers as if it did not exist. */
@@ -34,7 +61,11 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
   app.get(
     '/invoices/:number',
     { schema: { summary: 'An invoice with its lines', params: InvoiceNumberParams, response: { 200: InvoiceView, ...problems(401, 404, 422, 500) } } },
-    async (request) => withLinks(await visibleInvoice(request, request.params.number)),
+    async (request) => {
+      const { document, ...invoice } = await visibleInvoice(request, request.params.number);
+      // The format the customer is sent, as its record said when the invoice was issued.
+      return { ...withLinks(invoice), ...(document ? { eInvoiceFormat: eInvoiceFormatFor(document.buyer), vat: document.totals.breakdown } : {}) };
+    },
   );
 
   app.get(
@@ -44,6 +75,36 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
       const page = await invoices.html(request.params.number);
       if (!page || !mayRead(principalOf(request), page.customerId)) throw notFound(`no invoice ${request.params.number}`);
       return reply.type('text/html; charset=utf-8').send(page.html);
+    },
+  );
+
+  app.get(
+    '/invoices/:number/ubl',
+    {
+      schema: {
+        summary: 'An invoice as Peppol BIS Billing 3.0 UBL (EN 16931), the e-invoice of Belgian and Luxembourgish customers',
+        params: InvoiceNumberParams,
+        response: { 200: InvoiceUbl, ...problems(401, 404, 409, 422, 500) },
+      },
+    },
+    async (request, reply) => {
+      const file = await eInvoice(await visibleInvoice(request, request.params.number), peppolUbl);
+      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+    },
+  );
+
+  app.get(
+    '/invoices/:number/facturx',
+    {
+      schema: {
+        summary: 'An invoice as Factur-X (PDF/A-3 with its EN 16931 CII embedded), the e-invoice of French customers',
+        params: InvoiceNumberParams,
+        response: { 200: InvoicePdf, ...problems(401, 404, 409, 422, 500) },
+      },
+    },
+    async (request, reply) => {
+      const file = await eInvoice(await visibleInvoice(request, request.params.number), facturX);
+      return reply.type(file.contentType).header('content-disposition', `inline; filename="${file.filename}"`).send(file.body);
     },
   );
 

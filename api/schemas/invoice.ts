@@ -21,7 +21,7 @@ export const InvoiceSummary = Type.Object({
   vatCents: Type.Optional(Type.Integer({ description: 'integer cents, EUR: VAT, computed per rate on the sum of the lines (EN 16931); absent on invoices issued before VAT was' })),
   grossCents: Type.Optional(Type.Integer({ description: 'integer cents, EUR: the amount due' })),
   issuedAt: Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' }),
-  links: Type.Object({ self: Type.String(), html: Type.String(), pdf: Type.String() }),
+  links: Type.Object({ self: Type.String(), html: Type.String(), pdf: Type.String(), ubl: Type.String(), facturx: Type.String() }),
 });
 
 export const InvoiceList = Type.Object({ invoices: Type.Array(InvoiceSummary) });
@@ -29,6 +29,19 @@ export const InvoiceList = Type.Object({ invoices: Type.Array(InvoiceSummary) })
 export const InvoiceView = Type.Composite([
   InvoiceSummary,
   Type.Object({
+    eInvoiceFormat: Type.Optional(Type.Union([Type.Literal('peppol-ubl'), Type.Literal('factur-x')], { description: "the e-invoice the customer is sent: by its country (FR: Factur-X; else Peppol UBL) or its record's choice" })),
+    vat: Type.Optional(
+      Type.Array(
+        Type.Object({
+          category: Type.String({ description: 'UNCL5305: S standard, AE reverse charge, O outside the scope of VAT' }),
+          rateBp: Type.Integer({ description: 'rate in basis points: 1700 is 17 %' }),
+          exemption: Type.Optional(Type.String()),
+          netCents: Cents,
+          vatCents: Cents,
+        }),
+        { description: 'VAT per category and rate, computed on the sum of the lines at that rate (EN 16931)' },
+      ),
+    ),
     lines: Type.Array(
       Type.Object({
         ticketNumber: Type.Union([Type.String(), Type.Null()], { description: 'null on a contract fee' }),
@@ -43,4 +56,5 @@ export const InvoiceView = Type.Composite([
 ]);
 
 export const InvoiceHtml = Type.String({ description: 'the invoice as an HTML page' });
+export const InvoiceUbl = Type.Unsafe<Buffer>({ type: 'string', description: 'the invoice as Peppol BIS Billing 3.0 UBL XML' });
 export const InvoicePdf = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the invoice as a PDF document' });

@@ -16,7 +16,7 @@ const invoiceOf = (number: string, customerId: string): InvoiceDetail => ({
 });
 const ACME = invoiceOf('INV-2026-000001', 'acme');
 const GLOBEX = invoiceOf('INV-2026-000002', 'globex');
-const links = (number: string) => ({ self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html`, pdf: `/v1/invoices/${number}/pdf` });
+const links = (number: string) => ({ self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html`, pdf: `/v1/invoices/${number}/pdf`, ubl: `/v1/invoices/${number}/ubl`, facturx: `/v1/invoices/${number}/facturx` });
 const READS = ['', '/html', '/pdf'];
 
 describe('invoices', () => {

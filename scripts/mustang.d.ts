@@ -1,0 +1,3 @@
+export const MUSTANG_VERSION: string;
+export function mustangJar(): string;
+export function ensureMustangValidator(tools: { log: (message: string) => void; run: (command: string, args: string[], options?: object) => void }): void;

@@ -1,0 +1,29 @@
+import { facturX, peppolUbl } from '../../infra/e-invoice';
+import { documentFor, LINES } from '../invoicing/support/documents';
+import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
+
+// The Mustang validator runs veraPDF and the EN 16931 schematrons in a JVM: tens of seconds under load.
+jest.setTimeout(240_000);
+
+describe('e-invoices, checked by the Mustang validator', () => {
+  it('passes a Belgian and a Luxembourgish UBL, and a French Factur-X, poison text and a thousand-line invoice included', async () => {
+    const many = Array.from({ length: 1000 }, (_, index) => ({ ...LINES[index % LINES.length]!, amountCents: 1 + ((index * 7919) % 100_000) }));
+    const files = [
+      { name: 'BE.xml', body: (await peppolUbl(documentFor('BE', 'nl'))).body },
+      { name: 'LU.xml', body: (await peppolUbl(documentFor('LU', 'lb'))).body },
+      { name: 'LU-many.xml', body: (await peppolUbl(documentFor('LU', 'de', many))).body },
+      { name: 'FR.pdf', body: (await facturX(documentFor('FR', 'fr'))).body },
+      // A Belgian customer who asked for Factur-X: the poison in its name goes through the PDF/A and the CII.
+      { name: 'BE-facturx.pdf', body: (await facturX(documentFor('BE', 'en'))).body },
+    ];
+    // The validator is no rubber stamp: the same Belgian invoice, its amount due off by a cent, is refused.
+    const tampered = files[0]!.body.toString('utf8').replace(/(<cbc:PayableAmount currencyID="EUR">)([\d.]+)/, (_, tag: string, amount: string) => `${tag}${(Number(amount) + 0.01).toFixed(2)}`);
+    expect(tampered).not.toBe(files[0]!.body.toString('utf8'));
+    const verdicts = await validateEInvoices([...files, { name: 'BE-tampered.xml', body: Buffer.from(tampered) }]);
+    expect(verdicts.slice(0, -1).map(({ name, valid, report }) => ({ name, valid, broken: valid ? [] : brokenRules(report) }))).toEqual(
+      files.map(({ name }) => ({ name, valid: true, broken: [] })),
+    );
+    expect(verdicts.at(-1)).toMatchObject({ name: 'BE-tampered.xml', valid: false });
+    expect(brokenRules(verdicts.at(-1)!.report).join('\n')).toMatch(/BR-CO-16/);
+  });
+});
