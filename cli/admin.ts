@@ -347,6 +347,15 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
 };
 
+/** Every command, grouped by what it acts on ("customers add|update|list, …"), from COMMANDS itself. */
+const KNOWN_COMMANDS = [
+  ...Object.keys(COMMANDS).reduce((groups, name) => {
+    const [noun = name, verb = ''] = name.split(' ');
+    return groups.set(noun, [...(groups.get(noun) ?? []), verb]);
+  }, new Map<string, string[]>()),
+]
+  .map(([noun, verbs]) => `${noun} ${verbs.join('|')}`)
+  .join(', ');
 const TAKES_ARGUMENTS = new Set(['keys revoke', 'policies publish', 'policies show']);
 const VALUED = [...new Set(Object.values(COMMANDS).flatMap(({ options }) => options))];
 
@@ -357,7 +366,7 @@ export function adminAction(argv: readonly string[]): { action: Action; json: bo
   const name = `${args.command ?? ''} ${verb ?? ''}`.trim();
   const command = COMMANDS[name];
   if (!command) {
-    const known = 'customers add|update|list, contracts add|list, keys create|list|revoke, prepaid buy|show, policies publish|list|show';
+    const known = KNOWN_COMMANDS;
     throw new UsageError(name ? `unknown admin command "${name}" (known: ${known})` : `admin needs a command (${known})`);
   }
   if (!TAKES_ARGUMENTS.has(name) && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);

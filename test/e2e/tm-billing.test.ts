@@ -58,9 +58,11 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
       expect([logged.status, logged.body.detail]).toEqual([200, undefined]);
     }
     const proposed = await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Repaired the Outlook profile' });
+    // Who logged the time is who is authenticated (the stack's agent key, test/e2e/support.ts), not the body's `agent`.
+    const agent = 'e2e tm-billing agent';
     expect(proposed.body.timeEntries).toEqual([
-      { agent: 'marc', start: '2026-05-13T08:00:00.000Z', end: '2026-05-13T08:05:00.000Z', onSite: false, urgent: true },
-      { agent: 'marc', start: '2026-05-13T12:00:00.000Z', end: '2026-05-13T12:05:00.000Z', onSite: false, remoteToolMissing: true, outOfHoursRequested: true },
+      { agent, start: '2026-05-13T08:00:00.000Z', end: '2026-05-13T08:05:00.000Z', onSite: false, urgent: true },
+      { agent, start: '2026-05-13T12:00:00.000Z', end: '2026-05-13T12:05:00.000Z', onSite: false, remoteToolMissing: true, outOfHoursRequested: true },
     ]);
     expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@tm.lu' }, { token: customerToken })).status).toBe(200);
     const final = await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result() as TicketState;
