@@ -88,7 +88,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       TICKET_UPDATES[action] as typeof TICKET_UPDATES.cancel,
       async (command: unknown) => {
         // The desk owns the ticket from the request on: an action sent during registration waits for its end.
-        await condition(() => ticket.status !== 'request');
+        await condition(() => registered);
         const decision = decide(ticket, { action, command } as TicketCommand, Date.now());
         if (!decision.accepted) throw asRefusal(decision.refusal);
         commit(decision.changes);
@@ -99,16 +99,18 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     );
   }
 
-  /** Plans the clocks, refuses a request the policy does not take, records the ticket and queues its acknowledgement. */
+  /**
+   * Plans the clocks, then acknowledges the request or refuses it, and records that in the read model with its e-mail,
+   * in one transaction: the ticket's first row is already acknowledged (or refused), never written twice.
+   */
   async function register(): Promise<void> {
     const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, {})]);
     ticket = withPlan(ticket, answer, {}, Date.now());
     const refusal = registrationRefusal(ticket, answer, ticket.openedAt);
-    if (refusal) commit([refusal]);
-    else syncChangedSearchAttributes(ticket);
-    await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [ticket]);
-    recordedRevision = ticket.revision;
-    if (!refusal) commit([acknowledgement(ticket, Date.now())]);
+    commit([refusal ?? acknowledgement(ticket, Date.now())]);
+    const recorded = ticket;
+    await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [recorded]);
+    recordedRevision = recorded.revision;
     registered = true;
   }
   if (!carried) await register();
@@ -129,11 +131,15 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     }
   })();
 
+  const planned = () => replanWanted === undefined && !planning;
+  const awaitingBill = () => isTerminal(ticket.status) && isBillable(ticket) && ticket.billing === undefined;
+
   // The read model follows the workflow's revisions; it is written outside the Update handlers so they answer at once.
-  // Each commit replaces the state whole, so the snapshot sent is one committed revision.
+  // Each commit replaces the state whole, so the snapshot sent is one committed revision. A change waiting for its
+  // plan, or a closed ticket for its bill, is written once with them, not once before.
   void (async () => {
     for (;;) {
-      await condition(() => ticket.revision > recordedRevision);
+      await condition(() => ticket.revision > recordedRevision && planned() && !awaitingBill());
       const snapshot = ticket;
       await recordTicketState.executeWithOptions({ summary: `update the read model to revision ${snapshot.revision}` }, [snapshot]);
       recordedRevision = snapshot.revision;
@@ -159,7 +165,6 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     const { historyLength, continueAsNewSuggested } = workflowInfo();
     return continueAsNewSuggested || historyLength > historyLimit;
   };
-  const planned = () => replanWanted === undefined && !planning;
   const settled = () => allHandlersFinished() && recordedRevision === ticket.revision && planned();
 
   while (!isTerminal(ticket.status)) {

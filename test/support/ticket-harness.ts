@@ -24,7 +24,11 @@ export interface Recorded {
 
 function recordingActivities(recorded: Recorded): TicketActivities {
   return {
-    acknowledgeTicket: async (ticket) => void recorded.acknowledged.push(ticket),
+    // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
+    acknowledgeTicket: async (ticket) => {
+      recorded.acknowledged.push(ticket);
+      recorded.revisions.push(ticket.revision);
+    },
     recordTicketState: async (ticket) => void recorded.revisions.push(ticket.revision),
     billTicket: async (ticket) => {
       recorded.billed.push(ticket);
