@@ -3,6 +3,7 @@ import { PolicyLookupError, PolicyValidationError } from '../domain/policy';
 import { UsageError, parseArgs } from './args';
 import { ADMIN_USAGE, runAdminCli } from './admin';
 import { USERS_USAGE, runUsersCli } from './admin-users';
+import { INVOICES_USAGE, runInvoicesCli } from './invoices';
 import { deadlinesCommand, policiesCommand, priceCommand, validateCommand } from './commands';
 
 export const USAGE = `usage:
@@ -10,7 +11,7 @@ export const USAGE = `usage:
   vigil deadlines --policy ID --opened ISO-8601 [--priority P1|P2|P3|P4] [--kind incident|request|change] [--json]
   vigil validate FILE
   vigil price --policy ID --entries FILE [--contract-rates FILE] [--json]
-${ADMIN_USAGE}${USERS_USAGE}`;
+${ADMIN_USAGE}${USERS_USAGE}${INVOICES_USAGE}`;
 
 export interface CliResult {
   readonly exitCode: number;
@@ -45,5 +46,6 @@ export async function runVigil(argv: readonly string[], env: NodeJS.ProcessEnv =
   const [command, ...rest] = argv;
   if (command === 'admin' && rest[0] === 'users' && !rest.includes('--help')) return runUsersCli(rest.slice(1), env);
   if (command === 'admin' && !rest.includes('--help')) return runAdminCli(rest, env);
+  if (command === 'invoices' && !rest.includes('--help')) return runInvoicesCli(rest, env);
   return runCli(argv);
 }

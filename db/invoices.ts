@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { DESK_ZONE } from '../contracts/desk-zone';
 import type { DocumentLine, InvoiceDocument } from '../domain/invoicing/document';
 import { expiriesOfInvoice, type ReportedExpiry } from './prepaid';
 
@@ -98,6 +99,20 @@ export function invoiceReader(db: Pool) {
         prepaidExpiries: await expiriesOfInvoice(db, rows[0].id),
         ...(rows[0].document ? { document: rows[0].document } : {}),
       };
+    },
+
+    /**
+     * The documents of the invoices issued from `from` to `to` (civil dates, both included, in the desk's zone), in
+     * number order: what the accountant's export is made of. Invoices issued before documents were kept are left out.
+     */
+    async documentsIssued(from: string, to: string): Promise<InvoiceDocument[]> {
+      const { rows } = await db.query<{ document: InvoiceDocument }>(
+        `SELECT document FROM invoices
+         WHERE document IS NOT NULL AND (issued_at AT TIME ZONE '${DESK_ZONE}')::date BETWEEN $1::date AND $2::date
+         ORDER BY number`,
+        [from, to],
+      );
+      return rows.map((row) => row.document);
     },
 
     /** The page as issued, with whose it is: a customer key may read its own only. */

@@ -3,12 +3,14 @@ import type { FastifyRequest } from 'fastify';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../db/invoices';
 import { renderInvoicePdf } from '../invoice-pdf';
 import { customerScope, mayRead } from '../customer-scope';
-import { HttpProblem, notFound, problemType } from '../problems';
+import { HttpProblem, invalidField, notFound, problemType } from '../problems';
+import { requireRoles } from '../auth';
+import { journalCsv } from '../../domain/invoicing/journal';
 import { EInvoiceRefusal } from '../../domain/invoicing/en16931';
 import { eInvoiceFormatFor } from '../../domain/invoicing/parties';
 import { facturX, peppolUbl, type EInvoice } from '../../infra/e-invoice';
 import { principalOf } from '../request-principal';
-import { InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
+import { InvoiceCsv, InvoiceExportQuery, InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface InvoiceRoutesDeps {
@@ -56,6 +58,27 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
     '/invoices',
     { schema: { summary: 'Invoices, all or of one customer (a customer key: its own)', querystring: InvoiceListQuery, response: { 200: InvoiceList, ...problems(401, 403, 422, 500) } } },
     async (request) => ({ invoices: (await invoices.list(customerScope(principalOf(request), request.query.customer))).map(withLinks) }),
+  );
+
+  app.get(
+    '/invoices/export',
+    {
+      // The books of every customer: staff who keep them, not customers.
+      onRequest: requireRoles('admin', 'manager'),
+      schema: {
+        summary: "The accountant's export: invoices, lines or journal totals per VAT rate, issued from one date to another, as CSV",
+        querystring: InvoiceExportQuery,
+        response: { 200: InvoiceCsv, ...problems(401, 403, 422, 500) },
+      },
+    },
+    async (request, reply) => {
+      const { from, to, part = 'invoices' } = request.query;
+      if (to < from) throw invalidField('querystring.to', `${to} is before from (${from})`);
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="vigil-${part}-${from}-${to}.csv"`)
+        .send(journalCsv(part, await invoices.documentsIssued(from, to)));
+    },
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Line } from './text';
+import { JOURNAL_PARTS } from '../../domain/invoicing/journal';
 
 export const INVOICE_NUMBER_PATTERN = '^INV-\\d{4}-\\d{6,}$';
 
@@ -56,5 +57,14 @@ export const InvoiceView = Type.Composite([
 ]);
 
 export const InvoiceHtml = Type.String({ description: 'the invoice as an HTML page' });
+export const InvoiceExportQuery = Type.Object(
+  {
+    from: Type.String({ format: 'date', description: 'first issue date, YYYY-MM-DD (Europe/Luxembourg)' }),
+    to: Type.String({ format: 'date', description: 'last issue date, included' }),
+    part: Type.Optional(Type.Union(JOURNAL_PARTS.map((part) => Type.Literal(part)), { description: 'invoices (default), lines, or journal: totals per VAT rate' })),
+  },
+  { additionalProperties: false },
+);
+export const InvoiceCsv = Type.String({ description: 'CSV, UTF-8 with a byte order mark, CRLF: opens as it is in a spreadsheet' });
 export const InvoiceUbl = Type.Unsafe<Buffer>({ type: 'string', description: 'the invoice as Peppol BIS Billing 3.0 UBL XML' });
 export const InvoicePdf = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the invoice as a PDF document' });

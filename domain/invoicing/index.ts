@@ -7,3 +7,5 @@ export * from './vat';
 export * from './vat-number';
 export * from './prepaid-statement';
 export * from './layout';
+export * from './journal';
+export * from './en16931';

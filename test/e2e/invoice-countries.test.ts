@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createInvoicingActivities, type IssuedInvoice } from '../../activities/invoicing';
@@ -132,5 +135,28 @@ describe('invoices for a Belgian, a French and a Luxembourgish customer', () => 
       { name: 'LU.xml', valid: true, broken: [] },
       { name: 'FR.pdf', valid: true, broken: [] },
     ]);
+  });
+
+  it("exports the period for the accountant, and each e-invoice, by the API and by vigil invoices export", async () => {
+    const { rows } = await db.query<{ day: string }>("SELECT to_char(issued_at AT TIME ZONE 'Europe/Luxembourg', 'YYYY-MM-DD') AS day FROM invoices WHERE number = $1", [issued.BE!.number]);
+    const day = rows[0]!.day;
+    const env = { DATABASE_URL: e2eEnv().databaseUrl };
+    const api = (await read(`/invoices/export?from=${day}&to=${day}&part=invoices`)).body.toString('utf8');
+    const cli = await runVigil(['invoices', 'export', '--from', day, '--to', day, '--part', 'invoices'], env);
+    expect(cli.exitCode).toBe(0);
+    for (const { number } of Object.values(issued)) {
+      expect(api).toContain(`\r\n${number},`);
+      expect(cli.stdout).toContain(`\r\n${number},`);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'vigil-export-'));
+    try {
+      const out = path.join(dir, 'be.xml');
+      expect(await runVigil(['invoices', 'export', '--number', issued.BE!.number, '--out', out], env)).toMatchObject({ exitCode: 0, stdout: `wrote peppol-ubl ${issued.BE!.number}.xml\n` });
+      expect(readFileSync(out)).toEqual((await read(`/invoices/${issued.BE!.number}/ubl`)).body);
+      expect(await runVigil(['invoices', 'export', '--number', 'INV-1999-000001', '--out', out], env)).toEqual({ exitCode: 2, stdout: '', stderr: 'vigil: --number: no invoice INV-1999-000001\n' });
+      expect((await runVigil(['invoices', 'export', '--from', day, '--to', '2000-01-01'], env)).stderr).toBe(`vigil: --to: 2000-01-01 is before --from ${day}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

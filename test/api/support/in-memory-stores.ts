@@ -78,6 +78,9 @@ export function inMemoryInvoices(): InvoiceReader & { issue(invoice: InvoiceDeta
       const issued = invoices.get(number);
       return issued && { customerId: issued.invoice.customerId, html: issued.html };
     },
+    async documentsIssued(from, to) {
+      return [...invoices.values()].flatMap(({ invoice: { document } }) => (document && document.issueDate >= from && document.issueDate <= to ? [document] : []));
+    },
   };
 }
 
