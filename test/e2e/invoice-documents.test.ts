@@ -5,7 +5,7 @@ import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
 // The Mustang validator runs veraPDF and the EN 16931 schematrons in a JVM: tens of seconds under load.
 jest.setTimeout(240_000);
 
-describe('e-invoices, checked by the Mustang validator', () => {
+describe('e-invoices, checked by the Mustang validator and the Peppol BIS rules', () => {
   it('passes a Belgian and a Luxembourgish UBL, and a French Factur-X, poison text and a thousand-line invoice included', async () => {
     const many = Array.from({ length: 1000 }, (_, index) => ({ ...LINES[index % LINES.length]!, amountCents: 1 + ((index * 7919) % 100_000) }));
     const files = [
@@ -25,5 +25,12 @@ describe('e-invoices, checked by the Mustang validator', () => {
     );
     expect(verdicts.at(-1)).toMatchObject({ name: 'BE-tampered.xml', valid: false });
     expect(brokenRules(verdicts.at(-1)!.report).join('\n')).toMatch(/BR-CO-16/);
+  });
+
+  it('holds the UBL to the Peppol BIS rules as well: without its buyer reference, a Belgian invoice is refused', async () => {
+    const ubl = (await peppolUbl(documentFor('BE', 'fr'))).body.toString('utf8').replace(/<cbc:BuyerReference>[^<]*<\/cbc:BuyerReference>/, '');
+    const [verdict] = await validateEInvoices([{ name: 'BE-no-reference.xml', body: Buffer.from(ubl) }]);
+    expect(verdict!.valid).toBe(false);
+    expect(verdict!.report).toContain('id="PEPPOL-EN16931-R003"');
   });
 });
