@@ -52,7 +52,7 @@ describe('invoices for a Belgian, a French and a Luxembourgish customer', () => 
     expect((await api('/admin/customers', { method: 'POST', body: JSON.stringify({ id: ids.LU, name: 'Acme', language: 'lb' }) })).status).toBe(201);
     const patched = await api(`/admin/customers/${ids.LU}`, {
       method: 'PATCH',
-      body: JSON.stringify({ billing: { legalName: 'Acme Luxembourg S.A.', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU15027442', email: 'invoices@acme.lu' } }),
+      body: JSON.stringify({ billing: { legalName: 'Acme Luxembourg S.A.', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU10000053', email: 'invoices@acme.lu' } }),
     });
     expect(patched.status).toBe(200);
     // The Luxembourgish customer has a contract with a monthly fee (Mixvoip Standard, 58 EUR).

@@ -7,7 +7,7 @@ export const POISON = `<script>alert("x")</script> & 'Ünïcødé' \u200f Łód�
 export const BUYERS: Record<'BE' | 'FR' | 'LU', Buyer> = {
   BE: { customerId: 'brasserie', legalName: `Brasserie ${POISON} SA`, street: "Rue de l'Étuve 52", postalCode: '1000', city: 'Bruxelles', country: 'BE', vatNumber: 'BE0403170701', email: 'factures@brasserie.be' },
   FR: { customerId: 'atelier', legalName: 'Atelier Lumière SARL', street: '8 rue de Rivoli', postalCode: '75004', city: 'Paris', country: 'FR', vatNumber: 'FR40303265045', email: 'compta@atelier.fr' },
-  LU: { customerId: 'acme', legalName: 'Acme Luxembourg S.A.', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU15027442', email: 'invoices@acme.lu' },
+  LU: { customerId: 'acme', legalName: 'Acme Luxembourg S.A.', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU10000053', email: 'invoices@acme.lu' },
 };
 
 export const LINES: DocumentLine[] = [
