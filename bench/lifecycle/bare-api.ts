@@ -2,10 +2,10 @@
  * The baseline's HTTP edge: Fastify calling Temporal as Vigil's API does, without authentication, schemas, the
  * read model or problem documents, so that the latency ratio measures what Vigil adds to a bare Update.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WithStartWorkflowOperation } from '@temporalio/client';
 import Fastify from 'fastify';
 import { BARE_TASK_QUEUE } from './bare-worker';
-import { bareLogTime, bareProposeResolution, bareState, bareTakeCharge, bareTicket, bareValidate } from './bare-workflow';
+import { bareLogTime, bareProposeResolution, bareRegistered, bareState, bareTakeCharge, bareTicket, bareValidate } from './bare-workflow';
 
 async function main(): Promise<void> {
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
@@ -14,8 +14,9 @@ async function main(): Promise<void> {
   const handle = (id: string) => temporal.workflow.getHandle(id);
 
   app.post<{ Params: { id: string } }>('/bare/:id', async (request, reply) => {
-    await temporal.workflow.start(bareTicket, { workflowId: request.params.id, taskQueue: BARE_TASK_QUEUE });
-    return reply.status(201).send({ id: request.params.id });
+    // Started and answered in one round trip once it runs, as POST /v1/tickets answers the registered ticket.
+    const startWorkflowOperation = new WithStartWorkflowOperation(bareTicket, { workflowId: request.params.id, taskQueue: BARE_TASK_QUEUE, workflowIdConflictPolicy: 'USE_EXISTING' });
+    return reply.status(201).send(await temporal.workflow.executeUpdateWithStart(bareRegistered, { startWorkflowOperation }));
   });
   app.get<{ Params: { id: string } }>('/bare/:id', async (request) => handle(request.params.id).query(bareState));
   app.post<{ Params: { id: string } }>('/bare/:id/take-charge', async (request) => handle(request.params.id).executeUpdate(bareTakeCharge, { args: ['marc'] }));

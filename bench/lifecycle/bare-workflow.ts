@@ -12,6 +12,8 @@ export interface BareState {
   minutes: number;
 }
 
+/** Answers the state once the workflow runs: sent with its start, as Vigil's opening is (Update-with-start). */
+export const bareRegistered = defineUpdate<BareState, []>('registered');
 export const bareTakeCharge = defineUpdate<BareState, [string]>('take-charge');
 export const bareLogTime = defineUpdate<BareState, [number]>('log-time');
 export const bareProposeResolution = defineUpdate<BareState, []>('propose-resolution');
@@ -25,6 +27,7 @@ export async function bareTicket(): Promise<BareState> {
     return state;
   };
   setHandler(bareState, () => state);
+  setHandler(bareRegistered, () => state);
   setHandler(bareTakeCharge, (agent) => step({ status: 'support', assignee: agent }));
   setHandler(bareLogTime, (minutes) => step({ minutes: state.minutes + minutes }));
   setHandler(bareProposeResolution, () => step({ status: 'validation' }));
