@@ -146,21 +146,8 @@ export interface TicketState extends OpenTicketInput {
   events: TicketEvent[];
 }
 
-export type TakeChargeCommand = CommandOf<'take-charge'>;
-export type StartInterventionCommand = CommandOf<'start-intervention'>;
+/** A time entry as the workflow takes it (the other commands: CommandOf<name>, contracts/ticket-actions.ts). */
 export type LogTimeCommand = CommandOf<'log-time'>;
-export type SetPriorityCommand = CommandOf<'set-priority'>;
-export type ReassignCommand = CommandOf<'reassign'>;
-export type WaitForCustomerCommand = CommandOf<'wait-for-customer'>;
-export type CustomerReplyCommand = CommandOf<'customer-replied'>;
-export type WorkaroundCommand = CommandOf<'provide-workaround'>;
-export type ProposeResolutionCommand = CommandOf<'propose-resolution'>;
-export type ValidateCommand = CommandOf<'validate'>;
-export type RejectCommand = CommandOf<'reject'>;
-export type CancelCommand = CommandOf<'cancel'>;
-export type SubmitQuoteCommand = CommandOf<'submit-quote'>;
-export type QuoteDecisionCommand = CommandOf<'accept-quote'> | CommandOf<'decline-quote'>;
-export type ScheduleReleaseCommand = CommandOf<'schedule-release'>;
 
 export const getTicketQuery = defineQuery<TicketState>('getTicket');
 

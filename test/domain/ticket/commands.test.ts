@@ -1,15 +1,15 @@
-import type { CustomerReplyCommand, LogTimeCommand } from '../../../contracts/ticket';
+import type { LogTimeCommand } from '../../../contracts/ticket';
 import { InvalidArgumentError } from '../../../domain/errors';
 import { TEXT_RULE } from '../../../domain/text';
-import type { CancelCommand, ReassignCommand, ValidateCommand, WaitForCustomerCommand } from '../../../contracts/ticket';
+import type { CommandOf } from '../../../contracts/ticket-actions';
 import { checkCommand } from '../../../domain/ticket/commands';
 
 const checkLogTime = (command: LogTimeCommand) => checkCommand('log-time', command);
-const checkCustomerReply = (command: CustomerReplyCommand) => checkCommand('customer-replied', command);
-const checkWaitForCustomer = (command: WaitForCustomerCommand) => checkCommand('wait-for-customer', command);
-const checkValidate = (command: ValidateCommand) => checkCommand('validate', command);
-const checkReassign = (command: ReassignCommand) => checkCommand('reassign', command);
-const checkCancel = (command: CancelCommand) => checkCommand('cancel', command);
+const checkCustomerReply = (command: CommandOf<'customer-replied'>) => checkCommand('customer-replied', command);
+const checkWaitForCustomer = (command: CommandOf<'wait-for-customer'>) => checkCommand('wait-for-customer', command);
+const checkValidate = (command: CommandOf<'validate'>) => checkCommand('validate', command);
+const checkReassign = (command: CommandOf<'reassign'>) => checkCommand('reassign', command);
+const checkCancel = (command: CommandOf<'cancel'>) => checkCommand('cancel', command);
 
 const entry: LogTimeCommand = { actor: 'marc', start: Date.parse('2026-05-13T07:00:00Z'), end: Date.parse('2026-05-13T07:30:00Z'), onSite: false };
 
@@ -41,7 +41,7 @@ describe('text in workflow commands', () => {
   });
 
   it('takes tab, LF and CRLF in what a person writes, and characters outside the BMP anywhere', () => {
-    const reply: CustomerReplyCommand = { actor: 'ana@acme.lu', message: 'Floor 2 😀\r\n\tThanks\n' };
+    const reply: CommandOf<'customer-replied'> = { actor: 'ana@acme.lu', message: 'Floor 2 😀\r\n\tThanks\n' };
     expect(refusal(() => checkCustomerReply(reply))).toBeUndefined();
     expect(refusal(() => checkCancel({ actor: 'Zoë 🦊', reason: 'Works again.\nSorry.' }))).toBeUndefined();
     expect(refusal(() => checkLogTime({ ...entry, note: 'Line 1\r\nLine 2' }))).toBeUndefined();
