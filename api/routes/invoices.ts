@@ -1,7 +1,8 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../db/invoices';
-import { renderInvoicePdf } from '../invoice-pdf';
+import { renderDocumentPdf, renderInvoicePdf } from '../invoice-pdf';
+import { CreditNoteError, type CreditNoteDetail } from '../../db/credit-notes';
 import { customerScope, mayRead } from '../customer-scope';
 import { HttpProblem, invalidField, notFound, problemType } from '../problems';
 import { requireRoles } from '../auth';
@@ -10,7 +11,7 @@ import { EInvoiceRefusal } from '../../domain/invoicing/en16931';
 import { eInvoiceFormatFor } from '../../domain/invoicing/parties';
 import { facturX, peppolUbl, type EInvoice } from '../../infra/e-invoice';
 import { principalOf } from '../request-principal';
-import { InvoiceCsv, InvoiceExportQuery, InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
+import { CreditNoteNumberParams, CreditNoteView, NewCreditNoteBody, InvoiceCsv, InvoiceExportQuery, InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface InvoiceRoutesDeps {
@@ -36,7 +37,7 @@ const eInvoiceUnavailable = (detail: string) =>
  * is sent, `eInvoiceFormat` in the detail). Refused with 409 when the invoice predates e-invoicing or its customer had
  * no invoicing identity when it was issued: the document is what was issued, and is never made up afterwards.
  */
-async function eInvoice(invoice: InvoiceDetail, render: (document: NonNullable<InvoiceDetail['document']>) => Promise<EInvoice>): Promise<EInvoice> {
+async function eInvoice(invoice: Pick<InvoiceDetail, 'number' | 'document'>, render: (document: NonNullable<InvoiceDetail['document']>) => Promise<EInvoice>): Promise<EInvoice> {
   if (!invoice.document) throw eInvoiceUnavailable(`${invoice.number} was issued before invoices carried their seller, buyer and VAT`);
   try {
     return await render(invoice.document);
@@ -143,5 +144,88 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
     },
   );
 
+  if (invoices.creditNotes) creditNoteRoutes(app, invoices.creditNotes);
   done();
 };
+
+const creditNoteView = ({ document: _document, ...note }: CreditNoteDetail) => {
+  const self = `/v1/credit-notes/${note.number}`;
+  return { ...note, links: { self, invoice: `/v1/invoices/${note.invoiceNumber}`, html: `${self}/html`, pdf: `${self}/pdf`, ubl: `${self}/ubl`, facturx: `${self}/facturx` } };
+};
+
+/** Credit notes: issued by admins and managers against an invoice; read like invoices, by whose they are. */
+function creditNoteRoutes(app: Parameters<FastifyPluginCallbackTypebox<InvoiceRoutesDeps>>[0], notes: NonNullable<InvoiceReader['creditNotes']>): void {
+  async function visibleNote(request: FastifyRequest, number: string): Promise<CreditNoteDetail> {
+    const note = await notes.find(number);
+    if (!note || !mayRead(principalOf(request), note.customerId)) throw notFound(`no credit note ${number}`);
+    return note;
+  }
+
+  app.post(
+    '/invoices/:number/credit-notes',
+    {
+      onRequest: requireRoles('admin', 'manager'),
+      schema: {
+        summary: 'Cancel an invoice in full or in part: a credit note, numbered CN-<year>-NNNNNN without gaps',
+        params: InvoiceNumberParams,
+        body: NewCreditNoteBody,
+        response: { 201: CreditNoteView, ...problems(401, 403, 404, 409, 422, 500) },
+      },
+    },
+    async (request, reply) => {
+      let note: CreditNoteDetail | undefined;
+      try {
+        note = await notes.issue(request.params.number, { reason: request.body.reason, ...(request.body.lines ? { positions: request.body.lines } : {}) });
+      } catch (error) {
+        if (!(error instanceof CreditNoteError)) throw error;
+        if (error.conflict) {
+          throw new HttpProblem({ type: problemType('already-credited'), title: 'Cannot be credited so', status: 409, detail: error.message });
+        }
+        throw invalidField(`body.${error.field}`, error.message);
+      }
+      if (!note) throw notFound(`no invoice ${request.params.number}`);
+      const view = creditNoteView(note);
+      return reply.status(201).header('location', view.links.self).send(view);
+    },
+  );
+
+  app.get(
+    '/credit-notes/:number',
+    { schema: { summary: 'A credit note', params: CreditNoteNumberParams, response: { 200: CreditNoteView, ...problems(401, 404, 422, 500) } } },
+    async (request) => creditNoteView(await visibleNote(request, request.params.number)),
+  );
+
+  app.get(
+    '/credit-notes/:number/html',
+    { schema: { summary: 'A credit note as its customer reads it', params: CreditNoteNumberParams, response: { 200: InvoiceHtml, ...problems(401, 404, 422, 500) } } },
+    async (request, reply) => {
+      const page = await notes.html(request.params.number);
+      if (!page || !mayRead(principalOf(request), page.customerId)) throw notFound(`no credit note ${request.params.number}`);
+      return reply.type('text/html; charset=utf-8').send(page.html);
+    },
+  );
+
+  app.get(
+    '/credit-notes/:number/pdf',
+    { schema: { summary: 'A credit note as a PDF document', params: CreditNoteNumberParams, response: { 200: InvoicePdf, ...problems(401, 404, 422, 500) } } },
+    async (request, reply) => {
+      const note = await visibleNote(request, request.params.number);
+      return reply.type('application/pdf').header('content-disposition', `inline; filename="${note.number}.pdf"`).send(await renderDocumentPdf(note.document));
+    },
+  );
+
+  for (const [suffix, render, summary] of [
+    ['ubl', peppolUbl, 'A credit note as Peppol BIS Billing 3.0 UBL'],
+    ['facturx', facturX, 'A credit note as Factur-X'],
+  ] as const) {
+    app.get(
+      `/credit-notes/:number/${suffix}`,
+      { schema: { summary, params: CreditNoteNumberParams, response: { 200: suffix === 'ubl' ? InvoiceUbl : InvoicePdf, ...problems(401, 404, 409, 422, 500) } } },
+      async (request, reply) => {
+        const note = await visibleNote(request, request.params.number);
+        const file = await eInvoice({ number: note.number, document: note.document }, render);
+        return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+      },
+    );
+  }
+}

@@ -68,3 +68,28 @@ export const InvoiceExportQuery = Type.Object(
 export const InvoiceCsv = Type.String({ description: 'CSV, UTF-8 with a byte order mark, CRLF: opens as it is in a spreadsheet' });
 export const InvoiceUbl = Type.Unsafe<Buffer>({ type: 'string', description: 'the invoice as Peppol BIS Billing 3.0 UBL XML' });
 export const InvoicePdf = Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the invoice as a PDF document' });
+
+export const CreditNoteNumberParams = Type.Object({ number: Type.String({ pattern: '^CN-\\d{4}-\\d{6,}$', description: 'Credit note number, e.g. CN-2027-000001' }) });
+
+export const NewCreditNoteBody = Type.Object(
+  {
+    reason: Line(500, { description: 'why the invoice is credited: printed on the credit note' }),
+    lines: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10_000, description: "the invoice's lines to cancel, 1-based in print order; absent: every line not credited yet" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const CreditNoteView = Type.Object({
+  number: Type.String(),
+  invoiceNumber: Type.String(),
+  customerId: Type.String(),
+  positions: Type.Array(Type.Integer()),
+  reason: Type.String(),
+  netCents: Cents,
+  vatCents: Cents,
+  grossCents: Cents,
+  issuedAt: Type.String({ format: 'date-time' }),
+  links: Type.Object({ self: Type.String(), invoice: Type.String(), html: Type.String(), pdf: Type.String(), ubl: Type.String(), facturx: Type.String() }),
+});

@@ -60,6 +60,8 @@ export interface InvoiceDocument {
   paymentReference: string;
   prepaid: PrepaidStatement[];
   prepaidExpiries: PrepaidExpiryNote[];
+  /** Set on a credit note: the invoice it cancels, in full or in part, and why. */
+  credits?: { invoiceNumber: string; invoiceIssueDate: string; reason: string };
 }
 
 export interface InvoiceFacts {
@@ -114,5 +116,70 @@ export function composeInvoice(facts: InvoiceFacts): InvoiceDocument {
     paymentReference: buyer.country === 'BE' ? structuredCommunication(facts.number) : facts.number,
     prepaid: facts.prepaid ?? [],
     prepaidExpiries: facts.prepaidExpiries ?? [],
+  };
+}
+
+/**
+ * A credit note the invoice cannot give: names the field of the request at fault. `conflict`: the request is well
+ * formed but the invoice's state refuses it (its lines are credited already); otherwise the request is wrong.
+ */
+export class CreditNoteError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+    readonly conflict = false,
+  ) {
+    super(message);
+  }
+}
+
+export interface CreditNoteFacts {
+  number: string;
+  issueDate: string;
+  reason: string;
+  /** The invoice's lines to cancel, by position (1-based, in print order: the e-invoice's line IDs); all when absent. */
+  positions?: readonly number[];
+  /** Positions earlier credit notes of the invoice cancelled already: a line is credited once. */
+  alreadyCredited?: readonly number[];
+}
+
+/**
+ * A credit note cancelling the chosen lines of an issued invoice, at their amounts and under the invoice's VAT
+ * treatment (a credit note corrects an invoice: it cannot tax differently). Amounts stay positive, as EN 16931 writes
+ * a credit note (type 381); its totals are what the invoice owed for those lines, taxed once per rate again.
+ */
+/** The positions a credit note cancels: those asked for, checked, or every line not credited yet. */
+export function positionsToCredit(invoice: InvoiceDocument, facts: Pick<CreditNoteFacts, 'positions' | 'alreadyCredited'>): number[] {
+  if (invoice.credits) throw new CreditNoteError('number', `${invoice.number} is a credit note: only an invoice is credited`);
+  const count = documentLines(invoice).length;
+  const positions = facts.positions ?? Array.from({ length: count }, (_, index) => index + 1).filter((position) => !facts.alreadyCredited?.includes(position));
+  if (positions.length === 0) throw new CreditNoteError('lines', `every line of ${invoice.number} is credited already`, true);
+  const seen = new Set<number>();
+  for (const [index, position] of positions.entries()) {
+    if (!Number.isInteger(position) || position < 1 || position > count) throw new CreditNoteError(`lines.${index}`, `${invoice.number} has lines 1 to ${count} (got ${position})`);
+    if (seen.has(position)) throw new CreditNoteError(`lines.${index}`, `line ${position} is listed twice`);
+    if (facts.alreadyCredited?.includes(position)) throw new CreditNoteError(`lines.${index}`, `line ${position} of ${invoice.number} is credited already`, true);
+    seen.add(position);
+  }
+  return [...positions];
+}
+
+export function composeCreditNote(invoice: InvoiceDocument, facts: CreditNoteFacts): InvoiceDocument {
+  const lines = documentLines(invoice);
+  const positions = positionsToCredit(invoice, facts);
+  const chosen = new Set(positions.map((position) => lines[position - 1]!));
+  const tickets = invoice.tickets.map((ticket) => ({ ...ticket, lines: ticket.lines.filter((line) => chosen.has(line)) })).filter((ticket) => ticket.lines.length > 0);
+  const contractLines = invoice.contractLines.filter((line) => chosen.has(line));
+  return {
+    ...invoice,
+    number: facts.number,
+    issueDate: facts.issueDate,
+    dueDate: facts.issueDate,
+    tickets,
+    contractLines,
+    totals: vatTotals([...chosen].map((line) => ({ amountCents: line.amountCents, vat: invoice.vat }))),
+    prepaid: [],
+    prepaidExpiries: [],
+    credits: { invoiceNumber: invoice.number, invoiceIssueDate: invoice.issueDate, reason: facts.reason },
   };
 }

@@ -65,19 +65,24 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
     'cac:Country': { 'cbc:IdentificationCode': party.country },
   });
   const amount = (field: string, cents: number) => ({ [field]: decimal(cents), [`${field}@currencyID`]: 'EUR' });
-  const note = [layout.vatMention, texts.paymentTerms(seller.paymentDays, layout.meta[2]!.value)].filter(Boolean).join(' ');
+  const terms = document.credits ? texts.creditTerms(document.credits.invoiceNumber) : texts.paymentTerms(seller.paymentDays, layout.meta[2]!.value);
+  const note = [document.credits?.reason, layout.vatMention, terms].filter(Boolean).join(' ');
 
   return {
     'ubl:Invoice': {
       ...(syntax === 'peppol' ? { 'cbc:CustomizationID': PEPPOL_BIS_BILLING, 'cbc:ProfileID': PEPPOL_PROFILE } : {}),
       'cbc:ID': document.number,
       'cbc:IssueDate': document.issueDate,
-      'cbc:DueDate': document.dueDate,
-      'cbc:InvoiceTypeCode': '380',
+      // A credit note (381) is due at once: it names the invoice it corrects instead (BT-25, BT-26).
+      ...(document.credits ? {} : { 'cbc:DueDate': document.dueDate }),
+      'cbc:InvoiceTypeCode': document.credits ? '381' : '380',
       'cbc:Note': [note],
       'cbc:DocumentCurrencyCode': 'EUR',
       'cbc:BuyerReference': buyer.customerId,
       'cac:InvoicePeriod': { 'cbc:StartDate': document.periodStart, 'cbc:EndDate': document.periodEnd },
+      ...(document.credits
+        ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': document.credits.invoiceNumber, 'cbc:IssueDate': document.credits.invoiceIssueDate } }] }
+        : {}),
       // CII requires a delivery block: the services were delivered over the period, up to its last day (BT-72).
       'cac:Delivery': { 'cbc:ActualDeliveryDate': document.periodEnd },
       'cac:AccountingSupplierParty': {
@@ -107,7 +112,7 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
           'cac:PayeeFinancialAccount': { 'cbc:ID': seller.iban, 'cbc:Name': seller.name, 'cac:FinancialInstitutionBranch': { 'cbc:ID': seller.bic } },
         },
       ],
-      'cac:PaymentTerms': { 'cbc:Note': texts.paymentTerms(seller.paymentDays, layout.meta[2]!.value) },
+      'cac:PaymentTerms': { 'cbc:Note': terms },
       'cac:TaxTotal': [
         {
           ...amount('cbc:TaxAmount', totals.vatCents),

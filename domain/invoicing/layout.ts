@@ -59,18 +59,25 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
   const vatMention = document.vat.exemption === 'reverse-charge' ? t.reverseCharge : document.vat.exemption === 'outside-scope' ? t.outsideScope : undefined;
   return {
     language,
-    title: `${t.invoice} ${document.number}`,
+    title: `${document.credits ? t.creditNote : t.invoice} ${document.number}`,
     seller: { heading: t.seller, lines: [seller.name, ...address(seller), `${t.vatNumber} ${seller.vatNumber}`, `${t.companyNumber} ${seller.companyNumber}`] },
     buyer: {
       heading: t.buyer,
       lines: [buyer.legalName, ...address(buyer), ...(buyer.vatNumber ? [`${t.vatNumber} ${buyer.vatNumber}`] : []), ...(buyer.email ? [buyer.email] : [])],
     },
-    meta: [
-      { label: t.number, value: document.number },
-      { label: t.issued, value: date(document.issueDate) },
-      { label: t.due, value: date(document.dueDate) },
-      { label: t.period, value: `${date(document.periodStart)} – ${date(document.periodEnd)}` },
-    ],
+    meta: document.credits
+      ? [
+          { label: t.number, value: document.number },
+          { label: t.issued, value: date(document.issueDate) },
+          { label: t.credits, value: `${document.credits.invoiceNumber} (${date(document.credits.invoiceIssueDate)})` },
+          { label: t.reason, value: document.credits.reason },
+        ]
+      : [
+          { label: t.number, value: document.number },
+          { label: t.issued, value: date(document.issueDate) },
+          { label: t.due, value: date(document.dueDate) },
+          { label: t.period, value: `${date(document.periodStart)} – ${date(document.periodEnd)}` },
+        ],
     columns: { description: t.description, quantity: t.quantity, rate: t.rate, amount: t.amount },
     groups,
     totals: [
@@ -79,11 +86,13 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
       { label: t.gross, value: money(totals.grossCents), strong: true },
     ],
     ...(vatMention ? { vatMention } : {}),
-    payment: [
+    payment: document.credits
+      ? [t.creditTerms(document.credits.invoiceNumber), `${t.reference}: ${document.paymentReference}`]
+      : [
       t.paymentTerms(seller.paymentDays, date(document.dueDate)),
       `${t.payTo}: IBAN ${seller.iban.replace(/(.{4})(?=.)/g, '$1 ')} – BIC ${seller.bic}`,
       `${t.reference}: ${document.paymentReference}`,
-    ],
+      ],
     ...(prepaidLines.length > 0 ? { prepaid: { heading: t.prepaidTitle, lines: prepaidLines } } : {}),
     footer: [
       `${seller.name} – ${address(seller).join(', ')} – ${t.vatNumber} ${seller.vatNumber} – ${t.companyNumber} ${seller.companyNumber}`,

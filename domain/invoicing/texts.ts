@@ -64,6 +64,10 @@ export interface InvoiceTexts {
   outsideScope: string;
   latePayment?: string;
   minutes: (minutes: number) => string;
+  creditNote: string;
+  credits: string;
+  reason: string;
+  creditTerms: (invoice: string) => string;
 }
 
 const hm = (minutes: number, h: string, min = '') => `${Math.floor(minutes / 60)} ${h} ${String(minutes % 60).padStart(2, '0')}${min}`;
@@ -81,6 +85,8 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     reverseCharge: 'Reverse charge: VAT to be accounted for by the customer (Article 196 of Council Directive 2006/112/EC).',
     outsideScope: 'Outside the scope of EU VAT: services to a customer established outside the EU (Article 44 of Council Directive 2006/112/EC).',
     minutes: (minutes) => hm(minutes, 'h', ' min'),
+    creditNote: 'Credit note', credits: 'Credits invoice', reason: 'Reason',
+    creditTerms: (invoice) => `This credit note cancels the lines below of invoice ${invoice}: the amount is deducted from what is due, or refunded if it was paid.`,
   },
   fr: {
     invoice: 'Facture', seller: 'Émetteur', buyer: 'Facturé à', number: 'Numéro de facture', issued: "Date d'émission", due: "Date d'échéance", period: 'Période',
@@ -96,6 +102,8 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     latePayment:
       "En cas de retard de paiement : pénalités au taux de la BCE majoré de 10 points et indemnité forfaitaire pour frais de recouvrement de 40 EUR (articles L441-10 et D441-5 du Code de commerce). Pas d'escompte pour paiement anticipé.",
     minutes: (minutes) => hm(minutes, 'h'),
+    creditNote: 'Note de crédit', credits: 'Facture créditée', reason: 'Motif',
+    creditTerms: (invoice) => `Cette note de crédit annule les lignes ci-dessous de la facture ${invoice} : le montant est déduit de ce qui est dû, ou remboursé s'il a été payé.`,
   },
   de: {
     invoice: 'Rechnung', seller: 'Rechnungssteller', buyer: 'Rechnungsempfänger', number: 'Rechnungsnummer', issued: 'Rechnungsdatum', due: 'Fällig am', period: 'Leistungszeitraum',
@@ -109,6 +117,8 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     reverseCharge: 'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Artikel 196 der Richtlinie 2006/112/EG).',
     outsideScope: 'Nicht im Anwendungsbereich der EU-Mehrwertsteuer: Leistung an einen Empfänger außerhalb der EU (Artikel 44 der Richtlinie 2006/112/EG).',
     minutes: (minutes) => hm(minutes, 'Std.', ' Min.'),
+    creditNote: 'Gutschrift', credits: 'Zur Rechnung', reason: 'Grund',
+    creditTerms: (invoice) => `Diese Gutschrift storniert die folgenden Positionen der Rechnung ${invoice}: der Betrag wird verrechnet oder, falls bereits bezahlt, erstattet.`,
   },
   nl: {
     invoice: 'Factuur', seller: 'Van', buyer: 'Factuur aan', number: 'Factuurnummer', issued: 'Factuurdatum', due: 'Vervaldatum', period: 'Periode',
@@ -122,5 +132,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     reverseCharge: 'Btw verlegd: verschuldigd door de medecontractant (artikel 196 van Richtlijn 2006/112/EG).',
     outsideScope: 'Buiten het toepassingsgebied van de EU-btw: dienst aan een afnemer buiten de EU (artikel 44 van Richtlijn 2006/112/EG).',
     minutes: (minutes) => hm(minutes, 'u', ' min'),
+    creditNote: 'Creditnota', credits: 'Gecrediteerde factuur', reason: 'Reden',
+    creditTerms: (invoice) => `Deze creditnota annuleert de onderstaande regels van factuur ${invoice}: het bedrag wordt verrekend, of terugbetaald als het al betaald is.`,
   },
 };
