@@ -1,6 +1,8 @@
 import { facturX, peppolUbl } from '../../infra/e-invoice';
 import { documentFor, LINES } from '../invoicing/support/documents';
+import { renderDocumentPdf } from '../../api/invoice-pdf';
 import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
+import { renderFirstPage } from '../invoicing/support/render';
 
 // The Mustang validator runs veraPDF and the EN 16931 schematrons in a JVM: tens of seconds under load.
 jest.setTimeout(240_000);
@@ -32,5 +34,24 @@ describe('e-invoices, checked by the Mustang validator and the Peppol BIS rules'
     const [verdict] = await validateEInvoices([{ name: 'BE-no-reference.xml', body: Buffer.from(ubl) }]);
     expect(verdict!.valid).toBe(false);
     expect(verdict!.report).toContain('id="PEPPOL-EN16931-R003"');
+  });
+
+  it('reads as a designed page once rendered: header and lines at the top, the legal footer at the bottom, even under a full page of lines', async () => {
+    const page = await renderFirstPage(await renderDocumentPdf(documentFor('FR', 'fr')));
+    // A4 at 80 dpi.
+    expect([page.pages, page.width, page.height]).toEqual([1, 661, 935]);
+    const inked = page.ink.map((perMille) => perMille > 2);
+    // Parties, title, dates, the table and the totals fill the top half without a blank twentieth...
+    expect(inked.slice(1, 10)).toEqual(Array(9).fill(true));
+    // ...the rest of a short invoice is white down to the footer with the legal mentions.
+    expect(inked.indexOf(false, 1)).toBeGreaterThan(10);
+    expect(inked[18] || inked[19]).toBe(true);
+    expect(inked.slice(13, 17)).toEqual([false, false, false, false]);
+
+    const long = await renderFirstPage(await renderDocumentPdf(documentFor('LU', 'de', Array.from({ length: 120 }, () => LINES[0]!))));
+    expect(long.pages).toBeGreaterThan(2);
+    // A full page of lines stops short of the footer, which is still there.
+    expect(long.ink.slice(1, 17).every((perMille) => perMille > 2)).toBe(true);
+    expect(long.ink[18]! > 2 || long.ink[19]! > 2).toBe(true);
   });
 });
