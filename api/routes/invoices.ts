@@ -102,35 +102,7 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
     },
   );
 
-  app.get(
-    '/invoices/:number/ubl',
-    {
-      schema: {
-        summary: 'An invoice as Peppol BIS Billing 3.0 UBL (EN 16931), the e-invoice of Belgian and Luxembourgish customers',
-        params: InvoiceNumberParams,
-        response: { 200: InvoiceUbl, ...problems(401, 404, 409, 422, 500) },
-      },
-    },
-    async (request, reply) => {
-      const file = await eInvoice(await visibleInvoice(request, request.params.number), peppolUbl);
-      return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
-    },
-  );
-
-  app.get(
-    '/invoices/:number/facturx',
-    {
-      schema: {
-        summary: 'An invoice as Factur-X (PDF/A-3 with its EN 16931 CII embedded), the e-invoice of French customers',
-        params: InvoiceNumberParams,
-        response: { 200: InvoicePdf, ...problems(401, 404, 409, 422, 500) },
-      },
-    },
-    async (request, reply) => {
-      const file = await eInvoice(await visibleInvoice(request, request.params.number), facturX);
-      return reply.type(file.contentType).header('content-disposition', `inline; filename="${file.filename}"`).send(file.body);
-    },
-  );
+  eInvoiceRoutes(app, 'invoices', InvoiceNumberParams, visibleInvoice);
 
   app.get(
     '/invoices/:number/pdf',
@@ -153,8 +125,34 @@ const creditNoteView = ({ document: _document, ...note }: CreditNoteDetail) => {
   return { ...note, links: { self, invoice: `/v1/invoices/${note.invoiceNumber}`, html: `${self}/html`, pdf: `${self}/pdf`, ubl: `${self}/ubl`, facturx: `${self}/facturx` } };
 };
 
+type App = Parameters<FastifyPluginCallbackTypebox<InvoiceRoutesDeps>>[0];
+
+const E_INVOICES = [
+  { suffix: 'ubl', render: peppolUbl, response: InvoiceUbl, what: 'Peppol BIS Billing 3.0 UBL (EN 16931), the e-invoice of Belgian and Luxembourgish customers' },
+  { suffix: 'facturx', render: facturX, response: InvoicePdf, what: 'Factur-X (PDF/A-3 with its EN 16931 CII embedded), the e-invoice of French customers' },
+] as const;
+
+/** GET /v1/<kind>/:number/ubl and /facturx, for invoices and credit notes alike. */
+function eInvoiceRoutes(
+  app: App,
+  kind: 'invoices' | 'credit-notes',
+  params: typeof InvoiceNumberParams | typeof CreditNoteNumberParams,
+  visible: (request: FastifyRequest, number: string) => Promise<Pick<InvoiceDetail, 'number' | 'document'>>,
+): void {
+  for (const { suffix, render, response, what } of E_INVOICES) {
+    app.get(
+      `/${kind}/:number/${suffix}`,
+      { schema: { summary: `${kind === 'invoices' ? 'An invoice' : 'A credit note'} as ${what}`, params, response: { 200: response, ...problems(401, 404, 409, 422, 500) } } },
+      async (request, reply) => {
+        const file = await eInvoice(await visible(request, (request.params).number), render);
+        return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+      },
+    );
+  }
+}
+
 /** Credit notes: issued by admins and managers against an invoice; read like invoices, by whose they are. */
-function creditNoteRoutes(app: Parameters<FastifyPluginCallbackTypebox<InvoiceRoutesDeps>>[0], notes: NonNullable<InvoiceReader['creditNotes']>): void {
+function creditNoteRoutes(app: App, notes: NonNullable<InvoiceReader['creditNotes']>): void {
   async function visibleNote(request: FastifyRequest, number: string): Promise<CreditNoteDetail> {
     const note = await notes.find(number);
     if (!note || !mayRead(principalOf(request), note.customerId)) throw notFound(`no credit note ${number}`);
@@ -214,18 +212,8 @@ function creditNoteRoutes(app: Parameters<FastifyPluginCallbackTypebox<InvoiceRo
     },
   );
 
-  for (const [suffix, render, summary] of [
-    ['ubl', peppolUbl, 'A credit note as Peppol BIS Billing 3.0 UBL'],
-    ['facturx', facturX, 'A credit note as Factur-X'],
-  ] as const) {
-    app.get(
-      `/credit-notes/:number/${suffix}`,
-      { schema: { summary, params: CreditNoteNumberParams, response: { 200: suffix === 'ubl' ? InvoiceUbl : InvoicePdf, ...problems(401, 404, 409, 422, 500) } } },
-      async (request, reply) => {
-        const note = await visibleNote(request, request.params.number);
-        const file = await eInvoice({ number: note.number, document: note.document }, render);
-        return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
-      },
-    );
-  }
+  eInvoiceRoutes(app, 'credit-notes', CreditNoteNumberParams, async (request, number) => {
+    const note = await visibleNote(request, number);
+    return { number: note.number, document: note.document };
+  });
 }
