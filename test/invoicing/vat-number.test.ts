@@ -1,5 +1,6 @@
 import { checkVatNumber } from '../../domain/invoicing/vat-number';
 import { isStructuredCommunication, structuredCommunication } from '../../domain/invoicing/structured-communication';
+import { ConfigError, configFromEnv } from '../../infra/config';
 import { DEMO_SELLER, isIban, sellerFromEnv } from '../../infra/seller';
 
 describe('VAT numbers per country', () => {
@@ -80,5 +81,12 @@ describe("the desk's identity, from the environment", () => {
     ['VIGIL_SELLER_BIC', 'GK', 'VIGIL_SELLER_BIC must be'],
   ])('refuses to start on a wrong %s, naming it', (name, value, message) => {
     expect(() => sellerFromEnv({ ...env, [name]: value })).toThrow(message);
+  });
+
+  it('stops the API and the worker at start through their configuration, naming the variable', () => {
+    const start = () => configFromEnv({ DATABASE_URL: 'postgres://localhost/vigil', ...env, VIGIL_SELLER_IBAN: 'LU00 0000' });
+    expect(start).toThrow(ConfigError);
+    expect(start).toThrow("VIGIL_SELLER_IBAN is not an IBAN (its check digits fail), got 'LU000000'");
+    expect(configFromEnv({ DATABASE_URL: 'postgres://localhost/vigil', ...env }).seller.vatNumber).toBe('BE0403170701');
   });
 });
