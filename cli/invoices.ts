@@ -8,7 +8,8 @@ import { Pool } from 'pg';
 import { invoiceReader } from '../db/invoices';
 import { migrate } from '../db/migrate';
 import { parseIsoDate } from '../domain/calendar';
-import { EInvoiceRefusal } from '../domain/invoicing/en16931';
+import { buyerEndpoint, EInvoiceRefusal } from '../domain/invoicing/en16931';
+import { PeppolConfigError, peppolSenderFromEnv, PeppolRefusedError, PeppolUnavailableError, type PeppolSender } from '../infra/peppol-sender';
 import { JOURNAL_PARTS, journalCsv, type JournalPart } from '../domain/invoicing/journal';
 import { eInvoiceOf, facturX, peppolUbl } from '../infra/e-invoice';
 import { UsageError, parseArgs, type ParsedArgs } from './args';
@@ -18,6 +19,8 @@ export const INVOICES_USAGE = `  vigil invoices export --from YYYY-MM-DD --to YY
       (CSV of the invoices issued in those days, their lines, or the journal's totals per VAT rate)
   vigil invoices export --number INV-YYYY-NNNNNN [--format auto|peppol-ubl|factur-x] --out FILE
       (the invoice's e-invoice: auto is the one its customer is sent)
+  vigil invoices send --number INV-YYYY-NNNNNN
+      (its Peppol UBL to the customer through the access point VIGIL_PEPPOL_URL, with VIGIL_PEPPOL_API_KEY)
 `;
 
 const FORMATS = { auto: eInvoiceOf, 'peppol-ubl': peppolUbl, 'factur-x': facturX } as const;
@@ -65,6 +68,23 @@ function exportAction(args: ParsedArgs): Work {
   };
 }
 
+function sendAction(args: ParsedArgs, sender: PeppolSender | undefined): Work {
+  const number = args.options.get('number');
+  if (number === undefined) throw new UsageError('--number is required');
+  if (!sender) throw new UsageError('VIGIL_PEPPOL_URL and VIGIL_PEPPOL_API_KEY are not set: they name the Peppol access point that sends');
+  return async (reader) => {
+    const invoice = await reader.find(number);
+    if (!invoice?.document) throw new UsageError(`--number: no invoice ${number} with an e-invoice`);
+    try {
+      const { messageId } = await sender.send({ documentNumber: number, receiver: buyerEndpoint(invoice.document), ubl: (await peppolUbl(invoice.document)).body });
+      return { text: `sent ${number} over Peppol: message ${messageId}\n` };
+    } catch (error) {
+      if (error instanceof EInvoiceRefusal || error instanceof PeppolRefusedError) throw new UsageError(`--number: ${number}: ${error.message}`);
+      throw error;
+    }
+  };
+}
+
 const failed = (exitCode: number, message: string): CliResult => ({ exitCode, stdout: '', stderr: `vigil: ${message}\n` });
 
 /** Runs `vigil invoices ...`: bad input exits 2 with one line naming the flag, an unreachable database exits 1. */
@@ -72,8 +92,8 @@ export async function runInvoicesCli(argv: readonly string[], env: NodeJS.Proces
   let db: Pool | undefined;
   try {
     const args = parseArgs(argv, ['from', 'to', 'part', 'number', 'format', 'out'], []);
-    if (args.command !== 'export' || args.positionals.length > 0) throw new UsageError(`unknown invoices command "${[args.command, ...args.positionals].join(' ')}" (export)`);
-    const work = exportAction(args);
+    if (!['export', 'send'].includes(args.command ?? '') || args.positionals.length > 0) throw new UsageError(`unknown invoices command "${[args.command, ...args.positionals].join(' ')}" (export, send)`);
+    const work = args.command === 'send' ? sendAction(args, peppolSenderFromEnv(env)) : exportAction(args);
     if (!env.DATABASE_URL) throw new UsageError('DATABASE_URL is not set: it names the PostgreSQL database');
     db = new Pool({ connectionString: env.DATABASE_URL });
     try {
@@ -86,6 +106,9 @@ export async function runInvoicesCli(argv: readonly string[], env: NodeJS.Proces
     return { exitCode: 0, stdout: text, stderr: '' };
   } catch (error) {
     if (error instanceof UsageError) return failed(2, error.message);
+    if (error instanceof PeppolConfigError) return failed(2, error.message);
+    // Exit 1: the access point is away; the same command later sends it.
+    if (error instanceof PeppolUnavailableError) return failed(1, error.message);
     throw error;
   } finally {
     await db?.end();

@@ -27,6 +27,12 @@ const VAT_ENDPOINT_SCHEMES: Readonly<Record<string, string>> = {
 
 export class EInvoiceRefusal extends Error {}
 
+/** Where Peppol delivers the buyer's invoices: its electronic address (BT-49). */
+export function buyerEndpoint(document: InvoiceDocument): { scheme: string; id: string } {
+  const address = endpoint(document.buyer.country, document.buyer.vatNumber, 'customer');
+  return { scheme: address['cbc:EndpointID@schemeID'], id: address['cbc:EndpointID'] };
+}
+
 function endpoint(country: string, vatNumber: string | undefined, who: string): { 'cbc:EndpointID': string; 'cbc:EndpointID@schemeID': string } {
   if (!vatNumber) throw new EInvoiceRefusal(`the ${who} has no VAT number: Peppol addresses a business by it`);
   if (country === 'BE') return { 'cbc:EndpointID': vatNumber.slice(2), 'cbc:EndpointID@schemeID': '0208' };
