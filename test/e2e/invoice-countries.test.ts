@@ -13,7 +13,9 @@ import { e2eEnv, type Stack, startStack } from './support';
 // The Mustang validator runs veraPDF and the EN 16931 schematrons in a JVM: tens of seconds under load.
 jest.setTimeout(240_000);
 
-const Q4_2019 = { periodStart: '2019-10-01', periodEnd: '2019-12-31' };
+// A quarter after every period other test files invoice: the e2e database is shared, and lines of these customers
+// still unbilled while another file's invoicing run sweeps its period must not fall in it.
+const Q4_2031 = { periodStart: '2031-10-01', periodEnd: '2031-12-31' };
 const POISON = `<img src=x onerror=alert(1)> & "Ünïcødé" 東京`;
 
 /**
@@ -58,26 +60,26 @@ describe('invoices for a Belgian, a French and a Luxembourgish customer', () => 
     // The Luxembourgish customer has a contract with a monthly fee (Mixvoip Standard, 58 EUR). It ends with the quarter
     // invoiced here: the e2e database is shared, and a fee still due in later periods would invoice this customer in
     // other tests' runs (test/e2e/invoicing.test.ts expects a quiet Q2 2020).
-    await db.query("INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on) VALUES ($1, 'mixvoip-standard', '2019-06-01', '2019-12-31')", [ids.LU]);
+    await db.query("INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on) VALUES ($1, 'mixvoip-standard', '2031-06-01', '2031-12-31')", [ids.LU]);
 
     for (const [country, customerId] of Object.entries(ids)) {
       const number = await ticketNumberAllocator(db)();
       tickets[country] = number;
       await db.query(
         `INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email, opened_at, revision, snapshot)
-         VALUES ($1, $2, $3, 'econnect', 'incident', 'P3', 'closed', $4, 'ana@example.eu', '2019-11-04T09:00:00+01:00', 1, '{}')`,
+         VALUES ($1, $2, $3, 'econnect', 'incident', 'P3', 'closed', $4, 'ana@example.eu', '2031-11-04T09:00:00+01:00', 1, '{}')`,
         [number, `ticket-${number}`, customerId, `Printer down ${POISON}`],
       );
       for (const [minutes, amountCents] of [[37, 9251], [60, 10000]] as const) {
         await db.query(
           `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, created_at)
-           VALUES ($1, $2, $3, $4, $5, 10000, 1.5, $6, '2019-11-05T10:00:00+01:00')`,
+           VALUES ($1, $2, $3, $4, $5, 10000, 1.5, $6, '2031-11-05T10:00:00+01:00')`,
           [randomUUID(), number, customerId, `${number}: remote assistance`, minutes, amountCents],
         );
       }
       const invoice = await new MockActivityEnvironment({ workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' } }).run(
         createInvoicingActivities({ db }).createInvoice,
-        { customerId, ...Q4_2019 },
+        { customerId, ...Q4_2031 },
       );
       issued[country] = invoice as IssuedInvoice;
     }

@@ -49,17 +49,18 @@ describe('vigil invoices send, through a Peppol access point', () => {
     const number = await ticketNumberAllocator(db)();
     await db.query(
       `INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email, opened_at, revision, snapshot)
-       VALUES ($1, $2, $3, 'econnect', 'incident', 'P3', 'closed', 'Printer down', 'ana@example.be', '2019-11-04T09:00:00+01:00', 1, '{}')`,
+       VALUES ($1, $2, $3, 'econnect', 'incident', 'P3', 'closed', 'Printer down', 'ana@example.be', '2031-11-04T09:00:00+01:00', 1, '{}')`,
       [number, `ticket-${number}`, customerId],
     );
     await db.query(
       `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, created_at)
-       VALUES ($1, $2, $3, 'remote assistance', 30, 10000, 1, 5000, '2019-11-05T10:00:00+01:00')`,
+       VALUES ($1, $2, $3, 'remote assistance', 30, 10000, 1, 5000, '2031-11-05T10:00:00+01:00')`,
       [randomUUID(), number, customerId],
     );
     const issued = await new MockActivityEnvironment({ workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' } }).run(
       createInvoicingActivities({ db }).createInvoice,
-      { customerId, periodStart: '2019-10-01', periodEnd: '2019-12-31' },
+      // A quarter after every period other test files invoice (the e2e database is shared: see invoice-countries).
+      { customerId, periodStart: '2031-10-01', periodEnd: '2031-12-31' },
     );
     invoice = issued as IssuedInvoice;
   });
