@@ -75,11 +75,11 @@ export default tseslint.config(
     },
   },
   {
-    // The API talks to workflows through the shared contracts only; workflow code never reaches the API's bundle.
+    // The API talks to workflows through the shared messages (messages/) only; workflow code never reaches the API's bundle.
     files: ['api/**/*.ts', 'cli/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/workflows', '**/workflows/**'], allowTypeImports: true, message: 'Import workflow types only (import type); messages live in contracts/.' }],
+        patterns: [{ group: ['**/workflows', '**/workflows/**'], allowTypeImports: true, message: 'Import workflow types only (import type); messages live in messages/.' }],
       }],
     },
   },

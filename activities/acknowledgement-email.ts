@@ -1,4 +1,4 @@
-import type { TicketState } from '../contracts/ticket';
+import type { TicketState } from '../messages/ticket';
 import { toHeaderText } from '../domain/text';
 import type { Reader } from '../mail/format';
 import type { AcknowledgementNotice, RefusalNotice } from '../mail/notices';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
-import type { BillingSummary, TicketState } from '../contracts/ticket';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import type { BillingSummary, TicketState } from '../messages/ticket';
+import { DESK_ZONE } from '../messages/desk-zone';
 import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import { toStorable } from '../domain/text';

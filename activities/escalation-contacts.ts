@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import type { EscalationContact } from '../contracts/accounts';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import type { EscalationContact } from '../messages/accounts';
+import { DESK_ZONE } from '../messages/desk-zone';
 import { deskAddresses, type DeskRoles } from '../mail/desk-roles';
 import type { ThresholdNotice } from './threshold-email';
 

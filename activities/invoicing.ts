@@ -1,9 +1,9 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { DateTime } from 'luxon';
 import type { Pool, PoolClient } from 'pg';
-import { DESK_ZONE } from '../contracts/desk-zone';
-import { monthsOf } from '../contracts/invoice-period';
-import type { InvoicePeriod, InvoicingTarget } from '../contracts/invoicing';
+import { DESK_ZONE } from '../messages/desk-zone';
+import { monthsOf } from '../messages/invoice-period';
+import type { InvoicePeriod, InvoicingTarget } from '../messages/invoicing';
 import { withTransaction } from '../db/transaction';
 import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
 import { expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';

@@ -1,6 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
-import type { BillingSummary, TicketState } from '../contracts/ticket';
+import type { BillingSummary, TicketState } from '../messages/ticket';
 import { nextDeadline } from '../domain/sla/clock';
 import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
 import { pgPolicyCatalog } from '../db/policy-versions';

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
-import { DESK_ZONE } from '../contracts/desk-zone';
-import type { TicketEvent, TicketState } from '../contracts/ticket';
+import { DESK_ZONE } from '../messages/desk-zone';
+import type { TicketEvent, TicketState } from '../messages/ticket';
 import { enqueueNotice } from '../db/outbox';
 import { enqueueWebhookEvents } from '../db/webhooks';
 import { deskRolesFromEnv } from '../mail/desk-roles';
@@ -17,7 +17,7 @@ type KeyOf = (step: string) => string;
 
 /**
  * The customer's reader settings: its `language`, and the zone its dates are told in. Customers have no zone of
- * their own yet; the desk's (contracts/desk-zone.ts) is that of every seed customer (Luxembourg, Belgium, France).
+ * their own yet; the desk's (messages/desk-zone.ts) is that of every seed customer (Luxembourg, Belgium, France).
  */
 export async function readerOf(db: Db, customerId: string): Promise<Reader> {
   const { rows } = await db.query<{ language: string }>('SELECT language FROM customers WHERE id = $1', [customerId]);

@@ -1,7 +1,7 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { AccountStore } from '../contracts/accounts';
+import type { AccountStore } from '../messages/accounts';
 import type { InboundStore } from '../db/inbound';
 import type { OutboxStore } from '../db/outbox';
 import type { WebhookStore } from '../db/webhooks';

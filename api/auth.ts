@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler } from 'fastify';
-import { apiTokenParts, type AccountStore } from '../contracts/accounts';
-import type { Principal, Role } from '../contracts/principal';
+import { apiTokenParts, type AccountStore } from '../messages/accounts';
+import type { Principal, Role } from '../messages/principal';
 import type { SessionStore } from '../db/sessions';
 import { forbidden, HttpProblem, unauthorized } from './problems';
 import { WindowedCounts, type AuthFailureLimit } from './rate-limit';

@@ -1,4 +1,4 @@
-import type { Principal } from '../contracts/principal';
+import type { Principal } from '../messages/principal';
 import { forbidden } from './problems';
 
 /**

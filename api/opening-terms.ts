@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import type { AccountStore, Contract } from '../contracts/accounts';
-import { DESK_ZONE } from '../contracts/desk-zone';
-import type { Principal } from '../contracts/principal';
-import type { OpenTicketInput } from '../contracts/ticket';
+import type { AccountStore, Contract } from '../messages/accounts';
+import { DESK_ZONE } from '../messages/desk-zone';
+import type { Principal } from '../messages/principal';
+import type { OpenTicketInput } from '../messages/ticket';
 import { forbidden, invalidField } from './problems';
 
 

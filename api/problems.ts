@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AccountError, type AccountErrorCode } from '../contracts/accounts';
+import { AccountError, type AccountErrorCode } from '../messages/accounts';
 import { PolicyPublishError, PolicyValidationError, type PolicyPublishErrorCode } from '../domain/policy';
 import { dependencyFailure } from './dependency-errors';
 import { textPatternMessage } from './schemas/text';

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
 import { temporal as proto } from '@temporalio/proto';
 import type { Pool } from 'pg';
-import { TICKET_TASK_QUEUE } from '../contracts/ticket';
+import { TICKET_TASK_QUEUE } from '../messages/ticket';
 import { NoWorkerPolling } from './dependency-errors';
 
 /** Resolves when a dependency answers; GET /ready runs each under a timeout of its own. */

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Principal } from '../contracts/principal';
+import type { Principal } from '../messages/principal';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Principal } from '../contracts/principal';
+import type { Principal } from '../messages/principal';
 import type { Session, SessionStore } from '../db/sessions';
 import { forbidden } from './problems';
 

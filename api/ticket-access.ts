@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { preHandlerAsyncHookHandler } from 'fastify';
-import { ROLES, type Principal, type Role } from '../contracts/principal';
-import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../contracts/ticket-actions';
-import { CustomerIdKey } from '../contracts/search-attributes';
-import { ticketWorkflowId } from '../contracts/ticket';
+import { ROLES, type Principal, type Role } from '../messages/principal';
+import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../messages/ticket-actions';
+import { CustomerIdKey } from '../messages/search-attributes';
+import { ticketWorkflowId } from '../messages/ticket';
 import type { TicketSnapshots } from '../db/ticket-snapshots';
 import { mayRead } from './customer-scope';
 import { notFound, type HttpProblem } from './problems';

@@ -1,4 +1,4 @@
-import type { TicketState } from '../contracts/ticket';
+import type { TicketState } from '../messages/ticket';
 import { budgetOf, elapsedOf } from '../domain/calendar';
 import { isRunning, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
 import type { Policy } from '../domain/policy';

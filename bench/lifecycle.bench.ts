@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { ticketWorkflowId } from '../contracts/ticket';
+import { ticketWorkflowId } from '../messages/ticket';
 import { startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
 import { freePort, portIsOpen } from '../infra/net';
 import { seedAccounts } from './chaos/accounts';

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import { Pool } from 'pg';
-import { LANGUAGES, type Language } from '../contracts/accounts';
-import { ROLES, type Role } from '../contracts/principal';
+import { LANGUAGES, type Language } from '../messages/accounts';
+import { ROLES, type Role } from '../messages/principal';
 import { migrate } from '../db/migrate';
 import { pgSessionStore } from '../db/sessions';
 import { pgUserStore, UserError, type User, type UserStore } from '../db/users';

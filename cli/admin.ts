@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedContact, type Contract, type EscalationContact, type Language, type InvoicingFrequency } from '../contracts/accounts';
-import type { Role } from '../contracts/principal';
+import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedContact, type Contract, type EscalationContact, type Language, type InvoicingFrequency } from '../messages/accounts';
+import type { Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
 import { pgAccountStore } from '../db/accounts';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';

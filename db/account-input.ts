@@ -13,11 +13,11 @@ import {
   type NewApiKey,
   type NewContract,
   type NewCustomer,
-} from '../contracts/accounts';
-import { ROLES } from '../contracts/principal';
+} from '../messages/accounts';
+import { ROLES } from '../messages/principal';
 import { parseIsoDate } from '../domain/calendar';
 import { DateTime } from 'luxon';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import { DESK_ZONE } from '../messages/desk-zone';
 import type { Duration } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
 import { emergencyTargetIssues } from '../domain/policy/emergency';

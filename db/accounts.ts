@@ -12,8 +12,8 @@ import {
   type EscalationContact,
   type InvoicingFrequency,
   type Language,
-} from '../contracts/accounts';
-import type { Principal, Role } from '../contracts/principal';
+} from '../messages/accounts';
+import type { Principal, Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
 import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { CustomerBilling } from '../domain/invoicing/parties';
@@ -21,7 +21,7 @@ import { checkedApiKey, checkedContract, checkedCustomer, checkedCustomerPatch, 
 import { lockPolicy, pgPolicyCatalog, type PgPolicyCatalog } from './policy-versions';
 import { withTransaction } from './transaction';
 
-// Tokens are `vgl_<id>_<secret>` (contracts/accounts.ts): the id finds the row; only the SHA-256 of the secret is kept.
+// Tokens are `vgl_<id>_<secret>` (messages/accounts.ts): the id finds the row; only the SHA-256 of the secret is kept.
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
 // PostgreSQL's SQLSTATEs for the constraints a caller can break.

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { renderInvoiceHtml } from '../activities/invoice-html';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import { DESK_ZONE } from '../messages/desk-zone';
 import { composeCreditNote, CreditNoteError, positionsToCredit, type InvoiceDocument } from '../domain/invoicing/document';
 import { withTransaction } from './transaction';
 

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import { DESK_ZONE } from '../messages/desk-zone';
 import type { DocumentLine, InvoiceDocument } from '../domain/invoicing/document';
 import { creditNoteStore, type CreditNoteStore } from './credit-notes';
 import { expiriesOfInvoice, type ReportedExpiry } from './prepaid';

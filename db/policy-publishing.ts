@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Pool, PoolClient } from 'pg';
-import { AccountError } from '../contracts/accounts';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import { AccountError } from '../messages/accounts';
+import { DESK_ZONE } from '../messages/desk-zone';
 import { Policy, PolicyPublishError, PolicyValidationError, type PolicyIssue } from '../domain/policy';
 import { termsUnder } from './account-input';
 import { contractsFollowing } from './accounts';

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import { DESK_ZONE } from '../messages/desk-zone';
 import type { PrepaidMovementKind, YearMovement } from '../domain/pricing/prepaid-hours';
 import { availableAt, yearAt, yearEnd } from '../domain/pricing/prepaid-hours';
 

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Pool } from 'pg';
-import type { Language } from '../contracts/accounts';
-import type { Role } from '../contracts/principal';
+import type { Language } from '../messages/accounts';
+import type { Role } from '../messages/principal';
 
 /** A signed-in browser as the console sees it: who, and the token its forms must carry. */
 export interface Session {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { DESK_ZONE } from '../contracts/desk-zone';
+import { DESK_ZONE } from '../messages/desk-zone';
 import { SLA_OUTCOMES, type SlaOutcome } from '../domain/sla/figures';
 import { METRICS, type Metric, type Priority } from '../domain/policy/vocabulary';
 

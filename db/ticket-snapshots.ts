@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import type { TicketState } from '../contracts/ticket';
+import type { TicketState } from '../messages/ticket';
 
 /** The read model's last copy of a ticket: what the API shows once its workflow is closed or gone from Temporal. */
 export interface TicketSnapshots {

@@ -1,6 +1,6 @@
 import { DatabaseError, type Pool } from 'pg';
-import { LANGUAGES, type Language } from '../contracts/accounts';
-import { ROLES, type Role } from '../contracts/principal';
+import { LANGUAGES, type Language } from '../messages/accounts';
+import { ROLES, type Role } from '../messages/principal';
 import { hashPassword, passwordProblem } from './password-hash';
 
 /** A person who signs in to the console (migration 0017); never with its password hash. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
-import { VIGIL_SEARCH_ATTRIBUTES } from '../contracts/search-attributes';
+import { VIGIL_SEARCH_ATTRIBUTES } from '../messages/search-attributes';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
 import { freePort } from './net';

@@ -1,4 +1,4 @@
-import { AccountError, type EscalationContact } from '../contracts/accounts';
+import { AccountError, type EscalationContact } from '../messages/accounts';
 import type { Policy } from '../domain/policy';
 
 /**

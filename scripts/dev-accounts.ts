@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Pool } from 'pg';
-import type { AccountStore, NewApiKey } from '../contracts/accounts';
+import type { AccountStore, NewApiKey } from '../messages/accounts';
 import { pgAccountStore } from '../db/accounts';
 import { migrate } from '../db/migrate';
 

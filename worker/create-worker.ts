@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { createPlanningActivities, type PolicySource } from '../activities/clock-planner';
 import { createInvoicingActivities } from '../activities/invoicing';
 import { createActivities } from '../activities/ticket-activities';
-import { TICKET_TASK_QUEUE } from '../contracts/ticket';
+import { TICKET_TASK_QUEUE } from '../messages/ticket';
 import { pgPolicyCatalog } from '../db/policy-versions';
 
 export interface TicketWorkerDeps {

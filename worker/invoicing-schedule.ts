@@ -1,7 +1,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
-import { INVOICING_FREQUENCIES, type InvoicingFrequency } from '../contracts/accounts';
-import { DESK_ZONE } from '../contracts/desk-zone';
-import { INVOICING_SCHEDULE_IDS, INVOICING_WORKFLOW_TYPE, type InvoicingInput } from '../contracts/invoicing';
+import { INVOICING_FREQUENCIES, type InvoicingFrequency } from '../messages/accounts';
+import { DESK_ZONE } from '../messages/desk-zone';
+import { INVOICING_SCHEDULE_IDS, INVOICING_WORKFLOW_TYPE, type InvoicingInput } from '../messages/invoicing';
 
 const FIRST_MONTHS: Record<InvoicingFrequency, ScheduleMonths> = {
   quarterly: ['JANUARY', 'APRIL', 'JULY', 'OCTOBER'],

@@ -1,7 +1,7 @@
 import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { InvoicingActivities } from '../activities/invoicing';
-import { periodProblem, previousMonth, previousQuarter, type InvoicePeriod } from '../contracts/invoice-period';
-import { invoicingProgressQuery, type InvoicingInput, type InvoicingProgress, type InvoicingResult } from '../contracts/invoicing';
+import { periodProblem, previousMonth, previousQuarter, type InvoicePeriod } from '../messages/invoice-period';
+import { invoicingProgressQuery, type InvoicingInput, type InvoicingProgress, type InvoicingResult } from '../messages/invoicing';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 

@@ -1,7 +1,7 @@
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { NextDeadlineKey, PriorityKey, SlaBreachedKey, StatusKey } from '../contracts/search-attributes';
-import type { TicketState } from '../contracts/ticket';
+import { NextDeadlineKey, PriorityKey, SlaBreachedKey, StatusKey } from '../messages/search-attributes';
+import type { TicketState } from '../messages/ticket';
 import { nextDeadline } from '../domain/sla/clock';
 
 /** What ops filter on in the Temporal UI, as the ticket says it should be now. */

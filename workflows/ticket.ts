@@ -1,8 +1,8 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities/clock-planner';
 import type { TicketActivities } from '../activities/ticket-activities';
-import { getTicketQuery, registeredUpdate, TICKET_UPDATES, type OpenTicketInput, type TicketState } from '../contracts/ticket';
-import { TICKET_ACTION_NAMES, type TicketActionName, type TicketCommand } from '../contracts/ticket-actions';
+import { getTicketQuery, registeredUpdate, TICKET_UPDATES, type OpenTicketInput, type TicketState } from '../messages/ticket';
+import { TICKET_ACTION_NAMES, type TicketActionName, type TicketCommand } from '../messages/ticket-actions';
 import { checkCommand } from '../domain/ticket/commands';
 import { decide, type Replan } from '../domain/ticket/decide';
 import { applyChanges, openedTicket, type TicketChange } from '../domain/ticket/evolve';

@@ -1,5 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../contracts/accounts';
+import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../messages/accounts';
 import { requireRoles } from '../auth';
 import { notFound } from '../problems';
 import {
@@ -86,7 +86,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
   );
 
   app.post(
-    '/customers/:id/contracts',
+    '/customers/:id/messages',
     {
       schema: {
         summary: 'Add a contract: its policy, dates, tier, invoicing and contacts',
@@ -103,7 +103,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
   );
 
   app.get(
-    '/customers/:id/contracts',
+    '/customers/:id/messages',
     { schema: { summary: "A customer's contracts, oldest first", params: CustomerIdParams, response: { 200: ContractList, ...problems(404, 422), ...refusals } } },
     async (request) => {
       const { id } = await existingCustomer(request.params.id);

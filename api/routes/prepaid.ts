@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { AccountStore } from '../../contracts/accounts';
+import type { AccountStore } from '../../messages/accounts';
 import { PrepaidKeyReusedError, type PrepaidLedger } from '../../db/prepaid';
 import { requireRoles } from '../auth';
 import { idempotencyKeyReused, notFound } from '../problems';

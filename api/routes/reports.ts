@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { SlaReportReader } from '../../db/sla-report';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
 import { SlaReport, SlaReportQuery } from '../schemas/report';

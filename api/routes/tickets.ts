@@ -4,9 +4,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { AccountStore } from '../../contracts/accounts';
-import type { Principal } from '../../contracts/principal';
-import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../contracts/search-attributes';
+import type { AccountStore } from '../../messages/accounts';
+import type { Principal } from '../../messages/principal';
+import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../messages/search-attributes';
 import {
   getTicketQuery,
   registeredUpdate,
@@ -16,8 +16,8 @@ import {
   ticketWorkflowId,
   type OpenTicketInput,
   type TicketState,
-} from '../../contracts/ticket';
-import { actionSpec, TICKET_ACTION_NAMES } from '../../contracts/ticket-actions';
+} from '../../messages/ticket';
+import { actionSpec, TICKET_ACTION_NAMES } from '../../messages/ticket-actions';
 import { openedTicket } from '../../domain/ticket/evolve';
 import { requestHashOf, type IdempotencyStore } from '../../db/idempotency';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';

@@ -1,7 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { LANGUAGES } from '../../contracts/accounts';
-import { ROLES } from '../../contracts/principal';
+import { LANGUAGES } from '../../messages/accounts';
+import { ROLES } from '../../messages/principal';
 import type { SessionStore } from '../../db/sessions';
 import { UserError, type User, type UserStore } from '../../db/users';
 import { requireRoles } from '../auth';

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import type { AccountStore } from '../../contracts/accounts';
+import type { AccountStore } from '../../messages/accounts';
 import { DELIVERY_STATES, deliveryStateOf, WEBHOOK_EVENTS, type WebhookDelivery, type WebhookEndpoint, type WebhookStore } from '../../db/webhooks';
 import { Line } from '../schemas/text';
 import { requireRoles } from '../auth';

@@ -1,6 +1,6 @@
 import { Type, type TSchema } from '@sinclair/typebox';
-import { INVOICING_FREQUENCIES, LANGUAGES } from '../../contracts/accounts';
-import { ROLES } from '../../contracts/principal';
+import { INVOICING_FREQUENCIES, LANGUAGES } from '../../messages/accounts';
+import { ROLES } from '../../messages/principal';
 import { E_INVOICE_FORMATS } from '../../domain/invoicing/parties';
 import { Line } from './text';
 

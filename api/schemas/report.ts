@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
 import { Line } from './text';
 

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { PRIORITIES, TICKET_KINDS } from '../../contracts/ticket';
-import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../contracts/ticket-actions';
+import { PRIORITIES, TICKET_KINDS } from '../../messages/ticket';
+import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
 import { METRICS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/status';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
@@ -39,7 +39,7 @@ export const IdempotencyHeaders = Type.Object({
   'idempotency-key': Type.Optional(Line(255, { description: 'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once' })),
 });
 
-/** One body schema per action path, from the action table (contracts/ticket-actions.ts); the route turns it into the command. */
+/** One body schema per action path, from the action table (messages/ticket-actions.ts); the route turns it into the command. */
 export const ActionBodies = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].body])) as {
   [Name in TicketActionName as (typeof ACTION_TABLE)[Name]['path']]: (typeof ACTION_TABLE)[Name]['body'];
 };

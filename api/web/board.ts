@@ -1,4 +1,4 @@
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import { PRIORITIES } from '../../domain/policy/vocabulary';
 import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
 import { problemText, type ApiAnswer } from './api-bridge';

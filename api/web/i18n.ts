@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { Language } from '../../contracts/accounts';
+import type { Language } from '../../messages/accounts';
 import { cookieOf } from '../sessions';
 
 /** The console's languages: every page in each. A customer whose language is another gets English. */

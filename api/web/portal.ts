@@ -1,4 +1,4 @@
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';

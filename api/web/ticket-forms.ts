@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
-import { ACTION_TABLE, actionByPath } from '../../contracts/ticket-actions';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { ACTION_TABLE, actionByPath } from '../../messages/ticket-actions';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import type { Session } from '../../db/sessions';
 import type { TicketView } from '../schemas/ticket';
 import type { MessageKey } from './i18n';
@@ -15,7 +15,7 @@ export interface FormField {
 }
 
 /**
- * The actions the console offers on a ticket page, each posting to its /v1 path (contracts/ticket-actions.ts): who
+ * The actions the console offers on a ticket page, each posting to its /v1 path (messages/ticket-actions.ts): who
  * may send it and from which statuses come from the action table, as the API's own checks do; here only how a form's
  * fields become the JSON body. No body names its actor: the API records the signed-in person (api/sessions.ts).
  */

@@ -1,4 +1,4 @@
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import type { TicketView } from '../schemas/ticket';
 import { html, type Html } from './html';
 import { formatDuration, formatInstant } from './i18n';

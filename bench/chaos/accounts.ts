@@ -4,7 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import { pgAccountStore } from '../../db/accounts';
 import { migrate } from '../../db/migrate';
 import { OPENING_CONTACT } from './actions';

@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { ticketWorkflowId } from '../../contracts/ticket';
+import { ticketWorkflowId } from '../../messages/ticket';
 import { priceRequest } from '../../domain/pricing';
 import { findPolicy } from '../../policies/registry';
 import { occurrences, type TicketLike } from './actions';

@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { ACTION_TABLE, type TicketActionName } from '../../contracts/ticket-actions';
+import { ACTION_TABLE, type TicketActionName } from '../../messages/ticket-actions';
 import { InvalidArgumentError } from '../errors';
 import { findUnsafeText, TEXT_RULE, textPattern, type TextShape } from '../text';
 

@@ -1,5 +1,5 @@
-import type { TicketState } from '../../contracts/ticket';
-import type { CommandOf, TicketActionName, TicketCommand } from '../../contracts/ticket-actions';
+import type { TicketState } from '../../messages/ticket';
+import type { CommandOf, TicketActionName, TicketCommand } from '../../messages/ticket-actions';
 import { DomainError, InvalidArgumentError } from '../errors';
 import { startedMinutes } from '../pricing/increments';
 import { checkEntryAgainstRateCard } from '../pricing/rate-card';
@@ -40,7 +40,7 @@ function checkQuoteSubmitted(ticket: TicketState): void {
 }
 
 /**
- * Each action's guards and facts, beside its entry in the action table (contracts/ticket-actions.ts), which already
+ * Each action's guards and facts, beside its entry in the action table (messages/ticket-actions.ts), which already
  * holds its shape, roles and statuses. A guard throws a DomainError; `decide` turns it into a refusal.
  */
 const RULES: { [Name in TicketActionName]: Rule<Name> } = {

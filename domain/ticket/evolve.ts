@@ -1,5 +1,5 @@
-import type { BillingSummary, OpenTicketInput, Quote, TicketEvent, TicketState, TimeEntry } from '../../contracts/ticket';
-import { ACTION_TABLE, type TicketActionName } from '../../contracts/ticket-actions';
+import type { BillingSummary, OpenTicketInput, Quote, TicketEvent, TicketState, TimeEntry } from '../../messages/ticket';
+import { ACTION_TABLE, type TicketActionName } from '../../messages/ticket-actions';
 import type { Metric, Priority } from '../policy/vocabulary';
 import { METRICS } from '../policy/vocabulary';
 import { newClock, pause, resume, stop, type SlaClock } from '../sla/clock';

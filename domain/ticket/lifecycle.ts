@@ -1,4 +1,4 @@
-import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../contracts/ticket-actions';
+import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
 import { DomainError } from '../errors';
 import type { TicketStatus } from './status';
 

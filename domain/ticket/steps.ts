@@ -1,4 +1,4 @@
-import type { TicketState } from '../../contracts/ticket';
+import type { TicketState } from '../../messages/ticket';
 import type { Duration } from '../calendar';
 import type { Interval } from '../calendar/intervals';
 import type { PolicyTerms } from '../policy/terms';

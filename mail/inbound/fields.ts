@@ -1,7 +1,7 @@
 import { toStorableText } from '../../domain/text';
 
 /**
- * Mail text made into what the API's text fields take (contracts/text-fields.ts): a subject or a name holds no line
+ * Mail text made into what the API's text fields take (messages/text-fields.ts): a subject or a name holds no line
  * break nor control character, a body no control character but tab and line breaks, neither a NUL nor a lone
  * surrogate; both are cut to the field's length in code points without splitting a pair. What a person wrote is
  * kept whole in `inbound_mail` anyway: these are only the ticket's fields.

@@ -3,7 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { DateTime } from 'luxon';
 import type { Pool } from 'pg';
 import { actionsUrl, readerOf } from '../../activities/ticket-notices';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import {
   answersSentTo,
   knownContactsOf,

@@ -1,4 +1,4 @@
-import type { TicketEvent, TicketState } from '../../contracts/ticket';
+import type { TicketEvent, TicketState } from '../../messages/ticket';
 import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { QueuedWebhookEvent } from '../../db/webhooks';
 

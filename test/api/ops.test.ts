@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type OpsDeps } from '../../api/app';
 import { apiLoggerOptions } from '../../api/request-log';
-import type { AccountStore } from '../../contracts/accounts';
+import type { AccountStore } from '../../messages/accounts';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
 import { FakeTemporal } from './support/fake-temporal';

@@ -1,4 +1,4 @@
-import type { Role } from '../../contracts/principal';
+import type { Role } from '../../messages/principal';
 import { TICKET_ROLES } from '../../api/ticket-access';
 import { apiHarness } from './support/harness';
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { AccountError, type AccountStore } from '../../contracts/accounts';
+import { AccountError, type AccountStore } from '../../messages/accounts';
 import { pgAccountStore } from '../../db/accounts';
 import { migratedPool } from './support';
 

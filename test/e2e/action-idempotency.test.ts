@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
-import { takeChargeUpdate, ticketWorkflowId, type OpenTicketInput } from '../../contracts/ticket';
+import { takeChargeUpdate, ticketWorkflowId, type OpenTicketInput } from '../../messages/ticket';
 import { apiStores } from '../../db/api-stores';
 import type { IdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';

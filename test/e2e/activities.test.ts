@@ -1,8 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
-import type { BillingSummary, TicketState } from '../../contracts/ticket';
-import { ticketWorkflowId } from '../../contracts/ticket';
+import type { BillingSummary, TicketState } from '../../messages/ticket';
+import { ticketWorkflowId } from '../../messages/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { migratedPool, ticketForActivities } from './support';
 

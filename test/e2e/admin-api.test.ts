@@ -4,7 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { buildApp } from '../../api/app';
-import type { AccountStore } from '../../contracts/accounts';
+import type { AccountStore } from '../../messages/accounts';
 import { pgAccountStore } from '../../db/accounts';
 import { pgIdempotencyStore } from '../../db/idempotency';
 import { prepaidLedger } from '../../db/prepaid';
@@ -78,8 +78,8 @@ describe('the admin API', () => {
       ['GET', '/customers'],
       ['POST', '/customers'],
       ['GET', '/customers/acme'],
-      ['POST', '/customers/acme/contracts'],
-      ['GET', '/customers/acme/contracts'],
+      ['POST', '/customers/acme/messages'],
+      ['GET', '/customers/acme/messages'],
       ['GET', '/contracts/1'],
       ['GET', '/api-keys'],
       ['POST', '/api-keys'],

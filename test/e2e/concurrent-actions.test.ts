@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ticketWorkflowId } from '../../contracts/ticket';
+import { ticketWorkflowId } from '../../messages/ticket';
 import { eventually, type Stack, startStack } from './support';
 
 jest.setTimeout(300_000);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import { pgUserStore } from '../../db/users';
 import { axeViolations, launchChromium, outputDir, screenshot } from './console-support';
 import { contractsStartOn, eventually, startStack, type Stack } from './support';

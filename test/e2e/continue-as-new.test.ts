@@ -1,4 +1,4 @@
-import { takeChargeUpdate, ticketWorkflowId, type OpenTicketInput } from '../../contracts/ticket';
+import { takeChargeUpdate, ticketWorkflowId, type OpenTicketInput } from '../../messages/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ticketWorkflow } from '../../workflows';
 import { eventually, type Stack, startStack } from './support';

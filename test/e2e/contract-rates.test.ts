@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runVigil } from '../../cli/run';
-import { ticketWorkflowId, type TicketState } from '../../contracts/ticket';
+import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
 import { type Stack, contractsStartOn, e2eEnv, startStack } from './support';
 
 jest.setTimeout(90_000);

@@ -1,4 +1,4 @@
-import type { Role } from '../../contracts/principal';
+import type { Role } from '../../messages/principal';
 import { type Stack, startStack } from './support';
 
 jest.setTimeout(60_000);

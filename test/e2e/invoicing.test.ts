@@ -3,7 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { createInvoicingActivities } from '../../activities/invoicing';
-import { INVOICING_SCHEDULE_IDS, invoicingProgressQuery, type InvoicingInput } from '../../contracts/invoicing';
+import { INVOICING_SCHEDULE_IDS, invoicingProgressQuery, type InvoicingInput } from '../../messages/invoicing';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ensureInvoicingSchedules } from '../../worker/invoicing-schedule';
 import { invoicingWorkflow } from '../../workflows';

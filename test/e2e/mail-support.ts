@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startMailpit, type Mailpit, type MailpitOptions } from '../../infra/mailpit';
 import type { Pool } from 'pg';
-import type { AccountStore, Language } from '../../contracts/accounts';
+import type { AccountStore, Language } from '../../messages/accounts';
 import { freePort } from '../../infra/net';
 import { contractsStartOn } from './support';
 

@@ -1,7 +1,7 @@
 import type { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
-import type { TicketState } from '../../contracts/ticket';
+import type { TicketState } from '../../messages/ticket';
 import { isPageKey, ticketQueries, type PageKey } from '../../db/ticket-queries';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
 import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runVigil } from '../../cli/run';
-import { ticketWorkflowId, type TicketState } from '../../contracts/ticket';
+import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
 import econnect from '../../policies/presets/econnect.v1.json';
 import { type Stack, contractsStartOn, e2eEnv, startStack } from './support';
 

@@ -8,7 +8,7 @@ import { buildApp } from '../../api/app';
 import { createInvoicingActivities, type CustomerPeriod, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
 import { renderInvoicePdf } from '../../api/invoice-pdf';
-import type { BillingSummary } from '../../contracts/ticket';
+import type { BillingSummary } from '../../messages/ticket';
 import { pgAccountStore } from '../../db/accounts';
 import { pgIdempotencyStore } from '../../db/idempotency';
 import { invoiceReader } from '../../db/invoices';

@@ -1,4 +1,4 @@
-import type { TicketState } from '../../contracts/ticket';
+import type { TicketState } from '../../messages/ticket';
 import { deadlineOf } from '../../domain/calendar';
 import type { Metric, Priority } from '../../domain/policy/vocabulary';
 import type { SlaClock } from '../../domain/sla/clock';

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import type { Role } from '../../contracts/principal';
-import { StatusKey, TicketNumberKey, CustomerIdKey, PriorityKey } from '../../contracts/search-attributes';
-import { ticketWorkflowId } from '../../contracts/ticket';
+import type { Role } from '../../messages/principal';
+import { StatusKey, TicketNumberKey, CustomerIdKey, PriorityKey } from '../../messages/search-attributes';
+import { ticketWorkflowId } from '../../messages/ticket';
 import { requestHashOf } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { type Stack, contractsStartOn, eventually, startStack } from './support';

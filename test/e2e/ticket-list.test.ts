@@ -1,4 +1,4 @@
-import type { TicketState } from '../../contracts/ticket';
+import type { TicketState } from '../../messages/ticket';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { isTerminal, type TicketStatus } from '../../domain/ticket/lifecycle';
 import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';

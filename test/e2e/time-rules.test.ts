@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ticketWorkflowId } from '../../contracts/ticket';
+import { ticketWorkflowId } from '../../messages/ticket';
 import { type Stack, contractsStartOn, startStack } from './support';
 
 jest.setTimeout(90_000);

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
 import { buildApp } from '../../api/app';
-import { ticketWorkflowId, TICKET_WORKFLOW_TYPE, type OpenTicketInput } from '../../contracts/ticket';
+import { ticketWorkflowId, TICKET_WORKFLOW_TYPE, type OpenTicketInput } from '../../messages/ticket';
 import { apiStores } from '../../db/api-stores';
 import { startProcess, type ManagedProcess } from '../../infra/managed-process';
 import { OutputLines } from '../support/output-lines';

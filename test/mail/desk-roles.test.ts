@@ -1,4 +1,4 @@
-import { AccountError } from '../../contracts/accounts';
+import { AccountError } from '../../messages/accounts';
 import { coveredEscalationContacts, deskAddresses, DeskRolesError, parseDeskRoles } from '../../mail/desk-roles';
 import { findPolicy } from '../../policies/registry';
 import { resolveRecipients } from '../../activities/escalation-contacts';

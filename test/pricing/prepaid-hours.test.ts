@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { DESK_ZONE } from '../../contracts/desk-zone';
+import { DESK_ZONE } from '../../messages/desk-zone';
 import {
   availableAt,
   expiriesDue,

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import type { TimeEntry } from '../../contracts/ticket';
+import type { TimeEntry } from '../../messages/ticket';
 import { Policy } from '../../domain/policy';
 import type { PolicyDocument } from '../../domain/policy';
 import { priceRequest, requestOfTimeEntries } from '../../domain/pricing';

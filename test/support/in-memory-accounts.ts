@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../contracts/accounts';
+import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../messages/accounts';
 import { checkedApiKey, checkedContract, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from '../../db/account-input';
 import { presetRegistry } from '../../policies/registry';
 

@@ -7,7 +7,7 @@ import { Worker } from '@temporalio/worker';
 import { createPlanningActivities, type PolicySource } from '../../activities/clock-planner';
 import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { TicketActivities } from '../../activities/ticket-activities';
-import { getTicketQuery, type OpenTicketInput, type TicketState } from '../../contracts/ticket';
+import { getTicketQuery, type OpenTicketInput, type TicketState } from '../../messages/ticket';
 import { dueThresholds, nextThresholdAt } from '../../domain/sla/clock';
 import { presetRegistry } from '../../policies/registry';
 import type { ticketWorkflow } from '../../workflows';

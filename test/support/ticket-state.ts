@@ -1,4 +1,4 @@
-import type { OpenTicketInput, TicketState } from '../../contracts/ticket';
+import type { OpenTicketInput, TicketState } from '../../messages/ticket';
 
 /** A freshly registered ticket as its workflow holds it (no clocks planned), in the given status. */
 export function registeredTicket(input: OpenTicketInput, openedAt: number, status: TicketState['status'] = 'request'): TicketState {

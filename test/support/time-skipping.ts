@@ -1,7 +1,7 @@
 import { temporal } from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { VIGIL_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes';
+import { VIGIL_SEARCH_ATTRIBUTES } from '../../messages/search-attributes';
 import { toolPaths } from '../../scripts/tool-paths';
 
 const { IndexedValueType } = temporal.api.enums.v1;

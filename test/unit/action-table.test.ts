@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteOptions } from 'fastify';
-import * as shared from '../../contracts/ticket';
-import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../../contracts/ticket-actions';
+import * as shared from '../../messages/ticket';
+import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../../messages/ticket-actions';
 import { TICKET_ROLES } from '../../api/ticket-access';
 import { apiHarness } from '../api/support/harness';
 
-// The action table (contracts/ticket-actions.ts) is the one place an action is defined: whatever the API serves, the
+// The action table (messages/ticket-actions.ts) is the one place an action is defined: whatever the API serves, the
 // role matrix holds, the workflow answers or the README lists must be an entry of it, and every entry must be there.
 
 const paths = TICKET_ACTION_NAMES.map((name) => ACTION_TABLE[name].path).sort();

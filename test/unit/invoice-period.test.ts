@@ -1,4 +1,4 @@
-import { monthsOf, periodProblem, previousMonth, previousQuarter } from '../../contracts/invoice-period';
+import { monthsOf, periodProblem, previousMonth, previousQuarter } from '../../messages/invoice-period';
 
 describe('invoice periods', () => {
   it('takes the quarter before the one a scheduled run starts in, read in Luxembourg', () => {

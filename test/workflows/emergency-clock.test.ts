@@ -1,5 +1,5 @@
-import { getTicketQuery, takeChargeUpdate } from '../../contracts/ticket';
-import { SlaBreachedKey } from '../../contracts/search-attributes';
+import { getTicketQuery, takeChargeUpdate } from '../../messages/ticket';
+import { SlaBreachedKey } from '../../messages/search-attributes';
 import { clockOf, TicketHarness } from '../support/ticket-harness';
 
 jest.setTimeout(180_000);

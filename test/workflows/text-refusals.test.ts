@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { customerRepliedUpdate, getTicketQuery, logTimeUpdate, takeChargeUpdate, waitForCustomerUpdate } from '../../contracts/ticket';
+import { customerRepliedUpdate, getTicketQuery, logTimeUpdate, takeChargeUpdate, waitForCustomerUpdate } from '../../messages/ticket';
 import { TEXT_RULE } from '../../domain/text';
 import { TicketHarness } from '../support/ticket-harness';
 

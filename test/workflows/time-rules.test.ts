@@ -9,7 +9,7 @@ import {
   validateUpdate,
   type LogTimeCommand,
   type TimeEntry,
-} from '../../contracts/ticket';
+} from '../../messages/ticket';
 import { TicketHarness } from '../support/ticket-harness';
 
 jest.setTimeout(180_000);

@@ -1,10 +1,10 @@
 import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
-import { CustomerIdKey } from '../../../contracts/search-attributes';
+import { CustomerIdKey } from '../../../messages/search-attributes';
 import { registeredTicket } from '../../support/ticket-state';
-import type { OpenTicketInput, TicketState } from '../../../contracts/ticket';
-import { ticketWorkflowId } from '../../../contracts/ticket';
+import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
+import { ticketWorkflowId } from '../../../messages/ticket';
 import { InvalidTransitionError, transition, type TicketAction } from '../../../domain/ticket/lifecycle';
 
 interface FakeWorkflow {

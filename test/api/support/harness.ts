@@ -1,8 +1,8 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type OpsDeps } from '../../../api/app';
-import type { Contract } from '../../../contracts/accounts';
-import type { Role } from '../../../contracts/principal';
-import type { OpenTicketInput } from '../../../contracts/ticket';
+import type { Contract } from '../../../messages/accounts';
+import type { Role } from '../../../messages/principal';
+import type { OpenTicketInput } from '../../../messages/ticket';
 import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../../support/in-memory-accounts';
 import { FakeTemporal } from './fake-temporal';

@@ -1,5 +1,5 @@
-import type { AccountStore } from '../../../contracts/accounts';
-import type { TicketState } from '../../../contracts/ticket';
+import type { AccountStore } from '../../../messages/accounts';
+import type { TicketState } from '../../../messages/ticket';
 import type { IdempotencyStore, IdempotentAction, IdempotentOpening } from '../../../db/idempotency';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
 import { PrepaidKeyReusedError, type PrepaidAccount, type PrepaidLedger, type PrepaidMovement, type PrepaidPurchase } from '../../../db/prepaid';

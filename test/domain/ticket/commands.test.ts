@@ -1,7 +1,7 @@
-import type { LogTimeCommand } from '../../../contracts/ticket';
+import type { LogTimeCommand } from '../../../messages/ticket';
 import { InvalidArgumentError } from '../../../domain/errors';
 import { TEXT_RULE } from '../../../domain/text';
-import type { CommandOf } from '../../../contracts/ticket-actions';
+import type { CommandOf } from '../../../messages/ticket-actions';
 import { checkCommand } from '../../../domain/ticket/commands';
 
 const checkLogTime = (command: LogTimeCommand) => checkCommand('log-time', command);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import type { OpenTicketInput, TicketState } from '../../../contracts/ticket';
-import { ACTION_TABLE, TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketCommand } from '../../../contracts/ticket-actions';
+import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
+import { ACTION_TABLE, TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketCommand } from '../../../messages/ticket-actions';
 import type { PolicyTerms } from '../../../domain/policy/terms';
 import { decide, type Decision } from '../../../domain/ticket/decide';
 import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';

@@ -146,7 +146,7 @@ export interface TicketState extends OpenTicketInput {
   events: TicketEvent[];
 }
 
-/** A time entry as the workflow takes it (the other commands: CommandOf<name>, contracts/ticket-actions.ts). */
+/** A time entry as the workflow takes it (the other commands: CommandOf<name>, messages/ticket-actions.ts). */
 export type LogTimeCommand = CommandOf<'log-time'>;
 
 export const getTicketQuery = defineQuery<TicketState>('getTicket');
@@ -154,7 +154,7 @@ export const getTicketQuery = defineQuery<TicketState>('getTicket');
 /**
  * Sent with the start of a ticket's workflow (Update-with-start, api/routes/tickets.ts): answers the ticket once it is
  * registered, acknowledged or refused, its deadlines planned; sent to a running ticket, its state now. The one Update
- * that is no action of the table (contracts/ticket-actions.ts): it changes nothing.
+ * that is no action of the table (messages/ticket-actions.ts): it changes nothing.
  */
 export const registeredUpdate = defineUpdate<TicketState, []>('registered');
 

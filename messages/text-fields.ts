@@ -5,7 +5,7 @@ import { textPattern, type TextShape } from '../domain/text';
  * Every text field of every body, command, query and header schema is one of these two: a NUL or an unpaired
  * surrogate accepted here would be refused by PostgreSQL later, where no client hears of it (domain/text.ts says
  * why). They live beside the messages the API and the workflow share, so that a command sent to Temporal directly
- * meets the same lengths and characters as one sent through the API (contracts/ticket-actions.ts).
+ * meets the same lengths and characters as one sent through the API (messages/ticket-actions.ts).
  */
 const textOf = (shape: TextShape) => (maxLength: number, options: StringOptions = {}) =>
   Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
