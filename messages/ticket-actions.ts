@@ -1,6 +1,6 @@
 import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { PRIORITIES } from '../domain/policy/vocabulary';
-import { InterventionFactProperties } from '../domain/pricing/entry-schema';
+import { InterventionFactProperties, InterventionFlagProperties } from '../domain/pricing/entry-schema';
 import { OPEN_STATUSES, WORKED_STATUSES, type TicketStatus } from '../domain/ticket/status';
 import type { Role } from './principal';
 import { Line, Text } from './text-fields';
@@ -206,7 +206,8 @@ export const ACTION_TABLE = {
   'propose-resolution': action({
     path: 'propose-resolution',
     summary: 'Propose a resolution; validation starts',
-    command: strictObject({ actor: Actor, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)) }),
+    // The minutes worked are a time entry like any other: seed 001's flags, by the same definition, go on it.
+    command: strictObject({ actor: Actor, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)), ...InterventionFlagProperties }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],

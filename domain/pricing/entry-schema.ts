@@ -14,12 +14,20 @@ const flag = (name: keyof typeof descriptions, options: { default?: boolean } = 
   Type.Optional(Type.Boolean({ ...options, description: descriptions[name] }));
 
 /**
+ * Seed 001's flags, as schema properties: where a person records time (`time-entries`, and `propose-resolution`'s
+ * minutesWorked) and in `vigil price`'s entries file, so the same names price the same way wherever they are given.
+ */
+export const InterventionFlagProperties = {
+  remoteToolMissing: flag('remoteToolMissing'),
+  outOfHoursRequested: flag('outOfHoursRequested'),
+  urgent: flag('urgent'),
+};
+
+/**
  * The priced facts of one intervention, as schema properties: one definition spread into `vigil price`'s entries
  * file and the API's `time-entries` body, so that whatever the CLI prices a real ticket can carry.
  */
 export const InterventionFactProperties = {
   onSite: flag('onSite', { default: false }),
-  remoteToolMissing: flag('remoteToolMissing'),
-  outOfHoursRequested: flag('outOfHoursRequested'),
-  urgent: flag('urgent'),
+  ...InterventionFlagProperties,
 };

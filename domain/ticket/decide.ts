@@ -2,6 +2,7 @@ import type { TicketState } from '../../messages/ticket';
 import type { CommandOf, TicketActionName, TicketCommand } from '../../messages/ticket-actions';
 import { DomainError, InvalidArgumentError } from '../errors';
 import { startedMinutes } from '../pricing/increments';
+import { INTERVENTION_FLAGS, interventionFlagsOf } from '../pricing/intervention-flags';
 import { checkEntryAgainstRateCard } from '../pricing/rate-card';
 import type { TicketChange } from './evolve';
 import { transition, TicketRuleError } from './lifecycle';
@@ -85,12 +86,17 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
     return only({ type: 'workaround-provided', at: now, by: actor, note: description, stopsResolutionClock: ticket.terms?.workaroundStopsResolutionClock ?? false });
   },
 
-  'propose-resolution': (ticket, { actor, resolution, minutesWorked }, now) => {
+  'propose-resolution': (ticket, { actor, resolution, minutesWorked, ...given }, now) => {
     checkNoQuotePending(ticket);
+    // Seed 001's flags qualify the minutes worked: without them there is no intervention to carry them.
+    const flags = interventionFlagsOf(given);
+    const flag = INTERVENTION_FLAGS.find((name) => flags[name]);
+    if (!minutesWorked && flag) throw new InvalidArgumentError(flag, 'to come with minutesWorked, the time it qualifies');
     // Minutes given here carry no role or service: only a flat-rate contract can price them.
     if (minutesWorked && ticket.scope !== 'excluded') checkEntryAgainstRateCard(ticket.rateCard, {});
     if (minutesWorked) checkTimeRules(ticket, { agent: actor, start: 0, end: minutesWorked * 60_000 });
-    const entry = minutesWorked ? { entry: { agent: actor, start: now - minutesWorked * 60_000, end: now, onSite: false } } : {};
+    // The same entry log-time records, so that billing prices it as `vigil price` prices the same item.
+    const entry = minutesWorked ? { entry: { agent: actor, start: now - minutesWorked * 60_000, end: now, onSite: false, ...flags } } : {};
     return only({ type: 'resolution-proposed', at: now, by: actor, note: resolution, resolution, ...entry }, { autoValidationFrom: now });
   },
 

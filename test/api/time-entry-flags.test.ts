@@ -46,6 +46,15 @@ describe('time entries carry remoteToolMissing, outOfHoursRequested and urgent',
     expect(view.json().timeEntries).toEqual([{ ...entry, agent: actor, start: '2026-05-13T07:00:00.000Z', end: '2026-05-13T07:05:00.000Z', onSite: false, remoteToolMissing: true, urgent: true }]);
   });
 
+  it("accepts the same flags on propose-resolution's minutesWorked, by the same schema, and hands them on", async () => {
+    const proposal = { resolution: 'Reinstalled the VPN client', minutesWorked: 20, remoteToolMissing: true, urgent: true };
+    expect((await harness.call('agent', 'POST', `/v1/tickets/${TICKET}/propose-resolution`, proposal)).statusCode).toBe(200);
+    expect(harness.temporal.updates.filter(({ update }) => update === 'propose-resolution').map(({ command }) => command)).toEqual([{ ...proposal, actor }]);
+    expectProblem(await harness.call('agent', 'POST', `/v1/tickets/${TICKET}/propose-resolution`, { ...proposal, urgent: 'yes' }), 422, 'invalid-request', 'body.urgent');
+    const [logTime, propose] = [ActionBodies['time-entries'].properties, ActionBodies['propose-resolution'].properties];
+    for (const flag of ['remoteToolMissing', 'outOfHoursRequested', 'urgent'] as const) expect(propose[flag]).toBe(logTime[flag]);
+  });
+
   it('one definition: the schema documents each flag', () => {
     const properties = ActionBodies['time-entries'].properties;
     expect(Object.keys(properties)).toEqual(expect.arrayContaining(['onSite', 'remoteToolMissing', 'outOfHoursRequested', 'urgent']));

@@ -99,4 +99,60 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
     }))).toEqual(cli.lines.map((line) => ({ ...line, description: `${number}: ${line.description}` })));
     expect(final.billing).toEqual(cli);
   });
+
+  it("propose-resolution's minutesWorked carries the same flags to billing, priced as vigil price prices that entry", async () => {
+    const opened = await call('POST', '/tickets', {
+      customerId,
+      priority: 'P3',
+      title: 'VPN drops every hour',
+      description: 'The VPN client disconnects.',
+      contact: { name: 'Ana Lopes', email: 'ana@tm.lu' },
+    });
+    expect(opened.status).toBe(201);
+    const number = opened.body.ticketNumber as string;
+    expect((await call('POST', `/tickets/${number}/take-charge`, {})).status).toBe(200);
+    const logged = await call('POST', `/tickets/${number}/time-entries`, { start: '2026-05-13T10:00:00+02:00', end: '2026-05-13T10:05:00+02:00' });
+    expect([logged.status, logged.body.detail]).toEqual([200, undefined]);
+
+    // A flag alone qualifies no time: refused, naming it, and nothing changes.
+    const flagOnly = await call('POST', `/tickets/${number}/propose-resolution`, { resolution: 'Reinstalled the VPN client', urgent: true });
+    expect([flagOnly.status, flagOnly.body.code]).toEqual([422, 'INVALID_ARGUMENT']);
+    expect(flagOnly.body.detail).toContain('urgent');
+
+    const proposed = await call('POST', `/tickets/${number}/propose-resolution`, { resolution: 'Reinstalled the VPN client', minutesWorked: 5, remoteToolMissing: true, urgent: true });
+    expect([proposed.status, proposed.body.detail]).toEqual([200, undefined]);
+    const entries = proposed.body.timeEntries as Array<{ agent: string; start: string; end: string; onSite: boolean; remoteToolMissing?: boolean; urgent?: boolean }>;
+    expect(entries).toHaveLength(2);
+    const last = entries[1]!;
+    expect(last).toEqual({ agent: 'e2e tm-billing agent', start: expect.any(String), end: expect.any(String), onSite: false, remoteToolMissing: true, urgent: true });
+    expect(Date.parse(last.end) - Date.parse(last.start)).toBe(5 * 60_000);
+
+    expect((await call('POST', `/tickets/${number}/validate`, {}, { token: customerToken })).status).toBe(200);
+    const final = await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result() as TicketState;
+
+    // The same two entries, as a person would write them in vigil price's entries file.
+    const dir = mkdtempSync(join(tmpdir(), 'vigil-tm-e2e-'));
+    const file = join(dir, 'entries.json');
+    writeFileSync(file, JSON.stringify({ items: entries.map(({ agent: _agent, ...entry }) => entry) }));
+    const priced = runCli(['price', '--policy', 'tm-minimum', '--entries', file, '--json']);
+    expect([priced.exitCode, priced.stderr]).toEqual([0, '']);
+    const cli = JSON.parse(priced.stdout) as { lines: CliLine[]; totalCents: number };
+    // 5 minutes at 100 EUR/h; then the minutes worked, urgent (x2), topped up to the request's 60 minutes (the remote
+    // tool was missing): 55 x 10000 x 2 / 60 = 18333.33 -> 18333.
+    expect(cli.lines.map(({ minutes, multiplier, amountCents }) => ({ minutes, multiplier, amountCents }))).toEqual([
+      { minutes: 5, multiplier: 1, amountCents: 833 },
+      { minutes: 55, multiplier: 2, amountCents: 18_333 },
+    ]);
+    expect(cli.lines[1]!.description).toContain('remote-control tool installed first, urgent handling, request minimum 60 min: +50 min');
+
+    const { rows } = await stack.db.query('SELECT description, minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1 ORDER BY id', [number]);
+    expect(rows.map((row) => ({
+      description: row.description,
+      minutes: row.minutes,
+      rateCents: Number(row.rate_cents),
+      multiplier: Number(row.multiplier),
+      amountCents: Number(row.amount_cents),
+    }))).toEqual(cli.lines.map((line) => ({ ...line, description: `${number}: ${line.description}` })));
+    expect(final.billing).toEqual(cli);
+  });
 });

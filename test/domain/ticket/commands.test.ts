@@ -59,6 +59,12 @@ describe('the priced flags of a time entry', () => {
   it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('refuses %s of another type, naming it', (flag) => {
     expect(refusal(() => checkLogTime({ ...entry, [flag]: 'yes' }))).toEqual({ field: flag, message: `${flag}: expected a boolean` });
   });
+
+  it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])("takes %s on propose-resolution's minutesWorked too, by the same schema", (flag) => {
+    const proposal = { actor: 'marc', resolution: 'done', minutesWorked: 20 };
+    expect(refusal(() => checkCommand('propose-resolution', { ...proposal, [flag]: true }))).toBeUndefined();
+    expect(refusal(() => checkCommand('propose-resolution', { ...proposal, [flag]: 'yes' }))).toEqual({ field: flag, message: `${flag}: expected a boolean` });
+  });
 });
 
 describe('the shape of every command, from its schema in the action table', () => {

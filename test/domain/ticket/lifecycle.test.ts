@@ -5,6 +5,8 @@ import type { PolicyTerms } from '../../../domain/policy/terms';
 import { decide, type Decision } from '../../../domain/ticket/decide';
 import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';
 import { isTerminal } from '../../../domain/ticket/status';
+import { priceRequest, requestOfTimeEntries } from '../../../domain/pricing';
+import { presetRegistry } from '../../../policies/registry';
 import { acknowledgement, dueChanges, dueThreshold, nextWakeUp, registrationRefusal, thresholdNotified, withPlan, type PlanAnswer } from '../../../domain/ticket/steps';
 
 // The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
@@ -92,6 +94,31 @@ describe('decide: guards, with the stable codes the API maps', () => {
     let ticket = inSupport();
     for (const agent of ['marc', 'julie']) ticket = accepted(ticket, { action: 'log-time', command: { actor: agent, start: now - HOUR, end: now, onSite: false } }, now);
     expect(refusalOf(decide(ticket, { action: 'log-time', command: { actor: 'paul', start: now - HOUR, end: now, onSite: false } }, now))?.code).toBe('TOO_MANY_PEOPLE');
+  });
+
+  it("prices propose-resolution's minutesWorked with seed 001's flags exactly as the same time entry", () => {
+    const now = T0 + 20 * HOUR;
+    const flags = { urgent: true, remoteToolMissing: true, outOfHoursRequested: false };
+    const proposed = accepted(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', minutesWorked: 5, ...flags } }, now);
+    // Only the flags set to true are kept, as billing reads them.
+    expect(proposed.timeEntries).toEqual([{ agent: 'marc', start: now - 5 * 60_000, end: now, onSite: false, urgent: true, remoteToolMissing: true }]);
+    const logged = accepted(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now - 5 * 60_000, end: now, onSite: false, ...flags } }, now);
+    const tm = presetRegistry.find('tm-minimum');
+    const price = (ticket: TicketState) => priceRequest(tm, requestOfTimeEntries(ticket.timeEntries));
+    expect(price(proposed)).toEqual(price(logged));
+    // 60 minutes (the remote tool was missing), urgent x2, at 100 EUR/h.
+    expect(price(proposed).totalCents).toBe(20_000);
+  });
+
+  it('refuses a flag on propose-resolution without minutesWorked, naming it; its time rules refuse as before', () => {
+    const now = T0 + 20 * HOUR;
+    expect(refusalOf(decide(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', urgent: true } }, now))).toEqual({
+      code: 'INVALID_ARGUMENT',
+      message: 'urgent: expected to come with minutesWorked, the time it qualifies',
+    });
+    expect(decide(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', urgent: false } }, now).accepted).toBe(true);
+    const long = decide(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', minutesWorked: 540, outOfHoursRequested: true } }, now);
+    expect(refusalOf(long)?.code).toBe('QUOTE_REQUIRED');
   });
 
   it('refuses out of hours a contact the contract does not name, where the policy says so', () => {
