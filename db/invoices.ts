@@ -2,7 +2,6 @@ import type { Pool } from 'pg';
 import { DESK_ZONE } from '../messages/desk-zone';
 import type { DocumentLine, InvoiceDocument } from '../domain/invoicing/document';
 import { creditNoteStore, type CreditNoteStore } from './credit-notes';
-import { expiriesOfInvoice, type ReportedExpiry } from './prepaid';
 
 /** An invoice's line as issued; null ticket number on a contract fee or a purchase of prepaid hours. */
 export type InvoiceLine = DocumentLine;
@@ -41,8 +40,6 @@ export interface InvoiceSummary {
 
 export interface InvoiceDetail extends InvoiceSummary {
   lines: InvoiceLine[];
-  /** Prepaid hours that expired unused, reported (never billed) by this invoice. */
-  prepaidExpiries?: ReportedExpiry[];
   /** Everything the invoice says, as issued (domain/invoicing/document.ts); absent on invoices older than migration 0022. */
   document?: InvoiceDocument;
 }
@@ -99,7 +96,6 @@ export function invoiceReader(db: Pool): InvoiceReader {
       return {
         ...toSummary(rows[0]),
         lines: lines.rows.map(toInvoiceLine),
-        prepaidExpiries: await expiriesOfInvoice(db, rows[0].id),
         ...(rows[0].document ? { document: rows[0].document } : {}),
       };
     },

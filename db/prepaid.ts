@@ -226,15 +226,6 @@ export async function claimExpiries(client: Queryable, customerId: string, perio
     .sort((a, b) => a.year - b.year || Number(a.contractId) - Number(b.contractId));
 }
 
-/** Expiries an invoice reported, for its JSON and PDF. */
-export async function expiriesOfInvoice(client: Queryable, invoiceId: string): Promise<ReportedExpiry[]> {
-  const { rows } = await client.query<{ contract_id: string; year: number; minutes: number; description: string }>(
-    "SELECT contract_id, year, minutes, description FROM prepaid_movements WHERE kind = 'expiry' AND invoice_id = $1 ORDER BY year, contract_id",
-    [invoiceId],
-  );
-  return rows.map((row) => ({ contractId: row.contract_id, year: row.year, minutes: -row.minutes, description: row.description }));
-}
-
 /** Customers with a purchase to invoice by the period's end, or a year ended by then whose remainder has not expired. */
 export const PREPAID_CANDIDATES = (periodEndParam: string) => `
   SELECT contracts.customer_id FROM prepaid_movements AS m JOIN contracts ON contracts.id = m.contract_id

@@ -9,6 +9,7 @@ import { requireRoles } from '../auth';
 import { journalCsv } from '../../domain/invoicing/journal';
 import { EInvoiceRefusal } from '../../domain/invoicing/en16931';
 import { eInvoiceFormatFor } from '../../domain/invoicing/parties';
+import { invoicePrepaid } from '../../domain/invoicing/prepaid-statement';
 import { facturX, peppolUbl, type EInvoice } from '../../infra/e-invoice';
 import { principalOf } from '../request-principal';
 import { CreditNoteNumberParams, CreditNoteView, NewCreditNoteBody, InvoiceCsv, InvoiceExportQuery, InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
@@ -88,7 +89,13 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
     async (request) => {
       const { document, ...invoice } = await visibleInvoice(request, request.params.number);
       // The format the customer is sent, as its record said when the invoice was issued.
-      return { ...withLinks(invoice), ...(document ? { eInvoiceFormat: eInvoiceFormatFor(document.buyer), vat: document.totals.breakdown } : {}) };
+      const prepaid = document && invoicePrepaid(document);
+      return {
+        ...withLinks(invoice),
+        ...(document ? { eInvoiceFormat: eInvoiceFormatFor(document.buyer), vat: document.totals.breakdown } : {}),
+        // The prepaid statement its HTML and PDF print, from the same document.
+        ...(prepaid ? { prepaid } : {}),
+      };
     },
   );
 

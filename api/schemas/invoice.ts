@@ -43,6 +43,26 @@ export const InvoiceView = Type.Composite([
         { description: 'VAT per category and rate, computed on the sum of the lines at that rate (EN 16931)' },
       ),
     ),
+    prepaid: Type.Optional(
+      Type.Object(
+        {
+          statements: Type.Array(
+            Type.Object({
+              contractId: Type.String(),
+              year: Type.Integer({ description: 'the calendar year (Europe/Luxembourg) of leftMinutes' }),
+              boughtMinutes: Type.Integer(),
+              usedMinutes: Type.Integer(),
+              expiredMinutes: Type.Integer(),
+              leftMinutes: Type.Integer({ description: "what the year's hours still hold once this invoice's work has drawn" }),
+            }),
+          ),
+          expiries: Type.Array(
+            Type.Object({ contractId: Type.String(), year: Type.Integer(), minutes: Type.Integer({ description: 'expired unused at the end of the year: not billed, not refunded' }) }),
+          ),
+        },
+        { description: 'prepaid hours, as the HTML and PDF print them: each contract over its life, and the expiries this invoice reports; absent when it reports none' },
+      ),
+    ),
     lines: Type.Array(
       Type.Object({
         ticketNumber: Type.Union([Type.String(), Type.Null()], { description: 'null on a contract fee' }),

@@ -5,6 +5,7 @@
  */
 import { documentLines, type DocumentLine, type InvoiceDocument } from './document';
 import type { PostalAddress } from './parties';
+import { invoicePrepaid } from './prepaid-statement';
 import { formatDate, formatMoney, TEXTS } from './texts';
 import { ratePercent } from './vat';
 
@@ -52,9 +53,10 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
     ...document.tickets.map((ticket) => ({ heading: `${t.ticket} ${ticket.number}${ticket.title ? ` – ${ticket.title}` : ''}`, rows: ticket.lines.map(row) })),
     ...(document.contractLines.length > 0 ? [{ heading: t.contractLines, rows: document.contractLines.map(row) }] : []),
   ];
+  const prepaid = invoicePrepaid(document);
   const prepaidLines = [
-    ...document.prepaid.map((p) => t.prepaidRow(p.contractId, t.minutes(p.boughtMinutes), t.minutes(p.usedMinutes), t.minutes(p.expiredMinutes), t.minutes(p.leftMinutes))),
-    ...document.prepaidExpiries.map((e) => t.prepaidExpired(e.contractId, e.year, t.minutes(e.minutes))),
+    ...(prepaid?.statements ?? []).map((p) => t.prepaidRow(p.contractId, t.minutes(p.boughtMinutes), t.minutes(p.usedMinutes), t.minutes(p.expiredMinutes), t.minutes(p.leftMinutes))),
+    ...(prepaid?.expiries ?? []).map((e) => t.prepaidExpired(e.contractId, e.year, t.minutes(e.minutes))),
   ];
   const vatMention = document.vat.exemption === 'reverse-charge' ? t.reverseCharge : document.vat.exemption === 'outside-scope' ? t.outsideScope : undefined;
   return {

@@ -1,5 +1,5 @@
 import { availableAt, yearAt, type YearMovement } from '../pricing/prepaid-hours';
-import type { PrepaidStatement } from './document';
+import type { InvoiceDocument, PrepaidExpiryNote, PrepaidStatement } from './document';
 
 /**
  * What a contract's prepaid hours did, as the invoice prints it under its lines: bought, used and expired over the
@@ -16,4 +16,19 @@ export function prepaidStatement(contractId: string, movements: readonly YearMov
     expiredMinutes: total('expiry'),
     leftMinutes: availableAt(movements, at, zone),
   };
+}
+
+/** What an invoice reports of prepaid hours: each contract's statement, and the years' remainders it says expired. */
+export interface InvoicePrepaid {
+  statements: PrepaidStatement[];
+  expiries: PrepaidExpiryNote[];
+}
+
+/**
+ * The prepaid hours an invoice reports, as issued; undefined when it reports none. The HTML and PDF (through
+ * domain/invoicing/layout.ts) and the JSON of GET /v1/invoices/:number all read it here, so they never disagree.
+ */
+export function invoicePrepaid(document: Pick<InvoiceDocument, 'prepaid' | 'prepaidExpiries'>): InvoicePrepaid | undefined {
+  const { prepaid: statements, prepaidExpiries: expiries } = document;
+  return statements.length > 0 || expiries.length > 0 ? { statements, expiries } : undefined;
 }

@@ -1,4 +1,7 @@
 import type { InvoiceDetail } from '../../db/invoices';
+import { renderInvoiceHtml } from '../../activities/invoice-html';
+import { invoiceLayout } from '../../domain/invoicing/layout';
+import { documentFor } from '../invoicing/support/documents';
 import type { Caller } from './support/harness';
 import { apiHarness, expectProblem } from './support/harness';
 
@@ -69,6 +72,27 @@ describe('invoices', () => {
       const response = await harness.call('acme', 'GET', `/v1/invoices/${ACME.number}`);
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ ...ACME, links: links(ACME.number) });
+    });
+
+    it('reports the prepaid statement and expiries its HTML and PDF print, from the same document', async () => {
+      const document = documentFor('LU', 'en');
+      const invoice = { ...invoiceOf('INV-2026-000003', 'acme'), document };
+      harness.invoices.issue(invoice, renderInvoiceHtml(document));
+      const response = await harness.call('acme', 'GET', `/v1/invoices/${invoice.number}`);
+      expect(response.statusCode).toBe(200);
+      expect(response.json().prepaid).toEqual({
+        statements: [{ contractId: '7', year: 2026, boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 0, leftMinutes: 510 }],
+        expiries: [{ contractId: '7', year: 2025, minutes: 30 }],
+      });
+      const html = (await harness.call('acme', 'GET', `/v1/invoices/${invoice.number}/html`)).body;
+      // The HTML prints these very figures: one line per statement, then one per expiry.
+      const printed = invoiceLayout(document).prepaid!.lines;
+      expect(printed).toHaveLength(2);
+      for (const line of printed) expect(html).toContain(`<li>${line}</li>`);
+      expect(printed[0]).toContain('8 h 30 min');
+      expect(printed[1]).toContain('0 h 30 min');
+      // An invoice reporting no prepaid hours says nothing of them, as its HTML does not.
+      expect((await harness.call('acme', 'GET', `/v1/invoices/${ACME.number}`)).json()).not.toHaveProperty('prepaid');
     });
 
     it('serves it as the customer receives it, in HTML', async () => {

@@ -149,8 +149,15 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     const html = (await invoiceReader(db).html(fourth!.number))!.html;
     expect(html).toContain(`Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`);
     const detail = await invoiceReader(db).find(fourth!.number);
-    expect(detail!.prepaidExpiries).toEqual([{ contractId, year: 2025, minutes: 510, description: '8 h 30 min of the maintenance hours for 2025 expired at the year\'s end' }]);
     expect((await renderInvoicePdf(detail!)).subarray(0, 5).toString()).toBe('%PDF-');
+
+    // The JSON reports what the HTML prints: the contract's statement and the expiry, from the invoice's document.
+    const json = await get(`/invoices/${fourth!.number}`);
+    expect(json.status).toBe(200);
+    expect(JSON.parse(json.text).prepaid).toEqual({
+      statements: [{ contractId, year: detail!.document!.prepaid[0]!.year, boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 510, leftMinutes: 0 }],
+      expiries: [{ contractId, year: 2025, minutes: 510 }],
+    });
 
     const page = await get(`/invoices/${fourth!.number}/html`);
     expect(page.status).toBe(200);
