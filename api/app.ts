@@ -16,6 +16,7 @@ import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
 import { securityHeaders } from './security-headers';
 import { adminRoutes } from './routes/admin';
+import { contractRoutes } from './routes/contracts';
 import { policyRoutes, type PolicyRoutesDeps } from './routes/policies';
 import { outboxRoutes } from './routes/outbox';
 import { inboundRoutes } from './routes/inbound';
@@ -76,7 +77,8 @@ const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
   if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
   if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries });
-  if (deps.slaReport) await v1.register(reportRoutes, { slaReport: deps.slaReport, now: deps.now });
+  if (deps.slaReport) await v1.register(reportRoutes, { slaReport: deps.slaReport, ticketQueries: deps.ticketQueries, now: deps.now });
+  await v1.register(contractRoutes, { accounts: deps.accounts, now: deps.now });
 };
 
 /** The HTTP API as a Fastify instance, built from injected clients so tests can hand it their own. */

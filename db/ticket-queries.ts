@@ -85,9 +85,28 @@ export interface TicketPage {
   next?: PageKey;
 }
 
+/** Within this of its next deadline an open ticket is at risk: the hour in which someone must act (the board's mark too). */
+export const AT_RISK_WITHIN_MS = 3_600_000;
+
+export interface AtRiskRequest {
+  customerId?: string;
+  priority?: Priority;
+  now: number;
+}
+
+/** An open ticket that has breached a deadline or is within AT_RISK_WITHIN_MS of its next one. */
+export interface AtRiskTicket extends TicketSummary {
+  state: 'breached' | 'at-risk';
+}
+
 export interface TicketQueries {
   page(request: TicketPageRequest): Promise<TicketPage>;
+  /** Open tickets breached or at risk as of `now`: breached first, then nearest deadline first; at most 500. */
+  atRisk(request: AtRiskRequest): Promise<AtRiskTicket[]>;
 }
+
+/** How many tickets the at-risk list holds at most: a desk with more has a problem no list solves. */
+export const AT_RISK_LIMIT = 500;
 
 // Spelled as in the partial indexes of migration 0006, so that the planner matches them.
 const OPEN = "status NOT IN ('closed', 'cancelled', 'refused')";
@@ -172,6 +191,24 @@ export function ticketQueries(db: Pool): TicketQueries {
       const last = page[page.length - 1];
       const next = rows.length > request.limit && last ? { order: request.order, at: last.sort_at, number: last.number } : undefined;
       return { items: page.map(toSummary), next };
+    },
+
+    async atRisk({ customerId, priority, now }) {
+      const conditions = new Conditions();
+      conditions.sql.push(OPEN);
+      conditions.add((p) => `(sla_breached OR next_deadline < ${p})`, new Date(now + AT_RISK_WITHIN_MS));
+      if (customerId !== undefined) conditions.add((p) => `customer_id = ${p}`, customerId);
+      if (priority !== undefined) conditions.add((p) => `priority = ${p}`, priority);
+      const values = [...conditions.values, AT_RISK_LIMIT];
+      const { rows } = await db.query<SummaryRow>(
+        `SELECT number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, '' AS sort_at
+         FROM tickets WHERE ${conditions.sql.join(' AND ')}
+         ORDER BY sla_breached DESC, next_deadline NULLS LAST, number
+         LIMIT $${values.length}`,
+        values,
+      );
+      // A deadline already passed is a breach even before the workflow's timer has recorded it.
+      return rows.map((row) => ({ ...toSummary(row), state: row.sla_breached || (row.next_deadline !== null && row.next_deadline.getTime() <= now) ? 'breached' : 'at-risk' }));
     },
   };
 }

@@ -39,7 +39,8 @@ function decodeCursor(cursor: string, order: TicketOrder): PageKey {
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
-const toItem = (ticket: TicketSummary) => ({
+/** A ticket of the read model as every list answers it (also GET /v1/reports/at-risk, api/routes/reports.ts). */
+export const ticketListItem = (ticket: TicketSummary) => ({
   ...ticket,
   openedAt: iso(ticket.openedAt),
   nextDeadline: ticket.nextDeadline === undefined ? null : iso(ticket.nextDeadline),
@@ -50,7 +51,7 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
   async function list(filter: TicketFilter, order: TicketOrder, limit: number, cursor: string | undefined): Promise<TicketList> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, order);
     const page = await ticketQueries.page({ filter, order, limit, after });
-    return { items: page.items.map(toItem), nextCursor: page.next ? encodeCursor(page.next) : null };
+    return { items: page.items.map(ticketListItem), nextCursor: page.next ? encodeCursor(page.next) : null };
   }
 
   app.get(

@@ -1,7 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
 import { Line } from './text';
+import { TicketSummary } from './ticket-list';
 
 const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: `YYYY-MM, month of registration in ${DESK_ZONE}` });
@@ -58,3 +59,25 @@ export const SlaReport = Type.Object({
   rows: Type.Array(SlaReportRow, { description: 'One per customer, priority and month of registration; refused tickets are left out' }),
 });
 export type SlaReport = Static<typeof SlaReport>;
+
+export const AtRiskQuery = Type.Object(
+  {
+    customer: Type.Optional(Line(100, { description: "A customer's key is held to its own company" })),
+    priority: Type.Optional(oneOf(PRIORITIES)),
+  },
+  { additionalProperties: false },
+);
+export type AtRiskQuery = Static<typeof AtRiskQuery>;
+
+const Tally = (key: TSchema) => Type.Object({ key, breached: Count, atRisk: Count });
+
+export const AtRiskReport = Type.Object({
+  asOf: Type.String({ format: 'date-time' }),
+  atRiskWithinMinutes: Type.Integer({ description: 'an open ticket this close to its next deadline is at risk' }),
+  tickets: Type.Array(Type.Composite([TicketSummary, Type.Object({ state: Type.Union([Type.Literal('breached'), Type.Literal('at-risk')]) })]), {
+    description: 'Open tickets breached or at risk: breached first, then nearest deadline first; 500 at most',
+  }),
+  byAssignee: Type.Array(Tally(Type.Union([Type.String(), Type.Null()], { description: 'the agent; null: nobody yet' })), { description: 'most breaches first' }),
+  byCustomer: Type.Array(Tally(Type.String()), { description: 'most breaches first' }),
+});
+export type AtRiskReport = Static<typeof AtRiskReport>;

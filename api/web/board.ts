@@ -1,3 +1,4 @@
+import { AT_RISK_WITHIN_MS } from '../../db/ticket-queries';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { PRIORITIES } from '../../domain/policy/vocabulary';
 import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
@@ -22,8 +23,8 @@ interface ListedTicket {
 export const BOARD_FILTERS = ['status', 'priority', 'customer', 'assignee', 'breached', 'q'] as const;
 export type BoardFilters = Partial<Record<(typeof BOARD_FILTERS)[number], string>>;
 
-/** Within this of its deadline a ticket is shown at risk: the hour in which someone must act. */
-const AT_RISK_MS = 3_600_000;
+/** Within this of its deadline a ticket is shown at risk: the same hour as the manager's at-risk list (db/ticket-queries.ts). */
+const AT_RISK_MS = AT_RISK_WITHIN_MS;
 
 /**
  * The list the board shows, as one /v1/tickets query: nearest deadline first, tickets without a deadline (best-effort

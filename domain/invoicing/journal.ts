@@ -1,12 +1,10 @@
 /**
  * What the accountant books: the invoices of a period, their lines, and the journal's totals per VAT category and
- * rate, as CSV that Excel and LibreOffice open as they are (UTF-8 with a byte order mark, CRLF, comma-separated,
- * amounts as plain decimals with a point). From the documents as issued, so the books match what customers received.
- *
- * A cell starting with =, +, - or @ is one a spreadsheet runs as a formula: a ticket titled "=HYPERLINK(...)" must
- * not run on the accountant's machine (CSV injection), so such text cells get a leading apostrophe. Amounts are
- * written by decimal(), never taken from text, so a negative amount keeps its sign.
+ * rate, as CSV (domain/csv.ts: formula-safe text), amounts as plain decimals with a point. From the documents as
+ * issued, so the books match what customers received. Amounts are written by decimal(), never taken from text, so
+ * a negative amount keeps its sign.
  */
+import { csvFigure, toCsv } from '../csv';
 import { documentLines, type InvoiceDocument } from './document';
 import { decimal } from './en16931';
 import { eInvoiceFormatFor } from './parties';
@@ -15,15 +13,7 @@ import { ratePercent, type VatCategory } from './vat';
 export const JOURNAL_PARTS = ['invoices', 'lines', 'journal'] as const;
 export type JournalPart = (typeof JOURNAL_PARTS)[number];
 
-type Cell = string | number | { amount: number };
-
-function cell(value: Cell): string {
-  const text = typeof value === 'object' ? decimal(value.amount) : typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const csv = (rows: ReadonlyArray<readonly Cell[]>) => `\ufeff${rows.map((row) => row.map(cell).join(',')).join('\r\n')}\r\n`;
-const money = (cents: number) => ({ amount: cents });
+const money = (cents: number) => csvFigure(decimal(cents));
 
 export interface JournalRow {
   category: VatCategory;
@@ -53,13 +43,13 @@ export function journalTotals(documents: readonly InvoiceDocument[]): JournalRow
 
 export function journalCsv(part: JournalPart, documents: readonly InvoiceDocument[]): string {
   if (part === 'invoices') {
-    return csv([
+    return toCsv([
       ['number', 'issue_date', 'due_date', 'customer_id', 'legal_name', 'country', 'vat_number', 'vat_category', 'net', 'vat', 'gross', 'currency', 'payment_reference', 'e_invoice'],
       ...documents.map((d) => [d.number, d.issueDate, d.dueDate, d.buyer.customerId, d.buyer.legalName, d.buyer.country, d.buyer.vatNumber ?? '', d.vat.category, money(d.totals.netCents), money(d.totals.vatCents), money(d.totals.grossCents), d.currency, d.paymentReference, eInvoiceFormatFor(d.buyer)]),
     ]);
   }
   if (part === 'lines') {
-    return csv([
+    return toCsv([
       ['number', 'issue_date', 'customer_id', 'ticket', 'ticket_title', 'description', 'minutes', 'rate', 'multiplier', 'net', 'vat_category', 'vat_rate'],
       ...documents.flatMap((d) => {
         const titles = new Map(d.tickets.map((ticket) => [ticket.number, ticket.title]));
@@ -69,7 +59,7 @@ export function journalCsv(part: JournalPart, documents: readonly InvoiceDocumen
   }
   const totals = journalTotals(documents);
   const all = totals.reduce((sum, row) => ({ invoices: sum.invoices, netCents: sum.netCents + row.netCents, vatCents: sum.vatCents + row.vatCents, grossCents: sum.grossCents + row.grossCents }), { invoices: documents.length, netCents: 0, vatCents: 0, grossCents: 0 });
-  return csv([
+  return toCsv([
     ['vat_category', 'vat_rate', 'invoices', 'net', 'vat', 'gross'],
     ...totals.map((row) => [row.category, ratePercent(row.rateBp), row.invoices, money(row.netCents), money(row.vatCents), money(row.grossCents)]),
     ['total', '', all.invoices, money(all.netCents), money(all.vatCents), money(all.grossCents)],

@@ -84,6 +84,8 @@ describe('the inventory of routes', () => {
         'GET /v1/invoices/:number/pdf',
         'POST /v1/contracts/:id/prepaid-hours',
         'GET /v1/reports/sla',
+        'GET /v1/reports/at-risk',
+        'GET /v1/contracts',
       ]),
     );
     expect(new Set(urls).size).toBe(urls.length);

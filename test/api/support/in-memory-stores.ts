@@ -4,7 +4,7 @@ import type { IdempotencyStore, IdempotentAction, IdempotentOpening } from '../.
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
 import { PrepaidKeyReusedError, type PrepaidAccount, type PrepaidLedger, type PrepaidMovement, type PrepaidPurchase } from '../../../db/prepaid';
 import type { SlaReportReader, SlaReportRequest, SlaReportRow } from '../../../db/sla-report';
-import type { TicketPage, TicketPageRequest, TicketQueries } from '../../../db/ticket-queries';
+import type { AtRiskRequest, AtRiskTicket, TicketPage, TicketPageRequest, TicketQueries } from '../../../db/ticket-queries';
 import type { TicketSnapshots } from '../../../db/ticket-snapshots';
 
 export function inMemoryIdempotency(): IdempotencyStore & { records: Map<string, IdempotentOpening>; actions: Map<string, IdempotentAction> } {
@@ -114,13 +114,19 @@ export function inMemoryPrepaid(accounts: AccountStore, now: () => number): Prep
 }
 
 /** TicketQueries answering the next page it is given; `requests` keeps what each call asked for. */
-export function recordingTicketQueries(): TicketQueries & { requests: TicketPageRequest[]; answer: TicketPage } {
+export function recordingTicketQueries(): TicketQueries & { requests: TicketPageRequest[]; answer: TicketPage; atRiskRequests: AtRiskRequest[]; atRiskAnswer: AtRiskTicket[] } {
   const store = {
     requests: [] as TicketPageRequest[],
     answer: { items: [] } as TicketPage,
+    atRiskRequests: [] as AtRiskRequest[],
+    atRiskAnswer: [] as AtRiskTicket[],
     async page(request: TicketPageRequest) {
       store.requests.push(request);
       return store.answer;
+    },
+    async atRisk(request: AtRiskRequest) {
+      store.atRiskRequests.push(request);
+      return store.atRiskAnswer;
     },
   };
   return store;

@@ -1,0 +1,45 @@
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import { DateTime } from 'luxon';
+import type { AccountStore, Contract } from '../../messages/accounts';
+import { DESK_ZONE } from '../../messages/desk-zone';
+import { customerScope } from '../customer-scope';
+import { principalOf } from '../request-principal';
+import { ContractListQuery, ContractsInForce } from '../schemas/contracts';
+import { problemResponses as problems } from '../schemas/problem';
+
+export interface ContractRoutesDeps {
+  accounts: AccountStore;
+  now?: () => number;
+}
+
+const inForceView = (contract: Contract) => ({
+  id: contract.id,
+  customerId: contract.customerId,
+  policyId: contract.policyId,
+  ...(contract.policyVersion === undefined ? {} : { policyVersion: contract.policyVersion }),
+  ...(contract.tier === undefined ? {} : { tier: contract.tier }),
+  startsOn: contract.startsOn,
+  ...(contract.endsOn === undefined ? {} : { endsOn: contract.endsOn }),
+  invoicingFrequency: contract.invoicingFrequency,
+  links: { prepaidHours: `/v1/contracts/${contract.id}/prepaid-hours` },
+});
+
+/**
+ * The contracts in force today, so that a customer can find its own (and the id its prepaid hours are kept under,
+ * GET /v1/contracts/:id/prepaid-hours) without an admin key. A customer is held to its own company (another's is
+ * 403, as every list is: api/customer-scope.ts); staff see every customer's, or one's.
+ */
+export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = (app, { accounts, now = Date.now }, done) => {
+  app.get(
+    '/contracts',
+    { schema: { summary: "Contracts in force today, all or of one customer (a customer: its own)", querystring: ContractListQuery, response: { 200: ContractsInForce, ...problems(401, 403, 422, 500) } } },
+    async (request) => {
+      const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
+      const customerId = customerScope(principalOf(request), request.query.customer);
+      const customers = customerId === undefined ? (await accounts.listCustomers()).map((customer) => customer.id).sort() : [customerId];
+      const contracts = (await Promise.all(customers.map((id) => accounts.contractsInForce(id, today)))).flat();
+      return { on: today, contracts: contracts.map(inForceView) };
+    },
+  );
+  done();
+};

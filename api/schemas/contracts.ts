@@ -1,0 +1,28 @@
+import { Type } from '@sinclair/typebox';
+import { INVOICING_FREQUENCIES } from '../../messages/accounts';
+import { Line } from './text';
+
+const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
+
+export const ContractListQuery = Type.Object(
+  { customer: Type.Optional(Line(100, { description: "staff: one customer's contracts; a customer is held to its own company" })) },
+  { additionalProperties: false },
+);
+
+/** What a customer may know of its own contracts: the terms it works under, not the admin's record (contacts, prices). */
+export const ContractInForce = Type.Object({
+  id: Type.String(),
+  customerId: Type.String(),
+  policyId: Type.String(),
+  policyVersion: Type.Optional(Type.Integer({ description: 'the policy version the contract pins; absent: the version in force' })),
+  tier: Type.Optional(Type.String()),
+  startsOn: CivilDate,
+  endsOn: Type.Optional(CivilDate),
+  invoicingFrequency: Type.Union(INVOICING_FREQUENCIES.map((frequency) => Type.Literal(frequency))),
+  links: Type.Object({ prepaidHours: Type.String() }),
+});
+
+export const ContractsInForce = Type.Object({
+  on: Type.String({ format: 'date', description: 'the day (Europe/Luxembourg) the contracts are in force' }),
+  contracts: Type.Array(ContractInForce, { description: 'by customer id' }),
+});
