@@ -86,7 +86,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
   );
 
   app.post(
-    '/customers/:id/messages',
+    '/customers/:id/contracts',
     {
       schema: {
         summary: 'Add a contract: its policy, dates, tier, invoicing and contacts',
@@ -103,7 +103,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
   );
 
   app.get(
-    '/customers/:id/messages',
+    '/customers/:id/contracts',
     { schema: { summary: "A customer's contracts, oldest first", params: CustomerIdParams, response: { 200: ContractList, ...problems(404, 422), ...refusals } } },
     async (request) => {
       const { id } = await existingCustomer(request.params.id);

@@ -19,8 +19,8 @@ const ROUTES: ReadonlyArray<readonly ['GET' | 'POST', string, unknown]> = [
   ['GET', '/v1/admin/customers', undefined],
   ['POST', '/v1/admin/customers', { id: 'initech', name: 'Initech' }],
   ['GET', '/v1/admin/customers/acme', undefined],
-  ['POST', '/v1/admin/customers/acme/messages', contract],
-  ['GET', '/v1/admin/customers/acme/messages', undefined],
+  ['POST', '/v1/admin/customers/acme/contracts', contract],
+  ['GET', '/v1/admin/customers/acme/contracts', undefined],
   ['GET', '/v1/admin/contracts/1', undefined],
   ['GET', '/v1/admin/api-keys', undefined],
   ['POST', '/v1/admin/api-keys', { role: 'admin', label: 'escalated' }],
@@ -73,7 +73,7 @@ describe('customers', () => {
       name: 'Initech Sàrl',
       language: 'fr',
       createdAt: expect.any(String),
-      links: { self: '/v1/admin/customers/initech', contracts: '/v1/admin/customers/initech/messages' },
+      links: { self: '/v1/admin/customers/initech', contracts: '/v1/admin/customers/initech/contracts' },
     });
     const shown = await harness.call('admin', 'GET', '/v1/admin/customers/initech');
     expect({ status: shown.statusCode, body: shown.json() }).toEqual({ status: 200, body: created.json() });
@@ -109,7 +109,7 @@ describe('contracts', () => {
   beforeAll(async () => (harness = await apiHarness()));
 
   it('adds a contract to a customer (201, Location), shows it and lists it', async () => {
-    const created = await harness.call('admin', 'POST', '/v1/admin/customers/acme/messages', contract);
+    const created = await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', contract);
     expect(created.statusCode).toBe(201);
     const { id } = created.json();
     expect(created.headers.location).toBe(`/v1/admin/contracts/${id}`);
@@ -122,14 +122,14 @@ describe('contracts', () => {
     });
     const shown = await harness.call('admin', 'GET', `/v1/admin/contracts/${id}`);
     expect({ status: shown.statusCode, body: shown.json() }).toEqual({ status: 200, body: created.json() });
-    const listed = await harness.call('admin', 'GET', '/v1/admin/customers/acme/messages');
+    const listed = await harness.call('admin', 'GET', '/v1/admin/customers/acme/contracts');
     expect(listed.statusCode).toBe(200);
     expect(listed.json().contracts.map((listedContract: { id: string }) => listedContract.id)).toEqual([harness.contracts.acme.id, id]);
   });
 
   it('answers 404 for the contracts of an unknown customer and for an unknown contract', async () => {
-    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/nobody/messages', contract), 404, 'not-found');
-    expectProblem(await harness.call('admin', 'GET', '/v1/admin/customers/nobody/messages'), 404, 'not-found');
+    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/nobody/contracts', contract), 404, 'not-found');
+    expectProblem(await harness.call('admin', 'GET', '/v1/admin/customers/nobody/contracts'), 404, 'not-found');
     expectProblem(await harness.call('admin', 'GET', '/v1/admin/contracts/999999'), 404, 'not-found');
     expect(await harness.accounts.listContracts('nobody')).toEqual([]);
   });
@@ -150,7 +150,7 @@ describe('contracts', () => {
     [{ discountPercent: 10 }, 'invalid-request', 'body.discountPercent'],
   ])('answers 422 to %j (%s) naming %s, and adds nothing', async (change, slug, field) => {
     const before = await harness.accounts.listContracts('acme');
-    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/acme/messages', { ...contract, ...change }), 422, slug, field);
+    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', { ...contract, ...change }), 422, slug, field);
     expect(await harness.accounts.listContracts('acme')).toEqual(before);
   });
 });
