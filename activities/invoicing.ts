@@ -5,7 +5,8 @@ import { DESK_ZONE } from '../messages/desk-zone';
 import { monthsOf } from '../messages/invoice-period';
 import type { InvoicePeriod, InvoicingTarget } from '../messages/invoicing';
 import { withTransaction } from '../db/transaction';
-import { monthlyContractFeeLine, type PriceLine } from '../domain/pricing';
+import { CONTRACT_RATE, monthlyContractFeeLine, rulesForContract, type PriceLine } from '../domain/pricing';
+import { hourlyRateOf } from '../domain/pricing/rates';
 import { expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';
 import { pgPolicyCatalog } from '../db/policy-versions';
 import type { PolicySource } from '../policies/catalog';
@@ -152,15 +153,20 @@ async function expireEndedYears(client: PoolClient, contractIds: readonly string
   }
 }
 
-/** A purchase of maintenance hours at its contract's policy rate, which for maintenance is the hourly rate less 5%. */
-async function purchasePriceLine(policies: PolicySource, purchase: InvoicedPurchase): Promise<PriceLine> {
+/**
+ * A purchase of maintenance hours at the flat hourly rate its contract's tickets are billed at, which for maintenance
+ * is the hourly rate less 5%: the policy's, or the contract's own `rates` merged onto it (rulesForContract, as
+ * billing merges them), the line then saying `contract rate` like every line priced with a contract's figure.
+ */
+export async function purchasePriceLine(policies: PolicySource, purchase: InvoicedPurchase): Promise<PriceLine> {
   const policy = await (purchase.policyVersion === null ? policies.inForce(purchase.policyId, purchase.at) : policies.find(purchase.policyId, purchase.policyVersion));
-  const hourlyCents = policy.document.billing?.rates.hourlyCents;
-  if (hourlyCents === undefined) {
+  const rules = policy.billing && rulesForContract(policy.billing, purchase.rates ?? undefined);
+  if (rules?.document.rates.hourlyCents === undefined) {
     throw ApplicationFailure.nonRetryable(`policy ${purchase.policyId} of contract ${purchase.contractId} has no flat hourly rate to price its prepaid hours`, 'PREPAID_RATE_MISSING');
   }
-  const line = purchaseLine(purchase.minutes, hourlyCents, purchase.year);
-  return { ...line, description: `${line.description} (contract ${purchase.contractId})` };
+  const rate = hourlyRateOf(rules, {}, 0);
+  const line = purchaseLine(purchase.minutes, rate.cents, purchase.year);
+  return { ...line, description: `${line.description}${rate.fromContract ? `, ${CONTRACT_RATE}` : ''} (contract ${purchase.contractId})` };
 }
 
 /** The next number of the issuer's year; the counter row stays locked until commit, which keeps numbers gapless. */

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { DESK_ZONE } from '../messages/desk-zone';
+import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { PrepaidMovementKind, YearMovement } from '../domain/pricing/prepaid-hours';
 import { availableAt, yearAt, yearEnd } from '../domain/pricing/prepaid-hours';
 
@@ -184,6 +185,8 @@ export interface InvoicedPurchase {
   contractId: string;
   policyId: string;
   policyVersion: number | null;
+  /** The contract's own rates: the purchase is priced at the rate its tickets are billed at. */
+  rates: ContractRates | null;
   minutes: number;
   year: number;
   at: number;
@@ -191,17 +194,17 @@ export interface InvoicedPurchase {
 
 /** Marks the customer's purchases made by the period's end and not yet invoiced as this invoice's. */
 export async function claimPurchases(client: Queryable, customerId: string, periodEnd: string, invoiceId: string): Promise<InvoicedPurchase[]> {
-  const { rows } = await client.query<{ contract_id: string; policy_id: string; policy_version: number | null; minutes: number; year: number; created_at: Date }>(
+  const { rows } = await client.query<{ contract_id: string; policy_id: string; policy_version: number | null; rates: ContractRates | null; minutes: number; year: number; created_at: Date }>(
     `WITH claimed AS (
        UPDATE prepaid_movements SET invoice_id = $3
        WHERE kind = 'purchase' AND invoice_id IS NULL AND created_at < ${byPeriodEnd('$2')}
          AND contract_id IN (SELECT id FROM contracts WHERE customer_id = $1)
        RETURNING id, contract_id, minutes, year, created_at)
-     SELECT claimed.contract_id, policy_id, policy_version, minutes, year, claimed.created_at FROM claimed JOIN contracts ON contracts.id = claimed.contract_id
+     SELECT claimed.contract_id, policy_id, policy_version, rates, minutes, year, claimed.created_at FROM claimed JOIN contracts ON contracts.id = claimed.contract_id
      ORDER BY claimed.created_at, claimed.id`,
     [customerId, periodEnd, invoiceId],
   );
-  return rows.map((row) => ({ contractId: row.contract_id, policyId: row.policy_id, policyVersion: row.policy_version, minutes: row.minutes, year: row.year, at: row.created_at.getTime() }));
+  return rows.map((row) => ({ contractId: row.contract_id, policyId: row.policy_id, policyVersion: row.policy_version, rates: row.rates, minutes: row.minutes, year: row.year, at: row.created_at.getTime() }));
 }
 
 export interface ReportedExpiry {

@@ -106,6 +106,28 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     expect(purchase.invoice_id).not.toBeNull();
   });
 
+  it("bills a purchase under a contract with its own rate at that rate, saying so", async () => {
+    const ownCustomer = `maintenance-rate-${randomUUID().slice(0, 8)}`;
+    await db.query("INSERT INTO customers (id, name) VALUES ($1, 'Own Rate SA')", [ownCustomer]);
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO contracts (customer_id, policy_id, starts_on, rates) VALUES ($1, 'econnect-maintenance', '2025-01-01', '{"hourlyCents": 9025}') RETURNING id`,
+      [ownCustomer],
+    );
+    const ownContract = rows[0]!.id;
+    await prepaidLedger(db).buy(ownContract, { minutes: 120, description: '2 h for 2025', idempotencyKey: 'order-own-rate' });
+    await db.query("UPDATE prepaid_movements SET created_at = '2025-02-11T10:00:00+01:00', year = 2025 WHERE idempotency_key = $1", [`purchase:${ownContract}:order-own-rate`]);
+
+    const issued: IssuedInvoice | null = await new MockActivityEnvironment({ workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' } }).run(
+      createInvoicingActivities({ db }).createInvoice,
+      { customerId: ownCustomer, ...Q1_2025 } satisfies CustomerPeriod,
+    );
+    // 120 x 9025 / 60 = 18050: the contract's 90.25 EUR/h (95 EUR/h less 5%), not the policy's 95 EUR/h.
+    expect(issued).toMatchObject({ totalCents: 18_050, created: true });
+    expect((await invoiceReader(db).find(issued!.number))!.lines).toEqual([
+      { ticketNumber: null, description: `2 h maintenance hours for 2025, 95.00 EUR/h less 5%, contract rate (contract ${ownContract})`, minutes: 120, rateCents: 9025, multiplier: 1, amountCents: 18_050 },
+    ]);
+  });
+
   it("never lets a ticket billed in a later year draw on last year's hours, whether or not they have expired yet", async () => {
     // Billed now (the machine's clock is in a later year than 2025): 2025's 510 minutes left are out of reach.
     const { ticket, env } = await ticketForActivities(

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import type { Policy } from '../../domain/policy';
 import { billingOf, contractRatesIssues, priceRequest, rulesForContract } from '../../domain/pricing';
 import type { ContractRates, PricingRequest } from '../../domain/pricing';
-import { findPolicy } from '../../policies/registry';
+import { findPolicy, presetRegistry } from '../../policies/registry';
+import { purchasePriceLine } from '../../activities/invoicing';
 import { described, item } from './helpers';
 
 // A contract's own prices (seed 001: "défini par les CIV") replace the policy's figures they name, in one pure
@@ -117,5 +118,30 @@ describe('contractRatesIssues: refused against the policy, naming the path', () 
 
   test('a policy without billing has no rate to override', () => {
     expect(contractRatesIssues(undefined, { hourlyCents: 1 })[0]?.message).toMatch(/bills nothing/);
+  });
+});
+
+// Maintenance hours bought are priced as the contract's tickets are billed: at its own flat rate when it has one.
+describe('a purchase of maintenance hours under contract rates', () => {
+  const purchase = { contractId: '12', policyId: 'econnect-maintenance', policyVersion: null, minutes: 600, year: 2026, at: Date.parse('2026-02-10T10:00:00+01:00') };
+
+  test("the policy's rate without contract rates: 95 EUR/h, 100 EUR/h less 5%", async () => {
+    expect(await purchasePriceLine(presetRegistry, { ...purchase, rates: null })).toEqual({
+      description: '10 h maintenance hours for 2026, 100.00 EUR/h less 5% (contract 12)',
+      minutes: 600,
+      rateCents: 9500,
+      multiplier: 1,
+      amountCents: 95_000,
+    });
+  });
+
+  test("the contract's own rate, merged as billing merges it, and the line says so", async () => {
+    // 90.25 EUR/h is 95 EUR/h less 5%.
+    const line = await purchasePriceLine(presetRegistry, { ...purchase, rates: { hourlyCents: 9025 } });
+    expect(line).toMatchObject({ minutes: 600, rateCents: 9025, amountCents: 90_250 });
+    expect(line.description).toBe('10 h maintenance hours for 2026, 95.00 EUR/h less 5%, contract rate (contract 12)');
+    // The rate a ticket of the same contract bills beyond its hours: the same figure.
+    const ticket = priceRequest(findPolicy('econnect-maintenance'), { items: [item('2026-05-13T10:00:00+02:00', '2026-05-13T11:00:00+02:00')] }, { hourlyCents: 9025 });
+    expect(ticket.lines[0]!.rateCents).toBe(line.rateCents);
   });
 });
