@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { createPlanningActivities, type PolicySource } from '../../activities/clock-planner';
 import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { TicketActivities } from '../../activities/ticket-activities';
@@ -49,6 +49,18 @@ export const baseInput: Omit<OpenTicketInput, 'ticketNumber' | 'policyId' | 'pri
 const HISTORIES_DIR = path.join(__dirname, '..', 'replay', 'histories');
 
 /**
+ * The workflow code bundled once per test file and shared by every harness in it: webpack took seconds per
+ * Worker.create (tens of seconds on a loaded machine), once per test, which pushed a file of thirteen tests past its
+ * timeouts. Every harness still gets a worker of its own on a server of its own.
+ */
+let workflowBundle: Promise<WorkflowBundle> | undefined;
+const silentBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+function bundledWorkflows(): Promise<WorkflowBundle> {
+  workflowBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentBundler });
+  return workflowBundle;
+}
+
+/**
  * A time-skipping server with a worker whose calendar maths is real (the presets, or the policies given) and whose
  * database activities are recorded instead. Each test gets its own: time skipping is global to a server.
  */
@@ -75,7 +87,7 @@ export class TicketHarness {
     this.worker = await Worker.create({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
-      workflowsPath: require.resolve('../../workflows'),
+      workflowBundle: await bundledWorkflows(),
       activities: { ...recordingActivities(this.recorded), ...createPlanningActivities(this.policies) },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
       // and lets a restarted worker take over at once (a sticky queue would keep sending tasks to the stopped one).

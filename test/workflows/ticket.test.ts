@@ -12,7 +12,6 @@ import {
   getTicketQuery,
   logTimeUpdate,
   proposeResolutionUpdate,
-  reassignUpdate,
   rejectUpdate,
   setPriorityUpdate,
   startInterventionUpdate,
@@ -370,44 +369,6 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     await incident.terminate('test over');
   });
 
-  it('continues as new before the history grows large, carrying the whole state', async () => {
-    harness = await TicketHarness.start();
-    await harness.jumpTo('2027-06-03T09:00:00+02:00');
-    const handle = await harness.open({ ticketNumber: 'VIG-000115', policyId: 'esker', priority: 'P3' }, { historyEventsBeforeContinueAsNew: 40 });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
-    const firstRun = (await handle.describe()).runId;
-    // One action at a time, as a desk works: the run continues as new at its first idle moment past 40 events.
-    let reassignments = 0;
-    let latest = await handle.describe();
-    while (latest.runId === firstRun && reassignments < 20) {
-      await handle.executeUpdate(reassignUpdate, { args: [{ agent: reassignments % 2 === 0 ? 'julie' : 'marc', actor: 'desk-lead' }] });
-      reassignments += 1;
-      await harness.settle(handle);
-      latest = await handle.describe();
-      // Past its budget the run is about to continue as new: let it, rather than race an Update against it
-      // (an Update sent at that very moment is a case of its own, see the session notes).
-      for (let attempt = 0; latest.runId === firstRun && latest.historyLength > 40 && attempt < 300; attempt += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        latest = await handle.describe();
-      }
-    }
-    expect(latest.runId).not.toBe(firstRun);
-    // Asked of the run, not of its last event: now and then (1 run in 15 here) the Java test server closes a run
-    // as continued-as-new without writing the closing task's events into that run's history.
-    const firstRunDescription = await harness.env.client.workflow.getHandle(handle.workflowId, firstRun).describe();
-    expect(firstRunDescription.status.name).toBe('CONTINUED_AS_NEW');
-    // Cut within one action past its budget: the action (~11 events), its read-model write, the continue-as-new.
-    expect(firstRunDescription.historyLength).toBeGreaterThan(40);
-    expect(firstRunDescription.historyLength).toBeLessThanOrEqual(40 + 30);
-    if (reassignments % 2 === 1) await handle.executeUpdate(reassignUpdate, { args: [{ agent: 'marc', actor: 'desk-lead' }] });
-    const carried = await handle.query(getTicketQuery);
-    expect(carried).toMatchObject({ status: 'support', assignee: 'marc', ticketNumber: 'VIG-000115' });
-    expect(carried.events.filter((event) => event.type === 'reassigned').length).toBeGreaterThanOrEqual(reassignments);
-    await harness.expectInstant(clockOf(carried, 'resolution').deadline, '2027-06-08T09:00:00+02:00');
-    // The carried run goes on: it still takes actions and finishes the ticket.
-    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'done' }] });
-    await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
-    expect((await handle.result()).status).toBe('closed');
-    expect(harness.recorded.acknowledged).toHaveLength(1);
-  });
+  // Continue-as-new is tested on the real dev server (test/e2e/continue-as-new.test.ts): on the Java time-skipping
+  // server a query or Update reaching a run as it continued as new could wait for minutes under load.
 });
