@@ -68,7 +68,7 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
     autoValidationAfter && request.resolutionProposedAt !== undefined ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter) : undefined;
   return {
     policyVersion: policy.version,
-    terms: termsOf(policy, { quoteRequiredAboveMinutes: request.quoteRequiredAboveMinutes }),
+    terms: termsOf(policy, { quoteRequiredAboveMinutes: request.quoteRequiredAboveMinutes, maxPeoplePerTicket: request.maxPeoplePerTicket }),
     openAtRegistration: nextOpening(calendar, request.registeredAt) === request.registeredAt,
     rateCard: rateCardOf(policy),
     clocks,

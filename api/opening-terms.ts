@@ -6,7 +6,7 @@ import type { OpenTicketInput } from '../messages/ticket';
 import { forbidden, invalidField } from './problems';
 
 
-export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts' | 'emergencyResponseTarget' | 'quoteRequiredAboveMinutes'>;
+export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts' | 'emergencyResponseTarget' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'>;
 
 export interface OpeningRequest {
   customerId?: string;
@@ -57,5 +57,6 @@ export async function openingTerms(accounts: AccountStore, principal: Principal,
     // The ticket keeps the contract's emergency target it opened under, as it keeps its policy version.
     ...(contract.emergencyResponseTarget === undefined ? {} : { emergencyResponseTarget: contract.emergencyResponseTarget }),
     ...(contract.quoteRequiredAboveMinutes === undefined ? {} : { quoteRequiredAboveMinutes: contract.quoteRequiredAboveMinutes }),
+    ...(contract.maxPeoplePerTicket === undefined ? {} : { maxPeoplePerTicket: contract.maxPeoplePerTicket }),
   };
 }

@@ -28,7 +28,8 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
   vigil admin customers list [--json]
   vigil admin contracts add --customer ID --policy ID [--version N] [--tier TIER] --starts YYYY-MM-DD [--ends YYYY-MM-DD]
       [--invoicing monthly|quarterly] [--authorized-contact "Name <email>[,out-of-hours]"]...
-      [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--quote-above-minutes N] [--rates FILE] [--json]
+      [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--quote-above-minutes N]
+      [--max-people N] [--rates FILE] [--json]
   vigil admin contracts list --customer ID [--json]
   vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--json]
   vigil admin keys list [--json]
@@ -74,6 +75,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   escalationContacts: 'escalation-contact',
   emergencyResponseTarget: 'emergency-response-hours',
   quoteRequiredAboveMinutes: 'quote-above-minutes',
+  maxPeoplePerTicket: 'max-people',
   role: 'role',
   label: 'label',
 };
@@ -156,6 +158,7 @@ const contractLine = (contract: Contract) =>
     `${contract.authorizedContacts.length} authorized, ${contract.escalationContacts.length} escalation contacts`,
     ...(contract.emergencyResponseTarget ? [`emergency response ${contract.emergencyResponseTarget.amount} h`] : []),
     ...(contract.quoteRequiredAboveMinutes ? [`quote above ${contract.quoteRequiredAboveMinutes} min`] : []),
+    ...(contract.maxPeoplePerTicket ? [`at most ${contract.maxPeoplePerTicket} people per ticket`] : []),
     ...(contract.rates ? [`contract rates ${JSON.stringify(contract.rates)}`] : []),
   ].join('\t') + '\n';
 
@@ -223,7 +226,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'contracts add': {
-    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact', 'emergency-response-hours', 'quote-above-minutes', 'rates'],
+    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact', 'emergency-response-hours', 'quote-above-minutes', 'max-people', 'rates'],
     action(args) {
       const input = {
         customerId: required(args, 'customer'),
@@ -237,6 +240,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         escalationContacts: (args.repeated.get('escalation-contact') ?? []).map(escalationContact),
         emergencyResponseTarget: emergencyHours(args),
         quoteRequiredAboveMinutes: wholeNumber(args, 'quote-above-minutes'),
+        maxPeoplePerTicket: wholeNumber(args, 'max-people'),
         // A JSON file of the policy's figures it replaces, checked by the store against the policy.
         rates: args.options.has('rates') ? (readContractRates(args.options.get('rates')!, 'rates') as ContractRates) : undefined,
       };

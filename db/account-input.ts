@@ -181,6 +181,15 @@ function quoteLimit(minutes: number | undefined, policies: readonly Policy[]): n
   return minutes;
 }
 
+/** The contract's own people count: whole people, and only where its policy limits the people on a ticket. */
+function peopleLimit(people: number | undefined, policies: readonly Policy[]): number | undefined {
+  if (people === undefined) return undefined;
+  if (!Number.isInteger(people) || people < 1 || people > 1000) throw invalid('maxPeoplePerTicket', `must be whole people from 1 to 1000 (got ${String(people)})`);
+  const without = policies.find((policy) => policy.document.maxPeoplePerTicket === undefined);
+  if (without) throw invalid('maxPeoplePerTicket', `policy "${without.id}" v${without.version} has no people limit to change`);
+  return people;
+}
+
 export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
 
 /** `policies`: the versions the contract may run under (policiesFor), which its terms are checked against. */
@@ -212,9 +221,10 @@ export function checkedContract(contract: NewContract, policies: readonly Policy
  * The contract's terms that name what its policy has (escalation levels, the emergency clock, rates), checked against
  * `policies`: when it is saved, and again against each new version of its policy before that version is published.
  */
-export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes'>, policies: readonly Policy[]) {
+export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'>, policies: readonly Policy[]) {
   return {
     quoteRequiredAboveMinutes: quoteLimit(contract.quoteRequiredAboveMinutes, policies),
+    maxPeoplePerTicket: peopleLimit(contract.maxPeoplePerTicket, policies),
     escalationContacts: coveredEscalationContacts(escalationContacts(contract.escalationContacts ?? [], policies), policies),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
     rates: contractRates(contract.rates, policies),

@@ -48,7 +48,7 @@ const toCustomer = (row: CustomerRow): Customer => ({
 // Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
 const CONTRACT_COLUMNS = `id::text AS id, customer_id, policy_id, policy_version, tier,
   to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
-  invoicing_frequency, authorized_contacts, escalation_contacts, emergency_response_target, rates, quote_required_above_minutes, created_at`;
+  invoicing_frequency, authorized_contacts, escalation_contacts, emergency_response_target, rates, quote_required_above_minutes, max_people_per_ticket, created_at`;
 
 interface ContractRow {
   id: string;
@@ -64,6 +64,7 @@ interface ContractRow {
   emergency_response_target: Duration | null;
   rates: ContractRates | null;
   quote_required_above_minutes: number | null;
+  max_people_per_ticket: number | null;
   created_at: Date;
 }
 
@@ -81,6 +82,7 @@ const toContract = (row: ContractRow): Contract => ({
   ...(row.emergency_response_target ? { emergencyResponseTarget: row.emergency_response_target } : {}),
   ...(row.rates ? { rates: row.rates } : {}),
   ...(row.quote_required_above_minutes === null ? {} : { quoteRequiredAboveMinutes: row.quote_required_above_minutes }),
+  ...(row.max_people_per_ticket === null ? {} : { maxPeoplePerTicket: row.max_people_per_ticket }),
   createdAt: row.created_at.toISOString(),
 });
 
@@ -180,8 +182,8 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
           const contract = checkedContract(input, await policiesFor(policies.within(client), input.policyId, input.policyVersion));
           return client.query<ContractRow>(
             `INSERT INTO contracts (customer_id, policy_id, policy_version, tier, starts_on, ends_on, invoicing_frequency,
-               authorized_contacts, escalation_contacts, emergency_response_target, rates, quote_required_above_minutes)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING ${CONTRACT_COLUMNS}`,
+               authorized_contacts, escalation_contacts, emergency_response_target, rates, quote_required_above_minutes, max_people_per_ticket)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING ${CONTRACT_COLUMNS}`,
             [
               contract.customerId,
               contract.policyId,
@@ -195,6 +197,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
               contract.emergencyResponseTarget === undefined ? null : JSON.stringify(contract.emergencyResponseTarget),
               contract.rates === undefined ? null : JSON.stringify(contract.rates),
               contract.quoteRequiredAboveMinutes ?? null,
+              contract.maxPeoplePerTicket ?? null,
             ],
           );
         });

@@ -55,6 +55,8 @@ export interface Contract {
   rates?: ContractRates;
   /** Logged minutes above which more time needs an accepted quote, replacing the policy's limit; absent: the policy's. */
   quoteRequiredAboveMinutes?: number;
+  /** How many people may log time on one ticket, replacing the count of the policy's limit; absent: the policy's. */
+  maxPeoplePerTicket?: number;
   createdAt: string;
 }
 

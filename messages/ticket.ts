@@ -50,6 +50,8 @@ export interface OpenTicketInput {
   emergencyResponseTarget?: Duration;
   /** The contract's quote limit (logged minutes), replacing the policy's: kept for the ticket's life, as its version. */
   quoteRequiredAboveMinutes?: number;
+  /** The contract's people count, replacing the policy's limit's: kept for the ticket's life, as its version. */
+  maxPeoplePerTicket?: number;
 }
 
 export interface Quote {

@@ -93,6 +93,9 @@ export const NewContractBody = strictObject({
   quoteRequiredAboveMinutes: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 100_000, description: "logged minutes above which more time needs a quote the customer accepted, replacing the policy's (e-connect: 480)" }),
   ),
+  maxPeoplePerTicket: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1000, description: "how many people may log time on one ticket, replacing the policy's count (Care Solutions: 3 on remote assistance); the services it counts stay the policy's" }),
+  ),
   rates: Type.Optional({
     ...ContractRates,
     minProperties: 1,
@@ -114,6 +117,7 @@ export const ContractView = Type.Object({
   emergencyResponseTarget: Type.Optional(Type.Object({ amount: Type.Integer(), unit: Type.String() })),
   rates: Type.Optional(ContractRates),
   quoteRequiredAboveMinutes: Type.Optional(Type.Integer()),
+  maxPeoplePerTicket: Type.Optional(Type.Integer()),
   createdAt: Instant,
   links: Type.Object({ self: Type.String(), customer: Type.String() }),
 });

@@ -20,12 +20,15 @@ export interface PolicyTerms {
 /** The contract's own figures that replace the policy's in its terms (db/account-input.ts checks they have a place). */
 export interface ContractTerms {
   quoteRequiredAboveMinutes?: number;
+  /** The people counted by the policy's limit, on the services it names. */
+  maxPeoplePerTicket?: number;
 }
 
 export function termsOf({ document }: Policy, contract: ContractTerms = {}): PolicyTerms {
-  const { outOfHoursContacts = 'any', workaroundStopsResolutionClock, maxPeoplePerTicket } = document;
-  // A contract moves a quote gate its policy has; it never adds one the policy's terms do not know.
+  const { outOfHoursContacts = 'any', workaroundStopsResolutionClock } = document;
+  // A contract moves a quote gate or a people limit its policy has; it never adds one the policy's terms do not know.
   const quoteRequiredAboveMinutes = document.quoteRequiredAboveMinutes === undefined ? undefined : (contract.quoteRequiredAboveMinutes ?? document.quoteRequiredAboveMinutes);
+  const maxPeoplePerTicket = document.maxPeoplePerTicket && { ...document.maxPeoplePerTicket, people: contract.maxPeoplePerTicket ?? document.maxPeoplePerTicket.people };
   return { quoteRequiredAboveMinutes, outOfHoursContacts, workaroundStopsResolutionClock, ...(maxPeoplePerTicket ? { maxPeoplePerTicket } : {}) };
 }
 

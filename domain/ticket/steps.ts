@@ -32,6 +32,8 @@ export interface PlanQuestion {
   emergencyResponseTarget?: Duration;
   /** The contract's quote limit (logged minutes), replacing the policy's where it has one. */
   quoteRequiredAboveMinutes?: number;
+  /** The contract's people count, replacing the policy's where it has a people limit. */
+  maxPeoplePerTicket?: number;
 }
 
 /** What the planner answers (activities/clock-planner.ts). */
@@ -59,6 +61,7 @@ export function planQuestion(ticket: TicketState, replan: Replan): PlanQuestion 
     channel: ticket.channel,
     emergencyResponseTarget: ticket.emergencyResponseTarget,
     quoteRequiredAboveMinutes: ticket.quoteRequiredAboveMinutes,
+    maxPeoplePerTicket: ticket.maxPeoplePerTicket,
   };
 }
 

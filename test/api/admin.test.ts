@@ -127,6 +127,12 @@ describe('contracts', () => {
     expect(listed.json().contracts.map((listedContract: { id: string }) => listedContract.id)).toEqual([harness.contracts.acme.id, id]);
   });
 
+  it("keeps a contract's own people limit where its policy has one (Care Solutions), and shows it", async () => {
+    const created = await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', { ...contract, maxPeoplePerTicket: 2 });
+    expect([created.statusCode, created.json().maxPeoplePerTicket]).toEqual([201, 2]);
+    expect((await harness.call('admin', 'GET', `/v1/admin/contracts/${created.json().id}`)).json().maxPeoplePerTicket).toBe(2);
+  });
+
   it('answers 404 for the contracts of an unknown customer and for an unknown contract', async () => {
     expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/nobody/contracts', contract), 404, 'not-found');
     expectProblem(await harness.call('admin', 'GET', '/v1/admin/customers/nobody/contracts'), 404, 'not-found');
@@ -148,6 +154,9 @@ describe('contracts', () => {
     [{ authorizedContacts: [{ name: 'Ana', email: 'ana@acme.lu', phone: '+352 1' }] }, 'invalid-request', 'body.authorizedContacts.0.phone'],
     [{ escalationContacts: [{ level: 'ceo', name: 'Dan', email: 'dan@acme.lu' }] }, 'invalid-request', 'body.escalationContacts.0.level'],
     [{ discountPercent: 10 }, 'invalid-request', 'body.discountPercent'],
+    [{ maxPeoplePerTicket: 0 }, 'invalid-request', 'body.maxPeoplePerTicket'],
+    // Esker's terms limit no people: there is no limit for the contract to change.
+    [{ policyId: 'esker', escalationContacts: [], maxPeoplePerTicket: 2 }, 'invalid-request', 'body.maxPeoplePerTicket'],
   ])('answers 422 to %j (%s) naming %s, and adds nothing', async (change, slug, field) => {
     const before = await harness.accounts.listContracts('acme');
     expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', { ...contract, ...change }), 422, slug, field);
