@@ -5,6 +5,8 @@ export interface ApiAnswer {
   status: number;
   body: Record<string, unknown>;
   headers: Record<string, unknown>;
+  /** The body as it came, for what is not JSON (an attachment's bytes). */
+  bytes?: Buffer;
 }
 
 /** What a refusal says, as the API's problem+json put it: its title and detail. */
@@ -34,6 +36,9 @@ export function apiBridge(app: FastifyInstance): CallApi {
       },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
     });
+    // An answer that is not JSON (an attachment) is passed on as bytes, never read as text.
+    const json = /json/.test(String(response.headers['content-type'] ?? ''));
+    if (!json && response.statusCode < 300) return { status: response.statusCode, body: {}, headers: response.headers, bytes: response.rawPayload };
     const text = response.body;
     let parsed: Record<string, unknown> = {};
     try {

@@ -18,7 +18,7 @@ import { newTicketBody, portalBody } from './portal';
 import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
 import { CONSOLE_ACTIONS } from './ticket-forms';
-import { ticketBody, type Refusal } from './ticket-page';
+import { clocksSection, ticketBody, type Refusal, type TicketAttachment, type TicketMail, type TicketNotice } from './ticket-page';
 
 const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
@@ -109,6 +109,12 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       return sendPage(page, page.t('newTicket'), newTicketBody(page, form, fieldErrors(answer), problemText(answer)), answer.status);
     });
 
+    /** A list the ticket page shows beside the ticket: absent when the API does not give it to this person. */
+    const listOf = async <T>(request: FastifyRequest, url: string, field: string): Promise<T[] | undefined> => {
+      const answer = await callApi(request, 'GET', url);
+      return answer.status === 200 && Array.isArray(answer.body[field]) ? (answer.body[field] as T[]) : undefined;
+    };
+
     async function ticketPage(request: FastifyRequest, reply: FastifyReply, ticketNumber: string, refusal?: Refusal, status = 200) {
       const page = context(request, reply);
       // Only a ticket number goes into the API's path: nothing typed in the URL can reach another route.
@@ -117,14 +123,52 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       // Another company's ticket answers as a missing one, as the API does.
       if (answer.status !== 200) return sendPage(page, page.t('notFound'), alertBox(problemText(answer)) || html``, answer.status === 404 ? 404 : answer.status);
       const view = answer.body as unknown as TicketView;
-      return sendPage(page, `${view.ticketNumber} · ${view.title}`, ticketBody(page, view, refusal), status);
+      const desk = page.session!.role !== 'customer';
+      const [messages, attachments, notifications] = await Promise.all([
+        listOf<TicketMail>(request, `/v1/tickets/${ticketNumber}/messages`, 'messages'),
+        listOf<TicketAttachment>(request, `/v1/tickets/${ticketNumber}/attachments`, 'attachments'),
+        // The mails the desk sent and whether they arrived: the desk's, not the customer's (api/routes/outbox.ts).
+        desk ? listOf<TicketNotice>(request, `/v1/tickets/${ticketNumber}/notifications`, 'notices') : undefined,
+      ]);
+      return sendPage(page, `${view.ticketNumber} · ${view.title}`, ticketBody(page, view, refusal, { messages, attachments, notifications }), status);
     }
 
     pages.get<{ Params: { number: string } }>('/tickets/:number', LIMITED_BY_ITS_API_CALLS, async (request, reply) => ticketPage(request, reply, request.params.number));
 
-    pages.post<{ Params: { number: string; action: string } }>('/tickets/:number/:action', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const { number, action: path } = request.params;
-      const action = CONSOLE_ACTIONS[path];
+    // The clocks alone, for the ticket page's refresh every 30 s: one /v1 call, not the page's four.
+    pages.get<{ Params: { number: string } }>('/tickets/:number/clocks', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const page = context(request, reply);
+      const { number } = request.params;
+      const answer = TICKET_NUMBER.test(number) ? await callApi(request, 'GET', `/v1/tickets/${number}`) : { status: 404, body: {}, headers: {} };
+      if (answer.status !== 200) return reply.status(answer.status === 404 ? 404 : answer.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(problemText(answer));
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(clocksSection(page, answer.body as unknown as TicketView).text);
+    });
+
+    /**
+     * An attachment, as the API serves it to this person: its bytes, with the type it came with and always as a
+     * download (Content-Disposition: attachment, nosniff), so that an attached page never renders under the console.
+     */
+    pages.get<{ Params: { number: string; id: string } }>('/tickets/:number/attachments/:id', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const { number, id } = request.params;
+      if (!TICKET_NUMBER.test(number) || !/^[1-9]\d{0,15}$/.test(id)) return reply.status(404).type('text/plain').send('not found');
+      const answer = await callApi(request, 'GET', `/v1/tickets/${number}/attachments/${id}`);
+      if (answer.status !== 200 || !answer.bytes) return reply.status(answer.status === 200 ? 502 : answer.status).type('text/plain; charset=utf-8').send(problemText(answer));
+      const header = (name: string) => (typeof answer.headers[name] === 'string' ? answer.headers[name] : '');
+      const claimed = header('x-vigil-content-type');
+      const type = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-9_-]+=("[^"]*"|[^\s;"]+))*$/i.test(claimed) ? claimed : 'application/octet-stream';
+      const given = header('content-disposition');
+      return reply
+        .type(type)
+        .header('content-disposition', given.startsWith('attachment') ? given : 'attachment')
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(answer.bytes);
+    });
+
+    // Every action of the table by its own path, `quote/accept` and `quote/decline` included (a slash in the path).
+    pages.post<{ Params: { number: string; '*': string } }>('/tickets/:number/*', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const { number, '*': path } = request.params;
+      const action = Object.hasOwn(CONSOLE_ACTIONS, path) ? CONSOLE_ACTIONS[path] : undefined;
       const form = formOf(request);
       const values = { ...form, _csrf: '', _key: '' };
       if (!action || !TICKET_NUMBER.test(number)) return ticketPage(request, reply, number, undefined, 404);

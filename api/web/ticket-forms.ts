@@ -1,6 +1,8 @@
+import type { TSchema } from '@sinclair/typebox';
 import { DateTime } from 'luxon';
-import { ACTION_TABLE, actionByPath } from '../../messages/ticket-actions';
+import { ACTION_TABLE, actionByPath, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
 import { DESK_ZONE } from '../../messages/desk-zone';
+import { textPattern } from '../../domain/text';
 import type { Session } from '../../db/sessions';
 import type { TicketView } from '../schemas/ticket';
 import type { MessageKey } from './i18n';
@@ -8,63 +10,181 @@ import type { MessageKey } from './i18n';
 export interface FormField {
   name: string;
   label: MessageKey;
-  type: 'text' | 'datetime-local' | 'checkbox' | 'textarea';
+  /** `euros`: an amount typed in euros (120,50 or 120.50), sent as integer cents. */
+  type: 'text' | 'datetime-local' | 'checkbox' | 'textarea' | 'select' | 'number' | 'euros';
   required?: boolean;
-  /** The values the ticket takes, where it says (its rate card): a list to pick from instead of free text. */
+  /** The values the field takes: the schema's literals, or the ticket's own (its rate card) where it says. */
   choices?: (view: TicketView) => readonly string[] | undefined;
+  /** A number's bounds, as the schema has them. */
+  min?: number;
+  max?: number;
+  /** Whether the ticket's terms make the field mean anything (a role where the rate card prices by role). */
+  shown?: (view: TicketView) => boolean;
 }
 
 /**
- * The actions the console offers on a ticket page, each posting to its /v1 path (messages/ticket-actions.ts): who
- * may send it and from which statuses come from the action table, as the API's own checks do; here only how a form's
- * fields become the JSON body. No body names its actor: the API records the signed-in person (api/sessions.ts).
+ * An action the console offers on a ticket page, posting to its /v1 path. Its fields are its body schema's, from
+ * the action table (messages/ticket-actions.ts), as are who may send it and from which statuses: here only their
+ * labels, their order and how a form's strings become the JSON body. No body names its actor: the API records the
+ * signed-in person (api/sessions.ts).
  */
 export interface ConsoleAction {
+  name: TicketActionName;
   label: MessageKey;
   fields: readonly FormField[];
+  /** A condition of the ticket beyond its status (a quote to decide on): without it the form would only be refused. */
+  when?: (view: TicketView) => boolean;
   toBody(form: Record<string, string>): { body: Record<string, unknown> } | { field: string; problem: MessageKey };
 }
 
 /** A datetime-local value (no offset) as the desk means it: in its zone, sent as ISO-8601 with offset. */
-function deskInstant(value: string | undefined): string | undefined {
-  if (!value) return undefined;
+function deskInstant(value: string): string | undefined {
   const instant = DateTime.fromISO(value, { zone: DESK_ZONE });
-  return instant.isValid ? instant.toISO() : undefined;
+  return instant.isValid ? (instant.toISO() ?? undefined) : undefined;
 }
 
-const optional = (name: string, value: string | undefined) => (value ? { [name]: value } : {});
+/** Euros as typed (a comma or a point, at most two decimals) in integer cents, without floating point. */
+export function eurosToCents(value: string): number | undefined {
+  const match = /^(\d{1,13})(?:[.,](\d{1,2}))?$/.exec(value.trim().replace(/[\s\u00a0\u202f]/g, ''));
+  if (!match) return undefined;
+  return Number(match[1]) * 100 + Number((match[2] ?? '0').padEnd(2, '0'));
+}
 
-export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = {
-  'take-charge': { label: 'takeCharge', fields: [], toBody: () => ({ body: {} }) },
-  'time-entries': {
-    label: 'logTime',
-    fields: [
-      { name: 'start', label: 'start', type: 'datetime-local', required: true },
-      { name: 'end', label: 'end', type: 'datetime-local', required: true },
-      { name: 'role', label: 'role', type: 'text', choices: (view) => (view.rateCard?.pricesBy === 'role' ? view.rateCard.names : undefined) },
-      { name: 'onSite', label: 'onSite', type: 'checkbox' },
-      { name: 'note', label: 'note', type: 'textarea' },
-    ],
-    toBody(form) {
-      const start = deskInstant(form.start);
-      const end = deskInstant(form.end);
-      if (!start) return { field: 'start', problem: 'fieldRequired' };
-      if (!end) return { field: 'end', problem: 'fieldRequired' };
-      return { body: { start, end, onSite: form.onSite === 'on', ...optional('role', form.role), ...optional('note', form.note) } };
-    },
-  },
-  'propose-resolution': {
-    label: 'proposeResolution',
-    fields: [{ name: 'resolution', label: 'resolution', type: 'textarea', required: true }],
-    toBody: (form) => (form.resolution ? { body: { resolution: form.resolution } } : { field: 'resolution', problem: 'fieldRequired' }),
-  },
-  validate: { label: 'validate', fields: [], toBody: () => ({ body: {} }) },
-  reject: {
-    label: 'reject',
-    fields: [{ name: 'reason', label: 'reason', type: 'textarea', required: true }],
-    toBody: (form) => (form.reason ? { body: { reason: form.reason } } : { field: 'reason', problem: 'fieldRequired' }),
-  },
+/** The label of each action's button and form. */
+const ACTION_LABELS: Record<TicketActionName, MessageKey> = {
+  'take-charge': 'takeCharge',
+  'start-intervention': 'startIntervention',
+  'log-time': 'logTime',
+  'set-priority': 'setPriority',
+  reassign: 'reassign',
+  'wait-for-customer': 'waitForCustomer',
+  'customer-replied': 'customerReply',
+  'provide-workaround': 'provideWorkaround',
+  'propose-resolution': 'proposeResolution',
+  validate: 'validate',
+  reject: 'reject',
+  cancel: 'cancel',
+  'submit-quote': 'submitQuote',
+  'accept-quote': 'acceptQuote',
+  'decline-quote': 'declineQuote',
+  'schedule-release': 'scheduleRelease',
 };
+
+/** The label of each body field, by its name; an action may name its own where the word means something else there. */
+const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
+  start: 'start',
+  end: 'end',
+  role: 'role',
+  service: 'service',
+  onSite: 'onSite',
+  remoteToolMissing: 'remoteToolMissing',
+  outOfHoursRequested: 'outOfHoursRequested',
+  urgent: 'urgent',
+  travelMinutes: 'travelMinutes',
+  note: 'note',
+  priority: 'priority',
+  reason: 'reason',
+  agent: 'agent',
+  question: 'question',
+  message: 'message',
+  description: 'description',
+  resolution: 'resolution',
+  minutesWorked: 'minutesWorked',
+  comment: 'comment',
+  estimateMinutes: 'estimateMinutes',
+  amountCents: 'amount',
+  releaseAt: 'releaseAt',
+};
+
+/** A role or a service is a name of the ticket's rate card where it prices by them; free text when the card is unknown. */
+const rateCardField = (pricesBy: 'role' | 'service'): Partial<FormField> => ({
+  type: 'select',
+  choices: (view) => (view.rateCard?.pricesBy === pricesBy ? view.rateCard.names : undefined),
+  shown: (view) => view.rateCard === undefined || view.rateCard === null ? pricesBy === 'role' : view.rateCard.pricesBy === pricesBy,
+});
+
+interface FormShape {
+  /** Fields first, in this order; the schema's others follow in its order. */
+  order?: readonly string[];
+  fields?: Readonly<Record<string, Partial<FormField>>>;
+  when?: (view: TicketView) => boolean;
+}
+
+const quoteAwaitingDecision = (view: TicketView) => view.quote?.status === 'submitted';
+
+const FORM_SHAPES: Partial<Record<TicketActionName, FormShape>> = {
+  'log-time': {
+    order: ['start', 'end', 'role', 'service', 'travelMinutes', 'onSite', 'remoteToolMissing', 'outOfHoursRequested', 'urgent', 'note'],
+    fields: { role: rateCardField('role'), service: rateCardField('service') },
+  },
+  'provide-workaround': { fields: { description: { label: 'workaround' } } },
+  'submit-quote': { fields: { amountCents: { type: 'euros' } } },
+  'accept-quote': { when: quoteAwaitingDecision },
+  'decline-quote': { when: quoteAwaitingDecision },
+};
+
+const MULTILINE = textPattern('multiline');
+
+/** A body property as a form field: its kind from its schema. */
+function fieldOf(name: string, schema: TSchema, required: boolean, shape: FormShape | undefined): FormField {
+  const label = FIELD_LABELS[name];
+  if (!label) throw new Error(`api/web/ticket-forms.ts has no label for the body field ${name}`);
+  const literals = (schema.anyOf as TSchema[] | undefined)?.map((option) => option.const as unknown);
+  const base: FormField =
+    schema.type === 'boolean'
+      ? { name, label, type: 'checkbox' }
+      : schema.type === 'integer'
+        ? { name, label, type: 'number', min: schema.minimum as number | undefined, max: schema.maximum as number | undefined }
+        : literals?.every((value) => typeof value === 'string')
+          ? { name, label, type: 'select', choices: () => literals }
+          : schema.format === 'date-time'
+            ? { name, label, type: 'datetime-local' }
+            : { name, label, type: schema.pattern === MULTILINE ? 'textarea' : 'text' };
+  return { ...base, ...(required && base.type !== 'checkbox' ? { required: true } : {}), ...shape?.fields?.[name] };
+}
+
+/** A form's strings as the body's values, or the field at fault. */
+function toBody(fields: readonly FormField[], form: Record<string, string>): ReturnType<ConsoleAction['toBody']> {
+  const body: Record<string, unknown> = {};
+  for (const field of fields) {
+    const value = form[field.name] ?? '';
+    if (field.type === 'checkbox') {
+      body[field.name] = value === 'on';
+      continue;
+    }
+    if (value.trim() === '') {
+      if (field.required) return { field: field.name, problem: 'fieldRequired' };
+      continue;
+    }
+    if (field.type === 'number') {
+      if (!/^\d{1,15}$/.test(value.trim())) return { field: field.name, problem: 'fieldNumber' };
+      body[field.name] = Number(value.trim());
+    } else if (field.type === 'euros') {
+      const cents = eurosToCents(value);
+      if (cents === undefined) return { field: field.name, problem: 'fieldAmount' };
+      body[field.name] = cents;
+    } else if (field.type === 'datetime-local') {
+      const instant = deskInstant(value);
+      if (!instant) return { field: field.name, problem: 'fieldDateTime' };
+      body[field.name] = instant;
+    } else body[field.name] = value;
+  }
+  return { body };
+}
+
+function consoleAction(name: TicketActionName): ConsoleAction {
+  const schema = ACTION_TABLE[name].body;
+  const shape = FORM_SHAPES[name];
+  const required = new Set(schema.required ?? []);
+  // A field that once named the actor is deprecated and ignored by the API: no form asks for it.
+  const names = Object.keys(schema.properties).filter((field) => !schema.properties[field]!.deprecated);
+  const ordered = [...(shape?.order ?? []).filter((field) => names.includes(field)), ...names.filter((field) => !shape?.order?.includes(field))];
+  const fields = ordered.map((field) => fieldOf(field, schema.properties[field]!, required.has(field), shape));
+  return { name, label: ACTION_LABELS[name], fields, ...(shape?.when ? { when: shape.when } : {}), toBody: (form) => toBody(fields, form) };
+}
+
+/** Every action of the table, by its path below /v1/tickets/:number/ (`quote/accept` has a slash). */
+export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, consoleAction(name)]));
 
 /** Whether the page offers the action: the caller's role and the ticket's status allow it, by the action table. */
 export function offered(path: string, role: Session['role'], status: string): boolean {
@@ -73,3 +193,7 @@ export function offered(path: string, role: Session['role'], status: string): bo
   const spec = ACTION_TABLE[name];
   return (spec.roles as readonly string[]).includes(role) && (spec.from as readonly string[]).includes(status);
 }
+
+/** The forms a person sees on the ticket: offered by the table, meaningful for the ticket as it stands. */
+export const formsFor = (view: TicketView, role: Session['role']): [string, ConsoleAction][] =>
+  Object.entries(CONSOLE_ACTIONS).filter(([path, action]) => offered(path, role, view.status) && (action.when?.(view) ?? true));

@@ -1,9 +1,9 @@
 import { DESK_ZONE } from '../../messages/desk-zone';
 import type { TicketView } from '../schemas/ticket';
 import { html, type Html } from './html';
-import { formatDuration, formatInstant } from './i18n';
+import { formatDuration, formatInstant, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
-import { CONSOLE_ACTIONS, offered, type ConsoleAction, type FormField } from './ticket-forms';
+import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
 
 /** What a refused form shows: the API's problem, and its fields' messages beside them. */
 export interface Refusal {
@@ -13,12 +13,58 @@ export interface Refusal {
   values: Record<string, string>;
 }
 
-const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
+/** A mail that opened the ticket or went onto it (GET /v1/tickets/:number/messages, api/routes/inbound.ts). */
+export interface TicketMail {
+  id: number;
+  from?: string;
+  subject: string;
+  text: string;
+  receivedAt: string;
+}
 
-function field(context: PageContext, view: TicketView, action: string, spec: FormField, refusal: Refusal | undefined): Html {
-  const id = `${action}-${spec.name}`;
-  const value = refusal?.action === action ? refusal.values[spec.name] : undefined;
-  const error = refusal?.action === action ? refusal.fields[spec.name] : undefined;
+/** An attachment of those mails (GET /v1/tickets/:number/attachments). */
+export interface TicketAttachment {
+  id: number;
+  filename: string;
+  contentType: string;
+  sizeBytes: number;
+  receivedAt: string;
+}
+
+/** A notice of the outbox about the ticket (GET /v1/tickets/:number/notifications, api/routes/outbox.ts). */
+export interface TicketNotice {
+  id: number;
+  kind: string;
+  state: string;
+  recipient: string;
+  subject: string;
+  createdAt: string;
+  sentAt?: string;
+  failedAt?: string;
+  lastError?: string;
+}
+
+/** What the page shows beside the ticket itself; a list the API did not give (a customer's notices) is absent. */
+export interface TicketExtras {
+  messages?: readonly TicketMail[];
+  attachments?: readonly TicketAttachment[];
+  notifications?: readonly TicketNotice[];
+}
+
+/**
+ * A table's box that scrolls sideways on a phone: focusable and named, so that a keyboard can scroll it too
+ * (WCAG 2.1.1; axe's scrollable-region-focusable).
+ */
+const scrollable = (name: string) => html`<div class="scroll" role="region" aria-label="${name}" tabindex="0">`;
+
+const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
+/** A form's path as an id: `quote/accept` has a slash. */
+const idOf = (path: string) => path.replace(/\//g, '-');
+
+function field(context: PageContext, view: TicketView, path: string, spec: FormField, refusal: Refusal | undefined): Html {
+  const id = `${idOf(path)}-${spec.name}`;
+  const value = refusal?.action === path ? refusal.values[spec.name] : undefined;
+  const error = refusal?.action === path ? refusal.fields[spec.name] : undefined;
   const described = error ? html` aria-describedby="${id}-error" aria-invalid="true"` : '';
   const message = error && html`<span class="field-error" id="${id}-error">${error}</span>`;
   const label = context.t(spec.label);
@@ -26,44 +72,69 @@ function field(context: PageContext, view: TicketView, action: string, spec: For
   const required = spec.required ? html` required` : '';
   const choices = spec.choices?.(view);
   if (choices) {
+    // The value sent is the API's word; what shows is the page's language's.
     return html`<label for="${id}">${label}</label><select id="${id}" name="${spec.name}"${required}${described}><option value=""></option>${choices.map(
-      (choice) => html`<option value="${choice}"${value === choice ? html` selected` : ''}>${choice}</option>`,
+      (choice) => html`<option value="${choice}"${value === choice ? html` selected` : ''}>${term(context.language, choice)}</option>`,
     )}</select>${message}`;
   }
   if (spec.type === 'textarea') return html`<label for="${id}">${label}</label><textarea id="${id}" name="${spec.name}" rows="3"${required}${described}>${value ?? ''}</textarea>${message}`;
-  return html`<label for="${id}">${label}</label><input id="${id}" name="${spec.name}" type="${spec.type}" value="${value ?? ''}"${required}${described}>${message}`;
+  const input =
+    spec.type === 'number'
+      ? html` type="number" inputmode="numeric" step="1"${spec.min === undefined ? '' : html` min="${spec.min}"`}${spec.max === undefined ? '' : html` max="${spec.max}"`}`
+      : spec.type === 'euros'
+        ? html` type="text" inputmode="decimal" autocomplete="off"`
+        : html` type="${spec.type === 'datetime-local' ? 'datetime-local' : 'text'}"`;
+  return html`<label for="${id}">${label}</label><input id="${id}" name="${spec.name}"${input} value="${value ?? ''}"${required}${described}>${message}`;
 }
 
 function actionForm(context: PageContext, view: TicketView, path: string, action: ConsoleAction, refusal: Refusal | undefined): Html {
+  const fields = action.fields.filter((spec) => spec.shown?.(view) ?? true);
   return html`<form method="post" action="/console/tickets/${view.ticketNumber}/${path}" class="stack action" aria-label="${context.t(action.label)}">${csrfField(context)}${idempotencyField()}
 ${refusal?.action === path ? html`<p class="alert" role="alert"><strong>${context.t('refused')}:</strong> ${refusal.message}</p>` : ''}
-${action.fields.map((spec) => field(context, view, path, spec, refusal))}
+${fields.map((spec) => field(context, view, path, spec, refusal))}
 <button type="submit">${context.t(action.label)}</button>
 </form>`;
 }
 
-function clocks(context: PageContext, view: TicketView): Html {
+/**
+ * The clocks with their business time left, as the ticket was read; htmx swaps in a fresh copy every 30 s, as the
+ * board does (GET /console/tickets/:number/clocks answers only this part, from one /v1 call).
+ */
+export function clocksSection(context: PageContext, view: TicketView): Html {
   const { t, language } = context;
-  return html`<h2>${t('clocks')}</h2><div class="scroll"><table>
+  return html`<div id="clocks" hx-get="/console/tickets/${view.ticketNumber}/clocks" hx-trigger="every 30s" hx-select="#clocks" hx-swap="outerHTML">
+<h2>${t('clocks')}</h2>${scrollable(t('clocks'))}<table>
 <thead><tr><th scope="col">${t('clocks')}</th><th scope="col">${t('status')}</th><th scope="col">${t('deadline')}</th><th scope="col">${t('timeLeft')}</th></tr></thead>
 <tbody>${view.clocks.map((clock) => {
     const late = clock.breachedAt !== undefined || (clock.remainingMs !== undefined && clock.remainingMs < 0);
     const warned = clock.thresholds.some((threshold) => threshold.notified);
-    return html`<tr class="${late ? 'breached' : warned ? 'at-risk' : ''}"><td>${clock.metric}</td><td>${clock.state}${late ? html` <strong class="badge">${t('breached')}</strong>` : warned ? html` <strong class="badge">${t('warning')}</strong>` : ''}</td>
+    return html`<tr class="${late ? 'breached' : warned ? 'at-risk' : ''}"><td>${term(language, clock.metric)}</td><td>${term(language, clock.state)}${late ? html` <strong class="badge">${t('breached')}</strong>` : warned ? html` <strong class="badge">${t('warning')}</strong>` : ''}</td>
 <td>${clock.deadline ? html`<time datetime="${clock.deadline}">${formatInstant(clock.deadline, language, DESK_ZONE)}</time>` : '–'}</td>
-<td>${clock.remainingMs === undefined || clock.state !== 'running' ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}`}</td></tr>`;
-  })}</tbody></table></div>`;
+<td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}`}</td></tr>`;
+  })}</tbody></table></div></div>`;
 }
 
 function timeEntries(context: PageContext, view: TicketView): Html {
   const { t, language } = context;
   const minutes = (entry: TicketView['timeEntries'][number]) => Math.round((Date.parse(entry.end) - Date.parse(entry.start)) / 60_000);
   const total = view.timeEntries.reduce((sum, entry) => sum + minutes(entry), 0);
+  const facts = (entry: TicketView['timeEntries'][number]) =>
+    [
+      entry.role ?? entry.service,
+      entry.onSite && t('onSite'),
+      entry.travelMinutes && `${t('travelMinutes')}: ${entry.travelMinutes}`,
+      entry.remoteToolMissing && t('remoteToolMissing'),
+      entry.outOfHoursRequested && t('outOfHoursRequested'),
+      entry.urgent && t('urgent'),
+      entry.note,
+    ]
+      .filter(Boolean)
+      .join(' · ');
   return html`<h2>${t('timeEntries')}</h2>${
     view.timeEntries.length
-      ? html`<div class="scroll"><table><thead><tr><th scope="col">${t('assignee')}</th><th scope="col">${t('start')}</th><th scope="col">${t('end')}</th><th scope="col">${t('minutes')}</th><th scope="col">${t('note')}</th></tr></thead>
+      ? html`${scrollable(t('timeEntries'))}<table><thead><tr><th scope="col">${t('assignee')}</th><th scope="col">${t('start')}</th><th scope="col">${t('end')}</th><th scope="col">${t('minutes')}</th><th scope="col">${t('note')}</th></tr></thead>
 <tbody>${view.timeEntries.map(
-          (entry) => html`<tr><td>${entry.agent}</td><td>${formatInstant(entry.start, language, DESK_ZONE)}</td><td>${formatInstant(entry.end, language, DESK_ZONE)}</td><td>${minutes(entry)}</td><td>${entry.note ?? ''}</td></tr>`,
+          (entry) => html`<tr><td>${entry.agent}</td><td>${formatInstant(entry.start, language, DESK_ZONE)}</td><td>${formatInstant(entry.end, language, DESK_ZONE)}</td><td>${minutes(entry)}</td><td>${facts(entry)}</td></tr>`,
         )}</tbody><tfoot><tr><th scope="row" colspan="3">${t('total')}</th><td>${total}</td><td></td></tr></tfoot></table></div>`
       : html`<p>–</p>`
   }`;
@@ -72,29 +143,95 @@ function timeEntries(context: PageContext, view: TicketView): Html {
 function bill(context: PageContext, view: TicketView): Html {
   const { t } = context;
   if (!view.billing) return html`<h2>${t('billSoFar')}</h2><p>–</p>`;
-  return html`<h2>${t('billSoFar')}</h2><div class="scroll"><table><tbody>${view.billing.lines.map(
+  return html`<h2>${t('billSoFar')}</h2>${scrollable(t('billSoFar'))}<table><tbody>${view.billing.lines.map(
     (line) => html`<tr><td>${line.description}</td><td>${line.minutes} min</td><td>${euros(line.amountCents)}</td></tr>`,
   )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents)}</td></tr></tfoot></table></div>`;
 }
 
+function quoteFacts(context: PageContext, view: TicketView): Html {
+  const { t, language } = context;
+  const quote = view.quote;
+  if (!quote) return html``;
+  const parts = [
+    term(language, quote.status),
+    quote.estimateMinutes === undefined ? undefined : `${quote.estimateMinutes} min`,
+    quote.amountCents === undefined ? undefined : euros(quote.amountCents),
+    term(language, quote.reason),
+    quote.declineReason && `${t('declinedBecause')}: ${quote.declineReason}`,
+  ].filter(Boolean);
+  return html`<dt>${t('quote')}</dt><dd class="quote">${parts.join(' · ')}</dd>`;
+}
+
+/**
+ * The exchanges with the customer, oldest first: the mails that opened the ticket or went onto it, and the
+ * questions and replies recorded on it (from the console, the API or a mail).
+ */
+function conversation(context: PageContext, view: TicketView, mails: readonly TicketMail[] | undefined): Html {
+  const { t, language } = context;
+  const exchanged = view.events.filter((event) => (event.type === 'waiting-for-customer' || event.type === 'customer-replied') && event.note);
+  const items = [
+    ...(mails ?? []).map((mail) => ({ at: mail.receivedAt, who: mail.from ?? '', title: mail.subject, text: mail.text })),
+    ...exchanged.map((event) => ({ at: event.at, who: event.by ?? '', title: term(language, event.type), text: event.note ?? '' })),
+  ].sort((one, other) => Date.parse(one.at) - Date.parse(other.at));
+  return html`<h2>${t('messages')}</h2>${
+    items.length
+      ? html`<ol class="messages">${items.map(
+          (item) => html`<li><p class="meta"><time datetime="${item.at}">${formatInstant(item.at, language, DESK_ZONE)}</time> · ${item.who} · <strong>${item.title}</strong></p><p class="description">${item.text}</p></li>`,
+        )}</ol>`
+      : html`<p>–</p>`
+  }`;
+}
+
+const sizeOf = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+
+function attachments(context: PageContext, view: TicketView, files: readonly TicketAttachment[] | undefined): Html {
+  const { t, language } = context;
+  if (!files?.length) return html``;
+  return html`<h2>${t('attachments')}</h2>${scrollable(t('attachments'))}<table><thead><tr><th scope="col">${t('file')}</th><th scope="col">${t('size')}</th><th scope="col">${t('received')}</th></tr></thead>
+<tbody>${files.map(
+    (file) => html`<tr><td><a href="/console/tickets/${view.ticketNumber}/attachments/${file.id}" download>${file.filename}</a> <span class="muted">${file.contentType}</span></td><td>${sizeOf(file.sizeBytes)}</td><td>${formatInstant(file.receivedAt, language, DESK_ZONE)}</td></tr>`,
+  )}</tbody></table></div>`;
+}
+
+function notifications(context: PageContext, notices: readonly TicketNotice[] | undefined): Html {
+  const { t, language } = context;
+  if (!notices) return html``;
+  return html`<h2>${t('notifications')}</h2>${
+    notices.length
+      ? html`${scrollable(t('notifications'))}<table><thead><tr><th scope="col">${t('when')}</th><th scope="col">${t('kindOfMail')}</th><th scope="col">${t('recipient')}</th><th scope="col">${t('subject')}</th><th scope="col">${t('mailState')}</th></tr></thead>
+<tbody>${[...notices]
+          .sort((one, other) => Date.parse(one.createdAt) - Date.parse(other.createdAt))
+          .map(
+            (notice) => html`<tr class="${notice.state === 'failed' ? 'breached' : ''}"><td>${formatInstant(notice.createdAt, language, DESK_ZONE)}</td><td>${term(language, notice.kind)}</td><td>${notice.recipient}</td><td>${notice.subject}</td>
+<td>${term(language, notice.state)}${notice.sentAt ? html` <time datetime="${notice.sentAt}">${formatInstant(notice.sentAt, language, DESK_ZONE)}</time>` : ''}${notice.lastError ? html`<br>${notice.lastError}` : ''}</td></tr>`,
+          )}</tbody></table></div>`
+      : html`<p>–</p>`
+  }`;
+}
+
 /** The ticket as its person may see it, with the forms its role may send in its status. */
-export function ticketBody(context: PageContext, view: TicketView, refusal?: Refusal): Html {
+export function ticketBody(context: PageContext, view: TicketView, refusal?: Refusal, extras: TicketExtras = {}): Html {
   const { t, language, session } = context;
-  const actions = Object.entries(CONSOLE_ACTIONS).filter(([path]) => session && offered(path, session.role, view.status));
+  const actions = session ? formsFor(view, session.role) : [];
   return html`<dl class="facts">
-<dt>${t('status')}</dt><dd class="status">${view.status}</dd>
-<dt>${t('priority')}</dt><dd>${view.priority}</dd>
+<dt>${t('status')}</dt><dd class="status">${term(language, view.status)}</dd>
+<dt>${t('priority')}</dt><dd class="priority">${term(language, view.priority)}</dd>
 <dt>${t('customer')}</dt><dd>${view.customerId}</dd>
 <dt>${t('assignee')}</dt><dd>${view.assignee ?? '–'}</dd>
 <dt>${t('opened')}</dt><dd>${formatInstant(view.openedAt, language, DESK_ZONE)}</dd>
+${quoteFacts(context, view)}
+${view.releaseAt ? html`<dt>${t('releaseDate')}</dt><dd class="release"><time datetime="${view.releaseAt}">${formatInstant(view.releaseAt, language, DESK_ZONE)}</time></dd>` : ''}
 ${view.resolution ? html`<dt>${t('resolution')}</dt><dd>${view.resolution}</dd>` : ''}
 </dl>
 <p class="description">${view.description}</p>
 ${refusal && !actions.some(([path]) => path === refusal.action) ? alertBox(`${t('refused')}: ${refusal.message}`) : ''}
 ${actions.length ? html`<section class="actions">${actions.map(([path, action]) => actionForm(context, view, path, action, refusal))}</section>` : ''}
-${clocks(context, view)}
+${clocksSection(context, view)}
+${conversation(context, view, extras.messages)}
+${attachments(context, view, extras.attachments)}
 ${timeEntries(context, view)}
 ${bill(context, view)}
+${notifications(context, extras.notifications)}
 <h2>${t('history')}</h2>
-<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${formatInstant(event.at, language, DESK_ZONE)}</time> ${event.type}${event.by ? ` · ${event.by}` : ''}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
+<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${formatInstant(event.at, language, DESK_ZONE)}</time> ${term(language, event.type)}${event.by ? ` · ${event.by}` : ''}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
 }

@@ -19,6 +19,8 @@ describe('the web console in a real browser', () => {
   const dir = outputDir('console-browser');
   const slaCustomer = `kirchberg-${unique}`;
   const anaEmail = `ana.${unique}@kirchberg.test`;
+  const quoteCustomer = `esch-${unique}`;
+  const marcEmail = `marc.${unique}@esch.test`;
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
@@ -36,6 +38,15 @@ describe('the web console in a real browser', () => {
     const users = pgUserStore(stack.db);
     await users.create({ email: anaEmail, name: 'Ana Lopes', role: 'customer', customerId: slaCustomer, language: 'en', password });
     await users.create({ email: `ines.${unique}@desk.test`, name: 'Ines Agent', role: 'agent', password });
+    // Marc's company is on econnect: work estimated above 480 min waits for the customer's yes to a quote.
+    await stack.accounts.createCustomer({ id: quoteCustomer, name: 'Esch Logistics' });
+    await stack.accounts.createContract({
+      customerId: quoteCustomer,
+      policyId: 'econnect',
+      startsOn: contractsStartOn(),
+      authorizedContacts: [{ name: 'Marc Weber', email: marcEmail, outOfHours: false }],
+    });
+    await users.create({ email: marcEmail, name: 'Marc Weber', role: 'customer', customerId: quoteCustomer, language: 'en', password });
   });
 
   afterAll(async () => {
@@ -112,19 +123,23 @@ describe('the web console in a real browser', () => {
     await expect(agent.locator('dd.status').textContent()).resolves.toBe('support');
 
     const minutesAgo = (minutes: number) => DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
-    await agent.getByLabel('Start').fill(minutesAgo(40));
-    await agent.getByLabel('End').fill(minutesAgo(10));
-    await agent.getByLabel('Role').selectOption('engineer');
-    await agent.getByLabel('Note').fill('Rebooted the PBX');
+    // Every form the lifecycle allows is on the page: each field is looked for within its own form.
+    const logTime = agent.getByRole('form', { name: 'Log time' });
+    await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(40));
+    await logTime.getByLabel('End', { exact: true }).fill(minutesAgo(10));
+    await logTime.getByLabel('Role').selectOption('engineer');
+    await logTime.getByLabel('Travel (minutes)').fill('15');
+    await logTime.getByLabel('Urgent').check();
+    await logTime.getByLabel('Note').fill('Rebooted the PBX');
     await agent.getByRole('button', { name: 'Log time' }).click();
     await agent.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
-    await expect(agent.getByRole('cell', { name: 'Rebooted the PBX' }).count()).resolves.toBe(1);
+    await expect(agent.getByRole('cell', { name: 'engineer · Travel (minutes): 15 · Urgent · Rebooted the PBX' }).count()).resolves.toBe(1);
     await expectAccessible(agent);
     await screenshot(agent, dir, 'ticket');
 
     // Time not yet worked: the workflow refuses it, and the page says why beside the form.
-    await agent.getByLabel('Start').fill(minutesAgo(5));
-    await agent.getByLabel('End').fill(minutesAgo(-60));
+    await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(5));
+    await logTime.getByLabel('End', { exact: true }).fill(minutesAgo(-60));
     await agent.getByRole('button', { name: 'Log time' }).click();
     const alert = agent.getByRole('alert');
     await expect(alert.textContent()).resolves.toMatch(/^Refused: /);
@@ -139,7 +154,7 @@ describe('the web console in a real browser', () => {
 
   it('lets the agent propose a resolution and the customer validate it; the bill shows on both sides', async () => {
     await agentPage.goto(`${origin}/console/tickets/${ticketNumber}`);
-    await agentPage.getByLabel('Proposed resolution').fill('PBX rebooted; phones back at 10:15.');
+    await agentPage.getByRole('form', { name: 'Propose a resolution' }).getByLabel('Proposed resolution').fill('PBX rebooted; phones back at 10:15.');
     await agentPage.getByRole('button', { name: 'Propose a resolution' }).click();
     await agentPage.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
     await expect(agentPage.locator('dd.status').textContent()).resolves.toBe('validation');
@@ -183,5 +198,126 @@ describe('the web console in a real browser', () => {
     await expect(customerPage.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mes tickets');
     await expectAccessible(customerPage);
     await screenshot(customerPage, dir, 'portal-fr');
+  });
+
+  describe('the forms of the whole lifecycle', () => {
+    let number: string;
+    let marc: Page;
+    let ines: Page;
+    const status = (page: Page) => page.locator('dd.status').textContent();
+
+    it('lets an agent ask the customer and wait, and the customer reply from the portal', async () => {
+      marc = await signedIn(marcEmail);
+      await marc.getByRole('link', { name: 'Open a ticket' }).first().click();
+      await marc.getByLabel('Title').fill('New warehouse wing');
+      await marc.getByLabel('Description').fill('Twelve phones and a switch for the new wing.');
+      await marc.getByLabel('Kind').selectOption('change');
+      await marc.getByRole('button', { name: 'Open the ticket' }).click();
+      await marc.waitForURL(/\/console\/tickets\/VIG-\d+$/);
+      number = marc.url().split('/').at(-1)!;
+
+      ines = await signedIn(`ines.${unique}@desk.test`);
+      await ines.goto(`${origin}/console/tickets/${number}`);
+      await ines.getByRole('button', { name: 'Take charge' }).click();
+      await ines.waitForURL(`${origin}/console/tickets/${number}`);
+      await expect(status(ines)).resolves.toBe('support');
+      // The forms support allows at the desk, each from the action table.
+      const forms = await ines.locator('section.actions form').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+      expect(forms).toEqual([
+        'Start the intervention',
+        'Log time',
+        'Set the priority',
+        'Reassign',
+        'Ask the customer and wait',
+        'Record a workaround',
+        'Propose a resolution',
+        'Cancel the ticket',
+        'Submit a quote',
+        'Set the release date',
+      ]);
+      await ines.getByRole('form', { name: 'Ask the customer and wait' }).getByLabel('Question for the customer').fill('Which floor is the new wing on?');
+      await ines.getByRole('button', { name: 'Ask the customer and wait' }).click();
+      await ines.waitForURL(`${origin}/console/tickets/${number}`);
+      await expect(status(ines)).resolves.toBe('waiting');
+
+      await marc.goto(`${origin}/console/tickets/${number}`);
+      await expect(marc.locator('ol.messages').textContent()).resolves.toContain('Which floor is the new wing on?');
+      await expectAccessible(marc);
+      await marc.getByRole('form', { name: 'Reply' }).getByLabel('Message').fill('Second floor, above the loading bay.');
+      await marc.getByRole('button', { name: 'Reply' }).click();
+      await marc.waitForURL(`${origin}/console/tickets/${number}`);
+      await expect(status(marc)).resolves.toBe('support');
+      await expect(marc.locator('ol.messages li').allTextContents()).resolves.toEqual([
+        expect.stringContaining('Which floor is the new wing on?'),
+        expect.stringContaining('Second floor, above the loading bay.'),
+      ]);
+    });
+
+    it('lets the agent submit a quote in euros and the customer accept it', async () => {
+      await ines.reload();
+      await expect(ines.locator('ol.messages').textContent()).resolves.toContain('Second floor, above the loading bay.');
+      const quote = ines.getByRole('form', { name: 'Submit a quote' });
+      // A figure that is not an amount is refused beside the form, before the API.
+      await quote.getByLabel('Estimate (minutes)').fill('600');
+      await quote.getByLabel('Amount (€, excl. VAT)').fill('twelve');
+      await ines.getByRole('button', { name: 'Submit a quote' }).click();
+      await expect(ines.getByRole('alert').textContent()).resolves.toBe('Refused: Amount (€, excl. VAT) must be an amount in euros, such as 120.50');
+      await expectAccessible(ines);
+      await quote.getByLabel('Amount (€, excl. VAT)').fill('1 200,50');
+      await quote.getByLabel('Note').fill('Cabling and twelve handsets');
+      await ines.getByRole('button', { name: 'Submit a quote' }).click();
+      await ines.waitForURL(`${origin}/console/tickets/${number}`);
+      await expect(ines.locator('dd.quote').textContent()).resolves.toBe('submitted · 600 min · 1200.50 € · long-intervention');
+      await expectAccessible(ines);
+      await screenshot(ines, dir, 'ticket-quote');
+
+      await marc.reload();
+      await expect(marc.locator('dd.quote').textContent()).resolves.toBe('submitted · 600 min · 1200.50 € · long-intervention');
+      await expect(marc.getByRole('button', { name: 'Decline the quote' }).count()).resolves.toBe(1);
+      await marc.getByRole('button', { name: 'Accept the quote' }).click();
+      await marc.waitForURL(`${origin}/console/tickets/${number}`);
+      await expect(marc.locator('dd.quote').textContent()).resolves.toBe('accepted · 600 min · 1200.50 € · long-intervention');
+      await expect(marc.getByRole('button', { name: 'Accept the quote' }).count()).resolves.toBe(0);
+      await screenshot(marc, dir, 'portal-ticket-quote');
+    });
+
+    it("shows the desk the mails sent for the ticket, and refreshes the clocks' part alone", async () => {
+      // The outbox is written by the worker's activities: the acknowledgement arrives after the ticket opens.
+      const kinds = await eventually(
+        async () => {
+          await ines.reload();
+          return ines.locator('h2:has-text("Mails sent") + div tbody td:nth-child(2)').allTextContents();
+        },
+        (found) => found.includes('acknowledgement'),
+      );
+      expect(kinds).toContain('acknowledgement');
+      await expect(marc.locator('h2:has-text("Mails sent")').count()).resolves.toBe(0);
+      const clocks = await ines.request.get(`${origin}/console/tickets/${number}/clocks`);
+      expect(clocks.status()).toBe(200);
+      expect(await clocks.text()).toMatch(/^<div id="clocks" hx-get="\/console\/tickets\/VIG-\d+\/clocks" hx-trigger="every 30s"/);
+    });
+
+    it('is accessible in English and French, on a desktop and on a phone, for the desk and the customer', async () => {
+      for (const email of [`ines.${unique}@desk.test`, marcEmail]) {
+        for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+          const page = await signedIn(email, viewport);
+          for (const language of ['en', 'fr']) {
+            await page.context().addCookies([{ name: 'vigil_lang', value: language, url: origin }]);
+            await page.goto(`${origin}/console/tickets/${number}`);
+            await expect(page.locator('html').getAttribute('lang')).resolves.toBe(language);
+            expect({ email, viewport, language, violations: await axeViolations(page) }).toEqual({ email, viewport, language, violations: [] });
+          }
+          if (email === marcEmail && viewport.width === 390) await screenshot(page, dir, 'portal-ticket-phone-fr');
+        }
+      }
+      // French pages say the API's words in French.
+      const french = await signedIn(`ines.${unique}@desk.test`);
+      await french.context().addCookies([{ name: 'vigil_lang', value: 'fr', url: origin }]);
+      await french.goto(`${origin}/console/tickets/${number}`);
+      await expect(status(french)).resolves.toBe('en traitement');
+      await expect(french.locator('dd.quote').textContent()).resolves.toBe('accepté · 600 min · 1200.50 € · intervention longue');
+      await expect(french.locator('ol.history').textContent()).resolves.toContain('devis accepté');
+      await screenshot(french, dir, 'ticket-fr');
+    });
   });
 });
