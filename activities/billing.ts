@@ -6,18 +6,22 @@ import { withTransaction } from '../db/transaction';
 import { DomainError } from '../domain/errors';
 import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
-import { priceRequest, requestOfTimeEntries, type ContractRates, type Price } from '../domain/pricing';
+import { priceRequest, requestOfTimeEntries, type ContractRates, type Price, type PriceLine, withoutLabel } from '../domain/pricing';
+import { describeLine } from '../domain/pricing/line-wording';
 import { startedMinutes } from '../domain/pricing/increments';
 import { availableAt } from '../domain/pricing/prepaid-hours';
 import { movementsBeforeDraw } from '../db/prepaid';
 import type { PolicySource } from '../policies/catalog';
 
 /** Work outside the contract is billed apart, at the quote the customer accepted: one line, whatever the time spent. */
-function quotedWork(ticket: TicketState): BillingSummary {
+function quotedWork(ticket: TicketState): PriceLine {
   const amountCents = ticket.quote?.amountCents ?? 0;
   const minutes = ticket.timeEntries.reduce((total, entry) => total + startedMinutes(entry.end - entry.start), 0);
-  return { lines: [{ description: 'work outside the contract, per the accepted quote', minutes, rateCents: amountCents, multiplier: 1, amountCents }], totalCents: amountCents };
+  return { description: describeLine({ kind: 'quoted-work' }), label: { kind: 'quoted-work' }, minutes, rateCents: amountCents, multiplier: 1, amountCents };
 }
+
+/** The ticket's bill as the workflow keeps it, as it always has: the labels go to billing_lines only. */
+const summaryOf = (lines: readonly PriceLine[], totalCents: number): BillingSummary => ({ lines: lines.map(withoutLabel), totalCents });
 
 /** Retrying cannot make a refused price acceptable: the activity fails for good, so that ops see why. */
 function asFailure(error: unknown): unknown {
@@ -90,9 +94,9 @@ async function balanceBefore(client: PoolClient, contractId: string, drawKey: st
  */
 export async function billTicket(db: Pool, policies: PolicySource, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
   if (ticket.scope === 'excluded') {
-    const billing = quotedWork(ticket);
-    await withTransaction(db, (client) => insertLines(client, ticket, billing, idempotencyKey));
-    return billing;
+    const line = quotedWork(ticket);
+    await withTransaction(db, (client) => insertLines(client, ticket, [line], idempotencyKey));
+    return summaryOf([line], line.amountCents);
   }
   return withTransaction(db, async (client) => {
     const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch((error: unknown) => {
@@ -101,8 +105,7 @@ export async function billTicket(db: Pool, policies: PolicySource, ticket: Ticke
     const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
     const drawKey = idempotencyKey('prepaid-draw');
     const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0, await contractRatesOf(client, ticket));
-    const billing: BillingSummary = { lines: [...price.lines], totalCents: price.totalCents };
-    await insertLines(client, ticket, billing, idempotencyKey);
+    await insertLines(client, ticket, price.lines, idempotencyKey);
     if (contractId && price.prepaid && price.prepaid.usedMinutes > 0) {
       await client.query(
         `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
@@ -110,17 +113,17 @@ export async function billTicket(db: Pool, policies: PolicySource, ticket: Ticke
         toStorable([contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`]),
       );
     }
-    return billing;
+    return summaryOf(price.lines, price.totalCents);
   });
 }
 
-async function insertLines(client: PoolClient, ticket: TicketState, billing: BillingSummary, idempotencyKey: (step: string) => string): Promise<void> {
-  for (const [index, line] of billing.lines.entries()) {
+async function insertLines(client: PoolClient, ticket: TicketState, lines: readonly PriceLine[], idempotencyKey: (step: string) => string): Promise<void> {
+  for (const [index, line] of lines.entries()) {
     await client.query(
-      `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-      // The description may quote the ticket's text (its role or service): made storable like every write of ticket content.
-      toStorable([idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents]),
+      `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, label)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING`,
+      // The description and label may quote the ticket's text (its role or service): made storable like every write of ticket content.
+      toStorable([idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents, JSON.stringify(line.label)]),
     );
   }
 }

@@ -12,16 +12,19 @@ const lines = (items: readonly string[]) => items.map(escapeHtml).join('<br>');
 
 const STYLE = `body{font-family:sans-serif;max-width:52rem;margin:2rem auto;color:#222}header{display:flex;justify-content:space-between;gap:2rem}
 table{border-collapse:collapse;width:100%}td,th{padding:3px 8px;border-bottom:1px solid #ddd;text-align:left}.num{text-align:right}
-.group th{background:#f3f3f3}.totals td{border:none}.strong{font-weight:bold}footer{margin-top:2rem;font-size:.8rem;color:#555}`;
+.logo{display:block;max-height:4rem;max-width:14rem;margin-bottom:1rem}.group th{background:#f3f3f3}.totals td{border:none}.strong{font-weight:bold}footer{margin-top:2rem;font-size:.8rem;color:#555}`;
 
-/** The invoice as a self-contained page in the customer's language, from the document stored at issue. */
+/**
+ * The invoice as a self-contained page in the customer's language, from the document stored at issue. The logo is
+ * inline (a data: URI), the one kind of image the page's Content-Security-Policy lets in (api/security-headers.ts).
+ */
 export function renderInvoiceHtml(document: InvoiceDocument): string {
   const layout = invoiceLayout(document);
   return `<!doctype html>
 <html lang="${layout.language}"><head><meta charset="utf-8"><title>${escapeHtml(layout.title)}</title>
 <style>${STYLE}</style>
 </head><body>
-<header>
+${layout.logo ? `<img class="logo" alt="${escapeHtml(layout.logo.alt)}" src="data:${escapeHtml(layout.logo.mediaType)};base64,${escapeHtml(layout.logo.data)}">\n` : ''}<header>
 <section class="seller"><h2>${escapeHtml(layout.seller.heading)}</h2><p>${lines(layout.seller.lines)}</p></section>
 <section class="buyer"><h2>${escapeHtml(layout.buyer.heading)}</h2><p>${lines(layout.buyer.lines)}</p></section>
 </header>

@@ -5,9 +5,10 @@ import { DESK_ZONE } from '../messages/desk-zone';
 import { monthsOf } from '../messages/invoice-period';
 import type { InvoicePeriod, InvoicingTarget } from '../messages/invoicing';
 import { withTransaction } from '../db/transaction';
-import { CONTRACT_RATE, monthlyContractFeeLine, rulesForContract, type PriceLine } from '../domain/pricing';
+import { monthlyContractFeeLine, rulesForContract, type PriceLine } from '../domain/pricing';
 import { hourlyRateOf } from '../domain/pricing/rates';
 import { expiriesDue, expiryDescription, purchaseLine } from '../domain/pricing/prepaid-hours';
+import { describeLine } from '../domain/pricing/line-wording';
 import { pgPolicyCatalog } from '../db/policy-versions';
 import type { PolicySource } from '../policies/catalog';
 import { toInvoiceLine, type InvoiceLine, type InvoiceLineRow } from '../db/invoices';
@@ -69,7 +70,7 @@ async function claimLines(client: PoolClient, invoiceId: string, { customerId, p
     const { rows } = await client.query<InvoiceLineRow & { id: string }>(
       `UPDATE billing_lines SET invoice_id = $3 WHERE id IN (
          SELECT id FROM billing_lines WHERE customer_id = $1 AND ${unbilledBy('$2')} ORDER BY id LIMIT $4 FOR UPDATE)
-       RETURNING id, ticket_number, description, minutes, rate_cents, multiplier, amount_cents`,
+       RETURNING id, ticket_number, description, label, minutes, rate_cents, multiplier, amount_cents`,
       [customerId, periodEnd, invoiceId, batchSize],
     );
     rows.sort((a, b) => Number(a.id) - Number(b.id));
@@ -166,7 +167,8 @@ export async function purchasePriceLine(policies: PolicySource, purchase: Invoic
   }
   const rate = hourlyRateOf(rules, {}, 0);
   const line = purchaseLine(purchase.minutes, rate.cents, purchase.year);
-  return { ...line, description: `${line.description}${rate.fromContract ? `, ${CONTRACT_RATE}` : ''} (contract ${purchase.contractId})` };
+  const label = { ...line.label, ...(rate.fromContract ? { contractRate: true } : {}), contractId: purchase.contractId };
+  return { ...line, description: describeLine(label), label };
 }
 
 /** The next number of the issuer's year; the counter row stays locked until commit, which keeps numbers gapless. */
@@ -216,8 +218,8 @@ async function issueInvoice(
   for (const purchase of await claimPurchases(client, target.customerId, target.periodEnd, id)) purchases.push(await purchasePriceLine(policies, purchase));
   for (const [position, line] of [...fees, ...purchases].entries()) {
     await client.query(
-      'INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents, minutes, rate_cents) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, position, line.description, line.amountCents, line.minutes, line.minutes > 0 ? line.rateCents : null],
+      'INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents, minutes, rate_cents, label) VALUES ($1, $2, $3, $4, $5, $6, $7)',
+      [id, position, line.description, line.amountCents, line.minutes, line.minutes > 0 ? line.rateCents : null, JSON.stringify(line.label)],
     );
   }
   const lines = [...(await claimLines(client, id, target, batchSize)), ...[...fees, ...purchases].map((fee) => ({ ...fee, ticketNumber: null }))];

@@ -16,6 +16,8 @@ const WIDTH = 595.28 - 2 * MARGIN;
 // Description, time, rate, amount.
 const COLUMNS = [WIDTH - 230, 60, 95, 75] as const;
 const GREY = '#555555';
+const LOGO_WIDTH = 160;
+const LOGO_HEIGHT = 48;
 
 // pdfkit's embedded font is fontkit's; pdfkit draws a character the font lacks as glyph 0 (.notdef), which PDF/A
 // forbids (ISO 19005-3, 6.2.11.8) and readers show as a box. A customer's name in a script DejaVu lacks prints '?'.
@@ -71,8 +73,11 @@ function block(doc: PDFKit.PDFDocument, x: number, y: number, width: number, hea
 /** Header with both parties, the invoice's dates, the lines grouped by ticket, the totals block, payment and footer. */
 function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
   const half = WIDTH / 2 - 10;
-  const sellerBottom = block(doc, MARGIN, MARGIN, half, layout.seller.heading, layout.seller.lines);
-  const buyerBottom = block(doc, MARGIN + WIDTH / 2 + 10, MARGIN, half, layout.buyer.heading, layout.buyer.lines);
+  // The logo above the parties, fitted in a band of the page's width: scaled down, never stretched.
+  if (layout.logo) doc.image(Buffer.from(layout.logo.data, 'base64'), MARGIN, MARGIN, { fit: [LOGO_WIDTH, LOGO_HEIGHT] });
+  const top = layout.logo ? MARGIN + LOGO_HEIGHT + 12 : MARGIN;
+  const sellerBottom = block(doc, MARGIN, top, half, layout.seller.heading, layout.seller.lines);
+  const buyerBottom = block(doc, MARGIN + WIDTH / 2 + 10, top, half, layout.buyer.heading, layout.buyer.lines);
   doc.y = Math.max(sellerBottom, buyerBottom) + 20;
   doc.font(BOLD).fontSize(18).text(layout.title, MARGIN, doc.y);
   doc.moveDown(0.4);

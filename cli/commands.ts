@@ -1,7 +1,7 @@
 import { METRICS, PRIORITIES, TICKET_KINDS, deadlinesFor, isPriority, isTicketKind } from '../domain/policy';
 import type { Policy } from '../domain/policy';
 import { readFileSync } from 'node:fs';
-import { PricingError, contractRatesIssues, priceRequest } from '../domain/pricing';
+import { PricingError, contractRatesIssues, priceRequest, withoutLabel } from '../domain/pricing';
 import type { ContractRates, Price, PricingRequest } from '../domain/pricing';
 import { loadPolicyFile } from '../policies/load-file';
 import { findPolicy, listPolicies, policyInForce } from '../policies/registry';
@@ -102,7 +102,7 @@ export function priceCommand(args: ParsedArgs): string {
   const policyId = required(args, 'policy');
   const file = required(args, 'entries');
   const { lines, totalCents, prepaid } = priceOf(file, policyId, readEntries(file), args.options.get('contract-rates'));
-  if (args.flags.has('json')) return json({ lines, totalCents, ...(prepaid ? { prepaid } : {}) });
+  if (args.flags.has('json')) return json({ lines: lines.map(withoutLabel), totalCents, ...(prepaid ? { prepaid } : {}) });
   const rows = lines.map((line) => `${line.description}\t${line.minutes} min\t${euros(line.rateCents)}\tx${line.multiplier}\t${euros(line.amountCents)}\n`);
   const balance = prepaid ? `prepaid minutes: ${prepaid.beforeMinutes} before, ${prepaid.usedMinutes} used, ${prepaid.afterMinutes} left\n` : '';
   return `${rows.join('')}total\t${euros(totalCents)} EUR excl. VAT\n${balance}`;

@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { DESK_ZONE } from '../messages/desk-zone';
 import type { DocumentLine, InvoiceDocument } from '../domain/invoicing/document';
+import type { LineLabel } from '../domain/pricing/line-labels';
 import { creditNoteStore, type CreditNoteStore } from './credit-notes';
 
 /** An invoice's line as issued; null ticket number on a contract fee or a purchase of prepaid hours. */
@@ -10,6 +11,8 @@ export type InvoiceLine = DocumentLine;
 export interface InvoiceLineRow {
   ticket_number: string | null;
   description: string;
+  /** Null on lines written before labels (migration 0024). */
+  label?: LineLabel | null;
   minutes: number;
   rate_cents: string;
   multiplier: string;
@@ -19,6 +22,7 @@ export interface InvoiceLineRow {
 export const toInvoiceLine = (row: InvoiceLineRow): InvoiceLine => ({
   ticketNumber: row.ticket_number,
   description: row.description,
+  ...(row.label ? { label: row.label } : {}),
   minutes: row.minutes,
   rateCents: Number(row.rate_cents),
   multiplier: Number(row.multiplier),

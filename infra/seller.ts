@@ -6,8 +6,9 @@
  * complete invoices; a desk sets the variables before issuing real ones. Once VIGIL_SELLER_NAME is set, every other
  * required variable must be too.
  */
+import { readFileSync } from 'node:fs';
 import { COUNTRY_CODE, isMemberState } from '../domain/invoicing/countries';
-import type { Seller } from '../domain/invoicing/parties';
+import type { Seller, SellerLogo } from '../domain/invoicing/parties';
 import { checkVatNumber } from '../domain/invoicing/vat-number';
 
 export class SellerConfigError extends Error {}
@@ -34,8 +35,42 @@ export function isIban(iban: string): boolean {
   return BigInt(digits) % 97n === 1n;
 }
 
+/** Every invoice keeps the logo it was issued with (invoices.document): a page's worth, not a poster. */
+export const MAX_LOGO_BYTES = 256 * 1024;
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** PNG: the signature, then an IHDR chunk with a width and height; JPEG: a start-of-image marker, then a frame header. */
+function imageType(bytes: Buffer): SellerLogo['mediaType'] | null {
+  if (bytes.length >= 24 && bytes.subarray(0, 8).equals(PNG_SIGNATURE) && bytes.toString('latin1', 12, 16) === 'IHDR') {
+    return bytes.readUInt32BE(16) > 0 && bytes.readUInt32BE(20) > 0 ? 'image/png' : null;
+  }
+  if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
+    // A baseline or progressive frame (SOF0 to SOF2) somewhere after: the marker pdfkit reads the size from.
+    for (let at = 2; at + 1 < bytes.length; at += 1) if (bytes[at] === 0xff && bytes[at + 1]! >= 0xc0 && bytes[at + 1]! <= 0xc2) return 'image/jpeg';
+  }
+  return null;
+}
+
+/** VIGIL_SELLER_LOGO: a PNG or JPEG file, read once at start; none when unset. */
+export function sellerLogoFromEnv(env: NodeJS.ProcessEnv = process.env): SellerLogo | undefined {
+  const file = env.VIGIL_SELLER_LOGO?.trim();
+  if (!file) return undefined;
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new SellerConfigError(`VIGIL_SELLER_LOGO cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  if (bytes.length > MAX_LOGO_BYTES) throw new SellerConfigError(`VIGIL_SELLER_LOGO is ${bytes.length} bytes, more than ${MAX_LOGO_BYTES}: every invoice keeps a copy (${file})`);
+  const mediaType = imageType(bytes);
+  if (!mediaType) throw new SellerConfigError(`VIGIL_SELLER_LOGO must be a PNG or JPEG image, and ${file} is neither`);
+  return { mediaType, data: bytes.toString('base64') };
+}
+
 export function sellerFromEnv(env: NodeJS.ProcessEnv = process.env): Seller {
-  if (!env.VIGIL_SELLER_NAME) return DEMO_SELLER;
+  const logo = sellerLogoFromEnv(env);
+  if (!env.VIGIL_SELLER_NAME) return logo ? { ...DEMO_SELLER, logo } : DEMO_SELLER;
   const required = (name: string): string => {
     const value = env[name]?.trim();
     if (!value) throw new SellerConfigError(`${name} is not set: it is required once VIGIL_SELLER_NAME is (the desk's identity on its invoices)`);
@@ -64,5 +99,6 @@ export function sellerFromEnv(env: NodeJS.ProcessEnv = process.env): Seller {
     bic,
     paymentDays: Number(days),
     ...(email ? { email } : {}),
+    ...(logo ? { logo } : {}),
   };
 }

@@ -5,6 +5,8 @@
  * customer record say by then.
  */
 import { DateTime } from 'luxon';
+import type { LineLabel } from '../pricing/line-labels';
+import { lineText } from './line-texts';
 import type { CustomerBilling, Seller } from './parties';
 import { structuredCommunication } from './structured-communication';
 import { invoiceLanguageOf, type InvoiceLanguage } from './texts';
@@ -13,7 +15,10 @@ import { vatTotals, vatTreatment, type VatTotals, type VatTreatment } from './va
 export interface DocumentLine {
   /** Null on a contract fee or a purchase of prepaid hours: it belongs to no ticket. */
   ticketNumber: string | null;
+  /** As printed: worded from `label` in the invoice's language when it was composed; as stored for lines without one. */
   description: string;
+  /** What the line is, as data (lines billed before labels have none, and print their stored English text). */
+  label?: LineLabel;
   minutes: number;
   rateCents: number;
   multiplier: number;
@@ -89,10 +94,12 @@ export const documentLines = (document: Pick<InvoiceDocument, 'tickets' | 'contr
 
 export function composeInvoice(facts: InvoiceFacts): InvoiceDocument {
   const { seller, buyer } = facts;
+  const language = invoiceLanguageOf(facts.language);
+  const lines = facts.lines.map((line) => (line.label ? { ...line, description: lineText(line.label, language) } : line));
   const vat = vatTreatment({ sellerCountry: seller.country, buyerCountry: buyer.country, buyerVatNumber: buyer.vatNumber });
   const byTicket = new Map<string, DocumentLine[]>();
   const contractLines: DocumentLine[] = [];
-  for (const line of facts.lines) {
+  for (const line of lines) {
     if (line.ticketNumber === null) contractLines.push(line);
     else byTicket.set(line.ticketNumber, [...(byTicket.get(line.ticketNumber) ?? []), line]);
   }
@@ -106,13 +113,13 @@ export function composeInvoice(facts: InvoiceFacts): InvoiceDocument {
     periodStart: facts.periodStart,
     periodEnd: facts.periodEnd,
     currency: 'EUR',
-    language: invoiceLanguageOf(facts.language),
+    language,
     seller,
     buyer,
     vat,
     tickets,
     contractLines,
-    totals: vatTotals(facts.lines.map((line) => ({ amountCents: line.amountCents, vat }))),
+    totals: vatTotals(lines.map((line) => ({ amountCents: line.amountCents, vat }))),
     paymentReference: buyer.country === 'BE' ? structuredCommunication(facts.number) : facts.number,
     prepaid: facts.prepaid ?? [],
     prepaidExpiries: facts.prepaidExpiries ?? [],

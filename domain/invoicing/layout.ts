@@ -19,6 +19,8 @@ export interface LayoutRow {
 export interface InvoiceLayout {
   language: InvoiceDocument['language'];
   title: string;
+  /** The seller's logo, when it has one, at the head of the page; named by the seller for who cannot see it. */
+  logo?: { mediaType: string; data: string; alt: string };
   seller: { heading: string; lines: string[] };
   buyer: { heading: string; lines: string[] };
   meta: Array<{ label: string; value: string }>;
@@ -62,6 +64,7 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
   return {
     language,
     title: `${document.credits ? t.creditNote : t.invoice} ${document.number}`,
+    ...(seller.logo ? { logo: { mediaType: seller.logo.mediaType, data: seller.logo.data, alt: seller.name } } : {}),
     seller: { heading: t.seller, lines: [seller.name, ...address(seller), `${t.vatNumber} ${seller.vatNumber}`, `${t.companyNumber} ${seller.companyNumber}`] },
     buyer: {
       heading: t.buyer,

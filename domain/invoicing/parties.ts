@@ -20,6 +20,14 @@ export interface Seller extends PostalAddress {
   /** Days between the issue date and the due date. */
   paymentDays: number;
   email?: string;
+  /** VIGIL_SELLER_LOGO, read and checked at start: drawn at the head of the HTML and PDF, kept with each invoice as issued. */
+  logo?: SellerLogo;
+}
+
+export interface SellerLogo {
+  mediaType: 'image/png' | 'image/jpeg';
+  /** The file's bytes, base64. */
+  data: string;
 }
 
 /** The structured e-invoice each customer receives: Peppol BIS Billing 3.0 (UBL) or Factur-X (PDF/A-3 with CII). */

@@ -24,6 +24,12 @@ export function formatDate(isoDate: string, language: InvoiceLanguage): string {
   return language === 'de' ? `${day}. ${monthName} ${year}` : `${day} ${monthName} ${year}`;
 }
 
+/** A month YYYY-MM as "October 2026", "octobre 2026", "Oktober 2026", "oktober 2026". */
+export function formatMonth(isoMonth: string, language: InvoiceLanguage): string {
+  const [year, month] = isoMonth.split('-').map(Number) as [number, number];
+  return `${MONTHS[language][month - 1]} ${year}`;
+}
+
 /** Integer cents as "1,234.56 EUR" (en), "1 234,56 EUR" (fr), "1.234,56 EUR" (de), "EUR 1.234,56" (nl); never through a float. */
 export function formatMoney(cents: number, language: InvoiceLanguage): string {
   const sign = cents < 0 ? '-' : '';

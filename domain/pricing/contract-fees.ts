@@ -9,5 +9,5 @@ import { billingOf } from './price-request';
  */
 export function monthlyContractFeeLine(policy: Policy, period: string): PriceLine | null {
   const cents = billingOf(policy).document.fees?.monthlyContractCents;
-  return cents === undefined ? null : feeLine(`Monthly contract fee, ${policy.document.title}, ${period}`, cents);
+  return cents === undefined ? null : feeLine({ kind: 'monthly-fee', plan: policy.document.title, month: period }, cents);
 }

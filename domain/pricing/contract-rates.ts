@@ -109,7 +109,8 @@ export function rulesForContract(rules: BillingRules, override: ContractRates | 
   };
   const outOfHours = timeBands && override.outOfHoursPercent !== undefined ? override.outOfHoursPercent : undefined;
   const mergedBands =
-    timeBands && outOfHours !== undefined ? { ...timeBands, outside: { label: `${timeBands.outside.label} (${CONTRACT_RATE})`, percent: outOfHours } } : timeBands;
+    // The label stays the policy's: the lines say the coefficient is the contract's (price-request.ts, contractBandOf).
+    timeBands && outOfHours !== undefined ? { ...timeBands, outside: { label: timeBands.outside.label, percent: outOfHours } } : timeBands;
   const merged: BillingDocument = {
     ...document,
     rates: mergedRates,
@@ -118,4 +119,9 @@ export function rulesForContract(rules: BillingRules, override: ContractRates | 
   };
   const bands = mergedBands && mergedBands !== timeBands ? TimeBands.compile(mergedBands, document.zone) : rules.bands;
   return { ...rules, document: merged, bands, contract: override };
+}
+
+/** The band whose coefficient a contract replaced (its out-of-hours band), if any: the lines in it say so. */
+export function contractBandOf({ document, contract }: BillingRules): unknown {
+  return contract?.outOfHoursPercent === undefined ? undefined : document.timeBands?.outside;
 }

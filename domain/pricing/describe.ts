@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, formatIsoDate } from '../calendar';
 import type { ZoneRules } from '../calendar';
+import type { LocalSpan } from './line-labels';
 
 function twoDigits(value: number): string {
   return String(value).padStart(2, '0');
@@ -13,10 +14,17 @@ function clockOf(msOfDay: number): string {
   return `${twoDigits(hours)}:${twoDigits(minutes)}${seconds === 0 ? '' : `:${twoDigits(seconds)}`}`;
 }
 
-/** `2026-05-13 16:30–17:00` in local time, the end's date shown only when it differs. */
-export function localSpan(zone: ZoneRules, start: number, end: number): string {
+/** The stretch in local time, the end's date kept only when it differs. */
+export function localSpanOf(zone: ZoneRules, start: number, end: number): LocalSpan {
   const [from, to] = [zone.wallOf(start), zone.wallOf(end)];
   const [fromDay, toDay] = [Math.floor(from / DAY_MS), Math.floor(to / DAY_MS)];
-  const endDate = toDay === fromDay ? '' : `${formatIsoDate(toDay)} `;
-  return `${formatIsoDate(fromDay)} ${clockOf(from - fromDay * DAY_MS)}–${endDate}${clockOf(to - toDay * DAY_MS)}`;
+  return {
+    date: formatIsoDate(fromDay),
+    from: clockOf(from - fromDay * DAY_MS),
+    ...(toDay === fromDay ? {} : { toDate: formatIsoDate(toDay) }),
+    to: clockOf(to - toDay * DAY_MS),
+  };
 }
+
+/** `2026-05-13 16:30–17:00`, `2026-05-13 23:30–2026-05-14 00:15`. */
+export const spanText = ({ date, from, toDate, to }: LocalSpan): string => `${date} ${from}–${toDate === undefined ? '' : `${toDate} `}${to}`;

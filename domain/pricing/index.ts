@@ -6,6 +6,7 @@ export { PricingError } from './errors';
 export type { PricingErrorCode } from './errors';
 export { INTERVENTION_FLAGS, interventionFlagsOf } from './intervention-flags';
 export type { InterventionFlag, InterventionFlags } from './intervention-flags';
+export { withoutLabel } from './lines';
 export type { PriceLine } from './lines';
 export type { PrepaidBalance } from './prepaid';
 export { billingOf, priceRequest } from './price-request';

@@ -106,6 +106,7 @@ export function purchaseLine(minutes: number, discountedHourlyCents: number, yea
   const list = (discountedHourlyCents * 100) % keep === 0 ? `${euros((discountedHourlyCents * 100) / keep)}/h` : 'the hourly rate';
   return {
     description: `${hoursText(minutes)} maintenance hours for ${year}, ${list} less ${MAINTENANCE_DISCOUNT_PERCENT}%`,
+    label: { kind: 'prepaid-purchase', minutes, year, listRateCents: (discountedHourlyCents * 100) % keep === 0 ? (discountedHourlyCents * 100) / keep : null, discountPercent: MAINTENANCE_DISCOUNT_PERCENT },
     minutes,
     rateCents: discountedHourlyCents,
     multiplier: 1,

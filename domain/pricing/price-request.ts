@@ -4,11 +4,13 @@ import { allocateMinutes } from './band-allocation';
 import type { BilledPart } from './band-allocation';
 import type { BillingRules } from './billing-rules';
 import { multiplierOf, priceMinutes } from './by-started-minute';
-import { CONTRACT_RATE, rulesForContract } from './contract-rates';
+import { contractBandOf, rulesForContract } from './contract-rates';
 import type { ContractRates } from './contract-rates';
-import { localSpan } from './describe';
+import { localSpanOf } from './describe';
 import { PricingError } from './errors';
 import { billedMinutes } from './increments';
+import type { LineLabel, LineNote } from './line-labels';
+import { describeLine } from './line-wording';
 import { feeLine, totalOf } from './lines';
 import type { PriceLine } from './lines';
 import { PrepaidHours } from './prepaid';
@@ -62,9 +64,6 @@ function assertSpan({ start, end }: PricingItem, index: number): void {
   if (end < start) throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/end`, 'the item ends before it starts');
 }
 
-/** Said on the lines of an intervention that had to install the remote-control tool first, where the policy prices it. */
-const REMOTE_TOOL_INSTALLED = 'remote-control tool installed first';
-
 /** The request's minimum and why, or null where the policy has none. */
 interface RequestMinimum {
   readonly minutes: number;
@@ -97,40 +96,40 @@ interface ItemContext {
   readonly rate: ItemRate;
   readonly onSite: boolean;
   /** Facts shown on every line of the item that are not coefficients (the remote-control tool installed first). */
-  readonly facts: readonly string[];
+  readonly facts: readonly LineNote[];
   readonly surcharges: readonly Band[];
   readonly prepaid: PrepaidHours | null;
 }
 
-function describePart({ rules, index, rate, onSite }: ItemContext, part: BilledPart, labels: readonly string[]): string {
-  const what = [rate.name, onSite ? 'on site' : undefined].filter(Boolean).join(', ');
-  const head = `Intervention ${index + 1}${what ? ` (${what})` : ''}`;
-  return [head, localSpan(rules.zone, part.start, part.end), ...labels].join(', ');
+function labelOfPart({ rules, index, rate, onSite }: ItemContext, part: BilledPart, notes: readonly LineNote[]): LineLabel {
+  return { kind: 'intervention', intervention: index + 1, rateName: rate.name, onSite, span: localSpanOf(rules.zone, part.start, part.end), notes };
+}
+
+/** A line of the part: its label, and its English description worded from it. */
+function partLine(context: ItemContext, part: BilledPart, notes: readonly LineNote[], figures: Omit<PriceLine, 'description' | 'label'>): PriceLine {
+  const label = labelOfPart(context, part, notes);
+  return { description: describeLine(label), label, ...figures };
 }
 
 /** The part's lines: what prepaid hours cover (at no charge), then the rest at its band and surcharges. */
-function partLines(context: ItemContext, part: BilledPart, notes: readonly string[]): PriceLine[] {
+function partLines(context: ItemContext, part: BilledPart, notes: readonly LineNote[]): PriceLine[] {
   const covered = context.prepaid?.draw(part.minutes) ?? 0;
   const charged = part.minutes - covered;
   const lines: PriceLine[] = [];
   if (covered > 0) {
-    lines.push({ description: describePart(context, part, [...context.facts, ...notes, 'from prepaid hours']), minutes: covered, rateCents: 0, multiplier: 1, amountCents: 0 });
+    lines.push(partLine(context, part, [...context.facts, ...notes, { kind: 'from-prepaid' }], { minutes: covered, rateCents: 0, multiplier: 1, amountCents: 0 }));
   }
   if (charged > 0) {
     const coefficients = [...(part.band ? [part.band] : []), ...context.surcharges];
     const percents = coefficients.map((coefficient) => coefficient.percent);
-    lines.push({
-      description: describePart(context, part, [
-        ...(context.rate.fromContract ? [CONTRACT_RATE] : []),
-        ...context.facts,
-        ...coefficients.map((coefficient) => coefficient.label),
-        ...notes,
-      ]),
-      minutes: charged,
-      rateCents: context.rate.cents,
-      multiplier: multiplierOf(percents),
-      amountCents: priceMinutes(charged, context.rate.cents, percents),
-    });
+    const contractBand = contractBandOf(context.rules);
+    const noted: LineNote[] = [
+      ...(context.rate.fromContract ? [{ kind: 'contract-rate' } as const] : []),
+      ...context.facts,
+      ...coefficients.map((coefficient): LineNote => ({ kind: 'band', label: coefficient.label, ...(coefficient === contractBand ? { contractRate: true } : {}) })),
+      ...notes,
+    ];
+    lines.push(partLine(context, part, noted, { minutes: charged, rateCents: context.rate.cents, multiplier: multiplierOf(percents), amountCents: priceMinutes(charged, context.rate.cents, percents) }));
   }
   return lines;
 }
@@ -148,13 +147,12 @@ interface TopUp {
 }
 
 /** `request minimum 15 min: +10 min`; the reason for 60 is given unless the line already states it. */
-function topUpNote({ minutes, minimum }: TopUp, lineSaysWhy: boolean): string {
-  const why = minimum.remoteToolMissing && !lineSaysWhy ? ` (${REMOTE_TOOL_INSTALLED})` : '';
-  return `request minimum ${minimum.minutes} min${why}: +${minutes} min`;
+function topUpNote({ minutes, minimum }: TopUp, lineSaysWhy: boolean): LineNote {
+  return { kind: 'request-minimum', minimumMinutes: minimum.minutes, addedMinutes: minutes, why: minimum.remoteToolMissing && !lineSaysWhy };
 }
 
 function itemLines(rules: BillingRules, item: PricingItem, index: number, prepaid: PrepaidHours | null, topUp: TopUp | null): PriceLine[] {
-  const facts = item.remoteToolMissing === true && rules.document.minimumMinutes?.whenRemoteToolMissing !== undefined ? [REMOTE_TOOL_INSTALLED] : [];
+  const facts: LineNote[] = item.remoteToolMissing === true && rules.document.minimumMinutes?.whenRemoteToolMissing !== undefined ? [{ kind: 'remote-tool-installed' }] : [];
   const context: ItemContext = { rules, index, rate: hourlyRateOf(rules, item, index), onSite: item.onSite === true, facts, surcharges: surchargesOf(rules, item), prepaid };
   const parts = allocateMinutes(rules.bands, item.start, item.end, ownMinutes(rules, item) + (topUp?.minutes ?? 0));
   // The top-up lands on the item's last part (allocateMinutes puts minutes beyond the work there): that line says so.
@@ -188,10 +186,10 @@ export function priceRequest(policy: Policy, request: PricingRequest, contractRa
   const topUp = topUpOf(requestMinimumOf(rules, request.items), request.items.reduce((total, item) => total + ownMinutes(rules, item), 0));
   const lastPosition = inTimeOrder.length - 1;
   const lines = [
-    ...(request.emergency && emergencyCents !== undefined ? [feeLine('Emergency fee, charged at ticket opening', emergencyCents)] : []),
+    ...(request.emergency && emergencyCents !== undefined ? [feeLine({ kind: 'emergency-fee' }, emergencyCents)] : []),
     ...inTimeOrder.flatMap(({ item, index }, position) => itemLines(rules, item, index, prepaid, position === lastPosition ? topUp : null)),
     ...travelLines(rules, request.trips ?? []),
-    ...(travelCents > 0 ? [feeLine('Travel fees', travelCents)] : []),
+    ...(travelCents > 0 ? [feeLine({ kind: 'travel-fees' }, travelCents)] : []),
   ];
   return { lines, totalCents: totalOf(lines), prepaid: prepaid?.balance ?? null };
 }

@@ -1,8 +1,8 @@
 import type { BillingRules } from './billing-rules';
-import { CONTRACT_RATE } from './contract-rates';
 import { priceMinutes } from './by-started-minute';
 import { PricingError } from './errors';
 import { feeLine } from './lines';
+import { describeLine } from './line-wording';
 import type { PriceLine } from './lines';
 
 /** One trip to the customer's site for an intervention: which intervention (its 0-based index) and how long the road took. */
@@ -21,9 +21,17 @@ export function travelLines({ document, contract }: BillingRules, trips: readonl
   return trips.flatMap(({ item, minutes }, index) => {
     if (!Number.isSafeInteger(minutes) || minutes < 0) throw new PricingError('PRICING_INPUT_INVALID', `/trips/${index}/minutes`, `expected a non-negative whole number, got ${minutes}`);
     const lines: PriceLine[] = [];
-    if (travel.perTripCents !== undefined) lines.push(feeLine(`Travel fee, intervention ${item + 1}${contract?.travel?.perTripCents !== undefined ? `, ${CONTRACT_RATE}` : ''}`, travel.perTripCents));
+    if (travel.perTripCents !== undefined) lines.push(feeLine({ kind: 'travel-fee', intervention: item + 1, contractRate: contract?.travel?.perTripCents !== undefined }, travel.perTripCents));
     if (travel.hourlyCents !== undefined && minutes > 0) {
-      lines.push({ description: `Travel time, intervention ${item + 1}${contract?.travel?.hourlyCents !== undefined ? `, ${CONTRACT_RATE}` : ''}`, minutes, rateCents: travel.hourlyCents, multiplier: 1, amountCents: priceMinutes(minutes, travel.hourlyCents) });
+      const label = { kind: 'travel-time', intervention: item + 1, contractRate: contract?.travel?.hourlyCents !== undefined } as const;
+      lines.push({
+        description: describeLine(label),
+        label,
+        minutes,
+        rateCents: travel.hourlyCents,
+        multiplier: 1,
+        amountCents: priceMinutes(minutes, travel.hourlyCents),
+      });
     }
     return lines;
   });

@@ -69,6 +69,7 @@ describe('mixvoip fees', () => {
   test('monthly contract fees 58 / 262 / 318 EUR, none without a contract', () => {
     expect(monthlyContractFeeLine(findPolicy('mixvoip-standard'), '2026-05')).toEqual({
       description: 'Monthly contract fee, Mixvoip Standard support contract, 2026-05',
+      label: { kind: 'monthly-fee', plan: 'Mixvoip Standard support contract', month: '2026-05' },
       minutes: 0,
       rateCents: 5800,
       multiplier: 1,

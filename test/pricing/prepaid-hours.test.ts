@@ -41,13 +41,20 @@ describe('prepaid maintenance hours (seed 000: bought for the current year, at 5
   });
 
   it('invoices a purchase at the hourly rate less 5%, in cents rounded half away from zero', () => {
-    expect(purchaseLine(600, 9500, 2026)).toEqual({ description: '10 h maintenance hours for 2026, 100.00 EUR/h less 5%', minutes: 600, rateCents: 9500, multiplier: 1, amountCents: 95_000 });
+    expect(purchaseLine(600, 9500, 2026)).toEqual({
+      description: '10 h maintenance hours for 2026, 100.00 EUR/h less 5%',
+      label: { kind: 'prepaid-purchase', minutes: 600, year: 2026, listRateCents: 10_000, discountPercent: 5 },
+      minutes: 600,
+      rateCents: 9500,
+      multiplier: 1,
+      amountCents: 95_000,
+    });
     // 7 min at 95 EUR/h: 1108.33 cents; 9 min: 1425 exactly; 1 min: 158.33.
     expect(purchaseLine(7, 9500, 2026).amountCents).toBe(1108);
     expect(purchaseLine(90, 9500, 2026).description).toBe('1 h 30 min maintenance hours for 2026, 100.00 EUR/h less 5%');
     expect(purchaseLine(1, 9500, 2026).amountCents).toBe(158);
     // A rate that does not divide back to a whole cent before the discount is named without a figure.
-    expect(purchaseLine(60, 9999, 2026).description).toBe('1 h maintenance hours for 2026, the hourly rate less 5%');
+    expect(purchaseLine(60, 9999, 2026)).toMatchObject({ description: '1 h maintenance hours for 2026, the hourly rate less 5%', label: { listRateCents: null } });
   });
 
   /**
