@@ -23,6 +23,8 @@ const priced: PriceLine[] = [
   monthlyContractFeeLine(findPolicy('mixvoip-standard'), '2026-10')!,
   purchaseLine(600, 9500, 2026),
 ];
+// A purchase under a contract's own rate, as activities/invoicing.ts (purchasePriceLine) labels it.
+const contractPurchase: LineLabel = { kind: 'prepaid-purchase', minutes: 90, year: 2026, listRateCents: 9500, discountPercent: 5, contractRate: true, contractId: '12' };
 
 describe("an invoice line's words, from its label, in the customer's language", () => {
   it('says in English exactly what pricing wrote: the label carries everything the description says', () => {
@@ -32,6 +34,9 @@ describe("an invoice line's words, from its label, in the customer's language", 
     expect(describeLine({ kind: 'travel-fee', intervention: 2, contractRate: true })).toBe('Travel fee, intervention 2, contract rate');
     expect(lineText({ kind: 'travel-fee', intervention: 2, contractRate: true }, 'nl')).toBe('Verplaatsingsforfait, interventie 2, contracttarief');
     expect(lineText({ kind: 'quoted-work' }, 'fr')).toBe('Travaux hors contrat, selon le devis accepté');
+    expect(describeLine(contractPurchase)).toBe('1 h 30 min maintenance hours for 2026, 95.00 EUR/h less 5%, contract rate (contract 12)');
+    expect(lineText(contractPurchase, 'fr')).toBe('Heures de maintenance pour 2026 : 1 h 30 à 95,00 EUR/h moins 5 %, tarif du contrat (contrat 12)');
+    expect(lineText(contractPurchase, 'de')).toBe('Wartungsstunden für 2026: 1 Std. 30 Min. zu 95,00 EUR/h abzüglich 5 %, Vertragssatz (Vertrag 12)');
     // Every kind and every note is there.
     const kinds = new Set(priced.map((line) => line.label.kind));
     expect([...kinds].sort()).toEqual(['emergency-fee', 'intervention', 'monthly-fee', 'prepaid-purchase', 'travel-fees', 'travel-time'].sort());

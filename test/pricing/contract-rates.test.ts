@@ -128,6 +128,7 @@ describe('a purchase of maintenance hours under contract rates', () => {
   test("the policy's rate without contract rates: 95 EUR/h, 100 EUR/h less 5%", async () => {
     expect(await purchasePriceLine(presetRegistry, { ...purchase, rates: null })).toEqual({
       description: '10 h maintenance hours for 2026, 100.00 EUR/h less 5% (contract 12)',
+      label: { kind: 'prepaid-purchase', minutes: 600, year: 2026, listRateCents: 10_000, discountPercent: 5, contractId: '12' },
       minutes: 600,
       rateCents: 9500,
       multiplier: 1,
@@ -140,6 +141,7 @@ describe('a purchase of maintenance hours under contract rates', () => {
     const line = await purchasePriceLine(presetRegistry, { ...purchase, rates: { hourlyCents: 9025 } });
     expect(line).toMatchObject({ minutes: 600, rateCents: 9025, amountCents: 90_250 });
     expect(line.description).toBe('10 h maintenance hours for 2026, 95.00 EUR/h less 5%, contract rate (contract 12)');
+    expect(line.label).toEqual({ kind: 'prepaid-purchase', minutes: 600, year: 2026, listRateCents: 9500, discountPercent: 5, contractRate: true, contractId: '12' });
     // The rate a ticket of the same contract bills beyond its hours: the same figure.
     const ticket = priceRequest(findPolicy('econnect-maintenance'), { items: [item('2026-05-13T10:00:00+02:00', '2026-05-13T11:00:00+02:00')] }, { hourlyCents: 9025 });
     expect(ticket.lines[0]!.rateCents).toBe(line.rateCents);
