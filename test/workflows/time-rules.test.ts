@@ -125,4 +125,43 @@ describe('rules on logged time, on the time-skipping server', () => {
     expect(harness.recorded.billed[0]!.timeEntries).toHaveLength(5);
     await harness.keepHistory(handle, 'people-limit');
   });
+
+  it("Care Solutions under a contract of 2 people: the ticket keeps the contract's count on the policy's services", async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-07T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000203', policyId: 'care-solutions', priority: 'P3', maxPeoplePerTicket: 2 });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'anna' }] });
+    await harness.advanceTo(handle, '2027-06-07T12:00:00+02:00');
+
+    const remote = { service: 'remote-assistance' };
+    for (const [agent, hour] of [['anna', '09'], ['bert', '10']] as const) {
+      await handle.executeUpdate(logTimeUpdate, { args: [worked(agent, `2027-06-07T${hour}:00:00+02:00`, `2027-06-07T${hour}:30:00+02:00`, remote)] });
+    }
+    const third = await refusal(handle.executeUpdate(logTimeUpdate, { args: [worked('carl', '2027-06-07T11:00:00+02:00', '2027-06-07T11:30:00+02:00', remote)] }));
+    expect(third).toMatchObject({ type: 'TOO_MANY_PEOPLE', details: [{ maxPeople: 2, people: ['anna', 'bert'], services: ['remote-assistance'] }] });
+    await handle.executeUpdate(logTimeUpdate, { args: [worked('carl', '2027-06-07T11:00:00+02:00', '2027-06-07T11:30:00+02:00', { service: 'settings' })] });
+    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'anna', resolution: 'Profile repaired' }] });
+    await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
+    expect((await handle.result()).status).toBe('closed');
+    expect(harness.recorded.billed[0]!.timeEntries).toHaveLength(3);
+    await harness.keepHistory(handle, 'contract-people-limit');
+  });
+
+  it("tm-minimum: minutes worked given with the resolution carry seed 001's flags to billing, as a time entry", async () => {
+    harness = await TicketHarness.start();
+    await harness.jumpTo('2027-06-07T09:00:00+02:00');
+    const handle = await harness.open({ ticketNumber: 'VIG-000204', policyId: 'tm-minimum', priority: 'P3' });
+    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await harness.advanceTo(handle, '2027-06-07T10:00:00+02:00');
+    const flagAlone = await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'done', outOfHoursRequested: true }] }));
+    expect(flagAlone).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'outOfHoursRequested: expected to come with minutesWorked, the time it qualifies' });
+    const proposed = await handle.executeUpdate(proposeResolutionUpdate, {
+      args: [{ actor: 'marc', resolution: 'Outlook repaired', minutesWorked: 10, remoteToolMissing: true, outOfHoursRequested: true, urgent: false }],
+    });
+    expect(proposed.timeEntries).toEqual([{ agent: 'marc', start: proposed.timeEntries[0]!.end - 600_000, end: expect.any(Number), onSite: false, remoteToolMissing: true, outOfHoursRequested: true }]);
+    await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
+    expect((await handle.result()).status).toBe('closed');
+    expect(harness.recorded.billed[0]!.timeEntries).toEqual(proposed.timeEntries);
+    await harness.keepHistory(handle, 'resolution-flags');
+  });
 });
