@@ -24,6 +24,7 @@ import {
   type InvoicedPurchase,
 } from '../db/prepaid';
 import { renderInvoiceHtml } from './invoice-html';
+import { queueInvoiceReady } from './invoice-notice';
 import { composeInvoice, type Buyer, type DocumentLine, type PrepaidStatement } from '../domain/invoicing/document';
 import type { CustomerBilling, Seller } from '../domain/invoicing/parties';
 import { prepaidStatement } from '../domain/invoicing/prepaid-statement';
@@ -247,6 +248,8 @@ async function issueInvoice(
     renderInvoiceHtml(document),
     JSON.stringify(document),
   ]);
+  // The customer is told in this same transaction: the mail exists if and only if the invoice does.
+  await queueInvoiceReady(client, document);
   return { number, totalCents: netCents, created: true };
 }
 

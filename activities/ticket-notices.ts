@@ -5,7 +5,7 @@ import { enqueueNotice } from '../db/outbox';
 import { enqueueWebhookEvents } from '../db/webhooks';
 import { deskRolesFromEnv } from '../mail/desk-roles';
 import { mailLanguage, type Reader } from '../mail/format';
-import type { Notice } from '../mail/notices';
+import type { TicketNotice } from '../mail/notices';
 import { renderNotice } from '../mail/render';
 import { statusWebhook, thresholdWebhook } from '../mail/webhooks/events';
 import { acknowledgementNotice } from './acknowledgement-email';
@@ -16,15 +16,24 @@ type Db = Pool | PoolClient;
 type KeyOf = (step: string) => string;
 
 /**
- * The customer's reader settings: its `language`, and the zone its dates are told in. Customers have no zone of
- * their own yet; the desk's (messages/desk-zone.ts) is that of every seed customer (Luxembourg, Belgium, France).
+ * How the customer's contacts read their mails: in its `language`, dates in its own `timeZone` (migration 0024), or,
+ * without one, the desk's (messages/desk-zone.ts), that of every seed customer (Luxembourg, Belgium, France).
  */
 export async function readerOf(db: Db, customerId: string): Promise<Reader> {
-  const { rows } = await db.query<{ language: string }>('SELECT language FROM customers WHERE id = $1', [customerId]);
-  return { language: mailLanguage(rows[0]?.language), zone: DESK_ZONE };
+  const { rows } = await db.query<{ language: string; time_zone: string | null }>('SELECT language, time_zone FROM customers WHERE id = $1', [customerId]);
+  return { language: mailLanguage(rows[0]?.language), zone: rows[0]?.time_zone ?? DESK_ZONE };
 }
 
-async function queue(db: Db, key: string, notice: Notice, recipient: string, reader: Reader, failedBecause?: string): Promise<void> {
+/**
+ * The zone of one recipient of a notice about the customer's ticket: the customer's for the people its contracts name,
+ * the desk's for the desk's own staff (VIGIL_DESK_ROLES, an assignee), who read the desk's clock whoever the customer.
+ * Both read the customer's language, as before customers had zones.
+ */
+export function zoneOfRecipient(recipient: string, customerAddresses: ReadonlySet<string>, customer: Reader): Reader {
+  return customerAddresses.has(recipient.toLowerCase()) ? customer : { ...customer, zone: DESK_ZONE };
+}
+
+async function queue(db: Db, key: string, notice: TicketNotice, recipient: string, reader: Reader, failedBecause?: string): Promise<void> {
   const { subject, body } = renderNotice(notice, reader);
   await enqueueNotice(db, { idempotencyKey: key, kind: notice.kind, recipient, subject, body, ticketNumber: notice.ticketNumber, failedBecause });
 }
@@ -42,8 +51,12 @@ export async function queueAcknowledgement(db: Db, key: string, ticket: TicketSt
 export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: ThresholdNotice): Promise<void> {
   const notice = thresholdNoticeOf(given);
   const reader = await readerOf(db, given.customerId);
-  const { addresses, unresolved } = resolveRecipients(given, await escalationAddresses(db, given.customerId), deskRolesFromEnv());
-  for (const recipient of addresses) await queue(db, keyOf(`threshold:${given.key}:${recipient}`), notice, recipient, reader);
+  const byLevel = await escalationAddresses(db, given.customerId);
+  const customerAddresses = new Set([...byLevel.values()].flat().map((address) => address.toLowerCase()));
+  const { addresses, unresolved } = resolveRecipients(given, byLevel, deskRolesFromEnv());
+  for (const recipient of addresses) {
+    await queue(db, keyOf(`threshold:${given.key}:${recipient}`), notice, recipient, zoneOfRecipient(recipient, customerAddresses, reader));
+  }
   for (const level of unresolved) {
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
     await queue(db, keyOf(`threshold:${given.key}:${level}`), notice, level, reader, why);
@@ -52,11 +65,14 @@ export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: Thresho
   await enqueueWebhookEvents(db, [thresholdWebhook(keyOf(`webhook:${given.key}`), given)]);
 }
 
-/** Where the customer's calls about a ticket go: VIGIL_PUBLIC_URL, the API as the customer reaches it. */
-export const actionsUrl = (ticketNumber: string) => `${(process.env.VIGIL_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, '')}/v1/tickets/${ticketNumber}`;
+/** VIGIL_PUBLIC_URL, the API as the customer reaches it, without a trailing slash: the links in the mails start with it. */
+export const publicUrl = () => (process.env.VIGIL_PUBLIC_URL || 'http://localhost:3000').replace(/\/+$/, '');
+
+/** Where the customer's calls about a ticket go. */
+export const actionsUrl = (ticketNumber: string) => `${publicUrl()}/v1/tickets/${ticketNumber}`;
 
 /** The notice the contact gets for one event of the ticket's history, if that event is one the contact is told of. */
-function lifecycleNotice(ticket: TicketState, event: TicketEvent): Notice | undefined {
+function lifecycleNotice(ticket: TicketState, event: TicketEvent): TicketNotice | undefined {
   const about = { ticketNumber: ticket.ticketNumber, title: ticket.title, contactName: ticket.contact.name };
   switch (event.type) {
     case 'taken-in-charge':

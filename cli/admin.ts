@@ -21,8 +21,9 @@ import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { CliResult } from './run';
 import type { CustomerBilling } from '../domain/invoicing/parties';
 
-export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [BILLING] [--json]
-  vigil admin customers update --id ID [--name NAME] [--language en|fr|de|nl|lb] [BILLING] [--json]
+export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [--time-zone ZONE] [BILLING] [--json]
+  vigil admin customers update --id ID [--name NAME] [--language en|fr|de|nl|lb] [--time-zone ZONE|desk] [BILLING] [--json]
+      ZONE, where the customer's contacts read their e-mails' dates: an IANA zone (Europe/Paris); desk: the desk's again
       BILLING, who invoices are addressed to: --legal-name NAME --street TEXT --postal-code CODE --city CITY --country CC
       [--vat-number BE0403170701] --invoice-email EMAIL [--e-invoice peppol-ubl|factur-x] (update: the flags given change)
   vigil admin customers list [--json]
@@ -64,6 +65,7 @@ const FLAG_OF_FIELD: Readonly<Record<string, string>> = {
   id: 'id',
   name: 'name',
   language: 'language',
+  timeZone: 'time-zone',
   customerId: 'customer',
   policyId: 'policy',
   policyVersion: 'version',
@@ -191,10 +193,17 @@ function contractId(args: ParsedArgs): string {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   'customers add': {
-    options: ['id', 'name', 'language', ...Object.values(BILLING_FLAGS)],
+    options: ['id', 'name', 'language', 'time-zone', ...Object.values(BILLING_FLAGS)],
     action(args) {
       const billing = billingOf(args);
-      const input = { id: required(args, 'id'), name: required(args, 'name'), language: args.options.get('language') as Language | undefined, ...(billing ? { billing } : {}) };
+      const timeZone = args.options.get('time-zone');
+      const input = {
+        id: required(args, 'id'),
+        name: required(args, 'name'),
+        language: args.options.get('language') as Language | undefined,
+        ...(billing ? { billing } : {}),
+        ...(timeZone === undefined ? {} : { timeZone }),
+      };
       return async ({ accounts: store }) => {
         const customer = await store.createCustomer(input);
         return { json: customer, text: `added customer ${customer.id}: ${customer.name} (${customer.language})\n` };
@@ -202,9 +211,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     },
   },
   'customers update': {
-    options: ['id', 'name', 'language', ...Object.values(BILLING_FLAGS)],
+    options: ['id', 'name', 'language', 'time-zone', ...Object.values(BILLING_FLAGS)],
     action(args) {
       const id = required(args, 'id');
+      const timeZone = args.options.get('time-zone');
       return async ({ accounts: store }) => {
         const existing = await store.getCustomer(id);
         if (!existing) throw new UsageError(`--id: no customer "${id}"`);
@@ -213,6 +223,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           name: args.options.get('name'),
           language: args.options.get('language') as Language | undefined,
           ...(billing ? { billing } : {}),
+          // `desk`: no zone of its own, the desk's again (no IANA zone is named so).
+          ...(timeZone === undefined ? {} : { timeZone: timeZone === 'desk' ? null : timeZone }),
         });
         return { json: customer, text: `updated customer ${id}${customer?.billing ? `: invoices to ${customer.billing.legalName}, ${customer.billing.country}` : ''}\n` };
       };

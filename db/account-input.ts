@@ -16,7 +16,7 @@ import {
 } from '../messages/accounts';
 import { ROLES } from '../messages/principal';
 import { parseIsoDate } from '../domain/calendar';
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { DESK_ZONE } from '../messages/desk-zone';
 import type { Duration } from '../domain/calendar';
 import type { Policy } from '../domain/policy';
@@ -68,6 +68,7 @@ export function checkedCustomer(customer: NewCustomer): Omit<Customer, 'createdA
     name: text(customer.name, 'name', 200),
     language: oneOf(LANGUAGES, customer.language ?? 'en', 'language'),
     ...(customer.billing === undefined ? {} : { billing: checkedBilling(customer.billing) }),
+    ...(customer.timeZone === undefined ? {} : { timeZone: checkedTimeZone(customer.timeZone, 'timeZone') }),
   };
 }
 
@@ -76,7 +77,18 @@ export function checkedCustomerPatch(patch: CustomerPatch): CustomerPatch {
     ...(patch.name === undefined ? {} : { name: text(patch.name, 'name', 200) }),
     ...(patch.language === undefined ? {} : { language: oneOf(LANGUAGES, patch.language, 'language') }),
     ...(patch.billing === undefined ? {} : { billing: checkedBilling(patch.billing) }),
+    ...(patch.timeZone === undefined ? {} : { timeZone: patch.timeZone === null ? null : checkedTimeZone(patch.timeZone, 'timeZone') }),
   };
+}
+
+/**
+ * An IANA zone that luxon, which tells the mails' dates, knows (IANAZone.isValidZone), kept as given. An offset such
+ * as `+01:00` is refused: it knows no summer time.
+ */
+export function checkedTimeZone(value: unknown, field: string): string {
+  const zone = typeof value === 'string' ? value.trim() : '';
+  if (!IANAZone.isValidZone(zone)) throw invalid(field, `must be an IANA time zone such as Europe/Luxembourg (got "${String(value)}")`);
+  return zone;
 }
 
 /**

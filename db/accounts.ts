@@ -34,6 +34,7 @@ interface CustomerRow {
   name: string;
   language: Language;
   billing: CustomerBilling | null;
+  time_zone: string | null;
   created_at: Date;
 }
 
@@ -42,6 +43,7 @@ const toCustomer = (row: CustomerRow): Customer => ({
   name: row.name,
   language: row.language,
   ...(row.billing ? { billing: row.billing } : {}),
+  ...(row.time_zone ? { timeZone: row.time_zone } : {}),
   createdAt: row.created_at.toISOString(),
 });
 
@@ -141,11 +143,12 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
     async createCustomer(input) {
       const customer = checkedCustomer(input);
       try {
-        const { rows } = await db.query<CustomerRow>('INSERT INTO customers (id, name, language, billing) VALUES ($1, $2, $3, $4) RETURNING *', [
+        const { rows } = await db.query<CustomerRow>('INSERT INTO customers (id, name, language, billing, time_zone) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
           customer.id,
           customer.name,
           customer.language,
           customer.billing ? JSON.stringify(customer.billing) : null,
+          customer.timeZone ?? null,
         ]);
         return toCustomer(rows[0]!);
       } catch (error) {
@@ -162,9 +165,10 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
     async updateCustomer(id, patch) {
       const checked = checkedCustomerPatch(patch);
       const { rows } = await db.query<CustomerRow>(
-        `UPDATE customers SET name = COALESCE($2, name), language = COALESCE($3, language), billing = COALESCE($4::jsonb, billing)
+        `UPDATE customers SET name = COALESCE($2, name), language = COALESCE($3, language), billing = COALESCE($4::jsonb, billing),
+           time_zone = CASE WHEN $5::boolean THEN $6 ELSE time_zone END
          WHERE id = $1 RETURNING *`,
-        [id, checked.name ?? null, checked.language ?? null, checked.billing ? JSON.stringify(checked.billing) : null],
+        [id, checked.name ?? null, checked.language ?? null, checked.billing ? JSON.stringify(checked.billing) : null, checked.timeZone !== undefined, checked.timeZone ?? null],
       );
       return rows[0] && toCustomer(rows[0]);
     },

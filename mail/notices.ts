@@ -70,7 +70,8 @@ export interface QuoteNotice extends ToContact {
   actionsUrl: string;
 }
 
-export type Notice =
+/** A notice about one ticket: its subject carries the ticket's number, and it threads with the ticket's other mails. */
+export type TicketNotice =
   | AcknowledgementNotice
   | RefusalNotice
   | ThresholdNotice
@@ -79,6 +80,30 @@ export type Notice =
   | ResolutionProposedNotice
   | ValidatedNotice
   | QuoteNotice;
+
+/**
+ * An invoice issued (activities/invoice-notice.ts), to the customer's invoicing address: tied to no ticket, so its
+ * subject names the invoice instead and it is a thread of its own. Dates are civil (YYYY-MM-DD, as on the invoice);
+ * `htmlUrl` and `pdfUrl` are the invoice's addresses on the API, at VIGIL_PUBLIC_URL.
+ */
+export interface InvoiceReadyNotice {
+  kind: 'invoice-ready';
+  invoiceNumber: string;
+  /** Who the mail greets: the invoice's buyer, or the contact it falls back to. */
+  contactName: string;
+  issueDate: string;
+  dueDate: string;
+  periodStart: string;
+  periodEnd: string;
+  netCents: number;
+  grossCents: number;
+  currency: string;
+  paymentReference: string;
+  htmlUrl: string;
+  pdfUrl: string;
+}
+
+export type Notice = TicketNotice | InvoiceReadyNotice;
 
 export type NoticeKind = Notice['kind'];
 

@@ -1,4 +1,4 @@
-import { amount, instantInWords, minutesInWords, type MailLanguage, type Reader } from './format';
+import { amount, dateInWords, instantInWords, minutesInWords, sizeInWords, type MailLanguage, type Reader } from './format';
 import type { Notice } from './notices';
 import { de } from './wording/de';
 import { en } from './wording/en';
@@ -101,13 +101,36 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
           p.resolution.byApi,
         ]),
       };
+    case 'invoice-ready': {
+      const money = (cents: number) => amount(cents, reader, notice.currency);
+      const { invoiceReady: words } = p;
+      return {
+        headline: words.headline(notice.invoiceNumber),
+        lines: signed([
+          words.issued(notice.invoiceNumber, dateInWords(notice.periodStart, reader, false), dateInWords(notice.periodEnd, reader, false)),
+          '',
+          words.amountDue(money(notice.grossCents), money(notice.netCents)),
+          words.dueBy(dateInWords(notice.dueDate, reader)),
+          words.reference(notice.paymentReference),
+          '',
+          words.where,
+          words.html(notice.htmlUrl),
+          words.pdf(notice.pdfUrl),
+          words.access,
+        ]),
+      };
+    }
   }
 }
 
-/** The notice as an e-mail in the reader's language and zone; its subject starts with the ticket number, `[VIG-000123]`. */
+/**
+ * The notice as an e-mail in the reader's language and zone. A ticket's subject starts with its number, `[VIG-000123]`,
+ * which a reply keeps and the inbound half reads; a notice of no ticket (an invoice) carries no such tag.
+ */
 export function renderNotice(notice: Notice, reader: Reader): RenderedMail {
   const { headline, lines: body } = lines(notice, PHRASES[reader.language], reader);
-  return { subject: `[${notice.ticketNumber}] ${capitalised(headline)}`, body: body.join('\n') };
+  const tag = notice.kind === 'invoice-ready' ? '' : `[${notice.ticketNumber}] `;
+  return { subject: `${tag}${capitalised(headline)}`, body: body.join('\n') };
 }
 
 /**
@@ -116,13 +139,21 @@ export function renderNotice(notice: Notice, reader: Reader): RenderedMail {
  */
 export type InboundAnswer =
   | { kind: 'inbound-triage'; subject: string; senderName: string }
-  | { kind: 'inbound-not-a-validation'; ticketNumber: string; title: string; contactName: string; actionsUrl: string };
+  | { kind: 'inbound-not-a-validation'; ticketNumber: string; title: string; contactName: string; actionsUrl: string }
+  | { kind: 'inbound-too-large'; subject: string; senderName: string; bytes: number; limitBytes: number };
 
 export function renderInboundAnswer(answer: InboundAnswer, reader: Reader): RenderedMail {
   const p = PHRASES[reader.language];
   const signed = (name: string, body: string[]) => [p.dear(name), '', ...body, '', p.signature].join('\n');
   if (answer.kind === 'inbound-triage') {
     return { subject: capitalised(p.inbound.triage.headline(answer.subject)), body: signed(answer.senderName, [p.inbound.triage.kept, p.inbound.triage.why]) };
+  }
+  if (answer.kind === 'inbound-too-large') {
+    const { tooLarge } = p.inbound;
+    return {
+      subject: capitalised(tooLarge.headline(answer.subject)),
+      body: signed(answer.senderName, [tooLarge.notRead(sizeInWords(answer.bytes, reader), sizeInWords(answer.limitBytes, reader)), '', tooLarge.howTo]),
+    };
   }
   const { notAValidation } = p.inbound;
   return {

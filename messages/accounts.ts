@@ -20,6 +20,8 @@ export interface Customer {
   language: Language;
   /** Who its invoices are addressed to (legal name, address, VAT number, e-mail); absent until an admin sets it. */
   billing?: CustomerBilling;
+  /** The IANA zone its contacts read their e-mails' dates in (`Europe/Paris`); absent: the desk's (messages/desk-zone.ts). */
+  timeZone?: string;
   createdAt: string;
 }
 
@@ -60,9 +62,12 @@ export interface Contract {
   createdAt: string;
 }
 
-export type NewCustomer = Pick<Customer, 'id' | 'name'> & Partial<Pick<Customer, 'language' | 'billing'>>;
-/** What `updateCustomer` changes: the fields given; `billing` replaces the whole invoicing identity. */
-export type CustomerPatch = Partial<Pick<Customer, 'name' | 'language' | 'billing'>>;
+export type NewCustomer = Pick<Customer, 'id' | 'name'> & Partial<Pick<Customer, 'language' | 'billing' | 'timeZone'>>;
+/**
+ * What `updateCustomer` changes: the fields given; `billing` replaces the whole invoicing identity; `timeZone: null`
+ * takes the customer back to the desk's zone.
+ */
+export type CustomerPatch = Partial<Pick<Customer, 'name' | 'language' | 'billing'>> & { timeZone?: string | null };
 export type NewContract = Omit<Contract, 'id' | 'createdAt' | 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'> &
   Partial<Pick<Contract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>>;
 

@@ -72,7 +72,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     '/customers/:id',
     {
       schema: {
-        summary: "Change a customer's name, language or invoicing identity (billing replaces the whole of it)",
+        summary: "Change a customer's name, language, time zone or invoicing identity (billing replaces the whole of it; timeZone null: the desk's)",
         params: CustomerIdParams,
         body: CustomerPatchBody,
         response: { 200: CustomerView, ...problems(404, 422), ...refusals },

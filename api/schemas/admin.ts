@@ -29,17 +29,22 @@ export const CustomerBilling = strictObject({
   eInvoiceFormat: Type.Optional(literals(E_INVOICE_FORMATS)),
 });
 
+// A shape only: whether luxon knows the zone is db/account-input.ts's (checkedTimeZone), which names body.timeZone.
+const TimeZone = Line(64, { description: "IANA zone of the dates in the e-mails to the customer's contacts, e.g. Europe/Paris; absent: the desk's" });
+
 export const NewCustomerBody = strictObject({
   id: CustomerId,
   name: Line(200),
   language: Type.Optional(literals(LANGUAGES)),
   billing: Type.Optional(CustomerBilling),
+  timeZone: Type.Optional(TimeZone),
 });
 
 export const CustomerPatchBody = strictObject({
   name: Type.Optional(Line(200)),
   language: Type.Optional(literals(LANGUAGES)),
   billing: Type.Optional(CustomerBilling),
+  timeZone: Type.Optional(Type.Union([TimeZone, Type.Null({ description: "back to the desk's zone" })])),
 });
 
 export const CustomerView = Type.Object({
@@ -47,6 +52,7 @@ export const CustomerView = Type.Object({
   name: Type.String(),
   language: literals(LANGUAGES),
   billing: Type.Optional(CustomerBilling),
+  timeZone: Type.Optional(Type.String()),
   createdAt: Instant,
   links: Type.Object({ self: Type.String(), contracts: Type.String() }),
 });

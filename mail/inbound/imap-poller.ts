@@ -1,5 +1,5 @@
 import { ImapFlow } from 'imapflow';
-import type { Delivery, InboundOutcome } from './process';
+import type { Delivery, InboundOutcome, OversizedMail } from './process';
 
 export interface ImapPollerOptions {
   /** imap(s)://user:password@host:port/Mailbox (INBOX when no path). */
@@ -8,6 +8,11 @@ export interface ImapPollerOptions {
   /** INBOUND_MAX_BYTES: a larger message is left in the mailbox, flagged, and not read. */
   maxBytes: number;
   receive: (delivery: Delivery) => Promise<InboundOutcome>;
+  /**
+   * Tells the sender of a message left for its size (mail/inbound/process.ts, answerTooLarge): why nothing was sent,
+   * or undefined once the answer is queued. Absent: the message is only left and flagged.
+   */
+  tooLarge?: (mail: OversizedMail) => Promise<string | undefined>;
   log?: (line: Record<string, unknown>) => void;
 }
 
@@ -39,7 +44,7 @@ function clientOf(url: URL): ImapFlow {
  * whose processing failed (the API away) stays unseen for the next pass; the others go on.
  */
 export function startImapPoller(options: ImapPollerOptions): ImapPoller {
-  const { everyMs, maxBytes, receive, log = () => undefined } = options;
+  const { everyMs, maxBytes, receive, tooLarge, log = () => undefined } = options;
   const url = new URL(options.url);
   const mailbox = decodeURIComponent(url.pathname.replace(/^\/+/, '')) || 'INBOX';
   let running: Promise<number> | undefined;
@@ -57,12 +62,20 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
         const unseen = (await client.search({ seen: false }, { uid: true })) || [];
         for (const uid of unseen) {
           if (stopped) break;
-          const head = await client.fetchOne(String(uid), { size: true, envelope: true }, { uid: true });
+          const head = await client.fetchOne(String(uid), { size: true, envelope: true, headers: true }, { uid: true });
           if (!head) continue;
           if ((head.size ?? 0) > maxBytes) {
+            // Its sender is told first (only the headers are read); should that fail (PostgreSQL away), the message
+            // stays unseen and the next pass tries again, the answer's key keeping it to one.
+            try {
+              const unanswered = tooLarge && head.headers ? await tooLarge({ headers: head.headers, bytes: head.size ?? 0, limitBytes: maxBytes }) : 'no answer configured';
+              log({ msg: 'IMAP message left in the mailbox: too large', uid, bytes: head.size, limit: maxBytes, answered: unanswered === undefined, ...(unanswered ? { why: unanswered } : {}) });
+            } catch (error) {
+              log({ msg: 'IMAP message too large, its answer failed: left unseen for the next pass', uid, error: error instanceof Error ? error.message : String(error) });
+              continue;
+            }
             // Kept in the mailbox, where a person finds it; flagged so it is not read again at every pass.
             await client.messageFlagsAdd(String(uid), ['\\Seen', '\\Flagged'], { uid: true });
-            log({ msg: 'IMAP message left in the mailbox: too large', uid, bytes: head.size, limit: maxBytes });
             continue;
           }
           const message = await client.fetchOne(String(uid), { source: true }, { uid: true });

@@ -14,7 +14,7 @@ import { inboundConfigFromEnv } from '../../infra/config';
 import { messageDomain } from '../message';
 import { deskApi } from './desk-api';
 import { startImapPoller, type ImapPoller } from './imap-poller';
-import { receiveMail, type InboundOptions } from './process';
+import { answerTooLarge, receiveMail, type InboundOptions } from './process';
 import { startSmtpListener } from './smtp-listener';
 
 const log = (line: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line }));
@@ -42,7 +42,14 @@ async function main(): Promise<void> {
   console.log(`taking mail for ${[...config.supportAddresses, ...config.emergencyAddresses].join(', ')} on smtp://${config.smtpHost}:${listener.port}`);
   let poller: ImapPoller | undefined;
   if (config.imapUrl) {
-    poller = startImapPoller({ url: config.imapUrl, everyMs: config.imapPollMs, maxBytes: config.maxBytes, receive, log });
+    poller = startImapPoller({
+      url: config.imapUrl,
+      everyMs: config.imapPollMs,
+      maxBytes: config.maxBytes,
+      receive,
+      tooLarge: (mail) => answerTooLarge(options, mail),
+      log,
+    });
     console.log(`polling ${new URL(config.imapUrl).host} every ${config.imapPollMs} ms`);
   }
   const stop = async () => {

@@ -3,6 +3,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import { DateTime } from 'luxon';
 import type { Pool } from 'pg';
 import { actionsUrl, readerOf } from '../../activities/ticket-notices';
+import { enqueueNotice } from '../../db/outbox';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import {
   answersSentTo,
@@ -197,6 +198,50 @@ type Answer = (what: InboundAnswer, language: string | undefined, ticket?: Ticke
 // that say so (classify.ts) would otherwise answer each of ours, and we each of its.
 const MAX_ANSWERS_PER_WINDOW = 3;
 const ANSWER_WINDOW_MS = 24 * 3_600_000;
+
+/** A message the IMAP poller left in the mailbox for its size: its header block and size, as the server told them. */
+export interface OversizedMail {
+  headers: Buffer;
+  bytes: number;
+  limitBytes: number;
+}
+
+/**
+ * Answers the sender of a mail too large to be taken in (mail/inbound/imap-poller.ts leaves it in the mailbox,
+ * flagged, unread): the mail opens no ticket, but a person who wrote is told why, once. Only its headers are read.
+ * The rules of every answer hold: automatic mail is never answered (classify.ts), three answers a day to one address
+ * at most, in the language of the customer whose contact wrote, else English. The outbox key comes from the
+ * Message-ID (or the headers' bytes), so the same mail found twice, or a pass that stopped before flagging it, gets
+ * one answer. Returns why nothing was queued, or undefined when the answer was.
+ */
+export async function answerTooLarge(options: InboundOptions, mail: OversizedMail): Promise<string | undefined> {
+  const { db, now = Date.now } = options;
+  const parsed = await simpleParser(mail.headers, { skipImageLinks: true });
+  const facts = factsOf(parsed, { raw: mail.headers, via: 'imap', rcptTo: [] });
+  const automatic = automaticBecause(facts, { domain: options.ownDomain, addresses: [...options.supportAddresses, ...options.emergencyAddresses] });
+  if (automatic) return `automatic mail, never answered: ${automatic}`;
+  const sender = addressOf(facts.from);
+  if (!sender) return 'no sender address to answer';
+  const answerTo = addressOf(parsed.replyTo?.value[0]?.address) ?? sender;
+  if ((await answersSentTo(db, answerTo, new Date(now() - ANSWER_WINDOW_MS))) >= MAX_ANSWERS_PER_WINDOW) {
+    return `not answered: ${MAX_ANSWERS_PER_WINDOW} answers went to this address within a day`;
+  }
+  const [contact] = await knownContactsOf(db, sender, DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!);
+  const reader = contact ? await readerOf(db, contact.customerId) : { language: mailLanguage(undefined), zone: DESK_ZONE };
+  const { subject, body } = renderInboundAnswer(
+    {
+      kind: 'inbound-too-large',
+      subject: asLine(parsed.subject ?? '', 150, '…'),
+      senderName: asLine(parsed.from?.value[0]?.name ?? '', 200, sender),
+      bytes: mail.bytes,
+      limitBytes: mail.limitBytes,
+    },
+    reader,
+  );
+  const key = sha256(dedupeKeyOf(parsed.messageId, mail.headers)).slice(0, 48);
+  await enqueueNotice(db, { idempotencyKey: `inbound:too-large:${key}`, kind: 'inbound-too-large', recipient: answerTo, subject, body });
+  return undefined;
+}
 
 /** The settlement with its answer, or, past the loop guard, saying that it was not answered. */
 async function answered(settlement: Omit<Settlement, 'answer'>, answer: Settlement['answer'] | Promise<Settlement['answer']>): Promise<Settlement> {

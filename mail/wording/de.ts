@@ -41,6 +41,17 @@ export const de: Phrases = {
   },
   validated: { headline: (title) => `Abgeschlossen: ${title}`, closed: (at) => `Ihre Anfrage wurde am ${at} bestätigt und abgeschlossen. Vielen Dank.` },
   quote: { headline: (title) => `Angebot zur Annahme: ${title}`, needsAgreement: 'Diese Arbeit braucht Ihre Zustimmung, bevor sie beginnt.', estimate: 'Geschätzte Zeit', amount: 'Betrag' },
+  invoiceReady: {
+    headline: (invoiceNumber) => `Ihre Rechnung ${invoiceNumber} liegt vor`,
+    issued: (invoiceNumber, from, to) => `Die Rechnung ${invoiceNumber} für den Zeitraum vom ${from} bis ${to} wurde ausgestellt.`,
+    amountDue: (gross, net) => `Zu zahlender Betrag: ${gross} (${net} netto)`,
+    dueBy: (date) => `Bitte begleichen Sie sie bis ${date}.`,
+    reference: (paymentReference) => `Verwendungszweck: ${paymentReference}`,
+    where: 'Die Rechnung zum Lesen oder Drucken:',
+    html: (url) => `  zum Lesen: ${url}`,
+    pdf: (url) => `  PDF: ${url}`,
+    access: 'mit dem API-Schlüssel Ihres Unternehmens. Die Bankverbindung steht auf der Rechnung.',
+  },
   inbound: {
     triage: {
       headline: (subject) => `Wir haben Ihre E-Mail erhalten: ${subject}`,
@@ -51,6 +62,11 @@ export const de: Phrases = {
       headline: (title) => `Ihre Nachricht wurde dem Ticket hinzugefügt: ${title}`,
       kept: (ticketNumber) => `Ihre Nachricht wurde dem Ticket ${ticketNumber} hinzugefügt.`,
       howTo: 'Eine Antwort per E-Mail gilt nicht als Bestätigung der vorgeschlagenen Lösung. Um sie zu bestätigen oder mit Begründung abzulehnen:',
+    },
+    tooLarge: {
+      headline: (subject) => `Ihre E-Mail ist zu groß, um gelesen zu werden: ${subject}`,
+      notRead: (size, limit) => `Vielen Dank für Ihre E-Mail. Mit ${size} ist sie größer als die ${limit}, die der Support annimmt; sie wurde nicht gelesen und es wurde kein Ticket eröffnet.`,
+      howTo: 'Bitte senden Sie sie ohne die großen Anhänge erneut, oder mit einem Link darauf. Sie bleibt im Postfach des Supports, wo sie sich jemand ansehen kann.',
     },
   },
   yourEmail: 'Ihre E-Mail',

@@ -41,6 +41,17 @@ export const en: Phrases = {
   },
   validated: { headline: (title) => `Closed: ${title}`, closed: (at) => `Your request was validated and closed on ${at}. Thank you.` },
   quote: { headline: (title) => `Quote to accept: ${title}`, needsAgreement: 'This work needs your agreement before it starts.', estimate: 'Estimated time', amount: 'Amount' },
+  invoiceReady: {
+    headline: (invoiceNumber) => `Your invoice ${invoiceNumber} is ready`,
+    issued: (invoiceNumber, from, to) => `Invoice ${invoiceNumber} for the period from ${from} to ${to} has been issued.`,
+    amountDue: (gross, net) => `Amount due: ${gross} (${net} excl. VAT)`,
+    dueBy: (date) => `Please pay it by ${date}.`,
+    reference: (paymentReference) => `Payment reference: ${paymentReference}`,
+    where: 'The invoice, to read or to print:',
+    html: (url) => `  to read: ${url}`,
+    pdf: (url) => `  PDF: ${url}`,
+    access: 'with your customer API key. The bank details are on the invoice.',
+  },
   inbound: {
     triage: {
       headline: (subject) => `We received your e-mail: ${subject}`,
@@ -51,6 +62,11 @@ export const en: Phrases = {
       headline: (title) => `Your message was added to the ticket: ${title}`,
       kept: (ticketNumber) => `Your message has been added to ticket ${ticketNumber}.`,
       howTo: 'A reply by e-mail is not taken as a validation of the proposed resolution. To validate it, or reject it with the reason:',
+    },
+    tooLarge: {
+      headline: (subject) => `Your e-mail is too large to be read: ${subject}`,
+      notRead: (size, limit) => `Thank you for your e-mail. At ${size} it is larger than the ${limit} the support desk takes in, so it was not read and no ticket was opened.`,
+      howTo: 'Please send it again without the large attachments, or with a link to them instead. It stays in the desk’s mailbox, where a person may look at it.',
     },
   },
   yourEmail: 'your e-mail',

@@ -41,6 +41,17 @@ export const fr: Phrases = {
   },
   validated: { headline: (title) => `Clôturé : ${title}`, closed: (at) => `Votre demande a été validée et clôturée le ${at}. Merci.` },
   quote: { headline: (title) => `Devis à accepter : ${title}`, needsAgreement: 'Ce travail demande votre accord avant de commencer.', estimate: 'Temps estimé', amount: 'Montant' },
+  invoiceReady: {
+    headline: (invoiceNumber) => `Votre facture ${invoiceNumber} est disponible`,
+    issued: (invoiceNumber, from, to) => `La facture ${invoiceNumber} pour la période du ${from} au ${to} a été émise.`,
+    amountDue: (gross, net) => `Montant à payer : ${gross} (${net} HT)`,
+    dueBy: (date) => `Merci de la régler au plus tard le ${date}.`,
+    reference: (paymentReference) => `Communication du paiement : ${paymentReference}`,
+    where: 'La facture, à lire ou à imprimer :',
+    html: (url) => `  à lire : ${url}`,
+    pdf: (url) => `  PDF : ${url}`,
+    access: "avec la clé d'API de votre société. Les coordonnées bancaires figurent sur la facture.",
+  },
   inbound: {
     triage: {
       headline: (subject) => `Nous avons bien reçu votre courriel : ${subject}`,
@@ -51,6 +62,11 @@ export const fr: Phrases = {
       headline: (title) => `Votre message a été ajouté au ticket : ${title}`,
       kept: (ticketNumber) => `Votre message a été ajouté au ticket ${ticketNumber}.`,
       howTo: "Une réponse par courriel ne vaut pas validation de la résolution proposée. Pour la valider, ou la refuser en donnant la raison :",
+    },
+    tooLarge: {
+      headline: (subject) => `Votre courriel est trop volumineux pour être lu : ${subject}`,
+      notRead: (size, limit) => `Merci pour votre courriel. Avec ${size}, il dépasse les ${limit} que le support accepte : il n'a pas été lu et aucun ticket n'a été ouvert.`,
+      howTo: "Merci de le renvoyer sans les pièces jointes volumineuses, ou avec un lien vers elles. Il reste dans la boîte du support, où une personne pourra le consulter.",
     },
   },
   yourEmail: 'votre adresse',

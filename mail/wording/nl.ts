@@ -41,6 +41,17 @@ export const nl: Phrases = {
   },
   validated: { headline: (title) => `Afgesloten: ${title}`, closed: (at) => `Uw aanvraag is bevestigd en afgesloten op ${at}. Dank u.` },
   quote: { headline: (title) => `Offerte te aanvaarden: ${title}`, needsAgreement: 'Dit werk heeft uw akkoord nodig voor het begint.', estimate: 'Geschatte tijd', amount: 'Bedrag' },
+  invoiceReady: {
+    headline: (invoiceNumber) => `Uw factuur ${invoiceNumber} staat klaar`,
+    issued: (invoiceNumber, from, to) => `Factuur ${invoiceNumber} voor de periode van ${from} tot ${to} is uitgegeven.`,
+    amountDue: (gross, net) => `Te betalen bedrag: ${gross} (${net} excl. btw)`,
+    dueBy: (date) => `Gelieve te betalen uiterlijk op ${date}.`,
+    reference: (paymentReference) => `Mededeling bij betaling: ${paymentReference}`,
+    where: 'De factuur, om te lezen of af te drukken:',
+    html: (url) => `  om te lezen: ${url}`,
+    pdf: (url) => `  PDF: ${url}`,
+    access: 'met de API-sleutel van uw bedrijf. De bankgegevens staan op de factuur.',
+  },
   inbound: {
     triage: {
       headline: (subject) => `We hebben uw e-mail ontvangen: ${subject}`,
@@ -51,6 +62,11 @@ export const nl: Phrases = {
       headline: (title) => `Uw bericht is aan het ticket toegevoegd: ${title}`,
       kept: (ticketNumber) => `Uw bericht is aan ticket ${ticketNumber} toegevoegd.`,
       howTo: 'Een antwoord per e-mail geldt niet als goedkeuring van de voorgestelde oplossing. Om ze goed te keuren, of met de reden af te wijzen:',
+    },
+    tooLarge: {
+      headline: (subject) => `Uw e-mail is te groot om gelezen te worden: ${subject}`,
+      notRead: (size, limit) => `Bedankt voor uw e-mail. Met ${size} is hij groter dan de ${limit} die de support aanneemt; hij is niet gelezen en er is geen ticket geopend.`,
+      howTo: 'Stuur hem opnieuw zonder de grote bijlagen, of met een link ernaar. Hij blijft in de mailbox van de support, waar iemand hem kan bekijken.',
     },
   },
   yourEmail: 'uw e-mail',

@@ -26,12 +26,26 @@ export interface Phrases {
   resolution: { headline(title: string): string; proposes: string; howTo: string; byApi: string; autoValidates(at: string): string };
   validated: { headline(title: string): string; closed(at: string): string };
   quote: { headline(title: string): string; needsAgreement: string; estimate: string; amount: string };
+  /** An invoice issued: what it is for, what to pay by when, and where to read it. Dates and amounts come formatted. */
+  invoiceReady: {
+    headline(invoiceNumber: string): string;
+    issued(invoiceNumber: string, from: string, to: string): string;
+    amountDue(gross: string, net: string): string;
+    dueBy(date: string): string;
+    reference(paymentReference: string): string;
+    where: string;
+    html(url: string): string;
+    pdf(url: string): string;
+    access: string;
+  };
   /** Answers to mail received (mail/inbound/answers.ts): nothing a person wrote is left without a word. */
   inbound: {
     /** To a sender who is no contact of a customer's contract in force: kept for the desk, not opened as a ticket. */
     triage: { headline(subject: string): string; kept: string; why: string };
     /** To a reply on a ticket awaiting validation: the mail is kept on the ticket, never taken as a validation. */
     notAValidation: { headline(title: string): string; kept(ticketNumber: string): string; howTo: string };
+    /** To the sender of a mail in the desk's mailbox larger than INBOUND_MAX_BYTES: left there unread, no ticket. */
+    tooLarge: { headline(subject: string): string; notRead(size: string, limit: string): string; howTo: string };
   };
   /** Placeholders in the API calls the customer is shown. */
   yourEmail: string;

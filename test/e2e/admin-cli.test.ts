@@ -37,6 +37,16 @@ describe('vigil admin against PostgreSQL', () => {
     expect(await vigil('customers', 'add', '--id', customer, '--name', 'Again')).toEqual({ exitCode: 2, stdout: '', stderr: `vigil: --id: a customer "${customer}" already exists\n` });
   });
 
+  it("sets a customer's time zone, refuses one luxon does not know naming the flag, and gives it back to the desk", async () => {
+    expect(await json('customers', 'update', '--id', customer, '--time-zone', 'America/Montreal')).toMatchObject({ id: customer, timeZone: 'America/Montreal' });
+    expect(await vigil('customers', 'update', '--id', customer, '--time-zone', 'Mars/Olympus_Mons')).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'vigil: --time-zone: must be an IANA time zone such as Europe/Luxembourg (got "Mars/Olympus_Mons")\n',
+    });
+    expect((await json('customers', 'update', '--id', customer, '--time-zone', 'desk')).timeZone).toBeUndefined();
+  });
+
   it('adds a contract with repeated contacts, and lists it', async () => {
     const contract = await json(
       'contracts', 'add', '--customer', customer, '--policy', 'care-solutions', '--version', '1', '--tier', 'Gold',

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createInvoicingActivities, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
+import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
+import { dateInWords } from '../../mail/format';
 import { MailCapture, type CapturedMail } from './mail-support';
 import { contractsStartOn, eventually, startStack, ticketForActivities, type Stack } from './support';
 
@@ -142,6 +146,133 @@ describe('e-mail notices over real SMTP', () => {
     // The desk, which no contract names, is told through its own address (the tests' VIGIL_DESK_ROLES catch-all).
     expect(await arrived((message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'desk@vigil.test'))).toHaveLength(1);
     expect(await arrived((message) => message.Subject === `[${ticket.ticketNumber}] Votre demande est enregistrée : Serveur arrêté`)).toHaveLength(1);
+  });
+
+  it("dates a breach in the customer's own zone for the people its contract names, in the desk's for the desk", async () => {
+    const customerId = `mail-tz-${randomUUID().slice(0, 8)}`;
+    const contact = `chloe-${randomUUID().slice(0, 8)}@acme.lu`;
+    await stack.accounts.createCustomer({ id: customerId, name: 'Acme Québec', language: 'en', timeZone: 'America/Montreal' });
+    await stack.accounts.createContract({
+      customerId,
+      policyId: 'econnect',
+      startsOn: contractsStartOn(),
+      escalationContacts: [{ level: 'emergency-escalation', name: 'Chloé Martin', email: contact }],
+    });
+    const { ticket, env } = await registered(customerId, 'ana@acme.lu');
+    const { acknowledgeTicket, notifyThreshold } = createActivities({ db: stack.db });
+    await env.run(acknowledgeTicket, ticket);
+    dispatch();
+    await env.run(notifyThreshold, {
+      ticketNumber: ticket.ticketNumber,
+      title: ticket.title,
+      customerId,
+      priority: 'P1',
+      metric: 'response',
+      percent: 100,
+      // 05:30 in Montreal, 11:30 in Luxembourg.
+      deadline: Date.parse('2026-12-01T10:30:00Z'),
+      key: 'response:100:g0',
+      notify: ['desk', 'emergency-escalation'],
+    });
+    const subjectAt = (time: string) => `[${ticket.ticketNumber}] Response deadline missed (Tuesday, 1 December 2026 at ${time}): Serveur arrêté`;
+    const to = (address: string) => (message: CapturedMail) => message.To.some(({ Address }) => Address === address);
+    expect((await arrived(to(contact))).map((message) => message.Subject)).toEqual([subjectAt('05:30')]);
+    expect((await arrived((message) => to('desk@vigil.test')(message) && message.Subject.startsWith(`[${ticket.ticketNumber}]`))).map((message) => message.Subject)).toEqual([subjectAt('11:30')]);
+  });
+
+  /** A closed ticket of the customer with one line of 50 EUR in Q4 2031, after every period another test file invoices. */
+  async function billedIn2031(customerId: string): Promise<void> {
+    const number = await ticketNumberAllocator(stack.db)();
+    await stack.db.query(
+      `INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email, opened_at, revision, snapshot)
+       VALUES ($1, $2, $3, 'econnect', 'incident', 'P3', 'closed', 'Drucker', 'ana@acme.lu', '2031-11-04T09:00:00+01:00', 1, '{}')`,
+      [number, `ticket-${number}`, customerId],
+    );
+    await stack.db.query(
+      `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, created_at)
+       VALUES ($1, $2, $3, 'remote assistance', 30, 10000, 1, 5000, '2031-11-05T10:00:00+01:00')`,
+      [randomUUID(), number, customerId],
+    );
+  }
+  const Q4_2031 = { periodStart: '2031-10-01', periodEnd: '2031-12-31' };
+  /** The invoicing activity for one customer, as an invoicing run executes it (the same workflow ID again: a retry). */
+  const invoice = (customerId: string, workflowId: string) => {
+    const { createInvoice } = createInvoicingActivities({ db: stack.db });
+    type Target = Parameters<typeof createInvoice>;
+    return new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' } }).run<Target, IssuedInvoice | null, typeof createInvoice>(createInvoice, { customerId, ...Q4_2031 });
+  };
+  const invoiceReadyRows = async (number: string) =>
+    (await stack.db.query<OutboxRecord & { id: string; subject: string }>("SELECT id, kind, recipient, subject, attempts, sent_at, failed_at, last_error FROM outbox WHERE idempotency_key = $1", [`invoice-ready:${number}`])).rows;
+
+  it("an invoice issued is announced once, to the customer's invoicing address, in its language, linking its HTML and PDF", async () => {
+    const customerId = `mail-inv-${randomUUID().slice(0, 8)}`;
+    const billingEmail = `rechnungen-${randomUUID().slice(0, 8)}@acme.lu`;
+    await stack.accounts.createCustomer({
+      id: customerId,
+      name: 'Acme',
+      language: 'de',
+      billing: { legalName: 'Acme Luxemburg AG', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU10000053', email: billingEmail },
+    });
+    await billedIn2031(customerId);
+    const savedUrl = process.env.VIGIL_PUBLIC_URL;
+    process.env.VIGIL_PUBLIC_URL = 'https://vigil.desk.test/';
+    let number: string;
+    try {
+      // The run's activity, retried (same workflow), then a second run of the same period: one invoice, one notice.
+      const workflowId = `invoicing-${randomUUID()}`;
+      const issued = await invoice(customerId, workflowId);
+      expect(issued).toMatchObject({ created: true });
+      expect(await invoice(customerId, workflowId)).toMatchObject({ number: issued!.number, created: false });
+      expect(await invoice(customerId, `invoicing-${randomUUID()}`)).toMatchObject({ number: issued!.number, created: false });
+      number = issued!.number;
+    } finally {
+      process.env.VIGIL_PUBLIC_URL = savedUrl;
+    }
+    expect(await invoiceReadyRows(number)).toEqual([expect.objectContaining({ kind: 'invoice-ready', recipient: billingEmail, failed_at: null })]);
+
+    dispatch();
+    const subject = `Ihre Rechnung ${number} liegt vor`;
+    const [announced, ...more] = await arrived((message) => message.Subject === subject);
+    expect(more).toEqual([]);
+    expect(announced!.To.map(({ Address }) => Address)).toEqual([billingEmail]);
+    // Tied to no ticket: a Message-ID of its own, answering no thread, and no [VIG-…] in the subject.
+    const [row] = await invoiceReadyRows(number);
+    expect(announced!.MessageID).toBe(`${row!.id}.outbox@desk.test`);
+    const headers = await mail.headers(announced!.ID);
+    expect([headers['In-Reply-To'], headers['References'], headers['X-Vigil-Ticket']]).toEqual([undefined, undefined, undefined]);
+    const { rows } = await stack.db.query<{ due: string }>("SELECT document->>'dueDate' AS due FROM invoices WHERE number = $1", [number]);
+    const text = await mail.text(announced!.ID);
+    expect(text).toContain('Guten Tag Acme Luxemburg AG,');
+    // 50.00 EUR and Luxembourg's 17 % VAT, as a German reader writes them.
+    expect(text).toContain('Zu zahlender Betrag: 58,50\u00a0€ (50,00\u00a0€ netto)');
+    expect(text).toContain(`Bitte begleichen Sie sie bis ${dateInWords(rows[0]!.due, { language: 'de' })}.`);
+    expect(text).toContain(`https://vigil.desk.test/v1/invoices/${number}/html`);
+    expect(text).toContain(`https://vigil.desk.test/v1/invoices/${number}/pdf`);
+    const sent = await eventually(() => invoiceReadyRows(number), ([only]) => only?.sent_at !== null);
+    expect(sent).toEqual([expect.objectContaining({ attempts: 1, sent_at: expect.any(Date) })]);
+  });
+
+  it('a customer without an invoicing identity gets it at the first authorized contact of its contract; with nobody, it is failed for an admin', async () => {
+    const withContact = `mail-inv-${randomUUID().slice(0, 8)}`;
+    const contact = `paul-${randomUUID().slice(0, 8)}@acme.lu`;
+    await stack.accounts.createCustomer({ id: withContact, name: 'Atelier', language: 'fr' });
+    await stack.db.query(
+      `INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on, authorized_contacts) VALUES ($1, 'econnect', '2031-10-01', '2031-12-31', $2)`,
+      [withContact, JSON.stringify([{ name: 'Paul Weber', email: contact }, { name: 'Ana Lopes', email: 'ana@acme.lu' }])],
+    );
+    await billedIn2031(withContact);
+    const nobody = `mail-inv-${randomUUID().slice(0, 8)}`;
+    await stack.accounts.createCustomer({ id: nobody, name: 'Nobody' });
+    await billedIn2031(nobody);
+    const toContact = (await invoice(withContact, `invoicing-${randomUUID()}`))!.number;
+    const toNobody = (await invoice(nobody, `invoicing-${randomUUID()}`))!.number;
+
+    expect(await invoiceReadyRows(toContact)).toEqual([expect.objectContaining({ recipient: contact, subject: `Votre facture ${toContact} est disponible`, failed_at: null })]);
+    expect(await invoiceReadyRows(toNobody)).toEqual([
+      expect.objectContaining({ recipient: `customer ${nobody}`, failed_at: expect.any(Date), last_error: expect.stringContaining('no invoicing e-mail') }),
+    ]);
+    const failed = await stack.call('GET', '/admin/outbox?state=failed&limit=500', undefined, 'admin');
+    expect(failed.body.notices).toContainEqual(expect.objectContaining({ kind: 'invoice-ready', state: 'failed', recipient: `customer ${nobody}` }));
   });
 
   it('a permanent failure (550) is failed at once, listed for admins, on the ticket, and counted on /metrics', async () => {

@@ -5,7 +5,7 @@ import { startGreenMail, type GreenMail } from '../../infra/greenmail';
 import { freePort } from '../../infra/net';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { startImapPoller, type ImapPoller } from '../../mail/inbound/imap-poller';
-import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
+import { answerTooLarge, receiveMail, type InboundOptions } from '../../mail/inbound/process';
 import { customerWithContact, inboundRows } from './mail-support';
 import { startStack, type Stack } from './support';
 
@@ -19,6 +19,7 @@ describe('mail in from a hosted mailbox over IMAP', () => {
   let options: InboundOptions;
   const pollers: ImapPoller[] = [];
   const DESK = 'desk@desk.test';
+  const MAX_BYTES = 64 * 1024;
 
   beforeAll(async () => {
     [stack, greenmail] = await Promise.all([
@@ -36,11 +37,20 @@ describe('mail in from a hosted mailbox over IMAP', () => {
 
   // The timer's passes are kept out of the way (an hour): the test runs each pass itself, and waits on it.
   const poller = (receiveWith: InboundOptions = options) => {
-    const started = startImapPoller({ url: greenmail.imapUrl, everyMs: 3_600_000, maxBytes: 64 * 1024, receive: (delivery) => receiveMail(receiveWith, delivery) });
+    const started = startImapPoller({
+      url: greenmail.imapUrl,
+      everyMs: 3_600_000,
+      maxBytes: MAX_BYTES,
+      receive: (delivery) => receiveMail(receiveWith, delivery),
+      tooLarge: (mail) => answerTooLarge(receiveWith, mail),
+    });
     pollers.push(started);
     return started;
   };
   const deliver = (mail: Parameters<ReturnType<typeof createTransport>['sendMail']>[0]) => createTransport({ url: greenmail.smtpUrl, ignoreTLS: true }).sendMail({ to: DESK, ...mail });
+
+  const answersTo = async (recipient: string) =>
+    (await stack.db.query<{ kind: string; subject: string; body: string; failed_at: Date | null }>('SELECT kind, subject, body, failed_at FROM outbox WHERE recipient = $1 ORDER BY id', [recipient])).rows;
 
   /** The flags of each message of the mailbox, by Message-ID, as another IMAP client sees them. */
   async function flagsByMessageId(): Promise<Map<string, string[]>> {
@@ -77,6 +87,40 @@ describe('mail in from a hosted mailbox over IMAP', () => {
     expect(await imap.pollNow()).toBe(1);
     expect(await inboundRows(stack.db, id)).toEqual([row]);
     expect(await imap.pollNow()).toBe(0);
+  });
+
+  it('a mail over INBOUND_MAX_BYTES is left in the mailbox, flagged, opens no ticket, and its sender is told why once, in its language', async () => {
+    const { email } = await customerWithContact(stack.accounts, 'fr');
+    const id = `<${randomUUID()}@client.test>`;
+    const big = { from: `Ana Lopes <${email}>`, subject: 'Journaux du serveur', text: 'Voir le fichier.', messageId: id, attachments: [{ filename: 'dump.bin', content: Buffer.alloc(MAX_BYTES * 2, 7) }] };
+    await deliver(big);
+    const imap = poller();
+    expect(await imap.pollNow()).toBe(0);
+    expect((await flagsByMessageId()).get(id)).toEqual(expect.arrayContaining(['\\Seen', '\\Flagged']));
+    expect(await inboundRows(stack.db, id)).toEqual([]);
+    const [answer, ...more] = await answersTo(email);
+    expect(more).toEqual([]);
+    expect(answer).toMatchObject({ kind: 'inbound-too-large', subject: 'Votre courriel est trop volumineux pour être lu : Journaux du serveur', failed_at: null });
+    expect(answer!.body).toContain('Bonjour Ana Lopes,');
+    expect(answer!.body).toContain('les 64\u202fko que le support accepte');
+    expect(answer!.body).not.toMatch(/NaN|undefined/);
+
+    // The same mail lands again (a resend): left and flagged as well, and not answered a second time.
+    await deliver(big);
+    expect(await imap.pollNow()).toBe(0);
+    expect(await imap.pollNow()).toBe(0);
+    expect(await answersTo(email)).toHaveLength(1);
+    expect(await inboundRows(stack.db, id)).toEqual([]);
+    const tickets = await stack.db.query('SELECT count(*)::int AS n FROM tickets WHERE contact_email = $1', [email]);
+    expect(tickets.rows[0].n).toBe(0);
+
+    // An auto-reply that large is left and flagged too, and never answered.
+    const robot = `robot-${randomUUID().slice(0, 8)}@client.test`;
+    const auto = `<${randomUUID()}@client.test>`;
+    await deliver({ ...big, from: robot, messageId: auto, headers: { 'Auto-Submitted': 'auto-replied' } });
+    expect(await imap.pollNow()).toBe(0);
+    expect((await flagsByMessageId()).get(auto)).toContain('\\Flagged');
+    expect(await answersTo(robot)).toEqual([]);
   });
 
   it('a mail that cannot be acted on now (the API away) stays unseen in the mailbox, and the next pass opens its ticket', async () => {

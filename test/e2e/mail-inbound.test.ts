@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { createTransport } from 'nodemailer';
+import careSolutions from '../../policies/presets/care-solutions.v1.json';
 import { findUnsafeText } from '../../domain/text';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
 import { startSmtpListener, type SmtpListener } from '../../mail/inbound/smtp-listener';
 import { customerWithContact as contactOf, inboundRows } from './mail-support';
-import { eventually, startStack, type Stack } from './support';
+import { contractsStartOn, eventually, startStack, type Stack } from './support';
 
 jest.setTimeout(90_000);
 
@@ -116,6 +118,60 @@ describe('mail in over real SMTP', () => {
     expect(answer).toMatchObject({ ticket_number: ticketNumber, subject: `[${ticketNumber}] Votre message a été ajouté au ticket : Imprimante` });
     expect(answer!.body).toContain(`/v1/tickets/${ticketNumber}/validate`);
     expect((await stack.call('GET', `/tickets/${ticketNumber}`)).body.status).toBe('validation');
+  });
+
+  it("a contact's mail out of office hours follows the contract's out-of-hours rule exactly as POST /v1/tickets does", async () => {
+    // Care Solutions' terms (out of office hours, only the contacts the contract names may open an incident) under a
+    // policy of this test's own, its office closed yesterday, today and tomorrow: out of hours at whatever hour this runs.
+    const policyId = `care-closed-${randomUUID().slice(0, 8)}`;
+    const { zone } = careSolutions.calendars.office;
+    const today = DateTime.now().setZone(zone);
+    const closedDates = [-1, 0, 1].map((days) => today.plus({ days }).toISODate()!);
+    const effectiveFrom = new Date(Date.now() + 1_500).toISOString();
+    const policy = { ...careSolutions, id: policyId, effectiveFrom, title: 'Care Solutions, office closed', calendars: { office: { ...careSolutions.calendars.office, closedDates } } };
+    expect((await stack.call('POST', '/admin/policies', policy, 'admin')).status).toBe(201);
+    const customerId = `ooh-${randomUUID().slice(0, 8)}`;
+    const named = `ana-${randomUUID().slice(0, 8)}@acme.lu`;
+    const other = `bo-${randomUUID().slice(0, 8)}@acme.lu`;
+    await stack.accounts.createCustomer({ id: customerId, name: 'Acme', language: 'fr' });
+    await stack.accounts.createContract({
+      customerId,
+      policyId,
+      startsOn: contractsStartOn(),
+      authorizedContacts: [
+        { name: 'Ana Lopes', email: named, outOfHours: true },
+        { name: 'Bo Weber', email: other },
+      ],
+    });
+    // A version is taken by tickets registered once it is in force: wait for that instant on this machine's clock.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(effectiveFrom) - Date.now()) + 50));
+
+    const byApi = async (name: string, email: string) => {
+      const opened = await stack.call('POST', '/tickets', { customerId, title: 'Serveur arrêté', description: 'Plus rien ne répond.', contact: { name, email } });
+      expect(opened.status).toBe(201);
+      return opened.body;
+    };
+    const byMail = async (name: string, email: string) => {
+      const id = messageId();
+      await send({ from: `${name} <${email}>`, subject: 'Serveur arrêté', text: 'Plus rien ne répond.', messageId: id });
+      const [row] = await rowsOf(id);
+      expect(row).toMatchObject({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) });
+      return (await stack.call('GET', `/tickets/${row!.ticket_number}`)).body;
+    };
+    const terms = (ticket: Record<string, any>) => ({ policyId: ticket.policyId, kind: ticket.kind, status: ticket.status, refusalReason: ticket.refusalReason });
+
+    // The contact the contract does not name for out of hours: refused, by mail as by the API, for the same reason.
+    const [apiRefused, mailRefused] = [await byApi('Bo Weber', other), await byMail('Bo Weber', other)];
+    expect(terms(apiRefused)).toEqual({ policyId, kind: 'incident', status: 'refused', refusalReason: expect.stringContaining('out of office hours only the contacts named in the contract') });
+    expect(terms(mailRefused)).toEqual(terms(apiRefused));
+    // And told so by mail, as the API's refusal is.
+    const refusals = await eventually(() => answersTo(other), (rows) => rows.filter((row) => row.kind === 'refusal').length === 2);
+    expect(refusals.filter((row) => row.kind === 'refusal').map((row) => row.ticket_number).sort()).toEqual([apiRefused.ticketNumber, mailRefused.ticketNumber].sort());
+
+    // The contact it names: registered by mail as by the API.
+    const [apiOpened, mailOpened] = [await byApi('Ana Lopes', named), await byMail('Ana Lopes', named)];
+    expect(apiOpened.status).not.toBe('refused');
+    expect(terms(mailOpened)).toEqual(terms(apiOpened));
   });
 
   it('poison in a mail (encoded CR/LF and NUL, invalid UTF-8, a huge References header) opens a ticket with clean fields', async () => {

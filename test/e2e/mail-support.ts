@@ -56,6 +56,12 @@ export class MailCapture {
     return (await response.json()) as Record<string, string[]>;
   }
 
+  /** The plain-text body of one message, as it arrived. */
+  async text(id: string): Promise<string> {
+    const response = await fetch(`http://127.0.0.1:${this.options.uiPort}/api/v1/message/${id}`);
+    return ((await response.json()) as { Text: string }).Text;
+  }
+
   async stop(): Promise<void> {
     await this.down();
     if (this.options.dbFile) fs.rmSync(path.dirname(this.options.dbFile), { recursive: true, force: true });

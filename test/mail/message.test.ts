@@ -13,6 +13,10 @@ describe('message identity and threading', () => {
     expect(breach).toEqual({ messageId: '<9.VIG-000123.outbox@desk.lu>', inReplyTo: ack.messageId, references: ack.messageId });
   });
 
+  it('gives a mail of no ticket (an invoice ready) a Message-ID of its own, answering nothing', () => {
+    expect(messageHeaders({ id: 12, kind: 'invoice-ready' }, 'desk.lu')).toEqual({ messageId: '<12.outbox@desk.lu>' });
+  });
+
   it('gives a row the same Message-ID each time it is sent, so a second delivery is recognisable', () => {
     const row = { id: 9, kind: 'breach', ticketNumber: 'VIG-000123' };
     expect(messageHeaders(row, 'desk.lu')).toEqual(messageHeaders({ ...row }, 'desk.lu'));

@@ -1,6 +1,7 @@
 import { amount, instantInWords, mailLanguage, MAIL_LANGUAGES, type Reader } from '../../mail/format';
 import type { Notice } from '../../mail/notices';
 import { renderNotice } from '../../mail/render';
+import { zoneOfRecipient } from '../../activities/ticket-notices';
 
 const zone = 'Europe/Luxembourg';
 const reader = (language: Reader['language']): Reader => ({ language, zone });
@@ -38,6 +39,59 @@ describe('notices in the four languages', () => {
     expect(instantInWords(TUESDAY_1_DECEMBER, reader('en'))).toBe('Tuesday, 1 December 2026 at 11:30');
     expect(instantInWords(TUESDAY_1_DECEMBER, reader('de'))).toBe('Dienstag, 1. Dezember 2026 um 11:30');
     expect(instantInWords(TUESDAY_1_DECEMBER, reader('nl'))).toBe('dinsdag 1 december 2026 om 11:30');
+  });
+
+  it("tells the same instant in the customer's own zone and in the desk's", () => {
+    const taken = notices[4]!;
+    const montreal = renderNotice(taken, { language: 'fr', zone: 'America/Montreal' });
+    const luxembourg = renderNotice(taken, { language: 'fr', zone: 'Europe/Luxembourg' });
+    // 10:30 UTC: 05:30 in Montreal (UTC-5 in December), 11:30 in Luxembourg (UTC+1).
+    expect(montreal.body).toContain('marc a pris votre demande en charge le mardi 1 décembre 2026 à 05:30.');
+    expect(luxembourg.body).toContain('marc a pris votre demande en charge le mardi 1 décembre 2026 à 11:30.');
+    // Past midnight in one zone and not the other, the day changes too.
+    const lateEvening = Date.parse('2026-12-01T23:30:00Z');
+    expect(instantInWords(lateEvening, { language: 'en', zone: 'America/Montreal' })).toBe('Tuesday, 1 December 2026 at 18:30');
+    expect(instantInWords(lateEvening, { language: 'en', zone: 'Europe/Luxembourg' })).toBe('Wednesday, 2 December 2026 at 00:30');
+  });
+
+  it("gives the customer's zone to the people its contract names, the desk's to the desk's staff, both in the customer's language", () => {
+    const customer: Reader = { language: 'de', zone: 'America/Montreal' };
+    const named = new Set(['chloe@acme.lu']);
+    expect(zoneOfRecipient('Chloe@Acme.lu', named, customer)).toEqual(customer);
+    expect(zoneOfRecipient('desk@vigil.test', named, customer)).toEqual({ language: 'de', zone: 'Europe/Luxembourg' });
+  });
+
+  const invoiceReady = {
+    kind: 'invoice-ready',
+    invoiceNumber: 'INV-2026-000042',
+    contactName: 'Acme Luxembourg S.A.',
+    issueDate: '2026-11-02',
+    dueDate: '2026-12-02',
+    periodStart: '2026-10-01',
+    periodEnd: '2026-10-31',
+    netCents: 40_251,
+    grossCents: 47_094,
+    currency: 'EUR',
+    paymentReference: '+++202/6000/00192+++',
+    htmlUrl: 'https://vigil.desk.lu/v1/invoices/INV-2026-000042/html',
+    pdfUrl: 'https://vigil.desk.lu/v1/invoices/INV-2026-000042/pdf',
+  } as const;
+
+  it.each([
+    ['fr', 'Votre facture INV-2026-000042 est disponible', 'Montant à payer : 470,94\u00a0€ (402,51\u00a0€ HT)', 'au plus tard le mercredi 2 décembre 2026.', 'du 1 octobre 2026 au 31 octobre 2026'],
+    ['en', 'Your invoice INV-2026-000042 is ready', 'Amount due: €470.94 (€402.51 excl. VAT)', 'by Wednesday, 2 December 2026.', 'from 1 October 2026 to 31 October 2026'],
+    ['de', 'Ihre Rechnung INV-2026-000042 liegt vor', 'Zu zahlender Betrag: 470,94\u00a0€ (402,51\u00a0€ netto)', 'bis Mittwoch, 2. Dezember 2026.', 'vom 1. Oktober 2026 bis 31. Oktober 2026'],
+    ['nl', 'Uw factuur INV-2026-000042 staat klaar', 'Te betalen bedrag: €\u00a0470,94 (€\u00a0402,51 excl. btw)', 'uiterlijk op woensdag 2 december 2026.', 'van 1 oktober 2026 tot 31 oktober 2026'],
+  ] as const)('an invoice ready in %s: named by its number, no ticket tag, the amount and due date the reader reads, both links', (language, subject, due, by, period) => {
+    const mail = renderNotice(invoiceReady, reader(language));
+    expect(mail.subject).toBe(subject);
+    expect(mail.body).toContain(due);
+    expect(mail.body).toContain(by);
+    expect(mail.body).toContain(period);
+    expect(mail.body).toContain('Acme Luxembourg S.A.');
+    expect(mail.body).toContain('+++202/6000/00192+++');
+    expect(mail.body).toContain('https://vigil.desk.lu/v1/invoices/INV-2026-000042/html');
+    expect(mail.body).toContain('https://vigil.desk.lu/v1/invoices/INV-2026-000042/pdf');
   });
 
   it("formats amounts the reader's way", () => {

@@ -34,7 +34,11 @@ export function inMemoryAccounts(): AccountStore {
     async updateCustomer(id, patch) {
       const customer = customers.get(id);
       if (!customer) return undefined;
-      const updated = { ...customer, ...checkedCustomerPatch(patch) };
+      const { timeZone, ...checked } = checkedCustomerPatch(patch);
+      const { timeZone: before, ...rest } = { ...customer, ...checked };
+      // null takes the customer back to the desk's zone, as the table's column does.
+      const zone = timeZone === undefined ? before : (timeZone ?? undefined);
+      const updated = { ...rest, ...(zone ? { timeZone: zone } : {}) };
       customers.set(id, updated);
       return updated;
     },
