@@ -1,0 +1,39 @@
+/**
+ * The one-shot `bootstrap` service of docker-compose.yml: what `npm run dev` does before it starts the inbound process
+ * (scripts/dev.ts), for the compose stack. It migrates, makes the demo accounts and people (customer acme, the admin,
+ * agent and customer keys, the console's people) once, and writes the agent key where the `inbound` service reads
+ * it, so that mail in runs from the first `docker compose up` with no key to create by hand.
+ *
+ * The keys are kept under .data/compose/, apart from `npm run dev`'s .data/dev-keys.json: the two stacks have
+ * databases of their own, and each file holds the tokens of its own database.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureDevAccounts } from './dev-accounts';
+import { DEV_PASSWORD, DEV_PEOPLE, ensureDevPeople } from './dev-people';
+
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+  const dir = path.resolve(process.env.VIGIL_COMPOSE_KEYS_DIR || path.join(__dirname, '..', '.data', 'compose'));
+  const keys = await ensureDevAccounts(databaseUrl, path.join(dir, 'dev-keys.json'));
+  await ensureDevPeople(databaseUrl);
+  // The token alone, as the inbound service's command reads it into VIGIL_INBOUND_API_KEY.
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'inbound-api-key'), `${keys.agent}\n`, { mode: 0o600 });
+  process.stdout.write(
+    [
+      `API keys (kept in ${dir}):`,
+      `  admin     ${keys.admin}`,
+      `  agent     ${keys.agent}  (also the inbound service's)`,
+      `  customer  ${keys.customer}  (acme: econnect, contact Ana Lopes <ana@acme.lu>)`,
+      `Console people: ${DEV_PEOPLE.map((person) => person.email).join(', ')} (password ${DEV_PASSWORD})`,
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
