@@ -11,7 +11,7 @@ import { migrate } from '../db/migrate';
 import { pgSessionStore } from '../db/sessions';
 import { pgUserStore, UserError, type User, type UserStore } from '../db/users';
 import { UsageError, parseArgs } from './args';
-import type { CliResult } from './run';
+import type { CliResult } from './result';
 
 export const USERS_USAGE = `  vigil admin users add --email EMAIL --name NAME --role admin|agent|manager|customer [--customer ID]
       [--language en|fr|de|nl|lb] [--password-stdin] [--json]

@@ -18,7 +18,7 @@ import type { PolicyVersionStore } from '../api/routes/policies';
 import { UsageError, parseArgs, type ParsedArgs } from './args';
 import { readContractRates, required } from './commands';
 import type { ContractRates } from '../domain/pricing/contract-rates';
-import type { CliResult } from './run';
+import type { CliResult } from './result';
 import type { CustomerBilling } from '../domain/invoicing/parties';
 
 export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--language en|fr|de|nl|lb] [--time-zone ZONE] [BILLING] [--json]

@@ -13,7 +13,7 @@ import { PeppolConfigError, peppolSenderFromEnv, PeppolRefusedError, PeppolUnava
 import { JOURNAL_PARTS, journalCsv, type JournalPart } from '../domain/invoicing/journal';
 import { eInvoiceOf, facturX, peppolUbl } from '../infra/e-invoice';
 import { UsageError, parseArgs, type ParsedArgs } from './args';
-import type { CliResult } from './run';
+import type { CliResult } from './result';
 
 export const INVOICES_USAGE = `  vigil invoices export --from YYYY-MM-DD --to YYYY-MM-DD [--part invoices|lines|journal] [--out FILE]
       (CSV of the invoices issued in those days, their lines, or the journal's totals per VAT rate)

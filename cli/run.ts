@@ -5,6 +5,7 @@ import { ADMIN_USAGE, runAdminCli } from './admin';
 import { USERS_USAGE, runUsersCli } from './admin-users';
 import { INVOICES_USAGE, runInvoicesCli } from './invoices';
 import { deadlinesCommand, policiesCommand, priceCommand, validateCommand } from './commands';
+import type { CliResult } from './result';
 
 export const USAGE = `usage:
   vigil policies [--json]
@@ -12,12 +13,6 @@ export const USAGE = `usage:
   vigil validate FILE
   vigil price --policy ID --entries FILE [--contract-rates FILE] [--json]
 ${ADMIN_USAGE}${USERS_USAGE}${INVOICES_USAGE}`;
-
-export interface CliResult {
-  readonly exitCode: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
 
 const commands: Readonly<Record<string, (args: ReturnType<typeof parseArgs>) => string>> = {
   policies: policiesCommand,

@@ -1,5 +1,4 @@
 import type { PolicyIssue } from './errors';
-import type { Policy } from './policy';
 import type { PolicyDocument } from './schema';
 
 /** How many people may log time on one ticket, and on which services (seed 002: "max trois intervenants"). */
@@ -24,7 +23,8 @@ export interface ContractTerms {
   maxPeoplePerTicket?: number;
 }
 
-export function termsOf({ document }: Policy, contract: ContractTerms = {}): PolicyTerms {
+/** Of a policy (domain/policy/policy.ts), taken by its document only so that this module stays a leaf policy.ts imports. */
+export function termsOf({ document }: { readonly document: PolicyDocument }, contract: ContractTerms = {}): PolicyTerms {
   const { outOfHoursContacts = 'any', workaroundStopsResolutionClock } = document;
   // A contract moves a quote gate or a people limit its policy has; it never adds one the policy's terms do not know.
   const quoteRequiredAboveMinutes = document.quoteRequiredAboveMinutes === undefined ? undefined : (contract.quoteRequiredAboveMinutes ?? document.quoteRequiredAboveMinutes);

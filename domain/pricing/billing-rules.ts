@@ -1,7 +1,24 @@
 import { CalendarError, ZoneRules } from '../calendar';
-import type { BillingDocument, PolicyIssue } from '../policy';
-import type { ContractRates } from './contract-rates';
+import type { BillingDocument } from '../policy/billing-schema';
+import type { PolicyIssue } from '../policy/errors';
 import { TimeBands } from './time-bands';
+
+/**
+ * A contract's own prices, replacing its policy's figures one by one (seed 001: the price "est défini par les
+ * CIV"). Integer cents and whole percentages, the same shape as the policy's: a flat `hourlyCents`, or some of the
+ * roles or services the policy bills by, the travel figures the policy has, and the out-of-hours coefficient where
+ * the policy has time bands. A figure the contract does not give stays the policy's. Checked and merged into the
+ * rules below by contract-rates.ts (contractRatesIssues, rulesForContract); defined here so that the rules need
+ * not import back the module that merges into them.
+ */
+export interface ContractRates {
+  readonly hourlyCents?: number;
+  readonly hourlyCentsByRole?: Readonly<Record<string, number>>;
+  readonly hourlyCentsByService?: Readonly<Record<string, number>>;
+  /** Replaces the percent of the policy's `timeBands.outside` (Mixvoip's x1.5). */
+  readonly outOfHoursPercent?: number;
+  readonly travel?: { readonly perTripCents?: number; readonly hourlyCents?: number };
+}
 
 /** A policy's billing document with its zone and bands compiled once, at load. */
 export interface BillingRules {

@@ -1,4 +1,4 @@
-import type { Policy } from '../policy';
+import type { Policy } from '../policy/policy';
 import { feeLine } from './lines';
 import type { PriceLine } from './lines';
 import { billingOf } from './price-request';

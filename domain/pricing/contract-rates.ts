@@ -1,21 +1,9 @@
-import type { BillingDocument, PolicyIssue } from '../policy';
-import type { BillingRules } from './billing-rules';
+import type { BillingDocument } from '../policy/billing-schema';
+import type { PolicyIssue } from '../policy/errors';
+import type { BillingRules, ContractRates } from './billing-rules';
 import { TimeBands } from './time-bands';
 
-/**
- * A contract's own prices, replacing its policy's figures one by one (seed 001: the price "est défini par les
- * CIV"). Integer cents and whole percentages, the same shape as the policy's: a flat `hourlyCents`, or some of the
- * roles or services the policy bills by, the travel figures the policy has, and the out-of-hours coefficient where
- * the policy has time bands. A figure the contract does not give stays the policy's.
- */
-export interface ContractRates {
-  readonly hourlyCents?: number;
-  readonly hourlyCentsByRole?: Readonly<Record<string, number>>;
-  readonly hourlyCentsByService?: Readonly<Record<string, number>>;
-  /** Replaces the percent of the policy's `timeBands.outside` (Mixvoip's x1.5). */
-  readonly outOfHoursPercent?: number;
-  readonly travel?: { readonly perTripCents?: number; readonly hourlyCents?: number };
-}
+export type { ContractRates } from './billing-rules';
 
 /** Said on each line priced with a contract's figure. */
 export const CONTRACT_RATE = 'contract rate';

@@ -28,3 +28,11 @@ export function localSpanOf(zone: ZoneRules, start: number, end: number): LocalS
 
 /** `2026-05-13 16:30–17:00`, `2026-05-13 23:30–2026-05-14 00:15`. */
 export const spanText = ({ date, from, toDate, to }: LocalSpan): string => `${date} ${from}–${toDate === undefined ? '' : `${toDate} `}${to}`;
+
+/** "10 h", "7 h 30 min", "45 min". */
+export function hoursText(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (rest === 0) return `${hours} h`;
+  return hours === 0 ? `${rest} min` : `${hours} h ${rest} min`;
+}

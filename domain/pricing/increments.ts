@@ -1,6 +1,6 @@
 // civil.ts, not the calendar index: workflow code imports this module and must not bundle the holiday tables.
 import { MINUTE_MS } from '../calendar/civil';
-import type { IncrementDocument } from '../policy';
+import type { IncrementDocument } from '../policy/billing-schema';
 
 /** Minutes in which some work was done: a minute started is a minute worked. */
 export function startedMinutes(workedMs: number): number {

@@ -1,7 +1,6 @@
 import { CONTRACT_RATE } from './contract-rates';
-import { spanText } from './describe';
+import { hoursText, spanText } from './describe';
 import type { LineLabel, LineNote } from './line-labels';
-import { hoursText } from './prepaid-hours';
 
 /** Said on the lines of an intervention that had to install the remote-control tool first, where the policy prices it. */
 export const REMOTE_TOOL_INSTALLED = 'remote-control tool installed first';

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { priceMinutes } from './by-started-minute';
+import { hoursText } from './describe';
 import type { PriceLine } from './lines';
 
 /**
@@ -83,14 +84,6 @@ export function purchaseLots(movements: readonly YearMovement[]): PurchaseLot[] 
     }
   });
   return lots;
-}
-
-/** "10 h", "7 h 30 min", "45 min". */
-export function hoursText(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (rest === 0) return `${hours} h`;
-  return hours === 0 ? `${rest} min` : `${hours} h ${rest} min`;
 }
 
 const euros = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')} EUR`;

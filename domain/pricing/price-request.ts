@@ -1,5 +1,5 @@
-import { SURCHARGE_TRIGGERS } from '../policy';
-import type { Policy } from '../policy';
+import { SURCHARGE_TRIGGERS } from '../policy/billing-schema';
+import type { Policy } from '../policy/policy';
 import { allocateMinutes } from './band-allocation';
 import type { BilledPart } from './band-allocation';
 import type { BillingRules } from './billing-rules';

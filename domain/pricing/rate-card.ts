@@ -1,4 +1,4 @@
-import type { Policy } from '../policy';
+import type { Policy } from '../policy/policy';
 import { PricingError } from './errors';
 
 /** What a time entry must name for the policy to price it, so that a wrong entry is refused when it is logged, not at billing. */

@@ -1,6 +1,6 @@
 import { BusinessCalendar, isoWeekdayOf, WEEKDAY_NAMES } from '../calendar';
 import type { DayNumber, Interval } from '../calendar';
-import type { CoefficientDocument, TimeBandsDocument } from '../policy';
+import type { CoefficientDocument, TimeBandsDocument } from '../policy/billing-schema';
 
 /** A stretch of time priced at one coefficient; the label explains it on the line. */
 export type Band = CoefficientDocument;
