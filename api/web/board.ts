@@ -4,7 +4,7 @@ import { PRIORITIES } from '../../domain/policy/vocabulary';
 import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { formatDuration, formatInstant } from './i18n';
+import { formatDuration, formatInstant, term } from './i18n';
 import { alertBox, type PageContext } from './page';
 
 /** A ticket of the list as GET /v1/tickets answers it (api/routes/ticket-list.ts). */
@@ -62,14 +62,14 @@ function table(context: PageContext, caption: string, tickets: ListedTicket[], n
 <tbody>${tickets.map(
     (ticket) => html`<tr class="${ticket.slaBreached ? 'breached-row' : ''}">
 <td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.customerId}</td>
-<td>${ticket.priority}</td><td>${ticket.status}</td><td>${ticket.assignee ?? '–'}</td>${deadlineCell(context, ticket, now)}</tr>`,
+<td>${term(context.language, ticket.priority)}</td><td>${term(context.language, ticket.status)}</td><td>${ticket.assignee ?? '–'}</td>${deadlineCell(context, ticket, now)}</tr>`,
   )}</tbody>
 </table></div>`;
 }
 
-function select(id: string, label: string, values: readonly string[], chosen: string | undefined, any: string): Html {
+function select(id: string, label: string, values: readonly string[], chosen: string | undefined, any: string, name: (value: string) => string = (value) => value): Html {
   return html`<div><label for="${id}">${label}</label><select id="${id}" name="${id}"><option value="">${any}</option>${values.map(
-    (value) => html`<option value="${value}"${chosen === value ? html` selected` : ''}>${value}</option>`,
+    (value) => html`<option value="${value}"${chosen === value ? html` selected` : ''}>${name(value)}</option>`,
   )}</select></div>`;
 }
 
@@ -79,8 +79,8 @@ export function boardBody(context: PageContext, filters: BoardFilters, answer: A
   const items = answer.status === 200 ? (answer.body.items as ListedTicket[]).filter((ticket) => matches(ticket, filters.q)) : [];
   const refresh = `/console/?${new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`;
   return html`<form method="get" action="/console/" class="filters" role="search">
-${select('status', t('status'), TICKET_STATUSES, filters.status, t('any'))}
-${select('priority', t('priority'), PRIORITIES, filters.priority, t('any'))}
+${select('status', t('status'), TICKET_STATUSES, filters.status, t('any'), (status) => term(context.language, status))}
+${select('priority', t('priority'), PRIORITIES, filters.priority, t('any'), (priority) => term(context.language, priority))}
 <div><label for="customer">${t('customer')}</label><input id="customer" name="customer" value="${filters.customer ?? ''}"></div>
 <div><label for="assignee">${t('assignee')}</label><input id="assignee" name="assignee" value="${filters.assignee ?? ''}"></div>
 ${select('breached', t('breached'), ['true', 'false'], filters.breached, t('any'))}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DESK_ZONE } from '../../messages/desk-zone';
+import { settleInbound, storeInbound } from '../../db/inbound';
 import { pgUserStore } from '../../db/users';
 import { axeViolations, launchChromium, outputDir, screenshot } from './console-support';
 import { contractsStartOn, eventually, startStack, type Stack } from './support';
@@ -196,6 +197,8 @@ describe('the web console in a real browser', () => {
     await customerPage.waitForURL(`${origin}/console/`);
     await expect(customerPage.locator('html').getAttribute('lang')).resolves.toBe('fr');
     await expect(customerPage.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Mes tickets');
+    // The API's words too: Ana's validated ticket is closed.
+    await expect(customerPage.getByRole('cell', { name: 'clôturé', exact: true }).count()).resolves.toBe(1);
     await expectAccessible(customerPage);
     await screenshot(customerPage, dir, 'portal-fr');
   });
@@ -295,6 +298,38 @@ describe('the web console in a real browser', () => {
       const clocks = await ines.request.get(`${origin}/console/tickets/${number}/clocks`);
       expect(clocks.status()).toBe(200);
       expect(await clocks.text()).toMatch(/^<div id="clocks" hx-get="\/console\/tickets\/VIG-\d+\/clocks" hx-trigger="every 30s"/);
+    });
+
+    it("shows a mail that went onto the ticket and lets its attachment be downloaded, never rendered", async () => {
+      // Stored as mail/inbound/ stores and settles a threaded mail: this test is about the page, not the mail pipeline.
+      const page = '<html><body><script>document.title = "ran"</script>Floor plan</body></html>';
+      const stored = await storeInbound(stack.db, {
+        dedupeKey: `console-${unique}`,
+        via: 'smtp',
+        rcptTo: ['support@vigil.test'],
+        fromAddress: marcEmail,
+        subject: `Re: [${number}] floor plan`,
+        bodyText: 'The plan of the second floor is attached.',
+        raw: Buffer.from('raw'),
+        attachments: [{ filename: 'étage 2 "plan".html', contentType: 'text/html', content: Buffer.from(page) }],
+      });
+      await settleInbound(stack.db, stored.id, { state: 'threaded', reason: 'a reply on the ticket', ticketNumber: number, customerId: quoteCustomer });
+
+      await marc.reload();
+      await expect(marc.locator('ol.messages').textContent()).resolves.toContain('The plan of the second floor is attached.');
+      const link = marc.getByRole('link', { name: 'étage 2 "plan".html' });
+      const href = await link.getAttribute('href');
+      expect(href).toMatch(new RegExp(`^/console/tickets/${number}/attachments/\\d+$`));
+      await expectAccessible(marc);
+      const download = await marc.request.get(`${origin}${href!}`);
+      expect(download.status()).toBe(200);
+      expect(download.headers()['content-type']).toBe('text/html');
+      expect(download.headers()['content-disposition']).toBe(`attachment; filename="_tage 2 _plan_.html"; filename*=UTF-8''${encodeURIComponent('étage 2 "plan".html')}`);
+      expect(download.headers()['x-content-type-options']).toBe('nosniff');
+      expect((await download.body()).toString()).toBe(page);
+      // Another company's person gets the same 404 as for the ticket itself.
+      const other = await customerPage.request.get(`${origin}${href!}`);
+      expect(other.status()).toBe(404);
     });
 
     it('is accessible in English and French, on a desktop and on a phone, for the desk and the customer', async () => {
