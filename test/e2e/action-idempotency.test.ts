@@ -6,7 +6,7 @@ import { apiStores } from '../../db/api-stores';
 import type { IdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ticketWorkflow } from '../../workflows';
-import { eventually, type Stack, startStack } from './support';
+import { E2E_TEMPORAL_DEADLINE_MS, eventually, type Stack, startStack } from './support';
 
 jest.setTimeout(180_000);
 
@@ -106,7 +106,7 @@ describe('Idempotency-Key on the ticket actions', () => {
     /** The same API on the same servers, but for a fault in recording the action's key. */
     async function faultyApi(fault: (keys: IdempotencyStore) => Partial<IdempotencyStore>): Promise<string> {
       const stores = apiStores(stack.db);
-      const app = buildApp({ temporal: stack.temporal, ...stores, idempotency: { ...stores.idempotency, ...fault(stores.idempotency) }, taskQueue: stack.taskQueue });
+      const app = buildApp({ temporal: stack.temporal, ...stores, idempotency: { ...stores.idempotency, ...fault(stores.idempotency) }, taskQueue: stack.taskQueue, temporalDeadlineMs: E2E_TEMPORAL_DEADLINE_MS });
       apps.push(app);
       await app.listen({ host: '127.0.0.1', port: 0 });
       return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
