@@ -24,9 +24,16 @@ const DOCS_POLICY =
 const CONSOLE_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/**
+ * Console routes that pass an invoice's HTML document through as it is (api/web/console.ts): the document's own
+ * inline stylesheet, and still no script, as the API's /v1/invoices/:number/html answers it.
+ */
+const CONSOLE_DOCUMENTS: ReadonlySet<string> = new Set(['/console/invoices/:number/document']);
+
 /** The Content-Security-Policy an answer gets, by what it is: one place decides, so a new route cannot forget it. */
 export function contentSecurityPolicy(route: string | undefined, contentType: string | undefined): string {
   if (route === '/docs' || route?.startsWith('/docs/')) return DOCS_POLICY;
+  if (route !== undefined && CONSOLE_DOCUMENTS.has(route)) return PAGE_POLICY;
   if (route === '/console' || route?.startsWith('/console/')) return CONSOLE_POLICY;
   return /^text\/html\b/i.test(contentType ?? '') ? PAGE_POLICY : API_POLICY;
 }

@@ -18,8 +18,17 @@ export const csvFigure = (figure: string): CsvFigure => ({ figure });
 
 export function csvCell(value: CsvCell): string {
   const text =
-    value === null ? '' : typeof value === 'object' ? value.figure : typeof value === 'number' ? String(value) : /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+    value === null
+      ? ''
+      : typeof value === 'object'
+        ? value.figure
+        : typeof value === 'number'
+          ? String(value)
+          : /^[=+\-@\t\r]/.test(value)
+            ? `'${value}`
+            : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export const toCsv = (rows: ReadonlyArray<readonly CsvCell[]>): string => `\ufeff${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+export const toCsv = (rows: ReadonlyArray<readonly CsvCell[]>): string =>
+  `\ufeff${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;

@@ -29,14 +29,27 @@ const inForceView = (contract: Contract) => ({
  * GET /v1/contracts/:id/prepaid-hours) without an admin key. A customer is held to its own company (another's is
  * 403, as every list is: api/customer-scope.ts); staff see every customer's, or one's.
  */
-export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = (app, { accounts, now = Date.now }, done) => {
+export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = (
+  app,
+  { accounts, now = Date.now },
+  done,
+) => {
   app.get(
     '/contracts',
-    { schema: { summary: "Contracts in force today, all or of one customer (a customer: its own)", querystring: ContractListQuery, response: { 200: ContractsInForce, ...problems(401, 403, 422, 500) } } },
+    {
+      schema: {
+        summary: 'Contracts in force today, all or of one customer (a customer: its own)',
+        querystring: ContractListQuery,
+        response: { 200: ContractsInForce, ...problems(401, 403, 422, 500) },
+      },
+    },
     async (request) => {
       const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
       const customerId = customerScope(principalOf(request), request.query.customer);
-      const customers = customerId === undefined ? (await accounts.listCustomers()).map((customer) => customer.id).sort() : [customerId];
+      const customers =
+        customerId === undefined
+          ? (await accounts.listCustomers()).map((customer) => customer.id).sort()
+          : [customerId];
       const contracts = (await Promise.all(customers.map((id) => accounts.contractsInForce(id, today)))).flat();
       return { on: today, contracts: contracts.map(inForceView) };
     },

@@ -5,7 +5,11 @@ import { Line } from './text';
 const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
 
 export const ContractListQuery = Type.Object(
-  { customer: Type.Optional(Line(100, { description: "staff: one customer's contracts; a customer is held to its own company" })) },
+  {
+    customer: Type.Optional(
+      Line(100, { description: "staff: one customer's contracts; a customer is held to its own company" }),
+    ),
+  },
   { additionalProperties: false },
 );
 
@@ -14,7 +18,9 @@ export const ContractInForce = Type.Object({
   id: Type.String(),
   customerId: Type.String(),
   policyId: Type.String(),
-  policyVersion: Type.Optional(Type.Integer({ description: 'the policy version the contract pins; absent: the version in force' })),
+  policyVersion: Type.Optional(
+    Type.Integer({ description: 'the policy version the contract pins; absent: the version in force' }),
+  ),
   tier: Type.Optional(Type.String()),
   startsOn: CivilDate,
   endsOn: Type.Optional(CivilDate),

@@ -19,6 +19,10 @@ import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
 import { CONSOLE_ACTIONS } from './ticket-forms';
 import { clocksSection, ticketBody, type Refusal, type TicketAttachment, type TicketMail, type TicketNotice } from './ticket-page';
+import { INVOICE_NUMBER_PATTERN } from '../schemas/invoice';
+import type { SlaReport } from '../schemas/report';
+import { invoiceBody, invoiceListBody, prepaidBody } from './invoices';
+import { REPORT_FILTERS, reportQuery, reportsBody, slaReportCsv, type ReportFilters } from './reports';
 
 const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
@@ -184,6 +188,99 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       if (isLater(answer)) return later(page, answer);
       // The refusal as the API gave it, beside the form that was sent: the workflow's rule and reason, or the field at fault.
       return ticketPage(request, reply, number, { action: path, message: problemText(answer), fields: fieldErrors(answer), values }, answer.status);
+    });
+
+    // Invoices, prepaid hours and the manager's report (api/web/invoices.ts, api/web/reports.ts): read through /v1 as
+    // the person, so a customer sees its own company's only and another's invoice answers 404, as the API does.
+    const INVOICE_NUMBER = new RegExp(INVOICE_NUMBER_PATTERN);
+    const customerFilter = (value: unknown) => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+
+    pages.get<{ Querystring: { customer?: string } }>('/invoices', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const page = context(request, reply);
+      const customer = page.session!.role === 'customer' ? undefined : customerFilter(request.query.customer);
+      const answer = await callApi(request, 'GET', `/v1/invoices${customer ? `?${new URLSearchParams({ customer }).toString()}` : ''}`);
+      return isLater(answer) ? later(page, answer) : sendPage(page, page.t('invoices'), invoiceListBody(page, answer, customer), answer.status);
+    });
+
+    /** The invoice's answer from /v1 (path built from a checked number only), or the page saying why not. */
+    async function invoiceAnswer(request: FastifyRequest, reply: FastifyReply, number: string, suffix: '' | '/html' | '/pdf') {
+      const answer = INVOICE_NUMBER.test(number) ? await callApi(request, 'GET', `/v1/invoices/${number}${suffix}`) : { status: 404, body: {}, headers: {} };
+      if (answer.status === 200) return { answer };
+      const page = context(request, reply);
+      if (isLater(answer)) return { sent: later(page, answer) };
+      return { sent: sendPage(page, page.t('notFound'), alertBox(problemText(answer)) || html``, answer.status) };
+    }
+
+    pages.get<{ Params: { number: string } }>('/invoices/:number', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '');
+      if (sent) return sent;
+      const page = context(request, reply);
+      return sendPage(page, `${page.t('invoice')} ${request.params.number}`, invoiceBody(page, answer.body as never));
+    });
+
+    // The document as the customer received it, passed through as its own page: the API's HTML, with the API's CSP
+    // for it (api/security-headers.ts: its inline stylesheet, no script), not the console's.
+    pages.get<{ Params: { number: string } }>('/invoices/:number/document', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '/html');
+      if (sent) return sent;
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(answer.bytes);
+    });
+
+    pages.get<{ Params: { number: string } }>('/invoices/:number/pdf', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '/pdf');
+      if (sent) return sent;
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="${request.params.number}.pdf"`)
+        .header('cache-control', 'no-store')
+        .send(answer.bytes);
+    });
+
+    pages.get<{ Querystring: { customer?: string } }>('/prepaid-hours', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const page = context(request, reply);
+      const customer = page.session!.role === 'customer' ? undefined : customerFilter(request.query.customer);
+      const contracts = await callApi(request, 'GET', `/v1/contracts${customer ? `?${new URLSearchParams({ customer }).toString()}` : ''}`);
+      if (isLater(contracts)) return later(page, contracts);
+      const listed = contracts.status === 200 ? (contracts.body.contracts as { id: string }[]) : [];
+      const accounts = [];
+      // One after the other: a person's pages count against their rate limit by the calls they make.
+      for (const contract of listed) {
+        const account = await callApi(request, 'GET', `/v1/contracts/${encodeURIComponent(contract.id)}/prepaid-hours`);
+        if (isLater(account)) return later(page, account);
+        accounts.push(account);
+      }
+      return sendPage(page, page.t('prepaidHours'), prepaidBody(page, contracts, accounts), contracts.status);
+    });
+
+    /** The manager's view is for managers and admins; anyone else gets a 403 page, before any figure is read. */
+    const reportReader = (page: PageContext) => page.session!.role === 'manager' || page.session!.role === 'admin';
+    const reportFilters = (query: Record<string, unknown>): ReportFilters =>
+      Object.fromEntries(REPORT_FILTERS.flatMap((name) => (typeof query[name] === 'string' && (query[name]).trim() ? [[name, (query[name]).trim()]] : [])));
+
+    pages.get<{ Querystring: Record<string, string> }>('/reports', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const page = context(request, reply);
+      if (!reportReader(page)) return sendPage(page, page.t('forbidden'), alertBox(page.t('staffOnly')) || html``, 403);
+      const filters = reportFilters(request.query);
+      const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
+      if (isLater(sla)) return later(page, sla);
+      const atRisk = await callApi(request, 'GET', `/v1/reports/at-risk${reportQuery({ customer: filters.customer, priority: filters.priority })}`);
+      if (isLater(atRisk)) return later(page, atRisk);
+      return sendPage(page, page.t('reports'), reportsBody(page, filters, sla, atRisk), sla.status);
+    });
+
+    pages.get<{ Querystring: Record<string, string> }>('/reports/sla.csv', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
+      const page = context(request, reply);
+      if (!reportReader(page)) return sendPage(page, page.t('forbidden'), alertBox(page.t('staffOnly')) || html``, 403);
+      const filters = reportFilters(request.query);
+      const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
+      if (isLater(sla)) return later(page, sla);
+      if (sla.status !== 200) return sendPage(page, page.t('reports'), alertBox(problemText(sla)) || html``, sla.status);
+      const name = ['vigil-sla', filters.from, filters.to, filters.customer?.replace(/[^a-z0-9-]/gi, ''), filters.priority].filter(Boolean).join('-');
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${name}.csv"`)
+        .header('cache-control', 'no-store')
+        .send(slaReportCsv(sla.body as unknown as SlaReport));
     });
     pagesDone();
   });

@@ -35,7 +35,11 @@ function navigation(context: PageContext): Html {
   const { t, session } = context;
   if (!session) return html``;
   const home = session.role === 'customer' ? html`<a href="/console/">${t('myTickets')}</a> <a href="/console/tickets/new">${t('newTicket')}</a>` : html`<a href="/console/">${t('board')}</a>`;
-  return html`<nav aria-label="Vigil">${home}
+  const more =
+    session.role === 'customer'
+      ? html`<a href="/console/invoices">${t('invoices')}</a> <a href="/console/prepaid-hours">${t('prepaidHours')}</a>`
+      : html`<a href="/console/invoices">${t('invoices')}</a>${session.role === 'manager' || session.role === 'admin' ? html` <a href="/console/reports">${t('reports')}</a>` : ''}`;
+  return html`<nav aria-label="Vigil">${home} ${more}
     <span class="who">${session.name}</span>
     <form method="post" action="/console/sign-out" class="inline">${csrfField(context)}<button type="submit">${t('signOut')}</button></form>
     <form method="post" action="/console/sign-out-everywhere" class="inline">${csrfField(context)}<button type="submit">${t('signOutEverywhere')}</button></form>

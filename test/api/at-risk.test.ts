@@ -43,7 +43,10 @@ describe('GET /v1/reports/at-risk', () => {
       'VIG-000004 at-risk',
       'VIG-000005 at-risk',
     ]);
-    expect(body.tickets[3]).toMatchObject({ nextDeadline: new Date(NOW + 1_800_000).toISOString(), links: { self: '/v1/tickets/VIG-000004' } });
+    expect(body.tickets[3]).toMatchObject({
+      nextDeadline: new Date(NOW + 1_800_000).toISOString(),
+      links: { self: '/v1/tickets/VIG-000004' },
+    });
     expect(body.byAssignee).toEqual([
       { key: 'marc', breached: 2, atRisk: 1 },
       { key: null, breached: 1, atRisk: 0 },
@@ -74,8 +77,18 @@ describe('GET /v1/reports/at-risk', () => {
 
   it('answers 401 without a key, 422 naming a bad priority or an unknown parameter', async () => {
     expectProblem(await harness.call(undefined, 'GET', '/v1/reports/at-risk'), 401, 'unauthorized');
-    expectProblem(await harness.call('manager', 'GET', '/v1/reports/at-risk?priority=P9'), 422, 'invalid-request', 'querystring.priority');
-    expectProblem(await harness.call('manager', 'GET', '/v1/reports/at-risk?assignee=marc'), 422, 'invalid-request', 'querystring.assignee');
+    expectProblem(
+      await harness.call('manager', 'GET', '/v1/reports/at-risk?priority=P9'),
+      422,
+      'invalid-request',
+      'querystring.priority',
+    );
+    expectProblem(
+      await harness.call('manager', 'GET', '/v1/reports/at-risk?assignee=marc'),
+      422,
+      'invalid-request',
+      'querystring.assignee',
+    );
     expect(harness.ticketQueries.atRiskRequests).toEqual([]);
   });
 });

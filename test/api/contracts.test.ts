@@ -8,9 +8,17 @@ describe('GET /v1/contracts: the contracts in force today', () => {
 
   beforeAll(async () => {
     harness = await apiHarness();
-    ({ acme: { id: acme }, globex: { id: globex } } = harness.contracts);
+    ({
+      acme: { id: acme },
+      globex: { id: globex },
+    } = harness.contracts);
     // Ended before today (13 May 2026) and starting after it: neither is in force.
-    await harness.accounts.createContract({ customerId: 'acme', policyId: 'econnect', startsOn: '2025-01-01', endsOn: '2025-12-31' });
+    await harness.accounts.createContract({
+      customerId: 'acme',
+      policyId: 'econnect',
+      startsOn: '2025-01-01',
+      endsOn: '2025-12-31',
+    });
     await harness.accounts.createContract({ customerId: 'acme', policyId: 'econnect', startsOn: '2026-06-01' });
   });
 
@@ -29,7 +37,9 @@ describe('GET /v1/contracts: the contracts in force today', () => {
     expect(response.json()).toEqual({ on: '2026-05-13', contracts: [acmeView()] });
     expect(response.body).not.toContain('ana@acme.lu');
     expect((await harness.call('acme', 'GET', '/v1/contracts?customer=acme')).json()).toEqual(response.json());
-    expect((await harness.call('globex', 'GET', '/v1/contracts')).json().contracts.map(({ id }: { id: string }) => id)).toEqual([globex]);
+    expect(
+      (await harness.call('globex', 'GET', '/v1/contracts')).json().contracts.map(({ id }: { id: string }) => id),
+    ).toEqual([globex]);
   });
 
   it("answers 403 to a customer asking for another company's contracts, as every list does", async () => {
@@ -40,14 +50,26 @@ describe('GET /v1/contracts: the contracts in force today', () => {
 
   it.each(['admin', 'agent', 'manager'] as Caller[])('shows a %s every customer, or the one named', async (caller) => {
     const all = await harness.call(caller, 'GET', '/v1/contracts');
-    expect(all.json().contracts).toEqual([acmeView(), expect.objectContaining({ id: globex, customerId: 'globex', policyId: 'esker', policyVersion: 1 })]);
-    expect((await harness.call(caller, 'GET', '/v1/contracts?customer=globex')).json().contracts.map(({ id }: { id: string }) => id)).toEqual([globex]);
+    expect(all.json().contracts).toEqual([
+      acmeView(),
+      expect.objectContaining({ id: globex, customerId: 'globex', policyId: 'esker', policyVersion: 1 }),
+    ]);
+    expect(
+      (await harness.call(caller, 'GET', '/v1/contracts?customer=globex'))
+        .json()
+        .contracts.map(({ id }: { id: string }) => id),
+    ).toEqual([globex]);
     expect((await harness.call(caller, 'GET', '/v1/contracts?customer=nobody')).json().contracts).toEqual([]);
   });
 
   it('answers 401 without a key and 422 naming a parameter it does not know', async () => {
     expectProblem(await harness.call(undefined, 'GET', '/v1/contracts'), 401, 'unauthorized');
-    expectProblem(await harness.call('manager', 'GET', '/v1/contracts?policy=econnect'), 422, 'invalid-request', 'querystring.policy');
+    expectProblem(
+      await harness.call('manager', 'GET', '/v1/contracts?policy=econnect'),
+      422,
+      'invalid-request',
+      'querystring.policy',
+    );
   });
 
   it("still answers 404 to a customer reaching another company's prepaid hours by the id it cannot list", async () => {

@@ -15,7 +15,11 @@ describe('GET /v1/reports/at-risk on PostgreSQL', () => {
 
   const withDeadline = (deadline: number | null) => {
     const response = { metric: 'response' as const, deadline, thresholds: [], pauses: [] };
-    return [response, { ...response, metric: 'intervention' as const, deadline: null }, { ...response, metric: 'resolution' as const, deadline: null }];
+    return [
+      response,
+      { ...response, metric: 'intervention' as const, deadline: null },
+      { ...response, metric: 'resolution' as const, deadline: null },
+    ];
   };
 
   beforeAll(async () => {
@@ -43,9 +47,14 @@ describe('GET /v1/reports/at-risk on PostgreSQL', () => {
   });
 
   it('lists open tickets breached (flagged, or their deadline passed) and within the hour, breached first; closed, later and best-effort ones stay out', async () => {
-    const { status, body } = await harness.get(`/v1/reports/at-risk?customer=${customer.id}`, await harness.staffToken('manager'));
+    const { status, body } = await harness.get(
+      `/v1/reports/at-risk?customer=${customer.id}`,
+      await harness.staffToken('manager'),
+    );
     expect(status).toBe(200);
-    expect(body.tickets.map(({ ticketNumber, state }: { ticketNumber: string; state: string }) => [ticketNumber, state])).toEqual([
+    expect(
+      body.tickets.map(({ ticketNumber, state }: { ticketNumber: string; state: string }) => [ticketNumber, state]),
+    ).toEqual([
       [numbers.flagged, 'breached'],
       [numbers.passed, 'breached'],
       [numbers.soon, 'at-risk'],
