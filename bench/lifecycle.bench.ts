@@ -19,6 +19,7 @@ import { freePort, portIsOpen } from '../infra/net';
 import { seedAccounts } from './chaos/accounts';
 import { OPENING_CONTACT } from './chaos/actions';
 import { ChaosStack } from './chaos/stack';
+import { median, percentile } from './stats';
 
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 30);
 const WARM_UP = 3;
@@ -75,11 +76,6 @@ async function historyFigures(temporal: Client, workflowId: string): Promise<His
   };
 }
 
-const median = (values: number[]) => percentile(values, 50);
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
 async function startNode(name: string, entry: string, env: Record<string, string>, ready: () => boolean | Promise<boolean>, readyLine?: string): Promise<ManagedProcess> {

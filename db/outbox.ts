@@ -66,15 +66,23 @@ const fromRow = (row: Row): OutboxRow => ({
   ...(row.message_id ? { messageId: row.message_id } : {}),
 });
 
+/** The channel on which a new row is announced, at the COMMIT that makes it visible: the dispatchers LISTEN on it (mail/lanes.ts). */
+export const OUTBOX_CHANNEL = 'vigil_outbox';
+
 /**
  * Queues a notice in the caller's transaction (the transactional outbox: the read model and its notices commit
- * together). The header fields go on one line each, so no ticket text can add a header of its own.
+ * together). The header fields go on one line each, so no ticket text can add a header of its own. A row inserted
+ * is announced on OUTBOX_CHANNEL in the same statement; PostgreSQL delivers it once the transaction commits.
  */
 export async function enqueueNotice(client: Pool | PoolClient, notice: QueuedNotice): Promise<void> {
   await client.query(
-    `INSERT INTO outbox (idempotency_key, channel, kind, recipient, subject, body, ticket_number, failed_at, last_error)
-     VALUES ($1, 'email', $2, $3, $4, $5, $6, CASE WHEN $7::text IS NULL THEN NULL ELSE now() END, $7)
-     ON CONFLICT (idempotency_key) DO NOTHING`,
+    `WITH queued AS (
+       INSERT INTO outbox (idempotency_key, channel, kind, recipient, subject, body, ticket_number, failed_at, last_error)
+       VALUES ($1, 'email', $2, $3, $4, $5, $6, CASE WHEN $7::text IS NULL THEN NULL ELSE now() END, $7)
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING failed_at
+     )
+     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM queued WHERE failed_at IS NULL`,
     toStorable([
       notice.idempotencyKey,
       notice.kind,

@@ -1,6 +1,6 @@
 import { createTransport } from 'nodemailer';
 import type { Pool, PoolClient } from 'pg';
-import { claimDueNotice, markAttemptFailed, markSent, type OutboxRow } from '../db/outbox';
+import { claimDueNotice, markAttemptFailed, markSent, OUTBOX_CHANNEL, type OutboxRow } from '../db/outbox';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { runLanes } from './lanes';
 import { messageDomain, messageHeaders } from './message';
@@ -13,7 +13,7 @@ export interface DispatcherOptions {
   from: string;
   /** How many rows are sent at once, each in its own transaction and SMTP connection. */
   lanes?: number;
-  /** How long a lane that found nothing due waits before it looks again. */
+  /** How long a lane that found nothing due waits before it looks again; a row queued wakes it at once (mail/lanes.ts). */
   idlePollMs?: number;
   backoff?: BackoffPolicy;
   /** One line per attempt that failed, for the process's log. */
@@ -97,6 +97,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     db,
     lanes,
     idlePollMs,
+    wakeOn: OUTBOX_CHANNEL,
     async deliverOne(client) {
       const row = await claimDueNotice(client);
       if (row) await send(client, row);

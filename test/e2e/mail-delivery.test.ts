@@ -94,6 +94,17 @@ describe('e-mail notices over real SMTP', () => {
     ]);
   });
 
+  it('a notice queued wakes the dispatcher: it goes out though the next poll is an hour away', async () => {
+    // A poll that never comes within the test: only the NOTIFY of the queuing transaction can send the row.
+    dispatcher = startOutboxDispatcher({ db: stack.db, smtpUrl: mail.smtpUrl, from: FROM, idlePollMs: 3_600_000, lanes: 2 });
+    const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
+    await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+
+    const copies = await arrived((message) => message.MessageID === `${ticket.ticketNumber}.ticket@desk.test`);
+    expect(copies).toHaveLength(1);
+    expect((await outboxOf(ticket.ticketNumber))?.sent_at).not.toBeNull();
+  });
+
   it('SMTP server down, then back, the worker restarted meanwhile: the notice waits and arrives exactly once', async () => {
     await mail.down();
     dispatch();

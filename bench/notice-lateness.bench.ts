@@ -1,0 +1,444 @@
+/**
+ * `npm run bench:notices`: how late a warning or breach notice reaches the SMTP server when a night's tickets share
+ * their deadlines, beside a bare Temporal timer that mails one notice on the same server (bench/notices/).
+ *
+ * A stack of its own (bench/chaos/stack.ts: Temporal dev server, PostgreSQL, Vigil's worker and API on free ports,
+ * nothing of .data/ touched) and an SMTP server in this process (bench/notices/receiver.ts) that records the instant
+ * it accepts each mail, the end of DATA; the worker's SMTP_URL points at it. All traffic stays on 127.0.0.1.
+ *
+ * The tickets share their deadlines as a night's do: a policy published for the run (bench-notices) whose business
+ * calendar opens at a whole minute T a few minutes ahead, a P1 response target of 2 business minutes with a warning at
+ * 50%. Every ticket opened before T starts its clock at T: all warnings fall at T+1 min, all breaches at T+2 min.
+ * The bare workflows sleep to T itself, when Vigil's tickets are all asleep, so neither burst slows the other.
+ *
+ * Lateness = the receiver's acceptance instant - the threshold's instant (the ticket's planned thresholds, read
+ * from its read-model snapshot; the bare workflow's argument). Each notice must arrive exactly once: lost and
+ * doubled ones are counted per ticket and kind (Vigil) or workflow (bare).
+ *
+ * Target (issue 12): Vigil's p99 at most 1.5x bare, and under 5 s.
+ *
+ *   npm run bench:notices -- [--tickets N (1000)] [--quick (50 tickets)] [--concurrency C (16)] [--max-minutes M (30)]
+ *                            [--keep-logs (the stack's logs stay in its folder, named at the start)]
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, Connection } from '@temporalio/client';
+import { DateTime } from 'luxon';
+import { Pool } from 'pg';
+import { WEEKDAY_NAMES } from '../domain/calendar/calendar';
+import { pgAccountStore } from '../db/accounts';
+import { migrate } from '../db/migrate';
+import { publishPolicyVersion } from '../db/policy-publishing';
+import { DESK_ZONE } from '../messages/desk-zone';
+import type { TicketState } from '../messages/ticket';
+import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
+import { seedAccounts } from './chaos/accounts';
+import { OPENING_CONTACT } from './chaos/actions';
+import { ChaosStack } from './chaos/stack';
+import { BARE_NOTICE_HEADER, BARE_NOTICE_TASK_QUEUE } from './notices/bare-worker';
+import { bareNotice } from './notices/bare-workflow';
+import { startReceiver, type Receiver, type Received } from './notices/receiver';
+import { percentile } from './stats';
+
+const { values: options } = parseArgs({
+  options: {
+    tickets: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    concurrency: { type: 'string', default: '16' },
+    'max-minutes': { type: 'string', default: '30' },
+    'keep-logs': { type: 'boolean', default: false },
+  },
+});
+const TICKETS = Number(options.tickets ?? (options.quick ? 50 : 1000));
+const CONCURRENCY = Number(options.concurrency);
+const MAX_MINUTES = Number(options['max-minutes']);
+for (const [name, value] of Object.entries({ tickets: TICKETS, concurrency: CONCURRENCY, 'max-minutes': MAX_MINUTES })) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1, got ${value}`);
+}
+
+const POLICY_ID = 'bench-notices';
+const TARGET_MINUTES = 2;
+const WARNING_PERCENT = 50;
+/** After the last notice expected, how long the receiver keeps listening for a second copy. */
+const SETTLE_MS = 10_000;
+/** T is put this many times the measured opening time ahead, so that a slower moment of the machine still opens all before it. */
+const OPENING_MARGIN = 1.6;
+const TARGET_RATIO = 1.5;
+const TARGET_P99_MS = 5_000;
+
+const repoRoot = path.resolve(__dirname, '..');
+const startedAt = Date.now();
+const say = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
+const iso = (ms: number) => new Date(ms).toISOString();
+const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+
+/** Runs `work` over `items`, `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const index = next++;
+        await work(items[index]!, index);
+      }
+    }),
+  );
+}
+
+/** The run's policy: a calendar that opens at `opensAt` (a whole UTC minute) and stays open to midnight. */
+function benchPolicy(opensAt: number, effectiveFrom: number) {
+  const from = DateTime.fromMillis(opensAt, { zone: 'UTC' }).toFormat('HH:mm');
+  return {
+    id: POLICY_ID,
+    version: 1,
+    effectiveFrom: DateTime.fromMillis(effectiveFrom, { zone: 'UTC' }).toISO(),
+    title: 'Notice lateness bench: a night of tickets whose clocks start together',
+    calendars: { night: { zone: 'UTC', open: [{ days: [...WEEKDAY_NAMES], from, to: '24:00' }] } },
+    calendarByKind: { incident: 'night', request: 'night', change: 'night' },
+    targets: { response: { P1: { amount: TARGET_MINUTES, unit: 'businessMinutes' } } },
+    warningPercents: [],
+    // Levels rather than bare warnings, so that the contract may name who is told (db/account-input.ts).
+    escalation: [
+      { atPercent: WARNING_PERCENT, notify: ['desk'] },
+      { atPercent: 100, notify: ['desk'] },
+    ],
+    autoValidationAfter: null,
+    workaroundStopsResolutionClock: false,
+  };
+}
+
+/** Opens one P1 ticket through the API, as a desk's form would; returns when it is registered. */
+async function openTicket(api: string, token: string, customerId: string, n: number): Promise<void> {
+  // A busy machine's 503 (Temporal did not answer in time) is tried again with the same Idempotency-Key: one ticket.
+  for (let attempt = 1; ; attempt += 1) {
+    const response = await fetch(`${api}/tickets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `${customerId}-${n}` },
+      body: JSON.stringify({ customerId, priority: 'P1', title: `Night ticket ${n}`, description: 'Opened before the desk opens.', contact: OPENING_CONTACT }),
+    });
+    const body = (await response.json()) as { ticketNumber?: string };
+    if ((response.status === 201 || response.status === 200) && body.ticketNumber) return;
+    if (response.status !== 503 || attempt === 30) throw new Error(`POST /v1/tickets: ${response.status} ${JSON.stringify(body)}`);
+    await sleepMs(2_000);
+  }
+}
+
+/**
+ * How long opening one ticket takes on this machine now, concurrency included: a few tickets of another customer
+ * (e-connect's contract, no clock that would mail) opened first, so that T leaves room for all of the run's.
+ */
+async function openingMsPerTicket(api: string, databaseUrl: string): Promise<number> {
+  const { customerId, tokens } = await seedAccounts(databaseUrl);
+  const count = Math.min(TICKETS, 2 * CONCURRENCY);
+  const began = Date.now();
+  await eachLimited(
+    Array.from({ length: count }, (_, i) => i),
+    CONCURRENCY,
+    (i) => openTicket(api, tokens.agent, customerId, i + 1),
+  );
+  return (Date.now() - began) / count;
+}
+
+interface Seeded {
+  customerId: string;
+  agentToken: string;
+}
+
+async function seed(db: Pool, opensAt: number): Promise<Seeded> {
+  await migrate(db);
+  const effectiveFrom = Date.now() + 3_000;
+  await publishPolicyVersion(db, benchPolicy(opensAt, effectiveFrom), 'bench');
+  const accounts = pgAccountStore(db);
+  const customerId = `notices-${Date.now().toString(36)}`;
+  await accounts.createCustomer({ id: customerId, name: 'Night Shift SA' });
+  await accounts.createContract({
+    customerId,
+    policyId: POLICY_ID,
+    startsOn: DateTime.now().setZone(DESK_ZONE).toISODate()!,
+    authorizedContacts: [{ ...OPENING_CONTACT, outOfHours: true }],
+    escalationContacts: [{ level: 'desk', name: 'Night Desk', email: 'desk@bench.test' }],
+  });
+  const agentToken = (await accounts.createApiKey({ role: 'agent', label: 'notice bench' })).token;
+  // Tickets pin the version in force when they register: none opens before it is.
+  await sleepMs(effectiveFrom - Date.now() + 100);
+  return { customerId, agentToken };
+}
+
+async function startBareWorker(temporalAddress: string, smtpUrl: string): Promise<ManagedProcess> {
+  let ready = false;
+  const managed = startProcess('bare worker', process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/notices/bare-worker.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl },
+    onLine: (line) => {
+      if (line.includes('worker polling')) ready = true;
+      else process.stderr.write(`[bare worker] ${line}\n`);
+    },
+  });
+  await waitUntil('the bare worker', () => Promise.resolve(ready), { timeoutMs: 90_000, process: managed });
+  return managed;
+}
+
+interface Lateness {
+  /** One per notice that arrived (its first copy). */
+  latenessMs: number[];
+  /** Where Vigil's time went: threshold -> row queued in the outbox (timer, workflow task, activity), row -> accepted. */
+  queuedMs?: number[];
+  dispatchMs?: number[];
+  expected: number;
+  /** Vigil: tickets whose threshold fell at the run's shared instant (those opened after T have their own). */
+  atShared?: number;
+  lost: number;
+  doubled: number;
+}
+
+function figuresOf(latenessMs: number[]) {
+  return latenessMs.length === 0
+    ? { p50: NaN, p99: NaN, max: NaN }
+    : { p50: percentile(latenessMs, 50), p99: percentile(latenessMs, 99), max: Math.max(...latenessMs) };
+}
+
+/** Vigil's notices, matched to their outbox rows and their tickets' planned thresholds. */
+async function vigilLateness(db: Pool, customerId: string, mails: readonly Received[], kind: 'threshold-warning' | 'breach', sharedAt: number): Promise<Lateness> {
+  const percent = kind === 'breach' ? 100 : WARNING_PERCENT;
+  const { rows: tickets } = await db.query<{ number: string; snapshot: TicketState }>('SELECT number, snapshot FROM tickets WHERE customer_id = $1', [customerId]);
+  const thresholdAt = new Map<string, number>();
+  for (const { number, snapshot } of tickets) {
+    const at = snapshot.clocks.find((clock) => clock.metric === 'response')?.thresholds.find((threshold) => threshold.percent === percent)?.at;
+    if (at !== undefined) thresholdAt.set(number, at);
+  }
+  const { rows: outbox } = await db.query<{ id: string; ticket_number: string; created_at: Date }>(
+    'SELECT o.id, o.ticket_number, o.created_at FROM outbox o JOIN tickets t ON t.number = o.ticket_number WHERE t.customer_id = $1 AND o.kind = $2',
+    [customerId, kind],
+  );
+  const ticketOfRow = new Map(outbox.map((row) => [row.id, row.ticket_number]));
+  const queuedAt = new Map(outbox.map((row) => [row.ticket_number, row.created_at.getTime()]));
+  const copies = new Map<string, Received[]>();
+  for (const mail of mails) {
+    const ticket = ticketOfRow.get(mail.headers.get('x-vigil-outbox-id') ?? '');
+    if (ticket) copies.set(ticket, [...(copies.get(ticket) ?? []), mail]);
+  }
+  const latenessMs: number[] = [];
+  const queuedMs: number[] = [];
+  const dispatchMs: number[] = [];
+  let lost = 0;
+  let doubled = 0;
+  for (const { number } of tickets) {
+    const arrived = copies.get(number) ?? [];
+    if (arrived.length === 0) lost += 1;
+    if (arrived.length > 1) doubled += arrived.length - 1;
+    const at = thresholdAt.get(number);
+    const queued = queuedAt.get(number);
+    if (arrived[0] && at !== undefined) latenessMs.push(arrived[0].acceptedAt - at);
+    if (arrived[0] && at !== undefined && queued !== undefined) {
+      queuedMs.push(queued - at);
+      dispatchMs.push(arrived[0].acceptedAt - queued);
+    }
+  }
+  const atShared = [...thresholdAt.values()].filter((at) => at === sharedAt).length;
+  return { latenessMs, queuedMs, dispatchMs, expected: tickets.length, atShared, lost, doubled };
+}
+
+function bareLateness(mails: readonly Received[], expected: number): Lateness {
+  const copies = new Map<string, { at: number; accepted: number[] }>();
+  for (const mail of mails) {
+    const [id, at] = (mail.headers.get(BARE_NOTICE_HEADER.toLowerCase()) ?? '').split(' ');
+    if (!id || !at) continue;
+    const entry = copies.get(id) ?? { at: Number(at), accepted: [] };
+    entry.accepted.push(mail.acceptedAt);
+    copies.set(id, entry);
+  }
+  const latenessMs = [...copies.values()].map(({ at, accepted }) => accepted[0]! - at);
+  const doubled = [...copies.values()].reduce((sum, { accepted }) => sum + accepted.length - 1, 0);
+  return { latenessMs, expected, lost: expected - copies.size, doubled };
+}
+
+async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, receiving: (receiver: Receiver) => void): Promise<void> {
+  const counts = { acknowledgement: 0, 'threshold-warning': 0, breach: 0, bare: 0, other: 0 };
+  const kindOfRow = new Map<string, string>();
+  const unclassified: Received[] = [];
+  const receiver = await startReceiver((mail) => {
+    if (mail.headers.has(BARE_NOTICE_HEADER.toLowerCase())) counts.bare += 1;
+    else if (mail.headers.get('subject')?.match(/^\[VIG-\d+\]/)) {
+      // Which notice it is, for the progress lines only: the figures are matched on the outbox rows.
+      const id = mail.headers.get('x-vigil-outbox-id');
+      const kind = id ? kindOfRow.get(id) : undefined;
+      if (kind && kind in counts) counts[kind as keyof typeof counts] += 1;
+      else unclassified.push(mail);
+    } else counts.other += 1;
+  });
+  receiving(receiver);
+  const smtpUrl = `smtp://127.0.0.1:${receiver.port}`;
+  say(`${TICKETS} tickets; SMTP receiver on ${smtpUrl}; stack in ${stack.root}`);
+  // The worker started by the stack inherits this environment: its outbox dispatcher delivers to the receiver.
+  process.env.SMTP_URL = smtpUrl;
+
+  await Promise.all([stack.start('temporal'), stack.start('postgres')]);
+  const pool = db();
+  await migrate(pool);
+  await Promise.all([stack.start('worker'), stack.start('api')]);
+  extra.push(await startBareWorker(stack.temporalAddress, smtpUrl));
+
+  // T: a whole minute far enough ahead for every ticket and bare workflow to be started, and their acknowledgements
+  // sent, at the opening rate just measured with room to spare.
+  const api = `${stack.apiUrl}/v1`;
+  const msPerTicket = await openingMsPerTicket(api, stack.databaseUrl);
+  const opensAt = Math.ceil((Date.now() + 45_000 + TICKETS * msPerTicket * OPENING_MARGIN) / 60_000) * 60_000;
+  say(`opening takes ${Math.round(msPerTicket)} ms a ticket here at concurrency ${CONCURRENCY}`);
+  if (new Date(opensAt + TARGET_MINUTES * 60_000).getUTCDate() !== new Date(opensAt).getUTCDate()) throw new Error('the run would cross midnight UTC, where the bench calendar closes: run it a few minutes later');
+  const warningAt = opensAt + (TARGET_MINUTES * 60_000 * WARNING_PERCENT) / 100;
+  const breachAt = opensAt + TARGET_MINUTES * 60_000;
+  const { customerId, agentToken } = await seed(pool, opensAt);
+  say(`calendar opens at ${iso(opensAt)} (bare timers fire then); warnings due ${iso(warningAt)}, breaches ${iso(breachAt)}`);
+
+  // Progress, every 5 s, for the long waits.
+  let phase = 'starting';
+  // The machine's 1-minute load average through the run: the baseline shows what it costs, the figure says why.
+  const loads: number[] = [];
+  let opened = 0;
+  let started = 0;
+  const progress = setInterval(() => {
+    void pool
+      .query<{ id: string; kind: string }>("SELECT id, kind FROM outbox WHERE kind IN ('acknowledgement', 'threshold-warning', 'breach') AND id > $1 ORDER BY id", [
+        String(Math.max(0, ...[...kindOfRow.keys()].map(Number))),
+      ])
+      .then(({ rows }) => {
+        for (const row of rows) kindOfRow.set(row.id, row.kind);
+        // Mails that came in before their row was known here.
+        for (const mail of unclassified.splice(0)) {
+          const kind = kindOfRow.get(mail.headers.get('x-vigil-outbox-id') ?? '');
+          if (kind && kind in counts) counts[kind as keyof typeof counts] += 1;
+          else unclassified.push(mail);
+        }
+      })
+      .catch(() => undefined);
+    const toT = ((opensAt - Date.now()) / 1000).toFixed(0);
+    loads.push(os.loadavg()[0]!);
+    say(
+      `${phase}: opened ${opened}/${TICKETS}, bare started ${started}/${TICKETS}; received: acks ${counts.acknowledgement}, bare ${counts.bare}, warnings ${counts['threshold-warning']}, breaches ${counts.breach} (T${Number(toT) >= 0 ? '-' : '+'}${Math.abs(Number(toT))}s)`,
+    );
+  }, 5_000);
+
+  try {
+    phase = 'starting bare timers';
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    try {
+      const temporal = new Client({ connection });
+      await eachLimited(
+        Array.from({ length: TICKETS }, (_, i) => i),
+        CONCURRENCY,
+        async (i) => {
+          await temporal.workflow.start(bareNotice, { taskQueue: BARE_NOTICE_TASK_QUEUE, workflowId: `bare-notice-${i + 1}`, args: [`bare-notice-${i + 1}`, opensAt] });
+          started += 1;
+        },
+      );
+    } finally {
+      await connection.close();
+    }
+    if (Date.now() >= opensAt) throw new Error(`the bare workflows were not all started before ${iso(opensAt)}`);
+
+    phase = 'opening tickets';
+    await eachLimited(
+      Array.from({ length: TICKETS }, (_, i) => i),
+      CONCURRENCY,
+      async (i) => {
+        await openTicket(api, agentToken, customerId, i + 1);
+        opened += 1;
+      },
+    );
+    // Lateness is measured from each ticket's own thresholds: one opened late still counts, its deadlines apart.
+    if (Date.now() >= opensAt) say(`WARNING: the tickets were not all open before ${iso(opensAt)}: those opened after have deadlines of their own`);
+
+    phase = 'waiting for the deadlines';
+    const lastExpected = breachAt;
+    const giveUpAt = Math.min(lastExpected + 5 * 60_000, startedAt + MAX_MINUTES * 60_000 - 30_000);
+    const received = (kind: 'threshold-warning' | 'breach') => kindOfRow.size > 0 && counts[kind] >= TICKETS;
+    while (Date.now() < giveUpAt && !(counts.bare >= TICKETS && received('threshold-warning') && received('breach'))) {
+      if (Date.now() > opensAt) phase = Date.now() < warningAt ? 'bare timers fired' : Date.now() < breachAt ? 'warnings due' : 'breaches due';
+      await sleepMs(500);
+    }
+    phase = 'listening for second copies';
+    await sleepMs(SETTLE_MS);
+  } finally {
+    clearInterval(progress);
+  }
+
+  const vigil = {
+    warnings: await vigilLateness(pool, customerId, receiver.mails, 'threshold-warning', warningAt),
+    breaches: await vigilLateness(pool, customerId, receiver.mails, 'breach', breachAt),
+  };
+  const { rows: pending } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
+  const all: Lateness = {
+    latenessMs: [...vigil.warnings.latenessMs, ...vigil.breaches.latenessMs],
+    queuedMs: [...vigil.warnings.queuedMs!, ...vigil.breaches.queuedMs!],
+    dispatchMs: [...vigil.warnings.dispatchMs!, ...vigil.breaches.dispatchMs!],
+    expected: vigil.warnings.expected + vigil.breaches.expected,
+    lost: vigil.warnings.lost + vigil.breaches.lost,
+    doubled: vigil.warnings.doubled + vigil.breaches.doubled,
+  };
+  const bare = bareLateness(receiver.mails, TICKETS);
+  const ours = figuresOf(all.latenessMs);
+  const baseline = figuresOf(bare.latenessMs);
+  const warnings = figuresOf(vigil.warnings.latenessMs);
+  const breaches = figuresOf(vigil.breaches.latenessMs);
+  const queued = figuresOf(all.queuedMs!);
+  const dispatched = figuresOf(all.dispatchMs!);
+
+  const ms = (value: number) => (Number.isNaN(value) ? '-' : String(Math.round(value))).padStart(9);
+  const ratio = (a: number, b: number) => (b > 0 && !Number.isNaN(a) ? `${(a / b).toFixed(2)}x` : '-').padStart(8);
+  const meets = ours.p99 <= TARGET_RATIO * baseline.p99 && ours.p99 < TARGET_P99_MS && all.lost === 0 && all.doubled === 0 && bare.lost === 0;
+  console.log(`\nnotice lateness, deadline -> accepted by the SMTP server: ${TICKETS} tickets sharing their deadlines (a warning at T+1 min, a breach at T+2 min each), ${TICKETS} bare timers at T\n`);
+  console.log(`${'figure'.padEnd(26)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(8)}  target`);
+  const rows: Array<[string, string, string, string, string]> = [
+    ['notices expected', String(all.expected).padStart(9), String(bare.expected).padStart(9), ''.padStart(8), ''],
+    ['  at the shared instants', String(vigil.warnings.atShared! + vigil.breaches.atShared!).padStart(9), String(bare.expected).padStart(9), ''.padStart(8), ''],
+    ['lateness p50 ms', ms(ours.p50), ms(baseline.p50), ratio(ours.p50, baseline.p50), ''],
+    ['lateness p99 ms', ms(ours.p99), ms(baseline.p99), ratio(ours.p99, baseline.p99), `<= ${TARGET_RATIO}x bare and < ${TARGET_P99_MS} ms: ${meets ? 'met' : 'NOT met'}`],
+    ['lateness max ms', ms(ours.max), ms(baseline.max), ratio(ours.max, baseline.max), ''],
+    ['  warnings p50 / p99 ms', `${Math.round(warnings.p50)} / ${Math.round(warnings.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), ''],
+    ['  breaches p50 / p99 ms', `${Math.round(breaches.p50)} / ${Math.round(breaches.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), ''],
+    ['  queued p50 / p99 ms', `${Math.round(queued.p50)} / ${Math.round(queued.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), 'deadline -> row in the outbox'],
+    ['  sent p50 / p99 ms', `${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), 'row in the outbox -> accepted'],
+    ['lost', String(all.lost).padStart(9), String(bare.lost).padStart(9), ''.padStart(8), '0'],
+    ['doubled', String(all.doubled).padStart(9), String(bare.doubled).padStart(9), ''.padStart(8), '0'],
+  ];
+  for (const [name, a, b, r, target] of rows) console.log(`${name.padEnd(26)}${a}${b}${r}  ${target}`);
+  console.log(`\n(${os.cpus().length} CPUs, 1-minute load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run; outbox rows still unsent at the end: ${pending[0]?.n ?? '?'}; processes that exited on their own: ${stack.unexpectedExits.join('; ') || 'none'})`);
+}
+
+void (async () => {
+  const stack = await ChaosStack.create();
+  const extra: ManagedProcess[] = [];
+  let pool: Pool | undefined;
+  let receiver: Receiver | undefined;
+  const db = () => (pool ??= new Pool({ connectionString: stack.databaseUrl, max: 4 }));
+  // Senders first, so that the receiver closes on no open connection; nothing may keep the process alive after.
+  const stopAll = async () => {
+    await pool?.end().catch(() => undefined);
+    await Promise.all(extra.map((managed) => managed.stop(5_000)));
+    await stack.stopAll({ keepLogs: options['keep-logs'] });
+    await receiver?.close();
+  };
+  process.once('SIGINT', () => {
+    for (const managed of extra) killGroup(managed.child);
+    stack.killAllNow();
+    process.exit(130);
+  });
+  // The guard: whatever happens, the run ends within --max-minutes and takes its processes with it.
+  const guard = setTimeout(() => {
+    say(`--max-minutes ${MAX_MINUTES} reached: stopping`);
+    for (const managed of extra) killGroup(managed.child);
+    stack.killAllNow();
+    process.exit(2);
+  }, MAX_MINUTES * 60_000);
+  try {
+    await main(stack, extra, db, (started) => (receiver = started));
+    await stopAll();
+  } catch (error) {
+    console.error(error);
+    await stopAll().catch(() => stack.killAllNow());
+    process.exitCode = 1;
+  } finally {
+    clearTimeout(guard);
+  }
+})();
