@@ -1,9 +1,8 @@
-import { ApplicationFailure } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../messages/ticket';
 import { DESK_ZONE } from '../messages/desk-zone';
 import { withTransaction } from '../db/transaction';
-import { DomainError } from '../domain/errors';
+import { asRefusal } from '../messages/failures';
 import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
 import { priceRequest, requestOfTimeEntries, type ContractRates, type Price, type PriceLine, withoutLabel } from '../domain/pricing';
@@ -24,15 +23,11 @@ function quotedWork(ticket: TicketState): PriceLine {
 const summaryOf = (lines: readonly PriceLine[], totalCents: number): BillingSummary => ({ lines: lines.map(withoutLabel), totalCents });
 
 /** Retrying cannot make a refused price acceptable: the activity fails for good, so that ops see why. */
-function asFailure(error: unknown): unknown {
-  return error instanceof DomainError ? ApplicationFailure.nonRetryable(error.message, error.code) : error;
-}
-
 function refusedForGood<T>(compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    throw asFailure(error);
+    throw asRefusal(error);
   }
 }
 
@@ -100,7 +95,7 @@ export async function billTicket(db: Pool, policies: PolicySource, ticket: Ticke
   }
   return withTransaction(db, async (client) => {
     const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch((error: unknown) => {
-      throw asFailure(error);
+      throw asRefusal(error);
     });
     const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
     const drawKey = idempotencyKey('prepaid-draw');

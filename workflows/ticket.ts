@@ -8,7 +8,7 @@ import { decide, type Replan } from '../domain/ticket/decide';
 import { applyChanges, openedTicket, type TicketChange } from '../domain/ticket/evolve';
 import { isTerminal } from '../domain/ticket/status';
 import { acknowledgement, dueChanges, dueThreshold, isBillable, nextWakeUp, planQuestion, registrationRefusal, thresholdNotified, withPlan } from '../domain/ticket/steps';
-import { asRefusal } from './failures';
+import { asRefusal } from '../messages/failures';
 import { syncChangedSearchAttributes } from './search-attributes';
 
 /**
