@@ -41,19 +41,42 @@ const setupFiles = ['<rootDir>/test/support/quiet-runtime.ts'];
 // name a person for each level; the tests of that rule set their own. Children (the CLI) inherit it.
 process.env.VIGIL_DESK_ROLES ??= '*=desk@vigil.test';
 
+// The `temporal` project's files (folders end with /); every other test outside test/e2e/ is `pure`.
+const temporalTests = [
+  '<rootDir>/test/workflows/',
+  '<rootDir>/test/replay/',
+  '<rootDir>/test/domain/workflow-bundle.test.ts',
+  '<rootDir>/test/cli/price.test.ts',
+  '<rootDir>/test/cli/vigil.test.ts',
+  '<rootDir>/test/infra/supervision.test.ts',
+];
+
 module.exports = {
   // Jest's 5 s default fails a hook or test that waits on real servers or spawns the CLI while the machine is busy
   // (CI runs beside other work); a file that needs longer says so with jest.setTimeout.
   testTimeout: 60_000,
+  // Three projects by what a test starts (docs/maintainers.md, "Tests"); test/repository/test-projects.test.ts checks
+  // that no file in `pure` reaches a Temporal server, a workflow bundle, a child process or PostgreSQL.
   projects: [
     {
-      displayName: 'unit',
+      // Plain functions and in-process fakes (Fastify inject, in-memory stores): the whole project runs in seconds.
+      displayName: 'pure',
       testEnvironment: 'node',
       transform,
       transformIgnorePatterns,
       setupFiles,
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['<rootDir>/test/e2e/'],
+      testPathIgnorePatterns: ['<rootDir>/test/e2e/', ...temporalTests],
+    },
+    {
+      // Local but slow: the time-skipping Temporal server, the workflow bundle, replay of recorded histories, and the
+      // files that run the CLI or the supervisor as child processes. No shared server, so no global set-up.
+      displayName: 'temporal',
+      testEnvironment: 'node',
+      transform,
+      transformIgnorePatterns,
+      setupFiles,
+      testMatch: temporalTests.map((path) => (path.endsWith('/') ? `${path}**/*.test.ts` : path)),
     },
     {
       displayName: 'e2e',
