@@ -102,7 +102,9 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
     footer: [
       `${seller.name} – ${address(seller).join(', ')} – ${t.vatNumber} ${seller.vatNumber} – ${t.companyNumber} ${seller.companyNumber}`,
       ...(vatMention ? [vatMention] : []),
-      ...(t.latePayment ? [t.latePayment] : []),
+      // The Code de commerce's penalties are French law's, for a French buyer: not every reader of French (a
+      // Luxembourgish or Walloon customer) is under it.
+      ...(t.latePayment && buyer.country === 'FR' ? [t.latePayment] : []),
     ],
   };
 }

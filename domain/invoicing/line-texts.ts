@@ -30,14 +30,42 @@ const GLOSSARY: Record<string, Record<Translated, string>> = {
   Sunday: { fr: 'dimanche', de: 'Sonntag', nl: 'zondag' },
   'public holiday': { fr: 'jour férié', de: 'Feiertag', nl: 'feestdag' },
   'weekday rate': { fr: 'tarif de semaine', de: 'Werktagssatz', nl: 'weekdagtarief' },
-  'outside weekday hours': { fr: 'hors heures de semaine', de: 'außerhalb der Werktagszeiten', nl: 'buiten de weekdaguren' },
-  'out-of-hours intervention requested': { fr: 'intervention hors heures demandée', de: 'Einsatz außerhalb der Geschäftszeiten verlangt', nl: 'interventie buiten de uren gevraagd' },
+  'outside weekday hours': {
+    fr: 'hors heures de semaine',
+    de: 'außerhalb der Werktagszeiten',
+    nl: 'buiten de weekdaguren',
+  },
+  'out-of-hours intervention requested': {
+    fr: 'intervention hors heures demandée',
+    de: 'Einsatz außerhalb der Geschäftszeiten verlangt',
+    nl: 'interventie buiten de uren gevraagd',
+  },
   'urgent handling': { fr: 'traitement urgent', de: 'dringende Bearbeitung', nl: 'dringende behandeling' },
-  'e-connect Support Desk': { fr: 'Support Desk e-connect', de: 'e-connect Support Desk', nl: 'e-connect Support Desk' },
-  'e-connect Support Desk, maintenance contract': { fr: 'Support Desk e-connect, contrat de maintenance', de: 'e-connect Support Desk, Wartungsvertrag', nl: 'e-connect Support Desk, onderhoudscontract' },
-  'Mixvoip Standard support contract': { fr: 'contrat de support Mixvoip Standard', de: 'Mixvoip Standard Supportvertrag', nl: 'Mixvoip Standard supportcontract' },
-  'Mixvoip Bureau support contract': { fr: 'contrat de support Mixvoip Bureau', de: 'Mixvoip Bureau Supportvertrag', nl: 'Mixvoip Bureau supportcontract' },
-  'Mixvoip Entreprises support contract': { fr: 'contrat de support Mixvoip Entreprises', de: 'Mixvoip Entreprises Supportvertrag', nl: 'Mixvoip Entreprises supportcontract' },
+  'e-connect Support Desk': {
+    fr: 'Support Desk e-connect',
+    de: 'e-connect Support Desk',
+    nl: 'e-connect Support Desk',
+  },
+  'e-connect Support Desk, maintenance contract': {
+    fr: 'Support Desk e-connect, contrat de maintenance',
+    de: 'e-connect Support Desk, Wartungsvertrag',
+    nl: 'e-connect Support Desk, onderhoudscontract',
+  },
+  'Mixvoip Standard support contract': {
+    fr: 'contrat de support Mixvoip Standard',
+    de: 'Mixvoip Standard Supportvertrag',
+    nl: 'Mixvoip Standard supportcontract',
+  },
+  'Mixvoip Bureau support contract': {
+    fr: 'contrat de support Mixvoip Bureau',
+    de: 'Mixvoip Bureau Supportvertrag',
+    nl: 'Mixvoip Bureau supportcontract',
+  },
+  'Mixvoip Entreprises support contract': {
+    fr: 'contrat de support Mixvoip Entreprises',
+    de: 'Mixvoip Entreprises Supportvertrag',
+    nl: 'Mixvoip Entreprises supportcontract',
+  },
 };
 
 interface LineWords {
@@ -67,28 +95,62 @@ const numeric = (separator: string) => (isoDate: string) => isoDate.split('-').r
 
 const WORDS: Record<Translated, LineWords> = {
   fr: {
-    intervention: 'Intervention', onSite: 'sur site', contractRate: 'tarif du contrat', remoteToolInstalled: "outil de prise en main à distance installé d'abord",
-    fromPrepaid: 'sur les heures prépayées', requestMinimum: (minimum, added) => `minimum de la demande ${minimum} : +${added}`,
-    emergencyFee: "Forfait d'urgence, facturé à l'ouverture du ticket", travelFee: 'Forfait de déplacement', travelTime: 'Temps de déplacement', ofIntervention: (n) => `intervention ${n}`,
-    travelFees: 'Frais de déplacement', quotedWork: 'Travaux hors contrat, selon le devis accepté', monthlyFee: 'Redevance mensuelle du contrat',
-    purchase: (time, year, rate, discount) => `Heures de maintenance pour ${year} : ${time} à ${rate} moins ${discount} %`,
-    hourlyRate: 'le tarif horaire', contract: 'contrat', shortDate: numeric('/'),
+    intervention: 'Intervention',
+    onSite: 'sur site',
+    contractRate: 'tarif du contrat',
+    remoteToolInstalled: "outil de prise en main à distance installé d'abord",
+    fromPrepaid: 'sur les heures prépayées',
+    requestMinimum: (minimum, added) => `minimum de la demande ${minimum} : +${added}`,
+    emergencyFee: "Forfait d'urgence, facturé à l'ouverture du ticket",
+    travelFee: 'Forfait de déplacement',
+    travelTime: 'Temps de déplacement',
+    ofIntervention: (n) => `intervention ${n}`,
+    travelFees: 'Frais de déplacement',
+    quotedWork: 'Travaux hors contrat, selon le devis accepté',
+    monthlyFee: 'Redevance mensuelle du contrat',
+    purchase: (time, year, rate, discount) =>
+      `Heures de maintenance pour ${year} : ${time} à ${rate} moins ${discount} %`,
+    hourlyRate: 'le tarif horaire',
+    contract: 'contrat',
+    shortDate: numeric('/'),
   },
   de: {
-    intervention: 'Einsatz', onSite: 'vor Ort', contractRate: 'Vertragssatz', remoteToolInstalled: 'Fernwartungssoftware zuerst installiert',
-    fromPrepaid: 'aus dem Stundenkontingent', requestMinimum: (minimum, added) => `Mindestdauer je Anfrage ${minimum}: +${added}`,
-    emergencyFee: 'Notfallpauschale, bei Eröffnung des Tickets berechnet', travelFee: 'Anfahrtspauschale', travelTime: 'Fahrzeit', ofIntervention: (n) => `Einsatz ${n}`,
-    travelFees: 'Reisekosten', quotedWork: 'Arbeiten außerhalb des Vertrags, laut angenommenem Angebot', monthlyFee: 'Monatliche Vertragsgebühr',
+    intervention: 'Einsatz',
+    onSite: 'vor Ort',
+    contractRate: 'Vertragssatz',
+    remoteToolInstalled: 'Fernwartungssoftware zuerst installiert',
+    fromPrepaid: 'aus dem Stundenkontingent',
+    requestMinimum: (minimum, added) => `Mindestdauer je Anfrage ${minimum}: +${added}`,
+    emergencyFee: 'Notfallpauschale, bei Eröffnung des Tickets berechnet',
+    travelFee: 'Anfahrtspauschale',
+    travelTime: 'Fahrzeit',
+    ofIntervention: (n) => `Einsatz ${n}`,
+    travelFees: 'Reisekosten',
+    quotedWork: 'Arbeiten außerhalb des Vertrags, laut angenommenem Angebot',
+    monthlyFee: 'Monatliche Vertragsgebühr',
     purchase: (time, year, rate, discount) => `Wartungsstunden für ${year}: ${time} zu ${rate} abzüglich ${discount} %`,
-    hourlyRate: 'dem Stundensatz', contract: 'Vertrag', shortDate: numeric('.'),
+    hourlyRate: 'dem Stundensatz',
+    contract: 'Vertrag',
+    shortDate: numeric('.'),
   },
   nl: {
-    intervention: 'Interventie', onSite: 'ter plaatse', contractRate: 'contracttarief', remoteToolInstalled: 'software voor hulp op afstand eerst geïnstalleerd',
-    fromPrepaid: 'van de vooruitbetaalde uren', requestMinimum: (minimum, added) => `minimum per aanvraag ${minimum}: +${added}`,
-    emergencyFee: 'Urgentievergoeding, aangerekend bij de opening van het ticket', travelFee: 'Verplaatsingsforfait', travelTime: 'Verplaatsingstijd', ofIntervention: (n) => `interventie ${n}`,
-    travelFees: 'Verplaatsingskosten', quotedWork: 'Werk buiten het contract, volgens de aanvaarde offerte', monthlyFee: 'Maandelijkse contractvergoeding',
+    intervention: 'Interventie',
+    onSite: 'ter plaatse',
+    contractRate: 'contracttarief',
+    remoteToolInstalled: 'software voor hulp op afstand eerst geïnstalleerd',
+    fromPrepaid: 'van de vooruitbetaalde uren',
+    requestMinimum: (minimum, added) => `minimum per aanvraag ${minimum}: +${added}`,
+    emergencyFee: 'Urgentievergoeding, aangerekend bij de opening van het ticket',
+    travelFee: 'Verplaatsingsforfait',
+    travelTime: 'Verplaatsingstijd',
+    ofIntervention: (n) => `interventie ${n}`,
+    travelFees: 'Verplaatsingskosten',
+    quotedWork: 'Werk buiten het contract, volgens de aanvaarde offerte',
+    monthlyFee: 'Maandelijkse contractvergoeding',
     purchase: (time, year, rate, discount) => `Onderhoudsuren voor ${year}: ${time} aan ${rate} min ${discount} %`,
-    hourlyRate: 'het uurtarief', contract: 'contract', shortDate: numeric('-'),
+    hourlyRate: 'het uurtarief',
+    contract: 'contract',
+    shortDate: numeric('-'),
   },
 };
 
@@ -99,7 +161,8 @@ function wordLine(label: LineLabel, language: Translated): string {
   const w = WORDS[language];
   const t = TEXTS[language];
   const term = (word: string) => termIn(word, language);
-  const span = ({ date, from, toDate, to }: LocalSpan) => `${w.shortDate(date)} ${from}–${toDate === undefined ? '' : `${w.shortDate(toDate)} `}${to}`;
+  const span = ({ date, from, toDate, to }: LocalSpan) =>
+    `${w.shortDate(date)} ${from}–${toDate === undefined ? '' : `${w.shortDate(toDate)} `}${to}`;
   const note = (n: LineNote): string => {
     switch (n.kind) {
       case 'contract-rate':
@@ -117,8 +180,14 @@ function wordLine(label: LineLabel, language: Translated): string {
   const contractRate = (yes: boolean) => (yes ? `, ${w.contractRate}` : '');
   switch (label.kind) {
     case 'intervention': {
-      const what = [label.rateName === null ? null : term(label.rateName), label.onSite ? w.onSite : null].filter(Boolean).join(', ');
-      return [`${w.intervention} ${label.intervention}${what ? ` (${what})` : ''}`, span(label.span), ...label.notes.map(note)].join(', ');
+      const what = [label.rateName === null ? null : term(label.rateName), label.onSite ? w.onSite : null]
+        .filter(Boolean)
+        .join(', ');
+      return [
+        `${w.intervention} ${label.intervention}${what ? ` (${what})` : ''}`,
+        span(label.span),
+        ...label.notes.map(note),
+      ].join(', ');
     }
     case 'emergency-fee':
       return w.emergencyFee;

@@ -22,7 +22,12 @@ export type LineNote =
   /** A time band or surcharge, by the policy's own label; `contractRate` when the contract replaced its coefficient. */
   | { readonly kind: 'band'; readonly label: string; readonly contractRate?: boolean }
   /** The request's minimum topped up on this line; `why` when the line does not already say the tool was installed. */
-  | { readonly kind: 'request-minimum'; readonly minimumMinutes: number; readonly addedMinutes: number; readonly why: boolean }
+  | {
+      readonly kind: 'request-minimum';
+      readonly minimumMinutes: number;
+      readonly addedMinutes: number;
+      readonly why: boolean;
+    }
   | { readonly kind: 'from-prepaid' };
 
 export type LineLabel =

@@ -31,7 +31,11 @@ export function describeLine(label: LineLabel): string {
   switch (label.kind) {
     case 'intervention': {
       const what = [label.rateName, label.onSite ? 'on site' : null].filter(Boolean).join(', ');
-      return [`Intervention ${label.intervention}${what ? ` (${what})` : ''}`, spanText(label.span), ...label.notes.map(noteText)].join(', ');
+      return [
+        `Intervention ${label.intervention}${what ? ` (${what})` : ''}`,
+        spanText(label.span),
+        ...label.notes.map(noteText),
+      ].join(', ');
     }
     case 'emergency-fee':
       return 'Emergency fee, charged at ticket opening';

@@ -2,7 +2,12 @@ import { facturX, peppolUbl } from '../../infra/e-invoice';
 import { documentFor, LINES } from '../invoicing/support/documents';
 import { renderDocumentPdf } from '../../api/invoice-pdf';
 import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
-import { renderFirstPage } from '../invoicing/support/render';
+import { navyPng } from '../invoicing/support/logo';
+import { pageSays, renderFirstPage } from '../invoicing/support/render';
+import type { InvoiceDocument } from '../../domain/invoicing/document';
+
+/** The document with the desk's logo, as VIGIL_SELLER_LOGO puts it on the seller (infra/seller.ts). */
+const withLogo = (document: InvoiceDocument): InvoiceDocument => ({ ...document, seller: { ...document.seller, logo: { mediaType: 'image/png', data: navyPng().toString('base64') } } });
 
 // The Mustang validator runs veraPDF and the EN 16931 schematrons in a JVM: tens of seconds under load.
 jest.setTimeout(240_000);
@@ -17,6 +22,8 @@ describe('e-invoices, checked by the Mustang validator and the Peppol BIS rules'
       { name: 'FR.pdf', body: (await facturX(documentFor('FR', 'fr'))).body },
       // A Belgian customer who asked for Factur-X: the poison in its name goes through the PDF/A and the CII.
       { name: 'BE-facturx.pdf', body: (await facturX(documentFor('BE', 'en'))).body },
+      // The desk's logo drawn in the PDF/A: an image the archive format must accept too.
+      { name: 'FR-logo.pdf', body: (await facturX(withLogo(documentFor('FR', 'fr')))).body },
     ];
     // The validator is no rubber stamp: the same Belgian invoice, its amount due off by a cent, is refused.
     const tampered = files[0]!.body.toString('utf8').replace(/(<cbc:PayableAmount currencyID="EUR">)([\d.]+)/, (_, tag: string, amount: string) => `${tag}${(Number(amount) + 0.01).toFixed(2)}`);
@@ -47,6 +54,22 @@ describe('e-invoices, checked by the Mustang validator and the Peppol BIS rules'
     expect(inked.indexOf(false, 1)).toBeGreaterThan(10);
     expect(inked[18] || inked[19]).toBe(true);
     expect(inked.slice(13, 17)).toEqual([false, false, false, false]);
+
+    // What the page says, read back from it: the lines in French (their labels worded), the mentions, the footer.
+    for (const phrase of [
+      'ÉMETTEUR FACTURÉ À', 'Facture INV-2026-000042', "Date d'échéance 2 décembre 2026", 'Intervention 1, 06/10/2026 18:10–18:47, hors heures de bureau',
+      'Redevance mensuelle du contrat, Support Desk e-connect, octobre 2026', 'Autoliquidation', 'IBAN LU28 0019 4006 4475 0000 – BIC BCEELULL',
+      'Contrat 7 : achetées 10 h 00, utilisées 1 h 30, expirées 0 h 00, restantes 8 h 30',
+    ]) expect([phrase, pageSays(page.text, phrase)]).toEqual([phrase, true]);
+
+    // With the desk's logo (160 x 48 pt of navy, a quarter of the width), the second twentieth, where the parties'
+    // headings were, is mostly logo; the top margin stays white, the rest moves down and stays one page with its footer.
+    const logoPage = await renderFirstPage(await renderDocumentPdf(withLogo(documentFor('FR', 'fr'))));
+    expect([page.ink[0], logoPage.ink[0]]).toEqual([0, 0]);
+    expect(logoPage.ink[1]! - page.ink[1]!).toBeGreaterThan(100);
+    expect(logoPage.pages).toBe(1);
+    expect(logoPage.ink[18]! > 2 || logoPage.ink[19]! > 2).toBe(true);
+    expect(pageSays(logoPage.text, 'ÉMETTEUR FACTURÉ À')).toBe(true);
 
     const long = await renderFirstPage(await renderDocumentPdf(documentFor('LU', 'de', Array.from({ length: 120 }, () => LINES[0]!))));
     expect(long.pages).toBeGreaterThan(2);

@@ -21,6 +21,9 @@ describe('the invoice a person reads', () => {
       'Communication: INV-2026-000042',
       'Ticket VIG-000001 – Printer down',
       'Contrat et heures prépayées',
+      'Intervention 1, 06/10/2026 18:10–18:47, hors heures de bureau',
+      'Intervention 2 (sur site), 07/10/2026 09:00–10:00, heures de bureau',
+      'Redevance mensuelle du contrat, Support Desk e-connect, octobre 2026',
       'TVA 17 % sur 402,51 EUR',
       '68,43 EUR',
       '470,94 EUR',
@@ -42,6 +45,8 @@ describe('the invoice a person reads', () => {
 
   it('tells a French business of the late payment penalties and reverses the charge, and writes German dates in German', () => {
     expect(renderInvoiceHtml(documentFor('FR', 'fr'))).toContain('indemnité forfaitaire pour frais de recouvrement de 40 EUR');
+    // French law's late-payment mention is for a French buyer, not for every reader of French.
+    expect(renderInvoiceHtml(documentFor('LU', 'lb'))).not.toContain('indemnité forfaitaire');
     expect(renderInvoiceHtml(documentFor('FR', 'fr'))).toContain('Autoliquidation');
     const german = renderInvoiceHtml(documentFor('LU', 'de'));
     expect(german).toContain('Rechnungsdatum</dt><dd>2. November 2026');

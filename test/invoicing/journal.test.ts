@@ -6,7 +6,7 @@ import { documentFor, LINES } from './support/documents';
 const rows = (csv: string) => csv.replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
 
 describe("the accountant's export", () => {
-  const documents = [documentFor('LU'), documentFor('BE'), documentFor('LU', 'fr', [{ ...LINES[0]!, description: '=HYPERLINK("http://evil","x"), "quoted"', amountCents: 50 }])];
+  const documents = [documentFor('LU'), documentFor('BE'), documentFor('LU', 'fr', [{ ticketNumber: LINES[0]!.ticketNumber, description: '=HYPERLINK("http://evil","x"), "quoted"', minutes: 37, rateCents: 10000, multiplier: 1.5, amountCents: 50 }])];
 
   it('adds up the journal per VAT category and rate, net plus VAT is gross', () => {
     expect(journalTotals(documents)).toEqual([

@@ -1,4 +1,6 @@
 import { composeInvoice, type Buyer, type DocumentLine, type InvoiceDocument } from '../../../domain/invoicing/document';
+import type { LineLabel, LineNote } from '../../../domain/pricing/line-labels';
+import { describeLine } from '../../../domain/pricing/line-wording';
 import { DEMO_SELLER } from '../../../infra/seller';
 
 // Names and titles as an adversary types them: markup, quotes, ampersands, a right-to-left mark, a non-Latin script.
@@ -10,11 +12,22 @@ export const BUYERS: Record<'BE' | 'FR' | 'LU', Buyer> = {
   LU: { customerId: 'acme', legalName: 'Acme Luxembourg S.A.', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU10000053', email: 'invoices@acme.lu' },
 };
 
+/** A ticket's line as billing writes it: the English description prefixed by the ticket's number, and its label. */
+const ticketLine = (ticketNumber: string, label: LineLabel, figures: Pick<DocumentLine, 'minutes' | 'rateCents' | 'multiplier' | 'amountCents'>): DocumentLine => ({
+  ticketNumber,
+  description: `${ticketNumber}: ${describeLine(label)}`,
+  label,
+  ...figures,
+});
+
+const intervention = (n: number, date: string, from: string, to: string, notes: LineNote[] = [], onSite = false): LineLabel => ({ kind: 'intervention', intervention: n, rateName: null, onSite, span: { date, from, to }, notes });
+const MONTHLY_FEE: LineLabel = { kind: 'monthly-fee', plan: 'e-connect Support Desk', month: '2026-10' };
+
 export const LINES: DocumentLine[] = [
-  { ticketNumber: 'VIG-000001', description: 'VIG-000001: remote assistance', minutes: 37, rateCents: 10000, multiplier: 1.5, amountCents: 9251 },
-  { ticketNumber: 'VIG-000001', description: 'VIG-000001: on-site visit', minutes: 60, rateCents: 10000, multiplier: 1, amountCents: 10000 },
-  { ticketNumber: 'VIG-000002', description: 'VIG-000002: remote assistance', minutes: 15, rateCents: 10000, multiplier: 1, amountCents: 2500 },
-  { ticketNumber: null, description: 'Monthly contract fee, Standard, 2026-10', minutes: 0, rateCents: 18500, multiplier: 1, amountCents: 18500 },
+  ticketLine('VIG-000001', intervention(1, '2026-10-06', '18:10', '18:47', [{ kind: 'band', label: 'outside office hours' }]), { minutes: 37, rateCents: 10000, multiplier: 1.5, amountCents: 9251 }),
+  ticketLine('VIG-000001', intervention(2, '2026-10-07', '09:00', '10:00', [{ kind: 'band', label: 'office hours' }], true), { minutes: 60, rateCents: 10000, multiplier: 1, amountCents: 10000 }),
+  ticketLine('VIG-000002', intervention(1, '2026-10-20', '14:00', '14:15'), { minutes: 15, rateCents: 10000, multiplier: 1, amountCents: 2500 }),
+  { ticketNumber: null, description: describeLine(MONTHLY_FEE), label: MONTHLY_FEE, minutes: 0, rateCents: 18500, multiplier: 1, amountCents: 18500 },
 ];
 
 export function documentFor(country: keyof typeof BUYERS, language = 'fr', lines: readonly DocumentLine[] = LINES): InvoiceDocument {
