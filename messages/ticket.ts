@@ -163,21 +163,3 @@ export const registeredUpdate = defineUpdate<TicketState, []>('registered');
 /** The Update of each action of the table, named after it: the workflow registers one handler per entry. */
 export type TicketUpdates = { [Name in TicketActionName]: UpdateDefinition<TicketState, [CommandOf<Name>], Name> };
 export const TICKET_UPDATES = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [name, defineUpdate(name)])) as TicketUpdates;
-
-// The same definitions under the names callers of Temporal (tests, scripts) know them by.
-export const takeChargeUpdate = TICKET_UPDATES['take-charge'];
-export const startInterventionUpdate = TICKET_UPDATES['start-intervention'];
-export const logTimeUpdate = TICKET_UPDATES['log-time'];
-export const setPriorityUpdate = TICKET_UPDATES['set-priority'];
-export const reassignUpdate = TICKET_UPDATES.reassign;
-export const waitForCustomerUpdate = TICKET_UPDATES['wait-for-customer'];
-export const customerRepliedUpdate = TICKET_UPDATES['customer-replied'];
-export const provideWorkaroundUpdate = TICKET_UPDATES['provide-workaround'];
-export const proposeResolutionUpdate = TICKET_UPDATES['propose-resolution'];
-export const validateUpdate = TICKET_UPDATES.validate;
-export const rejectUpdate = TICKET_UPDATES.reject;
-export const cancelUpdate = TICKET_UPDATES.cancel;
-export const submitQuoteUpdate = TICKET_UPDATES['submit-quote'];
-export const acceptQuoteUpdate = TICKET_UPDATES['accept-quote'];
-export const declineQuoteUpdate = TICKET_UPDATES['decline-quote'];
-export const scheduleReleaseUpdate = TICKET_UPDATES['schedule-release'];

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
-import { takeChargeUpdate, ticketWorkflowId, type OpenTicketInput } from '../../messages/ticket';
+import { ticketWorkflowId, type OpenTicketInput, TICKET_UPDATES } from '../../messages/ticket';
 import { apiStores } from '../../db/api-stores';
 import type { IdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
@@ -56,7 +56,7 @@ describe('Idempotency-Key on the ticket actions', () => {
       workflowId: ticketWorkflowId(ticketNumber),
       args: [input, undefined, { historyEventsBeforeContinueAsNew }],
     });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     return ticketNumber;
   }
 

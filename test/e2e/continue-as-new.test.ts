@@ -1,4 +1,4 @@
-import { takeChargeUpdate, ticketWorkflowId, type OpenTicketInput } from '../../messages/ticket';
+import { ticketWorkflowId, type OpenTicketInput, TICKET_UPDATES } from '../../messages/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ticketWorkflow } from '../../workflows';
 import { eventually, type Stack, startStack } from './support';
@@ -41,7 +41,7 @@ describe('a busy ticket continuing as new', () => {
       workflowId: ticketWorkflowId(ticketNumber),
       args: [input, undefined, { historyEventsBeforeContinueAsNew: 40 }],
     });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
 
     const reassign = (agent: string) =>
       fetch(`${stack.baseUrl}/tickets/${ticketNumber}/reassign`, {

@@ -1,4 +1,4 @@
-import { getTicketQuery, takeChargeUpdate } from '../../messages/ticket';
+import { getTicketQuery, TICKET_UPDATES } from '../../messages/ticket';
 import { SlaBreachedKey } from '../../messages/search-attributes';
 import { clockOf, TicketHarness } from '../support/ticket-harness';
 
@@ -60,7 +60,7 @@ describe('an emergency runs its response clock in calendar time on the time-skip
     await harness.expectInstant(clockOf(opened, 'response').thresholds[0]!.at, '2027-06-06T01:00:00+02:00');
 
     await harness.advanceTo(handle, '2027-06-06T00:30:00+02:00');
-    const taken = await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    const taken = await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     expect(clockOf(taken, 'response').breachedAt).toBeUndefined();
     await harness.advanceTo(handle, '2027-06-06T05:00:00+02:00');
     expect(harness.recorded.notices).toEqual([]);

@@ -2,23 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Policy, PolicyRegistry } from '../../domain/policy';
 import { SlaBreachedKey, StatusKey } from '../../messages/search-attributes';
-import {
-  acceptQuoteUpdate,
-  cancelUpdate,
-  customerRepliedUpdate,
-  declineQuoteUpdate,
-  scheduleReleaseUpdate,
-  submitQuoteUpdate,
-  getTicketQuery,
-  logTimeUpdate,
-  proposeResolutionUpdate,
-  rejectUpdate,
-  setPriorityUpdate,
-  startInterventionUpdate,
-  takeChargeUpdate,
-  validateUpdate,
-  waitForCustomerUpdate,
-} from '../../messages/ticket';
+import { getTicketQuery, TICKET_UPDATES } from '../../messages/ticket';
 import esker from '../../policies/presets/esker.v1.json';
 import { presetRegistry } from '../../policies/registry';
 import { clockOf, TicketHarness } from '../support/ticket-harness';
@@ -57,10 +41,10 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     expect(harness.recorded.acknowledged).toHaveLength(1);
 
     await harness.advanceTo(handle, '2027-05-18T08:00:00+02:00');
-    const taken = await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    const taken = await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     await harness.expectInstant(clockOf(taken, 'response').stoppedAt, '2027-05-18T08:00:00+02:00');
     expect(clockOf(taken, 'response').breachedAt).toBeUndefined();
-    const intervening = await handle.executeUpdate(startInterventionUpdate, { args: [{ actor: 'marc' }] });
+    const intervening = await handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] });
     await harness.expectInstant(clockOf(intervening, 'intervention').stoppedAt, '2027-05-18T08:00:00+02:00');
     expect(intervening.slaBreached).toBe(false);
     await harness.keepHistory(handle, 'friday-before-holiday');
@@ -70,18 +54,18 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-04T16:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000102', policyId: 'esker', priority: 'P1' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     // 4 business hours on Mon-Fri 09:00-18:00: Friday 16:00-18:00, then Monday 09:00-11:00.
     const planned = clockOf(await harness.settle(handle), 'resolution').deadline!;
     await harness.expectInstant(planned, '2027-06-07T11:00:00+02:00');
 
     await harness.advanceTo(handle, '2027-06-04T17:00:00+02:00');
-    const waiting = await handle.executeUpdate(waitForCustomerUpdate, { args: [{ actor: 'marc', question: 'Which ERP company file?' }] });
+    const waiting = await handle.executeUpdate(TICKET_UPDATES['wait-for-customer'], { args: [{ actor: 'marc', question: 'Which ERP company file?' }] });
     expect(waiting.status).toBe('waiting');
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-07T10:00:00+02:00');
-    const resumed = await handle.executeUpdate(customerRepliedUpdate, { args: [{ actor: 'ana@acme.lu', message: 'The Luxembourg one' }] });
+    const resumed = await handle.executeUpdate(TICKET_UPDATES['customer-replied'], { args: [{ actor: 'ana@acme.lu', message: 'The Luxembourg one' }] });
     // Paused 65 wall hours but only 2 business hours (Friday 17-18, Monday 09-10): the deadline moves by 2 hours.
     expect(resumed.status).toBe('support');
     const resolution = clockOf(resumed, 'resolution');
@@ -101,7 +85,7 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-03T10:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000103', policyId: 'esker', priority: 'P1' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T13:30:00+02:00');
@@ -137,12 +121,12 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-07T10:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000104', policyId: 'esker', priority: 'P3' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     // P3: 3 business days, same time of day: Thursday 10 June 10:00.
     await harness.expectInstant(clockOf(await harness.settle(handle), 'resolution').deadline, '2027-06-10T10:00:00+02:00');
 
     await harness.advanceTo(handle, '2027-06-07T13:01:00+02:00');
-    const raised = await handle.executeUpdate(setPriorityUpdate, { args: [{ priority: 'P1', actor: 'desk-lead', reason: 'production stopped' }] });
+    const raised = await handle.executeUpdate(TICKET_UPDATES['set-priority'], { args: [{ priority: 'P1', actor: 'desk-lead', reason: 'production stopped' }] });
     // P1 from registration: 4 business hours after Monday 10:00, so 14:00; 50% (12:00) and 75% (13:00) are already past.
     expect(raised).toMatchObject({ priority: 'P1', priorityConfirmed: true, thresholdGeneration: 2 });
     await harness.expectInstant(clockOf(raised, 'resolution').deadline, '2027-06-07T14:00:00+02:00');
@@ -162,22 +146,22 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000105', policyId: 'esker', priority: 'P1' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
     // Esker prices time by service: minutes without one are refused, an entry naming it is taken.
-    const unpriced = await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }] }));
+    const unpriced = await refusal(handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }] }));
     expect(unpriced).toMatchObject({ type: 'RATE_UNKNOWN', message: 'service: missing: this contract prices time by service (expected one of support)' });
     const now = await harness.env.currentTimeMs();
-    await handle.executeUpdate(logTimeUpdate, { args: [{ actor: 'marc', service: 'support', start: now - 45 * 60_000, end: now, onSite: false }] });
-    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'Restarted the export job' }] });
+    await handle.executeUpdate(TICKET_UPDATES['log-time'], { args: [{ actor: 'marc', service: 'support', start: now - 45 * 60_000, end: now, onSite: false }] });
+    const proposed = await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Restarted the export job' }] });
     expect(proposed.status).toBe('validation');
     await harness.expectInstant(clockOf(proposed, 'resolution').pausedSince, '2027-06-03T10:00:00+02:00');
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T11:00:00+02:00');
-    const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ actor: 'ana@acme.lu', reason: 'Still no export this morning' }] });
+    const rejected = await handle.executeUpdate(TICKET_UPDATES.reject, { args: [{ actor: 'ana@acme.lu', reason: 'Still no export this morning' }] });
     expect(rejected.status).toBe('support');
     // One hour in validation is not the desk's time: the 13:00 deadline moves to 14:00.
     const reopened = clockOf(rejected, 'resolution');
@@ -194,11 +178,11 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
 
     await harness.advanceTo(handle, '2027-06-03T11:30:00+02:00');
     const later = await harness.env.currentTimeMs();
-    await handle.executeUpdate(logTimeUpdate, { args: [{ actor: 'marc', service: 'support', start: later - 20 * 60_000, end: later, onSite: false }] });
-    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'Fixed the export credentials' }] });
+    await handle.executeUpdate(TICKET_UPDATES['log-time'], { args: [{ actor: 'marc', service: 'support', start: later - 20 * 60_000, end: later, onSite: false }] });
+    await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Fixed the export credentials' }] });
     await harness.settle(handle);
     await harness.advanceTo(handle, '2027-06-03T16:00:00+02:00');
-    const closed = await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
+    const closed = await handle.executeUpdate(TICKET_UPDATES.validate, { args: [{ actor: 'ana@acme.lu' }] });
     // Validated after the deadline, but the resolution was delivered at 11:30: the clock stopped there, met.
     await harness.expectInstant(clockOf(closed, 'resolution').stoppedAt, '2027-06-03T11:30:00+02:00');
     expect(clockOf(closed, 'resolution').breachedAt).toBeUndefined();
@@ -217,9 +201,9 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start(new PolicyRegistry([...presetRegistry.list().map(({ id }) => presetRegistry.find(id)), autoClosing]));
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000106', policyId: 'esker-auto-close', priority: 'P2' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
-    const proposed = await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'Done' }] });
+    const proposed = await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Done' }] });
     // Two business days after Thursday 10:00: Friday, then Monday 7 June at 10:00.
     await harness.expectInstant(proposed.autoValidateAt, '2027-06-07T10:00:00+02:00');
     await harness.settle(handle);
@@ -235,21 +219,21 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
   it('refuses an action the status does not allow, with a reason, and changes nothing', async () => {
     harness = await TicketHarness.start();
     const handle = await harness.open({ ticketNumber: 'VIG-000107', policyId: 'econnect', priority: 'P3' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     const before = await harness.settle(handle);
 
-    const failure = await refusal(handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] }));
+    const failure = await refusal(handle.executeUpdate(TICKET_UPDATES.validate, { args: [{ actor: 'ana@acme.lu' }] }));
     expect(failure.type).toBe('INVALID_TRANSITION');
     expect(failure.message).toBe("cannot validate a ticket in status 'support': only a ticket in validation can");
-    const twice = await refusal(handle.executeUpdate(startInterventionUpdate, { args: [{ actor: 'marc' }] }).then(() => handle.executeUpdate(startInterventionUpdate, { args: [{ actor: 'marc' }] })));
+    const twice = await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }).then(() => handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] })));
     expect(twice).toMatchObject({ type: 'ALREADY_DONE', message: 'the intervention has already started' });
-    const malformed = await refusal(handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'done', minutesWorked: -5 }] }));
+    const malformed = await refusal(handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'done', minutesWorked: -5 }] }));
     expect(malformed).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
 
     const after = await handle.query(getTicketQuery);
     expect(after.status).toBe('support');
     expect(after.revision).toBe(before.revision + 1);
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'marc', reason: 'duplicate of VIG-000100' }] });
+    await handle.executeUpdate(TICKET_UPDATES.cancel, { args: [{ actor: 'marc', reason: 'duplicate of VIG-000100' }] });
     expect(await handle.result()).toMatchObject({ status: 'cancelled', cancelReason: 'duplicate of VIG-000100' });
     expect(harness.recorded.billed).toHaveLength(0);
     await harness.keepHistory(handle, 'refusals-then-cancel');
@@ -262,7 +246,7 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     const ticket = await harness.settle(handle);
     expect(ticket).toMatchObject({ status: 'acknowledgement', priority: 'P1', priorityConfirmed: true, channel: 'emergency' });
     expect(ticket.events.find((event) => event.type === 'acknowledged')?.note).toBe('emergency channel: P1, handled at once');
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'ana@acme.lu', reason: 'solved itself' }] });
+    await handle.executeUpdate(TICKET_UPDATES.cancel, { args: [{ actor: 'ana@acme.lu', reason: 'solved itself' }] });
     expect((await handle.result()).status).toBe('cancelled');
     // The emergency fee is charged at opening: the ticket goes to billing although nobody logged time.
     expect(harness.recorded.billed).toHaveLength(1);
@@ -299,18 +283,18 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000111', policyId: 'econnect', priority: 'P3' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
 
-    const small = await handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 120 }] });
+    const small = await handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 120 }] });
     expect(small.quote).toBeUndefined();
     expect(small.events.at(-1)).toMatchObject({ type: 'estimate-recorded', note: '120 min estimated: no quote needed' });
 
-    const quoted = await handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 900, amountCents: 150_000, note: 'migrate the mail server' }] });
+    const quoted = await handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 900, amountCents: 150_000, note: 'migrate the mail server' }] });
     expect(quoted.quote).toMatchObject({ status: 'submitted', reason: 'long-intervention', estimateMinutes: 900, amountCents: 150_000 });
-    const blocked = await refusal(handle.executeUpdate(startInterventionUpdate, { args: [{ actor: 'marc' }] }));
+    const blocked = await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }));
     expect(blocked).toMatchObject({ type: 'QUOTE_PENDING', message: 'the customer has not accepted a quote for this work yet: no work can start before' });
 
-    const declined = await handle.executeUpdate(declineQuoteUpdate, { args: [{ actor: 'ana@acme.lu', reason: 'too expensive' }] });
+    const declined = await handle.executeUpdate(TICKET_UPDATES['decline-quote'], { args: [{ actor: 'ana@acme.lu', reason: 'too expensive' }] });
     expect(declined).toMatchObject({ status: 'cancelled', cancelReason: 'quote declined: too expensive' });
     expect(declined.quote).toMatchObject({ status: 'declined', decidedBy: 'ana@acme.lu', declineReason: 'too expensive' });
     expect((await handle.result()).status).toBe('cancelled');
@@ -322,19 +306,19 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000112', policyId: 'esker', priority: 'P4', kind: 'request', scope: 'excluded' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
-    expect((await refusal(handle.executeUpdate(startInterventionUpdate, { args: [{ actor: 'marc' }] }))).type).toBe('QUOTE_PENDING');
-    const unpriced = await refusal(handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 60 }] }));
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
+    expect((await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }))).type).toBe('QUOTE_PENDING');
+    const unpriced = await refusal(handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 60 }] }));
     expect(unpriced).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'amountCents: expected the quoted price: work outside the contract is billed at it' });
 
-    await handle.executeUpdate(submitQuoteUpdate, { args: [{ actor: 'marc', estimateMinutes: 60, amountCents: 25_000 }] });
-    const accepted = await handle.executeUpdate(acceptQuoteUpdate, { args: [{ actor: 'ana@acme.lu' }] });
+    await handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 60, amountCents: 25_000 }] });
+    const accepted = await handle.executeUpdate(TICKET_UPDATES['accept-quote'], { args: [{ actor: 'ana@acme.lu' }] });
     expect(accepted.quote).toMatchObject({ status: 'accepted', decidedBy: 'ana@acme.lu' });
-    await handle.executeUpdate(startInterventionUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] });
     const now = await harness.env.currentTimeMs();
-    await handle.executeUpdate(logTimeUpdate, { args: [{ actor: 'marc', start: now - 3_600_000, end: now, onSite: true }] });
-    await handle.executeUpdate(proposeResolutionUpdate, { args: [{ actor: 'marc', resolution: 'Trained the new accountant' }] });
-    await handle.executeUpdate(validateUpdate, { args: [{ actor: 'ana@acme.lu' }] });
+    await handle.executeUpdate(TICKET_UPDATES['log-time'], { args: [{ actor: 'marc', start: now - 3_600_000, end: now, onSite: true }] });
+    await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Trained the new accountant' }] });
+    await handle.executeUpdate(TICKET_UPDATES.validate, { args: [{ actor: 'ana@acme.lu' }] });
     expect((await handle.result()).status).toBe('closed');
     expect(harness.recorded.billed).toHaveLength(1);
     expect(harness.recorded.billed[0]).toMatchObject({ scope: 'excluded', quote: { status: 'accepted', amountCents: 25_000 } });
@@ -345,9 +329,9 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-01T10:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000113', policyId: 'esker', priority: 'P3', kind: 'change' });
-    await handle.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
+    await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     const releaseAt = Date.parse('2027-06-10T08:00:00+02:00');
-    const scheduled = await handle.executeUpdate(scheduleReleaseUpdate, { args: [{ actor: 'marc', releaseAt }] });
+    const scheduled = await handle.executeUpdate(TICKET_UPDATES['schedule-release'], { args: [{ actor: 'marc', releaseAt }] });
     expect(scheduled).toMatchObject({ status: 'scheduled', releaseAt });
     expect(clockOf(scheduled, 'resolution').pausedSince).toBeDefined();
 
@@ -361,8 +345,8 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     // 3 business days from Tuesday 10:00 would be Friday 10:00; the whole wait until the release is given back.
     expect(resolution.deadline!).toBeGreaterThan(Date.parse('2027-06-10T08:00:00+02:00'));
     const incident = await harness.open({ ticketNumber: 'VIG-000114', policyId: 'esker', priority: 'P3' });
-    await incident.executeUpdate(takeChargeUpdate, { args: [{ actor: 'marc' }] });
-    const notChange = await refusal(incident.executeUpdate(scheduleReleaseUpdate, { args: [{ actor: 'marc', releaseAt: releaseAt + 86_400_000 }] }));
+    await incident.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
+    const notChange = await refusal(incident.executeUpdate(TICKET_UPDATES['schedule-release'], { args: [{ actor: 'marc', releaseAt: releaseAt + 86_400_000 }] }));
     expect(notChange).toMatchObject({ type: 'NOT_A_CHANGE' });
     await harness.keepHistory(handle, 'change-release-date');
     await handle.terminate('test over');
