@@ -300,6 +300,43 @@ describe('the web console in a real browser', () => {
       expect(await clocks.text()).toMatch(/^<div id="clocks" hx-get="\/console\/tickets\/VIG-\d+\/clocks" hx-trigger="every 30s"/);
     });
 
+    it("logs time by service on a contract whose rate card prices by service, with the service picked from its list", async () => {
+      const careCustomer = `care-${unique}`;
+      await stack.accounts.createCustomer({ id: careCustomer, name: 'Namur Care' });
+      await stack.accounts.createContract({
+        customerId: careCustomer,
+        policyId: 'care-solutions',
+        startsOn: contractsStartOn(),
+        authorizedContacts: [{ name: 'Lea Dubois', email: `lea.${unique}@care.test`, outOfHours: true }],
+      });
+      const opened = await stack.call('POST', '/tickets', {
+        customerId: careCustomer,
+        title: 'Printer settings',
+        description: 'The ward printers print blank pages.',
+        contact: { name: 'Lea Dubois', email: `lea.${unique}@care.test` },
+      });
+      expect(opened.status).toBe(201);
+      const care = opened.body.ticketNumber as string;
+      const desk = await signedIn(`ines.${unique}@desk.test`);
+      await desk.goto(`${origin}/console/tickets/${care}`);
+      expect(await desk.locator('main').innerText()).toMatch(/Status\s+(request|acknowledgement)\n/);
+      await desk.getByRole('button', { name: 'Take charge' }).click();
+      await desk.waitForURL(`${origin}/console/tickets/${care}`);
+      const logTime = desk.getByRole('form', { name: 'Log time' });
+      await expect(logTime.getByLabel('Role').count()).resolves.toBe(0);
+      const services = await logTime.getByLabel('Service').locator('option').evaluateAll((options) => options.map((option) => option.getAttribute('value')));
+      // In the rate card's order as PostgreSQL keeps it (jsonb orders keys its own way).
+      expect([...services].sort()).toEqual(['', 'database', 'development', 'remote-assistance', 'settings']);
+      const minutesAgo = (minutes: number) => DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
+      await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(30));
+      await logTime.getByLabel('End', { exact: true }).fill(minutesAgo(10));
+      await logTime.getByLabel('Service').selectOption('settings');
+      await logTime.getByLabel('Note').fill('Reset the printer profiles');
+      await desk.getByRole('button', { name: 'Log time' }).click();
+      await desk.waitForURL(`${origin}/console/tickets/${care}`);
+      await expect(desk.getByRole('cell', { name: 'settings · Reset the printer profiles' }).count()).resolves.toBe(1);
+    });
+
     it("shows a mail that went onto the ticket and lets its attachment be downloaded, never rendered", async () => {
       // Stored as mail/inbound/ stores and settles a threaded mail: this test is about the page, not the mail pipeline.
       const page = '<html><body><script>document.title = "ran"</script>Floor plan</body></html>';
