@@ -9,7 +9,7 @@ import { Line, Text } from './text-fields';
  * Every action on a ticket, once: its name (the workflow Update's name), its command schema, who may send it, the
  * statuses it is allowed from and the one it leads to, the events it records and its HTTP path. The API's routes
  * and role matrix, the lifecycle's transitions, the Update validators, the OpenAPI document and the README's action
- * table all derive from this table (test/unit/action-table.test.ts fails on one outside it). Adding an action is one
+ * table all derive from this table (test/messages/ticket-actions.test.ts fails on one outside it). Adding an action is one
  * entry here and one pure rule in domain/ticket/decide.ts.
  *
  * A command's instants are epoch milliseconds; where the HTTP body speaks ISO-8601, `body` and `toCommand` say how.

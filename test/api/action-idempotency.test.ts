@@ -2,7 +2,7 @@ import { ServiceError } from '@temporalio/client';
 import type { LightMyRequestResponse } from 'fastify';
 import { actionUpdateId } from '../../api/idempotent-actions';
 import { ActionBodies } from '../../api/schemas/ticket';
-import { apiHarness, expectProblem, type Caller } from './support/harness';
+import { apiHarness, expectProblem, type Caller } from '../support/api/harness';
 
 const TICKET = 'VIG-000001';
 const entry = { agent: 'marc', start: '2026-05-13T09:00:00+02:00', end: '2026-05-13T09:30:00+02:00', note: 'toner' };

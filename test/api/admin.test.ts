@@ -1,5 +1,5 @@
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem } from './support/harness';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 type Harness = Awaited<ReturnType<typeof apiHarness>>;
 

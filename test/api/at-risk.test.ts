@@ -1,6 +1,6 @@
 import type { AtRiskTicket } from '../../db/ticket-queries';
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem, NOW } from './support/harness';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 
 const ticket = (number: number, customerId: string, state: AtRiskTicket['state'], assignee?: string): AtRiskTicket => ({
   ticketNumber: `VIG-00000${number}`,

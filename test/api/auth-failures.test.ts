@@ -1,5 +1,5 @@
 import { AuthFailureLimit, WindowedCounts } from '../../api/rate-limit';
-import { apiHarness, expectProblem } from './support/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 const WELL_SHAPED_BUT_UNKNOWN = `vgl_${'0'.repeat(12)}_${'A'.repeat(43)}`;
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 describe('authentication of /v1', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;

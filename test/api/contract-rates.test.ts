@@ -1,4 +1,4 @@
-import { apiHarness, expectProblem } from './support/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 type Harness = Awaited<ReturnType<typeof apiHarness>>;
 

@@ -1,4 +1,4 @@
-import { apiHarness, expectProblem } from './support/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 // A customer's own zone (migration 0024), read by activities/ticket-notices.ts (readerOf) for the dates in its mails.
 describe("a customer's time zone through the admin API", () => {

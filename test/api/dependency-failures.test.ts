@@ -8,9 +8,9 @@ import { dependencyFailure, NoWorkerPolling } from '../../api/dependency-errors'
 import { sharedFor, workerPolling } from '../../api/readiness';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
-import { FakeTemporal } from './support/fake-temporal';
-import { apiHarness, expectProblem, NOW } from './support/harness';
-import { inMemoryIdempotency, inMemorySnapshots } from './support/in-memory-stores';
+import { FakeTemporal } from '../support/api/fake-temporal';
+import { apiHarness, expectProblem, NOW } from '../support/api/harness';
+import { inMemoryIdempotency, inMemorySnapshots } from '../support/api/in-memory-stores';
 
 // What the Temporal client throws, its gRPC status as the cause (shapes seen on the dev server).
 const grpcError = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });

@@ -1,9 +1,9 @@
 import type { InvoiceDetail } from '../../db/invoices';
 import { renderInvoiceHtml } from '../../activities/invoice-html';
 import { invoiceLayout } from '../../domain/invoicing/layout';
-import { documentFor } from '../invoicing/support/documents';
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem } from './support/harness';
+import { documentFor } from '../support/invoicing/documents';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 const invoiceOf = (number: string, customerId: string): InvoiceDetail => ({
   number,

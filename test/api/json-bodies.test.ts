@@ -1,5 +1,5 @@
 import { charsetOf } from '../../api/json-bodies';
-import { apiHarness, expectProblem, openingBody } from './support/harness';
+import { apiHarness, expectProblem, openingBody } from '../support/api/harness';
 
 describe('the charset of a JSON body', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;

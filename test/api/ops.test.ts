@@ -7,8 +7,8 @@ import { apiLoggerOptions } from '../../api/request-log';
 import type { AccountStore } from '../../messages/accounts';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
-import { FakeTemporal } from './support/fake-temporal';
-import { inMemoryIdempotency, inMemorySnapshots } from './support/in-memory-stores';
+import { FakeTemporal } from '../support/api/fake-temporal';
+import { inMemoryIdempotency, inMemorySnapshots } from '../support/api/in-memory-stores';
 
 const NOW = Date.parse('2026-05-13T10:00:00+02:00');
 const PROBLEM_TYPES = 'https://vigil.dev/problems/';

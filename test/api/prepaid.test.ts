@@ -1,5 +1,5 @@
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem, NOW } from './support/harness';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 
 const purchase = { minutes: 600, description: '10 h for 2026' };
 

@@ -1,7 +1,7 @@
 import type { SlaReportRow } from '../../db/sla-report';
 import { METRICS } from '../../domain/policy/vocabulary';
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem, NOW } from './support/harness';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 
 const row: SlaReportRow = {
   customerId: 'acme',

@@ -1,6 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse, RouteOptions } from 'fastify';
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem } from './support/harness';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 interface Route {
   method: string;

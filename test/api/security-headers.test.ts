@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 /** The directives of a Content-Security-Policy, by name. */
 function directives(response: LightMyRequestResponse): Record<string, string[]> {

@@ -1,5 +1,5 @@
 import type { PageKey } from '../../db/ticket-queries';
-import { apiHarness, expectProblem, openingBody, type Caller } from './support/harness';
+import { apiHarness, expectProblem, openingBody, type Caller } from '../support/api/harness';
 
 const LINE_RULE = 'must be one line of text, without control characters or unpaired surrogates';
 const TEXT_RULE = 'must be text without control characters (tab and line breaks aside) or unpaired surrogates';

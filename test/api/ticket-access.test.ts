@@ -1,5 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 /** The answer a client sees, less the request id every answer carries. */
 function seen(response: LightMyRequestResponse, body = response.body) {

@@ -1,7 +1,7 @@
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 // Who acts is who is authenticated: the workflow gets the API key's label as the actor of every action, whatever
-// the body says (test/api/support/harness.ts labels its keys '<role or customer> key').
+// the body says (test/support/api/harness.ts labels its keys '<role or customer> key').
 describe('the actor of an action is the API key, never the body', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;
   const sent = (number: string) => harness.temporal.updates.filter((update) => update.ticketNumber === number).map(({ update, command }) => ({ update, command }));

@@ -1,4 +1,4 @@
-import { apiHarness, openingBody } from './support/harness';
+import { apiHarness, openingBody } from '../support/api/harness';
 
 describe('Idempotency-Key on POST /v1/tickets', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;

@@ -1,6 +1,6 @@
 import type { PageKey, TicketSummary } from '../../db/ticket-queries';
-import type { Caller } from './support/harness';
-import { apiHarness, expectProblem } from './support/harness';
+import type { Caller } from '../support/api/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 const summary: TicketSummary = {
   ticketNumber: 'VIG-000007',

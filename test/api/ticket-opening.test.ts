@@ -1,4 +1,4 @@
-import { apiHarness, openingBody } from './support/harness';
+import { apiHarness, openingBody } from '../support/api/harness';
 
 describe("opening a ticket under the customer's contract", () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;

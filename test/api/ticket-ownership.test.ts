@@ -1,4 +1,4 @@
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 /**
  * Whether another company's ticket exists must not show in how the API answers a customer, nor in how long it takes:

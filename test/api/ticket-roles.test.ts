@@ -1,6 +1,6 @@
 import type { Role } from '../../messages/principal';
 import { TICKET_ROLES } from '../../api/ticket-access';
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 // The role matrix as the issue states it, written out rather than read from the code it checks.
 const STAFF: Role[] = ['agent', 'manager', 'admin'];

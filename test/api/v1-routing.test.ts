@@ -1,4 +1,4 @@
-import { apiHarness } from './support/harness';
+import { apiHarness } from '../support/api/harness';
 
 /**
  * Authentication belongs to the /v1 plugin's routes, not to how a URL is spelled: each spelling below either reaches

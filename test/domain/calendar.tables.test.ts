@@ -1,6 +1,6 @@
 import { BusinessCalendar, HOUR_MS, MINUTE_MS, addBusinessTime, businessTimeBetween, deadlineOf, nextOpening, parseIsoDate } from '../../domain/calendar';
 import type { CalendarSpec, Duration } from '../../domain/calendar';
-import { EVERY_DAY, WEEKDAYS, allDay, at, errorOf, officeHours, show } from './helpers';
+import { EVERY_DAY, WEEKDAYS, allDay, at, errorOf, officeHours, show } from '../support/domain';
 
 const compile = (spec: CalendarSpec) => BusinessCalendar.compile(spec);
 const hours = (amount: number): Duration => ({ amount, unit: 'businessHours' });

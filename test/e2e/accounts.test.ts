@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { AccountError, type AccountStore } from '../../messages/accounts';
 import { pgAccountStore } from '../../db/accounts';
-import { migratedPool } from './support';
+import { migratedPool } from '../support/e2e/stack';
 
 // The account store on the real PostgreSQL; customer ids are made unique so that other test files can share the database.
 describe('the PostgreSQL account store', () => {

@@ -6,7 +6,7 @@ import { apiStores } from '../../db/api-stores';
 import type { IdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ticketWorkflow } from '../../workflows';
-import { E2E_TEMPORAL_DEADLINE_MS, eventually, type Stack, startStack } from './support';
+import { E2E_TEMPORAL_DEADLINE_MS, eventually, type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(180_000);
 

@@ -5,7 +5,7 @@ import type { BillingSummary, TicketState } from '../../messages/ticket';
 import { ticketWorkflowId } from '../../messages/ticket';
 import type { PlanAnswer } from '../../domain/ticket/steps';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { migratedPool, ticketForActivities } from './support';
+import { migratedPool, ticketForActivities } from '../support/e2e/stack';
 
 jest.setTimeout(30_000);
 

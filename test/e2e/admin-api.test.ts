@@ -10,7 +10,7 @@ import { pgIdempotencyStore } from '../../db/idempotency';
 import { prepaidLedger } from '../../db/prepaid';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
-import { migratedPool } from './support';
+import { migratedPool } from '../support/e2e/stack';
 
 /**
  * The /v1/admin routes on a real socket over the real account store (app.inject cannot load light-my-request's

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { runVigil } from '../../cli/run';
 import { pgAccountStore } from '../../db/accounts';
-import { e2eEnv, migratedPool } from './support';
+import { e2eEnv, migratedPool } from '../support/e2e/stack';
 
 // `vigil admin` on the real PostgreSQL, through the same entry as bin/vigil.js.
 describe('vigil admin against PostgreSQL', () => {

@@ -1,5 +1,5 @@
 import type { TicketState } from '../../messages/ticket';
-import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';
+import { readModelHarness, type ReadModelHarness } from '../support/e2e/read-model-fixtures';
 
 jest.setTimeout(60_000);
 

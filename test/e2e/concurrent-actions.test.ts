@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ticketWorkflowId } from '../../messages/ticket';
-import { eventually, type Stack, startStack } from './support';
+import { eventually, type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(300_000);
 

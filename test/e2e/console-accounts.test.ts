@@ -10,7 +10,7 @@ import { verifyPassword } from '../../db/password-hash';
 import { ensureDevAccounts } from '../../scripts/dev-accounts';
 import { DEV_PASSWORD, ensureDevPeople } from '../../scripts/dev-people';
 import { CSRF_HEADER, SESSION_COOKIE } from '../../api/sessions';
-import { e2eEnv, startStack, type Stack } from './support';
+import { e2eEnv, startStack, type Stack } from '../support/e2e/stack';
 
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
 jest.setTimeout(180_000);

@@ -4,8 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { settleInbound, storeInbound } from '../../db/inbound';
 import { pgUserStore } from '../../db/users';
-import { axeViolations, launchChromium, outputDir, screenshot } from './console-support';
-import { contractsStartOn, eventually, startStack, type Stack } from './support';
+import { axeViolations, launchChromium, outputDir, screenshot } from '../support/e2e/console';
+import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
 
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
 jest.setTimeout(180_000);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pgUserStore } from '../../db/users';
 import { SESSION_COOKIE } from '../../api/sessions';
-import { startStack, type Stack } from './support';
+import { startStack, type Stack } from '../support/e2e/stack';
 
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
 jest.setTimeout(180_000);

@@ -1,7 +1,7 @@
 import { ticketWorkflowId, type OpenTicketInput, TICKET_UPDATES } from '../../messages/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ticketWorkflow } from '../../workflows';
-import { eventually, type Stack, startStack } from './support';
+import { eventually, type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { runVigil } from '../../cli/run';
-import { type Stack, contractsStartOn, e2eEnv, startStack } from './support';
+import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 

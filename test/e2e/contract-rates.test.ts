@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runVigil } from '../../cli/run';
 import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
-import { type Stack, contractsStartOn, e2eEnv, startStack } from './support';
+import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 

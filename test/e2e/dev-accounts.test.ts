@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { pgAccountStore } from '../../db/accounts';
 import { ensureDevAccounts } from '../../scripts/dev-accounts';
-import { e2eEnv } from './support';
+import { e2eEnv } from '../support/e2e/stack';
 
 // On a database of its own: the demo customer is the fixed "acme" that other end-to-end tests may create too.
 describe('the demo accounts of npm run dev', () => {

@@ -1,5 +1,5 @@
 import type { Role } from '../../messages/principal';
-import { type Stack, startStack } from './support';
+import { type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 

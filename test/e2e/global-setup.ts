@@ -11,7 +11,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 export interface E2eServers {
   processes: ManagedProcess[];
   dataDir?: string;
-  /** The workflow code, bundled once for every stack of the run (test/e2e/support.ts). */
+  /** The workflow code, bundled once for every stack of the run (test/support/e2e/stack.ts). */
   bundleDir?: string;
 }
 

@@ -13,9 +13,9 @@ import { structuredCommunication } from '../../domain/invoicing/structured-commu
 import { formatDate, type InvoiceLanguage } from '../../domain/invoicing/texts';
 import type { LineLabel } from '../../domain/pricing/line-labels';
 import { describeLine } from '../../domain/pricing/line-wording';
-import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
-import { pageSays, renderFirstPage } from '../invoicing/support/render';
-import { e2eEnv, type Stack, startStack } from './support';
+import { brokenRules, validateEInvoices } from '../support/invoicing/mustang';
+import { pageSays, renderFirstPage } from '../support/invoicing/render';
+import { e2eEnv, type Stack, startStack } from '../support/e2e/stack';
 
 // The Mustang validator runs veraPDF and the EN 16931 schematrons in a JVM: tens of seconds under load.
 jest.setTimeout(240_000);

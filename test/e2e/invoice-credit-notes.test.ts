@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInvoicingActivities, type IssuedInvoice } from '../../activities/invoicing';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
-import { type Stack, startStack } from './support';
+import { brokenRules, validateEInvoices } from '../support/invoicing/mustang';
+import { type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(240_000);
 

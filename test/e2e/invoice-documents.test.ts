@@ -1,9 +1,9 @@
 import { facturX, peppolUbl } from '../../infra/e-invoice';
-import { documentFor, LINES } from '../invoicing/support/documents';
+import { documentFor, LINES } from '../support/invoicing/documents';
 import { renderDocumentPdf } from '../../api/invoice-pdf';
-import { brokenRules, validateEInvoices } from '../invoicing/support/mustang';
+import { brokenRules, validateEInvoices } from '../support/invoicing/mustang';
 import { navyPng } from '../invoicing/support/logo';
-import { pageSays, renderFirstPage } from '../invoicing/support/render';
+import { pageSays, renderFirstPage } from '../support/invoicing/render';
 import type { InvoiceDocument } from '../../domain/invoicing/document';
 
 /** The document with the desk's logo, as VIGIL_SELLER_LOGO puts it on the seller (infra/seller.ts). */

@@ -9,7 +9,7 @@ import { pgAccountStore } from '../../db/accounts';
 import { invoiceReader } from '../../db/invoices';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { peppolUbl } from '../../infra/e-invoice';
-import { e2eEnv, migratedPool } from './support';
+import { e2eEnv, migratedPool } from '../support/e2e/stack';
 
 /** A local stand-in for a Peppol access point: answers as told, keeps what it was sent. */
 function fakeAccessPoint() {

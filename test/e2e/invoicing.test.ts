@@ -7,7 +7,7 @@ import { INVOICING_SCHEDULE_IDS, invoicingProgressQuery, type InvoicingInput } f
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { ensureInvoicingSchedules } from '../../worker/invoicing-schedule';
 import { invoicingWorkflow } from '../../workflows';
-import { type Stack, startStack } from './support';
+import { type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 

@@ -5,8 +5,8 @@ import { createActivities } from '../../activities/ticket-activities';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { dateInWords } from '../../mail/format';
-import { MailCapture, type CapturedMail } from './mail-support';
-import { contractsStartOn, eventually, startStack, ticketForActivities, type Stack } from './support';
+import { MailCapture, type CapturedMail } from '../support/e2e/mail';
+import { contractsStartOn, eventually, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 

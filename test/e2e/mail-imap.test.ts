@@ -6,8 +6,8 @@ import { freePort } from '../../infra/net';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { startImapPoller, type ImapPoller } from '../../mail/inbound/imap-poller';
 import { answerTooLarge, receiveMail, type InboundOptions } from '../../mail/inbound/process';
-import { customerWithContact, inboundRows } from './mail-support';
-import { startStack, type Stack } from './support';
+import { customerWithContact, inboundRows } from '../support/e2e/mail';
+import { startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 

@@ -6,8 +6,8 @@ import { findUnsafeText } from '../../domain/text';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
 import { startSmtpListener, type SmtpListener } from '../../mail/inbound/smtp-listener';
-import { customerWithContact as contactOf, inboundRows } from './mail-support';
-import { contractsStartOn, eventually, startStack, type Stack } from './support';
+import { customerWithContact as contactOf, inboundRows } from '../support/e2e/mail';
+import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities/ticket-activities';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../mail/webhooks/dispatcher';
-import { customerWithContact } from './mail-support';
-import { eventually, startStack, ticketForActivities, type Stack } from './support';
+import { customerWithContact } from '../support/e2e/mail';
+import { eventually, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 

@@ -13,7 +13,7 @@ import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
 import { freePort, portIsOpen } from '../../infra/net';
-import { e2eEnv, eventually, migratedPool } from './support';
+import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
 

@@ -4,8 +4,8 @@ import { createActivities } from '../../activities/ticket-activities';
 import type { TicketState } from '../../messages/ticket';
 import { isPageKey, ticketQueries, type PageKey } from '../../db/ticket-queries';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
-import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';
-import { migratedPool, ticketForActivities } from './support';
+import { readModelHarness, type ReadModelHarness } from '../support/e2e/read-model-fixtures';
+import { migratedPool, ticketForActivities } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { runVigil } from '../../cli/run';
 import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
 import econnect from '../../policies/presets/econnect.v1.json';
-import { type Stack, contractsStartOn, e2eEnv, startStack } from './support';
+import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(120_000);
 

@@ -15,7 +15,7 @@ import { invoiceReader } from '../../db/invoices';
 import { prepaidLedger, type PrepaidAccount } from '../../db/prepaid';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
-import { migratedPool, ticketForActivities } from './support';
+import { migratedPool, ticketForActivities } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 

@@ -3,7 +3,7 @@ import { deadlineOf } from '../../domain/calendar';
 import type { Metric, Priority } from '../../domain/policy/vocabulary';
 import type { SlaClock } from '../../domain/sla/clock';
 import { findPolicy } from '../../policies/registry';
-import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';
+import { readModelHarness, type ReadModelHarness } from '../support/e2e/read-model-fixtures';
 
 jest.setTimeout(60_000);
 

@@ -6,7 +6,7 @@ import { StatusKey, TicketNumberKey, CustomerIdKey, PriorityKey } from '../../me
 import { ticketWorkflowId } from '../../messages/ticket';
 import { requestHashOf } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { type Stack, contractsStartOn, eventually, startStack } from './support';
+import { type Stack, contractsStartOn, eventually, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 
@@ -18,7 +18,7 @@ describe('a ticket through the API, end to end', () => {
   let baseUrl: string;
   let customerId: string;
 
-  // The labels startStack gives the keys it issues (test/e2e/support.ts).
+  // The labels startStack gives the keys it issues (test/support/e2e/stack.ts).
   const AGENT = 'e2e tickets agent';
   const CUSTOMER = 'e2e tickets customer';
 

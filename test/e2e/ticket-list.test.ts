@@ -1,7 +1,7 @@
 import type { TicketState } from '../../messages/ticket';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { isTerminal, type TicketStatus } from '../../domain/ticket/lifecycle';
-import { readModelHarness, type ReadModelHarness } from './read-model-fixtures';
+import { readModelHarness, type ReadModelHarness } from '../support/e2e/read-model-fixtures';
 
 jest.setTimeout(60_000);
 

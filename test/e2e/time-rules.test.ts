@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ticketWorkflowId } from '../../messages/ticket';
-import { type Stack, contractsStartOn, startStack } from './support';
+import { type Stack, contractsStartOn, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -66,7 +66,7 @@ describe('rules on logged time, end to end', () => {
     const quoted = await call('POST', `/tickets/${number}/quote`, { agent: 'marc', estimateMinutes: 600, amountCents: 100_000 });
     expect(quoted.body.quote).toMatchObject({ status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 });
     const accepted = await call('POST', `/tickets/${number}/quote/accept`, { contact: 'ana@acme.lu' }, 'customer');
-    // Decided by the customer's key (labelled by test/e2e/support.ts), whatever contact the body names.
+    // Decided by the customer's key (labelled by test/support/e2e/stack.ts), whatever contact the body names.
     expect(accepted.body.quote).toMatchObject({ status: 'accepted', decidedBy: 'e2e time-rules customer' });
 
     expect((await call('POST', `/tickets/${number}/time-entries`, entry('marc', 60, 2 * HOUR))).status).toBe(200);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/run';
 import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
-import { type Stack, contractsStartOn, startStack } from './support';
+import { type Stack, contractsStartOn, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -58,7 +58,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
       expect([logged.status, logged.body.detail]).toEqual([200, undefined]);
     }
     const proposed = await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Repaired the Outlook profile' });
-    // Who logged the time is who is authenticated (the stack's agent key, test/e2e/support.ts), not the body's `agent`.
+    // Who logged the time is who is authenticated (the stack's agent key, test/support/e2e/stack.ts), not the body's `agent`.
     const agent = 'e2e tm-billing agent';
     expect(proposed.body.timeEntries).toEqual([
       { agent, start: '2026-05-13T08:00:00.000Z', end: '2026-05-13T08:05:00.000Z', onSite: false, urgent: true },

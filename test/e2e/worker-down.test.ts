@@ -1,4 +1,4 @@
-import { type Stack, eventually, startStack } from './support';
+import { type Stack, eventually, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(150_000);
 
@@ -64,7 +64,7 @@ describe('the API with no worker polling, on the real dev server', () => {
 
     const read = await call('GET', `/tickets/${ticketNumber}`, undefined, 'customer');
     expect(read.status).toBe(200);
-    // The agent's key took it in charge (test/e2e/support.ts labels it): who acts is who is authenticated.
+    // The agent's key took it in charge (test/support/e2e/stack.ts labels it): who acts is who is authenticated.
     expect(read.body).toMatchObject({ ticketNumber, status: 'support', assignee: taken.body.assignee, revision: taken.body.revision, stale: true });
     expect(taken.body.assignee).toMatch(/^e2e .* agent$/);
     expect(read.headers.get('warning')).toBe(

@@ -12,7 +12,7 @@ import { apiStores } from '../../db/api-stores';
 import { startProcess, type ManagedProcess } from '../../infra/managed-process';
 import { OutputLines } from '../support/output-lines';
 import { registeredTicket } from '../support/ticket-state';
-import { e2eEnv, eventually, migratedPool } from './support';
+import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 jest.setTimeout(120_000);
 

@@ -1,6 +1,6 @@
 import { composeCreditNote, CreditNoteError } from '../../domain/invoicing/document';
 import { renderInvoiceHtml } from '../../activities/invoice-html';
-import { documentFor } from './support/documents';
+import { documentFor } from '../support/invoicing/documents';
 
 describe('a credit note', () => {
   const invoice = documentFor('LU');

@@ -1,4 +1,4 @@
-import { apiHarness, expectProblem } from '../api/support/harness';
+import { apiHarness, expectProblem } from '../support/api/harness';
 
 const BILLING = {
   legalName: 'Brasserie <b>&amp; Fils</b> "SA"',

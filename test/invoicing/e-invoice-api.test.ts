@@ -1,6 +1,6 @@
 import type { InvoiceDetail } from '../../db/invoices';
-import { apiHarness, expectProblem } from '../api/support/harness';
-import { BUYERS, documentFor } from './support/documents';
+import { apiHarness, expectProblem } from '../support/api/harness';
+import { BUYERS, documentFor } from '../support/invoicing/documents';
 
 const detail = (number: string, customerId: string, document?: InvoiceDetail['document']): InvoiceDetail => ({
   number,

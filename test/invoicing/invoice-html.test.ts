@@ -1,6 +1,6 @@
 import { renderInvoiceHtml } from '../../activities/invoice-html';
 import { renderDocumentPdf } from '../../api/invoice-pdf';
-import { POISON, documentFor } from './support/documents';
+import { POISON, documentFor } from '../support/invoicing/documents';
 
 describe('the invoice a person reads', () => {
   it('gives a Luxembourgish customer, at home, 17 % VAT on the sum, in French, with every mention', () => {

@@ -1,7 +1,7 @@
 import { journalCsv, journalTotals } from '../../domain/invoicing/journal';
 import type { InvoiceDetail } from '../../db/invoices';
-import { apiHarness, expectProblem } from '../api/support/harness';
-import { documentFor, LINES } from './support/documents';
+import { apiHarness, expectProblem } from '../support/api/harness';
+import { documentFor, LINES } from '../support/invoicing/documents';
 
 const rows = (csv: string) => csv.replace(/^\ufeff/, '').split('\r\n').filter(Boolean);
 

@@ -8,8 +8,8 @@ import { describeLine } from '../../domain/pricing/line-wording';
 import { purchaseLine } from '../../domain/pricing/prepaid-hours';
 import { findPolicy } from '../../policies/registry';
 import { DEMO_SELLER } from '../../infra/seller';
-import { BUYERS } from './support/documents';
-import { item } from '../pricing/helpers';
+import { BUYERS } from '../support/invoicing/documents';
+import { item } from '../support/pricing';
 
 // Lines of every kind pricing writes: bands and surcharges, contract rates, the request's minimum and its reason,
 // prepaid hours, travel, the emergency fee, a monthly fee and a purchase of maintenance hours.

@@ -5,7 +5,7 @@ import { renderInvoiceHtml } from '../../activities/invoice-html';
 import { renderDocumentPdf } from '../../api/invoice-pdf';
 import { ConfigError, configFromEnv } from '../../infra/config';
 import { DEMO_SELLER, MAX_LOGO_BYTES, sellerFromEnv } from '../../infra/seller';
-import { documentFor } from './support/documents';
+import { documentFor } from '../support/invoicing/documents';
 import { navyPng } from './support/logo';
 
 describe("the seller's logo (VIGIL_SELLER_LOGO)", () => {

@@ -5,7 +5,7 @@ import type { RouteOptions } from 'fastify';
 import * as shared from '../../messages/ticket';
 import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../../messages/ticket-actions';
 import { TICKET_ROLES } from '../../api/ticket-access';
-import { apiHarness } from '../api/support/harness';
+import { apiHarness } from '../support/api/harness';
 
 // The action table (messages/ticket-actions.ts) is the one place an action is defined: whatever the API serves, the
 // role matrix holds, the workflow answers or the README lists must be an entry of it, and every entry must be there.

@@ -4,7 +4,7 @@ import { parseIsoDate } from '../../domain/calendar';
 import { PRIORITIES, deadlinesFor } from '../../domain/policy';
 import type { Metric, Priority, TicketKind } from '../../domain/policy';
 import { findPolicy, listPolicies, policyInForce } from '../../policies/registry';
-import { at, errorOf } from '../domain/helpers';
+import { at, errorOf } from '../support/domain';
 
 function deadlines(id: string, registered: string, kind: TicketKind = 'incident', priority: Priority = 'P3'): Record<Metric, string | null> {
   const policy = findPolicy(id);

@@ -6,7 +6,7 @@ import type { PolicyDocument } from '../../domain/policy';
 import { loadPolicyFile } from '../../policies/load-file';
 import careSolutions from '../../policies/presets/care-solutions.v1.json';
 import esker from '../../policies/presets/esker.v1.json';
-import { at, errorOf } from '../domain/helpers';
+import { at, errorOf } from '../support/domain';
 
 const valid = esker as unknown as PolicyDocument;
 

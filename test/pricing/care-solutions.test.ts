@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MINUTE_MS } from '../../domain/calendar';
-import { at } from '../domain/helpers';
-import { amounts, described, item, priceOf } from './helpers';
+import { at } from '../support/domain';
+import { amounts, described, item, priceOf } from '../support/pricing';
 
 // Rates (cents/h): remote-assistance 10221, settings 8218, database 8218, development 11132.
 // Bands: office hours Mon-Fri 09:00-17:00 Brussels x1; outside x1.5; Saturday x1.5; Sunday and BE holidays x2.

@@ -4,7 +4,7 @@ import { billingOf, contractRatesIssues, priceRequest, rulesForContract } from '
 import type { ContractRates, PricingRequest } from '../../domain/pricing';
 import { findPolicy, presetRegistry } from '../../policies/registry';
 import { purchasePriceLine } from '../../activities/invoicing';
-import { described, item } from './helpers';
+import { described, item } from '../support/pricing';
 
 // A contract's own prices (seed 001: "défini par les CIV") replace the policy's figures they name, in one pure
 // function (rulesForContract) that vigil price and billing both go through, and each line priced with one says so.

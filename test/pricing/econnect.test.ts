@@ -1,4 +1,4 @@
-import { amounts, item, priceOf } from './helpers';
+import { amounts, item, priceOf } from '../support/pricing';
 
 // econnect: 100 EUR/h by the started minute, 150 EUR emergency fee at opening.
 // econnect-maintenance: 95 EUR/h, prepaid maintenance hours drawn first.

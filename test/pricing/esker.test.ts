@@ -1,5 +1,5 @@
-import { errorOf } from '../domain/helpers';
-import { amounts, item, priceOf } from './helpers';
+import { errorOf } from '../support/domain';
+import { amounts, item, priceOf } from '../support/pricing';
 
 const halfHour = (facts: object) => item('2026-05-13T10:00:00+02:00', '2026-05-13T10:30:00+02:00', facts);
 

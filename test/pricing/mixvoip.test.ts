@@ -1,7 +1,7 @@
 import { monthlyContractFeeLine } from '../../domain/pricing';
 import { findPolicy } from '../../policies/registry';
-import { errorOf } from '../domain/helpers';
-import { amounts, described, item, priceOf } from './helpers';
+import { errorOf } from '../support/domain';
+import { amounts, described, item, priceOf } from '../support/pricing';
 
 // Weekday rates (cents/h) per tier: none 9500/10800/12900/14500, Standard 8900/10400/12000/13900,
 // Bureau and Entreprises 8700/9600/11100/13100 (cabling/technician/engineer/consulting).

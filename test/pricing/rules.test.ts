@@ -6,8 +6,8 @@ import { checkEntryAgainstRateCard, rateCardOf } from '../../domain/pricing/rate
 import { findPolicy } from '../../policies/registry';
 import { billedMinutes } from '../../domain/pricing/increments';
 import esker from '../../policies/presets/esker.v1.json';
-import { errorOf } from '../domain/helpers';
-import { item, priceOf } from './helpers';
+import { errorOf } from '../support/domain';
+import { item, priceOf } from '../support/pricing';
 
 const MINUTE = 60_000;
 

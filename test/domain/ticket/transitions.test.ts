@@ -1,5 +1,5 @@
-import { InvalidTransitionError, isTerminal, TICKET_ACTIONS, TICKET_STATUSES, transition } from '../../domain/ticket/lifecycle';
-import { formatTicketNumber, TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
+import { InvalidTransitionError, isTerminal, TICKET_ACTIONS, TICKET_STATUSES, transition } from '../../../domain/ticket/lifecycle';
+import { formatTicketNumber, TICKET_NUMBER_PATTERN } from '../../../domain/ticket/ticket-number';
 
 describe('ticket lifecycle', () => {
   it.each([

@@ -2,7 +2,7 @@ import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCanc
 import { msToTs } from '@temporalio/common/lib/time';
 import { ApplicationFailure, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
 import { CustomerIdKey } from '../../../messages/search-attributes';
-import { registeredTicket } from '../../support/ticket-state';
+import { registeredTicket } from '../ticket-state';
 import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
 import { ticketWorkflowId } from '../../../messages/ticket';
 import { InvalidTransitionError, transition, type TicketAction } from '../../../domain/ticket/lifecycle';

@@ -4,7 +4,7 @@ import type { Contract } from '../../../messages/accounts';
 import type { Role } from '../../../messages/principal';
 import type { OpenTicketInput } from '../../../messages/ticket';
 import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
-import { inMemoryAccounts } from '../../support/in-memory-accounts';
+import { inMemoryAccounts } from '../in-memory-accounts';
 import { FakeTemporal } from './fake-temporal';
 import { inMemoryIdempotency, inMemoryInvoices, inMemoryPrepaid, inMemorySnapshots, recordingSlaReport, recordingTicketQueries } from './in-memory-stores';
 

@@ -14,7 +14,7 @@ export async function launchChromium(): Promise<Browser> {
 
 /** Where a test's screenshots go (ignored by git); the README's are copied from here to docs/screenshots/. */
 export function outputDir(test: string): string {
-  const dir = path.join(__dirname, '..', '..', '.data', 'test-output', test);
+  const dir = path.join(__dirname, '..', '..', '..', '.data', 'test-output', test);
   fs.mkdirSync(dir, { recursive: true });
   return dir;
 }
@@ -38,7 +38,7 @@ export async function screenshot(page: Page, dir: string, name: string): Promise
   const file = path.join(dir, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
   if (process.env.UPDATE_SCREENSHOTS !== '1') return;
-  const docs = path.join(__dirname, '..', '..', 'docs', 'screenshots');
+  const docs = path.join(__dirname, '..', '..', '..', 'docs', 'screenshots');
   fs.mkdirSync(docs, { recursive: true });
   fs.copyFileSync(file, path.join(docs, `${name}.png`));
 }

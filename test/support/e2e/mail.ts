@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startMailpit, type Mailpit, type MailpitOptions } from '../../infra/mailpit';
+import { startMailpit, type Mailpit, type MailpitOptions } from '../../../infra/mailpit';
 import type { Pool } from 'pg';
-import type { AccountStore, Language } from '../../messages/accounts';
-import { freePort } from '../../infra/net';
-import { contractsStartOn } from './support';
+import type { AccountStore, Language } from '../../../messages/accounts';
+import { freePort } from '../../../infra/net';
+import { contractsStartOn } from './stack';
 
 /** A message as Mailpit's HTTP API lists it (GET /api/v1/messages). */
 export interface CapturedMail {

@@ -3,18 +3,18 @@ import type { AddressInfo } from 'node:net';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Client } from '@temporalio/client';
 import type { Pool } from 'pg';
-import { createActivities } from '../../activities/ticket-activities';
-import { buildApp } from '../../api/app';
-import type { Role } from '../../messages/principal';
-import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
-import { pgAccountStore } from '../../db/accounts';
-import { pgIdempotencyStore } from '../../db/idempotency';
-import { slaReportReader } from '../../db/sla-report';
-import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { ticketQueries } from '../../db/ticket-queries';
-import { pgTicketSnapshots } from '../../db/ticket-snapshots';
-import { newClock } from '../../domain/sla/clock';
-import { migratedPool } from './support';
+import { createActivities } from '../../../activities/ticket-activities';
+import { buildApp } from '../../../api/app';
+import type { Role } from '../../../messages/principal';
+import { ticketWorkflowId, type TicketState } from '../../../messages/ticket';
+import { pgAccountStore } from '../../../db/accounts';
+import { pgIdempotencyStore } from '../../../db/idempotency';
+import { slaReportReader } from '../../../db/sla-report';
+import { ticketNumberAllocator } from '../../../db/ticket-numbers';
+import { ticketQueries } from '../../../db/ticket-queries';
+import { pgTicketSnapshots } from '../../../db/ticket-snapshots';
+import { newClock } from '../../../domain/sla/clock';
+import { migratedPool } from './stack';
 
 /**
  * The read-model side of the API on the real PostgreSQL: rows are written by the real recordTicketState activity

@@ -5,15 +5,15 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
-import { buildApp, type ApiDeps } from '../../api/app';
-import type { AccountStore } from '../../messages/accounts';
-import type { Role } from '../../messages/principal';
-import { createTicketWorker } from '../../worker/create-worker';
-import { apiStores } from '../../db/api-stores';
-import { migrate } from '../../db/migrate';
-import { ticketNumberAllocator } from '../../db/ticket-numbers';
-import { ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../messages/ticket';
-import { registeredTicket } from '../support/ticket-state';
+import { buildApp, type ApiDeps } from '../../../api/app';
+import type { AccountStore } from '../../../messages/accounts';
+import type { Role } from '../../../messages/principal';
+import { createTicketWorker } from '../../../worker/create-worker';
+import { apiStores } from '../../../db/api-stores';
+import { migrate } from '../../../db/migrate';
+import { ticketNumberAllocator } from '../../../db/ticket-numbers';
+import { ticketWorkflowId, type OpenTicketInput, type TicketState } from '../../../messages/ticket';
+import { registeredTicket } from '../ticket-state';
 
 export function e2eEnv(): { temporalAddress: string; databaseUrl: string } {
   const temporalAddress = process.env.TEMPORAL_ADDRESS;
