@@ -2,7 +2,7 @@ import { facturX, peppolUbl } from '../../infra/e-invoice';
 import { documentFor, LINES } from '../support/invoicing/documents';
 import { renderDocumentPdf } from '../../api/invoice-pdf';
 import { brokenRules, validateEInvoices } from '../support/invoicing/mustang';
-import { navyPng } from '../invoicing/support/logo';
+import { navyPng } from '../support/invoicing/logo';
 import { pageSays, renderFirstPage } from '../support/invoicing/render';
 import type { InvoiceDocument } from '../../domain/invoicing/document';
 

@@ -6,7 +6,7 @@ import { renderDocumentPdf } from '../../api/invoice-pdf';
 import { ConfigError, configFromEnv } from '../../infra/config';
 import { DEMO_SELLER, MAX_LOGO_BYTES, sellerFromEnv } from '../../infra/seller';
 import { documentFor } from '../support/invoicing/documents';
-import { navyPng } from './support/logo';
+import { navyPng } from '../support/invoicing/logo';
 
 describe("the seller's logo (VIGIL_SELLER_LOGO)", () => {
   let dir: string;

@@ -13,6 +13,8 @@ const costly: ReadonlyArray<readonly [RegExp, string]> = [
   [/support\/e2e\/|e2e\/global-setup/, "the e2e project's servers"],
 ];
 
+// jest.config.js is CommonJS, which TypeScript does not type: read as Jest reads it.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const config = require('../../jest.config.js') as { projects: { displayName: string; testMatch: string[] }[] };
 // testMatch there: a folder's `**/*.test.ts` or one file.
 const temporal = config.projects

@@ -1,5 +1,5 @@
 // Renders a PDF's first page to a PNG with the PDFBox inside the Mustang validator jar, so the tests look at an
-// invoice as a person sees it (test/invoicing/support/render.ts). `java -cp <mustang jar> RenderPage.java IN.pdf
+// invoice as a person sees it (test/support/invoicing/render.ts). `java -cp <mustang jar> RenderPage.java IN.pdf
 // OUT.png DPI` prints the page count, the image's width and height in pixels, then the ink of each twentieth of
 // the page from top to bottom: the share of its pixels that are dark, in per mille; then the page's text as PDFBox's
 // PDFTextStripper reads it back (lines in reading order, as a person or a text extractor gets them from the page).

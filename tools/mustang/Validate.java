@@ -1,6 +1,6 @@
 // Validates e-invoices with the Mustang validator (org.mustangproject:validator from Maven Central, fetched by
 // scripts/mustang.js), which ships no command line of its own: one JVM for every file given, so its schematron
-// stylesheets compile once. Run by test/invoicing/support/mustang.ts as
+// stylesheets compile once. Run by test/support/invoicing/mustang.ts as
 // `java -cp <validator jar> tools/mustang/Validate.java FILE...` (Java's single-file launcher: no build step).
 // Prints each file's report after a marker line; exits 0 only if every file is valid.
 import org.mustangproject.validator.ZUGFeRDValidator;
