@@ -399,7 +399,7 @@ async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, 
     ['  breaches p50 / p99 ms', `${Math.round(breaches.p50)} / ${Math.round(breaches.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), ''],
     ['  queued p50 / p99 ms', `${Math.round(queued.p50)} / ${Math.round(queued.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), 'deadline -> row in the outbox'],
     ['  sent p50 / p99 ms', `${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), 'row in the outbox -> accepted'],
-    ['lost', String(all.lost).padStart(9), String(bare.lost).padStart(9), ''.padStart(8), '0'],
+    ['not arrived by the end', String(all.lost).padStart(9), String(bare.lost).padStart(9), ''.padStart(8), '0'],
     ['doubled', String(all.doubled).padStart(9), String(bare.doubled).padStart(9), ''.padStart(8), '0'],
   ];
   for (const [name, a, b, r, target] of rows) console.log(`${name.padEnd(26)}${a}${b}${r}  ${target}`);
