@@ -87,32 +87,29 @@ async function balanceBefore(client: PoolClient, contractId: string, drawKey: st
  * Prices the ticket and writes its billing lines, and its draw on prepaid hours where the policy has them, in one
  * transaction keyed by workflow ID and step: a retried or replayed activity writes nothing twice.
  */
-export function billTicket(db: Pool, policies: PolicySource, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
-  return withTransaction(db, (client) => billTicketIn(client, policies, ticket, idempotencyKey));
-}
-
-/** billTicket inside the caller's transaction: the closing activity writes the bill and the closed ticket together. */
-export async function billTicketIn(client: PoolClient, policies: PolicySource, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
+export async function billTicket(db: Pool, policies: PolicySource, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
   if (ticket.scope === 'excluded') {
     const line = quotedWork(ticket);
-    await insertLines(client, ticket, [line], idempotencyKey);
+    await withTransaction(db, (client) => insertLines(client, ticket, [line], idempotencyKey));
     return summaryOf([line], line.amountCents);
   }
-  const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch((error: unknown) => {
-    throw asRefusal(error);
+  return withTransaction(db, async (client) => {
+    const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch((error: unknown) => {
+      throw asRefusal(error);
+    });
+    const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
+    const drawKey = idempotencyKey('prepaid-draw');
+    const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0, await contractRatesOf(client, ticket));
+    await insertLines(client, ticket, price.lines, idempotencyKey);
+    if (contractId && price.prepaid && price.prepaid.usedMinutes > 0) {
+      await client.query(
+        `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
+        toStorable([contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`]),
+      );
+    }
+    return summaryOf(price.lines, price.totalCents);
   });
-  const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
-  const drawKey = idempotencyKey('prepaid-draw');
-  const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0, await contractRatesOf(client, ticket));
-  await insertLines(client, ticket, price.lines, idempotencyKey);
-  if (contractId && price.prepaid && price.prepaid.usedMinutes > 0) {
-    await client.query(
-      `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
-       VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-      toStorable([contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`]),
-    );
-  }
-  return summaryOf(price.lines, price.totalCents);
 }
 
 async function insertLines(client: PoolClient, ticket: TicketState, lines: readonly PriceLine[], idempotencyKey: (step: string) => string): Promise<void> {

@@ -1,4 +1,6 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { deadlineOf, instantAtPercent, nextOpening, type Duration } from '../domain/calendar';
+import { DomainError } from '../domain/errors';
 import { METRICS, type Metric } from '../domain/policy/vocabulary';
 import type { EscalationLevel, Policy } from '../domain/policy';
 import { termsOf } from '../domain/policy/terms';
@@ -7,7 +9,6 @@ import type { ClockPlan, ThresholdPlan } from '../domain/sla/clock';
 import type { PlanAnswer, PlanQuestion } from '../domain/ticket/steps';
 import type { PolicySource } from '../policies/catalog';
 import { presetRegistry } from '../policies/registry';
-import { asRefusal } from '../messages/failures';
 
 export type { PolicySource };
 
@@ -75,23 +76,19 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
   };
 }
 
-/** planClocks for an activity: a policy that cannot be found or computed will not be found on a retry either. */
-export function planForActivity(policies: PolicySource, request: PlanRequest): Promise<PlanResult> {
-  return planClocks(policies, request).catch((error: unknown) => {
-    throw asRefusal(error);
-  });
-}
-
 /**
  * Calendar maths runs in an activity so that its results are recorded in the workflow history: a replay reads them
  * back instead of recomputing them with whatever policy versions and code the worker has by then. `policies` is
  * PostgreSQL's catalog in the worker (worker/create-worker.ts): a store that is away fails the attempt, which retries.
- * The ticket workflow plans in the activities that also write what the plan changes (activities/ticket-activities.ts:
- * registerTicket, recordPlan); this one answers a plan alone.
  */
 export function createPlanningActivities(policies: PolicySource) {
   return {
-    planClocks: (request: PlanRequest): Promise<PlanResult> => planForActivity(policies, request),
+    planClocks: (request: PlanRequest): Promise<PlanResult> =>
+      planClocks(policies, request).catch((error: unknown) => {
+        // A policy that cannot be found or computed will not be found on a retry either.
+        if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+        throw error;
+      }),
   };
 }
 

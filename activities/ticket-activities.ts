@@ -7,10 +7,7 @@ import { pgPolicyCatalog } from '../db/policy-versions';
 import type { PolicySource } from '../policies/catalog';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
-import type { Replan } from '../domain/ticket/decide';
-import { billedTicket, planQuestion, registeredTicket, replannedTicket } from '../domain/ticket/steps';
-import { billTicket, billTicketIn } from './billing';
-import { planForActivity } from './clock-planner';
+import { billTicket } from './billing';
 import type { ThresholdNotice } from './threshold-email';
 import { queueAcknowledgement, queueLifecycleNotices, queueThresholdNotices } from './ticket-notices';
 
@@ -81,54 +78,8 @@ async function upsertTicket(client: Pool | PoolClient, policies: PolicySource, g
   ]);
 }
 
-/**
- * What the workflow hands the activities that write a step: the ticket as last committed, the workflow's instant of
- * the step, and for a plan what it was asked for. The activity computes the state the step leads to with the pure
- * functions the workflow then applies to the activity's answer (domain/ticket/steps.ts): both hold the same state.
- */
-export interface TicketStep {
-  ticket: TicketState;
-  at: number;
-}
-
 export function createActivities({ db, policies = pgPolicyCatalog(db) }: ActivityDeps) {
   return {
-    /**
-     * Plans the new ticket's clocks, then registers it acknowledged (or refused) and queues that e-mail, in one
-     * transaction: the first row is written once, already planned. Answers the plan.
-     */
-    registerTicket: async ({ ticket, at }: TicketStep) => {
-      const plan = await planForActivity(policies, planQuestion(ticket, {}));
-      const registered = registeredTicket(ticket, plan, at);
-      await withTransaction(db, async (client) => {
-        await upsertTicket(client, policies, registered);
-        await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), registered);
-      });
-      return plan;
-    },
-
-    /**
-     * Plans the clocks again and writes the ticket with its new plan (a change waiting for its plan is written once,
-     * with it), then queues the contact's notices. Answers the plan.
-     */
-    recordPlan: async ({ ticket, at, replan }: TicketStep & { replan: Replan }) => {
-      const plan = await planForActivity(policies, planQuestion(ticket, replan));
-      const planned = replannedTicket(ticket, plan, replan, at);
-      await upsertTicket(db, policies, planned);
-      await queueLifecycleNotices(db, idempotencyKey, planned);
-      return plan;
-    },
-
-    /** Bills the ended ticket and writes it billed, with its notices, in one transaction. Answers the bill. */
-    closeTicket: ({ ticket, at }: TicketStep): Promise<BillingSummary> =>
-      withTransaction(db, async (client) => {
-        const billing = await billTicketIn(client, policies, ticket, idempotencyKey);
-        const billed = billedTicket(ticket, billing, at);
-        await upsertTicket(client, policies, billed);
-        await queueLifecycleNotices(client, idempotencyKey, billed);
-        return billing;
-      }),
-
     /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
     acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
       await withTransaction(db, async (client) => {

@@ -3,22 +3,16 @@
  * timer, Updates and Query (bench/lifecycle/bare-workflow.ts), measured side by side in one run on one machine:
  * history events, workflow tasks and activities per lifecycle (read from each workflow's history), worker CPU per
  * lifecycle (each worker is a process of its own: its user + system time from /proc, before and after), and the
- * take-charge latency through each one's HTTP API. Vigil's worker process also runs what the bare one has nothing
- * like (the webhook dispatcher polling PostgreSQL every second, worker/main.ts; activity pollers): each worker's CPU
- * while idle is measured first, and the CPU a lifecycle costs is its CPU less that idle rate over the run's length;
- * both are printed. Workflow tasks that left the sticky queue (the worker's cache missed them) are counted too.
- * Lifecycles alternate, Vigil's then the bare one, so that a busy moment of the machine falls on both. Prints the
- * figures and their ratios; asserts nothing.
+ * take-charge latency through each one's HTTP API. Lifecycles alternate, Vigil's then the bare one, so that a busy
+ * moment of the machine falls on both. Prints the figures and their ratios; asserts nothing.
  *
  * Issue 11's targets: worker CPU per lifecycle at most 1.5x bare, take-charge median at most 1.3x bare.
- * PROF_DIR=<dir> (bench/chaos/stack.ts) writes a V8 CPU profile of Vigil's worker there when it stops.
  * BENCH_LIFECYCLES (default 30) sets how many of each.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { temporal as proto } from '@temporalio/proto';
 import { ticketWorkflowId } from '../messages/ticket';
 import { startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
 import { freePort, portIsOpen } from '../infra/net';
@@ -29,7 +23,6 @@ import { median, percentile } from './stats';
 
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 30);
 const WARM_UP = 3;
-const IDLE_MS = 10_000;
 const repoRoot = path.resolve(__dirname, '..');
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -69,11 +62,7 @@ interface HistoryFigures {
   events: number;
   workflowTasks: number;
   activities: number;
-  /** Workflow tasks scheduled on the normal queue after the first: each one replayed the history from the start. */
-  cacheMisses: number;
 }
-
-const STICKY = proto.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY;
 
 async function historyFigures(temporal: Client, workflowId: string): Promise<HistoryFigures> {
   const handle = temporal.workflow.getHandle(workflowId);
@@ -84,7 +73,6 @@ async function historyFigures(temporal: Client, workflowId: string): Promise<His
     events: events.length,
     workflowTasks: count('workflowTaskCompletedEventAttributes'),
     activities: count('activityTaskScheduledEventAttributes') + count('markerRecordedEventAttributes'),
-    cacheMisses: events.filter((event) => event.workflowTaskScheduledEventAttributes && event.workflowTaskScheduledEventAttributes.taskQueue?.kind !== STICKY).length - 1,
   };
 }
 
@@ -141,11 +129,6 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   for (let i = 0; i < WARM_UP; i += 1) await Promise.all([vigilLifecycle(), bareLifecycle()].map((run) => run.then((done) => historyFigures(temporal, done.workflowId))));
 
   const workerPid = { vigil: stack.pid('worker')!, bare: extra[0]!.child.pid! };
-  say(`measuring each worker idle for ${IDLE_MS / 1000} s`);
-  const idleBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
-  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
-  const idlePerMs = { vigil: (cpuMs(workerPid.vigil) - idleBefore.vigil) / IDLE_MS, bare: (cpuMs(workerPid.bare) - idleBefore.bare) / IDLE_MS };
-  const startedAt = performance.now();
   const cpuBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
   const runs = { vigil: [] as Array<{ workflowId: string; takeChargeMs: number }>, bare: [] as Array<{ workflowId: string; takeChargeMs: number }> };
   say(`${LIFECYCLES} lifecycles of each, alternating`);
@@ -159,23 +142,18 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
     bare: await Promise.all(runs.bare.map(({ workflowId }) => historyFigures(temporal, workflowId))),
   };
   const cpuPerLifecycle = { vigil: (cpuMs(workerPid.vigil) - cpuBefore.vigil) / LIFECYCLES, bare: (cpuMs(workerPid.bare) - cpuBefore.bare) / LIFECYCLES };
-  const runMs = performance.now() - startedAt;
-  const lessIdle = { vigil: cpuPerLifecycle.vigil - (idlePerMs.vigil * runMs) / LIFECYCLES, bare: cpuPerLifecycle.bare - (idlePerMs.bare * runMs) / LIFECYCLES };
   await connection.close();
 
   const rows: Array<[string, number, number, string?]> = [
     ['history events / lifecycle', mean(figures.vigil.map((f) => f.events)), mean(figures.bare.map((f) => f.events))],
     ['workflow tasks / lifecycle', mean(figures.vigil.map((f) => f.workflowTasks)), mean(figures.bare.map((f) => f.workflowTasks))],
     ['activities / lifecycle', mean(figures.vigil.map((f) => f.activities)), mean(figures.bare.map((f) => f.activities))],
-    ['workflow cache misses / lc', mean(figures.vigil.map((f) => f.cacheMisses)), mean(figures.bare.map((f) => f.cacheMisses))],
-    ['worker CPU ms / lifecycle', cpuPerLifecycle.vigil, cpuPerLifecycle.bare, 'all of the process'],
-    ['  less idle CPU', lessIdle.vigil, lessIdle.bare, 'target <= 1.5x'],
-    ['idle worker CPU ms / s', idlePerMs.vigil * 1000, idlePerMs.bare * 1000],
+    ['worker CPU ms / lifecycle', cpuPerLifecycle.vigil, cpuPerLifecycle.bare, 'target <= 1.5x'],
     ['take-charge median ms', median(runs.vigil.map((r) => r.takeChargeMs)), median(runs.bare.map((r) => r.takeChargeMs)), 'target <= 1.3x'],
     ['take-charge p90 ms', percentile(runs.vigil.map((r) => r.takeChargeMs), 90), percentile(runs.bare.map((r) => r.takeChargeMs), 90)],
   ];
   const cell = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1)).padStart(9);
-  console.log(`one ticket lifecycle (open, take charge, log time, propose, validate), ${LIFECYCLES} of each, same run, ${(runMs / 1000).toFixed(0)} s\n`);
+  console.log(`one ticket lifecycle (open, take charge, log time, propose, validate), ${LIFECYCLES} of each, same run\n`);
   console.log(`${'figure'.padEnd(28)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(9)}`);
   for (const [name, ours, baseline, target] of rows) {
     const ratio = baseline > 0 ? `${(ours / baseline).toFixed(2)}x` : '-';

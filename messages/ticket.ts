@@ -36,11 +36,6 @@ export interface OpenTicketInput {
   title: string;
   description: string;
   contact: Contact;
-  /**
-   * Who opened the ticket, as authenticated (the API fills it from the principal: its key's label or the person);
-   * never taken from the body. The contact is whom the customer wants told, which is another matter.
-   */
-  openedBy?: string;
   /** Opened through the emergency channel: P1, handled at once, the policy's emergency fee billed. */
   channel?: 'standard' | 'emergency';
   /** Work outside the contract's scope: a quote must be accepted before work starts, and it is billed apart. */

@@ -1,4 +1,5 @@
 import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { PlanningActivities } from '../activities/clock-planner';
 import type { TicketActivities } from '../activities/ticket-activities';
 import { getTicketQuery, registeredUpdate, TICKET_UPDATES, type OpenTicketInput, type TicketState } from '../messages/ticket';
 import { TICKET_ACTION_NAMES, type TicketActionName, type TicketCommand } from '../messages/ticket-actions';
@@ -6,9 +7,7 @@ import { checkCommand } from '../domain/ticket/commands';
 import { decide, type Replan } from '../domain/ticket/decide';
 import { applyChanges, openedTicket, type TicketChange } from '../domain/ticket/evolve';
 import { isTerminal } from '../domain/ticket/status';
-import {
-  awaitingBill, billedTicket, dueChanges, dueThreshold, mergedReplan, nextWakeUp, registeredTicket, replannedTicket, thresholdNotice, thresholdNotified,
-} from '../domain/ticket/steps';
+import { acknowledgement, dueChanges, dueThreshold, isBillable, nextWakeUp, planQuestion, registrationRefusal, thresholdNotified, withPlan } from '../domain/ticket/steps';
 import { asRefusal } from '../messages/failures';
 import { syncChangedSearchAttributes } from './search-attributes';
 
@@ -18,14 +17,15 @@ import { syncChangedSearchAttributes } from './search-attributes';
  * activities the rules ask for, and sleeps until the next instant the ticket must look at its clocks.
  */
 
-// Calendar maths runs in the activities that plan (registerTicket, recordPlan): the policies' calendars and holiday
-// tables stay out of the workflow bundle, and the plan is an event of the history, read back on every replay. Each of
-// them also writes the state the plan leads to, so that a step costs one activity, not a plan and then a write.
-const { registerTicket, recordPlan, recordTicketState, closeTicket, notifyThreshold } = proxyActivities<TicketActivities>({
+const { acknowledgeTicket, recordTicketState, billTicket, notifyThreshold } = proxyActivities<TicketActivities>({
   startToCloseTimeout: '30 seconds',
   // A database outage must not lose a ticket: retry without limit, backing off to one attempt a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
+
+// Calendar maths is an activity: the policies' calendars and holiday tables stay out of the workflow bundle, and its
+// answer is an event of the history, delivered at the same place on every replay.
+const { planClocks } = proxyActivities<PlanningActivities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
 
 /** Well under Temporal's 51,200-event limit: a ticket open for months continues as new with its state. */
 const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 4_000;
@@ -34,6 +34,11 @@ export interface TicketWorkflowOptions {
   /** Lower it to exercise continue-as-new in tests. */
   historyEventsBeforeContinueAsNew?: number;
 }
+
+const merged = (wanted: Replan | undefined, more: Replan): Replan => ({
+  autoValidationFrom: more.autoValidationFrom ?? wanted?.autoValidationFrom,
+  rearm: Boolean(wanted?.rearm || more.rearm),
+});
 
 /**
  * One support ticket, from the customer's request to validation and billing, with its response, intervention and
@@ -49,25 +54,23 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   let plansDone = 0;
   let planning = false;
 
-  const adopt = (next: TicketState) => {
-    ticket = next;
+  function commit(changes: readonly TicketChange[]): void {
+    ticket = applyChanges(ticket, changes);
     syncChangedSearchAttributes(ticket);
-  };
-  const commit = (changes: readonly TicketChange[]) => adopt(applyChanges(ticket, changes));
+  }
 
   /** Asks for the clocks to be planned again; resolves once a plan that saw this change is applied. */
-  function replanned(replan: Replan): Promise<void> {
-    replanWanted = mergedReplan(replanWanted, replan);
+  async function replanned(replan: Replan): Promise<void> {
+    replanWanted = merged(replanWanted, replan);
     const asked = ++plansAsked;
-    return condition(() => plansDone >= asked);
+    await condition(() => plansDone >= asked);
   }
 
   setHandler(getTicketQuery, () => ticket);
   // Registered: planned, recorded in the read model, acknowledged or refused. A continued run was, long ago.
   let registered = carried !== undefined;
-  const isRegistered = () => registered;
   setHandler(registeredUpdate, async () => {
-    if (!registered) await condition(isRegistered);
+    await condition(() => registered);
     return ticket;
   });
 
@@ -85,7 +88,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       TICKET_UPDATES[action] as typeof TICKET_UPDATES.cancel,
       async (command: unknown) => {
         // The desk owns the ticket from the request on: an action sent during registration waits for its end.
-        if (!registered) await condition(isRegistered);
+        await condition(() => registered);
         const decision = decide(ticket, { action, command } as TicketCommand, Date.now());
         if (!decision.accepted) throw asRefusal(decision.refusal);
         commit(decision.changes);
@@ -96,52 +99,61 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     );
   }
 
-  // Planned, then acknowledged or refused, and written with its e-mail: one activity, the first row written once.
-  if (!carried) {
-    const at = Date.now();
-    const plan = await registerTicket.executeWithOptions({ summary: 'plan the SLA deadlines, register the ticket, queue its e-mail' }, [{ ticket, at }]);
-    adopt(registeredTicket(ticket, plan, at));
-    recordedRevision = ticket.revision;
+  /**
+   * Plans the clocks, then acknowledges the request or refuses it, and records that in the read model with its e-mail,
+   * in one transaction: the ticket's first row is already acknowledged (or refused), never written twice.
+   */
+  async function register(): Promise<void> {
+    const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, {})]);
+    ticket = withPlan(ticket, answer, {}, Date.now());
+    const refusal = registrationRefusal(ticket, answer, ticket.openedAt);
+    commit([refusal ?? acknowledgement(ticket, Date.now())]);
+    const recorded = ticket;
+    await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [recorded]);
+    recordedRevision = recorded.revision;
     registered = true;
   }
+  if (!carried) await register();
 
-  // The writer: one activity at a time, so that an older plan or write never lands after a newer one. A change that
-  // waits for its plan is written with it (recordPlan), an ended ticket with its bill (closeTicket), any other
-  // committed revision as it stands (recordTicketState). It runs beside the Updates, which answer at once.
-  const toWrite = () => replanWanted !== undefined || ticket.revision > recordedRevision;
+  // The planner: runs in the background so that handlers waiting for a plan are served whatever the loop below does.
   void (async () => {
     for (;;) {
-      await condition(toWrite);
-      const at = Date.now();
-      const given = ticket;
-      if (replanWanted !== undefined) {
-        const replan = replanWanted;
-        const asked = plansAsked;
-        replanWanted = undefined;
-        planning = true;
-        const plan = await recordPlan.executeWithOptions({ summary: 'plan the SLA deadlines again, update the read model' }, [{ ticket: given, at, replan }]);
-        adopt(replannedTicket(ticket, plan, replan, at));
-        // What was written is this revision only if nothing was committed meanwhile; if something was, it follows.
-        if (ticket.revision === given.revision + 1) recordedRevision = ticket.revision;
-        plansDone = asked;
-        planning = false;
-      } else if (awaitingBill(given)) {
-        const billing = await closeTicket.executeWithOptions({ summary: 'price the time worked, write the billing line and the closed ticket' }, [{ ticket: given, at }]);
-        adopt(billedTicket(ticket, billing, at));
-        recordedRevision = ticket.revision;
-      } else {
-        await recordTicketState.executeWithOptions({ summary: `update the read model to revision ${given.revision}` }, [given]);
-        recordedRevision = given.revision;
-      }
+      await condition(() => replanWanted !== undefined);
+      const replan = replanWanted!;
+      const asked = plansAsked;
+      replanWanted = undefined;
+      planning = true;
+      const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, replan)]);
+      ticket = { ...withPlan(ticket, answer, replan, Date.now()), revision: ticket.revision + 1 };
+      syncChangedSearchAttributes(ticket);
+      plansDone = asked;
+      planning = false;
     }
   })();
 
   const planned = () => replanWanted === undefined && !planning;
+  const awaitingBill = () => isTerminal(ticket.status) && isBillable(ticket) && ticket.billing === undefined;
+
+  // The read model follows the workflow's revisions; it is written outside the Update handlers so they answer at once.
+  // Each commit replaces the state whole, so the snapshot sent is one committed revision. A change waiting for its
+  // plan, or a closed ticket for its bill, is written once with them, not once before.
+  void (async () => {
+    for (;;) {
+      await condition(() => ticket.revision > recordedRevision && planned() && !awaitingBill());
+      const snapshot = ticket;
+      await recordTicketState.executeWithOptions({ summary: `update the read model to revision ${snapshot.revision}` }, [snapshot]);
+      recordedRevision = snapshot.revision;
+    }
+  })();
 
   /** Notifies each threshold reached, then records the facts the time alone brings about. */
   async function processDue(): Promise<void> {
     for (let due = dueThreshold(ticket, Date.now()); due; due = dueThreshold(ticket, Date.now())) {
-      await notifyThreshold.executeWithOptions({ summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` }, [thresholdNotice(ticket, due)]);
+      const { ticketNumber, title, customerId, priority, assignee, clocks } = ticket;
+      const deadline = clocks.find((clock) => clock.metric === due.metric)?.deadline ?? due.at;
+      await notifyThreshold.executeWithOptions({ summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` }, [
+        { ticketNumber, title, customerId, priority, assignee, metric: due.metric, percent: due.percent, deadline, key: due.key, notify: due.notify },
+      ]);
       commit([thresholdNotified(due, Date.now())]);
     }
     const { changes, replan } = dueChanges(ticket, Date.now());
@@ -158,15 +170,12 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   while (!isTerminal(ticket.status)) {
     const wakeAt = nextWakeUp(ticket);
     const seen = ticket.revision;
-    // Every committed revision wakes it, and crossing the history budget, so that an idle ticket continues as new at
-    // once. Waking only when the wake-up instant moves (fewer timer events) was tried: the timer's cancellation and the
-    // writer's activity then came out of one task in an order a replay did not reproduce (nondeterminism, seen on the
-    // uncached worker of test/workflows after rejected Updates).
+    // Crossing the history budget wakes the loop too, so that an idle ticket continues as new at once.
     const changed = () => ticket.revision !== seen || isTerminal(ticket.status) || pastHistoryBudget();
     if (wakeAt === undefined) await condition(changed);
     else if (wakeAt > Date.now()) await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
     // A change that moves the deadlines (a reply, a new priority) is judged against its new plan, never the old one.
-    if (!planned()) await condition(planned);
+    await condition(planned);
     await processDue();
     if (pastHistoryBudget() && !isTerminal(ticket.status)) {
       await condition(settled);
@@ -174,7 +183,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     }
   }
 
-  // The writer bills the ended ticket and writes it billed; the run ends once everything committed is written.
+  if (isBillable(ticket)) {
+    const billing = await billTicket.executeWithOptions({ summary: 'price the time worked, write the billing line' }, [ticket]);
+    commit([{ type: 'billed', at: Date.now(), billing }]);
+  }
   await condition(settled);
   return ticket;
 }

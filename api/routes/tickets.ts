@@ -160,8 +160,6 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       ...request,
       ...(await openingTerms(accounts, principal, body, now())),
       ticketNumber,
-      // Who acts is who is authenticated: the opening is recorded as the principal's, whatever the body names.
-      openedBy: principal.label,
       kind: body.kind ?? 'incident',
       priority: body.priority ?? 'P3',
     };

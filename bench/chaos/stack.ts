@@ -110,9 +110,7 @@ export class ChaosStack {
   private async startNode(part: Part, entry: string, readyLine: (line: string) => boolean, readyProbe?: () => Promise<boolean>): Promise<void> {
     let ready = false;
     const log = this.logger(part);
-    // PROF_DIR: the worker writes V8 CPU profiles there (one per thread, the workflows' own) when it stops.
-    const profile = process.env.PROF_DIR && part === 'worker' ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROF_DIR] : [];
-    const managed = startProcess(part, process.execPath, [...profile, '--import', 'tsx', path.join(repoRoot, entry)], {
+    const managed = startProcess(part, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
       cwd: repoRoot,
       env: {
         ...process.env,

@@ -73,7 +73,7 @@ export function openedTicket(input: OpenTicketInput, now: number): TicketState {
     thresholdGeneration: 1,
     notifiedThresholds: [],
     timeEntries: [],
-    events: [{ at: now, type: 'opened', ...(input.openedBy === undefined ? {} : { by: input.openedBy }) }],
+    events: [{ at: now, type: 'opened', by: input.contact.email }],
     ...(input.scope === 'excluded' ? { quote: { status: 'required', reason: 'excluded-work' } } : {}),
   };
 }

@@ -1,4 +1,4 @@
-import type { BillingSummary, TicketState } from '../../messages/ticket';
+import type { TicketState } from '../../messages/ticket';
 import type { Duration } from '../calendar';
 import type { Interval } from '../calendar/intervals';
 import type { PolicyTerms } from '../policy/terms';
@@ -6,8 +6,7 @@ import type { Metric, Priority, TicketKind } from '../policy/vocabulary';
 import type { RateCard } from '../pricing/rate-card';
 import { applyPlan, dueThresholds, isRunning, nextThresholdAt, type ClockPlan, type DueThreshold } from '../sla/clock';
 import type { Replan } from './decide';
-import { applyChanges, type TicketChange } from './evolve';
-import { isTerminal } from './status';
+import type { TicketChange } from './evolve';
 
 /**
  * The steps a ticket takes on its own, as pure functions of its state and the time: what its planner is asked and
@@ -95,29 +94,6 @@ export function withPlan(ticket: TicketState, plan: PlanAnswer, replan: Replan, 
   return next;
 }
 
-/**
- * Two replans asked before the planner answered either: one plan serves both, from the latest proposal of a
- * resolution, lifting breaches if either changed the priority.
- */
-export const mergedReplan = (wanted: Replan | undefined, more: Replan): Replan => ({
-  autoValidationFrom: more.autoValidationFrom ?? wanted?.autoValidationFrom,
-  rearm: Boolean(wanted?.rearm || more.rearm),
-});
-
-/**
- * The ticket registered at `at`: planned, then acknowledged, or refused where the rules say so, as one committed
- * change. The registration activity writes this state and the workflow adopts it from the same plan and instant.
- */
-export function registeredTicket(ticket: TicketState, plan: PlanAnswer, at: number): TicketState {
-  const planned = withPlan(ticket, plan, {}, at);
-  return applyChanges(planned, [registrationRefusal(planned, plan, planned.openedAt) ?? acknowledgement(planned, at)]);
-}
-
-/** The ticket with a later plan: a committed change of its own, one revision more. */
-export function replannedTicket(ticket: TicketState, plan: PlanAnswer, replan: Replan, at: number): TicketState {
-  return { ...withPlan(ticket, plan, replan, at), revision: ticket.revision + 1 };
-}
-
 /** Out of hours, where the policy says so, only the contacts the contract names may open an incident (seed 002). */
 export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: number): TicketChange | undefined {
   if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident') return undefined;
@@ -166,34 +142,3 @@ export function nextWakeUp(ticket: TicketState): number | undefined {
 
 /** Billed at its end: a closed ticket, one with time logged, or an emergency (its fee). */
 export const isBillable = (ticket: TicketState): boolean => ticket.status === 'closed' || ticket.timeEntries.length > 0 || ticket.channel === 'emergency';
-
-/** Ended, billable and not billed yet: its last write waits for the bill, and carries it. */
-export const awaitingBill = (ticket: TicketState): boolean => isTerminal(ticket.status) && isBillable(ticket) && ticket.billing === undefined;
-
-/** The ticket with its bill, as one committed change (the closing activity writes this state, the workflow adopts it). */
-export function billedTicket(ticket: TicketState, billing: BillingSummary, at: number): TicketState {
-  return applyChanges(ticket, [{ type: 'billed', at, billing }]);
-}
-
-/** What a threshold's notice says (activities/ticket-notices.ts sends it): the clock's deadline as planned now. */
-export interface ThresholdNotice {
-  ticketNumber: string;
-  title: string;
-  customerId: string;
-  priority: string;
-  assignee?: string;
-  metric: string;
-  percent: number;
-  deadline: number;
-  /** Identifies the threshold within the ticket (clock, percent, arming generation). */
-  key: string;
-  /** The policy's escalation levels to tell (`desk`, `desk-manager`, ...): activities/escalation-contacts.ts resolves them. */
-  notify: string[];
-}
-
-/** The notice of a threshold reached; a clock planned without a deadline is told the threshold's own instant. */
-export function thresholdNotice(ticket: TicketState, due: DueThreshold): ThresholdNotice {
-  const { ticketNumber, title, customerId, priority, assignee, clocks } = ticket;
-  const deadline = clocks.find((clock) => clock.metric === due.metric)?.deadline ?? due.at;
-  return { ticketNumber, title, customerId, priority, ...(assignee === undefined ? {} : { assignee }), metric: due.metric, percent: due.percent, deadline, key: due.key, notify: due.notify };
-}

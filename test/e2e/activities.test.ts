@@ -3,7 +3,6 @@ import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
 import type { BillingSummary, TicketState } from '../../messages/ticket';
 import { ticketWorkflowId } from '../../messages/ticket';
-import type { PlanAnswer } from '../../domain/ticket/steps';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { migratedPool, ticketForActivities } from '../support/e2e/stack';
 
@@ -50,33 +49,6 @@ describe('ticket activities on PostgreSQL', () => {
     const rows = await db.query('SELECT status, opened_at FROM tickets WHERE number = $1', [ticket.ticketNumber]);
     expect(rows.rows).toEqual([{ status: 'request', opened_at: new Date('2026-03-02T08:45:00Z') }]);
     expect(await count('outbox')).toBe(1);
-  });
-
-  it('registration: planned, then written acknowledged with its e-mail once, however often it runs', async () => {
-    const { registerTicket } = activities();
-    const step = { ticket, at: Date.parse('2026-03-02T08:45:01Z') };
-    const plan: PlanAnswer = await env.run(registerTicket, step);
-    expect(await env.run(registerTicket, step)).toEqual(plan);
-    expect(plan.policyVersion).toEqual(expect.any(Number));
-    const rows = await db.query<{ status: string; revision: number; snapshot: TicketState }>('SELECT status, revision, snapshot FROM tickets WHERE number = $1', [ticket.ticketNumber]);
-    expect(rows.rows).toEqual([expect.objectContaining({ status: 'acknowledgement', revision: ticket.revision + 1 })]);
-    expect(rows.rows[0]!.snapshot).toMatchObject({ acknowledgedAt: step.at, policyVersion: plan.policyVersion });
-    expect(await count('outbox')).toBe(1);
-  });
-
-  it('closing: the bill and the billed ticket written in one go, once, however often it runs', async () => {
-    const { acknowledgeTicket, closeTicket } = activities();
-    await env.run(acknowledgeTicket, ticket);
-    const worked = { agent: 'marc', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T10:35:00Z'), onSite: false };
-    const closed = { ...ticket, status: 'closed' as const, timeEntries: [worked], revision: 5 };
-    const step = { ticket: closed, at: Date.parse('2026-03-02T11:00:00Z') };
-    const billing: BillingSummary = await env.run(closeTicket, step);
-    expect(await env.run(closeTicket, step)).toEqual(billing);
-    expect(billing.totalCents).toBe(15_042);
-    expect(await count('billing_lines')).toBe(1);
-    const rows = await db.query<{ status: string; revision: number; snapshot: TicketState }>('SELECT status, revision, snapshot FROM tickets WHERE number = $1', [ticket.ticketNumber]);
-    expect(rows.rows).toEqual([expect.objectContaining({ status: 'closed', revision: 6 })]);
-    expect(rows.rows[0]!.snapshot.billing).toEqual(billing);
   });
 
   it('the read model never goes back to an older revision', async () => {

@@ -4,12 +4,11 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { planForActivity, type PolicySource } from '../../activities/clock-planner';
+import { createPlanningActivities, type PolicySource } from '../../activities/clock-planner';
 import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { TicketActivities } from '../../activities/ticket-activities';
 import { getTicketQuery, type OpenTicketInput, type TicketState } from '../../messages/ticket';
 import { dueThresholds, nextThresholdAt } from '../../domain/sla/clock';
-import { billedTicket, planQuestion, registeredTicket, replannedTicket } from '../../domain/ticket/steps';
 import { presetRegistry } from '../../policies/registry';
 import type { ticketWorkflow } from '../../workflows';
 import type { TicketWorkflowOptions } from '../../workflows/ticket';
@@ -23,32 +22,18 @@ export interface Recorded {
   notices: ThresholdNotice[];
 }
 
-/** The real planner over `policies`; the writes recorded, each state computed as the real activities compute it. */
-function recordingActivities(recorded: Recorded, policies: PolicySource): TicketActivities {
+function recordingActivities(recorded: Recorded): TicketActivities {
   return {
     // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
-    registerTicket: async ({ ticket, at }) => {
-      const plan = await planForActivity(policies, planQuestion(ticket, {}));
-      const registered = registeredTicket(ticket, plan, at);
-      recorded.acknowledged.push(registered);
-      recorded.revisions.push(registered.revision);
-      return plan;
-    },
-    recordPlan: async ({ ticket, at, replan }) => {
-      const plan = await planForActivity(policies, planQuestion(ticket, replan));
-      recorded.revisions.push(replannedTicket(ticket, plan, replan, at).revision);
-      return plan;
+    acknowledgeTicket: async (ticket) => {
+      recorded.acknowledged.push(ticket);
+      recorded.revisions.push(ticket.revision);
     },
     recordTicketState: async (ticket) => void recorded.revisions.push(ticket.revision),
-    closeTicket: async ({ ticket, at }) => {
+    billTicket: async (ticket) => {
       recorded.billed.push(ticket);
-      const billing = { lines: [], totalCents: 0 };
-      recorded.revisions.push(billedTicket(ticket, billing, at).revision);
-      return billing;
+      return { lines: [], totalCents: 0 };
     },
-    // Used by the tests of the activities themselves, not by the workflow.
-    acknowledgeTicket: async () => undefined,
-    billTicket: async () => ({ lines: [], totalCents: 0 }),
     notifyThreshold: async (notice) => void recorded.notices.push(notice),
   };
 }
@@ -103,7 +88,7 @@ export class TicketHarness {
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: await bundledWorkflows(),
-      activities: recordingActivities(this.recorded, this.policies),
+      activities: { ...recordingActivities(this.recorded), ...createPlanningActivities(this.policies) },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
       // and lets a restarted worker take over at once (a sticky queue would keep sending tasks to the stopped one).
       maxCachedWorkflows: 0,
