@@ -2,23 +2,11 @@ import type { Metric } from '../domain/policy/vocabulary';
 import type { Reader } from '../mail/format';
 import type { ThresholdNotice as ThresholdMail } from '../mail/notices';
 import { renderNotice } from '../mail/render';
+import type { ThresholdNotice } from '../domain/ticket/steps';
 import { headerSafe, type Email } from './acknowledgement-email';
 
-/** What the workflow hands the notifyThreshold activity when a threshold is reached. */
-export interface ThresholdNotice {
-  ticketNumber: string;
-  title: string;
-  customerId: string;
-  priority: string;
-  assignee?: string;
-  metric: string;
-  percent: number;
-  deadline: number;
-  /** Identifies the threshold within the ticket (clock, percent, arming generation). */
-  key: string;
-  /** The policy's escalation levels to tell (`desk`, `desk-manager`, ...): activities/escalation-contacts.ts resolves them. */
-  notify: string[];
-}
+// What the workflow hands the notifyThreshold activity when a threshold is reached: the ticket's steps compose it.
+export type { ThresholdNotice } from '../domain/ticket/steps';
 
 /** At 100% the deadline has passed: a breach, told as such; below, a warning. */
 export function thresholdNoticeOf(notice: ThresholdNotice): ThresholdMail {

@@ -1,4 +1,4 @@
-import type { TicketState } from '../../messages/ticket';
+import type { BillingSummary, TicketState } from '../../messages/ticket';
 import type { Duration } from '../calendar';
 import type { Interval } from '../calendar/intervals';
 import type { PolicyTerms } from '../policy/terms';
@@ -7,6 +7,7 @@ import type { RateCard } from '../pricing/rate-card';
 import { applyPlan, dueThresholds, isRunning, nextThresholdAt, type ClockPlan, type DueThreshold } from '../sla/clock';
 import type { Replan } from './decide';
 import type { TicketChange } from './evolve';
+import { isTerminal } from './status';
 
 /**
  * The steps a ticket takes on its own, as pure functions of its state and the time: what its planner is asked and
@@ -94,6 +95,20 @@ export function withPlan(ticket: TicketState, plan: PlanAnswer, replan: Replan, 
   return next;
 }
 
+/**
+ * Two replans asked before the planner took either: one plan serves both, from the latest proposal of a resolution,
+ * lifting breaches if either changed the priority.
+ */
+export const mergedReplan = (wanted: Replan | undefined, more: Replan): Replan => ({
+  autoValidationFrom: more.autoValidationFrom ?? wanted?.autoValidationFrom,
+  rearm: Boolean(wanted?.rearm || more.rearm),
+});
+
+/** The ticket with a later plan: a committed change of its own, one revision more (the read model records it). */
+export function replannedTicket(ticket: TicketState, plan: PlanAnswer, replan: Replan, now: number): TicketState {
+  return { ...withPlan(ticket, plan, replan, now), revision: ticket.revision + 1 };
+}
+
 /** Out of hours, where the policy says so, only the contacts the contract names may open an incident (seed 002). */
 export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: number): TicketChange | undefined {
   if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident') return undefined;
@@ -105,11 +120,43 @@ export function acknowledgement(ticket: TicketState, now: number): TicketChange 
   return { type: 'acknowledged', at: now, note: ticket.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined };
 }
 
+/**
+ * How a planned request is registered: refused, dated from its opening, where registrationRefusal says so; otherwise
+ * acknowledged now.
+ */
+export function registration(ticket: TicketState, plan: PlanAnswer, now: number): { change: TicketChange; refused: boolean } {
+  const refusal = registrationRefusal(ticket, plan, ticket.openedAt);
+  return refusal ? { change: refusal, refused: true } : { change: acknowledgement(ticket, now), refused: false };
+}
+
 const notifiedOf = (ticket: TicketState) => new Set(ticket.notifiedThresholds);
 
 /** The first threshold reached and not yet notified: the workflow notifies it, then records it (thresholdNotified). */
 export function dueThreshold(ticket: TicketState, now: number): DueThreshold | undefined {
   return dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, notifiedOf(ticket))[0];
+}
+
+/** What a threshold's notice says (the notifyThreshold activity, activities/ticket-notices.ts, sends it). */
+export interface ThresholdNotice {
+  ticketNumber: string;
+  title: string;
+  customerId: string;
+  priority: string;
+  assignee?: string;
+  metric: string;
+  percent: number;
+  deadline: number;
+  /** Identifies the threshold within the ticket (clock, percent, arming generation). */
+  key: string;
+  /** The policy's escalation levels to tell (`desk`, `desk-manager`, ...): activities/escalation-contacts.ts resolves them. */
+  notify: string[];
+}
+
+/** The notice of a threshold reached: the clock's deadline as planned now, or the threshold's own instant without one. */
+export function thresholdNotice(ticket: TicketState, due: DueThreshold): ThresholdNotice {
+  const { ticketNumber, title, customerId, priority, assignee, clocks } = ticket;
+  const deadline = clocks.find((clock) => clock.metric === due.metric)?.deadline ?? due.at;
+  return { ticketNumber, title, customerId, priority, assignee, metric: due.metric, percent: due.percent, deadline, key: due.key, notify: due.notify };
 }
 
 export function thresholdNotified(due: DueThreshold, now: number): TicketChange {
@@ -142,3 +189,14 @@ export function nextWakeUp(ticket: TicketState): number | undefined {
 
 /** Billed at its end: a closed ticket, one with time logged, or an emergency (its fee). */
 export const isBillable = (ticket: TicketState): boolean => ticket.status === 'closed' || ticket.timeEntries.length > 0 || ticket.channel === 'emergency';
+
+/** Whether the ticket has ended: no action moves it any more; its workflow bills it where due, then finishes. */
+export const hasEnded = (ticket: TicketState): boolean => isTerminal(ticket.status);
+
+/** Ended, billable and not billed yet: the bill is due, and the ticket's last write waits for it so as to carry it. */
+export const awaitingBill = (ticket: TicketState): boolean => hasEnded(ticket) && isBillable(ticket) && ticket.billing === undefined;
+
+/** The bill of an ended ticket (the billing activity's answer), recorded as a fact of its own. */
+export function billed(billing: BillingSummary, now: number): TicketChange {
+  return { type: 'billed', at: now, billing };
+}

@@ -1,47 +1,15 @@
 import fc from 'fast-check';
 import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketCommand } from '../../../messages/ticket-actions';
-import type { PolicyTerms } from '../../../domain/policy/terms';
 import { decide, type Decision } from '../../../domain/ticket/decide';
 import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';
 import { isTerminal } from '../../../domain/ticket/status';
 import { priceRequest, requestOfTimeEntries } from '../../../domain/pricing';
 import { presetRegistry } from '../../../policies/registry';
-import { acknowledgement, dueChanges, dueThreshold, nextWakeUp, registrationRefusal, thresholdNotified, withPlan, type PlanAnswer } from '../../../domain/ticket/steps';
+import { dueChanges, dueThreshold, nextWakeUp, registrationRefusal, thresholdNotified, withPlan } from '../../../domain/ticket/steps';
+import { HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
 
 // The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
-
-const HOUR = 3_600_000;
-const T0 = Date.parse('2027-06-03T09:00:00+02:00');
-
-const input: OpenTicketInput = {
-  ticketNumber: 'VIG-000001',
-  customerId: 'acme',
-  policyId: 'econnect',
-  kind: 'incident',
-  priority: 'P2',
-  title: 'Printer down',
-  description: 'Blank pages',
-  contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
-};
-
-const terms: PolicyTerms = { outOfHoursContacts: 'any', workaroundStopsResolutionClock: true, quoteRequiredAboveMinutes: 480, maxPeoplePerTicket: { people: 2 } };
-
-/** A plan as the planner answers it: each clock due a few hours after registration, warned at 50% and 75%. */
-function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): PlanAnswer {
-  const clock = (metric: 'response' | 'intervention' | 'resolution', hours: number) => ({
-    metric,
-    deadline: openedAt + hours * HOUR,
-    thresholds: [50, 75].map((percent) => ({ percent, at: openedAt + (hours * HOUR * percent) / 100, notify: ['desk'] })),
-  });
-  return { policyVersion: 1, terms, openAtRegistration: true, rateCard: { pricesBy: 'flat', names: [], excluded: [] }, clocks: [clock('response', 2), clock('intervention', 4), clock('resolution', 8)], ...overrides };
-}
-
-/** A ticket registered and acknowledged at `at`, as the workflow leaves it. */
-function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {
-  const opened = withPlan(openedTicket({ ...input, ...overrides }, at), planAt(at), {}, at);
-  return applyChanges(opened, [acknowledgement(opened, at)]);
-}
 
 /** Applies a decision the way the workflow commits it; fails the test on a refusal. */
 function accepted(ticket: TicketState, command: TicketCommand, now: number): TicketState {

@@ -1,0 +1,38 @@
+import type { OpenTicketInput, TicketState } from '../../messages/ticket';
+import type { PolicyTerms } from '../../domain/policy/terms';
+import { applyChanges, openedTicket } from '../../domain/ticket/evolve';
+import { acknowledgement, withPlan, type PlanAnswer } from '../../domain/ticket/steps';
+
+// A ticket as the pure tests of domain/ticket/ build it: no Temporal, no server, no clock but the one handed in.
+
+export const HOUR = 3_600_000;
+export const T0 = Date.parse('2027-06-03T09:00:00+02:00');
+
+export const input: OpenTicketInput = {
+  ticketNumber: 'VIG-000001',
+  customerId: 'acme',
+  policyId: 'econnect',
+  kind: 'incident',
+  priority: 'P2',
+  title: 'Printer down',
+  description: 'Blank pages',
+  contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+};
+
+export const terms: PolicyTerms = { outOfHoursContacts: 'any', workaroundStopsResolutionClock: true, quoteRequiredAboveMinutes: 480, maxPeoplePerTicket: { people: 2 } };
+
+/** A plan as the planner answers it: each clock due a few hours after registration, warned at 50% and 75%. */
+export function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): PlanAnswer {
+  const clock = (metric: 'response' | 'intervention' | 'resolution', hours: number) => ({
+    metric,
+    deadline: openedAt + hours * HOUR,
+    thresholds: [50, 75].map((percent) => ({ percent, at: openedAt + (hours * HOUR * percent) / 100, notify: ['desk'] })),
+  });
+  return { policyVersion: 1, terms, openAtRegistration: true, rateCard: { pricesBy: 'flat', names: [], excluded: [] }, clocks: [clock('response', 2), clock('intervention', 4), clock('resolution', 8)], ...overrides };
+}
+
+/** A ticket registered and acknowledged at `at`, as the workflow leaves it. */
+export function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {
+  const opened = withPlan(openedTicket({ ...input, ...overrides }, at), planAt(at), {}, at);
+  return applyChanges(opened, [acknowledgement(opened, at)]);
+}
