@@ -6,8 +6,21 @@ import { TICKET_ACTION_NAMES, type TicketActionName, type TicketCommand } from '
 import { checkCommand } from '../domain/ticket/commands';
 import { decide, type Replan } from '../domain/ticket/decide';
 import { applyChanges, openedTicket, type TicketChange } from '../domain/ticket/evolve';
-import { isTerminal } from '../domain/ticket/status';
-import { acknowledgement, dueChanges, dueThreshold, isBillable, nextWakeUp, planQuestion, registrationRefusal, thresholdNotified, withPlan } from '../domain/ticket/steps';
+import {
+  awaitingBill,
+  billed,
+  dueChanges,
+  dueThreshold,
+  hasEnded,
+  mergedReplan,
+  nextWakeUp,
+  planQuestion,
+  registration,
+  replannedTicket,
+  thresholdNotice,
+  thresholdNotified,
+  withPlan,
+} from '../domain/ticket/steps';
 import { asRefusal } from '../messages/failures';
 import { syncChangedSearchAttributes } from './search-attributes';
 
@@ -35,11 +48,6 @@ export interface TicketWorkflowOptions {
   historyEventsBeforeContinueAsNew?: number;
 }
 
-const merged = (wanted: Replan | undefined, more: Replan): Replan => ({
-  autoValidationFrom: more.autoValidationFrom ?? wanted?.autoValidationFrom,
-  rearm: Boolean(wanted?.rearm || more.rearm),
-});
-
 /**
  * One support ticket, from the customer's request to validation and billing, with its response, intervention and
  * resolution clocks running on the policy's business calendars. `carried` is the state handed over by continue-as-new.
@@ -61,7 +69,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
 
   /** Asks for the clocks to be planned again; resolves once a plan that saw this change is applied. */
   async function replanned(replan: Replan): Promise<void> {
-    replanWanted = merged(replanWanted, replan);
+    replanWanted = mergedReplan(replanWanted, replan);
     const asked = ++plansAsked;
     await condition(() => plansDone >= asked);
   }
@@ -106,10 +114,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   async function register(): Promise<void> {
     const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, {})]);
     ticket = withPlan(ticket, answer, {}, Date.now());
-    const refusal = registrationRefusal(ticket, answer, ticket.openedAt);
-    commit([refusal ?? acknowledgement(ticket, Date.now())]);
+    const { change, refused } = registration(ticket, answer, Date.now());
+    commit([change]);
     const recorded = ticket;
-    await acknowledgeTicket.executeWithOptions({ summary: refusal ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [recorded]);
+    await acknowledgeTicket.executeWithOptions({ summary: refused ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [recorded]);
     recordedRevision = recorded.revision;
     registered = true;
   }
@@ -124,7 +132,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       replanWanted = undefined;
       planning = true;
       const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, replan)]);
-      ticket = { ...withPlan(ticket, answer, replan, Date.now()), revision: ticket.revision + 1 };
+      ticket = replannedTicket(ticket, answer, replan, Date.now());
       syncChangedSearchAttributes(ticket);
       plansDone = asked;
       planning = false;
@@ -132,14 +140,13 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   })();
 
   const planned = () => replanWanted === undefined && !planning;
-  const awaitingBill = () => isTerminal(ticket.status) && isBillable(ticket) && ticket.billing === undefined;
 
   // The read model follows the workflow's revisions; it is written outside the Update handlers so they answer at once.
   // Each commit replaces the state whole, so the snapshot sent is one committed revision. A change waiting for its
   // plan, or a closed ticket for its bill, is written once with them, not once before.
   void (async () => {
     for (;;) {
-      await condition(() => ticket.revision > recordedRevision && planned() && !awaitingBill());
+      await condition(() => ticket.revision > recordedRevision && planned() && !awaitingBill(ticket));
       const snapshot = ticket;
       await recordTicketState.executeWithOptions({ summary: `update the read model to revision ${snapshot.revision}` }, [snapshot]);
       recordedRevision = snapshot.revision;
@@ -149,11 +156,7 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   /** Notifies each threshold reached, then records the facts the time alone brings about. */
   async function processDue(): Promise<void> {
     for (let due = dueThreshold(ticket, Date.now()); due; due = dueThreshold(ticket, Date.now())) {
-      const { ticketNumber, title, customerId, priority, assignee, clocks } = ticket;
-      const deadline = clocks.find((clock) => clock.metric === due.metric)?.deadline ?? due.at;
-      await notifyThreshold.executeWithOptions({ summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` }, [
-        { ticketNumber, title, customerId, priority, assignee, metric: due.metric, percent: due.percent, deadline, key: due.key, notify: due.notify },
-      ]);
+      await notifyThreshold.executeWithOptions({ summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` }, [thresholdNotice(ticket, due)]);
       commit([thresholdNotified(due, Date.now())]);
     }
     const { changes, replan } = dueChanges(ticket, Date.now());
@@ -167,25 +170,25 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   };
   const settled = () => allHandlersFinished() && recordedRevision === ticket.revision && planned();
 
-  while (!isTerminal(ticket.status)) {
+  while (!hasEnded(ticket)) {
     const wakeAt = nextWakeUp(ticket);
     const seen = ticket.revision;
     // Crossing the history budget wakes the loop too, so that an idle ticket continues as new at once.
-    const changed = () => ticket.revision !== seen || isTerminal(ticket.status) || pastHistoryBudget();
+    const changed = () => ticket.revision !== seen || hasEnded(ticket) || pastHistoryBudget();
     if (wakeAt === undefined) await condition(changed);
     else if (wakeAt > Date.now()) await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
     // A change that moves the deadlines (a reply, a new priority) is judged against its new plan, never the old one.
     await condition(planned);
     await processDue();
-    if (pastHistoryBudget() && !isTerminal(ticket.status)) {
+    if (pastHistoryBudget() && !hasEnded(ticket)) {
       await condition(settled);
       return continueAsNew<typeof ticketWorkflow>(input, ticket, options);
     }
   }
 
-  if (isBillable(ticket)) {
+  if (awaitingBill(ticket)) {
     const billing = await billTicket.executeWithOptions({ summary: 'price the time worked, write the billing line' }, [ticket]);
-    commit([{ type: 'billed', at: Date.now(), billing }]);
+    commit([billed(billing, Date.now())]);
   }
   await condition(settled);
   return ticket;
