@@ -108,13 +108,16 @@ function action<Command extends TObject, const Path extends string>({ formerActo
   return { ...spec, body, toCommand };
 }
 
+/** Time worked; the entry the ticket keeps (messages/ticket.ts TimeEntry) is this command, its actor the agent. */
 const TimeEntryCommand = strictObject({
   actor: Actor,
+  // Mixvoip bills by role, Care Solutions by service: the policy's rate card says which an entry must name.
   role: Type.Optional(Line(100)),
   service: Type.Optional(Line(100)),
   start: EpochMs,
   end: EpochMs,
-  // onSite and seed 001's flags, by the one definition `vigil price`'s entries file spreads too.
+  // onSite and seed 001's flags, by the one definition `vigil price`'s entries file spreads too. The flags are
+  // optional: entries kept before they existed carry none.
   ...InterventionFactProperties,
   onSite: Type.Boolean(),
   travelMinutes: Type.Optional(Minutes(10_000)),

@@ -75,25 +75,11 @@ export interface TicketEvent {
   note?: string;
 }
 
-export interface TimeEntry {
-  agent: string;
-  /** Mixvoip bills by role, Care Solutions by service; the policy's rate card says which applies. */
-  role?: string;
-  service?: string;
-  start: number;
-  end: number;
-  onSite: boolean;
-  travelMinutes?: number;
-  note?: string;
-  /**
-   * Seed 001's priced facts, optional (histories before them never carry them): the remote-control tool had to be
-   * installed first (the request's minimum becomes 60 min), an out-of-hours intervention was requested (x3), urgent
-   * handling (x2). The same names as `vigil price`'s entries (domain/pricing/intervention-flags.ts).
-   */
-  remoteToolMissing?: boolean;
-  outOfHoursRequested?: boolean;
-  urgent?: boolean;
-}
+/**
+ * A time entry as the ticket keeps it: the log-time command, by its one schema (messages/ticket-actions.ts), whose actor
+ * is the agent who worked the time.
+ */
+export type TimeEntry = Omit<CommandOf<'log-time'>, 'actor'> & { agent: CommandOf<'log-time'>['actor'] };
 
 export interface BillingLine {
   description: string;
