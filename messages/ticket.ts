@@ -4,12 +4,11 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { Duration } from '../domain/calendar';
-import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { SlaClock } from '../domain/sla/clock';
 import type { TicketStatus } from '../domain/ticket/status';
 import type { PolicyTerms } from '../domain/policy/terms';
 import type { RateCard } from '../domain/pricing/rate-card';
+import type { OpenTicketInput } from './open-ticket';
 import { TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketEventType } from './ticket-actions';
 
 export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
@@ -21,38 +20,9 @@ export function ticketWorkflowId(ticketNumber: string): string {
   return `ticket-${ticketNumber}`;
 }
 
-export interface Contact {
-  name: string;
-  email: string;
-}
-
-export interface OpenTicketInput {
-  ticketNumber: string;
-  customerId: string;
-  policyId: string;
-  kind: TicketKind;
-  /** The priority the customer proposes; the desk validates or changes it (set-priority). */
-  priority: Priority;
-  title: string;
-  description: string;
-  contact: Contact;
-  /** Opened through the emergency channel: P1, handled at once, the policy's emergency fee billed. */
-  channel?: 'standard' | 'emergency';
-  /** Work outside the contract's scope: a quote must be accepted before work starts, and it is billed apart. */
-  scope?: 'contract' | 'excluded';
-  /** The contacts the customer's contract authorizes (out-of-hours disruptions, where the policy says so). */
-  authorizedContacts?: string[];
-  /** The customer's contract the ticket runs under (absent on tickets opened before contracts existed). */
-  contractId?: string;
-  /** The policy version the contract pins; absent: the version in force at registration. */
-  policyVersion?: number;
-  /** The contract's emergency response target (calendar hours), replacing the policy's; kept for the ticket's life. */
-  emergencyResponseTarget?: Duration;
-  /** The contract's quote limit (logged minutes), replacing the policy's: kept for the ticket's life, as its version. */
-  quoteRequiredAboveMinutes?: number;
-  /** The contract's people count, replacing the policy's limit's: kept for the ticket's life, as its version. */
-  maxPeoplePerTicket?: number;
-}
+// The workflow's input and its contact, typed from their one schema (messages/open-ticket.ts); only the types travel here,
+// so that the schema stays out of the workflow bundle.
+export type { Contact, OpenTicketInput } from './open-ticket';
 
 export interface Quote {
   status: 'required' | 'submitted' | 'accepted' | 'declined';

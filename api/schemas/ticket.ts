@@ -1,10 +1,11 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PRIORITIES, TICKET_KINDS } from '../../messages/ticket';
+import { Contact, TicketRequestFields } from '../../messages/open-ticket';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
 import { METRICS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/status';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
-import { Line, Text } from './text';
+import { Line } from './text';
 
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
@@ -15,19 +16,20 @@ export const TicketNumberParams = Type.Object({
 });
 export type TicketNumberParams = Static<typeof TicketNumberParams>;
 
-const Contact = strictObject({ name: Line(200), email: Line(320, { format: 'email' }) });
-
-/** The ticket's terms (policy, version, authorized contacts) come from the customer's contract, never from the body. */
+/**
+ * The request's fields (messages/open-ticket.ts, the workflow input's too) and whom it is for. The ticket's terms
+ * (policy, version, authorized contacts) come from the customer's contract, never from the body.
+ */
 export const OpenTicketBody = strictObject({
   customerId: Type.Optional(Line(100, { description: "Required from staff; a customer's key implies its own company" })),
   contractId: Type.Optional(Line(100, { description: 'Needed only when the customer has several contracts in force' })),
-  kind: Type.Optional(literals(TICKET_KINDS)),
-  priority: Type.Optional(literals(PRIORITIES)),
-  title: Line(200),
-  description: Text(20_000),
-  contact: Contact,
-  channel: Type.Optional(literals(['standard', 'emergency'] as const)),
-  scope: Type.Optional(literals(['contract', 'excluded'] as const)),
+  kind: Type.Optional(TicketRequestFields.kind),
+  priority: Type.Optional(TicketRequestFields.priority),
+  title: TicketRequestFields.title,
+  description: TicketRequestFields.description,
+  contact: TicketRequestFields.contact,
+  channel: TicketRequestFields.channel,
+  scope: TicketRequestFields.scope,
 });
 export type OpenTicketBody = Static<typeof OpenTicketBody>;
 

@@ -1,0 +1,57 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { DurationSchema } from '../domain/policy/schema';
+import { PRIORITIES, TICKET_KINDS } from '../domain/policy/vocabulary';
+import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
+import { Line, Text } from './text-fields';
+
+/**
+ * What opening a ticket takes, once: the request as its contact makes it, whose fields the API's body is built from
+ * (api/schemas/ticket.ts OpenTicketBody), and the input the ticket's workflow starts with. Their types are the
+ * schemas' (Static<>). The workflow imports only the types (messages/ticket.ts re-exports them), so this module and the
+ * policy schema it reuses stay out of the workflow bundle.
+ */
+
+const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+
+export const Contact = strictObject({ name: Line(200), email: Line(320, { format: 'email' }) });
+export type Contact = Static<typeof Contact>;
+
+/** The request's own fields; the API's body takes kind and priority as optional (it fills in incident and P3). */
+export const TicketRequestFields = {
+  kind: literals(TICKET_KINDS),
+  /** The priority the customer proposes; the desk validates or changes it (set-priority). */
+  priority: literals(PRIORITIES),
+  title: Line(200),
+  description: Text(20_000),
+  contact: Contact,
+  /** Opened through the emergency channel: P1, handled at once, the policy's emergency fee billed. */
+  channel: Type.Optional(literals(['standard', 'emergency'] as const)),
+  /** Work outside the contract's scope: a quote must be accepted before work starts, and it is billed apart. */
+  scope: Type.Optional(literals(['contract', 'excluded'] as const)),
+};
+
+/**
+ * The ticket's workflow input: its number, the request, and the terms of the contract it opens under
+ * (api/opening-terms.ts), which the ticket keeps for its life as it keeps its policy version. The terms come from a
+ * contract the admin API checked: they are described here, not limited again.
+ */
+export const OpenTicketInput = Type.Object({
+  ticketNumber: Type.String({ pattern: TICKET_NUMBER_PATTERN }),
+  customerId: Type.String(),
+  policyId: Type.String(),
+  kind: TicketRequestFields.kind,
+  priority: TicketRequestFields.priority,
+  title: TicketRequestFields.title,
+  description: TicketRequestFields.description,
+  contact: TicketRequestFields.contact,
+  channel: TicketRequestFields.channel,
+  scope: TicketRequestFields.scope,
+  authorizedContacts: Type.Optional(Type.Array(Type.String(), { description: "The contacts the customer's contract authorizes (out-of-hours disruptions, where the policy says so)" })),
+  contractId: Type.Optional(Type.String({ description: 'The contract the ticket runs under (absent on tickets opened before contracts existed)' })),
+  policyVersion: Type.Optional(Type.Integer({ description: 'The policy version the contract pins; absent: the version in force at registration' })),
+  emergencyResponseTarget: Type.Optional({ ...DurationSchema, description: "The contract's emergency response target (calendar hours), replacing the policy's" }),
+  quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ description: "The contract's quote limit (logged minutes), replacing the policy's" })),
+  maxPeoplePerTicket: Type.Optional(Type.Integer({ description: "The contract's people count, replacing the policy's limit's" })),
+});
+export type OpenTicketInput = Static<typeof OpenTicketInput>;
