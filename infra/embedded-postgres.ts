@@ -9,13 +9,13 @@ export interface EmbeddedPostgres {
 const SERVER_SCRIPT = path.join(__dirname, 'postgres-server.ts');
 
 /** Starts PostgreSQL (data kept in `dataDir`) and resolves with its URL once it accepts connections. */
-export async function startEmbeddedPostgres({ dataDir, port, onLine }: { dataDir: string; port: number; onLine?: (line: string) => void }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({ dataDir, port, onLine, name = 'postgres' }: { dataDir: string; port: number; onLine?: (line: string) => void; name?: string }): Promise<EmbeddedPostgres> {
   let resolveUrl: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (resolveUrl = resolve));
-  const log = onLine ?? ((line: string) => process.stderr.write(`[postgres] ${line}\n`));
+  const log = onLine ?? ((line: string) => process.stderr.write(`[${name}] ${line}\n`));
   // A caller that silences the log (the e2e setup) must still learn why a start failed: the last lines say.
   const lastLines: string[] = [];
-  const server = startProcess('postgres', process.execPath, ['--import', 'tsx', SERVER_SCRIPT, dataDir, String(port)], {
+  const server = startProcess(name, process.execPath, ['--import', 'tsx', SERVER_SCRIPT, dataDir, String(port)], {
     onLine: (line) => {
       if (line.startsWith('{"url"')) return resolveUrl((JSON.parse(line) as { url: string }).url);
       lastLines.push(line);

@@ -2,30 +2,18 @@
 'use strict';
 // Brings a fresh clone to a runnable state with Node built-ins only: npm dependencies, the Temporal CLI and
 // Mailpit (both built from the Go module proxy: their own downloads need the internet), the Java
-// time-skipping test server and GreenMail (resolved from Maven Central). Each step is skipped when its result is already cached.
-const { spawnSync, spawn } = require('node:child_process');
+// time-skipping test server and GreenMail (resolved from Maven Central), and with `--temporal=full` or VIGIL_TEMPORAL=full
+// the full Temporal server (scripts/temporal-server-build.js). Each step is skipped when its result is already cached.
+const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const net = require('node:net');
 const path = require('node:path');
 const { toolPaths } = require('./tool-paths');
+const { log, run, requireCommand, ensureGoTool } = require('./build-steps');
+const { temporalChoice, ensureTemporalServer } = require('./temporal-server-build');
 
 const repoRoot = path.resolve(__dirname, '..');
-const log = (message) => process.stderr.write(`[bootstrap] ${message}\n`);
-
-function run(command, args, { quiet = false, ...options } = {}) {
-  const result = spawnSync(command, args, { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], ...options });
-  if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
-  if (result.status !== 0) {
-    if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status}`);
-  }
-}
-
-function requireCommand(command, why) {
-  const found = spawnSync(command, ['--version'], { stdio: 'ignore' });
-  if (found.error) throw new Error(`'${command}' is not on PATH; it is needed to ${why}.`);
-}
 
 function dependencyManifestHash() {
   const hash = crypto.createHash('sha256');
@@ -40,25 +28,6 @@ function ensureNodeModules() {
   // Not `npm ci`: a lockfile written without registry URLs omits other platforms' optional packages, which `npm ci` then reports as missing.
   run('npm', ['install', '--no-audit', '--no-fund'], { cwd: repoRoot });
   fs.writeFileSync(stamp, dependencyManifestHash());
-}
-
-/**
- * `go install`s one Go command into the cache, through a scratch GOBIN renamed into place: an interrupted build
- * leaves no half-written binary for the next run to take as done. Pure Go (CGO_ENABLED=0): no C toolchain needed.
- */
-function ensureGoTool(paths, { what, module, binary, target, minutes }) {
-  if (fs.existsSync(target)) return;
-  requireCommand('go', `build ${what}`);
-  log(`building ${what} from the Go module proxy (first run only: ${minutes} on 2 cores)…`);
-  const gobin = fs.mkdtempSync(path.join(paths.cacheDir, 'gobin-'));
-  try {
-    run('go', ['install', module], { env: { ...process.env, CGO_ENABLED: '0', GOBIN: gobin } });
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.renameSync(path.join(gobin, binary), target);
-  } finally {
-    fs.rmSync(gobin, { recursive: true, force: true });
-  }
-  log(`${what} ready: ${target}`);
 }
 
 function ensureTemporalCli(paths) {
@@ -171,6 +140,8 @@ async function main() {
   ensureNodeModules();
   ensureTemporalCli(paths);
   ensureMailpit(paths);
+  // Opt-in (`--temporal=full` or VIGIL_TEMPORAL=full): CI and `npm run dev` run the dev server.
+  if (temporalChoice() === 'full') ensureTemporalServer(paths);
   ensureGreenMail(paths);
   await ensureTestServer(paths);
   require('./console-browser').ensureChromium({ log, run });

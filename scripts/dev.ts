@@ -1,5 +1,7 @@
 /**
- * `npm run dev`: Temporal (Web UI on 8233), PostgreSQL, Mailpit (the SMTP capture the notices go to, UI on 8025),
+ * `npm run dev`: Temporal (Web UI on 8233: the dev server, or with `-- --temporal=full` or VIGIL_TEMPORAL=full the
+ * full server on a PostgreSQL of its own, built first if it is not yet; infra/temporal.ts), PostgreSQL, Mailpit (the
+ * SMTP capture the notices go to, UI on 8025),
  * the worker, the API and the inbound mail process (its SMTP listener on 2525) on one machine, stopped together on Ctrl-C or SIGTERM with data kept in .data/ for the next
  * start. TEMPORAL_ADDRESS, DATABASE_URL or SMTP_URL, when set, point at servers that are already running, and none
  * is started for them. A worker or API that crashes is started
@@ -10,15 +12,17 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startMailpit } from '../infra/mailpit';
 import { startProcess, supervise, superviseUntilSignalled, waitUntil, type SupervisedProcess } from '../infra/managed-process';
 import { portIsOpen } from '../infra/net';
-import { startTemporalDevServer } from '../infra/temporal-dev-server';
+import { startTemporal, temporalChoice, type RunningTemporal } from '../infra/temporal';
 import { ensureDevAccounts } from './dev-accounts';
 import { DEV_PASSWORD, DEV_PEOPLE, ensureDevPeople } from './dev-people';
+import { ensureTemporalServer } from './temporal-server-build';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dataDir = path.join(repoRoot, '.data');
 const numberFromEnv = (name: string, fallback: number) => Number(process.env[name] || fallback);
 
 const apps: SupervisedProcess[] = [];
+let temporal: RunningTemporal | undefined;
 let stopping = false;
 
 // The API and worker first, so that they finish their work against servers that are still up; then every other
@@ -27,6 +31,8 @@ const stopAll = superviseUntilSignalled(async () => {
   stopping = true;
   process.stderr.write('\nstopping Vigil…\n');
   await Promise.all(apps.map((app) => app.stop()));
+  // The full server before its database, which the generic stop below would stop at the same time.
+  await temporal?.stop();
 });
 
 function node(name: string, entry: string, env: NodeJS.ProcessEnv): SupervisedProcess {
@@ -48,16 +54,20 @@ async function main(): Promise<void> {
   let temporalAddress = process.env.TEMPORAL_ADDRESS;
   let temporalUi = 'the Web UI of your Temporal server';
   if (!temporalAddress) {
-    const temporal = await startTemporalDevServer({
+    const choice = temporalChoice();
+    if (choice === 'full') ensureTemporalServer();
+    temporal = await startTemporal(choice, {
       port: numberFromEnv('TEMPORAL_PORT', 7233),
       uiPort: numberFromEnv('TEMPORAL_UI_PORT', 8233),
-      dbFile: path.join(dataDir, 'temporal', 'temporal.db'),
-      // The dev server warns a lot while it starts and stops; errors are what a developer needs to see.
+      dataDir: path.join(dataDir, 'temporal'),
+      postgresPort: numberFromEnv('VIGIL_TEMPORAL_PG_PORT', 54330),
+      // Temporal warns a lot while it starts and stops; errors are what a developer needs to see (the dev server
+      // writes level=ERROR, the full server JSON).
       onLine: (line) => {
-        if (!stopping && line.includes('level=ERROR')) process.stderr.write(`[temporal] ${line}\n`);
+        if (!stopping && /level=ERROR|"level":"(error|dpanic|panic|fatal)"/.test(line)) process.stderr.write(`[temporal] ${line}\n`);
       },
     });
-    essential('temporal', temporal.process.exited);
+    for (const part of temporal.processes) essential(part.name, part.exited);
     temporalAddress = temporal.address;
     temporalUi = temporal.uiUrl!;
   }

@@ -2,6 +2,11 @@ export interface ToolPaths {
   cacheDir: string;
   temporalCliVersion: string;
   temporalCli: string;
+  temporalServerVersion: string;
+  temporalServer: string;
+  temporalSqlTool: string;
+  temporalUiServerVersion: string;
+  temporalUiServer: string;
   testServerVersion: string;
   testServerClasspath: string;
   testServerLauncher: string;

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import type { ManagedProcess } from '../../infra/managed-process';
 import { freePort } from '../../infra/net';
-import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+import { startTemporal, temporalChoice, type RunningTemporal } from '../../infra/temporal';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
 /** Handles the teardown needs; globalSetup and globalTeardown share this process. */
 export interface E2eServers {
   processes: ManagedProcess[];
+  /** Stopped as a whole: the full server stops before its own PostgreSQL. */
+  temporal?: RunningTemporal;
   dataDir?: string;
   /** The workflow code, bundled once for every stack of the run (test/support/e2e/stack.ts). */
   bundleDir?: string;
@@ -19,7 +21,9 @@ declare global {
   var vigilE2eServers: E2eServers | undefined;
 }
 
-// A real Temporal dev server and a real PostgreSQL for the end-to-end tests, unless the environment names its own.
+// A real Temporal server and a real PostgreSQL for the end-to-end tests, unless the environment names its own: the dev
+// server, or with VIGIL_TEMPORAL=full the full server on PostgreSQL (infra/temporal.ts; built by
+// `VIGIL_TEMPORAL=full npm run bootstrap`).
 export default async function globalSetup(): Promise<void> {
   const servers: E2eServers = { processes: [] };
   globalThis.vigilE2eServers = servers;
@@ -29,8 +33,9 @@ export default async function globalSetup(): Promise<void> {
   if (!process.env.TEMPORAL_ADDRESS) {
     pending.push(
       (async () => {
-        const temporal = await startTemporalDevServer({ port: await freePort(), onLine: quiet });
-        servers.processes.push(temporal.process);
+        // The environment only: Jest's own arguments are not the stack's.
+        const temporal = await startTemporal(temporalChoice([]), { port: await freePort(), onLine: quiet });
+        servers.temporal = temporal;
         process.env.TEMPORAL_ADDRESS = temporal.address;
       })(),
     );
