@@ -30,6 +30,7 @@ import { ticketRoutes, type TicketRoutesDeps } from './routes/tickets';
 import { failingWorkflowTasks } from './workflow-task-report';
 import { userRoutes } from './routes/users';
 import { consoleDeps, consoleRoutes, type PeopleDeps } from './web/console';
+import { DEFAULT_PUBLIC_URL } from './web/sign-in-mail';
 
 /** Operations settings, each with a default so that a test passes only what it is about. */
 export interface OpsDeps {
@@ -68,9 +69,12 @@ const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
   v1.addHook('onRequest', authentication(deps.accounts, failureLimit, sessions));
   v1.setNotFoundHandler(noRoute);
   await v1.register(ticketRoutes, deps);
-  await v1.register(adminRoutes, { accounts: deps.accounts, prefix: '/admin' });
+  await v1.register(adminRoutes, { accounts: deps.accounts, users: deps.people?.users, prefix: '/admin' });
   if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
-  if (deps.people) await v1.register(userRoutes, { ...deps.people, prefix: '/admin' });
+  if (deps.people) {
+    const links = { ...deps.people, publicUrl: deps.people.settings?.publicUrl ?? DEFAULT_PUBLIC_URL, now: deps.now ?? Date.now };
+    await v1.register(userRoutes, { ...deps.people, links, accounts: deps.accounts, prefix: '/admin' });
+  }
   if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
   if (deps.inbound) await v1.register(inboundRoutes, { inbound: deps.inbound, temporal: deps.temporal, snapshots: deps.snapshots });
   if (deps.webhooks) await v1.register(webhookRoutes, { webhooks: deps.webhooks, accounts: deps.accounts });

@@ -115,6 +115,7 @@ const ACCOUNT_STATUS: Record<AccountErrorCode, { status: number; slug: string; t
   POLICY_VERSION_UNKNOWN: { status: 422, slug: 'unknown-policy-version', title: 'Unknown policy version' },
   CONTRACT_DATES: { status: 422, slug: 'invalid-contract-dates', title: 'Invalid contract dates' },
   KEY_CUSTOMER_MISMATCH: { status: 422, slug: 'key-customer-mismatch', title: 'A customer key names its customer, and only a customer key does' },
+  CONTACT_ACCOUNT_TAKEN: { status: 409, slug: 'contact-account-taken', title: "The contact's address already signs someone else in" },
   INVALID_FIELD: { status: 422, slug: 'invalid-request', title: 'Invalid request' },
 };
 

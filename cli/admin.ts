@@ -8,6 +8,8 @@ import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedCont
 import type { Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
 import { pgAccountStore } from '../db/accounts';
+import { addContactAccounts, checkContactAccounts } from '../db/contact-accounts';
+import { pgUserStore, type UserStore } from '../db/users';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
 import { publishPolicyVersion } from '../db/policy-publishing';
@@ -31,6 +33,7 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
       [--invoicing monthly|quarterly] [--authorized-contact "Name <email>[,out-of-hours]"]...
       [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--quote-above-minutes N]
       [--max-people N] [--rates FILE] [--json]
+      (each authorized contact gets an account among the customer's contacts, or keeps the one it has)
   vigil admin contracts list --customer ID [--json]
   vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--json]
   vigil admin keys list [--json]
@@ -49,6 +52,7 @@ interface Output {
 }
 interface AdminStores {
   accounts: AccountStore;
+  users: UserStore;
   prepaid: PrepaidLedger;
   policies: PolicyVersionStore;
 }
@@ -256,9 +260,13 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         // A JSON file of the policy's figures it replaces, checked by the store against the policy.
         rates: args.options.has('rates') ? (readContractRates(args.options.get('rates')!, 'rates') as ContractRates) : undefined,
       };
-      return async ({ accounts: store }) => {
+      return async ({ accounts: store, users }) => {
+        // As the admin API does: each authorized contact signs in as one of the customer's contacts.
+        await checkContactAccounts(users, input.customerId, input.authorizedContacts);
         const contract = await store.createContract(input);
-        return { json: contract, text: `added contract ${contractLine(contract)}` };
+        const added = await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
+        const accountsText = added.length ? `contact accounts added (sign in by a link): ${added.map(({ email }) => email).join(', ')}\n` : '';
+        return { json: contract, text: `added contract ${contractLine(contract)}${accountsText}` };
       };
     },
   },
@@ -410,7 +418,7 @@ async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) =>
       throw new DatabaseUnreachable(`cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
     });
     const policies = { ...pgPolicyCatalog(db), publish: (document: unknown, by: string) => publishPolicyVersion(db, document, by) };
-    return await work({ accounts: pgAccountStore(db), prepaid: prepaidLedger(db), policies });
+    return await work({ accounts: pgAccountStore(db), users: pgUserStore(db), prepaid: prepaidLedger(db), policies });
   } finally {
     await db.end();
   }

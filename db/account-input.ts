@@ -7,6 +7,7 @@ import {
   INVOICING_FREQUENCIES,
   LANGUAGES,
   type AuthorizedContact,
+  type ContractContactsPatch,
   type Customer,
   type CustomerPatch,
   type EscalationContact,
@@ -240,6 +241,14 @@ export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'e
     escalationContacts: coveredEscalationContacts(escalationContacts(contract.escalationContacts ?? [], policies), policies),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
     rates: contractRates(contract.rates, policies),
+  };
+}
+
+/** A contract's contacts as changed, checked as when it is saved, against the versions it may run under. */
+export function checkedContractContacts(patch: ContractContactsPatch, policies: readonly Policy[]): ContractContactsPatch {
+  return {
+    ...(patch.authorizedContacts === undefined ? {} : { authorizedContacts: authorizedContacts(patch.authorizedContacts) }),
+    ...(patch.escalationContacts === undefined ? {} : { escalationContacts: coveredEscalationContacts(escalationContacts(patch.escalationContacts, policies), policies) }),
   };
 }
 

@@ -17,7 +17,7 @@ import type { Principal, Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
 import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { CustomerBilling } from '../domain/invoicing/parties';
-import { checkedApiKey, checkedContract, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from './account-input';
+import { checkedApiKey, checkedContract, checkedContractContacts, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from './account-input';
 import { lockPolicy, pgPolicyCatalog, type PgPolicyCatalog } from './policy-versions';
 import { withTransaction } from './transaction';
 
@@ -217,6 +217,24 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
       if (!/^[1-9][0-9]{0,17}$/.test(id)) return undefined;
       const { rows } = await db.query<ContractRow>(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`, [id]);
       return rows[0] && toContract(rows[0]);
+    },
+
+    async updateContractContacts(id, patch) {
+      if (!/^[1-9][0-9]{0,17}$/.test(id)) return undefined;
+      return withTransaction(db, async (client) => {
+        const { rows: found } = await client.query<ContractRow>(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`, [id]);
+        const contract = found[0] && toContract(found[0]);
+        if (!contract) return undefined;
+        // As when it was saved: a version of its policy published meanwhile is either seen here or sees these contacts.
+        await lockPolicy(client, contract.policyId);
+        const checked = checkedContractContacts(patch, await policiesFor(policies.within(client), contract.policyId, contract.policyVersion));
+        const { rows } = await client.query<ContractRow>(
+          `UPDATE contracts SET authorized_contacts = COALESCE($2::jsonb, authorized_contacts), escalation_contacts = COALESCE($3::jsonb, escalation_contacts)
+           WHERE id = $1 RETURNING ${CONTRACT_COLUMNS}`,
+          [id, checked.authorizedContacts ? JSON.stringify(checked.authorizedContacts) : null, checked.escalationContacts ? JSON.stringify(checked.escalationContacts) : null],
+        );
+        return toContract(rows[0]!);
+      });
     },
 
     async listContracts(customerId) {

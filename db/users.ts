@@ -2,6 +2,7 @@ import { DatabaseError, type Pool } from 'pg';
 import { LANGUAGES, type Language } from '../messages/accounts';
 import { ROLES, type Role } from '../messages/principal';
 import { hashPassword, passwordProblem } from './password-hash';
+import { withTransaction } from './transaction';
 
 /** A person who signs in to the console (migration 0017); never with its password hash. */
 export interface User {
@@ -36,6 +37,23 @@ export interface SignInRecord {
   lockedUntil?: number;
 }
 
+/**
+ * What `update` changes: the fields given. `customerId: null` (or a role other than customer, which takes no company)
+ * leaves the person without a company; `language: null` takes them back to their customer's language, else English.
+ */
+export interface UserPatch {
+  name?: string;
+  role?: Role;
+  customerId?: string | null;
+  language?: Language | null;
+}
+
+/** A contract's contact, as the account made for them holds it (db/contact-accounts.ts). */
+export interface ContactPerson {
+  name: string;
+  email: string;
+}
+
 export type UserErrorCode = 'USER_EXISTS' | 'CUSTOMER_UNKNOWN' | 'INVALID_FIELD';
 
 /** A refusal of one input field, named as the API body names it. */
@@ -53,8 +71,19 @@ export interface UserStore {
   create(input: NewUser): Promise<User>;
   list(): Promise<User[]>;
   get(id: string): Promise<User | undefined>;
+  /** The accounts of these addresses, whatever their case. */
+  findByEmails(emails: readonly string[]): Promise<User[]>;
+  /** The person as changed; undefined when there is none. */
+  update(id: string, patch: UserPatch): Promise<User | undefined>;
   /** Signs the person out of the console for good: sessions of a disabled user are no longer honoured (db/sessions.ts). */
   disable(id: string): Promise<User | undefined>;
+  /** Lets a disabled person sign in again (their old sessions stay ended). */
+  enable(id: string): Promise<User | undefined>;
+  /**
+   * An account of the customer's contacts for each address that has none yet, without a password (they sign in by a
+   * link); an address that has one, whoever's, is left as it is. The accounts made, in the contacts' order.
+   */
+  addCustomerContacts(customerId: string, contacts: readonly ContactPerson[]): Promise<User[]>;
   signInRecord(email: string): Promise<SignInRecord | undefined>;
   setPassword(id: string, password: string): Promise<void>;
   /** Counts one more failed sign-in; the account is locked until `lockUntil` when it returns a count past the limit. */
@@ -95,26 +124,65 @@ const isId = (id: string) => /^[1-9][0-9]{0,17}$/.test(id);
 const EMAIL = /^[^\s@\p{Cc}]{1,64}@[^\s@\p{Cc}]+\.[^\s@\p{Cc}]+$/u;
 const SINGLE_LINE = /^[^\p{Cc}\p{Cs}]+$/u;
 
-function checked(input: NewUser): NewUser {
+function checkedName(value: string): string {
+  const name = value.trim();
+  if (!name || name.length > 200 || !SINGLE_LINE.test(name)) throw new UserError('INVALID_FIELD', 'name', 'must be one line of 1 to 200 characters');
+  return name;
+}
+
+function checkedRole(role: Role): Role {
+  if (!ROLES.includes(role)) throw new UserError('INVALID_FIELD', 'role', `must be one of ${ROLES.join(', ')}`);
+  return role;
+}
+
+function checkedLanguage<T extends Language | null | undefined>(language: T): T {
+  if (language !== undefined && language !== null && !LANGUAGES.includes(language)) throw new UserError('INVALID_FIELD', 'language', `must be one of ${LANGUAGES.join(', ')}`);
+  return language;
+}
+
+/** A customer's contact names its company, and only they do: the table's CHECK, said with the field at fault. */
+function companyProblem(role: Role, customerId: string | null | undefined): UserError | undefined {
+  const named = customerId !== undefined && customerId !== null;
+  if ((role === 'customer') === named) return undefined;
+  return new UserError('INVALID_FIELD', 'customerId', role === 'customer' ? "a customer's contact names its customer" : 'only a customer contact names a customer');
+}
+
+/** A new person as the table will hold them, or the field at fault. */
+export function checkedUser(input: NewUser): NewUser {
   const email = input.email.trim();
   if (email.length > 320 || !EMAIL.test(email)) throw new UserError('INVALID_FIELD', 'email', `"${input.email}" is not an e-mail address`);
-  const name = input.name.trim();
-  if (!name || name.length > 200 || !SINGLE_LINE.test(name)) throw new UserError('INVALID_FIELD', 'name', 'must be one line of 1 to 200 characters');
-  if (!ROLES.includes(input.role)) throw new UserError('INVALID_FIELD', 'role', `must be one of ${ROLES.join(', ')}`);
-  if ((input.role === 'customer') !== (input.customerId !== undefined)) {
-    throw new UserError('INVALID_FIELD', 'customerId', input.role === 'customer' ? "a customer's contact names its customer" : 'only a customer contact names a customer');
-  }
-  if (input.language !== undefined && !LANGUAGES.includes(input.language)) throw new UserError('INVALID_FIELD', 'language', `must be one of ${LANGUAGES.join(', ')}`);
+  const name = checkedName(input.name);
+  const problem = companyProblem(checkedRole(input.role), input.customerId);
+  if (problem) throw problem;
+  checkedLanguage(input.language);
   const weak = input.password === undefined ? undefined : passwordProblem(input.password);
   if (weak) throw new UserError('INVALID_FIELD', 'password', weak);
   return { ...input, email, name };
 }
 
+/** The person as `patch` would leave them, checked as a new one is; a staff role given alone takes the company away. */
+export function patchedUser(user: User, patch: UserPatch): Pick<User, 'name' | 'role' | 'customerId' | 'language'> {
+  const role = patch.role === undefined ? user.role : checkedRole(patch.role);
+  const customerId = patch.customerId !== undefined ? patch.customerId : role === 'customer' ? user.customerId : null;
+  const problem = companyProblem(role, customerId);
+  if (problem) throw problem;
+  const language = patch.language === undefined ? user.language : checkedLanguage(patch.language);
+  return {
+    name: patch.name === undefined ? user.name : checkedName(patch.name),
+    role,
+    ...(customerId ? { customerId } : {}),
+    ...(language ? { language } : {}),
+  };
+}
+
+const FOREIGN_KEY_VIOLATION = '23503';
+const unknownCustomer = (customerId: string | null | undefined) => new UserError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId ?? ''}"`);
+
 /** People in PostgreSQL (migration 0017); passwords only as scrypt hashes (db/password-hash.ts). */
 export function pgUserStore(db: Pool): UserStore {
   return {
     async create(input) {
-      const user = checked(input);
+      const user = checkedUser(input);
       const hash = user.password === undefined ? null : await hashPassword(user.password);
       try {
         const { rows } = await db.query<Row>(
@@ -124,7 +192,7 @@ export function pgUserStore(db: Pool): UserStore {
         return toUser(rows[0]!);
       } catch (error) {
         if (error instanceof DatabaseError && error.code === '23505') throw new UserError('USER_EXISTS', 'email', `a user with the e-mail ${user.email} already exists`);
-        if (error instanceof DatabaseError && error.code === '23503') throw new UserError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${user.customerId}"`);
+        if (error instanceof DatabaseError && error.code === FOREIGN_KEY_VIOLATION) throw unknownCustomer(user.customerId);
         throw error;
       }
     },
@@ -140,11 +208,59 @@ export function pgUserStore(db: Pool): UserStore {
       return rows[0] && toUser(rows[0]);
     },
 
+    async findByEmails(emails) {
+      if (emails.length === 0) return [];
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = ANY($1::text[]) ORDER BY id`, [emails.map((email) => email.trim().toLowerCase())]);
+      return rows.map(toUser);
+    },
+
+    async update(id, patch) {
+      if (!isId(id)) return undefined;
+      return withTransaction(db, async (client) => {
+        // Checked against the row as it stands, locked, so that two admins' changes cannot mix into a person neither meant.
+        const { rows: current } = await client.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+        if (!current[0]) return undefined;
+        const changed = patchedUser(toUser(current[0]), patch);
+        try {
+          const { rows } = await client.query<Row>(`UPDATE users SET name = $2, role = $3, customer_id = $4, language = $5 WHERE id = $1 RETURNING ${COLUMNS}`, [
+            id,
+            changed.name,
+            changed.role,
+            changed.customerId ?? null,
+            changed.language ?? null,
+          ]);
+          return toUser(rows[0]!);
+        } catch (error) {
+          if (error instanceof DatabaseError && error.code === FOREIGN_KEY_VIOLATION) throw unknownCustomer(changed.customerId);
+          throw error;
+        }
+      });
+    },
+
     async disable(id) {
       if (!isId(id)) return undefined;
       // Disabling twice keeps the first instant.
       const { rows } = await db.query<Row>(`UPDATE users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
       return rows[0] && toUser(rows[0]);
+    },
+
+    async enable(id) {
+      if (!isId(id)) return undefined;
+      const { rows } = await db.query<Row>(`UPDATE users SET disabled_at = NULL WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+      return rows[0] && toUser(rows[0]);
+    },
+
+    async addCustomerContacts(customerId, contacts) {
+      if (contacts.length === 0) return [];
+      // One statement: an address someone else is adding at the same moment is skipped by the unique index, never doubled.
+      const { rows } = await db.query<Row>(
+        `INSERT INTO users (email, name, role, customer_id)
+         SELECT email, name, 'customer', $1 FROM unnest($2::text[], $3::text[]) AS contact(email, name)
+         ON CONFLICT ((lower(email))) DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [customerId, contacts.map(({ email }) => email.trim()), contacts.map(({ name }) => name.trim())],
+      );
+      return rows.map(toUser).sort((a, b) => Number(a.id) - Number(b.id));
     },
 
     async signInRecord(email) {

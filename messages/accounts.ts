@@ -71,6 +71,12 @@ export type CustomerPatch = Partial<Pick<Customer, 'name' | 'language' | 'billin
 export type NewContract = Omit<Contract, 'id' | 'createdAt' | 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'> &
   Partial<Pick<Contract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>>;
 
+/**
+ * What `updateContractContacts` changes: the lists given, each replaced whole. Only the people: a contract's prices
+ * and terms are never edited (a new price is a new contract), but who may call and who is told change with the staff.
+ */
+export type ContractContactsPatch = Partial<Pick<Contract, 'authorizedContacts' | 'escalationContacts'>>;
+
 export interface ApiKeyRecord {
   id: string;
   role: Role;
@@ -115,6 +121,8 @@ export interface AccountStore {
   listCustomers(): Promise<Customer[]>;
   createContract(contract: NewContract): Promise<Contract>;
   getContract(id: string): Promise<Contract | undefined>;
+  /** The contract with its contacts replaced; undefined when there is none. */
+  updateContractContacts(id: string, patch: ContractContactsPatch): Promise<Contract | undefined>;
   listContracts(customerId: string): Promise<Contract[]>;
   /** The customer's contracts in force on a civil date (starts on or before it, ends on or after it, or never). */
   contractsInForce(customerId: string, onDate: string): Promise<Contract[]>;
@@ -131,6 +139,7 @@ export const ACCOUNT_ERROR_CODES = [
   'POLICY_VERSION_UNKNOWN',
   'CONTRACT_DATES',
   'KEY_CUSTOMER_MISMATCH',
+  'CONTACT_ACCOUNT_TAKEN',
   'INVALID_FIELD',
 ] as const;
 export type AccountErrorCode = (typeof ACCOUNT_ERROR_CODES)[number];

@@ -1,11 +1,14 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../messages/accounts';
+import { addContactAccounts, checkContactAccounts } from '../../db/contact-accounts';
+import type { UserStore } from '../../db/users';
 import { requireRoles } from '../auth';
 import { notFound } from '../problems';
 import {
   ApiKeyIdParams,
   ApiKeyList,
   ApiKeyView,
+  ContractContactsPatchBody,
   ContractIdParams,
   ContractList,
   ContractView,
@@ -22,6 +25,8 @@ import { problemResponses as problems } from '../schemas/problem';
 
 export interface AdminRoutesDeps {
   accounts: AccountStore;
+  /** The console's people: given, a contract's authorized contacts become accounts of its customer (db/contact-accounts.ts). */
+  users?: UserStore;
 }
 
 // Every admin route answers these: no key, a key without the admin role, a server failure.
@@ -39,7 +44,7 @@ const contractView = (contract: Contract) => ({
 const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({ ...key, links: { revoke: `/v1/admin/api-keys/${key.id}/revoke` } });
 
 /** Customers, contracts and API keys, for admin keys only; mount under /v1/admin. */
-export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, { accounts }, done) => {
+export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, { accounts, users }, done) => {
   // onRequest, after the app's authentication: a non-admin learns nothing, not even what a body should hold.
   app.addHook('onRequest', requireRoles('admin'));
 
@@ -89,16 +94,40 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     '/customers/:id/contracts',
     {
       schema: {
-        summary: 'Add a contract: its policy, dates, tier, invoicing and contacts',
+        summary: "Add a contract: its policy, dates, tier, invoicing and contacts; each authorized contact gets an account among the customer's contacts",
         params: CustomerIdParams,
         body: NewContractBody,
-        response: { 201: ContractView, ...problems(404, 422), ...refusals },
+        response: { 201: ContractView, ...problems(404, 409, 422), ...refusals },
       },
     },
     async (request, reply) => {
       const { id: customerId } = await existingCustomer(request.params.id);
-      const view = contractView(await accounts.createContract({ ...request.body, customerId }));
+      if (users) await checkContactAccounts(users, customerId, request.body.authorizedContacts ?? []);
+      const contract = await accounts.createContract({ ...request.body, customerId });
+      if (users) await addContactAccounts(users, customerId, contract.authorizedContacts);
+      const view = contractView(contract);
       return reply.status(201).header('location', view.links.self).send(view);
+    },
+  );
+
+  app.patch(
+    '/contracts/:id',
+    {
+      schema: {
+        summary: "Replace a contract's authorized or escalation contacts (its prices and terms never change); new authorized contacts get accounts as when it was added",
+        params: ContractIdParams,
+        body: ContractContactsPatchBody,
+        response: { 200: ContractView, ...problems(404, 409, 422), ...refusals },
+      },
+    },
+    async (request) => {
+      const existing = await accounts.getContract(request.params.id);
+      if (!existing) throw notFound(`no contract ${request.params.id}`);
+      if (users && request.body.authorizedContacts) await checkContactAccounts(users, existing.customerId, request.body.authorizedContacts);
+      const contract = await accounts.updateContractContacts(request.params.id, request.body);
+      if (!contract) throw notFound(`no contract ${request.params.id}`);
+      if (users) await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
+      return contractView(contract);
     },
   );
 

@@ -1,17 +1,24 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { Type, type TSchema } from '@sinclair/typebox';
-import { LANGUAGES } from '../../messages/accounts';
+import { LANGUAGES, type AccountStore } from '../../messages/accounts';
 import { ROLES } from '../../messages/principal';
 import type { SessionStore } from '../../db/sessions';
+import type { SignInPurpose } from '../../db/sign-in-tokens';
 import { UserError, type User, type UserStore } from '../../db/users';
 import { requireRoles } from '../auth';
-import { HttpProblem, invalidField, notFound } from '../problems';
+import { HttpProblem, invalidField, notFound, problemType } from '../problems';
+import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '../web/i18n';
+import { LINK_MINUTES, mailLink, type LinkMailer } from '../web/sign-in-mail';
 import { Line } from '../schemas/text';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface UserRoutesDeps {
   users: UserStore;
   sessions: SessionStore;
+  /** The links an admin sends: their tokens, the outbox, the console's public address (api/web/sign-in-mail.ts). */
+  links: LinkMailer;
+  /** A customer's language, for the mails to its contacts who chose none. */
+  accounts: AccountStore;
 }
 
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
@@ -25,6 +32,21 @@ const NewUserBody = strictObject({
   language: Type.Optional(literals(LANGUAGES)),
   password: Type.Optional(Type.String({ minLength: 12, maxLength: 256, description: 'optional: without one, the person signs in by a link sent by e-mail or sets one by a reset' })),
 });
+const UserPatchBody = Type.Object(
+  {
+    name: Type.Optional(Line(200)),
+    role: Type.Optional(literals(ROLES)),
+    customerId: Type.Optional(Type.Union([Line(100), Type.Null()], { description: "a customer contact's company; null, or a staff role given alone, takes it away" })),
+    language: Type.Optional(Type.Union([literals(LANGUAGES), Type.Null({ description: "back to the customer's language, else English" })])),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+const UserListQuery = Type.Object({ customer: Type.Optional(Line(100, { description: "only this customer's contacts" })) }, { additionalProperties: false });
+const SentLinkView = Type.Object({
+  userId: Type.String(),
+  sentTo: Type.String({ description: 'the address the link was mailed to, through the outbox' }),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
 const UserView = Type.Object({
   id: Type.String(),
   email: Type.String(),
@@ -35,11 +57,25 @@ const UserView = Type.Object({
   hasPassword: Type.Boolean(),
   disabledAt: Type.Optional(Type.String({ format: 'date-time' })),
   createdAt: Type.String({ format: 'date-time' }),
-  links: Type.Object({ disable: Type.String() }),
+  links: Type.Object({ self: Type.String(), disable: Type.String(), enable: Type.String(), passwordReset: Type.String(), signInLink: Type.Optional(Type.String()) }),
 });
 const UserIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'user id, e.g. 7' }) });
 
-const userView = (user: User) => ({ ...user, links: { disable: `/v1/admin/users/${user.id}/disable` } });
+const userView = (user: User) => {
+  const self = `/v1/admin/users/${user.id}`;
+  return {
+    ...user,
+    links: {
+      self,
+      disable: `${self}/disable`,
+      enable: `${self}/enable`,
+      passwordReset: `${self}/password-reset`,
+      ...(user.role === 'customer' ? { signInLink: `${self}/sign-in-link` } : {}),
+    },
+  };
+};
+
+const refusedFor = (slug: string, title: string, detail: string) => new HttpProblem({ type: problemType(slug), title, status: 409, detail });
 
 function problemOf(error: UserError): HttpProblem {
   if (error.code === 'USER_EXISTS') return new HttpProblem({ type: 'https://vigil.dev/problems/user-exists', title: 'User already exists', status: 409, detail: error.message });
@@ -47,23 +83,81 @@ function problemOf(error: UserError): HttpProblem {
 }
 
 /** People who sign in to the console, for admin keys and admins signed in; mount under /v1/admin. */
-export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { users, sessions }, done) => {
+export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { users, sessions, links, accounts }, done) => {
   app.addHook('onRequest', requireRoles('admin'));
+
+  const refusing = <T>(work: Promise<T>) =>
+    work.catch((error: unknown) => {
+      throw error instanceof UserError ? problemOf(error) : error;
+    });
+
+  async function existing(id: string): Promise<User> {
+    const user = await users.get(id);
+    if (!user) throw notFound(`no user ${id}`);
+    return user;
+  }
+
+  /** The person's own language if the console speaks it, else their customer's, else English. */
+  async function languageOf(user: User): Promise<ConsoleLanguage> {
+    const customer = user.customerId === undefined ? undefined : await accounts.getCustomer(user.customerId);
+    return CONSOLE_LANGUAGES.find((language) => language === (user.language ?? customer?.language)) ?? 'en';
+  }
+
+  /** One link, mailed to the person; the answer says where and until when, never the link itself. */
+  async function sendLink(purpose: SignInPurpose, id: string) {
+    const user = await existing(id);
+    if (user.disabledAt) throw refusedFor('user-disabled', 'User disabled', `user ${user.id} is disabled: enable them before sending a link`);
+    if (purpose === 'sign-in' && user.role !== 'customer') {
+      throw refusedFor('not-a-customer-contact', 'Sign-in links are for customer contacts', `user ${user.id} is a ${user.role}: staff sign in with a password (send a password reset)`);
+    }
+    const { expiresAt } = await mailLink(links, purpose, user, await languageOf(user));
+    return { userId: user.id, sentTo: user.email, expiresAt: new Date(expiresAt).toISOString() };
+  }
 
   app.post(
     '/users',
     { schema: { summary: 'Add a person who signs in to the console', body: NewUserBody, response: { 201: UserView, ...problems(401, 403, 409, 422, 500) } } },
     async (request, reply) => {
-      const user = await users.create(request.body).catch((error: unknown) => {
-        throw error instanceof UserError ? problemOf(error) : error;
-      });
-      return reply.status(201).send(userView(user));
+      const user = await refusing(users.create(request.body));
+      return reply.status(201).header('location', `/v1/admin/users/${user.id}`).send(userView(user));
     },
   );
 
-  app.get('/users', { schema: { summary: 'Every person, disabled ones included (never a password)', response: { 200: Type.Object({ users: Type.Array(UserView) }), ...problems(401, 403, 500) } } }, async () => ({
-    users: (await users.list()).map(userView),
-  }));
+  app.get(
+    '/users',
+    {
+      schema: {
+        summary: "Every person, disabled ones included (never a password); or one customer's contacts",
+        querystring: UserListQuery,
+        response: { 200: Type.Object({ users: Type.Array(UserView) }), ...problems(401, 403, 422, 500) },
+      },
+    },
+    async (request) => {
+      const { customer } = request.query;
+      return { users: (await users.list()).filter((user) => customer === undefined || user.customerId === customer).map(userView) };
+    },
+  );
+
+  app.get('/users/:id', { schema: { summary: 'A person', params: UserIdParams, response: { 200: UserView, ...problems(401, 403, 404, 422, 500) } } }, async (request) =>
+    userView(await existing(request.params.id)),
+  );
+
+  app.patch(
+    '/users/:id',
+    {
+      schema: {
+        summary: "Change a person's name, role, company or language; a new role or company applies to their next request",
+        params: UserIdParams,
+        body: UserPatchBody,
+        response: { 200: UserView, ...problems(401, 403, 404, 422, 500) },
+      },
+    },
+    async (request) => {
+      const user = await refusing(users.update(request.params.id, request.body));
+      if (!user) throw notFound(`no user ${request.params.id}`);
+      return userView(user);
+    },
+  );
 
   app.post(
     '/users/:id/disable',
@@ -74,6 +168,40 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { 
       await sessions.destroyAll(user.id);
       return userView(user);
     },
+  );
+
+  app.post(
+    '/users/:id/enable',
+    { schema: { summary: 'Let a disabled person sign in again; enabling again changes nothing', params: UserIdParams, response: { 200: UserView, ...problems(401, 403, 404, 422, 500) } } },
+    async (request) => {
+      const user = await users.enable(request.params.id);
+      if (!user) throw notFound(`no user ${request.params.id}`);
+      return userView(user);
+    },
+  );
+
+  app.post(
+    '/users/:id/password-reset',
+    {
+      schema: {
+        summary: `Mail the person a link to choose a new password (valid ${LINK_MINUTES.reset} minutes, once); the link is never in the answer`,
+        params: UserIdParams,
+        response: { 202: SentLinkView, ...problems(401, 403, 404, 409, 422, 500) },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await sendLink('reset', request.params.id)),
+  );
+
+  app.post(
+    '/users/:id/sign-in-link',
+    {
+      schema: {
+        summary: `Mail a customer's contact a one-time sign-in link (valid ${LINK_MINUTES['sign-in']} minutes); the link is never in the answer`,
+        params: UserIdParams,
+        response: { 202: SentLinkView, ...problems(401, 403, 404, 409, 422, 500) },
+      },
+    },
+    async (request, reply) => reply.status(202).send(await sendLink('sign-in', request.params.id)),
   );
 
   done();

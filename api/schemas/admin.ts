@@ -86,6 +86,17 @@ const ContractRates = strictObject({
   travel: Type.Optional(Type.Object({ perTripCents: Type.Optional(CentsFigure), hourlyCents: Type.Optional(CentsFigure) }, { additionalProperties: false, minProperties: 1 })),
 });
 
+const AuthorizedContacts = Type.Array(AuthorizedContact, {
+  maxItems: 200,
+  description: "the customer's people who may call, each given an account among the customer's contacts (or linked to the one their address has) so that they can sign in to the console",
+});
+const EscalationContacts = Type.Array(EscalationContact, { maxItems: 50 });
+
+export const ContractContactsPatchBody = Type.Object(
+  { authorizedContacts: Type.Optional(AuthorizedContacts), escalationContacts: Type.Optional(EscalationContacts) },
+  { additionalProperties: false, minProperties: 1 },
+);
+
 export const NewContractBody = strictObject({
   policyId: Line(100, { description: 'a preset policy id (GET vigil policies)' }),
   policyVersion: Type.Optional(Type.Integer({ minimum: 1, description: 'pin a version; absent, each ticket runs under the version in force when it registers' })),
@@ -93,8 +104,8 @@ export const NewContractBody = strictObject({
   startsOn: CivilDate,
   endsOn: Type.Optional(CivilDate),
   invoicingFrequency: Type.Optional(literals(INVOICING_FREQUENCIES)),
-  authorizedContacts: Type.Optional(Type.Array(AuthorizedContact, { maxItems: 200 })),
-  escalationContacts: Type.Optional(Type.Array(EscalationContact, { maxItems: 50 })),
+  authorizedContacts: Type.Optional(AuthorizedContacts),
+  escalationContacts: Type.Optional(EscalationContacts),
   emergencyResponseTarget: Type.Optional({ ...EmergencyResponseTarget, description: "replaces the policy's emergency response target, e.g. {\"amount\": 2, \"unit\": \"calendarHours\"}" }),
   quoteRequiredAboveMinutes: Type.Optional(
     Type.Integer({ minimum: 1, maximum: 100_000, description: "logged minutes above which more time needs a quote the customer accepted, replacing the policy's (e-connect: 480)" }),

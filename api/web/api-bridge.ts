@@ -14,7 +14,7 @@ export const problemText = (answer: ApiAnswer): string =>
   [answer.body.title, answer.body.detail].filter((part): part is string => typeof part === 'string' && part !== '').join(': ') || String(answer.status);
 
 /** A call on /v1 as the signed-in person. */
-export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST', url: string, body?: unknown, idempotencyKey?: string) => Promise<ApiAnswer>;
+export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, idempotencyKey?: string) => Promise<ApiAnswer>;
 
 /**
  * The console reaches tickets only through the /v1 routes, injected into the same server as the browser's own
@@ -31,7 +31,9 @@ export function apiBridge(app: FastifyInstance): CallApi {
       url,
       headers: {
         cookie: `${SESSION_COOKIE}=${id}`,
-        ...(method === 'POST' ? { [CSRF_HEADER]: session.csrfToken, 'content-type': 'application/json' } : {}),
+        // Every change carries the session's token, as the API asks of a signed-in browser (api/sessions.ts).
+        ...(method === 'GET' ? {} : { [CSRF_HEADER]: session.csrfToken }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
       },
       ...(body === undefined ? {} : { payload: JSON.stringify(body) }),

@@ -17,6 +17,7 @@ import { alertBox, idempotencyKeyOf, pageContext, sendPage, type PageContext } f
 import { newTicketBody, portalBody } from './portal';
 import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
+import { DEFAULT_PUBLIC_URL } from './sign-in-mail';
 import { CONSOLE_ACTIONS } from './ticket-forms';
 import { clocksSection, ticketBody, type Refusal, type TicketAttachment, type TicketMail, type TicketNotice } from './ticket-page';
 import { INVOICE_NUMBER_PATTERN } from '../schemas/invoice';
@@ -301,7 +302,7 @@ export function consoleDeps(app: FastifyInstance, people: PeopleDeps, now: () =>
     ...people,
     callApi: apiBridge(app),
     now,
-    publicUrl: 'http://localhost:3000',
+    publicUrl: DEFAULT_PUBLIC_URL,
     cookie: { secure: 'auto', maxAgeSeconds: DEFAULT_SESSION_LIMITS.absoluteMs / 1000 },
     limits: DEFAULT_SIGN_IN_LIMITS,
     ...people.settings,

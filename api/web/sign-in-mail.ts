@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { QueuedNotice } from '../../db/outbox';
-import type { SignInPurpose } from '../../db/sign-in-tokens';
+import type { SignInPurpose, SignInTokenStore } from '../../db/sign-in-tokens';
 import type { ConsoleLanguage } from './i18n';
+
+/** Where the console is reached when VIGIL_PUBLIC_URL does not say (api/web/console-settings.ts). */
+export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
+
+/** How long each link stays usable, and the page it opens. */
+export const LINK_MINUTES: Record<SignInPurpose, number> = { 'sign-in': 15, reset: 60 };
+export const TOKEN_PATH: Record<SignInPurpose, string> = { 'sign-in': '/console/link', reset: '/console/reset' };
 
 /** Puts a notice in the outbox (db/outbox.ts's enqueueNotice): the worker's dispatcher sends it like any other. */
 export type EnqueueNotice = (notice: QueuedNotice) => Promise<void>;
@@ -42,4 +49,25 @@ export function signInNotice(purpose: SignInPurpose, to: { email: string; name: 
     subject: wording.subject,
     body: wording.body(to.name, url, minutes),
   };
+}
+
+/** What mailing a link needs: the tokens, the outbox, the console's public address and the clock. */
+export interface LinkMailer {
+  signInTokens: SignInTokenStore;
+  notices: EnqueueNotice;
+  publicUrl: string;
+  now: () => number;
+}
+
+/**
+ * A new one-time link for the person, mailed through the outbox: asked for by the person on the sign-in pages, or
+ * sent by an admin (api/routes/users.ts). The link points at the configured public address, never at a request's
+ * Host, and is never shown to whoever asked for it.
+ */
+export async function mailLink(mailer: LinkMailer, purpose: SignInPurpose, user: { id: string; email: string; name: string }, language: ConsoleLanguage): Promise<{ expiresAt: number }> {
+  const minutes = LINK_MINUTES[purpose];
+  const expiresAt = mailer.now() + minutes * 60_000;
+  const token = await mailer.signInTokens.issue(user.id, purpose, expiresAt);
+  await mailer.notices(signInNotice(purpose, user, `${mailer.publicUrl}${TOKEN_PATH[purpose]}/${token}`, minutes, language, token));
+  return { expiresAt };
 }

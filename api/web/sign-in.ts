@@ -1,5 +1,4 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
-import type { SignInPurpose } from '../../db/sign-in-tokens';
 import { passwordProblem, verifyPassword } from '../../db/password-hash';
 import { UserError } from '../../db/users';
 import { clearSessionCookie, cookieOf, liveSession, SESSION_COOKIE, setSessionCookie } from '../sessions';
@@ -8,10 +7,7 @@ import { formOf, formTokenValid, signedOutToken, type Form } from './forms';
 import { html } from './html';
 import { alertBox, csrfField, pageContext, sendPage, type PageContext } from './page';
 import { AddressLimit } from './sign-in-limits';
-import { signInNotice } from './sign-in-mail';
-
-const LINK_MINUTES: Record<SignInPurpose, number> = { 'sign-in': 15, reset: 60 };
-const TOKEN_PATH: Record<SignInPurpose, string> = { 'sign-in': '/console/link', reset: '/console/reset' };
+import { LINK_MINUTES, mailLink, TOKEN_PATH } from './sign-in-mail';
 
 /** Where to go after signing in: a console path only, so that a crafted `next` cannot send the person to another site. */
 export const localNext = (next: string | undefined) => (next && /^\/console\/[^/\\]*/.test(next) && !next.startsWith('/console//') ? next : '/console/');
@@ -123,12 +119,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       addresses.hit(request.ip);
       const record = form.email ? await users.signInRecord(form.email) : undefined;
       const allowed = record && !record.user.disabledAt && (purpose === 'reset' || record.user.role === 'customer');
-      if (allowed) {
-        const minutes = LINK_MINUTES[purpose];
-        const token = await signInTokens.issue(record.user.id, purpose, now() + minutes * 60_000);
-        const url = `${deps.publicUrl}${TOKEN_PATH[purpose]}/${token}`;
-        await deps.notices(signInNotice(purpose, record.user, url, minutes, context.language, token));
-      }
+      if (allowed) await mailLink(deps, purpose, record.user, context.language);
       // The same answer whether or not the address has an account: this page tells nobody who is a customer.
       return requestPage(context, context.t('linkSent', { minutes: LINK_MINUTES[purpose] }));
     });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../messages/accounts';
-import { checkedApiKey, checkedContract, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from '../../db/account-input';
+import { checkedApiKey, checkedContract, checkedContractContacts, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from '../../db/account-input';
 import { presetRegistry } from '../../policies/registry';
 
 /**
@@ -54,6 +54,14 @@ export function inMemoryAccounts(): AccountStore {
     },
     async getContract(id) {
       return contracts.find((contract) => contract.id === id);
+    },
+    async updateContractContacts(id, patch) {
+      const index = contracts.findIndex((contract) => contract.id === id);
+      const contract = contracts[index];
+      if (!contract) return undefined;
+      const updated = { ...contract, ...checkedContractContacts(patch, await policiesFor(presetRegistry, contract.policyId, contract.policyVersion)) };
+      contracts[index] = updated;
+      return updated;
     },
     async listContracts(customerId) {
       return contracts.filter((contract) => contract.customerId === customerId);

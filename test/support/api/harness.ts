@@ -1,6 +1,6 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type OpsDeps } from '../../../api/app';
-import type { Contract } from '../../../messages/accounts';
+import type { AccountStore, Contract } from '../../../messages/accounts';
 import type { Role } from '../../../messages/principal';
 import type { OpenTicketInput } from '../../../messages/ticket';
 import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
@@ -18,7 +18,7 @@ export type Caller = Role | 'acme' | 'globex';
  * is served): two customers (acme under e-connect, globex under Esker), a key per staff role and one per customer.
  * `ops` overrides the operations settings (rate limits, readiness) for the test at hand.
  */
-export async function apiHarness(now = () => NOW, ops: OpsDeps = {}) {
+export async function apiHarness(now = () => NOW, ops: OpsDeps | ((accounts: AccountStore) => OpsDeps) = {}) {
   const accounts = inMemoryAccounts();
   const temporal = new FakeTemporal(now);
   const idempotency = inMemoryIdempotency();
@@ -39,7 +39,8 @@ export async function apiHarness(now = () => NOW, ops: OpsDeps = {}) {
     ticketQueries,
     slaReport,
     now,
-    ...ops,
+    // A function of the accounts when the ops need them (the console's people: test/support/api/console-harness.ts).
+    ...(typeof ops === 'function' ? ops(accounts) : ops),
   });
 
   await accounts.createCustomer({ id: 'acme', name: 'Acme' });
@@ -67,7 +68,7 @@ export async function apiHarness(now = () => NOW, ops: OpsDeps = {}) {
   };
   tokens.acme = tokens.customer;
 
-  const call = (caller: Caller | undefined, method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
+  const call = (caller: Caller | undefined, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
     app.inject({
       method,
       url,

@@ -1,0 +1,42 @@
+import { AccountError, type AuthorizedContact } from '../messages/accounts';
+import type { User, UserStore } from './users';
+
+/**
+ * A contract's authorized contacts, out-of-hours ones included, are people of its customer: saving the contract gives
+ * each address an account among the customer's contacts, or finds the one it already has, so that they can ask for a
+ * sign-in link. Saving again, or another contract naming the same person, adds nobody (the users table's address is
+ * unique whatever its case). Used by the admin API and `vigil admin contracts add` alike.
+ */
+
+/** The first contact whose address already signs someone in for another company or for the desk, named by its field. */
+export function contactAccountProblem(customerId: string, contacts: readonly AuthorizedContact[], accounts: readonly User[]): AccountError | undefined {
+  for (const [index, contact] of contacts.entries()) {
+    const address = contact.email.trim().toLowerCase();
+    const account = accounts.find((user) => user.email.toLowerCase() === address);
+    if (!account || (account.role === 'customer' && account.customerId === customerId)) continue;
+    const whose = account.role === 'customer' ? `a contact of customer "${account.customerId ?? ''}"` : `the desk's ${account.role} ${account.name}`;
+    return new AccountError(
+      'CONTACT_ACCOUNT_TAKEN',
+      `authorizedContacts.${index}.email`,
+      `${contact.email} already signs in as ${whose}: a person signs in for one company only, so this contact needs an address of their own`,
+    );
+  }
+  return undefined;
+}
+
+/** Refuses, before anything is saved, contacts whose address is another company's or the desk's account. */
+export async function checkContactAccounts(users: UserStore, customerId: string, contacts: readonly AuthorizedContact[]): Promise<void> {
+  const problem = contactAccountProblem(customerId, contacts, await users.findByEmails(contacts.map(({ email }) => email)));
+  if (problem) throw problem;
+}
+
+/**
+ * The accounts made for the saved contract's contacts (those that had none). An address that became someone else's
+ * between the check and the save (two admins at the same second) stays theirs: the contact is then left without an
+ * account, which the users list shows, rather than the contract refused after it was saved.
+ */
+export const addContactAccounts = (users: UserStore, customerId: string, contacts: readonly AuthorizedContact[]): Promise<User[]> =>
+  users.addCustomerContacts(
+    customerId,
+    contacts.map(({ name, email }) => ({ name, email })),
+  );
