@@ -181,8 +181,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     await condition(planned);
     await processDue();
     if (pastHistoryBudget() && !hasEnded(ticket)) {
-      await condition(settled);
-      return continueAsNew<typeof ticketWorkflow>(input, ticket, options);
+      // The read model holds a closed ticket back until its bill, and the bill is made after this loop: a closing
+      // action that lands during this wait ends the loop instead, or both would wait for each other for ever.
+      await condition(() => settled() || hasEnded(ticket));
+      if (!hasEnded(ticket)) return continueAsNew<typeof ticketWorkflow>(input, ticket, options);
     }
   }
 

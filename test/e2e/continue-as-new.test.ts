@@ -72,6 +72,13 @@ describe('a busy ticket continuing as new', () => {
     // The last round's three actions raced one another: one of them is the assignee.
     expect(ticket).toMatchObject({ status: 'support', assignee: expect.stringMatching(/^agent-14-[012]$/) });
 
-    await handle.terminate('test over');
+    // The carried run goes on to the end: it takes the proposal and the validation, closes and bills the ticket.
+    const proposed = await stack.call('POST', `/tickets/${ticketNumber}/propose-resolution`, { resolution: 'Handed back to its owner' });
+    expect(proposed).toMatchObject({ status: 200, body: { status: 'validation' } });
+    const validated = await stack.call('POST', `/tickets/${ticketNumber}/validate`, {}, 'customer');
+    expect(validated).toMatchObject({ status: 200, body: { status: 'closed' } });
+    const closed = await handle.result();
+    expect(closed).toMatchObject({ status: 'closed', ticketNumber });
+    expect(closed.events.filter((event) => event.type === 'reassigned')).toHaveLength(agents.length);
   });
 });

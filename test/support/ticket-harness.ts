@@ -22,14 +22,18 @@ export interface Recorded {
   notices: ThresholdNotice[];
 }
 
-function recordingActivities(recorded: Recorded): TicketActivities {
+/** `readModelGate` is awaited by every read-model write: a test holding it lets the ticket run ahead of its record. */
+function recordingActivities(recorded: Recorded, readModelGate: () => Promise<void> | undefined): TicketActivities {
   return {
     // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
     acknowledgeTicket: async (ticket) => {
       recorded.acknowledged.push(ticket);
       recorded.revisions.push(ticket.revision);
     },
-    recordTicketState: async (ticket) => void recorded.revisions.push(ticket.revision),
+    recordTicketState: async (ticket) => {
+      await readModelGate();
+      recorded.revisions.push(ticket.revision);
+    },
     billTicket: async (ticket) => {
       recorded.billed.push(ticket);
       return { lines: [], totalCents: 0 };
@@ -69,6 +73,7 @@ export class TicketHarness {
   private worker!: Worker;
   private running!: Promise<void>;
   readonly taskQueue = 'tickets-under-test';
+  private readModelGate: Promise<void> | undefined;
 
   /** The instant the server's clock was last set to, and the most it has run on past such an instant since. */
   private lastJumpTarget = 0;
@@ -88,12 +93,25 @@ export class TicketHarness {
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: await bundledWorkflows(),
-      activities: { ...recordingActivities(this.recorded), ...createPlanningActivities(this.policies) },
+      activities: { ...recordingActivities(this.recorded, () => this.readModelGate), ...createPlanningActivities(this.policies) },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
       // and lets a restarted worker take over at once (a sticky queue would keep sending tasks to the stopped one).
       maxCachedWorkflows: 0,
     });
     this.running = this.worker.run();
+  }
+
+  /**
+   * Read-model writes wait until the returned function is called, so the ticket's state runs ahead of its record as it
+   * does when the database is slow. Hold it for seconds, not longer: a write is an activity with a 30 s timeout.
+   */
+  holdReadModelWrites(): () => void {
+    let release!: () => void;
+    this.readModelGate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.readModelGate = undefined;
+      release();
+    };
   }
 
   async restartWorker(): Promise<void> {
