@@ -1,8 +1,9 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { DurationSchema } from '../domain/policy/schema';
 import { PRIORITIES, TICKET_KINDS } from '../domain/policy/vocabulary';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
-import { Line, Text } from './text-fields';
+import { literals, strictObject } from './schema-parts';
+import { Email, Line, Text } from './text-fields';
 
 /**
  * What opening a ticket takes, once: the request as its contact makes it, whose fields the API's body is built from
@@ -11,10 +12,7 @@ import { Line, Text } from './text-fields';
  * policy schema it reuses stay out of the workflow bundle.
  */
 
-const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-
-export const Contact = strictObject({ name: Line(200), email: Line(320, { format: 'email' }) });
+export const Contact = strictObject({ name: Line(200), email: Email });
 export type Contact = Static<typeof Contact>;
 
 /** The request's own fields; the API's body takes kind and priority as optional (it fills in incident and P3). */

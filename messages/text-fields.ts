@@ -15,3 +15,6 @@ export const Line = textOf('line');
 
 /** Descriptions, messages, notes: tab, LF and CRLF allowed, no other control character. */
 export const Text = textOf('multiline');
+
+/** An e-mail address: a line, of the longest length an address may have. */
+export const Email = Line(320, { format: 'email' });

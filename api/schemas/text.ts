@@ -1,7 +1,7 @@
 import { TEXT_RULE, textPattern } from '../../domain/text';
 
 // One definition of text fields, shared with the workflow's command schemas.
-export { Line, Text } from '../../messages/text-fields';
+export { Email, Line, Text } from '../../messages/text-fields';
 
 const MESSAGES = new Map<string, string>((['line', 'multiline'] as const).map((shape) => [textPattern(shape), `must be ${TEXT_RULE[shape]}`]));
 

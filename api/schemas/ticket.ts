@@ -1,6 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { PRIORITIES, TICKET_KINDS } from '../../messages/ticket';
 import { Contact, TicketRequestFields } from '../../messages/open-ticket';
+import { literals, strictObject } from '../../messages/schema-parts';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
 import { METRICS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/status';
@@ -8,8 +9,6 @@ import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
 import { Line } from './text';
 
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 export const TicketNumberParams = Type.Object({
   number: Type.String({ pattern: TICKET_NUMBER_PATTERN, description: 'Ticket number, e.g. VIG-000042' }),
