@@ -3,10 +3,13 @@
  * (db/accounts.ts) implements AccountStore; tests of routes may hand the app an in-memory one.
  * Dates are civil (YYYY-MM-DD); instants are ISO-8601 with offset.
  */
+import { Type, type Static } from '@sinclair/typebox';
 import type { Duration } from '../domain/calendar';
 import type { CustomerBilling } from '../domain/invoicing/parties';
 import type { ContractRates } from '../domain/pricing/contract-rates';
-import type { Principal, Role } from './principal';
+import { ROLES, type Principal, type Role } from './principal';
+import { literals, strictObject } from './schema-parts';
+import { Email, Line } from './text-fields';
 
 export const LANGUAGES = ['en', 'fr', 'de', 'nl', 'lb'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -25,19 +28,21 @@ export interface Customer {
   createdAt: string;
 }
 
-export interface AuthorizedContact {
-  name: string;
-  email: string;
-  /** May report a disruption out of hours, where the policy lets authorized contacts do so. */
-  outOfHours?: boolean;
-}
+// The shapes a contract's contacts and a new API key take, once: the admin API's bodies (api/schemas/admin.ts) use these
+// schemas, and the store's types are theirs (Static<>).
+export const AuthorizedContact = strictObject({
+  name: Line(200),
+  email: Email,
+  outOfHours: Type.Optional(Type.Boolean({ description: 'may report a disruption out of hours where the policy lets authorized contacts do so' })),
+});
+export type AuthorizedContact = Static<typeof AuthorizedContact>;
 
-export interface EscalationContact {
-  /** The escalation level of the policy this person answers for (the policy's `notify` names). */
-  level: string;
-  name: string;
-  email: string;
-}
+export const EscalationContact = strictObject({
+  level: Line(100, { description: "one of the policy's escalation `notify` names, e.g. desk-manager" }),
+  name: Line(200),
+  email: Email,
+});
+export type EscalationContact = Static<typeof EscalationContact>;
 
 export interface Contract {
   id: string;
@@ -86,11 +91,12 @@ export interface ApiKeyRecord {
   revokedAt?: string;
 }
 
-export interface NewApiKey {
-  role: Role;
-  customerId?: string;
-  label: string;
-}
+export const NewApiKey = strictObject({
+  role: literals(ROLES),
+  label: Line(200),
+  customerId: Type.Optional(Line(63, { description: 'required for a customer key, refused for any other' })),
+});
+export type NewApiKey = Static<typeof NewApiKey>;
 
 /**
  * `vgl_<id>_<secret>`: the id (12 hex digits) is public (logs, revocation) and finds the key; the secret is 32 random

@@ -1,14 +1,12 @@
-import { Type, type TSchema } from '@sinclair/typebox';
-import { INVOICING_FREQUENCIES, LANGUAGES } from '../../messages/accounts';
+import { Type } from '@sinclair/typebox';
+import { AuthorizedContact, EscalationContact, INVOICING_FREQUENCIES, LANGUAGES, NewApiKey } from '../../messages/accounts';
 import { ROLES } from '../../messages/principal';
 import { E_INVOICE_FORMATS } from '../../domain/invoicing/parties';
-import { Line } from './text';
+import { literals, strictObject } from '../../messages/schema-parts';
+import { Email, Line } from './text';
 
-const Email = Line(320, { format: 'email' });
 const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
 
 // The customers table's CHECK: the id goes into URLs and the tickets' search attributes.
 const CustomerId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$', description: 'lowercase letters, digits and dashes, e.g. acme' });
@@ -57,17 +55,6 @@ export const CustomerView = Type.Object({
   links: Type.Object({ self: Type.String(), contracts: Type.String() }),
 });
 export const CustomerList = Type.Object({ customers: Type.Array(CustomerView) });
-
-const AuthorizedContact = strictObject({
-  name: Line(200),
-  email: Email,
-  outOfHours: Type.Optional(Type.Boolean({ description: 'may report a disruption out of hours where the policy lets authorized contacts do so' })),
-});
-const EscalationContact = strictObject({
-  level: Line(100, { description: "one of the policy's escalation `notify` names, e.g. desk-manager" }),
-  name: Line(200),
-  email: Email,
-});
 
 // Whole calendar hours, day and night (domain/policy/emergency.ts): the store says why in words when it is wrong.
 const EmergencyResponseTarget = strictObject({
@@ -140,11 +127,8 @@ export const ContractView = Type.Object({
 });
 export const ContractList = Type.Object({ contracts: Type.Array(ContractView) });
 
-export const NewApiKeyBody = strictObject({
-  role: literals(ROLES),
-  label: Line(200),
-  customerId: Type.Optional(Line(63, { description: 'required for a customer key, refused for any other' })),
-});
+// A new key's body is the store's command as it is (messages/accounts.ts).
+export const NewApiKeyBody = NewApiKey;
 
 const apiKeyProperties = {
   id: Type.String(),
