@@ -15,7 +15,7 @@ const costly: ReadonlyArray<readonly [RegExp, string]> = [
 
 // jest.config.js is CommonJS, which TypeScript does not type: read as Jest reads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const config = require('../../jest.config.js') as { projects: { displayName: string; testMatch: string[] }[] };
+const config = require('../../jest.config.js') as { projects: { displayName: string; testMatch: string[]; setupFiles?: string[] }[] };
 // testMatch there: a folder's `**/*.test.ts` or one file.
 const temporal = config.projects
   .find(({ displayName }) => displayName === 'temporal')!
@@ -43,17 +43,23 @@ function testModulesOf(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** What `file` reaches of the costly list, through itself and the test/ modules it imports. */
+const offencesOf = (file: string) =>
+  [...testModulesOf(file)].flatMap((module) => {
+    const text = readFileSync(module, 'utf8');
+    return costly.filter(([pattern]) => pattern.test(text)).map(([, what]) => `${relative(root, file)} reaches ${what} (${relative(root, module)})`);
+  });
+
 test("no file of the pure project starts a server, a worker, a bundle or a process", () => {
   // This file names what it looks for, so it is left out.
   const pure = testFiles(join(root, 'test')).filter((file) => !isTemporal(file) && file !== __filename);
   expect(pure.length).toBeGreaterThan(50);
-  const offences = pure.flatMap((file) =>
-    [...testModulesOf(file)].flatMap((module) => {
-      const text = readFileSync(module, 'utf8');
-      return costly.filter(([pattern]) => pattern.test(text)).map(([, what]) => `${relative(root, file)} reaches ${what} (${relative(root, module)})`);
-    }),
-  );
-  expect(offences).toEqual([]);
+  expect(pure.flatMap(offencesOf)).toEqual([]);
+});
+
+test("the pure project's set-up files, which run before each of its files, reach none of that either", () => {
+  const { setupFiles = [] } = config.projects.find(({ displayName }) => displayName === 'pure')!;
+  expect(setupFiles.map((path) => join(root, path.replace('<rootDir>/', ''))).flatMap(offencesOf)).toEqual([]);
 });
 
 test('each file of the temporal project exists', () => {
