@@ -11,6 +11,7 @@ import { inMemoryAccounts } from '../support/in-memory-accounts';
 import { FakeTemporal } from '../support/api/fake-temporal';
 import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 import { inMemoryIdempotency, inMemorySnapshots } from '../support/api/in-memory-stores';
+import { sharedCompilers } from '../support/api/shared-compilers';
 
 // What the Temporal client throws, its gRPC status as the cause (shapes seen on the dev server).
 const grpcError = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
@@ -141,7 +142,7 @@ async function appWith(deps: Partial<Parameters<typeof buildApp>[0]>, options: P
       now: () => NOW,
       ...deps,
     },
-    options,
+    { ...sharedCompilers, ...options },
   );
   const token = (await accounts.createApiKey({ role: 'agent', label: 'desk' })).token;
   return { app, temporal, auth: { authorization: `Bearer ${token}` } };

@@ -9,6 +9,7 @@ import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
 import { FakeTemporal } from '../support/api/fake-temporal';
 import { inMemoryIdempotency, inMemorySnapshots } from '../support/api/in-memory-stores';
+import { sharedCompilers } from '../support/api/shared-compilers';
 
 const NOW = Date.parse('2026-05-13T10:00:00+02:00');
 const PROBLEM_TYPES = 'https://vigil.dev/problems/';
@@ -46,7 +47,7 @@ async function opsApp(ops: OpsDeps = {}, options: FastifyServerOptions = {}): Pr
       readiness: { temporal: async () => undefined },
       ...ops,
     },
-    options,
+    { ...sharedCompilers, ...options },
   );
   const agentToken = (await accounts.createApiKey({ role: 'agent', label: 'desk' })).token;
   const otherAgentToken = (await accounts.createApiKey({ role: 'agent', label: 'night desk' })).token;

@@ -6,6 +6,7 @@ import type { OpenTicketInput } from '../../../messages/ticket';
 import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../in-memory-accounts';
 import { FakeTemporal } from './fake-temporal';
+import { sharedCompilers } from './shared-compilers';
 import { inMemoryIdempotency, inMemoryInvoices, inMemoryPrepaid, inMemorySnapshots, recordingSlaReport, recordingTicketQueries } from './in-memory-stores';
 
 /** Wednesday 13 May 2026, 10:00 in Luxembourg. */
@@ -41,7 +42,7 @@ export async function apiHarness(now = () => NOW, ops: OpsDeps | ((accounts: Acc
     now,
     // A function of the accounts when the ops need them (the console's people: test/support/api/console-harness.ts).
     ...(typeof ops === 'function' ? ops(accounts) : ops),
-  });
+  }, sharedCompilers);
 
   await accounts.createCustomer({ id: 'acme', name: 'Acme' });
   await accounts.createCustomer({ id: 'globex', name: 'Globex' });
