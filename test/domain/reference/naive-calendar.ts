@@ -12,6 +12,7 @@ import type { CalendarSpec, Duration, Interval } from '../../../domain/calendar'
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const LIMIT_MINUTES = 4 * 366 * 24 * 60;
 
@@ -20,9 +21,24 @@ function minutesOf(time: string): number {
   return hours * 60 + minutes;
 }
 
+/** A local date and what the spec says of it: what every minute of that date asks. */
+interface LocalDate {
+  isoDate: string;
+  /** ISO weekday, 1 (Monday) to 7. */
+  weekday: number;
+  windows: Array<[number, number]>;
+}
+
 export class NaiveCalendar {
   private readonly holidayCache = new Map<number, Set<string>>();
   private readonly offsetByHour = new Map<number, number>();
+  // The reference asks about every minute, and consecutive minutes share their hour and date: each hour's offset and
+  // each date's windows are worked out once, and the last ones are kept at hand.
+  private readonly dateByDay = new Map<number, LocalDate>();
+  private lastHour = Number.NaN;
+  private lastOffset = 0;
+  private lastDay = Number.NaN;
+  private lastDate: LocalDate | undefined;
 
   constructor(readonly spec: CalendarSpec) {}
 
@@ -56,25 +72,47 @@ export class NaiveCalendar {
     return this.windowsOf(date.toISODate() ?? '', date.weekday).length > 0;
   }
 
-  /** Local date, ISO weekday and minute of the day of an instant. */
-  private wall(instant: number): { isoDate: string; weekday: number; minute: number } {
+  /** The wall clock of an instant, read as if it were UTC: its day number names the local date. */
+  private wallClock(instant: number): number {
     const hour = Math.floor(instant / HOUR);
-    let offset = this.offsetByHour.get(hour);
-    if (offset === undefined) {
-      offset = DateTime.fromMillis(hour * HOUR, { zone: this.spec.zone }).offset;
-      this.offsetByHour.set(hour, offset);
+    if (hour !== this.lastHour) {
+      let offset = this.offsetByHour.get(hour);
+      if (offset === undefined) {
+        offset = DateTime.fromMillis(hour * HOUR, { zone: this.spec.zone }).offset;
+        this.offsetByHour.set(hour, offset);
+      }
+      this.lastHour = hour;
+      this.lastOffset = offset;
     }
-    const local = new Date(instant + offset * MINUTE);
-    return { isoDate: local.toISOString().slice(0, 10), weekday: ((local.getUTCDay() + 6) % 7) + 1, minute: local.getUTCHours() * 60 + local.getUTCMinutes() };
+    return instant + this.lastOffset * MINUTE;
+  }
+
+  /** The local date of a wall-clock day number (days since 1970-01-01). */
+  private dateOfDay(day: number): LocalDate {
+    if (day === this.lastDay && this.lastDate) return this.lastDate;
+    let date = this.dateByDay.get(day);
+    if (!date) {
+      const midnight = new Date(day * DAY);
+      const isoDate = midnight.toISOString().slice(0, 10);
+      const weekday = ((midnight.getUTCDay() + 6) % 7) + 1;
+      date = { isoDate, weekday, windows: this.windowsOf(isoDate, weekday) };
+      this.dateByDay.set(day, date);
+    }
+    this.lastDay = day;
+    this.lastDate = date;
+    return date;
   }
 
   isOpenMinute(instant: number): boolean {
-    const { isoDate, weekday, minute } = this.wall(instant);
-    return this.windowsOf(isoDate, weekday).some(([from, to]) => minute >= from && minute < to);
+    const wall = this.wallClock(instant);
+    const day = Math.floor(wall / DAY);
+    const minute = (wall - day * DAY) / MINUTE;
+    for (const [from, to] of this.dateOfDay(day).windows) if (minute >= from && minute < to) return true;
+    return false;
   }
 
   isOuvrableMinute(instant: number): boolean {
-    const { isoDate, weekday } = this.wall(instant);
+    const { isoDate, weekday } = this.dateOfDay(Math.floor(this.wallClock(instant) / DAY));
     return weekday !== 7 && !this.isPublicHoliday(isoDate);
   }
 }
