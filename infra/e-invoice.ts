@@ -4,7 +4,7 @@
  * embedded. The XML is written by @e-invoice-eu/core (WTFPL; plain JavaScript, runs on Node 20) from the data of
  * domain/invoicing/en16931.ts; the PDF is Vigil's own (api/invoice-pdf.ts).
  */
-import { InvoiceService } from '@e-invoice-eu/core';
+import type { InvoiceService } from '@e-invoice-eu/core';
 import { renderDocumentPdf } from '../api/invoice-pdf';
 import type { InvoiceDocument } from '../domain/invoicing/document';
 import { en16931Data } from '../domain/invoicing/en16931';
@@ -12,7 +12,13 @@ import { eInvoiceFormatFor, type EInvoiceFormat } from '../domain/invoicing/part
 
 // The library reports what it fills in or ignores; Vigil's data is complete, so its warnings are noise in the logs.
 const quiet = { log: () => {}, warn: () => {}, error: (message: string) => console.error(message) };
-const service = new InvoiceService(quiet);
+// Loaded at the first e-invoice: the library and its PDF and spreadsheet dependencies take about a second to load,
+// which every process that imports the API (the CLI, each API test file) would otherwise pay for a file few write.
+let service: InvoiceService | undefined;
+async function invoiceService(): Promise<InvoiceService> {
+  service ??= new (await import('@e-invoice-eu/core')).InvoiceService(quiet);
+  return service;
+}
 
 export interface EInvoice {
   format: EInvoiceFormat;
@@ -22,13 +28,13 @@ export interface EInvoice {
 }
 
 export async function peppolUbl(document: InvoiceDocument): Promise<EInvoice> {
-  const xml = await service.generate(en16931Data(document, 'peppol'), { format: 'UBL', lang: document.language, noWarnings: true });
+  const xml = await (await invoiceService()).generate(en16931Data(document, 'peppol'), { format: 'UBL', lang: document.language, noWarnings: true });
   return { format: 'peppol-ubl', contentType: 'application/xml; charset=utf-8', filename: `${document.number}.xml`, body: Buffer.from(xml) };
 }
 
 export async function facturX(document: InvoiceDocument): Promise<EInvoice> {
   const pdf = await renderDocumentPdf(document, { pdfA: true });
-  const file = await service.generate(en16931Data(document, 'factur-x'), {
+  const file = await (await invoiceService()).generate(en16931Data(document, 'factur-x'), {
     format: 'Factur-X-EN16931',
     lang: document.language,
     noWarnings: true,
