@@ -76,8 +76,8 @@ export async function ensureVigilNamespace(connection: Connection, namespace: st
   }
   if (!changed) return false;
   // A query naming every attribute: it succeeds once the frontend's namespace cache holds the namespace and its
-  // aliases. Each name is quoted, as a list query on SQL visibility must quote `Status`: its parser takes the bare word
-  // for its own keyword, lower-cased, which is no attribute. The history service, which checks the attributes a workflow upserts, reads the same metadata on the same
+  // aliases. Each name is quoted, as a list query must quote `Status` (on the dev server too): its parser takes the bare
+  // word for its own keyword, lower-cased, which is no attribute. The history service, which checks the attributes a workflow upserts, reads the same metadata on the same
   // refresh period but on a timer of its own, so one more period is waited for it.
   const query = Object.keys(VIGIL_INDEXED_SEARCH_ATTRIBUTES)
     .map((name) => `\`${name}\` IS NULL`)
