@@ -19,7 +19,7 @@ export function headerSafe({ recipient, subject, body }: Email): Email {
 }
 
 /**
- * The registration notice (DOMAIN.md, Acknowledgement: number, requester and receiver, date and time, summary,
+ * The registration notice (what the acknowledgement must name: number, requester and receiver, date and time, summary,
  * priority), or, for a ticket the desk may not take, why not, under the number it is recorded with.
  */
 export function acknowledgementNotice(ticket: TicketState): AcknowledgementNotice | RefusalNotice {

@@ -17,7 +17,7 @@ type KeyOf = (step: string) => string;
 
 /**
  * How the customer's contacts read their mails: in its `language`, dates in its own `timeZone` (migration 0024), or,
- * without one, the desk's (messages/desk-zone.ts), that of every seed customer (Luxembourg, Belgium, France).
+ * without one, the desk's (messages/desk-zone.ts), the same clock as every preset's calendars (Luxembourg, Brussels, Paris).
  */
 export async function readerOf(db: Db, customerId: string): Promise<Reader> {
   const { rows } = await db.query<{ language: string; time_zone: string | null }>('SELECT language, time_zone FROM customers WHERE id = $1', [customerId]);

@@ -23,7 +23,7 @@ export function apiPoolConfig(connectionString: string): PoolConfig {
  * TRANSIENT_FAILURE (refused connection), so this bounds the whole wait.
  *
  * grpc-js waits longer between reconnections each time one fails (1 s, growing by 1.6 up to 120 s): after Temporal
- * was away 30 s, the API went on failing for up to 22 s once it was back (measured: 1 to 22 s; 7 s in issue 9). Capped
+ * was away 30 s, the API went on failing for up to 22 s once it was back (measured: 1 to 22 s). Capped
  * at 1 s, it answers within a second of Temporal's return (measured: 0.2 to 1 s, `npx tsx bench/temporal-reconnect.ts`),
  * for one connection attempt a second while Temporal is away.
  */

@@ -144,7 +144,8 @@ export function renderDocumentPdf(document: InvoiceDocument, { pdfA = false }: {
   return done;
 }
 
-// Invoices issued before issue 15 have no stored document: their PDF is drawn from their lines as it always was.
+// Invoices issued before invoices.document (migration 0022) have no stored document: their PDF is drawn from their
+// lines as it always was.
 function renderLegacyPdf(invoice: InvoiceDetail): Promise<Buffer> {
   const doc = newDocument({ size: 'A4', margin: MARGIN, info: { Title: `Invoice ${invoice.number}`, Subject: `Invoice for ${invoice.customerId}` } });
   const done = collect(doc);

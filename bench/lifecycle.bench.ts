@@ -6,7 +6,7 @@
  * take-charge latency through each one's HTTP API. Lifecycles alternate, Vigil's then the bare one, so that a busy
  * moment of the machine falls on both. Prints the figures and their ratios; asserts nothing.
  *
- * Issue 11's targets: worker CPU per lifecycle at most 1.5x bare, take-charge median at most 1.3x bare.
+ * The targets: worker CPU per lifecycle at most 1.5x bare, take-charge median at most 1.3x bare.
  * BENCH_LIFECYCLES (default 30) sets how many of each.
  */
 import { randomUUID } from 'node:crypto';

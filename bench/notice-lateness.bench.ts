@@ -15,7 +15,7 @@
  * from its read-model snapshot; the bare workflow's argument). Each notice must arrive exactly once: lost and
  * doubled ones are counted per ticket and kind (Vigil) or workflow (bare).
  *
- * Target (issue 12): Vigil's p99 at most 1.5x bare, and under 5 s.
+ * Target: Vigil's p99 at most 1.5x bare, and under 5 s.
  *
  *   npm run bench:notices -- [--tickets N (1000)] [--quick (50 tickets)] [--concurrency C (16)] [--max-minutes M (30)]
  *                            [--keep-logs (the stack's logs stay in its folder, named at the start)]

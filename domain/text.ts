@@ -3,7 +3,7 @@
  * schema pattern, the workflow's command checks, the CLI and the writers to PostgreSQL all derive.
  *
  * Why: PostgreSQL refuses NUL in text and jsonb, and an unpaired UTF-16 surrogate in jsonb (`\ud800` names no
- * character). A ticket holding either made the activity writing its read model fail and retry forever (issue 9). A line
+ * character). A ticket holding either made the activity writing its read model fail and retry forever. A line
  * break in a one-line field (a title) ends up in an e-mail header, where it starts a header of its own.
  */
 

@@ -116,7 +116,7 @@ const TimeEntryCommand = strictObject({
   service: Type.Optional(Line(100)),
   start: EpochMs,
   end: EpochMs,
-  // onSite and seed 001's flags, by the one definition `vigil price`'s entries file spreads too. The flags are
+  // onSite and the intervention flags, by the one definition `vigil price`'s entries file spreads too. The flags are
   // optional: entries kept before they existed carry none.
   ...InterventionFactProperties,
   onSite: Type.Boolean(),
@@ -209,7 +209,7 @@ export const ACTION_TABLE = {
   'propose-resolution': action({
     path: 'propose-resolution',
     summary: 'Propose a resolution; validation starts',
-    // The minutes worked are a time entry like any other: seed 001's flags, by the same definition, go on it.
+    // The minutes worked are a time entry like any other: the intervention flags, by the same definition, go on it.
     command: strictObject({ actor: Actor, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)), ...InterventionFlagProperties }),
     formerActor: 'agent',
     roles: STAFF,

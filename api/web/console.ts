@@ -42,7 +42,7 @@ const fieldErrors = (answer: ApiAnswer): Record<string, string> =>
   Object.fromEntries(((answer.body.errors ?? []) as { field: string; message: string }[]).map(({ field, message }) => [field.replace(/^body\.?/, '').split('.')[0] || 'body', message]));
 
 /**
- * The web console (issue 13): server-rendered pages under /console, each reading and acting through the /v1 API
+ * The web console: server-rendered pages under /console, each reading and acting through the /v1 API
  * as the signed-in person (api/web/api-bridge.ts). Signed out, only the sign-in pages answer; any other page sends
  * the browser to sign in and back.
  */

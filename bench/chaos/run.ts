@@ -1,5 +1,5 @@
 /**
- * `npm run chaos`: the fault scenarios of issue 9 on a Vigil of the run's own (bench/chaos/stack.ts), each bounded in
+ * `npm run chaos`: the fault scenarios of bench/chaos/scenarios/ on a Vigil of the run's own (bench/chaos/stack.ts), each bounded in
  * requests and time, then a check against PostgreSQL and Temporal that no accepted ticket or applied action was lost
  * or doubled. Prints its figures; exits 0 only if nothing was lost or doubled, no 500 came and every check held.
  * Everything it started is stopped on the way out, on an error and on Ctrl-C.

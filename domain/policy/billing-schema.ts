@@ -3,7 +3,7 @@ import type { Static } from '@sinclair/typebox';
 import { WEEKDAY_NAMES } from '../calendar';
 import { HolidaysSchema, Name, WeeklyWindowSchema, Zone, partialRecordOf, strict } from './schema-parts';
 
-/** Facts about an intervention that some terms charge extra for (seed 001's x3 and x2). */
+/** Facts about an intervention that some terms charge extra for (the tm-minimum preset's x3 and x2). */
 export const SURCHARGE_TRIGGERS = ['outOfHoursRequested', 'urgent'] as const;
 export type SurchargeTrigger = (typeof SURCHARGE_TRIGGERS)[number];
 
@@ -27,8 +27,8 @@ const RatesSchema = Type.Object(
 );
 
 /**
- * How worked time becomes billed minutes: `firstMinutes` billed as soon as work starts (seed 003's first
- * full hour on site), then every started step of `stepMinutes`.
+ * How worked time becomes billed minutes: `firstMinutes` billed as soon as work starts (the Mixvoip presets'
+ * first full hour on site), then every started step of `stepMinutes`.
  */
 const IncrementSchema = Type.Object({ firstMinutes: Type.Optional(Minutes), stepMinutes: Minutes }, strict);
 

@@ -3,7 +3,7 @@ import type { PolicyIssue } from './errors';
 import type { EmergencyDocument, EscalationLevel } from './schema';
 
 /**
- * An emergency is handled at once, day or night (seed 000: "traité dans l'immédiat"): its response target counts
+ * An emergency is handled at once, day or night (e-connect's terms, in the econnect preset: "traité dans l'immédiat"): its response target counts
  * every hour, not the desk's business hours, and a target beyond a day would no longer be an emergency.
  */
 export const EMERGENCY_RESPONSE_UNIT = 'calendarHours';

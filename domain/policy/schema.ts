@@ -41,7 +41,7 @@ const EscalationLevelSchema = Type.Object(
 );
 
 /**
- * The emergency channel's own response clock (seed 000: "traité dans l'immédiat"): counted in calendar time, day
+ * The emergency channel's own response clock (the econnect preset: "traité dans l'immédiat"): counted in calendar time, day
  * and night, whatever the ticket's calendar; its thresholds and escalation levels replace the policy's for that clock.
  */
 const EmergencySchema = Type.Object(
@@ -72,11 +72,11 @@ export const PolicySchema = Type.Object(
     escalation: Type.Array(EscalationLevelSchema),
     autoValidationAfter: Type.Union([Type.Null(), DurationSchema]),
     workaroundStopsResolutionClock: Type.Boolean(),
-    /** An intervention estimated above this many minutes needs the customer's approved quote first (seed 000: "more than a day"). */
+    /** An intervention estimated above this many minutes needs the customer's approved quote first (the econnect preset: "more than a day"). */
     quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of minutes of at least 1' })),
-    /** Outside the calendar's hours, only the contacts the customer's contract names may open an incident (seed 002). */
+    /** Outside the calendar's hours, only the contacts the customer's contract names may open an incident (the care-solutions preset). */
     outOfHoursContacts: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('authorized')])),
-    /** At most this many people log time on one ticket, counting the time of the services named, or all (seed 002: "max trois intervenants"). */
+    /** At most this many people log time on one ticket, counting the time of the services named, or all (the care-solutions preset: "max trois intervenants"). */
     maxPeoplePerTicket: Type.Optional(
       Type.Object(
         {

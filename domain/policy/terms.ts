@@ -1,7 +1,7 @@
 import type { PolicyIssue } from './errors';
 import type { PolicyDocument } from './schema';
 
-/** How many people may log time on one ticket, and on which services (seed 002: "max trois intervenants"). */
+/** How many people may log time on one ticket, and on which services (the care-solutions preset: "max trois intervenants"). */
 export interface PeopleLimit {
   people: number;
   /** Only time logged under these services counts, and is limited; absent: every entry does. */

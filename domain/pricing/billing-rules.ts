@@ -4,8 +4,8 @@ import type { PolicyIssue } from '../policy/errors';
 import { TimeBands } from './time-bands';
 
 /**
- * A contract's own prices, replacing its policy's figures one by one (seed 001: the price "est défini par les
- * CIV"). Integer cents and whole percentages, the same shape as the policy's: a flat `hourlyCents`, or some of the
+ * A contract's own prices, replacing its policy's figures one by one (the tm-minimum preset: the price "est défini
+ * par les CIV"). Integer cents and whole percentages, the same shape as the policy's: a flat `hourlyCents`, or some of the
  * roles or services the policy bills by, the travel figures the policy has, and the out-of-hours coefficient where
  * the policy has time bands. A figure the contract does not give stays the policy's. Checked and merged into the
  * rules below by contract-rates.ts (contractRatesIssues, rulesForContract); defined here so that the rules need

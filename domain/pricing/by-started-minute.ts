@@ -1,4 +1,4 @@
-/** Rounds to the cent, half away from zero (DOMAIN.md's rounding rule), exactly: BigInt never loses a digit. */
+/** Rounds to the cent, half away from zero, exactly: BigInt never loses a digit. */
 function divideRoundingHalfAwayFromZero(numerator: bigint, denominator: bigint): bigint {
   const quotient = numerator / denominator;
   const remainder = numerator - quotient * denominator;

@@ -14,7 +14,7 @@ const flag = (name: keyof typeof descriptions, options: { default?: boolean } = 
   Type.Optional(Type.Boolean({ ...options, description: descriptions[name] }));
 
 /**
- * Seed 001's flags, as schema properties: where a person records time (`time-entries`, and `propose-resolution`'s
+ * The intervention flags (intervention-flags.ts), as schema properties: where a person records time (`time-entries`, and `propose-resolution`'s
  * minutesWorked) and in `vigil price`'s entries file, so the same names price the same way wherever they are given.
  */
 export const InterventionFlagProperties = {

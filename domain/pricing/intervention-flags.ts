@@ -1,7 +1,7 @@
 // No import here: workflow code (the log-time checks) reads these names and must not bundle a schema library.
 
 /**
- * Facts a person records with the time worked, that some terms price (seed 001): the remote-control tool had to be
+ * Facts a person records with the time worked, that some terms price (the tm-minimum preset): the remote-control tool had to be
  * installed first (the request's minimum becomes 60 minutes), an out-of-hours intervention was requested (x3),
  * urgent handling (x2). The same names on `vigil price`'s entries, the API's time entries, the workflow's
  * LogTimeCommand and billing's items.

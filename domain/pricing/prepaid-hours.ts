@@ -4,7 +4,7 @@ import { hoursText } from './describe';
 import type { PriceLine } from './lines';
 
 /**
- * Maintenance hours bought for a calendar year (seed 000: "pour l'année en cours"). Every movement counts in one
+ * Maintenance hours bought for a calendar year (the econnect-maintenance preset: "pour l'année en cours"). Every movement counts in one
  * year of the desk's zone: a purchase in the year it is bought, a draw in the year it is drawn, an expiry in the year
  * it closes. The balance at an instant is what that instant's year holds, so drawing never touches another year's
  * hours, whether or not their expiry has been written yet.
@@ -24,7 +24,7 @@ export interface YearMovement {
   readonly at: number;
 }
 
-/** Discount of maintenance hours on the hourly rate (seed 000: "une remise de 5% sur les tarifs horaires en vigueur"). */
+/** Discount of maintenance hours on the hourly rate (the econnect-maintenance preset: "une remise de 5% sur les tarifs horaires en vigueur"). */
 export const MAINTENANCE_DISCOUNT_PERCENT = 5;
 
 /** The calendar year an instant falls in, in `zone`. */

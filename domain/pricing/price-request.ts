@@ -72,7 +72,7 @@ interface RequestMinimum {
 }
 
 /**
- * Seed 001: "chaque demande" bills at least 15 minutes, and 60 when the remote-control tool had to be installed
+ * The tm-minimum preset: "chaque demande" bills at least 15 minutes, and 60 when the remote-control tool had to be installed
  * first ("la durée minimale de prestation de la requête"): a minimum of the request, not of each intervention.
  * A request without any time logged has no intervention to value and bills no minimum.
  */

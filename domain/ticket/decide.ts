@@ -88,7 +88,7 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
 
   'propose-resolution': (ticket, { actor, resolution, minutesWorked, ...given }, now) => {
     checkNoQuotePending(ticket);
-    // Seed 001's flags qualify the minutes worked: without them there is no intervention to carry them.
+    // The intervention flags (domain/pricing/intervention-flags.ts) qualify the minutes worked: without them there is no intervention to carry them.
     const flags = interventionFlagsOf(given);
     const flag = INTERVENTION_FLAGS.find((name) => flags[name]);
     if (!minutesWorked && flag) throw new InvalidArgumentError(flag, 'to come with minutesWorked, the time it qualifies');

@@ -1,5 +1,5 @@
 /**
- * The phases every ticket walks (DOMAIN.md): request → acknowledgement → support → validation, then closed.
+ * The phases every ticket walks: request → acknowledgement → support → validation, then closed.
  * `waiting` is support paused on the customer, `scheduled` a change waiting for its release date; `cancelled`
  * ends a ticket without validation, `refused` a request the desk may not take (an unauthorized contact).
  */

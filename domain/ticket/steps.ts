@@ -109,7 +109,7 @@ export function replannedTicket(ticket: TicketState, plan: PlanAnswer, replan: R
   return { ...withPlan(ticket, plan, replan, now), revision: ticket.revision + 1 };
 }
 
-/** Out of hours, where the policy says so, only the contacts the contract names may open an incident (seed 002). */
+/** Out of hours, where the policy says so, only the contacts the contract names may open an incident (the care-solutions preset). */
 export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: number): TicketChange | undefined {
   if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident') return undefined;
   if ((ticket.authorizedContacts ?? []).includes(ticket.contact.email)) return undefined;

@@ -5,10 +5,10 @@ import { TicketRuleError } from './lifecycle';
 
 /**
  * The rules on time logged on a ticket that the policy's terms set, beyond its status and rate card:
- * - the quote gate (seed 000, "lorsque les interventions demandées dépassent le cadre d'une journée, e-connect envoie
+ * - the quote gate (the econnect presets, "lorsque les interventions demandées dépassent le cadre d'une journée, e-connect envoie
  *   un devis … afin de valider l'intervention"): the time logged on a ticket never passes `quoteRequiredAboveMinutes`
  *   without a quote the customer accepted, nor an accepted quote's estimate without a new one;
- * - the people limit (seed 002, "max trois intervenants"): at most `maxPeoplePerTicket.people` distinct people log
+ * - the people limit (the care-solutions preset, "max trois intervenants"): at most `maxPeoplePerTicket.people` distinct people log
  *   time on a ticket under the services it names.
  * Pure: the workflow hands in the ticket's entries, quote and terms, and refuses what these functions return.
  */

@@ -4,7 +4,7 @@ import { apiHarness, expectProblem, openingBody, type Caller } from '../support/
 const LINE_RULE = 'must be one line of text, without control characters or unpaired surrogates';
 const TEXT_RULE = 'must be text without control characters (tab and line breaks aside) or unpaired surrogates';
 
-// Poison text is refused at the edge, naming the field, before any workflow or store sees it (issue 9, items 2 and 9).
+// Poison text is refused at the edge, naming the field, before any workflow or store sees it (domain/text.ts says why).
 describe('text the API refuses', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;
 

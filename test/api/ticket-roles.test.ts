@@ -2,7 +2,7 @@ import type { Role } from '../../messages/principal';
 import { TICKET_ROLES } from '../../api/ticket-access';
 import { apiHarness } from '../support/api/harness';
 
-// The role matrix as the issue states it, written out rather than read from the code it checks.
+// The role matrix written out by hand, rather than read from the code it checks (messages/ticket-actions.ts).
 const STAFF: Role[] = ['agent', 'manager', 'admin'];
 const EXPECTED: Record<string, Role[]> = {
   'take-charge': STAFF,

@@ -1,7 +1,7 @@
 import { ActionBodies } from '../../api/schemas/ticket';
 import { apiHarness, expectProblem } from '../support/api/harness';
 
-// Seed 001's priced facts travel on a real ticket's time entries under the names `vigil price` reads.
+// The tm-minimum preset's priced facts travel on a real ticket's time entries under the names `vigil price` reads.
 const TICKET = 'VIG-000001';
 const entry = { start: '2026-05-13T09:00:00+02:00', end: '2026-05-13T09:05:00+02:00' };
 // The time is the actor's, the key's holder (test/support/api/harness.ts labels the agent's key 'agent key').

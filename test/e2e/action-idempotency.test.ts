@@ -10,7 +10,7 @@ import { E2E_TEMPORAL_DEADLINE_MS, eventually, type Stack, startStack } from '..
 
 jest.setTimeout(180_000);
 
-// Issue 9, item 6, on the real dev server: an action sent again under its Idempotency-Key (a client's retry, a
+// On the real dev server: an action sent again under its Idempotency-Key (a client's retry, a
 // concurrent twin, a retry after a 5xx, a retry after the ticket continued as new) is applied once.
 describe('Idempotency-Key on the ticket actions', () => {
   let stack: Stack;
@@ -111,7 +111,7 @@ describe('Idempotency-Key on the ticket actions', () => {
       await app.listen({ host: '127.0.0.1', port: 0 });
       return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
     }
-    // The Update was applied, the client got a 500, as in the issue ("one action that answered 5xx was applied anyway").
+    // The Update was applied and the client got a 500: the retry must not apply the action a second time.
     const answerLost = () => faultyApi(() => ({ answerAction: () => Promise.reject(new Error('connection lost before the answer was recorded')) }));
 
     afterAll(async () => {

@@ -5,7 +5,7 @@ import { eventually, type Stack, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(300_000);
 
-// Issue 9, item 1: 200 concurrent actions of every kind on one ticket, on the real dev server. Before the fix the
+// 200 concurrent actions of every kind on one ticket, on the real dev server. Before the fix the
 // ticket's workflow task failed for good with a nondeterminism error (TMPRL1100) and every later call answered 500.
 describe('hundreds of concurrent actions on one ticket', () => {
   let stack: Stack;

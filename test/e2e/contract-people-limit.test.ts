@@ -4,7 +4,7 @@ import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e
 
 jest.setTimeout(90_000);
 
-// Care Solutions' "max trois intervenants" (3 people on remote assistance, seed 002) is a count a contract may set
+// Care Solutions' "max trois intervenants" (3 people on remote assistance, in the care-solutions preset) is a count a contract may set
 // for itself, which the ticket keeps for life, as it keeps its policy version; the services counted stay the policy's.
 describe("a contract's own people limit, end to end", () => {
   let stack: Stack;

@@ -4,7 +4,7 @@ import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e
 
 jest.setTimeout(90_000);
 
-// Seed 000's "cadre d'une journée" is a reading (480 logged minutes in e-connect's presets): a contract may set its
+// e-connect's "cadre d'une journée" is a reading (480 logged minutes in e-connect's presets): a contract may set its
 // own, which the ticket keeps for life, as it keeps its policy version.
 describe("a contract's own quote limit, end to end", () => {
   let stack: Stack;

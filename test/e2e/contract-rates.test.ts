@@ -8,7 +8,7 @@ import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e
 
 jest.setTimeout(90_000);
 
-// Seed 001: the price "est défini par les CIV". A tm-minimum contract saved through the admin API at 80 EUR/h instead
+// The tm-minimum preset: the price "est défini par les CIV". A tm-minimum contract saved through the admin API at 80 EUR/h instead
 // of the policy's 100: the closed ticket bills at 80 and its line says the rate is the contract's, as vigil price does.
 describe("a contract's own rates, end to end (tm-minimum at 80 EUR/h)", () => {
   let stack: Stack;

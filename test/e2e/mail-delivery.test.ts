@@ -19,7 +19,7 @@ interface OutboxRecord {
   last_error: string | null;
 }
 
-// Issue 12, out: notices leave through the outbox, over real SMTP, to a real Mailpit read through its HTTP API. One
+// Mail out: notices leave through the outbox, over real SMTP, to a real Mailpit read through its HTTP API. One
 // file, one dispatcher at a time: a dispatcher delivers every due row of the shared database, so two would race.
 describe('e-mail notices over real SMTP', () => {
   let stack: Stack;

@@ -11,7 +11,7 @@ import { startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
-// Issue 12, in, for desks whose mailbox is hosted: a real IMAP server (GreenMail standalone) holds the desk's mail,
+// Mail in, for desks whose mailbox is hosted: a real IMAP server (GreenMail standalone) holds the desk's mail,
 // delivered to it over its own SMTP; the poller reads it and acts through the API of a real stack.
 describe('mail in from a hosted mailbox over IMAP', () => {
   let stack: Stack;

@@ -11,7 +11,7 @@ import { contractsStartOn, eventually, startStack, type Stack } from '../support
 
 jest.setTimeout(90_000);
 
-// Issue 12, in: mail sent over a real SMTP connection (nodemailer) to the inbound listener, which acts through the
+// Mail in: sent over a real SMTP connection (nodemailer) to the inbound listener, which acts through the
 // API of a real stack (Temporal, PostgreSQL, worker). Each test writes from addresses of its own, so that the other
 // e2e files' contracts (whose contact is ana@acme.lu) never make a sender ambiguous.
 describe('mail in over real SMTP', () => {

@@ -44,7 +44,7 @@ function selfSignedCertificate(): { key: string; cert: string } {
   }
 }
 
-// Issue 12, webhooks: warning, breach and status events POSTed to a real HTTPS server on loopback (its certificate made
+// Webhooks: warning, breach and status events POSTed to a real HTTPS server on loopback (its certificate made
 // at test time), which verifies each signature on its own and fails the first call.
 describe('webhooks', () => {
   let stack: Stack;

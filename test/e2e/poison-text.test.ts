@@ -12,7 +12,7 @@ jest.setTimeout(60_000);
 const POISON = 'Printer \u0000down \ud800!';
 const STORED = 'Printer \ufffddown \ufffd!';
 
-// Issue 9, item 2 on the real PostgreSQL: whatever text reaches the writers, the read model and the outbox take it.
+// On the real PostgreSQL: whatever text reaches the writers, the read model and the outbox take it.
 describe('poison text on PostgreSQL', () => {
   let db: Pool;
   let ticket: TicketState;
@@ -80,7 +80,7 @@ describe('poison text on PostgreSQL', () => {
   });
 });
 
-// Issue 9, item 8: the cursor check and PostgreSQL agree on which sort keys are instants.
+// The cursor check and PostgreSQL agree on which sort keys are instants.
 describe('cursor keys on PostgreSQL', () => {
   let harness: ReadModelHarness;
   let agent: string;

@@ -23,7 +23,7 @@ const Q1_2025 = { periodStart: '2025-01-01', periodEnd: '2025-03-31' };
 const Q2_2025 = { periodStart: '2025-04-01', periodEnd: '2025-06-30' };
 const Q4_2025 = { periodStart: '2025-10-01', periodEnd: '2025-12-31' };
 
-// e-connect maintenance hours (issue 10, item 4) through the real billing and invoicing activities on PostgreSQL.
+// e-connect maintenance hours (the econnect-maintenance preset) through the real billing and invoicing activities on PostgreSQL.
 // Hours bought "pour l'année en cours" are invoiced once at the hourly rate less 5%, and expire at the year's end.
 describe('prepaid maintenance hours: invoiced once, valid for their year, expired as a movement', () => {
   let db: Pool;

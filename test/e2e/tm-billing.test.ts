@@ -16,7 +16,7 @@ interface CliLine {
   amountCents: number;
 }
 
-// Seed 001 on a real ticket: the time entries carry the T&M flags through the API and the workflow to billing, the
+// The tm-minimum preset on a real ticket: the time entries carry the T&M flags through the API and the workflow to billing, the
 // request's minimum is billed once, and the lines in PostgreSQL are the ones `vigil price` gives for the same entries.
 describe('a time-and-materials ticket (tm-minimum), end to end', () => {
   let stack: Stack;

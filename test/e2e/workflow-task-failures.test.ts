@@ -17,7 +17,7 @@ import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 jest.setTimeout(120_000);
 
 /**
- * Issue 9, item 1: a ticket whose workflow task fails must not fail silently. A real worker process, built with the
+ * A ticket whose workflow task fails must not fail silently. A real worker process, built with the
  * worker's own runtime (worker/runtime.ts), polls a task queue with a ticket workflow that fails every task; the
  * failure must reach PostgreSQL, the worker's log, the ticket's view, /ready and /metrics.
  */

@@ -16,7 +16,7 @@ function deadlines(id: string, registered: string, kind: TicketKind = 'incident'
 
 const none = { response: null, intervention: null, resolution: null };
 
-test('every preset of issue 3 is registered, at version 1', () => {
+test('every preset is registered, at version 1', () => {
   expect(listPolicies()).toEqual(
     ['econnect', 'econnect-maintenance', 'tm-minimum', 'care-solutions', 'mixvoip-none', 'mixvoip-standard', 'mixvoip-bureau', 'mixvoip-entreprises', 'esker'].map((id) => ({ id, versions: [1] })),
   );
@@ -34,7 +34,7 @@ describe.each(['econnect', 'econnect-maintenance'])('%s', (id) => {
     expect(calendar.isBusinessDay(parseIsoDate('2026-06-23') ?? 0)).toBe(false);
   });
 
-  test('in force from 1 January 2021 (the seed\'s date)', () => {
+  test('in force from 1 January 2021 (the date of e-connect\'s terms)', () => {
     expect(errorOf(() => policyInForce(id, at('2020-12-31T23:59:00+01:00')))).toMatchObject({ code: 'POLICY_NOT_IN_FORCE' });
     expect(policyInForce(id, at('2021-01-01T00:00:00+01:00')).version).toBe(1);
   });

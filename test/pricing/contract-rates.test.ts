@@ -6,7 +6,7 @@ import { findPolicy, presetRegistry } from '../../policies/registry';
 import { purchasePriceLine } from '../../activities/invoicing';
 import { described, item } from '../support/pricing';
 
-// A contract's own prices (seed 001: "défini par les CIV") replace the policy's figures they name, in one pure
+// A contract's own prices (the tm-minimum preset: "défini par les CIV") replace the policy's figures they name, in one pure
 // function (rulesForContract) that vigil price and billing both go through, and each line priced with one says so.
 
 const mixvoip = findPolicy('mixvoip-standard');

@@ -14,7 +14,7 @@ const at = (iso: string) => Date.parse(iso);
 const purchase = (minutes: number, when: string): YearMovement => ({ kind: 'purchase', minutes, year: yearAt(at(when), DESK_ZONE), at: at(when) });
 const draw = (minutes: number, when: string): YearMovement => ({ kind: 'draw', minutes: -minutes, year: yearAt(at(when), DESK_ZONE), at: at(when) });
 
-describe('prepaid maintenance hours (seed 000: bought for the current year, at 5% off)', () => {
+describe('prepaid maintenance hours (econnect-maintenance: bought for the current year, at 5% off)', () => {
   it('reads the year in Luxembourg: 23:30 UTC on 31 December is already the next year there', () => {
     expect(yearAt(at('2025-12-31T22:59:59Z'), DESK_ZONE)).toBe(2025);
     expect(yearAt(at('2025-12-31T23:00:00Z'), DESK_ZONE)).toBe(2026);

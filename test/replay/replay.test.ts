@@ -10,7 +10,7 @@ jest.setTimeout(120_000);
  * 200 concurrent actions (RECORD_HISTORIES=1 npx jest test/e2e/concurrent-actions.test.ts --selectProjects=e2e) are
  * replayed against the current workflow code: a change that would not replay in production fails here. Once tickets
  * run in production, a change meant to alter behaviour is guarded with patched() so that these histories still
- * replay. (The workflow of issue 11 replaced the one before it while nothing was deployed: its histories start here.)
+ * replay. (The workflow of decide and evolve replaced the one before it while nothing was deployed: its histories start here.)
  */
 const HISTORIES_DIR = path.join(__dirname, 'histories');
 // Histories of earlier versions stay, in a folder named after the commit that recorded them: running workflows

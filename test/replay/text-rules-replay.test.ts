@@ -32,7 +32,7 @@ describe('text accepted before the text rules replays', () => {
   });
 });
 
-// Before time entries took seed 001's flags, the command checks ignored fields they did not know: a log-time sent straight to
+// Before time entries took the intervention flags, the command checks ignored fields they did not know: a log-time sent straight to
 // Temporal with `urgent: "yes"` was accepted, and the handler's re-check of the flags must not refuse it on replay.
 it('a time entry with a flag of another type, accepted before the flags were checked, replays', async () => {
   const history = historyWith('reject-and-reopen.json', 'log-time', (command) => ({ ...command, urgent: 'yes', remoteToolMissing: 1 }));

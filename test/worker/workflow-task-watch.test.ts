@@ -1,7 +1,7 @@
 import type { WorkflowTaskFailure } from '../../db/workflow-task-failures';
 import { createWorkflowTaskWatch, failedWorkflowTaskOf, watchingLogger } from '../../worker/workflow-task-watch';
 
-// As core forwarded them to the runtime's logger on the dev server (issue 9's nondeterminism, and a throw in workflow code).
+// As core forwarded them to the runtime's logger on the dev server (a nondeterminism error, and a throw in workflow code).
 const NONDETERMINISM = {
   sdkComponent: 'core',
   target: 'temporalio_sdk_core::worker::workflow',

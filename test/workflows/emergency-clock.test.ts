@@ -4,7 +4,7 @@ import { clockOf, TicketHarness } from '../support/ticket-harness';
 
 jest.setTimeout(180_000);
 
-/** e-connect's emergency channel: one calendar hour to take charge, day and night (the preset's reading of seed 000). */
+/** e-connect's emergency channel: one calendar hour to take charge, day and night (the econnect preset's reading of "traité dans l'immédiat"). */
 describe('an emergency runs its response clock in calendar time on the time-skipping server', () => {
   let harness: TicketHarness;
 

@@ -138,7 +138,7 @@ describe('rules on logged time, on the time-skipping server', () => {
     await harness.keepHistory(handle, 'contract-people-limit');
   });
 
-  it("tm-minimum: minutes worked given with the resolution carry seed 001's flags to billing, as a time entry", async () => {
+  it("tm-minimum: minutes worked given with the resolution carry the intervention flags to billing, as a time entry", async () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-07T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000204', policyId: 'tm-minimum', priority: 'P3' });

@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 1: 200 concurrent actions of every kind on one ticket, sent once each (time entries with an
+ * 200 concurrent actions of every kind on one ticket, sent once each (time entries with an
  * Idempotency-Key and retried until answered, the rest without, sent once). Before the fix the ticket's workflow task failed for good (TMPRL1100).
  */
 import { plannedAction, type ActionKind } from '../actions';

@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 6: the same time entry with the same Idempotency-Key sent 10 times at once, then another 10 times in
+ * The same time entry with the same Idempotency-Key sent 10 times at once, then another 10 times in
  * a row: applied once each, every answer the same 200, all but one marked Idempotent-Replayed.
  */
 import { plannedAction, type PlannedAction } from '../actions';

@@ -1,5 +1,5 @@
 /**
- * Issue 9, items 2 and 9: a NUL, a lone surrogate, a CR/LF in a title are refused with 422 naming the field, and a
+ * A NUL, a lone surrogate, a CR/LF in a title are refused with 422 naming the field, and a
  * ticket opened right after still registers (before the fix, the poisoned snapshot stalled the worker's activity).
  */
 import { OPENING_CONTACT, plannedAction, plannedOpening } from '../actions';

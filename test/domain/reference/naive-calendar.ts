@@ -179,7 +179,7 @@ function unpausedDeadline(calendar: NaiveCalendar, start: number, { amount, unit
   }
 }
 
-/** The deadline by the rules of DOMAIN.md and issue 3, with paused counted minutes given back after it. */
+/** The deadline of each Duration unit (domain/calendar), found minute by minute, with paused counted minutes given back after it. */
 export function naiveDeadline(calendar: NaiveCalendar, start: number, duration: Duration, pauses: readonly Interval[] = []): number {
   const unpaused = unpausedDeadline(calendar, start, duration);
   const counts = countingTest(calendar, duration.unit);

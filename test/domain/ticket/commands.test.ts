@@ -48,7 +48,7 @@ describe('text in workflow commands', () => {
   });
 });
 
-// Seed 001's flags on a time entry: optional booleans, under the names `vigil price` reads.
+// The intervention flags on a time entry: optional booleans, under the names `vigil price` reads.
 describe('the priced flags of a time entry', () => {
   it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('takes %s as a boolean, or absent', (flag) => {
     expect(refusal(() => checkLogTime({ ...entry, [flag]: true }))).toBeUndefined();

@@ -64,7 +64,7 @@ describe('decide: guards, with the stable codes the API maps', () => {
     expect(refusalOf(decide(ticket, { action: 'log-time', command: { actor: 'paul', start: now - HOUR, end: now, onSite: false } }, now))?.code).toBe('TOO_MANY_PEOPLE');
   });
 
-  it("prices propose-resolution's minutesWorked with seed 001's flags exactly as the same time entry", () => {
+  it("prices propose-resolution's minutesWorked with the intervention flags exactly as the same time entry", () => {
     const now = T0 + 20 * HOUR;
     const flags = { urgent: true, remoteToolMissing: true, outOfHoursRequested: false };
     const proposed = accepted(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', minutesWorked: 5, ...flags } }, now);

@@ -60,7 +60,7 @@ describe('the presets carry the terms', () => {
   });
 });
 
-describe('the quote gate (seed 000: beyond a day, a quote the customer accepted)', () => {
+describe('the quote gate (econnect: beyond a day, a quote the customer accepted)', () => {
   const context = (entries: LoggedTime[], quote?: QuoteStanding): TimeRuleContext => ({ ticketNumber: 'VIG-000042', entries, quote, terms: econnectTerms });
 
   it('takes time up to the limit exactly, and refuses the entry that passes it, naming the rule and the minutes left', () => {
@@ -158,7 +158,7 @@ describe('the quote gate (seed 000: beyond a day, a quote the customer accepted)
   });
 });
 
-describe('the people limit (seed 002: "max trois intervenants" on remote assistance)', () => {
+describe('the people limit (care-solutions: "max trois intervenants" on remote assistance)', () => {
   const three = [entry(30, 'anna', 'remote-assistance'), entry(20, 'bert', 'remote-assistance', 30), entry(10, 'carl', 'remote-assistance', 50), entry(5, 'anna', 'remote-assistance', 60)];
   const context = (entries: LoggedTime[]): TimeRuleContext => ({ entries, terms: careTerms });
 
