@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { AccountError, type AccountStore, type ApiKeyRecord, type AuthorizedContact, type Contract, type EscalationContact, type Language, type InvoicingFrequency } from '../messages/accounts';
+import { AccountError, type AccountStore, type ApiKeyRecord, type Contract, type Language, type InvoicingFrequency } from '../messages/accounts';
+import { authorizedContactOf, escalationContactOf, type Parsed } from '../messages/contact-lines';
 import type { Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
 import { pgAccountStore } from '../db/accounts';
@@ -115,30 +116,13 @@ function flagOf({ field }: AccountError): string {
   return index === undefined || !/^[0-9]+$/.test(index) ? flag : `${flag} #${Number(index) + 1}`;
 }
 
-// "Name <email>" with what follows a comma: the contact flags' shared shape.
-const NAMED_ADDRESS = /^\s*([^<>]+?)\s*<([^<>\s]+)>\s*(?:,\s*(.*?)\s*)?$/;
-
-function namedAddress(text: string, flag: string): { name: string; email: string; rest: string | undefined } {
-  const match = NAMED_ADDRESS.exec(text);
-  if (!match) throw new UsageError(`--${flag}: "${text}" is not "Name <email>"`);
-  return { name: match[1]!, email: match[2]!, rest: match[3] };
+/** A contact flag's value, read as the console reads its contact lines (messages/contact-lines.ts). */
+function contactOf<T>(parsed: Parsed<T>, flag: string): T {
+  if ('problem' in parsed) throw new UsageError(`--${flag}: ${parsed.problem}`);
+  return parsed.contact;
 }
-
-function authorizedContact(text: string): AuthorizedContact {
-  const { name, email, rest } = namedAddress(text, 'authorized-contact');
-  if (rest === undefined) return { name, email };
-  if (rest !== 'out-of-hours') throw new UsageError(`--authorized-contact: "${rest}" after the address: only "out-of-hours" may follow it`);
-  return { name, email, outOfHours: true };
-}
-
-function escalationContact(text: string): EscalationContact {
-  const colon = text.indexOf(':');
-  const level = text.slice(0, colon).trim();
-  if (colon < 0 || !level) throw new UsageError(`--escalation-contact: "${text}" is not "level:Name <email>"`);
-  const { name, email, rest } = namedAddress(text.slice(colon + 1), 'escalation-contact');
-  if (rest !== undefined) throw new UsageError(`--escalation-contact: "${rest}" after the address: nothing may follow it`);
-  return { level, name, email };
-}
+const authorizedContact = (text: string) => contactOf(authorizedContactOf(text), 'authorized-contact');
+const escalationContact = (text: string) => contactOf(escalationContactOf(text), 'escalation-contact');
 
 function wholeNumber(args: ParsedArgs, name: string): number | undefined {
   const value = args.options.get(name);

@@ -1,7 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
-import { Type, type TSchema } from '@sinclair/typebox';
-import { LANGUAGES, type AccountStore } from '../../messages/accounts';
-import { ROLES } from '../../messages/principal';
+import { Type } from '@sinclair/typebox';
+import type { AccountStore } from '../../messages/accounts';
 import type { SessionStore } from '../../db/sessions';
 import type { SignInPurpose } from '../../db/sign-in-tokens';
 import { UserError, type User, type UserStore } from '../../db/users';
@@ -9,7 +8,7 @@ import { requireRoles } from '../auth';
 import { HttpProblem, invalidField, notFound, problemType } from '../problems';
 import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '../web/i18n';
 import { LINK_MINUTES, mailLink, type LinkMailer } from '../web/sign-in-mail';
-import { Line } from '../schemas/text';
+import { NewUserBody, SentLinkView, UserIdParams, UserListQuery, UserPatchBody, UserView } from '../schemas/users';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface UserRoutesDeps {
@@ -20,46 +19,6 @@ export interface UserRoutesDeps {
   /** A customer's language, for the mails to its contacts who chose none. */
   accounts: AccountStore;
 }
-
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
-
-const NewUserBody = strictObject({
-  email: Line(320, { format: 'email' }),
-  name: Line(200),
-  role: literals(ROLES),
-  customerId: Type.Optional(Line(100, { description: "a customer contact's company; only for the role customer" })),
-  language: Type.Optional(literals(LANGUAGES)),
-  password: Type.Optional(Type.String({ minLength: 12, maxLength: 256, description: 'optional: without one, the person signs in by a link sent by e-mail or sets one by a reset' })),
-});
-const UserPatchBody = Type.Object(
-  {
-    name: Type.Optional(Line(200)),
-    role: Type.Optional(literals(ROLES)),
-    customerId: Type.Optional(Type.Union([Line(100), Type.Null()], { description: "a customer contact's company; null, or a staff role given alone, takes it away" })),
-    language: Type.Optional(Type.Union([literals(LANGUAGES), Type.Null({ description: "back to the customer's language, else English" })])),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
-const UserListQuery = Type.Object({ customer: Type.Optional(Line(100, { description: "only this customer's contacts" })) }, { additionalProperties: false });
-const SentLinkView = Type.Object({
-  userId: Type.String(),
-  sentTo: Type.String({ description: 'the address the link was mailed to, through the outbox' }),
-  expiresAt: Type.String({ format: 'date-time' }),
-});
-const UserView = Type.Object({
-  id: Type.String(),
-  email: Type.String(),
-  name: Type.String(),
-  role: literals(ROLES),
-  customerId: Type.Optional(Type.String()),
-  language: Type.Optional(literals(LANGUAGES)),
-  hasPassword: Type.Boolean(),
-  disabledAt: Type.Optional(Type.String({ format: 'date-time' })),
-  createdAt: Type.String({ format: 'date-time' }),
-  links: Type.Object({ self: Type.String(), disable: Type.String(), enable: Type.String(), passwordReset: Type.String(), signInLink: Type.Optional(Type.String()) }),
-});
-const UserIdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'user id, e.g. 7' }) });
 
 const userView = (user: User) => {
   const self = `/v1/admin/users/${user.id}`;
@@ -78,7 +37,9 @@ const userView = (user: User) => {
 const refusedFor = (slug: string, title: string, detail: string) => new HttpProblem({ type: problemType(slug), title, status: 409, detail });
 
 function problemOf(error: UserError): HttpProblem {
-  if (error.code === 'USER_EXISTS') return new HttpProblem({ type: 'https://vigil.dev/problems/user-exists', title: 'User already exists', status: 409, detail: error.message });
+  if (error.code === 'USER_EXISTS') {
+    return new HttpProblem({ type: problemType('user-exists'), title: 'User already exists', status: 409, detail: `body.${error.field}: ${error.message}`, errors: [{ field: `body.${error.field}`, message: error.message }] });
+  }
   return invalidField(`body.${error.field}`, error.message);
 }
 

@@ -4,16 +4,16 @@ import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_SESSION_LIMITS } from '../../db/sessions';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
-import { RETRY_AFTER_SECONDS } from '../problems';
 import { liveSession, setCookie, secureFor } from '../sessions';
 import type { TicketView } from '../schemas/ticket';
+import { adminPages } from './admin-pages';
 import { apiBridge, problemText, type ApiAnswer } from './api-bridge';
 import { BOARD_FILTERS, boardBody, boardQuery, type BoardFilters } from './board';
 import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid } from './forms';
 import { html } from './html';
 import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
-import { alertBox, idempotencyKeyOf, pageContext, sendPage, type PageContext } from './page';
+import { alertBox, idempotencyKeyOf, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
 import { newTicketBody, portalBody } from './portal';
 import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
@@ -75,16 +75,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
     const context = (request: FastifyRequest, reply: FastifyReply): PageContext => pageContext(request, reply, request.session!.csrfToken);
 
-    /**
-     * The API's own "later" passed on: a dependency away (503) or the person over their rate limit (429) answers at
-     * once with its Retry-After, as the API does, never a broken page.
-     */
-    const later = (page: PageContext, answer: ApiAnswer) => {
-      const retryAfter = answer.headers['retry-after'];
-      void page.reply.header('retry-after', typeof retryAfter === 'string' ? retryAfter : String(RETRY_AFTER_SECONDS));
-      return sendPage(page, page.t('unavailable'), alertBox(problemText(answer)) || html``, answer.status);
-    };
-    const isLater = (answer: ApiAnswer) => answer.status === 503 || answer.status === 429;
+    const later = laterPage;
 
     pages.get<{ Querystring: BoardFilters }>('/', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
@@ -283,6 +274,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         .header('cache-control', 'no-store')
         .send(slaReportCsv(sla.body as unknown as SlaReport));
     });
+
+    void pages.register(adminPages, { ...deps, prefix: '/admin' });
     pagesDone();
   });
 };

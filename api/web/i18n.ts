@@ -367,8 +367,14 @@ const MESSAGES: Record<ConsoleLanguage, Record<MessageKey, string>> = { en, fr }
 export type Translate = (key: MessageKey, values?: Record<string, string | number>) => string;
 
 export function translator(language: ConsoleLanguage): Translate {
-  return (key, values = {}) => MESSAGES[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
+  return wordsOf(MESSAGES[language]);
 }
+
+/** Words by key, with `{name}` filled in from `values`: the console's, and the admin pages' (api/web/admin-i18n.ts). */
+export const wordsOf =
+  <K extends string>(messages: Record<K, string>) =>
+  (key: K, values: Record<string, string | number> = {}): string =>
+    messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
 
 const asConsoleLanguage = (value: string | undefined): ConsoleLanguage | undefined => CONSOLE_LANGUAGES.find((language) => language === value);
 

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../../db/sessions';
+import { RETRY_AFTER_SECONDS } from '../problems';
+import { adminTranslator } from './admin-i18n';
+import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
 import { languageOf, translator, type ConsoleLanguage, type Translate } from './i18n';
 
@@ -38,7 +41,9 @@ function navigation(context: PageContext): Html {
   const more =
     session.role === 'customer'
       ? html`<a href="/console/invoices">${t('invoices')}</a> <a href="/console/prepaid-hours">${t('prepaidHours')}</a>`
-      : html`<a href="/console/invoices">${t('invoices')}</a>${session.role === 'manager' || session.role === 'admin' ? html` <a href="/console/reports">${t('reports')}</a>` : ''}`;
+      : html`<a href="/console/invoices">${t('invoices')}</a>${session.role === 'manager' || session.role === 'admin' ? html` <a href="/console/reports">${t('reports')}</a>` : ''}${
+          session.role === 'admin' ? html` <a href="/console/admin/customers">${adminTranslator(context.language)('admin')}</a>` : ''
+        }`;
   return html`<nav aria-label="Vigil">${home} ${more}
     <span class="who">${session.name}</span>
     <form method="post" action="/console/sign-out" class="inline">${csrfField(context)}<button type="submit">${t('signOut')}</button></form>
@@ -76,3 +81,13 @@ ${body}
 
 /** A message next to what it is about, announced to screen readers. */
 export const alertBox = (message: string | undefined) => message && html`<p class="alert" role="alert">${message}</p>`;
+
+/** The API's "later": a dependency away (503) or the person over their rate limit (429). */
+export const isLater = (answer: ApiAnswer) => answer.status === 503 || answer.status === 429;
+
+/** The API's "later" passed on at once with its Retry-After, as the API does, never a broken page. */
+export function laterPage(page: PageContext, answer: ApiAnswer): FastifyReply {
+  const retryAfter = answer.headers['retry-after'];
+  void page.reply.header('retry-after', typeof retryAfter === 'string' ? retryAfter : String(RETRY_AFTER_SECONDS));
+  return sendPage(page, page.t('unavailable'), alertBox(problemText(answer)) || html``, answer.status);
+}
