@@ -1,24 +1,16 @@
+import type { Static } from '@sinclair/typebox';
+import type { InvoiceDetail as StoredInvoice, InvoiceSummary } from '../../db/invoices';
+import type { PrepaidAccount } from '../../db/prepaid';
 import { DESK_ZONE } from '../../messages/desk-zone';
+import type { ContractInForce as ContractInForceSchema } from '../schemas/contracts';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
 import { formatInstant, type Translate } from './i18n';
 import { alertBox, type PageContext } from './page';
 
-/** An invoice as GET /v1/invoices lists it (api/schemas/invoice.ts). */
-interface ListedInvoice {
-  number: string;
-  customerId: string;
-  periodStart: string;
-  periodEnd: string;
-  totalCents: number;
-  vatCents?: number;
-  grossCents?: number;
-  issuedAt: string;
-}
-
-interface InvoiceDetail extends ListedInvoice {
-  lines: { ticketNumber: string | null; description: string; minutes: number; amountCents: number }[];
-}
+// The pages read the API's JSON: the stores' records, dates already ISO strings (api/routes/invoices.ts, prepaid.ts).
+/** An invoice as GET /v1/invoices/:number gives it: the stored invoice and its lines, without the document. */
+type InvoiceDetail = Omit<StoredInvoice, 'document'>;
 
 /** Euros as the page's language writes them: 1 234,50 € or €1,234.50. */
 export function euros(cents: number, language: PageContext['language']): string {
@@ -30,7 +22,7 @@ const staff = (context: PageContext) => context.session?.role !== 'customer';
 /** The invoices the person may read: a customer's own (GET /v1/invoices holds it to its company), any customer's for staff, newest first. */
 export function invoiceListBody(context: PageContext, answer: ApiAnswer, customer: string | undefined): Html {
   const { t, language } = context;
-  const invoices = answer.status === 200 ? [...(answer.body.invoices as ListedInvoice[])].reverse() : [];
+  const invoices = answer.status === 200 ? [...(answer.body.invoices as InvoiceSummary[])].reverse() : [];
   return html`${
     staff(context)
       ? html`<form method="get" action="/console/invoices" class="filters" role="search">
@@ -71,26 +63,8 @@ ${invoice.grossCents === undefined ? '' : html`<dt>${t('gross')}</dt><dd>${euros
   )}</tbody></table></div>`;
 }
 
-/** A contract in force as GET /v1/contracts gives it (api/schemas/contracts.ts). */
-export interface ContractInForce {
-  id: string;
-  customerId: string;
-  policyId: string;
-  tier?: string;
-  startsOn: string;
-  endsOn?: string;
-}
-
-/** A contract's prepaid hours as GET /v1/contracts/:id/prepaid-hours gives them (api/schemas/prepaid.ts). */
-export interface PrepaidAccount {
-  contractId: string;
-  boughtMinutes: number;
-  usedMinutes: number;
-  expiredMinutes: number;
-  balanceMinutes: number;
-  balanceYear: number;
-  movements: { kind: 'purchase' | 'draw' | 'expiry'; minutes: number; year: number; ticketNumber: string | null; description: string; at: string; invoiceNumber: string | null }[];
-}
+/** A contract in force as GET /v1/contracts gives it: a view of the contract, which only its schema defines. */
+type ContractInForce = Static<typeof ContractInForceSchema>;
 
 /** Minutes as hours and minutes: 510 → 8 h 30 min; a negative movement keeps its sign. */
 export function hoursOf(t: Translate, minutes: number): string {
