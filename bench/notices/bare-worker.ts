@@ -2,8 +2,8 @@
  * The baseline's worker, a process of its own as Vigil's is: the bare workflow (bench/notices/bare-workflow.ts) and
  * its one activity, which sends the mail through a nodemailer pool to SMTP_URL, as plainly as a workflow would.
  */
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { createTransport } from 'nodemailer';
+import { runBareWorkerAsMain } from '../bare-worker-process';
 
 export const BARE_NOTICE_TASK_QUEUE = 'bench-bare-notices';
 /** The header that names a bare notice at the receiver: `<id> <at>`. */
@@ -26,24 +26,8 @@ export function createBareNoticeActivities(smtpUrl: string) {
 
 export type BareNoticeActivities = ReturnType<typeof createBareNoticeActivities>;
 
-async function main(): Promise<void> {
+runBareWorkerAsMain(module, () => {
   const smtpUrl = process.env.SMTP_URL;
   if (!smtpUrl) throw new Error('SMTP_URL is not set');
-  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-  const worker = await Worker.create({
-    connection,
-    taskQueue: BARE_NOTICE_TASK_QUEUE,
-    workflowsPath: require.resolve('./bare-workflow'),
-    activities: createBareNoticeActivities(smtpUrl),
-  });
-  console.log(`worker polling task queue '${BARE_NOTICE_TASK_QUEUE}'`);
-  await worker.run();
-  await connection.close();
-}
-
-if (require.main === module) {
-  main().catch((error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  });
-}
+  return { taskQueue: BARE_NOTICE_TASK_QUEUE, workflowsPath: require.resolve('./bare-workflow'), activities: createBareNoticeActivities(smtpUrl) };
+});
