@@ -1,33 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { settleInbound, storeInbound } from '../../db/inbound';
 import { pgUserStore } from '../../db/users';
-import { axeViolations, launchChromium, outputDir, screenshot } from '../support/e2e/console';
-import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
+import { axeViolations, CONSOLE_PASSWORD, consoleInBrowser, expectAccessible, screenshot } from '../support/e2e/console';
+import { contractsStartOn, eventually, type Stack } from '../support/e2e/stack';
 
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
 jest.setTimeout(180_000);
 
 // The web console in Debian's Chromium, on the real stack: Temporal, the worker, PostgreSQL, the API's own socket.
 describe('the web console in a real browser', () => {
+  const web = consoleInBrowser('console-browser');
+  const { dir, signedIn } = web;
   let stack: Stack;
-  let browser: Browser;
   let origin: string;
   const unique = randomUUID().slice(0, 8);
-  const password = 'a long enough secret';
-  const dir = outputDir('console-browser');
+  const password = CONSOLE_PASSWORD;
   const slaCustomer = `kirchberg-${unique}`;
   const anaEmail = `ana.${unique}@kirchberg.test`;
   const quoteCustomer = `esch-${unique}`;
   const marcEmail = `marc.${unique}@esch.test`;
-  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    stack = await startStack('console-browser');
-    origin = stack.baseUrl.replace(/\/v1$/, '');
-    browser = await launchChromium();
+    ({ stack, origin } = web);
     // Ana's company is on an SLA desk (deadlines in business hours); the stack's own customer is best-effort (econnect).
     await stack.accounts.createCustomer({ id: slaCustomer, name: 'Kirchberg Telecom' });
     await stack.accounts.createContract({
@@ -50,37 +47,12 @@ describe('the web console in a real browser', () => {
     await users.create({ email: marcEmail, name: 'Marc Weber', role: 'customer', customerId: quoteCustomer, language: 'en', password });
   });
 
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  async function signedIn(email: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const context = await browser.newContext({ viewport });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${origin}/console/`);
-    await page.waitForURL(/\/console\/sign-in/);
-    await page.getByLabel('E-mail address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${origin}/console/`);
-    return page;
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await axeViolations(page)).toEqual([]);
-  }
-
   let ticketNumber: string;
   let customerPage: Page;
   let agentPage: Page;
 
   it('signs a customer in and opens a ticket from the portal', async () => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
-    contexts.push(context);
-    const signIn = await context.newPage();
+    const signIn = await web.newPage();
     await signIn.goto(`${origin}/console/sign-in`);
     await expectAccessible(signIn);
     await screenshot(signIn, dir, 'sign-in');

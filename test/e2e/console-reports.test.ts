@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DateTime } from 'luxon';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createInvoicingActivities, type CustomerPeriod, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
@@ -10,35 +10,32 @@ import { pgUserStore } from '../../db/users';
 import { newClock } from '../../domain/sla/clock';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
-import { axeViolations, launchChromium, outputDir, screenshot } from '../support/e2e/console';
-import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
+import { CONSOLE_PASSWORD, consoleInBrowser, expectAccessible, screenshot } from '../support/e2e/console';
+import { contractsStartOn, eventually, type Stack } from '../support/e2e/stack';
 
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
 jest.setTimeout(180_000);
 
 // Invoices, prepaid hours and the manager's report in Debian's Chromium, on the real stack (as console-browser.test.ts).
 describe("the console's invoices, prepaid hours and the manager's report in a real browser", () => {
+  const web = consoleInBrowser('console-reports');
+  const { dir, signedIn } = web;
   let stack: Stack;
-  let browser: Browser;
   let origin: string;
   const unique = randomUUID().slice(0, 8);
-  const password = 'a long enough secret';
-  const dir = outputDir('console-reports');
+  const password = CONSOLE_PASSWORD;
   const maintenance = `maintenance-${unique}`;
   const slaCustomer = `strassen-${unique}`;
   const ana = `ana.${unique}@maintenance.test`;
   const mia = `mia.${unique}@desk.test`;
   const ines = `ines.${unique}@desk.test`;
-  const contexts: BrowserContext[] = [];
   let contractId: string;
   let invoiceNumber: string;
   let breachedNumber: string;
   const now = DateTime.now().setZone(DESK_ZONE);
 
   beforeAll(async () => {
-    stack = await startStack('console-reports');
-    origin = stack.baseUrl.replace(/\/v1$/, '');
-    browser = await launchChromium();
+    ({ stack, origin } = web);
     const users = pgUserStore(stack.db);
 
     // A customer whose contract draws on prepaid hours, 10 h bought today and invoiced for this month.
@@ -137,28 +134,6 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
     await users.create({ email: mia, name: 'Mia Manager', role: 'manager', language: 'en', password });
     await users.create({ email: ines, name: 'Ines Agent', role: 'agent', language: 'en', password });
   });
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close();
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  async function signedIn(email: string, viewport = { width: 1366, height: 768 }): Promise<Page> {
-    const context = await browser.newContext({ viewport, acceptDownloads: true });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${origin}/console/sign-in`);
-    await page.getByLabel('E-mail address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL(`${origin}/console/`);
-    return page;
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    expect(await axeViolations(page)).toEqual([]);
-  }
 
   async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
     const [file] = await Promise.all([page.waitForEvent('download'), click()]);

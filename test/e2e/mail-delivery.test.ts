@@ -3,6 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInvoicingActivities, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
+import type { NewCustomer } from '../../messages/accounts';
+import type { TicketState } from '../../messages/ticket';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { dateInWords } from '../../mail/format';
 import { MailCapture, type CapturedMail } from '../support/e2e/mail';
@@ -125,32 +127,41 @@ describe('e-mail notices over real SMTP', () => {
     expect(copies).toHaveLength(1);
   });
 
-  it("a breach reaches the contract's escalation contact, in the customer's language, with the deadline in words", async () => {
-    const customerId = `mail-fr-${randomUUID().slice(0, 8)}`;
-    await stack.accounts.createCustomer({ id: customerId, name: 'Acme Luxembourg', language: 'fr' });
+  /**
+   * A customer of its own, whose e-connect contract names `escalation` for emergencies; one of its tickets
+   * acknowledged, then the breach of its response deadline, due on 1 December 2026 at 10:30 UTC, told to the desk and
+   * to that contact while the dispatcher runs.
+   */
+  async function breachNotified(customer: NewCustomer, escalation: string): Promise<TicketState> {
+    await stack.accounts.createCustomer(customer);
     await stack.accounts.createContract({
-      customerId,
+      customerId: customer.id,
       policyId: 'econnect',
       startsOn: contractsStartOn(),
-      escalationContacts: [{ level: 'emergency-escalation', name: 'Chloé Martin', email: 'chloe@acme.lu' }],
+      escalationContacts: [{ level: 'emergency-escalation', name: 'Chloé Martin', email: escalation }],
     });
-    const { ticket, env } = await registered(customerId, 'ana@acme.lu');
+    const { ticket, env } = await registered(customer.id, 'ana@acme.lu');
     const { acknowledgeTicket, notifyThreshold } = createActivities({ db: stack.db });
     await env.run(acknowledgeTicket, ticket);
     dispatch();
     await env.run(notifyThreshold, {
       ticketNumber: ticket.ticketNumber,
       title: ticket.title,
-      customerId,
+      customerId: customer.id,
       priority: 'P1',
       metric: 'response',
       percent: 100,
-      // 11:30 in Luxembourg.
       deadline: Date.parse('2026-12-01T10:30:00Z'),
       key: 'response:100:g0',
       notify: ['desk', 'emergency-escalation'],
     });
+    return ticket;
+  }
 
+  it("a breach reaches the contract's escalation contact, in the customer's language, with the deadline in words", async () => {
+    const ticket = await breachNotified({ id: `mail-fr-${randomUUID().slice(0, 8)}`, name: 'Acme Luxembourg', language: 'fr' }, 'chloe@acme.lu');
+
+    // 10:30 UTC is 11:30 in Luxembourg.
     const subject = `[${ticket.ticketNumber}] Délai de prise en charge dépassé (mardi 1 décembre 2026 à 11:30): Serveur arrêté`;
     const breaches = await arrived((message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'chloe@acme.lu'));
     expect(breaches).toHaveLength(1);
@@ -160,31 +171,9 @@ describe('e-mail notices over real SMTP', () => {
   });
 
   it("dates a breach in the customer's own zone for the people its contract names, in the desk's for the desk", async () => {
-    const customerId = `mail-tz-${randomUUID().slice(0, 8)}`;
     const contact = `chloe-${randomUUID().slice(0, 8)}@acme.lu`;
-    await stack.accounts.createCustomer({ id: customerId, name: 'Acme Québec', language: 'en', timeZone: 'America/Montreal' });
-    await stack.accounts.createContract({
-      customerId,
-      policyId: 'econnect',
-      startsOn: contractsStartOn(),
-      escalationContacts: [{ level: 'emergency-escalation', name: 'Chloé Martin', email: contact }],
-    });
-    const { ticket, env } = await registered(customerId, 'ana@acme.lu');
-    const { acknowledgeTicket, notifyThreshold } = createActivities({ db: stack.db });
-    await env.run(acknowledgeTicket, ticket);
-    dispatch();
-    await env.run(notifyThreshold, {
-      ticketNumber: ticket.ticketNumber,
-      title: ticket.title,
-      customerId,
-      priority: 'P1',
-      metric: 'response',
-      percent: 100,
-      // 05:30 in Montreal, 11:30 in Luxembourg.
-      deadline: Date.parse('2026-12-01T10:30:00Z'),
-      key: 'response:100:g0',
-      notify: ['desk', 'emergency-escalation'],
-    });
+    const ticket = await breachNotified({ id: `mail-tz-${randomUUID().slice(0, 8)}`, name: 'Acme Québec', language: 'en', timeZone: 'America/Montreal' }, contact);
+    // 10:30 UTC is 05:30 in Montreal, 11:30 in Luxembourg.
     const subjectAt = (time: string) => `[${ticket.ticketNumber}] Response deadline missed (Tuesday, 1 December 2026 at ${time}): Serveur arrêté`;
     const to = (address: string) => (message: CapturedMail) => message.To.some(({ Address }) => Address === address);
     expect((await arrived(to(contact))).map((message) => message.Subject)).toEqual([subjectAt('05:30')]);

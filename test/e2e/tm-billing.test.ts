@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../cli/run';
 import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
-import { type Stack, contractsStartOn, startStack } from '../support/e2e/stack';
+import { type Stack, contractsStartOn, openTicket, startStack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -22,12 +22,13 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
   let stack: Stack;
   let customerId: string;
   let customerToken: string;
+  const contact = { name: 'Ana Lopes', email: 'ana@tm.lu' };
 
   beforeAll(async () => {
     stack = await startStack('tm-billing');
     customerId = `tm-${randomUUID().slice(0, 8)}`;
     await stack.accounts.createCustomer({ id: customerId, name: 'Tm Customer' });
-    await stack.accounts.createContract({ customerId, policyId: 'tm-minimum', startsOn: contractsStartOn(), authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@tm.lu' }] });
+    await stack.accounts.createContract({ customerId, policyId: 'tm-minimum', startsOn: contractsStartOn(), authorizedContacts: [contact] });
     customerToken = (await stack.accounts.createApiKey({ role: 'customer', customerId, label: 'e2e tm customer' })).token;
   });
 
@@ -38,15 +39,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
   const call: Stack['call'] = (...args) => stack.call(...args);
 
   it('two 5-minute entries, one with the remote tool missing: 60 minutes billed once, as vigil price bills the same entries', async () => {
-    const opened = await call('POST', '/tickets', {
-      customerId,
-      priority: 'P3',
-      title: 'Outlook will not start',
-      description: 'Outlook closes at once on start.',
-      contact: { name: 'Ana Lopes', email: 'ana@tm.lu' },
-    });
-    expect(opened.status).toBe(201);
-    const number = opened.body.ticketNumber as string;
+    const number = await openTicket(stack, { customerId, priority: 'P3', title: 'Outlook will not start', description: 'Outlook closes at once on start.', contact });
     expect((await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' })).status).toBe(200);
 
     const entries = [
@@ -101,15 +94,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
   });
 
   it("propose-resolution's minutesWorked carries the same flags to billing, priced as vigil price prices that entry", async () => {
-    const opened = await call('POST', '/tickets', {
-      customerId,
-      priority: 'P3',
-      title: 'VPN drops every hour',
-      description: 'The VPN client disconnects.',
-      contact: { name: 'Ana Lopes', email: 'ana@tm.lu' },
-    });
-    expect(opened.status).toBe(201);
-    const number = opened.body.ticketNumber as string;
+    const number = await openTicket(stack, { customerId, priority: 'P3', title: 'VPN drops every hour', description: 'The VPN client disconnects.', contact });
     expect((await call('POST', `/tickets/${number}/take-charge`, {})).status).toBe(200);
     const logged = await call('POST', `/tickets/${number}/time-entries`, { start: '2026-05-13T10:00:00+02:00', end: '2026-05-13T10:05:00+02:00' });
     expect([logged.status, logged.body.detail]).toEqual([200, undefined]);

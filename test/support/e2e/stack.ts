@@ -145,6 +145,13 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
   };
 }
 
+/** Opens a ticket through the API as `as` (the desk's agent unless told) and gives its number; any answer but 201 fails the test. */
+export async function openTicket(stack: Stack, body: Record<string, unknown>, as?: Role | { token: string }): Promise<string> {
+  const opened = await stack.call('POST', '/tickets', body, as);
+  expect([opened.status, opened.body.detail]).toEqual([201, undefined]);
+  return opened.body.ticketNumber as string;
+}
+
 /**
  * A ticket freshly numbered from the real sequence, as its workflow holds it at registration, and an activity
  * environment of that workflow: for running the real activities against PostgreSQL without Temporal.
