@@ -35,7 +35,7 @@ const scrollable = (name: string, table: Html) => html`<div class="scroll" role=
 const empty = (state: Partial<FormState> = {}): FormState => ({ values: {}, errors: {}, choices: {}, ...state });
 
 /**
- * The admin's pages (issue 13): customers, their contracts and the contracts' people, the people who sign in, and API
+ * The admin's pages: customers, their contracts and the contracts' people, the people who sign in, and API
  * keys. Each reads and changes through the admin API as the signed-in admin (api/web/api-bridge.ts), so the API's
  * checks are the pages' checks and its refusals, problem+json naming the field, show beside the field. Anyone but an
  * admin gets a 403 page before any call, by link or by URL. Mounted under /console/admin, after the console's
