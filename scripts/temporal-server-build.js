@@ -36,7 +36,7 @@ function ensureTemporalServer(paths = toolPaths()) {
     module: `go.temporal.io/server/cmd/tools/sql@${server}`,
     binary: 'sql',
     target: paths.temporalSqlTool,
-    minutes: 'about a minute once the server is built',
+    minutes: 'under a minute after the server',
   });
   ensureGoTool(paths, {
     what: `the Temporal UI server ${ui}`,
