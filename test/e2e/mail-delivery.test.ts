@@ -8,7 +8,7 @@ import type { TicketState } from '../../messages/ticket';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { dateInWords } from '../../mail/format';
 import { MailCapture, type CapturedMail } from '../support/e2e/mail';
-import { contractsStartOn, eventually, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
+import { contractsStartOn, eventually, openTicket, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -62,15 +62,13 @@ describe('e-mail notices over real SMTP', () => {
 
   it('the acknowledgement arrives with the ticket number in the subject, and the next notice threads onto it', async () => {
     dispatch();
-    const opened = await stack.call('POST', '/tickets', {
+    const number = await openTicket(stack, {
       customerId: stack.customerId,
       priority: 'P2',
       title: 'Printer down',
       description: 'The office printer prints blank pages.',
       contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
     });
-    expect(opened.status).toBe(201);
-    const number = opened.body.ticketNumber as string;
 
     const [ack, ...more] = await arrived((message) => message.Subject === `[${number}] Your request is registered: Printer down`);
     expect(more).toEqual([]);

@@ -8,12 +8,9 @@ import { type Stack, contractsStartOn, openTicket, startStack } from '../support
 
 jest.setTimeout(90_000);
 
-interface CliLine {
-  description: string;
-  minutes: number;
-  rateCents: number;
-  multiplier: number;
-  amountCents: number;
+interface PricedByCli {
+  lines: { description: string; minutes: number; rateCents: number; multiplier: number; amountCents: number }[];
+  totalCents: number;
 }
 
 // The tm-minimum preset on a real ticket: the time entries carry the T&M flags through the API and the workflow to billing, the
@@ -38,6 +35,28 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
 
   const call: Stack['call'] = (...args) => stack.call(...args);
 
+  /** What `vigil price --policy tm-minimum` gives for these entries, written as a person writes its entries file. */
+  function pricedByCli(items: unknown[]): PricedByCli {
+    const file = join(mkdtempSync(join(tmpdir(), 'vigil-tm-e2e-')), 'entries.json');
+    writeFileSync(file, JSON.stringify({ items }));
+    const priced = runCli(['price', '--policy', 'tm-minimum', '--entries', file, '--json']);
+    expect([priced.exitCode, priced.stderr]).toEqual([0, '']);
+    return JSON.parse(priced.stdout) as PricedByCli;
+  }
+
+  /** The closed ticket's billing, and its lines in PostgreSQL under its number, are the ones the CLI gave. */
+  async function expectBilledAsCli(number: string, closed: TicketState, cli: PricedByCli): Promise<void> {
+    const { rows } = await stack.db.query('SELECT description, minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1 ORDER BY id', [number]);
+    expect(rows.map((row) => ({
+      description: row.description,
+      minutes: row.minutes,
+      rateCents: Number(row.rate_cents),
+      multiplier: Number(row.multiplier),
+      amountCents: Number(row.amount_cents),
+    }))).toEqual(cli.lines.map((line) => ({ ...line, description: `${number}: ${line.description}` })));
+    expect(closed.billing).toEqual(cli);
+  }
+
   it('two 5-minute entries, one with the remote tool missing: 60 minutes billed once, as vigil price bills the same entries', async () => {
     const number = await openTicket(stack, { customerId, priority: 'P3', title: 'Outlook will not start', description: 'Outlook closes at once on start.', contact });
     expect((await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' })).status).toBe(200);
@@ -60,12 +79,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
     expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@tm.lu' }, { token: customerToken })).status).toBe(200);
     const final = await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result() as TicketState;
 
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-tm-e2e-'));
-    const file = join(dir, 'entries.json');
-    writeFileSync(file, JSON.stringify({ items: entries }));
-    const priced = runCli(['price', '--policy', 'tm-minimum', '--entries', file, '--json']);
-    expect([priced.exitCode, priced.stderr]).toEqual([0, '']);
-    const cli = JSON.parse(priced.stdout) as { lines: CliLine[]; totalCents: number };
+    const cli = pricedByCli(entries);
     // Urgent: 5 x 10000 x 2 / 60 = 1666.67 -> 1667. The last one tops the request up to 60 minutes at x3:
     // 55 x 10000 x 3 / 60 = 27500. Not 15 + 60 minutes: the minimum is the request's, billed once.
     expect(cli).toEqual({
@@ -82,15 +96,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
       totalCents: 29_167,
     });
 
-    const { rows } = await stack.db.query('SELECT description, minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1 ORDER BY id', [number]);
-    expect(rows.map((row) => ({
-      description: row.description,
-      minutes: row.minutes,
-      rateCents: Number(row.rate_cents),
-      multiplier: Number(row.multiplier),
-      amountCents: Number(row.amount_cents),
-    }))).toEqual(cli.lines.map((line) => ({ ...line, description: `${number}: ${line.description}` })));
-    expect(final.billing).toEqual(cli);
+    await expectBilledAsCli(number, final, cli);
   });
 
   it("propose-resolution's minutesWorked carries the same flags to billing, priced as vigil price prices that entry", async () => {
@@ -116,12 +122,7 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
     const final = await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result() as TicketState;
 
     // The same two entries, as a person would write them in vigil price's entries file.
-    const dir = mkdtempSync(join(tmpdir(), 'vigil-tm-e2e-'));
-    const file = join(dir, 'entries.json');
-    writeFileSync(file, JSON.stringify({ items: entries.map(({ agent: _agent, ...entry }) => entry) }));
-    const priced = runCli(['price', '--policy', 'tm-minimum', '--entries', file, '--json']);
-    expect([priced.exitCode, priced.stderr]).toEqual([0, '']);
-    const cli = JSON.parse(priced.stdout) as { lines: CliLine[]; totalCents: number };
+    const cli = pricedByCli(entries.map(({ agent: _agent, ...entry }) => entry));
     // 5 minutes at 100 EUR/h; then the minutes worked, urgent (x2), topped up to the request's 60 minutes (the remote
     // tool was missing): 55 x 10000 x 2 / 60 = 18333.33 -> 18333.
     expect(cli.lines.map(({ minutes, multiplier, amountCents }) => ({ minutes, multiplier, amountCents }))).toEqual([
@@ -130,14 +131,6 @@ describe('a time-and-materials ticket (tm-minimum), end to end', () => {
     ]);
     expect(cli.lines[1]!.description).toContain('remote-control tool installed first, urgent handling, request minimum 60 min: +50 min');
 
-    const { rows } = await stack.db.query('SELECT description, minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1 ORDER BY id', [number]);
-    expect(rows.map((row) => ({
-      description: row.description,
-      minutes: row.minutes,
-      rateCents: Number(row.rate_cents),
-      multiplier: Number(row.multiplier),
-      amountCents: Number(row.amount_cents),
-    }))).toEqual(cli.lines.map((line) => ({ ...line, description: `${number}: ${line.description}` })));
-    expect(final.billing).toEqual(cli);
+    await expectBilledAsCli(number, final, cli);
   });
 });
