@@ -108,6 +108,7 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
     ...deps.metrics,
     ...(failures ? { failingWorkflowTasks: () => failures.countFailingNow() } : {}),
     ...(outbox ? { outboxFigures: () => outbox.figures() } : {}),
+    ...(deps.backPressure ? { backPressure: deps.backPressure } : {}),
   });
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
   const temporalChecks = temporalReadiness(deps.temporal, { taskQueue: deps.taskQueue, timeoutMs: readinessTimeoutMs, seenWithinMs: deps.workerSeenWithinMs, now: deps.now });

@@ -16,6 +16,12 @@ const POSTGRES_UNAVAILABLE = /^(?:08...|57P0[1-3]|57014|53300)$/;
 // node-postgres reports its own timeouts and dropped connections with these messages and no code.
 const PG_CLIENT_FAILURE = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable/;
 
+// What the gRPC client itself writes when it never reached Temporal: no connection, a name that does not resolve, a
+// channel or stream that went away. UNAVAILABLE with any other detail was written by a server that answered (one
+// shedding load, or whose database is busy), and a DEADLINE_EXCEEDED that was not still waiting for a connection
+// ("Waiting for LB pick", "waiting for name resolution") ran out of time on a server that had the call: both busy.
+const NO_CONNECTION = /no connection established|channel closed|name resolution|waiting for (?:lb pick|name resolution)|connection dropped|connect E[A-Z]+|E(?:CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)|GOAWAY|RST_STREAM|stream refused/i;
+
 // What Temporal answers a query once no worker has polled the workflow's task queue for a while.
 const NO_POLLER = /no poller seen|worker may be down/i;
 
@@ -67,12 +73,21 @@ function grpcStatus(error: unknown): { code: number; details: string } | undefin
 }
 
 /**
+ * A connection failure, not a slow answer: only then is Temporal "unreachable". A deadline on a call the server had,
+ * or UNAVAILABLE written by the server itself, means Temporal is there and busy, which a client handles differently
+ * (it backs off; an operator looks at load, not at the network).
+ */
+function temporalUnreachable(code: number, details: string): boolean {
+  return (code === GRPC_STATUS.UNAVAILABLE || code === GRPC_STATUS.DEADLINE_EXCEEDED) && NO_CONNECTION.test(details);
+}
+
+/**
  * The dependency whose absence made `error`, when it is one: the request was fine and will succeed once the
  * server is back, so it deserves a 503 and a Retry-After, not a 500.
  */
 export function unreachableDependency(error: unknown): Dependency | undefined {
   for (const cause of causes(error)) {
-    if (isGrpcServiceError(cause)) return Number(cause.code) === GRPC_STATUS.UNAVAILABLE ? 'Temporal' : undefined;
+    if (isGrpcServiceError(cause)) return temporalUnreachable(Number(cause.code), cause.details ?? '') ? 'Temporal' : undefined;
     if (postgresUnreachable(cause)) return 'PostgreSQL';
   }
   return undefined;
@@ -88,7 +103,7 @@ export function temporalTimedOut(error: unknown): boolean {
   return code === GRPC_STATUS.DEADLINE_EXCEEDED || code === GRPC_STATUS.CANCELLED;
 }
 
-const NO_ANSWER_IN_TIME = "Temporal or the ticket's worker did not answer in time";
+const NO_ANSWER_IN_TIME = "Temporal or the ticket's worker is busy and did not answer in time";
 
 /** What `error` says of the API's dependencies, when it is their fault rather than the request's or the code's. */
 export function dependencyFailure(error: unknown): DependencyFailure | undefined {
@@ -101,6 +116,7 @@ export function dependencyFailure(error: unknown): DependencyFailure | undefined
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 503, reason: `${NO_ANSWER_IN_TIME}, and the action may still be applied (a retry is safe with the same Idempotency-Key)` };
   if (temporalTimedOut(error)) return { status: 503, reason: NO_ANSWER_IN_TIME };
   const status = grpcStatus(error);
+  if (status?.code === GRPC_STATUS.UNAVAILABLE) return { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' };
   if (status?.code === GRPC_STATUS.FAILED_PRECONDITION && NO_POLLER.test(status.details)) return { status: 503, reason: 'no worker is polling the ticket task queue' };
   if (status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) {
     return UPDATE_LIMIT.test(status.details) ? { status: 429, reason: 'too many actions are in progress on this ticket' } : { status: 503, reason: 'Temporal is overloaded' };

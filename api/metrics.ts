@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OutboxFigures } from '../db/outbox';
+import type { BackPressure } from './back-pressure';
 import { routeOf } from './request-log';
 
 export interface MetricsOptions {
@@ -14,6 +15,8 @@ export interface MetricsOptions {
   failingWorkflowTasks?: () => Promise<number>;
   /** The e-mail outbox's pending and failed notices (db/outbox.ts), read at each scrape. */
   outboxFigures?: () => Promise<OutboxFigures>;
+  /** The workers' backlog as the API last read it, and the new tickets it refused as busy (api/back-pressure.ts). */
+  backPressure?: BackPressure;
 }
 
 async function scrape(url: string, timeoutMs: number): Promise<string> {
@@ -46,12 +49,39 @@ function outboxGauges(registry: Registry, figures: () => Promise<OutboxFigures>)
 }
 
 /**
+ * The backlog the API judges new tickets by (its last reading: a scrape starts no probe of its own), absent while no
+ * probe succeeded, and the refusals it made: alert when `vigil_requests_refused_busy_total` increases.
+ */
+function backPressureMetrics(registry: Registry, gate: BackPressure): void {
+  const labelNames = ['kind'] as const;
+  const each = (pick: (backlog: { tasks: number; oldestSeconds: number }) => number) =>
+    function collect(this: Gauge<'kind'>) {
+      const backlog = gate.latest();
+      for (const kind of ['workflow', 'activity'] as const) this.set({ kind }, backlog ? pick(backlog[kind]) : Number.NaN);
+    };
+  new Gauge({ name: 'vigil_task_queue_backlog_tasks', help: 'Tasks waiting for a worker on the ticket task queue, by kind (workflow, activity)', labelNames, registers: [registry], collect: each((b) => b.tasks) });
+  new Gauge({ name: 'vigil_task_queue_backlog_age_seconds', help: 'How long the oldest task waiting for a worker has waited, by kind', labelNames, registers: [registry], collect: each((b) => b.oldestSeconds) });
+  let counted = 0;
+  new Counter({
+    name: 'vigil_requests_refused_busy_total',
+    help: 'New tickets refused with 503 busy because the workers were behind (VIGIL_BUSY_MAX_BACKLOG, VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS)',
+    registers: [registry],
+    collect() {
+      this.inc(gate.refused - counted);
+      counted = gate.refused;
+    },
+  });
+  new Gauge({ name: 'vigil_busy_max_backlog', help: 'Bound on waiting tasks of one kind past which new tickets are refused', registers: [registry] }).set(gate.bounds.maxTasks);
+  new Gauge({ name: 'vigil_busy_max_backlog_age_seconds', help: 'Bound on the oldest waiting task past which new tickets are refused', registers: [registry] }).set(gate.bounds.maxAgeSeconds);
+}
+
+/**
  * GET /metrics in the Prometheus text format: HTTP latency by method, route pattern and status, the process's
  * own metrics, then the Temporal worker's (its SDK runtime exports them on an address of its own) so that one
  * scrape of the API sees both processes.
  */
 export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>(
-  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks, outboxFigures }, done) => {
+  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks, outboxFigures, backPressure }, done) => {
     // A registry per app: tests build many apps in one process, and each must count only its own requests.
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
@@ -79,6 +109,7 @@ export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>
     }
 
     if (outboxFigures) outboxGauges(registry, outboxFigures);
+    if (backPressure) backPressureMetrics(registry, backPressure);
 
     app.addHook('onResponse', (request, reply, next) => {
       duration.observe({ method: request.method, route: routeOf(request), status_code: reply.statusCode }, reply.elapsedTime / 1000);

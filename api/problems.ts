@@ -73,6 +73,14 @@ export function unavailable(detail: string, extensions: Record<string, unknown> 
   );
 }
 
+/**
+ * The workers are behind (api/back-pressure.ts): Temporal and the API are up, and the request was fine, but new work
+ * would wait longer than promised. Its own type, so that a client backs off instead of reporting an outage.
+ */
+export function workersBusy(detail: string): HttpProblem {
+  return new HttpProblem({ type: problemType('busy'), title: 'Busy', status: 503, detail }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+}
+
 export function tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
   return new HttpProblem({ type: problemType('rate-limited'), title: 'Too many requests', status: 429, detail }, { 'retry-after': String(retryAfterSeconds) });
 }

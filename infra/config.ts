@@ -1,3 +1,4 @@
+import { DEFAULT_BUSY_BOUNDS, type BusyBounds } from '../api/busy-bounds';
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
 import { SellerConfigError, sellerFromEnv } from './seller';
@@ -17,6 +18,8 @@ export interface VigilConfig {
   workerMetricsAddress?: string;
   /** Where the API fetches the worker's metrics to append them to its own /metrics. */
   workerMetricsUrl?: string;
+  /** VIGIL_BUSY_*: how far behind the workers may fall before the API refuses new tickets as busy (api/back-pressure.ts). */
+  busyBounds: BusyBounds;
   /** SMTP_URL: where the worker's outbox dispatcher (mail/dispatcher.ts) delivers notices; unset, they stay queued. */
   smtpUrl?: string;
   /** VIGIL_MAIL_FROM: the From of every notice; its domain names the Message-IDs. */
@@ -94,6 +97,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),
     workerMetricsAddress: bindAddress('VIGIL_WORKER_METRICS_ADDRESS', env.VIGIL_WORKER_METRICS_ADDRESS),
     workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),
+    busyBounds: {
+      maxTasks: positiveInteger('VIGIL_BUSY_MAX_BACKLOG', env.VIGIL_BUSY_MAX_BACKLOG, DEFAULT_BUSY_BOUNDS.maxTasks),
+      maxAgeSeconds: positiveInteger('VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS', env.VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS, DEFAULT_BUSY_BOUNDS.maxAgeSeconds),
+      probeIntervalMs: positiveInteger('VIGIL_BUSY_PROBE_INTERVAL_MS', env.VIGIL_BUSY_PROBE_INTERVAL_MS, DEFAULT_BUSY_BOUNDS.probeIntervalMs),
+    },
     smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
     mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),

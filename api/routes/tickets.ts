@@ -35,6 +35,7 @@ import { assertVisible, noSuchTicket, ownTicketsOnly, TICKET_ROLES, type TicketO
 import { toTicketView } from '../ticket-view';
 import type { PolicySource } from '../../policies/catalog';
 import { presetRegistry } from '../../policies/registry';
+import type { BackPressure } from '../back-pressure';
 import { dependencyFailure } from '../dependency-errors';
 import { sharedFor, workerPolling } from '../readiness';
 import { TEMPORAL_DEADLINE_MS, temporalDeadline } from '../temporal-deadline';
@@ -49,6 +50,12 @@ export interface TicketRoutesDeps {
   /** Failed workflow tasks the worker recorded: a ticket whose task fails says so in its view. */
   workflowTaskFailures?: WorkflowTaskFailures;
   taskQueue?: string;
+  /**
+   * Refuses new tickets while the workers are behind (api/back-pressure.ts). Only creations: a new ticket is the work
+   * that grows the backlog, while an action on an open ticket (a reply, a resolution that stops its clock) is part of
+   * what was already taken on, and runs under the request's Temporal deadline, answered "busy" when it is not served.
+   */
+  backPressure?: BackPressure;
   /** How long one request may wait on Temporal in all (TEMPORAL_DEADLINE_MS). */
   temporalDeadlineMs?: number;
   /** How recently a worker must have polled the task queue to count as polling (WORKER_SEEN_WITHIN_MS). */
@@ -202,6 +209,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         response: { 201: OpenedTicket, ...problems(401, 403, 422, 500) },
       },
       onRequest: allowed('open'),
+      ...(deps.backPressure ? { preHandler: deps.backPressure.hook() } : {}),
     },
     async (request, reply) => {
       const { ticket, replayed } = await openTicket(principalOf(request), request.body, request.headers['idempotency-key']);

@@ -21,8 +21,13 @@ describe('dependencyFailure', () => {
   it.each([
     ['no worker polling', new NoWorkerPolling('vigil-tickets'), { status: 503, reason: 'no worker is polling the ticket task queue (vigil-tickets)' }],
     ["a query Temporal gave up on: no poller seen (after 29 s, measured)", new ServiceError('Failed to query Workflow', { cause: grpcError(9, 'no poller seen for task queue recently, worker may be down') }), { status: 503, reason: 'no worker is polling the ticket task queue' }],
-    ['an Update cut by its deadline', new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(4, 'Deadline exceeded') }), { status: 503, reason: "Temporal or the ticket's worker did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)" }],
-    ['a query cut by its deadline (CANCELLED, measured)', new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }), { status: 503, reason: "Temporal or the ticket's worker did not answer in time" }],
+    ['an Update cut by its deadline', new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(4, 'Deadline exceeded') }), { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)" }],
+    ['a query cut by its deadline (CANCELLED, measured)', new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }), { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" }],
+    ['a deadline on a call the server had (grpc-js detail)', new ServiceError('Failed to query Workflow', { cause: grpcError(4, 'Deadline exceeded after 2.001s,LB pick: 0.001s,remote_addr=127.0.0.1:7233') }), { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" }],
+    ['a deadline that passed while still connecting', new ServiceError('Failed to describe', { cause: grpcError(4, 'Deadline exceeded after 2.001s,Waiting for LB pick') }), { status: 503, reason: 'Temporal is unreachable' }],
+    ['UNAVAILABLE written by a loaded server', serviceError(14, 'Service unavailable: persistence is busy'), { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' }],
+    ['a refused connection', new ServiceError('Failed to describe', { cause: grpcError(14, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233') }), { status: 503, reason: 'Temporal is unreachable' }],
+    ['a connection that went away', new ServiceError('Failed to describe', { cause: grpcError(14, 'Connection dropped') }), { status: 503, reason: 'Temporal is unreachable' }],
     ['Temporal unreachable', new ServiceError('Failed to describe', { cause: grpcError(14, 'No connection established') }), { status: 503, reason: 'Temporal is unreachable' }],
     ["one workflow's in-flight Update limit", serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'), { status: 429, reason: 'too many actions are in progress on this ticket' }],
     ['too many outstanding updates', serviceError(8, 'too many outstanding updates'), { status: 429, reason: 'too many actions are in progress on this ticket' }],
@@ -69,7 +74,7 @@ describe('a ticket whose worker does not answer', () => {
     harness.temporal.worker = 'stuck';
     const response = await harness.call('agent', 'GET', '/v1/tickets/VIG-000001');
     expect(response.json()).toMatchObject({ stale: true });
-    expect(response.headers.warning).toMatch(/^110 vigil "stale: revision 2 from the read model; Temporal or the ticket's worker did not answer in time"$/);
+    expect(response.headers.warning).toMatch(/^110 vigil "stale: revision 2 from the read model; Temporal or the ticket's worker is busy and did not answer in time"$/);
   });
 
   it('is read stale when its running workflow fails the query (a run being continued as new), never a 500', async () => {
@@ -115,7 +120,7 @@ describe('a ticket whose worker does not answer', () => {
     harness.temporal.worker = 'stuck';
     const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', { agent: 'lea', by: 'marc' });
     expectProblem(response, 503, 'unavailable');
-    expect(response.json().detail).toBe("Temporal or the ticket's worker did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key); try again in a few seconds");
+    expect(response.json().detail).toBe("Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key); try again in a few seconds");
   });
 
   it("answers 429 with Retry-After when Temporal refuses more Updates on the ticket", async () => {
@@ -171,7 +176,8 @@ describe('deadlines', () => {
     const response = await app.inject({ method: 'POST', url: '/v1/tickets/VIG-000001/reassign', headers: auth, payload: { agent: 'lea', by: 'marc' } });
     expectProblem(response, 503, 'unavailable');
     expect(response.headers['retry-after']).toBe('5');
-    expect(response.json().detail).toBe("Temporal or the ticket's worker did not answer in time; try again in a few seconds");
+    // The black hole never completes the HTTP/2 handshake: the deadline passes while the call waits for a connection.
+    expect(response.json().detail).toBe('Temporal is unreachable; try again in a few seconds');
     await app.close();
   });
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { buildApp, type OpsDeps } from '../../../api/app';
+import { buildApp, type ApiDeps, type OpsDeps } from '../../../api/app';
 import type { AccountStore, Contract } from '../../../messages/accounts';
 import type { Role } from '../../../messages/principal';
 import type { OpenTicketInput } from '../../../messages/ticket';
@@ -14,12 +14,15 @@ export const NOW = Date.parse('2026-05-13T10:00:00+02:00');
 
 export type Caller = Role | 'acme' | 'globex';
 
+/** The operations settings a test may set, back-pressure on new tickets included. */
+export type HarnessOps = OpsDeps & Pick<ApiDeps, 'backPressure'>;
+
 /**
  * The API on app.inject with in-memory accounts, stores and Temporal, every optional store given (so every route
  * is served): two customers (acme under e-connect, globex under Esker), a key per staff role and one per customer.
  * `ops` overrides the operations settings (rate limits, readiness) for the test at hand.
  */
-export async function apiHarness(now = () => NOW, ops: OpsDeps | ((accounts: AccountStore) => OpsDeps) = {}) {
+export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: AccountStore) => HarnessOps) = {}) {
   const accounts = inMemoryAccounts();
   const temporal = new FakeTemporal(now);
   const idempotency = inMemoryIdempotency();
