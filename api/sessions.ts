@@ -35,8 +35,8 @@ export function cookieOf(request: FastifyRequest, name: string): string | undefi
   return undefined;
 }
 
-export function setCookie(reply: FastifyReply, name: string, value: string, attributes: { secure: boolean; maxAgeSeconds: number; httpOnly?: boolean }): void {
-  const parts = [`${name}=${value}`, 'Path=/', `Max-Age=${attributes.maxAgeSeconds}`, 'SameSite=Lax'];
+export function setCookie(reply: FastifyReply, name: string, value: string, attributes: { secure: boolean; maxAgeSeconds: number; httpOnly?: boolean; path?: string }): void {
+  const parts = [`${name}=${value}`, `Path=${attributes.path ?? '/'}`, `Max-Age=${attributes.maxAgeSeconds}`, 'SameSite=Lax'];
   if (attributes.httpOnly ?? true) parts.push('HttpOnly');
   if (attributes.secure) parts.push('Secure');
   const before = reply.getHeader('set-cookie');

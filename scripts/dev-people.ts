@@ -1,5 +1,5 @@
 /**
- * The console's demo people for `npm run dev`: an agent and Ana Lopes, the demo customer acme's contact
+ * The console's demo people for `npm run dev`: an admin, an agent and Ana Lopes, the demo customer acme's contact
  * (scripts/dev-accounts.ts makes acme), both with the same well-known password. Created once; a person who already
  * exists is left as they are, so a password changed through a reset stays changed.
  */
@@ -9,6 +9,7 @@ import { pgUserStore, type NewUser } from '../db/users';
 export const DEV_PASSWORD = 'vigil-dev-password';
 
 export const DEV_PEOPLE = [
+  { email: 'admin@vigil.localhost', name: 'Dev Admin', role: 'admin' },
   { email: 'agent@vigil.localhost', name: 'Dev Agent', role: 'agent' },
   { email: 'ana@acme.lu', name: 'Ana Lopes', role: 'customer', customerId: 'acme' },
 ] as const satisfies readonly Omit<NewUser, 'password'>[];

@@ -1,7 +1,8 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiKeyRecord, Contract, Customer } from '../../messages/accounts';
+import { apiTokenParts, type ApiKeyRecord, type Contract, type Customer } from '../../messages/accounts';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import type { User } from '../../db/users';
+import { cookieOf, secureFor, setCookie } from '../sessions';
 import { ADMIN_FORMS, fieldErrors, formFields, formValues, type AdminForm, type FormState } from './admin-forms';
 import { adminTranslator, choiceText, type AdminKey, type AdminTranslate } from './admin-i18n';
 import { problemText, type ApiAnswer } from './api-bridge';
@@ -16,11 +17,15 @@ interface AdminPage extends PageContext {
   at: AdminTranslate;
 }
 
+const API_KEYS_PATH = '/console/admin/api-keys';
+/** Carries a new key's token from the form's post to the page that shows it, once. */
+const NEW_KEY_COOKIE = 'vigil_new_key';
+
 type Section = 'customers' | 'users' | 'apiKeys';
 const SECTIONS: readonly [Section, string][] = [
   ['customers', '/console/admin/customers'],
   ['users', '/console/admin/users'],
-  ['apiKeys', '/console/admin/api-keys'],
+  ['apiKeys', API_KEYS_PATH],
 ];
 
 // What may go from a URL into an API path: the admin API's own id patterns (api/schemas/admin.ts, users.ts).
@@ -28,6 +33,7 @@ const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const NUMERIC_ID = /^[1-9][0-9]{0,17}$/;
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
+
 
 /** As the ticket page does: a table's box that scrolls sideways on a phone, focusable and named for a keyboard. */
 const scrollable = (name: string, table: Html) => html`<div class="scroll" role="region" aria-label="${name}" tabindex="0">${table}</div>`;
@@ -41,7 +47,7 @@ const empty = (state: Partial<FormState> = {}): FormState => ({ values: {}, erro
  * admin gets a 403 page before any call, by link or by URL. Mounted under /console/admin, after the console's
  * session check (api/web/console.ts).
  */
-export const adminPages: FastifyPluginCallback<ConsoleDeps> = (app, { callApi }, done) => {
+export const adminPages: FastifyPluginCallback<ConsoleDeps> = (app, { callApi, cookie }, done) => {
   const admin = (request: FastifyRequest, reply: FastifyReply): AdminPage => {
     const page = pageContext(request, reply, request.session!.csrfToken);
     return { ...page, at: adminTranslator(page.language) };
@@ -416,22 +422,26 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
 
   // API keys.
 
-  async function apiKeysPage(request: FastifyRequest, reply: FastifyReply, created?: { state: FormState; message?: string; status: number; token?: string; label?: string }) {
+  async function apiKeysPage(request: FastifyRequest, reply: FastifyReply, refused?: { state: FormState; message: string; status: number }) {
     const page = admin(request, reply);
     const answer = await get(request, '/v1/admin/api-keys');
     if (answer.status !== 200) return failed(page, 'apiKeys', answer);
     const keys = (answer.body.apiKeys as ApiKeyRecord[]).slice().reverse();
     const { at, language } = page;
-    const revoked = (request.query as { revoked?: string }).revoked;
-    const state = { ...(created?.state ?? empty()), choices: await choices(request, ADMIN_FORMS.newApiKey) };
+    const { revoked, created } = request.query as { revoked?: string; created?: string };
+    // The token of the key just created, once: only if it is that key's (the cookie is the browser's to send).
+    const token = cookieOf(request, NEW_KEY_COOKIE);
+    if (token) setCookie(reply, NEW_KEY_COOKIE, '', { secure: secureFor(request, cookie), maxAgeSeconds: 0, path: API_KEYS_PATH });
+    const createdKey = token && apiTokenParts(token)?.id === created ? keys.find(({ id }) => id === created) : undefined;
+    const state = { ...(refused?.state ?? empty()), choices: await choices(request, ADMIN_FORMS.newApiKey) };
     return show(
       page,
       'apiKeys',
       at('apiKeys'),
-      html`${created?.token ? html`<div class="done" role="status"><p>${at('tokenOnce')}</p><p><label for="new-token">${at('token')} (${created.label ?? ''})</label> <input id="new-token" type="text" readonly value="${created.token}" size="72"></p></div>` : ''}
+      html`${createdKey ? html`<div class="done" role="status"><p>${at('tokenOnce')}</p><p><label for="new-token">${at('token')} (${createdKey.label})</label> <input id="new-token" type="text" readonly value="${token}" size="72"></p></div>` : ''}
 ${revoked && KEY_ID.test(revoked) ? doneMessage(page, 'revokedNow', { id: revoked }) : ''}
 <h2>${at('newApiKey')}</h2>
-${formHtml(page, { name: 'new-key', action: '/console/admin/api-keys', form: ADMIN_FORMS.newApiKey, state, submit: 'create', label: at('newApiKey'), message: created?.message })}
+${formHtml(page, { name: 'new-key', action: API_KEYS_PATH, form: ADMIN_FORMS.newApiKey, state, submit: 'create', label: at('newApiKey'), message: refused?.message })}
 <h2>${at('apiKeys')}</h2>
 ${
   tableOr(page, at('apiKeys'), keys.length, () =>
@@ -442,7 +452,7 @@ ${
         )}</tbody></table>`,
   )
 }`,
-      created?.status ?? 200,
+      refused?.status ?? 200,
     );
   }
   app.get('/api-keys', async (request, reply) => apiKeysPage(request, reply));
@@ -451,8 +461,10 @@ ${
       apiKeysPage(request, reply, { state, message, status }),
     );
     if ('sent' in result) return result.sent;
-    // Shown in this answer only, never in a URL or a later page: the API keeps only the token's hash.
-    return apiKeysPage(request, reply, { state: empty(), status: 201, token: result.answer.body.token as string, label: result.answer.body.label as string });
+    // The token goes to the next page only, in a cookie of that page's path that it clears on reading: never in a URL,
+    // never kept by the server (the API keeps only its hash), and a reload neither shows it again nor creates a key.
+    setCookie(reply, NEW_KEY_COOKIE, result.answer.body.token as string, { secure: secureFor(request, cookie), maxAgeSeconds: 120, path: API_KEYS_PATH });
+    return reply.redirect(`${API_KEYS_PATH}?created=${result.answer.body.id as string}`, 303);
   });
   app.post<{ Params: { id: string } }>('/api-keys/:id/revoke', async (request, reply) => {
     const page = admin(request, reply);
@@ -461,7 +473,7 @@ ${
     if (!formTokenValid(request, formOf(request))) return show(page, 'apiKeys', page.t('refused'), alertBox(page.t('formExpired')) || html``, 403);
     const answer = await callApi(request, 'POST', `/v1/admin/api-keys/${id}/revoke`);
     if (answer.status >= 300) return failed(page, 'apiKeys', answer);
-    return reply.redirect(`/console/admin/api-keys?revoked=${id}`, 303);
+    return reply.redirect(`${API_KEYS_PATH}?revoked=${id}`, 303);
   });
 
   done();

@@ -244,18 +244,27 @@ describe('the admin pages', () => {
   describe('API keys', () => {
     it('shows a new key’s token once, lists keys without it, and revokes', async () => {
       const created = await asAdmin('POST', '/console/admin/api-keys', { role: 'customer', label: 'Acme portal', customerId: 'acme' });
-      expect(created.statusCode).toBe(201);
-      expect(created.headers['cache-control']).toBe('no-store');
-      const token = /id="new-token" type="text" readonly value="(vgl_[0-9a-f]{12}_[A-Za-z0-9_-]{43})"/.exec(created.body)?.[1];
-      expect(await harness.accounts.authenticate(token!)).toMatchObject({ role: 'customer', customerId: 'acme', label: 'Acme portal' });
-      const listed = await asAdmin('GET', '/console/admin/api-keys');
-      expect(listed.body).toContain('Acme portal');
-      expect(listed.body).not.toContain(token!);
-
       const key = (await harness.accounts.listApiKeys()).find(({ label }) => label === 'Acme portal')!;
+      expect([created.statusCode, location(created)]).toEqual([303, `/console/admin/api-keys?created=${key.id}`]);
+      // The token rides to the next page in a cookie of that page's own, never in the URL.
+      const cookie = String(created.headers['set-cookie']);
+      expect(cookie).toMatch(/^vigil_new_key=vgl_[0-9a-f]{12}_[A-Za-z0-9_-]{43}; Path=\/console\/admin\/api-keys; Max-Age=120; SameSite=Lax; HttpOnly$/);
+      const token = /^vigil_new_key=([^;]+)/.exec(cookie)![1]!;
+      const shown = await harness.page(harness.staff.admin, 'GET', location(created), undefined, { cookie: `${harness.staff.admin.cookie}; vigil_new_key=${token}` });
+      expect(shown.body).toContain(`id="new-token" type="text" readonly value="${token}"`);
+      expect(shown.headers['cache-control']).toBe('no-store');
+      expect(String(shown.headers['set-cookie'])).toMatch(/^vigil_new_key=; Path=\/console\/admin\/api-keys; Max-Age=0/);
+      expect(await harness.accounts.authenticate(token)).toMatchObject({ role: 'customer', customerId: 'acme', label: 'Acme portal' });
+      // Another key's page does not show it, nor does the list without the cookie.
+      const elsewhere = await harness.page(harness.staff.admin, 'GET', '/console/admin/api-keys?created=000000000000', undefined, { cookie: `${harness.staff.admin.cookie}; vigil_new_key=${token}` });
+      expect(elsewhere.body).not.toContain(token);
+      const listed = await asAdmin('GET', location(created));
+      expect(listed.body).toContain('Acme portal');
+      expect(listed.body).not.toContain(token);
+
       const revoked = await asAdmin('POST', `/console/admin/api-keys/${key.id}/revoke`, {});
       expect(location(revoked)).toBe(`/console/admin/api-keys?revoked=${key.id}`);
-      expect(await harness.accounts.authenticate(token!)).toBeUndefined();
+      expect(await harness.accounts.authenticate(token)).toBeUndefined();
 
       const mismatch = await asAdmin('POST', '/console/admin/api-keys', { role: 'agent', label: 'Agent for acme', customerId: 'acme' });
       expect([mismatch.statusCode, fieldError(mismatch, 'new-key-customerId')]).toEqual([422, expect.stringContaining('only a customer key acts for a customer')]);
