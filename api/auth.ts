@@ -1,12 +1,27 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction, onRequestAsyncHookHandler } from 'fastify';
 import { apiTokenParts, type AccountStore } from '../messages/accounts';
-import type { Principal, Role } from '../messages/principal';
+import { MAIL_FROM_HEADER, type Principal, type Role } from '../messages/principal';
 import type { SessionStore } from '../db/sessions';
-import { forbidden, HttpProblem, unauthorized } from './problems';
+import { forbidden, HttpProblem, invalidField, unauthorized } from './problems';
 import { WindowedCounts, type AuthFailureLimit } from './rate-limit';
 import { principalOf } from './request-principal';
 import { principalOfSession, sessionOf } from './sessions';
+
+const MAIL_ADDRESS = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
+
+/**
+ * The principal of the inbound process acting for the sender of the mail it relays (MAIL_FROM_HEADER), who becomes the
+ * actor, by e-mail; anyone else's as it is. Taken from a `mailRelay` key only: any other caller naming someone is
+ * refused, so that no key acts as another person.
+ */
+function relayedFor(principal: Principal, header: string | string[] | undefined): Principal {
+  if (header === undefined) return principal;
+  if (!principal.mailRelay) throw forbidden(`${MAIL_FROM_HEADER} is the inbound mail process's: no other caller acts for someone else`);
+  const address = typeof header === 'string' ? header.trim().toLowerCase() : '';
+  if (!MAIL_ADDRESS.test(address)) throw invalidField(`headers.${MAIL_FROM_HEADER}`, 'must be one e-mail address');
+  return { ...principal, mailFrom: address };
+}
 
 // RFC 6750 b64token: what a bearer token may be made of, so junk never reaches the store.
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
@@ -50,7 +65,7 @@ export function authentication(accounts: AccountStore, failureLimit?: AuthFailur
       failureLimit?.failed(request.ip);
       throw principal;
     }
-    request.principal = principal;
+    request.principal = relayedFor(principal, request.headers[MAIL_FROM_HEADER]);
   };
 }
 

@@ -36,7 +36,7 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
       [--max-people N] [--rates FILE] [--json]
       (each authorized contact gets an account among the customer's contacts, or keeps the one it has)
   vigil admin contracts list --customer ID [--json]
-  vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--json]
+  vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--mail-relay] [--json]
   vigil admin keys list [--json]
   vigil admin keys revoke KEY-ID [--json]
   vigil admin prepaid buy --contract ID --minutes N --description TEXT [--key IDEMPOTENCY-KEY] [--json]
@@ -153,7 +153,7 @@ const contractLine = (contract: Contract) =>
   ].join('\t') + '\n';
 
 const keyLine = (key: ApiKeyRecord) =>
-  [key.id, key.role, key.customerId ?? '-', key.label, key.revokedAt ? `revoked ${key.revokedAt}` : 'active'].join('\t') + '\n';
+  [key.id, key.role, key.customerId ?? '-', key.label, ...(key.mailRelay ? ['mail relay'] : []), key.revokedAt ? `revoked ${key.revokedAt}` : 'active'].join('\t') + '\n';
 
 // The balance is the current year's only: hours are valid for the year they were bought in, and expire at its end.
 const prepaidText = (account: PrepaidAccount) =>
@@ -268,7 +268,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   'keys create': {
     options: ['role', 'label', 'customer'],
     action(args) {
-      const input = { role: required(args, 'role') as Role, label: required(args, 'label'), customerId: args.options.get('customer') };
+      // --mail-relay: the inbound mail process's key, acting for each mail's sender (agent keys only).
+      const input = { role: required(args, 'role') as Role, label: required(args, 'label'), customerId: args.options.get('customer'), mailRelay: args.flags.has('mail-relay') };
       return async ({ accounts: store }) => {
         const key = await store.createApiKey(input);
         const text = `created key ${keyLine(key)}token: ${key.token}\n(shown this once: only its hash is kept)\n`;
@@ -369,7 +370,7 @@ const VALUED = [...new Set(Object.values(COMMANDS).flatMap(({ options }) => opti
 
 /** The command line as an action on the store, or a UsageError: nothing here touches the database. */
 export function adminAction(argv: readonly string[]): { action: Action; json: boolean } {
-  const args = parseArgs(argv, VALUED, ['json']);
+  const args = parseArgs(argv, VALUED, ['json', 'mail-relay']);
   const [verb] = args.positionals;
   const name = `${args.command ?? ''} ${verb ?? ''}`.trim();
   const command = COMMANDS[name];
@@ -380,6 +381,7 @@ export function adminAction(argv: readonly string[]): { action: Action; json: bo
   if (!TAKES_ARGUMENTS.has(name) && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
   const stray = [...args.options.keys()].find((option) => !command.options.includes(option));
   if (stray) throw new UsageError(`--${stray} does not apply to admin ${name}`);
+  if (args.flags.has('mail-relay') && name !== 'keys create') throw new UsageError(`--mail-relay does not apply to admin ${name}`);
   return { action: command.action(args), json: args.flags.has('json') };
 }
 

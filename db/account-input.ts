@@ -261,5 +261,6 @@ export function checkedApiKey(key: NewApiKey): NewApiKey {
   if (role !== 'customer' && key.customerId !== undefined) {
     throw new AccountError('KEY_CUSTOMER_MISMATCH', 'customerId', `only a customer key acts for a customer; a ${role} key sees every customer`);
   }
-  return { role, label, customerId: key.customerId };
+  if (key.mailRelay && role !== 'agent') throw new AccountError('INVALID_FIELD', 'mailRelay', `only an agent key relays mail; this is a ${role} key`);
+  return { role, label, customerId: key.customerId, ...(key.mailRelay ? { mailRelay: true } : {}) };
 }

@@ -88,13 +88,14 @@ const toContract = (row: ContractRow): Contract => ({
   createdAt: row.created_at.toISOString(),
 });
 
-const KEY_COLUMNS = 'id, role, customer_id, label, created_at, revoked_at';
+const KEY_COLUMNS = 'id, role, customer_id, label, mail_relay, created_at, revoked_at';
 
 interface KeyRow {
   id: string;
   role: Role;
   customer_id: string | null;
   label: string;
+  mail_relay: boolean;
   created_at: Date;
   revoked_at: Date | null;
 }
@@ -104,6 +105,7 @@ const toKey = (row: KeyRow): ApiKeyRecord => ({
   role: row.role,
   customerId: row.customer_id ?? undefined,
   label: row.label,
+  ...(row.mail_relay ? { mailRelay: true } : {}),
   createdAt: row.created_at.toISOString(),
   revokedAt: row.revoked_at?.toISOString(),
 });
@@ -136,7 +138,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
       const row = rows[0];
       if (!row || row.revoked_at) return undefined;
       if (!timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(row.secret_hash))) return undefined;
-      const principal: Principal = { keyId: row.id, role: row.role, label: row.label };
+      const principal: Principal = { keyId: row.id, role: row.role, label: row.label, ...(row.mail_relay ? { mailRelay: true } : {}) };
       return row.customer_id ? { ...principal, customerId: row.customer_id } : principal;
     },
 
@@ -258,8 +260,8 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
       const secret = randomBytes(32).toString('base64url');
       try {
         const { rows } = await db.query<KeyRow>(
-          `INSERT INTO api_keys (id, secret_hash, role, customer_id, label) VALUES ($1, $2, $3, $4, $5) RETURNING ${KEY_COLUMNS}`,
-          [id, sha256(secret), key.role, key.customerId ?? null, key.label],
+          `INSERT INTO api_keys (id, secret_hash, role, customer_id, label, mail_relay) VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${KEY_COLUMNS}`,
+          [id, sha256(secret), key.role, key.customerId ?? null, key.label, key.mailRelay ?? false],
         );
         return { ...toKey(rows[0]!), token: apiToken(id, secret) };
       } catch (error) {

@@ -140,7 +140,7 @@ function addressList(name: string, value: string | undefined): string[] {
 export function inboundConfigFromEnv(env: NodeJS.ProcessEnv = process.env): InboundConfig {
   const base = configFromEnv(env);
   const apiToken = env.VIGIL_INBOUND_API_KEY;
-  if (!apiToken) throw new ConfigError('VIGIL_INBOUND_API_KEY is not set: the inbound process opens tickets through the API with an agent key (npm run dev makes one)');
+  if (!apiToken) throw new ConfigError('VIGIL_INBOUND_API_KEY is not set: the inbound process opens tickets through the API with an agent key made with --mail-relay (npm run dev makes one)');
   const imapUrl = env.IMAP_URL || undefined;
   if (imapUrl && (!URL.canParse(imapUrl) || !/^imaps?:$/.test(new URL(imapUrl).protocol))) throw new ConfigError(`IMAP_URL must be an imap:// or imaps:// URL, got '${imapUrl}'`);
   const fromAddress = /<([^>]+)>/.exec(base.mailFrom)?.[1] ?? base.mailFrom;

@@ -87,6 +87,8 @@ export interface ApiKeyRecord {
   role: Role;
   customerId?: string;
   label: string;
+  /** The inbound mail process's key: it acts for the sender of each mail it relays (X-Vigil-Mail-From). */
+  mailRelay?: boolean;
   createdAt: string;
   revokedAt?: string;
 }
@@ -95,6 +97,9 @@ export const NewApiKey = strictObject({
   role: literals(ROLES),
   label: Line(200),
   customerId: Type.Optional(Line(63, { description: 'required for a customer key, refused for any other' })),
+  mailRelay: Type.Optional(
+    Type.Boolean({ description: "the inbound mail process's key (agent keys only): it may act for the sender of a mail it relays, with X-Vigil-Mail-From" }),
+  ),
 });
 export type NewApiKey = Static<typeof NewApiKey>;
 

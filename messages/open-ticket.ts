@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { DurationSchema } from '../domain/policy/schema';
 import { PRIORITIES, TICKET_KINDS } from '../domain/policy/vocabulary';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
+import { CHANNELS } from './principal';
 import { literals, strictObject } from './schema-parts';
 import { Email, Line, Text } from './text-fields';
 
@@ -51,5 +52,8 @@ export const OpenTicketInput = Type.Object({
   emergencyResponseTarget: Type.Optional({ ...DurationSchema, description: "The contract's emergency response target (calendar hours), replacing the policy's" }),
   quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ description: "The contract's quote limit (logged minutes), replacing the policy's" })),
   maxPeoplePerTicket: Type.Optional(Type.Integer({ description: "The contract's people count, replacing the policy's limit's" })),
+  // Who opened it, as the API authenticated them (messages/principal.ts Acting), recorded on the `opened` event. Absent
+  // on tickets opened before it was: their `opened` event names the contact.
+  openedBy: Type.Optional(Type.Object({ actor: Type.String(), actorId: Type.String(), channel: literals(CHANNELS) })),
 });
 export type OpenTicketInput = Static<typeof OpenTicketInput>;

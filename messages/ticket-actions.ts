@@ -2,7 +2,7 @@ import { Type, type Static, type TObject, type TSchema } from '@sinclair/typebox
 import { PRIORITIES } from '../domain/policy/vocabulary';
 import { InterventionFactProperties, InterventionFlagProperties } from '../domain/pricing/entry-schema';
 import { OPEN_STATUSES, WORKED_STATUSES, type TicketStatus } from '../domain/ticket/status';
-import type { Role } from './principal';
+import { CHANNELS, type Acting, type Role } from './principal';
 import { Line, Text } from './text-fields';
 
 /**
@@ -63,12 +63,12 @@ export interface ActionSpec<Command extends TObject = TObject, Path extends stri
   readonly path: Path;
   /** What the action does, as the OpenAPI document and the README say it. */
   readonly summary: string;
-  /** What the workflow's Update takes: `actor`, who acts, and the action's own fields. */
+  /** What the workflow's Update takes: who acts (`actor`, `actorId`, `channel`) and the action's own fields. */
   readonly command: Command;
-  /** The HTTP body: the command without its actor (the API fills it in), instants as ISO-8601. */
+  /** The HTTP body: the command without who acts (the API fills it in), instants as ISO-8601. */
   readonly body: TObject;
-  /** The command of a body the schema accepted, sent by `actor`. */
-  readonly toCommand: (body: Record<string, unknown>, actor: string) => Static<Command>;
+  /** The command of a body the schema accepted, sent by the caller `acting`. */
+  readonly toCommand: (body: Record<string, unknown>, acting: Acting) => Static<Command>;
   readonly roles: readonly Role[];
   readonly from: readonly TicketStatus[];
   /** Where the action leads; absent when the ticket stays where it is. */
@@ -78,11 +78,18 @@ export interface ActionSpec<Command extends TObject = TObject, Path extends stri
 }
 
 /**
- * Who acts is who is authenticated: the API fills `actor` from the API key (api/request-principal.ts), never from the
- * body. Bodies once named their actor themselves (`agent`, `by` or `contact`); such a field is still accepted, so
- * that a client sending it is not broken, and ignored.
+ * Who acts is who is authenticated: the API fills `actor`, `actorId` and `channel` from the caller it authenticated
+ * (messages/principal.ts actingOf), never from the body. Bodies once named their actor themselves (`agent`, `by` or
+ * `contact`); such a field is still accepted, so that a client sending it is not broken, and ignored. `actorId` and
+ * `channel` are optional: commands recorded before them carry the actor's name only.
  */
-const Actor = Line(320, { description: 'Who acts: the API fills it in from the API key (its label), never from the body' });
+const Actor = Line(320, { description: 'Who acts: the API fills it in from the caller it authenticated (a person, an API key, a mail sender), never from the body' });
+const ACTING = {
+  actor: Actor,
+  actorId: Type.Optional(Line(400, { description: 'Who acts for sure: user:<id>, key:<id> or contact:<address>' })),
+  channel: Type.Optional(literals(CHANNELS)),
+};
+const ACTING_FIELDS = Object.keys(ACTING);
 type ActorField = 'agent' | 'by' | 'contact';
 const formerActor = (field: ActorField) =>
   Type.Optional(Line(320, { deprecated: true, description: `Ignored: the actor is the holder of the API key, recorded as \`by\` on the event (${field} once named it)` }));
@@ -97,20 +104,20 @@ interface Spec<Command extends TObject, Path extends string> extends Omit<Action
 
 /** An entry whose body is its command without the actor, with the fields `bodyFields` replaces. */
 function action<Command extends TObject, const Path extends string>({ formerActor: former, bodyFields = {}, fromBody = (body) => body, ...spec }: Spec<Command, Path>): ActionSpec<Command, Path> {
-  const { actor: _actor, ...fields } = spec.command.properties;
+  const fields = Object.fromEntries(Object.entries(spec.command.properties).filter(([field]) => !ACTING_FIELDS.includes(field)));
   // A former actor field that is the action's own (reassign's agent, the one the ticket goes to) stays what it is.
   const body = strictObject({ ...(former in fields ? {} : { [former]: formerActor(former) }), ...fields, ...bodyFields });
-  const toCommand = (given: Record<string, unknown>, actor: string) => {
+  const toCommand = (given: Record<string, unknown>, { actor, actorId, channel }: Acting) => {
     const { [former]: ignored, ...rest } = given;
     const own = former in fields ? { [former]: ignored } : {};
-    return { ...fromBody({ ...rest, ...own }), actor } as Static<Command>;
+    return { ...fromBody({ ...rest, ...own }), actor, actorId, channel } as Static<Command>;
   };
   return { ...spec, body, toCommand };
 }
 
 /** Time worked; the entry the ticket keeps (messages/ticket.ts TimeEntry) is this command, its actor the agent. */
 const TimeEntryCommand = strictObject({
-  actor: Actor,
+  ...ACTING,
   // Mixvoip bills by role, Care Solutions by service: the policy's rate card says which an entry must name.
   role: Type.Optional(Line(100)),
   service: Type.Optional(Line(100)),
@@ -130,7 +137,7 @@ export const ACTION_TABLE = {
   'take-charge': action({
     path: 'take-charge',
     summary: 'An agent takes the ticket in charge: the response clock stops',
-    command: strictObject({ actor: Actor }),
+    command: strictObject({ ...ACTING }),
     formerActor: 'agent',
     roles: STAFF,
     // Taking charge may arrive while registration is still being written: it then waits for it.
@@ -141,7 +148,7 @@ export const ACTION_TABLE = {
   'start-intervention': action({
     path: 'start-intervention',
     summary: 'The intervention starts: the intervention clock stops',
-    command: strictObject({ actor: Actor }),
+    command: strictObject({ ...ACTING }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -161,7 +168,7 @@ export const ACTION_TABLE = {
   'set-priority': action({
     path: 'priority',
     summary: 'The desk validates or changes the priority: deadlines are recomputed from registration',
-    command: strictObject({ actor: Actor, priority: literals(PRIORITIES), reason: Type.Optional(LongText) }),
+    command: strictObject({ ...ACTING, priority: literals(PRIORITIES), reason: Type.Optional(LongText) }),
     formerActor: 'by',
     roles: STAFF,
     from: OPEN_STATUSES,
@@ -170,7 +177,7 @@ export const ACTION_TABLE = {
   reassign: action({
     path: 'reassign',
     summary: 'Hand the ticket to another agent, named in the body',
-    command: strictObject({ actor: Actor, agent: Person }),
+    command: strictObject({ ...ACTING, agent: Person }),
     formerActor: 'by',
     roles: STAFF,
     from: ['acknowledgement', ...WORKED_STATUSES],
@@ -179,7 +186,7 @@ export const ACTION_TABLE = {
   'wait-for-customer': action({
     path: 'wait-for-customer',
     summary: 'Ask the customer; every clock stops until the reply',
-    command: strictObject({ actor: Actor, question: LongText }),
+    command: strictObject({ ...ACTING, question: LongText }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -189,7 +196,7 @@ export const ACTION_TABLE = {
   'customer-replied': action({
     path: 'customer-reply',
     summary: 'The customer replies; the clocks resume',
-    command: strictObject({ actor: Actor, message: Type.Optional(LongText) }),
+    command: strictObject({ ...ACTING, message: Type.Optional(LongText) }),
     formerActor: 'contact',
     // Staff may record a reply the customer gave by phone.
     roles: ANYONE,
@@ -200,7 +207,7 @@ export const ACTION_TABLE = {
   'provide-workaround': action({
     path: 'workaround',
     summary: 'Service restored by a workaround',
-    command: strictObject({ actor: Actor, description: LongText }),
+    command: strictObject({ ...ACTING, description: LongText }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -210,7 +217,7 @@ export const ACTION_TABLE = {
     path: 'propose-resolution',
     summary: 'Propose a resolution; validation starts',
     // The minutes worked are a time entry like any other: the intervention flags, by the same definition, go on it.
-    command: strictObject({ actor: Actor, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)), ...InterventionFlagProperties }),
+    command: strictObject({ ...ACTING, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)), ...InterventionFlagProperties }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -220,7 +227,7 @@ export const ACTION_TABLE = {
   validate: action({
     path: 'validate',
     summary: 'The customer validates the resolution; the ticket closes and is billed',
-    command: strictObject({ actor: Actor, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
+    command: strictObject({ ...ACTING, comment: Type.Optional(Text(20_000, { minLength: 0 })) }),
     formerActor: 'contact',
     roles: CUSTOMER,
     from: ['validation'],
@@ -230,7 +237,7 @@ export const ACTION_TABLE = {
   reject: action({
     path: 'reject',
     summary: 'The customer rejects the resolution; support resumes',
-    command: strictObject({ actor: Actor, reason: LongText }),
+    command: strictObject({ ...ACTING, reason: LongText }),
     formerActor: 'contact',
     roles: CUSTOMER,
     from: ['validation'],
@@ -240,7 +247,7 @@ export const ACTION_TABLE = {
   cancel: action({
     path: 'cancel',
     summary: 'Cancel the ticket with a reason',
-    command: strictObject({ actor: Actor, reason: LongText }),
+    command: strictObject({ ...ACTING, reason: LongText }),
     formerActor: 'by',
     roles: ANYONE,
     from: OPEN_STATUSES,
@@ -250,7 +257,7 @@ export const ACTION_TABLE = {
   'submit-quote': action({
     path: 'quote',
     summary: 'Submit an estimate; above the policy limit, or for excluded work, the customer must accept it first',
-    command: strictObject({ actor: Actor, estimateMinutes: Minutes(1_000_000), amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), note: Type.Optional(LongText) }),
+    command: strictObject({ ...ACTING, estimateMinutes: Minutes(1_000_000), amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), note: Type.Optional(LongText) }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -259,7 +266,7 @@ export const ACTION_TABLE = {
   'accept-quote': action({
     path: 'quote/accept',
     summary: 'The customer accepts the quote; work may start',
-    command: strictObject({ actor: Actor }),
+    command: strictObject({ ...ACTING }),
     formerActor: 'contact',
     roles: CUSTOMER,
     from: ['support'],
@@ -268,7 +275,7 @@ export const ACTION_TABLE = {
   'decline-quote': action({
     path: 'quote/decline',
     summary: 'The customer declines the quote; the ticket is cancelled',
-    command: strictObject({ actor: Actor, reason: Type.Optional(LongText) }),
+    command: strictObject({ ...ACTING, reason: Type.Optional(LongText) }),
     formerActor: 'contact',
     roles: CUSTOMER,
     from: ['support'],
@@ -278,7 +285,7 @@ export const ACTION_TABLE = {
   'schedule-release': action({
     path: 'release-date',
     summary: 'Communicate the release date of a change; it waits until then',
-    command: strictObject({ actor: Actor, releaseAt: EpochMs }),
+    command: strictObject({ ...ACTING, releaseAt: EpochMs }),
     formerActor: 'agent',
     bodyFields: { releaseAt: Instant },
     fromBody: isoToEpoch(['releaseAt']),

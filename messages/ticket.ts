@@ -9,6 +9,7 @@ import type { TicketStatus } from '../domain/ticket/status';
 import type { PolicyTerms } from '../domain/policy/terms';
 import type { RateCard } from '../domain/pricing/rate-card';
 import type { OpenTicketInput } from './open-ticket';
+import type { Channel } from './principal';
 import { TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketEventType } from './ticket-actions';
 
 export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
@@ -41,7 +42,11 @@ export type { TicketEventType } from './ticket-actions';
 export interface TicketEvent {
   at: number;
   type: TicketEventType;
+  /** Who acted, by name (absent for what the ticket does on its own: a deadline passed, a threshold reached). */
   by?: string;
+  /** Who acted for sure and how (messages/principal.ts Acting); absent on events recorded before they were kept. */
+  actorId?: string;
+  channel?: Channel;
   note?: string;
 }
 

@@ -3,7 +3,7 @@
  * and the inbound process (scripts/dev.ts, infra/temporal-server.ts), for the compose stack. It registers the
  * `default` namespace and Vigil's search attributes on the Temporal server (TEMPORAL_ADDRESS), migrates, makes the
  * demo accounts and people (customer acme, the admin, agent and customer keys, the console's people) once, and
- * writes the agent key where the `inbound` service reads it, so that mail in runs from the first `docker compose up`
+ * writes the inbound mail key where the `inbound` service reads it, so that mail in runs from the first `docker compose up`
  * with no key to create by hand.
  *
  * The keys are kept under .data/compose/, apart from `npm run dev`'s .data/dev-keys.json: the two stacks have
@@ -35,12 +35,13 @@ async function main(): Promise<void> {
   await ensureDevPeople(databaseUrl);
   // The token alone, as the inbound service's command reads it into VIGIL_INBOUND_API_KEY.
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'inbound-api-key'), `${keys.agent}\n`, { mode: 0o600 });
+  fs.writeFileSync(path.join(dir, 'inbound-api-key'), `${keys.inbound}\n`, { mode: 0o600 });
   process.stdout.write(
     [
       `API keys (kept in ${dir}):`,
       `  admin     ${keys.admin}`,
-      `  agent     ${keys.agent}  (also the inbound service's)`,
+      `  agent     ${keys.agent}`,
+      `  inbound   ${keys.inbound}  (the inbound service's: it acts for each mail's sender)`,
       `  customer  ${keys.customer}  (acme: econnect, contact Ana Lopes <ana@acme.lu>)`,
       `Console people: ${DEV_PEOPLE.map((person) => person.email).join(', ')} (password ${DEV_PASSWORD})`,
       '',

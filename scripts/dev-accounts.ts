@@ -1,6 +1,6 @@
 /**
  * The demo accounts of `npm run dev`, so that a newcomer can curl at once: customer acme under econnect and one
- * API key for each of admin, agent and customer acme. Each is created once; the tokens are kept in a file because
+ * API key for each of admin, agent and customer acme, and the inbound mail process's. Each is created once; the tokens are kept in a file because
  * the database holds only their hashes.
  */
 import fs from 'node:fs';
@@ -16,6 +16,8 @@ const DEV_KEYS = {
   admin: { role: 'admin', label: 'dev admin' },
   agent: { role: 'agent', label: 'dev agent' },
   customer: { role: 'customer', label: 'dev customer acme', customerId: DEMO_CUSTOMER },
+  // The inbound mail process's: it acts for each mail's sender (X-Vigil-Mail-From), which no other key may.
+  inbound: { role: 'agent', label: 'dev inbound mail', mailRelay: true },
 } as const satisfies Record<string, NewApiKey>;
 
 export type DevKeys = Record<keyof typeof DEV_KEYS, string>;
@@ -46,7 +48,8 @@ async function ensureKeys(accounts: AccountStore, file: string): Promise<DevKeys
   for (const [name, key] of Object.entries(DEV_KEYS) as [keyof DevKeys, NewApiKey][]) {
     const token = kept[name];
     const principal = typeof token === 'string' ? await accounts.authenticate(token) : undefined;
-    keys[name] = token && principal?.role === key.role ? token : (await accounts.createApiKey(key)).token;
+    const same = principal?.role === key.role && Boolean(principal.mailRelay) === Boolean(key.mailRelay);
+    keys[name] = token && same ? token : (await accounts.createApiKey(key)).token;
   }
   if (Object.entries(keys).some(([name, token]) => kept[name as keyof DevKeys] !== token)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     Promise.race([waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort)), api.gaveUp.then((code) => Promise.reject(new Error(`the API kept exiting (${code})`)))]),
   ]);
 
-  // Mail in: its own process (mail/inbound/main.ts says why), acting through the API with the dev agent key.
+  // Mail in: its own process (mail/inbound/main.ts says why), acting through the API with its mail-relay key.
   const inboundPort = numberFromEnv('INBOUND_SMTP_PORT', 2525);
   const supportAddress = process.env.VIGIL_SUPPORT_ADDRESS || 'support@vigil.localhost';
   apps.push(
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       VIGIL_SUPPORT_ADDRESS: supportAddress,
       VIGIL_EMERGENCY_ADDRESS: process.env.VIGIL_EMERGENCY_ADDRESS || 'urgence@vigil.localhost',
       VIGIL_API_URL: `http://127.0.0.1:${apiPort}/v1`,
-      VIGIL_INBOUND_API_KEY: keys.agent,
+      VIGIL_INBOUND_API_KEY: keys.inbound,
     }),
   );
   // A Message-ID of its own each time: the same Message-ID (or, without one, the same bytes) is the same mail, one ticket.

@@ -5,7 +5,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/common';
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { AccountStore } from '../../messages/accounts';
-import type { Principal } from '../../messages/principal';
+import { actingOf, type Principal } from '../../messages/principal';
 import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../messages/search-attributes';
 import {
   getTicketQuery,
@@ -169,6 +169,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       ticketNumber,
       kind: body.kind ?? 'incident',
       priority: body.priority ?? 'P3',
+      // Who opens is who is authenticated; the body's contact is the person the ticket is for.
+      openedBy: actingOf(principal),
     };
   }
 
@@ -294,8 +296,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       async (request, reply) => {
         const principal = principalOf(request);
         const { number } = request.params;
-        // Who acts is who is authenticated: the API key's holder, never a name the body gives.
-        const command = toCommand(request.body, principal.label);
+        // Who acts is who is authenticated (a person, an API key, a mail's sender), never a name the body gives.
+        const command = toCommand(request.body, actingOf(principal));
         const answer = await answerOnce(idempotency, principal, request.headers['idempotency-key'], { ticketNumber: number, action: path, body: request.body }, async (delivery) =>
           toTicketView(await updateOpenTicket(number, update, command, delivery), now(), policies),
         );

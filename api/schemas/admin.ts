@@ -127,14 +127,16 @@ export const ContractView = Type.Object({
 });
 export const ContractList = Type.Object({ contracts: Type.Array(ContractView) });
 
-// A new key's body is the store's command as it is (messages/accounts.ts).
-export const NewApiKeyBody = NewApiKey;
+// A new key's body is the store's command (messages/accounts.ts) but for mailRelay: the key that may act for a mail's
+// sender is made on the command line only (vigil admin keys create --mail-relay), by whoever runs the inbound process.
+export const NewApiKeyBody = Type.Omit(NewApiKey, ['mailRelay']);
 
 const apiKeyProperties = {
   id: Type.String(),
   role: literals(ROLES),
   customerId: Type.Optional(Type.String()),
   label: Type.String(),
+  mailRelay: Type.Optional(Type.Boolean()),
   createdAt: Instant,
   revokedAt: Type.Optional(Instant),
   links: Type.Object({ revoke: Type.String() }),

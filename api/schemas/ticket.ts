@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { CHANNELS } from '../../messages/principal';
 import { PRIORITIES, TICKET_KINDS } from '../../messages/ticket';
 import { Contact, TicketRequestFields } from '../../messages/open-ticket';
 import { literals, strictObject } from '../../messages/schema-parts';
@@ -148,7 +149,18 @@ export const TicketView = Type.Object({
     }),
   ),
   rateCard: Optional(Type.Union([Type.Null(), Type.Object({ pricesBy: Type.String(), names: Type.Array(Type.String()), excluded: Type.Array(Type.String()) })])),
-  events: Type.Array(Type.Object({ at: Instant, type: Type.String(), by: Optional(Type.String()), note: Optional(Type.String()) })),
+  // The audit trail: who did what, when, and through which channel (absent on events recorded before it was kept,
+  // and on what the ticket does on its own).
+  events: Type.Array(
+    Type.Object({
+      at: Instant,
+      type: Type.String(),
+      by: Optional(Type.String({ description: 'who acted, by name: a person, an API key’s label, a mail’s sender' })),
+      actorId: Optional(Type.String({ description: 'who acted for sure: user:<id> (signed in to the console), key:<id> (an API key), contact:<address> (by e-mail)' })),
+      channel: Optional(Type.Union(CHANNELS.map((channel) => Type.Literal(channel)))),
+      note: Optional(Type.String()),
+    }),
+  ),
 });
 export type TicketView = Static<typeof TicketView>;
 export type ClockView = Static<typeof ClockView>;

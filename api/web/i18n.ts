@@ -56,6 +56,7 @@ const en = {
   withDeadlines: 'SLA tickets, nearest deadline first',
   firstCome: 'Best-effort tickets, first come, first served',
   history: 'History',
+  via: 'via',
   clocks: 'Clocks',
   timeEntries: 'Time entries',
   billSoFar: 'Bill so far',
@@ -235,6 +236,7 @@ const fr: Record<MessageKey, string> = {
   withDeadlines: 'Tickets sous SLA, échéance la plus proche d’abord',
   firstCome: 'Tickets sans engagement, premier arrivé, premier servi',
   history: 'Historique',
+  via: 'par',
   clocks: 'Délais',
   timeEntries: 'Temps passé',
   billSoFar: 'Facture à ce jour',
@@ -443,6 +445,10 @@ const FRENCH_TERMS: Readonly<Record<string, string>> = {
   'sla-threshold': 'seuil SLA atteint',
   'sla-breached': 'SLA dépassé',
   billed: 'facturé',
+  // The channels an act came through (messages/principal.ts).
+  web: 'console web',
+  api: 'API',
+  email: 'e-mail',
   // Clocks and their states.
   response: 'prise en charge',
   intervention: 'intervention',

@@ -209,6 +209,12 @@ function notifications(context: PageContext, notices: readonly TicketNotice[] | 
   }`;
 }
 
+/** Who did it and through which channel, as the audit trail says: the person, key or mail sender, and web, api or email. */
+function actedBy({ language, t }: PageContext, { by, channel }: TicketView['events'][number]): Html {
+  if (by === undefined) return html``;
+  return html` · <span class="actor">${by}</span>${channel ? html` <span class="channel">(${t('via')} ${term(language, channel)})</span>` : ''}`;
+}
+
 /** The ticket as its person may see it, with the forms its role may send in its status. */
 export function ticketBody(context: PageContext, view: TicketView, refusal?: Refusal, extras: TicketExtras = {}): Html {
   const { t, language, session } = context;
@@ -233,5 +239,5 @@ ${timeEntries(context, view)}
 ${bill(context, view)}
 ${notifications(context, extras.notifications)}
 <h2>${t('history')}</h2>
-<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${formatInstant(event.at, language, DESK_ZONE)}</time> ${term(language, event.type)}${event.by ? ` · ${event.by}` : ''}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
+<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${formatInstant(event.at, language, DESK_ZONE)}</time> ${term(language, event.type)}${actedBy(context, event)}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
 }

@@ -1,3 +1,4 @@
+import type { Channel } from '../../messages/principal';
 import type { TicketState } from '../../messages/ticket';
 import type { CommandOf, TicketActionName, TicketCommand } from '../../messages/ticket-actions';
 import { DomainError, InvalidArgumentError } from '../errors';
@@ -146,6 +147,11 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
   },
 };
 
+/** Every fact a command brings about is its actor's: who for sure, and through which channel, where the command says. */
+function whoActed({ actorId, channel }: { actorId?: string; channel?: Channel }): { actorId?: string; channel?: Channel } {
+  return { ...(actorId === undefined ? {} : { actorId }), ...(channel === undefined ? {} : { channel }) };
+}
+
 /**
  * Whether the ticket takes this command now, and what it changes: the facts to record and whether the clocks must be
  * planned again. Pure: the status rule of the action table first, then the action's own rules. The command's shape
@@ -155,7 +161,8 @@ export function decide(ticket: TicketState, { action, command }: TicketCommand, 
   try {
     transition(ticket.status, action);
     const rule = RULES[action] as Rule<TicketActionName>;
-    return { accepted: true, ...rule(ticket, command, now) };
+    const { changes, replan } = rule(ticket, command, now);
+    return { accepted: true, changes: changes.map((change) => ({ ...change, ...whoActed(command) })), ...(replan ? { replan } : {}) };
   } catch (error) {
     if (error instanceof DomainError) return { accepted: false, refusal: error };
     throw error;

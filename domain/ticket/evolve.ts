@@ -1,3 +1,4 @@
+import type { Channel } from '../../messages/principal';
 import type { BillingSummary, OpenTicketInput, Quote, TicketEvent, TicketState, TimeEntry } from '../../messages/ticket';
 import { ACTION_TABLE, type TicketActionName } from '../../messages/ticket-actions';
 import type { Metric, Priority } from '../policy/vocabulary';
@@ -13,6 +14,9 @@ interface Fact<Type extends string> {
   type: Type;
   at: number;
   by?: string;
+  /** Who acted for sure, and through which channel, when a person, a key or a mail did (decide.ts stamps them). */
+  actorId?: string;
+  channel?: Channel;
   note?: string;
 }
 
@@ -58,9 +62,14 @@ const STATUS_AFTER: Partial<Record<TicketChangeType, TicketStatus>> = {
   'auto-validated': 'closed',
 };
 
-/** A ticket as registered, before its clocks are planned: an emergency is P1 at once, excluded work waits for a quote. */
-export function openedTicket(input: OpenTicketInput, now: number): TicketState {
+/**
+ * A ticket as registered, before its clocks are planned: an emergency is P1 at once, excluded work waits for a quote.
+ * Its `opened` event names who opened it as authenticated; an input without `openedBy` (opened before it was
+ * recorded) names the contact, as it always did.
+ */
+export function openedTicket({ openedBy, ...input }: OpenTicketInput, now: number): TicketState {
   const emergency = input.channel === 'emergency';
+  const opener = openedBy ? { by: openedBy.actor, actorId: openedBy.actorId, channel: openedBy.channel } : { by: input.contact.email };
   return {
     ...input,
     status: 'request',
@@ -73,7 +82,7 @@ export function openedTicket(input: OpenTicketInput, now: number): TicketState {
     thresholdGeneration: 1,
     notifiedThresholds: [],
     timeEntries: [],
-    events: [{ at: now, type: 'opened', by: input.contact.email }],
+    events: [{ at: now, type: 'opened', ...opener }],
     ...(input.scope === 'excluded' ? { quote: { status: 'required', reason: 'excluded-work' } } : {}),
   };
 }
@@ -129,8 +138,9 @@ function clocksAfter(clocks: readonly SlaClock[], change: TicketChange): SlaCloc
 }
 
 /** The ticket's own record of a fact: what it shows in its event log. */
-function logged({ at, type, by, note }: TicketChange): TicketEvent {
-  return { at, type, ...(by === undefined ? {} : { by }), ...(note === undefined ? {} : { note }) };
+function logged({ at, type, by, actorId, channel, note }: TicketChange): TicketEvent {
+  const given = { by, actorId, channel, note };
+  return { at, type, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }
 
 const closing = (at: number): Partial<TicketState> => ({ validatedAt: at, autoValidateAt: undefined });

@@ -3,7 +3,10 @@
  * (VIGIL_INBOUND_API_KEY): a mail opens a ticket by the very path `POST /v1/tickets` takes (the contract's terms,
  * the number's allocation, the Temporal start, the Idempotency-Key record) and a reply is the API's `customer-reply`,
  * so no rule of either is written twice, and the lifecycle being rewritten behind the API changes nothing here.
+ * Each call names the mail's sender in X-Vigil-Mail-From, which the API takes from this key only (made with
+ * `--mail-relay`): the ticket records that contact as the actor, channel email.
  */
+import { MAIL_FROM_HEADER } from '../../messages/principal';
 
 /** An answer of the API other than success. `transient`: worth trying again later (the API or Temporal away). */
 export class DeskApiError extends Error {
@@ -29,7 +32,8 @@ export interface OpenTicketByMail {
 
 export interface DeskApi {
   openTicket(body: OpenTicketByMail, idempotencyKey: string): Promise<{ ticketNumber: string }>;
-  customerReply(ticketNumber: string, body: { contact: string; message: string }, idempotencyKey: string): Promise<void>;
+  /** The reply of `sender`, whom the inbound process found to be the ticket's contact or a contact of its customer. */
+  customerReply(ticketNumber: string, sender: string, body: { message: string }, idempotencyKey: string): Promise<void>;
 }
 
 export interface DeskApiOptions {
@@ -44,12 +48,12 @@ export interface DeskApiOptions {
 const isTransient = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
 
 export function deskApi({ baseUrl, token, timeoutMs = 10_000 }: DeskApiOptions): DeskApi {
-  async function post(path: string, body: unknown, idempotencyKey: string): Promise<Record<string, unknown>> {
+  async function post(path: string, body: unknown, idempotencyKey: string, sender: string): Promise<Record<string, unknown>> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey, [MAIL_FROM_HEADER]: sender },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
@@ -63,12 +67,12 @@ export function deskApi({ baseUrl, token, timeoutMs = 10_000 }: DeskApiOptions):
   }
   return {
     async openTicket(body, idempotencyKey) {
-      const answer = await post('/tickets', body, idempotencyKey);
+      const answer = await post('/tickets', body, idempotencyKey, body.contact.email);
       if (typeof answer.ticketNumber !== 'string') throw new DeskApiError(undefined, 'the API opened a ticket without saying its number', true);
       return { ticketNumber: answer.ticketNumber };
     },
-    async customerReply(ticketNumber, body, idempotencyKey) {
-      await post(`/tickets/${encodeURIComponent(ticketNumber)}/customer-reply`, body, idempotencyKey);
+    async customerReply(ticketNumber, sender, body, idempotencyKey) {
+      await post(`/tickets/${encodeURIComponent(ticketNumber)}/customer-reply`, body, idempotencyKey, sender);
     },
   };
 }

@@ -260,7 +260,7 @@ async function thread(options: InboundOptions, received: Received, ticket: Ticke
   if (ticket.status === 'waiting') {
     try {
       const message = asText(received.mail.bodyText, DESCRIPTION_MAX, '(no text)');
-      await options.api.customerReply(ticket.ticketNumber, { contact: sender, message }, `mail:${sha256(received.mail.dedupeKey).slice(0, 48)}:reply`);
+      await options.api.customerReply(ticket.ticketNumber, sender, { message }, `mail:${sha256(received.mail.dedupeKey).slice(0, 48)}:reply`);
       return { state: 'threaded', reason: 'customer-reply: the ticket waited on the customer and resumes', ...about };
     } catch (error) {
       // 409: the ticket left `waiting` meanwhile (an agent went on): the mail is kept as a message all the same.

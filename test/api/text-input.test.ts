@@ -76,7 +76,7 @@ describe('text the API refuses', () => {
     it('takes a multi-line reply', async () => {
       const accepted = await rawPost('customer', '/v1/tickets/VIG-000042/customer-reply', '{"contact": "ana@acme.lu", "message": "Floor 2.\\r\\nThanks\\t!"}');
       expect(accepted.statusCode).toBe(200);
-      expect(harness.temporal.updates).toEqual([expect.objectContaining({ command: { actor: 'acme key', message: 'Floor 2.\r\nThanks\t!' } })]);
+      expect(harness.temporal.updates).toEqual([expect.objectContaining({ command: { ...harness.actingOf('acme'), message: 'Floor 2.\r\nThanks\t!' } })]);
     });
   });
 

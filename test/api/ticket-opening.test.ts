@@ -28,6 +28,8 @@ describe("opening a ticket under the customer's contract", () => {
         contractId: harness.contracts.acme.id,
         // Only the contacts the contract lets report a disruption out of hours.
         authorizedContacts: ['ana@acme.lu'],
+        // Who opens is who is authenticated: its `opened` event names the key, the body's contact is whom it is for.
+        openedBy: harness.actingOf('customer'),
       },
     ]);
   });

@@ -21,12 +21,12 @@ describe('time entries carry remoteToolMissing, outOfHoursRequested and urgent',
   it('accepts each flag and hands it to the workflow as it came, instants as epoch ms', async () => {
     const flags = { remoteToolMissing: true, outOfHoursRequested: false, urgent: true };
     expect((await log({ ...entry, ...flags })).statusCode).toBe(200);
-    expect(sent()).toEqual([{ ...entry, ...flags, actor, onSite: false, start: Date.parse(entry.start), end: Date.parse(entry.end) }]);
+    expect(sent()).toEqual([{ ...entry, ...flags, ...harness.actingOf('agent'), onSite: false, start: Date.parse(entry.start), end: Date.parse(entry.end) }]);
   });
 
   it('sends no flag that was not given: an entry without them is the command it always was', async () => {
     expect((await log(entry)).statusCode).toBe(200);
-    expect(sent()).toEqual([{ ...entry, actor, onSite: false, start: Date.parse(entry.start), end: Date.parse(entry.end) }]);
+    expect(sent()).toEqual([{ ...entry, ...harness.actingOf('agent'), onSite: false, start: Date.parse(entry.start), end: Date.parse(entry.end) }]);
   });
 
   it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('refuses %s that is not a boolean (422 naming it), sending nothing', async (flag) => {
@@ -49,7 +49,7 @@ describe('time entries carry remoteToolMissing, outOfHoursRequested and urgent',
   it("accepts the same flags on propose-resolution's minutesWorked, by the same schema, and hands them on", async () => {
     const proposal = { resolution: 'Reinstalled the VPN client', minutesWorked: 20, remoteToolMissing: true, urgent: true };
     expect((await harness.call('agent', 'POST', `/v1/tickets/${TICKET}/propose-resolution`, proposal)).statusCode).toBe(200);
-    expect(harness.temporal.updates.filter(({ update }) => update === 'propose-resolution').map(({ command }) => command)).toEqual([{ ...proposal, actor }]);
+    expect(harness.temporal.updates.filter(({ update }) => update === 'propose-resolution').map(({ command }) => command)).toEqual([{ ...proposal, ...harness.actingOf('agent') }]);
     expectProblem(await harness.call('agent', 'POST', `/v1/tickets/${TICKET}/propose-resolution`, { ...proposal, urgent: 'yes' }), 422, 'invalid-request', 'body.urgent');
     const [logTime, propose] = [ActionBodies['time-entries'].properties, ActionBodies['propose-resolution'].properties];
     for (const flag of ['remoteToolMissing', 'outOfHoursRequested', 'urgent'] as const) expect(propose[flag]).toBe(logTime[flag]);

@@ -22,6 +22,8 @@ describe('the web console in a real browser', () => {
   const anaEmail = `ana.${unique}@kirchberg.test`;
   const quoteCustomer = `esch-${unique}`;
   const marcEmail = `marc.${unique}@esch.test`;
+  // The people's ids, which the audit trail records as `user:<id>` for what they do in the console.
+  const userIds: Record<'ana' | 'ines', string> = { ana: '', ines: '' };
 
   beforeAll(async () => {
     ({ stack, origin } = web);
@@ -34,8 +36,8 @@ describe('the web console in a real browser', () => {
       authorizedContacts: [{ name: 'Ana Lopes', email: anaEmail, outOfHours: true }],
     });
     const users = pgUserStore(stack.db);
-    await users.create({ email: anaEmail, name: 'Ana Lopes', role: 'customer', customerId: slaCustomer, language: 'en', password });
-    await users.create({ email: `ines.${unique}@desk.test`, name: 'Ines Agent', role: 'agent', password });
+    userIds.ana = (await users.create({ email: anaEmail, name: 'Ana Lopes', role: 'customer', customerId: slaCustomer, language: 'en', password })).id;
+    userIds.ines = (await users.create({ email: `ines.${unique}@desk.test`, name: 'Ines Agent', role: 'agent', password })).id;
     // Marc's company is on econnect: work estimated above 480 min waits for the customer's yes to a quote.
     await stack.accounts.createCustomer({ id: quoteCustomer, name: 'Esch Logistics' });
     await stack.accounts.createContract({
@@ -94,6 +96,14 @@ describe('the web console in a real browser', () => {
     await agent.getByRole('button', { name: 'Take charge' }).click();
     await agent.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
     await expect(agent.locator('dd.status').textContent()).resolves.toBe('support');
+    // The audit trail records the signed-in people, by their accounts, and the channel web: on the page, and in the
+    // ticket's JSON as an API key reads it.
+    await expect(agent.locator('ol.history li').filter({ hasText: 'taken-in-charge' }).textContent()).resolves.toMatch(/taken-in-charge · Ines Agent \(via web\)$/);
+    const acts = ((await stack.call('GET', `/tickets/${ticketNumber}`, undefined, 'admin')).body.events as { type: string }[]).filter((event) => ['opened', 'taken-in-charge'].includes(event.type));
+    expect(acts).toEqual([
+      { at: expect.any(String), type: 'opened', by: 'Ana Lopes', actorId: `user:${userIds.ana}`, channel: 'web' },
+      { at: expect.any(String), type: 'taken-in-charge', by: 'Ines Agent', actorId: `user:${userIds.ines}`, channel: 'web' },
+    ]);
 
     const minutesAgo = (minutes: number) => DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
     // Every form the lifecycle allows is on the page: each field is looked for within its own form.

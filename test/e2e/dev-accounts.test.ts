@@ -29,12 +29,14 @@ describe('the demo accounts of npm run dev', () => {
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('creates acme, its econnect contract and three keys once, then reuses them', async () => {
+  it("creates acme, its econnect contract and four keys once (the inbound mail process's relays mail), then reuses them", async () => {
     const keys = await ensureDevAccounts(url.toString(), keysFile);
     const accounts = pgAccountStore(db);
     expect(await accounts.authenticate(keys.admin)).toMatchObject({ role: 'admin' });
     expect(await accounts.authenticate(keys.agent)).toMatchObject({ role: 'agent' });
     expect(await accounts.authenticate(keys.customer)).toMatchObject({ role: 'customer', customerId: 'acme' });
+    expect(await accounts.authenticate(keys.inbound)).toMatchObject({ role: 'agent', mailRelay: true });
+    expect(await accounts.authenticate(keys.agent)).not.toHaveProperty('mailRelay');
     expect(await accounts.contractsInForce('acme', '2026-01-01')).toEqual([
       expect.objectContaining({ policyId: 'econnect', authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }] }),
     ]);
@@ -42,7 +44,7 @@ describe('the demo accounts of npm run dev', () => {
     expect(fs.statSync(keysFile).mode & 0o077).toBe(0);
 
     expect(await ensureDevAccounts(url.toString(), keysFile)).toEqual(keys);
-    expect(await accounts.listApiKeys()).toHaveLength(3);
+    expect(await accounts.listApiKeys()).toHaveLength(4);
     expect(await accounts.listContracts('acme')).toHaveLength(1);
   });
 

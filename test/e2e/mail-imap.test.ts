@@ -26,7 +26,7 @@ describe('mail in from a hosted mailbox over IMAP', () => {
       startStack('imap'),
       (async () => startGreenMail({ smtpPort: await freePort(), imapPort: await freePort(), user: { address: DESK, password: 's3cret' }, onLine: () => undefined }))(),
     ]);
-    options = { db: stack.db, api: deskApi({ baseUrl: stack.baseUrl, token: stack.tokens.agent }), supportAddresses: [DESK], emergencyAddresses: [], ownDomain: 'desk.test' };
+    options = { db: stack.db, api: deskApi({ baseUrl: stack.baseUrl, token: stack.mailRelayToken }), supportAddresses: [DESK], emergencyAddresses: [], ownDomain: 'desk.test' };
   });
 
   afterAll(async () => {
@@ -128,7 +128,7 @@ describe('mail in from a hosted mailbox over IMAP', () => {
     const id = `<${randomUUID()}@client.test>`;
     await deliver({ from: email, subject: 'Imprimante', text: 'Bourrage.', messageId: id });
     // Nothing listens on port 9 of this machine's loopback.
-    const away = poller({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.tokens.agent }) });
+    const away = poller({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.mailRelayToken }) });
     expect(await away.pollNow()).toBe(0);
     expect((await flagsByMessageId()).get(id)).not.toContain('\\Seen');
     expect((await inboundRows(stack.db, id))[0]).toMatchObject({ state: 'received' });

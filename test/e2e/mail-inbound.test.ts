@@ -26,7 +26,7 @@ describe('mail in over real SMTP', () => {
     stack = await startStack('inbound');
     options = {
       db: stack.db,
-      api: deskApi({ baseUrl: stack.baseUrl, token: stack.tokens.agent }),
+      api: deskApi({ baseUrl: stack.baseUrl, token: stack.mailRelayToken }),
       supportAddresses: [SUPPORT],
       emergencyAddresses: [URGENCE],
       ownDomain: 'desk.test',
@@ -92,6 +92,15 @@ describe('mail in over real SMTP', () => {
     expect((await rowsOf(reply))[0]).toMatchObject({ state: 'threaded', ticket_number: ticketNumber, reason: expect.stringContaining('customer-reply') });
     const ticket = await stack.call('GET', `/tickets/${ticketNumber}`);
     expect(ticket.body.status).toBe('support');
+    // The audit trail: the mail's sender opened and replied, by e-mail; the agent's key took charge through the API,
+    // whatever name its body gave.
+    type Event = { type: string; by?: string; actorId?: string; channel?: string };
+    const acts = (ticket.body.events as Event[]).filter((event) => ['opened', 'taken-in-charge', 'customer-replied'].includes(event.type));
+    expect(acts.map(({ type, by, actorId, channel }) => ({ type, by, actorId, channel }))).toEqual([
+      { type: 'opened', by: email, actorId: `contact:${email}`, channel: 'email' },
+      { type: 'taken-in-charge', by: 'e2e inbound agent', actorId: expect.stringMatching(/^key:[0-9a-f]{12}$/), channel: 'api' },
+      { type: 'customer-replied', by: email, actorId: `contact:${email}`, channel: 'email' },
+    ]);
 
     // Another reply, by the subject's number alone, while the ticket is worked on: kept as a message of the ticket.
     const note = messageId();
@@ -284,7 +293,7 @@ describe('mail in over real SMTP', () => {
       acceptedAddresses: [SUPPORT],
       maxBytes: MAX_BYTES,
       // Nothing listens on port 9 of this machine's loopback: the API is away.
-      receive: (delivery) => receiveMail({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.tokens.agent }) }, delivery),
+      receive: (delivery) => receiveMail({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.mailRelayToken }) }, delivery),
     });
     const id = messageId();
     try {

@@ -20,7 +20,7 @@ export function inMemoryAccounts(): AccountStore {
   return {
     async authenticate(token) {
       const key = [...keys.values()].find((candidate) => candidate.token === token && !candidate.revokedAt);
-      return key && { keyId: key.id, role: key.role, label: key.label, ...(key.customerId ? { customerId: key.customerId } : {}) };
+      return key && { keyId: key.id, role: key.role, label: key.label, ...(key.customerId ? { customerId: key.customerId } : {}), ...(key.mailRelay ? { mailRelay: true } : {}) };
     },
     async createCustomer(input) {
       const customer = { ...checkedCustomer(input), createdAt: createdAt() };

@@ -1,9 +1,11 @@
 import type { OpenTicketInput, TicketState } from '../../messages/ticket';
+import { openedTicket } from '../../domain/ticket/evolve';
 
 /** A freshly registered ticket as its workflow holds it (no clocks planned), in the given status. */
 export function registeredTicket(input: OpenTicketInput, openedAt: number, status: TicketState['status'] = 'request'): TicketState {
+  const { openedBy: _opener, ...ticket } = input;
   return {
-    ...input,
+    ...ticket,
     status,
     revision: 1,
     openedAt,
@@ -13,6 +15,7 @@ export function registeredTicket(input: OpenTicketInput, openedAt: number, statu
     thresholdGeneration: 1,
     notifiedThresholds: [],
     timeEntries: [],
-    events: [{ at: openedAt, type: 'opened', by: input.contact.email }],
+    // The `opened` event as the workflow records it: who opened, as authenticated.
+    events: openedTicket(input, openedAt).events,
   };
 }

@@ -115,7 +115,7 @@ describe('the ticket page', () => {
       events: [
         { at: '2027-03-01T08:00:00.000Z', type: 'opened' },
         { at: '2027-03-01T09:00:00.000Z', type: 'waiting-for-customer', by: 'Ines', note: 'Which model?' },
-        { at: '2027-03-01T10:00:00.000Z', type: 'customer-replied', by: 'Ana', note: 'The <b>T46</b>' },
+        { at: '2027-03-01T10:00:00.000Z', type: 'customer-replied', by: 'Ana', actorId: 'contact:ana@kirchberg.test', channel: 'email', note: 'The <b>T46</b>' },
       ],
     });
     const extras = {
@@ -134,7 +134,9 @@ describe('the ticket page', () => {
     expect(text).toContain('<td>résolution</td><td>en cours</td>');
     expect(text).toContain('hx-get="/console/tickets/VIG-000042/clocks" hx-trigger="every 30s"');
     expect(text).toContain('1 h 05 min');
-    expect(text).toContain('réponse du client · Ana');
+    // The audit trail: who, and through which channel when it was recorded.
+    expect(text).toContain('réponse du client · <span class="actor">Ana</span> <span class="channel">(par e-mail)</span>');
+    expect(text).toContain('question au client · <span class="actor">Ines</span><br>');
   });
 
   it('names every form by its path, ids without slashes, and keeps a refusal beside its form', () => {

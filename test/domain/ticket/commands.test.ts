@@ -73,7 +73,7 @@ describe('the shape of every command, from its schema in the action table', () =
     expect(refusal(() => checkCommand('set-priority', { priority: 'P9', actor: 'desk' }))).toEqual({ field: 'priority', message: 'priority: expected one of P1, P2, P3, P4' });
     expect(refusal(() => checkCommand('take-charge', {}))).toEqual({ field: 'actor', message: 'actor: expected a non-empty string' });
     expect(refusal(() => checkCommand('take-charge', { actor: 'm'.repeat(321) }))).toEqual({ field: 'actor', message: 'actor: expected at most 320 characters' });
-    expect(refusal(() => checkCommand('take-charge', { actor: 'marc', as: 'root' }))).toEqual({ field: 'as', message: 'as: expected absent: this command takes only actor' });
+    expect(refusal(() => checkCommand('take-charge', { actor: 'marc', as: 'root' }))).toEqual({ field: 'as', message: 'as: expected absent: this command takes only actor, actorId, channel' });
     expect(refusal(() => checkCommand('cancel', 'nothing'))).toEqual({ field: 'command', message: 'command: expected an object' });
   });
 

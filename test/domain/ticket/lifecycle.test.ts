@@ -105,6 +105,28 @@ describe('decide and evolve: effects', () => {
     expect(taken.events.at(-1)).toEqual({ at: T0 + HOUR, type: 'taken-in-charge', by: 'marc' });
   });
 
+  it('records on every fact of a command who acted for sure and through which channel, when the command says', () => {
+    const web = { actor: 'Ines Agent', actorId: 'user:7', channel: 'web' } as const;
+    const taken = accepted(registered(), { action: 'take-charge', command: web }, T0 + HOUR);
+    expect(taken.events.at(-1)).toEqual({ at: T0 + HOUR, type: 'taken-in-charge', by: 'Ines Agent', actorId: 'user:7', channel: 'web' });
+    const asked = accepted(taken, { action: 'wait-for-customer', command: { ...web, question: 'Which model?' } }, T0 + 2 * HOUR);
+    const mail = { actor: 'ana@acme.lu', actorId: 'contact:ana@acme.lu', channel: 'email' } as const;
+    const replied = accepted(asked, { action: 'customer-replied', command: { ...mail, message: 'The T46' } }, T0 + 3 * HOUR);
+    expect(replied.events.at(-1)).toEqual({ at: T0 + 3 * HOUR, type: 'customer-replied', by: 'ana@acme.lu', actorId: 'contact:ana@acme.lu', channel: 'email', note: 'The T46' });
+    // Both facts of a quote are the actor's, and what the ticket does on its own names nobody.
+    const quoted = accepted(replied, { action: 'submit-quote', command: { ...web, estimateMinutes: 30 } }, T0 + 4 * HOUR);
+    expect(quoted.events.at(-1)).toMatchObject({ type: 'estimate-recorded', actorId: 'user:7', channel: 'web' });
+    expect(replied.events.find((event) => event.type === 'acknowledged')).toEqual({ at: T0, type: 'acknowledged' });
+  });
+
+  it("records who opened the ticket as authenticated, and the contact for an input recorded before it said", () => {
+    const opener = { actor: 'Ana Lopes', actorId: 'user:3', channel: 'web' } as const;
+    const opened = openedTicket({ ...input, openedBy: opener }, T0);
+    expect(opened.events).toEqual([{ at: T0, type: 'opened', by: 'Ana Lopes', actorId: 'user:3', channel: 'web' }]);
+    expect(opened).not.toHaveProperty('openedBy');
+    expect(openedTicket(input, T0).events).toEqual([{ at: T0, type: 'opened', by: 'ana@acme.lu' }]);
+  });
+
   it('pauses every clock while waiting on the customer and asks for a new plan on the reply', () => {
     const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
     const waiting = accepted(taken, { action: 'wait-for-customer', command: { actor: 'marc', question: 'Which printer?' } }, T0 + 2 * HOUR);

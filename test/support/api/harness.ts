@@ -1,7 +1,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type ApiDeps, type OpsDeps } from '../../../api/app';
-import type { AccountStore, Contract } from '../../../messages/accounts';
-import type { Role } from '../../../messages/principal';
+import { apiTokenParts, type AccountStore, type Contract } from '../../../messages/accounts';
+import type { Acting, Role } from '../../../messages/principal';
 import type { OpenTicketInput } from '../../../messages/ticket';
 import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../in-memory-accounts';
@@ -95,7 +95,14 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
     return temporal.put(input, status);
   };
 
-  return { app, accounts, temporal, idempotency, snapshots, invoices, prepaid, ticketQueries, slaReport, contracts, tokens, call, ticketOf };
+  /** Who a caller's key acts as, as the API fills it into each command (messages/principal.ts actingOf). */
+  const actingOf = (caller: Caller): Acting => ({
+    actor: `${caller === 'customer' ? 'acme' : caller} key`,
+    actorId: `key:${apiTokenParts(tokens[caller])!.id}`,
+    channel: 'api',
+  });
+
+  return { app, accounts, temporal, idempotency, snapshots, invoices, prepaid, ticketQueries, slaReport, contracts, tokens, call, ticketOf, actingOf };
 }
 
 export const openingBody = {

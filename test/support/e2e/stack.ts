@@ -55,6 +55,8 @@ export interface Stack {
   customerId: string;
   /** Bearer tokens: one per staff role, and `customer` for the stack's customer. */
   tokens: Record<Role, string>;
+  /** The inbound mail process's key (an agent key made with mailRelay): it acts for each mail's sender. */
+  mailRelayToken: string;
   /** Headers that authenticate as `role`. */
   auth(role: Role): { authorization: string };
   /** A JSON call on the API's real socket, as `as`: a role of the stack's keys (the desk's agent unless told otherwise), or a token of its own. */
@@ -68,7 +70,7 @@ export interface Stack {
 export const contractsStartOn = (): string => DateTime.now().setZone('Europe/Luxembourg').toISODate()!;
 
 /** The stack's customer, contract and keys, as an admin would set them up with `vigil admin`. */
-async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<Stack, 'customerId' | 'tokens'>> {
+async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<Stack, 'customerId' | 'tokens' | 'mailRelayToken'>> {
   const customerId = `acme-${name}-${randomUUID().slice(0, 8)}`;
   await accounts.createCustomer({ id: customerId, name: 'Acme' });
   await accounts.createContract({
@@ -80,7 +82,8 @@ async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<
   const issue = async (role: Role) =>
     (await accounts.createApiKey({ role, label: `e2e ${name} ${role}`, ...(role === 'customer' ? { customerId } : {}) })).token;
   const tokens = { admin: await issue('admin'), agent: await issue('agent'), manager: await issue('manager'), customer: await issue('customer') };
-  return { customerId, tokens };
+  const mailRelayToken = (await accounts.createApiKey({ role: 'agent', label: `e2e ${name} inbound mail`, mailRelay: true })).token;
+  return { customerId, tokens, mailRelayToken };
 }
 
 /**
@@ -113,7 +116,7 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
   const temporal = new Client({ connection: clientConnection });
   const stores = apiStores(db);
   const { accounts } = stores;
-  const { customerId, tokens } = await seedAccounts(accounts, name);
+  const { customerId, tokens, mailRelayToken } = await seedAccounts(accounts, name);
   const app = buildApp({ temporal, ...stores, taskQueue, temporalDeadlineMs: E2E_TEMPORAL_DEADLINE_MS, ...appDeps });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
@@ -125,6 +128,7 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
     accounts,
     customerId,
     tokens,
+    mailRelayToken,
     auth: (role) => ({ authorization: `Bearer ${tokens[role]}` }),
     async call(method, path, body, as = 'agent') {
       const response = await fetch(`${baseUrl}${path}`, {
