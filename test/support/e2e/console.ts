@@ -4,11 +4,11 @@ import axe from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startStack, type Stack } from './stack';
 
-/** Debian's Chromium (scripts/console-browser.js installs it on CI): playwright-core's own download needs the internet. */
+/** Debian's Chromium (scripts/console-browser.js installs it when missing, as root with apt-get): playwright-core's own download needs the internet. */
 export const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run apt-get install -y chromium (the bootstrap does with CI=true), or set VIGIL_CHROMIUM`);
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run apt-get install -y chromium (the bootstrap does when it runs as root with apt-get), or set VIGIL_CHROMIUM`);
   // As root (CI containers) Chromium refuses its sandbox; the pages are this repository's own.
   return chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
 }
