@@ -1,7 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Pool, PoolClient } from 'pg';
 import type { BillingSummary, TicketState } from '../messages/ticket';
-import { nextDeadline } from '../domain/sla/clock';
+import { atRiskFrom, nextDeadline } from '../domain/sla/clock';
 import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
 import { pgPolicyCatalog } from '../db/policy-versions';
 import type { PolicySource } from '../policies/catalog';
@@ -32,16 +32,18 @@ function idempotencyKey(step: string): string {
 const UPSERT_TICKET = `
   INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email,
                        assignee, opened_at, revision, snapshot, sla_breached, next_deadline, updated_at,
-                       response_outcome, intervention_outcome, resolution_outcome, taken_in_charge_at, response_business_ms, same_day_until)
+                       response_outcome, intervention_outcome, resolution_outcome, taken_in_charge_at, response_business_ms, same_day_until,
+                       at_risk_from)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, $14, to_timestamp($15 / 1000.0), now(),
-          $16, $17, $18, to_timestamp($19 / 1000.0), $20, to_timestamp($21 / 1000.0))
+          $16, $17, $18, to_timestamp($19 / 1000.0), $20, to_timestamp($21 / 1000.0), to_timestamp($22 / 1000.0))
   ON CONFLICT (number) DO UPDATE SET
     priority = excluded.priority, status = excluded.status, assignee = excluded.assignee,
     revision = excluded.revision, snapshot = excluded.snapshot, sla_breached = excluded.sla_breached,
     next_deadline = excluded.next_deadline, updated_at = now(),
     response_outcome = excluded.response_outcome, intervention_outcome = excluded.intervention_outcome,
     resolution_outcome = excluded.resolution_outcome, taken_in_charge_at = excluded.taken_in_charge_at,
-    response_business_ms = excluded.response_business_ms, same_day_until = excluded.same_day_until
+    response_business_ms = excluded.response_business_ms, same_day_until = excluded.same_day_until,
+    at_risk_from = excluded.at_risk_from
   WHERE tickets.revision < excluded.revision`;
 
 /** The SLA report's figures of the ticket, on the calendar its clocks run on. */
@@ -75,6 +77,7 @@ async function upsertTicket(client: Pool | PoolClient, policies: PolicySource, g
     ticket.takenInChargeAt ?? null,
     figures.responseBusinessMs ?? null,
     figures.sameDayUntil,
+    atRiskFrom(ticket.clocks) ?? null,
   ]);
 }
 

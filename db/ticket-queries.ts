@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
+import { slaRiskAt, type SlaRisk } from '../domain/sla/clock';
 
 export const TICKET_ORDERS = ['arrival', 'deadline'] as const;
 export type TicketOrder = (typeof TICKET_ORDERS)[number];
@@ -15,6 +16,10 @@ export interface TicketFilter {
   assignee?: string;
   /** Only tickets still to be worked: not closed, cancelled or refused. */
   openOnly?: boolean;
+  /** Only tickets at risk at this instant, not breached (domain/sla/clock.ts slaRiskAt). */
+  atRiskAt?: number;
+  /** Words found, whatever their case, in the number, the title, or the customer's id or name. */
+  search?: string;
 }
 
 /** Where a page ends: the sort key of its last row, the instant as PostgreSQL wrote it (exact to the microsecond). */
@@ -77,6 +82,8 @@ export interface TicketSummary {
   openedAt: number;
   nextDeadline?: number;
   slaBreached: boolean;
+  /** From when the ticket is at risk (domain/sla/clock.ts atRiskFrom); absent while no warning is ahead. */
+  atRiskFrom?: number;
 }
 
 export interface TicketPage {
@@ -85,18 +92,15 @@ export interface TicketPage {
   next?: PageKey;
 }
 
-/** Within this of its next deadline an open ticket is at risk: the hour in which someone must act (the board's mark too). */
-export const AT_RISK_WITHIN_MS = 3_600_000;
-
 export interface AtRiskRequest {
   customerId?: string;
   priority?: Priority;
   now: number;
 }
 
-/** An open ticket that has breached a deadline or is within AT_RISK_WITHIN_MS of its next one. */
+/** An open ticket that has breached a deadline or is at risk (domain/sla/clock.ts slaRiskAt). */
 export interface AtRiskTicket extends TicketSummary {
-  state: 'breached' | 'at-risk';
+  state: SlaRisk;
 }
 
 export interface TicketQueries {
@@ -110,6 +114,10 @@ export const AT_RISK_LIMIT = 500;
 
 // Spelled as in the partial indexes of migration 0006, so that the planner matches them.
 const OPEN = "status NOT IN ('closed', 'cancelled', 'refused')";
+const SUMMARY_COLUMNS = 'number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, at_risk_from';
+// domain/sla/clock.ts slaRiskAt in SQL, `$now` standing for the instant's parameter.
+const BREACHED = '(sla_breached OR coalesce(next_deadline <= $now, false))';
+const AT_RISK = 'at_risk_from <= $now';
 const SORT_EXPRESSION: Record<TicketOrder, string> = {
   arrival: 'opened_at',
   deadline: "coalesce(next_deadline, 'infinity'::timestamptz)",
@@ -126,6 +134,7 @@ interface SummaryRow {
   opened_at: Date;
   next_deadline: Date | null;
   sla_breached: boolean;
+  at_risk_from: Date | null;
   sort_at: string;
 }
 
@@ -149,6 +158,13 @@ function conditionsOf({ filter, order, after }: TicketPageRequest): Conditions {
   if (filter.kinds?.length) conditions.add((p) => `kind = ANY(${p}::text[])`, filter.kinds);
   if (filter.breached !== undefined) conditions.add((p) => `sla_breached = ${p}`, filter.breached);
   if (filter.assignee !== undefined) conditions.add((p) => `assignee = ${p}`, filter.assignee);
+  if (filter.atRiskAt !== undefined) conditions.add((p) => `${AT_RISK} AND NOT ${BREACHED}`.replaceAll('$now', () => p), new Date(filter.atRiskAt));
+  if (filter.search?.trim()) {
+    conditions.add(
+      (p) => `(number ILIKE ${p} OR title ILIKE ${p} OR customer_id ILIKE ${p} OR customer_id IN (SELECT id FROM customers WHERE name ILIKE ${p}))`,
+      `%${filter.search.trim().replace(/[\\%_]/g, (character) => `\\${character}`)}%`,
+    );
+  }
   if (after) {
     conditions.values.push(after.at, after.number);
     const count = conditions.values.length;
@@ -168,6 +184,7 @@ const toSummary = (row: SummaryRow): TicketSummary => ({
   openedAt: row.opened_at.getTime(),
   nextDeadline: row.next_deadline?.getTime(),
   slaBreached: row.sla_breached,
+  ...(row.at_risk_from ? { atRiskFrom: row.at_risk_from.getTime() } : {}),
 });
 
 /** Keyset pagination over the read model: each page starts after the previous page's last key, never at an OFFSET. */
@@ -180,8 +197,7 @@ export function ticketQueries(db: Pool): TicketQueries {
       // One row more than asked tells whether another page follows.
       const values = [...conditions.values, request.limit + 1];
       const { rows } = await db.query<SummaryRow>(
-        `SELECT number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached,
-                to_json(${sort}) #>> '{}' AS sort_at
+        `SELECT ${SUMMARY_COLUMNS}, to_json(${sort}) #>> '{}' AS sort_at
          FROM tickets ${where}
          ORDER BY ${sort}, number
          LIMIT $${values.length}`,
@@ -196,19 +212,22 @@ export function ticketQueries(db: Pool): TicketQueries {
     async atRisk({ customerId, priority, now }) {
       const conditions = new Conditions();
       conditions.sql.push(OPEN);
-      conditions.add((p) => `(sla_breached OR next_deadline < ${p})`, new Date(now + AT_RISK_WITHIN_MS));
+      conditions.add((p) => `(${BREACHED} OR ${AT_RISK})`.replaceAll('$now', () => p), new Date(now));
       if (customerId !== undefined) conditions.add((p) => `customer_id = ${p}`, customerId);
       if (priority !== undefined) conditions.add((p) => `priority = ${p}`, priority);
       const values = [...conditions.values, AT_RISK_LIMIT];
       const { rows } = await db.query<SummaryRow>(
-        `SELECT number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, '' AS sort_at
+        `SELECT ${SUMMARY_COLUMNS}, '' AS sort_at
          FROM tickets WHERE ${conditions.sql.join(' AND ')}
          ORDER BY sla_breached DESC, next_deadline NULLS LAST, number
          LIMIT $${values.length}`,
         values,
       );
-      // A deadline already passed is a breach even before the workflow's timer has recorded it.
-      return rows.map((row) => ({ ...toSummary(row), state: row.sla_breached || (row.next_deadline !== null && row.next_deadline.getTime() <= now) ? 'breached' : 'at-risk' }));
+      // Every row matched one of the two: a deadline already passed is a breach even before the workflow's timer recorded it.
+      return rows.map((row) => {
+        const ticket = toSummary(row);
+        return { ...ticket, state: slaRiskAt(ticket, now) ?? 'at-risk' };
+      });
     },
   };
 }

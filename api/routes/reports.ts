@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { SlaReportReader } from '../../db/sla-report';
-import { AT_RISK_WITHIN_MS, type AtRiskTicket, type TicketQueries } from '../../db/ticket-queries';
+import type { AtRiskTicket, TicketQueries } from '../../db/ticket-queries';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
@@ -65,7 +65,6 @@ export const reportRoutes: FastifyPluginCallbackTypebox<ReportRoutesDeps> = (app
         const tickets = await ticketQueries.atRisk({ customerId, priority: request.query.priority, now: asOf });
         return {
           asOf: new Date(asOf).toISOString(),
-          atRiskWithinMinutes: AT_RISK_WITHIN_MS / 60_000,
           tickets: tickets.map((ticket) => ({ ...ticketListItem(ticket), state: ticket.state })),
           byAssignee: tally(tickets, (ticket) => ticket.assignee ?? null),
           byCustomer: tally(tickets, (ticket) => ticket.customerId),

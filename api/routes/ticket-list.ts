@@ -10,6 +10,8 @@ import { problemResponses as problems } from '../schemas/problem';
 
 export interface TicketListRoutesDeps {
   ticketQueries: TicketQueries;
+  /** The API's clock: what "at risk now" is measured against. */
+  now?: () => number;
 }
 
 /** `?status=support,waiting` means `?status=support&status=waiting`: split before the schema checks each value. */
@@ -44,10 +46,17 @@ export const ticketListItem = (ticket: TicketSummary) => ({
   ...ticket,
   openedAt: iso(ticket.openedAt),
   nextDeadline: ticket.nextDeadline === undefined ? null : iso(ticket.nextDeadline),
+  atRiskFrom: ticket.atRiskFrom === undefined ? null : iso(ticket.atRiskFrom),
   links: { self: `/v1/tickets/${ticket.ticketNumber}` },
 });
 
-export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps> = (app, { ticketQueries }, done) => {
+export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps> = (app, { ticketQueries, now = Date.now }, done) => {
+  /** `atRisk=true` as of the API's clock (false lists them all, as its absence does), and the search words. */
+  const filtersOf = (atRisk: boolean | undefined, q: string | undefined): Pick<TicketFilter, 'atRiskAt' | 'search'> => ({
+    ...(atRisk ? { atRiskAt: now() } : {}),
+    ...(q?.trim() ? { search: q.trim() } : {}),
+  });
+
   async function list(filter: TicketFilter, order: TicketOrder, limit: number, cursor: string | undefined): Promise<TicketList> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, order);
     const page = await ticketQueries.page({ filter, order, limit, after });
@@ -61,12 +70,12 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
       schema: { summary: 'Tickets from the read model, filtered, a page at a time', querystring: TicketListQuery, response: { 200: TicketList, ...problems(401, 403, 422, 500) } },
     },
     async (request) => {
-      const { status, customer, priority, kind, breached, assignee, order, limit, cursor } = request.query;
+      const { status, customer, priority, kind, breached, assignee, atRisk, q, order, limit, cursor } = request.query;
       if (order === 'deadline' && status?.some(isTerminal)) {
         throw invalidField('querystring.status', 'order=deadline lists open tickets only: closed, cancelled and refused tickets have no deadline ahead');
       }
       const customerId = customerScope(principalOf(request), customer);
-      return list({ statuses: status, customerId, priorities: priority, kinds: kind, breached, assignee }, order, limit, cursor);
+      return list({ statuses: status, customerId, priorities: priority, kinds: kind, breached, assignee, ...filtersOf(atRisk, q) }, order, limit, cursor);
     },
   );
 
@@ -81,9 +90,9 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
       },
     },
     async (request) => {
-      const { customer, priority, kind, breached, assignee, limit, cursor } = request.query;
+      const { customer, priority, kind, breached, assignee, atRisk, q, limit, cursor } = request.query;
       const customerId = customerScope(principalOf(request), customer);
-      return list({ openOnly: true, customerId, priorities: priority, kinds: kind, breached, assignee }, 'arrival', limit, cursor);
+      return list({ openOnly: true, customerId, priorities: priority, kinds: kind, breached, assignee, ...filtersOf(atRisk, q) }, 'arrival', limit, cursor);
     },
   );
 

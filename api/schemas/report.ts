@@ -73,7 +73,6 @@ const Tally = (key: TSchema) => Type.Object({ key, breached: Count, atRisk: Coun
 
 export const AtRiskReport = Type.Object({
   asOf: Type.String({ format: 'date-time' }),
-  atRiskWithinMinutes: Type.Integer({ description: 'an open ticket this close to its next deadline is at risk' }),
   tickets: Type.Array(Type.Composite([TicketSummary, Type.Object({ state: Type.Union([Type.Literal('breached'), Type.Literal('at-risk')]) })]), {
     description: 'Open tickets breached or at risk: breached first, then nearest deadline first; 500 at most',
   }),

@@ -18,6 +18,8 @@ const QueueFilters = {
   kind: anyOf(TICKET_KINDS, 'One or more kinds of request'),
   breached: Type.Optional(Type.Boolean({ description: 'Whether any SLA clock of the ticket is breached' })),
   assignee: Name('The agent the ticket is assigned to'),
+  atRisk: Type.Optional(Type.Boolean({ description: "true: only tickets at risk now, not breached: past the policy's first warning on a running clock, before its deadline" })),
+  q: Type.Optional(Line(200, { description: "Search: tickets whose number, title, or customer's id or name contains it, whatever the case" })),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
   cursor: Type.Optional(Line(400, { description: 'nextCursor of the previous page, as given' })),
 };
@@ -50,6 +52,9 @@ export const TicketSummary = Type.Object({
   openedAt: Instant,
   nextDeadline: Type.Union([Instant, Type.Null()], { description: 'The earliest deadline still ahead of a running clock; null when none' }),
   slaBreached: Type.Boolean(),
+  atRiskFrom: Type.Union([Instant, Type.Null()], {
+    description: "From when the ticket is at risk: the first warning threshold of the policy on a running clock (the first warning notice); null when none is ahead",
+  }),
   links: Type.Object({ self: Type.String() }),
 });
 

@@ -1,4 +1,4 @@
-import { AT_RISK_WITHIN_MS } from '../../db/ticket-queries';
+import { slaRiskAt } from '../../domain/sla/clock';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { PRIORITIES } from '../../domain/policy/vocabulary';
 import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
@@ -18,44 +18,48 @@ interface ListedTicket {
   openedAt: string;
   nextDeadline: string | null;
   slaBreached: boolean;
+  atRiskFrom: string | null;
 }
 
-export const BOARD_FILTERS = ['status', 'priority', 'customer', 'assignee', 'breached', 'q'] as const;
+export const BOARD_FILTERS = ['status', 'priority', 'customer', 'assignee', 'breached', 'atRisk', 'q', 'cursor'] as const;
 export type BoardFilters = Partial<Record<(typeof BOARD_FILTERS)[number], string>>;
 
-/** Within this of its deadline a ticket is shown at risk: the same hour as the manager's at-risk list (db/ticket-queries.ts). */
-const AT_RISK_MS = AT_RISK_WITHIN_MS;
+/** Tickets on one page of the board; the next ones are a "more" link away. */
+export const BOARD_PAGE = 50;
 
 /**
- * The list the board shows, as one /v1/tickets query: nearest deadline first, tickets without a deadline (best-effort
- * desks) after them in arrival order (the API sorts them last, by number). A closed status has no deadline ahead,
- * so asking for one lists by arrival.
+ * The page the board shows, as one /v1/tickets query: nearest deadline first, tickets without a deadline (best-effort
+ * desks) after them in arrival order (the API sorts them last, by number). Filters, search and the at-risk mark are
+ * the API's, over every ticket of the read model: the board never filters a page it was given. A closed status has
+ * no deadline ahead, so asking for one lists by arrival.
  */
 export function boardQuery(filters: BoardFilters): string {
   const terminal = filters.status !== undefined && !OPEN_STATUSES.includes(filters.status as never);
-  const query = new URLSearchParams({ order: terminal ? 'arrival' : 'deadline', limit: '100' });
-  for (const name of ['status', 'priority', 'customer', 'assignee', 'breached'] as const) {
+  const query = new URLSearchParams({ order: terminal ? 'arrival' : 'deadline', limit: String(BOARD_PAGE) });
+  for (const name of ['status', 'priority', 'customer', 'assignee', 'breached', 'atRisk', 'q', 'cursor'] as const) {
     const value = filters[name];
     if (value) query.set(name, value);
   }
   return `/v1/tickets?${query.toString()}`;
 }
 
-const matches = (ticket: ListedTicket, search: string | undefined) =>
-  !search || [ticket.ticketNumber, ticket.title, ticket.customerId].some((field) => field.toLowerCase().includes(search.trim().toLowerCase()));
+/** The board's address with these filters; `cursor` continues a listing. */
+const boardUrl = (filters: BoardFilters) => `/console/?${new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`;
 
 function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): Html {
   if (!ticket.nextDeadline) return html`<td>–</td>`;
   const left = Date.parse(ticket.nextDeadline) - now;
-  const state = ticket.slaBreached || left < 0 ? 'breached' : left < AT_RISK_MS ? 'at-risk' : '';
-  const label = ticket.slaBreached || left < 0 ? context.t('breached') : left < AT_RISK_MS ? context.t('warning') : '';
+  // The manager's at-risk list and the notices say it the same way (domain/sla/clock.ts).
+  const state = slaRiskAt({ slaBreached: ticket.slaBreached, nextDeadline: Date.parse(ticket.nextDeadline), atRiskFrom: ticket.atRiskFrom ? Date.parse(ticket.atRiskFrom) : undefined }, now) ?? '';
+  const label = state === 'breached' ? context.t('breached') : state === 'at-risk' ? context.t('warning') : '';
   return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${formatInstant(ticket.nextDeadline, context.language, DESK_ZONE)}</time>
     ${left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
 }
 
-function table(context: PageContext, caption: string, tickets: ListedTicket[], now: number): Html {
+/** One queue of the page; an empty one is left out while more pages follow (best-effort tickets come after the dated ones). */
+function table(context: PageContext, caption: string, tickets: ListedTicket[], now: number, more: boolean): Html {
   const { t } = context;
-  if (!tickets.length) return html`<h2>${caption}</h2><p>${t('noTickets')}</p>`;
+  if (!tickets.length) return more ? html`` : html`<h2>${caption}</h2><p>${t('noTickets')}</p>`;
   return html`<h2>${caption}</h2>
 <div class="scroll"><table>
 <thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('status')}</th><th scope="col">${t('assignee')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
@@ -76,20 +80,23 @@ function select(id: string, label: string, values: readonly string[], chosen: st
 /** The board's content: the filters, then the two queues; refreshed in place every 30 s by htmx (hx-select keeps only this). */
 export function boardBody(context: PageContext, filters: BoardFilters, answer: ApiAnswer, now: number): Html {
   const { t } = context;
-  const items = answer.status === 200 ? (answer.body.items as ListedTicket[]).filter((ticket) => matches(ticket, filters.q)) : [];
-  const refresh = `/console/?${new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`;
+  const items = answer.status === 200 ? (answer.body.items as ListedTicket[]) : [];
+  const next = answer.status === 200 && typeof answer.body.nextCursor === 'string' ? answer.body.nextCursor : undefined;
+  const { cursor, ...chosen } = filters;
   return html`<form method="get" action="/console/" class="filters" role="search">
 ${select('status', t('status'), TICKET_STATUSES, filters.status, t('any'), (status) => term(context.language, status))}
 ${select('priority', t('priority'), PRIORITIES, filters.priority, t('any'), (priority) => term(context.language, priority))}
 <div><label for="customer">${t('customer')}</label><input id="customer" name="customer" value="${filters.customer ?? ''}"></div>
 <div><label for="assignee">${t('assignee')}</label><input id="assignee" name="assignee" value="${filters.assignee ?? ''}"></div>
 ${select('breached', t('breached'), ['true', 'false'], filters.breached, t('any'))}
+<div class="check"><input type="checkbox" id="atRisk" name="atRisk" value="true"${filters.atRisk === 'true' ? html` checked` : ''}><label for="atRisk">${t('atRisk')}</label></div>
 <div><label for="q">${t('search')}</label><input id="q" name="q" type="search" value="${filters.q ?? ''}"></div>
 <button type="submit">${t('filter')}</button>
 </form>
 ${answer.status === 200 ? '' : alertBox(problemText(answer))}
-<div id="board" hx-get="${refresh}" hx-trigger="every 30s" hx-select="#board" hx-swap="outerHTML">
-${table(context, t('withDeadlines'), items.filter((ticket) => ticket.nextDeadline), now)}
-${table(context, t('firstCome'), items.filter((ticket) => !ticket.nextDeadline), now)}
+<div id="board" hx-get="${boardUrl(filters)}" hx-trigger="every 30s" hx-select="#board" hx-swap="outerHTML">
+${table(context, t('withDeadlines'), items.filter((ticket) => ticket.nextDeadline), now, next !== undefined)}
+${table(context, t('firstCome'), items.filter((ticket) => !ticket.nextDeadline), now, next !== undefined)}
+${next || cursor ? html`<nav class="pages" aria-label="${t('pages')}">${cursor ? html`<a href="${boardUrl(chosen)}">${t('firstPage')}</a> ` : ''}${next ? html`<a rel="next" href="${boardUrl({ ...chosen, cursor: next })}">${t('moreTickets')}</a>` : ''}</nav>` : ''}
 </div>`;
 }

@@ -221,7 +221,7 @@ function atRiskSection(context: PageContext, answer: ApiAnswer): Html {
   if (answer.status !== 200) return html`${heading}${alertBox(problemText(answer))}`;
   const report = answer.body as unknown as AtRiskReport;
   if (!report.tickets.length) return html`${heading}<p>${t('nothingAtRisk')}</p>`;
-  return html`${heading}<p class="note">${t('atRiskNote', { minutes: report.atRiskWithinMinutes })}</p>
+  return html`${heading}<p class="note">${t('atRiskNote')}</p>
 <div class="tallies">${tallyTable(context, t('perAssignee'), t('assignee'), report.byAssignee as Tally[])}${tallyTable(context, t('perCustomer'), t('customer'), report.byCustomer as Tally[])}</div>
 <div class="scroll"><table><thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('assignee')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
 <tbody>${report.tickets.map(

@@ -118,3 +118,29 @@ export function nextDeadline(clocks: readonly SlaClock[]): number | undefined {
 export function pausesUntil(clock: SlaClock, until: number): Interval[] {
   return clock.pausedSince === undefined || until <= clock.pausedSince ? clock.pauses : [...clock.pauses, [clock.pausedSince, until]];
 }
+
+/**
+ * When a ticket is at risk: from the first warning of one of its running clocks (its first threshold below 100 %,
+ * the instant the policy's first warning notice goes out: the warnings and escalation levels of the policy), until
+ * that clock's deadline, when it is breached. Undefined while no running clock has a deadline ahead with a warning
+ * before it (a best-effort desk, a policy that warns of nothing before the deadline, every clock stopped or paused).
+ * The read model keeps it (tickets.at_risk_from), so that lists and reports ask `at_risk_from <= now`.
+ */
+export function atRiskFrom(clocks: readonly SlaClock[]): number | undefined {
+  const warnings = clocks
+    .filter((clock) => isRunning(clock) && clock.deadline !== null && clock.breachedAt === undefined)
+    .flatMap((clock) => clock.thresholds.filter((threshold) => threshold.percent < 100).map((threshold) => threshold.at));
+  return warnings.length === 0 ? undefined : Math.min(...warnings);
+}
+
+export type SlaRisk = 'breached' | 'at-risk';
+
+/**
+ * A ticket's SLA state at `now`, from what the read model keeps of it: breached when flagged, or when its next
+ * deadline has passed before the workflow's timer recorded it; at risk from atRiskFrom on; otherwise neither. The board,
+ * GET /v1/tickets?atRisk=true and GET /v1/reports/at-risk all say it this way (db/ticket-queries.ts in SQL).
+ */
+export function slaRiskAt(ticket: { slaBreached: boolean; nextDeadline?: number; atRiskFrom?: number }, now: number): SlaRisk | undefined {
+  if (ticket.slaBreached || (ticket.nextDeadline !== undefined && ticket.nextDeadline <= now)) return 'breached';
+  return ticket.atRiskFrom !== undefined && ticket.atRiskFrom <= now ? 'at-risk' : undefined;
+}

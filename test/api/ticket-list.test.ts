@@ -1,6 +1,6 @@
 import type { PageKey, TicketSummary } from '../../db/ticket-queries';
 import type { Caller } from '../support/api/harness';
-import { apiHarness, expectProblem } from '../support/api/harness';
+import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 
 const summary: TicketSummary = {
   ticketNumber: 'VIG-000007',
@@ -34,7 +34,7 @@ describe('GET /v1/tickets and /v1/queue', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       items: [
-        { ...summary, openedAt: '2026-05-12T08:30:00.000Z', nextDeadline: '2026-05-13T12:00:00.000Z', links: { self: '/v1/tickets/VIG-000007' } },
+        { ...summary, openedAt: '2026-05-12T08:30:00.000Z', nextDeadline: '2026-05-13T12:00:00.000Z', atRiskFrom: null, links: { self: '/v1/tickets/VIG-000007' } },
         {
           ...summary,
           ticketNumber: 'VIG-000008',
@@ -42,12 +42,21 @@ describe('GET /v1/tickets and /v1/queue', () => {
           openedAt: '2026-05-12T08:30:00.000Z',
           nextDeadline: null,
           slaBreached: true,
+          atRiskFrom: null,
           links: { self: '/v1/tickets/VIG-000008' },
         },
       ],
       nextCursor: cursorOf(lastKey),
     });
     expect(lastRequest()).toEqual({ filter: { statuses: undefined, customerId: undefined, priorities: undefined, kinds: undefined, breached: undefined, assignee: undefined }, order: 'arrival', limit: 25, after: undefined });
+  });
+
+  it("hands the search and the at-risk filter to the store, at risk as of the API's clock", async () => {
+    expect((await harness.call('agent', 'GET', '/v1/tickets?q=%20printer%20&atRisk=true&order=deadline')).statusCode).toBe(200);
+    expect(lastRequest()?.filter).toMatchObject({ search: 'printer', atRiskAt: NOW });
+    expect((await harness.call('agent', 'GET', '/v1/queue?q=VIG-000007&atRisk=false')).statusCode).toBe(200);
+    expect(lastRequest()?.filter).toMatchObject({ openOnly: true, search: 'VIG-000007' });
+    expect(lastRequest()?.filter).not.toHaveProperty('atRiskAt');
   });
 
   it('answers nextCursor null on the last page', async () => {

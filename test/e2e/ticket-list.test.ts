@@ -101,6 +101,8 @@ describe('GET /v1/tickets and /v1/queue', () => {
         openedAt: new Date(first.openedAt).toISOString(),
         nextDeadline: deadlineOf(first) === null ? null : new Date(deadlineOf(first)!).toISOString(),
         slaBreached: first.slaBreached,
+        // No warning planned on its clocks: nothing puts it at risk.
+        atRiskFrom: null,
         links: { self: `/v1/tickets/${first.ticketNumber}` },
       },
     ]);
@@ -185,5 +187,57 @@ describe('GET /v1/tickets and /v1/queue', () => {
       const problem = await problemOf(`/v1/tickets?${query}`);
       expect(problem.errors[0]!.field).toMatch(new RegExp(`^querystring\\.${field}`));
     });
+  });
+});
+
+// The board's search (api/web/board.ts passes q on): over every ticket of the read model, not a page of them.
+describe('GET /v1/tickets?q= on PostgreSQL', () => {
+  let harness: ReadModelHarness;
+  let agent: string;
+  let customer: { id: string; token: string };
+  let needle: TicketState;
+  const MANY = 120;
+
+  const dated = (deadline: number) => {
+    const response = { metric: 'response' as const, deadline, thresholds: [], pauses: [] };
+    return [response, { ...response, metric: 'intervention' as const, deadline: null }, { ...response, metric: 'resolution' as const, deadline: null }];
+  };
+
+  beforeAll(async () => {
+    harness = await readModelHarness();
+    agent = await harness.staffToken('agent');
+    customer = await harness.customer('haystack');
+    // More tickets than any page, all due before the one looked for, which the board's first pages never show.
+    for (let index = 0; index < MANY; index++) await harness.record(await harness.ticket(customer.id, { status: 'support', title: `Printer ${index}`, clocks: dated(BASE + index * MINUTE) }));
+    needle = await harness.ticket(customer.id, { status: 'support', title: 'VPN 100% down (50_50)', clocks: dated(BASE + 10 * 24 * HOUR) });
+    await harness.record(needle);
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const numbersOf = async (query: string) => {
+    const { status, body } = await harness.get(`/v1/tickets?order=deadline&limit=50&customer=${customer.id}&${query}`, agent);
+    expect(status).toBe(200);
+    return { numbers: body.items.map(({ ticketNumber }: { ticketNumber: string }) => ticketNumber), nextCursor: body.nextCursor };
+  };
+
+  it('finds a ticket by its title, whatever the case, beyond the first pages of the board', async () => {
+    expect((await numbersOf('')).numbers).not.toContain(needle.ticketNumber);
+    expect(await numbersOf('q=vpn')).toEqual({ numbers: [needle.ticketNumber], nextCursor: null });
+  });
+
+  it('finds it by its number, and by its customer', async () => {
+    expect((await numbersOf(`q=${needle.ticketNumber.toLowerCase()}`)).numbers).toEqual([needle.ticketNumber]);
+    const byCustomer = await numbersOf(`q=${customer.id.toUpperCase()}`);
+    expect(byCustomer.numbers).toHaveLength(50);
+    expect(byCustomer.nextCursor).not.toBeNull();
+  });
+
+  it('takes % and _ as the characters they are, not as wildcards', async () => {
+    expect((await numbersOf(`q=${encodeURIComponent('100%')}`)).numbers).toEqual([needle.ticketNumber]);
+    expect((await numbersOf(`q=${encodeURIComponent('50_50')}`)).numbers).toEqual([needle.ticketNumber]);
+    expect((await numbersOf(`q=${encodeURIComponent('r_1')}`)).numbers).toEqual([]);
   });
 });

@@ -4,8 +4,10 @@ import { cookieOf, principalOfSession, sameToken } from '../../api/sessions';
 import { formTokenValid, FORM_CSRF_COOKIE } from '../../api/web/forms';
 import { localNext } from '../../api/web/sign-in';
 import { consoleSettingsFromEnv } from '../../api/web/console-settings';
-import { boardQuery } from '../../api/web/board';
+import { boardBody, boardQuery, type BoardFilters } from '../../api/web/board';
 import type { Session } from '../../db/sessions';
+import { translator } from '../../api/web/i18n';
+import type { PageContext } from '../../api/web/page';
 
 const requestWith = (cookie: string | undefined, session?: Session) => ({ headers: { cookie }, session }) as unknown as FastifyRequest;
 const session: Session = { userId: '7', email: 'ana@acme.lu', name: 'Ana Lopes', role: 'customer', customerId: 'acme', csrfToken: 't'.repeat(43) };
@@ -76,7 +78,49 @@ describe('the console settings', () => {
 
 describe("the board's query", () => {
   it('lists open tickets nearest deadline first, and closed ones by arrival', () => {
-    expect(boardQuery({ priority: 'P1', breached: 'true', q: 'ignored by the API' })).toBe('/v1/tickets?order=deadline&limit=100&priority=P1&breached=true');
-    expect(boardQuery({ status: 'closed' })).toBe('/v1/tickets?order=arrival&limit=100&status=closed');
+    expect(boardQuery({ priority: 'P1', breached: 'true' })).toBe('/v1/tickets?order=deadline&limit=50&priority=P1&breached=true');
+    expect(boardQuery({ status: 'closed' })).toBe('/v1/tickets?order=arrival&limit=50&status=closed');
+  });
+
+  it("leaves the search, the at-risk filter and the page to the API, over every ticket: the board filters nothing itself", () => {
+    expect(boardQuery({ q: 'VIG-0001', atRisk: 'true', cursor: 'abc' })).toBe('/v1/tickets?order=deadline&limit=50&atRisk=true&q=VIG-0001&cursor=abc');
+  });
+});
+
+describe("the board's page", () => {
+  const NOW = Date.parse('2026-05-13T10:00:00Z');
+  const listed = (ticketNumber: string, nextDeadline: number | null, atRiskFrom: number | null, slaBreached = false) => ({
+    ticketNumber,
+    customerId: 'acme',
+    title: `Ticket ${ticketNumber}`,
+    priority: 'P2',
+    status: 'support',
+    openedAt: new Date(NOW - 3_600_000).toISOString(),
+    nextDeadline: nextDeadline === null ? null : new Date(nextDeadline).toISOString(),
+    atRiskFrom: atRiskFrom === null ? null : new Date(atRiskFrom).toISOString(),
+    slaBreached,
+  });
+  const context = { language: 'en', t: translator('en') } as unknown as PageContext;
+  const body = (items: object[], nextCursor: string | null, filters: BoardFilters = {}) => boardBody(context, filters, { status: 200, body: { items, nextCursor }, headers: {} }, NOW).text;
+  const rowOf = (text: string, ticketNumber: string) => text.split('<tr').find((row) => row.includes(`>${ticketNumber}</a>`)) ?? '';
+
+  it("marks a ticket at risk from its policy's first warning, not by a fixed share of its time: the same rule as the at-risk report", () => {
+    // Two days to its deadline but past its first warning (a long target); five minutes to its deadline and no warning yet.
+    const text = body([listed('VIG-000001', NOW + 2 * 86_400_000, NOW - 60_000), listed('VIG-000002', NOW + 300_000, NOW + 60_000), listed('VIG-000003', NOW - 1, null), listed('VIG-000004', NOW + 3_600_000, null, true)], null);
+    expect(rowOf(text, 'VIG-000001')).toContain('class="at-risk"');
+    expect(rowOf(text, 'VIG-000002')).not.toContain('at-risk');
+    expect(rowOf(text, 'VIG-000003')).toContain('class="breached"');
+    expect(rowOf(text, 'VIG-000004')).toContain('class="breached"');
+  });
+
+  it('links the next page by its cursor with the same filters, and back to the first', () => {
+    const text = body([listed('VIG-000001', NOW + 86_400_000, null)], 'next-page', { q: 'printer', atRisk: 'true' });
+    expect(text).toContain('<a rel="next" href="/console/?q=printer&amp;atRisk=true&amp;cursor=next-page">More tickets</a>');
+    // No "no tickets" under a queue whose tickets come on later pages: best-effort ones follow the dated ones.
+    expect(text).not.toContain('No tickets.');
+    const later = body([listed('VIG-000009', null, null)], null, { q: 'printer', cursor: 'next-page' });
+    expect(later).toContain('<a href="/console/?q=printer">First page</a>');
+    expect(later).not.toContain('rel="next"');
+    expect(later).toContain('id="atRisk" name="atRisk" value="true">');
   });
 });

@@ -137,7 +137,7 @@ describe("the manager's charts", () => {
       { status: 200, body: report([row('acme', 'P2', '2026-04', 3, 1)]), headers: {} },
       {
         status: 200,
-        body: { asOf: '', atRiskWithinMinutes: 60, tickets: [], byAssignee: [], byCustomer: [] },
+        body: { asOf: '', tickets: [], byAssignee: [], byCustomer: [] },
         headers: {},
       },
     ).text;
