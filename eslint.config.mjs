@@ -15,7 +15,11 @@ const ioPackages = [
   '@temporalio/testing',
 ];
 const nondeterministicProperties = [
-  { object: 'Math', property: 'random', message: 'Not deterministic: derive randomness from the SDK (workflow uuid4) or pass it in.' },
+  {
+    object: 'Math',
+    property: 'random',
+    message: 'Not deterministic: derive randomness from the SDK (workflow uuid4) or pass it in.',
+  },
 ];
 
 export default tseslint.config(
@@ -56,7 +60,16 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        setTimeout: 'readonly',
+      },
+    },
     rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -76,9 +89,15 @@ export default tseslint.config(
     // Workflow code is replayed: it must stay deterministic and free of I/O.
     files: ['workflows/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [...nodeBuiltins, ...ioPackages].map((name) => ({ name, message: 'Workflows must be deterministic: no Node built-ins or I/O; use activities.' })),
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, ...ioPackages].map((name) => ({
+            name,
+            message: 'Workflows must be deterministic: no Node built-ins or I/O; use activities.',
+          })),
+        },
+      ],
       'no-restricted-properties': ['error', ...nondeterministicProperties],
     },
   },
@@ -86,22 +105,45 @@ export default tseslint.config(
     // The domain is pure business rules: time and zones are passed in, nothing is read from the world.
     files: ['domain/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [...nodeBuiltins, ...ioPackages, '@temporalio/workflow'].map((name) => ({ name, message: 'domain/ is pure: no Node built-ins, I/O or framework imports.' })),
-      }],
-      'no-restricted-properties': ['error', ...nondeterministicProperties,
-        { object: 'Date', property: 'now', message: 'domain/ takes the current time as a parameter.' }],
-      'no-restricted-syntax': ['error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'domain/ takes the current time as a parameter.' }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, ...ioPackages, '@temporalio/workflow'].map((name) => ({
+            name,
+            message: 'domain/ is pure: no Node built-ins, I/O or framework imports.',
+          })),
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        ...nondeterministicProperties,
+        { object: 'Date', property: 'now', message: 'domain/ takes the current time as a parameter.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'domain/ takes the current time as a parameter.',
+        },
+      ],
     },
   },
   {
     // The API talks to workflows through the shared messages (messages/) only; workflow code never reaches the API's bundle.
     files: ['api/**/*.ts', 'cli/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/workflows', '**/workflows/**'], allowTypeImports: true, message: 'Import workflow types only (import type); messages live in messages/.' }],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workflows', '**/workflows/**'],
+              allowTypeImports: true,
+              message: 'Import workflow types only (import type); messages live in messages/.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

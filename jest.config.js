@@ -11,14 +11,20 @@
  */
 function isLateRetryOnClosedChannel(error) {
   // Not instanceof: the error comes from a test's module registry, whose Error is another realm's.
-  return typeof error?.message === 'string' && error.message === 'Channel has been shut down' && /grpc-retry/.test(error.stack ?? '');
+  return (
+    typeof error?.message === 'string' &&
+    error.message === 'Channel has been shut down' &&
+    /grpc-retry/.test(error.stack ?? '')
+  );
 }
 
 function installLateGrpcRetryGuard() {
   if (process.listeners('uncaughtException').some((listener) => listener.lateGrpcRetryGuard)) return;
   const guard = (error) => {
     if (isLateRetryOnClosedChannel(error)) {
-      process.stderr.write('[jest] a Temporal client retried a call on a connection already closed by a finished test; ignored\n');
+      process.stderr.write(
+        '[jest] a Temporal client retried a call on a connection already closed by a finished test; ignored\n',
+      );
       return;
     }
     process.stderr.write(`${error && error.stack ? error.stack : String(error)}\n`);

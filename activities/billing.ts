@@ -5,7 +5,14 @@ import { withTransaction } from '../db/transaction';
 import { asRefusal } from '../messages/failures';
 import { toStorable } from '../domain/text';
 import type { Policy } from '../domain/policy';
-import { priceRequest, requestOfTimeEntries, type ContractRates, type Price, type PriceLine, withoutLabel } from '../domain/pricing';
+import {
+  priceRequest,
+  requestOfTimeEntries,
+  type ContractRates,
+  type Price,
+  type PriceLine,
+  withoutLabel,
+} from '../domain/pricing';
 import { describeLine } from '../domain/pricing/line-wording';
 import { startedMinutes } from '../domain/pricing/increments';
 import { availableAt } from '../domain/pricing/prepaid-hours';
@@ -16,11 +23,21 @@ import type { PolicySource } from '../policies/catalog';
 function quotedWork(ticket: TicketState): PriceLine {
   const amountCents = ticket.quote?.amountCents ?? 0;
   const minutes = ticket.timeEntries.reduce((total, entry) => total + startedMinutes(entry.end - entry.start), 0);
-  return { description: describeLine({ kind: 'quoted-work' }), label: { kind: 'quoted-work' }, minutes, rateCents: amountCents, multiplier: 1, amountCents };
+  return {
+    description: describeLine({ kind: 'quoted-work' }),
+    label: { kind: 'quoted-work' },
+    minutes,
+    rateCents: amountCents,
+    multiplier: 1,
+    amountCents,
+  };
 }
 
 /** The ticket's bill as the workflow keeps it, as it always has: the labels go to billing_lines only. */
-const summaryOf = (lines: readonly PriceLine[], totalCents: number): BillingSummary => ({ lines: lines.map(withoutLabel), totalCents });
+const summaryOf = (lines: readonly PriceLine[], totalCents: number): BillingSummary => ({
+  lines: lines.map(withoutLabel),
+  totalCents,
+});
 
 /** Retrying cannot make a refused price acceptable: the activity fails for good, so that ops see why. */
 function refusedForGood<T>(compute: () => T): T {
@@ -36,9 +53,18 @@ function refusedForGood<T>(compute: () => T): T {
  * all), with the flags its entries carry; the policy version is the ticket's, for life. The request is built and
  * priced by the same pure functions as `vigil price`'s.
  */
-function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number, contractRates: ContractRates | undefined): Price {
+function priceTicket(
+  policy: Policy,
+  ticket: TicketState,
+  prepaidMinutes: number,
+  contractRates: ContractRates | undefined,
+): Price {
   return refusedForGood(() =>
-    priceRequest(policy, requestOfTimeEntries(ticket.timeEntries, { emergency: ticket.channel === 'emergency', prepaidMinutes }), contractRates),
+    priceRequest(
+      policy,
+      requestOfTimeEntries(ticket.timeEntries, { emergency: ticket.channel === 'emergency', prepaidMinutes }),
+      contractRates,
+    ),
   );
 }
 
@@ -52,7 +78,10 @@ function priceTicket(policy: Policy, ticket: TicketState, prepaidMinutes: number
  */
 async function contractRatesOf(client: PoolClient, ticket: TicketState): Promise<ContractRates | undefined> {
   if (ticket.contractId === undefined) return undefined;
-  const { rows } = await client.query<{ rates: ContractRates | null }>('SELECT rates FROM contracts WHERE id::text = $1', [ticket.contractId]);
+  const { rows } = await client.query<{ rates: ContractRates | null }>(
+    'SELECT rates FROM contracts WHERE id::text = $1',
+    [ticket.contractId],
+  );
   return rows[0]?.rates ?? undefined;
 }
 
@@ -87,38 +116,71 @@ async function balanceBefore(client: PoolClient, contractId: string, drawKey: st
  * Prices the ticket and writes its billing lines, and its draw on prepaid hours where the policy has them, in one
  * transaction keyed by workflow ID and step: a retried or replayed activity writes nothing twice.
  */
-export async function billTicket(db: Pool, policies: PolicySource, ticket: TicketState, idempotencyKey: (step: string) => string): Promise<BillingSummary> {
+export async function billTicket(
+  db: Pool,
+  policies: PolicySource,
+  ticket: TicketState,
+  idempotencyKey: (step: string) => string,
+): Promise<BillingSummary> {
   if (ticket.scope === 'excluded') {
     const line = quotedWork(ticket);
     await withTransaction(db, (client) => insertLines(client, ticket, [line], idempotencyKey));
     return summaryOf([line], line.amountCents);
   }
   return withTransaction(db, async (client) => {
-    const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch((error: unknown) => {
-      throw asRefusal(error);
-    });
+    const policy = await Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch(
+      (error: unknown) => {
+        throw asRefusal(error);
+      },
+    );
     const contractId = policy.billing?.document.drawsOnPrepaidHours ? await prepaidContract(client, ticket) : undefined;
     const drawKey = idempotencyKey('prepaid-draw');
-    const price = priceTicket(policy, ticket, contractId ? await balanceBefore(client, contractId, drawKey) : 0, await contractRatesOf(client, ticket));
+    const price = priceTicket(
+      policy,
+      ticket,
+      contractId ? await balanceBefore(client, contractId, drawKey) : 0,
+      await contractRatesOf(client, ticket),
+    );
     await insertLines(client, ticket, price.lines, idempotencyKey);
     if (contractId && price.prepaid && price.prepaid.usedMinutes > 0) {
       await client.query(
         `INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description)
          VALUES ($1, $2, $3, $4, $5) ON CONFLICT (idempotency_key) DO NOTHING`,
-        toStorable([contractId, -price.prepaid.usedMinutes, drawKey, ticket.ticketNumber, `${ticket.ticketNumber}: ${ticket.title}`]),
+        toStorable([
+          contractId,
+          -price.prepaid.usedMinutes,
+          drawKey,
+          ticket.ticketNumber,
+          `${ticket.ticketNumber}: ${ticket.title}`,
+        ]),
       );
     }
     return summaryOf(price.lines, price.totalCents);
   });
 }
 
-async function insertLines(client: PoolClient, ticket: TicketState, lines: readonly PriceLine[], idempotencyKey: (step: string) => string): Promise<void> {
+async function insertLines(
+  client: PoolClient,
+  ticket: TicketState,
+  lines: readonly PriceLine[],
+  idempotencyKey: (step: string) => string,
+): Promise<void> {
   for (const [index, line] of lines.entries()) {
     await client.query(
       `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, label)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (idempotency_key) DO NOTHING`,
       // The description and label may quote the ticket's text (its role or service): made storable like every write of ticket content.
-      toStorable([idempotencyKey(`billing:${index}`), ticket.ticketNumber, ticket.customerId, `${ticket.ticketNumber}: ${line.description}`, line.minutes, line.rateCents, line.multiplier, line.amountCents, JSON.stringify(line.label)]),
+      toStorable([
+        idempotencyKey(`billing:${index}`),
+        ticket.ticketNumber,
+        ticket.customerId,
+        `${ticket.ticketNumber}: ${line.description}`,
+        line.minutes,
+        line.rateCents,
+        line.multiplier,
+        line.amountCents,
+        JSON.stringify(line.label),
+      ]),
     );
   }
 }

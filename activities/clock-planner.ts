@@ -25,8 +25,13 @@ interface ThresholdRules {
 }
 
 /** The people told at each threshold: escalation levels name them; a bare warning tells the desk working the ticket. */
-function thresholdsOf({ warningPercents, escalation }: ThresholdRules, at: (percent: number) => number): ThresholdPlan[] {
-  const percents = [...new Set([...warningPercents, ...escalation.map((level) => level.atPercent), 100])].sort((a, b) => a - b);
+function thresholdsOf(
+  { warningPercents, escalation }: ThresholdRules,
+  at: (percent: number) => number,
+): ThresholdPlan[] {
+  const percents = [...new Set([...warningPercents, ...escalation.map((level) => level.atPercent), 100])].sort(
+    (a, b) => a - b,
+  );
   return percents.map((percent) => {
     const notify = escalation.filter((level) => level.atPercent === percent).flatMap((level) => level.notify);
     return { percent, at: at(percent), notify: notify.length > 0 ? notify : ['desk'] };
@@ -38,7 +43,11 @@ function thresholdsOf({ warningPercents, escalation }: ThresholdRules, at: (perc
  * contract's, else the policy's) whatever the priority; its unit counts every hour, so night, Sunday and holiday
  * count as much as office hours, and its warnings go to the emergency's escalation levels.
  */
-function clockRulesOf(policy: Policy, request: PlanRequest, metric: Metric): { target: Duration; rules: ThresholdRules } | undefined {
+function clockRulesOf(
+  policy: Policy,
+  request: PlanRequest,
+  metric: Metric,
+): { target: Duration; rules: ThresholdRules } | undefined {
   const target = policy.clockTargetFor(metric, request);
   if (!target) return undefined;
   const emergency = request.channel === 'emergency' && metric === 'response' ? policy.emergencyResponse() : undefined;
@@ -59,16 +68,23 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
       {
         metric,
         deadline: deadlineOf(calendar, request.registeredAt, target, pauses),
-        thresholds: thresholdsOf(rules, (percent) => instantAtPercent(calendar, request.registeredAt, target, percent, pauses)),
+        thresholds: thresholdsOf(rules, (percent) =>
+          instantAtPercent(calendar, request.registeredAt, target, percent, pauses),
+        ),
       },
     ];
   });
   const { autoValidationAfter } = policy.document;
   const autoValidateAt =
-    autoValidationAfter && request.resolutionProposedAt !== undefined ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter) : undefined;
+    autoValidationAfter && request.resolutionProposedAt !== undefined
+      ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter)
+      : undefined;
   return {
     policyVersion: policy.version,
-    terms: termsOf(policy, { quoteRequiredAboveMinutes: request.quoteRequiredAboveMinutes, maxPeoplePerTicket: request.maxPeoplePerTicket }),
+    terms: termsOf(policy, {
+      quoteRequiredAboveMinutes: request.quoteRequiredAboveMinutes,
+      maxPeoplePerTicket: request.maxPeoplePerTicket,
+    }),
     openAtRegistration: nextOpening(calendar, request.registeredAt) === request.registeredAt,
     rateCard: rateCardOf(policy),
     clocks,

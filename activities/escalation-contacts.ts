@@ -8,7 +8,10 @@ import type { ThresholdNotice } from './threshold-email';
  * The people the customer's contracts in force name for each escalation level (the policy's `notify` names), so a
  * warning reaches the customer's Customer Service Manager rather than a role name.
  */
-export async function escalationAddresses(client: Pool | PoolClient, customerId: string): Promise<Map<string, string[]>> {
+export async function escalationAddresses(
+  client: Pool | PoolClient,
+  customerId: string,
+): Promise<Map<string, string[]>> {
   const { rows } = await client.query<{ escalation_contacts: EscalationContact[] }>(
     `SELECT escalation_contacts FROM contracts
      WHERE customer_id = $1 AND starts_on <= (now() AT TIME ZONE '${DESK_ZONE}')::date
@@ -16,7 +19,8 @@ export async function escalationAddresses(client: Pool | PoolClient, customerId:
     [customerId],
   );
   const byLevel = new Map<string, string[]>();
-  for (const contact of rows.flatMap((row) => row.escalation_contacts)) byLevel.set(contact.level, [...(byLevel.get(contact.level) ?? []), contact.email]);
+  for (const contact of rows.flatMap((row) => row.escalation_contacts))
+    byLevel.set(contact.level, [...(byLevel.get(contact.level) ?? []), contact.email]);
   return byLevel;
 }
 

@@ -64,6 +64,8 @@ export async function queueInvoiceReady(client: PoolClient, document: InvoiceDoc
     body,
     ...(addressee
       ? {}
-      : { failedBecause: `nobody to send invoice ${number} to: customer ${buyer.customerId} has no invoicing e-mail (billing.email) and no authorized contact on a contract of the period` }),
+      : {
+          failedBecause: `nobody to send invoice ${number} to: customer ${buyer.customerId} has no invoicing e-mail (billing.email) and no authorized contact on a contract of the period`,
+        }),
   });
 }

@@ -59,13 +59,18 @@ const unbilledBy = (periodEndParam: string) =>
 
 function idempotencyKey(step: string): string {
   const execution = Context.current().info.workflowExecution;
-  if (!execution) throw ApplicationFailure.nonRetryable('invoicing activities run only on behalf of a workflow', 'NO_WORKFLOW');
+  if (!execution)
+    throw ApplicationFailure.nonRetryable('invoicing activities run only on behalf of a workflow', 'NO_WORKFLOW');
   return `${execution.workflowId}:${step}`;
 }
 
-
 /** Marks the customer's unbilled lines as this invoice's, a batch at a time, heartbeating the count so far. */
-async function claimLines(client: PoolClient, invoiceId: string, { customerId, periodEnd }: CustomerPeriod, batchSize: number): Promise<InvoiceLine[]> {
+async function claimLines(
+  client: PoolClient,
+  invoiceId: string,
+  { customerId, periodEnd }: CustomerPeriod,
+  batchSize: number,
+): Promise<InvoiceLine[]> {
   const lines: InvoiceLine[] = [];
   for (;;) {
     const { rows } = await client.query<InvoiceLineRow & { id: string }>(
@@ -82,14 +87,24 @@ async function claimLines(client: PoolClient, invoiceId: string, { customerId, p
 }
 
 // A contract is in force over a span of days when it starts by the span's last day and does not end before its first.
-const inForceOver = (firstDay: string, lastDay: string) => `starts_on <= ${lastDay}::date AND (ends_on IS NULL OR ends_on >= ${firstDay}::date)`;
+const inForceOver = (firstDay: string, lastDay: string) =>
+  `starts_on <= ${lastDay}::date AND (ends_on IS NULL OR ends_on >= ${firstDay}::date)`;
 
 /**
  * The fixed fees of the customer's contracts: one per month of the period in which each contract is in force, under
  * its pinned policy version or the version in force on the month's first day of contract.
  */
-async function contractFees(client: PoolClient, policies: PolicySource, { customerId, ...period }: CustomerPeriod): Promise<PriceLine[]> {
-  const { rows } = await client.query<{ policy_id: string; policy_version: number | null; starts_on: string; months: string[] }>(
+async function contractFees(
+  client: PoolClient,
+  policies: PolicySource,
+  { customerId, ...period }: CustomerPeriod,
+): Promise<PriceLine[]> {
+  const { rows } = await client.query<{
+    policy_id: string;
+    policy_version: number | null;
+    starts_on: string;
+    months: string[];
+  }>(
     `SELECT policy_id, policy_version, to_char(starts_on, 'YYYY-MM-DD') AS starts_on, array_agg(to_char(month, 'YYYY-MM') ORDER BY month) AS months
      FROM contracts, unnest($2::date[]) AS month
      WHERE customer_id = $1 AND ${inForceOver('month', "(month + interval '1 month' - interval '1 day')")}
@@ -126,16 +141,33 @@ async function prepaidStatements(client: PoolClient, contractIds: readonly strin
  * without an invoicing identity yet is named by its name, in the desk's country: the invoice is still issued (the work
  * was done), and its e-invoice is refused until the identity is set (api/routes/invoices.ts).
  */
-async function buyerOf(client: PoolClient, customerId: string, seller: Seller): Promise<{ buyer: Buyer; language: string }> {
-  const { rows } = await client.query<{ name: string; language: string; billing: CustomerBilling | null }>('SELECT name, language, billing FROM customers WHERE id = $1', [customerId]);
+async function buyerOf(
+  client: PoolClient,
+  customerId: string,
+  seller: Seller,
+): Promise<{ buyer: Buyer; language: string }> {
+  const { rows } = await client.query<{ name: string; language: string; billing: CustomerBilling | null }>(
+    'SELECT name, language, billing FROM customers WHERE id = $1',
+    [customerId],
+  );
   const customer = rows[0] ?? { name: customerId, language: 'en', billing: null };
-  const billing = customer.billing ?? { legalName: customer.name, street: '', postalCode: '', city: '', country: seller.country, email: '' };
+  const billing = customer.billing ?? {
+    legalName: customer.name,
+    street: '',
+    postalCode: '',
+    city: '',
+    country: seller.country,
+    email: '',
+  };
   return { buyer: { ...billing, customerId }, language: customer.language };
 }
 
 async function ticketTitles(client: PoolClient, lines: readonly DocumentLine[]): Promise<Record<string, string>> {
   const numbers = [...new Set(lines.flatMap((line) => (line.ticketNumber ? [line.ticketNumber] : [])))];
-  const { rows } = await client.query<{ number: string; title: string }>('SELECT number, title FROM tickets WHERE number = ANY($1::text[])', [numbers]);
+  const { rows } = await client.query<{ number: string; title: string }>(
+    'SELECT number, title FROM tickets WHERE number = ANY($1::text[])',
+    [numbers],
+  );
   return Object.fromEntries(rows.map((row) => [row.number, row.title]));
 }
 
@@ -161,14 +193,23 @@ async function expireEndedYears(client: PoolClient, contractIds: readonly string
  * billing merges them), the line then saying `contract rate` like every line priced with a contract's figure.
  */
 export async function purchasePriceLine(policies: PolicySource, purchase: InvoicedPurchase): Promise<PriceLine> {
-  const policy = await (purchase.policyVersion === null ? policies.inForce(purchase.policyId, purchase.at) : policies.find(purchase.policyId, purchase.policyVersion));
+  const policy = await (purchase.policyVersion === null
+    ? policies.inForce(purchase.policyId, purchase.at)
+    : policies.find(purchase.policyId, purchase.policyVersion));
   const rules = policy.billing && rulesForContract(policy.billing, purchase.rates ?? undefined);
   if (rules?.document.rates.hourlyCents === undefined) {
-    throw ApplicationFailure.nonRetryable(`policy ${purchase.policyId} of contract ${purchase.contractId} has no flat hourly rate to price its prepaid hours`, 'PREPAID_RATE_MISSING');
+    throw ApplicationFailure.nonRetryable(
+      `policy ${purchase.policyId} of contract ${purchase.contractId} has no flat hourly rate to price its prepaid hours`,
+      'PREPAID_RATE_MISSING',
+    );
   }
   const rate = hourlyRateOf(rules, {}, 0);
   const line = purchaseLine(purchase.minutes, rate.cents, purchase.year);
-  const label = { ...line.label, ...(rate.fromContract ? { contractRate: true } : {}), contractId: purchase.contractId };
+  const label = {
+    ...line.label,
+    ...(rate.fromContract ? { contractRate: true } : {}),
+    contractId: purchase.contractId,
+  };
   return { ...line, description: describeLine(label), label };
 }
 
@@ -185,7 +226,10 @@ async function nextInvoiceNumber(client: PoolClient): Promise<string> {
   return `${ISSUER}-${year}-${String(last_number).padStart(6, '0')}`;
 }
 
-async function existingInvoice(client: PoolClient, { customerId, periodStart, periodEnd }: CustomerPeriod): Promise<IssuedInvoice | undefined> {
+async function existingInvoice(
+  client: PoolClient,
+  { customerId, periodStart, periodEnd }: CustomerPeriod,
+): Promise<IssuedInvoice | undefined> {
   const { rows } = await client.query<{ number: string; total_cents: string }>(
     'SELECT number, total_cents FROM invoices WHERE customer_id = $1 AND period_start = $2 AND period_end = $3',
     [customerId, periodStart, periodEnd],
@@ -194,7 +238,10 @@ async function existingInvoice(client: PoolClient, { customerId, periodStart, pe
 }
 
 async function hasUnbilledLines(client: PoolClient, { customerId, periodEnd }: CustomerPeriod): Promise<boolean> {
-  const { rows } = await client.query(`SELECT 1 FROM billing_lines WHERE customer_id = $1 AND ${unbilledBy('$2')} LIMIT 1`, [customerId, periodEnd]);
+  const { rows } = await client.query(
+    `SELECT 1 FROM billing_lines WHERE customer_id = $1 AND ${unbilledBy('$2')} LIMIT 1`,
+    [customerId, periodEnd],
+  );
   return rows.length > 0;
 }
 
@@ -216,14 +263,26 @@ async function issueInvoice(
   const { id, issued_at: issuedAt } = rows[0]!;
   // A purchase is billed by the first invoice whose period contains it; marked, it is never billed again.
   const purchases: PriceLine[] = [];
-  for (const purchase of await claimPurchases(client, target.customerId, target.periodEnd, id)) purchases.push(await purchasePriceLine(policies, purchase));
+  for (const purchase of await claimPurchases(client, target.customerId, target.periodEnd, id))
+    purchases.push(await purchasePriceLine(policies, purchase));
   for (const [position, line] of [...fees, ...purchases].entries()) {
     await client.query(
       'INSERT INTO invoice_fee_lines (invoice_id, position, description, amount_cents, minutes, rate_cents, label) VALUES ($1, $2, $3, $4, $5, $6, $7)',
-      [id, position, line.description, line.amountCents, line.minutes, line.minutes > 0 ? line.rateCents : null, JSON.stringify(line.label)],
+      [
+        id,
+        position,
+        line.description,
+        line.amountCents,
+        line.minutes,
+        line.minutes > 0 ? line.rateCents : null,
+        JSON.stringify(line.label),
+      ],
     );
   }
-  const lines = [...(await claimLines(client, id, target, batchSize)), ...[...fees, ...purchases].map((fee) => ({ ...fee, ticketNumber: null }))];
+  const lines = [
+    ...(await claimLines(client, id, target, batchSize)),
+    ...[...fees, ...purchases].map((fee) => ({ ...fee, ticketNumber: null })),
+  ];
   const prepaidExpiries = await claimExpiries(client, target.customerId, target.periodEnd, id);
   const { buyer, language } = await buyerOf(client, target.customerId, seller);
   const document = composeInvoice({
@@ -240,20 +299,21 @@ async function issueInvoice(
     prepaidExpiries: prepaidExpiries.map(({ contractId, year, minutes }) => ({ contractId, year, minutes })),
   });
   const { netCents, vatCents, grossCents } = document.totals;
-  await client.query('UPDATE invoices SET total_cents = $2, vat_cents = $3, gross_cents = $4, html = $5, document = $6 WHERE id = $1', [
-    id,
-    netCents,
-    vatCents,
-    grossCents,
-    renderInvoiceHtml(document),
-    JSON.stringify(document),
-  ]);
+  await client.query(
+    'UPDATE invoices SET total_cents = $2, vat_cents = $3, gross_cents = $4, html = $5, document = $6 WHERE id = $1',
+    [id, netCents, vatCents, grossCents, renderInvoiceHtml(document), JSON.stringify(document)],
+  );
   // The customer is told in this same transaction: the mail exists if and only if the invoice does.
   await queueInvoiceReady(client, document);
   return { number, totalCents: netCents, created: true };
 }
 
-export function createInvoicingActivities({ db, policies = pgPolicyCatalog(db), batchSize = 500, seller = sellerFromEnv() }: InvoicingDeps) {
+export function createInvoicingActivities({
+  db,
+  policies = pgPolicyCatalog(db),
+  batchSize = 500,
+  seller = sellerFromEnv(),
+}: InvoicingDeps) {
   return {
     /**
      * Customers of the frequency with lines or prepaid hours bought still to bill by the period's end, a year of
@@ -290,7 +350,12 @@ export function createInvoicingActivities({ db, policies = pgPolicyCatalog(db), 
         const existing = await existingInvoice(client, target);
         if (existing) return existing;
         const fees = await contractFees(client, policies, target);
-        if (fees.length === 0 && !(await hasUnbilledLines(client, target)) && !(await hasUninvoicedPurchases(client, target.customerId, target.periodEnd))) return null;
+        if (
+          fees.length === 0 &&
+          !(await hasUnbilledLines(client, target)) &&
+          !(await hasUninvoicedPurchases(client, target.customerId, target.periodEnd))
+        )
+          return null;
         return issueInvoice(client, policies, seller, target, fees, contractIds, batchSize);
       }),
   };

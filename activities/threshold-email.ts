@@ -11,11 +11,25 @@ export type { ThresholdNotice } from '../domain/ticket/steps';
 /** At 100% the deadline has passed: a breach, told as such; below, a warning. */
 export function thresholdNoticeOf(notice: ThresholdNotice): ThresholdMail {
   const { ticketNumber, title, customerId, priority, assignee, percent, deadline } = notice;
-  return { kind: percent >= 100 ? 'breach' : 'threshold-warning', ticketNumber, title, customerId, priority, assignee, metric: notice.metric as Metric, percent, deadline };
+  return {
+    kind: percent >= 100 ? 'breach' : 'threshold-warning',
+    ticketNumber,
+    title,
+    customerId,
+    priority,
+    assignee,
+    metric: notice.metric as Metric,
+    percent,
+    deadline,
+  };
 }
 
 const ENGLISH_IN_LUXEMBOURG: Reader = { language: 'en', zone: 'Europe/Luxembourg' };
 
-export function thresholdEmail(notice: ThresholdNotice, recipient: string, reader: Reader = ENGLISH_IN_LUXEMBOURG): Email {
+export function thresholdEmail(
+  notice: ThresholdNotice,
+  recipient: string,
+  reader: Reader = ENGLISH_IN_LUXEMBOURG,
+): Email {
   return headerSafe({ recipient, ...renderNotice(thresholdNoticeOf(notice), reader) });
 }

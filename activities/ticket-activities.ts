@@ -19,7 +19,8 @@ export interface ActivityDeps {
 
 function callingWorkflowId(): string {
   const execution = Context.current().info.workflowExecution;
-  if (!execution) throw ApplicationFailure.nonRetryable('ticket activities run only on behalf of a ticket workflow', 'NO_WORKFLOW');
+  if (!execution)
+    throw ApplicationFailure.nonRetryable('ticket activities run only on behalf of a ticket workflow', 'NO_WORKFLOW');
   return execution.workflowId;
 }
 

@@ -20,7 +20,10 @@ type KeyOf = (step: string) => string;
  * without one, the desk's (messages/desk-zone.ts), the same clock as every preset's calendars (Luxembourg, Brussels, Paris).
  */
 export async function readerOf(db: Db, customerId: string): Promise<Reader> {
-  const { rows } = await db.query<{ language: string; time_zone: string | null }>('SELECT language, time_zone FROM customers WHERE id = $1', [customerId]);
+  const { rows } = await db.query<{ language: string; time_zone: string | null }>(
+    'SELECT language, time_zone FROM customers WHERE id = $1',
+    [customerId],
+  );
   return { language: mailLanguage(rows[0]?.language), zone: rows[0]?.time_zone ?? DESK_ZONE };
 }
 
@@ -33,9 +36,24 @@ export function zoneOfRecipient(recipient: string, customerAddresses: ReadonlySe
   return customerAddresses.has(recipient.toLowerCase()) ? customer : { ...customer, zone: DESK_ZONE };
 }
 
-async function queue(db: Db, key: string, notice: TicketNotice, recipient: string, reader: Reader, failedBecause?: string): Promise<void> {
+async function queue(
+  db: Db,
+  key: string,
+  notice: TicketNotice,
+  recipient: string,
+  reader: Reader,
+  failedBecause?: string,
+): Promise<void> {
   const { subject, body } = renderNotice(notice, reader);
-  await enqueueNotice(db, { idempotencyKey: key, kind: notice.kind, recipient, subject, body, ticketNumber: notice.ticketNumber, failedBecause });
+  await enqueueNotice(db, {
+    idempotencyKey: key,
+    kind: notice.kind,
+    recipient,
+    subject,
+    body,
+    ticketNumber: notice.ticketNumber,
+    failedBecause,
+  });
 }
 
 /** The registration notice (or the refusal) to the contact who wrote, in the customer's language. */
@@ -55,7 +73,13 @@ export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: Thresho
   const customerAddresses = new Set([...byLevel.values()].flat().map((address) => address.toLowerCase()));
   const { addresses, unresolved } = resolveRecipients(given, byLevel, deskRolesFromEnv());
   for (const recipient of addresses) {
-    await queue(db, keyOf(`threshold:${given.key}:${recipient}`), notice, recipient, zoneOfRecipient(recipient, customerAddresses, reader));
+    await queue(
+      db,
+      keyOf(`threshold:${given.key}:${recipient}`),
+      notice,
+      recipient,
+      zoneOfRecipient(recipient, customerAddresses, reader),
+    );
   }
   for (const level of unresolved) {
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
@@ -80,12 +104,24 @@ function lifecycleNotice(ticket: TicketState, event: TicketEvent): TicketNotice 
     case 'waiting-for-customer':
       return { ...about, kind: 'waiting-for-customer', question: event.note ?? '', at: event.at };
     case 'resolution-proposed':
-      return { ...about, kind: 'resolution-proposed', resolution: event.note ?? ticket.resolution ?? '', autoValidateAt: ticket.autoValidateAt, actionsUrl: actionsUrl(ticket.ticketNumber) };
+      return {
+        ...about,
+        kind: 'resolution-proposed',
+        resolution: event.note ?? ticket.resolution ?? '',
+        autoValidateAt: ticket.autoValidateAt,
+        actionsUrl: actionsUrl(ticket.ticketNumber),
+      };
     case 'validated':
     case 'auto-validated':
       return { ...about, kind: 'validated', at: event.at };
     case 'quote-submitted':
-      return { ...about, kind: 'quote-submitted', estimateMinutes: ticket.quote?.estimateMinutes, amountCents: ticket.quote?.amountCents, actionsUrl: actionsUrl(ticket.ticketNumber) };
+      return {
+        ...about,
+        kind: 'quote-submitted',
+        estimateMinutes: ticket.quote?.estimateMinutes,
+        amountCents: ticket.quote?.amountCents,
+        actionsUrl: actionsUrl(ticket.ticketNumber),
+      };
     default:
       return undefined;
   }
@@ -93,7 +129,9 @@ function lifecycleNotice(ticket: TicketState, event: TicketEvent): TicketNotice 
 
 /** When e-mail delivery came (migration 0013): events older than that were never to be told, and are not now. */
 async function noticesSince(db: Db): Promise<number> {
-  const { rows } = await db.query<{ applied_at: Date }>("SELECT applied_at FROM schema_migrations WHERE version = '0013_outbox_delivery.sql'");
+  const { rows } = await db.query<{ applied_at: Date }>(
+    "SELECT applied_at FROM schema_migrations WHERE version = '0013_outbox_delivery.sql'",
+  );
   return rows[0]?.applied_at.getTime() ?? 0;
 }
 
@@ -117,5 +155,6 @@ export async function queueLifecycleNotices(db: Db, keyOf: KeyOf, ticket: Ticket
   });
   if (due.length === 0) return;
   const reader = await readerOf(db, ticket.customerId);
-  for (const { event, notice } of due) await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, reader);
+  for (const { event, notice } of due)
+    await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, reader);
 }

@@ -1,6 +1,11 @@
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { AccountStore } from '../messages/accounts';
 import type { InboundStore } from '../db/inbound';
 import type { OutboxStore } from '../db/outbox';
@@ -10,7 +15,13 @@ import { docs } from './docs';
 import { utf8JsonBodies } from './json-bodies';
 import { metrics, type MetricsOptions } from './metrics';
 import { notFound, problemErrorHandler, sendProblem, toProblem } from './problems';
-import { AuthFailureLimit, DEFAULT_AUTH_FAILURE_LIMIT, DEFAULT_RATE_LIMIT, rateLimitOptions, type RateLimitSettings } from './rate-limit';
+import {
+  AuthFailureLimit,
+  DEFAULT_AUTH_FAILURE_LIMIT,
+  DEFAULT_RATE_LIMIT,
+  rateLimitOptions,
+  type RateLimitSettings,
+} from './rate-limit';
 import { temporalReadiness, type ReadinessChecks } from './readiness';
 import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
@@ -53,9 +64,15 @@ export interface OpsDeps {
 }
 
 /** Invoices, prepaid hours, the ticket list and the SLA report are served only when the app is given their readers. `accounts` authenticates every /v1 call. */
-export type ApiDeps = TicketRoutesDeps & Partial<InvoiceRoutesDeps> & Partial<Pick<PrepaidRoutesDeps, 'prepaid'>> & Partial<TicketListRoutesDeps> & Partial<Pick<ReportRoutesDeps, 'slaReport'>> & Partial<PolicyRoutesDeps> & { accounts: AccountStore } & OpsDeps;
+export type ApiDeps = TicketRoutesDeps &
+  Partial<InvoiceRoutesDeps> &
+  Partial<Pick<PrepaidRoutesDeps, 'prepaid'>> &
+  Partial<TicketListRoutesDeps> &
+  Partial<Pick<ReportRoutesDeps, 'slaReport'>> &
+  Partial<PolicyRoutesDeps> & { accounts: AccountStore } & OpsDeps;
 
-const noRoute = (request: FastifyRequest, reply: FastifyReply) => sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`)));
+const noRoute = (request: FastifyRequest, reply: FastifyReply) =>
+  sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`)));
 
 /**
  * Every /v1 route, in one encapsulated plugin whose onRequest hook authenticates (fastify/demo's `autohooks`): a
@@ -63,27 +80,38 @@ const noRoute = (request: FastifyRequest, reply: FastifyReply) => sendProblem(re
  * that reaches it (`/%76%31/...`) skips the key. Its own 404 handler runs the hook too: an unknown /v1 path answers
  * 401 to a caller without a key, as a known one does.
  */
-const v1Routes = (deps: ApiDeps): FastifyPluginAsyncTypebox => async (v1) => {
-  const failureLimit = deps.authFailureLimit === false ? undefined : new AuthFailureLimit(deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT);
-  const sessions = deps.people && { store: deps.people.sessions, now: deps.now ?? Date.now };
-  v1.addHook('onRequest', authentication(deps.accounts, failureLimit, sessions));
-  v1.setNotFoundHandler(noRoute);
-  await v1.register(ticketRoutes, deps);
-  await v1.register(adminRoutes, { accounts: deps.accounts, users: deps.people?.users, prefix: '/admin' });
-  if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
-  if (deps.people) {
-    const links = { ...deps.people, publicUrl: deps.people.settings?.publicUrl ?? DEFAULT_PUBLIC_URL, now: deps.now ?? Date.now };
-    await v1.register(userRoutes, { ...deps.people, links, accounts: deps.accounts, prefix: '/admin' });
-  }
-  if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
-  if (deps.inbound) await v1.register(inboundRoutes, { inbound: deps.inbound, temporal: deps.temporal, snapshots: deps.snapshots });
-  if (deps.webhooks) await v1.register(webhookRoutes, { webhooks: deps.webhooks, accounts: deps.accounts });
-  if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
-  if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
-  if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries, now: deps.now });
-  if (deps.slaReport) await v1.register(reportRoutes, { slaReport: deps.slaReport, ticketQueries: deps.ticketQueries, now: deps.now });
-  await v1.register(contractRoutes, { accounts: deps.accounts, now: deps.now });
-};
+const v1Routes =
+  (deps: ApiDeps): FastifyPluginAsyncTypebox =>
+  async (v1) => {
+    const failureLimit =
+      deps.authFailureLimit === false
+        ? undefined
+        : new AuthFailureLimit(deps.authFailureLimit ?? DEFAULT_AUTH_FAILURE_LIMIT);
+    const sessions = deps.people && { store: deps.people.sessions, now: deps.now ?? Date.now };
+    v1.addHook('onRequest', authentication(deps.accounts, failureLimit, sessions));
+    v1.setNotFoundHandler(noRoute);
+    await v1.register(ticketRoutes, deps);
+    await v1.register(adminRoutes, { accounts: deps.accounts, users: deps.people?.users, prefix: '/admin' });
+    if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
+    if (deps.people) {
+      const links = {
+        ...deps.people,
+        publicUrl: deps.people.settings?.publicUrl ?? DEFAULT_PUBLIC_URL,
+        now: deps.now ?? Date.now,
+      };
+      await v1.register(userRoutes, { ...deps.people, links, accounts: deps.accounts, prefix: '/admin' });
+    }
+    if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
+    if (deps.inbound)
+      await v1.register(inboundRoutes, { inbound: deps.inbound, temporal: deps.temporal, snapshots: deps.snapshots });
+    if (deps.webhooks) await v1.register(webhookRoutes, { webhooks: deps.webhooks, accounts: deps.accounts });
+    if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
+    if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
+    if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries, now: deps.now });
+    if (deps.slaReport)
+      await v1.register(reportRoutes, { slaReport: deps.slaReport, ticketQueries: deps.ticketQueries, now: deps.now });
+    await v1.register(contractRoutes, { accounts: deps.accounts, now: deps.now });
+  };
 
 /** The HTTP API as a Fastify instance, built from injected clients so tests can hand it their own. */
 export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): FastifyInstance {
@@ -100,7 +128,8 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   // Before the routes: the limiter and the OpenAPI generator hook each route as it is added.
   void app.register(requestIds);
   void app.register(securityHeaders);
-  if (deps.rateLimit !== false) void app.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
+  if (deps.rateLimit !== false)
+    void app.register(fastifyRateLimit, rateLimitOptions(deps.rateLimit ?? DEFAULT_RATE_LIMIT));
   void app.register(docs);
   const failures = deps.workflowTaskFailures;
   const outbox = deps.outbox;
@@ -111,7 +140,12 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
     ...(deps.backPressure ? { backPressure: deps.backPressure } : {}),
   });
   const readinessTimeoutMs = deps.readinessTimeoutMs ?? 2_000;
-  const temporalChecks = temporalReadiness(deps.temporal, { taskQueue: deps.taskQueue, timeoutMs: readinessTimeoutMs, seenWithinMs: deps.workerSeenWithinMs, now: deps.now });
+  const temporalChecks = temporalReadiness(deps.temporal, {
+    taskQueue: deps.taskQueue,
+    timeoutMs: readinessTimeoutMs,
+    seenWithinMs: deps.workerSeenWithinMs,
+    now: deps.now,
+  });
   void app.register(healthRoutes, {
     readiness: { ...temporalChecks, ...deps.readiness },
     readinessTimeoutMs,

@@ -17,7 +17,8 @@ const MAIL_ADDRESS = /^[^\s@<>,;"]{1,64}@[^\s@<>,;"]{1,255}$/;
  */
 function relayedFor(principal: Principal, header: string | string[] | undefined): Principal {
   if (header === undefined) return principal;
-  if (!principal.mailRelay) throw forbidden(`${MAIL_FROM_HEADER} is the inbound mail process's: no other caller acts for someone else`);
+  if (!principal.mailRelay)
+    throw forbidden(`${MAIL_FROM_HEADER} is the inbound mail process's: no other caller acts for someone else`);
   const address = typeof header === 'string' ? header.trim().toLowerCase() : '';
   if (!MAIL_ADDRESS.test(address)) throw invalidField(`headers.${MAIL_FROM_HEADER}`, 'must be one e-mail address');
   return { ...principal, mailFrom: address };
@@ -41,7 +42,11 @@ const REFUSED_TOKEN_TTL_MS = 10 * 60_000;
  * Authorization header may be a browser signed in to the console (api/sessions.ts): it gets its person's principal,
  * held to the same role and customer checks as a key's.
  */
-export function authentication(accounts: AccountStore, failureLimit?: AuthFailureLimit, sessions?: { store: SessionStore; now: () => number }): onRequestAsyncHookHandler {
+export function authentication(
+  accounts: AccountStore,
+  failureLimit?: AuthFailureLimit,
+  sessions?: { store: SessionStore; now: () => number },
+): onRequestAsyncHookHandler {
   // Keyed by the token's hash, so that no token, not even a wrong one, is kept in memory.
   const refusedLately = new WindowedCounts(REFUSED_TOKEN_TTL_MS);
 
@@ -59,7 +64,8 @@ export function authentication(accounts: AccountStore, failureLimit?: AuthFailur
 
   return async (request) => {
     failureLimit?.assertMayTry(request.ip);
-    const session = sessions && !request.headers.authorization ? await sessionOf(request, sessions.store, sessions.now()) : undefined;
+    const session =
+      sessions && !request.headers.authorization ? await sessionOf(request, sessions.store, sessions.now()) : undefined;
     const principal = session ? principalOfSession(session) : await principalFor(request.headers.authorization);
     if (principal instanceof HttpProblem) {
       failureLimit?.failed(request.ip);
@@ -74,6 +80,8 @@ export function requireRoles(...roles: Role[]) {
   const needed = roles.join(' or ');
   return (request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
     const { role } = principalOf(request);
-    done(roles.includes(role) ? undefined : forbidden(`this needs the role ${needed}; the API key has the role ${role}`));
+    done(
+      roles.includes(role) ? undefined : forbidden(`this needs the role ${needed}; the API key has the role ${role}`),
+    );
   };
 }

@@ -22,18 +22,32 @@ export interface Backlog {
 
 export type BacklogProbe = () => Promise<Backlog>;
 
-const KINDS = { workflow: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW, activity: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY } as const;
+const KINDS = {
+  workflow: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  activity: proto.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+} as const;
 
 /**
  * The backlog as Temporal counts it (DescribeTaskQueue with its stats, which the dev server answers too): two small
  * calls under a deadline of their own, so that a slow Temporal makes the probe fail rather than wait.
  */
-export function taskQueueBacklog(temporal: Client, { taskQueue = TICKET_TASK_QUEUE, timeoutMs }: { taskQueue?: string; timeoutMs: number }): BacklogProbe {
+export function taskQueueBacklog(
+  temporal: Client,
+  { taskQueue = TICKET_TASK_QUEUE, timeoutMs }: { taskQueue?: string; timeoutMs: number },
+): BacklogProbe {
   const describe = async (taskQueueType: proto.api.enums.v1.TaskQueueType): Promise<QueueBacklog> => {
     const { stats } = await temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
-      temporal.workflowService.describeTaskQueue({ namespace: temporal.options.namespace, taskQueue: { name: taskQueue }, taskQueueType, reportStats: true }),
+      temporal.workflowService.describeTaskQueue({
+        namespace: temporal.options.namespace,
+        taskQueue: { name: taskQueue },
+        taskQueueType,
+        reportStats: true,
+      }),
     );
-    return { tasks: Number(stats?.approximateBacklogCount ?? 0), oldestSeconds: (optionalTsToMs(stats?.approximateBacklogAge) ?? 0) / 1000 };
+    return {
+      tasks: Number(stats?.approximateBacklogCount ?? 0),
+      oldestSeconds: (optionalTsToMs(stats?.approximateBacklogAge) ?? 0) / 1000,
+    };
   };
   return async () => {
     const [workflow, activity] = await Promise.all([describe(KINDS.workflow), describe(KINDS.activity)]);
@@ -107,7 +121,11 @@ export class BackPressure {
   hook(): preHandlerHookHandler {
     return (_request, _reply, done) => {
       const reason = this.refusal();
-      done(reason ? workersBusy(`the workers are busy: ${reason}; try again in ${RETRY_AFTER_SECONDS} seconds`) : undefined);
+      done(
+        reason
+          ? workersBusy(`the workers are busy: ${reason}; try again in ${RETRY_AFTER_SECONDS} seconds`)
+          : undefined,
+      );
     };
   }
 }

@@ -9,7 +9,9 @@ import { forbidden } from './problems';
 export function customerScope(principal: Principal, requested: string | undefined): string | undefined {
   if (principal.role !== 'customer') return requested;
   if (requested !== undefined && requested !== principal.customerId) {
-    throw forbidden(`a customer's API key sees its own company only: leave customer out or set it to ${principal.customerId}`);
+    throw forbidden(
+      `a customer's API key sees its own company only: leave customer out or set it to ${principal.customerId}`,
+    );
   }
   return principal.customerId;
 }

@@ -4,23 +4,40 @@ import { isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@t
 export type Dependency = 'PostgreSQL' | 'Temporal';
 
 /** gRPC status codes (grpc.status), as numbers: @grpc/grpc-js is the SDK's dependency, not ours. */
-export const GRPC_STATUS = { CANCELLED: 1, DEADLINE_EXCEEDED: 4, RESOURCE_EXHAUSTED: 8, FAILED_PRECONDITION: 9, UNAVAILABLE: 14 } as const;
+export const GRPC_STATUS = {
+  CANCELLED: 1,
+  DEADLINE_EXCEEDED: 4,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  UNAVAILABLE: 14,
+} as const;
 
 // Socket errors: the API's only plain TCP peer is PostgreSQL (Temporal's arrive as gRPC statuses).
-const SOCKET_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const SOCKET_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 // SQLSTATE: connection exceptions (08xxx), shutdown or start-up in progress (57P01-57P03), a statement cut by
 // statement_timeout (57014) and no free connection slot (53300): the database, not the request, is at fault.
 const POSTGRES_UNAVAILABLE = /^(?:08...|57P0[1-3]|57014|53300)$/;
 
 // node-postgres reports its own timeouts and dropped connections with these messages and no code.
-const PG_CLIENT_FAILURE = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable/;
+const PG_CLIENT_FAILURE =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|not queryable/;
 
 // What the gRPC client itself writes when it never reached Temporal: no connection, a name that does not resolve, a
 // channel or stream that went away. UNAVAILABLE with any other detail was written by a server that answered (one
 // shedding load, or whose database is busy), and a DEADLINE_EXCEEDED that was not still waiting for a connection
 // ("Waiting for LB pick", "waiting for name resolution") ran out of time on a server that had the call: both busy.
-const NO_CONNECTION = /no connection established|channel closed|name resolution|waiting for (?:lb pick|name resolution)|connection dropped|connect E[A-Z]+|E(?:CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)|GOAWAY|RST_STREAM|stream refused/i;
+const NO_CONNECTION =
+  /no connection established|channel closed|name resolution|waiting for (?:lb pick|name resolution)|connection dropped|connect E[A-Z]+|E(?:CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)|GOAWAY|RST_STREAM|stream refused/i;
 
 // What Temporal answers a query once no worker has polled the workflow's task queue for a while.
 const NO_POLLER = /no poller seen|worker may be down/i;
@@ -55,7 +72,11 @@ interface ErrorLike {
 // Not `instanceof Error`: socket errors are made by Node's own realm, which a sandbox (Jest) does not share.
 function causes(error: unknown): ErrorLike[] {
   const chain: ErrorLike[] = [];
-  for (let current = error; typeof current === 'object' && current !== null && chain.length < 5; current = (current as ErrorLike).cause) {
+  for (
+    let current = error;
+    typeof current === 'object' && current !== null && chain.length < 5;
+    current = (current as ErrorLike).cause
+  ) {
     chain.push(current);
   }
   return chain;
@@ -69,7 +90,9 @@ function postgresUnreachable({ code, message }: ErrorLike): boolean {
 /** The gRPC status behind a Temporal client error (the SDK wraps it as the cause of its own errors). */
 function grpcStatus(error: unknown): { code: number; details: string } | undefined {
   const status = causes(error).find((cause) => isGrpcServiceError(cause));
-  return status && isGrpcServiceError(status) ? { code: Number(status.code), details: status.details ?? '' } : undefined;
+  return status && isGrpcServiceError(status)
+    ? { code: Number(status.code), details: status.details ?? '' }
+    : undefined;
 }
 
 /**
@@ -87,7 +110,8 @@ function temporalUnreachable(code: number, details: string): boolean {
  */
 export function unreachableDependency(error: unknown): Dependency | undefined {
   for (const cause of causes(error)) {
-    if (isGrpcServiceError(cause)) return temporalUnreachable(Number(cause.code), cause.details ?? '') ? 'Temporal' : undefined;
+    if (isGrpcServiceError(cause))
+      return temporalUnreachable(Number(cause.code), cause.details ?? '') ? 'Temporal' : undefined;
     if (postgresUnreachable(cause)) return 'PostgreSQL';
   }
   return undefined;
@@ -109,17 +133,26 @@ const NO_ANSWER_IN_TIME = "Temporal or the ticket's worker is busy and did not a
 export function dependencyFailure(error: unknown): DependencyFailure | undefined {
   if (error instanceof NoWorkerPolling) return { status: 503, reason: error.message };
   // Fastify's own deadline on the whole request (its `handlerTimeout`): whatever it waited on, the caller is not at fault.
-  if ((error as { code?: unknown } | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT') return { status: 503, reason: 'the request did not complete in time' };
+  if ((error as { code?: unknown } | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT')
+    return { status: 503, reason: 'the request did not complete in time' };
   const down = unreachableDependency(error);
   if (down) return { status: 503, reason: `${down} is unreachable` };
   // An Update that was sent stays with Temporal and may still be applied: only the same Idempotency-Key makes the retry safe.
-  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return { status: 503, reason: `${NO_ANSWER_IN_TIME}, and the action may still be applied (a retry is safe with the same Idempotency-Key)` };
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    return {
+      status: 503,
+      reason: `${NO_ANSWER_IN_TIME}, and the action may still be applied (a retry is safe with the same Idempotency-Key)`,
+    };
   if (temporalTimedOut(error)) return { status: 503, reason: NO_ANSWER_IN_TIME };
   const status = grpcStatus(error);
-  if (status?.code === GRPC_STATUS.UNAVAILABLE) return { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' };
-  if (status?.code === GRPC_STATUS.FAILED_PRECONDITION && NO_POLLER.test(status.details)) return { status: 503, reason: 'no worker is polling the ticket task queue' };
+  if (status?.code === GRPC_STATUS.UNAVAILABLE)
+    return { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' };
+  if (status?.code === GRPC_STATUS.FAILED_PRECONDITION && NO_POLLER.test(status.details))
+    return { status: 503, reason: 'no worker is polling the ticket task queue' };
   if (status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) {
-    return UPDATE_LIMIT.test(status.details) ? { status: 429, reason: 'too many actions are in progress on this ticket' } : { status: 503, reason: 'Temporal is overloaded' };
+    return UPDATE_LIMIT.test(status.details)
+      ? { status: 429, reason: 'too many actions are in progress on this ticket' }
+      : { status: 503, reason: 'Temporal is overloaded' };
   }
   return undefined;
 }

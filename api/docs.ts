@@ -15,8 +15,16 @@ export const docs: FastifyPluginCallback = fp(
     void app.register(fastifySwagger, {
       openapi: {
         openapi: '3.1.0',
-        info: { title: 'Vigil API', version, description: 'SLA-driven support tickets on Temporal. Errors are application/problem+json (RFC 9457).' },
-        components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <token>' } } },
+        info: {
+          title: 'Vigil API',
+          version,
+          description: 'SLA-driven support tickets on Temporal. Errors are application/problem+json (RFC 9457).',
+        },
+        components: {
+          securitySchemes: {
+            apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: Authorization: Bearer <token>' },
+          },
+        },
         // Every route needs the key unless it says otherwise (the operations routes declare `security: []`).
         security: [{ apiKey: [] }],
       },
@@ -26,7 +34,12 @@ export const docs: FastifyPluginCallback = fp(
       transform: ({ schema, url }) => {
         if (!url.startsWith('/v1') || !schema) return { schema, url };
         const parser = schema.body ? { 400: ProblemSchema, 413: ProblemSchema, 415: ProblemSchema } : {};
-        const response = { ...parser, 429: ProblemSchema, 503: ProblemSchema, ...(schema.response as object | undefined) };
+        const response = {
+          ...parser,
+          429: ProblemSchema,
+          503: ProblemSchema,
+          ...(schema.response as object | undefined),
+        };
         return { schema: { ...schema, response }, url };
       },
     });

@@ -36,7 +36,10 @@ export interface ActionRequest {
 export type AnsweredAction = ActionAnswer & { replayed: boolean };
 
 /** Hashed, so that the key of one API key never names another's Update, whatever characters either holds. */
-export const actionUpdateId = (apiKeyId: string, key: string): string => `action-${createHash('sha256').update(JSON.stringify([apiKeyId, key])).digest('hex')}`;
+export const actionUpdateId = (apiKeyId: string, key: string): string =>
+  `action-${createHash('sha256')
+    .update(JSON.stringify([apiKeyId, key]))
+    .digest('hex')}`;
 
 /**
  * Sends an action's Update and answers the ticket it leaves. The Update ID is the same for every attempt, the
@@ -87,7 +90,11 @@ export async function answerOnce(
 ): Promise<AnsweredAction> {
   if (key === undefined) return { status: 200, body: await act({ updateId: randomUUID() }), replayed: false };
   const requestHash = requestHashOf(request);
-  const { action, claimed } = await keys.claimAction(principal.keyId, key, { requestHash, ticketNumber: request.ticketNumber, updateId: actionUpdateId(principal.keyId, key) });
+  const { action, claimed } = await keys.claimAction(principal.keyId, key, {
+    requestHash,
+    ticketNumber: request.ticketNumber,
+    updateId: actionUpdateId(principal.keyId, key),
+  });
   if (action.requestHash !== requestHash) throw idempotencyKeyReused(key, 'action');
   if (action.answer) return { ...action.answer, replayed: true };
 

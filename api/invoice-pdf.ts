@@ -25,14 +25,17 @@ type WithFont = { _font?: { font?: { hasGlyphForCodePoint?: (codePoint: number) 
 function printable(doc: PDFKit.PDFDocument, text: string): string {
   const font = (doc as unknown as WithFont)._font?.font;
   if (!font?.hasGlyphForCodePoint) return text;
-  return [...text].map((char) => (char === '\n' || font.hasGlyphForCodePoint!(char.codePointAt(0)!) ? char : '?')).join('');
+  return [...text]
+    .map((char) => (char === '\n' || font.hasGlyphForCodePoint!(char.codePointAt(0)!) ? char : '?'))
+    .join('');
 }
 
 /** A document whose every text() goes through printable(). */
 function newDocument(options: PDFKit.PDFDocumentOptions): PDFKit.PDFDocument {
   const doc = new PDFDocument(options);
   const text = doc.text.bind(doc) as (...args: unknown[]) => PDFKit.PDFDocument;
-  doc.text = ((value: unknown, ...rest: unknown[]) => text(typeof value === 'string' ? printable(doc, value) : value, ...rest));
+  doc.text = (value: unknown, ...rest: unknown[]) =>
+    text(typeof value === 'string' ? printable(doc, value) : value, ...rest);
   return doc;
 }
 
@@ -63,9 +66,20 @@ function tableRow(doc: PDFKit.PDFDocument, cells: readonly string[], font: strin
   doc.y = bottom + 3;
 }
 
-function block(doc: PDFKit.PDFDocument, x: number, y: number, width: number, heading: string, lines: readonly string[]): number {
+function block(
+  doc: PDFKit.PDFDocument,
+  x: number,
+  y: number,
+  width: number,
+  heading: string,
+  lines: readonly string[],
+): number {
   doc.font(BOLD).fontSize(8).fillColor(GREY).text(heading.toUpperCase(), x, y, { width });
-  doc.font(BOLD).fontSize(10).fillColor('black').text(lines[0] ?? '', x, doc.y + 2, { width });
+  doc
+    .font(BOLD)
+    .fontSize(10)
+    .fillColor('black')
+    .text(lines[0] ?? '', x, doc.y + 2, { width });
   doc.font(REGULAR).fontSize(9).text(lines.slice(1).join('\n'), x, doc.y, { width });
   return doc.y;
 }
@@ -74,7 +88,8 @@ function block(doc: PDFKit.PDFDocument, x: number, y: number, width: number, hea
 function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
   const half = WIDTH / 2 - 10;
   // The logo above the parties, fitted in a band of the page's width: scaled down, never stretched.
-  if (layout.logo) doc.image(Buffer.from(layout.logo.data, 'base64'), MARGIN, MARGIN, { fit: [LOGO_WIDTH, LOGO_HEIGHT] });
+  if (layout.logo)
+    doc.image(Buffer.from(layout.logo.data, 'base64'), MARGIN, MARGIN, { fit: [LOGO_WIDTH, LOGO_HEIGHT] });
   const top = layout.logo ? MARGIN + LOGO_HEIGHT + 12 : MARGIN;
   const sellerBottom = block(doc, MARGIN, top, half, layout.seller.heading, layout.seller.lines);
   const buyerBottom = block(doc, MARGIN + WIDTH / 2 + 10, top, half, layout.buyer.heading, layout.buyer.lines);
@@ -88,15 +103,26 @@ function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
   }
   doc.moveDown();
   const { columns } = layout;
-  doc.rect(MARGIN, doc.y - 2, WIDTH, 14).fill('#e8e8e8').fillColor('black');
+  doc
+    .rect(MARGIN, doc.y - 2, WIDTH, 14)
+    .fill('#e8e8e8')
+    .fillColor('black');
   tableRow(doc, [columns.description, columns.quantity, columns.rate, columns.amount], BOLD);
   for (const group of layout.groups) {
     ensureRoom(doc, 30);
-    doc.moveDown(0.3).font(BOLD).fontSize(9).text(group.heading, MARGIN + 2, doc.y, { width: WIDTH - 4 });
+    doc
+      .moveDown(0.3)
+      .font(BOLD)
+      .fontSize(9)
+      .text(group.heading, MARGIN + 2, doc.y, { width: WIDTH - 4 });
     doc.moveDown(0.2);
     for (const row of group.rows) tableRow(doc, [row.description, row.quantity, row.rate, row.amount], REGULAR);
   }
-  doc.moveTo(MARGIN, doc.y + 2).lineTo(MARGIN + WIDTH, doc.y + 2).strokeColor('#999999').stroke();
+  doc
+    .moveTo(MARGIN, doc.y + 2)
+    .lineTo(MARGIN + WIDTH, doc.y + 2)
+    .strokeColor('#999999')
+    .stroke();
   doc.moveDown(0.5);
   for (const { label, value, strong } of layout.totals) {
     ensureRoom(doc, 14);
@@ -106,7 +132,8 @@ function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
     doc.text(value, MARGIN + WIDTH - 95, y, { width: 95, align: 'right' });
   }
   doc.moveDown();
-  if (layout.vatMention) doc.font(BOLD).fontSize(9).text(layout.vatMention, MARGIN, doc.y, { width: WIDTH }).moveDown(0.5);
+  if (layout.vatMention)
+    doc.font(BOLD).fontSize(9).text(layout.vatMention, MARGIN, doc.y, { width: WIDTH }).moveDown(0.5);
   doc.font(REGULAR).fontSize(9).text(layout.payment.join('\n'), MARGIN, doc.y, { width: WIDTH });
   if (layout.prepaid) {
     doc.moveDown().font(BOLD).fontSize(9).text(layout.prepaid.heading, MARGIN, doc.y, { width: WIDTH });
@@ -118,7 +145,11 @@ function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
     doc.switchToPage(page);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font(REGULAR).fontSize(7).fillColor(GREY).text(layout.footer.join('\n'), MARGIN, doc.page.height - 75, { width: WIDTH, align: 'center' });
+    doc
+      .font(REGULAR)
+      .fontSize(7)
+      .fillColor(GREY)
+      .text(layout.footer.join('\n'), MARGIN, doc.page.height - 75, { width: WIDTH, align: 'center' });
     doc.page.margins.bottom = bottom;
     doc.fillColor('black');
   }
@@ -128,7 +159,10 @@ function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
  * The invoice as its customer reads it. `pdfA`: a PDF/A-3b file (fonts embedded, sRGB output intent, XMP metadata),
  * which Factur-X requires of the PDF that carries its XML (api/e-invoice.ts).
  */
-export function renderDocumentPdf(document: InvoiceDocument, { pdfA = false }: { pdfA?: boolean } = {}): Promise<Buffer> {
+export function renderDocumentPdf(
+  document: InvoiceDocument,
+  { pdfA = false }: { pdfA?: boolean } = {},
+): Promise<Buffer> {
   const layout = invoiceLayout(document);
   const doc = newDocument({
     size: 'A4',
@@ -136,7 +170,12 @@ export function renderDocumentPdf(document: InvoiceDocument, { pdfA = false }: {
     bufferPages: true,
     lang: layout.language,
     ...(pdfA ? { pdfVersion: '1.7' as const, subset: 'PDF/A-3b' as const, tagged: true, displayTitle: true } : {}),
-    info: { Title: layout.title, Author: document.seller.name, Subject: `${layout.title} – ${document.buyer.legalName}`, CreationDate: new Date(`${document.issueDate}T12:00:00Z`) },
+    info: {
+      Title: layout.title,
+      Author: document.seller.name,
+      Subject: `${layout.title} – ${document.buyer.legalName}`,
+      CreationDate: new Date(`${document.issueDate}T12:00:00Z`),
+    },
   });
   const done = collect(doc);
   drawLayout(doc, layout);
@@ -147,14 +186,33 @@ export function renderDocumentPdf(document: InvoiceDocument, { pdfA = false }: {
 // Invoices issued before invoices.document (migration 0022) have no stored document: their PDF is drawn from their
 // lines as it always was.
 function renderLegacyPdf(invoice: InvoiceDetail): Promise<Buffer> {
-  const doc = newDocument({ size: 'A4', margin: MARGIN, info: { Title: `Invoice ${invoice.number}`, Subject: `Invoice for ${invoice.customerId}` } });
+  const doc = newDocument({
+    size: 'A4',
+    margin: MARGIN,
+    info: { Title: `Invoice ${invoice.number}`, Subject: `Invoice for ${invoice.customerId}` },
+  });
   const done = collect(doc);
   const eur = (cents: number) => formatMoney(cents, 'en');
   doc.font(BOLD).fontSize(18).text(`Invoice ${invoice.number}`);
-  doc.moveDown(0.5).font(REGULAR).fontSize(10).text(`Customer: ${invoice.customerId}\nPeriod: ${invoice.periodStart} to ${invoice.periodEnd}\nIssued: ${invoice.issuedAt}`);
+  doc
+    .moveDown(0.5)
+    .font(REGULAR)
+    .fontSize(10)
+    .text(
+      `Customer: ${invoice.customerId}\nPeriod: ${invoice.periodStart} to ${invoice.periodEnd}\nIssued: ${invoice.issuedAt}`,
+    );
   doc.moveDown();
   for (const line of invoice.lines) {
-    tableRow(doc, [`${line.ticketNumber ?? ''} ${line.description}`, line.minutes > 0 ? String(line.minutes) : '', line.minutes > 0 ? `${eur(line.rateCents)}/h ×${line.multiplier}` : '', eur(line.amountCents)], REGULAR);
+    tableRow(
+      doc,
+      [
+        `${line.ticketNumber ?? ''} ${line.description}`,
+        line.minutes > 0 ? String(line.minutes) : '',
+        line.minutes > 0 ? `${eur(line.rateCents)}/h ×${line.multiplier}` : '',
+        eur(line.amountCents),
+      ],
+      REGULAR,
+    );
   }
   tableRow(doc, ['Total', '', '', eur(invoice.totalCents)], BOLD);
   doc.end();

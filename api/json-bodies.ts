@@ -22,7 +22,12 @@ export function utf8JsonBodies(app: FastifyInstance): void {
   app.addContentTypeParser<string>('application/json', { parseAs: 'string' }, (request, body, done) => {
     const charset = charsetOf(request.headers['content-type']);
     if (charset !== undefined && !UTF_8.has(charset)) {
-      done(unsupportedMediaType(`a JSON body must be UTF-8, not ${charset}: send it as UTF-8 with content-type application/json`), undefined);
+      done(
+        unsupportedMediaType(
+          `a JSON body must be UTF-8, not ${charset}: send it as UTF-8 with content-type application/json`,
+        ),
+        undefined,
+      );
       return;
     }
     void parseJson(request, body, done);

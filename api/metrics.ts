@@ -32,7 +32,10 @@ async function scrape(url: string, timeoutMs: number): Promise<string> {
 function outboxGauges(registry: Registry, figures: () => Promise<OutboxFigures>): void {
   let scrape: Promise<OutboxFigures | undefined> | undefined;
   // The three gauges collect in the same scrape: they share one reading of the table.
-  const read = () => (scrape ??= figures().catch(() => undefined).finally(() => setImmediate(() => (scrape = undefined))));
+  const read = () =>
+    (scrape ??= figures()
+      .catch(() => undefined)
+      .finally(() => setImmediate(() => (scrape = undefined))));
   const gauge = (name: string, help: string, pick: (figures: OutboxFigures) => number) =>
     new Gauge({
       name,
@@ -43,9 +46,17 @@ function outboxGauges(registry: Registry, figures: () => Promise<OutboxFigures>)
         this.set(current ? pick(current) : Number.NaN);
       },
     });
-  gauge('vigil_outbox_failed', 'E-mail notices failed for good (5xx, attempts exhausted, nobody to address): listed at /v1/admin/outbox?state=failed', (f) => f.failed);
+  gauge(
+    'vigil_outbox_failed',
+    'E-mail notices failed for good (5xx, attempts exhausted, nobody to address): listed at /v1/admin/outbox?state=failed',
+    (f) => f.failed,
+  );
   gauge('vigil_outbox_pending', 'E-mail notices queued and not yet accepted by the SMTP server', (f) => f.pending);
-  gauge('vigil_outbox_oldest_pending_seconds', 'Age of the oldest e-mail notice still to send (0 when none is)', (f) => f.oldestPendingSeconds);
+  gauge(
+    'vigil_outbox_oldest_pending_seconds',
+    'Age of the oldest e-mail notice still to send (0 when none is)',
+    (f) => f.oldestPendingSeconds,
+  );
 }
 
 /**
@@ -57,10 +68,23 @@ function backPressureMetrics(registry: Registry, gate: BackPressure): void {
   const each = (pick: (backlog: { tasks: number; oldestSeconds: number }) => number) =>
     function collect(this: Gauge<'kind'>) {
       const backlog = gate.latest();
-      for (const kind of ['workflow', 'activity'] as const) this.set({ kind }, backlog ? pick(backlog[kind]) : Number.NaN);
+      for (const kind of ['workflow', 'activity'] as const)
+        this.set({ kind }, backlog ? pick(backlog[kind]) : Number.NaN);
     };
-  new Gauge({ name: 'vigil_task_queue_backlog_tasks', help: 'Tasks waiting for a worker on the ticket task queue, by kind (workflow, activity)', labelNames, registers: [registry], collect: each((b) => b.tasks) });
-  new Gauge({ name: 'vigil_task_queue_backlog_age_seconds', help: 'How long the oldest task waiting for a worker has waited, by kind', labelNames, registers: [registry], collect: each((b) => b.oldestSeconds) });
+  new Gauge({
+    name: 'vigil_task_queue_backlog_tasks',
+    help: 'Tasks waiting for a worker on the ticket task queue, by kind (workflow, activity)',
+    labelNames,
+    registers: [registry],
+    collect: each((b) => b.tasks),
+  });
+  new Gauge({
+    name: 'vigil_task_queue_backlog_age_seconds',
+    help: 'How long the oldest task waiting for a worker has waited, by kind',
+    labelNames,
+    registers: [registry],
+    collect: each((b) => b.oldestSeconds),
+  });
   let counted = 0;
   new Counter({
     name: 'vigil_requests_refused_busy_total',
@@ -71,8 +95,16 @@ function backPressureMetrics(registry: Registry, gate: BackPressure): void {
       counted = gate.refused;
     },
   });
-  new Gauge({ name: 'vigil_busy_max_backlog', help: 'Bound on waiting tasks of one kind past which new tickets are refused', registers: [registry] }).set(gate.bounds.maxTasks);
-  new Gauge({ name: 'vigil_busy_max_backlog_age_seconds', help: 'Bound on the oldest waiting task past which new tickets are refused', registers: [registry] }).set(gate.bounds.maxAgeSeconds);
+  new Gauge({
+    name: 'vigil_busy_max_backlog',
+    help: 'Bound on waiting tasks of one kind past which new tickets are refused',
+    registers: [registry],
+  }).set(gate.bounds.maxTasks);
+  new Gauge({
+    name: 'vigil_busy_max_backlog_age_seconds',
+    help: 'Bound on the oldest waiting task past which new tickets are refused',
+    registers: [registry],
+  }).set(gate.bounds.maxAgeSeconds);
 }
 
 /**
@@ -81,7 +113,11 @@ function backPressureMetrics(registry: Registry, gate: BackPressure): void {
  * scrape of the API sees both processes.
  */
 export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>(
-  (app, { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks, outboxFigures, backPressure }, done) => {
+  (
+    app,
+    { workerMetricsUrl, workerScrapeTimeoutMs = 1_000, failingWorkflowTasks, outboxFigures, backPressure },
+    done,
+  ) => {
     // A registry per app: tests build many apps in one process, and each must count only its own requests.
     const registry = new Registry();
     collectDefaultMetrics({ register: registry });
@@ -93,7 +129,11 @@ export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>
       registers: [registry],
     });
     const workerUp = workerMetricsUrl
-      ? new Gauge({ name: 'vigil_worker_metrics_up', help: '1 when the last scrape of the Temporal worker metrics succeeded, else 0', registers: [registry] })
+      ? new Gauge({
+          name: 'vigil_worker_metrics_up',
+          help: '1 when the last scrape of the Temporal worker metrics succeeded, else 0',
+          registers: [registry],
+        })
       : undefined;
 
     if (failingWorkflowTasks) {
@@ -112,7 +152,10 @@ export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>
     if (backPressure) backPressureMetrics(registry, backPressure);
 
     app.addHook('onResponse', (request, reply, next) => {
-      duration.observe({ method: request.method, route: routeOf(request), status_code: reply.statusCode }, reply.elapsedTime / 1000);
+      duration.observe(
+        { method: request.method, route: routeOf(request), status_code: reply.statusCode },
+        reply.elapsedTime / 1000,
+      );
       next();
     });
 
@@ -120,7 +163,12 @@ export const metrics: FastifyPluginCallback<MetricsOptions> = fp<MetricsOptions>
       '/metrics',
       {
         config: { rateLimit: false },
-        schema: { summary: 'Prometheus metrics of the API and the worker', tags: ['operations'], security: [], response: { 200: Type.String() } },
+        schema: {
+          summary: 'Prometheus metrics of the API and the worker',
+          tags: ['operations'],
+          security: [],
+          response: { 200: Type.String() },
+        },
       },
       async (request, reply) => {
         let worker = '';

@@ -5,8 +5,17 @@ import type { Principal } from '../messages/principal';
 import type { OpenTicketInput } from '../messages/ticket';
 import { forbidden, invalidField } from './problems';
 
-
-export type OpeningTerms = Pick<OpenTicketInput, 'customerId' | 'policyId' | 'policyVersion' | 'contractId' | 'authorizedContacts' | 'emergencyResponseTarget' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'>;
+export type OpeningTerms = Pick<
+  OpenTicketInput,
+  | 'customerId'
+  | 'policyId'
+  | 'policyVersion'
+  | 'contractId'
+  | 'authorizedContacts'
+  | 'emergencyResponseTarget'
+  | 'quoteRequiredAboveMinutes'
+  | 'maxPeoplePerTicket'
+>;
 
 export interface OpeningRequest {
   customerId?: string;
@@ -16,7 +25,8 @@ export interface OpeningRequest {
 /** A customer's key opens for its own company only; staff must say for whom. */
 function customerOf(principal: Principal, body: OpeningRequest): string {
   if (principal.role !== 'customer') {
-    if (body.customerId === undefined) throw invalidField('body.customerId', 'is required when the API key is not a customer key');
+    if (body.customerId === undefined)
+      throw invalidField('body.customerId', 'is required when the API key is not a customer key');
     return body.customerId;
   }
   const own = principal.customerId;
@@ -26,15 +36,28 @@ function customerOf(principal: Principal, body: OpeningRequest): string {
   return own;
 }
 
-function chosenContract(customerId: string, inForce: Contract[], contractId: string | undefined, today: string): Contract {
-  if (inForce.length === 0) throw invalidField('body.customerId', `customer ${customerId} has no contract in force on ${today}`);
+function chosenContract(
+  customerId: string,
+  inForce: Contract[],
+  contractId: string | undefined,
+  today: string,
+): Contract {
+  if (inForce.length === 0)
+    throw invalidField('body.customerId', `customer ${customerId} has no contract in force on ${today}`);
   if (contractId !== undefined) {
     const named = inForce.find((contract) => contract.id === contractId);
-    if (!named) throw invalidField('body.contractId', `contract ${contractId} is not one of customer ${customerId}'s contracts in force on ${today}`);
+    if (!named)
+      throw invalidField(
+        'body.contractId',
+        `contract ${contractId} is not one of customer ${customerId}'s contracts in force on ${today}`,
+      );
     return named;
   }
   if (inForce.length > 1) {
-    throw invalidField('body.contractId', `is required: customer ${customerId} has ${inForce.length} contracts in force (${inForce.map((contract) => contract.id).join(', ')})`);
+    throw invalidField(
+      'body.contractId',
+      `is required: customer ${customerId} has ${inForce.length} contracts in force (${inForce.map((contract) => contract.id).join(', ')})`,
+    );
   }
   return inForce[0]!;
 }
@@ -43,20 +66,37 @@ function chosenContract(customerId: string, inForce: Contract[], contractId: str
  * The terms a new ticket runs under, from the customer's contract in force today (Europe/Luxembourg): its policy,
  * the version it pins, and the contacts it allows to report a disruption out of hours.
  */
-export async function openingTerms(accounts: AccountStore, principal: Principal, body: OpeningRequest, now: number): Promise<OpeningTerms> {
+export async function openingTerms(
+  accounts: AccountStore,
+  principal: Principal,
+  body: OpeningRequest,
+  now: number,
+): Promise<OpeningTerms> {
   const customerId = customerOf(principal, body);
-  if (!(await accounts.getCustomer(customerId))) throw invalidField('body.customerId', `names no known customer: ${customerId}`);
+  if (!(await accounts.getCustomer(customerId)))
+    throw invalidField('body.customerId', `names no known customer: ${customerId}`);
   const today = DateTime.fromMillis(now, { zone: DESK_ZONE }).toISODate()!;
-  const contract = chosenContract(customerId, await accounts.contractsInForce(customerId, today), body.contractId, today);
+  const contract = chosenContract(
+    customerId,
+    await accounts.contractsInForce(customerId, today),
+    body.contractId,
+    today,
+  );
   return {
     customerId,
     policyId: contract.policyId,
     ...(contract.policyVersion === undefined ? {} : { policyVersion: contract.policyVersion }),
     contractId: contract.id,
-    authorizedContacts: contract.authorizedContacts.filter((contact) => contact.outOfHours).map((contact) => contact.email),
+    authorizedContacts: contract.authorizedContacts
+      .filter((contact) => contact.outOfHours)
+      .map((contact) => contact.email),
     // The ticket keeps the contract's emergency target it opened under, as it keeps its policy version.
-    ...(contract.emergencyResponseTarget === undefined ? {} : { emergencyResponseTarget: contract.emergencyResponseTarget }),
-    ...(contract.quoteRequiredAboveMinutes === undefined ? {} : { quoteRequiredAboveMinutes: contract.quoteRequiredAboveMinutes }),
+    ...(contract.emergencyResponseTarget === undefined
+      ? {}
+      : { emergencyResponseTarget: contract.emergencyResponseTarget }),
+    ...(contract.quoteRequiredAboveMinutes === undefined
+      ? {}
+      : { quoteRequiredAboveMinutes: contract.quoteRequiredAboveMinutes }),
     ...(contract.maxPeoplePerTicket === undefined ? {} : { maxPeoplePerTicket: contract.maxPeoplePerTicket }),
   };
 }

@@ -34,7 +34,10 @@ export function notFound(detail: string): HttpProblem {
 /** RFC 6750: a request without credentials gets the bare challenge; a bad token is told so in `error`. */
 export function unauthorized(detail: string, tokenGiven: boolean): HttpProblem {
   const challenge = tokenGiven ? 'Bearer realm="vigil", error="invalid_token"' : 'Bearer realm="vigil"';
-  return new HttpProblem({ type: problemType('unauthorized'), title: 'Unauthorized', status: 401, detail }, { 'www-authenticate': challenge });
+  return new HttpProblem(
+    { type: problemType('unauthorized'), title: 'Unauthorized', status: 401, detail },
+    { 'www-authenticate': challenge },
+  );
 }
 
 export function forbidden(detail: string): HttpProblem {
@@ -43,19 +46,37 @@ export function forbidden(detail: string): HttpProblem {
 
 /** A refusal of one field that only the server can judge (an unknown customer, a contract not in force). */
 export function invalidField(field: string, message: string): HttpProblem {
-  return new HttpProblem({ type: problemType('invalid-request'), title: 'Invalid request', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
+  return new HttpProblem({
+    type: problemType('invalid-request'),
+    title: 'Invalid request',
+    status: 422,
+    detail: `${field} ${message}`,
+    errors: [{ field, message }],
+  });
 }
 
 export function idempotencyKeyReused(key: string, what: 'ticket' | 'purchase' | 'action' = 'ticket'): HttpProblem {
   const field = 'headers.idempotency-key';
   const message = `${key} was already used with a different request: use a new key for a new ${what}`;
-  return new HttpProblem({ type: problemType('idempotency-key-reused'), title: 'Idempotency key reused', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
+  return new HttpProblem({
+    type: problemType('idempotency-key-reused'),
+    title: 'Idempotency key reused',
+    status: 422,
+    detail: `${field} ${message}`,
+    errors: [{ field, message }],
+  });
 }
 
 /** Its own type so that a client can tell "start the listing again" from a mistake in its filters. */
 export function invalidCursor(message: string): HttpProblem {
   const field = 'querystring.cursor';
-  return new HttpProblem({ type: problemType('invalid-cursor'), title: 'Invalid cursor', status: 422, detail: `${field} ${message}`, errors: [{ field, message }] });
+  return new HttpProblem({
+    type: problemType('invalid-cursor'),
+    title: 'Invalid cursor',
+    status: 422,
+    detail: `${field} ${message}`,
+    errors: [{ field, message }],
+  });
 }
 
 export function ticketClosed(detail: string): HttpProblem {
@@ -78,26 +99,45 @@ export function unavailable(detail: string, extensions: Record<string, unknown> 
  * would wait longer than promised. Its own type, so that a client backs off instead of reporting an outage.
  */
 export function workersBusy(detail: string): HttpProblem {
-  return new HttpProblem({ type: problemType('busy'), title: 'Busy', status: 503, detail }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+  return new HttpProblem(
+    { type: problemType('busy'), title: 'Busy', status: 503, detail },
+    { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  );
 }
 
 export function tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
-  return new HttpProblem({ type: problemType('rate-limited'), title: 'Too many requests', status: 429, detail }, { 'retry-after': String(retryAfterSeconds) });
+  return new HttpProblem(
+    { type: problemType('rate-limited'), title: 'Too many requests', status: 429, detail },
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 }
 
 /** Temporal takes no more Updates on this ticket for the moment (its in-flight limit): the same action shortly will do. */
 export function ticketBusy(detail: string): HttpProblem {
-  return new HttpProblem({ type: problemType('ticket-busy'), title: 'Ticket busy', status: 429, detail }, { 'retry-after': '1' });
+  return new HttpProblem(
+    { type: problemType('ticket-busy'), title: 'Ticket busy', status: 429, detail },
+    { 'retry-after': '1' },
+  );
 }
 
 export function payloadTooLarge(limitBytes: number): HttpProblem {
   const detail = `the request body is larger than the ${limitBytes} bytes this route accepts`;
-  return new HttpProblem({ type: problemType('payload-too-large'), title: 'Request body too large', status: 413, detail });
+  return new HttpProblem({
+    type: problemType('payload-too-large'),
+    title: 'Request body too large',
+    status: 413,
+    detail,
+  });
 }
 
 /** A body in an encoding the route does not read (JSON other than UTF-8): refused rather than misread. */
 export function unsupportedMediaType(detail: string): HttpProblem {
-  return new HttpProblem({ type: problemType('unsupported-media-type'), title: 'Unsupported media type', status: 415, detail });
+  return new HttpProblem({
+    type: problemType('unsupported-media-type'),
+    title: 'Unsupported media type',
+    status: 415,
+    detail,
+  });
 }
 
 // Workflow rule codes (domain errors carried as ApplicationFailure types) and the HTTP answer each one gets.
@@ -122,8 +162,16 @@ const ACCOUNT_STATUS: Record<AccountErrorCode, { status: number; slug: string; t
   POLICY_UNKNOWN: { status: 422, slug: 'unknown-policy', title: 'Unknown policy' },
   POLICY_VERSION_UNKNOWN: { status: 422, slug: 'unknown-policy-version', title: 'Unknown policy version' },
   CONTRACT_DATES: { status: 422, slug: 'invalid-contract-dates', title: 'Invalid contract dates' },
-  KEY_CUSTOMER_MISMATCH: { status: 422, slug: 'key-customer-mismatch', title: 'A customer key names its customer, and only a customer key does' },
-  CONTACT_ACCOUNT_TAKEN: { status: 409, slug: 'contact-account-taken', title: "The contact's address already signs someone else in" },
+  KEY_CUSTOMER_MISMATCH: {
+    status: 422,
+    slug: 'key-customer-mismatch',
+    title: 'A customer key names its customer, and only a customer key does',
+  },
+  CONTACT_ACCOUNT_TAKEN: {
+    status: 409,
+    slug: 'contact-account-taken',
+    title: "The contact's address already signs someone else in",
+  },
   INVALID_FIELD: { status: 422, slug: 'invalid-request', title: 'Invalid request' },
 };
 
@@ -131,16 +179,34 @@ const ACCOUNT_STATUS: Record<AccountErrorCode, { status: number; slug: string; t
 function fromAccountError(error: AccountError): Problem {
   const { status, slug, title } = ACCOUNT_STATUS[error.code];
   const field = `body.${error.field}`;
-  return { type: problemType(slug), title, status, detail: `${field}: ${error.message}`, code: error.code, errors: [{ field, message: error.message }] };
+  return {
+    type: problemType(slug),
+    title,
+    status,
+    detail: `${field}: ${error.message}`,
+    code: error.code,
+    errors: [{ field, message: error.message }],
+  };
 }
 
 // Refusals of a policy version being published (api/routes/policies.ts).
-const POLICY_STATUS: Record<PolicyPublishErrorCode | 'POLICY_INVALID', { status: number; slug: string; title: string }> = {
+const POLICY_STATUS: Record<
+  PolicyPublishErrorCode | 'POLICY_INVALID',
+  { status: number; slug: string; title: string }
+> = {
   POLICY_INVALID: { status: 422, slug: 'invalid-policy', title: 'Invalid policy' },
   POLICY_EFFECTIVE_DATE: { status: 422, slug: 'invalid-effective-date', title: 'Effective date not allowed' },
-  POLICY_VERSION_NOT_NEXT: { status: 409, slug: 'policy-version-not-next', title: 'Not the next version of the policy' },
+  POLICY_VERSION_NOT_NEXT: {
+    status: 409,
+    slug: 'policy-version-not-next',
+    title: 'Not the next version of the policy',
+  },
   POLICY_VERSION_EXISTS: { status: 409, slug: 'policy-version-exists', title: 'Policy version already published' },
-  POLICY_BREAKS_CONTRACTS: { status: 409, slug: 'policy-breaks-contracts', title: 'Contracts following the policy would break under this version' },
+  POLICY_BREAKS_CONTRACTS: {
+    status: 409,
+    slug: 'policy-breaks-contracts',
+    title: 'Contracts following the policy would break under this version',
+  },
 };
 
 /**
@@ -153,7 +219,14 @@ function fromPolicyError(error: PolicyValidationError | PolicyPublishError): Pro
     const dotted = path === '/' ? '' : path.replaceAll('/', '.');
     return { field: path.startsWith('/contracts/') ? dotted.slice(1) : `body${dotted}`, path, message };
   });
-  return { type: problemType(slug), title, status, detail: errors.map(({ field, message }) => `${field}: ${message}`).join('; '), code: error.code, errors };
+  return {
+    type: problemType(slug),
+    title,
+    status,
+    detail: errors.map(({ field, message }) => `${field}: ${message}`).join('; '),
+    code: error.code,
+    errors,
+  };
 }
 
 function fromValidation(error: FastifyError): Problem {
@@ -161,9 +234,17 @@ function fromValidation(error: FastifyError): Problem {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const params = issue.params as { missingProperty?: string; additionalProperty?: string; pattern?: string };
     // The property at fault, where Ajv names it beside the path rather than in it.
-    const named = issue.keyword === 'required' ? params.missingProperty : issue.keyword === 'additionalProperties' ? params.additionalProperty : undefined;
+    const named =
+      issue.keyword === 'required'
+        ? params.missingProperty
+        : issue.keyword === 'additionalProperties'
+          ? params.additionalProperty
+          : undefined;
     const field = [error.validationContext, path, named].filter(Boolean).join('.');
-    const message = issue.keyword === 'additionalProperties' ? 'is not a field of this request' : (textPatternMessage(params.pattern) ?? issue.message ?? 'is invalid');
+    const message =
+      issue.keyword === 'additionalProperties'
+        ? 'is not a field of this request'
+        : (textPatternMessage(params.pattern) ?? issue.message ?? 'is invalid');
     return { field, message };
   });
   return {
@@ -182,8 +263,18 @@ function fromWorkflowRefusal(error: WorkflowUpdateFailedError): Problem | undefi
   if (!rule) return undefined;
   // A rule's figures (the minutes left before a quote is needed, the people already counted) come as members of the problem.
   const [details] = cause.details ?? [];
-  const figures = details !== null && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
-  return { ...figures, type: problemType(rule.slug), title: rule.title, status: rule.status, detail: cause.message, code: cause.type };
+  const figures =
+    details !== null && typeof details === 'object' && !Array.isArray(details)
+      ? (details as Record<string, unknown>)
+      : {};
+  return {
+    ...figures,
+    type: problemType(rule.slug),
+    title: rule.title,
+    status: rule.status,
+    detail: cause.message,
+    code: cause.type,
+  };
 }
 
 export function toProblem(error: unknown): Problem {
@@ -196,26 +287,43 @@ export function toProblem(error: unknown): Problem {
     if (refusal) return refusal;
   }
   if (error instanceof WorkflowNotFoundError) {
-    return { type: problemType('not-found'), title: 'Not found', status: 404, detail: `no ticket runs as workflow ${error.workflowId}` };
+    return {
+      type: problemType('not-found'),
+      title: 'Not found',
+      status: 404,
+      detail: `no ticket runs as workflow ${error.workflowId}`,
+    };
   }
   const status = (error as FastifyError).statusCode;
   if (status && status >= 400 && status < 500) {
     return { type: problemType('bad-request'), title: 'Bad request', status, detail: (error as Error).message };
   }
-  return { type: problemType('internal'), title: 'Internal error', status: 500, detail: 'the request failed; the error is in the server log' };
+  return {
+    type: problemType('internal'),
+    title: 'Internal error',
+    status: 500,
+    detail: 'the request failed; the error is in the server log',
+  };
 }
 
 /** The request's id goes in the body too, so that a user reporting an error hands over the key to its log lines. */
 export function sendProblem(reply: FastifyReply, problem: Problem): FastifyReply {
-  return reply.status(problem.status).type('application/problem+json').send({ ...problem, requestId: reply.request.id });
+  return reply
+    .status(problem.status)
+    .type('application/problem+json')
+    .send({ ...problem, requestId: reply.request.id });
 }
 
 /** Errors whose answer depends on the request (its route's body limit) or carries headers (Retry-After). */
 function asHttpProblem(error: unknown, request: FastifyRequest): HttpProblem | undefined {
   if (error instanceof HttpProblem) return error;
-  if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') return payloadTooLarge(request.routeOptions.bodyLimit);
+  if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return payloadTooLarge(request.routeOptions.bodyLimit);
   const failure = dependencyFailure(error);
-  if (failure) return failure.status === 429 ? ticketBusy(`${failure.reason}; try again in a second`) : unavailable(`${failure.reason}; try again in a few seconds`);
+  if (failure)
+    return failure.status === 429
+      ? ticketBusy(`${failure.reason}; try again in a second`)
+      : unavailable(`${failure.reason}; try again in a few seconds`);
   return undefined;
 }
 

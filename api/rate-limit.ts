@@ -34,7 +34,10 @@ export function rateLimitOptions({ max, windowMs }: RateLimitSettings): RateLimi
     timeWindow: windowMs,
     keyGenerator: keyOf,
     errorResponseBuilder: (_request, context) =>
-      tooManyRequests(`more than ${context.max} requests in ${windowMs / 1000} s for this caller; try again in ${context.after}`, Math.ceil(context.ttl / 1000)),
+      tooManyRequests(
+        `more than ${context.max} requests in ${windowMs / 1000} s for this caller; try again in ${context.after}`,
+        Math.ceil(context.ttl / 1000),
+      ),
   };
 }
 

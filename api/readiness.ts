@@ -39,7 +39,15 @@ export interface WorkerPollingOptions {
  * Whether a worker polls the ticket task queue, from Temporal's record of its pollers: without one, Temporal is up and
  * yet no ticket moves, no query is answered and every action waits. Rejects with NoWorkerPolling.
  */
-export function workerPolling(temporal: Client, { taskQueue = TICKET_TASK_QUEUE, timeoutMs, seenWithinMs = WORKER_SEEN_WITHIN_MS, now = Date.now }: WorkerPollingOptions): ReadinessCheck {
+export function workerPolling(
+  temporal: Client,
+  {
+    taskQueue = TICKET_TASK_QUEUE,
+    timeoutMs,
+    seenWithinMs = WORKER_SEEN_WITHIN_MS,
+    now = Date.now,
+  }: WorkerPollingOptions,
+): ReadinessCheck {
   return async () => {
     const { pollers } = await temporal.connection.withDeadline(Date.now() + timeoutMs, () =>
       temporal.workflowService.describeTaskQueue({

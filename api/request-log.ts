@@ -15,7 +15,14 @@ export function apiLoggerOptions(level: string): LoggerOptions {
   return {
     level,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', 'headers.authorization', 'headers.cookie', 'req.body', 'body'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'headers.authorization',
+        'headers.cookie',
+        'req.body',
+        'body',
+      ],
       censor: '[redacted]',
     },
   };
@@ -30,7 +37,13 @@ export class RequestLog extends LogController {
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     const status = reply.statusCode;
-    const line = { method: request.method, route: routeOf(request), url: request.url, status, durationMs: Math.round(reply.elapsedTime * 10) / 10 };
+    const line = {
+      method: request.method,
+      route: routeOf(request),
+      url: request.url,
+      status,
+      durationMs: Math.round(reply.elapsedTime * 10) / 10,
+    };
     if (error) reply.log.error({ ...line, err: error }, 'request errored');
     else if (status >= 500) reply.log.warn(line, 'request completed');
     else reply.log.info(line, 'request completed');

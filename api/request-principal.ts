@@ -10,6 +10,7 @@ declare module 'fastify' {
 
 /** The caller of an authenticated route; a handler reached without one is a wiring bug, not a client error. */
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new Error(`route ${request.routeOptions.url ?? request.url} ran without authentication`);
+  if (!request.principal)
+    throw new Error(`route ${request.routeOptions.url ?? request.url} ran without authentication`);
   return request.principal;
 }

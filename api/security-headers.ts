@@ -8,7 +8,8 @@ const API_POLICY = "default-src 'none'; frame-ancestors 'none'; base-uri 'none';
  * HTML pages (the invoice as the customer receives it): its own inline stylesheet and inline images, no script at
  * all, so that text a customer typed into a ticket can never run in the page even if it slipped past escaping.
  */
-const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+const PAGE_POLICY =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /**
  * Swagger UI (/docs): its scripts and stylesheets come from the API itself (the npm package, no CDN); React sets
@@ -48,7 +49,10 @@ export const securityHeaders: FastifyPluginCallback = fp(
       void reply.headers({
         'x-content-type-options': 'nosniff',
         'referrer-policy': 'no-referrer',
-        'content-security-policy': contentSecurityPolicy(request.routeOptions.url, String(reply.getHeader('content-type') ?? '')),
+        'content-security-policy': contentSecurityPolicy(
+          request.routeOptions.url,
+          String(reply.getHeader('content-type') ?? ''),
+        ),
       });
     });
     done();

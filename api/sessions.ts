@@ -35,17 +35,33 @@ export function cookieOf(request: FastifyRequest, name: string): string | undefi
   return undefined;
 }
 
-export function setCookie(reply: FastifyReply, name: string, value: string, attributes: { secure: boolean; maxAgeSeconds: number; httpOnly?: boolean; path?: string }): void {
-  const parts = [`${name}=${value}`, `Path=${attributes.path ?? '/'}`, `Max-Age=${attributes.maxAgeSeconds}`, 'SameSite=Lax'];
+export function setCookie(
+  reply: FastifyReply,
+  name: string,
+  value: string,
+  attributes: { secure: boolean; maxAgeSeconds: number; httpOnly?: boolean; path?: string },
+): void {
+  const parts = [
+    `${name}=${value}`,
+    `Path=${attributes.path ?? '/'}`,
+    `Max-Age=${attributes.maxAgeSeconds}`,
+    'SameSite=Lax',
+  ];
   if (attributes.httpOnly ?? true) parts.push('HttpOnly');
   if (attributes.secure) parts.push('Secure');
   const before = reply.getHeader('set-cookie');
   void reply.header('set-cookie', [...(before === undefined ? [] : [before].flat().map(String)), parts.join('; ')]);
 }
 
-export const secureFor = (request: FastifyRequest, settings: CookieSettings) => (settings.secure === 'auto' ? request.protocol === 'https' : settings.secure);
+export const secureFor = (request: FastifyRequest, settings: CookieSettings) =>
+  settings.secure === 'auto' ? request.protocol === 'https' : settings.secure;
 
-export function setSessionCookie(request: FastifyRequest, reply: FastifyReply, id: string, settings: CookieSettings): void {
+export function setSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  id: string,
+  settings: CookieSettings,
+): void {
   setCookie(reply, SESSION_COOKIE, id, { secure: secureFor(request, settings), maxAgeSeconds: settings.maxAgeSeconds });
 }
 
@@ -66,7 +82,9 @@ export function principalOfSession(session: Session): Principal {
 }
 
 export const sameToken = (given: unknown, expected: string): boolean =>
-  typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  typeof given === 'string' &&
+  given.length === expected.length &&
+  timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -75,7 +93,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * OPTIONS) must also carry the session's CSRF token in X-CSRF-Token: a cookie alone, which another site can make a
  * browser send, changes nothing (403).
  */
-export async function sessionOf(request: FastifyRequest, sessions: SessionStore, now: number): Promise<Session | undefined> {
+export async function sessionOf(
+  request: FastifyRequest,
+  sessions: SessionStore,
+  now: number,
+): Promise<Session | undefined> {
   const session = await liveSession(request, sessions, now);
   if (!session) return undefined;
   if (!SAFE_METHODS.has(request.method) && !sameToken(request.headers[CSRF_HEADER], session.csrfToken)) {
@@ -85,7 +107,11 @@ export async function sessionOf(request: FastifyRequest, sessions: SessionStore,
 }
 
 /** The live session the request's cookie names, set on `request.session`; the console's forms check their token themselves (api/web/forms.ts). */
-export async function liveSession(request: FastifyRequest, sessions: SessionStore, now: number): Promise<Session | undefined> {
+export async function liveSession(
+  request: FastifyRequest,
+  sessions: SessionStore,
+  now: number,
+): Promise<Session | undefined> {
   const id = cookieOf(request, SESSION_COOKIE);
   const session = id ? await sessions.resolve(id, now) : undefined;
   if (session) request.session = session;

@@ -11,12 +11,18 @@ export const TEMPORAL_DEADLINE_MS = 8_000;
  * as long as it takes. When the deadline passes, `workerPolling` (which rejects with NoWorkerPolling) tells the caller
  * what is missing: no worker at all, or a workflow that did not answer in time.
  */
-export function temporalDeadline(temporal: Client, timeoutMs: number, workerPolling: () => Promise<unknown>): onRouteHookHandler {
+export function temporalDeadline(
+  temporal: Client,
+  timeoutMs: number,
+  workerPolling: () => Promise<unknown>,
+): onRouteHookHandler {
   return (route) => {
     const handler = route.handler as RouteHandlerMethod;
     route.handler = async function withTemporalDeadline(request, reply) {
       try {
-        return await temporal.connection.withDeadline<unknown>(Date.now() + timeoutMs, () => Promise.resolve(handler.call(this, request, reply)));
+        return await temporal.connection.withDeadline<unknown>(Date.now() + timeoutMs, () =>
+          Promise.resolve(handler.call(this, request, reply)),
+        );
       } catch (error) {
         if (temporalTimedOut(error)) await workerPolling();
         throw error;

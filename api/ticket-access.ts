@@ -19,7 +19,9 @@ export type TicketOperation = 'open' | 'read' | keyof typeof ActionBodies;
 export const TICKET_ROLES = {
   open: ANYONE,
   read: ANYONE,
-  ...(Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].roles])) as Record<keyof typeof ActionBodies, readonly Role[]>),
+  ...(Object.fromEntries(
+    TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].roles]),
+  ) as Record<keyof typeof ActionBodies, readonly Role[]>),
 } satisfies Record<TicketOperation, readonly Role[]>;
 
 /** The answer for a ticket that does not exist, or that the caller may not know exists. */
@@ -38,7 +40,10 @@ export function assertVisible(principal: Principal, ticket: { ticketNumber: stri
  * involved) and the read model's row (which outlives Temporal's retention). Undefined for a ticket neither knows.
  * Either may be away: the other's answer is enough when it names an owner.
  */
-function ticketOwners(temporal: Client, snapshots: TicketSnapshots): (ticketNumber: string) => Promise<string | undefined> {
+function ticketOwners(
+  temporal: Client,
+  snapshots: TicketSnapshots,
+): (ticketNumber: string) => Promise<string | undefined> {
   return async (ticketNumber) => {
     const [live, recorded] = await Promise.allSettled([
       temporal.workflow

@@ -17,7 +17,12 @@ function clockState(clock: SlaClock): ClockView['state'] {
  * Elapsed and remaining business time are figures of the moment of reading: the workflow records the facts
  * (deadlines, pauses, stops), the edge measures them against `now` on the clock's own calendar.
  */
-function businessTime(ticket: TicketState, policy: Policy | undefined, clock: SlaClock, now: number): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
+function businessTime(
+  ticket: TicketState,
+  policy: Policy | undefined,
+  clock: SlaClock,
+  now: number,
+): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
   if (!policy) return {};
   const target = policy.clockTargetFor(clock.metric, ticket);
   // A clock planned without a target (an emergency opened before its clock existed) has no figures to show.
@@ -74,7 +79,11 @@ export async function toTicketView(ticket: TicketState, now: number, policies: P
     validatedAt: iso(ticket.validatedAt),
     cancelledAt: iso(ticket.cancelledAt),
     releaseAt: iso(ticket.releaseAt),
-    quote: ticket.quote && { ...ticket.quote, submittedAt: iso(ticket.quote.submittedAt), decidedAt: iso(ticket.quote.decidedAt) },
+    quote: ticket.quote && {
+      ...ticket.quote,
+      submittedAt: iso(ticket.quote.submittedAt),
+      decidedAt: iso(ticket.quote.decidedAt),
+    },
     clocks: ticket.clocks.map((clock) => toClockView(ticket, policy, clock, now)),
     timeEntries: ticket.timeEntries.map((entry) => ({ ...entry, start: iso(entry.start)!, end: iso(entry.end)! })),
     events: ticket.events.map((event) => ({ ...event, at: iso(event.at)! })),

@@ -9,7 +9,12 @@ const ATTEMPTS = 4;
  * applied, so sending it again reaches the next run, which applies it once.
  */
 export function refusedAtContinueAsNew(error: unknown): boolean {
-  return error instanceof ServiceError && isGrpcServiceError(error.cause) && Number(error.cause.code) === GRPC_STATUS.FAILED_PRECONDITION && /workflow task failure/i.test(error.cause.details);
+  return (
+    error instanceof ServiceError &&
+    isGrpcServiceError(error.cause) &&
+    Number(error.cause.code) === GRPC_STATUS.FAILED_PRECONDITION &&
+    /workflow task failure/i.test(error.cause.details)
+  );
 }
 
 /** Sends an Update again, briefly, while it is refused at a continue-as-new; any other outcome is final. */

@@ -44,7 +44,9 @@ function ratePerSecond(run: () => void, count: number): number {
 }
 
 function naiveDeadlines(policy: Policy, { registeredAt, kind, priority }: Sample): void {
-  const calendar = new NaiveCalendar(policy.document.calendars[policy.document.calendarByKind[kind]] ?? { zone: 'UTC', open: [] });
+  const calendar = new NaiveCalendar(
+    policy.document.calendars[policy.document.calendarByKind[kind]] ?? { zone: 'UTC', open: [] },
+  );
   for (const metric of ['response', 'intervention', 'resolution'] as const) {
     const target = policy.targetFor(metric, priority);
     if (target) naiveDeadline(calendar, registeredAt, target);
@@ -52,17 +54,26 @@ function naiveDeadlines(policy: Policy, { registeredAt, kind, priority }: Sample
 }
 
 function microseconds(run: () => void, count: number): string {
-  return (1e6 / ratePerSecond(() => { for (let i = 0; i < count; i++) run(); }, count)).toFixed(1);
+  return (
+    1e6 /
+    ratePerSecond(() => {
+      for (let i = 0; i < count; i++) run();
+    }, count)
+  ).toFixed(1);
 }
 
 const rows = listPolicies().map(({ id }) => {
   const policy = findPolicy(id);
-  const hasTargets = Object.values(policy.document.targets).some((byPriority) => Object.keys(byPriority ?? {}).length > 0);
+  const hasTargets = Object.values(policy.document.targets).some(
+    (byPriority) => Object.keys(byPriority ?? {}).length > 0,
+  );
   const fast = samples(FAST_SAMPLES, 1);
   deadlinesFor(policy, fast[0] ?? { registeredAt: YEAR_START, kind: 'incident', priority: 'P3' }); // warm the year caches
   const fastRate = ratePerSecond(() => fast.forEach((sample) => deadlinesFor(policy, sample)), fast.length);
   const naive = samples(NAIVE_SAMPLES, 2);
-  const naiveRate = hasTargets ? ratePerSecond(() => naive.forEach((sample) => naiveDeadlines(policy, sample)), naive.length) : undefined;
+  const naiveRate = hasTargets
+    ? ratePerSecond(() => naive.forEach((sample) => naiveDeadlines(policy, sample)), naive.length)
+    : undefined;
 
   const calendar = policy.calendarFor('incident');
   const yearElapsed = microseconds(() => businessTimeBetween(calendar, YEAR_START, YEAR_START + 365 * DAY_MS), 2_000);
@@ -77,5 +88,7 @@ const rows = listPolicies().map(({ id }) => {
   };
 });
 
-console.log(`${FAST_SAMPLES} registrations (naive: ${NAIVE_SAMPLES}) at random minutes of 2026, random kind and priority; all metrics per computation`);
+console.log(
+  `${FAST_SAMPLES} registrations (naive: ${NAIVE_SAMPLES}) at random minutes of 2026, random kind and priority; all metrics per computation`,
+);
 console.table(rows);

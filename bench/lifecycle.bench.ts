@@ -51,7 +51,11 @@ function caller(baseUrl: string, defaultToken?: string): Caller {
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-      const answer: Answer = { status: response.status, body: (await response.json()) as Record<string, unknown>, ms: performance.now() - started };
+      const answer: Answer = {
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+        ms: performance.now() - started,
+      };
       if (response.status >= 300) throw new Error(`${route}: ${response.status} ${JSON.stringify(answer.body)}`);
       return answer;
     },
@@ -78,7 +82,13 @@ async function historyFigures(temporal: Client, workflowId: string): Promise<His
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
-async function startNode(name: string, entry: string, env: Record<string, string>, ready: () => boolean | Promise<boolean>, readyLine?: string): Promise<ManagedProcess> {
+async function startNode(
+  name: string,
+  entry: string,
+  env: Record<string, string>,
+  ready: () => boolean | Promise<boolean>,
+  readyLine?: string,
+): Promise<ManagedProcess> {
   let said = false;
   const managed = startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
     cwd: repoRoot,
@@ -98,8 +108,14 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   await Promise.all([stack.start('worker'), stack.start('api')]);
   const barePort = await freePort();
   const temporalEnv = { TEMPORAL_ADDRESS: stack.temporalAddress };
-  extra.push(await startNode('bare worker', 'bench/lifecycle/bare-worker.ts', temporalEnv, () => false, 'worker polling'));
-  extra.push(await startNode('bare api', 'bench/lifecycle/bare-api.ts', { ...temporalEnv, PORT: String(barePort) }, () => portIsOpen(barePort)));
+  extra.push(
+    await startNode('bare worker', 'bench/lifecycle/bare-worker.ts', temporalEnv, () => false, 'worker polling'),
+  );
+  extra.push(
+    await startNode('bare api', 'bench/lifecycle/bare-api.ts', { ...temporalEnv, PORT: String(barePort) }, () =>
+      portIsOpen(barePort),
+    ),
+  );
 
   const connection = await Connection.connect({ address: stack.temporalAddress });
   const temporal = new Client({ connection });
@@ -107,10 +123,20 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   const bare = caller(`http://127.0.0.1:${barePort}`);
 
   const vigilLifecycle = async (): Promise<{ workflowId: string; takeChargeMs: number }> => {
-    const opened = await vigil.post('/tickets', { customerId, priority: 'P3', title: 'Printer prints blank pages', description: 'Benchmark ticket.', contact: OPENING_CONTACT });
+    const opened = await vigil.post('/tickets', {
+      customerId,
+      priority: 'P3',
+      title: 'Printer prints blank pages',
+      description: 'Benchmark ticket.',
+      contact: OPENING_CONTACT,
+    });
     const ticket = `/tickets/${opened.body.ticketNumber as string}`;
     const { ms } = await vigil.post(`${ticket}/take-charge`, { agent: 'marc' });
-    await vigil.post(`${ticket}/time-entries`, { agent: 'marc', start: '2026-11-02T10:00:00+01:00', end: '2026-11-02T11:00:00+01:00' });
+    await vigil.post(`${ticket}/time-entries`, {
+      agent: 'marc',
+      start: '2026-11-02T10:00:00+01:00',
+      end: '2026-11-02T11:00:00+01:00',
+    });
     await vigil.post(`${ticket}/propose-resolution`, { agent: 'marc', resolution: 'Driver reinstalled' });
     await vigil.post(`${ticket}/validate`, { contact: OPENING_CONTACT.email }, tokens.customer);
     return { workflowId: ticketWorkflowId(opened.body.ticketNumber as string), takeChargeMs: ms };
@@ -126,11 +152,17 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   };
 
   say(`warming up (${WARM_UP} of each)`);
-  for (let i = 0; i < WARM_UP; i += 1) await Promise.all([vigilLifecycle(), bareLifecycle()].map((run) => run.then((done) => historyFigures(temporal, done.workflowId))));
+  for (let i = 0; i < WARM_UP; i += 1)
+    await Promise.all(
+      [vigilLifecycle(), bareLifecycle()].map((run) => run.then((done) => historyFigures(temporal, done.workflowId))),
+    );
 
   const workerPid = { vigil: stack.pid('worker')!, bare: extra[0]!.child.pid! };
   const cpuBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
-  const runs = { vigil: [] as Array<{ workflowId: string; takeChargeMs: number }>, bare: [] as Array<{ workflowId: string; takeChargeMs: number }> };
+  const runs = {
+    vigil: [] as Array<{ workflowId: string; takeChargeMs: number }>,
+    bare: [] as Array<{ workflowId: string; takeChargeMs: number }>,
+  };
   say(`${LIFECYCLES} lifecycles of each, alternating`);
   for (let i = 0; i < LIFECYCLES; i += 1) {
     runs.vigil.push(await vigilLifecycle());
@@ -141,19 +173,47 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
     vigil: await Promise.all(runs.vigil.map(({ workflowId }) => historyFigures(temporal, workflowId))),
     bare: await Promise.all(runs.bare.map(({ workflowId }) => historyFigures(temporal, workflowId))),
   };
-  const cpuPerLifecycle = { vigil: (cpuMs(workerPid.vigil) - cpuBefore.vigil) / LIFECYCLES, bare: (cpuMs(workerPid.bare) - cpuBefore.bare) / LIFECYCLES };
+  const cpuPerLifecycle = {
+    vigil: (cpuMs(workerPid.vigil) - cpuBefore.vigil) / LIFECYCLES,
+    bare: (cpuMs(workerPid.bare) - cpuBefore.bare) / LIFECYCLES,
+  };
   await connection.close();
 
   const rows: Array<[string, number, number, string?]> = [
     ['history events / lifecycle', mean(figures.vigil.map((f) => f.events)), mean(figures.bare.map((f) => f.events))],
-    ['workflow tasks / lifecycle', mean(figures.vigil.map((f) => f.workflowTasks)), mean(figures.bare.map((f) => f.workflowTasks))],
-    ['activities / lifecycle', mean(figures.vigil.map((f) => f.activities)), mean(figures.bare.map((f) => f.activities))],
+    [
+      'workflow tasks / lifecycle',
+      mean(figures.vigil.map((f) => f.workflowTasks)),
+      mean(figures.bare.map((f) => f.workflowTasks)),
+    ],
+    [
+      'activities / lifecycle',
+      mean(figures.vigil.map((f) => f.activities)),
+      mean(figures.bare.map((f) => f.activities)),
+    ],
     ['worker CPU ms / lifecycle', cpuPerLifecycle.vigil, cpuPerLifecycle.bare, 'target <= 1.5x'],
-    ['take-charge median ms', median(runs.vigil.map((r) => r.takeChargeMs)), median(runs.bare.map((r) => r.takeChargeMs)), 'target <= 1.3x'],
-    ['take-charge p90 ms', percentile(runs.vigil.map((r) => r.takeChargeMs), 90), percentile(runs.bare.map((r) => r.takeChargeMs), 90)],
+    [
+      'take-charge median ms',
+      median(runs.vigil.map((r) => r.takeChargeMs)),
+      median(runs.bare.map((r) => r.takeChargeMs)),
+      'target <= 1.3x',
+    ],
+    [
+      'take-charge p90 ms',
+      percentile(
+        runs.vigil.map((r) => r.takeChargeMs),
+        90,
+      ),
+      percentile(
+        runs.bare.map((r) => r.takeChargeMs),
+        90,
+      ),
+    ],
   ];
   const cell = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1)).padStart(9);
-  console.log(`one ticket lifecycle (open, take charge, log time, propose, validate), ${LIFECYCLES} of each, same run\n`);
+  console.log(
+    `one ticket lifecycle (open, take charge, log time, propose, validate), ${LIFECYCLES} of each, same run\n`,
+  );
   console.log(`${'figure'.padEnd(28)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(9)}`);
   for (const [name, ours, baseline, target] of rows) {
     const ratio = baseline > 0 ? `${(ours / baseline).toFixed(2)}x` : '-';

@@ -53,8 +53,13 @@ const { values: options } = parseArgs({
 const TICKETS = Number(options.tickets ?? (options.quick ? 50 : 1000));
 const CONCURRENCY = Number(options.concurrency);
 const MAX_MINUTES = Number(options['max-minutes']);
-for (const [name, value] of Object.entries({ tickets: TICKETS, concurrency: CONCURRENCY, 'max-minutes': MAX_MINUTES })) {
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of at least 1, got ${value}`);
+for (const [name, value] of Object.entries({
+  tickets: TICKETS,
+  concurrency: CONCURRENCY,
+  'max-minutes': MAX_MINUTES,
+})) {
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`--${name} must be a whole number of at least 1, got ${value}`);
 }
 
 const POLICY_ID = 'bench-notices';
@@ -69,12 +74,17 @@ const TARGET_P99_MS = 5_000;
 
 const repoRoot = path.resolve(__dirname, '..');
 const startedAt = Date.now();
-const say = (line: string) => process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
+const say = (line: string) =>
+  process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
 const iso = (ms: number) => new Date(ms).toISOString();
 const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
 /** Runs `work` over `items`, `limit` at a time. */
-async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function eachLimited<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: Math.min(limit, items.length) }, async () => {
@@ -114,12 +124,23 @@ async function openTicket(api: string, token: string, customerId: string, n: num
   for (let attempt = 1; ; attempt += 1) {
     const response = await fetch(`${api}/tickets`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': `${customerId}-${n}` },
-      body: JSON.stringify({ customerId, priority: 'P1', title: `Night ticket ${n}`, description: 'Opened before the desk opens.', contact: OPENING_CONTACT }),
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `${customerId}-${n}`,
+      },
+      body: JSON.stringify({
+        customerId,
+        priority: 'P1',
+        title: `Night ticket ${n}`,
+        description: 'Opened before the desk opens.',
+        contact: OPENING_CONTACT,
+      }),
     });
     const body = (await response.json()) as { ticketNumber?: string };
     if ((response.status === 201 || response.status === 200) && body.ticketNumber) return;
-    if (response.status !== 503 || attempt === 30) throw new Error(`POST /v1/tickets: ${response.status} ${JSON.stringify(body)}`);
+    if (response.status !== 503 || attempt === 30)
+      throw new Error(`POST /v1/tickets: ${response.status} ${JSON.stringify(body)}`);
     await sleepMs(2_000);
   }
 }
@@ -167,14 +188,19 @@ async function seed(db: Pool, opensAt: number): Promise<Seeded> {
 
 async function startBareWorker(temporalAddress: string, smtpUrl: string): Promise<ManagedProcess> {
   let ready = false;
-  const managed = startProcess('bare worker', process.execPath, ['--import', 'tsx', path.join(repoRoot, 'bench/notices/bare-worker.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl },
-    onLine: (line) => {
-      if (line.includes('worker polling')) ready = true;
-      else process.stderr.write(`[bare worker] ${line}\n`);
+  const managed = startProcess(
+    'bare worker',
+    process.execPath,
+    ['--import', 'tsx', path.join(repoRoot, 'bench/notices/bare-worker.ts')],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl },
+      onLine: (line) => {
+        if (line.includes('worker polling')) ready = true;
+        else process.stderr.write(`[bare worker] ${line}\n`);
+      },
     },
-  });
+  );
   await waitUntil('the bare worker', () => Promise.resolve(ready), { timeoutMs: 90_000, process: managed });
   return managed;
 }
@@ -199,12 +225,23 @@ function figuresOf(latenessMs: number[]) {
 }
 
 /** Vigil's notices, matched to their outbox rows and their tickets' planned thresholds. */
-async function vigilLateness(db: Pool, customerId: string, mails: readonly Received[], kind: 'threshold-warning' | 'breach', sharedAt: number): Promise<Lateness> {
+async function vigilLateness(
+  db: Pool,
+  customerId: string,
+  mails: readonly Received[],
+  kind: 'threshold-warning' | 'breach',
+  sharedAt: number,
+): Promise<Lateness> {
   const percent = kind === 'breach' ? 100 : WARNING_PERCENT;
-  const { rows: tickets } = await db.query<{ number: string; snapshot: TicketState }>('SELECT number, snapshot FROM tickets WHERE customer_id = $1', [customerId]);
+  const { rows: tickets } = await db.query<{ number: string; snapshot: TicketState }>(
+    'SELECT number, snapshot FROM tickets WHERE customer_id = $1',
+    [customerId],
+  );
   const thresholdAt = new Map<string, number>();
   for (const { number, snapshot } of tickets) {
-    const at = snapshot.clocks.find((clock) => clock.metric === 'response')?.thresholds.find((threshold) => threshold.percent === percent)?.at;
+    const at = snapshot.clocks
+      .find((clock) => clock.metric === 'response')
+      ?.thresholds.find((threshold) => threshold.percent === percent)?.at;
     if (at !== undefined) thresholdAt.set(number, at);
   }
   const { rows: outbox } = await db.query<{ id: string; ticket_number: string; created_at: Date }>(
@@ -253,7 +290,12 @@ function bareLateness(mails: readonly Received[], expected: number): Lateness {
   return { latenessMs, expected, lost: expected - copies.size, doubled };
 }
 
-async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, receiving: (receiver: Receiver) => void): Promise<void> {
+async function main(
+  stack: ChaosStack,
+  extra: ManagedProcess[],
+  db: () => Pool,
+  receiving: (receiver: Receiver) => void,
+): Promise<void> {
   const counts = { acknowledgement: 0, 'threshold-warning': 0, breach: 0, bare: 0, other: 0 };
   const kindOfRow = new Map<string, string>();
   const unclassified: Received[] = [];
@@ -285,11 +327,14 @@ async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, 
   const msPerTicket = await openingMsPerTicket(api, stack.databaseUrl);
   const opensAt = Math.ceil((Date.now() + 45_000 + TICKETS * msPerTicket * OPENING_MARGIN) / 60_000) * 60_000;
   say(`opening takes ${Math.round(msPerTicket)} ms a ticket here at concurrency ${CONCURRENCY}`);
-  if (new Date(opensAt + TARGET_MINUTES * 60_000).getUTCDate() !== new Date(opensAt).getUTCDate()) throw new Error('the run would cross midnight UTC, where the bench calendar closes: run it a few minutes later');
+  if (new Date(opensAt + TARGET_MINUTES * 60_000).getUTCDate() !== new Date(opensAt).getUTCDate())
+    throw new Error('the run would cross midnight UTC, where the bench calendar closes: run it a few minutes later');
   const warningAt = opensAt + (TARGET_MINUTES * 60_000 * WARNING_PERCENT) / 100;
   const breachAt = opensAt + TARGET_MINUTES * 60_000;
   const { customerId, agentToken } = await seed(pool, opensAt);
-  say(`calendar opens at ${iso(opensAt)} (bare timers fire then); warnings due ${iso(warningAt)}, breaches ${iso(breachAt)}`);
+  say(
+    `calendar opens at ${iso(opensAt)} (bare timers fire then); warnings due ${iso(warningAt)}, breaches ${iso(breachAt)}`,
+  );
 
   // Progress, every 5 s, for the long waits.
   let phase = 'starting';
@@ -299,9 +344,10 @@ async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, 
   let started = 0;
   const progress = setInterval(() => {
     void pool
-      .query<{ id: string; kind: string }>("SELECT id, kind FROM outbox WHERE kind IN ('acknowledgement', 'threshold-warning', 'breach') AND id > $1 ORDER BY id", [
-        String(Math.max(0, ...[...kindOfRow.keys()].map(Number))),
-      ])
+      .query<{ id: string; kind: string }>(
+        "SELECT id, kind FROM outbox WHERE kind IN ('acknowledgement', 'threshold-warning', 'breach') AND id > $1 ORDER BY id",
+        [String(Math.max(0, ...[...kindOfRow.keys()].map(Number)))],
+      )
       .then(({ rows }) => {
         for (const row of rows) kindOfRow.set(row.id, row.kind);
         // Mails that came in before their row was known here.
@@ -328,7 +374,11 @@ async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, 
         Array.from({ length: TICKETS }, (_, i) => i),
         CONCURRENCY,
         async (i) => {
-          await temporal.workflow.start(bareNotice, { taskQueue: BARE_NOTICE_TASK_QUEUE, workflowId: `bare-notice-${i + 1}`, args: [`bare-notice-${i + 1}`, opensAt] });
+          await temporal.workflow.start(bareNotice, {
+            taskQueue: BARE_NOTICE_TASK_QUEUE,
+            workflowId: `bare-notice-${i + 1}`,
+            args: [`bare-notice-${i + 1}`, opensAt],
+          });
           started += 1;
         },
       );
@@ -347,14 +397,18 @@ async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, 
       },
     );
     // Lateness is measured from each ticket's own thresholds: one opened late still counts, its deadlines apart.
-    if (Date.now() >= opensAt) say(`WARNING: the tickets were not all open before ${iso(opensAt)}: those opened after have deadlines of their own`);
+    if (Date.now() >= opensAt)
+      say(
+        `WARNING: the tickets were not all open before ${iso(opensAt)}: those opened after have deadlines of their own`,
+      );
 
     phase = 'waiting for the deadlines';
     const lastExpected = breachAt;
     const giveUpAt = Math.min(lastExpected + 5 * 60_000, startedAt + MAX_MINUTES * 60_000 - 30_000);
     const received = (kind: 'threshold-warning' | 'breach') => kindOfRow.size > 0 && counts[kind] >= TICKETS;
     while (Date.now() < giveUpAt && !(counts.bare >= TICKETS && received('threshold-warning') && received('breach'))) {
-      if (Date.now() > opensAt) phase = Date.now() < warningAt ? 'bare timers fired' : Date.now() < breachAt ? 'warnings due' : 'breaches due';
+      if (Date.now() > opensAt)
+        phase = Date.now() < warningAt ? 'bare timers fired' : Date.now() < breachAt ? 'warnings due' : 'breaches due';
       await sleepMs(500);
     }
     phase = 'listening for second copies';
@@ -386,24 +440,69 @@ async function main(stack: ChaosStack, extra: ManagedProcess[], db: () => Pool, 
 
   const ms = (value: number) => (Number.isNaN(value) ? '-' : String(Math.round(value))).padStart(9);
   const ratio = (a: number, b: number) => (b > 0 && !Number.isNaN(a) ? `${(a / b).toFixed(2)}x` : '-').padStart(8);
-  const meets = ours.p99 <= TARGET_RATIO * baseline.p99 && ours.p99 < TARGET_P99_MS && all.lost === 0 && all.doubled === 0 && bare.lost === 0;
-  console.log(`\nnotice lateness, deadline -> accepted by the SMTP server: ${TICKETS} tickets sharing their deadlines (a warning at T+1 min, a breach at T+2 min each), ${TICKETS} bare timers at T\n`);
+  const meets =
+    ours.p99 <= TARGET_RATIO * baseline.p99 &&
+    ours.p99 < TARGET_P99_MS &&
+    all.lost === 0 &&
+    all.doubled === 0 &&
+    bare.lost === 0;
+  console.log(
+    `\nnotice lateness, deadline -> accepted by the SMTP server: ${TICKETS} tickets sharing their deadlines (a warning at T+1 min, a breach at T+2 min each), ${TICKETS} bare timers at T\n`,
+  );
   console.log(`${'figure'.padEnd(26)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(8)}  target`);
   const rows: Array<[string, string, string, string, string]> = [
     ['notices expected', String(all.expected).padStart(9), String(bare.expected).padStart(9), ''.padStart(8), ''],
-    ['  at the shared instants', String(vigil.warnings.atShared! + vigil.breaches.atShared!).padStart(9), String(bare.expected).padStart(9), ''.padStart(8), ''],
+    [
+      '  at the shared instants',
+      String(vigil.warnings.atShared! + vigil.breaches.atShared!).padStart(9),
+      String(bare.expected).padStart(9),
+      ''.padStart(8),
+      '',
+    ],
     ['lateness p50 ms', ms(ours.p50), ms(baseline.p50), ratio(ours.p50, baseline.p50), ''],
-    ['lateness p99 ms', ms(ours.p99), ms(baseline.p99), ratio(ours.p99, baseline.p99), `<= ${TARGET_RATIO}x bare and < ${TARGET_P99_MS} ms: ${meets ? 'met' : 'NOT met'}`],
+    [
+      'lateness p99 ms',
+      ms(ours.p99),
+      ms(baseline.p99),
+      ratio(ours.p99, baseline.p99),
+      `<= ${TARGET_RATIO}x bare and < ${TARGET_P99_MS} ms: ${meets ? 'met' : 'NOT met'}`,
+    ],
     ['lateness max ms', ms(ours.max), ms(baseline.max), ratio(ours.max, baseline.max), ''],
-    ['  warnings p50 / p99 ms', `${Math.round(warnings.p50)} / ${Math.round(warnings.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), ''],
-    ['  breaches p50 / p99 ms', `${Math.round(breaches.p50)} / ${Math.round(breaches.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), ''],
-    ['  queued p50 / p99 ms', `${Math.round(queued.p50)} / ${Math.round(queued.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), 'deadline -> row in the outbox'],
-    ['  sent p50 / p99 ms', `${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(9), ''.padStart(9), ''.padStart(8), 'row in the outbox -> accepted'],
+    [
+      '  warnings p50 / p99 ms',
+      `${Math.round(warnings.p50)} / ${Math.round(warnings.p99)}`.padStart(9),
+      ''.padStart(9),
+      ''.padStart(8),
+      '',
+    ],
+    [
+      '  breaches p50 / p99 ms',
+      `${Math.round(breaches.p50)} / ${Math.round(breaches.p99)}`.padStart(9),
+      ''.padStart(9),
+      ''.padStart(8),
+      '',
+    ],
+    [
+      '  queued p50 / p99 ms',
+      `${Math.round(queued.p50)} / ${Math.round(queued.p99)}`.padStart(9),
+      ''.padStart(9),
+      ''.padStart(8),
+      'deadline -> row in the outbox',
+    ],
+    [
+      '  sent p50 / p99 ms',
+      `${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(9),
+      ''.padStart(9),
+      ''.padStart(8),
+      'row in the outbox -> accepted',
+    ],
     ['not arrived by the end', String(all.lost).padStart(9), String(bare.lost).padStart(9), ''.padStart(8), '0'],
     ['doubled', String(all.doubled).padStart(9), String(bare.doubled).padStart(9), ''.padStart(8), '0'],
   ];
   for (const [name, a, b, r, target] of rows) console.log(`${name.padEnd(26)}${a}${b}${r}  ${target}`);
-  console.log(`\n(${os.cpus().length} CPUs, 1-minute load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run; outbox rows still unsent at the end: ${pending[0]?.n ?? '?'}; processes that exited on their own: ${stack.unexpectedExits.join('; ') || 'none'})`);
+  console.log(
+    `\n(${os.cpus().length} CPUs, 1-minute load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run; outbox rows still unsent at the end: ${pending[0]?.n ?? '?'}; processes that exited on their own: ${stack.unexpectedExits.join('; ') || 'none'})`,
+  );
 }
 
 void (async () => {

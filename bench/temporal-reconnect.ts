@@ -43,13 +43,22 @@ function relay(port: number, target: number) {
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Milliseconds from the relay accepting again to the first call that succeeds, and the calls that failed meanwhile. */
-async function recovery(temporalPort: number, options: (address: string) => ConnectionOptions): Promise<{ ms: number; failed: number }> {
+async function recovery(
+  temporalPort: number,
+  options: (address: string) => ConnectionOptions,
+): Promise<{ ms: number; failed: number }> {
   const port = await freePort();
   const temporal = relay(port, temporalPort);
   await temporal.up();
   const connection = await Connection.connect(options(`127.0.0.1:${port}`));
   const client = new Client({ connection });
-  const ask = () => connection.withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({})).then(() => true, () => false);
+  const ask = () =>
+    connection
+      .withDeadline(Date.now() + 2_000, () => client.workflowService.getSystemInfo({}))
+      .then(
+        () => true,
+        () => false,
+      );
   try {
     await temporal.down();
     for (const until = Date.now() + DOWN_MS; Date.now() < until; await pause(GAP_MS)) await ask();
@@ -72,14 +81,19 @@ async function main(): Promise<void> {
   const server = await startTemporalDevServer({ port: await freePort(), onLine: () => undefined });
   const temporalPort = Number(server.address.split(':')[1]);
   const variants: [string, (address: string) => ConnectionOptions][] = [
-    ["grpc-js's backoff (1 s x1.6 up to 120 s)", (address) => ({ ...apiTemporalConnectionOptions(address), channelArgs: {} })],
+    [
+      "grpc-js's backoff (1 s x1.6 up to 120 s)",
+      (address) => ({ ...apiTemporalConnectionOptions(address), channelArgs: {} }),
+    ],
     ["the API's (apiTemporalConnectionOptions)", apiTemporalConnectionOptions],
   ];
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const [name, options] of variants) {
         const { ms, failed } = await recovery(temporalPort, options);
-        console.log(`round ${round}, ${name}: Temporal away ${DOWN_MS / 1000} s, first answer ${ms} ms after it was back (${failed} calls failed meanwhile)`);
+        console.log(
+          `round ${round}, ${name}: Temporal away ${DOWN_MS / 1000} s, first answer ${ms} ms after it was back (${failed} calls failed meanwhile)`,
+        );
       }
     }
   } finally {

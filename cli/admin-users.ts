@@ -22,7 +22,15 @@ export const USERS_USAGE = `  vigil admin users add --email EMAIL --name NAME --
 const FLAG_OF_FIELD: Readonly<Record<string, string>> = { customerId: 'customer', password: 'password-stdin' };
 
 const userLine = (user: User) =>
-  [user.id, user.email, user.name, user.role, user.customerId ?? '-', user.hasPassword ? 'password' : 'no password', user.disabledAt ? `disabled ${user.disabledAt}` : 'active'].join('\t') + '\n';
+  [
+    user.id,
+    user.email,
+    user.name,
+    user.role,
+    user.customerId ?? '-',
+    user.hasPassword ? 'password' : 'no password',
+    user.disabledAt ? `disabled ${user.disabledAt}` : 'active',
+  ].join('\t') + '\n';
 
 type Work = (users: UserStore, db: Pool) => Promise<{ json: unknown; text: string }>;
 
@@ -37,13 +45,22 @@ export function usersAction(argv: readonly string[], readStdin: () => string): {
   const args = parseArgs(argv, ['email', 'name', 'role', 'customer', 'language'], ['json', 'password-stdin']);
   const json = args.flags.has('json');
   const verb = args.command;
-  const allowed: Record<string, readonly string[]> = { add: ['email', 'name', 'role', 'customer', 'language'], list: [], disable: [] };
+  const allowed: Record<string, readonly string[]> = {
+    add: ['email', 'name', 'role', 'customer', 'language'],
+    list: [],
+    disable: [],
+  };
   const options = verb === undefined ? undefined : allowed[verb];
   if (!options) throw new UsageError(`users needs a command: add, list or disable${verb ? ` (not "${verb}")` : ''}`);
   const stray = [...args.options.keys()].find((option) => !options.includes(option));
   if (stray) throw new UsageError(`--${stray} does not apply to admin users ${verb}`);
-  if (verb !== 'disable' && args.positionals.length) throw new UsageError(`admin users ${verb} takes no argument "${args.positionals[0]}"`);
-  if (verb === 'list') return { json, work: async (users) => ({ json: await users.list(), text: (await users.list()).map(userLine).join('') }) };
+  if (verb !== 'disable' && args.positionals.length)
+    throw new UsageError(`admin users ${verb} takes no argument "${args.positionals[0]}"`);
+  if (verb === 'list')
+    return {
+      json,
+      work: async (users) => ({ json: await users.list(), text: (await users.list()).map(userLine).join('') }),
+    };
   if (verb === 'disable') {
     const [id, ...extra] = args.positionals;
     if (id === undefined || extra.length) throw new UsageError('users disable needs exactly one user id');
@@ -74,10 +91,18 @@ export function usersAction(argv: readonly string[], readStdin: () => string): {
   return { json, work: async (users) => ((user) => ({ json: user, text: userLine(user) }))(await users.create(input)) };
 }
 
-const failed = (exitCode: number, message: string): CliResult => ({ exitCode, stdout: '', stderr: `vigil: ${message}\n` });
+const failed = (exitCode: number, message: string): CliResult => ({
+  exitCode,
+  stdout: '',
+  stderr: `vigil: ${message}\n`,
+});
 
 /** Runs `vigil admin users ...`: bad input exits 2 with one line naming the flag, an unreachable database exits 1. */
-export async function runUsersCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, readStdin = () => fs.readFileSync(0, 'utf8')): Promise<CliResult> {
+export async function runUsersCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  readStdin = () => fs.readFileSync(0, 'utf8'),
+): Promise<CliResult> {
   let db: Pool | undefined;
   try {
     const { work, json } = usersAction(argv, readStdin);
@@ -86,13 +111,17 @@ export async function runUsersCli(argv: readonly string[], env: NodeJS.ProcessEn
     try {
       await migrate(db);
     } catch (error) {
-      return failed(1, `cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      return failed(
+        1,
+        `cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
     }
     const output = await work(pgUserStore(db), db);
     return { exitCode: 0, stdout: json ? `${JSON.stringify(output.json)}\n` : output.text, stderr: '' };
   } catch (error) {
     if (error instanceof UsageError) return failed(2, error.message);
-    if (error instanceof UserError) return failed(2, `--${FLAG_OF_FIELD[error.field] ?? error.field}: ${error.message}`);
+    if (error instanceof UserError)
+      return failed(2, `--${FLAG_OF_FIELD[error.field] ?? error.field}: ${error.message}`);
     throw error;
   } finally {
     await db?.end();

@@ -4,7 +4,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
-import { AccountError, type AccountStore, type ApiKeyRecord, type Contract, type Language, type InvoicingFrequency } from '../messages/accounts';
+import {
+  AccountError,
+  type AccountStore,
+  type ApiKeyRecord,
+  type Contract,
+  type Language,
+  type InvoicingFrequency,
+} from '../messages/accounts';
 import { authorizedContactOf, escalationContactOf, type Parsed } from '../messages/contact-lines';
 import type { Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
@@ -103,12 +110,16 @@ const BILLING_FLAGS = {
 function billingOf(args: ParsedArgs, base?: CustomerBilling): CustomerBilling | undefined {
   const given = Object.entries(BILLING_FLAGS).filter(([, flag]) => args.options.has(flag));
   if (given.length === 0) return undefined;
-  return { ...base, ...Object.fromEntries(given.map(([field, flag]) => [field, args.options.get(flag)])) } as CustomerBilling;
+  return {
+    ...base,
+    ...Object.fromEntries(given.map(([field, flag]) => [field, args.options.get(flag)])),
+  } as CustomerBilling;
 }
 
 function flagOf({ field }: AccountError): string {
   const [name = field, index] = field.split('.');
-  if (name === 'billing' && index && Object.hasOwn(BILLING_FLAGS, index)) return `--${BILLING_FLAGS[index as keyof CustomerBilling]}`;
+  if (name === 'billing' && index && Object.hasOwn(BILLING_FLAGS, index))
+    return `--${BILLING_FLAGS[index as keyof CustomerBilling]}`;
   // The rates file's wrong figure by its path in the file.
   if (name === 'rates') return `--rates ${field.slice('rates'.length).replaceAll('.', '/') || '/'}`;
   const flag = `--${FLAG_OF_FIELD[name] ?? name}`;
@@ -127,7 +138,8 @@ const escalationContact = (text: string) => contactOf(escalationContactOf(text),
 function wholeNumber(args: ParsedArgs, name: string): number | undefined {
   const value = args.options.get(name);
   if (value === undefined) return undefined;
-  if (!/^[1-9][0-9]{0,8}$/.test(value)) throw new UsageError(`--${name}: "${value}" is not a whole number of at least 1`);
+  if (!/^[1-9][0-9]{0,8}$/.test(value))
+    throw new UsageError(`--${name}: "${value}" is not a whole number of at least 1`);
   return Number(value);
 }
 
@@ -153,19 +165,34 @@ const contractLine = (contract: Contract) =>
   ].join('\t') + '\n';
 
 const keyLine = (key: ApiKeyRecord) =>
-  [key.id, key.role, key.customerId ?? '-', key.label, ...(key.mailRelay ? ['mail relay'] : []), key.revokedAt ? `revoked ${key.revokedAt}` : 'active'].join('\t') + '\n';
+  [
+    key.id,
+    key.role,
+    key.customerId ?? '-',
+    key.label,
+    ...(key.mailRelay ? ['mail relay'] : []),
+    key.revokedAt ? `revoked ${key.revokedAt}` : 'active',
+  ].join('\t') + '\n';
 
 // The balance is the current year's only: hours are valid for the year they were bought in, and expire at its end.
 const prepaidText = (account: PrepaidAccount) =>
   `contract ${account.contractId}: ${account.boughtMinutes} min bought, ${account.usedMinutes} used, ${account.expiredMinutes} expired, ` +
   `${account.balanceMinutes} left for ${account.balanceYear} (expire after ${account.balanceYear}-12-31)\n` +
   account.movements
-    .map(({ at, kind, year, minutes, ticketNumber, description, invoiceNumber }) =>
-      `  ${at}\t${minutes > 0 ? '+' : ''}${minutes}\t${ticketNumber ?? '-'}\t${description}\t${kind} ${year}\t${invoiceNumber ?? '-'}\n`)
+    .map(
+      ({ at, kind, year, minutes, ticketNumber, description, invoiceNumber }) =>
+        `  ${at}\t${minutes > 0 ? '+' : ''}${minutes}\t${ticketNumber ?? '-'}\t${description}\t${kind} ${year}\t${invoiceNumber ?? '-'}\n`,
+    )
     .join('');
 
 const policyLine = (record: PolicyVersionRecord) =>
-  [record.policyId, `v${record.version}`, `effective ${record.effectiveFrom}`, record.title, `published ${record.publishedAt} by ${record.publishedBy}`].join('\t') + '\n';
+  [
+    record.policyId,
+    `v${record.version}`,
+    `effective ${record.effectiveFrom}`,
+    record.title,
+    `published ${record.publishedAt} by ${record.publishedBy}`,
+  ].join('\t') + '\n';
 
 function onePositional(args: ParsedArgs, missing: string): string {
   const [value, ...extra] = args.positionals.slice(1);
@@ -214,19 +241,41 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           // `desk`: no zone of its own, the desk's again (no IANA zone is named so).
           ...(timeZone === undefined ? {} : { timeZone: timeZone === 'desk' ? null : timeZone }),
         });
-        return { json: customer, text: `updated customer ${id}${customer?.billing ? `: invoices to ${customer.billing.legalName}, ${customer.billing.country}` : ''}\n` };
+        return {
+          json: customer,
+          text: `updated customer ${id}${customer?.billing ? `: invoices to ${customer.billing.legalName}, ${customer.billing.country}` : ''}\n`,
+        };
       };
     },
   },
   'customers list': {
     options: [],
-    action: () => async ({ accounts: store }) => {
-      const customers = await store.listCustomers();
-      return { json: customers, text: customers.map(({ id, name, language }) => `${id}\t${name}\t${language}\n`).join('') };
-    },
+    action:
+      () =>
+      async ({ accounts: store }) => {
+        const customers = await store.listCustomers();
+        return {
+          json: customers,
+          text: customers.map(({ id, name, language }) => `${id}\t${name}\t${language}\n`).join(''),
+        };
+      },
   },
   'contracts add': {
-    options: ['customer', 'policy', 'version', 'tier', 'starts', 'ends', 'invoicing', 'authorized-contact', 'escalation-contact', 'emergency-response-hours', 'quote-above-minutes', 'max-people', 'rates'],
+    options: [
+      'customer',
+      'policy',
+      'version',
+      'tier',
+      'starts',
+      'ends',
+      'invoicing',
+      'authorized-contact',
+      'escalation-contact',
+      'emergency-response-hours',
+      'quote-above-minutes',
+      'max-people',
+      'rates',
+    ],
     action(args) {
       const input = {
         customerId: required(args, 'customer'),
@@ -242,14 +291,18 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         quoteRequiredAboveMinutes: wholeNumber(args, 'quote-above-minutes'),
         maxPeoplePerTicket: wholeNumber(args, 'max-people'),
         // A JSON file of the policy's figures it replaces, checked by the store against the policy.
-        rates: args.options.has('rates') ? (readContractRates(args.options.get('rates')!, 'rates') as ContractRates) : undefined,
+        rates: args.options.has('rates')
+          ? (readContractRates(args.options.get('rates')!, 'rates') as ContractRates)
+          : undefined,
       };
       return async ({ accounts: store, users }) => {
         // As the admin API does: each authorized contact signs in as one of the customer's contacts.
         await checkContactAccounts(users, input.customerId, input.authorizedContacts);
         const contract = await store.createContract(input);
         const added = await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
-        const accountsText = added.length ? `contact accounts added (sign in by a link): ${added.map(({ email }) => email).join(', ')}\n` : '';
+        const accountsText = added.length
+          ? `contact accounts added (sign in by a link): ${added.map(({ email }) => email).join(', ')}\n`
+          : '';
         return { json: contract, text: `added contract ${contractLine(contract)}${accountsText}` };
       };
     },
@@ -269,7 +322,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
     options: ['role', 'label', 'customer'],
     action(args) {
       // --mail-relay: the inbound mail process's key, acting for each mail's sender (agent keys only).
-      const input = { role: required(args, 'role') as Role, label: required(args, 'label'), customerId: args.options.get('customer'), mailRelay: args.flags.has('mail-relay') };
+      const input = {
+        role: required(args, 'role') as Role,
+        label: required(args, 'label'),
+        customerId: args.options.get('customer'),
+        mailRelay: args.flags.has('mail-relay'),
+      };
       return async ({ accounts: store }) => {
         const key = await store.createApiKey(input);
         const text = `created key ${keyLine(key)}token: ${key.token}\n(shown this once: only its hash is kept)\n`;
@@ -279,10 +337,12 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   'keys list': {
     options: [],
-    action: () => async ({ accounts: store }) => {
-      const keys = await store.listApiKeys();
-      return { json: keys, text: keys.map(keyLine).join('') };
-    },
+    action:
+      () =>
+      async ({ accounts: store }) => {
+        const keys = await store.listApiKeys();
+        return { json: keys, text: keys.map(keyLine).join('') };
+      },
   },
   'keys revoke': {
     options: [],
@@ -301,7 +361,11 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       const id = contractId(args);
       const minutes = wholeNumber(args, 'minutes');
       if (minutes === undefined) throw new UsageError('--minutes is required');
-      const purchase = { minutes, description: required(args, 'description'), idempotencyKey: args.options.get('key') ?? randomUUID() };
+      const purchase = {
+        minutes,
+        description: required(args, 'description'),
+        idempotencyKey: args.options.get('key') ?? randomUUID(),
+      };
       return async ({ prepaid }) => {
         const account = await prepaid.buy(id, purchase).catch((error: unknown) => {
           throw error instanceof PrepaidKeyReusedError ? new UsageError(`--key: ${error.message}`) : error;
@@ -328,25 +392,35 @@ const COMMANDS: Readonly<Record<string, Command>> = {
       const file = onePositional(args, 'policies publish needs the policy file to publish');
       const document = readJsonFile(file, (detail) => new UsageError(`${file}: ${detail}`));
       return async ({ policies }) => {
-        const { published, created } = await policies.publish(document, `vigil admin policies publish ${file}`).catch((error: unknown) => {
-          throw error instanceof PolicyValidationError || error instanceof PolicyPublishError ? new PolicyRefused(file, error) : error;
-        });
-        return { json: published, text: `${created ? 'published' : 'already published, unchanged:'} ${policyLine(published)}` };
+        const { published, created } = await policies
+          .publish(document, `vigil admin policies publish ${file}`)
+          .catch((error: unknown) => {
+            throw error instanceof PolicyValidationError || error instanceof PolicyPublishError
+              ? new PolicyRefused(file, error)
+              : error;
+          });
+        return {
+          json: published,
+          text: `${created ? 'published' : 'already published, unchanged:'} ${policyLine(published)}`,
+        };
       };
     },
   },
   'policies list': {
     options: [],
-    action: () => async ({ policies }) => {
-      const versions = await policies.versions();
-      return { json: versions, text: versions.map(policyLine).join('') };
-    },
+    action:
+      () =>
+      async ({ policies }) => {
+        const versions = await policies.versions();
+        return { json: versions, text: versions.map(policyLine).join('') };
+      },
   },
   'policies show': {
     options: [],
     action(args) {
       const [id, version, ...extra] = args.positionals.slice(1);
-      if (id === undefined || version === undefined || extra.length || !/^[1-9][0-9]{0,6}$/.test(version)) throw new UsageError('policies show needs a policy id and a version number');
+      if (id === undefined || version === undefined || extra.length || !/^[1-9][0-9]{0,6}$/.test(version))
+        throw new UsageError('policies show needs a policy id and a version number');
       return async ({ policies }) => {
         const found = await policies.version(id, Number(version));
         if (!found) throw new UsageError(`policy "${id}" has no version ${version}`);
@@ -376,16 +450,24 @@ export function adminAction(argv: readonly string[]): { action: Action; json: bo
   const command = COMMANDS[name];
   if (!command) {
     const known = KNOWN_COMMANDS;
-    throw new UsageError(name ? `unknown admin command "${name}" (known: ${known})` : `admin needs a command (${known})`);
+    throw new UsageError(
+      name ? `unknown admin command "${name}" (known: ${known})` : `admin needs a command (${known})`,
+    );
   }
-  if (!TAKES_ARGUMENTS.has(name) && args.positionals.length > 1) throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
+  if (!TAKES_ARGUMENTS.has(name) && args.positionals.length > 1)
+    throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
   const stray = [...args.options.keys()].find((option) => !command.options.includes(option));
   if (stray) throw new UsageError(`--${stray} does not apply to admin ${name}`);
-  if (args.flags.has('mail-relay') && name !== 'keys create') throw new UsageError(`--mail-relay does not apply to admin ${name}`);
+  if (args.flags.has('mail-relay') && name !== 'keys create')
+    throw new UsageError(`--mail-relay does not apply to admin ${name}`);
   return { action: command.action(args), json: args.flags.has('json') };
 }
 
-const failed = (exitCode: number, message: string): CliResult => ({ exitCode, stdout: '', stderr: `vigil: ${message}\n` });
+const failed = (exitCode: number, message: string): CliResult => ({
+  exitCode,
+  stdout: '',
+  stderr: `vigil: ${message}\n`,
+});
 
 class DatabaseUnreachable extends Error {}
 
@@ -401,9 +483,14 @@ async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) =>
   try {
     await migrate(db).catch((error: Error) => {
       // pg's connection errors can be an AggregateError with an empty message: the code is what tells.
-      throw new DatabaseUnreachable(`cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? error.message}`);
+      throw new DatabaseUnreachable(
+        `cannot use the database DATABASE_URL names: ${(error as NodeJS.ErrnoException).code ?? error.message}`,
+      );
     });
-    const policies = { ...pgPolicyCatalog(db), publish: (document: unknown, by: string) => publishPolicyVersion(db, document, by) };
+    const policies = {
+      ...pgPolicyCatalog(db),
+      publish: (document: unknown, by: string) => publishPolicyVersion(db, document, by),
+    };
     return await work({ accounts: pgAccountStore(db), users: pgUserStore(db), prepaid: prepaidLedger(db), policies });
   } finally {
     await db.end();
@@ -415,7 +502,10 @@ export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEn
   try {
     const { action, json } = adminAction(argv);
     const databaseUrl = env.DATABASE_URL;
-    if (!databaseUrl) throw new UsageError('DATABASE_URL is not set: it names the PostgreSQL database, e.g. postgres://vigil:vigil@127.0.0.1:54329/vigil');
+    if (!databaseUrl)
+      throw new UsageError(
+        'DATABASE_URL is not set: it names the PostgreSQL database, e.g. postgres://vigil:vigil@127.0.0.1:54329/vigil',
+      );
     const output = await withStores(databaseUrl, action);
     return { exitCode: 0, stdout: json ? `${JSON.stringify(output.json)}\n` : output.text, stderr: '' };
   } catch (error) {

@@ -29,7 +29,11 @@ function lineOf(value: string, where: string): string {
  * `--name value`, `--name=value` and bare flags; which names take a value is
  * declared so that a missing value is caught instead of swallowing the next option.
  */
-export function parseArgs(argv: readonly string[], valued: readonly string[], flagNames: readonly string[]): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  valued: readonly string[],
+  flagNames: readonly string[],
+): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string>();
   const repeated = new Map<string, string[]>();
@@ -45,7 +49,8 @@ export function parseArgs(argv: readonly string[], valued: readonly string[], fl
       flags.add(name);
     } else if (valued.includes(name)) {
       const value = inline ?? argv[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+      if (value === undefined || (inline === undefined && value.startsWith('--')))
+        throw new UsageError(`--${name} needs a value`);
       lineOf(value, `--${name}`);
       options.set(name, value);
       repeated.set(name, [...(repeated.get(name) ?? []), value]);

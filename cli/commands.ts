@@ -31,17 +31,25 @@ export function deadlinesCommand(args: ParsedArgs): string {
   const registeredAt = parseInstant(required(args, 'opened'), '--opened');
   const priority = args.options.get('priority') ?? 'P3';
   const kind = args.options.get('kind') ?? 'incident';
-  if (!isPriority(priority)) throw new UsageError(`--priority: unknown priority "${priority}" (expected ${PRIORITIES.join(', ')})`);
+  if (!isPriority(priority))
+    throw new UsageError(`--priority: unknown priority "${priority}" (expected ${PRIORITIES.join(', ')})`);
   if (!isTicketKind(kind)) throw new UsageError(`--kind: unknown kind "${kind}" (expected ${TICKET_KINDS.join(', ')})`);
 
   const policy = policyInForce(policyId, registeredAt);
   const zone = policy.calendarFor(kind).zone.name;
   const deadlines = deadlinesFor(policy, { kind, priority, registeredAt });
-  const shown = Object.fromEntries(METRICS.map((metric) => {
-    const instant = deadlines[metric];
-    return [metric, instant === null ? null : formatInstant(instant, zone)];
-  }));
-  const answer = { policy: policy.id, version: policy.version, registeredAt: formatInstant(registeredAt, zone), deadlines: shown };
+  const shown = Object.fromEntries(
+    METRICS.map((metric) => {
+      const instant = deadlines[metric];
+      return [metric, instant === null ? null : formatInstant(instant, zone)];
+    }),
+  );
+  const answer = {
+    policy: policy.id,
+    version: policy.version,
+    registeredAt: formatInstant(registeredAt, zone),
+    deadlines: shown,
+  };
   if (args.flags.has('json')) return json(answer);
   const lines = METRICS.map((metric) => `${metric.padEnd(13)}${shown[metric] ?? 'no target'}`);
   return `${policy.id} v${policy.version}, ${kind} ${priority}, registered ${answer.registeredAt}\n${lines.join('\n')}\n`;
@@ -64,7 +72,12 @@ function euros(cents: number): string {
 /** The version in force when the earliest work started; the latest one for a request without work. */
 function policyForWork(policyId: string, { items }: PricingRequest): Policy {
   const [first, ...rest] = items;
-  return first ? policyInForce(policyId, rest.reduce((earliest, item) => Math.min(earliest, item.start), first.start)) : findPolicy(policyId);
+  return first
+    ? policyInForce(
+        policyId,
+        rest.reduce((earliest, item) => Math.min(earliest, item.start), first.start),
+      )
+    : findPolicy(policyId);
 }
 
 /** A JSON file: a contract's `rates`, as `vigil admin contracts add --rates` and the admin API take them. */
@@ -102,8 +115,14 @@ export function priceCommand(args: ParsedArgs): string {
   const policyId = required(args, 'policy');
   const file = required(args, 'entries');
   const { lines, totalCents, prepaid } = priceOf(file, policyId, readEntries(file), args.options.get('contract-rates'));
-  if (args.flags.has('json')) return json({ lines: lines.map(withoutLabel), totalCents, ...(prepaid ? { prepaid } : {}) });
-  const rows = lines.map((line) => `${line.description}\t${line.minutes} min\t${euros(line.rateCents)}\tx${line.multiplier}\t${euros(line.amountCents)}\n`);
-  const balance = prepaid ? `prepaid minutes: ${prepaid.beforeMinutes} before, ${prepaid.usedMinutes} used, ${prepaid.afterMinutes} left\n` : '';
+  if (args.flags.has('json'))
+    return json({ lines: lines.map(withoutLabel), totalCents, ...(prepaid ? { prepaid } : {}) });
+  const rows = lines.map(
+    (line) =>
+      `${line.description}\t${line.minutes} min\t${euros(line.rateCents)}\tx${line.multiplier}\t${euros(line.amountCents)}\n`,
+  );
+  const balance = prepaid
+    ? `prepaid minutes: ${prepaid.beforeMinutes} before, ${prepaid.usedMinutes} used, ${prepaid.afterMinutes} left\n`
+    : '';
   return `${rows.join('')}total\t${euros(totalCents)} EUR excl. VAT\n${balance}`;
 }

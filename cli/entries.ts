@@ -40,7 +40,11 @@ const EntriesSchema = Type.Object(
 type ItemEntry = (typeof ItemSchema)['static'];
 
 function entryOf(file: string, { start, end, ...facts }: ItemEntry, index: number): PricedTimeEntry {
-  return { ...facts, start: parseInstant(start, `${file}: /items/${index}/start`), end: parseInstant(end, `${file}: /items/${index}/end`) };
+  return {
+    ...facts,
+    start: parseInstant(start, `${file}: /items/${index}/start`),
+    end: parseInstant(end, `${file}: /items/${index}/end`),
+  };
 }
 
 /** Reads a pricing request; every failure names the file and the field, as JSON pointers do. */
@@ -50,5 +54,8 @@ export function readEntries(file: string): PricingRequest {
   if (issue) throw new UsageError(`${file}: ${issue.path}: ${issue.message}`);
   const { items, ...facts } = raw as (typeof EntriesSchema)['static'];
   // The request the billing activity would build from a ticket with these time entries.
-  return requestOfTimeEntries(items.map((item, index) => entryOf(file, item, index)), facts);
+  return requestOfTimeEntries(
+    items.map((item, index) => entryOf(file, item, index)),
+    facts,
+  );
 }

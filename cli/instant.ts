@@ -8,7 +8,9 @@ const HAS_OFFSET = /(Z|[+-]\d{2}(:?\d{2})?)$/i;
 export function parseInstant(text: string, where: string): number {
   const parsed = DateTime.fromISO(text, { setZone: true });
   if (!HAS_OFFSET.test(text) || !parsed.isValid) {
-    throw new UsageError(`${where}: unparsable instant "${text}" (expected ISO-8601 with an offset, e.g. 2026-05-13T16:30:00+02:00)`);
+    throw new UsageError(
+      `${where}: unparsable instant "${text}" (expected ISO-8601 with an offset, e.g. 2026-05-13T16:30:00+02:00)`,
+    );
   }
   return parsed.toMillis();
 }

@@ -24,13 +24,26 @@ const commands: Readonly<Record<string, (args: ReturnType<typeof parseArgs>) => 
 /** Runs one command; never throws for bad input, which becomes exit code 2 and one stderr line. */
 export function runCli(argv: readonly string[]): CliResult {
   try {
-    const args = parseArgs(argv, ['policy', 'opened', 'priority', 'kind', 'entries', 'contract-rates'], ['json', 'help']);
+    const args = parseArgs(
+      argv,
+      ['policy', 'opened', 'priority', 'kind', 'entries', 'contract-rates'],
+      ['json', 'help'],
+    );
     if (args.flags.has('help') || args.command === 'help') return { exitCode: 0, stdout: USAGE, stderr: '' };
     const command = args.command === undefined ? undefined : commands[args.command];
-    if (!command) throw new UsageError(args.command === undefined ? 'missing command (policies, deadlines, validate, price, admin)' : `unknown command "${args.command}"`);
+    if (!command)
+      throw new UsageError(
+        args.command === undefined
+          ? 'missing command (policies, deadlines, validate, price, admin)'
+          : `unknown command "${args.command}"`,
+      );
     return { exitCode: 0, stdout: command(args), stderr: '' };
   } catch (error) {
-    const badInput = error instanceof UsageError || error instanceof PolicyLookupError || error instanceof PolicyValidationError || error instanceof CalendarError;
+    const badInput =
+      error instanceof UsageError ||
+      error instanceof PolicyLookupError ||
+      error instanceof PolicyValidationError ||
+      error instanceof CalendarError;
     if (!badInput) throw error;
     return { exitCode: 2, stdout: '', stderr: `vigil: ${error.message}\n` };
   }

@@ -43,7 +43,8 @@ function text(value: unknown, field: string, maxLength: number): string {
 }
 
 function oneOf<T extends string>(values: readonly T[], value: unknown, field: string): T {
-  if (!values.includes(value as T)) throw invalid(field, `must be one of ${values.join(', ')} (got "${String(value)}")`);
+  if (!values.includes(value as T))
+    throw invalid(field, `must be one of ${values.join(', ')} (got "${String(value)}")`);
   return value as T;
 }
 
@@ -62,7 +63,10 @@ export function civilDate(value: unknown, field: string): string {
 
 export function checkedCustomer(customer: NewCustomer): Omit<Customer, 'createdAt'> {
   if (typeof customer.id !== 'string' || !CUSTOMER_ID.test(customer.id)) {
-    throw invalid('id', `must be 1 to 63 lowercase letters, digits or dashes, not starting with a dash (got "${String(customer.id)}")`);
+    throw invalid(
+      'id',
+      `must be 1 to 63 lowercase letters, digits or dashes, not starting with a dash (got "${String(customer.id)}")`,
+    );
   }
   return {
     id: customer.id,
@@ -78,7 +82,9 @@ export function checkedCustomerPatch(patch: CustomerPatch): CustomerPatch {
     ...(patch.name === undefined ? {} : { name: text(patch.name, 'name', 200) }),
     ...(patch.language === undefined ? {} : { language: oneOf(LANGUAGES, patch.language, 'language') }),
     ...(patch.billing === undefined ? {} : { billing: checkedBilling(patch.billing) }),
-    ...(patch.timeZone === undefined ? {} : { timeZone: patch.timeZone === null ? null : checkedTimeZone(patch.timeZone, 'timeZone') }),
+    ...(patch.timeZone === undefined
+      ? {}
+      : { timeZone: patch.timeZone === null ? null : checkedTimeZone(patch.timeZone, 'timeZone') }),
   };
 }
 
@@ -88,7 +94,8 @@ export function checkedCustomerPatch(patch: CustomerPatch): CustomerPatch {
  */
 export function checkedTimeZone(value: unknown, field: string): string {
   const zone = typeof value === 'string' ? value.trim() : '';
-  if (!IANAZone.isValidZone(zone)) throw invalid(field, `must be an IANA time zone such as Europe/Luxembourg (got "${String(value)}")`);
+  if (!IANAZone.isValidZone(zone))
+    throw invalid(field, `must be an IANA time zone such as Europe/Luxembourg (got "${String(value)}")`);
   return zone;
 }
 
@@ -98,7 +105,11 @@ export function checkedTimeZone(value: unknown, field: string): string {
  */
 export function checkedBilling(billing: CustomerBilling): CustomerBilling {
   const country = text(billing.country, 'billing.country', 2).toUpperCase();
-  if (!COUNTRY_CODE.test(country)) throw invalid('billing.country', `must be an ISO 3166 country code of two letters, e.g. BE (got "${String(billing.country)}")`);
+  if (!COUNTRY_CODE.test(country))
+    throw invalid(
+      'billing.country',
+      `must be an ISO 3166 country code of two letters, e.g. BE (got "${String(billing.country)}")`,
+    );
   let vatNumber: string | undefined;
   if (billing.vatNumber !== undefined && billing.vatNumber !== '') {
     const check = checkVatNumber(text(billing.vatNumber, 'billing.vatNumber', 40), country);
@@ -113,7 +124,9 @@ export function checkedBilling(billing: CustomerBilling): CustomerBilling {
     country,
     ...(vatNumber ? { vatNumber } : {}),
     email: email(billing.email, 'billing.email'),
-    ...(billing.eInvoiceFormat === undefined ? {} : { eInvoiceFormat: oneOf(E_INVOICE_FORMATS, billing.eInvoiceFormat, 'billing.eInvoiceFormat') }),
+    ...(billing.eInvoiceFormat === undefined
+      ? {}
+      : { eInvoiceFormat: oneOf(E_INVOICE_FORMATS, billing.eInvoiceFormat, 'billing.eInvoiceFormat') }),
   };
 }
 
@@ -121,18 +134,32 @@ export function checkedBilling(billing: CustomerBilling): CustomerBilling {
  * The versions a contract may run under, from the published ones: the pinned one, or any, since each ticket takes the
  * one in force when it registers. Its refusals name the field, as the other checks here do.
  */
-export async function policiesFor(catalog: PolicyCatalog, policyId: string, policyVersion: number | undefined): Promise<Policy[]> {
+export async function policiesFor(
+  catalog: PolicyCatalog,
+  policyId: string,
+  policyVersion: number | undefined,
+): Promise<Policy[]> {
   if (policyVersion !== undefined && !(Number.isInteger(policyVersion) && policyVersion > 0)) {
     throw invalid('policyVersion', `must be a whole number of at least 1 (got ${String(policyVersion)})`);
   }
   const known = await catalog.list();
   const versions = known.find(({ id }) => id === policyId)?.versions;
-  if (!versions) throw new AccountError('POLICY_UNKNOWN', 'policyId', `unknown policy "${policyId}" (known: ${known.map(({ id }) => id).join(', ')})`);
+  if (!versions)
+    throw new AccountError(
+      'POLICY_UNKNOWN',
+      'policyId',
+      `unknown policy "${policyId}" (known: ${known.map(({ id }) => id).join(', ')})`,
+    );
   if (policyVersion !== undefined && !versions.includes(policyVersion)) {
-    throw new AccountError('POLICY_VERSION_UNKNOWN', 'policyVersion', `policy "${policyId}" has no version ${policyVersion} (versions: ${versions.join(', ')})`);
+    throw new AccountError(
+      'POLICY_VERSION_UNKNOWN',
+      'policyVersion',
+      `policy "${policyId}" has no version ${policyVersion} (versions: ${versions.join(', ')})`,
+    );
   }
   const policies: Policy[] = [];
-  for (const version of policyVersion === undefined ? versions : [policyVersion]) policies.push(await catalog.find(policyId, version));
+  for (const version of policyVersion === undefined ? versions : [policyVersion])
+    policies.push(await catalog.find(policyId, version));
   return policies;
 }
 
@@ -140,7 +167,10 @@ function authorizedContacts(contacts: readonly AuthorizedContact[]): AuthorizedC
   const seen = new Set<string>();
   return contacts.map((contact, index) => {
     const field = `authorizedContacts.${index}`;
-    const checked: AuthorizedContact = { name: text(contact.name, `${field}.name`, 200), email: email(contact.email, `${field}.email`) };
+    const checked: AuthorizedContact = {
+      name: text(contact.name, `${field}.name`, 200),
+      email: email(contact.email, `${field}.email`),
+    };
     if (seen.has(checked.email.toLowerCase())) throw invalid(`${field}.email`, `${checked.email} is listed twice`);
     seen.add(checked.email.toLowerCase());
     return contact.outOfHours ? { ...checked, outOfHours: true } : checked;
@@ -155,19 +185,27 @@ function escalationContacts(contacts: readonly EscalationContact[], policies: re
       const known = levels.length ? `its levels are ${levels.join(', ')}` : 'it has no escalation level';
       throw invalid(`${field}.level`, `the policy notifies no "${String(contact.level)}": ${known}`);
     }
-    return { level: contact.level, name: text(contact.name, `${field}.name`, 200), email: email(contact.email, `${field}.email`) };
+    return {
+      level: contact.level,
+      name: text(contact.name, `${field}.name`, 200),
+      email: email(contact.email, `${field}.email`),
+    };
   });
 }
 
 /** The contract's emergency response target: whole calendar hours, and only where its policy has an emergency clock. */
 function emergencyResponseTarget(target: Duration | undefined, policies: readonly Policy[]): Duration | undefined {
   if (target === undefined) return undefined;
-  if (typeof target !== 'object' || target === null) throw invalid('emergencyResponseTarget', 'must be {"amount": N, "unit": "calendarHours"}');
+  if (typeof target !== 'object' || target === null)
+    throw invalid('emergencyResponseTarget', 'must be {"amount": N, "unit": "calendarHours"}');
   const [issue] = emergencyTargetIssues(target, 'emergencyResponseTarget');
   if (issue) throw invalid(issue.path.replace('/', '.'), issue.message);
   const without = policies.filter((policy) => !policy.emergencyResponse());
   if (without.length > 0) {
-    throw invalid('emergencyResponseTarget', `policy "${without[0]!.id}" v${without[0]!.version} gives the emergency channel no response clock to override`);
+    throw invalid(
+      'emergencyResponseTarget',
+      `policy "${without[0]!.id}" v${without[0]!.version} gives the emergency channel no response clock to override`,
+    );
   }
   return { amount: target.amount, unit: target.unit };
 }
@@ -180,7 +218,11 @@ function contractRates(rates: ContractRates | undefined, policies: readonly Poli
   if (rates === undefined) return undefined;
   for (const policy of policies) {
     const [issue] = contractRatesIssues(policy.billing?.document, rates, '/rates');
-    if (issue) throw invalid(issue.path.slice(1).replaceAll('/', '.'), `${issue.message} (policy "${policy.id}" v${policy.version})`);
+    if (issue)
+      throw invalid(
+        issue.path.slice(1).replaceAll('/', '.'),
+        `${issue.message} (policy "${policy.id}" v${policy.version})`,
+      );
   }
   return rates;
 }
@@ -188,31 +230,47 @@ function contractRates(rates: ContractRates | undefined, policies: readonly Poli
 /** The contract's own quote limit: whole minutes, and only where its policy has a quote gate to move. */
 function quoteLimit(minutes: number | undefined, policies: readonly Policy[]): number | undefined {
   if (minutes === undefined) return undefined;
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 100_000) throw invalid('quoteRequiredAboveMinutes', `must be whole minutes from 1 to 100000 (got ${String(minutes)})`);
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 100_000)
+    throw invalid('quoteRequiredAboveMinutes', `must be whole minutes from 1 to 100000 (got ${String(minutes)})`);
   const without = policies.find((policy) => policy.document.quoteRequiredAboveMinutes === undefined);
-  if (without) throw invalid('quoteRequiredAboveMinutes', `policy "${without.id}" v${without.version} has no quote gate to change`);
+  if (without)
+    throw invalid(
+      'quoteRequiredAboveMinutes',
+      `policy "${without.id}" v${without.version} has no quote gate to change`,
+    );
   return minutes;
 }
 
 /** The contract's own people count: whole people, and only where its policy limits the people on a ticket. */
 function peopleLimit(people: number | undefined, policies: readonly Policy[]): number | undefined {
   if (people === undefined) return undefined;
-  if (!Number.isInteger(people) || people < 1 || people > 1000) throw invalid('maxPeoplePerTicket', `must be whole people from 1 to 1000 (got ${String(people)})`);
+  if (!Number.isInteger(people) || people < 1 || people > 1000)
+    throw invalid('maxPeoplePerTicket', `must be whole people from 1 to 1000 (got ${String(people)})`);
   const without = policies.find((policy) => policy.document.maxPeoplePerTicket === undefined);
-  if (without) throw invalid('maxPeoplePerTicket', `policy "${without.id}" v${without.version} has no people limit to change`);
+  if (without)
+    throw invalid('maxPeoplePerTicket', `policy "${without.id}" v${without.version} has no people limit to change`);
   return people;
 }
 
-export type CheckedContract = Required<Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>> & NewContract;
+export type CheckedContract = Required<
+  Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>
+> &
+  NewContract;
 
 /** `policies`: the versions the contract may run under (policiesFor), which its terms are checked against. */
 export function checkedContract(contract: NewContract, policies: readonly Policy[]): CheckedContract {
   const { customerId, policyId, policyVersion, tier, startsOn, endsOn } = contract;
   civilDate(startsOn, 'startsOn');
   // Unpinned, each month and ticket runs under the version in force then: there must be one from the first day.
-  const firstTerms = DateTime.fromMillis(Math.min(...policies.map((policy) => policy.effectiveFrom)), { zone: DESK_ZONE }).toISODate()!;
+  const firstTerms = DateTime.fromMillis(Math.min(...policies.map((policy) => policy.effectiveFrom)), {
+    zone: DESK_ZONE,
+  }).toISODate()!;
   if (policyVersion === undefined && startsOn < firstTerms) {
-    throw new AccountError('CONTRACT_DATES', 'startsOn', `policy "${policyId}" takes effect on ${firstTerms}: the contract cannot start before (${startsOn}), or pin a version`);
+    throw new AccountError(
+      'CONTRACT_DATES',
+      'startsOn',
+      `policy "${policyId}" takes effect on ${firstTerms}: the contract cannot start before (${startsOn}), or pin a version`,
+    );
   }
   if (endsOn !== undefined && civilDate(endsOn, 'endsOn') < startsOn) {
     throw new AccountError('CONTRACT_DATES', 'endsOn', `the contract ends (${endsOn}) before it starts (${startsOn})`);
@@ -234,21 +292,42 @@ export function checkedContract(contract: NewContract, policies: readonly Policy
  * The contract's terms that name what its policy has (escalation levels, the emergency clock, rates), checked against
  * `policies`: when it is saved, and again against each new version of its policy before that version is published.
  */
-export function termsUnder(contract: Pick<NewContract, 'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'>, policies: readonly Policy[]) {
+export function termsUnder(
+  contract: Pick<
+    NewContract,
+    'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'
+  >,
+  policies: readonly Policy[],
+) {
   return {
     quoteRequiredAboveMinutes: quoteLimit(contract.quoteRequiredAboveMinutes, policies),
     maxPeoplePerTicket: peopleLimit(contract.maxPeoplePerTicket, policies),
-    escalationContacts: coveredEscalationContacts(escalationContacts(contract.escalationContacts ?? [], policies), policies),
+    escalationContacts: coveredEscalationContacts(
+      escalationContacts(contract.escalationContacts ?? [], policies),
+      policies,
+    ),
     emergencyResponseTarget: emergencyResponseTarget(contract.emergencyResponseTarget, policies),
     rates: contractRates(contract.rates, policies),
   };
 }
 
 /** A contract's contacts as changed, checked as when it is saved, against the versions it may run under. */
-export function checkedContractContacts(patch: ContractContactsPatch, policies: readonly Policy[]): ContractContactsPatch {
+export function checkedContractContacts(
+  patch: ContractContactsPatch,
+  policies: readonly Policy[],
+): ContractContactsPatch {
   return {
-    ...(patch.authorizedContacts === undefined ? {} : { authorizedContacts: authorizedContacts(patch.authorizedContacts) }),
-    ...(patch.escalationContacts === undefined ? {} : { escalationContacts: coveredEscalationContacts(escalationContacts(patch.escalationContacts, policies), policies) }),
+    ...(patch.authorizedContacts === undefined
+      ? {}
+      : { authorizedContacts: authorizedContacts(patch.authorizedContacts) }),
+    ...(patch.escalationContacts === undefined
+      ? {}
+      : {
+          escalationContacts: coveredEscalationContacts(
+            escalationContacts(patch.escalationContacts, policies),
+            policies,
+          ),
+        }),
   };
 }
 
@@ -259,8 +338,13 @@ export function checkedApiKey(key: NewApiKey): NewApiKey {
     throw new AccountError('KEY_CUSTOMER_MISMATCH', 'customerId', 'a customer key needs the customer it acts for');
   }
   if (role !== 'customer' && key.customerId !== undefined) {
-    throw new AccountError('KEY_CUSTOMER_MISMATCH', 'customerId', `only a customer key acts for a customer; a ${role} key sees every customer`);
+    throw new AccountError(
+      'KEY_CUSTOMER_MISMATCH',
+      'customerId',
+      `only a customer key acts for a customer; a ${role} key sees every customer`,
+    );
   }
-  if (key.mailRelay && role !== 'agent') throw new AccountError('INVALID_FIELD', 'mailRelay', `only an agent key relays mail; this is a ${role} key`);
+  if (key.mailRelay && role !== 'agent')
+    throw new AccountError('INVALID_FIELD', 'mailRelay', `only an agent key relays mail; this is a ${role} key`);
   return { role, label, customerId: key.customerId, ...(key.mailRelay ? { mailRelay: true } : {}) };
 }

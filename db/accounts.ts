@@ -17,7 +17,15 @@ import type { Principal, Role } from '../messages/principal';
 import type { Duration } from '../domain/calendar';
 import type { ContractRates } from '../domain/pricing/contract-rates';
 import type { CustomerBilling } from '../domain/invoicing/parties';
-import { checkedApiKey, checkedContract, checkedContractContacts, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from './account-input';
+import {
+  checkedApiKey,
+  checkedContract,
+  checkedContractContacts,
+  checkedCustomer,
+  checkedCustomerPatch,
+  civilDate,
+  policiesFor,
+} from './account-input';
 import { lockPolicy, pgPolicyCatalog, type PgPolicyCatalog } from './policy-versions';
 import { withTransaction } from './transaction';
 
@@ -122,7 +130,8 @@ export async function contractsFollowing(client: PoolClient, policyId: string, f
   return rows.map(toContract);
 }
 
-const unknownCustomer = (customerId: string) => new AccountError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId}"`);
+const unknownCustomer = (customerId: string) =>
+  new AccountError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId}"`);
 
 /**
  * Customers, contracts and API keys in PostgreSQL (migration 0005); the input rules are db/account-input.ts, checked
@@ -134,27 +143,39 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
       const parts = apiTokenParts(token);
       if (!parts) return undefined;
       const { id, secret } = parts;
-      const { rows } = await db.query<KeyRow & { secret_hash: string }>(`SELECT ${KEY_COLUMNS}, secret_hash FROM api_keys WHERE id = $1`, [id]);
+      const { rows } = await db.query<KeyRow & { secret_hash: string }>(
+        `SELECT ${KEY_COLUMNS}, secret_hash FROM api_keys WHERE id = $1`,
+        [id],
+      );
       const row = rows[0];
       if (!row || row.revoked_at) return undefined;
       if (!timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(row.secret_hash))) return undefined;
-      const principal: Principal = { keyId: row.id, role: row.role, label: row.label, ...(row.mail_relay ? { mailRelay: true } : {}) };
+      const principal: Principal = {
+        keyId: row.id,
+        role: row.role,
+        label: row.label,
+        ...(row.mail_relay ? { mailRelay: true } : {}),
+      };
       return row.customer_id ? { ...principal, customerId: row.customer_id } : principal;
     },
 
     async createCustomer(input) {
       const customer = checkedCustomer(input);
       try {
-        const { rows } = await db.query<CustomerRow>('INSERT INTO customers (id, name, language, billing, time_zone) VALUES ($1, $2, $3, $4, $5) RETURNING *', [
-          customer.id,
-          customer.name,
-          customer.language,
-          customer.billing ? JSON.stringify(customer.billing) : null,
-          customer.timeZone ?? null,
-        ]);
+        const { rows } = await db.query<CustomerRow>(
+          'INSERT INTO customers (id, name, language, billing, time_zone) VALUES ($1, $2, $3, $4, $5) RETURNING *',
+          [
+            customer.id,
+            customer.name,
+            customer.language,
+            customer.billing ? JSON.stringify(customer.billing) : null,
+            customer.timeZone ?? null,
+          ],
+        );
         return toCustomer(rows[0]!);
       } catch (error) {
-        if (violated(error, UNIQUE_VIOLATION)) throw new AccountError('CUSTOMER_EXISTS', 'id', `a customer "${customer.id}" already exists`);
+        if (violated(error, UNIQUE_VIOLATION))
+          throw new AccountError('CUSTOMER_EXISTS', 'id', `a customer "${customer.id}" already exists`);
         throw error;
       }
     },
@@ -170,7 +191,14 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
         `UPDATE customers SET name = COALESCE($2, name), language = COALESCE($3, language), billing = COALESCE($4::jsonb, billing),
            time_zone = CASE WHEN $5::boolean THEN $6 ELSE time_zone END
          WHERE id = $1 RETURNING *`,
-        [id, checked.name ?? null, checked.language ?? null, checked.billing ? JSON.stringify(checked.billing) : null, checked.timeZone !== undefined, checked.timeZone ?? null],
+        [
+          id,
+          checked.name ?? null,
+          checked.language ?? null,
+          checked.billing ? JSON.stringify(checked.billing) : null,
+          checked.timeZone !== undefined,
+          checked.timeZone ?? null,
+        ],
       );
       return rows[0] && toCustomer(rows[0]);
     },
@@ -185,7 +213,10 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
         const { rows } = await withTransaction(db, async (client) => {
           // A version of the policy published meanwhile is either seen here or sees this contract (db/policy-publishing.ts).
           await lockPolicy(client, String(input.policyId));
-          const contract = checkedContract(input, await policiesFor(policies.within(client), input.policyId, input.policyVersion));
+          const contract = checkedContract(
+            input,
+            await policiesFor(policies.within(client), input.policyId, input.policyVersion),
+          );
           return client.query<ContractRow>(
             `INSERT INTO contracts (customer_id, policy_id, policy_version, tier, starts_on, ends_on, invoicing_frequency,
                authorized_contacts, escalation_contacts, emergency_response_target, rates, quote_required_above_minutes, max_people_per_ticket)
@@ -224,23 +255,36 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
     async updateContractContacts(id, patch) {
       if (!/^[1-9][0-9]{0,17}$/.test(id)) return undefined;
       return withTransaction(db, async (client) => {
-        const { rows: found } = await client.query<ContractRow>(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`, [id]);
+        const { rows: found } = await client.query<ContractRow>(
+          `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`,
+          [id],
+        );
         const contract = found[0] && toContract(found[0]);
         if (!contract) return undefined;
         // As when it was saved: a version of its policy published meanwhile is either seen here or sees these contacts.
         await lockPolicy(client, contract.policyId);
-        const checked = checkedContractContacts(patch, await policiesFor(policies.within(client), contract.policyId, contract.policyVersion));
+        const checked = checkedContractContacts(
+          patch,
+          await policiesFor(policies.within(client), contract.policyId, contract.policyVersion),
+        );
         const { rows } = await client.query<ContractRow>(
           `UPDATE contracts SET authorized_contacts = COALESCE($2::jsonb, authorized_contacts), escalation_contacts = COALESCE($3::jsonb, escalation_contacts)
            WHERE id = $1 RETURNING ${CONTRACT_COLUMNS}`,
-          [id, checked.authorizedContacts ? JSON.stringify(checked.authorizedContacts) : null, checked.escalationContacts ? JSON.stringify(checked.escalationContacts) : null],
+          [
+            id,
+            checked.authorizedContacts ? JSON.stringify(checked.authorizedContacts) : null,
+            checked.escalationContacts ? JSON.stringify(checked.escalationContacts) : null,
+          ],
         );
         return toContract(rows[0]!);
       });
     },
 
     async listContracts(customerId) {
-      const { rows } = await db.query<ContractRow>(`SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE customer_id = $1 ORDER BY starts_on, id`, [customerId]);
+      const { rows } = await db.query<ContractRow>(
+        `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE customer_id = $1 ORDER BY starts_on, id`,
+        [customerId],
+      );
       return rows.map(toContract);
     },
 
@@ -277,7 +321,10 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
 
     async revokeApiKey(id) {
       // Revoking twice keeps the first instant: the key stopped working then.
-      const { rows } = await db.query<KeyRow>(`UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${KEY_COLUMNS}`, [id]);
+      const { rows } = await db.query<KeyRow>(
+        `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE id = $1 RETURNING ${KEY_COLUMNS}`,
+        [id],
+      );
       return rows[0] && toKey(rows[0]);
     },
   };

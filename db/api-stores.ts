@@ -23,7 +23,10 @@ export function apiStores(db: Pool) {
     allocateTicketNumber: ticketNumberAllocator(db),
     accounts: pgAccountStore(db),
     policies: pgPolicyCatalog(db),
-    policyVersions: { ...pgPolicyCatalog(db), publish: (document: unknown, publishedBy: string) => publishPolicyVersion(db, document, publishedBy) },
+    policyVersions: {
+      ...pgPolicyCatalog(db),
+      publish: (document: unknown, publishedBy: string) => publishPolicyVersion(db, document, publishedBy),
+    },
     idempotency: pgIdempotencyStore(db),
     snapshots: pgTicketSnapshots(db),
     invoices: invoiceReader(db),
@@ -34,6 +37,11 @@ export function apiStores(db: Pool) {
     outbox: pgOutboxStore(db),
     inbound: pgInboundStore(db),
     webhooks: pgWebhookStore(db),
-    people: { users: pgUserStore(db), sessions: pgSessionStore(db), signInTokens: pgSignInTokenStore(db), notices: (notice: QueuedNotice) => enqueueNotice(db, notice) },
+    people: {
+      users: pgUserStore(db),
+      sessions: pgSessionStore(db),
+      signInTokens: pgSignInTokenStore(db),
+      notices: (notice: QueuedNotice) => enqueueNotice(db, notice),
+    },
   };
 }

@@ -9,12 +9,19 @@ import type { User, UserStore } from './users';
  */
 
 /** The first contact whose address already signs someone in for another company or for the desk, named by its field. */
-export function contactAccountProblem(customerId: string, contacts: readonly AuthorizedContact[], accounts: readonly User[]): AccountError | undefined {
+export function contactAccountProblem(
+  customerId: string,
+  contacts: readonly AuthorizedContact[],
+  accounts: readonly User[],
+): AccountError | undefined {
   for (const [index, contact] of contacts.entries()) {
     const address = contact.email.trim().toLowerCase();
     const account = accounts.find((user) => user.email.toLowerCase() === address);
     if (!account || (account.role === 'customer' && account.customerId === customerId)) continue;
-    const whose = account.role === 'customer' ? `a contact of customer "${account.customerId ?? ''}"` : `the desk's ${account.role} ${account.name}`;
+    const whose =
+      account.role === 'customer'
+        ? `a contact of customer "${account.customerId ?? ''}"`
+        : `the desk's ${account.role} ${account.name}`;
     return new AccountError(
       'CONTACT_ACCOUNT_TAKEN',
       `authorizedContacts.${index}.email`,
@@ -25,8 +32,16 @@ export function contactAccountProblem(customerId: string, contacts: readonly Aut
 }
 
 /** Refuses, before anything is saved, contacts whose address is another company's or the desk's account. */
-export async function checkContactAccounts(users: UserStore, customerId: string, contacts: readonly AuthorizedContact[]): Promise<void> {
-  const problem = contactAccountProblem(customerId, contacts, await users.findByEmails(contacts.map(({ email }) => email)));
+export async function checkContactAccounts(
+  users: UserStore,
+  customerId: string,
+  contacts: readonly AuthorizedContact[],
+): Promise<void> {
+  const problem = contactAccountProblem(
+    customerId,
+    contacts,
+    await users.findByEmails(contacts.map(({ email }) => email)),
+  );
   if (problem) throw problem;
 }
 
@@ -35,7 +50,11 @@ export async function checkContactAccounts(users: UserStore, customerId: string,
  * between the check and the save (two admins at the same second) stays theirs: the contact is then left without an
  * account, which the users list shows, rather than the contract refused after it was saved.
  */
-export const addContactAccounts = (users: UserStore, customerId: string, contacts: readonly AuthorizedContact[]): Promise<User[]> =>
+export const addContactAccounts = (
+  users: UserStore,
+  customerId: string,
+  contacts: readonly AuthorizedContact[],
+): Promise<User[]> =>
   users.addCustomerContacts(
     customerId,
     contacts.map(({ name, email }) => ({ name, email })),

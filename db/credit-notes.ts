@@ -1,7 +1,12 @@
 import type { Pool } from 'pg';
 import { renderInvoiceHtml } from '../activities/invoice-html';
 import { DESK_ZONE } from '../messages/desk-zone';
-import { composeCreditNote, CreditNoteError, positionsToCredit, type InvoiceDocument } from '../domain/invoicing/document';
+import {
+  composeCreditNote,
+  CreditNoteError,
+  positionsToCredit,
+  type InvoiceDocument,
+} from '../domain/invoicing/document';
 import { withTransaction } from './transaction';
 
 export { CreditNoteError };
@@ -61,13 +66,27 @@ export function creditNoteStore(db: Pool) {
      * locked, so two credit notes of one invoice never credit a line twice; the CN counter row is locked until commit,
      * so numbers have no gaps. Undefined when there is no such invoice; CreditNoteError when it cannot be credited so.
      */
-    async issue(invoiceNumber: string, request: { reason: string; positions?: number[] }): Promise<CreditNoteDetail | undefined> {
+    async issue(
+      invoiceNumber: string,
+      request: { reason: string; positions?: number[] },
+    ): Promise<CreditNoteDetail | undefined> {
       return withTransaction(db, async (client) => {
-        const invoice = await client.query<{ id: string; document: InvoiceDocument | null }>('SELECT id, document FROM invoices WHERE number = $1 FOR UPDATE', [invoiceNumber]);
+        const invoice = await client.query<{ id: string; document: InvoiceDocument | null }>(
+          'SELECT id, document FROM invoices WHERE number = $1 FOR UPDATE',
+          [invoiceNumber],
+        );
         if (!invoice.rows[0]) return undefined;
         const { id, document } = invoice.rows[0];
-        if (!document) throw new CreditNoteError('number', `${invoiceNumber} was issued before invoices carried their lines' VAT: credit it by hand`, true);
-        const credited = await client.query<{ position: number }>('SELECT unnest(positions) AS position FROM credit_notes WHERE invoice_id = $1', [id]);
+        if (!document)
+          throw new CreditNoteError(
+            'number',
+            `${invoiceNumber} was issued before invoices carried their lines' VAT: credit it by hand`,
+            true,
+          );
+        const credited = await client.query<{ position: number }>(
+          'SELECT unnest(positions) AS position FROM credit_notes WHERE invoice_id = $1',
+          [id],
+        );
         const counter = await client.query<{ year: number; last_number: number; today: string }>(
           `INSERT INTO invoice_number_counters (issuer, year, last_number)
            VALUES ($1, extract(year FROM now() AT TIME ZONE '${DESK_ZONE}')::integer, 1)
@@ -83,23 +102,47 @@ export function creditNoteStore(db: Pool) {
           ...(request.positions ? { positions: request.positions } : {}),
           alreadyCredited: credited.rows.map((row) => row.position),
         });
-        const positions = positionsToCredit(document, { ...request, alreadyCredited: credited.rows.map((row) => row.position) });
+        const positions = positionsToCredit(document, {
+          ...request,
+          alreadyCredited: credited.rows.map((row) => row.position),
+        });
         const { rows } = await client.query<{ number: string }>(
           `INSERT INTO credit_notes (number, invoice_id, positions, reason, net_cents, vat_cents, gross_cents, document, html)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING number`,
-          [note.number, id, positions, request.reason, note.totals.netCents, note.totals.vatCents, note.totals.grossCents, JSON.stringify(note), renderInvoiceHtml(note)],
+          [
+            note.number,
+            id,
+            positions,
+            request.reason,
+            note.totals.netCents,
+            note.totals.vatCents,
+            note.totals.grossCents,
+            JSON.stringify(note),
+            renderInvoiceHtml(note),
+          ],
         );
-        return (await client.query<Row>(`SELECT ${COLUMNS} FROM credit_notes JOIN invoices ON invoices.id = invoice_id WHERE credit_notes.number = $1`, [rows[0]!.number])).rows.map(toDetail)[0];
+        return (
+          await client.query<Row>(
+            `SELECT ${COLUMNS} FROM credit_notes JOIN invoices ON invoices.id = invoice_id WHERE credit_notes.number = $1`,
+            [rows[0]!.number],
+          )
+        ).rows.map(toDetail)[0];
       });
     },
 
     async find(number: string): Promise<CreditNoteDetail | undefined> {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM credit_notes JOIN invoices ON invoices.id = invoice_id WHERE credit_notes.number = $1`, [number]);
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM credit_notes JOIN invoices ON invoices.id = invoice_id WHERE credit_notes.number = $1`,
+        [number],
+      );
       return rows[0] && toDetail(rows[0]);
     },
 
     async html(number: string): Promise<{ customerId: string; html: string } | undefined> {
-      const { rows } = await db.query<{ customer_id: string; html: string }>('SELECT customer_id, credit_notes.html FROM credit_notes JOIN invoices ON invoices.id = invoice_id WHERE credit_notes.number = $1', [number]);
+      const { rows } = await db.query<{ customer_id: string; html: string }>(
+        'SELECT customer_id, credit_notes.html FROM credit_notes JOIN invoices ON invoices.id = invoice_id WHERE credit_notes.number = $1',
+        [number],
+      );
       return rows[0] && { customerId: rows[0].customer_id, html: rows[0].html };
     },
   };

@@ -36,7 +36,11 @@ export interface IdempotencyStore {
   /** Records the opening unless the key is already taken; answers with whichever opening holds the key. */
   claim(apiKeyId: string, key: string, opening: IdempotentOpening): Promise<IdempotentOpening>;
   /** Records the action unless the key is already taken; answers with whichever action holds it, and whether it is this one. */
-  claimAction(apiKeyId: string, key: string, action: Pick<IdempotentAction, 'requestHash' | 'ticketNumber' | 'updateId'>): Promise<{ action: IdempotentAction; claimed: boolean }>;
+  claimAction(
+    apiKeyId: string,
+    key: string,
+    action: Pick<IdempotentAction, 'requestHash' | 'ticketNumber' | 'updateId'>,
+  ): Promise<{ action: IdempotentAction; claimed: boolean }>;
   /** Pins the action's Update to run `to` unless another attempt moved it from `from` first; answers the run it is pinned to. */
   pinActionRun(apiKeyId: string, key: string, from: string | undefined, to: string): Promise<string>;
   /**
@@ -51,7 +55,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const entries = Object.entries(value).filter(([, field]) => field !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([key, field]) => `${JSON.stringify(key)}:${canonicalJson(field)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -79,18 +86,26 @@ const toAction = (row: ActionRow): IdempotentAction => ({
   ...toOpening(row),
   updateId: row.update_id,
   ...(row.run_id === null ? {} : { runId: row.run_id }),
-  ...(row.answer_status === null || row.answer_body === null ? {} : { answer: toAnswer(row.answer_status, row.answer_body) }),
+  ...(row.answer_status === null || row.answer_body === null
+    ? {}
+    : { answer: toAnswer(row.answer_status, row.answer_body) }),
 });
 
 const ACTION_COLUMNS = 'request_hash, ticket_number, update_id, run_id, answer_status, answer_body';
 
 export function pgIdempotencyStore(db: Pool): IdempotencyStore {
   const find = async (apiKeyId: string, key: string) => {
-    const { rows } = await db.query<Row>('SELECT ticket_number, request_hash FROM idempotency_keys WHERE api_key_id = $1 AND key = $2', [apiKeyId, key]);
+    const { rows } = await db.query<Row>(
+      'SELECT ticket_number, request_hash FROM idempotency_keys WHERE api_key_id = $1 AND key = $2',
+      [apiKeyId, key],
+    );
     return rows[0] && toOpening(rows[0]);
   };
   const actionRow = async (apiKeyId: string, key: string) => {
-    const { rows } = await db.query<ActionRow>(`SELECT ${ACTION_COLUMNS} FROM action_idempotency_keys WHERE api_key_id = $1 AND key = $2`, [apiKeyId, key]);
+    const { rows } = await db.query<ActionRow>(
+      `SELECT ${ACTION_COLUMNS} FROM action_idempotency_keys WHERE api_key_id = $1 AND key = $2`,
+      [apiKeyId, key],
+    );
     if (!rows[0]) throw new Error(`idempotency key ${key} of API key ${apiKeyId} vanished while being claimed`);
     return rows[0];
   };
@@ -118,7 +133,10 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       return { action: toAction(await actionRow(apiKeyId, key)), claimed: false };
     },
     async pinActionRun(apiKeyId, key, from, to) {
-      await db.query('UPDATE action_idempotency_keys SET run_id = $4 WHERE api_key_id = $1 AND key = $2 AND run_id IS NOT DISTINCT FROM $3', [apiKeyId, key, from ?? null, to]);
+      await db.query(
+        'UPDATE action_idempotency_keys SET run_id = $4 WHERE api_key_id = $1 AND key = $2 AND run_id IS NOT DISTINCT FROM $3',
+        [apiKeyId, key, from ?? null, to],
+      );
       return (await actionRow(apiKeyId, key)).run_id ?? to;
     },
     async answerAction(apiKeyId, key, answer) {
@@ -128,7 +146,8 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
         [apiKeyId, key, answer.status, JSON.stringify(answer.body)],
       );
       const { answer_status: status, answer_body: body } = await actionRow(apiKeyId, key);
-      if (status === null || body === null) throw new Error(`idempotency key ${key} of API key ${apiKeyId} lost its answer while it was recorded`);
+      if (status === null || body === null)
+        throw new Error(`idempotency key ${key} of API key ${apiKeyId} lost its answer while it was recorded`);
       return toAnswer(status, body);
     },
   };

@@ -82,24 +82,45 @@ export async function storeInbound(db: Pool, mail: NewInboundMail): Promise<Stor
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO inbound_mail (dedupe_key, message_id, received_via, mail_from, rcpt_to, from_address, subject, body_text, raw)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [...toStorable([mail.dedupeKey, mail.messageId ?? null, mail.via, mail.mailFrom ?? null, mail.rcptTo, mail.fromAddress ?? null, mail.subject, mail.bodyText]), mail.raw],
+      [
+        ...toStorable([
+          mail.dedupeKey,
+          mail.messageId ?? null,
+          mail.via,
+          mail.mailFrom ?? null,
+          mail.rcptTo,
+          mail.fromAddress ?? null,
+          mail.subject,
+          mail.bodyText,
+        ]),
+        mail.raw,
+      ],
     );
     const id = inserted.rows[0]?.id;
     if (id === undefined) {
-      const { rows } = await client.query<{ id: string; state: InboundState; ticket_number: string | null }>('SELECT id, state, ticket_number FROM inbound_mail WHERE dedupe_key = $1', [
-        toStorableText(mail.dedupeKey),
-      ]);
+      const { rows } = await client.query<{ id: string; state: InboundState; ticket_number: string | null }>(
+        'SELECT id, state, ticket_number FROM inbound_mail WHERE dedupe_key = $1',
+        [toStorableText(mail.dedupeKey)],
+      );
       const row = rows[0]!;
-      return { id: Number(row.id), state: row.state, fresh: false, ...(row.ticket_number ? { ticketNumber: row.ticket_number } : {}) };
+      return {
+        id: Number(row.id),
+        state: row.state,
+        fresh: false,
+        ...(row.ticket_number ? { ticketNumber: row.ticket_number } : {}),
+      };
     }
     for (const [position, attachment] of mail.attachments.entries()) {
-      await client.query('INSERT INTO inbound_attachments (inbound_id, position, filename, content_type, size_bytes, content) VALUES ($1, $2, $3, $4, $5, $6)', [
-        id,
-        position,
-        ...toStorable([attachment.filename, attachment.contentType]),
-        attachment.content.length,
-        attachment.content,
-      ]);
+      await client.query(
+        'INSERT INTO inbound_attachments (inbound_id, position, filename, content_type, size_bytes, content) VALUES ($1, $2, $3, $4, $5, $6)',
+        [
+          id,
+          position,
+          ...toStorable([attachment.filename, attachment.contentType]),
+          attachment.content.length,
+          attachment.content,
+        ],
+      );
     }
     return { id: Number(id), state: 'received', fresh: true };
   });
@@ -110,7 +131,13 @@ export async function settleInbound(db: Pool, id: number, settlement: Settlement
   return withTransaction(db, async (client) => {
     const { rowCount } = await client.query(
       `UPDATE inbound_mail SET state = $2, reason = $3, ticket_number = $4, customer_id = $5, processed_at = now() WHERE id = $1 AND state = 'received'`,
-      [id, settlement.state, toStorableText(settlement.reason).slice(0, 2_000), settlement.ticketNumber ?? null, settlement.customerId ?? null],
+      [
+        id,
+        settlement.state,
+        toStorableText(settlement.reason).slice(0, 2_000),
+        settlement.ticketNumber ?? null,
+        settlement.customerId ?? null,
+      ],
     );
     if (rowCount === 0) return false;
     if (settlement.answer) await enqueueNotice(client, settlement.answer);
@@ -123,10 +150,10 @@ export async function settleInbound(db: Pool, id: number, settlement: Settlement
  * answer without saying it is automatic would otherwise make a loop of us.
  */
 export async function answersSentTo(db: Pool, recipient: string, since: Date): Promise<number> {
-  const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM outbox WHERE recipient = $1 AND kind LIKE 'inbound-%' AND created_at >= $2", [
-    toStorableText(recipient),
-    since,
-  ]);
+  const { rows } = await db.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM outbox WHERE recipient = $1 AND kind LIKE 'inbound-%' AND created_at >= $2",
+    [toStorableText(recipient), since],
+  );
   return rows[0]?.n ?? 0;
 }
 
@@ -141,14 +168,26 @@ export interface KnownContact {
 
 /** The contracts in force on `today` (a civil date in the desk's zone) naming this address among their authorized contacts. */
 export async function knownContactsOf(db: Pool, address: string, today: string): Promise<KnownContact[]> {
-  const { rows } = await db.query<{ customer_id: string; contract_id: string; name: string; email: string; language: string }>(
+  const { rows } = await db.query<{
+    customer_id: string;
+    contract_id: string;
+    name: string;
+    email: string;
+    language: string;
+  }>(
     `SELECT c.customer_id, c.id::text AS contract_id, contact->>'name' AS name, contact->>'email' AS email, cu.language
      FROM contracts c JOIN customers cu ON cu.id = c.customer_id, jsonb_array_elements(c.authorized_contacts) AS contact
      WHERE lower(contact->>'email') = lower($1) AND c.starts_on <= $2::date AND (c.ends_on IS NULL OR c.ends_on >= $2::date)
      ORDER BY c.id`,
     [toStorableText(address), today],
   );
-  return rows.map((row) => ({ customerId: row.customer_id, contractId: row.contract_id, name: row.name, email: row.email, language: row.language }));
+  return rows.map((row) => ({
+    customerId: row.customer_id,
+    contractId: row.contract_id,
+    name: row.name,
+    email: row.email,
+    language: row.language,
+  }));
 }
 
 /**
@@ -156,7 +195,11 @@ export async function knownContactsOf(db: Pool, address: string, today: string):
  * (its `message_id`), or a ticket's thread root `<VIG-000123.ticket@our-domain>` (mail/message.ts), which every mail of
  * the ticket answers and which is known before the acknowledgement is sent, provided the outbox holds mail for it.
  */
-export async function ticketOfMessageIds(db: Pool, messageIds: string[], threadRoots: { messageId: string; ticketNumber: string }[]): Promise<string | undefined> {
+export async function ticketOfMessageIds(
+  db: Pool,
+  messageIds: string[],
+  threadRoots: { messageId: string; ticketNumber: string }[],
+): Promise<string | undefined> {
   if (messageIds.length === 0) return undefined;
   const { rows } = await db.query<{ ticket_number: string }>(
     `SELECT ticket_number FROM outbox WHERE lower(message_id) = ANY($1::text[]) AND ticket_number IS NOT NULL
@@ -181,12 +224,23 @@ export interface TicketForMail {
 }
 
 export async function ticketForMail(db: Pool, ticketNumber: string): Promise<TicketForMail | undefined> {
-  const { rows } = await db.query<{ number: string; customer_id: string; contact_email: string; status: string; title: string }>(
-    'SELECT number, customer_id, contact_email, status, title FROM tickets WHERE number = $1',
-    [ticketNumber],
-  );
+  const { rows } = await db.query<{
+    number: string;
+    customer_id: string;
+    contact_email: string;
+    status: string;
+    title: string;
+  }>('SELECT number, customer_id, contact_email, status, title FROM tickets WHERE number = $1', [ticketNumber]);
   const row = rows[0];
-  return row && { ticketNumber: row.number, customerId: row.customer_id, contactEmail: row.contact_email, status: row.status, title: row.title };
+  return (
+    row && {
+      ticketNumber: row.number,
+      customerId: row.customer_id,
+      contactEmail: row.contact_email,
+      status: row.status,
+      title: row.title,
+    }
+  );
 }
 
 interface Row {
@@ -262,11 +316,17 @@ export function pgInboundStore(db: Pool): InboundStore {
     FROM inbound_attachments a JOIN inbound_mail m ON m.id = a.inbound_id WHERE m.ticket_number = $1 AND m.state IN ('opened', 'threaded')`;
   return {
     async list({ state, limit }) {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM inbound_mail m WHERE ($2::text IS NULL OR m.state = $2) ORDER BY m.id DESC LIMIT $1`, [limit, state ?? null]);
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM inbound_mail m WHERE ($2::text IS NULL OR m.state = $2) ORDER BY m.id DESC LIMIT $1`,
+        [limit, state ?? null],
+      );
       return rows.map(fromRow);
     },
     async messages(ticketNumber) {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM inbound_mail m WHERE m.ticket_number = $1 AND m.state IN ('opened', 'threaded') ORDER BY m.id`, [ticketNumber]);
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM inbound_mail m WHERE m.ticket_number = $1 AND m.state IN ('opened', 'threaded') ORDER BY m.id`,
+        [ticketNumber],
+      );
       return rows.map(fromRow);
     },
     async attachments(ticketNumber) {
@@ -274,10 +334,10 @@ export function pgInboundStore(db: Pool): InboundStore {
       return rows.map(attachmentRow);
     },
     async attachment(ticketNumber, id) {
-      const { rows } = await db.query<AttachmentRecord & { content: Buffer }>(`SELECT a.content, q.* FROM (${ATTACHMENTS} AND a.id = $2) q JOIN inbound_attachments a ON a.id = q.id`, [
-        ticketNumber,
-        id,
-      ]);
+      const { rows } = await db.query<AttachmentRecord & { content: Buffer }>(
+        `SELECT a.content, q.* FROM (${ATTACHMENTS} AND a.id = $2) q JOIN inbound_attachments a ON a.id = q.id`,
+        [ticketNumber, id],
+      );
       const row = rows[0];
       return row && { ...attachmentRow(row), content: row.content };
     },

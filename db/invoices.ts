@@ -88,7 +88,10 @@ export function invoiceReader(db: Pool): InvoiceReader {
     },
 
     async find(number: string): Promise<InvoiceDetail | undefined> {
-      const { rows } = await db.query<SummaryRow & { id: string; document: InvoiceDocument | null }>(`SELECT id, document, ${SUMMARY_COLUMNS} FROM invoices WHERE number = $1`, [number]);
+      const { rows } = await db.query<SummaryRow & { id: string; document: InvoiceDocument | null }>(
+        `SELECT id, document, ${SUMMARY_COLUMNS} FROM invoices WHERE number = $1`,
+        [number],
+      );
       if (!rows[0]) return undefined;
       const lines = await db.query<InvoiceLineRow>(
         `SELECT ticket_number, description, minutes, rate_cents, multiplier, amount_cents, 0 AS part, id AS position FROM billing_lines WHERE invoice_id = $1
@@ -120,7 +123,10 @@ export function invoiceReader(db: Pool): InvoiceReader {
 
     /** The page as issued, with whose it is: a customer key may read its own only. */
     async html(number: string): Promise<{ customerId: string; html: string } | undefined> {
-      const { rows } = await db.query<{ customer_id: string; html: string }>('SELECT customer_id, html FROM invoices WHERE number = $1', [number]);
+      const { rows } = await db.query<{ customer_id: string; html: string }>(
+        'SELECT customer_id, html FROM invoices WHERE number = $1',
+        [number],
+      );
       return rows[0] && { customerId: rows[0].customer_id, html: rows[0].html };
     },
   };

@@ -32,7 +32,8 @@ export interface OutboxRow {
   messageId?: string;
 }
 
-export const stateOf = (row: Pick<OutboxRow, 'sentAt' | 'failedAt'>): OutboxState => (row.sentAt ? 'sent' : row.failedAt ? 'failed' : 'pending');
+export const stateOf = (row: Pick<OutboxRow, 'sentAt' | 'failedAt'>): OutboxState =>
+  row.sentAt ? 'sent' : row.failedAt ? 'failed' : 'pending';
 
 interface Row {
   id: string;
@@ -108,11 +109,19 @@ export async function claimDueNotice(client: PoolClient): Promise<OutboxRow | un
 }
 
 export async function markSent(client: PoolClient, id: number, messageId: string): Promise<void> {
-  await client.query('UPDATE outbox SET sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1', [id, messageId]);
+  await client.query(
+    'UPDATE outbox SET sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1',
+    [id, messageId],
+  );
 }
 
 /** One more failed attempt: tried again after `retryInMs`, or, without it, failed for good. */
-export async function markAttemptFailed(client: PoolClient, id: number, error: string, retryInMs: number | undefined): Promise<void> {
+export async function markAttemptFailed(
+  client: PoolClient,
+  id: number,
+  error: string,
+  retryInMs: number | undefined,
+): Promise<void> {
   await client.query(
     `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
        next_attempt_at = CASE WHEN $3::bigint IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $3::bigint / 1000.0) END,
@@ -145,7 +154,10 @@ export function pgOutboxStore(db: Pool): OutboxStore {
     async list({ state, ticketNumber, limit }) {
       const where = [state ? STATE_WHERE[state] : 'true', ticketNumber ? 'ticket_number = $2' : 'true'].join(' AND ');
       const order = state === 'failed' ? 'failed_at DESC, id DESC' : 'id DESC';
-      const { rows } = await db.query<Row>(`SELECT * FROM outbox WHERE ${where} ORDER BY ${order} LIMIT $1`, ticketNumber ? [limit, ticketNumber] : [limit]);
+      const { rows } = await db.query<Row>(
+        `SELECT * FROM outbox WHERE ${where} ORDER BY ${order} LIMIT $1`,
+        ticketNumber ? [limit, ticketNumber] : [limit],
+      );
       return rows.map(fromRow);
     },
     async figures() {
@@ -156,7 +168,11 @@ export function pgOutboxStore(db: Pool): OutboxStore {
          FROM outbox WHERE sent_at IS NULL`,
       );
       const row = rows[0];
-      return { pending: Number(row?.pending ?? 0), failed: Number(row?.failed ?? 0), oldestPendingSeconds: Math.max(0, row?.oldest ?? 0) };
+      return {
+        pending: Number(row?.pending ?? 0),
+        failed: Number(row?.failed ?? 0),
+        oldestPendingSeconds: Math.max(0, row?.oldest ?? 0),
+      };
     },
   };
 }

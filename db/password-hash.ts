@@ -32,7 +32,12 @@ export async function verifyPassword(password: string, stored: string | undefine
   if (!match) return false;
   const [, N, r, p, salt, hash] = match;
   const expected = Buffer.from(hash!, 'base64url');
-  const actual = await derive(password, Buffer.from(salt!, 'base64url'), { N: Number(N), r: Number(r), p: Number(p) }, expected.length);
+  const actual = await derive(
+    password,
+    Buffer.from(salt!, 'base64url'),
+    { N: Number(N), r: Number(r), p: Number(p) },
+    expected.length,
+  );
   return timingSafeEqual(actual, expected) && stored !== undefined;
 }
 

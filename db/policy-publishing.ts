@@ -30,7 +30,12 @@ function contractIssues(contracts: Awaited<ReturnType<typeof contractsFollowing>
       return [];
     } catch (error) {
       if (!(error instanceof AccountError)) throw error;
-      return [{ path: `/contracts/${contract.id}/${error.field.replaceAll('.', '/')}`, message: `contract ${contract.id} of customer "${contract.customerId}": ${error.message}` }];
+      return [
+        {
+          path: `/contracts/${contract.id}/${error.field.replaceAll('.', '/')}`,
+          message: `contract ${contract.id} of customer "${contract.customerId}": ${error.message}`,
+        },
+      ];
     }
   });
 }
@@ -45,7 +50,9 @@ async function refusalOf(client: PoolClient, policy: Policy): Promise<PolicyPubl
   const next = (latest?.version ?? 0) + 1;
   if (policy.version !== next) {
     const already = latest ? `the latest is v${latest.version}` : 'it has none yet';
-    return new PolicyPublishError('POLICY_VERSION_NOT_NEXT', [{ path: '/version', message: `must be ${next}, the next version of "${policy.id}" (${already})` }]);
+    return new PolicyPublishError('POLICY_VERSION_NOT_NEXT', [
+      { path: '/version', message: `must be ${next}, the next version of "${policy.id}" (${already})` },
+    ]);
   }
   const now = latest?.now.getTime() ?? (await client.query<{ now: Date }>('SELECT now()')).rows[0]!.now.getTime();
   if (policy.effectiveFrom < now) {
@@ -69,7 +76,10 @@ async function refusalOf(client: PoolClient, policy: Policy): Promise<PolicyPubl
  */
 export async function publishPolicyVersion(db: Pool, document: unknown, publishedBy: string): Promise<PublishOutcome> {
   const policy = Policy.parse(document, 'policy');
-  if (policy.id.length > MAX_ID_LENGTH) throw new PolicyValidationError('policy', [{ path: '/id', message: `must be at most ${MAX_ID_LENGTH} characters` }]);
+  if (policy.id.length > MAX_ID_LENGTH)
+    throw new PolicyValidationError('policy', [
+      { path: '/id', message: `must be at most ${MAX_ID_LENGTH} characters` },
+    ]);
   return withTransaction(db, async (client) => {
     await lockPolicy(client, policy.id);
     const { rows: same } = await client.query<RecordRow & { identical: boolean }>(
@@ -87,7 +97,13 @@ export async function publishPolicyVersion(db: Pool, document: unknown, publishe
     const { rows } = await client.query<RecordRow>(
       `INSERT INTO policy_versions (policy_id, version, effective_from, document, published_by)
        VALUES ($1, $2, $3::timestamptz, $4::jsonb, $5) RETURNING ${RECORD_COLUMNS}`,
-      [policy.id, policy.version, new Date(policy.effectiveFrom).toISOString(), JSON.stringify(policy.document), publishedBy],
+      [
+        policy.id,
+        policy.version,
+        new Date(policy.effectiveFrom).toISOString(),
+        JSON.stringify(policy.document),
+        publishedBy,
+      ],
     );
     return { published: toRecord(rows[0]!), created: true };
   });

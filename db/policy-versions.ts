@@ -77,13 +77,24 @@ function createCatalog(db: Queryable, parsed: Map<string, Policy>): PgPolicyCata
   const keyOf = (id: string, version: number) => `${id}\u0000${version}`;
 
   async function missing(id: string, version?: number): Promise<never> {
-    const { rows } = await db.query<{ versions: number[] }>('SELECT array_agg(version ORDER BY version) AS versions FROM policy_versions WHERE policy_id = $1', [id]);
+    const { rows } = await db.query<{ versions: number[] }>(
+      'SELECT array_agg(version ORDER BY version) AS versions FROM policy_versions WHERE policy_id = $1',
+      [id],
+    );
     const versions = rows[0]?.versions;
     if (!versions) {
-      const { rows: ids } = await db.query<{ ids: string[] | null }>('SELECT array_agg(DISTINCT policy_id ORDER BY policy_id) AS ids FROM policy_versions');
-      throw new PolicyLookupError('POLICY_UNKNOWN', `unknown policy "${id}" (known: ${(ids[0]?.ids ?? []).join(', ')})`);
+      const { rows: ids } = await db.query<{ ids: string[] | null }>(
+        'SELECT array_agg(DISTINCT policy_id ORDER BY policy_id) AS ids FROM policy_versions',
+      );
+      throw new PolicyLookupError(
+        'POLICY_UNKNOWN',
+        `unknown policy "${id}" (known: ${(ids[0]?.ids ?? []).join(', ')})`,
+      );
     }
-    throw new PolicyLookupError('POLICY_VERSION_UNKNOWN', `policy "${id}" has no version ${version} (versions: ${versions.join(', ')})`);
+    throw new PolicyLookupError(
+      'POLICY_VERSION_UNKNOWN',
+      `policy "${id}" has no version ${version} (versions: ${versions.join(', ')})`,
+    );
   }
 
   async function find(id: string, version?: number): Promise<Policy> {
@@ -91,11 +102,18 @@ function createCatalog(db: Queryable, parsed: Map<string, Policy>): PgPolicyCata
     if (cached) return cached;
     const { rows } =
       version === undefined
-        ? await db.query<{ document: unknown; version: number }>('SELECT document, version FROM policy_versions WHERE policy_id = $1 ORDER BY version DESC LIMIT 1', [id])
-        : await db.query<{ document: unknown; version: number }>('SELECT document, version FROM policy_versions WHERE policy_id = $1 AND version = $2', [id, version]);
+        ? await db.query<{ document: unknown; version: number }>(
+            'SELECT document, version FROM policy_versions WHERE policy_id = $1 ORDER BY version DESC LIMIT 1',
+            [id],
+          )
+        : await db.query<{ document: unknown; version: number }>(
+            'SELECT document, version FROM policy_versions WHERE policy_id = $1 AND version = $2',
+            [id, version],
+          );
     const row = rows[0];
     if (!row) return missing(id, version);
-    const policy = parsed.get(keyOf(id, row.version)) ?? Policy.parse(row.document, `policy_versions ${id} v${row.version}`);
+    const policy =
+      parsed.get(keyOf(id, row.version)) ?? Policy.parse(row.document, `policy_versions ${id} v${row.version}`);
     parsed.set(keyOf(id, row.version), policy);
     return policy;
   }
@@ -110,7 +128,10 @@ function createCatalog(db: Queryable, parsed: Map<string, Policy>): PgPolicyCata
       );
       if (rows[0]) return find(id, rows[0].version);
       await find(id);
-      throw new PolicyLookupError('POLICY_NOT_IN_FORCE', `policy "${id}" was not yet in force at ${new Date(at).toISOString()}`);
+      throw new PolicyLookupError(
+        'POLICY_NOT_IN_FORCE',
+        `policy "${id}" was not yet in force at ${new Date(at).toISOString()}`,
+      );
     },
 
     async list() {
@@ -121,7 +142,9 @@ function createCatalog(db: Queryable, parsed: Map<string, Policy>): PgPolicyCata
     },
 
     async versions() {
-      const { rows } = await db.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM policy_versions ORDER BY policy_id, version`);
+      const { rows } = await db.query<RecordRow>(
+        `SELECT ${RECORD_COLUMNS} FROM policy_versions ORDER BY policy_id, version`,
+      );
       return rows.map(toRecord);
     },
 
@@ -142,7 +165,10 @@ function createCatalog(db: Queryable, parsed: Map<string, Policy>): PgPolicyCata
  * published, since tickets pinned it. A preset file edited under a version number already loaded is reported, not
  * applied; its change needs a new version. Run by db/migrate.ts on its locked connection.
  */
-export async function loadPresetPolicies(client: PoolClient, warn: (message: string) => void = console.warn): Promise<void> {
+export async function loadPresetPolicies(
+  client: PoolClient,
+  warn: (message: string) => void = console.warn,
+): Promise<void> {
   for (const [document, file] of presetDocuments) {
     const { id, version, effectiveFrom } = document as PolicyDocument;
     const { rows } = await client.query<{ same: boolean; published_by: string }>(
@@ -156,9 +182,13 @@ export async function loadPresetPolicies(client: PoolClient, warn: (message: str
     );
     const stored = rows[0];
     if (!stored) {
-      warn(`${file}: not loaded: "${id}" already has a version taking effect at ${effectiveFrom}; give the preset another effective date`);
+      warn(
+        `${file}: not loaded: "${id}" already has a version taking effect at ${effectiveFrom}; give the preset another effective date`,
+      );
     } else if (!stored.same) {
-      warn(`${file}: differs from "${id}" v${version} as published (${stored.published_by}); the published version stays in force: publish the change as v${version + 1}`);
+      warn(
+        `${file}: differs from "${id}" v${version} as published (${stored.published_by}); the published version stays in force: publish the change as v${version + 1}`,
+      );
     }
   }
 }

@@ -66,7 +66,12 @@ interface MovementRow {
 const MOVEMENTS = `SELECT kind, minutes, year, ticket_number, description, created_at, invoices.number AS invoice_number
   FROM prepaid_movements LEFT JOIN invoices ON invoices.id = prepaid_movements.invoice_id`;
 
-export const toYearMovement = (row: { kind: PrepaidMovementKind; minutes: number; year: number; created_at: Date }): YearMovement => ({
+export const toYearMovement = (row: {
+  kind: PrepaidMovementKind;
+  minutes: number;
+  year: number;
+  created_at: Date;
+}): YearMovement => ({
   kind: row.kind,
   minutes: row.minutes,
   year: row.year,
@@ -75,7 +80,8 @@ export const toYearMovement = (row: { kind: PrepaidMovementKind; minutes: number
 
 /** The statement of a contract's prepaid hours at `now`, from its movements in the order they took effect. */
 export function accountOf(contractId: string, rows: readonly MovementRow[], now: number): PrepaidAccount {
-  const total = (kind: PrepaidMovementKind) => rows.reduce((sum, row) => (row.kind === kind ? sum + Math.abs(row.minutes) : sum), 0);
+  const total = (kind: PrepaidMovementKind) =>
+    rows.reduce((sum, row) => (row.kind === kind ? sum + Math.abs(row.minutes) : sum), 0);
   return {
     contractId,
     boughtMinutes: total('purchase'),
@@ -100,7 +106,10 @@ export function prepaidLedger(db: Pool): PrepaidLedger {
   async function account(contractId: string): Promise<PrepaidAccount | undefined> {
     const exists = await db.query<{ now: Date }>('SELECT now() FROM contracts WHERE id = $1', [contractId]);
     if (exists.rowCount === 0) return undefined;
-    const { rows } = await db.query<MovementRow>(`${MOVEMENTS} WHERE contract_id = $1 ORDER BY created_at, prepaid_movements.id`, [contractId]);
+    const { rows } = await db.query<MovementRow>(
+      `${MOVEMENTS} WHERE contract_id = $1 ORDER BY created_at, prepaid_movements.id`,
+      [contractId],
+    );
     return accountOf(contractId, rows, exists.rows[0]!.now.getTime());
   }
 
@@ -114,9 +123,13 @@ export function prepaidLedger(db: Pool): PrepaidLedger {
         [contractId, minutes, key, description],
       );
       if (inserted.rowCount === 0) {
-        const { rows } = await db.query<{ minutes: number; description: string }>('SELECT minutes, description FROM prepaid_movements WHERE idempotency_key = $1', [key]);
+        const { rows } = await db.query<{ minutes: number; description: string }>(
+          'SELECT minutes, description FROM prepaid_movements WHERE idempotency_key = $1',
+          [key],
+        );
         if (rows.length === 0) return undefined;
-        if (rows[0]!.minutes !== minutes || rows[0]!.description !== description) throw new PrepaidKeyReusedError(idempotencyKey);
+        if (rows[0]!.minutes !== minutes || rows[0]!.description !== description)
+          throw new PrepaidKeyReusedError(idempotencyKey);
       }
       return account(contractId);
     },
@@ -127,7 +140,11 @@ export function prepaidLedger(db: Pool): PrepaidLedger {
  * The movements a ticket's draw prices from, and the instant it draws at: everything before its own draw, at that
  * draw's instant if a first attempt wrote it, so that a retry prices exactly as the first attempt did; else now.
  */
-export async function movementsBeforeDraw(client: Queryable, contractId: string, drawKey: string): Promise<{ movements: YearMovement[]; at: number }> {
+export async function movementsBeforeDraw(
+  client: Queryable,
+  contractId: string,
+  drawKey: string,
+): Promise<{ movements: YearMovement[]; at: number }> {
   const draw = await client.query<{ id: string; at: Date }>(
     'SELECT id, created_at AS at FROM prepaid_movements WHERE idempotency_key = $1 UNION ALL SELECT NULL, now() ORDER BY id NULLS LAST LIMIT 1',
     [drawKey],
@@ -140,11 +157,15 @@ export async function movementsBeforeDraw(client: Queryable, contractId: string,
 }
 
 // Movements and purchases by the end of an invoice period's last day, in the desk's zone.
-const byPeriodEnd = (periodEndParam: string) => `((${periodEndParam}::date + 1)::timestamp AT TIME ZONE '${DESK_ZONE}')`;
+const byPeriodEnd = (periodEndParam: string) =>
+  `((${periodEndParam}::date + 1)::timestamp AT TIME ZONE '${DESK_ZONE}')`;
 
 /** Locks the customer's contracts, in id order, against draws while their years are closed; their ids. */
 export async function lockCustomerContracts(client: Queryable, customerId: string): Promise<string[]> {
-  const { rows } = await client.query<{ id: string }>('SELECT id FROM contracts WHERE customer_id = $1 ORDER BY id FOR UPDATE', [customerId]);
+  const { rows } = await client.query<{ id: string }>(
+    'SELECT id FROM contracts WHERE customer_id = $1 ORDER BY id FOR UPDATE',
+    [customerId],
+  );
   return rows.map((row) => row.id);
 }
 
@@ -164,7 +185,13 @@ export async function periodCutoff(client: Queryable, periodEnd: string): Promis
 }
 
 /** Records what a year left unused as its expiry, at the year's end; once per contract and year. */
-export async function writeExpiry(client: Queryable, contractId: string, year: number, minutes: number, description: string): Promise<void> {
+export async function writeExpiry(
+  client: Queryable,
+  contractId: string,
+  year: number,
+  minutes: number,
+  description: string,
+): Promise<void> {
   await client.query(
     `INSERT INTO prepaid_movements (contract_id, kind, minutes, year, idempotency_key, description, created_at)
      VALUES ($1, 'expiry', $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
@@ -172,7 +199,11 @@ export async function writeExpiry(client: Queryable, contractId: string, year: n
   );
 }
 
-export async function hasUninvoicedPurchases(client: Queryable, customerId: string, periodEnd: string): Promise<boolean> {
+export async function hasUninvoicedPurchases(
+  client: Queryable,
+  customerId: string,
+  periodEnd: string,
+): Promise<boolean> {
   const { rows } = await client.query(
     `SELECT 1 FROM prepaid_movements WHERE kind = 'purchase' AND invoice_id IS NULL AND created_at < ${byPeriodEnd('$2')}
        AND contract_id IN (SELECT id FROM contracts WHERE customer_id = $1) LIMIT 1`,
@@ -193,8 +224,21 @@ export interface InvoicedPurchase {
 }
 
 /** Marks the customer's purchases made by the period's end and not yet invoiced as this invoice's. */
-export async function claimPurchases(client: Queryable, customerId: string, periodEnd: string, invoiceId: string): Promise<InvoicedPurchase[]> {
-  const { rows } = await client.query<{ contract_id: string; policy_id: string; policy_version: number | null; rates: ContractRates | null; minutes: number; year: number; created_at: Date }>(
+export async function claimPurchases(
+  client: Queryable,
+  customerId: string,
+  periodEnd: string,
+  invoiceId: string,
+): Promise<InvoicedPurchase[]> {
+  const { rows } = await client.query<{
+    contract_id: string;
+    policy_id: string;
+    policy_version: number | null;
+    rates: ContractRates | null;
+    minutes: number;
+    year: number;
+    created_at: Date;
+  }>(
     `WITH claimed AS (
        UPDATE prepaid_movements SET invoice_id = $3
        WHERE kind = 'purchase' AND invoice_id IS NULL AND created_at < ${byPeriodEnd('$2')}
@@ -204,7 +248,15 @@ export async function claimPurchases(client: Queryable, customerId: string, peri
      ORDER BY claimed.created_at, claimed.id`,
     [customerId, periodEnd, invoiceId],
   );
-  return rows.map((row) => ({ contractId: row.contract_id, policyId: row.policy_id, policyVersion: row.policy_version, rates: row.rates, minutes: row.minutes, year: row.year, at: row.created_at.getTime() }));
+  return rows.map((row) => ({
+    contractId: row.contract_id,
+    policyId: row.policy_id,
+    policyVersion: row.policy_version,
+    rates: row.rates,
+    minutes: row.minutes,
+    year: row.year,
+    at: row.created_at.getTime(),
+  }));
 }
 
 export interface ReportedExpiry {
@@ -216,7 +268,12 @@ export interface ReportedExpiry {
 }
 
 /** Marks the customer's expiries of years up to the period's not yet shown on an invoice as this invoice's. */
-export async function claimExpiries(client: Queryable, customerId: string, periodEnd: string, invoiceId: string): Promise<ReportedExpiry[]> {
+export async function claimExpiries(
+  client: Queryable,
+  customerId: string,
+  periodEnd: string,
+  invoiceId: string,
+): Promise<ReportedExpiry[]> {
   const { rows } = await client.query<{ contract_id: string; year: number; minutes: number; description: string }>(
     `UPDATE prepaid_movements SET invoice_id = $3
      WHERE kind = 'expiry' AND invoice_id IS NULL AND year <= extract(year FROM $2::date)
@@ -225,7 +282,12 @@ export async function claimExpiries(client: Queryable, customerId: string, perio
     [customerId, periodEnd, invoiceId],
   );
   return rows
-    .map((row) => ({ contractId: row.contract_id, year: row.year, minutes: -row.minutes, description: row.description }))
+    .map((row) => ({
+      contractId: row.contract_id,
+      year: row.year,
+      minutes: -row.minutes,
+      description: row.description,
+    }))
     .sort((a, b) => a.year - b.year || Number(a.contractId) - Number(b.contractId));
 }
 

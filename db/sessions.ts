@@ -45,13 +45,10 @@ export function pgSessionStore(db: Pool, limits: SessionLimits = DEFAULT_SESSION
     async create(userId, now) {
       const id = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(32).toString('base64url');
-      await db.query('INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)', [
-        hashOf(id),
-        userId,
-        csrfToken,
-        new Date(now),
-        new Date(now + limits.absoluteMs),
-      ]);
+      await db.query(
+        'INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at) VALUES ($1, $2, $3, $4, $4, $5)',
+        [hashOf(id), userId, csrfToken, new Date(now), new Date(now + limits.absoluteMs)],
+      );
       return { id, csrfToken };
     },
 

@@ -21,7 +21,12 @@ export function pgSignInTokenStore(db: Pool): SignInTokenStore {
   return {
     async issue(userId, purpose, expiresAt) {
       const token = randomBytes(32).toString('base64url');
-      await db.query('INSERT INTO sign_in_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)', [hashOf(token), userId, purpose, new Date(expiresAt)]);
+      await db.query('INSERT INTO sign_in_tokens (token_hash, user_id, purpose, expires_at) VALUES ($1, $2, $3, $4)', [
+        hashOf(token),
+        userId,
+        purpose,
+        new Date(expiresAt),
+      ]);
       return token;
     },
 
@@ -37,11 +42,10 @@ export function pgSignInTokenStore(db: Pool): SignInTokenStore {
 
     async isLive(token, purpose, now) {
       if (!TOKEN.test(token)) return false;
-      const { rowCount } = await db.query('SELECT 1 FROM sign_in_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3', [
-        hashOf(token),
-        purpose,
-        new Date(now),
-      ]);
+      const { rowCount } = await db.query(
+        'SELECT 1 FROM sign_in_tokens WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3',
+        [hashOf(token), purpose, new Date(now)],
+      );
       return (rowCount ?? 0) > 0;
     },
   };

@@ -43,7 +43,9 @@ export interface SlaReportRow {
 const outcomeColumn = (metric: Metric, outcome: SlaOutcome) => `${metric}:${outcome}`;
 // Metric and outcome names are fixed vocabulary, never request input: splicing them is safe.
 const OUTCOME_COUNTS = METRICS.flatMap((metric) =>
-  SLA_OUTCOMES.map((outcome) => `count(*) FILTER (WHERE ${metric}_outcome = '${outcome}')::int AS "${outcomeColumn(metric, outcome)}"`),
+  SLA_OUTCOMES.map(
+    (outcome) => `count(*) FILTER (WHERE ${metric}_outcome = '${outcome}')::int AS "${outcomeColumn(metric, outcome)}"`,
+  ),
 ).join(',\n         ');
 
 type ReportRow = Record<string, number> & {
@@ -64,8 +66,23 @@ const percent = (part: number, whole: number) => (whole === 0 ? null : oneDecima
 
 function metricFigures(row: ReportRow, metric: Metric): MetricFigures {
   const count = (outcome: SlaOutcome) => row[outcomeColumn(metric, outcome)]!;
-  const [met, breached, pending, withdrawn, withoutTarget] = [count('met'), count('breached'), count('pending'), count('withdrawn'), count('no-target')];
-  return { metric, withTarget: row.tickets - withoutTarget, withoutTarget, met, breached, pending, withdrawn, percentMet: percent(met, met + breached) };
+  const [met, breached, pending, withdrawn, withoutTarget] = [
+    count('met'),
+    count('breached'),
+    count('pending'),
+    count('withdrawn'),
+    count('no-target'),
+  ];
+  return {
+    metric,
+    withTarget: row.tickets - withoutTarget,
+    withoutTarget,
+    met,
+    breached,
+    pending,
+    withdrawn,
+    percentMet: percent(met, met + breached),
+  };
 }
 
 const toReportRow = (row: ReportRow): SlaReportRow => ({
@@ -74,7 +91,11 @@ const toReportRow = (row: ReportRow): SlaReportRow => ({
   month: row.month,
   tickets: row.tickets,
   timeToRespond: { measured: row.responded, medianMinutes: minutes(row.median_ms), p90Minutes: minutes(row.p90_ms) },
-  sameBusinessDay: { counted: row.same_day_counted, takenInCharge: row.same_day, percent: percent(row.same_day, row.same_day_counted) },
+  sameBusinessDay: {
+    counted: row.same_day_counted,
+    takenInCharge: row.same_day,
+    percent: percent(row.same_day, row.same_day_counted),
+  },
   metrics: METRICS.map((metric) => metricFigures(row, metric)),
 });
 
@@ -96,8 +117,10 @@ export function slaReportReader(db: Pool): SlaReportReader {
         values.push(value);
         conditions.push(template(`$${values.length}`));
       };
-      if (fromMonth !== undefined) add((p) => `opened_at >= (${p} || '-01')::date::timestamp AT TIME ZONE $1`, fromMonth);
-      if (toMonth !== undefined) add((p) => `opened_at < ((${p} || '-01')::date + interval '1 month') AT TIME ZONE $1`, toMonth);
+      if (fromMonth !== undefined)
+        add((p) => `opened_at >= (${p} || '-01')::date::timestamp AT TIME ZONE $1`, fromMonth);
+      if (toMonth !== undefined)
+        add((p) => `opened_at < ((${p} || '-01')::date + interval '1 month') AT TIME ZONE $1`, toMonth);
       if (customerId !== undefined) add((p) => `customer_id = ${p}`, customerId);
       if (priority !== undefined) add((p) => `priority = ${p}`, priority);
       // A cancelled ticket never taken in charge did not miss its day: it is left out of the same-day share.

@@ -30,11 +30,13 @@ export interface PageKey {
 }
 
 // What to_json writes for a timestamptz (any session time zone); the key of a ticket with no deadline is `infinity`.
-const SORT_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):([0-5]\d):([0-5]\d)(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::[0-5]\d){0,2})$/;
+const SORT_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):([0-5]\d):([0-5]\d)(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::[0-5]\d){0,2})$/;
 const TICKET_NUMBER = new RegExp(TICKET_NUMBER_PATTERN);
 
 const isLeapYear = (year: number) => year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-const daysIn = (year: number, month: number) => (month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31);
+const daysIn = (year: number, month: number) =>
+  month === 2 ? (isLeapYear(year) ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
 
 /**
  * Whether PostgreSQL takes `at` back as a timestamptz. The shape alone is not enough: a client may send
@@ -43,10 +45,14 @@ const daysIn = (year: number, month: number) => (month === 2 ? (isLeapYear(year)
 function isSortInstant(at: string): boolean {
   if (at === 'infinity') return true;
   // An offset absent (Z) counts as zero hours.
-  const fields = SORT_INSTANT.exec(at)?.slice(1).map((field) => Number(field ?? 0));
+  const fields = SORT_INSTANT.exec(at)
+    ?.slice(1)
+    .map((field) => Number(field ?? 0));
   if (!fields) return false;
   const [year = 0, month = 0, day = 0, hour = 0, , , offsetHours = 0] = fields;
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && offsetHours <= 15;
+  return (
+    year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && offsetHours <= 15
+  );
 }
 
 /** Whether `value` is a key this module could have written: a cursor comes back from clients, who may alter it. */
@@ -114,7 +120,8 @@ export const AT_RISK_LIMIT = 500;
 
 // Spelled as in the partial indexes of migration 0006, so that the planner matches them.
 const OPEN = "status NOT IN ('closed', 'cancelled', 'refused')";
-const SUMMARY_COLUMNS = 'number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, at_risk_from';
+const SUMMARY_COLUMNS =
+  'number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, at_risk_from';
 // domain/sla/clock.ts slaRiskAt in SQL, `$now` standing for the instant's parameter.
 const BREACHED = '(sla_breached OR coalesce(next_deadline <= $now, false))';
 const AT_RISK = 'at_risk_from <= $now';
@@ -158,10 +165,12 @@ function conditionsOf({ filter, order, after }: TicketPageRequest): Conditions {
   if (filter.kinds?.length) conditions.add((p) => `kind = ANY(${p}::text[])`, filter.kinds);
   if (filter.breached !== undefined) conditions.add((p) => `sla_breached = ${p}`, filter.breached);
   if (filter.assignee !== undefined) conditions.add((p) => `assignee = ${p}`, filter.assignee);
-  if (filter.atRiskAt !== undefined) conditions.add((p) => `${AT_RISK} AND NOT ${BREACHED}`.replaceAll('$now', () => p), new Date(filter.atRiskAt));
+  if (filter.atRiskAt !== undefined)
+    conditions.add((p) => `${AT_RISK} AND NOT ${BREACHED}`.replaceAll('$now', () => p), new Date(filter.atRiskAt));
   if (filter.search?.trim()) {
     conditions.add(
-      (p) => `(number ILIKE ${p} OR title ILIKE ${p} OR customer_id ILIKE ${p} OR customer_id IN (SELECT id FROM customers WHERE name ILIKE ${p}))`,
+      (p) =>
+        `(number ILIKE ${p} OR title ILIKE ${p} OR customer_id ILIKE ${p} OR customer_id IN (SELECT id FROM customers WHERE name ILIKE ${p}))`,
       `%${filter.search.trim().replace(/[\\%_]/g, (character) => `\\${character}`)}%`,
     );
   }
@@ -205,7 +214,10 @@ export function ticketQueries(db: Pool): TicketQueries {
       );
       const page = rows.slice(0, request.limit);
       const last = page[page.length - 1];
-      const next = rows.length > request.limit && last ? { order: request.order, at: last.sort_at, number: last.number } : undefined;
+      const next =
+        rows.length > request.limit && last
+          ? { order: request.order, at: last.sort_at, number: last.number }
+          : undefined;
       return { items: page.map(toSummary), next };
     },
 

@@ -9,7 +9,9 @@ export interface TicketSnapshots {
 export function pgTicketSnapshots(db: Pool): TicketSnapshots {
   return {
     async find(ticketNumber) {
-      const { rows } = await db.query<{ snapshot: TicketState }>('SELECT snapshot FROM tickets WHERE number = $1', [ticketNumber]);
+      const { rows } = await db.query<{ snapshot: TicketState }>('SELECT snapshot FROM tickets WHERE number = $1', [
+        ticketNumber,
+      ]);
       return rows[0]?.snapshot;
     },
   };

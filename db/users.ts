@@ -92,7 +92,8 @@ export interface UserStore {
   setLanguage(id: string, language: Language | undefined): Promise<void>;
 }
 
-const COLUMNS = 'id::text AS id, email, name, role, customer_id, language, password_hash IS NOT NULL AS has_password, disabled_at, created_at';
+const COLUMNS =
+  'id::text AS id, email, name, role, customer_id, language, password_hash IS NOT NULL AS has_password, disabled_at, created_at';
 
 interface Row {
   id: string;
@@ -126,7 +127,8 @@ const SINGLE_LINE = /^[^\p{Cc}\p{Cs}]+$/u;
 
 function checkedName(value: string): string {
   const name = value.trim();
-  if (!name || name.length > 200 || !SINGLE_LINE.test(name)) throw new UserError('INVALID_FIELD', 'name', 'must be one line of 1 to 200 characters');
+  if (!name || name.length > 200 || !SINGLE_LINE.test(name))
+    throw new UserError('INVALID_FIELD', 'name', 'must be one line of 1 to 200 characters');
   return name;
 }
 
@@ -136,7 +138,8 @@ function checkedRole(role: Role): Role {
 }
 
 function checkedLanguage<T extends Language | null | undefined>(language: T): T {
-  if (language !== undefined && language !== null && !LANGUAGES.includes(language)) throw new UserError('INVALID_FIELD', 'language', `must be one of ${LANGUAGES.join(', ')}`);
+  if (language !== undefined && language !== null && !LANGUAGES.includes(language))
+    throw new UserError('INVALID_FIELD', 'language', `must be one of ${LANGUAGES.join(', ')}`);
   return language;
 }
 
@@ -144,13 +147,18 @@ function checkedLanguage<T extends Language | null | undefined>(language: T): T 
 function companyProblem(role: Role, customerId: string | null | undefined): UserError | undefined {
   const named = customerId !== undefined && customerId !== null;
   if ((role === 'customer') === named) return undefined;
-  return new UserError('INVALID_FIELD', 'customerId', role === 'customer' ? "a customer's contact names its customer" : 'only a customer contact names a customer');
+  return new UserError(
+    'INVALID_FIELD',
+    'customerId',
+    role === 'customer' ? "a customer's contact names its customer" : 'only a customer contact names a customer',
+  );
 }
 
 /** A new person as the table will hold them, or the field at fault. */
 export function checkedUser(input: NewUser): NewUser {
   const email = input.email.trim();
-  if (email.length > 320 || !EMAIL.test(email)) throw new UserError('INVALID_FIELD', 'email', `"${input.email}" is not an e-mail address`);
+  if (email.length > 320 || !EMAIL.test(email))
+    throw new UserError('INVALID_FIELD', 'email', `"${input.email}" is not an e-mail address`);
   const name = checkedName(input.name);
   const problem = companyProblem(checkedRole(input.role), input.customerId);
   if (problem) throw problem;
@@ -176,7 +184,8 @@ export function patchedUser(user: User, patch: UserPatch): Pick<User, 'name' | '
 }
 
 const FOREIGN_KEY_VIOLATION = '23503';
-const unknownCustomer = (customerId: string | null | undefined) => new UserError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId ?? ''}"`);
+const unknownCustomer = (customerId: string | null | undefined) =>
+  new UserError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId ?? ''}"`);
 
 /** People in PostgreSQL (migration 0017); passwords only as scrypt hashes (db/password-hash.ts). */
 export function pgUserStore(db: Pool): UserStore {
@@ -191,8 +200,10 @@ export function pgUserStore(db: Pool): UserStore {
         );
         return toUser(rows[0]!);
       } catch (error) {
-        if (error instanceof DatabaseError && error.code === '23505') throw new UserError('USER_EXISTS', 'email', `a user with the e-mail ${user.email} already exists`);
-        if (error instanceof DatabaseError && error.code === FOREIGN_KEY_VIOLATION) throw unknownCustomer(user.customerId);
+        if (error instanceof DatabaseError && error.code === '23505')
+          throw new UserError('USER_EXISTS', 'email', `a user with the e-mail ${user.email} already exists`);
+        if (error instanceof DatabaseError && error.code === FOREIGN_KEY_VIOLATION)
+          throw unknownCustomer(user.customerId);
         throw error;
       }
     },
@@ -210,7 +221,10 @@ export function pgUserStore(db: Pool): UserStore {
 
     async findByEmails(emails) {
       if (emails.length === 0) return [];
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM users WHERE lower(email) = ANY($1::text[]) ORDER BY id`, [emails.map((email) => email.trim().toLowerCase())]);
+      const { rows } = await db.query<Row>(
+        `SELECT ${COLUMNS} FROM users WHERE lower(email) = ANY($1::text[]) ORDER BY id`,
+        [emails.map((email) => email.trim().toLowerCase())],
+      );
       return rows.map(toUser);
     },
 
@@ -218,20 +232,20 @@ export function pgUserStore(db: Pool): UserStore {
       if (!isId(id)) return undefined;
       return withTransaction(db, async (client) => {
         // Checked against the row as it stands, locked, so that two admins' changes cannot mix into a person neither meant.
-        const { rows: current } = await client.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+        const { rows: current } = await client.query<Row>(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [
+          id,
+        ]);
         if (!current[0]) return undefined;
         const changed = patchedUser(toUser(current[0]), patch);
         try {
-          const { rows } = await client.query<Row>(`UPDATE users SET name = $2, role = $3, customer_id = $4, language = $5 WHERE id = $1 RETURNING ${COLUMNS}`, [
-            id,
-            changed.name,
-            changed.role,
-            changed.customerId ?? null,
-            changed.language ?? null,
-          ]);
+          const { rows } = await client.query<Row>(
+            `UPDATE users SET name = $2, role = $3, customer_id = $4, language = $5 WHERE id = $1 RETURNING ${COLUMNS}`,
+            [id, changed.name, changed.role, changed.customerId ?? null, changed.language ?? null],
+          );
           return toUser(rows[0]!);
         } catch (error) {
-          if (error instanceof DatabaseError && error.code === FOREIGN_KEY_VIOLATION) throw unknownCustomer(changed.customerId);
+          if (error instanceof DatabaseError && error.code === FOREIGN_KEY_VIOLATION)
+            throw unknownCustomer(changed.customerId);
           throw error;
         }
       });
@@ -240,13 +254,18 @@ export function pgUserStore(db: Pool): UserStore {
     async disable(id) {
       if (!isId(id)) return undefined;
       // Disabling twice keeps the first instant.
-      const { rows } = await db.query<Row>(`UPDATE users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+      const { rows } = await db.query<Row>(
+        `UPDATE users SET disabled_at = COALESCE(disabled_at, now()) WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id],
+      );
       return rows[0] && toUser(rows[0]);
     },
 
     async enable(id) {
       if (!isId(id)) return undefined;
-      const { rows } = await db.query<Row>(`UPDATE users SET disabled_at = NULL WHERE id = $1 RETURNING ${COLUMNS}`, [id]);
+      const { rows } = await db.query<Row>(`UPDATE users SET disabled_at = NULL WHERE id = $1 RETURNING ${COLUMNS}`, [
+        id,
+      ]);
       return rows[0] && toUser(rows[0]);
     },
 
@@ -264,10 +283,11 @@ export function pgUserStore(db: Pool): UserStore {
     },
 
     async signInRecord(email) {
-      const { rows } = await db.query<Row & { password_hash: string | null; failed_sign_ins: number; locked_until: Date | null }>(
-        `SELECT ${COLUMNS}, password_hash, failed_sign_ins, locked_until FROM users WHERE lower(email) = lower($1)`,
-        [email.trim()],
-      );
+      const { rows } = await db.query<
+        Row & { password_hash: string | null; failed_sign_ins: number; locked_until: Date | null }
+      >(`SELECT ${COLUMNS}, password_hash, failed_sign_ins, locked_until FROM users WHERE lower(email) = lower($1)`, [
+        email.trim(),
+      ]);
       const row = rows[0];
       return (
         row && {
@@ -283,7 +303,10 @@ export function pgUserStore(db: Pool): UserStore {
       const weak = passwordProblem(password);
       if (weak) throw new UserError('INVALID_FIELD', 'password', weak);
       // A new password also lifts a lock: the person proved they hold the mailbox.
-      await db.query('UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [id, await hashPassword(password)]);
+      await db.query('UPDATE users SET password_hash = $2, failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [
+        id,
+        await hashPassword(password),
+      ]);
     },
 
     async failedSignIn(id, lockAfter, lockUntil) {
@@ -297,7 +320,10 @@ export function pgUserStore(db: Pool): UserStore {
     },
 
     async succeededSignIn(id) {
-      await db.query('UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1 AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)', [id]);
+      await db.query(
+        'UPDATE users SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1 AND (failed_sign_ins <> 0 OR locked_until IS NOT NULL)',
+        [id],
+      );
     },
 
     async setLanguage(id, language) {

@@ -45,7 +45,8 @@ export interface DueDelivery extends WebhookDelivery {
   secret: string;
 }
 
-export const deliveryStateOf = (row: Pick<WebhookDelivery, 'deliveredAt' | 'failedAt'>): DeliveryState => (row.deliveredAt ? 'delivered' : row.failedAt ? 'failed' : 'pending');
+export const deliveryStateOf = (row: Pick<WebhookDelivery, 'deliveredAt' | 'failedAt'>): DeliveryState =>
+  row.deliveredAt ? 'delivered' : row.failedAt ? 'failed' : 'pending';
 
 /** One event for every endpoint that wants it: the customer's own, and the desk's. */
 export interface QueuedWebhookEvent {
@@ -120,11 +121,19 @@ export async function claimDueDelivery(client: PoolClient): Promise<DueDelivery 
 }
 
 export async function markDelivered(client: PoolClient, id: number, status: number): Promise<void> {
-  await client.query('UPDATE webhook_deliveries SET delivered_at = now(), attempts = attempts + 1, last_status = $2, last_error = NULL WHERE id = $1', [id, status]);
+  await client.query(
+    'UPDATE webhook_deliveries SET delivered_at = now(), attempts = attempts + 1, last_status = $2, last_error = NULL WHERE id = $1',
+    [id, status],
+  );
 }
 
 /** One more failed attempt: tried again after `retryInMs`, or, without it, failed for good. */
-export async function markDeliveryFailed(client: PoolClient, id: number, outcome: { status?: number; error: string }, retryInMs: number | undefined): Promise<void> {
+export async function markDeliveryFailed(
+  client: PoolClient,
+  id: number,
+  outcome: { status?: number; error: string },
+  retryInMs: number | undefined,
+): Promise<void> {
   await client.query(
     `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = $2, last_error = $3,
        next_attempt_at = CASE WHEN $4::bigint IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $4::bigint / 1000.0) END,
@@ -171,12 +180,10 @@ export function pgWebhookStore(db: Pool): WebhookStore {
   const ENDPOINT = 'id, customer_id, url, events, created_at, disabled_at';
   return {
     async register({ customerId, url, secret, events }) {
-      const { rows } = await db.query<EndpointRecord>(`INSERT INTO webhook_endpoints (customer_id, url, secret, events) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT}`, [
-        customerId ?? null,
-        url,
-        secret,
-        [...new Set(events)],
-      ]);
+      const { rows } = await db.query<EndpointRecord>(
+        `INSERT INTO webhook_endpoints (customer_id, url, secret, events) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT}`,
+        [customerId ?? null, url, secret, [...new Set(events)]],
+      );
       return endpointOf(rows[0]!);
     },
     async endpoints() {
@@ -184,11 +191,17 @@ export function pgWebhookStore(db: Pool): WebhookStore {
       return rows.map(endpointOf);
     },
     async disable(id) {
-      const { rows } = await db.query<EndpointRecord>(`UPDATE webhook_endpoints SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1 RETURNING ${ENDPOINT}`, [id]);
+      const { rows } = await db.query<EndpointRecord>(
+        `UPDATE webhook_endpoints SET disabled_at = coalesce(disabled_at, now()) WHERE id = $1 RETURNING ${ENDPOINT}`,
+        [id],
+      );
       return rows[0] && endpointOf(rows[0]);
     },
     async deliveries({ state, endpointId, limit }) {
-      const where = [state ? DELIVERY_WHERE[state] : 'true', endpointId === undefined ? 'true' : 'd.endpoint_id = $2'].join(' AND ');
+      const where = [
+        state ? DELIVERY_WHERE[state] : 'true',
+        endpointId === undefined ? 'true' : 'd.endpoint_id = $2',
+      ].join(' AND ');
       const { rows } = await db.query<DeliveryRecord>(
         `SELECT d.*, e.url, '' AS secret FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id WHERE ${where} ORDER BY d.id DESC LIMIT $1`,
         endpointId === undefined ? [limit] : [limit, endpointId],

@@ -77,12 +77,17 @@ export function pgWorkflowTaskFailures(db: Pool): WorkflowTaskFailures {
     async failingNow(limit) {
       const [count, { rows }] = await Promise.all([
         countFailingNow(),
-        db.query<Row>(`SELECT * FROM workflow_task_failures WHERE ${RECENT} ORDER BY last_failed_at DESC LIMIT $1`, [limit]),
+        db.query<Row>(`SELECT * FROM workflow_task_failures WHERE ${RECENT} ORDER BY last_failed_at DESC LIMIT $1`, [
+          limit,
+        ]),
       ]);
       return { count, runs: rows.map(fromRow) };
     },
     async latestFor(workflowId) {
-      const { rows } = await db.query<Row>(`SELECT * FROM workflow_task_failures WHERE workflow_id = $1 AND ${RECENT} ORDER BY last_failed_at DESC LIMIT 1`, [workflowId]);
+      const { rows } = await db.query<Row>(
+        `SELECT * FROM workflow_task_failures WHERE workflow_id = $1 AND ${RECENT} ORDER BY last_failed_at DESC LIMIT 1`,
+        [workflowId],
+      );
       return rows[0] ? fromRow(rows[0]) : undefined;
     },
   };

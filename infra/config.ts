@@ -37,14 +37,16 @@ export class ConfigError extends Error {}
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535) throw new ConfigError(`${name} must be a TCP port, got '${value}'`);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65_535)
+    throw new ConfigError(`${name} must be a TCP port, got '${value}'`);
   return parsed;
 }
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new ConfigError(`${name} must be a positive integer, got '${value}'`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new ConfigError(`${name} must be a positive integer, got '${value}'`);
   return parsed;
 }
 
@@ -58,7 +60,8 @@ function bindAddress(name: string, value: string | undefined): string | undefine
 
 function httpUrl(name: string, value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new ConfigError(`${name} must be an http(s) URL, got '${value}'`);
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol))
+    throw new ConfigError(`${name} must be an http(s) URL, got '${value}'`);
   return value;
 }
 
@@ -80,7 +83,8 @@ function seller(env: NodeJS.ProcessEnv): Seller {
 
 function smtpUrl(name: string, value: string | undefined): string | undefined {
   if (!value) return undefined;
-  if (!URL.canParse(value) || !/^smtps?:$/.test(new URL(value).protocol)) throw new ConfigError(`${name} must be an smtp:// or smtps:// URL, got '${value}'`);
+  if (!URL.canParse(value) || !/^smtps?:$/.test(new URL(value).protocol))
+    throw new ConfigError(`${name} must be an smtp:// or smtps:// URL, got '${value}'`);
   return value;
 }
 
@@ -99,8 +103,16 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),
     busyBounds: {
       maxTasks: positiveInteger('VIGIL_BUSY_MAX_BACKLOG', env.VIGIL_BUSY_MAX_BACKLOG, DEFAULT_BUSY_BOUNDS.maxTasks),
-      maxAgeSeconds: positiveInteger('VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS', env.VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS, DEFAULT_BUSY_BOUNDS.maxAgeSeconds),
-      probeIntervalMs: positiveInteger('VIGIL_BUSY_PROBE_INTERVAL_MS', env.VIGIL_BUSY_PROBE_INTERVAL_MS, DEFAULT_BUSY_BOUNDS.probeIntervalMs),
+      maxAgeSeconds: positiveInteger(
+        'VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS',
+        env.VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS,
+        DEFAULT_BUSY_BOUNDS.maxAgeSeconds,
+      ),
+      probeIntervalMs: positiveInteger(
+        'VIGIL_BUSY_PROBE_INTERVAL_MS',
+        env.VIGIL_BUSY_PROBE_INTERVAL_MS,
+        DEFAULT_BUSY_BOUNDS.probeIntervalMs,
+      ),
     },
     smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
     mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
@@ -132,17 +144,26 @@ export interface InboundConfig {
 }
 
 function addressList(name: string, value: string | undefined): string[] {
-  const addresses = (value ?? '').split(',').map((address) => address.trim().toLowerCase()).filter(Boolean);
-  for (const address of addresses) if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(address)) throw new ConfigError(`${name} must be e-mail addresses separated by commas, got '${address}'`);
+  const addresses = (value ?? '')
+    .split(',')
+    .map((address) => address.trim().toLowerCase())
+    .filter(Boolean);
+  for (const address of addresses)
+    if (!/^[^\s@<>,;"]+@[^\s@<>,;"]+$/.test(address))
+      throw new ConfigError(`${name} must be e-mail addresses separated by commas, got '${address}'`);
   return addresses;
 }
 
 export function inboundConfigFromEnv(env: NodeJS.ProcessEnv = process.env): InboundConfig {
   const base = configFromEnv(env);
   const apiToken = env.VIGIL_INBOUND_API_KEY;
-  if (!apiToken) throw new ConfigError('VIGIL_INBOUND_API_KEY is not set: the inbound process opens tickets through the API with an agent key made with --mail-relay (npm run dev makes one)');
+  if (!apiToken)
+    throw new ConfigError(
+      'VIGIL_INBOUND_API_KEY is not set: the inbound process opens tickets through the API with an agent key made with --mail-relay (npm run dev makes one)',
+    );
   const imapUrl = env.IMAP_URL || undefined;
-  if (imapUrl && (!URL.canParse(imapUrl) || !/^imaps?:$/.test(new URL(imapUrl).protocol))) throw new ConfigError(`IMAP_URL must be an imap:// or imaps:// URL, got '${imapUrl}'`);
+  if (imapUrl && (!URL.canParse(imapUrl) || !/^imaps?:$/.test(new URL(imapUrl).protocol)))
+    throw new ConfigError(`IMAP_URL must be an imap:// or imaps:// URL, got '${imapUrl}'`);
   const fromAddress = /<([^>]+)>/.exec(base.mailFrom)?.[1] ?? base.mailFrom;
   return {
     databaseUrl: base.databaseUrl,

@@ -28,19 +28,33 @@ export interface EInvoice {
 }
 
 export async function peppolUbl(document: InvoiceDocument): Promise<EInvoice> {
-  const xml = await (await invoiceService()).generate(en16931Data(document, 'peppol'), { format: 'UBL', lang: document.language, noWarnings: true });
-  return { format: 'peppol-ubl', contentType: 'application/xml; charset=utf-8', filename: `${document.number}.xml`, body: Buffer.from(xml) };
+  const xml = await (
+    await invoiceService()
+  ).generate(en16931Data(document, 'peppol'), { format: 'UBL', lang: document.language, noWarnings: true });
+  return {
+    format: 'peppol-ubl',
+    contentType: 'application/xml; charset=utf-8',
+    filename: `${document.number}.xml`,
+    body: Buffer.from(xml),
+  };
 }
 
 export async function facturX(document: InvoiceDocument): Promise<EInvoice> {
   const pdf = await renderDocumentPdf(document, { pdfA: true });
-  const file = await (await invoiceService()).generate(en16931Data(document, 'factur-x'), {
+  const file = await (
+    await invoiceService()
+  ).generate(en16931Data(document, 'factur-x'), {
     format: 'Factur-X-EN16931',
     lang: document.language,
     noWarnings: true,
     pdf: { buffer: pdf, filename: `${document.number}.pdf`, mimetype: 'application/pdf' },
   });
-  return { format: 'factur-x', contentType: 'application/pdf', filename: `${document.number}.pdf`, body: Buffer.from(file) };
+  return {
+    format: 'factur-x',
+    contentType: 'application/pdf',
+    filename: `${document.number}.pdf`,
+    body: Buffer.from(file),
+  };
 }
 
 /** The e-invoice the customer's country (or its own choice, on its record when the invoice was issued) asks for. */

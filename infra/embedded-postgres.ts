@@ -9,7 +9,17 @@ export interface EmbeddedPostgres {
 const SERVER_SCRIPT = path.join(__dirname, 'postgres-server.ts');
 
 /** Starts PostgreSQL (data kept in `dataDir`) and resolves with its URL once it accepts connections. */
-export async function startEmbeddedPostgres({ dataDir, port, onLine, name = 'postgres' }: { dataDir: string; port: number; onLine?: (line: string) => void; name?: string }): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres({
+  dataDir,
+  port,
+  onLine,
+  name = 'postgres',
+}: {
+  dataDir: string;
+  port: number;
+  onLine?: (line: string) => void;
+  name?: string;
+}): Promise<EmbeddedPostgres> {
   let resolveUrl: (url: string) => void = () => undefined;
   const url = new Promise<string>((resolve) => (resolveUrl = resolve));
   const log = onLine ?? ((line: string) => process.stderr.write(`[${name}] ${line}\n`));
@@ -25,7 +35,9 @@ export async function startEmbeddedPostgres({ dataDir, port, onLine, name = 'pos
   });
   const outcome = await Promise.race([
     url,
-    server.exited.then((code) => new Error(`PostgreSQL exited (${code}) before it was ready on port ${port}:\n${lastLines.join('\n')}`)),
+    server.exited.then(
+      (code) => new Error(`PostgreSQL exited (${code}) before it was ready on port ${port}:\n${lastLines.join('\n')}`),
+    ),
   ]);
   if (outcome instanceof Error) throw outcome;
   return { url: outcome, process: server };

@@ -44,7 +44,11 @@ export async function startGreenMail(options: GreenMailOptions): Promise<GreenMa
     { onLine: options.onLine },
   );
   try {
-    await waitUntil(`GreenMail on ${options.smtpPort} and ${options.imapPort}`, async () => (await portIsOpen(options.smtpPort)) && portIsOpen(options.imapPort), { process: server });
+    await waitUntil(
+      `GreenMail on ${options.smtpPort} and ${options.imapPort}`,
+      async () => (await portIsOpen(options.smtpPort)) && portIsOpen(options.imapPort),
+      { process: server },
+    );
   } catch (error) {
     await server.stop();
     throw error;

@@ -27,8 +27,10 @@ export async function startMailpit(options: MailpitOptions): Promise<Mailpit> {
   if (!fs.existsSync(binary)) throw new Error(`Mailpit not found at ${binary}: run 'npm run bootstrap' first`);
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const args = [
-    '--smtp', `127.0.0.1:${options.smtpPort}`,
-    '--listen', `127.0.0.1:${options.uiPort}`,
+    '--smtp',
+    `127.0.0.1:${options.smtpPort}`,
+    '--listen',
+    `127.0.0.1:${options.uiPort}`,
     // No network here, nor need of it: no update check, no reverse DNS of the sender.
     '--disable-version-check',
     '--smtp-disable-rdns',
@@ -38,10 +40,18 @@ export async function startMailpit(options: MailpitOptions): Promise<Mailpit> {
   ];
   const server = startProcess('mailpit', binary, args, { onLine: options.onLine });
   try {
-    await waitUntil(`Mailpit on ${options.smtpPort} and ${options.uiPort}`, async () => (await portIsOpen(options.smtpPort)) && portIsOpen(options.uiPort), { process: server });
+    await waitUntil(
+      `Mailpit on ${options.smtpPort} and ${options.uiPort}`,
+      async () => (await portIsOpen(options.smtpPort)) && portIsOpen(options.uiPort),
+      { process: server },
+    );
   } catch (error) {
     await server.stop();
     throw error;
   }
-  return { smtpUrl: `smtp://127.0.0.1:${options.smtpPort}`, uiUrl: `http://localhost:${options.uiPort}`, process: server };
+  return {
+    smtpUrl: `smtp://127.0.0.1:${options.smtpPort}`,
+    uiUrl: `http://localhost:${options.uiPort}`,
+    process: server,
+  };
 }

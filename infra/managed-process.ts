@@ -38,10 +38,20 @@ export function killGroup(child: ChildProcess): void {
 
 const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
 
-export function startProcess(name: string, command: string, args: readonly string[], options: StartOptions = {}): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: readonly string[],
+  options: StartOptions = {},
+): ManagedProcess {
   // A process group of its own: a Ctrl-C in the terminal, or a signal to the supervisor's group, reaches the
   // supervisor only, which stops children in order.
-  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env ?? process.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const onLine = options.onLine ?? ((line: string) => process.stderr.write(`[${name}] ${line}\n`));
   for (const stream of [child.stdout, child.stderr]) readline.createInterface({ input: stream }).on('line', onLine);
 
@@ -76,7 +86,11 @@ export function startProcess(name: string, command: string, args: readonly strin
 }
 
 /** Polls until `ready` answers true; fails early when the process it waits on has exited. */
-export async function waitUntil(what: string, ready: () => Promise<boolean>, { timeoutMs = 60_000, process: watched }: { timeoutMs?: number; process?: ManagedProcess } = {}): Promise<void> {
+export async function waitUntil(
+  what: string,
+  ready: () => Promise<boolean>,
+  { timeoutMs = 60_000, process: watched }: { timeoutMs?: number; process?: ManagedProcess } = {},
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (watched && hasExited(watched.child)) {
@@ -97,7 +111,12 @@ export interface RestartPolicy {
   maxFastCrashes: number;
 }
 
-export const DEFAULT_RESTART_POLICY: RestartPolicy = { minBackoffMs: 1_000, maxBackoffMs: 30_000, fastCrashMs: 10_000, maxFastCrashes: 5 };
+export const DEFAULT_RESTART_POLICY: RestartPolicy = {
+  minBackoffMs: 1_000,
+  maxBackoffMs: 30_000,
+  fastCrashMs: 10_000,
+  maxFastCrashes: 5,
+};
 
 /** A process kept running: restarted with backoff when it exits on its own, until it crashes fast too often. */
 export interface SupervisedProcess {
@@ -113,7 +132,11 @@ export interface SupervisedProcess {
 export function supervise(
   name: string,
   start: () => ManagedProcess,
-  { policy = DEFAULT_RESTART_POLICY, log = (line: string) => process.stderr.write(`${line}\n`), now = Date.now }: { policy?: RestartPolicy; log?: (line: string) => void; now?: () => number } = {},
+  {
+    policy = DEFAULT_RESTART_POLICY,
+    log = (line: string) => process.stderr.write(`${line}\n`),
+    now = Date.now,
+  }: { policy?: RestartPolicy; log?: (line: string) => void; now?: () => number } = {},
 ): SupervisedProcess {
   let stopped = false;
   let current: ManagedProcess;
@@ -133,7 +156,9 @@ export function supervise(
         if (now() - startedAt < policy.fastCrashMs) fastCrashes += 1;
         else [fastCrashes, backoffMs] = [0, policy.minBackoffMs];
         if (fastCrashes >= policy.maxFastCrashes) {
-          log(`${name} exited (${code}) ${fastCrashes} times in a row within ${policy.fastCrashMs / 1000} s of starting — giving up`);
+          log(
+            `${name} exited (${code}) ${fastCrashes} times in a row within ${policy.fastCrashMs / 1000} s of starting — giving up`,
+          );
           giveUp(code);
           return;
         }
@@ -172,7 +197,10 @@ export function supervise(
  */
 export function superviseUntilSignalled(
   stopInOrder: () => Promise<void>,
-  { graceMs = STOP_GRACE_MS, log = (line: string) => process.stderr.write(`${line}\n`) }: { graceMs?: number; log?: (line: string) => void } = {},
+  {
+    graceMs = STOP_GRACE_MS,
+    log = (line: string) => process.stderr.write(`${line}\n`),
+  }: { graceMs?: number; log?: (line: string) => void } = {},
 ): (exitCode: number) => Promise<never> {
   let stopping: Promise<never> | undefined;
   const stopAll = (exitCode: number): Promise<never> => {

@@ -21,7 +21,15 @@ export class PeppolConfigError extends Error {}
 /** The access point refused the document (4xx): sending it again will not help. */
 export class PeppolRefusedError extends Error {}
 
-export function httpPeppolSender({ url, apiKey, timeoutMs = 10_000 }: { url: string; apiKey: string; timeoutMs?: number }): PeppolSender {
+export function httpPeppolSender({
+  url,
+  apiKey,
+  timeoutMs = 10_000,
+}: {
+  url: string;
+  apiKey: string;
+  timeoutMs?: number;
+}): PeppolSender {
   return {
     async send({ documentNumber, receiver, ubl }) {
       let response: Response;
@@ -41,10 +49,15 @@ export function httpPeppolSender({ url, apiKey, timeoutMs = 10_000 }: { url: str
         throw new PeppolUnavailableError(`the Peppol access point ${url} did not answer: ${(error as Error).message}`);
       }
       const text = await response.text();
-      if (response.status >= 500 || response.status === 429) throw new PeppolUnavailableError(`the Peppol access point answered ${response.status}: ${text.slice(0, 200)}`);
-      if (!response.ok) throw new PeppolRefusedError(`the Peppol access point refused ${documentNumber} (${response.status}): ${text.slice(0, 200)}`);
+      if (response.status >= 500 || response.status === 429)
+        throw new PeppolUnavailableError(`the Peppol access point answered ${response.status}: ${text.slice(0, 200)}`);
+      if (!response.ok)
+        throw new PeppolRefusedError(
+          `the Peppol access point refused ${documentNumber} (${response.status}): ${text.slice(0, 200)}`,
+        );
       const messageId = (JSON.parse(text) as { messageId?: unknown }).messageId;
-      if (typeof messageId !== 'string') throw new PeppolUnavailableError(`the Peppol access point answered without a messageId: ${text.slice(0, 200)}`);
+      if (typeof messageId !== 'string')
+        throw new PeppolUnavailableError(`the Peppol access point answered without a messageId: ${text.slice(0, 200)}`);
       return { messageId };
     },
   };
@@ -55,7 +68,9 @@ export function peppolSenderFromEnv(env: NodeJS.ProcessEnv): PeppolSender | unde
   const url = env.VIGIL_PEPPOL_URL?.trim();
   const apiKey = env.VIGIL_PEPPOL_API_KEY?.trim();
   if (!url && !apiKey) return undefined;
-  if (!url || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new PeppolConfigError(`VIGIL_PEPPOL_URL must be the access point's http(s) URL, got '${url ?? ''}'`);
-  if (!apiKey) throw new PeppolConfigError('VIGIL_PEPPOL_API_KEY is not set: the access point at VIGIL_PEPPOL_URL needs it');
+  if (!url || !URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol))
+    throw new PeppolConfigError(`VIGIL_PEPPOL_URL must be the access point's http(s) URL, got '${url ?? ''}'`);
+  if (!apiKey)
+    throw new PeppolConfigError('VIGIL_PEPPOL_API_KEY is not set: the access point at VIGIL_PEPPOL_URL needs it');
   return httpPeppolSender({ url, apiKey });
 }

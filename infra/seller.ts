@@ -31,7 +31,9 @@ export const DEMO_SELLER: Seller = {
 // ISO 13616: country, two check digits, up to 30 letters and digits; the check digits are the whole, rearranged, mod 97 = 1.
 export function isIban(iban: string): boolean {
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
-  const digits = [...(iban.slice(4) + iban.slice(0, 4))].map((char) => (/\d/.test(char) ? char : String(char.charCodeAt(0) - 55))).join('');
+  const digits = [...(iban.slice(4) + iban.slice(0, 4))]
+    .map((char) => (/\d/.test(char) ? char : String(char.charCodeAt(0) - 55)))
+    .join('');
   return BigInt(digits) % 97n === 1n;
 }
 
@@ -47,7 +49,8 @@ function imageType(bytes: Buffer): SellerLogo['mediaType'] | null {
   }
   if (bytes.length >= 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) {
     // A baseline or progressive frame (SOF0 to SOF2) somewhere after: the marker pdfkit reads the size from.
-    for (let at = 2; at + 1 < bytes.length; at += 1) if (bytes[at] === 0xff && bytes[at + 1]! >= 0xc0 && bytes[at + 1]! <= 0xc2) return 'image/jpeg';
+    for (let at = 2; at + 1 < bytes.length; at += 1)
+      if (bytes[at] === 0xff && bytes[at + 1]! >= 0xc0 && bytes[at + 1]! <= 0xc2) return 'image/jpeg';
   }
   return null;
 }
@@ -60,9 +63,14 @@ export function sellerLogoFromEnv(env: NodeJS.ProcessEnv = process.env): SellerL
   try {
     bytes = readFileSync(file);
   } catch (error) {
-    throw new SellerConfigError(`VIGIL_SELLER_LOGO cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    throw new SellerConfigError(
+      `VIGIL_SELLER_LOGO cannot be read: ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
   }
-  if (bytes.length > MAX_LOGO_BYTES) throw new SellerConfigError(`VIGIL_SELLER_LOGO is ${bytes.length} bytes, more than ${MAX_LOGO_BYTES}: every invoice keeps a copy (${file})`);
+  if (bytes.length > MAX_LOGO_BYTES)
+    throw new SellerConfigError(
+      `VIGIL_SELLER_LOGO is ${bytes.length} bytes, more than ${MAX_LOGO_BYTES}: every invoice keeps a copy (${file})`,
+    );
   const mediaType = imageType(bytes);
   if (!mediaType) throw new SellerConfigError(`VIGIL_SELLER_LOGO must be a PNG or JPEG image, and ${file} is neither`);
   return { mediaType, data: bytes.toString('base64') };
@@ -73,19 +81,28 @@ export function sellerFromEnv(env: NodeJS.ProcessEnv = process.env): Seller {
   if (!env.VIGIL_SELLER_NAME) return logo ? { ...DEMO_SELLER, logo } : DEMO_SELLER;
   const required = (name: string): string => {
     const value = env[name]?.trim();
-    if (!value) throw new SellerConfigError(`${name} is not set: it is required once VIGIL_SELLER_NAME is (the desk's identity on its invoices)`);
+    if (!value)
+      throw new SellerConfigError(
+        `${name} is not set: it is required once VIGIL_SELLER_NAME is (the desk's identity on its invoices)`,
+      );
     return value;
   };
   const country = required('VIGIL_SELLER_COUNTRY').toUpperCase();
-  if (!COUNTRY_CODE.test(country) || !isMemberState(country)) throw new SellerConfigError(`VIGIL_SELLER_COUNTRY must be the ISO code of an EU member state (e.g. LU), got '${country}'`);
+  if (!COUNTRY_CODE.test(country) || !isMemberState(country))
+    throw new SellerConfigError(
+      `VIGIL_SELLER_COUNTRY must be the ISO code of an EU member state (e.g. LU), got '${country}'`,
+    );
   const vat = checkVatNumber(required('VIGIL_SELLER_VAT_NUMBER'), country);
   if (!vat.ok) throw new SellerConfigError(`VIGIL_SELLER_VAT_NUMBER: ${vat.problem}`);
   const iban = required('VIGIL_SELLER_IBAN').replace(/\s/g, '').toUpperCase();
-  if (!isIban(iban)) throw new SellerConfigError(`VIGIL_SELLER_IBAN is not an IBAN (its check digits fail), got '${iban}'`);
+  if (!isIban(iban))
+    throw new SellerConfigError(`VIGIL_SELLER_IBAN is not an IBAN (its check digits fail), got '${iban}'`);
   const bic = required('VIGIL_SELLER_BIC').toUpperCase();
-  if (!/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic)) throw new SellerConfigError(`VIGIL_SELLER_BIC must be 8 or 11 letters and digits, got '${bic}'`);
+  if (!/^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(bic))
+    throw new SellerConfigError(`VIGIL_SELLER_BIC must be 8 or 11 letters and digits, got '${bic}'`);
   const days = env.VIGIL_SELLER_PAYMENT_DAYS?.trim() || '30';
-  if (!/^\d{1,3}$/.test(days) || Number(days) > 180) throw new SellerConfigError(`VIGIL_SELLER_PAYMENT_DAYS must be whole days from 0 to 180, got '${days}'`);
+  if (!/^\d{1,3}$/.test(days) || Number(days) > 180)
+    throw new SellerConfigError(`VIGIL_SELLER_PAYMENT_DAYS must be whole days from 0 to 180, got '${days}'`);
   const email = env.VIGIL_SELLER_EMAIL?.trim();
   return {
     name: required('VIGIL_SELLER_NAME'),

@@ -52,12 +52,18 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   if (!fs.existsSync(cli)) throw new Error(`Temporal CLI not found at ${cli}: run 'npm run bootstrap' first`);
   if (options.dbFile) fs.mkdirSync(path.dirname(options.dbFile), { recursive: true });
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--http-port', String(await freePort()),
-    '--namespace', 'default',
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--http-port',
+    String(await freePort()),
+    '--namespace',
+    'default',
+    '--log-level',
+    'warn',
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...searchAttributeFlags(),
@@ -70,5 +76,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     await server.stop();
     throw error;
   }
-  return { address, uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`, process: server };
+  return {
+    address,
+    uiUrl: options.uiPort === undefined ? undefined : `http://localhost:${options.uiPort}`,
+    process: server,
+  };
 }

@@ -17,9 +17,8 @@ const INDEXED_VALUE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.Ind
 };
 
 /** Vigil's search attributes (messages/search-attributes.ts) as the operator service's AddSearchAttributes takes them. */
-export const VIGIL_INDEXED_SEARCH_ATTRIBUTES: Record<string, temporal.api.enums.v1.IndexedValueType> = Object.fromEntries(
-  VIGIL_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]]),
-);
+export const VIGIL_INDEXED_SEARCH_ATTRIBUTES: Record<string, temporal.api.enums.v1.IndexedValueType> =
+  Object.fromEntries(VIGIL_SEARCH_ATTRIBUTES.map((key) => [key.name, INDEXED_VALUE_TYPES[key.type]]));
 
 /**
  * How long a closed ticket's history stays in Temporal: a week to look at a billed ticket in the Web UI. What Vigil
@@ -60,7 +59,10 @@ export async function ensureVigilNamespace(connection: Connection, namespace: st
     await workflowService.describeNamespace({ namespace });
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    await workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) });
+    await workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION),
+    });
     changed = true;
   }
   // A namespace just registered is unknown to the frontend until its cache is next refreshed.
@@ -69,7 +71,9 @@ export async function ensureVigilNamespace(connection: Connection, namespace: st
     ({ customAttributes } = await operatorService.listSearchAttributes({ namespace }));
     return true;
   });
-  const missing = Object.entries(VIGIL_INDEXED_SEARCH_ATTRIBUTES).filter(([name]) => !(name in (customAttributes ?? {})));
+  const missing = Object.entries(VIGIL_INDEXED_SEARCH_ATTRIBUTES).filter(
+    ([name]) => !(name in (customAttributes ?? {})),
+  );
   if (missing.length > 0) {
     await operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) });
     changed = true;

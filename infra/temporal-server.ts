@@ -56,9 +56,19 @@ async function internalPorts(frontend: number, derived: boolean): Promise<Intern
   if (derived) {
     const membership = frontend - 300;
     if (membership < 1 || membership + 6 > MAX_MEMBERSHIP_PORT) {
-      throw new Error(`the full Temporal server's frontend port must be between 301 and ${MAX_MEMBERSHIP_PORT + 294} (its membership ports are 300 below it), got ${frontend}`);
+      throw new Error(
+        `the full Temporal server's frontend port must be between 301 and ${MAX_MEMBERSHIP_PORT + 294} (its membership ports are 300 below it), got ${frontend}`,
+      );
     }
-    return { history: frontend + 1, matching: frontend + 2, worker: frontend + 6, frontendMembership: membership, historyMembership: membership + 1, matchingMembership: membership + 2, workerMembership: membership + 6 };
+    return {
+      history: frontend + 1,
+      matching: frontend + 2,
+      worker: frontend + 6,
+      frontendMembership: membership,
+      historyMembership: membership + 1,
+      matchingMembership: membership + 2,
+      workerMembership: membership + 6,
+    };
   }
   // Seven distinct ones (a port just released can be handed out again); the membership ports below the ephemeral range
   // that freePort() draws from.
@@ -84,7 +94,10 @@ async function internalPorts(frontend: number, derived: boolean): Promise<Intern
 }
 
 function requireBuilt(binary: string): string {
-  if (!fs.existsSync(binary)) throw new Error(`${binary} is not built: run 'VIGIL_TEMPORAL=full npm run bootstrap' (about 20 minutes the first time)`);
+  if (!fs.existsSync(binary))
+    throw new Error(
+      `${binary} is not built: run 'VIGIL_TEMPORAL=full npm run bootstrap' (about 20 minutes the first time)`,
+    );
   return binary;
 }
 
@@ -103,7 +116,13 @@ function keepingLastLines(onLine: (line: string) => void): { onLine: (line: stri
 }
 
 /** Runs a short-lived step to its end. */
-async function runStep(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): Promise<void> {
+async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+): Promise<void> {
   const output = keepingLastLines(onLine);
   const code = await startProcess(name, command, args, { env, onLine: output.onLine }).exited;
   if (code !== 0) throw new Error(`${name} exited (${code}):\n${output.last()}`);
@@ -165,11 +184,17 @@ export async function startFullTemporal(options: FullTemporalOptions): Promise<R
 
     const configArgs = ['--root', path.dirname(CONFIG_DIR), '--config', path.basename(CONFIG_DIR)];
     const serverOutput = keepingLastLines(onLine);
-    const temporal = startProcess('temporal', server, [...configArgs, '--env', 'server', '--allow-no-auth', 'start'], { env, onLine: serverOutput.onLine });
+    const temporal = startProcess('temporal', server, [...configArgs, '--env', 'server', '--allow-no-auth', 'start'], {
+      env,
+      onLine: serverOutput.onLine,
+    });
     processes.push(temporal);
     const address = `127.0.0.1:${options.port}`;
     // A first start creates the shards and the system namespace before it answers: longer than a later one.
-    await waitUntil(`Temporal on ${address}`, () => frontendAnswers(address), { process: temporal, timeoutMs: 180_000 }).catch((error: Error) => {
+    await waitUntil(`Temporal on ${address}`, () => frontendAnswers(address), {
+      process: temporal,
+      timeoutMs: 180_000,
+    }).catch((error: Error) => {
       throw new Error(`${error.message}; its last lines:\n${serverOutput.last()}`);
     });
     const connection = await Connection.connect({ address });

@@ -22,6 +22,9 @@ export async function startTemporal(choice: TemporalChoice, options: TemporalOpt
     return startFullTemporal({ ...options, dataDir: options.dataDir && path.join(options.dataDir, 'postgres') });
   }
   const { dataDir, postgresPort: _unused, ...devOptions } = options;
-  const dev = await startTemporalDevServer({ ...devOptions, ...(dataDir ? { dbFile: path.join(dataDir, 'temporal.db') } : {}) });
+  const dev = await startTemporalDevServer({
+    ...devOptions,
+    ...(dataDir ? { dbFile: path.join(dataDir, 'temporal.db') } : {}),
+  });
   return { address: dev.address, uiUrl: dev.uiUrl, processes: [dev.process], stop: () => dev.process.stop() };
 }

@@ -35,8 +35,10 @@ interface SmtpError {
 }
 
 /** A 5xx answer is the server's final word on this message: sending it again would get the same. */
-const isPermanent = (error: SmtpError) => error.responseCode !== undefined && error.responseCode >= 500 && error.responseCode < 600;
-const describe = (error: SmtpError) => [error.responseCode, error.code, error.message].filter((part) => part !== undefined).join(' ');
+const isPermanent = (error: SmtpError) =>
+  error.responseCode !== undefined && error.responseCode >= 500 && error.responseCode < 600;
+const describe = (error: SmtpError) =>
+  [error.responseCode, error.code, error.message].filter((part) => part !== undefined).join(' ');
 
 /**
  * Delivers the outbox: each lane claims one due row (FOR UPDATE SKIP LOCKED), hands it to the SMTP server and marks
@@ -52,7 +54,15 @@ const describe = (error: SmtpError) => [error.responseCode, error.code, error.me
  * `npm run dev`, and scales with the workers, which share the table safely through SKIP LOCKED.
  */
 export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatcher {
-  const { db, smtpUrl, from, lanes = 4, idlePollMs = 1_000, backoff = DEFAULT_BACKOFF, log = () => undefined } = options;
+  const {
+    db,
+    smtpUrl,
+    from,
+    lanes = 4,
+    idlePollMs = 1_000,
+    backoff = DEFAULT_BACKOFF,
+    log = () => undefined,
+  } = options;
   const domain = messageDomain(from);
   // Bounded timeouts: a row stays locked while its server talks. maxRequeues 0: the outbox retries, with its own count.
   const transport = createTransport({
@@ -67,7 +77,12 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
 
   async function send(client: PoolClient, row: OutboxRow): Promise<void> {
     if (!ADDRESS.test(row.recipient)) {
-      await markAttemptFailed(client, row.id, `"${row.recipient}" is not an e-mail address: no configuration names one for it`, undefined);
+      await markAttemptFailed(
+        client,
+        row.id,
+        `"${row.recipient}" is not an e-mail address: no configuration names one for it`,
+        undefined,
+      );
       log({ msg: 'outbox row failed for good', id: row.id, recipient: row.recipient, reason: 'not an address' });
       return;
     }
@@ -81,13 +96,23 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
         messageId: headers.messageId,
         ...(headers.inReplyTo ? { inReplyTo: headers.inReplyTo, references: headers.references } : {}),
         // RFC 3834: an automatic message, so that auto-responders do not answer it.
-        headers: { 'Auto-Submitted': 'auto-generated', 'X-Vigil-Outbox-Id': String(row.id), ...(row.ticketNumber ? { 'X-Vigil-Ticket': row.ticketNumber } : {}) },
+        headers: {
+          'Auto-Submitted': 'auto-generated',
+          'X-Vigil-Outbox-Id': String(row.id),
+          ...(row.ticketNumber ? { 'X-Vigil-Ticket': row.ticketNumber } : {}),
+        },
       });
     } catch (error) {
       const smtp = error as SmtpError;
       const retryInMs = isPermanent(smtp) ? undefined : retryDelayMs(row.attempts + 1, backoff);
       await markAttemptFailed(client, row.id, describe(smtp), retryInMs);
-      log({ msg: retryInMs === undefined ? 'outbox row failed for good' : 'outbox row will be tried again', id: row.id, attempts: row.attempts + 1, retryInMs, error: describe(smtp) });
+      log({
+        msg: retryInMs === undefined ? 'outbox row failed for good' : 'outbox row will be tried again',
+        id: row.id,
+        attempts: row.attempts + 1,
+        retryInMs,
+        error: describe(smtp),
+      });
       return;
     }
     await markSent(client, row.id, headers.messageId);
@@ -103,7 +128,8 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
       if (row) await send(client, row);
       return row !== undefined;
     },
-    onError: (error) => log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) }),
+    onError: (error) =>
+      log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) }),
   });
   return {
     async stop() {

@@ -20,16 +20,28 @@ const LOCALES: Record<MailLanguage, string> = { en: 'en-GB', fr: 'fr', de: 'de',
 
 /** An instant in words in the reader's zone and language: "mardi 1 décembre 2026 à 11:30". */
 export function instantInWords(epochMs: number, { language, zone }: Reader): string {
-  return DateTime.fromMillis(epochMs, { zone })
-    .setLocale(LOCALES[language])
-    .toLocaleString({ weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  return DateTime.fromMillis(epochMs, { zone }).setLocale(LOCALES[language]).toLocaleString({
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
 }
 
 /** A civil date (YYYY-MM-DD, an invoice's) in words in the reader's language: "mercredi 2 décembre 2026". */
 export function dateInWords(isoDate: string, { language }: Pick<Reader, 'language'>, withWeekday = true): string {
   return DateTime.fromISO(isoDate, { zone: 'UTC' })
     .setLocale(LOCALES[language])
-    .toLocaleString({ ...(withWeekday ? { weekday: 'long' } : {}), day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+    .toLocaleString({
+      ...(withWeekday ? { weekday: 'long' } : {}),
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
 }
 
 /** Integer cents in the reader's currency format: "1 234,50 €", "€1,234.50". */
@@ -42,7 +54,10 @@ export function amount(cents: number, { language }: Reader, currency = 'EUR'): s
  * kilobytes, rounded up, below a megabyte; megabytes to a tenth above.
  */
 export function sizeInWords(bytes: number, { language }: Pick<Reader, 'language'>): string {
-  const [value, unit] = bytes < 1024 * 1024 ? [Math.ceil(bytes / 1024), 'kilobyte'] : [Math.round((bytes / (1024 * 1024)) * 10) / 10, 'megabyte'];
+  const [value, unit] =
+    bytes < 1024 * 1024
+      ? [Math.ceil(bytes / 1024), 'kilobyte']
+      : [Math.round((bytes / (1024 * 1024)) * 10) / 10, 'megabyte'];
   return new Intl.NumberFormat(LOCALES[language], { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
 }
 

@@ -1,4 +1,12 @@
-import { amount, dateInWords, instantInWords, minutesInWords, sizeInWords, type MailLanguage, type Reader } from './format';
+import {
+  amount,
+  dateInWords,
+  instantInWords,
+  minutesInWords,
+  sizeInWords,
+  type MailLanguage,
+  type Reader,
+} from './format';
 import type { Notice } from './notices';
 import { de } from './wording/de';
 import { en } from './wording/en';
@@ -17,7 +25,10 @@ const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(
 
 /** The API calls a customer is shown for deciding by itself (validate, reject, accept, decline), one a line. */
 const apiCalls = (p: Phrases, url: string, pairs: [string, string, boolean][]) =>
-  pairs.map(([verb, path, needsReason]) => `  ${verb}: POST ${url}/${path}  {"contact": "<${p.yourEmail}>"${needsReason ? `, "reason": "<${p.reason}>"` : ''}}`);
+  pairs.map(
+    ([verb, path, needsReason]) =>
+      `  ${verb}: POST ${url}/${path}  {"contact": "<${p.yourEmail}>"${needsReason ? `, "reason": "<${p.reason}>"` : ''}}`,
+  );
 
 const VALIDATION_CALLS: [string, string, boolean][] = [
   ['validate', 'validate', false],
@@ -27,7 +38,13 @@ const VALIDATION_CALLS: [string, string, boolean][] = [
 /** The lines of a notice in the reader's words; every language is laid out alike. */
 function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; lines: string[] } {
   const at = (epochMs: number) => instantInWords(epochMs, reader);
-  const signed = (body: string[]) => [p.dear('contactName' in notice ? notice.contactName : ''), '', ...body, '', p.signature];
+  const signed = (body: string[]) => [
+    p.dear('contactName' in notice ? notice.contactName : ''),
+    '',
+    ...body,
+    '',
+    p.signature,
+  ];
   const calls = (url: string, pairs: [string, string, boolean][]) => apiCalls(p, url, pairs);
   switch (notice.kind) {
     case 'acknowledgement': {
@@ -54,22 +71,37 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
       };
     }
     case 'refusal':
-      return { headline: p.refusal.headline(notice.title), lines: signed([p.refusal.notTaken(notice.ticketNumber, notice.reason), p.refusal.advice]) };
+      return {
+        headline: p.refusal.headline(notice.title),
+        lines: signed([p.refusal.notTaken(notice.ticketNumber, notice.reason), p.refusal.advice]),
+      };
     case 'threshold-warning':
     case 'breach': {
       const metric = p.metric[notice.metric];
       const due = at(notice.deadline);
       const [headline, said] =
-        notice.kind === 'breach' ? [p.breach.headline(metric, due), p.breach.passed(metric, due)] : [p.warning.headline(metric, notice.percent, due), p.warning.used(metric, notice.percent, due)];
+        notice.kind === 'breach'
+          ? [p.breach.headline(metric, due), p.breach.passed(metric, due)]
+          : [p.warning.headline(metric, notice.percent, due), p.warning.used(metric, notice.percent, due)];
       return {
         headline: `${headline}: ${notice.title}`,
-        lines: [p.ticketOf(notice.ticketNumber, notice.customerId, notice.title), said, p.priorityAndAssignee(notice.priority, notice.assignee ?? p.nobody)],
+        lines: [
+          p.ticketOf(notice.ticketNumber, notice.customerId, notice.title),
+          said,
+          p.priorityAndAssignee(notice.priority, notice.assignee ?? p.nobody),
+        ],
       };
     }
     case 'taken-in-charge':
-      return { headline: p.takenInCharge.headline(notice.title), lines: signed([p.takenInCharge.by(notice.agent, at(notice.at))]) };
+      return {
+        headline: p.takenInCharge.headline(notice.title),
+        lines: signed([p.takenInCharge.by(notice.agent, at(notice.at))]),
+      };
     case 'waiting-for-customer':
-      return { headline: p.waiting.headline(notice.title), lines: signed([p.waiting.needsAnswer, '', notice.question, '', p.waiting.paused]) };
+      return {
+        headline: p.waiting.headline(notice.title),
+        lines: signed([p.waiting.needsAnswer, '', notice.question, '', p.waiting.paused]),
+      };
     case 'resolution-proposed':
       return {
         headline: p.resolution.headline(notice.title),
@@ -91,7 +123,9 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
         headline: p.quote.headline(notice.title),
         lines: signed([
           p.quote.needsAgreement,
-          ...(notice.estimateMinutes === undefined ? [] : [`${p.quote.estimate}: ${minutesInWords(notice.estimateMinutes)}`]),
+          ...(notice.estimateMinutes === undefined
+            ? []
+            : [`${p.quote.estimate}: ${minutesInWords(notice.estimateMinutes)}`]),
           ...(notice.amountCents === undefined ? [] : [`${p.quote.amount}: ${amount(notice.amountCents, reader)}`]),
           '',
           ...calls(notice.actionsUrl, [
@@ -107,7 +141,11 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
       return {
         headline: words.headline(notice.invoiceNumber),
         lines: signed([
-          words.issued(notice.invoiceNumber, dateInWords(notice.periodStart, reader, false), dateInWords(notice.periodEnd, reader, false)),
+          words.issued(
+            notice.invoiceNumber,
+            dateInWords(notice.periodStart, reader, false),
+            dateInWords(notice.periodEnd, reader, false),
+          ),
           '',
           words.amountDue(money(notice.grossCents), money(notice.netCents)),
           words.dueBy(dateInWords(notice.dueDate, reader)),
@@ -146,18 +184,31 @@ export function renderInboundAnswer(answer: InboundAnswer, reader: Reader): Rend
   const p = PHRASES[reader.language];
   const signed = (name: string, body: string[]) => [p.dear(name), '', ...body, '', p.signature].join('\n');
   if (answer.kind === 'inbound-triage') {
-    return { subject: capitalised(p.inbound.triage.headline(answer.subject)), body: signed(answer.senderName, [p.inbound.triage.kept, p.inbound.triage.why]) };
+    return {
+      subject: capitalised(p.inbound.triage.headline(answer.subject)),
+      body: signed(answer.senderName, [p.inbound.triage.kept, p.inbound.triage.why]),
+    };
   }
   if (answer.kind === 'inbound-too-large') {
     const { tooLarge } = p.inbound;
     return {
       subject: capitalised(tooLarge.headline(answer.subject)),
-      body: signed(answer.senderName, [tooLarge.notRead(sizeInWords(answer.bytes, reader), sizeInWords(answer.limitBytes, reader)), '', tooLarge.howTo]),
+      body: signed(answer.senderName, [
+        tooLarge.notRead(sizeInWords(answer.bytes, reader), sizeInWords(answer.limitBytes, reader)),
+        '',
+        tooLarge.howTo,
+      ]),
     };
   }
   const { notAValidation } = p.inbound;
   return {
     subject: `[${answer.ticketNumber}] ${capitalised(notAValidation.headline(answer.title))}`,
-    body: signed(answer.contactName, [notAValidation.kept(answer.ticketNumber), '', notAValidation.howTo, ...apiCalls(p, answer.actionsUrl, VALIDATION_CALLS), p.resolution.byApi]),
+    body: signed(answer.contactName, [
+      notAValidation.kept(answer.ticketNumber),
+      '',
+      notAValidation.howTo,
+      ...apiCalls(p, answer.actionsUrl, VALIDATION_CALLS),
+      p.resolution.byApi,
+    ]),
   };
 }

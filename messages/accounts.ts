@@ -33,7 +33,11 @@ export interface Customer {
 export const AuthorizedContact = strictObject({
   name: Line(200),
   email: Email,
-  outOfHours: Type.Optional(Type.Boolean({ description: 'may report a disruption out of hours where the policy lets authorized contacts do so' })),
+  outOfHours: Type.Optional(
+    Type.Boolean({
+      description: 'may report a disruption out of hours where the policy lets authorized contacts do so',
+    }),
+  ),
 });
 export type AuthorizedContact = Static<typeof AuthorizedContact>;
 
@@ -73,7 +77,10 @@ export type NewCustomer = Pick<Customer, 'id' | 'name'> & Partial<Pick<Customer,
  * takes the customer back to the desk's zone.
  */
 export type CustomerPatch = Partial<Pick<Customer, 'name' | 'language' | 'billing'>> & { timeZone?: string | null };
-export type NewContract = Omit<Contract, 'id' | 'createdAt' | 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'> &
+export type NewContract = Omit<
+  Contract,
+  'id' | 'createdAt' | 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'
+> &
   Partial<Pick<Contract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>>;
 
 /**
@@ -98,7 +105,10 @@ export const NewApiKey = strictObject({
   label: Line(200),
   customerId: Type.Optional(Line(63, { description: 'required for a customer key, refused for any other' })),
   mailRelay: Type.Optional(
-    Type.Boolean({ description: "the inbound mail process's key (agent keys only): it may act for the sender of a mail it relays, with X-Vigil-Mail-From" }),
+    Type.Boolean({
+      description:
+        "the inbound mail process's key (agent keys only): it may act for the sender of a mail it relays, with X-Vigil-Mail-From",
+    }),
   ),
 });
 export type NewApiKey = Static<typeof NewApiKey>;

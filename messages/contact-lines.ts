@@ -36,5 +36,7 @@ export function escalationContactOf(text: string): Parsed<EscalationContact> {
 }
 
 /** The line an admin would type for the contact. */
-export const authorizedContactLine = ({ name, email, outOfHours }: AuthorizedContact): string => `${name} <${email}>${outOfHours ? ', out-of-hours' : ''}`;
-export const escalationContactLine = ({ level, name, email }: EscalationContact): string => `${level}: ${name} <${email}>`;
+export const authorizedContactLine = ({ name, email, outOfHours }: AuthorizedContact): string =>
+  `${name} <${email}>${outOfHours ? ', out-of-hours' : ''}`;
+export const escalationContactLine = ({ level, name, email }: EscalationContact): string =>
+  `${level}: ${name} <${email}>`;

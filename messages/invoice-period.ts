@@ -8,7 +8,6 @@ export interface InvoicePeriod {
   periodEnd: string;
 }
 
-
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function civilDate(text: string): DateTime | undefined {
@@ -43,7 +42,11 @@ export function previousMonth(atEpochMs: number): InvoicePeriod {
 export function monthsOf({ periodStart, periodEnd }: InvoicePeriod): string[] {
   const end = DateTime.fromISO(periodEnd, { zone: DESK_ZONE });
   const months: string[] = [];
-  for (let month = DateTime.fromISO(periodStart, { zone: DESK_ZONE }).startOf('month'); month <= end; month = month.plus({ months: 1 })) {
+  for (
+    let month = DateTime.fromISO(periodStart, { zone: DESK_ZONE }).startOf('month');
+    month <= end;
+    month = month.plus({ months: 1 })
+  ) {
     months.push(month.toFormat('yyyy-MM'));
   }
   return months;

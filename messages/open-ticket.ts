@@ -46,12 +46,30 @@ export const OpenTicketInput = Type.Object({
   contact: TicketRequestFields.contact,
   channel: TicketRequestFields.channel,
   scope: TicketRequestFields.scope,
-  authorizedContacts: Type.Optional(Type.Array(Type.String(), { description: "The contacts the customer's contract authorizes (out-of-hours disruptions, where the policy says so)" })),
-  contractId: Type.Optional(Type.String({ description: 'The contract the ticket runs under (absent on tickets opened before contracts existed)' })),
-  policyVersion: Type.Optional(Type.Integer({ description: 'The policy version the contract pins; absent: the version in force at registration' })),
-  emergencyResponseTarget: Type.Optional({ ...DurationSchema, description: "The contract's emergency response target (calendar hours), replacing the policy's" }),
-  quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ description: "The contract's quote limit (logged minutes), replacing the policy's" })),
-  maxPeoplePerTicket: Type.Optional(Type.Integer({ description: "The contract's people count, replacing the policy's limit's" })),
+  authorizedContacts: Type.Optional(
+    Type.Array(Type.String(), {
+      description:
+        "The contacts the customer's contract authorizes (out-of-hours disruptions, where the policy says so)",
+    }),
+  ),
+  contractId: Type.Optional(
+    Type.String({
+      description: 'The contract the ticket runs under (absent on tickets opened before contracts existed)',
+    }),
+  ),
+  policyVersion: Type.Optional(
+    Type.Integer({ description: 'The policy version the contract pins; absent: the version in force at registration' }),
+  ),
+  emergencyResponseTarget: Type.Optional({
+    ...DurationSchema,
+    description: "The contract's emergency response target (calendar hours), replacing the policy's",
+  }),
+  quoteRequiredAboveMinutes: Type.Optional(
+    Type.Integer({ description: "The contract's quote limit (logged minutes), replacing the policy's" }),
+  ),
+  maxPeoplePerTicket: Type.Optional(
+    Type.Integer({ description: "The contract's people count, replacing the policy's limit's" }),
+  ),
   // Who opened it, as the API authenticated them (messages/principal.ts Acting), recorded on the `opened` event. Absent
   // on tickets opened before it was: their `opened` event names the contact.
   openedBy: Type.Optional(Type.Object({ actor: Type.String(), actorId: Type.String(), channel: literals(CHANNELS) })),

@@ -44,7 +44,9 @@ export interface Acting {
 
 /** The authenticated caller as the actor of what it does: never a name a request's body gives. */
 export function actingOf(principal: Principal): Acting {
-  if (principal.person) return { actor: principal.person.name, actorId: `user:${principal.person.userId}`, channel: 'web' };
-  if (principal.mailFrom !== undefined) return { actor: principal.mailFrom, actorId: `contact:${principal.mailFrom}`, channel: 'email' };
+  if (principal.person)
+    return { actor: principal.person.name, actorId: `user:${principal.person.userId}`, channel: 'web' };
+  if (principal.mailFrom !== undefined)
+    return { actor: principal.mailFrom, actorId: `contact:${principal.mailFrom}`, channel: 'email' };
   return { actor: principal.label, actorId: `key:${principal.keyId}`, channel: 'api' };
 }

@@ -3,7 +3,9 @@ import { Type, type TSchema } from '@sinclair/typebox';
 /** The building blocks of the shared schemas (messages/) and the API's (api/schemas/). */
 
 /** An object that takes these properties and no other. */
-export const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+export const strictObject = <P extends Record<string, TSchema>>(properties: P) =>
+  Type.Object(properties, { additionalProperties: false });
 
 /** One of these strings. */
-export const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+export const literals = <T extends string>(values: readonly T[]) =>
+  Type.Union(values.map((value) => Type.Literal(value)));

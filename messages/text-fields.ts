@@ -7,8 +7,10 @@ import { textPattern, type TextShape } from '../domain/text';
  * why). They live beside the messages the API and the workflow share, so that a command sent to Temporal directly
  * meets the same lengths and characters as one sent through the API (messages/ticket-actions.ts).
  */
-const textOf = (shape: TextShape) => (maxLength: number, options: StringOptions = {}) =>
-  Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
+const textOf =
+  (shape: TextShape) =>
+  (maxLength: number, options: StringOptions = {}) =>
+    Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
 
 /** Titles, names, agents, e-mail addresses, ids: no line break nor any other control character. */
 export const Line = textOf('line');

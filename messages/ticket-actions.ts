@@ -20,7 +20,8 @@ const ANYONE = [...STAFF, 'customer'] as const satisfies readonly Role[];
 // The customer's own acts: nobody at the desk may validate, reject or decide a quote in the customer's place.
 const CUSTOMER = ['customer'] as const satisfies readonly Role[];
 
-const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+const strictObject = <P extends Record<string, TSchema>>(properties: P) =>
+  Type.Object(properties, { additionalProperties: false });
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const Person = Line(320);
 const LongText = Text(20_000);
@@ -83,7 +84,10 @@ export interface ActionSpec<Command extends TObject = TObject, Path extends stri
  * `contact`); such a field is still accepted, so that a client sending it is not broken, and ignored. `actorId` and
  * `channel` are optional: commands recorded before them carry the actor's name only.
  */
-const Actor = Line(320, { description: 'Who acts: the API fills it in from the caller it authenticated (a person, an API key, a mail sender), never from the body' });
+const Actor = Line(320, {
+  description:
+    'Who acts: the API fills it in from the caller it authenticated (a person, an API key, a mail sender), never from the body',
+});
 const ACTING = {
   actor: Actor,
   actorId: Type.Optional(Line(400, { description: 'Who acts for sure: user:<id>, key:<id> or contact:<address>' })),
@@ -92,9 +96,17 @@ const ACTING = {
 const ACTING_FIELDS = Object.keys(ACTING);
 type ActorField = 'agent' | 'by' | 'contact';
 const formerActor = (field: ActorField) =>
-  Type.Optional(Line(320, { deprecated: true, description: `Ignored: the actor is the holder of the API key, recorded as \`by\` on the event (${field} once named it)` }));
+  Type.Optional(
+    Line(320, {
+      deprecated: true,
+      description: `Ignored: the actor is the holder of the API key, recorded as \`by\` on the event (${field} once named it)`,
+    }),
+  );
 
-interface Spec<Command extends TObject, Path extends string> extends Omit<ActionSpec<Command, Path>, 'body' | 'toCommand'> {
+interface Spec<Command extends TObject, Path extends string> extends Omit<
+  ActionSpec<Command, Path>,
+  'body' | 'toCommand'
+> {
   /** The field a body once named its actor in. */
   readonly formerActor: ActorField;
   /** Body fields that differ from the command's (instants as ISO-8601), and how they become the command's. */
@@ -103,10 +115,21 @@ interface Spec<Command extends TObject, Path extends string> extends Omit<Action
 }
 
 /** An entry whose body is its command without the actor, with the fields `bodyFields` replaces. */
-function action<Command extends TObject, const Path extends string>({ formerActor: former, bodyFields = {}, fromBody = (body) => body, ...spec }: Spec<Command, Path>): ActionSpec<Command, Path> {
-  const fields = Object.fromEntries(Object.entries(spec.command.properties).filter(([field]) => !ACTING_FIELDS.includes(field)));
+function action<Command extends TObject, const Path extends string>({
+  formerActor: former,
+  bodyFields = {},
+  fromBody = (body) => body,
+  ...spec
+}: Spec<Command, Path>): ActionSpec<Command, Path> {
+  const fields = Object.fromEntries(
+    Object.entries(spec.command.properties).filter(([field]) => !ACTING_FIELDS.includes(field)),
+  );
   // A former actor field that is the action's own (reassign's agent, the one the ticket goes to) stays what it is.
-  const body = strictObject({ ...(former in fields ? {} : { [former]: formerActor(former) }), ...fields, ...bodyFields });
+  const body = strictObject({
+    ...(former in fields ? {} : { [former]: formerActor(former) }),
+    ...fields,
+    ...bodyFields,
+  });
   const toCommand = (given: Record<string, unknown>, { actor, actorId, channel }: Acting) => {
     const { [former]: ignored, ...rest } = given;
     const own = former in fields ? { [former]: ignored } : {};
@@ -131,7 +154,12 @@ const TimeEntryCommand = strictObject({
   note: Type.Optional(LongText),
 });
 
-const isoToEpoch = (fields: readonly string[]) => (body: Record<string, unknown>) => ({ ...body, ...Object.fromEntries(fields.filter((field) => field in body).map((field) => [field, Date.parse(body[field] as string)])) });
+const isoToEpoch = (fields: readonly string[]) => (body: Record<string, unknown>) => ({
+  ...body,
+  ...Object.fromEntries(
+    fields.filter((field) => field in body).map((field) => [field, Date.parse(body[field] as string)]),
+  ),
+});
 
 export const ACTION_TABLE = {
   'take-charge': action({
@@ -217,7 +245,12 @@ export const ACTION_TABLE = {
     path: 'propose-resolution',
     summary: 'Propose a resolution; validation starts',
     // The minutes worked are a time entry like any other: the intervention flags, by the same definition, go on it.
-    command: strictObject({ ...ACTING, resolution: LongText, minutesWorked: Type.Optional(Minutes(1_000_000)), ...InterventionFlagProperties }),
+    command: strictObject({
+      ...ACTING,
+      resolution: LongText,
+      minutesWorked: Type.Optional(Minutes(1_000_000)),
+      ...InterventionFlagProperties,
+    }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -257,7 +290,12 @@ export const ACTION_TABLE = {
   'submit-quote': action({
     path: 'quote',
     summary: 'Submit an estimate; above the policy limit, or for excluded work, the customer must accept it first',
-    command: strictObject({ ...ACTING, estimateMinutes: Minutes(1_000_000), amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })), note: Type.Optional(LongText) }),
+    command: strictObject({
+      ...ACTING,
+      estimateMinutes: Minutes(1_000_000),
+      amountCents: Type.Optional(Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
+      note: Type.Optional(LongText),
+    }),
     formerActor: 'agent',
     roles: STAFF,
     from: ['support'],
@@ -302,10 +340,12 @@ export const TICKET_ACTION_NAMES = Object.keys(ACTION_TABLE) as TicketActionName
 /** The command of one action, as its schema says (epoch milliseconds for instants). */
 export type CommandOf<Name extends TicketActionName> = Static<(typeof ACTION_TABLE)[Name]['command']>;
 /** One action and its command: what the lifecycle decides on. */
-export type TicketCommand = { [Name in TicketActionName]: { action: Name; command: CommandOf<Name> } }[TicketActionName];
+export type TicketCommand = {
+  [Name in TicketActionName]: { action: Name; command: CommandOf<Name> };
+}[TicketActionName];
 
 /** The entries seen without their own commands' types: what code walking the whole table (routes, handlers) needs. */
 export const actionSpec = (name: TicketActionName): ActionSpec => ACTION_TABLE[name];
 
-export const actionByPath = (path: string): TicketActionName | undefined => TICKET_ACTION_NAMES.find((name) => ACTION_TABLE[name].path === path);
-
+export const actionByPath = (path: string): TicketActionName | undefined =>
+  TICKET_ACTION_NAMES.find((name) => ACTION_TABLE[name].path === path);

@@ -123,4 +123,6 @@ export const registeredUpdate = defineUpdate<TicketState, []>('registered');
 
 /** The Update of each action of the table, named after it: the workflow registers one handler per entry. */
 export type TicketUpdates = { [Name in TicketActionName]: UpdateDefinition<TicketState, [CommandOf<Name>], Name> };
-export const TICKET_UPDATES = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [name, defineUpdate(name)])) as TicketUpdates;
+export const TICKET_UPDATES = Object.fromEntries(
+  TICKET_ACTION_NAMES.map((name) => [name, defineUpdate(name)]),
+) as TicketUpdates;

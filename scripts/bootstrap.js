@@ -60,7 +60,17 @@ function ensureGreenMail(paths) {
   log(`fetching com.icegreen:greenmail-standalone:${paths.greenmailVersion} with Maven…`);
   const scratch = fs.mkdtempSync(path.join(paths.cacheDir, 'greenmail-'));
   try {
-    run('mvn', ['-B', '-q', 'dependency:copy', `-Dartifact=com.icegreen:greenmail-standalone:${paths.greenmailVersion}:jar`, `-DoutputDirectory=${scratch}`], { quiet: true });
+    run(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        'dependency:copy',
+        `-Dartifact=com.icegreen:greenmail-standalone:${paths.greenmailVersion}:jar`,
+        `-DoutputDirectory=${scratch}`,
+      ],
+      { quiet: true },
+    );
     fs.mkdirSync(path.dirname(paths.greenmailJar), { recursive: true });
     fs.renameSync(path.join(scratch, path.basename(paths.greenmailJar)), paths.greenmailJar);
   } finally {
@@ -71,7 +81,10 @@ function ensureGreenMail(paths) {
 
 function testServerIsComplete(paths) {
   if (!fs.existsSync(paths.testServerLauncher) || !fs.existsSync(paths.testServerClasspath)) return false;
-  return fs.readFileSync(paths.testServerClasspath, 'utf8').split(path.delimiter).every((jar) => fs.existsSync(jar));
+  return fs
+    .readFileSync(paths.testServerClasspath, 'utf8')
+    .split(path.delimiter)
+    .every((jar) => fs.existsSync(jar));
 }
 
 async function ensureTestServer(paths) {
@@ -80,13 +93,19 @@ async function ensureTestServer(paths) {
   requireCommand('mvn', 'resolve the time-skipping test server');
   log(`resolving io.temporal:temporal-test-server:${paths.testServerVersion} with Maven…`);
   fs.mkdirSync(path.dirname(paths.testServerClasspath), { recursive: true });
-  run('mvn', [
-    '-B', '-q',
-    '-f', path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'),
-    `-Dtemporal.test-server.version=${paths.testServerVersion}`,
-    `-Dmdep.outputFile=${paths.testServerClasspath}`,
-    'dependency:build-classpath',
-  ], { quiet: true });
+  run(
+    'mvn',
+    [
+      '-B',
+      '-q',
+      '-f',
+      path.join(repoRoot, 'tools', 'temporal-test-server', 'pom.xml'),
+      `-Dtemporal.test-server.version=${paths.testServerVersion}`,
+      `-Dmdep.outputFile=${paths.testServerClasspath}`,
+      'dependency:build-classpath',
+    ],
+    { quiet: true },
+  );
   const classpath = fs.readFileSync(paths.testServerClasspath, 'utf8').trim();
   // The SDK gives the server 5 s to answer: C1 only and the serial GC keep the JVM start near 1.5 s here.
   const launcher = [
@@ -113,7 +132,10 @@ function freePort() {
 function portAnswers(port) {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }

@@ -8,7 +8,10 @@ const path = require('node:path');
 const log = (message) => process.stderr.write(`[bootstrap] ${message}\n`);
 
 function run(command, args, { quiet = false, ...options } = {}) {
-  const result = spawnSync(command, args, { stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'], ...options });
+  const result = spawnSync(command, args, {
+    stdio: ['ignore', quiet ? 'pipe' : 'inherit', quiet ? 'pipe' : 'inherit'],
+    ...options,
+  });
   if (result.error) throw new Error(`${command} could not start: ${result.error.message}`);
   if (result.status !== 0) {
     if (quiet) process.stderr.write(`${result.stdout}${result.stderr}`);

@@ -9,7 +9,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const HOW = "apt-get install -y chromium (as root; Debian's package), or set VIGIL_CHROMIUM=/path/to/chromium";
 
 /** The one line said when no Chromium is there: where it is looked for, how to get it, what happens to the tests. */
-const missing = (where) => `Chromium is not at ${where}: the console's browser tests (test/e2e/console-*.test.ts) will FAIL until it is there; install it with ${HOW}`;
+const missing = (where) =>
+  `Chromium is not at ${where}: the console's browser tests (test/e2e/console-*.test.ts) will FAIL until it is there; install it with ${HOW}`;
 
 function ensureChromium({ log, run, isRoot = process.getuid?.() === 0, exists = fs.existsSync, env = process.env }) {
   const chosen = env.VIGIL_CHROMIUM;
@@ -25,7 +26,10 @@ function ensureChromium({ log, run, isRoot = process.getuid?.() === 0, exists = 
   log('installing Chromium from Debian for the console tests (apt-get, about a minute)…');
   try {
     run('apt-get', ['update', '-qq'], { quiet: true });
-    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], { quiet: true, env: { ...env, DEBIAN_FRONTEND: 'noninteractive' } });
+    run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'chromium'], {
+      quiet: true,
+      env: { ...env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch (error) {
     // On CI the browser tests are part of the run: a failed install stops it here, with apt-get's own words.
     if (env.CI === 'true') throw error;

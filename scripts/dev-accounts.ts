@@ -23,7 +23,8 @@ const DEV_KEYS = {
 export type DevKeys = Record<keyof typeof DEV_KEYS, string>;
 
 async function ensureDemoCustomer(accounts: AccountStore): Promise<void> {
-  if (!(await accounts.getCustomer(DEMO_CUSTOMER))) await accounts.createCustomer({ id: DEMO_CUSTOMER, name: 'Acme SA' });
+  if (!(await accounts.getCustomer(DEMO_CUSTOMER)))
+    await accounts.createCustomer({ id: DEMO_CUSTOMER, name: 'Acme SA' });
   if ((await accounts.listContracts(DEMO_CUSTOMER)).length) return;
   await accounts.createContract({
     customerId: DEMO_CUSTOMER,

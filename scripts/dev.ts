@@ -10,7 +10,13 @@
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startMailpit } from '../infra/mailpit';
-import { startProcess, supervise, superviseUntilSignalled, waitUntil, type SupervisedProcess } from '../infra/managed-process';
+import {
+  startProcess,
+  supervise,
+  superviseUntilSignalled,
+  waitUntil,
+  type SupervisedProcess,
+} from '../infra/managed-process';
 import { portIsOpen } from '../infra/net';
 import { startTemporal, temporalChoice, type RunningTemporal } from '../infra/temporal';
 import { ensureDevAccounts } from './dev-accounts';
@@ -36,7 +42,12 @@ const stopAll = superviseUntilSignalled(async () => {
 });
 
 function node(name: string, entry: string, env: NodeJS.ProcessEnv): SupervisedProcess {
-  const app = supervise(name, () => startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], { cwd: repoRoot, env: { ...process.env, ...env } }));
+  const app = supervise(name, () =>
+    startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+      cwd: repoRoot,
+      env: { ...process.env, ...env },
+    }),
+  );
   void app.gaveUp.then(() => void stopAll(1));
   return app;
 }
@@ -64,7 +75,8 @@ async function main(): Promise<void> {
       // Temporal warns a lot while it starts and stops; errors are what a developer needs to see (the dev server
       // writes level=ERROR, the full server JSON).
       onLine: (line) => {
-        if (!stopping && /level=ERROR|"level":"(error|dpanic|panic|fatal)"/.test(line)) process.stderr.write(`[temporal] ${line}\n`);
+        if (!stopping && /level=ERROR|"level":"(error|dpanic|panic|fatal)"/.test(line))
+          process.stderr.write(`[temporal] ${line}\n`);
       },
     });
     for (const part of temporal.processes) essential(part.name, part.exited);
@@ -125,7 +137,10 @@ async function main(): Promise<void> {
       return made;
     }),
     // A crash at start is restarted like any other: only giving up on the API ends the wait.
-    Promise.race([waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort)), api.gaveUp.then((code) => Promise.reject(new Error(`the API kept exiting (${code})`)))]),
+    Promise.race([
+      waitUntil(`the API on port ${apiPort}`, () => portIsOpen(apiPort)),
+      api.gaveUp.then((code) => Promise.reject(new Error(`the API kept exiting (${code})`))),
+    ]),
   ]);
 
   // Mail in: its own process (mail/inbound/main.ts says why), acting through the API with its mail-relay key.

@@ -17,8 +17,10 @@ function cacheDir() {
   return path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'vigil');
 }
 
-const mustangJar = () => path.join(cacheDir(), `mustang-validator-${MUSTANG_VERSION}`, `validator-${MUSTANG_VERSION}-shaded.jar`);
-const peppolRulesJar = () => path.join(cacheDir(), `mustang-validator-${MUSTANG_VERSION}`, `phive-rules-peppol-${PEPPOL_RULES_VERSION}.jar`);
+const mustangJar = () =>
+  path.join(cacheDir(), `mustang-validator-${MUSTANG_VERSION}`, `validator-${MUSTANG_VERSION}-shaded.jar`);
+const peppolRulesJar = () =>
+  path.join(cacheDir(), `mustang-validator-${MUSTANG_VERSION}`, `phive-rules-peppol-${PEPPOL_RULES_VERSION}.jar`);
 
 function fetchJar({ log, run }, artifact, jar) {
   if (fs.existsSync(jar)) return;
@@ -26,7 +28,9 @@ function fetchJar({ log, run }, artifact, jar) {
   fs.mkdirSync(cacheDir(), { recursive: true });
   const scratch = fs.mkdtempSync(path.join(cacheDir(), 'mustang-'));
   try {
-    run('mvn', ['-B', '-q', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${scratch}`], { quiet: true });
+    run('mvn', ['-B', '-q', 'dependency:copy', `-Dartifact=${artifact}`, `-DoutputDirectory=${scratch}`], {
+      quiet: true,
+    });
     fs.mkdirSync(path.dirname(jar), { recursive: true });
     fs.renameSync(path.join(scratch, path.basename(jar)), jar);
   } finally {

@@ -14,9 +14,16 @@ const TEMPORAL_CHOICES = ['dev', 'full'];
  */
 function temporalChoice(argv = process.argv.slice(2), env = process.env) {
   const at = argv.findIndex((arg) => arg === '--temporal' || arg.startsWith('--temporal='));
-  const value = at < 0 ? env.VIGIL_TEMPORAL || 'dev' : argv[at] === '--temporal' ? argv[at + 1] : argv[at].slice('--temporal='.length);
+  const value =
+    at < 0
+      ? env.VIGIL_TEMPORAL || 'dev'
+      : argv[at] === '--temporal'
+        ? argv[at + 1]
+        : argv[at].slice('--temporal='.length);
   if (!TEMPORAL_CHOICES.includes(value)) {
-    throw new Error(`--temporal (or VIGIL_TEMPORAL) must be one of ${TEMPORAL_CHOICES.join(', ')}, got '${value ?? ''}'`);
+    throw new Error(
+      `--temporal (or VIGIL_TEMPORAL) must be one of ${TEMPORAL_CHOICES.join(', ')}, got '${value ?? ''}'`,
+    );
   }
   return value;
 }

@@ -22,7 +22,14 @@ export interface TicketWorkerDeps {
 }
 
 export function createTicketWorker(
-  { connection, namespace, db, taskQueue = TICKET_TASK_QUEUE, policies = pgPolicyCatalog(db), workflowBundle }: TicketWorkerDeps,
+  {
+    connection,
+    namespace,
+    db,
+    taskQueue = TICKET_TASK_QUEUE,
+    policies = pgPolicyCatalog(db),
+    workflowBundle,
+  }: TicketWorkerDeps,
   options: Partial<WorkerOptions> = {},
 ): Promise<Worker> {
   return Worker.create({
@@ -30,7 +37,11 @@ export function createTicketWorker(
     namespace,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: { ...createActivities({ db, policies }), ...createPlanningActivities(policies), ...createInvoicingActivities({ db, policies }) },
+    activities: {
+      ...createActivities({ db, policies }),
+      ...createPlanningActivities(policies),
+      ...createInvoicingActivities({ db, policies }),
+    },
     ...options,
   });
 }

@@ -19,7 +19,12 @@ async function main(): Promise<void> {
   // Notices queued by the activities go out from here (mail/dispatcher.ts says why the worker runs it).
   let dispatcher: OutboxDispatcher | undefined;
   if (config.smtpUrl) {
-    dispatcher = startOutboxDispatcher({ db, smtpUrl: config.smtpUrl, from: config.mailFrom, log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })) });
+    dispatcher = startOutboxDispatcher({
+      db,
+      smtpUrl: config.smtpUrl,
+      from: config.mailFrom,
+      log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })),
+    });
     console.log(`delivering the outbox to ${new URL(config.smtpUrl).host}`);
   } else {
     console.warn('SMTP_URL is not set: notices stay queued in the outbox until a worker that has it starts');
@@ -37,7 +42,10 @@ async function main(): Promise<void> {
     const worker = await createTicketWorker({ connection, namespace: config.temporalNamespace, db });
     const scheduler = await Connection.connect({ address: config.temporalAddress });
     try {
-      await ensureInvoicingSchedules(new Client({ connection: scheduler, namespace: config.temporalNamespace }), worker.options.taskQueue);
+      await ensureInvoicingSchedules(
+        new Client({ connection: scheduler, namespace: config.temporalNamespace }),
+        worker.options.taskQueue,
+      );
     } finally {
       await scheduler.close();
     }

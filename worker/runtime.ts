@@ -18,7 +18,8 @@ export interface WorkerRuntime {
   lookUpRunsWith(client: Client): void;
 }
 
-const errorLine = (line: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line }));
+const errorLine = (line: Record<string, unknown>) =>
+  console.error(JSON.stringify({ time: new Date().toISOString(), ...line }));
 
 /**
  * The runtime is global and fixed at its first use: install it before any connection is made. Core's own log

@@ -17,9 +17,11 @@ const FAILING_WORKFLOW_TASK = 'Failing workflow task';
 const FAILURE_MESSAGE = /message: "((?:[^"\\]|\\.)*)"/;
 
 export function failedWorkflowTaskOf(message: string, meta: LogMetadata | undefined): FailedWorkflowTask | undefined {
-  if (message !== FAILING_WORKFLOW_TASK || meta?.sdkComponent !== 'core' || typeof meta.runId !== 'string') return undefined;
+  if (message !== FAILING_WORKFLOW_TASK || meta?.sdkComponent !== 'core' || typeof meta.runId !== 'string')
+    return undefined;
   const failure = typeof meta.failure === 'string' ? meta.failure : '';
-  const failureMessage = FAILURE_MESSAGE.exec(failure)?.[1]?.replace(/\\(.)/g, '$1') ?? (failure || 'workflow task failed');
+  const failureMessage =
+    FAILURE_MESSAGE.exec(failure)?.[1]?.replace(/\\(.)/g, '$1') ?? (failure || 'workflow task failed');
   return {
     runId: meta.runId,
     message: failureMessage,
@@ -48,7 +50,14 @@ interface RunFailures {
 }
 
 /** Counts each failed workflow task, records it per run (throttled), and reports it as an error line. */
-export function createWorkflowTaskWatch({ record, workflowIdOf, report, now = Date.now, writeEveryMs = 5_000, reportEveryMs = 60_000 }: WorkflowTaskWatchDeps) {
+export function createWorkflowTaskWatch({
+  record,
+  workflowIdOf,
+  report,
+  now = Date.now,
+  writeEveryMs = 5_000,
+  reportEveryMs = 60_000,
+}: WorkflowTaskWatchDeps) {
   const runs = new Map<string, RunFailures>();
   let failures = 0;
 
@@ -62,11 +71,23 @@ export function createWorkflowTaskWatch({ record, workflowIdOf, report, now = Da
     } catch (error) {
       // The database may be the very thing that is down: the count waits for the next failure's write.
       run.unwritten += count;
-      report({ level: 'warn', msg: 'could not record a failed workflow task', runId: failed.runId, error: String(error) });
+      report({
+        level: 'warn',
+        msg: 'could not record a failed workflow task',
+        runId: failed.runId,
+        error: String(error),
+      });
     }
     if (now() - run.lastReportedAt >= reportEveryMs) {
       run.lastReportedAt = now();
-      report({ level: 'error', msg: 'workflow task failing: the ticket is stuck until it is fixed', workflowId: run.workflowId, runId: failed.runId, nondeterminism: failed.nondeterminism, failure: failed.message });
+      report({
+        level: 'error',
+        msg: 'workflow task failing: the ticket is stuck until it is fixed',
+        workflowId: run.workflowId,
+        runId: failed.runId,
+        nondeterminism: failed.nondeterminism,
+        failure: failed.message,
+      });
     }
   }
 

@@ -1,14 +1,23 @@
 import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { InvoicingActivities } from '../activities/invoicing';
 import { periodProblem, previousMonth, previousQuarter, type InvoicePeriod } from '../messages/invoice-period';
-import { invoicingProgressQuery, type InvoicingInput, type InvoicingProgress, type InvoicingResult } from '../messages/invoicing';
+import {
+  invoicingProgressQuery,
+  type InvoicingInput,
+  type InvoicingProgress,
+  type InvoicingResult,
+} from '../messages/invoicing';
 
 const retry = { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' } as const;
 
 const { listCustomersToInvoice } = proxyActivities<InvoicingActivities>({ startToCloseTimeout: '1 minute', retry });
 
 // One invoice may gather thousands of lines: a long budget, but a silent worker is noticed within the heartbeat timeout.
-const { createInvoice } = proxyActivities<InvoicingActivities>({ startToCloseTimeout: '30 minutes', heartbeatTimeout: '1 minute', retry });
+const { createInvoice } = proxyActivities<InvoicingActivities>({
+  startToCloseTimeout: '30 minutes',
+  heartbeatTimeout: '1 minute',
+  retry,
+});
 
 /**
  * A scheduled run has no dates (a Schedule repeats the same arguments every time): it invoices the month or
@@ -33,7 +42,14 @@ function periodOf(input: InvoicingInput): InvoicePeriod {
 export async function invoicingWorkflow(input: InvoicingInput = {}): Promise<InvoicingResult> {
   const period = periodOf(input);
   const frequency = input.frequency ?? 'quarterly';
-  const progress: InvoicingProgress = { phase: 'listing', frequency, period, customersTotal: 0, customersDone: 0, invoiceNumbers: [] };
+  const progress: InvoicingProgress = {
+    phase: 'listing',
+    frequency,
+    period,
+    customersTotal: 0,
+    customersDone: 0,
+    invoiceNumbers: [],
+  };
   setHandler(invoicingProgressQuery, () => progress);
 
   const customers = await listCustomersToInvoice({ ...period, frequency });

@@ -15,7 +15,7 @@ function searchAttributesOf(ticket: TicketState): SearchAttributePair[] {
   ] as SearchAttributePair[];
 }
 
-const comparable = (value: unknown): unknown => (value instanceof Date ? value.getTime() : value ?? null);
+const comparable = (value: unknown): unknown => (value instanceof Date ? value.getTime() : (value ?? null));
 
 function unchanged(current: TypedSearchAttributes, { key, value }: SearchAttributePair): boolean {
   return comparable(current.get(key)) === comparable(value);

@@ -1,7 +1,20 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { PlanningActivities } from '../activities/clock-planner';
 import type { TicketActivities } from '../activities/ticket-activities';
-import { getTicketQuery, registeredUpdate, TICKET_UPDATES, type OpenTicketInput, type TicketState } from '../messages/ticket';
+import {
+  getTicketQuery,
+  registeredUpdate,
+  TICKET_UPDATES,
+  type OpenTicketInput,
+  type TicketState,
+} from '../messages/ticket';
 import { TICKET_ACTION_NAMES, type TicketActionName, type TicketCommand } from '../messages/ticket-actions';
 import { checkCommand } from '../domain/ticket/commands';
 import { decide, type Replan } from '../domain/ticket/decide';
@@ -38,7 +51,10 @@ const { acknowledgeTicket, recordTicketState, billTicket, notifyThreshold } = pr
 
 // Calendar maths is an activity: the policies' calendars and holiday tables stay out of the workflow bundle, and its
 // answer is an event of the history, delivered at the same place on every replay.
-const { planClocks } = proxyActivities<PlanningActivities>({ startToCloseTimeout: '10 seconds', retry: { initialInterval: '1 second', maximumInterval: '30 seconds' } });
+const { planClocks } = proxyActivities<PlanningActivities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
 
 /** Well under Temporal's 51,200-event limit: a ticket open for months continues as new with its state. */
 const HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW = 4_000;
@@ -52,7 +68,11 @@ export interface TicketWorkflowOptions {
  * One support ticket, from the customer's request to validation and billing, with its response, intervention and
  * resolution clocks running on the policy's business calendars. `carried` is the state handed over by continue-as-new.
  */
-export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketState, options: TicketWorkflowOptions = {}): Promise<TicketState> {
+export async function ticketWorkflow(
+  input: OpenTicketInput,
+  carried?: TicketState,
+  options: TicketWorkflowOptions = {},
+): Promise<TicketState> {
   const historyLimit = options.historyEventsBeforeContinueAsNew ?? HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW;
   let ticket: TicketState = carried ?? openedTicket(input, Date.now());
   let recordedRevision = carried ? carried.revision : 0;
@@ -112,12 +132,21 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
    * in one transaction: the ticket's first row is already acknowledged (or refused), never written twice.
    */
   async function register(): Promise<void> {
-    const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, {})]);
+    const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [
+      planQuestion(ticket, {}),
+    ]);
     ticket = withPlan(ticket, answer, {}, Date.now());
     const { change, refused } = registration(ticket, answer, Date.now());
     commit([change]);
     const recorded = ticket;
-    await acknowledgeTicket.executeWithOptions({ summary: refused ? 'record the refusal, tell the contact why' : 'register the ticket, queue the acknowledgement e-mail' }, [recorded]);
+    await acknowledgeTicket.executeWithOptions(
+      {
+        summary: refused
+          ? 'record the refusal, tell the contact why'
+          : 'register the ticket, queue the acknowledgement e-mail',
+      },
+      [recorded],
+    );
     recordedRevision = recorded.revision;
     registered = true;
   }
@@ -131,7 +160,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
       const asked = plansAsked;
       replanWanted = undefined;
       planning = true;
-      const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [planQuestion(ticket, replan)]);
+      const answer = await planClocks.executeWithOptions(
+        { summary: 'compute SLA deadlines on the business calendar' },
+        [planQuestion(ticket, replan)],
+      );
       ticket = replannedTicket(ticket, answer, replan, Date.now());
       syncChangedSearchAttributes(ticket);
       plansDone = asked;
@@ -148,7 +180,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     for (;;) {
       await condition(() => ticket.revision > recordedRevision && planned() && !awaitingBill(ticket));
       const snapshot = ticket;
-      await recordTicketState.executeWithOptions({ summary: `update the read model to revision ${snapshot.revision}` }, [snapshot]);
+      await recordTicketState.executeWithOptions(
+        { summary: `update the read model to revision ${snapshot.revision}` },
+        [snapshot],
+      );
       recordedRevision = snapshot.revision;
     }
   })();
@@ -156,7 +191,10 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   /** Notifies each threshold reached, then records the facts the time alone brings about. */
   async function processDue(): Promise<void> {
     for (let due = dueThreshold(ticket, Date.now()); due; due = dueThreshold(ticket, Date.now())) {
-      await notifyThreshold.executeWithOptions({ summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` }, [thresholdNotice(ticket, due)]);
+      await notifyThreshold.executeWithOptions(
+        { summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` },
+        [thresholdNotice(ticket, due)],
+      );
       commit([thresholdNotified(due, Date.now())]);
     }
     const { changes, replan } = dueChanges(ticket, Date.now());
@@ -176,7 +214,8 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
     // Crossing the history budget wakes the loop too, so that an idle ticket continues as new at once.
     const changed = () => ticket.revision !== seen || hasEnded(ticket) || pastHistoryBudget();
     if (wakeAt === undefined) await condition(changed);
-    else if (wakeAt > Date.now()) await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
+    else if (wakeAt > Date.now())
+      await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
     // A change that moves the deadlines (a reply, a new priority) is judged against its new plan, never the old one.
     await condition(planned);
     await processDue();
@@ -189,7 +228,9 @@ export async function ticketWorkflow(input: OpenTicketInput, carried?: TicketSta
   }
 
   if (awaitingBill(ticket)) {
-    const billing = await billTicket.executeWithOptions({ summary: 'price the time worked, write the billing line' }, [ticket]);
+    const billing = await billTicket.executeWithOptions({ summary: 'price the time worked, write the billing line' }, [
+      ticket,
+    ]);
     commit([billed(billing, Date.now())]);
   }
   await condition(settled);

@@ -41,7 +41,10 @@ const contractView = (contract: Contract) => ({
   ...contract,
   links: { self: `/v1/admin/contracts/${contract.id}`, customer: `/v1/admin/customers/${contract.customerId}` },
 });
-const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({ ...key, links: { revoke: `/v1/admin/api-keys/${key.id}/revoke` } });
+const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({
+  ...key,
+  links: { revoke: `/v1/admin/api-keys/${key.id}/revoke` },
+});
 
 /** Customers, contracts and API keys, for admin keys only; mount under /v1/admin. */
 export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, { accounts, users }, done) => {
@@ -56,20 +59,36 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
 
   app.post(
     '/customers',
-    { schema: { summary: 'Add a customer', body: NewCustomerBody, response: { 201: CustomerView, ...problems(409, 422), ...refusals } } },
+    {
+      schema: {
+        summary: 'Add a customer',
+        body: NewCustomerBody,
+        response: { 201: CustomerView, ...problems(409, 422), ...refusals },
+      },
+    },
     async (request, reply) => {
       const view = customerView(await accounts.createCustomer(request.body));
       return reply.status(201).header('location', view.links.self).send(view);
     },
   );
 
-  app.get('/customers', { schema: { summary: 'Every customer', response: { 200: CustomerList, ...refusals } } }, async () => ({
-    customers: (await accounts.listCustomers()).map(customerView),
-  }));
+  app.get(
+    '/customers',
+    { schema: { summary: 'Every customer', response: { 200: CustomerList, ...refusals } } },
+    async () => ({
+      customers: (await accounts.listCustomers()).map(customerView),
+    }),
+  );
 
   app.get(
     '/customers/:id',
-    { schema: { summary: 'A customer', params: CustomerIdParams, response: { 200: CustomerView, ...problems(404, 422), ...refusals } } },
+    {
+      schema: {
+        summary: 'A customer',
+        params: CustomerIdParams,
+        response: { 200: CustomerView, ...problems(404, 422), ...refusals },
+      },
+    },
     async (request) => customerView(await existingCustomer(request.params.id)),
   );
 
@@ -77,7 +96,8 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     '/customers/:id',
     {
       schema: {
-        summary: "Change a customer's name, language, time zone or invoicing identity (billing replaces the whole of it; timeZone null: the desk's)",
+        summary:
+          "Change a customer's name, language, time zone or invoicing identity (billing replaces the whole of it; timeZone null: the desk's)",
         params: CustomerIdParams,
         body: CustomerPatchBody,
         response: { 200: CustomerView, ...problems(404, 422), ...refusals },
@@ -94,7 +114,8 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     '/customers/:id/contracts',
     {
       schema: {
-        summary: "Add a contract: its policy, dates, tier, invoicing and contacts; each authorized contact gets an account among the customer's contacts",
+        summary:
+          "Add a contract: its policy, dates, tier, invoicing and contacts; each authorized contact gets an account among the customer's contacts",
         params: CustomerIdParams,
         body: NewContractBody,
         response: { 201: ContractView, ...problems(404, 409, 422), ...refusals },
@@ -114,7 +135,8 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     '/contracts/:id',
     {
       schema: {
-        summary: "Replace a contract's authorized or escalation contacts (its prices and terms never change); new authorized contacts get accounts as when it was added",
+        summary:
+          "Replace a contract's authorized or escalation contacts (its prices and terms never change); new authorized contacts get accounts as when it was added",
         params: ContractIdParams,
         body: ContractContactsPatchBody,
         response: { 200: ContractView, ...problems(404, 409, 422), ...refusals },
@@ -123,7 +145,8 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     async (request) => {
       const existing = await accounts.getContract(request.params.id);
       if (!existing) throw notFound(`no contract ${request.params.id}`);
-      if (users && request.body.authorizedContacts) await checkContactAccounts(users, existing.customerId, request.body.authorizedContacts);
+      if (users && request.body.authorizedContacts)
+        await checkContactAccounts(users, existing.customerId, request.body.authorizedContacts);
       const contract = await accounts.updateContractContacts(request.params.id, request.body);
       if (!contract) throw notFound(`no contract ${request.params.id}`);
       if (users) await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
@@ -133,7 +156,13 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
 
   app.get(
     '/customers/:id/contracts',
-    { schema: { summary: "A customer's contracts, oldest first", params: CustomerIdParams, response: { 200: ContractList, ...problems(404, 422), ...refusals } } },
+    {
+      schema: {
+        summary: "A customer's contracts, oldest first",
+        params: CustomerIdParams,
+        response: { 200: ContractList, ...problems(404, 422), ...refusals },
+      },
+    },
     async (request) => {
       const { id } = await existingCustomer(request.params.id);
       return { contracts: (await accounts.listContracts(id)).map(contractView) };
@@ -142,7 +171,13 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
 
   app.get(
     '/contracts/:id',
-    { schema: { summary: 'A contract', params: ContractIdParams, response: { 200: ContractView, ...problems(404, 422), ...refusals } } },
+    {
+      schema: {
+        summary: 'A contract',
+        params: ContractIdParams,
+        response: { 200: ContractView, ...problems(404, 422), ...refusals },
+      },
+    },
     async (request) => {
       const contract = await accounts.getContract(request.params.id);
       if (!contract) throw notFound(`no contract ${request.params.id}`);
@@ -159,16 +194,35 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
         response: { 201: IssuedApiKeyView, ...problems(422), ...refusals },
       },
     },
-    async (request, reply) => reply.status(201).header('cache-control', 'no-store').send(apiKeyView(await accounts.createApiKey(request.body))),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .header('cache-control', 'no-store')
+        .send(apiKeyView(await accounts.createApiKey(request.body))),
   );
 
-  app.get('/api-keys', { schema: { summary: 'Every API key, revoked ones included (never their tokens)', response: { 200: ApiKeyList, ...refusals } } }, async () => ({
-    apiKeys: (await accounts.listApiKeys()).map(apiKeyView),
-  }));
+  app.get(
+    '/api-keys',
+    {
+      schema: {
+        summary: 'Every API key, revoked ones included (never their tokens)',
+        response: { 200: ApiKeyList, ...refusals },
+      },
+    },
+    async () => ({
+      apiKeys: (await accounts.listApiKeys()).map(apiKeyView),
+    }),
+  );
 
   app.post(
     '/api-keys/:id/revoke',
-    { schema: { summary: 'Revoke an API key at once; revoking it again changes nothing', params: ApiKeyIdParams, response: { 200: ApiKeyView, ...problems(404, 422), ...refusals } } },
+    {
+      schema: {
+        summary: 'Revoke an API key at once; revoking it again changes nothing',
+        params: ApiKeyIdParams,
+        response: { 200: ApiKeyView, ...problems(404, 422), ...refusals },
+      },
+    },
     async (request) => {
       const key = await accounts.revokeApiKey(request.params.id);
       if (!key) throw notFound(`no API key ${request.params.id}`);

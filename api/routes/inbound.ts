@@ -18,9 +18,13 @@ export interface InboundRoutesDeps {
 const Instant = Type.String({ format: 'date-time' });
 const MailView = Type.Object({
   id: Type.Integer(),
-  state: Type.Union(INBOUND_STATES.map((state) => Type.Literal(state)), {
-    description: 'received (not acted on yet), opened (a ticket), threaded (onto a ticket), triage (an admin looks), ignored (automatic mail)',
-  }),
+  state: Type.Union(
+    INBOUND_STATES.map((state) => Type.Literal(state)),
+    {
+      description:
+        'received (not acted on yet), opened (a ticket), threaded (onto a ticket), triage (an admin looks), ignored (automatic mail)',
+    },
+  ),
   reason: Type.Optional(Type.String({ description: 'what was done with it and why' })),
   via: Type.String({ description: 'smtp or imap' }),
   messageId: Type.Optional(Type.String()),
@@ -76,7 +80,8 @@ const TicketParams = Type.Object({ number: Type.String({ pattern: TICKET_NUMBER_
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 });
 
 /** A filename safe in a quoted Content-Disposition parameter, with the real one in filename* (RFC 6266). */
-const disposition = (filename: string) => `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+const disposition = (filename: string) =>
+  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 
 /**
  * Mail received (mail/inbound/): the admin's list by state (`triage`: nobody known sent it; `ignored`: auto-replies,
@@ -84,7 +89,11 @@ const disposition = (filename: string) => `attachment; filename="${filename.repl
  * attachments. The ticket routes answer a customer's key for its own company's tickets only, as GET /tickets/:number
  * does (api/ticket-access.ts): another company's ticket is the same 404 as a missing one. Mount under /v1.
  */
-export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (app, { inbound, temporal, snapshots }, done) => {
+export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (
+  app,
+  { inbound, temporal, snapshots },
+  done,
+) => {
   app.addHook('preHandler', ownTicketsOnly(temporal, snapshots));
   const readers = requireRoles(...TICKET_ROLES.read);
 
@@ -93,13 +102,19 @@ export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (a
     {
       onRequest: requireRoles('admin'),
       schema: {
-        summary: 'Mail received, newest first, by state (triage: for a person to look at; ignored: automatic mail, with why)',
+        summary:
+          'Mail received, newest first, by state (triage: for a person to look at; ignored: automatic mail, with why)',
         tags: ['mail'],
-        querystring: Type.Object({ state: Type.Optional(Type.Union(INBOUND_STATES.map((state) => Type.Literal(state)))), limit: Type.Optional(Limit) }),
+        querystring: Type.Object({
+          state: Type.Optional(Type.Union(INBOUND_STATES.map((state) => Type.Literal(state)))),
+          limit: Type.Optional(Limit),
+        }),
         response: { 200: Type.Object({ mails: Type.Array(MailView) }), ...problems(401, 403, 422, 500) },
       },
     },
-    async (request) => ({ mails: (await inbound.list({ state: request.query.state, limit: request.query.limit ?? 100 })).map(mailView) }),
+    async (request) => ({
+      mails: (await inbound.list({ state: request.query.state, limit: request.query.limit ?? 100 })).map(mailView),
+    }),
   );
 
   app.get(
@@ -124,10 +139,17 @@ export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (a
         summary: 'The attachments of the e-mails of the ticket',
         tags: ['mail'],
         params: TicketParams,
-        response: { 200: Type.Object({ attachments: Type.Array(AttachmentView) }), ...problems(401, 403, 404, 422, 500) },
+        response: {
+          200: Type.Object({ attachments: Type.Array(AttachmentView) }),
+          ...problems(401, 403, 404, 422, 500),
+        },
       },
     },
-    async (request) => ({ attachments: (await inbound.attachments(request.params.number)).map((row) => attachmentView(request.params.number, row)) }),
+    async (request) => ({
+      attachments: (await inbound.attachments(request.params.number)).map((row) =>
+        attachmentView(request.params.number, row),
+      ),
+    }),
   );
 
   app.get(
@@ -137,8 +159,14 @@ export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (a
       schema: {
         summary: 'One attachment, as it came',
         tags: ['mail'],
-        params: Type.Object({ number: TicketParams.properties.number, id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
-        response: { 200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the attachment as it came' }), ...problems(401, 403, 404, 422, 500) },
+        params: Type.Object({
+          number: TicketParams.properties.number,
+          id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+        }),
+        response: {
+          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'the attachment as it came' }),
+          ...problems(401, 403, 404, 422, 500),
+        },
       },
     },
     async (request, reply) => {

@@ -12,7 +12,20 @@ import { eInvoiceFormatFor } from '../../domain/invoicing/parties';
 import { invoicePrepaid } from '../../domain/invoicing/prepaid-statement';
 import { facturX, peppolUbl, type EInvoice } from '../../infra/e-invoice';
 import { principalOf } from '../request-principal';
-import { CreditNoteNumberParams, CreditNoteView, NewCreditNoteBody, InvoiceCsv, InvoiceExportQuery, InvoiceHtml, InvoiceList, InvoicePdf, InvoiceListQuery, InvoiceNumberParams, InvoiceUbl, InvoiceView } from '../schemas/invoice';
+import {
+  CreditNoteNumberParams,
+  CreditNoteView,
+  NewCreditNoteBody,
+  InvoiceCsv,
+  InvoiceExportQuery,
+  InvoiceHtml,
+  InvoiceList,
+  InvoicePdf,
+  InvoiceListQuery,
+  InvoiceNumberParams,
+  InvoiceUbl,
+  InvoiceView,
+} from '../schemas/invoice';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface InvoiceRoutesDeps {
@@ -31,15 +44,24 @@ const withLinks = <T extends InvoiceSummary>(invoice: T) => ({
 });
 
 const eInvoiceUnavailable = (detail: string) =>
-  new HttpProblem({ type: problemType('e-invoice-unavailable'), title: 'No e-invoice for this invoice', status: 409, detail });
+  new HttpProblem({
+    type: problemType('e-invoice-unavailable'),
+    title: 'No e-invoice for this invoice',
+    status: 409,
+    detail,
+  });
 
 /**
  * The invoice as `render` writes it: any invoice in either form on request (the customer's country picks the one it
  * is sent, `eInvoiceFormat` in the detail). Refused with 409 when the invoice predates e-invoicing or its customer had
  * no invoicing identity when it was issued: the document is what was issued, and is never made up afterwards.
  */
-async function eInvoice(invoice: Pick<InvoiceDetail, 'number' | 'document'>, render: (document: NonNullable<InvoiceDetail['document']>) => Promise<EInvoice>): Promise<EInvoice> {
-  if (!invoice.document) throw eInvoiceUnavailable(`${invoice.number} was issued before invoices carried their seller, buyer and VAT`);
+async function eInvoice(
+  invoice: Pick<InvoiceDetail, 'number' | 'document'>,
+  render: (document: NonNullable<InvoiceDetail['document']>) => Promise<EInvoice>,
+): Promise<EInvoice> {
+  if (!invoice.document)
+    throw eInvoiceUnavailable(`${invoice.number} was issued before invoices carried their seller, buyer and VAT`);
   try {
     return await render(invoice.document);
   } catch (error) {
@@ -58,8 +80,16 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
 
   app.get(
     '/invoices',
-    { schema: { summary: 'Invoices, all or of one customer (a customer key: its own)', querystring: InvoiceListQuery, response: { 200: InvoiceList, ...problems(401, 403, 422, 500) } } },
-    async (request) => ({ invoices: (await invoices.list(customerScope(principalOf(request), request.query.customer))).map(withLinks) }),
+    {
+      schema: {
+        summary: 'Invoices, all or of one customer (a customer key: its own)',
+        querystring: InvoiceListQuery,
+        response: { 200: InvoiceList, ...problems(401, 403, 422, 500) },
+      },
+    },
+    async (request) => ({
+      invoices: (await invoices.list(customerScope(principalOf(request), request.query.customer))).map(withLinks),
+    }),
   );
 
   app.get(
@@ -68,7 +98,8 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
       // The books of every customer: staff who keep them, not customers.
       onRequest: requireRoles('admin', 'manager'),
       schema: {
-        summary: "The accountant's export: invoices, lines or journal totals per VAT rate, issued from one date to another, as CSV",
+        summary:
+          "The accountant's export: invoices, lines or journal totals per VAT rate, issued from one date to another, as CSV",
         querystring: InvoiceExportQuery,
         response: { 200: InvoiceCsv, ...problems(401, 403, 422, 500) },
       },
@@ -85,7 +116,13 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
 
   app.get(
     '/invoices/:number',
-    { schema: { summary: 'An invoice with its lines', params: InvoiceNumberParams, response: { 200: InvoiceView, ...problems(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'An invoice with its lines',
+        params: InvoiceNumberParams,
+        response: { 200: InvoiceView, ...problems(401, 404, 422, 500) },
+      },
+    },
     async (request) => {
       const { document, ...invoice } = await visibleInvoice(request, request.params.number);
       // The format the customer is sent, as its record said when the invoice was issued.
@@ -101,10 +138,17 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
 
   app.get(
     '/invoices/:number/html',
-    { schema: { summary: 'An invoice as the customer receives it', params: InvoiceNumberParams, response: { 200: InvoiceHtml, ...problems(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'An invoice as the customer receives it',
+        params: InvoiceNumberParams,
+        response: { 200: InvoiceHtml, ...problems(401, 404, 422, 500) },
+      },
+    },
     async (request, reply) => {
       const page = await invoices.html(request.params.number);
-      if (!page || !mayRead(principalOf(request), page.customerId)) throw notFound(`no invoice ${request.params.number}`);
+      if (!page || !mayRead(principalOf(request), page.customerId))
+        throw notFound(`no invoice ${request.params.number}`);
       return reply.type('text/html; charset=utf-8').send(page.html);
     },
   );
@@ -113,7 +157,13 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
 
   app.get(
     '/invoices/:number/pdf',
-    { schema: { summary: 'An invoice as a PDF document', params: InvoiceNumberParams, response: { 200: InvoicePdf, ...problems(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'An invoice as a PDF document',
+        params: InvoiceNumberParams,
+        response: { 200: InvoicePdf, ...problems(401, 404, 422, 500) },
+      },
+    },
     async (request, reply) => {
       const invoice = await visibleInvoice(request, request.params.number);
       return reply
@@ -129,14 +179,34 @@ export const invoiceRoutes: FastifyPluginCallbackTypebox<InvoiceRoutesDeps> = (a
 
 const creditNoteView = ({ document: _document, ...note }: CreditNoteDetail) => {
   const self = `/v1/credit-notes/${note.number}`;
-  return { ...note, links: { self, invoice: `/v1/invoices/${note.invoiceNumber}`, html: `${self}/html`, pdf: `${self}/pdf`, ubl: `${self}/ubl`, facturx: `${self}/facturx` } };
+  return {
+    ...note,
+    links: {
+      self,
+      invoice: `/v1/invoices/${note.invoiceNumber}`,
+      html: `${self}/html`,
+      pdf: `${self}/pdf`,
+      ubl: `${self}/ubl`,
+      facturx: `${self}/facturx`,
+    },
+  };
 };
 
 type App = Parameters<FastifyPluginCallbackTypebox<InvoiceRoutesDeps>>[0];
 
 const E_INVOICES = [
-  { suffix: 'ubl', render: peppolUbl, response: InvoiceUbl, what: 'Peppol BIS Billing 3.0 UBL (EN 16931), the e-invoice of Belgian and Luxembourgish customers' },
-  { suffix: 'facturx', render: facturX, response: InvoicePdf, what: 'Factur-X (PDF/A-3 with its EN 16931 CII embedded), the e-invoice of French customers' },
+  {
+    suffix: 'ubl',
+    render: peppolUbl,
+    response: InvoiceUbl,
+    what: 'Peppol BIS Billing 3.0 UBL (EN 16931), the e-invoice of Belgian and Luxembourgish customers',
+  },
+  {
+    suffix: 'facturx',
+    render: facturX,
+    response: InvoicePdf,
+    what: 'Factur-X (PDF/A-3 with its EN 16931 CII embedded), the e-invoice of French customers',
+  },
 ] as const;
 
 /** GET /v1/<kind>/:number/ubl and /facturx, for invoices and credit notes alike. */
@@ -149,10 +219,19 @@ function eInvoiceRoutes(
   for (const { suffix, render, response, what } of E_INVOICES) {
     app.get(
       `/${kind}/:number/${suffix}`,
-      { schema: { summary: `${kind === 'invoices' ? 'An invoice' : 'A credit note'} as ${what}`, params, response: { 200: response, ...problems(401, 404, 409, 422, 500) } } },
+      {
+        schema: {
+          summary: `${kind === 'invoices' ? 'An invoice' : 'A credit note'} as ${what}`,
+          params,
+          response: { 200: response, ...problems(401, 404, 409, 422, 500) },
+        },
+      },
       async (request, reply) => {
-        const file = await eInvoice(await visible(request, (request.params).number), render);
-        return reply.type(file.contentType).header('content-disposition', `attachment; filename="${file.filename}"`).send(file.body);
+        const file = await eInvoice(await visible(request, request.params.number), render);
+        return reply
+          .type(file.contentType)
+          .header('content-disposition', `attachment; filename="${file.filename}"`)
+          .send(file.body);
       },
     );
   }
@@ -180,11 +259,19 @@ function creditNoteRoutes(app: App, notes: NonNullable<InvoiceReader['creditNote
     async (request, reply) => {
       let note: CreditNoteDetail | undefined;
       try {
-        note = await notes.issue(request.params.number, { reason: request.body.reason, ...(request.body.lines ? { positions: request.body.lines } : {}) });
+        note = await notes.issue(request.params.number, {
+          reason: request.body.reason,
+          ...(request.body.lines ? { positions: request.body.lines } : {}),
+        });
       } catch (error) {
         if (!(error instanceof CreditNoteError)) throw error;
         if (error.conflict) {
-          throw new HttpProblem({ type: problemType('already-credited'), title: 'Cannot be credited so', status: 409, detail: error.message });
+          throw new HttpProblem({
+            type: problemType('already-credited'),
+            title: 'Cannot be credited so',
+            status: 409,
+            detail: error.message,
+          });
         }
         throw invalidField(`body.${error.field}`, error.message);
       }
@@ -196,26 +283,48 @@ function creditNoteRoutes(app: App, notes: NonNullable<InvoiceReader['creditNote
 
   app.get(
     '/credit-notes/:number',
-    { schema: { summary: 'A credit note', params: CreditNoteNumberParams, response: { 200: CreditNoteView, ...problems(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'A credit note',
+        params: CreditNoteNumberParams,
+        response: { 200: CreditNoteView, ...problems(401, 404, 422, 500) },
+      },
+    },
     async (request) => creditNoteView(await visibleNote(request, request.params.number)),
   );
 
   app.get(
     '/credit-notes/:number/html',
-    { schema: { summary: 'A credit note as its customer reads it', params: CreditNoteNumberParams, response: { 200: InvoiceHtml, ...problems(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'A credit note as its customer reads it',
+        params: CreditNoteNumberParams,
+        response: { 200: InvoiceHtml, ...problems(401, 404, 422, 500) },
+      },
+    },
     async (request, reply) => {
       const page = await notes.html(request.params.number);
-      if (!page || !mayRead(principalOf(request), page.customerId)) throw notFound(`no credit note ${request.params.number}`);
+      if (!page || !mayRead(principalOf(request), page.customerId))
+        throw notFound(`no credit note ${request.params.number}`);
       return reply.type('text/html; charset=utf-8').send(page.html);
     },
   );
 
   app.get(
     '/credit-notes/:number/pdf',
-    { schema: { summary: 'A credit note as a PDF document', params: CreditNoteNumberParams, response: { 200: InvoicePdf, ...problems(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'A credit note as a PDF document',
+        params: CreditNoteNumberParams,
+        response: { 200: InvoicePdf, ...problems(401, 404, 422, 500) },
+      },
+    },
     async (request, reply) => {
       const note = await visibleNote(request, request.params.number);
-      return reply.type('application/pdf').header('content-disposition', `inline; filename="${note.number}.pdf"`).send(await renderDocumentPdf(note.document));
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${note.number}.pdf"`)
+        .send(await renderDocumentPdf(note.document));
     },
   );
 

@@ -11,8 +11,14 @@ export interface OutboxRoutesDeps {
 
 const NoticeView = Type.Object({
   id: Type.Integer(),
-  kind: Type.String({ description: 'acknowledgement, refusal, threshold-warning, breach, taken-in-charge, waiting-for-customer, resolution-proposed, validated, quote-submitted' }),
-  state: Type.Union(OUTBOX_STATES.map((state) => Type.Literal(state)), { description: 'pending (to send, or to try again at nextAttemptAt), sent, or failed for good' }),
+  kind: Type.String({
+    description:
+      'acknowledgement, refusal, threshold-warning, breach, taken-in-charge, waiting-for-customer, resolution-proposed, validated, quote-submitted',
+  }),
+  state: Type.Union(
+    OUTBOX_STATES.map((state) => Type.Literal(state)),
+    { description: 'pending (to send, or to try again at nextAttemptAt), sent, or failed for good' },
+  ),
   recipient: Type.String(),
   subject: Type.String(),
   ticketNumber: Type.Optional(Type.String()),
@@ -21,7 +27,9 @@ const NoticeView = Type.Object({
   nextAttemptAt: Type.Optional(Type.String({ format: 'date-time' })),
   sentAt: Type.Optional(Type.String({ format: 'date-time' })),
   failedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  lastError: Type.Optional(Type.String({ description: "the SMTP server's answer, or why the notice could not be addressed" })),
+  lastError: Type.Optional(
+    Type.String({ description: "the SMTP server's answer, or why the notice could not be addressed" }),
+  ),
   messageId: Type.Optional(Type.String()),
 });
 const NoticeList = Type.Object({ notices: Type.Array(NoticeView) });
@@ -61,11 +69,16 @@ export const outboxRoutes: FastifyPluginCallbackTypebox<OutboxRoutesDeps> = (app
       schema: {
         summary: 'Notices of the outbox by delivery state, newest first (failed: most recently failed first)',
         tags: ['notifications'],
-        querystring: Type.Object({ state: Type.Optional(Type.Union(OUTBOX_STATES.map((state) => Type.Literal(state)))), limit: Type.Optional(Limit) }),
+        querystring: Type.Object({
+          state: Type.Optional(Type.Union(OUTBOX_STATES.map((state) => Type.Literal(state)))),
+          limit: Type.Optional(Limit),
+        }),
         response: { 200: NoticeList, ...refusals },
       },
     },
-    async (request) => ({ notices: (await outbox.list({ state: request.query.state, limit: request.query.limit ?? 100 })).map(view) }),
+    async (request) => ({
+      notices: (await outbox.list({ state: request.query.state, limit: request.query.limit ?? 100 })).map(view),
+    }),
   );
 
   app.get(
@@ -80,7 +93,11 @@ export const outboxRoutes: FastifyPluginCallbackTypebox<OutboxRoutesDeps> = (app
         response: { 200: NoticeList, ...refusals },
       },
     },
-    async (request) => ({ notices: (await outbox.list({ ticketNumber: request.params.number, limit: request.query.limit ?? 100 })).map(view) }),
+    async (request) => ({
+      notices: (await outbox.list({ ticketNumber: request.params.number, limit: request.query.limit ?? 100 })).map(
+        view,
+      ),
+    }),
   );
   done();
 };

@@ -20,11 +20,18 @@ export const prepaidRoutes: FastifyPluginCallbackTypebox<PrepaidRoutesDeps> = (a
 
   app.get(
     '/contracts/:id/prepaid-hours',
-    { schema: { summary: 'Prepaid hours of a contract: bought, used, balance and every movement', params: ContractIdParams, response: { 200: PrepaidAccountView, ...problemResponses(401, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'Prepaid hours of a contract: bought, used, balance and every movement',
+        params: ContractIdParams,
+        response: { 200: PrepaidAccountView, ...problemResponses(401, 404, 422, 500) },
+      },
+    },
     async (request) => {
       const { customerId } = principalOf(request);
       // A customer key sees its own company's contracts only; another's answers as if it did not exist.
-      if (customerId !== undefined && (await accounts.getContract(request.params.id))?.customerId !== customerId) throw missing(request.params.id);
+      if (customerId !== undefined && (await accounts.getContract(request.params.id))?.customerId !== customerId)
+        throw missing(request.params.id);
       const account = await prepaid.account(request.params.id);
       if (!account) throw missing(request.params.id);
       return account;
@@ -45,9 +52,11 @@ export const prepaidRoutes: FastifyPluginCallbackTypebox<PrepaidRoutesDeps> = (a
     },
     async (request, reply) => {
       const idempotencyKey = request.headers['idempotency-key'] ?? randomUUID();
-      const account = await prepaid.buy(request.params.id, { ...request.body, idempotencyKey }).catch((error: unknown) => {
-        throw error instanceof PrepaidKeyReusedError ? idempotencyKeyReused(idempotencyKey, 'purchase') : error;
-      });
+      const account = await prepaid
+        .buy(request.params.id, { ...request.body, idempotencyKey })
+        .catch((error: unknown) => {
+          throw error instanceof PrepaidKeyReusedError ? idempotencyKeyReused(idempotencyKey, 'purchase') : error;
+        });
       if (!account) throw missing(request.params.id);
       return reply.status(201).send(account);
     },

@@ -17,7 +17,10 @@ export interface ReportRoutesDeps {
 }
 
 /** Breached and at-risk counts per key (an assignee, a customer), most breaches first, then most at risk, then by key (nobody last). */
-export function tally<K extends string | null>(tickets: readonly AtRiskTicket[], keyOf: (ticket: AtRiskTicket) => K): { key: K; breached: number; atRisk: number }[] {
+export function tally<K extends string | null>(
+  tickets: readonly AtRiskTicket[],
+  keyOf: (ticket: AtRiskTicket) => K,
+): { key: K; breached: number; atRisk: number }[] {
   const counts = new Map<K, { key: K; breached: number; atRisk: number }>();
   for (const ticket of tickets) {
     const key = keyOf(ticket);
@@ -26,10 +29,20 @@ export function tally<K extends string | null>(tickets: readonly AtRiskTicket[],
     else count.atRisk += 1;
     counts.set(key, count);
   }
-  return [...counts.values()].sort((a, b) => b.breached - a.breached || b.atRisk - a.atRisk || Number(a.key === null) - Number(b.key === null) || String(a.key).localeCompare(String(b.key)));
+  return [...counts.values()].sort(
+    (a, b) =>
+      b.breached - a.breached ||
+      b.atRisk - a.atRisk ||
+      Number(a.key === null) - Number(b.key === null) ||
+      String(a.key).localeCompare(String(b.key)),
+  );
 }
 
-export const reportRoutes: FastifyPluginCallbackTypebox<ReportRoutesDeps> = (app, { slaReport, ticketQueries, now = Date.now }, done) => {
+export const reportRoutes: FastifyPluginCallbackTypebox<ReportRoutesDeps> = (
+  app,
+  { slaReport, ticketQueries, now = Date.now },
+  done,
+) => {
   app.get(
     '/reports/sla',
     {
@@ -42,9 +55,16 @@ export const reportRoutes: FastifyPluginCallbackTypebox<ReportRoutesDeps> = (app
     async (request) => {
       const { from, to, customer, priority } = request.query;
       // YYYY-MM strings compare as their months do.
-      if (from !== undefined && to !== undefined && to < from) throw invalidField('querystring.to', `must not be before from (${from})`);
+      if (from !== undefined && to !== undefined && to < from)
+        throw invalidField('querystring.to', `must not be before from (${from})`);
       const asOf = now();
-      const rows = await slaReport.report({ fromMonth: from, toMonth: to, customerId: customerScope(principalOf(request), customer), priority, now: asOf });
+      const rows = await slaReport.report({
+        fromMonth: from,
+        toMonth: to,
+        customerId: customerScope(principalOf(request), customer),
+        priority,
+        now: asOf,
+      });
       return { asOf: new Date(asOf).toISOString(), timeZone: DESK_ZONE, from: from ?? null, to: to ?? null, rows };
     },
   );

@@ -1,6 +1,13 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import { isPageKey, type PageKey, type TicketFilter, type TicketOrder, type TicketQueries, type TicketSummary } from '../../db/ticket-queries';
+import {
+  isPageKey,
+  type PageKey,
+  type TicketFilter,
+  type TicketOrder,
+  type TicketQueries,
+  type TicketSummary,
+} from '../../db/ticket-queries';
 import { isTerminal } from '../../domain/ticket/lifecycle';
 import { customerScope } from '../customer-scope';
 import { invalidCursor, invalidField } from '../problems';
@@ -34,8 +41,12 @@ function decodeCursor(cursor: string, order: TicketOrder): PageKey {
   } catch {
     key = undefined;
   }
-  if (!isPageKey(key)) throw invalidCursor('is not a cursor this API gave: pass nextCursor exactly as it came, or leave cursor out to start again');
-  if (key.order !== order) throw invalidCursor(`continues a listing in order=${key.order}: keep the order of the listing it came from`);
+  if (!isPageKey(key))
+    throw invalidCursor(
+      'is not a cursor this API gave: pass nextCursor exactly as it came, or leave cursor out to start again',
+    );
+  if (key.order !== order)
+    throw invalidCursor(`continues a listing in order=${key.order}: keep the order of the listing it came from`);
   return key;
 }
 
@@ -50,14 +61,26 @@ export const ticketListItem = (ticket: TicketSummary) => ({
   links: { self: `/v1/tickets/${ticket.ticketNumber}` },
 });
 
-export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps> = (app, { ticketQueries, now = Date.now }, done) => {
+export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps> = (
+  app,
+  { ticketQueries, now = Date.now },
+  done,
+) => {
   /** `atRisk=true` as of the API's clock (false lists them all, as its absence does), and the search words. */
-  const filtersOf = (atRisk: boolean | undefined, q: string | undefined): Pick<TicketFilter, 'atRiskAt' | 'search'> => ({
+  const filtersOf = (
+    atRisk: boolean | undefined,
+    q: string | undefined,
+  ): Pick<TicketFilter, 'atRiskAt' | 'search'> => ({
     ...(atRisk ? { atRiskAt: now() } : {}),
     ...(q?.trim() ? { search: q.trim() } : {}),
   });
 
-  async function list(filter: TicketFilter, order: TicketOrder, limit: number, cursor: string | undefined): Promise<TicketList> {
+  async function list(
+    filter: TicketFilter,
+    order: TicketOrder,
+    limit: number,
+    cursor: string | undefined,
+  ): Promise<TicketList> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, order);
     const page = await ticketQueries.page({ filter, order, limit, after });
     return { items: page.items.map(ticketListItem), nextCursor: page.next ? encodeCursor(page.next) : null };
@@ -67,15 +90,35 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
     '/tickets',
     {
       preValidation: splitCommaLists,
-      schema: { summary: 'Tickets from the read model, filtered, a page at a time', querystring: TicketListQuery, response: { 200: TicketList, ...problems(401, 403, 422, 500) } },
+      schema: {
+        summary: 'Tickets from the read model, filtered, a page at a time',
+        querystring: TicketListQuery,
+        response: { 200: TicketList, ...problems(401, 403, 422, 500) },
+      },
     },
     async (request) => {
       const { status, customer, priority, kind, breached, assignee, atRisk, q, order, limit, cursor } = request.query;
       if (order === 'deadline' && status?.some(isTerminal)) {
-        throw invalidField('querystring.status', 'order=deadline lists open tickets only: closed, cancelled and refused tickets have no deadline ahead');
+        throw invalidField(
+          'querystring.status',
+          'order=deadline lists open tickets only: closed, cancelled and refused tickets have no deadline ahead',
+        );
       }
       const customerId = customerScope(principalOf(request), customer);
-      return list({ statuses: status, customerId, priorities: priority, kinds: kind, breached, assignee, ...filtersOf(atRisk, q) }, order, limit, cursor);
+      return list(
+        {
+          statuses: status,
+          customerId,
+          priorities: priority,
+          kinds: kind,
+          breached,
+          assignee,
+          ...filtersOf(atRisk, q),
+        },
+        order,
+        limit,
+        cursor,
+      );
     },
   );
 
@@ -92,7 +135,12 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
     async (request) => {
       const { customer, priority, kind, breached, assignee, atRisk, q, limit, cursor } = request.query;
       const customerId = customerScope(principalOf(request), customer);
-      return list({ openOnly: true, customerId, priorities: priority, kinds: kind, breached, assignee, ...filtersOf(atRisk, q) }, 'arrival', limit, cursor);
+      return list(
+        { openOnly: true, customerId, priorities: priority, kinds: kind, breached, assignee, ...filtersOf(atRisk, q) },
+        'arrival',
+        limit,
+        cursor,
+      );
     },
   );
 

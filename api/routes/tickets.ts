@@ -6,7 +6,14 @@ import { TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNo
 import { WithStartWorkflowOperation } from '@temporalio/client';
 import type { AccountStore } from '../../messages/accounts';
 import { actingOf, type Principal } from '../../messages/principal';
-import { CustomerIdKey, KindKey, PriorityKey, SlaBreachedKey, StatusKey, TicketNumberKey } from '../../messages/search-attributes';
+import {
+  CustomerIdKey,
+  KindKey,
+  PriorityKey,
+  SlaBreachedKey,
+  StatusKey,
+  TicketNumberKey,
+} from '../../messages/search-attributes';
 import {
   getTicketQuery,
   registeredUpdate,
@@ -75,19 +82,34 @@ type Whereabouts = 'running' | 'closed' | 'gone';
 const QUERY_DEADLINE_MS = 2_000;
 
 export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app, deps, done) => {
-  const { temporal, allocateTicketNumber, accounts, idempotency, snapshots, taskQueue = TICKET_TASK_QUEUE, now = Date.now, policies = presetRegistry } = deps;
+  const {
+    temporal,
+    allocateTicketNumber,
+    accounts,
+    idempotency,
+    snapshots,
+    taskQueue = TICKET_TASK_QUEUE,
+    now = Date.now,
+    policies = presetRegistry,
+  } = deps;
   const handleOf = (ticketNumber: string): WorkflowHandle<typeof ticketWorkflow> =>
     temporal.workflow.getHandle<typeof ticketWorkflow>(ticketWorkflowId(ticketNumber));
   const allowed = (operation: TicketOperation) => requireRoles(...TICKET_ROLES[operation]);
   // Asked of Temporal at most once a second, however many requests need to know.
-  const workerPresent = sharedFor(1_000, workerPolling(temporal, { taskQueue, timeoutMs: QUERY_DEADLINE_MS, seenWithinMs: deps.workerSeenWithinMs, now }));
+  const workerPresent = sharedFor(
+    1_000,
+    workerPolling(temporal, { taskQueue, timeoutMs: QUERY_DEADLINE_MS, seenWithinMs: deps.workerSeenWithinMs, now }),
+  );
   app.addHook('onRoute', temporalDeadline(temporal, deps.temporalDeadlineMs ?? TEMPORAL_DEADLINE_MS, workerPresent));
 
   /** Where the ticket is, and the attempt of its pending workflow task (above 1, the last one failed or timed out). */
   async function describeTicket(ticketNumber: string): Promise<{ place: Whereabouts; taskAttempt: number }> {
     try {
       const description = await handleOf(ticketNumber).describe();
-      return { place: description.status.name === 'RUNNING' ? 'running' : 'closed', taskAttempt: description.raw.pendingWorkflowTask?.attempt ?? 0 };
+      return {
+        place: description.status.name === 'RUNNING' ? 'running' : 'closed',
+        taskAttempt: description.raw.pendingWorkflowTask?.attempt ?? 0,
+      };
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) return { place: 'gone', taskAttempt: 0 };
       throw error;
@@ -100,11 +122,22 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     if (taskAttempt <= 1 || !deps.workflowTaskFailures) return undefined;
     const failure = await deps.workflowTaskFailures.latestFor(ticketWorkflowId(ticketNumber)).catch(() => undefined);
     if (!failure) return undefined;
-    return { failing: true, attempts: taskAttempt, failure: failure.message, nondeterminism: failure.nondeterminism, since: failure.firstFailedAt.toISOString() };
+    return {
+      failing: true,
+      attempts: taskAttempt,
+      failure: failure.message,
+      nondeterminism: failure.nondeterminism,
+      since: failure.firstFailedAt.toISOString(),
+    };
   }
 
   /** Temporal answers "not found" for an Update sent to a finished workflow: tell a closed ticket from a missing one. */
-  async function updateOpenTicket<Command>(ticketNumber: string, update: UpdateDefinition<TicketState, [Command]>, command: Command, delivery: UpdateDelivery): Promise<TicketState> {
+  async function updateOpenTicket<Command>(
+    ticketNumber: string,
+    update: UpdateDefinition<TicketState, [Command]>,
+    command: Command,
+    delivery: UpdateDelivery,
+  ): Promise<TicketState> {
     const handle = handleOf(ticketNumber);
     try {
       return await deliverUpdate(temporal, ticketWorkflowId(ticketNumber), update, command, delivery);
@@ -145,18 +178,34 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
    */
   async function registerTicket(input: OpenTicketInput): Promise<TicketState> {
     const requested = () => openedTicket(input, now());
-    if (!(await workerPresent().then(() => true, () => false))) {
-      await temporal.workflow.start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, startOptions(input)).catch((error: unknown) => {
-        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      });
+    if (
+      !(await workerPresent().then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      await temporal.workflow
+        .start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, startOptions(input))
+        .catch((error: unknown) => {
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        });
       return requested();
     }
-    const startWorkflowOperation = new WithStartWorkflowOperation<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, { ...startOptions(input), workflowIdConflictPolicy: 'USE_EXISTING' });
+    const startWorkflowOperation = new WithStartWorkflowOperation<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, {
+      ...startOptions(input),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+    });
     try {
       return await temporal.workflow.executeUpdateWithStart(registeredUpdate, { startWorkflowOperation });
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) return (await currentState(input.ticketNumber)).ticket;
-      if (await startWorkflowOperation.workflowHandle().then(() => true, () => false)) return requested();
+      if (
+        await startWorkflowOperation.workflowHandle().then(
+          () => true,
+          () => false,
+        )
+      )
+        return requested();
       throw error;
     }
   }
@@ -179,23 +228,41 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
    * a crash between the two finds the record and starts the workflow then, so the ticket is neither lost nor doubled.
    * A retry answers the ticket as it is now.
    */
-  async function openIdempotently(principal: Principal, key: string, body: OpenTicketBody): Promise<{ ticket: TicketState; replayed: boolean }> {
+  async function openIdempotently(
+    principal: Principal,
+    key: string,
+    body: OpenTicketBody,
+  ): Promise<{ ticket: TicketState; replayed: boolean }> {
     const hash = requestHashOf(body);
     const recorded = await idempotency.find(principal.keyId, key);
     if (recorded) {
       if (recorded.requestHash !== hash) throw idempotencyKeyReused(key);
-      const started = (await whereabouts(recorded.ticketNumber)) !== 'gone' || (await snapshots.find(recorded.ticketNumber)) !== undefined;
-      const ticket = started ? (await currentState(recorded.ticketNumber)).ticket : await registerTicket(await inputOf(recorded.ticketNumber, principal, body));
+      const started =
+        (await whereabouts(recorded.ticketNumber)) !== 'gone' ||
+        (await snapshots.find(recorded.ticketNumber)) !== undefined;
+      const ticket = started
+        ? (await currentState(recorded.ticketNumber)).ticket
+        : await registerTicket(await inputOf(recorded.ticketNumber, principal, body));
       return { ticket, replayed: true };
     }
     // The terms are checked before a number is recorded, so that a refused request leaves no key behind.
     const input = await inputOf(await allocateTicketNumber(), principal, body);
-    const claimed = await idempotency.claim(principal.keyId, key, { ticketNumber: input.ticketNumber, requestHash: hash });
+    const claimed = await idempotency.claim(principal.keyId, key, {
+      ticketNumber: input.ticketNumber,
+      requestHash: hash,
+    });
     if (claimed.requestHash !== hash) throw idempotencyKeyReused(key);
-    return { ticket: await registerTicket({ ...input, ticketNumber: claimed.ticketNumber }), replayed: claimed.ticketNumber !== input.ticketNumber };
+    return {
+      ticket: await registerTicket({ ...input, ticketNumber: claimed.ticketNumber }),
+      replayed: claimed.ticketNumber !== input.ticketNumber,
+    };
   }
 
-  async function openTicket(principal: Principal, body: OpenTicketBody, idempotencyKey: string | undefined): Promise<{ ticket: TicketState; replayed: boolean }> {
+  async function openTicket(
+    principal: Principal,
+    body: OpenTicketBody,
+    idempotencyKey: string | undefined,
+  ): Promise<{ ticket: TicketState; replayed: boolean }> {
     if (idempotencyKey !== undefined) return openIdempotently(principal, idempotencyKey, body);
     const input = await inputOf(await allocateTicketNumber(), principal, body);
     return { ticket: await registerTicket(input), replayed: false };
@@ -214,18 +281,27 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       ...(deps.backPressure ? { preHandler: deps.backPressure.hook() } : {}),
     },
     async (request, reply) => {
-      const { ticket, replayed } = await openTicket(principalOf(request), request.body, request.headers['idempotency-key']);
+      const { ticket, replayed } = await openTicket(
+        principalOf(request),
+        request.body,
+        request.headers['idempotency-key'],
+      );
       const self = `/v1/tickets/${ticket.ticketNumber}`;
       if (replayed) void reply.header('idempotent-replayed', 'true');
       const view = await toTicketView(ticket, now(), policies);
-      return reply.status(201).header('location', self).send({ ...view, workflowId: ticketWorkflowId(ticket.ticketNumber), links: { self } });
+      return reply
+        .status(201)
+        .header('location', self)
+        .send({ ...view, workflowId: ticketWorkflowId(ticket.ticketNumber), links: { self } });
     },
   );
 
   /** A query is answered by a worker: none polling, it is not sent; one that does not answer at once is not coming. */
   async function liveState(ticketNumber: string): Promise<TicketState> {
     await workerPresent();
-    return temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () => handleOf(ticketNumber).query(getTicketQuery));
+    return temporal.connection.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+      handleOf(ticketNumber).query(getTicketQuery),
+    );
   }
 
   /**
@@ -234,7 +310,9 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
    * read model's last snapshot, with why it may be behind: a ticket stays readable through a restart, and only one the
    * read model lacks answers 503.
    */
-  async function currentState(ticketNumber: string): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
+  async function currentState(
+    ticketNumber: string,
+  ): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
     try {
       return { ticket: await liveState(ticketNumber) };
     } catch (error) {
@@ -246,18 +324,33 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   }
 
   /** The read model's snapshot of a ticket whose workflow did not answer, and why, asked of Temporal only now. */
-  async function lastSnapshot(ticketNumber: string, error: unknown): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
-    const { place, taskAttempt } = await describeTicket(ticketNumber).catch(() => ({ place: undefined, taskAttempt: 0 }));
+  async function lastSnapshot(
+    ticketNumber: string,
+    error: unknown,
+  ): Promise<{ ticket: TicketState; staleBecause?: string; workflowTask?: WorkflowTaskView }> {
+    const { place, taskAttempt } = await describeTicket(ticketNumber).catch(() => ({
+      place: undefined,
+      taskAttempt: 0,
+    }));
     const snapshot = await snapshots.find(ticketNumber).catch(() => undefined);
     if (place === 'gone' && !snapshot) throw noSuchTicket(ticketNumber);
     // A closed ticket's last snapshot is its state: nothing can have changed since.
     if (place === 'closed' && snapshot) return { ticket: snapshot };
     // A failing task answers no query: the last snapshot is all there is, and the view says why.
     const workflowTask = place === 'running' ? await failingTask(ticketNumber, taskAttempt) : undefined;
-    if (workflowTask && snapshot) return { ticket: snapshot, staleBecause: `its workflow task fails (attempt ${workflowTask.attempts}): ${workflowTask.failure}`, workflowTask };
+    if (workflowTask && snapshot)
+      return {
+        ticket: snapshot,
+        staleBecause: `its workflow task fails (attempt ${workflowTask.attempts}): ${workflowTask.failure}`,
+        workflowTask,
+      };
     // A running ticket's query can also fail while its run is being continued as new, or while its task is retried:
     // the ticket is there all the same, and its last snapshot says what it was.
-    const reason = dependencyFailure(error)?.reason ?? (place === 'running' ? `its workflow did not answer (${error instanceof Error ? error.message : String(error)})` : undefined);
+    const reason =
+      dependencyFailure(error)?.reason ??
+      (place === 'running'
+        ? `its workflow did not answer (${error instanceof Error ? error.message : String(error)})`
+        : undefined);
     if (!snapshot || reason === undefined) throw error;
     return { ticket: snapshot, staleBecause: reason };
   }
@@ -266,7 +359,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     '/tickets/:number',
     {
       schema: {
-        summary: 'A ticket, live from its workflow in one query; its last snapshot, marked stale, while the workflow cannot answer',
+        summary:
+          'A ticket, live from its workflow in one query; its last snapshot, marked stale, while the workflow cannot answer',
         params: TicketNumberParams,
         response: { 200: TicketView, ...problems(401, 403, 404, 422, 500, 503) },
       },
@@ -278,7 +372,12 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       const view = await toTicketView(ticket, now(), policies);
       if (staleBecause === undefined) return view;
       // RFC 9111 retired Warning, but it is still the one header that says "stale" to a generic client.
-      void reply.header('warning', `110 vigil "stale: revision ${ticket.revision} from the read model; ${toHeaderText(staleBecause).replace(/[^\x20-\x7e]/g, '?').replaceAll('"', "'")}"`);
+      void reply.header(
+        'warning',
+        `110 vigil "stale: revision ${ticket.revision} from the read model; ${toHeaderText(staleBecause)
+          .replace(/[^\x20-\x7e]/g, '?')
+          .replaceAll('"', "'")}"`,
+      );
       return { ...view, stale: true as const, ...(workflowTask ? { workflowTask } : {}) };
     },
   );
@@ -290,7 +389,13 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     app.post(
       `/tickets/:number/${path}`,
       {
-        schema: { summary, params: TicketNumberParams, headers: IdempotencyHeaders, body, response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) } },
+        schema: {
+          summary,
+          params: TicketNumberParams,
+          headers: IdempotencyHeaders,
+          body,
+          response: { 200: TicketView, ...problems(401, 403, 404, 409, 422, 500) },
+        },
         onRequest: allowed(path as TicketOperation),
       },
       async (request, reply) => {
@@ -298,8 +403,12 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         const { number } = request.params;
         // Who acts is who is authenticated (a person, an API key, a mail's sender), never a name the body gives.
         const command = toCommand(request.body, actingOf(principal));
-        const answer = await answerOnce(idempotency, principal, request.headers['idempotency-key'], { ticketNumber: number, action: path, body: request.body }, async (delivery) =>
-          toTicketView(await updateOpenTicket(number, update, command, delivery), now(), policies),
+        const answer = await answerOnce(
+          idempotency,
+          principal,
+          request.headers['idempotency-key'],
+          { ticketNumber: number, action: path, body: request.body },
+          async (delivery) => toTicketView(await updateOpenTicket(number, update, command, delivery), now(), policies),
         );
         return sendAnswer(reply, answer);
       },

@@ -34,17 +34,28 @@ const userView = (user: User) => {
   };
 };
 
-const refusedFor = (slug: string, title: string, detail: string) => new HttpProblem({ type: problemType(slug), title, status: 409, detail });
+const refusedFor = (slug: string, title: string, detail: string) =>
+  new HttpProblem({ type: problemType(slug), title, status: 409, detail });
 
 function problemOf(error: UserError): HttpProblem {
   if (error.code === 'USER_EXISTS') {
-    return new HttpProblem({ type: problemType('user-exists'), title: 'User already exists', status: 409, detail: `body.${error.field}: ${error.message}`, errors: [{ field: `body.${error.field}`, message: error.message }] });
+    return new HttpProblem({
+      type: problemType('user-exists'),
+      title: 'User already exists',
+      status: 409,
+      detail: `body.${error.field}: ${error.message}`,
+      errors: [{ field: `body.${error.field}`, message: error.message }],
+    });
   }
   return invalidField(`body.${error.field}`, error.message);
 }
 
 /** People who sign in to the console, for admin keys and admins signed in; mount under /v1/admin. */
-export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { users, sessions, links, accounts }, done) => {
+export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
+  app,
+  { users, sessions, links, accounts },
+  done,
+) => {
   app.addHook('onRequest', requireRoles('admin'));
 
   const refusing = <T>(work: Promise<T>) =>
@@ -67,9 +78,18 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { 
   /** One link, mailed to the person; the answer says where and until when, never the link itself. */
   async function sendLink(purpose: SignInPurpose, id: string) {
     const user = await existing(id);
-    if (user.disabledAt) throw refusedFor('user-disabled', 'User disabled', `user ${user.id} is disabled: enable them before sending a link`);
+    if (user.disabledAt)
+      throw refusedFor(
+        'user-disabled',
+        'User disabled',
+        `user ${user.id} is disabled: enable them before sending a link`,
+      );
     if (purpose === 'sign-in' && user.role !== 'customer') {
-      throw refusedFor('not-a-customer-contact', 'Sign-in links are for customer contacts', `user ${user.id} is a ${user.role}: staff sign in with a password (send a password reset)`);
+      throw refusedFor(
+        'not-a-customer-contact',
+        'Sign-in links are for customer contacts',
+        `user ${user.id} is a ${user.role}: staff sign in with a password (send a password reset)`,
+      );
     }
     const { expiresAt } = await mailLink(links, purpose, user, await languageOf(user));
     return { userId: user.id, sentTo: user.email, expiresAt: new Date(expiresAt).toISOString() };
@@ -77,7 +97,13 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { 
 
   app.post(
     '/users',
-    { schema: { summary: 'Add a person who signs in to the console', body: NewUserBody, response: { 201: UserView, ...problems(401, 403, 409, 422, 500) } } },
+    {
+      schema: {
+        summary: 'Add a person who signs in to the console',
+        body: NewUserBody,
+        response: { 201: UserView, ...problems(401, 403, 409, 422, 500) },
+      },
+    },
     async (request, reply) => {
       const user = await refusing(users.create(request.body));
       return reply.status(201).header('location', `/v1/admin/users/${user.id}`).send(userView(user));
@@ -95,19 +121,32 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { 
     },
     async (request) => {
       const { customer } = request.query;
-      return { users: (await users.list()).filter((user) => customer === undefined || user.customerId === customer).map(userView) };
+      return {
+        users: (await users.list())
+          .filter((user) => customer === undefined || user.customerId === customer)
+          .map(userView),
+      };
     },
   );
 
-  app.get('/users/:id', { schema: { summary: 'A person', params: UserIdParams, response: { 200: UserView, ...problems(401, 403, 404, 422, 500) } } }, async (request) =>
-    userView(await existing(request.params.id)),
+  app.get(
+    '/users/:id',
+    {
+      schema: {
+        summary: 'A person',
+        params: UserIdParams,
+        response: { 200: UserView, ...problems(401, 403, 404, 422, 500) },
+      },
+    },
+    async (request) => userView(await existing(request.params.id)),
   );
 
   app.patch(
     '/users/:id',
     {
       schema: {
-        summary: "Change a person's name, role, company or language; a new role or company applies to their next request",
+        summary:
+          "Change a person's name, role, company or language; a new role or company applies to their next request",
         params: UserIdParams,
         body: UserPatchBody,
         response: { 200: UserView, ...problems(401, 403, 404, 422, 500) },
@@ -122,7 +161,13 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { 
 
   app.post(
     '/users/:id/disable',
-    { schema: { summary: 'Disable a person at once: every session of theirs ends', params: UserIdParams, response: { 200: UserView, ...problems(401, 403, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'Disable a person at once: every session of theirs ends',
+        params: UserIdParams,
+        response: { 200: UserView, ...problems(401, 403, 404, 422, 500) },
+      },
+    },
     async (request) => {
       const user = await users.disable(request.params.id);
       if (!user) throw notFound(`no user ${request.params.id}`);
@@ -133,7 +178,13 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (app, { 
 
   app.post(
     '/users/:id/enable',
-    { schema: { summary: 'Let a disabled person sign in again; enabling again changes nothing', params: UserIdParams, response: { 200: UserView, ...problems(401, 403, 404, 422, 500) } } },
+    {
+      schema: {
+        summary: 'Let a disabled person sign in again; enabling again changes nothing',
+        params: UserIdParams,
+        response: { 200: UserView, ...problems(401, 403, 404, 422, 500) },
+      },
+    },
     async (request) => {
       const user = await users.enable(request.params.id);
       if (!user) throw notFound(`no user ${request.params.id}`);

@@ -1,7 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AccountStore } from '../../messages/accounts';
-import { DELIVERY_STATES, deliveryStateOf, WEBHOOK_EVENTS, type WebhookDelivery, type WebhookEndpoint, type WebhookStore } from '../../db/webhooks';
+import {
+  DELIVERY_STATES,
+  deliveryStateOf,
+  WEBHOOK_EVENTS,
+  type WebhookDelivery,
+  type WebhookEndpoint,
+  type WebhookStore,
+} from '../../db/webhooks';
 import { Line } from '../schemas/text';
 import { requireRoles } from '../auth';
 import { invalidField, notFound } from '../problems';
@@ -13,10 +20,15 @@ export interface WebhookRoutesDeps {
 }
 
 const Instant = Type.String({ format: 'date-time' });
-const Events = Type.Array(Type.Union(WEBHOOK_EVENTS.map((event) => Type.Literal(event))), { minItems: 1, uniqueItems: true });
+const Events = Type.Array(Type.Union(WEBHOOK_EVENTS.map((event) => Type.Literal(event))), {
+  minItems: 1,
+  uniqueItems: true,
+});
 const EndpointView = Type.Object({
   id: Type.Integer(),
-  customerId: Type.Optional(Type.String({ description: "absent: the desk's own endpoint, told of every customer's tickets" })),
+  customerId: Type.Optional(
+    Type.String({ description: "absent: the desk's own endpoint, told of every customer's tickets" }),
+  ),
   url: Type.String(),
   events: Events,
   createdAt: Instant,
@@ -25,8 +37,13 @@ const EndpointView = Type.Object({
 const NewEndpoint = Type.Object(
   {
     url: Line(2_000, { description: 'https://…; http:// only to this machine (localhost, 127.0.0.1, [::1])' }),
-    secret: Line(200, { minLength: 16, description: 'The HMAC-SHA256 key of Vigil-Signature; at least 16 characters, never shown again' }),
-    customerId: Type.Optional(Line(100, { description: "Only this customer's tickets; absent: every customer's (the desk's endpoint)" })),
+    secret: Line(200, {
+      minLength: 16,
+      description: 'The HMAC-SHA256 key of Vigil-Signature; at least 16 characters, never shown again',
+    }),
+    customerId: Type.Optional(
+      Line(100, { description: "Only this customer's tickets; absent: every customer's (the desk's endpoint)" }),
+    ),
     events: Type.Optional(Events),
   },
   { additionalProperties: false },
@@ -48,7 +65,11 @@ const DeliveryView = Type.Object({
   lastError: Type.Optional(Type.String()),
 });
 
-const endpointView = (endpoint: WebhookEndpoint) => ({ ...endpoint, createdAt: endpoint.createdAt.toISOString(), disabledAt: endpoint.disabledAt?.toISOString() });
+const endpointView = (endpoint: WebhookEndpoint) => ({
+  ...endpoint,
+  createdAt: endpoint.createdAt.toISOString(),
+  disabledAt: endpoint.disabledAt?.toISOString(),
+});
 const deliveryView = (delivery: WebhookDelivery) => {
   const state = deliveryStateOf(delivery);
   return {
@@ -70,7 +91,8 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 function endpointUrl(value: string): string {
   if (!URL.canParse(value)) throw invalidField('body.url', 'is not a URL');
   const url = new URL(value);
-  if (url.username || url.password) throw invalidField('body.url', 'must not carry a user or password: the signature authenticates the call');
+  if (url.username || url.password)
+    throw invalidField('body.url', 'must not carry a user or password: the signature authenticates the call');
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return url.toString();
   throw invalidField('body.url', 'must be https:// (http:// is taken for localhost only)');
 }
@@ -82,19 +104,37 @@ export const webhookRoutes: FastifyPluginCallbackTypebox<WebhookRoutesDeps> = (a
     '/admin/webhooks',
     {
       onRequest: requireRoles('admin'),
-      schema: { summary: "Register an endpoint for breach, warning and status events of one customer's tickets, or of all", tags: ['webhooks'], body: NewEndpoint, response: { 201: EndpointView, ...refusals } },
+      schema: {
+        summary: "Register an endpoint for breach, warning and status events of one customer's tickets, or of all",
+        tags: ['webhooks'],
+        body: NewEndpoint,
+        response: { 201: EndpointView, ...refusals },
+      },
     },
     async (request, reply) => {
       const { url, secret, customerId, events } = request.body;
-      if (customerId !== undefined && !(await accounts.getCustomer(customerId))) throw invalidField('body.customerId', `names no known customer: ${customerId}`);
-      const endpoint = await webhooks.register({ url: endpointUrl(url), secret, events: events ?? [...WEBHOOK_EVENTS], ...(customerId === undefined ? {} : { customerId }) });
+      if (customerId !== undefined && !(await accounts.getCustomer(customerId)))
+        throw invalidField('body.customerId', `names no known customer: ${customerId}`);
+      const endpoint = await webhooks.register({
+        url: endpointUrl(url),
+        secret,
+        events: events ?? [...WEBHOOK_EVENTS],
+        ...(customerId === undefined ? {} : { customerId }),
+      });
       return reply.status(201).send(endpointView(endpoint));
     },
   );
 
   app.get(
     '/admin/webhooks',
-    { onRequest: requireRoles('admin'), schema: { summary: 'The registered endpoints (secrets are never shown)', tags: ['webhooks'], response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...refusals } } },
+    {
+      onRequest: requireRoles('admin'),
+      schema: {
+        summary: 'The registered endpoints (secrets are never shown)',
+        tags: ['webhooks'],
+        response: { 200: Type.Object({ endpoints: Type.Array(EndpointView) }), ...refusals },
+      },
+    },
     async () => ({ endpoints: (await webhooks.endpoints()).map(endpointView) }),
   );
 
@@ -102,7 +142,12 @@ export const webhookRoutes: FastifyPluginCallbackTypebox<WebhookRoutesDeps> = (a
     '/admin/webhooks/:id/disable',
     {
       onRequest: requireRoles('admin'),
-      schema: { summary: 'Stop sending to an endpoint (what was queued for it still goes)', tags: ['webhooks'], params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }), response: { 200: EndpointView, ...problems(401, 403, 404, 422, 500) } },
+      schema: {
+        summary: 'Stop sending to an endpoint (what was queued for it still goes)',
+        tags: ['webhooks'],
+        params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }),
+        response: { 200: EndpointView, ...problems(401, 403, 404, 422, 500) },
+      },
     },
     async (request) => {
       const endpoint = await webhooks.disable(request.params.id);
@@ -126,7 +171,15 @@ export const webhookRoutes: FastifyPluginCallbackTypebox<WebhookRoutesDeps> = (a
         response: { 200: Type.Object({ deliveries: Type.Array(DeliveryView) }), ...refusals },
       },
     },
-    async (request) => ({ deliveries: (await webhooks.deliveries({ state: request.query.state, endpointId: request.query.endpoint, limit: request.query.limit ?? 100 })).map(deliveryView) }),
+    async (request) => ({
+      deliveries: (
+        await webhooks.deliveries({
+          state: request.query.state,
+          endpointId: request.query.endpoint,
+          limit: request.query.limit ?? 100,
+        })
+      ).map(deliveryView),
+    }),
   );
   done();
 };

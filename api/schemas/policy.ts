@@ -13,7 +13,8 @@ export const PolicyDocumentBody = Type.Object(
   {},
   {
     additionalProperties: true,
-    description: 'a policy document, as the files in policies/presets/: id, version (the next one), effectiveFrom (not in the past), title, calendars…',
+    description:
+      'a policy document, as the files in policies/presets/: id, version (the next one), effectiveFrom (not in the past), title, calendars…',
   },
 );
 

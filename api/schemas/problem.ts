@@ -12,4 +12,5 @@ export const ProblemSchema = Type.Object(
 );
 
 /** The response schemas of the error statuses a route may answer. */
-export const problemResponses = (...statuses: number[]) => Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));
+export const problemResponses = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((status) => [status, ProblemSchema]));

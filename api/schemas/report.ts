@@ -5,10 +5,18 @@ import { Line } from './text';
 import { TicketSummary } from './ticket-list';
 
 const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
-const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: `YYYY-MM, month of registration in ${DESK_ZONE}` });
+const Month = Type.String({
+  pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
+  description: `YYYY-MM, month of registration in ${DESK_ZONE}`,
+});
 const Count = Type.Integer({ minimum: 0 });
-const Percent = (description: string) => Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], { description: `${description}; one decimal, null when nothing is counted` });
-const Minutes = Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description: 'Business minutes, one decimal; null when nothing is measured' });
+const Percent = (description: string) =>
+  Type.Union([Type.Number({ minimum: 0, maximum: 100 }), Type.Null()], {
+    description: `${description}; one decimal, null when nothing is counted`,
+  });
+const Minutes = Type.Union([Type.Number({ minimum: 0 }), Type.Null()], {
+  description: 'Business minutes, one decimal; null when nothing is measured',
+});
 
 export const SlaReportQuery = Type.Object(
   {
@@ -23,12 +31,21 @@ export type SlaReportQuery = Static<typeof SlaReportQuery>;
 
 const MetricFigures = Type.Object({
   metric: oneOf(METRICS),
-  withTarget: Type.Integer({ minimum: 0, description: 'Tickets whose policy sets a target for this metric and priority' }),
-  withoutTarget: Type.Integer({ minimum: 0, description: 'Best effort for this metric: not counted as met or breached' }),
+  withTarget: Type.Integer({
+    minimum: 0,
+    description: 'Tickets whose policy sets a target for this metric and priority',
+  }),
+  withoutTarget: Type.Integer({
+    minimum: 0,
+    description: 'Best effort for this metric: not counted as met or breached',
+  }),
   met: Count,
   breached: Count,
   pending: Type.Integer({ minimum: 0, description: 'Clock still running, not breached yet' }),
-  withdrawn: Type.Integer({ minimum: 0, description: 'Ticket ended (cancelled, quote declined) before this was reached' }),
+  withdrawn: Type.Integer({
+    minimum: 0,
+    description: 'Ticket ended (cancelled, quote declined) before this was reached',
+  }),
   percentMet: Percent('met / (met + breached)'),
 });
 
@@ -39,7 +56,10 @@ const SlaReportRow = Type.Object({
   tickets: Count,
   timeToRespond: Type.Object(
     { measured: Count, medianMinutes: Minutes, p90Minutes: Minutes },
-    { description: "Registration to taking in charge, paused time left out, on the ticket's calendar; every ticket taken in charge, target or not" },
+    {
+      description:
+        "Registration to taking in charge, paused time left out, on the ticket's calendar; every ticket taken in charge, target or not",
+    },
   ),
   sameBusinessDay: Type.Object(
     { counted: Count, takenInCharge: Count, percent: Percent('takenInCharge / counted') },
@@ -56,7 +76,9 @@ export const SlaReport = Type.Object({
   timeZone: Type.Literal(DESK_ZONE),
   from: Type.Union([Month, Type.Null()]),
   to: Type.Union([Month, Type.Null()]),
-  rows: Type.Array(SlaReportRow, { description: 'One per customer, priority and month of registration; refused tickets are left out' }),
+  rows: Type.Array(SlaReportRow, {
+    description: 'One per customer, priority and month of registration; refused tickets are left out',
+  }),
 });
 export type SlaReport = Static<typeof SlaReport>;
 
@@ -73,10 +95,19 @@ const Tally = (key: TSchema) => Type.Object({ key, breached: Count, atRisk: Coun
 
 export const AtRiskReport = Type.Object({
   asOf: Type.String({ format: 'date-time' }),
-  tickets: Type.Array(Type.Composite([TicketSummary, Type.Object({ state: Type.Union([Type.Literal('breached'), Type.Literal('at-risk')]) })]), {
-    description: 'Open tickets breached or at risk: breached first, then nearest deadline first; 500 at most',
-  }),
-  byAssignee: Type.Array(Tally(Type.Union([Type.String(), Type.Null()], { description: 'the agent; null: nobody yet' })), { description: 'most breaches first' }),
+  tickets: Type.Array(
+    Type.Composite([
+      TicketSummary,
+      Type.Object({ state: Type.Union([Type.Literal('breached'), Type.Literal('at-risk')]) }),
+    ]),
+    {
+      description: 'Open tickets breached or at risk: breached first, then nearest deadline first; 500 at most',
+    },
+  ),
+  byAssignee: Type.Array(
+    Tally(Type.Union([Type.String(), Type.Null()], { description: 'the agent; null: nobody yet' })),
+    { description: 'most breaches first' },
+  ),
   byCustomer: Type.Array(Tally(Type.String()), { description: 'most breaches first' }),
 });
 export type AtRiskReport = Static<typeof AtRiskReport>;

@@ -4,9 +4,14 @@ import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
 import { Line } from './text';
 
-const oneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) => Type.Union(values.map((value) => Type.Literal(value)), options);
+const oneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  );
 /** Repeated (`?status=a&status=b`) or a comma list (`?status=a,b`): the route splits commas before validation. */
-const anyOf = <T extends string>(values: readonly T[], description: string) => Type.Optional(Type.Array(oneOf(values), { minItems: 1, maxItems: values.length, description }));
+const anyOf = <T extends string>(values: readonly T[], description: string) =>
+  Type.Optional(Type.Array(oneOf(values), { minItems: 1, maxItems: values.length, description }));
 const Name = (description: string) => Type.Optional(Line(320, { description }));
 
 /** The query parameters that may hold several values. */
@@ -18,13 +23,23 @@ const QueueFilters = {
   kind: anyOf(TICKET_KINDS, 'One or more kinds of request'),
   breached: Type.Optional(Type.Boolean({ description: 'Whether any SLA clock of the ticket is breached' })),
   assignee: Name('The agent the ticket is assigned to'),
-  atRisk: Type.Optional(Type.Boolean({ description: "true: only tickets at risk now, not breached: past the policy's first warning on a running clock, before its deadline" })),
-  q: Type.Optional(Line(200, { description: "Search: tickets whose number, title, or customer's id or name contains it, whatever the case" })),
+  atRisk: Type.Optional(
+    Type.Boolean({
+      description:
+        "true: only tickets at risk now, not breached: past the policy's first warning on a running clock, before its deadline",
+    }),
+  ),
+  q: Type.Optional(
+    Line(200, {
+      description: "Search: tickets whose number, title, or customer's id or name contains it, whatever the case",
+    }),
+  ),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
   cursor: Type.Optional(Line(400, { description: 'nextCursor of the previous page, as given' })),
 };
 
-const strictObject = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
+const strictObject = <P extends Record<string, TSchema>>(properties: P) =>
+  Type.Object(properties, { additionalProperties: false });
 
 export const QueueQuery = strictObject(QueueFilters);
 export type QueueQuery = Static<typeof QueueQuery>;
@@ -34,7 +49,8 @@ export const TicketListQuery = strictObject({
   status: anyOf(TICKET_STATUSES, 'One or more statuses'),
   order: oneOf(TICKET_ORDERS, {
     default: 'arrival',
-    description: 'arrival: oldest first (opened, then number); deadline: open tickets only, the nearest deadline first, tickets without one last',
+    description:
+      'arrival: oldest first (opened, then number); deadline: open tickets only, the nearest deadline first, tickets without one last',
   }),
 });
 export type TicketListQuery = Static<typeof TicketListQuery>;
@@ -50,16 +66,21 @@ export const TicketSummary = Type.Object({
   status: oneOf(TICKET_STATUSES),
   assignee: Type.Optional(Type.String()),
   openedAt: Instant,
-  nextDeadline: Type.Union([Instant, Type.Null()], { description: 'The earliest deadline still ahead of a running clock; null when none' }),
+  nextDeadline: Type.Union([Instant, Type.Null()], {
+    description: 'The earliest deadline still ahead of a running clock; null when none',
+  }),
   slaBreached: Type.Boolean(),
   atRiskFrom: Type.Union([Instant, Type.Null()], {
-    description: "From when the ticket is at risk: the first warning threshold of the policy on a running clock (the first warning notice); null when none is ahead",
+    description:
+      'From when the ticket is at risk: the first warning threshold of the policy on a running clock (the first warning notice); null when none is ahead',
   }),
   links: Type.Object({ self: Type.String() }),
 });
 
 export const TicketList = Type.Object({
   items: Type.Array(TicketSummary),
-  nextCursor: Type.Union([Type.String(), Type.Null()], { description: 'Pass it as `cursor` for the next page; null on the last page' }),
+  nextCursor: Type.Union([Type.String(), Type.Null()], {
+    description: 'Pass it as `cursor` for the next page; null on the last page',
+  }),
 });
 export type TicketList = Static<typeof TicketList>;

@@ -21,7 +21,9 @@ export type TicketNumberParams = Static<typeof TicketNumberParams>;
  * (policy, version, authorized contacts) come from the customer's contract, never from the body.
  */
 export const OpenTicketBody = strictObject({
-  customerId: Type.Optional(Line(100, { description: "Required from staff; a customer's key implies its own company" })),
+  customerId: Type.Optional(
+    Line(100, { description: "Required from staff; a customer's key implies its own company" }),
+  ),
   contractId: Type.Optional(Line(100, { description: 'Needed only when the customer has several contracts in force' })),
   kind: Type.Optional(TicketRequestFields.kind),
   priority: Type.Optional(TicketRequestFields.priority),
@@ -38,11 +40,18 @@ export type OpenTicketBody = Static<typeof OpenTicketBody>;
  * got, and is applied once (one ticket opened, one Update applied).
  */
 export const IdempotencyHeaders = Type.Object({
-  'idempotency-key': Type.Optional(Line(255, { description: 'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once' })),
+  'idempotency-key': Type.Optional(
+    Line(255, {
+      description:
+        'Client-chosen key making the POST safe to retry: the same key and body get the first answer again, applied once',
+    }),
+  ),
 });
 
 /** One body schema per action path, from the action table (messages/ticket-actions.ts); the route turns it into the command. */
-export const ActionBodies = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].body])) as {
+export const ActionBodies = Object.fromEntries(
+  TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, ACTION_TABLE[name].body]),
+) as {
   [Name in TicketActionName as (typeof ACTION_TABLE)[Name]['path']]: (typeof ACTION_TABLE)[Name]['body'];
 };
 
@@ -57,7 +66,9 @@ const ClockView = Type.Object({
   pausedSince: Optional(Instant),
   stoppedAt: Optional(Instant),
   pauses: Type.Array(Type.Object({ start: Instant, end: Instant })),
-  thresholds: Type.Array(Type.Object({ percent: Type.Number(), at: Instant, notify: Type.Array(Type.String()), notified: Type.Boolean() })),
+  thresholds: Type.Array(
+    Type.Object({ percent: Type.Number(), at: Instant, notify: Type.Array(Type.String()), notified: Type.Boolean() }),
+  ),
   /** Business time, measured on the clock's own calendar when the ticket was read. */
   elapsedMs: Optional(Type.Integer()),
   remainingMs: Optional(Type.Integer()),
@@ -80,7 +91,8 @@ export const TicketView = Type.Object({
   asOf: Instant,
   stale: Optional(
     Type.Literal(true, {
-      description: "Present when the workflow could not answer (no worker, Temporal away): this is the read model's last snapshot, as of `revision`; the Warning header says why",
+      description:
+        "Present when the workflow could not answer (no worker, Temporal away): this is the read model's last snapshot, as of `revision`; the Warning header says why",
     }),
   ),
   workflowTask: Optional(
@@ -89,10 +101,15 @@ export const TicketView = Type.Object({
         failing: Type.Literal(true),
         attempts: Type.Integer({ description: "Temporal's attempt count of the task now pending" }),
         failure: Type.String({ description: 'What the last failure said' }),
-        nondeterminism: Type.Boolean({ description: 'The workflow code no longer replays this history: it needs a fix or a reset, not a retry' }),
+        nondeterminism: Type.Boolean({
+          description: 'The workflow code no longer replays this history: it needs a fix or a reset, not a retry',
+        }),
         since: Optional(Instant),
       },
-      { description: 'Present while the workflow task of this ticket fails: the ticket cannot move until ops fix it; the view is the last snapshot' },
+      {
+        description:
+          'Present while the workflow task of this ticket fails: the ticket cannot move until ops fix it; the view is the last snapshot',
+      },
     ),
   ),
   openedAt: Instant,
@@ -144,11 +161,24 @@ export const TicketView = Type.Object({
   ),
   billing: Optional(
     Type.Object({
-      lines: Type.Array(Type.Object({ description: Type.String(), minutes: Type.Integer(), rateCents: Type.Integer(), multiplier: Type.Number(), amountCents: Type.Integer() })),
+      lines: Type.Array(
+        Type.Object({
+          description: Type.String(),
+          minutes: Type.Integer(),
+          rateCents: Type.Integer(),
+          multiplier: Type.Number(),
+          amountCents: Type.Integer(),
+        }),
+      ),
       totalCents: Type.Integer(),
     }),
   ),
-  rateCard: Optional(Type.Union([Type.Null(), Type.Object({ pricesBy: Type.String(), names: Type.Array(Type.String()), excluded: Type.Array(Type.String()) })])),
+  rateCard: Optional(
+    Type.Union([
+      Type.Null(),
+      Type.Object({ pricesBy: Type.String(), names: Type.Array(Type.String()), excluded: Type.Array(Type.String()) }),
+    ]),
+  ),
   // The audit trail: who did what, when, and through which channel (absent on events recorded before it was kept,
   // and on what the ticket does on its own).
   events: Type.Array(
@@ -156,7 +186,12 @@ export const TicketView = Type.Object({
       at: Instant,
       type: Type.String(),
       by: Optional(Type.String({ description: 'who acted, by name: a person, an API key’s label, a mail’s sender' })),
-      actorId: Optional(Type.String({ description: 'who acted for sure: user:<id> (signed in to the console), key:<id> (an API key), contact:<address> (by e-mail)' })),
+      actorId: Optional(
+        Type.String({
+          description:
+            'who acted for sure: user:<id> (signed in to the console), key:<id> (an API key), contact:<address> (by e-mail)',
+        }),
+      ),
       channel: Optional(Type.Union(CHANNELS.map((channel) => Type.Literal(channel)))),
       note: Optional(Type.String()),
     }),
@@ -166,4 +201,8 @@ export type TicketView = Static<typeof TicketView>;
 export type ClockView = Static<typeof ClockView>;
 
 /** The ticket as registered (acknowledged or refused, its deadlines planned), with where to find it. */
-export const OpenedTicket = Type.Object({ ...TicketView.properties, workflowId: Type.String(), links: Type.Object({ self: Type.String() }) });
+export const OpenedTicket = Type.Object({
+  ...TicketView.properties,
+  workflowId: Type.String(),
+  links: Type.Object({ self: Type.String() }),
+});

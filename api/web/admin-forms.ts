@@ -1,7 +1,19 @@
 import type { TSchema } from '@sinclair/typebox';
-import { authorizedContactLine, authorizedContactOf, escalationContactLine, escalationContactOf, type Parsed } from '../../messages/contact-lines';
+import {
+  authorizedContactLine,
+  authorizedContactOf,
+  escalationContactLine,
+  escalationContactOf,
+  type Parsed,
+} from '../../messages/contact-lines';
 import type { AuthorizedContact, EscalationContact } from '../../messages/accounts';
-import { ContractContactsPatchBody, CustomerPatchBody, NewApiKeyBody, NewContractBody, NewCustomerBody } from '../schemas/admin';
+import {
+  ContractContactsPatchBody,
+  CustomerPatchBody,
+  NewApiKeyBody,
+  NewContractBody,
+  NewCustomerBody,
+} from '../schemas/admin';
 import { NewUserBody, UserPatchBody } from '../schemas/users';
 import type { ApiAnswer } from './api-bridge';
 import { choiceText, isAdminKey, type AdminKey, type AdminTranslate } from './admin-i18n';
@@ -39,7 +51,9 @@ export interface AdminField {
 export interface AdminForm {
   fields: readonly AdminField[];
   /** The form's strings as the route's body, or the field at fault and why. */
-  toBody(form: Record<string, string>): { body: Record<string, unknown> } | { field: string; problem: AdminKey; values?: Record<string, string | number> };
+  toBody(
+    form: Record<string, string>,
+  ): { body: Record<string, unknown> } | { field: string; problem: AdminKey; values?: Record<string, string | number> };
 }
 
 type Shape = Readonly<Record<string, Partial<Pick<AdminField, 'type' | 'choicesFrom'>>>>;
@@ -51,9 +65,16 @@ const labelOf = (name: string): AdminKey => {
 
 const isNull = (schema: TSchema) => schema.type === 'null';
 /** A union's options, a union within it flattened (a language or null). */
-const optionsOf = (schema: TSchema): TSchema[] => ((schema.anyOf as TSchema[] | undefined) ?? [schema]).flatMap((option) => (option.anyOf ? optionsOf(option) : [option]));
-const literalsOf = (options: readonly TSchema[]) => (options.every((option) => typeof option.const === 'string') ? options.map((option) => option.const as string) : undefined);
-const isPlain = (schema: TSchema): boolean => optionsOf(schema).every((option) => isNull(option) || ['string', 'integer'].includes(option.type as string));
+const optionsOf = (schema: TSchema): TSchema[] =>
+  ((schema.anyOf as TSchema[] | undefined) ?? [schema]).flatMap((option) =>
+    option.anyOf ? optionsOf(option) : [option],
+  );
+const literalsOf = (options: readonly TSchema[]) =>
+  options.every((option) => typeof option.const === 'string')
+    ? options.map((option) => option.const as string)
+    : undefined;
+const isPlain = (schema: TSchema): boolean =>
+  optionsOf(schema).every((option) => isNull(option) || ['string', 'integer'].includes(option.type as string));
 
 function fieldsOf(schema: TSchema, shape: Shape, prefix = '', group?: string): AdminField[] {
   const required = new Set<string>((schema.required as string[] | undefined) ?? []);
@@ -64,23 +85,46 @@ function fieldsOf(schema: TSchema, shape: Shape, prefix = '', group?: string): A
     const given = options.filter((option) => !isNull(option));
     const choices = literalsOf(given);
     const only = given.length === 1 ? given[0]! : property;
-    const base = { name, label: labelOf(name), ...(isAdminKey(`${name}Hint`) ? { hint: `${name}Hint` as AdminKey } : {}), ...(group ? { group } : {}), required: required.has(key), nullable };
+    const base = {
+      name,
+      label: labelOf(name),
+      ...(isAdminKey(`${name}Hint`) ? { hint: `${name}Hint` as AdminKey } : {}),
+      ...(group ? { group } : {}),
+      required: required.has(key),
+      nullable,
+    };
     const type = ((): Pick<AdminField, 'type' | 'choices' | 'min' | 'max' | 'maxLength'> => {
       if (choices) return { type: 'select', choices };
-      if (only.type === 'integer') return { type: 'number', min: only.minimum as number | undefined, max: only.maximum as number | undefined };
-      if (only.type === 'string') return { type: only.format === 'email' ? 'email' : only.format === 'date' ? 'date' : 'text', maxLength: only.maxLength as number | undefined };
-      if (only.type === 'array') return { type: (only.items as { properties: Record<string, TSchema> }).properties.level ? 'escalations' : 'contacts' };
+      if (only.type === 'integer')
+        return { type: 'number', min: only.minimum as number | undefined, max: only.maximum as number | undefined };
+      if (only.type === 'string')
+        return {
+          type: only.format === 'email' ? 'email' : only.format === 'date' ? 'date' : 'text',
+          maxLength: only.maxLength as number | undefined,
+        };
+      if (only.type === 'array')
+        return {
+          type: (only.items as { properties: Record<string, TSchema> }).properties.level ? 'escalations' : 'contacts',
+        };
       if (only.type === 'object') return { type: 'json' };
       throw new Error(`api/web/admin-forms.ts has no field for the body field ${name} (${String(only.type)})`);
     })();
     // A nested object of plain values (an invoicing identity, an emergency target) is its fields, grouped.
-    if (only.type === 'object' && only.properties && Object.values(only.properties as Record<string, TSchema>).every(isPlain)) return fieldsOf(only, shape, `${name}.`, name);
+    if (
+      only.type === 'object' &&
+      only.properties &&
+      Object.values(only.properties as Record<string, TSchema>).every(isPlain)
+    )
+      return fieldsOf(only, shape, `${name}.`, name);
     return [{ ...base, ...type, ...shape[name] }];
   });
 }
 
 /** A contact field's lines as the contacts, or the first line at fault. */
-function contactsOf<T>(text: string, parse: (line: string) => Parsed<T>): { contacts: T[] } | { line: number; problem: string } {
+function contactsOf<T>(
+  text: string,
+  parse: (line: string) => Parsed<T>,
+): { contacts: T[] } | { line: number; problem: string } {
   const contacts: T[] = [];
   for (const [index, line] of text.split(/\r?\n/).entries()) {
     if (!line.trim()) continue;
@@ -91,10 +135,14 @@ function contactsOf<T>(text: string, parse: (line: string) => Parsed<T>): { cont
   return { contacts };
 }
 
-function valueOf(field: AdminField, raw: string): { value: unknown } | { problem: AdminKey; values?: Record<string, string | number> } {
+function valueOf(
+  field: AdminField,
+  raw: string,
+): { value: unknown } | { problem: AdminKey; values?: Record<string, string | number> } {
   if (field.type === 'number') return /^\d{1,15}$/.test(raw) ? { value: Number(raw) } : { problem: 'fieldNumber' };
   if (field.type === 'contacts' || field.type === 'escalations') {
-    const read = field.type === 'contacts' ? contactsOf(raw, authorizedContactOf) : contactsOf(raw, escalationContactOf);
+    const read =
+      field.type === 'contacts' ? contactsOf(raw, authorizedContactOf) : contactsOf(raw, escalationContactOf);
     return 'problem' in read ? { problem: 'fieldLine', values: read } : { value: read.contacts };
   }
   if (field.type === 'json') {
@@ -154,13 +202,16 @@ export const ADMIN_FORMS = {
 
 /** A resource as its form's strings: the values an edit form starts from. */
 export function formValues(fields: readonly AdminField[], resource: Record<string, unknown>): Record<string, string> {
-  const at = (name: string) => name.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource);
+  const at = (name: string) =>
+    name.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], resource);
   return Object.fromEntries(
     fields.flatMap((field) => {
       const value = at(field.name);
       if (value === undefined || value === null) return [];
-      if (field.type === 'contacts') return [[field.name, (value as AuthorizedContact[]).map(authorizedContactLine).join('\n')]];
-      if (field.type === 'escalations') return [[field.name, (value as EscalationContact[]).map(escalationContactLine).join('\n')]];
+      if (field.type === 'contacts')
+        return [[field.name, (value as AuthorizedContact[]).map(authorizedContactLine).join('\n')]];
+      if (field.type === 'escalations')
+        return [[field.name, (value as EscalationContact[]).map(escalationContactLine).join('\n')]];
       return [[field.name, typeof value === 'string' ? value : JSON.stringify(value)]];
     }),
   );
@@ -170,14 +221,23 @@ export function formValues(fields: readonly AdminField[], resource: Record<strin
  * The API's refusal by the form's fields: each of its `errors` beside the field it names (`body.billing.city`), a
  * contact by its line (`body.authorizedContacts.1.email` is line 2), a figure within the rates on the rates.
  */
-export function fieldErrors(t: AdminTranslate, fields: readonly AdminField[], answer: ApiAnswer): Record<string, string> {
+export function fieldErrors(
+  t: AdminTranslate,
+  fields: readonly AdminField[],
+  answer: ApiAnswer,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const { field: path, message } of (answer.body.errors ?? []) as { field: string; message: string }[]) {
     const within = path.replace(/^body\.?/, '');
-    const field = [...fields].sort((a, b) => b.name.length - a.name.length).find((candidate) => within === candidate.name || within.startsWith(`${candidate.name}.`));
+    const field = [...fields]
+      .sort((a, b) => b.name.length - a.name.length)
+      .find((candidate) => within === candidate.name || within.startsWith(`${candidate.name}.`));
     if (!field || errors[field.name]) continue;
     const [index] = within.slice(field.name.length + 1).split('.');
-    const line = (field.type === 'contacts' || field.type === 'escalations') && /^\d+$/.test(index ?? '') ? Number(index) + 1 : undefined;
+    const line =
+      (field.type === 'contacts' || field.type === 'escalations') && /^\d+$/.test(index ?? '')
+        ? Number(index) + 1
+        : undefined;
     errors[field.name] = line === undefined ? message : t('fieldLine', { line, problem: message });
   }
   return errors;
@@ -192,7 +252,13 @@ export interface FormState {
 
 const idOf = (form: string, name: string) => `${form}-${name.replace(/\./g, '-')}`;
 
-function fieldHtml(t: AdminTranslate, language: ConsoleLanguage, form: string, field: AdminField, state: FormState): Html {
+function fieldHtml(
+  t: AdminTranslate,
+  language: ConsoleLanguage,
+  form: string,
+  field: AdminField,
+  state: FormState,
+): Html {
   const id = idOf(form, field.name);
   const value = state.values[field.name] ?? '';
   const error = state.errors[field.name];
@@ -201,12 +267,16 @@ function fieldHtml(t: AdminTranslate, language: ConsoleLanguage, form: string, f
   const after = html`${field.hint ? html`<span class="hint" id="${id}-hint">${t(field.hint)}</span>` : ''}${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}`;
   const label = html`<label for="${id}">${t(field.label)}</label>`;
   if (field.type === 'select') {
-    const options = field.choicesFrom ? (state.choices[field.choicesFrom] ?? []) : (field.choices ?? []).map((choice) => ({ value: choice, text: choiceText(language, choice) }));
+    const options = field.choicesFrom
+      ? (state.choices[field.choicesFrom] ?? [])
+      : (field.choices ?? []).map((choice) => ({ value: choice, text: choiceText(language, choice) }));
     // Free text where the page could not read the choices (policies on a server without published versions).
-    if (field.choicesFrom && options.length === 0) return html`${label}<input id="${id}" name="${field.name}" type="text" value="${value}"${attributes}>${after}`;
+    if (field.choicesFrom && options.length === 0)
+      return html`${label}<input id="${id}" name="${field.name}" type="text" value="${value}"${attributes}>${after}`;
     const empty = field.required && options.length === 1 ? '' : html`<option value="">${t('none')}</option>`;
     return html`${label}<select id="${id}" name="${field.name}"${attributes}>${empty}${options.map(
-      (option) => html`<option value="${option.value}"${option.value === value ? html` selected` : ''}>${option.text}</option>`,
+      (option) =>
+        html`<option value="${option.value}"${option.value === value ? html` selected` : ''}>${option.text}</option>`,
     )}</select>${after}`;
   }
   if (field.type === 'contacts' || field.type === 'escalations' || field.type === 'json') {
@@ -220,7 +290,13 @@ function fieldHtml(t: AdminTranslate, language: ConsoleLanguage, form: string, f
 }
 
 /** The form's fields in the schema's order, a nested object's in a fieldset named after it. */
-export function formFields(t: AdminTranslate, language: ConsoleLanguage, form: string, fields: readonly AdminField[], state: FormState): Html {
+export function formFields(
+  t: AdminTranslate,
+  language: ConsoleLanguage,
+  form: string,
+  fields: readonly AdminField[],
+  state: FormState,
+): Html {
   const parts: Html[] = [];
   for (const [index, field] of fields.entries()) {
     if (field.group && fields[index - 1]?.group === field.group) continue;
@@ -230,7 +306,9 @@ export function formFields(t: AdminTranslate, language: ConsoleLanguage, form: s
     }
     const members = fields.filter((member) => member.group === field.group);
     const hint = isAdminKey(`${field.group}Hint`) ? t(`${field.group}Hint` as AdminKey) : undefined;
-    parts.push(html`<fieldset class="stack"><legend>${t(labelOf(field.group))}</legend>${hint ? html`<span class="hint">${hint}</span>` : ''}${members.map((member) => fieldHtml(t, language, form, member, state))}</fieldset>`);
+    parts.push(
+      html`<fieldset class="stack"><legend>${t(labelOf(field.group))}</legend>${hint ? html`<span class="hint">${hint}</span>` : ''}${members.map((member) => fieldHtml(t, language, form, member, state))}</fieldset>`,
+    );
   }
   return html`${parts}`;
 }

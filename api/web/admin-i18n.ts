@@ -70,7 +70,8 @@ const en = {
   authorizedContactsHint:
     'One per line: Name <email>, followed by ", out-of-hours" for a person who may call out of hours. Each gets an account among the customer\'s contacts, to sign in by a link.',
   escalationContactsHint: 'One per line: level: Name <email>, the level being one the policy notifies.',
-  ratesHint: 'The policy\'s figures this contract replaces, in cents, e.g. {"hourlyCentsByRole": {"technician": 9000}}; empty: the policy\'s prices.',
+  ratesHint:
+    'The policy\'s figures this contract replaces, in cents, e.g. {"hourlyCentsByRole": {"technician": 9000}}; empty: the policy\'s prices.',
   quoteRequiredAboveMinutesHint: "Empty: the policy's limit.",
   maxPeoplePerTicketHint: "Empty: the policy's count.",
   passwordHint: 'Optional, 12 characters or more. Empty: the person signs in by a link or chooses one through a reset.',
@@ -170,16 +171,20 @@ const fr: Record<AdminKey, string> = {
   password: 'Mot de passe',
   label: 'Libellé',
   idHint: 'Minuscules, chiffres et tirets, par exemple acme ; il ne change jamais.',
-  timeZoneHint: 'Un fuseau IANA comme Europe/Paris, pour les dates des e-mails à ses contacts ; vide : celui du centre de support.',
+  timeZoneHint:
+    'Un fuseau IANA comme Europe/Paris, pour les dates des e-mails à ses contacts ; vide : celui du centre de support.',
   billingHint: 'À qui ses factures sont adressées ; laissez tous les champs vides pour la renseigner plus tard.',
   policyVersionHint: 'Vide : chaque ticket suit la version en vigueur à son ouverture.',
   authorizedContactsHint:
     'Un par ligne : Nom <e-mail>, suivi de « , out-of-hours » pour une personne qui peut appeler hors heures ouvrées. Chacun reçoit un compte parmi les contacts du client, pour se connecter par un lien.',
-  escalationContactsHint: 'Un par ligne : niveau: Nom <e-mail>, le niveau étant l’un de ceux que la politique prévient.',
-  ratesHint: 'Les montants de la politique que ce contrat remplace, en centimes, par exemple {"hourlyCentsByRole": {"technician": 9000}} ; vide : les prix de la politique.',
+  escalationContactsHint:
+    'Un par ligne : niveau: Nom <e-mail>, le niveau étant l’un de ceux que la politique prévient.',
+  ratesHint:
+    'Les montants de la politique que ce contrat remplace, en centimes, par exemple {"hourlyCentsByRole": {"technician": 9000}} ; vide : les prix de la politique.',
   quoteRequiredAboveMinutesHint: 'Vide : la limite de la politique.',
   maxPeoplePerTicketHint: 'Vide : le nombre de la politique.',
-  passwordHint: 'Facultatif, 12 caractères ou plus. Vide : la personne se connecte par un lien ou en choisit un par une réinitialisation.',
+  passwordHint:
+    'Facultatif, 12 caractères ou plus. Vide : la personne se connecte par un lien ou en choisit un par une réinitialisation.',
   customerIdHint: 'Pour un contact client seulement.',
   labelHint: 'Qui utilise la clé, par exemple la supervision.',
   contractsCount: '{count} contrats',
@@ -200,7 +205,8 @@ const fr: Record<AdminKey, string> = {
   sendReset: 'Envoyer un lien de réinitialisation du mot de passe',
   sendSignInLink: 'Envoyer un lien de connexion',
   revoke: 'Révoquer',
-  resetSent: 'Un lien pour choisir un nouveau mot de passe a été envoyé à {email} ; il sert une fois, jusqu’au {until}.',
+  resetSent:
+    'Un lien pour choisir un nouveau mot de passe a été envoyé à {email} ; il sert une fois, jusqu’au {until}.',
   signInSent: 'Un lien de connexion a été envoyé à {email} ; il sert une fois, jusqu’au {until}.',
   disabledNow: 'Désactivé : toutes ses sessions ont pris fin.',
   enabledNow: 'Réactivé : la personne peut de nouveau se connecter.',

@@ -34,9 +34,9 @@ const NUMERIC_ID = /^[1-9][0-9]{0,17}$/;
 const KEY_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 
-
 /** As the ticket page does: a table's box that scrolls sideways on a phone, focusable and named for a keyboard. */
-const scrollable = (name: string, table: Html) => html`<div class="scroll" role="region" aria-label="${name}" tabindex="0">${table}</div>`;
+const scrollable = (name: string, table: Html) =>
+  html`<div class="scroll" role="region" aria-label="${name}" tabindex="0">${table}</div>`;
 
 const empty = (state: Partial<FormState> = {}): FormState => ({ values: {}, errors: {}, choices: {}, ...state });
 
@@ -64,21 +64,36 @@ export const adminPages: FastifyPluginCallback<ConsoleDeps> = (app, { callApi, c
       page,
       title,
       html`<nav aria-label="${page.at('sections')}" class="links">${SECTIONS.map(
-        ([name, href]) => html`<a href="${href}"${name === section ? html` aria-current="page"` : ''}>${page.at(name)}</a>`,
+        ([name, href]) =>
+          html`<a href="${href}"${name === section ? html` aria-current="page"` : ''}>${page.at(name)}</a>`,
       )}</nav>${body}`,
       status,
     );
 
   /** An answer the page cannot show: later (429, 503) as the API says, a missing thing as 404, anything else as it came. */
   const failed = (page: AdminPage, section: Section, answer: ApiAnswer) =>
-    isLater(answer) ? laterPage(page, answer) : show(page, section, answer.status === 404 ? page.at('notFound') : page.t('refused'), alertBox(problemText(answer)) || html``, answer.status);
+    isLater(answer)
+      ? laterPage(page, answer)
+      : show(
+          page,
+          section,
+          answer.status === 404 ? page.at('notFound') : page.t('refused'),
+          alertBox(problemText(answer)) || html``,
+          answer.status,
+        );
 
   const notFound = (page: AdminPage, section: Section) => show(page, section, page.at('notFound'), html``, 404);
 
   const get = (request: FastifyRequest, url: string) => callApi(request, 'GET', url);
 
   /** The thing a page is about, by the id in its URL (checked before it goes into the API's path), or the page saying why not. */
-  async function fetched<T>(page: AdminPage, section: Section, ids: RegExp, id: string, url: string): Promise<{ item: T } | { sent: FastifyReply }> {
+  async function fetched<T>(
+    page: AdminPage,
+    section: Section,
+    ids: RegExp,
+    id: string,
+    url: string,
+  ): Promise<{ item: T } | { sent: FastifyReply }> {
     if (!ids.test(id)) return { sent: notFound(page, section) };
     const answer = await get(page.request, url);
     return answer.status === 200 ? { item: answer.body as unknown as T } : { sent: failed(page, section, answer) };
@@ -92,14 +107,30 @@ export const adminPages: FastifyPluginCallback<ConsoleDeps> = (app, { callApi, c
   async function choices(request: FastifyRequest, form: AdminForm): Promise<FormState['choices']> {
     const wanted = new Set(form.fields.map((field) => field.choicesFrom));
     const customers = wanted.has('customers') ? await list<Customer>(request, '/v1/admin/customers', 'customers') : [];
-    const policies = wanted.has('policies') ? await list<{ id: string; versions: { version: number }[] }>(request, '/v1/admin/policies', 'policies') : [];
+    const policies = wanted.has('policies')
+      ? await list<{ id: string; versions: { version: number }[] }>(request, '/v1/admin/policies', 'policies')
+      : [];
     return {
       customers: customers.map(({ id, name }) => ({ value: id, text: `${name} (${id})` })),
-      policies: policies.map(({ id, versions }) => ({ value: id, text: `${id} (v${versions.map(({ version }) => version).join(', v')})` })),
+      policies: policies.map(({ id, versions }) => ({
+        value: id,
+        text: `${id} (v${versions.map(({ version }) => version).join(', v')})`,
+      })),
     };
   }
 
-  function formHtml(page: AdminPage, options: { name: string; action: string; form: AdminForm; state: FormState; submit: AdminKey; label: string; message?: string }): Html {
+  function formHtml(
+    page: AdminPage,
+    options: {
+      name: string;
+      action: string;
+      form: AdminForm;
+      state: FormState;
+      submit: AdminKey;
+      label: string;
+      message?: string;
+    },
+  ): Html {
     const { name, action, form, state, submit, label, message } = options;
     return html`<form method="post" action="${action}" class="stack" aria-label="${label}">${csrfField(page)}
 ${message ? html`<p class="alert" role="alert"><strong>${page.t('refused')}:</strong> ${message}</p>` : ''}
@@ -112,7 +143,8 @@ ${formFields(page.at, page.language, name, form.fields, state)}
   const buttonForm = (page: AdminPage, action: string, label: string, hidden: Record<string, string> = {}) =>
     html`<form method="post" action="${action}" class="inline">${csrfField(page)}${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit">${label}</button></form>`;
 
-  const doneMessage = (page: AdminPage, key: AdminKey | undefined, values?: Record<string, string>) => (key ? html`<p class="done" role="status">${page.at(key, values)}</p>` : '');
+  const doneMessage = (page: AdminPage, key: AdminKey | undefined, values?: Record<string, string>) =>
+    key ? html`<p class="done" role="status">${page.at(key, values)}</p>` : '';
 
   /**
    * A posted form, through the API: its token checked, its strings made the route's body (a field's problem found
@@ -130,36 +162,65 @@ ${formFields(page.at, page.language, name, form.fields, state)}
     const page = admin(request, reply);
     const posted = formOf(request);
     const values: Form = { ...posted, _csrf: '' };
-    if (!formTokenValid(request, posted)) return { sent: await shown(page, empty({ values }), page.t('formExpired'), 403) };
+    if (!formTokenValid(request, posted))
+      return { sent: await shown(page, empty({ values }), page.t('formExpired'), 403) };
     const built = form.toBody(posted);
     if ('problem' in built) {
       const problem = `${page.at(form.fields.find((field) => field.name === built.field)!.label)} ${page.at(built.problem, built.values)}`;
-      return { sent: await shown(page, empty({ values, errors: { [built.field]: page.at(built.problem, built.values) } }), problem, 422) };
+      return {
+        sent: await shown(
+          page,
+          empty({ values, errors: { [built.field]: page.at(built.problem, built.values) } }),
+          problem,
+          422,
+        ),
+      };
     }
     const answer = await send(built.body);
     if (answer.status < 300) return { answer };
     if (isLater(answer)) return { sent: laterPage(page, answer) };
     if (answer.status === 404) return { sent: failed(page, section, answer) };
-    return { sent: await shown(page, empty({ values, errors: fieldErrors(page.at, form.fields, answer) }), problemText(answer), answer.status) };
+    return {
+      sent: await shown(
+        page,
+        empty({ values, errors: fieldErrors(page.at, form.fields, answer) }),
+        problemText(answer),
+        answer.status,
+      ),
+    };
   }
 
   type Edit = { state: FormState; message: string; status: number };
   type EditablePage = (request: FastifyRequest, reply: FastifyReply, id: string, edit?: Edit) => Promise<FastifyReply>;
 
   /** An edit form's post: the id checked, the form sent as the API's PATCH, then back to the page saying so, or the page again with why not. */
-  function patchRoute(path: string, ids: RegExp, section: Section, form: AdminForm, apiPath: (id: string) => string, pageOf: EditablePage, pagePath: (id: string) => string) {
+  function patchRoute(
+    path: string,
+    ids: RegExp,
+    section: Section,
+    form: AdminForm,
+    apiPath: (id: string) => string,
+    pageOf: EditablePage,
+    pagePath: (id: string) => string,
+  ) {
     app.post<{ Params: { id: string } }>(path, async (request, reply) => {
       const { id } = request.params;
       if (!ids.test(id)) return notFound(admin(request, reply), section);
-      const result = await submitted(request, reply, section, form, (body) => callApi(request, 'PATCH', apiPath(id), body), (_page, state, message, status) =>
-        pageOf(request, reply, id, { state, message, status }),
+      const result = await submitted(
+        request,
+        reply,
+        section,
+        form,
+        (body) => callApi(request, 'PATCH', apiPath(id), body),
+        (_page, state, message, status) => pageOf(request, reply, id, { state, message, status }),
       );
       return 'sent' in result ? result.sent : reply.redirect(`${pagePath(id)}?done=saved`, 303);
     });
   }
 
   /** A list as a table, or "none yet". */
-  const tableOr = (page: AdminPage, name: string, count: number, table: () => Html) => (count ? scrollable(name, table()) : html`<p>${page.at('noneYet')}</p>`);
+  const tableOr = (page: AdminPage, name: string, count: number, table: () => Html) =>
+    count ? scrollable(name, table()) : html`<p>${page.at('noneYet')}</p>`;
 
   app.get('/', async (_request, reply) => reply.redirect('/console/admin/customers', 303));
 
@@ -176,15 +237,19 @@ ${formFields(page.at, page.language, name, form.fields, state)}
       'customers',
       at('customers'),
       html`<p><a class="button" href="/console/admin/customers/new">${at('newCustomer')}</a></p>
-${
-  tableOr(page, at('customers'), customers.length, () =>
-        html`<table><thead><tr><th scope="col">${at('id')}</th><th scope="col">${at('name')}</th><th scope="col">${at('language')}</th><th scope="col">${at('timeZone')}</th><th scope="col">${at('billing')}</th></tr></thead>
+${tableOr(
+  page,
+  at('customers'),
+  customers.length,
+  () =>
+    html`<table><thead><tr><th scope="col">${at('id')}</th><th scope="col">${at('name')}</th><th scope="col">${at('language')}</th><th scope="col">${at('timeZone')}</th><th scope="col">${at('billing')}</th></tr></thead>
 <tbody>${customers.map(
-          (customer) => html`<tr><td><a href="/console/admin/customers/${customer.id}">${customer.id}</a></td><td>${customer.name}</td><td>${choiceText(language, customer.language)}</td>
+      (
+        customer,
+      ) => html`<tr><td><a href="/console/admin/customers/${customer.id}">${customer.id}</a></td><td>${customer.name}</td><td>${choiceText(language, customer.language)}</td>
 <td>${customer.timeZone ?? at('none')}</td><td>${customer.billing ? `${customer.billing.legalName}, ${customer.billing.country}` : at('none')}</td></tr>`,
-        )}</tbody></table>`,
-  )
-}`,
+    )}</tbody></table>`,
+)}`,
     );
   }
   app.get('/customers', customersPage);
@@ -194,12 +259,27 @@ ${
       page,
       'customers',
       page.at('newCustomer'),
-      formHtml(page, { name: 'new-customer', action: '/console/admin/customers/new', form: ADMIN_FORMS.newCustomer, state, submit: 'create', label: page.at('newCustomer'), message }),
+      formHtml(page, {
+        name: 'new-customer',
+        action: '/console/admin/customers/new',
+        form: ADMIN_FORMS.newCustomer,
+        state,
+        submit: 'create',
+        label: page.at('newCustomer'),
+        message,
+      }),
       status,
     );
   app.get('/customers/new', async (request, reply) => newCustomerPage(admin(request, reply)));
   app.post('/customers/new', async (request, reply) => {
-    const result = await submitted(request, reply, 'customers', ADMIN_FORMS.newCustomer, (body) => callApi(request, 'POST', '/v1/admin/customers', body), newCustomerPage);
+    const result = await submitted(
+      request,
+      reply,
+      'customers',
+      ADMIN_FORMS.newCustomer,
+      (body) => callApi(request, 'POST', '/v1/admin/customers', body),
+      newCustomerPage,
+    );
     if ('sent' in result) return result.sent;
     return reply.redirect(`/console/admin/customers/${result.answer.body.id as string}?done=saved`, 303);
   });
@@ -212,7 +292,9 @@ ${
     const contracts = await list<Contract>(request, `/v1/admin/customers/${id}/contracts`, 'contracts');
     const people = await list<User>(request, `/v1/admin/users?customer=${id}`, 'users');
     const { at, t } = page;
-    const state = edit?.state ?? empty({ values: formValues(ADMIN_FORMS.customer.fields, customer as unknown as Record<string, unknown>) });
+    const state =
+      edit?.state ??
+      empty({ values: formValues(ADMIN_FORMS.customer.fields, customer as unknown as Record<string, unknown>) });
     const done = (request.query as { done?: string }).done === 'saved' ? 'saved' : undefined;
     return show(
       page,
@@ -222,28 +304,50 @@ ${
 ${formHtml(page, { name: 'customer', action: `/console/admin/customers/${id}`, form: ADMIN_FORMS.customer, state, submit: 'save', label: `${at('customer')} ${customer.id}`, message: edit?.message })}
 <h2>${at('contracts')}</h2>
 <p><a class="button" href="/console/admin/customers/${id}/contracts/new">${at('newContract')}</a></p>
-${
-  tableOr(page, at('contracts'), contracts.length, () =>
-        html`<table><thead><tr><th scope="col">${t('contract')}</th><th scope="col">${t('policy')}</th><th scope="col">${t('tier')}</th><th scope="col">${at('from')}</th><th scope="col">${at('to')}</th><th scope="col">${at('authorizedContacts')}</th></tr></thead>
+${tableOr(
+  page,
+  at('contracts'),
+  contracts.length,
+  () =>
+    html`<table><thead><tr><th scope="col">${t('contract')}</th><th scope="col">${t('policy')}</th><th scope="col">${t('tier')}</th><th scope="col">${at('from')}</th><th scope="col">${at('to')}</th><th scope="col">${at('authorizedContacts')}</th></tr></thead>
 <tbody>${contracts.map(
-          (contract) => html`<tr><td><a href="/console/admin/contracts/${contract.id}">${at('contract', { id: contract.id })}</a></td><td>${policyText(page, contract)}</td><td>${contract.tier ?? at('none')}</td>
+      (
+        contract,
+      ) => html`<tr><td><a href="/console/admin/contracts/${contract.id}">${at('contract', { id: contract.id })}</a></td><td>${policyText(page, contract)}</td><td>${contract.tier ?? at('none')}</td>
 <td>${contract.startsOn}</td><td>${contract.endsOn ?? at('none')}</td><td>${contract.authorizedContacts.length}</td></tr>`,
-        )}</tbody></table>`,
-  )
-}
+    )}</tbody></table>`,
+)}
 <h2>${at('customerContacts')}</h2>
 ${peopleTable(page, at('customerContacts'), people)}`,
       edit?.status ?? 200,
     );
   }
-  app.get<{ Params: { id: string } }>('/customers/:id', async (request, reply) => customerPage(request, reply, request.params.id));
-  patchRoute('/customers/:id', CUSTOMER_ID, 'customers', ADMIN_FORMS.customer, (id) => `/v1/admin/customers/${id}`, customerPage, (id) => `/console/admin/customers/${id}`);
+  app.get<{ Params: { id: string } }>('/customers/:id', async (request, reply) =>
+    customerPage(request, reply, request.params.id),
+  );
+  patchRoute(
+    '/customers/:id',
+    CUSTOMER_ID,
+    'customers',
+    ADMIN_FORMS.customer,
+    (id) => `/v1/admin/customers/${id}`,
+    customerPage,
+    (id) => `/console/admin/customers/${id}`,
+  );
 
   // Contracts.
 
-  const policyText = (page: AdminPage, contract: Contract) => `${contract.policyId} ${contract.policyVersion === undefined ? `(${page.at('versionInForce')})` : `v${contract.policyVersion}`}`;
+  const policyText = (page: AdminPage, contract: Contract) =>
+    `${contract.policyId} ${contract.policyVersion === undefined ? `(${page.at('versionInForce')})` : `v${contract.policyVersion}`}`;
 
-  async function newContractPage(request: FastifyRequest, reply: FastifyReply, customerId: string, state = empty(), message?: string, status = 200) {
+  async function newContractPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    customerId: string,
+    state = empty(),
+    message?: string,
+    status = 200,
+  ) {
     const page = admin(request, reply);
     const title = `${page.at('newContract')} · ${customerId}`;
     const form = formHtml(page, {
@@ -255,18 +359,33 @@ ${peopleTable(page, at('customerContacts'), people)}`,
       label: page.at('newContract'),
       message,
     });
-    return show(page, 'customers', title, html`<p><a href="/console/admin/customers/${customerId}">${page.at('customer')} ${customerId}</a></p>${form}`, status);
+    return show(
+      page,
+      'customers',
+      title,
+      html`<p><a href="/console/admin/customers/${customerId}">${page.at('customer')} ${customerId}</a></p>${form}`,
+      status,
+    );
   }
   app.get<{ Params: { id: string } }>('/customers/:id/contracts/new', async (request, reply) =>
-    CUSTOMER_ID.test(request.params.id) ? newContractPage(request, reply, request.params.id) : notFound(admin(request, reply), 'customers'),
+    CUSTOMER_ID.test(request.params.id)
+      ? newContractPage(request, reply, request.params.id)
+      : notFound(admin(request, reply), 'customers'),
   );
   app.post<{ Params: { id: string } }>('/customers/:id/contracts/new', async (request, reply) => {
     const { id } = request.params;
     if (!CUSTOMER_ID.test(id)) return notFound(admin(request, reply), 'customers');
-    const result = await submitted(request, reply, 'customers', ADMIN_FORMS.newContract, (body) => callApi(request, 'POST', `/v1/admin/customers/${id}/contracts`, body), (_page, state, message, status) =>
-      newContractPage(request, reply, id, state, message, status),
+    const result = await submitted(
+      request,
+      reply,
+      'customers',
+      ADMIN_FORMS.newContract,
+      (body) => callApi(request, 'POST', `/v1/admin/customers/${id}/contracts`, body),
+      (_page, state, message, status) => newContractPage(request, reply, id, state, message, status),
     );
-    return 'sent' in result ? result.sent : reply.redirect(`/console/admin/contracts/${result.answer.body.id as string}?done=saved`, 303);
+    return 'sent' in result
+      ? result.sent
+      : reply.redirect(`/console/admin/contracts/${result.answer.body.id as string}?done=saved`, 303);
   });
 
   async function contractPage(request: FastifyRequest, reply: FastifyReply, id: string, edit?: Edit) {
@@ -276,7 +395,11 @@ ${peopleTable(page, at('customerContacts'), people)}`,
     const contract = found.item;
     const people = await list<User>(request, `/v1/admin/users?customer=${contract.customerId}`, 'users');
     const { at, language } = page;
-    const state = edit?.state ?? empty({ values: formValues(ADMIN_FORMS.contractContacts.fields, contract as unknown as Record<string, unknown>) });
+    const state =
+      edit?.state ??
+      empty({
+        values: formValues(ADMIN_FORMS.contractContacts.fields, contract as unknown as Record<string, unknown>),
+      });
     const query = request.query as { done?: string; sent?: string; to?: string; until?: string };
     const fact = (label: string, value: string | undefined) => html`<dt>${label}</dt><dd>${value ?? at('none')}</dd>`;
     const accountOf = (email: string) => people.find((person) => person.email.toLowerCase() === email.toLowerCase());
@@ -296,22 +419,34 @@ ${fact(at('quoteRequiredAboveMinutes'), contract.quoteRequiredAboveMinutes?.toSt
 <h2>${at('contacts')}</h2>
 ${formHtml(page, { name: 'contacts', action: `/console/admin/contracts/${id}/contacts`, form: ADMIN_FORMS.contractContacts, state, submit: 'saveContacts', label: at('contacts'), message: edit?.message })}
 <h2>${at('contactAccounts')}</h2>
-${
-  tableOr(page, at('contactAccounts'), contract.authorizedContacts.length, () =>
-        html`<table><thead><tr><th scope="col">${at('name')}</th><th scope="col">${at('email')}</th><th scope="col">${at('account')}</th><th scope="col">${at('state')}</th><th scope="col"><span class="visually-hidden">${at('sendSignInLink')}</span></th></tr></thead>
+${tableOr(
+  page,
+  at('contactAccounts'),
+  contract.authorizedContacts.length,
+  () =>
+    html`<table><thead><tr><th scope="col">${at('name')}</th><th scope="col">${at('email')}</th><th scope="col">${at('account')}</th><th scope="col">${at('state')}</th><th scope="col"><span class="visually-hidden">${at('sendSignInLink')}</span></th></tr></thead>
 <tbody>${contract.authorizedContacts.map((contact) => {
-          const account = accountOf(contact.email);
-          return html`<tr><td>${contact.name}</td><td>${contact.email}</td>
+      const account = accountOf(contact.email);
+      return html`<tr><td>${contact.name}</td><td>${contact.email}</td>
 <td>${account ? html`<a href="/console/admin/users/${account.id}">${account.name}</a>` : at('noAccount')}</td><td>${account ? personState(page, account) : ''}</td>
 <td>${account && !account.disabledAt ? buttonForm(page, `/console/admin/users/${account.id}/sign-in-link`, `${at('sendSignInLink')}: ${contact.name}`, { back: `/console/admin/contracts/${id}` }) : ''}</td></tr>`;
-        })}</tbody></table>`,
-  )
-}`,
+    })}</tbody></table>`,
+)}`,
       edit?.status ?? 200,
     );
   }
-  app.get<{ Params: { id: string } }>('/contracts/:id', async (request, reply) => contractPage(request, reply, request.params.id));
-  patchRoute('/contracts/:id/contacts', NUMERIC_ID, 'customers', ADMIN_FORMS.contractContacts, (id) => `/v1/admin/contracts/${id}`, contractPage, (id) => `/console/admin/contracts/${id}`);
+  app.get<{ Params: { id: string } }>('/contracts/:id', async (request, reply) =>
+    contractPage(request, reply, request.params.id),
+  );
+  patchRoute(
+    '/contracts/:id/contacts',
+    NUMERIC_ID,
+    'customers',
+    ADMIN_FORMS.contractContacts,
+    (id) => `/v1/admin/contracts/${id}`,
+    contractPage,
+    (id) => `/console/admin/contracts/${id}`,
+  );
 
   // People.
 
@@ -326,7 +461,9 @@ ${
       people.length,
       () => html`<table><thead><tr><th scope="col">${at('name')}</th><th scope="col">${at('email')}</th><th scope="col">${at('role')}</th><th scope="col">${at('customerId')}</th><th scope="col">${at('state')}</th></tr></thead>
 <tbody>${people.map(
-        (person) => html`<tr${person.disabledAt ? html` class="disabled"` : ''}><td><a href="/console/admin/users/${person.id}">${person.name}</a></td><td>${person.email}</td><td>${choiceText(language, person.role)}</td>
+        (
+          person,
+        ) => html`<tr${person.disabledAt ? html` class="disabled"` : ''}><td><a href="/console/admin/users/${person.id}">${person.name}</a></td><td>${person.email}</td><td>${choiceText(language, person.role)}</td>
 <td>${person.customerId ? html`<a href="/console/admin/customers/${person.customerId}">${person.customerId}</a>` : at('none')}</td><td>${personState(page, person)}</td></tr>`,
       )}</tbody></table>`,
     );
@@ -334,18 +471,33 @@ ${
 
   /** After a link was mailed: to whom and until when (from the redirect's query, checked: it goes into the page). */
   function sentMessage(page: AdminPage, query: { sent?: string; to?: string; until?: string }): Html | '' {
-    if ((query.sent !== 'reset' && query.sent !== 'sign-in') || !query.to || !query.until || !INSTANT.test(query.until)) return '';
-    return doneMessage(page, query.sent === 'reset' ? 'resetSent' : 'signInSent', { email: query.to, until: formatInstant(query.until, page.language, DESK_ZONE) });
+    if ((query.sent !== 'reset' && query.sent !== 'sign-in') || !query.to || !query.until || !INSTANT.test(query.until))
+      return '';
+    return doneMessage(page, query.sent === 'reset' ? 'resetSent' : 'signInSent', {
+      email: query.to,
+      until: formatInstant(query.until, page.language, DESK_ZONE),
+    });
   }
 
   app.get('/users', async (request, reply) => {
     const page = admin(request, reply);
     const answer = await get(request, '/v1/admin/users');
     if (answer.status !== 200) return failed(page, 'users', answer);
-    return show(page, 'users', page.at('users'), html`<p><a class="button" href="/console/admin/users/new">${page.at('newUser')}</a></p>${peopleTable(page, page.at('users'), answer.body.users as User[])}`);
+    return show(
+      page,
+      'users',
+      page.at('users'),
+      html`<p><a class="button" href="/console/admin/users/new">${page.at('newUser')}</a></p>${peopleTable(page, page.at('users'), answer.body.users as User[])}`,
+    );
   });
 
-  async function newUserPage(request: FastifyRequest, reply: FastifyReply, state = empty(), message?: string, status = 200) {
+  async function newUserPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state = empty(),
+    message?: string,
+    status = 200,
+  ) {
     const page = admin(request, reply);
     const form = formHtml(page, {
       name: 'new-user',
@@ -360,13 +512,24 @@ ${
   }
   app.get('/users/new', async (request, reply) => newUserPage(request, reply));
   app.post('/users/new', async (request, reply) => {
-    const result = await submitted(request, reply, 'users', ADMIN_FORMS.newUser, (body) => callApi(request, 'POST', '/v1/admin/users', body), (_page, state, message, status) =>
-      newUserPage(request, reply, state, message, status),
+    const result = await submitted(
+      request,
+      reply,
+      'users',
+      ADMIN_FORMS.newUser,
+      (body) => callApi(request, 'POST', '/v1/admin/users', body),
+      (_page, state, message, status) => newUserPage(request, reply, state, message, status),
     );
-    return 'sent' in result ? result.sent : reply.redirect(`/console/admin/users/${result.answer.body.id as string}?done=saved`, 303);
+    return 'sent' in result
+      ? result.sent
+      : reply.redirect(`/console/admin/users/${result.answer.body.id as string}?done=saved`, 303);
   });
 
-  const USER_DONE: Readonly<Record<string, AdminKey>> = { saved: 'saved', disabled: 'disabledNow', enabled: 'enabledNow' };
+  const USER_DONE: Readonly<Record<string, AdminKey>> = {
+    saved: 'saved',
+    disabled: 'disabledNow',
+    enabled: 'enabledNow',
+  };
 
   async function userPage(request: FastifyRequest, reply: FastifyReply, id: string, edit?: Edit) {
     const page = admin(request, reply);
@@ -383,7 +546,9 @@ ${
       : [
           buttonForm(page, `/console/admin/users/${id}/disable`, at('disable')),
           buttonForm(page, `/console/admin/users/${id}/password-reset`, at('sendReset')),
-          person.role === 'customer' ? buttonForm(page, `/console/admin/users/${id}/sign-in-link`, at('sendSignInLink')) : html``,
+          person.role === 'customer'
+            ? buttonForm(page, `/console/admin/users/${id}/sign-in-link`, at('sendSignInLink'))
+            : html``,
         ];
     return show(
       page,
@@ -397,8 +562,18 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
       edit?.status ?? 200,
     );
   }
-  app.get<{ Params: { id: string } }>('/users/:id', async (request, reply) => userPage(request, reply, request.params.id));
-  patchRoute('/users/:id', NUMERIC_ID, 'users', ADMIN_FORMS.user, (id) => `/v1/admin/users/${id}`, userPage, (id) => `/console/admin/users/${id}`);
+  app.get<{ Params: { id: string } }>('/users/:id', async (request, reply) =>
+    userPage(request, reply, request.params.id),
+  );
+  patchRoute(
+    '/users/:id',
+    NUMERIC_ID,
+    'users',
+    ADMIN_FORMS.user,
+    (id) => `/v1/admin/users/${id}`,
+    userPage,
+    (id) => `/console/admin/users/${id}`,
+  );
 
   // A person's actions: each a button, each a call of the people API, then back to the page it was pressed on.
   for (const action of ['disable', 'enable', 'password-reset', 'sign-in-link'] as const) {
@@ -407,14 +582,21 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
       const { id } = request.params;
       const form = formOf(request);
       if (!NUMERIC_ID.test(id)) return notFound(page, 'users');
-      if (!formTokenValid(request, form)) return show(page, 'users', page.t('refused'), alertBox(page.t('formExpired')) || html``, 403);
+      if (!formTokenValid(request, form))
+        return show(page, 'users', page.t('refused'), alertBox(page.t('formExpired')) || html``, 403);
       const answer = await callApi(request, 'POST', `/v1/admin/users/${id}/${action}`);
       if (answer.status >= 300) return failed(page, 'users', answer);
       // Back where the button was: the person's page, or the contract whose contact it is.
-      const back = /^\/console\/admin\/contracts\/[1-9][0-9]{0,17}$/.test(form.back ?? '') ? form.back! : `/console/admin/users/${id}`;
+      const back = /^\/console\/admin\/contracts\/[1-9][0-9]{0,17}$/.test(form.back ?? '')
+        ? form.back!
+        : `/console/admin/users/${id}`;
       const query =
         action === 'password-reset' || action === 'sign-in-link'
-          ? new URLSearchParams({ sent: action === 'password-reset' ? 'reset' : 'sign-in', to: answer.body.sentTo as string, until: answer.body.expiresAt as string })
+          ? new URLSearchParams({
+              sent: action === 'password-reset' ? 'reset' : 'sign-in',
+              to: answer.body.sentTo as string,
+              until: answer.body.expiresAt as string,
+            })
           : new URLSearchParams({ done: `${action}d` });
       return reply.redirect(`${back}?${query.toString()}`, 303);
     });
@@ -422,7 +604,11 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
 
   // API keys.
 
-  async function apiKeysPage(request: FastifyRequest, reply: FastifyReply, refused?: { state: FormState; message: string; status: number }) {
+  async function apiKeysPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    refused?: { state: FormState; message: string; status: number },
+  ) {
     const page = admin(request, reply);
     const answer = await get(request, '/v1/admin/api-keys');
     if (answer.status !== 200) return failed(page, 'apiKeys', answer);
@@ -431,8 +617,14 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
     const { revoked, created } = request.query as { revoked?: string; created?: string };
     // The token of the key just created, once: only if it is that key's (the cookie is the browser's to send).
     const token = cookieOf(request, NEW_KEY_COOKIE);
-    if (token) setCookie(reply, NEW_KEY_COOKIE, '', { secure: secureFor(request, cookie), maxAgeSeconds: 0, path: API_KEYS_PATH });
-    const createdKey = token && apiTokenParts(token)?.id === created ? keys.find(({ id }) => id === created) : undefined;
+    if (token)
+      setCookie(reply, NEW_KEY_COOKIE, '', {
+        secure: secureFor(request, cookie),
+        maxAgeSeconds: 0,
+        path: API_KEYS_PATH,
+      });
+    const createdKey =
+      token && apiTokenParts(token)?.id === created ? keys.find(({ id }) => id === created) : undefined;
     const state = { ...(refused?.state ?? empty()), choices: await choices(request, ADMIN_FORMS.newApiKey) };
     return show(
       page,
@@ -443,34 +635,48 @@ ${revoked && KEY_ID.test(revoked) ? doneMessage(page, 'revokedNow', { id: revoke
 <h2>${at('newApiKey')}</h2>
 ${formHtml(page, { name: 'new-key', action: API_KEYS_PATH, form: ADMIN_FORMS.newApiKey, state, submit: 'create', label: at('newApiKey'), message: refused?.message })}
 <h2>${at('apiKeys')}</h2>
-${
-  tableOr(page, at('apiKeys'), keys.length, () =>
-        html`<table><thead><tr><th scope="col">${at('id')}</th><th scope="col">${at('label')}</th><th scope="col">${at('role')}</th><th scope="col">${at('customerId')}</th><th scope="col">${at('created')}</th><th scope="col">${at('state')}</th></tr></thead>
+${tableOr(
+  page,
+  at('apiKeys'),
+  keys.length,
+  () =>
+    html`<table><thead><tr><th scope="col">${at('id')}</th><th scope="col">${at('label')}</th><th scope="col">${at('role')}</th><th scope="col">${at('customerId')}</th><th scope="col">${at('created')}</th><th scope="col">${at('state')}</th></tr></thead>
 <tbody>${keys.map(
-          (key) => html`<tr><td><code>${key.id}</code></td><td>${key.label}</td><td>${choiceText(language, key.role)}</td><td>${key.customerId ?? at('none')}</td><td>${formatInstant(key.createdAt, language, DESK_ZONE)}</td>
+      (
+        key,
+      ) => html`<tr><td><code>${key.id}</code></td><td>${key.label}</td><td>${choiceText(language, key.role)}</td><td>${key.customerId ?? at('none')}</td><td>${formatInstant(key.createdAt, language, DESK_ZONE)}</td>
 <td>${key.revokedAt ? `${at('revoked')} ${formatInstant(key.revokedAt, language, DESK_ZONE)}` : buttonForm(page, `/console/admin/api-keys/${key.id}/revoke`, `${at('revoke')} ${key.label}`)}</td></tr>`,
-        )}</tbody></table>`,
-  )
-}`,
+    )}</tbody></table>`,
+)}`,
       refused?.status ?? 200,
     );
   }
   app.get('/api-keys', async (request, reply) => apiKeysPage(request, reply));
   app.post('/api-keys', async (request, reply) => {
-    const result = await submitted(request, reply, 'apiKeys', ADMIN_FORMS.newApiKey, (body) => callApi(request, 'POST', '/v1/admin/api-keys', body), (_page, state, message, status) =>
-      apiKeysPage(request, reply, { state, message, status }),
+    const result = await submitted(
+      request,
+      reply,
+      'apiKeys',
+      ADMIN_FORMS.newApiKey,
+      (body) => callApi(request, 'POST', '/v1/admin/api-keys', body),
+      (_page, state, message, status) => apiKeysPage(request, reply, { state, message, status }),
     );
     if ('sent' in result) return result.sent;
     // The token goes to the next page only, in a cookie of that page's path that it clears on reading: never in a URL,
     // never kept by the server (the API keeps only its hash), and a reload neither shows it again nor creates a key.
-    setCookie(reply, NEW_KEY_COOKIE, result.answer.body.token as string, { secure: secureFor(request, cookie), maxAgeSeconds: 120, path: API_KEYS_PATH });
+    setCookie(reply, NEW_KEY_COOKIE, result.answer.body.token as string, {
+      secure: secureFor(request, cookie),
+      maxAgeSeconds: 120,
+      path: API_KEYS_PATH,
+    });
     return reply.redirect(`${API_KEYS_PATH}?created=${result.answer.body.id as string}`, 303);
   });
   app.post<{ Params: { id: string } }>('/api-keys/:id/revoke', async (request, reply) => {
     const page = admin(request, reply);
     const { id } = request.params;
     if (!KEY_ID.test(id)) return notFound(page, 'apiKeys');
-    if (!formTokenValid(request, formOf(request))) return show(page, 'apiKeys', page.t('refused'), alertBox(page.t('formExpired')) || html``, 403);
+    if (!formTokenValid(request, formOf(request)))
+      return show(page, 'apiKeys', page.t('refused'), alertBox(page.t('formExpired')) || html``, 403);
     const answer = await callApi(request, 'POST', `/v1/admin/api-keys/${id}/revoke`);
     if (answer.status >= 300) return failed(page, 'apiKeys', answer);
     return reply.redirect(`${API_KEYS_PATH}?revoked=${id}`, 303);

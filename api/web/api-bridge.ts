@@ -11,10 +11,18 @@ export interface ApiAnswer {
 
 /** What a refusal says, as the API's problem+json put it: its title and detail. */
 export const problemText = (answer: ApiAnswer): string =>
-  [answer.body.title, answer.body.detail].filter((part): part is string => typeof part === 'string' && part !== '').join(': ') || String(answer.status);
+  [answer.body.title, answer.body.detail]
+    .filter((part): part is string => typeof part === 'string' && part !== '')
+    .join(': ') || String(answer.status);
 
 /** A call on /v1 as the signed-in person. */
-export type CallApi = (request: FastifyRequest, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, idempotencyKey?: string) => Promise<ApiAnswer>;
+export type CallApi = (
+  request: FastifyRequest,
+  method: 'GET' | 'POST' | 'PATCH',
+  url: string,
+  body?: unknown,
+  idempotencyKey?: string,
+) => Promise<ApiAnswer>;
 
 /**
  * The console reaches tickets only through the /v1 routes, injected into the same server as the browser's own
@@ -40,7 +48,8 @@ export function apiBridge(app: FastifyInstance): CallApi {
     });
     // An answer that is not JSON (an attachment) is passed on as bytes, never read as text.
     const json = /json/.test(String(response.headers['content-type'] ?? ''));
-    if (!json && response.statusCode < 300) return { status: response.statusCode, body: {}, headers: response.headers, bytes: response.rawPayload };
+    if (!json && response.statusCode < 300)
+      return { status: response.statusCode, body: {}, headers: response.headers, bytes: response.rawPayload };
     const text = response.body;
     let parsed: Record<string, unknown> = {};
     try {

@@ -21,7 +21,16 @@ interface ListedTicket {
   atRiskFrom: string | null;
 }
 
-export const BOARD_FILTERS = ['status', 'priority', 'customer', 'assignee', 'breached', 'atRisk', 'q', 'cursor'] as const;
+export const BOARD_FILTERS = [
+  'status',
+  'priority',
+  'customer',
+  'assignee',
+  'breached',
+  'atRisk',
+  'q',
+  'cursor',
+] as const;
 export type BoardFilters = Partial<Record<(typeof BOARD_FILTERS)[number], string>>;
 
 /** Tickets on one page of the board; the next ones are a "more" link away. */
@@ -44,13 +53,22 @@ export function boardQuery(filters: BoardFilters): string {
 }
 
 /** The board's address with these filters; `cursor` continues a listing. */
-const boardUrl = (filters: BoardFilters) => `/console/?${new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`;
+const boardUrl = (filters: BoardFilters) =>
+  `/console/?${new URLSearchParams(Object.entries(filters).filter((entry): entry is [string, string] => Boolean(entry[1]))).toString()}`;
 
 function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): Html {
   if (!ticket.nextDeadline) return html`<td>–</td>`;
   const left = Date.parse(ticket.nextDeadline) - now;
   // The manager's at-risk list and the notices say it the same way (domain/sla/clock.ts).
-  const state = slaRiskAt({ slaBreached: ticket.slaBreached, nextDeadline: Date.parse(ticket.nextDeadline), atRiskFrom: ticket.atRiskFrom ? Date.parse(ticket.atRiskFrom) : undefined }, now) ?? '';
+  const state =
+    slaRiskAt(
+      {
+        slaBreached: ticket.slaBreached,
+        nextDeadline: Date.parse(ticket.nextDeadline),
+        atRiskFrom: ticket.atRiskFrom ? Date.parse(ticket.atRiskFrom) : undefined,
+      },
+      now,
+    ) ?? '';
   const label = state === 'breached' ? context.t('breached') : state === 'at-risk' ? context.t('warning') : '';
   return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${formatInstant(ticket.nextDeadline, context.language, DESK_ZONE)}</time>
     ${left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
@@ -71,7 +89,14 @@ function table(context: PageContext, caption: string, tickets: ListedTicket[], n
 </table></div>`;
 }
 
-function select(id: string, label: string, values: readonly string[], chosen: string | undefined, any: string, name: (value: string) => string = (value) => value): Html {
+function select(
+  id: string,
+  label: string,
+  values: readonly string[],
+  chosen: string | undefined,
+  any: string,
+  name: (value: string) => string = (value) => value,
+): Html {
   return html`<div><label for="${id}">${label}</label><select id="${id}" name="${id}"><option value="">${any}</option>${values.map(
     (value) => html`<option value="${value}"${chosen === value ? html` selected` : ''}>${name(value)}</option>`,
   )}</select></div>`;
@@ -95,8 +120,20 @@ ${select('breached', t('breached'), ['true', 'false'], filters.breached, t('any'
 </form>
 ${answer.status === 200 ? '' : alertBox(problemText(answer))}
 <div id="board" hx-get="${boardUrl(filters)}" hx-trigger="every 30s" hx-select="#board" hx-swap="outerHTML">
-${table(context, t('withDeadlines'), items.filter((ticket) => ticket.nextDeadline), now, next !== undefined)}
-${table(context, t('firstCome'), items.filter((ticket) => !ticket.nextDeadline), now, next !== undefined)}
+${table(
+  context,
+  t('withDeadlines'),
+  items.filter((ticket) => ticket.nextDeadline),
+  now,
+  next !== undefined,
+)}
+${table(
+  context,
+  t('firstCome'),
+  items.filter((ticket) => !ticket.nextDeadline),
+  now,
+  next !== undefined,
+)}
 ${next || cursor ? html`<nav class="pages" aria-label="${t('pages')}">${cursor ? html`<a href="${boardUrl(chosen)}">${t('firstPage')}</a> ` : ''}${next ? html`<a rel="next" href="${boardUrl({ ...chosen, cursor: next })}">${t('moreTickets')}</a>` : ''}</nav>` : ''}
 </div>`;
 }

@@ -10,8 +10,10 @@ import type { PeopleDeps } from './console';
  */
 export function consoleSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): NonNullable<PeopleDeps['settings']> {
   const secure = env.VIGIL_COOKIE_SECURE ?? 'auto';
-  if (!['auto', 'true', 'false'].includes(secure)) throw new Error(`VIGIL_COOKIE_SECURE must be auto, true or false, not "${secure}"`);
+  if (!['auto', 'true', 'false'].includes(secure))
+    throw new Error(`VIGIL_COOKIE_SECURE must be auto, true or false, not "${secure}"`);
   const publicUrl = (env.VIGIL_PUBLIC_URL || `http://localhost:${env.PORT ?? 3000}`).replace(/\/+$/, '');
-  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl)) throw new Error(`VIGIL_PUBLIC_URL must be an http(s) URL, not "${publicUrl}"`);
+  if (!/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl))
+    throw new Error(`VIGIL_PUBLIC_URL must be an http(s) URL, not "${publicUrl}"`);
   return { publicUrl, cookie: { secure: secure === 'auto' ? 'auto' : secure === 'true', maxAgeSeconds: 12 * 3600 } };
 }

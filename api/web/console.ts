@@ -19,7 +19,14 @@ import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
 import { DEFAULT_PUBLIC_URL } from './sign-in-mail';
 import { CONSOLE_ACTIONS } from './ticket-forms';
-import { clocksSection, ticketBody, type Refusal, type TicketAttachment, type TicketMail, type TicketNotice } from './ticket-page';
+import {
+  clocksSection,
+  ticketBody,
+  type Refusal,
+  type TicketAttachment,
+  type TicketMail,
+  type TicketNotice,
+} from './ticket-page';
 import { INVOICE_NUMBER_PATTERN } from '../schemas/invoice';
 import type { SlaReport } from '../schemas/report';
 import { invoiceBody, invoiceListBody, prepaidBody } from './invoices';
@@ -39,14 +46,22 @@ const LIMITED_BY_ITS_API_CALLS = { config: { rateLimit: false } } as const;
 
 /** The API's problem fields (`body.title`) as the form's (`title`). */
 const fieldErrors = (answer: ApiAnswer): Record<string, string> =>
-  Object.fromEntries(((answer.body.errors ?? []) as { field: string; message: string }[]).map(({ field, message }) => [field.replace(/^body\.?/, '').split('.')[0] || 'body', message]));
+  Object.fromEntries(
+    ((answer.body.errors ?? []) as { field: string; message: string }[]).map(({ field, message }) => [
+      field.replace(/^body\.?/, '').split('.')[0] || 'body',
+      message,
+    ]),
+  );
 
 /**
  * The web console: server-rendered pages under /console, each reading and acting through the /v1 API
  * as the signed-in person (api/web/api-bridge.ts). Signed out, only the sign-in pages answer; any other page sends
  * the browser to sign in and back.
  */
-export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }> = async (app, { prefix: _mountedAt, ...deps }) => {
+export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }> = async (
+  app,
+  { prefix: _mountedAt, ...deps },
+) => {
   await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
   const { callApi, now } = deps;
 
@@ -60,7 +75,11 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
   app.get<{ Querystring: { to?: string; back?: string } }>('/language', (request, reply) => {
     const to = CONSOLE_LANGUAGES.find((language) => language === request.query.to);
-    if (to) setCookie(reply, LANGUAGE_COOKIE, to, { secure: secureFor(request, deps.cookie), maxAgeSeconds: 365 * 24 * 3600 });
+    if (to)
+      setCookie(reply, LANGUAGE_COOKIE, to, {
+        secure: secureFor(request, deps.cookie),
+        maxAgeSeconds: 365 * 24 * 3600,
+      });
     return reply.redirect(localNext(request.query.back), 303);
   });
 
@@ -73,7 +92,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       return reply.redirect(`/console/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     });
 
-    const context = (request: FastifyRequest, reply: FastifyReply): PageContext => pageContext(request, reply, request.session!.csrfToken);
+    const context = (request: FastifyRequest, reply: FastifyReply): PageContext =>
+      pageContext(request, reply, request.session!.csrfToken);
 
     const later = laterPage;
 
@@ -83,9 +103,16 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         const answer = await callApi(request, 'GET', '/v1/tickets?order=arrival&limit=100');
         return isLater(answer) ? later(page, answer) : sendPage(page, page.t('myTickets'), portalBody(page, answer));
       }
-      const filters = Object.fromEntries(BOARD_FILTERS.map((name) => [name, typeof request.query[name] === 'string' ? request.query[name] : undefined]).filter(([, value]) => value)) as BoardFilters;
+      const filters = Object.fromEntries(
+        BOARD_FILTERS.map((name) => [
+          name,
+          typeof request.query[name] === 'string' ? request.query[name] : undefined,
+        ]).filter(([, value]) => value),
+      ) as BoardFilters;
       const answer = await callApi(request, 'GET', boardQuery(filters));
-      return isLater(answer) ? later(page, answer) : sendPage(page, page.t('board'), boardBody(page, filters, answer, now()));
+      return isLater(answer)
+        ? later(page, answer)
+        : sendPage(page, page.t('board'), boardBody(page, filters, answer, now()));
     });
 
     pages.get('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
@@ -96,13 +123,26 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
     pages.post('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       const form = formOf(request);
-      if (!formTokenValid(request, form)) return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired')), 403);
+      if (!formTokenValid(request, form))
+        return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired')), 403);
       const { name, email } = page.session!;
-      const body = { title: form.title ?? '', description: form.description ?? '', ...(form.priority ? { priority: form.priority } : {}), ...(form.kind ? { kind: form.kind } : {}), contact: { name, email } };
+      const body = {
+        title: form.title ?? '',
+        description: form.description ?? '',
+        ...(form.priority ? { priority: form.priority } : {}),
+        ...(form.kind ? { kind: form.kind } : {}),
+        contact: { name, email },
+      };
       const answer = await callApi(request, 'POST', '/v1/tickets', body, idempotencyKeyOf(form));
-      if (answer.status === 201 || answer.status === 200) return reply.redirect(`/console/tickets/${answer.body.ticketNumber as string}`, 303);
+      if (answer.status === 201 || answer.status === 200)
+        return reply.redirect(`/console/tickets/${answer.body.ticketNumber as string}`, 303);
       if (isLater(answer)) return later(page, answer);
-      return sendPage(page, page.t('newTicket'), newTicketBody(page, form, fieldErrors(answer), problemText(answer)), answer.status);
+      return sendPage(
+        page,
+        page.t('newTicket'),
+        newTicketBody(page, form, fieldErrors(answer), problemText(answer)),
+        answer.status,
+      );
     });
 
     /** A list the ticket page shows beside the ticket: absent when the API does not give it to this person. */
@@ -111,13 +151,27 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       return answer.status === 200 && Array.isArray(answer.body[field]) ? (answer.body[field] as T[]) : undefined;
     };
 
-    async function ticketPage(request: FastifyRequest, reply: FastifyReply, ticketNumber: string, refusal?: Refusal, status = 200) {
+    async function ticketPage(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      ticketNumber: string,
+      refusal?: Refusal,
+      status = 200,
+    ) {
       const page = context(request, reply);
       // Only a ticket number goes into the API's path: nothing typed in the URL can reach another route.
-      const answer = TICKET_NUMBER.test(ticketNumber) ? await callApi(request, 'GET', `/v1/tickets/${ticketNumber}`) : { status: 404, body: {}, headers: {} };
+      const answer = TICKET_NUMBER.test(ticketNumber)
+        ? await callApi(request, 'GET', `/v1/tickets/${ticketNumber}`)
+        : { status: 404, body: {}, headers: {} };
       if (isLater(answer)) return later(page, answer);
       // Another company's ticket answers as a missing one, as the API does.
-      if (answer.status !== 200) return sendPage(page, page.t('notFound'), alertBox(problemText(answer)) || html``, answer.status === 404 ? 404 : answer.status);
+      if (answer.status !== 200)
+        return sendPage(
+          page,
+          page.t('notFound'),
+          alertBox(problemText(answer)) || html``,
+          answer.status === 404 ? 404 : answer.status,
+        );
       const view = answer.body as unknown as TicketView;
       const desk = page.session!.role !== 'customer';
       const [messages, attachments, notifications] = await Promise.all([
@@ -126,61 +180,122 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         // The mails the desk sent and whether they arrived: the desk's, not the customer's (api/routes/outbox.ts).
         desk ? listOf<TicketNotice>(request, `/v1/tickets/${ticketNumber}/notifications`, 'notices') : undefined,
       ]);
-      return sendPage(page, `${view.ticketNumber} · ${view.title}`, ticketBody(page, view, refusal, { messages, attachments, notifications }), status);
+      return sendPage(
+        page,
+        `${view.ticketNumber} · ${view.title}`,
+        ticketBody(page, view, refusal, { messages, attachments, notifications }),
+        status,
+      );
     }
 
-    pages.get<{ Params: { number: string } }>('/tickets/:number', LIMITED_BY_ITS_API_CALLS, async (request, reply) => ticketPage(request, reply, request.params.number));
+    pages.get<{ Params: { number: string } }>('/tickets/:number', LIMITED_BY_ITS_API_CALLS, async (request, reply) =>
+      ticketPage(request, reply, request.params.number),
+    );
 
     // The clocks alone, for the ticket page's refresh every 30 s: one /v1 call, not the page's four.
-    pages.get<{ Params: { number: string } }>('/tickets/:number/clocks', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const page = context(request, reply);
-      const { number } = request.params;
-      const answer = TICKET_NUMBER.test(number) ? await callApi(request, 'GET', `/v1/tickets/${number}`) : { status: 404, body: {}, headers: {} };
-      if (answer.status !== 200) return reply.status(answer.status === 404 ? 404 : answer.status).type('text/plain; charset=utf-8').header('cache-control', 'no-store').send(problemText(answer));
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(clocksSection(page, answer.body as unknown as TicketView).text);
-    });
+    pages.get<{ Params: { number: string } }>(
+      '/tickets/:number/clocks',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const page = context(request, reply);
+        const { number } = request.params;
+        const answer = TICKET_NUMBER.test(number)
+          ? await callApi(request, 'GET', `/v1/tickets/${number}`)
+          : { status: 404, body: {}, headers: {} };
+        if (answer.status !== 200)
+          return reply
+            .status(answer.status === 404 ? 404 : answer.status)
+            .type('text/plain; charset=utf-8')
+            .header('cache-control', 'no-store')
+            .send(problemText(answer));
+        return reply
+          .type('text/html; charset=utf-8')
+          .header('cache-control', 'no-store')
+          .send(clocksSection(page, answer.body as unknown as TicketView).text);
+      },
+    );
 
     /**
      * An attachment, as the API serves it to this person: its bytes, with the type it came with and always as a
      * download (Content-Disposition: attachment, nosniff), so that an attached page never renders under the console.
      */
-    pages.get<{ Params: { number: string; id: string } }>('/tickets/:number/attachments/:id', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const { number, id } = request.params;
-      if (!TICKET_NUMBER.test(number) || !/^[1-9]\d{0,15}$/.test(id)) return reply.status(404).type('text/plain').send('not found');
-      const answer = await callApi(request, 'GET', `/v1/tickets/${number}/attachments/${id}`);
-      if (answer.status !== 200 || !answer.bytes) return reply.status(answer.status === 200 ? 502 : answer.status).type('text/plain; charset=utf-8').send(problemText(answer));
-      const header = (name: string) => (typeof answer.headers[name] === 'string' ? answer.headers[name] : '');
-      const claimed = header('x-vigil-content-type');
-      const type = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-9_-]+=("[^"]*"|[^\s;"]+))*$/i.test(claimed) ? claimed : 'application/octet-stream';
-      const given = header('content-disposition');
-      return reply
-        .type(type)
-        .header('content-disposition', given.startsWith('attachment') ? given : 'attachment')
-        .header('x-content-type-options', 'nosniff')
-        .header('cache-control', 'private, no-store')
-        .send(answer.bytes);
-    });
+    pages.get<{ Params: { number: string; id: string } }>(
+      '/tickets/:number/attachments/:id',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const { number, id } = request.params;
+        if (!TICKET_NUMBER.test(number) || !/^[1-9]\d{0,15}$/.test(id))
+          return reply.status(404).type('text/plain').send('not found');
+        const answer = await callApi(request, 'GET', `/v1/tickets/${number}/attachments/${id}`);
+        if (answer.status !== 200 || !answer.bytes)
+          return reply
+            .status(answer.status === 200 ? 502 : answer.status)
+            .type('text/plain; charset=utf-8')
+            .send(problemText(answer));
+        const header = (name: string) => (typeof answer.headers[name] === 'string' ? answer.headers[name] : '');
+        const claimed = header('x-vigil-content-type');
+        const type = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+(\s*;\s*[a-z0-9_-]+=("[^"]*"|[^\s;"]+))*$/i.test(claimed)
+          ? claimed
+          : 'application/octet-stream';
+        const given = header('content-disposition');
+        return reply
+          .type(type)
+          .header('content-disposition', given.startsWith('attachment') ? given : 'attachment')
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, no-store')
+          .send(answer.bytes);
+      },
+    );
 
     // Every action of the table by its own path, `quote/accept` and `quote/decline` included (a slash in the path).
-    pages.post<{ Params: { number: string; '*': string } }>('/tickets/:number/*', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const { number, '*': path } = request.params;
-      const action = Object.hasOwn(CONSOLE_ACTIONS, path) ? CONSOLE_ACTIONS[path] : undefined;
-      const form = formOf(request);
-      const values = { ...form, _csrf: '', _key: '' };
-      if (!action || !TICKET_NUMBER.test(number)) return ticketPage(request, reply, number, undefined, 404);
-      const page = context(request, reply);
-      if (!formTokenValid(request, form)) return ticketPage(request, reply, number, { action: path, message: page.t('formExpired'), fields: {}, values }, 403);
-      const built = action.toBody(form);
-      if ('problem' in built) {
-        const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
-        return ticketPage(request, reply, number, { action: path, message, fields: { [built.field]: message }, values }, 422);
-      }
-      const answer = await callApi(request, 'POST', `/v1/tickets/${number}/${path}`, built.body, idempotencyKeyOf(form));
-      if (answer.status >= 200 && answer.status < 300) return reply.redirect(`/console/tickets/${number}`, 303);
-      if (isLater(answer)) return later(page, answer);
-      // The refusal as the API gave it, beside the form that was sent: the workflow's rule and reason, or the field at fault.
-      return ticketPage(request, reply, number, { action: path, message: problemText(answer), fields: fieldErrors(answer), values }, answer.status);
-    });
+    pages.post<{ Params: { number: string; '*': string } }>(
+      '/tickets/:number/*',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const { number, '*': path } = request.params;
+        const action = Object.hasOwn(CONSOLE_ACTIONS, path) ? CONSOLE_ACTIONS[path] : undefined;
+        const form = formOf(request);
+        const values = { ...form, _csrf: '', _key: '' };
+        if (!action || !TICKET_NUMBER.test(number)) return ticketPage(request, reply, number, undefined, 404);
+        const page = context(request, reply);
+        if (!formTokenValid(request, form))
+          return ticketPage(
+            request,
+            reply,
+            number,
+            { action: path, message: page.t('formExpired'), fields: {}, values },
+            403,
+          );
+        const built = action.toBody(form);
+        if ('problem' in built) {
+          const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
+          return ticketPage(
+            request,
+            reply,
+            number,
+            { action: path, message, fields: { [built.field]: message }, values },
+            422,
+          );
+        }
+        const answer = await callApi(
+          request,
+          'POST',
+          `/v1/tickets/${number}/${path}`,
+          built.body,
+          idempotencyKeyOf(form),
+        );
+        if (answer.status >= 200 && answer.status < 300) return reply.redirect(`/console/tickets/${number}`, 303);
+        if (isLater(answer)) return later(page, answer);
+        // The refusal as the API gave it, beside the form that was sent: the workflow's rule and reason, or the field at fault.
+        return ticketPage(
+          request,
+          reply,
+          number,
+          { action: path, message: problemText(answer), fields: fieldErrors(answer), values },
+          answer.status,
+        );
+      },
+    );
 
     // Invoices, prepaid hours and the manager's report (api/web/invoices.ts, api/web/reports.ts): read through /v1 as
     // the person, so a customer sees its own company's only and another's invoice answers 404, as the API does.
@@ -190,13 +305,26 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
     pages.get<{ Querystring: { customer?: string } }>('/invoices', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       const customer = page.session!.role === 'customer' ? undefined : customerFilter(request.query.customer);
-      const answer = await callApi(request, 'GET', `/v1/invoices${customer ? `?${new URLSearchParams({ customer }).toString()}` : ''}`);
-      return isLater(answer) ? later(page, answer) : sendPage(page, page.t('invoices'), invoiceListBody(page, answer, customer), answer.status);
+      const answer = await callApi(
+        request,
+        'GET',
+        `/v1/invoices${customer ? `?${new URLSearchParams({ customer }).toString()}` : ''}`,
+      );
+      return isLater(answer)
+        ? later(page, answer)
+        : sendPage(page, page.t('invoices'), invoiceListBody(page, answer, customer), answer.status);
     });
 
     /** The invoice's answer from /v1 (path built from a checked number only), or the page saying why not. */
-    async function invoiceAnswer(request: FastifyRequest, reply: FastifyReply, number: string, suffix: '' | '/html' | '/pdf') {
-      const answer = INVOICE_NUMBER.test(number) ? await callApi(request, 'GET', `/v1/invoices/${number}${suffix}`) : { status: 404, body: {}, headers: {} };
+    async function invoiceAnswer(
+      request: FastifyRequest,
+      reply: FastifyReply,
+      number: string,
+      suffix: '' | '/html' | '/pdf',
+    ) {
+      const answer = INVOICE_NUMBER.test(number)
+        ? await callApi(request, 'GET', `/v1/invoices/${number}${suffix}`)
+        : { status: 404, body: {}, headers: {} };
       if (answer.status === 200) return { answer };
       const page = context(request, reply);
       if (isLater(answer)) return { sent: later(page, answer) };
@@ -212,42 +340,66 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
     // The document as the customer received it, passed through as its own page: the API's HTML, with the API's CSP
     // for it (api/security-headers.ts: its inline stylesheet, no script), not the console's.
-    pages.get<{ Params: { number: string } }>('/invoices/:number/document', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '/html');
-      if (sent) return sent;
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(answer.bytes);
-    });
+    pages.get<{ Params: { number: string } }>(
+      '/invoices/:number/document',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '/html');
+        if (sent) return sent;
+        return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(answer.bytes);
+      },
+    );
 
-    pages.get<{ Params: { number: string } }>('/invoices/:number/pdf', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '/pdf');
-      if (sent) return sent;
-      return reply
-        .type('application/pdf')
-        .header('content-disposition', `attachment; filename="${request.params.number}.pdf"`)
-        .header('cache-control', 'no-store')
-        .send(answer.bytes);
-    });
+    pages.get<{ Params: { number: string } }>(
+      '/invoices/:number/pdf',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const { answer, sent } = await invoiceAnswer(request, reply, request.params.number, '/pdf');
+        if (sent) return sent;
+        return reply
+          .type('application/pdf')
+          .header('content-disposition', `attachment; filename="${request.params.number}.pdf"`)
+          .header('cache-control', 'no-store')
+          .send(answer.bytes);
+      },
+    );
 
-    pages.get<{ Querystring: { customer?: string } }>('/prepaid-hours', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const page = context(request, reply);
-      const customer = page.session!.role === 'customer' ? undefined : customerFilter(request.query.customer);
-      const contracts = await callApi(request, 'GET', `/v1/contracts${customer ? `?${new URLSearchParams({ customer }).toString()}` : ''}`);
-      if (isLater(contracts)) return later(page, contracts);
-      const listed = contracts.status === 200 ? (contracts.body.contracts as { id: string }[]) : [];
-      const accounts = [];
-      // One after the other: a person's pages count against their rate limit by the calls they make.
-      for (const contract of listed) {
-        const account = await callApi(request, 'GET', `/v1/contracts/${encodeURIComponent(contract.id)}/prepaid-hours`);
-        if (isLater(account)) return later(page, account);
-        accounts.push(account);
-      }
-      return sendPage(page, page.t('prepaidHours'), prepaidBody(page, contracts, accounts), contracts.status);
-    });
+    pages.get<{ Querystring: { customer?: string } }>(
+      '/prepaid-hours',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const page = context(request, reply);
+        const customer = page.session!.role === 'customer' ? undefined : customerFilter(request.query.customer);
+        const contracts = await callApi(
+          request,
+          'GET',
+          `/v1/contracts${customer ? `?${new URLSearchParams({ customer }).toString()}` : ''}`,
+        );
+        if (isLater(contracts)) return later(page, contracts);
+        const listed = contracts.status === 200 ? (contracts.body.contracts as { id: string }[]) : [];
+        const accounts = [];
+        // One after the other: a person's pages count against their rate limit by the calls they make.
+        for (const contract of listed) {
+          const account = await callApi(
+            request,
+            'GET',
+            `/v1/contracts/${encodeURIComponent(contract.id)}/prepaid-hours`,
+          );
+          if (isLater(account)) return later(page, account);
+          accounts.push(account);
+        }
+        return sendPage(page, page.t('prepaidHours'), prepaidBody(page, contracts, accounts), contracts.status);
+      },
+    );
 
     /** The manager's view is for managers and admins; anyone else gets a 403 page, before any figure is read. */
     const reportReader = (page: PageContext) => page.session!.role === 'manager' || page.session!.role === 'admin';
     const reportFilters = (query: Record<string, unknown>): ReportFilters =>
-      Object.fromEntries(REPORT_FILTERS.flatMap((name) => (typeof query[name] === 'string' && (query[name]).trim() ? [[name, (query[name]).trim()]] : [])));
+      Object.fromEntries(
+        REPORT_FILTERS.flatMap((name) =>
+          typeof query[name] === 'string' && query[name].trim() ? [[name, query[name].trim()]] : [],
+        ),
+      );
 
     pages.get<{ Querystring: Record<string, string> }>('/reports', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
@@ -255,25 +407,43 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       const filters = reportFilters(request.query);
       const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
       if (isLater(sla)) return later(page, sla);
-      const atRisk = await callApi(request, 'GET', `/v1/reports/at-risk${reportQuery({ customer: filters.customer, priority: filters.priority })}`);
+      const atRisk = await callApi(
+        request,
+        'GET',
+        `/v1/reports/at-risk${reportQuery({ customer: filters.customer, priority: filters.priority })}`,
+      );
       if (isLater(atRisk)) return later(page, atRisk);
       return sendPage(page, page.t('reports'), reportsBody(page, filters, sla, atRisk), sla.status);
     });
 
-    pages.get<{ Querystring: Record<string, string> }>('/reports/sla.csv', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
-      const page = context(request, reply);
-      if (!reportReader(page)) return sendPage(page, page.t('forbidden'), alertBox(page.t('staffOnly')) || html``, 403);
-      const filters = reportFilters(request.query);
-      const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
-      if (isLater(sla)) return later(page, sla);
-      if (sla.status !== 200) return sendPage(page, page.t('reports'), alertBox(problemText(sla)) || html``, sla.status);
-      const name = ['vigil-sla', filters.from, filters.to, filters.customer?.replace(/[^a-z0-9-]/gi, ''), filters.priority].filter(Boolean).join('-');
-      return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${name}.csv"`)
-        .header('cache-control', 'no-store')
-        .send(slaReportCsv(sla.body as unknown as SlaReport));
-    });
+    pages.get<{ Querystring: Record<string, string> }>(
+      '/reports/sla.csv',
+      LIMITED_BY_ITS_API_CALLS,
+      async (request, reply) => {
+        const page = context(request, reply);
+        if (!reportReader(page))
+          return sendPage(page, page.t('forbidden'), alertBox(page.t('staffOnly')) || html``, 403);
+        const filters = reportFilters(request.query);
+        const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
+        if (isLater(sla)) return later(page, sla);
+        if (sla.status !== 200)
+          return sendPage(page, page.t('reports'), alertBox(problemText(sla)) || html``, sla.status);
+        const name = [
+          'vigil-sla',
+          filters.from,
+          filters.to,
+          filters.customer?.replace(/[^a-z0-9-]/gi, ''),
+          filters.priority,
+        ]
+          .filter(Boolean)
+          .join('-');
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${name}.csv"`)
+          .header('cache-control', 'no-store')
+          .send(slaReportCsv(sla.body as unknown as SlaReport));
+      },
+    );
 
     void pages.register(adminPages, { ...deps, prefix: '/admin' });
     pagesDone();

@@ -16,7 +16,9 @@ export type Form = Record<string, string>;
 /** The form's fields, each the last value given (a repeated field is not a list here). */
 export function formOf(request: FastifyRequest): Form {
   const body = (request.body ?? {}) as Record<string, string | string[]>;
-  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, Array.isArray(value) ? (value.at(-1) ?? '') : String(value)]));
+  return Object.fromEntries(
+    Object.entries(body).map(([name, value]) => [name, Array.isArray(value) ? (value.at(-1) ?? '') : String(value)]),
+  );
 }
 
 /** The token a signed-out form carries, set as a cookie when the browser has none yet. */

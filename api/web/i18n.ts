@@ -384,17 +384,27 @@ export const wordsOf =
   (key: K, values: Record<string, string | number> = {}): string =>
     messages[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? ''));
 
-const asConsoleLanguage = (value: string | undefined): ConsoleLanguage | undefined => CONSOLE_LANGUAGES.find((language) => language === value);
+const asConsoleLanguage = (value: string | undefined): ConsoleLanguage | undefined =>
+  CONSOLE_LANGUAGES.find((language) => language === value);
 
 /** The page's language: the switch's cookie, else the person's (their own choice or their customer's), else the browser's first. */
 export function languageOf(request: FastifyRequest, personal: Language | undefined): ConsoleLanguage {
   const browser = request.headers['accept-language']?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
-  return asConsoleLanguage(cookieOf(request, LANGUAGE_COOKIE)) ?? asConsoleLanguage(personal) ?? asConsoleLanguage(browser) ?? 'en';
+  return (
+    asConsoleLanguage(cookieOf(request, LANGUAGE_COOKIE)) ??
+    asConsoleLanguage(personal) ??
+    asConsoleLanguage(browser) ??
+    'en'
+  );
 }
 
 /** Instants as the desk reads them: in its zone, in the page's language. */
 export function formatInstant(iso: string, language: ConsoleLanguage, zone: string): string {
-  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: zone }).format(new Date(iso));
+  return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: zone,
+  }).format(new Date(iso));
 }
 
 /** A business duration as hours and minutes, e.g. 3 h 05 min. */
@@ -482,4 +492,5 @@ const FRENCH_TERMS: Readonly<Record<string, string>> = {
 };
 
 /** A word of the API as the page's language says it. */
-export const term = (language: ConsoleLanguage, word: string): string => (language === 'fr' ? FRENCH_TERMS[word] : undefined) ?? word;
+export const term = (language: ConsoleLanguage, word: string): string =>
+  (language === 'fr' ? FRENCH_TERMS[word] : undefined) ?? word;

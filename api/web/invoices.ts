@@ -14,7 +14,9 @@ type InvoiceDetail = Omit<StoredInvoice, 'document'>;
 
 /** Euros as the page's language writes them: 1 234,50 € or €1,234.50. */
 export function euros(cents: number, language: PageContext['language']): string {
-  return new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(cents / 100);
+  return new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' }).format(
+    cents / 100,
+  );
 }
 
 const staff = (context: PageContext) => context.session?.role !== 'customer';
@@ -35,7 +37,9 @@ ${
   invoices.length
     ? html`<div class="scroll"><table><thead><tr><th scope="col">${t('invoice')}</th>${staff(context) ? html`<th scope="col">${t('customer')}</th>` : ''}<th scope="col">${t('period')}</th><th scope="col">${t('issued')}</th><th scope="col" class="figure">${t('net')}</th><th scope="col" class="figure">${t('gross')}</th><th scope="col">PDF</th></tr></thead>
 <tbody>${invoices.map(
-        (invoice) => html`<tr><td><a href="/console/invoices/${invoice.number}">${invoice.number}</a></td>${staff(context) ? html`<td>${invoice.customerId}</td>` : ''}<td>${invoice.periodStart} – ${invoice.periodEnd}</td>
+        (
+          invoice,
+        ) => html`<tr><td><a href="/console/invoices/${invoice.number}">${invoice.number}</a></td>${staff(context) ? html`<td>${invoice.customerId}</td>` : ''}<td>${invoice.periodStart} – ${invoice.periodEnd}</td>
 <td>${formatInstant(invoice.issuedAt, language, DESK_ZONE)}</td><td class="figure">${euros(invoice.totalCents, language)}</td><td class="figure">${invoice.grossCents === undefined ? '–' : euros(invoice.grossCents, language)}</td>
 <td><a href="/console/invoices/${invoice.number}/pdf" download="${invoice.number}.pdf" aria-label="${t('downloadPdf')} ${invoice.number}">PDF</a></td></tr>`,
       )}</tbody></table></div>`
@@ -59,7 +63,8 @@ ${invoice.grossCents === undefined ? '' : html`<dt>${t('gross')}</dt><dd>${euros
 <h2>${t('lines')}</h2>
 <div class="scroll"><table><thead><tr><th scope="col">${t('ticket')}</th><th scope="col">${t('description')}</th><th scope="col" class="figure">${t('minutes')}</th><th scope="col" class="figure">${t('amount')}</th></tr></thead>
 <tbody>${invoice.lines.map(
-    (line) => html`<tr><td>${line.ticketNumber ? html`<a href="/console/tickets/${line.ticketNumber}">${line.ticketNumber}</a>` : '–'}</td><td>${line.description}</td><td class="figure">${line.minutes}</td><td class="figure">${euros(line.amountCents, language)}</td></tr>`,
+    (line) =>
+      html`<tr><td>${line.ticketNumber ? html`<a href="/console/tickets/${line.ticketNumber}">${line.ticketNumber}</a>` : '–'}</td><td>${line.description}</td><td class="figure">${line.minutes}</td><td class="figure">${euros(line.amountCents, language)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

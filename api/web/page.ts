@@ -20,7 +20,15 @@ export interface PageContext {
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply, csrf: string): PageContext {
   const language = languageOf(request, request.session?.language);
-  return { request, reply, language, t: translator(language), session: request.session, csrf, ...(request.session ? { session: request.session } : {}) };
+  return {
+    request,
+    reply,
+    language,
+    t: translator(language),
+    session: request.session,
+    csrf,
+    ...(request.session ? { session: request.session } : {}),
+  };
 }
 
 export const csrfField = (context: PageContext) => html`<input type="hidden" name="_csrf" value="${context.csrf}">`;
@@ -32,17 +40,23 @@ export const csrfField = (context: PageContext) => html`<input type="hidden" nam
 export const idempotencyField = () => html`<input type="hidden" name="_key" value="${randomUUID()}">`;
 
 /** The form's idempotency key, if it is one this console drew. */
-export const idempotencyKeyOf = (form: Record<string, string>) => (/^[0-9a-f-]{36}$/.test(form._key ?? '') ? form._key : undefined);
+export const idempotencyKeyOf = (form: Record<string, string>) =>
+  /^[0-9a-f-]{36}$/.test(form._key ?? '') ? form._key : undefined;
 
 function navigation(context: PageContext): Html {
   const { t, session } = context;
   if (!session) return html``;
-  const home = session.role === 'customer' ? html`<a href="/console/">${t('myTickets')}</a> <a href="/console/tickets/new">${t('newTicket')}</a>` : html`<a href="/console/">${t('board')}</a>`;
+  const home =
+    session.role === 'customer'
+      ? html`<a href="/console/">${t('myTickets')}</a> <a href="/console/tickets/new">${t('newTicket')}</a>`
+      : html`<a href="/console/">${t('board')}</a>`;
   const more =
     session.role === 'customer'
       ? html`<a href="/console/invoices">${t('invoices')}</a> <a href="/console/prepaid-hours">${t('prepaidHours')}</a>`
       : html`<a href="/console/invoices">${t('invoices')}</a>${session.role === 'manager' || session.role === 'admin' ? html` <a href="/console/reports">${t('reports')}</a>` : ''}${
-          session.role === 'admin' ? html` <a href="/console/admin/customers">${adminTranslator(context.language)('admin')}</a>` : ''
+          session.role === 'admin'
+            ? html` <a href="/console/admin/customers">${adminTranslator(context.language)('admin')}</a>`
+            : ''
         }`;
   return html`<nav aria-label="Vigil">${home} ${more}
     <span class="who">${session.name}</span>
@@ -76,7 +90,11 @@ ${body}
 </main>
 </body>
 </html>`;
-  return context.reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page.text);
+  return context.reply
+    .status(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(page.text);
 }
 
 /** A message next to what it is about, announced to screen readers. */

@@ -24,7 +24,9 @@ ${
   tickets.length
     ? html`<div class="scroll"><table><thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('status')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('opened')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
 <tbody>${tickets.map(
-        (ticket) => html`<tr><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${term(language, ticket.status)}</td><td>${term(language, ticket.priority)}</td>
+        (
+          ticket,
+        ) => html`<tr><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${term(language, ticket.status)}</td><td>${term(language, ticket.priority)}</td>
 <td>${formatInstant(ticket.openedAt, language, DESK_ZONE)}</td><td>${ticket.nextDeadline ? formatInstant(ticket.nextDeadline, language, DESK_ZONE) : '–'}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>${t('noTickets')}</p>`
@@ -32,19 +34,27 @@ ${
 }
 
 /** The fields a customer fills to open a ticket; the contact is the signed-in person, the terms their contract's. */
-export function newTicketBody(context: PageContext, values: Record<string, string> = {}, errors: Record<string, string> = {}, message?: string): Html {
+export function newTicketBody(
+  context: PageContext,
+  values: Record<string, string> = {},
+  errors: Record<string, string> = {},
+  message?: string,
+): Html {
   const { t } = context;
-  const error = (name: string) => errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
+  const error = (name: string) =>
+    errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
   const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
   return html`${alertBox(message)}
 <form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}
 <label for="title">${t('title')}</label><input id="title" name="title" required maxlength="200" value="${values.title ?? ''}"${invalid('title')}>${error('title')}
 <label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${values.description ?? ''}</textarea>${error('description')}
 <label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}><option value="">${t('any')}</option>${PRIORITIES.map(
-    (priority) => html`<option value="${priority}"${values.priority === priority ? html` selected` : ''}>${term(context.language, priority)}</option>`,
+    (priority) =>
+      html`<option value="${priority}"${values.priority === priority ? html` selected` : ''}>${term(context.language, priority)}</option>`,
   )}</select>${error('priority')}
 <label for="kind">${t('kind')}</label><select id="kind" name="kind"${invalid('kind')}><option value="">${t('any')}</option>${TICKET_KINDS.map(
-    (kind) => html`<option value="${kind}"${values.kind === kind ? html` selected` : ''}>${term(context.language, kind)}</option>`,
+    (kind) =>
+      html`<option value="${kind}"${values.kind === kind ? html` selected` : ''}>${term(context.language, kind)}</option>`,
   )}</select>${error('kind')}
 <button type="submit">${t('openTicket')}</button>
 </form>`;

@@ -20,7 +20,9 @@ export type ReportFilters = Partial<Record<(typeof REPORT_FILTERS)[number], stri
 
 /** The filters as the API's query string: only the ones given, so the API checks and echoes them. */
 export function reportQuery(filters: ReportFilters): string {
-  const query = new URLSearchParams(REPORT_FILTERS.flatMap((name): [string, string][] => (filters[name] ? [[name, filters[name]]] : [])));
+  const query = new URLSearchParams(
+    REPORT_FILTERS.flatMap((name): [string, string][] => (filters[name] ? [[name, filters[name]]] : [])),
+  );
   return query.size ? `?${query.toString()}` : '';
 }
 
@@ -63,7 +65,9 @@ export function chartSvg(chart: Chart): Html {
       parts.push(html`<rect class="track" x="${LABEL}" y="${y + 3}" width="${BAR_AREA}" height="${ROW - 6}"></rect>`);
       for (const { value, className } of drawn) {
         const width = chart.max > 0 ? round((Math.min(value!, chart.max) / chart.max) * BAR_AREA) : 0;
-        parts.push(html`<rect class="${className}" x="${LABEL}" y="${y + 3}" width="${width}" height="${ROW - 6}"></rect>`);
+        parts.push(
+          html`<rect class="${className}" x="${LABEL}" y="${y + 3}" width="${width}" height="${ROW - 6}"></rect>`,
+        );
       }
       parts.push(html`<text x="${LABEL + BAR_AREA + 8}" y="${y + 15}">${bar.text}</text>`);
       y += ROW;
@@ -86,7 +90,10 @@ ${chartTable(chart)}</figure>`;
 }
 
 /** Met and decided (met + breached) per month and priority, all customers of the rows together: shares add up, as counts. */
-function shares(rows: readonly Row[], counts: (row: Row) => { part: number; whole: number }): { month: string; priority: string; part: number; whole: number }[] {
+function shares(
+  rows: readonly Row[],
+  counts: (row: Row) => { part: number; whole: number },
+): { month: string; priority: string; part: number; whole: number }[] {
   const cells = new Map<string, { month: string; priority: string; part: number; whole: number }>();
   for (const row of rows) {
     const key = `${row.month} ${row.priority}`;
@@ -96,7 +103,11 @@ function shares(rows: readonly Row[], counts: (row: Row) => { part: number; whol
     cell.whole += whole;
     cells.set(key, cell);
   }
-  return [...cells.values()].sort((a, b) => a.month.localeCompare(b.month) || PRIORITIES.indexOf(a.priority as never) - PRIORITIES.indexOf(b.priority as never));
+  return [...cells.values()].sort(
+    (a, b) =>
+      a.month.localeCompare(b.month) ||
+      PRIORITIES.indexOf(a.priority as never) - PRIORITIES.indexOf(b.priority as never),
+  );
 }
 
 function byMonth<T extends { month: string }>(cells: readonly T[], bar: (cell: T) => Bar): Chart['groups'] {
@@ -105,9 +116,15 @@ function byMonth<T extends { month: string }>(cells: readonly T[], bar: (cell: T
 }
 
 const percentText = (part: number, whole: number, language: PageContext['language']) =>
-  whole === 0 ? '–' : `${new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 }).format((100 * part) / whole)} % (${part}/${whole})`;
+  whole === 0
+    ? '–'
+    : `${new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB', { maximumFractionDigits: 1 }).format((100 * part) / whole)} % (${part}/${whole})`;
 
-const METRIC_LABEL: Record<Metric, MessageKey> = { response: 'response', intervention: 'intervention', resolution: 'resolutionMetric' };
+const METRIC_LABEL: Record<Metric, MessageKey> = {
+  response: 'response',
+  intervention: 'intervention',
+  resolution: 'resolutionMetric',
+};
 
 /** The report's charts: share met per metric, the same-business-day share (per month and priority), and time to respond p50/p90 (per row). */
 export function slaCharts(context: PageContext, report: SlaReport): Chart[] {
@@ -131,7 +148,10 @@ export function slaCharts(context: PageContext, report: SlaReport): Chart[] {
       return { part: figures?.met ?? 0, whole: (figures?.met ?? 0) + (figures?.breached ?? 0) };
     }),
   );
-  const sameDay = shareChart('same-day', t('sameDay'), (row) => ({ part: row.sameBusinessDay.takenInCharge, whole: row.sameBusinessDay.counted }));
+  const sameDay = shareChart('same-day', t('sameDay'), (row) => ({
+    part: row.sameBusinessDay.takenInCharge,
+    whole: row.sameBusinessDay.counted,
+  }));
   const several = new Set(report.rows.map((row) => row.customerId)).size > 1;
   const measured = report.rows.filter((row) => row.timeToRespond.measured > 0);
   const minutes = (value: number | null) => (value === null ? '–' : formatDuration(value * 60_000));
@@ -162,7 +182,14 @@ export function slaReportCsv(report: SlaReport): string {
     'customer_id',
     'priority',
     'tickets',
-    ...METRICS.flatMap((metric) => [`${metric}_with_target`, `${metric}_met`, `${metric}_breached`, `${metric}_pending`, `${metric}_withdrawn`, `${metric}_percent_met`]),
+    ...METRICS.flatMap((metric) => [
+      `${metric}_with_target`,
+      `${metric}_met`,
+      `${metric}_breached`,
+      `${metric}_pending`,
+      `${metric}_withdrawn`,
+      `${metric}_percent_met`,
+    ]),
     'same_day_counted',
     'same_day_taken_in_charge',
     'same_day_percent',
@@ -177,7 +204,9 @@ export function slaReportCsv(report: SlaReport): string {
     row.tickets,
     ...METRICS.flatMap((metric) => {
       const figures = row.metrics.find((candidate) => candidate.metric === metric);
-      return figures ? [figures.withTarget, figures.met, figures.breached, figures.pending, figures.withdrawn, figures.percentMet] : [null, null, null, null, null, null];
+      return figures
+        ? [figures.withTarget, figures.met, figures.breached, figures.pending, figures.withdrawn, figures.percentMet]
+        : [null, null, null, null, null, null];
     }),
     row.sameBusinessDay.counted,
     row.sameBusinessDay.takenInCharge,
@@ -196,7 +225,8 @@ function filterForm(context: PageContext, filters: ReportFilters): Html {
 <div><label for="to">${t('toMonth')}</label><input id="to" name="to" type="month" value="${filters.to ?? ''}"></div>
 <div><label for="customer">${t('customer')}</label><input id="customer" name="customer" value="${filters.customer ?? ''}"></div>
 <div><label for="priority">${t('priority')}</label><select id="priority" name="priority"><option value="">${t('any')}</option>${PRIORITIES.map(
-    (priority) => html`<option value="${priority}"${filters.priority === priority ? html` selected` : ''}>${priority}</option>`,
+    (priority) =>
+      html`<option value="${priority}"${filters.priority === priority ? html` selected` : ''}>${priority}</option>`,
   )}</select></div>
 <button type="submit">${t('filter')}</button>
 </form>`;
@@ -225,7 +255,9 @@ function atRiskSection(context: PageContext, answer: ApiAnswer): Html {
 <div class="tallies">${tallyTable(context, t('perAssignee'), t('assignee'), report.byAssignee as Tally[])}${tallyTable(context, t('perCustomer'), t('customer'), report.byCustomer as Tally[])}</div>
 <div class="scroll"><table><thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('assignee')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
 <tbody>${report.tickets.map(
-    (ticket) => html`<tr class="${ticket.state}"><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.customerId}</td><td>${ticket.priority}</td><td>${ticket.assignee ?? '–'}</td>
+    (
+      ticket,
+    ) => html`<tr class="${ticket.state}"><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.customerId}</td><td>${ticket.priority}</td><td>${ticket.assignee ?? '–'}</td>
 <td>${ticket.nextDeadline ? html`<time datetime="${ticket.nextDeadline}">${formatInstant(ticket.nextDeadline, language, DESK_ZONE)}</time> ` : ''}<strong class="badge">${ticket.state === 'breached' ? t('breached') : t('atRisk')}</strong></td></tr>`,
   )}</tbody></table></div>`;
 }

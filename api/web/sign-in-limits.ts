@@ -14,7 +14,12 @@ export interface SignInLimitSettings {
  * (a reset ends it at once), so a stranger locking someone out costs them minutes, not the account. Per address,
  * 20 tries in 15 minutes bound a guesser spreading over many accounts, and a flood of mails.
  */
-export const DEFAULT_SIGN_IN_LIMITS: SignInLimitSettings = { accountFailures: 5, lockMs: 15 * 60_000, addressAttempts: 20, addressWindowMs: 15 * 60_000 };
+export const DEFAULT_SIGN_IN_LIMITS: SignInLimitSettings = {
+  accountFailures: 5,
+  lockMs: 15 * 60_000,
+  addressAttempts: 20,
+  addressWindowMs: 15 * 60_000,
+};
 
 /** Per-address counts in memory, as api/rate-limit.ts's AuthFailureLimit keeps them for API keys. */
 export class AddressLimit {

@@ -13,21 +13,27 @@ export const TOKEN_PATH: Record<SignInPurpose, string> = { 'sign-in': '/console/
 /** Puts a notice in the outbox (db/outbox.ts's enqueueNotice): the worker's dispatcher sends it like any other. */
 export type EnqueueNotice = (notice: QueuedNotice) => Promise<void>;
 
-const WORDING: Record<ConsoleLanguage, Record<SignInPurpose, { subject: string; body: (name: string, url: string, minutes: number) => string }>> = {
+const WORDING: Record<
+  ConsoleLanguage,
+  Record<SignInPurpose, { subject: string; body: (name: string, url: string, minutes: number) => string }>
+> = {
   en: {
     'sign-in': {
       subject: 'Your sign-in link to the Vigil support desk',
-      body: (name, url, minutes) => `Hello ${name},\n\nOpen this link to sign in to the support desk (valid ${minutes} minutes, once):\n\n${url}\n\nIf you did not ask for it, ignore this message.\n`,
+      body: (name, url, minutes) =>
+        `Hello ${name},\n\nOpen this link to sign in to the support desk (valid ${minutes} minutes, once):\n\n${url}\n\nIf you did not ask for it, ignore this message.\n`,
     },
     reset: {
       subject: 'Choose a new password for the Vigil support desk',
-      body: (name, url, minutes) => `Hello ${name},\n\nOpen this link to choose a new password (valid ${minutes} minutes, once):\n\n${url}\n\nIf you did not ask for it, ignore this message: your password stays as it is.\n`,
+      body: (name, url, minutes) =>
+        `Hello ${name},\n\nOpen this link to choose a new password (valid ${minutes} minutes, once):\n\n${url}\n\nIf you did not ask for it, ignore this message: your password stays as it is.\n`,
     },
   },
   fr: {
     'sign-in': {
       subject: 'Votre lien de connexion au support Vigil',
-      body: (name, url, minutes) => `Bonjour ${name},\n\nOuvrez ce lien pour vous connecter au support (valable ${minutes} minutes, une seule fois) :\n\n${url}\n\nSi vous ne l'avez pas demandé, ignorez ce message.\n`,
+      body: (name, url, minutes) =>
+        `Bonjour ${name},\n\nOuvrez ce lien pour vous connecter au support (valable ${minutes} minutes, une seule fois) :\n\n${url}\n\nSi vous ne l'avez pas demandé, ignorez ce message.\n`,
     },
     reset: {
       subject: 'Choisissez un nouveau mot de passe pour le support Vigil',
@@ -37,10 +43,20 @@ const WORDING: Record<ConsoleLanguage, Record<SignInPurpose, { subject: string; 
   },
 };
 
-export const NOTICE_KIND: Record<SignInPurpose, string> = { 'sign-in': 'console-sign-in-link', reset: 'console-password-reset' };
+export const NOTICE_KIND: Record<SignInPurpose, string> = {
+  'sign-in': 'console-sign-in-link',
+  reset: 'console-password-reset',
+};
 
 /** The mail carrying a one-time link; keyed by the token's hash, so a retried request queues it once. */
-export function signInNotice(purpose: SignInPurpose, to: { email: string; name: string }, url: string, minutes: number, language: ConsoleLanguage, token: string): QueuedNotice {
+export function signInNotice(
+  purpose: SignInPurpose,
+  to: { email: string; name: string },
+  url: string,
+  minutes: number,
+  language: ConsoleLanguage,
+  token: string,
+): QueuedNotice {
   const wording = WORDING[language][purpose];
   return {
     idempotencyKey: `console:${purpose}:${createHash('sha256').update(token).digest('base64url')}`,
@@ -64,10 +80,17 @@ export interface LinkMailer {
  * sent by an admin (api/routes/users.ts). The link points at the configured public address, never at a request's
  * Host, and is never shown to whoever asked for it.
  */
-export async function mailLink(mailer: LinkMailer, purpose: SignInPurpose, user: { id: string; email: string; name: string }, language: ConsoleLanguage): Promise<{ expiresAt: number }> {
+export async function mailLink(
+  mailer: LinkMailer,
+  purpose: SignInPurpose,
+  user: { id: string; email: string; name: string },
+  language: ConsoleLanguage,
+): Promise<{ expiresAt: number }> {
   const minutes = LINK_MINUTES[purpose];
   const expiresAt = mailer.now() + minutes * 60_000;
   const token = await mailer.signInTokens.issue(user.id, purpose, expiresAt);
-  await mailer.notices(signInNotice(purpose, user, `${mailer.publicUrl}${TOKEN_PATH[purpose]}/${token}`, minutes, language, token));
+  await mailer.notices(
+    signInNotice(purpose, user, `${mailer.publicUrl}${TOKEN_PATH[purpose]}/${token}`, minutes, language, token),
+  );
   return { expiresAt };
 }

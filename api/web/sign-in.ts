@@ -10,14 +10,16 @@ import { AddressLimit } from './sign-in-limits';
 import { LINK_MINUTES, mailLink, TOKEN_PATH } from './sign-in-mail';
 
 /** Where to go after signing in: a console path only, so that a crafted `next` cannot send the person to another site. */
-export const localNext = (next: string | undefined) => (next && /^\/console\/[^/\\]*/.test(next) && !next.startsWith('/console//') ? next : '/console/');
+export const localNext = (next: string | undefined) =>
+  next && /^\/console\/[^/\\]*/.test(next) && !next.startsWith('/console//') ? next : '/console/';
 
 /** Sign-in, sign-out, links by e-mail and password resets: the console's only pages reachable signed out. */
 export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done) => {
   const { users, sessions, signInTokens, now } = deps;
   const addresses = new AddressLimit(deps.limits, now);
 
-  const signedOut = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, signedOutToken(request, reply, deps.cookie));
+  const signedOut = (request: FastifyRequest, reply: FastifyReply) =>
+    pageContext(request, reply, signedOutToken(request, reply, deps.cookie));
 
   /** A new session for the person, replacing whatever session cookie the browser held (no session fixation). */
   async function startSession(request: FastifyRequest, reply: FastifyReply, userId: string, next: string | undefined) {
@@ -63,10 +65,21 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       return startSession(request, reply, record.user.id, form.next);
     }
     addresses.hit(request.ip);
-    if (locked) return signInPage(context, form, t('locked', { minutes: Math.ceil((record.lockedUntil! - now()) / 60_000) }), 429);
+    if (locked)
+      return signInPage(
+        context,
+        form,
+        t('locked', { minutes: Math.ceil((record.lockedUntil! - now()) / 60_000) }),
+        429,
+      );
     if (record && !record.user.disabledAt) {
-      const failures = await users.failedSignIn(record.user.id, deps.limits.accountFailures, new Date(now() + deps.limits.lockMs));
-      if (failures >= deps.limits.accountFailures) return signInPage(context, form, t('locked', { minutes: Math.ceil(deps.limits.lockMs / 60_000) }), 429);
+      const failures = await users.failedSignIn(
+        record.user.id,
+        deps.limits.accountFailures,
+        new Date(now() + deps.limits.lockMs),
+      );
+      if (failures >= deps.limits.accountFailures)
+        return signInPage(context, form, t('locked', { minutes: Math.ceil(deps.limits.lockMs / 60_000) }), 429);
     }
     return signInPage(context, form, t('wrongCredentials'), 401);
   });
@@ -140,7 +153,13 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
     app.get<{ Params: { token: string } }>(`${path}/:token`, async (request, reply) => {
       const context = signedOut(request, reply);
       const { token } = request.params;
-      if (!(await signInTokens.isLive(token, purpose, now()))) return sendPage(context, title(context), html`${alertBox(context.t('linkExpired'))}<p><a href="${TOKEN_PATH[purpose]}">${context.t('send')}</a></p>`, 410);
+      if (!(await signInTokens.isLive(token, purpose, now())))
+        return sendPage(
+          context,
+          title(context),
+          html`${alertBox(context.t('linkExpired'))}<p><a href="${TOKEN_PATH[purpose]}">${context.t('send')}</a></p>`,
+          410,
+        );
       return tokenPage(context, token);
     });
 
@@ -156,10 +175,13 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       }
       const userId = await signInTokens.spend(token, purpose, now());
       const user = userId && (await users.get(userId));
-      if (!user || user.disabledAt) return sendPage(context, title(context), alertBox(context.t('linkExpired')) || html``, 410);
+      if (!user || user.disabledAt)
+        return sendPage(context, title(context), alertBox(context.t('linkExpired')) || html``, 410);
       if (purpose === 'reset') {
         await users.setPassword(user.id, form.password!).catch((error: unknown) => {
-          throw error instanceof UserError ? new Error(`a password checked above was refused: ${error.message}`) : error;
+          throw error instanceof UserError
+            ? new Error(`a password checked above was refused: ${error.message}`)
+            : error;
         });
         // A new password ends every session the old one opened.
         await sessions.destroyAll(user.id);

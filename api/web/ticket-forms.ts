@@ -100,7 +100,8 @@ const FIELD_LABELS: Readonly<Record<string, MessageKey>> = {
 const rateCardField = (pricesBy: 'role' | 'service'): Partial<FormField> => ({
   type: 'select',
   choices: (view) => (view.rateCard?.pricesBy === pricesBy ? view.rateCard.names : undefined),
-  shown: (view) => view.rateCard === undefined || view.rateCard === null ? pricesBy === 'role' : view.rateCard.pricesBy === pricesBy,
+  shown: (view) =>
+    view.rateCard === undefined || view.rateCard === null ? pricesBy === 'role' : view.rateCard.pricesBy === pricesBy,
 });
 
 interface FormShape {
@@ -114,7 +115,18 @@ const quoteAwaitingDecision = (view: TicketView) => view.quote?.status === 'subm
 
 const FORM_SHAPES: Partial<Record<TicketActionName, FormShape>> = {
   'log-time': {
-    order: ['start', 'end', 'role', 'service', 'travelMinutes', 'onSite', 'remoteToolMissing', 'outOfHoursRequested', 'urgent', 'note'],
+    order: [
+      'start',
+      'end',
+      'role',
+      'service',
+      'travelMinutes',
+      'onSite',
+      'remoteToolMissing',
+      'outOfHoursRequested',
+      'urgent',
+      'note',
+    ],
     fields: { role: rateCardField('role'), service: rateCardField('service') },
   },
   'provide-workaround': { fields: { description: { label: 'workaround' } } },
@@ -134,7 +146,13 @@ function fieldOf(name: string, schema: TSchema, required: boolean, shape: FormSh
     schema.type === 'boolean'
       ? { name, label, type: 'checkbox' }
       : schema.type === 'integer'
-        ? { name, label, type: 'number', min: schema.minimum as number | undefined, max: schema.maximum as number | undefined }
+        ? {
+            name,
+            label,
+            type: 'number',
+            min: schema.minimum as number | undefined,
+            max: schema.maximum as number | undefined,
+          }
         : literals?.every((value) => typeof value === 'string')
           ? { name, label, type: 'select', choices: () => literals }
           : schema.format === 'date-time'
@@ -178,13 +196,24 @@ function consoleAction(name: TicketActionName): ConsoleAction {
   const required = new Set(schema.required ?? []);
   // A field that once named the actor is deprecated and ignored by the API: no form asks for it.
   const names = Object.keys(schema.properties).filter((field) => !schema.properties[field]!.deprecated);
-  const ordered = [...(shape?.order ?? []).filter((field) => names.includes(field)), ...names.filter((field) => !shape?.order?.includes(field))];
+  const ordered = [
+    ...(shape?.order ?? []).filter((field) => names.includes(field)),
+    ...names.filter((field) => !shape?.order?.includes(field)),
+  ];
   const fields = ordered.map((field) => fieldOf(field, schema.properties[field]!, required.has(field), shape));
-  return { name, label: ACTION_LABELS[name], fields, ...(shape?.when ? { when: shape.when } : {}), toBody: (form) => toBody(fields, form) };
+  return {
+    name,
+    label: ACTION_LABELS[name],
+    fields,
+    ...(shape?.when ? { when: shape.when } : {}),
+    toBody: (form) => toBody(fields, form),
+  };
 }
 
 /** Every action of the table, by its path below /v1/tickets/:number/ (`quote/accept` has a slash). */
-export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = Object.fromEntries(TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, consoleAction(name)]));
+export const CONSOLE_ACTIONS: Readonly<Record<string, ConsoleAction>> = Object.fromEntries(
+  TICKET_ACTION_NAMES.map((name) => [ACTION_TABLE[name].path, consoleAction(name)]),
+);
 
 /** Whether the page offers the action: the caller's role and the ticket's status allow it, by the action table. */
 export function offered(path: string, role: Session['role'], status: string): boolean {
@@ -196,4 +225,6 @@ export function offered(path: string, role: Session['role'], status: string): bo
 
 /** The forms a person sees on the ticket: offered by the table, meaningful for the ticket as it stands. */
 export const formsFor = (view: TicketView, role: Session['role']): [string, ConsoleAction][] =>
-  Object.entries(CONSOLE_ACTIONS).filter(([path, action]) => offered(path, role, view.status) && (action.when?.(view) ?? true));
+  Object.entries(CONSOLE_ACTIONS).filter(
+    ([path, action]) => offered(path, role, view.status) && (action.when?.(view) ?? true),
+  );

@@ -61,23 +61,32 @@ const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
 /** A form's path as an id: `quote/accept` has a slash. */
 const idOf = (path: string) => path.replace(/\//g, '-');
 
-function field(context: PageContext, view: TicketView, path: string, spec: FormField, refusal: Refusal | undefined): Html {
+function field(
+  context: PageContext,
+  view: TicketView,
+  path: string,
+  spec: FormField,
+  refusal: Refusal | undefined,
+): Html {
   const id = `${idOf(path)}-${spec.name}`;
   const value = refusal?.action === path ? refusal.values[spec.name] : undefined;
   const error = refusal?.action === path ? refusal.fields[spec.name] : undefined;
   const described = error ? html` aria-describedby="${id}-error" aria-invalid="true"` : '';
   const message = error && html`<span class="field-error" id="${id}-error">${error}</span>`;
   const label = context.t(spec.label);
-  if (spec.type === 'checkbox') return html`<div class="check"><input type="checkbox" id="${id}" name="${spec.name}"${value === 'on' ? html` checked` : ''}${described}><label for="${id}">${label}</label>${message}</div>`;
+  if (spec.type === 'checkbox')
+    return html`<div class="check"><input type="checkbox" id="${id}" name="${spec.name}"${value === 'on' ? html` checked` : ''}${described}><label for="${id}">${label}</label>${message}</div>`;
   const required = spec.required ? html` required` : '';
   const choices = spec.choices?.(view);
   if (choices) {
     // The value sent is the API's word; what shows is the page's language's.
     return html`<label for="${id}">${label}</label><select id="${id}" name="${spec.name}"${required}${described}><option value=""></option>${choices.map(
-      (choice) => html`<option value="${choice}"${value === choice ? html` selected` : ''}>${term(context.language, choice)}</option>`,
+      (choice) =>
+        html`<option value="${choice}"${value === choice ? html` selected` : ''}>${term(context.language, choice)}</option>`,
     )}</select>${message}`;
   }
-  if (spec.type === 'textarea') return html`<label for="${id}">${label}</label><textarea id="${id}" name="${spec.name}" rows="3"${required}${described}>${value ?? ''}</textarea>${message}`;
+  if (spec.type === 'textarea')
+    return html`<label for="${id}">${label}</label><textarea id="${id}" name="${spec.name}" rows="3"${required}${described}>${value ?? ''}</textarea>${message}`;
   const input =
     spec.type === 'number'
       ? html` type="number" inputmode="numeric" step="1"${spec.min === undefined ? '' : html` min="${spec.min}"`}${spec.max === undefined ? '' : html` max="${spec.max}"`}`
@@ -87,7 +96,13 @@ function field(context: PageContext, view: TicketView, path: string, spec: FormF
   return html`<label for="${id}">${label}</label><input id="${id}" name="${spec.name}"${input} value="${value ?? ''}"${required}${described}>${message}`;
 }
 
-function actionForm(context: PageContext, view: TicketView, path: string, action: ConsoleAction, refusal: Refusal | undefined): Html {
+function actionForm(
+  context: PageContext,
+  view: TicketView,
+  path: string,
+  action: ConsoleAction,
+  refusal: Refusal | undefined,
+): Html {
   const fields = action.fields.filter((spec) => spec.shown?.(view) ?? true);
   return html`<form method="post" action="/console/tickets/${view.ticketNumber}/${path}" class="stack action" aria-label="${context.t(action.label)}">${csrfField(context)}${idempotencyField()}
 ${refusal?.action === path ? html`<p class="alert" role="alert"><strong>${context.t('refused')}:</strong> ${refusal.message}</p>` : ''}
@@ -116,7 +131,8 @@ export function clocksSection(context: PageContext, view: TicketView): Html {
 
 function timeEntries(context: PageContext, view: TicketView): Html {
   const { t, language } = context;
-  const minutes = (entry: TicketView['timeEntries'][number]) => Math.round((Date.parse(entry.end) - Date.parse(entry.start)) / 60_000);
+  const minutes = (entry: TicketView['timeEntries'][number]) =>
+    Math.round((Date.parse(entry.end) - Date.parse(entry.start)) / 60_000);
   const total = view.timeEntries.reduce((sum, entry) => sum + minutes(entry), 0);
   const facts = (entry: TicketView['timeEntries'][number]) =>
     [
@@ -134,7 +150,8 @@ function timeEntries(context: PageContext, view: TicketView): Html {
     view.timeEntries.length
       ? html`${scrollable(t('timeEntries'))}<table><thead><tr><th scope="col">${t('assignee')}</th><th scope="col">${t('start')}</th><th scope="col">${t('end')}</th><th scope="col">${t('minutes')}</th><th scope="col">${t('note')}</th></tr></thead>
 <tbody>${view.timeEntries.map(
-          (entry) => html`<tr><td>${entry.agent}</td><td>${formatInstant(entry.start, language, DESK_ZONE)}</td><td>${formatInstant(entry.end, language, DESK_ZONE)}</td><td>${minutes(entry)}</td><td>${facts(entry)}</td></tr>`,
+          (entry) =>
+            html`<tr><td>${entry.agent}</td><td>${formatInstant(entry.start, language, DESK_ZONE)}</td><td>${formatInstant(entry.end, language, DESK_ZONE)}</td><td>${minutes(entry)}</td><td>${facts(entry)}</td></tr>`,
         )}</tbody><tfoot><tr><th scope="row" colspan="3">${t('total')}</th><td>${total}</td><td></td></tr></tfoot></table></div>`
       : html`<p>–</p>`
   }`;
@@ -144,7 +161,8 @@ function bill(context: PageContext, view: TicketView): Html {
   const { t } = context;
   if (!view.billing) return html`<h2>${t('billSoFar')}</h2><p>–</p>`;
   return html`<h2>${t('billSoFar')}</h2>${scrollable(t('billSoFar'))}<table><tbody>${view.billing.lines.map(
-    (line) => html`<tr><td>${line.description}</td><td>${line.minutes} min</td><td>${euros(line.amountCents)}</td></tr>`,
+    (line) =>
+      html`<tr><td>${line.description}</td><td>${line.minutes} min</td><td>${euros(line.amountCents)}</td></tr>`,
   )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents)}</td></tr></tfoot></table></div>`;
 }
 
@@ -168,28 +186,47 @@ function quoteFacts(context: PageContext, view: TicketView): Html {
  */
 function conversation(context: PageContext, view: TicketView, mails: readonly TicketMail[] | undefined): Html {
   const { t, language } = context;
-  const exchanged = view.events.filter((event) => (event.type === 'waiting-for-customer' || event.type === 'customer-replied') && event.note);
+  const exchanged = view.events.filter(
+    (event) => (event.type === 'waiting-for-customer' || event.type === 'customer-replied') && event.note,
+  );
   const items = [
-    ...(mails ?? []).map((mail) => ({ at: mail.receivedAt, who: mail.from ?? '', title: mail.subject, text: mail.text })),
-    ...exchanged.map((event) => ({ at: event.at, who: event.by ?? '', title: term(language, event.type), text: event.note ?? '' })),
+    ...(mails ?? []).map((mail) => ({
+      at: mail.receivedAt,
+      who: mail.from ?? '',
+      title: mail.subject,
+      text: mail.text,
+    })),
+    ...exchanged.map((event) => ({
+      at: event.at,
+      who: event.by ?? '',
+      title: term(language, event.type),
+      text: event.note ?? '',
+    })),
   ].sort((one, other) => Date.parse(one.at) - Date.parse(other.at));
   return html`<h2>${t('messages')}</h2>${
     items.length
       ? html`<ol class="messages">${items.map(
-          (item) => html`<li><p class="meta"><time datetime="${item.at}">${formatInstant(item.at, language, DESK_ZONE)}</time> · ${item.who} · <strong>${item.title}</strong></p><p class="description">${item.text}</p></li>`,
+          (item) =>
+            html`<li><p class="meta"><time datetime="${item.at}">${formatInstant(item.at, language, DESK_ZONE)}</time> · ${item.who} · <strong>${item.title}</strong></p><p class="description">${item.text}</p></li>`,
         )}</ol>`
       : html`<p>–</p>`
   }`;
 }
 
-const sizeOf = (bytes: number) => (bytes < 1024 ? `${bytes} B` : bytes < 1024 * 1024 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`);
+const sizeOf = (bytes: number) =>
+  bytes < 1024
+    ? `${bytes} B`
+    : bytes < 1024 * 1024
+      ? `${Math.round(bytes / 1024)} KB`
+      : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function attachments(context: PageContext, view: TicketView, files: readonly TicketAttachment[] | undefined): Html {
   const { t, language } = context;
   if (!files?.length) return html``;
   return html`<h2>${t('attachments')}</h2>${scrollable(t('attachments'))}<table><thead><tr><th scope="col">${t('file')}</th><th scope="col">${t('size')}</th><th scope="col">${t('received')}</th></tr></thead>
 <tbody>${files.map(
-    (file) => html`<tr><td><a href="/console/tickets/${view.ticketNumber}/attachments/${file.id}" download>${file.filename}</a> <span class="muted">${file.contentType}</span></td><td>${sizeOf(file.sizeBytes)}</td><td>${formatInstant(file.receivedAt, language, DESK_ZONE)}</td></tr>`,
+    (file) =>
+      html`<tr><td><a href="/console/tickets/${view.ticketNumber}/attachments/${file.id}" download>${file.filename}</a> <span class="muted">${file.contentType}</span></td><td>${sizeOf(file.sizeBytes)}</td><td>${formatInstant(file.receivedAt, language, DESK_ZONE)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -202,7 +239,9 @@ function notifications(context: PageContext, notices: readonly TicketNotice[] | 
 <tbody>${[...notices]
           .sort((one, other) => Date.parse(one.createdAt) - Date.parse(other.createdAt))
           .map(
-            (notice) => html`<tr class="${notice.state === 'failed' ? 'breached' : ''}"><td>${formatInstant(notice.createdAt, language, DESK_ZONE)}</td><td>${term(language, notice.kind)}</td><td>${notice.recipient}</td><td>${notice.subject}</td>
+            (
+              notice,
+            ) => html`<tr class="${notice.state === 'failed' ? 'breached' : ''}"><td>${formatInstant(notice.createdAt, language, DESK_ZONE)}</td><td>${term(language, notice.kind)}</td><td>${notice.recipient}</td><td>${notice.subject}</td>
 <td>${term(language, notice.state)}${notice.sentAt ? html` <time datetime="${notice.sentAt}">${formatInstant(notice.sentAt, language, DESK_ZONE)}</time>` : ''}${notice.lastError ? html`<br>${notice.lastError}` : ''}</td></tr>`,
           )}</tbody></table></div>`
       : html`<p>–</p>`

@@ -23,7 +23,8 @@ export interface PlannedAction {
 
 let sequence = 0;
 /** Markers of one run never contain one another: fixed width between brackets. */
-export const marker = (scenario: string, label = 'x') => `[${scenario} ${label} ${String((sequence += 1)).padStart(5, '0')}]`;
+export const marker = (scenario: string, label = 'x') =>
+  `[${scenario} ${label} ${String((sequence += 1)).padStart(5, '0')}]`;
 
 /** Each entry gets a minute of its own, long enough ago to be past, so that no two entries share a start. */
 const ENTRIES_FROM = Date.now() - 20 * 3_600_000;
@@ -39,13 +40,23 @@ export function plannedAction(scenario: string, ticket: string, kind: ActionKind
   const path = `/v1/tickets/${ticket}/${kind === 'time-entry' ? 'time-entries' : kind === 'wait' ? 'wait-for-customer' : kind === 'reply' ? 'customer-reply' : kind}`;
   const entry = kind === 'time-entry' ? nextSpan() : undefined;
   const body =
-    kind === 'time-entry' ? { agent: 'chaos-agent', ...entry, note: mark }
-    : kind === 'reassign' ? { agent: mark, by: 'chaos-lead' }
-    : kind === 'priority' ? { priority: sequence % 2 === 0 ? 'P2' : 'P3', by: 'chaos-lead', reason: mark }
-    : kind === 'wait' ? { agent: 'chaos-agent', question: mark }
-    : { contact: 'ana@acme.lu', message: mark };
+    kind === 'time-entry'
+      ? { agent: 'chaos-agent', ...entry, note: mark }
+      : kind === 'reassign'
+        ? { agent: mark, by: 'chaos-lead' }
+        : kind === 'priority'
+          ? { priority: sequence % 2 === 0 ? 'P2' : 'P3', by: 'chaos-lead', reason: mark }
+          : kind === 'wait'
+            ? { agent: 'chaos-agent', question: mark }
+            : { contact: 'ana@acme.lu', message: mark };
   return {
-    request: { method: 'POST', path, body, as: kind === 'reply' ? 'customer' : 'agent', ...(keyed ? { idempotencyKey: mark } : {}) },
+    request: {
+      method: 'POST',
+      path,
+      body,
+      as: kind === 'reply' ? 'customer' : 'agent',
+      ...(keyed ? { idempotencyKey: mark } : {}),
+    },
     intent: { scenario, kind: 'action', marker: mark, ticket, keyed, ...(entry ? { entry } : {}) },
   };
 }
@@ -54,7 +65,9 @@ export function plannedAction(scenario: string, ticket: string, kind: ActionKind
 export function occurrences(ticket: TicketLike, mark: string): number {
   const entries = (ticket.timeEntries ?? []).filter((entry) => entry.note === mark).length;
   // A time entry's own event says "N min", never its note: counting it too would count the entry twice.
-  const events = (ticket.events ?? []).filter((event) => event.type !== 'time-logged' && (event.note ?? '').includes(mark)).length;
+  const events = (ticket.events ?? []).filter(
+    (event) => event.type !== 'time-logged' && (event.note ?? '').includes(mark),
+  ).length;
   return entries + events;
 }
 
@@ -69,7 +82,13 @@ export function plannedOpening(scenario: string, customerId: string): PlannedAct
       path: '/v1/tickets',
       as: 'agent',
       idempotencyKey: mark,
-      body: { customerId, priority: 'P3', title: mark, description: 'Opened by the chaos run.', contact: OPENING_CONTACT },
+      body: {
+        customerId,
+        priority: 'P3',
+        title: mark,
+        description: 'Opened by the chaos run.',
+        contact: OPENING_CONTACT,
+      },
     },
     intent: { scenario, kind: 'open', marker: mark, keyed: true },
   };

@@ -31,7 +31,11 @@ export const unanswered = (status: number) => status === NO_ANSWER || status ===
 async function readLive(client: ChaosClient, ledger: Ledger, ticket: string): Promise<LiveTicket | undefined> {
   const deadline = Date.now() + 60_000;
   for (;;) {
-    const answer = await client.untilAnswered(FINAL, { method: 'GET', path: `/v1/tickets/${ticket}`, as: 'agent' }, deadline);
+    const answer = await client.untilAnswered(
+      FINAL,
+      { method: 'GET', path: `/v1/tickets/${ticket}`, as: 'agent' },
+      deadline,
+    );
     const view = answer.body as LiveTicket;
     if (answer.status === 200 && view.stale !== true) return view;
     if (Date.now() > deadline || answer.status !== 200) {
@@ -44,26 +48,44 @@ async function readLive(client: ChaosClient, ledger: Ledger, ticket: string): Pr
 
 async function failedWorkflowTasks(temporal: Client, ticket: string): Promise<string[]> {
   const history = await temporal.workflow.getHandle(ticketWorkflowId(ticket)).fetchHistory();
-  return (history.events ?? []).flatMap((event) => (event.workflowTaskFailedEventAttributes ? [event.workflowTaskFailedEventAttributes.failure?.message ?? 'no message'] : []));
+  return (history.events ?? []).flatMap((event) =>
+    event.workflowTaskFailedEventAttributes
+      ? [event.workflowTaskFailedEventAttributes.failure?.message ?? 'no message']
+      : [],
+  );
 }
 
 /** Waiting → reply, support → propose, validation → validate: to a closed, billed ticket, whatever state it was left in. */
 async function close(client: ChaosClient, ticket: string, status: string | undefined): Promise<void> {
   const deadline = Date.now() + 60_000;
   const steps: Record<string, { action: string; body: unknown; as: 'agent' | 'customer' }> = {
-    waiting: { action: 'customer-reply', body: { contact: 'ana@acme.lu', message: 'closing the chaos run' }, as: 'customer' },
-    support: { action: 'propose-resolution', body: { agent: 'chaos-agent', resolution: 'End of the chaos run' }, as: 'agent' },
+    waiting: {
+      action: 'customer-reply',
+      body: { contact: 'ana@acme.lu', message: 'closing the chaos run' },
+      as: 'customer',
+    },
+    support: {
+      action: 'propose-resolution',
+      body: { agent: 'chaos-agent', resolution: 'End of the chaos run' },
+      as: 'agent',
+    },
     validation: { action: 'validate', body: { contact: 'ana@acme.lu' }, as: 'customer' },
   };
-  for (let step = steps[status ?? '']; step && Date.now() < deadline; ) {
-    const answer = await client.untilAnswered(FINAL, { method: 'POST', path: `/v1/tickets/${ticket}/${step.action}`, body: step.body, as: step.as }, deadline);
+  for (let step = steps[status ?? '']; step && Date.now() < deadline;) {
+    const answer = await client.untilAnswered(
+      FINAL,
+      { method: 'POST', path: `/v1/tickets/${ticket}/${step.action}`, body: step.body, as: step.as },
+      deadline,
+    );
     step = steps[(answer.body as { status?: string }).status ?? ''];
   }
 }
 
 async function billedSnapshot(db: Pool, ticket: string): Promise<TicketLike | undefined> {
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
-    const { rows } = await db.query<{ snapshot: TicketLike }>('SELECT snapshot FROM tickets WHERE number = $1', [ticket]);
+    const { rows } = await db.query<{ snapshot: TicketLike }>('SELECT snapshot FROM tickets WHERE number = $1', [
+      ticket,
+    ]);
     const snapshot = rows[0]?.snapshot;
     if (snapshot?.events?.some((event) => event.type === 'billed')) return snapshot;
   }
@@ -71,27 +93,54 @@ async function billedSnapshot(db: Pool, ticket: string): Promise<TicketLike | un
 }
 
 async function checkBill(db: Pool, ledger: Ledger, ticket: string, live: LiveTicket, applied: Intent[]): Promise<void> {
-  const items = applied.flatMap((intent) => (intent.entry ? [{ start: Date.parse(intent.entry.start), end: Date.parse(intent.entry.end), onSite: false }] : []));
+  const items = applied.flatMap((intent) =>
+    intent.entry ? [{ start: Date.parse(intent.entry.start), end: Date.parse(intent.entry.end), onSite: false }] : [],
+  );
   const expected = priceRequest(findPolicy(live.policyId, live.policyVersion), { items }).totalCents;
-  const { rows } = await db.query<{ cents: string | null }>('SELECT sum(amount_cents) AS cents FROM billing_lines WHERE ticket_number = $1', [ticket]);
+  const { rows } = await db.query<{ cents: string | null }>(
+    'SELECT sum(amount_cents) AS cents FROM billing_lines WHERE ticket_number = $1',
+    [ticket],
+  );
   const billed = Number(rows[0]?.cents ?? 0);
-  ledger.notes.push(`${ticket}: ${items.length} time entries applied, billed ${billed} cents, priced again at ${expected}`);
-  ledger.expect(FINAL, billed === expected, `${ticket}: billing_lines total ${billed} cents, the ${items.length} time entries applied price at ${expected}`);
+  ledger.notes.push(
+    `${ticket}: ${items.length} time entries applied, billed ${billed} cents, priced again at ${expected}`,
+  );
+  ledger.expect(
+    FINAL,
+    billed === expected,
+    `${ticket}: billing_lines total ${billed} cents, the ${items.length} time entries applied price at ${expected}`,
+  );
 }
 
-export async function checkActions({ client, ledger, temporal, db, verdicts }: { client: ChaosClient; ledger: Ledger; temporal: Client; db: Pool; verdicts: Verdicts }): Promise<void> {
+export async function checkActions({
+  client,
+  ledger,
+  temporal,
+  db,
+  verdicts,
+}: {
+  client: ChaosClient;
+  ledger: Ledger;
+  temporal: Client;
+  db: Pool;
+  verdicts: Verdicts;
+}): Promise<void> {
   const actions = ledger.intents.filter((intent) => intent.kind === 'action');
   for (const ticket of new Set(actions.map((intent) => intent.ticket!))) {
     const mine = actions.filter((intent) => intent.ticket === ticket);
     const live = await readLive(client, ledger, ticket);
-    for (const failure of await failedWorkflowTasks(temporal, ticket)) ledger.fail(mine[0]!.scenario, `${ticket}: WorkflowTaskFailed: ${failure}`);
+    for (const failure of await failedWorkflowTasks(temporal, ticket))
+      ledger.fail(mine[0]!.scenario, `${ticket}: WorkflowTaskFailed: ${failure}`);
     if (!live) continue;
     const applied: Intent[] = [];
     for (const intent of mine) {
       const found = occurrences(live, intent.marker);
-      verdicts.count(intent.scenario, found, intent.status === 200 ? 1 : undefined, { unanswered: unanswered(intent.status) });
+      verdicts.count(intent.scenario, found, intent.status === 200 ? 1 : undefined, {
+        unanswered: unanswered(intent.status),
+      });
       if (found === 1) verdicts.applied(intent.scenario);
-      if (intent.keyed && unanswered(intent.status)) ledger.fail(intent.scenario, `${intent.marker} on ${ticket} never got a final answer (last ${intent.status})`);
+      if (intent.keyed && unanswered(intent.status))
+        ledger.fail(intent.scenario, `${intent.marker} on ${ticket} never got a final answer (last ${intent.status})`);
       if (found === 1) applied.push(intent);
     }
     await close(client, ticket, live.status);
@@ -101,7 +150,11 @@ export async function checkActions({ client, ledger, temporal, db, verdicts }: {
       continue;
     }
     const differ = mine.filter((intent) => occurrences(snapshot, intent.marker) !== occurrences(live, intent.marker));
-    ledger.expect(FINAL, differ.length === 0, `${ticket}: the read model's snapshot counts ${differ.length} markers differently from the workflow (${differ[0]?.marker})`);
+    ledger.expect(
+      FINAL,
+      differ.length === 0,
+      `${ticket}: the read model's snapshot counts ${differ.length} markers differently from the workflow (${differ[0]?.marker})`,
+    );
     await checkBill(db, ledger, ticket, live, applied);
   }
 }

@@ -12,7 +12,8 @@ import { FINAL, unanswered } from './check-actions';
 import type { Ledger } from './ledger';
 import type { Verdicts } from './verdicts';
 
-const tally = (values: string[]) => values.reduce((counts, value) => counts.set(value, (counts.get(value) ?? 0) + 1), new Map<string, number>());
+const tally = (values: string[]) =>
+  values.reduce((counts, value) => counts.set(value, (counts.get(value) ?? 0) + 1), new Map<string, number>());
 
 async function temporalTitles(temporal: Client, customerId: string): Promise<{ titles: string[]; ids: string[] }> {
   const titles: string[] = [];
@@ -26,17 +27,40 @@ async function temporalTitles(temporal: Client, customerId: string): Promise<{ t
 }
 
 async function postgresTitles(db: Pool, customerId: string): Promise<{ titles: string[]; numbers: Set<string> }> {
-  const { rows } = await db.query<{ number: string; title: string }>('SELECT number, title FROM tickets WHERE customer_id = $1', [customerId]);
+  const { rows } = await db.query<{ number: string; title: string }>(
+    'SELECT number, title FROM tickets WHERE customer_id = $1',
+    [customerId],
+  );
   return { titles: rows.map((row) => row.title), numbers: new Set(rows.map((row) => row.number)) };
 }
 
-export async function checkOpenings({ ledger, temporal, db, verdicts, customerId }: { ledger: Ledger; temporal: Client; db: Pool; verdicts: Verdicts; customerId: string }): Promise<void> {
+export async function checkOpenings({
+  ledger,
+  temporal,
+  db,
+  verdicts,
+  customerId,
+}: {
+  ledger: Ledger;
+  temporal: Client;
+  db: Pool;
+  verdicts: Verdicts;
+  customerId: string;
+}): Promise<void> {
   // Visibility and the read model follow the workflows: wait until both have every ticket Temporal started.
   let [inTemporal, inPostgres] = [await temporalTitles(temporal, customerId), await postgresTitles(db, customerId)];
-  for (const deadline = Date.now() + 60_000; inTemporal.titles.length !== inPostgres.titles.length && Date.now() < deadline; await sleep(1_000)) {
+  for (
+    const deadline = Date.now() + 60_000;
+    inTemporal.titles.length !== inPostgres.titles.length && Date.now() < deadline;
+    await sleep(1_000)
+  ) {
     [inTemporal, inPostgres] = [await temporalTitles(temporal, customerId), await postgresTitles(db, customerId)];
   }
-  ledger.expect(FINAL, inTemporal.titles.length === inPostgres.titles.length, `Temporal has ${inTemporal.titles.length} workflows of ${customerId}, PostgreSQL ${inPostgres.titles.length} tickets`);
+  ledger.expect(
+    FINAL,
+    inTemporal.titles.length === inPostgres.titles.length,
+    `Temporal has ${inTemporal.titles.length} workflows of ${customerId}, PostgreSQL ${inPostgres.titles.length} tickets`,
+  );
 
   const [temporalCount, postgresCount] = [tally(inTemporal.titles), tally(inPostgres.titles)];
   const { rows: acknowledgements } = await db.query<{ ticket_number: string; n: string }>(
@@ -53,7 +77,8 @@ export async function checkOpenings({ ledger, temporal, db, verdicts, customerId
     const found = Math.max(inT, inP) > 1 ? Math.max(inT, inP) : Math.min(inT, inP);
     verdicts.count(intent.scenario, found, accepted ? 1 : undefined, { unanswered: unanswered(intent.status) });
     if (found === 1) verdicts.applied(intent.scenario);
-    if (accepted && !inPostgres.numbers.has(intent.ticket!)) ledger.fail(intent.scenario, `${intent.marker}: answered 201 ${intent.ticket}, which PostgreSQL does not have`);
+    if (accepted && !inPostgres.numbers.has(intent.ticket!))
+      ledger.fail(intent.scenario, `${intent.marker}: answered 201 ${intent.ticket}, which PostgreSQL does not have`);
     if (accepted) verdicts.count(intent.scenario, acknowledged.get(intent.ticket!) ?? 0, 1);
     if (!accepted) ledger.fail(intent.scenario, `${intent.marker}: opening never got a 201 (last ${intent.status})`);
   }
@@ -64,8 +89,11 @@ export async function checkOpenings({ ledger, temporal, db, verdicts, customerId
     ledger.expect(FINAL, failed === 0, `${id}: ${failed} WorkflowTaskFailed events`);
   }
   // Where the worker records failing workflow tasks (migration 0008), for /ready and the ticket's view.
-  const { rows: failing } = await db.query<{ workflow_id: string | null; message: string }>('SELECT workflow_id, message FROM workflow_task_failures');
-  for (const row of failing) ledger.fail(FINAL, `workflow_task_failures: ${row.workflow_id ?? 'unknown workflow'}: ${row.message}`);
+  const { rows: failing } = await db.query<{ workflow_id: string | null; message: string }>(
+    'SELECT workflow_id, message FROM workflow_task_failures',
+  );
+  for (const row of failing)
+    ledger.fail(FINAL, `workflow_task_failures: ${row.workflow_id ?? 'unknown workflow'}: ${row.message}`);
   const { rows: broken } = await db.query<{ n: string }>("SELECT count(*) AS n FROM outbox WHERE subject ~ '[\\r\\n]'");
   ledger.expect(FINAL, Number(broken[0]!.n) === 0, `${broken[0]!.n} outbox subjects hold a line break`);
 }

@@ -53,10 +53,21 @@ export class ChaosClient {
     } catch {
       answer = { status: NO_ANSWER, body: undefined, headers: new Headers(), ms: Date.now() - started };
     }
-    this.ledger.exchanges.push({ scenario, request: `${request.method} ${request.path}`, status: answer.status, ms: answer.ms, at: Date.now() });
+    this.ledger.exchanges.push({
+      scenario,
+      request: `${request.method} ${request.path}`,
+      status: answer.status,
+      ms: answer.ms,
+      at: Date.now(),
+    });
     // A 503 is only an answer a client can act on with Retry-After; every status above 500 but 503 is a bug.
-    if (answer.status === 503 && !answer.headers.get('retry-after')) this.ledger.fail(scenario, `503 without Retry-After on ${request.method} ${request.path}`);
-    if (answer.status >= 500 && answer.status !== 503) this.ledger.fail(scenario, `${answer.status} on ${request.method} ${request.path}: ${JSON.stringify(answer.body)}`);
+    if (answer.status === 503 && !answer.headers.get('retry-after'))
+      this.ledger.fail(scenario, `503 without Retry-After on ${request.method} ${request.path}`);
+    if (answer.status >= 500 && answer.status !== 503)
+      this.ledger.fail(
+        scenario,
+        `${answer.status} on ${request.method} ${request.path}: ${JSON.stringify(answer.body)}`,
+      );
     return answer;
   }
 

@@ -21,10 +21,20 @@ export interface Scenario {
  * Sends a planned action or opening and records the intent with its last answer. `retry` (until `deadline`) is
  * what a client with an Idempotency-Key may do safely; without it the request is sent once.
  */
-export async function perform(context: ChaosContext, planned: PlannedAction, { retryUntil }: { retryUntil?: number } = {}): Promise<Answer> {
+export async function perform(
+  context: ChaosContext,
+  planned: PlannedAction,
+  { retryUntil }: { retryUntil?: number } = {},
+): Promise<Answer> {
   const { client, ledger } = context;
-  const answer = retryUntil === undefined ? await client.send(planned.intent.scenario, planned.request) : await client.untilAnswered(planned.intent.scenario, planned.request, retryUntil);
-  const opened = planned.intent.kind === 'open' && answer.status === 201 ? (answer.body as { ticketNumber: string }).ticketNumber : undefined;
+  const answer =
+    retryUntil === undefined
+      ? await client.send(planned.intent.scenario, planned.request)
+      : await client.untilAnswered(planned.intent.scenario, planned.request, retryUntil);
+  const opened =
+    planned.intent.kind === 'open' && answer.status === 201
+      ? (answer.body as { ticketNumber: string }).ticketNumber
+      : undefined;
   ledger.intents.push({ ...planned.intent, status: answer.status, ...(opened ? { ticket: opened } : {}) });
   return answer;
 }
@@ -33,15 +43,27 @@ export async function perform(context: ChaosContext, planned: PlannedAction, { r
 export async function ticketInSupport(context: ChaosContext, scenario: string): Promise<string> {
   const deadline = Date.now() + 60_000;
   const opened = await perform(context, plannedOpening(scenario, context.customerId), { retryUntil: deadline });
-  if (opened.status !== 201) throw new Error(`${scenario}: could not open a ticket to work on (${opened.status} ${JSON.stringify(opened.body)})`);
+  if (opened.status !== 201)
+    throw new Error(
+      `${scenario}: could not open a ticket to work on (${opened.status} ${JSON.stringify(opened.body)})`,
+    );
   const ticket = (opened.body as { ticketNumber: string }).ticketNumber;
-  const taken = await context.client.untilAnswered(scenario, { method: 'POST', path: `/v1/tickets/${ticket}/take-charge`, body: { agent: 'chaos-agent' }, as: 'agent' }, deadline);
-  if (taken.status !== 200) throw new Error(`${scenario}: could not take ${ticket} in charge (${taken.status} ${JSON.stringify(taken.body)})`);
+  const taken = await context.client.untilAnswered(
+    scenario,
+    { method: 'POST', path: `/v1/tickets/${ticket}/take-charge`, body: { agent: 'chaos-agent' }, as: 'agent' },
+    deadline,
+  );
+  if (taken.status !== 200)
+    throw new Error(`${scenario}: could not take ${ticket} in charge (${taken.status} ${JSON.stringify(taken.body)})`);
   return ticket;
 }
 
 /** Runs `work` over `items` with at most `concurrency` at a time. */
-export async function inParallel<T>(items: readonly T[], concurrency: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+export async function inParallel<T>(
+  items: readonly T[],
+  concurrency: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lane = async () => {
     while (next < items.length) {

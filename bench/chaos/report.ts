@@ -13,7 +13,9 @@ function percentile(values: number[], fraction: number): number {
 function recovery(ledger: Ledger, scenario: string): string {
   const fault = ledger.of(ledger.faults, scenario)[0];
   if (!fault) return '';
-  const firstSuccess = ledger.of(ledger.exchanges, scenario).find((exchange) => exchange.at >= fault.upAt && exchange.status >= 200 && exchange.status < 300);
+  const firstSuccess = ledger
+    .of(ledger.exchanges, scenario)
+    .find((exchange) => exchange.at >= fault.upAt && exchange.status >= 200 && exchange.status < 300);
   return `${seconds(fault.upAt - fault.downAt)} down, ${firstSuccess ? `+${seconds(firstSuccess.at - fault.upAt)}` : 'never'}`;
 }
 
@@ -27,16 +29,42 @@ function statuses(codes: number[]): string {
 }
 
 export function report(ledger: Ledger, verdicts: Verdicts, elapsedMs: number): { text: string; passed: boolean } {
-  const header = ['scenario', 'requests', 'answers', 'intents', 'applied', 'lost', 'doubled', 'p50', 'max', 'fault, then recovery'];
+  const header = [
+    'scenario',
+    'requests',
+    'answers',
+    'intents',
+    'applied',
+    'lost',
+    'doubled',
+    'p50',
+    'max',
+    'fault, then recovery',
+  ];
   const rows = ledger.scenarios.map((scenario) => {
     const exchanges = ledger.of(ledger.exchanges, scenario);
     const latencies = exchanges.map((exchange) => exchange.ms);
     const { applied, appliedUnanswered, lost, doubled } = verdicts.of(scenario);
     const intents = ledger.of(ledger.intents, scenario).length;
-    return [scenario, String(exchanges.length), statuses(exchanges.map((exchange) => exchange.status)), String(intents), `${applied}${appliedUnanswered ? ` (${appliedUnanswered} unanswered)` : ''}`, String(lost), String(doubled), `${percentile(latencies, 0.5)} ms`, `${Math.max(0, ...latencies)} ms`, recovery(ledger, scenario)];
+    return [
+      scenario,
+      String(exchanges.length),
+      statuses(exchanges.map((exchange) => exchange.status)),
+      String(intents),
+      `${applied}${appliedUnanswered ? ` (${appliedUnanswered} unanswered)` : ''}`,
+      String(lost),
+      String(doubled),
+      `${percentile(latencies, 0.5)} ms`,
+      `${Math.max(0, ...latencies)} ms`,
+      recovery(ledger, scenario),
+    ];
   });
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
-  const line = (cells: string[]) => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column]!))
+      .join('  ')
+      .trimEnd();
   const total = verdicts.total;
   const serverErrors = ledger.exchanges.filter((exchange) => exchange.status >= 500 && exchange.status !== 503).length;
   const passed = total.lost === 0 && total.doubled === 0 && serverErrors === 0 && ledger.failures.length === 0;

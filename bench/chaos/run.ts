@@ -24,7 +24,15 @@ import { workerKilled } from './scenarios/worker-killed';
 import { ChaosStack, type Part } from './stack';
 import { Verdicts } from './verdicts';
 
-const SCENARIOS: Scenario[] = [concurrentActions, workerKilled, apiKilled, postgresRestart, temporalRestart, poisonText, idempotentRetries];
+const SCENARIOS: Scenario[] = [
+  concurrentActions,
+  workerKilled,
+  apiKilled,
+  postgresRestart,
+  temporalRestart,
+  poisonText,
+  idempotentRetries,
+];
 /** Each scenario bounds its own requests; this bounds a scenario that hangs all the same. */
 const SCENARIO_LIMIT_MS = 4 * 60_000;
 const PARTS: Part[] = ['postgres', 'temporal', 'worker', 'api'];
@@ -33,7 +41,9 @@ const say = (line: string) => process.stderr.write(`[chaos] ${line}\n`);
 
 function withLimit<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} still running after ${ms / 1000} s`)), ms)));
+  const limit = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} still running after ${ms / 1000} s`)), ms)),
+  );
   return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }
 
@@ -62,7 +72,9 @@ async function finalCheck(context: ChaosContext, verdicts: Verdicts): Promise<vo
 
 async function main(stack: ChaosStack): Promise<boolean> {
   const started = Date.now();
-  say(`starting a stack of its own in ${stack.root} (API on ${stack.ports.api}, Temporal on ${stack.ports.temporal}, PostgreSQL on ${stack.ports.postgres})`);
+  say(
+    `starting a stack of its own in ${stack.root} (API on ${stack.ports.api}, Temporal on ${stack.ports.temporal}, PostgreSQL on ${stack.ports.postgres})`,
+  );
   await Promise.all([stack.start('temporal'), stack.start('postgres')]);
   const { customerId, tokens } = await seedAccounts(stack.databaseUrl);
   await Promise.all([stack.start('worker'), stack.start('api')]);
@@ -92,7 +104,9 @@ async function main(stack: ChaosStack): Promise<boolean> {
   for (const exit of stack.unexpectedExits) ledger.fail(FINAL, exit);
   const { text, passed } = report(ledger, verdicts, Date.now() - started);
   if (!passed) fs.writeFileSync(path.join(stack.logDir, 'ledger.json'), JSON.stringify(ledger, null, 1));
-  process.stdout.write(`\n${text}\n${passed ? '' : `the ledger and the logs of the stack's processes, kept: ${stack.logDir}\n`}`);
+  process.stdout.write(
+    `\n${text}\n${passed ? '' : `the ledger and the logs of the stack's processes, kept: ${stack.logDir}\n`}`,
+  );
   return passed;
 }
 

@@ -73,7 +73,8 @@ export class ChaosStack {
     void managed.exited
       .catch(() => null)
       .then((code) => {
-        if (!this.stopping.has(managed)) this.unexpectedExits.push(`${part} exited (${code ?? managed.child.signalCode}) on its own`);
+        if (!this.stopping.has(managed))
+          this.unexpectedExits.push(`${part} exited (${code ?? managed.child.signalCode}) on its own`);
       });
   }
 
@@ -91,23 +92,41 @@ export class ChaosStack {
     if (this.closed) throw new Error(`the stack is stopping: ${part} not started`);
     switch (part) {
       case 'temporal': {
-        const temporal = await startTemporalDevServer({ port: this.ports.temporal, dbFile: path.join(this.root, 'temporal', 'temporal.db'), onLine: this.logger(part) });
+        const temporal = await startTemporalDevServer({
+          port: this.ports.temporal,
+          dbFile: path.join(this.root, 'temporal', 'temporal.db'),
+          onLine: this.logger(part),
+        });
         return this.track(part, temporal.process);
       }
       case 'postgres': {
-        const postgres = await startEmbeddedPostgres({ dataDir: path.join(this.root, 'postgres'), port: this.ports.postgres, onLine: this.logger(part) });
+        const postgres = await startEmbeddedPostgres({
+          dataDir: path.join(this.root, 'postgres'),
+          port: this.ports.postgres,
+          onLine: this.logger(part),
+        });
         this.databaseUrl = postgres.url;
         return this.track(part, postgres.process);
       }
       case 'worker':
         return this.startNode(part, 'worker/main.ts', (line) => line.includes('worker polling task queue'));
       case 'api':
-        return this.startNode(part, 'api/server.ts', () => false, () => portIsOpen(this.ports.api));
+        return this.startNode(
+          part,
+          'api/server.ts',
+          () => false,
+          () => portIsOpen(this.ports.api),
+        );
     }
   }
 
   /** The worker says when it polls; the API when its port is open. Either failing to start is an error of the run. */
-  private async startNode(part: Part, entry: string, readyLine: (line: string) => boolean, readyProbe?: () => Promise<boolean>): Promise<void> {
+  private async startNode(
+    part: Part,
+    entry: string,
+    readyLine: (line: string) => boolean,
+    readyProbe?: () => Promise<boolean>,
+  ): Promise<void> {
     let ready = false;
     const log = this.logger(part);
     const managed = startProcess(part, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
@@ -127,7 +146,10 @@ export class ChaosStack {
       },
     });
     this.track(part, managed);
-    await waitUntil(`the ${part}`, async () => ready || (readyProbe ? readyProbe() : false), { timeoutMs: 90_000, process: managed });
+    await waitUntil(`the ${part}`, async () => ready || (readyProbe ? readyProbe() : false), {
+      timeoutMs: 90_000,
+      process: managed,
+    });
   }
 
   /** SIGTERM, as an operator's restart does; SIGKILL to the group after STOP_MS. */
@@ -150,8 +172,13 @@ export class ChaosStack {
   /** Everything, clients first; the data folders go with it, and the logs too unless `keepLogs`. */
   async stopAll({ keepLogs }: { keepLogs: boolean }): Promise<void> {
     this.closed = true;
-    for (const group of [['api', 'worker'], ['temporal', 'postgres']] as Part[][]) await Promise.all(group.map((part) => this.stop(part)));
-    for (const folder of keepLogs ? ['postgres', 'temporal'] : ['.']) fs.rmSync(path.join(this.root, folder), { recursive: true, force: true });
+    for (const group of [
+      ['api', 'worker'],
+      ['temporal', 'postgres'],
+    ] as Part[][])
+      await Promise.all(group.map((part) => this.stop(part)));
+    for (const folder of keepLogs ? ['postgres', 'temporal'] : ['.'])
+      fs.rmSync(path.join(this.root, folder), { recursive: true, force: true });
   }
 
   /** Last resort on the way out (an error, a second signal): no part may outlive the run. */

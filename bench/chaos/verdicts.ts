@@ -18,7 +18,12 @@ export class Verdicts {
   }
 
   /** `found` copies of something that should be there `expected` (0 or 1) times, or at most once when undefined. */
-  count(scenario: string, found: number, expected: 0 | 1 | undefined, { unanswered = false }: { unanswered?: boolean } = {}): void {
+  count(
+    scenario: string,
+    found: number,
+    expected: 0 | 1 | undefined,
+    { unanswered = false }: { unanswered?: boolean } = {},
+  ): void {
     const verdict = this.of(scenario);
     if (found > 1) verdict.doubled += 1;
     else if (expected === 1 && found === 0) verdict.lost += 1;
@@ -32,6 +37,9 @@ export class Verdicts {
 
   get total(): Pick<Verdict, 'lost' | 'doubled'> {
     const all = [...this.byScenario.values()];
-    return { lost: all.reduce((sum, verdict) => sum + verdict.lost, 0), doubled: all.reduce((sum, verdict) => sum + verdict.doubled, 0) };
+    return {
+      lost: all.reduce((sum, verdict) => sum + verdict.lost, 0),
+      doubled: all.reduce((sum, verdict) => sum + verdict.doubled, 0),
+    };
   }
 }

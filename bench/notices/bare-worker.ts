@@ -29,5 +29,9 @@ export type BareNoticeActivities = ReturnType<typeof createBareNoticeActivities>
 runBareWorkerAsMain(module, () => {
   const smtpUrl = process.env.SMTP_URL;
   if (!smtpUrl) throw new Error('SMTP_URL is not set');
-  return { taskQueue: BARE_NOTICE_TASK_QUEUE, workflowsPath: require.resolve('./bare-workflow'), activities: createBareNoticeActivities(smtpUrl) };
+  return {
+    taskQueue: BARE_NOTICE_TASK_QUEUE,
+    workflowsPath: require.resolve('./bare-workflow'),
+    activities: createBareNoticeActivities(smtpUrl),
+  };
 });

@@ -79,9 +79,15 @@ export class BusinessCalendar implements TimeLine {
       withPath('/holidays', () => assertKnownJurisdiction(jurisdiction));
     }
     const weekly = WEEKDAY_NAMES.map((weekday) =>
-      mergeWindows(spec.open.flatMap((window, index) => (window.days.includes(weekday) ? [parseWindow(window, `/open/${index}`)] : []))),
+      mergeWindows(
+        spec.open.flatMap((window, index) =>
+          window.days.includes(weekday) ? [parseWindow(window, `/open/${index}`)] : [],
+        ),
+      ),
     );
-    const closedDates = new Set((spec.closedDates ?? []).map((date, index) => parseDate(date, `/closedDates/${index}`)));
+    const closedDates = new Set(
+      (spec.closedDates ?? []).map((date, index) => parseDate(date, `/closedDates/${index}`)),
+    );
     const extraByDay = new Map<DayNumber, LocalWindow[]>();
     (spec.extraOpen ?? []).forEach((window, index) => {
       const day = parseDate(window.date, `/extraOpen/${index}/date`);
@@ -119,7 +125,9 @@ export class BusinessCalendar implements TimeLine {
 
   intervalsOn(day: DayNumber): Interval[] {
     const midnight = day * DAY_MS;
-    const intervals = this.windowsOn(day).flatMap(([from, to]) => this.zone.instantsOfWallRange(midnight + from, midnight + to));
+    const intervals = this.windowsOn(day).flatMap(([from, to]) =>
+      this.zone.instantsOfWallRange(midnight + from, midnight + to),
+    );
     // Windows are in wall-clock order, which is not time order on a fall-back day: the
     // repeated hour's second pass through one window comes after its first pass through
     // a later one (02:00-02:30 and 02:45-03:00 are lived 02:00, 02:45, 02:00, 02:45).
@@ -131,7 +139,8 @@ function withPath<T>(path: string, compute: () => T): T {
   try {
     return compute();
   } catch (error) {
-    if (error instanceof CalendarError && error.path === undefined) throw new CalendarError(error.code, error.message, path);
+    if (error instanceof CalendarError && error.path === undefined)
+      throw new CalendarError(error.code, error.message, path);
     throw error;
   }
 }
@@ -139,9 +148,16 @@ function withPath<T>(path: string, compute: () => T): T {
 function parseWindow(window: { readonly from: string; readonly to: string }, path: string): LocalWindow {
   const from = parseTimeOfDay(window.from);
   const to = parseTimeOfDay(window.to);
-  if (from === undefined) throw new CalendarError('CALENDAR_INVALID', `expected HH:MM, got "${window.from}"`, `${path}/from`);
-  if (to === undefined) throw new CalendarError('CALENDAR_INVALID', `expected HH:MM or 24:00, got "${window.to}"`, `${path}/to`);
-  if (to <= from) throw new CalendarError('CALENDAR_INVALID', `window must end after it starts (${window.from}-${window.to})`, `${path}/to`);
+  if (from === undefined)
+    throw new CalendarError('CALENDAR_INVALID', `expected HH:MM, got "${window.from}"`, `${path}/from`);
+  if (to === undefined)
+    throw new CalendarError('CALENDAR_INVALID', `expected HH:MM or 24:00, got "${window.to}"`, `${path}/to`);
+  if (to <= from)
+    throw new CalendarError(
+      'CALENDAR_INVALID',
+      `window must end after it starts (${window.from}-${window.to})`,
+      `${path}/to`,
+    );
   return [from, to];
 }
 

@@ -44,7 +44,7 @@ export function civilDateOf(dayNumber: DayNumber): CivilDate {
 
 export function isoWeekdayOf(dayNumber: DayNumber): IsoWeekday {
   // 1970-01-01 was a Thursday.
-  return ((((dayNumber + 3) % 7) + 7) % 7 + 1) as IsoWeekday;
+  return (((((dayNumber + 3) % 7) + 7) % 7) + 1) as IsoWeekday;
 }
 
 export function yearOf(dayNumber: DayNumber): number {

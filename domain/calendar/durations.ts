@@ -4,7 +4,13 @@ import type { BusinessCalendar, TimeLine } from './calendar';
 import type { Interval } from './intervals';
 import { addBusinessTime, businessTimeBetween, nextOpening } from './operations';
 
-export const DURATION_UNITS = ['businessMinutes', 'businessHours', 'businessDays', 'joursOuvrables', 'calendarHours'] as const;
+export const DURATION_UNITS = [
+  'businessMinutes',
+  'businessHours',
+  'businessDays',
+  'joursOuvrables',
+  'calendarHours',
+] as const;
 export type DurationUnit = (typeof DURATION_UNITS)[number];
 
 export interface Duration {
@@ -44,9 +50,10 @@ function nthDayAfter(day: number, count: number, qualifies: (day: number) => boo
   // The limit runs from the last qualifying day: many days on a sparse calendar can lie far ahead.
   let found = day;
   let lastQualifying = day;
-  for (let left = count; left > 0; ) {
+  for (let left = count; left > 0;) {
     found++;
-    if (found - lastQualifying > DAY_SEARCH_LIMIT) throw new CalendarError('CALENDAR_NEVER_OPENS', `no qualifying day within ${DAY_SEARCH_LIMIT} days`);
+    if (found - lastQualifying > DAY_SEARCH_LIMIT)
+      throw new CalendarError('CALENDAR_NEVER_OPENS', `no qualifying day within ${DAY_SEARCH_LIMIT} days`);
     if (qualifies(found)) {
       left--;
       lastQualifying = found;
@@ -86,7 +93,12 @@ function unpausedDeadline(calendar: BusinessCalendar, start: number, duration: D
  * would have counted before the unpaused deadline is given back after it, on the
  * same clock, skipping later pauses.
  */
-export function deadlineOf(calendar: BusinessCalendar, start: number, duration: Duration, pauses: readonly Interval[] = []): number {
+export function deadlineOf(
+  calendar: BusinessCalendar,
+  start: number,
+  duration: Duration,
+  pauses: readonly Interval[] = [],
+): number {
   assertAmount(duration);
   const unpaused = unpausedDeadline(calendar, start, duration);
   if (pauses.length === 0) return unpaused;
@@ -98,11 +110,21 @@ export function deadlineOf(calendar: BusinessCalendar, start: number, duration: 
 /** The counted time `duration` stands for when started at `start`: the 100% of its thresholds. */
 export function budgetOf(calendar: BusinessCalendar, start: number, duration: Duration): number {
   assertAmount(duration);
-  return businessTimeBetween(countingLineOf(calendar, duration.unit), start, unpausedDeadline(calendar, start, duration));
+  return businessTimeBetween(
+    countingLineOf(calendar, duration.unit),
+    start,
+    unpausedDeadline(calendar, start, duration),
+  );
 }
 
 /** Counted, unpaused time between two instants on the clock of `unit`. */
-export function elapsedOf(calendar: BusinessCalendar, unit: DurationUnit, from: number, to: number, pauses: readonly Interval[] = []): number {
+export function elapsedOf(
+  calendar: BusinessCalendar,
+  unit: DurationUnit,
+  from: number,
+  to: number,
+  pauses: readonly Interval[] = [],
+): number {
   return businessTimeBetween(countingLineOf(calendar, unit), from, to, pauses);
 }
 
@@ -110,8 +132,15 @@ export function elapsedOf(calendar: BusinessCalendar, unit: DurationUnit, from: 
  * The instant at which `percent` of the duration has been consumed (100 is the
  * deadline itself; above 100 continues past it), for warnings and escalations.
  */
-export function instantAtPercent(calendar: BusinessCalendar, start: number, duration: Duration, percent: number, pauses: readonly Interval[] = []): number {
-  if (!Number.isFinite(percent) || percent < 0) throw new CalendarError('DURATION_INVALID', `${percent}% is not a valid threshold`);
+export function instantAtPercent(
+  calendar: BusinessCalendar,
+  start: number,
+  duration: Duration,
+  percent: number,
+  pauses: readonly Interval[] = [],
+): number {
+  if (!Number.isFinite(percent) || percent < 0)
+    throw new CalendarError('DURATION_INVALID', `${percent}% is not a valid threshold`);
   const line = countingLineOf(calendar, duration.unit);
   const budget = budgetOf(calendar, start, duration);
   if (percent < 100) return addBusinessTime(line, start, Math.ceil((budget * percent) / 100), pauses);

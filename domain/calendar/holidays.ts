@@ -27,9 +27,10 @@ function libraryFor(jurisdiction: HolidayJurisdiction): Holidays {
   if (!knownCountry || !knownRegion) {
     throw new CalendarError('HOLIDAYS_UNKNOWN', `no public holidays known for "${key}"`);
   }
-  const library = region === undefined
-    ? new Holidays(country, { types: ['public'] })
-    : new Holidays(country, region, { types: ['public'] });
+  const library =
+    region === undefined
+      ? new Holidays(country, { types: ['public'] })
+      : new Holidays(country, region, { types: ['public'] });
   libraries.set(key, library);
   return library;
 }

@@ -16,7 +16,10 @@ export class PauseSet {
     if (pauses.length === 0) return PauseSet.none;
     for (const [start, end] of pauses) {
       if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) {
-        throw new CalendarError('INTERVAL_INVALID', `paused interval [${start}, ${end}) is not a finite forward interval`);
+        throw new CalendarError(
+          'INTERVAL_INVALID',
+          `paused interval [${start}, ${end}) is not a finite forward interval`,
+        );
       }
     }
     const sorted = [...pauses].filter(([start, end]) => end > start).sort((a, b) => a[0] - b[0]);

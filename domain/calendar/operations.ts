@@ -10,7 +10,8 @@ const HORIZON_DAYS = 3660;
 const LATEST_OFFSET_MS = 16 * HOUR_MS;
 
 function assertInstant(instant: number, what: string): void {
-  if (!Number.isFinite(instant)) throw new CalendarError('INSTANT_INVALID', `${what} is not a finite epoch-millisecond instant`);
+  if (!Number.isFinite(instant))
+    throw new CalendarError('INSTANT_INVALID', `${what} is not a finite epoch-millisecond instant`);
 }
 
 /**
@@ -18,7 +19,13 @@ function assertInstant(instant: number, what: string): void {
  * stopping when `visit` returns true or once past `until`. Work is proportional
  * to the number of local days crossed.
  */
-function walk(line: TimeLine, from: number, pauses: PauseSet, until: number, visit: (start: number, end: number) => boolean): void {
+function walk(
+  line: TimeLine,
+  from: number,
+  pauses: PauseSet,
+  until: number,
+  visit: (start: number, end: number) => boolean,
+): void {
   const firstDay = line.zone.localDayOf(from) - 1;
   // The horizon runs from the last counted time, not from `from`: a calendar open 15 minutes
   // a week takes more than ten years to count 131 hours, yet it does open.
@@ -48,7 +55,12 @@ export function nextOpening(line: TimeLine, at: number, pauses: readonly Interva
 }
 
 /** Counted, unpaused milliseconds in `[from, to)`; zero when `to` is not after `from`. */
-export function businessTimeBetween(line: TimeLine, from: number, to: number, pauses: readonly Interval[] = []): number {
+export function businessTimeBetween(
+  line: TimeLine,
+  from: number,
+  to: number,
+  pauses: readonly Interval[] = [],
+): number {
   assertInstant(from, 'start');
   assertInstant(to, 'end');
   let total = 0;
@@ -65,9 +77,15 @@ export function businessTimeBetween(line: TimeLine, from: number, to: number, pa
  * The earliest instant by which `amountMs` of counted, unpaused time has passed
  * since `start`; `start` itself for a zero amount.
  */
-export function addBusinessTime(line: TimeLine, start: number, amountMs: number, pauses: readonly Interval[] = []): number {
+export function addBusinessTime(
+  line: TimeLine,
+  start: number,
+  amountMs: number,
+  pauses: readonly Interval[] = [],
+): number {
   assertInstant(start, 'start');
-  if (!Number.isFinite(amountMs) || amountMs < 0) throw new CalendarError('DURATION_INVALID', `cannot add ${amountMs} ms`);
+  if (!Number.isFinite(amountMs) || amountMs < 0)
+    throw new CalendarError('DURATION_INVALID', `cannot add ${amountMs} ms`);
   if (amountMs === 0) return start;
   let remaining = amountMs;
   let reached = start;

@@ -135,7 +135,8 @@ export class ZoneRules {
       if (candidate >= segment.start && candidate < segment.end) return candidate;
       if (candidate >= segment.end) shiftedOverGap = candidate;
     }
-    if (shiftedOverGap === undefined) throw new CalendarError('INSTANT_INVALID', `cannot place local time in ${this.name}`);
+    if (shiftedOverGap === undefined)
+      throw new CalendarError('INSTANT_INVALID', `cannot place local time in ${this.name}`);
     return shiftedOverGap;
   }
 

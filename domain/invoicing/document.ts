@@ -84,7 +84,8 @@ export interface InvoiceFacts {
   prepaidExpiries?: PrepaidExpiryNote[];
 }
 
-export const addDays = (isoDate: string, days: number): string => DateTime.fromISO(isoDate, { zone: 'UTC' }).plus({ days }).toISODate()!;
+export const addDays = (isoDate: string, days: number): string =>
+  DateTime.fromISO(isoDate, { zone: 'UTC' }).plus({ days }).toISODate()!;
 
 /** All the lines of a document, tickets' first, in the order they are printed. */
 export const documentLines = (document: Pick<InvoiceDocument, 'tickets' | 'contractLines'>): DocumentLine[] => [
@@ -95,8 +96,14 @@ export const documentLines = (document: Pick<InvoiceDocument, 'tickets' | 'contr
 export function composeInvoice(facts: InvoiceFacts): InvoiceDocument {
   const { seller, buyer } = facts;
   const language = invoiceLanguageOf(facts.language);
-  const lines = facts.lines.map((line) => (line.label ? { ...line, description: lineText(line.label, language) } : line));
-  const vat = vatTreatment({ sellerCountry: seller.country, buyerCountry: buyer.country, buyerVatNumber: buyer.vatNumber });
+  const lines = facts.lines.map((line) =>
+    line.label ? { ...line, description: lineText(line.label, language) } : line,
+  );
+  const vat = vatTreatment({
+    sellerCountry: seller.country,
+    buyerCountry: buyer.country,
+    buyerVatNumber: buyer.vatNumber,
+  });
   const byTicket = new Map<string, DocumentLine[]>();
   const contractLines: DocumentLine[] = [];
   for (const line of lines) {
@@ -156,16 +163,27 @@ export interface CreditNoteFacts {
  * a credit note (type 381); its totals are what the invoice owed for those lines, taxed once per rate again.
  */
 /** The positions a credit note cancels: those asked for, checked, or every line not credited yet. */
-export function positionsToCredit(invoice: InvoiceDocument, facts: Pick<CreditNoteFacts, 'positions' | 'alreadyCredited'>): number[] {
-  if (invoice.credits) throw new CreditNoteError('number', `${invoice.number} is a credit note: only an invoice is credited`);
+export function positionsToCredit(
+  invoice: InvoiceDocument,
+  facts: Pick<CreditNoteFacts, 'positions' | 'alreadyCredited'>,
+): number[] {
+  if (invoice.credits)
+    throw new CreditNoteError('number', `${invoice.number} is a credit note: only an invoice is credited`);
   const count = documentLines(invoice).length;
-  const positions = facts.positions ?? Array.from({ length: count }, (_, index) => index + 1).filter((position) => !facts.alreadyCredited?.includes(position));
-  if (positions.length === 0) throw new CreditNoteError('lines', `every line of ${invoice.number} is credited already`, true);
+  const positions =
+    facts.positions ??
+    Array.from({ length: count }, (_, index) => index + 1).filter(
+      (position) => !facts.alreadyCredited?.includes(position),
+    );
+  if (positions.length === 0)
+    throw new CreditNoteError('lines', `every line of ${invoice.number} is credited already`, true);
   const seen = new Set<number>();
   for (const [index, position] of positions.entries()) {
-    if (!Number.isInteger(position) || position < 1 || position > count) throw new CreditNoteError(`lines.${index}`, `${invoice.number} has lines 1 to ${count} (got ${position})`);
+    if (!Number.isInteger(position) || position < 1 || position > count)
+      throw new CreditNoteError(`lines.${index}`, `${invoice.number} has lines 1 to ${count} (got ${position})`);
     if (seen.has(position)) throw new CreditNoteError(`lines.${index}`, `line ${position} is listed twice`);
-    if (facts.alreadyCredited?.includes(position)) throw new CreditNoteError(`lines.${index}`, `line ${position} of ${invoice.number} is credited already`, true);
+    if (facts.alreadyCredited?.includes(position))
+      throw new CreditNoteError(`lines.${index}`, `line ${position} of ${invoice.number} is credited already`, true);
     seen.add(position);
   }
   return [...positions];
@@ -175,7 +193,9 @@ export function composeCreditNote(invoice: InvoiceDocument, facts: CreditNoteFac
   const lines = documentLines(invoice);
   const positions = positionsToCredit(invoice, facts);
   const chosen = new Set(positions.map((position) => lines[position - 1]!));
-  const tickets = invoice.tickets.map((ticket) => ({ ...ticket, lines: ticket.lines.filter((line) => chosen.has(line)) })).filter((ticket) => ticket.lines.length > 0);
+  const tickets = invoice.tickets
+    .map((ticket) => ({ ...ticket, lines: ticket.lines.filter((line) => chosen.has(line)) }))
+    .filter((ticket) => ticket.lines.length > 0);
   const contractLines = invoice.contractLines.filter((line) => chosen.has(line));
   return {
     ...invoice,

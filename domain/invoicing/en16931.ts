@@ -20,9 +20,29 @@ export const PEPPOL_PROFILE = 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0';
  * enterprise number (0208, the VAT number's digits), as Belgian access points register them.
  */
 const VAT_ENDPOINT_SCHEMES: Readonly<Record<string, string>> = {
-  AT: '9914', BG: '9926', CY: '9928', CZ: '9929', DE: '9930', EE: '9931', ES: '9920', FR: '9957', GR: '9933', HR: '9934',
-  HU: '9910', IE: '9935', LT: '9937', LU: '9938', LV: '9939', MT: '9943', NL: '9944', PL: '9945', PT: '9946', RO: '9947',
-  SI: '9949', SK: '9950', IT: '0211',
+  AT: '9914',
+  BG: '9926',
+  CY: '9928',
+  CZ: '9929',
+  DE: '9930',
+  EE: '9931',
+  ES: '9920',
+  FR: '9957',
+  GR: '9933',
+  HR: '9934',
+  HU: '9910',
+  IE: '9935',
+  LT: '9937',
+  LU: '9938',
+  LV: '9939',
+  MT: '9943',
+  NL: '9944',
+  PL: '9945',
+  PT: '9946',
+  RO: '9947',
+  SI: '9949',
+  SK: '9950',
+  IT: '0211',
 };
 
 export class EInvoiceRefusal extends Error {}
@@ -33,7 +53,11 @@ export function buyerEndpoint(document: InvoiceDocument): { scheme: string; id: 
   return { scheme: address['cbc:EndpointID@schemeID'], id: address['cbc:EndpointID'] };
 }
 
-function endpoint(country: string, vatNumber: string | undefined, who: string): { 'cbc:EndpointID': string; 'cbc:EndpointID@schemeID': string } {
+function endpoint(
+  country: string,
+  vatNumber: string | undefined,
+  who: string,
+): { 'cbc:EndpointID': string; 'cbc:EndpointID@schemeID': string } {
   if (!vatNumber) throw new EInvoiceRefusal(`the ${who} has no VAT number: Peppol addresses a business by it`);
   if (country === 'BE') return { 'cbc:EndpointID': vatNumber.slice(2), 'cbc:EndpointID@schemeID': '0208' };
   const scheme = VAT_ENDPOINT_SCHEMES[country];
@@ -54,13 +78,21 @@ const EXEMPTION = { 'reverse-charge': 'VATEX-EU-AE', 'outside-scope': 'VATEX-EU-
  */
 export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factur-x'): Invoice {
   const { seller, buyer, totals, vat } = document;
-  if (!buyer.street || !buyer.city || !buyer.postalCode) throw new EInvoiceRefusal(`customer ${buyer.customerId} had no invoicing address on record when ${document.number} was issued`);
+  if (!buyer.street || !buyer.city || !buyer.postalCode)
+    throw new EInvoiceRefusal(
+      `customer ${buyer.customerId} had no invoicing address on record when ${document.number} was issued`,
+    );
   const layout = invoiceLayout(document);
   const texts = TEXTS[document.language];
   // BR-O-02: an invoice outside the scope of VAT carries no VAT identifier at all.
   const withVatIds = vat.category !== 'O';
-  const category = (rateBp: number) => ({ 'cbc:ID': vat.category, 'cbc:Percent': percent(rateBp), 'cac:TaxScheme': { 'cbc:ID': 'VAT' } });
-  const vatId = (vatNumber: string | undefined) => (withVatIds && vatNumber ? { 'cbc:CompanyID': vatNumber, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } : undefined);
+  const category = (rateBp: number) => ({
+    'cbc:ID': vat.category,
+    'cbc:Percent': percent(rateBp),
+    'cac:TaxScheme': { 'cbc:ID': 'VAT' },
+  });
+  const vatId = (vatNumber: string | undefined) =>
+    withVatIds && vatNumber ? { 'cbc:CompanyID': vatNumber, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } : undefined;
   // The seller's may be repeated (a VAT and a tax registration), the buyer's not: the schema says an array, an object.
   const sellerVat = vatId(seller.vatNumber);
   const buyerVat = vatId(buyer.vatNumber);
@@ -71,7 +103,9 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
     'cac:Country': { 'cbc:IdentificationCode': party.country },
   });
   const amount = (field: string, cents: number) => ({ [field]: decimal(cents), [`${field}@currencyID`]: 'EUR' });
-  const terms = document.credits ? texts.creditTerms(document.credits.invoiceNumber) : texts.paymentTerms(seller.paymentDays, layout.meta[2]!.value);
+  const terms = document.credits
+    ? texts.creditTerms(document.credits.invoiceNumber)
+    : texts.paymentTerms(seller.paymentDays, layout.meta[2]!.value);
   const note = [document.credits?.reason, layout.vatMention, terms].filter(Boolean).join(' ');
 
   return {
@@ -87,7 +121,16 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
       'cbc:BuyerReference': buyer.customerId,
       'cac:InvoicePeriod': { 'cbc:StartDate': document.periodStart, 'cbc:EndDate': document.periodEnd },
       ...(document.credits
-        ? { 'cac:BillingReference': [{ 'cac:InvoiceDocumentReference': { 'cbc:ID': document.credits.invoiceNumber, 'cbc:IssueDate': document.credits.invoiceIssueDate } }] }
+        ? {
+            'cac:BillingReference': [
+              {
+                'cac:InvoiceDocumentReference': {
+                  'cbc:ID': document.credits.invoiceNumber,
+                  'cbc:IssueDate': document.credits.invoiceIssueDate,
+                },
+              },
+            ],
+          }
         : {}),
       // CII requires a delivery block: the services were delivered over the period, up to its last day (BT-72).
       'cac:Delivery': { 'cbc:ActualDeliveryDate': document.periodEnd },
@@ -115,7 +158,11 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
         {
           'cbc:PaymentMeansCode': '58',
           'cbc:PaymentID': document.paymentReference,
-          'cac:PayeeFinancialAccount': { 'cbc:ID': seller.iban, 'cbc:Name': seller.name, 'cac:FinancialInstitutionBranch': { 'cbc:ID': seller.bic } },
+          'cac:PayeeFinancialAccount': {
+            'cbc:ID': seller.iban,
+            'cbc:Name': seller.name,
+            'cac:FinancialInstitutionBranch': { 'cbc:ID': seller.bic },
+          },
         },
       ],
       'cac:PaymentTerms': { 'cbc:Note': terms },
@@ -127,7 +174,12 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
             ...amount('cbc:TaxAmount', row.vatCents),
             'cac:TaxCategory': {
               ...category(row.rateBp),
-              ...(row.exemption ? { 'cbc:TaxExemptionReasonCode': EXEMPTION[row.exemption], 'cbc:TaxExemptionReason': layout.vatMention } : {}),
+              ...(row.exemption
+                ? {
+                    'cbc:TaxExemptionReasonCode': EXEMPTION[row.exemption],
+                    'cbc:TaxExemptionReason': layout.vatMention,
+                  }
+                : {}),
             },
           })),
         },
@@ -144,8 +196,15 @@ export function en16931Data(document: InvoiceDocument, syntax: 'peppol' | 'factu
         'cbc:InvoicedQuantity@unitCode': 'C62',
         ...amount('cbc:LineExtensionAmount', line.amountCents),
         'cac:Item': {
-          ...(line.minutes > 0 ? { 'cbc:Description': `${texts.minutes(line.minutes)} × ${decimal(line.rateCents)} EUR/h × ${line.multiplier}` } : {}),
-          'cbc:Name': line.ticketNumber && !line.description.startsWith(line.ticketNumber) ? `${line.ticketNumber}: ${line.description}` : line.description,
+          ...(line.minutes > 0
+            ? {
+                'cbc:Description': `${texts.minutes(line.minutes)} × ${decimal(line.rateCents)} EUR/h × ${line.multiplier}`,
+              }
+            : {}),
+          'cbc:Name':
+            line.ticketNumber && !line.description.startsWith(line.ticketNumber)
+              ? `${line.ticketNumber}: ${line.description}`
+              : line.description,
           'cac:ClassifiedTaxCategory': category(vat.rateBp),
         },
         'cac:Price': amount('cbc:PriceAmount', line.amountCents),

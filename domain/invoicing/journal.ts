@@ -30,7 +30,14 @@ export function journalTotals(documents: readonly InvoiceDocument[]): JournalRow
   for (const document of documents) {
     for (const rate of document.totals.breakdown) {
       const key = `${rate.category}/${rate.rateBp}`;
-      const row = rows.get(key) ?? { category: rate.category, rateBp: rate.rateBp, invoices: 0, netCents: 0, vatCents: 0, grossCents: 0 };
+      const row = rows.get(key) ?? {
+        category: rate.category,
+        rateBp: rate.rateBp,
+        invoices: 0,
+        netCents: 0,
+        vatCents: 0,
+        grossCents: 0,
+      };
       row.invoices += 1;
       row.netCents += rate.netCents;
       row.vatCents += rate.vatCents;
@@ -44,24 +51,95 @@ export function journalTotals(documents: readonly InvoiceDocument[]): JournalRow
 export function journalCsv(part: JournalPart, documents: readonly InvoiceDocument[]): string {
   if (part === 'invoices') {
     return toCsv([
-      ['number', 'issue_date', 'due_date', 'customer_id', 'legal_name', 'country', 'vat_number', 'vat_category', 'net', 'vat', 'gross', 'currency', 'payment_reference', 'e_invoice'],
-      ...documents.map((d) => [d.number, d.issueDate, d.dueDate, d.buyer.customerId, d.buyer.legalName, d.buyer.country, d.buyer.vatNumber ?? '', d.vat.category, money(d.totals.netCents), money(d.totals.vatCents), money(d.totals.grossCents), d.currency, d.paymentReference, eInvoiceFormatFor(d.buyer)]),
+      [
+        'number',
+        'issue_date',
+        'due_date',
+        'customer_id',
+        'legal_name',
+        'country',
+        'vat_number',
+        'vat_category',
+        'net',
+        'vat',
+        'gross',
+        'currency',
+        'payment_reference',
+        'e_invoice',
+      ],
+      ...documents.map((d) => [
+        d.number,
+        d.issueDate,
+        d.dueDate,
+        d.buyer.customerId,
+        d.buyer.legalName,
+        d.buyer.country,
+        d.buyer.vatNumber ?? '',
+        d.vat.category,
+        money(d.totals.netCents),
+        money(d.totals.vatCents),
+        money(d.totals.grossCents),
+        d.currency,
+        d.paymentReference,
+        eInvoiceFormatFor(d.buyer),
+      ]),
     ]);
   }
   if (part === 'lines') {
     return toCsv([
-      ['number', 'issue_date', 'customer_id', 'ticket', 'ticket_title', 'description', 'minutes', 'rate', 'multiplier', 'net', 'vat_category', 'vat_rate'],
+      [
+        'number',
+        'issue_date',
+        'customer_id',
+        'ticket',
+        'ticket_title',
+        'description',
+        'minutes',
+        'rate',
+        'multiplier',
+        'net',
+        'vat_category',
+        'vat_rate',
+      ],
       ...documents.flatMap((d) => {
         const titles = new Map(d.tickets.map((ticket) => [ticket.number, ticket.title]));
-        return documentLines(d).map((line) => [d.number, d.issueDate, d.buyer.customerId, line.ticketNumber ?? '', titles.get(line.ticketNumber ?? '') ?? '', line.description, line.minutes, money(line.rateCents), line.multiplier, money(line.amountCents), d.vat.category, ratePercent(d.vat.rateBp)]);
+        return documentLines(d).map((line) => [
+          d.number,
+          d.issueDate,
+          d.buyer.customerId,
+          line.ticketNumber ?? '',
+          titles.get(line.ticketNumber ?? '') ?? '',
+          line.description,
+          line.minutes,
+          money(line.rateCents),
+          line.multiplier,
+          money(line.amountCents),
+          d.vat.category,
+          ratePercent(d.vat.rateBp),
+        ]);
       }),
     ]);
   }
   const totals = journalTotals(documents);
-  const all = totals.reduce((sum, row) => ({ invoices: sum.invoices, netCents: sum.netCents + row.netCents, vatCents: sum.vatCents + row.vatCents, grossCents: sum.grossCents + row.grossCents }), { invoices: documents.length, netCents: 0, vatCents: 0, grossCents: 0 });
+  const all = totals.reduce(
+    (sum, row) => ({
+      invoices: sum.invoices,
+      netCents: sum.netCents + row.netCents,
+      vatCents: sum.vatCents + row.vatCents,
+      grossCents: sum.grossCents + row.grossCents,
+    }),
+    { invoices: documents.length, netCents: 0, vatCents: 0, grossCents: 0 },
+  );
   return toCsv([
     ['vat_category', 'vat_rate', 'invoices', 'net', 'vat', 'gross'],
-    ...totals.map((row) => [row.category, ratePercent(row.rateBp), row.invoices, money(row.netCents), money(row.vatCents), money(row.grossCents)]),
+    ...totals.map((row) => [
+      row.category,
+      ratePercent(row.rateBp),
+      row.invoices,
+      money(row.netCents),
+      money(row.vatCents),
+      money(row.grossCents),
+    ]),
     ['total', '', all.invoices, money(all.netCents), money(all.vatCents), money(all.grossCents)],
   ]);
 }

@@ -36,9 +36,12 @@ export interface InvoiceLayout {
 
 // Billing lines repeat their ticket number in the description; the invoice shows it in the group's heading.
 const withoutTicketPrefix = ({ ticketNumber, description }: DocumentLine) =>
-  ticketNumber && description.startsWith(`${ticketNumber}: `) ? description.slice(ticketNumber.length + 2) : description;
+  ticketNumber && description.startsWith(`${ticketNumber}: `)
+    ? description.slice(ticketNumber.length + 2)
+    : description;
 
-const address = ({ street, postalCode, city, country }: PostalAddress) => [street, `${postalCode} ${city}`, country].filter((line) => line.trim() !== '');
+const address = ({ street, postalCode, city, country }: PostalAddress) =>
+  [street, `${postalCode} ${city}`, country].filter((line) => line.trim() !== '');
 
 export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
   const { language, seller, buyer, totals } = document;
@@ -52,23 +55,52 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
     amount: money(line.amountCents),
   });
   const groups = [
-    ...document.tickets.map((ticket) => ({ heading: `${t.ticket} ${ticket.number}${ticket.title ? ` – ${ticket.title}` : ''}`, rows: ticket.lines.map(row) })),
+    ...document.tickets.map((ticket) => ({
+      heading: `${t.ticket} ${ticket.number}${ticket.title ? ` – ${ticket.title}` : ''}`,
+      rows: ticket.lines.map(row),
+    })),
     ...(document.contractLines.length > 0 ? [{ heading: t.contractLines, rows: document.contractLines.map(row) }] : []),
   ];
   const prepaid = invoicePrepaid(document);
   const prepaidLines = [
-    ...(prepaid?.statements ?? []).map((p) => t.prepaidRow(p.contractId, t.minutes(p.boughtMinutes), t.minutes(p.usedMinutes), t.minutes(p.expiredMinutes), t.minutes(p.leftMinutes))),
+    ...(prepaid?.statements ?? []).map((p) =>
+      t.prepaidRow(
+        p.contractId,
+        t.minutes(p.boughtMinutes),
+        t.minutes(p.usedMinutes),
+        t.minutes(p.expiredMinutes),
+        t.minutes(p.leftMinutes),
+      ),
+    ),
     ...(prepaid?.expiries ?? []).map((e) => t.prepaidExpired(e.contractId, e.year, t.minutes(e.minutes))),
   ];
-  const vatMention = document.vat.exemption === 'reverse-charge' ? t.reverseCharge : document.vat.exemption === 'outside-scope' ? t.outsideScope : undefined;
+  const vatMention =
+    document.vat.exemption === 'reverse-charge'
+      ? t.reverseCharge
+      : document.vat.exemption === 'outside-scope'
+        ? t.outsideScope
+        : undefined;
   return {
     language,
     title: `${document.credits ? t.creditNote : t.invoice} ${document.number}`,
     ...(seller.logo ? { logo: { mediaType: seller.logo.mediaType, data: seller.logo.data, alt: seller.name } } : {}),
-    seller: { heading: t.seller, lines: [seller.name, ...address(seller), `${t.vatNumber} ${seller.vatNumber}`, `${t.companyNumber} ${seller.companyNumber}`] },
+    seller: {
+      heading: t.seller,
+      lines: [
+        seller.name,
+        ...address(seller),
+        `${t.vatNumber} ${seller.vatNumber}`,
+        `${t.companyNumber} ${seller.companyNumber}`,
+      ],
+    },
     buyer: {
       heading: t.buyer,
-      lines: [buyer.legalName, ...address(buyer), ...(buyer.vatNumber ? [`${t.vatNumber} ${buyer.vatNumber}`] : []), ...(buyer.email ? [buyer.email] : [])],
+      lines: [
+        buyer.legalName,
+        ...address(buyer),
+        ...(buyer.vatNumber ? [`${t.vatNumber} ${buyer.vatNumber}`] : []),
+        ...(buyer.email ? [buyer.email] : []),
+      ],
     },
     meta: document.credits
       ? [
@@ -87,17 +119,20 @@ export function invoiceLayout(document: InvoiceDocument): InvoiceLayout {
     groups,
     totals: [
       { label: t.net, value: money(totals.netCents) },
-      ...totals.breakdown.map((rate) => ({ label: t.vatOn(ratePercent(rate.rateBp), money(rate.netCents)), value: money(rate.vatCents) })),
+      ...totals.breakdown.map((rate) => ({
+        label: t.vatOn(ratePercent(rate.rateBp), money(rate.netCents)),
+        value: money(rate.vatCents),
+      })),
       { label: t.gross, value: money(totals.grossCents), strong: true },
     ],
     ...(vatMention ? { vatMention } : {}),
     payment: document.credits
       ? [t.creditTerms(document.credits.invoiceNumber), `${t.reference}: ${document.paymentReference}`]
       : [
-      t.paymentTerms(seller.paymentDays, date(document.dueDate)),
-      `${t.payTo}: IBAN ${seller.iban.replace(/(.{4})(?=.)/g, '$1 ')} – BIC ${seller.bic}`,
-      `${t.reference}: ${document.paymentReference}`,
-      ],
+          t.paymentTerms(seller.paymentDays, date(document.dueDate)),
+          `${t.payTo}: IBAN ${seller.iban.replace(/(.{4})(?=.)/g, '$1 ')} – BIC ${seller.bic}`,
+          `${t.reference}: ${document.paymentReference}`,
+        ],
     ...(prepaidLines.length > 0 ? { prepaid: { heading: t.prepaidTitle, lines: prepaidLines } } : {}),
     footer: [
       `${seller.name} – ${address(seller).join(', ')} – ${t.vatNumber} ${seller.vatNumber} – ${t.companyNumber} ${seller.companyNumber}`,

@@ -6,8 +6,14 @@ import type { InvoiceDocument, PrepaidExpiryNote, PrepaidStatement } from './doc
  * contract's life, and what is left to draw at `at` (the year of `at`'s purchases less its draws). The same figures
  * as GET /v1/contracts/:id/prepaid-hours (db/prepaid.ts, accountOf), so the invoice and the API never disagree.
  */
-export function prepaidStatement(contractId: string, movements: readonly YearMovement[], at: number, zone: string): PrepaidStatement {
-  const total = (kind: YearMovement['kind']) => movements.reduce((sum, movement) => (movement.kind === kind ? sum + Math.abs(movement.minutes) : sum), 0);
+export function prepaidStatement(
+  contractId: string,
+  movements: readonly YearMovement[],
+  at: number,
+  zone: string,
+): PrepaidStatement {
+  const total = (kind: YearMovement['kind']) =>
+    movements.reduce((sum, movement) => (movement.kind === kind ? sum + Math.abs(movement.minutes) : sum), 0);
   return {
     contractId,
     year: yearAt(at, zone),
@@ -28,7 +34,9 @@ export interface InvoicePrepaid {
  * The prepaid hours an invoice reports, as issued; undefined when it reports none. The HTML and PDF (through
  * domain/invoicing/layout.ts) and the JSON of GET /v1/invoices/:number all read it here, so they never disagree.
  */
-export function invoicePrepaid(document: Pick<InvoiceDocument, 'prepaid' | 'prepaidExpiries'>): InvoicePrepaid | undefined {
+export function invoicePrepaid(
+  document: Pick<InvoiceDocument, 'prepaid' | 'prepaidExpiries'>,
+): InvoicePrepaid | undefined {
   const { prepaid: statements, prepaidExpiries: expiries } = document;
   return statements.length > 0 || expiries.length > 0 ? { statements, expiries } : undefined;
 }

@@ -8,7 +8,10 @@
  */
 export function structuredCommunication(invoiceNumber: string): string {
   const match = /^[A-Z]+-(\d{4})-(\d{6})$/.exec(invoiceNumber);
-  if (!match) throw new RangeError(`invoice number ${invoiceNumber} has no year and six-digit sequence to make a structured communication of`);
+  if (!match)
+    throw new RangeError(
+      `invoice number ${invoiceNumber} has no year and six-digit sequence to make a structured communication of`,
+    );
   const reference = `${match[1]}${match[2]}`;
   const check = Number(BigInt(reference) % 97n) || 97;
   const digits = `${reference}${String(check).padStart(2, '0')}`;

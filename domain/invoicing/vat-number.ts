@@ -10,13 +10,21 @@ export function checkVatNumber(raw: string, country: string): VatNumberCheck {
   const vatNumber = raw.replace(/[\s.-]/g, '').toUpperCase();
   if (!isMemberState(country)) {
     // Outside the EU a VAT (or GST, sales tax) number has no one shape: kept as typed, within reason.
-    return /^[A-Z0-9]{2,20}$/.test(vatNumber) ? { ok: true, vatNumber } : { ok: false, problem: `"${raw}" is not a tax number (2 to 20 letters and digits)` };
+    return /^[A-Z0-9]{2,20}$/.test(vatNumber)
+      ? { ok: true, vatNumber }
+      : { ok: false, problem: `"${raw}" is not a tax number (2 to 20 letters and digits)` };
   }
   const state = MEMBER_STATES[country]!;
-  if (!vatNumber.startsWith(state.vatPrefix)) return { ok: false, problem: `a VAT number of ${country} starts with ${state.vatPrefix} (got "${raw}")` };
+  if (!vatNumber.startsWith(state.vatPrefix))
+    return { ok: false, problem: `a VAT number of ${country} starts with ${state.vatPrefix} (got "${raw}")` };
   const body = vatNumber.slice(state.vatPrefix.length);
-  if (!state.vatBody.test(body)) return { ok: false, problem: `"${raw}" is not shaped as a VAT number of ${country} (${state.vatPrefix} then ${describe(state.vatBody)})` };
-  if (state.checksum && !state.checksum(body)) return { ok: false, problem: `"${raw}" fails the check digits of ${country} VAT numbers` };
+  if (!state.vatBody.test(body))
+    return {
+      ok: false,
+      problem: `"${raw}" is not shaped as a VAT number of ${country} (${state.vatPrefix} then ${describe(state.vatBody)})`,
+    };
+  if (state.checksum && !state.checksum(body))
+    return { ok: false, problem: `"${raw}" fails the check digits of ${country} VAT numbers` };
   return { ok: true, vatNumber };
 }
 

@@ -36,7 +36,8 @@ export interface VatParties {
 
 export function vatTreatment({ sellerCountry, buyerCountry, buyerVatNumber }: VatParties): VatTreatment {
   const seller = MEMBER_STATES[sellerCountry];
-  if (!seller) throw new RangeError(`the desk's country ${sellerCountry} is not an EU member state Vigil knows the VAT of`);
+  if (!seller)
+    throw new RangeError(`the desk's country ${sellerCountry} is not an EU member state Vigil knows the VAT of`);
   if (buyerCountry === sellerCountry) return { category: 'S', rateBp: seller.standardRateBp };
   if (!isMemberState(buyerCountry)) return { category: 'O', rateBp: 0, exemption: 'outside-scope' };
   if (buyerVatNumber) return { category: 'AE', rateBp: 0, exemption: 'reverse-charge' };
@@ -45,7 +46,8 @@ export function vatTreatment({ sellerCountry, buyerCountry, buyerVatNumber }: Va
 
 /** `cents × rateBp / 10 000`, rounded half away from zero, exactly (BigInt: no float, no overflow). */
 export function vatOf(netCents: number, rateBp: number): number {
-  if (!Number.isSafeInteger(netCents) || !Number.isSafeInteger(rateBp) || rateBp < 0) throw new RangeError(`vatOf(${netCents}, ${rateBp}): integers expected`);
+  if (!Number.isSafeInteger(netCents) || !Number.isSafeInteger(rateBp) || rateBp < 0)
+    throw new RangeError(`vatOf(${netCents}, ${rateBp}): integers expected`);
   const product = BigInt(Math.abs(netCents)) * BigInt(rateBp);
   const rounded = (product + 5_000n) / 10_000n;
   return Number(rounded) * Math.sign(netCents) || 0;

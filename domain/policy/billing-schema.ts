@@ -38,7 +38,10 @@ const IncrementSchema = Type.Object({ firstMinutes: Type.Optional(Minutes), step
  */
 const TimeBandsSchema = Type.Object(
   {
-    standardHours: Type.Object({ label: Label, open: Type.Array(WeeklyWindowSchema, { minItems: 1 }), holidays: Type.Optional(HolidaysSchema) }, strict),
+    standardHours: Type.Object(
+      { label: Label, open: Type.Array(WeeklyWindowSchema, { minItems: 1 }), holidays: Type.Optional(HolidaysSchema) },
+      strict,
+    ),
     outside: CoefficientSchema,
     wholeDays: Type.Optional(partialRecordOf(WEEKDAY_NAMES, CoefficientSchema)),
     publicHolidays: Type.Optional(CoefficientSchema),
@@ -53,16 +56,25 @@ export const BillingSchema = Type.Object(
     rates: RatesSchema,
     /** Remote work; on-site work too unless `onSite` says otherwise. */
     increments: Type.Object({ remote: IncrementSchema, onSite: Type.Optional(IncrementSchema) }, strict),
-    minimumMinutes: Type.Optional(Type.Object({ perRequest: Minutes, whenRemoteToolMissing: Type.Optional(Minutes) }, strict)),
+    minimumMinutes: Type.Optional(
+      Type.Object({ perRequest: Minutes, whenRemoteToolMissing: Type.Optional(Minutes) }, strict),
+    ),
     timeBands: Type.Optional(TimeBandsSchema),
     /** Coefficients on top of the band's, when the intervention says so. */
     surcharges: Type.Optional(partialRecordOf(SURCHARGE_TRIGGERS, CoefficientSchema)),
-    fees: Type.Optional(Type.Object({ emergencyCents: Type.Optional(Cents), monthlyContractCents: Type.Optional(Cents) }, strict)),
+    fees: Type.Optional(
+      Type.Object({ emergencyCents: Type.Optional(Cents), monthlyContractCents: Type.Optional(Cents) }, strict),
+    ),
     /**
      * Travel to the customer's site, on top of everything and never covered by a contract or prepaid hours: a
      * fee per trip, and/or the travel time at an hourly rate by the started minute. Without it travel is not billed.
      */
-    travel: Type.Optional(Type.Object({ perTripCents: Type.Optional(Cents), hourlyCents: Type.Optional(Cents) }, { ...strict, minProperties: 1 })),
+    travel: Type.Optional(
+      Type.Object(
+        { perTripCents: Type.Optional(Cents), hourlyCents: Type.Optional(Cents) },
+        { ...strict, minProperties: 1 },
+      ),
+    ),
     /** Hours bought in advance cover billed minutes before anything is charged. */
     drawsOnPrepaidHours: Type.Optional(Type.Boolean()),
     /** Services outside the contract, billed under another one: pricing them here is refused. */

@@ -13,10 +13,16 @@ export const EMERGENCY_RESPONSE_MAX_HOURS = 24;
 export function emergencyTargetIssues(target: Duration, path: string): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   if (target.unit !== EMERGENCY_RESPONSE_UNIT) {
-    issues.push({ path: `${path}/unit`, message: `expected "${EMERGENCY_RESPONSE_UNIT}": an emergency is handled day and night, got "${target.unit}"` });
+    issues.push({
+      path: `${path}/unit`,
+      message: `expected "${EMERGENCY_RESPONSE_UNIT}": an emergency is handled day and night, got "${target.unit}"`,
+    });
   }
   if (!Number.isInteger(target.amount) || target.amount < 1 || target.amount > EMERGENCY_RESPONSE_MAX_HOURS) {
-    issues.push({ path: `${path}/amount`, message: `expected a whole number of hours from 1 to ${EMERGENCY_RESPONSE_MAX_HOURS}, got ${JSON.stringify(target.amount)}` });
+    issues.push({
+      path: `${path}/amount`,
+      message: `expected a whole number of hours from 1 to ${EMERGENCY_RESPONSE_MAX_HOURS}, got ${JSON.stringify(target.amount)}`,
+    });
   }
   return issues;
 }
@@ -29,5 +35,9 @@ export interface EmergencyResponse {
 }
 
 export function emergencyResponseOf(emergency: EmergencyDocument, contractTarget?: Duration): EmergencyResponse {
-  return { target: contractTarget ?? emergency.responseTarget, warningPercents: emergency.warningPercents, escalation: emergency.escalation };
+  return {
+    target: contractTarget ?? emergency.responseTarget,
+    warningPercents: emergency.warningPercents,
+    escalation: emergency.escalation,
+  };
 }

@@ -33,7 +33,8 @@ export class PolicyLookupError extends DomainError {
   }
 }
 
-export type PolicyPublishErrorCode = 'POLICY_VERSION_EXISTS' | 'POLICY_VERSION_NOT_NEXT' | 'POLICY_EFFECTIVE_DATE' | 'POLICY_BREAKS_CONTRACTS';
+export type PolicyPublishErrorCode =
+  'POLICY_VERSION_EXISTS' | 'POLICY_VERSION_NOT_NEXT' | 'POLICY_EFFECTIVE_DATE' | 'POLICY_BREAKS_CONTRACTS';
 
 /**
  * A valid policy version that cannot be published as it stands: its version or effective date does not follow the
@@ -45,6 +46,8 @@ export class PolicyPublishError extends DomainError {
     readonly issues: readonly PolicyIssue[],
   ) {
     const [first] = issues;
-    super(first ? `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : code);
+    super(
+      first ? `${first.path}: ${first.message}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}` : code,
+    );
   }
 }

@@ -1,5 +1,11 @@
 export { SURCHARGE_TRIGGERS } from './billing-schema';
-export type { BillingDocument, CoefficientDocument, IncrementDocument, SurchargeTrigger, TimeBandsDocument } from './billing-schema';
+export type {
+  BillingDocument,
+  CoefficientDocument,
+  IncrementDocument,
+  SurchargeTrigger,
+  TimeBandsDocument,
+} from './billing-schema';
 export { deadlinesFor } from './deadlines';
 export type { DeadlineQuery, Deadlines } from './deadlines';
 export { PolicyLookupError, PolicyPublishError, PolicyValidationError } from './errors';

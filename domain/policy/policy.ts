@@ -62,7 +62,10 @@ export class Policy {
    * the policy's), in calendar time whatever the priority; every other clock on its priority's target.
    */
   clockTargetFor(metric: Metric, ticket: ClockTicket): Duration | null {
-    const emergency = ticket.channel === 'emergency' && metric === 'response' ? this.emergencyResponse(ticket.emergencyResponseTarget) : undefined;
+    const emergency =
+      ticket.channel === 'emergency' && metric === 'response'
+        ? this.emergencyResponse(ticket.emergencyResponseTarget)
+        : undefined;
     return emergency?.target ?? this.targetFor(metric, ticket.priority);
   }
 
@@ -82,19 +85,34 @@ export class Policy {
     const document = raw as PolicyDocument;
     const issues: PolicyIssue[] = [];
     const effectiveFrom = DateTime.fromISO(document.effectiveFrom, { setZone: true });
-    if (!effectiveFrom.isValid) issues.push({ path: '/effectiveFrom', message: `expected a real date-time, got "${document.effectiveFrom}"` });
+    if (!effectiveFrom.isValid)
+      issues.push({ path: '/effectiveFrom', message: `expected a real date-time, got "${document.effectiveFrom}"` });
     const compiled = compileCalendars(document, issues);
     const billing = document.billing ? compileBilling(document.id, document.billing, issues) : null;
     issues.push(...ascendingIssues(document.warningPercents, '/warningPercents'));
-    issues.push(...ascendingIssues(document.escalation.map((level) => level.atPercent), '/escalation', '/atPercent'));
+    issues.push(
+      ...ascendingIssues(
+        document.escalation.map((level) => level.atPercent),
+        '/escalation',
+        '/atPercent',
+      ),
+    );
     issues.push(...peopleLimitIssues(document));
     if (document.emergency) {
       issues.push(...emergencyTargetIssues(document.emergency.responseTarget, '/emergency/responseTarget'));
       issues.push(...ascendingIssues(document.emergency.warningPercents, '/emergency/warningPercents'));
-      issues.push(...ascendingIssues(document.emergency.escalation.map((level) => level.atPercent), '/emergency/escalation', '/atPercent'));
+      issues.push(
+        ...ascendingIssues(
+          document.emergency.escalation.map((level) => level.atPercent),
+          '/emergency/escalation',
+          '/atPercent',
+        ),
+      );
     }
     if (issues.length > 0) throw new PolicyValidationError(source, issues);
-    const calendars = Object.fromEntries(TICKET_KINDS.map((kind) => [kind, compiled.get(document.calendarByKind[kind])])) as Record<TicketKind, BusinessCalendar>;
+    const calendars = Object.fromEntries(
+      TICKET_KINDS.map((kind) => [kind, compiled.get(document.calendarByKind[kind])]),
+    ) as Record<TicketKind, BusinessCalendar>;
     return new Policy(document, effectiveFrom.toMillis(), calendars, billing);
   }
 }
@@ -113,7 +131,10 @@ function compileCalendars(document: PolicyDocument, issues: PolicyIssue[]): Map<
   for (const kind of TICKET_KINDS) {
     const name = document.calendarByKind[kind];
     if (!names.includes(name)) {
-      issues.push({ path: `/calendarByKind/${kind}`, message: `expected one of the calendars ${names.map((n) => `"${n}"`).join(', ') || '(none defined)'}, got "${name}"` });
+      issues.push({
+        path: `/calendarByKind/${kind}`,
+        message: `expected one of the calendars ${names.map((n) => `"${n}"`).join(', ') || '(none defined)'}, got "${name}"`,
+      });
     }
   }
   return compiled;
@@ -124,7 +145,12 @@ function ascendingIssues(values: readonly number[], path: string, suffix = ''): 
   return values.flatMap((value, index) => {
     const previous = values[index - 1];
     return previous !== undefined && value <= previous
-      ? [{ path: `${path}/${index}${suffix}`, message: `expected a value above the previous one (${previous}), got ${value}` }]
+      ? [
+          {
+            path: `${path}/${index}${suffix}`,
+            message: `expected a value above the previous one (${previous}), got ${value}`,
+          },
+        ]
       : [];
   });
 }

@@ -2,7 +2,17 @@ import { Type } from '@sinclair/typebox';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { DURATION_UNITS } from '../calendar';
 import { BillingSchema } from './billing-schema';
-import { HolidaysSchema, LocalDate, Name, TimeOfDay, WeeklyWindowSchema, Zone, oneOf, partialRecordOf, strict } from './schema-parts';
+import {
+  HolidaysSchema,
+  LocalDate,
+  Name,
+  TimeOfDay,
+  WeeklyWindowSchema,
+  Zone,
+  oneOf,
+  partialRecordOf,
+  strict,
+} from './schema-parts';
 import { METRICS, PRIORITIES, TICKET_KINDS } from './vocabulary';
 
 /** An object with exactly these keys, each holding `value`. */
@@ -47,9 +57,12 @@ const EscalationLevelSchema = Type.Object(
 const EmergencySchema = Type.Object(
   {
     responseTarget: DurationSchema,
-    warningPercents: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'a percentage between 0 and 100' }), {
-      uniqueItems: true,
-    }),
+    warningPercents: Type.Array(
+      Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'a percentage between 0 and 100' }),
+      {
+        uniqueItems: true,
+      },
+    ),
     escalation: Type.Array(EscalationLevelSchema),
   },
   strict,
@@ -66,14 +79,19 @@ export const PolicySchema = Type.Object(
     calendars: Type.Record(Name, CalendarSchema),
     calendarByKind: recordOf(TICKET_KINDS, Name),
     targets: partialRecordOf(METRICS, partialRecordOf(PRIORITIES, DurationSchema)),
-    warningPercents: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'a percentage between 0 and 100' }), {
-      uniqueItems: true,
-    }),
+    warningPercents: Type.Array(
+      Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 100, description: 'a percentage between 0 and 100' }),
+      {
+        uniqueItems: true,
+      },
+    ),
     escalation: Type.Array(EscalationLevelSchema),
     autoValidationAfter: Type.Union([Type.Null(), DurationSchema]),
     workaroundStopsResolutionClock: Type.Boolean(),
     /** An intervention estimated above this many minutes needs the customer's approved quote first (the econnect preset: "more than a day"). */
-    quoteRequiredAboveMinutes: Type.Optional(Type.Integer({ minimum: 1, description: 'a whole number of minutes of at least 1' })),
+    quoteRequiredAboveMinutes: Type.Optional(
+      Type.Integer({ minimum: 1, description: 'a whole number of minutes of at least 1' }),
+    ),
     /** Outside the calendar's hours, only the contacts the customer's contract names may open an incident (the care-solutions preset). */
     outOfHoursContacts: Type.Optional(Type.Union([Type.Literal('any'), Type.Literal('authorized')])),
     /** At most this many people log time on one ticket, counting the time of the services named, or all (the care-solutions preset: "max trois intervenants"). */

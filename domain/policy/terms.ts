@@ -24,12 +24,26 @@ export interface ContractTerms {
 }
 
 /** Of a policy (domain/policy/policy.ts), taken by its document only so that this module stays a leaf policy.ts imports. */
-export function termsOf({ document }: { readonly document: PolicyDocument }, contract: ContractTerms = {}): PolicyTerms {
+export function termsOf(
+  { document }: { readonly document: PolicyDocument },
+  contract: ContractTerms = {},
+): PolicyTerms {
   const { outOfHoursContacts = 'any', workaroundStopsResolutionClock } = document;
   // A contract moves a quote gate or a people limit its policy has; it never adds one the policy's terms do not know.
-  const quoteRequiredAboveMinutes = document.quoteRequiredAboveMinutes === undefined ? undefined : (contract.quoteRequiredAboveMinutes ?? document.quoteRequiredAboveMinutes);
-  const maxPeoplePerTicket = document.maxPeoplePerTicket && { ...document.maxPeoplePerTicket, people: contract.maxPeoplePerTicket ?? document.maxPeoplePerTicket.people };
-  return { quoteRequiredAboveMinutes, outOfHoursContacts, workaroundStopsResolutionClock, ...(maxPeoplePerTicket ? { maxPeoplePerTicket } : {}) };
+  const quoteRequiredAboveMinutes =
+    document.quoteRequiredAboveMinutes === undefined
+      ? undefined
+      : (contract.quoteRequiredAboveMinutes ?? document.quoteRequiredAboveMinutes);
+  const maxPeoplePerTicket = document.maxPeoplePerTicket && {
+    ...document.maxPeoplePerTicket,
+    people: contract.maxPeoplePerTicket ?? document.maxPeoplePerTicket.people,
+  };
+  return {
+    quoteRequiredAboveMinutes,
+    outOfHoursContacts,
+    workaroundStopsResolutionClock,
+    ...(maxPeoplePerTicket ? { maxPeoplePerTicket } : {}),
+  };
 }
 
 /** A people limit on services the policy does not bill would never apply: the name is a mistake. */
@@ -38,6 +52,11 @@ export function peopleLimitIssues({ maxPeoplePerTicket, billing }: PolicyDocumen
   return (maxPeoplePerTicket?.services ?? []).flatMap((service, index) =>
     known.includes(service)
       ? []
-      : [{ path: `/maxPeoplePerTicket/services/${index}`, message: `expected a service the policy bills (${known.map((name) => `"${name}"`).join(', ') || 'none'}), got "${service}"` }],
+      : [
+          {
+            path: `/maxPeoplePerTicket/services/${index}`,
+            message: `expected a service the policy bills (${known.map((name) => `"${name}"`).join(', ') || 'none'}), got "${service}"`,
+          },
+        ],
   );
 }

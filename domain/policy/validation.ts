@@ -10,15 +10,19 @@ function describe(schema: TSchema): string {
   if ('const' in schema) return JSON.stringify(schema.const);
   if (Array.isArray(schema.anyOf)) return `one of ${(schema.anyOf as TSchema[]).map(describe).join(', ')}`;
   if (schema.type === 'null') return 'null';
-  if (schema.type === 'object' && Array.isArray(schema.required)) return `an object with ${(schema.required as string[]).join(', ')}`;
+  if (schema.type === 'object' && Array.isArray(schema.required))
+    return `an object with ${(schema.required as string[]).join(', ')}`;
   return typeof schema.type === 'string' ? `a value of type ${schema.type}` : 'a valid value';
 }
 
 function messageOf(error: ValueError): string {
   const schema = error.schema;
   const phrased = Array.isArray(schema.anyOf) || 'const' in schema || typeof schema.description === 'string';
-  if (error.value === undefined) return phrased ? `missing, expected ${describe(schema)}` : 'missing, expected a value here';
-  return phrased ? `expected ${describe(schema)}, got ${JSON.stringify(error.value)}` : error.message.charAt(0).toLowerCase() + error.message.slice(1);
+  if (error.value === undefined)
+    return phrased ? `missing, expected ${describe(schema)}` : 'missing, expected a value here';
+  return phrased
+    ? `expected ${describe(schema)}, got ${JSON.stringify(error.value)}`
+    : error.message.charAt(0).toLowerCase() + error.message.slice(1);
 }
 
 /** Schema violations, one per JSON path (the first found), outermost first. */

@@ -36,14 +36,23 @@ const RATE_KINDS = ['hourlyCents', 'hourlyCentsByRole', 'hourlyCentsByService'] 
 function ruleIssues({ rates, timeBands, excludedServices = [] }: BillingDocument): PolicyIssue[] {
   const issues: PolicyIssue[] = [];
   const kinds = RATE_KINDS.filter((kind) => rates[kind] !== undefined);
-  if (kinds.length !== 1) issues.push({ path: '/billing/rates', message: `expected exactly one of ${RATE_KINDS.join(', ')}, got ${kinds.join(', ') || 'none'}` });
+  if (kinds.length !== 1)
+    issues.push({
+      path: '/billing/rates',
+      message: `expected exactly one of ${RATE_KINDS.join(', ')}, got ${kinds.join(', ') || 'none'}`,
+    });
   if (timeBands?.publicHolidays && !timeBands.standardHours.holidays) {
-    issues.push({ path: '/billing/timeBands/publicHolidays', message: 'needs standardHours.holidays to know which days are public holidays' });
+    issues.push({
+      path: '/billing/timeBands/publicHolidays',
+      message: 'needs standardHours.holidays to know which days are public holidays',
+    });
   }
   excludedServices.forEach((service, index) => {
     const path = `/billing/excludedServices/${index}`;
-    if (!rates.hourlyCentsByService) issues.push({ path, message: 'services can only be excluded where rates go by service' });
-    else if (Object.hasOwn(rates.hourlyCentsByService, service)) issues.push({ path, message: `"${service}" cannot both have a rate and be excluded` });
+    if (!rates.hourlyCentsByService)
+      issues.push({ path, message: 'services can only be excluded where rates go by service' });
+    else if (Object.hasOwn(rates.hourlyCentsByService, service))
+      issues.push({ path, message: `"${service}" cannot both have a rate and be excluded` });
   });
   return issues;
 }
@@ -59,12 +68,19 @@ function compiled<T>(issues: PolicyIssue[], path: string, compile: () => T): T |
 }
 
 /** Compiles `document`, or adds to `issues` and returns null. */
-export function compileBilling(policyId: string, document: BillingDocument, issues: PolicyIssue[]): BillingRules | null {
+export function compileBilling(
+  policyId: string,
+  document: BillingDocument,
+  issues: PolicyIssue[],
+): BillingRules | null {
   const found = ruleIssues(document);
   issues.push(...found);
   const zone = compiled(issues, '/billing/zone', () => ZoneRules.of(document.zone));
   const { timeBands } = document;
-  const bands = zone && timeBands ? compiled(issues, '/billing/timeBands/standardHours', () => TimeBands.compile(timeBands, document.zone)) : null;
+  const bands =
+    zone && timeBands
+      ? compiled(issues, '/billing/timeBands/standardHours', () => TimeBands.compile(timeBands, document.zone))
+      : null;
   if (found.length > 0 || !zone || (timeBands && !bands)) return null;
   return { policyId, document, zone, bands };
 }

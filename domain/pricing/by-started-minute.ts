@@ -21,7 +21,10 @@ export function priceMinutes(minutes: number, hourlyRateCents: number, percents:
   assertWhole(minutes, 'minutes', 0);
   assertWhole(hourlyRateCents, 'hourlyRateCents', 0);
   percents.forEach((percent) => assertWhole(percent, 'percent', 1));
-  const numerator = percents.reduce((product, percent) => product * BigInt(percent), BigInt(minutes) * BigInt(hourlyRateCents));
+  const numerator = percents.reduce(
+    (product, percent) => product * BigInt(percent),
+    BigInt(minutes) * BigInt(hourlyRateCents),
+  );
   const denominator = percents.reduce((product) => product * 100n, 60n);
   return Number(divideRoundingHalfAwayFromZero(numerator, denominator));
 }

@@ -9,5 +9,7 @@ import { billingOf } from './price-request';
  */
 export function monthlyContractFeeLine(policy: Policy, period: string): PriceLine | null {
   const cents = billingOf(policy).document.fees?.monthlyContractCents;
-  return cents === undefined ? null : feeLine({ kind: 'monthly-fee', plan: policy.document.title, month: period }, cents);
+  return cents === undefined
+    ? null
+    : feeLine({ kind: 'monthly-fee', plan: policy.document.title, month: period }, cents);
 }

@@ -27,7 +27,8 @@ export function localSpanOf(zone: ZoneRules, start: number, end: number): LocalS
 }
 
 /** `2026-05-13 16:30–17:00`, `2026-05-13 23:30–2026-05-14 00:15`. */
-export const spanText = ({ date, from, toDate, to }: LocalSpan): string => `${date} ${from}–${toDate === undefined ? '' : `${toDate} `}${to}`;
+export const spanText = ({ date, from, toDate, to }: LocalSpan): string =>
+  `${date} ${from}–${toDate === undefined ? '' : `${toDate} `}${to}`;
 
 /** "10 h", "7 h 30 min", "45 min". */
 export function hoursText(minutes: number): string {

@@ -5,8 +5,10 @@ import type { InterventionFlag } from './intervention-flags';
 // Phrased as what is expected: schema errors read "expected <description>, got ...".
 const descriptions: Record<'onSite' | InterventionFlag, string> = {
   onSite: "a boolean: true for work done at the customer's site (priced by the policy's on-site increments)",
-  remoteToolMissing: "a boolean: true when the remote-control tool had to be installed first (the request's minimum becomes the policy's whenRemoteToolMissing, 60 min on tm-minimum)",
-  outOfHoursRequested: "a boolean: true when the customer asked for this intervention out of hours (the policy's outOfHoursRequested surcharge, x3 on tm-minimum)",
+  remoteToolMissing:
+    "a boolean: true when the remote-control tool had to be installed first (the request's minimum becomes the policy's whenRemoteToolMissing, 60 min on tm-minimum)",
+  outOfHoursRequested:
+    "a boolean: true when the customer asked for this intervention out of hours (the policy's outOfHoursRequested surcharge, x3 on tm-minimum)",
   urgent: "a boolean: true for urgent handling (the policy's urgent surcharge, x2 on tm-minimum)",
 };
 

@@ -12,7 +12,11 @@ export function startedMinutes(workedMs: number): number {
  * every started step; never less than `minimumMinutes`. Counted on the whole item, before any band split,
  * so that cutting an item at 17:00 never bills one more started step than leaving it whole.
  */
-export function billedMinutes(workedMs: number, { firstMinutes = 0, stepMinutes }: IncrementDocument, minimumMinutes = 0): number {
+export function billedMinutes(
+  workedMs: number,
+  { firstMinutes = 0, stepMinutes }: IncrementDocument,
+  minimumMinutes = 0,
+): number {
   if (workedMs <= 0) return minimumMinutes;
   const beyondFirstMs = Math.max(0, workedMs - firstMinutes * MINUTE_MS);
   const steps = Math.ceil(beyondFirstMs / (stepMinutes * MINUTE_MS));

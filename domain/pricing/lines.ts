@@ -29,4 +29,10 @@ export function totalOf(lines: readonly PriceLine[]): number {
  * The line as a ticket's bill and `vigil price --json` have always shown it: the label goes to billing_lines for
  * invoices (activities/billing.ts), not into the workflow's state or the command's output.
  */
-export const withoutLabel = ({ description, minutes, rateCents, multiplier, amountCents }: PriceLine) => ({ description, minutes, rateCents, multiplier, amountCents });
+export const withoutLabel = ({ description, minutes, rateCents, multiplier, amountCents }: PriceLine) => ({
+  description,
+  minutes,
+  rateCents,
+  multiplier,
+  amountCents,
+});

@@ -49,9 +49,15 @@ export function availableAt(movements: readonly YearMovement[], at: number, zone
  * The expiries due by `at`: for each year ended by then, what its purchases still hold once its draws and any
  * expiry already written are counted. Nothing for a year fully used or already closed, so writing them is idempotent.
  */
-export function expiriesDue(movements: readonly YearMovement[], at: number, zone: string): Array<{ year: number; minutes: number }> {
+export function expiriesDue(
+  movements: readonly YearMovement[],
+  at: number,
+  zone: string,
+): Array<{ year: number; minutes: number }> {
   const current = yearAt(at, zone);
-  const years = [...new Set(movements.map((movement) => movement.year))].filter((year) => year < current).sort((a, b) => a - b);
+  const years = [...new Set(movements.map((movement) => movement.year))]
+    .filter((year) => year < current)
+    .sort((a, b) => a - b);
   return years.flatMap((year) => {
     const minutes = sumOfYear(movements, year);
     return minutes > 0 ? [{ year, minutes }] : [];
@@ -96,10 +102,17 @@ const euros = (cents: number) => `${Math.floor(cents / 100)}.${String(cents % 10
  */
 export function purchaseLine(minutes: number, discountedHourlyCents: number, year: number): PriceLine {
   const keep = 100 - MAINTENANCE_DISCOUNT_PERCENT;
-  const list = (discountedHourlyCents * 100) % keep === 0 ? `${euros((discountedHourlyCents * 100) / keep)}/h` : 'the hourly rate';
+  const list =
+    (discountedHourlyCents * 100) % keep === 0 ? `${euros((discountedHourlyCents * 100) / keep)}/h` : 'the hourly rate';
   return {
     description: `${hoursText(minutes)} maintenance hours for ${year}, ${list} less ${MAINTENANCE_DISCOUNT_PERCENT}%`,
-    label: { kind: 'prepaid-purchase', minutes, year, listRateCents: (discountedHourlyCents * 100) % keep === 0 ? (discountedHourlyCents * 100) / keep : null, discountPercent: MAINTENANCE_DISCOUNT_PERCENT },
+    label: {
+      kind: 'prepaid-purchase',
+      minutes,
+      year,
+      listRateCents: (discountedHourlyCents * 100) % keep === 0 ? (discountedHourlyCents * 100) / keep : null,
+      discountPercent: MAINTENANCE_DISCOUNT_PERCENT,
+    },
     minutes,
     rateCents: discountedHourlyCents,
     multiplier: 1,

@@ -54,14 +54,18 @@ export function billingOf(policy: Policy): BillingRules {
 }
 
 function wholeAmount(value: number, field: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new PricingError('PRICING_INPUT_INVALID', field, `expected a non-negative whole number, got ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new PricingError('PRICING_INPUT_INVALID', field, `expected a non-negative whole number, got ${value}`);
   return value;
 }
 
 function assertSpan({ start, end }: PricingItem, index: number): void {
-  if (!Number.isFinite(start)) throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/start`, 'expected an epoch-millisecond instant');
-  if (!Number.isFinite(end)) throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/end`, 'expected an epoch-millisecond instant');
-  if (end < start) throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/end`, 'the item ends before it starts');
+  if (!Number.isFinite(start))
+    throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/start`, 'expected an epoch-millisecond instant');
+  if (!Number.isFinite(end))
+    throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/end`, 'expected an epoch-millisecond instant');
+  if (end < start)
+    throw new PricingError('PRICING_INPUT_INVALID', `/items/${index}/end`, 'the item ends before it starts');
 }
 
 /** The request's minimum and why, or null where the policy has none. */
@@ -79,8 +83,12 @@ interface RequestMinimum {
 function requestMinimumOf({ document }: BillingRules, items: readonly PricingItem[]): RequestMinimum | null {
   const minimum = document.minimumMinutes;
   if (!minimum || items.length === 0) return null;
-  const remoteToolMissing = minimum.whenRemoteToolMissing !== undefined && items.some((item) => item.remoteToolMissing === true);
-  return { minutes: remoteToolMissing ? Math.max(minimum.perRequest, minimum.whenRemoteToolMissing ?? 0) : minimum.perRequest, remoteToolMissing };
+  const remoteToolMissing =
+    minimum.whenRemoteToolMissing !== undefined && items.some((item) => item.remoteToolMissing === true);
+  return {
+    minutes: remoteToolMissing ? Math.max(minimum.perRequest, minimum.whenRemoteToolMissing ?? 0) : minimum.perRequest,
+    remoteToolMissing,
+  };
 }
 
 function surchargesOf({ document }: BillingRules, item: PricingItem): Band[] {
@@ -101,12 +109,28 @@ interface ItemContext {
   readonly prepaid: PrepaidHours | null;
 }
 
-function labelOfPart({ rules, index, rate, onSite }: ItemContext, part: BilledPart, notes: readonly LineNote[]): LineLabel {
-  return { kind: 'intervention', intervention: index + 1, rateName: rate.name, onSite, span: localSpanOf(rules.zone, part.start, part.end), notes };
+function labelOfPart(
+  { rules, index, rate, onSite }: ItemContext,
+  part: BilledPart,
+  notes: readonly LineNote[],
+): LineLabel {
+  return {
+    kind: 'intervention',
+    intervention: index + 1,
+    rateName: rate.name,
+    onSite,
+    span: localSpanOf(rules.zone, part.start, part.end),
+    notes,
+  };
 }
 
 /** A line of the part: its label, and its English description worded from it. */
-function partLine(context: ItemContext, part: BilledPart, notes: readonly LineNote[], figures: Omit<PriceLine, 'description' | 'label'>): PriceLine {
+function partLine(
+  context: ItemContext,
+  part: BilledPart,
+  notes: readonly LineNote[],
+  figures: Omit<PriceLine, 'description' | 'label'>,
+): PriceLine {
   const label = labelOfPart(context, part, notes);
   return { description: describeLine(label), label, ...figures };
 }
@@ -117,7 +141,14 @@ function partLines(context: ItemContext, part: BilledPart, notes: readonly LineN
   const charged = part.minutes - covered;
   const lines: PriceLine[] = [];
   if (covered > 0) {
-    lines.push(partLine(context, part, [...context.facts, ...notes, { kind: 'from-prepaid' }], { minutes: covered, rateCents: 0, multiplier: 1, amountCents: 0 }));
+    lines.push(
+      partLine(context, part, [...context.facts, ...notes, { kind: 'from-prepaid' }], {
+        minutes: covered,
+        rateCents: 0,
+        multiplier: 1,
+        amountCents: 0,
+      }),
+    );
   }
   if (charged > 0) {
     const coefficients = [...(part.band ? [part.band] : []), ...context.surcharges];
@@ -126,10 +157,21 @@ function partLines(context: ItemContext, part: BilledPart, notes: readonly LineN
     const noted: LineNote[] = [
       ...(context.rate.fromContract ? [{ kind: 'contract-rate' } as const] : []),
       ...context.facts,
-      ...coefficients.map((coefficient): LineNote => ({ kind: 'band', label: coefficient.label, ...(coefficient === contractBand ? { contractRate: true } : {}) })),
+      ...coefficients.map((coefficient): LineNote => ({
+        kind: 'band',
+        label: coefficient.label,
+        ...(coefficient === contractBand ? { contractRate: true } : {}),
+      })),
       ...notes,
     ];
-    lines.push(partLine(context, part, noted, { minutes: charged, rateCents: context.rate.cents, multiplier: multiplierOf(percents), amountCents: priceMinutes(charged, context.rate.cents, percents) }));
+    lines.push(
+      partLine(context, part, noted, {
+        minutes: charged,
+        rateCents: context.rate.cents,
+        multiplier: multiplierOf(percents),
+        amountCents: priceMinutes(charged, context.rate.cents, percents),
+      }),
+    );
   }
   return lines;
 }
@@ -148,12 +190,34 @@ interface TopUp {
 
 /** `request minimum 15 min: +10 min`; the reason for 60 is given unless the line already states it. */
 function topUpNote({ minutes, minimum }: TopUp, lineSaysWhy: boolean): LineNote {
-  return { kind: 'request-minimum', minimumMinutes: minimum.minutes, addedMinutes: minutes, why: minimum.remoteToolMissing && !lineSaysWhy };
+  return {
+    kind: 'request-minimum',
+    minimumMinutes: minimum.minutes,
+    addedMinutes: minutes,
+    why: minimum.remoteToolMissing && !lineSaysWhy,
+  };
 }
 
-function itemLines(rules: BillingRules, item: PricingItem, index: number, prepaid: PrepaidHours | null, topUp: TopUp | null): PriceLine[] {
-  const facts: LineNote[] = item.remoteToolMissing === true && rules.document.minimumMinutes?.whenRemoteToolMissing !== undefined ? [{ kind: 'remote-tool-installed' }] : [];
-  const context: ItemContext = { rules, index, rate: hourlyRateOf(rules, item, index), onSite: item.onSite === true, facts, surcharges: surchargesOf(rules, item), prepaid };
+function itemLines(
+  rules: BillingRules,
+  item: PricingItem,
+  index: number,
+  prepaid: PrepaidHours | null,
+  topUp: TopUp | null,
+): PriceLine[] {
+  const facts: LineNote[] =
+    item.remoteToolMissing === true && rules.document.minimumMinutes?.whenRemoteToolMissing !== undefined
+      ? [{ kind: 'remote-tool-installed' }]
+      : [];
+  const context: ItemContext = {
+    rules,
+    index,
+    rate: hourlyRateOf(rules, item, index),
+    onSite: item.onSite === true,
+    facts,
+    surcharges: surchargesOf(rules, item),
+    prepaid,
+  };
   const parts = allocateMinutes(rules.bands, item.start, item.end, ownMinutes(rules, item) + (topUp?.minutes ?? 0));
   // The top-up lands on the item's last part (allocateMinutes puts minutes beyond the work there): that line says so.
   const notes = topUp ? [topUpNote(topUp, facts.length > 0)] : [];
@@ -179,15 +243,24 @@ function topUpOf(minimum: RequestMinimum | null, ownTotal: number): TopUp | null
 export function priceRequest(policy: Policy, request: PricingRequest, contractRates?: ContractRates): Price {
   const rules = rulesForContract(billingOf(policy), contractRates);
   const travelCents = wholeAmount(request.travelCents ?? 0, '/travelCents');
-  const prepaid = rules.document.drawsOnPrepaidHours ? new PrepaidHours(wholeAmount(request.prepaidMinutes ?? 0, '/prepaidMinutes')) : null;
+  const prepaid = rules.document.drawsOnPrepaidHours
+    ? new PrepaidHours(wholeAmount(request.prepaidMinutes ?? 0, '/prepaidMinutes'))
+    : null;
   request.items.forEach(assertSpan);
-  const inTimeOrder = request.items.map((item, index) => ({ item, index })).sort((a, b) => a.item.start - b.item.start || a.index - b.index);
+  const inTimeOrder = request.items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => a.item.start - b.item.start || a.index - b.index);
   const emergencyCents = rules.document.fees?.emergencyCents;
-  const topUp = topUpOf(requestMinimumOf(rules, request.items), request.items.reduce((total, item) => total + ownMinutes(rules, item), 0));
+  const topUp = topUpOf(
+    requestMinimumOf(rules, request.items),
+    request.items.reduce((total, item) => total + ownMinutes(rules, item), 0),
+  );
   const lastPosition = inTimeOrder.length - 1;
   const lines = [
     ...(request.emergency && emergencyCents !== undefined ? [feeLine({ kind: 'emergency-fee' }, emergencyCents)] : []),
-    ...inTimeOrder.flatMap(({ item, index }, position) => itemLines(rules, item, index, prepaid, position === lastPosition ? topUp : null)),
+    ...inTimeOrder.flatMap(({ item, index }, position) =>
+      itemLines(rules, item, index, prepaid, position === lastPosition ? topUp : null),
+    ),
     ...travelLines(rules, request.trips ?? []),
     ...(travelCents > 0 ? [feeLine({ kind: 'travel-fees' }, travelCents)] : []),
   ];

@@ -67,7 +67,9 @@ export class TimeBands {
     const whole = this.calendar.allTime.intervalsOn(day);
     const { publicHolidays, wholeDays, outside } = this.document;
     const weekday = WEEKDAY_NAMES[isoWeekdayOf(day) - 1];
-    const dayBand = (publicHolidays && this.calendar.isPublicHoliday(day) ? publicHolidays : undefined) ?? (weekday && wholeDays?.[weekday]);
+    const dayBand =
+      (publicHolidays && this.calendar.isPublicHoliday(day) ? publicHolidays : undefined) ??
+      (weekday && wholeDays?.[weekday]);
     if (dayBand) return whole.map(([start, end]) => ({ start, end, band: dayBand }));
     return splitByOpen(whole, this.calendar.intervalsOn(day), this.standard, outside);
   }

@@ -19,11 +19,26 @@ export function travelLines({ document, contract }: BillingRules, trips: readonl
   const travel = document.travel;
   if (!travel) return [];
   return trips.flatMap(({ item, minutes }, index) => {
-    if (!Number.isSafeInteger(minutes) || minutes < 0) throw new PricingError('PRICING_INPUT_INVALID', `/trips/${index}/minutes`, `expected a non-negative whole number, got ${minutes}`);
+    if (!Number.isSafeInteger(minutes) || minutes < 0)
+      throw new PricingError(
+        'PRICING_INPUT_INVALID',
+        `/trips/${index}/minutes`,
+        `expected a non-negative whole number, got ${minutes}`,
+      );
     const lines: PriceLine[] = [];
-    if (travel.perTripCents !== undefined) lines.push(feeLine({ kind: 'travel-fee', intervention: item + 1, contractRate: contract?.travel?.perTripCents !== undefined }, travel.perTripCents));
+    if (travel.perTripCents !== undefined)
+      lines.push(
+        feeLine(
+          { kind: 'travel-fee', intervention: item + 1, contractRate: contract?.travel?.perTripCents !== undefined },
+          travel.perTripCents,
+        ),
+      );
     if (travel.hourlyCents !== undefined && minutes > 0) {
-      const label = { kind: 'travel-time', intervention: item + 1, contractRate: contract?.travel?.hourlyCents !== undefined } as const;
+      const label = {
+        kind: 'travel-time',
+        intervention: item + 1,
+        contractRate: contract?.travel?.hourlyCents !== undefined,
+      } as const;
       lines.push({
         description: describeLine(label),
         label,

@@ -58,7 +58,8 @@ export function stop(clock: SlaClock, at: number): void {
   const stoppedAt = clock.pausedSince ?? at;
   delete clock.pausedSince;
   clock.stoppedAt = stoppedAt;
-  if (clock.deadline !== null && stoppedAt > clock.deadline && clock.breachedAt === undefined) clock.breachedAt = clock.deadline;
+  if (clock.deadline !== null && stoppedAt > clock.deadline && clock.breachedAt === undefined)
+    clock.breachedAt = clock.deadline;
 }
 
 export function applyPlan(clock: SlaClock, plan: ClockPlan | undefined): void {
@@ -77,21 +78,36 @@ export interface DueThreshold extends ThresholdPlan {
 }
 
 /** Thresholds of running clocks that are reached at `now` and not yet notified, in the order they were reached. */
-export function dueThresholds(clocks: readonly SlaClock[], now: number, generation: number, notified: ReadonlySet<string>): DueThreshold[] {
+export function dueThresholds(
+  clocks: readonly SlaClock[],
+  now: number,
+  generation: number,
+  notified: ReadonlySet<string>,
+): DueThreshold[] {
   return clocks
     .filter(isRunning)
     .flatMap((clock) =>
-      clock.thresholds.map((threshold) => ({ ...threshold, metric: clock.metric, key: thresholdKey(clock.metric, threshold.percent, generation) })),
+      clock.thresholds.map((threshold) => ({
+        ...threshold,
+        metric: clock.metric,
+        key: thresholdKey(clock.metric, threshold.percent, generation),
+      })),
     )
     .filter((threshold) => threshold.at <= now && !notified.has(threshold.key))
     .sort((a, b) => a.at - b.at || a.percent - b.percent);
 }
 
 /** The next instant at which a running clock reaches a threshold not yet notified. */
-export function nextThresholdAt(clocks: readonly SlaClock[], generation: number, notified: ReadonlySet<string>): number | undefined {
+export function nextThresholdAt(
+  clocks: readonly SlaClock[],
+  generation: number,
+  notified: ReadonlySet<string>,
+): number | undefined {
   const pending = clocks
     .filter(isRunning)
-    .flatMap((clock) => clock.thresholds.filter((threshold) => !notified.has(thresholdKey(clock.metric, threshold.percent, generation))))
+    .flatMap((clock) =>
+      clock.thresholds.filter((threshold) => !notified.has(thresholdKey(clock.metric, threshold.percent, generation))),
+    )
     .map((threshold) => threshold.at);
   return pending.length === 0 ? undefined : Math.min(...pending);
 }
@@ -110,13 +126,17 @@ export function markBreaches(clocks: readonly SlaClock[], now: number): Metric[]
 
 /** The earliest deadline still ahead of a running clock: what ops sort the queue by. */
 export function nextDeadline(clocks: readonly SlaClock[]): number | undefined {
-  const ahead = clocks.filter((clock) => isRunning(clock) && clock.deadline !== null && clock.breachedAt === undefined).map((clock) => clock.deadline!);
+  const ahead = clocks
+    .filter((clock) => isRunning(clock) && clock.deadline !== null && clock.breachedAt === undefined)
+    .map((clock) => clock.deadline!);
   return ahead.length === 0 ? undefined : Math.min(...ahead);
 }
 
 /** Every closed pause, plus the open one up to `until`: what business-time maths must leave out. */
 export function pausesUntil(clock: SlaClock, until: number): Interval[] {
-  return clock.pausedSince === undefined || until <= clock.pausedSince ? clock.pauses : [...clock.pauses, [clock.pausedSince, until]];
+  return clock.pausedSince === undefined || until <= clock.pausedSince
+    ? clock.pauses
+    : [...clock.pauses, [clock.pausedSince, until]];
 }
 
 /**
@@ -129,7 +149,9 @@ export function pausesUntil(clock: SlaClock, until: number): Interval[] {
 export function atRiskFrom(clocks: readonly SlaClock[]): number | undefined {
   const warnings = clocks
     .filter((clock) => isRunning(clock) && clock.deadline !== null && clock.breachedAt === undefined)
-    .flatMap((clock) => clock.thresholds.filter((threshold) => threshold.percent < 100).map((threshold) => threshold.at));
+    .flatMap((clock) =>
+      clock.thresholds.filter((threshold) => threshold.percent < 100).map((threshold) => threshold.at),
+    );
   return warnings.length === 0 ? undefined : Math.min(...warnings);
 }
 
@@ -140,7 +162,10 @@ export type SlaRisk = 'breached' | 'at-risk';
  * deadline has passed before the workflow's timer recorded it; at risk from atRiskFrom on; otherwise neither. The board,
  * GET /v1/tickets?atRisk=true and GET /v1/reports/at-risk all say it this way (db/ticket-queries.ts in SQL).
  */
-export function slaRiskAt(ticket: { slaBreached: boolean; nextDeadline?: number; atRiskFrom?: number }, now: number): SlaRisk | undefined {
+export function slaRiskAt(
+  ticket: { slaBreached: boolean; nextDeadline?: number; atRiskFrom?: number },
+  now: number,
+): SlaRisk | undefined {
   if (ticket.slaBreached || (ticket.nextDeadline !== undefined && ticket.nextDeadline <= now)) return 'breached';
   return ticket.atRiskFrom !== undefined && ticket.atRiskFrom <= now ? 'at-risk' : undefined;
 }

@@ -36,7 +36,9 @@ const REACHED: Record<Metric, (ticket: TicketFacts) => boolean> = {
   response: (ticket) => ticket.takenInChargeAt !== undefined,
   // Proposing a resolution stops the intervention clock: the intervention happened.
   intervention: (ticket) => ticket.interventionStartedAt !== undefined || ticket.resolutionProposedAt !== undefined,
-  resolution: (ticket) => ticket.validatedAt !== undefined || (ticket.workaroundAt !== undefined && ticket.terms?.workaroundStopsResolutionClock === true),
+  resolution: (ticket) =>
+    ticket.validatedAt !== undefined ||
+    (ticket.workaroundAt !== undefined && ticket.terms?.workaroundStopsResolutionClock === true),
 };
 
 function outcomeOf(ticket: TicketFacts, metric: Metric): SlaOutcome {
@@ -62,7 +64,10 @@ export function endOfRegistrationBusinessDay(calendar: BusinessCalendar, openedA
 /** `calendar` is the one the ticket's clocks run on (the policy's calendar for the ticket's kind). */
 export function slaFiguresOf(calendar: BusinessCalendar, ticket: TicketFacts): SlaFigures {
   return {
-    outcomes: Object.fromEntries(METRICS.map((metric) => [metric, outcomeOf(ticket, metric)])) as Record<Metric, SlaOutcome>,
+    outcomes: Object.fromEntries(METRICS.map((metric) => [metric, outcomeOf(ticket, metric)])) as Record<
+      Metric,
+      SlaOutcome
+    >,
     responseBusinessMs: responseBusinessMs(calendar, ticket),
     sameDayUntil: endOfRegistrationBusinessDay(calendar, ticket.openedAt),
   };

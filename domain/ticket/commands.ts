@@ -15,20 +15,28 @@ const SHAPES = new Map<string, TextShape>((['line', 'multiline'] as const).map((
 function integerExpectation(schema: TSchema): string {
   const minimum = schema.minimum as number | undefined;
   const maximum = schema.maximum as number | undefined;
-  if (minimum === 0) return maximum === undefined || maximum >= Number.MAX_SAFE_INTEGER ? 'a non-negative integer' : `a non-negative integer up to ${maximum}`;
+  if (minimum === 0)
+    return maximum === undefined || maximum >= Number.MAX_SAFE_INTEGER
+      ? 'a non-negative integer'
+      : `a non-negative integer up to ${maximum}`;
   return 'an integer';
 }
 
 /** What the schema expects of a value, in words a caller can act on, given what it got. */
 function expectation(schema: TSchema, value: unknown): string {
-  if (Array.isArray(schema.anyOf)) return `one of ${(schema.anyOf as TSchema[]).map((option) => String(option.const)).join(', ')}`;
+  if (Array.isArray(schema.anyOf))
+    return `one of ${(schema.anyOf as TSchema[]).map((option) => String(option.const)).join(', ')}`;
   if (schema.type === 'boolean') return 'a boolean';
   if (schema.type === 'integer') return integerExpectation(schema);
   if (schema.type === 'string') {
     const shape = SHAPES.get(schema.pattern as string);
-    const unsafe = shape !== undefined && typeof value === 'string' ? findUnsafeText(value, { multiline: shape === 'multiline' }) : undefined;
+    const unsafe =
+      shape !== undefined && typeof value === 'string'
+        ? findUnsafeText(value, { multiline: shape === 'multiline' })
+        : undefined;
     if (unsafe && shape) return `${TEXT_RULE[shape]}: ${unsafe}`;
-    if (typeof value === 'string' && typeof schema.maxLength === 'number' && value.length > schema.maxLength) return `at most ${schema.maxLength} characters`;
+    if (typeof value === 'string' && typeof schema.maxLength === 'number' && value.length > schema.maxLength)
+      return `at most ${schema.maxLength} characters`;
     return (schema.minLength as number | undefined) === 0 ? 'a string' : 'a non-empty string';
   }
   if (schema.type === 'object') return 'an object';
@@ -38,10 +46,12 @@ function expectation(schema: TSchema, value: unknown): string {
 /** Refuses a command its action's schema does not accept, naming the first field at fault. */
 export function checkCommand(action: TicketActionName, command: unknown): void {
   const schema: TSchema = ACTION_TABLE[action].command;
-  if (typeof command !== 'object' || command === null || Array.isArray(command)) throw new InvalidArgumentError('command', 'an object');
+  if (typeof command !== 'object' || command === null || Array.isArray(command))
+    throw new InvalidArgumentError('command', 'an object');
   const known = Object.keys(schema.properties as object);
   const unknown = Object.keys(command).find((field) => !known.includes(field));
-  if (unknown !== undefined) throw new InvalidArgumentError(unknown, `absent: this command takes only ${known.join(', ')}`);
+  if (unknown !== undefined)
+    throw new InvalidArgumentError(unknown, `absent: this command takes only ${known.join(', ')}`);
   const first = Value.Errors(schema, command).First();
   if (!first) return;
   const field = first.path.replace(/^\//, '').replaceAll('/', '.') || 'command';

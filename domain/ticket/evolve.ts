@@ -1,5 +1,12 @@
 import type { Channel } from '../../messages/principal';
-import type { BillingSummary, OpenTicketInput, Quote, TicketEvent, TicketState, TimeEntry } from '../../messages/ticket';
+import type {
+  BillingSummary,
+  OpenTicketInput,
+  Quote,
+  TicketEvent,
+  TicketState,
+  TimeEntry,
+} from '../../messages/ticket';
 import { ACTION_TABLE, type TicketActionName } from '../../messages/ticket-actions';
 import type { Metric, Priority } from '../policy/vocabulary';
 import { METRICS } from '../policy/vocabulary';
@@ -69,7 +76,9 @@ const STATUS_AFTER: Partial<Record<TicketChangeType, TicketStatus>> = {
  */
 export function openedTicket({ openedBy, ...input }: OpenTicketInput, now: number): TicketState {
   const emergency = input.channel === 'emergency';
-  const opener = openedBy ? { by: openedBy.actor, actorId: openedBy.actorId, channel: openedBy.channel } : { by: input.contact.email };
+  const opener = openedBy
+    ? { by: openedBy.actor, actorId: openedBy.actorId, channel: openedBy.channel }
+    : { by: input.contact.email };
   return {
     ...input,
     status: 'request',
@@ -87,12 +96,17 @@ export function openedTicket({ openedBy, ...input }: OpenTicketInput, now: numbe
   };
 }
 
-const copyClock = (clock: SlaClock): SlaClock => ({ ...clock, pauses: [...clock.pauses], thresholds: [...clock.thresholds] });
+const copyClock = (clock: SlaClock): SlaClock => ({
+  ...clock,
+  pauses: [...clock.pauses],
+  thresholds: [...clock.thresholds],
+});
 
 /** The clocks' changes a fact makes, on copies: a paused clock stops where it stood, every pause is given back on resume. */
 function clocksAfter(clocks: readonly SlaClock[], change: TicketChange): SlaClock[] {
   const next = clocks.map(copyClock);
-  const each = (metrics: readonly Metric[], act: (clock: SlaClock, at: number) => void) => next.filter((clock) => metrics.includes(clock.metric)).forEach((clock) => act(clock, change.at));
+  const each = (metrics: readonly Metric[], act: (clock: SlaClock, at: number) => void) =>
+    next.filter((clock) => metrics.includes(clock.metric)).forEach((clock) => act(clock, change.at));
   switch (change.type) {
     case 'taken-in-charge':
       each(['response'], stop);
@@ -129,7 +143,9 @@ function clocksAfter(clocks: readonly SlaClock[], change: TicketChange): SlaCloc
       each(METRICS, stop);
       break;
     case 'sla-breached':
-      next.filter((clock) => clock.metric === change.metric && clock.breachedAt === undefined).forEach((clock) => (clock.breachedAt = clock.deadline ?? change.at));
+      next
+        .filter((clock) => clock.metric === change.metric && clock.breachedAt === undefined)
+        .forEach((clock) => (clock.breachedAt = clock.deadline ?? change.at));
       break;
     default:
       return clocks as SlaClock[];
@@ -164,7 +180,11 @@ function fieldsAfter(state: TicketState, change: TicketChange): Partial<TicketSt
     case 'workaround-provided':
       return { workaroundAt: change.at };
     case 'resolution-proposed':
-      return { resolution: change.resolution, resolutionProposedAt: change.at, ...(change.entry ? { timeEntries: [...state.timeEntries, change.entry] } : {}) };
+      return {
+        resolution: change.resolution,
+        resolutionProposedAt: change.at,
+        ...(change.entry ? { timeEntries: [...state.timeEntries, change.entry] } : {}),
+      };
     case 'validated':
       return { ...closing(change.at), validatedBy: change.by };
     case 'auto-validated':
@@ -179,7 +199,13 @@ function fieldsAfter(state: TicketState, change: TicketChange): Partial<TicketSt
       return { quote: { ...state.quote!, status: 'accepted', decidedBy: change.by, decidedAt: change.at } };
     case 'quote-declined':
       return {
-        quote: { ...state.quote!, status: 'declined', decidedBy: change.by, decidedAt: change.at, declineReason: change.reason },
+        quote: {
+          ...state.quote!,
+          status: 'declined',
+          decidedBy: change.by,
+          decidedAt: change.at,
+          declineReason: change.reason,
+        },
         cancelledAt: change.at,
         cancelReason: `quote declined${change.reason ? `: ${change.reason}` : ''}`,
       };

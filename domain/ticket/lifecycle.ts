@@ -14,7 +14,10 @@ const SYSTEM_STEPS = {
 
 export type SystemStep = keyof typeof SYSTEM_STEPS;
 export type TicketAction = TicketActionName | SystemStep;
-export const TICKET_ACTIONS: readonly TicketAction[] = [...TICKET_ACTION_NAMES, ...(Object.keys(SYSTEM_STEPS) as SystemStep[])];
+export const TICKET_ACTIONS: readonly TicketAction[] = [
+  ...TICKET_ACTION_NAMES,
+  ...(Object.keys(SYSTEM_STEPS) as SystemStep[]),
+];
 
 interface Transition {
   readonly from: readonly TicketStatus[];
@@ -22,7 +25,8 @@ interface Transition {
   readonly to?: TicketStatus;
 }
 
-const transitionOf = (action: TicketAction): Transition => (action in SYSTEM_STEPS ? SYSTEM_STEPS[action as SystemStep] : ACTION_TABLE[action as TicketActionName]);
+const transitionOf = (action: TicketAction): Transition =>
+  action in SYSTEM_STEPS ? SYSTEM_STEPS[action as SystemStep] : ACTION_TABLE[action as TicketActionName];
 
 export class InvalidTransitionError extends DomainError {
   readonly code = 'INVALID_TRANSITION';

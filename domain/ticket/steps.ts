@@ -75,8 +75,12 @@ export function withPlan(ticket: TicketState, plan: PlanAnswer, replan: Replan, 
   const clocks = ticket.clocks.map((clock) => {
     if (clock.stoppedAt !== undefined) return clock;
     const planned = { ...clock, pauses: [...clock.pauses] };
-    applyPlan(planned, plan.clocks.find((candidate) => candidate.metric === clock.metric));
-    if (replan.rearm && isRunning(planned) && planned.deadline !== null && planned.deadline > now) delete planned.breachedAt;
+    applyPlan(
+      planned,
+      plan.clocks.find((candidate) => candidate.metric === clock.metric),
+    );
+    if (replan.rearm && isRunning(planned) && planned.deadline !== null && planned.deadline > now)
+      delete planned.breachedAt;
     return planned;
   });
   const next: TicketState = {
@@ -88,7 +92,11 @@ export function withPlan(ticket: TicketState, plan: PlanAnswer, replan: Replan, 
     slaBreached: replan.rearm ? clocks.some((clock) => clock.breachedAt !== undefined) : ticket.slaBreached,
   };
   // Asked when the resolution was proposed; a rejection since (back to support) leaves it unset.
-  if (replan.autoValidationFrom !== undefined && ticket.status === 'validation' && ticket.resolutionProposedAt === replan.autoValidationFrom) {
+  if (
+    replan.autoValidationFrom !== undefined &&
+    ticket.status === 'validation' &&
+    ticket.resolutionProposedAt === replan.autoValidationFrom
+  ) {
     if (plan.autoValidateAt === undefined) delete next.autoValidateAt;
     else next.autoValidateAt = plan.autoValidateAt;
   }
@@ -111,20 +119,33 @@ export function replannedTicket(ticket: TicketState, plan: PlanAnswer, replan: R
 
 /** Out of hours, where the policy says so, only the contacts the contract names may open an incident (the care-solutions preset). */
 export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: number): TicketChange | undefined {
-  if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident') return undefined;
+  if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident')
+    return undefined;
   if ((ticket.authorizedContacts ?? []).includes(ticket.contact.email)) return undefined;
-  return { type: 'refused', at: now, note: `out of office hours only the contacts named in the contract may open an incident; ${ticket.contact.email} is not one of them` };
+  return {
+    type: 'refused',
+    at: now,
+    note: `out of office hours only the contacts named in the contract may open an incident; ${ticket.contact.email} is not one of them`,
+  };
 }
 
 export function acknowledgement(ticket: TicketState, now: number): TicketChange {
-  return { type: 'acknowledged', at: now, note: ticket.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined };
+  return {
+    type: 'acknowledged',
+    at: now,
+    note: ticket.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined,
+  };
 }
 
 /**
  * How a planned request is registered: refused, dated from its opening, where registrationRefusal says so; otherwise
  * acknowledged now.
  */
-export function registration(ticket: TicketState, plan: PlanAnswer, now: number): { change: TicketChange; refused: boolean } {
+export function registration(
+  ticket: TicketState,
+  plan: PlanAnswer,
+  now: number,
+): { change: TicketChange; refused: boolean } {
   const refusal = registrationRefusal(ticket, plan, ticket.openedAt);
   return refusal ? { change: refusal, refused: true } : { change: acknowledgement(ticket, now), refused: false };
 }
@@ -156,20 +177,41 @@ export interface ThresholdNotice {
 export function thresholdNotice(ticket: TicketState, due: DueThreshold): ThresholdNotice {
   const { ticketNumber, title, customerId, priority, assignee, clocks } = ticket;
   const deadline = clocks.find((clock) => clock.metric === due.metric)?.deadline ?? due.at;
-  return { ticketNumber, title, customerId, priority, assignee, metric: due.metric, percent: due.percent, deadline, key: due.key, notify: due.notify };
+  return {
+    ticketNumber,
+    title,
+    customerId,
+    priority,
+    assignee,
+    metric: due.metric,
+    percent: due.percent,
+    deadline,
+    key: due.key,
+    notify: due.notify,
+  };
 }
 
 export function thresholdNotified(due: DueThreshold, now: number): TicketChange {
-  return { type: 'sla-threshold', at: now, key: due.key, note: `${due.metric} ${due.percent}%: ${due.notify.join(', ')} notified` };
+  return {
+    type: 'sla-threshold',
+    at: now,
+    key: due.key,
+    note: `${due.metric} ${due.percent}%: ${due.notify.join(', ')} notified`,
+  };
 }
 
 /** What the time alone changes, thresholds aside: deadlines passed, a release date reached, validation by silence. */
 export function dueChanges(ticket: TicketState, now: number): { changes: TicketChange[]; replan?: Replan } {
   const changes: TicketChange[] = ticket.clocks
-    .filter((clock) => isRunning(clock) && clock.deadline !== null && clock.deadline <= now && clock.breachedAt === undefined)
+    .filter(
+      (clock) => isRunning(clock) && clock.deadline !== null && clock.deadline <= now && clock.breachedAt === undefined,
+    )
     .map((clock) => ({ type: 'sla-breached', at: now, metric: clock.metric, note: `${clock.metric} deadline passed` }));
   if (ticket.status === 'scheduled' && ticket.releaseAt !== undefined && ticket.releaseAt <= now) {
-    return { changes: [...changes, { type: 'release-due', at: now, note: 'release date reached: back to support' }], replan: {} };
+    return {
+      changes: [...changes, { type: 'release-due', at: now, note: 'release date reached: back to support' }],
+      replan: {},
+    };
   }
   if (ticket.status === 'validation' && ticket.autoValidateAt !== undefined && ticket.autoValidateAt <= now) {
     changes.push({ type: 'auto-validated', at: now, note: 'no answer from the customer within the policy delay' });
@@ -188,13 +230,15 @@ export function nextWakeUp(ticket: TicketState): number | undefined {
 }
 
 /** Billed at its end: a closed ticket, one with time logged, or an emergency (its fee). */
-export const isBillable = (ticket: TicketState): boolean => ticket.status === 'closed' || ticket.timeEntries.length > 0 || ticket.channel === 'emergency';
+export const isBillable = (ticket: TicketState): boolean =>
+  ticket.status === 'closed' || ticket.timeEntries.length > 0 || ticket.channel === 'emergency';
 
 /** Whether the ticket has ended: no action moves it any more; its workflow bills it where due, then finishes. */
 export const hasEnded = (ticket: TicketState): boolean => isTerminal(ticket.status);
 
 /** Ended, billable and not billed yet: the bill is due, and the ticket's last write waits for it so as to carry it. */
-export const awaitingBill = (ticket: TicketState): boolean => hasEnded(ticket) && isBillable(ticket) && ticket.billing === undefined;
+export const awaitingBill = (ticket: TicketState): boolean =>
+  hasEnded(ticket) && isBillable(ticket) && ticket.billing === undefined;
 
 /** The bill of an ended ticket (the billing activity's answer), recorded as a fact of its own. */
 export function billed(billing: BillingSummary, now: number): TicketChange {

@@ -38,7 +38,8 @@ export interface TimeRuleContext {
 /** The minutes an entry counts for: the started minutes worked, as billed; travel is not intervention time. */
 export const entryMinutes = (entry: LoggedTime): number => startedMinutes(entry.end - entry.start);
 
-export const loggedMinutes = (entries: readonly LoggedTime[]): number => entries.reduce((sum, entry) => sum + entryMinutes(entry), 0);
+export const loggedMinutes = (entries: readonly LoggedTime[]): number =>
+  entries.reduce((sum, entry) => sum + entryMinutes(entry), 0);
 
 /**
  * How many minutes may be logged on the ticket in all; undefined without a quote limit. An accepted quote lifts the
@@ -62,7 +63,9 @@ export function quoteGateRefusal(context: TimeRuleContext, entry: LoggedTime): T
   const rule = quoted
     ? `the accepted quote covers ${allowed} min of work on this ticket`
     : `work beyond ${allowed} min on a ticket needs a quote the customer has accepted`;
-  const next = quoted ? 'submit a new quote estimating the whole intervention' : 'submit a quote estimating the whole intervention';
+  const next = quoted
+    ? 'submit a new quote estimating the whole intervention'
+    : 'submit a quote estimating the whole intervention';
   return new TicketRuleError(
     'QUOTE_REQUIRED',
     `${rule}: ${logged} min logged, ${minutesLeft} min left, this entry is ${minutes} min; ${next} (POST /v1/tickets/${context.ticketNumber ?? ':number'}/quote) and log the rest once the customer accepts it`,
@@ -103,6 +106,13 @@ export function timeRuleRefusal(context: TimeRuleContext, entry: LoggedTime): Ti
  * Whether a quote may replace the accepted one: only to extend the work past it (an estimate above it), where the
  * policy gates time on quotes. Otherwise a second quote is refused as already done.
  */
-export function mayReviseQuote({ quote, terms }: Pick<TimeRuleContext, 'quote' | 'terms'>, estimateMinutes: number): boolean {
-  return terms?.quoteRequiredAboveMinutes !== undefined && quote?.status === 'accepted' && estimateMinutes > (quote.estimateMinutes ?? 0);
+export function mayReviseQuote(
+  { quote, terms }: Pick<TimeRuleContext, 'quote' | 'terms'>,
+  estimateMinutes: number,
+): boolean {
+  return (
+    terms?.quoteRequiredAboveMinutes !== undefined &&
+    quote?.status === 'accepted' &&
+    estimateMinutes > (quote.estimateMinutes ?? 0)
+  );
 }

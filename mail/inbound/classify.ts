@@ -63,14 +63,20 @@ export interface OwnIdentity {
 export function automaticBecause(facts: MailFacts, own: OwnIdentity): string | undefined {
   const ownDomain = own.domain;
   const autoSubmitted = lowerTrim(facts.autoSubmitted);
-  if (autoSubmitted !== undefined && autoSubmitted !== 'no' && !autoSubmitted.startsWith('no;') && !autoSubmitted.startsWith('no ')) {
+  if (
+    autoSubmitted !== undefined &&
+    autoSubmitted !== 'no' &&
+    !autoSubmitted.startsWith('no;') &&
+    !autoSubmitted.startsWith('no ')
+  ) {
     return `Auto-Submitted: ${shown(autoSubmitted)}`;
   }
   const precedence = lowerTrim(facts.precedence);
   if (precedence === 'bulk' || precedence === 'junk' || precedence === 'list') return `Precedence: ${precedence}`;
   if (facts.xAutoreply !== undefined) return 'X-Autoreply';
   if (facts.xAutorespond !== undefined) return 'X-Autorespond';
-  if (facts.xVigilOutboxId !== undefined || isOwnMessageId(facts.messageId, ownDomain)) return 'one of our own mails came back (a loop)';
+  if (facts.xVigilOutboxId !== undefined || isOwnMessageId(facts.messageId, ownDomain))
+    return 'one of our own mails came back (a loop)';
   const from = addressOf(facts.from);
   if (from !== undefined && own.addresses.includes(from)) return `sent from our own address ${shown(from)} (a loop)`;
   if (facts.envelopeFrom === '') return 'null envelope sender <> (a bounce)';
@@ -97,7 +103,10 @@ const MAX_REFERENCES = 100;
  * The Message-IDs a mail answers (In-Reply-To, then References, the most recent first), each `<...>` as written,
  * lower-cased for comparing with the outbox's. Tokens that are not `<id>` (comments, garbage) are skipped.
  */
-export function referencedMessageIds(inReplyTo: string | undefined, references: string | string[] | undefined): string[] {
+export function referencedMessageIds(
+  inReplyTo: string | undefined,
+  references: string | string[] | undefined,
+): string[] {
   const tokens = (value: string) => value.slice(0, 20 * MAX_HEADER).match(/<[^<>\s]{1,900}>/g) ?? [];
   const referenced = [references ?? []].flat().flatMap(tokens).reverse();
   const ids = [...tokens(inReplyTo ?? ''), ...referenced].map((id) => id.toLowerCase());

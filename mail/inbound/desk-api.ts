@@ -48,27 +48,47 @@ export interface DeskApiOptions {
 const isTransient = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
 
 export function deskApi({ baseUrl, token, timeoutMs = 10_000 }: DeskApiOptions): DeskApi {
-  async function post(path: string, body: unknown, idempotencyKey: string, sender: string): Promise<Record<string, unknown>> {
+  async function post(
+    path: string,
+    body: unknown,
+    idempotencyKey: string,
+    sender: string,
+  ): Promise<Record<string, unknown>> {
     let response: Response;
     try {
       response = await fetch(`${baseUrl.replace(/\/+$/, '')}${path}`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey, [MAIL_FROM_HEADER]: sender },
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'idempotency-key': idempotencyKey,
+          [MAIL_FROM_HEADER]: sender,
+        },
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      throw new DeskApiError(undefined, `the API did not answer: ${error instanceof Error ? error.message : String(error)}`, true);
+      throw new DeskApiError(
+        undefined,
+        `the API did not answer: ${error instanceof Error ? error.message : String(error)}`,
+        true,
+      );
     }
     const answer = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.ok) return answer;
-    const detail = typeof answer.detail === 'string' ? answer.detail : typeof answer.title === 'string' ? answer.title : response.statusText;
+    const detail =
+      typeof answer.detail === 'string'
+        ? answer.detail
+        : typeof answer.title === 'string'
+          ? answer.title
+          : response.statusText;
     throw new DeskApiError(response.status, detail, isTransient(response.status));
   }
   return {
     async openTicket(body, idempotencyKey) {
       const answer = await post('/tickets', body, idempotencyKey, body.contact.email);
-      if (typeof answer.ticketNumber !== 'string') throw new DeskApiError(undefined, 'the API opened a ticket without saying its number', true);
+      if (typeof answer.ticketNumber !== 'string')
+        throw new DeskApiError(undefined, 'the API opened a ticket without saying its number', true);
       return { ticketNumber: answer.ticketNumber };
     },
     async customerReply(ticketNumber, sender, body, idempotencyKey) {

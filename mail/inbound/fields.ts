@@ -15,7 +15,11 @@ const cut = (text: string, max: number) => {
 };
 
 export function asLine(text: string, max: number, fallback: string): string {
-  const line = toStorableText(text).replace(/[\t\r\n]+/g, ' ').replace(CONTROLS, '').replace(/\s+/g, ' ').trim();
+  const line = toStorableText(text)
+    .replace(/[\t\r\n]+/g, ' ')
+    .replace(CONTROLS, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return cut(line || fallback, max);
 }
 

@@ -68,10 +68,24 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
             // Its sender is told first (only the headers are read); should that fail (PostgreSQL away), the message
             // stays unseen and the next pass tries again, the answer's key keeping it to one.
             try {
-              const unanswered = tooLarge && head.headers ? await tooLarge({ headers: head.headers, bytes: head.size ?? 0, limitBytes: maxBytes }) : 'no answer configured';
-              log({ msg: 'IMAP message left in the mailbox: too large', uid, bytes: head.size, limit: maxBytes, answered: unanswered === undefined, ...(unanswered ? { why: unanswered } : {}) });
+              const unanswered =
+                tooLarge && head.headers
+                  ? await tooLarge({ headers: head.headers, bytes: head.size ?? 0, limitBytes: maxBytes })
+                  : 'no answer configured';
+              log({
+                msg: 'IMAP message left in the mailbox: too large',
+                uid,
+                bytes: head.size,
+                limit: maxBytes,
+                answered: unanswered === undefined,
+                ...(unanswered ? { why: unanswered } : {}),
+              });
             } catch (error) {
-              log({ msg: 'IMAP message too large, its answer failed: left unseen for the next pass', uid, error: error instanceof Error ? error.message : String(error) });
+              log({
+                msg: 'IMAP message too large, its answer failed: left unseen for the next pass',
+                uid,
+                error: error instanceof Error ? error.message : String(error),
+              });
               continue;
             }
             // Kept in the mailbox, where a person finds it; flagged so it is not read again at every pass.
@@ -80,12 +94,25 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
           }
           const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
           if (!message || !message.source) continue;
-          const rcptTo = [...(head.envelope?.to ?? []), ...(head.envelope?.cc ?? [])].flatMap((address) => (address.address ? [address.address] : []));
+          const rcptTo = [...(head.envelope?.to ?? []), ...(head.envelope?.cc ?? [])].flatMap((address) =>
+            address.address ? [address.address] : [],
+          );
           try {
             const outcome = await receive({ raw: message.source, via: 'imap', rcptTo });
-            log({ msg: 'inbound mail', via: 'imap', id: outcome.id, state: outcome.state, duplicate: outcome.duplicate, ticketNumber: outcome.ticketNumber });
+            log({
+              msg: 'inbound mail',
+              via: 'imap',
+              id: outcome.id,
+              state: outcome.state,
+              duplicate: outcome.duplicate,
+              ticketNumber: outcome.ticketNumber,
+            });
           } catch (error) {
-            log({ msg: 'IMAP message left unseen for the next pass', uid, error: error instanceof Error ? error.message : String(error) });
+            log({
+              msg: 'IMAP message left unseen for the next pass',
+              uid,
+              error: error instanceof Error ? error.message : String(error),
+            });
             continue;
           }
           await client.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
@@ -105,7 +132,9 @@ export function startImapPoller(options: ImapPollerOptions): ImapPoller {
       running = undefined;
     }));
   const timer = setInterval(() => {
-    pollNow().catch((error: unknown) => log({ msg: 'IMAP poll failed', error: error instanceof Error ? error.message : String(error) }));
+    pollNow().catch((error: unknown) =>
+      log({ msg: 'IMAP poll failed', error: error instanceof Error ? error.message : String(error) }),
+    );
   }, everyMs);
   return {
     pollNow,

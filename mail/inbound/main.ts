@@ -17,7 +17,8 @@ import { startImapPoller, type ImapPoller } from './imap-poller';
 import { answerTooLarge, receiveMail, type InboundOptions } from './process';
 import { startSmtpListener } from './smtp-listener';
 
-const log = (line: Record<string, unknown>) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line }));
+const log = (line: Record<string, unknown>) =>
+  console.error(JSON.stringify({ time: new Date().toISOString(), ...line }));
 
 async function main(): Promise<void> {
   const config = inboundConfigFromEnv();
@@ -39,7 +40,9 @@ async function main(): Promise<void> {
     receive,
     log,
   });
-  console.log(`taking mail for ${[...config.supportAddresses, ...config.emergencyAddresses].join(', ')} on smtp://${config.smtpHost}:${listener.port}`);
+  console.log(
+    `taking mail for ${[...config.supportAddresses, ...config.emergencyAddresses].join(', ')} on smtp://${config.smtpHost}:${listener.port}`,
+  );
   let poller: ImapPoller | undefined;
   if (config.imapUrl) {
     poller = startImapPoller({

@@ -19,7 +19,15 @@ import {
 } from '../../db/inbound';
 import { mailLanguage } from '../format';
 import { renderInboundAnswer, type InboundAnswer } from '../render';
-import { addressOf, automaticBecause, referencedMessageIds, threadRootTicket, ticketNumberInSubject, type MailFacts, type OwnIdentity } from './classify';
+import {
+  addressOf,
+  automaticBecause,
+  referencedMessageIds,
+  threadRootTicket,
+  ticketNumberInSubject,
+  type MailFacts,
+  type OwnIdentity,
+} from './classify';
 import { DeskApiError, type DeskApi } from './desk-api';
 import { asLine, asText } from './fields';
 
@@ -61,7 +69,10 @@ const BODY_KEPT = 100_000;
 /** A header as the mail wrote it (unfolded, first occurrence), not as mailparser reinterprets it: the rules read the words. */
 function rawHeader(parsed: ParsedMail, name: string): string | undefined {
   const line = parsed.headerLines.find((header) => header.key === name)?.line;
-  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .trim();
 }
 
 function factsOf(parsed: ParsedMail, delivery: Delivery): MailFacts {
@@ -82,7 +93,8 @@ function factsOf(parsed: ParsedMail, delivery: Delivery): MailFacts {
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 
 /** A Message-ID makes the mail one row whichever way it came; a mail without one is known by its bytes. */
-export const dedupeKeyOf = (messageId: string | undefined, raw: Buffer) => (messageId ? messageId.trim().toLowerCase().slice(0, 1_000) : `sha256:${sha256(raw)}`);
+export const dedupeKeyOf = (messageId: string | undefined, raw: Buffer) =>
+  messageId ? messageId.trim().toLowerCase().slice(0, 1_000) : `sha256:${sha256(raw)}`;
 
 /**
  * Receives one mail: keeps it (raw source, text, attachments) before anything else, then opens a ticket, threads it
@@ -114,10 +126,22 @@ export async function receiveMail(options: InboundOptions, delivery: Delivery): 
     })),
   };
   const stored = await storeInbound(db, mail);
-  if (stored.state !== 'received') return { id: stored.id, state: stored.state, duplicate: true, ...(stored.ticketNumber ? { ticketNumber: stored.ticketNumber } : {}) };
+  if (stored.state !== 'received')
+    return {
+      id: stored.id,
+      state: stored.state,
+      duplicate: true,
+      ...(stored.ticketNumber ? { ticketNumber: stored.ticketNumber } : {}),
+    };
   const settlement = await decide(options, { id: stored.id, mail, facts, parsed, delivery });
   await settleInbound(db, stored.id, settlement);
-  return { id: stored.id, state: settlement.state, duplicate: !stored.fresh, reason: settlement.reason, ...(settlement.ticketNumber ? { ticketNumber: settlement.ticketNumber } : {}) };
+  return {
+    id: stored.id,
+    state: settlement.state,
+    duplicate: !stored.fresh,
+    reason: settlement.reason,
+    ...(settlement.ticketNumber ? { ticketNumber: settlement.ticketNumber } : {}),
+  };
 }
 
 interface Received {
@@ -131,7 +155,10 @@ interface Received {
 async function decide(options: InboundOptions, received: Received): Promise<Settlement> {
   const { db, now = Date.now } = options;
   const { id, mail, facts, parsed } = received;
-  const own: OwnIdentity = { domain: options.ownDomain, addresses: [...options.supportAddresses, ...options.emergencyAddresses] };
+  const own: OwnIdentity = {
+    domain: options.ownDomain,
+    addresses: [...options.supportAddresses, ...options.emergencyAddresses],
+  };
   const automatic = automaticBecause(facts, own);
   if (automatic) return { state: 'ignored', reason: `automatic mail, never answered: ${automatic}` };
   const sender = mail.fromAddress;
@@ -142,14 +169,26 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   const answer: Answer = async (what, language, ticket) => {
     const since = new Date(now() - ANSWER_WINDOW_MS);
     if ((await answersSentTo(db, answerTo, since)) >= MAX_ANSWERS_PER_WINDOW) return undefined;
-    const reader = ticket ? await readerOf(db, ticket.customerId) : { language: mailLanguage(language), zone: DESK_ZONE };
+    const reader = ticket
+      ? await readerOf(db, ticket.customerId)
+      : { language: mailLanguage(language), zone: DESK_ZONE };
     const ticketNumber = ticket?.ticketNumber;
     const { subject, body } = renderInboundAnswer(what, reader);
-    return { idempotencyKey: `inbound:${id}:answer`, kind: what.kind, recipient: answerTo, subject, body, ...(ticketNumber ? { ticketNumber } : {}) };
+    return {
+      idempotencyKey: `inbound:${id}:answer`,
+      kind: what.kind,
+      recipient: answerTo,
+      subject,
+      body,
+      ...(ticketNumber ? { ticketNumber } : {}),
+    };
   };
   const senderName = asLine(parsed.from?.value[0]?.name ?? '', 200, sender);
   const triage = (reason: string, language?: string): Promise<Settlement> =>
-    answered({ state: 'triage', reason }, answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName }, language));
+    answered(
+      { state: 'triage', reason },
+      answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName }, language),
+    );
 
   const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
   const contacts = await knownContactsOf(db, sender, today);
@@ -162,16 +201,28 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   const ticket = threadNumber === undefined ? undefined : await ticketForMail(db, threadNumber);
   if (ticket) {
     // A ticket number anyone can type: only its own contact, or a contact of its customer, writes onto it.
-    if (ticket.contactEmail.toLowerCase() === sender || contacts.some((contact) => contact.customerId === ticket.customerId)) return thread(options, received, ticket, sender, answer);
-    return triage(`names ticket ${ticket.ticketNumber}, but ${sender} is neither its contact nor a contact of its customer`, contacts[0]?.language);
+    if (
+      ticket.contactEmail.toLowerCase() === sender ||
+      contacts.some((contact) => contact.customerId === ticket.customerId)
+    )
+      return thread(options, received, ticket, sender, answer);
+    return triage(
+      `names ticket ${ticket.ticketNumber}, but ${sender} is neither its contact nor a contact of its customer`,
+      contacts[0]?.language,
+    );
   }
   if (contacts.length === 0) return triage(`${sender} is not an authorized contact of a contract in force`);
   if (contacts.length > 1) {
     const contracts = contacts.map((contact) => `${contact.customerId} #${contact.contractId}`).join(', ');
-    return triage(`${sender} is a contact of several contracts in force (${contracts}): the desk chooses`, contacts[0]!.language);
+    return triage(
+      `${sender} is a contact of several contracts in force (${contracts}): the desk chooses`,
+      contacts[0]!.language,
+    );
   }
   const contact = contacts[0]!;
-  const emergency = received.delivery.rcptTo.some((address) => options.emergencyAddresses.includes(address.toLowerCase()));
+  const emergency = received.delivery.rcptTo.some((address) =>
+    options.emergencyAddresses.includes(address.toLowerCase()),
+  );
   try {
     const { ticketNumber } = await options.api.openTicket(
       {
@@ -184,7 +235,12 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
       },
       `mail:${sha256(mail.dedupeKey).slice(0, 48)}`,
     );
-    return { state: 'opened', reason: emergency ? 'opened an emergency ticket' : 'opened a ticket', ticketNumber, customerId: contact.customerId };
+    return {
+      state: 'opened',
+      reason: emergency ? 'opened an emergency ticket' : 'opened a ticket',
+      ticketNumber,
+      customerId: contact.customerId,
+    };
   } catch (error) {
     if (!(error instanceof DeskApiError) || error.transient) throw error;
     return triage(`the API refused to open a ticket: ${error.message}`, contact.language);
@@ -192,7 +248,11 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
 }
 
 /** The answer to queue, or undefined when this address had its share of answers already (a loop guard). */
-type Answer = (what: InboundAnswer, language: string | undefined, ticket?: TicketForMail) => Promise<Settlement['answer']>;
+type Answer = (
+  what: InboundAnswer,
+  language: string | undefined,
+  ticket?: TicketForMail,
+) => Promise<Settlement['answer']>;
 
 // At most this many answers to one address a day: a person never needs more, an auto-responder without the headers
 // that say so (classify.ts) would otherwise answer each of ours, and we each of its.
@@ -218,7 +278,10 @@ export async function answerTooLarge(options: InboundOptions, mail: OversizedMai
   const { db, now = Date.now } = options;
   const parsed = await simpleParser(mail.headers, { skipImageLinks: true });
   const facts = factsOf(parsed, { raw: mail.headers, via: 'imap', rcptTo: [] });
-  const automatic = automaticBecause(facts, { domain: options.ownDomain, addresses: [...options.supportAddresses, ...options.emergencyAddresses] });
+  const automatic = automaticBecause(facts, {
+    domain: options.ownDomain,
+    addresses: [...options.supportAddresses, ...options.emergencyAddresses],
+  });
   if (automatic) return `automatic mail, never answered: ${automatic}`;
   const sender = addressOf(facts.from);
   if (!sender) return 'no sender address to answer';
@@ -227,7 +290,9 @@ export async function answerTooLarge(options: InboundOptions, mail: OversizedMai
     return `not answered: ${MAX_ANSWERS_PER_WINDOW} answers went to this address within a day`;
   }
   const [contact] = await knownContactsOf(db, sender, DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!);
-  const reader = contact ? await readerOf(db, contact.customerId) : { language: mailLanguage(undefined), zone: DESK_ZONE };
+  const reader = contact
+    ? await readerOf(db, contact.customerId)
+    : { language: mailLanguage(undefined), zone: DESK_ZONE };
   const { subject, body } = renderInboundAnswer(
     {
       kind: 'inbound-too-large',
@@ -239,14 +304,28 @@ export async function answerTooLarge(options: InboundOptions, mail: OversizedMai
     reader,
   );
   const key = sha256(dedupeKeyOf(parsed.messageId, mail.headers)).slice(0, 48);
-  await enqueueNotice(db, { idempotencyKey: `inbound:too-large:${key}`, kind: 'inbound-too-large', recipient: answerTo, subject, body });
+  await enqueueNotice(db, {
+    idempotencyKey: `inbound:too-large:${key}`,
+    kind: 'inbound-too-large',
+    recipient: answerTo,
+    subject,
+    body,
+  });
   return undefined;
 }
 
 /** The settlement with its answer, or, past the loop guard, saying that it was not answered. */
-async function answered(settlement: Omit<Settlement, 'answer'>, answer: Settlement['answer'] | Promise<Settlement['answer']>): Promise<Settlement> {
+async function answered(
+  settlement: Omit<Settlement, 'answer'>,
+  answer: Settlement['answer'] | Promise<Settlement['answer']>,
+): Promise<Settlement> {
   const queued = await answer;
-  return queued ? { ...settlement, answer: queued } : { ...settlement, reason: `${settlement.reason} (not answered: ${MAX_ANSWERS_PER_WINDOW} answers went to this address within a day)` };
+  return queued
+    ? { ...settlement, answer: queued }
+    : {
+        ...settlement,
+        reason: `${settlement.reason} (not answered: ${MAX_ANSWERS_PER_WINDOW} answers went to this address within a day)`,
+      };
 }
 
 /**
@@ -255,12 +334,23 @@ async function answered(settlement: Omit<Settlement, 'answer'>, answer: Settleme
  * records a customer's message in other statuses. A reply while the resolution awaits validation is never read as
  * "OK": it is kept, and the answer says how to validate.
  */
-async function thread(options: InboundOptions, received: Received, ticket: TicketForMail, sender: string, answer: Answer): Promise<Settlement> {
+async function thread(
+  options: InboundOptions,
+  received: Received,
+  ticket: TicketForMail,
+  sender: string,
+  answer: Answer,
+): Promise<Settlement> {
   const about = { ticketNumber: ticket.ticketNumber, customerId: ticket.customerId };
   if (ticket.status === 'waiting') {
     try {
       const message = asText(received.mail.bodyText, DESCRIPTION_MAX, '(no text)');
-      await options.api.customerReply(ticket.ticketNumber, sender, { message }, `mail:${sha256(received.mail.dedupeKey).slice(0, 48)}:reply`);
+      await options.api.customerReply(
+        ticket.ticketNumber,
+        sender,
+        { message },
+        `mail:${sha256(received.mail.dedupeKey).slice(0, 48)}:reply`,
+      );
       return { state: 'threaded', reason: 'customer-reply: the ticket waited on the customer and resumes', ...about };
     } catch (error) {
       // 409: the ticket left `waiting` meanwhile (an agent went on): the mail is kept as a message all the same.
@@ -268,8 +358,21 @@ async function thread(options: InboundOptions, received: Received, ticket: Ticke
     }
   }
   if (ticket.status === 'validation') {
-    const what: InboundAnswer = { kind: 'inbound-not-a-validation', ticketNumber: ticket.ticketNumber, title: ticket.title, contactName: sender, actionsUrl: actionsUrl(ticket.ticketNumber) };
-    return answered({ state: 'threaded', reason: 'kept as a message: a reply is not taken as a validation; the answer says how to validate', ...about }, answer(what, undefined, ticket));
+    const what: InboundAnswer = {
+      kind: 'inbound-not-a-validation',
+      ticketNumber: ticket.ticketNumber,
+      title: ticket.title,
+      contactName: sender,
+      actionsUrl: actionsUrl(ticket.ticketNumber),
+    };
+    return answered(
+      {
+        state: 'threaded',
+        reason: 'kept as a message: a reply is not taken as a validation; the answer says how to validate',
+        ...about,
+      },
+      answer(what, undefined, ticket),
+    );
   }
   return { state: 'threaded', reason: `kept as a message: the ticket is ${ticket.status}`, ...about };
 }

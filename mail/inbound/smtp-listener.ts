@@ -56,7 +56,9 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
     logger: false,
     onRcptTo(address, _session, callback) {
       if (acceptedAddresses.includes(address.address.toLowerCase())) return callback();
-      callback(reply(550, `5.1.1 no such mailbox here: this server takes mail for ${acceptedAddresses.join(', ')} only`));
+      callback(
+        reply(550, `5.1.1 no such mailbox here: this server takes mail for ${acceptedAddresses.join(', ')} only`),
+      );
     },
     onData(stream, session: SMTPServerSession, callback) {
       readAll(stream, maxBytes)
@@ -64,17 +66,33 @@ export async function startSmtpListener(options: SmtpListenerOptions): Promise<S
           if (stream.sizeExceeded) {
             log({ msg: 'inbound mail refused: too large', limit: maxBytes });
             return callback(
-              reply(552, `5.3.4 message too large: it is over the ${maxBytes} bytes this desk accepts (attachments included); please send large files as a link, or in several mails`),
+              reply(
+                552,
+                `5.3.4 message too large: it is over the ${maxBytes} bytes this desk accepts (attachments included); please send large files as a link, or in several mails`,
+              ),
             );
           }
           const mailFrom = session.envelope.mailFrom === false ? '' : session.envelope.mailFrom.address;
-          const outcome = await receive({ raw, via: 'smtp', mailFrom, rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address) });
-          log({ msg: 'inbound mail', id: outcome.id, state: outcome.state, duplicate: outcome.duplicate, ticketNumber: outcome.ticketNumber, reason: outcome.reason });
+          const outcome = await receive({
+            raw,
+            via: 'smtp',
+            mailFrom,
+            rcptTo: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          });
+          log({
+            msg: 'inbound mail',
+            id: outcome.id,
+            state: outcome.state,
+            duplicate: outcome.duplicate,
+            ticketNumber: outcome.ticketNumber,
+            reason: outcome.reason,
+          });
           callback(null, `2.0.0 received as #${outcome.id}${outcome.ticketNumber ? ` (${outcome.ticketNumber})` : ''}`);
         })
         .catch((error: unknown) => {
           // Whatever failed (PostgreSQL, the API, Temporal behind it), the sender keeps the mail and tries again.
-          const why = error instanceof DeskApiError ? error.message : error instanceof Error ? error.message : String(error);
+          const why =
+            error instanceof DeskApiError ? error.message : error instanceof Error ? error.message : String(error);
           log({ msg: 'inbound mail deferred', error: why });
           callback(reply(451, '4.3.0 the desk cannot file this mail just now; please try again later'));
         });

@@ -31,7 +31,16 @@ export interface WebhookDispatcher {
  * outbox, a crash between the receiver's 2xx and the COMMIT sends the call again: receivers dedupe on `id`.
  */
 export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
-  const { db, lanes = 2, idlePollMs = 1_000, backoff = DEFAULT_BACKOFF, timeoutMs = 10_000, ca, now = Date.now, log = () => undefined } = options;
+  const {
+    db,
+    lanes = 2,
+    idlePollMs = 1_000,
+    backoff = DEFAULT_BACKOFF,
+    timeoutMs = 10_000,
+    ca,
+    now = Date.now,
+    log = () => undefined,
+  } = options;
 
   async function send(client: PoolClient, delivery: DueDelivery): Promise<void> {
     let status: number | undefined;
@@ -55,11 +64,20 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       }
       error = `the endpoint answered ${status}`;
     } catch (failure) {
-      error = failure instanceof Error ? `${failure.message}${failure.cause instanceof Error ? `: ${failure.cause.message}` : ''}` : String(failure);
+      error =
+        failure instanceof Error
+          ? `${failure.message}${failure.cause instanceof Error ? `: ${failure.cause.message}` : ''}`
+          : String(failure);
     }
     const retryInMs = status === 410 ? undefined : retryDelayMs(delivery.attempts + 1, backoff);
     await markDeliveryFailed(client, delivery.id, { status, error }, retryInMs);
-    log({ msg: retryInMs === undefined ? 'webhook failed for good' : 'webhook will be tried again', id: delivery.id, attempts: delivery.attempts + 1, retryInMs, error });
+    log({
+      msg: retryInMs === undefined ? 'webhook failed for good' : 'webhook will be tried again',
+      id: delivery.id,
+      attempts: delivery.attempts + 1,
+      retryInMs,
+      error,
+    });
   }
 
   const running = runLanes({
@@ -71,7 +89,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
       if (delivery) await send(client, delivery);
       return delivery !== undefined;
     },
-    onError: (error) => log({ msg: 'webhook dispatch failed', error: error instanceof Error ? error.message : String(error) }),
+    onError: (error) =>
+      log({ msg: 'webhook dispatch failed', error: error instanceof Error ? error.message : String(error) }),
   });
   return { stop: () => running.stop() };
 }

@@ -16,23 +16,51 @@ export function thresholdWebhook(idempotencyKey: string, facts: ThresholdFacts):
   const body = {
     id: idempotencyKey,
     type: event,
-    ticket: { number: facts.ticketNumber, customerId: facts.customerId, title: facts.title, priority: facts.priority, ...(facts.assignee ? { assignee: facts.assignee } : {}) },
+    ticket: {
+      number: facts.ticketNumber,
+      customerId: facts.customerId,
+      title: facts.title,
+      priority: facts.priority,
+      ...(facts.assignee ? { assignee: facts.assignee } : {}),
+    },
     threshold: { metric: facts.metric, percent: facts.percent, deadline: iso(facts.deadline) },
   };
-  return { idempotencyKey, event, customerId: facts.customerId, ticketNumber: facts.ticketNumber, body: JSON.stringify(body) };
+  return {
+    idempotencyKey,
+    event,
+    customerId: facts.customerId,
+    ticketNumber: facts.ticketNumber,
+    body: JSON.stringify(body),
+  };
 }
 
 // Thresholds and breaches are their own webhooks (above); time entries change no status.
 const NOT_STATUS = new Set<string>(['sla-threshold', 'sla-breached', 'time-logged']);
 
 /** A step of the ticket's history (taken in charge, waiting for the customer, validated...), with the status it is in now. */
-export function statusWebhook(idempotencyKey: string, ticket: TicketState, change: TicketEvent): QueuedWebhookEvent | undefined {
+export function statusWebhook(
+  idempotencyKey: string,
+  ticket: TicketState,
+  change: TicketEvent,
+): QueuedWebhookEvent | undefined {
   if (NOT_STATUS.has(change.type)) return undefined;
   const body = {
     id: idempotencyKey,
     type: 'status',
-    ticket: { number: ticket.ticketNumber, customerId: ticket.customerId, title: ticket.title, priority: ticket.priority, status: ticket.status },
+    ticket: {
+      number: ticket.ticketNumber,
+      customerId: ticket.customerId,
+      title: ticket.title,
+      priority: ticket.priority,
+      status: ticket.status,
+    },
     change: { type: change.type, at: iso(change.at), ...(change.by ? { by: change.by } : {}) },
   };
-  return { idempotencyKey, event: 'status', customerId: ticket.customerId, ticketNumber: ticket.ticketNumber, body: JSON.stringify(body) };
+  return {
+    idempotencyKey,
+    event: 'status',
+    customerId: ticket.customerId,
+    ticketNumber: ticket.ticketNumber,
+    body: JSON.stringify(body),
+  };
 }

@@ -38,7 +38,10 @@ export function postOnce(target: string, options: PostOptions): Promise<number> 
       },
     );
     // The whole call, not each silence: an endpoint that trickles its answer does not hold a lane for ever.
-    const deadline = setTimeout(() => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)), options.timeoutMs);
+    const deadline = setTimeout(
+      () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
     request.on('error', (error) => {
       clearTimeout(deadline);
       reject(error);

@@ -10,13 +10,24 @@ export const de: Phrases = {
   acknowledgement: {
     headline: (title) => `Ihre Anfrage ist registriert: ${title}`,
     registered: (ticketNumber) => `Der Support hat Ihre Anfrage unter der Ticketnummer ${ticketNumber} registriert.`,
-    quoteTheNumber: 'Bitte geben Sie diese Nummer in jeder Nachricht dazu an; eine Antwort auf diese E-Mail behält sie.',
-    labels: { ticket: 'Ticket', requester: 'Anfragende Person', customer: 'Kunde', registeredOn: 'Registriert am', kind: 'Art', priority: 'Priorität', summary: 'Betreff' },
+    quoteTheNumber:
+      'Bitte geben Sie diese Nummer in jeder Nachricht dazu an; eine Antwort auf diese E-Mail behält sie.',
+    labels: {
+      ticket: 'Ticket',
+      requester: 'Anfragende Person',
+      customer: 'Kunde',
+      registeredOn: 'Registriert am',
+      kind: 'Art',
+      priority: 'Priorität',
+      summary: 'Betreff',
+    },
   },
   refusal: {
     headline: (title) => `Ihre Anfrage konnte nicht angenommen werden: ${title}`,
-    notTaken: (ticketNumber, reason) => `Der Support konnte Ihre Anfrage (erfasst als ${ticketNumber}) nicht annehmen: ${reason}.`,
-    advice: 'Bitte wenden Sie sich an eine der in Ihrem Vertrag genannten Kontaktpersonen oder schreiben Sie erneut während der Servicezeiten.',
+    notTaken: (ticketNumber, reason) =>
+      `Der Support konnte Ihre Anfrage (erfasst als ${ticketNumber}) nicht annehmen: ${reason}.`,
+    advice:
+      'Bitte wenden Sie sich an eine der in Ihrem Vertrag genannten Kontaktpersonen oder schreiben Sie erneut während der Servicezeiten.',
   },
   warning: {
     headline: (metric, percent, due) => `${metric} zu ${percent} % verbraucht, fällig ${due}`,
@@ -26,7 +37,10 @@ export const de: Phrases = {
     headline: (metric, due) => `${metric} überschritten (${due})`,
     passed: (metric, due) => `Die Frist der ${metric} vom ${due} ist verstrichen, ohne eingehalten zu werden.`,
   },
-  takenInCharge: { headline: (title) => `In Bearbeitung: ${title}`, by: (agent, at) => `${agent} hat Ihre Anfrage am ${at} übernommen.` },
+  takenInCharge: {
+    headline: (title) => `In Bearbeitung: ${title}`,
+    by: (agent, at) => `${agent} hat Ihre Anfrage am ${at} übernommen.`,
+  },
   waiting: {
     headline: (title) => `Wir warten auf Ihre Antwort: ${title}`,
     needsAnswer: 'Um Ihre Anfrage weiter zu bearbeiten, benötigt der Support eine Antwort von Ihnen:',
@@ -35,15 +49,25 @@ export const de: Phrases = {
   resolution: {
     headline: (title) => `Lösung vorgeschlagen, bitte bestätigen oder ablehnen: ${title}`,
     proposes: 'Der Support schlägt folgende Lösung Ihrer Anfrage vor:',
-    howTo: 'Wenn sie Ihr Problem löst, bestätigen Sie sie bitte; wenn nicht, lehnen Sie sie mit Begründung ab, und die Arbeit geht weiter:',
+    howTo:
+      'Wenn sie Ihr Problem löst, bestätigen Sie sie bitte; wenn nicht, lehnen Sie sie mit Begründung ab, und die Arbeit geht weiter:',
     byApi: 'mit dem API-Schlüssel Ihres Unternehmens. Eine Antwort auf diese E-Mail gilt nicht als Bestätigung.',
     autoValidates: (at) => `Ohne Antwort gilt die Lösung am ${at} als bestätigt.`,
   },
-  validated: { headline: (title) => `Abgeschlossen: ${title}`, closed: (at) => `Ihre Anfrage wurde am ${at} bestätigt und abgeschlossen. Vielen Dank.` },
-  quote: { headline: (title) => `Angebot zur Annahme: ${title}`, needsAgreement: 'Diese Arbeit braucht Ihre Zustimmung, bevor sie beginnt.', estimate: 'Geschätzte Zeit', amount: 'Betrag' },
+  validated: {
+    headline: (title) => `Abgeschlossen: ${title}`,
+    closed: (at) => `Ihre Anfrage wurde am ${at} bestätigt und abgeschlossen. Vielen Dank.`,
+  },
+  quote: {
+    headline: (title) => `Angebot zur Annahme: ${title}`,
+    needsAgreement: 'Diese Arbeit braucht Ihre Zustimmung, bevor sie beginnt.',
+    estimate: 'Geschätzte Zeit',
+    amount: 'Betrag',
+  },
   invoiceReady: {
     headline: (invoiceNumber) => `Ihre Rechnung ${invoiceNumber} liegt vor`,
-    issued: (invoiceNumber, from, to) => `Die Rechnung ${invoiceNumber} für den Zeitraum vom ${from} bis ${to} wurde ausgestellt.`,
+    issued: (invoiceNumber, from, to) =>
+      `Die Rechnung ${invoiceNumber} für den Zeitraum vom ${from} bis ${to} wurde ausgestellt.`,
     amountDue: (gross, net) => `Zu zahlender Betrag: ${gross} (${net} netto)`,
     dueBy: (date) => `Bitte begleichen Sie sie bis ${date}.`,
     reference: (paymentReference) => `Verwendungszweck: ${paymentReference}`,
@@ -61,12 +85,15 @@ export const de: Phrases = {
     notAValidation: {
       headline: (title) => `Ihre Nachricht wurde dem Ticket hinzugefügt: ${title}`,
       kept: (ticketNumber) => `Ihre Nachricht wurde dem Ticket ${ticketNumber} hinzugefügt.`,
-      howTo: 'Eine Antwort per E-Mail gilt nicht als Bestätigung der vorgeschlagenen Lösung. Um sie zu bestätigen oder mit Begründung abzulehnen:',
+      howTo:
+        'Eine Antwort per E-Mail gilt nicht als Bestätigung der vorgeschlagenen Lösung. Um sie zu bestätigen oder mit Begründung abzulehnen:',
     },
     tooLarge: {
       headline: (subject) => `Ihre E-Mail ist zu groß, um gelesen zu werden: ${subject}`,
-      notRead: (size, limit) => `Vielen Dank für Ihre E-Mail. Mit ${size} ist sie größer als die ${limit}, die der Support annimmt; sie wurde nicht gelesen und es wurde kein Ticket eröffnet.`,
-      howTo: 'Bitte senden Sie sie ohne die großen Anhänge erneut, oder mit einem Link darauf. Sie bleibt im Postfach des Supports, wo sie sich jemand ansehen kann.',
+      notRead: (size, limit) =>
+        `Vielen Dank für Ihre E-Mail. Mit ${size} ist sie größer als die ${limit}, die der Support annimmt; sie wurde nicht gelesen und es wurde kein Ticket eröffnet.`,
+      howTo:
+        'Bitte senden Sie sie ohne die großen Anhänge erneut, oder mit einem Link darauf. Sie bleibt im Postfach des Supports, wo sie sich jemand ansehen kann.',
     },
   },
   yourEmail: 'Ihre E-Mail',

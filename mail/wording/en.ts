@@ -11,11 +11,20 @@ export const en: Phrases = {
     headline: (title) => `Your request is registered: ${title}`,
     registered: (ticketNumber) => `The support desk has registered your request under ticket number ${ticketNumber}.`,
     quoteTheNumber: 'Please quote this number in any message about it; a reply to this e-mail keeps it.',
-    labels: { ticket: 'Ticket', requester: 'Requester', customer: 'customer', registeredOn: 'Registered on', kind: 'Kind', priority: 'Priority', summary: 'Summary' },
+    labels: {
+      ticket: 'Ticket',
+      requester: 'Requester',
+      customer: 'customer',
+      registeredOn: 'Registered on',
+      kind: 'Kind',
+      priority: 'Priority',
+      summary: 'Summary',
+    },
   },
   refusal: {
     headline: (title) => `Your request could not be taken: ${title}`,
-    notTaken: (ticketNumber, reason) => `The support desk could not take your request (recorded as ${ticketNumber}): ${reason}.`,
+    notTaken: (ticketNumber, reason) =>
+      `The support desk could not take your request (recorded as ${ticketNumber}): ${reason}.`,
     advice: 'Please ask one of the contacts named in your contract, or write again during office hours.',
   },
   warning: {
@@ -26,7 +35,10 @@ export const en: Phrases = {
     headline: (metric, due) => `${metric} deadline missed (${due})`,
     passed: (metric, due) => `The ${metric} deadline of ${due} has passed without being met.`,
   },
-  takenInCharge: { headline: (title) => `Taken in charge: ${title}`, by: (agent, at) => `${agent} took your request in charge on ${at}.` },
+  takenInCharge: {
+    headline: (title) => `Taken in charge: ${title}`,
+    by: (agent, at) => `${agent} took your request in charge on ${at}.`,
+  },
   waiting: {
     headline: (title) => `We are waiting for you: ${title}`,
     needsAnswer: 'To go on with your request, the support desk needs an answer from you:',
@@ -39,11 +51,20 @@ export const en: Phrases = {
     byApi: 'with your customer API key. A reply to this e-mail is not taken as a validation.',
     autoValidates: (at) => `Without an answer, the resolution is validated on ${at}.`,
   },
-  validated: { headline: (title) => `Closed: ${title}`, closed: (at) => `Your request was validated and closed on ${at}. Thank you.` },
-  quote: { headline: (title) => `Quote to accept: ${title}`, needsAgreement: 'This work needs your agreement before it starts.', estimate: 'Estimated time', amount: 'Amount' },
+  validated: {
+    headline: (title) => `Closed: ${title}`,
+    closed: (at) => `Your request was validated and closed on ${at}. Thank you.`,
+  },
+  quote: {
+    headline: (title) => `Quote to accept: ${title}`,
+    needsAgreement: 'This work needs your agreement before it starts.',
+    estimate: 'Estimated time',
+    amount: 'Amount',
+  },
   invoiceReady: {
     headline: (invoiceNumber) => `Your invoice ${invoiceNumber} is ready`,
-    issued: (invoiceNumber, from, to) => `Invoice ${invoiceNumber} for the period from ${from} to ${to} has been issued.`,
+    issued: (invoiceNumber, from, to) =>
+      `Invoice ${invoiceNumber} for the period from ${from} to ${to} has been issued.`,
     amountDue: (gross, net) => `Amount due: ${gross} (${net} excl. VAT)`,
     dueBy: (date) => `Please pay it by ${date}.`,
     reference: (paymentReference) => `Payment reference: ${paymentReference}`,
@@ -61,12 +82,15 @@ export const en: Phrases = {
     notAValidation: {
       headline: (title) => `Your message was added to the ticket: ${title}`,
       kept: (ticketNumber) => `Your message has been added to ticket ${ticketNumber}.`,
-      howTo: 'A reply by e-mail is not taken as a validation of the proposed resolution. To validate it, or reject it with the reason:',
+      howTo:
+        'A reply by e-mail is not taken as a validation of the proposed resolution. To validate it, or reject it with the reason:',
     },
     tooLarge: {
       headline: (subject) => `Your e-mail is too large to be read: ${subject}`,
-      notRead: (size, limit) => `Thank you for your e-mail. At ${size} it is larger than the ${limit} the support desk takes in, so it was not read and no ticket was opened.`,
-      howTo: 'Please send it again without the large attachments, or with a link to them instead. It stays in the desk’s mailbox, where a person may look at it.',
+      notRead: (size, limit) =>
+        `Thank you for your e-mail. At ${size} it is larger than the ${limit} the support desk takes in, so it was not read and no ticket was opened.`,
+      howTo:
+        'Please send it again without the large attachments, or with a link to them instead. It stays in the desk’s mailbox, where a person may look at it.',
     },
   },
   yourEmail: 'your e-mail',

@@ -11,12 +11,22 @@ export const fr: Phrases = {
     headline: (title) => `Votre demande est enregistrée : ${title}`,
     registered: (ticketNumber) => `Le support a enregistré votre demande sous le numéro de ticket ${ticketNumber}.`,
     quoteTheNumber: 'Merci de rappeler ce numéro dans tout message à son sujet ; une réponse à ce courriel le garde.',
-    labels: { ticket: 'Ticket', requester: 'Demandeur', customer: 'client', registeredOn: 'Enregistré le', kind: 'Type', priority: 'Priorité', summary: 'Objet' },
+    labels: {
+      ticket: 'Ticket',
+      requester: 'Demandeur',
+      customer: 'client',
+      registeredOn: 'Enregistré le',
+      kind: 'Type',
+      priority: 'Priorité',
+      summary: 'Objet',
+    },
   },
   refusal: {
     headline: (title) => `Votre demande n'a pas pu être prise : ${title}`,
-    notTaken: (ticketNumber, reason) => `Le support n'a pas pu prendre votre demande (enregistrée sous ${ticketNumber}) : ${reason}.`,
-    advice: "Merci de passer par l'un des contacts nommés dans votre contrat, ou d'écrire à nouveau pendant les heures de service.",
+    notTaken: (ticketNumber, reason) =>
+      `Le support n'a pas pu prendre votre demande (enregistrée sous ${ticketNumber}) : ${reason}.`,
+    advice:
+      "Merci de passer par l'un des contacts nommés dans votre contrat, ou d'écrire à nouveau pendant les heures de service.",
   },
   warning: {
     headline: (metric, percent, due) => `délai de ${metric} utilisé à ${percent} %, échéance ${due}`,
@@ -26,7 +36,10 @@ export const fr: Phrases = {
     headline: (metric, due) => `délai de ${metric} dépassé (${due})`,
     passed: (metric, due) => `L'échéance de ${metric} du ${due} est passée sans être tenue.`,
   },
-  takenInCharge: { headline: (title) => `Prise en charge : ${title}`, by: (agent, at) => `${agent} a pris votre demande en charge le ${at}.` },
+  takenInCharge: {
+    headline: (title) => `Prise en charge : ${title}`,
+    by: (agent, at) => `${agent} a pris votre demande en charge le ${at}.`,
+  },
   waiting: {
     headline: (title) => `Nous attendons votre réponse : ${title}`,
     needsAnswer: 'Pour poursuivre le traitement de votre demande, le support a besoin de votre réponse :',
@@ -35,12 +48,21 @@ export const fr: Phrases = {
   resolution: {
     headline: (title) => `Résolution proposée, à valider ou refuser : ${title}`,
     proposes: 'Le support propose cette résolution de votre demande :',
-    howTo: 'Si elle résout votre problème, merci de la valider ; sinon, refusez-la en donnant la raison, et le travail reprend :',
+    howTo:
+      'Si elle résout votre problème, merci de la valider ; sinon, refusez-la en donnant la raison, et le travail reprend :',
     byApi: "avec la clé d'API de votre société. Une réponse à ce courriel ne vaut pas validation.",
     autoValidates: (at) => `Sans réponse de votre part, la résolution sera validée le ${at}.`,
   },
-  validated: { headline: (title) => `Clôturé : ${title}`, closed: (at) => `Votre demande a été validée et clôturée le ${at}. Merci.` },
-  quote: { headline: (title) => `Devis à accepter : ${title}`, needsAgreement: 'Ce travail demande votre accord avant de commencer.', estimate: 'Temps estimé', amount: 'Montant' },
+  validated: {
+    headline: (title) => `Clôturé : ${title}`,
+    closed: (at) => `Votre demande a été validée et clôturée le ${at}. Merci.`,
+  },
+  quote: {
+    headline: (title) => `Devis à accepter : ${title}`,
+    needsAgreement: 'Ce travail demande votre accord avant de commencer.',
+    estimate: 'Temps estimé',
+    amount: 'Montant',
+  },
   invoiceReady: {
     headline: (invoiceNumber) => `Votre facture ${invoiceNumber} est disponible`,
     issued: (invoiceNumber, from, to) => `La facture ${invoiceNumber} pour la période du ${from} au ${to} a été émise.`,
@@ -55,18 +77,21 @@ export const fr: Phrases = {
   inbound: {
     triage: {
       headline: (subject) => `Nous avons bien reçu votre courriel : ${subject}`,
-      kept: 'Merci pour votre courriel. Le support l\'a bien reçu et va le regarder.',
+      kept: "Merci pour votre courriel. Le support l'a bien reçu et va le regarder.",
       why: "Votre adresse ne fait pas partie des contacts nommés dans un contrat de support : aucun ticket n'a été ouvert automatiquement ; le support reviendra vers vous.",
     },
     notAValidation: {
       headline: (title) => `Votre message a été ajouté au ticket : ${title}`,
       kept: (ticketNumber) => `Votre message a été ajouté au ticket ${ticketNumber}.`,
-      howTo: "Une réponse par courriel ne vaut pas validation de la résolution proposée. Pour la valider, ou la refuser en donnant la raison :",
+      howTo:
+        'Une réponse par courriel ne vaut pas validation de la résolution proposée. Pour la valider, ou la refuser en donnant la raison :',
     },
     tooLarge: {
       headline: (subject) => `Votre courriel est trop volumineux pour être lu : ${subject}`,
-      notRead: (size, limit) => `Merci pour votre courriel. Avec ${size}, il dépasse les ${limit} que le support accepte : il n'a pas été lu et aucun ticket n'a été ouvert.`,
-      howTo: "Merci de le renvoyer sans les pièces jointes volumineuses, ou avec un lien vers elles. Il reste dans la boîte du support, où une personne pourra le consulter.",
+      notRead: (size, limit) =>
+        `Merci pour votre courriel. Avec ${size}, il dépasse les ${limit} que le support accepte : il n'a pas été lu et aucun ticket n'a été ouvert.`,
+      howTo:
+        'Merci de le renvoyer sans les pièces jointes volumineuses, ou avec un lien vers elles. Il reste dans la boîte du support, où une personne pourra le consulter.',
     },
   },
   yourEmail: 'votre adresse',

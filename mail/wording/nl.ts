@@ -11,11 +11,20 @@ export const nl: Phrases = {
     headline: (title) => `Uw aanvraag is geregistreerd: ${title}`,
     registered: (ticketNumber) => `De supportdesk heeft uw aanvraag geregistreerd onder ticketnummer ${ticketNumber}.`,
     quoteTheNumber: 'Vermeld dit nummer in elk bericht hierover; een antwoord op deze e-mail behoudt het.',
-    labels: { ticket: 'Ticket', requester: 'Aanvrager', customer: 'klant', registeredOn: 'Geregistreerd op', kind: 'Soort', priority: 'Prioriteit', summary: 'Onderwerp' },
+    labels: {
+      ticket: 'Ticket',
+      requester: 'Aanvrager',
+      customer: 'klant',
+      registeredOn: 'Geregistreerd op',
+      kind: 'Soort',
+      priority: 'Prioriteit',
+      summary: 'Onderwerp',
+    },
   },
   refusal: {
     headline: (title) => `Uw aanvraag kon niet worden aangenomen: ${title}`,
-    notTaken: (ticketNumber, reason) => `De supportdesk kon uw aanvraag (geregistreerd als ${ticketNumber}) niet aannemen: ${reason}.`,
+    notTaken: (ticketNumber, reason) =>
+      `De supportdesk kon uw aanvraag (geregistreerd als ${ticketNumber}) niet aannemen: ${reason}.`,
     advice: 'Vraag het aan een van de contactpersonen uit uw contract, of schrijf opnieuw tijdens de kantooruren.',
   },
   warning: {
@@ -26,7 +35,10 @@ export const nl: Phrases = {
     headline: (metric, due) => `${metric} overschreden (${due})`,
     passed: (metric, due) => `De termijn voor de ${metric} van ${due} is verstreken zonder te zijn gehaald.`,
   },
-  takenInCharge: { headline: (title) => `In behandeling: ${title}`, by: (agent, at) => `${agent} heeft uw aanvraag op ${at} in behandeling genomen.` },
+  takenInCharge: {
+    headline: (title) => `In behandeling: ${title}`,
+    by: (agent, at) => `${agent} heeft uw aanvraag op ${at} in behandeling genomen.`,
+  },
   waiting: {
     headline: (title) => `Wij wachten op uw antwoord: ${title}`,
     needsAnswer: 'Om uw aanvraag verder te behandelen heeft de supportdesk een antwoord van u nodig:',
@@ -39,11 +51,20 @@ export const nl: Phrases = {
     byApi: 'met de API-sleutel van uw bedrijf. Een antwoord op deze e-mail geldt niet als bevestiging.',
     autoValidates: (at) => `Zonder antwoord wordt de oplossing bevestigd op ${at}.`,
   },
-  validated: { headline: (title) => `Afgesloten: ${title}`, closed: (at) => `Uw aanvraag is bevestigd en afgesloten op ${at}. Dank u.` },
-  quote: { headline: (title) => `Offerte te aanvaarden: ${title}`, needsAgreement: 'Dit werk heeft uw akkoord nodig voor het begint.', estimate: 'Geschatte tijd', amount: 'Bedrag' },
+  validated: {
+    headline: (title) => `Afgesloten: ${title}`,
+    closed: (at) => `Uw aanvraag is bevestigd en afgesloten op ${at}. Dank u.`,
+  },
+  quote: {
+    headline: (title) => `Offerte te aanvaarden: ${title}`,
+    needsAgreement: 'Dit werk heeft uw akkoord nodig voor het begint.',
+    estimate: 'Geschatte tijd',
+    amount: 'Bedrag',
+  },
   invoiceReady: {
     headline: (invoiceNumber) => `Uw factuur ${invoiceNumber} staat klaar`,
-    issued: (invoiceNumber, from, to) => `Factuur ${invoiceNumber} voor de periode van ${from} tot ${to} is uitgegeven.`,
+    issued: (invoiceNumber, from, to) =>
+      `Factuur ${invoiceNumber} voor de periode van ${from} tot ${to} is uitgegeven.`,
     amountDue: (gross, net) => `Te betalen bedrag: ${gross} (${net} excl. btw)`,
     dueBy: (date) => `Gelieve te betalen uiterlijk op ${date}.`,
     reference: (paymentReference) => `Mededeling bij betaling: ${paymentReference}`,
@@ -61,12 +82,15 @@ export const nl: Phrases = {
     notAValidation: {
       headline: (title) => `Uw bericht is aan het ticket toegevoegd: ${title}`,
       kept: (ticketNumber) => `Uw bericht is aan ticket ${ticketNumber} toegevoegd.`,
-      howTo: 'Een antwoord per e-mail geldt niet als goedkeuring van de voorgestelde oplossing. Om ze goed te keuren, of met de reden af te wijzen:',
+      howTo:
+        'Een antwoord per e-mail geldt niet als goedkeuring van de voorgestelde oplossing. Om ze goed te keuren, of met de reden af te wijzen:',
     },
     tooLarge: {
       headline: (subject) => `Uw e-mail is te groot om gelezen te worden: ${subject}`,
-      notRead: (size, limit) => `Bedankt voor uw e-mail. Met ${size} is hij groter dan de ${limit} die de support aanneemt; hij is niet gelezen en er is geen ticket geopend.`,
-      howTo: 'Stuur hem opnieuw zonder de grote bijlagen, of met een link ernaar. Hij blijft in de mailbox van de support, waar iemand hem kan bekijken.',
+      notRead: (size, limit) =>
+        `Bedankt voor uw e-mail. Met ${size} is hij groter dan de ${limit} die de support aanneemt; hij is niet gelezen en er is geen ticket geopend.`,
+      howTo:
+        'Stuur hem opnieuw zonder de grote bijlagen, of met een link ernaar. Hij blijft in de mailbox van de support, waar iemand hem kan bekijken.',
     },
   },
   yourEmail: 'uw e-mail',

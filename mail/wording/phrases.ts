@@ -16,14 +16,31 @@ export interface Phrases {
     headline(title: string): string;
     registered(ticketNumber: string): string;
     quoteTheNumber: string;
-    labels: { ticket: string; requester: string; customer: string; registeredOn: string; kind: string; priority: string; summary: string };
+    labels: {
+      ticket: string;
+      requester: string;
+      customer: string;
+      registeredOn: string;
+      kind: string;
+      priority: string;
+      summary: string;
+    };
   };
   refusal: { headline(title: string): string; notTaken(ticketNumber: string, reason: string): string; advice: string };
-  warning: { headline(metric: string, percent: number, due: string): string; used(metric: string, percent: number, due: string): string };
+  warning: {
+    headline(metric: string, percent: number, due: string): string;
+    used(metric: string, percent: number, due: string): string;
+  };
   breach: { headline(metric: string, due: string): string; passed(metric: string, due: string): string };
   takenInCharge: { headline(title: string): string; by(agent: string, at: string): string };
   waiting: { headline(title: string): string; needsAnswer: string; paused: string };
-  resolution: { headline(title: string): string; proposes: string; howTo: string; byApi: string; autoValidates(at: string): string };
+  resolution: {
+    headline(title: string): string;
+    proposes: string;
+    howTo: string;
+    byApi: string;
+    autoValidates(at: string): string;
+  };
   validated: { headline(title: string): string; closed(at: string): string };
   quote: { headline(title: string): string; needsAgreement: string; estimate: string; amount: string };
   /** An invoice issued: what it is for, what to pay by when, and where to read it. Dates and amounts come formatted. */

@@ -16,7 +16,8 @@ function emergency(registeredAt: string, changes: Partial<PlanRequest> = {}): Pl
   };
 }
 
-const responseOf = async (request: PlanRequest) => (await planClocks(presetPolicies, request)).clocks.find((clock) => clock.metric === 'response');
+const responseOf = async (request: PlanRequest) =>
+  (await planClocks(presetPolicies, request)).clocks.find((clock) => clock.metric === 'response');
 
 describe('an e-connect emergency is answered within an hour of calendar time, whenever it comes', () => {
   // Luxembourg is UTC+1 in winter: the desk opens 08:30-17:30 local, Monday to Friday, closed on public holidays.
@@ -26,22 +27,27 @@ describe('an e-connect emergency is answered within an hour of calendar time, wh
     ['on a Sunday (14:00)', '2026-11-22T13:00:00Z'],
     ['on a Saturday at 23:00', '2026-11-21T22:00:00Z'],
     ['on a public holiday (Christmas, 10:00)', '2026-12-25T09:00:00Z'],
-  ])('%s: deadline one hour later, warnings at 30 and 45 minutes to the desk and the emergency escalation', async (_, registeredAt) => {
-    const response = await responseOf(emergency(registeredAt));
-    const start = at(registeredAt);
-    expect(response).toEqual({
-      metric: 'response',
-      deadline: start + 60 * MINUTE,
-      thresholds: [
-        { percent: 50, at: start + 30 * MINUTE, notify: ['desk', 'emergency-escalation'] },
-        { percent: 75, at: start + 45 * MINUTE, notify: ['desk', 'emergency-escalation'] },
-        { percent: 100, at: start + 60 * MINUTE, notify: ['desk', 'emergency-escalation'] },
-      ],
-    });
-  });
+  ])(
+    '%s: deadline one hour later, warnings at 30 and 45 minutes to the desk and the emergency escalation',
+    async (_, registeredAt) => {
+      const response = await responseOf(emergency(registeredAt));
+      const start = at(registeredAt);
+      expect(response).toEqual({
+        metric: 'response',
+        deadline: start + 60 * MINUTE,
+        thresholds: [
+          { percent: 50, at: start + 30 * MINUTE, notify: ['desk', 'emergency-escalation'] },
+          { percent: 75, at: start + 45 * MINUTE, notify: ['desk', 'emergency-escalation'] },
+          { percent: 100, at: start + 60 * MINUTE, notify: ['desk', 'emergency-escalation'] },
+        ],
+      });
+    },
+  );
 
   test('the maintenance contract policy gives its emergencies the same hour', async () => {
-    expect(iso((await responseOf(emergency('2026-11-22T13:00:00Z', { policyId: 'econnect-maintenance' })))!.deadline)).toBe('2026-11-22T14:00:00.000Z');
+    expect(
+      iso((await responseOf(emergency('2026-11-22T13:00:00Z', { policyId: 'econnect-maintenance' })))!.deadline),
+    ).toBe('2026-11-22T14:00:00.000Z');
   });
 
   test('only the response clock: intervention and resolution stay best effort', async () => {
@@ -50,12 +56,18 @@ describe('an e-connect emergency is answered within an hour of calendar time, wh
   });
 
   test('a standard ticket of the same desk still has no clock', async () => {
-    expect((await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z', { channel: 'standard' }))).clocks).toEqual([]);
-    expect((await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z', { channel: undefined }))).clocks).toEqual([]);
+    expect(
+      (await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z', { channel: 'standard' }))).clocks,
+    ).toEqual([]);
+    expect(
+      (await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z', { channel: undefined }))).clocks,
+    ).toEqual([]);
   });
 
   test("the contract's target replaces the policy's, with the policy's thresholds", async () => {
-    const response = (await responseOf(emergency('2026-11-21T22:00:00Z', { emergencyResponseTarget: { amount: 4, unit: 'calendarHours' } })))!;
+    const response = (await responseOf(
+      emergency('2026-11-21T22:00:00Z', { emergencyResponseTarget: { amount: 4, unit: 'calendarHours' } }),
+    ))!;
     expect(iso(response.deadline)).toBe('2026-11-22T02:00:00.000Z');
     expect(response.thresholds.map((threshold) => [threshold.percent, iso(threshold.at)])).toEqual([
       [50, '2026-11-22T00:00:00.000Z'],
@@ -65,17 +77,25 @@ describe('an e-connect emergency is answered within an hour of calendar time, wh
   });
 
   test('the emergency target holds whatever priority the desk sets afterwards', async () => {
-    expect(iso((await responseOf(emergency('2026-11-24T01:00:00Z', { priority: 'P4' })))!.deadline)).toBe('2026-11-24T02:00:00.000Z');
+    expect(iso((await responseOf(emergency('2026-11-24T01:00:00Z', { priority: 'P4' })))!.deadline)).toBe(
+      '2026-11-24T02:00:00.000Z',
+    );
   });
 
   test('a pause (waiting for the customer) gives back its calendar time, night included', async () => {
-    const response = (await responseOf(emergency('2026-11-24T01:00:00Z', { pauses: { response: [[at('2026-11-24T01:10:00Z'), at('2026-11-24T01:30:00Z')]] } })))!;
+    const response = (await responseOf(
+      emergency('2026-11-24T01:00:00Z', {
+        pauses: { response: [[at('2026-11-24T01:10:00Z'), at('2026-11-24T01:30:00Z')]] },
+      }),
+    ))!;
     expect(iso(response.deadline)).toBe('2026-11-24T02:20:00.000Z');
     expect(iso(response.thresholds[0]!.at)).toBe('2026-11-24T01:50:00.000Z');
   });
 
   test('a stopped response clock is not planned again', async () => {
-    expect(await responseOf(emergency('2026-11-24T01:00:00Z', { pauses: { intervention: [], resolution: [] } }))).toBeUndefined();
+    expect(
+      await responseOf(emergency('2026-11-24T01:00:00Z', { pauses: { intervention: [], resolution: [] } })),
+    ).toBeUndefined();
   });
 
   test('a policy without an emergency clock plans emergencies on their priority, as before', async () => {

@@ -35,12 +35,19 @@ const notice: ThresholdNotice = {
 describe('e-mail headers', () => {
   it.each([
     ['the acknowledgement', () => acknowledgementEmail(ticket), 'ana@acme.lu Cc: eve@evil.test'],
-    ['the refusal', () => acknowledgementEmail({ ...ticket, status: 'refused', refusalReason: 'out of hours' }), 'ana@acme.lu Cc: eve@evil.test'],
-  ])('%s: the title in the subject, and the recipient, each on one line, CR/LF and controls folded into a space', (_case, build, folded) => {
-    const { recipient, subject } = build();
-    expect(subject).toMatch(/^\[VIG-000042\] .*: Printer down Bcc: eve@evil\.test X-Priority: 1$/);
-    expect(recipient).toBe(folded);
-  });
+    [
+      'the refusal',
+      () => acknowledgementEmail({ ...ticket, status: 'refused', refusalReason: 'out of hours' }),
+      'ana@acme.lu Cc: eve@evil.test',
+    ],
+  ])(
+    '%s: the title in the subject, and the recipient, each on one line, CR/LF and controls folded into a space',
+    (_case, build, folded) => {
+      const { recipient, subject } = build();
+      expect(subject).toMatch(/^\[VIG-000042\] .*: Printer down Bcc: eve@evil\.test X-Priority: 1$/);
+      expect(recipient).toBe(folded);
+    },
+  );
 
   it('a threshold notice: the recipient on one line', () => {
     const { recipient, subject } = thresholdEmail(notice, 'desk\r\nBcc: eve@evil.test');
@@ -55,6 +62,10 @@ describe('e-mail headers', () => {
   it('headerSafe, which the outbox writer applies too, changes nothing more when applied again', () => {
     const email = acknowledgementEmail(ticket);
     expect(headerSafe(email)).toEqual(email);
-    expect(headerSafe({ recipient: 'a@b.lu\u0000', subject: 'x\u0007\u0008y', body: 'b\u0000' })).toEqual({ recipient: 'a@b.lu ', subject: 'x y', body: 'b\u0000' });
+    expect(headerSafe({ recipient: 'a@b.lu\u0000', subject: 'x\u0007\u0008y', body: 'b\u0000' })).toEqual({
+      recipient: 'a@b.lu ',
+      subject: 'x y',
+      body: 'b\u0000',
+    });
   });
 });

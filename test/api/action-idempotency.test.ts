@@ -8,10 +8,19 @@ const TICKET = 'VIG-000001';
 const entry = { agent: 'marc', start: '2026-05-13T09:00:00+02:00', end: '2026-05-13T09:30:00+02:00', note: 'toner' };
 
 /** What the client throws when Temporal's answer never reaches the API (the Update may or may not have been applied). */
-const deadlineExceeded = () => new ServiceError('Workflow Update failed', { cause: Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, details: 'deadline exceeded', metadata: {} }) });
+const deadlineExceeded = () =>
+  new ServiceError('Workflow Update failed', {
+    cause: Object.assign(new Error('4 DEADLINE_EXCEEDED'), { code: 4, details: 'deadline exceeded', metadata: {} }),
+  });
 /** What the client throws when an Update reaches a run in the very task in which it continues as new (nothing applied). */
 const refusedAtTheCut = () =>
-  new ServiceError('Workflow Update failed', { cause: Object.assign(new Error('9 FAILED_PRECONDITION'), { code: 9, details: 'Unable to perform workflow execution update due to unexpected workflow task failure.', metadata: {} }) });
+  new ServiceError('Workflow Update failed', {
+    cause: Object.assign(new Error('9 FAILED_PRECONDITION'), {
+      code: 9,
+      details: 'Unable to perform workflow execution update due to unexpected workflow task failure.',
+      metadata: {},
+    }),
+  });
 
 /** The answer as a client compares it: the request's own id aside, which names this request's log lines. */
 const answerOf = (response: LightMyRequestResponse) => {
@@ -28,7 +37,13 @@ describe('Idempotency-Key on the ticket actions', () => {
   });
 
   const act = (path: string, body: object, key?: string, caller: Caller = 'agent', ticket = TICKET) =>
-    harness.call(caller, 'POST', `/v1/tickets/${ticket}/${path}`, body, key === undefined ? {} : { 'idempotency-key': key });
+    harness.call(
+      caller,
+      'POST',
+      `/v1/tickets/${ticket}/${path}`,
+      body,
+      key === undefined ? {} : { 'idempotency-key': key },
+    );
   const logged = () => harness.temporal.updates.filter(({ update }) => update === 'log-time');
 
   it('answers a retried action with the first answer, marked replayed, and applies it once', async () => {
@@ -46,7 +61,9 @@ describe('Idempotency-Key on the ticket actions', () => {
 
   it('applies twenty concurrent twins once, and answers each of them the same', async () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => act('time-entries', entry, 'entry-2')));
-    expect(new Set(answers.map((answer) => JSON.stringify(answerOf(answer))))).toEqual(new Set([JSON.stringify(answerOf(answers[0]!))]));
+    expect(new Set(answers.map((answer) => JSON.stringify(answerOf(answer))))).toEqual(
+      new Set([JSON.stringify(answerOf(answers[0]!))]),
+    );
     expect(answers[0]!.statusCode).toBe(200);
     expect(logged()).toHaveLength(1);
   });
@@ -60,7 +77,9 @@ describe('Idempotency-Key on the ticket actions', () => {
       await act('reassign', { agent: 'lea', by: 'marc' }, 'entry-3'),
     ]) {
       expectProblem(reused, 422, 'idempotency-key-reused', 'headers.idempotency-key');
-      expect(reused.json().errors[0].message).toBe('entry-3 was already used with a different request: use a new key for a new action');
+      expect(reused.json().errors[0].message).toBe(
+        'entry-3 was already used with a different request: use a new key for a new action',
+      );
     }
     expect(harness.temporal.updates).toHaveLength(1);
   });
@@ -153,10 +172,19 @@ describe('Idempotency-Key on the ticket actions', () => {
 
   it('documents the header on every action in the OpenAPI document', async () => {
     await harness.app.ready();
-    const { paths } = harness.app.swagger() as unknown as { paths: Record<string, { post?: { parameters?: object[] } }> };
-    const headerOf = (path: string) => paths[`/v1/tickets/{number}/${path}`]?.post?.parameters?.find((parameter) => (parameter as { in: string }).in === 'header');
+    const { paths } = harness.app.swagger() as unknown as {
+      paths: Record<string, { post?: { parameters?: object[] } }>;
+    };
+    const headerOf = (path: string) =>
+      paths[`/v1/tickets/{number}/${path}`]?.post?.parameters?.find(
+        (parameter) => (parameter as { in: string }).in === 'header',
+      );
     expect(Object.keys(ActionBodies).filter((path) => !headerOf(path))).toEqual([]);
-    expect(headerOf('time-entries')).toMatchObject({ name: 'idempotency-key', required: false, schema: { maxLength: 255 } });
+    expect(headerOf('time-entries')).toMatchObject({
+      name: 'idempotency-key',
+      required: false,
+      schema: { maxLength: 255 },
+    });
   });
 
   it('names the header when the key is unusable', async () => {

@@ -44,16 +44,17 @@ describe('who may call the admin API', () => {
     expect(response.headers['www-authenticate']).toBe('Bearer realm="vigil"');
   });
 
-  it.each(ROUTES.flatMap(([method, url, body]) => (['agent', 'manager', 'customer'] as Caller[]).map((caller) => [method, url, caller, body] as const)))(
-    '%s %s answers 403 to a %s key and changes nothing',
-    async (method, url, caller, body) => {
-      const before = await accountsNow();
-      const response = await harness.call(caller, method, url, body);
-      expectProblem(response, 403, 'forbidden');
-      expect(response.json().detail).toContain('the role admin');
-      expect(await accountsNow()).toEqual(before);
-    },
-  );
+  it.each(
+    ROUTES.flatMap(([method, url, body]) =>
+      (['agent', 'manager', 'customer'] as Caller[]).map((caller) => [method, url, caller, body] as const),
+    ),
+  )('%s %s answers 403 to a %s key and changes nothing', async (method, url, caller, body) => {
+    const before = await accountsNow();
+    const response = await harness.call(caller, method, url, body);
+    expectProblem(response, 403, 'forbidden');
+    expect(response.json().detail).toContain('the role admin');
+    expect(await accountsNow()).toEqual(before);
+  });
 
   it('checks the role before the input: a non-admin is not told what a body should hold', async () => {
     expectProblem(await harness.call('agent', 'POST', '/v1/admin/customers', { nonsense: true }), 403, 'forbidden');
@@ -65,7 +66,11 @@ describe('customers', () => {
   beforeAll(async () => (harness = await apiHarness()));
 
   it('adds a customer (201, Location), shows it and lists it', async () => {
-    const created = await harness.call('admin', 'POST', '/v1/admin/customers', { id: 'initech', name: 'Initech Sàrl', language: 'fr' });
+    const created = await harness.call('admin', 'POST', '/v1/admin/customers', {
+      id: 'initech',
+      name: 'Initech Sàrl',
+      language: 'fr',
+    });
     expect(created.statusCode).toBe(201);
     expect(created.headers.location).toBe('/v1/admin/customers/initech');
     expect(created.json()).toEqual({
@@ -83,7 +88,12 @@ describe('customers', () => {
   });
 
   it('answers 409 customer-exists naming body.id to a second customer with the same id, and keeps the first', async () => {
-    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers', { id: 'acme', name: 'Acme again' }), 409, 'customer-exists', 'body.id');
+    expectProblem(
+      await harness.call('admin', 'POST', '/v1/admin/customers', { id: 'acme', name: 'Acme again' }),
+      409,
+      'customer-exists',
+      'body.id',
+    );
     expect((await harness.accounts.getCustomer('acme'))?.name).toBe('Acme');
   });
 
@@ -100,7 +110,12 @@ describe('customers', () => {
 
   it('answers 404 for an unknown customer, 422 naming params.id for one that cannot exist', async () => {
     expectProblem(await harness.call('admin', 'GET', '/v1/admin/customers/nobody'), 404, 'not-found');
-    expectProblem(await harness.call('admin', 'GET', '/v1/admin/customers/No%20Body'), 422, 'invalid-request', 'params.id');
+    expectProblem(
+      await harness.call('admin', 'GET', '/v1/admin/customers/No%20Body'),
+      422,
+      'invalid-request',
+      'params.id',
+    );
   });
 });
 
@@ -124,17 +139,29 @@ describe('contracts', () => {
     expect({ status: shown.statusCode, body: shown.json() }).toEqual({ status: 200, body: created.json() });
     const listed = await harness.call('admin', 'GET', '/v1/admin/customers/acme/contracts');
     expect(listed.statusCode).toBe(200);
-    expect(listed.json().contracts.map((listedContract: { id: string }) => listedContract.id)).toEqual([harness.contracts.acme.id, id]);
+    expect(listed.json().contracts.map((listedContract: { id: string }) => listedContract.id)).toEqual([
+      harness.contracts.acme.id,
+      id,
+    ]);
   });
 
   it("keeps a contract's own people limit where its policy has one (Care Solutions), and shows it", async () => {
-    const created = await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', { ...contract, maxPeoplePerTicket: 2 });
+    const created = await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', {
+      ...contract,
+      maxPeoplePerTicket: 2,
+    });
     expect([created.statusCode, created.json().maxPeoplePerTicket]).toEqual([201, 2]);
-    expect((await harness.call('admin', 'GET', `/v1/admin/contracts/${created.json().id}`)).json().maxPeoplePerTicket).toBe(2);
+    expect(
+      (await harness.call('admin', 'GET', `/v1/admin/contracts/${created.json().id}`)).json().maxPeoplePerTicket,
+    ).toBe(2);
   });
 
   it('answers 404 for the contracts of an unknown customer and for an unknown contract', async () => {
-    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/nobody/contracts', contract), 404, 'not-found');
+    expectProblem(
+      await harness.call('admin', 'POST', '/v1/admin/customers/nobody/contracts', contract),
+      404,
+      'not-found',
+    );
     expectProblem(await harness.call('admin', 'GET', '/v1/admin/customers/nobody/contracts'), 404, 'not-found');
     expectProblem(await harness.call('admin', 'GET', '/v1/admin/contracts/999999'), 404, 'not-found');
     expect(await harness.accounts.listContracts('nobody')).toEqual([]);
@@ -150,16 +177,37 @@ describe('contracts', () => {
     [{ endsOn: '2025-12-31' }, 'invalid-contract-dates', 'body.endsOn'],
     [{ startsOn: '2026-02-30' }, 'invalid-request', 'body.startsOn'],
     [{ invoicingFrequency: 'yearly' }, 'invalid-request', 'body.invoicingFrequency'],
-    [{ authorizedContacts: [{ name: 'Ana', email: 'not-an-address' }] }, 'invalid-request', 'body.authorizedContacts.0.email'],
-    [{ authorizedContacts: [{ name: 'Ana', email: 'ana@acme.lu', phone: '+352 1' }] }, 'invalid-request', 'body.authorizedContacts.0.phone'],
-    [{ escalationContacts: [{ level: 'ceo', name: 'Dan', email: 'dan@acme.lu' }] }, 'invalid-request', 'body.escalationContacts.0.level'],
+    [
+      { authorizedContacts: [{ name: 'Ana', email: 'not-an-address' }] },
+      'invalid-request',
+      'body.authorizedContacts.0.email',
+    ],
+    [
+      { authorizedContacts: [{ name: 'Ana', email: 'ana@acme.lu', phone: '+352 1' }] },
+      'invalid-request',
+      'body.authorizedContacts.0.phone',
+    ],
+    [
+      { escalationContacts: [{ level: 'ceo', name: 'Dan', email: 'dan@acme.lu' }] },
+      'invalid-request',
+      'body.escalationContacts.0.level',
+    ],
     [{ discountPercent: 10 }, 'invalid-request', 'body.discountPercent'],
     [{ maxPeoplePerTicket: 0 }, 'invalid-request', 'body.maxPeoplePerTicket'],
     // Esker's terms limit no people: there is no limit for the contract to change.
-    [{ policyId: 'esker', escalationContacts: [], maxPeoplePerTicket: 2 }, 'invalid-request', 'body.maxPeoplePerTicket'],
+    [
+      { policyId: 'esker', escalationContacts: [], maxPeoplePerTicket: 2 },
+      'invalid-request',
+      'body.maxPeoplePerTicket',
+    ],
   ])('answers 422 to %j (%s) naming %s, and adds nothing', async (change, slug, field) => {
     const before = await harness.accounts.listContracts('acme');
-    expectProblem(await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', { ...contract, ...change }), 422, slug, field);
+    expectProblem(
+      await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', { ...contract, ...change }),
+      422,
+      slug,
+      field,
+    );
     expect(await harness.accounts.listContracts('acme')).toEqual(before);
   });
 });
@@ -169,7 +217,11 @@ describe('API keys', () => {
   beforeAll(async () => (harness = await apiHarness()));
 
   it('issues a key whose token is shown once, never cached, and works at once', async () => {
-    const issued = await harness.call('admin', 'POST', '/v1/admin/api-keys', { role: 'customer', customerId: 'acme', label: 'portal' });
+    const issued = await harness.call('admin', 'POST', '/v1/admin/api-keys', {
+      role: 'customer',
+      customerId: 'acme',
+      label: 'portal',
+    });
     expect(issued.statusCode).toBe(201);
     expect(issued.headers['cache-control']).toBe('no-store');
     const key = issued.json();
@@ -182,7 +234,11 @@ describe('API keys', () => {
       token: expect.any(String),
       links: { revoke: `/v1/admin/api-keys/${key.id}/revoke` },
     });
-    const read = await harness.app.inject({ method: 'GET', url: '/v1/invoices', headers: { authorization: `Bearer ${key.token}` } });
+    const read = await harness.app.inject({
+      method: 'GET',
+      url: '/v1/invoices',
+      headers: { authorization: `Bearer ${key.token}` },
+    });
     expect(read.statusCode).toBe(200);
 
     const listed = await harness.call('admin', 'GET', '/v1/admin/api-keys');
@@ -196,14 +252,23 @@ describe('API keys', () => {
     const revoked = await harness.call('admin', 'POST', `/v1/admin/api-keys/${id}/revoke`);
     expect(revoked.statusCode).toBe(200);
     expect(revoked.json()).toMatchObject({ id, role: 'agent', revokedAt: expect.any(String) });
-    expectProblem(await harness.app.inject({ method: 'GET', url: '/v1/invoices', headers: { authorization: `Bearer ${token}` } }), 401, 'unauthorized');
+    expectProblem(
+      await harness.app.inject({ method: 'GET', url: '/v1/invoices', headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'unauthorized',
+    );
     const again = await harness.call('admin', 'POST', `/v1/admin/api-keys/${id}/revoke`);
     expect(again.json().revokedAt).toBe(revoked.json().revokedAt);
   });
 
   it('answers 404 when revoking an unknown key, 422 naming params.id for an id no key has', async () => {
     expectProblem(await harness.call('admin', 'POST', '/v1/admin/api-keys/nosuchkey/revoke'), 404, 'not-found');
-    expectProblem(await harness.call('admin', 'POST', '/v1/admin/api-keys/no%20such%20key/revoke'), 422, 'invalid-request', 'params.id');
+    expectProblem(
+      await harness.call('admin', 'POST', '/v1/admin/api-keys/no%20such%20key/revoke'),
+      422,
+      'invalid-request',
+      'params.id',
+    );
   });
 
   it.each([

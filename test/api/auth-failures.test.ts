@@ -14,7 +14,12 @@ describe('bad tokens cost no database lookup', () => {
   });
 
   const read = (authorization?: string, remoteAddress = '192.0.2.1') =>
-    harness.app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', remoteAddress, headers: authorization === undefined ? {} : { authorization } });
+    harness.app.inject({
+      method: 'GET',
+      url: '/v1/tickets/VIG-000001',
+      remoteAddress,
+      headers: authorization === undefined ? {} : { authorization },
+    });
 
   it.each([
     ['no key', undefined],
@@ -59,7 +64,12 @@ describe('failed authentications, per address', () => {
   });
 
   const read = (token: string | undefined, remoteAddress: string) =>
-    harness.app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', remoteAddress, headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
+    harness.app.inject({
+      method: 'GET',
+      url: '/v1/tickets/VIG-000001',
+      remoteAddress,
+      headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+    });
   /** A guess at a secret for the agent key's public id: brute force on one key id. */
   const guess = (i: number) => `${harness.tokens.agent.slice(0, 'vgl_'.length + 12)}_${String(i).padStart(43, 'x')}`;
 
@@ -90,7 +100,8 @@ describe('failed authentications, per address', () => {
   });
 
   it('does not count good keys', async () => {
-    for (let i = 0; i < LIMIT.max * 2; i++) expect((await read(harness.tokens.agent, '198.51.100.9')).statusCode).toBe(200);
+    for (let i = 0; i < LIMIT.max * 2; i++)
+      expect((await read(harness.tokens.agent, '198.51.100.9')).statusCode).toBe(200);
   });
 });
 

@@ -12,14 +12,22 @@ describe('authentication of /v1', () => {
   });
 
   const read = (authorization?: string) =>
-    app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', headers: authorization === undefined ? {} : { authorization } });
+    app.inject({
+      method: 'GET',
+      url: '/v1/tickets/VIG-000001',
+      headers: authorization === undefined ? {} : { authorization },
+    });
 
   it('answers 401 with a Bearer challenge when no key is sent', async () => {
     const response = await read();
     expect(response.statusCode).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.headers['www-authenticate']).toBe('Bearer realm="vigil"');
-    expect(response.json()).toMatchObject({ type: 'https://vigil.dev/problems/unauthorized', status: 401, detail: expect.stringContaining('Authorization: Bearer') });
+    expect(response.json()).toMatchObject({
+      type: 'https://vigil.dev/problems/unauthorized',
+      status: 401,
+      detail: expect.stringContaining('Authorization: Bearer'),
+    });
   });
 
   it.each([
@@ -42,7 +50,10 @@ describe('authentication of /v1', () => {
     await harness.accounts.revokeApiKey(key.id);
     const revoked = await read(`Bearer ${key.token}`);
     expect(revoked.statusCode).toBe(401);
-    expect(revoked.json()).toMatchObject({ type: 'https://vigil.dev/problems/unauthorized', detail: 'the API key is unknown or revoked' });
+    expect(revoked.json()).toMatchObject({
+      type: 'https://vigil.dev/problems/unauthorized',
+      detail: 'the API key is unknown or revoked',
+    });
   });
 
   it('takes the scheme in any case, as RFC 9110 says', async () => {
@@ -51,7 +62,9 @@ describe('authentication of /v1', () => {
 
   it('checks the key before the input: an unknown route or a bad body under /v1 still answers 401', async () => {
     expect((await app.inject({ method: 'GET', url: '/v1/nothing-here' })).statusCode).toBe(401);
-    expect((await app.inject({ method: 'POST', url: '/v1/tickets', payload: { nonsense: true } })).statusCode).toBe(401);
+    expect((await app.inject({ method: 'POST', url: '/v1/tickets', payload: { nonsense: true } })).statusCode).toBe(
+      401,
+    );
   });
 
   it('leaves routes outside /v1 open', async () => {

@@ -17,9 +17,21 @@ function handProbe() {
 describe('behindBy', () => {
   it.each([
     ['a backlog within its bounds', backlog(3, 5), undefined],
-    ['too many workflow tasks', backlog(4, 1), '4 workflow tasks wait for a worker, the oldest for 1 s (bounds: 3 tasks, 5 s)'],
-    ['an oldest task waiting too long', backlog(1, 6), '1 workflow tasks wait for a worker, the oldest for 6 s (bounds: 3 tasks, 5 s)'],
-    ['too many activity tasks', backlog(0, 0, 9), '9 activity tasks wait for a worker, the oldest for 0 s (bounds: 3 tasks, 5 s)'],
+    [
+      'too many workflow tasks',
+      backlog(4, 1),
+      '4 workflow tasks wait for a worker, the oldest for 1 s (bounds: 3 tasks, 5 s)',
+    ],
+    [
+      'an oldest task waiting too long',
+      backlog(1, 6),
+      '1 workflow tasks wait for a worker, the oldest for 6 s (bounds: 3 tasks, 5 s)',
+    ],
+    [
+      'too many activity tasks',
+      backlog(0, 0, 9),
+      '9 activity tasks wait for a worker, the oldest for 0 s (bounds: 3 tasks, 5 s)',
+    ],
   ])('judges %s', (_case, reading, reason) => {
     expect(behindBy(reading, bounds)).toBe(reason);
   });
@@ -76,7 +88,8 @@ describe('POST /v1/tickets while the workers are behind', () => {
     expect(refused.json()).toMatchObject({
       type: 'https://vigil.dev/problems/busy',
       status: 503,
-      detail: 'the workers are busy: 7 workflow tasks wait for a worker, the oldest for 2 s (bounds: 3 tasks, 5 s); try again in 5 seconds',
+      detail:
+        'the workers are busy: 7 workflow tasks wait for a worker, the oldest for 2 s (bounds: 3 tasks, 5 s); try again in 5 seconds',
     });
     expect(refused.json().detail).not.toMatch(/unreachable/);
 

@@ -14,32 +14,109 @@ import { inMemoryIdempotency, inMemorySnapshots } from '../support/api/in-memory
 import { sharedCompilers } from '../support/api/shared-compilers';
 
 // What the Temporal client throws, its gRPC status as the cause (shapes seen on the dev server).
-const grpcError = (code: number, details: string) => Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
-const serviceError = (code: number, details: string) => new ServiceError('Workflow Update failed', { cause: grpcError(code, details) });
+const grpcError = (code: number, details: string) =>
+  Object.assign(new Error(`${code} ${details}`), { code, details, metadata: {} });
+const serviceError = (code: number, details: string) =>
+  new ServiceError('Workflow Update failed', { cause: grpcError(code, details) });
 
 describe('dependencyFailure', () => {
   it.each([
-    ['no worker polling', new NoWorkerPolling('vigil-tickets'), { status: 503, reason: 'no worker is polling the ticket task queue (vigil-tickets)' }],
-    ["a query Temporal gave up on: no poller seen (after 29 s, measured)", new ServiceError('Failed to query Workflow', { cause: grpcError(9, 'no poller seen for task queue recently, worker may be down') }), { status: 503, reason: 'no worker is polling the ticket task queue' }],
-    ['an Update cut by its deadline', new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(4, 'Deadline exceeded') }), { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)" }],
-    ['a query cut by its deadline (CANCELLED, measured)', new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }), { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" }],
-    ['a deadline on a call the server had (grpc-js detail)', new ServiceError('Failed to query Workflow', { cause: grpcError(4, 'Deadline exceeded after 2.001s,LB pick: 0.001s,remote_addr=127.0.0.1:7233') }), { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" }],
-    ['a deadline that passed while still connecting', new ServiceError('Failed to describe', { cause: grpcError(4, 'Deadline exceeded after 2.001s,Waiting for LB pick') }), { status: 503, reason: 'Temporal is unreachable' }],
-    ['UNAVAILABLE written by a loaded server', serviceError(14, 'Service unavailable: persistence is busy'), { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' }],
-    ['a refused connection', new ServiceError('Failed to describe', { cause: grpcError(14, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233') }), { status: 503, reason: 'Temporal is unreachable' }],
-    ['a connection that went away', new ServiceError('Failed to describe', { cause: grpcError(14, 'Connection dropped') }), { status: 503, reason: 'Temporal is unreachable' }],
-    ['Temporal unreachable', new ServiceError('Failed to describe', { cause: grpcError(14, 'No connection established') }), { status: 503, reason: 'Temporal is unreachable' }],
-    ["one workflow's in-flight Update limit", serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'), { status: 429, reason: 'too many actions are in progress on this ticket' }],
-    ['too many outstanding updates', serviceError(8, 'too many outstanding updates'), { status: 429, reason: 'too many actions are in progress on this ticket' }],
-    ["the namespace's request limit", serviceError(8, 'namespace rate limit exceeded'), { status: 503, reason: 'Temporal is overloaded' }],
-    ["Fastify's deadline on the request", Object.assign(new Error('Request timed out'), { code: 'FST_ERR_HANDLER_TIMEOUT', statusCode: 503 }), { status: 503, reason: 'the request did not complete in time' }],
-    ['a PostgreSQL client that lost its server', new Error('Client has encountered a connection error and is not queryable'), { status: 503, reason: 'PostgreSQL is unreachable' }],
+    [
+      'no worker polling',
+      new NoWorkerPolling('vigil-tickets'),
+      { status: 503, reason: 'no worker is polling the ticket task queue (vigil-tickets)' },
+    ],
+    [
+      'a query Temporal gave up on: no poller seen (after 29 s, measured)',
+      new ServiceError('Failed to query Workflow', {
+        cause: grpcError(9, 'no poller seen for task queue recently, worker may be down'),
+      }),
+      { status: 503, reason: 'no worker is polling the ticket task queue' },
+    ],
+    [
+      'an Update cut by its deadline',
+      new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause: grpcError(4, 'Deadline exceeded') }),
+      {
+        status: 503,
+        reason:
+          "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)",
+      },
+    ],
+    [
+      'a query cut by its deadline (CANCELLED, measured)',
+      new ServiceError('Failed to query Workflow', { cause: grpcError(1, 'Call cancelled') }),
+      { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" },
+    ],
+    [
+      'a deadline on a call the server had (grpc-js detail)',
+      new ServiceError('Failed to query Workflow', {
+        cause: grpcError(4, 'Deadline exceeded after 2.001s,LB pick: 0.001s,remote_addr=127.0.0.1:7233'),
+      }),
+      { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" },
+    ],
+    [
+      'a deadline that passed while still connecting',
+      new ServiceError('Failed to describe', {
+        cause: grpcError(4, 'Deadline exceeded after 2.001s,Waiting for LB pick'),
+      }),
+      { status: 503, reason: 'Temporal is unreachable' },
+    ],
+    [
+      'UNAVAILABLE written by a loaded server',
+      serviceError(14, 'Service unavailable: persistence is busy'),
+      { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' },
+    ],
+    [
+      'a refused connection',
+      new ServiceError('Failed to describe', {
+        cause: grpcError(14, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233'),
+      }),
+      { status: 503, reason: 'Temporal is unreachable' },
+    ],
+    [
+      'a connection that went away',
+      new ServiceError('Failed to describe', { cause: grpcError(14, 'Connection dropped') }),
+      { status: 503, reason: 'Temporal is unreachable' },
+    ],
+    [
+      'Temporal unreachable',
+      new ServiceError('Failed to describe', { cause: grpcError(14, 'No connection established') }),
+      { status: 503, reason: 'Temporal is unreachable' },
+    ],
+    [
+      "one workflow's in-flight Update limit",
+      serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'),
+      { status: 429, reason: 'too many actions are in progress on this ticket' },
+    ],
+    [
+      'too many outstanding updates',
+      serviceError(8, 'too many outstanding updates'),
+      { status: 429, reason: 'too many actions are in progress on this ticket' },
+    ],
+    [
+      "the namespace's request limit",
+      serviceError(8, 'namespace rate limit exceeded'),
+      { status: 503, reason: 'Temporal is overloaded' },
+    ],
+    [
+      "Fastify's deadline on the request",
+      Object.assign(new Error('Request timed out'), { code: 'FST_ERR_HANDLER_TIMEOUT', statusCode: 503 }),
+      { status: 503, reason: 'the request did not complete in time' },
+    ],
+    [
+      'a PostgreSQL client that lost its server',
+      new Error('Client has encountered a connection error and is not queryable'),
+      { status: 503, reason: 'PostgreSQL is unreachable' },
+    ],
   ])('makes %s a failure to retry', (_case, error, failure) => {
     expect(dependencyFailure(error)).toEqual(failure);
   });
 
   it.each([
-    ['a refusal at a continue-as-new', serviceError(9, 'Unable to perform workflow execution update due to unexpected workflow task failure.')],
+    [
+      'a refusal at a continue-as-new',
+      serviceError(9, 'Unable to perform workflow execution update due to unexpected workflow task failure.'),
+    ],
     ['an invalid argument', serviceError(3, 'invalid')],
     ['a plain bug', new TypeError('x is undefined')],
   ])('leaves %s alone', (_case, error) => {
@@ -65,7 +142,9 @@ describe('a ticket whose worker does not answer', () => {
     const response = await harness.call('customer', 'GET', '/v1/tickets/VIG-000001');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ ticketNumber: 'VIG-000001', revision: 2, stale: true });
-    expect(response.headers.warning).toBe('110 vigil "stale: revision 2 from the read model; no worker is polling the ticket task queue (vigil-tickets)"');
+    expect(response.headers.warning).toBe(
+      '110 vigil "stale: revision 2 from the read model; no worker is polling the ticket task queue (vigil-tickets)"',
+    );
     expect(harness.temporal.calls).not.toContain('query ticket-VIG-000001');
   });
 
@@ -74,16 +153,22 @@ describe('a ticket whose worker does not answer', () => {
     harness.temporal.worker = 'stuck';
     const response = await harness.call('agent', 'GET', '/v1/tickets/VIG-000001');
     expect(response.json()).toMatchObject({ stale: true });
-    expect(response.headers.warning).toMatch(/^110 vigil "stale: revision 2 from the read model; Temporal or the ticket's worker is busy and did not answer in time"$/);
+    expect(response.headers.warning).toMatch(
+      /^110 vigil "stale: revision 2 from the read model; Temporal or the ticket's worker is busy and did not answer in time"$/,
+    );
   });
 
   it('is read stale when its running workflow fails the query (a run being continued as new), never a 500', async () => {
     withSnapshot('VIG-000001');
-    harness.temporal.failNextQuery(new ServiceError('Failed to query Workflow', { cause: grpcError(9, 'workflow execution already completed') }));
+    harness.temporal.failNextQuery(
+      new ServiceError('Failed to query Workflow', { cause: grpcError(9, 'workflow execution already completed') }),
+    );
     const response = await harness.call('agent', 'GET', '/v1/tickets/VIG-000001');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ revision: 2, stale: true });
-    expect(response.headers.warning).toMatch(/^110 vigil "stale: revision 2 from the read model; its workflow did not answer \(Failed to query Workflow\)"$/);
+    expect(response.headers.warning).toMatch(
+      /^110 vigil "stale: revision 2 from the read model; its workflow did not answer \(Failed to query Workflow\)"$/,
+    );
   });
 
   it('is read live, unmarked, when the worker answers', async () => {
@@ -100,7 +185,9 @@ describe('a ticket whose worker does not answer', () => {
     const response = await harness.call('agent', 'GET', '/v1/tickets/VIG-000001');
     expectProblem(response, 503, 'unavailable');
     expect(response.headers['retry-after']).toBe('5');
-    expect(response.json().detail).toBe('no worker is polling the ticket task queue (vigil-tickets); try again in a few seconds');
+    expect(response.json().detail).toBe(
+      'no worker is polling the ticket task queue (vigil-tickets); try again in a few seconds',
+    );
   });
 
   it.each([
@@ -112,21 +199,34 @@ describe('a ticket whose worker does not answer', () => {
     const response = await harness.call(caller, 'POST', `/v1/tickets/VIG-000001/${action}`, body);
     expectProblem(response, 503, 'unavailable');
     expect(response.headers['retry-after']).toBe('5');
-    expect(response.json().detail).toBe('no worker is polling the ticket task queue (vigil-tickets); try again in a few seconds');
+    expect(response.json().detail).toBe(
+      'no worker is polling the ticket task queue (vigil-tickets); try again in a few seconds',
+    );
   });
 
   it('answers an action 503 when a worker is seen but the Update times out', async () => {
     harness.ticketOf('acme', 'VIG-000001');
     harness.temporal.worker = 'stuck';
-    const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', { agent: 'lea', by: 'marc' });
+    const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', {
+      agent: 'lea',
+      by: 'marc',
+    });
     expectProblem(response, 503, 'unavailable');
-    expect(response.json().detail).toBe("Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key); try again in a few seconds");
+    expect(response.json().detail).toBe(
+      "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key); try again in a few seconds",
+    );
   });
 
-  it("answers 429 with Retry-After when Temporal refuses more Updates on the ticket", async () => {
+  it('answers 429 with Retry-After when Temporal refuses more Updates on the ticket', async () => {
     harness.ticketOf('acme', 'VIG-000001');
-    harness.temporal.failNextUpdate(serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'), { applied: false });
-    const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', { agent: 'lea', by: 'marc' });
+    harness.temporal.failNextUpdate(
+      serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'),
+      { applied: false },
+    );
+    const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', {
+      agent: 'lea',
+      by: 'marc',
+    });
     expectProblem(response, 429, 'ticket-busy');
     expect(response.headers['retry-after']).toBe('1');
     expect(response.json().detail).toBe('too many actions are in progress on this ticket; try again in a second');
@@ -162,7 +262,9 @@ describe('deadlines', () => {
     // Accepts connections and never answers: a Temporal that hangs rather than refuses.
     blackHole = net.createServer((socket) => void held.push(socket));
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
-    connection = Connection.lazy(apiTemporalConnectionOptions(`127.0.0.1:${(blackHole.address() as AddressInfo).port}`));
+    connection = Connection.lazy(
+      apiTemporalConnectionOptions(`127.0.0.1:${(blackHole.address() as AddressInfo).port}`),
+    );
   });
 
   afterAll(async () => {
@@ -172,8 +274,17 @@ describe('deadlines', () => {
   });
 
   it('bound every Temporal call of a ticket request: a hanging Temporal gets a 503, not a wait without end', async () => {
-    const { app, auth } = await appWith({ temporal: new Client({ connection }), temporalDeadlineMs: 200, readiness: {} });
-    const response = await app.inject({ method: 'POST', url: '/v1/tickets/VIG-000001/reassign', headers: auth, payload: { agent: 'lea', by: 'marc' } });
+    const { app, auth } = await appWith({
+      temporal: new Client({ connection }),
+      temporalDeadlineMs: 200,
+      readiness: {},
+    });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/tickets/VIG-000001/reassign',
+      headers: auth,
+      payload: { agent: 'lea', by: 'marc' },
+    });
     expectProblem(response, 503, 'unavailable');
     expect(response.headers['retry-after']).toBe('5');
     // The black hole never completes the HTTP/2 handshake: the deadline passes while the call waits for a connection.
@@ -195,8 +306,13 @@ describe('deadlines', () => {
 
 describe('/ready', () => {
   it('says whether a worker polls the ticket task queue', async () => {
-    const { app } = await appWith({ readiness: { temporal: async () => undefined, postgresql: async () => undefined } });
-    expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({ status: 'ready', checks: { temporal: 'up', worker: 'up', postgresql: 'up' } });
+    const { app } = await appWith({
+      readiness: { temporal: async () => undefined, postgresql: async () => undefined },
+    });
+    expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({
+      status: 'ready',
+      checks: { temporal: 'up', worker: 'up', postgresql: 'up' },
+    });
     await app.close();
 
     const again = await appWith({ readiness: { temporal: async () => undefined, postgresql: async () => undefined } });
@@ -206,7 +322,11 @@ describe('/ready', () => {
     expect(response.headers['retry-after']).toBe('5');
     expect(response.json()).toMatchObject({
       detail: 'not ready: worker does not answer',
-      checks: { temporal: 'up', postgresql: 'up', worker: 'down: no worker is polling the ticket task queue (vigil-tickets)' },
+      checks: {
+        temporal: 'up',
+        postgresql: 'up',
+        worker: 'down: no worker is polling the ticket task queue (vigil-tickets)',
+      },
     });
     await again.app.close();
   });
@@ -214,7 +334,11 @@ describe('/ready', () => {
   it('asks its dependencies once for any number of probes at the same moment', async () => {
     let asked = 0;
     const { app } = await appWith({ readiness: { temporal: async () => void asked++, worker: async () => undefined } });
-    const statuses = await Promise.all(Array.from({ length: 10 }, () => app.inject({ method: 'GET', url: '/ready' }).then((response) => response.statusCode)));
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        app.inject({ method: 'GET', url: '/ready' }).then((response) => response.statusCode),
+      ),
+    );
     expect(statuses).toEqual(Array(10).fill(200));
     expect(asked).toBe(1);
     await app.close();
@@ -238,9 +362,14 @@ describe('workerPolling', () => {
     ({
       options: { namespace: 'default' },
       connection: { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() },
-      workflowService: { describeTaskQueue: async () => ({ pollers: lastAccess.map((at) => ({ identity: 'w', lastAccessTime: at === undefined ? null : msToTs(at) })) }) },
+      workflowService: {
+        describeTaskQueue: async () => ({
+          pollers: lastAccess.map((at) => ({ identity: 'w', lastAccessTime: at === undefined ? null : msToTs(at) })),
+        }),
+      },
     }) as unknown as Client;
-  const check = (...lastAccess: (number | undefined)[]) => workerPolling(temporalSeeing(...lastAccess), { taskQueue: 'q', timeoutMs: 1_000, now: () => NOW })();
+  const check = (...lastAccess: (number | undefined)[]) =>
+    workerPolling(temporalSeeing(...lastAccess), { taskQueue: 'q', timeoutMs: 1_000, now: () => NOW })();
 
   it('counts a worker seen within 70 s as polling: an idle long poll lasts up to a minute', async () => {
     await expect(check(NOW - 59_000)).resolves.toBeUndefined();
@@ -248,7 +377,8 @@ describe('workerPolling', () => {
   });
 
   it('counts none, one seen longer ago, or one without a time, as no worker', async () => {
-    for (const pollers of [[], [NOW - 71_000], [undefined]]) await expect(check(...pollers)).rejects.toThrow(new NoWorkerPolling('q'));
+    for (const pollers of [[], [NOW - 71_000], [undefined]])
+      await expect(check(...pollers)).rejects.toThrow(new NoWorkerPolling('q'));
   });
 });
 
@@ -256,7 +386,11 @@ describe('sharedFor', () => {
   it('shares one outcome, a rejection included, until the period after it settled', async () => {
     let clock = 0;
     let calls = 0;
-    const shared = sharedFor(1_000, async () => (++calls % 2 === 1 ? Promise.reject(new Error(`call ${calls}`)) : calls), () => clock);
+    const shared = sharedFor(
+      1_000,
+      async () => (++calls % 2 === 1 ? Promise.reject(new Error(`call ${calls}`)) : calls),
+      () => clock,
+    );
     await expect(Promise.all([shared(), shared()])).rejects.toThrow('call 1');
     clock = 999;
     await expect(shared()).rejects.toThrow('call 1');

@@ -13,13 +13,26 @@ const invoiceOf = (number: string, customerId: string): InvoiceDetail => ({
   totalCents: 27751,
   issuedAt: '2026-04-01T06:00:00.000Z',
   lines: [
-    { ticketNumber: 'VIG-000001', description: 'VIG-000001: remote assistance', minutes: 37, rateCents: 10000, multiplier: 1.5, amountCents: 9251 },
+    {
+      ticketNumber: 'VIG-000001',
+      description: 'VIG-000001: remote assistance',
+      minutes: 37,
+      rateCents: 10000,
+      multiplier: 1.5,
+      amountCents: 9251,
+    },
     { ticketNumber: null, description: 'Monthly fee', minutes: 0, rateCents: 18500, multiplier: 1, amountCents: 18500 },
   ],
 });
 const ACME = invoiceOf('INV-2026-000001', 'acme');
 const GLOBEX = invoiceOf('INV-2026-000002', 'globex');
-const links = (number: string) => ({ self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html`, pdf: `/v1/invoices/${number}/pdf`, ubl: `/v1/invoices/${number}/ubl`, facturx: `/v1/invoices/${number}/facturx` });
+const links = (number: string) => ({
+  self: `/v1/invoices/${number}`,
+  html: `/v1/invoices/${number}/html`,
+  pdf: `/v1/invoices/${number}/pdf`,
+  ubl: `/v1/invoices/${number}/ubl`,
+  facturx: `/v1/invoices/${number}/facturx`,
+});
 const READS = ['', '/html', '/pdf'];
 
 describe('invoices', () => {
@@ -37,7 +50,10 @@ describe('invoices', () => {
       const response = await harness.call('agent', 'GET', '/v1/invoices');
       expect(response.statusCode).toBe(200);
       const { lines: _lines, ...summary } = ACME;
-      expect(response.json().invoices).toEqual([{ ...summary, links: links(ACME.number) }, expect.objectContaining({ number: GLOBEX.number })]);
+      expect(response.json().invoices).toEqual([
+        { ...summary, links: links(ACME.number) },
+        expect.objectContaining({ number: GLOBEX.number }),
+      ]);
       expect(harness.invoices.listed).toEqual([undefined]);
     });
 
@@ -48,7 +64,11 @@ describe('invoices', () => {
     });
 
     it("holds a customer's key to its own invoices, and refuses another company's with 403", async () => {
-      expect((await harness.call('acme', 'GET', '/v1/invoices')).json().invoices.map(({ number }: { number: string }) => number)).toEqual([ACME.number]);
+      expect(
+        (await harness.call('acme', 'GET', '/v1/invoices'))
+          .json()
+          .invoices.map(({ number }: { number: string }) => number),
+      ).toEqual([ACME.number]);
       expectProblem(await harness.call('acme', 'GET', '/v1/invoices?customer=globex'), 403, 'forbidden');
       expect(harness.invoices.listed).toEqual(['acme']);
     });
@@ -81,7 +101,9 @@ describe('invoices', () => {
       const response = await harness.call('acme', 'GET', `/v1/invoices/${invoice.number}`);
       expect(response.statusCode).toBe(200);
       expect(response.json().prepaid).toEqual({
-        statements: [{ contractId: '7', year: 2026, boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 0, leftMinutes: 510 }],
+        statements: [
+          { contractId: '7', year: 2026, boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 0, leftMinutes: 510 },
+        ],
         expiries: [{ contractId: '7', year: 2025, minutes: 30 }],
       });
       const html = (await harness.call('acme', 'GET', `/v1/invoices/${invoice.number}/html`)).body;
@@ -110,28 +132,40 @@ describe('invoices', () => {
       expect(response.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     });
 
-    it.each(READS.flatMap((suffix) => (['admin', 'agent', 'manager'] as Caller[]).map((caller) => [suffix, caller] as const)))(
-      "GET /v1/invoices/:number%s lets a %s key read any company's invoice",
-      async (suffix, caller) => {
-        expect((await harness.call(caller, 'GET', `/v1/invoices/${GLOBEX.number}${suffix}`)).statusCode).toBe(200);
+    it.each(
+      READS.flatMap((suffix) => (['admin', 'agent', 'manager'] as Caller[]).map((caller) => [suffix, caller] as const)),
+    )("GET /v1/invoices/:number%s lets a %s key read any company's invoice", async (suffix, caller) => {
+      expect((await harness.call(caller, 'GET', `/v1/invoices/${GLOBEX.number}${suffix}`)).statusCode).toBe(200);
+    });
+
+    it.each(READS)(
+      "GET /v1/invoices/:number%s answers 404 for another company's invoice, exactly as for a missing one",
+      async (suffix) => {
+        const other = await harness.call('acme', 'GET', `/v1/invoices/${GLOBEX.number}${suffix}`);
+        const missing = await harness.call('acme', 'GET', `/v1/invoices/INV-2026-000999${suffix}`);
+        expectProblem(other, 404, 'not-found');
+        const { requestId: _other, ...seen } = other.json();
+        const { requestId: _missing, ...absent } = JSON.parse(
+          missing.body.replaceAll('INV-2026-000999', GLOBEX.number),
+        );
+        expect(seen).toEqual(absent);
       },
     );
-
-    it.each(READS)("GET /v1/invoices/:number%s answers 404 for another company's invoice, exactly as for a missing one", async (suffix) => {
-      const other = await harness.call('acme', 'GET', `/v1/invoices/${GLOBEX.number}${suffix}`);
-      const missing = await harness.call('acme', 'GET', `/v1/invoices/INV-2026-000999${suffix}`);
-      expectProblem(other, 404, 'not-found');
-      const { requestId: _other, ...seen } = other.json();
-      const { requestId: _missing, ...absent } = JSON.parse(missing.body.replaceAll('INV-2026-000999', GLOBEX.number));
-      expect(seen).toEqual(absent);
-    });
 
     it.each(READS)('GET /v1/invoices/:number%s answers 401 without a key', async (suffix) => {
       expectProblem(await harness.call(undefined, 'GET', `/v1/invoices/${ACME.number}${suffix}`), 401, 'unauthorized');
     });
 
-    it.each(READS)('GET /v1/invoices/:number%s answers 422 naming params.number for a number no invoice has', async (suffix) => {
-      expectProblem(await harness.call('agent', 'GET', `/v1/invoices/2026-1${suffix}`), 422, 'invalid-request', 'params.number');
-    });
+    it.each(READS)(
+      'GET /v1/invoices/:number%s answers 422 naming params.number for a number no invoice has',
+      async (suffix) => {
+        expectProblem(
+          await harness.call('agent', 'GET', `/v1/invoices/2026-1${suffix}`),
+          422,
+          'invalid-request',
+          'params.number',
+        );
+      },
+    );
   });
 });

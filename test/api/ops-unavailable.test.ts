@@ -55,27 +55,52 @@ describe('PostgreSQL and Temporal unreachable', () => {
     expect(response.json()).toMatchObject({ type: 'https://vigil.dev/problems/unavailable', status: 503, detail });
   };
 
-  it('answers 503 when the request needs PostgreSQL', async () => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/v1/tickets',
-      headers: { authorization: `Bearer ${token}` },
-      payload: { customerId: 'acme', title: 'Printer down', description: 'Blank pages.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } },
-    });
-    expectUnavailable(response, 'PostgreSQL is unreachable; try again in a few seconds');
-  }, NO_HANG_MS);
+  it(
+    'answers 503 when the request needs PostgreSQL',
+    async () => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/tickets',
+        headers: { authorization: `Bearer ${token}` },
+        payload: {
+          customerId: 'acme',
+          title: 'Printer down',
+          description: 'Blank pages.',
+          contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+        },
+      });
+      expectUnavailable(response, 'PostgreSQL is unreachable; try again in a few seconds');
+    },
+    NO_HANG_MS,
+  );
 
-  it('answers 503 when the request needs Temporal', async () => {
-    const response = await app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', headers: { authorization: `Bearer ${token}` } });
-    expectUnavailable(response, 'Temporal is unreachable; try again in a few seconds');
-  }, NO_HANG_MS);
+  it(
+    'answers 503 when the request needs Temporal',
+    async () => {
+      const response = await app.inject({
+        method: 'GET',
+        url: '/v1/tickets/VIG-000001',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expectUnavailable(response, 'Temporal is unreachable; try again in a few seconds');
+    },
+    NO_HANG_MS,
+  );
 
-  it('answers /ready 503 naming both, and /health 200', async () => {
-    const response = await app.inject({ method: 'GET', url: '/ready' });
-    expectUnavailable(response, 'not ready: temporal and worker and postgresql do not answer');
-    expect(response.json().checks).toEqual({ temporal: expect.stringMatching(/^down: /), worker: expect.stringMatching(/^down: /), postgresql: expect.stringMatching(/^down: .*ECONNREFUSED/) });
-    expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
-  }, NO_HANG_MS);
+  it(
+    'answers /ready 503 naming both, and /health 200',
+    async () => {
+      const response = await app.inject({ method: 'GET', url: '/ready' });
+      expectUnavailable(response, 'not ready: temporal and worker and postgresql do not answer');
+      expect(response.json().checks).toEqual({
+        temporal: expect.stringMatching(/^down: /),
+        worker: expect.stringMatching(/^down: /),
+        postgresql: expect.stringMatching(/^down: .*ECONNREFUSED/),
+      });
+      expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    },
+    NO_HANG_MS,
+  );
 });
 
 describe('unreachableDependency', () => {

@@ -69,7 +69,11 @@ describe('request ids', () => {
   });
 
   it("keeps the caller's id when it looks like one, and puts it in problem bodies", async () => {
-    const response = await ops.app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', headers: { 'x-request-id': 'trace-01HX:42.a_b' } });
+    const response = await ops.app.inject({
+      method: 'GET',
+      url: '/v1/tickets/VIG-000001',
+      headers: { 'x-request-id': 'trace-01HX:42.a_b' },
+    });
     expect(response.statusCode).toBe(401);
     expect(response.headers['x-request-id']).toBe('trace-01HX:42.a_b');
     expect(response.json().requestId).toBe('trace-01HX:42.a_b');
@@ -94,13 +98,23 @@ describe('structured logs', () => {
       },
     });
     const ops = await opsApp({}, { logger: { ...apiLoggerOptions('info'), stream } });
-    await ops.app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', headers: { ...bearer(ops.agentToken), 'x-request-id': 'log-test-1' } });
+    await ops.app.inject({
+      method: 'GET',
+      url: '/v1/tickets/VIG-000001',
+      headers: { ...bearer(ops.agentToken), 'x-request-id': 'log-test-1' },
+    });
     await ops.app.close();
 
     const entries = lines.map((line) => JSON.parse(line));
     const completed = entries.filter((entry) => entry.msg === 'request completed');
     expect(completed).toHaveLength(1);
-    expect(completed[0]).toMatchObject({ reqId: 'log-test-1', method: 'GET', route: '/v1/tickets/:number', url: '/v1/tickets/VIG-000001', status: 200 });
+    expect(completed[0]).toMatchObject({
+      reqId: 'log-test-1',
+      method: 'GET',
+      route: '/v1/tickets/:number',
+      url: '/v1/tickets/VIG-000001',
+      status: 200,
+    });
     expect(completed[0].durationMs).toEqual(expect.any(Number));
     expect(lines.join('\n')).not.toContain(ops.agentToken);
   });
@@ -126,7 +140,10 @@ describe('/health and /ready', () => {
   it('answers /ready 503 with Retry-After naming the dependency that failed or did not answer in time', async () => {
     const ops = await opsApp({
       readinessTimeoutMs: 200,
-      readiness: { postgresql: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')), temporal: () => new Promise(() => undefined) },
+      readiness: {
+        postgresql: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432')),
+        temporal: () => new Promise(() => undefined),
+      },
     });
     // The check that never answers is cut by the readiness timeout (its message says so), not waited for.
     const response = await ops.app.inject({ method: 'GET', url: '/ready' });
@@ -167,16 +184,24 @@ describe('/metrics', () => {
     const response = await ops.app.inject({ method: 'GET', url: '/metrics' });
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
-    expect(response.body).toContain('http_request_duration_seconds_count{method="GET",route="/v1/tickets/:number",status_code="200"} 1');
-    expect(response.body).toContain('http_request_duration_seconds_count{method="GET",route="/v1/tickets/:number",status_code="404"} 1');
-    expect(response.body).toContain('http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 1');
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/v1/tickets/:number",status_code="200"} 1',
+    );
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{method="GET",route="/v1/tickets/:number",status_code="404"} 1',
+    );
+    expect(response.body).toContain(
+      'http_request_duration_seconds_count{method="GET",route="unmatched",status_code="404"} 1',
+    );
     expect(response.body).toMatch(/^process_cpu_user_seconds_total \d/m);
     expect(response.body).not.toContain('vigil_worker_metrics_up');
     await ops.app.close();
   });
 
   it("appends the worker's metrics, and says so in a gauge when the worker does not answer in time", async () => {
-    const worker = await fakeWorkerMetrics((_request, response) => response.end('# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available 100\n'));
+    const worker = await fakeWorkerMetrics((_request, response) =>
+      response.end('# TYPE temporal_worker_task_slots_available gauge\ntemporal_worker_task_slots_available 100\n'),
+    );
     // The silent worker never answers: it only notes that the scrape gave up on it (the client closed the request).
     let abandoned!: () => void;
     const scrapeAbandoned = new Promise<void>((resolve) => (abandoned = resolve));
@@ -211,11 +236,15 @@ describe('/docs', () => {
     expect(response.statusCode).toBe(200);
     const document = response.json();
     expect(document.openapi).toMatch(/^3\./);
-    expect(document.components.securitySchemes.apiKey).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(document.components.securitySchemes.apiKey).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
     expect(document.security).toEqual([{ apiKey: [] }]);
 
     const open = document.paths['/v1/tickets'].post;
-    expect(open.requestBody.content['application/json'].schema.properties).toEqual(expect.objectContaining({ title: expect.any(Object), priority: expect.any(Object) }));
+    expect(open.requestBody.content['application/json'].schema.properties).toEqual(
+      expect.objectContaining({ title: expect.any(Object), priority: expect.any(Object) }),
+    );
     expect(Object.keys(open.responses)).toEqual(expect.arrayContaining(['201', '422', '429', '503']));
     const read = document.paths['/v1/tickets/{number}'].get;
     expect(read.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'path', name: 'number' })]));
@@ -244,7 +273,12 @@ describe('body size limit', () => {
       method: 'POST',
       url: '/v1/tickets',
       headers: { ...bearer(ops.agentToken), 'content-type': 'application/json' },
-      payload: JSON.stringify({ customerId: 'acme', title: 'Big', description: 'x'.repeat(300 * 1024), contact: { name: 'Ana', email: 'ana@acme.lu' } }),
+      payload: JSON.stringify({
+        customerId: 'acme',
+        title: 'Big',
+        description: 'x'.repeat(300 * 1024),
+        contact: { name: 'Ana', email: 'ana@acme.lu' },
+      }),
     });
     expect(response.statusCode).toBe(413);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
@@ -262,7 +296,8 @@ describe('rate limits', () => {
   beforeAll(async () => (ops = await opsApp({ rateLimit: { max: 3, windowMs: 60_000 } })));
   afterAll(() => ops.app.close());
 
-  const read = (token: string) => ops.app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', headers: bearer(token) });
+  const read = (token: string) =>
+    ops.app.inject({ method: 'GET', url: '/v1/tickets/VIG-000001', headers: bearer(token) });
 
   it('answers 429 problem+json with Retry-After once an API key is over its limit, and counts each key apart', async () => {
     for (let i = 0; i < 3; i++) expect((await read(ops.agentToken)).statusCode).toBe(200);
@@ -271,14 +306,20 @@ describe('rate limits', () => {
     expect(limited.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
-    expect(limited.json()).toMatchObject({ type: `${PROBLEM_TYPES}rate-limited`, status: 429, detail: expect.stringContaining('more than 3 requests in 60 s') });
+    expect(limited.json()).toMatchObject({
+      type: `${PROBLEM_TYPES}rate-limited`,
+      status: 429,
+      detail: expect.stringContaining('more than 3 requests in 60 s'),
+    });
 
     expect((await read(ops.otherAgentToken)).statusCode).toBe(200);
   });
 
   it('never limits the probes and the metrics scrape', async () => {
     for (const url of ['/health', '/ready', '/metrics']) {
-      const statuses = await Promise.all(Array.from({ length: 5 }, () => ops.app.inject({ method: 'GET', url }).then((response) => response.statusCode)));
+      const statuses = await Promise.all(
+        Array.from({ length: 5 }, () => ops.app.inject({ method: 'GET', url }).then((response) => response.statusCode)),
+      );
       expect(statuses).toEqual([200, 200, 200, 200, 200]);
     }
   });

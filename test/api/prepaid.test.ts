@@ -10,13 +10,22 @@ describe('prepaid hours of a contract', () => {
 
   beforeAll(async () => {
     harness = await apiHarness();
-    ({ acme: { id: acme }, globex: { id: globex } } = harness.contracts);
+    ({
+      acme: { id: acme },
+      globex: { id: globex },
+    } = harness.contracts);
   });
   beforeEach(() => (harness.prepaid.purchases.length = 0));
 
   const url = (contractId: string) => `/v1/contracts/${contractId}/prepaid-hours`;
   const buy = (body: unknown, idempotencyKey?: string, caller: Caller = 'admin', contractId = acme) =>
-    harness.call(caller, 'POST', url(contractId), body, idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey });
+    harness.call(
+      caller,
+      'POST',
+      url(contractId),
+      body,
+      idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
+    );
 
   describe('POST: record a purchase', () => {
     it('answers 201 with the account, and records a purchase once per Idempotency-Key', async () => {
@@ -30,7 +39,15 @@ describe('prepaid hours of a contract', () => {
         balanceMinutes: 600,
         balanceYear: new Date(NOW).getUTCFullYear(),
         movements: [
-          { kind: 'purchase', minutes: 600, year: new Date(NOW).getUTCFullYear(), ticketNumber: null, description: '10 h for 2026', at: new Date(NOW).toISOString(), invoiceNumber: null },
+          {
+            kind: 'purchase',
+            minutes: 600,
+            year: new Date(NOW).getUTCFullYear(),
+            ticketNumber: null,
+            description: '10 h for 2026',
+            at: new Date(NOW).toISOString(),
+            invoiceNumber: null,
+          },
         ],
       };
       expect(first.json()).toEqual(expected);
@@ -41,8 +58,15 @@ describe('prepaid hours of a contract', () => {
 
     it('answers 422 naming the header when the Idempotency-Key names another purchase, and records nothing', async () => {
       await buy(purchase, 'order-2026-9');
-      expectProblem(await buy({ ...purchase, minutes: 1200 }, 'order-2026-9'), 422, 'idempotency-key-reused', 'headers.idempotency-key');
-      expect(harness.prepaid.purchases.filter(({ idempotencyKey }) => idempotencyKey === 'order-2026-9')).toEqual([{ ...purchase, idempotencyKey: 'order-2026-9', contractId: acme }]);
+      expectProblem(
+        await buy({ ...purchase, minutes: 1200 }, 'order-2026-9'),
+        422,
+        'idempotency-key-reused',
+        'headers.idempotency-key',
+      );
+      expect(harness.prepaid.purchases.filter(({ idempotencyKey }) => idempotencyKey === 'order-2026-9')).toEqual([
+        { ...purchase, idempotencyKey: 'order-2026-9', contractId: acme },
+      ]);
     });
 
     it('records purchases without a key as distinct ones', async () => {
@@ -57,12 +81,15 @@ describe('prepaid hours of a contract', () => {
       expect(harness.prepaid.purchases).toEqual([]);
     });
 
-    it.each(['agent', 'manager', 'customer'] as Caller[])('answers 403 to a %s key and records nothing', async (caller) => {
-      const response = await buy(purchase, undefined, caller);
-      expectProblem(response, 403, 'forbidden');
-      expect(response.json().detail).toContain('the role admin');
-      expect(harness.prepaid.purchases).toEqual([]);
-    });
+    it.each(['agent', 'manager', 'customer'] as Caller[])(
+      'answers 403 to a %s key and records nothing',
+      async (caller) => {
+        const response = await buy(purchase, undefined, caller);
+        expectProblem(response, 403, 'forbidden');
+        expect(response.json().detail).toContain('the role admin');
+        expect(harness.prepaid.purchases).toEqual([]);
+      },
+    );
 
     it('answers 404 for an unknown contract', async () => {
       expectProblem(await buy(purchase, undefined, 'admin', '999999'), 404, 'not-found');
@@ -89,11 +116,22 @@ describe('prepaid hours of a contract', () => {
   });
 
   describe('GET: the balance', () => {
-    it.each(['admin', 'agent', 'manager', 'customer'] as Caller[])("shows the acme contract's account to a %s key", async (caller) => {
-      const response = await harness.call(caller, 'GET', url(acme));
-      expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ contractId: acme, boughtMinutes: expect.any(Number), usedMinutes: 0, expiredMinutes: 0, balanceMinutes: expect.any(Number), balanceYear: expect.any(Number), movements: expect.any(Array) });
-    });
+    it.each(['admin', 'agent', 'manager', 'customer'] as Caller[])(
+      "shows the acme contract's account to a %s key",
+      async (caller) => {
+        const response = await harness.call(caller, 'GET', url(acme));
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toEqual({
+          contractId: acme,
+          boughtMinutes: expect.any(Number),
+          usedMinutes: 0,
+          expiredMinutes: 0,
+          balanceMinutes: expect.any(Number),
+          balanceYear: expect.any(Number),
+          movements: expect.any(Array),
+        });
+      },
+    );
 
     it("answers 404 to a customer key for another company's contract, exactly as for a missing one", async () => {
       const other = await harness.call('acme', 'GET', url(globex));

@@ -10,7 +10,16 @@ const row: SlaReportRow = {
   tickets: 4,
   timeToRespond: { measured: 3, medianMinutes: 12.5, p90Minutes: 40 },
   sameBusinessDay: { counted: 4, takenInCharge: 3, percent: 75 },
-  metrics: METRICS.map((metric) => ({ metric, withTarget: 4, withoutTarget: 0, met: 3, breached: 1, pending: 0, withdrawn: 0, percentMet: 75 })),
+  metrics: METRICS.map((metric) => ({
+    metric,
+    withTarget: 4,
+    withoutTarget: 0,
+    met: 3,
+    breached: 1,
+    pending: 0,
+    withdrawn: 0,
+    percentMet: 75,
+  })),
 };
 
 describe('GET /v1/reports/sla', () => {
@@ -25,14 +34,28 @@ describe('GET /v1/reports/sla', () => {
   it('answers the rows as of now, in the desk zone, unbounded when no months are given', async () => {
     const response = await harness.call('manager', 'GET', '/v1/reports/sla');
     expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ asOf: new Date(NOW).toISOString(), timeZone: 'Europe/Luxembourg', from: null, to: null, rows: [row] });
-    expect(harness.slaReport.requests).toEqual([{ fromMonth: undefined, toMonth: undefined, customerId: undefined, priority: undefined, now: NOW }]);
+    expect(response.json()).toEqual({
+      asOf: new Date(NOW).toISOString(),
+      timeZone: 'Europe/Luxembourg',
+      from: null,
+      to: null,
+      rows: [row],
+    });
+    expect(harness.slaReport.requests).toEqual([
+      { fromMonth: undefined, toMonth: undefined, customerId: undefined, priority: undefined, now: NOW },
+    ]);
   });
 
   it('narrows to months (echoed), a customer and a priority', async () => {
-    const response = await harness.call('agent', 'GET', '/v1/reports/sla?from=2026-01&to=2026-04&customer=globex&priority=P1');
+    const response = await harness.call(
+      'agent',
+      'GET',
+      '/v1/reports/sla?from=2026-01&to=2026-04&customer=globex&priority=P1',
+    );
     expect(response.json()).toMatchObject({ from: '2026-01', to: '2026-04' });
-    expect(harness.slaReport.requests).toEqual([{ fromMonth: '2026-01', toMonth: '2026-04', customerId: 'globex', priority: 'P1', now: NOW }]);
+    expect(harness.slaReport.requests).toEqual([
+      { fromMonth: '2026-01', toMonth: '2026-04', customerId: 'globex', priority: 'P1', now: NOW },
+    ]);
   });
 
   it('answers 401 without a key and reads nothing', async () => {

@@ -24,7 +24,8 @@ function sampleValue(url: string, param: string): string {
   if (url.startsWith('/v1/admin/api-keys')) return 'nosuchkey';
   return '1';
 }
-const withParams = (url: string, value: (param: string) => string) => url.replace(/:(\w+)/g, (_match, param: string) => value(param));
+const withParams = (url: string, value: (param: string) => string) =>
+  url.replace(/:(\w+)/g, (_match, param: string) => value(param));
 
 describe('the inventory of routes', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;
@@ -38,7 +39,12 @@ describe('the inventory of routes', () => {
     const added: Omit<Route, 'documented'>[] = [];
     harness.app.addHook('onRoute', (route: RouteOptions) => {
       for (const method of [route.method].flat()) {
-        if (method !== 'HEAD') added.push({ method, url: route.url, validates: { params: Boolean(route.schema?.params), body: Boolean(route.schema?.body) } });
+        if (method !== 'HEAD')
+          added.push({
+            method,
+            url: route.url,
+            validates: { params: Boolean(route.schema?.params), body: Boolean(route.schema?.body) },
+          });
       }
     });
     await harness.app.ready();
@@ -48,11 +54,23 @@ describe('the inventory of routes', () => {
       routes.push({ ...route, documented: Object.keys(operation?.responses ?? {}) });
     }
     harness.ticketOf('acme', 'VIG-000001');
-    harness.invoices.issue({ number: 'INV-2026-000001', customerId: 'acme', periodStart: '2026-01-01', periodEnd: '2026-03-31', totalCents: 0, issuedAt: '2026-04-01T06:00:00.000Z', lines: [] });
+    harness.invoices.issue({
+      number: 'INV-2026-000001',
+      customerId: 'acme',
+      periodStart: '2026-01-01',
+      periodEnd: '2026-03-31',
+      totalCents: 0,
+      issuedAt: '2026-04-01T06:00:00.000Z',
+      lines: [],
+    });
   });
 
   const v1 = () => routes.filter(({ url }) => url.startsWith('/v1'));
-  const send = (route: Route, caller: Caller | undefined, options: Partial<InjectOptions> = {}): Promise<LightMyRequestResponse> =>
+  const send = (
+    route: Route,
+    caller: Caller | undefined,
+    options: Partial<InjectOptions> = {},
+  ): Promise<LightMyRequestResponse> =>
     harness.app.inject({
       method: route.method as InjectOptions['method'],
       url: withParams(route.url, (param) => sampleValue(route.url, param)),
@@ -61,13 +79,16 @@ describe('the inventory of routes', () => {
     });
 
   /** The statuses a route answered that its response schema does not document, as "METHOD url: status (probe)". */
-  async function undocumented(probes: (route: Route) => Record<string, Promise<LightMyRequestResponse>>): Promise<string[]> {
+  async function undocumented(
+    probes: (route: Route) => Record<string, Promise<LightMyRequestResponse>>,
+  ): Promise<string[]> {
     const found: string[] = [];
     for (const route of v1()) {
       for (const [probe, answer] of Object.entries(probes(route))) {
         const { statusCode } = await answer;
         seen.add(statusCode);
-        if (!route.documented.includes(String(statusCode))) found.push(`${route.method} ${route.url}: ${statusCode} (${probe})`);
+        if (!route.documented.includes(String(statusCode)))
+          found.push(`${route.method} ${route.url}: ${statusCode} (${probe})`);
       }
     }
     return found;
@@ -97,7 +118,11 @@ describe('the inventory of routes', () => {
 
   it('answers 401 problem+json with a Bearer challenge on every /v1 route called without a key', async () => {
     for (const route of v1()) {
-      const response = await send(route, undefined, route.method === 'POST' || route.method === 'PATCH' ? { payload: {} } : {});
+      const response = await send(
+        route,
+        undefined,
+        route.method === 'POST' || route.method === 'PATCH' ? { payload: {} } : {},
+      );
       expectProblem(response, 401, 'unauthorized');
       expect(response.headers['www-authenticate']).toBe('Bearer realm="vigil"');
     }
@@ -107,7 +132,11 @@ describe('the inventory of routes', () => {
     const missing = routes
       // The console's pages are HTML for browsers, outside the OpenAPI document.
       .filter(({ url }) => !url.startsWith('/docs') && !url.startsWith('/console'))
-      .filter(({ url, documented }) => !documented.some((status) => ['200', '201', '202'].includes(status)) || (url.startsWith('/v1') && !documented.includes('401')))
+      .filter(
+        ({ url, documented }) =>
+          !documented.some((status) => ['200', '201', '202'].includes(status)) ||
+          (url.startsWith('/v1') && !documented.includes('401')),
+      )
       .map(({ method, url, documented }) => `${method} ${url}: documents ${documented.join(', ') || 'nothing'}`);
     expect(missing).toEqual([]);
   });
@@ -117,7 +146,9 @@ describe('the inventory of routes', () => {
       const payload = route.method === 'POST' || route.method === 'PATCH' ? { payload: {} } : {};
       return {
         ...Object.fromEntries(CALLERS.map((caller) => [`${caller} key`, send(route, caller, payload)])),
-        ...(route.validates.params ? { 'bad path parameter': send(route, 'admin', { ...payload, url: withParams(route.url, () => '%20') }) } : {}),
+        ...(route.validates.params
+          ? { 'bad path parameter': send(route, 'admin', { ...payload, url: withParams(route.url, () => '%20') }) }
+          : {}),
         'unknown query parameter': send(route, 'admin', { ...payload, query: { zzz: '1' } }),
         ...(route.validates.body ? { 'unknown body field': send(route, 'admin', { payload: { zzz: 1 } }) } : {}),
       };
@@ -133,8 +164,14 @@ describe('the inventory of routes', () => {
       route.validates.body
         ? {
             'malformed JSON': send(route, 'admin', { payload: '{"title":', headers: json }),
-            'body too large': send(route, 'admin', { payload: JSON.stringify({ title: 'x'.repeat(300 * 1024) }), headers: json }),
-            'not JSON': send(route, 'admin', { payload: 'title=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+            'body too large': send(route, 'admin', {
+              payload: JSON.stringify({ title: 'x'.repeat(300 * 1024) }),
+              headers: json,
+            }),
+            'not JSON': send(route, 'admin', {
+              payload: 'title=x',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            }),
           }
         : {},
     );

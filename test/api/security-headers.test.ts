@@ -20,7 +20,15 @@ describe('security headers', () => {
     harness = await apiHarness();
     harness.ticketOf('acme', 'VIG-000001');
     harness.invoices.issue(
-      { number: 'INV-2026-000001', customerId: 'acme', periodStart: '2026-01-01', periodEnd: '2026-03-31', totalCents: 0, issuedAt: '2026-04-01T06:00:00.000Z', lines: [] },
+      {
+        number: 'INV-2026-000001',
+        customerId: 'acme',
+        periodStart: '2026-01-01',
+        periodEnd: '2026-03-31',
+        totalCents: 0,
+        issuedAt: '2026-04-01T06:00:00.000Z',
+        lines: [],
+      },
       '<html><head><style>body{font-family:sans-serif}</style></head><body>INV-2026-000001</body></html>',
     );
   });
@@ -64,7 +72,12 @@ describe('security headers', () => {
     const page = await harness.call(undefined, 'GET', '/docs');
     expect(page.statusCode).toBe(200);
     const policy = directives(page);
-    expect(policy).toMatchObject({ 'script-src': ["'self'"], 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'], 'connect-src': ["'self'"] });
+    expect(policy).toMatchObject({
+      'script-src': ["'self'"],
+      'style-src': ["'self'", "'unsafe-inline'"],
+      'img-src': ["'self'", 'data:'],
+      'connect-src': ["'self'"],
+    });
     // What the page loads: same-origin URLs only, which 'self' allows, and no inline script, which it would not.
     const loaded = [...page.body.matchAll(/<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"/g)].map(([, url]) => url!);
     expect(loaded.length).toBeGreaterThan(0);
@@ -72,7 +85,11 @@ describe('security headers', () => {
     expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     for (const url of loaded) {
       const asset = await harness.call(undefined, 'GET', new URL(url, 'http://api.test/docs').pathname);
-      expect({ url, status: asset.statusCode, nosniff: asset.headers['x-content-type-options'] }).toEqual({ url, status: 200, nosniff: 'nosniff' });
+      expect({ url, status: asset.statusCode, nosniff: asset.headers['x-content-type-options'] }).toEqual({
+        url,
+        status: 200,
+        nosniff: 'nosniff',
+      });
     }
     const document = await harness.call(undefined, 'GET', '/docs/json');
     expect(document.statusCode).toBe(200);

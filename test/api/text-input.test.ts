@@ -14,9 +14,15 @@ describe('text the API refuses', () => {
 
   /** The body exactly as written: `\u0000` and `\ud800` stay JSON escapes on the wire, as a client would send them. */
   const rawPost = (caller: Caller, url: string, json: string, headers: Record<string, string> = {}) =>
-    harness.app.inject({ method: 'POST', url, payload: json, headers: { authorization: `Bearer ${harness.tokens[caller]}`, 'content-type': 'application/json', ...headers } });
+    harness.app.inject({
+      method: 'POST',
+      url,
+      payload: json,
+      headers: { authorization: `Bearer ${harness.tokens[caller]}`, 'content-type': 'application/json', ...headers },
+    });
 
-  const openingWith = (field: string, escaped: string) => JSON.stringify({ ...openingBody, [field]: 'PLACEHOLDER' }).replace('PLACEHOLDER', escaped);
+  const openingWith = (field: string, escaped: string) =>
+    JSON.stringify({ ...openingBody, [field]: 'PLACEHOLDER' }).replace('PLACEHOLDER', escaped);
 
   it.each([
     ['title', 'Printer \\u0000down', LINE_RULE],
@@ -36,21 +42,37 @@ describe('text the API refuses', () => {
   });
 
   it('refuses a contact name with a line break and a NUL in the e-mail address', async () => {
-    const name = await rawPost('customer', '/v1/tickets', JSON.stringify({ ...openingBody, contact: { name: 'Ana\nLopes', email: 'ana@acme.lu' } }));
+    const name = await rawPost(
+      'customer',
+      '/v1/tickets',
+      JSON.stringify({ ...openingBody, contact: { name: 'Ana\nLopes', email: 'ana@acme.lu' } }),
+    );
     expect(name.json().errors).toEqual([{ field: 'body.contact.name', message: LINE_RULE }]);
-    const email = await rawPost('customer', '/v1/tickets', JSON.stringify({ ...openingBody, contact: { name: 'Ana', email: 'ana@acme.lu\u0000' } }));
+    const email = await rawPost(
+      'customer',
+      '/v1/tickets',
+      JSON.stringify({ ...openingBody, contact: { name: 'Ana', email: 'ana@acme.lu\u0000' } }),
+    );
     expectProblem(email, 422, 'invalid-request', 'body.contact.email');
     expect(harness.temporal.started).toEqual([]);
   });
 
   it('takes tabs, LF and CRLF in a description, and characters outside the BMP anywhere', async () => {
-    const body = { ...openingBody, title: 'Imprimante en panne 🖨️', description: 'Steps:\r\n\t1. print\n\t2. blank page 😞' };
+    const body = {
+      ...openingBody,
+      title: 'Imprimante en panne 🖨️',
+      description: 'Steps:\r\n\t1. print\n\t2. blank page 😞',
+    };
     expect((await rawPost('customer', '/v1/tickets', JSON.stringify(body))).statusCode).toBe(201);
-    expect(harness.temporal.started).toEqual([expect.objectContaining({ title: body.title, description: body.description })]);
+    expect(harness.temporal.started).toEqual([
+      expect.objectContaining({ title: body.title, description: body.description }),
+    ]);
   });
 
   it('refuses an idempotency key holding a control character (422 naming the header)', async () => {
-    const refused = await rawPost('customer', '/v1/tickets', JSON.stringify(openingBody), { 'idempotency-key': 'key\u0001' });
+    const refused = await rawPost('customer', '/v1/tickets', JSON.stringify(openingBody), {
+      'idempotency-key': 'key\u0001',
+    });
     expectProblem(refused, 422, 'invalid-request', 'headers.idempotency-key');
     expect(harness.temporal.started).toEqual([]);
   });
@@ -59,12 +81,48 @@ describe('text the API refuses', () => {
     beforeEach(() => harness.ticketOf('acme', 'VIG-000042', 'waiting'));
 
     it.each([
-      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu", "message": "It prints \\u0000 now"}', 'body.message', TEXT_RULE],
-      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu", "message": "half a smiley \\ud83d"}', 'body.message', TEXT_RULE],
-      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu\\r\\nBcc: eve@evil.test"}', 'body.contact', LINE_RULE],
-      ['time-entries', 'agent' as const, '{"agent": "marc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00", "role": "engineer\\u0000"}', 'body.role', LINE_RULE],
-      ['time-entries', 'agent' as const, '{"agent": "marc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00", "note": "\\udc00"}', 'body.note', TEXT_RULE],
-      ['time-entries', 'agent' as const, '{"agent": "ma\\nrc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00"}', 'body.agent', LINE_RULE],
+      [
+        'customer-reply',
+        'customer' as const,
+        '{"contact": "ana@acme.lu", "message": "It prints \\u0000 now"}',
+        'body.message',
+        TEXT_RULE,
+      ],
+      [
+        'customer-reply',
+        'customer' as const,
+        '{"contact": "ana@acme.lu", "message": "half a smiley \\ud83d"}',
+        'body.message',
+        TEXT_RULE,
+      ],
+      [
+        'customer-reply',
+        'customer' as const,
+        '{"contact": "ana@acme.lu\\r\\nBcc: eve@evil.test"}',
+        'body.contact',
+        LINE_RULE,
+      ],
+      [
+        'time-entries',
+        'agent' as const,
+        '{"agent": "marc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00", "role": "engineer\\u0000"}',
+        'body.role',
+        LINE_RULE,
+      ],
+      [
+        'time-entries',
+        'agent' as const,
+        '{"agent": "marc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00", "note": "\\udc00"}',
+        'body.note',
+        TEXT_RULE,
+      ],
+      [
+        'time-entries',
+        'agent' as const,
+        '{"agent": "ma\\nrc", "start": "2026-05-13T09:00:00+02:00", "end": "2026-05-13T09:30:00+02:00"}',
+        'body.agent',
+        LINE_RULE,
+      ],
       ['validate', 'customer' as const, '{"contact": "ana@acme.lu", "comment": "\\u0000"}', 'body.comment', TEXT_RULE],
     ])('%s by %s: refuses %s (422 naming %s), and sends no Update', async (action, caller, json, field, message) => {
       const refused = await rawPost(caller, `/v1/tickets/VIG-000042/${action}`, json);
@@ -74,9 +132,15 @@ describe('text the API refuses', () => {
     });
 
     it('takes a multi-line reply', async () => {
-      const accepted = await rawPost('customer', '/v1/tickets/VIG-000042/customer-reply', '{"contact": "ana@acme.lu", "message": "Floor 2.\\r\\nThanks\\t!"}');
+      const accepted = await rawPost(
+        'customer',
+        '/v1/tickets/VIG-000042/customer-reply',
+        '{"contact": "ana@acme.lu", "message": "Floor 2.\\r\\nThanks\\t!"}',
+      );
       expect(accepted.statusCode).toBe(200);
-      expect(harness.temporal.updates).toEqual([expect.objectContaining({ command: { ...harness.actingOf('acme'), message: 'Floor 2.\r\nThanks\t!' } })]);
+      expect(harness.temporal.updates).toEqual([
+        expect.objectContaining({ command: { ...harness.actingOf('acme'), message: 'Floor 2.\r\nThanks\t!' } }),
+      ]);
     });
   });
 

@@ -28,13 +28,19 @@ describe("a customer's key and other companies' tickets", () => {
     expect(seen(other)).toEqual({
       status: 404,
       contentType: expect.stringMatching(/^application\/problem\+json/),
-      problem: { type: 'https://vigil.dev/problems/not-found', title: 'Not found', status: 404, detail: 'no ticket VIG-000002' },
+      problem: {
+        type: 'https://vigil.dev/problems/not-found',
+        title: 'Not found',
+        status: 404,
+        detail: 'no ticket VIG-000002',
+      },
     });
     expect(seen(other)).toEqual(await missingAs('VIG-000002', read));
   });
 
   it("refuses any action on another company's ticket with the same 404, and sends nothing to its workflow", async () => {
-    const validate = (number: string) => harness.call('acme', 'POST', `/v1/tickets/${number}/validate`, { contact: 'ana@acme.lu' });
+    const validate = (number: string) =>
+      harness.call('acme', 'POST', `/v1/tickets/${number}/validate`, { contact: 'ana@acme.lu' });
     const other = await validate('VIG-000002');
     expect(other.statusCode).toBe(404);
     expect(seen(other)).toEqual(await missingAs('VIG-000002', validate));
@@ -59,7 +65,9 @@ describe('refusals from the workflow', () => {
 
   it('answers 409 with the reason when the Update validator refuses the transition', async () => {
     harness.ticketOf('acme', 'VIG-000010', 'support');
-    const refused = await harness.call('customer', 'POST', '/v1/tickets/VIG-000010/validate', { contact: 'ana@acme.lu' });
+    const refused = await harness.call('customer', 'POST', '/v1/tickets/VIG-000010/validate', {
+      contact: 'ana@acme.lu',
+    });
     expect(seen(refused)).toEqual({
       status: 409,
       contentType: expect.stringMatching(/^application\/problem\+json/),
@@ -78,14 +86,21 @@ describe('refusals from the workflow', () => {
     harness.temporal.close('VIG-000011');
     const late = await harness.call('agent', 'POST', '/v1/tickets/VIG-000011/take-charge', { agent: 'marc' });
     expect(late.statusCode).toBe(409);
-    expect(late.json()).toMatchObject({ type: 'https://vigil.dev/problems/ticket-closed', detail: 'ticket VIG-000011 is completed: it takes no more actions' });
-    expect((await harness.call('agent', 'POST', '/v1/tickets/VIG-999999/take-charge', { agent: 'marc' })).statusCode).toBe(404);
+    expect(late.json()).toMatchObject({
+      type: 'https://vigil.dev/problems/ticket-closed',
+      detail: 'ticket VIG-000011 is completed: it takes no more actions',
+    });
+    expect(
+      (await harness.call('agent', 'POST', '/v1/tickets/VIG-999999/take-charge', { agent: 'marc' })).statusCode,
+    ).toBe(404);
   });
 
   it('names the field of a bad action body (422)', async () => {
     const bad = await harness.call('agent', 'POST', '/v1/tickets/VIG-000010/propose-resolution', { agent: 'marc' });
     expect(bad.statusCode).toBe(422);
-    expect(bad.json().errors).toEqual([{ field: 'body.resolution', message: "must have required property 'resolution'" }]);
+    expect(bad.json().errors).toEqual([
+      { field: 'body.resolution', message: "must have required property 'resolution'" },
+    ]);
     const malformed = await harness.call('agent', 'GET', '/v1/tickets/12');
     expect(malformed.statusCode).toBe(422);
     expect(malformed.json().errors[0].field).toBe('params.number');
@@ -124,6 +139,9 @@ describe('reading a ticket', () => {
   it('answers 404 for a ticket neither Temporal nor the read model knows', async () => {
     const missing = await harness.call('agent', 'GET', '/v1/tickets/VIG-000029');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toMatchObject({ type: 'https://vigil.dev/problems/not-found', detail: 'no ticket VIG-000029' });
+    expect(missing.json()).toMatchObject({
+      type: 'https://vigil.dev/problems/not-found',
+      detail: 'no ticket VIG-000029',
+    });
   });
 });

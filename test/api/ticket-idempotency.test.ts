@@ -7,8 +7,11 @@ describe('Idempotency-Key on POST /v1/tickets', () => {
     harness = await apiHarness();
   });
 
-  const open = (key: string | undefined, body: object = openingBody, caller: Parameters<typeof harness.call>[0] = 'customer') =>
-    harness.call(caller, 'POST', '/v1/tickets', body, key === undefined ? {} : { 'idempotency-key': key });
+  const open = (
+    key: string | undefined,
+    body: object = openingBody,
+    caller: Parameters<typeof harness.call>[0] = 'customer',
+  ) => harness.call(caller, 'POST', '/v1/tickets', body, key === undefined ? {} : { 'idempotency-key': key });
 
   it('answers a retried POST with the same ticket, marked replayed, and never starts a second workflow', async () => {
     const first = await open('order-7');
@@ -31,7 +34,12 @@ describe('Idempotency-Key on POST /v1/tickets', () => {
     expect(reused.statusCode).toBe(422);
     expect(reused.json()).toMatchObject({
       type: 'https://vigil.dev/problems/idempotency-key-reused',
-      errors: [{ field: 'headers.idempotency-key', message: 'order-8 was already used with a different request: use a new key for a new ticket' }],
+      errors: [
+        {
+          field: 'headers.idempotency-key',
+          message: 'order-8 was already used with a different request: use a new key for a new ticket',
+        },
+      ],
     });
     expect(harness.temporal.started).toHaveLength(1);
   });
@@ -95,7 +103,8 @@ describe('Idempotency-Key on POST /v1/tickets', () => {
     const lookUp = harness.idempotency.find.bind(harness.idempotency);
     harness.idempotency.find = async (apiKeyId, key) => {
       const found = await lookUp(apiKeyId, key);
-      if (key === 'order-12') await harness.idempotency.claim(apiKeyId, key, { ticketNumber: 'VIG-000042', requestHash });
+      if (key === 'order-12')
+        await harness.idempotency.claim(apiKeyId, key, { ticketNumber: 'VIG-000042', requestHash });
       return found;
     };
     const raced = await open('order-12');

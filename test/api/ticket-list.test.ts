@@ -29,12 +29,24 @@ describe('GET /v1/tickets and /v1/queue', () => {
   const lastRequest = () => harness.ticketQueries.requests.at(-1);
 
   it('answers a page of summaries, instants in ISO-8601, with a link to each ticket and the cursor of the next page', async () => {
-    harness.ticketQueries.answer = { items: [summary, { ...summary, ticketNumber: 'VIG-000008', assignee: undefined, nextDeadline: undefined, slaBreached: true }], next: lastKey };
+    harness.ticketQueries.answer = {
+      items: [
+        summary,
+        { ...summary, ticketNumber: 'VIG-000008', assignee: undefined, nextDeadline: undefined, slaBreached: true },
+      ],
+      next: lastKey,
+    };
     const response = await harness.call('agent', 'GET', '/v1/tickets');
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       items: [
-        { ...summary, openedAt: '2026-05-12T08:30:00.000Z', nextDeadline: '2026-05-13T12:00:00.000Z', atRiskFrom: null, links: { self: '/v1/tickets/VIG-000007' } },
+        {
+          ...summary,
+          openedAt: '2026-05-12T08:30:00.000Z',
+          nextDeadline: '2026-05-13T12:00:00.000Z',
+          atRiskFrom: null,
+          links: { self: '/v1/tickets/VIG-000007' },
+        },
         {
           ...summary,
           ticketNumber: 'VIG-000008',
@@ -48,11 +60,25 @@ describe('GET /v1/tickets and /v1/queue', () => {
       ],
       nextCursor: cursorOf(lastKey),
     });
-    expect(lastRequest()).toEqual({ filter: { statuses: undefined, customerId: undefined, priorities: undefined, kinds: undefined, breached: undefined, assignee: undefined }, order: 'arrival', limit: 25, after: undefined });
+    expect(lastRequest()).toEqual({
+      filter: {
+        statuses: undefined,
+        customerId: undefined,
+        priorities: undefined,
+        kinds: undefined,
+        breached: undefined,
+        assignee: undefined,
+      },
+      order: 'arrival',
+      limit: 25,
+      after: undefined,
+    });
   });
 
   it("hands the search and the at-risk filter to the store, at risk as of the API's clock", async () => {
-    expect((await harness.call('agent', 'GET', '/v1/tickets?q=%20printer%20&atRisk=true&order=deadline')).statusCode).toBe(200);
+    expect(
+      (await harness.call('agent', 'GET', '/v1/tickets?q=%20printer%20&atRisk=true&order=deadline')).statusCode,
+    ).toBe(200);
     expect(lastRequest()?.filter).toMatchObject({ search: 'printer', atRiskAt: NOW });
     expect((await harness.call('agent', 'GET', '/v1/queue?q=VIG-000007&atRisk=false')).statusCode).toBe(200);
     expect(lastRequest()?.filter).toMatchObject({ openOnly: true, search: 'VIG-000007' });
@@ -64,10 +90,21 @@ describe('GET /v1/tickets and /v1/queue', () => {
   });
 
   it('hands every filter to the store, lists given as repeats or with commas', async () => {
-    const response = await harness.call('manager', 'GET', '/v1/tickets?status=support,waiting&priority=P1&priority=P2&kind=incident&breached=true&assignee=marc&customer=globex&order=deadline&limit=10');
+    const response = await harness.call(
+      'manager',
+      'GET',
+      '/v1/tickets?status=support,waiting&priority=P1&priority=P2&kind=incident&breached=true&assignee=marc&customer=globex&order=deadline&limit=10',
+    );
     expect(response.statusCode).toBe(200);
     expect(lastRequest()).toEqual({
-      filter: { statuses: ['support', 'waiting'], customerId: 'globex', priorities: ['P1', 'P2'], kinds: ['incident'], breached: true, assignee: 'marc' },
+      filter: {
+        statuses: ['support', 'waiting'],
+        customerId: 'globex',
+        priorities: ['P1', 'P2'],
+        kinds: ['incident'],
+        breached: true,
+        assignee: 'marc',
+      },
       order: 'deadline',
       limit: 10,
       after: undefined,
@@ -85,7 +122,14 @@ describe('GET /v1/tickets and /v1/queue', () => {
     const response = await harness.call('agent', 'GET', '/v1/queue?priority=P1,P2&assignee=lea');
     expect(response.statusCode).toBe(200);
     expect(lastRequest()).toEqual({
-      filter: { openOnly: true, customerId: undefined, priorities: ['P1', 'P2'], kinds: undefined, breached: undefined, assignee: 'lea' },
+      filter: {
+        openOnly: true,
+        customerId: undefined,
+        priorities: ['P1', 'P2'],
+        kinds: undefined,
+        breached: undefined,
+        assignee: 'lea',
+      },
       order: 'arrival',
       limit: 25,
       after: undefined,
@@ -97,23 +141,27 @@ describe('GET /v1/tickets and /v1/queue', () => {
     expect(harness.ticketQueries.requests).toEqual([]);
   });
 
-  it.each((['admin', 'agent', 'manager', 'customer'] as Caller[]).flatMap((caller) => ['/v1/tickets', '/v1/queue'].map((url) => [url, caller] as const)))(
-    '%s may be read with a %s key',
-    async (url, caller) => {
-      expect((await harness.call(caller, 'GET', url)).statusCode).toBe(200);
+  it.each(
+    (['admin', 'agent', 'manager', 'customer'] as Caller[]).flatMap((caller) =>
+      ['/v1/tickets', '/v1/queue'].map((url) => [url, caller] as const),
+    ),
+  )('%s may be read with a %s key', async (url, caller) => {
+    expect((await harness.call(caller, 'GET', url)).statusCode).toBe(200);
+  });
+
+  it.each(['/v1/tickets', '/v1/queue'])(
+    "%s holds a customer's key to its own company, and refuses another's with 403",
+    async (url) => {
+      await harness.call('acme', 'GET', url);
+      await harness.call('acme', 'GET', `${url}?customer=acme`);
+      expect(harness.ticketQueries.requests.map(({ filter }) => filter.customerId)).toEqual(['acme', 'acme']);
+
+      const refused = await harness.call('acme', 'GET', `${url}?customer=globex`);
+      expectProblem(refused, 403, 'forbidden');
+      expect(refused.json().detail).toContain('set it to acme');
+      expect(harness.ticketQueries.requests).toHaveLength(2);
     },
   );
-
-  it.each(['/v1/tickets', '/v1/queue'])("%s holds a customer's key to its own company, and refuses another's with 403", async (url) => {
-    await harness.call('acme', 'GET', url);
-    await harness.call('acme', 'GET', `${url}?customer=acme`);
-    expect(harness.ticketQueries.requests.map(({ filter }) => filter.customerId)).toEqual(['acme', 'acme']);
-
-    const refused = await harness.call('acme', 'GET', `${url}?customer=globex`);
-    expectProblem(refused, 403, 'forbidden');
-    expect(refused.json().detail).toContain('set it to acme');
-    expect(harness.ticketQueries.requests).toHaveLength(2);
-  });
 
   it.each([
     ['/v1/tickets?status=open', 'querystring.status.0'],
@@ -139,7 +187,12 @@ describe('GET /v1/tickets and /v1/queue', () => {
     ['a key this API never writes', cursorOf({ ...lastKey, number: 'DROP TABLE' })],
     ['a cursor of the other order', cursorOf({ ...lastKey, order: 'deadline' })],
   ])('answers 422 invalid-cursor to %s, and reads nothing', async (_case, cursor) => {
-    expectProblem(await harness.call('agent', 'GET', `/v1/tickets?cursor=${cursor}`), 422, 'invalid-cursor', 'querystring.cursor');
+    expectProblem(
+      await harness.call('agent', 'GET', `/v1/tickets?cursor=${cursor}`),
+      422,
+      'invalid-cursor',
+      'querystring.cursor',
+    );
     expect(harness.ticketQueries.requests).toEqual([]);
   });
 });

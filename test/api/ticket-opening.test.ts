@@ -7,14 +7,21 @@ describe("opening a ticket under the customer's contract", () => {
     harness = await apiHarness();
   });
 
-  const open = (caller: Parameters<typeof harness.call>[0], body: object) => harness.call(caller, 'POST', '/v1/tickets', body);
+  const open = (caller: Parameters<typeof harness.call>[0], body: object) =>
+    harness.call(caller, 'POST', '/v1/tickets', body);
   const fieldOf = (response: Awaited<ReturnType<typeof open>>) => response.json().errors;
 
   it("takes a customer key's own company, and the terms from its contract, not from the body", async () => {
     const opened = await open('customer', openingBody);
     expect(opened.statusCode).toBe(201);
     // The ticket as its workflow registered it (Update-with-start), not a promise of one.
-    expect(opened.json()).toMatchObject({ ticketNumber: 'VIG-000001', workflowId: 'ticket-VIG-000001', status: 'acknowledgement', customerId: 'acme', links: { self: '/v1/tickets/VIG-000001' } });
+    expect(opened.json()).toMatchObject({
+      ticketNumber: 'VIG-000001',
+      workflowId: 'ticket-VIG-000001',
+      status: 'acknowledgement',
+      customerId: 'acme',
+      links: { self: '/v1/tickets/VIG-000001' },
+    });
     expect(harness.temporal.calls).toContain('update-with-start ticket-VIG-000001');
     expect(opened.headers.location).toBe('/v1/tickets/VIG-000001');
     expect(opened.headers['idempotent-replayed']).toBeUndefined();
@@ -36,59 +43,102 @@ describe("opening a ticket under the customer's contract", () => {
 
   it('pins the policy version the contract names', async () => {
     expect((await open('agent', { ...openingBody, customerId: 'globex' })).statusCode).toBe(201);
-    expect(harness.temporal.started[0]).toMatchObject({ customerId: 'globex', policyId: 'esker', policyVersion: 1, contractId: harness.contracts.globex.id, authorizedContacts: [] });
+    expect(harness.temporal.started[0]).toMatchObject({
+      customerId: 'globex',
+      policyId: 'esker',
+      policyVersion: 1,
+      contractId: harness.contracts.globex.id,
+      authorizedContacts: [],
+    });
   });
 
-  it("refuses 403 a customer key opening for another company", async () => {
+  it('refuses 403 a customer key opening for another company', async () => {
     const refused = await open('customer', { ...openingBody, customerId: 'globex' });
     expect(refused.statusCode).toBe(403);
-    expect(refused.json()).toMatchObject({ type: 'https://vigil.dev/problems/forbidden', detail: 'this API key opens tickets for customer acme only, not globex' });
+    expect(refused.json()).toMatchObject({
+      type: 'https://vigil.dev/problems/forbidden',
+      detail: 'this API key opens tickets for customer acme only, not globex',
+    });
     expect((await open('customer', { ...openingBody, customerId: 'acme' })).statusCode).toBe(201);
     expect(harness.temporal.started).toHaveLength(1);
   });
 
   it('needs staff to name the customer, and a known one (422 naming customerId)', async () => {
-    expect(fieldOf(await open('agent', openingBody))).toEqual([{ field: 'body.customerId', message: 'is required when the API key is not a customer key' }]);
+    expect(fieldOf(await open('agent', openingBody))).toEqual([
+      { field: 'body.customerId', message: 'is required when the API key is not a customer key' },
+    ]);
     const unknown = await open('manager', { ...openingBody, customerId: 'initech' });
     expect(unknown.statusCode).toBe(422);
-    expect(unknown.json()).toMatchObject({ type: 'https://vigil.dev/problems/invalid-request', errors: [{ field: 'body.customerId', message: 'names no known customer: initech' }] });
+    expect(unknown.json()).toMatchObject({
+      type: 'https://vigil.dev/problems/invalid-request',
+      errors: [{ field: 'body.customerId', message: 'names no known customer: initech' }],
+    });
     expect(harness.temporal.started).toEqual([]);
   });
 
   it('refuses a customer without a contract in force today (422 naming customerId)', async () => {
     await harness.accounts.createCustomer({ id: 'umbrella', name: 'Umbrella' });
-    await harness.accounts.createContract({ customerId: 'umbrella', policyId: 'econnect', startsOn: '2025-01-01', endsOn: '2026-05-12' });
+    await harness.accounts.createContract({
+      customerId: 'umbrella',
+      policyId: 'econnect',
+      startsOn: '2025-01-01',
+      endsOn: '2026-05-12',
+    });
     await harness.accounts.createContract({ customerId: 'umbrella', policyId: 'econnect', startsOn: '2026-05-14' });
     const refused = await open('admin', { ...openingBody, customerId: 'umbrella' });
     expect(refused.statusCode).toBe(422);
-    expect(fieldOf(refused)).toEqual([{ field: 'body.customerId', message: 'customer umbrella has no contract in force on 2026-05-13' }]);
+    expect(fieldOf(refused)).toEqual([
+      { field: 'body.customerId', message: 'customer umbrella has no contract in force on 2026-05-13' },
+    ]);
   });
 
   it('counts the day in Luxembourg: a contract starting tomorrow in UTC terms is in force after local midnight', async () => {
     const late = await apiHarness(() => Date.parse('2026-05-13T22:30:00Z'));
     await late.accounts.createCustomer({ id: 'umbrella', name: 'Umbrella' });
     await late.accounts.createContract({ customerId: 'umbrella', policyId: 'econnect', startsOn: '2026-05-14' });
-    expect((await late.call('agent', 'POST', '/v1/tickets', { ...openingBody, customerId: 'umbrella' })).statusCode).toBe(201);
+    expect(
+      (await late.call('agent', 'POST', '/v1/tickets', { ...openingBody, customerId: 'umbrella' })).statusCode,
+    ).toBe(201);
   });
 
   it('asks which contract when several are in force, and takes only one in force (422 naming contractId)', async () => {
-    const second = await harness.accounts.createContract({ customerId: 'acme', policyId: 'esker', policyVersion: 1, startsOn: '2026-03-01' });
-    const ended = await harness.accounts.createContract({ customerId: 'acme', policyId: 'esker', startsOn: '2025-01-01', endsOn: '2025-12-31' });
+    const second = await harness.accounts.createContract({
+      customerId: 'acme',
+      policyId: 'esker',
+      policyVersion: 1,
+      startsOn: '2026-03-01',
+    });
+    const ended = await harness.accounts.createContract({
+      customerId: 'acme',
+      policyId: 'esker',
+      startsOn: '2025-01-01',
+      endsOn: '2025-12-31',
+    });
 
     const ambiguous = await open('customer', openingBody);
     expect(ambiguous.statusCode).toBe(422);
     expect(fieldOf(ambiguous)).toEqual([
-      { field: 'body.contractId', message: `is required: customer acme has 2 contracts in force (${harness.contracts.acme.id}, ${second.id})` },
+      {
+        field: 'body.contractId',
+        message: `is required: customer acme has 2 contracts in force (${harness.contracts.acme.id}, ${second.id})`,
+      },
     ]);
 
     const notInForce = await open('customer', { ...openingBody, contractId: ended.id });
     expect(fieldOf(notInForce)).toEqual([
-      { field: 'body.contractId', message: `contract ${ended.id} is not one of customer acme's contracts in force on 2026-05-13` },
+      {
+        field: 'body.contractId',
+        message: `contract ${ended.id} is not one of customer acme's contracts in force on 2026-05-13`,
+      },
     ]);
-    expect(fieldOf(await open('customer', { ...openingBody, contractId: harness.contracts.globex.id }))[0].field).toBe('body.contractId');
+    expect(fieldOf(await open('customer', { ...openingBody, contractId: harness.contracts.globex.id }))[0].field).toBe(
+      'body.contractId',
+    );
 
     expect((await open('customer', { ...openingBody, contractId: second.id })).statusCode).toBe(201);
-    expect(harness.temporal.started).toEqual([expect.objectContaining({ customerId: 'acme', contractId: second.id, policyId: 'esker', policyVersion: 1 })]);
+    expect(harness.temporal.started).toEqual([
+      expect.objectContaining({ customerId: 'acme', contractId: second.id, policyId: 'esker', policyVersion: 1 }),
+    ]);
   });
 
   it('never takes the policy from the body: a field the schema does not know is refused, naming it, and nothing starts', async () => {
@@ -107,7 +157,15 @@ describe("opening a ticket under the customer's contract", () => {
     harness.temporal.worker = 'gone';
     const opened = await open('customer', openingBody);
     expect(opened.statusCode).toBe(201);
-    expect(opened.json()).toMatchObject({ ticketNumber: 'VIG-000001', status: 'request', clocks: [{ metric: 'response', deadline: null }, { metric: 'intervention', deadline: null }, { metric: 'resolution', deadline: null }] });
+    expect(opened.json()).toMatchObject({
+      ticketNumber: 'VIG-000001',
+      status: 'request',
+      clocks: [
+        { metric: 'response', deadline: null },
+        { metric: 'intervention', deadline: null },
+        { metric: 'resolution', deadline: null },
+      ],
+    });
     expect(harness.temporal.started).toHaveLength(1);
     expect(harness.temporal.calls).not.toContain('update-with-start ticket-VIG-000001');
   });

@@ -26,24 +26,35 @@ describe("a customer's key and tickets that are not its company's", () => {
     snapshotLookups.mockClear();
     await send(ticketNumber);
     const anonymous = (call: string) => call.replaceAll(ticketNumber, 'N');
-    return { temporal: harness.temporal.calls.map(anonymous), readModel: snapshotLookups.mock.calls.map(([number]) => anonymous(String(number))) };
+    return {
+      temporal: harness.temporal.calls.map(anonymous),
+      readModel: snapshotLookups.mock.calls.map(([number]) => anonymous(String(number))),
+    };
   }
 
   const read = (ticketNumber: string) => harness.call('acme', 'GET', `/v1/tickets/${ticketNumber}`);
-  const validate = (ticketNumber: string) => harness.call('acme', 'POST', `/v1/tickets/${ticketNumber}/validate`, { contact: 'ana@acme.lu' });
-  const reply = (ticketNumber: string) => harness.call('acme', 'POST', `/v1/tickets/${ticketNumber}/customer-reply`, { contact: 'ana@acme.lu', message: 'hello' });
+  const validate = (ticketNumber: string) =>
+    harness.call('acme', 'POST', `/v1/tickets/${ticketNumber}/validate`, { contact: 'ana@acme.lu' });
+  const reply = (ticketNumber: string) =>
+    harness.call('acme', 'POST', `/v1/tickets/${ticketNumber}/customer-reply`, {
+      contact: 'ana@acme.lu',
+      message: 'hello',
+    });
 
   it.each([
     ['reading', read],
     ['validating', validate],
     ['replying', reply],
-  ])('%s one makes the same calls as for a missing ticket, and neither queries nor updates a workflow', async (_case, send) => {
-    const missing = await backendCallsOf('VIG-999999', send);
-    expect(missing).toEqual({ temporal: ['describe ticket-N'], readModel: ['N'] });
-    expect(await backendCallsOf('VIG-000002', send)).toEqual(missing);
-    expect(await backendCallsOf('VIG-000003', send)).toEqual(missing);
-    expect(harness.temporal.updates).toEqual([]);
-  });
+  ])(
+    '%s one makes the same calls as for a missing ticket, and neither queries nor updates a workflow',
+    async (_case, send) => {
+      const missing = await backendCallsOf('VIG-999999', send);
+      expect(missing).toEqual({ temporal: ['describe ticket-N'], readModel: ['N'] });
+      expect(await backendCallsOf('VIG-000002', send)).toEqual(missing);
+      expect(await backendCallsOf('VIG-000003', send)).toEqual(missing);
+      expect(harness.temporal.updates).toEqual([]);
+    },
+  );
 
   it('answers each with the same 404 as a missing ticket', async () => {
     for (const send of [read, validate]) {
@@ -51,11 +62,17 @@ describe("a customer's key and tickets that are not its company's", () => {
       for (const number of ['VIG-999999', 'VIG-000002', 'VIG-000003']) {
         const response = await send(number);
         const { requestId: _requestId, ...problem } = response.json();
-        answers.push({ status: response.statusCode, problem: { ...problem, detail: problem.detail.replace(number, 'N') } });
+        answers.push({
+          status: response.statusCode,
+          problem: { ...problem, detail: problem.detail.replace(number, 'N') },
+        });
       }
       expect(answers[1]).toEqual(answers[0]);
       expect(answers[2]).toEqual(answers[0]);
-      expect(answers[0]).toMatchObject({ status: 404, problem: { type: 'https://vigil.dev/problems/not-found', detail: 'no ticket N' } });
+      expect(answers[0]).toMatchObject({
+        status: 404,
+        problem: { type: 'https://vigil.dev/problems/not-found', detail: 'no ticket N' },
+      });
     }
   });
 

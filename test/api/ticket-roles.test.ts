@@ -43,7 +43,9 @@ const BODIES: Record<string, object> = {
 };
 
 const ROLES: Role[] = ['agent', 'manager', 'admin', 'customer'];
-const cases = Object.entries(EXPECTED).flatMap(([action, allowed]) => ROLES.map((role) => [action, role, allowed.includes(role)] as const));
+const cases = Object.entries(EXPECTED).flatMap(([action, allowed]) =>
+  ROLES.map((role) => [action, role, allowed.includes(role)] as const),
+);
 
 describe('who may act on a ticket', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;
@@ -57,7 +59,8 @@ describe('who may act on a ticket', () => {
   it('has one row of the matrix per action route', () => {
     const actions = Object.keys(TICKET_ROLES).filter((operation) => operation !== 'open' && operation !== 'read');
     expect(actions.sort()).toEqual(Object.keys(EXPECTED).sort());
-    for (const action of actions) expect(harness.app.hasRoute({ method: 'POST', url: `/v1/tickets/:number/${action}` })).toBe(true);
+    for (const action of actions)
+      expect(harness.app.hasRoute({ method: 'POST', url: `/v1/tickets/:number/${action}` })).toBe(true);
   });
 
   it.each(cases)('%s by %s: allowed %s', async (action, role, allowed) => {
@@ -83,9 +86,13 @@ describe('who may act on a ticket', () => {
 
   it('refuses a role before reading the body: a caller who may not act learns nothing of what it should hold', async () => {
     harness.ticketOf('acme', 'VIG-300001');
-    expect((await harness.call('customer', 'POST', '/v1/tickets/VIG-300001/take-charge', { nonsense: 1 })).statusCode).toBe(403);
+    expect(
+      (await harness.call('customer', 'POST', '/v1/tickets/VIG-300001/take-charge', { nonsense: 1 })).statusCode,
+    ).toBe(403);
     expect((await harness.call('agent', 'POST', '/v1/tickets/VIG-300001/validate', {})).statusCode).toBe(403);
-    expect((await harness.call('agent', 'POST', '/v1/tickets/VIG-300001/take-charge', { nonsense: 1 })).statusCode).toBe(422);
+    expect(
+      (await harness.call('agent', 'POST', '/v1/tickets/VIG-300001/take-charge', { nonsense: 1 })).statusCode,
+    ).toBe(422);
   });
 
   it('lets every role read a ticket its key may see', async () => {

@@ -8,7 +8,8 @@ describe('the admin API of people', () => {
   let harness: Harness;
   beforeEach(async () => (harness = await consoleHarness()));
 
-  const admin = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) => harness.call('admin', method, url, body);
+  const admin = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown) =>
+    harness.call('admin', method, url, body);
 
   it.each([
     ['GET', '/v1/admin/users/1'],
@@ -18,7 +19,12 @@ describe('the admin API of people', () => {
     ['POST', '/v1/admin/users/1/sign-in-link'],
   ] as const)('%s %s answers 403 to agents, managers and customers', async (method, url) => {
     for (const caller of ['agent', 'manager', 'customer'] as const) {
-      const response = await harness.app.inject({ method, url, headers: { authorization: `Bearer ${harness.tokens[caller]}` }, ...(method === 'PATCH' ? { payload: { name: 'X' } } : {}) });
+      const response = await harness.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${harness.tokens[caller]}` },
+        ...(method === 'PATCH' ? { payload: { name: 'X' } } : {}),
+      });
       expectProblem(response, 403, 'forbidden');
     }
   });
@@ -29,7 +35,11 @@ describe('the admin API of people', () => {
     const carla = harness.staff.customer;
     expect((await admin('GET', `/v1/admin/users/${carla.id}`)).json()).toMatchObject({
       email: 'carla@acme.lu',
-      links: { self: `/v1/admin/users/${carla.id}`, enable: `/v1/admin/users/${carla.id}/enable`, signInLink: `/v1/admin/users/${carla.id}/sign-in-link` },
+      links: {
+        self: `/v1/admin/users/${carla.id}`,
+        enable: `/v1/admin/users/${carla.id}/enable`,
+        signInLink: `/v1/admin/users/${carla.id}/sign-in-link`,
+      },
     });
     expect((await admin('GET', `/v1/admin/users/${harness.staff.agent.id}`)).json().links.signInLink).toBeUndefined();
     expectProblem(await admin('GET', '/v1/admin/users/999'), 404, 'not-found');
@@ -39,10 +49,34 @@ describe('the admin API of people', () => {
     const { id } = harness.staff.customer;
     const agent = (await admin('PATCH', `/v1/admin/users/${id}`, { role: 'agent' })).json();
     expect([agent.role, agent.customerId]).toEqual(['agent', undefined]);
-    expectProblem(await admin('PATCH', `/v1/admin/users/${id}`, { role: 'customer' }), 422, 'invalid-request', 'body.customerId');
-    expectProblem(await admin('PATCH', `/v1/admin/users/${id}`, { role: 'customer', customerId: 'nobody' }), 422, 'invalid-request', 'body.customerId');
-    expectProblem(await admin('PATCH', `/v1/admin/users/${id}`, { customerId: 'acme' }), 422, 'invalid-request', 'body.customerId');
-    expect((await admin('PATCH', `/v1/admin/users/${id}`, { role: 'customer', customerId: 'globex', language: 'fr', name: ' Carla C. ' })).json()).toMatchObject({
+    expectProblem(
+      await admin('PATCH', `/v1/admin/users/${id}`, { role: 'customer' }),
+      422,
+      'invalid-request',
+      'body.customerId',
+    );
+    expectProblem(
+      await admin('PATCH', `/v1/admin/users/${id}`, { role: 'customer', customerId: 'nobody' }),
+      422,
+      'invalid-request',
+      'body.customerId',
+    );
+    expectProblem(
+      await admin('PATCH', `/v1/admin/users/${id}`, { customerId: 'acme' }),
+      422,
+      'invalid-request',
+      'body.customerId',
+    );
+    expect(
+      (
+        await admin('PATCH', `/v1/admin/users/${id}`, {
+          role: 'customer',
+          customerId: 'globex',
+          language: 'fr',
+          name: ' Carla C. ',
+        })
+      ).json(),
+    ).toMatchObject({
       role: 'customer',
       customerId: 'globex',
       language: 'fr',
@@ -70,7 +104,11 @@ describe('the admin API of people', () => {
     const carla = harness.staff.customer;
     const reset = await admin('POST', `/v1/admin/users/${harness.staff.agent.id}/password-reset`);
     expect(reset.statusCode).toBe(202);
-    expect(reset.json()).toEqual({ userId: harness.staff.agent.id, sentTo: 'ines@desk.test', expiresAt: new Date(NOW + 60 * 60_000).toISOString() });
+    expect(reset.json()).toEqual({
+      userId: harness.staff.agent.id,
+      sentTo: 'ines@desk.test',
+      expiresAt: new Date(NOW + 60 * 60_000).toISOString(),
+    });
     const link = await admin('POST', `/v1/admin/users/${carla.id}/sign-in-link`);
     expect([link.statusCode, link.json().expiresAt]).toEqual([202, new Date(NOW + 15 * 60_000).toISOString()]);
     expect(harness.people.mails.map(({ kind, recipient }) => [kind, recipient])).toEqual([

@@ -34,7 +34,11 @@ describe('every spelling of a /v1 path', () => {
 
   it.each(SPELLINGS)('%s (%s %s) answers 401 or 404 without a key, and runs no handler', async (_case, method, url) => {
     const snapshotLookup = jest.spyOn(harness.snapshots, 'find');
-    const response = await harness.app.inject({ method, url, ...(method === 'POST' ? { payload: { agent: 'marc', role: 'admin', label: 'x' } } : {}) });
+    const response = await harness.app.inject({
+      method,
+      url,
+      ...(method === 'POST' ? { payload: { agent: 'marc', role: 'admin', label: 'x' } } : {}),
+    });
     expect([401, 404]).toContain(response.statusCode);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(harness.temporal.calls).toEqual([]);

@@ -5,23 +5,80 @@ describe('vigil admin, bad command lines', () => {
   const env = { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' };
 
   test.each([
-    [['admin'], /^vigil: admin needs a command \(customers add\|\S*list, contracts add\|list, keys create\|list\|revoke, prepaid buy\|show, policies publish\|list\|show\)$/],
+    [
+      ['admin'],
+      /^vigil: admin needs a command \(customers add\|\S*list, contracts add\|list, keys create\|list\|revoke, prepaid buy\|show, policies publish\|list\|show\)$/,
+    ],
     [['admin', 'customers', 'remove'], /^vigil: unknown admin command "customers remove"/],
     [['admin', 'customers', 'add', '--id', 'acme'], /^vigil: --name is required$/],
-    [['admin', 'customers', 'add', '--id', 'acme', '--name', 'Acme', '--policy', 'econnect'], /^vigil: --policy does not apply to admin customers add$/],
+    [
+      ['admin', 'customers', 'add', '--id', 'acme', '--name', 'Acme', '--policy', 'econnect'],
+      /^vigil: --policy does not apply to admin customers add$/,
+    ],
     [['admin', 'customers', 'list', 'acme'], /^vigil: admin customers list takes no argument "acme"$/],
     [['admin', 'contracts', 'add', '--customer', 'acme', '--policy', 'econnect'], /^vigil: --starts is required$/],
-    [['admin', 'contracts', 'add', '--customer', 'acme', '--policy', 'econnect', '--starts', '2026-01-01', '--version', 'one'], /^vigil: --version: "one" is not a whole number of at least 1$/],
     [
-      ['admin', 'contracts', 'add', '--customer', 'acme', '--policy', 'econnect', '--starts', '2026-01-01', '--authorized-contact', 'ana@acme.lu'],
+      [
+        'admin',
+        'contracts',
+        'add',
+        '--customer',
+        'acme',
+        '--policy',
+        'econnect',
+        '--starts',
+        '2026-01-01',
+        '--version',
+        'one',
+      ],
+      /^vigil: --version: "one" is not a whole number of at least 1$/,
+    ],
+    [
+      [
+        'admin',
+        'contracts',
+        'add',
+        '--customer',
+        'acme',
+        '--policy',
+        'econnect',
+        '--starts',
+        '2026-01-01',
+        '--authorized-contact',
+        'ana@acme.lu',
+      ],
       /^vigil: --authorized-contact: "ana@acme.lu" is not "Name <email>"$/,
     ],
     [
-      ['admin', 'contracts', 'add', '--customer', 'acme', '--policy', 'econnect', '--starts', '2026-01-01', '--authorized-contact', 'Ana <ana@acme.lu>,always'],
+      [
+        'admin',
+        'contracts',
+        'add',
+        '--customer',
+        'acme',
+        '--policy',
+        'econnect',
+        '--starts',
+        '2026-01-01',
+        '--authorized-contact',
+        'Ana <ana@acme.lu>,always',
+      ],
       /^vigil: --authorized-contact: "always" after the address: only "out-of-hours" may follow it$/,
     ],
     [
-      ['admin', 'contracts', 'add', '--customer', 'acme', '--policy', 'esker', '--starts', '2026-01-01', '--escalation-contact', 'Dan <dan@acme.lu>'],
+      [
+        'admin',
+        'contracts',
+        'add',
+        '--customer',
+        'acme',
+        '--policy',
+        'esker',
+        '--starts',
+        '2026-01-01',
+        '--escalation-contact',
+        'Dan <dan@acme.lu>',
+      ],
       /^vigil: --escalation-contact: "Dan <dan@acme.lu>" is not "level:Name <email>"$/,
     ],
     [['admin', 'contracts', 'list'], /^vigil: --customer is required$/],
@@ -36,11 +93,19 @@ describe('vigil admin, bad command lines', () => {
   });
 
   test('says which variable to set when DATABASE_URL is missing', async () => {
-    expect(await runVigil(['admin', 'customers', 'list'], {})).toEqual({ exitCode: 2, stdout: '', stderr: expect.stringMatching(/^vigil: DATABASE_URL is not set/) });
+    expect(await runVigil(['admin', 'customers', 'list'], {})).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: expect.stringMatching(/^vigil: DATABASE_URL is not set/),
+    });
   });
 
   test('exits 1 with one line when the database cannot be reached', async () => {
-    expect(await runVigil(['admin', 'customers', 'list'], env)).toEqual({ exitCode: 1, stdout: '', stderr: 'vigil: cannot use the database DATABASE_URL names: ECONNREFUSED\n' });
+    expect(await runVigil(['admin', 'customers', 'list'], env)).toEqual({
+      exitCode: 1,
+      stdout: '',
+      stderr: 'vigil: cannot use the database DATABASE_URL names: ECONNREFUSED\n',
+    });
   });
 
   test('the usage lists the admin commands', async () => {

@@ -1,5 +1,14 @@
 import fc from 'fast-check';
-import { BusinessCalendar, businessTimeBetween, deadlineOf, elapsedOf, instantAtPercent, nextOpening, addBusinessTime, budgetOf } from '../../domain/calendar';
+import {
+  BusinessCalendar,
+  businessTimeBetween,
+  deadlineOf,
+  elapsedOf,
+  instantAtPercent,
+  nextOpening,
+  addBusinessTime,
+  budgetOf,
+} from '../../domain/calendar';
 import type { Duration } from '../../domain/calendar';
 import { calendarAndStartArb, pausesArb } from './reference/arbitraries';
 import { NaiveCalendar, naiveDeadline, naiveElapsedMinutes, naiveNextOpening } from './reference/naive-calendar';
@@ -72,7 +81,9 @@ describe('calendar operations agree with each other', () => {
     fc.assert(
       fc.property(withPauses, fc.integer({ min: 0, max: 500_000_000 }), ({ spec, start, pauses }, amount) => {
         const calendar = BusinessCalendar.compile(spec);
-        expect(businessTimeBetween(calendar, start, addBusinessTime(calendar, start, amount, pauses), pauses)).toBe(amount);
+        expect(businessTimeBetween(calendar, start, addBusinessTime(calendar, start, amount, pauses), pauses)).toBe(
+          amount,
+        );
       }),
       { numRuns: 300 },
     );
@@ -86,13 +97,20 @@ describe('calendar operations agree with each other', () => {
       { amount: 30, unit: 'calendarHours' },
     );
     fc.assert(
-      fc.property(withPauses, durations, fc.integer({ min: 1, max: 99 }), ({ spec, start, pauses }, duration, percent) => {
-        const calendar = BusinessCalendar.compile(spec);
-        const budget = budgetOf(calendar, start, duration);
-        const at = instantAtPercent(calendar, start, duration, percent, pauses);
-        expect(elapsedOf(calendar, duration.unit, start, at, pauses)).toBe(Math.ceil((budget * percent) / 100));
-        expect(instantAtPercent(calendar, start, duration, 100, pauses)).toBe(deadlineOf(calendar, start, duration, pauses));
-      }),
+      fc.property(
+        withPauses,
+        durations,
+        fc.integer({ min: 1, max: 99 }),
+        ({ spec, start, pauses }, duration, percent) => {
+          const calendar = BusinessCalendar.compile(spec);
+          const budget = budgetOf(calendar, start, duration);
+          const at = instantAtPercent(calendar, start, duration, percent, pauses);
+          expect(elapsedOf(calendar, duration.unit, start, at, pauses)).toBe(Math.ceil((budget * percent) / 100));
+          expect(instantAtPercent(calendar, start, duration, 100, pauses)).toBe(
+            deadlineOf(calendar, start, duration, pauses),
+          );
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,4 +1,13 @@
-import { BusinessCalendar, HOUR_MS, MINUTE_MS, addBusinessTime, businessTimeBetween, deadlineOf, nextOpening, parseIsoDate } from '../../domain/calendar';
+import {
+  BusinessCalendar,
+  HOUR_MS,
+  MINUTE_MS,
+  addBusinessTime,
+  businessTimeBetween,
+  deadlineOf,
+  nextOpening,
+  parseIsoDate,
+} from '../../domain/calendar';
 import type { CalendarSpec, Duration } from '../../domain/calendar';
 import { EVERY_DAY, WEEKDAYS, allDay, at, errorOf, officeHours, show } from '../support/domain';
 
@@ -59,21 +68,35 @@ describe('daylight-saving changes', () => {
     // 02:45-03:00 are open 02:00-02:30 and 02:45-03:00 in summer time, then 02:00-02:30 and
     // 02:45-03:00 in winter time: the second pass through the first window comes after the
     // first pass through the second, although the windows are listed the other way round.
-    const calendar = compile({ zone: 'Europe/Paris', open: [{ days: ['sun'], from: '02:00', to: '02:30' }, { days: ['sun'], from: '02:45', to: '03:00' }] });
+    const calendar = compile({
+      zone: 'Europe/Paris',
+      open: [
+        { days: ['sun'], from: '02:00', to: '02:30' },
+        { days: ['sun'], from: '02:45', to: '03:00' },
+      ],
+    });
     const start = at('2026-10-25T02:00:00+02:00');
     const deadline = deadlineOf(calendar, start, { amount: 45, unit: 'businessMinutes' });
     expect(show(deadline, 'Europe/Paris')).toBe('2026-10-25T02:00:00+01:00');
     expect(businessTimeBetween(calendar, start, deadline)).toBe(45 * MINUTE_MS);
     expect(businessTimeBetween(calendar, start, at('2026-10-25T02:15:00+01:00'))).toBe(60 * MINUTE_MS);
-    expect(show(nextOpening(calendar, at('2026-10-25T02:30:00+02:00')), 'Europe/Paris')).toBe('2026-10-25T02:45:00+02:00');
+    expect(show(nextOpening(calendar, at('2026-10-25T02:30:00+02:00')), 'Europe/Paris')).toBe(
+      '2026-10-25T02:45:00+02:00',
+    );
   });
 });
 
 describe('public holidays', () => {
   // 2026: Easter Sunday 5 April, Ascension 14 May, Whit Monday 25 May. 2025: 20 April, 29 May, 9 June.
   const cases: Array<[string, string, string]> = [];
-  for (const [country, zone] of [['LU', 'Europe/Luxembourg'], ['BE', 'Europe/Brussels'], ['FR', 'Europe/Paris'], ['DE', 'Europe/Berlin']] as const) {
-    for (const date of ['2026-04-06', '2026-05-14', '2026-05-25', '2025-04-21', '2025-05-29', '2025-06-09']) cases.push([country, zone, date]);
+  for (const [country, zone] of [
+    ['LU', 'Europe/Luxembourg'],
+    ['BE', 'Europe/Brussels'],
+    ['FR', 'Europe/Paris'],
+    ['DE', 'Europe/Berlin'],
+  ] as const) {
+    for (const date of ['2026-04-06', '2026-05-14', '2026-05-25', '2025-04-21', '2025-05-29', '2025-06-09'])
+      cases.push([country, zone, date]);
   }
   test.each(cases)('%s closes on %s', (country, zone, date) => {
     const calendar = compile(officeHours(zone, country));
@@ -94,20 +117,33 @@ describe('public holidays', () => {
 
   test('regional holidays: Epiphany closes Bavaria, not Germany as a whole', () => {
     const epiphany = parseIsoDate('2026-01-06') ?? 0;
-    expect(compile({ ...officeHours('Europe/Berlin', 'DE'), holidays: { country: 'DE', region: 'BY' } }).isBusinessDay(epiphany)).toBe(false);
+    expect(
+      compile({ ...officeHours('Europe/Berlin', 'DE'), holidays: { country: 'DE', region: 'BY' } }).isBusinessDay(
+        epiphany,
+      ),
+    ).toBe(false);
     expect(compile(officeHours('Europe/Berlin', 'DE')).isBusinessDay(epiphany)).toBe(true);
   });
 
   test('a holiday on a Sunday is not carried to the Monday', () => {
     // All Saints' Day 2026 is a Sunday in France and Luxembourg.
-    expect(show(nextOpening(compile(officeHours('Europe/Paris', 'FR')), at('2026-10-31T12:00:00+01:00')), 'Europe/Paris')).toBe('2026-11-02T09:00:00+01:00');
-    expect(show(nextOpening(compile(officeHours('Europe/Luxembourg', 'LU')), at('2026-10-31T12:00:00+01:00')), 'Europe/Luxembourg')).toBe('2026-11-02T09:00:00+01:00');
+    expect(
+      show(nextOpening(compile(officeHours('Europe/Paris', 'FR')), at('2026-10-31T12:00:00+01:00')), 'Europe/Paris'),
+    ).toBe('2026-11-02T09:00:00+01:00');
+    expect(
+      show(
+        nextOpening(compile(officeHours('Europe/Luxembourg', 'LU')), at('2026-10-31T12:00:00+01:00')),
+        'Europe/Luxembourg',
+      ),
+    ).toBe('2026-11-02T09:00:00+01:00');
   });
 
   test('a holiday on a Saturday closes a calendar that opens on Saturdays', () => {
     // Europe Day, Saturday 9 May 2026, is a Luxembourg holiday.
     const saturdays = compile(officeHours('Europe/Luxembourg', 'LU', '09:00', '12:00', ['sat']));
-    expect(show(nextOpening(saturdays, at('2026-05-08T12:00:00+02:00')), 'Europe/Luxembourg')).toBe('2026-05-16T09:00:00+02:00');
+    expect(show(nextOpening(saturdays, at('2026-05-08T12:00:00+02:00')), 'Europe/Luxembourg')).toBe(
+      '2026-05-16T09:00:00+02:00',
+    );
   });
 });
 
@@ -115,14 +151,28 @@ describe('windows that end at midnight', () => {
   const evenings = compile(officeHours('Europe/Paris', 'FR', '18:00', '24:00'));
 
   test('an evening window counts up to 24:00 and resumes the next evening', () => {
-    expect(businessTimeBetween(evenings, at('2026-06-01T12:00:00+02:00'), at('2026-06-02T12:00:00+02:00'))).toBe(6 * HOUR_MS);
-    expect(show(deadlineOf(evenings, at('2026-06-01T23:30:00+02:00'), hours(1)), 'Europe/Paris')).toBe('2026-06-02T18:30:00+02:00');
-    expect(show(deadlineOf(evenings, at('2026-06-01T18:00:00+02:00'), hours(6)), 'Europe/Paris')).toBe('2026-06-02T00:00:00+02:00');
+    expect(businessTimeBetween(evenings, at('2026-06-01T12:00:00+02:00'), at('2026-06-02T12:00:00+02:00'))).toBe(
+      6 * HOUR_MS,
+    );
+    expect(show(deadlineOf(evenings, at('2026-06-01T23:30:00+02:00'), hours(1)), 'Europe/Paris')).toBe(
+      '2026-06-02T18:30:00+02:00',
+    );
+    expect(show(deadlineOf(evenings, at('2026-06-01T18:00:00+02:00'), hours(6)), 'Europe/Paris')).toBe(
+      '2026-06-02T00:00:00+02:00',
+    );
   });
 
   test('windows meeting at midnight count as one stretch', () => {
-    const night = compile({ zone: 'Europe/Paris', open: [{ days: ['mon'], from: '20:00', to: '24:00' }, { days: ['tue'], from: '00:00', to: '04:00' }] });
-    expect(show(deadlineOf(night, at('2026-06-01T23:00:00+02:00'), hours(2)), 'Europe/Paris')).toBe('2026-06-02T01:00:00+02:00');
+    const night = compile({
+      zone: 'Europe/Paris',
+      open: [
+        { days: ['mon'], from: '20:00', to: '24:00' },
+        { days: ['tue'], from: '00:00', to: '04:00' },
+      ],
+    });
+    expect(show(deadlineOf(night, at('2026-06-01T23:00:00+02:00'), hours(2)), 'Europe/Paris')).toBe(
+      '2026-06-02T01:00:00+02:00',
+    );
   });
 });
 
@@ -171,17 +221,28 @@ describe('jours ouvrables', () => {
 });
 
 describe('calendar open every day, public holidays included (Mixvoip Entreprises fault handling)', () => {
-  const faults = compile({ ...officeHours('Europe/Luxembourg', 'LU', '07:00', '19:00', EVERY_DAY), closedOnHolidays: false });
+  const faults = compile({
+    ...officeHours('Europe/Luxembourg', 'LU', '07:00', '19:00', EVERY_DAY),
+    closedOnHolidays: false,
+  });
   const support = compile(officeHours('Europe/Luxembourg', 'LU', '07:30', '18:00'));
 
   test('opens on Christmas Day and on a Sunday', () => {
-    expect(show(nextOpening(faults, at('2026-12-25T06:00:00+01:00')), 'Europe/Luxembourg')).toBe('2026-12-25T07:00:00+01:00');
-    expect(show(deadlineOf(faults, at('2026-12-24T18:00:00+01:00'), hours(3)), 'Europe/Luxembourg')).toBe('2026-12-25T09:00:00+01:00');
-    expect(show(deadlineOf(faults, at('2026-12-26T18:30:00+01:00'), hours(1)), 'Europe/Luxembourg')).toBe('2026-12-27T07:30:00+01:00');
+    expect(show(nextOpening(faults, at('2026-12-25T06:00:00+01:00')), 'Europe/Luxembourg')).toBe(
+      '2026-12-25T07:00:00+01:00',
+    );
+    expect(show(deadlineOf(faults, at('2026-12-24T18:00:00+01:00'), hours(3)), 'Europe/Luxembourg')).toBe(
+      '2026-12-25T09:00:00+01:00',
+    );
+    expect(show(deadlineOf(faults, at('2026-12-26T18:30:00+01:00'), hours(1)), 'Europe/Luxembourg')).toBe(
+      '2026-12-27T07:30:00+01:00',
+    );
   });
 
   test('while the Monday-to-Friday support calendar waits for Monday', () => {
-    expect(show(deadlineOf(support, at('2026-12-24T17:00:00+01:00'), hours(3)), 'Europe/Luxembourg')).toBe('2026-12-28T09:30:00+01:00');
+    expect(show(deadlineOf(support, at('2026-12-24T17:00:00+01:00'), hours(3)), 'Europe/Luxembourg')).toBe(
+      '2026-12-28T09:30:00+01:00',
+    );
   });
 
   test('it still knows the holidays, for jours ouvrables', () => {
@@ -204,17 +265,27 @@ describe('extra closed dates and extra open windows', () => {
 
   test('a closed Friday is skipped and a standby Saturday counts', () => {
     // Thursday 16:00-17:00, Friday closed by day, its evening standby 20:00-22:00, then Saturday 10:00.
-    expect(show(deadlineOf(calendar, at('2026-06-04T16:00:00+02:00'), hours(4)), 'Europe/Paris')).toBe('2026-06-06T11:00:00+02:00');
+    expect(show(deadlineOf(calendar, at('2026-06-04T16:00:00+02:00'), hours(4)), 'Europe/Paris')).toBe(
+      '2026-06-06T11:00:00+02:00',
+    );
   });
 
   test('an extra window opens even a public holiday', () => {
-    expect(show(nextOpening(calendar, at('2026-07-14T08:00:00+02:00')), 'Europe/Paris')).toBe('2026-07-14T09:00:00+02:00');
-    expect(show(nextOpening(calendar, at('2026-07-14T12:00:00+02:00')), 'Europe/Paris')).toBe('2026-07-15T09:00:00+02:00');
+    expect(show(nextOpening(calendar, at('2026-07-14T08:00:00+02:00')), 'Europe/Paris')).toBe(
+      '2026-07-14T09:00:00+02:00',
+    );
+    expect(show(nextOpening(calendar, at('2026-07-14T12:00:00+02:00')), 'Europe/Paris')).toBe(
+      '2026-07-15T09:00:00+02:00',
+    );
   });
 
   test('extra open days are business days', () => {
-    expect(show(deadlineOf(calendar, at('2026-06-04T11:00:00+02:00'), { amount: 1, unit: 'businessDays' }), 'Europe/Paris')).toBe('2026-06-05T11:00:00+02:00');
-    expect(show(deadlineOf(calendar, at('2026-06-04T11:00:00+02:00'), { amount: 2, unit: 'businessDays' }), 'Europe/Paris')).toBe('2026-06-06T11:00:00+02:00');
+    expect(
+      show(deadlineOf(calendar, at('2026-06-04T11:00:00+02:00'), { amount: 1, unit: 'businessDays' }), 'Europe/Paris'),
+    ).toBe('2026-06-05T11:00:00+02:00');
+    expect(
+      show(deadlineOf(calendar, at('2026-06-04T11:00:00+02:00'), { amount: 2, unit: 'businessDays' }), 'Europe/Paris'),
+    ).toBe('2026-06-06T11:00:00+02:00');
   });
 });
 
@@ -224,13 +295,25 @@ describe('pauses are measured on each clock', () => {
   test('an overnight pause gives back only the open hours it covered', () => {
     // Paused Monday 17:00 to Tuesday 10:00: 1 h on Monday and 1 h on Tuesday were open.
     const pauses = [[at('2026-06-01T17:00:00+02:00'), at('2026-06-02T10:00:00+02:00')]] as const;
-    expect(show(deadlineOf(office, at('2026-06-01T10:00:00+02:00'), hours(9), pauses), 'Europe/Paris')).toBe('2026-06-02T12:00:00+02:00');
-    expect(show(deadlineOf(office, at('2026-06-01T10:00:00+02:00'), { amount: 2, unit: 'businessDays' }, pauses), 'Europe/Paris')).toBe('2026-06-03T12:00:00+02:00');
+    expect(show(deadlineOf(office, at('2026-06-01T10:00:00+02:00'), hours(9), pauses), 'Europe/Paris')).toBe(
+      '2026-06-02T12:00:00+02:00',
+    );
+    expect(
+      show(
+        deadlineOf(office, at('2026-06-01T10:00:00+02:00'), { amount: 2, unit: 'businessDays' }, pauses),
+        'Europe/Paris',
+      ),
+    ).toBe('2026-06-03T12:00:00+02:00');
   });
 
   test('a pause on a Sunday gives nothing back to jours ouvrables', () => {
     const pauses = [[at('2026-06-07T00:00:00+02:00'), at('2026-06-08T00:00:00+02:00')]] as const;
-    expect(show(deadlineOf(office, at('2026-06-05T10:00:00+02:00'), { amount: 3, unit: 'joursOuvrables' }, pauses), 'Europe/Paris')).toBe('2026-06-10T00:00:00+02:00');
+    expect(
+      show(
+        deadlineOf(office, at('2026-06-05T10:00:00+02:00'), { amount: 3, unit: 'joursOuvrables' }, pauses),
+        'Europe/Paris',
+      ),
+    ).toBe('2026-06-10T00:00:00+02:00');
   });
 });
 
@@ -239,7 +322,11 @@ describe('broken rules are typed errors', () => {
     [{ ...allDay('Europe/Atlantis') }, 'ZONE_UNKNOWN', '/zone'],
     [{ ...allDay('Europe/Paris'), holidays: { country: 'XX' } }, 'HOLIDAYS_UNKNOWN', '/holidays'],
     [{ ...allDay('Europe/Paris'), holidays: { country: 'DE', region: 'ZZ' } }, 'HOLIDAYS_UNKNOWN', '/holidays'],
-    [{ zone: 'Europe/Paris', open: [{ days: WEEKDAYS, from: '17:00', to: '09:00' }] }, 'CALENDAR_INVALID', '/open/0/to'],
+    [
+      { zone: 'Europe/Paris', open: [{ days: WEEKDAYS, from: '17:00', to: '09:00' }] },
+      'CALENDAR_INVALID',
+      '/open/0/to',
+    ],
     [{ zone: 'Europe/Paris', open: [] }, 'CALENDAR_INVALID', '/open'],
     [{ ...allDay('Europe/Paris'), closedDates: ['2026-02-30'] }, 'CALENDAR_INVALID', '/closedDates/0'],
   ])('%j is refused with %s at %s', (spec, code, path) => {
@@ -248,8 +335,12 @@ describe('broken rules are typed errors', () => {
 
   test('bad durations, instants and pauses', () => {
     const calendar = compile(allDay('Europe/Paris'));
-    expect(errorOf(() => deadlineOf(calendar, 0, { amount: 1.5, unit: 'businessDays' }))).toMatchObject({ code: 'DURATION_INVALID' });
-    expect(errorOf(() => deadlineOf(calendar, 0, { amount: -1, unit: 'businessHours' }))).toMatchObject({ code: 'DURATION_INVALID' });
+    expect(errorOf(() => deadlineOf(calendar, 0, { amount: 1.5, unit: 'businessDays' }))).toMatchObject({
+      code: 'DURATION_INVALID',
+    });
+    expect(errorOf(() => deadlineOf(calendar, 0, { amount: -1, unit: 'businessHours' }))).toMatchObject({
+      code: 'DURATION_INVALID',
+    });
     expect(errorOf(() => nextOpening(calendar, Number.NaN))).toMatchObject({ code: 'INSTANT_INVALID' });
     expect(errorOf(() => deadlineOf(calendar, 0, hours(1), [[10, 5]]))).toMatchObject({ code: 'INTERVAL_INVALID' });
   });
@@ -264,12 +355,22 @@ describe('broken rules are typed errors', () => {
     const end = addBusinessTime(thursdays, start, amount);
     expect(show(end, 'Europe/Luxembourg')).toBe('2035-01-11T01:15:00.001+01:00');
     expect(businessTimeBetween(thursdays, start, end)).toBe(amount);
-    expect(show(deadlineOf(thursdays, start, { amount: 523, unit: 'businessDays' }), 'Europe/Luxembourg')).toBe('2035-01-11T01:15:00+01:00');
+    expect(show(deadlineOf(thursdays, start, { amount: 523, unit: 'businessDays' }), 'Europe/Luxembourg')).toBe(
+      '2035-01-11T01:15:00+01:00',
+    );
   });
 
   test('a calendar that only opens once runs out instead of looping', () => {
-    const once = compile({ zone: 'Europe/Paris', open: [], extraOpen: [{ date: '2026-06-01', from: '09:00', to: '10:00' }] });
-    expect(show(deadlineOf(once, at('2026-01-01T00:00:00+01:00'), hours(1)), 'Europe/Paris')).toBe('2026-06-01T10:00:00+02:00');
-    expect(errorOf(() => deadlineOf(once, at('2026-01-01T00:00:00+01:00'), hours(2)))).toMatchObject({ code: 'CALENDAR_NEVER_OPENS' });
+    const once = compile({
+      zone: 'Europe/Paris',
+      open: [],
+      extraOpen: [{ date: '2026-06-01', from: '09:00', to: '10:00' }],
+    });
+    expect(show(deadlineOf(once, at('2026-01-01T00:00:00+01:00'), hours(1)), 'Europe/Paris')).toBe(
+      '2026-06-01T10:00:00+02:00',
+    );
+    expect(errorOf(() => deadlineOf(once, at('2026-01-01T00:00:00+01:00'), hours(2)))).toMatchObject({
+      code: 'CALENDAR_NEVER_OPENS',
+    });
   });
 });

@@ -1,4 +1,11 @@
-import { findUnsafeText, textPattern, toHeaderText, toStorable, toStorableText, type TextShape } from '../../domain/text';
+import {
+  findUnsafeText,
+  textPattern,
+  toHeaderText,
+  toStorable,
+  toStorableText,
+  type TextShape,
+} from '../../domain/text';
 
 const HIGH = '\ud800';
 const LOW = '\udc00';
@@ -39,21 +46,44 @@ describe('findUnsafeText', () => {
 // The schema pattern and the check are derived from one definition: they must agree on every string, with the `u`
 // flag (Ajv) and without it (TypeBox's Value), surrogate pairs included.
 describe('textPattern', () => {
-  const ALPHABET = ['a', 'é', ' ', '\t', '\n', '\r', '\u0000', '\u001f', '\u007f', '\u009f', '\u00a0', HIGH, '\udbff', LOW, '\udfff', PAIR, '\ufffd'];
+  const ALPHABET = [
+    'a',
+    'é',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\u0000',
+    '\u001f',
+    '\u007f',
+    '\u009f',
+    '\u00a0',
+    HIGH,
+    '\udbff',
+    LOW,
+    '\udfff',
+    PAIR,
+    '\ufffd',
+  ];
   let seed = 42;
   // A fixed pseudo-random sequence: the same strings on every run.
   const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31);
-  const strings = Array.from({ length: 3_000 }, () => Array.from({ length: next() % 7 }, () => ALPHABET[next() % ALPHABET.length]).join(''));
+  const strings = Array.from({ length: 3_000 }, () =>
+    Array.from({ length: next() % 7 }, () => ALPHABET[next() % ALPHABET.length]).join(''),
+  );
 
-  it.each(['line', 'multiline'] as TextShape[])('agrees with findUnsafeText for %s text, with and without the u flag', (shape) => {
-    const unicode = new RegExp(textPattern(shape), 'u');
-    const legacy = new RegExp(textPattern(shape));
-    const disagreements = strings.filter((value) => {
-      const safe = findUnsafeText(value, { multiline: shape === 'multiline' }) === undefined;
-      return unicode.test(value) !== safe || legacy.test(value) !== safe;
-    });
-    expect(disagreements).toEqual([]);
-  });
+  it.each(['line', 'multiline'] as TextShape[])(
+    'agrees with findUnsafeText for %s text, with and without the u flag',
+    (shape) => {
+      const unicode = new RegExp(textPattern(shape), 'u');
+      const legacy = new RegExp(textPattern(shape));
+      const disagreements = strings.filter((value) => {
+        const safe = findUnsafeText(value, { multiline: shape === 'multiline' }) === undefined;
+        return unicode.test(value) !== safe || legacy.test(value) !== safe;
+      });
+      expect(disagreements).toEqual([]);
+    },
+  );
 
   it('tests a megabyte of text, the fault at its end, without running out of stack', () => {
     expect(new RegExp(textPattern('multiline'), 'u').test(`${'word '.repeat(200_000)}\n`)).toBe(true);
@@ -70,8 +100,24 @@ describe('toStorableText and toStorable', () => {
 
   it('cleans every string of a value, keys included, and leaves the rest as it was', () => {
     const at = new Date(0);
-    const value = { title: `x\u0000`, n: 3, ok: true, none: null, at, list: [`${HIGH}`, 1, { [`k\u0000`]: 'v' }], nested: { note: undefined } };
-    expect(toStorable(value)).toEqual({ title: 'x\ufffd', n: 3, ok: true, none: null, at, list: ['\ufffd', 1, { 'k\ufffd': 'v' }], nested: { note: undefined } });
+    const value = {
+      title: `x\u0000`,
+      n: 3,
+      ok: true,
+      none: null,
+      at,
+      list: [`${HIGH}`, 1, { [`k\u0000`]: 'v' }],
+      nested: { note: undefined },
+    };
+    expect(toStorable(value)).toEqual({
+      title: 'x\ufffd',
+      n: 3,
+      ok: true,
+      none: null,
+      at,
+      list: ['\ufffd', 1, { 'k\ufffd': 'v' }],
+      nested: { note: undefined },
+    });
     expect(JSON.stringify(toStorable(value))).not.toMatch(/\\u0000|\\ud800/);
     expect(value.title).toBe('x\u0000');
   });

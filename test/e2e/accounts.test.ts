@@ -26,7 +26,12 @@ describe('the PostgreSQL account store', () => {
     it('creates a customer, reads it back and lists it', async () => {
       const id = customerId('acme');
       const created = await accounts.createCustomer({ id, name: ' Acme SA ', language: 'fr' });
-      expect(created).toEqual({ id, name: 'Acme SA', language: 'fr', createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/) });
+      expect(created).toEqual({
+        id,
+        name: 'Acme SA',
+        language: 'fr',
+        createdAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/),
+      });
       expect(await accounts.getCustomer(id)).toEqual(created);
       expect(await accounts.listCustomers()).toContainEqual(created);
       expect(await accounts.getCustomer(customerId('nobody'))).toBeUndefined();
@@ -71,7 +76,10 @@ describe('the PostgreSQL account store', () => {
         startsOn: '2026-01-01',
         endsOn: '2026-12-31',
         invoicingFrequency: 'monthly' as const,
-        authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }, { name: 'Bo Weber', email: 'bo@acme.lu' }],
+        authorizedContacts: [
+          { name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true },
+          { name: 'Bo Weber', email: 'bo@acme.lu' },
+        ],
         escalationContacts: [{ level: 'customer-service-manager', name: 'Cleo Marx', email: 'cleo@acme.lu' }],
       };
       const created = await accounts.createContract(contract);
@@ -81,8 +89,16 @@ describe('the PostgreSQL account store', () => {
     });
 
     it('leaves the version unpinned, invoices quarterly and names no contacts unless told', async () => {
-      const created = await accounts.createContract({ customerId: customer, policyId: 'econnect', startsOn: '2027-01-01' });
-      expect(created).toMatchObject({ invoicingFrequency: 'quarterly', authorizedContacts: [], escalationContacts: [] });
+      const created = await accounts.createContract({
+        customerId: customer,
+        policyId: 'econnect',
+        startsOn: '2027-01-01',
+      });
+      expect(created).toMatchObject({
+        invoicingFrequency: 'quarterly',
+        authorizedContacts: [],
+        escalationContacts: [],
+      });
       expect([created.policyVersion, created.endsOn, created.tier]).toEqual([undefined, undefined, undefined]);
     });
 
@@ -100,22 +116,64 @@ describe('the PostgreSQL account store', () => {
       [{ policyId: 'econnect', startsOn: '2026-06-01', endsOn: '2026-05-31' }, 'CONTRACT_DATES', 'endsOn'],
       // e-connect's terms take effect on 2021-01-01: an unpinned contract has no terms before.
       [{ policyId: 'econnect', startsOn: '2020-12-31' }, 'CONTRACT_DATES', 'startsOn'],
-      [{ policyId: 'econnect', startsOn: '2026-01-01', invoicingFrequency: 'yearly' as never }, 'INVALID_FIELD', 'invoicingFrequency'],
-      [{ policyId: 'econnect', startsOn: '2026-01-01', authorizedContacts: [{ name: 'Ana', email: 'ana@acme.lu' }, { name: 'Bo', email: 'bo.acme.lu' }] }, 'INVALID_FIELD', 'authorizedContacts.1.email'],
-      [{ policyId: 'econnect', startsOn: '2026-01-01', authorizedContacts: [{ name: 'Ana', email: 'ana@acme.lu' }, { name: 'Ana L', email: 'ANA@acme.lu' }] }, 'INVALID_FIELD', 'authorizedContacts.1.email'],
-      [{ policyId: 'econnect', startsOn: '2026-01-01', escalationContacts: [{ level: 'desk-manager', name: 'Dan', email: 'dan@acme.lu' }] }, 'INVALID_FIELD', 'escalationContacts.0.level'],
+      [
+        { policyId: 'econnect', startsOn: '2026-01-01', invoicingFrequency: 'yearly' as never },
+        'INVALID_FIELD',
+        'invoicingFrequency',
+      ],
+      [
+        {
+          policyId: 'econnect',
+          startsOn: '2026-01-01',
+          authorizedContacts: [
+            { name: 'Ana', email: 'ana@acme.lu' },
+            { name: 'Bo', email: 'bo.acme.lu' },
+          ],
+        },
+        'INVALID_FIELD',
+        'authorizedContacts.1.email',
+      ],
+      [
+        {
+          policyId: 'econnect',
+          startsOn: '2026-01-01',
+          authorizedContacts: [
+            { name: 'Ana', email: 'ana@acme.lu' },
+            { name: 'Ana L', email: 'ANA@acme.lu' },
+          ],
+        },
+        'INVALID_FIELD',
+        'authorizedContacts.1.email',
+      ],
+      [
+        {
+          policyId: 'econnect',
+          startsOn: '2026-01-01',
+          escalationContacts: [{ level: 'desk-manager', name: 'Dan', email: 'dan@acme.lu' }],
+        },
+        'INVALID_FIELD',
+        'escalationContacts.0.level',
+      ],
     ])('refuses %j with %s on %s, and writes nothing', async (contract, code, field) => {
       const before = await accounts.listContracts(customer);
-      await expect(accounts.createContract({ customerId: customer, ...contract })).rejects.toEqual(refusal(code, field));
+      await expect(accounts.createContract({ customerId: customer, ...contract })).rejects.toEqual(
+        refusal(code, field),
+      );
       expect(await accounts.listContracts(customer)).toEqual(before);
     });
 
     it('tells the contracts in force on a date, both ends included', async () => {
       const id = customerId('in-force');
       await accounts.createCustomer({ id, name: 'In Force' });
-      const first = await accounts.createContract({ customerId: id, policyId: 'econnect', startsOn: '2026-01-01', endsOn: '2026-06-30' });
+      const first = await accounts.createContract({
+        customerId: id,
+        policyId: 'econnect',
+        startsOn: '2026-01-01',
+        endsOn: '2026-06-30',
+      });
       const second = await accounts.createContract({ customerId: id, policyId: 'esker', startsOn: '2026-07-01' });
-      const inForce = async (date: string) => (await accounts.contractsInForce(id, date)).map((contract) => contract.id);
+      const inForce = async (date: string) =>
+        (await accounts.contractsInForce(id, date)).map((contract) => contract.id);
       expect(await inForce('2025-12-31')).toEqual([]);
       expect(await inForce('2026-01-01')).toEqual([first.id]);
       expect(await inForce('2026-06-30')).toEqual([first.id]);
@@ -136,7 +194,12 @@ describe('the PostgreSQL account store', () => {
       const issued = await accounts.createApiKey({ role: 'customer', customerId: customer, label: 'portal' });
       expect(issued.token).toMatch(new RegExp(`^vgl_${issued.id}_[A-Za-z0-9_-]{43}$`));
       expect(issued).toMatchObject({ role: 'customer', customerId: customer, label: 'portal' });
-      expect(await accounts.authenticate(issued.token)).toEqual({ keyId: issued.id, role: 'customer', customerId: customer, label: 'portal' });
+      expect(await accounts.authenticate(issued.token)).toEqual({
+        keyId: issued.id,
+        role: 'customer',
+        customerId: customer,
+        label: 'portal',
+      });
 
       const agent = await accounts.createApiKey({ role: 'agent', label: 'desk' });
       expect(await accounts.authenticate(agent.token)).toEqual({ keyId: agent.id, role: 'agent', label: 'desk' });
@@ -150,7 +213,9 @@ describe('the PostgreSQL account store', () => {
       expect(stored).not.toContain(secret);
       expect(stored).not.toContain(issued.token);
       expect(rows[0]?.secret_hash).toBe(createHash('sha256').update(secret).digest('hex'));
-      expect(await accounts.listApiKeys()).toContainEqual(expect.objectContaining({ id: issued.id, role: 'admin', label: 'hash check' }));
+      expect(await accounts.listApiKeys()).toContainEqual(
+        expect.objectContaining({ id: issued.id, role: 'admin', label: 'hash check' }),
+      );
       expect(JSON.stringify(await accounts.listApiKeys())).not.toContain(secret);
     });
 

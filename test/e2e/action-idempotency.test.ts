@@ -23,17 +23,31 @@ describe('Idempotency-Key on the ticket actions', () => {
     await stack?.stop();
   });
 
-  async function post(path: string, body: unknown, key?: string, as: 'agent' | 'customer' = 'agent', baseUrl = stack.baseUrl) {
+  async function post(
+    path: string,
+    body: unknown,
+    key?: string,
+    as: 'agent' | 'customer' = 'agent',
+    baseUrl = stack.baseUrl,
+  ) {
     const response = await fetch(`${baseUrl}${path}`, {
       method: 'POST',
-      headers: { ...stack.auth(as), 'content-type': 'application/json', ...(key === undefined ? {} : { 'idempotency-key': key }) },
+      headers: {
+        ...stack.auth(as),
+        'content-type': 'application/json',
+        ...(key === undefined ? {} : { 'idempotency-key': key }),
+      },
       body: JSON.stringify(body),
     });
     const { requestId: _own, ...answer } = (await response.json()) as Record<string, unknown>;
     return { status: response.status, replayed: response.headers.get('idempotent-replayed') === 'true', body: answer };
   }
 
-  const ticketOf = async (number: string) => (await (await fetch(`${stack.baseUrl}/tickets/${number}`, { headers: stack.auth('agent') })).json()) as Record<string, any>;
+  const ticketOf = async (number: string) =>
+    (await (await fetch(`${stack.baseUrl}/tickets/${number}`, { headers: stack.auth('agent') })).json()) as Record<
+      string,
+      any
+    >;
 
   const hoursAgo = (hours: number) => new Date(Date.now() - hours * 3_600_000).toISOString();
   const entry = { agent: 'marc', start: hoursAgo(3), end: hoursAgo(2), note: 'replaced the toner' };
@@ -60,7 +74,8 @@ describe('Idempotency-Key on the ticket actions', () => {
     return ticketNumber;
   }
 
-  const runIdOf = async (number: string) => (await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).describe()).runId;
+  const runIdOf = async (number: string) =>
+    (await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).describe()).runId;
 
   /** Keyless actions until the ticket's run has continued as new. */
   async function continueAsNew(number: string): Promise<void> {
@@ -68,7 +83,9 @@ describe('Idempotency-Key on the ticket actions', () => {
     let round = 0;
     const after = await eventually(
       async () => {
-        expect((await post(`/tickets/${number}/reassign`, { agent: `agent-${(round += 1)}`, by: 'desk-lead' })).status).toBe(200);
+        expect(
+          (await post(`/tickets/${number}/reassign`, { agent: `agent-${(round += 1)}`, by: 'desk-lead' })).status,
+        ).toBe(200);
         return runIdOf(number);
       },
       (runId) => runId !== before,
@@ -78,7 +95,9 @@ describe('Idempotency-Key on the ticket actions', () => {
 
   it('applies the same time entry POSTed 20 times at once with one key once, and answers every POST the same', async () => {
     const number = await ticketInSupport();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => post(`/tickets/${number}/time-entries`, entry, 'entry-20')));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => post(`/tickets/${number}/time-entries`, entry, 'entry-20')),
+    );
 
     expect(answers.map(({ status }) => status)).toEqual(Array.from({ length: 20 }, () => 200));
     expect(new Set(answers.map(({ body }) => JSON.stringify(body))).size).toBe(1);
@@ -90,13 +109,23 @@ describe('Idempotency-Key on the ticket actions', () => {
     const number = await ticketInSupport();
     expect((await post(`/tickets/${number}/time-entries`, entry, 'entry-a')).status).toBe(200);
     const reused = await post(`/tickets/${number}/time-entries`, { ...entry, note: 'another' }, 'entry-a');
-    expect(reused).toMatchObject({ status: 422, body: { type: 'https://vigil.dev/problems/idempotency-key-reused', errors: [{ field: 'headers.idempotency-key' }] } });
+    expect(reused).toMatchObject({
+      status: 422,
+      body: {
+        type: 'https://vigil.dev/problems/idempotency-key-reused',
+        errors: [{ field: 'headers.idempotency-key' }],
+      },
+    });
 
     // Refused by the workflow's validator, which Temporal does not keep: the key keeps the refusal.
     const refused = await post(`/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'validate-early', 'customer');
     expect(refused.status).toBe(409);
-    expect((await post(`/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Replaced the toner' })).status).toBe(200);
-    expect(await post(`/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'validate-early', 'customer')).toEqual({ ...refused, replayed: true });
+    expect(
+      (await post(`/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Replaced the toner' })).status,
+    ).toBe(200);
+    expect(await post(`/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'validate-early', 'customer')).toEqual(
+      { ...refused, replayed: true },
+    );
     expect(await ticketOf(number)).toMatchObject({ status: 'validation', timeEntries: [expect.anything()] });
   });
 
@@ -106,13 +135,22 @@ describe('Idempotency-Key on the ticket actions', () => {
     /** The same API on the same servers, but for a fault in recording the action's key. */
     async function faultyApi(fault: (keys: IdempotencyStore) => Partial<IdempotencyStore>): Promise<string> {
       const stores = apiStores(stack.db);
-      const app = buildApp({ temporal: stack.temporal, ...stores, idempotency: { ...stores.idempotency, ...fault(stores.idempotency) }, taskQueue: stack.taskQueue, temporalDeadlineMs: E2E_TEMPORAL_DEADLINE_MS });
+      const app = buildApp({
+        temporal: stack.temporal,
+        ...stores,
+        idempotency: { ...stores.idempotency, ...fault(stores.idempotency) },
+        taskQueue: stack.taskQueue,
+        temporalDeadlineMs: E2E_TEMPORAL_DEADLINE_MS,
+      });
       apps.push(app);
       await app.listen({ host: '127.0.0.1', port: 0 });
       return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
     }
     // The Update was applied and the client got a 500: the retry must not apply the action a second time.
-    const answerLost = () => faultyApi(() => ({ answerAction: () => Promise.reject(new Error('connection lost before the answer was recorded')) }));
+    const answerLost = () =>
+      faultyApi(() => ({
+        answerAction: () => Promise.reject(new Error('connection lost before the answer was recorded')),
+      }));
 
     afterAll(async () => {
       await Promise.all(apps.map((app) => app.close()));
@@ -120,7 +158,9 @@ describe('Idempotency-Key on the ticket actions', () => {
 
     it('applies the retry once', async () => {
       const number = await ticketInSupport();
-      expect((await post(`/tickets/${number}/time-entries`, entry, 'lost-1', 'agent', await answerLost())).status).toBe(500);
+      expect((await post(`/tickets/${number}/time-entries`, entry, 'lost-1', 'agent', await answerLost())).status).toBe(
+        500,
+      );
       const retry = await post(`/tickets/${number}/time-entries`, entry, 'lost-1');
       expect(retry).toMatchObject({ status: 200, replayed: true, body: { timeEntries: [expect.anything()] } });
       expect((await ticketOf(number)).timeEntries).toHaveLength(1);
@@ -128,7 +168,9 @@ describe('Idempotency-Key on the ticket actions', () => {
 
     it('applies the retry once when the ticket continued as new in between: the run that applied it answers', async () => {
       const number = await ticketInSupport(40);
-      expect((await post(`/tickets/${number}/time-entries`, entry, 'lost-2', 'agent', await answerLost())).status).toBe(500);
+      expect((await post(`/tickets/${number}/time-entries`, entry, 'lost-2', 'agent', await answerLost())).status).toBe(
+        500,
+      );
       await continueAsNew(number);
 
       const retry = await post(`/tickets/${number}/time-entries`, entry, 'lost-2');
@@ -145,8 +187,12 @@ describe('Idempotency-Key on the ticket actions', () => {
           throw new Error('process killed');
         },
       }));
-      expect((await post(`/tickets/${number}/time-entries`, entry, 'lost-3', 'agent', diedAfterPinning)).status).toBe(500);
-      const pinnedRun = async () => (await stack.db.query<{ run_id: string }>("SELECT run_id FROM action_idempotency_keys WHERE key = 'lost-3'")).rows[0]?.run_id;
+      expect((await post(`/tickets/${number}/time-entries`, entry, 'lost-3', 'agent', diedAfterPinning)).status).toBe(
+        500,
+      );
+      const pinnedRun = async () =>
+        (await stack.db.query<{ run_id: string }>("SELECT run_id FROM action_idempotency_keys WHERE key = 'lost-3'"))
+          .rows[0]?.run_id;
       const before = await pinnedRun();
       expect(before).toBe(await runIdOf(number));
       await continueAsNew(number);

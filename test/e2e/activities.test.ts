@@ -40,7 +40,13 @@ describe('ticket activities on PostgreSQL', () => {
 
   const activities = () => createActivities({ db });
   const count = async (table: string) =>
-    Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ticket_number = $1`, [ticket.ticketNumber])).rows[0]!.n);
+    Number(
+      (
+        await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE ticket_number = $1`, [
+          ticket.ticketNumber,
+        ])
+      ).rows[0]!.n,
+    );
 
   it('acknowledgement: one ticket row and one e-mail, however often it runs', async () => {
     const { acknowledgeTicket } = activities();
@@ -56,20 +62,29 @@ describe('ticket activities on PostgreSQL', () => {
     await env.run(acknowledgeTicket, ticket);
     await env.run(recordTicketState, { ...ticket, status: 'support' as const, assignee: 'marc', revision: 3 });
     await env.run(recordTicketState, { ...ticket, status: 'acknowledgement' as const, revision: 2 });
-    const rows = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [ticket.ticketNumber]);
+    const rows = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [
+      ticket.ticketNumber,
+    ]);
     expect(rows.rows).toEqual([{ status: 'support', assignee: 'marc', revision: 3 }]);
   });
 
   it('billing: one line at the policy rate, by the started minute, however often it runs', async () => {
     const { acknowledgeTicket, billTicket } = activities();
     await env.run(acknowledgeTicket, ticket);
-    const worked = { agent: 'marc', start: Date.parse('2026-03-02T09:00:00Z'), end: Date.parse('2026-03-02T10:35:00Z'), onSite: false };
+    const worked = {
+      agent: 'marc',
+      start: Date.parse('2026-03-02T09:00:00Z'),
+      end: Date.parse('2026-03-02T10:35:00Z'),
+      onSite: false,
+    };
     const closed = { ...ticket, status: 'closed' as const, timeEntries: [worked], revision: 5 };
     const first: BillingSummary = await env.run(billTicket, closed);
     const retried = await env.run(billTicket, closed);
     // 95 started minutes at 95 EUR/h (the maintenance contract's 5% off): 150.416… EUR, rounded to the cent.
     expect(first.totalCents).toBe(15_042);
-    expect(first.lines.map(({ minutes, rateCents, amountCents }) => ({ minutes, rateCents, amountCents }))).toEqual([{ minutes: 95, rateCents: 9_500, amountCents: 15_042 }]);
+    expect(first.lines.map(({ minutes, rateCents, amountCents }) => ({ minutes, rateCents, amountCents }))).toEqual([
+      { minutes: 95, rateCents: 9_500, amountCents: 15_042 },
+    ]);
     expect(retried).toEqual(first);
     expect(await count('billing_lines')).toBe(first.lines.length);
   });
@@ -77,14 +92,39 @@ describe('ticket activities on PostgreSQL', () => {
   it('an emergency carries the policy fee; work outside the contract is billed at its accepted quote', async () => {
     const { acknowledgeTicket, billTicket } = activities();
     await env.run(acknowledgeTicket, ticket);
-    const emergency: BillingSummary = await env.run(billTicket, { ...ticket, policyId: 'econnect', channel: 'emergency' as const, status: 'closed' as const });
+    const emergency: BillingSummary = await env.run(billTicket, {
+      ...ticket,
+      policyId: 'econnect',
+      channel: 'emergency' as const,
+      status: 'closed' as const,
+    });
     // e-connect: 150 EUR charged at opening, nothing else logged.
-    expect(emergency.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([{ minutes: 0, amountCents: 15_000 }]);
+    expect(emergency.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([
+      { minutes: 0, amountCents: 15_000 },
+    ]);
     expect(emergency.totalCents).toBe(15_000);
 
-    const excluded = { ...ticket, ticketNumber: ticket.ticketNumber, scope: 'excluded' as const, quote: { status: 'accepted' as const, reason: 'excluded-work' as const, amountCents: 25_000 } };
-    const quoted: BillingSummary = await new MockActivityEnvironment({ workflowExecution: { workflowId: `${ticketWorkflowId(ticket.ticketNumber)}-excluded`, runId: 'run-1' } }).run(billTicket, excluded);
-    expect(quoted).toEqual({ lines: [{ description: 'work outside the contract, per the accepted quote', minutes: 0, rateCents: 25_000, multiplier: 1, amountCents: 25_000 }], totalCents: 25_000 });
+    const excluded = {
+      ...ticket,
+      ticketNumber: ticket.ticketNumber,
+      scope: 'excluded' as const,
+      quote: { status: 'accepted' as const, reason: 'excluded-work' as const, amountCents: 25_000 },
+    };
+    const quoted: BillingSummary = await new MockActivityEnvironment({
+      workflowExecution: { workflowId: `${ticketWorkflowId(ticket.ticketNumber)}-excluded`, runId: 'run-1' },
+    }).run(billTicket, excluded);
+    expect(quoted).toEqual({
+      lines: [
+        {
+          description: 'work outside the contract, per the accepted quote',
+          minutes: 0,
+          rateCents: 25_000,
+          multiplier: 1,
+          amountCents: 25_000,
+        },
+      ],
+      totalCents: 25_000,
+    });
   });
 
   describe('prepaid maintenance hours', () => {
@@ -98,15 +138,36 @@ describe('ticket activities on PostgreSQL', () => {
         [customerId],
       );
       contractId = rows[0]!.id;
-      await db.query("INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, description) VALUES ($1, 120, $2, 'hours bought for 2026')", [contractId, `${customerId}:purchase`]);
+      await db.query(
+        "INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, description) VALUES ($1, 120, $2, 'hours bought for 2026')",
+        [contractId, `${customerId}:purchase`],
+      );
     });
 
-    const balance = async () => Number((await db.query<{ m: string }>('SELECT COALESCE(SUM(minutes), 0) AS m FROM prepaid_movements WHERE contract_id = $1', [contractId])).rows[0]!.m);
-    const hours = (from: string, to: string) => ({ agent: 'marc', start: Date.parse(from), end: Date.parse(to), onSite: false });
+    const balance = async () =>
+      Number(
+        (
+          await db.query<{ m: string }>(
+            'SELECT COALESCE(SUM(minutes), 0) AS m FROM prepaid_movements WHERE contract_id = $1',
+            [contractId],
+          )
+        ).rows[0]!.m,
+      );
+    const hours = (from: string, to: string) => ({
+      agent: 'marc',
+      start: Date.parse(from),
+      end: Date.parse(to),
+      onSite: false,
+    });
 
     it('are drawn once however often billing runs, and the next ticket starts from what is left, running out mid-item', async () => {
       const { acknowledgeTicket, billTicket } = activities();
-      const first = { ...ticket, customerId, status: 'closed' as const, timeEntries: [hours('2026-03-02T09:00:00Z', '2026-03-02T10:30:00Z')] };
+      const first = {
+        ...ticket,
+        customerId,
+        status: 'closed' as const,
+        timeEntries: [hours('2026-03-02T09:00:00Z', '2026-03-02T10:30:00Z')],
+      };
       await env.run(acknowledgeTicket, first);
       const billed: BillingSummary = await env.run(billTicket, first);
       expect(await env.run(billTicket, first)).toEqual(billed);
@@ -114,9 +175,16 @@ describe('ticket activities on PostgreSQL', () => {
       expect(await balance()).toBe(30);
 
       const secondNumber = await ticketNumberAllocator(db)();
-      const secondEnv = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(secondNumber), runId: 'run-1' } });
+      const secondEnv = new MockActivityEnvironment({
+        workflowExecution: { workflowId: ticketWorkflowId(secondNumber), runId: 'run-1' },
+      });
       // Opened under the contract by its id, as the API does now; the first ticket found its contract by policy and date.
-      const second = { ...first, contractId, ticketNumber: secondNumber, timeEntries: [hours('2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z')] };
+      const second = {
+        ...first,
+        contractId,
+        ticketNumber: secondNumber,
+        timeEntries: [hours('2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z')],
+      };
       await secondEnv.run(acknowledgeTicket, second);
       const secondBilled: BillingSummary = await secondEnv.run(billTicket, second);
       // 30 minutes left to draw, the other 30 at 95 EUR/h: 4750 cents.
@@ -127,7 +195,10 @@ describe('ticket activities on PostgreSQL', () => {
       expect(await balance()).toBe(0);
       // A retry of the first ticket after the second drew still prices from the balance the first one saw.
       expect(await env.run(billTicket, first)).toEqual(billed);
-      const draws = await db.query('SELECT minutes, ticket_number FROM prepaid_movements WHERE contract_id = $1 AND minutes < 0 ORDER BY id', [contractId]);
+      const draws = await db.query(
+        'SELECT minutes, ticket_number FROM prepaid_movements WHERE contract_id = $1 AND minutes < 0 ORDER BY id',
+        [contractId],
+      );
       expect(draws.rows).toEqual([
         { minutes: -90, ticket_number: first.ticketNumber },
         { minutes: -30, ticket_number: secondNumber },
@@ -140,7 +211,10 @@ describe('ticket activities on PostgreSQL', () => {
     await db.query("INSERT INTO customers (id, name) VALUES ($1, 'Escalation SA')", [customerId]);
     await db.query(
       `INSERT INTO contracts (customer_id, policy_id, starts_on, escalation_contacts) VALUES ($1, 'care-solutions', '2020-01-01', $2)`,
-      [customerId, JSON.stringify([{ level: 'customer-service-manager', name: 'Chloé Martin', email: 'csm@care.example' }])],
+      [
+        customerId,
+        JSON.stringify([{ level: 'customer-service-manager', name: 'Chloé Martin', email: 'csm@care.example' }]),
+      ],
     );
     const { acknowledgeTicket, notifyThreshold } = activities();
     await env.run(acknowledgeTicket, { ...ticket, customerId });
@@ -158,7 +232,10 @@ describe('ticket activities on PostgreSQL', () => {
     };
     await env.run(notifyThreshold, notice);
     await env.run(notifyThreshold, notice);
-    const sent = await db.query("SELECT recipient FROM outbox WHERE ticket_number = $1 AND kind = 'breach' ORDER BY recipient", [ticket.ticketNumber]);
+    const sent = await db.query(
+      "SELECT recipient FROM outbox WHERE ticket_number = $1 AND kind = 'breach' ORDER BY recipient",
+      [ticket.ticketNumber],
+    );
     // desk-manager, which no contract names, goes to the desk's address for it (VIGIL_DESK_ROLES; the tests' catch-all).
     expect(sent.rows.map((row) => row.recipient)).toEqual(['csm@care.example', 'desk@vigil.test', 'marc@desk.example']);
   });

@@ -21,7 +21,12 @@ describe('the admin API', () => {
   let accounts: AccountStore;
   let app: FastifyInstance;
   let baseUrl: string;
-  const tokens: Record<'admin' | 'agent' | 'manager' | 'customer', string> = { admin: '', agent: '', manager: '', customer: '' };
+  const tokens: Record<'admin' | 'agent' | 'manager' | 'customer', string> = {
+    admin: '',
+    agent: '',
+    manager: '',
+    customer: '',
+  };
   const run = randomUUID().slice(0, 8);
   const acme = `acme-${run}`;
 
@@ -44,7 +49,9 @@ describe('the admin API', () => {
     tokens.agent = (await accounts.createApiKey({ role: 'agent', label: 'e2e agent' })).token;
     tokens.manager = (await accounts.createApiKey({ role: 'manager', label: 'e2e manager' })).token;
     await accounts.createCustomer({ id: acme, name: 'Acme SA' });
-    tokens.customer = (await accounts.createApiKey({ role: 'customer', customerId: acme, label: 'e2e customer' })).token;
+    tokens.customer = (
+      await accounts.createApiKey({ role: 'customer', customerId: acme, label: 'e2e customer' })
+    ).token;
   });
 
   afterAll(async () => {
@@ -56,11 +63,19 @@ describe('the admin API', () => {
   async function call(method: 'GET' | 'POST', url: string, body?: unknown, token: string | null = tokens.admin) {
     const response = await fetch(`${baseUrl}${url}`, {
       method,
-      headers: { ...(token === null ? {} : { authorization: `Bearer ${token}` }), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        ...(token === null ? {} : { authorization: `Bearer ${token}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const raw = await response.text();
-    return { status: response.status, headers: Object.fromEntries(response.headers), raw, body: JSON.parse(raw) as Record<string, any> };
+    return {
+      status: response.status,
+      headers: Object.fromEntries(response.headers),
+      raw,
+      body: JSON.parse(raw) as Record<string, any>,
+    };
   }
 
   const problem = (status: number, slug: string, field?: string) => ({
@@ -69,7 +84,12 @@ describe('the admin API', () => {
     body: expect.objectContaining({
       type: `https://vigil.dev/problems/${slug}`,
       status,
-      ...(field ? { errors: expect.arrayContaining([expect.objectContaining({ field })]), detail: expect.stringContaining(field) } : {}),
+      ...(field
+        ? {
+            errors: expect.arrayContaining([expect.objectContaining({ field })]),
+            detail: expect.stringContaining(field),
+          }
+        : {}),
     }),
   });
 
@@ -94,7 +114,12 @@ describe('the admin API', () => {
 
     it.each(routes)('%s %s answers 403 to agent, manager and customer keys, and does nothing', async (method, url) => {
       for (const role of ['agent', 'manager', 'customer'] as const) {
-        const answer = await call(method, url, method === 'POST' ? { id: `denied-${run}`, name: 'Denied', role: 'admin', label: 'escalated' } : undefined, tokens[role]);
+        const answer = await call(
+          method,
+          url,
+          method === 'POST' ? { id: `denied-${run}`, name: 'Denied', role: 'admin', label: 'escalated' } : undefined,
+          tokens[role],
+        );
         expect(answer).toMatchObject(problem(403, 'forbidden'));
         expect(answer.body.detail).toContain('admin');
       }
@@ -103,7 +128,12 @@ describe('the admin API', () => {
     });
 
     it('answers 401 to an unknown token', async () => {
-      const answer = await call('GET', '/customers', undefined, 'vgl_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA');
+      const answer = await call(
+        'GET',
+        '/customers',
+        undefined,
+        'vgl_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      );
       expect(answer).toMatchObject(problem(401, 'unauthorized'));
     });
   });
@@ -126,7 +156,9 @@ describe('the admin API', () => {
     });
 
     it('answers 409 to a second customer with the same id', async () => {
-      expect(await call('POST', '/customers', { id: acme, name: 'Acme again' })).toMatchObject(problem(409, 'customer-exists', 'body.id'));
+      expect(await call('POST', '/customers', { id: acme, name: 'Acme again' })).toMatchObject(
+        problem(409, 'customer-exists', 'body.id'),
+      );
       expect((await accounts.getCustomer(acme))?.name).toBe('Acme SA');
     });
 
@@ -173,7 +205,9 @@ describe('the admin API', () => {
     });
 
     it('answers 404 for the contracts of an unknown customer, and for an unknown contract', async () => {
-      expect(await call('POST', `/customers/nobody-${run}/contracts`, contract)).toMatchObject(problem(404, 'not-found'));
+      expect(await call('POST', `/customers/nobody-${run}/contracts`, contract)).toMatchObject(
+        problem(404, 'not-found'),
+      );
       expect(await call('GET', `/customers/nobody-${run}/contracts`)).toMatchObject(problem(404, 'not-found'));
       expect(await call('GET', '/contracts/999999999999')).toMatchObject(problem(404, 'not-found'));
       expect(await call('GET', '/contracts/abc')).toMatchObject(problem(422, 'invalid-request', 'params.id'));
@@ -185,11 +219,21 @@ describe('the admin API', () => {
       [{ endsOn: '2025-12-31' }, 'invalid-contract-dates', 'body.endsOn'],
       [{ startsOn: '2026-02-30' }, 'invalid-request', 'body.startsOn'],
       [{ invoicingFrequency: 'yearly' }, 'invalid-request', 'body.invoicingFrequency'],
-      [{ authorizedContacts: [{ name: 'Ana', email: 'not-an-address' }] }, 'invalid-request', 'body.authorizedContacts.0.email'],
-      [{ escalationContacts: [{ level: 'ceo', name: 'Dan', email: 'dan@acme.lu' }] }, 'invalid-request', 'body.escalationContacts.0.level'],
+      [
+        { authorizedContacts: [{ name: 'Ana', email: 'not-an-address' }] },
+        'invalid-request',
+        'body.authorizedContacts.0.email',
+      ],
+      [
+        { escalationContacts: [{ level: 'ceo', name: 'Dan', email: 'dan@acme.lu' }] },
+        'invalid-request',
+        'body.escalationContacts.0.level',
+      ],
     ])('answers 422 to %j (%s) naming %s, and adds nothing', async (change, slug, field) => {
       const before = await accounts.listContracts(acme);
-      expect(await call('POST', `/customers/${acme}/contracts`, { ...contract, ...change })).toMatchObject(problem(422, slug, field));
+      expect(await call('POST', `/customers/${acme}/contracts`, { ...contract, ...change })).toMatchObject(
+        problem(422, slug, field),
+      );
       expect(await accounts.listContracts(acme)).toEqual(before);
     });
   });
@@ -208,7 +252,11 @@ describe('the admin API', () => {
         token: expect.stringMatching(/^vgl_/),
         links: { revoke: `/v1/admin/api-keys/${issued.body.id}/revoke` },
       });
-      expect(await accounts.authenticate(issued.body.token)).toMatchObject({ keyId: issued.body.id, role: 'customer', customerId: acme });
+      expect(await accounts.authenticate(issued.body.token)).toMatchObject({
+        keyId: issued.body.id,
+        role: 'customer',
+        customerId: acme,
+      });
 
       const listed = await call('GET', '/api-keys');
       expect(listed.body.apiKeys).toContainEqual({ ...issued.body, token: undefined });
@@ -246,7 +294,13 @@ describe('the admin API', () => {
   describe('prepaid hours of a contract', () => {
     let contractId: string;
     let globexToken: string;
-    const prepaid = (method: 'GET' | 'POST', id: string, body?: unknown, token: string | null = tokens.admin, key?: string) =>
+    const prepaid = (
+      method: 'GET' | 'POST',
+      id: string,
+      body?: unknown,
+      token: string | null = tokens.admin,
+      key?: string,
+    ) =>
       fetch(`${baseUrl.replace(/\/admin$/, '')}/contracts/${id}/prepaid-hours`, {
         method,
         headers: {
@@ -258,7 +312,9 @@ describe('the admin API', () => {
       }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, any> }));
 
     beforeAll(async () => {
-      contractId = (await accounts.createContract({ customerId: acme, policyId: 'econnect-maintenance', startsOn: '2026-01-01' })).id;
+      contractId = (
+        await accounts.createContract({ customerId: acme, policyId: 'econnect-maintenance', startsOn: '2026-01-01' })
+      ).id;
       const globex = `prepaid-globex-${run}`;
       await accounts.createCustomer({ id: globex, name: 'Globex' });
       globexToken = (await accounts.createApiKey({ role: 'customer', customerId: globex, label: 'globex' })).token;
@@ -266,15 +322,29 @@ describe('the admin API', () => {
 
     it('records a purchase once per Idempotency-Key and shows the balance to staff and to the customer', async () => {
       const purchase = { minutes: 2400, description: '40 h for 2026' };
-      expect(await prepaid('POST', contractId, purchase, tokens.admin, `order-${run}`)).toMatchObject({ status: 201, body: { contractId, boughtMinutes: 2400, balanceMinutes: 2400 } });
-      expect(await prepaid('POST', contractId, purchase, tokens.admin, `order-${run}`)).toMatchObject({ status: 201, body: { boughtMinutes: 2400 } });
-      expect(await prepaid('POST', contractId, { ...purchase, minutes: 60 }, tokens.admin, `order-${run}`)).toMatchObject({ status: 422, body: { type: 'https://vigil.dev/problems/idempotency-key-reused' } });
+      expect(await prepaid('POST', contractId, purchase, tokens.admin, `order-${run}`)).toMatchObject({
+        status: 201,
+        body: { contractId, boughtMinutes: 2400, balanceMinutes: 2400 },
+      });
+      expect(await prepaid('POST', contractId, purchase, tokens.admin, `order-${run}`)).toMatchObject({
+        status: 201,
+        body: { boughtMinutes: 2400 },
+      });
+      expect(
+        await prepaid('POST', contractId, { ...purchase, minutes: 60 }, tokens.admin, `order-${run}`),
+      ).toMatchObject({ status: 422, body: { type: 'https://vigil.dev/problems/idempotency-key-reused' } });
       for (const token of [tokens.agent, tokens.manager, tokens.customer]) {
-        expect(await prepaid('GET', contractId, undefined, token)).toMatchObject({ status: 200, body: { balanceMinutes: 2400, movements: [{ minutes: 2400, ticketNumber: null, description: '40 h for 2026' }] } });
+        expect(await prepaid('GET', contractId, undefined, token)).toMatchObject({
+          status: 200,
+          body: {
+            balanceMinutes: 2400,
+            movements: [{ minutes: 2400, ticketNumber: null, description: '40 h for 2026' }],
+          },
+        });
       }
     });
 
-    it('refuses purchases by anyone but an admin, hides other companies\' contracts, and names bad fields', async () => {
+    it("refuses purchases by anyone but an admin, hides other companies' contracts, and names bad fields", async () => {
       expect((await prepaid('POST', contractId, { minutes: 60, description: 'x' }, tokens.agent)).status).toBe(403);
       expect((await prepaid('GET', contractId, undefined, null)).status).toBe(401);
       expect((await prepaid('GET', contractId, undefined, globexToken)).status).toBe(404);

@@ -29,16 +29,25 @@ describe('vigil admin against PostgreSQL', () => {
       stdout: `added customer ${customer}: CLI SA (fr)\n`,
       stderr: '',
     });
-    expect(await json('customers', 'list')).toContainEqual(expect.objectContaining({ id: customer, name: 'CLI SA', language: 'fr' }));
+    expect(await json('customers', 'list')).toContainEqual(
+      expect.objectContaining({ id: customer, name: 'CLI SA', language: 'fr' }),
+    );
     expect((await vigil('customers', 'list')).stdout).toContain(`${customer}\tCLI SA\tfr\n`);
   });
 
   it('refuses a duplicate customer naming the flag', async () => {
-    expect(await vigil('customers', 'add', '--id', customer, '--name', 'Again')).toEqual({ exitCode: 2, stdout: '', stderr: `vigil: --id: a customer "${customer}" already exists\n` });
+    expect(await vigil('customers', 'add', '--id', customer, '--name', 'Again')).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: `vigil: --id: a customer "${customer}" already exists\n`,
+    });
   });
 
   it("sets a customer's time zone, refuses one luxon does not know naming the flag, and gives it back to the desk", async () => {
-    expect(await json('customers', 'update', '--id', customer, '--time-zone', 'America/Montreal')).toMatchObject({ id: customer, timeZone: 'America/Montreal' });
+    expect(await json('customers', 'update', '--id', customer, '--time-zone', 'America/Montreal')).toMatchObject({
+      id: customer,
+      timeZone: 'America/Montreal',
+    });
     expect(await vigil('customers', 'update', '--id', customer, '--time-zone', 'Mars/Olympus_Mons')).toEqual({
       exitCode: 2,
       stdout: '',
@@ -49,10 +58,28 @@ describe('vigil admin against PostgreSQL', () => {
 
   it('adds a contract with repeated contacts, and lists it', async () => {
     const contract = await json(
-      'contracts', 'add', '--customer', customer, '--policy', 'care-solutions', '--version', '1', '--tier', 'Gold',
-      '--starts', '2026-01-01', '--ends', '2026-12-31', '--invoicing', 'monthly',
-      '--authorized-contact', 'Ana Lopes <ana@cli.lu>,out-of-hours', '--authorized-contact', 'Bo Weber <bo@cli.lu>',
-      '--escalation-contact', 'customer-service-manager:Cleo Marx <cleo@cli.lu>',
+      'contracts',
+      'add',
+      '--customer',
+      customer,
+      '--policy',
+      'care-solutions',
+      '--version',
+      '1',
+      '--tier',
+      'Gold',
+      '--starts',
+      '2026-01-01',
+      '--ends',
+      '2026-12-31',
+      '--invoicing',
+      'monthly',
+      '--authorized-contact',
+      'Ana Lopes <ana@cli.lu>,out-of-hours',
+      '--authorized-contact',
+      'Bo Weber <bo@cli.lu>',
+      '--escalation-contact',
+      'customer-service-manager:Cleo Marx <cleo@cli.lu>',
     );
     expect(contract).toMatchObject({
       customerId: customer,
@@ -62,7 +89,10 @@ describe('vigil admin against PostgreSQL', () => {
       startsOn: '2026-01-01',
       endsOn: '2026-12-31',
       invoicingFrequency: 'monthly',
-      authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@cli.lu', outOfHours: true }, { name: 'Bo Weber', email: 'bo@cli.lu' }],
+      authorizedContacts: [
+        { name: 'Ana Lopes', email: 'ana@cli.lu', outOfHours: true },
+        { name: 'Bo Weber', email: 'bo@cli.lu' },
+      ],
       escalationContacts: [{ level: 'customer-service-manager', name: 'Cleo Marx', email: 'cleo@cli.lu' }],
     });
     expect(await json('contracts', 'list', '--customer', customer)).toEqual([contract]);
@@ -73,21 +103,50 @@ describe('vigil admin against PostgreSQL', () => {
 
   it.each([
     [['--policy', 'nope', '--starts', '2026-01-01'], /^vigil: --policy: unknown policy "nope"/],
-    [['--policy', 'econnect', '--version', '4', '--starts', '2026-01-01'], /^vigil: --version: policy "econnect" has no version 4/],
+    [
+      ['--policy', 'econnect', '--version', '4', '--starts', '2026-01-01'],
+      /^vigil: --version: policy "econnect" has no version 4/,
+    ],
     [['--policy', 'econnect', '--starts', '2026-02-30'], /^vigil: --starts: must be a date YYYY-MM-DD/],
     [['--policy', 'econnect', '--starts', '2026-02-01', '--ends', '2026-01-31'], /^vigil: --ends: the contract ends/],
-    [['--policy', 'econnect', '--starts', '2026-01-01', '--authorized-contact', 'A <a@cli.lu>', '--authorized-contact', 'B <b@cli>'], /^vigil: --authorized-contact #2: "b@cli" is not an e-mail address/],
+    [
+      [
+        '--policy',
+        'econnect',
+        '--starts',
+        '2026-01-01',
+        '--authorized-contact',
+        'A <a@cli.lu>',
+        '--authorized-contact',
+        'B <b@cli>',
+      ],
+      /^vigil: --authorized-contact #2: "b@cli" is not an e-mail address/,
+    ],
   ])('refuses a contract with %j naming the flag', async (flags, message) => {
     const result = await vigil('contracts', 'add', '--customer', customer, ...flags);
     expect(result).toEqual({ exitCode: 2, stdout: '', stderr: expect.stringMatching(message) });
   });
 
   it('creates a key whose token works, lists it without the token, and revokes it', async () => {
-    const created = await vigil('keys', 'create', '--role', 'customer', '--customer', customer, '--label', 'cli portal');
+    const created = await vigil(
+      'keys',
+      'create',
+      '--role',
+      'customer',
+      '--customer',
+      customer,
+      '--label',
+      'cli portal',
+    );
     const [, id, token] = /^created key (\S+)\t.*\ntoken: (vgl_\S+)\n/.exec(created.stdout) ?? [];
     expect(created.exitCode).toBe(0);
     const accounts = pgAccountStore(db);
-    expect(await accounts.authenticate(token!)).toEqual({ keyId: id, role: 'customer', customerId: customer, label: 'cli portal' });
+    expect(await accounts.authenticate(token!)).toEqual({
+      keyId: id,
+      role: 'customer',
+      customerId: customer,
+      label: 'cli portal',
+    });
 
     const listed = await vigil('keys', 'list');
     expect(listed.stdout).toContain(`${id}\tcustomer\t${customer}\tcli portal\tactive\n`);
@@ -96,7 +155,11 @@ describe('vigil admin against PostgreSQL', () => {
 
     expect(await json('keys', 'revoke', id!)).toMatchObject({ id, revokedAt: expect.any(String) });
     expect(await accounts.authenticate(token!)).toBeUndefined();
-    expect(await vigil('keys', 'revoke', 'nope')).toEqual({ exitCode: 2, stdout: '', stderr: 'vigil: no API key "nope"\n' });
+    expect(await vigil('keys', 'revoke', 'nope')).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'vigil: no API key "nope"\n',
+    });
   });
 
   it('refuses a customer key without its customer, naming the flag', async () => {
@@ -110,18 +173,56 @@ describe('vigil admin against PostgreSQL', () => {
   it('records prepaid hours bought once per key, and shows the balance after a ticket drew on them', async () => {
     const prepaidCustomer = `prepaid-${randomUUID().slice(0, 8)}`;
     await json('customers', 'add', '--id', prepaidCustomer, '--name', 'Prepaid SA');
-    const contract = await json('contracts', 'add', '--customer', prepaidCustomer, '--policy', 'econnect-maintenance', '--starts', '2026-01-01');
-    const buy = () => json('prepaid', 'buy', '--contract', contract.id, '--minutes', '2400', '--description', '40 h for 2026', '--key', 'order-17');
+    const contract = await json(
+      'contracts',
+      'add',
+      '--customer',
+      prepaidCustomer,
+      '--policy',
+      'econnect-maintenance',
+      '--starts',
+      '2026-01-01',
+    );
+    const buy = () =>
+      json(
+        'prepaid',
+        'buy',
+        '--contract',
+        contract.id,
+        '--minutes',
+        '2400',
+        '--description',
+        '40 h for 2026',
+        '--key',
+        'order-17',
+      );
     await buy();
-    await db.query("INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description) VALUES ($1, -95, $2, 'VIG-000001', 'VIG-000001: printer')", [contract.id, `draw-${contract.id}`]);
-    expect(await buy()).toMatchObject({ contractId: contract.id, boughtMinutes: 2400, usedMinutes: 95, balanceMinutes: 2305 });
+    await db.query(
+      "INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description) VALUES ($1, -95, $2, 'VIG-000001', 'VIG-000001: printer')",
+      [contract.id, `draw-${contract.id}`],
+    );
+    expect(await buy()).toMatchObject({
+      contractId: contract.id,
+      boughtMinutes: 2400,
+      usedMinutes: 95,
+      balanceMinutes: 2305,
+    });
     const shown = await vigil('prepaid', 'show', '--contract', contract.id);
     const [summary, bought, drawn, ...rest] = shown.stdout.split('\n');
     const year = new Date().getFullYear();
-    expect([summary, rest]).toEqual([`contract ${contract.id}: 2400 min bought, 95 used, 0 expired, 2305 left for ${year} (expire after ${year}-12-31)`, ['']]);
+    expect([summary, rest]).toEqual([
+      `contract ${contract.id}: 2400 min bought, 95 used, 0 expired, 2305 left for ${year} (expire after ${year}-12-31)`,
+      [''],
+    ]);
     expect(bought!.split('\t').slice(1)).toEqual(['+2400', '-', '40 h for 2026', `purchase ${year}`, '-']);
     expect(drawn!.split('\t').slice(1)).toEqual(['-95', 'VIG-000001', 'VIG-000001: printer', `draw ${year}`, '-']);
-    expect(await vigil('prepaid', 'show', '--contract', '999999999')).toEqual({ exitCode: 2, stdout: '', stderr: 'vigil: --contract: no contract "999999999"\n' });
-    expect((await vigil('prepaid', 'buy', '--contract', contract.id, '--minutes', '0', '--description', 'x')).stderr).toMatch(/--minutes: "0" is not a whole number/);
+    expect(await vigil('prepaid', 'show', '--contract', '999999999')).toEqual({
+      exitCode: 2,
+      stdout: '',
+      stderr: 'vigil: --contract: no contract "999999999"\n',
+    });
+    expect(
+      (await vigil('prepaid', 'buy', '--contract', contract.id, '--minutes', '0', '--description', 'x')).stderr,
+    ).toMatch(/--minutes: "0" is not a whole number/);
   });
 });

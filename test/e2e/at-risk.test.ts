@@ -16,7 +16,12 @@ describe('GET /v1/reports/at-risk on PostgreSQL', () => {
   /** A response clock due at `deadline`, warned at `warnedAt` (its policy's first threshold below 100 %) when given. */
   const withDeadline = (deadline: number | null, warnedAt?: number) => {
     const warnings = warnedAt === undefined ? [] : [{ percent: 75, at: warnedAt, notify: ['desk'] }];
-    const response = { metric: 'response' as const, deadline, thresholds: deadline === null ? [] : [...warnings, { percent: 100, at: deadline, notify: ['desk'] }], pauses: [] };
+    const response = {
+      metric: 'response' as const,
+      deadline,
+      thresholds: deadline === null ? [] : [...warnings, { percent: 100, at: deadline, notify: ['desk'] }],
+      pauses: [],
+    };
     return [
       response,
       { ...response, metric: 'intervention' as const, deadline: null },
@@ -31,7 +36,11 @@ describe('GET /v1/reports/at-risk on PostgreSQL', () => {
     const cases: Record<string, Partial<TicketState>> = {
       flagged: { status: 'support', slaBreached: true, assignee: 'marc', clocks: withDeadline(null) },
       // Past its first warning: at risk, however far its deadline (a long target warns days ahead).
-      warned: { status: 'support', assignee: 'ines', clocks: withDeadline(NOW + 2 * 24 * 60 * MINUTE, NOW - 10 * MINUTE) },
+      warned: {
+        status: 'support',
+        assignee: 'ines',
+        clocks: withDeadline(NOW + 2 * 24 * 60 * MINUTE, NOW - 10 * MINUTE),
+      },
       passed: { status: 'acknowledgement', clocks: withDeadline(NOW - 5 * MINUTE, NOW - 20 * MINUTE) },
       // Its warning is still ahead: not at risk, however near its deadline.
       later: { status: 'support', assignee: 'ines', clocks: withDeadline(NOW + 30 * MINUTE, NOW + 5 * MINUTE) },
@@ -71,11 +80,16 @@ describe('GET /v1/reports/at-risk on PostgreSQL', () => {
       { key: 'ines', breached: 0, atRisk: 1 },
     ]);
     expect(body.byCustomer).toEqual([{ key: customer.id, breached: 2, atRisk: 1 }]);
-    expect(body.tickets.find(({ ticketNumber }: { ticketNumber: string }) => ticketNumber === numbers.warned).atRiskFrom).toBe(new Date(NOW - 10 * MINUTE).toISOString());
+    expect(
+      body.tickets.find(({ ticketNumber }: { ticketNumber: string }) => ticketNumber === numbers.warned).atRiskFrom,
+    ).toBe(new Date(NOW - 10 * MINUTE).toISOString());
   });
 
   it('lists the same tickets at risk on the board (GET /v1/tickets?atRisk=true): not breached, past their first warning', async () => {
-    const { status, body } = await harness.get(`/v1/tickets?atRisk=true&order=deadline&customer=${customer.id}`, await harness.staffToken('agent'));
+    const { status, body } = await harness.get(
+      `/v1/tickets?atRisk=true&order=deadline&customer=${customer.id}`,
+      await harness.staffToken('agent'),
+    );
     expect(status).toBe(200);
     expect(body.items.map(({ ticketNumber }: { ticketNumber: string }) => ticketNumber)).toEqual([numbers.warned]);
   });

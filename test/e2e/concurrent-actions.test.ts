@@ -44,11 +44,19 @@ describe('hundreds of concurrent actions on one ticket', () => {
         case 1:
           return () => call('POST', `/tickets/${number}/reassign`, { agent: `agent-${index}`, by: 'desk-lead' });
         case 2:
-          return () => call('POST', `/tickets/${number}/priority`, { priority: index % 2 === 0 ? 'P2' : 'P3', by: 'desk-lead' });
+          return () =>
+            call('POST', `/tickets/${number}/priority`, { priority: index % 2 === 0 ? 'P2' : 'P3', by: 'desk-lead' });
         case 3:
-          return () => call('POST', `/tickets/${number}/wait-for-customer`, { agent: 'marc', question: `question ${index}?` });
+          return () =>
+            call('POST', `/tickets/${number}/wait-for-customer`, { agent: 'marc', question: `question ${index}?` });
         default:
-          return () => call('POST', `/tickets/${number}/customer-reply`, { contact: 'ana@acme.lu', message: `answer ${index}` }, 'customer');
+          return () =>
+            call(
+              'POST',
+              `/tickets/${number}/customer-reply`,
+              { contact: 'ana@acme.lu', message: `answer ${index}` },
+              'customer',
+            );
       }
     });
     const answers = await Promise.all(actions.map((act) => act()));
@@ -64,19 +72,30 @@ describe('hundreds of concurrent actions on one ticket', () => {
     // No workflow task failed: a nondeterminism error shows as WorkflowTaskFailed in the history.
     const history = await handle.fetchHistory();
     // Kept for the replay test (test/replay): 200 Updates interleaved with plans and read-model writes.
-    if (process.env.RECORD_HISTORIES) fs.writeFileSync(path.join(__dirname, '..', 'replay', 'histories', 'concurrent-actions.json'), JSON.stringify(history));
+    if (process.env.RECORD_HISTORIES)
+      fs.writeFileSync(
+        path.join(__dirname, '..', 'replay', 'histories', 'concurrent-actions.json'),
+        JSON.stringify(history),
+      );
     const failures = (history.events ?? []).filter((event) => event.workflowTaskFailedEventAttributes);
     expect(failures.map((event) => event.workflowTaskFailedEventAttributes?.failure?.message)).toEqual([]);
 
     // Live, not the stale snapshot a GET may answer while the workflow catches up.
-    const view = await eventually(() => call('GET', `/tickets/${number}`), (answer) => answer.status === 200 && answer.body.stale === undefined);
+    const view = await eventually(
+      () => call('GET', `/tickets/${number}`),
+      (answer) => answer.status === 200 && answer.body.stale === undefined,
+    );
     expect(view.status).toBe(200);
     // An action answered 200 is on the ticket exactly once; one refused (409) or turned away (429) not at all; one
     // whose answer did not come in time (503) at most once: Temporal may still apply it, as its problem says.
     const timesApplied = (index: number): number => {
       const agent = `agent-${index}`;
-      if (index % 5 === 0) return (view.body.timeEntries as Array<{ note?: string }>).filter((entry) => entry.note === `entry ${index}`).length;
-      return (view.body.events as Array<{ type: string; note?: string }>).filter((event) => event.type === 'reassigned' && event.note === `to ${agent}`).length;
+      if (index % 5 === 0)
+        return (view.body.timeEntries as Array<{ note?: string }>).filter((entry) => entry.note === `entry ${index}`)
+          .length;
+      return (view.body.events as Array<{ type: string; note?: string }>).filter(
+        (event) => event.type === 'reassigned' && event.note === `to ${agent}`,
+      ).length;
     };
     const wrong = answers.flatMap((answer, index) => {
       if (index % 5 > 1) return [];

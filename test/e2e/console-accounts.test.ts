@@ -28,10 +28,20 @@ describe('people and sessions on the real stack', () => {
     await stack?.stop();
   });
 
-  const cookieCall = async (method: 'GET' | 'POST', path: string, cookie: string, headers: Record<string, string> = {}, body?: unknown) => {
+  const cookieCall = async (
+    method: 'GET' | 'POST',
+    path: string,
+    cookie: string,
+    headers: Record<string, string> = {},
+    body?: unknown,
+  ) => {
     const response = await fetch(`${stack.baseUrl}${path}`, {
       method,
-      headers: { cookie: `${SESSION_COOKIE}=${cookie}`, ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        cookie: `${SESSION_COOKIE}=${cookie}`,
+        ...headers,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: (await response.json()) as Record<string, any> };
@@ -39,14 +49,28 @@ describe('people and sessions on the real stack', () => {
 
   it('adds people through the admin API, keeping only a scrypt hash of the password', async () => {
     const email = `Agent.${unique}@desk.test`;
-    const added = await stack.call('POST', '/admin/users', { email, name: 'Ines Agent', role: 'agent', password }, 'admin');
+    const added = await stack.call(
+      'POST',
+      '/admin/users',
+      { email, name: 'Ines Agent', role: 'agent', password },
+      'admin',
+    );
     expect(added).toMatchObject({ status: 201, body: { email, role: 'agent', hasPassword: true } });
     expect(JSON.stringify(added.body)).not.toContain(password);
     const { rows } = await stack.db.query('SELECT password_hash FROM users WHERE id = $1', [added.body.id]);
     expect(rows[0].password_hash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
     // The same address in another case is the same mailbox.
-    expect(await stack.call('POST', '/admin/users', { email: email.toLowerCase(), name: 'Twin', role: 'agent' }, 'admin')).toMatchObject({ status: 409 });
-    expect(await stack.call('POST', '/admin/users', { email: `c.${unique}@acme.test`, name: 'No company', role: 'customer' }, 'admin')).toMatchObject({
+    expect(
+      await stack.call('POST', '/admin/users', { email: email.toLowerCase(), name: 'Twin', role: 'agent' }, 'admin'),
+    ).toMatchObject({ status: 409 });
+    expect(
+      await stack.call(
+        'POST',
+        '/admin/users',
+        { email: `c.${unique}@acme.test`, name: 'No company', role: 'customer' },
+        'admin',
+      ),
+    ).toMatchObject({
       status: 422,
       body: { errors: [{ field: 'body.customerId' }] },
     });
@@ -58,17 +82,31 @@ describe('people and sessions on the real stack', () => {
   it('`vigil admin users` adds with a password read from stdin, lists and disables', async () => {
     const env = { DATABASE_URL: e2eEnv().databaseUrl };
     const email = `cli.${unique}@desk.test`;
-    const added = await runUsersCli(['add', '--email', email, '--name', 'Cli Manager', '--role', 'manager', '--password-stdin', '--json'], env, () => `${password}\n`);
+    const added = await runUsersCli(
+      ['add', '--email', email, '--name', 'Cli Manager', '--role', 'manager', '--password-stdin', '--json'],
+      env,
+      () => `${password}\n`,
+    );
     expect(added).toMatchObject({ exitCode: 0, stderr: '' });
     const user = JSON.parse(added.stdout);
     expect(user).toMatchObject({ email, role: 'manager', hasPassword: true });
-    expect((await runVigil(['admin', 'users', 'list'], env)).stdout).toContain(`${user.id}\t${email}\tCli Manager\tmanager\t-\tpassword\tactive\n`);
-    expect(await runVigil(['admin', 'users', 'add', '--email', 'x@y.test', '--name', 'X', '--role', 'boss'], env)).toEqual({
+    expect((await runVigil(['admin', 'users', 'list'], env)).stdout).toContain(
+      `${user.id}\t${email}\tCli Manager\tmanager\t-\tpassword\tactive\n`,
+    );
+    expect(
+      await runVigil(['admin', 'users', 'add', '--email', 'x@y.test', '--name', 'X', '--role', 'boss'], env),
+    ).toEqual({
       exitCode: 2,
       stdout: '',
       stderr: 'vigil: --role: "boss" is not one of admin, agent, manager, customer\n',
     });
-    expect(await runUsersCli(['add', '--email', `short.${unique}@desk.test`, '--name', 'S', '--role', 'agent', '--password-stdin'], env, () => 'short\n')).toMatchObject({
+    expect(
+      await runUsersCli(
+        ['add', '--email', `short.${unique}@desk.test`, '--name', 'S', '--role', 'agent', '--password-stdin'],
+        env,
+        () => 'short\n',
+      ),
+    ).toMatchObject({
       exitCode: 2,
       stderr: 'vigil: --password-stdin: must have at least 12 characters\n',
     });
@@ -78,16 +116,28 @@ describe('people and sessions on the real stack', () => {
   it("a customer's session goes through the same checks as a customer's key, and changes need its CSRF token", async () => {
     const users = pgUserStore(stack.db);
     const sessions = pgSessionStore(stack.db);
-    const person = await users.create({ email: `ana.${unique}@acme.test`, name: 'Ana Lopes', role: 'customer', customerId: stack.customerId });
+    const person = await users.create({
+      email: `ana.${unique}@acme.test`,
+      name: 'Ana Lopes',
+      role: 'customer',
+      customerId: stack.customerId,
+    });
     const { id, csrfToken } = await sessions.create(person.id, Date.now());
     expect(await cookieCall('GET', '/tickets', id)).toMatchObject({ status: 200 });
     expect(await cookieCall('GET', '/tickets?customer=someone-else', id)).toMatchObject({ status: 403 });
     expect(await cookieCall('GET', '/admin/users', id)).toMatchObject({ status: 403 });
     // A form another site makes the browser post carries the cookie but not the token.
-    expect(await cookieCall('POST', '/tickets', id, {}, { title: 'x' })).toMatchObject({ status: 403, body: { detail: expect.stringContaining(CSRF_HEADER) } });
-    expect(await cookieCall('POST', '/tickets', id, { [CSRF_HEADER]: 'wrong'.padEnd(43, 'x') }, { title: 'x' })).toMatchObject({ status: 403 });
+    expect(await cookieCall('POST', '/tickets', id, {}, { title: 'x' })).toMatchObject({
+      status: 403,
+      body: { detail: expect.stringContaining(CSRF_HEADER) },
+    });
+    expect(
+      await cookieCall('POST', '/tickets', id, { [CSRF_HEADER]: 'wrong'.padEnd(43, 'x') }, { title: 'x' }),
+    ).toMatchObject({ status: 403 });
     // With the token, authentication passes and the body is judged: this one misses its fields.
-    expect(await cookieCall('POST', '/tickets', id, { [CSRF_HEADER]: csrfToken }, { title: 'x' })).toMatchObject({ status: 422 });
+    expect(await cookieCall('POST', '/tickets', id, { [CSRF_HEADER]: csrfToken }, { title: 'x' })).toMatchObject({
+      status: 422,
+    });
     await users.disable(person.id);
     expect(await cookieCall('GET', '/tickets', id)).toMatchObject({ status: 401 });
   });
@@ -109,7 +159,10 @@ describe('people and sessions on the real stack', () => {
     const person = await users.create({ email: `idle.${unique}@desk.test`, name: 'Idle Agent', role: 'agent' });
     const t0 = Date.parse('2030-01-07T08:00:00Z');
     const idle = await sessions.create(person.id, t0);
-    expect(await sessions.resolve(idle.id, t0 + DEFAULT_SESSION_LIMITS.idleMs - 1)).toMatchObject({ userId: person.id, role: 'agent' });
+    expect(await sessions.resolve(idle.id, t0 + DEFAULT_SESSION_LIMITS.idleMs - 1)).toMatchObject({
+      userId: person.id,
+      role: 'agent',
+    });
     // Seen just now: the idle clock restarted.
     expect(await sessions.resolve(idle.id, t0 + 2 * DEFAULT_SESSION_LIMITS.idleMs - 2)).toBeDefined();
     expect(await sessions.resolve(idle.id, t0 + 3 * DEFAULT_SESSION_LIMITS.idleMs)).toBeUndefined();

@@ -78,7 +78,11 @@ describe("the console's admin pages in a real browser", () => {
     await form.getByLabel('Time zone').press('Enter');
     await admin.waitForURL(`${origin}/console/admin/customers/${customerId}?done=saved`);
     await expect(status(admin)).resolves.toBe('Saved.');
-    await expect(stack.accounts.getCustomer(customerId)).resolves.toMatchObject({ name: 'Bettembourg Logistics', language: 'fr', timeZone: 'Europe/Luxembourg' });
+    await expect(stack.accounts.getCustomer(customerId)).resolves.toMatchObject({
+      name: 'Bettembourg Logistics',
+      language: 'fr',
+      timeZone: 'Europe/Luxembourg',
+    });
     await expectAccessible(admin);
     await screenshot(admin, dir, 'admin-customer');
   });
@@ -96,18 +100,28 @@ describe("the console's admin pages in a real browser", () => {
     await form.getByLabel('Most people logging time on one ticket').fill('2');
     await form.getByRole('button', { name: 'Create' }).click();
     await expect(admin.getByRole('alert').textContent()).resolves.toContain('body.authorizedContacts.1.email');
-    await expect(form.locator('#new-contract-authorizedContacts-error').textContent()).resolves.toMatch(/^line 2: .* already signs in as the desk's agent Ines Agent/);
+    await expect(form.locator('#new-contract-authorizedContacts-error').textContent()).resolves.toMatch(
+      /^line 2: .* already signs in as the desk's agent Ines Agent/,
+    );
     await expect(form.getByLabel('Authorized contacts').getAttribute('aria-invalid')).resolves.toBe('true');
     await expectAccessible(admin);
     await screenshot(admin, dir, 'admin-contract-refused');
 
     await form.getByLabel('Authorized contacts').fill(`Nora Nagel <${nora}>, out-of-hours`);
-    await form.getByLabel('Escalation contacts').fill(`customer-service-manager: Olaf Ott <olaf.${unique}@bettembourg.test>`);
+    await form
+      .getByLabel('Escalation contacts')
+      .fill(`customer-service-manager: Olaf Ott <olaf.${unique}@bettembourg.test>`);
     await form.getByRole('button', { name: 'Create' }).click();
     await admin.waitForURL(/\/console\/admin\/contracts\/\d+\?done=saved$/);
     contractUrl = admin.url().replace(/\?.*$/, '');
     const [contract] = await stack.accounts.listContracts(customerId);
-    expect(contract).toMatchObject({ policyId: 'care-solutions', policyVersion: 1, tier: 'Gold', maxPeoplePerTicket: 2, authorizedContacts: [{ name: 'Nora Nagel', email: nora, outOfHours: true }] });
+    expect(contract).toMatchObject({
+      policyId: 'care-solutions',
+      policyVersion: 1,
+      tier: 'Gold',
+      maxPeoplePerTicket: 2,
+      authorizedContacts: [{ name: 'Nora Nagel', email: nora, outOfHours: true }],
+    });
     // Nora is now one of the customer's contacts, without a password: she signs in by a link.
     const account = (await pgUserStore(stack.db).findByEmails([nora]))[0];
     expect(account).toMatchObject({ role: 'customer', customerId, hasPassword: false });
@@ -124,13 +138,18 @@ describe("the console's admin pages in a real browser", () => {
   it('lets the new contact receive a sign-in link, from the admin and by asking, and sign in with it', async () => {
     await admin.getByRole('button', { name: 'Mail a sign-in link: Nora Nagel' }).click();
     await admin.waitForURL(new RegExp(`^${contractUrl}\\?sent=sign-in`));
-    await expect(status(admin)).resolves.toMatch(new RegExp(`^A sign-in link was mailed to ${nora.replace(/\./g, '\\.')}; it works once, until `));
+    await expect(status(admin)).resolves.toMatch(
+      new RegExp(`^A sign-in link was mailed to ${nora.replace(/\./g, '\\.')}; it works once, until `),
+    );
 
     const visitor = await newPage();
     await visitor.goto(`${origin}/console/link`);
     await visitor.getByLabel('E-mail address').fill(nora);
     await visitor.getByRole('button', { name: 'Send' }).click();
-    const { rows } = await stack.db.query<{ kind: string; subject: string; body: string }>('SELECT kind, subject, body FROM outbox WHERE recipient = $1 ORDER BY id', [nora]);
+    const { rows } = await stack.db.query<{ kind: string; subject: string; body: string }>(
+      'SELECT kind, subject, body FROM outbox WHERE recipient = $1 ORDER BY id',
+      [nora],
+    );
     // The admin's in French, the customer's language, Nora having chosen none; hers in the language of the page she asked on.
     expect(rows.map(({ kind, subject }) => [kind, subject])).toEqual([
       ['console-sign-in-link', 'Votre lien de connexion au support Vigil'],
@@ -178,14 +197,19 @@ describe("the console's admin pages in a real browser", () => {
     const token = await admin.getByLabel(/^Token/).inputValue();
     expect(token).toMatch(/^vgl_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
     const contracts = await stack.call('GET', '/contracts', undefined, { token });
-    expect([contracts.status, contracts.body.contracts.map(({ customerId: id }: { customerId: string }) => id)]).toEqual([200, [customerId]]);
+    expect([
+      contracts.status,
+      contracts.body.contracts.map(({ customerId: id }: { customerId: string }) => id),
+    ]).toEqual([200, [customerId]]);
     await expectAccessible(admin);
     await screenshot(admin, dir, 'admin-api-keys');
 
     // Shown once: a reload shows it no more, and creates no second key.
     await admin.reload();
     await expect(admin.content()).resolves.not.toContain(token);
-    expect((await stack.accounts.listApiKeys()).filter(({ label }) => label === `Bettembourg portal ${unique}`)).toHaveLength(1);
+    expect(
+      (await stack.accounts.listApiKeys()).filter(({ label }) => label === `Bettembourg portal ${unique}`),
+    ).toHaveLength(1);
     await admin.getByRole('button', { name: `Revoke Bettembourg portal ${unique}` }).click();
     await admin.waitForURL(/\/console\/admin\/api-keys\?revoked=/);
     expect((await stack.call('GET', '/contracts', undefined, { token })).status).toBe(401);
@@ -204,7 +228,13 @@ describe("the console's admin pages in a real browser", () => {
   it('keeps everyone but admins out of the admin pages, by link and by URL', async () => {
     const agent = await signedIn(agentEmail);
     await expect(agent.getByRole('link', { name: 'Admin', exact: true }).count()).resolves.toBe(0);
-    for (const path of ['/console/admin/customers', `/console/admin/customers/${customerId}`, contractUrl.slice(origin.length), '/console/admin/users', '/console/admin/api-keys']) {
+    for (const path of [
+      '/console/admin/customers',
+      `/console/admin/customers/${customerId}`,
+      contractUrl.slice(origin.length),
+      '/console/admin/users',
+      '/console/admin/api-keys',
+    ]) {
       const response = await agent.goto(`${origin}${path}`);
       expect(response?.status()).toBe(403);
       await expect(agent.getByRole('alert').textContent()).resolves.toBe('This page is for admins.');
@@ -213,7 +243,9 @@ describe("the console's admin pages in a real browser", () => {
     await expectAccessible(agent);
     // Nor can a person who is not an admin post to one: nothing changes.
     const keys = await stack.accounts.listApiKeys();
-    const posted = await agent.request.post(`${origin}/console/admin/api-keys`, { form: { role: 'admin', label: 'sneaky' } });
+    const posted = await agent.request.post(`${origin}/console/admin/api-keys`, {
+      form: { role: 'admin', label: 'sneaky' },
+    });
     expect(posted.status()).toBe(403);
     expect(await stack.accounts.listApiKeys()).toEqual(keys);
   });

@@ -4,7 +4,13 @@ import type { Page } from 'playwright-core';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { settleInbound, storeInbound } from '../../db/inbound';
 import { pgUserStore } from '../../db/users';
-import { axeViolations, CONSOLE_PASSWORD, consoleInBrowser, expectAccessible, screenshot } from '../support/e2e/console';
+import {
+  axeViolations,
+  CONSOLE_PASSWORD,
+  consoleInBrowser,
+  expectAccessible,
+  screenshot,
+} from '../support/e2e/console';
 import { contractsStartOn, eventually, type Stack } from '../support/e2e/stack';
 
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
@@ -36,8 +42,19 @@ describe('the web console in a real browser', () => {
       authorizedContacts: [{ name: 'Ana Lopes', email: anaEmail, outOfHours: true }],
     });
     const users = pgUserStore(stack.db);
-    userIds.ana = (await users.create({ email: anaEmail, name: 'Ana Lopes', role: 'customer', customerId: slaCustomer, language: 'en', password })).id;
-    userIds.ines = (await users.create({ email: `ines.${unique}@desk.test`, name: 'Ines Agent', role: 'agent', password })).id;
+    userIds.ana = (
+      await users.create({
+        email: anaEmail,
+        name: 'Ana Lopes',
+        role: 'customer',
+        customerId: slaCustomer,
+        language: 'en',
+        password,
+      })
+    ).id;
+    userIds.ines = (
+      await users.create({ email: `ines.${unique}@desk.test`, name: 'Ines Agent', role: 'agent', password })
+    ).id;
     // Marc's company is on econnect: work estimated above 480 min waits for the customer's yes to a quote.
     await stack.accounts.createCustomer({ id: quoteCustomer, name: 'Esch Logistics' });
     await stack.accounts.createContract({
@@ -46,7 +63,14 @@ describe('the web console in a real browser', () => {
       startsOn: contractsStartOn(),
       authorizedContacts: [{ name: 'Marc Weber', email: marcEmail, outOfHours: false }],
     });
-    await users.create({ email: marcEmail, name: 'Marc Weber', role: 'customer', customerId: quoteCustomer, language: 'en', password });
+    await users.create({
+      email: marcEmail,
+      name: 'Marc Weber',
+      role: 'customer',
+      customerId: quoteCustomer,
+      language: 'en',
+      password,
+    });
   });
 
   let ticketNumber: string;
@@ -63,7 +87,9 @@ describe('the web console in a real browser', () => {
     await expectAccessible(customerPage);
     await customerPage.getByRole('link', { name: 'Open a ticket' }).first().click();
     await customerPage.getByLabel('Title').fill('Phones down <script>alert(1)</script>');
-    await customerPage.getByLabel('Description').fill('Every desk phone in the Kirchberg office is dead since 9:00.\nSecond line.');
+    await customerPage
+      .getByLabel('Description')
+      .fill('Every desk phone in the Kirchberg office is dead since 9:00.\nSecond line.');
     await customerPage.getByLabel('Priority').selectOption('P2');
     await customerPage.getByLabel('Kind').selectOption('incident');
     await expectAccessible(customerPage);
@@ -72,12 +98,14 @@ describe('the web console in a real browser', () => {
     await customerPage.waitForURL(/\/console\/tickets\/VIG-\d+$/);
     ticketNumber = customerPage.url().split('/').at(-1)!;
     // The title is text, never markup.
-    await expect(customerPage.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(`${ticketNumber} · Phones down <script>alert(1)</script>`);
+    await expect(customerPage.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      `${ticketNumber} · Phones down <script>alert(1)</script>`,
+    );
     await expectAccessible(customerPage);
     await screenshot(customerPage, dir, 'portal-ticket');
   });
 
-  it("shows an agent the ticket on the board with its deadline; the agent takes it in charge and logs time", async () => {
+  it('shows an agent the ticket on the board with its deadline; the agent takes it in charge and logs time', async () => {
     const agent = (agentPage = await signedIn(`ines.${unique}@desk.test`));
     const row = () => agent.getByRole('row').filter({ has: agent.getByRole('link', { name: ticketNumber }) });
     // The board reads the read model, which follows the workflow.
@@ -98,14 +126,25 @@ describe('the web console in a real browser', () => {
     await expect(agent.locator('dd.status').textContent()).resolves.toBe('support');
     // The audit trail records the signed-in people, by their accounts, and the channel web: on the page, and in the
     // ticket's JSON as an API key reads it.
-    await expect(agent.locator('ol.history li').filter({ hasText: 'taken-in-charge' }).textContent()).resolves.toMatch(/taken-in-charge · Ines Agent \(via web\)$/);
-    const acts = ((await stack.call('GET', `/tickets/${ticketNumber}`, undefined, 'admin')).body.events as { type: string }[]).filter((event) => ['opened', 'taken-in-charge'].includes(event.type));
+    await expect(agent.locator('ol.history li').filter({ hasText: 'taken-in-charge' }).textContent()).resolves.toMatch(
+      /taken-in-charge · Ines Agent \(via web\)$/,
+    );
+    const acts = (
+      (await stack.call('GET', `/tickets/${ticketNumber}`, undefined, 'admin')).body.events as { type: string }[]
+    ).filter((event) => ['opened', 'taken-in-charge'].includes(event.type));
     expect(acts).toEqual([
       { at: expect.any(String), type: 'opened', by: 'Ana Lopes', actorId: `user:${userIds.ana}`, channel: 'web' },
-      { at: expect.any(String), type: 'taken-in-charge', by: 'Ines Agent', actorId: `user:${userIds.ines}`, channel: 'web' },
+      {
+        at: expect.any(String),
+        type: 'taken-in-charge',
+        by: 'Ines Agent',
+        actorId: `user:${userIds.ines}`,
+        channel: 'web',
+      },
     ]);
 
-    const minutesAgo = (minutes: number) => DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
+    const minutesAgo = (minutes: number) =>
+      DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
     // Every form the lifecycle allows is on the page: each field is looked for within its own form.
     const logTime = agent.getByRole('form', { name: 'Log time' });
     await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(40));
@@ -116,7 +155,9 @@ describe('the web console in a real browser', () => {
     await logTime.getByLabel('Note').fill('Rebooted the PBX');
     await agent.getByRole('button', { name: 'Log time' }).click();
     await agent.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
-    await expect(agent.getByRole('cell', { name: 'engineer · Travel (minutes): 15 · Urgent · Rebooted the PBX' }).count()).resolves.toBe(1);
+    await expect(
+      agent.getByRole('cell', { name: 'engineer · Travel (minutes): 15 · Urgent · Rebooted the PBX' }).count(),
+    ).resolves.toBe(1);
     await expectAccessible(agent);
     await screenshot(agent, dir, 'ticket');
 
@@ -137,7 +178,10 @@ describe('the web console in a real browser', () => {
 
   it('lets the agent propose a resolution and the customer validate it; the bill shows on both sides', async () => {
     await agentPage.goto(`${origin}/console/tickets/${ticketNumber}`);
-    await agentPage.getByRole('form', { name: 'Propose a resolution' }).getByLabel('Proposed resolution').fill('PBX rebooted; phones back at 10:15.');
+    await agentPage
+      .getByRole('form', { name: 'Propose a resolution' })
+      .getByLabel('Proposed resolution')
+      .fill('PBX rebooted; phones back at 10:15.');
     await agentPage.getByRole('button', { name: 'Propose a resolution' }).click();
     await agentPage.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
     await expect(agentPage.locator('dd.status').textContent()).resolves.toBe('validation');
@@ -150,9 +194,15 @@ describe('the web console in a real browser', () => {
     // Billing follows the close in the workflow: the page shows it once written.
     const billTotal = async (page: Page) => {
       await page.reload();
-      return page.locator('h2:has-text("Bill so far") + div tfoot td').textContent({ timeout: 1000 }).catch(() => null);
+      return page
+        .locator('h2:has-text("Bill so far") + div tfoot td')
+        .textContent({ timeout: 1000 })
+        .catch(() => null);
     };
-    const customerTotal = await eventually(() => billTotal(customerPage), (total) => total !== null && / €$/.test(total));
+    const customerTotal = await eventually(
+      () => billTotal(customerPage),
+      (total) => total !== null && / €$/.test(total),
+    );
     expect(customerTotal).toMatch(/^\d+\.\d{2} €$/);
     await expectAccessible(customerPage);
     await screenshot(customerPage, dir, 'portal-ticket-billed');
@@ -207,7 +257,9 @@ describe('the web console in a real browser', () => {
       await ines.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(status(ines)).resolves.toBe('support');
       // The forms support allows at the desk, each from the action table.
-      const forms = await ines.locator('section.actions form').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+      const forms = await ines
+        .locator('section.actions form')
+        .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
       expect(forms).toEqual([
         'Start the intervention',
         'Log time',
@@ -220,7 +272,10 @@ describe('the web console in a real browser', () => {
         'Submit a quote',
         'Set the release date',
       ]);
-      await ines.getByRole('form', { name: 'Ask the customer and wait' }).getByLabel('Question for the customer').fill('Which floor is the new wing on?');
+      await ines
+        .getByRole('form', { name: 'Ask the customer and wait' })
+        .getByLabel('Question for the customer')
+        .fill('Which floor is the new wing on?');
       await ines.getByRole('button', { name: 'Ask the customer and wait' }).click();
       await ines.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(status(ines)).resolves.toBe('waiting');
@@ -228,7 +283,10 @@ describe('the web console in a real browser', () => {
       await marc.goto(`${origin}/console/tickets/${number}`);
       await expect(marc.locator('ol.messages').textContent()).resolves.toContain('Which floor is the new wing on?');
       await expectAccessible(marc);
-      await marc.getByRole('form', { name: 'Reply' }).getByLabel('Message').fill('Second floor, above the loading bay.');
+      await marc
+        .getByRole('form', { name: 'Reply' })
+        .getByLabel('Message')
+        .fill('Second floor, above the loading bay.');
       await marc.getByRole('button', { name: 'Reply' }).click();
       await marc.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(status(marc)).resolves.toBe('support');
@@ -240,28 +298,38 @@ describe('the web console in a real browser', () => {
 
     it('lets the agent submit a quote in euros and the customer accept it', async () => {
       await ines.reload();
-      await expect(ines.locator('ol.messages').textContent()).resolves.toContain('Second floor, above the loading bay.');
+      await expect(ines.locator('ol.messages').textContent()).resolves.toContain(
+        'Second floor, above the loading bay.',
+      );
       const quote = ines.getByRole('form', { name: 'Submit a quote' });
       // A figure that is not an amount is refused beside the form, before the API.
       await quote.getByLabel('Estimate (minutes)').fill('600');
       await quote.getByLabel('Amount (€, excl. VAT)').fill('twelve');
       await ines.getByRole('button', { name: 'Submit a quote' }).click();
-      await expect(ines.getByRole('alert').textContent()).resolves.toBe('Refused: Amount (€, excl. VAT) must be an amount in euros, such as 120.50');
+      await expect(ines.getByRole('alert').textContent()).resolves.toBe(
+        'Refused: Amount (€, excl. VAT) must be an amount in euros, such as 120.50',
+      );
       await expectAccessible(ines);
       await quote.getByLabel('Amount (€, excl. VAT)').fill('1 200,50');
       await quote.getByLabel('Note').fill('Cabling and twelve handsets');
       await ines.getByRole('button', { name: 'Submit a quote' }).click();
       await ines.waitForURL(`${origin}/console/tickets/${number}`);
-      await expect(ines.locator('dd.quote').textContent()).resolves.toBe('submitted · 600 min · 1200.50 € · long-intervention');
+      await expect(ines.locator('dd.quote').textContent()).resolves.toBe(
+        'submitted · 600 min · 1200.50 € · long-intervention',
+      );
       await expectAccessible(ines);
       await screenshot(ines, dir, 'ticket-quote');
 
       await marc.reload();
-      await expect(marc.locator('dd.quote').textContent()).resolves.toBe('submitted · 600 min · 1200.50 € · long-intervention');
+      await expect(marc.locator('dd.quote').textContent()).resolves.toBe(
+        'submitted · 600 min · 1200.50 € · long-intervention',
+      );
       await expect(marc.getByRole('button', { name: 'Decline the quote' }).count()).resolves.toBe(1);
       await marc.getByRole('button', { name: 'Accept the quote' }).click();
       await marc.waitForURL(`${origin}/console/tickets/${number}`);
-      await expect(marc.locator('dd.quote').textContent()).resolves.toBe('accepted · 600 min · 1200.50 € · long-intervention');
+      await expect(marc.locator('dd.quote').textContent()).resolves.toBe(
+        'accepted · 600 min · 1200.50 € · long-intervention',
+      );
       await expect(marc.getByRole('button', { name: 'Accept the quote' }).count()).resolves.toBe(0);
       await screenshot(marc, dir, 'portal-ticket-quote');
     });
@@ -279,10 +347,12 @@ describe('the web console in a real browser', () => {
       await expect(marc.locator('h2:has-text("Mails sent")').count()).resolves.toBe(0);
       const clocks = await ines.request.get(`${origin}/console/tickets/${number}/clocks`);
       expect(clocks.status()).toBe(200);
-      expect(await clocks.text()).toMatch(/^<div id="clocks" hx-get="\/console\/tickets\/VIG-\d+\/clocks" hx-trigger="every 30s"/);
+      expect(await clocks.text()).toMatch(
+        /^<div id="clocks" hx-get="\/console\/tickets\/VIG-\d+\/clocks" hx-trigger="every 30s"/,
+      );
     });
 
-    it("logs time by service on a contract whose rate card prices by service, with the service picked from its list", async () => {
+    it('logs time by service on a contract whose rate card prices by service, with the service picked from its list', async () => {
       const careCustomer = `care-${unique}`;
       await stack.accounts.createCustomer({ id: careCustomer, name: 'Namur Care' });
       await stack.accounts.createContract({
@@ -306,10 +376,14 @@ describe('the web console in a real browser', () => {
       await desk.waitForURL(`${origin}/console/tickets/${care}`);
       const logTime = desk.getByRole('form', { name: 'Log time' });
       await expect(logTime.getByLabel('Role').count()).resolves.toBe(0);
-      const services = await logTime.getByLabel('Service').locator('option').evaluateAll((options) => options.map((option) => option.getAttribute('value')));
+      const services = await logTime
+        .getByLabel('Service')
+        .locator('option')
+        .evaluateAll((options) => options.map((option) => option.getAttribute('value')));
       // In the rate card's order as PostgreSQL keeps it (jsonb orders keys its own way).
       expect([...services].sort()).toEqual(['', 'database', 'development', 'remote-assistance', 'settings']);
-      const minutesAgo = (minutes: number) => DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
+      const minutesAgo = (minutes: number) =>
+        DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
       await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(30));
       await logTime.getByLabel('End', { exact: true }).fill(minutesAgo(10));
       await logTime.getByLabel('Service').selectOption('settings');
@@ -319,7 +393,7 @@ describe('the web console in a real browser', () => {
       await expect(desk.getByRole('cell', { name: 'settings · Reset the printer profiles' }).count()).resolves.toBe(1);
     });
 
-    it("shows a mail that went onto the ticket and lets its attachment be downloaded, never rendered", async () => {
+    it('shows a mail that went onto the ticket and lets its attachment be downloaded, never rendered', async () => {
       // Stored as mail/inbound/ stores and settles a threaded mail: this test is about the page, not the mail pipeline.
       const page = '<html><body><script>document.title = "ran"</script>Floor plan</body></html>';
       const stored = await storeInbound(stack.db, {
@@ -332,10 +406,17 @@ describe('the web console in a real browser', () => {
         raw: Buffer.from('raw'),
         attachments: [{ filename: 'étage 2 "plan".html', contentType: 'text/html', content: Buffer.from(page) }],
       });
-      await settleInbound(stack.db, stored.id, { state: 'threaded', reason: 'a reply on the ticket', ticketNumber: number, customerId: quoteCustomer });
+      await settleInbound(stack.db, stored.id, {
+        state: 'threaded',
+        reason: 'a reply on the ticket',
+        ticketNumber: number,
+        customerId: quoteCustomer,
+      });
 
       await marc.reload();
-      await expect(marc.locator('ol.messages').textContent()).resolves.toContain('The plan of the second floor is attached.');
+      await expect(marc.locator('ol.messages').textContent()).resolves.toContain(
+        'The plan of the second floor is attached.',
+      );
       const link = marc.getByRole('link', { name: 'étage 2 "plan".html' });
       const href = await link.getAttribute('href');
       expect(href).toMatch(new RegExp(`^/console/tickets/${number}/attachments/\\d+$`));
@@ -343,7 +424,9 @@ describe('the web console in a real browser', () => {
       const download = await marc.request.get(`${origin}${href!}`);
       expect(download.status()).toBe(200);
       expect(download.headers()['content-type']).toBe('text/html');
-      expect(download.headers()['content-disposition']).toBe(`attachment; filename="_tage 2 _plan_.html"; filename*=UTF-8''${encodeURIComponent('étage 2 "plan".html')}`);
+      expect(download.headers()['content-disposition']).toBe(
+        `attachment; filename="_tage 2 _plan_.html"; filename*=UTF-8''${encodeURIComponent('étage 2 "plan".html')}`,
+      );
       expect(download.headers()['x-content-type-options']).toBe('nosniff');
       expect((await download.body()).toString()).toBe(page);
       // Another company's person gets the same 404 as for the ticket itself.
@@ -353,13 +436,21 @@ describe('the web console in a real browser', () => {
 
     it('is accessible in English and French, on a desktop and on a phone, for the desk and the customer', async () => {
       for (const email of [`ines.${unique}@desk.test`, marcEmail]) {
-        for (const viewport of [{ width: 1366, height: 768 }, { width: 390, height: 844 }]) {
+        for (const viewport of [
+          { width: 1366, height: 768 },
+          { width: 390, height: 844 },
+        ]) {
           const page = await signedIn(email, viewport);
           for (const language of ['en', 'fr']) {
             await page.context().addCookies([{ name: 'vigil_lang', value: language, url: origin }]);
             await page.goto(`${origin}/console/tickets/${number}`);
             await expect(page.locator('html').getAttribute('lang')).resolves.toBe(language);
-            expect({ email, viewport, language, violations: await axeViolations(page) }).toEqual({ email, viewport, language, violations: [] });
+            expect({ email, viewport, language, violations: await axeViolations(page) }).toEqual({
+              email,
+              viewport,
+              language,
+              violations: [],
+            });
           }
           if (email === marcEmail && viewport.width === 390) await screenshot(page, dir, 'portal-ticket-phone-fr');
         }
@@ -369,7 +460,9 @@ describe('the web console in a real browser', () => {
       await french.context().addCookies([{ name: 'vigil_lang', value: 'fr', url: origin }]);
       await french.goto(`${origin}/console/tickets/${number}`);
       await expect(status(french)).resolves.toBe('en traitement');
-      await expect(french.locator('dd.quote').textContent()).resolves.toBe('accepté · 600 min · 1200.50 € · intervention longue');
+      await expect(french.locator('dd.quote').textContent()).resolves.toBe(
+        'accepté · 600 min · 1200.50 € · intervention longue',
+      );
       await expect(french.locator('ol.history').textContent()).resolves.toContain('devis accepté');
       await screenshot(french, dir, 'ticket-fr');
     });

@@ -137,7 +137,7 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
 
   async function download(page: Page, click: () => Promise<void>): Promise<{ name: string; body: Buffer }> {
     const [file] = await Promise.all([page.waitForEvent('download'), click()]);
-    return { name: file.suggestedFilename(), body: fs.readFileSync((await file.path())) };
+    return { name: file.suggestedFilename(), body: fs.readFileSync(await file.path()) };
   }
 
   it('shows a customer its invoice, the document as sent and its PDF', async () => {

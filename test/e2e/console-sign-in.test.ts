@@ -15,7 +15,10 @@ class Visitor {
     const response = await fetch(`${this.origin}${path}`, {
       method,
       redirect: 'manual',
-      headers: { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      headers: {
+        cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      },
       body: form ? new URLSearchParams(form).toString() : undefined,
     });
     for (const line of response.headers.getSetCookie()) {
@@ -25,7 +28,12 @@ class Visitor {
       if (/Max-Age=0/.test(line)) this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
-    return { status: response.status, location: response.headers.get('location'), setCookies: response.headers.getSetCookie(), text: await response.text() };
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      setCookies: response.headers.getSetCookie(),
+      text: await response.text(),
+    };
   }
 
   /** The hidden `_csrf` of the form the page at `path` shows. */
@@ -85,10 +93,16 @@ describe('signing in to the console', () => {
     // The session the browser held before is ended, not left alive beside the new one.
     const stale = new Visitor(origin);
     stale.cookies.set(SESSION_COOKIE, first);
-    expect(await stale.send('GET', '/console/')).toMatchObject({ status: 303, location: '/console/sign-in?next=%2Fconsole%2F' });
+    expect(await stale.send('GET', '/console/')).toMatchObject({
+      status: 303,
+      location: '/console/sign-in?next=%2Fconsole%2F',
+    });
 
     const token = await visitor.token('/console/');
-    expect(await visitor.send('POST', '/console/sign-out', { _csrf: token })).toMatchObject({ status: 303, location: '/console/sign-in' });
+    expect(await visitor.send('POST', '/console/sign-out', { _csrf: token })).toMatchObject({
+      status: 303,
+      location: '/console/sign-in',
+    });
     expect(await visitor.send('GET', '/console/')).toMatchObject({ status: 303 });
   });
 
@@ -96,21 +110,28 @@ describe('signing in to the console', () => {
     const user = await person('agent');
     const visitor = new Visitor(origin);
     expect((await visitor.send('POST', '/console/sign-in', { email: user.email, password })).status).toBe(403);
-    expect((await visitor.send('POST', '/console/sign-in', { _csrf: 'x'.repeat(43), email: user.email, password })).status).toBe(403);
+    expect(
+      (await visitor.send('POST', '/console/sign-in', { _csrf: 'x'.repeat(43), email: user.email, password })).status,
+    ).toBe(403);
     expect((await visitor.signIn(user.email, password)).status).toBe(303);
     const before = visitor.cookies.get(SESSION_COOKIE);
     // Another site's form: the browser sends the cookie, but the attacker cannot know the session's token.
-    expect(await visitor.send('POST', '/console/sign-out-everywhere', { _csrf: 'forged' })).toMatchObject({ status: 403 });
+    expect(await visitor.send('POST', '/console/sign-out-everywhere', { _csrf: 'forged' })).toMatchObject({
+      status: 403,
+    });
     const still = new Visitor(origin);
     still.cookies.set(SESSION_COOKIE, before!);
     expect((await still.send('GET', '/console/')).status).toBe(200);
-    expect((await visitor.send('POST', '/console/tickets/new', { _csrf: 'forged', title: 'x', description: 'y' })).status).toBe(403);
+    expect(
+      (await visitor.send('POST', '/console/tickets/new', { _csrf: 'forged', title: 'x', description: 'y' })).status,
+    ).toBe(403);
   });
 
   it('locks an account after five wrong passwords, even against the right one, and says so', async () => {
     const user = await person('agent');
     const visitor = new Visitor(origin);
-    for (let attempt = 1; attempt <= 4; attempt++) expect((await visitor.signIn(user.email, 'wrong password!')).status).toBe(401);
+    for (let attempt = 1; attempt <= 4; attempt++)
+      expect((await visitor.signIn(user.email, 'wrong password!')).status).toBe(401);
     const fifth = await visitor.signIn(user.email, 'wrong password!');
     expect(fifth.status).toBe(429);
     expect(fifth.text).toContain('Too many failed sign-ins for this account: try again in 15 min');
@@ -124,9 +145,15 @@ describe('signing in to the console', () => {
   it('sends a customer a one-time sign-in link through the outbox, usable once', async () => {
     const user = await person('customer', false);
     const visitor = new Visitor(origin);
-    const asked = await visitor.send('POST', '/console/link', { _csrf: await visitor.token('/console/link'), email: user.email.toUpperCase() });
+    const asked = await visitor.send('POST', '/console/link', {
+      _csrf: await visitor.token('/console/link'),
+      email: user.email.toUpperCase(),
+    });
     expect(asked.text).toContain('If an account has this address, a link valid for 15 minutes is on its way.');
-    const { rows } = await stack.db.query<{ kind: string; body: string; recipient: string }>('SELECT kind, body, recipient FROM outbox WHERE recipient = $1', [user.email]);
+    const { rows } = await stack.db.query<{ kind: string; body: string; recipient: string }>(
+      'SELECT kind, body, recipient FROM outbox WHERE recipient = $1',
+      [user.email],
+    );
     expect(rows).toEqual([expect.objectContaining({ kind: 'console-sign-in-link' })]);
     const link = /http:\/\/localhost:3000(\/console\/link\/[A-Za-z0-9_-]{43})/.exec(rows[0]!.body)![1]!;
     // Opening the link (a mail scanner does) spends nothing; the button does.
@@ -143,15 +170,27 @@ describe('signing in to the console', () => {
     const elsewhere = new Visitor(origin);
     expect((await elsewhere.signIn(user.email, password)).status).toBe(303);
     const visitor = new Visitor(origin);
-    const unknown = await visitor.send('POST', '/console/reset', { _csrf: await visitor.token('/console/reset'), email: `nobody.${unique}@example.test` });
-    const known = await visitor.send('POST', '/console/reset', { _csrf: await visitor.token('/console/reset'), email: user.email });
+    const unknown = await visitor.send('POST', '/console/reset', {
+      _csrf: await visitor.token('/console/reset'),
+      email: `nobody.${unique}@example.test`,
+    });
+    const known = await visitor.send('POST', '/console/reset', {
+      _csrf: await visitor.token('/console/reset'),
+      email: user.email,
+    });
     expect(unknown.text).toBe(known.text);
-    const { rows } = await stack.db.query<{ kind: string; body: string }>('SELECT kind, body FROM outbox WHERE recipient = $1', [user.email]);
+    const { rows } = await stack.db.query<{ kind: string; body: string }>(
+      'SELECT kind, body FROM outbox WHERE recipient = $1',
+      [user.email],
+    );
     expect(rows).toEqual([expect.objectContaining({ kind: 'console-password-reset' })]);
     const link = /(\/console\/reset\/[A-Za-z0-9_-]{43})/.exec(rows[0]!.body)![1]!;
     const token = await visitor.token(link);
     expect((await visitor.send('POST', link, { _csrf: token, password: 'short' })).status).toBe(422);
-    expect(await visitor.send('POST', link, { _csrf: token, password: 'a brand new secret' })).toMatchObject({ status: 303, location: '/console/' });
+    expect(await visitor.send('POST', link, { _csrf: token, password: 'a brand new secret' })).toMatchObject({
+      status: 303,
+      location: '/console/',
+    });
     expect((await elsewhere.send('GET', '/console/')).status).toBe(303);
     expect((await new Visitor(origin).signIn(user.email, password)).status).toBe(401);
     expect((await new Visitor(origin).signIn(user.email, 'a brand new secret')).status).toBe(303);
@@ -163,13 +202,21 @@ describe('signing in to the console', () => {
     expect((await visitor.signIn(user.email, password)).status).toBe(303);
     const page = (await visitor.send('GET', '/console/tickets/new')).text;
     const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)![1]!;
-    const form = { _csrf: hidden('_csrf'), _key: hidden('_key'), title: 'Printer jammed', description: 'Second floor.', priority: 'P3' };
+    const form = {
+      _csrf: hidden('_csrf'),
+      _key: hidden('_key'),
+      title: 'Printer jammed',
+      description: 'Second floor.',
+      priority: 'P3',
+    };
     const first = await visitor.send('POST', '/console/tickets/new', form);
     const second = await visitor.send('POST', '/console/tickets/new', form);
     expect(first).toMatchObject({ status: 303, location: expect.stringMatching(/^\/console\/tickets\/VIG-\d+$/) });
     expect(second.location).toBe(first.location);
     // A form shown again is a new request: its key is new.
-    expect(new RegExp(`name="_key" value="${form._key}"`).test((await visitor.send('GET', '/console/tickets/new')).text)).toBe(false);
+    expect(
+      new RegExp(`name="_key" value="${form._key}"`).test((await visitor.send('GET', '/console/tickets/new')).text),
+    ).toBe(false);
   });
 
   // A lone surrogate cannot arrive in a form: UTF-8 has no code for it, and browsers send U+FFFD (test/web/html.test.ts
@@ -181,7 +228,11 @@ describe('signing in to the console', () => {
     const user = await person('customer');
     const visitor = new Visitor(origin);
     expect((await visitor.signIn(user.email, password)).status).toBe(303);
-    const answer = await visitor.send('POST', '/console/tickets/new', { _csrf: await visitor.token('/console/tickets/new'), title: `<script>x</script>${title}`, description: 'd' });
+    const answer = await visitor.send('POST', '/console/tickets/new', {
+      _csrf: await visitor.token('/console/tickets/new'),
+      title: `<script>x</script>${title}`,
+      description: 'd',
+    });
     expect(answer.status).toBeGreaterThanOrEqual(400);
     expect(answer.status).toBeLessThan(500);
     expect(answer.text).toMatch(/<span class="field-error" id="title-error">[^<]+<\/span>/);
@@ -192,10 +243,15 @@ describe('signing in to the console', () => {
 
   it('switches the language, and sends nobody off the console by its `back` or `next`', async () => {
     const visitor = new Visitor(origin);
-    expect(await visitor.send('GET', '/console/language?to=fr&back=/console/sign-in')).toMatchObject({ status: 303, location: '/console/sign-in' });
+    expect(await visitor.send('GET', '/console/language?to=fr&back=/console/sign-in')).toMatchObject({
+      status: 303,
+      location: '/console/sign-in',
+    });
     expect((await visitor.send('GET', '/console/sign-in')).text).toContain('<html lang="fr">');
     for (const away of ['https://evil.test/', '//evil.test/', '/console//evil.test', '/\\evil.test']) {
-      expect((await visitor.send('GET', `/console/language?to=en&back=${encodeURIComponent(away)}`)).location).toBe('/console/');
+      expect((await visitor.send('GET', `/console/language?to=en&back=${encodeURIComponent(away)}`)).location).toBe(
+        '/console/',
+      );
     }
   });
 });
@@ -214,13 +270,18 @@ describe("the console's rate limit", () => {
     const origin = stack.baseUrl.replace(/\/v1$/, '');
     const password = 'a long enough secret';
     const users = pgUserStore(stack.db);
-    const [first, second] = [await users.create({ email: `one.${randomUUID()}@desk.test`, name: 'One', role: 'agent', password }), await users.create({ email: `two.${randomUUID()}@desk.test`, name: 'Two', role: 'agent', password })];
+    const [first, second] = [
+      await users.create({ email: `one.${randomUUID()}@desk.test`, name: 'One', role: 'agent', password }),
+      await users.create({ email: `two.${randomUUID()}@desk.test`, name: 'Two', role: 'agent', password }),
+    ];
     const one = new Visitor(origin);
     expect((await one.signIn(first.email, password)).status).toBe(303);
     const statuses: number[] = [];
     for (let page = 0; page < 7; page++) statuses.push((await one.send('GET', '/console/')).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
-    const refused = await fetch(`${origin}/console/`, { headers: { cookie: `${SESSION_COOKIE}=${one.cookies.get(SESSION_COOKIE)!}` } });
+    const refused = await fetch(`${origin}/console/`, {
+      headers: { cookie: `${SESSION_COOKIE}=${one.cookies.get(SESSION_COOKIE)!}` },
+    });
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another person at the same address is not held back by the first one's pages.
     const two = new Visitor(origin);

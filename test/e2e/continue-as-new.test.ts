@@ -19,7 +19,8 @@ describe('a busy ticket continuing as new', () => {
 
   const runsOf = async (workflowId: string) => {
     const statuses: string[] = [];
-    for await (const execution of stack.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` })) statuses.push(execution.status.name);
+    for await (const execution of stack.temporal.workflow.list({ query: `WorkflowId = '${workflowId}'` }))
+      statuses.push(execution.status.name);
     return statuses;
   };
 
@@ -58,22 +59,33 @@ describe('a busy ticket continuing as new', () => {
       await new Promise((resolve) => setTimeout(resolve, (round % 5) * 40));
     }
 
-    const runs = await eventually(() => runsOf(handle.workflowId), (statuses) => statuses.filter((status) => status === 'CONTINUED_AS_NEW').length >= 2);
+    const runs = await eventually(
+      () => runsOf(handle.workflowId),
+      (statuses) => statuses.filter((status) => status === 'CONTINUED_AS_NEW').length >= 2,
+    );
     expect(runs.filter((status) => status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
     expect(runs.filter((status) => status === 'RUNNING')).toHaveLength(1);
     // Live, not the stale snapshot a GET answers while a run is being continued as new.
     const ticket = await eventually(
-      () => fetch(`${stack.baseUrl}/tickets/${ticketNumber}`, { headers: stack.auth('agent') }).then((response) => response.json() as Promise<any>),
+      () =>
+        fetch(`${stack.baseUrl}/tickets/${ticketNumber}`, { headers: stack.auth('agent') }).then(
+          (response) => response.json() as Promise<any>,
+        ),
       (answer) => Array.isArray(answer.events) && answer.stale === undefined,
     );
-    if (!Array.isArray(ticket.events) || ticket.stale) process.stderr.write(`GET answered: ${JSON.stringify(ticket)}\n`);
-    const reassigned = (ticket.events as Array<{ type: string; note?: string }>).filter((event) => event.type === 'reassigned').map((event) => event.note);
+    if (!Array.isArray(ticket.events) || ticket.stale)
+      process.stderr.write(`GET answered: ${JSON.stringify(ticket)}\n`);
+    const reassigned = (ticket.events as Array<{ type: string; note?: string }>)
+      .filter((event) => event.type === 'reassigned')
+      .map((event) => event.note);
     expect(reassigned.sort()).toEqual(agents.map((agent) => `to ${agent}`).sort());
     // The last round's three actions raced one another: one of them is the assignee.
     expect(ticket).toMatchObject({ status: 'support', assignee: expect.stringMatching(/^agent-14-[012]$/) });
 
     // The carried run goes on to the end: it takes the proposal and the validation, closes and bills the ticket.
-    const proposed = await stack.call('POST', `/tickets/${ticketNumber}/propose-resolution`, { resolution: 'Handed back to its owner' });
+    const proposed = await stack.call('POST', `/tickets/${ticketNumber}/propose-resolution`, {
+      resolution: 'Handed back to its owner',
+    });
     expect(proposed).toMatchObject({ status: 200, body: { status: 'validation' } });
     const validated = await stack.call('POST', `/tickets/${ticketNumber}/validate`, {}, 'customer');
     expect(validated).toMatchObject({ status: 200, body: { status: 'closed' } });

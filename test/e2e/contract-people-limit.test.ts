@@ -18,7 +18,9 @@ describe("a contract's own people limit, end to end", () => {
   });
 
   /** A person's own agent key: who logs time is who is authenticated. */
-  const keyOf = async (label: string) => ({ token: (await stack.accounts.createApiKey({ role: 'agent', label })).token });
+  const keyOf = async (label: string) => ({
+    token: (await stack.accounts.createApiKey({ role: 'agent', label })).token,
+  });
   const entry = (minutes: number, service: string) => {
     const end = Date.now() - 60_000;
     return { start: new Date(end - minutes * 60_000).toISOString(), end: new Date(end).toISOString(), service };
@@ -35,23 +37,45 @@ describe("a contract's own people limit, end to end", () => {
   it('limits the people of the ticket opened under it, on the policy’s services, and is refused where the policy has no limit', async () => {
     const customerId = `people-limit-${randomUUID().slice(0, 8)}`;
     await stack.accounts.createCustomer({ id: customerId, name: 'People Limit SA' });
-    const noLimit = await call('POST', `/admin/customers/${customerId}/contracts`, { ...contractOf('esker', 2) }, 'admin');
+    const noLimit = await call(
+      'POST',
+      `/admin/customers/${customerId}/contracts`,
+      { ...contractOf('esker', 2) },
+      'admin',
+    );
     expect([noLimit.status, noLimit.body.errors?.[0]?.field]).toEqual([422, 'body.maxPeoplePerTicket']);
 
-    const saved = await call('POST', `/admin/customers/${customerId}/contracts`, contractOf('care-solutions', 1), 'admin');
+    const saved = await call(
+      'POST',
+      `/admin/customers/${customerId}/contracts`,
+      contractOf('care-solutions', 1),
+      'admin',
+    );
     expect([saved.status, saved.body.maxPeoplePerTicket]).toEqual([201, 1]);
 
-    const opened = await call('POST', '/tickets', { customerId, priority: 'P3', title: 'Outlook profile', description: 'Outlook asks for the password.', contact });
+    const opened = await call('POST', '/tickets', {
+      customerId,
+      priority: 'P3',
+      title: 'Outlook profile',
+      description: 'Outlook asks for the password.',
+      contact,
+    });
     expect(opened.status).toBe(201);
     const number = opened.body.ticketNumber as string;
     expect((await call('POST', `/tickets/${number}/take-charge`, {})).status).toBe(200);
 
     const [marc, julie] = [await keyOf(`marc ${customerId}`), await keyOf(`julie ${customerId}`)];
-    expect((await call('POST', `/tickets/${number}/time-entries`, entry(20, 'remote-assistance'), marc)).status).toBe(200);
+    expect((await call('POST', `/tickets/${number}/time-entries`, entry(20, 'remote-assistance'), marc)).status).toBe(
+      200,
+    );
     // One person, not the policy's three: the second is refused on remote assistance...
     const second = await call('POST', `/tickets/${number}/time-entries`, entry(10, 'remote-assistance'), julie);
     expect([second.status, second.body.code]).toEqual([409, 'TOO_MANY_PEOPLE']);
-    expect(second.body).toMatchObject({ maxPeople: 1, people: [`marc ${customerId}`], services: ['remote-assistance'] });
+    expect(second.body).toMatchObject({
+      maxPeople: 1,
+      people: [`marc ${customerId}`],
+      services: ['remote-assistance'],
+    });
     // ...and not on a service the policy does not count.
     expect((await call('POST', `/tickets/${number}/time-entries`, entry(10, 'settings'), julie)).status).toBe(200);
   });

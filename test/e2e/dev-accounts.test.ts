@@ -38,7 +38,10 @@ describe('the demo accounts of npm run dev', () => {
     expect(await accounts.authenticate(keys.inbound)).toMatchObject({ role: 'agent', mailRelay: true });
     expect(await accounts.authenticate(keys.agent)).not.toHaveProperty('mailRelay');
     expect(await accounts.contractsInForce('acme', '2026-01-01')).toEqual([
-      expect.objectContaining({ policyId: 'econnect', authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }] }),
+      expect.objectContaining({
+        policyId: 'econnect',
+        authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }],
+      }),
     ]);
     expect(JSON.parse(fs.readFileSync(keysFile, 'utf8'))).toEqual(keys);
     expect(fs.statSync(keysFile).mode & 0o077).toBe(0);

@@ -19,7 +19,12 @@ describe('an e-connect emergency has a response clock in calendar time', () => {
 
   const call: Stack['call'] = (...args) => stack.call(...args);
 
-  const emergency = { channel: 'emergency', title: 'Site down', description: 'The web shop answers 502.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } };
+  const emergency = {
+    channel: 'emergency',
+    title: 'Site down',
+    description: 'The web shop answers 502.',
+    contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+  };
 
   async function openedView(body: Record<string, unknown>, as: Role) {
     const opened = await call('POST', '/tickets', body, as);
@@ -29,9 +34,9 @@ describe('an e-connect emergency has a response clock in calendar time', () => {
     expect(opened.body.status).toBe('acknowledgement');
     const view = await call('GET', `/tickets/${number}`);
     expect(view.status).toBe(200);
-    expect(opened.body.clocks.map(({ deadline, thresholds }: Record<string, unknown>) => ({ deadline, thresholds }))).toEqual(
-      view.body.clocks.map(({ deadline, thresholds }: Record<string, unknown>) => ({ deadline, thresholds })),
-    );
+    expect(
+      opened.body.clocks.map(({ deadline, thresholds }: Record<string, unknown>) => ({ deadline, thresholds })),
+    ).toEqual(view.body.clocks.map(({ deadline, thresholds }: Record<string, unknown>) => ({ deadline, thresholds })));
     return { number, ticket: view.body };
   }
 
@@ -40,7 +45,11 @@ describe('an e-connect emergency has a response clock in calendar time', () => {
     expect(ticket).toMatchObject({ priority: 'P1', channel: 'emergency', policyId: 'econnect' });
     const openedAt = Date.parse(ticket.openedAt as string);
     const [response, intervention, resolution] = ticket.clocks as Array<Record<string, any>>;
-    expect(response).toMatchObject({ metric: 'response', state: 'running', deadline: new Date(openedAt + HOUR).toISOString() });
+    expect(response).toMatchObject({
+      metric: 'response',
+      state: 'running',
+      deadline: new Date(openedAt + HOUR).toISOString(),
+    });
     expect(response!.thresholds).toEqual(
       [50, 75, 100].map((percent) => ({
         percent,

@@ -57,7 +57,11 @@ describe("a contract's emergency response target", () => {
     );
     const openedAt = Date.parse(view.body.openedAt as string);
     const response = view.body.clocks[0] as Record<string, any>;
-    expect(response).toMatchObject({ metric: 'response', state: 'running', deadline: new Date(openedAt + 3 * HOUR).toISOString() });
+    expect(response).toMatchObject({
+      metric: 'response',
+      state: 'running',
+      deadline: new Date(openedAt + 3 * HOUR).toISOString(),
+    });
     expect(response.thresholds.map((threshold: Record<string, unknown>) => [threshold.percent, threshold.at])).toEqual([
       [50, new Date(openedAt + 1.5 * HOUR).toISOString()],
       [75, new Date(openedAt + 2.25 * HOUR).toISOString()],
@@ -80,21 +84,64 @@ describe("a contract's emergency response target", () => {
   });
 
   it('is set with `vigil admin contracts add --emergency-response-hours`, and refused out of range naming the flag', async () => {
-    const vigil = (...argv: string[]) => runVigil(['admin', 'contracts', ...argv], { DATABASE_URL: e2eEnv().databaseUrl });
-    const added = await vigil('add', '--customer', customer, '--policy', 'econnect-maintenance', '--starts', '2030-01-01', '--emergency-response-hours', '2', '--json');
+    const vigil = (...argv: string[]) =>
+      runVigil(['admin', 'contracts', ...argv], { DATABASE_URL: e2eEnv().databaseUrl });
+    const added = await vigil(
+      'add',
+      '--customer',
+      customer,
+      '--policy',
+      'econnect-maintenance',
+      '--starts',
+      '2030-01-01',
+      '--emergency-response-hours',
+      '2',
+      '--json',
+    );
     expect(added).toMatchObject({ exitCode: 0, stderr: '' });
-    expect(JSON.parse(added.stdout)).toMatchObject({ policyId: 'econnect-maintenance', emergencyResponseTarget: { amount: 2, unit: 'calendarHours' } });
-    expect((await vigil('list', '--customer', customer)).stdout).toMatch(/econnect-maintenance .*\temergency response 2 h\n/);
+    expect(JSON.parse(added.stdout)).toMatchObject({
+      policyId: 'econnect-maintenance',
+      emergencyResponseTarget: { amount: 2, unit: 'calendarHours' },
+    });
+    expect((await vigil('list', '--customer', customer)).stdout).toMatch(
+      /econnect-maintenance .*\temergency response 2 h\n/,
+    );
 
-    expect(await vigil('add', '--customer', customer, '--policy', 'econnect', '--starts', '2030-01-01', '--emergency-response-hours', '30')).toEqual({
+    expect(
+      await vigil(
+        'add',
+        '--customer',
+        customer,
+        '--policy',
+        'econnect',
+        '--starts',
+        '2030-01-01',
+        '--emergency-response-hours',
+        '30',
+      ),
+    ).toEqual({
       exitCode: 2,
       stdout: '',
       stderr: expect.stringMatching(/^vigil: --emergency-response-hours: .*from 1 to 24, got 30/),
     });
-    expect(await vigil('add', '--customer', customer, '--policy', 'tm-minimum', '--starts', '2030-01-01', '--emergency-response-hours', '2')).toEqual({
+    expect(
+      await vigil(
+        'add',
+        '--customer',
+        customer,
+        '--policy',
+        'tm-minimum',
+        '--starts',
+        '2030-01-01',
+        '--emergency-response-hours',
+        '2',
+      ),
+    ).toEqual({
       exitCode: 2,
       stdout: '',
-      stderr: expect.stringMatching(/^vigil: --emergency-response-hours: policy "tm-minimum" v1 gives the emergency channel no response clock/),
+      stderr: expect.stringMatching(
+        /^vigil: --emergency-response-hours: policy "tm-minimum" v1 gives the emergency channel no response clock/,
+      ),
     });
   });
 });

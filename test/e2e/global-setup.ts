@@ -47,7 +47,11 @@ export default async function globalSetup(): Promise<void> {
         // PostgreSQL runs as its own user when we are root: it must be able to enter the directory.
         fs.chmodSync(dataDir, 0o755);
         servers.dataDir = dataDir;
-        const postgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port: await freePort(), onLine: quiet });
+        const postgres = await startEmbeddedPostgres({
+          dataDir: path.join(dataDir, 'data'),
+          port: await freePort(),
+          onLine: quiet,
+        });
         servers.processes.push(postgres.process);
         process.env.DATABASE_URL = postgres.url;
       })(),
@@ -57,7 +61,10 @@ export default async function globalSetup(): Promise<void> {
     (async () => {
       // Bundled here, once, outside the tests' module registry: webpack run inside a Jest test environment, once per
       // stack, failed a CI run under load ("getModuleHashingError(...) is not a constructor") and costs seconds each.
-      const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentBundlerLogger });
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: require.resolve('../../workflows'),
+        logger: silentBundlerLogger,
+      });
       servers.bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-bundle-'));
       const codePath = path.join(servers.bundleDir, 'workflows.js');
       fs.writeFileSync(codePath, code);
@@ -67,4 +74,11 @@ export default async function globalSetup(): Promise<void> {
   await Promise.all(pending);
 }
 
-const silentBundlerLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+const silentBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+};

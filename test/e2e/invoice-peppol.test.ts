@@ -26,7 +26,12 @@ function fakeAccessPoint() {
   return {
     received,
     answer: (status: number, body: string) => (answer = { status, body }),
-    listen: () => new Promise<string>((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/documents`))),
+    listen: () =>
+      new Promise<string>((resolve) =>
+        server.listen(0, '127.0.0.1', () =>
+          resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}/documents`),
+        ),
+      ),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
@@ -40,11 +45,23 @@ describe('vigil invoices send, through a Peppol access point', () => {
 
   beforeAll(async () => {
     db = await migratedPool();
-    env = { DATABASE_URL: e2eEnv().databaseUrl, VIGIL_PEPPOL_URL: await accessPoint.listen(), VIGIL_PEPPOL_API_KEY: 'ap-secret' };
+    env = {
+      DATABASE_URL: e2eEnv().databaseUrl,
+      VIGIL_PEPPOL_URL: await accessPoint.listen(),
+      VIGIL_PEPPOL_API_KEY: 'ap-secret',
+    };
     await pgAccountStore(db).createCustomer({
       id: customerId,
       name: 'Brasserie',
-      billing: { legalName: 'Brasserie NV', street: 'Grote Markt 1', postalCode: '1000', city: 'Brussel', country: 'BE', vatNumber: 'BE0403170701', email: 'facturen@brasserie.be' },
+      billing: {
+        legalName: 'Brasserie NV',
+        street: 'Grote Markt 1',
+        postalCode: '1000',
+        city: 'Brussel',
+        country: 'BE',
+        vatNumber: 'BE0403170701',
+        email: 'facturen@brasserie.be',
+      },
     });
     const number = await ticketNumberAllocator(db)();
     await db.query(
@@ -57,7 +74,9 @@ describe('vigil invoices send, through a Peppol access point', () => {
        VALUES ($1, $2, $3, 'remote assistance', 30, 10000, 1, 5000, '2031-11-05T10:00:00+01:00')`,
       [randomUUID(), number, customerId],
     );
-    const issued = await new MockActivityEnvironment({ workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' } }).run(
+    const issued = await new MockActivityEnvironment({
+      workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' },
+    }).run(
       createInvoicingActivities({ db }).createInvoice,
       // A quarter after every period other test files invoice (the e2e database is shared: see invoice-countries).
       { customerId, periodStart: '2031-10-01', periodEnd: '2031-12-31' },
@@ -71,19 +90,44 @@ describe('vigil invoices send, through a Peppol access point', () => {
   });
 
   it("posts the invoice's UBL with the key, addressed to the customer's Peppol identifier, and says the message id", async () => {
-    expect(await runVigil(['invoices', 'send', '--number', invoice.number], env)).toEqual({ exitCode: 0, stdout: `sent ${invoice.number} over Peppol: message ap-0001\n`, stderr: '' });
+    expect(await runVigil(['invoices', 'send', '--number', invoice.number], env)).toEqual({
+      exitCode: 0,
+      stdout: `sent ${invoice.number} over Peppol: message ap-0001\n`,
+      stderr: '',
+    });
     const [sent] = accessPoint.received.splice(0);
-    expect(sent!.headers).toMatchObject({ authorization: 'Bearer ap-secret', 'content-type': 'application/xml', 'x-peppol-receiver': '0208:0403170701', 'x-document-number': invoice.number });
+    expect(sent!.headers).toMatchObject({
+      authorization: 'Bearer ap-secret',
+      'content-type': 'application/xml',
+      'x-peppol-receiver': '0208:0403170701',
+      'x-document-number': invoice.number,
+    });
     const { document } = (await invoiceReader(db).find(invoice.number))!;
     expect(sent!.body).toEqual((await peppolUbl(document!)).body);
   });
 
   it('exits 1 when the access point is away (try again later), 2 when it refuses or is not configured', async () => {
     accessPoint.answer(503, 'maintenance');
-    expect(await runVigil(['invoices', 'send', '--number', invoice.number], env)).toMatchObject({ exitCode: 1, stderr: 'vigil: the Peppol access point answered 503: maintenance\n' });
+    expect(await runVigil(['invoices', 'send', '--number', invoice.number], env)).toMatchObject({
+      exitCode: 1,
+      stderr: 'vigil: the Peppol access point answered 503: maintenance\n',
+    });
     accessPoint.answer(400, '{"error":"unknown receiver"}');
-    expect(await runVigil(['invoices', 'send', '--number', invoice.number], env)).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('refused') });
-    expect(await runVigil(['invoices', 'send', '--number', invoice.number], { DATABASE_URL: env.DATABASE_URL })).toMatchObject({ exitCode: 2, stderr: expect.stringContaining('VIGIL_PEPPOL_URL and VIGIL_PEPPOL_API_KEY are not set') });
-    expect(await runVigil(['invoices', 'send', '--number', invoice.number], { ...env, VIGIL_PEPPOL_API_KEY: '' })).toMatchObject({ exitCode: 2, stderr: 'vigil: VIGIL_PEPPOL_API_KEY is not set: the access point at VIGIL_PEPPOL_URL needs it\n' });
+    expect(await runVigil(['invoices', 'send', '--number', invoice.number], env)).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('refused'),
+    });
+    expect(
+      await runVigil(['invoices', 'send', '--number', invoice.number], { DATABASE_URL: env.DATABASE_URL }),
+    ).toMatchObject({
+      exitCode: 2,
+      stderr: expect.stringContaining('VIGIL_PEPPOL_URL and VIGIL_PEPPOL_API_KEY are not set'),
+    });
+    expect(
+      await runVigil(['invoices', 'send', '--number', invoice.number], { ...env, VIGIL_PEPPOL_API_KEY: '' }),
+    ).toMatchObject({
+      exitCode: 2,
+      stderr: 'vigil: VIGIL_PEPPOL_API_KEY is not set: the access point at VIGIL_PEPPOL_URL needs it\n',
+    });
   });
 });

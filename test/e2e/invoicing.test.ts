@@ -41,7 +41,13 @@ describe('invoicing, end to end', () => {
     return number;
   }
 
-  async function lineOf(ticketNumber: string, customerId: string, minutes: number, amountCents: number, createdAt = '2020-02-10T10:00:00+01:00'): Promise<void> {
+  async function lineOf(
+    ticketNumber: string,
+    customerId: string,
+    minutes: number,
+    amountCents: number,
+    createdAt = '2020-02-10T10:00:00+01:00',
+  ): Promise<void> {
     await db.query(
       `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, created_at)
        VALUES ($1, $2, $3, $4, $5, 10000, 1.5, $6, $7)`,
@@ -49,13 +55,26 @@ describe('invoicing, end to end', () => {
     );
   }
 
-  async function contractOf(customerId: string, policyId: string, startsOn: string, endsOn: string | null, invoicingFrequency = 'quarterly'): Promise<void> {
-    await db.query("INSERT INTO customers (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING", [customerId]);
-    await db.query('INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on, invoicing_frequency) VALUES ($1, $2, $3, $4, $5)', [customerId, policyId, startsOn, endsOn, invoicingFrequency]);
+  async function contractOf(
+    customerId: string,
+    policyId: string,
+    startsOn: string,
+    endsOn: string | null,
+    invoicingFrequency = 'quarterly',
+  ): Promise<void> {
+    await db.query('INSERT INTO customers (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [customerId]);
+    await db.query(
+      'INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on, invoicing_frequency) VALUES ($1, $2, $3, $4, $5)',
+      [customerId, policyId, startsOn, endsOn, invoicingFrequency],
+    );
   }
 
   const runInvoicing = (period: InvoicingInput) =>
-    temporal.workflow.execute(invoicingWorkflow, { taskQueue, workflowId: `invoicing-e2e-${randomUUID()}`, args: [period] });
+    temporal.workflow.execute(invoicingWorkflow, {
+      taskQueue,
+      workflowId: `invoicing-e2e-${randomUUID()}`,
+      args: [period],
+    });
 
   const invoicesOf = async (customerId: string) =>
     (await db.query('SELECT id, number, total_cents, html FROM invoices WHERE customer_id = $1', [customerId])).rows;
@@ -87,7 +106,10 @@ describe('invoicing, end to end', () => {
     expect(Number(acmeInvoice.total_cents)).toBe(9251 + 3750);
     // Three monthly fees of the Mixvoip Standard contract (58 EUR) beside the quarter's one line.
     expect(Number(globexInvoice.total_cents)).toBe(11250 + 3 * 5800);
-    const billed = await db.query('SELECT customer_id, minutes, invoice_id FROM billing_lines WHERE customer_id IN ($1, $2) ORDER BY id', [acme, globex]);
+    const billed = await db.query(
+      'SELECT customer_id, minutes, invoice_id FROM billing_lines WHERE customer_id IN ($1, $2) ORDER BY id',
+      [acme, globex],
+    );
     expect(billed.rows).toEqual([
       { customer_id: acme, minutes: 37, invoice_id: acmeInvoice.id },
       { customer_id: acme, minutes: 15, invoice_id: acmeInvoice.id },
@@ -95,7 +117,9 @@ describe('invoicing, end to end', () => {
       { customer_id: globex, minutes: 60, invoice_id: null },
     ]);
     expect(acmeInvoice.html).toContain(acmeTicket);
-    expect(acmeInvoice.html).toContain('<td class="num">0 h 37 min</td><td class="num">100.00 EUR/h ×1.5</td><td class="num">92.51 EUR</td>');
+    expect(acmeInvoice.html).toContain(
+      '<td class="num">0 h 37 min</td><td class="num">100.00 EUR/h ×1.5</td><td class="num">92.51 EUR</td>',
+    );
     expect(acmeInvoice.html).toContain('130.01 EUR');
     expect(globexInvoice.html).toContain('Monthly contract fee');
     // The next quarter's line has served its purpose; the next test wants a period with nothing new.
@@ -103,7 +127,11 @@ describe('invoicing, end to end', () => {
   });
 
   it('makes no invoice for a period without new lines, and reports its progress through the Query', async () => {
-    const handle = await temporal.workflow.start(invoicingWorkflow, { taskQueue, workflowId: `invoicing-e2e-${randomUUID()}`, args: [Q2_2020] });
+    const handle = await temporal.workflow.start(invoicingWorkflow, {
+      taskQueue,
+      workflowId: `invoicing-e2e-${randomUUID()}`,
+      args: [Q2_2020],
+    });
     await handle.result();
     const progress = await handle.query(invoicingProgressQuery);
     expect(progress).toMatchObject({ phase: 'done', period: Q2_2020, invoiceNumbers: [] });
@@ -111,7 +139,9 @@ describe('invoicing, end to end', () => {
   });
 
   it('refuses a period that is not one, for good', async () => {
-    await expect(runInvoicing({ periodStart: '2020-04-01', periodEnd: '2020-03-31' })).rejects.toThrow(/workflow execution failed/i);
+    await expect(runInvoicing({ periodStart: '2020-04-01', periodEnd: '2020-03-31' })).rejects.toThrow(
+      /workflow execution failed/i,
+    );
   });
 
   it('claims thousands of lines in batches, heartbeating the count, in one invoice', async () => {
@@ -122,7 +152,9 @@ describe('invoicing, end to end', () => {
        SELECT $1 || n, $2, $3, 'work ' || n, 1, 10000, 167, '2020-05-05T10:00:00+02:00' FROM generate_series(1, 2500) AS n`,
       [`${initech}:`, ticket, initech],
     );
-    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: `invoicing-${initech}`, runId: 'run-1' } });
+    const env = new MockActivityEnvironment({
+      workflowExecution: { workflowId: `invoicing-${initech}`, runId: 'run-1' },
+    });
     const heartbeats: unknown[] = [];
     env.on('heartbeat', (details: unknown) => heartbeats.push(details));
     const { createInvoice } = createInvoicingActivities({ db, batchSize: 1000 });
@@ -146,11 +178,36 @@ describe('invoicing, end to end', () => {
     const list = await fetch(`${baseUrl}/invoices?customer=${umbrella}`, { headers: stack.auth('admin') });
     expect(await list.json()).toEqual({
       // No invoicing identity on record: the customer is taken to be in the desk's country (Luxembourg, 17 %).
-      invoices: [{ number, customerId: umbrella, periodStart: '2020-07-01', periodEnd: '2020-09-30', totalCents: 5000, vatCents: 850, grossCents: 5850, issuedAt: expect.any(String), links: expect.objectContaining({ self: `/v1/invoices/${number}`, html: `/v1/invoices/${number}/html`, pdf: `/v1/invoices/${number}/pdf` }) }],
+      invoices: [
+        {
+          number,
+          customerId: umbrella,
+          periodStart: '2020-07-01',
+          periodEnd: '2020-09-30',
+          totalCents: 5000,
+          vatCents: 850,
+          grossCents: 5850,
+          issuedAt: expect.any(String),
+          links: expect.objectContaining({
+            self: `/v1/invoices/${number}`,
+            html: `/v1/invoices/${number}/html`,
+            pdf: `/v1/invoices/${number}/pdf`,
+          }),
+        },
+      ],
     });
     const detail = await fetch(`${baseUrl}/invoices/${number}`, { headers: stack.auth('admin') });
     expect(detail.status).toBe(200);
-    expect(((await detail.json()) as any).lines).toEqual([{ ticketNumber: ticket, description: `${ticket}: remote assistance`, minutes: 20, rateCents: 10000, multiplier: 1.5, amountCents: 5000 }]);
+    expect(((await detail.json()) as any).lines).toEqual([
+      {
+        ticketNumber: ticket,
+        description: `${ticket}: remote assistance`,
+        minutes: 20,
+        rateCents: 10000,
+        multiplier: 1.5,
+        amountCents: 5000,
+      },
+    ]);
     const html = await fetch(`${baseUrl}/invoices/${number}/html`, { headers: stack.auth('admin') });
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);
     const page = await html.text();
@@ -165,7 +222,10 @@ describe('invoicing, end to end', () => {
     expect((await fetch(`${baseUrl}/invoices/INV-1999-999999/pdf`, { headers: stack.auth('admin') })).status).toBe(404);
 
     const missing = await fetch(`${baseUrl}/invoices/INV-1999-999999`, { headers: stack.auth('admin') });
-    expect([missing.status, missing.headers.get('content-type')]).toEqual([404, 'application/problem+json; charset=utf-8']);
+    expect([missing.status, missing.headers.get('content-type')]).toEqual([
+      404,
+      'application/problem+json; charset=utf-8',
+    ]);
     const malformed = await fetch(`${baseUrl}/invoices/not-a-number`, { headers: stack.auth('admin') });
     expect(malformed.status).toBe(422);
   });
@@ -205,7 +265,9 @@ describe('invoicing, end to end', () => {
     // Prepaid hours: 600 bought, 90 drawn by the work invoiced: the invoice reports what is left.
     const [maintenanceInvoice] = await invoicesOf(maintenance);
     expect(Number(maintenanceInvoice.total_cents)).toBe(0);
-    expect(maintenanceInvoice.html).toMatch(/Contract \d+: bought 10 h 00 min, used 1 h 30 min, expired 0 h 00 min, left 8 h 30 min/);
+    expect(maintenanceInvoice.html).toMatch(
+      /Contract \d+: bought 10 h 00 min, used 1 h 30 min, expired 0 h 00 min, left 8 h 30 min/,
+    );
   });
 
   it('keeps a monthly and a quarterly invoicing Schedule, at 02:00 Luxembourg time on the first day of the period', async () => {
@@ -216,7 +278,12 @@ describe('invoicing, end to end', () => {
     try {
       const schedule = await quarterly.describe();
       expect(schedule.spec.timezone).toBe('Europe/Luxembourg');
-      expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'invoicingWorkflow', taskQueue, args: [{ frequency: 'quarterly' }] });
+      expect(schedule.action).toMatchObject({
+        type: 'startWorkflow',
+        workflowType: 'invoicingWorkflow',
+        taskQueue,
+        args: [{ frequency: 'quarterly' }],
+      });
       const next = schedule.info.nextActionTimes[0]!;
       expect(next.getUTCDate()).toBe(1);
       expect([0, 3, 6, 9]).toContain(next.getUTCMonth());

@@ -8,7 +8,14 @@ import type { TicketState } from '../../messages/ticket';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { dateInWords } from '../../mail/format';
 import { MailCapture, type CapturedMail } from '../support/e2e/mail';
-import { contractsStartOn, eventually, openTicket, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
+import {
+  contractsStartOn,
+  eventually,
+  openTicket,
+  startStack,
+  ticketForActivities,
+  type Stack,
+} from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -47,16 +54,41 @@ describe('e-mail notices over real SMTP', () => {
 
   // Retries come fast here so the tests wait on events, not on a production backoff.
   const dispatch = () => {
-    dispatcher = startOutboxDispatcher({ db: stack.db, smtpUrl: mail.smtpUrl, from: FROM, idlePollMs: 50, lanes: 2, backoff: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 1_000 } });
+    dispatcher = startOutboxDispatcher({
+      db: stack.db,
+      smtpUrl: mail.smtpUrl,
+      from: FROM,
+      idlePollMs: 50,
+      lanes: 2,
+      backoff: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 1_000 },
+    });
   };
   const arrived = async (match: (message: CapturedMail) => boolean): Promise<CapturedMail[]> =>
-    (await eventually(() => mail.messages(), (messages) => messages.some(match))).filter(match);
+    (
+      await eventually(
+        () => mail.messages(),
+        (messages) => messages.some(match),
+      )
+    ).filter(match);
   const outboxOf = async (ticketNumber: string, kind = 'acknowledgement'): Promise<OutboxRecord | undefined> =>
-    (await stack.db.query<OutboxRecord>('SELECT kind, recipient, attempts, sent_at, failed_at, last_error FROM outbox WHERE ticket_number = $1 AND kind = $2', [ticketNumber, kind])).rows[0];
+    (
+      await stack.db.query<OutboxRecord>(
+        'SELECT kind, recipient, attempts, sent_at, failed_at, last_error FROM outbox WHERE ticket_number = $1 AND kind = $2',
+        [ticketNumber, kind],
+      )
+    ).rows[0];
   const registered = (customerId: string, email: string) =>
     ticketForActivities(
       stack.db,
-      { customerId, policyId: 'econnect', kind: 'incident', priority: 'P1', title: 'Serveur arrêté', description: 'Plus rien ne répond.', contact: { name: 'Ana Lopes', email } },
+      {
+        customerId,
+        policyId: 'econnect',
+        kind: 'incident',
+        priority: 'P1',
+        title: 'Serveur arrêté',
+        description: 'Plus rien ne répond.',
+        contact: { name: 'Ana Lopes', email },
+      },
       Date.now(),
     );
 
@@ -70,7 +102,9 @@ describe('e-mail notices over real SMTP', () => {
       contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
     });
 
-    const [ack, ...more] = await arrived((message) => message.Subject === `[${number}] Your request is registered: Printer down`);
+    const [ack, ...more] = await arrived(
+      (message) => message.Subject === `[${number}] Your request is registered: Printer down`,
+    );
     expect(more).toEqual([]);
     expect(ack!.To.map(({ Address }) => Address)).toEqual(['ana@acme.lu']);
     expect(ack!.MessageID).toBe(`${number}.ticket@desk.test`);
@@ -86,7 +120,9 @@ describe('e-mail notices over real SMTP', () => {
     // The desk sees on the ticket what went out.
     const notices = await eventually(
       () => stack.call('GET', `/tickets/${number}/notifications`),
-      (answer) => answer.body.notices?.length === 2 && answer.body.notices.every((notice: { state: string }) => notice.state === 'sent'),
+      (answer) =>
+        answer.body.notices?.length === 2 &&
+        answer.body.notices.every((notice: { state: string }) => notice.state === 'sent'),
     );
     expect(notices.body.notices.map((notice: { kind: string; state: string }) => [notice.kind, notice.state])).toEqual([
       ['taken-in-charge', 'sent'],
@@ -96,7 +132,13 @@ describe('e-mail notices over real SMTP', () => {
 
   it('a notice queued wakes the dispatcher: it goes out though the next poll is an hour away', async () => {
     // A poll that never comes within the test: only the NOTIFY of the queuing transaction can send the row.
-    dispatcher = startOutboxDispatcher({ db: stack.db, smtpUrl: mail.smtpUrl, from: FROM, idlePollMs: 3_600_000, lanes: 2 });
+    dispatcher = startOutboxDispatcher({
+      db: stack.db,
+      smtpUrl: mail.smtpUrl,
+      from: FROM,
+      idlePollMs: 3_600_000,
+      lanes: 2,
+    });
     const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
     await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
 
@@ -111,17 +153,29 @@ describe('e-mail notices over real SMTP', () => {
     const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
     await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
 
-    const tried = await eventually(() => outboxOf(ticket.ticketNumber), (row) => (row?.attempts ?? 0) >= 2);
-    expect(tried).toMatchObject({ sent_at: null, failed_at: null, last_error: expect.stringContaining('ECONNREFUSED') });
+    const tried = await eventually(
+      () => outboxOf(ticket.ticketNumber),
+      (row) => (row?.attempts ?? 0) >= 2,
+    );
+    expect(tried).toMatchObject({
+      sent_at: null,
+      failed_at: null,
+      last_error: expect.stringContaining('ECONNREFUSED'),
+    });
 
     // The worker goes away and comes back while the server is still down: the row is still there, still due.
     await dispatcher!.stop();
     dispatch();
     await mail.up();
 
-    const sent = await eventually(() => outboxOf(ticket.ticketNumber), (row) => row?.sent_at !== null);
+    const sent = await eventually(
+      () => outboxOf(ticket.ticketNumber),
+      (row) => row?.sent_at !== null,
+    );
     expect(sent?.sent_at).not.toBeNull();
-    const copies = (await mail.messages()).filter((message) => message.MessageID === `${ticket.ticketNumber}.ticket@desk.test`);
+    const copies = (await mail.messages()).filter(
+      (message) => message.MessageID === `${ticket.ticketNumber}.ticket@desk.test`,
+    );
     expect(copies).toHaveLength(1);
   });
 
@@ -157,25 +211,48 @@ describe('e-mail notices over real SMTP', () => {
   }
 
   it("a breach reaches the contract's escalation contact, in the customer's language, with the deadline in words", async () => {
-    const ticket = await breachNotified({ id: `mail-fr-${randomUUID().slice(0, 8)}`, name: 'Acme Luxembourg', language: 'fr' }, 'chloe@acme.lu');
+    const ticket = await breachNotified(
+      { id: `mail-fr-${randomUUID().slice(0, 8)}`, name: 'Acme Luxembourg', language: 'fr' },
+      'chloe@acme.lu',
+    );
 
     // 10:30 UTC is 11:30 in Luxembourg.
     const subject = `[${ticket.ticketNumber}] Délai de prise en charge dépassé (mardi 1 décembre 2026 à 11:30): Serveur arrêté`;
-    const breaches = await arrived((message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'chloe@acme.lu'));
+    const breaches = await arrived(
+      (message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'chloe@acme.lu'),
+    );
     expect(breaches).toHaveLength(1);
     // The desk, which no contract names, is told through its own address (the tests' VIGIL_DESK_ROLES catch-all).
-    expect(await arrived((message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'desk@vigil.test'))).toHaveLength(1);
-    expect(await arrived((message) => message.Subject === `[${ticket.ticketNumber}] Votre demande est enregistrée : Serveur arrêté`)).toHaveLength(1);
+    expect(
+      await arrived(
+        (message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'desk@vigil.test'),
+      ),
+    ).toHaveLength(1);
+    expect(
+      await arrived(
+        (message) => message.Subject === `[${ticket.ticketNumber}] Votre demande est enregistrée : Serveur arrêté`,
+      ),
+    ).toHaveLength(1);
   });
 
   it("dates a breach in the customer's own zone for the people its contract names, in the desk's for the desk", async () => {
     const contact = `chloe-${randomUUID().slice(0, 8)}@acme.lu`;
-    const ticket = await breachNotified({ id: `mail-tz-${randomUUID().slice(0, 8)}`, name: 'Acme Québec', language: 'en', timeZone: 'America/Montreal' }, contact);
+    const ticket = await breachNotified(
+      { id: `mail-tz-${randomUUID().slice(0, 8)}`, name: 'Acme Québec', language: 'en', timeZone: 'America/Montreal' },
+      contact,
+    );
     // 10:30 UTC is 05:30 in Montreal, 11:30 in Luxembourg.
-    const subjectAt = (time: string) => `[${ticket.ticketNumber}] Response deadline missed (Tuesday, 1 December 2026 at ${time}): Serveur arrêté`;
+    const subjectAt = (time: string) =>
+      `[${ticket.ticketNumber}] Response deadline missed (Tuesday, 1 December 2026 at ${time}): Serveur arrêté`;
     const to = (address: string) => (message: CapturedMail) => message.To.some(({ Address }) => Address === address);
     expect((await arrived(to(contact))).map((message) => message.Subject)).toEqual([subjectAt('05:30')]);
-    expect((await arrived((message) => to('desk@vigil.test')(message) && message.Subject.startsWith(`[${ticket.ticketNumber}]`))).map((message) => message.Subject)).toEqual([subjectAt('11:30')]);
+    expect(
+      (
+        await arrived(
+          (message) => to('desk@vigil.test')(message) && message.Subject.startsWith(`[${ticket.ticketNumber}]`),
+        )
+      ).map((message) => message.Subject),
+    ).toEqual([subjectAt('11:30')]);
   });
 
   /** A closed ticket of the customer with one line of 50 EUR in Q4 2031, after every period another test file invoices. */
@@ -197,10 +274,19 @@ describe('e-mail notices over real SMTP', () => {
   const invoice = (customerId: string, workflowId: string) => {
     const { createInvoice } = createInvoicingActivities({ db: stack.db });
     type Target = Parameters<typeof createInvoice>;
-    return new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' } }).run<Target, IssuedInvoice | null, typeof createInvoice>(createInvoice, { customerId, ...Q4_2031 });
+    return new MockActivityEnvironment({ workflowExecution: { workflowId, runId: 'run-1' } }).run<
+      Target,
+      IssuedInvoice | null,
+      typeof createInvoice
+    >(createInvoice, { customerId, ...Q4_2031 });
   };
   const invoiceReadyRows = async (number: string) =>
-    (await stack.db.query<OutboxRecord & { id: string; subject: string }>("SELECT id, kind, recipient, subject, attempts, sent_at, failed_at, last_error FROM outbox WHERE idempotency_key = $1", [`invoice-ready:${number}`])).rows;
+    (
+      await stack.db.query<OutboxRecord & { id: string; subject: string }>(
+        'SELECT id, kind, recipient, subject, attempts, sent_at, failed_at, last_error FROM outbox WHERE idempotency_key = $1',
+        [`invoice-ready:${number}`],
+      )
+    ).rows;
 
   it("an invoice issued is announced once, to the customer's invoicing address, in its language, linking its HTML and PDF", async () => {
     const customerId = `mail-inv-${randomUUID().slice(0, 8)}`;
@@ -209,7 +295,15 @@ describe('e-mail notices over real SMTP', () => {
       id: customerId,
       name: 'Acme',
       language: 'de',
-      billing: { legalName: 'Acme Luxemburg AG', street: '2 avenue de la Liberté', postalCode: 'L-1930', city: 'Luxembourg', country: 'LU', vatNumber: 'LU10000053', email: billingEmail },
+      billing: {
+        legalName: 'Acme Luxemburg AG',
+        street: '2 avenue de la Liberté',
+        postalCode: 'L-1930',
+        city: 'Luxembourg',
+        country: 'LU',
+        vatNumber: 'LU10000053',
+        email: billingEmail,
+      },
     });
     await billedIn2031(customerId);
     const savedUrl = process.env.VIGIL_PUBLIC_URL;
@@ -221,12 +315,17 @@ describe('e-mail notices over real SMTP', () => {
       const issued = await invoice(customerId, workflowId);
       expect(issued).toMatchObject({ created: true });
       expect(await invoice(customerId, workflowId)).toMatchObject({ number: issued!.number, created: false });
-      expect(await invoice(customerId, `invoicing-${randomUUID()}`)).toMatchObject({ number: issued!.number, created: false });
+      expect(await invoice(customerId, `invoicing-${randomUUID()}`)).toMatchObject({
+        number: issued!.number,
+        created: false,
+      });
       number = issued!.number;
     } finally {
       process.env.VIGIL_PUBLIC_URL = savedUrl;
     }
-    expect(await invoiceReadyRows(number)).toEqual([expect.objectContaining({ kind: 'invoice-ready', recipient: billingEmail, failed_at: null })]);
+    expect(await invoiceReadyRows(number)).toEqual([
+      expect.objectContaining({ kind: 'invoice-ready', recipient: billingEmail, failed_at: null }),
+    ]);
 
     dispatch();
     const subject = `Ihre Rechnung ${number} liegt vor`;
@@ -237,8 +336,15 @@ describe('e-mail notices over real SMTP', () => {
     const [row] = await invoiceReadyRows(number);
     expect(announced!.MessageID).toBe(`${row!.id}.outbox@desk.test`);
     const headers = await mail.headers(announced!.ID);
-    expect([headers['In-Reply-To'], headers['References'], headers['X-Vigil-Ticket']]).toEqual([undefined, undefined, undefined]);
-    const { rows } = await stack.db.query<{ due: string }>("SELECT document->>'dueDate' AS due FROM invoices WHERE number = $1", [number]);
+    expect([headers['In-Reply-To'], headers['References'], headers['X-Vigil-Ticket']]).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    const { rows } = await stack.db.query<{ due: string }>(
+      "SELECT document->>'dueDate' AS due FROM invoices WHERE number = $1",
+      [number],
+    );
     const text = await mail.text(announced!.ID);
     expect(text).toContain('Guten Tag Acme Luxemburg AG,');
     // 50.00 EUR and Luxembourg's 17 % VAT, as a German reader writes them.
@@ -246,7 +352,10 @@ describe('e-mail notices over real SMTP', () => {
     expect(text).toContain(`Bitte begleichen Sie sie bis ${dateInWords(rows[0]!.due, { language: 'de' })}.`);
     expect(text).toContain(`https://vigil.desk.test/v1/invoices/${number}/html`);
     expect(text).toContain(`https://vigil.desk.test/v1/invoices/${number}/pdf`);
-    const sent = await eventually(() => invoiceReadyRows(number), ([only]) => only?.sent_at !== null);
+    const sent = await eventually(
+      () => invoiceReadyRows(number),
+      ([only]) => only?.sent_at !== null,
+    );
     expect(sent).toEqual([expect.objectContaining({ attempts: 1, sent_at: expect.any(Date) })]);
   });
 
@@ -256,7 +365,13 @@ describe('e-mail notices over real SMTP', () => {
     await stack.accounts.createCustomer({ id: withContact, name: 'Atelier', language: 'fr' });
     await stack.db.query(
       `INSERT INTO contracts (customer_id, policy_id, starts_on, ends_on, authorized_contacts) VALUES ($1, 'econnect', '2031-10-01', '2031-12-31', $2)`,
-      [withContact, JSON.stringify([{ name: 'Paul Weber', email: contact }, { name: 'Ana Lopes', email: 'ana@acme.lu' }])],
+      [
+        withContact,
+        JSON.stringify([
+          { name: 'Paul Weber', email: contact },
+          { name: 'Ana Lopes', email: 'ana@acme.lu' },
+        ]),
+      ],
     );
     await billedIn2031(withContact);
     const nobody = `mail-inv-${randomUUID().slice(0, 8)}`;
@@ -265,12 +380,24 @@ describe('e-mail notices over real SMTP', () => {
     const toContact = (await invoice(withContact, `invoicing-${randomUUID()}`))!.number;
     const toNobody = (await invoice(nobody, `invoicing-${randomUUID()}`))!.number;
 
-    expect(await invoiceReadyRows(toContact)).toEqual([expect.objectContaining({ recipient: contact, subject: `Votre facture ${toContact} est disponible`, failed_at: null })]);
+    expect(await invoiceReadyRows(toContact)).toEqual([
+      expect.objectContaining({
+        recipient: contact,
+        subject: `Votre facture ${toContact} est disponible`,
+        failed_at: null,
+      }),
+    ]);
     expect(await invoiceReadyRows(toNobody)).toEqual([
-      expect.objectContaining({ recipient: `customer ${nobody}`, failed_at: expect.any(Date), last_error: expect.stringContaining('no invoicing e-mail') }),
+      expect.objectContaining({
+        recipient: `customer ${nobody}`,
+        failed_at: expect.any(Date),
+        last_error: expect.stringContaining('no invoicing e-mail'),
+      }),
     ]);
     const failed = await stack.call('GET', '/admin/outbox?state=failed&limit=500', undefined, 'admin');
-    expect(failed.body.notices).toContainEqual(expect.objectContaining({ kind: 'invoice-ready', state: 'failed', recipient: `customer ${nobody}` }));
+    expect(failed.body.notices).toContainEqual(
+      expect.objectContaining({ kind: 'invoice-ready', state: 'failed', recipient: `customer ${nobody}` }),
+    );
   });
 
   it('a permanent failure (550) is failed at once, listed for admins, on the ticket, and counted on /metrics', async () => {
@@ -278,16 +405,28 @@ describe('e-mail notices over real SMTP', () => {
     const { ticket, env } = await registered(stack.customerId, 'ana@bounce.invalid');
     await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
 
-    const failed = await eventually(() => outboxOf(ticket.ticketNumber), (row) => row?.failed_at !== null);
+    const failed = await eventually(
+      () => outboxOf(ticket.ticketNumber),
+      (row) => row?.failed_at !== null,
+    );
     expect(failed).toMatchObject({ attempts: 1, sent_at: null, last_error: expect.stringMatching(/^550 /) });
 
     const list = await stack.call('GET', '/admin/outbox?state=failed&limit=500', undefined, 'admin');
     expect(list.status).toBe(200);
     expect(list.body.notices).toContainEqual(
-      expect.objectContaining({ ticketNumber: ticket.ticketNumber, kind: 'acknowledgement', state: 'failed', recipient: 'ana@bounce.invalid', attempts: 1, lastError: expect.stringMatching(/^550 /) }),
+      expect.objectContaining({
+        ticketNumber: ticket.ticketNumber,
+        kind: 'acknowledgement',
+        state: 'failed',
+        recipient: 'ana@bounce.invalid',
+        attempts: 1,
+        lastError: expect.stringMatching(/^550 /),
+      }),
     );
     expect((await stack.call('GET', '/admin/outbox?state=failed', undefined, 'agent')).status).toBe(403);
-    expect((await stack.call('GET', `/tickets/${ticket.ticketNumber}/notifications`)).body.notices).toEqual([expect.objectContaining({ state: 'failed' })]);
+    expect((await stack.call('GET', `/tickets/${ticket.ticketNumber}/notifications`)).body.notices).toEqual([
+      expect.objectContaining({ state: 'failed' }),
+    ]);
 
     const metrics = await (await fetch(stack.baseUrl.replace(/\/v1$/, '/metrics'))).text();
     expect(Number(/^vigil_outbox_failed (\S+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
@@ -298,7 +437,12 @@ describe('e-mail notices over real SMTP', () => {
     const saved = process.env.VIGIL_DESK_ROLES;
     process.env.VIGIL_DESK_ROLES = 'desk=desk@vigil.test';
     try {
-      const answer = await stack.call('POST', `/admin/customers/${stack.customerId}/contracts`, { policyId: 'econnect', startsOn: contractsStartOn() }, 'admin');
+      const answer = await stack.call(
+        'POST',
+        `/admin/customers/${stack.customerId}/contracts`,
+        { policyId: 'econnect', startsOn: contractsStartOn() },
+        'admin',
+      );
       expect(answer.status).toBe(422);
       expect(JSON.stringify(answer.body)).toContain('escalationContacts');
       expect(answer.body.detail).toContain('"emergency-escalation"');

@@ -24,9 +24,21 @@ describe('mail in from a hosted mailbox over IMAP', () => {
   beforeAll(async () => {
     [stack, greenmail] = await Promise.all([
       startStack('imap'),
-      (async () => startGreenMail({ smtpPort: await freePort(), imapPort: await freePort(), user: { address: DESK, password: 's3cret' }, onLine: () => undefined }))(),
+      (async () =>
+        startGreenMail({
+          smtpPort: await freePort(),
+          imapPort: await freePort(),
+          user: { address: DESK, password: 's3cret' },
+          onLine: () => undefined,
+        }))(),
     ]);
-    options = { db: stack.db, api: deskApi({ baseUrl: stack.baseUrl, token: stack.mailRelayToken }), supportAddresses: [DESK], emergencyAddresses: [], ownDomain: 'desk.test' };
+    options = {
+      db: stack.db,
+      api: deskApi({ baseUrl: stack.baseUrl, token: stack.mailRelayToken }),
+      supportAddresses: [DESK],
+      emergencyAddresses: [],
+      ownDomain: 'desk.test',
+    };
   });
 
   afterAll(async () => {
@@ -47,21 +59,34 @@ describe('mail in from a hosted mailbox over IMAP', () => {
     pollers.push(started);
     return started;
   };
-  const deliver = (mail: Parameters<ReturnType<typeof createTransport>['sendMail']>[0]) => createTransport({ url: greenmail.smtpUrl, ignoreTLS: true }).sendMail({ to: DESK, ...mail });
+  const deliver = (mail: Parameters<ReturnType<typeof createTransport>['sendMail']>[0]) =>
+    createTransport({ url: greenmail.smtpUrl, ignoreTLS: true }).sendMail({ to: DESK, ...mail });
 
   const answersTo = async (recipient: string) =>
-    (await stack.db.query<{ kind: string; subject: string; body: string; failed_at: Date | null }>('SELECT kind, subject, body, failed_at FROM outbox WHERE recipient = $1 ORDER BY id', [recipient])).rows;
+    (
+      await stack.db.query<{ kind: string; subject: string; body: string; failed_at: Date | null }>(
+        'SELECT kind, subject, body, failed_at FROM outbox WHERE recipient = $1 ORDER BY id',
+        [recipient],
+      )
+    ).rows;
 
   /** The flags of each message of the mailbox, by Message-ID, as another IMAP client sees them. */
   async function flagsByMessageId(): Promise<Map<string, string[]>> {
     const url = new URL(greenmail.imapUrl);
-    const client = new ImapFlow({ host: url.hostname, port: Number(url.port), secure: false, auth: { user: 'desk', pass: 's3cret' }, logger: false });
+    const client = new ImapFlow({
+      host: url.hostname,
+      port: Number(url.port),
+      secure: false,
+      auth: { user: 'desk', pass: 's3cret' },
+      logger: false,
+    });
     await client.connect();
     const flags = new Map<string, string[]>();
     try {
       const lock = await client.getMailboxLock('INBOX');
       try {
-        for await (const message of client.fetch('1:*', { envelope: true, flags: true })) flags.set(message.envelope?.messageId ?? '', [...(message.flags ?? [])]);
+        for await (const message of client.fetch('1:*', { envelope: true, flags: true }))
+          flags.set(message.envelope?.messageId ?? '', [...(message.flags ?? [])]);
       } finally {
         lock.release();
       }
@@ -79,7 +104,10 @@ describe('mail in from a hosted mailbox over IMAP', () => {
     expect(await imap.pollNow()).toBe(1);
     const [row] = await inboundRows(stack.db, id);
     expect(row).toMatchObject({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) });
-    expect((await stack.call('GET', `/tickets/${row!.ticket_number}`)).body).toMatchObject({ customerId, title: 'Téléphone muet' });
+    expect((await stack.call('GET', `/tickets/${row!.ticket_number}`)).body).toMatchObject({
+      customerId,
+      title: 'Téléphone muet',
+    });
     expect((await flagsByMessageId()).get(id)).toContain('\\Seen');
 
     // The same mail lands twice (a forward, a resend): the second copy is read, recognised, and opens nothing.
@@ -92,7 +120,13 @@ describe('mail in from a hosted mailbox over IMAP', () => {
   it('a mail over INBOUND_MAX_BYTES is left in the mailbox, flagged, opens no ticket, and its sender is told why once, in its language', async () => {
     const { email } = await customerWithContact(stack.accounts, 'fr');
     const id = `<${randomUUID()}@client.test>`;
-    const big = { from: `Ana Lopes <${email}>`, subject: 'Journaux du serveur', text: 'Voir le fichier.', messageId: id, attachments: [{ filename: 'dump.bin', content: Buffer.alloc(MAX_BYTES * 2, 7) }] };
+    const big = {
+      from: `Ana Lopes <${email}>`,
+      subject: 'Journaux du serveur',
+      text: 'Voir le fichier.',
+      messageId: id,
+      attachments: [{ filename: 'dump.bin', content: Buffer.alloc(MAX_BYTES * 2, 7) }],
+    };
     await deliver(big);
     const imap = poller();
     expect(await imap.pollNow()).toBe(0);
@@ -100,7 +134,11 @@ describe('mail in from a hosted mailbox over IMAP', () => {
     expect(await inboundRows(stack.db, id)).toEqual([]);
     const [answer, ...more] = await answersTo(email);
     expect(more).toEqual([]);
-    expect(answer).toMatchObject({ kind: 'inbound-too-large', subject: 'Votre courriel est trop volumineux pour être lu : Journaux du serveur', failed_at: null });
+    expect(answer).toMatchObject({
+      kind: 'inbound-too-large',
+      subject: 'Votre courriel est trop volumineux pour être lu : Journaux du serveur',
+      failed_at: null,
+    });
     expect(answer!.body).toContain('Bonjour Ana Lopes,');
     expect(answer!.body).toContain('les 64\u202fko que le support accepte');
     expect(answer!.body).not.toMatch(/NaN|undefined/);
@@ -128,13 +166,19 @@ describe('mail in from a hosted mailbox over IMAP', () => {
     const id = `<${randomUUID()}@client.test>`;
     await deliver({ from: email, subject: 'Imprimante', text: 'Bourrage.', messageId: id });
     // Nothing listens on port 9 of this machine's loopback.
-    const away = poller({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.mailRelayToken }) });
+    const away = poller({
+      ...options,
+      api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.mailRelayToken }),
+    });
     expect(await away.pollNow()).toBe(0);
     expect((await flagsByMessageId()).get(id)).not.toContain('\\Seen');
     expect((await inboundRows(stack.db, id))[0]).toMatchObject({ state: 'received' });
 
     expect(await poller().pollNow()).toBe(1);
-    expect((await inboundRows(stack.db, id))[0]).toMatchObject({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) });
+    expect((await inboundRows(stack.db, id))[0]).toMatchObject({
+      state: 'opened',
+      ticket_number: expect.stringMatching(/^VIG-/),
+    });
     expect((await flagsByMessageId()).get(id)).toContain('\\Seen');
   });
 });

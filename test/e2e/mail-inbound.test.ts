@@ -31,7 +31,13 @@ describe('mail in over real SMTP', () => {
       emergencyAddresses: [URGENCE],
       ownDomain: 'desk.test',
     };
-    listener = await startSmtpListener({ host: '127.0.0.1', port: 0, acceptedAddresses: [SUPPORT, URGENCE], maxBytes: MAX_BYTES, receive: (delivery) => receiveMail(options, delivery) });
+    listener = await startSmtpListener({
+      host: '127.0.0.1',
+      port: 0,
+      acceptedAddresses: [SUPPORT, URGENCE],
+      maxBytes: MAX_BYTES,
+      receive: (delivery) => receiveMail(options, delivery),
+    });
   });
 
   afterAll(async () => {
@@ -46,24 +52,47 @@ describe('mail in over real SMTP', () => {
   const customerWithContact = (language: 'en' | 'fr' = 'en') => contactOf(stack.accounts, language);
   const rowsOf = (messageId: string) => inboundRows(stack.db, messageId);
   const answersTo = async (recipient: string) =>
-    (await stack.db.query<{ kind: string; subject: string; body: string; ticket_number: string | null }>('SELECT kind, subject, body, ticket_number FROM outbox WHERE recipient = $1 ORDER BY id', [recipient])).rows;
+    (
+      await stack.db.query<{ kind: string; subject: string; body: string; ticket_number: string | null }>(
+        'SELECT kind, subject, body, ticket_number FROM outbox WHERE recipient = $1 ORDER BY id',
+        [recipient],
+      )
+    ).rows;
   const messageId = () => `<${randomUUID()}@client.test>`;
 
   it('a mail from a contact opens a ticket under its contract; the same Message-ID again opens no second one', async () => {
     const { customerId, email } = await customerWithContact();
     const id = messageId();
-    const sent = await send({ from: `Ana Lopes <${email}>`, subject: 'Imprimante hors ligne', text: 'Plus rien ne sort depuis ce matin.', messageId: id });
+    const sent = await send({
+      from: `Ana Lopes <${email}>`,
+      subject: 'Imprimante hors ligne',
+      text: 'Plus rien ne sort depuis ce matin.',
+      messageId: id,
+    });
     expect(sent.response).toMatch(/^250 .*received as #\d+ \(VIG-\d{6}\)/);
     const [row] = await rowsOf(id);
     expect(row).toMatchObject({ state: 'opened', reason: 'opened a ticket' });
     const ticket = await stack.call('GET', `/tickets/${row!.ticket_number}`);
-    expect(ticket.body).toMatchObject({ customerId, title: 'Imprimante hors ligne', description: 'Plus rien ne sort depuis ce matin.', contact: { email } });
+    expect(ticket.body).toMatchObject({
+      customerId,
+      title: 'Imprimante hors ligne',
+      description: 'Plus rien ne sort depuis ce matin.',
+      contact: { email },
+    });
 
     // An MTA's retry, or the same mail also read from the mailbox: one row, one ticket, and the answer says which.
-    const again = await send({ from: `Ana Lopes <${email}>`, subject: 'Imprimante hors ligne', text: 'Plus rien ne sort depuis ce matin.', messageId: id });
+    const again = await send({
+      from: `Ana Lopes <${email}>`,
+      subject: 'Imprimante hors ligne',
+      text: 'Plus rien ne sort depuis ce matin.',
+      messageId: id,
+    });
     expect(again.response).toContain(`(${row!.ticket_number})`);
     expect(await rowsOf(id)).toHaveLength(1);
-    const opened = await stack.db.query("SELECT count(*)::int AS n FROM inbound_mail WHERE from_address = $1 AND state = 'opened'", [email]);
+    const opened = await stack.db.query(
+      "SELECT count(*)::int AS n FROM inbound_mail WHERE from_address = $1 AND state = 'opened'",
+      [email],
+    );
     expect(opened.rows[0].n).toBe(1);
   });
 
@@ -82,32 +111,73 @@ describe('mail in over real SMTP', () => {
     await send({ from: email, subject: 'VPN refuse la connexion', text: 'Erreur 809.', messageId: first });
     const ticketNumber = (await rowsOf(first))[0]!.ticket_number!;
     // The acknowledgement is queued when the ticket registers: the thread the reply answers.
-    await eventually(() => answersTo(email), (rows) => rows.some((row) => row.kind === 'acknowledgement'));
+    await eventually(
+      () => answersTo(email),
+      (rows) => rows.some((row) => row.kind === 'acknowledgement'),
+    );
     expect((await stack.call('POST', `/tickets/${ticketNumber}/take-charge`, { agent: 'marc' })).status).toBe(200);
-    expect((await stack.call('POST', `/tickets/${ticketNumber}/wait-for-customer`, { agent: 'marc', question: 'Quel client VPN ?' })).status).toBe(200);
+    expect(
+      (
+        await stack.call('POST', `/tickets/${ticketNumber}/wait-for-customer`, {
+          agent: 'marc',
+          question: 'Quel client VPN ?',
+        })
+      ).status,
+    ).toBe(200);
 
     const reply = messageId();
     const root = `<${ticketNumber}.ticket@desk.test>`;
-    await send({ from: email, subject: 'Re: votre demande', text: 'FortiClient 7.2', messageId: reply, inReplyTo: root, references: [root] });
-    expect((await rowsOf(reply))[0]).toMatchObject({ state: 'threaded', ticket_number: ticketNumber, reason: expect.stringContaining('customer-reply') });
+    await send({
+      from: email,
+      subject: 'Re: votre demande',
+      text: 'FortiClient 7.2',
+      messageId: reply,
+      inReplyTo: root,
+      references: [root],
+    });
+    expect((await rowsOf(reply))[0]).toMatchObject({
+      state: 'threaded',
+      ticket_number: ticketNumber,
+      reason: expect.stringContaining('customer-reply'),
+    });
     const ticket = await stack.call('GET', `/tickets/${ticketNumber}`);
     expect(ticket.body.status).toBe('support');
     // The audit trail: the mail's sender opened and replied, by e-mail; the agent's key took charge through the API,
     // whatever name its body gave.
     type Event = { type: string; by?: string; actorId?: string; channel?: string };
-    const acts = (ticket.body.events as Event[]).filter((event) => ['opened', 'taken-in-charge', 'customer-replied'].includes(event.type));
+    const acts = (ticket.body.events as Event[]).filter((event) =>
+      ['opened', 'taken-in-charge', 'customer-replied'].includes(event.type),
+    );
     expect(acts.map(({ type, by, actorId, channel }) => ({ type, by, actorId, channel }))).toEqual([
       { type: 'opened', by: email, actorId: `contact:${email}`, channel: 'email' },
-      { type: 'taken-in-charge', by: 'e2e inbound agent', actorId: expect.stringMatching(/^key:[0-9a-f]{12}$/), channel: 'api' },
+      {
+        type: 'taken-in-charge',
+        by: 'e2e inbound agent',
+        actorId: expect.stringMatching(/^key:[0-9a-f]{12}$/),
+        channel: 'api',
+      },
       { type: 'customer-replied', by: email, actorId: `contact:${email}`, channel: 'email' },
     ]);
 
     // Another reply, by the subject's number alone, while the ticket is worked on: kept as a message of the ticket.
     const note = messageId();
-    await send({ from: email, subject: `Re: [${ticketNumber}] VPN`, text: 'Et le poste de Marc aussi.', messageId: note });
-    expect((await rowsOf(note))[0]).toMatchObject({ state: 'threaded', ticket_number: ticketNumber, reason: 'kept as a message: the ticket is support' });
+    await send({
+      from: email,
+      subject: `Re: [${ticketNumber}] VPN`,
+      text: 'Et le poste de Marc aussi.',
+      messageId: note,
+    });
+    expect((await rowsOf(note))[0]).toMatchObject({
+      state: 'threaded',
+      ticket_number: ticketNumber,
+      reason: 'kept as a message: the ticket is support',
+    });
     const messages = await stack.call('GET', `/tickets/${ticketNumber}/messages`);
-    expect(messages.body.messages.map((message: { text: string }) => message.text)).toEqual(['Erreur 809.', 'FortiClient 7.2', 'Et le poste de Marc aussi.']);
+    expect(messages.body.messages.map((message: { text: string }) => message.text)).toEqual([
+      'Erreur 809.',
+      'FortiClient 7.2',
+      'Et le poste de Marc aussi.',
+    ]);
   });
 
   it('"OK" by mail while the resolution awaits validation is not a validation: kept, and answered with how to validate, in French', async () => {
@@ -115,16 +185,35 @@ describe('mail in over real SMTP', () => {
     const first = messageId();
     await send({ from: email, subject: 'Imprimante', text: 'Bourrage.', messageId: first });
     const ticketNumber = (await rowsOf(first))[0]!.ticket_number!;
-    await eventually(() => answersTo(email), (rows) => rows.some((row) => row.kind === 'acknowledgement'));
+    await eventually(
+      () => answersTo(email),
+      (rows) => rows.some((row) => row.kind === 'acknowledgement'),
+    );
     expect((await stack.call('POST', `/tickets/${ticketNumber}/take-charge`, { agent: 'marc' })).status).toBe(200);
-    expect((await stack.call('POST', `/tickets/${ticketNumber}/propose-resolution`, { agent: 'marc', resolution: 'Rouleau changé.' })).status).toBe(200);
-    await eventually(() => stack.db.query('SELECT status FROM tickets WHERE number = $1', [ticketNumber]), (result) => result.rows[0]?.status === 'validation');
+    expect(
+      (
+        await stack.call('POST', `/tickets/${ticketNumber}/propose-resolution`, {
+          agent: 'marc',
+          resolution: 'Rouleau changé.',
+        })
+      ).status,
+    ).toBe(200);
+    await eventually(
+      () => stack.db.query('SELECT status FROM tickets WHERE number = $1', [ticketNumber]),
+      (result) => result.rows[0]?.status === 'validation',
+    );
 
     const ok = messageId();
     await send({ from: email, subject: `Re: [${ticketNumber}] Imprimante`, text: 'OK merci', messageId: ok });
-    expect((await rowsOf(ok))[0]).toMatchObject({ state: 'threaded', reason: expect.stringContaining('not taken as a validation') });
+    expect((await rowsOf(ok))[0]).toMatchObject({
+      state: 'threaded',
+      reason: expect.stringContaining('not taken as a validation'),
+    });
     const answer = (await answersTo(email)).find((row) => row.kind === 'inbound-not-a-validation');
-    expect(answer).toMatchObject({ ticket_number: ticketNumber, subject: `[${ticketNumber}] Votre message a été ajouté au ticket : Imprimante` });
+    expect(answer).toMatchObject({
+      ticket_number: ticketNumber,
+      subject: `[${ticketNumber}] Votre message a été ajouté au ticket : Imprimante`,
+    });
     expect(answer!.body).toContain(`/v1/tickets/${ticketNumber}/validate`);
     expect((await stack.call('GET', `/tickets/${ticketNumber}`)).body.status).toBe('validation');
   });
@@ -137,7 +226,13 @@ describe('mail in over real SMTP', () => {
     const today = DateTime.now().setZone(zone);
     const closedDates = [-1, 0, 1].map((days) => today.plus({ days }).toISODate()!);
     const effectiveFrom = new Date(Date.now() + 1_500).toISOString();
-    const policy = { ...careSolutions, id: policyId, effectiveFrom, title: 'Care Solutions, office closed', calendars: { office: { ...careSolutions.calendars.office, closedDates } } };
+    const policy = {
+      ...careSolutions,
+      id: policyId,
+      effectiveFrom,
+      title: 'Care Solutions, office closed',
+      calendars: { office: { ...careSolutions.calendars.office, closedDates } },
+    };
     expect((await stack.call('POST', '/admin/policies', policy, 'admin')).status).toBe(201);
     const customerId = `ooh-${randomUUID().slice(0, 8)}`;
     const named = `ana-${randomUUID().slice(0, 8)}@acme.lu`;
@@ -156,26 +251,54 @@ describe('mail in over real SMTP', () => {
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(effectiveFrom) - Date.now()) + 50));
 
     const byApi = async (name: string, email: string) => {
-      const opened = await stack.call('POST', '/tickets', { customerId, title: 'Serveur arrêté', description: 'Plus rien ne répond.', contact: { name, email } });
+      const opened = await stack.call('POST', '/tickets', {
+        customerId,
+        title: 'Serveur arrêté',
+        description: 'Plus rien ne répond.',
+        contact: { name, email },
+      });
       expect(opened.status).toBe(201);
       return opened.body;
     };
     const byMail = async (name: string, email: string) => {
       const id = messageId();
-      await send({ from: `${name} <${email}>`, subject: 'Serveur arrêté', text: 'Plus rien ne répond.', messageId: id });
+      await send({
+        from: `${name} <${email}>`,
+        subject: 'Serveur arrêté',
+        text: 'Plus rien ne répond.',
+        messageId: id,
+      });
       const [row] = await rowsOf(id);
       expect(row).toMatchObject({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) });
       return (await stack.call('GET', `/tickets/${row!.ticket_number}`)).body;
     };
-    const terms = (ticket: Record<string, any>) => ({ policyId: ticket.policyId, kind: ticket.kind, status: ticket.status, refusalReason: ticket.refusalReason });
+    const terms = (ticket: Record<string, any>) => ({
+      policyId: ticket.policyId,
+      kind: ticket.kind,
+      status: ticket.status,
+      refusalReason: ticket.refusalReason,
+    });
 
     // The contact the contract does not name for out of hours: refused, by mail as by the API, for the same reason.
     const [apiRefused, mailRefused] = [await byApi('Bo Weber', other), await byMail('Bo Weber', other)];
-    expect(terms(apiRefused)).toEqual({ policyId, kind: 'incident', status: 'refused', refusalReason: expect.stringContaining('out of office hours only the contacts named in the contract') });
+    expect(terms(apiRefused)).toEqual({
+      policyId,
+      kind: 'incident',
+      status: 'refused',
+      refusalReason: expect.stringContaining('out of office hours only the contacts named in the contract'),
+    });
     expect(terms(mailRefused)).toEqual(terms(apiRefused));
     // And told so by mail, as the API's refusal is.
-    const refusals = await eventually(() => answersTo(other), (rows) => rows.filter((row) => row.kind === 'refusal').length === 2);
-    expect(refusals.filter((row) => row.kind === 'refusal').map((row) => row.ticket_number).sort()).toEqual([apiRefused.ticketNumber, mailRefused.ticketNumber].sort());
+    const refusals = await eventually(
+      () => answersTo(other),
+      (rows) => rows.filter((row) => row.kind === 'refusal').length === 2,
+    );
+    expect(
+      refusals
+        .filter((row) => row.kind === 'refusal')
+        .map((row) => row.ticket_number)
+        .sort(),
+    ).toEqual([apiRefused.ticketNumber, mailRefused.ticketNumber].sort());
 
     // The contact it names: registered by mail as by the API.
     const [apiOpened, mailOpened] = [await byApi('Ana Lopes', named), await byMail('Ana Lopes', named)];
@@ -214,7 +337,11 @@ describe('mail in over real SMTP', () => {
     await send({ from: `Jo <${stranger}>`, subject: 'Demande de devis', text: 'Bonjour', messageId: id });
     expect((await rowsOf(id))[0]).toMatchObject({ state: 'triage', ticket_number: null });
     const [answer] = await answersTo(stranger);
-    expect(answer).toMatchObject({ kind: 'inbound-triage', subject: 'We received your e-mail: Demande de devis', ticket_number: null });
+    expect(answer).toMatchObject({
+      kind: 'inbound-triage',
+      subject: 'We received your e-mail: Demande de devis',
+      ticket_number: null,
+    });
     expect(answer!.body).toContain('Dear Jo,');
     const triage = await stack.call('GET', '/admin/inbound?state=triage&limit=500', undefined, 'admin');
     expect(triage.body.mails.some((mail: { messageId?: string }) => mail.messageId === id)).toBe(true);
@@ -223,25 +350,43 @@ describe('mail in over real SMTP', () => {
     const theirs = messageId();
     await send({ from: email, subject: 'Écran noir', text: '…', messageId: theirs });
     const ticketNumber = (await rowsOf(theirs))[0]!.ticket_number!;
-    await eventually(() => answersTo(email), (rows) => rows.length > 0);
+    await eventually(
+      () => answersTo(email),
+      (rows) => rows.length > 0,
+    );
     const intrusion = messageId();
     await send({ from: stranger, subject: `Re: [${ticketNumber}] Écran noir`, text: 'validé', messageId: intrusion });
-    expect((await rowsOf(intrusion))[0]).toMatchObject({ state: 'triage', reason: expect.stringContaining(`names ticket ${ticketNumber}`) });
+    expect((await rowsOf(intrusion))[0]).toMatchObject({
+      state: 'triage',
+      reason: expect.stringContaining(`names ticket ${ticketNumber}`),
+    });
   });
 
   it('an auto-responder that does not say so gets three answers a day, not one for each of its mails', async () => {
     const responder = `robot-${randomUUID().slice(0, 8)}@elsewhere.test`;
     const ids = [messageId(), messageId(), messageId(), messageId()];
-    for (const id of ids) await send({ from: responder, subject: 'Re: We received your e-mail', text: 'I am away.', messageId: id });
+    for (const id of ids)
+      await send({ from: responder, subject: 'Re: We received your e-mail', text: 'I am away.', messageId: id });
     expect(await answersTo(responder)).toHaveLength(3);
     const last = (await rowsOf(ids[3]!))[0];
-    expect(last).toMatchObject({ state: 'triage', reason: expect.stringContaining('not answered: 3 answers went to this address within a day') });
+    expect(last).toMatchObject({
+      state: 'triage',
+      reason: expect.stringContaining('not answered: 3 answers went to this address within a day'),
+    });
   });
 
   it('auto-replies, bounces and our own mails coming back are kept, ignored with the reason, and never answered', async () => {
     const { email } = await customerWithContact();
     const cases: [Mail, string][] = [
-      [{ from: email, subject: 'Absence du bureau', text: 'Je suis absente.', headers: { 'Auto-Submitted': 'auto-replied' } }, 'Auto-Submitted: auto-replied'],
+      [
+        {
+          from: email,
+          subject: 'Absence du bureau',
+          text: 'Je suis absente.',
+          headers: { 'Auto-Submitted': 'auto-replied' },
+        },
+        'Auto-Submitted: auto-replied',
+      ],
       [{ from: email, subject: 'Newsletter', text: '…', headers: { Precedence: 'bulk' } }, 'Precedence: bulk'],
       [{ from: email, subject: 'Out of office', text: '…', headers: { 'X-Autoreply': 'yes' } }, 'X-Autoreply'],
       [{ from: `MAILER-DAEMON@acme.lu`, subject: 'Undelivered Mail', text: '…' }, 'sent by mailer-daemon'],
@@ -250,12 +395,26 @@ describe('mail in over real SMTP', () => {
     for (const [mail, reason] of cases) {
       const id = messageId();
       await send({ ...mail, messageId: id });
-      expect((await rowsOf(id))[0]).toMatchObject({ state: 'ignored', ticket_number: null, reason: expect.stringContaining(reason) });
+      expect((await rowsOf(id))[0]).toMatchObject({
+        state: 'ignored',
+        ticket_number: null,
+        reason: expect.stringContaining(reason),
+      });
     }
     // A bounce: the null envelope sender.
     const bounce = messageId();
-    await smtp().sendMail({ envelope: { from: '', to: [SUPPORT] }, from: email, to: SUPPORT, subject: 'Delivery failure', text: '…', messageId: bounce });
-    expect((await rowsOf(bounce))[0]).toMatchObject({ state: 'ignored', reason: expect.stringContaining('null envelope sender') });
+    await smtp().sendMail({
+      envelope: { from: '', to: [SUPPORT] },
+      from: email,
+      to: SUPPORT,
+      subject: 'Delivery failure',
+      text: '…',
+      messageId: bounce,
+    });
+    expect((await rowsOf(bounce))[0]).toMatchObject({
+      state: 'ignored',
+      reason: expect.stringContaining('null envelope sender'),
+    });
     // Our own Message-ID back at our door (a forwarding rule that sends the desk's mail to the desk).
     const own = '<42.VIG-000042.outbox@desk.test>';
     await send({ from: email, subject: 'Fwd', text: '…', messageId: own });
@@ -268,11 +427,21 @@ describe('mail in over real SMTP', () => {
     const { customerId, email } = await customerWithContact();
     const id = messageId();
     const log = Buffer.from('2026-11-25 10:00 error 809\n'.repeat(50));
-    await send({ from: email, subject: 'Logs', text: 'Voir les logs.', messageId: id, attachments: [{ filename: 'vpn é.log', content: log, contentType: 'text/plain' }] });
+    await send({
+      from: email,
+      subject: 'Logs',
+      text: 'Voir les logs.',
+      messageId: id,
+      attachments: [{ filename: 'vpn é.log', content: log, contentType: 'text/plain' }],
+    });
     const ticketNumber = (await rowsOf(id))[0]!.ticket_number!;
     const listed = await stack.call('GET', `/tickets/${ticketNumber}/attachments`);
-    expect(listed.body.attachments).toEqual([expect.objectContaining({ filename: 'vpn é.log', contentType: 'text/plain', sizeBytes: log.length })]);
-    const download = await fetch(`${stack.baseUrl.replace(/\/v1$/, '')}${listed.body.attachments[0].href}`, { headers: stack.auth('agent') });
+    expect(listed.body.attachments).toEqual([
+      expect.objectContaining({ filename: 'vpn é.log', contentType: 'text/plain', sizeBytes: log.length }),
+    ]);
+    const download = await fetch(`${stack.baseUrl.replace(/\/v1$/, '')}${listed.body.attachments[0].href}`, {
+      headers: stack.auth('agent'),
+    });
     expect(download.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await download.arrayBuffer())).toEqual(log);
     // The stack's customer key belongs to another company: the same 404 as for a ticket that does not exist.
@@ -280,8 +449,17 @@ describe('mail in over real SMTP', () => {
     expect((await stack.call('GET', `/tickets/${ticketNumber}/attachments`, undefined, 'customer')).status).toBe(404);
 
     const big = messageId();
-    const refused = send({ from: email, subject: 'Gros fichier', text: '…', messageId: big, attachments: [{ filename: 'dump.bin', content: Buffer.alloc(MAX_BYTES * 2, 7) }] });
-    await expect(refused).rejects.toMatchObject({ responseCode: 552, response: expect.stringContaining('message too large') });
+    const refused = send({
+      from: email,
+      subject: 'Gros fichier',
+      text: '…',
+      messageId: big,
+      attachments: [{ filename: 'dump.bin', content: Buffer.alloc(MAX_BYTES * 2, 7) }],
+    });
+    await expect(refused).rejects.toMatchObject({
+      responseCode: 552,
+      response: expect.stringContaining('message too large'),
+    });
     expect(await rowsOf(big)).toEqual([]);
   });
 
@@ -293,16 +471,24 @@ describe('mail in over real SMTP', () => {
       acceptedAddresses: [SUPPORT],
       maxBytes: MAX_BYTES,
       // Nothing listens on port 9 of this machine's loopback: the API is away.
-      receive: (delivery) => receiveMail({ ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.mailRelayToken }) }, delivery),
+      receive: (delivery) =>
+        receiveMail(
+          { ...options, api: deskApi({ baseUrl: 'http://127.0.0.1:9/v1', token: stack.mailRelayToken }) },
+          delivery,
+        ),
     });
     const id = messageId();
     try {
-      await expect(send({ from: email, subject: 'Wifi', text: 'Le wifi tombe.', messageId: id }, away.port)).rejects.toMatchObject({ responseCode: 451 });
+      await expect(
+        send({ from: email, subject: 'Wifi', text: 'Le wifi tombe.', messageId: id }, away.port),
+      ).rejects.toMatchObject({ responseCode: 451 });
     } finally {
       await away.close();
     }
     expect((await rowsOf(id))[0]).toMatchObject({ state: 'received', ticket_number: null });
     await send({ from: email, subject: 'Wifi', text: 'Le wifi tombe.', messageId: id });
-    expect(await rowsOf(id)).toEqual([expect.objectContaining({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) })]);
+    expect(await rowsOf(id)).toEqual([
+      expect.objectContaining({ state: 'opened', ticket_number: expect.stringMatching(/^VIG-/) }),
+    ]);
   });
 });

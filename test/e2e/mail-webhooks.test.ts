@@ -37,7 +37,27 @@ function selfSignedCertificate(): { key: string; cert: string } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-webhook-tls-'));
   try {
     const [key, cert] = [path.join(dir, 'key.pem'), path.join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -64,7 +84,12 @@ describe('webhooks', () => {
       request.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         const signature = String(request.headers['vigil-signature'] ?? '');
-        received.push({ event: String(request.headers['vigil-event']), signature, verified: verify(SECRET, signature, raw, Math.floor(Date.now() / 1000)), body: JSON.parse(raw) as Record<string, any> });
+        received.push({
+          event: String(request.headers['vigil-event']),
+          signature,
+          verified: verify(SECRET, signature, raw, Math.floor(Date.now() / 1000)),
+          body: JSON.parse(raw) as Record<string, any>,
+        });
         // The receiver is down for its first call: the delivery is tried again.
         response.statusCode = refuseNext ? 503 : 204;
         refuseNext = false;
@@ -74,7 +99,12 @@ describe('webhooks', () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     receiverUrl = `https://localhost:${(receiver.address() as AddressInfo).port}/hooks/vigil`;
     // Fast retries: the test waits on events, not on a production backoff.
-    dispatcher = startWebhookDispatcher({ db: stack.db, ca: tls.cert, idlePollMs: 50, backoff: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 1_000 } });
+    dispatcher = startWebhookDispatcher({
+      db: stack.db,
+      ca: tls.cert,
+      idlePollMs: 50,
+      backoff: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 1_000 },
+    });
   });
 
   afterAll(async () => {
@@ -84,55 +114,117 @@ describe('webhooks', () => {
   });
 
   it('only HTTPS endpoints are registered, but for this machine', async () => {
-    const local = await stack.call('POST', '/admin/webhooks', { url: 'http://127.0.0.1:9/never-called', secret: SECRET, customerId: (await customerWithContact(stack.accounts)).customerId }, 'admin');
+    const local = await stack.call(
+      'POST',
+      '/admin/webhooks',
+      {
+        url: 'http://127.0.0.1:9/never-called',
+        secret: SECRET,
+        customerId: (await customerWithContact(stack.accounts)).customerId,
+      },
+      'admin',
+    );
     expect(local.status).toBe(201);
-    const refused = await stack.call('POST', '/admin/webhooks', { url: 'http://hooks.acme.lu/vigil', secret: SECRET }, 'admin');
+    const refused = await stack.call(
+      'POST',
+      '/admin/webhooks',
+      { url: 'http://hooks.acme.lu/vigil', secret: SECRET },
+      'admin',
+    );
     expect(refused.status).toBe(422);
     expect(JSON.stringify(refused.body)).toContain('body.url');
-    expect((await stack.call('POST', '/admin/webhooks', { url: 'https://hooks.acme.lu/vigil', secret: 'short' }, 'admin')).status).toBe(422);
-    expect((await stack.call('POST', '/admin/webhooks', { url: receiverUrl, secret: SECRET }, 'agent')).status).toBe(403);
+    expect(
+      (await stack.call('POST', '/admin/webhooks', { url: 'https://hooks.acme.lu/vigil', secret: 'short' }, 'admin'))
+        .status,
+    ).toBe(422);
+    expect((await stack.call('POST', '/admin/webhooks', { url: receiverUrl, secret: SECRET }, 'agent')).status).toBe(
+      403,
+    );
   });
 
   it("a customer's breach, warning and status events arrive signed; a refused call is tried again and recorded", async () => {
     const { customerId } = await customerWithContact(stack.accounts);
-    const registered = await stack.call('POST', '/admin/webhooks', { url: receiverUrl, secret: SECRET, customerId }, 'admin');
+    const registered = await stack.call(
+      'POST',
+      '/admin/webhooks',
+      { url: receiverUrl, secret: SECRET, customerId },
+      'admin',
+    );
     expect(registered.status).toBe(201);
     expect(registered.body).not.toHaveProperty('secret');
     const endpointId = registered.body.id as number;
 
     const { ticket, env } = await ticketForActivities(
       stack.db,
-      { customerId, policyId: 'econnect', kind: 'incident', priority: 'P1', title: 'Serveur arrêté', description: 'Plus rien ne répond.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } },
+      {
+        customerId,
+        policyId: 'econnect',
+        kind: 'incident',
+        priority: 'P1',
+        title: 'Serveur arrêté',
+        description: 'Plus rien ne répond.',
+        contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+      },
       Date.now(),
     );
     const { acknowledgeTicket, notifyThreshold, recordTicketState } = createActivities({ db: stack.db });
     await env.run(acknowledgeTicket, ticket);
-    const threshold = { ticketNumber: ticket.ticketNumber, title: ticket.title, customerId, priority: 'P1', metric: 'response', deadline: Date.parse('2026-12-01T10:30:00Z'), notify: ['desk'] };
+    const threshold = {
+      ticketNumber: ticket.ticketNumber,
+      title: ticket.title,
+      customerId,
+      priority: 'P1',
+      metric: 'response',
+      deadline: Date.parse('2026-12-01T10:30:00Z'),
+      notify: ['desk'],
+    };
     await env.run(notifyThreshold, { ...threshold, percent: 75, key: 'response:75:g0' });
     await env.run(notifyThreshold, { ...threshold, percent: 100, key: 'response:100:g0' });
     // The activity retried: nothing is queued twice.
     await env.run(notifyThreshold, { ...threshold, percent: 100, key: 'response:100:g0' });
-    const takenInCharge = { ...ticket, status: 'support' as const, events: [...ticket.events, { at: Date.now(), type: 'taken-in-charge' as const, by: 'marc' }], revision: ticket.revision + 1 };
+    const takenInCharge = {
+      ...ticket,
+      status: 'support' as const,
+      events: [...ticket.events, { at: Date.now(), type: 'taken-in-charge' as const, by: 'marc' }],
+      revision: ticket.revision + 1,
+    };
     await env.run(recordTicketState, takenInCharge);
 
-    const types = (deliveries: Received[]) => deliveries.map((delivery) => `${delivery.event}:${delivery.body.change?.type ?? delivery.body.threshold.percent}`);
+    const types = (deliveries: Received[]) =>
+      deliveries.map(
+        (delivery) => `${delivery.event}:${delivery.body.change?.type ?? delivery.body.threshold.percent}`,
+      );
     // Every step of the history is a status event: its opening, then its taking in charge.
     const expected = ['status:opened', 'warning:75', 'breach:100', 'status:taken-in-charge'];
     await eventually(
-      async () => received.filter((delivery) => delivery.body.ticket?.number === ticket.ticketNumber && delivery.verified),
+      async () =>
+        received.filter((delivery) => delivery.body.ticket?.number === ticket.ticketNumber && delivery.verified),
       (deliveries) => expected.every((type) => types(deliveries).includes(type)),
     );
     const ours = received.filter((delivery) => delivery.body.ticket?.number === ticket.ticketNumber);
     expect(ours.every((delivery) => delivery.verified)).toBe(true);
     expect(ours.every((delivery) => /^t=\d+,v1=[0-9a-f]{64}$/.test(delivery.signature))).toBe(true);
     const breach = ours.find((delivery) => delivery.event === 'breach')!;
-    expect(breach.body).toMatchObject({ type: 'breach', ticket: { number: ticket.ticketNumber, customerId, title: 'Serveur arrêté' }, threshold: { metric: 'response', percent: 100, deadline: '2026-12-01T10:30:00.000Z' } });
+    expect(breach.body).toMatchObject({
+      type: 'breach',
+      ticket: { number: ticket.ticketNumber, customerId, title: 'Serveur arrêté' },
+      threshold: { metric: 'response', percent: 100, deadline: '2026-12-01T10:30:00.000Z' },
+    });
 
     // A signature made with another secret, or for another body, does not verify: the receiver's check is real.
-    expect(verify('another secret of some length', breach.signature, JSON.stringify(breach.body), Math.floor(Date.now() / 1000))).toBe(false);
+    expect(
+      verify(
+        'another secret of some length',
+        breach.signature,
+        JSON.stringify(breach.body),
+        Math.floor(Date.now() / 1000),
+      ),
+    ).toBe(false);
 
     const deliveries = await eventually(
-      async () => (await stack.call('GET', `/admin/webhooks/deliveries?endpoint=${endpointId}`, undefined, 'admin')).body.deliveries as { event: string; state: string; attempts: number; lastStatus?: number }[],
+      async () =>
+        (await stack.call('GET', `/admin/webhooks/deliveries?endpoint=${endpointId}`, undefined, 'admin')).body
+          .deliveries as { event: string; state: string; attempts: number; lastStatus?: number }[],
       (rows) => rows.length >= 4 && rows.every((row) => row.state === 'delivered'),
     );
     expect(deliveries.map((row) => row.event).sort()).toEqual(['breach', 'status', 'status', 'warning']);
@@ -147,12 +239,28 @@ describe('webhooks', () => {
     // Another customer's events never reach this endpoint.
     const other = await ticketForActivities(
       stack.db,
-      { customerId: stack.customerId, policyId: 'econnect', kind: 'incident', priority: 'P3', title: 'Autre', description: '…', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } },
+      {
+        customerId: stack.customerId,
+        policyId: 'econnect',
+        kind: 'incident',
+        priority: 'P3',
+        title: 'Autre',
+        description: '…',
+        contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+      },
       Date.now(),
     );
     await other.env.run(acknowledgeTicket, other.ticket);
-    await other.env.run(notifyThreshold, { ...threshold, ticketNumber: other.ticket.ticketNumber, customerId: stack.customerId, percent: 100, key: 'response:100:g0' });
-    const queued = await stack.db.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE ticket_number = $1', [other.ticket.ticketNumber]);
+    await other.env.run(notifyThreshold, {
+      ...threshold,
+      ticketNumber: other.ticket.ticketNumber,
+      customerId: stack.customerId,
+      percent: 100,
+      key: 'response:100:g0',
+    });
+    const queued = await stack.db.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE ticket_number = $1', [
+      other.ticket.ticketNumber,
+    ]);
     expect(queued.rows[0].n).toBe(0);
   });
 });

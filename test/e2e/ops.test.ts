@@ -30,7 +30,10 @@ describe('operations on the real servers', () => {
     connection = await Connection.connect(apiTemporalConnectionOptions(temporalAddress));
     // The worker process keeps its invoicing schedules in a namespace of its own, away from the other tests'.
     const namespace = `e2e-ops-${randomUUID()}`;
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
     workerMetricsPort = await freePort();
     worker = startProcess('worker', process.execPath, ['--import', 'tsx', path.join(repoRoot, 'worker/main.ts')], {
       cwd: repoRoot,
@@ -69,11 +72,17 @@ describe('operations on the real servers', () => {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       return (await app.inject({ method: 'GET', url: '/ready' })).json();
     };
-    expect(await eventually(ready, (body) => body.status === 'ready', 60_000)).toEqual({ status: 'ready', checks: { temporal: 'up', worker: 'up', postgresql: 'up' } });
+    expect(await eventually(ready, (body) => body.status === 'ready', 60_000)).toEqual({
+      status: 'ready',
+      checks: { temporal: 'up', worker: 'up', postgresql: 'up' },
+    });
   }, 90_000);
 
   it("serves the worker's Temporal SDK metrics under the API's /metrics", async () => {
-    await waitUntil('the worker metrics endpoint', () => portIsOpen(workerMetricsPort), { process: worker, timeoutMs: 60_000 });
+    await waitUntil('the worker metrics endpoint', () => portIsOpen(workerMetricsPort), {
+      process: worker,
+      timeoutMs: 60_000,
+    });
     // The endpoint opens with the SDK runtime; the worker's slot series appear once its pollers run.
     const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
     const polling = /^temporal_worker_task_slots_available\{/m;

@@ -40,7 +40,9 @@ describe('policy versions published without a deploy, end to end', () => {
     stack = await startStack('policy-versions');
     customerId = `policies-${randomUUID().slice(0, 8)}`;
     await stack.accounts.createCustomer({ id: customerId, name: 'Own Terms SA' });
-    customerToken = (await stack.accounts.createApiKey({ role: 'customer', customerId, label: 'e2e own terms customer' })).token;
+    customerToken = (
+      await stack.accounts.createApiKey({ role: 'customer', customerId, label: 'e2e own terms customer' })
+    ).token;
   });
 
   afterAll(async () => {
@@ -52,8 +54,18 @@ describe('policy versions published without a deploy, end to end', () => {
     expect((await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' })).status).toBe(200);
     const entry = { agent: 'marc', start: '2026-11-02T10:00:00+01:00', end: '2026-11-02T11:00:00+01:00' };
     expect((await call('POST', `/tickets/${number}/time-entries`, entry)).status).toBe(200);
-    expect((await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Printer driver reinstalled' })).status).toBe(200);
-    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@own-terms.lu' }, { token: customerToken })).status).toBe(200);
+    expect(
+      (
+        await call('POST', `/tickets/${number}/propose-resolution`, {
+          agent: 'marc',
+          resolution: 'Printer driver reinstalled',
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (await call('POST', `/tickets/${number}/validate`, { contact: 'ana@own-terms.lu' }, { token: customerToken }))
+        .status,
+    ).toBe(200);
     return (await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result()) as TicketState;
   }
 
@@ -73,7 +85,12 @@ describe('policy versions published without a deploy, end to end', () => {
     const listed = await call('GET', '/admin/policies', undefined, admin);
     expect(listed.status).toBe(200);
     const preset = listed.body.policies.find((policy: { id: string }) => policy.id === 'econnect');
-    expect(preset.versions[0]).toMatchObject({ policyId: 'econnect', version: 1, effectiveFrom: '2020-12-31T23:00:00.000Z', publishedBy: 'preset policies/presets/econnect.v1.json' });
+    expect(preset.versions[0]).toMatchObject({
+      policyId: 'econnect',
+      version: 1,
+      effectiveFrom: '2020-12-31T23:00:00.000Z',
+      publishedBy: 'preset policies/presets/econnect.v1.json',
+    });
     const shown = await call('GET', '/admin/policies/econnect/versions/1', undefined, admin);
     expect([shown.status, shown.body.document]).toEqual([200, econnect]);
     expect((await call('GET', '/admin/policies', undefined, 'agent')).status).toBe(403);
@@ -91,21 +108,41 @@ describe('policy versions published without a deploy, end to end', () => {
     const fields = (refused.body.errors as Array<{ field: string }>).map(({ field }) => field);
     expect(fields).toEqual(expect.arrayContaining(['body.title', 'body.targets.resolution.P1.amount']));
 
-    const unknownCalendar = await call('POST', '/admin/policies', versionOf(1, inSeconds(60), { calendarByKind: { incident: 'nowhere', request: 'office', change: 'office' } }), admin);
-    expect([unknownCalendar.status, unknownCalendar.body.errors[0].field]).toEqual([422, 'body.calendarByKind.incident']);
+    const unknownCalendar = await call(
+      'POST',
+      '/admin/policies',
+      versionOf(1, inSeconds(60), { calendarByKind: { incident: 'nowhere', request: 'office', change: 'office' } }),
+      admin,
+    );
+    expect([unknownCalendar.status, unknownCalendar.body.errors[0].field]).toEqual([
+      422,
+      'body.calendarByKind.incident',
+    ]);
 
     const past = await call('POST', '/admin/policies', versionOf(1, '2026-01-01T00:00:00+01:00'), admin);
-    expect([past.status, past.body.code, past.body.errors[0].field]).toEqual([422, 'POLICY_EFFECTIVE_DATE', 'body.effectiveFrom']);
+    expect([past.status, past.body.code, past.body.errors[0].field]).toEqual([
+      422,
+      'POLICY_EFFECTIVE_DATE',
+      'body.effectiveFrom',
+    ]);
 
     const skipped = await call('POST', '/admin/policies', versionOf(2, inSeconds(60)), admin);
-    expect([skipped.status, skipped.body.code, skipped.body.errors[0].field]).toEqual([409, 'POLICY_VERSION_NOT_NEXT', 'body.version']);
+    expect([skipped.status, skipped.body.code, skipped.body.errors[0].field]).toEqual([
+      409,
+      'POLICY_VERSION_NOT_NEXT',
+      'body.version',
+    ]);
     expect(skipped.body.detail).toContain(`must be 1, the next version of "${policyId}"`);
   });
 
   it('a running ticket keeps the version it pinned; a ticket registered after the next version takes effect runs under it', async () => {
     const first = versionOf(1, inSeconds(1.5));
     const published = await call('POST', '/admin/policies', first, admin);
-    expect([published.status, published.body.version, published.headers.get('location')]).toEqual([201, 1, `/v1/admin/policies/${policyId}/versions/1`]);
+    expect([published.status, published.body.version, published.headers.get('location')]).toEqual([
+      201,
+      1,
+      `/v1/admin/policies/${policyId}/versions/1`,
+    ]);
     // A client retrying the same publication is answered as the first time, without a second version.
     const again = await call('POST', '/admin/policies', first, admin);
     expect([again.status, again.body]).toEqual([200, published.body]);
@@ -134,7 +171,11 @@ describe('policy versions published without a deploy, end to end', () => {
     expect((await call('POST', '/admin/policies', second, admin)).status).toBe(201);
     // The same version with other terms: never an edit.
     const edited = await call('POST', '/admin/policies', { ...second, title: 'changed afterwards' }, admin);
-    expect([edited.status, edited.body.code, edited.body.errors[0].field]).toEqual([409, 'POLICY_VERSION_EXISTS', 'body.version']);
+    expect([edited.status, edited.body.code, edited.body.errors[0].field]).toEqual([
+      409,
+      'POLICY_VERSION_EXISTS',
+      'body.version',
+    ]);
 
     await until(second.effectiveFrom);
     const underSecond = await open('Blank pages (v2)');
@@ -144,11 +185,15 @@ describe('policy versions published without a deploy, end to end', () => {
     expect([billedSecond.policyVersion, billedSecond.billing?.totalCents]).toEqual([2, 12_000]);
 
     // A version that would break the contract following the policy (its emergency target overrides a clock v3 drops).
-    const { emergency, ...withoutEmergency } = versionOf(3, inSeconds(3600), { escalation: econnect.emergency.escalation.slice(-1) });
+    const { emergency, ...withoutEmergency } = versionOf(3, inSeconds(3600), {
+      escalation: econnect.emergency.escalation.slice(-1),
+    });
     expect(emergency).toBeDefined();
     const breaking = await call('POST', '/admin/policies', withoutEmergency, admin);
     expect([breaking.status, breaking.body.code]).toEqual([409, 'POLICY_BREAKS_CONTRACTS']);
-    expect(breaking.body.errors).toEqual([expect.objectContaining({ field: `contracts.${contract.body.id as string}.emergencyResponseTarget` })]);
+    expect(breaking.body.errors).toEqual([
+      expect.objectContaining({ field: `contracts.${contract.body.id as string}.emergencyResponseTarget` }),
+    ]);
   });
 
   it('never lets a published version be edited or removed, by the API or in the database', async () => {
@@ -156,15 +201,25 @@ describe('policy versions published without a deploy, end to end', () => {
     for (const method of ['PUT', 'PATCH', 'DELETE']) {
       const body = method === 'DELETE' ? {} : { headers: { 'content-type': 'application/json' }, body: '{}' };
       const answer = await fetch(base, { method, ...body, headers: { ...stack.auth('admin'), ...body.headers } });
-      expect([method, answer.status, answer.headers.get('allow'), await answer.text()]).toEqual([method, 405, 'GET', expect.stringContaining('never edited')]);
+      expect([method, answer.status, answer.headers.get('allow'), await answer.text()]).toEqual([
+        method,
+        405,
+        'GET',
+        expect.stringContaining('never edited'),
+      ]);
     }
-    await expect(stack.db.query("UPDATE policy_versions SET published_by = 'someone' WHERE policy_id = 'econnect'")).rejects.toThrow(/never edited nor removed/);
-    await expect(stack.db.query("DELETE FROM policy_versions WHERE policy_id = 'econnect'")).rejects.toThrow(/never edited nor removed/);
+    await expect(
+      stack.db.query("UPDATE policy_versions SET published_by = 'someone' WHERE policy_id = 'econnect'"),
+    ).rejects.toThrow(/never edited nor removed/);
+    await expect(stack.db.query("DELETE FROM policy_versions WHERE policy_id = 'econnect'")).rejects.toThrow(
+      /never edited nor removed/,
+    );
     await expect(stack.db.query('TRUNCATE policy_versions')).rejects.toThrow(/never edited nor removed/);
   });
 
   it('vigil admin policies publish FILE publishes, names each wrong field by its path in the file, and lists', async () => {
-    const vigil = (...argv: string[]) => runVigil(['admin', 'policies', ...argv], { DATABASE_URL: e2eEnv().databaseUrl });
+    const vigil = (...argv: string[]) =>
+      runVigil(['admin', 'policies', ...argv], { DATABASE_URL: e2eEnv().databaseUrl });
     const dir = mkdtempSync(join(tmpdir(), 'vigil-policies-cli-'));
     const cliPolicy = `${policyId}-cli`;
     const file = join(dir, 'terms.json');
@@ -177,7 +232,11 @@ describe('policy versions published without a deploy, end to end', () => {
     writeFileSync(file, JSON.stringify({ ...versionOf(1, inSeconds(3600)), id: cliPolicy }));
     const published = await vigil('publish', file, '--json');
     expect([published.exitCode, published.stderr]).toEqual([0, '']);
-    expect(JSON.parse(published.stdout)).toMatchObject({ policyId: cliPolicy, version: 1, publishedBy: `vigil admin policies publish ${file}` });
+    expect(JSON.parse(published.stdout)).toMatchObject({
+      policyId: cliPolicy,
+      version: 1,
+      publishedBy: `vigil admin policies publish ${file}`,
+    });
 
     const listed = await vigil('list');
     expect(listed.stdout).toMatch(new RegExp(`^${cliPolicy}\\tv1\\t`, 'm'));

@@ -38,7 +38,12 @@ describe('a PostgreSQL restart under a pool made by createPool', () => {
 
   it('is logged and survived: the process stays up and queries again once the server is back', async () => {
     const output = new OutputLines();
-    holder = startProcess('pool-holder', process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/pool-holder.ts'), postgres!.url], { onLine: output.push });
+    holder = startProcess(
+      'pool-holder',
+      process.execPath,
+      ['--import', 'tsx', path.join(__dirname, 'fixtures/pool-holder.ts'), postgres!.url],
+      { onLine: output.push },
+    );
     void holder.exited.then((code) => output.push(`exited (${code})`));
     expect(await output.waitFor(/^ready$|^exited/)).toBe('ready');
 

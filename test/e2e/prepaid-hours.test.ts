@@ -55,7 +55,8 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       [customerId],
     );
     contractId = rows[0]!.id;
-    customerToken = (await accounts.createApiKey({ role: 'customer', customerId, label: 'maintenance customer' })).token;
+    customerToken = (await accounts.createApiKey({ role: 'customer', customerId, label: 'maintenance customer' }))
+      .token;
   });
 
   afterAll(async () => {
@@ -75,14 +76,26 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       { customerId, ...period } satisfies CustomerPeriod,
     );
   const movements = async () =>
-    (await db.query('SELECT kind, minutes, year, created_at, invoice_id FROM prepaid_movements WHERE contract_id = $1 ORDER BY created_at, id', [contractId])).rows;
+    (
+      await db.query(
+        'SELECT kind, minutes, year, created_at, invoice_id FROM prepaid_movements WHERE contract_id = $1 ORDER BY created_at, id',
+        [contractId],
+      )
+    ).rows;
 
   /** Moves a movement written now to an instant of the past, as if it had been written then. */
   const backdate = (key: string, at: string) =>
-    db.query("UPDATE prepaid_movements SET created_at = $2, year = extract(year FROM $2::timestamptz AT TIME ZONE 'Europe/Luxembourg') WHERE idempotency_key = $1", [key, at]);
+    db.query(
+      "UPDATE prepaid_movements SET created_at = $2, year = extract(year FROM $2::timestamptz AT TIME ZONE 'Europe/Luxembourg') WHERE idempotency_key = $1",
+      [key, at],
+    );
 
   it('bills a purchase on the next invoice at 95 EUR/h (100 EUR/h less 5%), once, and re-runs bill nothing more', async () => {
-    await prepaidLedger(db).buy(contractId, { minutes: 600, description: '10 h for 2025', idempotencyKey: 'order-2025' });
+    await prepaidLedger(db).buy(contractId, {
+      minutes: 600,
+      description: '10 h for 2025',
+      idempotencyKey: 'order-2025',
+    });
     await backdate(`purchase:${contractId}:order-2025`, '2025-02-10T10:00:00+01:00');
     await db.query(
       "INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description, created_at) VALUES ($1, -90, $2, 'VIG-2025-1', 'VIG-2025-1: printer', '2025-06-02T10:00:00+02:00')",
@@ -97,7 +110,14 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
 
     const detail = await invoiceReader(db).find(first!.number);
     expect(detail!.lines).toEqual([
-      { ticketNumber: null, description: `10 h maintenance hours for 2025, 100.00 EUR/h less 5% (contract ${contractId})`, minutes: 600, rateCents: 9500, multiplier: 1, amountCents: 95_000 },
+      {
+        ticketNumber: null,
+        description: `10 h maintenance hours for 2025, 100.00 EUR/h less 5% (contract ${contractId})`,
+        minutes: 600,
+        rateCents: 9500,
+        multiplier: 1,
+        amountCents: 95_000,
+      },
     ]);
     const html = (await invoiceReader(db).html(first!.number))!.html;
     expect(html).toContain('10 h maintenance hours for 2025, 100.00 EUR/h less 5%');
@@ -106,7 +126,7 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     expect(purchase.invoice_id).not.toBeNull();
   });
 
-  it("bills a purchase under a contract with its own rate at that rate, saying so", async () => {
+  it('bills a purchase under a contract with its own rate at that rate, saying so', async () => {
     const ownCustomer = `maintenance-rate-${randomUUID().slice(0, 8)}`;
     await db.query("INSERT INTO customers (id, name) VALUES ($1, 'Own Rate SA')", [ownCustomer]);
     const { rows } = await db.query<{ id: string }>(
@@ -114,17 +134,33 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       [ownCustomer],
     );
     const ownContract = rows[0]!.id;
-    await prepaidLedger(db).buy(ownContract, { minutes: 120, description: '2 h for 2025', idempotencyKey: 'order-own-rate' });
-    await db.query("UPDATE prepaid_movements SET created_at = '2025-02-11T10:00:00+01:00', year = 2025 WHERE idempotency_key = $1", [`purchase:${ownContract}:order-own-rate`]);
-
-    const issued: IssuedInvoice | null = await new MockActivityEnvironment({ workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' } }).run(
-      createInvoicingActivities({ db }).createInvoice,
-      { customerId: ownCustomer, ...Q1_2025 } satisfies CustomerPeriod,
+    await prepaidLedger(db).buy(ownContract, {
+      minutes: 120,
+      description: '2 h for 2025',
+      idempotencyKey: 'order-own-rate',
+    });
+    await db.query(
+      "UPDATE prepaid_movements SET created_at = '2025-02-11T10:00:00+01:00', year = 2025 WHERE idempotency_key = $1",
+      [`purchase:${ownContract}:order-own-rate`],
     );
+
+    const issued: IssuedInvoice | null = await new MockActivityEnvironment({
+      workflowExecution: { workflowId: `invoicing-${randomUUID()}`, runId: 'run-1' },
+    }).run(createInvoicingActivities({ db }).createInvoice, {
+      customerId: ownCustomer,
+      ...Q1_2025,
+    } satisfies CustomerPeriod);
     // 120 x 9025 / 60 = 18050: the contract's 90.25 EUR/h (95 EUR/h less 5%), not the policy's 95 EUR/h.
     expect(issued).toMatchObject({ totalCents: 18_050, created: true });
     expect((await invoiceReader(db).find(issued!.number))!.lines).toEqual([
-      { ticketNumber: null, description: `2 h maintenance hours for 2025, 95.00 EUR/h less 5%, contract rate (contract ${ownContract})`, minutes: 120, rateCents: 9025, multiplier: 1, amountCents: 18_050 },
+      {
+        ticketNumber: null,
+        description: `2 h maintenance hours for 2025, 95.00 EUR/h less 5%, contract rate (contract ${ownContract})`,
+        minutes: 120,
+        rateCents: 9025,
+        multiplier: 1,
+        amountCents: 18_050,
+      },
     ]);
   });
 
@@ -132,22 +168,46 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     // Billed now (the machine's clock is in a later year than 2025): 2025's 510 minutes left are out of reach.
     const { ticket, env } = await ticketForActivities(
       db,
-      { customerId, contractId, policyId: 'econnect-maintenance', kind: 'request', priority: 'P4', title: 'New mailbox', description: 'A mailbox.', contact: { name: 'Ana', email: 'ana@example.lu' } },
+      {
+        customerId,
+        contractId,
+        policyId: 'econnect-maintenance',
+        kind: 'request',
+        priority: 'P4',
+        title: 'New mailbox',
+        description: 'A mailbox.',
+        contact: { name: 'Ana', email: 'ana@example.lu' },
+      },
       Date.now(),
     );
     const { acknowledgeTicket, billTicket } = createActivities({ db });
-    const closed = { ...ticket, status: 'closed' as const, timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 1_800_000, onSite: false }] };
+    const closed = {
+      ...ticket,
+      status: 'closed' as const,
+      timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 1_800_000, onSite: false }],
+    };
     await env.run(acknowledgeTicket, closed);
     const billed: BillingSummary = await env.run(billTicket, closed);
-    expect(billed.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([{ minutes: 30, amountCents: 4750 }]);
+    expect(billed.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([
+      { minutes: 30, amountCents: 4750 },
+    ]);
     expect((await movements()).filter((movement) => movement.kind === 'draw')).toHaveLength(1);
   });
 
-  it("expires what 2025 left as a movement at its end, once, shown on the statement and on the invoice", async () => {
+  it('expires what 2025 left as a movement at its end, once, shown on the statement and on the invoice', async () => {
     // A ticket of November 2025 billed travel: the fourth quarter has an invoice, which reports the expiry.
     const { ticket, env } = await ticketForActivities(
       db,
-      { customerId, contractId, policyId: 'econnect-maintenance', kind: 'request', priority: 'P4', title: 'On site', description: 'Server.', contact: { name: 'Ana', email: 'ana@example.lu' } },
+      {
+        customerId,
+        contractId,
+        policyId: 'econnect-maintenance',
+        kind: 'request',
+        priority: 'P4',
+        title: 'On site',
+        description: 'Server.',
+        contact: { name: 'Ana', email: 'ana@example.lu' },
+      },
       Date.parse('2025-11-12T09:00:00+01:00'),
     );
     await env.run(createActivities({ db }).acknowledgeTicket, ticket);
@@ -156,7 +216,10 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
        VALUES ($1, $2, $3, $2 || ': travel', 0, 4000, 1, 4000, '2025-11-12T10:00:00+01:00')`,
       [`${customerId}:travel`, ticket.ticketNumber, customerId],
     );
-    const listed = await createInvoicingActivities({ db }).listCustomersToInvoice({ ...Q4_2025, frequency: 'quarterly' });
+    const listed = await createInvoicingActivities({ db }).listCustomersToInvoice({
+      ...Q4_2025,
+      frequency: 'quarterly',
+    });
     expect(listed).toContain(customerId);
 
     const fourth = await invoice(Q4_2025);
@@ -169,7 +232,9 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     ]);
 
     const html = (await invoiceReader(db).html(fourth!.number))!.html;
-    expect(html).toContain(`Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`);
+    expect(html).toContain(
+      `Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`,
+    );
     const detail = await invoiceReader(db).find(fourth!.number);
     expect((await renderInvoicePdf(detail!)).subarray(0, 5).toString()).toBe('%PDF-');
 
@@ -177,41 +242,89 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
     const json = await get(`/invoices/${fourth!.number}`);
     expect(json.status).toBe(200);
     expect(JSON.parse(json.text).prepaid).toEqual({
-      statements: [{ contractId, year: detail!.document!.prepaid[0]!.year, boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 510, leftMinutes: 0 }],
+      statements: [
+        {
+          contractId,
+          year: detail!.document!.prepaid[0]!.year,
+          boughtMinutes: 600,
+          usedMinutes: 90,
+          expiredMinutes: 510,
+          leftMinutes: 0,
+        },
+      ],
       expiries: [{ contractId, year: 2025, minutes: 510 }],
     });
 
     const page = await get(`/invoices/${fourth!.number}/html`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('<h2>Prepaid hours</h2>');
-    expect(page.text).toContain(`Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`);
-    const pdf = await fetch(`${baseUrl}/invoices/${fourth!.number}/pdf`, { headers: { authorization: `Bearer ${customerToken}` } });
+    expect(page.text).toContain(
+      `Contract ${contractId}: 8 h 30 min of the hours bought for 2025 unused, expired on 31 December 2025`,
+    );
+    const pdf = await fetch(`${baseUrl}/invoices/${fourth!.number}/pdf`, {
+      headers: { authorization: `Bearer ${customerToken}` },
+    });
     expect(pdf.status).toBe(200);
 
     const shown = await get(`/contracts/${contractId}/prepaid-hours`);
     expect(shown.status).toBe(200);
     const statement = JSON.parse(shown.text) as PrepaidAccount;
     expect(statement).toMatchObject({ boughtMinutes: 600, usedMinutes: 90, expiredMinutes: 510, balanceMinutes: 0 });
-    expect(statement.movements.map(({ kind, minutes, year, at, invoiceNumber }) => ({ kind, minutes, year, at, invoiceNumber }))).toEqual([
-      { kind: 'purchase', minutes: 600, year: 2025, at: '2025-02-10T09:00:00.000Z', invoiceNumber: expect.stringMatching(/^INV-/) },
+    expect(
+      statement.movements.map(({ kind, minutes, year, at, invoiceNumber }) => ({
+        kind,
+        minutes,
+        year,
+        at,
+        invoiceNumber,
+      })),
+    ).toEqual([
+      {
+        kind: 'purchase',
+        minutes: 600,
+        year: 2025,
+        at: '2025-02-10T09:00:00.000Z',
+        invoiceNumber: expect.stringMatching(/^INV-/),
+      },
       { kind: 'draw', minutes: -90, year: 2025, at: '2025-06-02T08:00:00.000Z', invoiceNumber: null },
       { kind: 'expiry', minutes: -510, year: 2025, at: '2025-12-31T23:00:00.000Z', invoiceNumber: fourth!.number },
     ]);
-    expect(statement.movements[2]!.description).toBe("8 h 30 min of the maintenance hours for 2025 expired at the year's end");
+    expect(statement.movements[2]!.description).toBe(
+      "8 h 30 min of the maintenance hours for 2025 expired at the year's end",
+    );
   });
 
   it("draws this year's hours, bought now, and shows them as this year's balance", async () => {
     await prepaidLedger(db).buy(contractId, { minutes: 60, description: '1 h', idempotencyKey: 'order-now' });
     const { ticket, env } = await ticketForActivities(
       db,
-      { customerId, contractId, policyId: 'econnect-maintenance', kind: 'request', priority: 'P4', title: 'Printer', description: 'Jammed.', contact: { name: 'Ana', email: 'ana@example.lu' } },
+      {
+        customerId,
+        contractId,
+        policyId: 'econnect-maintenance',
+        kind: 'request',
+        priority: 'P4',
+        title: 'Printer',
+        description: 'Jammed.',
+        contact: { name: 'Ana', email: 'ana@example.lu' },
+      },
       Date.now(),
     );
     const { acknowledgeTicket, billTicket } = createActivities({ db });
-    const closed = { ...ticket, status: 'closed' as const, timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 3_000_000, onSite: false }] };
+    const closed = {
+      ...ticket,
+      status: 'closed' as const,
+      timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 3_000_000, onSite: false }],
+    };
     await env.run(acknowledgeTicket, closed);
     const billed: BillingSummary = await env.run(billTicket, closed);
     expect(billed.totalCents).toBe(0);
-    expect(await prepaidLedger(db).account(contractId)).toMatchObject({ boughtMinutes: 660, usedMinutes: 100, expiredMinutes: 510, balanceMinutes: 50, balanceYear: new Date().getUTCFullYear() });
+    expect(await prepaidLedger(db).account(contractId)).toMatchObject({
+      boughtMinutes: 660,
+      usedMinutes: 100,
+      expiredMinutes: 510,
+      balanceMinutes: 50,
+      balanceYear: new Date().getUTCFullYear(),
+    });
   });
 });

@@ -36,8 +36,18 @@ function stateOf(story: Story): Partial<TicketState> {
     const breached = deadline !== null && (stoppedAt ?? NOW) > deadline;
     return { metric, deadline, thresholds: [], pauses: [], stoppedAt, breachedAt: breached ? deadline : undefined };
   };
-  const clocks = [clock('response', takenInChargeAt ?? endedAt), clock('intervention', endedAt), clock('resolution', endedAt)];
-  const status = story.refused ? 'refused' : cancelledAt ? 'cancelled' : takenInChargeAt ? 'support' : 'acknowledgement';
+  const clocks = [
+    clock('response', takenInChargeAt ?? endedAt),
+    clock('intervention', endedAt),
+    clock('resolution', endedAt),
+  ];
+  const status = story.refused
+    ? 'refused'
+    : cancelledAt
+      ? 'cancelled'
+      : takenInChargeAt
+        ? 'support'
+        : 'acknowledgement';
   return {
     policyId: story.policyId,
     policyVersion: 1,
@@ -55,14 +65,44 @@ function stateOf(story: Story): Partial<TicketState> {
 // Mixvoip Bureau: incidents on fault-handling hours, Monday to Friday 07:30-18:00 Luxembourg, response within
 // 8 business hours, intervention within 12, no resolution target. e-connect: 08:30-17:30, no target at all.
 const BUREAU_MARCH: Story[] = [
-  { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-02T09:00:00+01:00', takenAt: '2026-03-02T09:30:00+01:00' }, // 30 min, same day, met
-  { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-02T10:00:00+01:00', takenAt: '2026-03-02T12:00:00+01:00' }, // 120 min, same day, met
-  { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-02T17:00:00+01:00', takenAt: '2026-03-03T09:30:00+01:00' }, // 60 + 120 min, next day, met
-  { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-06T20:00:00+01:00', takenAt: '2026-03-09T08:00:00+01:00' }, // Friday night: Monday's, 30 min, met
+  {
+    policyId: 'mixvoip-bureau',
+    priority: 'P2',
+    openedAt: '2026-03-02T09:00:00+01:00',
+    takenAt: '2026-03-02T09:30:00+01:00',
+  }, // 30 min, same day, met
+  {
+    policyId: 'mixvoip-bureau',
+    priority: 'P2',
+    openedAt: '2026-03-02T10:00:00+01:00',
+    takenAt: '2026-03-02T12:00:00+01:00',
+  }, // 120 min, same day, met
+  {
+    policyId: 'mixvoip-bureau',
+    priority: 'P2',
+    openedAt: '2026-03-02T17:00:00+01:00',
+    takenAt: '2026-03-03T09:30:00+01:00',
+  }, // 60 + 120 min, next day, met
+  {
+    policyId: 'mixvoip-bureau',
+    priority: 'P2',
+    openedAt: '2026-03-06T20:00:00+01:00',
+    takenAt: '2026-03-09T08:00:00+01:00',
+  }, // Friday night: Monday's, 30 min, met
   { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-10T09:00:00+01:00' }, // never taken in charge: breached, day missed
-  { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-11T09:00:00+01:00', cancelledAt: '2026-03-11T10:00:00+01:00' }, // withdrawn
+  {
+    policyId: 'mixvoip-bureau',
+    priority: 'P2',
+    openedAt: '2026-03-11T09:00:00+01:00',
+    cancelledAt: '2026-03-11T10:00:00+01:00',
+  }, // withdrawn
   { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-11T10:00:00+01:00', refused: true }, // not the desk's: left out
-  { policyId: 'mixvoip-bureau', priority: 'P2', openedAt: '2026-03-12T09:00:00+01:00', takenAt: '2026-03-13T09:30:00+01:00' }, // 540 + 120 min, breached
+  {
+    policyId: 'mixvoip-bureau',
+    priority: 'P2',
+    openedAt: '2026-03-12T09:00:00+01:00',
+    takenAt: '2026-03-13T09:30:00+01:00',
+  }, // 540 + 120 min, breached
 ];
 const ECONNECT: Story[] = [
   { policyId: 'econnect', priority: 'P2', openedAt: '2026-02-26T09:00:00+01:00', takenAt: '2026-02-26T09:45:00+01:00' }, // 45 min
@@ -73,7 +113,16 @@ const ECONNECT: Story[] = [
   { policyId: 'econnect', priority: 'P3', openedAt: '2026-04-15T09:00:00+02:00' }, // its day is not over at NOW: not counted yet
 ];
 
-const noTarget = (metric: Metric, tickets: number) => ({ metric, withTarget: 0, withoutTarget: tickets, met: 0, breached: 0, pending: 0, withdrawn: 0, percentMet: null });
+const noTarget = (metric: Metric, tickets: number) => ({
+  metric,
+  withTarget: 0,
+  withoutTarget: tickets,
+  met: 0,
+  breached: 0,
+  pending: 0,
+  withdrawn: 0,
+  percentMet: null,
+});
 
 describe('GET /v1/reports/sla', () => {
   let harness: ReadModelHarness;
@@ -86,7 +135,9 @@ describe('GET /v1/reports/sla', () => {
     agent = await harness.staffToken('manager');
     customer = await harness.customer('report');
     other = await harness.customer('other');
-    const tickets = await Promise.all([...BUREAU_MARCH, ...ECONNECT].map(async (story) => harness.ticket(customer.id, stateOf(story))));
+    const tickets = await Promise.all(
+      [...BUREAU_MARCH, ...ECONNECT].map(async (story) => harness.ticket(customer.id, stateOf(story))),
+    );
     for (const ticket of tickets) await harness.record(ticket);
     // A retried older revision (not yet taken in charge) must not undo the figures of the newer one.
     await harness.record({ ...tickets[0]!, ...stateOf({ ...BUREAU_MARCH[0]!, takenAt: undefined }), revision: 3 });
@@ -116,8 +167,26 @@ describe('GET /v1/reports/sla', () => {
       timeToRespond: { measured: 5, medianMinutes: 120, p90Minutes: 468 },
       sameBusinessDay: { counted: 6, takenInCharge: 3, percent: 50 },
       metrics: [
-        { metric: 'response', withTarget: 7, withoutTarget: 0, met: 4, breached: 2, pending: 0, withdrawn: 1, percentMet: 66.7 },
-        { metric: 'intervention', withTarget: 7, withoutTarget: 0, met: 0, breached: 6, pending: 0, withdrawn: 1, percentMet: 0 },
+        {
+          metric: 'response',
+          withTarget: 7,
+          withoutTarget: 0,
+          met: 4,
+          breached: 2,
+          pending: 0,
+          withdrawn: 1,
+          percentMet: 66.7,
+        },
+        {
+          metric: 'intervention',
+          withTarget: 7,
+          withoutTarget: 0,
+          met: 0,
+          breached: 6,
+          pending: 0,
+          withdrawn: 1,
+          percentMet: 0,
+        },
         noTarget('resolution', 7),
       ],
     },
@@ -160,7 +229,10 @@ describe('GET /v1/reports/sla', () => {
 
   it('narrows to months (both included) and a priority', async () => {
     const { february, marchBureau, marchEconnect, april } = rows();
-    expect((await report(`customer=${customer.id}&from=2026-03&to=2026-03`)).rows).toEqual([marchBureau, marchEconnect]);
+    expect((await report(`customer=${customer.id}&from=2026-03&to=2026-03`)).rows).toEqual([
+      marchBureau,
+      marchEconnect,
+    ]);
     expect((await report(`customer=${customer.id}&to=2026-02`)).rows).toEqual([february]);
     expect((await report(`customer=${customer.id}&from=2026-04`)).rows).toEqual([april]);
     expect((await report(`customer=${customer.id}&priority=P2`)).rows).toEqual([february, marchBureau]);
@@ -169,7 +241,9 @@ describe('GET /v1/reports/sla', () => {
   it("gives a customer's key its own figures only, and refuses another company's", async () => {
     const { february, marchBureau, marchEconnect, april } = rows();
     expect((await report('', customer.token)).rows).toEqual([february, marchBureau, marchEconnect, april]);
-    expect((await report('', other.token)).rows.map((row: { customerId: string }) => row.customerId)).toEqual([other.id]);
+    expect((await report('', other.token)).rows.map((row: { customerId: string }) => row.customerId)).toEqual([
+      other.id,
+    ]);
     const refused = await harness.get(`/v1/reports/sla?customer=${other.id}`, customer.token);
     expect(refused.status).toBe(403);
   });

@@ -32,10 +32,20 @@ describe('a ticket through the API, end to end', () => {
   });
 
   /** As the desk's agent unless told otherwise; `null` sends no key. */
-  async function call(method: 'GET' | 'POST', path: string, body?: unknown, as: Role | null = 'agent', headers: Record<string, string> = {}) {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    as: Role | null = 'agent',
+    headers: Record<string, string> = {},
+  ) {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: { ...(as === null ? {} : stack.auth(as)), ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(as === null ? {} : stack.auth(as)),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return {
@@ -64,10 +74,19 @@ describe('a ticket through the API, end to end', () => {
     const number = opened.body.ticketNumber as string;
     expect(number).toMatch(/^VIG-\d{6,}$/);
     // One round trip (Update-with-start) answers the ticket registered: acknowledged, its deadlines known.
-    expect(opened.body).toMatchObject({ ticketNumber: number, workflowId: `ticket-${number}`, status: 'acknowledgement', links: { self: `/v1/tickets/${number}` } });
+    expect(opened.body).toMatchObject({
+      ticketNumber: number,
+      workflowId: `ticket-${number}`,
+      status: 'acknowledgement',
+      links: { self: `/v1/tickets/${number}` },
+    });
     expect(opened.body.acknowledgedAt).toEqual(expect.any(String));
     // e-connect sets no target outside emergencies (test/e2e/emergency-clock.test.ts shows deadlines answered at opening).
-    expect((opened.body.clocks as { state: string }[]).map(({ state }) => state)).toEqual(['no-target', 'no-target', 'no-target']);
+    expect((opened.body.clocks as { state: string }[]).map(({ state }) => state)).toEqual([
+      'no-target',
+      'no-target',
+      'no-target',
+    ]);
     expect(opened.location).toBe(`/v1/tickets/${number}`);
 
     // Who acts is who is authenticated: the agent's key (labelled 'e2e tickets agent'), whatever name the body gives.
@@ -75,17 +94,29 @@ describe('a ticket through the API, end to end', () => {
     expect(inSupport.status).toBe(200);
     expect(inSupport.body).toMatchObject({ status: 'support', assignee: AGENT, priority: 'P2', policyId: 'econnect' });
 
-    const inValidation = await call('POST', `/tickets/${number}/propose-resolution`, { resolution: 'Replaced the toner', minutesWorked: 37 });
+    const inValidation = await call('POST', `/tickets/${number}/propose-resolution`, {
+      resolution: 'Replaced the toner',
+      minutesWorked: 37,
+    });
     expect(inValidation.body).toMatchObject({ status: 'validation', resolution: 'Replaced the toner' });
     expect(inValidation.body.timeEntries).toEqual([expect.objectContaining({ agent: AGENT, onSite: false })]);
     const [entry] = inValidation.body.timeEntries;
     expect(Date.parse(entry.end) - Date.parse(entry.start)).toBe(37 * 60_000);
 
-    const closed = await call('POST', `/tickets/${number}/validate`, { contact: 'someone-else@acme.lu', comment: 'prints again' }, 'customer');
+    const closed = await call(
+      'POST',
+      `/tickets/${number}/validate`,
+      { contact: 'someone-else@acme.lu', comment: 'prints again' },
+      'customer',
+    );
     expect(closed.body).toMatchObject({ status: 'closed', validatedBy: CUSTOMER });
     // The opening too is the authenticated key's act, though the body names the customer's contact.
     expect((closed.body.events as { type: string; by?: string }[]).map(({ type, by }) => [type, by])).toEqual([
-      ['opened', AGENT], ['acknowledged', undefined], ['taken-in-charge', AGENT], ['resolution-proposed', AGENT], ['validated', CUSTOMER],
+      ['opened', AGENT],
+      ['acknowledged', undefined],
+      ['taken-in-charge', AGENT],
+      ['resolution-proposed', AGENT],
+      ['validated', CUSTOMER],
     ]);
 
     const handle = temporal.workflow.getHandle(ticketWorkflowId(number));
@@ -100,7 +131,12 @@ describe('a ticket through the API, end to end', () => {
     });
     expect(view.body.openedAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect((view.body.events as { type: string }[]).map((event) => event.type)).toEqual([
-      'opened', 'acknowledged', 'taken-in-charge', 'resolution-proposed', 'validated', 'billed',
+      'opened',
+      'acknowledged',
+      'taken-in-charge',
+      'resolution-proposed',
+      'validated',
+      'billed',
     ]);
 
     const description = await handle.describe();
@@ -113,11 +149,20 @@ describe('a ticket through the API, end to end', () => {
 
     const ticketRow = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [number]);
     expect(ticketRow.rows).toEqual([{ status: 'closed', assignee: AGENT, revision: final.revision }]);
-    const emails = await db.query("SELECT recipient, subject, body FROM outbox WHERE ticket_number = $1 AND kind = 'acknowledgement'", [number]);
+    const emails = await db.query(
+      "SELECT recipient, subject, body FROM outbox WHERE ticket_number = $1 AND kind = 'acknowledgement'",
+      [number],
+    );
     expect(emails.rows).toHaveLength(1);
-    expect(emails.rows[0]).toMatchObject({ recipient: 'ana@acme.lu', subject: `[${number}] Your request is registered: Printer down` });
+    expect(emails.rows[0]).toMatchObject({
+      recipient: 'ana@acme.lu',
+      subject: `[${number}] Your request is registered: Printer down`,
+    });
     expect(emails.rows[0].body).toContain(`ticket number ${number}`);
-    const lines = await db.query('SELECT minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1', [number]);
+    const lines = await db.query(
+      'SELECT minutes, rate_cents, multiplier, amount_cents FROM billing_lines WHERE ticket_number = $1',
+      [number],
+    );
     expect(lines.rows).toEqual([{ minutes: 37, rate_cents: '10000', multiplier: '1.0000', amount_cents: '6167' }]);
   });
 
@@ -142,15 +187,26 @@ describe('a ticket through the API, end to end', () => {
   });
 
   it('names the field of a bad request (422), and answers 404 for an unknown ticket', async () => {
-    const bad = await call('POST', '/tickets', { customerId, title: 'x', description: 'y', contact: { name: 'Ana', email: 'not-an-email' } });
+    const bad = await call('POST', '/tickets', {
+      customerId,
+      title: 'x',
+      description: 'y',
+      contact: { name: 'Ana', email: 'not-an-email' },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body.errors).toEqual([{ field: 'body.contact.email', message: 'must match format "email"' }]);
 
     const missing = await call('POST', '/tickets/VIG-000001/propose-resolution', { agent: 'marc' });
     expect(missing.status).toBe(422);
-    expect(missing.body.errors).toEqual([{ field: 'body.resolution', message: "must have required property 'resolution'" }]);
+    expect(missing.body.errors).toEqual([
+      { field: 'body.resolution', message: "must have required property 'resolution'" },
+    ]);
 
-    const backwards = await call('POST', '/tickets/VIG-000001/time-entries', { agent: 'marc', start: '2026-03-02T10:00:00+01:00', end: 'yesterday' });
+    const backwards = await call('POST', '/tickets/VIG-000001/time-entries', {
+      agent: 'marc',
+      start: '2026-03-02T10:00:00+01:00',
+      end: 'yesterday',
+    });
     expect(backwards.status).toBe(422);
     expect(backwards.body.errors).toEqual([{ field: 'body.end', message: 'must match format "date-time"' }]);
 
@@ -167,7 +223,12 @@ describe('a ticket through the API, end to end', () => {
     // Globex's contract runs Esker's terms: the ticket takes them from the contract, not from the body.
     const globex = `globex-${randomUUID().slice(0, 8)}`;
     await stack.accounts.createCustomer({ id: globex, name: 'Globex' });
-    await stack.accounts.createContract({ customerId: globex, policyId: 'esker', policyVersion: 1, startsOn: contractsStartOn() });
+    await stack.accounts.createContract({
+      customerId: globex,
+      policyId: 'esker',
+      policyVersion: 1,
+      startsOn: contractsStartOn(),
+    });
     const opened = await call('POST', '/tickets', {
       customerId: globex,
       priority: 'P1',
@@ -192,7 +253,10 @@ describe('a ticket through the API, end to end', () => {
       ['resolution', 'running'],
     ]);
 
-    const waiting = await call('POST', `/tickets/${number}/wait-for-customer`, { agent: 'marc', question: 'Which browser?' });
+    const waiting = await call('POST', `/tickets/${number}/wait-for-customer`, {
+      agent: 'marc',
+      question: 'Which browser?',
+    });
     expect(waiting.body.status).toBe('waiting');
     expect((waiting.body.clocks as any[]).find((clock) => clock.metric === 'resolution').state).toBe('paused');
 
@@ -211,13 +275,20 @@ describe('a ticket through the API, end to end', () => {
     const { body } = await openTicket('Closed already');
     const number = body.ticketNumber as string;
     await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' });
-    await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'done', minutesWorked: 1 });
+    await call('POST', `/tickets/${number}/propose-resolution`, {
+      agent: 'marc',
+      resolution: 'done',
+      minutesWorked: 1,
+    });
     await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'customer');
     await temporal.workflow.getHandle(ticketWorkflowId(number)).result();
 
     const late = await call('POST', `/tickets/${number}/take-charge`, { agent: 'julie' });
     expect(late.status).toBe(409);
-    expect(late.body).toMatchObject({ type: 'https://vigil.dev/problems/ticket-closed', detail: `ticket ${number} is completed: it takes no more actions` });
+    expect(late.body).toMatchObject({
+      type: 'https://vigil.dev/problems/ticket-closed',
+      detail: `ticket ${number} is completed: it takes no more actions`,
+    });
   });
 
   it("authenticates every call, keeps customers to their own company's tickets and to their own acts", async () => {
@@ -237,18 +308,28 @@ describe('a ticket through the API, end to end', () => {
     const asRival = (method: 'GET' | 'POST', path: string, payload?: unknown) =>
       fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${rivalKey.token}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${rivalKey.token}`,
+          ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: payload === undefined ? undefined : JSON.stringify(payload),
       });
     expect((await asRival('GET', `/tickets/${number}`)).status).toBe(404);
-    expect((await asRival('POST', `/tickets/${number}/cancel`, { by: 'mallory@rival.lu', reason: 'mischief' })).status).toBe(404);
+    expect(
+      (await asRival('POST', `/tickets/${number}/cancel`, { by: 'mallory@rival.lu', reason: 'mischief' })).status,
+    ).toBe(404);
     expect((await call('GET', `/tickets/${number}`)).body.status).not.toBe('cancelled');
     await temporal.workflow.getHandle(ticketWorkflowId(number)).terminate('test over');
   });
 
   it('answers a retried POST with the same Idempotency-Key with the same ticket, in PostgreSQL', async () => {
     const key = `e2e-${randomUUID()}`;
-    const request = { priority: 'P3', title: 'Retried', description: 'The client timed out.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } };
+    const request = {
+      priority: 'P3',
+      title: 'Retried',
+      description: 'The client timed out.',
+      contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+    };
     const first = await call('POST', '/tickets', request, 'customer', { 'idempotency-key': key });
     const retry = await call('POST', '/tickets', request, 'customer', { 'idempotency-key': key });
     expect(first.status).toBe(201);
@@ -260,7 +341,9 @@ describe('a ticket through the API, end to end', () => {
     const { rows } = await db.query('SELECT ticket_number FROM idempotency_keys WHERE key = $1', [key]);
     expect(rows).toEqual([{ ticket_number: first.body.ticketNumber }]);
 
-    const reused = await call('POST', '/tickets', { ...request, title: 'Another' }, 'customer', { 'idempotency-key': key });
+    const reused = await call('POST', '/tickets', { ...request, title: 'Another' }, 'customer', {
+      'idempotency-key': key,
+    });
     expect(reused.status).toBe(422);
     expect(reused.body.errors[0].field).toBe('headers.idempotency-key');
     await temporal.workflow.getHandle(ticketWorkflowId(first.body.ticketNumber)).terminate('test over');
@@ -268,10 +351,18 @@ describe('a ticket through the API, end to end', () => {
 
   it('opens, on the retry, a ticket whose key was recorded but whose workflow never started (a crash between the two)', async () => {
     const key = `e2e-crash-${randomUUID()}`;
-    const request = { customerId, title: 'Lost in a crash', description: 'The API died mid-request.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } };
+    const request = {
+      customerId,
+      title: 'Lost in a crash',
+      description: 'The API died mid-request.',
+      contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+    };
     const agentKey = (await stack.accounts.authenticate(stack.tokens.agent))!.keyId;
     const number = await ticketNumberAllocator(db)();
-    await db.query('INSERT INTO idempotency_keys (api_key_id, key, request_hash, ticket_number) VALUES ($1, $2, $3, $4)', [agentKey, key, requestHashOf(request), number]);
+    await db.query(
+      'INSERT INTO idempotency_keys (api_key_id, key, request_hash, ticket_number) VALUES ($1, $2, $3, $4)',
+      [agentKey, key, requestHashOf(request), number],
+    );
 
     const retry = await call('POST', '/tickets', request, 'agent', { 'idempotency-key': key });
     expect(retry.status).toBe(201);
@@ -280,7 +371,9 @@ describe('a ticket through the API, end to end', () => {
     const { runId } = await handle.describe();
     expect((await call('GET', `/tickets/${number}`)).body).toMatchObject({ title: 'Lost in a crash', customerId });
 
-    expect((await call('POST', '/tickets', request, 'agent', { 'idempotency-key': key })).body.ticketNumber).toBe(number);
+    expect((await call('POST', '/tickets', request, 'agent', { 'idempotency-key': key })).body.ticketNumber).toBe(
+      number,
+    );
     expect((await handle.describe()).runId).toBe(runId);
     await handle.terminate('test over');
   });

@@ -26,7 +26,13 @@ describe('GET /v1/tickets and /v1/queue', () => {
     const open = !isTerminal(status);
     // Every fourth open ticket is best effort: no deadline, so it comes after the dated ones.
     const deadline = open && index % 4 !== 3 ? BASE + (40 - index) * HOUR : null;
-    const response = { metric: 'response' as const, deadline, thresholds: [], pauses: [], ...(open ? {} : { stoppedAt: BASE + HOUR }) };
+    const response = {
+      metric: 'response' as const,
+      deadline,
+      thresholds: [],
+      pauses: [],
+      ...(open ? {} : { stoppedAt: BASE + HOUR }),
+    };
     return harness.ticket(acme.id, {
       status,
       priority: PRIORITIES[index % PRIORITIES.length],
@@ -35,7 +41,11 @@ describe('GET /v1/tickets and /v1/queue', () => {
       assignee: index % 2 === 0 ? 'marc' : index % 3 === 0 ? 'lea' : undefined,
       openedAt: BASE + ((index * 7) % 15) * 10 * MINUTE,
       title: `Ticket ${index}`,
-      clocks: [response, { ...response, metric: 'intervention', deadline: null }, { ...response, metric: 'resolution', deadline: null }],
+      clocks: [
+        response,
+        { ...response, metric: 'intervention', deadline: null },
+        { ...response, metric: 'resolution', deadline: null },
+      ],
     });
   }
 
@@ -75,7 +85,9 @@ describe('GET /v1/tickets and /v1/queue', () => {
   }
 
   const byArrival = (list: TicketState[]) =>
-    [...list].sort((a, b) => a.openedAt - b.openedAt || a.ticketNumber.localeCompare(b.ticketNumber)).map((ticket) => ticket.ticketNumber);
+    [...list]
+      .sort((a, b) => a.openedAt - b.openedAt || a.ticketNumber.localeCompare(b.ticketNumber))
+      .map((ticket) => ticket.ticketNumber);
 
   it('pages through a customer in arrival order (opened, then number), each ticket once', async () => {
     const { numbers, pages } = await allPages(`/v1/tickets?customer=${acme.id}`, 7);
@@ -109,14 +121,27 @@ describe('GET /v1/tickets and /v1/queue', () => {
   });
 
   it.each([
-    ['status as a comma list', 'status=support,waiting', (ticket: TicketState) => ['support', 'waiting'].includes(ticket.status)],
-    ['status repeated', 'status=closed&status=acknowledgement', (ticket: TicketState) => ['closed', 'acknowledgement'].includes(ticket.status)],
+    [
+      'status as a comma list',
+      'status=support,waiting',
+      (ticket: TicketState) => ['support', 'waiting'].includes(ticket.status),
+    ],
+    [
+      'status repeated',
+      'status=closed&status=acknowledgement',
+      (ticket: TicketState) => ['closed', 'acknowledgement'].includes(ticket.status),
+    ],
     ['priority', 'priority=P1,P4', (ticket: TicketState) => ['P1', 'P4'].includes(ticket.priority)],
     ['kind', 'kind=change', (ticket: TicketState) => ticket.kind === 'change'],
     ['breached', 'breached=true', (ticket: TicketState) => ticket.slaBreached],
     ['not breached', 'breached=false', (ticket: TicketState) => !ticket.slaBreached],
     ['assignee', 'assignee=lea', (ticket: TicketState) => ticket.assignee === 'lea'],
-    ['several filters at once', 'status=acknowledgement,support,waiting&assignee=marc', (ticket: TicketState) => ['acknowledgement', 'support', 'waiting'].includes(ticket.status) && ticket.assignee === 'marc'],
+    [
+      'several filters at once',
+      'status=acknowledgement,support,waiting&assignee=marc',
+      (ticket: TicketState) =>
+        ['acknowledgement', 'support', 'waiting'].includes(ticket.status) && ticket.assignee === 'marc',
+    ],
   ])('filters by %s across pages', async (_, filter, keep) => {
     const expected = byArrival(tickets.filter(keep));
     expect(expected.length).toBeGreaterThan(3);
@@ -126,7 +151,10 @@ describe('GET /v1/tickets and /v1/queue', () => {
   it('order=deadline: open tickets only, the nearest deadline first, those without one last', async () => {
     const open = tickets.filter((ticket) => !isTerminal(ticket.status));
     const expected = [...open]
-      .sort((a, b) => (deadlineOf(a) ?? Infinity) - (deadlineOf(b) ?? Infinity) || a.ticketNumber.localeCompare(b.ticketNumber))
+      .sort(
+        (a, b) =>
+          (deadlineOf(a) ?? Infinity) - (deadlineOf(b) ?? Infinity) || a.ticketNumber.localeCompare(b.ticketNumber),
+      )
       .map((ticket) => ticket.ticketNumber);
     expect(open.some((ticket) => deadlineOf(ticket) === null)).toBe(true);
     expect((await allPages(`/v1/tickets?customer=${acme.id}&order=deadline`, 4)).numbers).toEqual(expected);
@@ -167,8 +195,14 @@ describe('GET /v1/tickets and /v1/queue', () => {
 
     it.each([
       ['a cursor that is not base64 JSON', 'cursor=not-a-cursor'],
-      ['a cursor whose key was tampered with', `cursor=${Buffer.from(JSON.stringify({ order: 'arrival', at: "2026-01-01'; --", number: 'VIG-000001' })).toString('base64url')}`],
-      ['a cursor of the other order', `cursor=${Buffer.from(JSON.stringify({ order: 'deadline', at: 'infinity', number: 'VIG-000001' })).toString('base64url')}`],
+      [
+        'a cursor whose key was tampered with',
+        `cursor=${Buffer.from(JSON.stringify({ order: 'arrival', at: "2026-01-01'; --", number: 'VIG-000001' })).toString('base64url')}`,
+      ],
+      [
+        'a cursor of the other order',
+        `cursor=${Buffer.from(JSON.stringify({ order: 'deadline', at: 'infinity', number: 'VIG-000001' })).toString('base64url')}`,
+      ],
     ])('%s', async (_, query) => {
       const problem = await problemOf(`/v1/tickets?${query}`);
       expect(problem.type).toBe('https://vigil.dev/problems/invalid-cursor');
@@ -200,7 +234,11 @@ describe('GET /v1/tickets?q= on PostgreSQL', () => {
 
   const dated = (deadline: number) => {
     const response = { metric: 'response' as const, deadline, thresholds: [], pauses: [] };
-    return [response, { ...response, metric: 'intervention' as const, deadline: null }, { ...response, metric: 'resolution' as const, deadline: null }];
+    return [
+      response,
+      { ...response, metric: 'intervention' as const, deadline: null },
+      { ...response, metric: 'resolution' as const, deadline: null },
+    ];
   };
 
   beforeAll(async () => {
@@ -208,8 +246,19 @@ describe('GET /v1/tickets?q= on PostgreSQL', () => {
     agent = await harness.staffToken('agent');
     customer = await harness.customer('haystack');
     // More tickets than any page, all due before the one looked for, which the board's first pages never show.
-    for (let index = 0; index < MANY; index++) await harness.record(await harness.ticket(customer.id, { status: 'support', title: `Printer ${index}`, clocks: dated(BASE + index * MINUTE) }));
-    needle = await harness.ticket(customer.id, { status: 'support', title: 'VPN 100% down (50_50)', clocks: dated(BASE + 10 * 24 * HOUR) });
+    for (let index = 0; index < MANY; index++)
+      await harness.record(
+        await harness.ticket(customer.id, {
+          status: 'support',
+          title: `Printer ${index}`,
+          clocks: dated(BASE + index * MINUTE),
+        }),
+      );
+    needle = await harness.ticket(customer.id, {
+      status: 'support',
+      title: 'VPN 100% down (50_50)',
+      clocks: dated(BASE + 10 * 24 * HOUR),
+    });
     await harness.record(needle);
   });
 
@@ -218,9 +267,15 @@ describe('GET /v1/tickets?q= on PostgreSQL', () => {
   });
 
   const numbersOf = async (query: string) => {
-    const { status, body } = await harness.get(`/v1/tickets?order=deadline&limit=50&customer=${customer.id}&${query}`, agent);
+    const { status, body } = await harness.get(
+      `/v1/tickets?order=deadline&limit=50&customer=${customer.id}&${query}`,
+      agent,
+    );
     expect(status).toBe(200);
-    return { numbers: body.items.map(({ ticketNumber }: { ticketNumber: string }) => ticketNumber), nextCursor: body.nextCursor };
+    return {
+      numbers: body.items.map(({ ticketNumber }: { ticketNumber: string }) => ticketNumber),
+      nextCursor: body.nextCursor,
+    };
   };
 
   it('finds a ticket by its title, whatever the case, beyond the first pages of the board', async () => {

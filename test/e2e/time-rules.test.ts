@@ -21,7 +21,13 @@ describe('rules on logged time, end to end', () => {
   const call: Stack['call'] = (...args) => stack.call(...args);
 
   async function openTicket(customerId: string, title: string): Promise<string> {
-    const opened = await call('POST', '/tickets', { customerId, priority: 'P3', title, description: 'Logged time under the contract’s rules.', contact: { name: 'Ana Lopes', email: 'ana@acme.lu' } });
+    const opened = await call('POST', '/tickets', {
+      customerId,
+      priority: 'P3',
+      title,
+      description: 'Logged time under the contract’s rules.',
+      contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+    });
     expect(opened.status).toBe(201);
     const number = opened.body.ticketNumber as string;
     expect((await call('POST', `/tickets/${number}/take-charge`, { agent: 'marc' })).status).toBe(200);
@@ -37,10 +43,12 @@ describe('rules on logged time, end to end', () => {
   /** An agent's own API key, labelled with the agent's name: who acts is who is authenticated. */
   const keys = new Map<string, { token: string }>();
   async function keyOf(agent: string): Promise<{ token: string }> {
-    if (!keys.has(agent)) keys.set(agent, { token: (await stack.accounts.createApiKey({ role: 'agent', label: agent })).token });
+    if (!keys.has(agent))
+      keys.set(agent, { token: (await stack.accounts.createApiKey({ role: 'agent', label: agent })).token });
     return keys.get(agent)!;
   }
-  const logAs = async (agent: string, number: string, body: object) => call('POST', `/tickets/${number}/time-entries`, body, await keyOf(agent));
+  const logAs = async (agent: string, number: string, body: object) =>
+    call('POST', `/tickets/${number}/time-entries`, body, await keyOf(agent));
 
   it('e-connect: past a day of logged time, an entry is refused (409, minutes left) until the customer accepts a quote, then taken up to its estimate', async () => {
     const number = await openTicket(stack.customerId, 'Mail server migration');
@@ -61,9 +69,21 @@ describe('rules on logged time, end to end', () => {
       entryMinutes: 60,
       detail: `work beyond 480 min on a ticket needs a quote the customer has accepted: 480 min logged, 0 min left, this entry is 60 min; submit a quote estimating the whole intervention (POST /v1/tickets/${number}/quote) and log the rest once the customer accepts it`,
     });
-    expect((await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'done', minutesWorked: 15 })).body.code).toBe('QUOTE_REQUIRED');
+    expect(
+      (
+        await call('POST', `/tickets/${number}/propose-resolution`, {
+          agent: 'marc',
+          resolution: 'done',
+          minutesWorked: 15,
+        })
+      ).body.code,
+    ).toBe('QUOTE_REQUIRED');
 
-    const quoted = await call('POST', `/tickets/${number}/quote`, { agent: 'marc', estimateMinutes: 600, amountCents: 100_000 });
+    const quoted = await call('POST', `/tickets/${number}/quote`, {
+      agent: 'marc',
+      estimateMinutes: 600,
+      amountCents: 100_000,
+    });
     expect(quoted.body.quote).toMatchObject({ status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 });
     const accepted = await call('POST', `/tickets/${number}/quote/accept`, { contact: 'ana@acme.lu' }, 'customer');
     // Decided by the customer's key (labelled by test/support/e2e/stack.ts), whatever contact the body names.
@@ -72,9 +92,24 @@ describe('rules on logged time, end to end', () => {
     expect((await call('POST', `/tickets/${number}/time-entries`, entry('marc', 60, 2 * HOUR))).status).toBe(200);
     const pastQuote = await call('POST', `/tickets/${number}/time-entries`, entry('marc', 61, HOUR));
     expect(pastQuote.status).toBe(409);
-    expect(pastQuote.body).toMatchObject({ code: 'QUOTE_REQUIRED', allowedMinutes: 600, loggedMinutes: 540, minutesLeft: 60 });
-    expect((await call('POST', `/tickets/${number}/propose-resolution`, { agent: 'marc', resolution: 'Mail server migrated', minutesWorked: 60 })).status).toBe(200);
-    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'customer')).status).toBe(200);
+    expect(pastQuote.body).toMatchObject({
+      code: 'QUOTE_REQUIRED',
+      allowedMinutes: 600,
+      loggedMinutes: 540,
+      minutesLeft: 60,
+    });
+    expect(
+      (
+        await call('POST', `/tickets/${number}/propose-resolution`, {
+          agent: 'marc',
+          resolution: 'Mail server migrated',
+          minutesWorked: 60,
+        })
+      ).status,
+    ).toBe(200);
+    expect((await call('POST', `/tickets/${number}/validate`, { contact: 'ana@acme.lu' }, 'customer')).status).toBe(
+      200,
+    );
 
     // 600 minutes at 100 EUR/h, the quoted day and a quarter, and not a minute more.
     const final = await stack.temporal.workflow.getHandle(ticketWorkflowId(number)).result();
@@ -85,11 +120,17 @@ describe('rules on logged time, end to end', () => {
     const customerId = `care-${randomUUID().slice(0, 8)}`;
     await stack.accounts.createCustomer({ id: customerId, name: 'Acme BE' });
     // Named for out-of-hours calls, so that the ticket opens whatever the hour this test runs at.
-    await stack.accounts.createContract({ customerId, policyId: 'care-solutions', startsOn: contractsStartOn(), authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }] });
+    await stack.accounts.createContract({
+      customerId,
+      policyId: 'care-solutions',
+      startsOn: contractsStartOn(),
+      authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }],
+    });
     const number = await openTicket(customerId, 'Backup restore');
 
     const remote = { service: 'remote-assistance' };
-    for (const agent of ['anna', 'bert', 'carl']) expect((await logAs(agent, number, entry(agent, 20, HOUR, remote))).status).toBe(200);
+    for (const agent of ['anna', 'bert', 'carl'])
+      expect((await logAs(agent, number, entry(agent, 20, HOUR, remote))).status).toBe(200);
     const fourth = await logAs('dora', number, entry('dora', 20, HOUR, remote));
     expect(fourth.status).toBe(409);
     expect(fourth.body).toMatchObject({
@@ -98,12 +139,19 @@ describe('rules on logged time, end to end', () => {
       code: 'TOO_MANY_PEOPLE',
       maxPeople: 3,
       people: ['anna', 'bert', 'carl'],
-      detail: 'at most 3 people may log time on one ticket under remote-assistance, and anna, bert, carl already have: dora cannot; one of them logs this time',
+      detail:
+        'at most 3 people may log time on one ticket under remote-assistance, and anna, bert, carl already have: dora cannot; one of them logs this time',
     });
     // Other services are not capped, and the three go on.
     expect((await logAs('dora', number, entry('dora', 20, HOUR, { service: 'database' }))).status).toBe(200);
     expect((await logAs('bert', number, entry('bert', 20, HOUR / 2, remote))).status).toBe(200);
     const view = await call('GET', `/tickets/${number}`);
-    expect((view.body.timeEntries as { agent: string }[]).map(({ agent }) => agent)).toEqual(['anna', 'bert', 'carl', 'dora', 'bert']);
+    expect((view.body.timeEntries as { agent: string }[]).map(({ agent }) => agent)).toEqual([
+      'anna',
+      'bert',
+      'carl',
+      'dora',
+      'bert',
+    ]);
   });
 });

@@ -39,7 +39,11 @@ describe('the API with no worker polling, on the real dev server', () => {
       async () => {
         await new Promise((resolve) => setTimeout(resolve, 1_000));
         const response = await fetch(`${stack.baseUrl.replace(/\/v1$/, '')}/ready`);
-        return { status: response.status, retryAfter: response.headers.get('retry-after'), body: (await response.json()) as Record<string, any> };
+        return {
+          status: response.status,
+          retryAfter: response.headers.get('retry-after'),
+          body: (await response.json()) as Record<string, any>,
+        };
       },
       (ready) => done(ready.status),
       90_000,
@@ -49,23 +53,38 @@ describe('the API with no worker polling, on the real dev server', () => {
     const ticketNumber = await open();
     const taken = await call('POST', `/tickets/${ticketNumber}/take-charge`, { agent: 'marc' });
     expect(taken.status).toBe(200);
-    const snapshotRevision = async () => (await stack.db.query<{ revision: number }>('SELECT revision FROM tickets WHERE number = $1', [ticketNumber])).rows[0]?.revision;
+    const snapshotRevision = async () =>
+      (await stack.db.query<{ revision: number }>('SELECT revision FROM tickets WHERE number = $1', [ticketNumber]))
+        .rows[0]?.revision;
     await eventually(snapshotRevision, (revision) => revision === taken.body.revision);
     // The worker has just taken the ticket's tasks: it is seen polling, and the ticket is read live.
     const live = await call('GET', `/tickets/${ticketNumber}`);
-    expect({ status: live.status, stale: live.body.stale, warning: live.headers.get('warning') }).toEqual({ status: 200, stale: undefined, warning: null });
+    expect({ status: live.status, stale: live.body.stale, warning: live.headers.get('warning') }).toEqual({
+      status: 200,
+      stale: undefined,
+      warning: null,
+    });
     expect((await readyUntil((status) => status === 200)).body.checks).toEqual({ temporal: 'up', worker: 'up' });
 
     await stack.stopWorker();
 
     const notReady = await readyUntil((status) => status === 503);
     expect(notReady.retryAfter).toBe('5');
-    expect(notReady.body).toMatchObject({ detail: 'not ready: worker does not answer', checks: { temporal: 'up', worker: `down: no worker is polling the ticket task queue (${stack.taskQueue})` } });
+    expect(notReady.body).toMatchObject({
+      detail: 'not ready: worker does not answer',
+      checks: { temporal: 'up', worker: `down: no worker is polling the ticket task queue (${stack.taskQueue})` },
+    });
 
     const read = await call('GET', `/tickets/${ticketNumber}`, undefined, 'customer');
     expect(read.status).toBe(200);
     // The agent's key took it in charge (test/support/e2e/stack.ts labels it): who acts is who is authenticated.
-    expect(read.body).toMatchObject({ ticketNumber, status: 'support', assignee: taken.body.assignee, revision: taken.body.revision, stale: true });
+    expect(read.body).toMatchObject({
+      ticketNumber,
+      status: 'support',
+      assignee: taken.body.assignee,
+      revision: taken.body.revision,
+      stale: true,
+    });
     expect(taken.body.assignee).toMatch(/^e2e .* agent$/);
     expect(read.headers.get('warning')).toBe(
       `110 vigil "stale: revision ${taken.body.revision} from the read model; no worker is polling the ticket task queue (${stack.taskQueue})"`,
@@ -77,7 +96,11 @@ describe('the API with no worker polling, on the real dev server', () => {
       ['cancel', { by: 'Ana Lopes', reason: 'Fixed itself' }, 'customer'],
     ] as const) {
       const refused = await call('POST', `/tickets/${ticketNumber}/${path}`, body, as);
-      expect({ status: refused.status, retryAfter: refused.headers.get('retry-after'), detail: refused.body.detail }).toEqual({ status: 503, retryAfter: '5', detail: noWorker });
+      expect({
+        status: refused.status,
+        retryAfter: refused.headers.get('retry-after'),
+        detail: refused.body.detail,
+      }).toEqual({ status: 503, retryAfter: '5', detail: noWorker });
     }
 
     // Opened while no worker polls: started in Temporal, never registered, absent from the read model.
@@ -87,7 +110,11 @@ describe('the API with no worker polling, on the real dev server', () => {
       ['POST', '/take-charge', { agent: 'marc' }],
     ] as const) {
       const refused = await call(method, `/tickets/${unregistered}${path}`, body);
-      expect({ status: refused.status, retryAfter: refused.headers.get('retry-after'), detail: refused.body.detail }).toEqual({ status: 503, retryAfter: '5', detail: noWorker });
+      expect({
+        status: refused.status,
+        retryAfter: refused.headers.get('retry-after'),
+        detail: refused.body.detail,
+      }).toEqual({ status: 503, retryAfter: '5', detail: noWorker });
     }
   });
 });

@@ -35,9 +35,21 @@ describe('a ticket whose workflow task keeps failing', () => {
 
   beforeAll(async () => {
     db = await migratedPool();
-    worker = startProcess('broken-worker', process.execPath, ['--import', 'tsx', path.join(__dirname, 'fixtures/broken-ticket-worker.ts'), temporalAddress, databaseUrl, taskQueue], {
-      onLine: output.push,
-    });
+    worker = startProcess(
+      'broken-worker',
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        path.join(__dirname, 'fixtures/broken-ticket-worker.ts'),
+        temporalAddress,
+        databaseUrl,
+        taskQueue,
+      ],
+      {
+        onLine: output.push,
+      },
+    );
     void worker.exited.then((code) => output.push(`exited (${code})`));
     expect(await output.waitFor(/^polling$|^exited/)).toBe('polling');
     connection = await Connection.connect({ address: temporalAddress });
@@ -74,36 +86,72 @@ describe('a ticket whose workflow task keeps failing', () => {
       contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
     };
     // The read model's last copy, as the real activity writes it: what the ticket's view falls back to.
-    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } });
-    await env.run(createActivities({ db }).recordTicketState, registeredTicket(input, Date.parse('2026-11-02T09:00:00+01:00'), 'support'));
-    const handle = await temporal.workflow.start(TICKET_WORKFLOW_TYPE, { taskQueue, workflowId: ticketWorkflowId(ticketNumber), args: [input] });
+    const env = new MockActivityEnvironment({
+      workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' },
+    });
+    await env.run(
+      createActivities({ db }).recordTicketState,
+      registeredTicket(input, Date.parse('2026-11-02T09:00:00+01:00'), 'support'),
+    );
+    const handle = await temporal.workflow.start(TICKET_WORKFLOW_TYPE, {
+      taskQueue,
+      workflowId: ticketWorkflowId(ticketNumber),
+      args: [input],
+    });
 
     const recorded = await eventually(
-      () => db.query('SELECT workflow_id, run_id, message, nondeterminism, failures FROM workflow_task_failures WHERE run_id = $1', [handle.firstExecutionRunId]),
+      () =>
+        db.query(
+          'SELECT workflow_id, run_id, message, nondeterminism, failures FROM workflow_task_failures WHERE run_id = $1',
+          [handle.firstExecutionRunId],
+        ),
       ({ rows }) => rows.length === 1 && rows[0].workflow_id !== null,
       60_000,
     );
     expect(recorded.rows).toEqual([
-      { workflow_id: ticketWorkflowId(ticketNumber), run_id: handle.firstExecutionRunId, message: 'this workflow code cannot run this ticket', nondeterminism: false, failures: expect.any(Number) },
+      {
+        workflow_id: ticketWorkflowId(ticketNumber),
+        run_id: handle.firstExecutionRunId,
+        message: 'this workflow code cannot run this ticket',
+        nondeterminism: false,
+        failures: expect.any(Number),
+      },
     ]);
     const logged = await output.waitFor(/workflow task failing/);
-    expect(JSON.parse(logged)).toMatchObject({ level: 'error', workflowId: ticketWorkflowId(ticketNumber), runId: handle.firstExecutionRunId, failure: 'this workflow code cannot run this ticket' });
+    expect(JSON.parse(logged)).toMatchObject({
+      level: 'error',
+      workflowId: ticketWorkflowId(ticketNumber),
+      runId: handle.firstExecutionRunId,
+      failure: 'this workflow code cannot run this ticket',
+    });
 
     // Temporal counts the attempts of the pending task; the view waits until it shows a retry.
-    await eventually(async () => (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0, (attempt) => attempt > 1, 60_000);
+    await eventually(
+      async () => (await handle.describe()).raw.pendingWorkflowTask?.attempt ?? 0,
+      (attempt) => attempt > 1,
+      60_000,
+    );
     const view = await get(`/v1/tickets/${ticketNumber}`);
     expect(view.status).toBe(200);
     expect(JSON.parse(view.text)).toMatchObject({
       ticketNumber,
       status: 'support',
       stale: true,
-      workflowTask: { failing: true, attempts: expect.any(Number), failure: 'this workflow code cannot run this ticket', nondeterminism: false, since: expect.any(String) },
+      workflowTask: {
+        failing: true,
+        attempts: expect.any(Number),
+        failure: 'this workflow code cannot run this ticket',
+        nondeterminism: false,
+        since: expect.any(String),
+      },
     });
     expect(view.warning).toContain('its workflow task fails');
 
     const ready = JSON.parse((await get('/ready')).text);
     expect(ready.details.workflowTasks.failing).toBeGreaterThanOrEqual(1);
-    expect(ready.details.workflowTasks.runs).toContainEqual(expect.objectContaining({ workflowId: ticketWorkflowId(ticketNumber), runId: handle.firstExecutionRunId }));
+    expect(ready.details.workflowTasks.runs).toContainEqual(
+      expect.objectContaining({ workflowId: ticketWorkflowId(ticketNumber), runId: handle.firstExecutionRunId }),
+    );
 
     const scraped = (await get('/metrics')).text;
     const gauge = /^vigil_workflow_tasks_failing (\d+)$/m.exec(scraped);

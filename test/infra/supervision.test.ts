@@ -16,7 +16,12 @@ const tsxCli = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 function startSupervisor(mode: string): { supervisor: ManagedProcess; output: OutputLines; scratch: string } {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-supervision-'));
   const output = new OutputLines();
-  const supervisor = startProcess('supervisor', process.execPath, [tsxCli, path.join(__dirname, 'fixtures/supervisor.ts'), mode, scratch], { cwd: repoRoot, onLine: output.push });
+  const supervisor = startProcess(
+    'supervisor',
+    process.execPath,
+    [tsxCli, path.join(__dirname, 'fixtures/supervisor.ts'), mode, scratch],
+    { cwd: repoRoot, onLine: output.push },
+  );
   void supervisor.exited.then((code) => output.push(`supervisor exited (${code})`));
   return { supervisor, output, scratch };
 }
@@ -32,7 +37,8 @@ function alive(pid: number): boolean {
 
 /** Processes killed by a signal to their group, not our children: nothing to wait on but their entry in /proc. */
 async function gone(pids: number[], attempts = 100): Promise<number[]> {
-  for (let attempt = 0; attempt < attempts && pids.some(alive); attempt++) await new Promise((resolve) => setTimeout(resolve, 50));
+  for (let attempt = 0; attempt < attempts && pids.some(alive); attempt++)
+    await new Promise((resolve) => setTimeout(resolve, 50));
   return pids.filter(alive);
 }
 

@@ -8,12 +8,21 @@ describe('a credit note', () => {
   it('cancels the whole invoice at its amounts, VAT taxed on the sum again', () => {
     const note = composeCreditNote(invoice, { number: 'CN-2026-000001', issueDate: '2026-11-20', reason: 'Cancelled' });
     expect(note.totals).toEqual(invoice.totals);
-    expect(note.credits).toEqual({ invoiceNumber: 'INV-2026-000042', invoiceIssueDate: '2026-11-02', reason: 'Cancelled' });
+    expect(note.credits).toEqual({
+      invoiceNumber: 'INV-2026-000042',
+      invoiceIssueDate: '2026-11-02',
+      reason: 'Cancelled',
+    });
     expect(note.prepaid).toEqual([]);
   });
 
   it('cancels chosen lines only, keeping their ticket groups', () => {
-    const note = composeCreditNote(invoice, { number: 'CN-2026-000002', issueDate: '2026-11-20', reason: 'Covered by the contract', positions: [2, 4] });
+    const note = composeCreditNote(invoice, {
+      number: 'CN-2026-000002',
+      issueDate: '2026-11-20',
+      reason: 'Covered by the contract',
+      positions: [2, 4],
+    });
     // 100.00 + 185.00 at 17 %: 48.45.
     expect(note.totals).toMatchObject({ netCents: 28500, vatCents: 4845, grossCents: 33345 });
     expect(note.tickets.map((ticket) => [ticket.number, ticket.lines.length])).toEqual([['VIG-000001', 1]]);
@@ -31,7 +40,8 @@ describe('a credit note', () => {
     [{ positions: [3], alreadyCredited: [3] }, 'lines.0', true, 'credited already'],
     [{ alreadyCredited: [1, 2, 3, 4] }, 'lines', true, 'every line'],
   ])('refuses %j, naming the field', (facts, field, conflict, message) => {
-    const attempt = () => composeCreditNote(invoice, { number: 'CN-2026-000003', issueDate: '2026-11-20', reason: 'x', ...facts });
+    const attempt = () =>
+      composeCreditNote(invoice, { number: 'CN-2026-000003', issueDate: '2026-11-20', reason: 'x', ...facts });
     expect(attempt).toThrow(CreditNoteError);
     expect(attempt).toThrow(message);
     try {
@@ -43,6 +53,8 @@ describe('a credit note', () => {
 
   it('is never credited itself', () => {
     const note = composeCreditNote(invoice, { number: 'CN-2026-000004', issueDate: '2026-11-20', reason: 'x' });
-    expect(() => composeCreditNote(note, { number: 'CN-2026-000005', issueDate: '2026-11-20', reason: 'x' })).toThrow('only an invoice is credited');
+    expect(() => composeCreditNote(note, { number: 'CN-2026-000005', issueDate: '2026-11-20', reason: 'x' })).toThrow(
+      'only an invoice is credited',
+    );
   });
 });

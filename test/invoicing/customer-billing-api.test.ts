@@ -15,18 +15,33 @@ describe("a customer's invoicing identity through the admin API", () => {
   beforeAll(async () => (harness = await apiHarness()));
   // The harness's call() knows GET and POST; PATCH the same way, with the same keys.
   const patch = (caller: 'admin' | 'agent', url: string, body: unknown) =>
-    harness.app.inject({ method: 'PATCH', url, headers: { authorization: `Bearer ${harness.tokens[caller]}` }, payload: body as object });
+    harness.app.inject({
+      method: 'PATCH',
+      url,
+      headers: { authorization: `Bearer ${harness.tokens[caller]}` },
+      payload: body as object,
+    });
 
   it('is given at creation, normalised, and shown back as given', async () => {
-    const created = await harness.call('admin', 'POST', '/v1/admin/customers', { id: 'brasserie', name: 'Brasserie', language: 'fr', billing: BILLING });
+    const created = await harness.call('admin', 'POST', '/v1/admin/customers', {
+      id: 'brasserie',
+      name: 'Brasserie',
+      language: 'fr',
+      billing: BILLING,
+    });
     expect(created.statusCode).toBe(201);
     expect(created.json().billing).toEqual({ ...BILLING, vatNumber: 'BE0403170701' });
   });
 
   it('is replaced by PATCH, other fields untouched', async () => {
-    const patched = await patch('admin', '/v1/admin/customers/acme', { billing: { ...BILLING, country: 'lu', vatNumber: 'LU15027442', eInvoiceFormat: 'factur-x' } });
+    const patched = await patch('admin', '/v1/admin/customers/acme', {
+      billing: { ...BILLING, country: 'lu', vatNumber: 'LU15027442', eInvoiceFormat: 'factur-x' },
+    });
     expect(patched.statusCode).toBe(200);
-    expect(patched.json()).toMatchObject({ id: 'acme', billing: { country: 'LU', vatNumber: 'LU15027442', eInvoiceFormat: 'factur-x' } });
+    expect(patched.json()).toMatchObject({
+      id: 'acme',
+      billing: { country: 'LU', vatNumber: 'LU15027442', eInvoiceFormat: 'factur-x' },
+    });
     const renamed = await patch('admin', '/v1/admin/customers/acme', { name: 'Acme Lux' });
     expect(renamed.json()).toMatchObject({ name: 'Acme Lux', billing: { country: 'LU' } });
   });

@@ -17,23 +17,40 @@ describe('GET /v1/invoices/:number/ubl and /facturx', () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;
   beforeAll(async () => {
     harness = await apiHarness();
-    harness.invoices.issue(detail('INV-2026-000042', 'acme', { ...documentFor('BE'), buyer: { ...BUYERS.BE, customerId: 'acme' } }));
+    harness.invoices.issue(
+      detail('INV-2026-000042', 'acme', { ...documentFor('BE'), buyer: { ...BUYERS.BE, customerId: 'acme' } }),
+    );
     harness.invoices.issue(detail('INV-2025-000001', 'acme'));
-    harness.invoices.issue(detail('INV-2026-000043', 'acme', { ...documentFor('LU'), buyer: { ...BUYERS.LU, customerId: 'acme', street: '' } }));
+    harness.invoices.issue(
+      detail('INV-2026-000043', 'acme', {
+        ...documentFor('LU'),
+        buyer: { ...BUYERS.LU, customerId: 'acme', street: '' },
+      }),
+    );
     harness.invoices.issue(detail('INV-2026-000044', 'globex', documentFor('FR')));
   });
 
-  it("serves the customer its invoice as Peppol UBL and as Factur-X, and says which one it is sent", async () => {
+  it('serves the customer its invoice as Peppol UBL and as Factur-X, and says which one it is sent', async () => {
     const ubl = await harness.call('acme', 'GET', '/v1/invoices/INV-2026-000042/ubl');
-    expect([ubl.statusCode, ubl.headers['content-type'], ubl.headers['content-disposition']]).toEqual([200, 'application/xml; charset=utf-8', 'attachment; filename="INV-2026-000042.xml"']);
-    expect(ubl.body).toContain('<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>');
+    expect([ubl.statusCode, ubl.headers['content-type'], ubl.headers['content-disposition']]).toEqual([
+      200,
+      'application/xml; charset=utf-8',
+      'attachment; filename="INV-2026-000042.xml"',
+    ]);
+    expect(ubl.body).toContain(
+      '<cbc:CustomizationID>urn:cen.eu:en16931:2017#compliant#urn:fdc:peppol.eu:2017:poacc:billing:3.0</cbc:CustomizationID>',
+    );
     expect(ubl.body).toContain('<cbc:PaymentID>+++202/6000/04236+++</cbc:PaymentID>');
     expect(ubl.body).toContain('&lt;script&gt;');
     const facturx = await harness.call('agent', 'GET', '/v1/invoices/INV-2026-000044/facturx');
     expect([facturx.statusCode, facturx.headers['content-type']]).toEqual([200, 'application/pdf']);
     expect(facturx.rawPayload.toString('latin1')).toContain('factur-x.xml');
     const view = await harness.call('agent', 'GET', '/v1/invoices/INV-2026-000044');
-    expect(view.json()).toMatchObject({ eInvoiceFormat: 'factur-x', vat: [{ category: 'AE', rateBp: 0, netCents: 40251, vatCents: 0 }], links: { facturx: '/v1/invoices/INV-2026-000044/facturx' } });
+    expect(view.json()).toMatchObject({
+      eInvoiceFormat: 'factur-x',
+      vat: [{ category: 'AE', rateBp: 0, netCents: 40251, vatCents: 0 }],
+      links: { facturx: '/v1/invoices/INV-2026-000044/facturx' },
+    });
   });
 
   it('answers 409 for an invoice issued before e-invoicing, or whose customer had no address then', async () => {

@@ -5,14 +5,19 @@ import { POISON, documentFor } from '../support/invoicing/documents';
 describe('the invoice a person reads', () => {
   it('gives a Luxembourgish customer, at home, 17 % VAT on the sum, in French, with every mention', () => {
     const document = documentFor('LU', 'lb');
-    expect(document.totals).toEqual({ breakdown: [{ category: 'S', rateBp: 1700, netCents: 40251, vatCents: 6843 }], netCents: 40251, vatCents: 6843, grossCents: 47094 });
+    expect(document.totals).toEqual({
+      breakdown: [{ category: 'S', rateBp: 1700, netCents: 40251, vatCents: 6843 }],
+      netCents: 40251,
+      vatCents: 6843,
+      grossCents: 47094,
+    });
     const html = renderInvoiceHtml(document);
     expect(html).toContain('<html lang="fr">');
     for (const mention of [
       'Facture INV-2026-000042',
       'Vigil Demo Desk S.à r.l.',
       'N° TVA LU15027442',
-      "N° d&#39;entreprise RCS Luxembourg B123456",
+      'N° d&#39;entreprise RCS Luxembourg B123456',
       'Acme Luxembourg S.A.',
       '2 novembre 2026',
       '2 décembre 2026',
@@ -29,7 +34,8 @@ describe('the invoice a person reads', () => {
       '470,94 EUR',
       'Contrat 7 : achetées 10 h 00, utilisées 1 h 30, expirées 0 h 00, restantes 8 h 30',
       'Contrat 7 : 0 h 30 des heures achetées pour 2025 non utilisées',
-    ]) expect(html).toContain(mention);
+    ])
+      expect(html).toContain(mention);
     expect(html).not.toContain('Autoliquidation');
   });
 
@@ -44,7 +50,9 @@ describe('the invoice a person reads', () => {
   });
 
   it('tells a French business of the late payment penalties and reverses the charge, and writes German dates in German', () => {
-    expect(renderInvoiceHtml(documentFor('FR', 'fr'))).toContain('indemnité forfaitaire pour frais de recouvrement de 40 EUR');
+    expect(renderInvoiceHtml(documentFor('FR', 'fr'))).toContain(
+      'indemnité forfaitaire pour frais de recouvrement de 40 EUR',
+    );
     // French law's late-payment mention is for a French buyer, not for every reader of French.
     expect(renderInvoiceHtml(documentFor('LU', 'lb'))).not.toContain('indemnité forfaitaire');
     expect(renderInvoiceHtml(documentFor('FR', 'fr'))).toContain('Autoliquidation');

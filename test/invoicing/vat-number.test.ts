@@ -48,7 +48,9 @@ describe('the Belgian structured communication', () => {
 
   it('holds its check for every sequence of a year', () => {
     for (let sequence = 1; sequence < 5000; sequence += 7) {
-      expect(isStructuredCommunication(structuredCommunication(`INV-2027-${String(sequence).padStart(6, '0')}`))).toBe(true);
+      expect(isStructuredCommunication(structuredCommunication(`INV-2027-${String(sequence).padStart(6, '0')}`))).toBe(
+        true,
+      );
     }
   });
 });
@@ -84,7 +86,8 @@ describe("the desk's identity, from the environment", () => {
   });
 
   it('stops the API and the worker at start through their configuration, naming the variable', () => {
-    const start = () => configFromEnv({ DATABASE_URL: 'postgres://localhost/vigil', ...env, VIGIL_SELLER_IBAN: 'LU00 0000' });
+    const start = () =>
+      configFromEnv({ DATABASE_URL: 'postgres://localhost/vigil', ...env, VIGIL_SELLER_IBAN: 'LU00 0000' });
     expect(start).toThrow(ConfigError);
     expect(start).toThrow("VIGIL_SELLER_IBAN is not an IBAN (its check digits fail), got 'LU000000'");
     expect(configFromEnv({ DATABASE_URL: 'postgres://localhost/vigil', ...env }).seller.vatNumber).toBe('BE0403170701');

@@ -14,9 +14,12 @@ describe('the desk addresses per escalation level (VIGIL_DESK_ROLES)', () => {
     expect(deskAddresses(parseDeskRoles(undefined), 'desk')).toEqual([]);
   });
 
-  it.each([['desk=marc'], ['desk='], ['Desk Manager=a@b.lu'], ['desk=a@b.lu\r\nBcc: eve@evil.test']])('refuses %j, naming the role', (value) => {
-    expect(() => parseDeskRoles(value)).toThrow(DeskRolesError);
-  });
+  it.each([['desk=marc'], ['desk='], ['Desk Manager=a@b.lu'], ['desk=a@b.lu\r\nBcc: eve@evil.test']])(
+    'refuses %j, naming the role',
+    (value) => {
+      expect(() => parseDeskRoles(value)).toThrow(DeskRolesError);
+    },
+  );
 
   it('refuses a contract that leaves a level of its policy with nobody to tell, naming escalationContacts and the level', () => {
     const refusal = (() => {
@@ -44,13 +47,23 @@ describe('the recipients of a threshold notice', () => {
 
   it("the contract's contacts first, then the assignee for desk when it is an address, then the desk's own", () => {
     const byLevel = new Map([['emergency-escalation', ['jo@acme.lu']]]);
-    expect(resolveRecipients({ notify: ['desk', 'emergency-escalation'] }, byLevel, roles)).toEqual({ addresses: ['support@desk.lu', 'jo@acme.lu'], unresolved: [] });
-    expect(resolveRecipients({ notify: ['desk'], assignee: 'marc@desk.lu' }, byLevel, roles).addresses).toEqual(['marc@desk.lu']);
+    expect(resolveRecipients({ notify: ['desk', 'emergency-escalation'] }, byLevel, roles)).toEqual({
+      addresses: ['support@desk.lu', 'jo@acme.lu'],
+      unresolved: [],
+    });
+    expect(resolveRecipients({ notify: ['desk'], assignee: 'marc@desk.lu' }, byLevel, roles).addresses).toEqual([
+      'marc@desk.lu',
+    ]);
     // An agent's name is no address: the desk's addresses are used.
-    expect(resolveRecipients({ notify: ['desk'], assignee: 'marc' }, byLevel, roles).addresses).toEqual(['support@desk.lu']);
+    expect(resolveRecipients({ notify: ['desk'], assignee: 'marc' }, byLevel, roles).addresses).toEqual([
+      'support@desk.lu',
+    ]);
   });
 
   it('returns a level nobody answers for apart, to be queued as failed rather than lost', () => {
-    expect(resolveRecipients({ notify: ['customer-service-manager', 'desk-manager'] }, new Map(), roles)).toEqual({ addresses: ['anne@desk.lu'], unresolved: ['customer-service-manager'] });
+    expect(resolveRecipients({ notify: ['customer-service-manager', 'desk-manager'] }, new Map(), roles)).toEqual({
+      addresses: ['anne@desk.lu'],
+      unresolved: ['customer-service-manager'],
+    });
   });
 });

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { addressOf, automaticBecause, isOwnMessageId, referencedMessageIds, threadRootTicket, ticketNumberInSubject } from '../../mail/inbound/classify';
+import {
+  addressOf,
+  automaticBecause,
+  isOwnMessageId,
+  referencedMessageIds,
+  threadRootTicket,
+  ticketNumberInSubject,
+} from '../../mail/inbound/classify';
 import { asLine, asText } from '../../mail/inbound/fields';
 import { findUnsafeText } from '../../domain/text';
 
@@ -44,7 +51,15 @@ describe('automatic mail (auto-replies, bounces, loops)', () => {
 
   it('poison header values never throw, and the reason carries none of their characters', () => {
     for (const poison of POISON) {
-      for (const field of ['autoSubmitted', 'precedence', 'xAutoreply', 'returnPath', 'from', 'envelopeFrom', 'messageId'] as const) {
+      for (const field of [
+        'autoSubmitted',
+        'precedence',
+        'xAutoreply',
+        'returnPath',
+        'from',
+        'envelopeFrom',
+        'messageId',
+      ] as const) {
         const reason = automaticBecause({ ...person, [field]: poison }, OWN);
         if (reason !== undefined) {
           expect(findUnsafeText(reason)).toBeUndefined();
@@ -103,7 +118,13 @@ describe('mail text into ticket fields', () => {
       fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (text) => {
         const line = asLine(text, 200, '(none)');
         const body = asText(text, 300, '(none)');
-        return findUnsafeText(line) === undefined && findUnsafeText(body, { multiline: true }) === undefined && Array.from(line).length <= 200 && Array.from(body).length <= 300 && line.length > 0;
+        return (
+          findUnsafeText(line) === undefined &&
+          findUnsafeText(body, { multiline: true }) === undefined &&
+          Array.from(line).length <= 200 &&
+          Array.from(body).length <= 300 &&
+          line.length > 0
+        );
       }),
     );
     expect(asLine('Re: a\r\nBcc: b', 200, '')).toBe('Re: a Bcc: b');

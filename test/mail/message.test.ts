@@ -10,7 +10,11 @@ describe('message identity and threading', () => {
     const ack = messageHeaders({ id: 7, kind: 'acknowledgement', ticketNumber: 'VIG-000123' }, 'desk.lu');
     const breach = messageHeaders({ id: 9, kind: 'breach', ticketNumber: 'VIG-000123' }, 'desk.lu');
     expect(ack).toEqual({ messageId: '<VIG-000123.ticket@desk.lu>' });
-    expect(breach).toEqual({ messageId: '<9.VIG-000123.outbox@desk.lu>', inReplyTo: ack.messageId, references: ack.messageId });
+    expect(breach).toEqual({
+      messageId: '<9.VIG-000123.outbox@desk.lu>',
+      inReplyTo: ack.messageId,
+      references: ack.messageId,
+    });
   });
 
   it('gives a mail of no ticket (an invoice ready) a Message-ID of its own, answering nothing', () => {

@@ -10,15 +10,55 @@ const TUESDAY_1_DECEMBER = Date.parse('2026-12-01T10:30:00Z');
 
 const about = { ticketNumber: 'VIG-000123', title: 'Printer down', contactName: 'Ana Lopes' };
 const notices: Notice[] = [
-  { ...about, kind: 'acknowledgement', contactEmail: 'ana@acme.lu', customerId: 'acme', registeredAt: TUESDAY_1_DECEMBER, ticketKind: 'incident', priority: 'P2', description: 'Blank pages.' },
+  {
+    ...about,
+    kind: 'acknowledgement',
+    contactEmail: 'ana@acme.lu',
+    customerId: 'acme',
+    registeredAt: TUESDAY_1_DECEMBER,
+    ticketKind: 'incident',
+    priority: 'P2',
+    description: 'Blank pages.',
+  },
   { ...about, kind: 'refusal', reason: 'out of hours' },
-  { ticketNumber: 'VIG-000123', title: 'Printer down', kind: 'threshold-warning', customerId: 'acme', priority: 'P2', metric: 'response', percent: 75, deadline: TUESDAY_1_DECEMBER },
-  { ticketNumber: 'VIG-000123', title: 'Printer down', kind: 'breach', customerId: 'acme', priority: 'P1', assignee: 'marc', metric: 'resolution', percent: 100, deadline: TUESDAY_1_DECEMBER },
+  {
+    ticketNumber: 'VIG-000123',
+    title: 'Printer down',
+    kind: 'threshold-warning',
+    customerId: 'acme',
+    priority: 'P2',
+    metric: 'response',
+    percent: 75,
+    deadline: TUESDAY_1_DECEMBER,
+  },
+  {
+    ticketNumber: 'VIG-000123',
+    title: 'Printer down',
+    kind: 'breach',
+    customerId: 'acme',
+    priority: 'P1',
+    assignee: 'marc',
+    metric: 'resolution',
+    percent: 100,
+    deadline: TUESDAY_1_DECEMBER,
+  },
   { ...about, kind: 'taken-in-charge', agent: 'marc', at: TUESDAY_1_DECEMBER },
   { ...about, kind: 'waiting-for-customer', question: 'Which floor?', at: TUESDAY_1_DECEMBER },
-  { ...about, kind: 'resolution-proposed', resolution: 'Replaced the toner', autoValidateAt: TUESDAY_1_DECEMBER, actionsUrl: 'https://vigil.desk.lu/v1/tickets/VIG-000123' },
+  {
+    ...about,
+    kind: 'resolution-proposed',
+    resolution: 'Replaced the toner',
+    autoValidateAt: TUESDAY_1_DECEMBER,
+    actionsUrl: 'https://vigil.desk.lu/v1/tickets/VIG-000123',
+  },
   { ...about, kind: 'validated', at: TUESDAY_1_DECEMBER },
-  { ...about, kind: 'quote-submitted', estimateMinutes: 510, amountCents: 123_450, actionsUrl: 'https://vigil.desk.lu/v1/tickets/VIG-000123' },
+  {
+    ...about,
+    kind: 'quote-submitted',
+    estimateMinutes: 510,
+    amountCents: 123_450,
+    actionsUrl: 'https://vigil.desk.lu/v1/tickets/VIG-000123',
+  },
 ];
 
 describe('notices in the four languages', () => {
@@ -50,8 +90,12 @@ describe('notices in the four languages', () => {
     expect(luxembourg.body).toContain('marc a pris votre demande en charge le mardi 1 décembre 2026 à 11:30.');
     // Past midnight in one zone and not the other, the day changes too.
     const lateEvening = Date.parse('2026-12-01T23:30:00Z');
-    expect(instantInWords(lateEvening, { language: 'en', zone: 'America/Montreal' })).toBe('Tuesday, 1 December 2026 at 18:30');
-    expect(instantInWords(lateEvening, { language: 'en', zone: 'Europe/Luxembourg' })).toBe('Wednesday, 2 December 2026 at 00:30');
+    expect(instantInWords(lateEvening, { language: 'en', zone: 'America/Montreal' })).toBe(
+      'Tuesday, 1 December 2026 at 18:30',
+    );
+    expect(instantInWords(lateEvening, { language: 'en', zone: 'Europe/Luxembourg' })).toBe(
+      'Wednesday, 2 December 2026 at 00:30',
+    );
   });
 
   it("gives the customer's zone to the people its contract names, the desk's to the desk's staff, both in the customer's language", () => {
@@ -78,21 +122,48 @@ describe('notices in the four languages', () => {
   } as const;
 
   it.each([
-    ['fr', 'Votre facture INV-2026-000042 est disponible', 'Montant à payer : 470,94\u00a0€ (402,51\u00a0€ HT)', 'au plus tard le mercredi 2 décembre 2026.', 'du 1 octobre 2026 au 31 octobre 2026'],
-    ['en', 'Your invoice INV-2026-000042 is ready', 'Amount due: €470.94 (€402.51 excl. VAT)', 'by Wednesday, 2 December 2026.', 'from 1 October 2026 to 31 October 2026'],
-    ['de', 'Ihre Rechnung INV-2026-000042 liegt vor', 'Zu zahlender Betrag: 470,94\u00a0€ (402,51\u00a0€ netto)', 'bis Mittwoch, 2. Dezember 2026.', 'vom 1. Oktober 2026 bis 31. Oktober 2026'],
-    ['nl', 'Uw factuur INV-2026-000042 staat klaar', 'Te betalen bedrag: €\u00a0470,94 (€\u00a0402,51 excl. btw)', 'uiterlijk op woensdag 2 december 2026.', 'van 1 oktober 2026 tot 31 oktober 2026'],
-  ] as const)('an invoice ready in %s: named by its number, no ticket tag, the amount and due date the reader reads, both links', (language, subject, due, by, period) => {
-    const mail = renderNotice(invoiceReady, reader(language));
-    expect(mail.subject).toBe(subject);
-    expect(mail.body).toContain(due);
-    expect(mail.body).toContain(by);
-    expect(mail.body).toContain(period);
-    expect(mail.body).toContain('Acme Luxembourg S.A.');
-    expect(mail.body).toContain('+++202/6000/00192+++');
-    expect(mail.body).toContain('https://vigil.desk.lu/v1/invoices/INV-2026-000042/html');
-    expect(mail.body).toContain('https://vigil.desk.lu/v1/invoices/INV-2026-000042/pdf');
-  });
+    [
+      'fr',
+      'Votre facture INV-2026-000042 est disponible',
+      'Montant à payer : 470,94\u00a0€ (402,51\u00a0€ HT)',
+      'au plus tard le mercredi 2 décembre 2026.',
+      'du 1 octobre 2026 au 31 octobre 2026',
+    ],
+    [
+      'en',
+      'Your invoice INV-2026-000042 is ready',
+      'Amount due: €470.94 (€402.51 excl. VAT)',
+      'by Wednesday, 2 December 2026.',
+      'from 1 October 2026 to 31 October 2026',
+    ],
+    [
+      'de',
+      'Ihre Rechnung INV-2026-000042 liegt vor',
+      'Zu zahlender Betrag: 470,94\u00a0€ (402,51\u00a0€ netto)',
+      'bis Mittwoch, 2. Dezember 2026.',
+      'vom 1. Oktober 2026 bis 31. Oktober 2026',
+    ],
+    [
+      'nl',
+      'Uw factuur INV-2026-000042 staat klaar',
+      'Te betalen bedrag: €\u00a0470,94 (€\u00a0402,51 excl. btw)',
+      'uiterlijk op woensdag 2 december 2026.',
+      'van 1 oktober 2026 tot 31 oktober 2026',
+    ],
+  ] as const)(
+    'an invoice ready in %s: named by its number, no ticket tag, the amount and due date the reader reads, both links',
+    (language, subject, due, by, period) => {
+      const mail = renderNotice(invoiceReady, reader(language));
+      expect(mail.subject).toBe(subject);
+      expect(mail.body).toContain(due);
+      expect(mail.body).toContain(by);
+      expect(mail.body).toContain(period);
+      expect(mail.body).toContain('Acme Luxembourg S.A.');
+      expect(mail.body).toContain('+++202/6000/00192+++');
+      expect(mail.body).toContain('https://vigil.desk.lu/v1/invoices/INV-2026-000042/html');
+      expect(mail.body).toContain('https://vigil.desk.lu/v1/invoices/INV-2026-000042/pdf');
+    },
+  );
 
   it("formats amounts the reader's way", () => {
     expect(amount(123_450, reader('fr'))).toBe('1\u202f234,50\u00a0€');

@@ -17,7 +17,8 @@ describe('the action table is the single source of the ticket actions', () => {
     const harness = await apiHarness();
     const actionRoutes: string[] = [];
     harness.app.addHook('onRoute', (route: RouteOptions) => {
-      if ([route.method].flat().includes('POST') && route.url.startsWith('/v1/tickets/:number/')) actionRoutes.push(route.url.slice('/v1/tickets/:number/'.length));
+      if ([route.method].flat().includes('POST') && route.url.startsWith('/v1/tickets/:number/'))
+        actionRoutes.push(route.url.slice('/v1/tickets/:number/'.length));
     });
     await harness.app.ready();
     expect(actionRoutes.sort()).toEqual(paths);
@@ -25,15 +26,20 @@ describe('the action table is the single source of the ticket actions', () => {
 
   it('has one row of the role matrix per entry, beside opening and reading', () => {
     expect(Object.keys(TICKET_ROLES).sort()).toEqual(['open', 'read', ...paths].sort());
-    for (const name of TICKET_ACTION_NAMES) expect(TICKET_ROLES[ACTION_TABLE[name].path]).toBe(ACTION_TABLE[name].roles);
+    for (const name of TICKET_ACTION_NAMES)
+      expect(TICKET_ROLES[ACTION_TABLE[name].path]).toBe(ACTION_TABLE[name].roles);
   });
 
   it('defines one Update per entry, named after it, and no Update outside the table', () => {
     expect(Object.keys(shared.TICKET_UPDATES).sort()).toEqual([...TICKET_ACTION_NAMES].sort());
     for (const name of TICKET_ACTION_NAMES) expect(shared.TICKET_UPDATES[name].name).toBe(name);
-    const updates = Object.values(shared as Record<string, unknown>).filter((value): value is { type: 'update'; name: string } => typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'update');
+    const updates = Object.values(shared as Record<string, unknown>).filter(
+      (value): value is { type: 'update'; name: string } =>
+        typeof value === 'object' && value !== null && (value as { type?: unknown }).type === 'update',
+    );
     // Beside them, only the opening's Update, which answers the registered ticket and changes nothing.
-    for (const update of updates) expect([...Object.values(shared.TICKET_UPDATES), shared.registeredUpdate]).toContain(update);
+    for (const update of updates)
+      expect([...Object.values(shared.TICKET_UPDATES), shared.registeredUpdate]).toContain(update);
   });
 
   it('registers no Update in the workflow but those of the table', () => {

@@ -33,19 +33,62 @@ describe("the emergency channel's response target", () => {
   });
 
   test("a contract's target replaces the policy's; a policy without the section has no emergency clock", () => {
-    expect(findPolicy('econnect', 1).emergencyResponse({ amount: 3, unit: 'calendarHours' })?.target).toEqual({ amount: 3, unit: 'calendarHours' });
+    expect(findPolicy('econnect', 1).emergencyResponse({ amount: 3, unit: 'calendarHours' })?.target).toEqual({
+      amount: 3,
+      unit: 'calendarHours',
+    });
     expect(findPolicy('esker', 1).emergencyResponse({ amount: 3, unit: 'calendarHours' })).toBeUndefined();
   });
 
   test.each<[string, unknown, string, RegExp]>([
-    ['in business hours', withEmergency({ responseTarget: { amount: 1, unit: 'businessHours' } }), '/emergency/responseTarget/unit', /expected "calendarHours": an emergency is handled day and night, got "businessHours"/],
-    ['beyond a day', withEmergency({ responseTarget: { amount: 25, unit: 'calendarHours' } }), '/emergency/responseTarget/amount', /whole number of hours from 1 to 24, got 25/],
-    ['of no time', withEmergency({ responseTarget: { amount: 0, unit: 'calendarHours' } }), '/emergency/responseTarget/amount', /a whole number of at least 1/],
+    [
+      'in business hours',
+      withEmergency({ responseTarget: { amount: 1, unit: 'businessHours' } }),
+      '/emergency/responseTarget/unit',
+      /expected "calendarHours": an emergency is handled day and night, got "businessHours"/,
+    ],
+    [
+      'beyond a day',
+      withEmergency({ responseTarget: { amount: 25, unit: 'calendarHours' } }),
+      '/emergency/responseTarget/amount',
+      /whole number of hours from 1 to 24, got 25/,
+    ],
+    [
+      'of no time',
+      withEmergency({ responseTarget: { amount: 0, unit: 'calendarHours' } }),
+      '/emergency/responseTarget/amount',
+      /a whole number of at least 1/,
+    ],
     ['missing', withEmergency({ responseTarget: undefined }), '/emergency/responseTarget', /missing/],
-    ['with a warning at 100%', withEmergency({ warningPercents: [50, 100] }), '/emergency/warningPercents/1', /between 0 and 100/],
-    ['with levels out of order', withEmergency({ escalation: [{ atPercent: 75, notify: ['a'] }, { atPercent: 50, notify: ['b'] }] }), '/emergency/escalation/1/atPercent', /above the previous one \(75\)/],
-    ['with a level telling nobody', withEmergency({ escalation: [{ atPercent: 50, notify: [] }] }), '/emergency/escalation/0/notify', /./],
-    ['with an unknown field', withEmergency({ resolutionTarget: { amount: 4, unit: 'calendarHours' } }), '/emergency/resolutionTarget', /unexpected property/],
+    [
+      'with a warning at 100%',
+      withEmergency({ warningPercents: [50, 100] }),
+      '/emergency/warningPercents/1',
+      /between 0 and 100/,
+    ],
+    [
+      'with levels out of order',
+      withEmergency({
+        escalation: [
+          { atPercent: 75, notify: ['a'] },
+          { atPercent: 50, notify: ['b'] },
+        ],
+      }),
+      '/emergency/escalation/1/atPercent',
+      /above the previous one \(75\)/,
+    ],
+    [
+      'with a level telling nobody',
+      withEmergency({ escalation: [{ atPercent: 50, notify: [] }] }),
+      '/emergency/escalation/0/notify',
+      /./,
+    ],
+    [
+      'with an unknown field',
+      withEmergency({ resolutionTarget: { amount: 4, unit: 'calendarHours' } }),
+      '/emergency/resolutionTarget',
+      /unexpected property/,
+    ],
   ])('is refused %s, naming the path', (_, document, path, message) => {
     expect(issuesOf(document).find((issue) => issue.path === path)?.message).toMatch(message);
   });

@@ -6,11 +6,17 @@ import type { Metric, Priority, TicketKind } from '../../domain/policy';
 import { findPolicy, listPolicies, policyInForce } from '../../policies/registry';
 import { at, errorOf } from '../support/domain';
 
-function deadlines(id: string, registered: string, kind: TicketKind = 'incident', priority: Priority = 'P3'): Record<Metric, string | null> {
+function deadlines(
+  id: string,
+  registered: string,
+  kind: TicketKind = 'incident',
+  priority: Priority = 'P3',
+): Record<Metric, string | null> {
   const policy = findPolicy(id);
   const zone = policy.calendarFor(kind).zone.name;
   const found = deadlinesFor(policy, { kind, priority, registeredAt: at(registered) });
-  const show = (instant: number | null) => (instant === null ? null : DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true }));
+  const show = (instant: number | null) =>
+    instant === null ? null : DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true });
   return { response: show(found.response), intervention: show(found.intervention), resolution: show(found.resolution) };
 }
 
@@ -18,13 +24,24 @@ const none = { response: null, intervention: null, resolution: null };
 
 test('every preset is registered, at version 1', () => {
   expect(listPolicies()).toEqual(
-    ['econnect', 'econnect-maintenance', 'tm-minimum', 'care-solutions', 'mixvoip-none', 'mixvoip-standard', 'mixvoip-bureau', 'mixvoip-entreprises', 'esker'].map((id) => ({ id, versions: [1] })),
+    [
+      'econnect',
+      'econnect-maintenance',
+      'tm-minimum',
+      'care-solutions',
+      'mixvoip-none',
+      'mixvoip-standard',
+      'mixvoip-bureau',
+      'mixvoip-entreprises',
+      'esker',
+    ].map((id) => ({ id, versions: [1] })),
   );
 });
 
 describe.each(['econnect', 'econnect-maintenance'])('%s', (id) => {
   test('best effort: no targets, whatever the priority', () => {
-    for (const priority of PRIORITIES) expect(deadlines(id, '2026-05-13T10:00:00+02:00', 'incident', priority)).toEqual(none);
+    for (const priority of PRIORITIES)
+      expect(deadlines(id, '2026-05-13T10:00:00+02:00', 'incident', priority)).toEqual(none);
   });
 
   test('Mon-Fri 08:30-17:30 Luxembourg, closed on the national day', () => {
@@ -34,8 +51,10 @@ describe.each(['econnect', 'econnect-maintenance'])('%s', (id) => {
     expect(calendar.isBusinessDay(parseIsoDate('2026-06-23') ?? 0)).toBe(false);
   });
 
-  test('in force from 1 January 2021 (the date of e-connect\'s terms)', () => {
-    expect(errorOf(() => policyInForce(id, at('2020-12-31T23:59:00+01:00')))).toMatchObject({ code: 'POLICY_NOT_IN_FORCE' });
+  test("in force from 1 January 2021 (the date of e-connect's terms)", () => {
+    expect(errorOf(() => policyInForce(id, at('2020-12-31T23:59:00+01:00')))).toMatchObject({
+      code: 'POLICY_NOT_IN_FORCE',
+    });
     expect(policyInForce(id, at('2021-01-01T00:00:00+01:00')).version).toBe(1);
   });
 });
@@ -43,7 +62,10 @@ describe.each(['econnect', 'econnect-maintenance'])('%s', (id) => {
 test('tm-minimum: taken in charge within 15 jours ouvrables, nothing else', () => {
   // Ascension (14 May) and Whit Monday (25 May) skipped, Saturdays counted: 24:00 on Tuesday 2 June.
   for (const priority of PRIORITIES) {
-    expect(deadlines('tm-minimum', '2026-05-13T10:00:00+02:00', 'request', priority)).toEqual({ ...none, response: '2026-06-03T00:00:00+02:00' });
+    expect(deadlines('tm-minimum', '2026-05-13T10:00:00+02:00', 'request', priority)).toEqual({
+      ...none,
+      response: '2026-06-03T00:00:00+02:00',
+    });
   }
 });
 
@@ -51,7 +73,9 @@ test('care-solutions: Brussels office hours, no targets', () => {
   expect(deadlines('care-solutions', '2026-07-20T10:00:00+02:00', 'incident', 'P1')).toEqual(none);
   const calendar = findPolicy('care-solutions').calendarFor('incident');
   expect(calendar.zone.name).toBe('Europe/Brussels');
-  expect(findPolicy('care-solutions').document.escalation).toEqual([{ atPercent: 100, notify: ['customer-service-manager'] }]);
+  expect(findPolicy('care-solutions').document.escalation).toEqual([
+    { atPercent: 100, notify: ['customer-service-manager'] },
+  ]);
 });
 
 test('mixvoip-none: no targets', () => {
@@ -72,13 +96,21 @@ describe('mixvoip tiers (registered Friday 15 May 2026, 15:00)', () => {
     ['mixvoip-entreprises', 'request', '2026-05-15T18:00:00+02:00', '2026-05-18T10:30:00+02:00'],
   ])('%s %s: response %s, intervention %s', (id, kind, response, intervention) => {
     for (const priority of PRIORITIES) {
-      expect(deadlines(id, '2026-05-15T15:00:00+02:00', kind, priority)).toEqual({ response, intervention, resolution: null });
+      expect(deadlines(id, '2026-05-15T15:00:00+02:00', kind, priority)).toEqual({
+        response,
+        intervention,
+        resolution: null,
+      });
     }
   });
 
   test('Entreprises incidents run on Luxembourg national day; Bureau ones wait', () => {
-    expect(deadlines('mixvoip-entreprises', '2026-06-23T08:00:00+02:00', 'incident').response).toBe('2026-06-23T11:00:00+02:00');
-    expect(deadlines('mixvoip-bureau', '2026-06-23T08:00:00+02:00', 'incident').response).toBe('2026-06-24T15:30:00+02:00');
+    expect(deadlines('mixvoip-entreprises', '2026-06-23T08:00:00+02:00', 'incident').response).toBe(
+      '2026-06-23T11:00:00+02:00',
+    );
+    expect(deadlines('mixvoip-bureau', '2026-06-23T08:00:00+02:00', 'incident').response).toBe(
+      '2026-06-24T15:30:00+02:00',
+    );
   });
 });
 
@@ -98,7 +130,9 @@ describe('esker', () => {
     const instant = fc.integer({ min: at('2026-01-01T00:00:00+01:00'), max: at('2027-01-01T00:00:00+01:00') });
     fc.assert(
       fc.property(instant, (registeredAt) => {
-        const [p1, p2, p3, p4] = PRIORITIES.map((priority) => deadlinesFor(esker, { kind: 'incident', priority, registeredAt }).resolution ?? 0);
+        const [p1, p2, p3, p4] = PRIORITIES.map(
+          (priority) => deadlinesFor(esker, { kind: 'incident', priority, registeredAt }).resolution ?? 0,
+        );
         expect(p1).toBeLessThan(p2 ?? 0);
         expect(p2).toBeLessThan(p3 ?? 0);
         expect(p3).toBeLessThan(p4 ?? 0);

@@ -5,9 +5,14 @@ import { amounts, item, priceOf } from '../support/pricing';
 
 describe('econnect emergencies', () => {
   test('150 EUR at ticket opening, then the time at the standard rate', () => {
-    const price = priceOf('econnect', { emergency: true, items: [item('2026-05-13T10:00:00+02:00', '2026-05-13T10:37:00+02:00')] });
+    const price = priceOf('econnect', {
+      emergency: true,
+      items: [item('2026-05-13T10:00:00+02:00', '2026-05-13T10:37:00+02:00')],
+    });
     // 37 x 10000 / 60 = 6166.67 -> 6167, at x1.
-    expect(price.lines.map((line) => [line.description, line.minutes, line.rateCents, line.multiplier, line.amountCents])).toEqual([
+    expect(
+      price.lines.map((line) => [line.description, line.minutes, line.rateCents, line.multiplier, line.amountCents]),
+    ).toEqual([
       ['Emergency fee, charged at ticket opening', 0, 15_000, 1, 15_000],
       ['Intervention 1, 2026-05-13 10:00–10:37', 37, 10_000, 1, 6167],
     ]);
@@ -16,7 +21,9 @@ describe('econnect emergencies', () => {
   });
 
   test('no emergency, no fee; a policy without an emergency fee ignores the flag', () => {
-    expect(amounts(priceOf('econnect', { items: [item('2026-05-13T10:00:00+02:00', '2026-05-13T10:37:00+02:00')] }))).toEqual([[37, 1, 6167]]);
+    expect(
+      amounts(priceOf('econnect', { items: [item('2026-05-13T10:00:00+02:00', '2026-05-13T10:37:00+02:00')] })),
+    ).toEqual([[37, 1, 6167]]);
     expect(priceOf('tm-minimum', { emergency: true, items: [] }).lines).toEqual([]);
   });
 });
@@ -47,15 +54,26 @@ describe('econnect-maintenance prepaid hours', () => {
   });
 
   test('the balance left is reported; fees are never drawn from it', () => {
-    const price = priceOf('econnect-maintenance', { emergency: true, travelCents: 2000, prepaidMinutes: 600, items: [item('2026-05-13T09:00:00+02:00', '2026-05-13T09:44:10+02:00')] });
+    const price = priceOf('econnect-maintenance', {
+      emergency: true,
+      travelCents: 2000,
+      prepaidMinutes: 600,
+      items: [item('2026-05-13T09:00:00+02:00', '2026-05-13T09:44:10+02:00')],
+    });
     // 45 started minutes from the 600; the 150 EUR fee and 20 EUR travel are charged.
-    expect(amounts(price)).toEqual([[0, 1, 15_000], [45, 1, 0], [0, 1, 2000]]);
+    expect(amounts(price)).toEqual([
+      [0, 1, 15_000],
+      [45, 1, 0],
+      [0, 1, 2000],
+    ]);
     expect(price.totalCents).toBe(17_000);
     expect(price.prepaid).toEqual({ beforeMinutes: 600, usedMinutes: 45, afterMinutes: 555 });
   });
 
   test('without a balance every minute is billed at 95 EUR/h, and the empty balance is still reported', () => {
-    const price = priceOf('econnect-maintenance', { items: [item('2026-05-13T09:00:00+02:00', '2026-05-13T09:01:00+02:00')] });
+    const price = priceOf('econnect-maintenance', {
+      items: [item('2026-05-13T09:00:00+02:00', '2026-05-13T09:01:00+02:00')],
+    });
     // 9500 / 60 = 158.33 -> 158.
     expect(amounts(price)).toEqual([[1, 1, 158]]);
     expect(price.prepaid).toEqual({ beforeMinutes: 0, usedMinutes: 0, afterMinutes: 0 });

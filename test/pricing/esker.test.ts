@@ -9,13 +9,18 @@ test('esker: support is included in the contract, its minutes listed at no charg
   expect(price.totalCents).toBe(0);
 });
 
-test.each(['configuration', 'third-party', 'training', 'customer-damage'])('esker: %s is excluded work, billed under a separate contract', (service) => {
-  expect(errorOf(() => priceOf('esker', { items: [halfHour({ service: 'support' }), halfHour({ service })] }))).toMatchObject({
-    code: 'WORK_EXCLUDED',
-    field: '/items/1/service',
-    message: `/items/1/service: "${service}" is outside the esker contract: it is billed under a separate contract`,
-  });
-});
+test.each(['configuration', 'third-party', 'training', 'customer-damage'])(
+  'esker: %s is excluded work, billed under a separate contract',
+  (service) => {
+    expect(
+      errorOf(() => priceOf('esker', { items: [halfHour({ service: 'support' }), halfHour({ service })] })),
+    ).toMatchObject({
+      code: 'WORK_EXCLUDED',
+      field: '/items/1/service',
+      message: `/items/1/service: "${service}" is outside the esker contract: it is billed under a separate contract`,
+    });
+  },
+);
 
 test('esker: an item without a service is refused', () => {
   expect(errorOf(() => priceOf('esker', { items: [halfHour({})] }))).toMatchObject({

@@ -11,8 +11,18 @@ import {
 } from '../../domain/pricing/prepaid-hours';
 
 const at = (iso: string) => Date.parse(iso);
-const purchase = (minutes: number, when: string): YearMovement => ({ kind: 'purchase', minutes, year: yearAt(at(when), DESK_ZONE), at: at(when) });
-const draw = (minutes: number, when: string): YearMovement => ({ kind: 'draw', minutes: -minutes, year: yearAt(at(when), DESK_ZONE), at: at(when) });
+const purchase = (minutes: number, when: string): YearMovement => ({
+  kind: 'purchase',
+  minutes,
+  year: yearAt(at(when), DESK_ZONE),
+  at: at(when),
+});
+const draw = (minutes: number, when: string): YearMovement => ({
+  kind: 'draw',
+  minutes: -minutes,
+  year: yearAt(at(when), DESK_ZONE),
+  at: at(when),
+});
 
 describe('prepaid maintenance hours (econnect-maintenance: bought for the current year, at 5% off)', () => {
   it('reads the year in Luxembourg: 23:30 UTC on 31 December is already the next year there', () => {
@@ -30,7 +40,11 @@ describe('prepaid maintenance hours (econnect-maintenance: bought for the curren
   });
 
   it('expires what a year left, once: an expiry already written leaves nothing due', () => {
-    const movements = [purchase(600, '2025-03-01T10:00:00+01:00'), purchase(300, '2025-09-01T10:00:00+02:00'), draw(700, '2025-10-01T10:00:00+02:00')];
+    const movements = [
+      purchase(600, '2025-03-01T10:00:00+01:00'),
+      purchase(300, '2025-09-01T10:00:00+02:00'),
+      draw(700, '2025-10-01T10:00:00+02:00'),
+    ];
     expect(expiriesDue(movements, at('2025-12-31T23:00:00+01:00'), DESK_ZONE)).toEqual([]);
     expect(expiriesDue(movements, yearEnd(2025, DESK_ZONE), DESK_ZONE)).toEqual([{ year: 2025, minutes: 200 }]);
     const expired: YearMovement = { kind: 'expiry', minutes: -200, year: 2025, at: yearEnd(2025, DESK_ZONE) };
@@ -51,10 +65,15 @@ describe('prepaid maintenance hours (econnect-maintenance: bought for the curren
     });
     // 7 min at 95 EUR/h: 1108.33 cents; 9 min: 1425 exactly; 1 min: 158.33.
     expect(purchaseLine(7, 9500, 2026).amountCents).toBe(1108);
-    expect(purchaseLine(90, 9500, 2026).description).toBe('1 h 30 min maintenance hours for 2026, 100.00 EUR/h less 5%');
+    expect(purchaseLine(90, 9500, 2026).description).toBe(
+      '1 h 30 min maintenance hours for 2026, 100.00 EUR/h less 5%',
+    );
     expect(purchaseLine(1, 9500, 2026).amountCents).toBe(158);
     // A rate that does not divide back to a whole cent before the discount is named without a figure.
-    expect(purchaseLine(60, 9999, 2026)).toMatchObject({ description: '1 h maintenance hours for 2026, the hourly rate less 5%', label: { listRateCents: null } });
+    expect(purchaseLine(60, 9999, 2026)).toMatchObject({
+      description: '1 h maintenance hours for 2026, the hourly rate less 5%',
+      label: { listRateCents: null },
+    });
   });
 
   /**
@@ -65,8 +84,19 @@ describe('prepaid maintenance hours (econnect-maintenance: bought for the curren
   const START = at('2024-11-01T00:00:00+01:00');
   const SPAN = 800 * 24 * 3600 * 1000;
   const operations = fc
-    .array(fc.record({ type: fc.constantFrom<'buy' | 'draw'>('buy', 'draw'), minutes: fc.integer({ min: 1, max: 600 }), offset: fc.integer({ min: 0, max: SPAN }) }), { maxLength: 30 })
-    .map((ops) => ops.sort((a, b) => a.offset - b.offset).map(({ type, minutes, offset }): Operation => ({ type, minutes, at: START + offset })));
+    .array(
+      fc.record({
+        type: fc.constantFrom<'buy' | 'draw'>('buy', 'draw'),
+        minutes: fc.integer({ min: 1, max: 600 }),
+        offset: fc.integer({ min: 0, max: SPAN }),
+      }),
+      { maxLength: 30 },
+    )
+    .map((ops) =>
+      ops
+        .sort((a, b) => a.offset - b.offset)
+        .map(({ type, minutes, offset }): Operation => ({ type, minutes, at: START + offset })),
+    );
 
   it('draws, expires and leaves per purchase exactly what minute-by-minute tokens do', () => {
     fc.assert(
@@ -84,7 +114,8 @@ describe('prepaid maintenance hours (econnect-maintenance: bought for the curren
         };
         const movements: YearMovement[] = [];
         const closeYears = (when: number) => {
-          for (const { year, minutes } of expiriesDue(movements, when, DESK_ZONE)) movements.push({ kind: 'expiry', minutes: -minutes, year, at: yearEnd(year, DESK_ZONE) });
+          for (const { year, minutes } of expiriesDue(movements, when, DESK_ZONE))
+            movements.push({ kind: 'expiry', minutes: -minutes, year, at: yearEnd(year, DESK_ZONE) });
         };
 
         let purchases = 0;
@@ -111,10 +142,14 @@ describe('prepaid maintenance hours (econnect-maintenance: bought for the curren
         closeYears(end);
         expect(availableAt(movements, end, DESK_ZONE)).toBe(tokens.length);
         const written = new Map<number, number>();
-        for (const movement of movements) if (movement.kind === 'expiry') written.set(movement.year, (written.get(movement.year) ?? 0) - movement.minutes);
+        for (const movement of movements)
+          if (movement.kind === 'expiry')
+            written.set(movement.year, (written.get(movement.year) ?? 0) - movement.minutes);
         expect(written).toEqual(expiredByReference);
         const left = purchaseLots(movements).map((lot) => lot.remainingMinutes);
-        expect(left).toEqual(Array.from({ length: purchases }, (_, index) => tokens.filter((token) => token.purchase === index).length));
+        expect(left).toEqual(
+          Array.from({ length: purchases }, (_, index) => tokens.filter((token) => token.purchase === index).length),
+        );
       }),
       { numRuns: 200 },
     );

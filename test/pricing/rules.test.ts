@@ -41,21 +41,51 @@ describe('rounding: once per line, half away from zero, on exact integers', () =
 });
 
 test('multipliers show as the product of their percentages', () => {
-  expect([multiplierOf([]), multiplierOf([150]), multiplierOf([150, 300, 200]), multiplierOf([100, 200])]).toEqual([1, 1.5, 9, 2]);
+  expect([multiplierOf([]), multiplierOf([150]), multiplierOf([150, 300, 200]), multiplierOf([100, 200])]).toEqual([
+    1, 1.5, 9, 2,
+  ]);
 });
 
 describe('bad requests are typed domain errors naming the item and the field', () => {
   const hour = item('2026-05-13T10:00:00+02:00', '2026-05-13T11:00:00+02:00');
 
   test.each<[string, () => unknown, string, string]>([
-    ['an item ending before it starts', () => priceOf('econnect', { items: [hour, { start: hour.end, end: hour.start }] }), 'PRICING_INPUT_INVALID', '/items/1/end: the item ends before it starts'],
-    ['an instant that is not one', () => priceOf('econnect', { items: [{ start: Number.NaN, end: hour.end }] }), 'PRICING_INPUT_INVALID', '/items/0/start: expected an epoch-millisecond instant'],
-    ['negative travel fees', () => priceOf('econnect', { travelCents: -100, items: [] }), 'PRICING_INPUT_INVALID', '/travelCents: expected a non-negative whole number, got -100'],
-    ['a fractional prepaid balance', () => priceOf('econnect-maintenance', { prepaidMinutes: 1.5, items: [] }), 'PRICING_INPUT_INVALID', '/prepaidMinutes: expected a non-negative whole number, got 1.5'],
-    ['an unknown service', () => priceOf('care-solutions', { items: [{ ...hour, service: 'coffee' }] }), 'RATE_UNKNOWN', '/items/0/service: unknown service "coffee" for policy care-solutions (expected one of remote-assistance, settings, database, development)'],
+    [
+      'an item ending before it starts',
+      () => priceOf('econnect', { items: [hour, { start: hour.end, end: hour.start }] }),
+      'PRICING_INPUT_INVALID',
+      '/items/1/end: the item ends before it starts',
+    ],
+    [
+      'an instant that is not one',
+      () => priceOf('econnect', { items: [{ start: Number.NaN, end: hour.end }] }),
+      'PRICING_INPUT_INVALID',
+      '/items/0/start: expected an epoch-millisecond instant',
+    ],
+    [
+      'negative travel fees',
+      () => priceOf('econnect', { travelCents: -100, items: [] }),
+      'PRICING_INPUT_INVALID',
+      '/travelCents: expected a non-negative whole number, got -100',
+    ],
+    [
+      'a fractional prepaid balance',
+      () => priceOf('econnect-maintenance', { prepaidMinutes: 1.5, items: [] }),
+      'PRICING_INPUT_INVALID',
+      '/prepaidMinutes: expected a non-negative whole number, got 1.5',
+    ],
+    [
+      'an unknown service',
+      () => priceOf('care-solutions', { items: [{ ...hour, service: 'coffee' }] }),
+      'RATE_UNKNOWN',
+      '/items/0/service: unknown service "coffee" for policy care-solutions (expected one of remote-assistance, settings, database, development)',
+    ],
     [
       'a policy without billing rules',
-      () => priceRequest(Policy.parse({ ...(esker as unknown as PolicyDocument), billing: undefined }, 'x.json'), { items: [hour] }),
+      () =>
+        priceRequest(Policy.parse({ ...(esker as unknown as PolicyDocument), billing: undefined }, 'x.json'), {
+          items: [hour],
+        }),
       'BILLING_UNDEFINED',
       '/: policy esker has no billing rules',
     ],
@@ -70,17 +100,25 @@ describe('bad requests are typed domain errors naming the item and the field', (
 describe('rate cards: what a time entry must name, checked when it is logged', () => {
   test('flat, by role, by service', () => {
     expect(rateCardOf(findPolicy('econnect'))).toEqual({ pricesBy: 'flat', names: [], excluded: [] });
-    expect(rateCardOf(findPolicy('mixvoip-standard'))).toEqual({ pricesBy: 'role', names: ['cabling', 'technician', 'engineer', 'consulting'], excluded: [] });
+    expect(rateCardOf(findPolicy('mixvoip-standard'))).toEqual({
+      pricesBy: 'role',
+      names: ['cabling', 'technician', 'engineer', 'consulting'],
+      excluded: [],
+    });
     expect(rateCardOf(findPolicy('care-solutions'))?.pricesBy).toBe('service');
   });
 
   test('refusals name the field and what was expected', () => {
     const mixvoip = rateCardOf(findPolicy('mixvoip-standard'));
     expect(() => checkEntryAgainstRateCard(mixvoip, { role: 'engineer' })).not.toThrow();
-    expect(() => checkEntryAgainstRateCard(mixvoip, {})).toThrow('role: missing: this contract prices time by role (expected one of cabling, technician, engineer, consulting)');
+    expect(() => checkEntryAgainstRateCard(mixvoip, {})).toThrow(
+      'role: missing: this contract prices time by role (expected one of cabling, technician, engineer, consulting)',
+    );
     expect(() => checkEntryAgainstRateCard(mixvoip, { role: 'plumber' })).toThrow('role: unknown role "plumber"');
     const esker = rateCardOf(findPolicy('esker'));
-    expect(() => checkEntryAgainstRateCard(esker, { service: 'training' })).toThrow(expect.objectContaining({ code: 'WORK_EXCLUDED' }));
+    expect(() => checkEntryAgainstRateCard(esker, { service: 'training' })).toThrow(
+      expect.objectContaining({ code: 'WORK_EXCLUDED' }),
+    );
     expect(() => checkEntryAgainstRateCard(rateCardOf(findPolicy('econnect')), {})).not.toThrow();
   });
 });

@@ -12,7 +12,8 @@ import { amounts, described, item, priceOf } from '../support/pricing';
 // The shortfall below the request's minimum is billed once, on the last intervention in time order, at its
 // rate and coefficients, and that line says so.
 
-const on13May = (from: string, to: string, facts = {}) => item(`2026-05-13T${from}+02:00`, `2026-05-13T${to}+02:00`, facts);
+const on13May = (from: string, to: string, facts = {}) =>
+  item(`2026-05-13T${from}+02:00`, `2026-05-13T${to}+02:00`, facts);
 
 describe('tm-minimum minimums per request', () => {
   test.each<[string, string, object, number, number]>([
@@ -33,8 +34,15 @@ describe('tm-minimum minimums per request', () => {
     expect(described(priceOf('tm-minimum', { items: [on13May('10:00', '10:05')] }))).toEqual([
       ['Intervention 1, 2026-05-13 10:00–10:05, request minimum 15 min: +10 min', 15, 1, 2500],
     ]);
-    expect(described(priceOf('tm-minimum', { items: [on13May('10:00', '10:20', { remoteToolMissing: true })] }))).toEqual([
-      ['Intervention 1, 2026-05-13 10:00–10:20, remote-control tool installed first, request minimum 60 min: +40 min', 60, 1, 10_000],
+    expect(
+      described(priceOf('tm-minimum', { items: [on13May('10:00', '10:20', { remoteToolMissing: true })] })),
+    ).toEqual([
+      [
+        'Intervention 1, 2026-05-13 10:00–10:20, remote-control tool installed first, request minimum 60 min: +40 min',
+        60,
+        1,
+        10_000,
+      ],
     ]);
   });
 });
@@ -53,15 +61,25 @@ describe('tm-minimum: the minimum is per request, the shortfall billed once', ()
   test('work past the minimum in all is billed as worked, nothing added', () => {
     const price = priceOf('tm-minimum', { items: [on13May('10:00', '10:12'), on13May('14:00', '14:04')] });
     // 12 x 10000 / 60 = 2000; 4 x 10000 / 60 = 666.67 -> 667.
-    expect(amounts(price)).toEqual([[12, 1, 2000], [4, 1, 667]]);
+    expect(amounts(price)).toEqual([
+      [12, 1, 2000],
+      [4, 1, 667],
+    ]);
   });
 
   test('the remote tool installed on any intervention makes the request minimum 60, topped up on the last one', () => {
-    const price = priceOf('tm-minimum', { items: [on13May('10:00', '10:05', { remoteToolMissing: true }), on13May('14:00', '14:05')] });
+    const price = priceOf('tm-minimum', {
+      items: [on13May('10:00', '10:05', { remoteToolMissing: true }), on13May('14:00', '14:05')],
+    });
     // 5 -> 833; then 55 x 10000 / 60 = 9166.67 -> 9167: 60 minutes, 100 EUR, once.
     expect(described(price)).toEqual([
       ['Intervention 1, 2026-05-13 10:00–10:05, remote-control tool installed first', 5, 1, 833],
-      ['Intervention 2, 2026-05-13 14:00–14:05, request minimum 60 min (remote-control tool installed first): +50 min', 55, 1, 9167],
+      [
+        'Intervention 2, 2026-05-13 14:00–14:05, request minimum 60 min (remote-control tool installed first): +50 min',
+        55,
+        1,
+        9167,
+      ],
     ]);
     expect(price.totalCents).toBe(10_000);
   });
@@ -75,12 +93,22 @@ describe('tm-minimum: the minimum is per request, the shortfall billed once', ()
   });
 
   test("the shortfall takes the last intervention's coefficients: it completes that stretch of work", () => {
-    const price = priceOf('tm-minimum', { items: [on13May('10:00', '10:05', { urgent: true }), on13May('14:00', '14:05')] });
+    const price = priceOf('tm-minimum', {
+      items: [on13May('10:00', '10:05', { urgent: true }), on13May('14:00', '14:05')],
+    });
     // 5 x 10000 x 2 / 60 = 1666.67 -> 1667; 10 x 10000 / 60 = 1666.67 -> 1667.
-    expect(amounts(price)).toEqual([[5, 2, 1667], [10, 1, 1667]]);
-    const urgentLast = priceOf('tm-minimum', { items: [on13May('10:00', '10:05'), on13May('14:00', '14:05', { urgent: true })] });
+    expect(amounts(price)).toEqual([
+      [5, 2, 1667],
+      [10, 1, 1667],
+    ]);
+    const urgentLast = priceOf('tm-minimum', {
+      items: [on13May('10:00', '10:05'), on13May('14:00', '14:05', { urgent: true })],
+    });
     // 833; 10 x 10000 x 2 / 60 = 3333.33 -> 3333.
-    expect(amounts(urgentLast)).toEqual([[5, 1, 833], [10, 2, 3333]]);
+    expect(amounts(urgentLast)).toEqual([
+      [5, 1, 833],
+      [10, 2, 3333],
+    ]);
   });
 
   test('no time logged, no intervention to value: nothing billed', () => {
@@ -100,13 +128,19 @@ describe('tm-minimum: the minimum is per request, the shortfall billed once', ()
     });
     fc.assert(
       fc.property(fc.array(anItem, { minLength: 1, maxLength: 5 }), (drawn) => {
-        const items = drawn.map(({ startMinute, seconds, ...facts }) => ({ ...facts, start: base + startMinute * 60_000, end: base + startMinute * 60_000 + seconds * 1000 }));
+        const items = drawn.map(({ startMinute, seconds, ...facts }) => ({
+          ...facts,
+          start: base + startMinute * 60_000,
+          end: base + startMinute * 60_000 + seconds * 1000,
+        }));
         const startedMinutes = (ms: number) => {
           let minutes = 0;
           while (minutes * 60_000 < ms) minutes += 1;
           return minutes;
         };
-        const order = items.map((entry, index) => ({ entry, index })).sort((a, b) => a.entry.start - b.entry.start || a.index - b.index);
+        const order = items
+          .map((entry, index) => ({ entry, index }))
+          .sort((a, b) => a.entry.start - b.entry.start || a.index - b.index);
         const worked = order.map(({ entry }) => startedMinutes(entry.end - entry.start));
         const minimum = items.some((entry) => entry.remoteToolMissing) ? 60 : 15;
         const shortfall = Math.max(0, minimum - worked.reduce((total, minutes) => total + minutes, 0));
@@ -119,8 +153,15 @@ describe('tm-minimum: the minimum is per request, the shortfall billed once', ()
           .filter(([minutes]) => minutes! > 0);
         const price = priceOf('tm-minimum', { items });
         expect(amounts(price)).toEqual(expected);
-        expect(price.lines.reduce((total, line) => total + line.minutes, 0)).toBe(Math.max(minimum, worked.reduce((total, minutes) => total + minutes, 0)));
-        expect(price.lines.filter((line) => line.description.includes('request minimum'))).toHaveLength(shortfall > 0 ? 1 : 0);
+        expect(price.lines.reduce((total, line) => total + line.minutes, 0)).toBe(
+          Math.max(
+            minimum,
+            worked.reduce((total, minutes) => total + minutes, 0),
+          ),
+        );
+        expect(price.lines.filter((line) => line.description.includes('request minimum'))).toHaveLength(
+          shortfall > 0 ? 1 : 0,
+        );
       }),
       { numRuns: 300 },
     );
@@ -140,7 +181,9 @@ describe('tm-minimum multipliers', () => {
 
   test('the minimum is multiplied too: 5 urgent minutes bill 15 at x2', () => {
     // 15 x 10000 x 2 / 60 = 5000.
-    expect(amounts(priceOf('tm-minimum', { items: [on13May('10:00', '10:05', { urgent: true })] }))).toEqual([[15, 2, 5000]]);
+    expect(amounts(priceOf('tm-minimum', { items: [on13May('10:00', '10:05', { urgent: true })] }))).toEqual([
+      [15, 2, 5000],
+    ]);
   });
 
   test('x3 and x2 stack on top of a time band (a contract with an evening band of 150%)', () => {
@@ -152,24 +195,36 @@ describe('tm-minimum multipliers', () => {
         billing: {
           ...billing,
           timeBands: {
-            standardHours: { label: 'office hours', open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }] },
+            standardHours: {
+              label: 'office hours',
+              open: [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], from: '09:00', to: '17:00' }],
+            },
             outside: { label: 'evening', percent: 150 },
           },
         },
       },
       'tm-with-bands.json',
     );
-    const price = priceRequest(withBands, { items: [on13May('16:50', '17:10', { outOfHoursRequested: true, urgent: true })] });
+    const price = priceRequest(withBands, {
+      items: [on13May('16:50', '17:10', { outOfHoursRequested: true, urgent: true })],
+    });
     // Office: 10 x 10000 x 6 / 60 = 10000. Evening: 10 x 10000 x 1.5 x 3 x 2 / 60 = 15000.
-    expect(amounts(price)).toEqual([[10, 6, 10_000], [10, 9, 15_000]]);
-    expect(price.lines[1]?.description).toBe('Intervention 1, 2026-05-13 17:00–17:10, evening, out-of-hours intervention requested, urgent handling');
+    expect(amounts(price)).toEqual([
+      [10, 6, 10_000],
+      [10, 9, 15_000],
+    ]);
+    expect(price.lines[1]?.description).toBe(
+      'Intervention 1, 2026-05-13 17:00–17:10, evening, out-of-hours intervention requested, urgent handling',
+    );
   });
 });
 
 test('tm-minimum travel fees come on top, as their own line', () => {
   const price = priceOf('tm-minimum', { travelCents: 3750, items: [on13May('10:00', '10:30')] });
   // 30 x 10000 / 60 = 5000, then 37.50 EUR of travel.
-  expect(price.lines.map((line) => [line.description, line.minutes, line.rateCents, line.multiplier, line.amountCents])).toEqual([
+  expect(
+    price.lines.map((line) => [line.description, line.minutes, line.rateCents, line.multiplier, line.amountCents]),
+  ).toEqual([
     ['Intervention 1, 2026-05-13 10:00–10:30', 30, 10_000, 1, 5000],
     ['Travel fees', 0, 3750, 1, 3750],
   ]);
@@ -177,12 +232,23 @@ test('tm-minimum travel fees come on top, as their own line', () => {
 });
 
 describe("a ticket's time entries as one request (requestOfTimeEntries, used by billing and vigil price)", () => {
-  const entry = { agent: 'marc', start: at('2026-05-13T10:00:00+02:00'), end: at('2026-05-13T10:05:00+02:00'), onSite: false };
+  const entry = {
+    agent: 'marc',
+    start: at('2026-05-13T10:00:00+02:00'),
+    end: at('2026-05-13T10:05:00+02:00'),
+    onSite: false,
+  };
 
   test('each entry an item with only the flags set to true, its travel a trip', () => {
     const entries: TimeEntry[] = [
       { ...entry, urgent: true, outOfHoursRequested: false, note: 'reset' },
-      { ...entry, start: at('2026-05-13T14:00:00+02:00'), end: at('2026-05-13T14:05:00+02:00'), remoteToolMissing: true, travelMinutes: 20 },
+      {
+        ...entry,
+        start: at('2026-05-13T14:00:00+02:00'),
+        end: at('2026-05-13T14:05:00+02:00'),
+        remoteToolMissing: true,
+        travelMinutes: 20,
+      },
     ];
     const request = requestOfTimeEntries(entries, { prepaidMinutes: 0 });
     expect(request).toEqual({

@@ -26,7 +26,11 @@ describe('recorded ticket histories replay against the current workflow code', (
   });
 
   it.each(histories)('%s', async (file) => {
-    const history = temporal.api.history.v1.History.fromObject(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
-    await expect(Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, file)).resolves.toBeUndefined();
+    const history = temporal.api.history.v1.History.fromObject(
+      JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
+    );
+    await expect(
+      Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, file),
+    ).resolves.toBeUndefined();
   });
 });

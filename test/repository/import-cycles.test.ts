@@ -6,7 +6,22 @@ import ts from 'typescript';
 // cycles cli/run.ts ↔ cli/admin.ts and domain/policy ↔ domain/pricing were type imports. This test follows every
 // relative import, types included, so a module's folder never depends on itself through another.
 const root = resolve(__dirname, '../..');
-const sourceFolders = ['activities', 'api', 'bench', 'cli', 'db', 'domain', 'infra', 'mail', 'messages', 'policies', 'scripts', 'worker', 'workflows', 'test'];
+const sourceFolders = [
+  'activities',
+  'api',
+  'bench',
+  'cli',
+  'db',
+  'domain',
+  'infra',
+  'mail',
+  'messages',
+  'policies',
+  'scripts',
+  'worker',
+  'workflows',
+  'test',
+];
 
 function typescriptFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -63,7 +78,9 @@ test('no module imports itself back through others, type imports included', () =
   const graph = new Map<string, string[]>();
   for (const file of sourceFolders.flatMap((folder) => typescriptFiles(join(root, folder)))) {
     const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = importedFiles.map(({ fileName }) => resolveImport(file, fileName)).filter((path) => path !== undefined);
+    const targets = importedFiles
+      .map(({ fileName }) => resolveImport(file, fileName))
+      .filter((path) => path !== undefined);
     graph.set(file, targets);
   }
   expect(graph.size).toBeGreaterThan(300);

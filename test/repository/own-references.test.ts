@@ -27,7 +27,9 @@ test('no source file or doc names a document outside the repository', () => {
     readFileSync(file, 'utf8')
       .split('\n')
       .flatMap((line, index) =>
-        outside.filter(([pattern]) => pattern.test(line)).map(([, what]) => `${relative(root, file)}:${index + 1} names ${what}: ${line.trim()}`),
+        outside
+          .filter(([pattern]) => pattern.test(line))
+          .map(([, what]) => `${relative(root, file)}:${index + 1} names ${what}: ${line.trim()}`),
       ),
   );
   expect(found).toEqual([]);

@@ -15,12 +15,15 @@ const costly: ReadonlyArray<readonly [RegExp, string]> = [
 
 // jest.config.js is CommonJS, which TypeScript does not type: read as Jest reads it.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const config = require('../../jest.config.js') as { projects: { displayName: string; testMatch: string[]; setupFiles?: string[] }[] };
+const config = require('../../jest.config.js') as {
+  projects: { displayName: string; testMatch: string[]; setupFiles?: string[] }[];
+};
 // testMatch there: a folder's `**/*.test.ts` or one file.
 const temporal = config.projects
   .find(({ displayName }) => displayName === 'temporal')!
   .testMatch.map((glob) => join(root, glob.replace('<rootDir>/', '').replace('**/*.test.ts', '')));
-const isTemporal = (file: string) => temporal.some((path) => (path.endsWith('/') || !path.endsWith('.ts') ? file.startsWith(path) : file === path));
+const isTemporal = (file: string) =>
+  temporal.some((path) => (path.endsWith('/') || !path.endsWith('.ts') ? file.startsWith(path) : file === path));
 
 function testFiles(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
@@ -47,10 +50,12 @@ function testModulesOf(file: string, seen = new Set<string>()): Set<string> {
 const offencesOf = (file: string) =>
   [...testModulesOf(file)].flatMap((module) => {
     const text = readFileSync(module, 'utf8');
-    return costly.filter(([pattern]) => pattern.test(text)).map(([, what]) => `${relative(root, file)} reaches ${what} (${relative(root, module)})`);
+    return costly
+      .filter(([pattern]) => pattern.test(text))
+      .map(([, what]) => `${relative(root, file)} reaches ${what} (${relative(root, module)})`);
   });
 
-test("no file of the pure project starts a server, a worker, a bundle or a process", () => {
+test('no file of the pure project starts a server, a worker, a bundle or a process', () => {
   // This file names what it looks for, so it is left out.
   const pure = testFiles(join(root, 'test')).filter((file) => !isTemporal(file) && file !== __filename);
   expect(pure.length).toBeGreaterThan(50);

@@ -42,15 +42,23 @@ const ARITHMETIC = new Set([
   ts.SyntaxKind.PercentEqualsToken,
   ts.SyntaxKind.AsteriskAsteriskEqualsToken,
 ]);
-const EQUALITY = new Set([ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken]);
+const EQUALITY = new Set([
+  ts.SyntaxKind.EqualsEqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsEqualsToken,
+  ts.SyntaxKind.EqualsEqualsToken,
+  ts.SyntaxKind.ExclamationEqualsToken,
+]);
 
-const isStringLiteral = (node: ts.Node): boolean => ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node);
-const isDateNow = (node: ts.Node): boolean => ts.isCallExpression(node) && node.expression.getText() === 'Date.now' && node.arguments.length === 0;
+const isStringLiteral = (node: ts.Node): boolean =>
+  ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node);
+const isDateNow = (node: ts.Node): boolean =>
+  ts.isCallExpression(node) && node.expression.getText() === 'Date.now' && node.arguments.length === 0;
 
 /** The expression under parentheses and non-null assertions (`(replanWanted!)` is `replanWanted`). */
 function bare(node: ts.Expression): ts.Expression {
   let current = node;
-  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current)) current = current.expression;
+  while (ts.isParenthesizedExpression(current) || ts.isNonNullExpression(current) || ts.isAsExpression(current))
+    current = current.expression;
   return current;
 }
 
@@ -68,8 +76,16 @@ function opaqueNames(file: ts.SourceFile): Set<string> {
   while (grew) {
     grew = false;
     const visit = (node: ts.Node): void => {
-      if ((ts.isVariableDeclaration(node) || ts.isParameter(node)) && ts.isIdentifier(node.name) && !names.has(node.name.text)) {
-        const copied = ts.isVariableDeclaration(node) && node.initializer !== undefined && ts.isIdentifier(bare(node.initializer)) && names.has(bare(node.initializer).getText());
+      if (
+        (ts.isVariableDeclaration(node) || ts.isParameter(node)) &&
+        ts.isIdentifier(node.name) &&
+        !names.has(node.name.text)
+      ) {
+        const copied =
+          ts.isVariableDeclaration(node) &&
+          node.initializer !== undefined &&
+          ts.isIdentifier(bare(node.initializer)) &&
+          names.has(bare(node.initializer).getText());
         if (namesOpaqueType(node.type) || copied) {
           names.add(node.name.text);
           grew = true;
@@ -85,20 +101,37 @@ function opaqueNames(file: ts.SourceFile): Set<string> {
 function checkImport(node: ts.ImportDeclaration, report: (node: ts.Node, rule: string) => void): void {
   const source = (node.moduleSpecifier as ts.StringLiteral).text;
   const clause = node.importClause;
-  const typesOnly = clause !== undefined && (clause.isTypeOnly || (clause.name === undefined && clause.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((element) => element.isTypeOnly)));
-  if (!typesOnly && !VALUE_SOURCES.some((allowed) => allowed.test(source))) report(node, `1 values imported from ${source}, outside domain/, messages/ and @temporalio/workflow`);
+  const typesOnly =
+    clause !== undefined &&
+    (clause.isTypeOnly ||
+      (clause.name === undefined &&
+        clause.namedBindings !== undefined &&
+        ts.isNamedImports(clause.namedBindings) &&
+        clause.namedBindings.elements.every((element) => element.isTypeOnly)));
+  if (!typesOnly && !VALUE_SOURCES.some((allowed) => allowed.test(source)))
+    report(node, `1 values imported from ${source}, outside domain/, messages/ and @temporalio/workflow`);
 }
 
 /** Reading a tracked value: only `.revision` of it, and never taken apart, spread or indexed. */
 function checkOpaqueUse(node: ts.Identifier, report: (node: ts.Node, rule: string) => void): void {
   let use: ts.Node = node;
-  while (ts.isParenthesizedExpression(use.parent) || ts.isNonNullExpression(use.parent) || ts.isAsExpression(use.parent)) use = use.parent;
+  while (
+    ts.isParenthesizedExpression(use.parent) ||
+    ts.isNonNullExpression(use.parent) ||
+    ts.isAsExpression(use.parent)
+  )
+    use = use.parent;
   const { parent } = use;
-  if ((ts.isPropertyAccessExpression(parent) && parent.expression === use && !READABLE_FIELDS.has(parent.name.text)) || (ts.isElementAccessExpression(parent) && parent.expression === use)) {
+  if (
+    (ts.isPropertyAccessExpression(parent) && parent.expression === use && !READABLE_FIELDS.has(parent.name.text)) ||
+    (ts.isElementAccessExpression(parent) && parent.expression === use)
+  ) {
     report(parent, '5 a field of the ticket or replan read in the shell');
   }
-  if (ts.isVariableDeclaration(parent) && parent.initializer === use && !ts.isIdentifier(parent.name)) report(parent, '5 the ticket or replan taken apart in the shell');
-  if (ts.isSpreadAssignment(parent) || ts.isSpreadElement(parent)) report(parent, '5 the ticket or replan spread into a value made in the shell');
+  if (ts.isVariableDeclaration(parent) && parent.initializer === use && !ts.isIdentifier(parent.name))
+    report(parent, '5 the ticket or replan taken apart in the shell');
+  if (ts.isSpreadAssignment(parent) || ts.isSpreadElement(parent))
+    report(parent, '5 the ticket or replan spread into a value made in the shell');
 }
 
 /** What in the shell's source looks like a business rule, one line per finding (rule number, what, where). */
@@ -106,30 +139,58 @@ function shellViolations(source: string): string[] {
   const file = ts.createSourceFile('ticket.ts', source, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
   const opaque = opaqueNames(file);
   const found: string[] = [];
-  const report = (node: ts.Node, rule: string) => found.push(`${rule} (line ${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0]})`);
+  const report = (node: ts.Node, rule: string) =>
+    found.push(
+      `${rule} (line ${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${node.getText().split('\n')[0]})`,
+    );
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node)) return checkImport(node, report);
     if (ts.isBinaryExpression(node)) {
       const operator = node.operatorToken.kind;
-      if (EQUALITY.has(operator) && (isStringLiteral(node.left) || isStringLiteral(node.right))) report(node, '2 a string literal compared');
+      if (EQUALITY.has(operator) && (isStringLiteral(node.left) || isStringLiteral(node.right)))
+        report(node, '2 a string literal compared');
       const timerDuration = operator === ts.SyntaxKind.MinusToken && isDateNow(bare(node.right));
       if (ARITHMETIC.has(operator) && !timerDuration) report(node, '4 arithmetic in the shell');
     }
     if (ts.isCaseClause(node) && isStringLiteral(node.expression)) report(node, '2 a string literal switched on');
-    if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && [ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken].includes(node.operator) && !ts.isIdentifier(node.operand)) {
+    if (
+      (ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) &&
+      [ts.SyntaxKind.PlusPlusToken, ts.SyntaxKind.MinusMinusToken].includes(node.operator) &&
+      !ts.isIdentifier(node.operand)
+    ) {
       report(node, '4 arithmetic in the shell');
     }
-    if (ts.isPropertyAccessExpression(node) && node.expression.getText() === 'Math') report(node, '4 arithmetic in the shell');
-    if (isStringLiteral(node) && REFUSAL_CODE.test((node as ts.StringLiteral).text)) report(node, '3 a refusal code in the shell');
+    if (ts.isPropertyAccessExpression(node) && node.expression.getText() === 'Math')
+      report(node, '4 arithmetic in the shell');
+    if (isStringLiteral(node) && REFUSAL_CODE.test((node as ts.StringLiteral).text))
+      report(node, '3 a refusal code in the shell');
     if (ts.isThrowStatement(node)) {
       const thrown = node.expression;
-      if (!ts.isCallExpression(thrown) || thrown.expression.getText() !== 'asRefusal') report(node, '3 a refusal of its own');
+      if (!ts.isCallExpression(thrown) || thrown.expression.getText() !== 'asRefusal')
+        report(node, '3 a refusal of its own');
     }
-    if (ts.isObjectLiteralExpression(node) && node.properties.some(({ name }) => name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'type')) {
+    if (
+      ts.isObjectLiteralExpression(node) &&
+      node.properties.some(
+        ({ name }) => name !== undefined && (ts.isIdentifier(name) || ts.isStringLiteral(name)) && name.text === 'type',
+      )
+    ) {
       report(node, '5 a fact composed in the shell');
     }
-    if (ts.isIdentifier(node) && opaque.has(node.text) && !ts.isVariableDeclaration(node.parent) && !ts.isParameter(node.parent)) checkOpaqueUse(node, report);
-    if (ts.isIdentifier(node) && opaque.has(node.text) && ts.isVariableDeclaration(node.parent) && node.parent.initializer === node) checkOpaqueUse(node, report);
+    if (
+      ts.isIdentifier(node) &&
+      opaque.has(node.text) &&
+      !ts.isVariableDeclaration(node.parent) &&
+      !ts.isParameter(node.parent)
+    )
+      checkOpaqueUse(node, report);
+    if (
+      ts.isIdentifier(node) &&
+      opaque.has(node.text) &&
+      ts.isVariableDeclaration(node.parent) &&
+      node.parent.initializer === node
+    )
+      checkOpaqueUse(node, report);
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -144,13 +205,22 @@ test('workflows/ticket.ts holds no business rule: no sign of one is found in it'
 
 describe('each sign of a rule is caught', () => {
   const rulesOf = (source: string) => shellViolations(source).map((finding) => finding.split(' ')[0]);
-  const inShell = (body: string) => `import type { TicketState } from '../messages/ticket';\nimport type { Replan } from '../domain/ticket/decide';\nexport async function shell(ticket: TicketState, replan: Replan) {\n${body}\n}`;
+  const inShell = (body: string) =>
+    `import type { TicketState } from '../messages/ticket';\nimport type { Replan } from '../domain/ticket/decide';\nexport async function shell(ticket: TicketState, replan: Replan) {\n${body}\n}`;
 
   it('values imported from outside domain/, messages/ and the workflow API; a type from anywhere is fine', () => {
     expect(rulesOf("import { billTicket } from '../activities/billing';")).toEqual(['1']);
     expect(rulesOf("import { DateTime } from 'luxon';")).toEqual(['1']);
-    expect(rulesOf("import type { TicketActivities } from '../activities/ticket-activities';\nimport { type X } from '../activities/x';")).toEqual([]);
-    expect(rulesOf("import { decide } from '../domain/ticket/decide';\nimport { condition } from '@temporalio/workflow';\nimport { sync } from './search-attributes';")).toEqual([]);
+    expect(
+      rulesOf(
+        "import type { TicketActivities } from '../activities/ticket-activities';\nimport { type X } from '../activities/x';",
+      ),
+    ).toEqual([]);
+    expect(
+      rulesOf(
+        "import { decide } from '../domain/ticket/decide';\nimport { condition } from '@temporalio/workflow';\nimport { sync } from './search-attributes';",
+      ),
+    ).toEqual([]);
   });
 
   it('a status, event or channel compared or switched on', () => {
@@ -177,7 +247,11 @@ describe('each sign of a rule is caught', () => {
     expect(rulesOf(inShell('const { title, assignee } = ticket;'))).toEqual(['5']);
     expect(rulesOf(inShell('const both = Boolean(replan.rearm);'))).toEqual(['5']);
     expect(rulesOf(inShell('commit([{ type: "billed", at: Date.now() }]);'))).toEqual(['5']);
-    expect(rulesOf(inShell('const wanted: Replan | undefined = replan;\nconst from = wanted!.autoValidationFrom;'))).toEqual(['5']);
-    expect(rulesOf(inShell('const seen = ticket.revision;\nawait notify(thresholdNotice(ticket, due));\nreturn ticket;'))).toEqual([]);
+    expect(
+      rulesOf(inShell('const wanted: Replan | undefined = replan;\nconst from = wanted!.autoValidationFrom;')),
+    ).toEqual(['5']);
+    expect(
+      rulesOf(inShell('const seen = ticket.revision;\nawait notify(thresholdNotice(ticket, due));\nreturn ticket;')),
+    ).toEqual([]);
   });
 });

@@ -14,8 +14,18 @@ const { ensureChromium, CHROMIUM } = require('../../scripts/console-browser') as
 
 // The bootstrap's Chromium step (scripts/console-browser.js), with the machine replaced by what each case needs: it
 // installs Chromium whenever it is missing and it can (as root, with apt-get), CI or not, and otherwise says how.
-describe('the bootstrap installs the console tests\' Chromium when missing', () => {
-  function machine({ isRoot = true, has = ['/usr/bin/apt-get'], env = {}, failing = false }: { isRoot?: boolean; has?: string[]; env?: Record<string, string>; failing?: boolean }) {
+describe("the bootstrap installs the console tests' Chromium when missing", () => {
+  function machine({
+    isRoot = true,
+    has = ['/usr/bin/apt-get'],
+    env = {},
+    failing = false,
+  }: {
+    isRoot?: boolean;
+    has?: string[];
+    env?: Record<string, string>;
+    failing?: boolean;
+  }) {
     const files = new Set(has);
     const said: string[] = [];
     const ran: string[] = [];
@@ -24,7 +34,14 @@ describe('the bootstrap installs the console tests\' Chromium when missing', () 
       if (failing) throw new Error(`${command} ${args.join(' ')} exited with 100`);
       if (args.includes('chromium')) files.add(CHROMIUM);
     };
-    const step = () => ensureChromium({ log: (line: string) => said.push(line), run, isRoot, exists: (file: string) => files.has(file), env });
+    const step = () =>
+      ensureChromium({
+        log: (line: string) => said.push(line),
+        run,
+        isRoot,
+        exists: (file: string) => files.has(file),
+        env,
+      });
     return { step, said, ran };
   }
 
@@ -36,7 +53,10 @@ describe('the bootstrap installs the console tests\' Chromium when missing', () 
   });
 
   it('touches nothing when it is there, or VIGIL_CHROMIUM names one that is', () => {
-    for (const case_ of [machine({ has: ['/usr/bin/apt-get', CHROMIUM] }), machine({ has: ['/usr/bin/apt-get', '/opt/chrome'], env: { VIGIL_CHROMIUM: '/opt/chrome' } })]) {
+    for (const case_ of [
+      machine({ has: ['/usr/bin/apt-get', CHROMIUM] }),
+      machine({ has: ['/usr/bin/apt-get', '/opt/chrome'], env: { VIGIL_CHROMIUM: '/opt/chrome' } }),
+    ]) {
       case_.step();
       expect([case_.ran, case_.said]).toEqual([[], []]);
     }
@@ -46,7 +66,11 @@ describe('the bootstrap installs the console tests\' Chromium when missing', () 
     for (const case_ of [machine({ isRoot: false }), machine({ has: [] })]) {
       case_.step();
       expect(case_.ran).toEqual([]);
-      expect(case_.said).toEqual([expect.stringMatching(/^Chromium is not at \/usr\/bin\/chromium: the console's browser tests .* will FAIL until it is there; install it with apt-get install -y chromium/)]);
+      expect(case_.said).toEqual([
+        expect.stringMatching(
+          /^Chromium is not at \/usr\/bin\/chromium: the console's browser tests .* will FAIL until it is there; install it with apt-get install -y chromium/,
+        ),
+      ]);
     }
     const named = machine({ env: { VIGIL_CHROMIUM: '/nowhere/chrome' } });
     named.step();
@@ -57,6 +81,8 @@ describe('the bootstrap installs the console tests\' Chromium when missing', () 
     expect(() => machine({ failing: true, env: { CI: 'true' } }).step()).toThrow('apt-get update -qq exited with 100');
     const local = machine({ failing: true });
     local.step();
-    expect(local.said.at(-1)).toMatch(/will FAIL until it is there; .* \(apt-get failed: apt-get update -qq exited with 100\)$/);
+    expect(local.said.at(-1)).toMatch(
+      /will FAIL until it is there; .* \(apt-get failed: apt-get update -qq exited with 100\)$/,
+    );
   });
 });

@@ -18,7 +18,9 @@ describe('the Temporal a stack runs', () => {
   });
 
   it('refuses anything else, naming what it accepts', () => {
-    expect(() => temporalChoice(['--temporal=ful'], {})).toThrow("--temporal (or VIGIL_TEMPORAL) must be one of dev, full, got 'ful'");
+    expect(() => temporalChoice(['--temporal=ful'], {})).toThrow(
+      "--temporal (or VIGIL_TEMPORAL) must be one of dev, full, got 'ful'",
+    );
     expect(() => temporalChoice(['--temporal'], {})).toThrow("got ''");
     expect(() => temporalChoice([], { VIGIL_TEMPORAL: 'cloud' })).toThrow("got 'cloud'");
   });

@@ -16,7 +16,13 @@ export function show(instant: number, zone: string): string {
   return DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true }) ?? 'invalid';
 }
 
-export function officeHours(zone: string, country: string, from = '09:00', to = '17:00', days = WEEKDAYS): CalendarSpec {
+export function officeHours(
+  zone: string,
+  country: string,
+  from = '09:00',
+  to = '17:00',
+  days = WEEKDAYS,
+): CalendarSpec {
   return { zone, holidays: { country }, open: [{ days, from, to }] };
 }
 

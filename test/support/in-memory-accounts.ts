@@ -1,6 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { AccountError, apiToken, type AccountStore, type ApiKeyRecord, type Contract, type Customer } from '../../messages/accounts';
-import { checkedApiKey, checkedContract, checkedContractContacts, checkedCustomer, checkedCustomerPatch, civilDate, policiesFor } from '../../db/account-input';
+import {
+  AccountError,
+  apiToken,
+  type AccountStore,
+  type ApiKeyRecord,
+  type Contract,
+  type Customer,
+} from '../../messages/accounts';
+import {
+  checkedApiKey,
+  checkedContract,
+  checkedContractContacts,
+  checkedCustomer,
+  checkedCustomerPatch,
+  civilDate,
+  policiesFor,
+} from '../../db/account-input';
 import { presetRegistry } from '../../policies/registry';
 
 /**
@@ -20,11 +35,20 @@ export function inMemoryAccounts(): AccountStore {
   return {
     async authenticate(token) {
       const key = [...keys.values()].find((candidate) => candidate.token === token && !candidate.revokedAt);
-      return key && { keyId: key.id, role: key.role, label: key.label, ...(key.customerId ? { customerId: key.customerId } : {}), ...(key.mailRelay ? { mailRelay: true } : {}) };
+      return (
+        key && {
+          keyId: key.id,
+          role: key.role,
+          label: key.label,
+          ...(key.customerId ? { customerId: key.customerId } : {}),
+          ...(key.mailRelay ? { mailRelay: true } : {}),
+        }
+      );
     },
     async createCustomer(input) {
       const customer = { ...checkedCustomer(input), createdAt: createdAt() };
-      if (customers.has(customer.id)) throw new AccountError('CUSTOMER_EXISTS', 'id', `a customer "${customer.id}" already exists`);
+      if (customers.has(customer.id))
+        throw new AccountError('CUSTOMER_EXISTS', 'id', `a customer "${customer.id}" already exists`);
       customers.set(customer.id, customer);
       return customer;
     },
@@ -59,7 +83,10 @@ export function inMemoryAccounts(): AccountStore {
       const index = contracts.findIndex((contract) => contract.id === id);
       const contract = contracts[index];
       if (!contract) return undefined;
-      const updated = { ...contract, ...checkedContractContacts(patch, await policiesFor(presetRegistry, contract.policyId, contract.policyVersion)) };
+      const updated = {
+        ...contract,
+        ...checkedContractContacts(patch, await policiesFor(presetRegistry, contract.policyId, contract.policyVersion)),
+      };
       contracts[index] = updated;
       return updated;
     },
@@ -68,13 +95,23 @@ export function inMemoryAccounts(): AccountStore {
     },
     async contractsInForce(customerId, onDate) {
       const date = civilDate(onDate, 'onDate');
-      return contracts.filter((contract) => contract.customerId === customerId && contract.startsOn <= date && (contract.endsOn === undefined || contract.endsOn >= date));
+      return contracts.filter(
+        (contract) =>
+          contract.customerId === customerId &&
+          contract.startsOn <= date &&
+          (contract.endsOn === undefined || contract.endsOn >= date),
+      );
     },
     async createApiKey(input) {
       const checked = checkedApiKey(input);
       if (checked.customerId !== undefined) knownCustomer(checked.customerId);
       const id = randomBytes(6).toString('hex');
-      const key = { ...checked, id, createdAt: createdAt(), token: apiToken(id, randomBytes(32).toString('base64url')) };
+      const key = {
+        ...checked,
+        id,
+        createdAt: createdAt(),
+        token: apiToken(id, randomBytes(32).toString('base64url')),
+      };
       keys.set(id, key);
       return key;
     },

@@ -58,7 +58,14 @@ const HISTORIES_DIR = path.join(__dirname, '..', 'replay', 'histories');
  * timeouts. Every harness still gets a worker of its own on a server of its own.
  */
 let workflowBundle: Promise<WorkflowBundle> | undefined;
-const silentBundler = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: console.error };
+const silentBundler = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: console.error,
+};
 function bundledWorkflows(): Promise<WorkflowBundle> {
   workflowBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentBundler });
   return workflowBundle;
@@ -79,7 +86,10 @@ export class TicketHarness {
   private lastJumpTarget = 0;
   private longestRunOnMs = 0;
 
-  private constructor(readonly env: TestWorkflowEnvironment, private readonly policies: PolicySource) {}
+  private constructor(
+    readonly env: TestWorkflowEnvironment,
+    private readonly policies: PolicySource,
+  ) {}
 
   static async start(policies: PolicySource = presetRegistry): Promise<TicketHarness> {
     const harness = new TicketHarness(await createTimeSkippingEnv(), policies);
@@ -93,7 +103,10 @@ export class TicketHarness {
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
       workflowBundle: await bundledWorkflows(),
-      activities: { ...recordingActivities(this.recorded, () => this.readModelGate), ...createPlanningActivities(this.policies) },
+      activities: {
+        ...recordingActivities(this.recorded, () => this.readModelGate),
+        ...createPlanningActivities(this.policies),
+      },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
       // and lets a restarted worker take over at once (a sticky queue would keep sending tasks to the stopped one).
       maxCachedWorkflows: 0,
@@ -147,7 +160,10 @@ export class TicketHarness {
     expect(actual).toBeDefined();
     const runOn = Math.max(this.longestRunOnMs, (await this.env.currentTimeMs()) - this.lastJumpTarget);
     const late = (actual as number) - Date.parse(iso);
-    if (late < 0 || late > runOn) throw new Error(`expected ${new Date(actual as number).toISOString()} to be ${iso} or at most ${runOn} ms (the server's run-on past its jumps) later`);
+    if (late < 0 || late > runOn)
+      throw new Error(
+        `expected ${new Date(actual as number).toISOString()} to be ${iso} or at most ${runOn} ms (the server's run-on past its jumps) later`,
+      );
   }
 
   /**
@@ -195,7 +211,10 @@ export class TicketHarness {
         dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, new Set(ticket.notifiedThresholds)).length > 0 ||
         (ticket.status === 'validation' && ticket.autoValidateAt !== undefined && ticket.autoValidateAt <= now);
       if (!due && this.recorded.revisions.includes(ticket.revision)) return ticket;
-      if (Date.now() > deadline) throw new Error(`ticket never settled: revision ${ticket.revision}, read model at ${this.recorded.revisions.at(-1)}, due: ${due}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `ticket never settled: revision ${ticket.revision}, read model at ${this.recorded.revisions.at(-1)}, due: ${due}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
@@ -205,7 +224,11 @@ export class TicketHarness {
     if (!process.env.RECORD_HISTORIES) return;
     const history = await handle.fetchHistory();
     fs.mkdirSync(HISTORIES_DIR, { recursive: true });
-    const json = temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, { longs: String, enums: String, bytes: String });
+    const json = temporal.api.history.v1.History.toObject(history as temporal.api.history.v1.History, {
+      longs: String,
+      enums: String,
+      bytes: String,
+    });
     fs.writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), `${JSON.stringify(json, null, 1)}\n`);
   }
 }

@@ -19,16 +19,32 @@ export const input: OpenTicketInput = {
   contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
 };
 
-export const terms: PolicyTerms = { outOfHoursContacts: 'any', workaroundStopsResolutionClock: true, quoteRequiredAboveMinutes: 480, maxPeoplePerTicket: { people: 2 } };
+export const terms: PolicyTerms = {
+  outOfHoursContacts: 'any',
+  workaroundStopsResolutionClock: true,
+  quoteRequiredAboveMinutes: 480,
+  maxPeoplePerTicket: { people: 2 },
+};
 
 /** A plan as the planner answers it: each clock due a few hours after registration, warned at 50% and 75%. */
 export function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): PlanAnswer {
   const clock = (metric: 'response' | 'intervention' | 'resolution', hours: number) => ({
     metric,
     deadline: openedAt + hours * HOUR,
-    thresholds: [50, 75].map((percent) => ({ percent, at: openedAt + (hours * HOUR * percent) / 100, notify: ['desk'] })),
+    thresholds: [50, 75].map((percent) => ({
+      percent,
+      at: openedAt + (hours * HOUR * percent) / 100,
+      notify: ['desk'],
+    })),
   });
-  return { policyVersion: 1, terms, openAtRegistration: true, rateCard: { pricesBy: 'flat', names: [], excluded: [] }, clocks: [clock('response', 2), clock('intervention', 4), clock('resolution', 8)], ...overrides };
+  return {
+    policyVersion: 1,
+    terms,
+    openAtRegistration: true,
+    rateCard: { pricesBy: 'flat', names: [], excluded: [] },
+    clocks: [clock('response', 2), clock('intervention', 4), clock('resolution', 8)],
+    ...overrides,
+  };
 }
 
 /** A ticket registered and acknowledged at `at`, as the workflow leaves it. */

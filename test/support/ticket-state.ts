@@ -2,7 +2,11 @@ import type { OpenTicketInput, TicketState } from '../../messages/ticket';
 import { openedTicket } from '../../domain/ticket/evolve';
 
 /** A freshly registered ticket as its workflow holds it (no clocks planned), in the given status. */
-export function registeredTicket(input: OpenTicketInput, openedAt: number, status: TicketState['status'] = 'request'): TicketState {
+export function registeredTicket(
+  input: OpenTicketInput,
+  openedAt: number,
+  status: TicketState['status'] = 'request',
+): TicketState {
   const { openedBy: _opener, ...ticket } = input;
   return {
     ...ticket,

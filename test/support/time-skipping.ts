@@ -58,7 +58,9 @@ async function startTestServer(): Promise<RunningTestServer> {
     } catch (error) {
       if (Date.now() - startedAt > SERVER_ANSWERS_WITHIN_MS) {
         await stop();
-        throw new Error(`the time-skipping server at ${address} did not answer within ${SERVER_ANSWERS_WITHIN_MS} ms: ${(error as Error).message}`);
+        throw new Error(
+          `the time-skipping server at ${address} did not answer within ${SERVER_ANSWERS_WITHIN_MS} ms: ${(error as Error).message}`,
+        );
       }
       await sleep(200);
     }
@@ -84,7 +86,9 @@ type CreateEnvironment = (options: {
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const server = await startTestServer();
   try {
-    const create = (TestWorkflowEnvironment as unknown as { create: CreateEnvironment }).create.bind(TestWorkflowEnvironment);
+    const create = (TestWorkflowEnvironment as unknown as { create: CreateEnvironment }).create.bind(
+      TestWorkflowEnvironment,
+    );
     const env = await create({ server: { type: 'existing' }, address: server.address, supportsTimeSkipping: true });
     const teardown = env.teardown.bind(env);
     env.teardown = async () => {

@@ -9,8 +9,16 @@ import type { Session } from '../../db/sessions';
 import { translator } from '../../api/web/i18n';
 import type { PageContext } from '../../api/web/page';
 
-const requestWith = (cookie: string | undefined, session?: Session) => ({ headers: { cookie }, session }) as unknown as FastifyRequest;
-const session: Session = { userId: '7', email: 'ana@acme.lu', name: 'Ana Lopes', role: 'customer', customerId: 'acme', csrfToken: 't'.repeat(43) };
+const requestWith = (cookie: string | undefined, session?: Session) =>
+  ({ headers: { cookie }, session }) as unknown as FastifyRequest;
+const session: Session = {
+  userId: '7',
+  email: 'ana@acme.lu',
+  name: 'Ana Lopes',
+  role: 'customer',
+  customerId: 'acme',
+  csrfToken: 't'.repeat(43),
+};
 
 describe('passwords', () => {
   it('hashes with scrypt and a salt per password, and checks in constant time', async () => {
@@ -40,7 +48,9 @@ describe('cookies and CSRF tokens', () => {
 
   it("checks a signed-in form against its session's token, a signed-out one against its cookie", () => {
     expect(formTokenValid(requestWith(undefined, session), { _csrf: session.csrfToken })).toBe(true);
-    expect(formTokenValid(requestWith(`${FORM_CSRF_COOKIE}=${session.csrfToken}`, session), { _csrf: 'u'.repeat(43) })).toBe(false);
+    expect(
+      formTokenValid(requestWith(`${FORM_CSRF_COOKIE}=${session.csrfToken}`, session), { _csrf: 'u'.repeat(43) }),
+    ).toBe(false);
     expect(formTokenValid(requestWith(`${FORM_CSRF_COOKIE}=${'c'.repeat(43)}`), { _csrf: 'c'.repeat(43) })).toBe(true);
     expect(formTokenValid(requestWith(undefined), { _csrf: '' })).toBe(false);
     expect(sameToken(undefined, 'x')).toBe(false);
@@ -59,7 +69,15 @@ describe('cookies and CSRF tokens', () => {
 });
 
 describe('where the console sends a browser', () => {
-  it.each(['https://evil.test/', '//evil.test', '/console//evil.test', '/\\evil.test', '/v1/tickets', 'javascript:alert(1)', undefined])('never off the console: %s', (next) => {
+  it.each([
+    'https://evil.test/',
+    '//evil.test',
+    '/console//evil.test',
+    '/\\evil.test',
+    '/v1/tickets',
+    'javascript:alert(1)',
+    undefined,
+  ])('never off the console: %s', (next) => {
     expect(localNext(next)).toBe('/console/');
   });
   it('back to the console page asked for', () => {
@@ -69,27 +87,45 @@ describe('where the console sends a browser', () => {
 
 describe('the console settings', () => {
   it('reads the public URL and the cookie setting, refusing what they cannot be', () => {
-    expect(consoleSettingsFromEnv({ VIGIL_PUBLIC_URL: 'https://desk.example/', VIGIL_COOKIE_SECURE: 'true' })).toMatchObject({ publicUrl: 'https://desk.example', cookie: { secure: true } });
-    expect(consoleSettingsFromEnv({ PORT: '8080' })).toMatchObject({ publicUrl: 'http://localhost:8080', cookie: { secure: 'auto' } });
-    expect(() => consoleSettingsFromEnv({ VIGIL_COOKIE_SECURE: 'yes' })).toThrow('VIGIL_COOKIE_SECURE must be auto, true or false');
-    expect(() => consoleSettingsFromEnv({ VIGIL_PUBLIC_URL: 'desk.example' })).toThrow('VIGIL_PUBLIC_URL must be an http(s) URL');
+    expect(
+      consoleSettingsFromEnv({ VIGIL_PUBLIC_URL: 'https://desk.example/', VIGIL_COOKIE_SECURE: 'true' }),
+    ).toMatchObject({ publicUrl: 'https://desk.example', cookie: { secure: true } });
+    expect(consoleSettingsFromEnv({ PORT: '8080' })).toMatchObject({
+      publicUrl: 'http://localhost:8080',
+      cookie: { secure: 'auto' },
+    });
+    expect(() => consoleSettingsFromEnv({ VIGIL_COOKIE_SECURE: 'yes' })).toThrow(
+      'VIGIL_COOKIE_SECURE must be auto, true or false',
+    );
+    expect(() => consoleSettingsFromEnv({ VIGIL_PUBLIC_URL: 'desk.example' })).toThrow(
+      'VIGIL_PUBLIC_URL must be an http(s) URL',
+    );
   });
 });
 
 describe("the board's query", () => {
   it('lists open tickets nearest deadline first, and closed ones by arrival', () => {
-    expect(boardQuery({ priority: 'P1', breached: 'true' })).toBe('/v1/tickets?order=deadline&limit=50&priority=P1&breached=true');
+    expect(boardQuery({ priority: 'P1', breached: 'true' })).toBe(
+      '/v1/tickets?order=deadline&limit=50&priority=P1&breached=true',
+    );
     expect(boardQuery({ status: 'closed' })).toBe('/v1/tickets?order=arrival&limit=50&status=closed');
   });
 
-  it("leaves the search, the at-risk filter and the page to the API, over every ticket: the board filters nothing itself", () => {
-    expect(boardQuery({ q: 'VIG-0001', atRisk: 'true', cursor: 'abc' })).toBe('/v1/tickets?order=deadline&limit=50&atRisk=true&q=VIG-0001&cursor=abc');
+  it('leaves the search, the at-risk filter and the page to the API, over every ticket: the board filters nothing itself', () => {
+    expect(boardQuery({ q: 'VIG-0001', atRisk: 'true', cursor: 'abc' })).toBe(
+      '/v1/tickets?order=deadline&limit=50&atRisk=true&q=VIG-0001&cursor=abc',
+    );
   });
 });
 
 describe("the board's page", () => {
   const NOW = Date.parse('2026-05-13T10:00:00Z');
-  const listed = (ticketNumber: string, nextDeadline: number | null, atRiskFrom: number | null, slaBreached = false) => ({
+  const listed = (
+    ticketNumber: string,
+    nextDeadline: number | null,
+    atRiskFrom: number | null,
+    slaBreached = false,
+  ) => ({
     ticketNumber,
     customerId: 'acme',
     title: `Ticket ${ticketNumber}`,
@@ -101,12 +137,22 @@ describe("the board's page", () => {
     slaBreached,
   });
   const context = { language: 'en', t: translator('en') } as unknown as PageContext;
-  const body = (items: object[], nextCursor: string | null, filters: BoardFilters = {}) => boardBody(context, filters, { status: 200, body: { items, nextCursor }, headers: {} }, NOW).text;
-  const rowOf = (text: string, ticketNumber: string) => text.split('<tr').find((row) => row.includes(`>${ticketNumber}</a>`)) ?? '';
+  const body = (items: object[], nextCursor: string | null, filters: BoardFilters = {}) =>
+    boardBody(context, filters, { status: 200, body: { items, nextCursor }, headers: {} }, NOW).text;
+  const rowOf = (text: string, ticketNumber: string) =>
+    text.split('<tr').find((row) => row.includes(`>${ticketNumber}</a>`)) ?? '';
 
   it("marks a ticket at risk from its policy's first warning, not by a fixed share of its time: the same rule as the at-risk report", () => {
     // Two days to its deadline but past its first warning (a long target); five minutes to its deadline and no warning yet.
-    const text = body([listed('VIG-000001', NOW + 2 * 86_400_000, NOW - 60_000), listed('VIG-000002', NOW + 300_000, NOW + 60_000), listed('VIG-000003', NOW - 1, null), listed('VIG-000004', NOW + 3_600_000, null, true)], null);
+    const text = body(
+      [
+        listed('VIG-000001', NOW + 2 * 86_400_000, NOW - 60_000),
+        listed('VIG-000002', NOW + 300_000, NOW + 60_000),
+        listed('VIG-000003', NOW - 1, null),
+        listed('VIG-000004', NOW + 3_600_000, null, true),
+      ],
+      null,
+    );
     expect(rowOf(text, 'VIG-000001')).toContain('class="at-risk"');
     expect(rowOf(text, 'VIG-000002')).not.toContain('at-risk');
     expect(rowOf(text, 'VIG-000003')).toContain('class="breached"');
@@ -115,7 +161,9 @@ describe("the board's page", () => {
 
   it('links the next page by its cursor with the same filters, and back to the first', () => {
     const text = body([listed('VIG-000001', NOW + 86_400_000, null)], 'next-page', { q: 'printer', atRisk: 'true' });
-    expect(text).toContain('<a rel="next" href="/console/?q=printer&amp;atRisk=true&amp;cursor=next-page">More tickets</a>');
+    expect(text).toContain(
+      '<a rel="next" href="/console/?q=printer&amp;atRisk=true&amp;cursor=next-page">More tickets</a>',
+    );
     // No "no tickets" under a queue whose tickets come on later pages: best-effort ones follow the dated ones.
     expect(text).not.toContain('No tickets.');
     const later = body([listed('VIG-000009', null, null)], null, { q: 'printer', cursor: 'next-page' });

@@ -8,36 +8,55 @@ import type { PageContext } from '../../api/web/page';
 import { CONSOLE_ACTIONS, eurosToCents, formsFor } from '../../api/web/ticket-forms';
 import { ticketBody } from '../../api/web/ticket-page';
 
-const ticket = (overrides: Partial<TicketView> = {}): TicketView =>
-  ({
-    ticketNumber: 'VIG-000042',
-    customerId: 'kirchberg',
-    policyId: 'mixvoip-entreprises',
-    kind: 'incident',
-    priority: 'P2',
-    priorityConfirmed: true,
-    status: 'support',
-    title: 'Phones down',
-    description: 'Every phone',
-    contact: { name: 'Ana Lopes', email: 'ana@kirchberg.test' },
-    revision: 3,
-    asOf: '2027-03-01T09:00:00.000Z',
-    openedAt: '2027-03-01T08:00:00.000Z',
-    slaBreached: false,
-    clocks: [{ metric: 'resolution', state: 'running', deadline: '2027-03-02T08:00:00.000Z', pauses: [], thresholds: [], remainingMs: 3_900_000 }],
-    timeEntries: [],
-    rateCard: { pricesBy: 'role', names: ['engineer', 'technician'], excluded: [] },
-    events: [{ at: '2027-03-01T08:00:00.000Z', type: 'opened' }],
-    ...overrides,
-  });
+const ticket = (overrides: Partial<TicketView> = {}): TicketView => ({
+  ticketNumber: 'VIG-000042',
+  customerId: 'kirchberg',
+  policyId: 'mixvoip-entreprises',
+  kind: 'incident',
+  priority: 'P2',
+  priorityConfirmed: true,
+  status: 'support',
+  title: 'Phones down',
+  description: 'Every phone',
+  contact: { name: 'Ana Lopes', email: 'ana@kirchberg.test' },
+  revision: 3,
+  asOf: '2027-03-01T09:00:00.000Z',
+  openedAt: '2027-03-01T08:00:00.000Z',
+  slaBreached: false,
+  clocks: [
+    {
+      metric: 'resolution',
+      state: 'running',
+      deadline: '2027-03-02T08:00:00.000Z',
+      pauses: [],
+      thresholds: [],
+      remainingMs: 3_900_000,
+    },
+  ],
+  timeEntries: [],
+  rateCard: { pricesBy: 'role', names: ['engineer', 'technician'], excluded: [] },
+  events: [{ at: '2027-03-01T08:00:00.000Z', type: 'opened' }],
+  ...overrides,
+});
 
-const session = (role: Session['role']): Session => ({ userId: '1', email: 'x@y.test', name: 'X', role, csrfToken: 't'.repeat(43), ...(role === 'customer' ? { customerId: 'kirchberg' } : {}) });
-const page = (role: Session['role'], language: ConsoleLanguage = 'en') => ({ language, t: translator(language), session: session(role), csrf: 't'.repeat(43) }) as unknown as PageContext;
-const fieldsOf = (path: string) => CONSOLE_ACTIONS[path]!.fields.map((field) => `${field.name}:${field.type}${field.required ? '!' : ''}`);
+const session = (role: Session['role']): Session => ({
+  userId: '1',
+  email: 'x@y.test',
+  name: 'X',
+  role,
+  csrfToken: 't'.repeat(43),
+  ...(role === 'customer' ? { customerId: 'kirchberg' } : {}),
+});
+const page = (role: Session['role'], language: ConsoleLanguage = 'en') =>
+  ({ language, t: translator(language), session: session(role), csrf: 't'.repeat(43) }) as unknown as PageContext;
+const fieldsOf = (path: string) =>
+  CONSOLE_ACTIONS[path]!.fields.map((field) => `${field.name}:${field.type}${field.required ? '!' : ''}`);
 
 describe("the ticket page's forms, from the action table", () => {
   it('offers a form for every action of the table, by its path, the slashed quote decisions included', () => {
-    expect(Object.keys(CONSOLE_ACTIONS).sort()).toEqual(TICKET_ACTION_NAMES.map((name) => ACTION_TABLE[name].path).sort());
+    expect(Object.keys(CONSOLE_ACTIONS).sort()).toEqual(
+      TICKET_ACTION_NAMES.map((name) => ACTION_TABLE[name].path).sort(),
+    );
     expect(CONSOLE_ACTIONS['quote/accept']!.name).toBe('accept-quote');
     expect(CONSOLE_ACTIONS['quote/decline']!.name).toBe('decline-quote');
   });
@@ -71,36 +90,108 @@ describe("the ticket page's forms, from the action table", () => {
   });
 
   it("turns a log-time form into the API's body: instants in the desk's zone with their offset, numbers, every flag", () => {
-    const built = CONSOLE_ACTIONS['time-entries']!.toBody({ start: '2027-03-01T09:30', end: '2027-03-01T10:15', role: 'engineer', travelMinutes: '25', urgent: 'on', note: 'PBX' });
-    expect(built).toEqual({
-      body: { start: '2027-03-01T09:30:00.000+01:00', end: '2027-03-01T10:15:00.000+01:00', role: 'engineer', travelMinutes: 25, onSite: false, remoteToolMissing: false, outOfHoursRequested: false, urgent: true, note: 'PBX' },
+    const built = CONSOLE_ACTIONS['time-entries']!.toBody({
+      start: '2027-03-01T09:30',
+      end: '2027-03-01T10:15',
+      role: 'engineer',
+      travelMinutes: '25',
+      urgent: 'on',
+      note: 'PBX',
     });
-    expect(CONSOLE_ACTIONS['time-entries']!.toBody({ start: '2027-03-01T09:30', end: '2027-03-01T10:15', travelMinutes: '1.5' })).toEqual({ field: 'travelMinutes', problem: 'fieldNumber' });
-    expect(CONSOLE_ACTIONS['time-entries']!.toBody({ start: '', end: '2027-03-01T10:15' })).toEqual({ field: 'start', problem: 'fieldRequired' });
+    expect(built).toEqual({
+      body: {
+        start: '2027-03-01T09:30:00.000+01:00',
+        end: '2027-03-01T10:15:00.000+01:00',
+        role: 'engineer',
+        travelMinutes: 25,
+        onSite: false,
+        remoteToolMissing: false,
+        outOfHoursRequested: false,
+        urgent: true,
+        note: 'PBX',
+      },
+    });
+    expect(
+      CONSOLE_ACTIONS['time-entries']!.toBody({
+        start: '2027-03-01T09:30',
+        end: '2027-03-01T10:15',
+        travelMinutes: '1.5',
+      }),
+    ).toEqual({ field: 'travelMinutes', problem: 'fieldNumber' });
+    expect(CONSOLE_ACTIONS['time-entries']!.toBody({ start: '', end: '2027-03-01T10:15' })).toEqual({
+      field: 'start',
+      problem: 'fieldRequired',
+    });
   });
 
   it('takes a quote in euros and sends cents, and a release date as an instant with offset', () => {
-    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '600', amountCents: '1 200,5', note: '' })).toEqual({ body: { estimateMinutes: 600, amountCents: 120050 } });
-    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '600', amountCents: '12.3.4' })).toEqual({ field: 'amountCents', problem: 'fieldAmount' });
-    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '' })).toEqual({ field: 'estimateMinutes', problem: 'fieldRequired' });
-    expect(CONSOLE_ACTIONS['release-date']!.toBody({ releaseAt: '2027-07-01T22:00' })).toEqual({ body: { releaseAt: '2027-07-01T22:00:00.000+02:00' } });
-    expect(CONSOLE_ACTIONS['release-date']!.toBody({ releaseAt: 'tomorrow' })).toEqual({ field: 'releaseAt', problem: 'fieldDateTime' });
-    expect([eurosToCents('0.07'), eurosToCents('120'), eurosToCents('120,50'), eurosToCents('-1'), eurosToCents('1.234')]).toEqual([7, 12000, 12050, undefined, undefined]);
+    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '600', amountCents: '1 200,5', note: '' })).toEqual({
+      body: { estimateMinutes: 600, amountCents: 120050 },
+    });
+    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '600', amountCents: '12.3.4' })).toEqual({
+      field: 'amountCents',
+      problem: 'fieldAmount',
+    });
+    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '' })).toEqual({
+      field: 'estimateMinutes',
+      problem: 'fieldRequired',
+    });
+    expect(CONSOLE_ACTIONS['release-date']!.toBody({ releaseAt: '2027-07-01T22:00' })).toEqual({
+      body: { releaseAt: '2027-07-01T22:00:00.000+02:00' },
+    });
+    expect(CONSOLE_ACTIONS['release-date']!.toBody({ releaseAt: 'tomorrow' })).toEqual({
+      field: 'releaseAt',
+      problem: 'fieldDateTime',
+    });
+    expect([
+      eurosToCents('0.07'),
+      eurosToCents('120'),
+      eurosToCents('120,50'),
+      eurosToCents('-1'),
+      eurosToCents('1.234'),
+    ]).toEqual([7, 12000, 12050, undefined, undefined]);
   });
 
   it("offers a role the ticket's rate card prices by, and a service where it prices by service", () => {
-    const shown = (view: TicketView) => CONSOLE_ACTIONS['time-entries']!.fields.filter((field) => field.shown?.(view) ?? true).map((field) => [field.name, field.choices?.(view)]);
-    const byService = ticket({ rateCard: { pricesBy: 'service', names: ['telephony', 'network'], excluded: ['cabling'] } });
-    expect(shown(byService).filter(([name]) => name === 'role' || name === 'service')).toEqual([['service', ['telephony', 'network']]]);
-    expect(shown(ticket()).filter(([name]) => name === 'role' || name === 'service')).toEqual([['role', ['engineer', 'technician']]]);
-    expect(shown(ticket({ rateCard: { pricesBy: 'flat', names: [], excluded: [] } })).filter(([name]) => name === 'role' || name === 'service')).toEqual([]);
+    const shown = (view: TicketView) =>
+      CONSOLE_ACTIONS['time-entries']!.fields.filter((field) => field.shown?.(view) ?? true).map((field) => [
+        field.name,
+        field.choices?.(view),
+      ]);
+    const byService = ticket({
+      rateCard: { pricesBy: 'service', names: ['telephony', 'network'], excluded: ['cabling'] },
+    });
+    expect(shown(byService).filter(([name]) => name === 'role' || name === 'service')).toEqual([
+      ['service', ['telephony', 'network']],
+    ]);
+    expect(shown(ticket()).filter(([name]) => name === 'role' || name === 'service')).toEqual([
+      ['role', ['engineer', 'technician']],
+    ]);
+    expect(
+      shown(ticket({ rateCard: { pricesBy: 'flat', names: [], excluded: [] } })).filter(
+        ([name]) => name === 'role' || name === 'service',
+      ),
+    ).toEqual([]);
   });
 
   it("offers each person the forms their role may send in the ticket's status; a quote's decision only while one awaits it", () => {
     const paths = (view: TicketView, role: Session['role']) => formsFor(view, role).map(([path]) => path);
-    expect(paths(ticket(), 'agent')).toEqual(['start-intervention', 'time-entries', 'priority', 'reassign', 'wait-for-customer', 'workaround', 'propose-resolution', 'cancel', 'quote', 'release-date']);
+    expect(paths(ticket(), 'agent')).toEqual([
+      'start-intervention',
+      'time-entries',
+      'priority',
+      'reassign',
+      'wait-for-customer',
+      'workaround',
+      'propose-resolution',
+      'cancel',
+      'quote',
+      'release-date',
+    ]);
     expect(paths(ticket(), 'customer')).toEqual(['cancel']);
-    expect(paths(ticket({ quote: { status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 } }), 'customer')).toEqual(['cancel', 'quote/accept', 'quote/decline']);
+    expect(
+      paths(ticket({ quote: { status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 } }), 'customer'),
+    ).toEqual(['cancel', 'quote/accept', 'quote/decline']);
     expect(paths(ticket({ status: 'waiting' }), 'customer')).toEqual(['customer-reply', 'cancel']);
     expect(paths(ticket({ status: 'request' }), 'agent')).toEqual(['take-charge', 'priority', 'cancel']);
   });
@@ -115,18 +206,53 @@ describe('the ticket page', () => {
       events: [
         { at: '2027-03-01T08:00:00.000Z', type: 'opened' },
         { at: '2027-03-01T09:00:00.000Z', type: 'waiting-for-customer', by: 'Ines', note: 'Which model?' },
-        { at: '2027-03-01T10:00:00.000Z', type: 'customer-replied', by: 'Ana', actorId: 'contact:ana@kirchberg.test', channel: 'email', note: 'The <b>T46</b>' },
+        {
+          at: '2027-03-01T10:00:00.000Z',
+          type: 'customer-replied',
+          by: 'Ana',
+          actorId: 'contact:ana@kirchberg.test',
+          channel: 'email',
+          note: 'The <b>T46</b>',
+        },
       ],
     });
     const extras = {
-      messages: [{ id: 1, from: 'ana@kirchberg.test', subject: 'Phones', text: 'Dead since 9:00', receivedAt: '2027-03-01T07:59:00.000Z' }],
-      attachments: [{ id: 7, filename: 'pbx "log".txt', contentType: 'text/plain', sizeBytes: 2048, receivedAt: '2027-03-01T07:59:00.000Z' }],
-      notifications: [{ id: 3, kind: 'acknowledgement', state: 'sent', recipient: 'ana@kirchberg.test', subject: 'VIG-000042', createdAt: '2027-03-01T08:00:01.000Z', sentAt: '2027-03-01T08:00:02.000Z' }],
+      messages: [
+        {
+          id: 1,
+          from: 'ana@kirchberg.test',
+          subject: 'Phones',
+          text: 'Dead since 9:00',
+          receivedAt: '2027-03-01T07:59:00.000Z',
+        },
+      ],
+      attachments: [
+        {
+          id: 7,
+          filename: 'pbx "log".txt',
+          contentType: 'text/plain',
+          sizeBytes: 2048,
+          receivedAt: '2027-03-01T07:59:00.000Z',
+        },
+      ],
+      notifications: [
+        {
+          id: 3,
+          kind: 'acknowledgement',
+          state: 'sent',
+          recipient: 'ana@kirchberg.test',
+          subject: 'VIG-000042',
+          createdAt: '2027-03-01T08:00:01.000Z',
+          sentAt: '2027-03-01T08:00:02.000Z',
+        },
+      ],
     };
     const text = ticketBody(page('agent', 'fr'), view, undefined, extras).text;
     expect(text).toContain('<dd class="status">mise en production planifiée</dd>');
     expect(text).toContain('<dd class="quote">accepté · 600 min · 1200.50 € · intervention longue</dd>');
-    expect(text).toContain('<dd class="release"><time datetime="2027-07-01T20:00:00.000Z">1 juil. 2027, 22:00</time></dd>');
+    expect(text).toContain(
+      '<dd class="release"><time datetime="2027-07-01T20:00:00.000Z">1 juil. 2027, 22:00</time></dd>',
+    );
     expect(text).toMatch(/Dead since 9:00[\s\S]*Which model\?[\s\S]*The &lt;b&gt;T46&lt;\/b&gt;/);
     expect(text).toContain('<a href="/console/tickets/VIG-000042/attachments/7" download>pbx &quot;log&quot;.txt</a>');
     expect(text).toContain('<h2>E-mails envoyés</h2>');
@@ -135,15 +261,24 @@ describe('the ticket page', () => {
     expect(text).toContain('hx-get="/console/tickets/VIG-000042/clocks" hx-trigger="every 30s"');
     expect(text).toContain('1 h 05 min');
     // The audit trail: who, and through which channel when it was recorded.
-    expect(text).toContain('réponse du client · <span class="actor">Ana</span> <span class="channel">(par e-mail)</span>');
+    expect(text).toContain(
+      'réponse du client · <span class="actor">Ana</span> <span class="channel">(par e-mail)</span>',
+    );
     expect(text).toContain('question au client · <span class="actor">Ines</span><br>');
   });
 
   it('names every form by its path, ids without slashes, and keeps a refusal beside its form', () => {
     const view = ticket({ quote: { status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 } });
-    const text = ticketBody(page('customer'), view, { action: 'quote/decline', message: 'no', fields: { reason: 'Reason is wrong' }, values: { reason: 'too dear' } }).text;
+    const text = ticketBody(page('customer'), view, {
+      action: 'quote/decline',
+      message: 'no',
+      fields: { reason: 'Reason is wrong' },
+      values: { reason: 'too dear' },
+    }).text;
     expect(text).toContain('action="/console/tickets/VIG-000042/quote/accept"');
-    expect(text).toContain('<textarea id="quote-decline-reason" name="reason" rows="3" aria-describedby="quote-decline-reason-error" aria-invalid="true">too dear</textarea>');
+    expect(text).toContain(
+      '<textarea id="quote-decline-reason" name="reason" rows="3" aria-describedby="quote-decline-reason-error" aria-invalid="true">too dear</textarea>',
+    );
     expect(text).not.toContain('E-mails');
     expect(text).not.toContain('Mails sent');
   });
@@ -152,7 +287,9 @@ describe('the ticket page', () => {
 describe('French words for the API’s', () => {
   it('has one for every status, event, clock and clock state', () => {
     const words = [...TICKET_STATUSES, ...TICKET_EVENT_TYPES, ...METRICS, 'running', 'paused', 'stopped', 'no-target'];
-    expect(words.filter((word) => term('fr', word) === word && !/^(P\d|incident|intervention|support)$/.test(word))).toEqual([]);
+    expect(
+      words.filter((word) => term('fr', word) === word && !/^(P\d|incident|intervention|support)$/.test(word)),
+    ).toEqual([]);
     expect(term('en', 'waiting')).toBe('waiting');
   });
 });

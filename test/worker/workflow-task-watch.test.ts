@@ -18,18 +18,25 @@ const THROWN = {
 };
 
 describe('reading failed workflow tasks off the SDK log', () => {
-  it('takes the run, the failure message and whether it is a nondeterminism error from core\'s line', () => {
+  it("takes the run, the failure message and whether it is a nondeterminism error from core's line", () => {
     expect(failedWorkflowTaskOf('Failing workflow task', NONDETERMINISM)).toEqual({
       runId: NONDETERMINISM.runId,
-      message: '[TMPRL1100] Nondeterminism error: UpsertWorkflowSearchAttributesMachine does not handle HistoryEvent(id: 70, WorkflowExecutionUpdateAccepted)',
+      message:
+        '[TMPRL1100] Nondeterminism error: UpsertWorkflowSearchAttributesMachine does not handle HistoryEvent(id: 70, WorkflowExecutionUpdateAccepted)',
       nondeterminism: true,
     });
-    expect(failedWorkflowTaskOf('Failing workflow task', THROWN)).toEqual({ runId: THROWN.runId, message: 'boom "quoted" in workflow code', nondeterminism: false });
+    expect(failedWorkflowTaskOf('Failing workflow task', THROWN)).toEqual({
+      runId: THROWN.runId,
+      message: 'boom "quoted" in workflow code',
+      nondeterminism: false,
+    });
   });
 
   it('ignores every other line, and the same words from another component', () => {
     expect(failedWorkflowTaskOf('Task not found when completing', NONDETERMINISM)).toBeUndefined();
-    expect(failedWorkflowTaskOf('Failing workflow task', { ...NONDETERMINISM, sdkComponent: 'worker' })).toBeUndefined();
+    expect(
+      failedWorkflowTaskOf('Failing workflow task', { ...NONDETERMINISM, sdkComponent: 'worker' }),
+    ).toBeUndefined();
     expect(failedWorkflowTaskOf('Failing workflow task', { sdkComponent: 'core' })).toBeUndefined();
   });
 });
@@ -57,12 +64,26 @@ describe('the failed-task watch', () => {
       advance(100);
       await watch.observe('Failing workflow task', NONDETERMINISM);
     }
-    expect(recorded).toEqual([expect.objectContaining({ runId: NONDETERMINISM.runId, workflowId: 'ticket-VIG-000003', nondeterminism: true, failures: 1 })]);
+    expect(recorded).toEqual([
+      expect.objectContaining({
+        runId: NONDETERMINISM.runId,
+        workflowId: 'ticket-VIG-000003',
+        nondeterminism: true,
+        failures: 1,
+      }),
+    ]);
     advance(5_000);
     await watch.observe('Failing workflow task', NONDETERMINISM);
     expect(recorded.map((failure) => failure.failures)).toEqual([1, 10]);
     expect(watch.failures).toBe(11);
-    expect(reported).toEqual([expect.objectContaining({ level: 'error', workflowId: 'ticket-VIG-000003', runId: NONDETERMINISM.runId, nondeterminism: true })]);
+    expect(reported).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        workflowId: 'ticket-VIG-000003',
+        runId: NONDETERMINISM.runId,
+        nondeterminism: true,
+      }),
+    ]);
   });
 
   it('keeps the count for the next write when the database is away, and says so', async () => {

@@ -16,7 +16,12 @@ describe('an emergency runs its response clock in calendar time on the time-skip
     harness = await TicketHarness.start();
     // Saturday 5 June 2027, 23:00 in Luxembourg: the desk (Monday-Friday 08:30-17:30) is closed until Monday.
     await harness.jumpTo('2027-06-05T23:00:00+02:00');
-    const handle = await harness.open({ ticketNumber: 'VIG-000201', policyId: 'econnect', priority: 'P3', channel: 'emergency' });
+    const handle = await harness.open({
+      ticketNumber: 'VIG-000201',
+      policyId: 'econnect',
+      priority: 'P3',
+      channel: 'emergency',
+    });
     const opened = await harness.settle(handle);
     expect(opened).toMatchObject({ priority: 'P1', channel: 'emergency', status: 'acknowledgement' });
     const response = clockOf(opened, 'response');
@@ -37,10 +42,16 @@ describe('an emergency runs its response clock in calendar time on the time-skip
 
     await harness.advanceTo(handle, '2027-06-06T00:10:00+02:00');
     const breached = await harness.settle(handle);
-    expect(harness.recorded.notices.map((notice) => notice.key)).toEqual(['response:50:g1', 'response:75:g1', 'response:100:g1']);
+    expect(harness.recorded.notices.map((notice) => notice.key)).toEqual([
+      'response:50:g1',
+      'response:75:g1',
+      'response:100:g1',
+    ]);
     expect(breached.slaBreached).toBe(true);
     await harness.expectInstant(clockOf(breached, 'response').breachedAt, '2027-06-06T00:00:00+02:00');
-    expect(breached.events.filter((event) => event.type === 'sla-breached').map((event) => event.note)).toEqual(['response deadline passed']);
+    expect(breached.events.filter((event) => event.type === 'sla-breached').map((event) => event.note)).toEqual([
+      'response deadline passed',
+    ]);
     expect((await handle.describe()).typedSearchAttributes.get(SlaBreachedKey)).toBe(true);
     await harness.keepHistory(handle, 'emergency-saturday-night');
   });

@@ -60,12 +60,16 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     await harness.expectInstant(planned, '2027-06-07T11:00:00+02:00');
 
     await harness.advanceTo(handle, '2027-06-04T17:00:00+02:00');
-    const waiting = await handle.executeUpdate(TICKET_UPDATES['wait-for-customer'], { args: [{ actor: 'marc', question: 'Which ERP company file?' }] });
+    const waiting = await handle.executeUpdate(TICKET_UPDATES['wait-for-customer'], {
+      args: [{ actor: 'marc', question: 'Which ERP company file?' }],
+    });
     expect(waiting.status).toBe('waiting');
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-07T10:00:00+02:00');
-    const resumed = await handle.executeUpdate(TICKET_UPDATES['customer-replied'], { args: [{ actor: 'ana@acme.lu', message: 'The Luxembourg one' }] });
+    const resumed = await handle.executeUpdate(TICKET_UPDATES['customer-replied'], {
+      args: [{ actor: 'ana@acme.lu', message: 'The Luxembourg one' }],
+    });
     // Paused 65 wall hours but only 2 business hours (Friday 17-18, Monday 09-10): the deadline moves by 2 hours.
     expect(resumed.status).toBe('support');
     const resolution = clockOf(resumed, 'resolution');
@@ -75,7 +79,8 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     await harness.expectInstant(resumedAt, '2027-06-07T10:00:00+02:00');
     // Moved by the business time paused, to the millisecond: Friday from the pause to 18:00, Monday from 09:00 to the
     // reply. Each instant carries the server's run-on, so the move may fall either side of two hours, never the rule.
-    const pausedBusinessMs = (Date.parse('2027-06-04T18:00:00+02:00') - pausedAt) + (resumedAt - Date.parse('2027-06-07T09:00:00+02:00'));
+    const pausedBusinessMs =
+      Date.parse('2027-06-04T18:00:00+02:00') - pausedAt + (resumedAt - Date.parse('2027-06-07T09:00:00+02:00'));
     expect(resolution.deadline).toBe(planned + pausedBusinessMs);
     expect(harness.recorded.notices).toEqual([]);
     await harness.keepHistory(handle, 'pause-across-weekend');
@@ -123,20 +128,33 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     const handle = await harness.open({ ticketNumber: 'VIG-000104', policyId: 'esker', priority: 'P3' });
     await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     // P3: 3 business days, same time of day: Thursday 10 June 10:00.
-    await harness.expectInstant(clockOf(await harness.settle(handle), 'resolution').deadline, '2027-06-10T10:00:00+02:00');
+    await harness.expectInstant(
+      clockOf(await harness.settle(handle), 'resolution').deadline,
+      '2027-06-10T10:00:00+02:00',
+    );
 
     await harness.advanceTo(handle, '2027-06-07T13:01:00+02:00');
-    const raised = await handle.executeUpdate(TICKET_UPDATES['set-priority'], { args: [{ priority: 'P1', actor: 'desk-lead', reason: 'production stopped' }] });
+    const raised = await handle.executeUpdate(TICKET_UPDATES['set-priority'], {
+      args: [{ priority: 'P1', actor: 'desk-lead', reason: 'production stopped' }],
+    });
     // P1 from registration: 4 business hours after Monday 10:00, so 14:00; 50% (12:00) and 75% (13:00) are already past.
     expect(raised).toMatchObject({ priority: 'P1', priorityConfirmed: true, thresholdGeneration: 2 });
     await harness.expectInstant(clockOf(raised, 'resolution').deadline, '2027-06-07T14:00:00+02:00');
-    expect(raised.events.at(-1)).toMatchObject({ type: 'priority-set', by: 'desk-lead', note: 'P3 → P1, deadlines recomputed from registration: production stopped' });
+    expect(raised.events.at(-1)).toMatchObject({
+      type: 'priority-set',
+      by: 'desk-lead',
+      note: 'P3 → P1, deadlines recomputed from registration: production stopped',
+    });
 
     await harness.settle(handle);
     expect(harness.recorded.notices.map((notice) => notice.key)).toEqual(['resolution:50:g2', 'resolution:75:g2']);
     await harness.advanceTo(handle, '2027-06-07T14:30:00+02:00');
     const late = await harness.settle(handle);
-    expect(harness.recorded.notices.map((notice) => notice.key)).toEqual(['resolution:50:g2', 'resolution:75:g2', 'resolution:100:g2']);
+    expect(harness.recorded.notices.map((notice) => notice.key)).toEqual([
+      'resolution:50:g2',
+      'resolution:75:g2',
+      'resolution:100:g2',
+    ]);
     expect(late.slaBreached).toBe(true);
     expect((await handle.describe()).typedSearchAttributes.get(SlaBreachedKey)).toBe(true);
     await harness.keepHistory(handle, 'priority-change');
@@ -151,17 +169,30 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
 
     await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
     // Esker prices time by service: minutes without one are refused, an entry naming it is taken.
-    const unpriced = await refusal(handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }] }));
-    expect(unpriced).toMatchObject({ type: 'RATE_UNKNOWN', message: 'service: missing: this contract prices time by service (expected one of support)' });
+    const unpriced = await refusal(
+      handle.executeUpdate(TICKET_UPDATES['propose-resolution'], {
+        args: [{ actor: 'marc', resolution: 'Restarted the export job', minutesWorked: 45 }],
+      }),
+    );
+    expect(unpriced).toMatchObject({
+      type: 'RATE_UNKNOWN',
+      message: 'service: missing: this contract prices time by service (expected one of support)',
+    });
     const now = await harness.env.currentTimeMs();
-    await handle.executeUpdate(TICKET_UPDATES['log-time'], { args: [{ actor: 'marc', service: 'support', start: now - 45 * 60_000, end: now, onSite: false }] });
-    const proposed = await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Restarted the export job' }] });
+    await handle.executeUpdate(TICKET_UPDATES['log-time'], {
+      args: [{ actor: 'marc', service: 'support', start: now - 45 * 60_000, end: now, onSite: false }],
+    });
+    const proposed = await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], {
+      args: [{ actor: 'marc', resolution: 'Restarted the export job' }],
+    });
     expect(proposed.status).toBe('validation');
     await harness.expectInstant(clockOf(proposed, 'resolution').pausedSince, '2027-06-03T10:00:00+02:00');
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T11:00:00+02:00');
-    const rejected = await handle.executeUpdate(TICKET_UPDATES.reject, { args: [{ actor: 'ana@acme.lu', reason: 'Still no export this morning' }] });
+    const rejected = await handle.executeUpdate(TICKET_UPDATES.reject, {
+      args: [{ actor: 'ana@acme.lu', reason: 'Still no export this morning' }],
+    });
     expect(rejected.status).toBe('support');
     // One hour in validation is not the desk's time: the 13:00 deadline moves to 14:00.
     const reopened = clockOf(rejected, 'resolution');
@@ -173,13 +204,21 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     // carries the server's own run-on, so their difference may fall either side of one hour, never the rule.
     expect(reopened.deadline).toBe(rejected.openedAt + 4 * 3_600_000 + (resumedAt - pausedAt));
     await harness.expectInstant(rejected.openedAt, '2027-06-03T09:00:00+02:00');
-    expect(rejected.events.at(-1)).toMatchObject({ type: 'rejected', by: 'ana@acme.lu', note: 'Still no export this morning' });
+    expect(rejected.events.at(-1)).toMatchObject({
+      type: 'rejected',
+      by: 'ana@acme.lu',
+      note: 'Still no export this morning',
+    });
     await harness.settle(handle);
 
     await harness.advanceTo(handle, '2027-06-03T11:30:00+02:00');
     const later = await harness.env.currentTimeMs();
-    await handle.executeUpdate(TICKET_UPDATES['log-time'], { args: [{ actor: 'marc', service: 'support', start: later - 20 * 60_000, end: later, onSite: false }] });
-    await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Fixed the export credentials' }] });
+    await handle.executeUpdate(TICKET_UPDATES['log-time'], {
+      args: [{ actor: 'marc', service: 'support', start: later - 20 * 60_000, end: later, onSite: false }],
+    });
+    await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], {
+      args: [{ actor: 'marc', resolution: 'Fixed the export credentials' }],
+    });
     await harness.settle(handle);
     await harness.advanceTo(handle, '2027-06-03T16:00:00+02:00');
     const closed = await handle.executeUpdate(TICKET_UPDATES.validate, { args: [{ actor: 'ana@acme.lu' }] });
@@ -189,7 +228,9 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     const final = await handle.result();
     expect(final).toMatchObject({ status: 'closed', validatedBy: 'ana@acme.lu', slaBreached: false });
     expect(harness.recorded.billed).toHaveLength(1);
-    expect(harness.recorded.billed[0]!.timeEntries.map((entry) => (entry.end - entry.start) / 60_000)).toEqual([45, 20]);
+    expect(harness.recorded.billed[0]!.timeEntries.map((entry) => (entry.end - entry.start) / 60_000)).toEqual([
+      45, 20,
+    ]);
     await harness.keepHistory(handle, 'reject-and-reopen');
   });
 
@@ -198,12 +239,16 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
       { ...esker, id: 'esker-auto-close', autoValidationAfter: { amount: 2, unit: 'businessDays' } },
       'esker with auto-validation',
     );
-    harness = await TicketHarness.start(new PolicyRegistry([...presetRegistry.list().map(({ id }) => presetRegistry.find(id)), autoClosing]));
+    harness = await TicketHarness.start(
+      new PolicyRegistry([...presetRegistry.list().map(({ id }) => presetRegistry.find(id)), autoClosing]),
+    );
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
     const handle = await harness.open({ ticketNumber: 'VIG-000106', policyId: 'esker-auto-close', priority: 'P2' });
     await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     await harness.advanceTo(handle, '2027-06-03T10:00:00+02:00');
-    const proposed = await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Done' }] });
+    const proposed = await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], {
+      args: [{ actor: 'marc', resolution: 'Done' }],
+    });
     // Two business days after Thursday 10:00: Friday, then Monday 7 June at 10:00.
     await harness.expectInstant(proposed.autoValidateAt, '2027-06-07T10:00:00+02:00');
     await harness.settle(handle);
@@ -225,10 +270,21 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     const failure = await refusal(handle.executeUpdate(TICKET_UPDATES.validate, { args: [{ actor: 'ana@acme.lu' }] }));
     expect(failure.type).toBe('INVALID_TRANSITION');
     expect(failure.message).toBe("cannot validate a ticket in status 'support': only a ticket in validation can");
-    const twice = await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }).then(() => handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] })));
+    const twice = await refusal(
+      handle
+        .executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] })
+        .then(() => handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] })),
+    );
     expect(twice).toMatchObject({ type: 'ALREADY_DONE', message: 'the intervention has already started' });
-    const malformed = await refusal(handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'done', minutesWorked: -5 }] }));
-    expect(malformed).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
+    const malformed = await refusal(
+      handle.executeUpdate(TICKET_UPDATES['propose-resolution'], {
+        args: [{ actor: 'marc', resolution: 'done', minutesWorked: -5 }],
+      }),
+    );
+    expect(malformed).toMatchObject({
+      type: 'INVALID_ARGUMENT',
+      message: 'minutesWorked: expected a non-negative integer up to 1000000',
+    });
 
     const after = await handle.query(getTicketQuery);
     expect(after.status).toBe('support');
@@ -242,10 +298,22 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
   it('an emergency is P1 at once, whatever was proposed, and is billed even without logged time', async () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
-    const handle = await harness.open({ ticketNumber: 'VIG-000108', policyId: 'econnect', priority: 'P4', channel: 'emergency' });
+    const handle = await harness.open({
+      ticketNumber: 'VIG-000108',
+      policyId: 'econnect',
+      priority: 'P4',
+      channel: 'emergency',
+    });
     const ticket = await harness.settle(handle);
-    expect(ticket).toMatchObject({ status: 'acknowledgement', priority: 'P1', priorityConfirmed: true, channel: 'emergency' });
-    expect(ticket.events.find((event) => event.type === 'acknowledged')?.note).toBe('emergency channel: P1, handled at once');
+    expect(ticket).toMatchObject({
+      status: 'acknowledgement',
+      priority: 'P1',
+      priorityConfirmed: true,
+      channel: 'emergency',
+    });
+    expect(ticket.events.find((event) => event.type === 'acknowledged')?.note).toBe(
+      'emergency channel: P1, handled at once',
+    );
     await handle.executeUpdate(TICKET_UPDATES.cancel, { args: [{ actor: 'ana@acme.lu', reason: 'solved itself' }] });
     expect((await handle.result()).status).toBe('cancelled');
     // The emergency fee is charged at opening: the ticket goes to billing although nobody logged time.
@@ -256,11 +324,17 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
   it('refuses an incident opened out of hours by a contact the contract does not name, and records the refusal (Care Solutions)', async () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-05T10:00:00+02:00'); // a Saturday: outside Monday-Friday 09:00-17:00 Brussels
-    const refused = await harness.open({ ticketNumber: 'VIG-000109', policyId: 'care-solutions', priority: 'P2', authorizedContacts: ['it-lead@acme.be'] });
+    const refused = await harness.open({
+      ticketNumber: 'VIG-000109',
+      policyId: 'care-solutions',
+      priority: 'P2',
+      authorizedContacts: ['it-lead@acme.be'],
+    });
     const outcome = await refused.result();
     expect(outcome).toMatchObject({
       status: 'refused',
-      refusalReason: 'out of office hours only the contacts named in the contract may open an incident; ana@acme.lu is not one of them',
+      refusalReason:
+        'out of office hours only the contacts named in the contract may open an incident; ana@acme.lu is not one of them',
     });
     expect(outcome.events.map((event) => event.type)).toEqual(['opened', 'refused']);
     // The refusal is recorded like a registration: a row and an e-mail saying why.
@@ -285,18 +359,41 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     const handle = await harness.open({ ticketNumber: 'VIG-000111', policyId: 'econnect', priority: 'P3' });
     await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
 
-    const small = await handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 120 }] });
+    const small = await handle.executeUpdate(TICKET_UPDATES['submit-quote'], {
+      args: [{ actor: 'marc', estimateMinutes: 120 }],
+    });
     expect(small.quote).toBeUndefined();
-    expect(small.events.at(-1)).toMatchObject({ type: 'estimate-recorded', note: '120 min estimated: no quote needed' });
+    expect(small.events.at(-1)).toMatchObject({
+      type: 'estimate-recorded',
+      note: '120 min estimated: no quote needed',
+    });
 
-    const quoted = await handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 900, amountCents: 150_000, note: 'migrate the mail server' }] });
-    expect(quoted.quote).toMatchObject({ status: 'submitted', reason: 'long-intervention', estimateMinutes: 900, amountCents: 150_000 });
-    const blocked = await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }));
-    expect(blocked).toMatchObject({ type: 'QUOTE_PENDING', message: 'the customer has not accepted a quote for this work yet: no work can start before' });
+    const quoted = await handle.executeUpdate(TICKET_UPDATES['submit-quote'], {
+      args: [{ actor: 'marc', estimateMinutes: 900, amountCents: 150_000, note: 'migrate the mail server' }],
+    });
+    expect(quoted.quote).toMatchObject({
+      status: 'submitted',
+      reason: 'long-intervention',
+      estimateMinutes: 900,
+      amountCents: 150_000,
+    });
+    const blocked = await refusal(
+      handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }),
+    );
+    expect(blocked).toMatchObject({
+      type: 'QUOTE_PENDING',
+      message: 'the customer has not accepted a quote for this work yet: no work can start before',
+    });
 
-    const declined = await handle.executeUpdate(TICKET_UPDATES['decline-quote'], { args: [{ actor: 'ana@acme.lu', reason: 'too expensive' }] });
+    const declined = await handle.executeUpdate(TICKET_UPDATES['decline-quote'], {
+      args: [{ actor: 'ana@acme.lu', reason: 'too expensive' }],
+    });
     expect(declined).toMatchObject({ status: 'cancelled', cancelReason: 'quote declined: too expensive' });
-    expect(declined.quote).toMatchObject({ status: 'declined', decidedBy: 'ana@acme.lu', declineReason: 'too expensive' });
+    expect(declined.quote).toMatchObject({
+      status: 'declined',
+      decidedBy: 'ana@acme.lu',
+      declineReason: 'too expensive',
+    });
     expect((await handle.result()).status).toBe('cancelled');
     expect(harness.recorded.billed).toHaveLength(0);
     await harness.keepHistory(handle, 'quote-declined');
@@ -305,33 +402,62 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
   it('work outside the contract starts only once its quote is accepted, and is billed apart at it (Esker)', async () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-03T09:00:00+02:00');
-    const handle = await harness.open({ ticketNumber: 'VIG-000112', policyId: 'esker', priority: 'P4', kind: 'request', scope: 'excluded' });
+    const handle = await harness.open({
+      ticketNumber: 'VIG-000112',
+      policyId: 'esker',
+      priority: 'P4',
+      kind: 'request',
+      scope: 'excluded',
+    });
     await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
-    expect((await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }))).type).toBe('QUOTE_PENDING');
-    const unpriced = await refusal(handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 60 }] }));
-    expect(unpriced).toMatchObject({ type: 'INVALID_ARGUMENT', message: 'amountCents: expected the quoted price: work outside the contract is billed at it' });
+    expect(
+      (await refusal(handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] }))).type,
+    ).toBe('QUOTE_PENDING');
+    const unpriced = await refusal(
+      handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 60 }] }),
+    );
+    expect(unpriced).toMatchObject({
+      type: 'INVALID_ARGUMENT',
+      message: 'amountCents: expected the quoted price: work outside the contract is billed at it',
+    });
 
-    await handle.executeUpdate(TICKET_UPDATES['submit-quote'], { args: [{ actor: 'marc', estimateMinutes: 60, amountCents: 25_000 }] });
+    await handle.executeUpdate(TICKET_UPDATES['submit-quote'], {
+      args: [{ actor: 'marc', estimateMinutes: 60, amountCents: 25_000 }],
+    });
     const accepted = await handle.executeUpdate(TICKET_UPDATES['accept-quote'], { args: [{ actor: 'ana@acme.lu' }] });
     expect(accepted.quote).toMatchObject({ status: 'accepted', decidedBy: 'ana@acme.lu' });
     await handle.executeUpdate(TICKET_UPDATES['start-intervention'], { args: [{ actor: 'marc' }] });
     const now = await harness.env.currentTimeMs();
-    await handle.executeUpdate(TICKET_UPDATES['log-time'], { args: [{ actor: 'marc', start: now - 3_600_000, end: now, onSite: true }] });
-    await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], { args: [{ actor: 'marc', resolution: 'Trained the new accountant' }] });
+    await handle.executeUpdate(TICKET_UPDATES['log-time'], {
+      args: [{ actor: 'marc', start: now - 3_600_000, end: now, onSite: true }],
+    });
+    await handle.executeUpdate(TICKET_UPDATES['propose-resolution'], {
+      args: [{ actor: 'marc', resolution: 'Trained the new accountant' }],
+    });
     await handle.executeUpdate(TICKET_UPDATES.validate, { args: [{ actor: 'ana@acme.lu' }] });
     expect((await handle.result()).status).toBe('closed');
     expect(harness.recorded.billed).toHaveLength(1);
-    expect(harness.recorded.billed[0]).toMatchObject({ scope: 'excluded', quote: { status: 'accepted', amountCents: 25_000 } });
+    expect(harness.recorded.billed[0]).toMatchObject({
+      scope: 'excluded',
+      quote: { status: 'accepted', amountCents: 25_000 },
+    });
     await harness.keepHistory(handle, 'excluded-work-quote-accepted');
   });
 
   it('a change waits for the release date the desk communicates, its clocks standing still until then', async () => {
     harness = await TicketHarness.start();
     await harness.jumpTo('2027-06-01T10:00:00+02:00');
-    const handle = await harness.open({ ticketNumber: 'VIG-000113', policyId: 'esker', priority: 'P3', kind: 'change' });
+    const handle = await harness.open({
+      ticketNumber: 'VIG-000113',
+      policyId: 'esker',
+      priority: 'P3',
+      kind: 'change',
+    });
     await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     const releaseAt = Date.parse('2027-06-10T08:00:00+02:00');
-    const scheduled = await handle.executeUpdate(TICKET_UPDATES['schedule-release'], { args: [{ actor: 'marc', releaseAt }] });
+    const scheduled = await handle.executeUpdate(TICKET_UPDATES['schedule-release'], {
+      args: [{ actor: 'marc', releaseAt }],
+    });
     expect(scheduled).toMatchObject({ status: 'scheduled', releaseAt });
     expect(clockOf(scheduled, 'resolution').pausedSince).toBeDefined();
 
@@ -346,7 +472,11 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     expect(resolution.deadline!).toBeGreaterThan(Date.parse('2027-06-10T08:00:00+02:00'));
     const incident = await harness.open({ ticketNumber: 'VIG-000114', policyId: 'esker', priority: 'P3' });
     await incident.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
-    const notChange = await refusal(incident.executeUpdate(TICKET_UPDATES['schedule-release'], { args: [{ actor: 'marc', releaseAt: releaseAt + 86_400_000 }] }));
+    const notChange = await refusal(
+      incident.executeUpdate(TICKET_UPDATES['schedule-release'], {
+        args: [{ actor: 'marc', releaseAt: releaseAt + 86_400_000 }],
+      }),
+    );
     expect(notChange).toMatchObject({ type: 'NOT_A_CHANGE' });
     await harness.keepHistory(handle, 'change-release-date');
     await handle.terminate('test over');

@@ -16,7 +16,12 @@ export const apiKilled: Scenario = {
       planned: Array.from({ length: 50 }, () => plannedOpening(SCENARIO, context.customerId)),
       concurrency: 5,
       faultAfter: 15,
-      fault: { what: 'API SIGKILL', down: () => context.stack.kill('api'), downMs: 500, up: () => context.stack.start('api') },
+      fault: {
+        what: 'API SIGKILL',
+        down: () => context.stack.kill('api'),
+        downMs: 500,
+        up: () => context.stack.start('api'),
+      },
       patienceMs: 120_000,
     });
   },

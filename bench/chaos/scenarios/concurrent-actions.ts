@@ -19,6 +19,10 @@ export const concurrentActions: Scenario = {
     // All at once, as 200 agents clicking: the API and Temporal's per-workflow limits are what is tried. A time
     // entry has a key, so its client may retry a 503 or 429 safely; the others are sent once, as a client without one must.
     const retryUntil = Date.now() + 120_000;
-    await inParallel(planned, planned.length, async (action) => void (await perform(context, action, action.intent.keyed ? { retryUntil } : {})));
+    await inParallel(
+      planned,
+      planned.length,
+      async (action) => void (await perform(context, action, action.intent.keyed ? { retryUntil } : {})),
+    );
   },
 };

@@ -13,8 +13,16 @@ function recordRetries(context: ChaosContext, planned: PlannedAction, how: strin
   const statuses = answers.map((answer) => answer.status);
   const replayed = answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true').length;
   const bodies = new Set(answers.map((answer) => JSON.stringify(answer.body)));
-  context.ledger.expect(SCENARIO, statuses.every((status) => status === 200), `${how}: answered ${statuses.join(',')}`);
-  context.ledger.expect(SCENARIO, replayed === COPIES - 1, `${how}: ${replayed} of ${COPIES} answers marked Idempotent-Replayed, expected ${COPIES - 1}`);
+  context.ledger.expect(
+    SCENARIO,
+    statuses.every((status) => status === 200),
+    `${how}: answered ${statuses.join(',')}`,
+  );
+  context.ledger.expect(
+    SCENARIO,
+    replayed === COPIES - 1,
+    `${how}: ${replayed} of ${COPIES} answers marked Idempotent-Replayed, expected ${COPIES - 1}`,
+  );
   context.ledger.expect(SCENARIO, bodies.size === 1, `${how}: ${bodies.size} different answer bodies`);
   const final = statuses.every((status) => status === 200) ? 200 : (statuses.find((status) => status !== 200) ?? 0);
   context.ledger.intents.push({ ...planned.intent, status: final });

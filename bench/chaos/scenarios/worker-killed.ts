@@ -11,10 +11,17 @@ export const workerKilled: Scenario = {
     const ticket = await ticketInSupport(context, SCENARIO);
     await runFaultStream(context, {
       scenario: SCENARIO,
-      planned: Array.from({ length: 100 }, (_, index) => plannedAction(SCENARIO, ticket, index % 2 === 0 ? 'time-entry' : 'reassign', true)),
+      planned: Array.from({ length: 100 }, (_, index) =>
+        plannedAction(SCENARIO, ticket, index % 2 === 0 ? 'time-entry' : 'reassign', true),
+      ),
       concurrency: 4,
       faultAfter: 30,
-      fault: { what: 'worker SIGKILL', down: () => context.stack.kill('worker'), downMs: 3_000, up: () => context.stack.start('worker') },
+      fault: {
+        what: 'worker SIGKILL',
+        down: () => context.stack.kill('worker'),
+        downMs: 3_000,
+        up: () => context.stack.start('worker'),
+      },
       patienceMs: 120_000,
     });
   },

@@ -12,7 +12,9 @@ const JURISDICTIONS = [
 const WEEKDAYS: WeekdayName[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 function hhmm(minutes: number): string {
-  return minutes === 1440 ? '24:00' : `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  return minutes === 1440
+    ? '24:00'
+    : `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
 // Quarter hours, so that windows often start or end inside the DST hour 02:00-03:00 and at 24:00.
@@ -21,7 +23,15 @@ const windowArb = fc
   .filter(([a, b]) => a !== b)
   .map(([a, b]) => ({ from: hhmm(Math.min(a, b) * 15), to: hhmm(Math.max(a, b) * 15) }));
 
-const aroundTransitions = ['2025-03-28', '2025-10-24', '2026-03-27', '2026-10-23', '2026-04-01', '2026-05-10', '2026-12-22'];
+const aroundTransitions = [
+  '2025-03-28',
+  '2025-10-24',
+  '2026-03-27',
+  '2026-10-23',
+  '2026-04-01',
+  '2026-05-10',
+  '2026-12-22',
+];
 
 /** Whole-minute instants in 2025-2026, half of them in the weeks around DST changes, Easter, Ascension and Christmas. */
 export const instantArb = fc.oneof(
@@ -39,7 +49,10 @@ function localDate(zone: string, instant: number, dayOffset: number): string {
 export const calendarAndStartArb = fc
   .record({
     jurisdiction: fc.constantFrom(...JURISDICTIONS),
-    weekly: fc.array(fc.record({ days: fc.subarray(WEEKDAYS, { minLength: 1 }), window: windowArb }), { minLength: 1, maxLength: 3 }),
+    weekly: fc.array(fc.record({ days: fc.subarray(WEEKDAYS, { minLength: 1 }), window: windowArb }), {
+      minLength: 1,
+      maxLength: 3,
+    }),
     closedOnHolidays: fc.boolean(),
     closedOffsets: fc.array(fc.integer({ min: 0, max: 10 }), { maxLength: 2 }),
     extra: fc.array(fc.record({ offset: fc.integer({ min: 0, max: 10 }), window: windowArb }), { maxLength: 2 }),
@@ -60,9 +73,9 @@ export const calendarAndStartArb = fc
 /** Up to three whole-minute pauses starting around `start`, some overlapping. */
 export function pausesArb(start: number): fc.Arbitrary<Interval[]> {
   return fc.array(
-    fc.tuple(fc.integer({ min: -24 * 60, max: 5 * 24 * 60 }), fc.integer({ min: 0, max: 2 * 24 * 60 })).map(
-      ([offset, length]): Interval => [start + offset * MINUTE, start + (offset + length) * MINUTE],
-    ),
+    fc
+      .tuple(fc.integer({ min: -24 * 60, max: 5 * 24 * 60 }), fc.integer({ min: 0, max: 2 * 24 * 60 }))
+      .map(([offset, length]): Interval => [start + offset * MINUTE, start + (offset + length) * MINUTE]),
     { maxLength: 3 },
   );
 }

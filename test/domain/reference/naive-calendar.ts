@@ -52,8 +52,15 @@ export class NaiveCalendar {
     const year = Number(isoDate.slice(0, 4));
     let days = this.holidayCache.get(year);
     if (!days) {
-      const library = holidays.region ? new Holidays(holidays.country, holidays.region) : new Holidays(holidays.country);
-      days = new Set(library.getHolidays(year).filter((h) => h.type === 'public').map((h) => h.date.slice(0, 10)));
+      const library = holidays.region
+        ? new Holidays(holidays.country, holidays.region)
+        : new Holidays(holidays.country);
+      days = new Set(
+        library
+          .getHolidays(year)
+          .filter((h) => h.type === 'public')
+          .map((h) => h.date.slice(0, 10)),
+      );
       this.holidayCache.set(year, days);
     }
     return days.has(isoDate);
@@ -61,7 +68,9 @@ export class NaiveCalendar {
 
   /** Open windows of a local date (ISO weekday 1-7), in minutes of the day. */
   windowsOf(isoDate: string, weekday: number): Array<[number, number]> {
-    const closed = (this.spec.closedDates ?? []).includes(isoDate) || ((this.spec.closedOnHolidays ?? true) && this.isPublicHoliday(isoDate));
+    const closed =
+      (this.spec.closedDates ?? []).includes(isoDate) ||
+      ((this.spec.closedOnHolidays ?? true) && this.isPublicHoliday(isoDate));
     const name = WEEKDAYS[weekday - 1] ?? 'mon';
     const weekly = closed ? [] : this.spec.open.filter((w) => w.days.includes(name));
     const extra = (this.spec.extraOpen ?? []).filter((w) => w.date === isoDate);
@@ -129,13 +138,23 @@ function countingTest(calendar: NaiveCalendar, unit: Duration['unit']): MinuteTe
   return (t) => calendar.isOpenMinute(t);
 }
 
-export function naiveElapsedMinutes(counts: MinuteTest, from: number, to: number, pauses: readonly Interval[] = []): number {
+export function naiveElapsedMinutes(
+  counts: MinuteTest,
+  from: number,
+  to: number,
+  pauses: readonly Interval[] = [],
+): number {
   let minutes = 0;
   for (let t = from; t < to; t += MINUTE) if (counts(t) && !paused(pauses, t)) minutes++;
   return minutes;
 }
 
-export function naiveAddMinutes(counts: MinuteTest, start: number, minutes: number, pauses: readonly Interval[] = []): number {
+export function naiveAddMinutes(
+  counts: MinuteTest,
+  start: number,
+  minutes: number,
+  pauses: readonly Interval[] = [],
+): number {
   let left = minutes;
   let t = start;
   for (let steps = 0; left > 0; steps++, t += MINUTE) {
@@ -162,7 +181,7 @@ function unpausedDeadline(calendar: NaiveCalendar, start: number, { amount, unit
     case 'businessDays': {
       const opening = calendar.local(naiveNextOpening(calendar, start));
       let day = opening.startOf('day');
-      for (let left = amount; left > 0; ) {
+      for (let left = amount; left > 0;) {
         day = day.plus({ days: 1 });
         if (calendar.hasWindows(day)) left--;
       }
@@ -170,7 +189,7 @@ function unpausedDeadline(calendar: NaiveCalendar, start: number, { amount, unit
     }
     case 'joursOuvrables': {
       let day = calendar.local(start).startOf('day');
-      for (let left = amount; left > 0; ) {
+      for (let left = amount; left > 0;) {
         day = day.plus({ days: 1 });
         if (day.weekday !== 7 && !calendar.isPublicHoliday(day.toISODate() ?? '')) left--;
       }
@@ -180,7 +199,12 @@ function unpausedDeadline(calendar: NaiveCalendar, start: number, { amount, unit
 }
 
 /** The deadline of each Duration unit (domain/calendar), found minute by minute, with paused counted minutes given back after it. */
-export function naiveDeadline(calendar: NaiveCalendar, start: number, duration: Duration, pauses: readonly Interval[] = []): number {
+export function naiveDeadline(
+  calendar: NaiveCalendar,
+  start: number,
+  duration: Duration,
+  pauses: readonly Interval[] = [],
+): number {
   const unpaused = unpausedDeadline(calendar, start, duration);
   const counts = countingTest(calendar, duration.unit);
   let owed = 0;

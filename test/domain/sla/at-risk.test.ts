@@ -6,9 +6,18 @@ const T = Date.parse('2027-06-03T09:00:00+02:00');
 const HOUR = 3_600_000;
 
 /** A clock due `hours` after T, warned at the given percents of its time, as the planner plans it (100 % at the deadline). */
-function clock(metric: SlaClock['metric'], hours: number, percents: number[], fields: Partial<SlaClock> = {}): SlaClock {
+function clock(
+  metric: SlaClock['metric'],
+  hours: number,
+  percents: number[],
+  fields: Partial<SlaClock> = {},
+): SlaClock {
   const deadline = T + hours * HOUR;
-  const thresholds = [...percents, 100, 150].map((percent) => ({ percent, at: T + (hours * HOUR * percent) / 100, notify: ['desk'] }));
+  const thresholds = [...percents, 100, 150].map((percent) => ({
+    percent,
+    at: T + (hours * HOUR * percent) / 100,
+    notify: ['desk'],
+  }));
   return { ...newClock(metric), deadline, thresholds, ...fields };
 }
 
@@ -19,7 +28,9 @@ describe('atRiskFrom', () => {
   });
 
   it('leaves out clocks stopped, paused or breached, best-effort clocks, and thresholds at or past the deadline', () => {
-    expect(atRiskFrom([clock('response', 4, [50], { stoppedAt: T + HOUR }), clock('resolution', 8, [75])])).toBe(T + 6 * HOUR);
+    expect(atRiskFrom([clock('response', 4, [50], { stoppedAt: T + HOUR }), clock('resolution', 8, [75])])).toBe(
+      T + 6 * HOUR,
+    );
     expect(atRiskFrom([clock('response', 4, [50], { pausedSince: T + HOUR })])).toBeUndefined();
     expect(atRiskFrom([clock('response', 4, [50], { breachedAt: T + 4 * HOUR })])).toBeUndefined();
     expect(atRiskFrom([newClock('response'), newClock('resolution')])).toBeUndefined();

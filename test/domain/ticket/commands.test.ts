@@ -11,7 +11,12 @@ const checkValidate = (command: CommandOf<'validate'>) => checkCommand('validate
 const checkReassign = (command: CommandOf<'reassign'>) => checkCommand('reassign', command);
 const checkCancel = (command: CommandOf<'cancel'>) => checkCommand('cancel', command);
 
-const entry: LogTimeCommand = { actor: 'marc', start: Date.parse('2026-05-13T07:00:00Z'), end: Date.parse('2026-05-13T07:30:00Z'), onSite: false };
+const entry: LogTimeCommand = {
+  actor: 'marc',
+  start: Date.parse('2026-05-13T07:00:00Z'),
+  end: Date.parse('2026-05-13T07:30:00Z'),
+  onSite: false,
+};
 
 /** The field and reason of the refusal `check` throws, or undefined when it accepts. */
 function refusal(check: () => void): { field: string; message: string } | undefined {
@@ -28,14 +33,62 @@ function refusal(check: () => void): { field: string; message: string } | undefi
 // a client of Temporal need not go through the API.
 describe('text in workflow commands', () => {
   it.each([
-    ['an agent with a NUL', () => checkLogTime({ ...entry, actor: 'marc\u0000' }), 'actor', 'line', 'a control character (U+0000) at offset 4'],
-    ['a role with a line break', () => checkLogTime({ ...entry, role: 'engineer\n' }), 'role', 'line', 'a line break (U+000A) at offset 8'],
-    ['a note with an unpaired surrogate', () => checkLogTime({ ...entry, note: 'ok \ud800' }), 'note', 'multiline', 'an unpaired surrogate (U+D800) at offset 3'],
-    ['a reply message with a NUL', () => checkCustomerReply({ actor: 'ana@acme.lu', message: 'a\u0000' }), 'message', 'multiline', 'a control character (U+0000) at offset 1'],
-    ['a contact with CRLF', () => checkCustomerReply({ actor: 'ana@acme.lu\r\nBcc: eve@evil.test' }), 'actor', 'line', 'a line break (U+000D) at offset 11'],
-    ['a question with a lone CR', () => checkWaitForCustomer({ actor: 'marc', question: 'Which\rprinter?' }), 'question', 'multiline', 'a line break (U+000D) at offset 5'],
-    ['a comment with a low surrogate alone', () => checkValidate({ actor: 'ana@acme.lu', comment: '\udc00' }), 'comment', 'multiline', 'an unpaired surrogate (U+DC00) at offset 0'],
-    ['a reassigner with a tab', () => checkReassign({ agent: 'julie', actor: 'ma\trc' }), 'actor', 'line', 'a control character (U+0009) at offset 2'],
+    [
+      'an agent with a NUL',
+      () => checkLogTime({ ...entry, actor: 'marc\u0000' }),
+      'actor',
+      'line',
+      'a control character (U+0000) at offset 4',
+    ],
+    [
+      'a role with a line break',
+      () => checkLogTime({ ...entry, role: 'engineer\n' }),
+      'role',
+      'line',
+      'a line break (U+000A) at offset 8',
+    ],
+    [
+      'a note with an unpaired surrogate',
+      () => checkLogTime({ ...entry, note: 'ok \ud800' }),
+      'note',
+      'multiline',
+      'an unpaired surrogate (U+D800) at offset 3',
+    ],
+    [
+      'a reply message with a NUL',
+      () => checkCustomerReply({ actor: 'ana@acme.lu', message: 'a\u0000' }),
+      'message',
+      'multiline',
+      'a control character (U+0000) at offset 1',
+    ],
+    [
+      'a contact with CRLF',
+      () => checkCustomerReply({ actor: 'ana@acme.lu\r\nBcc: eve@evil.test' }),
+      'actor',
+      'line',
+      'a line break (U+000D) at offset 11',
+    ],
+    [
+      'a question with a lone CR',
+      () => checkWaitForCustomer({ actor: 'marc', question: 'Which\rprinter?' }),
+      'question',
+      'multiline',
+      'a line break (U+000D) at offset 5',
+    ],
+    [
+      'a comment with a low surrogate alone',
+      () => checkValidate({ actor: 'ana@acme.lu', comment: '\udc00' }),
+      'comment',
+      'multiline',
+      'an unpaired surrogate (U+DC00) at offset 0',
+    ],
+    [
+      'a reassigner with a tab',
+      () => checkReassign({ agent: 'julie', actor: 'ma\trc' }),
+      'actor',
+      'line',
+      'a control character (U+0009) at offset 2',
+    ],
   ] as const)('refuses %s, naming the field and the character', (_case, check, field, shape, found) => {
     expect(refusal(check)).toEqual({ field, message: `${field}: expected ${TEXT_RULE[shape]}: it holds ${found}` });
   });
@@ -57,24 +110,50 @@ describe('the priced flags of a time entry', () => {
   });
 
   it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])('refuses %s of another type, naming it', (flag) => {
-    expect(refusal(() => checkLogTime({ ...entry, [flag]: 'yes' }))).toEqual({ field: flag, message: `${flag}: expected a boolean` });
+    expect(refusal(() => checkLogTime({ ...entry, [flag]: 'yes' }))).toEqual({
+      field: flag,
+      message: `${flag}: expected a boolean`,
+    });
   });
 
-  it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])("takes %s on propose-resolution's minutesWorked too, by the same schema", (flag) => {
-    const proposal = { actor: 'marc', resolution: 'done', minutesWorked: 20 };
-    expect(refusal(() => checkCommand('propose-resolution', { ...proposal, [flag]: true }))).toBeUndefined();
-    expect(refusal(() => checkCommand('propose-resolution', { ...proposal, [flag]: 'yes' }))).toEqual({ field: flag, message: `${flag}: expected a boolean` });
-  });
+  it.each(['remoteToolMissing', 'outOfHoursRequested', 'urgent'])(
+    "takes %s on propose-resolution's minutesWorked too, by the same schema",
+    (flag) => {
+      const proposal = { actor: 'marc', resolution: 'done', minutesWorked: 20 };
+      expect(refusal(() => checkCommand('propose-resolution', { ...proposal, [flag]: true }))).toBeUndefined();
+      expect(refusal(() => checkCommand('propose-resolution', { ...proposal, [flag]: 'yes' }))).toEqual({
+        field: flag,
+        message: `${flag}: expected a boolean`,
+      });
+    },
+  );
 });
 
 describe('the shape of every command, from its schema in the action table', () => {
   it('names the field at fault, whatever it is', () => {
-    expect(refusal(() => checkCommand('propose-resolution', { actor: 'marc', resolution: 'done', minutesWorked: -5 }))).toEqual({ field: 'minutesWorked', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
-    expect(refusal(() => checkCommand('set-priority', { priority: 'P9', actor: 'desk' }))).toEqual({ field: 'priority', message: 'priority: expected one of P1, P2, P3, P4' });
-    expect(refusal(() => checkCommand('take-charge', {}))).toEqual({ field: 'actor', message: 'actor: expected a non-empty string' });
-    expect(refusal(() => checkCommand('take-charge', { actor: 'm'.repeat(321) }))).toEqual({ field: 'actor', message: 'actor: expected at most 320 characters' });
-    expect(refusal(() => checkCommand('take-charge', { actor: 'marc', as: 'root' }))).toEqual({ field: 'as', message: 'as: expected absent: this command takes only actor, actorId, channel' });
-    expect(refusal(() => checkCommand('cancel', 'nothing'))).toEqual({ field: 'command', message: 'command: expected an object' });
+    expect(
+      refusal(() => checkCommand('propose-resolution', { actor: 'marc', resolution: 'done', minutesWorked: -5 })),
+    ).toEqual({ field: 'minutesWorked', message: 'minutesWorked: expected a non-negative integer up to 1000000' });
+    expect(refusal(() => checkCommand('set-priority', { priority: 'P9', actor: 'desk' }))).toEqual({
+      field: 'priority',
+      message: 'priority: expected one of P1, P2, P3, P4',
+    });
+    expect(refusal(() => checkCommand('take-charge', {}))).toEqual({
+      field: 'actor',
+      message: 'actor: expected a non-empty string',
+    });
+    expect(refusal(() => checkCommand('take-charge', { actor: 'm'.repeat(321) }))).toEqual({
+      field: 'actor',
+      message: 'actor: expected at most 320 characters',
+    });
+    expect(refusal(() => checkCommand('take-charge', { actor: 'marc', as: 'root' }))).toEqual({
+      field: 'as',
+      message: 'as: expected absent: this command takes only actor, actorId, channel',
+    });
+    expect(refusal(() => checkCommand('cancel', 'nothing'))).toEqual({
+      field: 'command',
+      message: 'command: expected an object',
+    });
   });
 
   it('holds the lengths the API holds: a note of 20,000 characters passes, one more does not', () => {

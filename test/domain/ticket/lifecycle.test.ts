@@ -1,12 +1,25 @@
 import fc from 'fast-check';
 import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
-import { ACTION_TABLE, TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type TicketCommand } from '../../../messages/ticket-actions';
+import {
+  ACTION_TABLE,
+  TICKET_ACTION_NAMES,
+  type CommandOf,
+  type TicketActionName,
+  type TicketCommand,
+} from '../../../messages/ticket-actions';
 import { decide, type Decision } from '../../../domain/ticket/decide';
 import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';
 import { isTerminal } from '../../../domain/ticket/status';
 import { priceRequest, requestOfTimeEntries } from '../../../domain/pricing';
 import { presetRegistry } from '../../../policies/registry';
-import { dueChanges, dueThreshold, nextWakeUp, registrationRefusal, thresholdNotified, withPlan } from '../../../domain/ticket/steps';
+import {
+  dueChanges,
+  dueThreshold,
+  nextWakeUp,
+  registrationRefusal,
+  thresholdNotified,
+  withPlan,
+} from '../../../domain/ticket/steps';
 import { HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
 
 // The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
@@ -18,13 +31,17 @@ function accepted(ticket: TicketState, command: TicketCommand, now: number): Tic
   return applyChanges(ticket, decision.changes);
 }
 
-const refusalOf = (decision: Decision) => (decision.accepted ? undefined : { code: decision.refusal.code, message: decision.refusal.message });
+const refusalOf = (decision: Decision) =>
+  decision.accepted ? undefined : { code: decision.refusal.code, message: decision.refusal.message };
 
 describe('decide: guards, with the stable codes the API maps', () => {
-  const inSupport = (overrides: Partial<OpenTicketInput> = {}) => accepted(registered(overrides), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
+  const inSupport = (overrides: Partial<OpenTicketInput> = {}) =>
+    accepted(registered(overrides), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
 
   it('refuses an action the status does not allow (INVALID_TRANSITION), naming the statuses that would', () => {
-    expect(refusalOf(decide(inSupport(), { action: 'validate', command: { actor: 'ana@acme.lu' } }, T0 + 2 * HOUR))).toEqual({
+    expect(
+      refusalOf(decide(inSupport(), { action: 'validate', command: { actor: 'ana@acme.lu' } }, T0 + 2 * HOUR)),
+    ).toEqual({
       code: 'INVALID_TRANSITION',
       message: "cannot validate a ticket in status 'support': only a ticket in validation can",
     });
@@ -32,45 +49,117 @@ describe('decide: guards, with the stable codes the API maps', () => {
 
   it('refuses what is done already (ALREADY_DONE): a second intervention start, the same assignee, a confirmed priority', () => {
     const started = accepted(inSupport(), { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 2 * HOUR);
-    expect(refusalOf(decide(started, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
-    expect(refusalOf(decide(started, { action: 'reassign', command: { agent: 'marc', actor: 'lead' } }, T0 + 3 * HOUR))?.message).toBe('the ticket is already assigned to marc');
-    const confirmed = accepted(started, { action: 'set-priority', command: { priority: 'P2', actor: 'lead' } }, T0 + 3 * HOUR);
-    expect(refusalOf(decide(confirmed, { action: 'set-priority', command: { priority: 'P2', actor: 'lead' } }, T0 + 3 * HOUR))?.code).toBe('ALREADY_DONE');
+    expect(
+      refusalOf(decide(started, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 3 * HOUR))?.code,
+    ).toBe('ALREADY_DONE');
+    expect(
+      refusalOf(decide(started, { action: 'reassign', command: { agent: 'marc', actor: 'lead' } }, T0 + 3 * HOUR))
+        ?.message,
+    ).toBe('the ticket is already assigned to marc');
+    const confirmed = accepted(
+      started,
+      { action: 'set-priority', command: { priority: 'P2', actor: 'lead' } },
+      T0 + 3 * HOUR,
+    );
+    expect(
+      refusalOf(
+        decide(confirmed, { action: 'set-priority', command: { priority: 'P2', actor: 'lead' } }, T0 + 3 * HOUR),
+      )?.code,
+    ).toBe('ALREADY_DONE');
   });
 
   it('refuses time logged before it is worked (TIME_IN_FUTURE) and an entry ending before it starts (INVALID_ARGUMENT)', () => {
     const now = T0 + 2 * HOUR;
-    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now - HOUR, end: now + 1, onSite: false } }, now))?.code).toBe('TIME_IN_FUTURE');
-    expect(refusalOf(decide(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now, end: now - HOUR, onSite: false } }, now))).toEqual({ code: 'INVALID_ARGUMENT', message: 'end: expected an instant after start' });
+    expect(
+      refusalOf(
+        decide(
+          inSupport(),
+          { action: 'log-time', command: { actor: 'marc', start: now - HOUR, end: now + 1, onSite: false } },
+          now,
+        ),
+      )?.code,
+    ).toBe('TIME_IN_FUTURE');
+    expect(
+      refusalOf(
+        decide(
+          inSupport(),
+          { action: 'log-time', command: { actor: 'marc', start: now, end: now - HOUR, onSite: false } },
+          now,
+        ),
+      ),
+    ).toEqual({ code: 'INVALID_ARGUMENT', message: 'end: expected an instant after start' });
   });
 
   it('holds work until the quote is accepted (QUOTE_PENDING), then lets it start', () => {
-    const quoted = accepted(inSupport({ scope: 'excluded' }), { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 60, amountCents: 10_000 } }, T0 + 2 * HOUR);
-    expect(refusalOf(decide(quoted, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 2 * HOUR))?.code).toBe('QUOTE_PENDING');
+    const quoted = accepted(
+      inSupport({ scope: 'excluded' }),
+      { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 60, amountCents: 10_000 } },
+      T0 + 2 * HOUR,
+    );
+    expect(
+      refusalOf(decide(quoted, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 2 * HOUR))?.code,
+    ).toBe('QUOTE_PENDING');
     const yes = accepted(quoted, { action: 'accept-quote', command: { actor: 'ana@acme.lu' } }, T0 + 3 * HOUR);
-    expect(decide(yes, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 3 * HOUR).accepted).toBe(true);
+    expect(decide(yes, { action: 'start-intervention', command: { actor: 'marc' } }, T0 + 3 * HOUR).accepted).toBe(
+      true,
+    );
   });
 
   it('gives a release date to a change only (NOT_A_CHANGE)', () => {
-    expect(refusalOf(decide(inSupport(), { action: 'schedule-release', command: { actor: 'marc', releaseAt: T0 + 48 * HOUR } }, T0 + 2 * HOUR))?.code).toBe('NOT_A_CHANGE');
+    expect(
+      refusalOf(
+        decide(
+          inSupport(),
+          { action: 'schedule-release', command: { actor: 'marc', releaseAt: T0 + 48 * HOUR } },
+          T0 + 2 * HOUR,
+        ),
+      )?.code,
+    ).toBe('NOT_A_CHANGE');
   });
 
   it('applies the policy rules on logged time: the quote gate (QUOTE_REQUIRED), the people limit (TOO_MANY_PEOPLE)', () => {
     const now = T0 + 20 * HOUR;
-    const long = decide(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now - 9 * HOUR, end: now, onSite: false } }, now);
+    const long = decide(
+      inSupport(),
+      { action: 'log-time', command: { actor: 'marc', start: now - 9 * HOUR, end: now, onSite: false } },
+      now,
+    );
     expect(refusalOf(long)?.code).toBe('QUOTE_REQUIRED');
     let ticket = inSupport();
-    for (const agent of ['marc', 'julie']) ticket = accepted(ticket, { action: 'log-time', command: { actor: agent, start: now - HOUR, end: now, onSite: false } }, now);
-    expect(refusalOf(decide(ticket, { action: 'log-time', command: { actor: 'paul', start: now - HOUR, end: now, onSite: false } }, now))?.code).toBe('TOO_MANY_PEOPLE');
+    for (const agent of ['marc', 'julie'])
+      ticket = accepted(
+        ticket,
+        { action: 'log-time', command: { actor: agent, start: now - HOUR, end: now, onSite: false } },
+        now,
+      );
+    expect(
+      refusalOf(
+        decide(
+          ticket,
+          { action: 'log-time', command: { actor: 'paul', start: now - HOUR, end: now, onSite: false } },
+          now,
+        ),
+      )?.code,
+    ).toBe('TOO_MANY_PEOPLE');
   });
 
   it("prices propose-resolution's minutesWorked with the intervention flags exactly as the same time entry", () => {
     const now = T0 + 20 * HOUR;
     const flags = { urgent: true, remoteToolMissing: true, outOfHoursRequested: false };
-    const proposed = accepted(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', minutesWorked: 5, ...flags } }, now);
+    const proposed = accepted(
+      inSupport(),
+      { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', minutesWorked: 5, ...flags } },
+      now,
+    );
     // Only the flags set to true are kept, as billing reads them.
-    expect(proposed.timeEntries).toEqual([{ agent: 'marc', start: now - 5 * 60_000, end: now, onSite: false, urgent: true, remoteToolMissing: true }]);
-    const logged = accepted(inSupport(), { action: 'log-time', command: { actor: 'marc', start: now - 5 * 60_000, end: now, onSite: false, ...flags } }, now);
+    expect(proposed.timeEntries).toEqual([
+      { agent: 'marc', start: now - 5 * 60_000, end: now, onSite: false, urgent: true, remoteToolMissing: true },
+    ]);
+    const logged = accepted(
+      inSupport(),
+      { action: 'log-time', command: { actor: 'marc', start: now - 5 * 60_000, end: now, onSite: false, ...flags } },
+      now,
+    );
     const tm = presetRegistry.find('tm-minimum');
     const price = (ticket: TicketState) => priceRequest(tm, requestOfTimeEntries(ticket.timeEntries));
     expect(price(proposed)).toEqual(price(logged));
@@ -80,20 +169,46 @@ describe('decide: guards, with the stable codes the API maps', () => {
 
   it('refuses a flag on propose-resolution without minutesWorked, naming it; its time rules refuse as before', () => {
     const now = T0 + 20 * HOUR;
-    expect(refusalOf(decide(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', urgent: true } }, now))).toEqual({
+    expect(
+      refusalOf(
+        decide(
+          inSupport(),
+          { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', urgent: true } },
+          now,
+        ),
+      ),
+    ).toEqual({
       code: 'INVALID_ARGUMENT',
       message: 'urgent: expected to come with minutesWorked, the time it qualifies',
     });
-    expect(decide(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', urgent: false } }, now).accepted).toBe(true);
-    const long = decide(inSupport(), { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', minutesWorked: 540, outOfHoursRequested: true } }, now);
+    expect(
+      decide(
+        inSupport(),
+        { action: 'propose-resolution', command: { actor: 'marc', resolution: 'done', urgent: false } },
+        now,
+      ).accepted,
+    ).toBe(true);
+    const long = decide(
+      inSupport(),
+      {
+        action: 'propose-resolution',
+        command: { actor: 'marc', resolution: 'done', minutesWorked: 540, outOfHoursRequested: true },
+      },
+      now,
+    );
     expect(refusalOf(long)?.code).toBe('QUOTE_REQUIRED');
   });
 
   it('refuses out of hours a contact the contract does not name, where the policy says so', () => {
     const opened = openedTicket({ ...input, authorizedContacts: ['lead@acme.lu'] }, T0);
     const plan = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
-    expect(registrationRefusal(opened, plan, T0)).toMatchObject({ type: 'refused', note: expect.stringContaining('ana@acme.lu is not one of them') });
-    expect(registrationRefusal({ ...opened, contact: { name: 'Lead', email: 'lead@acme.lu' } }, plan, T0)).toBeUndefined();
+    expect(registrationRefusal(opened, plan, T0)).toMatchObject({
+      type: 'refused',
+      note: expect.stringContaining('ana@acme.lu is not one of them'),
+    });
+    expect(
+      registrationRefusal({ ...opened, contact: { name: 'Lead', email: 'lead@acme.lu' } }, plan, T0),
+    ).toBeUndefined();
   });
 });
 
@@ -108,18 +223,43 @@ describe('decide and evolve: effects', () => {
   it('records on every fact of a command who acted for sure and through which channel, when the command says', () => {
     const web = { actor: 'Ines Agent', actorId: 'user:7', channel: 'web' } as const;
     const taken = accepted(registered(), { action: 'take-charge', command: web }, T0 + HOUR);
-    expect(taken.events.at(-1)).toEqual({ at: T0 + HOUR, type: 'taken-in-charge', by: 'Ines Agent', actorId: 'user:7', channel: 'web' });
-    const asked = accepted(taken, { action: 'wait-for-customer', command: { ...web, question: 'Which model?' } }, T0 + 2 * HOUR);
+    expect(taken.events.at(-1)).toEqual({
+      at: T0 + HOUR,
+      type: 'taken-in-charge',
+      by: 'Ines Agent',
+      actorId: 'user:7',
+      channel: 'web',
+    });
+    const asked = accepted(
+      taken,
+      { action: 'wait-for-customer', command: { ...web, question: 'Which model?' } },
+      T0 + 2 * HOUR,
+    );
     const mail = { actor: 'ana@acme.lu', actorId: 'contact:ana@acme.lu', channel: 'email' } as const;
-    const replied = accepted(asked, { action: 'customer-replied', command: { ...mail, message: 'The T46' } }, T0 + 3 * HOUR);
-    expect(replied.events.at(-1)).toEqual({ at: T0 + 3 * HOUR, type: 'customer-replied', by: 'ana@acme.lu', actorId: 'contact:ana@acme.lu', channel: 'email', note: 'The T46' });
+    const replied = accepted(
+      asked,
+      { action: 'customer-replied', command: { ...mail, message: 'The T46' } },
+      T0 + 3 * HOUR,
+    );
+    expect(replied.events.at(-1)).toEqual({
+      at: T0 + 3 * HOUR,
+      type: 'customer-replied',
+      by: 'ana@acme.lu',
+      actorId: 'contact:ana@acme.lu',
+      channel: 'email',
+      note: 'The T46',
+    });
     // Both facts of a quote are the actor's, and what the ticket does on its own names nobody.
-    const quoted = accepted(replied, { action: 'submit-quote', command: { ...web, estimateMinutes: 30 } }, T0 + 4 * HOUR);
+    const quoted = accepted(
+      replied,
+      { action: 'submit-quote', command: { ...web, estimateMinutes: 30 } },
+      T0 + 4 * HOUR,
+    );
     expect(quoted.events.at(-1)).toMatchObject({ type: 'estimate-recorded', actorId: 'user:7', channel: 'web' });
     expect(replied.events.find((event) => event.type === 'acknowledged')).toEqual({ at: T0, type: 'acknowledged' });
   });
 
-  it("records who opened the ticket as authenticated, and the contact for an input recorded before it said", () => {
+  it('records who opened the ticket as authenticated, and the contact for an input recorded before it said', () => {
     const opener = { actor: 'Ana Lopes', actorId: 'user:3', channel: 'web' } as const;
     const opened = openedTicket({ ...input, openedBy: opener }, T0);
     expect(opened.events).toEqual([{ at: T0, type: 'opened', by: 'Ana Lopes', actorId: 'user:3', channel: 'web' }]);
@@ -129,23 +269,41 @@ describe('decide and evolve: effects', () => {
 
   it('pauses every clock while waiting on the customer and asks for a new plan on the reply', () => {
     const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
-    const waiting = accepted(taken, { action: 'wait-for-customer', command: { actor: 'marc', question: 'Which printer?' } }, T0 + 2 * HOUR);
-    expect(waiting.clocks.filter((clock) => clock.stoppedAt === undefined).map((clock) => clock.pausedSince)).toEqual([T0 + 2 * HOUR, T0 + 2 * HOUR]);
+    const waiting = accepted(
+      taken,
+      { action: 'wait-for-customer', command: { actor: 'marc', question: 'Which printer?' } },
+      T0 + 2 * HOUR,
+    );
+    expect(waiting.clocks.filter((clock) => clock.stoppedAt === undefined).map((clock) => clock.pausedSince)).toEqual([
+      T0 + 2 * HOUR,
+      T0 + 2 * HOUR,
+    ]);
     const reply = decide(waiting, { action: 'customer-replied', command: { actor: 'ana@acme.lu' } }, T0 + 5 * HOUR);
     expect(reply).toMatchObject({ accepted: true, replan: {} });
     const resumed = applyChanges(waiting, reply.accepted ? reply.changes : []);
-    expect(resumed.clocks.find((clock) => clock.metric === 'resolution')?.pauses).toEqual([[T0 + 2 * HOUR, T0 + 5 * HOUR]]);
+    expect(resumed.clocks.find((clock) => clock.metric === 'resolution')?.pauses).toEqual([
+      [T0 + 2 * HOUR, T0 + 5 * HOUR],
+    ]);
   });
 
   it('a new priority re-arms the thresholds and lifts breaches its new deadlines no longer justify', () => {
     const taken = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
     const late = applyChanges(taken, dueChanges(taken, T0 + 9 * HOUR).changes);
     expect(late.slaBreached).toBe(true);
-    const decision = decide(late, { action: 'set-priority', command: { priority: 'P4', actor: 'lead' } }, T0 + 9 * HOUR);
+    const decision = decide(
+      late,
+      { action: 'set-priority', command: { priority: 'P4', actor: 'lead' } },
+      T0 + 9 * HOUR,
+    );
     expect(decision).toMatchObject({ accepted: true, replan: { rearm: true } });
     const lowered = applyChanges(late, decision.accepted ? decision.changes : []);
     expect(lowered.thresholdGeneration).toBe(2);
-    const replanned = withPlan(lowered, planAt(T0, { clocks: planAt(T0).clocks.map((clock) => ({ ...clock, deadline: clock.deadline + 24 * HOUR })) }), { rearm: true }, T0 + 9 * HOUR);
+    const replanned = withPlan(
+      lowered,
+      planAt(T0, { clocks: planAt(T0).clocks.map((clock) => ({ ...clock, deadline: clock.deadline + 24 * HOUR })) }),
+      { rearm: true },
+      T0 + 9 * HOUR,
+    );
     expect(replanned.slaBreached).toBe(false);
   });
 
@@ -166,20 +324,26 @@ const person = fc.constantFrom('ana@acme.lu', 'lead');
 const COMMANDS: { [Name in TicketActionName]: (now: number) => fc.Arbitrary<CommandOf<Name>> } = {
   'take-charge': () => agents.map((actor) => ({ actor })),
   'start-intervention': () => agents.map((actor) => ({ actor })),
-  'log-time': (now) => fc.tuple(agents, fc.integer({ min: 1, max: 600 })).map(([actor, minutes]) => ({ actor, start: now - minutes * 60_000, end: now, onSite: false })),
+  'log-time': (now) =>
+    fc
+      .tuple(agents, fc.integer({ min: 1, max: 600 }))
+      .map(([actor, minutes]) => ({ actor, start: now - minutes * 60_000, end: now, onSite: false })),
   'set-priority': () => fc.constantFrom('P1', 'P2', 'P3', 'P4').map((priority) => ({ priority, actor: 'lead' })),
   reassign: () => agents.map((agent) => ({ agent, actor: 'lead' })),
   'wait-for-customer': () => fc.constant({ actor: 'marc', question: '?' }),
   'customer-replied': () => person.map((actor) => ({ actor })),
   'provide-workaround': () => fc.constant({ actor: 'marc', description: 'restart' }),
-  'propose-resolution': () => fc.integer({ min: 0, max: 120 }).map((minutesWorked) => ({ actor: 'marc', resolution: 'done', minutesWorked })),
+  'propose-resolution': () =>
+    fc.integer({ min: 0, max: 120 }).map((minutesWorked) => ({ actor: 'marc', resolution: 'done', minutesWorked })),
   validate: () => person.map((actor) => ({ actor })),
   reject: () => person.map((actor) => ({ actor, reason: 'no' })),
   cancel: () => fc.constant({ actor: 'lead', reason: 'duplicate' }),
-  'submit-quote': () => fc.integer({ min: 0, max: 1_000 }).map((estimateMinutes) => ({ actor: 'marc', estimateMinutes, amountCents: 100 })),
+  'submit-quote': () =>
+    fc.integer({ min: 0, max: 1_000 }).map((estimateMinutes) => ({ actor: 'marc', estimateMinutes, amountCents: 100 })),
   'accept-quote': () => person.map((actor) => ({ actor })),
   'decline-quote': () => person.map((actor) => ({ actor })),
-  'schedule-release': (now) => fc.integer({ min: 1, max: 100 }).map((hours) => ({ actor: 'marc', releaseAt: now + hours * HOUR })),
+  'schedule-release': (now) =>
+    fc.integer({ min: 1, max: 100 }).map((hours) => ({ actor: 'marc', releaseAt: now + hours * HOUR })),
 };
 
 const draw = (name: TicketActionName, now: number): fc.Arbitrary<unknown> => COMMANDS[name](now);
@@ -187,8 +351,11 @@ const draw = (name: TicketActionName, now: number): fc.Arbitrary<unknown> => COM
 /** One command, drawn by `seed`: mostly among the actions the status allows (a few refusals), or any action at all. */
 function commandFor(ticket: TicketState, now: number, seed: number): TicketCommand {
   // Actions that end the ticket are drawn less often, so that sequences get far before they do.
-  const ending = (name: TicketActionName) => ['cancelled', 'closed'].includes(ACTION_TABLE[name].to ?? '') && seed % 4 !== 0;
-  const allowed = TICKET_ACTION_NAMES.filter((name) => ACTION_TABLE[name].from.includes(ticket.status) && !ending(name));
+  const ending = (name: TicketActionName) =>
+    ['cancelled', 'closed'].includes(ACTION_TABLE[name].to ?? '') && seed % 4 !== 0;
+  const allowed = TICKET_ACTION_NAMES.filter(
+    (name) => ACTION_TABLE[name].from.includes(ticket.status) && !ending(name),
+  );
   const names = seed % 5 === 0 || allowed.length === 0 ? TICKET_ACTION_NAMES : allowed;
   const action = names[Math.floor(seed / 5) % names.length]!;
   const command = fc.sample(draw(action, now), { numRuns: 1, seed })[0];
@@ -197,12 +364,22 @@ function commandFor(ticket: TicketState, now: number, seed: number): TicketComma
 
 type Step = { kind: 'command'; pick: number } | { kind: 'time' };
 const steps = fc.array(
-  fc.tuple(fc.integer({ min: 0, max: HOUR }), fc.oneof({ arbitrary: fc.nat().map((pick): Step => ({ kind: 'command', pick })), weight: 4 }, { arbitrary: fc.constant<Step>({ kind: 'time' }), weight: 1 })),
+  fc.tuple(
+    fc.integer({ min: 0, max: HOUR }),
+    fc.oneof(
+      { arbitrary: fc.nat().map((pick): Step => ({ kind: 'command', pick })), weight: 4 },
+      { arbitrary: fc.constant<Step>({ kind: 'time' }), weight: 1 },
+    ),
+  ),
   { maxLength: 60 },
 );
 
 /** Runs a sequence as the workflow would (plans answered at once), calling `check` after each committed change. */
-function run(ticketInput: Partial<OpenTicketInput>, sequence: [number, Step][], check: (before: TicketState, after: TicketState, now: number) => void): void {
+function run(
+  ticketInput: Partial<OpenTicketInput>,
+  sequence: [number, Step][],
+  check: (before: TicketState, after: TicketState, now: number) => void,
+): void {
   let ticket = registered(ticketInput);
   let now = T0;
   const commit = (changes: Parameters<typeof applyChanges>[1], replan?: object) => {
@@ -214,7 +391,8 @@ function run(ticketInput: Partial<OpenTicketInput>, sequence: [number, Step][], 
   for (const [elapsed, step] of sequence) {
     now += elapsed;
     if (step.kind === 'time') {
-      for (let due = dueThreshold(ticket, now); due; due = dueThreshold(ticket, now)) commit([thresholdNotified(due, now)]);
+      for (let due = dueThreshold(ticket, now); due; due = dueThreshold(ticket, now))
+        commit([thresholdNotified(due, now)]);
       const { changes, replan } = dueChanges(ticket, now);
       if (changes.length > 0) commit(changes, replan);
       continue;
@@ -225,7 +403,12 @@ function run(ticketInput: Partial<OpenTicketInput>, sequence: [number, Step][], 
 }
 
 describe('the lifecycle under any sequence of commands', () => {
-  const kinds = fc.constantFrom<Partial<OpenTicketInput>>({}, { kind: 'change' }, { scope: 'excluded' }, { channel: 'emergency' });
+  const kinds = fc.constantFrom<Partial<OpenTicketInput>>(
+    {},
+    { kind: 'change' },
+    { scope: 'excluded' },
+    { channel: 'emergency' },
+  );
 
   it('a closed, cancelled or refused ticket takes no action at all', () => {
     fc.assert(
@@ -250,7 +433,8 @@ describe('the lifecycle under any sequence of commands', () => {
           for (const clock of after.clocks) {
             const previous = before.clocks.find((candidate) => candidate.metric === clock.metric)!;
             if (previous.stoppedAt !== undefined) expect(clock.stoppedAt).toBe(previous.stoppedAt);
-            if (previous.breachedAt !== undefined && after.thresholdGeneration === before.thresholdGeneration) expect(clock.breachedAt).toBe(previous.breachedAt);
+            if (previous.breachedAt !== undefined && after.thresholdGeneration === before.thresholdGeneration)
+              expect(clock.breachedAt).toBe(previous.breachedAt);
             expect(clock.pauses.slice(0, previous.pauses.length)).toEqual(previous.pauses);
             for (const [index, [start, end]] of clock.pauses.entries()) {
               expect(start).toBeLessThanOrEqual(end);

@@ -1,13 +1,23 @@
 import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
 import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';
-import { awaitingBill, billed, hasEnded, mergedReplan, registration, replannedTicket, thresholdNotice, withPlan } from '../../../domain/ticket/steps';
+import {
+  awaitingBill,
+  billed,
+  hasEnded,
+  mergedReplan,
+  registration,
+  replannedTicket,
+  thresholdNotice,
+  withPlan,
+} from '../../../domain/ticket/steps';
 import { HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
 
 // The decisions the workflow shell (workflows/ticket.ts) takes between its activities and timers, as pure functions:
 // how replans merge, what a plan changes, how a request is registered, when the bill is due, what a notice says.
 
 /** A request opened at T0 and planned, not yet registered. */
-const planned = (overrides: Partial<OpenTicketInput> = {}, plan = planAt(T0)): TicketState => withPlan(openedTicket({ ...input, ...overrides }, T0), plan, {}, T0 + 50);
+const planned = (overrides: Partial<OpenTicketInput> = {}, plan = planAt(T0)): TicketState =>
+  withPlan(openedTicket({ ...input, ...overrides }, T0), plan, {}, T0 + 50);
 
 describe('registration', () => {
   it('acknowledges a request at the instant given', () => {
@@ -18,24 +28,46 @@ describe('registration', () => {
 
   it('refuses an unauthorized contact out of hours, dated from the opening rather than from the plan', () => {
     const outOfHours = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
-    const { change, refused } = registration(planned({ authorizedContacts: ['boss@acme.lu'] }, outOfHours), outOfHours, T0 + 50);
+    const { change, refused } = registration(
+      planned({ authorizedContacts: ['boss@acme.lu'] }, outOfHours),
+      outOfHours,
+      T0 + 50,
+    );
     expect(refused).toBe(true);
-    expect(change).toMatchObject({ type: 'refused', at: T0, note: expect.stringContaining('ana@acme.lu is not one of them') });
+    expect(change).toMatchObject({
+      type: 'refused',
+      at: T0,
+      note: expect.stringContaining('ana@acme.lu is not one of them'),
+    });
   });
 });
 
 describe('replans', () => {
   it('merge: the latest proposal wins, a rearm asked by either is kept', () => {
     expect(mergedReplan(undefined, {})).toEqual({ autoValidationFrom: undefined, rearm: false });
-    expect(mergedReplan({ autoValidationFrom: 1, rearm: true }, { autoValidationFrom: 2 })).toEqual({ autoValidationFrom: 2, rearm: true });
+    expect(mergedReplan({ autoValidationFrom: 1, rearm: true }, { autoValidationFrom: 2 })).toEqual({
+      autoValidationFrom: 2,
+      rearm: true,
+    });
     expect(mergedReplan({ autoValidationFrom: 1 }, {})).toEqual({ autoValidationFrom: 1, rearm: false });
     expect(mergedReplan({}, { rearm: true })).toEqual({ autoValidationFrom: undefined, rearm: true });
   });
 
   it('a plan is a committed change of its own: one revision more, the auto-validation instant of the proposal it answers', () => {
-    const proposed = applyChanges(registered(), [{ type: 'resolution-proposed', at: T0 + HOUR, by: 'marc', resolution: 'done' }]);
-    const replanned = replannedTicket(proposed, planAt(T0, { autoValidateAt: T0 + 48 * HOUR }), { autoValidationFrom: T0 + HOUR }, T0 + HOUR);
-    expect(replanned).toMatchObject({ revision: proposed.revision + 1, autoValidateAt: T0 + 48 * HOUR, status: 'validation' });
+    const proposed = applyChanges(registered(), [
+      { type: 'resolution-proposed', at: T0 + HOUR, by: 'marc', resolution: 'done' },
+    ]);
+    const replanned = replannedTicket(
+      proposed,
+      planAt(T0, { autoValidateAt: T0 + 48 * HOUR }),
+      { autoValidationFrom: T0 + HOUR },
+      T0 + HOUR,
+    );
+    expect(replanned).toMatchObject({
+      revision: proposed.revision + 1,
+      autoValidateAt: T0 + 48 * HOUR,
+      status: 'validation',
+    });
     // An answer to an older proposal (rejected since) sets nothing, and is still a revision of its own.
     const stale = replannedTicket(proposed, planAt(T0, { autoValidateAt: 1 }), { autoValidationFrom: T0 }, T0 + HOUR);
     expect(stale.autoValidateAt).toBeUndefined();
@@ -45,7 +77,9 @@ describe('replans', () => {
   it('a rearm lifts the breaches the new deadlines no longer justify; a plain replan keeps them', () => {
     const breached = applyChanges(registered(), [{ type: 'sla-breached', at: T0 + 3 * HOUR, metric: 'response' }]);
     expect(breached.slaBreached).toBe(true);
-    const later = planAt(T0, { clocks: planAt(T0).clocks.map((clock) => ({ ...clock, deadline: clock.deadline + 10 * HOUR })) });
+    const later = planAt(T0, {
+      clocks: planAt(T0).clocks.map((clock) => ({ ...clock, deadline: clock.deadline + 10 * HOUR })),
+    });
     expect(replannedTicket(breached, later, { rearm: true }, T0 + 3 * HOUR)).toMatchObject({ slaBreached: false });
     expect(replannedTicket(breached, later, {}, T0 + 3 * HOUR)).toMatchObject({ slaBreached: true });
   });
@@ -66,9 +100,13 @@ describe('billing at the end', () => {
     expect(awaitingBill(registered())).toBe(false);
     expect(awaitingBill(closed)).toBe(true);
     expect(awaitingBill(cancelled)).toBe(false);
-    const worked = applyChanges(registered(), [{ type: 'time-logged', at: T0, by: 'marc', entry: { agent: 'marc', start: T0, end: T0 + HOUR, onSite: false } }]);
+    const worked = applyChanges(registered(), [
+      { type: 'time-logged', at: T0, by: 'marc', entry: { agent: 'marc', start: T0, end: T0 + HOUR, onSite: false } },
+    ]);
     expect(awaitingBill(worked)).toBe(false);
-    expect(awaitingBill(applyChanges(worked, [{ type: 'cancelled', at: T0 + HOUR, by: 'marc', reason: 'gone' }]))).toBe(true);
+    expect(awaitingBill(applyChanges(worked, [{ type: 'cancelled', at: T0 + HOUR, by: 'marc', reason: 'gone' }]))).toBe(
+      true,
+    );
     expect(awaitingBill({ ...cancelled, channel: 'emergency' })).toBe(true);
   });
 
@@ -82,7 +120,13 @@ describe('billing at the end', () => {
 });
 
 describe('threshold notices', () => {
-  const due = { metric: 'response' as const, percent: 50, at: T0 + HOUR, notify: ['desk', 'desk-manager'], key: 'response:50:g1' };
+  const due = {
+    metric: 'response' as const,
+    percent: 50,
+    at: T0 + HOUR,
+    notify: ['desk', 'desk-manager'],
+    key: 'response:50:g1',
+  };
 
   it("tell the ticket, the threshold and the clock's deadline as planned now", () => {
     expect(thresholdNotice({ ...registered(), assignee: 'marc' }, due)).toEqual({

@@ -1,4 +1,10 @@
-import { InvalidTransitionError, isTerminal, TICKET_ACTIONS, TICKET_STATUSES, transition } from '../../../domain/ticket/lifecycle';
+import {
+  InvalidTransitionError,
+  isTerminal,
+  TICKET_ACTIONS,
+  TICKET_STATUSES,
+  transition,
+} from '../../../domain/ticket/lifecycle';
 import { formatTicketNumber, TICKET_NUMBER_PATTERN } from '../../../domain/ticket/ticket-number';
 
 describe('ticket lifecycle', () => {
@@ -37,9 +43,15 @@ describe('ticket lifecycle', () => {
   });
 
   it('refuses with a stable code and names the statuses that would allow the action', () => {
-    expect(() => transition('support', 'validate')).toThrow("cannot validate a ticket in status 'support': only a ticket in validation can");
-    expect(() => transition('waiting', 'propose-resolution')).toThrow(expect.objectContaining({ code: 'INVALID_TRANSITION', action: 'propose-resolution', status: 'waiting' }));
-    expect(() => transition('request', 'log-time')).toThrow('only a ticket in support, waiting, scheduled, validation can');
+    expect(() => transition('support', 'validate')).toThrow(
+      "cannot validate a ticket in status 'support': only a ticket in validation can",
+    );
+    expect(() => transition('waiting', 'propose-resolution')).toThrow(
+      expect.objectContaining({ code: 'INVALID_TRANSITION', action: 'propose-resolution', status: 'waiting' }),
+    );
+    expect(() => transition('request', 'log-time')).toThrow(
+      'only a ticket in support, waiting, scheduled, validation can',
+    );
   });
 });
 

@@ -13,7 +13,10 @@ export type Person = User & { cookie: string; csrf: string };
  */
 export async function consoleHarness(now = () => NOW) {
   let people!: ReturnType<typeof inMemoryPeople>;
-  const harness = await apiHarness(now, (accounts) => ({ people: (people = inMemoryPeople(accounts)), rateLimit: false }));
+  const harness = await apiHarness(now, (accounts) => ({
+    people: (people = inMemoryPeople(accounts)),
+    rateLimit: false,
+  }));
 
   async function signedIn(input: NewUser): Promise<Person> {
     const user = await people.users.create(input);
@@ -27,11 +30,21 @@ export async function consoleHarness(now = () => NOW) {
     customer: await signedIn({ email: 'carla@acme.lu', name: 'Carla Contact', role: 'customer', customerId: 'acme' }),
   };
 
-  const page = (person: Person | undefined, method: 'GET' | 'POST', url: string, form?: Record<string, string>, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
+  const page = (
+    person: Person | undefined,
+    method: 'GET' | 'POST',
+    url: string,
+    form?: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> =>
     harness.app.inject({
       method,
       url,
-      headers: { ...(person ? { cookie: person.cookie } : {}), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+      headers: {
+        ...(person ? { cookie: person.cookie } : {}),
+        ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+        ...headers,
+      },
       ...(form ? { payload: new URLSearchParams({ _csrf: person?.csrf ?? '', ...form }).toString() } : {}),
     });
 

@@ -1,6 +1,18 @@
-import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError, type Client, type WorkflowStartOptions } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+  type WorkflowStartOptions,
+} from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { ApplicationFailure, TypedSearchAttributes, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type UpdateDefinition } from '@temporalio/common';
+import {
+  ApplicationFailure,
+  TypedSearchAttributes,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type UpdateDefinition,
+} from '@temporalio/common';
 import { CustomerIdKey } from '../../../messages/search-attributes';
 import { registeredTicket } from '../ticket-state';
 import type { OpenTicketInput, TicketState } from '../../../messages/ticket';
@@ -43,7 +55,12 @@ export class FakeTemporal {
   /** A ticket as its workflow would hold it, in the given status. */
   put(input: OpenTicketInput, status: TicketState['status'] = 'support', closed = false): TicketState {
     const state = registeredTicket(input, this.now(), status);
-    this.workflows.set(ticketWorkflowId(input.ticketNumber), { state, closed, runId: this.newRunId(), applied: new Map() });
+    this.workflows.set(ticketWorkflowId(input.ticketNumber), {
+      state,
+      closed,
+      runId: this.newRunId(),
+      applied: new Map(),
+    });
     return state;
   }
 
@@ -93,7 +110,12 @@ export class FakeTemporal {
         // As the API starts every ticket: its customer is a search attribute from the first instant.
         const typedSearchAttributes = new TypedSearchAttributes([{ key: CustomerIdKey, value: state.customerId }]);
         // A running workflow has a task pending or none; the fake's never failed one (attempt 1).
-        return { runId, status: { name: closed ? 'COMPLETED' : 'RUNNING' }, typedSearchAttributes, raw: { pendingWorkflowTask: closed ? null : { attempt: 1 } } };
+        return {
+          runId,
+          status: { name: closed ? 'COMPLETED' : 'RUNNING' },
+          typedSearchAttributes,
+          raw: { pendingWorkflowTask: closed ? null : { attempt: 1 } },
+        };
       },
       query: async () => {
         this.workerAnswers('query');
@@ -102,7 +124,10 @@ export class FakeTemporal {
         if (failure) throw failure;
         return structuredClone(this.found(workflowId).state);
       },
-      executeUpdate: async (update: UpdateDefinition<TicketState, [unknown]>, { args: [command], updateId }: { args: [unknown]; updateId?: string }) => {
+      executeUpdate: async (
+        update: UpdateDefinition<TicketState, [unknown]>,
+        { args: [command], updateId }: { args: [unknown]; updateId?: string },
+      ) => {
         this.sentUpdateIds.push(updateId);
         this.workerAnswers('update');
         const failure = this.nextFailure;
@@ -112,16 +137,24 @@ export class FakeTemporal {
         const runId = pinnedRunId ?? workflow.runId;
         const outcome = updateId === undefined ? undefined : workflow.applied.get(runId)?.get(updateId);
         if (outcome) return structuredClone(outcome);
-        if (workflow.closed || runId !== workflow.runId) throw new WorkflowNotFoundError(`workflow execution already completed: ${workflowId}`, workflowId, runId);
+        if (workflow.closed || runId !== workflow.runId)
+          throw new WorkflowNotFoundError(`workflow execution already completed: ${workflowId}`, workflowId, runId);
         try {
           workflow.state.status = transition(workflow.state.status, update.name as TicketAction);
         } catch (error) {
           if (!(error instanceof InvalidTransitionError)) throw error;
-          throw new WorkflowUpdateFailedError('Workflow Update failed', ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true }));
+          throw new WorkflowUpdateFailedError(
+            'Workflow Update failed',
+            ApplicationFailure.create({ type: error.code, message: error.message, nonRetryable: true }),
+          );
         }
         workflow.state.revision += 1;
         this.updates.push({ ticketNumber: workflow.state.ticketNumber, update: update.name, command, updateId });
-        if (updateId !== undefined) workflow.applied.set(runId, (workflow.applied.get(runId) ?? new Map()).set(updateId, structuredClone(workflow.state)));
+        if (updateId !== undefined)
+          workflow.applied.set(
+            runId,
+            (workflow.applied.get(runId) ?? new Map()).set(updateId, structuredClone(workflow.state)),
+          );
         if (failure) throw failure.error;
         return structuredClone(workflow.state);
       },
@@ -130,15 +163,23 @@ export class FakeTemporal {
 
   private workerAnswers(call: 'query' | 'update'): void {
     if (this.worker === 'polling') return;
-    const cause = Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), { code: 4, details: 'Deadline exceeded', metadata: {} });
-    throw call === 'query' ? new ServiceError('Failed to query Workflow', { cause }) : new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause });
+    const cause = Object.assign(new Error('4 DEADLINE_EXCEEDED: Deadline exceeded'), {
+      code: 4,
+      details: 'Deadline exceeded',
+      metadata: {},
+    });
+    throw call === 'query'
+      ? new ServiceError('Failed to query Workflow', { cause })
+      : new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', { cause });
   }
 
   private recording<Handle extends { workflowId: string }>(handle: Handle): Handle {
     const recorded = { ...handle };
     for (const [name, method] of Object.entries(handle as Record<string, unknown>)) {
       if (typeof method !== 'function') continue;
-      Object.assign(recorded, { [name]: (...args: unknown[]) => (this.calls.push(`${name} ${handle.workflowId}`), method(...args)) });
+      Object.assign(recorded, {
+        [name]: (...args: unknown[]) => (this.calls.push(`${name} ${handle.workflowId}`), method(...args)),
+      });
     }
     return recorded;
   }
@@ -148,7 +189,11 @@ export class FakeTemporal {
       start: async (_type: string, options: WorkflowStartOptions) => {
         const input = options.args![0] as OpenTicketInput;
         if (this.workflows.has(options.workflowId)) {
-          throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', options.workflowId, _type);
+          throw new WorkflowExecutionAlreadyStartedError(
+            'Workflow execution already started',
+            options.workflowId,
+            _type,
+          );
         }
         this.started.push(input);
         this.put(input, 'request');
@@ -156,10 +201,20 @@ export class FakeTemporal {
       },
       getHandle: (workflowId: string, runId?: string) => this.recording(this.handle(workflowId, runId)),
       // Update-with-start, as the API opens a ticket: the workflow registers it at once (acknowledged, as a worker would).
-      executeUpdateWithStart: async (_update: unknown, { startWorkflowOperation }: { startWorkflowOperation: { options: WorkflowStartOptions & { workflowIdConflictPolicy: string } } }) => {
+      executeUpdateWithStart: async (
+        _update: unknown,
+        {
+          startWorkflowOperation,
+        }: { startWorkflowOperation: { options: WorkflowStartOptions & { workflowIdConflictPolicy: string } } },
+      ) => {
         const { workflowId, args } = startWorkflowOperation.options;
         const existing = this.workflows.get(workflowId);
-        if (existing?.closed) throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', workflowId, 'ticketWorkflow');
+        if (existing?.closed)
+          throw new WorkflowExecutionAlreadyStartedError(
+            'Workflow execution already started',
+            workflowId,
+            'ticketWorkflow',
+          );
         if (!existing) {
           this.started.push(args![0] as OpenTicketInput);
           this.put(args![0] as OpenTicketInput, 'acknowledgement');
@@ -171,7 +226,9 @@ export class FakeTemporal {
     // The fake answers at once or fails at once: a deadline has nothing to cut.
     const connection = { withDeadline: <T>(_deadline: number, call: () => Promise<T>) => call() };
     const workflowService = {
-      describeTaskQueue: async () => ({ pollers: this.worker === 'gone' ? [] : [{ identity: 'fake-worker', lastAccessTime: msToTs(this.now()) }] }),
+      describeTaskQueue: async () => ({
+        pollers: this.worker === 'gone' ? [] : [{ identity: 'fake-worker', lastAccessTime: msToTs(this.now()) }],
+      }),
     };
     return { workflow, connection, workflowService, options: { namespace: 'default' } } as unknown as Client;
   }

@@ -7,7 +7,14 @@ import { formatTicketNumber } from '../../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../in-memory-accounts';
 import { FakeTemporal } from './fake-temporal';
 import { sharedCompilers } from './shared-compilers';
-import { inMemoryIdempotency, inMemoryInvoices, inMemoryPrepaid, inMemorySnapshots, recordingSlaReport, recordingTicketQueries } from './in-memory-stores';
+import {
+  inMemoryIdempotency,
+  inMemoryInvoices,
+  inMemoryPrepaid,
+  inMemorySnapshots,
+  recordingSlaReport,
+  recordingTicketQueries,
+} from './in-memory-stores';
 
 /** Wednesday 13 May 2026, 10:00 in Luxembourg. */
 export const NOW = Date.parse('2026-05-13T10:00:00+02:00');
@@ -32,20 +39,23 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
   const ticketQueries = recordingTicketQueries();
   const slaReport = recordingSlaReport();
   let sequence = 0;
-  const app: FastifyInstance = buildApp({
-    temporal: temporal.client,
-    allocateTicketNumber: async () => formatTicketNumber(++sequence),
-    accounts,
-    idempotency,
-    snapshots,
-    invoices,
-    prepaid,
-    ticketQueries,
-    slaReport,
-    now,
-    // A function of the accounts when the ops need them (the console's people: test/support/api/console-harness.ts).
-    ...(typeof ops === 'function' ? ops(accounts) : ops),
-  }, sharedCompilers);
+  const app: FastifyInstance = buildApp(
+    {
+      temporal: temporal.client,
+      allocateTicketNumber: async () => formatTicketNumber(++sequence),
+      accounts,
+      idempotency,
+      snapshots,
+      invoices,
+      prepaid,
+      ticketQueries,
+      slaReport,
+      now,
+      // A function of the accounts when the ops need them (the console's people: test/support/api/console-harness.ts).
+      ...(typeof ops === 'function' ? ops(accounts) : ops),
+    },
+    sharedCompilers,
+  );
 
   await accounts.createCustomer({ id: 'acme', name: 'Acme' });
   await accounts.createCustomer({ id: 'globex', name: 'Globex' });
@@ -59,9 +69,15 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
         { name: 'Bo Weber', email: 'bo@acme.lu' },
       ],
     }),
-    globex: await accounts.createContract({ customerId: 'globex', policyId: 'esker', policyVersion: 1, startsOn: '2026-01-01' }),
+    globex: await accounts.createContract({
+      customerId: 'globex',
+      policyId: 'esker',
+      policyVersion: 1,
+      startsOn: '2026-01-01',
+    }),
   };
-  const issue = async (role: Role, customerId?: string) => (await accounts.createApiKey({ role, customerId, label: `${customerId ?? role} key` })).token;
+  const issue = async (role: Role, customerId?: string) =>
+    (await accounts.createApiKey({ role, customerId, label: `${customerId ?? role} key` })).token;
   const tokens: Record<Caller, string> = {
     admin: await issue('admin'),
     agent: await issue('agent'),
@@ -72,7 +88,13 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
   };
   tokens.acme = tokens.customer;
 
-  const call = (caller: Caller | undefined, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
+  const call = (
+    caller: Caller | undefined,
+    method: 'GET' | 'POST' | 'PATCH',
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<LightMyRequestResponse> =>
     app.inject({
       method,
       url,
@@ -81,7 +103,11 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
     });
 
   /** A ticket that exists in Temporal, as if opened earlier. */
-  const ticketOf = (customerId: 'acme' | 'globex', ticketNumber: string, status: Parameters<FakeTemporal['put']>[1] = 'support') => {
+  const ticketOf = (
+    customerId: 'acme' | 'globex',
+    ticketNumber: string,
+    status: Parameters<FakeTemporal['put']>[1] = 'support',
+  ) => {
     const input: OpenTicketInput = {
       ticketNumber,
       customerId,
@@ -102,7 +128,22 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
     channel: 'api',
   });
 
-  return { app, accounts, temporal, idempotency, snapshots, invoices, prepaid, ticketQueries, slaReport, contracts, tokens, call, ticketOf, actingOf };
+  return {
+    app,
+    accounts,
+    temporal,
+    idempotency,
+    snapshots,
+    invoices,
+    prepaid,
+    ticketQueries,
+    slaReport,
+    contracts,
+    tokens,
+    call,
+    ticketOf,
+    actingOf,
+  };
 }
 
 export const openingBody = {
@@ -116,7 +157,11 @@ export const PROBLEM = 'https://vigil.dev/problems/';
 
 /** What a refusal must look like: problem+json of the given type and status, naming `field` when given. */
 export function expectProblem(response: LightMyRequestResponse, status: number, slug: string, field?: string): void {
-  expect({ status: response.statusCode, contentType: response.headers['content-type'] }).toEqual({ status, contentType: expect.stringMatching(/^application\/problem\+json/) });
+  expect({ status: response.statusCode, contentType: response.headers['content-type'] }).toEqual({
+    status,
+    contentType: expect.stringMatching(/^application\/problem\+json/),
+  });
   expect(response.json()).toMatchObject({ type: `${PROBLEM}${slug}`, status });
-  if (field !== undefined) expect(response.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  if (field !== undefined)
+    expect(response.json().errors).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
 }

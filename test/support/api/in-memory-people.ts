@@ -12,28 +12,45 @@ import { checkedUser, patchedUser, UserError, type User, type UserStore } from '
  * per address whatever its case, a customer that must exist, sessions of a disabled person ended, one-time links);
  * `notices` keeps the mails queued. Sessions live until destroyed: their idle and absolute ends are db/sessions.ts's.
  */
-export function inMemoryPeople(accounts: AccountStore): Required<Omit<PeopleDeps, 'settings'>> & { notices: PeopleDeps['notices']; mails: QueuedNotice[] } {
+export function inMemoryPeople(
+  accounts: AccountStore,
+): Required<Omit<PeopleDeps, 'settings'>> & { notices: PeopleDeps['notices']; mails: QueuedNotice[] } {
   const people = new Map<string, User & { passwordHash?: string; failedSignIns: number; lockedUntil?: number }>();
   const sessions = new Map<string, { userId: string; csrfToken: string }>();
   const tokens = new Map<string, { userId: string; purpose: SignInPurpose; expiresAt: number; used: boolean }>();
   const mails: QueuedNotice[] = [];
   let sequence = 0;
-  const publicUser = ({ passwordHash: _hash, failedSignIns: _failed, lockedUntil: _locked, ...user }: User & { passwordHash?: string; failedSignIns: number; lockedUntil?: number }): User => ({
+  const publicUser = ({
+    passwordHash: _hash,
+    failedSignIns: _failed,
+    lockedUntil: _locked,
+    ...user
+  }: User & { passwordHash?: string; failedSignIns: number; lockedUntil?: number }): User => ({
     ...user,
   });
-  const byEmail = (email: string) => [...people.values()].find((user) => user.email.toLowerCase() === email.trim().toLowerCase());
+  const byEmail = (email: string) =>
+    [...people.values()].find((user) => user.email.toLowerCase() === email.trim().toLowerCase());
   const knownCustomer = async (customerId: string | undefined) => {
-    if (customerId !== undefined && !(await accounts.getCustomer(customerId))) throw new UserError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId}"`);
+    if (customerId !== undefined && !(await accounts.getCustomer(customerId)))
+      throw new UserError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${customerId}"`);
   };
 
   const users: UserStore = {
     async create(input) {
       const user = checkedUser(input);
-      if (byEmail(user.email)) throw new UserError('USER_EXISTS', 'email', `a user with the e-mail ${user.email} already exists`);
+      if (byEmail(user.email))
+        throw new UserError('USER_EXISTS', 'email', `a user with the e-mail ${user.email} already exists`);
       await knownCustomer(user.customerId);
       const { password, ...rest } = user;
       const passwordHash = password === undefined ? undefined : await hashPassword(password);
-      const created = { ...rest, id: String(++sequence), hasPassword: passwordHash !== undefined, createdAt: new Date().toISOString(), failedSignIns: 0, ...(passwordHash ? { passwordHash } : {}) };
+      const created = {
+        ...rest,
+        id: String(++sequence),
+        hasPassword: passwordHash !== undefined,
+        createdAt: new Date().toISOString(),
+        failedSignIns: 0,
+        ...(passwordHash ? { passwordHash } : {}),
+      };
       people.set(created.id, created);
       return publicUser(created);
     },
@@ -73,18 +90,32 @@ export function inMemoryPeople(accounts: AccountStore): Required<Omit<PeopleDeps
     async addCustomerContacts(customerId, contacts) {
       await knownCustomer(customerId);
       const added: User[] = [];
-      for (const { name, email } of contacts) if (!byEmail(email)) added.push(await users.create({ email, name, role: 'customer', customerId }));
+      for (const { name, email } of contacts)
+        if (!byEmail(email)) added.push(await users.create({ email, name, role: 'customer', customerId }));
       return added;
     },
     async signInRecord(email) {
       const user = byEmail(email);
-      return user && { user: publicUser(user), ...(user.passwordHash ? { passwordHash: user.passwordHash } : {}), failedSignIns: user.failedSignIns, ...(user.lockedUntil ? { lockedUntil: user.lockedUntil } : {}) };
+      return (
+        user && {
+          user: publicUser(user),
+          ...(user.passwordHash ? { passwordHash: user.passwordHash } : {}),
+          failedSignIns: user.failedSignIns,
+          ...(user.lockedUntil ? { lockedUntil: user.lockedUntil } : {}),
+        }
+      );
     },
     async setPassword(id, password) {
       const weak = passwordProblem(password);
       if (weak) throw new UserError('INVALID_FIELD', 'password', weak);
       const user = people.get(id);
-      if (user) Object.assign(user, { passwordHash: await hashPassword(password), hasPassword: true, failedSignIns: 0, lockedUntil: undefined });
+      if (user)
+        Object.assign(user, {
+          passwordHash: await hashPassword(password),
+          hasPassword: true,
+          failedSignIns: 0,
+          lockedUntil: undefined,
+        });
     },
     async failedSignIn(id, lockAfter, lockUntil) {
       const user = people.get(id);
@@ -116,9 +147,20 @@ export function inMemoryPeople(accounts: AccountStore): Required<Omit<PeopleDeps
       const user = session && people.get(session.userId);
       if (!session || !user || user.disabledAt) return undefined;
       // The person as they are now, as the table's join reads them: a new role applies at the next request.
-      const language = user.language ?? (user.customerId ? (await accounts.getCustomer(user.customerId))?.language : undefined);
-      const resolved: Session = { userId: user.id, email: user.email, name: user.name, role: user.role, csrfToken: session.csrfToken };
-      return { ...resolved, ...(user.customerId ? { customerId: user.customerId } : {}), ...(language ? { language } : {}) };
+      const language =
+        user.language ?? (user.customerId ? (await accounts.getCustomer(user.customerId))?.language : undefined);
+      const resolved: Session = {
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        role: user.role,
+        csrfToken: session.csrfToken,
+      };
+      return {
+        ...resolved,
+        ...(user.customerId ? { customerId: user.customerId } : {}),
+        ...(language ? { language } : {}),
+      };
     },
     async destroy(id) {
       sessions.delete(id);

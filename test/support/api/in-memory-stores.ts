@@ -2,12 +2,27 @@ import type { AccountStore } from '../../../messages/accounts';
 import type { TicketState } from '../../../messages/ticket';
 import type { IdempotencyStore, IdempotentAction, IdempotentOpening } from '../../../db/idempotency';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
-import { PrepaidKeyReusedError, type PrepaidAccount, type PrepaidLedger, type PrepaidMovement, type PrepaidPurchase } from '../../../db/prepaid';
+import {
+  PrepaidKeyReusedError,
+  type PrepaidAccount,
+  type PrepaidLedger,
+  type PrepaidMovement,
+  type PrepaidPurchase,
+} from '../../../db/prepaid';
 import type { SlaReportReader, SlaReportRequest, SlaReportRow } from '../../../db/sla-report';
-import type { AtRiskRequest, AtRiskTicket, TicketPage, TicketPageRequest, TicketQueries } from '../../../db/ticket-queries';
+import type {
+  AtRiskRequest,
+  AtRiskTicket,
+  TicketPage,
+  TicketPageRequest,
+  TicketQueries,
+} from '../../../db/ticket-queries';
 import type { TicketSnapshots } from '../../../db/ticket-snapshots';
 
-export function inMemoryIdempotency(): IdempotencyStore & { records: Map<string, IdempotentOpening>; actions: Map<string, IdempotentAction> } {
+export function inMemoryIdempotency(): IdempotencyStore & {
+  records: Map<string, IdempotentOpening>;
+  actions: Map<string, IdempotentAction>;
+} {
   const records = new Map<string, IdempotentOpening>();
   const actions = new Map<string, IdempotentAction>();
   const id = (apiKeyId: string, key: string) => `${apiKeyId}\n${key}`;
@@ -32,7 +47,8 @@ export function inMemoryIdempotency(): IdempotencyStore & { records: Map<string,
     },
     async answerAction(apiKeyId, key, answer) {
       const action = held(apiKeyId, key);
-      if (!action.answer || (action.answer.status >= 400 && answer.status < 400)) action.answer = structuredClone(answer);
+      if (!action.answer || (action.answer.status >= 400 && answer.status < 400))
+        action.answer = structuredClone(answer);
       return structuredClone(action.answer);
     },
     async find(apiKeyId, key) {
@@ -58,7 +74,10 @@ export function inMemorySnapshots(): TicketSnapshots & { tickets: Map<string, Ti
 }
 
 /** InvoiceReader over invoices given as they would be issued; `listed` keeps the customer each listing asked for. */
-export function inMemoryInvoices(): InvoiceReader & { issue(invoice: InvoiceDetail, html?: string): void; listed: (string | undefined)[] } {
+export function inMemoryInvoices(): InvoiceReader & {
+  issue(invoice: InvoiceDetail, html?: string): void;
+  listed: (string | undefined)[];
+} {
   const invoices = new Map<string, { invoice: InvoiceDetail; html: string }>();
   const listed: (string | undefined)[] = [];
   const summary = ({ lines: _lines, ...rest }: InvoiceDetail): InvoiceSummary => rest;
@@ -69,7 +88,10 @@ export function inMemoryInvoices(): InvoiceReader & { issue(invoice: InvoiceDeta
     },
     async list(customerId) {
       listed.push(customerId);
-      return [...invoices.values()].map(({ invoice }) => invoice).filter((invoice) => customerId === undefined || invoice.customerId === customerId).map(summary);
+      return [...invoices.values()]
+        .map(({ invoice }) => invoice)
+        .filter((invoice) => customerId === undefined || invoice.customerId === customerId)
+        .map(summary);
     },
     async find(number) {
       return invoices.get(number)?.invoice;
@@ -79,13 +101,18 @@ export function inMemoryInvoices(): InvoiceReader & { issue(invoice: InvoiceDeta
       return issued && { customerId: issued.invoice.customerId, html: issued.html };
     },
     async documentsIssued(from, to) {
-      return [...invoices.values()].flatMap(({ invoice: { document } }) => (document && document.issueDate >= from && document.issueDate <= to ? [document] : []));
+      return [...invoices.values()].flatMap(({ invoice: { document } }) =>
+        document && document.issueDate >= from && document.issueDate <= to ? [document] : [],
+      );
     },
   };
 }
 
 /** PrepaidLedger over the contracts of `accounts`, with the real ledger's once-per-idempotency-key purchases. */
-export function inMemoryPrepaid(accounts: AccountStore, now: () => number): PrepaidLedger & { purchases: (PrepaidPurchase & { contractId: string })[] } {
+export function inMemoryPrepaid(
+  accounts: AccountStore,
+  now: () => number,
+): PrepaidLedger & { purchases: (PrepaidPurchase & { contractId: string })[] } {
   const purchases: (PrepaidPurchase & { contractId: string })[] = [];
   const movements = new Map<string, PrepaidMovement[]>();
   async function account(contractId: string): Promise<PrepaidAccount | undefined> {
@@ -93,19 +120,38 @@ export function inMemoryPrepaid(accounts: AccountStore, now: () => number): Prep
     const held = movements.get(contractId) ?? [];
     const boughtMinutes = held.reduce((total, { minutes }) => total + Math.max(minutes, 0), 0);
     const usedMinutes = held.reduce((total, { minutes }) => total - Math.min(minutes, 0), 0);
-    return { contractId, boughtMinutes, usedMinutes, expiredMinutes: 0, balanceMinutes: boughtMinutes - usedMinutes, balanceYear: new Date(now()).getUTCFullYear(), movements: [...held] };
+    return {
+      contractId,
+      boughtMinutes,
+      usedMinutes,
+      expiredMinutes: 0,
+      balanceMinutes: boughtMinutes - usedMinutes,
+      balanceYear: new Date(now()).getUTCFullYear(),
+      movements: [...held],
+    };
   }
   return {
     purchases,
     account,
     async buy(contractId, purchase) {
       if (!(await accounts.getContract(contractId))) return undefined;
-      const earlier = purchases.find((made) => made.contractId === contractId && made.idempotencyKey === purchase.idempotencyKey);
-      if (earlier && (earlier.minutes !== purchase.minutes || earlier.description !== purchase.description)) throw new PrepaidKeyReusedError(purchase.idempotencyKey);
+      const earlier = purchases.find(
+        (made) => made.contractId === contractId && made.idempotencyKey === purchase.idempotencyKey,
+      );
+      if (earlier && (earlier.minutes !== purchase.minutes || earlier.description !== purchase.description))
+        throw new PrepaidKeyReusedError(purchase.idempotencyKey);
       if (!earlier) {
         purchases.push({ ...purchase, contractId });
         const held = movements.get(contractId) ?? [];
-        held.push({ kind: 'purchase', minutes: purchase.minutes, year: new Date(now()).getUTCFullYear(), ticketNumber: null, description: purchase.description, at: new Date(now()).toISOString(), invoiceNumber: null });
+        held.push({
+          kind: 'purchase',
+          minutes: purchase.minutes,
+          year: new Date(now()).getUTCFullYear(),
+          ticketNumber: null,
+          description: purchase.description,
+          at: new Date(now()).toISOString(),
+          invoiceNumber: null,
+        });
         movements.set(contractId, held);
       }
       return account(contractId);
@@ -114,7 +160,12 @@ export function inMemoryPrepaid(accounts: AccountStore, now: () => number): Prep
 }
 
 /** TicketQueries answering the next page it is given; `requests` keeps what each call asked for. */
-export function recordingTicketQueries(): TicketQueries & { requests: TicketPageRequest[]; answer: TicketPage; atRiskRequests: AtRiskRequest[]; atRiskAnswer: AtRiskTicket[] } {
+export function recordingTicketQueries(): TicketQueries & {
+  requests: TicketPageRequest[];
+  answer: TicketPage;
+  atRiskRequests: AtRiskRequest[];
+  atRiskAnswer: AtRiskTicket[];
+} {
   const store = {
     requests: [] as TicketPageRequest[],
     answer: { items: [] } as TicketPage,

@@ -30,4 +30,6 @@ const buildSerializer: SerializerFactory = (externalSchemas, options) => {
 };
 
 /** buildApp's second argument in tests that build many apps. */
-export const sharedCompilers: FastifyServerOptions = { schemaController: { compilersFactory: { buildValidator, buildSerializer } } };
+export const sharedCompilers: FastifyServerOptions = {
+  schemaController: { compilersFactory: { buildValidator, buildSerializer } },
+};

@@ -8,7 +8,10 @@ import { startStack, type Stack } from './stack';
 export const CHROMIUM = process.env.VIGIL_CHROMIUM ?? '/usr/bin/chromium';
 
 export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: run apt-get install -y chromium (the bootstrap does when it runs as root with apt-get), or set VIGIL_CHROMIUM`);
+  if (!fs.existsSync(CHROMIUM))
+    throw new Error(
+      `no Chromium at ${CHROMIUM}: run apt-get install -y chromium (the bootstrap does when it runs as root with apt-get), or set VIGIL_CHROMIUM`,
+    );
   // As root (CI containers) Chromium refuses its sandbox; the pages are this repository's own.
   return chromium.launch({ executablePath: CHROMIUM, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
 }
@@ -27,7 +30,9 @@ export function outputDir(test: string): string {
 export async function axeViolations(page: Page): Promise<{ id: string; nodes: string[] }[]> {
   await page.evaluate(axe.source);
   // Evaluated in the page, where `axe` is the global the source above defined (this file's tsconfig knows no DOM).
-  const result = await page.evaluate<axe.AxeResults>("axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })");
+  const result = await page.evaluate<axe.AxeResults>(
+    "axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })",
+  );
   return result.violations.map((violation) => ({ id: violation.id, nodes: violation.nodes.map((node) => node.html) }));
 }
 

@@ -26,7 +26,13 @@ export class MailCapture {
 
   static async start(options: Pick<MailpitOptions, 'allowedRecipients'> = {}): Promise<MailCapture> {
     const dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mailpit-')), 'mailpit.db');
-    const capture = new MailCapture({ smtpPort: await freePort(), uiPort: await freePort(), dbFile, onLine: () => undefined, ...options });
+    const capture = new MailCapture({
+      smtpPort: await freePort(),
+      uiPort: await freePort(),
+      dbFile,
+      onLine: () => undefined,
+      ...options,
+    });
     await capture.up();
     return capture;
   }
@@ -69,15 +75,30 @@ export class MailCapture {
 }
 
 /** A customer of the test's own whose contract in force names one contact, so that no other test's contract makes its address ambiguous. */
-export async function customerWithContact(accounts: AccountStore, language: Language = 'en'): Promise<{ customerId: string; email: string }> {
+export async function customerWithContact(
+  accounts: AccountStore,
+  language: Language = 'en',
+): Promise<{ customerId: string; email: string }> {
   const customerId = `mail-${randomUUID().slice(0, 8)}`;
   const email = `ana-${randomUUID().slice(0, 8)}@acme.lu`;
   await accounts.createCustomer({ id: customerId, name: 'Acme', language });
-  await accounts.createContract({ customerId, policyId: 'econnect', startsOn: contractsStartOn(), authorizedContacts: [{ name: 'Ana Lopes', email, outOfHours: true }] });
+  await accounts.createContract({
+    customerId,
+    policyId: 'econnect',
+    startsOn: contractsStartOn(),
+    authorizedContacts: [{ name: 'Ana Lopes', email, outOfHours: true }],
+  });
   return { customerId, email };
 }
 
 /** What became of a received mail, by its Message-ID. */
-export async function inboundRows(db: Pool, messageId: string): Promise<{ id: string; state: string; reason: string | null; ticket_number: string | null }[]> {
-  return (await db.query('SELECT id, state, reason, ticket_number FROM inbound_mail WHERE dedupe_key = $1', [messageId.toLowerCase()])).rows;
+export async function inboundRows(
+  db: Pool,
+  messageId: string,
+): Promise<{ id: string; state: string; reason: string | null; ticket_number: string | null }[]> {
+  return (
+    await db.query('SELECT id, state, reason, ticket_number FROM inbound_mail WHERE dedupe_key = $1', [
+      messageId.toLowerCase(),
+    ])
+  ).rows;
 }

@@ -54,7 +54,11 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
     db,
     async get(path, token) {
       const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-      return { status: response.status, contentType: response.headers.get('content-type'), body: await response.json() };
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: await response.json(),
+      };
     },
     async customer(name) {
       const id = `${name}-${randomUUID().slice(0, 8)}`;
@@ -90,7 +94,9 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
       };
     },
     async record(ticket) {
-      const env = new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticket.ticketNumber), runId: 'run-1' } });
+      const env = new MockActivityEnvironment({
+        workflowExecution: { workflowId: ticketWorkflowId(ticket.ticketNumber), runId: 'run-1' },
+      });
       await env.run(recordTicketState, ticket);
     },
     async close() {

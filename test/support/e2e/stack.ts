@@ -18,7 +18,8 @@ import { registeredTicket } from '../ticket-state';
 export function e2eEnv(): { temporalAddress: string; databaseUrl: string } {
   const temporalAddress = process.env.TEMPORAL_ADDRESS;
   const databaseUrl = process.env.DATABASE_URL;
-  if (!temporalAddress || !databaseUrl) throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are set by test/e2e/global-setup.ts');
+  if (!temporalAddress || !databaseUrl)
+    throw new Error('TEMPORAL_ADDRESS and DATABASE_URL are set by test/e2e/global-setup.ts');
   return { temporalAddress, databaseUrl };
 }
 
@@ -29,7 +30,11 @@ export async function migratedPool(): Promise<Pool> {
 }
 
 /** Polls until `read` gives a value `done` accepts: the read model follows the workflow asynchronously. */
-export async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -70,7 +75,10 @@ export interface Stack {
 export const contractsStartOn = (): string => DateTime.now().setZone('Europe/Luxembourg').toISODate()!;
 
 /** The stack's customer, contract and keys, as an admin would set them up with `vigil admin`. */
-async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<Stack, 'customerId' | 'tokens' | 'mailRelayToken'>> {
+async function seedAccounts(
+  accounts: AccountStore,
+  name: string,
+): Promise<Pick<Stack, 'customerId' | 'tokens' | 'mailRelayToken'>> {
   const customerId = `acme-${name}-${randomUUID().slice(0, 8)}`;
   await accounts.createCustomer({ id: customerId, name: 'Acme' });
   await accounts.createContract({
@@ -80,9 +88,22 @@ async function seedAccounts(accounts: AccountStore, name: string): Promise<Pick<
     authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@acme.lu', outOfHours: true }],
   });
   const issue = async (role: Role) =>
-    (await accounts.createApiKey({ role, label: `e2e ${name} ${role}`, ...(role === 'customer' ? { customerId } : {}) })).token;
-  const tokens = { admin: await issue('admin'), agent: await issue('agent'), manager: await issue('manager'), customer: await issue('customer') };
-  const mailRelayToken = (await accounts.createApiKey({ role: 'agent', label: `e2e ${name} inbound mail`, mailRelay: true })).token;
+    (
+      await accounts.createApiKey({
+        role,
+        label: `e2e ${name} ${role}`,
+        ...(role === 'customer' ? { customerId } : {}),
+      })
+    ).token;
+  const tokens = {
+    admin: await issue('admin'),
+    agent: await issue('agent'),
+    manager: await issue('manager'),
+    customer: await issue('customer'),
+  };
+  const mailRelayToken = (
+    await accounts.createApiKey({ role: 'agent', label: `e2e ${name} inbound mail`, mailRelay: true })
+  ).token;
   return { customerId, tokens, mailRelayToken };
 }
 
@@ -104,7 +125,13 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
   const taskQueue = `e2e-${name}-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const codePath = process.env.VIGIL_E2E_WORKFLOW_BUNDLE;
-  const worker = await createTicketWorker({ connection: workerConnection, namespace: 'default', db, taskQueue, ...(codePath ? { workflowBundle: { codePath } } : {}) });
+  const worker = await createTicketWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    db,
+    taskQueue,
+    ...(codePath ? { workflowBundle: { codePath } } : {}),
+  });
   const workerRun = worker.run();
   let workerStopped: Promise<void> | undefined;
   const stopWorker = () =>
@@ -133,10 +160,18 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
     async call(method, path, body, as = 'agent') {
       const response = await fetch(`${baseUrl}${path}`, {
         method,
-        headers: { authorization: `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        headers: {
+          authorization: `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
-      return { status: response.status, headers: response.headers, type: response.headers.get('content-type'), body: (await response.json()) as Record<string, any> };
+      return {
+        status: response.status,
+        headers: response.headers,
+        type: response.headers.get('content-type'),
+        body: (await response.json()) as Record<string, any>,
+      };
     },
     stopWorker,
     async stop() {
@@ -150,7 +185,11 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
 }
 
 /** Opens a ticket through the API as `as` (the desk's agent unless told) and gives its number; any answer but 201 fails the test. */
-export async function openTicket(stack: Stack, body: Record<string, unknown>, as?: Role | { token: string }): Promise<string> {
+export async function openTicket(
+  stack: Stack,
+  body: Record<string, unknown>,
+  as?: Role | { token: string },
+): Promise<string> {
   const opened = await stack.call('POST', '/tickets', body, as);
   expect([opened.status, opened.body.detail]).toEqual([201, undefined]);
   return opened.body.ticketNumber as string;
@@ -160,10 +199,16 @@ export async function openTicket(stack: Stack, body: Record<string, unknown>, as
  * A ticket freshly numbered from the real sequence, as its workflow holds it at registration, and an activity
  * environment of that workflow: for running the real activities against PostgreSQL without Temporal.
  */
-export async function ticketForActivities(db: Pool, input: Omit<OpenTicketInput, 'ticketNumber'>, openedAt: number): Promise<{ ticket: TicketState; env: MockActivityEnvironment }> {
+export async function ticketForActivities(
+  db: Pool,
+  input: Omit<OpenTicketInput, 'ticketNumber'>,
+  openedAt: number,
+): Promise<{ ticket: TicketState; env: MockActivityEnvironment }> {
   const ticketNumber = await ticketNumberAllocator(db)();
   return {
     ticket: registeredTicket({ ...input, ticketNumber }, openedAt),
-    env: new MockActivityEnvironment({ workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' } }),
+    env: new MockActivityEnvironment({
+      workflowExecution: { workflowId: ticketWorkflowId(ticketNumber), runId: 'run-1' },
+    }),
   };
 }

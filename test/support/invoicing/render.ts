@@ -25,11 +25,22 @@ export async function renderFirstPage(pdf: Buffer, dpi = 80): Promise<RenderedPa
     const output = path.join(dir, 'out.png');
     writeFileSync(input, pdf);
     const stdout = await new Promise<string>((resolve, reject) =>
-      execFile('java', ['-Djava.awt.headless=true', '-cp', mustangJar(), RENDER, input, output, String(dpi)], (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out))),
+      execFile(
+        'java',
+        ['-Djava.awt.headless=true', '-cp', mustangJar(), RENDER, input, output, String(dpi)],
+        (error, out, err) => (error ? reject(new Error(`${error.message}\n${err}`)) : resolve(out)),
+      ),
     );
     const [size = '', bands = '', ...text] = stdout.split('\n');
     const [pages, width, height] = size.split(' ').map(Number) as [number, number, number];
-    return { pages, width, height, ink: bands.split(' ').map(Number), text: text.join('\n'), png: readFileSync(output) };
+    return {
+      pages,
+      width,
+      height,
+      ink: bands.split(' ').map(Number),
+      text: text.join('\n'),
+      png: readFileSync(output),
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
