@@ -129,3 +129,18 @@ export class BackPressure {
     };
   }
 }
+
+/** A probe that takes longer than this is itself a sign of load: it fails, and no request waits on it. */
+const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * Back-pressure on a ticket task queue as the API runs it: api/server.ts on the deployed queue, the e2e stacks
+ * (test/support/e2e/stack.ts) on their own.
+ */
+export function ticketQueueBackPressure(
+  temporal: Client,
+  bounds: BusyBounds,
+  taskQueue = TICKET_TASK_QUEUE,
+): BackPressure {
+  return new BackPressure(taskQueueBacklog(temporal, { taskQueue, timeoutMs: PROBE_TIMEOUT_MS }), bounds);
+}

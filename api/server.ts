@@ -7,7 +7,7 @@ import { buildApp } from './app';
 import { consoleSettingsFromEnv } from './web/console-settings';
 import { apiPoolConfig, apiTemporalConnectionOptions } from './dependency-clients';
 import { postgresReady } from './readiness';
-import { BackPressure, taskQueueBacklog } from './back-pressure';
+import { ticketQueueBackPressure } from './back-pressure';
 import { apiLoggerOptions } from './request-log';
 
 async function main(): Promise<void> {
@@ -23,8 +23,7 @@ async function main(): Promise<void> {
       ...stores,
       people: { ...stores.people, settings: consoleSettingsFromEnv() },
       readiness: { postgresql: postgresReady(db) },
-      // A probe that takes longer than a second is itself a sign of load: it fails, and no request waits on it.
-      backPressure: new BackPressure(taskQueueBacklog(temporal, { timeoutMs: 1_000 }), config.busyBounds),
+      backPressure: ticketQueueBackPressure(temporal, config.busyBounds),
       rateLimit: { max: config.rateLimitPerMinute, windowMs: 60_000 },
       metrics: { workerMetricsUrl: config.workerMetricsUrl },
     },

@@ -88,6 +88,26 @@ function smtpUrl(name: string, value: string | undefined): string | undefined {
   return value;
 }
 
+/**
+ * VIGIL_BUSY_*: how far behind the workers may fall before the API refuses new tickets (api/back-pressure.ts). Read
+ * alone too, so that a test stack's API takes its bounds from the same variables as the API process.
+ */
+export function busyBoundsFromEnv(env: NodeJS.ProcessEnv = process.env): BusyBounds {
+  return {
+    maxTasks: positiveInteger('VIGIL_BUSY_MAX_BACKLOG', env.VIGIL_BUSY_MAX_BACKLOG, DEFAULT_BUSY_BOUNDS.maxTasks),
+    maxAgeSeconds: positiveInteger(
+      'VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS',
+      env.VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS,
+      DEFAULT_BUSY_BOUNDS.maxAgeSeconds,
+    ),
+    probeIntervalMs: positiveInteger(
+      'VIGIL_BUSY_PROBE_INTERVAL_MS',
+      env.VIGIL_BUSY_PROBE_INTERVAL_MS,
+      DEFAULT_BUSY_BOUNDS.probeIntervalMs,
+    ),
+  };
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is not set (npm run dev sets it for you)');
@@ -101,19 +121,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),
     workerMetricsAddress: bindAddress('VIGIL_WORKER_METRICS_ADDRESS', env.VIGIL_WORKER_METRICS_ADDRESS),
     workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),
-    busyBounds: {
-      maxTasks: positiveInteger('VIGIL_BUSY_MAX_BACKLOG', env.VIGIL_BUSY_MAX_BACKLOG, DEFAULT_BUSY_BOUNDS.maxTasks),
-      maxAgeSeconds: positiveInteger(
-        'VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS',
-        env.VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS,
-        DEFAULT_BUSY_BOUNDS.maxAgeSeconds,
-      ),
-      probeIntervalMs: positiveInteger(
-        'VIGIL_BUSY_PROBE_INTERVAL_MS',
-        env.VIGIL_BUSY_PROBE_INTERVAL_MS,
-        DEFAULT_BUSY_BOUNDS.probeIntervalMs,
-      ),
-    },
+    busyBounds: busyBoundsFromEnv(env),
     smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
     mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),

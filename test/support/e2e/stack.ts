@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { buildApp, type ApiDeps } from '../../../api/app';
+import { ticketQueueBackPressure } from '../../../api/back-pressure';
+import { busyBoundsFromEnv } from '../../../infra/config';
 import type { AccountStore } from '../../../messages/accounts';
 import type { Role } from '../../../messages/principal';
 import { createTicketWorker } from '../../../worker/create-worker';
@@ -68,7 +70,28 @@ export interface Stack {
   call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Role | { token: string }): Promise<ApiAnswer>;
   /** Shuts the stack's worker down, as a worker that went away: the API and the servers stay up. */
   stopWorker(): Promise<void>;
+  /** Starts the stack's worker again after stopWorker: a new worker on the same task queue. */
+  startWorker(): Promise<void>;
+  /**
+   * A second API on the same servers and task queue, as a second API process would be: its own PostgreSQL pool and
+   * Temporal connection, its own port, the same keys. Closed with the stack.
+   */
+  addApi(appDeps?: Partial<ApiDeps>): Promise<ApiInstance>;
   stop(): Promise<void>;
+}
+
+/** An API listening on a real socket, and a JSON call on it (Stack['call']). */
+export interface ApiInstance {
+  baseUrl: string;
+  call: Stack['call'];
+}
+
+export interface StackOptions {
+  /**
+   * VIGIL_BUSY_* as an API process's environment gives them (infra/config.ts): with it, the stack's APIs refuse new
+   * tickets while its task queue's backlog is past those bounds, wired as api/server.ts wires it.
+   */
+  busy?: NodeJS.ProcessEnv;
 }
 
 /** Contracts made by these tests start today, so that the invoicing tests, which bill past periods, never see them. */
@@ -119,34 +142,66 @@ export const E2E_TEMPORAL_DEADLINE_MS = 45_000;
  * The whole stack on real sockets: a worker on a task queue of its own, the Fastify app listening on a free
  * port, the real Temporal and PostgreSQL servers of the global setup. `appDeps` adds to, or overrides, the app's.
  */
-export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): Promise<Stack> {
+export async function startStack(
+  name: string,
+  appDeps: Partial<ApiDeps> = {},
+  { busy }: StackOptions = {},
+): Promise<Stack> {
   const { temporalAddress } = e2eEnv();
   const db = await migratedPool();
   const taskQueue = `e2e-${name}-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const codePath = process.env.VIGIL_E2E_WORKFLOW_BUNDLE;
-  const worker = await createTicketWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    db,
-    taskQueue,
-    ...(codePath ? { workflowBundle: { codePath } } : {}),
-  });
-  const workerRun = worker.run();
-  let workerStopped: Promise<void> | undefined;
-  const stopWorker = () =>
-    (workerStopped ??= (async () => {
-      worker.shutdown();
-      await workerRun;
-    })());
-  const clientConnection = await Connection.connect({ address: temporalAddress });
-  const temporal = new Client({ connection: clientConnection });
-  const stores = apiStores(db);
-  const { accounts } = stores;
+  let worker: { instance: Worker; run: Promise<void> } | undefined;
+  let workerStopped = Promise.resolve();
+  const startWorker = async () => {
+    if (worker) return;
+    const instance = await createTicketWorker({
+      connection: workerConnection,
+      namespace: 'default',
+      db,
+      taskQueue,
+      ...(codePath ? { workflowBundle: { codePath } } : {}),
+    });
+    worker = { instance, run: instance.run() };
+  };
+  const stopWorker = () => {
+    if (worker) {
+      worker.instance.shutdown();
+      workerStopped = worker.run;
+      worker = undefined;
+    }
+    return workerStopped;
+  };
+  await startWorker();
+  const { accounts } = apiStores(db);
   const { customerId, tokens, mailRelayToken } = await seedAccounts(accounts, name);
-  const app = buildApp({ temporal, ...stores, taskQueue, temporalDeadlineMs: E2E_TEMPORAL_DEADLINE_MS, ...appDeps });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
+  const closers: Array<() => Promise<void>> = [];
+  /** An API of the stack, on `pool` and a Temporal connection of its own. */
+  const startApi = async (pool: Pool, extraDeps: Partial<ApiDeps>): Promise<ApiInstance & { temporal: Client }> => {
+    const connection = await Connection.connect({ address: temporalAddress });
+    const temporal = new Client({ connection });
+    const backPressure = busy
+      ? { backPressure: ticketQueueBackPressure(temporal, busyBoundsFromEnv(busy), taskQueue) }
+      : {};
+    const app = buildApp({
+      temporal,
+      ...apiStores(pool),
+      taskQueue,
+      temporalDeadlineMs: E2E_TEMPORAL_DEADLINE_MS,
+      ...backPressure,
+      ...extraDeps,
+    });
+    closers.push(async () => {
+      await app.close();
+      await connection.close();
+      if (pool !== db) await pool.end();
+    });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const baseUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/v1`;
+    return { temporal, baseUrl, call: caller(baseUrl, tokens) };
+  };
+  const { temporal, baseUrl, call } = await startApi(db, appDeps);
   return {
     db,
     temporal,
@@ -157,30 +212,39 @@ export async function startStack(name: string, appDeps: Partial<ApiDeps> = {}): 
     tokens,
     mailRelayToken,
     auth: (role) => ({ authorization: `Bearer ${tokens[role]}` }),
-    async call(method, path, body, as = 'agent') {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return {
-        status: response.status,
-        headers: response.headers,
-        type: response.headers.get('content-type'),
-        body: (await response.json()) as Record<string, any>,
-      };
-    },
+    call,
     stopWorker,
+    startWorker,
+    async addApi(extraDeps = {}) {
+      const { baseUrl: url, call: callThere } = await startApi(await migratedPool(), extraDeps);
+      return { baseUrl: url, call: callThere };
+    },
     async stop() {
-      await app.close();
+      await Promise.all(closers.map((close) => close()));
       await stopWorker();
       await workerConnection.close();
-      await clientConnection.close();
       await db.end();
     },
+  };
+}
+
+/** JSON calls on the API at `baseUrl`, authenticated with the stack's keys or a token of their own. */
+function caller(baseUrl: string, tokens: Record<Role, string>): Stack['call'] {
+  return async (method, path, body, as = 'agent') => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      type: response.headers.get('content-type'),
+      body: (await response.json()) as Record<string, any>,
+    };
   };
 }
 
