@@ -24,22 +24,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { DateTime } from 'luxon';
 import { Pool } from 'pg';
-import { WEEKDAY_NAMES } from '../domain/calendar/calendar';
-import { pgAccountStore } from '../db/accounts';
 import { migrate } from '../db/migrate';
-import { publishPolicyVersion } from '../db/policy-publishing';
-import { DESK_ZONE } from '../messages/desk-zone';
-import type { TicketState } from '../messages/ticket';
 import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
 import { seedAccounts } from './chaos/accounts';
-import { OPENING_CONTACT } from './chaos/actions';
 import { ChaosStack } from './chaos/stack';
 import { BARE_NOTICE_HEADER, BARE_NOTICE_TASK_QUEUE } from './notices/bare-worker';
 import { bareNotice } from './notices/bare-workflow';
+import {
+  eachLimited,
+  figuresOf,
+  openTicket,
+  seedNightCustomer,
+  sleepMs,
+  vigilLateness,
+  type Lateness,
+  type NightCustomer,
+} from './notices/night';
 import { startReceiver, type Receiver, type Received } from './notices/receiver';
-import { percentile } from './stats';
 
 const { values: options } = parseArgs({
   options: {
@@ -77,73 +79,6 @@ const startedAt = Date.now();
 const say = (line: string) =>
   process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(0).padStart(4)}s] ${line}\n`);
 const iso = (ms: number) => new Date(ms).toISOString();
-const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
-
-/** Runs `work` over `items`, `limit` at a time. */
-async function eachLimited<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T, index: number) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index]!, index);
-      }
-    }),
-  );
-}
-
-/** The run's policy: a calendar that opens at `opensAt` (a whole UTC minute) and stays open to midnight. */
-function benchPolicy(opensAt: number, effectiveFrom: number) {
-  const from = DateTime.fromMillis(opensAt, { zone: 'UTC' }).toFormat('HH:mm');
-  return {
-    id: POLICY_ID,
-    version: 1,
-    effectiveFrom: DateTime.fromMillis(effectiveFrom, { zone: 'UTC' }).toISO(),
-    title: 'Notice lateness bench: a night of tickets whose clocks start together',
-    calendars: { night: { zone: 'UTC', open: [{ days: [...WEEKDAY_NAMES], from, to: '24:00' }] } },
-    calendarByKind: { incident: 'night', request: 'night', change: 'night' },
-    targets: { response: { P1: { amount: TARGET_MINUTES, unit: 'businessMinutes' } } },
-    warningPercents: [],
-    // Levels rather than bare warnings, so that the contract may name who is told (db/account-input.ts).
-    escalation: [
-      { atPercent: WARNING_PERCENT, notify: ['desk'] },
-      { atPercent: 100, notify: ['desk'] },
-    ],
-    autoValidationAfter: null,
-    workaroundStopsResolutionClock: false,
-  };
-}
-
-/** Opens one P1 ticket through the API, as a desk's form would; returns when it is registered. */
-async function openTicket(api: string, token: string, customerId: string, n: number): Promise<void> {
-  // A busy machine's 503 (Temporal did not answer in time) is tried again with the same Idempotency-Key: one ticket.
-  for (let attempt = 1; ; attempt += 1) {
-    const response = await fetch(`${api}/tickets`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'idempotency-key': `${customerId}-${n}`,
-      },
-      body: JSON.stringify({
-        customerId,
-        priority: 'P1',
-        title: `Night ticket ${n}`,
-        description: 'Opened before the desk opens.',
-        contact: OPENING_CONTACT,
-      }),
-    });
-    const body = (await response.json()) as { ticketNumber?: string };
-    if ((response.status === 201 || response.status === 200) && body.ticketNumber) return;
-    if (response.status !== 503 || attempt === 30)
-      throw new Error(`POST /v1/tickets: ${response.status} ${JSON.stringify(body)}`);
-    await sleepMs(2_000);
-  }
-}
 
 /**
  * How long opening one ticket takes on this machine now, concurrency included: a few tickets of another customer
@@ -156,34 +91,21 @@ async function openingMsPerTicket(api: string, databaseUrl: string): Promise<num
   await eachLimited(
     Array.from({ length: count }, (_, i) => i),
     CONCURRENCY,
-    (i) => openTicket(api, tokens.agent, customerId, i + 1),
+    async (i) => void (await openTicket(api, tokens.agent, customerId, i + 1)),
   );
   return (Date.now() - began) / count;
 }
 
-interface Seeded {
-  customerId: string;
-  agentToken: string;
-}
-
-async function seed(db: Pool, opensAt: number): Promise<Seeded> {
+async function seed(db: Pool, opensAt: number): Promise<NightCustomer> {
   await migrate(db);
-  const effectiveFrom = Date.now() + 3_000;
-  await publishPolicyVersion(db, benchPolicy(opensAt, effectiveFrom), 'bench');
-  const accounts = pgAccountStore(db);
-  const customerId = `notices-${Date.now().toString(36)}`;
-  await accounts.createCustomer({ id: customerId, name: 'Night Shift SA' });
-  await accounts.createContract({
-    customerId,
-    policyId: POLICY_ID,
-    startsOn: DateTime.now().setZone(DESK_ZONE).toISODate()!,
-    authorizedContacts: [{ ...OPENING_CONTACT, outOfHours: true }],
-    escalationContacts: [{ level: 'desk', name: 'Night Desk', email: 'desk@bench.test' }],
-  });
-  const agentToken = (await accounts.createApiKey({ role: 'agent', label: 'notice bench' })).token;
-  // Tickets pin the version in force when they register: none opens before it is.
-  await sleepMs(effectiveFrom - Date.now() + 100);
-  return { customerId, agentToken };
+  const policy = {
+    id: POLICY_ID,
+    opensAt,
+    effectiveFrom: Date.now() + 3_000,
+    targetMinutes: TARGET_MINUTES,
+    warningPercent: WARNING_PERCENT,
+  };
+  return seedNightCustomer(db, policy, 'notices');
 }
 
 async function startBareWorker(temporalAddress: string, smtpUrl: string): Promise<ManagedProcess> {
@@ -203,77 +125,6 @@ async function startBareWorker(temporalAddress: string, smtpUrl: string): Promis
   );
   await waitUntil('the bare worker', () => Promise.resolve(ready), { timeoutMs: 90_000, process: managed });
   return managed;
-}
-
-interface Lateness {
-  /** One per notice that arrived (its first copy). */
-  latenessMs: number[];
-  /** Where Vigil's time went: threshold -> row queued in the outbox (timer, workflow task, activity), row -> accepted. */
-  queuedMs?: number[];
-  dispatchMs?: number[];
-  expected: number;
-  /** Vigil: tickets whose threshold fell at the run's shared instant (those opened after T have their own). */
-  atShared?: number;
-  lost: number;
-  doubled: number;
-}
-
-function figuresOf(latenessMs: number[]) {
-  return latenessMs.length === 0
-    ? { p50: NaN, p99: NaN, max: NaN }
-    : { p50: percentile(latenessMs, 50), p99: percentile(latenessMs, 99), max: Math.max(...latenessMs) };
-}
-
-/** Vigil's notices, matched to their outbox rows and their tickets' planned thresholds. */
-async function vigilLateness(
-  db: Pool,
-  customerId: string,
-  mails: readonly Received[],
-  kind: 'threshold-warning' | 'breach',
-  sharedAt: number,
-): Promise<Lateness> {
-  const percent = kind === 'breach' ? 100 : WARNING_PERCENT;
-  const { rows: tickets } = await db.query<{ number: string; snapshot: TicketState }>(
-    'SELECT number, snapshot FROM tickets WHERE customer_id = $1',
-    [customerId],
-  );
-  const thresholdAt = new Map<string, number>();
-  for (const { number, snapshot } of tickets) {
-    const at = snapshot.clocks
-      .find((clock) => clock.metric === 'response')
-      ?.thresholds.find((threshold) => threshold.percent === percent)?.at;
-    if (at !== undefined) thresholdAt.set(number, at);
-  }
-  const { rows: outbox } = await db.query<{ id: string; ticket_number: string; created_at: Date }>(
-    'SELECT o.id, o.ticket_number, o.created_at FROM outbox o JOIN tickets t ON t.number = o.ticket_number WHERE t.customer_id = $1 AND o.kind = $2',
-    [customerId, kind],
-  );
-  const ticketOfRow = new Map(outbox.map((row) => [row.id, row.ticket_number]));
-  const queuedAt = new Map(outbox.map((row) => [row.ticket_number, row.created_at.getTime()]));
-  const copies = new Map<string, Received[]>();
-  for (const mail of mails) {
-    const ticket = ticketOfRow.get(mail.headers.get('x-vigil-outbox-id') ?? '');
-    if (ticket) copies.set(ticket, [...(copies.get(ticket) ?? []), mail]);
-  }
-  const latenessMs: number[] = [];
-  const queuedMs: number[] = [];
-  const dispatchMs: number[] = [];
-  let lost = 0;
-  let doubled = 0;
-  for (const { number } of tickets) {
-    const arrived = copies.get(number) ?? [];
-    if (arrived.length === 0) lost += 1;
-    if (arrived.length > 1) doubled += arrived.length - 1;
-    const at = thresholdAt.get(number);
-    const queued = queuedAt.get(number);
-    if (arrived[0] && at !== undefined) latenessMs.push(arrived[0].acceptedAt - at);
-    if (arrived[0] && at !== undefined && queued !== undefined) {
-      queuedMs.push(queued - at);
-      dispatchMs.push(arrived[0].acceptedAt - queued);
-    }
-  }
-  const atShared = [...thresholdAt.values()].filter((at) => at === sharedAt).length;
-  return { latenessMs, queuedMs, dispatchMs, expected: tickets.length, atShared, lost, doubled };
 }
 
 function bareLateness(mails: readonly Received[], expected: number): Lateness {
@@ -418,8 +269,16 @@ async function main(
   }
 
   const vigil = {
-    warnings: await vigilLateness(pool, customerId, receiver.mails, 'threshold-warning', warningAt),
-    breaches: await vigilLateness(pool, customerId, receiver.mails, 'breach', breachAt),
+    warnings: await vigilLateness(pool, customerId, receiver.mails, {
+      kind: 'threshold-warning',
+      percent: WARNING_PERCENT,
+      sharedAt: warningAt,
+    }),
+    breaches: await vigilLateness(pool, customerId, receiver.mails, {
+      kind: 'breach',
+      percent: 100,
+      sharedAt: breachAt,
+    }),
   };
   const { rows: pending } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE sent_at IS NULL');
   const all: Lateness = {

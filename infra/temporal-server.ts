@@ -37,6 +37,8 @@ export interface RunningTemporal {
   processes: ManagedProcess[];
   /** Here the UI and the server first, then their database. */
   stop(): Promise<void>;
+  /** The full server's own PostgreSQL (databases `temporal` and `temporal_visibility`): the dev server has none. */
+  databaseUrl?: string;
 }
 
 /** The schema keeps each service's membership port in a smallint column (cluster_membership.rpc_port). */
@@ -215,7 +217,7 @@ export async function startFullTemporal(options: FullTemporalOptions): Promise<R
       await waitUntil(`the Temporal UI on port ${uiPort}`, () => portIsOpen(uiPort), { process: ui });
       uiUrl = `http://localhost:${uiPort}`;
     }
-    return { address, uiUrl, processes, stop };
+    return { address, uiUrl, processes, stop, databaseUrl: postgres.url };
   } catch (error) {
     await stop();
     throw error;

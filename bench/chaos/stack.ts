@@ -1,5 +1,6 @@
 /**
- * The chaos run's own Vigil: Temporal (SQLite file, so that it can be stopped and started again with its data),
+ * The chaos run's own Vigil: Temporal (SQLite file, so that it can be stopped and started again with its data; or,
+ * with `temporal: 'full'`, the full server on a PostgreSQL of its own in a temporary folder, infra/temporal.ts),
  * PostgreSQL (a temporary data folder), the worker and the API as separate processes on free ports. Nothing of
  * `npm run dev` is touched (.data/, fixed ports). Every part can be stopped, killed and started again alone; every
  * process is in a group of its own, so a kill takes what it started with it.
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
 import { freePort, portIsOpen } from '../../infra/net';
+import { startTemporal, type RunningTemporal, type TemporalChoice } from '../../infra/temporal';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -35,19 +37,39 @@ export class ChaosStack {
   private readonly stopping = new Set<ManagedProcess>();
   /** Once the stack is being stopped, a scenario still running may not start a part again behind its back. */
   private closed = false;
+  /** The full server's processes (its PostgreSQL, the server) and its database, while it runs. */
+  private fullTemporal: RunningTemporal | undefined;
 
-  private constructor(ports: Ports, root: string) {
+  private constructor(
+    ports: Ports,
+    root: string,
+    readonly temporalChoice: TemporalChoice,
+  ) {
     this.ports = ports;
     this.root = root;
     this.logDir = path.join(root, 'logs');
     fs.mkdirSync(this.logDir, { recursive: true });
   }
 
-  static async create(): Promise<ChaosStack> {
+  static async create({ temporal = 'dev' }: { temporal?: TemporalChoice } = {}): Promise<ChaosStack> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chaos-'));
     // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
     fs.chmodSync(root, 0o755);
-    return new ChaosStack({ temporal: await freePort(), postgres: await freePort(), api: await freePort() }, root);
+    return new ChaosStack(
+      { temporal: await freePort(), postgres: await freePort(), api: await freePort() },
+      root,
+      temporal,
+    );
+  }
+
+  /** The full server's own PostgreSQL (databases `temporal` and `temporal_visibility`), while it runs. */
+  get temporalDatabaseUrl(): string | undefined {
+    return this.fullTemporal?.databaseUrl;
+  }
+
+  /** The full server's PostgreSQL's process (started first), for what a benchmark reads of it. */
+  get temporalDatabasePid(): number | undefined {
+    return this.fullTemporal?.processes[0]?.child.pid;
   }
 
   get apiUrl(): string {
@@ -92,6 +114,12 @@ export class ChaosStack {
     if (this.closed) throw new Error(`the stack is stopping: ${part} not started`);
     switch (part) {
       case 'temporal': {
+        if (this.temporalChoice === 'full') {
+          // No data folder: a throwaway server takes free internal ports (a kept one derives them from its port).
+          this.fullTemporal = await startTemporal('full', { port: this.ports.temporal, onLine: this.logger(part) });
+          // The server is the part; its PostgreSQL, started before it, is the last of its processes to stop.
+          return this.track(part, this.fullTemporal.processes.at(-1)!);
+        }
         const temporal = await startTemporalDevServer({
           port: this.ports.temporal,
           dbFile: path.join(this.root, 'temporal', 'temporal.db'),
@@ -158,6 +186,7 @@ export class ChaosStack {
     if (!managed) return;
     this.stopping.add(managed);
     await managed.stop(STOP_MS);
+    if (part === 'temporal' && this.fullTemporal) await this.fullTemporal.stop();
   }
 
   /** SIGKILL to the part's process group: a crash, nothing flushed, nothing said goodbye. */
@@ -183,6 +212,7 @@ export class ChaosStack {
 
   /** Last resort on the way out (an error, a second signal): no part may outlive the run. */
   killAllNow(): void {
-    for (const managed of this.processes.values()) killGroup(managed.child);
+    for (const managed of [...this.processes.values(), ...(this.fullTemporal?.processes ?? [])])
+      killGroup(managed.child);
   }
 }
