@@ -1,5 +1,7 @@
 import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
 import type { PoolConfig } from 'pg';
+import type { TemporalSettings } from '../infra/config';
+import { temporalConnectionOptions } from '../infra/temporal-connection';
 
 /**
  * The API answers people who wait: when PostgreSQL or Temporal is away it must say so within seconds (a 503,
@@ -26,10 +28,15 @@ export function apiPoolConfig(connectionString: string): PoolConfig {
  * was away 30 s, the API went on failing for up to 22 s once it was back (measured: 1 to 22 s). Capped
  * at 1 s, it answers within a second of Temporal's return (measured: 0.2 to 1 s, `npx tsx bench/temporal-reconnect.ts`),
  * for one connection attempt a second while Temporal is away.
+ *
+ * On top of the one connection every process makes (infra/temporal-connection.ts: address, TLS, Temporal Cloud's
+ * credentials); an address alone is a local server in plain gRPC, as the tests and benchmarks give it.
  */
-export function apiTemporalConnectionOptions(address: string): ConnectionOptions {
+export function apiTemporalConnectionOptions(temporal: TemporalSettings | string): ConnectionOptions {
   return {
-    address,
+    ...temporalConnectionOptions(
+      typeof temporal === 'string' ? { address: temporal, namespace: 'default', tls: false } : temporal,
+    ),
     connectTimeout: '5s',
     interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1_000 },

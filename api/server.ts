@@ -14,8 +14,8 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   const db = createPool(apiPoolConfig(config.databaseUrl), (message, error) => console.error(message, error));
   await migrate(db);
-  const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporalAddress));
-  const temporal = new Client({ connection, namespace: config.temporalNamespace });
+  const connection = await Connection.connect(apiTemporalConnectionOptions(config.temporal));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const stores = apiStores(db);
   const app = buildApp(
     {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { DEFAULT_BUSY_BOUNDS, type BusyBounds } from '../api/busy-bounds';
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
@@ -5,8 +6,8 @@ import { SellerConfigError, sellerFromEnv } from './seller';
 
 /** Settings of the long-running processes, read once from the environment with clear errors. */
 export interface VigilConfig {
-  temporalAddress: string;
-  temporalNamespace: string;
+  /** TEMPORAL_*: the server and namespace, and Temporal Cloud's credentials (temporalSettingsFromEnv below). */
+  temporal: TemporalSettings;
   databaseUrl: string;
   /** The interface the API listens on: loopback unless HOST widens it (0.0.0.0 in a container), so a dev API is not on the network. */
   apiHost: string;
@@ -108,12 +109,128 @@ export function busyBoundsFromEnv(env: NodeJS.ProcessEnv = process.env): BusyBou
   };
 }
 
+/**
+ * How Vigil's processes reach Temporal (infra/temporal-connection.ts connects them): a server of their own by address,
+ * or Temporal Cloud, or any server behind TLS, with an API key or a client certificate. The variables are the Temporal
+ * CLI's own, so that one environment serves Vigil and `temporal` commands alike.
+ */
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  /** false: plain gRPC, a local server. Otherwise TLS, with the server's CA and name when they are not the system's, and the client certificate of mTLS. */
+  tls: false | { serverCa?: Buffer; serverName?: string; clientCert?: { crt: Buffer; key: Buffer } };
+  apiKey?: string;
+}
+
+function trueOrFalse(name: string, value: string | undefined): boolean | undefined {
+  if (value === undefined || value === '') return undefined;
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError(`${name} must be true or false, got '${value}'`);
+}
+
+/** A PEM file a variable names, read at start: a wrong path or a file of another kind stops the process, naming the variable. */
+function pemFile(
+  name: string,
+  file: string,
+  what: 'certificate' | 'private key',
+  readFile: (path: string) => Buffer,
+): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = readFile(file);
+  } catch (error) {
+    throw new ConfigError(`${name} names ${file}, which cannot be read (${(error as Error).message})`);
+  }
+  const marker = what === 'certificate' ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/;
+  if (!marker.test(bytes.toString('latin1')))
+    throw new ConfigError(`${name} names ${file}, which holds no PEM ${what}`);
+  return bytes;
+}
+
+/**
+ * TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE, and for Temporal Cloud either TEMPORAL_API_KEY or the client certificate
+ * TEMPORAL_TLS_CLIENT_CERT_PATH with its key TEMPORAL_TLS_CLIENT_KEY_PATH (mTLS); TEMPORAL_TLS_SERVER_CA_CERT_PATH
+ * and TEMPORAL_TLS_SERVER_NAME for a server whose certificate the system does not trust, TEMPORAL_TLS to force TLS
+ * on or off. Without credentials the defaults are a local server (localhost:7233, `default`); with them nothing is
+ * guessed: a process that would otherwise try its key on the wrong server, or a namespace Temporal Cloud does not
+ * have, stops at start with the variable to set.
+ */
+export function temporalSettingsFromEnv(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => Buffer = readFileSync,
+): TemporalSettings {
+  const apiKey = env.TEMPORAL_API_KEY || undefined;
+  const certPath = env.TEMPORAL_TLS_CLIENT_CERT_PATH || undefined;
+  const keyPath = env.TEMPORAL_TLS_CLIENT_KEY_PATH || undefined;
+  const caPath = env.TEMPORAL_TLS_SERVER_CA_CERT_PATH || undefined;
+  const serverName = env.TEMPORAL_TLS_SERVER_NAME || undefined;
+  const tlsFlag = trueOrFalse('TEMPORAL_TLS', env.TEMPORAL_TLS);
+  if (apiKey && (certPath || keyPath)) {
+    throw new ConfigError(
+      `TEMPORAL_API_KEY and ${certPath ? 'TEMPORAL_TLS_CLIENT_CERT_PATH' : 'TEMPORAL_TLS_CLIENT_KEY_PATH'} are both set: a connection authenticates with an API key or with a client certificate (mTLS), not both; unset one`,
+    );
+  }
+  if (certPath && !keyPath)
+    throw new ConfigError(
+      'TEMPORAL_TLS_CLIENT_CERT_PATH is set without TEMPORAL_TLS_CLIENT_KEY_PATH: a client certificate needs its private key',
+    );
+  if (keyPath && !certPath)
+    throw new ConfigError(
+      'TEMPORAL_TLS_CLIENT_KEY_PATH is set without TEMPORAL_TLS_CLIENT_CERT_PATH: a private key needs its client certificate',
+    );
+  const credential = apiKey ? 'TEMPORAL_API_KEY' : certPath ? 'TEMPORAL_TLS_CLIENT_CERT_PATH' : undefined;
+  const tlsSetting =
+    credential ?? (caPath ? 'TEMPORAL_TLS_SERVER_CA_CERT_PATH' : serverName ? 'TEMPORAL_TLS_SERVER_NAME' : undefined);
+  if (tlsFlag === false && tlsSetting) {
+    throw new ConfigError(
+      `TEMPORAL_TLS is false but ${tlsSetting} is set: ${credential ? 'credentials are sent over TLS only' : 'it configures TLS'}; remove TEMPORAL_TLS=false or ${tlsSetting}`,
+    );
+  }
+  if (credential && !env.TEMPORAL_ADDRESS) {
+    throw new ConfigError(
+      `TEMPORAL_ADDRESS is not set: with ${credential} Vigil connects to Temporal Cloud or a secured server, whose endpoint it does not guess (Temporal Cloud: <namespace>.<account>.tmprl.cloud:7233, or the region's endpoint such as us-east-1.aws.api.temporal.io:7233 with an API key)`,
+    );
+  }
+  if (credential && !env.TEMPORAL_NAMESPACE) {
+    throw new ConfigError(
+      `TEMPORAL_NAMESPACE is not set: with ${credential} Vigil does not fall back to 'default', which Temporal Cloud has not (its namespaces are named <namespace>.<account>)`,
+    );
+  }
+  const address = env.TEMPORAL_ADDRESS || 'localhost:7233';
+  const namespace = env.TEMPORAL_NAMESPACE || 'default';
+  // A namespace endpoint of Temporal Cloud serves that namespace alone: any other is refused at the first call.
+  const cloudNamespace = /^(.+)\.tmprl\.cloud(?::\d+)?$/.exec(address)?.[1];
+  if (cloudNamespace && cloudNamespace !== namespace) {
+    throw new ConfigError(
+      `TEMPORAL_ADDRESS ${address} is the endpoint of the namespace ${cloudNamespace}, but TEMPORAL_NAMESPACE is ${namespace}`,
+    );
+  }
+  if (!(tlsFlag ?? (tlsSetting !== undefined || cloudNamespace !== undefined)))
+    return { address, namespace, tls: false };
+  return {
+    address,
+    namespace,
+    tls: {
+      ...(caPath ? { serverCa: pemFile('TEMPORAL_TLS_SERVER_CA_CERT_PATH', caPath, 'certificate', readFile) } : {}),
+      ...(serverName ? { serverName } : {}),
+      ...(certPath && keyPath
+        ? {
+            clientCert: {
+              crt: pemFile('TEMPORAL_TLS_CLIENT_CERT_PATH', certPath, 'certificate', readFile),
+              key: pemFile('TEMPORAL_TLS_CLIENT_KEY_PATH', keyPath, 'private key', readFile),
+            },
+          }
+        : {}),
+    },
+    ...(apiKey ? { apiKey } : {}),
+  };
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is not set (npm run dev sets it for you)');
   return {
-    temporalAddress: env.TEMPORAL_ADDRESS || 'localhost:7233',
-    temporalNamespace: env.TEMPORAL_NAMESPACE || 'default',
+    temporal: temporalSettingsFromEnv(env),
     databaseUrl,
     apiHost: env.HOST || '127.0.0.1',
     apiPort: port('PORT', env.PORT, 3000),

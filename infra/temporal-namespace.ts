@@ -4,6 +4,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { VIGIL_SEARCH_ATTRIBUTES } from '../messages/search-attributes';
 import { waitUntil } from './managed-process';
+import type { TemporalConnectionOptions } from './temporal-connection';
 
 const { IndexedValueType } = temporal.api.enums.v1;
 const INDEXED_VALUE_TYPES: Record<SearchAttributeType, temporal.api.enums.v1.IndexedValueType> = {
@@ -32,9 +33,13 @@ export const NAMESPACE_RETENTION = '7 days';
  */
 const NAMESPACE_REFRESH_MS = 2_000;
 
-/** Whether a Temporal frontend answers at `address` (a server that is starting refuses, or fails the call). */
-export async function frontendAnswers(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+/**
+ * Whether a Temporal frontend answers (a server that is starting refuses, or fails the call): at an address in plain
+ * gRPC, or through the connection options of infra/temporal-connection.ts (TLS, Temporal Cloud's credentials).
+ */
+export async function frontendAnswers(target: string | TemporalConnectionOptions): Promise<boolean> {
+  const options = typeof target === 'string' ? { address: target } : target;
+  const connection = await Connection.connect({ ...options, connectTimeout: 1_000 });
   try {
     await connection.workflowService.getSystemInfo({});
     return true;
@@ -44,6 +49,9 @@ export async function frontendAnswers(address: string): Promise<boolean> {
 }
 
 const isNotFound = (error: unknown) => (error as { code?: number }).code === 5;
+// PERMISSION_DENIED or UNIMPLEMENTED: what Temporal Cloud answers to registering a namespace or adding search
+// attributes through the API, which it does in its own web UI and tcld.
+const isRefusedHere = (error: unknown) => [7, 12].includes((error as { code?: number }).code ?? 0);
 
 /**
  * Makes `namespace` usable by Vigil on a server that has only its system namespace (the full server on a new
@@ -59,10 +67,15 @@ export async function ensureVigilNamespace(connection: Connection, namespace: st
     await workflowService.describeNamespace({ namespace });
   } catch (error) {
     if (!isNotFound(error)) throw error;
-    await workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION),
-    });
+    await workflowService
+      .registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(NAMESPACE_RETENTION) })
+      .catch((refusal: unknown) => {
+        if (!isRefusedHere(refusal)) throw refusal;
+        throw new Error(
+          `namespace ${namespace} does not exist and this server does not let Vigil register it (on Temporal Cloud, create it in the Cloud UI or with tcld)`,
+          { cause: refusal },
+        );
+      });
     changed = true;
   }
   // A namespace just registered is unknown to the frontend until its cache is next refreshed.
@@ -75,7 +88,18 @@ export async function ensureVigilNamespace(connection: Connection, namespace: st
     ([name]) => !(name in (customAttributes ?? {})),
   );
   if (missing.length > 0) {
-    await operatorService.addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) });
+    await operatorService
+      .addSearchAttributes({ namespace, searchAttributes: Object.fromEntries(missing) })
+      .catch((refusal: unknown) => {
+        if (!isRefusedHere(refusal)) throw refusal;
+        const wanted = VIGIL_SEARCH_ATTRIBUTES.filter((key) => missing.some(([name]) => name === key.name)).map(
+          (key) => `${key.name} (${key.type})`,
+        );
+        throw new Error(
+          `namespace ${namespace} lacks Vigil's search attributes ${wanted.join(', ')}, and this server does not let Vigil add them (on Temporal Cloud, add them in the Cloud UI or with tcld namespace search-attributes add)`,
+          { cause: refusal },
+        );
+      });
     changed = true;
   }
   if (!changed) return false;

@@ -4,6 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
+import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
 import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
 import { createTicketWorker } from './create-worker';
@@ -35,21 +36,21 @@ async function main(): Promise<void> {
     ...(config.webhookCaFile ? { ca: readFileSync(config.webhookCaFile, 'utf8') } : {}),
     log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })),
   });
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const lookupConnection = await Connection.connect({ address: config.temporalAddress });
-  runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporalNamespace }));
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  const lookupConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
+  runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporal.namespace }));
   try {
-    const worker = await createTicketWorker({ connection, namespace: config.temporalNamespace, db });
-    const scheduler = await Connection.connect({ address: config.temporalAddress });
+    const worker = await createTicketWorker({ connection, namespace: config.temporal.namespace, db });
+    const scheduler = await Connection.connect(temporalConnectionOptions(config.temporal));
     try {
       await ensureInvoicingSchedules(
-        new Client({ connection: scheduler, namespace: config.temporalNamespace }),
+        new Client({ connection: scheduler, namespace: config.temporal.namespace }),
         worker.options.taskQueue,
       );
     } finally {
       await scheduler.close();
     }
-    console.log(`worker polling task queue '${worker.options.taskQueue}' on ${config.temporalAddress}`);
+    console.log(`worker polling task queue '${worker.options.taskQueue}' on ${config.temporal.address}`);
     // The SDK stops the worker gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
     await worker.run();
   } finally {

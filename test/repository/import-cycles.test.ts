@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { importsOf, resolveImport } from '../support/source-imports';
 
 // eslint.config.mjs's import-x/no-cycle catches a cycle of values as one edits; it skips `import type`, and the two
 // cycles cli/run.ts ↔ cli/admin.ts and domain/policy ↔ domain/pricing were type imports. This test follows every
@@ -29,12 +29,6 @@ function typescriptFiles(folder: string): string[] {
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : typescriptFiles(path);
     return path.endsWith('.ts') ? [path] : [];
   });
-}
-
-function resolveImport(from: string, specifier: string): string | undefined {
-  if (!specifier.startsWith('.')) return undefined;
-  const base = resolve(dirname(from), specifier);
-  return [`${base}.ts`, join(base, 'index.ts'), base].find((path) => path.endsWith('.ts') && existsSync(path));
 }
 
 /** Strongly connected components of more than one file (or a file importing itself), by Tarjan's algorithm. */
@@ -77,9 +71,8 @@ function cyclesOf(graph: ReadonlyMap<string, readonly string[]>): string[][] {
 test('no module imports itself back through others, type imports included', () => {
   const graph = new Map<string, string[]>();
   for (const file of sourceFolders.flatMap((folder) => typescriptFiles(join(root, folder)))) {
-    const { importedFiles } = ts.preProcessFile(readFileSync(file, 'utf8'), true, true);
-    const targets = importedFiles
-      .map(({ fileName }) => resolveImport(file, fileName))
+    const targets = importsOf(file)
+      .map((specifier) => resolveImport(file, specifier))
       .filter((path) => path !== undefined);
     graph.set(file, targets);
   }
