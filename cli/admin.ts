@@ -11,10 +11,10 @@ import {
   type Contract,
   type Language,
   type InvoicingFrequency,
+  type NewContract,
 } from '../messages/accounts';
 import { authorizedContactOf, escalationContactOf, type Parsed } from '../messages/contact-lines';
 import type { Role } from '../messages/principal';
-import type { Duration } from '../domain/calendar';
 import { pgAccountStore } from '../db/accounts';
 import { addContactAccounts, checkContactAccounts } from '../db/contact-accounts';
 import { pgUserStore, type UserStore } from '../db/users';
@@ -144,7 +144,7 @@ function wholeNumber(args: ParsedArgs, name: string): number | undefined {
 }
 
 /** `--emergency-response-hours N`: whole calendar hours; the store checks the range and the policy. */
-function emergencyHours(args: ParsedArgs): Duration | undefined {
+function emergencyHours(args: ParsedArgs): NewContract['emergencyResponseTarget'] {
   const amount = wholeNumber(args, 'emergency-response-hours');
   return amount === undefined ? undefined : { amount, unit: 'calendarHours' };
 }

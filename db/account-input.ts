@@ -7,6 +7,7 @@ import {
   INVOICING_FREQUENCIES,
   LANGUAGES,
   type AuthorizedContact,
+  type Contract,
   type ContractContactsPatch,
   type Customer,
   type CustomerPatch,
@@ -252,10 +253,8 @@ function peopleLimit(people: number | undefined, policies: readonly Policy[]): n
   return people;
 }
 
-export type CheckedContract = Required<
-  Pick<NewContract, 'invoicingFrequency' | 'authorizedContacts' | 'escalationContacts'>
-> &
-  NewContract;
+/** A new contract as the table will hold it. */
+export type CheckedContract = Omit<Contract, 'id' | 'createdAt'>;
 
 /** `policies`: the versions the contract may run under (policiesFor), which its terms are checked against. */
 export function checkedContract(contract: NewContract, policies: readonly Policy[]): CheckedContract {
@@ -293,9 +292,11 @@ export function checkedContract(contract: NewContract, policies: readonly Policy
  * `policies`: when it is saved, and again against each new version of its policy before that version is published.
  */
 export function termsUnder(
-  contract: Pick<
-    NewContract,
-    'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'
+  contract: Partial<
+    Pick<
+      Contract,
+      'escalationContacts' | 'emergencyResponseTarget' | 'rates' | 'quoteRequiredAboveMinutes' | 'maxPeoplePerTicket'
+    >
   >,
   policies: readonly Policy[],
 ) {

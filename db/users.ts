@@ -1,8 +1,11 @@
 import { DatabaseError, type Pool } from 'pg';
-import { LANGUAGES, type Language } from '../messages/accounts';
+import { LANGUAGES, type Language, type NewUser, type UserPatch } from '../messages/accounts';
 import { ROLES, type Role } from '../messages/principal';
 import { hashPassword, passwordProblem } from './password-hash';
 import { withTransaction } from './transaction';
+
+// The store's input is the admin API's bodies (messages/accounts.ts).
+export type { NewUser, UserPatch };
 
 /** A person who signs in to the console (migration 0017); never with its password hash. */
 export interface User {
@@ -19,33 +22,12 @@ export interface User {
   createdAt: string;
 }
 
-export interface NewUser {
-  email: string;
-  name: string;
-  role: Role;
-  customerId?: string;
-  language?: Language;
-  /** Optional: without one, the person signs in by a link sent by e-mail, or sets one through a reset. */
-  password?: string;
-}
-
 /** What the sign-in needs: the hash and the account's failure count, which nothing else reads. */
 export interface SignInRecord {
   user: User;
   passwordHash?: string;
   failedSignIns: number;
   lockedUntil?: number;
-}
-
-/**
- * What `update` changes: the fields given. `customerId: null` (or a role other than customer, which takes no company)
- * leaves the person without a company; `language: null` takes them back to their customer's language, else English.
- */
-export interface UserPatch {
-  name?: string;
-  role?: Role;
-  customerId?: string | null;
-  language?: Language | null;
 }
 
 /** A contract's contact, as the account made for them holds it (db/contact-accounts.ts). */

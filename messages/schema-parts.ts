@@ -1,4 +1,4 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type, type SchemaOptions, type TSchema } from '@sinclair/typebox';
 
 /** The building blocks of the shared schemas (messages/) and the API's (api/schemas/). */
 
@@ -7,5 +7,8 @@ export const strictObject = <P extends Record<string, TSchema>>(properties: P) =
   Type.Object(properties, { additionalProperties: false });
 
 /** One of these strings. */
-export const literals = <T extends string>(values: readonly T[]) =>
-  Type.Union(values.map((value) => Type.Literal(value)));
+export const literals = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
+  Type.Union(
+    values.map((value) => Type.Literal(value)),
+    options,
+  );

@@ -3,6 +3,7 @@ import { PRIORITIES } from '../domain/policy/vocabulary';
 import { InterventionFactProperties, InterventionFlagProperties } from '../domain/pricing/entry-schema';
 import { OPEN_STATUSES, WORKED_STATUSES, type TicketStatus } from '../domain/ticket/status';
 import { CHANNELS, type Acting, type Role } from './principal';
+import { literals, strictObject } from './schema-parts';
 import { Line, Text } from './text-fields';
 
 /**
@@ -20,9 +21,6 @@ const ANYONE = [...STAFF, 'customer'] as const satisfies readonly Role[];
 // The customer's own acts: nobody at the desk may validate, reject or decide a quote in the customer's place.
 const CUSTOMER = ['customer'] as const satisfies readonly Role[];
 
-const strictObject = <P extends Record<string, TSchema>>(properties: P) =>
-  Type.Object(properties, { additionalProperties: false });
-const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const Person = Line(320);
 const LongText = Text(20_000);
 const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds' });

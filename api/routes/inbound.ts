@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { literals } from '../../messages/schema-parts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import { INBOUND_STATES, type AttachmentRow, type InboundRow, type InboundStore } from '../../db/inbound';
@@ -18,13 +19,10 @@ export interface InboundRoutesDeps {
 const Instant = Type.String({ format: 'date-time' });
 const MailView = Type.Object({
   id: Type.Integer(),
-  state: Type.Union(
-    INBOUND_STATES.map((state) => Type.Literal(state)),
-    {
-      description:
-        'received (not acted on yet), opened (a ticket), threaded (onto a ticket), triage (an admin looks), ignored (automatic mail)',
-    },
-  ),
+  state: literals(INBOUND_STATES, {
+    description:
+      'received (not acted on yet), opened (a ticket), threaded (onto a ticket), triage (an admin looks), ignored (automatic mail)',
+  }),
   reason: Type.Optional(Type.String({ description: 'what was done with it and why' })),
   via: Type.String({ description: 'smtp or imap' }),
   messageId: Type.Optional(Type.String()),
@@ -106,7 +104,7 @@ export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (
           'Mail received, newest first, by state (triage: for a person to look at; ignored: automatic mail, with why)',
         tags: ['mail'],
         querystring: Type.Object({
-          state: Type.Optional(Type.Union(INBOUND_STATES.map((state) => Type.Literal(state)))),
+          state: Type.Optional(literals(INBOUND_STATES)),
           limit: Type.Optional(Limit),
         }),
         response: { 200: Type.Object({ mails: Type.Array(MailView) }), ...problems(401, 403, 422, 500) },

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { literals } from '../../messages/schema-parts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
 import { OUTBOX_STATES, stateOf, type OutboxRow, type OutboxStore } from '../../db/outbox';
@@ -15,10 +16,9 @@ const NoticeView = Type.Object({
     description:
       'acknowledgement, refusal, threshold-warning, breach, taken-in-charge, waiting-for-customer, resolution-proposed, validated, quote-submitted',
   }),
-  state: Type.Union(
-    OUTBOX_STATES.map((state) => Type.Literal(state)),
-    { description: 'pending (to send, or to try again at nextAttemptAt), sent, or failed for good' },
-  ),
+  state: literals(OUTBOX_STATES, {
+    description: 'pending (to send, or to try again at nextAttemptAt), sent, or failed for good',
+  }),
   recipient: Type.String(),
   subject: Type.String(),
   ticketNumber: Type.Optional(Type.String()),
@@ -70,7 +70,7 @@ export const outboxRoutes: FastifyPluginCallbackTypebox<OutboxRoutesDeps> = (app
         summary: 'Notices of the outbox by delivery state, newest first (failed: most recently failed first)',
         tags: ['notifications'],
         querystring: Type.Object({
-          state: Type.Optional(Type.Union(OUTBOX_STATES.map((state) => Type.Literal(state)))),
+          state: Type.Optional(literals(OUTBOX_STATES)),
           limit: Type.Optional(Limit),
         }),
         response: { 200: NoticeList, ...refusals },

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { literals } from '../../messages/schema-parts';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AccountStore } from '../../messages/accounts';
 import {
@@ -20,7 +21,7 @@ export interface WebhookRoutesDeps {
 }
 
 const Instant = Type.String({ format: 'date-time' });
-const Events = Type.Array(Type.Union(WEBHOOK_EVENTS.map((event) => Type.Literal(event))), {
+const Events = Type.Array(literals(WEBHOOK_EVENTS), {
   minItems: 1,
   uniqueItems: true,
 });
@@ -53,7 +54,7 @@ const DeliveryView = Type.Object({
   endpointId: Type.Integer(),
   url: Type.String(),
   event: Type.String(),
-  state: Type.Union(DELIVERY_STATES.map((state) => Type.Literal(state))),
+  state: literals(DELIVERY_STATES),
   ticketNumber: Type.Optional(Type.String()),
   body: Type.String({ description: 'the JSON as it is signed and sent' }),
   createdAt: Instant,
@@ -164,7 +165,7 @@ export const webhookRoutes: FastifyPluginCallbackTypebox<WebhookRoutesDeps> = (a
         summary: 'Every delivery, newest first, by state (failed: will not be tried again)',
         tags: ['webhooks'],
         querystring: Type.Object({
-          state: Type.Optional(Type.Union(DELIVERY_STATES.map((state) => Type.Literal(state)))),
+          state: Type.Optional(literals(DELIVERY_STATES)),
           endpoint: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
         }),

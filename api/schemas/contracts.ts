@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { literals } from '../../messages/schema-parts';
 import { INVOICING_FREQUENCIES } from '../../messages/accounts';
 import { Line } from './text';
 
@@ -24,7 +25,7 @@ export const ContractInForce = Type.Object({
   tier: Type.Optional(Type.String()),
   startsOn: CivilDate,
   endsOn: Type.Optional(CivilDate),
-  invoicingFrequency: Type.Union(INVOICING_FREQUENCIES.map((frequency) => Type.Literal(frequency))),
+  invoicingFrequency: literals(INVOICING_FREQUENCIES),
   links: Type.Object({ prepaidHours: Type.String() }),
 });
 

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { literals } from '../../messages/schema-parts';
 import { Line } from './text';
 import { JOURNAL_PARTS } from '../../domain/invoicing/journal';
 
@@ -107,10 +108,7 @@ export const InvoiceExportQuery = Type.Object(
     from: Type.String({ format: 'date', description: 'first issue date, YYYY-MM-DD (Europe/Luxembourg)' }),
     to: Type.String({ format: 'date', description: 'last issue date, included' }),
     part: Type.Optional(
-      Type.Union(
-        JOURNAL_PARTS.map((part) => Type.Literal(part)),
-        { description: 'invoices (default), lines, or journal: totals per VAT rate' },
-      ),
+      literals(JOURNAL_PARTS, { description: 'invoices (default), lines, or journal: totals per VAT rate' }),
     ),
   },
   { additionalProperties: false },

@@ -1,10 +1,10 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
+import { literals } from '../../messages/schema-parts';
 import { Line } from './text';
 import { TicketSummary } from './ticket-list';
 
-const oneOf = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const Month = Type.String({
   pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$',
   description: `YYYY-MM, month of registration in ${DESK_ZONE}`,
@@ -23,14 +23,14 @@ export const SlaReportQuery = Type.Object(
     from: Type.Optional(Month),
     to: Type.Optional(Month),
     customer: Type.Optional(Line(100, { description: "A customer's key is held to its own company" })),
-    priority: Type.Optional(oneOf(PRIORITIES)),
+    priority: Type.Optional(literals(PRIORITIES)),
   },
   { additionalProperties: false },
 );
 export type SlaReportQuery = Static<typeof SlaReportQuery>;
 
 const MetricFigures = Type.Object({
-  metric: oneOf(METRICS),
+  metric: literals(METRICS),
   withTarget: Type.Integer({
     minimum: 0,
     description: 'Tickets whose policy sets a target for this metric and priority',
@@ -51,7 +51,7 @@ const MetricFigures = Type.Object({
 
 const SlaReportRow = Type.Object({
   customerId: Type.String(),
-  priority: oneOf(PRIORITIES),
+  priority: literals(PRIORITIES),
   month: Month,
   tickets: Count,
   timeToRespond: Type.Object(
@@ -85,7 +85,7 @@ export type SlaReport = Static<typeof SlaReport>;
 export const AtRiskQuery = Type.Object(
   {
     customer: Type.Optional(Line(100, { description: "A customer's key is held to its own company" })),
-    priority: Type.Optional(oneOf(PRIORITIES)),
+    priority: Type.Optional(literals(PRIORITIES)),
   },
   { additionalProperties: false },
 );

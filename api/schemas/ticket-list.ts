@@ -1,17 +1,13 @@
-import { Type, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { TICKET_ORDERS } from '../../db/ticket-queries';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
+import { literals, strictObject } from '../../messages/schema-parts';
 import { Line } from './text';
 
-const oneOf = <T extends string>(values: readonly T[], options: SchemaOptions = {}) =>
-  Type.Union(
-    values.map((value) => Type.Literal(value)),
-    options,
-  );
 /** Repeated (`?status=a&status=b`) or a comma list (`?status=a,b`): the route splits commas before validation. */
 const anyOf = <T extends string>(values: readonly T[], description: string) =>
-  Type.Optional(Type.Array(oneOf(values), { minItems: 1, maxItems: values.length, description }));
+  Type.Optional(Type.Array(literals(values), { minItems: 1, maxItems: values.length, description }));
 const Name = (description: string) => Type.Optional(Line(320, { description }));
 
 /** The query parameters that may hold several values. */
@@ -38,16 +34,13 @@ const QueueFilters = {
   cursor: Type.Optional(Line(400, { description: 'nextCursor of the previous page, as given' })),
 };
 
-const strictObject = <P extends Record<string, TSchema>>(properties: P) =>
-  Type.Object(properties, { additionalProperties: false });
-
 export const QueueQuery = strictObject(QueueFilters);
 export type QueueQuery = Static<typeof QueueQuery>;
 
 export const TicketListQuery = strictObject({
   ...QueueFilters,
   status: anyOf(TICKET_STATUSES, 'One or more statuses'),
-  order: oneOf(TICKET_ORDERS, {
+  order: literals(TICKET_ORDERS, {
     default: 'arrival',
     description:
       'arrival: oldest first (opened, then number); deadline: open tickets only, the nearest deadline first, tickets without one last',
@@ -61,9 +54,9 @@ export const TicketSummary = Type.Object({
   ticketNumber: Type.String(),
   customerId: Type.String(),
   title: Type.String(),
-  kind: oneOf(TICKET_KINDS),
-  priority: oneOf(PRIORITIES),
-  status: oneOf(TICKET_STATUSES),
+  kind: literals(TICKET_KINDS),
+  priority: literals(PRIORITIES),
+  status: literals(TICKET_STATUSES),
   assignee: Type.Optional(Type.String()),
   openedAt: Instant,
   nextDeadline: Type.Union([Instant, Type.Null()], {

@@ -192,7 +192,7 @@ export const TicketView = Type.Object({
             'who acted for sure: user:<id> (signed in to the console), key:<id> (an API key), contact:<address> (by e-mail)',
         }),
       ),
-      channel: Optional(Type.Union(CHANNELS.map((channel) => Type.Literal(channel)))),
+      channel: Optional(literals(CHANNELS)),
       note: Optional(Type.String()),
     }),
   ),

@@ -1,12 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { TLiteral, TObject, TOptional, TSchema, TUnion } from '@sinclair/typebox';
+import type { TObject, TOptional, TSchema } from '@sinclair/typebox';
+import { literals } from '../../messages/schema-parts';
 import { WEEKDAY_NAMES } from '../calendar';
 
 /** The building blocks shared by the policy schema and its billing part. */
-
-export function oneOf<T extends string>(values: readonly T[]): TUnion<Array<TLiteral<T>>> {
-  return Type.Union(values.map((value) => Type.Literal(value)));
-}
 
 export const strict = { additionalProperties: false } as const;
 
@@ -30,7 +27,7 @@ export const Name = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', descripti
 export const Zone = Type.String({ minLength: 1, description: 'an IANA time zone such as Europe/Luxembourg' });
 
 export const WeeklyWindowSchema = Type.Object(
-  { days: Type.Array(oneOf(WEEKDAY_NAMES), { minItems: 1, uniqueItems: true }), from: TimeOfDay, to: TimeOfDay },
+  { days: Type.Array(literals(WEEKDAY_NAMES), { minItems: 1, uniqueItems: true }), from: TimeOfDay, to: TimeOfDay },
   strict,
 );
 

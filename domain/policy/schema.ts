@@ -9,10 +9,10 @@ import {
   TimeOfDay,
   WeeklyWindowSchema,
   Zone,
-  oneOf,
   partialRecordOf,
   strict,
 } from './schema-parts';
+import { literals } from '../../messages/schema-parts';
 import { METRICS, PRIORITIES, TICKET_KINDS } from './vocabulary';
 
 /** An object with exactly these keys, each holding `value`. */
@@ -26,7 +26,7 @@ const Instant = Type.String({
 });
 
 export const DurationSchema = Type.Object(
-  { amount: Type.Integer({ minimum: 1, description: 'a whole number of at least 1' }), unit: oneOf(DURATION_UNITS) },
+  { amount: Type.Integer({ minimum: 1, description: 'a whole number of at least 1' }), unit: literals(DURATION_UNITS) },
   strict,
 );
 
