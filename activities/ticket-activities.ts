@@ -5,6 +5,7 @@ import { atRiskFrom, nextDeadline } from '../domain/sla/clock';
 import { slaFiguresOf, type SlaFigures } from '../domain/sla/figures';
 import { pgPolicyCatalog } from '../db/policy-versions';
 import type { PolicySource } from '../policies/catalog';
+import { writeTicketKeepingReport } from '../db/sla-report';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
 import { billTicket } from './billing';
@@ -29,14 +30,16 @@ function idempotencyKey(step: string): string {
   return `${callingWorkflowId()}:${step}`;
 }
 
-// Newer revisions win: activities of one ticket may be retried out of order, the read model never goes back.
-const UPSERT_TICKET = `
+const INSERT_TICKET = `
   INSERT INTO tickets (number, workflow_id, customer_id, policy_id, kind, priority, status, title, contact_email,
                        assignee, opened_at, revision, snapshot, sla_breached, next_deadline, updated_at,
                        response_outcome, intervention_outcome, resolution_outcome, taken_in_charge_at, response_business_ms, same_day_until,
                        at_risk_from)
   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, to_timestamp($11 / 1000.0), $12, $13, $14, to_timestamp($15 / 1000.0), now(),
-          $16, $17, $18, to_timestamp($19 / 1000.0), $20, to_timestamp($21 / 1000.0), to_timestamp($22 / 1000.0))
+          $16, $17, $18, to_timestamp($19 / 1000.0), $20, to_timestamp($21 / 1000.0), to_timestamp($22 / 1000.0))`;
+
+// Newer revisions win: activities of one ticket may be retried out of order, the read model never goes back.
+const UPSERT_TICKET = `${INSERT_TICKET}
   ON CONFLICT (number) DO UPDATE SET
     priority = excluded.priority, status = excluded.status, assignee = excluded.assignee,
     revision = excluded.revision, snapshot = excluded.snapshot, sla_breached = excluded.sla_breached,
@@ -47,54 +50,78 @@ const UPSERT_TICKET = `
     at_risk_from = excluded.at_risk_from
   WHERE tickets.revision < excluded.revision`;
 
+// A first write that finds the row written meanwhile by another attempt writes nothing: db/sla-report.ts then reads
+// that row's share of the report before writing again.
+const INSERT_NEW_TICKET = `${INSERT_TICKET} ON CONFLICT (number) DO NOTHING`;
+
 /** The SLA report's figures of the ticket, on the calendar its clocks run on. */
 async function slaFigures(policies: PolicySource, ticket: TicketState): Promise<SlaFigures> {
   return slaFiguresOf((await policies.find(ticket.policyId, ticket.policyVersion)).calendarFor(ticket.kind), ticket);
 }
 
 // The copy written is made storable: one NUL or unpaired surrogate jsonb refuses would fail this write on every retry.
-async function upsertTicket(client: Pool | PoolClient, policies: PolicySource, given: TicketState): Promise<void> {
+async function ticketRow(
+  policies: PolicySource,
+  given: TicketState,
+): Promise<{ ticketNumber: string; values: unknown[] }> {
   const ticket = toStorable(given);
   const figures = await slaFigures(policies, ticket);
-  await client.query(UPSERT_TICKET, [
-    ticket.ticketNumber,
-    callingWorkflowId(),
-    ticket.customerId,
-    ticket.policyId,
-    ticket.kind,
-    ticket.priority,
-    ticket.status,
-    ticket.title,
-    ticket.contact.email,
-    ticket.assignee ?? null,
-    ticket.openedAt,
-    ticket.revision,
-    JSON.stringify(ticket),
-    ticket.slaBreached,
-    nextDeadline(ticket.clocks) ?? null,
-    figures.outcomes.response,
-    figures.outcomes.intervention,
-    figures.outcomes.resolution,
-    ticket.takenInChargeAt ?? null,
-    figures.responseBusinessMs ?? null,
-    figures.sameDayUntil,
-    atRiskFrom(ticket.clocks) ?? null,
-  ]);
+  return {
+    ticketNumber: ticket.ticketNumber,
+    values: [
+      ticket.ticketNumber,
+      callingWorkflowId(),
+      ticket.customerId,
+      ticket.policyId,
+      ticket.kind,
+      ticket.priority,
+      ticket.status,
+      ticket.title,
+      ticket.contact.email,
+      ticket.assignee ?? null,
+      ticket.openedAt,
+      ticket.revision,
+      JSON.stringify(ticket),
+      ticket.slaBreached,
+      nextDeadline(ticket.clocks) ?? null,
+      figures.outcomes.response,
+      figures.outcomes.intervention,
+      figures.outcomes.resolution,
+      ticket.takenInChargeAt ?? null,
+      figures.responseBusinessMs ?? null,
+      figures.sameDayUntil,
+      atRiskFrom(ticket.clocks) ?? null,
+    ],
+  };
+}
+
+/** Writes the ticket's row and its share of the SLA report, in the transaction `client` is in. */
+async function writeTicket(
+  client: PoolClient,
+  { ticketNumber, values }: Awaited<ReturnType<typeof ticketRow>>,
+): Promise<void> {
+  await writeTicketKeepingReport(
+    client,
+    ticketNumber,
+    async (existing) => (await client.query(existing ? UPSERT_TICKET : INSERT_NEW_TICKET, values)).rowCount ?? 0,
+  );
 }
 
 export function createActivities({ db, policies = pgPolicyCatalog(db) }: ActivityDeps) {
   return {
     /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
     acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
+      const row = await ticketRow(policies, ticket);
       await withTransaction(db, async (client) => {
-        await upsertTicket(client, policies, ticket);
+        await writeTicket(client, row);
         await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket);
       });
     },
 
     /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
     recordTicketState: async (ticket: TicketState): Promise<void> => {
-      await upsertTicket(db, policies, ticket);
+      const row = await ticketRow(policies, ticket);
+      await withTransaction(db, (client) => writeTicket(client, row));
       await queueLifecycleNotices(db, idempotencyKey, ticket);
     },
 

@@ -1,5 +1,4 @@
-import type { Pool } from 'pg';
-import { DESK_ZONE } from '../messages/desk-zone';
+import type { Pool, PoolClient } from 'pg';
 import { SLA_OUTCOMES, type SlaOutcome } from '../domain/sla/figures';
 import { METRICS, type Metric, type Priority } from '../domain/policy/vocabulary';
 
@@ -40,15 +39,11 @@ export interface SlaReportRow {
   metrics: MetricFigures[];
 }
 
-const outcomeColumn = (metric: Metric, outcome: SlaOutcome) => `${metric}:${outcome}`;
-// Metric and outcome names are fixed vocabulary, never request input: splicing them is safe.
-const OUTCOME_COUNTS = METRICS.flatMap((metric) =>
-  SLA_OUTCOMES.map(
-    (outcome) => `count(*) FILTER (WHERE ${metric}_outcome = '${outcome}')::int AS "${outcomeColumn(metric, outcome)}"`,
-  ),
-).join(',\n         ');
+/** The name under which a query gives the count of tickets whose `metric` came to `outcome`. */
+export const outcomeColumn = (metric: Metric, outcome: SlaOutcome) => `${metric}:${outcome}`;
 
-type ReportRow = Record<string, number> & {
+/** A report row as its query gives it: the sums of one customer, priority and month of registration. */
+export type ReportRow = Record<string, number> & {
   customer_id: string;
   priority: Priority;
   month: string;
@@ -85,7 +80,7 @@ function metricFigures(row: ReportRow, metric: Metric): MetricFigures {
   };
 }
 
-const toReportRow = (row: ReportRow): SlaReportRow => ({
+export const toReportRow = (row: ReportRow): SlaReportRow => ({
   customerId: row.customer_id,
   priority: row.priority,
   month: row.month,
@@ -103,43 +98,181 @@ export interface SlaReportReader {
   report(request: SlaReportRequest): Promise<SlaReportRow[]>;
 }
 
+// The roll-up's counters (migration 0028): column names are fixed vocabulary, never request input, so splicing them
+// into SQL is safe.
+const storedColumn = (metric: Metric, outcome: SlaOutcome) => `${metric}_${outcome.replace('-', '_')}`;
+const OUTCOME_PAIRS = METRICS.flatMap((metric) => SLA_OUTCOMES.map((outcome) => [metric, outcome] as const));
+const COUNTERS = [
+  'tickets',
+  ...OUTCOME_PAIRS.map(([metric, outcome]) => storedColumn(metric, outcome)),
+  'taken',
+  'same_day',
+];
+
 /**
- * Aggregates the per-ticket figures recordTicketState stores (migration 0006). Refused tickets were never the
- * desk's to work and stay out; rows without figures (written before 0006) too, until their next revision.
+ * The report from the roll-up, sla_report (migration 0028): one row per bucket read, however many tickets it counts.
+ * Refused tickets were never the desk's to work and are not in it; rows without figures (written before 0006) neither,
+ * until their next revision.
  */
 export function slaReportReader(db: Pool): SlaReportReader {
   return {
     async report({ fromMonth, toMonth, customerId, priority, now }) {
-      // Months of registration are read in the desk's zone, whatever the zone of each ticket's calendar.
-      const values: unknown[] = [DESK_ZONE, new Date(now)];
-      const conditions = ['response_outcome IS NOT NULL', "status <> 'refused'"];
+      const values: unknown[] = [new Date(now)];
+      // A bucket every ticket has left stays, empty: the aggregate over the rows had no group for it.
+      const conditions = ['r.tickets > 0'];
       const add = (template: (placeholder: string) => string, value: unknown) => {
         values.push(value);
         conditions.push(template(`$${values.length}`));
       };
-      if (fromMonth !== undefined)
-        add((p) => `opened_at >= (${p} || '-01')::date::timestamp AT TIME ZONE $1`, fromMonth);
-      if (toMonth !== undefined)
-        add((p) => `opened_at < ((${p} || '-01')::date + interval '1 month') AT TIME ZONE $1`, toMonth);
-      if (customerId !== undefined) add((p) => `customer_id = ${p}`, customerId);
-      if (priority !== undefined) add((p) => `priority = ${p}`, priority);
-      // A cancelled ticket never taken in charge did not miss its day: it is left out of the same-day share.
+      // YYYY-MM strings compare as their months do.
+      if (fromMonth !== undefined) add((p) => `r.month >= ${p}`, fromMonth);
+      if (toMonth !== undefined) add((p) => `r.month <= ${p}`, toMonth);
+      if (customerId !== undefined) add((p) => `r.customer_id = ${p}`, customerId);
+      if (priority !== undefined) add((p) => `r.priority = ${p}`, priority);
+      // Counted for the same day: taken in charge, or whose day is over when the report is read.
       const { rows } = await db.query<ReportRow>(
-        `SELECT customer_id, priority, to_char(opened_at AT TIME ZONE $1, 'YYYY-MM') AS month,
-         count(*)::int AS tickets,
-         ${OUTCOME_COUNTS},
-         count(response_business_ms)::int AS responded,
-         percentile_cont(0.5) WITHIN GROUP (ORDER BY response_business_ms) AS median_ms,
-         percentile_cont(0.9) WITHIN GROUP (ORDER BY response_business_ms) AS p90_ms,
-         count(*) FILTER (WHERE taken_in_charge_at < same_day_until)::int AS same_day,
-         count(*) FILTER (WHERE taken_in_charge_at IS NOT NULL OR (same_day_until <= $2 AND status <> 'cancelled'))::int AS same_day_counted
-         FROM tickets
+        `SELECT r.customer_id, r.priority, r.month, r.tickets,
+         ${OUTCOME_PAIRS.map(([metric, outcome]) => `r.${storedColumn(metric, outcome)} AS "${outcomeColumn(metric, outcome)}"`).join(', ')},
+         r.responded, r.response_median_ms AS median_ms, r.response_p90_ms AS p90_ms, r.same_day,
+         r.taken + coalesce((SELECT sum(a.tickets) FROM sla_report_awaiting a
+                              WHERE (a.customer_id, a.priority, a.month) = (r.customer_id, r.priority, r.month) AND a.same_day_until <= $1), 0)::int AS same_day_counted
+         FROM sla_report r
          WHERE ${conditions.join(' AND ')}
-         GROUP BY customer_id, priority, month
-         ORDER BY month, customer_id, priority`,
+         ORDER BY r.month, r.customer_id, r.priority`,
         values,
       );
       return rows.map(toReportRow);
     },
   };
+}
+
+/** A ticket's share of the report, as the view sla_report_shares defines it (migration 0028). */
+interface Share {
+  counted: boolean;
+  customer_id: string;
+  priority: string;
+  month: string;
+  response_outcome: SlaOutcome | null;
+  intervention_outcome: SlaOutcome | null;
+  resolution_outcome: SlaOutcome | null;
+  /** bigint, as pg gives it. */
+  response_business_ms: string | null;
+  taken: boolean;
+  same_day: boolean;
+  /** timestamptz as text: a key read back exactly, to the microsecond, where a Date would keep milliseconds. */
+  awaiting_until: string | null;
+}
+
+interface BucketChange {
+  key: [customerId: string, priority: string, month: string];
+  counts: Record<string, number>;
+  /** The time to respond taken out of the bucket's and the one put in, as pg takes a bigint. */
+  removed: string | null;
+  added: string | null;
+}
+
+interface AwaitingChange {
+  key: [customerId: string, priority: string, month: string, sameDayUntil: string];
+  tickets: number;
+}
+
+/** What a ticket moving from one share to another changes in the roll-up, in key order (every writer locks rows in the same order: no deadlock). */
+function shareChanges(
+  before: Share | undefined,
+  after: Share | undefined,
+): { buckets: BucketChange[]; awaiting: AwaitingChange[] } {
+  const buckets = new Map<string, BucketChange>();
+  const awaiting = new Map<string, AwaitingChange>();
+  for (const [share, sign] of [
+    [before, -1],
+    [after, 1],
+  ] as const) {
+    if (!share?.counted) continue;
+    const key: BucketChange['key'] = [share.customer_id, share.priority, share.month];
+    const id = JSON.stringify(key);
+    const change = buckets.get(id) ?? {
+      key,
+      counts: Object.fromEntries(COUNTERS.map((column) => [column, 0])),
+      removed: null,
+      added: null,
+    };
+    const counted = [
+      'tickets',
+      ...METRICS.flatMap((metric) =>
+        share[`${metric}_outcome`] ? [storedColumn(metric, share[`${metric}_outcome`]!)] : [],
+      ),
+      ...(share.taken ? ['taken'] : []),
+      ...(share.same_day ? ['same_day'] : []),
+    ];
+    for (const column of counted) change.counts[column]! += sign;
+    if (sign < 0) change.removed = share.response_business_ms;
+    else change.added = share.response_business_ms;
+    buckets.set(id, change);
+    if (share.awaiting_until) {
+      const awaitingKey: AwaitingChange['key'] = [...key, share.awaiting_until];
+      const awaitingId = JSON.stringify(awaitingKey);
+      awaiting.set(awaitingId, { key: awaitingKey, tickets: (awaiting.get(awaitingId)?.tickets ?? 0) + sign });
+    }
+  }
+  for (const change of buckets.values()) {
+    if (change.removed === change.added) change.removed = change.added = null;
+  }
+  const inKeyOrder = <T>(entries: Map<string, T>) =>
+    [...entries.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, value]) => value);
+  return {
+    buckets: inKeyOrder(buckets).filter(
+      (change) =>
+        change.added !== null || change.removed !== null || Object.values(change.counts).some((count) => count !== 0),
+    ),
+    awaiting: inKeyOrder(awaiting).filter((change) => change.tickets !== 0),
+  };
+}
+
+const UPSERT_BUCKET = `
+  INSERT INTO sla_report AS r (customer_id, priority, month, ${COUNTERS.join(', ')}, response_ms)
+  VALUES ($1, $2, $3, ${COUNTERS.map((_, index) => `$${index + 4}`).join(', ')}, sla_sorted_replace('{}', NULL, $${COUNTERS.length + 5}::bigint))
+  ON CONFLICT (customer_id, priority, month) DO UPDATE SET
+    ${COUNTERS.map((column) => `${column} = r.${column} + excluded.${column}`).join(', ')},
+    response_ms = sla_sorted_replace(r.response_ms, $${COUNTERS.length + 4}::bigint, $${COUNTERS.length + 5}::bigint)`;
+
+const UPSERT_AWAITING = `
+  INSERT INTO sla_report_awaiting AS a (customer_id, priority, month, same_day_until, tickets) VALUES ($1, $2, $3, $4, $5)
+  ON CONFLICT (customer_id, priority, month, same_day_until) DO UPDATE SET tickets = a.tickets + excluded.tickets`;
+
+const SHARE_OF = `SELECT counted, customer_id, priority, month, response_outcome, intervention_outcome, resolution_outcome,
+  response_business_ms, taken, same_day, awaiting_until::text AS awaiting_until FROM sla_report_shares WHERE number = $1`;
+
+/**
+ * Writes a ticket's row through `write` and moves the ticket's share of the report in the same transaction, which
+ * `client` is in. `write(existing)` inserts the row, updating an existing one only when `existing` says there is one,
+ * and gives the number of rows written: a write its revision guard refused (a retried or older revision) writes none
+ * and changes nothing here, so that no revision counts twice.
+ */
+export async function writeTicketKeepingReport(
+  client: PoolClient,
+  ticketNumber: string,
+  write: (existing: boolean) => Promise<number>,
+): Promise<void> {
+  // The row is locked as its share is read: the share taken out is the one the write replaces. A row not there yet
+  // cannot be locked, so the write then only inserts; if another writer inserted it meanwhile, the second turn finds
+  // it, locked.
+  for (let turn = 0; turn < 2; turn++) {
+    const before = (await client.query<Share>(`${SHARE_OF} FOR UPDATE`, [ticketNumber])).rows[0];
+    const written = await write(before !== undefined);
+    if (written === 0 && before === undefined) continue;
+    if (written > 0) {
+      const after = (await client.query<Share>(SHARE_OF, [ticketNumber])).rows[0];
+      const { buckets, awaiting } = shareChanges(before, after);
+      for (const { key, counts, removed, added } of buckets)
+        await client.query(UPSERT_BUCKET, [...key, ...COUNTERS.map((column) => counts[column]), removed, added]);
+      for (const { key, tickets } of awaiting) await client.query(UPSERT_AWAITING, [...key, tickets]);
+    }
+    return;
+  }
+  throw new Error(`ticket ${ticketNumber} was neither inserted nor found`);
+}
+
+/** Rebuilds the roll-up from the tickets' rows (the backfill of migration 0028), ticket writes waiting meanwhile. */
+export async function rebuildSlaReport(db: Pool | PoolClient): Promise<void> {
+  await db.query('SELECT sla_report_rebuild()');
 }
