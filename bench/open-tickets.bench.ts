@@ -3,7 +3,8 @@
  * (1 000, 10 000, 100 000 by default). At each step, with every ticket opened so far still open:
  *
  * - creation rate accepted: tickets the API answered 201 per second over the step, at --concurrency openings in
- *   flight, with the 503 busy answers counted (each waited its Retry-After and was sent again with its key);
+ *   flight, with the 503 answers counted (each waited its Retry-After and was sent again with its key): those the
+ *   back-pressure refused at once (busy), and those that came after the API's Temporal deadline (slow);
  * - take-charge latency p50 / p99 on --sample open tickets taken in charge one after another;
  * - resident memory of the worker, the API and the Temporal server, and CPU each used over the step (/proc);
  * - the size of Vigil's database and of Temporal's (pg_database_size);
@@ -103,6 +104,7 @@ interface Run {
   opened: string[];
   open: Set<string>;
   busy: number;
+  slow: number;
   unanswered: number;
 }
 
@@ -123,6 +125,7 @@ async function openUpTo(run: Run, target: number, loads: Loads, stopped: () => b
   const from = run.opened.length;
   const began = Date.now();
   const busyBefore = run.busy;
+  const slowBefore = run.slow;
   let lastCount = from;
   let lastAt = began;
   const progress = setInterval(() => {
@@ -136,7 +139,7 @@ async function openUpTo(run: Run, target: number, loads: Loads, stopped: () => b
     const eta = (left: number) => (rateStep > 0 ? duration((left / rateStep) * 1000) : '?');
     say(
       `step ${target}: opened ${count - from}/${target - from} (${count}/${options.tickets} in all), ` +
-        `${rateNow.toFixed(1)}/s now, ${rateStep.toFixed(1)}/s this step, 503 busy ${run.busy}, ` +
+        `${rateNow.toFixed(1)}/s now, ${rateStep.toFixed(1)}/s this step, 503 busy ${run.busy}, slow ${run.slow}, ` +
         `ETA step ${eta(target - count)}, all ${eta(options.tickets - count)}, load ${os.loadavg()[0]!.toFixed(1)}`,
     );
   }, PROGRESS_MS);
@@ -149,6 +152,7 @@ async function openUpTo(run: Run, target: number, loads: Loads, stopped: () => b
         run.opened.push(ticket.ticketNumber);
         run.open.add(ticket.ticketNumber);
         run.busy += ticket.busy;
+        run.slow += ticket.slow;
         run.unanswered += ticket.unanswered;
       },
       stopped,
@@ -163,6 +167,7 @@ async function openUpTo(run: Run, target: number, loads: Loads, stopped: () => b
     seconds: Math.round(seconds),
     perSecond: round1(count / seconds),
     busy503: run.busy - busyBefore,
+    slow503: run.slow - slowBefore,
   };
 }
 
@@ -339,7 +344,7 @@ async function measure(
   console.log(
     [
       `\n${figures.open} open tickets${figures.partial ? ` (PARTIAL: step ${step} not reached)` : ''}, Temporal ${options.temporal}:`,
-      `  creation accepted  ${c.perSecond}/s over ${c.seconds} s (${c.opened} tickets, ${c.concurrency} in flight), 503 busy ${c.busy503}`,
+      `  creation accepted  ${c.perSecond}/s over ${c.seconds} s (${c.opened} tickets, ${c.concurrency} in flight), 503 busy ${c.busy503}, 503 after the deadline ${c.slow503}`,
       `  read model rows    ${figures.readModelRows}`,
       `  take-charge        p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, max ${t.maxMs} ms (${t.sample} tickets, ${t.failed} failed); history ${t.historyEvents} events, ${t.historyBytes} bytes`,
       `  RSS                worker ${figures.rssMb.worker} MB, API ${figures.rssMb.api} MB, Temporal server ${figures.rssMb.temporal} MB`,
@@ -397,6 +402,7 @@ async function main(stack: ChaosStack, pools: Pool[], receiving: (receiver: Rece
       opened: [],
       open: new Set(),
       busy: 0,
+      slow: 0,
       unanswered: 0,
     };
     say(

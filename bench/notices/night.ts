@@ -102,8 +102,10 @@ function retryAfterMs(response: Response): number {
 
 export interface Opened {
   ticketNumber: string;
-  /** 503 answers (busy, or Temporal slow) before it was accepted; each waited its Retry-After. */
+  /** 503 answers before it was accepted, each waited its Retry-After: refused at once because the workers are behind
+   * (api/back-pressure.ts, type busy), or after the API's Temporal deadline passed without an answer (slow). */
   busy: number;
+  slow: number;
   /** Requests that got no answer at all (connection refused or reset) and were sent again. */
   unanswered: number;
 }
@@ -119,7 +121,7 @@ export async function openTicket(
   n: number,
   giveUpAt = Date.now() + 120_000,
 ): Promise<Opened> {
-  const tally = { busy: 0, unanswered: 0 };
+  const tally = { busy: 0, slow: 0, unanswered: 0 };
   for (;;) {
     let response: Response;
     try {
@@ -145,12 +147,13 @@ export async function openTicket(
       await sleepMs(1_000);
       continue;
     }
-    const body = (await response.json()) as { ticketNumber?: string };
+    const body = (await response.json()) as { ticketNumber?: string; type?: string };
     if ((response.status === 201 || response.status === 200) && body.ticketNumber)
       return { ticketNumber: body.ticketNumber, ...tally };
     if (response.status !== 503 || Date.now() > giveUpAt)
       throw new Error(`POST /v1/tickets: ${response.status} ${JSON.stringify(body)}`);
-    tally.busy += 1;
+    if (body.type?.endsWith('/busy')) tally.busy += 1;
+    else tally.slow += 1;
     await sleepMs(retryAfterMs(response));
   }
 }
