@@ -67,7 +67,13 @@ export interface Stack {
   /** Headers that authenticate as `role`. */
   auth(role: Role): { authorization: string };
   /** A JSON call on the API's real socket, as `as`: a role of the stack's keys (the desk's agent unless told otherwise), or a token of its own. */
-  call(method: 'GET' | 'POST', path: string, body?: unknown, as?: Role | { token: string }): Promise<ApiAnswer>;
+  call(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    as?: Role | { token: string },
+    headers?: Record<string, string>,
+  ): Promise<ApiAnswer>;
   /** Shuts the stack's worker down, as a worker that went away: the API and the servers stay up. */
   stopWorker(): Promise<void>;
   /** Starts the stack's worker again after stopWorker: a new worker on the same task queue. */
@@ -230,12 +236,13 @@ export async function startStack(
 
 /** JSON calls on the API at `baseUrl`, authenticated with the stack's keys or a token of their own. */
 function caller(baseUrl: string, tokens: Record<Role, string>): Stack['call'] {
-  return async (method, path, body, as = 'agent') => {
+  return async (method, path, body, as = 'agent', headers = {}) => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${typeof as === 'string' ? tokens[as] : as.token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
