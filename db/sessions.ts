@@ -12,6 +12,8 @@ export interface Session {
   customerId?: string;
   /** The person's own choice, else their customer's language; absent for staff who chose none. */
   language?: Language;
+  /** A customer contact's company's zone (customers.time_zone), for the times their pages show; absent: the desk's. */
+  timeZone?: string;
   csrfToken: string;
 }
 
@@ -61,13 +63,14 @@ export function pgSessionStore(db: Pool, limits: SessionLimits = DEFAULT_SESSION
         role: Role;
         customer_id: string | null;
         language: Language | null;
+        time_zone: string | null;
         csrf_token: string;
       }>(
         `UPDATE sessions s SET last_seen_at = $2
          FROM users u LEFT JOIN customers c ON c.id = u.customer_id
          WHERE s.id_hash = $1 AND u.id = s.user_id AND u.disabled_at IS NULL
            AND s.expires_at > $2 AND s.last_seen_at > $2::timestamptz - make_interval(secs => $3::double precision / 1000)
-         RETURNING u.id::text AS user_id, u.email, u.name, u.role, u.customer_id, COALESCE(u.language, c.language) AS language, s.csrf_token`,
+         RETURNING u.id::text AS user_id, u.email, u.name, u.role, u.customer_id, COALESCE(u.language, c.language) AS language, c.time_zone, s.csrf_token`,
         [hashOf(id), new Date(now), limits.idleMs],
       );
       const row = rows[0];
@@ -79,6 +82,7 @@ export function pgSessionStore(db: Pool, limits: SessionLimits = DEFAULT_SESSION
         role: row.role,
         ...(row.customer_id ? { customerId: row.customer_id } : {}),
         ...(row.language ? { language: row.language } : {}),
+        ...(row.time_zone ? { timeZone: row.time_zone } : {}),
         csrfToken: row.csrf_token,
       };
     },

@@ -1,6 +1,5 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { apiTokenParts, type ApiKeyRecord, type Contract, type Customer } from '../../messages/accounts';
-import { DESK_ZONE } from '../../messages/desk-zone';
 import type { User } from '../../db/users';
 import { cookieOf, secureFor, setCookie } from '../sessions';
 import { ADMIN_FORMS, fieldErrors, formFields, formValues, type AdminForm, type FormState } from './admin-forms';
@@ -9,7 +8,6 @@ import { problemText, type ApiAnswer } from './api-bridge';
 import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid, type Form } from './forms';
 import { html, type Html } from './html';
-import { formatInstant } from './i18n';
 import { alertBox, csrfField, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
 
 /** A page of the admin's, with the admin pages' own words beside the console's. */
@@ -451,7 +449,7 @@ ${tableOr(
   // People.
 
   const personState = (page: AdminPage, person: User) =>
-    `${person.disabledAt ? `${page.at('disabled')} ${formatInstant(person.disabledAt, page.language, DESK_ZONE)}` : page.at('active')} · ${page.at(person.hasPassword ? 'passwordSet' : 'noPassword')}`;
+    `${person.disabledAt ? `${page.at('disabled')} ${page.when(person.disabledAt)}` : page.at('active')} · ${page.at(person.hasPassword ? 'passwordSet' : 'noPassword')}`;
 
   function peopleTable(page: AdminPage, name: string, people: readonly User[]): Html {
     const { at, language } = page;
@@ -475,7 +473,7 @@ ${tableOr(
       return '';
     return doneMessage(page, query.sent === 'reset' ? 'resetSent' : 'signInSent', {
       email: query.to,
-      until: formatInstant(query.until, page.language, DESK_ZONE),
+      until: page.when(query.until),
     });
   }
 
@@ -555,7 +553,7 @@ ${tableOr(
       'users',
       `${person.name} (${choiceText(language, person.role)})`,
       html`${doneMessage(page, done)}${sentMessage(page, query)}
-<dl class="facts"><dt>${at('email')}</dt><dd>${person.email}</dd><dt>${at('state')}</dt><dd>${personState(page, person)}</dd><dt>${at('created')}</dt><dd>${formatInstant(person.createdAt, language, DESK_ZONE)}</dd></dl>
+<dl class="facts"><dt>${at('email')}</dt><dd>${person.email}</dd><dt>${at('state')}</dt><dd>${personState(page, person)}</dd><dt>${at('created')}</dt><dd>${page.when(person.createdAt)}</dd></dl>
 <div class="links">${actions}</div>
 <h2>${at('person')}</h2>
 ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADMIN_FORMS.user, state, submit: 'save', label: `${at('person')} ${person.email}`, message: edit?.message })}`,
@@ -644,8 +642,8 @@ ${tableOr(
 <tbody>${keys.map(
       (
         key,
-      ) => html`<tr><td><code>${key.id}</code></td><td>${key.label}</td><td>${choiceText(language, key.role)}</td><td>${key.customerId ?? at('none')}</td><td>${formatInstant(key.createdAt, language, DESK_ZONE)}</td>
-<td>${key.revokedAt ? `${at('revoked')} ${formatInstant(key.revokedAt, language, DESK_ZONE)}` : buttonForm(page, `/console/admin/api-keys/${key.id}/revoke`, `${at('revoke')} ${key.label}`)}</td></tr>`,
+      ) => html`<tr><td><code>${key.id}</code></td><td>${key.label}</td><td>${choiceText(language, key.role)}</td><td>${key.customerId ?? at('none')}</td><td>${page.when(key.createdAt)}</td>
+<td>${key.revokedAt ? `${at('revoked')} ${page.when(key.revokedAt)}` : buttonForm(page, `/console/admin/api-keys/${key.id}/revoke`, `${at('revoke')} ${key.label}`)}</td></tr>`,
     )}</tbody></table>`,
 )}`,
       refused?.status ?? 200,

@@ -1,10 +1,9 @@
 import { slaRiskAt } from '../../domain/sla/clock';
-import { DESK_ZONE } from '../../messages/desk-zone';
 import { PRIORITIES } from '../../domain/policy/vocabulary';
 import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { formatDuration, formatInstant, term } from './i18n';
+import { formatDuration, term } from './i18n';
 import { alertBox, type PageContext } from './page';
 
 /** A ticket of the list as GET /v1/tickets answers it (api/routes/ticket-list.ts). */
@@ -70,7 +69,7 @@ function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): 
       now,
     ) ?? '';
   const label = state === 'breached' ? context.t('breached') : state === 'at-risk' ? context.t('warning') : '';
-  return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${formatInstant(ticket.nextDeadline, context.language, DESK_ZONE)}</time>
+  return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${context.when(ticket.nextDeadline)}</time>
     ${left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
 }
 

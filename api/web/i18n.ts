@@ -10,6 +10,7 @@ export const LANGUAGE_COOKIE = 'vigil_lang';
 const en = {
   vigil: 'Vigil support desk',
   skip: 'Skip to the content',
+  timesIn: 'Times are shown in the {zone} time zone.',
   signIn: 'Sign in',
   email: 'E-mail address',
   password: 'Password',
@@ -193,6 +194,7 @@ export type MessageKey = keyof typeof en;
 const fr: Record<MessageKey, string> = {
   vigil: 'Vigil, centre de support',
   skip: 'Aller au contenu',
+  timesIn: 'Les heures sont indiquées dans le fuseau {zone}.',
   signIn: 'Se connecter',
   email: 'Adresse e-mail',
   password: 'Mot de passe',
@@ -398,7 +400,7 @@ export function languageOf(request: FastifyRequest, personal: Language | undefin
   );
 }
 
-/** Instants as the desk reads them: in its zone, in the page's language. */
+/** An instant in the page's language and the reader's zone (PageContext.when binds both). */
 export function formatInstant(iso: string, language: ConsoleLanguage, zone: string): string {
   return new Intl.DateTimeFormat(language === 'fr' ? 'fr-FR' : 'en-GB', {
     dateStyle: 'medium',

@@ -1,11 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import type { InvoiceDetail as StoredInvoice, InvoiceSummary } from '../../db/invoices';
 import type { PrepaidAccount } from '../../db/prepaid';
-import { DESK_ZONE } from '../../messages/desk-zone';
 import type { ContractInForce as ContractInForceSchema } from '../schemas/contracts';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { formatInstant, type Translate } from './i18n';
+import { type Translate } from './i18n';
 import { alertBox, type PageContext } from './page';
 
 // The pages read the API's JSON: the stores' records, dates already ISO strings (api/routes/invoices.ts, prepaid.ts).
@@ -40,7 +39,7 @@ ${
         (
           invoice,
         ) => html`<tr><td><a href="/console/invoices/${invoice.number}">${invoice.number}</a></td>${staff(context) ? html`<td>${invoice.customerId}</td>` : ''}<td>${invoice.periodStart} – ${invoice.periodEnd}</td>
-<td>${formatInstant(invoice.issuedAt, language, DESK_ZONE)}</td><td class="figure">${euros(invoice.totalCents, language)}</td><td class="figure">${invoice.grossCents === undefined ? '–' : euros(invoice.grossCents, language)}</td>
+<td>${context.when(invoice.issuedAt)}</td><td class="figure">${euros(invoice.totalCents, language)}</td><td class="figure">${invoice.grossCents === undefined ? '–' : euros(invoice.grossCents, language)}</td>
 <td><a href="/console/invoices/${invoice.number}/pdf" download="${invoice.number}.pdf" aria-label="${t('downloadPdf')} ${invoice.number}">PDF</a></td></tr>`,
       )}</tbody></table></div>`
     : html`<p>${t('noInvoices')}</p>`
@@ -55,7 +54,7 @@ export function invoiceBody(context: PageContext, invoice: InvoiceDetail): Html 
 <dl class="facts">
 ${staff(context) ? html`<dt>${t('customer')}</dt><dd>${invoice.customerId}</dd>` : ''}
 <dt>${t('period')}</dt><dd>${invoice.periodStart} – ${invoice.periodEnd}</dd>
-<dt>${t('issued')}</dt><dd>${formatInstant(invoice.issuedAt, language, DESK_ZONE)}</dd>
+<dt>${t('issued')}</dt><dd>${context.when(invoice.issuedAt)}</dd>
 <dt>${t('net')}</dt><dd>${euros(invoice.totalCents, language)}</dd>
 ${invoice.vatCents === undefined ? '' : html`<dt>${t('vat')}</dt><dd>${euros(invoice.vatCents, language)}</dd>`}
 ${invoice.grossCents === undefined ? '' : html`<dt>${t('gross')}</dt><dd>${euros(invoice.grossCents, language)}</dd>`}
@@ -78,7 +77,7 @@ export function hoursOf(t: Translate, minutes: number): string {
 }
 
 function account(context: PageContext, contract: ContractInForce, answer: ApiAnswer): Html {
-  const { t, language } = context;
+  const { t } = context;
   const heading = html`<h2>${t('contract')} ${contract.id} · ${contract.policyId}${contract.tier ? ` (${contract.tier})` : ''}</h2>
 <p>${t('validFrom')} ${contract.startsOn}${contract.endsOn ? ` ${t('validTo').toLowerCase()} ${contract.endsOn}` : ''}${staff(context) ? ` · ${contract.customerId}` : ''}</p>`;
   if (answer.status !== 200) return html`${heading}${alertBox(problemText(answer))}`;
@@ -94,7 +93,7 @@ function account(context: PageContext, contract: ContractInForce, answer: ApiAns
 <h3>${t('movements')}</h3>
 <div class="scroll"><table><thead><tr><th scope="col">${t('when')}</th><th scope="col">${t('movementKind')}</th><th scope="col">${t('description')}</th><th scope="col">${t('year')}</th><th scope="col" class="figure">${t('duration')}</th><th scope="col">${t('invoice')}</th></tr></thead>
 <tbody>${prepaid.movements.map(
-    (movement) => html`<tr><td>${formatInstant(movement.at, language, DESK_ZONE)}</td><td>${t(movement.kind)}</td>
+    (movement) => html`<tr><td>${context.when(movement.at)}</td><td>${t(movement.kind)}</td>
 <td>${movement.ticketNumber ? html`<a href="/console/tickets/${movement.ticketNumber}">${movement.ticketNumber}</a> ` : ''}${movement.description}</td><td>${movement.year}</td>
 <td class="figure">${hoursOf(t, movement.minutes)}</td><td>${movement.invoiceNumber ? html`<a href="/console/invoices/${movement.invoiceNumber}">${movement.invoiceNumber}</a>` : '–'}</td></tr>`,
   )}</tbody></table></div>`;

@@ -5,7 +5,8 @@ import { RETRY_AFTER_SECONDS } from '../problems';
 import { adminTranslator } from './admin-i18n';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { languageOf, translator, type ConsoleLanguage, type Translate } from './i18n';
+import { DESK_ZONE } from '../../messages/desk-zone';
+import { formatInstant, languageOf, translator, type ConsoleLanguage, type Translate } from './i18n';
 
 /** What every page handler works with: who is asking, in which language, and the token its forms carry. */
 export interface PageContext {
@@ -14,17 +15,38 @@ export interface PageContext {
   language: ConsoleLanguage;
   t: Translate;
   session?: Session;
+  /**
+   * The zone every time on the page is shown in: a customer contact's company's (a Montreal customer reads its
+   * deadlines in Montreal time), else the desk's, which is the one staff and the business calendars work in.
+   */
+  zone: string;
+  /** An instant of the API (ISO-8601) as this reader reads it: their language, their zone. */
+  when: (iso: string) => string;
   /** The session's synchronizer token, or the double-submit token of a signed-out form (api/web/forms.ts). */
   csrf: string;
 }
 
+/** A zone the runtime's Intl knows; the API checks customers' zones on the way in, this keeps a page up regardless. */
+function knownZone(zone: string | undefined): string | undefined {
+  if (!zone) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    return undefined;
+  }
+}
+
 export function pageContext(request: FastifyRequest, reply: FastifyReply, csrf: string): PageContext {
   const language = languageOf(request, request.session?.language);
+  const zone = knownZone(request.session?.timeZone) ?? DESK_ZONE;
   return {
     request,
     reply,
     language,
     t: translator(language),
+    zone,
+    when: (iso) => formatInstant(iso, language, zone),
     session: request.session,
     csrf,
     ...(request.session ? { session: request.session } : {}),
@@ -88,6 +110,7 @@ export function sendPage(context: PageContext, title: string, body: Html, status
 <h1>${title}</h1>
 ${body}
 </main>
+<footer><p class="muted">${t('timesIn', { zone: context.zone })}</p></footer>
 </body>
 </html>`;
   return context.reply

@@ -1,8 +1,7 @@
-import { DESK_ZONE } from '../../messages/desk-zone';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { formatInstant, term } from './i18n';
+import { term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 
 interface OwnTicket {
@@ -27,7 +26,7 @@ ${
         (
           ticket,
         ) => html`<tr><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${term(language, ticket.status)}</td><td>${term(language, ticket.priority)}</td>
-<td>${formatInstant(ticket.openedAt, language, DESK_ZONE)}</td><td>${ticket.nextDeadline ? formatInstant(ticket.nextDeadline, language, DESK_ZONE) : '–'}</td></tr>`,
+<td>${context.when(ticket.openedAt)}</td><td>${ticket.nextDeadline ? context.when(ticket.nextDeadline) : '–'}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>${t('noTickets')}</p>`
 }`;

@@ -1,10 +1,9 @@
 import { toCsv, type CsvCell } from '../../domain/csv';
 import { METRICS, PRIORITIES, type Metric } from '../../domain/policy/vocabulary';
-import { DESK_ZONE } from '../../messages/desk-zone';
 import type { AtRiskReport, SlaReport } from '../schemas/report';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { formatDuration, formatInstant, type MessageKey } from './i18n';
+import { formatDuration, type MessageKey } from './i18n';
 import { alertBox, type PageContext } from './page';
 
 /**
@@ -246,7 +245,7 @@ function tallyTable(context: PageContext, caption: string, header: string, talli
 }
 
 function atRiskSection(context: PageContext, answer: ApiAnswer): Html {
-  const { t, language } = context;
+  const { t } = context;
   const heading = html`<h2 id="at-risk">${t('breachesAndRisks')}</h2>`;
   if (answer.status !== 200) return html`${heading}${alertBox(problemText(answer))}`;
   const report = answer.body as unknown as AtRiskReport;
@@ -258,7 +257,7 @@ function atRiskSection(context: PageContext, answer: ApiAnswer): Html {
     (
       ticket,
     ) => html`<tr class="${ticket.state}"><td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.customerId}</td><td>${ticket.priority}</td><td>${ticket.assignee ?? '–'}</td>
-<td>${ticket.nextDeadline ? html`<time datetime="${ticket.nextDeadline}">${formatInstant(ticket.nextDeadline, language, DESK_ZONE)}</time> ` : ''}<strong class="badge">${ticket.state === 'breached' ? t('breached') : t('atRisk')}</strong></td></tr>`,
+<td>${ticket.nextDeadline ? html`<time datetime="${ticket.nextDeadline}">${context.when(ticket.nextDeadline)}</time> ` : ''}<strong class="badge">${ticket.state === 'breached' ? t('breached') : t('atRisk')}</strong></td></tr>`,
   )}</tbody></table></div>`;
 }
 

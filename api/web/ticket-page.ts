@@ -1,7 +1,6 @@
-import { DESK_ZONE } from '../../messages/desk-zone';
 import type { TicketView } from '../schemas/ticket';
 import { html, type Html } from './html';
-import { formatDuration, formatInstant, term } from './i18n';
+import { formatDuration, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
 
@@ -124,13 +123,13 @@ export function clocksSection(context: PageContext, view: TicketView): Html {
     const late = clock.breachedAt !== undefined || (clock.remainingMs !== undefined && clock.remainingMs < 0);
     const warned = clock.thresholds.some((threshold) => threshold.notified);
     return html`<tr class="${late ? 'breached' : warned ? 'at-risk' : ''}"><td>${term(language, clock.metric)}</td><td>${term(language, clock.state)}${late ? html` <strong class="badge">${t('breached')}</strong>` : warned ? html` <strong class="badge">${t('warning')}</strong>` : ''}</td>
-<td>${clock.deadline ? html`<time datetime="${clock.deadline}">${formatInstant(clock.deadline, language, DESK_ZONE)}</time>` : '–'}</td>
+<td>${clock.deadline ? html`<time datetime="${clock.deadline}">${context.when(clock.deadline)}</time>` : '–'}</td>
 <td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}`}</td></tr>`;
   })}</tbody></table></div></div>`;
 }
 
 function timeEntries(context: PageContext, view: TicketView): Html {
-  const { t, language } = context;
+  const { t } = context;
   const minutes = (entry: TicketView['timeEntries'][number]) =>
     Math.round((Date.parse(entry.end) - Date.parse(entry.start)) / 60_000);
   const total = view.timeEntries.reduce((sum, entry) => sum + minutes(entry), 0);
@@ -151,7 +150,7 @@ function timeEntries(context: PageContext, view: TicketView): Html {
       ? html`${scrollable(t('timeEntries'))}<table><thead><tr><th scope="col">${t('assignee')}</th><th scope="col">${t('start')}</th><th scope="col">${t('end')}</th><th scope="col">${t('minutes')}</th><th scope="col">${t('note')}</th></tr></thead>
 <tbody>${view.timeEntries.map(
           (entry) =>
-            html`<tr><td>${entry.agent}</td><td>${formatInstant(entry.start, language, DESK_ZONE)}</td><td>${formatInstant(entry.end, language, DESK_ZONE)}</td><td>${minutes(entry)}</td><td>${facts(entry)}</td></tr>`,
+            html`<tr><td>${entry.agent}</td><td>${context.when(entry.start)}</td><td>${context.when(entry.end)}</td><td>${minutes(entry)}</td><td>${facts(entry)}</td></tr>`,
         )}</tbody><tfoot><tr><th scope="row" colspan="3">${t('total')}</th><td>${total}</td><td></td></tr></tfoot></table></div>`
       : html`<p>–</p>`
   }`;
@@ -207,7 +206,7 @@ function conversation(context: PageContext, view: TicketView, mails: readonly Ti
     items.length
       ? html`<ol class="messages">${items.map(
           (item) =>
-            html`<li><p class="meta"><time datetime="${item.at}">${formatInstant(item.at, language, DESK_ZONE)}</time> · ${item.who} · <strong>${item.title}</strong></p><p class="description">${item.text}</p></li>`,
+            html`<li><p class="meta"><time datetime="${item.at}">${context.when(item.at)}</time> · ${item.who} · <strong>${item.title}</strong></p><p class="description">${item.text}</p></li>`,
         )}</ol>`
       : html`<p>–</p>`
   }`;
@@ -221,12 +220,12 @@ const sizeOf = (bytes: number) =>
       : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 function attachments(context: PageContext, view: TicketView, files: readonly TicketAttachment[] | undefined): Html {
-  const { t, language } = context;
+  const { t } = context;
   if (!files?.length) return html``;
   return html`<h2>${t('attachments')}</h2>${scrollable(t('attachments'))}<table><thead><tr><th scope="col">${t('file')}</th><th scope="col">${t('size')}</th><th scope="col">${t('received')}</th></tr></thead>
 <tbody>${files.map(
     (file) =>
-      html`<tr><td><a href="/console/tickets/${view.ticketNumber}/attachments/${file.id}" download>${file.filename}</a> <span class="muted">${file.contentType}</span></td><td>${sizeOf(file.sizeBytes)}</td><td>${formatInstant(file.receivedAt, language, DESK_ZONE)}</td></tr>`,
+      html`<tr><td><a href="/console/tickets/${view.ticketNumber}/attachments/${file.id}" download>${file.filename}</a> <span class="muted">${file.contentType}</span></td><td>${sizeOf(file.sizeBytes)}</td><td>${context.when(file.receivedAt)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
@@ -241,8 +240,8 @@ function notifications(context: PageContext, notices: readonly TicketNotice[] | 
           .map(
             (
               notice,
-            ) => html`<tr class="${notice.state === 'failed' ? 'breached' : ''}"><td>${formatInstant(notice.createdAt, language, DESK_ZONE)}</td><td>${term(language, notice.kind)}</td><td>${notice.recipient}</td><td>${notice.subject}</td>
-<td>${term(language, notice.state)}${notice.sentAt ? html` <time datetime="${notice.sentAt}">${formatInstant(notice.sentAt, language, DESK_ZONE)}</time>` : ''}${notice.lastError ? html`<br>${notice.lastError}` : ''}</td></tr>`,
+            ) => html`<tr class="${notice.state === 'failed' ? 'breached' : ''}"><td>${context.when(notice.createdAt)}</td><td>${term(language, notice.kind)}</td><td>${notice.recipient}</td><td>${notice.subject}</td>
+<td>${term(language, notice.state)}${notice.sentAt ? html` <time datetime="${notice.sentAt}">${context.when(notice.sentAt)}</time>` : ''}${notice.lastError ? html`<br>${notice.lastError}` : ''}</td></tr>`,
           )}</tbody></table></div>`
       : html`<p>–</p>`
   }`;
@@ -263,9 +262,9 @@ export function ticketBody(context: PageContext, view: TicketView, refusal?: Ref
 <dt>${t('priority')}</dt><dd class="priority">${term(language, view.priority)}</dd>
 <dt>${t('customer')}</dt><dd>${view.customerId}</dd>
 <dt>${t('assignee')}</dt><dd>${view.assignee ?? '–'}</dd>
-<dt>${t('opened')}</dt><dd>${formatInstant(view.openedAt, language, DESK_ZONE)}</dd>
+<dt>${t('opened')}</dt><dd>${context.when(view.openedAt)}</dd>
 ${quoteFacts(context, view)}
-${view.releaseAt ? html`<dt>${t('releaseDate')}</dt><dd class="release"><time datetime="${view.releaseAt}">${formatInstant(view.releaseAt, language, DESK_ZONE)}</time></dd>` : ''}
+${view.releaseAt ? html`<dt>${t('releaseDate')}</dt><dd class="release"><time datetime="${view.releaseAt}">${context.when(view.releaseAt)}</time></dd>` : ''}
 ${view.resolution ? html`<dt>${t('resolution')}</dt><dd>${view.resolution}</dd>` : ''}
 </dl>
 <p class="description">${view.description}</p>
@@ -278,5 +277,5 @@ ${timeEntries(context, view)}
 ${bill(context, view)}
 ${notifications(context, extras.notifications)}
 <h2>${t('history')}</h2>
-<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${formatInstant(event.at, language, DESK_ZONE)}</time> ${term(language, event.type)}${actedBy(context, event)}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
+<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${context.when(event.at)}</time> ${term(language, event.type)}${actedBy(context, event)}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
 }

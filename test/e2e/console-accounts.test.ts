@@ -142,6 +142,38 @@ describe('people and sessions on the real stack', () => {
     expect(await cookieCall('GET', '/tickets', id)).toMatchObject({ status: 401 });
   });
 
+  it("shows a customer's contact every time in their company's zone, and staff in the desk's", async () => {
+    const customerId = `montreal-${unique}`;
+    expect(
+      await stack.call(
+        'POST',
+        '/admin/customers',
+        { id: customerId, name: 'Acme Québec', timeZone: 'America/Montreal' },
+        'admin',
+      ),
+    ).toMatchObject({ status: 201 });
+    const users = pgUserStore(stack.db);
+    const sessions = pgSessionStore(stack.db);
+    const contact = await users.create({
+      email: `chloe.${unique}@acme.test`,
+      name: 'Chloé',
+      role: 'customer',
+      customerId,
+    });
+    const agent = await users.create({ email: `zone.${unique}@desk.test`, name: 'Zoé Agent', role: 'agent' });
+    const contactSession = await sessions.create(contact.id, Date.now());
+    expect(await sessions.resolve(contactSession.id, Date.now())).toMatchObject({ timeZone: 'America/Montreal' });
+    const agentSession = await sessions.create(agent.id, Date.now());
+    expect(await sessions.resolve(agentSession.id, Date.now())).not.toHaveProperty('timeZone');
+
+    const page = async (cookie: string) =>
+      (
+        await fetch(new URL('/console/invoices', stack.baseUrl), { headers: { cookie: `${SESSION_COOKIE}=${cookie}` } })
+      ).text();
+    expect(await page(contactSession.id)).toContain('Times are shown in the America/Montreal time zone.');
+    expect(await page(agentSession.id)).toContain('Times are shown in the Europe/Luxembourg time zone.');
+  });
+
   it("`npm run dev`'s people sign in with the dev password, made once however often it starts", async () => {
     const keysFile = path.join(os.tmpdir(), `vigil-dev-keys-${unique}.json`);
     await ensureDevAccounts(e2eEnv().databaseUrl, keysFile);

@@ -6,8 +6,8 @@ import { localNext } from '../../api/web/sign-in';
 import { consoleSettingsFromEnv } from '../../api/web/console-settings';
 import { boardBody, boardQuery, type BoardFilters } from '../../api/web/board';
 import type { Session } from '../../db/sessions';
-import { translator } from '../../api/web/i18n';
-import type { PageContext } from '../../api/web/page';
+import { portalBody } from '../../api/web/portal';
+import { consoleContext } from '../support/web/page-context';
 
 const requestWith = (cookie: string | undefined, session?: Session) =>
   ({ headers: { cookie }, session }) as unknown as FastifyRequest;
@@ -136,7 +136,7 @@ describe("the board's page", () => {
     atRiskFrom: atRiskFrom === null ? null : new Date(atRiskFrom).toISOString(),
     slaBreached,
   });
-  const context = { language: 'en', t: translator('en') } as unknown as PageContext;
+  const context = consoleContext('en');
   const body = (items: object[], nextCursor: string | null, filters: BoardFilters = {}) =>
     boardBody(context, filters, { status: 200, body: { items, nextCursor }, headers: {} }, NOW).text;
   const rowOf = (text: string, ticketNumber: string) =>
@@ -170,5 +170,37 @@ describe("the board's page", () => {
     expect(later).toContain('<a href="/console/?q=printer">First page</a>');
     expect(later).not.toContain('rel="next"');
     expect(later).toContain('id="atRisk" name="atRisk" value="true">');
+  });
+});
+
+describe("the reader's zone", () => {
+  const contact = (timeZone?: string): Session => ({
+    userId: '7',
+    email: 'chloe@acme.test',
+    name: 'Chloé',
+    role: 'customer',
+    customerId: 'acme-qc',
+    csrfToken: 't'.repeat(43),
+    ...(timeZone ? { timeZone } : {}),
+  });
+  const ticket = {
+    ticketNumber: 'VIG-000001',
+    title: 'Serveur arrêté',
+    status: 'support',
+    priority: 'P1',
+    openedAt: '2026-12-01T10:30:00Z',
+    nextDeadline: '2026-12-01T14:30:00Z',
+  };
+  const portal = (session: Session) =>
+    portalBody(consoleContext('en', session), { status: 200, body: { items: [ticket] }, headers: {} }).text;
+
+  it("dates a customer contact's tickets in their company's zone, and in the desk's when it has none", () => {
+    // 10:30 and 14:30 UTC: 05:30 and 09:30 in Montreal, 11:30 and 15:30 in Luxembourg.
+    expect(portal(contact('America/Montreal'))).toMatch(/1 Dec 2026, 05:30<\/td><td>1 Dec 2026, 09:30/);
+    expect(portal(contact())).toMatch(/1 Dec 2026, 11:30<\/td><td>1 Dec 2026, 15:30/);
+  });
+
+  it('falls back to the desk zone for a zone the runtime does not know, rather than failing the page', () => {
+    expect(consoleContext('en', contact('Mars/Olympus_Mons')).zone).toBe('Europe/Luxembourg');
   });
 });

@@ -1,10 +1,9 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { consoleContext } from '../support/web/page-context';
 import type { Session } from '../../db/sessions';
 import { METRICS } from '../../domain/policy/vocabulary';
 import type { SlaReport } from '../../api/schemas/report';
 import { translator } from '../../api/web/i18n';
 import { hoursOf } from '../../api/web/invoices';
-import type { PageContext } from '../../api/web/page';
 import { chartFigure, chartSvg, reportQuery, reportsBody, slaCharts, slaReportCsv } from '../../api/web/reports';
 
 const manager: Session = {
@@ -14,14 +13,7 @@ const manager: Session = {
   role: 'manager',
   csrfToken: 't'.repeat(43),
 };
-const contextIn = (language: 'en' | 'fr'): PageContext => ({
-  request: {} as FastifyRequest,
-  reply: {} as FastifyReply,
-  language,
-  t: translator(language),
-  session: manager,
-  csrf: manager.csrfToken,
-});
+const contextIn = (language: 'en' | 'fr') => consoleContext(language, manager);
 
 type Row = SlaReport['rows'][number];
 const row = (

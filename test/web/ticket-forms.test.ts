@@ -1,10 +1,10 @@
+import { consoleContext } from '../support/web/page-context';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, TICKET_EVENT_TYPES } from '../../messages/ticket-actions';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/status';
 import type { Session } from '../../db/sessions';
 import type { TicketView } from '../../api/schemas/ticket';
-import { term, translator, type ConsoleLanguage } from '../../api/web/i18n';
-import type { PageContext } from '../../api/web/page';
+import { term, type ConsoleLanguage } from '../../api/web/i18n';
 import { CONSOLE_ACTIONS, eurosToCents, formsFor } from '../../api/web/ticket-forms';
 import { ticketBody } from '../../api/web/ticket-page';
 
@@ -47,8 +47,7 @@ const session = (role: Session['role']): Session => ({
   csrfToken: 't'.repeat(43),
   ...(role === 'customer' ? { customerId: 'kirchberg' } : {}),
 });
-const page = (role: Session['role'], language: ConsoleLanguage = 'en') =>
-  ({ language, t: translator(language), session: session(role), csrf: 't'.repeat(43) }) as unknown as PageContext;
+const page = (role: Session['role'], language: ConsoleLanguage = 'en') => consoleContext(language, session(role));
 const fieldsOf = (path: string) =>
   CONSOLE_ACTIONS[path]!.fields.map((field) => `${field.name}:${field.type}${field.required ? '!' : ''}`);
 
