@@ -30,7 +30,11 @@ async function main(): Promise<void> {
     // Fastify's deadline on every request, hooks included: past it the client gets 503 with Retry-After. Above the
     // Temporal deadline of the ticket routes (8 s, plus 2 s to ask whether a worker polls), so that those say what
     // is missing themselves; PostgreSQL gives up sooner on its own (3 s to connect, 10 s per statement).
-    { logger: apiLoggerOptions(config.logLevel), handlerTimeout: 12_000 },
+    {
+      logger: apiLoggerOptions(config.logLevel),
+      handlerTimeout: 12_000,
+      ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
+    },
   );
 
   let closing = false;

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { DEFAULT_BUSY_BOUNDS, type BusyBounds } from '../api/busy-bounds';
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
@@ -13,6 +14,12 @@ export interface VigilConfig {
   apiHost: string;
   apiPort: number;
   logLevel: string;
+  /**
+   * VIGIL_TRUST_PROXY: the load balancers whose X-Forwarded-For the API believes (Fastify's trustProxy), so that the
+   * rate limit counts callers without a key by their own address and `secure: 'auto'` cookies see https; none when
+   * unset, the socket's address being the caller's.
+   */
+  trustProxy?: string;
   /** Requests per minute one API key may make to the API. */
   rateLimitPerMinute: number;
   /** host:port where the worker serves its Temporal SDK metrics for Prometheus; unset, it serves none. */
@@ -226,6 +233,23 @@ export function temporalSettingsFromEnv(
   };
 }
 
+/** Addresses, CIDR ranges or proxy-addr's names (loopback, linklocal, uniquelocal), comma-separated. */
+function trustedProxies(name: string, value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address = '', prefix] = entry.split('/');
+    const version = isIP(address);
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (version === 6 ? 128 : 32));
+    if (!['loopback', 'linklocal', 'uniquelocal'].includes(entry) && !(version && prefixOk)) {
+      throw new ConfigError(
+        `${name} must be addresses, CIDR ranges or loopback, linklocal, uniquelocal, comma-separated, got '${entry}'`,
+      );
+    }
+  }
+  return entries.join(',');
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const databaseUrl = env.DATABASE_URL;
   if (!databaseUrl) throw new ConfigError('DATABASE_URL is not set (npm run dev sets it for you)');
@@ -235,6 +259,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     apiHost: env.HOST || '127.0.0.1',
     apiPort: port('PORT', env.PORT, 3000),
     logLevel: env.LOG_LEVEL || 'info',
+    ...(env.VIGIL_TRUST_PROXY ? { trustProxy: trustedProxies('VIGIL_TRUST_PROXY', env.VIGIL_TRUST_PROXY) } : {}),
     rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),
     workerMetricsAddress: bindAddress('VIGIL_WORKER_METRICS_ADDRESS', env.VIGIL_WORKER_METRICS_ADDRESS),
     workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),

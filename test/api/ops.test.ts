@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type OpsDeps } from '../../api/app';
+import { configFromEnv } from '../../infra/config';
 import { apiLoggerOptions } from '../../api/request-log';
 import type { AccountStore } from '../../messages/accounts';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
@@ -313,6 +314,35 @@ describe('rate limits', () => {
     });
 
     expect((await read(ops.otherAgentToken)).statusCode).toBe(200);
+  });
+
+  it('counts callers without a key by the address the load balancer forwards, when told to trust it (VIGIL_TRUST_PROXY)', async () => {
+    // Two callers behind one balancer: the socket's address is the balancer's, theirs is in X-Forwarded-For.
+    const viaBalancer = (app: FastifyInstance, caller: string) =>
+      app
+        .inject({
+          method: 'GET',
+          url: '/docs/json',
+          remoteAddress: '10.0.0.2',
+          headers: { 'x-forwarded-for': caller },
+        })
+        .then((response) => response.statusCode);
+    const trusting = await opsApp(
+      { rateLimit: { max: 3, windowMs: 60_000 } },
+      { trustProxy: configFromEnv({ DATABASE_URL: 'postgres://x@y/z', VIGIL_TRUST_PROXY: 'uniquelocal' }).trustProxy! },
+    );
+    const untrusting = await opsApp({ rateLimit: { max: 3, windowMs: 60_000 } });
+    try {
+      for (const { app } of [trusting, untrusting])
+        for (let i = 0; i < 3; i++) expect(await viaBalancer(app, '203.0.113.5')).toBe(200);
+      expect(await viaBalancer(trusting.app, '203.0.113.5')).toBe(429);
+      expect(await viaBalancer(trusting.app, '203.0.113.6')).toBe(200);
+      // Untrusted, every caller is the balancer: the second is refused for the first one's requests.
+      expect(await viaBalancer(untrusting.app, '203.0.113.6')).toBe(429);
+    } finally {
+      await trusting.app.close();
+      await untrusting.app.close();
+    }
   });
 
   it('never limits the probes and the metrics scrape', async () => {
