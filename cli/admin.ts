@@ -22,6 +22,7 @@ import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type Prepaid
 import { migrate } from '../db/migrate';
 import { publishPolicyVersion } from '../db/policy-publishing';
 import { pgPolicyCatalog, type PolicyVersionRecord } from '../db/policy-versions';
+import { rebuildSlaReport } from '../db/sla-report';
 import { PolicyPublishError, PolicyValidationError } from '../domain/policy';
 import { readJsonFile } from '../policies/json-file';
 import type { PolicyVersionStore } from '../api/routes/policies';
@@ -51,6 +52,7 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
   vigil admin policies publish FILE [--json]   (a policy document: the next version of a policy, or a new policy)
   vigil admin policies list [--json]
   vigil admin policies show ID VERSION [--json]
+  vigil admin reports rebuild [--json]   (the SLA report's roll-up from the tickets' rows: after old workers wrote tickets)
   (DATABASE_URL names the database; its migrations are applied first)
 `;
 
@@ -63,6 +65,8 @@ interface AdminStores {
   users: UserStore;
   prepaid: PrepaidLedger;
   policies: PolicyVersionStore;
+  /** Rebuilds the SLA report's roll-up; gives the rows it holds. */
+  rebuildSlaReport: () => Promise<number>;
 }
 type Action = (stores: AdminStores) => Promise<Output>;
 
@@ -415,6 +419,18 @@ const COMMANDS: Readonly<Record<string, Command>> = {
         return { json: versions, text: versions.map(policyLine).join('') };
       },
   },
+  'reports rebuild': {
+    options: [],
+    action:
+      () =>
+      async ({ rebuildSlaReport }) => {
+        const rows = await rebuildSlaReport();
+        return {
+          json: { rows },
+          text: `SLA report rebuilt from the tickets: ${rows} customer, priority and month rows\n`,
+        };
+      },
+  },
   'policies show': {
     options: [],
     action(args) {
@@ -491,7 +507,13 @@ async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) =>
       ...pgPolicyCatalog(db),
       publish: (document: unknown, by: string) => publishPolicyVersion(db, document, by),
     };
-    return await work({ accounts: pgAccountStore(db), users: pgUserStore(db), prepaid: prepaidLedger(db), policies });
+    return await work({
+      accounts: pgAccountStore(db),
+      users: pgUserStore(db),
+      prepaid: prepaidLedger(db),
+      policies,
+      rebuildSlaReport: () => rebuildSlaReport(db),
+    });
   } finally {
     await db.end();
   }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { SLA_OUTCOMES, type SlaOutcome } from '../domain/sla/figures';
 import { METRICS, type Metric, type Priority } from '../domain/policy/vocabulary';
+import { withTransaction } from './transaction';
 
 export interface SlaReportRequest {
   /** First and last month of registration, YYYY-MM, both included; absent: unbounded. */
@@ -272,7 +273,15 @@ export async function writeTicketKeepingReport(
   throw new Error(`ticket ${ticketNumber} was neither inserted nor found`);
 }
 
-/** Rebuilds the roll-up from the tickets' rows (the backfill of migration 0028), ticket writes waiting meanwhile. */
-export async function rebuildSlaReport(db: Pool | PoolClient): Promise<void> {
-  await db.query('SELECT sla_report_rebuild()');
+/**
+ * Rebuilds the roll-up from the tickets' rows (the backfill of migration 0028), ticket writes waiting meanwhile: for a
+ * database whose tickets were written by processes that did not keep it (an old worker during a rolling deploy).
+ * Gives the rows it holds.
+ */
+export async function rebuildSlaReport(db: Pool): Promise<number> {
+  return await withTransaction(db, async (client) => {
+    await client.query('SELECT sla_report_rebuild()');
+    const { rows } = await client.query<{ rows: number }>('SELECT count(*)::int AS rows FROM sla_report');
+    return rows[0]!.rows;
+  });
 }

@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import type { TicketState } from '../../messages/ticket';
-import { rebuildSlaReport, slaReportReader, type SlaReportRequest } from '../../db/sla-report';
+import { runVigil } from '../../cli/run';
+import { slaReportReader, type SlaReportRequest } from '../../db/sla-report';
 import { METRICS, PRIORITIES } from '../../domain/policy/vocabulary';
 import type { SlaClock } from '../../domain/sla/clock';
 import { TICKET_STATUSES } from '../../domain/ticket/status';
 import { readModelHarness, type ReadModelHarness } from '../support/e2e/read-model-fixtures';
+import { e2eEnv } from '../support/e2e/stack';
 import { slaReportFromTickets } from '../support/sla-report-reference';
 
 jest.setTimeout(600_000);
@@ -153,7 +155,7 @@ describe('the SLA report roll-up (sla_report, migration 0028) on PostgreSQL', ()
     );
   });
 
-  it('is rebuilt from the rows by the backfill to the same figures', async () => {
+  it('is rebuilt from the rows by the backfill, vigil admin reports rebuild, to the same figures', async () => {
     const customerId = `rollup-rebuild-${randomUUID().slice(0, 8)}`;
     for (const priority of PRIORITIES) {
       const ticket = await harness.ticket(
@@ -172,7 +174,9 @@ describe('the SLA report roll-up (sla_report, migration 0028) on PostgreSQL', ()
     const before = await slaReportReader(harness.db).report(request);
     await harness.db.query('DELETE FROM sla_report WHERE customer_id = $1', [customerId]);
     expect(await slaReportReader(harness.db).report(request)).toEqual([]);
-    await rebuildSlaReport(harness.db);
+    const rebuilt = await runVigil(['admin', 'reports', 'rebuild', '--json'], { DATABASE_URL: e2eEnv().databaseUrl });
+    expect(rebuilt.exitCode).toBe(0);
+    expect(JSON.parse(rebuilt.stdout).rows).toBeGreaterThanOrEqual(PRIORITIES.length);
     expect(await slaReportReader(harness.db).report(request)).toEqual(before);
     expect(before).toEqual(await slaReportFromTickets(harness.db).report(request));
     expect(before).toHaveLength(PRIORITIES.length);
