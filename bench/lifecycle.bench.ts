@@ -11,19 +11,18 @@
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { ticketWorkflowId } from '../messages/ticket';
-import { startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
+import type { ManagedProcess } from '../infra/managed-process';
 import { freePort, portIsOpen } from '../infra/net';
 import { seedAccounts } from './chaos/accounts';
 import { OPENING_CONTACT } from './chaos/actions';
-import { ChaosStack } from './chaos/stack';
+import type { ChaosStack } from './chaos/stack';
+import { runWithStack, startNode } from './bench-run';
 import { median, percentile } from './stats';
 
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 30);
 const WARM_UP = 3;
-const repoRoot = path.resolve(__dirname, '..');
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 /** Clock ticks of user + system time a process has used (fields 14 and 15 of /proc/<pid>/stat; 100 per second on Linux). */
@@ -81,25 +80,6 @@ async function historyFigures(temporal: Client, workflowId: string): Promise<His
 }
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-
-async function startNode(
-  name: string,
-  entry: string,
-  env: Record<string, string>,
-  ready: () => boolean | Promise<boolean>,
-  readyLine?: string,
-): Promise<ManagedProcess> {
-  let said = false;
-  const managed = startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
-    cwd: repoRoot,
-    env: { ...process.env, ...env },
-    onLine: (line) => {
-      if (readyLine && line.includes(readyLine)) said = true;
-    },
-  });
-  await waitUntil(name, async () => said || (await ready()), { timeoutMs: 90_000, process: managed });
-  return managed;
-}
 
 async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   say(`starting Vigil and a bare baseline in ${stack.root}`);
@@ -221,23 +201,4 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   }
 }
 
-void (async () => {
-  const stack = await ChaosStack.create();
-  const extra: ManagedProcess[] = [];
-  const stopAll = async () => {
-    await Promise.all(extra.map((managed) => managed.stop(5_000)));
-    await stack.stopAll({ keepLogs: false });
-  };
-  process.once('SIGINT', () => {
-    stack.killAllNow();
-    process.exit(130);
-  });
-  try {
-    await main(stack, extra);
-    await stopAll();
-  } catch (error) {
-    console.error(error);
-    await stopAll().catch(() => stack.killAllNow());
-    process.exitCode = 1;
-  }
-})();
+runWithStack(main);

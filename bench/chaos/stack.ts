@@ -18,7 +18,10 @@ const repoRoot = path.resolve(__dirname, '..', '..');
 /** How long a part is given to stop on SIGTERM before its group is killed: a chaos run does not wait for grace. */
 const STOP_MS = 5_000;
 
-export type Part = 'temporal' | 'postgres' | 'worker' | 'api';
+export type Part = 'temporal' | 'postgres' | 'worker' | 'worker-2' | 'api';
+
+/** The workers a run may start: the second polls the same task queue, as a second worker machine would. */
+export const WORKER_PARTS = ['worker', 'worker-2'] as const satisfies readonly Part[];
 
 export interface Ports {
   temporal: number;
@@ -137,6 +140,7 @@ export class ChaosStack {
         return this.track(part, postgres.process);
       }
       case 'worker':
+      case 'worker-2':
         return this.startNode(part, 'worker/main.ts', (line) => line.includes('worker polling task queue'));
       case 'api':
         return this.startNode(
@@ -202,7 +206,7 @@ export class ChaosStack {
   async stopAll({ keepLogs }: { keepLogs: boolean }): Promise<void> {
     this.closed = true;
     for (const group of [
-      ['api', 'worker'],
+      ['api', ...WORKER_PARTS],
       ['temporal', 'postgres'],
     ] as Part[][])
       await Promise.all(group.map((part) => this.stop(part)));
