@@ -105,6 +105,7 @@ interface Run {
   open: Set<string>;
   busy: number;
   slow: number;
+  failed: number;
   unanswered: number;
 }
 
@@ -139,7 +140,7 @@ async function openUpTo(run: Run, target: number, loads: Loads, stopped: () => b
     const eta = (left: number) => (rateStep > 0 ? duration((left / rateStep) * 1000) : '?');
     say(
       `step ${target}: opened ${count - from}/${target - from} (${count}/${options.tickets} in all), ` +
-        `${rateNow.toFixed(1)}/s now, ${rateStep.toFixed(1)}/s this step, 503 busy ${run.busy}, slow ${run.slow}, ` +
+        `${rateNow.toFixed(1)}/s now, ${rateStep.toFixed(1)}/s this step, 503 busy ${run.busy}, slow ${run.slow}, 500 ${run.failed}, ` +
         `ETA step ${eta(target - count)}, all ${eta(options.tickets - count)}, load ${os.loadavg()[0]!.toFixed(1)}`,
     );
   }, PROGRESS_MS);
@@ -153,6 +154,7 @@ async function openUpTo(run: Run, target: number, loads: Loads, stopped: () => b
         run.open.add(ticket.ticketNumber);
         run.busy += ticket.busy;
         run.slow += ticket.slow;
+        run.failed += ticket.failed;
         run.unanswered += ticket.unanswered;
       },
       stopped,
@@ -320,7 +322,7 @@ async function measure(
     step,
     open: run.opened.length,
     partial: run.opened.length < step,
-    creation: { ...creation, unanswered: run.unanswered, concurrency: options.concurrency },
+    creation: { ...creation, failed500: run.failed, unanswered: run.unanswered, concurrency: options.concurrency },
     readModelRows: Number(rows[0]!.n),
     rssMb: { worker: mb(after.worker.rssBytes), api: mb(after.api.rssBytes), temporal: mb(after.temporal.rssBytes) },
     cpuCoresDuringCreation: {
@@ -344,7 +346,7 @@ async function measure(
   console.log(
     [
       `\n${figures.open} open tickets${figures.partial ? ` (PARTIAL: step ${step} not reached)` : ''}, Temporal ${options.temporal}:`,
-      `  creation accepted  ${c.perSecond}/s over ${c.seconds} s (${c.opened} tickets, ${c.concurrency} in flight), 503 busy ${c.busy503}, 503 after the deadline ${c.slow503}`,
+      `  creation accepted  ${c.perSecond}/s over ${c.seconds} s (${c.opened} tickets, ${c.concurrency} in flight), 503 busy ${c.busy503}, 503 after the deadline ${c.slow503}, 500 ${c.failed500}`,
       `  read model rows    ${figures.readModelRows}`,
       `  take-charge        p50 ${t.p50Ms} ms, p99 ${t.p99Ms} ms, max ${t.maxMs} ms (${t.sample} tickets, ${t.failed} failed); history ${t.historyEvents} events, ${t.historyBytes} bytes`,
       `  RSS                worker ${figures.rssMb.worker} MB, API ${figures.rssMb.api} MB, Temporal server ${figures.rssMb.temporal} MB`,
@@ -403,6 +405,7 @@ async function main(stack: ChaosStack, pools: Pool[], receiving: (receiver: Rece
       open: new Set(),
       busy: 0,
       slow: 0,
+      failed: 0,
       unanswered: 0,
     };
     say(

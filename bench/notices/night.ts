@@ -106,6 +106,8 @@ export interface Opened {
    * (api/back-pressure.ts, type busy), or after the API's Temporal deadline passed without an answer (slow). */
   busy: number;
   slow: number;
+  /** 500 answers: a bug of the API, counted and sent again with the same key, as a careful client would. */
+  failed: number;
   /** Requests that got no answer at all (connection refused or reset) and were sent again. */
   unanswered: number;
 }
@@ -121,7 +123,7 @@ export async function openTicket(
   n: number,
   giveUpAt = Date.now() + 120_000,
 ): Promise<Opened> {
-  const tally = { busy: 0, slow: 0, unanswered: 0 };
+  const tally = { busy: 0, slow: 0, failed: 0, unanswered: 0 };
   for (;;) {
     let response: Response;
     try {
@@ -147,9 +149,15 @@ export async function openTicket(
       await sleepMs(1_000);
       continue;
     }
-    const body = (await response.json()) as { ticketNumber?: string; type?: string };
+    const body = (await response.json()) as { ticketNumber?: string; type?: string; requestId?: string };
     if ((response.status === 201 || response.status === 200) && body.ticketNumber)
       return { ticketNumber: body.ticketNumber, ...tally };
+    if (response.status === 500 && Date.now() <= giveUpAt) {
+      process.stderr.write(`POST /v1/tickets answered 500 (request ${body.requestId}): sent again\n`);
+      tally.failed += 1;
+      await sleepMs(1_000);
+      continue;
+    }
     if (response.status !== 503 || Date.now() > giveUpAt)
       throw new Error(`POST /v1/tickets: ${response.status} ${JSON.stringify(body)}`);
     if (body.type?.endsWith('/busy')) tally.busy += 1;
