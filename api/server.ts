@@ -9,6 +9,7 @@ import { apiPoolConfig, apiTemporalConnectionOptions } from './dependency-client
 import { postgresReady } from './readiness';
 import { ticketQueueBackPressure } from './back-pressure';
 import { apiLoggerOptions } from './request-log';
+import { exitOnError } from '../infra/exit';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
@@ -52,7 +53,4 @@ async function main(): Promise<void> {
   await app.listen({ host: config.apiHost, port: config.apiPort });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnError);

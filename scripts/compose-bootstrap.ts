@@ -19,6 +19,7 @@ import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { ensureVigilNamespace, frontendAnswers } from '../infra/temporal-namespace';
 import { ensureDevAccounts } from './dev-accounts';
 import { DEV_PASSWORD, DEV_PEOPLE, ensureDevPeople } from './dev-people';
+import { exitOnError } from '../infra/exit';
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -53,7 +54,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnError);

@@ -10,6 +10,7 @@ import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
 import { createTicketWorker } from './create-worker';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
 import { installWorkerRuntime } from './runtime';
+import { exitOnError } from '../infra/exit';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
@@ -62,7 +63,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnError);

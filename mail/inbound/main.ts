@@ -16,6 +16,7 @@ import { deskApi } from './desk-api';
 import { startImapPoller, type ImapPoller } from './imap-poller';
 import { answerTooLarge, receiveMail, type InboundOptions } from './process';
 import { startSmtpListener } from './smtp-listener';
+import { exitOnError } from '../../infra/exit';
 
 const log = (line: Record<string, unknown>) =>
   console.error(JSON.stringify({ time: new Date().toISOString(), ...line }));
@@ -65,7 +66,4 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop());
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().catch(exitOnError);
