@@ -9,7 +9,8 @@
  * The tickets share their deadlines as a night's do: a policy published for the run (bench-notices) whose business
  * calendar opens at a whole minute T a few minutes ahead, a P1 response target of 2 business minutes with a warning at
  * 50%. Every ticket opened before T starts its clock at T: all warnings fall at T+1 min, all breaches at T+2 min.
- * The bare workflows sleep to T itself, when Vigil's tickets are all asleep, so neither burst slows the other.
+ * The bare workflows sleep to T itself, when Vigil's tickets are all asleep, so neither burst slows the other as long
+ * as the server fires a burst within the minute (the breakdown's "timer fired" leg says whether it did).
  *
  * Lateness = the receiver's acceptance instant - the threshold's instant (the ticket's planned thresholds, read
  * from its read-model snapshot; the bare workflow's argument). Each notice must arrive exactly once: lost and
@@ -17,8 +18,13 @@
  *
  * Target: Vigil's p99 at most 1.5x bare, and under 5 s.
  *
+ * After the figures, where the time went: each notice's legs through Temporal (timer fired after the deadline,
+ * workflow task waiting and running, activity waiting and running) read from every workflow's history
+ * (bench/notices/history-breakdown.ts), beside the outbox's own leg for Vigil.
+ *
  *   npm run bench:notices -- [--tickets N (1000)] [--quick (50 tickets)] [--concurrency C (16)] [--max-minutes M (30)]
  *                            [--keep-logs (the stack's logs stay in its folder, named at the start)]
+ *                            [--temporal=full (the full Temporal server on PostgreSQL, infra/temporal-server.ts)]
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +33,9 @@ import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
 import { migrate } from '../db/migrate';
 import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../infra/managed-process';
+import { temporalChoice } from '../infra/temporal';
+import type { ThresholdNotice } from '../activities/threshold-email';
+import { ticketWorkflowId, type TicketState } from '../messages/ticket';
 import { seedAccounts } from './chaos/accounts';
 import { ChaosStack } from './chaos/stack';
 import { BARE_NOTICE_HEADER, BARE_NOTICE_TASK_QUEUE } from './notices/bare-worker';
@@ -41,7 +50,10 @@ import {
   type Lateness,
   type NightCustomer,
 } from './notices/night';
+import { LEGS, noticePaths, readHistories, type NoticePath } from './notices/history-breakdown';
 import { startReceiver, type Receiver, type Received } from './notices/receiver';
+import { usageOf } from './open-tickets/usage';
+import { percentile } from './stats';
 
 const { values: options } = parseArgs({
   options: {
@@ -50,6 +62,7 @@ const { values: options } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     'max-minutes': { type: 'string', default: '30' },
     'keep-logs': { type: 'boolean', default: false },
+    temporal: { type: 'string' },
   },
 });
 const TICKETS = Number(options.tickets ?? (options.quick ? 50 : 1000));
@@ -63,6 +76,9 @@ for (const [name, value] of Object.entries({
   if (!Number.isInteger(value) || value < 1)
     throw new Error(`--${name} must be a whole number of at least 1, got ${value}`);
 }
+
+/** The Temporal server both sides run on: the dev server (SQLite) by default, `--temporal=full` for the full one on PostgreSQL. */
+const TEMPORAL = temporalChoice(process.argv.slice(2));
 
 const POLICY_ID = 'bench-notices';
 const TARGET_MINUTES = 2;
@@ -191,6 +207,7 @@ async function main(
   let phase = 'starting';
   // The machine's 1-minute load average through the run: the baseline shows what it costs, the figure says why.
   const loads: number[] = [];
+  let workerMemory = 'worker memory not read';
   let opened = 0;
   let started = 0;
   const progress = setInterval(() => {
@@ -239,6 +256,7 @@ async function main(
     if (Date.now() >= opensAt) throw new Error(`the bare workflows were not all started before ${iso(opensAt)}`);
 
     phase = 'opening tickets';
+    const workerRssBefore = usageOf(stack.pid('worker')).rssBytes;
     await eachLimited(
       Array.from({ length: TICKETS }, (_, i) => i),
       CONCURRENCY,
@@ -252,6 +270,12 @@ async function main(
       say(
         `WARNING: the tickets were not all open before ${iso(opensAt)}: those opened after have deadlines of their own`,
       );
+
+    // Every ticket is now cached in the worker (VIGIL_WORKER_CACHED_WORKFLOWS): what holding them costs.
+    const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+    const workerRssOpen = usageOf(stack.pid('worker')).rssBytes;
+    workerMemory = `worker resident memory ${mib(workerRssBefore)} MiB before the tickets, ${mib(workerRssOpen)} MiB with ${TICKETS} open`;
+    say(workerMemory);
 
     phase = 'waiting for the deadlines';
     const lastExpected = breachAt;
@@ -359,13 +383,79 @@ async function main(
     ['doubled', String(all.doubled).padStart(9), String(bare.doubled).padStart(9), ''.padStart(8), '0'],
   ];
   for (const [name, a, b, r, target] of rows) console.log(`${name.padEnd(26)}${a}${b}${r}  ${target}`);
+  await printBreakdown(stack.temporalAddress, pool, customerId, dispatched);
   console.log(
-    `\n(${os.cpus().length} CPUs, 1-minute load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run; outbox rows still unsent at the end: ${pending[0]?.n ?? '?'}; processes that exited on their own: ${stack.unexpectedExits.join('; ') || 'none'})`,
+    `\n(${os.cpus().length} CPUs, 1-minute load average ${Math.min(...loads).toFixed(1)} to ${Math.max(...loads).toFixed(1)} during the run; ${workerMemory}; outbox rows still unsent at the end: ${pending[0]?.n ?? '?'}; processes that exited on their own: ${stack.unexpectedExits.join('; ') || 'none'})`,
+  );
+}
+
+/**
+ * Where the time goes, per leg, read from every ticket's and bare workflow's history (bench/notices/history-breakdown.ts),
+ * then the outbox's dispatcher for Vigil (the bare activity sends its mail itself, within "activity runs").
+ */
+async function printBreakdown(
+  temporalAddress: string,
+  db: Pool,
+  customerId: string,
+  dispatched: ReturnType<typeof figuresOf>,
+): Promise<void> {
+  const { rows } = await db.query<{ number: string; snapshot: TicketState }>(
+    'SELECT number, snapshot FROM tickets WHERE customer_id = $1',
+    [customerId],
+  );
+  const thresholds = new Map(
+    rows.map(({ number, snapshot }) => [
+      ticketWorkflowId(number),
+      new Map(
+        (snapshot.clocks.find((clock) => clock.metric === 'response')?.thresholds ?? []).map((threshold) => [
+          threshold.percent,
+          threshold.at,
+        ]),
+      ),
+    ]),
+  );
+  const paths = { warnings: [] as NoticePath[], breaches: [] as NoticePath[], bare: [] as NoticePath[] };
+  const connection = await Connection.connect({ address: temporalAddress });
+  try {
+    const client = new Client({ connection });
+    say(`reading ${thresholds.size + TICKETS} workflow histories for the breakdown`);
+    let unread = await readHistories(client, [...thresholds.keys()], CONCURRENCY, (workflowId, events) => {
+      const dueOf = (args: unknown[]) => thresholds.get(workflowId)?.get((args[0] as ThresholdNotice).percent);
+      for (const path of noticePaths(events, 'notifyThreshold', dueOf))
+        (path.dueAt === thresholds.get(workflowId)?.get(100) ? paths.breaches : paths.warnings).push(path);
+    });
+    const bareIds = Array.from({ length: TICKETS }, (_, i) => `bare-notice-${i + 1}`);
+    // sendBareNotice(id, at): the instant is its second argument.
+    unread += await readHistories(client, bareIds, CONCURRENCY, (_, events) =>
+      paths.bare.push(...noticePaths(events, 'sendBareNotice', (args) => args[1] as number)),
+    );
+    if (unread > 0) say(`${unread} histories could not be read: the breakdown leaves them out`);
+  } finally {
+    await connection.close();
+  }
+  const cell = (values: number[]) => {
+    const finite = values.filter(Number.isFinite);
+    return (
+      finite.length === 0 ? '-' : `${Math.round(percentile(finite, 50))} / ${Math.round(percentile(finite, 99))}`
+    ).padStart(17);
+  };
+  console.log(
+    `\nwhere the time goes, p50 / p99 ms per leg (from the workflows' histories; notices that got that far)\n`,
+  );
+  console.log(
+    `${'leg'.padEnd(22)}${'vigil warnings'.padStart(17)}${'vigil breaches'.padStart(17)}${'bare'.padStart(17)}  from -> to`,
+  );
+  for (const [name, from, to, says] of LEGS) {
+    const leg = (list: NoticePath[]) => cell(list.map((path) => path[to] - path[from]));
+    console.log(`${name.padEnd(22)}${leg(paths.warnings)}${leg(paths.breaches)}${leg(paths.bare)}  ${says}`);
+  }
+  console.log(
+    `${'outbox to SMTP'.padEnd(22)}${`${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(34)}${'(in the activity)'.padStart(17)}  row queued -> accepted (Vigil's dispatcher)`,
   );
 }
 
 void (async () => {
-  const stack = await ChaosStack.create();
+  const stack = await ChaosStack.create({ temporal: TEMPORAL });
   const extra: ManagedProcess[] = [];
   let pool: Pool | undefined;
   let receiver: Receiver | undefined;

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { DEFAULT_BUSY_BOUNDS, type BusyBounds } from '../api/busy-bounds';
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
+import { DEFAULT_WORKER_TUNING, type WorkerTuning } from '../worker/tuning';
 import { SellerConfigError, sellerFromEnv } from './seller';
 
 /** Settings of the long-running processes, read once from the environment with clear errors. */
@@ -38,6 +39,8 @@ export interface VigilConfig {
   webhookCaFile?: string;
   /** VIGIL_SELLER_*: the desk's identity on its invoices (infra/seller.ts); read here so a wrong value stops the start. */
   seller: Seller;
+  /** VIGIL_WORKER_*, VIGIL_NOTICE_*, VIGIL_READ_MODEL_*: the worker's pollers, slots, cache and pool (worker/tuning.ts). */
+  workerTuning: WorkerTuning;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +90,34 @@ function seller(env: NodeJS.ProcessEnv): Seller {
   } catch (error) {
     throw error instanceof SellerConfigError ? new ConfigError(error.message) : error;
   }
+}
+
+/** The environment variable of each setting of worker/tuning.ts. */
+export const WORKER_TUNING_VARIABLES: Record<keyof WorkerTuning, string> = {
+  workflowPollers: 'VIGIL_WORKER_WORKFLOW_POLLERS',
+  workflowSlots: 'VIGIL_WORKER_WORKFLOW_SLOTS',
+  cachedWorkflows: 'VIGIL_WORKER_CACHED_WORKFLOWS',
+  activityPollers: 'VIGIL_WORKER_ACTIVITY_POLLERS',
+  activitySlots: 'VIGIL_WORKER_ACTIVITY_SLOTS',
+  noticePollers: 'VIGIL_NOTICE_POLLERS',
+  noticeSlots: 'VIGIL_NOTICE_SLOTS',
+  readModelPollers: 'VIGIL_READ_MODEL_POLLERS',
+  readModelSlots: 'VIGIL_READ_MODEL_SLOTS',
+  dbPoolSize: 'VIGIL_WORKER_DB_POOL_SIZE',
+};
+
+function workerTuning(env: NodeJS.ProcessEnv): WorkerTuning {
+  const tuning = { ...DEFAULT_WORKER_TUNING };
+  for (const [key, name] of Object.entries(WORKER_TUNING_VARIABLES) as Array<[keyof WorkerTuning, string]>) {
+    tuning[key] = positiveInteger(name, env[name], DEFAULT_WORKER_TUNING[key]);
+  }
+  // The SDK holds every workflow task it runs in its cache: more slots than cached tickets it would cut down itself.
+  if (tuning.workflowSlots > tuning.cachedWorkflows) {
+    throw new ConfigError(
+      `VIGIL_WORKER_WORKFLOW_SLOTS (${tuning.workflowSlots}) must not exceed VIGIL_WORKER_CACHED_WORKFLOWS (${tuning.cachedWorkflows}): a workflow task runs on a cached ticket`,
+    );
+  }
+  return tuning;
 }
 
 function smtpUrl(name: string, value: string | undefined): string | undefined {
@@ -269,6 +300,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),
     ...(env.WEBHOOK_CA_FILE ? { webhookCaFile: env.WEBHOOK_CA_FILE } : {}),
     seller: seller(env),
+    workerTuning: workerTuning(env),
   };
 }
 

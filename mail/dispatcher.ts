@@ -20,6 +20,11 @@ export interface DispatcherOptions {
   log?: (line: Record<string, unknown>) => void;
 }
 
+/** How many rows a dispatcher sends at once unless told otherwise. */
+export const DEFAULT_OUTBOX_LANES = 4;
+/** The PostgreSQL connections a dispatcher holds at most: one per lane and the one that LISTENs (mail/lanes.ts). */
+export const outboxConnections = (lanes: number): number => lanes + 1;
+
 export interface OutboxDispatcher {
   /** Lets each lane finish the row it is sending, then returns. */
   stop(): Promise<void>;
@@ -58,7 +63,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     db,
     smtpUrl,
     from,
-    lanes = 4,
+    lanes = DEFAULT_OUTBOX_LANES,
     idlePollMs = 1_000,
     backoff = DEFAULT_BACKOFF,
     log = () => undefined,

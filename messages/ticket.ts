@@ -15,6 +15,14 @@ import { TICKET_ACTION_NAMES, type CommandOf, type TicketActionName, type Ticket
 export { PRIORITIES, TICKET_KINDS, type Priority, type TicketKind } from '../domain/policy/vocabulary';
 
 export const TICKET_TASK_QUEUE = 'vigil-tickets';
+
+/**
+ * The task queues a ticket's threshold notices and its read-model writes run on, named after the ticket's own queue so
+ * that every deployment (and every end-to-end stack, each on a queue of its own) has its pair. Workers of their own
+ * serve them (worker/create-worker.ts): a burst of new tickets fills the ticket queue, not these.
+ */
+export const noticeTaskQueue = (ticketQueue: string): string => `${ticketQueue}-notices`;
+export const readModelTaskQueue = (ticketQueue: string): string => `${ticketQueue}-read-model`;
 export const TICKET_WORKFLOW_TYPE = 'ticketWorkflow';
 
 export function ticketWorkflowId(ticketNumber: string): string {

@@ -5,9 +5,14 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
-import { startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
+import {
+  DEFAULT_OUTBOX_LANES,
+  outboxConnections,
+  startOutboxDispatcher,
+  type OutboxDispatcher,
+} from '../mail/dispatcher';
 import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
-import { createTicketWorker } from './create-worker';
+import { createTicketWorkers } from './create-worker';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
 import { installWorkerRuntime } from './runtime';
 import { exitOnError } from '../infra/exit';
@@ -15,14 +20,20 @@ import { exitOnError } from '../infra/exit';
 async function main(): Promise<void> {
   const config = configFromEnv();
   // A PostgreSQL restart must not end the worker: activities fail and retry until the server is back.
-  const db = createPool({ connectionString: config.databaseUrl }, (message, error) => console.error(message, error));
+  const logPoolError = (message: string, error: Error) => console.error(message, error);
+  const db = createPool({ connectionString: config.databaseUrl, max: config.workerTuning.dbPoolSize }, logPoolError);
   const runtime = installWorkerRuntime({ db, metricsAddress: config.workerMetricsAddress });
   await migrate(db);
   // Notices queued by the activities go out from here (mail/dispatcher.ts says why the worker runs it).
   let dispatcher: OutboxDispatcher | undefined;
+  // A pool of its own: a burst of activities waiting for the worker's connections never holds a notice's delivery back.
+  const outboxDb = createPool(
+    { connectionString: config.databaseUrl, max: outboxConnections(DEFAULT_OUTBOX_LANES) },
+    logPoolError,
+  );
   if (config.smtpUrl) {
     dispatcher = startOutboxDispatcher({
-      db,
+      db: outboxDb,
       smtpUrl: config.smtpUrl,
       from: config.mailFrom,
       log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })),
@@ -41,24 +52,32 @@ async function main(): Promise<void> {
   const lookupConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporal.namespace }));
   try {
-    const worker = await createTicketWorker({ connection, namespace: config.temporal.namespace, db });
+    const workers = await createTicketWorkers(
+      { connection, namespace: config.temporal.namespace, db },
+      config.workerTuning,
+    );
+    const taskQueue = workers.ticket.options.taskQueue;
     const scheduler = await Connection.connect(temporalConnectionOptions(config.temporal));
     try {
       await ensureInvoicingSchedules(
         new Client({ connection: scheduler, namespace: config.temporal.namespace }),
-        worker.options.taskQueue,
+        taskQueue,
       );
     } finally {
       await scheduler.close();
     }
-    console.log(`worker polling task queue '${worker.options.taskQueue}' on ${config.temporal.address}`);
-    // The SDK stops the worker gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
-    await worker.run();
+    console.log(
+      `notices on '${workers.notices.options.taskQueue}', read-model writes on '${workers.readModel.options.taskQueue}' (${JSON.stringify(config.workerTuning)})`,
+    );
+    console.log(`worker polling task queue '${taskQueue}' on ${config.temporal.address}`);
+    // The SDK stops the workers gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
+    await workers.run();
   } finally {
     await dispatcher?.stop();
     await webhookDispatcher.stop();
     await connection.close();
     await lookupConnection.close();
+    await outboxDb.end();
     await db.end();
   }
 }

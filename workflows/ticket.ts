@@ -10,6 +10,8 @@ import type { PlanningActivities } from '../activities/clock-planner';
 import type { TicketActivities } from '../activities/ticket-activities';
 import {
   getTicketQuery,
+  noticeTaskQueue,
+  readModelTaskQueue,
   registeredUpdate,
   TICKET_UPDATES,
   type OpenTicketInput,
@@ -43,11 +45,25 @@ import { syncChangedSearchAttributes } from './search-attributes';
  * activities the rules ask for, and sleeps until the next instant the ticket must look at its clocks.
  */
 
-const { acknowledgeTicket, recordTicketState, billTicket, notifyThreshold } = proxyActivities<TicketActivities>({
+const TICKET_ACTIVITY_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   // A database outage must not lose a ticket: retry without limit, backing off to one attempt a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
+} as const;
+const { acknowledgeTicket, billTicket } = proxyActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
+
+/** Notices and read-model writes on the task queues of their own that are named after the ticket's (messages/ticket.ts). */
+function sideActivities(ticketQueue: string) {
+  const { notifyThreshold } = proxyActivities<TicketActivities>({
+    ...TICKET_ACTIVITY_OPTIONS,
+    taskQueue: noticeTaskQueue(ticketQueue),
+  });
+  const { recordTicketState } = proxyActivities<TicketActivities>({
+    ...TICKET_ACTIVITY_OPTIONS,
+    taskQueue: readModelTaskQueue(ticketQueue),
+  });
+  return { notifyThreshold, recordTicketState };
+}
 
 // Calendar maths is an activity: the policies' calendars and holiday tables stay out of the workflow bundle, and its
 // answer is an event of the history, delivered at the same place on every replay.
@@ -74,6 +90,7 @@ export async function ticketWorkflow(
   options: TicketWorkflowOptions = {},
 ): Promise<TicketState> {
   const historyLimit = options.historyEventsBeforeContinueAsNew ?? HISTORY_EVENTS_BEFORE_CONTINUE_AS_NEW;
+  const { notifyThreshold, recordTicketState } = sideActivities(workflowInfo().taskQueue);
   let ticket: TicketState = carried ?? openedTicket(input, Date.now());
   let recordedRevision = carried ? carried.revision : 0;
   // Plans run one at a time, in the order asked, so that an older answer never lands after a newer one.

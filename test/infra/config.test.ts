@@ -1,4 +1,5 @@
-import { configFromEnv } from '../../infra/config';
+import { ConfigError, configFromEnv, WORKER_TUNING_VARIABLES } from '../../infra/config';
+import { DEFAULT_WORKER_TUNING } from '../../worker/tuning';
 
 describe('where the API listens', () => {
   const env = { DATABASE_URL: 'postgres://vigil:vigil@127.0.0.1:54329/vigil' };
@@ -32,5 +33,39 @@ describe('the load balancers the API believes (VIGIL_TRUST_PROXY)', () => {
   it('refuse anything else at start, naming the variable, rather than trusting every forwarded address', () => {
     for (const value of ['true', '*', '10.0.0.0/33', 'lb.internal'])
       expect(() => configFromEnv({ ...env, VIGIL_TRUST_PROXY: value })).toThrow(/^VIGIL_TRUST_PROXY must be addresses/);
+  });
+});
+
+describe("the worker's pollers, slots, cache and pool", () => {
+  const env = { DATABASE_URL: 'postgres://vigil:vigil@127.0.0.1:54329/vigil' };
+
+  it('are the documented defaults when nothing is set', () => {
+    expect(configFromEnv(env).workerTuning).toEqual(DEFAULT_WORKER_TUNING);
+  });
+
+  it('are each read from their variable', () => {
+    const values = Object.fromEntries(Object.keys(WORKER_TUNING_VARIABLES).map((key, i) => [key, 30 + i]));
+    const tuning = configFromEnv({
+      ...env,
+      ...Object.fromEntries(Object.entries(WORKER_TUNING_VARIABLES).map(([key, name]) => [name, String(values[key])])),
+    }).workerTuning;
+    expect(tuning).toEqual(values);
+  });
+
+  it.each(Object.values(WORKER_TUNING_VARIABLES))(
+    'refuse a %s that is not a positive whole number, naming it',
+    (name) => {
+      for (const bad of ['0', '-3', '2.5', 'many', '10 000']) {
+        expect(() => configFromEnv({ ...env, [name]: bad })).toThrow(
+          new ConfigError(`${name} must be a positive integer, got '${bad}'`),
+        );
+      }
+    },
+  );
+
+  it('refuse more workflow slots than cached tickets, naming both variables', () => {
+    expect(() =>
+      configFromEnv({ ...env, VIGIL_WORKER_WORKFLOW_SLOTS: '50', VIGIL_WORKER_CACHED_WORKFLOWS: '40' }),
+    ).toThrow(/VIGIL_WORKER_WORKFLOW_SLOTS \(50\) must not exceed VIGIL_WORKER_CACHED_WORKFLOWS \(40\)/);
   });
 });

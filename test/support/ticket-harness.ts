@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { createPlanningActivities, type PolicySource } from '../../activities/clock-planner';
 import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { TicketActivities } from '../../activities/ticket-activities';
@@ -12,6 +12,8 @@ import { dueThresholds, nextThresholdAt } from '../../domain/sla/clock';
 import { presetRegistry } from '../../policies/registry';
 import type { ticketWorkflow } from '../../workflows';
 import type { TicketWorkflowOptions } from '../../workflows/ticket';
+import { createWorkerGroup, type VigilWorkers } from '../../worker/create-worker';
+import { DEFAULT_WORKER_TUNING } from '../../worker/tuning';
 import { createTimeSkippingEnv } from './time-skipping';
 
 /** What the mocked database activities were asked to do. */
@@ -77,7 +79,7 @@ function bundledWorkflows(): Promise<WorkflowBundle> {
  */
 export class TicketHarness {
   readonly recorded: Recorded = { acknowledged: [], revisions: [], billed: [], notices: [] };
-  private worker!: Worker;
+  private worker!: VigilWorkers;
   private running!: Promise<void>;
   readonly taskQueue = 'tickets-under-test';
   private readModelGate: Promise<void> | undefined;
@@ -99,17 +101,18 @@ export class TicketHarness {
   }
 
   async startWorker(): Promise<void> {
-    this.worker = await Worker.create({
+    // The process's three workers, as worker/main.ts runs them: notices and read-model writes on queues of their own.
+    this.worker = await createWorkerGroup({
       connection: this.env.nativeConnection,
       taskQueue: this.taskQueue,
-      workflowBundle: await bundledWorkflows(),
+      workflows: { workflowBundle: await bundledWorkflows() },
       activities: {
         ...recordingActivities(this.recorded, () => this.readModelGate),
         ...createPlanningActivities(this.policies),
       },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
       // and lets a restarted worker take over at once (a sticky queue would keep sending tasks to the stopped one).
-      maxCachedWorkflows: 0,
+      tuning: { ...DEFAULT_WORKER_TUNING, cachedWorkflows: 0 },
     });
     this.running = this.worker.run();
   }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import { Pool } from 'pg';
 import { buildApp, type ApiDeps } from '../../../api/app';
@@ -10,7 +10,7 @@ import { ticketQueueBackPressure } from '../../../api/back-pressure';
 import { busyBoundsFromEnv } from '../../../infra/config';
 import type { AccountStore } from '../../../messages/accounts';
 import type { Role } from '../../../messages/principal';
-import { createTicketWorker } from '../../../worker/create-worker';
+import { createTicketWorkers, type VigilWorkers } from '../../../worker/create-worker';
 import { apiStores } from '../../../db/api-stores';
 import { migrate } from '../../../db/migrate';
 import { ticketNumberAllocator } from '../../../db/ticket-numbers';
@@ -158,11 +158,11 @@ export async function startStack(
   const taskQueue = `e2e-${name}-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: temporalAddress });
   const codePath = process.env.VIGIL_E2E_WORKFLOW_BUNDLE;
-  let worker: { instance: Worker; run: Promise<void> } | undefined;
+  let worker: { instance: VigilWorkers; run: Promise<void> } | undefined;
   let workerStopped = Promise.resolve();
   const startWorker = async () => {
     if (worker) return;
-    const instance = await createTicketWorker({
+    const instance = await createTicketWorkers({
       connection: workerConnection,
       namespace: 'default',
       db,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
 import { createPool } from '../../../db/pool';
 import { startProcess, waitUntil, type ManagedProcess } from '../../../infra/managed-process';
-import { createTicketWorker } from '../../../worker/create-worker';
+import { createTicketWorkers } from '../../../worker/create-worker';
 
 const READY_LINE = 'worker polling task queue';
 
@@ -34,7 +34,7 @@ async function runWorker(): Promise<void> {
   );
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
   const codePath = process.env.VIGIL_E2E_WORKFLOW_BUNDLE;
-  const worker = await createTicketWorker({
+  const worker = await createTicketWorkers({
     connection,
     namespace: 'default',
     db,

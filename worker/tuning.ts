@@ -1,0 +1,45 @@
+/**
+ * How much the worker process takes on at once: its three Temporal workers (worker/create-worker.ts) and its
+ * PostgreSQL pool. Read from the environment by infra/config.ts (the VIGIL_WORKER_* variables the README lists); the
+ * defaults below are those a 2-core machine runs well, each with why.
+ */
+export interface WorkerTuning {
+  /** VIGIL_WORKER_WORKFLOW_POLLERS: long polls held open for the tickets' workflow tasks. */
+  workflowPollers: number;
+  /** VIGIL_WORKER_WORKFLOW_SLOTS: workflow tasks held at once (maxConcurrentWorkflowTaskExecutions). */
+  workflowSlots: number;
+  /** VIGIL_WORKER_CACHED_WORKFLOWS: tickets kept in memory between their tasks (maxCachedWorkflows). */
+  cachedWorkflows: number;
+  /** VIGIL_WORKER_ACTIVITY_POLLERS / VIGIL_WORKER_ACTIVITY_SLOTS: the ticket queue's activities (planning, registration, bills). */
+  activityPollers: number;
+  activitySlots: number;
+  /** VIGIL_NOTICE_POLLERS / VIGIL_NOTICE_SLOTS: the warnings and breaches, queued in the outbox. */
+  noticePollers: number;
+  noticeSlots: number;
+  /** VIGIL_READ_MODEL_POLLERS / VIGIL_READ_MODEL_SLOTS: the read-model writes. */
+  readModelPollers: number;
+  readModelSlots: number;
+  /** VIGIL_WORKER_DB_POOL_SIZE: the activities' PostgreSQL connections (the outbox dispatcher has its own). */
+  dbPoolSize: number;
+}
+
+export const DEFAULT_WORKER_TUNING: WorkerTuning = {
+  // The SDK's own default: a burst's tasks are fetched while others run, and a poll is one gRPC call held open.
+  workflowPollers: 10,
+  // Workflow code runs on one thread: more tasks held than a few pollers' worth only wait inside the worker instead of
+  // on the server, where another worker could take them.
+  workflowSlots: 20,
+  // Every open ticket sleeps on a timer: evicted, its next wake-up (a warning, a breach) replays its whole history first.
+  // 10 000 open tickets stay cached; npm run bench:notices prints the worker's memory with its tickets open.
+  cachedWorkflows: 10_000,
+  activityPollers: 5,
+  // Planning is CPU in this process and registration one transaction: two cores gain nothing past a few dozen.
+  activitySlots: 40,
+  // A notice is one short transaction; 20 at once keep PostgreSQL's two cores busy without queueing in the pool.
+  noticePollers: 5,
+  noticeSlots: 20,
+  readModelPollers: 5,
+  readModelSlots: 20,
+  // The notice and read-model slots each hold a connection for a transaction; the ticket queue's activities share the rest.
+  dbPoolSize: 50,
+};
