@@ -36,8 +36,10 @@ const PG_CLIENT_FAILURE =
 // channel or stream that went away. UNAVAILABLE with any other detail was written by a server that answered (one
 // shedding load, or whose database is busy), and a DEADLINE_EXCEEDED that was not still waiting for a connection
 // ("Waiting for LB pick", "waiting for name resolution") ran out of time on a server that had the call: both busy.
+// grpc-js times each phase of a call in a deadline's detail ("name resolution: 0.001s,LB pick: 0.004s,remote_addr=…"):
+// a phase named with its time was passed, so only a resolution that failed counts.
 const NO_CONNECTION =
-  /no connection established|channel closed|name resolution|waiting for (?:lb pick|name resolution)|connection dropped|connect E[A-Z]+|E(?:CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)|GOAWAY|RST_STREAM|stream refused/i;
+  /no connection established|channel closed|name resolution failed|waiting for (?:lb pick|name resolution)|connection dropped|connect E[A-Z]+|E(?:CONNREFUSED|CONNRESET|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN)|GOAWAY|RST_STREAM|stream refused/i;
 
 // What Temporal answers a query once no worker has polled the workflow's task queue for a while.
 const NO_POLLER = /no poller seen|worker may be down/i;

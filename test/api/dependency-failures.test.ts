@@ -55,6 +55,27 @@ describe('dependencyFailure', () => {
       { status: 503, reason: "Temporal or the ticket's worker is busy and did not answer in time" },
     ],
     [
+      'an opening cut by its deadline on a server that had it, its name resolved (grpc-js detail, under load)',
+      new WorkflowUpdateRPCTimeoutOrCancelledError('Deadline exceeded', {
+        cause: grpcError(
+          4,
+          'Deadline exceeded after 8.254s,name resolution: 0.001s,LB pick: 0.004s,remote_addr=127.0.0.1:33921',
+        ),
+      }),
+      {
+        status: 503,
+        reason:
+          "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)",
+      },
+    ],
+    [
+      'a name that does not resolve',
+      new ServiceError('Failed to describe', {
+        cause: grpcError(14, 'Name resolution failed for target dns:temporal.invalid:7233'),
+      }),
+      { status: 503, reason: 'Temporal is unreachable' },
+    ],
+    [
       'a deadline that passed while still connecting',
       new ServiceError('Failed to describe', {
         cause: grpcError(4, 'Deadline exceeded after 2.001s,Waiting for LB pick'),
