@@ -91,7 +91,12 @@ const v1Routes =
     v1.addHook('onRequest', authentication(deps.accounts, failureLimit, sessions));
     v1.setNotFoundHandler(noRoute);
     await v1.register(ticketRoutes, deps);
-    await v1.register(adminRoutes, { accounts: deps.accounts, users: deps.people?.users, prefix: '/admin' });
+    await v1.register(adminRoutes, {
+      accounts: deps.accounts,
+      users: deps.people?.users,
+      idempotency: deps.idempotency,
+      prefix: '/admin',
+    });
     if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });
     if (deps.people) {
       const links = {
@@ -99,7 +104,13 @@ const v1Routes =
         publicUrl: deps.people.settings?.publicUrl ?? DEFAULT_PUBLIC_URL,
         now: deps.now ?? Date.now,
       };
-      await v1.register(userRoutes, { ...deps.people, links, accounts: deps.accounts, prefix: '/admin' });
+      await v1.register(userRoutes, {
+        ...deps.people,
+        links,
+        accounts: deps.accounts,
+        idempotency: deps.idempotency,
+        prefix: '/admin',
+      });
     }
     if (deps.outbox) await v1.register(outboxRoutes, { outbox: deps.outbox });
     if (deps.inbound)

@@ -28,12 +28,23 @@ export interface UpdateDelivery {
 
 /** The action requested, as the key's request hash covers it: the same key on another ticket or action is another request. */
 export interface ActionRequest {
-  ticketNumber: string;
+  /** The ticket's number; an admin creation's route and parameters (api/idempotent-creations.ts). */
+  target: string;
   action: string;
   body: unknown;
 }
 
 export type AnsweredAction = ActionAnswer & { replayed: boolean };
+
+/** How an answer is kept: by default a ticket action's, answered 200 and kept under the client's key. */
+export interface AnswerOptions {
+  /** The status of an answer that is not a refusal. */
+  status?: number;
+  /** What the 422 of a key used for another request calls the request. */
+  what?: 'action' | 'creation';
+  /** The key the records hold, when not the client's own (api/idempotent-creations.ts keeps its hash). */
+  storedAs?: string;
+}
 
 /** Hashed, so that the key of one API key never names another's Update, whatever characters either holds. */
 export const actionUpdateId = (apiKeyId: string, key: string): string =>
@@ -87,31 +98,33 @@ export async function answerOnce(
   key: string | undefined,
   request: ActionRequest,
   act: (delivery: UpdateDelivery) => Promise<unknown>,
+  { status = 200, what = 'action', storedAs }: AnswerOptions = {},
 ): Promise<AnsweredAction> {
-  if (key === undefined) return { status: 200, body: await act({ updateId: randomUUID() }), replayed: false };
+  if (key === undefined) return { status, body: await act({ updateId: randomUUID() }), replayed: false };
   const requestHash = requestHashOf(request);
-  const { action, claimed } = await keys.claimAction(principal.keyId, key, {
+  const stored = storedAs ?? key;
+  const { action, claimed } = await keys.claimAction(principal.keyId, stored, {
     requestHash,
-    ticketNumber: request.ticketNumber,
-    updateId: actionUpdateId(principal.keyId, key),
+    target: request.target,
+    updateId: actionUpdateId(principal.keyId, stored),
   });
-  if (action.requestHash !== requestHash) throw idempotencyKeyReused(key, 'action');
+  if (action.requestHash !== requestHash) throw idempotencyKeyReused(key, what);
   if (action.answer) return { ...action.answer, replayed: true };
 
   const pin: RunPin = {
     current: action.runId,
-    move: async (from, to) => (pin.current = await keys.pinActionRun(principal.keyId, key, from, to)),
+    move: async (from, to) => (pin.current = await keys.pinActionRun(principal.keyId, stored, from, to)),
   };
   let answer: ActionAnswer;
   try {
-    answer = { status: 200, body: await act({ updateId: action.updateId, pin }) };
+    answer = { status, body: await act({ updateId: action.updateId, pin }) };
   } catch (error) {
     const problem = toProblem(error);
     // Not an answer: the key stays in flight, and the retry reaches the same Update.
     if (!isFinal(problem)) throw error;
     answer = { status: problem.status, body: problem };
   }
-  return { ...(await keys.answerAction(principal.keyId, key, answer)), replayed: !claimed };
+  return { ...(await keys.answerAction(principal.keyId, stored, answer)), replayed: !claimed };
 }
 
 export function sendAnswer(reply: FastifyReply, { status, body, replayed }: AnsweredAction): FastifyReply {

@@ -55,7 +55,10 @@ export function invalidField(field: string, message: string): HttpProblem {
   });
 }
 
-export function idempotencyKeyReused(key: string, what: 'ticket' | 'purchase' | 'action' = 'ticket'): HttpProblem {
+export function idempotencyKeyReused(
+  key: string,
+  what: 'ticket' | 'purchase' | 'action' | 'creation' = 'ticket',
+): HttpProblem {
   const field = 'headers.idempotency-key';
   const message = `${key} was already used with a different request: use a new key for a new ${what}`;
   return new HttpProblem({

@@ -13,10 +13,11 @@ export interface ActionAnswer {
   body: unknown;
 }
 
-/** What an action's Idempotency-Key of one API key stands for. */
+/** What an action's Idempotency-Key of one API key stands for (an admin creation's too: api/idempotent-creations.ts). */
 export interface IdempotentAction {
   requestHash: string;
-  ticketNumber: string;
+  /** What the request acts on: a ticket's number, or the admin route and its parameters a creation was posted to. */
+  target: string;
   /** Temporal's Update ID, the same for every attempt under the key. */
   updateId: string;
   /** The workflow run the Update was sent to, once it was: only that run may apply it. */
@@ -39,7 +40,7 @@ export interface IdempotencyStore {
   claimAction(
     apiKeyId: string,
     key: string,
-    action: Pick<IdempotentAction, 'requestHash' | 'ticketNumber' | 'updateId'>,
+    action: Pick<IdempotentAction, 'requestHash' | 'target' | 'updateId'>,
   ): Promise<{ action: IdempotentAction; claimed: boolean }>;
   /** Pins the action's Update to run `to` unless another attempt moved it from `from` first; answers the run it is pinned to. */
   pinActionRun(apiKeyId: string, key: string, from: string | undefined, to: string): Promise<string>;
@@ -48,6 +49,11 @@ export interface IdempotencyStore {
    * a refusal: Temporal keeps no refused Update, so a concurrent twin may be refused and then applied.
    */
   answerAction(apiKeyId: string, key: string, answer: ActionAnswer): Promise<ActionAnswer>;
+  /**
+   * Runs `work` while no other request of the caller holds `key`: a twin sent in the same instant waits for it, and
+   * finds its answer recorded. For work that cannot be sent twice safely, as an Update can (an admin creation).
+   */
+  exclusively<T>(apiKeyId: string, key: string, work: () => Promise<T>): Promise<T>;
 }
 
 /** The same request, whatever the order of its keys: a retry may serialize its body differently. */
@@ -71,7 +77,9 @@ interface Row {
   request_hash: string;
 }
 
-interface ActionRow extends Row {
+interface ActionRow {
+  request_hash: string;
+  target: string;
   update_id: string;
   run_id: string | null;
   answer_status: number | null;
@@ -83,7 +91,8 @@ const toOpening = (row: Row): IdempotentOpening => ({ ticketNumber: row.ticket_n
 const toAnswer = (status: number, body: string): ActionAnswer => ({ status, body: JSON.parse(body) as unknown });
 
 const toAction = (row: ActionRow): IdempotentAction => ({
-  ...toOpening(row),
+  requestHash: row.request_hash,
+  target: row.target,
   updateId: row.update_id,
   ...(row.run_id === null ? {} : { runId: row.run_id }),
   ...(row.answer_status === null || row.answer_body === null
@@ -91,7 +100,7 @@ const toAction = (row: ActionRow): IdempotentAction => ({
     : { answer: toAnswer(row.answer_status, row.answer_body) }),
 });
 
-const ACTION_COLUMNS = 'request_hash, ticket_number, update_id, run_id, answer_status, answer_body';
+const ACTION_COLUMNS = 'request_hash, target, update_id, run_id, answer_status, answer_body';
 
 export function pgIdempotencyStore(db: Pool): IdempotencyStore {
   const find = async (apiKeyId: string, key: string) => {
@@ -125,9 +134,9 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
     },
     async claimAction(apiKeyId, key, action) {
       const { rows } = await db.query<ActionRow>(
-        `INSERT INTO action_idempotency_keys (api_key_id, key, request_hash, ticket_number, update_id) VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO action_idempotency_keys (api_key_id, key, request_hash, target, update_id) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (api_key_id, key) DO NOTHING RETURNING ${ACTION_COLUMNS}`,
-        [apiKeyId, key, action.requestHash, action.ticketNumber, action.updateId],
+        [apiKeyId, key, action.requestHash, action.target, action.updateId],
       );
       if (rows[0]) return { action: toAction(rows[0]), claimed: true };
       return { action: toAction(await actionRow(apiKeyId, key)), claimed: false };
@@ -149,6 +158,26 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       if (status === null || body === null)
         throw new Error(`idempotency key ${key} of API key ${apiKeyId} lost its answer while it was recorded`);
       return toAnswer(status, body);
+    },
+    async exclusively(apiKeyId, key, work) {
+      // A lock of the session, not of a transaction: the work runs on other connections of the pool. A process that
+      // dies holding it loses its connection, and PostgreSQL lets the lock go with it.
+      const client = await db.connect();
+      const lock = JSON.stringify([apiKeyId, key]);
+      let broken: Error | undefined;
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+        try {
+          return await work();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
+            broken = error;
+          });
+        }
+      } finally {
+        // A connection that could not unlock is closed, which unlocks.
+        client.release(broken);
+      }
     },
   };
 }

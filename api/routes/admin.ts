@@ -2,7 +2,9 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../messages/accounts';
 import { addContactAccounts, checkContactAccounts } from '../../db/contact-accounts';
 import type { UserStore } from '../../db/users';
+import type { IdempotencyStore } from '../../db/idempotency';
 import { requireRoles } from '../auth';
+import { createOnce, sendCreated } from '../idempotent-creations';
 import { notFound } from '../problems';
 import {
   ApiKeyIdParams,
@@ -22,9 +24,12 @@ import {
   CustomerPatchBody,
 } from '../schemas/admin';
 import { problemResponses as problems } from '../schemas/problem';
+import { IdempotencyHeaders } from '../schemas/ticket';
 
 export interface AdminRoutesDeps {
   accounts: AccountStore;
+  /** The Idempotency-Keys of the creations, kept as the ticket actions' (api/idempotent-creations.ts). */
+  idempotency: IdempotencyStore;
   /** The console's people: given, a contract's authorized contacts become accounts of its customer (db/contact-accounts.ts). */
   users?: UserStore;
 }
@@ -47,7 +52,11 @@ const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({
 });
 
 /** Customers, contracts and API keys, for admin keys only; mount under /v1/admin. */
-export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, { accounts, users }, done) => {
+export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
+  app,
+  { accounts, users, idempotency },
+  done,
+) => {
   // onRequest, after the app's authentication: a non-admin learns nothing, not even what a body should hold.
   app.addHook('onRequest', requireRoles('admin'));
 
@@ -62,13 +71,16 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     {
       schema: {
         summary: 'Add a customer',
+        headers: IdempotencyHeaders,
         body: NewCustomerBody,
         response: { 201: CustomerView, ...problems(409, 422), ...refusals },
       },
     },
     async (request, reply) => {
-      const view = customerView(await accounts.createCustomer(request.body));
-      return reply.status(201).header('location', view.links.self).send(view);
+      const created = await createOnce(idempotency, request, {
+        create: async () => customerView(await accounts.createCustomer(request.body)),
+      });
+      return sendCreated(reply, created);
     },
   );
 
@@ -117,17 +129,22 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
         summary:
           "Add a contract: its policy, dates, tier, invoicing and contacts; each authorized contact gets an account among the customer's contacts",
         params: CustomerIdParams,
+        headers: IdempotencyHeaders,
         body: NewContractBody,
         response: { 201: ContractView, ...problems(404, 409, 422), ...refusals },
       },
     },
     async (request, reply) => {
-      const { id: customerId } = await existingCustomer(request.params.id);
-      if (users) await checkContactAccounts(users, customerId, request.body.authorizedContacts ?? []);
-      const contract = await accounts.createContract({ ...request.body, customerId });
-      if (users) await addContactAccounts(users, customerId, contract.authorizedContacts);
-      const view = contractView(contract);
-      return reply.status(201).header('location', view.links.self).send(view);
+      const created = await createOnce(idempotency, request, {
+        create: async () => {
+          const { id: customerId } = await existingCustomer(request.params.id);
+          if (users) await checkContactAccounts(users, customerId, request.body.authorizedContacts ?? []);
+          const contract = await accounts.createContract({ ...request.body, customerId });
+          if (users) await addContactAccounts(users, customerId, contract.authorizedContacts);
+          return contractView(contract);
+        },
+      });
+      return sendCreated(reply, created);
     },
   );
 
@@ -190,15 +207,18 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (app, 
     {
       schema: {
         summary: 'Issue an API key; the answer holds its token, which is never shown again',
+        headers: IdempotencyHeaders,
         body: NewApiKeyBody,
         response: { 201: IssuedApiKeyView, ...problems(422), ...refusals },
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .header('cache-control', 'no-store')
-        .send(apiKeyView(await accounts.createApiKey(request.body))),
+    async (request, reply) => {
+      const created = await createOnce(idempotency, request, {
+        create: async () => apiKeyView(await accounts.createApiKey(request.body)),
+        secret: 'token',
+      });
+      return sendCreated(reply.header('cache-control', 'no-store'), created);
+    },
   );
 
   app.get(

@@ -407,7 +407,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
           idempotency,
           principal,
           request.headers['idempotency-key'],
-          { ticketNumber: number, action: path, body: request.body },
+          { target: number, action: path, body: request.body },
           async (delivery) => toTicketView(await updateOpenTicket(number, update, command, delivery), now(), policies),
         );
         return sendAnswer(reply, answer);

@@ -4,12 +4,15 @@ import type { AccountStore } from '../../messages/accounts';
 import type { SessionStore } from '../../db/sessions';
 import type { SignInPurpose } from '../../db/sign-in-tokens';
 import { UserError, type User, type UserStore } from '../../db/users';
+import type { IdempotencyStore } from '../../db/idempotency';
 import { requireRoles } from '../auth';
+import { createOnce, sendCreated } from '../idempotent-creations';
 import { HttpProblem, invalidField, notFound, problemType } from '../problems';
 import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '../web/i18n';
 import { LINK_MINUTES, mailLink, type LinkMailer } from '../web/sign-in-mail';
 import { NewUserBody, SentLinkView, UserIdParams, UserListQuery, UserPatchBody, UserView } from '../schemas/users';
 import { problemResponses as problems } from '../schemas/problem';
+import { IdempotencyHeaders } from '../schemas/ticket';
 
 export interface UserRoutesDeps {
   users: UserStore;
@@ -18,6 +21,8 @@ export interface UserRoutesDeps {
   links: LinkMailer;
   /** A customer's language, for the mails to its contacts who chose none. */
   accounts: AccountStore;
+  /** The Idempotency-Keys of the people added, kept as the ticket actions' (api/idempotent-creations.ts). */
+  idempotency: IdempotencyStore;
 }
 
 const userView = (user: User) => {
@@ -53,7 +58,7 @@ function problemOf(error: UserError): HttpProblem {
 /** People who sign in to the console, for admin keys and admins signed in; mount under /v1/admin. */
 export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
   app,
-  { users, sessions, links, accounts },
+  { users, sessions, links, accounts, idempotency },
   done,
 ) => {
   app.addHook('onRequest', requireRoles('admin'));
@@ -100,13 +105,16 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
     {
       schema: {
         summary: 'Add a person who signs in to the console',
+        headers: IdempotencyHeaders,
         body: NewUserBody,
         response: { 201: UserView, ...problems(401, 403, 409, 422, 500) },
       },
     },
     async (request, reply) => {
-      const user = await refusing(users.create(request.body));
-      return reply.status(201).header('location', `/v1/admin/users/${user.id}`).send(userView(user));
+      const created = await createOnce(idempotency, request, {
+        create: async () => userView(await refusing(users.create(request.body))),
+      });
+      return sendCreated(reply, created);
     },
   );
 

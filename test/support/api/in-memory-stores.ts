@@ -25,6 +25,8 @@ export function inMemoryIdempotency(): IdempotencyStore & {
 } {
   const records = new Map<string, IdempotentOpening>();
   const actions = new Map<string, IdempotentAction>();
+  // Each key's queue of work held under it (pgIdempotencyStore's advisory lock): the last work's end, which the next awaits.
+  const queues = new Map<string, Promise<unknown>>();
   const id = (apiKeyId: string, key: string) => `${apiKeyId}\n${key}`;
   const held = (apiKeyId: string, key: string) => {
     const action = actions.get(id(apiKeyId, key));
@@ -34,6 +36,15 @@ export function inMemoryIdempotency(): IdempotencyStore & {
   return {
     records,
     actions,
+    async exclusively(apiKeyId, key, work) {
+      const before = queues.get(id(apiKeyId, key)) ?? Promise.resolve();
+      const done = before.then(work, work);
+      queues.set(
+        id(apiKeyId, key),
+        done.catch(() => undefined),
+      );
+      return done;
+    },
     async claimAction(apiKeyId, key, action) {
       const holder = actions.get(id(apiKeyId, key));
       if (holder) return { action: structuredClone(holder), claimed: false };

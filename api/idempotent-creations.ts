@@ -1,0 +1,88 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IdempotencyStore } from '../db/idempotency';
+import { answerOnce, sendAnswer, type AnsweredAction } from './idempotent-actions';
+import { principalOf } from './request-principal';
+
+/**
+ * The admin API's creations (a customer, a contract, a person, an API key) answer once per Idempotency-Key of the
+ * caller, through the ticket actions' records and rules (answerOnce): a retry gets the first answer again, status and
+ * body, marked `idempotent-replayed`; the same key with another request is 422; a refusal (409, 422) is the answer for
+ * good. An Update sent twice is applied once by Temporal, a creation run twice is two: so the key is held for the whole
+ * request (IdempotencyStore.exclusively), and a twin sent in the same instant (a double click) waits for the first
+ * answer rather than creating again. An attempt that died between its creation and its answer's record runs again on
+ * retry, the one case a key cannot cover without the creation and the record in one transaction.
+ *
+ * The records hold the key's hash, not the key, and an answer's secret (a new API key's token) sealed with a key drawn
+ * from the caller's Idempotency-Key: the database alone never gives the token back, the retry that sends the key does.
+ */
+
+export interface Creation {
+  /** What the answer would be: the created thing's view (its `links.self` is the Location). */
+  create: () => Promise<object>;
+  /** The answer's field that only its caller may read again, kept sealed in the record (an API key's `token`). */
+  secret?: string;
+}
+
+const SEALED = 'sealed:';
+
+/** AES-256-GCM under a key drawn from the client's Idempotency-Key and its caller: only that retry opens it. */
+function sealing(key: string, callerId: string) {
+  const secret = Buffer.from(hkdfSync('sha256', key, callerId, 'vigil idempotent creation', 32));
+  return {
+    seal: (text: string): string => {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', secret, iv);
+      const sealed = Buffer.concat([cipher.update(text, 'utf8'), cipher.final()]);
+      return SEALED + Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+    },
+    open: (text: string): string => {
+      const raw = Buffer.from(text.slice(SEALED.length), 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, 12));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    },
+  };
+}
+
+const withField = (body: unknown, field: string, change: (value: string) => string): unknown => {
+  if (body === null || typeof body !== 'object' || typeof (body as Record<string, unknown>)[field] !== 'string')
+    return body;
+  return { ...body, [field]: change((body as Record<string, string>)[field]!) };
+};
+
+/** Runs the creation at most once per Idempotency-Key of the caller (every creation without one), and answers 201 or its refusal. */
+export async function createOnce(
+  keys: IdempotencyStore,
+  request: FastifyRequest,
+  { create, secret }: Creation,
+): Promise<AnsweredAction> {
+  const principal = principalOf(request);
+  const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
+  // The route and its parameters: the same body under another customer is another request.
+  const target = `${request.routeOptions.url ?? request.url} ${JSON.stringify(request.params ?? {})}`;
+  const act = { target, action: 'create', body: request.body };
+  if (key === undefined) return answerOnce(keys, principal, undefined, act, create, { status: 201, what: 'creation' });
+  const stored = `sha256:${createHash('sha256').update(key).digest('hex')}`;
+  const sealed = secret === undefined ? undefined : sealing(key, principal.keyId);
+  const answered = await keys.exclusively(principal.keyId, stored, () =>
+    answerOnce(
+      keys,
+      principal,
+      key,
+      act,
+      async () => (sealed ? withField(await create(), secret!, sealed.seal) : create()),
+      { status: 201, what: 'creation', storedAs: stored },
+    ),
+  );
+  return sealed && answered.status < 400
+    ? { ...answered, body: withField(answered.body, secret!, sealed.open) }
+    : answered;
+}
+
+/** The answer, with the created thing's address as Location (replays included) and never kept by a cache. */
+export function sendCreated(reply: FastifyReply, answered: AnsweredAction): FastifyReply {
+  const self = (answered.body as { links?: { self?: unknown } } | null)?.links?.self;
+  if (answered.status === 201 && typeof self === 'string') void reply.header('location', self);
+  return sendAnswer(reply, answered);
+}
