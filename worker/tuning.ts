@@ -30,8 +30,10 @@ export const DEFAULT_WORKER_TUNING: WorkerTuning = {
   // on the server, where another worker could take them.
   workflowSlots: 20,
   // Every open ticket sleeps on a timer: evicted, its next wake-up (a warning, a breach) replays its whole history first.
-  // 10 000 open tickets stay cached; npm run bench:notices prints the worker's memory with its tickets open.
-  cachedWorkflows: 10_000,
+  // The SDK sizes its cache at 600 workflows per GiB of heap, about 2 300 in Node's default 4 GiB heap: 2 000 stays
+  // within it. Raise it with the heap (node --max-old-space-size) where more tickets are open at once;
+  // npm run bench:notices prints the worker's memory with its tickets open.
+  cachedWorkflows: 2_000,
   activityPollers: 5,
   // Planning is CPU in this process and registration one transaction: two cores gain nothing past a few dozen.
   activitySlots: 40,
