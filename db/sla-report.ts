@@ -108,6 +108,8 @@ const COUNTERS = [
   ...OUTCOME_PAIRS.map(([metric, outcome]) => storedColumn(metric, outcome)),
   'taken',
   'same_day',
+  // Not taken in charge nor cancelled (migration 0029); sla_report_awaiting has them by the end of their day.
+  'awaiting',
 ];
 
 /**
@@ -130,13 +132,14 @@ export function slaReportReader(db: Pool): SlaReportReader {
       if (toMonth !== undefined) add((p) => `r.month <= ${p}`, toMonth);
       if (customerId !== undefined) add((p) => `r.customer_id = ${p}`, customerId);
       if (priority !== undefined) add((p) => `r.priority = ${p}`, priority);
-      // Counted for the same day: taken in charge, or whose day is over when the report is read.
+      // Counted for the same day: taken in charge, or whose day is over when the report is read. Those whose day is
+      // not over were registered in the last days: a probe finds none for the buckets of the months before.
       const { rows } = await db.query<ReportRow>(
         `SELECT r.customer_id, r.priority, r.month, r.tickets,
          ${OUTCOME_PAIRS.map(([metric, outcome]) => `r.${storedColumn(metric, outcome)} AS "${outcomeColumn(metric, outcome)}"`).join(', ')},
          r.responded, r.response_median_ms AS median_ms, r.response_p90_ms AS p90_ms, r.same_day,
-         r.taken + coalesce((SELECT sum(a.tickets) FROM sla_report_awaiting a
-                              WHERE (a.customer_id, a.priority, a.month) = (r.customer_id, r.priority, r.month) AND a.same_day_until <= $1), 0)::int AS same_day_counted
+         r.taken + r.awaiting - coalesce((SELECT sum(a.tickets) FROM sla_report_awaiting a
+                              WHERE (a.customer_id, a.priority, a.month) = (r.customer_id, r.priority, r.month) AND a.same_day_until > $1), 0)::int AS same_day_counted
          FROM sla_report r
          WHERE ${conditions.join(' AND ')}
          ORDER BY r.month, r.customer_id, r.priority`,
@@ -204,6 +207,7 @@ function shareChanges(
       ),
       ...(share.taken ? ['taken'] : []),
       ...(share.same_day ? ['same_day'] : []),
+      ...(share.awaiting_until ? ['awaiting'] : []),
     ];
     for (const column of counted) change.counts[column]! += sign;
     if (sign < 0) change.removed = share.response_business_ms;
