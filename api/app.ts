@@ -94,6 +94,7 @@ const v1Routes =
     await v1.register(adminRoutes, {
       accounts: deps.accounts,
       users: deps.people?.users,
+      sessions: deps.people?.sessions,
       idempotency: deps.idempotency,
       prefix: '/admin',
     });

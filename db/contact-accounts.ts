@@ -1,4 +1,5 @@
-import { AccountError, type AuthorizedContact } from '../messages/accounts';
+import { AccountError, type AccountStore, type AuthorizedContact, type Contract } from '../messages/accounts';
+import type { SessionStore } from './sessions';
 import type { User, UserStore } from './users';
 
 /**
@@ -59,3 +60,30 @@ export const addContactAccounts = (
     customerId,
     contacts.map(({ name, email }) => ({ name, email })),
   );
+
+const addressOf = ({ email }: AuthorizedContact) => email.trim().toLowerCase();
+
+/**
+ * What a desk expects when a contact is taken off a contract: unless another contract of the customer still names
+ * them, their account is disabled (they no longer see the company's tickets) and every session of theirs ends. The
+ * account itself stays, so the events they authored keep naming them (user:<id>); a contract naming them again gives
+ * it back (UserStore.addCustomerContacts). `before`: the contract's authorized contacts before the change. The
+ * accounts disabled.
+ */
+export async function removeContactAccounts(
+  stores: { users: UserStore; sessions: SessionStore; accounts: AccountStore },
+  contract: Contract,
+  before: readonly AuthorizedContact[],
+): Promise<User[]> {
+  const kept = new Set(contract.authorizedContacts.map(addressOf));
+  const removed = before.map(addressOf).filter((address) => !kept.has(address));
+  if (removed.length === 0) return [];
+  const others = (await stores.accounts.listContracts(contract.customerId)).filter(({ id }) => id !== contract.id);
+  const named = new Set(others.flatMap(({ authorizedContacts }) => authorizedContacts.map(addressOf)));
+  const disabled = await stores.users.removeCustomerContacts(
+    contract.customerId,
+    removed.filter((address) => !named.has(address)),
+  );
+  for (const user of disabled) await stores.sessions.destroyAll(user.id);
+  return disabled;
+}

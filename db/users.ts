@@ -66,6 +66,12 @@ export interface UserStore {
    * link); an address that has one, whoever's, is left as it is. The accounts made, in the contacts' order.
    */
   addCustomerContacts(customerId: string, contacts: readonly ContactPerson[]): Promise<User[]>;
+  /**
+   * Disables the customer's contacts of these addresses, whom no contract of the customer names any more, marked as
+   * such: addCustomerContacts gives them back their account, enable too. Those disabled, in id order; an account
+   * already disabled (by an admin, or before) is left as it is.
+   */
+  removeCustomerContacts(customerId: string, emails: readonly string[]): Promise<User[]>;
   signInRecord(email: string): Promise<SignInRecord | undefined>;
   setPassword(id: string, password: string): Promise<void>;
   /** Counts one more failed sign-in; the account is locked until `lockUntil` when it returns a count past the limit. */
@@ -245,9 +251,10 @@ export function pgUserStore(db: Pool): UserStore {
 
     async enable(id) {
       if (!isId(id)) return undefined;
-      const { rows } = await db.query<Row>(`UPDATE users SET disabled_at = NULL WHERE id = $1 RETURNING ${COLUMNS}`, [
-        id,
-      ]);
+      const { rows } = await db.query<Row>(
+        `UPDATE users SET disabled_at = NULL, removed_as_contact = false WHERE id = $1 RETURNING ${COLUMNS}`,
+        [id],
+      );
       return rows[0] && toUser(rows[0]);
     },
 
@@ -260,6 +267,23 @@ export function pgUserStore(db: Pool): UserStore {
          ON CONFLICT ((lower(email))) DO NOTHING
          RETURNING ${COLUMNS}`,
         [customerId, contacts.map(({ email }) => email.trim()), contacts.map(({ name }) => name.trim())],
+      );
+      // A contact a contract named again gets back the account a removal took, not one an admin disabled.
+      await db.query(
+        `UPDATE users SET disabled_at = NULL, removed_as_contact = false
+         WHERE removed_as_contact AND customer_id = $1 AND lower(email) = ANY($2::text[])`,
+        [customerId, contacts.map(({ email }) => email.trim().toLowerCase())],
+      );
+      return rows.map(toUser).sort((a, b) => Number(a.id) - Number(b.id));
+    },
+
+    async removeCustomerContacts(customerId, emails) {
+      if (emails.length === 0) return [];
+      const { rows } = await db.query<Row>(
+        `UPDATE users SET disabled_at = now(), removed_as_contact = true
+         WHERE role = 'customer' AND customer_id = $1 AND lower(email) = ANY($2::text[]) AND disabled_at IS NULL
+         RETURNING ${COLUMNS}`,
+        [customerId, emails.map((email) => email.trim().toLowerCase())],
       );
       return rows.map(toUser).sort((a, b) => Number(a.id) - Number(b.id));
     },

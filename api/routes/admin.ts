@@ -1,6 +1,7 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../messages/accounts';
-import { addContactAccounts, checkContactAccounts } from '../../db/contact-accounts';
+import { addContactAccounts, checkContactAccounts, removeContactAccounts } from '../../db/contact-accounts';
+import type { SessionStore } from '../../db/sessions';
 import type { UserStore } from '../../db/users';
 import type { IdempotencyStore } from '../../db/idempotency';
 import { requireRoles } from '../auth';
@@ -28,6 +29,8 @@ import { IdempotencyHeaders } from '../schemas/ticket';
 
 export interface AdminRoutesDeps {
   accounts: AccountStore;
+  /** Given with `users`: the sessions a contact taken off a contract loses (db/contact-accounts.ts removeContactAccounts). */
+  sessions?: SessionStore;
   /** The Idempotency-Keys of the creations, kept as the ticket actions' (api/idempotent-creations.ts). */
   idempotency: IdempotencyStore;
   /** The console's people: given, a contract's authorized contacts become accounts of its customer (db/contact-accounts.ts). */
@@ -54,7 +57,7 @@ const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({
 /** Customers, contracts and API keys, for admin keys only; mount under /v1/admin. */
 export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
   app,
-  { accounts, users, idempotency },
+  { accounts, users, sessions, idempotency },
   done,
 ) => {
   // onRequest, after the app's authentication: a non-admin learns nothing, not even what a body should hold.
@@ -153,7 +156,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
     {
       schema: {
         summary:
-          "Replace a contract's authorized or escalation contacts (its prices and terms never change); new authorized contacts get accounts as when it was added",
+          "Replace a contract's authorized or escalation contacts (its prices and terms never change); new authorized contacts get accounts as when it was added, and one no other contract of the customer names loses theirs (disabled, signed out, their history kept)",
         params: ContractIdParams,
         body: ContractContactsPatchBody,
         response: { 200: ContractView, ...problems(404, 409, 422), ...refusals },
@@ -167,6 +170,8 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
       const contract = await accounts.updateContractContacts(request.params.id, request.body);
       if (!contract) throw notFound(`no contract ${request.params.id}`);
       if (users) await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
+      if (users && sessions)
+        await removeContactAccounts({ users, sessions, accounts }, contract, existing.authorizedContacts);
       return contractView(contract);
     },
   );

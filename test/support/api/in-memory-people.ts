@@ -20,6 +20,8 @@ export function inMemoryPeople(
   const tokens = new Map<string, { userId: string; purpose: SignInPurpose; expiresAt: number; used: boolean }>();
   const mails: QueuedNotice[] = [];
   let sequence = 0;
+  // The ids of the contacts a contract's change disabled (the users table's removed_as_contact).
+  const removedAsContact = new Set<string>();
   const publicUser = ({
     passwordHash: _hash,
     failedSignIns: _failed,
@@ -85,14 +87,30 @@ export function inMemoryPeople(
       const user = people.get(id);
       if (!user) return undefined;
       delete user.disabledAt;
+      removedAsContact.delete(id);
       return publicUser(user);
     },
     async addCustomerContacts(customerId, contacts) {
       await knownCustomer(customerId);
       const added: User[] = [];
-      for (const { name, email } of contacts)
-        if (!byEmail(email)) added.push(await users.create({ email, name, role: 'customer', customerId }));
+      for (const { name, email } of contacts) {
+        const account = byEmail(email);
+        if (!account) added.push(await users.create({ email, name, role: 'customer', customerId }));
+        else if (removedAsContact.has(account.id) && account.customerId === customerId) await users.enable(account.id);
+      }
       return added;
+    },
+    async removeCustomerContacts(customerId, emails) {
+      const removed: User[] = [];
+      for (const email of emails) {
+        const account = byEmail(email);
+        if (!account || account.role !== 'customer' || account.customerId !== customerId || account.disabledAt)
+          continue;
+        account.disabledAt = new Date().toISOString();
+        removedAsContact.add(account.id);
+        removed.push(publicUser(account));
+      }
+      return removed;
     },
     async signInRecord(email) {
       const user = byEmail(email);
