@@ -99,13 +99,17 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
  */
 export function createPlanningActivities(policies: PolicySource) {
   return {
-    planClocks: (request: PlanRequest): Promise<PlanResult> =>
-      planClocks(policies, request).catch((error: unknown) => {
-        // A policy that cannot be found or computed will not be found on a retry either.
-        if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
-        throw error;
-      }),
+    planClocks: (request: PlanRequest): Promise<PlanResult> => planForActivity(policies, request),
   };
+}
+
+/** planClocks inside an activity (this one, or one that writes what the plan leads to: activities/ticket-activities.ts). */
+export function planForActivity(policies: PolicySource, request: PlanRequest): Promise<PlanResult> {
+  return planClocks(policies, request).catch((error: unknown) => {
+    // A policy that cannot be found or computed will not be found on a retry either.
+    if (error instanceof DomainError) throw ApplicationFailure.nonRetryable(error.message, error.code);
+    throw error;
+  });
 }
 
 export type PlanningActivities = ReturnType<typeof createPlanningActivities>;

@@ -8,7 +8,10 @@ import type { PolicySource } from '../policies/catalog';
 import { writeTicketKeepingReport } from '../db/sla-report';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
+import { billedTicket, planQuestion, registeredTicket } from '../domain/ticket/steps';
+import type { PlanAnswer } from '../domain/ticket/steps';
 import { billTicket } from './billing';
+import { planForActivity } from './clock-planner';
 import type { ThresholdNotice } from './threshold-email';
 import { queueAcknowledgement, queueLifecycleNotices, queueThresholdNotices } from './ticket-notices';
 
@@ -107,26 +110,58 @@ async function writeTicket(
   );
 }
 
+/**
+ * A step the workflow asks an activity to take and write: the ticket as last committed and the workflow's instant of
+ * the step. The activity computes the state the step leads to with the pure functions of domain/ticket/steps.ts, and
+ * the workflow applies the same functions to the activity's answer and the same instant: both hold one state.
+ */
+export interface TicketStep {
+  ticket: TicketState;
+  at: number;
+}
+
 export function createActivities({ db, policies = pgPolicyCatalog(db) }: ActivityDeps) {
+  /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
+  const acknowledgeTicket = async (ticket: TicketState): Promise<void> => {
+    const row = await ticketRow(policies, ticket);
+    await withTransaction(db, async (client) => {
+      await writeTicket(client, row);
+      await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket);
+    });
+  };
+  /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
+  const recordTicketState = async (ticket: TicketState): Promise<void> => {
+    const row = await ticketRow(policies, ticket);
+    await withTransaction(db, (client) => writeTicket(client, row));
+    await queueLifecycleNotices(db, idempotencyKey, ticket);
+  };
+  /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
+  const billOf = (ticket: TicketState): Promise<BillingSummary> => billTicket(db, policies, ticket, idempotencyKey);
+
   return {
-    /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
-    acknowledgeTicket: async (ticket: TicketState): Promise<void> => {
-      const row = await ticketRow(policies, ticket);
-      await withTransaction(db, async (client) => {
-        await writeTicket(client, row);
-        await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket);
-      });
+    acknowledgeTicket,
+    recordTicketState,
+    billTicket: billOf,
+
+    /**
+     * Plans the new ticket's clocks, then registers it acknowledged (or refused) with its e-mail (acknowledgeTicket):
+     * one activity instead of a plan and then a write. Answers the plan, from which the workflow adopts the same state.
+     */
+    registerTicket: async ({ ticket, at }: TicketStep): Promise<PlanAnswer> => {
+      const plan = await planForActivity(policies, planQuestion(ticket, {}));
+      await acknowledgeTicket(registeredTicket(ticket, plan, at).ticket);
+      return plan;
     },
 
-    /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
-    recordTicketState: async (ticket: TicketState): Promise<void> => {
-      const row = await ticketRow(policies, ticket);
-      await withTransaction(db, (client) => writeTicket(client, row));
-      await queueLifecycleNotices(db, idempotencyKey, ticket);
+    /**
+     * Bills the ended ticket (billTicket), then writes it billed with its notices (recordTicketState): one activity
+     * instead of a bill and then a write. Both writes are idempotent, so a retry after either writes nothing twice.
+     */
+    closeTicket: async ({ ticket, at }: TicketStep): Promise<BillingSummary> => {
+      const billing = await billOf(ticket);
+      await recordTicketState(billedTicket(ticket, billing, at));
+      return billing;
     },
-
-    /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
-    billTicket: (ticket: TicketState): Promise<BillingSummary> => billTicket(db, policies, ticket, idempotencyKey),
 
     /** Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and recipient. */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {

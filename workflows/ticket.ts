@@ -23,18 +23,17 @@ import { decide, type Replan } from '../domain/ticket/decide';
 import { applyChanges, openedTicket, type TicketChange } from '../domain/ticket/evolve';
 import {
   awaitingBill,
-  billed,
+  billedTicket,
   dueChanges,
   dueThreshold,
   hasEnded,
   mergedReplan,
   nextWakeUp,
   planQuestion,
-  registration,
+  registeredTicket,
   replannedTicket,
   thresholdNotice,
   thresholdNotified,
-  withPlan,
 } from '../domain/ticket/steps';
 import { asRefusal } from '../messages/failures';
 import { syncChangedSearchAttributes } from './search-attributes';
@@ -50,7 +49,7 @@ const TICKET_ACTIVITY_OPTIONS = {
   // A database outage must not lose a ticket: retry without limit, backing off to one attempt a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
-const { acknowledgeTicket, billTicket } = proxyActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
+const { registerTicket, closeTicket } = proxyActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
 
 /** Notices and read-model writes on the task queues of their own that are named after the ticket's (messages/ticket.ts). */
 function sideActivities(ticketQueue: string) {
@@ -66,7 +65,8 @@ function sideActivities(ticketQueue: string) {
 }
 
 // Calendar maths is an activity: the policies' calendars and holiday tables stay out of the workflow bundle, and its
-// answer is an event of the history, delivered at the same place on every replay.
+// answer is an event of the history, delivered at the same place on every replay. The first plan is made by the
+// registration activity itself, which writes the first row from it.
 const { planClocks } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -146,25 +146,18 @@ export async function ticketWorkflow(
 
   /**
    * Plans the clocks, then acknowledges the request or refuses it, and records that in the read model with its e-mail,
-   * in one transaction: the ticket's first row is already acknowledged (or refused), never written twice.
+   * in one activity and one transaction: the ticket's first row is already acknowledged (or refused), never written
+   * twice. The activity writes the state registeredTicket makes of its plan at `at`; the workflow adopts the same.
    */
   async function register(): Promise<void> {
-    const answer = await planClocks.executeWithOptions({ summary: 'compute SLA deadlines on the business calendar' }, [
-      planQuestion(ticket, {}),
-    ]);
-    ticket = withPlan(ticket, answer, {}, Date.now());
-    const { change, refused } = registration(ticket, answer, Date.now());
-    commit([change]);
-    const recorded = ticket;
-    await acknowledgeTicket.executeWithOptions(
-      {
-        summary: refused
-          ? 'record the refusal, tell the contact why'
-          : 'register the ticket, queue the acknowledgement e-mail',
-      },
-      [recorded],
+    const at = Date.now();
+    const answer = await registerTicket.executeWithOptions(
+      { summary: 'plan the SLA deadlines, register the ticket, queue its acknowledgement or refusal' },
+      [{ ticket, at }],
     );
-    recordedRevision = recorded.revision;
+    ticket = registeredTicket(ticket, answer, at).ticket;
+    syncChangedSearchAttributes(ticket);
+    recordedRevision = ticket.revision;
     registered = true;
   }
   if (!carried) await register();
@@ -245,10 +238,18 @@ export async function ticketWorkflow(
   }
 
   if (awaitingBill(ticket)) {
-    const billing = await billTicket.executeWithOptions({ summary: 'price the time worked, write the billing line' }, [
-      ticket,
-    ]);
-    commit([billed(billing, Date.now())]);
+    // Billed and written billed in one activity: the closed ticket's last row carries its bill, written once.
+    const at = Date.now();
+    const closing = ticket;
+    const billing = await closeTicket.executeWithOptions(
+      { summary: 'price the time worked, write the billing line and the billed ticket' },
+      [{ ticket: closing, at }],
+    );
+    // What the activity wrote is this revision only if nothing was committed meanwhile; if something was, the writer follows.
+    const written = ticket.revision === closing.revision;
+    ticket = billedTicket(ticket, billing, at);
+    syncChangedSearchAttributes(ticket);
+    if (written) recordedRevision = ticket.revision;
   }
   await condition(settled);
   return ticket;

@@ -6,7 +6,7 @@ import type { Metric, Priority, TicketKind } from '../policy/vocabulary';
 import type { RateCard } from '../pricing/rate-card';
 import { applyPlan, dueThresholds, isRunning, nextThresholdAt, type ClockPlan, type DueThreshold } from '../sla/clock';
 import type { Replan } from './decide';
-import type { TicketChange } from './evolve';
+import { applyChanges, type TicketChange } from './evolve';
 import { isTerminal } from './status';
 
 /**
@@ -150,6 +150,21 @@ export function registration(
   return refusal ? { change: refusal, refused: true } : { change: acknowledgement(ticket, now), refused: false };
 }
 
+/**
+ * The ticket registered at `at` with its first plan: planned, then acknowledged or refused (registration), as one
+ * committed change. The registration activity writes this state and the workflow adopts it from the same plan and
+ * instant, so that both hold one state and the first row is written once.
+ */
+export function registeredTicket(
+  ticket: TicketState,
+  plan: PlanAnswer,
+  at: number,
+): { ticket: TicketState; refused: boolean } {
+  const planned = withPlan(ticket, plan, {}, at);
+  const { change, refused } = registration(planned, plan, at);
+  return { ticket: applyChanges(planned, [change]), refused };
+}
+
 const notifiedOf = (ticket: TicketState) => new Set(ticket.notifiedThresholds);
 
 /** The first threshold reached and not yet notified: the workflow notifies it, then records it (thresholdNotified). */
@@ -244,3 +259,10 @@ export const awaitingBill = (ticket: TicketState): boolean =>
 export function billed(billing: BillingSummary, now: number): TicketChange {
   return { type: 'billed', at: now, billing };
 }
+
+/**
+ * The ended ticket with its bill at `at`, one committed change: the closing activity writes this state with the bill,
+ * and the workflow adopts it from the same bill and instant.
+ */
+export const billedTicket = (ticket: TicketState, billing: BillingSummary, at: number): TicketState =>
+  applyChanges(ticket, [billed(billing, at)]);

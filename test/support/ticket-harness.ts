@@ -4,11 +4,12 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { createPlanningActivities, type PolicySource } from '../../activities/clock-planner';
+import { createPlanningActivities, planClocks, type PolicySource } from '../../activities/clock-planner';
 import type { ThresholdNotice } from '../../activities/threshold-email';
 import type { TicketActivities } from '../../activities/ticket-activities';
 import { getTicketQuery, type OpenTicketInput, type TicketState } from '../../messages/ticket';
 import { dueThresholds, nextThresholdAt } from '../../domain/sla/clock';
+import { billedTicket, planQuestion, registeredTicket } from '../../domain/ticket/steps';
 import { presetRegistry } from '../../policies/registry';
 import type { ticketWorkflow } from '../../workflows';
 import type { TicketWorkflowOptions } from '../../workflows/ticket';
@@ -24,21 +25,41 @@ export interface Recorded {
   notices: ThresholdNotice[];
 }
 
-/** `readModelGate` is awaited by every read-model write: a test holding it lets the ticket run ahead of its record. */
-function recordingActivities(recorded: Recorded, readModelGate: () => Promise<void> | undefined): TicketActivities {
+/**
+ * `readModelGate` is awaited by every read-model write after registration: a test holding it lets the ticket run ahead
+ * of its record. Registration plans with the real calendar maths (`policies`), as the worker's activity does.
+ */
+function recordingActivities(
+  recorded: Recorded,
+  readModelGate: () => Promise<void> | undefined,
+  policies: PolicySource,
+): TicketActivities {
+  // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
+  const acknowledgeTicket = async (ticket: TicketState) => {
+    recorded.acknowledged.push(ticket);
+    recorded.revisions.push(ticket.revision);
+  };
+  const recordTicketState = async (ticket: TicketState) => {
+    await readModelGate();
+    recorded.revisions.push(ticket.revision);
+  };
+  const billTicket = async (ticket: TicketState) => {
+    recorded.billed.push(ticket);
+    return { lines: [], totalCents: 0 };
+  };
   return {
-    // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
-    acknowledgeTicket: async (ticket) => {
-      recorded.acknowledged.push(ticket);
-      recorded.revisions.push(ticket.revision);
+    acknowledgeTicket,
+    recordTicketState,
+    billTicket,
+    registerTicket: async ({ ticket, at }) => {
+      const plan = await planClocks(policies, planQuestion(ticket, {}));
+      await acknowledgeTicket(registeredTicket(ticket, plan, at).ticket);
+      return plan;
     },
-    recordTicketState: async (ticket) => {
-      await readModelGate();
-      recorded.revisions.push(ticket.revision);
-    },
-    billTicket: async (ticket) => {
-      recorded.billed.push(ticket);
-      return { lines: [], totalCents: 0 };
+    closeTicket: async ({ ticket, at }) => {
+      const billing = await billTicket(ticket);
+      await recordTicketState(billedTicket(ticket, billing, at));
+      return billing;
     },
     notifyThreshold: async (notice) => void recorded.notices.push(notice),
   };
@@ -107,7 +128,7 @@ export class TicketHarness {
       taskQueue: this.taskQueue,
       workflows: { workflowBundle: await bundledWorkflows() },
       activities: {
-        ...recordingActivities(this.recorded, () => this.readModelGate),
+        ...recordingActivities(this.recorded, () => this.readModelGate, this.policies),
         ...createPlanningActivities(this.policies),
       },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step

@@ -3,8 +3,10 @@ import { applyChanges, openedTicket } from '../../../domain/ticket/evolve';
 import {
   awaitingBill,
   billed,
+  billedTicket,
   hasEnded,
   mergedReplan,
+  registeredTicket,
   registration,
   replannedTicket,
   thresholdNotice,
@@ -39,6 +41,27 @@ describe('registration', () => {
       at: T0,
       note: expect.stringContaining('ana@acme.lu is not one of them'),
     });
+  });
+});
+
+describe('registeredTicket: the state the registration activity writes and the workflow adopts', () => {
+  it('is the request planned, then acknowledged at the instant given, as one committed change', () => {
+    const opened = openedTicket(input, T0);
+    const { ticket, refused } = registeredTicket(opened, planAt(T0), T0 + 50);
+    expect(refused).toBe(false);
+    expect(ticket).toEqual(applyChanges(planned(), [registration(planned(), planAt(T0), T0 + 50).change]));
+    expect(ticket).toMatchObject({ status: 'acknowledgement', revision: opened.revision + 1 });
+  });
+
+  it('is the request refused where registration refuses it', () => {
+    const outOfHours = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
+    const { ticket, refused } = registeredTicket(
+      openedTicket({ ...input, authorizedContacts: ['boss@acme.lu'] }, T0),
+      outOfHours,
+      T0 + 50,
+    );
+    expect(refused).toBe(true);
+    expect(ticket.status).toBe('refused');
   });
 });
 
@@ -112,10 +135,17 @@ describe('billing at the end', () => {
 
   it('the bill is a committed change: the billed fact logged, the status kept, no bill awaited after it', () => {
     const billing = { lines: [], totalCents: 1_200 };
-    const billedTicket = applyChanges(closed, [billed(billing, T0 + 2 * HOUR)]);
-    expect(billedTicket).toMatchObject({ status: 'closed', revision: closed.revision + 1, billing });
-    expect(billedTicket.events.at(-1)).toEqual({ type: 'billed', at: T0 + 2 * HOUR });
-    expect(awaitingBill(billedTicket)).toBe(false);
+    const withBill = applyChanges(closed, [billed(billing, T0 + 2 * HOUR)]);
+    expect(withBill).toMatchObject({ status: 'closed', revision: closed.revision + 1, billing });
+    expect(withBill.events.at(-1)).toEqual({ type: 'billed', at: T0 + 2 * HOUR });
+    expect(awaitingBill(withBill)).toBe(false);
+  });
+
+  it('billedTicket, the state the closing activity writes and the workflow adopts, is that same change', () => {
+    const billing = { lines: [], totalCents: 1_200 };
+    expect(billedTicket(closed, billing, T0 + 2 * HOUR)).toEqual(
+      applyChanges(closed, [billed(billing, T0 + 2 * HOUR)]),
+    );
   });
 });
 
