@@ -125,7 +125,13 @@ describe('back-pressure on new tickets, on the real dev server', () => {
     const sent = await eventually(acknowledgements, (rows) => rows.length === accepted.length, 120_000);
     expect(sent).toEqual([...accepted].sort().map((ticket_number) => ({ ticket_number, count: 1 })));
     for (const number of accepted) {
-      const ticket = await stack.call('GET', `/tickets/${number}`);
+      // The worker is still draining: a query it cannot answer within the API's deadline gets the read model's
+      // snapshot, marked stale, which is the API's promise under load. The ticket must answer live once it catches up.
+      const ticket = await eventually(
+        () => stack.call('GET', `/tickets/${number}`),
+        (answer) => answer.body.stale === undefined,
+        120_000,
+      );
       const events = (ticket.body.events as Array<{ type: string }>).map((event) => event.type);
       expect({
         number,
