@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { IANAZone } from 'luxon';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../../db/sessions';
 import { RETRY_AFTER_SECONDS } from '../problems';
@@ -26,16 +27,8 @@ export interface PageContext {
   csrf: string;
 }
 
-/** A zone the runtime's Intl knows; the API checks customers' zones on the way in, this keeps a page up regardless. */
-function knownZone(zone: string | undefined): string | undefined {
-  if (!zone) return undefined;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return undefined;
-  }
-}
+/** A zone luxon knows, as customers' zones are checked on the way in (db/account-input.ts); else the desk's is used. */
+const knownZone = (zone: string | undefined) => (zone && IANAZone.isValidZone(zone) ? zone : undefined);
 
 export function pageContext(request: FastifyRequest, reply: FastifyReply, csrf: string): PageContext {
   const language = languageOf(request, request.session?.language);
