@@ -2,9 +2,14 @@
 
 /** How far behind the workers may fall before the API stops taking new tickets (VIGIL_BUSY_*, infra/config.ts). */
 export interface BusyBounds {
-  /** Tasks of one kind waiting for a worker. */
+  /** Tasks of one kind waiting for a worker on the ticket queue (VIGIL_BUSY_MAX_BACKLOG). */
   maxTasks: number;
-  /** Seconds the oldest of them has waited: the schedule-to-start latency a new ticket would meet now. */
+  /**
+   * Seconds the oldest waiting piece of work may have waited (VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS): a ticket-queue task
+   * or a notice not yet taken by a worker (the schedule-to-start latency a new ticket and its notices would meet now),
+   * or an opening this API has taken and not yet answered. Below the API's Temporal deadline (api/temporal-deadline.ts),
+   * so that the workers are found behind before openings time out.
+   */
   maxAgeSeconds: number;
   /** How often Temporal is asked, at most; between probes the last reading stands. */
   probeIntervalMs: number;

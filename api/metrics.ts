@@ -3,7 +3,7 @@ import type { FastifyPluginCallback } from 'fastify';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { OutboxFigures } from '../db/outbox';
-import type { BackPressure } from './back-pressure';
+import { PROBED, type BackPressure, type QueueBacklog } from './back-pressure';
 import { routeOf } from './request-log';
 
 export interface MetricsOptions {
@@ -60,30 +60,41 @@ function outboxGauges(registry: Registry, figures: () => Promise<OutboxFigures>)
 }
 
 /**
- * The backlog the API judges new tickets by (its last reading: a scrape starts no probe of its own), absent while no
- * probe succeeded, and the refusals it made: alert when `vigil_requests_refused_busy_total` increases.
+ * The backlogs the API judges new tickets by (its last reading: a scrape starts no probe of its own), by queue and kind,
+ * absent while no probe succeeded; how long its oldest opening in flight has waited; and the refusals it made: alert
+ * when `vigil_requests_refused_busy_total` increases.
  */
 function backPressureMetrics(registry: Registry, gate: BackPressure): void {
-  const labelNames = ['kind'] as const;
-  const each = (pick: (backlog: { tasks: number; oldestSeconds: number }) => number) =>
-    function collect(this: Gauge<'kind'>) {
+  const labelNames = ['queue', 'kind'] as const;
+  const each = (pick: (backlog: QueueBacklog) => number) =>
+    function collect(this: Gauge<'queue' | 'kind'>) {
       const backlog = gate.latest();
-      for (const kind of ['workflow', 'activity'] as const)
-        this.set({ kind }, backlog ? pick(backlog[kind]) : Number.NaN);
+      for (const { queue, kind } of PROBED) {
+        const read = backlog?.find((one) => one.queue === queue && one.kind === kind);
+        this.set({ queue, kind }, read ? pick(read) : Number.NaN);
+      }
     };
   new Gauge({
     name: 'vigil_task_queue_backlog_tasks',
-    help: 'Tasks waiting for a worker on the ticket task queue, by kind (workflow, activity)',
+    help: 'Tasks waiting for a worker, by queue (tickets, notices, read-model) and kind (workflow, activity)',
     labelNames,
     registers: [registry],
     collect: each((b) => b.tasks),
   });
   new Gauge({
     name: 'vigil_task_queue_backlog_age_seconds',
-    help: 'How long the oldest task waiting for a worker has waited, by kind',
+    help: 'How long the oldest task waiting for a worker has waited, by queue and kind',
     labelNames,
     registers: [registry],
     collect: each((b) => b.oldestSeconds),
+  });
+  new Gauge({
+    name: 'vigil_ticket_opening_oldest_seconds',
+    help: 'How long the oldest ticket opening this API has taken and not yet answered has waited (0 when none is)',
+    registers: [registry],
+    collect() {
+      this.set(gate.load().oldestOpeningSeconds);
+    },
   });
   let counted = 0;
   new Counter({
@@ -97,12 +108,12 @@ function backPressureMetrics(registry: Registry, gate: BackPressure): void {
   });
   new Gauge({
     name: 'vigil_busy_max_backlog',
-    help: 'Bound on waiting tasks of one kind past which new tickets are refused',
+    help: 'Bound on waiting ticket-queue tasks of one kind past which new tickets are refused',
     registers: [registry],
   }).set(gate.bounds.maxTasks);
   new Gauge({
     name: 'vigil_busy_max_backlog_age_seconds',
-    help: 'Bound on the oldest waiting task past which new tickets are refused',
+    help: 'Bound on the wait of the oldest ticket-queue task, notice or opening in flight past which new tickets are refused',
     registers: [registry],
   }).set(gate.bounds.maxAgeSeconds);
 }
