@@ -3,9 +3,9 @@ import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
 import { slaRiskAt, type SlaRisk } from '../domain/sla/clock';
+import { TICKET_ORDERS, type TicketOrder } from '../messages/ticket-list';
 
-export const TICKET_ORDERS = ['arrival', 'deadline'] as const;
-export type TicketOrder = (typeof TICKET_ORDERS)[number];
+export type { TicketOrder };
 
 export interface TicketFilter {
   statuses?: readonly TicketStatus[];
@@ -22,11 +22,15 @@ export interface TicketFilter {
   search?: string;
 }
 
-/** Where a page ends: the sort key of its last row, the instant as PostgreSQL wrote it (exact to the microsecond). */
+/**
+ * Where a page ends: the sort key of its last row, the instant as PostgreSQL wrote it (exact to the microsecond).
+ * `back` marks the key of a page's first row, from which the page before it is read (a listing's previous page).
+ */
 export interface PageKey {
   order: TicketOrder;
   at: string;
   number: string;
+  back?: true;
 }
 
 // What to_json writes for a timestamptz (any session time zone); the key of a ticket with no deadline is `infinity`.
@@ -65,7 +69,8 @@ export function isPageKey(value: unknown): value is PageKey {
     typeof key.at === 'string' &&
     isSortInstant(key.at) &&
     typeof key.number === 'string' &&
-    TICKET_NUMBER.test(key.number)
+    TICKET_NUMBER.test(key.number) &&
+    (key.back === undefined || key.back === true)
   );
 }
 
@@ -74,6 +79,7 @@ export interface TicketPageRequest {
   /** `deadline` lists open tickets only: a closed ticket has no deadline ahead. */
   order: TicketOrder;
   limit: number;
+  /** The page after this key in the listing's order, or before it when the key is marked `back`. */
   after?: PageKey;
 }
 
@@ -96,6 +102,8 @@ export interface TicketPage {
   items: TicketSummary[];
   /** Absent on the last page. */
   next?: PageKey;
+  /** The key to read the page before this one; absent on the first page. */
+  previous?: PageKey;
 }
 
 export interface AtRiskRequest {
@@ -125,9 +133,12 @@ const SUMMARY_COLUMNS =
 // domain/sla/clock.ts slaRiskAt in SQL, `$now` standing for the instant's parameter.
 const BREACHED = '(sla_breached OR coalesce(next_deadline <= $now, false))';
 const AT_RISK = 'at_risk_from <= $now';
-const SORT_EXPRESSION: Record<TicketOrder, string> = {
-  arrival: 'opened_at',
-  deadline: "coalesce(next_deadline, 'infinity'::timestamptz)",
+// Each order's key and direction; the number breaks ties on one instant. Newest first reads the arrival indexes of
+// migration 0006 backwards.
+const SORTS: Record<TicketOrder, { expression: string; descending: boolean }> = {
+  arrival: { expression: 'opened_at', descending: false },
+  deadline: { expression: "coalesce(next_deadline, 'infinity'::timestamptz)", descending: false },
+  newest: { expression: 'opened_at', descending: true },
 };
 
 interface SummaryRow {
@@ -177,7 +188,10 @@ function conditionsOf({ filter, order, after }: TicketPageRequest): Conditions {
   if (after) {
     conditions.values.push(after.at, after.number);
     const count = conditions.values.length;
-    conditions.sql.push(`(${SORT_EXPRESSION[order]}, number) > ($${count - 1}::timestamptz, $${count})`);
+    // Rows past the key in the direction read: the listing's own, or its reverse for the page before the key.
+    const { expression, descending } = SORTS[order];
+    const comparison = descending === Boolean(after.back) ? '>' : '<';
+    conditions.sql.push(`(${expression}, number) ${comparison} ($${count - 1}::timestamptz, $${count})`);
   }
   return conditions;
 }
@@ -200,25 +214,33 @@ const toSummary = (row: SummaryRow): TicketSummary => ({
 export function ticketQueries(db: Pool): TicketQueries {
   return {
     async page(request) {
-      const sort = SORT_EXPRESSION[request.order];
+      const { order, limit, after } = request;
+      const { expression, descending } = SORTS[order];
+      const back = after?.back === true;
+      // A page before a key is read in the reverse order, from the key outwards, then turned round.
+      const direction = descending === back ? 'ASC' : 'DESC';
       const conditions = conditionsOf(request);
       const where = conditions.sql.length > 0 ? `WHERE ${conditions.sql.join(' AND ')}` : '';
-      // One row more than asked tells whether another page follows.
-      const values = [...conditions.values, request.limit + 1];
+      // One row more than asked tells whether another page follows in the direction read.
+      const values = [...conditions.values, limit + 1];
       const { rows } = await db.query<SummaryRow>(
-        `SELECT ${SUMMARY_COLUMNS}, to_json(${sort}) #>> '{}' AS sort_at
+        `SELECT ${SUMMARY_COLUMNS}, to_json(${expression}) #>> '{}' AS sort_at
          FROM tickets ${where}
-         ORDER BY ${sort}, number
+         ORDER BY ${expression} ${direction}, number ${direction}
          LIMIT $${values.length}`,
         values,
       );
-      const page = rows.slice(0, request.limit);
+      const more = rows.length > limit;
+      const page = back ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
+      const first = page[0];
       const last = page[page.length - 1];
-      const next =
-        rows.length > request.limit && last
-          ? { order: request.order, at: last.sort_at, number: last.number }
-          : undefined;
-      return { items: page.map(toSummary), next };
+      const keyOf = (row: SummaryRow) => ({ order, at: row.sort_at, number: row.number });
+      // Read forwards: a page follows if a row was left over, and one comes before if this page started after a
+      // key. Read backwards: the reverse (the key's own row follows this page).
+      const next = last && (back || more) ? keyOf(last) : undefined;
+      const previous =
+        first && (back ? more : after !== undefined) ? { ...keyOf(first), back: true as const } : undefined;
+      return { items: page.map(toSummary), ...(next ? { next } : {}), ...(previous ? { previous } : {}) };
     },
 
     async atRisk({ customerId, priority, now }) {

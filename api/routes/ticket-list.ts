@@ -83,7 +83,11 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
   ): Promise<TicketList> {
     const after = cursor === undefined ? undefined : decodeCursor(cursor, order);
     const page = await ticketQueries.page({ filter, order, limit, after });
-    return { items: page.items.map(ticketListItem), nextCursor: page.next ? encodeCursor(page.next) : null };
+    return {
+      items: page.items.map(ticketListItem),
+      nextCursor: page.next ? encodeCursor(page.next) : null,
+      previousCursor: page.previous ? encodeCursor(page.previous) : null,
+    };
   }
 
   app.get(

@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { TICKET_ORDERS } from '../../db/ticket-queries';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { TICKET_STATUSES } from '../../domain/ticket/lifecycle';
 import { literals, strictObject } from '../../messages/schema-parts';
+import { TicketOrder } from '../../messages/ticket-list';
 import { Line } from './text';
 
 /** Repeated (`?status=a&status=b`) or a comma list (`?status=a,b`): the route splits commas before validation. */
@@ -31,7 +31,11 @@ const QueueFilters = {
     }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
-  cursor: Type.Optional(Line(400, { description: 'nextCursor of the previous page, as given' })),
+  cursor: Type.Optional(
+    Line(400, {
+      description: 'nextCursor (or previousCursor) of the page read before, as given: the page after (before) it',
+    }),
+  ),
 };
 
 export const QueueQuery = strictObject(QueueFilters);
@@ -40,11 +44,7 @@ export type QueueQuery = Static<typeof QueueQuery>;
 export const TicketListQuery = strictObject({
   ...QueueFilters,
   status: anyOf(TICKET_STATUSES, 'One or more statuses'),
-  order: literals(TICKET_ORDERS, {
-    default: 'arrival',
-    description:
-      'arrival: oldest first (opened, then number); deadline: open tickets only, the nearest deadline first, tickets without one last',
-  }),
+  order: TicketOrder,
 });
 export type TicketListQuery = Static<typeof TicketListQuery>;
 
@@ -74,6 +74,10 @@ export const TicketList = Type.Object({
   items: Type.Array(TicketSummary),
   nextCursor: Type.Union([Type.String(), Type.Null()], {
     description: 'Pass it as `cursor` for the next page; null on the last page',
+  }),
+  previousCursor: Type.Union([Type.String(), Type.Null()], {
+    description:
+      'Pass it as `cursor` for the page before this one, as it reads now (tickets added since included); null on the first page',
   }),
 });
 export type TicketList = Static<typeof TicketList>;

@@ -14,7 +14,7 @@ import { formOf, formTokenValid } from './forms';
 import { html } from './html';
 import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
 import { alertBox, idempotencyKeyOf, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
-import { newTicketBody, portalBody } from './portal';
+import { newTicketBody, portalBody, portalQuery } from './portal';
 import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
 import { DEFAULT_PUBLIC_URL } from './sign-in-mail';
@@ -100,7 +100,8 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
     pages.get<{ Querystring: BoardFilters }>('/', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       if (page.session!.role === 'customer') {
-        const answer = await callApi(request, 'GET', '/v1/tickets?order=arrival&limit=100');
+        const cursor = typeof request.query.cursor === 'string' ? request.query.cursor : undefined;
+        const answer = await callApi(request, 'GET', portalQuery(cursor));
         return isLater(answer) ? later(page, answer) : sendPage(page, page.t('myTickets'), portalBody(page, answer));
       }
       const filters = Object.fromEntries(

@@ -13,10 +13,33 @@ interface OwnTicket {
   nextDeadline: string | null;
 }
 
+/** Tickets on one page of the portal; older and newer ones are a link away. */
+export const PORTAL_PAGE = 50;
+
+/** The page the portal shows, as one /v1/tickets query: newest first, from `cursor` when the customer paged. */
+export function portalQuery(cursor?: string): string {
+  const query = new URLSearchParams({ order: 'newest', limit: String(PORTAL_PAGE) });
+  if (cursor) query.set('cursor', cursor);
+  return `/v1/tickets?${query.toString()}`;
+}
+
+const cursorOf = (answer: ApiAnswer, field: 'nextCursor' | 'previousCursor') =>
+  answer.status === 200 && typeof answer.body[field] === 'string' ? answer.body[field] : undefined;
+
+/** Links to the newer and the older tickets, each the API's cursor: keyset pages, stable while tickets are opened. */
+function pageLinks(context: PageContext, answer: ApiAnswer): Html {
+  const newer = cursorOf(answer, 'previousCursor');
+  const older = cursorOf(answer, 'nextCursor');
+  if (!newer && !older) return html``;
+  const link = (cursor: string, rel: string, label: string) =>
+    html`<a rel="${rel}" href="/console/?${new URLSearchParams({ cursor }).toString()}">${label}</a>`;
+  return html`<nav class="pages" aria-label="${context.t('pages')}">${newer ? html`${link(newer, 'prev', context.t('newerTickets'))} ` : ''}${older ? link(older, 'next', context.t('olderTickets')) : ''}</nav>`;
+}
+
 /** A customer's own tickets, newest first: GET /v1/tickets holds a customer's session to its company. */
 export function portalBody(context: PageContext, answer: ApiAnswer): Html {
   const { t, language } = context;
-  const tickets = answer.status === 200 ? [...(answer.body.items as OwnTicket[])].reverse() : [];
+  const tickets = answer.status === 200 ? (answer.body.items as OwnTicket[]) : [];
   return html`<p><a class="button" href="/console/tickets/new">${t('newTicket')}</a></p>
 ${answer.status === 200 ? '' : alertBox(problemText(answer))}
 ${
@@ -29,7 +52,8 @@ ${
 <td>${context.when(ticket.openedAt)}</td><td>${ticket.nextDeadline ? context.when(ticket.nextDeadline) : '–'}</td></tr>`,
       )}</tbody></table></div>`
     : html`<p>${t('noTickets')}</p>`
-}`;
+}
+${pageLinks(context, answer)}`;
 }
 
 /** The fields a customer fills to open a ticket; the contact is the signed-in person, the terms their contract's. */

@@ -1,4 +1,5 @@
 import type { PageKey, TicketSummary } from '../../db/ticket-queries';
+import { TICKET_ORDERS, TicketOrder } from '../../messages/ticket-list';
 import type { Caller } from '../support/api/harness';
 import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 
@@ -59,6 +60,7 @@ describe('GET /v1/tickets and /v1/queue', () => {
         },
       ],
       nextCursor: cursorOf(lastKey),
+      previousCursor: null,
     });
     expect(lastRequest()).toEqual({
       filter: {
@@ -85,8 +87,12 @@ describe('GET /v1/tickets and /v1/queue', () => {
     expect(lastRequest()?.filter).not.toHaveProperty('atRiskAt');
   });
 
-  it('answers nextCursor null on the last page', async () => {
-    expect((await harness.call('agent', 'GET', '/v1/tickets')).json()).toEqual({ items: [], nextCursor: null });
+  it('answers nextCursor null on the last page, previousCursor null on the first', async () => {
+    expect((await harness.call('agent', 'GET', '/v1/tickets')).json()).toEqual({
+      items: [],
+      nextCursor: null,
+      previousCursor: null,
+    });
   });
 
   it('hands every filter to the store, lists given as repeats or with commas', async () => {
@@ -116,6 +122,32 @@ describe('GET /v1/tickets and /v1/queue', () => {
     const { nextCursor } = (await harness.call('agent', 'GET', '/v1/tickets?limit=1')).json();
     await harness.call('agent', 'GET', `/v1/tickets?limit=1&cursor=${nextCursor}`);
     expect(lastRequest()?.after).toEqual(lastKey);
+  });
+
+  it('documents the orders of messages/ticket-list.ts, each with its meaning, in the OpenAPI document', async () => {
+    const document = (await harness.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const order = document.paths['/v1/tickets'].get.parameters.find(
+      (parameter: { in: string; name: string }) => parameter.in === 'query' && parameter.name === 'order',
+    );
+    expect(order).toMatchObject({ description: TicketOrder.description });
+    expect(order.schema.anyOf).toEqual(TICKET_ORDERS.map((value) => ({ type: 'string', enum: [value] })));
+    expect(TicketOrder.description).toContain('newest: newest first');
+  });
+
+  it('newest first: goes back from the cursor of a previous page, in the order it came from', async () => {
+    const firstRow: PageKey = { ...lastKey, order: 'newest', back: true };
+    harness.ticketQueries.answer = { items: [summary], next: { ...lastKey, order: 'newest' }, previous: firstRow };
+    const answer = (await harness.call('acme', 'GET', '/v1/tickets?order=newest&limit=1')).json();
+    expect(lastRequest()).toMatchObject({ order: 'newest', filter: { customerId: 'acme' } });
+    expect(answer.previousCursor).toBe(cursorOf(firstRow));
+    await harness.call('acme', 'GET', `/v1/tickets?order=newest&limit=1&cursor=${answer.previousCursor}`);
+    expect(lastRequest()).toMatchObject({ order: 'newest', after: firstRow, filter: { customerId: 'acme' } });
+    expectProblem(
+      await harness.call('acme', 'GET', `/v1/tickets?order=arrival&cursor=${answer.previousCursor}`),
+      422,
+      'invalid-cursor',
+      'querystring.cursor',
+    );
   });
 
   it('the queue: open tickets only, in arrival order, with the same filters', async () => {
@@ -171,7 +203,7 @@ describe('GET /v1/tickets and /v1/queue', () => {
     ['/v1/tickets?breached=maybe', 'querystring.breached'],
     ['/v1/tickets?limit=0', 'querystring.limit'],
     ['/v1/tickets?limit=101', 'querystring.limit'],
-    ['/v1/tickets?order=newest', 'querystring.order'],
+    ['/v1/tickets?order=latest', 'querystring.order'],
     ['/v1/tickets?sort=number', 'querystring.sort'],
     ['/v1/tickets?order=deadline&status=support,closed', 'querystring.status'],
     ['/v1/queue?status=support', 'querystring.status'],
@@ -186,6 +218,7 @@ describe('GET /v1/tickets and /v1/queue', () => {
     ['not base64 JSON', 'bm90IGpzb24'],
     ['a key this API never writes', cursorOf({ ...lastKey, number: 'DROP TABLE' })],
     ['a cursor of the other order', cursorOf({ ...lastKey, order: 'deadline' })],
+    ['a cursor whose direction is not one this API writes', cursorOf({ ...lastKey, back: 'yes' as never })],
   ])('answers 422 invalid-cursor to %s, and reads nothing', async (_case, cursor) => {
     expectProblem(
       await harness.call('agent', 'GET', `/v1/tickets?cursor=${cursor}`),

@@ -296,3 +296,137 @@ describe('GET /v1/tickets?q= on PostgreSQL', () => {
     expect((await numbersOf(`q=${encodeURIComponent('r_1')}`)).numbers).toEqual([]);
   });
 });
+
+// Newest first, as the customer's portal (api/web/portal.ts) pages through a company's tickets: more of them than
+// any page, several opened at one instant, and another company's tickets, newer still, that no contact of the first
+// may see.
+describe('order=newest and the portal on PostgreSQL', () => {
+  let harness: ReadModelHarness;
+  let agent: string;
+  let customer: { id: string; token: string };
+  let other: { id: string; token: string };
+  let cookie: string;
+  const tickets: TicketState[] = [];
+  const MANY = 130;
+
+  /** Opened at one of 45 instants, not in the order of their numbers: about three tickets on each instant. */
+  const openedAt = (index: number) => BASE + ((index * 7) % 45) * MINUTE;
+
+  beforeAll(async () => {
+    harness = await readModelHarness();
+    agent = await harness.staffToken('agent');
+    customer = await harness.customer('portal');
+    other = await harness.customer('portal-other');
+    for (let index = 0; index < MANY; index++)
+      tickets.push(await harness.ticket(customer.id, { title: `Request ${index}`, openedAt: openedAt(index) }));
+    for (const ticket of tickets) await harness.record(ticket);
+    for (let index = 0; index < 3; index++)
+      await harness.record(await harness.ticket(other.id, { title: `Theirs ${index}`, openedAt: BASE + HOUR }));
+    cookie = await harness.contactSession(customer.id);
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  const newestFirst = (list: TicketState[]) =>
+    [...list]
+      .sort((a, b) => b.openedAt - a.openedAt || b.ticketNumber.localeCompare(a.ticketNumber))
+      .map((ticket) => ticket.ticketNumber);
+
+  interface Page {
+    numbers: string[];
+    nextCursor: string | null;
+    previousCursor: string | null;
+  }
+  const listed = async (query: string, token = customer.token): Promise<Page> => {
+    const { status, body } = await harness.get(`/v1/tickets?order=newest&${query}`, token);
+    expect(status).toBe(200);
+    return {
+      numbers: body.items.map(({ ticketNumber }: { ticketNumber: string }) => ticketNumber),
+      nextCursor: body.nextCursor,
+      previousCursor: body.previousCursor,
+    };
+  };
+
+  it('pages newest first, ties on one instant by number, and back again page by page', async () => {
+    const expected = newestFirst(tickets);
+    expect(new Set(tickets.map((ticket) => ticket.openedAt)).size).toBeLessThan(MANY / 2);
+    const forwards: Page[] = [await listed('limit=50')];
+    while (forwards.at(-1)!.nextCursor) forwards.push(await listed(`limit=50&cursor=${forwards.at(-1)!.nextCursor}`));
+    expect(forwards.map((page) => page.numbers.length)).toEqual([50, 50, 30]);
+    expect(forwards.flatMap((page) => page.numbers)).toEqual(expected);
+    expect(forwards[0]!.previousCursor).toBeNull();
+    // From the last page back to the first by previousCursor: the same pages, the first one saying it is the first.
+    const backwards: Page[] = [forwards[2]!];
+    while (backwards.at(-1)!.previousCursor)
+      backwards.push(await listed(`limit=50&cursor=${backwards.at(-1)!.previousCursor}`));
+    expect(backwards.map((page) => page.numbers)).toEqual([...forwards].reverse().map((page) => page.numbers));
+    expect(backwards.at(-1)!.previousCursor).toBeNull();
+    expect(backwards.at(-1)!.nextCursor).toEqual(expect.any(String));
+  });
+
+  it("holds a contact's key to its own company, whatever cursor it is given", async () => {
+    const theirs = await listed('limit=1', other.token);
+    expect(theirs.numbers).toHaveLength(1);
+    // A cursor read from the other company's listing is a place in the order, not a way into its tickets.
+    const fromTheirCursor = await listed(`limit=50&cursor=${theirs.nextCursor}`);
+    expect(fromTheirCursor.numbers).toEqual(newestFirst(tickets).slice(0, 50));
+    const all = await listed(`limit=100&customer=${customer.id}`, agent);
+    expect(all.numbers).toEqual(newestFirst(tickets).slice(0, 100));
+  });
+
+  /** The portal's rows (links to tickets) and its page links, unescaped as a browser reads them. */
+  const portalPage = async (path: string) => {
+    const { status, text } = await harness.page(path, cookie);
+    expect(status).toBe(200);
+    const links = Object.fromEntries(
+      [...text.matchAll(/<a rel="(prev|next)" href="([^"]+)">/g)].map(([, rel, href]) => [
+        rel === 'prev' ? 'newer' : 'older',
+        href!.replaceAll('&amp;', '&'),
+      ]),
+    ) as { newer?: string; older?: string };
+    return {
+      text,
+      numbers: [...text.matchAll(/<a href="\/console\/tickets\/([A-Z]+-\d+)">/g)].map(([, number]) => number!),
+      ...links,
+    };
+  };
+
+  it('shows the contact its own tickets newest first, 50 a page, with links to older and newer ones', async () => {
+    const expected = newestFirst(tickets);
+    const first = await portalPage('/console/');
+    expect(first.numbers).toEqual(expected.slice(0, 50));
+    expect(first.newer).toBeUndefined();
+    expect(first.text).toMatch(
+      /<nav class="pages" aria-label="[^"]+"><a rel="next" href="[^"]+">Older tickets<\/a><\/nav>/,
+    );
+    const second = await portalPage(first.older!);
+    expect(second.numbers).toEqual(expected.slice(50, 100));
+    const third = await portalPage(second.older!);
+    expect(third.numbers).toEqual(expected.slice(100));
+    expect(third.older).toBeUndefined();
+    expect(third.text).toContain('>Newer tickets</a>');
+    expect((await portalPage(third.newer!)).numbers).toEqual(second.numbers);
+    expect((await portalPage((await portalPage(second.newer!)).older!)).numbers).toEqual(second.numbers);
+  });
+
+  it('keeps its place while tickets are opened: the next page goes on where the last one stopped', async () => {
+    const before = newestFirst(tickets);
+    const first = await portalPage('/console/');
+    const added: TicketState[] = [];
+    for (let index = 0; index < 5; index++)
+      added.push(await harness.ticket(customer.id, { title: `Later ${index}`, openedAt: BASE + HOUR }));
+    for (const ticket of added) await harness.record(ticket);
+    tickets.push(...added);
+    const second = await portalPage(first.older!);
+    expect(second.numbers).toEqual(before.slice(50, 100));
+    // Back from there: the page that was the first, and newer than it the tickets opened since.
+    const back = await portalPage(second.newer!);
+    expect(back.numbers).toEqual(before.slice(0, 50));
+    const newest = await portalPage(back.newer!);
+    expect(newest.numbers).toEqual(newestFirst(added));
+    expect(newest.newer).toBeUndefined();
+    expect((await portalPage('/console/')).numbers).toEqual(newestFirst(tickets).slice(0, 50));
+  });
+});

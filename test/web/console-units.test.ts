@@ -6,7 +6,7 @@ import { localNext } from '../../api/web/sign-in';
 import { consoleSettingsFromEnv } from '../../api/web/console-settings';
 import { boardBody, boardQuery, type BoardFilters } from '../../api/web/board';
 import type { Session } from '../../db/sessions';
-import { portalBody } from '../../api/web/portal';
+import { portalBody, portalQuery } from '../../api/web/portal';
 import { consoleContext } from '../support/web/page-context';
 
 const requestWith = (cookie: string | undefined, session?: Session) =>
@@ -170,6 +170,38 @@ describe("the board's page", () => {
     expect(later).toContain('<a href="/console/?q=printer">First page</a>');
     expect(later).not.toContain('rel="next"');
     expect(later).toContain('id="atRisk" name="atRisk" value="true">');
+  });
+});
+
+describe("the customer's portal", () => {
+  const context = consoleContext('fr', session);
+  const ticket = (ticketNumber: string) => ({
+    ticketNumber,
+    title: `Ticket ${ticketNumber}`,
+    status: 'support',
+    priority: 'P2',
+    openedAt: '2026-12-01T10:30:00Z',
+    nextDeadline: null,
+  });
+  const portal = (numbers: string[], nextCursor: string | null, previousCursor: string | null) =>
+    portalBody(context, { status: 200, body: { items: numbers.map(ticket), nextCursor, previousCursor }, headers: {} })
+      .text;
+
+  it('asks the API for 50 tickets newest first, from the cursor of the link followed', () => {
+    expect(portalQuery()).toBe('/v1/tickets?order=newest&limit=50');
+    expect(portalQuery('eyJvcmRlciI6Im5ld2VzdCJ9')).toBe(
+      '/v1/tickets?order=newest&limit=50&cursor=eyJvcmRlciI6Im5ld2VzdCJ9',
+    );
+  });
+
+  it('lists the tickets in the order the API gave, with labelled links to newer and older ones', () => {
+    const text = portal(['VIG-000009', 'VIG-000008'], 'older-page', 'newer-page');
+    expect(text.indexOf('>VIG-000009<')).toBeLessThan(text.indexOf('>VIG-000008<'));
+    expect(text).toContain(
+      '<nav class="pages" aria-label="Pages"><a rel="prev" href="/console/?cursor=newer-page">Tickets plus récents</a> <a rel="next" href="/console/?cursor=older-page">Tickets plus anciens</a></nav>',
+    );
+    expect(portal(['VIG-000009'], null, null)).not.toContain('<nav class="pages"');
+    expect(portal(['VIG-000009'], 'older-page', null)).not.toContain('rel="prev"');
   });
 });
 

@@ -7,18 +7,23 @@ import { createActivities } from '../../../activities/ticket-activities';
 import { buildApp } from '../../../api/app';
 import type { Role } from '../../../messages/principal';
 import { ticketWorkflowId, type TicketState } from '../../../messages/ticket';
+import { SESSION_COOKIE } from '../../../api/sessions';
 import { pgAccountStore } from '../../../db/accounts';
 import { pgIdempotencyStore } from '../../../db/idempotency';
+import { pgSessionStore } from '../../../db/sessions';
+import { pgSignInTokenStore } from '../../../db/sign-in-tokens';
 import { slaReportReader } from '../../../db/sla-report';
 import { ticketNumberAllocator } from '../../../db/ticket-numbers';
 import { ticketQueries } from '../../../db/ticket-queries';
 import { pgTicketSnapshots } from '../../../db/ticket-snapshots';
+import { pgUserStore } from '../../../db/users';
 import { newClock } from '../../../domain/sla/clock';
 import { migratedPool } from './stack';
 
 /**
  * The read-model side of the API on the real PostgreSQL: rows are written by the real recordTicketState activity
- * code, and the app authenticates real API keys. Temporal is not needed to read the read model.
+ * code, and the app authenticates real API keys and the console's sessions. Temporal is not needed to read the read
+ * model.
  */
 export interface ReadModelHarness {
   db: Pool;
@@ -27,6 +32,10 @@ export interface ReadModelHarness {
   /** A new customer (unique per run: suites share the database) and a key of its own. */
   customer(name: string): Promise<{ id: string; token: string }>;
   staffToken(role: Exclude<Role, 'customer'>): Promise<string>;
+  /** A contact of the customer, signed in to the console: the cookie its browser would send. */
+  contactSession(customerId: string): Promise<string>;
+  /** A console page as the browser holding `cookie` gets it, redirects not followed. */
+  page(path: string, cookie: string): Promise<{ status: number; text: string }>;
   /** A ticket state as the workflow would hold it, numbered from the real sequence. */
   ticket(customerId: string, fields?: Partial<TicketState>): Promise<TicketState>;
   record(ticket: TicketState): Promise<void>;
@@ -36,6 +45,8 @@ export interface ReadModelHarness {
 export async function readModelHarness(now?: () => number): Promise<ReadModelHarness> {
   const db = await migratedPool();
   const accounts = pgAccountStore(db);
+  const users = pgUserStore(db);
+  const sessions = pgSessionStore(db);
   const app = buildApp({
     // The list and the report never reach Temporal: a call to it would fail the test loudly.
     temporal: {} as Client,
@@ -45,6 +56,8 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
     snapshots: pgTicketSnapshots(db),
     ticketQueries: ticketQueries(db),
     slaReport: slaReportReader(db),
+    // No mail leaves: the pages read here send none.
+    people: { users, sessions, signInTokens: pgSignInTokenStore(db), notices: async () => undefined },
     now,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -65,6 +78,21 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
       await accounts.createCustomer({ id, name });
       const { token } = await accounts.createApiKey({ role: 'customer', customerId: id, label: `${name} portal` });
       return { id, token };
+    },
+    async contactSession(customerId) {
+      const unique = randomUUID().slice(0, 8);
+      const user = await users.create({
+        email: `contact.${unique}@${customerId}.test`,
+        name: `Contact ${unique}`,
+        role: 'customer',
+        customerId,
+      });
+      const { id } = await sessions.create(user.id, now?.() ?? Date.now());
+      return `${SESSION_COOKIE}=${id}`;
+    },
+    async page(path, cookie) {
+      const response = await fetch(`${baseUrl}${path}`, { headers: { cookie }, redirect: 'manual' });
+      return { status: response.status, text: await response.text() };
     },
     async staffToken(role) {
       return (await accounts.createApiKey({ role, label: `${role} ${randomUUID().slice(0, 8)}` })).token;
