@@ -12,3 +12,9 @@ export const literals = <T extends string>(values: readonly T[], options: Schema
     values.map((value) => Type.Literal(value)),
     options,
   );
+
+/** A schema's options as a flat list: a union's members, a union within it flattened (a language or null). */
+export const unionOptions = (schema: TSchema): TSchema[] =>
+  ((schema.anyOf as TSchema[] | undefined) ?? [schema]).flatMap((option) =>
+    option.anyOf ? unionOptions(option) : [option],
+  );

@@ -8,8 +8,7 @@ import type { IdempotencyStore } from '../../db/idempotency';
 import { requireRoles } from '../auth';
 import { createOnce, sendCreated } from '../idempotent-creations';
 import { HttpProblem, invalidField, notFound, problemType } from '../problems';
-import { CONSOLE_LANGUAGES, type ConsoleLanguage } from '../web/i18n';
-import { LINK_MINUTES, mailLink, type LinkMailer } from '../web/sign-in-mail';
+import { LINK_MINUTES, LinkRefused, sendLinkTo, type LinkMailer } from '../web/sign-in-mail';
 import { NewUserBody, SentLinkView, UserIdParams, UserListQuery, UserPatchBody, UserView } from '../schemas/users';
 import { problemResponses as problems } from '../schemas/problem';
 import { IdempotencyHeaders } from '../schemas/ticket';
@@ -38,9 +37,6 @@ const userView = (user: User) => {
     },
   };
 };
-
-const refusedFor = (slug: string, title: string, detail: string) =>
-  new HttpProblem({ type: problemType(slug), title, status: 409, detail });
 
 function problemOf(error: UserError): HttpProblem {
   if (error.code === 'USER_EXISTS') {
@@ -74,30 +70,13 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
     return user;
   }
 
-  /** The person's own language if the console speaks it, else their customer's, else English. */
-  async function languageOf(user: User): Promise<ConsoleLanguage> {
-    const customer = user.customerId === undefined ? undefined : await accounts.getCustomer(user.customerId);
-    return CONSOLE_LANGUAGES.find((language) => language === (user.language ?? customer?.language)) ?? 'en';
-  }
-
   /** One link, mailed to the person; the answer says where and until when, never the link itself. */
   async function sendLink(purpose: SignInPurpose, id: string) {
-    const user = await existing(id);
-    if (user.disabledAt)
-      throw refusedFor(
-        'user-disabled',
-        'User disabled',
-        `user ${user.id} is disabled: enable them before sending a link`,
-      );
-    if (purpose === 'sign-in' && user.role !== 'customer') {
-      throw refusedFor(
-        'not-a-customer-contact',
-        'Sign-in links are for customer contacts',
-        `user ${user.id} is a ${user.role}: staff sign in with a password (send a password reset)`,
-      );
-    }
-    const { expiresAt } = await mailLink(links, purpose, user, await languageOf(user));
-    return { userId: user.id, sentTo: user.email, expiresAt: new Date(expiresAt).toISOString() };
+    return sendLinkTo(links, accounts, purpose, await existing(id)).catch((error: unknown) => {
+      throw error instanceof LinkRefused
+        ? new HttpProblem({ type: problemType(error.slug), title: error.title, status: 409, detail: error.message })
+        : error;
+    });
   }
 
   app.post(

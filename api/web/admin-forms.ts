@@ -7,6 +7,7 @@ import {
   type Parsed,
 } from '../../messages/contact-lines';
 import type { AuthorizedContact, EscalationContact } from '../../messages/accounts';
+import { unionOptions } from '../../messages/schema-parts';
 import {
   ContractContactsPatchBody,
   CustomerPatchBody,
@@ -64,23 +65,18 @@ const labelOf = (name: string): AdminKey => {
 };
 
 const isNull = (schema: TSchema) => schema.type === 'null';
-/** A union's options, a union within it flattened (a language or null). */
-const optionsOf = (schema: TSchema): TSchema[] =>
-  ((schema.anyOf as TSchema[] | undefined) ?? [schema]).flatMap((option) =>
-    option.anyOf ? optionsOf(option) : [option],
-  );
 const literalsOf = (options: readonly TSchema[]) =>
   options.every((option) => typeof option.const === 'string')
     ? options.map((option) => option.const as string)
     : undefined;
 const isPlain = (schema: TSchema): boolean =>
-  optionsOf(schema).every((option) => isNull(option) || ['string', 'integer'].includes(option.type as string));
+  unionOptions(schema).every((option) => isNull(option) || ['string', 'integer'].includes(option.type as string));
 
 function fieldsOf(schema: TSchema, shape: Shape, prefix = '', group?: string): AdminField[] {
   const required = new Set<string>((schema.required as string[] | undefined) ?? []);
   return Object.entries(schema.properties as Record<string, TSchema>).flatMap(([key, property]): AdminField[] => {
     const name = `${prefix}${key}`;
-    const options = optionsOf(property);
+    const options = unionOptions(property);
     const nullable = options.some(isNull);
     const given = options.filter((option) => !isNull(option));
     const choices = literalsOf(given);

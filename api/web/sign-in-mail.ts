@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { AccountStore } from '../../messages/accounts';
 import type { QueuedNotice } from '../../db/outbox';
 import type { SignInPurpose, SignInTokenStore } from '../../db/sign-in-tokens';
-import type { ConsoleLanguage } from './i18n';
+import type { User } from '../../db/users';
+import { CONSOLE_LANGUAGES, type ConsoleLanguage } from './i18n';
 
 /** Where the console is reached when VIGIL_PUBLIC_URL does not say (api/web/console-settings.ts). */
 export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
@@ -93,4 +95,71 @@ export async function mailLink(
     signInNotice(purpose, user, `${mailer.publicUrl}${TOKEN_PATH[purpose]}/${token}`, minutes, language, token),
   );
   return { expiresAt };
+}
+
+/** Why a link an admin asked for was not sent: the problem's slug and title, and what to do instead. */
+export class LinkRefused extends Error {
+  constructor(
+    readonly slug: 'user-disabled' | 'not-a-customer-contact',
+    readonly title: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The person's own language if the console speaks it, else their customer's, else English. */
+export async function languageOf(
+  accounts: Pick<AccountStore, 'getCustomer'>,
+  user: Pick<User, 'customerId' | 'language'>,
+): Promise<ConsoleLanguage> {
+  const customer = user.customerId === undefined ? undefined : await accounts.getCustomer(user.customerId);
+  return CONSOLE_LANGUAGES.find((language) => language === (user.language ?? customer?.language)) ?? 'en';
+}
+
+/** Where a link an admin sent went, and until when it works: never the link itself. */
+export interface SentLink {
+  userId: string;
+  sentTo: string;
+  expiresAt: string;
+}
+
+/**
+ * Why this person may not get the link, if they may not: a disabled person gets none (the link would not let them
+ * in), nor does the desk's staff a sign-in link (they sign in with a password). The sign-in pages (api/web/sign-in.ts)
+ * and the admins' sending alike.
+ */
+export function linkRefusal(
+  purpose: SignInPurpose,
+  user: Pick<User, 'id' | 'role' | 'disabledAt'>,
+): LinkRefused | undefined {
+  if (user.disabledAt)
+    return new LinkRefused(
+      'user-disabled',
+      'User disabled',
+      `user ${user.id} is disabled: enable them before sending a link`,
+    );
+  if (purpose === 'sign-in' && user.role !== 'customer')
+    return new LinkRefused(
+      'not-a-customer-contact',
+      'Sign-in links are for customer contacts',
+      `user ${user.id} is a ${user.role}: staff sign in with a password (send a password reset)`,
+    );
+  return undefined;
+}
+
+/**
+ * A link an admin sends a person, by the admin API (api/routes/users.ts) or `vigil admin users` (cli/admin-users.ts):
+ * the mail the person would get by asking on the sign-in pages, in their language; refused as linkRefusal says.
+ */
+export async function sendLinkTo(
+  mailer: LinkMailer,
+  accounts: Pick<AccountStore, 'getCustomer'>,
+  purpose: SignInPurpose,
+  user: User,
+): Promise<SentLink> {
+  const refusal = linkRefusal(purpose, user);
+  if (refusal) throw refusal;
+  const { expiresAt } = await mailLink(mailer, purpose, user, await languageOf(accounts, user));
+  return { userId: user.id, sentTo: user.email, expiresAt: new Date(expiresAt).toISOString() };
 }

@@ -7,7 +7,7 @@ import { formOf, formTokenValid, signedOutToken, type Form } from './forms';
 import { html } from './html';
 import { alertBox, csrfField, pageContext, sendPage, type PageContext } from './page';
 import { AddressLimit } from './sign-in-limits';
-import { LINK_MINUTES, mailLink, TOKEN_PATH } from './sign-in-mail';
+import { LINK_MINUTES, linkRefusal, mailLink, TOKEN_PATH } from './sign-in-mail';
 
 /** Where to go after signing in: a console path only, so that a crafted `next` cannot send the person to another site. */
 export const localNext = (next: string | undefined) =>
@@ -131,7 +131,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       // Every request counts against the address: a link is a mail sent, and mails are not free to flood.
       addresses.hit(request.ip);
       const record = form.email ? await users.signInRecord(form.email) : undefined;
-      const allowed = record && !record.user.disabledAt && (purpose === 'reset' || record.user.role === 'customer');
+      const allowed = record && !linkRefusal(purpose, record.user);
       if (allowed) await mailLink(deps, purpose, record.user, context.language);
       // The same answer whether or not the address has an account: this page tells nobody who is a customer.
       return requestPage(context, context.t('linkSent', { minutes: LINK_MINUTES[purpose] }));

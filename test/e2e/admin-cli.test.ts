@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { runVigil } from '../../cli/run';
 import { pgAccountStore } from '../../db/accounts';
+import { pgSessionStore } from '../../db/sessions';
+import { pgSignInTokenStore } from '../../db/sign-in-tokens';
+import { pgUserStore } from '../../db/users';
 import { e2eEnv, migratedPool } from '../support/e2e/stack';
 
 // `vigil admin` on the real PostgreSQL, through the same entry as bin/vigil.js.
@@ -224,5 +227,161 @@ describe('vigil admin against PostgreSQL', () => {
     expect(
       (await vigil('prepaid', 'buy', '--contract', contract.id, '--minutes', '0', '--description', 'x')).stderr,
     ).toMatch(/--minutes: "0" is not a whole number/);
+  });
+
+  describe('vigil admin users', () => {
+    const unique = randomUUID().slice(0, 8);
+    const people = `people-${unique}`;
+    const env = { DATABASE_URL: e2eEnv().databaseUrl, VIGIL_PUBLIC_URL: 'https://desk.example.test' };
+    const users = (...argv: string[]) => runVigil(['admin', 'users', ...argv], env);
+    const usersJson = async (...argv: string[]) => {
+      const result = await users(...argv, '--json');
+      expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+      return JSON.parse(result.stdout);
+    };
+    /** The mails queued for the address, oldest first, as the worker's dispatcher will send them. */
+    const mailsTo = async (email: string) =>
+      (
+        await db.query<{ kind: string; subject: string; body: string }>(
+          'SELECT kind, subject, body FROM outbox WHERE recipient = $1 ORDER BY id',
+          [email],
+        )
+      ).rows;
+    const tokenIn = (body: string, path: string) =>
+      new RegExp(`https://desk\\.example\\.test${path}/([A-Za-z0-9_-]{43})\\n`).exec(body)?.[1];
+    const ines = `ines.${unique}@desk.test`;
+    const nora = `nora.${unique}@people.test`;
+
+    beforeAll(async () => {
+      await json('customers', 'add', '--id', people, '--name', 'People SA', '--language', 'fr');
+    });
+
+    it("changes a person's name, role, company and language, by id or address, as PATCH does", async () => {
+      const added = await usersJson('add', '--email', ines, '--name', 'Ines', '--role', 'agent');
+      expect(await usersJson('update', added.id, '--name', 'Ines Agent', '--language', 'fr')).toMatchObject({
+        id: added.id,
+        name: 'Ines Agent',
+        role: 'agent',
+        language: 'fr',
+      });
+      // By address, in another case; `-` takes the language away.
+      expect(
+        await usersJson('update', ines.toUpperCase(), '--role', 'customer', '--customer', people, '--language', '-'),
+      ).toEqual(expect.objectContaining({ id: added.id, role: 'customer', customerId: people }));
+      expect((await pgUserStore(db).get(added.id))?.language).toBeUndefined();
+      // A staff role given alone takes the company away, as the API's patch does.
+      const staff = await users('update', added.id, '--role', 'manager');
+      expect(staff).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(staff.stdout).toBe(`${added.id}\t${ines}\tInes Agent\tmanager\t-\tno password\tactive\n`);
+    });
+
+    it.each([
+      [['update', 'nobody@people.test', '--name', 'X'], 'vigil: no user "nobody@people.test"\n'],
+      [['update', '999999999', '--name', 'X'], 'vigil: no user "999999999"\n'],
+      [['update'], 'vigil: users update needs exactly one user: an id or an e-mail address\n'],
+      [['enable', 'a', 'b'], 'vigil: users enable needs exactly one user: an id or an e-mail address\n'],
+      [['update', '1'], 'vigil: users update needs at least one of --name, --role, --customer, --language\n'],
+      [['update', '1', '--role', 'boss'], 'vigil: --role: "boss" is not one of admin, agent, manager, customer\n'],
+      [['update', '1', '--email', 'x@y.test'], 'vigil: --email does not apply to admin users update\n'],
+      [['enable', '1', '--name', 'X'], 'vigil: --name does not apply to admin users enable\n'],
+      [
+        ['password-reset', '1', '--password-stdin'],
+        'vigil: --password-stdin does not apply to admin users password-reset\n',
+      ],
+      [
+        ['rename', '1'],
+        'vigil: users needs a command: add, list, update, disable, enable, password-reset or sign-in-link (not "rename")\n',
+      ],
+    ])('refuses %j in one line naming what is wrong', async (argv, stderr) => {
+      expect(await users(...argv)).toEqual({ exitCode: 2, stdout: '', stderr });
+    });
+
+    it('refuses what the store refuses, naming the flag', async () => {
+      const { id } = (await pgUserStore(db).findByEmails([ines]))[0]!;
+      expect(await users('update', id, '--role', 'customer')).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: "vigil: --customer: a customer's contact names its customer\n",
+      });
+      expect(await users('update', id, '--role', 'customer', '--customer', `nope-${unique}`)).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: `vigil: --customer: no customer "nope-${unique}"\n`,
+      });
+    });
+
+    it('disables, ending every session, and enables again', async () => {
+      const { id } = (await pgUserStore(db).findByEmails([ines]))[0]!;
+      const sessions = pgSessionStore(db);
+      const session = await sessions.create(id, Date.now());
+      const disabled = await usersJson('disable', ines);
+      expect(disabled).toMatchObject({ id, disabledAt: expect.any(String) });
+      expect(await sessions.resolve(session.id, Date.now())).toBeUndefined();
+      const enabled = await usersJson('enable', id);
+      expect(enabled.disabledAt).toBeUndefined();
+      expect((await users('enable', id)).stdout).toMatch(/\tactive\n$/);
+    });
+
+    it('queues a password reset mail in the outbox, whose link works, and never prints the link', async () => {
+      const { id } = (await pgUserStore(db).findByEmails([ines]))[0]!;
+      const result = await users('password-reset', ines);
+      expect(result).toMatchObject({ exitCode: 0, stderr: '' });
+      expect(result.stdout).toMatch(
+        new RegExp(
+          `^queued a password reset link for ${ines.replace(/\./g, '\\.')} \\(user ${id}\\) in the outbox, valid until \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z\\n$`,
+        ),
+      );
+      const [mail, ...more] = await mailsTo(ines);
+      expect(more).toEqual([]);
+      // The console's own reset mail, in the person's language (set to French above, then taken away: English).
+      expect(mail).toMatchObject({
+        kind: 'console-password-reset',
+        subject: 'Choose a new password for the Vigil support desk',
+      });
+      const token = tokenIn(mail!.body, '/console/reset');
+      expect(token).toBeDefined();
+      expect(result.stdout).not.toContain(token!);
+      expect(await pgSignInTokenStore(db).spend(token!, 'reset', Date.now())).toBe(id);
+      // --json says the same: where it went and until when, never the link.
+      const sent = await usersJson('password-reset', id);
+      expect(Object.keys(sent).sort()).toEqual(['expiresAt', 'sentTo', 'userId']);
+      expect(sent).toMatchObject({ userId: id, sentTo: ines });
+      expect(await mailsTo(ines)).toHaveLength(2);
+    });
+
+    it("mails a customer's contact a sign-in link in the customer's language, and refuses staff and disabled people", async () => {
+      const contact = await usersJson(
+        'add',
+        '--email',
+        nora,
+        '--name',
+        'Nora',
+        '--role',
+        'customer',
+        '--customer',
+        people,
+      );
+      const sent = await usersJson('sign-in-link', nora);
+      expect(sent).toMatchObject({ userId: contact.id, sentTo: nora });
+      const [mail] = await mailsTo(nora);
+      expect(mail).toMatchObject({ kind: 'console-sign-in-link', subject: 'Votre lien de connexion au support Vigil' });
+      const token = tokenIn(mail!.body, '/console/link');
+      expect(await pgSignInTokenStore(db).isLive(token!, 'sign-in', Date.now())).toBe(true);
+
+      const { id: staffId } = (await pgUserStore(db).findByEmails([ines]))[0]!;
+      expect(await users('sign-in-link', ines)).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: `vigil: user ${staffId} is a manager: staff sign in with a password (send a password reset)\n`,
+      });
+      await usersJson('disable', contact.id);
+      expect(await users('sign-in-link', contact.id)).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: `vigil: user ${contact.id} is disabled: enable them before sending a link\n`,
+      });
+      expect(await users('password-reset', nora)).toMatchObject({ exitCode: 2 });
+      expect(await mailsTo(nora)).toHaveLength(1);
+    });
   });
 });
