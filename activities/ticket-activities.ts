@@ -19,6 +19,11 @@ export interface ActivityDeps {
   db: Pool;
   /** Where the ticket's pinned policy version is read: by default the published versions in `db`. */
   policies?: PolicySource;
+  /**
+   * Sends committed outbox rows at once (the worker's dispatcher, mail/dispatcher.ts deliverNow on `db`); without it
+   * (no SMTP_URL) they wait in the outbox for a dispatcher.
+   */
+  deliverNow?: (keys: readonly string[]) => Promise<void>;
 }
 
 function callingWorkflowId(): string {
@@ -120,7 +125,7 @@ export interface TicketStep {
   at: number;
 }
 
-export function createActivities({ db, policies = pgPolicyCatalog(db) }: ActivityDeps) {
+export function createActivities({ db, policies = pgPolicyCatalog(db), deliverNow }: ActivityDeps) {
   /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
   const acknowledgeTicket = async (ticket: TicketState): Promise<void> => {
     const row = await ticketRow(policies, ticket);
@@ -163,9 +168,15 @@ export function createActivities({ db, policies = pgPolicyCatalog(db) }: Activit
       return billing;
     },
 
-    /** Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and recipient. */
+    /**
+     * Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and
+     * recipient. Once the rows are committed (durable, whatever happens next) it sends them itself, rather than leave
+     * them to a dispatcher lane woken by the commit: a warning's lateness is its deadline to the mail accepted. A retry
+     * sends what an earlier attempt left due; a row the dispatcher took or sent meanwhile is passed by.
+     */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
-      await withTransaction(db, (client) => queueThresholdNotices(client, idempotencyKey, notice));
+      const keys = await withTransaction(db, (client) => queueThresholdNotices(client, idempotencyKey, notice));
+      await deliverNow?.(keys);
     },
   };
 }

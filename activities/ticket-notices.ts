@@ -64,29 +64,25 @@ export async function queueAcknowledgement(db: Db, key: string, ticket: TicketSt
 /**
  * A warning or breach to everybody its levels name: the contract's escalation contacts, else the desk's addresses
  * (VIGIL_DESK_ROLES). A level nobody answers for (a contract saved before that was checked) is queued failed, naming
- * the level, so that an admin sees it in the failed list rather than never hearing of it.
+ * the level, so that an admin sees it in the failed list rather than never hearing of it. Answers the keys of the
+ * rows to send, for the activity to send them once committed.
  */
-export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: ThresholdNotice): Promise<void> {
+export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: ThresholdNotice): Promise<string[]> {
   const notice = thresholdNoticeOf(given);
   const reader = await readerOf(db, given.customerId);
   const byLevel = await escalationAddresses(db, given.customerId);
   const customerAddresses = new Set([...byLevel.values()].flat().map((address) => address.toLowerCase()));
   const { addresses, unresolved } = resolveRecipients(given, byLevel, deskRolesFromEnv());
-  for (const recipient of addresses) {
-    await queue(
-      db,
-      keyOf(`threshold:${given.key}:${recipient}`),
-      notice,
-      recipient,
-      zoneOfRecipient(recipient, customerAddresses, reader),
-    );
-  }
+  const keys = addresses.map((recipient) => keyOf(`threshold:${given.key}:${recipient}`));
+  for (const [index, recipient] of addresses.entries())
+    await queue(db, keys[index]!, notice, recipient, zoneOfRecipient(recipient, customerAddresses, reader));
   for (const level of unresolved) {
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
     await queue(db, keyOf(`threshold:${given.key}:${level}`), notice, level, reader, why);
   }
   // The same warning or breach to the customer's and the desk's webhooks, in the same transaction.
   await enqueueWebhookEvents(db, [thresholdWebhook(keyOf(`webhook:${given.key}`), given)]);
+  return keys;
 }
 
 /** VIGIL_PUBLIC_URL, the API as the customer reaches it, without a trailing slash: the links in the mails start with it. */

@@ -108,6 +108,20 @@ export async function claimDueNotice(client: PoolClient): Promise<OutboxRow | un
   return rows[0] && fromRow(rows[0]);
 }
 
+/**
+ * The row queued under `idempotencyKey`, locked for this transaction, if it is still due: the queuing activity's own
+ * delivery (mail/dispatcher.ts, deliverNow) claims its rows by key, under the same lock and conditions as the
+ * dispatcher's claim above, so whichever of the two locks a row first sends it and the other passes it by.
+ */
+export async function claimDueNoticeByKey(client: PoolClient, idempotencyKey: string): Promise<OutboxRow | undefined> {
+  const { rows } = await client.query<Row>(
+    `SELECT * FROM outbox WHERE idempotency_key = $1 AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+     FOR UPDATE SKIP LOCKED`,
+    [idempotencyKey],
+  );
+  return rows[0] && fromRow(rows[0]);
+}
+
 export async function markSent(client: PoolClient, id: number, messageId: string): Promise<void> {
   await client.query(
     'UPDATE outbox SET sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1',

@@ -1,6 +1,14 @@
 import { createTransport } from 'nodemailer';
 import type { Pool, PoolClient } from 'pg';
-import { claimDueNotice, markAttemptFailed, markSent, OUTBOX_CHANNEL, type OutboxRow } from '../db/outbox';
+import {
+  claimDueNotice,
+  claimDueNoticeByKey,
+  markAttemptFailed,
+  markSent,
+  OUTBOX_CHANNEL,
+  type OutboxRow,
+} from '../db/outbox';
+import { withTransaction } from '../db/transaction';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { runLanes } from './lanes';
 import { messageDomain, messageHeaders } from './message';
@@ -11,7 +19,7 @@ export interface DispatcherOptions {
   smtpUrl: string;
   /** The From of every notice, e.g. `Support desk <support@desk.lu>`; its domain names the Message-IDs. */
   from: string;
-  /** How many rows are sent at once, each in its own transaction and SMTP connection. */
+  /** How many rows the lanes send at once, each in its own transaction (deliverNow's come on top). */
   lanes?: number;
   /** How long a lane that found nothing due waits before it looks again; a row queued wakes it at once (mail/lanes.ts). */
   idlePollMs?: number;
@@ -20,13 +28,26 @@ export interface DispatcherOptions {
   log?: (line: Record<string, unknown>) => void;
 }
 
+/** The SMTP connections kept open at least, lanes or not: nodemailer's own default for a pooled transport. */
+const SMTP_CONNECTIONS = 5;
 /** How many rows a dispatcher sends at once unless told otherwise. */
 export const DEFAULT_OUTBOX_LANES = 4;
 /** The PostgreSQL connections a dispatcher holds at most: one per lane and the one that LISTENs (mail/lanes.ts). */
 export const outboxConnections = (lanes: number): number => lanes + 1;
 
+/** How long the queuing activity waits for its own delivery (deliverNow) before it returns and leaves it running. */
+export const DELIVER_NOW_WAIT_MS = 10_000;
+
 export interface OutboxDispatcher {
-  /** Lets each lane finish the row it is sending, then returns. */
+  /**
+   * Sends the rows queued under `keys` now, each claimed in a transaction of its own on `db` as a lane claims one
+   * (FOR UPDATE SKIP LOCKED, still due): the activity that committed them calls it, so that a notice leaves without
+   * waiting for a lane to be woken. A row a lane holds, or one already sent, is passed by. Never throws: a row not sent
+   * here stays due, and the lanes send it, with their backoff. Returns once each row is sent or given up for now, or
+   * after DELIVER_NOW_WAIT_MS at most, its sends going on meanwhile (the row stays locked until they end).
+   */
+  deliverNow(db: Pool, keys: readonly string[]): Promise<void>;
+  /** Lets each lane finish the row it is sending, and each deliverNow its rows, then returns. */
   stop(): Promise<void>;
 }
 
@@ -47,7 +68,9 @@ const describe = (error: SmtpError) =>
 
 /**
  * Delivers the outbox: each lane claims one due row (FOR UPDATE SKIP LOCKED), hands it to the SMTP server and marks
- * it sent in the same transaction, so a row is sent by one dispatcher only and, once marked, never again.
+ * it sent in the same transaction, so a row is sent by one dispatcher only and, once marked, never again. The
+ * activity that queued a row sends it itself at once (deliverNow), claiming it the same way: whichever claims first
+ * sends it, the other passes it by, and the lanes remain the retry path, with the backoff, for a row it could not send.
  *
  * The row's lock is held while the server is talking: a worker killed mid-send leaves no claim behind (PostgreSQL
  * ends the transaction with the connection) and the row is due again at once. The one window for a second delivery
@@ -70,10 +93,11 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
   } = options;
   const domain = messageDomain(from);
   // Bounded timeouts: a row stays locked while its server talks. maxRequeues 0: the outbox retries, with its own count.
+  // The lanes and the activities' deliverNow share the pool's connections: no TCP connection nor EHLO per mail.
   const transport = createTransport({
     url: smtpUrl,
     pool: true,
-    maxConnections: lanes,
+    maxConnections: Math.max(lanes, SMTP_CONNECTIONS),
     maxRequeues: 0,
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
@@ -136,9 +160,38 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     onError: (error) =>
       log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) }),
   });
+  // The deliveries deliverNow started, awaited by stop() even when their activity stopped waiting for them.
+  const delivering = new Set<Promise<void>>();
+  const deliverKey = async (db: Pool, key: string): Promise<void> => {
+    try {
+      await withTransaction(db, async (client) => {
+        const row = await claimDueNoticeByKey(client, key);
+        if (row) await send(client, row);
+      });
+    } catch (error) {
+      // PostgreSQL away: the row, if claimed, is free again and due; a lane sends it.
+      log({
+        msg: 'outbox row left to the dispatcher',
+        key,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  };
   return {
+    async deliverNow(db, keys) {
+      const all = Promise.all(keys.map((key) => deliverKey(db, key))).then(() => undefined);
+      delivering.add(all);
+      void all.finally(() => delivering.delete(all));
+      let timer: NodeJS.Timeout | undefined;
+      const waited = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, DELIVER_NOW_WAIT_MS);
+      });
+      await Promise.race([all, waited]);
+      clearTimeout(timer);
+    },
     async stop() {
       await lanesRunning.stop();
+      await Promise.all(delivering);
       transport.close();
     },
   };

@@ -20,6 +20,8 @@ export interface TicketWorkerDeps {
    * tests bundle once in their global setup rather than once per stack inside Jest. Absent: bundled from workflows/.
    */
   workflowBundle?: { codePath: string };
+  /** The outbox dispatcher's deliverNow on `db`, for notices to leave from the activity that queues them. */
+  deliverNow?: (keys: readonly string[]) => Promise<void>;
 }
 
 /** The workers of one process, started and stopped together. */
@@ -115,6 +117,7 @@ export function createTicketWorkers(
     taskQueue = TICKET_TASK_QUEUE,
     policies = pgPolicyCatalog(db),
     workflowBundle,
+    deliverNow,
   }: TicketWorkerDeps,
   tuning: WorkerTuning = DEFAULT_WORKER_TUNING,
 ): Promise<VigilWorkers> {
@@ -124,7 +127,7 @@ export function createTicketWorkers(
     taskQueue,
     workflows: workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') },
     activities: {
-      ...createActivities({ db, policies }),
+      ...createActivities({ db, policies, deliverNow }),
       ...createPlanningActivities(policies),
       ...createInvoicingActivities({ db, policies }),
     },

@@ -52,8 +52,15 @@ async function main(): Promise<void> {
   const lookupConnection = await Connection.connect(temporalConnectionOptions(config.temporal));
   runtime.lookUpRunsWith(new Client({ connection: lookupConnection, namespace: config.temporal.namespace }));
   try {
+    const outbox = dispatcher;
     const workers = await createTicketWorkers(
-      { connection, namespace: config.temporal.namespace, db },
+      {
+        connection,
+        namespace: config.temporal.namespace,
+        db,
+        // In the activities' pool: a notice slot's delivery takes the connection its transaction just gave back.
+        ...(outbox ? { deliverNow: (keys: readonly string[]) => outbox.deliverNow(db, keys) } : {}),
+      },
       config.workerTuning,
     );
     const taskQueue = workers.ticket.options.taskQueue;

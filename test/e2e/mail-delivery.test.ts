@@ -255,6 +255,152 @@ describe('e-mail notices over real SMTP', () => {
     ).toEqual([subjectAt('11:30')]);
   });
 
+  /**
+   * A customer of its own whose contract names an escalation contact, `count` of its tickets, and the breach notice
+   * of each as the workflow hands it to notifyThreshold, with the activity environment of its ticket.
+   */
+  async function breachesToNotify(count: number) {
+    const customerId = `mail-now-${randomUUID().slice(0, 8)}`;
+    await stack.accounts.createCustomer({ id: customerId, name: 'Acme', language: 'en' });
+    await stack.accounts.createContract({
+      customerId,
+      policyId: 'econnect',
+      startsOn: contractsStartOn(),
+      escalationContacts: [
+        { level: 'emergency-escalation', name: 'Chloé Martin', email: `chloe-${customerId}@acme.lu` },
+      ],
+    });
+    return Promise.all(
+      Array.from({ length: count }, async () => {
+        const { ticket, env } = await registered(customerId, 'ana@acme.lu');
+        await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+        const notice = {
+          ticketNumber: ticket.ticketNumber,
+          title: ticket.title,
+          customerId,
+          priority: 'P1' as const,
+          metric: 'response' as const,
+          percent: 100,
+          deadline: Date.parse('2026-12-01T10:30:00Z'),
+          key: 'response:100:g0',
+          notify: ['desk', 'emergency-escalation'],
+        };
+        return { ticket, env, notice };
+      }),
+    );
+  }
+  /** The threshold rows of these tickets, as the outbox holds them. */
+  const thresholdRows = async (ticketNumbers: readonly string[]) =>
+    (
+      await stack.db.query<OutboxRecord & { ticket_number: string }>(
+        `SELECT ticket_number, kind, recipient, attempts, sent_at, failed_at, last_error FROM outbox
+         WHERE ticket_number = ANY($1) AND kind = 'breach' ORDER BY ticket_number, recipient`,
+        [ticketNumbers],
+      )
+    ).rows;
+  /** How many copies of each ticket's breach notice each recipient got, keyed `ticket recipient`. */
+  const copiesOfBreaches = async (ticketNumbers: readonly string[]) => {
+    const copies = new Map<string, number>();
+    for (const message of await mail.messages()) {
+      const number = ticketNumbers.find((candidate) => message.Subject.startsWith(`[${candidate}] Response deadline`));
+      if (!number) continue;
+      for (const { Address } of message.To)
+        copies.set(`${number} ${Address}`, (copies.get(`${number} ${Address}`) ?? 0) + 1);
+    }
+    return copies;
+  };
+  const deliverNowOf = (running: OutboxDispatcher) => (keys: readonly string[]) => running.deliverNow(stack.db, keys);
+
+  it('a breach notice leaves from the activity that queued it, with no dispatcher lane to send it', async () => {
+    // No lane and no poll: only the activity's own delivery can send the rows.
+    dispatcher = startOutboxDispatcher({ db: stack.db, smtpUrl: mail.smtpUrl, from: FROM, lanes: 0 });
+    const [{ ticket, env, notice }] = (await breachesToNotify(1)) as [Awaited<ReturnType<typeof breachesToNotify>>[0]];
+    const { notifyThreshold } = createActivities({ db: stack.db, deliverNow: deliverNowOf(dispatcher) });
+    await env.run(notifyThreshold, notice);
+
+    // Sent by the time the activity returned: nothing else could have sent them.
+    expect(await thresholdRows([ticket.ticketNumber])).toEqual([
+      expect.objectContaining({
+        recipient: `chloe-${notice.customerId}@acme.lu`,
+        attempts: 1,
+        sent_at: expect.any(Date),
+      }),
+      expect.objectContaining({ recipient: 'desk@vigil.test', attempts: 1, sent_at: expect.any(Date) }),
+    ]);
+    const copies = await eventually(
+      () => copiesOfBreaches([ticket.ticketNumber]),
+      (found) => found.size === 2,
+    );
+    expect([...copies.values()]).toEqual([1, 1]);
+  });
+
+  it("the activities' own deliveries racing the dispatcher's lanes and each other: every notice arrives exactly once", async () => {
+    dispatch();
+    const breaches = await breachesToNotify(12);
+    const { notifyThreshold } = createActivities({ db: stack.db, deliverNow: deliverNowOf(dispatcher!) });
+    // Each notice's activity twice at once (a retry overlapping its first attempt), while the lanes, woken by each
+    // commit, claim the same rows.
+    await Promise.all(
+      breaches.flatMap(({ env, notice }) => [env.run(notifyThreshold, notice), env.run(notifyThreshold, notice)]),
+    );
+    const numbers = breaches.map(({ ticket }) => ticket.ticketNumber);
+    const rows = await eventually(
+      () => thresholdRows(numbers),
+      (found) => found.length === 24 && found.every((row) => row.sent_at !== null),
+    );
+    expect(rows.map((row) => [row.attempts, row.failed_at])).toEqual(rows.map(() => [1, null]));
+    const copies = await eventually(
+      () => copiesOfBreaches(numbers),
+      (found) => found.size === 24,
+    );
+    expect(copies.size).toBe(24);
+    expect(new Set(copies.values())).toEqual(new Set([1]));
+  });
+
+  it('SMTP server down when the activity sends: the activity still succeeds, and the notice arrives exactly once when it is back', async () => {
+    const [{ ticket, env, notice }] = (await breachesToNotify(1)) as [Awaited<ReturnType<typeof breachesToNotify>>[0]];
+    await mail.down();
+    try {
+      // No lane yet: the activity's own delivery is the only attempt while the server is away.
+      dispatcher = startOutboxDispatcher({ db: stack.db, smtpUrl: mail.smtpUrl, from: FROM, lanes: 0 });
+      const { notifyThreshold } = createActivities({ db: stack.db, deliverNow: deliverNowOf(dispatcher) });
+      await env.run(notifyThreshold, notice);
+      const refused = await thresholdRows([ticket.ticketNumber]);
+      expect(refused).toEqual([
+        expect.objectContaining({
+          attempts: 1,
+          sent_at: null,
+          failed_at: null,
+          last_error: expect.stringContaining('ECONNREFUSED'),
+        }),
+        expect.objectContaining({
+          attempts: 1,
+          sent_at: null,
+          failed_at: null,
+          last_error: expect.stringContaining('ECONNREFUSED'),
+        }),
+      ]);
+
+      // The lanes take over, with their backoff; the activity retried meanwhile queues nothing twice.
+      await dispatcher.stop();
+      dispatch();
+      await env.run(createActivities({ db: stack.db, deliverNow: deliverNowOf(dispatcher) }).notifyThreshold, notice);
+    } finally {
+      await mail.up();
+    }
+    const rows = await eventually(
+      () => thresholdRows([ticket.ticketNumber]),
+      (found) => found.every((row) => row.sent_at !== null),
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row.sent_at !== null)).toBe(true);
+    const copies = await eventually(
+      () => copiesOfBreaches([ticket.ticketNumber]),
+      (found) => found.size === 2,
+    );
+    expect([...copies.values()]).toEqual([1, 1]);
+  });
+
   /** A closed ticket of the customer with one line of 50 EUR in Q4 2031, after every period another test file invoices. */
   async function billedIn2031(customerId: string): Promise<void> {
     const number = await ticketNumberAllocator(stack.db)();
