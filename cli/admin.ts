@@ -16,8 +16,9 @@ import {
 import { authorizedContactOf, escalationContactOf, type Parsed } from '../messages/contact-lines';
 import type { Role } from '../messages/principal';
 import { pgAccountStore } from '../db/accounts';
-import { addContactAccounts, checkContactAccounts } from '../db/contact-accounts';
-import { pgUserStore, type UserStore } from '../db/users';
+import { changeContractContacts, createContract } from '../db/contact-accounts';
+import { pgSessionStore, type SessionStore } from '../db/sessions';
+import { pgUserStore, type User, type UserStore } from '../db/users';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
 import { publishPolicyVersion } from '../db/policy-publishing';
@@ -43,6 +44,10 @@ export const ADMIN_USAGE = `  vigil admin customers add --id ID --name NAME [--l
       [--escalation-contact "level:Name <email>"]... [--emergency-response-hours N] [--quote-above-minutes N]
       [--max-people N] [--rates FILE] [--json]
       (each authorized contact gets an account among the customer's contacts, or keeps the one it has)
+  vigil admin contracts contacts CONTRACT-ID [--authorized-contact "Name <email>[,out-of-hours]"]... [--no-authorized-contacts]
+      [--escalation-contact "level:Name <email>"]... [--no-escalation-contacts] [--json]
+      (each list given replaces the contract's whole list: new authorized contacts get accounts, and one that no other
+      contract of the customer names is disabled and signed out, their history kept)
   vigil admin contracts list --customer ID [--json]
   vigil admin keys create --role admin|agent|manager|customer --label LABEL [--customer ID] [--mail-relay] [--json]
   vigil admin keys list [--json]
@@ -63,6 +68,7 @@ interface Output {
 interface AdminStores {
   accounts: AccountStore;
   users: UserStore;
+  sessions: SessionStore;
   prepaid: PrepaidLedger;
   policies: PolicyVersionStore;
   /** Rebuilds the SLA report's roll-up; gives the rows it holds. */
@@ -138,6 +144,17 @@ function contactOf<T>(parsed: Parsed<T>, flag: string): T {
 }
 const authorizedContact = (text: string) => contactOf(authorizedContactOf(text), 'authorized-contact');
 const escalationContact = (text: string) => contactOf(escalationContactOf(text), 'escalation-contact');
+
+/** A contact list to replace: the flag's values, none with `--no-...`, undefined (left as it is) with neither. */
+function contactList<T>(args: ParsedArgs, flag: string, none: string, read: (text: string) => T): T[] | undefined {
+  const given = args.repeated.get(flag);
+  if (given && args.flags.has(none)) throw new UsageError(`--${none} and --${flag} contradict each other`);
+  if (args.flags.has(none)) return [];
+  return given?.map(read);
+}
+
+const accountsText = (people: readonly User[], what: string) =>
+  people.length ? `contact accounts ${what}: ${people.map(({ email }) => email).join(', ')}\n` : '';
 
 function wholeNumber(args: ParsedArgs, name: string): number | undefined {
   const value = args.options.get(name);
@@ -299,15 +316,38 @@ const COMMANDS: Readonly<Record<string, Command>> = {
           ? (readContractRates(args.options.get('rates')!, 'rates') as ContractRates)
           : undefined,
       };
-      return async ({ accounts: store, users }) => {
+      return async (stores) => {
         // As the admin API does: each authorized contact signs in as one of the customer's contacts.
-        await checkContactAccounts(users, input.customerId, input.authorizedContacts);
-        const contract = await store.createContract(input);
-        const added = await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
-        const accountsText = added.length
-          ? `contact accounts added (sign in by a link): ${added.map(({ email }) => email).join(', ')}\n`
-          : '';
-        return { json: contract, text: `added contract ${contractLine(contract)}${accountsText}` };
+        const { contract, added } = await createContract(stores, input);
+        return {
+          json: contract,
+          text: `added contract ${contractLine(contract)}${accountsText(added, 'added (sign in by a link)')}`,
+        };
+      };
+    },
+  },
+  'contracts contacts': {
+    options: ['authorized-contact', 'escalation-contact'],
+    action(args) {
+      const id = onePositional(args, 'contracts contacts needs exactly one contract id');
+      const patch = {
+        authorizedContacts: contactList(args, 'authorized-contact', 'no-authorized-contacts', authorizedContact),
+        escalationContacts: contactList(args, 'escalation-contact', 'no-escalation-contacts', escalationContact),
+      };
+      if (!patch.authorizedContacts && !patch.escalationContacts)
+        throw new UsageError(
+          'contracts contacts needs --authorized-contact, --escalation-contact, --no-authorized-contacts or --no-escalation-contacts',
+        );
+      return async (stores) => {
+        const changed = await changeContractContacts(stores, id, patch);
+        if (!changed) throw new UsageError(`no contract "${id}"`);
+        const { contract, added, disabled } = changed;
+        return {
+          json: changed,
+          text:
+            `changed contract ${contractLine(contract)}${accountsText(added, 'added (sign in by a link)')}` +
+            accountsText(disabled, 'disabled and signed out (no contract of the customer names them)'),
+        };
       };
     },
   },
@@ -455,12 +495,18 @@ const KNOWN_COMMANDS = [
 ]
   .map(([noun, verbs]) => `${noun} ${verbs.join('|')}`)
   .join(', ');
-const TAKES_ARGUMENTS = new Set(['keys revoke', 'policies publish', 'policies show']);
+const TAKES_ARGUMENTS = new Set(['keys revoke', 'policies publish', 'policies show', 'contracts contacts']);
+/** Bare flags, each of one command. */
+const FLAGS_OF: Readonly<Record<string, string>> = {
+  'mail-relay': 'keys create',
+  'no-authorized-contacts': 'contracts contacts',
+  'no-escalation-contacts': 'contracts contacts',
+};
 const VALUED = [...new Set(Object.values(COMMANDS).flatMap(({ options }) => options))];
 
 /** The command line as an action on the store, or a UsageError: nothing here touches the database. */
 export function adminAction(argv: readonly string[]): { action: Action; json: boolean } {
-  const args = parseArgs(argv, VALUED, ['json', 'mail-relay']);
+  const args = parseArgs(argv, VALUED, ['json', ...Object.keys(FLAGS_OF)]);
   const [verb] = args.positionals;
   const name = `${args.command ?? ''} ${verb ?? ''}`.trim();
   const command = COMMANDS[name];
@@ -474,8 +520,8 @@ export function adminAction(argv: readonly string[]): { action: Action; json: bo
     throw new UsageError(`admin ${name} takes no argument "${args.positionals[1]}"`);
   const stray = [...args.options.keys()].find((option) => !command.options.includes(option));
   if (stray) throw new UsageError(`--${stray} does not apply to admin ${name}`);
-  if (args.flags.has('mail-relay') && name !== 'keys create')
-    throw new UsageError(`--mail-relay does not apply to admin ${name}`);
+  const strayFlag = Object.keys(FLAGS_OF).find((flag) => args.flags.has(flag) && FLAGS_OF[flag] !== name);
+  if (strayFlag) throw new UsageError(`--${strayFlag} does not apply to admin ${name}`);
   return { action: command.action(args), json: args.flags.has('json') };
 }
 
@@ -510,6 +556,7 @@ async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) =>
     return await work({
       accounts: pgAccountStore(db),
       users: pgUserStore(db),
+      sessions: pgSessionStore(db),
       prepaid: prepaidLedger(db),
       policies,
       rebuildSlaReport: () => rebuildSlaReport(db),

@@ -1,4 +1,11 @@
-import { AccountError, type AccountStore, type AuthorizedContact, type Contract } from '../messages/accounts';
+import {
+  AccountError,
+  type AccountStore,
+  type AuthorizedContact,
+  type Contract,
+  type ContractContactsPatch,
+  type NewContract,
+} from '../messages/accounts';
 import type { SessionStore } from './sessions';
 import type { User, UserStore } from './users';
 
@@ -6,7 +13,8 @@ import type { User, UserStore } from './users';
  * A contract's authorized contacts, out-of-hours ones included, are people of its customer: saving the contract gives
  * each address an account among the customer's contacts, or finds the one it already has, so that they can ask for a
  * sign-in link. Saving again, or another contract naming the same person, adds nobody (the users table's address is
- * unique whatever its case). Used by the admin API and `vigil admin contracts add` alike.
+ * unique whatever its case). The admin API and `vigil admin contracts add|contacts` do it through createContract and
+ * changeContractContacts below.
  */
 
 /** The first contact whose address already signs someone in for another company or for the desk, named by its field. */
@@ -86,4 +94,52 @@ export async function removeContactAccounts(
   );
   for (const user of disabled) await stores.sessions.destroyAll(user.id);
   return disabled;
+}
+
+/** What saving a contract does to people: without the console's people (`users` absent), nothing. */
+interface ContractPeople {
+  accounts: AccountStore;
+  users?: UserStore;
+  /** Given with `users`: the sessions a contact taken off a contract loses. */
+  sessions?: SessionStore;
+}
+
+/**
+ * A new contract, as POST /v1/admin/customers/:id/contracts and `vigil admin contracts add` save it: its authorized
+ * contacts checked against the accounts of other companies and of the desk before anything is saved, then an account
+ * among the customer's contacts for each that has none. The contract, and the accounts made.
+ */
+export async function createContract(
+  { accounts, users }: ContractPeople,
+  input: NewContract,
+): Promise<{ contract: Contract; added: User[] }> {
+  if (users) await checkContactAccounts(users, input.customerId, input.authorizedContacts ?? []);
+  const contract = await accounts.createContract(input);
+  const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
+  return { contract, added };
+}
+
+/**
+ * A contract's contacts replaced, as PATCH /v1/admin/contracts/:id and `vigil admin contracts contacts` do it: the
+ * lists given, each whole; the new authorized contacts checked as createContract checks them, then given accounts;
+ * those dropped whom no other contract of the customer names disabled and signed out (removeContactAccounts). The
+ * contract, the accounts made and those disabled; undefined when there is no such contract.
+ */
+export async function changeContractContacts(
+  { accounts, users, sessions }: ContractPeople,
+  id: string,
+  patch: ContractContactsPatch,
+): Promise<{ contract: Contract; added: User[]; disabled: User[] } | undefined> {
+  const existing = await accounts.getContract(id);
+  if (!existing) return undefined;
+  if (users && patch.authorizedContacts)
+    await checkContactAccounts(users, existing.customerId, patch.authorizedContacts);
+  const contract = await accounts.updateContractContacts(id, patch);
+  if (!contract) return undefined;
+  const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
+  const disabled =
+    users && sessions
+      ? await removeContactAccounts({ users, sessions, accounts }, contract, existing.authorizedContacts)
+      : [];
+  return { contract, added, disabled };
 }

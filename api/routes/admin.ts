@@ -1,6 +1,6 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { AccountStore, ApiKeyRecord, Contract, Customer } from '../../messages/accounts';
-import { addContactAccounts, checkContactAccounts, removeContactAccounts } from '../../db/contact-accounts';
+import { changeContractContacts, createContract } from '../../db/contact-accounts';
 import type { SessionStore } from '../../db/sessions';
 import type { UserStore } from '../../db/users';
 import type { IdempotencyStore } from '../../db/idempotency';
@@ -141,9 +141,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
       const created = await createOnce(idempotency, request, {
         create: async () => {
           const { id: customerId } = await existingCustomer(request.params.id);
-          if (users) await checkContactAccounts(users, customerId, request.body.authorizedContacts ?? []);
-          const contract = await accounts.createContract({ ...request.body, customerId });
-          if (users) await addContactAccounts(users, customerId, contract.authorizedContacts);
+          const { contract } = await createContract({ accounts, users }, { ...request.body, customerId });
           return contractView(contract);
         },
       });
@@ -163,16 +161,9 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
       },
     },
     async (request) => {
-      const existing = await accounts.getContract(request.params.id);
-      if (!existing) throw notFound(`no contract ${request.params.id}`);
-      if (users && request.body.authorizedContacts)
-        await checkContactAccounts(users, existing.customerId, request.body.authorizedContacts);
-      const contract = await accounts.updateContractContacts(request.params.id, request.body);
-      if (!contract) throw notFound(`no contract ${request.params.id}`);
-      if (users) await addContactAccounts(users, contract.customerId, contract.authorizedContacts);
-      if (users && sessions)
-        await removeContactAccounts({ users, sessions, accounts }, contract, existing.authorizedContacts);
-      return contractView(contract);
+      const changed = await changeContractContacts({ accounts, users, sessions }, request.params.id, request.body);
+      if (!changed) throw notFound(`no contract ${request.params.id}`);
+      return contractView(changed.contract);
     },
   );
 

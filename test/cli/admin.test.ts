@@ -7,7 +7,7 @@ describe('vigil admin, bad command lines', () => {
   test.each([
     [
       ['admin'],
-      /^vigil: admin needs a command \(customers add\|\S*list, contracts add\|list, keys create\|list\|revoke, prepaid buy\|show, policies publish\|list\|show, reports rebuild\)$/,
+      /^vigil: admin needs a command \(customers add\|\S*list, contracts add\|contacts\|list, keys create\|list\|revoke, prepaid buy\|show, policies publish\|list\|show, reports rebuild\)$/,
     ],
     [['admin', 'customers', 'remove'], /^vigil: unknown admin command "customers remove"/],
     [['admin', 'customers', 'add', '--id', 'acme'], /^vigil: --name is required$/],

@@ -384,4 +384,158 @@ describe('vigil admin against PostgreSQL', () => {
       expect(await mailsTo(nora)).toHaveLength(1);
     });
   });
+
+  describe('vigil admin contracts contacts', () => {
+    const unique = randomUUID().slice(0, 8);
+    const company = `contacts-${unique}`;
+    const pia = `pia.${unique}@contacts.test`;
+    const quinn = `quinn.${unique}@contacts.test`;
+    const rosa = `rosa.${unique}@contacts.test`;
+    let first: string;
+    let second: string;
+    const accountOf = async (email: string) => (await pgUserStore(db).findByEmails([email]))[0]!;
+    const contract = async (...contacts: string[]) =>
+      (
+        await json(
+          'contracts',
+          'add',
+          '--customer',
+          company,
+          '--policy',
+          'care-solutions',
+          '--starts',
+          '2026-01-01',
+          ...contacts.flatMap((contact) => ['--authorized-contact', contact]),
+        )
+      ).id as string;
+
+    beforeAll(async () => {
+      await json('customers', 'add', '--id', company, '--name', 'Contacts SA');
+      first = await contract(`Pia Prior <${pia}>`, `Quinn Quill <${quinn}>`);
+      second = await contract(`Quinn Quill <${quinn}>`);
+    });
+
+    it('replaces the authorized contacts as the admin API does: new ones get accounts, dropped ones no other contract names are disabled and signed out', async () => {
+      const sessions = pgSessionStore(db);
+      const piaSession = await sessions.create((await accountOf(pia)).id, Date.now());
+      const quinnSession = await sessions.create((await accountOf(quinn)).id, Date.now());
+      const changed = await vigil(
+        'contracts',
+        'contacts',
+        first,
+        '--authorized-contact',
+        `Rosa Roth <${rosa}>,out-of-hours`,
+      );
+      expect(changed).toEqual({
+        exitCode: 0,
+        stdout:
+          `changed contract ${first}\t${company}\tcare-solutions (version in force)\t2026-01-01..\t-\tquarterly\t1 authorized, 0 escalation contacts\n` +
+          `contact accounts added (sign in by a link): ${rosa}\n` +
+          `contact accounts disabled and signed out (no contract of the customer names them): ${pia}\n`,
+        stderr: '',
+      });
+      expect(await accountOf(rosa)).toMatchObject({ role: 'customer', customerId: company, hasPassword: false });
+      expect((await accountOf(pia)).disabledAt).toEqual(expect.any(String));
+      expect(await sessions.resolve(piaSession.id, Date.now())).toBeUndefined();
+      // The second contract still names Quinn: nothing changes for him.
+      expect((await accountOf(quinn)).disabledAt).toBeUndefined();
+      expect(await sessions.resolve(quinnSession.id, Date.now())).toBeDefined();
+      expect((await pgAccountStore(db).getContract(first))?.authorizedContacts).toEqual([
+        { name: 'Rosa Roth', email: rosa, outOfHours: true },
+      ]);
+    });
+
+    it('empties a list with --no-..., leaves the list not named as it is, and gives back the account of a contact named again', async () => {
+      const emptied = await json('contracts', 'contacts', second, '--no-authorized-contacts');
+      expect(emptied).toMatchObject({
+        contract: { id: second, authorizedContacts: [] },
+        added: [],
+        disabled: [expect.objectContaining({ email: quinn, disabledAt: expect.any(String) })],
+      });
+      const escalated = await json(
+        'contracts',
+        'contacts',
+        first,
+        '--escalation-contact',
+        `customer-service-manager:Cleo Marx <cleo.${unique}@contacts.test>`,
+      );
+      expect(escalated.contract).toMatchObject({
+        authorizedContacts: [{ email: rosa }],
+        escalationContacts: [{ level: 'customer-service-manager', email: `cleo.${unique}@contacts.test` }],
+      });
+      await json('contracts', 'contacts', second, '--authorized-contact', `Pia Prior <${pia}>`);
+      expect((await accountOf(pia)).disabledAt).toBeUndefined();
+    });
+
+    it('refuses, changing nothing, an address that signs in for the desk, naming the flag and its rank', async () => {
+      const staff = `desk.${unique}@desk.test`;
+      await pgUserStore(db).create({ email: staff, name: 'Desk Agent', role: 'agent' });
+      expect(
+        await vigil(
+          'contracts',
+          'contacts',
+          first,
+          '--authorized-contact',
+          `R <${rosa}>`,
+          '--authorized-contact',
+          `D <${staff}>`,
+        ),
+      ).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: `vigil: --authorized-contact #2: ${staff} already signs in as the desk's agent Desk Agent: a person signs in for one company only, so this contact needs an address of their own\n`,
+      });
+      expect((await pgAccountStore(db).getContract(first))?.authorizedContacts).toEqual([
+        { name: 'Rosa Roth', email: rosa, outOfHours: true },
+      ]);
+    });
+
+    it.each([
+      [['999999999', '--no-escalation-contacts'], /^vigil: no contract "999999999"\n$/],
+      [[], /^vigil: contracts contacts needs exactly one contract id\n$/],
+      [
+        ['999999999'],
+        /^vigil: contracts contacts needs --authorized-contact, --escalation-contact, --no-authorized-contacts or --no-escalation-contacts\n$/,
+      ],
+      [
+        ['999999999', '--no-authorized-contacts', '--authorized-contact', 'A <a@b.lu>'],
+        /^vigil: --no-authorized-contacts and --authorized-contact contradict each other\n$/,
+      ],
+      [['999999999', '--policy', 'econnect'], /^vigil: --policy does not apply to admin contracts contacts\n$/],
+    ])('refuses %j in one line', async (argv, stderr) => {
+      expect(await vigil('contracts', 'contacts', ...argv)).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: expect.stringMatching(stderr),
+      });
+    });
+
+    it('refuses an address or an escalation level the store refuses, naming the flag and its rank', async () => {
+      expect(await vigil('contracts', 'contacts', first, '--authorized-contact', 'A <a@b>')).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: 'vigil: --authorized-contact #1: "a@b" is not an e-mail address\n',
+      });
+      const result = await vigil(
+        'contracts',
+        'contacts',
+        first,
+        '--escalation-contact',
+        'nobody:No One <no@contacts.test>',
+      );
+      expect(result).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: expect.stringMatching(/^vigil: --escalation-contact #1: /),
+      });
+    });
+
+    it('keeps --no-authorized-contacts to its command', async () => {
+      expect(await vigil('contracts', 'list', '--customer', company, '--no-authorized-contacts')).toEqual({
+        exitCode: 2,
+        stdout: '',
+        stderr: 'vigil: --no-authorized-contacts does not apply to admin contracts list\n',
+      });
+    });
+  });
 });
