@@ -8,7 +8,17 @@ import { problemText, type ApiAnswer } from './api-bridge';
 import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid, type Form } from './forms';
 import { html, type Html } from './html';
-import { alertBox, csrfField, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
+import {
+  alertBox,
+  csrfField,
+  idempotencyField,
+  idempotencyKeyOf,
+  isLater,
+  laterPage,
+  pageContext,
+  sendPage,
+  type PageContext,
+} from './page';
 
 /** A page of the admin's, with the admin pages' own words beside the console's. */
 interface AdminPage extends PageContext {
@@ -127,10 +137,16 @@ export const adminPages: FastifyPluginCallback<ConsoleDeps> = (app, { callApi, c
       submit: AdminKey;
       label: string;
       message?: string;
+      /**
+       * A creation's form carries a key drawn when it is shown, sent as the admin API's Idempotency-Key
+       * (api/idempotent-creations.ts): the same form posted twice (a double click, a reload after a lost answer)
+       * creates once, and the second post gets the first answer. Shown again after a refusal, it draws a new one.
+       */
+      creation?: boolean;
     },
   ): Html {
-    const { name, action, form, state, submit, label, message } = options;
-    return html`<form method="post" action="${action}" class="stack" aria-label="${label}">${csrfField(page)}
+    const { name, action, form, state, submit, label, message, creation } = options;
+    return html`<form method="post" action="${action}" class="stack" aria-label="${label}">${csrfField(page)}${creation ? idempotencyField() : ''}
 ${message ? html`<p class="alert" role="alert"><strong>${page.t('refused')}:</strong> ${message}</p>` : ''}
 ${formFields(page.at, page.language, name, form.fields, state)}
 <button type="submit">${page.at(submit)}</button>
@@ -154,12 +170,12 @@ ${formFields(page.at, page.language, name, form.fields, state)}
     reply: FastifyReply,
     section: Section,
     form: AdminForm,
-    send: (body: Record<string, unknown>) => Promise<ApiAnswer>,
+    send: (body: Record<string, unknown>, idempotencyKey: string | undefined) => Promise<ApiAnswer>,
     shown: (page: AdminPage, state: FormState, message: string, status: number) => Promise<FastifyReply> | FastifyReply,
   ): Promise<{ answer: ApiAnswer } | { sent: FastifyReply }> {
     const page = admin(request, reply);
     const posted = formOf(request);
-    const values: Form = { ...posted, _csrf: '' };
+    const values: Form = { ...posted, _csrf: '', _key: '' };
     if (!formTokenValid(request, posted))
       return { sent: await shown(page, empty({ values }), page.t('formExpired'), 403) };
     const built = form.toBody(posted);
@@ -174,7 +190,7 @@ ${formFields(page.at, page.language, name, form.fields, state)}
         ),
       };
     }
-    const answer = await send(built.body);
+    const answer = await send(built.body, idempotencyKeyOf(posted));
     if (answer.status < 300) return { answer };
     if (isLater(answer)) return { sent: laterPage(page, answer) };
     if (answer.status === 404) return { sent: failed(page, section, answer) };
@@ -259,6 +275,7 @@ ${tableOr(
       page.at('newCustomer'),
       formHtml(page, {
         name: 'new-customer',
+        creation: true,
         action: '/console/admin/customers/new',
         form: ADMIN_FORMS.newCustomer,
         state,
@@ -275,7 +292,7 @@ ${tableOr(
       reply,
       'customers',
       ADMIN_FORMS.newCustomer,
-      (body) => callApi(request, 'POST', '/v1/admin/customers', body),
+      (body, key) => callApi(request, 'POST', '/v1/admin/customers', body, key),
       newCustomerPage,
     );
     if ('sent' in result) return result.sent;
@@ -350,6 +367,7 @@ ${peopleTable(page, at('customerContacts'), people)}`,
     const title = `${page.at('newContract')} · ${customerId}`;
     const form = formHtml(page, {
       name: 'new-contract',
+      creation: true,
       action: `/console/admin/customers/${customerId}/contracts/new`,
       form: ADMIN_FORMS.newContract,
       state: { ...state, choices: await choices(request, ADMIN_FORMS.newContract) },
@@ -378,7 +396,7 @@ ${peopleTable(page, at('customerContacts'), people)}`,
       reply,
       'customers',
       ADMIN_FORMS.newContract,
-      (body) => callApi(request, 'POST', `/v1/admin/customers/${id}/contracts`, body),
+      (body, key) => callApi(request, 'POST', `/v1/admin/customers/${id}/contracts`, body, key),
       (_page, state, message, status) => newContractPage(request, reply, id, state, message, status),
     );
     return 'sent' in result
@@ -499,6 +517,7 @@ ${tableOr(
     const page = admin(request, reply);
     const form = formHtml(page, {
       name: 'new-user',
+      creation: true,
       action: '/console/admin/users/new',
       form: ADMIN_FORMS.newUser,
       state: { ...state, choices: await choices(request, ADMIN_FORMS.newUser) },
@@ -515,7 +534,7 @@ ${tableOr(
       reply,
       'users',
       ADMIN_FORMS.newUser,
-      (body) => callApi(request, 'POST', '/v1/admin/users', body),
+      (body, key) => callApi(request, 'POST', '/v1/admin/users', body, key),
       (_page, state, message, status) => newUserPage(request, reply, state, message, status),
     );
     return 'sent' in result
@@ -631,7 +650,7 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
       html`${createdKey ? html`<div class="done" role="status"><p>${at('tokenOnce')}</p><p><label for="new-token">${at('token')} (${createdKey.label})</label> <input id="new-token" type="text" readonly value="${token}" size="72"></p></div>` : ''}
 ${revoked && KEY_ID.test(revoked) ? doneMessage(page, 'revokedNow', { id: revoked }) : ''}
 <h2>${at('newApiKey')}</h2>
-${formHtml(page, { name: 'new-key', action: API_KEYS_PATH, form: ADMIN_FORMS.newApiKey, state, submit: 'create', label: at('newApiKey'), message: refused?.message })}
+${formHtml(page, { name: 'new-key', creation: true, action: API_KEYS_PATH, form: ADMIN_FORMS.newApiKey, state, submit: 'create', label: at('newApiKey'), message: refused?.message })}
 <h2>${at('apiKeys')}</h2>
 ${tableOr(
   page,
@@ -656,7 +675,7 @@ ${tableOr(
       reply,
       'apiKeys',
       ADMIN_FORMS.newApiKey,
-      (body) => callApi(request, 'POST', '/v1/admin/api-keys', body),
+      (body, key) => callApi(request, 'POST', '/v1/admin/api-keys', body, key),
       (_page, state, message, status) => apiKeysPage(request, reply, { state, message, status }),
     );
     if ('sent' in result) return result.sent;

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { pgSessionStore } from '../../db/sessions';
+import { pgUserStore } from '../../db/users';
 import { contractsStartOn, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(180_000);
@@ -100,5 +102,118 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
     expect(rows[0]!.key).not.toContain(`key-${unique}`);
     expect(rows[0]!.answer_body).not.toContain(first.body.token as string);
     expect(JSON.parse(rows[0]!.answer_body).token).toMatch(/^sealed:/);
+  });
+
+  // The console's admin forms (api/web/admin-pages.ts) carry a key drawn when the page shows them, sent as the
+  // creation's Idempotency-Key: the same form posted twice, one after the other or at once, creates one thing.
+  describe("the console's creation forms, posted twice", () => {
+    let session: { id: string; csrfToken: string };
+    const consoleUrl = (path: string) => `${stack.baseUrl.replace(/\/v1$/, '')}/console/admin${path}`;
+    const cookie = () => `vigil_session=${session.id}`;
+    /** The form the page shows: its hidden fields, as the browser would send them back. */
+    const shown = async (path: string) => {
+      const page = await (await fetch(consoleUrl(path), { headers: { cookie: cookie() } })).text();
+      const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)?.[1];
+      return { _csrf: hidden('_csrf')!, _key: hidden('_key')! };
+    };
+    const posted = (path: string, form: Record<string, string>) =>
+      fetch(consoleUrl(path), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie: cookie(), 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      }).then(async (response) => ({
+        status: response.status,
+        location: response.headers.get('location'),
+        newKey: /vigil_new_key=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1],
+        page: await response.text(),
+      }));
+    const count = async (sql: string, value: string) =>
+      Number((await stack.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${sql}`, [value])).rows[0]!.n);
+    const formCustomer = `form-${unique}`;
+
+    beforeAll(async () => {
+      const admin = await pgUserStore(stack.db).create({
+        email: `ada.${unique}@idem.test`,
+        name: 'Ada Admin',
+        role: 'admin',
+        language: 'en',
+      });
+      session = await pgSessionStore(stack.db).create(admin.id, Date.now());
+    });
+
+    it('creates one customer from a form posted twice, and draws a new key when it shows the form again', async () => {
+      const hidden = await shown('/customers/new');
+      expect(hidden._key).toMatch(/^[0-9a-f-]{36}$/);
+      const form = { ...hidden, id: formCustomer, name: 'Form SA', language: 'fr' };
+      const first = await posted('/customers/new', form);
+      const again = await posted('/customers/new', form);
+      expect([first.status, first.location, again.status, again.location]).toEqual([
+        303,
+        `/console/admin/customers/${formCustomer}?done=saved`,
+        303,
+        `/console/admin/customers/${formCustomer}?done=saved`,
+      ]);
+      expect(await count('customers WHERE id = $1', formCustomer)).toBe(1);
+
+      // A new form for the same customer is a new creation: refused as a duplicate, and shown again with a new key.
+      const duplicate = await posted('/customers/new', {
+        ...(await shown('/customers/new')),
+        id: formCustomer,
+        name: 'Again',
+      });
+      expect(duplicate.status).toBe(409);
+      const redrawn = /name="_key" value="([^"]+)"/.exec(duplicate.page)?.[1];
+      expect(redrawn).toMatch(/^[0-9a-f-]{36}$/);
+      expect(redrawn).not.toBe(hidden._key);
+    });
+
+    it('creates one contract, one person and one API key from forms posted at once', async () => {
+      const contractForm = {
+        ...(await shown(`/customers/${formCustomer}/contracts/new`)),
+        policyId: 'econnect',
+        startsOn: contractsStartOn(),
+        authorizedContacts: `Fay Form <fay.${unique}@idem.test>`,
+      };
+      const contracts = await Promise.all(
+        [1, 2, 3].map(() => posted(`/customers/${formCustomer}/contracts/new`, contractForm)),
+      );
+      expect(contracts.map(({ status }) => status)).toEqual([303, 303, 303]);
+      expect(new Set(contracts.map(({ location }) => location)).size).toBe(1);
+      expect(contracts[0]!.location).toMatch(/^\/console\/admin\/contracts\/[1-9][0-9]*\?done=saved$/);
+      expect(await count('contracts WHERE customer_id = $1', formCustomer)).toBe(1);
+      expect(await count('users WHERE email = $1', `fay.${unique}@idem.test`)).toBe(1);
+
+      const personForm = {
+        ...(await shown('/users/new')),
+        email: `gus.${unique}@idem.test`,
+        name: 'Gus Agent',
+        role: 'agent',
+      };
+      const people = await Promise.all([1, 2].map(() => posted('/users/new', personForm)));
+      expect(people.map(({ status }) => status)).toEqual([303, 303]);
+      expect(people[1]!.location).toBe(people[0]!.location);
+      expect(await count('users WHERE email = $1', personForm.email)).toBe(1);
+
+      const keyForm = { ...(await shown('/api-keys')), role: 'agent', label: `form key ${unique}` };
+      const keys = await Promise.all([1, 2].map(() => posted('/api-keys', keyForm)));
+      expect(keys.map(({ status }) => status)).toEqual([303, 303]);
+      expect(keys[1]!.location).toBe(keys[0]!.location);
+      expect(await count('api_keys WHERE label = $1', keyForm.label)).toBe(1);
+      // Both answers carry the one key's token to the page that shows it once, and it works.
+      expect(keys[1]!.newKey).toBe(keys[0]!.newKey);
+      const works = await stack.call('GET', '/tickets?limit=1', undefined, {
+        token: decodeURIComponent(keys[0]!.newKey!),
+      });
+      expect(works.status).toBe(200);
+    });
+
+    it('creates two people from two forms: the key is the form, not the body', async () => {
+      const person = { email: `hal.${unique}@idem.test`, name: 'Hal Agent', role: 'agent' };
+      const first = await posted('/users/new', { ...(await shown('/users/new')), ...person });
+      const second = await posted('/users/new', { ...(await shown('/users/new')), ...person });
+      expect([first.status, second.status]).toEqual([303, 409]);
+      expect(await count('users WHERE email = $1', person.email)).toBe(1);
+    });
   });
 });
