@@ -7,6 +7,7 @@ import { createActivities, type TicketActivities } from '../activities/ticket-ac
 import { noticeTaskQueue, readModelTaskQueue, TICKET_TASK_QUEUE } from '../messages/ticket';
 import { pgPolicyCatalog } from '../db/policy-versions';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning } from './tuning';
+import { WORKFLOW_CODE } from './workflow-code';
 
 export interface TicketWorkerDeps {
   connection: NativeConnection;
@@ -39,7 +40,7 @@ export interface WorkerGroupOptions {
   connection: NativeConnection;
   namespace?: string;
   taskQueue: string;
-  workflows: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'>;
+  workflows: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle' | 'bundlerOptions'>;
   /** Every activity of the ticket workflow, and any other the ticket queue serves (planning, invoicing). */
   activities: TicketActivities & Record<string, (...args: never[]) => Promise<unknown>>;
   tuning: WorkerTuning;
@@ -125,7 +126,7 @@ export function createTicketWorkers(
     connection,
     namespace,
     taskQueue,
-    workflows: workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') },
+    workflows: workflowBundle ? { workflowBundle } : WORKFLOW_CODE,
     activities: {
       ...createActivities({ db, policies, deliverNow }),
       ...createPlanningActivities(policies),

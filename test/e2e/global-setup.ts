@@ -6,6 +6,7 @@ import type { ManagedProcess } from '../../infra/managed-process';
 import { freePort } from '../../infra/net';
 import { startTemporal, temporalChoice, type RunningTemporal } from '../../infra/temporal';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/workflow-code';
 
 /** Handles the teardown needs; globalSetup and globalTeardown share this process. */
 export interface E2eServers {
@@ -62,7 +63,7 @@ export default async function globalSetup(): Promise<void> {
       // Bundled here, once, outside the tests' module registry: webpack run inside a Jest test environment, once per
       // stack, failed a CI run under load ("getModuleHashingError(...) is not a constructor") and costs seconds each.
       const { code } = await bundleWorkflowCode({
-        workflowsPath: require.resolve('../../workflows'),
+        ...WORKFLOW_BUNDLE_OPTIONS,
         logger: silentBundlerLogger,
       });
       servers.bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-bundle-'));

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { WORKFLOW_CODE } from '../../worker/workflow-code';
 
 jest.setTimeout(120_000);
 
@@ -29,8 +30,6 @@ describe('recorded ticket histories replay against the current workflow code', (
     const history = temporal.api.history.v1.History.fromObject(
       JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
     );
-    await expect(
-      Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, file),
-    ).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory(WORKFLOW_CODE, history, file)).resolves.toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { WORKFLOW_CODE } from '../../worker/workflow-code';
 
 jest.setTimeout(120_000);
 
@@ -53,9 +54,7 @@ describe('text accepted before the text rules replays', () => {
     ],
   ])('%s', async (_case, update, change) => {
     const history = historyWith('pause-across-weekend.json', update, change);
-    await expect(
-      Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, `poisoned ${update}`),
-    ).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory(WORKFLOW_CODE, history, `poisoned ${update}`)).resolves.toBeUndefined();
   });
 });
 
@@ -67,7 +66,5 @@ it('a time entry with a flag of another type, accepted before the flags were che
     urgent: 'yes',
     remoteToolMissing: 1,
   }));
-  await expect(
-    Worker.runReplayHistory({ workflowsPath: require.resolve('../../workflows') }, history, 'flagged log-time'),
-  ).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory(WORKFLOW_CODE, history, 'flagged log-time')).resolves.toBeUndefined();
 });

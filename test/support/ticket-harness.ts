@@ -15,6 +15,7 @@ import type { ticketWorkflow } from '../../workflows';
 import type { TicketWorkflowOptions } from '../../workflows/ticket';
 import { createWorkerGroup, type VigilWorkers } from '../../worker/create-worker';
 import { DEFAULT_WORKER_TUNING } from '../../worker/tuning';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/workflow-code';
 import { createTimeSkippingEnv } from './time-skipping';
 
 /** What the mocked database activities were asked to do. */
@@ -90,7 +91,7 @@ const silentBundler = {
   error: console.error,
 };
 function bundledWorkflows(): Promise<WorkflowBundle> {
-  workflowBundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: silentBundler });
+  workflowBundle ??= bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: silentBundler });
   return workflowBundle;
 }
 
