@@ -23,14 +23,17 @@ export interface TicketWorkerDeps {
   workflowBundle?: { codePath: string };
   /** The outbox dispatcher's deliverNow on `db`, for notices to leave from the activity that queues them. */
   deliverNow?: (keys: readonly string[]) => Promise<void>;
+  /** Queues this process leaves to others (WorkerGroupOptions.without). */
+  without?: WorkerGroupOptions['without'];
 }
 
 /** The workers of one process, started and stopped together. */
 export interface VigilWorkers {
   /** The tickets' workflows and the ticket queue's activities; its task queue is the one the API starts tickets on. */
   ticket: Worker;
-  notices: Worker;
-  readModel: Worker;
+  /** Absent when the group was created without it. */
+  notices?: Worker;
+  readModel?: Worker;
   /** Runs all three until each has stopped; one that stops (a signal, a fatal error) stops the others. */
   run(): Promise<void>;
   shutdown(): void;
@@ -44,6 +47,11 @@ export interface WorkerGroupOptions {
   /** Every activity of the ticket workflow, and any other the ticket queue serves (planning, invoicing). */
   activities: TicketActivities & Record<string, (...args: never[]) => Promise<unknown>>;
   tuning: WorkerTuning;
+  /**
+   * Queues the group does not serve: a worker process serves all three, and test/e2e/back-pressure.test.ts leaves the
+   * notices' out to see what their backlog does to the API while tickets are still served.
+   */
+  without?: ReadonlyArray<'notices' | 'read-model'>;
 }
 
 /**
@@ -60,6 +68,7 @@ export async function createWorkerGroup({
   workflows,
   activities,
   tuning,
+  without = [],
 }: WorkerGroupOptions): Promise<VigilWorkers> {
   const simple = (maximum: number) => ({ type: 'simple-maximum' as const, maximum });
   const ticket = await Worker.create({
@@ -74,30 +83,43 @@ export async function createWorkerGroup({
     activityTaskPollerBehavior: simple(tuning.activityPollers),
     maxConcurrentActivityTaskExecutions: tuning.activitySlots,
   });
-  const notices = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: noticeTaskQueue(taskQueue),
-    activities: { notifyThreshold: activities.notifyThreshold },
-    activityTaskPollerBehavior: simple(tuning.noticePollers),
-    maxConcurrentActivityTaskExecutions: tuning.noticeSlots,
-  });
-  const readModel = await Worker.create({
-    connection,
-    namespace,
-    taskQueue: readModelTaskQueue(taskQueue),
-    activities: { recordTicketState: activities.recordTicketState },
-    activityTaskPollerBehavior: simple(tuning.readModelPollers),
-    maxConcurrentActivityTaskExecutions: tuning.readModelSlots,
-  });
-  const all = [ticket, notices, readModel];
+  /** A worker of activities alone on one of the ticket queue's companions, unless the group leaves that queue out. */
+  const companion = (
+    queue: 'notices' | 'read-model',
+    served: Partial<typeof activities>,
+    pollers: number,
+    slots: number,
+  ): Promise<Worker | undefined> =>
+    without.includes(queue)
+      ? Promise.resolve(undefined)
+      : Worker.create({
+          connection,
+          namespace,
+          taskQueue: queue === 'notices' ? noticeTaskQueue(taskQueue) : readModelTaskQueue(taskQueue),
+          activities: served,
+          activityTaskPollerBehavior: simple(pollers),
+          maxConcurrentActivityTaskExecutions: slots,
+        });
+  const notices = await companion(
+    'notices',
+    { notifyThreshold: activities.notifyThreshold },
+    tuning.noticePollers,
+    tuning.noticeSlots,
+  );
+  const readModel = await companion(
+    'read-model',
+    { recordTicketState: activities.recordTicketState },
+    tuning.readModelPollers,
+    tuning.readModelSlots,
+  );
+  const all = [ticket, notices, readModel].filter((worker) => worker !== undefined);
   const shutdown = () => {
     for (const worker of all) if (worker.getState() === 'RUNNING') worker.shutdown();
   };
   return {
     ticket,
-    notices,
-    readModel,
+    ...(notices ? { notices } : {}),
+    ...(readModel ? { readModel } : {}),
     shutdown,
     async run() {
       // A process polling one queue and not the others would leave its tickets half served: all stop with the first.
@@ -119,6 +141,7 @@ export function createTicketWorkers(
     policies = pgPolicyCatalog(db),
     workflowBundle,
     deliverNow,
+    without,
   }: TicketWorkerDeps,
   tuning: WorkerTuning = DEFAULT_WORKER_TUNING,
 ): Promise<VigilWorkers> {
@@ -133,5 +156,6 @@ export function createTicketWorkers(
       ...createInvoicingActivities({ db, policies }),
     },
     tuning,
+    ...(without ? { without } : {}),
   });
 }

@@ -13,6 +13,7 @@ import {
 } from '../mail/dispatcher';
 import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
 import { createTicketWorkers } from './create-worker';
+import { noticeTaskQueue, readModelTaskQueue } from '../messages/ticket';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
 import { installWorkerRuntime } from './runtime';
 import { exitOnError } from '../infra/exit';
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
       await scheduler.close();
     }
     console.log(
-      `notices on '${workers.notices.options.taskQueue}', read-model writes on '${workers.readModel.options.taskQueue}' (${JSON.stringify(config.workerTuning)})`,
+      `notices on '${noticeTaskQueue(taskQueue)}', read-model writes on '${readModelTaskQueue(taskQueue)}' (${JSON.stringify(config.workerTuning)})`,
     );
     console.log(`worker polling task queue '${taskQueue}' on ${config.temporal.address}`);
     // The SDK stops the workers gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.

@@ -10,7 +10,7 @@ import { ticketQueueBackPressure } from '../../../api/back-pressure';
 import { busyBoundsFromEnv } from '../../../infra/config';
 import type { AccountStore } from '../../../messages/accounts';
 import type { Role } from '../../../messages/principal';
-import { createTicketWorkers, type VigilWorkers } from '../../../worker/create-worker';
+import { createTicketWorkers, type TicketWorkerDeps, type VigilWorkers } from '../../../worker/create-worker';
 import { apiStores } from '../../../db/api-stores';
 import { migrate } from '../../../db/migrate';
 import { ticketNumberAllocator } from '../../../db/ticket-numbers';
@@ -76,8 +76,11 @@ export interface Stack {
   ): Promise<ApiAnswer>;
   /** Shuts the stack's worker down, as a worker that went away: the API and the servers stay up. */
   stopWorker(): Promise<void>;
-  /** Starts the stack's worker again after stopWorker: a new worker on the same task queue. */
-  startWorker(): Promise<void>;
+  /**
+   * Starts the stack's worker again after stopWorker: a new worker on the same task queue, serving all three queues
+   * unless told to leave some to nobody (createWorkerGroup's `without`).
+   */
+  startWorker(options?: Pick<TicketWorkerDeps, 'without'>): Promise<void>;
   /**
    * A second API on the same servers and task queue, as a second API process would be: its own PostgreSQL pool and
    * Temporal connection, its own port, the same keys. Closed with the stack.
@@ -160,7 +163,7 @@ export async function startStack(
   const codePath = process.env.VIGIL_E2E_WORKFLOW_BUNDLE;
   let worker: { instance: VigilWorkers; run: Promise<void> } | undefined;
   let workerStopped = Promise.resolve();
-  const startWorker = async () => {
+  const startWorker = async ({ without }: Pick<TicketWorkerDeps, 'without'> = {}) => {
     if (worker) return;
     const instance = await createTicketWorkers({
       connection: workerConnection,
@@ -168,6 +171,7 @@ export async function startStack(
       db,
       taskQueue,
       ...(codePath ? { workflowBundle: { codePath } } : {}),
+      ...(without ? { without } : {}),
     });
     worker = { instance, run: instance.run() };
   };
