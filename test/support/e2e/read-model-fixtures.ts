@@ -27,13 +27,15 @@ import { migratedPool } from './stack';
  */
 export interface ReadModelHarness {
   db: Pool;
+  /** The API's origin on its real socket (the console is under /console). */
+  origin: string;
   /** GET on the API's real socket, with the bearer token when given. */
   get(path: string, token?: string): Promise<{ status: number; contentType: string | null; body: any }>;
   /** A new customer (unique per run: suites share the database) and a key of its own. */
   customer(name: string): Promise<{ id: string; token: string }>;
   staffToken(role: Exclude<Role, 'customer'>): Promise<string>;
   /** A contact of the customer, signed in to the console: the cookie its browser would send. */
-  contactSession(customerId: string): Promise<string>;
+  contactSession(customerId: string, name?: string): Promise<string>;
   /** A console page as the browser holding `cookie` gets it, redirects not followed. */
   page(path: string, cookie: string): Promise<{ status: number; text: string }>;
   /** A ticket state as the workflow would hold it, numbered from the real sequence. */
@@ -65,6 +67,7 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
   const { recordTicketState } = createActivities({ db });
   return {
     db,
+    origin: baseUrl,
     async get(path, token) {
       const response = await fetch(`${baseUrl}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
       return {
@@ -79,11 +82,11 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
       const { token } = await accounts.createApiKey({ role: 'customer', customerId: id, label: `${name} portal` });
       return { id, token };
     },
-    async contactSession(customerId) {
+    async contactSession(customerId, name) {
       const unique = randomUUID().slice(0, 8);
       const user = await users.create({
         email: `contact.${unique}@${customerId}.test`,
-        name: `Contact ${unique}`,
+        name: name ?? `Contact ${unique}`,
         role: 'customer',
         customerId,
       });
