@@ -125,6 +125,17 @@ export interface TicketStep {
   at: number;
 }
 
+/**
+ * Bounds on the waits of a notice's transaction, for it alone (SET LOCAL): a few reads and an insert per recipient, which
+ * take milliseconds, so a lock held elsewhere or a statement that takes seconds is a fault. Unbounded, such a wait runs
+ * on to the activity's 30 s start-to-close timeout (workflows/ticket.ts); Temporal then retries the notice while the
+ * first attempt still runs in the worker (an activity without heartbeats is not told), and the notice is 31 s late.
+ * Failing within these bounds, the attempt is retried a second later (its retry policy's first interval), and its
+ * error says what it waited for.
+ */
+export const NOTICE_TRANSACTION_BOUNDS =
+  "SELECT set_config('lock_timeout', '2s', true), set_config('statement_timeout', '5s', true)";
+
 export function createActivities({ db, policies = pgPolicyCatalog(db), deliverNow }: ActivityDeps) {
   /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
   const acknowledgeTicket = async (ticket: TicketState): Promise<void> => {
@@ -175,7 +186,10 @@ export function createActivities({ db, policies = pgPolicyCatalog(db), deliverNo
      * sends what an earlier attempt left due; a row the dispatcher took or sent meanwhile is passed by.
      */
     notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
-      const keys = await withTransaction(db, (client) => queueThresholdNotices(client, idempotencyKey, notice));
+      const keys = await withTransaction(db, async (client) => {
+        await client.query(NOTICE_TRANSACTION_BOUNDS);
+        return queueThresholdNotices(client, idempotencyKey, notice);
+      });
       await deliverNow?.(keys);
     },
   };

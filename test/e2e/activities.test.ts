@@ -206,7 +206,11 @@ describe('ticket activities on PostgreSQL', () => {
     });
   });
 
-  it('threshold notices reach the people the contract names for the level, once each, and the desk its assignee', async () => {
+  /**
+   * A breach notice of the test's ticket, registered for a customer of its own whose contract names a customer-service
+   * manager: to them, the desk, and the desk's manager, whom no contract names.
+   */
+  async function breachNotice() {
     const customerId = `escalation-${Date.now()}`;
     await db.query("INSERT INTO customers (id, name) VALUES ($1, 'Escalation SA')", [customerId]);
     await db.query(
@@ -216,9 +220,8 @@ describe('ticket activities on PostgreSQL', () => {
         JSON.stringify([{ level: 'customer-service-manager', name: 'Chloé Martin', email: 'csm@care.example' }]),
       ],
     );
-    const { acknowledgeTicket, notifyThreshold } = activities();
-    await env.run(acknowledgeTicket, { ...ticket, customerId });
-    const notice = {
+    await env.run(activities().acknowledgeTicket, { ...ticket, customerId });
+    return {
       ticketNumber: ticket.ticketNumber,
       title: ticket.title,
       customerId,
@@ -230,13 +233,40 @@ describe('ticket activities on PostgreSQL', () => {
       key: 'resolution:100:g1',
       notify: ['customer-service-manager', 'desk', 'desk-manager'],
     };
+  }
+  const breachRecipients = async () =>
+    (
+      await db.query<{ recipient: string }>(
+        "SELECT recipient FROM outbox WHERE ticket_number = $1 AND kind = 'breach' ORDER BY recipient",
+        [ticket.ticketNumber],
+      )
+    ).rows.map((row) => row.recipient);
+
+  it('threshold notices reach the people the contract names for the level, once each, and the desk its assignee', async () => {
+    const notice = await breachNotice();
+    const { notifyThreshold } = activities();
     await env.run(notifyThreshold, notice);
     await env.run(notifyThreshold, notice);
-    const sent = await db.query(
-      "SELECT recipient FROM outbox WHERE ticket_number = $1 AND kind = 'breach' ORDER BY recipient",
-      [ticket.ticketNumber],
-    );
     // desk-manager, which no contract names, goes to the desk's address for it (VIGIL_DESK_ROLES; the tests' catch-all).
-    expect(sent.rows.map((row) => row.recipient)).toEqual(['csm@care.example', 'desk@vigil.test', 'marc@desk.example']);
+    expect(await breachRecipients()).toEqual(['csm@care.example', 'desk@vigil.test', 'marc@desk.example']);
+  });
+
+  it('a notice held by a lock fails within its bound, to be retried at once, rather than waiting out its timeout', async () => {
+    const notice = await breachNotice();
+    const { notifyThreshold } = activities();
+    // Another transaction holds the outbox against writes, as a stuck one would: reads go on, inserts wait.
+    const holder = await db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE outbox IN EXCLUSIVE MODE');
+      await expect(env.run(notifyThreshold, notice)).rejects.toMatchObject({ code: '55P03' }); // lock_not_available
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    expect(await breachRecipients()).toEqual([]);
+    // The attempt that gave up left nothing behind; the retry queues each recipient's notice once.
+    await env.run(notifyThreshold, notice);
+    expect(await breachRecipients()).toEqual(['csm@care.example', 'desk@vigil.test', 'marc@desk.example']);
   });
 });
