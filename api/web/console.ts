@@ -28,9 +28,17 @@ import {
   type TicketNotice,
 } from './ticket-page';
 import { INVOICE_NUMBER_PATTERN } from '../schemas/invoice';
-import type { SlaReport } from '../schemas/report';
+import type { AtRiskReport, SlaReport } from '../schemas/report';
 import { invoiceBody, invoiceListBody, prepaidBody } from './invoices';
-import { REPORT_FILTERS, reportQuery, reportsBody, slaReportCsv, type ReportFilters } from './reports';
+import {
+  atRiskCsv,
+  atRiskQuery,
+  REPORT_FILTERS,
+  reportQuery,
+  reportsBody,
+  slaReportCsv,
+  type ReportFilters,
+} from './reports';
 
 const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   'htmx.min.js': { file: require.resolve('htmx.org/dist/htmx.min.js'), type: 'text/javascript; charset=utf-8' },
@@ -408,42 +416,54 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       const filters = reportFilters(request.query);
       const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
       if (isLater(sla)) return later(page, sla);
-      const atRisk = await callApi(
-        request,
-        'GET',
-        `/v1/reports/at-risk${reportQuery({ customer: filters.customer, priority: filters.priority })}`,
-      );
+      const atRisk = await callApi(request, 'GET', `/v1/reports/at-risk${atRiskQuery(filters)}`);
       if (isLater(atRisk)) return later(page, atRisk);
       return sendPage(page, page.t('reports'), reportsBody(page, filters, sla, atRisk), sla.status);
     });
 
-    pages.get<{ Querystring: Record<string, string> }>(
-      '/reports/sla.csv',
-      LIMITED_BY_ITS_API_CALLS,
-      async (request, reply) => {
-        const page = context(request, reply);
-        if (!reportReader(page))
-          return sendPage(page, page.t('forbidden'), alertBox(page.t('staffOnly')) || html``, 403);
-        const filters = reportFilters(request.query);
-        const sla = await callApi(request, 'GET', `/v1/reports/sla${reportQuery(filters)}`);
-        if (isLater(sla)) return later(page, sla);
-        if (sla.status !== 200)
-          return sendPage(page, page.t('reports'), alertBox(problemText(sla)) || html``, sla.status);
-        const name = [
-          'vigil-sla',
-          filters.from,
-          filters.to,
-          filters.customer?.replace(/[^a-z0-9-]/gi, ''),
-          filters.priority,
-        ]
-          .filter(Boolean)
-          .join('-');
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${name}.csv"`)
-          .header('cache-control', 'no-store')
-          .send(slaReportCsv(sla.body as unknown as SlaReport));
-      },
+    /** A report's figures as a CSV download, read through the API as the page reads them, named after its filters. */
+    const reportCsv = (
+      file: string,
+      apiUrl: (filters: ReportFilters) => string,
+      csvOf: (body: Record<string, unknown>) => string,
+    ) =>
+      pages.get<{ Querystring: Record<string, string> }>(
+        `/reports/${file}.csv`,
+        LIMITED_BY_ITS_API_CALLS,
+        async (request, reply) => {
+          const page = context(request, reply);
+          if (!reportReader(page))
+            return sendPage(page, page.t('forbidden'), alertBox(page.t('staffOnly')) || html``, 403);
+          const filters = reportFilters(request.query);
+          const answer = await callApi(request, 'GET', apiUrl(filters));
+          if (isLater(answer)) return later(page, answer);
+          if (answer.status !== 200)
+            return sendPage(page, page.t('reports'), alertBox(problemText(answer)) || html``, answer.status);
+          const name = [
+            `vigil-${file}`,
+            filters.from,
+            filters.to,
+            filters.customer?.replace(/[^a-z0-9-]/gi, ''),
+            filters.priority,
+          ]
+            .filter(Boolean)
+            .join('-');
+          return reply
+            .type('text/csv; charset=utf-8')
+            .header('content-disposition', `attachment; filename="${name}.csv"`)
+            .header('cache-control', 'no-store')
+            .send(csvOf(answer.body));
+        },
+      );
+    reportCsv(
+      'sla',
+      (filters) => `/v1/reports/sla${reportQuery(filters)}`,
+      (body) => slaReportCsv(body as unknown as SlaReport),
+    );
+    reportCsv(
+      'at-risk',
+      (filters) => `/v1/reports/at-risk${atRiskQuery(filters)}`,
+      (body) => atRiskCsv(body as unknown as AtRiskReport),
     );
 
     void pages.register(adminPages, { ...deps, prefix: '/admin' });

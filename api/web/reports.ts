@@ -244,13 +244,14 @@ function tallyTable(context: PageContext, caption: string, header: string, talli
 <tbody>${tallies.map((tally) => html`<tr><th scope="row">${tally.key ?? t('nobody')}</th><td class="figure">${tally.breached}</td><td class="figure">${tally.atRisk}</td></tr>`)}</tbody></table></div>`;
 }
 
-function atRiskSection(context: PageContext, answer: ApiAnswer): Html {
+function atRiskSection(context: PageContext, filters: ReportFilters, answer: ApiAnswer): Html {
   const { t } = context;
   const heading = html`<h2 id="at-risk">${t('breachesAndRisks')}</h2>`;
   if (answer.status !== 200) return html`${heading}${alertBox(problemText(answer))}`;
   const report = answer.body as unknown as AtRiskReport;
   if (!report.tickets.length) return html`${heading}<p>${t('nothingAtRisk')}</p>`;
   return html`${heading}<p class="note">${t('atRiskNote')}</p>
+<p><a class="button" href="/console/reports/at-risk.csv${atRiskQuery(filters)}" download>${t('downloadAtRiskCsv')}</a></p>
 <div class="tallies">${tallyTable(context, t('perAssignee'), t('assignee'), report.byAssignee as Tally[])}${tallyTable(context, t('perCustomer'), t('customer'), report.byCustomer as Tally[])}</div>
 <div class="scroll"><table><thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('assignee')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
 <tbody>${report.tickets.map(
@@ -261,6 +262,41 @@ function atRiskSection(context: PageContext, answer: ApiAnswer): Html {
   )}</tbody></table></div>`;
 }
 
+/**
+ * The breached and at-risk open tickets as CSV, one line per ticket with its agent and customer, from which the counts
+ * per agent and per customer the page shows are a spreadsheet's pivot (domain/csv.ts: formula-safe, so a title
+ * such as "=cmd" stays text).
+ */
+export function atRiskCsv(report: AtRiskReport): string {
+  const header = [
+    'ticket_number',
+    'state',
+    'customer_id',
+    'assignee',
+    'priority',
+    'status',
+    'next_deadline',
+    'at_risk_from',
+    'title',
+  ];
+  const rows = report.tickets.map((ticket): CsvCell[] => [
+    ticket.ticketNumber,
+    ticket.state,
+    ticket.customerId,
+    ticket.assignee ?? null,
+    ticket.priority,
+    ticket.status,
+    ticket.nextDeadline,
+    ticket.atRiskFrom,
+    ticket.title,
+  ]);
+  return toCsv([header, ...rows]);
+}
+
+/** The at-risk list's filters: the report's customer and priority (it has no months). */
+export const atRiskQuery = (filters: ReportFilters): string =>
+  reportQuery({ customer: filters.customer, priority: filters.priority });
+
 /** The manager's page: filters, the CSV link, the charts with their tables, then the breaches and risks. */
 export function reportsBody(context: PageContext, filters: ReportFilters, sla: ApiAnswer, atRisk: ApiAnswer): Html {
   const { t } = context;
@@ -269,5 +305,5 @@ export function reportsBody(context: PageContext, filters: ReportFilters, sla: A
 ${report ? html`<p><a class="button" href="/console/reports/sla.csv${reportQuery(filters)}" download>${t('downloadCsv')}</a></p>` : alertBox(problemText(sla))}
 ${report && !report.rows.length ? html`<p>${t('noFigures')}</p>` : ''}
 ${report && report.rows.length ? html`<div class="charts">${slaCharts(context, report).map(chartFigure)}</div>` : ''}
-${atRiskSection(context, atRisk)}`;
+${atRiskSection(context, filters, atRisk)}`;
 }

@@ -5,6 +5,9 @@ import type { SlaReport } from '../../api/schemas/report';
 import { translator } from '../../api/web/i18n';
 import { hoursOf } from '../../api/web/invoices';
 import { chartFigure, chartSvg, reportQuery, reportsBody, slaCharts, slaReportCsv } from '../../api/web/reports';
+import type { AtRiskTicket } from '../../db/ticket-queries';
+import { consoleHarness } from '../support/api/console-harness';
+import { NOW } from '../support/api/harness';
 
 const manager: Session = {
   userId: '3',
@@ -165,5 +168,73 @@ describe('prepaid hours as the portal writes them', () => {
     expect(hoursOf(translator('en'), 510)).toBe('8 h 30 min');
     expect(hoursOf(translator('fr'), -90)).toBe('−1 h 30 min');
     expect(hoursOf(translator('en'), 0)).toBe('0 h 00 min');
+  });
+});
+
+// The breaches and risks of the manager's page as a CSV download, through the API as the page reads them.
+describe('the breached and at-risk tickets as CSV', () => {
+  let harness: Awaited<ReturnType<typeof consoleHarness>>;
+  const atRisk = (
+    ticketNumber: string,
+    state: AtRiskTicket['state'],
+    fields: Partial<AtRiskTicket> = {},
+  ): AtRiskTicket => ({
+    ticketNumber,
+    customerId: 'acme',
+    title: `Ticket ${ticketNumber}`,
+    kind: 'incident',
+    priority: 'P1',
+    status: 'support',
+    openedAt: NOW - 7_200_000,
+    nextDeadline: NOW + 1_800_000,
+    atRiskFrom: NOW - 600_000,
+    slaBreached: state === 'breached',
+    state,
+    ...fields,
+  });
+
+  beforeAll(async () => {
+    harness = await consoleHarness();
+    harness.ticketQueries.atRiskAnswer = [
+      atRisk('VIG-000001', 'breached', { assignee: 'marc', nextDeadline: undefined, atRiskFrom: undefined }),
+      atRisk('VIG-000002', 'at-risk', { title: '=HYPERLINK("http://evil.test"), "quoted"' }),
+    ];
+  });
+  afterAll(() => harness.app.close());
+
+  it("writes one line per ticket with its state, customer and agent, narrowed to the page's customer and priority", async () => {
+    const response = await harness.page(
+      harness.staff.manager,
+      'GET',
+      '/console/reports/at-risk.csv?customer=acme&priority=P1',
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="vigil-at-risk-acme-P1.csv"');
+    expect(harness.ticketQueries.atRiskRequests.at(-1)).toEqual({ customerId: 'acme', priority: 'P1', now: NOW });
+    const deadline = new Date(NOW + 1_800_000).toISOString();
+    const from = new Date(NOW - 600_000).toISOString();
+    expect(response.body.replace(/^\ufeff/, '').split('\r\n')).toEqual([
+      'ticket_number,state,customer_id,assignee,priority,status,next_deadline,at_risk_from,title',
+      'VIG-000001,breached,acme,marc,P1,support,,,Ticket VIG-000001',
+      `VIG-000002,at-risk,acme,,P1,support,${deadline},${from},"'=HYPERLINK(""http://evil.test""), ""quoted"""`,
+      '',
+    ]);
+  });
+
+  it("links it from the manager's page with the same filters", async () => {
+    const page = await harness.page(harness.staff.manager, 'GET', '/console/reports?from=2026-01&customer=acme');
+    expect(page.body).toContain(
+      'href="/console/reports/at-risk.csv?customer=acme" download>Download these tickets as CSV</a>',
+    );
+  });
+
+  it('is for managers and admins: an agent or a customer gets the 403 page', async () => {
+    expect((await harness.page(harness.staff.admin, 'GET', '/console/reports/at-risk.csv')).statusCode).toBe(200);
+    for (const person of [harness.staff.agent, harness.staff.customer]) {
+      const refused = await harness.page(person, 'GET', '/console/reports/at-risk.csv');
+      expect(refused.statusCode).toBe(403);
+      expect(refused.headers['content-type']).toMatch(/^text\/html/);
+    }
   });
 });
