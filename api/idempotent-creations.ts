@@ -10,8 +10,9 @@ import { principalOf } from './request-principal';
  * body, marked `idempotent-replayed`; the same key with another request is 422; a refusal (409, 422) is the answer for
  * good. An Update sent twice is applied once by Temporal, a creation run twice is two: so the key is held for the whole
  * request (IdempotencyStore.exclusively), and a twin sent in the same instant (a double click) waits for the first
- * answer rather than creating again. An attempt that died between its creation and its answer's record runs again on
- * retry, the one case a key cannot cover without the creation and the record in one transaction.
+ * answer rather than creating again. The claim of the key, the creation and its answer are one transaction
+ * (IdempotencyStore.exclusively): an attempt that dies before its answer is recorded leaves nothing, not even the
+ * thing it created, and its retry creates it once.
  *
  * The records hold the key's hash, not the key, and an answer's secret (a new API key's token) sealed with a key drawn
  * from the caller's Idempotency-Key: the database alone never gives the token back, the retry that sends the key does.
@@ -65,13 +66,14 @@ export async function createOnce(
   if (key === undefined) return answerOnce(keys, principal, undefined, act, create, { status: 201, what: 'creation' });
   const stored = `sha256:${createHash('sha256').update(key).digest('hex')}`;
   const sealed = secret === undefined ? undefined : sealing(key, principal.keyId);
-  const answered = await keys.exclusively(principal.keyId, stored, () =>
+  const answered = await keys.exclusively(principal.keyId, stored, (apart) =>
     answerOnce(
       keys,
       principal,
       key,
       act,
-      async () => (sealed ? withField(await create(), secret!, sealed.seal) : create()),
+      // Apart: a refused creation undoes its own writes, and its refusal is still recorded as the key's answer.
+      () => apart(async () => (sealed ? withField(await create(), secret!, sealed.seal) : create())),
       { status: 201, what: 'creation', storedAs: stored },
     ),
   );

@@ -16,9 +16,15 @@ import { pgWorkflowTaskFailures } from './workflow-task-failures';
 import { pgSessionStore } from './sessions';
 import { pgSignInTokenStore } from './sign-in-tokens';
 import { pgUserStore } from './users';
+import { joinable } from './transaction';
 
-/** Everything the API reads from or writes to PostgreSQL, on one pool: the server and the end-to-end stack alike. */
-export function apiStores(db: Pool) {
+/**
+ * Everything the API reads from or writes to PostgreSQL, on one pool: the server and the end-to-end stack alike. The
+ * stores hold it joinable (db/transaction.ts), so that an admin creation and the answer its Idempotency-Key records
+ * are one transaction (IdempotencyStore.exclusively), whichever stores the creation writes through.
+ */
+export function apiStores(pool: Pool) {
+  const db = joinable(pool);
   return {
     allocateTicketNumber: ticketNumberAllocator(db),
     accounts: pgAccountStore(db),

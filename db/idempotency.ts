@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
+import { inSavepoint, inTransactionOn } from './transaction';
 
 /** Which ticket an Idempotency-Key of one API key stands for, and the hash of the request that first used it. */
 export interface IdempotentOpening {
@@ -51,9 +52,16 @@ export interface IdempotencyStore {
   answerAction(apiKeyId: string, key: string, answer: ActionAnswer): Promise<ActionAnswer>;
   /**
    * Runs `work` while no other request of the caller holds `key`: a twin sent in the same instant waits for it, and
-   * finds its answer recorded. For work that cannot be sent twice safely, as an Update can (an admin creation).
+   * finds its answer recorded. For work that cannot be sent twice safely, as an Update can (an admin creation). In
+   * PostgreSQL, `work` is one transaction that the stores built on the same joinable pool join (db/transaction.ts):
+   * what it creates and the answer it records are committed together, or neither is. `apart` runs a step whose
+   * failure undoes its own writes only (a creation refused), so that the refusal can still be recorded.
    */
-  exclusively<T>(apiKeyId: string, key: string, work: () => Promise<T>): Promise<T>;
+  exclusively<T>(
+    apiKeyId: string,
+    key: string,
+    work: (apart: <U>(step: () => Promise<U>) => Promise<U>) => Promise<T>,
+  ): Promise<T>;
 }
 
 /** The same request, whatever the order of its keys: a retry may serialize its body differently. */
@@ -160,15 +168,15 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       return toAnswer(status, body);
     },
     async exclusively(apiKeyId, key, work) {
-      // A lock of the session, not of a transaction: the work runs on other connections of the pool. A process that
-      // dies holding it loses its connection, and PostgreSQL lets the lock go with it.
+      // A lock of the session, taken before the transaction: a twin waits for the first one's commit, and then finds its
+      // answer. A process that dies holding it loses its connection, and PostgreSQL lets the lock go and rolls back.
       const client = await db.connect();
       const lock = JSON.stringify([apiKeyId, key]);
       let broken: Error | undefined;
       try {
         await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
         try {
-          return await work();
+          return await inTransactionOn(db, client, () => work((step) => inSavepoint(client, step)));
         } finally {
           await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
             broken = error;

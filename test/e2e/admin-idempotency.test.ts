@@ -104,6 +104,46 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
     expect(JSON.parse(rows[0]!.answer_body).token).toMatch(/^sealed:/);
   });
 
+  it('creates once a contract whose first attempt died between the row and its recorded answer', async () => {
+    // The attempt dies where a crash would hit hardest: the contract and its contact's account written, its answer not.
+    const marker = `dies-${unique}`;
+    const failing = `fail_answer_${unique.replace(/-/g, '_')}`;
+    await stack.db.query(`CREATE FUNCTION ${failing}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.answer_body LIKE '%${marker}%' THEN RAISE EXCEPTION 'the API died before recording its answer'; END IF;
+        RETURN NEW;
+      END $$`);
+    await stack.db.query(
+      `CREATE TRIGGER ${failing} BEFORE UPDATE ON action_idempotency_keys FOR EACH ROW EXECUTE FUNCTION ${failing}()`,
+    );
+    const contract = {
+      policyId: 'econnect',
+      startsOn: contractsStartOn(),
+      authorizedContacts: [{ name: 'Dora Dies', email: `${marker}@idem.test` }],
+    };
+    const contracts = async () =>
+      (await stack.accounts.listContracts(customerId)).filter(({ authorizedContacts }) =>
+        authorizedContacts.some(({ email }) => email === `${marker}@idem.test`),
+      );
+    const accounts = async () =>
+      (await stack.db.query('SELECT id FROM users WHERE email = $1', [`${marker}@idem.test`])).rows.length;
+    try {
+      const died = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
+      expect(died.status).toBe(500);
+      // Nothing of it stayed: the contract, the account and the key's claim went with the answer.
+      expect(await contracts()).toEqual([]);
+      expect(await accounts()).toBe(0);
+    } finally {
+      await stack.db.query(`DROP TRIGGER ${failing} ON action_idempotency_keys`);
+      await stack.db.query(`DROP FUNCTION ${failing}()`);
+    }
+    const retried = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
+    const again = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
+    expect([retried.status, retried.replayed, again.status, again.replayed]).toEqual([201, null, 201, 'true']);
+    expect(await contracts()).toEqual([expect.objectContaining({ id: retried.body.id })]);
+    expect(await accounts()).toBe(1);
+  });
+
   // The console's admin forms (api/web/admin-pages.ts) carry a key drawn when the page shows them, sent as the
   // creation's Idempotency-Key: the same form posted twice, one after the other or at once, creates one thing.
   describe("the console's creation forms, posted twice", () => {

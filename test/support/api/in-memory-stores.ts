@@ -38,7 +38,9 @@ export function inMemoryIdempotency(): IdempotencyStore & {
     actions,
     async exclusively(apiKeyId, key, work) {
       const before = queues.get(id(apiKeyId, key)) ?? Promise.resolve();
-      const done = before.then(work, work);
+      // No transaction here: each step stands alone, as the creation and its record did before PostgreSQL joined them.
+      const run = () => work((step) => step());
+      const done = before.then(run, run);
       queues.set(
         id(apiKeyId, key),
         done.catch(() => undefined),
