@@ -420,12 +420,7 @@ async function printBreakdown(
     const client = new Client({ connection });
     say(`reading ${thresholds.size + TICKETS} workflow histories for the breakdown`);
     let unread = await readHistories(client, [...thresholds.keys()], CONCURRENCY, (workflowId, events) => {
-      const byPercent = thresholds.get(workflowId) ?? new Map<number, number>();
-      // A local activity's marker keeps no arguments: its threshold is the last one due when its timer fired.
-      const dueOf = (args: unknown[], timerFiredAt: number) =>
-        args.length > 0
-          ? byPercent.get((args[0] as ThresholdNotice).percent)
-          : [...byPercent.values()].filter((due) => due <= timerFiredAt).sort((a, b) => b - a)[0];
+      const dueOf = (args: unknown[]) => thresholds.get(workflowId)?.get((args[0] as ThresholdNotice).percent);
       for (const path of noticePaths(events, 'notifyThreshold', dueOf))
         (path.dueAt === thresholds.get(workflowId)?.get(100) ? paths.breaches : paths.warnings).push(path);
     });
@@ -455,7 +450,7 @@ async function printBreakdown(
     console.log(`${name.padEnd(22)}${leg(paths.warnings)}${leg(paths.breaches)}${leg(paths.bare)}  ${says}`);
   }
   console.log(
-    `${'outbox to SMTP'.padEnd(22)}${`${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(34)}${'(in the activity)'.padStart(17)}  row queued -> accepted (sent by the activity, else the dispatcher)`,
+    `${'outbox to SMTP'.padEnd(22)}${`${Math.round(dispatched.p50)} / ${Math.round(dispatched.p99)}`.padStart(34)}${'(in the activity)'.padStart(17)}  row queued -> accepted (Vigil's dispatcher)`,
   );
 }
 

@@ -2,9 +2,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -65,13 +63,6 @@ function sideActivities(ticketQueue: string) {
   });
   return { notifyThreshold, recordTicketState };
 }
-
-// A threshold's notice is a local activity: it runs in the worker already running the ticket's workflow task, inside
-// that task, with no activity task to schedule, wait for a poller, and report: the mail is accepted (the activity
-// sends it once its rows are committed) before the task even completes. Tickets that notified through the notices'
-// queue before keep doing so on replay (patched), and that queue's worker stays for them.
-const { notifyThreshold: notifyThresholdLocally } = proxyLocalActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
-const NOTICES_AS_LOCAL_ACTIVITIES = 'notices-as-local-activities';
 
 // Calendar maths is an activity: the policies' calendars and holiday tables stay out of the workflow bundle, and its
 // answer is an event of the history, delivered at the same place on every replay. The first plan is made by the
@@ -210,10 +201,10 @@ export async function ticketWorkflow(
   /** Notifies each threshold reached, then records the facts the time alone brings about. */
   async function processDue(): Promise<void> {
     for (let due = dueThreshold(ticket, Date.now()); due; due = dueThreshold(ticket, Date.now())) {
-      const summary = `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%`;
-      if (patched(NOTICES_AS_LOCAL_ACTIVITIES))
-        await notifyThresholdLocally.executeWithOptions({ summary }, [thresholdNotice(ticket, due)]);
-      else await notifyThreshold.executeWithOptions({ summary }, [thresholdNotice(ticket, due)]);
+      await notifyThreshold.executeWithOptions(
+        { summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` },
+        [thresholdNotice(ticket, due)],
+      );
       commit([thresholdNotified(due, Date.now())]);
     }
     const { changes, replan } = dueChanges(ticket, Date.now());

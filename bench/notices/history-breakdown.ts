@@ -35,63 +35,32 @@ export const LEGS = [
 const at = (event: HistoryEvent | undefined) => (event ? tsToMs(event.eventTime) : NaN);
 const id = (event: HistoryEvent) => Number(event.eventId);
 
-/** The marker the SDK records for a local activity; its details name the activity (JSON, written by the SDK's core). */
-const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
-function localActivityType(event: HistoryEvent): string | undefined {
-  const attributes = event.markerRecordedEventAttributes;
-  const data = attributes?.markerName === LOCAL_ACTIVITY_MARKER && attributes.details?.data?.payloads?.[0]?.data;
-  if (!data) return undefined;
-  const fields = JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string; activityType?: string };
-  return fields.activity_type ?? fields.activityType;
-}
-
-/** The workflow task a command of `completedId` came from, and the last timer that fired before it was scheduled. */
-function taskOf(events: readonly HistoryEvent[], byId: Map<number, HistoryEvent>, completedId: number) {
-  const completed = byId.get(completedId);
-  const taskScheduled = byId.get(Number(completed?.workflowTaskCompletedEventAttributes?.scheduledEventId));
-  const taskStarted = byId.get(Number(completed?.workflowTaskCompletedEventAttributes?.startedEventId));
-  const timerFired = events
-    .filter((event) => event.timerFiredEventAttributes && taskScheduled && id(event) < id(taskScheduled))
-    .at(-1);
-  return {
-    timerFiredAt: at(timerFired),
-    taskScheduledAt: at(taskScheduled),
-    taskStartedAt: at(taskStarted),
-    taskCompletedAt: at(completed),
-  };
-}
-
 /**
  * Each run of the activity `activityType` in `events`, with the timer and workflow task that led to it: the workflow
  * task that scheduled it, and the last timer that fired before that task was scheduled. `dueOf` says which deadline
- * a run is about, from its arguments and the instant its timer fired; undefined leaves the run out. A local activity
- * (its marker) runs inside its workflow task, whose run it is part of: it has no leg of its own, and its marker keeps
- * no arguments, so `dueOf` has only the timer's instant to go by.
+ * a run is about, from its arguments; undefined leaves the run out.
  */
 export function noticePaths(
   events: readonly HistoryEvent[],
   activityType: string,
-  dueOf: (args: unknown[], timerFiredAt: number) => number | undefined,
+  dueOf: (args: unknown[]) => number | undefined,
 ): NoticePath[] {
   const byId = new Map(events.map((event) => [id(event), event]));
   const paths: NoticePath[] = [];
-  for (const event of events) {
-    if (localActivityType(event) !== activityType) continue;
-    const task = taskOf(events, byId, Number(event.markerRecordedEventAttributes?.workflowTaskCompletedEventId));
-    const dueAt = dueOf([], task.timerFiredAt);
-    if (dueAt === undefined) continue;
-    // Its run is part of the workflow task's; the marker's instants are the worker's clock, not the server's.
-    paths.push({ dueAt, ...task, activityScheduledAt: NaN, activityStartedAt: NaN, activityClosedAt: NaN });
-  }
   for (const scheduled of events) {
     const attributes = scheduled.activityTaskScheduledEventAttributes;
     if (!attributes || attributes.activityType?.name !== activityType) continue;
     const args = (attributes.input?.payloads ?? []).map((payload) =>
       payload.data ? (JSON.parse(Buffer.from(payload.data).toString('utf8')) as unknown) : undefined,
     );
-    const task = taskOf(events, byId, Number(attributes.workflowTaskCompletedEventId));
-    const dueAt = dueOf(args, task.timerFiredAt);
+    const dueAt = dueOf(args);
     if (dueAt === undefined) continue;
+    const completed = byId.get(Number(attributes.workflowTaskCompletedEventId));
+    const taskScheduled = byId.get(Number(completed?.workflowTaskCompletedEventAttributes?.scheduledEventId));
+    const taskStarted = byId.get(Number(completed?.workflowTaskCompletedEventAttributes?.startedEventId));
+    const timerFired = events
+      .filter((event) => event.timerFiredEventAttributes && taskScheduled && id(event) < id(taskScheduled))
+      .at(-1);
     const closed = events.find((event) => {
       const closing =
         event.activityTaskCompletedEventAttributes ??
@@ -104,7 +73,10 @@ export function noticePaths(
       closed?.activityTaskFailedEventAttributes?.startedEventId;
     paths.push({
       dueAt,
-      ...task,
+      timerFiredAt: at(timerFired),
+      taskScheduledAt: at(taskScheduled),
+      taskStartedAt: at(taskStarted),
+      taskCompletedAt: at(completed),
       activityScheduledAt: at(scheduled),
       activityStartedAt: at(byId.get(Number(startedId))),
       activityClosedAt: at(closed),
