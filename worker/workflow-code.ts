@@ -6,12 +6,12 @@
  * The SDK runs every workflow in one V8 context per thread and, to keep each run's module state its own, evaluates
  * the bundle's modules afresh for each new run: a ticket paid for building every action's TypeBox schema
  * (messages/ticket-actions.ts and TypeBox's own modules) and loading luxon (for the invoicing workflow) once per
- * lifecycle, about a fourteenth of its workflow thread's time in a profile. The modules preloaded below are
- * evaluated once per thread instead and shared, frozen by the SDK, by every run, with the modules they import. Only
- * modules that hold no state of a run belong here: constant tables and schemas, and libraries whose caches give every
- * run the same answer. A module that needs a run (anything importing @temporalio/workflow) must not, since it would be
- * evaluated before any exists. They are named by their importers here, not as packages: the bundler drops a bare
- * require of a package that declares itself free of side effects, as TypeBox and luxon do.
+ * lifecycle, 7.6% of its workflow thread's time (docs/benchmarks.md, the lifecycle bench). The modules preloaded
+ * below are evaluated once per thread instead and shared, frozen by the SDK, by every run, with the modules they
+ * import. Only modules that hold no state of a run belong here: constant tables and schemas, and libraries whose
+ * caches give every run the same answer. A module that needs a run (anything importing @temporalio/workflow) must
+ * not, since it would be evaluated before any exists. They are named by their importers here, not as packages: the
+ * bundler drops a bare require of a package that declares itself free of side effects, as TypeBox and luxon do.
  */
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
