@@ -119,7 +119,12 @@ const v1Routes =
     if (deps.webhooks) await v1.register(webhookRoutes, { webhooks: deps.webhooks, accounts: deps.accounts });
     if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
     if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
-    if (deps.ticketQueries) await v1.register(ticketListRoutes, { ticketQueries: deps.ticketQueries, now: deps.now });
+    if (deps.ticketQueries)
+      await v1.register(ticketListRoutes, {
+        ticketQueries: deps.ticketQueries,
+        now: deps.now,
+        policies: deps.policies,
+      });
     if (deps.slaReport)
       await v1.register(reportRoutes, { slaReport: deps.slaReport, ticketQueries: deps.ticketQueries, now: deps.now });
     await v1.register(contractRoutes, { accounts: deps.accounts, now: deps.now });

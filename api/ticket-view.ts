@@ -1,6 +1,6 @@
-import type { TicketState } from '../messages/ticket';
+import type { ClockFacts, TicketState } from '../messages/ticket';
 import { budgetOf, elapsedOf } from '../domain/calendar';
-import { isRunning, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
+import { isRunning, nextDeadline, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
 import type { Policy } from '../domain/policy';
 import type { PolicySource } from '../policies/catalog';
 import type { ClockView, TicketView } from './schemas/ticket';
@@ -18,7 +18,7 @@ function clockState(clock: SlaClock): ClockView['state'] {
  * (deadlines, pauses, stops), the edge measures them against `now` on the clock's own calendar.
  */
 function businessTime(
-  ticket: TicketState,
+  ticket: ClockFacts,
   policy: Policy | undefined,
   clock: SlaClock,
   now: number,
@@ -55,17 +55,43 @@ function toClockView(ticket: TicketState, policy: Policy | undefined, clock: Sla
 }
 
 /**
- * The ticket's pinned policy version, for the figures of the moment; none before it is pinned, nor while the store
- * cannot say (the view then goes without elapsed and remaining time rather than failing).
+ * The business time left until the ticket's next deadline (domain/sla/clock.ts nextDeadline), as the ticket page
+ * shows it on that deadline's clock; undefined without a deadline ahead or without the policy to measure it with.
  */
-async function pinnedPolicy(policies: PolicySource, ticket: TicketState): Promise<Policy | undefined> {
-  if (ticket.policyVersion === undefined) return undefined;
-  return Promise.resolve(policies.find(ticket.policyId, ticket.policyVersion)).catch(() => undefined);
+export function timeLeftToNextDeadline(
+  ticket: ClockFacts,
+  policy: Policy | undefined,
+  now: number,
+): number | undefined {
+  const next = nextDeadline(ticket.clocks);
+  const clock = ticket.clocks.find((candidate) => isRunning(candidate) && candidate.deadline === next);
+  return clock && businessTime(ticket, policy, clock, now).remainingMs;
+}
+
+/**
+ * A ticket's pinned policy version, for the figures of the moment; none before it is pinned, nor while the store
+ * cannot say (the view then goes without elapsed and remaining time rather than failing). Each version is looked up
+ * once per lookup made: a page of tickets under one policy asks the store once.
+ */
+export function pinnedPolicies(policies: PolicySource): (ticket: ClockFacts) => Promise<Policy | undefined> {
+  const found = new Map<string, Promise<Policy | undefined>>();
+  return (ticket) => {
+    if (ticket.policyVersion === undefined) return Promise.resolve(undefined);
+    const key = `${ticket.policyId}@${ticket.policyVersion}`;
+    let policy = found.get(key);
+    if (!policy) {
+      policy = Promise.resolve()
+        .then(() => policies.find(ticket.policyId, ticket.policyVersion))
+        .catch(() => undefined);
+      found.set(key, policy);
+    }
+    return policy;
+  };
 }
 
 /** The workflow keeps epoch milliseconds; the API speaks ISO-8601. */
 export async function toTicketView(ticket: TicketState, now: number, policies: PolicySource): Promise<TicketView> {
-  const policy = await pinnedPolicy(policies, ticket);
+  const policy = await pinnedPolicies(policies)(ticket);
   return {
     ...ticket,
     asOf: iso(now)!,

@@ -3,6 +3,7 @@ import type { Priority, TicketKind } from '../domain/policy/vocabulary';
 import type { TicketStatus } from '../domain/ticket/lifecycle';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
 import { slaRiskAt, type SlaRisk } from '../domain/sla/clock';
+import type { ClockFacts } from '../messages/ticket';
 import { TICKET_ORDERS, type TicketOrder } from '../messages/ticket-list';
 
 export type { TicketOrder };
@@ -98,8 +99,13 @@ export interface TicketSummary {
   atRiskFrom?: number;
 }
 
+/** A ticket of a page, with what its clocks are measured with (the business time left, api/ticket-view.ts). */
+export interface PagedTicket extends TicketSummary {
+  clockFacts?: ClockFacts;
+}
+
 export interface TicketPage {
-  items: TicketSummary[];
+  items: PagedTicket[];
   /** Absent on the last page. */
   next?: PageKey;
   /** The key to read the page before this one; absent on the first page. */
@@ -133,6 +139,12 @@ const SUMMARY_COLUMNS =
 // domain/sla/clock.ts slaRiskAt in SQL, `$now` standing for the instant's parameter.
 const BREACHED = '(sla_breached OR coalesce(next_deadline <= $now, false))';
 const AT_RISK = 'at_risk_from <= $now';
+// The snapshot's clocks and what measures them, without its history (events, time entries, messages).
+const CLOCK_FACTS = `jsonb_strip_nulls(jsonb_build_object(${(
+  ['openedAt', 'kind', 'priority', 'channel', 'emergencyResponseTarget', 'policyId', 'policyVersion', 'clocks'] as const
+)
+  .map((key: keyof ClockFacts) => `'${key}', snapshot->'${key}'`)
+  .join(', ')})) AS clock_facts`;
 // Each order's key and direction; the number breaks ties on one instant. Newest first reads the arrival indexes of
 // migration 0006 backwards.
 const SORTS: Record<TicketOrder, { expression: string; descending: boolean }> = {
@@ -154,6 +166,10 @@ interface SummaryRow {
   sla_breached: boolean;
   at_risk_from: Date | null;
   sort_at: string;
+}
+
+interface PagedRow extends SummaryRow {
+  clock_facts: ClockFacts;
 }
 
 /** Parameterised conditions: every value travels as a parameter, only fixed SQL is spliced. */
@@ -244,8 +260,8 @@ export function ticketQueries(db: Pool): TicketQueries {
       const where = conditions.sql.length > 0 ? `WHERE ${conditions.sql.join(' AND ')}` : '';
       // One row more than asked tells whether another page follows in the direction read.
       const values = [...conditions.values, limit + 1];
-      const { rows } = await db.query<SummaryRow>(
-        `SELECT ${SUMMARY_COLUMNS}, to_json(${expression}) #>> '{}' AS sort_at
+      const { rows } = await db.query<PagedRow>(
+        `SELECT ${SUMMARY_COLUMNS}, ${CLOCK_FACTS}, to_json(${expression}) #>> '{}' AS sort_at
          FROM tickets ${where}
          ORDER BY ${expression} ${direction}, number ${direction}
          LIMIT $${values.length}`,
@@ -255,13 +271,14 @@ export function ticketQueries(db: Pool): TicketQueries {
       const page = back ? rows.slice(0, limit).reverse() : rows.slice(0, limit);
       const first = page[0];
       const last = page[page.length - 1];
-      const keyOf = (row: SummaryRow) => ({ order, at: row.sort_at, number: row.number });
+      const keyOf = (row: PagedRow) => ({ order, at: row.sort_at, number: row.number });
       // Read forwards: a page follows if a row was left over, and one comes before if this page started after a
       // key. Read backwards: the reverse (the key's own row follows this page).
       const next = last && (back || more) ? keyOf(last) : undefined;
       const previous =
         first && (back ? more : after !== undefined) ? { ...keyOf(first), back: true as const } : undefined;
-      return { items: page.map(toSummary), ...(next ? { next } : {}), ...(previous ? { previous } : {}) };
+      const items = page.map((row) => ({ ...toSummary(row), clockFacts: row.clock_facts }));
+      return { items, ...(next ? { next } : {}), ...(previous ? { previous } : {}) };
     },
 
     async atRisk({ customerId, priority, now }) {

@@ -117,6 +117,12 @@ export interface TicketState extends OpenTicketInput {
   events: TicketEvent[];
 }
 
+/** What a ticket's clocks are measured with: its state without its history (what a list of tickets reads). */
+export type ClockFacts = Pick<
+  TicketState,
+  'openedAt' | 'kind' | 'priority' | 'channel' | 'emergencyResponseTarget' | 'policyId' | 'policyVersion' | 'clocks'
+>;
+
 /** A time entry as the workflow takes it (the other commands: CommandOf<name>, messages/ticket-actions.ts). */
 export type LogTimeCommand = CommandOf<'log-time'>;
 

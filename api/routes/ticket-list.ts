@@ -2,16 +2,19 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import {
   isPageKey,
+  type PagedTicket,
   type PageKey,
   type TicketFilter,
   type TicketOrder,
   type TicketQueries,
-  type TicketSummary,
 } from '../../db/ticket-queries';
 import { isTerminal } from '../../domain/ticket/lifecycle';
+import type { PolicySource } from '../../policies/catalog';
+import { presetRegistry } from '../../policies/registry';
 import { customerScope } from '../customer-scope';
 import { invalidCursor, invalidField } from '../problems';
 import { principalOf } from '../request-principal';
+import { pinnedPolicies, timeLeftToNextDeadline } from '../ticket-view';
 import { LIST_PARAMETERS, QueueQuery, TicketList, TicketListQuery } from '../schemas/ticket-list';
 import { problemResponses as problems } from '../schemas/problem';
 
@@ -19,6 +22,8 @@ export interface TicketListRoutesDeps {
   ticketQueries: TicketQueries;
   /** The API's clock: what "at risk now" is measured against. */
   now?: () => number;
+  /** The policy versions tickets run under: what their business time left is measured on. */
+  policies?: PolicySource;
 }
 
 /** `?status=support,waiting` means `?status=support&status=waiting`: split before the schema checks each value. */
@@ -53,7 +58,7 @@ function decodeCursor(cursor: string, order: TicketOrder): PageKey {
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** A ticket of the read model as every list answers it (also GET /v1/reports/at-risk, api/routes/reports.ts). */
-export const ticketListItem = (ticket: TicketSummary) => ({
+export const ticketListItem = ({ clockFacts: _facts, ...ticket }: PagedTicket) => ({
   ...ticket,
   openedAt: iso(ticket.openedAt),
   nextDeadline: ticket.nextDeadline === undefined ? null : iso(ticket.nextDeadline),
@@ -63,9 +68,22 @@ export const ticketListItem = (ticket: TicketSummary) => ({
 
 export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps> = (
   app,
-  { ticketQueries, now = Date.now },
+  { ticketQueries, now = Date.now, policies = presetRegistry },
   done,
 ) => {
+  /** Each ticket with the business time left to its next deadline, every policy version looked up once a page. */
+  async function withTimeLeft(tickets: PagedTicket[]) {
+    const policyOf = pinnedPolicies(policies);
+    const at = now();
+    return Promise.all(
+      tickets.map(async (ticket) => {
+        const facts = ticket.clockFacts;
+        const left = facts && timeLeftToNextDeadline(facts, await policyOf(facts), at);
+        return { ...ticketListItem(ticket), ...(left === undefined ? {} : { businessTimeLeftMs: left }) };
+      }),
+    );
+  }
+
   /** `atRisk=true` as of the API's clock (false lists them all, as its absence does), and the search words. */
   const filtersOf = (
     atRisk: boolean | undefined,
@@ -84,7 +102,7 @@ export const ticketListRoutes: FastifyPluginCallbackTypebox<TicketListRoutesDeps
     const after = cursor === undefined ? undefined : decodeCursor(cursor, order);
     const page = await ticketQueries.page({ filter, order, limit, after });
     return {
-      items: page.items.map(ticketListItem),
+      items: await withTimeLeft(page.items),
       nextCursor: page.next ? encodeCursor(page.next) : null,
       previousCursor: page.previous ? encodeCursor(page.previous) : null,
     };

@@ -62,6 +62,12 @@ export const TicketSummary = Type.Object({
   nextDeadline: Type.Union([Instant, Type.Null()], {
     description: 'The earliest deadline still ahead of a running clock; null when none',
   }),
+  businessTimeLeftMs: Type.Optional(
+    Type.Integer({
+      description:
+        "Business time left until nextDeadline, in milliseconds, on the calendar of the ticket's policy version (as its clocks show it); negative once the deadline has passed, absent without a deadline",
+    }),
+  ),
   slaBreached: Type.Boolean(),
   atRiskFrom: Type.Union([Instant, Type.Null()], {
     description:

@@ -16,6 +16,8 @@ interface ListedTicket {
   assignee?: string;
   openedAt: string;
   nextDeadline: string | null;
+  /** Business time left until nextDeadline on the ticket's own calendar (api/ticket-view.ts timeLeftToNextDeadline). */
+  businessTimeLeftMs?: number;
   slaBreached: boolean;
   atRiskFrom: string | null;
 }
@@ -57,7 +59,8 @@ const boardUrl = (filters: BoardFilters) =>
 
 function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): Html {
   if (!ticket.nextDeadline) return html`<td>–</td>`;
-  const left = Date.parse(ticket.nextDeadline) - now;
+  // Business time, not clock time: a deadline across a night or a weekend is nearer than the hours to it say.
+  const left = ticket.businessTimeLeftMs;
   // The manager's at-risk list and the notices say it the same way (domain/sla/clock.ts).
   const state =
     slaRiskAt(
@@ -70,7 +73,7 @@ function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): 
     ) ?? '';
   const label = state === 'breached' ? context.t('breached') : state === 'at-risk' ? context.t('warning') : '';
   return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${context.when(ticket.nextDeadline)}</time>
-    ${left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
+    ${left === undefined ? '' : left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
 }
 
 /** One queue of the page; an empty one is left out while more pages follow (best-effort tickets come after the dated ones). */

@@ -1,5 +1,8 @@
 import type { PageKey, TicketSummary } from '../../db/ticket-queries';
+import type { ClockFacts } from '../../messages/ticket';
 import { TICKET_ORDERS, TicketOrder } from '../../messages/ticket-list';
+import { pinnedPolicies, timeLeftToNextDeadline } from '../../api/ticket-view';
+import { presetRegistry } from '../../policies/registry';
 import type { Caller } from '../support/api/harness';
 import { apiHarness, expectProblem, NOW } from '../support/api/harness';
 
@@ -227,5 +230,52 @@ describe('GET /v1/tickets and /v1/queue', () => {
       'querystring.cursor',
     );
     expect(harness.ticketQueries.requests).toEqual([]);
+  });
+});
+
+describe('the business time left on a listed ticket', () => {
+  // A request under Mixvoip Entreprises (support hours Monday to Friday 07:30–18:00, Luxembourg) opened on Friday
+  // 15:00, its intervention due in 6 business hours: on Friday 16:00, 5 business hours are left, but its deadline is
+  // on Monday 10:30, some 66 hours away.
+  const friday = Date.parse('2026-05-15T16:00:00+02:00');
+  const deadline = Date.parse('2026-05-18T10:30:00+02:00');
+  const facts: ClockFacts = {
+    openedAt: Date.parse('2026-05-15T15:00:00+02:00'),
+    kind: 'request',
+    priority: 'P2',
+    policyId: 'mixvoip-entreprises',
+    policyVersion: 1,
+    clocks: [{ metric: 'intervention', deadline, thresholds: [], pauses: [] }],
+  };
+  const dated = { ...summary, kind: 'request' as const, nextDeadline: deadline };
+
+  it("answers it from the calendar of the ticket's policy version, not the clock time to the deadline", async () => {
+    const harness = await apiHarness(() => friday);
+    harness.ticketQueries.answer = {
+      items: [
+        { ...dated, clockFacts: facts },
+        { ...dated, ticketNumber: 'VIG-000008', clockFacts: { ...facts, policyVersion: undefined } },
+      ],
+    };
+    const [measured, unpinned] = (await harness.call('agent', 'GET', '/v1/tickets?order=deadline')).json().items;
+    expect(measured.businessTimeLeftMs).toBe(5 * 3_600_000);
+    expect(deadline - friday).toBeGreaterThan(66 * 3_600_000);
+    expect(measured).not.toHaveProperty('clockFacts');
+    // Before its policy version is pinned, a ticket has nothing to measure with: the field is left out.
+    expect(unpinned).not.toHaveProperty('businessTimeLeftMs');
+  });
+
+  it('looks each policy version up once for a page, however many of its tickets the page holds', async () => {
+    const asked: string[] = [];
+    const policyOf = pinnedPolicies({
+      inForce: (id) => presetRegistry.find(id),
+      find: (id, version) => {
+        asked.push(`${id}@${version}`);
+        return presetRegistry.find(id, version);
+      },
+    });
+    const policies = await Promise.all([facts, facts, { ...facts, policyId: 'esker' }, facts].map(policyOf));
+    expect(asked).toEqual(['mixvoip-entreprises@1', 'esker@1']);
+    expect(timeLeftToNextDeadline(facts, policies[0], friday)).toBe(5 * 3_600_000);
   });
 });

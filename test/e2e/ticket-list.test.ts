@@ -224,6 +224,43 @@ describe('GET /v1/tickets and /v1/queue', () => {
   });
 });
 
+// The board's figure (api/web/board.ts): the clocks and the policy version come out of the real snapshot column.
+describe('the business time left, from the read model on PostgreSQL', () => {
+  // Friday 16:00 in Luxembourg; the intervention (6 business hours from Friday 15:00) is due on Monday 10:30.
+  const friday = Date.parse('2026-05-15T16:00:00+02:00');
+  let harness: ReadModelHarness;
+
+  beforeAll(async () => (harness = await readModelHarness(() => friday)));
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it("measures it on the calendar of the ticket's policy version: 5 business hours, not the 66 hours to Monday", async () => {
+    const customer = await harness.customer('weekend');
+    const deadline = Date.parse('2026-05-18T10:30:00+02:00');
+    const ticket = await harness.ticket(customer.id, {
+      policyId: 'mixvoip-entreprises',
+      kind: 'request',
+      priority: 'P2',
+      status: 'support',
+      openedAt: Date.parse('2026-05-15T15:00:00+02:00'),
+      clocks: [{ metric: 'intervention', deadline, thresholds: [], pauses: [] }],
+    });
+    await harness.record(ticket);
+    const response = await harness.get(
+      `/v1/tickets?customer=${customer.id}&order=deadline`,
+      await harness.staffToken('agent'),
+    );
+    expect(response.body.items).toEqual([
+      expect.objectContaining({
+        ticketNumber: ticket.ticketNumber,
+        nextDeadline: new Date(deadline).toISOString(),
+        businessTimeLeftMs: 5 * HOUR,
+      }),
+    ]);
+  });
+});
+
 // The board's search (api/web/board.ts passes q on): over every ticket of the read model, not a page of them.
 describe('GET /v1/tickets?q= on PostgreSQL', () => {
   let harness: ReadModelHarness;

@@ -159,6 +159,31 @@ describe("the board's page", () => {
     expect(rowOf(text, 'VIG-000004')).toContain('class="breached"');
   });
 
+  it('shows the business time left to the deadline, not the clock time: across a weekend it is far less', () => {
+    // Due Monday 10:30, read on Friday 16:00: some 66 hours away, 5 business hours left (GET /v1/tickets measured it).
+    const friday = Date.parse('2026-05-15T16:00:00+02:00');
+    const deadline = Date.parse('2026-05-18T10:30:00+02:00');
+    const row = (extra: object) =>
+      rowOf(
+        boardBody(
+          context,
+          {},
+          {
+            status: 200,
+            body: { items: [{ ...listed('VIG-000001', deadline, null), ...extra }], nextCursor: null },
+            headers: {},
+          },
+          friday,
+        ).text,
+        'VIG-000001',
+      );
+    expect(row({ businessTimeLeftMs: 5 * 3_600_000 })).toContain('<br>5 h 00 min');
+    expect(row({ businessTimeLeftMs: 5 * 3_600_000 })).not.toContain('66 h');
+    // Without a figure from the API (no policy version pinned yet), the deadline alone, never the clock time.
+    expect(row({})).not.toContain(' h ');
+    expect(row({ businessTimeLeftMs: -120_000, slaBreached: true })).toMatch(/2 min late.*Breached/s);
+  });
+
   it('links the next page by its cursor with the same filters, and back to the first', () => {
     const text = body([listed('VIG-000001', NOW + 86_400_000, null)], 'next-page', { q: 'printer', atRisk: 'true' });
     expect(text).toContain(
