@@ -24,6 +24,15 @@ function onStack(stack: () => Stack) {
       contact: OPENING_CONTACT,
     });
   const ready = async () => (await fetch(`${stack().baseUrl.replace(/\/v1$/, '')}/ready`)).status;
+  const readyBecomes = (status: number) =>
+    eventually(
+      async () => {
+        await pause(1_000);
+        return ready();
+      },
+      (now) => now === status,
+      90_000,
+    );
   return {
     accepted,
     open,
@@ -34,16 +43,9 @@ function onStack(stack: () => Stack) {
       accepted.push(answer.body.ticketNumber as string);
     },
     /** Until the API sees the worker gone, an opening would wait for it to register the ticket. */
-    async workerSeenGone() {
-      await eventually(
-        async () => {
-          await pause(1_000);
-          return ready();
-        },
-        (status) => status === 503,
-        90_000,
-      );
-    },
+    workerSeenGone: () => readyBecomes(503),
+    /** Until the API sees a worker polling again, an opening would be answered at once, its registration to come. */
+    workerSeen: () => readyBecomes(200),
     /** Openings, each after a pause, until one's answer is what `done` waits for: that answer (the others are not kept). */
     openUntil(title: string, done: (answer: ApiAnswer) => boolean, timeoutMs = 120_000) {
       return eventually(
@@ -193,8 +195,10 @@ const MAX_AGE_SECONDS = 2;
 /**
  * The age bound on the real dev server, the count bound out of reach: a ticket-queue task that waits past it (the
  * worker stopped) refuses openings; so does a warning notice that waits past it (only the notices' worker stopped),
- * while every opening before it was registered at once; each time, once the workers are back, openings are taken
- * again and nothing was doubled. The waits are Temporal's own figures (approximateBacklogAge), awaited by polling.
+ * while every opening before it was registered at once; so does an opening the API took that waits past it while every
+ * backlog is empty (the worker took its registration and cannot finish it). Each time, once the workers catch up,
+ * openings are taken again and nothing was doubled. The waits are Temporal's own figures (approximateBacklogAge) and
+ * the API's /metrics, awaited by polling.
  */
 describe('back-pressure by age, on the real dev server', () => {
   let stack: Stack;
@@ -289,5 +293,53 @@ describe('back-pressure by age, on the real dev server', () => {
       { kind: 'breach', count: 1 },
       { kind: 'threshold-warning', count: 1 },
     ]);
+  });
+
+  it('refuses openings while one it took has waited past the bound for a worker that holds its task, every backlog empty', async () => {
+    const { open, take } = on;
+    const oldestOpening = async () => {
+      const metrics = await (await fetch(`${stack.baseUrl.replace(/\/v1$/, '')}/metrics`)).text();
+      return Number(/^vigil_ticket_opening_oldest_seconds (\S+)$/m.exec(metrics)?.[1]);
+    };
+    // The worker takes the opening's registration at once and then cannot finish it, as a worker starved of CPU sits
+    // on the tasks it took: another transaction holds the tickets' table against writes. An opening that finds no
+    // worker polling within the 2 s the API gives that check (a slow answer on a loaded machine) is answered at once,
+    // its registration to come, and no longer waits: the opening is sent again under a new lock until one waits.
+    await on.workerSeen();
+    let refused: ApiAnswer | undefined;
+    for (let attempt = 0; attempt < 10 && !refused; attempt += 1) {
+      const holder = await stack.db.connect();
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE tickets IN EXCLUSIVE MODE');
+      let settled = false;
+      const held = open(`Registered behind a lock ${attempt}`);
+      void held.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      try {
+        // Past the worker check's 2 s too: an opening still in flight then waits for its registration.
+        await eventually(oldestOpening, (seconds) => seconds > MAX_AGE_SECONDS + 1 || settled, 60_000);
+        if (!settled) {
+          const answer = await open('While an opening is late');
+          if (answer.status === 503) refused = answer;
+          else take(answer);
+        }
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      take(await held);
+    }
+    // Judged after the ticket queue and the notices: a refusal naming the opening says both were within bounds.
+    on.expectBusy(
+      refused,
+      new RegExp(
+        `^the workers are busy: a ticket opening has waited \\d+ s for its registration \\(bound: ${MAX_AGE_SECONDS} s\\)`,
+      ),
+    );
+    expect(await eventually(oldestOpening, (seconds) => seconds === 0)).toBe(0);
+    take(await on.openUntil('Once the opening is answered', (answer) => answer.status !== 503));
+    await on.expectEachAcknowledgedOnce();
   });
 });
