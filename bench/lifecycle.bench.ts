@@ -2,8 +2,9 @@
  * `npm run bench:lifecycle`: what one ticket lifecycle costs in Vigil beside a bare Temporal workflow with the same
  * timer, Updates and Query (bench/lifecycle/bare-workflow.ts), measured side by side in one run on one machine:
  * history events, workflow tasks and activities per lifecycle (read from each workflow's history), worker CPU per
- * lifecycle (each worker is a process of its own: its user + system time from /proc, before and after), and the
- * take-charge latency through each one's HTTP API. Lifecycles alternate, Vigil's then the bare one, so that a busy
+ * lifecycle (each worker is a process of its own: its user + system time from /proc, before and after), each worker's
+ * CPU per second while idle beforehand (with how long a lifecycle took, to see its share), and the take-charge latency
+ * through each one's HTTP API. Lifecycles alternate, Vigil's then the bare one, so that a busy
  * moment of the machine falls on both. Prints the figures and their ratios; asserts nothing.
  *
  * The targets: worker CPU per lifecycle at most 1.5x bare, take-charge median at most 1.3x bare.
@@ -23,6 +24,8 @@ import { median, percentile } from './stats';
 
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 30);
 const WARM_UP = 3;
+/** BENCH_IDLE_SECONDS (default 10): how long each worker's CPU is read with nothing to do, before the lifecycles. */
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 10);
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
 /** Clock ticks of user + system time a process has used (fields 14 and 15 of /proc/<pid>/stat; 100 per second on Linux). */
@@ -138,6 +141,16 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
     );
 
   const workerPid = { vigil: stack.pid('worker')!, bare: extra[0]!.child.pid! };
+  // What each worker spends with no ticket to work on (pollers, the dispatchers' polls): part of every figure below,
+  // in proportion to how long the lifecycles take on this machine, and read apart so that it is not taken for theirs.
+  say(`idle for ${IDLE_SECONDS} s`);
+  const idleBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
+  await new Promise((resolve) => setTimeout(resolve, IDLE_SECONDS * 1000));
+  const idlePerSecond = {
+    vigil: (cpuMs(workerPid.vigil) - idleBefore.vigil) / IDLE_SECONDS,
+    bare: (cpuMs(workerPid.bare) - idleBefore.bare) / IDLE_SECONDS,
+  };
+  const started = performance.now();
   const cpuBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
   const runs = {
     vigil: [] as Array<{ workflowId: string; takeChargeMs: number }>,
@@ -153,6 +166,7 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
     vigil: await Promise.all(runs.vigil.map(({ workflowId }) => historyFigures(temporal, workflowId))),
     bare: await Promise.all(runs.bare.map(({ workflowId }) => historyFigures(temporal, workflowId))),
   };
+  const secondsPerLifecycle = (performance.now() - started) / 1000 / LIFECYCLES;
   const cpuPerLifecycle = {
     vigil: (cpuMs(workerPid.vigil) - cpuBefore.vigil) / LIFECYCLES,
     bare: (cpuMs(workerPid.bare) - cpuBefore.bare) / LIFECYCLES,
@@ -160,6 +174,12 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   await connection.close();
 
   const rows: Array<[string, number, number, string?]> = [
+    [
+      'worker CPU ms / s idle',
+      idlePerSecond.vigil,
+      idlePerSecond.bare,
+      `a lifecycle of each every ${secondsPerLifecycle.toFixed(1)} s`,
+    ],
     ['history events / lifecycle', mean(figures.vigil.map((f) => f.events)), mean(figures.bare.map((f) => f.events))],
     [
       'workflow tasks / lifecycle',
