@@ -59,8 +59,11 @@ const UPSERT_TICKET = `${INSERT_TICKET}
   WHERE tickets.revision < excluded.revision`;
 
 // A first write that finds the row written meanwhile by another attempt writes nothing: db/sla-report.ts then reads
-// that row's share of the report before writing again.
-const INSERT_NEW_TICKET = `${INSERT_TICKET} ON CONFLICT (number) DO NOTHING`;
+// that row's share of the report before writing again. No conflict target: with one, PostgreSQL arbitrates only that
+// index, and an attempt inserting at the same moment as another one then fails on the other unique index
+// (workflow_id) instead of writing nothing; a fresh-clone CI run's property test in test/e2e/sla-report-rollup.test.ts
+// failed on exactly that race.
+const INSERT_NEW_TICKET = `${INSERT_TICKET} ON CONFLICT DO NOTHING`;
 
 /** The SLA report's figures of the ticket, on the calendar its clocks run on. */
 async function slaFigures(policies: PolicySource, ticket: TicketState): Promise<SlaFigures> {
