@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
 import type { AccountStore, Contract } from '../messages/accounts';
 import { DESK_ZONE } from '../messages/desk-zone';
-import type { Principal } from '../messages/principal';
-import type { OpenTicketInput } from '../messages/ticket';
+import type { Person, Principal } from '../messages/principal';
+import type { Contact, OpenTicketInput } from '../messages/ticket';
 import { forbidden, invalidField } from './problems';
 
 export type OpeningTerms = Pick<
@@ -20,6 +20,35 @@ export type OpeningTerms = Pick<
 export interface OpeningRequest {
   customerId?: string;
   contractId?: string;
+  contact?: Pick<Contact, 'email'>;
+}
+
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/**
+ * Whom a ticket opened by `person` may name as its contact: the person, then the contacts the contracts authorize,
+ * each address once. GET /v1/contacts answers this list; opening holds a customer's contact signed in to it.
+ */
+export function openableContacts(person: Person | undefined, contracts: readonly Contract[]): Contact[] {
+  const all = [
+    ...(person ? [{ name: person.name, email: person.email }] : []),
+    ...contracts.flatMap((contract) => contract.authorizedContacts.map(({ name, email }) => ({ name, email }))),
+  ];
+  return all.filter((contact, index) => all.findIndex((other) => sameAddress(other.email, contact.email)) === index);
+}
+
+/**
+ * A customer's contact signed in opens for themselves or for a contact their contract authorizes, not for anyone: a
+ * ticket's contact is who the desk answers. Keys (integrations, the inbound mail) relay contacts as they come.
+ */
+function checkContact(principal: Principal, contract: Contract, contact: OpeningRequest['contact']): void {
+  if (principal.role !== 'customer' || !principal.person || !contact) return;
+  const allowed = openableContacts(principal.person, [contract]);
+  if (allowed.some((candidate) => sameAddress(candidate.email, contact.email))) return;
+  throw invalidField(
+    'body.contact.email',
+    `${contact.email} is neither you nor a contact contract ${contract.id} authorizes: name one of ${allowed.map((candidate) => candidate.email).join(', ')}`,
+  );
 }
 
 /** A customer's key opens for its own company only; staff must say for whom. */
@@ -82,6 +111,7 @@ export async function openingTerms(
     body.contractId,
     today,
   );
+  checkContact(principal, contract, body.contact);
   return {
     customerId,
     policyId: contract.policyId,

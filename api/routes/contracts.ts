@@ -3,8 +3,10 @@ import { DateTime } from 'luxon';
 import type { AccountStore, Contract } from '../../messages/accounts';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { customerScope } from '../customer-scope';
+import { openableContacts } from '../opening-terms';
+import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
-import { ContractListQuery, ContractsInForce } from '../schemas/contracts';
+import { ContractListQuery, ContractsInForce, OpenableContacts } from '../schemas/contracts';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface ContractRoutesDeps {
@@ -34,6 +36,26 @@ export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = 
   { accounts, now = Date.now },
   done,
 ) => {
+  const today = () => DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
+
+  app.get(
+    '/contacts',
+    {
+      schema: {
+        summary: "Whom a ticket opened by the caller may name as its contact (a customer: its own company's)",
+        querystring: ContractListQuery,
+        response: { 200: OpenableContacts, ...problems(401, 403, 422, 500) },
+      },
+    },
+    async (request) => {
+      const principal = principalOf(request);
+      const customerId = customerScope(principal, request.query.customer);
+      if (customerId === undefined) throw invalidField('querystring.customer', 'is required from staff');
+      const contracts = await accounts.contractsInForce(customerId, today());
+      return { contacts: openableContacts(principal.role === 'customer' ? principal.person : undefined, contracts) };
+    },
+  );
+
   app.get(
     '/contracts',
     {
@@ -44,14 +66,14 @@ export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = 
       },
     },
     async (request) => {
-      const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
+      const on = today();
       const customerId = customerScope(principalOf(request), request.query.customer);
       const customers =
         customerId === undefined
           ? (await accounts.listCustomers()).map((customer) => customer.id).sort()
           : [customerId];
-      const contracts = (await Promise.all(customers.map((id) => accounts.contractsInForce(id, today)))).flat();
-      return { on: today, contracts: contracts.map(inForceView) };
+      const contracts = (await Promise.all(customers.map((id) => accounts.contractsInForce(id, on)))).flat();
+      return { on, contracts: contracts.map(inForceView) };
     },
   );
   done();

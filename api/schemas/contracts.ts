@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { literals } from '../../messages/schema-parts';
 import { INVOICING_FREQUENCIES } from '../../messages/accounts';
+import { Contact } from '../../messages/open-ticket';
 import { Line } from './text';
 
 const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
@@ -32,4 +33,11 @@ export const ContractInForce = Type.Object({
 export const ContractsInForce = Type.Object({
   on: Type.String({ format: 'date', description: 'the day (Europe/Luxembourg) the contracts are in force' }),
   contracts: Type.Array(ContractInForce, { description: 'by customer id' }),
+});
+
+export const OpenableContacts = Type.Object({
+  contacts: Type.Array(Contact, {
+    description:
+      'whom a ticket the caller opens may name as its contact: the person signed in first, then the contacts of the contracts in force',
+  }),
 });

@@ -57,11 +57,18 @@ ${pageLinks(context, answer)}`;
 }
 
 /** The fields a customer fills to open a ticket; the contact is the signed-in person, the terms their contract's. */
+/** Whom the form offers as the ticket's contact: GET /v1/contacts, the person signed in first. */
+export interface ContactChoice {
+  name: string;
+  email: string;
+}
+
 export function newTicketBody(
   context: PageContext,
   values: Record<string, string> = {},
   errors: Record<string, string> = {},
   message?: string,
+  contacts: readonly ContactChoice[] = [],
 ): Html {
   const { t } = context;
   const error = (name: string) =>
@@ -79,6 +86,14 @@ export function newTicketBody(
     (kind) =>
       html`<option value="${kind}"${values.kind === kind ? html` selected` : ''}>${term(context.language, kind)}</option>`,
   )}</select>${error('kind')}
+${
+  contacts.length
+    ? html`<label for="contact">${t('contact')}</label><select id="contact" name="contact"${invalid('contact')}>${contacts.map(
+        (contact) =>
+          html`<option value="${contact.email}"${(values.contact ?? contacts[0]!.email) === contact.email ? html` selected` : ''}>${contact.name} &lt;${contact.email}&gt;</option>`,
+      )}</select>${error('contact')}`
+    : ''
+}
 <button type="submit">${t('openTicket')}</button>
 </form>`;
 }

@@ -109,6 +109,7 @@ describe('the inventory of routes', () => {
         'GET /v1/reports/sla',
         'GET /v1/reports/at-risk',
         'GET /v1/contracts',
+        'GET /v1/contacts',
         'PATCH /v1/admin/users/:id',
         'PATCH /v1/admin/contracts/:id',
       ]),

@@ -1,0 +1,77 @@
+import { LANGUAGE_COOKIE } from '../../api/web/i18n';
+import { consoleHarness } from '../support/api/console-harness';
+import { expectProblem } from '../support/api/harness';
+
+type Harness = Awaited<ReturnType<typeof consoleHarness>>;
+
+// acme's contract authorizes Ana Lopes and Bo Weber (test/support/api/harness.ts); Carla, signed in, is on no contract.
+describe("the portal's contact choice when opening a ticket", () => {
+  let harness: Harness;
+  beforeEach(async () => (harness = await consoleHarness()));
+
+  const form = async (language?: 'fr') => {
+    const { customer } = harness.staff;
+    const cookie = language ? `${customer.cookie}; ${LANGUAGE_COOKIE}=${language}` : customer.cookie;
+    return (await harness.page({ ...customer, cookie }, 'GET', '/console/tickets/new')).body;
+  };
+  const open = (contact: string) =>
+    harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+      title: 'Printer jammed',
+      description: 'Second floor.',
+      contact,
+    });
+
+  it("offers the person signed in, selected, then the contract's authorized contacts, under a label, in English and French", async () => {
+    const page = await form();
+    expect(page).toContain('<label for="contact">Contact</label><select id="contact" name="contact">');
+    const options = [...page.matchAll(/<option value="([^"]+@[^"]+)"( selected)?>/g)].map(([, email, selected]) =>
+      selected ? `${email} (selected)` : email,
+    );
+    expect(options).toEqual(['carla@acme.lu (selected)', 'ana@acme.lu', 'bo@acme.lu']);
+    expect(page).toContain('Bo Weber &lt;bo@acme.lu&gt;');
+    expect(await form('fr')).toContain('<label for="contact">Contact</label><select id="contact" name="contact">');
+  });
+
+  it('opens the ticket for the contact chosen, by the name the contract gives', async () => {
+    const answer = await open('bo@acme.lu');
+    expect(answer.statusCode).toBe(303);
+    expect(harness.temporal.started.at(-1)?.contact).toEqual({ name: 'Bo Weber', email: 'bo@acme.lu' });
+    expect((await open('carla@acme.lu')).statusCode).toBe(303);
+    expect(harness.temporal.started.at(-1)?.contact).toEqual({ name: 'Carla Contact', email: 'carla@acme.lu' });
+  });
+
+  it("refuses a contact the contract does not authorize with the API's reason beside the field, opening nothing", async () => {
+    const answer = await open('eve@elsewhere.test');
+    expect(answer.statusCode).toBe(422);
+    expect(answer.body).toMatch(
+      /<select id="contact" name="contact" aria-invalid="true" aria-describedby="contact-error">/,
+    );
+    expect(answer.body).toMatch(
+      /<span class="field-error" id="contact-error">eve@elsewhere.test is neither you nor a contact contract \S+ authorizes: name one of carla@acme.lu, ana@acme.lu, bo@acme.lu<\/span>/,
+    );
+    expect(harness.temporal.started).toEqual([]);
+  });
+});
+
+describe('GET /v1/contacts', () => {
+  let harness: Harness;
+  beforeAll(async () => (harness = await consoleHarness()));
+
+  it("answers a customer's key its contract's contacts, and staff a customer's when they name it", async () => {
+    const expected = {
+      contacts: [
+        { name: 'Ana Lopes', email: 'ana@acme.lu' },
+        { name: 'Bo Weber', email: 'bo@acme.lu' },
+      ],
+    };
+    expect((await harness.call('acme', 'GET', '/v1/contacts')).json()).toEqual(expected);
+    expect((await harness.call('agent', 'GET', '/v1/contacts?customer=acme')).json()).toEqual(expected);
+    expectProblem(await harness.call('agent', 'GET', '/v1/contacts'), 422, 'invalid-request', 'querystring.customer');
+    expectProblem(await harness.call('acme', 'GET', '/v1/contacts?customer=globex'), 403, 'forbidden');
+  });
+
+  it('leaves a key free to name any contact: integrations relay the contacts they are given', async () => {
+    const body = { title: 'Printer', description: 'Jammed', contact: { name: 'Eve', email: 'eve@elsewhere.test' } };
+    expect((await harness.call('acme', 'POST', '/v1/tickets', body)).statusCode).toBe(201);
+  });
+});
