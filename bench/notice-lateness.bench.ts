@@ -212,9 +212,10 @@ async function main(
   let started = 0;
   const progress = setInterval(() => {
     void pool
+      // Every row each time, not those past the highest id known: ids are taken at INSERT and rows become visible at
+      // COMMIT, so a row committed after a higher one was read would never be learned, and its mail never counted.
       .query<{ id: string; kind: string }>(
-        "SELECT id, kind FROM outbox WHERE kind IN ('acknowledgement', 'threshold-warning', 'breach') AND id > $1 ORDER BY id",
-        [String(Math.max(0, ...[...kindOfRow.keys()].map(Number)))],
+        "SELECT id, kind FROM outbox WHERE kind IN ('acknowledgement', 'threshold-warning', 'breach') ORDER BY id",
       )
       .then(({ rows }) => {
         for (const row of rows) kindOfRow.set(row.id, row.kind);
