@@ -140,11 +140,11 @@ const SUMMARY_COLUMNS =
 const BREACHED = '(sla_breached OR coalesce(next_deadline <= $now, false))';
 const AT_RISK = 'at_risk_from <= $now';
 // The snapshot's clocks and what measures them, without its history (events, time entries, messages).
-const CLOCK_FACTS = `jsonb_strip_nulls(jsonb_build_object(${(
+const CLOCK_FACTS = `jsonb_build_object(${(
   ['openedAt', 'kind', 'priority', 'channel', 'emergencyResponseTarget', 'policyId', 'policyVersion', 'clocks'] as const
 )
   .map((key: keyof ClockFacts) => `'${key}', snapshot->'${key}'`)
-  .join(', ')})) AS clock_facts`;
+  .join(', ')}) AS clock_facts`;
 // Each order's key and direction; the number breaks ties on one instant. Newest first reads the arrival indexes of
 // migration 0006 backwards.
 const SORTS: Record<TicketOrder, { expression: string; descending: boolean }> = {
@@ -169,7 +169,7 @@ interface SummaryRow {
 }
 
 interface PagedRow extends SummaryRow {
-  clock_facts: ClockFacts;
+  clock_facts: Record<string, unknown>;
 }
 
 /** Parameterised conditions: every value travels as a parameter, only fixed SQL is spliced. */
@@ -235,6 +235,13 @@ const toSummary = (row: SummaryRow): TicketSummary => ({
   ...(row.at_risk_from ? { atRiskFrom: row.at_risk_from.getTime() } : {}),
 });
 
+/**
+ * The facts as the ticket had them: a field it lacks comes out of jsonb_build_object as null, and goes again (a
+ * clock's own `deadline: null`, a best-effort clock, stays as it is).
+ */
+const clockFactsOf = (built: Record<string, unknown>): ClockFacts =>
+  Object.fromEntries(Object.entries(built).filter(([, value]) => value !== null)) as unknown as ClockFacts;
+
 /** Keyset pagination over the read model: each page starts after the previous page's last key, never at an OFFSET. */
 export function ticketQueries(db: Pool): TicketQueries {
   /**
@@ -277,7 +284,7 @@ export function ticketQueries(db: Pool): TicketQueries {
       const next = last && (back || more) ? keyOf(last) : undefined;
       const previous =
         first && (back ? more : after !== undefined) ? { ...keyOf(first), back: true as const } : undefined;
-      const items = page.map((row) => ({ ...toSummary(row), clockFacts: row.clock_facts }));
+      const items = page.map((row) => ({ ...toSummary(row), clockFacts: clockFactsOf(row.clock_facts) }));
       return { items, ...(next ? { next } : {}), ...(previous ? { previous } : {}) };
     },
 

@@ -92,6 +92,8 @@ describe('the web console in a real browser', () => {
       .fill('Every desk phone in the Kirchberg office is dead since 9:00.\nSecond line.');
     await customerPage.getByLabel('Priority').selectOption('P2');
     await customerPage.getByLabel('Kind').selectOption('incident');
+    // The contact: the person signed in unless another contact of the contract is chosen.
+    await expect(customerPage.getByLabel('Contact').inputValue()).resolves.toBe(anaEmail);
     await expectAccessible(customerPage);
     await screenshot(customerPage, dir, 'portal-new-ticket');
     await customerPage.getByRole('button', { name: 'Open the ticket' }).click();
@@ -117,6 +119,8 @@ describe('the web console in a real browser', () => {
       (count) => count === 1,
     );
     await expect(row().locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    // With the business time left to it, as the API measured it on the calendar of the ticket's policy version.
+    await expect(row().locator('td').last().textContent()).resolves.toMatch(/\d+ min/);
     await expectAccessible(agent);
     await screenshot(agent, dir, 'board');
 

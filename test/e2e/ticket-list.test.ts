@@ -244,7 +244,11 @@ describe('the business time left, from the read model on PostgreSQL', () => {
       priority: 'P2',
       status: 'support',
       openedAt: Date.parse('2026-05-15T15:00:00+02:00'),
-      clocks: [{ metric: 'intervention', deadline, thresholds: [], pauses: [] }],
+      // A clock without a target beside it keeps its deadline null: none of its own to measure.
+      clocks: [
+        { metric: 'intervention', deadline, thresholds: [], pauses: [] },
+        { metric: 'resolution', deadline: null, thresholds: [], pauses: [] },
+      ],
     });
     await harness.record(ticket);
     const response = await harness.get(
