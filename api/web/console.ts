@@ -14,7 +14,14 @@ import { formOf, formTokenValid } from './forms';
 import { html } from './html';
 import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
 import { alertBox, idempotencyKeyOf, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
-import { newTicketBody, portalBody, portalQuery, type ContactChoice } from './portal';
+import {
+  newTicketBody,
+  portalBody,
+  portalQuery,
+  type ContactChoice,
+  type ContractChoice,
+  type OpeningChoices,
+} from './portal';
 import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
 import { DEFAULT_PUBLIC_URL } from './sign-in-mail';
@@ -125,13 +132,20 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
     });
 
     /**
-     * Whom a customer's contact may name as the ticket's contact, as the API says (GET /v1/contacts, the person
-     * first); none for staff, whose form names themselves as before. The API checks the choice again on opening.
+     * Whom a customer's contact may name as the ticket's contact (GET /v1/contacts, the person first), and the
+     * company's contracts in force (GET /v1/contracts), as the API says; none for staff, whose form names themselves
+     * as before. The API checks both choices again on opening.
      */
-    const contactChoices = async (request: FastifyRequest, page: PageContext): Promise<ContactChoice[]> => {
-      if (page.session!.role !== 'customer') return [];
-      const answer = await callApi(request, 'GET', '/v1/contacts');
-      return answer.status === 200 ? (answer.body.contacts as ContactChoice[]) : [];
+    const openingChoices = async (request: FastifyRequest, page: PageContext): Promise<OpeningChoices> => {
+      if (page.session!.role !== 'customer') return { contacts: [], contracts: [] };
+      const [contacts, contracts] = await Promise.all([
+        callApi(request, 'GET', '/v1/contacts'),
+        callApi(request, 'GET', '/v1/contracts'),
+      ]);
+      return {
+        contacts: contacts.status === 200 ? (contacts.body.contacts as ContactChoice[]) : [],
+        contracts: contracts.status === 200 ? (contracts.body.contracts as ContractChoice[]) : [],
+      };
     };
 
     pages.get('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
@@ -139,26 +153,30 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       return sendPage(
         page,
         page.t('newTicket'),
-        newTicketBody(page, {}, {}, undefined, await contactChoices(request, page)),
+        newTicketBody(page, {}, {}, undefined, await openingChoices(request, page)),
       );
     });
 
     pages.post('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       const form = formOf(request);
-      const choices = await contactChoices(request, page);
+      const choices = await openingChoices(request, page);
       if (!formTokenValid(request, form))
         return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired'), choices), 403);
       const { name, email } = page.session!;
       // An address the list does not hold goes to the API as it came, named by itself: the API refuses it, saying why.
       const contact = form.contact
-        ? (choices.find((choice) => choice.email === form.contact) ?? { name: form.contact, email: form.contact })
+        ? (choices.contacts.find((choice) => choice.email === form.contact) ?? {
+            name: form.contact,
+            email: form.contact,
+          })
         : { name, email };
       const body = {
         title: form.title ?? '',
         description: form.description ?? '',
         ...(form.priority ? { priority: form.priority } : {}),
         ...(form.kind ? { kind: form.kind } : {}),
+        ...(form.contractId ? { contractId: form.contractId } : {}),
         contact,
       };
       const answer = await callApi(request, 'POST', '/v1/tickets', body, idempotencyKeyOf(form));

@@ -56,19 +56,37 @@ ${
 ${pageLinks(context, answer)}`;
 }
 
-/** The fields a customer fills to open a ticket; the contact is the signed-in person, the terms their contract's. */
 /** Whom the form offers as the ticket's contact: GET /v1/contacts, the person signed in first. */
 export interface ContactChoice {
   name: string;
   email: string;
 }
 
+/** A contract of the company in force today, as GET /v1/contracts gives it: the form's choice of terms. */
+export interface ContractChoice {
+  id: string;
+  policyId: string;
+  tier?: string;
+}
+
+/** What the form offers to choose from: the ticket's contact, and its contract when the company has several. */
+export interface OpeningChoices {
+  contacts: readonly ContactChoice[];
+  contracts: readonly ContractChoice[];
+}
+
+const NO_CHOICES: OpeningChoices = { contacts: [], contracts: [] };
+
+/**
+ * The fields a customer fills to open a ticket. The contract is chosen only where the company has more than one in
+ * force: the API opens under the only one otherwise, and refuses an opening that names none among several.
+ */
 export function newTicketBody(
   context: PageContext,
   values: Record<string, string> = {},
   errors: Record<string, string> = {},
   message?: string,
-  contacts: readonly ContactChoice[] = [],
+  { contacts, contracts }: OpeningChoices = NO_CHOICES,
 ): Html {
   const { t } = context;
   const error = (name: string) =>
@@ -92,6 +110,14 @@ ${
         (contact) =>
           html`<option value="${contact.email}"${(values.contact ?? contacts[0]!.email) === contact.email ? html` selected` : ''}>${contact.name} &lt;${contact.email}&gt;</option>`,
       )}</select>${error('contact')}`
+    : ''
+}
+${
+  contracts.length > 1
+    ? html`<label for="contractId">${t('contract')}</label><select id="contractId" name="contractId" required${invalid('contractId')}><option value="">–</option>${contracts.map(
+        (contract) =>
+          html`<option value="${contract.id}"${values.contractId === contract.id ? html` selected` : ''}>${contract.policyId}${contract.tier ? ` (${contract.tier})` : ''}, ${contract.id}</option>`,
+      )}</select>${error('contractId')}`
     : ''
 }
 <button type="submit">${t('openTicket')}</button>

@@ -75,3 +75,53 @@ describe('GET /v1/contacts', () => {
     expect((await harness.call('acme', 'POST', '/v1/tickets', body)).statusCode).toBe(201);
   });
 });
+
+// A company with two contracts in force must name one (api/opening-terms.ts): the form offers them only then.
+describe("the portal's contract choice when the company has several contracts in force", () => {
+  let harness: Harness;
+  beforeEach(async () => (harness = await consoleHarness()));
+
+  const open = (form: Record<string, string>) =>
+    harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+      title: 'Printer jammed',
+      description: 'Second floor.',
+      ...form,
+    });
+  const secondContract = () =>
+    harness.accounts.createContract({
+      customerId: 'acme',
+      policyId: 'esker',
+      policyVersion: 1,
+      startsOn: '2026-01-01',
+      authorizedContacts: [{ name: 'Dan Roth', email: 'dan@acme.lu' }],
+    });
+
+  it('offers no contract choice to a company with one contract, and opens under it', async () => {
+    const page = (await harness.page(harness.staff.customer, 'GET', '/console/tickets/new')).body;
+    expect(page).not.toContain('name="contractId"');
+    expect((await open({})).statusCode).toBe(303);
+  });
+
+  it('offers every contract in force under a label, and opens under the one chosen', async () => {
+    const second = await secondContract();
+    const page = (await harness.page(harness.staff.customer, 'GET', '/console/tickets/new')).body;
+    expect(page).toContain(
+      '<label for="contractId">Contract</label><select id="contractId" name="contractId" required>',
+    );
+    const offered = [...page.matchAll(/<option value="([^"]+)">(econnect|esker)/g)].map(([, id]) => id);
+    expect(offered.sort()).toEqual([harness.contracts.acme.id, second.id].sort());
+    expect((await open({ contractId: second.id })).statusCode).toBe(303);
+    expect(harness.temporal.started.at(-1)).toMatchObject({ contractId: second.id, policyId: 'esker' });
+  });
+
+  it("shows the API's reason beside the choice when none is made, opening nothing", async () => {
+    await secondContract();
+    const answer = await open({});
+    expect(answer.statusCode).toBe(422);
+    expect(answer.body).toMatch(
+      /<select id="contractId" name="contractId" required aria-invalid="true" aria-describedby="contractId-error">/,
+    );
+    expect(answer.body).toMatch(/<span class="field-error" id="contractId-error">is required: customer acme has 2/);
+    expect(harness.temporal.started).toEqual([]);
+  });
+});
