@@ -237,10 +237,14 @@ const toSummary = (row: SummaryRow): TicketSummary => ({
 
 /**
  * The facts as the ticket had them: a field it lacks comes out of jsonb_build_object as null, and goes again (a
- * clock's own `deadline: null`, a best-effort clock, stays as it is).
+ * clock's own `deadline: null`, a best-effort clock, stays as it is). A row whose copy holds no clocks (written by
+ * hand, as by an import, with an empty snapshot) has none to measure: its ticket goes without the figure rather
+ * than failing the whole page.
  */
-const clockFactsOf = (built: Record<string, unknown>): ClockFacts =>
-  Object.fromEntries(Object.entries(built).filter(([, value]) => value !== null)) as unknown as ClockFacts;
+const clockFactsOf = (built: Record<string, unknown>): ClockFacts | undefined =>
+  Array.isArray(built.clocks)
+    ? (Object.fromEntries(Object.entries(built).filter(([, value]) => value !== null)) as unknown as ClockFacts)
+    : undefined;
 
 /** Keyset pagination over the read model: each page starts after the previous page's last key, never at an OFFSET. */
 export function ticketQueries(db: Pool): TicketQueries {
@@ -284,7 +288,10 @@ export function ticketQueries(db: Pool): TicketQueries {
       const next = last && (back || more) ? keyOf(last) : undefined;
       const previous =
         first && (back ? more : after !== undefined) ? { ...keyOf(first), back: true as const } : undefined;
-      const items = page.map((row) => ({ ...toSummary(row), clockFacts: clockFactsOf(row.clock_facts) }));
+      const items = page.map((row) => {
+        const clockFacts = clockFactsOf(row.clock_facts);
+        return { ...toSummary(row), ...(clockFacts ? { clockFacts } : {}) };
+      });
       return { items, ...(next ? { next } : {}), ...(previous ? { previous } : {}) };
     },
 
