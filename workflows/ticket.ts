@@ -115,7 +115,7 @@ export async function ticketWorkflow(
   // Registered: planned, recorded in the read model, acknowledged or refused. A continued run was, long ago.
   let registered = carried !== undefined;
   setHandler(registeredUpdate, async () => {
-    if (!registered) await condition(() => registered);
+    await condition(() => registered);
     return ticket;
   });
 
@@ -133,7 +133,7 @@ export async function ticketWorkflow(
       TICKET_UPDATES[action] as typeof TICKET_UPDATES.cancel,
       async (command: unknown) => {
         // The desk owns the ticket from the request on: an action sent during registration waits for its end.
-        if (!registered) await condition(() => registered);
+        await condition(() => registered);
         const decision = decide(ticket, { action, command } as TicketCommand, Date.now());
         if (!decision.accepted) throw asRefusal(decision.refusal);
         commit(decision.changes);
@@ -227,9 +227,7 @@ export async function ticketWorkflow(
     else if (wakeAt > Date.now())
       await condition(changed, wakeAt - Date.now(), { summary: `next SLA check at ${new Date(wakeAt).toISOString()}` });
     // A change that moves the deadlines (a reply, a new priority) is judged against its new plan, never the old one.
-    // Conditions already met are not awaited, here and in the handlers: each await costs the workflow thread a round
-    // of condition checks and a few promises, each of which the SDK records a stack trace for.
-    if (!planned()) await condition(planned);
+    await condition(planned);
     await processDue();
     if (pastHistoryBudget() && !hasEnded(ticket)) {
       // The read model holds a closed ticket back until its bill, and the bill is made after this loop: a closing
