@@ -2,9 +2,6 @@ import type { Client } from '@temporalio/client';
 import type { onRouteHookHandler, RouteHandlerMethod } from 'fastify';
 import { temporalTimedOut } from './dependency-errors';
 
-/** Long enough for an Update that runs a local activity under load, short enough that nobody waits on a dead worker. */
-export const TEMPORAL_DEADLINE_MS = 8_000;
-
 /**
  * An onRoute hook giving every Temporal call of a route's handler one deadline per request. Without it an action on a
  * ticket still registering, or whose worker is gone, waits without limit: the client re-polls an Update's outcome for

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { DEFAULT_BUSY_BOUNDS, type BusyBounds } from '../api/busy-bounds';
+import { DEFAULT_BUSY_BOUNDS, TEMPORAL_DEADLINE_MS, type BusyBounds } from '../api/busy-bounds';
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
 import { DEFAULT_WORKER_TUNING, type WorkerTuning } from '../worker/tuning';
@@ -129,7 +129,8 @@ function smtpUrl(name: string, value: string | undefined): string | undefined {
 
 /**
  * VIGIL_BUSY_*: how far behind the workers may fall before the API refuses new tickets (api/back-pressure.ts). Read
- * alone too, so that a test stack's API takes its bounds from the same variables as the API process.
+ * alone too, so that a test stack's API takes its bounds from the same variables as the API process; the age bound is
+ * held below the Temporal deadline by configFromEnv (busyBounds), a test stack's API having a deadline of its own.
  */
 export function busyBoundsFromEnv(env: NodeJS.ProcessEnv = process.env): BusyBounds {
   return {
@@ -145,6 +146,21 @@ export function busyBoundsFromEnv(env: NodeJS.ProcessEnv = process.env): BusyBou
       DEFAULT_BUSY_BOUNDS.probeIntervalMs,
     ),
   };
+}
+
+/**
+ * The API process's bounds: an opening that waits past the Temporal deadline is cut by it and answered as a timeout,
+ * so the age bound must be shorter for the API to refuse openings as busy first.
+ */
+function busyBounds(env: NodeJS.ProcessEnv): BusyBounds {
+  const bounds = busyBoundsFromEnv(env);
+  const deadlineSeconds = TEMPORAL_DEADLINE_MS / 1000;
+  if (bounds.maxAgeSeconds >= deadlineSeconds) {
+    throw new ConfigError(
+      `VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS (${bounds.maxAgeSeconds}) must be below ${deadlineSeconds}, the API's Temporal deadline in seconds: openings waiting longer would time out instead of being refused as busy`,
+    );
+  }
+  return bounds;
 }
 
 /**
@@ -294,7 +310,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     rateLimitPerMinute: positiveInteger('VIGIL_RATE_LIMIT_PER_MINUTE', env.VIGIL_RATE_LIMIT_PER_MINUTE, 600),
     workerMetricsAddress: bindAddress('VIGIL_WORKER_METRICS_ADDRESS', env.VIGIL_WORKER_METRICS_ADDRESS),
     workerMetricsUrl: httpUrl('VIGIL_WORKER_METRICS_URL', env.VIGIL_WORKER_METRICS_URL),
-    busyBounds: busyBoundsFromEnv(env),
+    busyBounds: busyBounds(env),
     smtpUrl: smtpUrl('SMTP_URL', env.SMTP_URL),
     mailFrom: env.VIGIL_MAIL_FROM || 'Vigil support desk <support@vigil.localhost>',
     deskRoles: deskRoles(env.VIGIL_DESK_ROLES),

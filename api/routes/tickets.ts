@@ -45,7 +45,8 @@ import { presetRegistry } from '../../policies/registry';
 import type { BackPressure } from '../back-pressure';
 import { dependencyFailure } from '../dependency-errors';
 import { sharedFor, workerPolling } from '../readiness';
-import { TEMPORAL_DEADLINE_MS, temporalDeadline } from '../temporal-deadline';
+import { TEMPORAL_DEADLINE_MS } from '../busy-bounds';
+import { temporalDeadline } from '../temporal-deadline';
 import { answerOnce, deliverUpdate, sendAnswer, type UpdateDelivery } from '../idempotent-actions';
 
 export interface TicketRoutesDeps {

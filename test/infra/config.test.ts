@@ -1,3 +1,4 @@
+import { TEMPORAL_DEADLINE_MS } from '../../api/busy-bounds';
 import { ConfigError, configFromEnv, WORKER_TUNING_VARIABLES } from '../../infra/config';
 import { DEFAULT_WORKER_TUNING } from '../../worker/tuning';
 
@@ -67,5 +68,27 @@ describe("the worker's pollers, slots, cache and pool", () => {
     expect(() =>
       configFromEnv({ ...env, VIGIL_WORKER_WORKFLOW_SLOTS: '50', VIGIL_WORKER_CACHED_WORKFLOWS: '40' }),
     ).toThrow(/VIGIL_WORKER_WORKFLOW_SLOTS \(50\) must not exceed VIGIL_WORKER_CACHED_WORKFLOWS \(40\)/);
+  });
+});
+
+describe('the age past which new tickets are refused as busy (VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS)', () => {
+  const env = { DATABASE_URL: 'postgres://vigil:vigil@127.0.0.1:54329/vigil' };
+  const deadlineSeconds = TEMPORAL_DEADLINE_MS / 1000;
+
+  it("is taken below the API's Temporal deadline", () => {
+    const maxAgeSeconds = deadlineSeconds - 1;
+    expect(
+      configFromEnv({ ...env, VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS: String(maxAgeSeconds) }).busyBounds.maxAgeSeconds,
+    ).toBe(maxAgeSeconds);
+  });
+
+  it('is refused at start from the deadline up, naming the variable and the bound', () => {
+    for (const seconds of [deadlineSeconds, deadlineSeconds + 1, 3600]) {
+      expect(() => configFromEnv({ ...env, VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS: String(seconds) })).toThrow(
+        new ConfigError(
+          `VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS (${seconds}) must be below ${deadlineSeconds}, the API's Temporal deadline in seconds: openings waiting longer would time out instead of being refused as busy`,
+        ),
+      );
+    }
   });
 });

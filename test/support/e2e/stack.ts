@@ -140,7 +140,7 @@ async function seedAccounts(
 }
 
 /**
- * The API's deadline on Temporal in these stacks. The product's 8 s (api/temporal-deadline.ts) is a promise to callers
+ * The API's deadline on Temporal in these stacks. The product's 8 s (api/busy-bounds.ts) is a promise to callers
  * that a slow Temporal gets a fast 503; CI runs these tests on a 2-core machine shared with other work, where opening
  * a ticket took longer than 8 s and a billing test got that 503 instead of its ticket. Tests of the deadline itself
  * (test/e2e/worker-down.test.ts, test/api/dependency-failures.test.ts) set theirs.
