@@ -294,8 +294,8 @@ export function atRiskCsv(report: AtRiskReport): string {
 }
 
 /** The at-risk list's filters: the report's customer and priority (it has no months). */
-export const atRiskQuery = (filters: ReportFilters): string =>
-  reportQuery({ customer: filters.customer, priority: filters.priority });
+export const atRiskFilters = ({ customer, priority }: ReportFilters): ReportFilters => ({ customer, priority });
+export const atRiskQuery = (filters: ReportFilters): string => reportQuery(atRiskFilters(filters));
 
 /** The manager's page: filters, the CSV link, the charts with their tables, then the breaches and risks. */
 export function reportsBody(context: PageContext, filters: ReportFilters, sla: ApiAnswer, atRisk: ApiAnswer): Html {

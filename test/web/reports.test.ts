@@ -222,6 +222,20 @@ describe('the breached and at-risk tickets as CSV', () => {
     ]);
   });
 
+  it.each([
+    ['a line break', 'from=2026-01%0D%0ASet-Cookie:%20x=1'],
+    ['a quote', 'from=2026-01%22;%20filename=%22evil.exe'],
+    ['a character beyond Latin-1', 'to=2026-01%E2%82%AC'],
+  ])('is named after the filters the API checked, whatever else the query holds (%s)', async (_what, query) => {
+    const response = await harness.page(
+      harness.staff.manager,
+      'GET',
+      `/console/reports/at-risk.csv?customer=acme&${query}`,
+    );
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-disposition']).toBe('attachment; filename="vigil-at-risk-acme.csv"');
+  });
+
   it("links it from the manager's page with the same filters", async () => {
     const page = await harness.page(harness.staff.manager, 'GET', '/console/reports?from=2026-01&customer=acme');
     expect(page.body).toContain(
