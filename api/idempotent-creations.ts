@@ -52,7 +52,10 @@ const withField = (body: unknown, field: string, change: (value: string) => stri
   return { ...body, [field]: change((body as Record<string, string>)[field]!) };
 };
 
-/** Runs the creation at most once per Idempotency-Key of the caller (every creation without one), and answers 201 or its refusal. */
+/**
+ * Runs the creation at most once per Idempotency-Key of the caller (every creation without one), and answers 201 or its
+ * refusal; with a key or without, in one transaction.
+ */
 export async function createOnce(
   keys: IdempotencyStore,
   request: FastifyRequest,
@@ -63,7 +66,11 @@ export async function createOnce(
   // The route and its parameters: the same body under another customer is another request.
   const target = `${request.routeOptions.url ?? request.url} ${JSON.stringify(request.params ?? {})}`;
   const act = { target, action: 'create', body: request.body };
-  if (key === undefined) return answerOnce(keys, principal, undefined, act, create, { status: 201, what: 'creation' });
+  // Nothing to hold without a key, but one transaction still: a creation failing midway leaves none of its rows.
+  if (key === undefined)
+    return keys.exclusively(principal.keyId, undefined, () =>
+      answerOnce(keys, principal, undefined, act, create, { status: 201, what: 'creation' }),
+    );
   const stored = `sha256:${createHash('sha256').update(key).digest('hex')}`;
   const sealed = secret === undefined ? undefined : sealing(key, principal.keyId);
   const answered = await keys.exclusively(principal.keyId, stored, (apart) =>

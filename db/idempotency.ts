@@ -55,11 +55,13 @@ export interface IdempotencyStore {
    * finds its answer recorded. For work that cannot be sent twice safely, as an Update can (an admin creation). In
    * PostgreSQL, `work` is one transaction that the stores built on the same joinable pool join (db/transaction.ts):
    * what it creates and the answer it records are committed together, or neither is. `apart` runs a step whose
-   * failure undoes its own writes only (a creation refused), so that the refusal can still be recorded.
+   * failure undoes its own writes only (a creation refused), so that the refusal can still be recorded. Without a key
+   * nothing is held, a request without one being work of its own, but `work` is still one transaction: a creation
+   * that fails midway (a contract whose contacts' accounts fail) leaves none of its rows.
    */
   exclusively<T>(
     apiKeyId: string,
-    key: string,
+    key: string | undefined,
     work: (apart: <U>(step: () => Promise<U>) => Promise<U>) => Promise<T>,
   ): Promise<T>;
 }
@@ -171,16 +173,17 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       // A lock of the session, taken before the transaction: a twin waits for the first one's commit, and then finds its
       // answer. A process that dies holding it loses its connection, and PostgreSQL lets the lock go and rolls back.
       const client = await db.connect();
-      const lock = JSON.stringify([apiKeyId, key]);
+      const lock = key === undefined ? undefined : JSON.stringify([apiKeyId, key]);
       let broken: Error | undefined;
       try {
-        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+        if (lock) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
         try {
           return await inTransactionOn(db, client, () => work((step) => inSavepoint(client, step)));
         } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
-            broken = error;
-          });
+          if (lock)
+            await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
+              broken = error;
+            });
         }
       } finally {
         // A connection that could not unlock is closed, which unlocks.

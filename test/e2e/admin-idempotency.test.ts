@@ -23,6 +23,48 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
       body: (await response.json()) as Record<string, any>,
     }));
   const withoutRequestId = ({ requestId: _own, ...body }: Record<string, any>) => body;
+  /** A contract of the customer's for one contact, whose address holds `marker`. */
+  const contractFor = (name: string, marker: string) => {
+    const email = `${marker}@idem.test`;
+    return {
+      email,
+      contract: { policyId: 'econnect', startsOn: contractsStartOn(), authorizedContacts: [{ name, email }] },
+    };
+  };
+  /** The customer's contracts naming this contact, and the accounts of that address. */
+  const contractsNaming = async (email: string) =>
+    (await stack.accounts.listContracts(customerId)).filter(({ authorizedContacts }) =>
+      authorizedContacts.some((contact) => contact.email === email),
+    );
+  const accountsOf = async (email: string) =>
+    (await stack.db.query('SELECT id FROM users WHERE email = $1', [email])).rows.length;
+  /**
+   * Runs `attempt` while PostgreSQL refuses the writes (`event`) of `table` whose `column` holds `marker`: a creation
+   * made to fail at a chosen point, as a crash there would.
+   */
+  async function refusingWrites<T>(
+    table: string,
+    event: 'INSERT' | 'UPDATE',
+    column: string,
+    marker: string,
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    const failing = `fail_${marker.replace(/-/g, '_')}`;
+    await stack.db.query(`CREATE FUNCTION ${failing}() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.${column} LIKE '%${marker}%' THEN RAISE EXCEPTION 'refused by the test at ${table}.${column}'; END IF;
+        RETURN NEW;
+      END $$`);
+    await stack.db.query(
+      `CREATE TRIGGER ${failing} BEFORE ${event} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${failing}()`,
+    );
+    try {
+      return await attempt();
+    } finally {
+      await stack.db.query(`DROP TRIGGER ${failing} ON ${table}`);
+      await stack.db.query(`DROP FUNCTION ${failing}()`);
+    }
+  }
 
   beforeAll(async () => {
     stack = await startStack('admin-idempotency');
@@ -107,41 +149,34 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
   it('creates once a contract whose first attempt died between the row and its recorded answer', async () => {
     // The attempt dies where a crash would hit hardest: the contract and its contact's account written, its answer not.
     const marker = `dies-${unique}`;
-    const failing = `fail_answer_${unique.replace(/-/g, '_')}`;
-    await stack.db.query(`CREATE FUNCTION ${failing}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.answer_body LIKE '%${marker}%' THEN RAISE EXCEPTION 'the API died before recording its answer'; END IF;
-        RETURN NEW;
-      END $$`);
-    await stack.db.query(
-      `CREATE TRIGGER ${failing} BEFORE UPDATE ON action_idempotency_keys FOR EACH ROW EXECUTE FUNCTION ${failing}()`,
-    );
-    const contract = {
-      policyId: 'econnect',
-      startsOn: contractsStartOn(),
-      authorizedContacts: [{ name: 'Dora Dies', email: `${marker}@idem.test` }],
-    };
-    const contracts = async () =>
-      (await stack.accounts.listContracts(customerId)).filter(({ authorizedContacts }) =>
-        authorizedContacts.some(({ email }) => email === `${marker}@idem.test`),
-      );
-    const accounts = async () =>
-      (await stack.db.query('SELECT id FROM users WHERE email = $1', [`${marker}@idem.test`])).rows.length;
-    try {
+    const { email, contract } = contractFor('Dora Dies', marker);
+    await refusingWrites('action_idempotency_keys', 'UPDATE', 'answer_body', marker, async () => {
       const died = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
       expect(died.status).toBe(500);
       // Nothing of it stayed: the contract, the account and the key's claim went with the answer.
-      expect(await contracts()).toEqual([]);
-      expect(await accounts()).toBe(0);
-    } finally {
-      await stack.db.query(`DROP TRIGGER ${failing} ON action_idempotency_keys`);
-      await stack.db.query(`DROP FUNCTION ${failing}()`);
-    }
+      expect(await contractsNaming(email)).toEqual([]);
+      expect(await accountsOf(email)).toBe(0);
+    });
     const retried = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
     const again = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
     expect([retried.status, retried.replayed, again.status, again.replayed]).toEqual([201, null, 201, 'true']);
-    expect(await contracts()).toEqual([expect.objectContaining({ id: retried.body.id })]);
-    expect(await accounts()).toBe(1);
+    expect(await contractsNaming(email)).toEqual([expect.objectContaining({ id: retried.body.id })]);
+    expect(await accountsOf(email)).toBe(1);
+  });
+
+  it('leaves no contract behind when its contact account fails, sent without a key', async () => {
+    // The creation fails midway: the contract written, then its contact's account refused.
+    const marker = `half-${unique}`;
+    const { email, contract } = contractFor('Hal Half', marker);
+    const path = `/admin/customers/${customerId}/contracts`;
+    await refusingWrites('users', 'INSERT', 'email', marker, async () => {
+      expect((await stack.call('POST', path, contract, 'admin')).status).toBe(500);
+      expect(await contractsNaming(email)).toEqual([]);
+    });
+    const sent = await stack.call('POST', path, contract, 'admin');
+    expect(sent.status).toBe(201);
+    expect(await contractsNaming(email)).toEqual([expect.objectContaining({ id: sent.body.id })]);
+    expect(await accountsOf(email)).toBe(1);
   });
 
   // The console's admin forms (api/web/admin-pages.ts) carry a key drawn when the page shows them, sent as the

@@ -37,9 +37,10 @@ export function inMemoryIdempotency(): IdempotencyStore & {
     records,
     actions,
     async exclusively(apiKeyId, key, work) {
-      const before = queues.get(id(apiKeyId, key)) ?? Promise.resolve();
       // No transaction here: each step stands alone, as the creation and its record did before PostgreSQL joined them.
       const run = () => work((step) => step());
+      if (key === undefined) return run();
+      const before = queues.get(id(apiKeyId, key)) ?? Promise.resolve();
       const done = before.then(run, run);
       queues.set(
         id(apiKeyId, key),
