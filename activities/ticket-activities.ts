@@ -184,16 +184,23 @@ export function createActivities({ db, policies = pgPolicyCatalog(db), deliverNo
 
     /**
      * Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and
-     * recipient. Once the rows are committed (durable, whatever happens next) it sends them itself, rather than leave
-     * them to a dispatcher lane woken by the commit: a warning's lateness is its deadline to the mail accepted. A retry
-     * sends what an earlier attempt left due; a row the dispatcher took or sent meanwhile is passed by.
+     * recipient. With `ticket`, the state the workflow committed with the notice, its row is written in the same
+     * transaction (last, so that the SLA report's shared rows are locked for the shortest time), and the contact's
+     * notices of its events queued after, as recordTicketState does. Once the rows are committed (durable, whatever
+     * happens next) it sends them itself, rather than leave them to a dispatcher lane woken by the commit: a warning's
+     * lateness is its deadline to the mail accepted. A retry sends what an earlier attempt left due; a row the
+     * dispatcher took or sent meanwhile is passed by.
      */
-    notifyThreshold: async (notice: ThresholdNotice): Promise<void> => {
+    notifyThreshold: async (notice: ThresholdNotice, ticket?: TicketState): Promise<void> => {
+      const row = ticket && (await ticketRow(policies, ticket));
       const keys = await withTransaction(db, async (client) => {
         await client.query(NOTICE_TRANSACTION_BOUNDS);
-        return queueThresholdNotices(client, idempotencyKey, notice);
+        const queued = await queueThresholdNotices(client, idempotencyKey, notice);
+        if (row) await writeTicket(client, row);
+        return queued;
       });
       await deliverNow?.(keys);
+      if (ticket) await queueLifecycleNotices(db, idempotencyKey, ticket);
     },
   };
 }

@@ -24,16 +24,13 @@ import { applyChanges, openedTicket, type TicketChange } from '../domain/ticket/
 import {
   awaitingBill,
   billedTicket,
-  dueChanges,
-  dueThreshold,
+  dueStep,
   hasEnded,
   mergedReplan,
   nextWakeUp,
   planQuestion,
   registeredTicket,
   replannedTicket,
-  thresholdNotice,
-  thresholdNotified,
 } from '../domain/ticket/steps';
 import { asRefusal } from '../messages/failures';
 import { syncChangedSearchAttributes } from './search-attributes';
@@ -194,21 +191,28 @@ export async function ticketWorkflow(
         { summary: `update the read model to revision ${snapshot.revision}` },
         [snapshot],
       );
-      recordedRevision = snapshot.revision;
+      // A notice's activity may have written a newer revision meanwhile (processDue below): never step back from it.
+      recordedRevision = Math.max(recordedRevision, snapshot.revision);
     }
   })();
 
-  /** Notifies each threshold reached, then records the facts the time alone brings about. */
+  /**
+   * Commits what the clocks bring about now (thresholds notified, deadlines passed, a release date reached), then
+   * sends the notices. The first notice's activity writes the committed ticket in the notice's own transaction: one
+   * activity and one workflow task per notice, not a read-model write after each. A change waiting for its plan is
+   * written once with the plan, by the writer above, as any other.
+   */
   async function processDue(): Promise<void> {
-    for (let due = dueThreshold(ticket, Date.now()); due; due = dueThreshold(ticket, Date.now())) {
-      await notifyThreshold.executeWithOptions(
-        { summary: `notify ${due.notify.join(', ')}: ${due.metric} at ${due.percent}%` },
-        [thresholdNotice(ticket, due)],
-      );
-      commit([thresholdNotified(due, Date.now())]);
-    }
-    const { changes, replan } = dueChanges(ticket, Date.now());
+    const { notices, changes, replan } = dueStep(ticket, Date.now());
     if (changes.length > 0) commit(changes);
+    const row = notices.length > 0 && !replan ? ticket : undefined;
+    if (row) recordedRevision = row.revision;
+    for (const [index, notice] of notices.entries()) {
+      await notifyThreshold.executeWithOptions(
+        { summary: `notify ${notice.notify.join(', ')}: ${notice.metric} at ${notice.percent}%` },
+        index === 0 && row ? [notice, row] : [notice],
+      );
+    }
     if (replan) await replanned(replan);
   }
 

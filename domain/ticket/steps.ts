@@ -167,7 +167,7 @@ export function registeredTicket(
 
 const notifiedOf = (ticket: TicketState) => new Set(ticket.notifiedThresholds);
 
-/** The first threshold reached and not yet notified: the workflow notifies it, then records it (thresholdNotified). */
+/** The first threshold reached and not yet notified (dueStep gives them all, with the facts that record them). */
 export function dueThreshold(ticket: TicketState, now: number): DueThreshold | undefined {
   return dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, notifiedOf(ticket))[0];
 }
@@ -212,6 +212,25 @@ export function thresholdNotified(due: DueThreshold, now: number): TicketChange 
     at: now,
     key: due.key,
     note: `${due.metric} ${due.percent}%: ${due.notify.join(', ')} notified`,
+  };
+}
+
+/**
+ * Everything the clocks bring about at `now`, at that one instant: the notices of the thresholds reached and not yet
+ * notified, and the changes to commit: the facts that record those notices, then what time alone changes
+ * (dueChanges). The workflow commits the changes before it sends the notices, so that the first notice's activity
+ * writes the committed ticket in the notice's own transaction instead of a read-model write of its own after it.
+ */
+export function dueStep(
+  ticket: TicketState,
+  now: number,
+): { notices: ThresholdNotice[]; changes: TicketChange[]; replan?: Replan } {
+  const reached = dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, notifiedOf(ticket));
+  const { changes, replan } = dueChanges(ticket, now);
+  return {
+    notices: reached.map((due) => thresholdNotice(ticket, due)),
+    changes: [...reached.map((due) => thresholdNotified(due, now)), ...changes],
+    ...(replan ? { replan } : {}),
   };
 }
 

@@ -269,4 +269,37 @@ describe('ticket activities on PostgreSQL', () => {
     await env.run(notifyThreshold, notice);
     expect(await breachRecipients()).toEqual(['csm@care.example', 'desk@vigil.test', 'marc@desk.example']);
   });
+
+  it('a notice handed the committed ticket writes its row in the notice transaction: both or neither, once', async () => {
+    const notice = await breachNotice();
+    const committed: TicketState = {
+      ...ticket,
+      customerId: notice.customerId,
+      revision: ticket.revision + 1,
+      slaBreached: true,
+    };
+    const { notifyThreshold } = activities();
+    const row = async () =>
+      (
+        await db.query<{ revision: number; sla_breached: boolean }>(
+          'SELECT revision, sla_breached FROM tickets WHERE number = $1',
+          [ticket.ticketNumber],
+        )
+      ).rows;
+    const holder = await db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE outbox IN EXCLUSIVE MODE');
+      await expect(env.run(notifyThreshold, notice, committed)).rejects.toMatchObject({ code: '55P03' });
+    } finally {
+      await holder.query('ROLLBACK');
+      holder.release();
+    }
+    // The attempt that gave up wrote neither the notices nor the row.
+    expect(await row()).toEqual([{ revision: ticket.revision, sla_breached: false }]);
+    await env.run(notifyThreshold, notice, committed);
+    await env.run(notifyThreshold, notice, committed);
+    expect(await row()).toEqual([{ revision: committed.revision, sla_breached: true }]);
+    expect(await breachRecipients()).toEqual(['csm@care.example', 'desk@vigil.test', 'marc@desk.example']);
+  });
 });

@@ -62,7 +62,11 @@ function recordingActivities(
       await recordTicketState(billedTicket(ticket, billing, at));
       return billing;
     },
-    notifyThreshold: async (notice) => void recorded.notices.push(notice),
+    notifyThreshold: async (notice, ticket) => {
+      recorded.notices.push(notice);
+      // The notice's activity writes the committed ticket in its own transaction, as activities/ticket-activities.ts does.
+      if (ticket) recorded.revisions.push(ticket.revision);
+    },
   };
 }
 

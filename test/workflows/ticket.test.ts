@@ -140,7 +140,9 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
     // P1 from registration: 4 business hours after Monday 10:00, so 14:00; 50% (12:00) and 75% (13:00) are already past.
     expect(raised).toMatchObject({ priority: 'P1', priorityConfirmed: true, thresholdGeneration: 2 });
     await harness.expectInstant(clockOf(raised, 'resolution').deadline, '2027-06-07T14:00:00+02:00');
-    expect(raised.events.at(-1)).toMatchObject({
+    // The thresholds already past are committed as the new plan is applied, before their notices go: the answer may
+    // carry them after the change.
+    expect(raised.events.filter((event) => event.type !== 'sla-threshold').at(-1)).toMatchObject({
       type: 'priority-set',
       by: 'desk-lead',
       note: 'P3 → P1, deadlines recomputed from registration: production stopped',

@@ -14,9 +14,11 @@ import { priceRequest, requestOfTimeEntries } from '../../../domain/pricing';
 import { presetRegistry } from '../../../policies/registry';
 import {
   dueChanges,
+  dueStep,
   dueThreshold,
   nextWakeUp,
   registrationRefusal,
+  thresholdNotice,
   thresholdNotified,
   withPlan,
 } from '../../../domain/ticket/steps';
@@ -391,9 +393,8 @@ function run(
   for (const [elapsed, step] of sequence) {
     now += elapsed;
     if (step.kind === 'time') {
-      for (let due = dueThreshold(ticket, now); due; due = dueThreshold(ticket, now))
-        commit([thresholdNotified(due, now)]);
-      const { changes, replan } = dueChanges(ticket, now);
+      // As workflows/ticket.ts commits what the clocks bring about: at once, before the notices are sent.
+      const { changes, replan } = dueStep(ticket, now);
       if (changes.length > 0) commit(changes, replan);
       continue;
     }
@@ -446,6 +447,28 @@ describe('the lifecycle under any sequence of commands', () => {
             }
             if (clock.stoppedAt !== undefined) expect(clock.stoppedAt).toBeLessThanOrEqual(now);
           }
+        });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('dueStep commits what notifying the thresholds one at a time, then the time alone, would (a naive reference)', () => {
+    fc.assert(
+      fc.property(kinds, steps, fc.integer({ min: 0, max: 5 * 24 * HOUR }), (kind, sequence, ahead) => {
+        run(kind, sequence, (_before, after, now) => {
+          const later = now + ahead;
+          let reference = after;
+          const notices: ReturnType<typeof thresholdNotice>[] = [];
+          for (let due = dueThreshold(reference, later); due; due = dueThreshold(reference, later)) {
+            notices.push(thresholdNotice(reference, due));
+            reference = applyChanges(reference, [thresholdNotified(due, later)]);
+          }
+          const timed = dueChanges(reference, later);
+          const step = dueStep(after, later);
+          expect(step.notices).toEqual(notices);
+          expect(step.replan).toEqual(timed.replan);
+          expect(applyChanges(after, step.changes).events).toEqual(applyChanges(reference, timed.changes).events);
         });
       }),
       { numRuns: 200 },
