@@ -5,14 +5,14 @@ import { answerOnce, sendAnswer, type AnsweredAction } from './idempotent-action
 import { principalOf } from './request-principal';
 
 /**
- * The admin API's creations (a customer, a contract, a person, an API key) answer once per Idempotency-Key of the
- * caller, through the ticket actions' records and rules (answerOnce): a retry gets the first answer again, status and
- * body, marked `idempotent-replayed`; the same key with another request is 422; a refusal (409, 422) is the answer for
- * good. An Update sent twice is applied once by Temporal, a creation run twice is two: so the key is held for the whole
- * request (IdempotencyStore.exclusively), and a twin sent in the same instant (a double click) waits for the first
- * answer rather than creating again. The claim of the key, the creation and its answer are one transaction
- * (IdempotencyStore.exclusively): an attempt that dies before its answer is recorded leaves nothing, not even the
- * thing it created, and its retry creates it once.
+ * The admin API's creations (a customer, a contract, a person, an API key, and a link mailed to a person: its token
+ * and its mail) answer once per Idempotency-Key of the caller, through the ticket actions' records and rules
+ * (answerOnce): a retry gets the first answer again, status and body, marked `idempotent-replayed`; the same key with
+ * another request is 422; a refusal (409, 422) is the answer for good. An Update sent twice is applied once by
+ * Temporal, a creation run twice is two: so the key is held for the whole request (IdempotencyStore.exclusively), and
+ * a twin sent in the same instant (a double click) waits for the first answer rather than creating again. The claim of
+ * the key, the creation and its answer are one transaction (IdempotencyStore.exclusively): an attempt that dies before
+ * its answer is recorded leaves nothing, not even the thing it created, and its retry creates it once.
  *
  * The records hold the key's hash, not the key, and an answer's secret (a new API key's token) sealed with a key drawn
  * from the caller's Idempotency-Key: the database alone never gives the token back, the retry that sends the key does.
@@ -23,6 +23,8 @@ export interface Creation {
   create: () => Promise<object>;
   /** The answer's field that only its caller may read again, kept sealed in the record (an API key's `token`). */
   secret?: string;
+  /** The answer's status: 201 by default, 202 for a link mailed (api/routes/users.ts). */
+  status?: 201 | 202;
 }
 
 const SEALED = 'sealed:';
@@ -53,13 +55,13 @@ const withField = (body: unknown, field: string, change: (value: string) => stri
 };
 
 /**
- * Runs the creation at most once per Idempotency-Key of the caller (every creation without one), and answers 201 or its
- * refusal; with a key or without, in one transaction.
+ * Runs the creation at most once per Idempotency-Key of the caller (every creation without one), and answers its status
+ * or its refusal; with a key or without, in one transaction.
  */
 export async function createOnce(
   keys: IdempotencyStore,
   request: FastifyRequest,
-  { create, secret }: Creation,
+  { create, secret, status = 201 }: Creation,
 ): Promise<AnsweredAction> {
   const principal = principalOf(request);
   const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
@@ -69,7 +71,7 @@ export async function createOnce(
   // Nothing to hold without a key, but one transaction still: a creation failing midway leaves none of its rows.
   if (key === undefined)
     return keys.exclusively(principal.keyId, undefined, () =>
-      answerOnce(keys, principal, undefined, act, create, { status: 201, what: 'creation' }),
+      answerOnce(keys, principal, undefined, act, create, { status, what: 'creation' }),
     );
   const stored = `sha256:${createHash('sha256').update(key).digest('hex')}`;
   const sealed = secret === undefined ? undefined : sealing(key, principal.keyId);
@@ -81,7 +83,7 @@ export async function createOnce(
       act,
       // Apart: a refused creation undoes its own writes, and its refusal is still recorded as the key's answer.
       () => apart(async () => (sealed ? withField(await create(), secret!, sealed.seal) : create())),
-      { status: 201, what: 'creation', storedAs: stored },
+      { status, what: 'creation', storedAs: stored },
     ),
   );
   return sealed && answered.status < 400

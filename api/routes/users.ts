@@ -1,4 +1,5 @@
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AccountStore } from '../../messages/accounts';
 import type { SessionStore } from '../../db/sessions';
@@ -20,7 +21,7 @@ export interface UserRoutesDeps {
   links: LinkMailer;
   /** A customer's language, for the mails to its contacts who chose none. */
   accounts: AccountStore;
-  /** The Idempotency-Keys of the people added, kept as the ticket actions' (api/idempotent-creations.ts). */
+  /** The Idempotency-Keys of the people added and the links mailed, kept as the ticket actions' (api/idempotent-creations.ts). */
   idempotency: IdempotencyStore;
 }
 
@@ -70,13 +71,19 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
     return user;
   }
 
-  /** One link, mailed to the person; the answer says where and until when, never the link itself. */
-  async function sendLink(purpose: SignInPurpose, id: string) {
-    return sendLinkTo(links, accounts, purpose, await existing(id)).catch((error: unknown) => {
-      throw error instanceof LinkRefused
-        ? new HttpProblem({ type: problemType(error.slug), title: error.title, status: 409, detail: error.message })
-        : error;
-    });
+  /**
+   * One link, mailed to the person; the answer says where and until when, never the link itself. Run as a creation
+   * (api/idempotent-creations.ts): a double click or a retry under the same Idempotency-Key mails one link, and gets
+   * the first answer again.
+   */
+  async function sendLink(request: FastifyRequest, reply: FastifyReply, purpose: SignInPurpose, id: string) {
+    const create = async () =>
+      sendLinkTo(links, accounts, purpose, await existing(id)).catch((error: unknown) => {
+        throw error instanceof LinkRefused
+          ? new HttpProblem({ type: problemType(error.slug), title: error.title, status: 409, detail: error.message })
+          : error;
+      });
+    return sendCreated(reply, await createOnce(idempotency, request, { create, status: 202 }));
   }
 
   app.post(
@@ -185,10 +192,11 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
       schema: {
         summary: `Mail the person a link to choose a new password (valid ${LINK_MINUTES.reset} minutes, once); the link is never in the answer`,
         params: UserIdParams,
+        headers: IdempotencyHeaders,
         response: { 202: SentLinkView, ...problems(401, 403, 404, 409, 422, 500) },
       },
     },
-    async (request, reply) => reply.status(202).send(await sendLink('reset', request.params.id)),
+    async (request, reply) => sendLink(request, reply, 'reset', request.params.id),
   );
 
   app.post(
@@ -197,10 +205,11 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
       schema: {
         summary: `Mail a customer's contact a one-time sign-in link (valid ${LINK_MINUTES['sign-in']} minutes); the link is never in the answer`,
         params: UserIdParams,
+        headers: IdempotencyHeaders,
         response: { 202: SentLinkView, ...problems(401, 403, 404, 409, 422, 500) },
       },
     },
-    async (request, reply) => reply.status(202).send(await sendLink('sign-in', request.params.id)),
+    async (request, reply) => sendLink(request, reply, 'sign-in', request.params.id),
   );
 
   done();

@@ -153,9 +153,17 @@ ${formFields(page.at, page.language, name, form.fields, state)}
 </form>`;
   }
 
-  /** A small form of one button, posting to an admin page's action. */
-  const buttonForm = (page: AdminPage, action: string, label: string, hidden: Record<string, string> = {}) =>
-    html`<form method="post" action="${action}" class="inline">${csrfField(page)}${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit">${label}</button></form>`;
+  /**
+   * A small form of one button, posting to an admin page's action. `keyed`, it carries a key drawn when it is shown, as
+   * a creation's form does (formHtml), sent as the API's Idempotency-Key: a link's button pressed twice mails one link.
+   */
+  const buttonForm = (
+    page: AdminPage,
+    action: string,
+    label: string,
+    { hidden = {}, keyed = false }: { hidden?: Record<string, string>; keyed?: boolean } = {},
+  ) =>
+    html`<form method="post" action="${action}" class="inline">${csrfField(page)}${keyed ? idempotencyField() : ''}${Object.entries(hidden).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}<button type="submit">${label}</button></form>`;
 
   const doneMessage = (page: AdminPage, key: AdminKey | undefined, values?: Record<string, string>) =>
     key ? html`<p class="done" role="status">${page.at(key, values)}</p>` : '';
@@ -445,7 +453,7 @@ ${tableOr(
       const account = accountOf(contact.email);
       return html`<tr><td>${contact.name}</td><td>${contact.email}</td>
 <td>${account ? html`<a href="/console/admin/users/${account.id}">${account.name}</a>` : at('noAccount')}</td><td>${account ? personState(page, account) : ''}</td>
-<td>${account && !account.disabledAt ? buttonForm(page, `/console/admin/users/${account.id}/sign-in-link`, `${at('sendSignInLink')}: ${contact.name}`, { back: `/console/admin/contracts/${id}` }) : ''}</td></tr>`;
+<td>${account && !account.disabledAt ? buttonForm(page, `/console/admin/users/${account.id}/sign-in-link`, `${at('sendSignInLink')}: ${contact.name}`, { hidden: { back: `/console/admin/contracts/${id}` }, keyed: true }) : ''}</td></tr>`;
     })}</tbody></table>`,
 )}`,
       edit?.status ?? 200,
@@ -562,9 +570,9 @@ ${tableOr(
       ? [buttonForm(page, `/console/admin/users/${id}/enable`, at('enable'))]
       : [
           buttonForm(page, `/console/admin/users/${id}/disable`, at('disable')),
-          buttonForm(page, `/console/admin/users/${id}/password-reset`, at('sendReset')),
+          buttonForm(page, `/console/admin/users/${id}/password-reset`, at('sendReset'), { keyed: true }),
           person.role === 'customer'
-            ? buttonForm(page, `/console/admin/users/${id}/sign-in-link`, at('sendSignInLink'))
+            ? buttonForm(page, `/console/admin/users/${id}/sign-in-link`, at('sendSignInLink'), { keyed: true })
             : html``,
         ];
     return show(
@@ -601,7 +609,14 @@ ${formHtml(page, { name: 'user', action: `/console/admin/users/${id}`, form: ADM
       if (!NUMERIC_ID.test(id)) return notFound(page, 'users');
       if (!formTokenValid(request, form))
         return show(page, 'users', page.t('refused'), alertBox(page.t('formExpired')) || html``, 403);
-      const answer = await callApi(request, 'POST', `/v1/admin/users/${id}/${action}`);
+      // A link's button carries its key (buttonForm): the same button posted twice gets the first answer.
+      const answer = await callApi(
+        request,
+        'POST',
+        `/v1/admin/users/${id}/${action}`,
+        undefined,
+        idempotencyKeyOf(form),
+      );
       if (answer.status >= 300) return failed(page, 'users', answer);
       // Back where the button was: the person's page, or the contract whose contact it is.
       const back = /^\/console\/admin\/contracts\/[1-9][0-9]{0,17}$/.test(form.back ?? '')

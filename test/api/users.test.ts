@@ -129,4 +129,16 @@ describe('the admin API of people', () => {
     expectProblem(await admin('POST', `/v1/admin/users/${carla.id}/password-reset`), 409, 'user-disabled');
     expect(harness.people.mails).toHaveLength(3);
   });
+
+  it('mails one link per Idempotency-Key: the retry gets the first answer again, marked replayed', async () => {
+    const reset = () =>
+      harness.call('admin', 'POST', `/v1/admin/users/${harness.staff.agent.id}/password-reset`, undefined, {
+        'idempotency-key': 'reset-1',
+      });
+    const first = await reset();
+    const again = await reset();
+    expect([first.statusCode, again.statusCode, again.headers['idempotent-replayed']]).toEqual([202, 202, 'true']);
+    expect(again.json()).toEqual(first.json());
+    expect(harness.people.mails).toHaveLength(1);
+  });
 });

@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { pgSessionStore } from '../../db/sessions';
 import { pgUserStore } from '../../db/users';
-import { contractsStartOn, startStack, type Stack } from '../support/e2e/stack';
+import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
+import { MailCapture } from '../support/e2e/mail';
+import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(180_000);
 
 // The admin API's creations under an Idempotency-Key (api/idempotent-creations.ts) on PostgreSQL: the key's records,
-// its advisory lock holding a twin sent in the same instant, and an API key's token sealed in its record.
+// its advisory lock holding a twin sent in the same instant, and an API key's token sealed in its record; the links
+// mailed to a person, over real SMTP.
 describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
   let stack: Stack;
+  let mail: MailCapture;
+  let dispatcher: OutboxDispatcher;
   const unique = randomUUID().slice(0, 8);
   const customerId = `idem-${unique}`;
   const post = (path: string, body: unknown, key: string) =>
@@ -68,10 +73,37 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
 
   beforeAll(async () => {
     stack = await startStack('admin-idempotency');
+    mail = await MailCapture.start();
+    // No lanes: only the rows a test hands to deliverNow leave from here, never other tests' rows of the shared database.
+    dispatcher = startOutboxDispatcher({
+      db: stack.db,
+      smtpUrl: mail.smtpUrl,
+      from: 'Desk <desk@idem.test>',
+      lanes: 0,
+    });
   });
   afterAll(async () => {
+    await dispatcher?.stop();
+    await mail?.stop();
     await stack?.stop();
   });
+
+  /** Every mail queued in the outbox for the address, sent over SMTP; what reached the server for it. */
+  const mailedTo = async (email: string) => {
+    const rows = async () =>
+      (
+        await stack.db.query<{ idempotency_key: string; sent_at: Date | null }>(
+          'SELECT idempotency_key, sent_at FROM outbox WHERE recipient = $1',
+          [email],
+        )
+      ).rows;
+    await dispatcher.deliverNow(
+      stack.db,
+      (await rows()).map(({ idempotency_key: key }) => key),
+    );
+    await eventually(rows, (queued) => queued.every(({ sent_at: sentAt }) => sentAt !== null));
+    return (await mail.messages()).filter(({ To }) => To.some(({ Address }) => Address === email));
+  };
 
   it('answers a retried customer, contract and person with the first answer, and creates each once', async () => {
     const customer = { id: customerId, name: 'Idem SA', language: 'fr' };
@@ -179,15 +211,37 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
     expect(await accountsOf(email)).toBe(1);
   });
 
+  it('mails one link for a password reset posted twice with one key, and answers the second as the first', async () => {
+    const person = await pgUserStore(stack.db).create({
+      email: `rita.${unique}@idem.test`,
+      name: 'Rita Reset',
+      role: 'agent',
+    });
+    const send = () =>
+      stack.call('POST', `/admin/users/${person.id}/password-reset`, undefined, 'admin', {
+        'idempotency-key': `reset-${unique}`,
+      });
+    const first = await send();
+    const again = await send();
+    expect([first.status, again.status, again.headers.get('idempotent-replayed')]).toEqual([202, 202, 'true']);
+    expect(again.body).toEqual(first.body);
+    expect((await mailedTo(person.email)).map(({ Subject }) => Subject)).toEqual([
+      'Choose a new password for the Vigil support desk',
+    ]);
+  });
+
   // The console's admin forms (api/web/admin-pages.ts) carry a key drawn when the page shows them, sent as the
   // creation's Idempotency-Key: the same form posted twice, one after the other or at once, creates one thing.
   describe("the console's creation forms, posted twice", () => {
     let session: { id: string; csrfToken: string };
     const consoleUrl = (path: string) => `${stack.baseUrl.replace(/\/v1$/, '')}/console/admin${path}`;
     const cookie = () => `vigil_session=${session.id}`;
-    /** The form the page shows: its hidden fields, as the browser would send them back. */
-    const shown = async (path: string) => {
-      const page = await (await fetch(consoleUrl(path), { headers: { cookie: cookie() } })).text();
+    /** The form the page shows (the one posting to `action`, if given): its hidden fields, as the browser would send them back. */
+    const shown = async (path: string, action?: string) => {
+      const whole = await (await fetch(consoleUrl(path), { headers: { cookie: cookie() } })).text();
+      const page = action
+        ? (new RegExp(`action="/console/admin${action}"[^>]*>(.*?)</form>`).exec(whole)?.[1] ?? '')
+        : whole;
       const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page)?.[1];
       return { _csrf: hidden('_csrf')!, _key: hidden('_key')! };
     };
@@ -281,6 +335,27 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
         token: decodeURIComponent(keys[0]!.newKey!),
       });
       expect(works.status).toBe(200);
+    });
+
+    it("mails one sign-in link from a person's button pressed twice, and draws the button's key anew each time", async () => {
+      const contact = await pgUserStore(stack.db).create({
+        email: `lia.${unique}@idem.test`,
+        name: 'Lia Link',
+        role: 'customer',
+        customerId: stack.customerId,
+      });
+      const path = `/users/${contact.id}/sign-in-link`;
+      const button = await shown(`/users/${contact.id}`, path);
+      expect(button._key).toMatch(/^[0-9a-f-]{36}$/);
+      expect((await shown(`/users/${contact.id}`, path))._key).not.toBe(button._key);
+      // A double click: the same button's form posted twice at once.
+      const sent = await Promise.all([1, 2].map(() => posted(path, button)));
+      expect(sent.map(({ status }) => status)).toEqual([303, 303]);
+      expect(sent[1]!.location).toBe(sent[0]!.location);
+      expect(sent[0]!.location).toMatch(new RegExp(`^/console/admin/users/${contact.id}\\?sent=sign-in&`));
+      expect((await mailedTo(contact.email)).map(({ Subject }) => Subject)).toEqual([
+        'Your sign-in link to the Vigil support desk',
+      ]);
     });
 
     it('creates two people from two forms: the key is the form, not the body', async () => {
