@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { toHeaderText, toStorable, toStorableText } from '../domain/text';
+import { announceQueued } from './announce';
 
 /** A notice to send, as an activity queues it: once per idempotency key, whatever the retries. */
 export interface QueuedNotice {
@@ -83,7 +84,7 @@ export async function enqueueNotice(client: Pool | PoolClient, notice: QueuedNot
        ON CONFLICT (idempotency_key) DO NOTHING
        RETURNING failed_at
      )
-     SELECT pg_notify('${OUTBOX_CHANNEL}', '') FROM queued WHERE failed_at IS NULL`,
+     ${announceQueued(OUTBOX_CHANNEL, 'failed_at IS NULL')}`,
     toStorable([
       notice.idempotencyKey,
       notice.kind,

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { toStorable, toStorableText } from '../domain/text';
+import { announceQueued } from './announce';
 
 export const WEBHOOK_EVENTS = ['breach', 'warning', 'status'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -58,20 +59,28 @@ export interface QueuedWebhookEvent {
   body: string;
 }
 
+/** The channel on which new deliveries are announced, at the COMMIT that makes them visible (mail/webhooks/dispatcher.ts). */
+export const WEBHOOK_CHANNEL = 'vigil_webhooks';
+
 /**
  * Queues events in the caller's transaction, beside the mail notices of the same change (activities/ticket-notices.ts),
- * in one statement whatever their number: a ticket's every read-model write offers its whole history again.
+ * in one statement whatever their number: a ticket's every read-model write offers its whole history again. Deliveries
+ * inserted are announced on WEBHOOK_CHANNEL by the same statement; events already queued (a retry) announce nothing.
  */
 export async function enqueueWebhookEvents(client: Pool | PoolClient, queued: QueuedWebhookEvent[]): Promise<void> {
   if (queued.length === 0) return;
   const column = <K extends keyof QueuedWebhookEvent>(key: K) => queued.map((item) => toStorable(item[key] ?? null));
   await client.query(
-    `INSERT INTO webhook_deliveries (idempotency_key, endpoint_id, event, ticket_number, body)
-     SELECT q.key || ':' || e.id, e.id, q.event, q.ticket_number, q.body
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS q (key, event, customer_id, ticket_number, body)
-     JOIN webhook_endpoints e ON e.disabled_at IS NULL AND (e.customer_id IS NULL OR e.customer_id = q.customer_id) AND q.event = ANY (e.events)
-     ORDER BY q.key, e.id
-     ON CONFLICT (idempotency_key) DO NOTHING`,
+    `WITH queued AS (
+       INSERT INTO webhook_deliveries (idempotency_key, endpoint_id, event, ticket_number, body)
+       SELECT q.key || ':' || e.id, e.id, q.event, q.ticket_number, q.body
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS q (key, event, customer_id, ticket_number, body)
+       JOIN webhook_endpoints e ON e.disabled_at IS NULL AND (e.customer_id IS NULL OR e.customer_id = q.customer_id) AND q.event = ANY (e.events)
+       ORDER BY q.key, e.id
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id
+     )
+     ${announceQueued(WEBHOOK_CHANNEL)}`,
     [column('idempotencyKey'), column('event'), column('customerId'), column('ticketNumber'), column('body')],
   );
 }
@@ -118,6 +127,21 @@ export async function claimDueDelivery(client: PoolClient): Promise<DueDelivery 
   );
   const row = rows[0];
   return row && { ...deliveryOf(row), secret: row.secret };
+}
+
+/**
+ * How long until the earliest pending delivery no lane holds is due (a retry's backoff), in milliseconds; undefined
+ * when there is none. Read by the dispatcher's lanes before they sleep (mail/lanes.ts, nextDueInMs). A delivery another
+ * lane holds is passed by (SKIP LOCKED), or a lane would look for it again and again while its endpoint answers; its
+ * own lane reads what comes after it. Locked until the caller's COMMIT, at once.
+ */
+export async function nextDeliveryDueInMs(client: PoolClient): Promise<number | undefined> {
+  const { rows } = await client.query<{ ms: number }>(
+    `SELECT (extract(epoch FROM next_attempt_at - now()) * 1000)::float8 AS ms FROM webhook_deliveries
+     WHERE delivered_at IS NULL AND failed_at IS NULL
+     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+  );
+  return rows[0] && Math.max(0, rows[0].ms);
 }
 
 export async function markDelivered(client: PoolClient, id: number, status: number): Promise<void> {

@@ -32,8 +32,6 @@ export interface DispatcherOptions {
 const SMTP_CONNECTIONS = 5;
 /** How many rows a dispatcher sends at once unless told otherwise. */
 export const DEFAULT_OUTBOX_LANES = 4;
-/** The PostgreSQL connections a dispatcher holds at most: one per lane and the one that LISTENs (mail/lanes.ts). */
-export const outboxConnections = (lanes: number): number => lanes + 1;
 
 /** How long the queuing activity waits for its own delivery (deliverNow) before it returns and leaves it running. */
 export const DELIVER_NOW_WAIT_MS = 10_000;

@@ -4,7 +4,10 @@ export interface LanesOptions {
   db: Pool;
   /** How many rows are worked on at once, each in its own transaction. */
   lanes: number;
-  /** How long a lane that found nothing due waits before it looks again. */
+  /**
+   * How long a lane that found nothing due waits at most before it looks again: with `wakeOn` and `nextDueInMs`, a
+   * safety net only (SAFETY_NET_POLL_MS), for a notification missed or a retry written by another process.
+   */
   idlePollMs: number;
   /**
    * Claims one due row in the transaction it is given (FOR UPDATE SKIP LOCKED), delivers it and writes the outcome;
@@ -16,9 +19,16 @@ export interface LanesOptions {
   /**
    * A PostgreSQL channel on which the queuing side NOTIFYs in the transaction that adds a row (db/outbox.ts): a
    * notification ends every lane's pause at once, so a row due now is sent now rather than at the next poll. The poll
-   * stays, for rows due later (a retry's backoff) and for when the listening connection is lost.
+   * stays, for rows due later (a retry's backoff, unless nextDueInMs says when) and for when the listening connection
+   * is lost; the connection is made again, LISTENs again and then wakes every lane, which look for what it missed.
    */
   wakeOn?: string;
+  /**
+   * How long until the earliest row not yet due is due (a retry's backoff), read in the transaction that found none
+   * due; undefined when none waits. A lane that found nothing sleeps until then rather than the whole idlePollMs, so a
+   * retry is tried when due without a lane polling meanwhile.
+   */
+  nextDueInMs?: (client: PoolClient) => Promise<number | undefined>;
 }
 
 export interface Lanes {
@@ -26,8 +36,21 @@ export interface Lanes {
   stop(): Promise<void>;
 }
 
-/** How long the listening connection waits before it tries again after PostgreSQL went away. */
-const RELISTEN_MS = 1_000;
+/** How long a lane or the listening connection waits before it tries again after PostgreSQL failed it. */
+const AFTER_ERROR_MS = 1_000;
+
+/**
+ * The idle poll of lanes that LISTEN and know when their next row is due: every row queued NOTIFYs at its COMMIT and
+ * every retry's instant is read before a lane sleeps, so this poll finds something only when a notification was
+ * missed (the listening connection lost between a COMMIT and its LISTEN again, which the LISTEN's own look covers
+ * too) or when another process's lane wrote a retry and died. Each idle look costs a lane a transaction; at one a
+ * second per lane it was most of an idle worker's CPU (docs/benchmarks.md), at this pace a missed row waits 30 s at
+ * worst.
+ */
+export const SAFETY_NET_POLL_MS = 30_000;
+
+/** The PostgreSQL connections lanes hold at most: one per lane and the one that LISTENs. */
+export const laneConnections = (lanes: number): number => lanes + 1;
 
 /**
  * The delivery loop of a table of things to send (the outbox's mails, mail/dispatcher.ts; the webhooks' calls,
@@ -35,7 +58,7 @@ const RELISTEN_MS = 1_000;
  * that transaction, so a row is delivered by one lane of one process at a time and, once marked, never again.
  */
 export function runLanes(options: LanesOptions): Lanes {
-  const { db, lanes, idlePollMs, deliverOne, onError, wakeOn } = options;
+  const { db, lanes, idlePollMs, deliverOne, onError, wakeOn, nextDueInMs } = options;
   let stopping = false;
   // The lanes' pauses, ended at once by stop() and by a notification.
   const sleepers = new Set<() => void>();
@@ -63,13 +86,16 @@ export function runLanes(options: LanesOptions): Lanes {
     wakeAll();
   };
 
-  async function once(): Promise<boolean> {
+  /** Delivers one row; answers how long to pause, 0 when a row was worked on (the next may be due already). */
+  async function once(): Promise<number> {
     const client = await db.connect();
     try {
       await client.query('BEGIN');
       const worked = await deliverOne(client);
+      const dueInMs = worked ? 0 : ((await nextDueInMs?.(client)) ?? idlePollMs);
       await client.query('COMMIT');
-      return worked;
+      // At least 1 ms: a row due within the next millisecond is looked for after a timer, not in a busy loop.
+      return worked ? 0 : Math.max(1, Math.ceil(Math.min(dueInMs, idlePollMs)));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -80,12 +106,13 @@ export function runLanes(options: LanesOptions): Lanes {
 
   async function lane(): Promise<void> {
     while (!stopping) {
-      const worked = await once().catch((error: unknown) => {
-        // PostgreSQL away: the row, if one was claimed, is free again; look again after a pause.
+      const pauseMs = await once().catch((error: unknown) => {
+        // PostgreSQL away: the row, if one was claimed, is free again; look again after a pause (or sooner, when the
+        // listening connection is back: its LISTEN wakes every lane).
         onError(error);
-        return false;
+        return Math.min(idlePollMs, AFTER_ERROR_MS);
       });
-      if (!worked && !stopping) await pause(idlePollMs);
+      if (pauseMs > 0 && !stopping) await pause(pauseMs);
     }
   }
 
@@ -102,6 +129,8 @@ export function runLanes(options: LanesOptions): Lanes {
           client!.on('error', resolve);
           client!.on('end', () => resolve(new Error('the listening connection ended')));
           stopListening = () => resolve(undefined);
+          // stop() called while this connection was being made found nothing to end.
+          if (stopping) resolve(undefined);
         });
         client.on('notification', notified);
         await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
@@ -117,7 +146,7 @@ export function runLanes(options: LanesOptions): Lanes {
       }
       if (stopping) break;
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, RELISTEN_MS);
+        const timer = setTimeout(resolve, AFTER_ERROR_MS);
         stopListening = () => {
           clearTimeout(timer);
           resolve();

@@ -5,13 +5,9 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
-import {
-  DEFAULT_OUTBOX_LANES,
-  outboxConnections,
-  startOutboxDispatcher,
-  type OutboxDispatcher,
-} from '../mail/dispatcher';
-import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
+import { DEFAULT_OUTBOX_LANES, startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
+import { laneConnections } from '../mail/lanes';
+import { DEFAULT_WEBHOOK_LANES, startWebhookDispatcher } from '../mail/webhooks/dispatcher';
 import { createTicketWorkers } from './create-worker';
 import { noticeTaskQueue, readModelTaskQueue } from '../messages/ticket';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
@@ -29,7 +25,7 @@ async function main(): Promise<void> {
   let dispatcher: OutboxDispatcher | undefined;
   // A pool of its own: a burst of activities waiting for the worker's connections never holds a notice's delivery back.
   const outboxDb = createPool(
-    { connectionString: config.databaseUrl, max: outboxConnections(DEFAULT_OUTBOX_LANES) },
+    { connectionString: config.databaseUrl, max: laneConnections(DEFAULT_OUTBOX_LANES) },
     logPoolError,
   );
   if (config.smtpUrl) {
@@ -43,9 +39,14 @@ async function main(): Promise<void> {
   } else {
     console.warn('SMTP_URL is not set: notices stay queued in the outbox until a worker that has it starts');
   }
-  // Webhooks need no configuration: the endpoints are rows an admin registers (POST /v1/admin/webhooks).
+  // Webhooks need no configuration: the endpoints are rows an admin registers (POST /v1/admin/webhooks). A pool of its
+  // own as the outbox's: its listening connection is held for good, and its lanes never wait behind activities.
+  const webhookDb = createPool(
+    { connectionString: config.databaseUrl, max: laneConnections(DEFAULT_WEBHOOK_LANES) },
+    logPoolError,
+  );
   const webhookDispatcher = startWebhookDispatcher({
-    db,
+    db: webhookDb,
     ...(config.webhookCaFile ? { ca: readFileSync(config.webhookCaFile, 'utf8') } : {}),
     log: (line) => console.error(JSON.stringify({ time: new Date().toISOString(), ...line })),
   });
@@ -86,6 +87,7 @@ async function main(): Promise<void> {
     await connection.close();
     await lookupConnection.close();
     await outboxDb.end();
+    await webhookDb.end();
     await db.end();
   }
 }

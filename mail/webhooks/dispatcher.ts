@@ -1,13 +1,22 @@
 import type { Pool, PoolClient } from 'pg';
-import { claimDueDelivery, markDelivered, markDeliveryFailed, type DueDelivery } from '../../db/webhooks';
+import {
+  claimDueDelivery,
+  markDelivered,
+  markDeliveryFailed,
+  nextDeliveryDueInMs,
+  WEBHOOK_CHANNEL,
+  type DueDelivery,
+} from '../../db/webhooks';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../backoff';
-import { runLanes } from '../lanes';
+import { runLanes, SAFETY_NET_POLL_MS } from '../lanes';
 import { postOnce } from './post';
 import { signatureHeader } from './signature';
 
 export interface WebhookDispatcherOptions {
+  /** A pool of its own, of laneConnections(lanes): one of them LISTENs for as long as the dispatcher runs. */
   db: Pool;
   lanes?: number;
+  /** The safety net's poll (SAFETY_NET_POLL_MS): a delivery queued wakes a lane at once, a retry when it is due. */
   idlePollMs?: number;
   /** The outbox's (mail/backoff.ts): one definition of how deliveries are retried. */
   backoff?: BackoffPolicy;
@@ -23,18 +32,24 @@ export interface WebhookDispatcher {
   stop(): Promise<void>;
 }
 
+/** How many deliveries a dispatcher makes at once unless told otherwise. */
+export const DEFAULT_WEBHOOK_LANES = 2;
+
 /**
  * Delivers the webhooks table as mail/dispatcher.ts delivers the outbox (mail/lanes.ts): one due row claimed per
  * lane, POSTed with its signature, the outcome written in the same transaction. A 2xx answer delivers it; 410 Gone
  * fails it for good (the receiver says the endpoint is no more); anything else, a timeout or a refused connection is
  * tried again with the outbox's backoff until its attempts run out, then failed and listed for an admin. Like the
  * outbox, a crash between the receiver's 2xx and the COMMIT sends the call again: receivers dedupe on `id`.
+ *
+ * Idle, it does not poll: a delivery queued NOTIFYs WEBHOOK_CHANNEL at its COMMIT (db/webhooks.ts), which wakes the
+ * lanes, and a lane that finds nothing due sleeps until the next retry is due, or SAFETY_NET_POLL_MS at most.
  */
 export function startWebhookDispatcher(options: WebhookDispatcherOptions): WebhookDispatcher {
   const {
     db,
-    lanes = 2,
-    idlePollMs = 1_000,
+    lanes = DEFAULT_WEBHOOK_LANES,
+    idlePollMs = SAFETY_NET_POLL_MS,
     backoff = DEFAULT_BACKOFF,
     timeoutMs = 10_000,
     ca,
@@ -84,6 +99,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     db,
     lanes,
     idlePollMs,
+    wakeOn: WEBHOOK_CHANNEL,
+    nextDueInMs: nextDeliveryDueInMs,
     async deliverOne(client) {
       const delivery = await claimDueDelivery(client);
       if (delivery) await send(client, delivery);

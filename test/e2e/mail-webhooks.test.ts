@@ -6,9 +6,12 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities/ticket-activities';
+import { createPool } from '../../db/pool';
+import { enqueueWebhookEvents, WEBHOOK_CHANNEL } from '../../db/webhooks';
+import { laneConnections } from '../../mail/lanes';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../mail/webhooks/dispatcher';
 import { customerWithContact } from '../support/e2e/mail';
-import { eventually, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
+import { e2eEnv, eventually, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -71,6 +74,7 @@ describe('webhooks', () => {
   let dispatcher: WebhookDispatcher;
   let receiver: https.Server;
   let receiverUrl: string;
+  let ca: string;
   const received: Received[] = [];
   const SECRET = `whsec_${randomUUID()}`;
   let refuseNext = true;
@@ -78,6 +82,7 @@ describe('webhooks', () => {
   beforeAll(async () => {
     stack = await startStack('webhooks');
     const tls = selfSignedCertificate();
+    ca = tls.cert;
     receiver = https.createServer(tls, (request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -101,7 +106,7 @@ describe('webhooks', () => {
     // Fast retries: the test waits on events, not on a production backoff.
     dispatcher = startWebhookDispatcher({
       db: stack.db,
-      ca: tls.cert,
+      ca,
       idlePollMs: 50,
       backoff: { firstDelayMs: 100, maxDelayMs: 400, maxAttempts: 1_000 },
     });
@@ -262,5 +267,104 @@ describe('webhooks', () => {
       other.ticket.ticketNumber,
     ]);
     expect(queued.rows[0].n).toBe(0);
+  });
+
+  it('a delivery queued wakes the dispatcher, a retry goes when due, and a cut listening connection is made again', async () => {
+    // Alone on the table: the dispatcher above, polling every 50 ms, would deliver any row without a notification.
+    await dispatcher.stop();
+    const { customerId } = await customerWithContact(stack.accounts);
+    const endpoint = { url: receiverUrl, secret: SECRET, customerId };
+    expect((await stack.call('POST', '/admin/webhooks', endpoint, 'admin')).status).toBe(201);
+    // A pool of its own, as the worker gives it, named so that its listening backend is found in pg_stat_activity.
+    const applicationName = `vigil-webhooks-${randomUUID().slice(0, 8)}`;
+    const pool = createPool(
+      { connectionString: e2eEnv().databaseUrl, application_name: applicationName, max: laneConnections(2) },
+      () => undefined,
+    );
+    // A safety-net poll that never comes within the test: a row goes out on a notification, or when its retry is due
+    // (5 s after a failed attempt, so that the test reads it waiting even on a busy machine).
+    dispatcher = startWebhookDispatcher({
+      db: pool,
+      ca,
+      lanes: 2,
+      idlePollMs: 3_600_000,
+      backoff: { firstDelayMs: 5_000, maxDelayMs: 5_000, maxAttempts: 25 },
+    });
+    try {
+      const listening = async () =>
+        (
+          await stack.db.query<{ pid: number }>(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND query = $2 AND state = 'idle'",
+            [applicationName, `LISTEN "${WEBHOOK_CHANNEL}"`],
+          )
+        ).rows.map((row) => row.pid);
+      const [first] = await eventually(listening, (pids) => pids.length === 1);
+      expect(first).toBeDefined();
+      // No other row pending, whose due time could wake a lane and have it find ours.
+      const pending = await stack.db.query(
+        'SELECT count(*)::int AS n FROM webhook_deliveries WHERE delivered_at IS NULL AND failed_at IS NULL',
+      );
+      expect(pending.rows[0].n).toBe(0);
+
+      const queue = async (): Promise<string> => {
+        const ticketNumber = `WAKE-${randomUUID().slice(0, 8)}`;
+        await enqueueWebhookEvents(stack.db, [
+          {
+            idempotencyKey: `wake:${ticketNumber}`,
+            event: 'status',
+            customerId,
+            ticketNumber,
+            body: JSON.stringify({ id: `wake:${ticketNumber}`, type: 'status', ticket: { number: ticketNumber } }),
+          },
+        ]);
+        return ticketNumber;
+      };
+      const calls = (ticketNumber: string, count: number) =>
+        eventually(
+          async () => received.filter((delivery) => delivery.body.ticket?.number === ticketNumber),
+          (deliveries) => deliveries.length >= count,
+        );
+      const delivered = (ticketNumber: string) =>
+        eventually(
+          async () =>
+            (
+              await stack.db.query('SELECT attempts, delivered_at FROM webhook_deliveries WHERE ticket_number = $1', [
+                ticketNumber,
+              ])
+            ).rows,
+          (rows) => rows.every((row) => row.delivered_at !== null),
+        );
+
+      // The endpoint refuses the first call: the second is made when its retry is due, not at the poll an hour away.
+      refuseNext = true;
+      const retried = await queue();
+      const waiting = await eventually(
+        async () =>
+          (
+            await stack.db.query<{ attempts: number; due: boolean }>(
+              'SELECT attempts, next_attempt_at <= now() AS due FROM webhook_deliveries WHERE ticket_number = $1',
+              [retried],
+            )
+          ).rows,
+        (rows) => (rows[0]?.attempts ?? 0) >= 1,
+      );
+      // Read after the failed attempt's COMMIT and still not due: no lane could have found it due on its next look.
+      expect(waiting).toEqual([{ attempts: 1, due: false }]);
+      expect((await calls(retried, 2)).map((delivery) => delivery.verified)).toEqual([true, true]);
+      expect(await delivered(retried)).toEqual([{ attempts: 2, delivered_at: expect.any(Date) }]);
+
+      // PostgreSQL ends the listening backend, as a restart of the server does: the dispatcher LISTENs again on a new
+      // connection, and the next delivery queued after that goes out on its notification.
+      await stack.db.query('SELECT pg_terminate_backend($1)', [first]);
+      const [second] = await eventually(listening, (pids) => pids.length === 1 && pids[0] !== first);
+      expect(second).toEqual(expect.any(Number));
+      expect(second).not.toBe(first);
+      const afterCut = await queue();
+      expect((await calls(afterCut, 1)).map((delivery) => delivery.verified)).toEqual([true]);
+      expect(await delivered(afterCut)).toEqual([{ attempts: 1, delivered_at: expect.any(Date) }]);
+    } finally {
+      await dispatcher.stop();
+      await pool.end();
+    }
   });
 });
