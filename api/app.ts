@@ -42,6 +42,7 @@ import { failingWorkflowTasks } from './workflow-task-report';
 import { userRoutes } from './routes/users';
 import { consoleDeps, consoleRoutes, type PeopleDeps } from './web/console';
 import { DEFAULT_PUBLIC_URL } from './web/sign-in-mail';
+import { EMAIL_ADDRESS } from '../domain/text';
 
 /** Operations settings, each with a default so that a test passes only what it is about. */
 export interface OpsDeps {
@@ -135,7 +136,11 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   const app = Fastify({
     bodyLimit: 256 * 1024,
     // A field the schema does not know is refused, naming it, rather than dropped without a word (Fastify's default).
-    ajv: { customOptions: { removeAdditional: false } },
+    // An e-mail address is the one the stores take too (domain/text.ts EMAIL_ADDRESS), after ajv-formats' own.
+    ajv: {
+      customOptions: { removeAdditional: false },
+      onCreate: (ajv) => void ajv.addFormat('email', EMAIL_ADDRESS),
+    },
     genReqId: requestIdOf,
     logController: new RequestLog(),
     ...options,

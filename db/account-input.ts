@@ -29,10 +29,10 @@ import { coveredEscalationContacts } from '../mail/desk-roles';
 import { COUNTRY_CODE } from '../domain/invoicing/countries';
 import { E_INVOICE_FORMATS, type CustomerBilling } from '../domain/invoicing/parties';
 import { checkVatNumber } from '../domain/invoicing/vat-number';
+import { EMAIL_ADDRESS } from '../domain/text';
 
 // The customers table's CHECK, told to the caller in words.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
-const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
 
 const invalid = (field: string, message: string) => new AccountError('INVALID_FIELD', field, message);
 
@@ -51,7 +51,7 @@ function oneOf<T extends string>(values: readonly T[], value: unknown, field: st
 
 function email(value: unknown, field: string): string {
   const address = text(value, field, 320);
-  if (!EMAIL.test(address)) throw invalid(field, `"${address}" is not an e-mail address`);
+  if (!EMAIL_ADDRESS.test(address)) throw invalid(field, `"${address}" is not an e-mail address`);
   return address;
 }
 

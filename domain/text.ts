@@ -86,3 +86,13 @@ const HEADER_BREAKS = new RegExp(`[\\t\\n\\r${CONTROLS}]+`, 'g');
 export function toHeaderText(value: string): string {
   return toStorableText(value.replace(HEADER_BREAKS, ' '));
 }
+
+/**
+ * An e-mail address as Vigil takes one, wherever it comes in: the API's schemas (the `email` format of
+ * messages/text-fields.ts Email, which api/app.ts has Fastify's Ajv check with this expression) and the stores the
+ * command line writes through (db/users.ts, db/account-input.ts). One definition, so that an address the CLI saves for a
+ * person or a contract's contact is one the API takes back: a contact's own address is the `contact.email` the portal
+ * opens their tickets with. The expression is ajv-formats' `full` one, the API's before it was named here.
+ */
+export const EMAIL_ADDRESS =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;

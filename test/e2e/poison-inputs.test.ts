@@ -311,13 +311,7 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
         [
           what,
           '--escalation-contact',
-          ({ contract }) => [
-            'contracts',
-            'contacts',
-            contract,
-            '--escalation-contact',
-            `desk-manager:Bo${text} <bo@acme.lu>`,
-          ],
+          ({ contract }) => ['contracts', 'contacts', contract, '--escalation-contact', `desk:Bo${text} <bo@acme.lu>`],
           /^vigil: --escalation-contact( #1)?: /,
         ],
       ]),
@@ -332,6 +326,47 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
         user: await pgUserStore(harness.db).get(person),
         contract: await pgAccountStore(harness.db).getContract(contract),
       }).toEqual(before);
+    });
+
+    it('refuses an address the API refuses, so that a contact it saves can open their tickets', async () => {
+      const address = `jos\u00e9.${randomUUID().slice(0, 8)}@acme.lu`;
+      // What that contact would meet in the portal: the opening names them by their address.
+      const opened = await send('POST', '/v1/tickets', acme.token, {
+        title: 'Printer down',
+        description: 'Blank pages.',
+        contact: { name: 'Jos\u00e9', email: address },
+      });
+      expect({ status: opened.status, fields: fields(opened.body) }).toEqual({
+        status: 422,
+        fields: ['body.contact.email'],
+      });
+      const before = await pgAccountStore(harness.db).getContract(contract);
+      for (const flag of ['--authorized-contact', '--escalation-contact'])
+        expect(
+          await vigil(
+            'contracts',
+            'contacts',
+            contract,
+            flag,
+            `${flag === '--escalation-contact' ? 'desk:' : ''}Jos\u00e9 <${address}>`,
+          ),
+        ).toEqual({ exitCode: 2, stdout: '', stderr: `vigil: ${flag} #1: "${address}" is not an e-mail address\n` });
+      expect(
+        await vigil(
+          'users',
+          'add',
+          '--email',
+          address,
+          '--name',
+          'Jos\u00e9',
+          '--role',
+          'customer',
+          '--customer',
+          acme.id,
+        ),
+      ).toEqual({ exitCode: 2, stdout: '', stderr: `vigil: --email: "${address}" is not an e-mail address\n` });
+      expect(await pgAccountStore(harness.db).getContract(contract)).toEqual(before);
+      expect(await pgUserStore(harness.db).findByEmails([address])).toEqual([]);
     });
   });
 });
