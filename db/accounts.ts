@@ -255,8 +255,10 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
     async updateContractContacts(id, patch) {
       if (!/^[1-9][0-9]{0,17}$/.test(id)) return undefined;
       return withTransaction(db, async (client) => {
+        // Locked: a change made meanwhile is waited for and seen, so that the contacts this one drops are the ones it
+        // replaces (db/contact-accounts.ts changeContractContacts disables those), not an older list.
         const { rows: found } = await client.query<ContractRow>(
-          `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1`,
+          `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE id = $1 FOR UPDATE`,
           [id],
         );
         const contract = found[0] && toContract(found[0]);
@@ -276,7 +278,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
             checked.escalationContacts ? JSON.stringify(checked.escalationContacts) : null,
           ],
         );
-        return toContract(rows[0]!);
+        return { contract: toContract(rows[0]!), before: contract };
       });
     },
 

@@ -134,12 +134,14 @@ export async function changeContractContacts(
   if (!existing) return undefined;
   if (users && patch.authorizedContacts)
     await checkContactAccounts(users, existing.customerId, patch.authorizedContacts);
-  const contract = await accounts.updateContractContacts(id, patch);
-  if (!contract) return undefined;
+  const changed = await accounts.updateContractContacts(id, patch);
+  if (!changed) return undefined;
+  const { contract, before } = changed;
   const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
+  // The list this change replaced, not `existing`: another change may have come between the two reads.
   const disabled =
     users && sessions
-      ? await removeContactAccounts({ users, sessions, accounts }, contract, existing.authorizedContacts)
+      ? await removeContactAccounts({ users, sessions, accounts }, contract, before.authorizedContacts)
       : [];
   return { contract, added, disabled };
 }

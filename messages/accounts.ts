@@ -303,8 +303,14 @@ export interface AccountStore {
   listCustomers(): Promise<Customer[]>;
   createContract(contract: NewContract): Promise<Contract>;
   getContract(id: string): Promise<Contract | undefined>;
-  /** The contract with its contacts replaced; undefined when there is none. */
-  updateContractContacts(id: string, patch: ContractContactsPatch): Promise<Contract | undefined>;
+  /**
+   * The contract with its contacts replaced, and as it was just before (read under the same lock, so that two changes
+   * at once each see the other's); undefined when there is none.
+   */
+  updateContractContacts(
+    id: string,
+    patch: ContractContactsPatch,
+  ): Promise<{ contract: Contract; before: Contract } | undefined>;
   listContracts(customerId: string): Promise<Contract[]>;
   /** The customer's contracts in force on a civil date (starts on or before it, ends on or after it, or never). */
   contractsInForce(customerId: string, onDate: string): Promise<Contract[]>;

@@ -88,7 +88,7 @@ export function inMemoryAccounts(): AccountStore {
         ...checkedContractContacts(patch, await policiesFor(presetRegistry, contract.policyId, contract.policyVersion)),
       };
       contracts[index] = updated;
-      return updated;
+      return { contract: updated, before: contract };
     },
     async listContracts(customerId) {
       return contracts.filter((contract) => contract.customerId === customerId);
