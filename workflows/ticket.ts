@@ -192,7 +192,7 @@ export async function ticketWorkflow(
         [snapshot],
       );
       // A notice's activity may have written a newer revision meanwhile (processDue below): never step back from it.
-      recordedRevision = Math.max(recordedRevision, snapshot.revision);
+      if (snapshot.revision > recordedRevision) recordedRevision = snapshot.revision;
     }
   })();
 
