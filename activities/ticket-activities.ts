@@ -17,7 +17,16 @@ import { queueAcknowledgement, queueLifecycleNotices, queueThresholdNotices } fr
 
 export interface ActivityDeps {
   db: Pool;
-  /** Where the ticket's pinned policy version is read: by default the published versions in `db`. */
+  /**
+   * Where the notices' transactions take their connection (notifyThreshold): a pool of their own in the worker
+   * (worker/activity-pools.ts), so that a burst of the other activities never keeps a warning or a breach waiting for
+   * one; by default `db`.
+   */
+  noticeDb?: Pool;
+  /**
+   * Where the ticket's pinned policy version is read: by default the published versions in `db`, and for the notices
+   * in `noticeDb` (a version is read once per process, then kept, so that a notice's first look does not wait either).
+   */
   policies?: PolicySource;
   /**
    * Sends committed outbox rows at once (the worker's dispatcher, mail/dispatcher.ts deliverNow on `db`); without it
@@ -139,7 +148,9 @@ export interface TicketStep {
 export const NOTICE_TRANSACTION_BOUNDS =
   "SELECT set_config('lock_timeout', '2s', true), set_config('statement_timeout', '5s', true)";
 
-export function createActivities({ db, policies = pgPolicyCatalog(db), deliverNow }: ActivityDeps) {
+export function createActivities({ db, noticeDb = db, policies: given, deliverNow }: ActivityDeps) {
+  const policies = given ?? pgPolicyCatalog(db);
+  const noticePolicies = given ?? pgPolicyCatalog(noticeDb);
   /** Registers the ticket and queues the acknowledgement e-mail in one transaction. */
   const acknowledgeTicket = async (ticket: TicketState): Promise<void> => {
     const row = await ticketRow(policies, ticket);
@@ -192,15 +203,15 @@ export function createActivities({ db, policies = pgPolicyCatalog(db), deliverNo
      * dispatcher took or sent meanwhile is passed by.
      */
     notifyThreshold: async (notice: ThresholdNotice, ticket?: TicketState): Promise<void> => {
-      const row = ticket && (await ticketRow(policies, ticket));
-      const keys = await withTransaction(db, async (client) => {
+      const row = ticket && (await ticketRow(noticePolicies, ticket));
+      const keys = await withTransaction(noticeDb, async (client) => {
         await client.query(NOTICE_TRANSACTION_BOUNDS);
         const queued = await queueThresholdNotices(client, idempotencyKey, notice);
         if (row) await writeTicket(client, row);
         return queued;
       });
       await deliverNow?.(keys);
-      if (ticket) await queueLifecycleNotices(db, idempotencyKey, ticket);
+      if (ticket) await queueLifecycleNotices(noticeDb, idempotencyKey, ticket);
     },
   };
 }

@@ -3,7 +3,7 @@ import { isIP } from 'node:net';
 import { DEFAULT_BUSY_BOUNDS, TEMPORAL_DEADLINE_MS, type BusyBounds } from '../api/busy-bounds';
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
-import { DEFAULT_WORKER_TUNING, type WorkerTuning } from '../worker/tuning';
+import { activityPoolSizes, DEFAULT_WORKER_TUNING, type WorkerTuning } from '../worker/tuning';
 import { SellerConfigError, sellerFromEnv } from './seller';
 
 /** Settings of the long-running processes, read once from the environment with clear errors. */
@@ -104,6 +104,7 @@ export const WORKER_TUNING_VARIABLES: Record<keyof WorkerTuning, string> = {
   readModelPollers: 'VIGIL_READ_MODEL_POLLERS',
   readModelSlots: 'VIGIL_READ_MODEL_SLOTS',
   dbPoolSize: 'VIGIL_WORKER_DB_POOL_SIZE',
+  dbConnectTimeoutMs: 'VIGIL_WORKER_DB_CONNECT_TIMEOUT_MS',
 };
 
 function workerTuning(env: NodeJS.ProcessEnv): WorkerTuning {
@@ -115,6 +116,12 @@ function workerTuning(env: NodeJS.ProcessEnv): WorkerTuning {
   if (tuning.workflowSlots > tuning.cachedWorkflows) {
     throw new ConfigError(
       `VIGIL_WORKER_WORKFLOW_SLOTS (${tuning.workflowSlots}) must not exceed VIGIL_WORKER_CACHED_WORKFLOWS (${tuning.cachedWorkflows}): a workflow task runs on a cached ticket`,
+    );
+  }
+  // The notices' connections are taken from the pool (worker/tuning.ts): the other activities need at least one left.
+  if (activityPoolSizes(tuning).shared < 1) {
+    throw new ConfigError(
+      `VIGIL_WORKER_DB_POOL_SIZE (${tuning.dbPoolSize}) must exceed VIGIL_NOTICE_SLOTS (${tuning.noticeSlots}): each notice slot has a connection of its own from it, and the other activities share the rest`,
     );
   }
   return tuning;

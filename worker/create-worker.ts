@@ -13,8 +13,10 @@ export interface TicketWorkerDeps {
   connection: NativeConnection;
   namespace: string;
   db: Pool;
+  /** The notices' own connections (worker/activity-pools.ts); by default `db`. */
+  noticeDb?: Pool;
   taskQueue?: string;
-  /** Where tickets find their policy versions: by default the published ones in `db`. */
+  /** Where tickets find their policy versions: by default the published ones in `db` (the notices' in `noticeDb`). */
   policies?: PolicySource;
   /**
    * The workflow code bundled beforehand (bundleWorkflowCode), for processes that start many workers: the end-to-end
@@ -137,8 +139,9 @@ export function createTicketWorkers(
     connection,
     namespace,
     db,
+    noticeDb,
     taskQueue = TICKET_TASK_QUEUE,
-    policies = pgPolicyCatalog(db),
+    policies,
     workflowBundle,
     deliverNow,
     without,
@@ -151,9 +154,10 @@ export function createTicketWorkers(
     taskQueue,
     workflows: workflowBundle ? { workflowBundle } : WORKFLOW_CODE,
     activities: {
-      ...createActivities({ db, policies, deliverNow }),
-      ...createPlanningActivities(policies),
-      ...createInvoicingActivities({ db, policies }),
+      // Given no policies, each pool reads the published versions: the notices' own lookups stay on their pool.
+      ...createActivities({ db, noticeDb, ...(policies ? { policies } : {}), deliverNow }),
+      ...createPlanningActivities(policies ?? pgPolicyCatalog(db)),
+      ...createInvoicingActivities({ db, policies: policies ?? pgPolicyCatalog(db) }),
     },
     tuning,
     ...(without ? { without } : {}),

@@ -8,6 +8,7 @@ import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { DEFAULT_OUTBOX_LANES, startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
 import { laneConnections } from '../mail/lanes';
 import { DEFAULT_WEBHOOK_LANES, startWebhookDispatcher } from '../mail/webhooks/dispatcher';
+import { createActivityPools } from './activity-pools';
 import { createTicketWorkers } from './create-worker';
 import { noticeTaskQueue, readModelTaskQueue } from '../messages/ticket';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
@@ -18,7 +19,9 @@ async function main(): Promise<void> {
   const config = configFromEnv();
   // A PostgreSQL restart must not end the worker: activities fail and retry until the server is back.
   const logPoolError = (message: string, error: Error) => console.error(message, error);
-  const db = createPool({ connectionString: config.databaseUrl, max: config.workerTuning.dbPoolSize }, logPoolError);
+  // The notices' transactions have connections of their own; a wait for one is bounded (worker/activity-pools.ts).
+  const pools = createActivityPools(config.databaseUrl, config.workerTuning, logPoolError);
+  const db = pools.shared;
   const runtime = installWorkerRuntime({ db, metricsAddress: config.workerMetricsAddress });
   await migrate(db);
   // Notices queued by the activities go out from here (mail/dispatcher.ts says why the worker runs it).
@@ -60,7 +63,10 @@ async function main(): Promise<void> {
         connection,
         namespace: config.temporal.namespace,
         db,
-        // In the activities' pool: a notice slot's delivery takes the connection its transaction just gave back.
+        noticeDb: pools.notices,
+        // In the shared pool, not the notices': a delivery holds its connection while the SMTP server talks, and must
+        // not keep a notice's transaction waiting. One that gets no connection in time leaves its row to the
+        // dispatcher's lanes, which the row's NOTIFY has woken at its COMMIT.
         ...(outbox ? { deliverNow: (keys: readonly string[]) => outbox.deliverNow(db, keys) } : {}),
       },
       config.workerTuning,
@@ -88,7 +94,7 @@ async function main(): Promise<void> {
     await lookupConnection.close();
     await outboxDb.end();
     await webhookDb.end();
-    await db.end();
+    await pools.end();
   }
 }
 

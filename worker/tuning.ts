@@ -19,8 +19,13 @@ export interface WorkerTuning {
   /** VIGIL_READ_MODEL_POLLERS / VIGIL_READ_MODEL_SLOTS: the read-model writes. */
   readModelPollers: number;
   readModelSlots: number;
-  /** VIGIL_WORKER_DB_POOL_SIZE: the activities' PostgreSQL connections (the outbox dispatcher has its own). */
+  /**
+   * VIGIL_WORKER_DB_POOL_SIZE: the activities' PostgreSQL connections, of which the notices hold noticeSlots of their
+   * own (activityPoolSizes; the dispatchers have theirs).
+   */
   dbPoolSize: number;
+  /** VIGIL_WORKER_DB_CONNECT_TIMEOUT_MS: how long an activity waits for a connection before it fails, to be retried. */
+  dbConnectTimeoutMs: number;
 }
 
 export const DEFAULT_WORKER_TUNING: WorkerTuning = {
@@ -44,4 +49,19 @@ export const DEFAULT_WORKER_TUNING: WorkerTuning = {
   readModelSlots: 20,
   // The notice and read-model slots each hold a connection for a transaction; the ticket queue's activities share the rest.
   dbPoolSize: 50,
+  // The activities' transactions take milliseconds: a wait this long means every connection is held by a burst or
+  // PostgreSQL is not answering. Failing then, the activity is retried a second later (workflows/ticket.ts) well within
+  // its 30 s start-to-close timeout, rather than waiting into it, after which Temporal retries it while the first
+  // attempt still waits in this worker.
+  dbConnectTimeoutMs: 5_000,
 };
+
+/**
+ * How the activities' connections are shared: the notices' transactions have a pool of their own, one connection per
+ * notice slot, so that a warning or a breach never waits for a connection behind a burst of registrations and
+ * read-model writes, which share the rest. infra/config.ts refuses a pool that leaves the others none.
+ */
+export const activityPoolSizes = (tuning: WorkerTuning): { notices: number; shared: number } => ({
+  notices: tuning.noticeSlots,
+  shared: tuning.dbPoolSize - tuning.noticeSlots,
+});

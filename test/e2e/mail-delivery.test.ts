@@ -7,15 +7,8 @@ import type { NewCustomer } from '../../messages/accounts';
 import type { TicketState } from '../../messages/ticket';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { dateInWords } from '../../mail/format';
-import { MailCapture, type CapturedMail } from '../support/e2e/mail';
-import {
-  contractsStartOn,
-  eventually,
-  openTicket,
-  startStack,
-  ticketForActivities,
-  type Stack,
-} from '../support/e2e/stack';
+import { MailCapture, serverDown, type CapturedMail } from '../support/e2e/mail';
+import { contractsStartOn, eventually, openTicket, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -77,20 +70,7 @@ describe('e-mail notices over real SMTP', () => {
         [ticketNumber, kind],
       )
     ).rows[0];
-  const registered = (customerId: string, email: string) =>
-    ticketForActivities(
-      stack.db,
-      {
-        customerId,
-        policyId: 'econnect',
-        kind: 'incident',
-        priority: 'P1',
-        title: 'Serveur arrêté',
-        description: 'Plus rien ne répond.',
-        contact: { name: 'Ana Lopes', email },
-      },
-      Date.now(),
-    );
+  const registered = (customerId: string, email: string) => serverDown(stack.db, customerId, email);
 
   it('the acknowledgement arrives with the ticket number in the subject, and the next notice threads onto it', async () => {
     dispatch();

@@ -10,7 +10,7 @@ import { createPool } from '../../db/pool';
 import { enqueueWebhookEvents, WEBHOOK_CHANNEL } from '../../db/webhooks';
 import { laneConnections } from '../../mail/lanes';
 import { startWebhookDispatcher, type WebhookDispatcher } from '../../mail/webhooks/dispatcher';
-import { customerWithContact } from '../support/e2e/mail';
+import { customerWithContact, serverDown } from '../support/e2e/mail';
 import { e2eEnv, eventually, startStack, ticketForActivities, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
@@ -159,19 +159,7 @@ describe('webhooks', () => {
     expect(registered.body).not.toHaveProperty('secret');
     const endpointId = registered.body.id as number;
 
-    const { ticket, env } = await ticketForActivities(
-      stack.db,
-      {
-        customerId,
-        policyId: 'econnect',
-        kind: 'incident',
-        priority: 'P1',
-        title: 'Serveur arrêté',
-        description: 'Plus rien ne répond.',
-        contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
-      },
-      Date.now(),
-    );
+    const { ticket, env } = await serverDown(stack.db, customerId, 'ana@acme.lu');
     const { acknowledgeTicket, notifyThreshold, recordTicketState } = createActivities({ db: stack.db });
     await env.run(acknowledgeTicket, ticket);
     const threshold = {

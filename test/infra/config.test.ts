@@ -1,6 +1,6 @@
 import { TEMPORAL_DEADLINE_MS } from '../../api/busy-bounds';
 import { ConfigError, configFromEnv, WORKER_TUNING_VARIABLES } from '../../infra/config';
-import { DEFAULT_WORKER_TUNING } from '../../worker/tuning';
+import { activityPoolSizes, DEFAULT_WORKER_TUNING } from '../../worker/tuning';
 
 describe('where the API listens', () => {
   const env = { DATABASE_URL: 'postgres://vigil:vigil@127.0.0.1:54329/vigil' };
@@ -68,6 +68,17 @@ describe("the worker's pollers, slots, cache and pool", () => {
     expect(() =>
       configFromEnv({ ...env, VIGIL_WORKER_WORKFLOW_SLOTS: '50', VIGIL_WORKER_CACHED_WORKFLOWS: '40' }),
     ).toThrow(/VIGIL_WORKER_WORKFLOW_SLOTS \(50\) must not exceed VIGIL_WORKER_CACHED_WORKFLOWS \(40\)/);
+  });
+
+  it('refuse a pool that the notices would take whole, naming both variables', () => {
+    expect(() => configFromEnv({ ...env, VIGIL_WORKER_DB_POOL_SIZE: '20', VIGIL_NOTICE_SLOTS: '20' })).toThrow(
+      /VIGIL_WORKER_DB_POOL_SIZE \(20\) must exceed VIGIL_NOTICE_SLOTS \(20\)/,
+    );
+    expect(
+      activityPoolSizes(
+        configFromEnv({ ...env, VIGIL_WORKER_DB_POOL_SIZE: '21', VIGIL_NOTICE_SLOTS: '20' }).workerTuning,
+      ),
+    ).toEqual({ notices: 20, shared: 1 });
   });
 });
 

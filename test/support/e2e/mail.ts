@@ -6,7 +6,7 @@ import { startMailpit, type Mailpit, type MailpitOptions } from '../../../infra/
 import type { Pool } from 'pg';
 import type { AccountStore, Language } from '../../../messages/accounts';
 import { freePort } from '../../../infra/net';
-import { contractsStartOn } from './stack';
+import { contractsStartOn, ticketForActivities } from './stack';
 
 /** A message as Mailpit's HTTP API lists it (GET /api/v1/messages). */
 export interface CapturedMail {
@@ -90,6 +90,22 @@ export async function customerWithContact(
   });
   return { customerId, email };
 }
+
+/** A P1 incident under e-connect opened now by `email`, for the real activities run without Temporal (ticketForActivities). */
+export const serverDown = (db: Pool, customerId: string, email: string): ReturnType<typeof ticketForActivities> =>
+  ticketForActivities(
+    db,
+    {
+      customerId,
+      policyId: 'econnect',
+      kind: 'incident',
+      priority: 'P1',
+      title: 'Serveur arrêté',
+      description: 'Plus rien ne répond.',
+      contact: { name: 'Ana Lopes', email },
+    },
+    Date.now(),
+  );
 
 /** What became of a received mail, by its Message-ID. */
 export async function inboundRows(
