@@ -26,7 +26,7 @@ import { temporalReadiness, type ReadinessChecks } from './readiness';
 import { requestIdOf, requestIds } from './request-ids';
 import { RequestLog } from './request-log';
 import { securityHeaders } from './security-headers';
-import { adminRoutes } from './routes/admin';
+import { adminRoutes, type AdminRoutesDeps } from './routes/admin';
 import { contractRoutes } from './routes/contracts';
 import { policyRoutes, type PolicyRoutesDeps } from './routes/policies';
 import { outboxRoutes } from './routes/outbox';
@@ -70,7 +70,8 @@ export type ApiDeps = TicketRoutesDeps &
   Partial<Pick<PrepaidRoutesDeps, 'prepaid'>> &
   Partial<TicketListRoutesDeps> &
   Partial<Pick<ReportRoutesDeps, 'slaReport'>> &
-  Partial<PolicyRoutesDeps> & { accounts: AccountStore } & OpsDeps;
+  Partial<PolicyRoutesDeps> & { accounts: AccountStore } & Pick<AdminRoutesDeps, 'transaction'> &
+  OpsDeps;
 
 const noRoute = (request: FastifyRequest, reply: FastifyReply) =>
   sendProblem(reply, toProblem(notFound(`no route ${request.method} ${request.url}`)));
@@ -97,6 +98,7 @@ const v1Routes =
       users: deps.people?.users,
       sessions: deps.people?.sessions,
       idempotency: deps.idempotency,
+      transaction: deps.transaction,
       prefix: '/admin',
     });
     if (deps.policyVersions) await v1.register(policyRoutes, { policyVersions: deps.policyVersions, prefix: '/admin' });

@@ -21,6 +21,7 @@ import { pgSessionStore, type SessionStore } from '../db/sessions';
 import { pgUserStore, type User, type UserStore } from '../db/users';
 import { PrepaidKeyReusedError, prepaidLedger, type PrepaidAccount, type PrepaidLedger } from '../db/prepaid';
 import { migrate } from '../db/migrate';
+import { joinable, oneTransactionOn, type OneTransaction } from '../db/transaction';
 import { publishPolicyVersion } from '../db/policy-publishing';
 import { pgPolicyCatalog, type PolicyVersionRecord } from '../db/policy-versions';
 import { rebuildSlaReport } from '../db/sla-report';
@@ -69,6 +70,8 @@ interface AdminStores {
   accounts: AccountStore;
   users: UserStore;
   sessions: SessionStore;
+  /** The stores above writing as one transaction: a contract saved with its contacts' accounts (db/contact-accounts.ts). */
+  transaction: OneTransaction;
   prepaid: PrepaidLedger;
   policies: PolicyVersionStore;
   /** Rebuilds the SLA report's roll-up; gives the rows it holds. */
@@ -541,7 +544,9 @@ class PolicyRefused extends Error {
 }
 
 async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) => Promise<T>): Promise<T> {
-  const db = new Pool({ connectionString: databaseUrl });
+  const pool = new Pool({ connectionString: databaseUrl });
+  // Joinable, as the API's stores are (db/api-stores.ts): the writes a command makes through several of them join its transaction.
+  const db = joinable(pool);
   try {
     await migrate(db).catch((error: Error) => {
       // pg's connection errors can be an AggregateError with an empty message: the code is what tells.
@@ -557,12 +562,13 @@ async function withStores<T>(databaseUrl: string, work: (stores: AdminStores) =>
       accounts: pgAccountStore(db),
       users: pgUserStore(db),
       sessions: pgSessionStore(db),
+      transaction: oneTransactionOn(pool),
       prepaid: prepaidLedger(db),
       policies,
       rebuildSlaReport: () => rebuildSlaReport(db),
     });
   } finally {
-    await db.end();
+    await pool.end();
   }
 }
 

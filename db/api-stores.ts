@@ -16,7 +16,7 @@ import { pgWorkflowTaskFailures } from './workflow-task-failures';
 import { pgSessionStore } from './sessions';
 import { pgSignInTokenStore } from './sign-in-tokens';
 import { pgUserStore } from './users';
-import { joinable } from './transaction';
+import { joinable, oneTransactionOn } from './transaction';
 
 /**
  * Everything the API reads from or writes to PostgreSQL, on one pool: the server and the end-to-end stack alike. The
@@ -26,6 +26,8 @@ import { joinable } from './transaction';
 export function apiStores(pool: Pool) {
   const db = joinable(pool);
   return {
+    /** Work of several stores as one transaction (a contract and its contacts' accounts: db/contact-accounts.ts). */
+    transaction: oneTransactionOn(pool),
     allocateTicketNumber: ticketNumberAllocator(db),
     accounts: pgAccountStore(db),
     policies: pgPolicyCatalog(db),

@@ -7,6 +7,7 @@ import {
   type NewContract,
 } from '../messages/accounts';
 import type { SessionStore } from './sessions';
+import type { OneTransaction } from './transaction';
 import type { User, UserStore } from './users';
 
 /**
@@ -102,6 +103,12 @@ interface ContractPeople {
   users?: UserStore;
   /** Given with `users`: the sessions a contact taken off a contract loses. */
   sessions?: SessionStore;
+  /**
+   * Runs a save as one transaction of the stores above (db/transaction.ts oneTransactionOn): a failure midway (an
+   * account refused after the contract's contacts were written) leaves none of its writes, rather than a contact named
+   * by the contract who cannot sign in.
+   */
+  transaction: OneTransaction;
 }
 
 /**
@@ -122,26 +129,27 @@ export async function createContract(
 /**
  * A contract's contacts replaced, as PATCH /v1/admin/contracts/:id and `vigil admin contracts contacts` do it: the
  * lists given, each whole; the new authorized contacts checked as createContract checks them, then given accounts;
- * those dropped whom no other contract of the customer names disabled and signed out (removeContactAccounts). The
- * contract, the accounts made and those disabled; undefined when there is no such contract.
+ * those dropped whom no other contract of the customer names disabled and signed out (removeContactAccounts), all in
+ * one transaction. The contract, the accounts made and those disabled; undefined when there is no such contract.
  */
-export async function changeContractContacts(
-  { accounts, users, sessions }: ContractPeople,
+export const changeContractContacts = (
+  { accounts, users, sessions, transaction }: ContractPeople,
   id: string,
   patch: ContractContactsPatch,
-): Promise<{ contract: Contract; added: User[]; disabled: User[] } | undefined> {
-  const existing = await accounts.getContract(id);
-  if (!existing) return undefined;
-  if (users && patch.authorizedContacts)
-    await checkContactAccounts(users, existing.customerId, patch.authorizedContacts);
-  const changed = await accounts.updateContractContacts(id, patch);
-  if (!changed) return undefined;
-  const { contract, before } = changed;
-  const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
-  // The list this change replaced, not `existing`: another change may have come between the two reads.
-  const disabled =
-    users && sessions
-      ? await removeContactAccounts({ users, sessions, accounts }, contract, before.authorizedContacts)
-      : [];
-  return { contract, added, disabled };
-}
+): Promise<{ contract: Contract; added: User[]; disabled: User[] } | undefined> =>
+  transaction(async () => {
+    const existing = await accounts.getContract(id);
+    if (!existing) return undefined;
+    if (users && patch.authorizedContacts)
+      await checkContactAccounts(users, existing.customerId, patch.authorizedContacts);
+    const changed = await accounts.updateContractContacts(id, patch);
+    if (!changed) return undefined;
+    const { contract, before } = changed;
+    const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
+    // The list this change replaced, not `existing`: another change may have come between the two reads.
+    const disabled =
+      users && sessions
+        ? await removeContactAccounts({ users, sessions, accounts }, contract, before.authorizedContacts)
+        : [];
+    return { contract, added, disabled };
+  });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Pool } from 'pg';
-import { inSavepoint, inTransactionOn } from './transaction';
+import type { Pool, PoolClient } from 'pg';
+import { inOneTransaction, inSavepoint, inTransactionOn } from './transaction';
 
 /** Which ticket an Idempotency-Key of one API key stands for, and the hash of the request that first used it. */
 export interface IdempotentOpening {
@@ -170,20 +170,21 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       return toAnswer(status, body);
     },
     async exclusively(apiKeyId, key, work) {
+      const inIt = (client: PoolClient) => work((step) => inSavepoint(client, step));
+      if (key === undefined) return inOneTransaction(db, inIt);
       // A lock of the session, taken before the transaction: a twin waits for the first one's commit, and then finds its
       // answer. A process that dies holding it loses its connection, and PostgreSQL lets the lock go and rolls back.
       const client = await db.connect();
-      const lock = key === undefined ? undefined : JSON.stringify([apiKeyId, key]);
+      const lock = JSON.stringify([apiKeyId, key]);
       let broken: Error | undefined;
       try {
-        if (lock) await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
         try {
-          return await inTransactionOn(db, client, () => work((step) => inSavepoint(client, step)));
+          return await inTransactionOn(db, client, () => inIt(client));
         } finally {
-          if (lock)
-            await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
-              broken = error;
-            });
+          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
+            broken = error;
+          });
         }
       } finally {
         // A connection that could not unlock is closed, which unlocks.

@@ -87,3 +87,27 @@ export async function inTransactionOn<T>(pool: Pool, client: PoolClient, work: (
   await client.query('COMMIT');
   return result;
 }
+
+/** Work that the stores holding joinable(pool) do as one transaction: what they write is committed together or not at all. */
+export type OneTransaction = <T>(work: () => Promise<T>) => Promise<T>;
+
+/**
+ * Runs `work` as one transaction on a connection of `pool`, which the stores holding joinable(pool) join; within
+ * another such transaction of the pool (an admin creation's, IdempotencyStore.exclusively), a savepoint of it.
+ */
+export async function inOneTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const joined = joinedClient(pool);
+  if (joined) return inSavepoint(joined, () => work(joined));
+  const client = await pool.connect();
+  try {
+    return await inTransactionOn(pool, client, () => work(client));
+  } finally {
+    client.release();
+  }
+}
+
+/** inOneTransaction on `pool`, for work that needs no connection of its own (db/contact-accounts.ts). */
+export const oneTransactionOn =
+  (pool: Pool): OneTransaction =>
+  (work) =>
+    inOneTransaction(pool, () => work());

@@ -4,6 +4,7 @@ import { changeContractContacts, createContract } from '../../db/contact-account
 import type { SessionStore } from '../../db/sessions';
 import type { UserStore } from '../../db/users';
 import type { IdempotencyStore } from '../../db/idempotency';
+import type { OneTransaction } from '../../db/transaction';
 import { requireRoles } from '../auth';
 import { createOnce, sendCreated } from '../idempotent-creations';
 import { notFound } from '../problems';
@@ -35,6 +36,8 @@ export interface AdminRoutesDeps {
   idempotency: IdempotencyStore;
   /** The console's people: given, a contract's authorized contacts become accounts of its customer (db/contact-accounts.ts). */
   users?: UserStore;
+  /** Saves a contract and its contacts' accounts as one transaction (db/api-stores.ts); absent, in memory, each write stands alone. */
+  transaction?: OneTransaction;
 }
 
 // Every admin route answers these: no key, a key without the admin role, a server failure.
@@ -57,7 +60,7 @@ const apiKeyView = <K extends ApiKeyRecord>(key: K) => ({
 /** Customers, contracts and API keys, for admin keys only; mount under /v1/admin. */
 export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
   app,
-  { accounts, users, sessions, idempotency },
+  { accounts, users, sessions, idempotency, transaction = (work) => work() },
   done,
 ) => {
   // onRequest, after the app's authentication: a non-admin learns nothing, not even what a body should hold.
@@ -141,7 +144,7 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
       const created = await createOnce(idempotency, request, {
         create: async () => {
           const { id: customerId } = await existingCustomer(request.params.id);
-          const { contract } = await createContract({ accounts, users }, { ...request.body, customerId });
+          const { contract } = await createContract({ accounts, users, transaction }, { ...request.body, customerId });
           return contractView(contract);
         },
       });
@@ -161,7 +164,11 @@ export const adminRoutes: FastifyPluginCallbackTypebox<AdminRoutesDeps> = (
       },
     },
     async (request) => {
-      const changed = await changeContractContacts({ accounts, users, sessions }, request.params.id, request.body);
+      const changed = await changeContractContacts(
+        { accounts, users, sessions, transaction },
+        request.params.id,
+        request.body,
+      );
       if (!changed) throw notFound(`no contract ${request.params.id}`);
       return contractView(changed.contract);
     },

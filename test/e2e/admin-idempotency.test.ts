@@ -3,6 +3,7 @@ import { pgSessionStore } from '../../db/sessions';
 import { pgUserStore } from '../../db/users';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { MailCapture } from '../support/e2e/mail';
+import { refusingWrites } from '../support/e2e/refusing-writes';
 import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(180_000);
@@ -43,34 +44,6 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
     );
   const accountsOf = async (email: string) =>
     (await stack.db.query('SELECT id FROM users WHERE email = $1', [email])).rows.length;
-  /**
-   * Runs `attempt` while PostgreSQL refuses the writes (`event`) of `table` whose `column` holds `marker`: a creation
-   * made to fail at a chosen point, as a crash there would.
-   */
-  async function refusingWrites<T>(
-    table: string,
-    event: 'INSERT' | 'UPDATE',
-    column: string,
-    marker: string,
-    attempt: () => Promise<T>,
-  ): Promise<T> {
-    const failing = `fail_${marker.replace(/-/g, '_')}`;
-    await stack.db.query(`CREATE FUNCTION ${failing}() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        IF NEW.${column} LIKE '%${marker}%' THEN RAISE EXCEPTION 'refused by the test at ${table}.${column}'; END IF;
-        RETURN NEW;
-      END $$`);
-    await stack.db.query(
-      `CREATE TRIGGER ${failing} BEFORE ${event} ON ${table} FOR EACH ROW EXECUTE FUNCTION ${failing}()`,
-    );
-    try {
-      return await attempt();
-    } finally {
-      await stack.db.query(`DROP TRIGGER ${failing} ON ${table}`);
-      await stack.db.query(`DROP FUNCTION ${failing}()`);
-    }
-  }
-
   beforeAll(async () => {
     stack = await startStack('admin-idempotency');
     mail = await MailCapture.start();
@@ -182,7 +155,7 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
     // The attempt dies where a crash would hit hardest: the contract and its contact's account written, its answer not.
     const marker = `dies-${unique}`;
     const { email, contract } = contractFor('Dora Dies', marker);
-    await refusingWrites('action_idempotency_keys', 'UPDATE', 'answer_body', marker, async () => {
+    await refusingWrites(stack.db, 'action_idempotency_keys', 'UPDATE', 'answer_body', marker, async () => {
       const died = await post(`/customers/${customerId}/contracts`, contract, `dies-${unique}`);
       expect(died.status).toBe(500);
       // Nothing of it stayed: the contract, the account and the key's claim went with the answer.
@@ -201,7 +174,7 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
     const marker = `half-${unique}`;
     const { email, contract } = contractFor('Hal Half', marker);
     const path = `/admin/customers/${customerId}/contracts`;
-    await refusingWrites('users', 'INSERT', 'email', marker, async () => {
+    await refusingWrites(stack.db, 'users', 'INSERT', 'email', marker, async () => {
       expect((await stack.call('POST', path, contract, 'admin')).status).toBe(500);
       expect(await contractsNaming(email)).toEqual([]);
     });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pgSessionStore } from '../../db/sessions';
+import { refusingWrites } from '../support/e2e/refusing-writes';
 import { contractsStartOn, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(180_000);
@@ -121,5 +122,37 @@ describe('a contact removed from a contract, on PostgreSQL and Temporal', () => 
     await admin('POST', `/users/${id}/disable`);
     await admin('PATCH', `/contracts/${second}`, { authorizedContacts: [pia, quinn] });
     expect((await userOf(quinn.email)).disabled_at).toEqual(expect.any(Date));
+  });
+
+  it("changes nothing when a contacts' change fails midway, and changes them once when sent again", async () => {
+    // The change fails at its last write: the contract's list saved and Uma's account made, then Sol's disabling refused.
+    const marker = `undone-${unique}`;
+    const sol = { name: 'Sol Stays', email: `sol.${marker}@removal.test` };
+    const uma = { name: 'Uma Next', email: `uma.${unique}@removal.test` };
+    const made = await admin('POST', `/customers/${customerId}/contracts`, {
+      policyId: 'econnect',
+      startsOn: contractsStartOn(),
+      authorizedContacts: [sol],
+    });
+    const contract = `/contracts/${made.body.id as string}`;
+    const { id: solId } = await userOf(sol.email);
+    await signIn(sol.email);
+    const accountsOfUma = async () =>
+      (await stack.db.query('SELECT id FROM users WHERE email = $1', [uma.email])).rows.length;
+    const change = () => admin('PATCH', contract, { authorizedContacts: [uma] });
+
+    await refusingWrites(stack.db, 'users', 'UPDATE', 'email', marker, async () => {
+      expect((await change()).status).toBe(500);
+    });
+    expect((await admin('GET', contract)).body.authorizedContacts).toEqual([sol]);
+    expect(await accountsOfUma()).toBe(0);
+    expect((await userOf(sol.email)).disabled_at).toBeNull();
+    expect(await sessionsOf(solId)).toBe(1);
+
+    const changed = await change();
+    expect([changed.status, changed.body.authorizedContacts]).toEqual([200, [uma]]);
+    expect(await accountsOfUma()).toBe(1);
+    expect((await userOf(sol.email)).disabled_at).toEqual(expect.any(Date));
+    expect(await sessionsOf(solId)).toBe(0);
   });
 });

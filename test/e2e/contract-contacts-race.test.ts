@@ -4,6 +4,7 @@ import type { AccountStore } from '../../messages/accounts';
 import { pgAccountStore } from '../../db/accounts';
 import { changeContractContacts, createContract } from '../../db/contact-accounts';
 import { pgSessionStore } from '../../db/sessions';
+import { joinable, oneTransactionOn } from '../../db/transaction';
 import { pgUserStore } from '../../db/users';
 import { migratedPool } from '../support/e2e/stack';
 
@@ -27,12 +28,15 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
     const customerId = `race-${unique}`;
     const ada = { name: 'Ada Adler', email: `ada.${unique}@race.test` };
     const ben = { name: 'Ben Berg', email: `ben.${unique}@race.test` };
-    const accounts = pgAccountStore(db);
-    const users = pgUserStore(db);
-    const sessions = pgSessionStore(db);
+    // As the API and vigil admin hold them: each change is one transaction of the stores (db/transaction.ts).
+    const joined = joinable(db);
+    const accounts = pgAccountStore(joined);
+    const users = pgUserStore(joined);
+    const sessions = pgSessionStore(joined);
+    const transaction = oneTransactionOn(db);
     await accounts.createCustomer({ id: customerId, name: 'Race SA' });
     const { contract } = await createContract(
-      { accounts, users },
+      { accounts, users, transaction },
       { customerId, policyId: 'econnect', startsOn: '2026-01-01', authorizedContacts: [ada] },
     );
 
@@ -50,11 +54,13 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
         return found;
       },
     };
-    const later = changeContractContacts({ accounts: pausedAfterReading, users, sessions }, contract.id, {
+    const later = changeContractContacts({ accounts: pausedAfterReading, users, sessions, transaction }, contract.id, {
       authorizedContacts: [],
     });
     await hasRead;
-    await changeContractContacts({ accounts, users, sessions }, contract.id, { authorizedContacts: [ada, ben] });
+    await changeContractContacts({ accounts, users, sessions, transaction }, contract.id, {
+      authorizedContacts: [ada, ben],
+    });
     resume();
     const { disabled } = (await later)!;
 
