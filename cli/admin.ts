@@ -3,7 +3,7 @@
  * names, through the same stores as the API. The command line is checked before any connection, so a typo costs no round trip.
  */
 import { randomUUID } from 'node:crypto';
-import { Pool } from 'pg';
+import { DatabaseError, Pool } from 'pg';
 import {
   AccountError,
   type AccountStore,
@@ -588,6 +588,9 @@ export async function runAdminCli(argv: readonly string[], env: NodeJS.ProcessEn
     if (error instanceof AccountError) return failed(2, `${flagOf(error)}: ${error.message}`);
     if (error instanceof DatabaseUnreachable) return failed(1, error.message);
     if (error instanceof PolicyRefused) return failed(2, error.message);
+    // Each command writes in one statement or one transaction (a contract with its contacts' accounts), undone whole.
+    if (error instanceof DatabaseError)
+      return failed(1, `the database refused the command, so nothing of it was saved: ${error.message}`);
     throw error;
   }
 }

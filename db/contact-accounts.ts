@@ -114,17 +114,19 @@ interface ContractPeople {
 /**
  * A new contract, as POST /v1/admin/customers/:id/contracts and `vigil admin contracts add` save it: its authorized
  * contacts checked against the accounts of other companies and of the desk before anything is saved, then an account
- * among the customer's contacts for each that has none. The contract, and the accounts made.
+ * among the customer's contacts for each that has none, in one transaction (the API's, with a key or without, holds it:
+ * api/idempotent-creations.ts). The contract, and the accounts made.
  */
-export async function createContract(
-  { accounts, users }: ContractPeople,
+export const createContract = (
+  { accounts, users, transaction }: ContractPeople,
   input: NewContract,
-): Promise<{ contract: Contract; added: User[] }> {
-  if (users) await checkContactAccounts(users, input.customerId, input.authorizedContacts ?? []);
-  const contract = await accounts.createContract(input);
-  const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
-  return { contract, added };
-}
+): Promise<{ contract: Contract; added: User[] }> =>
+  transaction(async () => {
+    if (users) await checkContactAccounts(users, input.customerId, input.authorizedContacts ?? []);
+    const contract = await accounts.createContract(input);
+    const added = users ? await addContactAccounts(users, contract.customerId, contract.authorizedContacts) : [];
+    return { contract, added };
+  });
 
 /**
  * A contract's contacts replaced, as PATCH /v1/admin/contracts/:id and `vigil admin contracts contacts` do it: the

@@ -5,6 +5,7 @@ import { pgAccountStore } from '../../db/accounts';
 import { pgSessionStore } from '../../db/sessions';
 import { pgSignInTokenStore } from '../../db/sign-in-tokens';
 import { pgUserStore } from '../../db/users';
+import { refusingWrites } from '../support/e2e/refusing-writes';
 import { e2eEnv, migratedPool } from '../support/e2e/stack';
 
 // `vigil admin` on the real PostgreSQL, through the same entry as bin/vigil.js.
@@ -102,6 +103,36 @@ describe('vigil admin against PostgreSQL', () => {
     expect((await vigil('contracts', 'list', '--customer', customer)).stdout).toBe(
       `${contract.id}\t${customer}\tcare-solutions v1\t2026-01-01..2026-12-31\tGold\tmonthly\t2 authorized, 1 escalation contacts\n`,
     );
+  });
+
+  it("saves no contract whose contact's account cannot be written, says so in one line, and saves it once when run again", async () => {
+    const marker = `half-${randomUUID().slice(0, 8)}`;
+    const company = `cli-${marker}`;
+    const email = `hal.${marker}@cli.lu`;
+    await json('customers', 'add', '--id', company, '--name', 'Half SA');
+    const add = () =>
+      vigil(
+        ...['contracts', 'add', '--customer', company, '--policy', 'econnect', '--starts', '2026-01-01'],
+        ...['--authorized-contact', `Hal Half <${email}>`, '--json'],
+      );
+    const accountsOfHal = async () => (await db.query('SELECT id FROM users WHERE email = $1', [email])).rows.length;
+
+    // The contract written, then its contact's account refused, as a failure between the two would.
+    await refusingWrites(db, 'users', 'INSERT', 'email', marker, async () => {
+      expect(await add()).toEqual({
+        exitCode: 1,
+        stdout: '',
+        stderr:
+          'vigil: the database refused the command, so nothing of it was saved: refused by the test at users.email\n',
+      });
+    });
+    expect(await pgAccountStore(db).listContracts(company)).toEqual([]);
+    expect(await accountsOfHal()).toBe(0);
+
+    const added = await add();
+    expect(added).toMatchObject({ exitCode: 0, stderr: '' });
+    expect(await pgAccountStore(db).listContracts(company)).toEqual([JSON.parse(added.stdout)]);
+    expect(await accountsOfHal()).toBe(1);
   });
 
   it.each([
