@@ -6,7 +6,7 @@ import type { Principal } from '../messages/principal';
 import type { TicketState } from '../messages/ticket';
 import { requestHashOf, type ActionAnswer, type IdempotencyStore } from '../db/idempotency';
 import type { ticketWorkflow } from '../workflows';
-import { idempotencyKeyReused, sendProblem, toProblem, type Problem } from './problems';
+import { idempotencyKeyReused, sendProblem, toProblem, type KeyedRequest, type Problem } from './problems';
 import { withContinueAsNewRetry } from './update-retry';
 
 /**
@@ -41,7 +41,7 @@ export interface AnswerOptions {
   /** The status of an answer that is not a refusal. */
   status?: number;
   /** What the 422 of a key used for another request calls the request. */
-  what?: 'action' | 'creation';
+  what?: KeyedRequest;
   /** The key the records hold, when not the client's own (api/idempotent-creations.ts keeps its hash). */
   storedAs?: string;
 }

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } f
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IdempotencyStore } from '../db/idempotency';
 import { answerOnce, sendAnswer, type AnsweredAction } from './idempotent-actions';
+import type { KeyedRequest } from './problems';
 import { principalOf } from './request-principal';
 
 /**
@@ -25,6 +26,8 @@ export interface Creation {
   secret?: string;
   /** The answer's status: 201 by default, 202 for a link mailed (api/routes/users.ts). */
   status?: 201 | 202;
+  /** What the 422 of its key reused asks a new key for: a new creation by default, a new link for a link mailed. */
+  what?: Extract<KeyedRequest, 'creation' | 'link'>;
 }
 
 const SEALED = 'sealed:';
@@ -61,7 +64,7 @@ const withField = (body: unknown, field: string, change: (value: string) => stri
 export async function createOnce(
   keys: IdempotencyStore,
   request: FastifyRequest,
-  { create, secret, status = 201 }: Creation,
+  { create, secret, status = 201, what = 'creation' }: Creation,
 ): Promise<AnsweredAction> {
   const principal = principalOf(request);
   const key = (request.headers as Record<string, string | undefined>)['idempotency-key'];
@@ -71,7 +74,7 @@ export async function createOnce(
   // Nothing to hold without a key, but one transaction still: a creation failing midway leaves none of its rows.
   if (key === undefined)
     return keys.exclusively(principal.keyId, undefined, () =>
-      answerOnce(keys, principal, undefined, act, create, { status, what: 'creation' }),
+      answerOnce(keys, principal, undefined, act, create, { status, what }),
     );
   const stored = `sha256:${createHash('sha256').update(key).digest('hex')}`;
   const sealed = secret === undefined ? undefined : sealing(key, principal.keyId);
@@ -83,7 +86,7 @@ export async function createOnce(
       act,
       // Apart: a refused creation undoes its own writes, and its refusal is still recorded as the key's answer.
       () => apart(async () => (sealed ? withField(await create(), secret!, sealed.seal) : create())),
-      { status, what: 'creation', storedAs: stored },
+      { status, what, storedAs: stored },
     ),
   );
   return sealed && answered.status < 400

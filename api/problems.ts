@@ -55,10 +55,10 @@ export function invalidField(field: string, message: string): HttpProblem {
   });
 }
 
-export function idempotencyKeyReused(
-  key: string,
-  what: 'ticket' | 'purchase' | 'action' | 'creation' = 'ticket',
-): HttpProblem {
+/** What a request sent under an Idempotency-Key makes, as the 422 of a key reused names it: "use a new key for a new …". */
+export type KeyedRequest = 'ticket' | 'purchase' | 'action' | 'creation' | 'link';
+
+export function idempotencyKeyReused(key: string, what: KeyedRequest = 'ticket'): HttpProblem {
   const field = 'headers.idempotency-key';
   const message = `${key} was already used with a different request: use a new key for a new ${what}`;
   return new HttpProblem({

@@ -83,7 +83,7 @@ export const userRoutes: FastifyPluginCallbackTypebox<UserRoutesDeps> = (
           ? new HttpProblem({ type: problemType(error.slug), title: error.title, status: 409, detail: error.message })
           : error;
       });
-    return sendCreated(reply, await createOnce(idempotency, request, { create, status: 202 }));
+    return sendCreated(reply, await createOnce(idempotency, request, { create, status: 202, what: 'link' }));
   }
 
   app.post(

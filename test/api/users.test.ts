@@ -141,4 +141,26 @@ describe('the admin API of people', () => {
     expect(again.json()).toEqual(first.json());
     expect(harness.people.mails).toHaveLength(1);
   });
+
+  it('refuses the key of a link sent again for another person or link, 422 asking for a new key for a new link', async () => {
+    const send = (id: string, link: string) =>
+      harness.call('admin', 'POST', `/v1/admin/users/${id}/${link}`, undefined, { 'idempotency-key': 'link-1' });
+    expect((await send(harness.staff.agent.id, 'password-reset')).statusCode).toBe(202);
+    for (const [id, link] of [
+      [harness.staff.manager.id, 'password-reset'],
+      [harness.staff.customer.id, 'sign-in-link'],
+    ] as const) {
+      const other = await send(id, link);
+      expect([other.statusCode, other.json().errors]).toEqual([
+        422,
+        [
+          {
+            field: 'headers.idempotency-key',
+            message: 'link-1 was already used with a different request: use a new key for a new link',
+          },
+        ],
+      ]);
+    }
+    expect(harness.people.mails).toHaveLength(1);
+  });
 });
