@@ -44,8 +44,8 @@ const AFTER_ERROR_MS = 1_000;
  * every retry's instant is read before a lane sleeps, so this poll finds something only when a notification was
  * missed (the listening connection lost between a COMMIT and its LISTEN again, which the LISTEN's own look covers
  * too) or when another process's lane wrote a retry and died. Each idle look costs a lane a transaction; at one a
- * second per lane it was most of an idle worker's CPU (docs/benchmarks.md), at this pace a missed row waits 30 s at
- * worst.
+ * second per lane the webhook dispatcher's cost an idle worker about 2.5 to 4 ms of CPU a second (docs/benchmarks.md);
+ * at this pace a missed row waits 30 s at worst.
  */
 export const SAFETY_NET_POLL_MS = 30_000;
 
