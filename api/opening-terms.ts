@@ -26,8 +26,9 @@ export interface OpeningRequest {
 const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /**
- * Whom a ticket opened by `person` may name as its contact: the person, then the contacts the contracts authorize,
- * each address once. GET /v1/contacts answers this list; opening holds a customer's contact signed in to it.
+ * The person, then the contacts the contracts authorize, each address once: GET /v1/contacts answers it for the
+ * contracts in force (or the one it names), and opening holds a customer's contact signed in to it for the contract
+ * the ticket opens under (`checkContact`). Keys and staff pass no person and are not held to it.
  */
 export function openableContacts(person: Person | undefined, contracts: readonly Contract[]): Contact[] {
   const all = [
@@ -49,6 +50,26 @@ function checkContact(principal: Principal, contract: Contract, contact: Opening
     'body.contact.email',
     `${contact.email} is neither you nor a contact contract ${contract.id} authorizes: name one of ${allowed.map((candidate) => candidate.email).join(', ')}`,
   );
+}
+
+/**
+ * The contract `contractId` names among the customer's in force, or a refusal naming `field`; a contract of another
+ * company is refused as an unknown one, so that its existence does not leak.
+ */
+export function namedContract(
+  customerId: string,
+  inForce: readonly Contract[],
+  contractId: string,
+  today: string,
+  field: string,
+): Contract {
+  const named = inForce.find((contract) => contract.id === contractId);
+  if (!named)
+    throw invalidField(
+      field,
+      `contract ${contractId} is not one of customer ${customerId}'s contracts in force on ${today}`,
+    );
+  return named;
 }
 
 /** A customer's key opens for its own company only; staff must say for whom. */
@@ -73,15 +94,7 @@ function chosenContract(
 ): Contract {
   if (inForce.length === 0)
     throw invalidField('body.customerId', `customer ${customerId} has no contract in force on ${today}`);
-  if (contractId !== undefined) {
-    const named = inForce.find((contract) => contract.id === contractId);
-    if (!named)
-      throw invalidField(
-        'body.contractId',
-        `contract ${contractId} is not one of customer ${customerId}'s contracts in force on ${today}`,
-      );
-    return named;
-  }
+  if (contractId !== undefined) return namedContract(customerId, inForce, contractId, today, 'body.contractId');
   if (inForce.length > 1) {
     throw invalidField(
       'body.contractId',

@@ -3,10 +3,10 @@ import { DateTime } from 'luxon';
 import type { AccountStore, Contract } from '../../messages/accounts';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { customerScope } from '../customer-scope';
-import { openableContacts } from '../opening-terms';
+import { namedContract, openableContacts } from '../opening-terms';
 import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
-import { ContractListQuery, ContractsInForce, OpenableContacts } from '../schemas/contracts';
+import { ContactListQuery, ContractListQuery, ContractsInForce, OpenableContacts } from '../schemas/contracts';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface ContractRoutesDeps {
@@ -42,8 +42,9 @@ export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = 
     '/contacts',
     {
       schema: {
-        summary: "Whom a ticket opened by the caller may name as its contact (a customer: its own company's)",
-        querystring: ContractListQuery,
+        summary:
+          "The contacts of the customer's contracts in force, or of the one contractId names (a customer: its own company's)",
+        querystring: ContactListQuery,
         response: { 200: OpenableContacts, ...problems(401, 403, 422, 500) },
       },
     },
@@ -51,7 +52,14 @@ export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = 
       const principal = principalOf(request);
       const customerId = customerScope(principal, request.query.customer);
       if (customerId === undefined) throw invalidField('querystring.customer', 'is required from staff');
-      const contracts = await accounts.contractsInForce(customerId, today());
+      const on = today();
+      const inForce = await accounts.contractsInForce(customerId, on);
+      const { contractId } = request.query;
+      // Named, the contract narrows the list to whom opening under it accepts (api/opening-terms.ts checkContact).
+      const contracts =
+        contractId === undefined
+          ? inForce
+          : [namedContract(customerId, inForce, contractId, on, 'querystring.contractId')];
       return { contacts: openableContacts(principal.role === 'customer' ? principal.person : undefined, contracts) };
     },
   );

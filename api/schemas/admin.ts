@@ -24,9 +24,8 @@ export { ContractContactsPatch as ContractContactsPatchBody };
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });
 
 export const CustomerIdParams = Type.Object({ id: CustomerId });
-export const ContractIdParams = Type.Object({
-  id: Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'contract id, e.g. 42' }),
-});
+export const ContractId = Type.String({ pattern: '^[1-9][0-9]{0,17}$', description: 'contract id, e.g. 42' });
+export const ContractIdParams = Type.Object({ id: ContractId });
 export const ApiKeyIdParams = Type.Object({
   id: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'the public id of an API key' }),
 });

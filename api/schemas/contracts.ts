@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { literals } from '../../messages/schema-parts';
 import { INVOICING_FREQUENCIES } from '../../messages/accounts';
 import { Contact } from '../../messages/open-ticket';
+import { ContractId } from './admin';
 import { Line } from './text';
 
 const CivilDate = Type.String({ format: 'date', description: 'civil date YYYY-MM-DD' });
@@ -10,6 +11,20 @@ export const ContractListQuery = Type.Object(
   {
     customer: Type.Optional(
       Line(100, { description: "staff: one customer's contracts; a customer is held to its own company" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ContactListQuery = Type.Object(
+  {
+    ...ContractListQuery.properties,
+    contractId: Type.Optional(
+      Type.String({
+        pattern: ContractId.pattern,
+        description:
+          "only this contract's contacts (one of the customer's in force; another's is refused as an unknown one)",
+      }),
     ),
   },
   { additionalProperties: false },
@@ -38,6 +53,6 @@ export const ContractsInForce = Type.Object({
 export const OpenableContacts = Type.Object({
   contacts: Type.Array(Contact, {
     description:
-      'whom a ticket the caller opens may name as its contact: the person signed in first, then the contacts of the contracts in force',
+      "the person signed in first when the caller is a customer's contact, then the authorized contacts of the customer's contracts in force (only the one contractId names, when given), each address once. Opening holds only a customer's contact signed in to it, for the contract the ticket opens under (with contractId, exactly this list); API keys and staff may name any contact",
   }),
 });

@@ -135,33 +135,47 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
     /**
      * Whom a customer's contact may name as the ticket's contact (GET /v1/contacts, the person first), and the
      * company's contracts in force (GET /v1/contracts), as the API says; none for staff, whose form names themselves
-     * as before. The API checks both choices again on opening.
+     * as before. Among several contracts the contacts come once one is chosen, and only its own (the API's
+     * ?contractId=): the form never offers a pair that opening refuses. The API checks both again on opening.
      */
-    const openingChoices = async (request: FastifyRequest, page: PageContext): Promise<OpeningChoices> => {
+    const openingChoices = async (
+      request: FastifyRequest,
+      page: PageContext,
+      contractId: string | undefined,
+    ): Promise<OpeningChoices> => {
       if (page.session!.role !== 'customer') return { contacts: [], contracts: [] };
       const [contacts, contracts] = await Promise.all([
-        callApi(request, 'GET', '/v1/contacts'),
+        callApi(
+          request,
+          'GET',
+          contractId ? `/v1/contacts?${new URLSearchParams({ contractId }).toString()}` : '/v1/contacts',
+        ),
         callApi(request, 'GET', '/v1/contracts'),
       ]);
+      const inForce = contracts.status === 200 ? (contracts.body.contracts as ContractChoice[]) : [];
+      const chosen = inForce.length < 2 || inForce.some((contract) => contract.id === contractId);
       return {
-        contacts: contacts.status === 200 ? (contacts.body.contacts as ContactChoice[]) : [],
-        contracts: contracts.status === 200 ? (contracts.body.contracts as ContractChoice[]) : [],
+        contacts: chosen && contacts.status === 200 ? (contacts.body.contacts as ContactChoice[]) : [],
+        contracts: inForce,
       };
     };
 
     pages.get('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
+      // The contract chosen by the form's GET (portal.ts newTicketBody), when the company has several.
+      const { contractId } = request.query as { contractId?: unknown };
+      const values: Record<string, string> = typeof contractId === 'string' && contractId ? { contractId } : {};
       return sendPage(
         page,
         page.t('newTicket'),
-        newTicketBody(page, {}, {}, undefined, await openingChoices(request, page)),
+        newTicketBody(page, values, {}, undefined, await openingChoices(request, page, values.contractId)),
       );
     });
 
     pages.post('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
       const form = formOf(request);
-      const choices = await openingChoices(request, page);
+      const choices = await openingChoices(request, page, form.contractId || undefined);
       if (!formTokenValid(request, form))
         return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired'), choices), 403);
       const { name, email } = page.session!;

@@ -77,6 +77,9 @@ export interface OpeningChoices {
 
 const NO_CHOICES: OpeningChoices = { contacts: [], contracts: [] };
 
+const contractLabel = (contract: ContractChoice) =>
+  `${contract.policyId}${contract.tier ? ` (${contract.tier})` : ''}, ${contract.id}`;
+
 /**
  * The fields a customer fills to open a ticket. The contract is chosen only where the company has more than one in
  * force: the API opens under the only one otherwise, and refuses an opening that names none among several.
@@ -92,7 +95,17 @@ export function newTicketBody(
   const error = (name: string) =>
     errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
   const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
+  // Among several contracts, one is chosen first by a plain GET (no script needed): the contacts offered are then its.
+  const several = contracts.length > 1;
+  const chosen = several ? contracts.find((contract) => contract.id === values.contractId) : undefined;
   return html`${alertBox(message)}
+${
+  several && !chosen
+    ? html`<form method="get" action="/console/tickets/new" class="stack"><label for="contractId">${t('contract')}</label><select id="contractId" name="contractId" required${invalid('contractId')}><option value="">–</option>${contracts.map(
+        (contract) => html`<option value="${contract.id}">${contractLabel(contract)}</option>`,
+      )}</select>${error('contractId')}<button type="submit">${t('chooseContract')}</button></form>`
+    : ''
+}
 <form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}
 <label for="title">${t('title')}</label><input id="title" name="title" required maxlength="200" value="${values.title ?? ''}"${invalid('title')}>${error('title')}
 <label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${values.description ?? ''}</textarea>${error('description')}
@@ -104,20 +117,13 @@ export function newTicketBody(
     (kind) =>
       html`<option value="${kind}"${values.kind === kind ? html` selected` : ''}>${term(context.language, kind)}</option>`,
   )}</select>${error('kind')}
+${chosen ? html`<p>${t('contract')}: ${contractLabel(chosen)} <a href="/console/tickets/new">${t('changeContract')}</a></p><input type="hidden" name="contractId" value="${chosen.id}">${error('contractId')}` : ''}
 ${
   contacts.length
     ? html`<label for="contact">${t('contact')}</label><select id="contact" name="contact"${invalid('contact')}>${contacts.map(
         (contact) =>
           html`<option value="${contact.email}"${(values.contact ?? contacts[0]!.email) === contact.email ? html` selected` : ''}>${contact.name} &lt;${contact.email}&gt;</option>`,
       )}</select>${error('contact')}`
-    : ''
-}
-${
-  contracts.length > 1
-    ? html`<label for="contractId">${t('contract')}</label><select id="contractId" name="contractId" required${invalid('contractId')}><option value="">–</option>${contracts.map(
-        (contract) =>
-          html`<option value="${contract.id}"${values.contractId === contract.id ? html` selected` : ''}>${contract.policyId}${contract.tier ? ` (${contract.tier})` : ''}, ${contract.id}</option>`,
-      )}</select>${error('contractId')}`
     : ''
 }
 <button type="submit">${t('openTicket')}</button>

@@ -114,6 +114,34 @@ describe("the portal's contract choice when the company has several contracts in
     expect(harness.temporal.started.at(-1)).toMatchObject({ contractId: second.id, policyId: 'esker' });
   });
 
+  it("offers, once a contract is chosen by a plain GET, only that contract's contacts, and every pair offered opens", async () => {
+    const second = await secondContract();
+    const first = harness.contracts.acme.id;
+    const formAt = async (url: string) => (await harness.page(harness.staff.customer, 'GET', url)).body;
+    const offered = (page: string) => [...page.matchAll(/<option value="([^"]+@[^"]+)"/g)].map(([, email]) => email);
+
+    // No contract chosen: the choice is a form of its own sent by GET, and no contact is offered until then.
+    const bare = await formAt('/console/tickets/new');
+    expect(bare).toContain('<form method="get" action="/console/tickets/new" class="stack"><label for="contractId">');
+    expect(bare).not.toContain('name="contact"');
+
+    const pairs: [string, string[]][] = [
+      [first, ['carla@acme.lu', 'ana@acme.lu', 'bo@acme.lu']],
+      [second.id, ['carla@acme.lu', 'dan@acme.lu']],
+    ];
+    for (const [contractId, contacts] of pairs) {
+      const page = await formAt(`/console/tickets/new?contractId=${contractId}`);
+      expect(offered(page)).toEqual(contacts);
+      expect(page).toContain(`<input type="hidden" name="contractId" value="${contractId}">`);
+      expect(page).not.toContain('<select id="contractId"');
+      for (const contact of contacts) {
+        const answer = await open({ contractId, contact });
+        expect({ contractId, contact, status: answer.statusCode }).toEqual({ contractId, contact, status: 303 });
+        expect(harness.temporal.started.at(-1)).toMatchObject({ contractId, contact: { email: contact } });
+      }
+    }
+  });
+
   it("shows the API's reason beside the choice when none is made, opening nothing", async () => {
     await secondContract();
     const answer = await open({});
