@@ -130,6 +130,17 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
     },
   );
 
+  it.each(QUERY_POISON)(
+    'GET /v1/contacts refuses a contractId holding %s naming querystring.contractId',
+    async (_what, contractId) => {
+      const answer = await send('GET', `/v1/contacts?${new URLSearchParams({ contractId }).toString()}`, acme.token);
+      expect({ status: answer.status, fields: fields(answer.body) }).toEqual({
+        status: 422,
+        fields: ['querystring.contractId'],
+      });
+    },
+  );
+
   describe('POST /v1/tickets', () => {
     const opening = (fields: Record<string, unknown> = {}) => ({
       title: 'Printer down',
