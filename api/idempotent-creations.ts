@@ -1,8 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { IdempotencyStore } from '../db/idempotency';
+import { KeyInFlight, type IdempotencyStore } from '../db/idempotency';
 import { answerOnce, sendAnswer, type AnsweredAction } from './idempotent-actions';
-import type { KeyedRequest } from './problems';
+import { requestInProgress, type KeyedRequest } from './problems';
 import { principalOf } from './request-principal';
 
 /**
@@ -11,7 +11,8 @@ import { principalOf } from './request-principal';
  * (answerOnce): a retry gets the first answer again, status and body, marked `idempotent-replayed`; the same key with
  * another request is 422; a refusal (409, 422) is the answer for good. An Update sent twice is applied once by
  * Temporal, a creation run twice is two: so the key is held for the whole request (IdempotencyStore.exclusively), and
- * a twin sent in the same instant (a double click) waits for the first answer rather than creating again. The claim of
+ * a twin sent in the same instant (a double click) waits for the first answer rather than creating again (for
+ * KEY_WAIT_MS at most, then 409 request-in-progress: the same request later gets the first answer). The claim of
  * the key, the creation and its answer are one transaction (IdempotencyStore.exclusively): an attempt that dies before
  * its answer is recorded leaves nothing, not even the thing it created, and its retry creates it once.
  *
@@ -31,6 +32,9 @@ export interface Creation {
 }
 
 const SEALED = 'sealed:';
+
+/** How an Idempotency-Key is kept in its record and named in its lock: its hash, never the key. */
+export const storedKeyOf = (key: string): string => `sha256:${createHash('sha256').update(key).digest('hex')}`;
 
 /** AES-256-GCM under a key drawn from the client's Idempotency-Key and its caller: only that retry opens it. */
 function sealing(key: string, callerId: string) {
@@ -76,19 +80,24 @@ export async function createOnce(
     return keys.exclusively(principal.keyId, undefined, () =>
       answerOnce(keys, principal, undefined, act, create, { status, what }),
     );
-  const stored = `sha256:${createHash('sha256').update(key).digest('hex')}`;
+  const stored = storedKeyOf(key);
   const sealed = secret === undefined ? undefined : sealing(key, principal.keyId);
-  const answered = await keys.exclusively(principal.keyId, stored, (apart) =>
-    answerOnce(
-      keys,
-      principal,
-      key,
-      act,
-      // Apart: a refused creation undoes its own writes, and its refusal is still recorded as the key's answer.
-      () => apart(async () => (sealed ? withField(await create(), secret!, sealed.seal) : create())),
-      { status, what, storedAs: stored },
-    ),
-  );
+  const answered = await keys
+    .exclusively(principal.keyId, stored, (apart) =>
+      answerOnce(
+        keys,
+        principal,
+        key,
+        act,
+        // Apart: a refused creation undoes its own writes, and its refusal is still recorded as the key's answer.
+        () => apart(async () => (sealed ? withField(await create(), secret!, sealed.seal) : create())),
+        { status, what, storedAs: stored },
+      ),
+    )
+    .catch((error: unknown) => {
+      if (error instanceof KeyInFlight) throw requestInProgress(`${error.message}: send it again later for its answer`);
+      throw error;
+    });
   return sealed && answered.status < 400
     ? { ...answered, body: withField(answered.body, secret!, sealed.open) }
     : answered;

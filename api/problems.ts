@@ -89,12 +89,20 @@ export function ticketClosed(detail: string): HttpProblem {
 /** How long a client should wait before trying again when a server the API needs is away. */
 export const RETRY_AFTER_SECONDS = 5;
 
+/** A refusal of a request that was fine, which the same request after Retry-After may get past. */
+function retryLater(problem: Problem, retryAfterSeconds: number = RETRY_AFTER_SECONDS): HttpProblem {
+  return new HttpProblem(problem, { 'retry-after': String(retryAfterSeconds) });
+}
+
 /** A server the API needs (PostgreSQL, Temporal) is away: the request was fine and may be sent again later. */
 export function unavailable(detail: string, extensions: Record<string, unknown> = {}): HttpProblem {
-  return new HttpProblem(
-    { type: problemType('unavailable'), title: 'Service unavailable', status: 503, detail, ...extensions },
-    { 'retry-after': String(RETRY_AFTER_SECONDS) },
-  );
+  return retryLater({
+    type: problemType('unavailable'),
+    title: 'Service unavailable',
+    status: 503,
+    detail,
+    ...extensions,
+  });
 }
 
 /**
@@ -102,25 +110,28 @@ export function unavailable(detail: string, extensions: Record<string, unknown> 
  * would wait longer than promised. Its own type, so that a client backs off instead of reporting an outage.
  */
 export function workersBusy(detail: string): HttpProblem {
-  return new HttpProblem(
-    { type: problemType('busy'), title: 'Busy', status: 503, detail },
-    { 'retry-after': String(RETRY_AFTER_SECONDS) },
-  );
+  return retryLater({ type: problemType('busy'), title: 'Busy', status: 503, detail });
 }
 
 export function tooManyRequests(detail: string, retryAfterSeconds: number): HttpProblem {
-  return new HttpProblem(
+  return retryLater(
     { type: problemType('rate-limited'), title: 'Too many requests', status: 429, detail },
-    { 'retry-after': String(retryAfterSeconds) },
+    retryAfterSeconds,
   );
 }
 
 /** Temporal takes no more Updates on this ticket for the moment (its in-flight limit): the same action shortly will do. */
 export function ticketBusy(detail: string): HttpProblem {
-  return new HttpProblem(
-    { type: problemType('ticket-busy'), title: 'Ticket busy', status: 429, detail },
-    { 'retry-after': '1' },
-  );
+  return retryLater({ type: problemType('ticket-busy'), title: 'Ticket busy', status: 429, detail }, 1);
+}
+
+/**
+ * A twin of the request (the same Idempotency-Key) is still being served: this one waited for it a while
+ * (db/idempotency.ts's KEY_WAIT_MS) and is let go rather than hold a connection longer. Sent again later, it gets the
+ * twin's answer. Its own type, so that a client retries the same request instead of reporting a conflict.
+ */
+export function requestInProgress(detail: string): HttpProblem {
+  return retryLater({ type: problemType('request-in-progress'), title: 'Request in progress', status: 409, detail });
 }
 
 export function payloadTooLarge(limitBytes: number): HttpProblem {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
+import { TEMPORAL_DEADLINE_MS } from '../api/busy-bounds';
 import { inOneTransaction, inSavepoint, inTransactionOn } from './transaction';
 
 /** Which ticket an Idempotency-Key of one API key stands for, and the hash of the request that first used it. */
@@ -52,7 +53,7 @@ export interface IdempotencyStore {
   answerAction(apiKeyId: string, key: string, answer: ActionAnswer): Promise<ActionAnswer>;
   /**
    * Runs `work` while no other request of the caller holds `key`: a twin sent in the same instant waits for it, and
-   * finds its answer recorded. For work that cannot be sent twice safely, as an Update can (an admin creation). In
+   * finds its answer recorded; after KEY_WAIT_MS of waiting, it throws KeyInFlight instead. For work that cannot be sent twice safely, as an Update can (an admin creation). In
    * PostgreSQL, `work` is one transaction that the stores built on the same joinable pool join (db/transaction.ts):
    * what it creates and the answer it records are committed together, or neither is. `apart` runs a step whose
    * failure undoes its own writes only (a creation refused), so that the refusal can still be recorded. Without a key
@@ -64,6 +65,44 @@ export interface IdempotencyStore {
     key: string | undefined,
     work: (apart: <U>(step: () => Promise<U>) => Promise<U>) => Promise<T>,
   ): Promise<T>;
+}
+
+/**
+ * How long a request waits for its twin (the same Idempotency-Key, still being served) to let the key go. Each waiting
+ * twin holds one of the API's pool connections: unbounded, a burst of retries of one slow request could take them all
+ * and hang every other request. A quarter of the API's deadline on one request, so that the twin is answered (and told
+ * to retry) well before its client gives up on it.
+ */
+export const KEY_WAIT_MS = TEMPORAL_DEADLINE_MS / 4;
+
+/** The key is held by a twin still being served (IdempotencyStore.exclusively waited KEY_WAIT_MS for it): retry later. */
+export class KeyInFlight extends Error {
+  constructor() {
+    super('a request with the same Idempotency-Key is still being processed');
+  }
+}
+
+/** The advisory lock's name of an API key's Idempotency-Key, as hashtextextended($1, 0) takes it. */
+export const keyLockOf = (apiKeyId: string, key: string): string => JSON.stringify([apiKeyId, key]);
+
+// lock_timeout's SQLSTATE: the lock was not granted within it.
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Takes the session's advisory lock on `lock`, waiting KEY_WAIT_MS at most: lock_timeout is set for the one transaction
+ * the lock is taken in (a session lock outlives its commit), so that the work's own statements keep the pool's settings.
+ */
+async function waitForKey(client: PoolClient, lock: string): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query("SELECT set_config('lock_timeout', $1, true)", [`${KEY_WAIT_MS}ms`]);
+    await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    if ((error as { code?: unknown }).code === LOCK_NOT_AVAILABLE) throw new KeyInFlight();
+    throw error;
+  }
 }
 
 /** The same request, whatever the order of its keys: a retry may serialize its body differently. */
@@ -175,18 +214,21 @@ export function pgIdempotencyStore(db: Pool): IdempotencyStore {
       // A lock of the session, taken before the transaction: a twin waits for the first one's commit, and then finds its
       // answer. A process that dies holding it loses its connection, and PostgreSQL lets the lock go and rolls back.
       const client = await db.connect();
-      const lock = JSON.stringify([apiKeyId, key]);
-      let broken: Error | undefined;
+      const lock = keyLockOf(apiKeyId, key);
       try {
-        await client.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
-        try {
-          return await inTransactionOn(db, client, () => inIt(client));
-        } finally {
-          await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).catch((error: Error) => {
-            broken = error;
-          });
-        }
+        await waitForKey(client, lock);
+      } catch (error) {
+        // A wait cut short holds nothing; after any other failure the lock's state is unknown: closing the connection unlocks.
+        client.release(error instanceof KeyInFlight ? undefined : (error as Error));
+        throw error;
+      }
+      try {
+        return await inTransactionOn(db, client, () => inIt(client));
       } finally {
+        const broken = await client.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [lock]).then(
+          () => undefined,
+          (error: Error) => error,
+        );
         // A connection that could not unlock is closed, which unlocks.
         client.release(broken);
       }

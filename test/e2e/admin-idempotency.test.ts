@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { storedKeyOf } from '../../api/idempotent-creations';
+import { RETRY_AFTER_SECONDS } from '../../api/problems';
+import { keyLockOf } from '../../db/idempotency';
 import { pgSessionStore } from '../../db/sessions';
 import { pgUserStore } from '../../db/users';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
@@ -26,6 +29,7 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
       status: response.status,
       replayed: response.headers.get('idempotent-replayed'),
       location: response.headers.get('location'),
+      retryAfter: response.headers.get('retry-after'),
       body: (await response.json()) as Record<string, any>,
     }));
   const withoutRequestId = ({ requestId: _own, ...body }: Record<string, any>) => body;
@@ -119,6 +123,38 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
       'headers.idempotency-key',
     ]);
     expect(await stack.accounts.getCustomer(`${customerId}-2`)).toBeUndefined();
+  });
+
+  it('lets a twin go when the key stays held, 409 request-in-progress with Retry-After, and creates nothing', async () => {
+    // The twin still in flight is played by a connection of the test's holding the key's lock; it cannot end meanwhile.
+    const key = `held-${unique}`;
+    const customer = { id: `${customerId}-held`, name: 'Held SA' };
+    const { keyId } = (await stack.accounts.authenticate(stack.tokens.admin))!;
+    const lock = keyLockOf(keyId, storedKeyOf(key));
+    const holder = await stack.db.connect();
+    let waited: Awaited<ReturnType<typeof post>>;
+    try {
+      await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+      waited = await post('/customers', customer, key);
+    } finally {
+      await holder.query('SELECT pg_advisory_unlock_all()');
+      holder.release();
+    }
+    expect([waited.status, waited.body.type, waited.retryAfter]).toEqual([
+      409,
+      expect.stringMatching(/request-in-progress$/),
+      String(RETRY_AFTER_SECONDS),
+    ]);
+    expect(await stack.accounts.getCustomer(customer.id)).toBeUndefined();
+    expect(
+      (await stack.db.query('SELECT 1 FROM action_idempotency_keys WHERE key = $1', [storedKeyOf(key)])).rows,
+    ).toEqual([]);
+
+    // Once the key is let go, the same request is served, and once.
+    const sent = await post('/customers', customer, key);
+    const again = await post('/customers', customer, key);
+    expect([sent.status, sent.replayed, again.status, again.replayed]).toEqual([201, null, 201, 'true']);
+    expect((await stack.db.query('SELECT 1 FROM customers WHERE id = $1', [customer.id])).rows).toHaveLength(1);
   });
 
   it('answers a refusal again as it was: a duplicate customer stays a 409 under its key', async () => {
