@@ -198,8 +198,9 @@ export async function ticketWorkflow(
 
   /**
    * Commits what the clocks bring about now (thresholds notified, deadlines passed, a release date reached), then
-   * sends the notices. The first notice's activity writes the committed ticket in the notice's own transaction: one
-   * activity and one workflow task per notice, not a read-model write after each. A change waiting for its plan is
+   * sends the notices. The last notice's activity writes the committed ticket in the notice's own transaction (so the
+   * read model shows a threshold notified once its notice is queued): one activity and one workflow task per notice,
+   * not a read-model write after each. A change waiting for its plan is
    * written once with the plan, by the writer above, as any other.
    */
   async function processDue(): Promise<void> {
@@ -207,10 +208,11 @@ export async function ticketWorkflow(
     if (changes.length > 0) commit(changes);
     const row = notices.length > 0 && !replan ? ticket : undefined;
     if (row) recordedRevision = row.revision;
-    for (const [index, notice] of notices.entries()) {
+    const last = notices.at(-1);
+    for (const notice of notices) {
       await notifyThreshold.executeWithOptions(
         { summary: `notify ${notice.notify.join(', ')}: ${notice.metric} at ${notice.percent}%` },
-        index === 0 && row ? [notice, row] : [notice],
+        notice === last && row ? [notice, row] : [notice],
       );
     }
     if (replan) await replanned(replan);

@@ -218,7 +218,7 @@ export function thresholdNotified(due: DueThreshold, now: number): TicketChange 
 /**
  * Everything the clocks bring about at `now`, at that one instant: the notices of the thresholds reached and not yet
  * notified, and the changes to commit: the facts that record those notices, then what time alone changes
- * (dueChanges). The workflow commits the changes before it sends the notices, so that the first notice's activity
+ * (dueChanges). The workflow commits the changes before it sends the notices, so that the last notice's activity
  * writes the committed ticket in the notice's own transaction instead of a read-model write of its own after it.
  */
 export function dueStep(

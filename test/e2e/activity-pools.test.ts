@@ -36,7 +36,7 @@ describe("the worker's activity pools", () => {
     const { ticket, env } = await serverDown(db, customerId, email);
     const activities = createActivities({ db: pools.shared, noticeDb: pools.notices });
     await env.run(activities.acknowledgeTicket, ticket);
-    // The ticket as the workflow commits it with its first notice, then as its next read-model write has it.
+    // The ticket as the workflow commits it with its notices, then as its next read-model write has it.
     const notified = { ...ticket, revision: ticket.revision + 1 };
     const later = { ...ticket, revision: ticket.revision + 2 };
 
@@ -48,7 +48,7 @@ describe("the worker's activity pools", () => {
       held.push(client);
     }
     try {
-      // The workflow's first notice of a threshold, with the ticket it committed (workflows/ticket.ts).
+      // The workflow's last notice of a threshold, with the ticket it committed (workflows/ticket.ts).
       await env.run(
         activities.notifyThreshold,
         {
