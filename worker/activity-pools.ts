@@ -1,5 +1,8 @@
 import type { Pool } from 'pg';
 import { createPool, type PoolErrorLog } from '../db/pool';
+import { DEFAULT_OUTBOX_LANES } from '../mail/dispatcher';
+import { laneConnections } from '../mail/lanes';
+import { DEFAULT_WEBHOOK_LANES } from '../mail/webhooks/dispatcher';
 import { activityPoolSizes, type WorkerTuning } from './tuning';
 
 /** The activities' PostgreSQL connections, as activityPoolSizes shares them out. */
@@ -34,3 +37,16 @@ export function createActivityPools(connectionString: string, tuning: WorkerTuni
     },
   };
 }
+
+/** The dispatchers' pools of worker/main.ts, apart from the activities' so that their lanes never wait behind them. */
+export const DISPATCHER_POOL_SIZES = {
+  outbox: laneConnections(DEFAULT_OUTBOX_LANES),
+  webhooks: laneConnections(DEFAULT_WEBHOOK_LANES),
+} as const;
+
+/**
+ * Every PostgreSQL connection one worker process may hold at once: its activities' pools and its dispatchers'. What
+ * PostgreSQL's max_connections must leave room for, per worker (docker-compose.yml, test/repository/docker-compose.test.ts).
+ */
+export const workerConnections = (tuning: WorkerTuning): number =>
+  [...Object.values(activityPoolSizes(tuning)), ...Object.values(DISPATCHER_POOL_SIZES)].reduce((a, b) => a + b, 0);

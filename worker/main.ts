@@ -5,10 +5,9 @@ import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
-import { DEFAULT_OUTBOX_LANES, startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
-import { laneConnections } from '../mail/lanes';
-import { DEFAULT_WEBHOOK_LANES, startWebhookDispatcher } from '../mail/webhooks/dispatcher';
-import { createActivityPools } from './activity-pools';
+import { startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
+import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
+import { createActivityPools, DISPATCHER_POOL_SIZES } from './activity-pools';
 import { createTicketWorkers } from './create-worker';
 import { noticeTaskQueue, readModelTaskQueue } from '../messages/ticket';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
@@ -28,7 +27,7 @@ async function main(): Promise<void> {
   let dispatcher: OutboxDispatcher | undefined;
   // A pool of its own: a burst of activities waiting for the worker's connections never holds a notice's delivery back.
   const outboxDb = createPool(
-    { connectionString: config.databaseUrl, max: laneConnections(DEFAULT_OUTBOX_LANES) },
+    { connectionString: config.databaseUrl, max: DISPATCHER_POOL_SIZES.outbox },
     logPoolError,
   );
   if (config.smtpUrl) {
@@ -45,7 +44,7 @@ async function main(): Promise<void> {
   // Webhooks need no configuration: the endpoints are rows an admin registers (POST /v1/admin/webhooks). A pool of its
   // own as the outbox's: its listening connection is held for good, and its lanes never wait behind activities.
   const webhookDb = createPool(
-    { connectionString: config.databaseUrl, max: laneConnections(DEFAULT_WEBHOOK_LANES) },
+    { connectionString: config.databaseUrl, max: DISPATCHER_POOL_SIZES.webhooks },
     logPoolError,
   );
   const webhookDispatcher = startWebhookDispatcher({

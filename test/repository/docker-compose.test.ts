@@ -1,9 +1,12 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { Pool, type PoolConfig } from 'pg';
 import YAML from 'yaml';
+import { apiPoolConfig } from '../../api/dependency-clients';
 import { configFromEnv, inboundConfigFromEnv } from '../../infra/config';
 import { toolPaths } from '../../scripts/tool-paths';
+import { workerConnections } from '../../worker/activity-pools';
 import { modulesReachedFrom } from '../support/source-imports';
 
 // docker-compose.yml is never run by this project (its machines have no Docker engine): these checks are what stands
@@ -45,6 +48,11 @@ const servicesRunning = (entry: string) =>
 const interpolated = (value: string) =>
   value.replace(/\$\$|\$\{[A-Z0-9_]+(?::?-([^}]*))?\}/g, (match, fallback?: string) =>
     match === '$$' ? '$' : (fallback ?? ''),
+  );
+/** A service's environment as its process sees it when the shell sets none of the variables it names. */
+const envOf = (service: Service) =>
+  Object.fromEntries(
+    Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolated(String(value ?? ''))]),
   );
 const imageOf = (service: Service) => {
   const [name = '', tag = ''] = (service.image ?? '').split(':');
@@ -124,9 +132,7 @@ describe("the variables set on docker-compose.yml's services", () => {
 
   it('give each Vigil process what it cannot start without, as its own configuration reads it', () => {
     for (const [name, service] of vigilServices) {
-      const env = Object.fromEntries(
-        Object.entries(service.environment ?? {}).map(([key, value]) => [key, interpolated(String(value ?? ''))]),
-      );
+      const env = envOf(service);
       if (entryOf(service) === 'mail/inbound/main.ts') {
         // Its key comes from the bootstrap's file, read by its command line when the variable is empty.
         expect([service.command].flat().join(' ')).toContain('VIGIL_INBOUND_API_KEY=');
@@ -136,6 +142,42 @@ describe("the variables set on docker-compose.yml's services", () => {
       }
       expect([name, env.DATABASE_URL]).toEqual([name, expect.stringMatching(/@postgres:5432\//)]);
     }
+  });
+});
+
+describe("docker-compose.yml's PostgreSQL connections", () => {
+  /** A pool's size as pg makes it: `max`, or pg's default when the config sets none. Making a pool connects nothing. */
+  const poolSize = (config: PoolConfig) => {
+    const pool = new Pool(config);
+    void pool.end();
+    return pool.options.max;
+  };
+  const url = 'postgres://vigil@postgres:5432/vigil';
+  /** What each Vigil process may hold at once, from the environment the compose file gives it. */
+  const connectionsOf: Record<string, (env: Record<string, string>) => number> = {
+    'worker/main.ts': (env) => workerConnections(configFromEnv(env).workerTuning),
+    'api/server.ts': () => poolSize(apiPoolConfig(url)),
+    // mail/inbound/main.ts's pool sets no size.
+    'mail/inbound/main.ts': () => poolSize({ connectionString: url }),
+    // Done, its connections closed, before any other Vigil process starts (their depends_on, checked below).
+    'scripts/compose-bootstrap.ts': () => 0,
+  };
+  /** Each Vigil service and what it may hold; a process not in connectionsOf counts as undefined, failing the sum. */
+  const held = () =>
+    vigilServices.map(([name, service]) => [name, connectionsOf[entryOf(service)!]?.(envOf(service))] as const);
+  /** The postgres service's `-c max_connections=N`, else PostgreSQL's default. */
+  const maxConnections = () => {
+    const setting = /max_connections=(\d+)/.exec([compose.services.postgres?.command ?? []].flat().join(' '));
+    return setting ? Number(setting[1]) : 100;
+  };
+
+  it('counts every Vigil process', () => {
+    expect(held().filter(([, connections]) => connections === undefined)).toEqual([]);
+  });
+
+  it('fit within what PostgreSQL is started to accept', () => {
+    const total = held().reduce((sum, [, connections]) => sum + (connections ?? Infinity), 0);
+    expect({ total, fits: total <= maxConnections() }).toEqual({ total, fits: true });
   });
 });
 
