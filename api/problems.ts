@@ -125,13 +125,16 @@ export function ticketBusy(detail: string): HttpProblem {
   return retryLater({ type: problemType('ticket-busy'), title: 'Ticket busy', status: 429, detail }, 1);
 }
 
+/** Its type, which the console's pages tell from other conflicts (api/web/page.ts). */
+export const REQUEST_IN_PROGRESS = problemType('request-in-progress');
+
 /**
  * A twin of the request (the same Idempotency-Key) is still being served: this one waited for it a while
  * (db/idempotency.ts's KEY_WAIT_MS) and is let go rather than hold a connection longer. Sent again later, it gets the
  * twin's answer. Its own type, so that a client retries the same request instead of reporting a conflict.
  */
 export function requestInProgress(detail: string): HttpProblem {
-  return retryLater({ type: problemType('request-in-progress'), title: 'Request in progress', status: 409, detail });
+  return retryLater({ type: REQUEST_IN_PROGRESS, title: 'Request in progress', status: 409, detail });
 }
 
 export function payloadTooLarge(limitBytes: number): HttpProblem {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../../db/sessions';
-import { RETRY_AFTER_SECONDS } from '../problems';
+import { REQUEST_IN_PROGRESS, RETRY_AFTER_SECONDS } from '../problems';
 import { adminTranslator } from './admin-i18n';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
@@ -116,8 +116,12 @@ ${body}
 /** A message next to what it is about, announced to screen readers. */
 export const alertBox = (message: string | undefined) => message && html`<p class="alert" role="alert">${message}</p>`;
 
-/** The API's "later": a dependency away (503) or the person over their rate limit (429). */
-export const isLater = (answer: ApiAnswer) => answer.status === 503 || answer.status === 429;
+/**
+ * The API's "later": a dependency away (503), the person over their rate limit (429), or a twin of the form still
+ * being served (409 request-in-progress), whose form must keep its key rather than be shown again with a new one.
+ */
+export const isLater = (answer: ApiAnswer) =>
+  answer.status === 503 || answer.status === 429 || answer.body.type === REQUEST_IN_PROGRESS;
 
 /** The API's "later" passed on at once with its Retry-After, as the API does, never a broken page. */
 export function laterPage(page: PageContext, answer: ApiAnswer): FastifyReply {

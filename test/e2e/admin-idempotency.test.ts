@@ -243,6 +243,7 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
   // creation's Idempotency-Key: the same form posted twice, one after the other or at once, creates one thing.
   describe("the console's creation forms, posted twice", () => {
     let session: { id: string; csrfToken: string };
+    let adminId: string;
     const consoleUrl = (path: string) => `${stack.baseUrl.replace(/\/v1$/, '')}/console/admin${path}`;
     const cookie = () => `vigil_session=${session.id}`;
     /** The form the page shows (the one posting to `action`, if given): its hidden fields, as the browser would send them back. */
@@ -263,6 +264,7 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
       }).then(async (response) => ({
         status: response.status,
         location: response.headers.get('location'),
+        retryAfter: response.headers.get('retry-after'),
         newKey: /vigil_new_key=([^;]+)/.exec(response.headers.get('set-cookie') ?? '')?.[1],
         page: await response.text(),
       }));
@@ -277,6 +279,7 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
         role: 'admin',
         language: 'en',
       });
+      adminId = admin.id;
       session = await pgSessionStore(stack.db).create(admin.id, Date.now());
     });
 
@@ -304,6 +307,31 @@ describe('Idempotency-Key on the admin creations, on PostgreSQL', () => {
       const redrawn = /name="_key" value="([^"]+)"/.exec(duplicate.page)?.[1];
       expect(redrawn).toMatch(/^[0-9a-f-]{36}$/);
       expect(redrawn).not.toBe(hidden._key);
+    });
+
+    it("tells a form whose twin holds its key to try later, keeping the form's key, and creates nothing", async () => {
+      const hidden = await shown('/customers/new');
+      const form = { ...hidden, id: `${formCustomer}-held`, name: 'Held Form SA', language: 'fr' };
+      // A session's requests are its person's (api/sessions.ts): the twin holds the key under that caller.
+      const lock = keyLockOf(`user-${adminId}`, storedKeyOf(hidden._key));
+      const holder = await stack.db.connect();
+      let waited: Awaited<ReturnType<typeof posted>>;
+      try {
+        await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [lock]);
+        waited = await posted('/customers/new', form);
+      } finally {
+        await holder.query('SELECT pg_advisory_unlock_all()');
+        holder.release();
+      }
+      // The later page, not the form shown again with a new key: sent again, the same form is the same request.
+      expect([waited.status, waited.retryAfter, /name="_key"/.test(waited.page)]).toEqual([
+        409,
+        String(RETRY_AFTER_SECONDS),
+        false,
+      ]);
+      expect(await count('customers WHERE id = $1', form.id)).toBe(0);
+      expect((await posted('/customers/new', form)).status).toBe(303);
+      expect(await count('customers WHERE id = $1', form.id)).toBe(1);
     });
 
     it('creates one contract, one person and one API key from forms posted at once', async () => {
