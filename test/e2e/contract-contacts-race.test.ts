@@ -11,6 +11,9 @@ import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 
+// findByEmails answers in id order, and ids are random: the accounts in the order the expectations name them.
+const byEmail = (a: { email: string }, b: { email: string }) => a.email.localeCompare(b.email);
+
 // db/contact-accounts.ts changeContractContacts, as PATCH /v1/admin/contracts/:id and `vigil admin contracts contacts`
 // run it, when two admins change one contract at once.
 describe("two changes of one contract's contacts at once, on PostgreSQL", () => {
@@ -69,7 +72,7 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
     expect((await accounts.getContract(contract.id))?.authorizedContacts).toEqual([]);
     expect(disabled.map(({ email }) => email).sort()).toEqual([ada.email, ben.email].sort());
     expect(
-      (await users.findByEmails([ada.email, ben.email])).map(({ email, disabledAt }) => ({
+      (await users.findByEmails([ada.email, ben.email])).sort(byEmail).map(({ email, disabledAt }) => ({
         email,
         disabled: disabledAt !== undefined,
       })),
@@ -140,7 +143,7 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
 
       expect(disabled.map(({ email }) => email).sort()).toEqual([ada.email, ben.email].sort());
       expect(
-        (await earlierStores.users.findByEmails([ada.email, ben.email])).map(({ email, disabledAt }) => ({
+        (await earlierStores.users.findByEmails([ada.email, ben.email])).sort(byEmail).map(({ email, disabledAt }) => ({
           email,
           disabled: disabledAt !== undefined,
         })),
