@@ -21,8 +21,9 @@ export interface QueueBacklog {
 }
 
 /**
- * The backlogs the probe reads: the ticket queue's workflow tasks (every move of a ticket) and activities (planning,
- * registration, bills); the notices' and the read model's activities (those queues have no workflow task).
+ * The backlogs the probe reads: the ticket queue's workflow tasks (every move of a ticket, and a new ticket's
+ * registration, a local activity inside its first) and activities (planning, bills); the notices' and the read model's
+ * activities (those queues have no workflow task).
  */
 export const PROBED: ReadonlyArray<Pick<QueueBacklog, 'queue' | 'kind'>> = [
   { queue: 'tickets', kind: 'workflow' },
@@ -37,7 +38,7 @@ export type BacklogProbe = () => Promise<Backlog>;
 /**
  * What a backlog on each queue refuses, judged as a desk would: a ticket taken must be registered and acknowledged at
  * once, and the right people told when its thresholds pass.
- * - tickets: an opening's answer waits for this queue (the workflow's first tasks, then registerTicket). Past either
+ * - tickets: an opening's answer waits for this queue (the workflow's first task, which registers it). Past either
  *   bound a new ticket would not be registered in time, and taking it only lengthens the wait of the next: refused.
  * - notices: a warning or breach notice waiting past the age bound is late now, an SLA promise broken without anyone
  *   knowing. Every ticket taken adds workflow tasks and activities to the same worker process, Temporal and PostgreSQL

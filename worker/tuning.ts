@@ -10,7 +10,7 @@ export interface WorkerTuning {
   workflowSlots: number;
   /** VIGIL_WORKER_CACHED_WORKFLOWS: tickets kept in memory between their tasks (maxCachedWorkflows). */
   cachedWorkflows: number;
-  /** VIGIL_WORKER_ACTIVITY_POLLERS / VIGIL_WORKER_ACTIVITY_SLOTS: the ticket queue's activities (planning, registration, bills). */
+  /** VIGIL_WORKER_ACTIVITY_POLLERS / VIGIL_WORKER_ACTIVITY_SLOTS: the ticket queue's activities (planning, bills). */
   activityPollers: number;
   activitySlots: number;
   /** VIGIL_NOTICE_POLLERS / VIGIL_NOTICE_SLOTS: the warnings and breaches, queued in the outbox. */

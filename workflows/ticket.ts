@@ -3,6 +3,7 @@ import {
   condition,
   continueAsNew,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -46,7 +47,14 @@ const TICKET_ACTIVITY_OPTIONS = {
   // A database outage must not lose a ticket: retry without limit, backing off to one attempt a minute.
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
-const { registerTicket, closeTicket } = proxyActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
+const { closeTicket } = proxyActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
+// Registration is a local activity: it runs on the worker holding the ticket, inside the workflow task that opens it,
+// so that the opening's answer (registeredUpdate) comes back from that one task, not after an activity task and a
+// second workflow task through the server (half the opening's time in docs/benchmarks.md). It is the ticket's first
+// work: every action waits for it (`registered`), so no Update's commit can land between its start and its result.
+// test/workflows/registration.test.ts replays a registration slower than the workflow task, with actions sent
+// meanwhile, on a worker without cache.
+const { registerTicket } = proxyLocalActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
 
 /** Notices and read-model writes on the task queues of their own that are named after the ticket's (messages/ticket.ts). */
 function sideActivities(ticketQueue: string) {

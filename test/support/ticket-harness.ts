@@ -33,6 +33,7 @@ export interface Recorded {
 function recordingActivities(
   recorded: Recorded,
   readModelGate: () => Promise<void> | undefined,
+  registrationGate: () => Promise<void> | undefined,
   policies: PolicySource,
 ): TicketActivities {
   // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
@@ -53,6 +54,7 @@ function recordingActivities(
     recordTicketState,
     billTicket,
     registerTicket: async ({ ticket, at }) => {
+      await registrationGate();
       const plan = await planClocks(policies, planQuestion(ticket, {}));
       await acknowledgeTicket(registeredTicket(ticket, plan, at).ticket);
       return plan;
@@ -109,6 +111,8 @@ export class TicketHarness {
   private running!: Promise<void>;
   readonly taskQueue = 'tickets-under-test';
   private readModelGate: Promise<void> | undefined;
+  private registrationGate: Promise<void> | undefined;
+  private registrationsWaiting = 0;
 
   /** The instant the server's clock was last set to, and the most it has run on past such an instant since. */
   private lastJumpTarget = 0;
@@ -133,7 +137,12 @@ export class TicketHarness {
       taskQueue: this.taskQueue,
       workflows: { workflowBundle: await bundledWorkflows() },
       activities: {
-        ...recordingActivities(this.recorded, () => this.readModelGate, this.policies),
+        ...recordingActivities(
+          this.recorded,
+          () => this.readModelGate,
+          () => this.awaitRegistrationGate(),
+          this.policies,
+        ),
         ...createPlanningActivities(this.policies),
       },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
@@ -154,6 +163,35 @@ export class TicketHarness {
       this.readModelGate = undefined;
       release();
     };
+  }
+
+  /**
+   * Registrations wait until the returned function is called, as when the database is slow to take the ticket's
+   * first row; `registrationsWaiting` counts the attempts that reached the gate and wait there.
+   */
+  holdRegistrations(): () => void {
+    let release!: () => void;
+    this.registrationGate = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.registrationGate = undefined;
+      release();
+    };
+  }
+
+  /** How many registration attempts wait at the gate of holdRegistrations now. */
+  get registrationsHeld(): number {
+    return this.registrationsWaiting;
+  }
+
+  private async awaitRegistrationGate(): Promise<void> {
+    const gate = this.registrationGate;
+    if (!gate) return;
+    this.registrationsWaiting += 1;
+    try {
+      await gate;
+    } finally {
+      this.registrationsWaiting -= 1;
+    }
   }
 
   async restartWorker(): Promise<void> {
@@ -215,14 +253,17 @@ export class TicketHarness {
     return this.settle(handle);
   }
 
+  /** `start` overrides the run's start options: a test of a slow first task shortens its workflow task timeout. */
   open(
     input: Pick<OpenTicketInput, 'ticketNumber' | 'policyId' | 'priority'> & Partial<OpenTicketInput>,
     options: TicketWorkflowOptions = {},
+    start: { workflowTaskTimeout?: string } = {},
   ): Promise<WorkflowHandle<typeof ticketWorkflow>> {
     return this.env.client.workflow.start<typeof ticketWorkflow>('ticketWorkflow', {
       taskQueue: this.taskQueue,
       workflowId: `ticket-${input.ticketNumber}`,
       args: [{ ...baseInput, ...input }, undefined, options],
+      ...start,
     });
   }
 
