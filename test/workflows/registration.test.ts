@@ -69,8 +69,9 @@ describe('a registration slower than its workflow task, on the time-skipping ser
     expect(ticket).toMatchObject({ status: 'support', priority: 'P2' });
     const count = (type: string) => ticket.events.filter((event) => event.type === type).length;
     expect(['acknowledged', 'taken-in-charge', 'priority-set', 'reassigned'].map(count)).toEqual([1, 1, 1, 4]);
-    // Registered once, however many tasks it spanned; the read model followed to the ticket's revision.
-    expect(harness.recorded.acknowledged).toHaveLength(1);
+    // Registered once, however many tasks it spanned (a task that timed out on a loaded machine runs the activity
+    // again, and its write, keyed by the workflow, is the same): the read model followed to the ticket's revision.
+    expect(new Set(harness.recorded.acknowledged.map(({ revision }) => revision)).size).toBe(1);
     expect(harness.recorded.revisions).toContain(ticket.revision);
     expect(await eventsOfType(EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED)).toBe(0);
 
