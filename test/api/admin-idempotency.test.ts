@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { RETRY_AFTER_SECONDS } from '../../api/problems';
 import { consoleHarness } from '../support/api/console-harness';
 
 /** The answer as a client compares it: the request's own id aside, which names this request's log lines. */
@@ -69,6 +70,38 @@ describe('Idempotency-Key on the admin creations', () => {
     await create('/customers/acme/contracts', contract);
     await create('/customers/acme/contracts', contract);
     expect(await harness.accounts.listContracts('acme')).toHaveLength(before + 3);
+  });
+
+  it('lets a twin go after its bounded wait, 409 request-in-progress with Retry-After, while the first still creates', async () => {
+    // The first request stays inside its creation until the test lets it go: its twin waits KEY_WAIT_MS, then is let go.
+    const createCustomer = harness.accounts.createCustomer.bind(harness.accounts);
+    let entered!: () => void;
+    let finish!: () => void;
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    jest.spyOn(harness.accounts, 'createCustomer').mockImplementationOnce(async (input) => {
+      entered();
+      await finished;
+      return createCustomer(input);
+    });
+    const customer = { id: 'initech', name: 'Initech' };
+    const first = create('/customers', customer, 'customer-1');
+    await inside;
+    const twin = await create('/customers', customer, 'customer-1');
+    expect([twin.statusCode, twin.json().type, twin.headers['retry-after']]).toEqual([
+      409,
+      expect.stringMatching(/request-in-progress$/),
+      String(RETRY_AFTER_SECONDS),
+    ]);
+    expect(await harness.accounts.getCustomer('initech')).toBeUndefined();
+
+    // The first is served once let go, and the twin sent again gets its answer.
+    finish();
+    const served = await first;
+    const again = await create('/customers', customer, 'customer-1');
+    expect([served.statusCode, again.statusCode, again.headers['idempotent-replayed']]).toEqual([201, 201, 'true']);
+    expect(again.json()).toEqual(served.json());
+    expect((await harness.accounts.listCustomers()).filter(({ id }) => id === 'initech')).toHaveLength(1);
   });
 
   it("gives a retried API key's token again, and keeps it in the record only sealed by the client's key", async () => {

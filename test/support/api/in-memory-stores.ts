@@ -1,6 +1,12 @@
 import type { AccountStore } from '../../../messages/accounts';
 import type { TicketState } from '../../../messages/ticket';
-import type { IdempotencyStore, IdempotentAction, IdempotentOpening } from '../../../db/idempotency';
+import {
+  KEY_WAIT_MS,
+  KeyInFlight,
+  type IdempotencyStore,
+  type IdempotentAction,
+  type IdempotentOpening,
+} from '../../../db/idempotency';
 import type { InvoiceDetail, InvoiceReader, InvoiceSummary } from '../../../db/invoices';
 import {
   PrepaidKeyReusedError,
@@ -25,8 +31,8 @@ export function inMemoryIdempotency(): IdempotencyStore & {
 } {
   const records = new Map<string, IdempotentOpening>();
   const actions = new Map<string, IdempotentAction>();
-  // Each key's queue of work held under it (pgIdempotencyStore's advisory lock): the last work's end, which the next awaits.
-  const queues = new Map<string, Promise<unknown>>();
+  // The work holding each key (pgIdempotencyStore's advisory lock): its end, which a twin awaits; it never fails.
+  const holders = new Map<string, Promise<void>>();
   const id = (apiKeyId: string, key: string) => `${apiKeyId}\n${key}`;
   const held = (apiKeyId: string, key: string) => {
     const action = actions.get(id(apiKeyId, key));
@@ -40,12 +46,21 @@ export function inMemoryIdempotency(): IdempotencyStore & {
       // No transaction here: each step stands alone, as the creation and its record did before PostgreSQL joined them.
       const run = () => work((step) => step());
       if (key === undefined) return run();
-      const before = queues.get(id(apiKeyId, key)) ?? Promise.resolve();
-      const done = before.then(run, run);
-      queues.set(
-        id(apiKeyId, key),
-        done.catch(() => undefined),
-      );
+      const slot = id(apiKeyId, key);
+      // A twin waits KEY_WAIT_MS in all for the key, as pgIdempotencyStore's lock_timeout bounds it, then gives up.
+      let timer: NodeJS.Timeout | undefined;
+      const givenUp = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), KEY_WAIT_MS)));
+      try {
+        // Another twin may take the key in the instant it is let go: then this one waits for that one in turn.
+        for (let holder = holders.get(slot); holder; holder = holders.get(slot)) {
+          if (!(await Promise.race([holder.then(() => true), givenUp]))) throw new KeyInFlight();
+        }
+      } finally {
+        clearTimeout(timer);
+      }
+      const done = run();
+      const letGo = () => void holders.delete(slot);
+      holders.set(slot, done.then(letGo, letGo));
       return done;
     },
     async claimAction(apiKeyId, key, action) {
