@@ -2,7 +2,7 @@ import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebo
 import { DateTime } from 'luxon';
 import type { AccountStore, Contract } from '../../messages/accounts';
 import { DESK_ZONE } from '../../messages/desk-zone';
-import { customerScope } from '../customer-scope';
+import { customerScope, customerScopeOrRecord } from '../customer-scope';
 import { namedContract, openableContacts } from '../opening-terms';
 import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
@@ -43,18 +43,25 @@ export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = 
     {
       schema: {
         summary:
-          "The contacts of the customer's contracts in force, or of the one contractId names (a customer: its own company's)",
+          "The contacts of the customer's contracts in force, or of the one contractId names (a customer: its own company's; staff: the customer named, or the contract's)",
         querystring: ContactListQuery,
         response: { 200: OpenableContacts, ...problems(401, 403, 422, 500) },
       },
     },
     async (request) => {
       const principal = principalOf(request);
-      const customerId = customerScope(principal, request.query.customer);
-      if (customerId === undefined) throw invalidField('querystring.customer', 'is required from staff');
+      const { contractId } = request.query;
+      // Staff naming a contract alone: its customer's (customerScopeOrRecord); a customer's key is held to its own.
+      const customerId = await customerScopeOrRecord(principal, request.query.customer, async () => {
+        if (contractId === undefined) return undefined;
+        const contract = await accounts.getContract(contractId);
+        if (!contract) throw invalidField('querystring.contractId', `names no known contract: ${contractId}`);
+        return contract.customerId;
+      });
+      if (customerId === undefined)
+        throw invalidField('querystring.customer', 'is required from staff, unless contractId names the contract');
       const on = today();
       const inForce = await accounts.contractsInForce(customerId, on);
-      const { contractId } = request.query;
       // Named, the contract narrows the list to whom opening under it accepts (api/opening-terms.ts checkContact).
       const contracts =
         contractId === undefined

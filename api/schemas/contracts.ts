@@ -23,7 +23,7 @@ export const ContactListQuery = Type.Object(
       Type.String({
         pattern: ContractId.pattern,
         description:
-          "only this contract's contacts (one of the customer's in force; another's is refused as an unknown one)",
+          "only this contract's contacts (one of the customer's in force; another's is refused as an unknown one); staff naming it need not name the customer, the contract's own",
       }),
     ),
   },

@@ -56,6 +56,34 @@ describe('GET /v1/contacts?contractId=', () => {
     });
   });
 
+  it("answers staff naming a contract its contacts without the customer, the contract's own", async () => {
+    const second = await secondContract();
+    for (const caller of ['agent', 'admin', 'manager'] as const)
+      expect({
+        caller,
+        answer: (await harness.call(caller, 'GET', `/v1/contacts?contractId=${second.id}`)).json(),
+      }).toEqual({ caller, answer: { contacts: [{ name: 'Dan Roth', email: 'dan@acme.lu' }] } });
+    expect(
+      emails(await harness.call('agent', 'GET', `/v1/contacts?contractId=${harness.contracts.globex.id}`)),
+    ).toEqual([]);
+    // A contract Vigil does not know, or one no longer in force, is refused naming the field, as a customer's is.
+    const ended = await harness.accounts.createContract({
+      customerId: 'acme',
+      policyId: 'esker',
+      policyVersion: 1,
+      startsOn: '2025-01-01',
+      endsOn: '2025-12-31',
+    });
+    for (const id of ['999', ended.id])
+      expectProblem(
+        await harness.call('agent', 'GET', `/v1/contacts?contractId=${id}`),
+        422,
+        'invalid-request',
+        'querystring.contractId',
+      );
+    expectProblem(await harness.call('agent', 'GET', '/v1/contacts'), 422, 'invalid-request', 'querystring.customer');
+  });
+
   it('refuses a malformed id at the edge, naming the field, where a well-formed one of its own is answered', async () => {
     expect((await harness.call('acme', 'GET', `/v1/contacts?contractId=${harness.contracts.acme.id}`)).statusCode).toBe(
       200,
