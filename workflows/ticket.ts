@@ -208,8 +208,8 @@ export async function ticketWorkflow(
    * Commits what the clocks bring about now (thresholds notified, deadlines passed, a release date reached), then
    * sends the notices. The last notice's activity writes the committed ticket in the notice's own transaction (so the
    * read model shows a threshold notified once its notice is queued): one activity and one workflow task per notice,
-   * not a read-model write after each. A change waiting for its plan is
-   * written once with the plan, by the writer above, as any other.
+   * not a read-model write after each. A change waiting for its plan is written once with the plan, by the writer
+   * above, as any other.
    */
   async function processDue(): Promise<void> {
     const { notices, changes, replan } = dueStep(ticket, Date.now());
