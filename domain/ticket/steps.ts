@@ -167,11 +167,6 @@ export function registeredTicket(
 
 const notifiedOf = (ticket: TicketState) => new Set(ticket.notifiedThresholds);
 
-/** The first threshold reached and not yet notified (dueStep gives them all, with the facts that record them). */
-export function dueThreshold(ticket: TicketState, now: number): DueThreshold | undefined {
-  return dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, notifiedOf(ticket))[0];
-}
-
 /** What a threshold's notice says (the notifyThreshold activity, activities/ticket-notices.ts, sends it). */
 export interface ThresholdNotice {
   ticketNumber: string;

@@ -1,5 +1,6 @@
 import type { OpenTicketInput, TicketState } from '../../messages/ticket';
 import type { PolicyTerms } from '../../domain/policy/terms';
+import { dueThresholds, type DueThreshold } from '../../domain/sla/clock';
 import { applyChanges, openedTicket } from '../../domain/ticket/evolve';
 import { acknowledgement, withPlan, type PlanAnswer } from '../../domain/ticket/steps';
 
@@ -51,4 +52,13 @@ export function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): P
 export function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {
   const opened = withPlan(openedTicket({ ...input, ...overrides }, at), planAt(at), {}, at);
   return applyChanges(opened, [acknowledgement(opened, at)]);
+}
+
+/**
+ * The first threshold reached at `now` and not yet notified: the naive reference that notifies one threshold at a time,
+ * against which test/domain/ticket/lifecycle.test.ts checks domain/ticket/steps.ts's dueStep (which gives them all at
+ * once, with the facts that record them).
+ */
+export function dueThreshold(ticket: TicketState, now: number): DueThreshold | undefined {
+  return dueThresholds(ticket.clocks, now, ticket.thresholdGeneration, new Set(ticket.notifiedThresholds))[0];
 }

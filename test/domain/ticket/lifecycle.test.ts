@@ -15,14 +15,13 @@ import { presetRegistry } from '../../../policies/registry';
 import {
   dueChanges,
   dueStep,
-  dueThreshold,
   nextWakeUp,
   registrationRefusal,
   thresholdNotice,
   thresholdNotified,
   withPlan,
 } from '../../../domain/ticket/steps';
-import { HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
+import { dueThreshold, HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
 
 // The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
 
