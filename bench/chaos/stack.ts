@@ -47,6 +47,7 @@ export class ChaosStack {
     ports: Ports,
     root: string,
     readonly temporalChoice: TemporalChoice,
+    private readonly env: NodeJS.ProcessEnv,
   ) {
     this.ports = ports;
     this.root = root;
@@ -54,7 +55,11 @@ export class ChaosStack {
     fs.mkdirSync(this.logDir, { recursive: true });
   }
 
-  static async create({ temporal = 'dev' }: { temporal?: TemporalChoice } = {}): Promise<ChaosStack> {
+  /** `env` goes to the worker and the API on top of this process's own (SMTP_URL, for a run that reads their mails). */
+  static async create({
+    temporal = 'dev',
+    env = {},
+  }: { temporal?: TemporalChoice; env?: NodeJS.ProcessEnv } = {}): Promise<ChaosStack> {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chaos-'));
     // PostgreSQL runs as its own user when we are root: it must be able to enter the folder.
     fs.chmodSync(root, 0o755);
@@ -62,6 +67,7 @@ export class ChaosStack {
       { temporal: await freePort(), postgres: await freePort(), api: await freePort() },
       root,
       temporal,
+      env,
     );
   }
 
@@ -165,6 +171,7 @@ export class ChaosStack {
       cwd: repoRoot,
       env: {
         ...process.env,
+        ...this.env,
         TEMPORAL_ADDRESS: this.temporalAddress,
         DATABASE_URL: this.databaseUrl,
         PORT: String(this.ports.api),

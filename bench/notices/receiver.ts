@@ -9,6 +9,8 @@ export interface Received {
   /** Epoch ms at the end of DATA. */
   acceptedAt: number;
   headers: Map<string, string>;
+  /** Epoch ms at which the SMTP connection it came on was opened: a mail of a worker killed since from its successor's. */
+  connectedAt: number;
 }
 
 export interface Receiver {
@@ -16,6 +18,13 @@ export interface Receiver {
   readonly mails: readonly Received[];
   close(): Promise<void>;
 }
+
+/**
+ * Resolves when the server may answer a mail taken in full with its 250 (at once when none is given). A test holds the
+ * answer to stand in the window between an SMTP server taking a mail and its sender marking it sent
+ * (mail/dispatcher.ts): the mail is recorded already, and its sender does not know it yet.
+ */
+export type AnswerGate = (mail: Received) => Promise<void>;
 
 /** The header block of a raw message, unfolded, names lower-cased; the first of each name wins. */
 function headersOf(raw: string): Map<string, string> {
@@ -30,21 +39,38 @@ function headersOf(raw: string): Map<string, string> {
   return headers;
 }
 
-export async function startReceiver(onMail: (mail: Received) => void = () => undefined): Promise<Receiver> {
+export async function startReceiver(
+  onMail: (mail: Received) => void = () => undefined,
+  answer: AnswerGate = () => Promise.resolve(),
+): Promise<Receiver> {
   const mails: Received[] = [];
+  const connectedAt = new Map<string, number>();
   const server = new SMTPServer({
     name: 'bench-receiver',
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onConnect(session, callback) {
+      connectedAt.set(session.id, Date.now());
+      callback();
+    },
+    onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // A message cut off by its sender's connection ends in an error, never in 'end': it is not recorded.
+      stream.on('error', () => undefined);
       stream.on('end', () => {
-        const mail = { acceptedAt: Date.now(), headers: headersOf(Buffer.concat(chunks).toString('utf8')) };
+        const mail = {
+          acceptedAt: Date.now(),
+          headers: headersOf(Buffer.concat(chunks).toString('utf8')),
+          connectedAt: connectedAt.get(session.id) ?? 0,
+        };
         mails.push(mail);
         onMail(mail);
-        callback(null, 'accepted');
+        void answer(mail).then(
+          () => callback(null, 'accepted'),
+          (error: Error) => callback(error),
+        );
       });
     },
   });
