@@ -263,9 +263,14 @@ export function pgUserStore(db: Pool): UserStore {
     async addCustomerContacts(customerId, contacts) {
       if (contacts.length === 0) return [];
       // One statement: an address someone else is adding at the same moment is skipped by the unique index, never doubled.
+      // In address order: the statement waits for each address another transaction is adding, uncommitted, and holds
+      // those it added until its own commit. In the contacts' order, two changes adding overlapping addresses in
+      // opposite orders (two contracts of one customer under different policies: db/contact-accounts.ts
+      // changeContractContacts) could each hold one the other waits for, a deadlock PostgreSQL ends by failing one.
       const { rows } = await db.query<Row>(
         `INSERT INTO users (email, name, role, customer_id)
          SELECT email, name, 'customer', $1 FROM unnest($2::text[], $3::text[]) AS contact(email, name)
+         ORDER BY lower(email)
          ON CONFLICT ((lower(email))) DO NOTHING
          RETURNING ${COLUMNS}`,
         [customerId, contacts.map(({ email }) => email.trim()), contacts.map(({ name }) => name.trim())],

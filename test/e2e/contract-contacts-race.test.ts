@@ -14,9 +14,21 @@ jest.setTimeout(60_000);
 // findByEmails answers in id order, and ids are random: the accounts in the order the expectations name them.
 const byEmail = (a: { email: string }, b: { email: string }) => a.email.localeCompare(b.email);
 
+// The stores of a change as the API holds them (db/api-stores.ts).
+const storesOn = (pool: Pool) => {
+  const { accounts, transaction, people } = apiStores(pool);
+  return { accounts, transaction, users: people.users, sessions: people.sessions };
+};
+
+/** A pool whose backends pg_stat_activity names, so that a test can see them wait on a lock; and whether they do. */
+const namedPool = (name: string) => new Pool({ connectionString: e2eEnv().databaseUrl, application_name: name });
+const waitsOnLock = async (db: Pool, name: string) =>
+  (await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]))
+    .rows.length > 0;
+
 // db/contact-accounts.ts changeContractContacts, as PATCH /v1/admin/contracts/:id and `vigil admin contracts contacts`
-// run it, when two admins change one contract at once.
-describe("two changes of one contract's contacts at once, on PostgreSQL", () => {
+// run it, when two admins change one contract, or two contracts of one customer, at once.
+describe("two changes of contracts' contacts at once, on PostgreSQL", () => {
   let db: Pool;
 
   beforeAll(async () => {
@@ -89,12 +101,7 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
     const ben = { name: 'Ben Berg', email: `ben.${unique}@race.test` };
     // The later change on a pool of its own, named, so that its backend waiting on a lock can be found.
     const name = `race-later-${unique}`;
-    const laterPool = new Pool({ connectionString: e2eEnv().databaseUrl, application_name: name });
-    // As the API holds them (db/api-stores.ts).
-    const storesOn = (pool: Pool) => {
-      const { accounts, transaction, people } = apiStores(pool);
-      return { accounts, transaction, users: people.users, sessions: people.sessions };
-    };
+    const laterPool = namedPool(name);
     try {
       const earlierStores = storesOn(db);
       await earlierStores.accounts.createCustomer({ id: customerId, name: 'Race SA' });
@@ -127,16 +134,7 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
       const settled = () => (laterDone = true);
       later.then(settled, settled);
       // The later change waits on the contract's row until the earlier one commits (or, in steps, is done at once).
-      await eventually(
-        async () =>
-          laterDone ||
-          (
-            await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [
-              name,
-            ])
-          ).rows.length > 0,
-        Boolean,
-      );
+      await eventually(async () => laterDone || (await waitsOnLock(db, name)), Boolean);
       resume();
       await earlier;
       const { disabled } = (await later)!;
@@ -154,5 +152,69 @@ describe("two changes of one contract's contacts at once, on PostgreSQL", () => 
     } finally {
       await laterPool.end();
     }
+  });
+
+  it('makes both changes when two contracts of one customer add the same new addresses in opposite orders', async () => {
+    const unique = randomUUID().slice(0, 8);
+    const customerId = `race-${unique}`;
+    const person = (name: string) => ({ name, email: `${name.toLowerCase()}.${unique}@race.test` });
+    const [ada, ben, zed, zoe] = [person('Ada'), person('Ben'), person('Zed'), person('Zoe')];
+    const names = { first: `race-first-${unique}`, second: `race-second-${unique}` };
+    const firstPool = namedPool(names.first);
+    const secondPool = namedPool(names.second);
+    const stores = storesOn(db);
+    await stores.accounts.createCustomer({ id: customerId, name: 'Race SA' });
+    // Under two policies: changes of contracts under one policy wait for each other whole, each holding its policy's
+    // lock until it commits (db/policy-versions.ts lockPolicy, which updateContractContacts takes).
+    const contract = async (policy: { policyId: string; policyVersion?: number }) =>
+      (await createContract(stores, { customerId, ...policy, startsOn: '2026-01-01' })).contract.id;
+    const one = await contract({ policyId: 'econnect' });
+    const two = await contract({ policyId: 'esker', policyVersion: 1 });
+
+    // A change adding an address another transaction is adding, uncommitted, waits for it. A third transaction holds
+    // Zed and Zoe, as another admin adding them would: taken in the contacts' order, the first change (Ada, Zed, Ben)
+    // would stop holding Ada and the second (Ben, Zoe, Ada) holding Ben, and once Zed and Zoe are let go each would
+    // wait for the address the other holds. Taken in address order (db/users.ts addCustomerContacts), both start with
+    // Ada, and the one that did not take it waits for the other's commit.
+    const holder = await db.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(
+        `INSERT INTO users (email, name, role, customer_id) VALUES ($1, 'Zed', 'customer', $3), ($2, 'Zoe', 'customer', $3)`,
+        [zed.email, zoe.email, customerId],
+      );
+      const outcomes = Promise.allSettled([
+        changeContractContacts(storesOn(firstPool), one, { authorizedContacts: [ada, zed, ben] }),
+        changeContractContacts(storesOn(secondPool), two, { authorizedContacts: [ben, zoe, ada] }),
+      ]);
+      await eventually(
+        async () => (await waitsOnLock(db, names.first)) && (await waitsOnLock(db, names.second)),
+        Boolean,
+      );
+      await holder.query('ROLLBACK');
+
+      // A deadlock would end one of them with 40P01 (deadlock_detected), its contract and accounts rolled back.
+      expect(
+        (await outcomes).map((outcome) =>
+          outcome.status === 'fulfilled' ? 'changed' : (outcome.reason as { code?: string }).code,
+        ),
+      ).toEqual(['changed', 'changed']);
+    } finally {
+      // Closed rather than given back: a failure before its ROLLBACK must not leave Zed and Zoe held in the pool.
+      holder.release(true);
+      await firstPool.end();
+      await secondPool.end();
+    }
+    const contactsOf = async (id: string) =>
+      (await stores.accounts.getContract(id))?.authorizedContacts.map(({ email }) => email);
+    expect([await contactsOf(one), await contactsOf(two)]).toEqual([
+      [ada.email, zed.email, ben.email],
+      [ben.email, zoe.email, ada.email],
+    ]);
+    expect(
+      (await stores.users.findByEmails([ada, ben, zed, zoe].map(({ email }) => email)))
+        .sort(byEmail)
+        .map((user) => ({ email: user.email, customerId: user.customerId, enabled: user.disabledAt === undefined })),
+    ).toEqual([ada, ben, zed, zoe].map(({ email }) => ({ email, customerId, enabled: true })));
   });
 });
