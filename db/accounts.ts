@@ -55,7 +55,9 @@ const toCustomer = (row: CustomerRow): Customer => ({
   createdAt: row.created_at.toISOString(),
 });
 
-// Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone.
+// Dates as text: pg would turn a `date` into a Date at local midnight, which shifts with the server's zone. A list orders
+// by the table's columns, qualified (`contracts.id`): a bare `id` names the `id::text AS id` here and sorts the text,
+// which put contract 100 before contract 99.
 const CONTRACT_COLUMNS = `id::text AS id, customer_id, policy_id, policy_version, tier,
   to_char(starts_on, 'YYYY-MM-DD') AS starts_on, to_char(ends_on, 'YYYY-MM-DD') AS ends_on,
   invoicing_frequency, authorized_contacts, escalation_contacts, emergency_response_target, rates, quote_required_above_minutes, max_people_per_ticket, created_at`;
@@ -124,7 +126,7 @@ const toKey = (row: KeyRow): ApiKeyRecord => ({
  */
 export async function contractsFollowing(client: PoolClient, policyId: string, fromDate: string): Promise<Contract[]> {
   const { rows } = await client.query<ContractRow>(
-    `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE policy_id = $1 AND policy_version IS NULL AND (ends_on IS NULL OR ends_on >= $2::date) ORDER BY id`,
+    `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE policy_id = $1 AND policy_version IS NULL AND (ends_on IS NULL OR ends_on >= $2::date) ORDER BY contracts.id`,
     [policyId, fromDate],
   );
   return rows.map(toContract);
@@ -284,7 +286,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
 
     async listContracts(customerId) {
       const { rows } = await db.query<ContractRow>(
-        `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE customer_id = $1 ORDER BY starts_on, id`,
+        `SELECT ${CONTRACT_COLUMNS} FROM contracts WHERE customer_id = $1 ORDER BY contracts.starts_on, contracts.id`,
         [customerId],
       );
       return rows.map(toContract);
@@ -294,7 +296,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
       const { rows } = await db.query<ContractRow>(
         `SELECT ${CONTRACT_COLUMNS} FROM contracts
          WHERE customer_id = $1 AND starts_on <= $2::date AND (ends_on IS NULL OR ends_on >= $2::date)
-         ORDER BY starts_on, id`,
+         ORDER BY contracts.starts_on, contracts.id`,
         [customerId, civilDate(onDate, 'onDate')],
       );
       return rows.map(toContract);

@@ -52,9 +52,10 @@ export class UserError extends Error {
 
 export interface UserStore {
   create(input: NewUser): Promise<User>;
+  /** Everyone, in id order (the order the accounts were made). */
   list(): Promise<User[]>;
   get(id: string): Promise<User | undefined>;
-  /** The accounts of these addresses, whatever their case. */
+  /** The accounts of these addresses, whatever their case, in id order. */
   findByEmails(emails: readonly string[]): Promise<User[]>;
   /** The person as changed; undefined when there is none. */
   update(id: string, patch: UserPatch): Promise<User | undefined>;
@@ -81,6 +82,8 @@ export interface UserStore {
   setLanguage(id: string, language: Language | undefined): Promise<void>;
 }
 
+// A list is in id order by `ORDER BY users.id`, the table's bigint: a bare `ORDER BY id` names the `id::text AS id` here
+// and sorts the text, which put id 100 before id 99.
 const COLUMNS =
   'id::text AS id, email, name, role, customer_id, language, password_hash IS NOT NULL AS has_password, disabled_at, created_at';
 
@@ -199,7 +202,7 @@ export function pgUserStore(db: Pool): UserStore {
     },
 
     async list() {
-      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM users ORDER BY id`);
+      const { rows } = await db.query<Row>(`SELECT ${COLUMNS} FROM users ORDER BY users.id`);
       return rows.map(toUser);
     },
 
@@ -212,7 +215,7 @@ export function pgUserStore(db: Pool): UserStore {
     async findByEmails(emails) {
       if (emails.length === 0) return [];
       const { rows } = await db.query<Row>(
-        `SELECT ${COLUMNS} FROM users WHERE lower(email) = ANY($1::text[]) ORDER BY id`,
+        `SELECT ${COLUMNS} FROM users WHERE lower(email) = ANY($1::text[]) ORDER BY users.id`,
         [emails.map((email) => email.trim().toLowerCase())],
       );
       return rows.map(toUser);

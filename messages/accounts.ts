@@ -311,8 +311,12 @@ export interface AccountStore {
     id: string,
     patch: ContractContactsPatch,
   ): Promise<{ contract: Contract; before: Contract } | undefined>;
+  /** The customer's contracts, by start date, then in the order they were made (id). */
   listContracts(customerId: string): Promise<Contract[]>;
-  /** The customer's contracts in force on a civil date (starts on or before it, ends on or after it, or never). */
+  /**
+   * The customer's contracts in force on a civil date (starts on or before it, ends on or after it, or never), in
+   * listContracts' order.
+   */
   contractsInForce(customerId: string, onDate: string): Promise<Contract[]>;
   createApiKey(key: NewApiKey): Promise<IssuedApiKey>;
   listApiKeys(): Promise<ApiKeyRecord[]>;

@@ -27,6 +27,8 @@ export function inMemoryAccounts(): AccountStore {
   const contracts: Contract[] = [];
   const keys = new Map<string, ApiKeyRecord & { token: string }>();
   const createdAt = () => new Date().toISOString();
+  // The order AccountStore promises: by start date, then by id (a number, as PostgreSQL's bigserial).
+  const byStart = (a: Contract, b: Contract) => a.startsOn.localeCompare(b.startsOn) || Number(a.id) - Number(b.id);
   const knownCustomer = (id: string) => {
     if (!customers.has(id)) throw new AccountError('CUSTOMER_UNKNOWN', 'customerId', `no customer "${id}"`);
   };
@@ -91,16 +93,18 @@ export function inMemoryAccounts(): AccountStore {
       return { contract: updated, before: contract };
     },
     async listContracts(customerId) {
-      return contracts.filter((contract) => contract.customerId === customerId);
+      return contracts.filter((contract) => contract.customerId === customerId).sort(byStart);
     },
     async contractsInForce(customerId, onDate) {
       const date = civilDate(onDate, 'onDate');
-      return contracts.filter(
-        (contract) =>
-          contract.customerId === customerId &&
-          contract.startsOn <= date &&
-          (contract.endsOn === undefined || contract.endsOn >= date),
-      );
+      return contracts
+        .filter(
+          (contract) =>
+            contract.customerId === customerId &&
+            contract.startsOn <= date &&
+            (contract.endsOn === undefined || contract.endsOn >= date),
+        )
+        .sort(byStart);
     },
     async createApiKey(input) {
       const checked = checkedApiKey(input);
