@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { toHeaderText, toStorable, toStorableText } from '../domain/text';
-import { announceQueued } from './announce';
+import { announceQueued, nextDueInMsOf, type DispatchQueue } from './dispatch-queue';
 
 /** A notice to send, as an activity queues it: once per idempotency key, whatever the retries. */
 export interface QueuedNotice {
@@ -35,6 +35,12 @@ export interface OutboxRow {
 
 export const stateOf = (row: Pick<OutboxRow, 'sentAt' | 'failedAt'>): OutboxState =>
   row.sentAt ? 'sent' : row.failedAt ? 'failed' : 'pending';
+
+const STATE_WHERE: Record<OutboxState, string> = {
+  pending: 'sent_at IS NULL AND failed_at IS NULL',
+  sent: 'sent_at IS NOT NULL',
+  failed: 'failed_at IS NOT NULL',
+};
 
 interface Row {
   id: string;
@@ -97,16 +103,29 @@ export async function enqueueNotice(client: Pool | PoolClient, notice: QueuedNot
   );
 }
 
-/**
- * The oldest due row, locked for this transaction; SKIP LOCKED lets several dispatchers (one per worker) share the
- * table without ever taking the same row. Undefined: nothing is due.
- */
-export async function claimDueNotice(client: PoolClient): Promise<OutboxRow | undefined> {
+/** The oldest due row, locked for this transaction (SKIP LOCKED: every worker's dispatcher shares the table). */
+async function claimDueNotice(client: PoolClient): Promise<OutboxRow | undefined> {
   const { rows } = await client.query<Row>(
-    `SELECT * FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+    `SELECT * FROM outbox WHERE ${STATE_WHERE.pending} AND next_attempt_at <= now()
      ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
   );
   return rows[0] && fromRow(rows[0]);
+}
+
+/** The outbox as mail/dispatcher.ts's lanes work it. */
+export const OUTBOX_QUEUE: DispatchQueue<OutboxRow> = {
+  channel: OUTBOX_CHANNEL,
+  claimDue: claimDueNotice,
+  nextDueInMs: nextDueInMsOf('outbox', STATE_WHERE.pending),
+};
+
+/**
+ * Wakes the lanes of every dispatcher to look at the outbox again: the activity's own delivery (mail/dispatcher.ts,
+ * deliverNow) calls it when its transaction failed after it claimed a row, which is then due again although no lane
+ * was told of it (a lane's nextDueInMs passed it by while it was held).
+ */
+export async function announceOutbox(db: Pool): Promise<void> {
+  await db.query(`SELECT pg_notify($1, '')`, [OUTBOX_CHANNEL]);
 }
 
 /**
@@ -116,7 +135,7 @@ export async function claimDueNotice(client: PoolClient): Promise<OutboxRow | un
  */
 export async function claimDueNoticeByKey(client: PoolClient, idempotencyKey: string): Promise<OutboxRow | undefined> {
   const { rows } = await client.query<Row>(
-    `SELECT * FROM outbox WHERE idempotency_key = $1 AND sent_at IS NULL AND failed_at IS NULL AND next_attempt_at <= now()
+    `SELECT * FROM outbox WHERE idempotency_key = $1 AND ${STATE_WHERE.pending} AND next_attempt_at <= now()
      FOR UPDATE SKIP LOCKED`,
     [idempotencyKey],
   );
@@ -130,7 +149,11 @@ export async function markSent(client: PoolClient, id: number, messageId: string
   );
 }
 
-/** One more failed attempt: tried again after `retryInMs`, or, without it, failed for good. */
+/**
+ * One more failed attempt: tried again after `retryInMs`, or, without it, failed for good. A retry is announced on
+ * OUTBOX_CHANNEL as a new row is: the activity's own delivery (mail/dispatcher.ts, deliverNow) writes retries outside
+ * the lanes, which, woken, read when it is due (OUTBOX_QUEUE's nextDueInMs) and sleep until then.
+ */
 export async function markAttemptFailed(
   client: PoolClient,
   id: number,
@@ -138,10 +161,14 @@ export async function markAttemptFailed(
   retryInMs: number | undefined,
 ): Promise<void> {
   await client.query(
-    `UPDATE outbox SET attempts = attempts + 1, last_error = $2,
-       next_attempt_at = CASE WHEN $3::bigint IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $3::bigint / 1000.0) END,
-       failed_at = CASE WHEN $3::bigint IS NULL THEN now() ELSE NULL END
-     WHERE id = $1`,
+    `WITH queued AS (
+       UPDATE outbox SET attempts = attempts + 1, last_error = $2,
+         next_attempt_at = CASE WHEN $3::bigint IS NULL THEN next_attempt_at ELSE now() + make_interval(secs => $3::bigint / 1000.0) END,
+         failed_at = CASE WHEN $3::bigint IS NULL THEN now() ELSE NULL END
+       WHERE id = $1
+       RETURNING failed_at
+     )
+     ${announceQueued(OUTBOX_CHANNEL, 'failed_at IS NULL')}`,
     [id, toStorableText(error).slice(0, 2_000), retryInMs ?? null],
   );
 }
@@ -157,12 +184,6 @@ export interface OutboxStore {
   list(filter: { state?: OutboxState; ticketNumber?: string; limit: number }): Promise<OutboxRow[]>;
   figures(): Promise<OutboxFigures>;
 }
-
-const STATE_WHERE: Record<OutboxState, string> = {
-  pending: 'sent_at IS NULL AND failed_at IS NULL',
-  sent: 'sent_at IS NOT NULL',
-  failed: 'failed_at IS NOT NULL',
-};
 
 export function pgOutboxStore(db: Pool): OutboxStore {
   return {

@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import { toStorable, toStorableText } from '../domain/text';
-import { announceQueued } from './announce';
+import { announceQueued, nextDueInMsOf, type DispatchQueue } from './dispatch-queue';
 
 export const WEBHOOK_EVENTS = ['breach', 'warning', 'status'] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
@@ -129,20 +129,12 @@ export async function claimDueDelivery(client: PoolClient): Promise<DueDelivery 
   return row && { ...deliveryOf(row), secret: row.secret };
 }
 
-/**
- * How long until the earliest pending delivery no lane holds is due (a retry's backoff), in milliseconds; undefined
- * when there is none. Read by the dispatcher's lanes before they sleep (mail/lanes.ts, nextDueInMs). A delivery another
- * lane holds is passed by (SKIP LOCKED), or a lane would look for it again and again while its endpoint answers; its
- * own lane reads what comes after it. Locked until the caller's COMMIT, at once.
- */
-export async function nextDeliveryDueInMs(client: PoolClient): Promise<number | undefined> {
-  const { rows } = await client.query<{ ms: number }>(
-    `SELECT (extract(epoch FROM next_attempt_at - now()) * 1000)::float8 AS ms FROM webhook_deliveries
-     WHERE delivered_at IS NULL AND failed_at IS NULL
-     ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-  );
-  return rows[0] && Math.max(0, rows[0].ms);
-}
+/** The deliveries as mail/webhooks/dispatcher.ts's lanes work them. */
+export const WEBHOOK_QUEUE: DispatchQueue<DueDelivery> = {
+  channel: WEBHOOK_CHANNEL,
+  claimDue: claimDueDelivery,
+  nextDueInMs: nextDueInMsOf('webhook_deliveries', 'delivered_at IS NULL AND failed_at IS NULL'),
+};
 
 export async function markDelivered(client: PoolClient, id: number, status: number): Promise<void> {
   await client.query(

@@ -1,11 +1,11 @@
 import { createTransport } from 'nodemailer';
 import type { Pool, PoolClient } from 'pg';
 import {
-  claimDueNotice,
+  announceOutbox,
   claimDueNoticeByKey,
   markAttemptFailed,
   markSent,
-  OUTBOX_CHANNEL,
+  OUTBOX_QUEUE,
   type OutboxRow,
 } from '../db/outbox';
 import { withTransaction } from '../db/transaction';
@@ -21,7 +21,7 @@ export interface DispatcherOptions {
   from: string;
   /** How many rows the lanes send at once, each in its own transaction (deliverNow's come on top). */
   lanes?: number;
-  /** How long a lane that found nothing due waits before it looks again; a row queued wakes it at once (mail/lanes.ts). */
+  /** The safety net's poll (SAFETY_NET_POLL_MS, mail/lanes.ts): a row queued wakes a lane at once, a retry when it is due. */
   idlePollMs?: number;
   backoff?: BackoffPolicy;
   /** One line per attempt that failed, for the process's log. */
@@ -76,6 +76,10 @@ const describe = (error: SmtpError) =>
  * or a lost database connection exactly then): the mail then goes out again with the same Message-ID, which mail
  * clients and the inbound half recognise. Never a lost one: the row is marked only after the server took the mail.
  *
+ * Idle, it does not poll: a row queued NOTIFYs OUTBOX_CHANNEL at its COMMIT (db/outbox.ts), and so does a retry,
+ * whichever wrote it (a lane or deliverNow), which wakes the lanes; a lane that finds nothing due sleeps until the next
+ * retry is due, or SAFETY_NET_POLL_MS at most (mail/lanes.ts).
+ *
  * Started by the worker process (worker/main.ts): it already holds the pool, is supervised and restarted by
  * `npm run dev`, and scales with the workers, which share the table safely through SKIP LOCKED.
  */
@@ -85,7 +89,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     smtpUrl,
     from,
     lanes = DEFAULT_OUTBOX_LANES,
-    idlePollMs = 1_000,
+    idlePollMs,
     backoff = DEFAULT_BACKOFF,
     log = () => undefined,
   } = options;
@@ -149,25 +153,26 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     db,
     lanes,
     idlePollMs,
-    wakeOn: OUTBOX_CHANNEL,
-    async deliverOne(client) {
-      const row = await claimDueNotice(client);
-      if (row) await send(client, row);
-      return row !== undefined;
-    },
+    queue: OUTBOX_QUEUE,
+    deliver: send,
     onError: (error) =>
       log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) }),
   });
   // The deliveries deliverNow started, awaited by stop() even when their activity stopped waiting for them.
   const delivering = new Set<Promise<void>>();
   const deliverKey = async (db: Pool, key: string): Promise<void> => {
+    let claimed = false;
     try {
       await withTransaction(db, async (client) => {
         const row = await claimDueNoticeByKey(client, key);
+        claimed = row !== undefined;
         if (row) await send(client, row);
       });
     } catch (error) {
-      // PostgreSQL away: the row, if claimed, is free again and due; a lane sends it.
+      // PostgreSQL failed the transaction: the row, if claimed, is free again and due, and a lane sends it. No lane knows
+      // of it (a lane passes by a row held here when it reads what is due next): wake them, if PostgreSQL answers; if it
+      // does not, the lanes fail too and look again after their pause.
+      if (claimed) await announceOutbox(db).catch(() => undefined);
       log({
         msg: 'outbox row left to the dispatcher',
         key,

@@ -1,34 +1,31 @@
 import type { Pool, PoolClient } from 'pg';
+import type { DispatchQueue } from '../db/dispatch-queue';
 
-export interface LanesOptions {
+export interface LanesOptions<Row> {
   db: Pool;
   /** How many rows are worked on at once, each in its own transaction. */
   lanes: number;
   /**
-   * How long a lane that found nothing due waits at most before it looks again: with `wakeOn` and `nextDueInMs`, a
-   * safety net only (SAFETY_NET_POLL_MS), for a notification missed or a retry written by another process.
+   * The table whose rows the lanes deliver. A lane LISTENs on its channel, on which the queuing side NOTIFYs in the
+   * transaction that adds a row (db/dispatch-queue.ts, announceQueued): a notification ends every lane's pause at once,
+   * so a row due now is sent now. A lane that finds nothing due reads, in that transaction, when the next row is due (a
+   * retry's backoff) and sleeps until then, so that a retry is tried when due without a lane polling meanwhile. When
+   * the listening connection is lost it is made again, LISTENs again and then wakes every lane, which look for what
+   * it missed.
    */
-  idlePollMs: number;
+  queue: DispatchQueue<Row>;
   /**
-   * Claims one due row in the transaction it is given (FOR UPDATE SKIP LOCKED), delivers it and writes the outcome;
-   * false when none was due. A throw rolls the transaction back: the row is due again.
+   * Delivers a row the lane claimed and writes the outcome, in the claim's transaction. A throw rolls the transaction
+   * back: the row is due again.
    */
-  deliverOne: (client: PoolClient) => Promise<boolean>;
+  deliver: (client: PoolClient, row: Row) => Promise<void>;
+  /**
+   * How long a lane that found nothing due waits at most before it looks again: a safety net only, for a notification
+   * missed or a retry written by another process that died (SAFETY_NET_POLL_MS unless given).
+   */
+  idlePollMs?: number;
   /** A lane's transaction that failed (PostgreSQL away): logged, and the lane looks again after a pause. */
   onError: (error: unknown) => void;
-  /**
-   * A PostgreSQL channel on which the queuing side NOTIFYs in the transaction that adds a row (db/outbox.ts): a
-   * notification ends every lane's pause at once, so a row due now is sent now rather than at the next poll. The poll
-   * stays, for rows due later (a retry's backoff, unless nextDueInMs says when) and for when the listening connection
-   * is lost; the connection is made again, LISTENs again and then wakes every lane, which look for what it missed.
-   */
-  wakeOn?: string;
-  /**
-   * How long until the earliest row not yet due is due (a retry's backoff), read in the transaction that found none
-   * due; undefined when none waits. A lane that found nothing sleeps until then rather than the whole idlePollMs, so a
-   * retry is tried when due without a lane polling meanwhile.
-   */
-  nextDueInMs?: (client: PoolClient) => Promise<number | undefined>;
 }
 
 export interface Lanes {
@@ -40,12 +37,12 @@ export interface Lanes {
 const AFTER_ERROR_MS = 1_000;
 
 /**
- * The idle poll of lanes that LISTEN and know when their next row is due: every row queued NOTIFYs at its COMMIT and
- * every retry's instant is read before a lane sleeps, so this poll finds something only when a notification was
- * missed (the listening connection lost between a COMMIT and its LISTEN again, which the LISTEN's own look covers
- * too) or when another process's lane wrote a retry and died. Each idle look costs a lane a transaction; at one a
- * second per lane the webhook dispatcher's cost an idle worker about 2.5 to 4 ms of CPU a second (docs/benchmarks.md);
- * at this pace a missed row waits 30 s at worst.
+ * The idle poll of lanes: every row queued NOTIFYs at its COMMIT and every retry's instant is read before a lane
+ * sleeps, so this poll finds something only when a notification was missed (the listening connection lost between a
+ * COMMIT and its LISTEN again, which the LISTEN's own look covers too) or when another process that held a row died
+ * (its lane, or the outbox activity's own delivery, mail/dispatcher.ts deliverNow). Each idle look costs a lane a
+ * transaction; at one a second per lane the webhook dispatcher's cost an idle worker about 2.5 to 4 ms of CPU a
+ * second (docs/benchmarks.md); at this pace a missed row waits 30 s at worst.
  */
 export const SAFETY_NET_POLL_MS = 30_000;
 
@@ -57,8 +54,8 @@ export const laneConnections = (lanes: number): number => lanes + 1;
  * mail/webhooks/dispatcher.ts): each lane claims one due row in a transaction, delivers it and writes the outcome in
  * that transaction, so a row is delivered by one lane of one process at a time and, once marked, never again.
  */
-export function runLanes(options: LanesOptions): Lanes {
-  const { db, lanes, idlePollMs, deliverOne, onError, wakeOn, nextDueInMs } = options;
+export function runLanes<Row>(options: LanesOptions<Row>): Lanes {
+  const { db, lanes, queue, deliver, idlePollMs = SAFETY_NET_POLL_MS, onError } = options;
   let stopping = false;
   // The lanes' pauses, ended at once by stop() and by a notification.
   const sleepers = new Set<() => void>();
@@ -91,11 +88,12 @@ export function runLanes(options: LanesOptions): Lanes {
     const client = await db.connect();
     try {
       await client.query('BEGIN');
-      const worked = await deliverOne(client);
-      const dueInMs = worked ? 0 : ((await nextDueInMs?.(client)) ?? idlePollMs);
+      const row = await queue.claimDue(client);
+      if (row !== undefined) await deliver(client, row);
+      const dueInMs = row !== undefined ? 0 : ((await queue.nextDueInMs(client)) ?? idlePollMs);
       await client.query('COMMIT');
       // At least 1 ms: a row due within the next millisecond is looked for after a timer, not in a busy loop.
-      return worked ? 0 : Math.max(1, Math.ceil(Math.min(dueInMs, idlePollMs)));
+      return row !== undefined ? 0 : Math.max(1, Math.ceil(Math.min(dueInMs, idlePollMs)));
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -156,7 +154,7 @@ export function runLanes(options: LanesOptions): Lanes {
   }
 
   const running = Array.from({ length: lanes }, () => lane());
-  const listening = wakeOn ? listen(wakeOn) : Promise.resolve();
+  const listening = listen(queue.channel);
   return {
     async stop() {
       stopping = true;

@@ -1,14 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import {
-  claimDueDelivery,
-  markDelivered,
-  markDeliveryFailed,
-  nextDeliveryDueInMs,
-  WEBHOOK_CHANNEL,
-  type DueDelivery,
-} from '../../db/webhooks';
+import { markDelivered, markDeliveryFailed, WEBHOOK_QUEUE, type DueDelivery } from '../../db/webhooks';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from '../backoff';
-import { runLanes, SAFETY_NET_POLL_MS } from '../lanes';
+import { runLanes } from '../lanes';
 import { postOnce } from './post';
 import { signatureHeader } from './signature';
 
@@ -49,7 +42,7 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
   const {
     db,
     lanes = DEFAULT_WEBHOOK_LANES,
-    idlePollMs = SAFETY_NET_POLL_MS,
+    idlePollMs,
     backoff = DEFAULT_BACKOFF,
     timeoutMs = 10_000,
     ca,
@@ -99,13 +92,8 @@ export function startWebhookDispatcher(options: WebhookDispatcherOptions): Webho
     db,
     lanes,
     idlePollMs,
-    wakeOn: WEBHOOK_CHANNEL,
-    nextDueInMs: nextDeliveryDueInMs,
-    async deliverOne(client) {
-      const delivery = await claimDueDelivery(client);
-      if (delivery) await send(client, delivery);
-      return delivery !== undefined;
-    },
+    queue: WEBHOOK_QUEUE,
+    deliver: send,
     onError: (error) =>
       log({ msg: 'webhook dispatch failed', error: error instanceof Error ? error.message : String(error) }),
   });

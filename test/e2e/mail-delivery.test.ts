@@ -1,14 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInvoicingActivities, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
+import { OUTBOX_CHANNEL } from '../../db/outbox';
+import { createPool } from '../../db/pool';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import type { NewCustomer } from '../../messages/accounts';
 import type { TicketState } from '../../messages/ticket';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../../mail/dispatcher';
 import { dateInWords } from '../../mail/format';
+import { laneConnections } from '../../mail/lanes';
 import { MailCapture, serverDown, type CapturedMail } from '../support/e2e/mail';
-import { contractsStartOn, eventually, openTicket, startStack, type Stack } from '../support/e2e/stack';
+import { refusingWrites } from '../support/e2e/refusing-writes';
+import { contractsStartOn, e2eEnv, eventually, openTicket, startStack, type Stack } from '../support/e2e/stack';
 
 jest.setTimeout(90_000);
 
@@ -27,6 +32,8 @@ describe('e-mail notices over real SMTP', () => {
   let stack: Stack;
   let mail: MailCapture;
   let dispatcher: OutboxDispatcher | undefined;
+  // The pool of a dispatcher as the worker runs it (sleepyDispatcher), ended after it.
+  let ownPool: Pool | undefined;
   const FROM = 'Support desk <support@desk.test>';
 
   beforeAll(async () => {
@@ -38,6 +45,8 @@ describe('e-mail notices over real SMTP', () => {
   afterEach(async () => {
     await dispatcher?.stop();
     dispatcher = undefined;
+    await ownPool?.end();
+    ownPool = undefined;
   });
 
   afterAll(async () => {
@@ -125,6 +134,140 @@ describe('e-mail notices over real SMTP', () => {
     const copies = await arrived((message) => message.MessageID === `${ticket.ticketNumber}.ticket@desk.test`);
     expect(copies).toHaveLength(1);
     expect((await outboxOf(ticket.ticketNumber))?.sent_at).not.toBeNull();
+  });
+
+  /**
+   * A dispatcher as the worker runs it, on a pool of its own named so that its backends are found in pg_stat_activity,
+   * whose safety net's poll never comes within the test: a row goes out on a notification, or when its retry is due
+   * (5 s after a failed attempt, so that the test reads it waiting even on a busy machine). Resolves once it LISTENs
+   * and its lanes have looked at the table since and sleep.
+   */
+  async function sleepyDispatcher(): Promise<void> {
+    const applicationName = `vigil-outbox-${randomUUID().slice(0, 8)}`;
+    ownPool = createPool(
+      { connectionString: e2eEnv().databaseUrl, application_name: applicationName, max: laneConnections(2) },
+      () => undefined,
+    );
+    dispatcher = startOutboxDispatcher({
+      db: ownPool,
+      smtpUrl: mail.smtpUrl,
+      from: FROM,
+      lanes: 2,
+      idlePollMs: 3_600_000,
+      backoff: RETRY_IN_5_S,
+    });
+    const settled = await eventually(
+      async () =>
+        (
+          await stack.db.query<{ looked: number; busy: number }>(
+            `SELECT count(*) FILTER (WHERE lane.state = 'idle' AND lane.query = 'COMMIT' AND lane.state_change > listener.state_change)::int AS looked,
+                    count(*) FILTER (WHERE lane.state <> 'idle')::int AS busy
+             FROM pg_stat_activity listener
+             JOIN pg_stat_activity lane ON lane.application_name = listener.application_name AND lane.pid <> listener.pid
+             WHERE listener.application_name = $1 AND listener.query = $2 AND listener.state = 'idle'`,
+            [applicationName, `LISTEN "${OUTBOX_CHANNEL}"`],
+          )
+        ).rows[0],
+      (row) => (row?.looked ?? 0) >= 1 && row?.busy === 0,
+    );
+    expect(settled).toEqual({ looked: expect.any(Number), busy: 0 });
+  }
+  const RETRY_IN_5_S = { firstDelayMs: 5_000, maxDelayMs: 5_000, maxAttempts: 25 };
+  const acknowledgementOf = async (ticketNumber: string) =>
+    (
+      await stack.db.query<{ key: string; attempts: number; due: boolean; sent: boolean }>(
+        `SELECT idempotency_key AS key, attempts, next_attempt_at <= now() AS due, sent_at IS NOT NULL AS sent
+         FROM outbox WHERE ticket_number = $1 AND kind = 'acknowledgement'`,
+        [ticketNumber],
+      )
+    ).rows[0];
+  /** The acknowledgement is sent, once. */
+  const sentOnce = async (ticketNumber: string) => {
+    const sent = await eventually(
+      () => acknowledgementOf(ticketNumber),
+      (row) => row?.sent === true,
+    );
+    expect(sent).toMatchObject({ due: true, sent: true });
+    const copies = await arrived((message) => message.MessageID === `${ticketNumber}.ticket@desk.test`);
+    expect(copies).toHaveLength(1);
+  };
+
+  it("a retry a lane wrote is sent when it is due, though the dispatcher's next poll is an hour away", async () => {
+    await sleepyDispatcher();
+    await mail.down();
+    let ticketNumber: string;
+    try {
+      // Queued by the activity on a connection of its own: its NOTIFY wakes a lane, whose attempt is refused.
+      const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
+      ticketNumber = ticket.ticketNumber;
+      await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+      const waiting = await eventually(
+        () => acknowledgementOf(ticketNumber),
+        (row) => (row?.attempts ?? 0) >= 1,
+      );
+      // Read after the failed attempt's COMMIT and still not due: no lane could have found it due on its next look.
+      expect(waiting).toMatchObject({ attempts: 1, due: false, sent: false });
+    } finally {
+      await mail.up();
+    }
+    await sentOnce(ticketNumber);
+  });
+
+  /**
+   * The activity's own delivery (deliverNow, of a dispatcher without lanes) attempts a row while the SMTP server is
+   * down, in `attempt`, after a sleepy dispatcher's lanes passed that row by: it was held, as a delivery in flight
+   * holds it, while they looked.
+   */
+  async function attemptedByTheActivity(
+    attempt: (deliverNow: () => Promise<void>, ticketNumber: string) => Promise<void>,
+  ): Promise<string> {
+    const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
+    await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+    const { key } = (await acknowledgementOf(ticket.ticketNumber))!;
+    await mail.down();
+    try {
+      const holder = await stack.db.connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query('SELECT id FROM outbox WHERE idempotency_key = $1 FOR UPDATE', [key]);
+        await sleepyDispatcher();
+      } finally {
+        await holder.query('COMMIT');
+        holder.release();
+      }
+      const activity = startOutboxDispatcher({
+        db: stack.db,
+        smtpUrl: mail.smtpUrl,
+        from: FROM,
+        lanes: 0,
+        backoff: RETRY_IN_5_S,
+      });
+      try {
+        await attempt(() => activity.deliverNow(stack.db, [key]), ticket.ticketNumber);
+      } finally {
+        await activity.stop();
+      }
+    } finally {
+      await mail.up();
+    }
+    return ticket.ticketNumber;
+  }
+
+  it("a retry the activity's own delivery wrote wakes the lanes, which send it when it is due", async () => {
+    const ticketNumber = await attemptedByTheActivity(async (deliverNow, queued) => {
+      await deliverNow();
+      // Written by the activity's delivery, after the lanes' last look: only its NOTIFY tells them of it.
+      expect(await acknowledgementOf(queued)).toMatchObject({ attempts: 1, due: false, sent: false });
+    });
+    await sentOnce(ticketNumber);
+  });
+
+  it("a row the activity's own delivery let go, PostgreSQL failing its transaction, wakes the lanes, which send it", async () => {
+    const ticketNumber = await attemptedByTheActivity((deliverNow, queued) =>
+      // Every write of this row refused while the activity delivers it: its transaction fails, and the row is due again.
+      refusingWrites(stack.db, 'outbox', 'UPDATE', 'ticket_number', queued, deliverNow),
+    );
+    await sentOnce(ticketNumber);
   });
 
   it('SMTP server down, then back, the worker restarted meanwhile: the notice waits and arrives exactly once', async () => {
