@@ -15,6 +15,7 @@ import { html } from './html';
 import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
 import { alertBox, idempotencyKeyOf, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
 import {
+  CONTRACT_STEPS,
   newTicketBody,
   portalBody,
   portalQuery,
@@ -162,7 +163,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
     pages.get('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
-      // The contract chosen by the form's GET (portal.ts newTicketBody), when the company has several.
+      // A contract named in the address (?contractId=), when the company has several: the form is then for it.
       const { contractId } = request.query as { contractId?: unknown };
       const values: Record<string, string> = typeof contractId === 'string' && contractId ? { contractId } : {};
       return sendPage(
@@ -174,10 +175,14 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
     pages.post('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
-      const form = formOf(request);
+      const posted = formOf(request);
+      // A contract chosen, or to be chosen anew, only shows the form again (portal.ts newTicketBody), what was typed kept.
+      const step = CONTRACT_STEPS.find((name) => name === posted._step);
+      const form = step === 'change' ? { ...posted, contractId: '' } : posted;
       const choices = await openingChoices(request, page, form.contractId || undefined);
       if (!formTokenValid(request, form))
         return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired'), choices), 403);
+      if (step) return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, undefined, choices));
       const { name, email } = page.session!;
       // An address the list does not hold goes to the API as it came, named by itself: the API refuses it, saying why.
       const contact = form.contact

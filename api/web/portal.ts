@@ -1,4 +1,5 @@
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
+import { TicketRequestFields } from '../../messages/open-ticket';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
 import { term } from './i18n';
@@ -80,6 +81,14 @@ const NO_CHOICES: OpeningChoices = { contacts: [], contracts: [] };
 const contractLabel = (contract: ContractChoice) =>
   `${contract.policyId}${contract.tier ? ` (${contract.tier})` : ''}, ${contract.id}`;
 
+/** The submit button's value that only shows the form again, for a contract chosen or to be chosen anew. */
+export const CONTRACT_STEPS = ['choose', 'change'] as const;
+export type ContractStep = (typeof CONTRACT_STEPS)[number];
+
+/** A text typed into the form, as the form shows it again: at most what the API takes of it (messages/open-ticket.ts). */
+const typed = (values: Record<string, string>, name: 'title' | 'description') =>
+  (values[name] ?? '').slice(0, TicketRequestFields[name].maxLength);
+
 /**
  * The fields a customer fills to open a ticket. The contract is chosen only where the company has more than one in
  * force: the API opens under the only one otherwise, and refuses an opening that names none among several.
@@ -95,20 +104,23 @@ export function newTicketBody(
   const error = (name: string) =>
     errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
   const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
-  // Among several contracts, one is chosen first by a plain GET (no script needed): the contacts offered are then its.
+  // Among several contracts, one is chosen first: the contacts offered are then its. Choosing (or choosing anew) posts
+  // the whole form, without script and without the browser's checks, so that what was typed before is shown again.
   const several = contracts.length > 1;
   const chosen = several ? contracts.find((contract) => contract.id === values.contractId) : undefined;
+  const step = (name: ContractStep, label: string) =>
+    html`<button type="submit" name="_step" value="${name}" formnovalidate>${label}</button>`;
   return html`${alertBox(message)}
+<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}
 ${
   several && !chosen
-    ? html`<form method="get" action="/console/tickets/new" class="stack"><label for="contractId">${t('contract')}</label><select id="contractId" name="contractId" required${invalid('contractId')}><option value="">–</option>${contracts.map(
+    ? html`<label for="contractId">${t('contract')}</label><select id="contractId" name="contractId" required${invalid('contractId')}><option value="">–</option>${contracts.map(
         (contract) => html`<option value="${contract.id}">${contractLabel(contract)}</option>`,
-      )}</select>${error('contractId')}<button type="submit">${t('chooseContract')}</button></form>`
+      )}</select>${error('contractId')}${step('choose', t('chooseContract'))}`
     : ''
 }
-<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}
-<label for="title">${t('title')}</label><input id="title" name="title" required maxlength="200" value="${values.title ?? ''}"${invalid('title')}>${error('title')}
-<label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${values.description ?? ''}</textarea>${error('description')}
+<label for="title">${t('title')}</label><input id="title" name="title" required maxlength="${TicketRequestFields.title.maxLength}" value="${typed(values, 'title')}"${invalid('title')}>${error('title')}
+<label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${typed(values, 'description')}</textarea>${error('description')}
 <label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}><option value="">${t('any')}</option>${PRIORITIES.map(
     (priority) =>
       html`<option value="${priority}"${values.priority === priority ? html` selected` : ''}>${term(context.language, priority)}</option>`,
@@ -117,7 +129,7 @@ ${
     (kind) =>
       html`<option value="${kind}"${values.kind === kind ? html` selected` : ''}>${term(context.language, kind)}</option>`,
   )}</select>${error('kind')}
-${chosen ? html`<p>${t('contract')}: ${contractLabel(chosen)} <a href="/console/tickets/new">${t('changeContract')}</a></p><input type="hidden" name="contractId" value="${chosen.id}">${error('contractId')}` : ''}
+${chosen ? html`<p>${t('contract')}: ${contractLabel(chosen)}</p><input type="hidden" name="contractId" value="${chosen.id}">${error('contractId')}` : ''}
 ${
   contacts.length
     ? html`<label for="contact">${t('contact')}</label><select id="contact" name="contact"${invalid('contact')}>${contacts.map(
@@ -126,6 +138,6 @@ ${
       )}</select>${error('contact')}`
     : ''
 }
-<button type="submit">${t('openTicket')}</button>
+<button type="submit">${t('openTicket')}</button>${chosen ? html` ${step('change', t('changeContract'))}` : ''}
 </form>`;
 }

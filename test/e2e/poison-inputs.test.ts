@@ -217,6 +217,47 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
       expect(answer.status).toBe(422);
       expect(answer.text).not.toContain('\u0000');
     });
+
+    // Choosing among several contracts shows the form again with what was typed (api/web/portal.ts newTicketBody).
+    it.each(QUERY_POISON)(
+      'shows a title and a description holding %s again harmless, at most their length, on choosing the contract',
+      async (_what, text) => {
+        const several = await harness.customer('several');
+        const contracts = pgAccountStore(harness.db);
+        const chosen = await contracts.createContract({
+          customerId: several.id,
+          policyId: 'econnect',
+          startsOn: '2026-01-01',
+        });
+        await contracts.createContract({
+          customerId: several.id,
+          policyId: 'esker',
+          policyVersion: 1,
+          startsOn: '2026-01-01',
+        });
+        const answer = await post(await harness.contactSession(several.id), {
+          _step: 'choose',
+          contractId: chosen.id,
+          title: text,
+          description: text,
+        });
+        // As the page writes text (api/web/html.ts): NUL as U+FFFD, CR and LF as entities.
+        const harmless = (typed: string) => typed.replace('\u0000', '\ufffd').replace('\r\n', '&#13;&#10;');
+        expect(answer.status).toBe(200);
+        expect(answer.text).not.toContain('\u0000');
+        expect({
+          title: /<input id="title" name="title" required maxlength="200" value="([^"]*)">/.exec(answer.text)?.[1],
+          description: /<textarea id="description" name="description" rows="6" required>([^<]*)<\/textarea>/.exec(
+            answer.text,
+          )?.[1],
+        }).toEqual({ title: harmless(text.slice(0, 200)), description: harmless(text) });
+        expect(answer.text).toMatch(
+          new RegExp(
+            `<input type="hidden" name="contractId" value="${chosen.id}">[^]*<button type="submit">[^<]+</button>`,
+          ),
+        );
+      },
+    );
   });
 
   describe("the manager's at-risk CSV", () => {

@@ -114,15 +114,17 @@ describe("the portal's contract choice when the company has several contracts in
     expect(harness.temporal.started.at(-1)).toMatchObject({ contractId: second.id, policyId: 'esker' });
   });
 
-  it("offers, once a contract is chosen by a plain GET, only that contract's contacts, and every pair offered opens", async () => {
+  it("offers, once a contract is chosen, only that contract's contacts, and every pair offered opens", async () => {
     const second = await secondContract();
     const first = harness.contracts.acme.id;
     const formAt = async (url: string) => (await harness.page(harness.staff.customer, 'GET', url)).body;
     const offered = (page: string) => [...page.matchAll(/<option value="([^"]+@[^"]+)"/g)].map(([, email]) => email);
 
-    // No contract chosen: the choice is a form of its own sent by GET, and no contact is offered until then.
+    // No contract chosen: no contact is offered until then, the choice being a step of the form (the next test).
     const bare = await formAt('/console/tickets/new');
-    expect(bare).toContain('<form method="get" action="/console/tickets/new" class="stack"><label for="contractId">');
+    expect(bare).toContain(
+      '<button type="submit" name="_step" value="choose" formnovalidate>Choose this contract</button>',
+    );
     expect(bare).not.toContain('name="contact"');
 
     const pairs: [string, string[]][] = [
@@ -140,6 +142,87 @@ describe("the portal's contract choice when the company has several contracts in
         expect(harness.temporal.started.at(-1)).toMatchObject({ contractId, contact: { email: contact } });
       }
     }
+  });
+
+  it('keeps what was typed before the contract was chosen, and again when another is chosen, opening nothing', async () => {
+    const second = await secondContract();
+    const typed = {
+      title: 'Printer "jammed" <again>',
+      description: 'Second floor.\r\nBlank pages & smears.',
+      priority: 'P2',
+      kind: 'incident',
+    };
+    const step = (form: Record<string, string>) =>
+      harness.page(harness.staff.customer, 'POST', '/console/tickets/new', { ...typed, ...form });
+    const shown = (page: string) => ({
+      title: /<input id="title" name="title" required maxlength="200" value="([^"]*)">/.exec(page)?.[1],
+      description: /<textarea id="description" name="description" rows="6" required>([^<]*)<\/textarea>/.exec(
+        page,
+      )?.[1],
+      priority: /<option value="(P\d)" selected>/.exec(page)?.[1],
+      kind: /<option value="([a-z-]+)" selected>/.exec(page)?.[1],
+      contract: /<input type="hidden" name="contractId" value="(\d+)">/.exec(page)?.[1],
+      contacts: [...page.matchAll(/<option value="([^"]+@[^"]+)"/g)].map(([, email]) => email),
+    });
+    const kept = {
+      title: 'Printer &quot;jammed&quot; &lt;again&gt;',
+      description: 'Second floor.&#13;&#10;Blank pages &amp; smears.',
+      priority: 'P2',
+      kind: 'incident',
+    };
+
+    const chosen = await step({ _step: 'choose', contractId: second.id });
+    expect(chosen.statusCode).toBe(200);
+    expect(shown(chosen.body)).toEqual({ ...kept, contract: second.id, contacts: ['carla@acme.lu', 'dan@acme.lu'] });
+    expect(chosen.body).toContain('<button type="submit" name="_step" value="change" formnovalidate>');
+
+    // Choosing anew shows the choice again, what was typed still there; then the other contract's contacts.
+    const anew = await step({ _step: 'change', contractId: second.id, contact: 'dan@acme.lu' });
+    expect(shown(anew.body)).toEqual({ ...kept, contract: undefined, contacts: [] });
+    expect(anew.body).toContain('<select id="contractId" name="contractId" required>');
+    const first = harness.contracts.acme.id;
+    expect(shown((await step({ _step: 'choose', contractId: first })).body)).toEqual({
+      ...kept,
+      contract: first,
+      contacts: ['carla@acme.lu', 'ana@acme.lu', 'bo@acme.lu'],
+    });
+    expect(harness.temporal.started).toEqual([]);
+
+    // Without a step the same form opens the ticket, as typed.
+    expect((await step({ contractId: first, contact: 'bo@acme.lu' })).statusCode).toBe(303);
+    expect(harness.temporal.started.at(-1)).toMatchObject({
+      title: typed.title,
+      description: typed.description,
+      contractId: first,
+    });
+  });
+
+  it('shows a choice posted without its token as expired, what was typed kept, choosing nothing', async () => {
+    const second = await secondContract();
+    const answer = await harness.page({ ...harness.staff.customer, csrf: 'stale' }, 'POST', '/console/tickets/new', {
+      title: 'Printer jammed',
+      _step: 'choose',
+      contractId: second.id,
+    });
+    expect(answer.statusCode).toBe(403);
+    expect(answer.body).toContain('value="Printer jammed"');
+  });
+
+  it('shows again at most what the API takes of a title and a description, NUL and line breaks made harmless', async () => {
+    const second = await secondContract();
+    const answer = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+      _step: 'choose',
+      contractId: second.id,
+      title: `a\u0000b\r\nc${'t'.repeat(300)}`,
+      description: `d\u0000\ud800${'d'.repeat(30_000)}`,
+    });
+    expect(answer.statusCode).toBe(200);
+    expect(answer.body).not.toContain('\u0000');
+    const title = /<input id="title" name="title" required maxlength="200" value="([^"]*)">/.exec(answer.body)?.[1];
+    expect(title).toBe(`a\ufffdb&#13;&#10;c${'t'.repeat(194)}`);
+    const description = /<textarea id="description" [^>]*>([^<]*)<\/textarea>/.exec(answer.body)?.[1];
+    expect(description).toBe(`d\ufffd\ufffd${'d'.repeat(19_997)}`);
+    expect(answer.body).toContain(`<input type="hidden" name="contractId" value="${second.id}">`);
   });
 
   it("shows the API's reason beside the choice when none is made, opening nothing", async () => {
