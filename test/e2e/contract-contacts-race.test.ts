@@ -11,7 +11,8 @@ import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 jest.setTimeout(60_000);
 
-// findByEmails answers in id order, and ids are random: the accounts in the order the expectations name them.
+// findByEmails answers in id order, the order the accounts were made, which two changes at once choose between them:
+// the accounts are compared in the order the expectations name them.
 const byEmail = (a: { email: string }, b: { email: string }) => a.email.localeCompare(b.email);
 
 // The stores of a change as the API holds them (db/api-stores.ts).
