@@ -71,10 +71,16 @@ const describe = (error: SmtpError) =>
  * sends it, the other passes it by, and the lanes remain the retry path, with the backoff, for a row it could not send.
  *
  * The row's lock is held while the server is talking: a worker killed mid-send leaves no claim behind (PostgreSQL
- * ends the transaction with the connection) and the row is due again at once. The one window for a second delivery
- * is between the server's 250 after DATA and the COMMIT that marks the row (one round trip to PostgreSQL, or a crash
- * or a lost database connection exactly then): the mail then goes out again with the same Message-ID, which mail
- * clients and the inbound half recognise. Never a lost one: the row is marked only after the server took the mail.
+ * ends the transaction with the connection) and the row is due again at once. Never a lost mail: the row is marked
+ * only after the server took it. So a second copy is possible, always under the row's one Message-ID (mail/message.ts),
+ * which a receiver that de-duplicates by it keeps once: a worker that dies once the server has the whole mail (the end
+ * of DATA, its 250 not yet heard) and before the COMMIT that marks the row, a COMMIT lost with its connection after
+ * the row was marked, and a 250 that never comes (the socket timing out after the server took the mail: a failed
+ * attempt, tried again). A PostgreSQL connection lost earlier in the send takes the claim with it while the mail
+ * goes on: the process keeps the row as taken (takenUnmarked) and, claiming it again once the server is back, marks it
+ * without sending it; only another worker claiming it first sends it again. Marking before sending would turn each
+ * of these into a warning or breach never sent: at least once is the choice. test/e2e/notice-faults.test.ts shows both
+ * faults.
  *
  * Idle, it does not poll: a row queued NOTIFYs OUTBOX_CHANNEL at its COMMIT (db/outbox.ts), and so does a retry,
  * whichever wrote it (a lane or deliverNow), which wakes the lanes; a lane that finds nothing due sleeps until the next
@@ -106,7 +112,13 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     socketTimeout: 30_000,
   });
 
+  // Rows whose mail the SMTP server took and whose mark was lost with their PostgreSQL connection: claimed again (once
+  // the server is back), they are marked, not sent again. Only a failed mark adds one: a handful per outage.
+  const takenUnmarked = new Map<number, string>();
+
   async function send(client: PoolClient, row: OutboxRow): Promise<void> {
+    const taken = takenUnmarked.get(row.id);
+    if (taken !== undefined) return markSent(client, row.id, taken);
     if (!ADDRESS.test(row.recipient)) {
       await markAttemptFailed(
         client,
@@ -146,7 +158,12 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
       });
       return;
     }
-    await markSent(client, row.id, headers.messageId);
+    try {
+      await markSent(client, row.id, headers.messageId);
+    } catch (error) {
+      takenUnmarked.set(row.id, headers.messageId);
+      throw error;
+    }
   }
 
   const lanesRunning = runLanes({
