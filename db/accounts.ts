@@ -29,6 +29,16 @@ import {
 import { lockPolicy, pgPolicyCatalog, type PgPolicyCatalog } from './policy-versions';
 import { withTransaction } from './transaction';
 
+/**
+ * Serialises, per customer, saving its contracts' contacts, after the policy's lock (lockPolicy) wherever both are
+ * taken: a change disables the contacts it drops unless another contract of the customer names them
+ * (db/contact-accounts.ts removeContactAccounts), which it can only tell once a save of that other contract, under
+ * another policy, has committed. Until COMMIT: the caller's transaction holds it while it writes the accounts.
+ */
+async function lockCustomerContacts(client: PoolClient, customerId: string): Promise<void> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('customer-contacts:' || $1))", [customerId]);
+}
+
 // Tokens are `vgl_<id>_<secret>` (messages/accounts.ts): the id finds the row; only the SHA-256 of the secret is kept.
 const sha256 = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
@@ -215,6 +225,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
         const { rows } = await withTransaction(db, async (client) => {
           // A version of the policy published meanwhile is either seen here or sees this contract (db/policy-publishing.ts).
           await lockPolicy(client, String(input.policyId));
+          await lockCustomerContacts(client, input.customerId);
           const contract = checkedContract(
             input,
             await policiesFor(policies.within(client), input.policyId, input.policyVersion),
@@ -267,6 +278,7 @@ export function pgAccountStore(db: Pool, policies: PgPolicyCatalog = pgPolicyCat
         if (!contract) return undefined;
         // As when it was saved: a version of its policy published meanwhile is either seen here or sees these contacts.
         await lockPolicy(client, contract.policyId);
+        await lockCustomerContacts(client, contract.customerId);
         const checked = checkedContractContacts(
           patch,
           await policiesFor(policies.within(client), contract.policyId, contract.policyVersion),

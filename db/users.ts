@@ -267,9 +267,10 @@ export function pgUserStore(db: Pool): UserStore {
       if (contacts.length === 0) return [];
       // One statement: an address someone else is adding at the same moment is skipped by the unique index, never doubled.
       // In address order: the statement waits for each address another transaction is adding, uncommitted, and holds
-      // those it added until its own commit. In the contacts' order, two changes adding overlapping addresses in
-      // opposite orders (two contracts of one customer under different policies: db/contact-accounts.ts
-      // changeContractContacts) could each hold one the other waits for, a deadlock PostgreSQL ends by failing one.
+      // those it added until its own commit. In the contacts' order, two saves adding overlapping addresses in opposite
+      // orders could each hold one the other waits for, a deadlock PostgreSQL ends by failing one: contracts of two
+      // customers under two policies (db/contact-accounts.ts changeContractContacts), which neither the policy's lock
+      // nor the customer's (db/accounts.ts lockCustomerContacts) orders.
       const { rows } = await db.query<Row>(
         `INSERT INTO users (email, name, role, customer_id)
          SELECT email, name, 'customer', $1 FROM unnest($2::text[], $3::text[]) AS contact(email, name)

@@ -27,6 +27,14 @@ const waitsOnLock = async (db: Pool, name: string) =>
   (await db.query("SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'", [name]))
     .rows.length > 0;
 
+/** Until `change` is done, or its pool's backend waits on a lock: when a test lets the change it waits for go on. */
+async function doneOrWaiting(db: Pool, name: string, change: Promise<unknown>): Promise<void> {
+  let done = false;
+  const settled = () => (done = true);
+  change.then(settled, settled);
+  await eventually(async () => done || (await waitsOnLock(db, name)), Boolean);
+}
+
 // db/contact-accounts.ts changeContractContacts, as PATCH /v1/admin/contracts/:id and `vigil admin contracts contacts`
 // run it, when two admins change one contract, or two contracts of one customer, at once.
 describe("two changes of contracts' contacts at once, on PostgreSQL", () => {
@@ -131,11 +139,8 @@ describe("two changes of contracts' contacts at once, on PostgreSQL", () => {
       });
       await hasSaved;
       const later = changeContractContacts(storesOn(laterPool), contract.id, { authorizedContacts: [] });
-      let laterDone = false;
-      const settled = () => (laterDone = true);
-      later.then(settled, settled);
       // The later change waits on the contract's row until the earlier one commits (or, in steps, is done at once).
-      await eventually(async () => laterDone || (await waitsOnLock(db, name)), Boolean);
+      await doneOrWaiting(db, name, later);
       resume();
       await earlier;
       const { disabled } = (await later)!;
@@ -155,22 +160,23 @@ describe("two changes of contracts' contacts at once, on PostgreSQL", () => {
     }
   });
 
-  it('makes both changes when two contracts of one customer add the same new addresses in opposite orders', async () => {
+  it('makes both changes when contracts of two customers add the same new addresses in opposite orders', async () => {
     const unique = randomUUID().slice(0, 8);
-    const customerId = `race-${unique}`;
+    const customers = { first: `race-${unique}-a`, second: `race-${unique}-b` };
     const person = (name: string) => ({ name, email: `${name.toLowerCase()}.${unique}@race.test` });
     const [ada, ben, zed, zoe] = [person('Ada'), person('Ben'), person('Zed'), person('Zoe')];
     const names = { first: `race-first-${unique}`, second: `race-second-${unique}` };
     const firstPool = namedPool(names.first);
     const secondPool = namedPool(names.second);
     const stores = storesOn(db);
-    await stores.accounts.createCustomer({ id: customerId, name: 'Race SA' });
-    // Under two policies: changes of contracts under one policy wait for each other whole, each holding its policy's
-    // lock until it commits (db/policy-versions.ts lockPolicy, which updateContractContacts takes).
-    const contract = async (policy: { policyId: string; policyVersion?: number }) =>
-      (await createContract(stores, { customerId, ...policy, startsOn: '2026-01-01' })).contract.id;
-    const one = await contract({ policyId: 'econnect' });
-    const two = await contract({ policyId: 'esker', policyVersion: 1 });
+    // Two customers under two policies: nothing else orders the changes. Changes of one customer's contacts wait for
+    // each other whole (db/accounts.ts lockCustomerContacts), as those of contracts under one policy do (lockPolicy).
+    const contract = async (customerId: string, policy: { policyId: string; policyVersion?: number }) => {
+      await stores.accounts.createCustomer({ id: customerId, name: 'Race SA' });
+      return (await createContract(stores, { customerId, ...policy, startsOn: '2026-01-01' })).contract.id;
+    };
+    const one = await contract(customers.first, { policyId: 'econnect' });
+    const two = await contract(customers.second, { policyId: 'esker', policyVersion: 1 });
 
     // A change adding an address another transaction is adding, uncommitted, waits for it. A third transaction holds
     // Zed and Zoe, as another admin adding them would: taken in the contacts' order, the first change (Ada, Zed, Ben)
@@ -181,8 +187,8 @@ describe("two changes of contracts' contacts at once, on PostgreSQL", () => {
     try {
       await holder.query('BEGIN');
       await holder.query(
-        `INSERT INTO users (email, name, role, customer_id) VALUES ($1, 'Zed', 'customer', $3), ($2, 'Zoe', 'customer', $3)`,
-        [zed.email, zoe.email, customerId],
+        `INSERT INTO users (email, name, role, customer_id) VALUES ($1, 'Zed', 'customer', $2), ($3, 'Zoe', 'customer', $4)`,
+        [zed.email, customers.first, zoe.email, customers.second],
       );
       const outcomes = Promise.allSettled([
         changeContractContacts(storesOn(firstPool), one, { authorizedContacts: [ada, zed, ben] }),
@@ -212,10 +218,73 @@ describe("two changes of contracts' contacts at once, on PostgreSQL", () => {
       [ada.email, zed.email, ben.email],
       [ben.email, zoe.email, ada.email],
     ]);
+    // Ada and Ben sign in for the company whose change made their accounts first, both the same (db/contact-accounts.ts
+    // addContactAccounts: an address taken meanwhile stays its taker's).
+    const accounts = (await stores.users.findByEmails([ada, ben, zed, zoe].map(({ email }) => email))).sort(byEmail);
+    const first = accounts[0]?.customerId;
     expect(
-      (await stores.users.findByEmails([ada, ben, zed, zoe].map(({ email }) => email)))
-        .sort(byEmail)
-        .map((user) => ({ email: user.email, customerId: user.customerId, enabled: user.disabledAt === undefined })),
-    ).toEqual([ada, ben, zed, zoe].map(({ email }) => ({ email, customerId, enabled: true })));
+      accounts.map((user) => ({ email: user.email, customerId: user.customerId, enabled: !user.disabledAt })),
+    ).toEqual([
+      { email: ada.email, customerId: first, enabled: true },
+      { email: ben.email, customerId: first, enabled: true },
+      { email: zed.email, customerId: customers.first, enabled: true },
+      { email: zoe.email, customerId: customers.second, enabled: true },
+    ]);
+  });
+
+  it('keeps the account of a contact one contract drops while another contract of the customer takes them on', async () => {
+    const unique = randomUUID().slice(0, 8);
+    const customerId = `race-${unique}`;
+    const ada = { name: 'Ada Adler', email: `ada.${unique}@race.test` };
+    // The dropping change on a pool of its own, named, so that its backend waiting on a lock can be found.
+    const name = `race-dropping-${unique}`;
+    const droppingPool = namedPool(name);
+    try {
+      const stores = storesOn(db);
+      await stores.accounts.createCustomer({ id: customerId, name: 'Race SA' });
+      // Under two policies, so that the policies' locks do not order the changes (db/policy-versions.ts lockPolicy).
+      const contract = async (policy: { policyId: string; policyVersion?: number }, authorizedContacts = [ada]) =>
+        (await createContract(stores, { customerId, ...policy, startsOn: '2026-01-01', authorizedContacts })).contract
+          .id;
+      const naming = await contract({ policyId: 'econnect' });
+      const taking = await contract({ policyId: 'esker', policyVersion: 1 }, []);
+
+      // The change taking Ada on stops after her account (already hers and enabled: nothing written), uncommitted.
+      let added!: () => void;
+      let resume!: () => void;
+      const hasAdded = new Promise<void>((resolve) => (added = resolve));
+      const resumed = new Promise<void>((resolve) => (resume = resolve));
+      const pausedAfterAccounts: UserStore = {
+        ...stores.users,
+        async addCustomerContacts(id, contacts) {
+          const made = await stores.users.addCustomerContacts(id, contacts);
+          added();
+          await resumed;
+          return made;
+        },
+      };
+      const takingOn = changeContractContacts({ ...stores, users: pausedAfterAccounts }, taking, {
+        authorizedContacts: [ada],
+      });
+      await hasAdded;
+      const dropping = changeContractContacts(storesOn(droppingPool), naming, { authorizedContacts: [] });
+      // The dropping change waits for the customer's contacts until the other commits (or, unordered, is done at once,
+      // reading the other contract's list as it was: without Ada).
+      await doneOrWaiting(db, name, dropping);
+      resume();
+      await takingOn;
+      const { disabled } = (await dropping)!;
+
+      // The other contract names Ada now: her account stays, enabled.
+      expect(disabled).toEqual([]);
+      expect(
+        (await stores.users.findByEmails([ada.email])).map(({ email, disabledAt }) => ({
+          email,
+          disabled: disabledAt !== undefined,
+        })),
+      ).toEqual([{ email: ada.email, disabled: false }]);
+    } finally {
+      await droppingPool.end();
+    }
   });
 });
