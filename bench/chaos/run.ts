@@ -8,8 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
+import { startReceiver, type Receiver } from '../notices/receiver';
 import { seedAccounts } from './accounts';
 import { checkActions, FINAL } from './check-actions';
+import { checkNotices } from './check-notices';
 import { checkOpenings } from './check-openings';
 import { ChaosClient } from './client';
 import type { ChaosContext, Scenario } from './context';
@@ -56,7 +58,7 @@ async function restartDead(stack: ChaosStack): Promise<void> {
   }
 }
 
-async function finalCheck(context: ChaosContext, verdicts: Verdicts): Promise<void> {
+async function finalCheck(context: ChaosContext, verdicts: Verdicts, receiver: Receiver): Promise<void> {
   const db = new Pool({ connectionString: context.stack.databaseUrl });
   db.on('error', () => undefined);
   const connection = await Connection.connect({ address: context.stack.temporalAddress });
@@ -64,13 +66,14 @@ async function finalCheck(context: ChaosContext, verdicts: Verdicts): Promise<vo
     const temporal = new Client({ connection });
     await checkActions({ client: context.client, ledger: context.ledger, temporal, db, verdicts });
     await checkOpenings({ ledger: context.ledger, temporal, db, verdicts, customerId: context.customerId });
+    await checkNotices({ ledger: context.ledger, db, verdicts, customerId: context.customerId, receiver });
   } finally {
     await connection.close();
     await db.end();
   }
 }
 
-async function main(stack: ChaosStack): Promise<boolean> {
+async function main(stack: ChaosStack, receiver: Receiver): Promise<boolean> {
   const started = Date.now();
   say(
     `starting a stack of its own in ${stack.root} (API on ${stack.ports.api}, Temporal on ${stack.ports.temporal}, PostgreSQL on ${stack.ports.postgres})`,
@@ -97,7 +100,7 @@ async function main(stack: ChaosStack): Promise<boolean> {
   say('final check against PostgreSQL and Temporal…');
   const verdicts = new Verdicts();
   try {
-    await withLimit(finalCheck(context, verdicts), SCENARIO_LIMIT_MS, FINAL);
+    await withLimit(finalCheck(context, verdicts, receiver), SCENARIO_LIMIT_MS, FINAL);
   } catch (error) {
     ledger.fail(FINAL, `stopped by an error: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -111,7 +114,9 @@ async function main(stack: ChaosStack): Promise<boolean> {
 }
 
 async function run(): Promise<void> {
-  const stack = await ChaosStack.create();
+  // The worker's mails go to an SMTP server of the run's own, where the final check counts them (check-notices.ts).
+  const receiver = await startReceiver();
+  const stack = await ChaosStack.create({ env: { SMTP_URL: `smtp://127.0.0.1:${receiver.port}` } });
   let stopping: Promise<void> | undefined;
   let passed = false;
   // The logs are kept for a run that failed or was cut short: they are where a finding is read.
@@ -125,12 +130,13 @@ async function run(): Promise<void> {
   }
   process.on('exit', () => stack.killAllNow());
   try {
-    passed = await main(stack);
+    passed = await main(stack, receiver);
   } catch (error) {
     say(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
     say('stopping the stack…');
     await stopStack();
+    await receiver.close();
   }
   process.exit(passed ? 0 : 1);
 }
