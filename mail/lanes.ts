@@ -41,8 +41,9 @@ const AFTER_ERROR_MS = 1_000;
  * sleeps, so this poll finds something only when a notification was missed (the listening connection lost between a
  * COMMIT and its LISTEN again, which the LISTEN's own look covers too) or when another process that held a row died
  * (its lane, or the outbox activity's own delivery, mail/dispatcher.ts deliverNow). Each idle look costs a lane a
- * transaction; at one a second per lane the webhook dispatcher's cost an idle worker about 2.5 to 4 ms of CPU a
- * second (docs/benchmarks.md); at this pace a missed row waits 30 s at worst.
+ * transaction; at one a second per lane the webhook dispatcher's two lanes cost an idle worker about 2.5 to 4 ms of
+ * CPU a second and the outbox dispatcher's four about 2.5 to 3.5 (docs/benchmarks.md); at this pace a missed row
+ * waits 30 s at worst.
  */
 export const SAFETY_NET_POLL_MS = 30_000;
 
