@@ -21,9 +21,9 @@ export interface QueueBacklog {
 }
 
 /**
- * The backlogs the probe reads: the ticket queue's workflow tasks (every move of a ticket, with its registration and
- * plans, local activities run inside them) and activities (bills); the notices' and the read model's activities (those
- * queues have no workflow task).
+ * The backlogs the probe reads: the ticket queue's workflow tasks (every move of a ticket, and a new ticket's
+ * registration, a local activity inside its first) and activities (planning, bills); the notices' and the read model's
+ * activities (those queues have no workflow task).
  */
 export const PROBED: ReadonlyArray<Pick<QueueBacklog, 'queue' | 'kind'>> = [
   { queue: 'tickets', kind: 'workflow' },

@@ -57,9 +57,9 @@ export interface WorkerGroupOptions {
 }
 
 /**
- * A burst of new tickets fills the ticket queue with workflow tasks (each opening's registration and each plan run
- * inside one, as local activities); a warning or a breach due then must not wait behind them. Its notice and the
- * read-model write it brings run on queues of their own (messages/ticket.ts names them), each served by a worker of its own with its own pollers and slots, so they are
+ * A burst of new tickets fills the ticket queue with workflow tasks (each opening's registration runs inside its first)
+ * and planning; a warning or a breach due then must not wait behind them. Its notice and the read-model write it brings run on queues of their
+ * own (messages/ticket.ts names them), each served by a worker of its own with its own pollers and slots, so they are
  * taken as soon as they are scheduled, whatever the ticket queue's backlog. The ticket worker registers them too:
  * an activity scheduled on the ticket queue by an earlier version of the workflow still finds a worker there.
  */
@@ -84,7 +84,7 @@ export async function createWorkerGroup({
     maxCachedWorkflows: tuning.cachedWorkflows,
     activityTaskPollerBehavior: simple(tuning.activityPollers),
     maxConcurrentActivityTaskExecutions: tuning.activitySlots,
-    // A ticket's registration and its plans, local activities, run one at a time inside its workflow task.
+    // The one local activity, a ticket's registration, runs inside its workflow task: at most one per task held.
     maxConcurrentLocalActivityExecutions: tuning.workflowSlots,
   });
   /** A worker of activities alone on one of the ticket queue's companions, unless the group leaves that queue out. */

@@ -10,7 +10,7 @@ export interface WorkerTuning {
   workflowSlots: number;
   /** VIGIL_WORKER_CACHED_WORKFLOWS: tickets kept in memory between their tasks (maxCachedWorkflows). */
   cachedWorkflows: number;
-  /** VIGIL_WORKER_ACTIVITY_POLLERS / VIGIL_WORKER_ACTIVITY_SLOTS: the ticket queue's activities (bills, invoicing). */
+  /** VIGIL_WORKER_ACTIVITY_POLLERS / VIGIL_WORKER_ACTIVITY_SLOTS: the ticket queue's activities (planning, bills). */
   activityPollers: number;
   activitySlots: number;
   /** VIGIL_NOTICE_POLLERS / VIGIL_NOTICE_SLOTS: the warnings and breaches, queued in the outbox. */
@@ -40,7 +40,7 @@ export const DEFAULT_WORKER_TUNING: WorkerTuning = {
   // npm run bench:notices prints the worker's memory with its tickets open.
   cachedWorkflows: 2_000,
   activityPollers: 5,
-  // A bill is one transaction and an invoice a few: two cores gain nothing past a few dozen.
+  // Planning is CPU in this process and registration one transaction: two cores gain nothing past a few dozen.
   activitySlots: 40,
   // A notice is one short transaction; 20 at once keep PostgreSQL's two cores busy without queueing in the pool.
   noticePollers: 5,

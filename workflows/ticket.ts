@@ -52,7 +52,7 @@ const { closeTicket } = proxyActivities<TicketActivities>(TICKET_ACTIVITY_OPTION
 // so that the opening's answer (registeredUpdate) comes back from that one task, not after an activity task and a
 // second workflow task through the server (half the opening's time in docs/benchmarks.md). It is the ticket's first
 // work: every action waits for it (`registered`), so no Update's commit can land between its start and its result.
-// test/workflows/local-activities.test.ts replays a registration slower than the workflow task, with actions sent
+// test/workflows/registration.test.ts replays a registration slower than the workflow task, with actions sent
 // meanwhile, on a worker without cache.
 const { registerTicket } = proxyLocalActivities<TicketActivities>(TICKET_ACTIVITY_OPTIONS);
 
@@ -69,14 +69,10 @@ function sideActivities(ticketQueue: string) {
   return { notifyThreshold, recordTicketState };
 }
 
-// Calendar maths is a local activity: the policies' calendars and holiday tables stay out of the workflow bundle, its
-// answer is a marker of the history, and it runs inside the workflow task of the change that asks for it, so that an
-// action that moves the deadlines (a new priority, a proposal) is answered from that one task instead of after an
-// activity task and a second workflow task through the server. Actions sent while it runs commit at once; the SDK's
-// core (1.24.0) resolves a local activity at its marker on every replay: test/workflows/local-activities.test.ts holds
-// a plan past its task's timeout while actions commit, on a worker without cache. The first plan is made by the
+// Calendar maths is an activity: the policies' calendars and holiday tables stay out of the workflow bundle, and its
+// answer is an event of the history, delivered at the same place on every replay. The first plan is made by the
 // registration activity itself, which writes the first row from it.
-const { planClocks } = proxyLocalActivities<PlanningActivities>({
+const { planClocks } = proxyActivities<PlanningActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
