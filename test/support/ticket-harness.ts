@@ -27,22 +27,62 @@ export interface Recorded {
 }
 
 /**
- * `readModelGate` is awaited by every read-model write after registration: a test holding it lets the ticket run ahead
- * of its record. Registration plans with the real calendar maths (`policies`), as the worker's activity does.
+ * Where a test holds the activities that reach it, as a slow database holds them, until it lets them through; it
+ * counts those waiting, so that a test waits for them to be there rather than for a duration.
  */
-function recordingActivities(
-  recorded: Recorded,
-  readModelGate: () => Promise<void> | undefined,
-  registrationGate: () => Promise<void> | undefined,
-  policies: PolicySource,
-): TicketActivities {
+export class Gate {
+  private closed: Promise<void> | undefined;
+  private waitingNow = 0;
+
+  /** Holds every activity that reaches the gate from now on; the function returned lets them all through. */
+  hold(): () => void {
+    let release!: () => void;
+    this.closed = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.closed = undefined;
+      release();
+    };
+  }
+
+  /** How many attempts wait at the gate now. */
+  get waiting(): number {
+    return this.waitingNow;
+  }
+
+  async pass(): Promise<void> {
+    const closed = this.closed;
+    if (!closed) return;
+    this.waitingNow += 1;
+    try {
+      await closed;
+    } finally {
+      this.waitingNow -= 1;
+    }
+  }
+}
+
+/**
+ * The gates of a harness: read-model writes after registration (held, the ticket runs ahead of its record; hold them
+ * for seconds, not longer: a write is an activity with a 30 s timeout), and registrations (held, as when the database is
+ * slow to take a ticket's first row).
+ */
+export interface Gates {
+  readModel: Gate;
+  registration: Gate;
+}
+
+/**
+ * The database activities, recorded, each passing its gate first. Registration plans with the real calendar maths
+ * (`policies`), as the worker's activity does.
+ */
+function recordingActivities(recorded: Recorded, gates: Gates, policies: PolicySource): TicketActivities {
   // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
   const acknowledgeTicket = async (ticket: TicketState) => {
     recorded.acknowledged.push(ticket);
     recorded.revisions.push(ticket.revision);
   };
   const recordTicketState = async (ticket: TicketState) => {
-    await readModelGate();
+    await gates.readModel.pass();
     recorded.revisions.push(ticket.revision);
   };
   const billTicket = async (ticket: TicketState) => {
@@ -54,7 +94,7 @@ function recordingActivities(
     recordTicketState,
     billTicket,
     registerTicket: async ({ ticket, at }) => {
-      await registrationGate();
+      await gates.registration.pass();
       const plan = await planClocks(policies, planQuestion(ticket, {}));
       await acknowledgeTicket(registeredTicket(ticket, plan, at).ticket);
       return plan;
@@ -110,9 +150,8 @@ export class TicketHarness {
   private worker!: VigilWorkers;
   private running!: Promise<void>;
   readonly taskQueue = 'tickets-under-test';
-  private readModelGate: Promise<void> | undefined;
-  private registrationGate: Promise<void> | undefined;
-  private registrationsWaiting = 0;
+  /** Held by a test to slow a kind of activity down (Gate). */
+  readonly gates: Gates = { readModel: new Gate(), registration: new Gate() };
 
   /** The instant the server's clock was last set to, and the most it has run on past such an instant since. */
   private lastJumpTarget = 0;
@@ -137,12 +176,7 @@ export class TicketHarness {
       taskQueue: this.taskQueue,
       workflows: { workflowBundle: await bundledWorkflows() },
       activities: {
-        ...recordingActivities(
-          this.recorded,
-          () => this.readModelGate,
-          () => this.awaitRegistrationGate(),
-          this.policies,
-        ),
+        ...recordingActivities(this.recorded, this.gates, this.policies),
         ...createPlanningActivities(this.policies),
       },
       // No workflow cache: every task replays the history from the start, which checks determinism at every step
@@ -150,48 +184,6 @@ export class TicketHarness {
       tuning: { ...DEFAULT_WORKER_TUNING, cachedWorkflows: 0 },
     });
     this.running = this.worker.run();
-  }
-
-  /**
-   * Read-model writes wait until the returned function is called, so the ticket's state runs ahead of its record as it
-   * does when the database is slow. Hold it for seconds, not longer: a write is an activity with a 30 s timeout.
-   */
-  holdReadModelWrites(): () => void {
-    let release!: () => void;
-    this.readModelGate = new Promise((resolve) => (release = resolve));
-    return () => {
-      this.readModelGate = undefined;
-      release();
-    };
-  }
-
-  /**
-   * Registrations wait until the returned function is called, as when the database is slow to take the ticket's
-   * first row; `registrationsWaiting` counts the attempts that reached the gate and wait there.
-   */
-  holdRegistrations(): () => void {
-    let release!: () => void;
-    this.registrationGate = new Promise((resolve) => (release = resolve));
-    return () => {
-      this.registrationGate = undefined;
-      release();
-    };
-  }
-
-  /** How many registration attempts wait at the gate of holdRegistrations now. */
-  get registrationsHeld(): number {
-    return this.registrationsWaiting;
-  }
-
-  private async awaitRegistrationGate(): Promise<void> {
-    const gate = this.registrationGate;
-    if (!gate) return;
-    this.registrationsWaiting += 1;
-    try {
-      await gate;
-    } finally {
-      this.registrationsWaiting -= 1;
-    }
   }
 
   async restartWorker(): Promise<void> {

@@ -22,7 +22,7 @@ describe('a ticket at its history budget when it is validated', () => {
     );
     await harness.settle(handle);
 
-    const release = harness.holdReadModelWrites();
+    const release = harness.gates.readModel.hold();
     await handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] });
     // Every Update grows the history while the first write is held: the loop crosses the budget and waits for it.
     for (let round = 0; round < 8; round += 1)

@@ -4,20 +4,12 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { getTicketQuery, TICKET_UPDATES } from '../../messages/ticket';
 import { WORKFLOW_CODE } from '../../worker/workflow-code';
+import { eventually } from '../support/eventually';
 import { TicketHarness } from '../support/ticket-harness';
 
 jest.setTimeout(180_000);
 
 const EventType = temporal.api.enums.v1.EventType;
-
-/** Polls `check` until it holds: conditions, not durations, so that a loaded machine only makes the test slower. */
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`never happened: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * Registration is a local activity (workflows/ticket.ts): it runs inside the workflow task that opens the ticket, and
@@ -34,14 +26,21 @@ describe('a registration slower than its workflow task, on the time-skipping ser
 
   it('answers the actions sent meanwhile once it is done, each applied once, and its history replays', async () => {
     harness = await TicketHarness.start();
-    const release = harness.holdRegistrations();
+    const release = harness.gates.registration.hold();
     // A short task timeout: the worker renews a task held by a local activity at four fifths of it.
     const handle = await harness.open(
       { ticketNumber: 'VIG-000190', policyId: 'econnect', priority: 'P3' },
       {},
       { workflowTaskTimeout: '2 seconds' },
     );
-    await until(() => harness.registrationsHeld > 0, 'the registration waits at its gate');
+    // The registration waits at its gate.
+    expect(
+      await eventually(
+        async () => harness.gates.registration.waiting,
+        (held) => held > 0,
+        90_000,
+      ),
+    ).toBeGreaterThan(0);
 
     const actions = Promise.all([
       handle.executeUpdate(TICKET_UPDATES['take-charge'], { args: [{ actor: 'marc' }] }),
@@ -50,10 +49,8 @@ describe('a registration slower than its workflow task, on the time-skipping ser
     const eventsOfType = async (type: temporal.api.enums.v1.EventType) =>
       ((await handle.fetchHistory()).events ?? []).filter((event) => event.eventType === type).length;
     // Both actions admitted to the workflow while the registration still runs, in tasks the held one renewed.
-    await until(
-      async () => (await eventsOfType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED)) >= 2,
-      'both actions accepted during the registration',
-    );
+    const accepted = () => eventsOfType(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED);
+    expect(await eventually(accepted, (count) => count >= 2, 90_000)).toBeGreaterThanOrEqual(2);
     expect(await eventsOfType(EventType.EVENT_TYPE_MARKER_RECORDED)).toBe(0);
     expect(harness.recorded.acknowledged).toHaveLength(0);
     // More actions around the registration's end, so that some reach the task in which its result arrives. Each is

@@ -31,19 +31,8 @@ export async function migratedPool(): Promise<Pool> {
   return db;
 }
 
-/** Polls until `read` gives a value `done` accepts: the read model follows the workflow asynchronously. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+// Here for the e2e files that import it with the stack; test/support/eventually.ts serves the other projects too.
+export { eventually } from '../eventually';
 
 export interface ApiAnswer {
   status: number;
