@@ -58,10 +58,11 @@ export interface WorkerGroupOptions {
 
 /**
  * A burst of new tickets fills the ticket queue with workflow tasks (each opening's registration runs inside its first)
- * and planning; a warning or a breach due then must not wait behind them. Its notice and the read-model write it brings run on queues of their
- * own (messages/ticket.ts names them), each served by a worker of its own with its own pollers and slots, so they are
- * taken as soon as they are scheduled, whatever the ticket queue's backlog. The ticket worker registers them too:
- * an activity scheduled on the ticket queue by an earlier version of the workflow still finds a worker there.
+ * and planning; a warning or a breach due then must not wait behind them. Its notice and the read-model write it
+ * brings run on queues of their own (messages/ticket.ts names them), each served by a worker of its own with its own
+ * pollers and slots, so they are taken as soon as they are scheduled, whatever the ticket queue's backlog. The ticket
+ * worker registers them too: an activity scheduled on the ticket queue by an earlier version of the workflow still
+ * finds a worker there.
  */
 export async function createWorkerGroup({
   connection,
