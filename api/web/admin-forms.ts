@@ -18,7 +18,7 @@ import {
 import { NewUserBody, UserPatchBody } from '../schemas/users';
 import type { ApiAnswer } from './api-bridge';
 import { choiceText, isAdminKey, type AdminKey, type AdminTranslate } from './admin-i18n';
-import { html, type Html } from './html';
+import { html, textareaText, type Html } from './html';
 import type { ConsoleLanguage } from './i18n';
 
 /**
@@ -276,7 +276,7 @@ function fieldHtml(
     )}</select>${after}`;
   }
   if (field.type === 'contacts' || field.type === 'escalations' || field.type === 'json') {
-    return html`${label}<textarea id="${id}" name="${field.name}" rows="${field.type === 'json' ? 2 : 4}" spellcheck="false"${attributes}>${value}</textarea>${after}`;
+    return html`${label}<textarea id="${id}" name="${field.name}" rows="${field.type === 'json' ? 2 : 4}" spellcheck="false"${attributes}>${textareaText(value)}</textarea>${after}`;
   }
   const input =
     field.type === 'number'

@@ -47,5 +47,13 @@ export function html(strings: TemplateStringsArray, ...values: Interpolated[]): 
   return new Html(out);
 }
 
+/**
+ * What a `<textarea>` holds, written after a line feed of its own: the HTML parser drops one line feed right after the
+ * opening tag (the standard's authoring convenience; a `&#10;` too, being the same character once parsed), so a text
+ * that starts with a line break would lose it each time its form is shown again. The line feed written here is the one
+ * dropped.
+ */
+export const textareaText = (value: string): Html => html`\n${value}`;
+
 /** Text a template must keep as HTML (from a file of this repository, never from a request or the database). */
 export const trusted = (text: string): Html => new Html(text);

@@ -1,7 +1,7 @@
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { TicketRequestFields } from '../../messages/open-ticket';
 import { problemText, type ApiAnswer } from './api-bridge';
-import { html, type Html } from './html';
+import { html, textareaText, type Html } from './html';
 import { term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 
@@ -120,7 +120,7 @@ ${
     : ''
 }
 <label for="title">${t('title')}</label><input id="title" name="title" required maxlength="${TicketRequestFields.title.maxLength}" value="${typed(values, 'title')}"${invalid('title')}>${error('title')}
-<label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${typed(values, 'description')}</textarea>${error('description')}
+<label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${textareaText(typed(values, 'description'))}</textarea>${error('description')}
 <label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}><option value="">${t('any')}</option>${PRIORITIES.map(
     (priority) =>
       html`<option value="${priority}"${values.priority === priority ? html` selected` : ''}>${term(context.language, priority)}</option>`,

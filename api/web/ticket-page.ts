@@ -1,5 +1,5 @@
 import type { TicketView } from '../schemas/ticket';
-import { html, type Html } from './html';
+import { html, textareaText, type Html } from './html';
 import { formatDuration, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
@@ -85,7 +85,7 @@ function field(
     )}</select>${message}`;
   }
   if (spec.type === 'textarea')
-    return html`<label for="${id}">${label}</label><textarea id="${id}" name="${spec.name}" rows="3"${required}${described}>${value ?? ''}</textarea>${message}`;
+    return html`<label for="${id}">${label}</label><textarea id="${id}" name="${spec.name}" rows="3"${required}${described}>${textareaText(value ?? '')}</textarea>${message}`;
   const input =
     spec.type === 'number'
       ? html` type="number" inputmode="numeric" step="1"${spec.min === undefined ? '' : html` min="${spec.min}"`}${spec.max === undefined ? '' : html` max="${spec.max}"`}`

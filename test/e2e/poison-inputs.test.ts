@@ -247,7 +247,7 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
         expect(answer.text).not.toContain('\u0000');
         expect({
           title: /<input id="title" name="title" required maxlength="200" value="([^"]*)">/.exec(answer.text)?.[1],
-          description: /<textarea id="description" name="description" rows="6" required>([^<]*)<\/textarea>/.exec(
+          description: /<textarea id="description" name="description" rows="6" required>\n([^<]*)<\/textarea>/.exec(
             answer.text,
           )?.[1],
         }).toEqual({ title: harmless(text.slice(0, 200)), description: harmless(text) });

@@ -318,6 +318,10 @@ describe('the admin pages', () => {
         422,
         'line 2: "Bo" is not "Name <email>"',
       ]);
+      // What was typed comes back as typed, after the line feed the HTML parser drops (api/web/html.ts textareaText).
+      expect(line.body).toMatch(
+        /<textarea id="new-contract-authorizedContacts" [^>]*>\nAna &lt;ana@acme.lu&gt;&#10;Bo<\/textarea>/,
+      );
       const taken = await asAdmin('POST', '/console/admin/customers/acme/contracts/new', {
         policyId: 'econnect',
         startsOn: '2026-06-01',

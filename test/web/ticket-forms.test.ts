@@ -266,17 +266,19 @@ describe('the ticket page', () => {
     expect(text).toContain('question au client · <span class="actor">Ines</span><br>');
   });
 
+  // The line feed after <textarea> is the one the HTML parser drops (api/web/html.ts textareaText), so the reason's own
+  // first line break is kept.
   it('names every form by its path, ids without slashes, and keeps a refusal beside its form', () => {
     const view = ticket({ quote: { status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 } });
     const text = ticketBody(page('customer'), view, {
       action: 'quote/decline',
       message: 'no',
       fields: { reason: 'Reason is wrong' },
-      values: { reason: 'too dear' },
+      values: { reason: '\ntoo dear' },
     }).text;
     expect(text).toContain('action="/console/tickets/VIG-000042/quote/accept"');
     expect(text).toContain(
-      '<textarea id="quote-decline-reason" name="reason" rows="3" aria-describedby="quote-decline-reason-error" aria-invalid="true">too dear</textarea>',
+      '<textarea id="quote-decline-reason" name="reason" rows="3" aria-describedby="quote-decline-reason-error" aria-invalid="true">\n&#10;too dear</textarea>',
     );
     expect(text).not.toContain('E-mails');
     expect(text).not.toContain('Mails sent');
