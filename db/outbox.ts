@@ -142,6 +142,18 @@ export async function claimDueNoticeByKey(client: PoolClient, idempotencyKey: st
   return rows[0] && fromRow(rows[0]);
 }
 
+/**
+ * Which of `ids` are still pending, as committed: mail/taken-unmarked.ts forgets the others, which no claim returns
+ * again.
+ */
+export async function stillPending(client: PoolClient, ids: readonly number[]): Promise<Set<number>> {
+  const { rows } = await client.query<{ id: string }>(
+    `SELECT id FROM outbox WHERE id = ANY($1::bigint[]) AND ${STATE_WHERE.pending}`,
+    [ids],
+  );
+  return new Set(rows.map((row) => Number(row.id)));
+}
+
 export async function markSent(client: PoolClient, id: number, messageId: string): Promise<void> {
   await client.query(
     'UPDATE outbox SET sent_at = now(), attempts = attempts + 1, message_id = $2, last_error = NULL WHERE id = $1',

@@ -12,6 +12,7 @@ import { withTransaction } from '../db/transaction';
 import { DEFAULT_BACKOFF, retryDelayMs, type BackoffPolicy } from './backoff';
 import { runLanes } from './lanes';
 import { messageDomain, messageHeaders } from './message';
+import { TakenUnmarked } from './taken-unmarked';
 
 export interface DispatcherOptions {
   db: Pool;
@@ -113,11 +114,13 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
   });
 
   // Rows whose mail the SMTP server took and whose mark was lost with their PostgreSQL connection: claimed again (once
-  // the server is back), they are marked, not sent again. Only a failed mark adds one: a handful per outage.
-  const takenUnmarked = new Map<number, string>();
+  // the server is back), they are marked, not sent again. Only a failed mark adds one: a handful per outage, each
+  // forgotten at a claim after its mark committed.
+  const takenUnmarked = new TakenUnmarked();
 
   async function send(client: PoolClient, row: OutboxRow): Promise<void> {
-    const taken = takenUnmarked.get(row.id);
+    await takenUnmarked.forgetMarked(client);
+    const taken = takenUnmarked.messageIdOf(row.id);
     if (taken !== undefined) return markSent(client, row.id, taken);
     if (!ADDRESS.test(row.recipient)) {
       await markAttemptFailed(
@@ -161,7 +164,7 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     try {
       await markSent(client, row.id, headers.messageId);
     } catch (error) {
-      takenUnmarked.set(row.id, headers.messageId);
+      takenUnmarked.remember(row.id, headers.messageId);
       throw error;
     }
   }
