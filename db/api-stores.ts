@@ -13,6 +13,7 @@ import { ticketNumberAllocator } from './ticket-numbers';
 import { ticketQueries } from './ticket-queries';
 import { pgTicketSnapshots } from './ticket-snapshots';
 import { pgWorkflowTaskFailures } from './workflow-task-failures';
+import { pgFormDraftStore } from './form-drafts';
 import { pgSessionStore } from './sessions';
 import { pgSignInTokenStore } from './sign-in-tokens';
 import { pgUserStore } from './users';
@@ -50,6 +51,7 @@ export function apiStores(pool: Pool) {
       sessions: pgSessionStore(db),
       signInTokens: pgSignInTokenStore(db),
       notices: (notice: QueuedNotice) => enqueueNotice(db, notice),
+      drafts: pgFormDraftStore(db),
     },
   };
 }

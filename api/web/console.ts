@@ -19,6 +19,7 @@ import {
   newTicketBody,
   portalBody,
   portalQuery,
+  typedFields,
   type ContactChoice,
   type ContractChoice,
   type OpeningChoices,
@@ -163,9 +164,14 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
 
     pages.get('/tickets/new', LIMITED_BY_ITS_API_CALLS, async (request, reply) => {
       const page = context(request, reply);
-      // A contract named in the address (?contractId=), when the company has several: the form is then for it.
-      const { contractId } = request.query as { contractId?: unknown };
-      const values: Record<string, string> = typeof contractId === 'string' && contractId ? { contractId } : {};
+      // A contract named in the address (?contractId=), when the company has several: the form is then for it; and
+      // what was typed before a step of the form (?draft=, kept by the POST below), read back as its author's only.
+      const { contractId, draft } = request.query as { contractId?: unknown; draft?: unknown };
+      const kept = typeof draft === 'string' ? await deps.drafts.read(page.session!.userId, draft, now()) : undefined;
+      const values: Record<string, string> = {
+        ...kept,
+        ...(typeof contractId === 'string' && contractId ? { contractId } : {}),
+      };
       return sendPage(
         page,
         page.t('newTicket'),
@@ -179,10 +185,19 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       // A contract chosen, or to be chosen anew, only shows the form again (portal.ts newTicketBody), what was typed kept.
       const step = CONTRACT_STEPS.find((name) => name === posted._step);
       const form = step === 'change' ? { ...posted, contractId: '' } : posted;
+      const tokenValid = formTokenValid(request, form);
+      if (step && tokenValid) {
+        // Post/Redirect/Get: the step is answered with the address of the form's page, so that reloading it or coming
+        // back to it asks for that page again, never for the form to be posted again. The address carries the contract
+        // and the draft's id only: what was typed (a description may be 20 000 characters) waits in the draft, out of
+        // addresses, browser histories and logs.
+        const draft = await deps.drafts.keep(page.session!.userId, typedFields(form), now());
+        const query = new URLSearchParams({ ...(form.contractId ? { contractId: form.contractId } : {}), draft });
+        return reply.redirect(`/console/tickets/new?${query.toString()}`, 303);
+      }
       const choices = await openingChoices(request, page, form.contractId || undefined);
-      if (!formTokenValid(request, form))
+      if (!tokenValid)
         return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, page.t('formExpired'), choices), 403);
-      if (step) return sendPage(page, page.t('newTicket'), newTicketBody(page, form, {}, undefined, choices));
       const { name, email } = page.session!;
       // An address the list does not hold goes to the API as it came, named by itself: the API refuses it, saying why.
       const contact = form.contact
@@ -535,6 +550,7 @@ export interface PeopleDeps {
   sessions: ConsoleDeps['sessions'];
   signInTokens: ConsoleDeps['signInTokens'];
   notices: ConsoleDeps['notices'];
+  drafts: ConsoleDeps['drafts'];
   settings?: Partial<Pick<ConsoleDeps, 'publicUrl' | 'cookie' | 'limits'>>;
 }
 

@@ -1,3 +1,4 @@
+import type { FormDraftStore } from '../../db/form-drafts';
 import type { SessionStore } from '../../db/sessions';
 import type { SignInTokenStore } from '../../db/sign-in-tokens';
 import type { UserStore } from '../../db/users';
@@ -12,6 +13,8 @@ export interface ConsoleDeps {
   sessions: SessionStore;
   signInTokens: SignInTokenStore;
   notices: EnqueueNotice;
+  /** What a form's step keeps for the page its redirect leads to (the portal's choice of contract). */
+  drafts: FormDraftStore;
   callApi: CallApi;
   now: () => number;
   cookie: CookieSettings;

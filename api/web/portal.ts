@@ -90,6 +90,21 @@ const typed = (values: Record<string, string>, name: 'title' | 'description') =>
   (values[name] ?? '').slice(0, TicketRequestFields[name].maxLength);
 
 /**
+ * What a step of the form keeps for the page it leads to (api/web/console.ts, a draft): what was typed, as the form
+ * shows it again, and nothing else (neither the form's token nor its key).
+ */
+export function typedFields(values: Record<string, string>): Record<string, string> {
+  const kept = {
+    title: typed(values, 'title'),
+    description: typed(values, 'description'),
+    priority: PRIORITIES.find((priority) => priority === values.priority),
+    kind: TICKET_KINDS.find((kind) => kind === values.kind),
+    contact: values.contact?.slice(0, TicketRequestFields.contact.properties.email.maxLength),
+  };
+  return Object.fromEntries(Object.entries(kept).filter((field): field is [string, string] => Boolean(field[1])));
+}
+
+/**
  * The fields a customer fills to open a ticket. The contract is chosen only where the company has more than one in
  * force: the API opens under the only one otherwise, and refuses an opening that names none among several.
  */
@@ -105,7 +120,8 @@ export function newTicketBody(
     errors[name] && html`<span class="field-error" id="${name}-error">${errors[name]}</span>`;
   const invalid = (name: string) => (errors[name] ? html` aria-invalid="true" aria-describedby="${name}-error"` : '');
   // Among several contracts, one is chosen first: the contacts offered are then its. Choosing (or choosing anew) posts
-  // the whole form, without script and without the browser's checks, so that what was typed before is shown again.
+  // the whole form, without script and without the browser's checks, so that what was typed before is shown again
+  // (kept by api/web/console.ts for the page the step redirects to).
   const several = contracts.length > 1;
   const chosen = several ? contracts.find((contract) => contract.id === values.contractId) : undefined;
   const step = (name: ContractStep, label: string) =>

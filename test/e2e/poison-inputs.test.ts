@@ -199,7 +199,7 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
         body: new URLSearchParams({ _csrf: csrf, title: 'Printer down', description: 'Blank pages.', ...form }),
         redirect: 'manual',
       });
-      return { status: response.status, text: await response.text() };
+      return { status: response.status, text: await response.text(), location: response.headers.get('location') };
     };
 
     // An address that passes the schema reaches the opening's Temporal checks, which this harness has not: the contract's
@@ -218,7 +218,8 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
       expect(answer.text).not.toContain('\u0000');
     });
 
-    // Choosing among several contracts shows the form again with what was typed (api/web/portal.ts newTicketBody).
+    // Choosing among several contracts shows the form again with what was typed (api/web/portal.ts newTicketBody), by a
+    // redirect to a page that reads it back from PostgreSQL (db/form-drafts.ts).
     it.each(QUERY_POISON)(
       'shows a title and a description holding %s again harmless, at most their length, on choosing the contract',
       async (_what, text) => {
@@ -235,12 +236,10 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
           policyVersion: 1,
           startsOn: '2026-01-01',
         });
-        const answer = await post(await harness.contactSession(several.id), {
-          _step: 'choose',
-          contractId: chosen.id,
-          title: text,
-          description: text,
-        });
+        const cookie = await harness.contactSession(several.id);
+        const stepped = await post(cookie, { _step: 'choose', contractId: chosen.id, title: text, description: text });
+        expect(stepped.status).toBe(303);
+        const answer = await harness.page(stepped.location!, cookie);
         // As the page writes text (api/web/html.ts): NUL as U+FFFD, CR and LF as entities.
         const harmless = (typed: string) => typed.replace('\u0000', '\ufffd').replace('\r\n', '&#13;&#10;');
         expect(answer.status).toBe(200);

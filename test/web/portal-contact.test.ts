@@ -153,8 +153,14 @@ describe("the portal's contract choice when the company has several contracts in
       priority: 'P2',
       kind: 'incident',
     };
-    const step = (form: Record<string, string>) =>
+    const post = (form: Record<string, string>) =>
       harness.page(harness.staff.customer, 'POST', '/console/tickets/new', { ...typed, ...form });
+    // A step is answered by a redirect to the form's page (Post/Redirect/Get), which shows what was typed.
+    const step = async (form: Record<string, string>) => {
+      const answer = await post(form);
+      expect(answer.statusCode).toBe(303);
+      return harness.page(harness.staff.customer, 'GET', String(answer.headers.location));
+    };
     const shown = (page: string) => ({
       title: /<input id="title" name="title" required maxlength="200" value="([^"]*)">/.exec(page)?.[1],
       description: /<textarea id="description" name="description" rows="6" required>\n([^<]*)<\/textarea>/.exec(
@@ -190,12 +196,48 @@ describe("the portal's contract choice when the company has several contracts in
     expect(harness.temporal.started).toEqual([]);
 
     // Without a step the same form opens the ticket, as typed.
-    expect((await step({ contractId: first, contact: 'bo@acme.lu' })).statusCode).toBe(303);
+    expect((await post({ contractId: first, contact: 'bo@acme.lu' })).statusCode).toBe(303);
     expect(harness.temporal.started.at(-1)).toMatchObject({
       title: typed.title,
       description: typed.description,
       contractId: first,
     });
+  });
+
+  it('answers a step by the address of the form, which holds the contract and a draft of its author only', async () => {
+    const second = await secondContract();
+    const description = `Second floor.\r\n${'Blank pages. '.repeat(1500)}`;
+    const answer = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+      _step: 'choose',
+      contractId: second.id,
+      title: 'Printer jammed',
+      description,
+    });
+    expect(answer.statusCode).toBe(303);
+    // Nothing typed travels in the address: the contract and the draft's id, whatever the description's length.
+    const location = String(answer.headers.location);
+    expect(location).toMatch(new RegExp(`^/console/tickets/new\\?contractId=${second.id}&draft=[\\w-]{22}$`));
+    // The page reads the same each time it is asked for (a reload, the back button), and opens nothing.
+    const shown = await harness.page(harness.staff.customer, 'GET', location);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.body).toContain('value="Printer jammed"');
+    expect(shown.body).toContain(`<input type="hidden" name="contractId" value="${second.id}">`);
+    const again = await harness.page(harness.staff.customer, 'GET', location);
+    expect(again.body.replace(/name="_key" value="[^"]+"/, '')).toBe(
+      shown.body.replace(/name="_key" value="[^"]+"/, ''),
+    );
+    expect(harness.temporal.started).toEqual([]);
+    // Another person at that address gets the form for the contract, and nothing of the draft.
+    const other = await harness.signedIn({
+      email: 'eve@acme.lu',
+      name: 'Eve Other',
+      role: 'customer',
+      customerId: 'acme',
+    });
+    const theirs = await harness.page(other, 'GET', location);
+    expect(theirs.statusCode).toBe(200);
+    expect(theirs.body).not.toContain('Printer jammed');
+    expect(theirs.body).not.toContain('Blank pages');
   });
 
   it('shows a choice posted without its token as expired, what was typed kept, choosing nothing', async () => {
@@ -211,12 +253,14 @@ describe("the portal's contract choice when the company has several contracts in
 
   it('shows again at most what the API takes of a title and a description, NUL and line breaks made harmless', async () => {
     const second = await secondContract();
-    const answer = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+    const stepped = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
       _step: 'choose',
       contractId: second.id,
       title: `a\u0000b\r\nc${'t'.repeat(300)}`,
       description: `d\u0000\ud800${'d'.repeat(30_000)}`,
     });
+    expect(stepped.statusCode).toBe(303);
+    const answer = await harness.page(harness.staff.customer, 'GET', String(stepped.headers.location));
     expect(answer.statusCode).toBe(200);
     expect(answer.body).not.toContain('\u0000');
     const title = /<input id="title" name="title" required maxlength="200" value="([^"]*)">/.exec(answer.body)?.[1];

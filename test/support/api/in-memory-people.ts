@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { PeopleDeps } from '../../../api/web/console';
 import type { AccountStore } from '../../../messages/accounts';
+import { FORM_DRAFT_MS, newDraftId, type FormDraftStore } from '../../../db/form-drafts';
 import type { QueuedNotice } from '../../../db/outbox';
 import { hashPassword, passwordProblem } from '../../../db/password-hash';
 import type { Session, SessionStore } from '../../../db/sessions';
 import type { SignInPurpose, SignInTokenStore } from '../../../db/sign-in-tokens';
 import { checkedUser, patchedUser, UserError, type User, type UserStore } from '../../../db/users';
+import { toStorable } from '../../../domain/text';
 
 /**
  * The console's people in memory for inject tests, with the PostgreSQL stores' rules (db/users.ts's checks, one account
@@ -208,10 +210,25 @@ export function inMemoryPeople(
     },
   };
 
+  // The fields as jsonb gives them back: NUL and lone surrogates made storable (db/form-drafts.ts).
+  const drafts = new Map<string, { userId: string; fields: Record<string, string>; expiresAt: number }>();
+  const formDrafts: FormDraftStore = {
+    async keep(userId, fields, now) {
+      const id = newDraftId();
+      drafts.set(id, { userId, fields: toStorable({ ...fields }), expiresAt: now + FORM_DRAFT_MS });
+      return id;
+    },
+    async read(userId, id, now) {
+      const draft = drafts.get(id);
+      return draft && draft.userId === userId && draft.expiresAt > now ? { ...draft.fields } : undefined;
+    },
+  };
+
   return {
     users,
     sessions: sessionStore,
     signInTokens,
+    drafts: formDrafts,
     mails,
     notices: async (notice) => {
       if (!mails.some((mail) => mail.idempotencyKey === notice.idempotencyKey)) mails.push(notice);

@@ -9,6 +9,7 @@ import type { Role } from '../../../messages/principal';
 import { ticketWorkflowId, type TicketState } from '../../../messages/ticket';
 import { SESSION_COOKIE } from '../../../api/sessions';
 import { pgAccountStore } from '../../../db/accounts';
+import { pgFormDraftStore } from '../../../db/form-drafts';
 import { pgIdempotencyStore } from '../../../db/idempotency';
 import { pgSessionStore } from '../../../db/sessions';
 import { pgSignInTokenStore } from '../../../db/sign-in-tokens';
@@ -59,7 +60,13 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
     ticketQueries: ticketQueries(db),
     slaReport: slaReportReader(db),
     // No mail leaves: the pages read here send none.
-    people: { users, sessions, signInTokens: pgSignInTokenStore(db), notices: async () => undefined },
+    people: {
+      users,
+      sessions,
+      signInTokens: pgSignInTokenStore(db),
+      notices: async () => undefined,
+      drafts: pgFormDraftStore(db),
+    },
     now,
   });
   await app.listen({ host: '127.0.0.1', port: 0 });
