@@ -33,7 +33,7 @@ import type { WorkflowTaskFailures } from '../../db/workflow-task-failures';
 import { toHeaderText } from '../../domain/text';
 import type { ticketWorkflow } from '../../workflows';
 import { requireRoles } from '../auth';
-import { openingTerms } from '../opening-terms';
+import { openingTerms, type OpeningTerms } from '../opening-terms';
 import { idempotencyKeyReused, ticketClosed } from '../problems';
 import { principalOf } from '../request-principal';
 import { problemResponses as problems } from '../schemas/problem';
@@ -211,17 +211,35 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     }
   }
 
-  async function inputOf(ticketNumber: string, principal: Principal, body: OpenTicketBody): Promise<OpenTicketInput> {
+  function inputOf(
+    ticketNumber: string,
+    principal: Principal,
+    body: OpenTicketBody,
+    terms: OpeningTerms,
+  ): OpenTicketInput {
     const { customerId: _named, contractId: _chosen, ...request } = body;
     return {
       ...request,
-      ...(await openingTerms(accounts, principal, body, now())),
+      ...terms,
       ticketNumber,
       kind: body.kind ?? 'incident',
       priority: body.priority ?? 'P3',
       // Who opens is who is authenticated; the body's contact is the person the ticket is for.
       openedBy: actingOf(principal),
     };
+  }
+
+  /**
+   * A new ticket's input under a number of its own. The number is drawn while the contract is read, neither waiting for
+   * the other: a number was always drawn before the terms were checked, so a refused request leaves the same gap in
+   * the numbers as before.
+   */
+  async function newInput(principal: Principal, body: OpenTicketBody): Promise<OpenTicketInput> {
+    const [ticketNumber, terms] = await Promise.all([
+      allocateTicketNumber(),
+      openingTerms(accounts, principal, body, now()),
+    ]);
+    return inputOf(ticketNumber, principal, body, terms);
   }
 
   /**
@@ -243,11 +261,13 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         (await snapshots.find(recorded.ticketNumber)) !== undefined;
       const ticket = started
         ? (await currentState(recorded.ticketNumber)).ticket
-        : await registerTicket(await inputOf(recorded.ticketNumber, principal, body));
+        : await registerTicket(
+            inputOf(recorded.ticketNumber, principal, body, await openingTerms(accounts, principal, body, now())),
+          );
       return { ticket, replayed: true };
     }
     // The terms are checked before a number is recorded, so that a refused request leaves no key behind.
-    const input = await inputOf(await allocateTicketNumber(), principal, body);
+    const input = await newInput(principal, body);
     const claimed = await idempotency.claim(principal.keyId, key, {
       ticketNumber: input.ticketNumber,
       requestHash: hash,
@@ -264,8 +284,11 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
     body: OpenTicketBody,
     idempotencyKey: string | undefined,
   ): Promise<{ ticket: TicketState; replayed: boolean }> {
+    // Whether a worker polls is asked of Temporal at most once a second (workerPresent): when the answer is due again,
+    // it is asked now, while PostgreSQL is read, rather than after; registerTicket then waits for the same answer.
+    void workerPresent().catch(() => undefined);
     if (idempotencyKey !== undefined) return openIdempotently(principal, idempotencyKey, body);
-    const input = await inputOf(await allocateTicketNumber(), principal, body);
+    const input = await newInput(principal, body);
     return { ticket: await registerTicket(input), replayed: false };
   }
 
