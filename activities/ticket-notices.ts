@@ -56,9 +56,9 @@ async function queue(
   });
 }
 
-/** The registration notice (or the refusal) to the contact who wrote, in the customer's language. */
-export async function queueAcknowledgement(db: Db, key: string, ticket: TicketState): Promise<void> {
-  await queue(db, key, acknowledgementNotice(ticket), ticket.contact.email, await readerOf(db, ticket.customerId));
+/** The registration notice (or the refusal) to the contact who wrote, as the customer reads (readerOf). */
+export async function queueAcknowledgement(db: Db, key: string, ticket: TicketState, reader: Reader): Promise<void> {
+  await queue(db, key, acknowledgementNotice(ticket), ticket.contact.email, reader);
 }
 
 /**

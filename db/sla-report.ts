@@ -247,17 +247,31 @@ const UPSERT_AWAITING = `
 const SHARE_OF = `SELECT counted, customer_id, priority, month, response_outcome, intervention_outcome, resolution_outcome,
   response_business_ms, taken, same_day, awaiting_until::text AS awaiting_until FROM sla_report_shares WHERE number = $1`;
 
+/** Moves the ticket's share of the report from `before` to what its row, just written, holds now. */
+async function moveShare(client: PoolClient, ticketNumber: string, before: Share | undefined): Promise<void> {
+  const after = (await client.query<Share>(SHARE_OF, [ticketNumber])).rows[0];
+  const { buckets, awaiting } = shareChanges(before, after);
+  for (const { key, counts, removed, added } of buckets)
+    await client.query(UPSERT_BUCKET, [...key, ...COUNTERS.map((column) => counts[column]), removed, added]);
+  for (const { key, tickets } of awaiting) await client.query(UPSERT_AWAITING, [...key, tickets]);
+}
+
 /**
  * Writes a ticket's row through `write` and moves the ticket's share of the report in the same transaction, which
  * `client` is in. `write(existing)` inserts the row, updating an existing one only when `existing` says there is one,
  * and gives the number of rows written: a write its revision guard refused (a retried or older revision) writes none
  * and changes nothing here, so that no revision counts twice.
+ *
+ * `first`: the ticket's first row (its registration), which is inserted before anything is read, a round trip fewer.
+ * Inserted, it had no share to take out; found there already (a retried registration), it is written as any other.
  */
 export async function writeTicketKeepingReport(
   client: PoolClient,
   ticketNumber: string,
   write: (existing: boolean) => Promise<number>,
+  { first = false }: { first?: boolean } = {},
 ): Promise<void> {
+  if (first && (await write(false)) > 0) return moveShare(client, ticketNumber, undefined);
   // The row is locked as its share is read: the share taken out is the one the write replaces. A row not there yet
   // cannot be locked, so the write then only inserts; if another writer inserted it meanwhile, the second turn finds
   // it, locked.
@@ -265,13 +279,7 @@ export async function writeTicketKeepingReport(
     const before = (await client.query<Share>(`${SHARE_OF} FOR UPDATE`, [ticketNumber])).rows[0];
     const written = await write(before !== undefined);
     if (written === 0 && before === undefined) continue;
-    if (written > 0) {
-      const after = (await client.query<Share>(SHARE_OF, [ticketNumber])).rows[0];
-      const { buckets, awaiting } = shareChanges(before, after);
-      for (const { key, counts, removed, added } of buckets)
-        await client.query(UPSERT_BUCKET, [...key, ...COUNTERS.map((column) => counts[column]), removed, added]);
-      for (const { key, tickets } of awaiting) await client.query(UPSERT_AWAITING, [...key, tickets]);
-    }
+    if (written > 0) await moveShare(client, ticketNumber, before);
     return;
   }
   throw new Error(`ticket ${ticketNumber} was neither inserted nor found`);
