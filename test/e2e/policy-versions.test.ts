@@ -5,14 +5,16 @@ import { join } from 'node:path';
 import { runVigil } from '../../cli/run';
 import { ticketWorkflowId, type TicketState } from '../../messages/ticket';
 import econnect from '../../policies/presets/econnect.v1.json';
-import { type Stack, contractsStartOn, e2eEnv, startStack } from '../support/e2e/stack';
+import { type Stack, e2eEnv, startStack } from '../support/e2e/stack';
+import { PAST, deskDateOf, pastAnswer, publishEffectiveSoon, untilPast } from '../support/effective-soon';
 
 jest.setTimeout(120_000);
 
 // Each test publishes a policy of its own (a customer-specific one): the e2e database is shared by every stack, and a
 // new version of a preset would change the terms of the other tests' tickets.
 const policyId = `econnect-own-${randomUUID().slice(0, 8)}`;
-const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString().replace('Z', '+00:00');
+const isoOf = (instant: number) => new Date(instant).toISOString().replace('Z', '+00:00');
+const inSeconds = (seconds: number) => isoOf(Date.now() + seconds * 1000);
 const versionOf = (version: number, effectiveFrom: string, changes: Record<string, unknown> = {}) => ({
   ...econnect,
   id: policyId,
@@ -22,12 +24,6 @@ const versionOf = (version: number, effectiveFrom: string, changes: Record<strin
   ...changes,
 });
 const billingAt = (hourlyCents: number) => ({ billing: { ...econnect.billing, rates: { hourlyCents } } });
-
-/** Waits until the instant has passed on this machine's clock, which the API and the database read too. */
-async function until(iso: string): Promise<void> {
-  const wait = Date.parse(iso) - Date.now();
-  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 50));
-}
 
 describe('policy versions published without a deploy, end to end', () => {
   let stack: Stack;
@@ -136,23 +132,32 @@ describe('policy versions published without a deploy, end to end', () => {
   });
 
   it('a running ticket keeps the version it pinned; a ticket registered after the next version takes effect runs under it', async () => {
-    const first = versionOf(1, inSeconds(1.5));
-    const published = await call('POST', '/admin/policies', first, admin);
-    expect([published.status, published.body.version, published.headers.get('location')]).toEqual([
+    // Each version takes effect shortly after it is published (a second ahead, further if the server found that
+    // already past), and a ticket is opened once that instant is past: the versions' effectiveFrom and the tickets'
+    // openedAt, as recorded, say which version each ticket must run under.
+    const publish = (version: number, changes: Record<string, unknown> = {}) =>
+      publishEffectiveSoon(async (effectiveFrom) => {
+        const document = versionOf(version, isoOf(effectiveFrom), changes);
+        const answer = pastAnswer(await call('POST', '/admin/policies', document, admin));
+        return answer === PAST ? PAST : { document, answer };
+      });
+    const { effectiveFrom: firstFrom, published: first } = await publish(1);
+    expect([first.answer.status, first.answer.body.version, first.answer.headers.get('location')]).toEqual([
       201,
       1,
       `/v1/admin/policies/${policyId}/versions/1`,
     ]);
     // A client retrying the same publication is answered as the first time, without a second version.
-    const again = await call('POST', '/admin/policies', first, admin);
-    expect([again.status, again.body]).toEqual([200, published.body]);
+    const again = await call('POST', '/admin/policies', first.document, admin);
+    expect([again.status, again.body]).toEqual([200, first.answer.body]);
 
     const contract = await call(
       'POST',
       `/admin/customers/${customerId}/contracts`,
       {
         policyId,
-        startsOn: contractsStartOn(),
+        // The day v1 takes effect: today's date may be the day before it, once midnight falls in between.
+        startsOn: deskDateOf(firstFrom),
         authorizedContacts: [{ name: 'Ana Lopes', email: 'ana@own-terms.lu', outOfHours: true }],
         escalationContacts: [
           { level: 'desk', name: 'Desk', email: 'desk@e-connect.lu' },
@@ -164,21 +169,24 @@ describe('policy versions published without a deploy, end to end', () => {
     );
     expect(contract.status).toBe(201);
 
-    await until(first.effectiveFrom);
+    await untilPast(firstFrom);
     const underFirst = await open('Blank pages (v1)');
 
-    const second = versionOf(2, inSeconds(1.5), billingAt(12_000));
-    expect((await call('POST', '/admin/policies', second, admin)).status).toBe(201);
+    const { effectiveFrom: secondFrom, published: second } = await publish(2, billingAt(12_000));
+    expect(second.answer.status).toBe(201);
     // The same version with other terms: never an edit.
-    const edited = await call('POST', '/admin/policies', { ...second, title: 'changed afterwards' }, admin);
+    const edited = await call('POST', '/admin/policies', { ...second.document, title: 'changed afterwards' }, admin);
     expect([edited.status, edited.body.code, edited.body.errors[0].field]).toEqual([
       409,
       'POLICY_VERSION_EXISTS',
       'body.version',
     ]);
 
-    await until(second.effectiveFrom);
+    await untilPast(secondFrom);
     const underSecond = await open('Blank pages (v2)');
+    // Registered before v2 took effect and after, as recorded: the first was answered before v2 was published.
+    expect(Date.parse(underFirst.openedAt)).toBeLessThan(secondFrom);
+    expect(Date.parse(underSecond.openedAt)).toBeGreaterThanOrEqual(secondFrom);
 
     const [billedFirst, billedSecond] = await Promise.all([closedBill(underFirst), closedBill(underSecond)]);
     expect([billedFirst.policyVersion, billedFirst.billing?.totalCents]).toEqual([1, 10_000]);
