@@ -7,7 +7,8 @@ import { deskApi } from '../../mail/inbound/desk-api';
 import { receiveMail, type InboundOptions } from '../../mail/inbound/process';
 import { startSmtpListener, type SmtpListener } from '../../mail/inbound/smtp-listener';
 import { customerWithContact as contactOf, inboundRows } from '../support/e2e/mail';
-import { contractsStartOn, eventually, startStack, type Stack } from '../support/e2e/stack';
+import { eventually, startStack, type Stack } from '../support/e2e/stack';
+import { PAST, deskDateOf, pastAnswer, publishEffectiveSoon, untilPast } from '../support/effective-soon';
 
 jest.setTimeout(90_000);
 
@@ -220,20 +221,29 @@ describe('mail in over real SMTP', () => {
 
   it("a contact's mail out of office hours follows the contract's out-of-hours rule exactly as POST /v1/tickets does", async () => {
     // Care Solutions' terms (out of office hours, only the contacts the contract names may open an incident) under a
-    // policy of this test's own, its office closed yesterday, today and tomorrow: out of hours at whatever hour this runs.
+    // policy of this test's own, its office closed the day before, the day of and the day after the one it takes effect
+    // on: out of hours at whatever hour this runs. It takes effect shortly after it is published (a second ahead,
+    // further if the server found that already past), and the tickets are opened once that instant is past.
     const policyId = `care-closed-${randomUUID().slice(0, 8)}`;
     const { zone } = careSolutions.calendars.office;
-    const today = DateTime.now().setZone(zone);
-    const closedDates = [-1, 0, 1].map((days) => today.plus({ days }).toISODate()!);
-    const effectiveFrom = new Date(Date.now() + 1_500).toISOString();
-    const policy = {
-      ...careSolutions,
-      id: policyId,
-      effectiveFrom,
-      title: 'Care Solutions, office closed',
-      calendars: { office: { ...careSolutions.calendars.office, closedDates } },
-    };
-    expect((await stack.call('POST', '/admin/policies', policy, 'admin')).status).toBe(201);
+    const { effectiveFrom } = await publishEffectiveSoon(async (at) => {
+      const day = DateTime.fromMillis(at, { zone });
+      const policy = {
+        ...careSolutions,
+        id: policyId,
+        effectiveFrom: new Date(at).toISOString(),
+        title: 'Care Solutions, office closed',
+        calendars: {
+          office: {
+            ...careSolutions.calendars.office,
+            closedDates: [-1, 0, 1].map((days) => day.plus({ days }).toISODate()!),
+          },
+        },
+      };
+      const published = pastAnswer(await stack.call('POST', '/admin/policies', policy, 'admin'));
+      if (published !== PAST) expect(published.status).toBe(201);
+      return published;
+    });
     const customerId = `ooh-${randomUUID().slice(0, 8)}`;
     const named = `ana-${randomUUID().slice(0, 8)}@acme.lu`;
     const other = `bo-${randomUUID().slice(0, 8)}@acme.lu`;
@@ -241,14 +251,15 @@ describe('mail in over real SMTP', () => {
     await stack.accounts.createContract({
       customerId,
       policyId,
-      startsOn: contractsStartOn(),
+      // The day the policy takes effect: today's date may be the day before it, once midnight falls in between.
+      startsOn: deskDateOf(effectiveFrom),
       authorizedContacts: [
         { name: 'Ana Lopes', email: named, outOfHours: true },
         { name: 'Bo Weber', email: other },
       ],
     });
-    // A version is taken by tickets registered once it is in force: wait for that instant on this machine's clock.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, Date.parse(effectiveFrom) - Date.now()) + 50));
+    // A version is taken by tickets registered once it is in force.
+    await untilPast(effectiveFrom);
 
     const byApi = async (name: string, email: string) => {
       const opened = await stack.call('POST', '/tickets', {
