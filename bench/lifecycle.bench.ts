@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { ticketWorkflowId } from '../messages/ticket';
 import type { ManagedProcess } from '../infra/managed-process';
-import { freePort, portIsOpen } from '../infra/net';
+import { freePort, portIsOpen } from '../scripts/ports';
 import { seedAccounts } from './chaos/accounts';
 import { OPENING_CONTACT } from './chaos/actions';
 import type { ChaosStack } from './chaos/stack';

@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { Pool } from 'pg';
 import type { ManagedProcess } from '../infra/managed-process';
-import { freePort, portIsOpen } from '../infra/net';
+import { freePort, portIsOpen } from '../scripts/ports';
 import { seedAccounts } from './chaos/accounts';
 import { OPENING_CONTACT } from './chaos/actions';
 import { sleep } from './chaos/client';

@@ -18,7 +18,7 @@ import { Pool } from 'pg';
 import { migrate } from '../db/migrate';
 import { rebuildSlaReport, slaReportReader, type SlaReportReader, type SlaReportRequest } from '../db/sla-report';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/net';
+import { freePort } from '../scripts/ports';
 import { slaReportFromTickets } from '../test/support/sla-report-reference';
 import { median } from './stats';
 

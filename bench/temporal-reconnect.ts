@@ -8,7 +8,7 @@
 import net from 'node:net';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { apiTemporalConnectionOptions } from '../api/dependency-clients';
-import { freePort } from '../infra/net';
+import { freePort } from '../scripts/ports';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 
 const DOWN_MS = 30_000;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
-import { portIsOpen } from './net';
+import { portIsOpen } from '../scripts/ports';
 
 export interface GreenMailOptions {
   smtpPort: number;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
-import { portIsOpen } from './net';
+import { portIsOpen } from '../scripts/ports';
 
 export interface MailpitOptions {
   smtpPort: number;

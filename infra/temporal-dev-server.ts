@@ -5,7 +5,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { VIGIL_SEARCH_ATTRIBUTES } from '../messages/search-attributes';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
-import { freePort } from './net';
+import { freePort } from '../scripts/ports';
 
 export interface TemporalDevServerOptions {
   port: number;

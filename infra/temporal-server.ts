@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { toolPaths } from '../scripts/tool-paths';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startProcess, waitUntil, type ManagedProcess } from './managed-process';
-import { freePort, freePortIn, portIsOpen } from './net';
+import { freePort, portIsOpen } from '../scripts/ports';
 import { ensureVigilNamespace, frontendAnswers } from './temporal-namespace';
 
 /** infra/temporal/: the server's and the UI server's configurations, the dynamic configuration, the schema script. */
@@ -72,8 +72,7 @@ async function internalPorts(frontend: number, derived: boolean): Promise<Intern
       workerMembership: membership + 6,
     };
   }
-  // Seven distinct ones (a port just released can be handed out again); the membership ports below the ephemeral range
-  // that freePort() draws from.
+  // Seven distinct ones (freePort() draws each at random); the membership ports within the smallint column.
   const taken = new Set([frontend]);
   const next = async (pick: () => Promise<number>): Promise<number> => {
     for (;;) {
@@ -83,11 +82,11 @@ async function internalPorts(frontend: number, derived: boolean): Promise<Intern
       return port;
     }
   };
-  const membership = () => next(() => freePortIn(20_000, MAX_MEMBERSHIP_PORT));
+  const membership = () => next(() => freePort({ max: MAX_MEMBERSHIP_PORT }));
   return {
-    history: await next(freePort),
-    matching: await next(freePort),
-    worker: await next(freePort),
+    history: await next(() => freePort()),
+    matching: await next(() => freePort()),
+    worker: await next(() => freePort()),
     frontendMembership: await membership(),
     historyMembership: await membership(),
     matchingMembership: await membership(),

@@ -7,8 +7,8 @@
 const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
-const net = require('node:net');
 const path = require('node:path');
+const { freePort, portIsOpen } = require('./ports');
 const { toolPaths } = require('./tool-paths');
 const { log, run, requireCommand, ensureGoTool } = require('./build-steps');
 const { temporalChoice, ensureTemporalServer } = require('./temporal-server-build');
@@ -118,34 +118,12 @@ async function ensureTestServer(paths) {
   log(`time-skipping test server ready: it answered after ${startupMs} ms (the SDK waits 5000 ms)`);
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function portAnswers(port) {
-  return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
 async function measureTestServerStartup(launcher) {
   const port = await freePort();
   const started = Date.now();
   const server = spawn(launcher, [String(port)], { stdio: 'ignore' });
   try {
-    while (!(await portAnswers(port))) {
+    while (!(await portIsOpen(port))) {
       if (server.exitCode !== null) throw new Error(`test server exited with ${server.exitCode} before answering`);
       if (Date.now() - started > 30_000) throw new Error('test server did not answer within 30 s');
       await new Promise((resolve) => setTimeout(resolve, 50));

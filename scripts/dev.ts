@@ -17,7 +17,7 @@ import {
   waitUntil,
   type SupervisedProcess,
 } from '../infra/managed-process';
-import { portIsOpen } from '../infra/net';
+import { portIsOpen } from './ports';
 import { startTemporal, temporalChoice, type RunningTemporal } from '../infra/temporal';
 import { ensureDevAccounts } from './dev-accounts';
 import { DEV_PASSWORD, DEV_PEOPLE, ensureDevPeople } from './dev-people';

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
-import { freePort, portIsOpen } from '../../infra/net';
+import { freePort, portIsOpen } from '../../scripts/ports';
 import { startTemporal, type RunningTemporal, type TemporalChoice } from '../../infra/temporal';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
 

@@ -8,7 +8,7 @@ import { postgresReady } from '../../api/readiness';
 import { pgIdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
-import { freePort } from '../../infra/net';
+import { freePort } from '../../scripts/ports';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
 
 /**

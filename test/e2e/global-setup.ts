@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import type { ManagedProcess } from '../../infra/managed-process';
-import { freePort } from '../../infra/net';
+import { freePort } from '../../scripts/ports';
 import { startTemporal, temporalChoice, type RunningTemporal } from '../../infra/temporal';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/workflow-code';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { startGreenMail, type GreenMail } from '../../infra/greenmail';
-import { freePort } from '../../infra/net';
+import { freePort } from '../../scripts/ports';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { startImapPoller, type ImapPoller } from '../../mail/inbound/imap-poller';
 import { answerTooLarge, receiveMail, type InboundOptions } from '../../mail/inbound/process';

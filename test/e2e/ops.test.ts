@@ -12,7 +12,7 @@ import { pgIdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
-import { freePort, portIsOpen } from '../../infra/net';
+import { freePort, portIsOpen } from '../../scripts/ports';
 import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../infra/embedded-postgres';
 import { startProcess, type ManagedProcess } from '../../infra/managed-process';
-import { freePort } from '../../infra/net';
+import { freePort } from '../../scripts/ports';
 import { OutputLines } from '../support/output-lines';
 
 jest.setTimeout(120_000);

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { VIGIL_INDEXED_SEARCH_ATTRIBUTES } from '../../infra/temporal-namespace';
+import { freePort } from '../../scripts/ports';
 import { toolPaths } from '../../scripts/tool-paths';
 
 /**
@@ -14,16 +14,6 @@ import { toolPaths } from '../../scripts/tool-paths';
  * tolerance any test relies on.
  */
 const SERVER_ANSWERS_WITHIN_MS = 180_000;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  probe.listen(0, '127.0.0.1');
-  await once(probe, 'listening');
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, 'close');
-  return port;
-}
 
 interface RunningTestServer {
   address: string;

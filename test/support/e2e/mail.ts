@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startMailpit, type Mailpit, type MailpitOptions } from '../../../infra/mailpit';
 import type { Pool } from 'pg';
 import type { AccountStore, Language } from '../../../messages/accounts';
-import { freePort } from '../../../infra/net';
+import { freePort } from '../../../scripts/ports';
 import { contractsStartOn, ticketForActivities } from './stack';
 
 /** A message as Mailpit's HTTP API lists it (GET /api/v1/messages). */
