@@ -121,7 +121,6 @@ async function seed(db: Pool, opensAt: number): Promise<NightCustomer> {
   const policy = {
     id: POLICY_ID,
     opensAt,
-    effectiveFrom: Date.now() + 3_000,
     targetMinutes: TARGET_MINUTES,
     warningPercent: WARNING_PERCENT,
   };

@@ -244,7 +244,6 @@ async function probeNotices(run: Run, step: number) {
     {
       id: `bench-open-probe-${step}-${Date.now().toString(36)}`,
       opensAt,
-      effectiveFrom: Date.now() + 3_000,
       targetMinutes: PROBE_TARGET_MINUTES,
       warningPercent: WARNING_PERCENT,
     },
@@ -387,7 +386,6 @@ async function main(stack: ChaosStack, pools: Pool[], receiving: (receiver: Rece
         id: 'bench-open-tickets',
         // Open all day: a ticket's clock runs from its opening, its warning 3.5 days ahead.
         opensAt: new Date(new Date().toISOString().slice(0, 10)).getTime(),
-        effectiveFrom: Date.now() + 3_000,
         targetMinutes: OPEN_TARGET_MINUTES,
         warningPercent: WARNING_PERCENT,
       },

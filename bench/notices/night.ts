@@ -9,11 +9,11 @@ import type { Pool } from 'pg';
 import { WEEKDAY_NAMES } from '../../domain/calendar/calendar';
 import { pgAccountStore } from '../../db/accounts';
 import { publishPolicyVersion } from '../../db/policy-publishing';
-import { DESK_ZONE } from '../../messages/desk-zone';
 import type { TicketState } from '../../messages/ticket';
 import { OPENING_CONTACT } from '../chaos/actions';
 import { percentile } from '../stats';
 import type { Received } from './receiver';
+import { deskDateOf, pastError, publishEffectiveSoon, untilPast } from '../../test/support/effective-soon';
 
 export const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
@@ -39,15 +39,16 @@ export interface NightPolicy {
   id: string;
   /** The whole UTC minute its calendar opens at, every day, until midnight. */
   opensAt: number;
-  /** When the version comes in force: tickets pin the version in force when they register. */
-  effectiveFrom: number;
   /** The P1 response target, in business minutes. */
   targetMinutes: number;
   warningPercent: number;
 }
 
-/** The run's policy: a calendar that opens at `opensAt` and stays open to midnight; one warning level and the breach. */
-export function nightPolicy({ id, opensAt, effectiveFrom, targetMinutes, warningPercent }: NightPolicy) {
+/**
+ * The run's policy: a calendar that opens at `opensAt` and stays open to midnight; one warning level and the breach.
+ * It comes in force at `effectiveFrom`: tickets pin the version in force when they register.
+ */
+export function nightPolicy({ id, opensAt, targetMinutes, warningPercent }: NightPolicy, effectiveFrom: number) {
   const from = DateTime.fromMillis(opensAt, { zone: 'UTC' }).toFormat('HH:mm');
   return {
     id,
@@ -74,23 +75,27 @@ export interface NightCustomer {
 }
 
 /**
- * Publishes `policy` and makes a customer of its own under it (`idPrefix` and the time), with an agent key; returns
- * once the policy is in force. The database must be migrated.
+ * Publishes `policy`, in force shortly after (a second ahead, further if PostgreSQL found that already past when it
+ * checked), and makes a customer of its own under it (`idPrefix` and the time), with an agent key; returns once the
+ * policy is in force. The database must be migrated.
  */
 export async function seedNightCustomer(db: Pool, policy: NightPolicy, idPrefix: string): Promise<NightCustomer> {
-  await publishPolicyVersion(db, nightPolicy(policy), 'bench');
+  const { effectiveFrom } = await publishEffectiveSoon((at) =>
+    publishPolicyVersion(db, nightPolicy(policy, at), 'bench').catch(pastError),
+  );
   const accounts = pgAccountStore(db);
   const customerId = `${idPrefix}-${Date.now().toString(36)}`;
   await accounts.createCustomer({ id: customerId, name: 'Night Shift SA' });
   await accounts.createContract({
     customerId,
     policyId: policy.id,
-    startsOn: DateTime.now().setZone(DESK_ZONE).toISODate()!,
+    // The day the policy comes in force: today's date may be the day before it, once midnight falls in between.
+    startsOn: deskDateOf(effectiveFrom),
     authorizedContacts: [{ ...OPENING_CONTACT, outOfHours: true }],
     escalationContacts: [{ level: 'desk', name: 'Night Desk', email: 'desk@bench.test' }],
   });
   const agentToken = (await accounts.createApiKey({ role: 'agent', label: `${idPrefix} bench` })).token;
-  await sleepMs(policy.effectiveFrom - Date.now() + 100);
+  await untilPast(effectiveFrom);
   return { customerId, agentToken };
 }
 

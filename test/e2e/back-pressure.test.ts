@@ -241,7 +241,6 @@ describe('back-pressure by age, on the real dev server', () => {
       {
         id: `back-pressure-${Date.now().toString(36)}`,
         opensAt: DateTime.utc().startOf('day').toMillis(),
-        effectiveFrom: Date.now() + 3_000,
         targetMinutes: 1,
         warningPercent: 10,
       },

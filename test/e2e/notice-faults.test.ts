@@ -116,7 +116,6 @@ describe('notices through a fault in the middle of their burst', () => {
           id: 'notice-faults',
           // Midnight: the calendar is open all day, every day, so a ticket's clock starts at its registration.
           opensAt: DateTime.utc().startOf('day').toMillis(),
-          effectiveFrom: Date.now() + 1_000,
           targetMinutes: 1,
           warningPercent: 50,
         },
