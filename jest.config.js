@@ -57,6 +57,7 @@ const temporalTests = [
   '<rootDir>/test/cli/price.test.ts',
   '<rootDir>/test/cli/vigil.test.ts',
   '<rootDir>/test/infra/supervision.test.ts',
+  '<rootDir>/test/infra/ports.test.ts',
 ];
 
 module.exports = {
@@ -77,7 +78,8 @@ module.exports = {
     },
     {
       // Local but slow: the time-skipping Temporal server, the workflow bundle, replay of recorded histories, and the
-      // files that run the CLI or the supervisor as child processes. No shared server, so no global set-up.
+      // files that run the CLI, the supervisor or servers on ports of their own as child processes. No shared server,
+      // so no global set-up.
       displayName: 'temporal',
       testEnvironment: 'node',
       transform,

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { PortTaken } from '../scripts/ports';
 import { startProcess, type ManagedProcess } from './managed-process';
 
 export interface EmbeddedPostgres {
@@ -8,7 +9,10 @@ export interface EmbeddedPostgres {
 
 const SERVER_SCRIPT = path.join(__dirname, 'postgres-server.ts');
 
-/** Starts PostgreSQL (data kept in `dataDir`) and resolves with its URL once it accepts connections. */
+/**
+ * Starts PostgreSQL (data kept in `dataDir`) and resolves with its URL once it accepts connections; PortTaken when
+ * another process holds its port.
+ */
 export async function startEmbeddedPostgres({
   dataDir,
   port,
@@ -35,9 +39,11 @@ export async function startEmbeddedPostgres({
   });
   const outcome = await Promise.race([
     url,
-    server.exited.then(
-      (code) => new Error(`PostgreSQL exited (${code}) before it was ready on port ${port}:\n${lastLines.join('\n')}`),
-    ),
+    server.exited.then((code) => {
+      // A port another process took: scripts/ports.js startOnFreePorts starts it again on another.
+      const Failure = server.portTaken === undefined ? Error : PortTaken;
+      return new Failure(`PostgreSQL exited (${code}) before it was ready on port ${port}:\n${lastLines.join('\n')}`);
+    }),
   ]);
   if (outcome instanceof Error) throw outcome;
   return { url: outcome, process: server };

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
-import { portIsOpen } from '../scripts/ports';
+import { listensOn } from '../scripts/ports';
 
 export interface GreenMailOptions {
   smtpPort: number;
@@ -46,7 +46,8 @@ export async function startGreenMail(options: GreenMailOptions): Promise<GreenMa
   try {
     await waitUntil(
       `GreenMail on ${options.smtpPort} and ${options.imapPort}`,
-      async () => (await portIsOpen(options.smtpPort)) && portIsOpen(options.imapPort),
+      async () =>
+        (await listensOn(server.child.pid, options.smtpPort)) && listensOn(server.child.pid, options.imapPort),
       { process: server },
     );
   } catch (error) {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
-import { portIsOpen } from '../scripts/ports';
+import { listensOn } from '../scripts/ports';
 
 export interface MailpitOptions {
   smtpPort: number;
@@ -21,7 +21,10 @@ export interface Mailpit {
   process: ManagedProcess;
 }
 
-/** Starts Mailpit (built by scripts/bootstrap.js) on loopback, and waits until its SMTP and HTTP ports answer. */
+/**
+ * Starts Mailpit (built by scripts/bootstrap.js) on loopback, and waits until it listens on its SMTP and HTTP ports
+ * itself; a port another process took is PortTaken (scripts/ports.js).
+ */
 export async function startMailpit(options: MailpitOptions): Promise<Mailpit> {
   const binary = toolPaths().mailpit;
   if (!fs.existsSync(binary)) throw new Error(`Mailpit not found at ${binary}: run 'npm run bootstrap' first`);
@@ -42,7 +45,7 @@ export async function startMailpit(options: MailpitOptions): Promise<Mailpit> {
   try {
     await waitUntil(
       `Mailpit on ${options.smtpPort} and ${options.uiPort}`,
-      async () => (await portIsOpen(options.smtpPort)) && portIsOpen(options.uiPort),
+      async () => (await listensOn(server.child.pid, options.smtpPort)) && listensOn(server.child.pid, options.uiPort),
       { process: server },
     );
   } catch (error) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import readline from 'node:readline';
+import { PortTaken, saysPortTaken } from '../scripts/ports';
 
 /** A child process whose output is prefixed with its name and which stops on request, escalating to SIGKILL. */
 export interface ManagedProcess {
@@ -7,6 +8,8 @@ export interface ManagedProcess {
   readonly child: ChildProcess;
   /** Resolves with the exit code (null when killed by a signal) once the process has ended. */
   readonly exited: Promise<number | null>;
+  /** The first line it wrote saying that it could not bind a port (scripts/ports.js), if any. */
+  readonly portTaken: string | undefined;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -53,7 +56,12 @@ export function startProcess(
     detached: true,
   });
   const onLine = options.onLine ?? ((line: string) => process.stderr.write(`[${name}] ${line}\n`));
-  for (const stream of [child.stdout, child.stderr]) readline.createInterface({ input: stream }).on('line', onLine);
+  let portTaken: string | undefined;
+  for (const stream of [child.stdout, child.stderr])
+    readline.createInterface({ input: stream }).on('line', (line) => {
+      if (portTaken === undefined && saysPortTaken(line)) portTaken = line;
+      onLine(line);
+    });
 
   const exited = new Promise<number | null>((resolve, reject) => {
     child.once('error', reject);
@@ -66,6 +74,9 @@ export function startProcess(
     name,
     child,
     exited,
+    get portTaken() {
+      return portTaken;
+    },
     async stop(timeoutMs = STOP_GRACE_MS) {
       if (!hasExited(child)) {
         child.kill('SIGTERM');
@@ -85,7 +96,11 @@ export function startProcess(
   return managed;
 }
 
-/** Polls until `ready` answers true; fails early when the process it waits on has exited. */
+/**
+ * Polls until `ready` answers true; fails early when the process it waits on has exited, or has said that a port it
+ * was given is taken (PortTaken: scripts/ports.js startOnFreePorts starts it again on others), whether it exits on it
+ * or not.
+ */
 export async function waitUntil(
   what: string,
   ready: () => Promise<boolean>,
@@ -93,6 +108,9 @@ export async function waitUntil(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    if (watched?.portTaken !== undefined) {
+      throw new PortTaken(`${watched.name} could not bind its port before ${what}: ${watched.portTaken}`);
+    }
     if (watched && hasExited(watched.child)) {
       throw new Error(`${watched.name} exited (${watched.child.exitCode ?? watched.child.signalCode}) before ${what}`);
     }

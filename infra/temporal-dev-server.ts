@@ -5,7 +5,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { VIGIL_SEARCH_ATTRIBUTES } from '../messages/search-attributes';
 import { toolPaths } from '../scripts/tool-paths';
 import { startProcess, waitUntil, type ManagedProcess, type StartOptions } from './managed-process';
-import { freePort } from '../scripts/ports';
+import { freePort, listensOn } from '../scripts/ports';
 
 export interface TemporalDevServerOptions {
   port: number;
@@ -71,7 +71,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const server = startProcess('temporal', cli, args, { onLine: options.onLine });
   const address = `127.0.0.1:${options.port}`;
   try {
-    await waitUntil(`Temporal on ${address}`, () => answers(address), { process: server });
+    // Answered by this server, not by another that took the port (it is PortTaken then).
+    await waitUntil(
+      `Temporal on ${address}`,
+      async () => (await listensOn(server.child.pid, options.port)) && answers(address),
+      { process: server },
+    );
   } catch (error) {
     await server.stop();
     throw error;

@@ -5,7 +5,7 @@ import { Connection } from '@temporalio/client';
 import { toolPaths } from '../scripts/tool-paths';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startProcess, waitUntil, type ManagedProcess } from './managed-process';
-import { freePort, portIsOpen } from '../scripts/ports';
+import { freePort, listensOn, PortTaken } from '../scripts/ports';
 import { ensureVigilNamespace, frontendAnswers } from './temporal-namespace';
 
 /** infra/temporal/: the server's and the UI server's configurations, the dynamic configuration, the schema script. */
@@ -191,12 +191,16 @@ export async function startFullTemporal(options: FullTemporalOptions): Promise<R
     });
     processes.push(temporal);
     const address = `127.0.0.1:${options.port}`;
-    // A first start creates the shards and the system namespace before it answers: longer than a later one.
-    await waitUntil(`Temporal on ${address}`, () => frontendAnswers(address), {
+    // A first start creates the shards and the system namespace before it answers: longer than a later one. Answered
+    // by this server, not by another that took the port.
+    const answers = async () => (await listensOn(temporal.child.pid, options.port)) && frontendAnswers(address);
+    await waitUntil(`Temporal on ${address}`, answers, {
       process: temporal,
       timeoutMs: 180_000,
     }).catch((error: Error) => {
-      throw new Error(`${error.message}; its last lines:\n${serverOutput.last()}`);
+      // A port taken stays PortTaken, for a caller that starts it again on others (scripts/ports.js).
+      const Failure = error instanceof PortTaken ? PortTaken : Error;
+      throw new Failure(`${error.message}; its last lines:\n${serverOutput.last()}`);
     });
     const connection = await Connection.connect({ address });
     try {
@@ -213,7 +217,7 @@ export async function startFullTemporal(options: FullTemporalOptions): Promise<R
         onLine,
       });
       processes.push(ui);
-      await waitUntil(`the Temporal UI on port ${uiPort}`, () => portIsOpen(uiPort), { process: ui });
+      await waitUntil(`the Temporal UI on port ${uiPort}`, () => listensOn(ui.child.pid, uiPort), { process: ui });
       uiUrl = `http://localhost:${uiPort}`;
     }
     return { address, uiUrl, processes, stop, databaseUrl: postgres.url };

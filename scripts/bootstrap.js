@@ -8,7 +8,7 @@ const { spawn } = require('node:child_process');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
-const { freePort, portIsOpen } = require('./ports');
+const { listensOn, PortTaken, saysPortTaken, startOnFreePorts } = require('./ports');
 const { toolPaths } = require('./tool-paths');
 const { log, run, requireCommand, ensureGoTool } = require('./build-steps');
 const { temporalChoice, ensureTemporalServer } = require('./temporal-server-build');
@@ -118,20 +118,25 @@ async function ensureTestServer(paths) {
   log(`time-skipping test server ready: it answered after ${startupMs} ms (the SDK waits 5000 ms)`);
 }
 
-async function measureTestServerStartup(launcher) {
-  const port = await freePort();
-  const started = Date.now();
-  const server = spawn(launcher, [String(port)], { stdio: 'ignore' });
-  try {
-    while (!(await portIsOpen(port))) {
-      if (server.exitCode !== null) throw new Error(`test server exited with ${server.exitCode} before answering`);
-      if (Date.now() - started > 30_000) throw new Error('test server did not answer within 30 s');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+/** Milliseconds from the test server's start to its listening, on a free port (again on another if one was taken). */
+function measureTestServerStartup(launcher) {
+  return startOnFreePorts(1, async ([port]) => {
+    const started = Date.now();
+    const server = spawn(launcher, [String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    server.stderr.on('data', (chunk) => (errors += chunk));
+    try {
+      while (!(await listensOn(server.pid, port))) {
+        if (saysPortTaken(errors)) throw new PortTaken(`the test server could not bind port ${port}`);
+        if (server.exitCode !== null) throw new Error(`test server exited with ${server.exitCode} before answering`);
+        if (Date.now() - started > 30_000) throw new Error('test server did not answer within 30 s');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return Date.now() - started;
+    } finally {
+      server.kill('SIGKILL');
     }
-    return Date.now() - started;
-  } finally {
-    server.kill('SIGKILL');
-  }
+  });
 }
 
 async function main() {

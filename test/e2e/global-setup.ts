@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../../infra/embedded-postgres';
 import type { ManagedProcess } from '../../infra/managed-process';
-import { freePort } from '../../scripts/ports';
 import { startTemporal, temporalChoice, type RunningTemporal } from '../../infra/temporal';
+import { startOnFreePorts } from '../../scripts/ports';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/workflow-code';
 
@@ -35,7 +35,9 @@ export default async function globalSetup(): Promise<void> {
     pending.push(
       (async () => {
         // The environment only: Jest's own arguments are not the stack's.
-        const temporal = await startTemporal(temporalChoice([]), { port: await freePort(), onLine: quiet });
+        const temporal = await startOnFreePorts(1, ([port]) =>
+          startTemporal(temporalChoice([]), { port: port!, onLine: quiet }),
+        );
         servers.temporal = temporal;
         process.env.TEMPORAL_ADDRESS = temporal.address;
       })(),
@@ -48,11 +50,9 @@ export default async function globalSetup(): Promise<void> {
         // PostgreSQL runs as its own user when we are root: it must be able to enter the directory.
         fs.chmodSync(dataDir, 0o755);
         servers.dataDir = dataDir;
-        const postgres = await startEmbeddedPostgres({
-          dataDir: path.join(dataDir, 'data'),
-          port: await freePort(),
-          onLine: quiet,
-        });
+        const postgres = await startOnFreePorts(1, ([port]) =>
+          startEmbeddedPostgres({ dataDir: path.join(dataDir, 'data'), port: port!, onLine: quiet }),
+        );
         servers.processes.push(postgres.process);
         process.env.DATABASE_URL = postgres.url;
       })(),

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ImapFlow } from 'imapflow';
 import { createTransport } from 'nodemailer';
 import { startGreenMail, type GreenMail } from '../../infra/greenmail';
-import { freePort } from '../../scripts/ports';
+import { startOnFreePorts } from '../../scripts/ports';
 import { deskApi } from '../../mail/inbound/desk-api';
 import { startImapPoller, type ImapPoller } from '../../mail/inbound/imap-poller';
 import { answerTooLarge, receiveMail, type InboundOptions } from '../../mail/inbound/process';
@@ -24,13 +24,14 @@ describe('mail in from a hosted mailbox over IMAP', () => {
   beforeAll(async () => {
     [stack, greenmail] = await Promise.all([
       startStack('imap'),
-      (async () =>
+      startOnFreePorts(2, ([smtpPort, imapPort]) =>
         startGreenMail({
-          smtpPort: await freePort(),
-          imapPort: await freePort(),
+          smtpPort: smtpPort!,
+          imapPort: imapPort!,
           user: { address: DESK, password: 's3cret' },
           onLine: () => undefined,
-        }))(),
+        }),
+      ),
     ]);
     options = {
       db: stack.db,

@@ -12,7 +12,7 @@ import { pgIdempotencyStore } from '../../db/idempotency';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
-import { freePort, portIsOpen } from '../../scripts/ports';
+import { listensOn, startOnFreePorts } from '../../scripts/ports';
 import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -34,17 +34,35 @@ describe('operations on the real servers', () => {
       namespace,
       workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
-    workerMetricsPort = await freePort();
-    worker = startProcess('worker', process.execPath, ['--import', 'tsx', path.join(repoRoot, 'worker/main.ts')], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        TEMPORAL_ADDRESS: temporalAddress,
-        DATABASE_URL: databaseUrl,
-        TEMPORAL_NAMESPACE: namespace,
-        VIGIL_WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
-      },
-      onLine: () => undefined,
+    // The metrics port is the worker's first (its runtime's, before it connects anywhere): one another process took
+    // ends the worker, which starts again on another.
+    [worker, workerMetricsPort] = await startOnFreePorts(1, async ([port]) => {
+      const started = startProcess(
+        'worker',
+        process.execPath,
+        ['--import', 'tsx', path.join(repoRoot, 'worker/main.ts')],
+        {
+          cwd: repoRoot,
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: temporalAddress,
+            DATABASE_URL: databaseUrl,
+            TEMPORAL_NAMESPACE: namespace,
+            VIGIL_WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
+          },
+          onLine: () => undefined,
+        },
+      );
+      try {
+        await waitUntil('the worker metrics endpoint', () => listensOn(started.child.pid, port!), {
+          process: started,
+          timeoutMs: 60_000,
+        });
+      } catch (error) {
+        await started.stop();
+        throw error;
+      }
+      return [started, port!] as const;
     });
     app = buildApp({
       // In the worker's namespace: /ready asks whether a worker polls the ticket task queue there.
@@ -56,7 +74,7 @@ describe('operations on the real servers', () => {
       readiness: { postgresql: postgresReady(db) },
       metrics: { workerMetricsUrl: `http://127.0.0.1:${workerMetricsPort}/metrics` },
     });
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await worker?.stop();
@@ -79,10 +97,6 @@ describe('operations on the real servers', () => {
   }, 90_000);
 
   it("serves the worker's Temporal SDK metrics under the API's /metrics", async () => {
-    await waitUntil('the worker metrics endpoint', () => portIsOpen(workerMetricsPort), {
-      process: worker,
-      timeoutMs: 60_000,
-    });
     // The endpoint opens with the SDK runtime; the worker's slot series appear once its pollers run.
     const scrape = async () => (await app.inject({ method: 'GET', url: '/metrics' })).body;
     const polling = /^temporal_worker_task_slots_available\{/m;

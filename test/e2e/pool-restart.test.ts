@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../infra/embedded-postgres';
 import { startProcess, type ManagedProcess } from '../../infra/managed-process';
-import { freePort } from '../../scripts/ports';
+import { startOnFreePorts } from '../../scripts/ports';
 import { OutputLines } from '../support/output-lines';
 
 jest.setTimeout(120_000);
@@ -26,8 +26,11 @@ describe('a PostgreSQL restart under a pool made by createPool', () => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-e2e-pg-restart-'));
     // PostgreSQL runs as its own user when we are root: it must be able to enter the directory.
     fs.chmodSync(dataDir, 0o755);
-    port = await freePort();
-    postgres = await startPostgres();
+    // Started again below on the same port, which the pool's URL names.
+    postgres = await startOnFreePorts(1, ([chosen]) => {
+      port = chosen!;
+      return startPostgres();
+    });
   });
 
   afterAll(async () => {

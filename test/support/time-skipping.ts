@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startProcess, waitUntil } from '../../infra/managed-process';
 import { VIGIL_INDEXED_SEARCH_ATTRIBUTES } from '../../infra/temporal-namespace';
-import { freePort } from '../../scripts/ports';
+import { listensOn, startOnFreePorts } from '../../scripts/ports';
 import { toolPaths } from '../../scripts/tool-paths';
 
 /**
@@ -15,46 +13,41 @@ import { toolPaths } from '../../scripts/tool-paths';
  */
 const SERVER_ANSWERS_WITHIN_MS = 180_000;
 
-interface RunningTestServer {
+export interface RunningTestServer {
   address: string;
   stop(): Promise<void>;
 }
 
-/** Starts the pinned Java time-skipping server on a free port and waits until it answers a gRPC call. */
-async function startTestServer(): Promise<RunningTestServer> {
-  const port = await freePort();
-  const address = `127.0.0.1:${port}`;
-  const server = spawn(toolPaths().testServerLauncher, [String(port)], { stdio: ['ignore', 'ignore', 'inherit'] });
-  let exited: string | undefined;
-  server.once('exit', (code, signal) => {
-    exited = `exited with ${signal ?? `code ${code}`}`;
-  });
-  const stop = async () => {
-    if (exited !== undefined) return;
-    server.kill('SIGKILL');
-    await once(server, 'exit');
-  };
-  const startedAt = Date.now();
-  for (;;) {
-    if (exited !== undefined) throw new Error(`the time-skipping server at ${address} ${exited} before it answered`);
-    try {
-      const probe = await Connection.connect({ address, connectTimeout: '2 seconds' });
-      try {
-        await probe.workflowService.getSystemInfo({});
-        return { address, stop };
-      } finally {
-        await probe.close();
-      }
-    } catch (error) {
-      if (Date.now() - startedAt > SERVER_ANSWERS_WITHIN_MS) {
-        await stop();
-        throw new Error(
-          `the time-skipping server at ${address} did not answer within ${SERVER_ANSWERS_WITHIN_MS} ms: ${(error as Error).message}`,
-        );
-      }
-      await sleep(200);
-    }
+async function answers(address: string): Promise<boolean> {
+  const probe = await Connection.connect({ address, connectTimeout: '2 seconds' });
+  try {
+    await probe.workflowService.getSystemInfo({});
+    return true;
+  } finally {
+    await probe.close();
   }
+}
+
+/**
+ * Starts the pinned Java time-skipping server on `port` and waits until it listens there itself and answers a gRPC
+ * call; PortTaken when another process holds the port (scripts/ports.js).
+ */
+export async function startTestServerOn(port: number): Promise<RunningTestServer> {
+  const address = `127.0.0.1:${port}`;
+  // Its output is the test's stderr, as the SDK's own launcher leaves it.
+  const server = startProcess('time-skipping server', toolPaths().testServerLauncher, [String(port)]);
+  try {
+    await waitUntil(
+      `the time-skipping server at ${address} to answer`,
+      async () => (await listensOn(server.child.pid, port)) && answers(address),
+      { process: server, timeoutMs: SERVER_ANSWERS_WITHIN_MS },
+    );
+  } catch (error) {
+    await server.stop(0);
+    throw error;
+  }
+  // Nothing of it to keep: killed at once, as the SDK's own launcher does.
+  return { address, stop: () => server.stop(0) };
 }
 
 /**
@@ -74,7 +67,8 @@ type CreateEnvironment = (options: {
  * Its teardown stops the server too.
  */
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
-  const server = await startTestServer();
+  // On another port when another process took the one chosen first.
+  const server = await startOnFreePorts(1, ([port]) => startTestServerOn(port!));
   try {
     const create = (TestWorkflowEnvironment as unknown as { create: CreateEnvironment }).create.bind(
       TestWorkflowEnvironment,

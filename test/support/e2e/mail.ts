@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startMailpit, type Mailpit, type MailpitOptions } from '../../../infra/mailpit';
 import type { Pool } from 'pg';
 import type { AccountStore, Language } from '../../../messages/accounts';
-import { freePort } from '../../../scripts/ports';
+import { startOnFreePorts } from '../../../scripts/ports';
 import { contractsStartOn, ticketForActivities } from './stack';
 
 /** A message as Mailpit's HTTP API lists it (GET /api/v1/messages). */
@@ -26,15 +26,17 @@ export class MailCapture {
 
   static async start(options: Pick<MailpitOptions, 'allowedRecipients'> = {}): Promise<MailCapture> {
     const dbFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-mailpit-')), 'mailpit.db');
-    const capture = new MailCapture({
-      smtpPort: await freePort(),
-      uiPort: await freePort(),
-      dbFile,
-      onLine: () => undefined,
-      ...options,
+    return startOnFreePorts(2, async ([smtpPort, uiPort]) => {
+      const capture = new MailCapture({
+        smtpPort: smtpPort!,
+        uiPort: uiPort!,
+        dbFile,
+        onLine: () => undefined,
+        ...options,
+      });
+      await capture.up();
+      return capture;
     });
-    await capture.up();
-    return capture;
   }
 
   get smtpUrl(): string {
