@@ -16,6 +16,13 @@ import { contractsStartOn, eventually, type Stack } from '../support/e2e/stack';
 // A whole stack starts in beforeAll: minutes on a loaded 2-core machine, not Jest's default 5 s.
 jest.setTimeout(180_000);
 
+interface ReportRow {
+  month: string;
+  priority: string;
+  tickets: number;
+  timeToRespond: { measured: number };
+}
+
 // Invoices, prepaid hours and the manager's report in Debian's Chromium, on the real stack (as console-browser.test.ts).
 describe("the console's invoices, prepaid hours and the manager's report in a real browser", () => {
   const web = consoleInBrowser('console-reports');
@@ -32,13 +39,18 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
   let contractId: string;
   let invoiceNumber: string;
   let breachedNumber: string;
-  const now = DateTime.now().setZone(DESK_ZONE);
+  // The desk's year and month of instants the server recorded (a purchase, an opening), never of one the test read
+  // once: a run crossing midnight at a month's or year's end would compare two.
+  const deskTime = (iso: string) => DateTime.fromISO(iso, { zone: DESK_ZONE });
+  let boughtYear: number;
+  /** The SLA customer's opened P2 tickets per month of registration, as the report counts them. */
+  const openedPerMonth = new Map<string, number>();
 
   beforeAll(async () => {
     ({ stack, origin } = web);
     const users = pgUserStore(stack.db);
 
-    // A customer whose contract draws on prepaid hours, 10 h bought today and invoiced for this month.
+    // A customer whose contract draws on prepaid hours, 10 h bought today and invoiced for the month they were bought in.
     await stack.accounts.createCustomer({ id: maintenance, name: 'Maintenance SA' });
     contractId = (
       await stack.accounts.createContract({
@@ -47,20 +59,19 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
         startsOn: contractsStartOn(),
       })
     ).id;
-    expect(
-      (
-        await stack.call(
-          'POST',
-          `/contracts/${contractId}/prepaid-hours`,
-          { minutes: 600, description: `10 h for ${now.year}` },
-          'admin',
-        )
-      ).status,
-    ).toBe(201);
+    const bought = await stack.call(
+      'POST',
+      `/contracts/${contractId}/prepaid-hours`,
+      { minutes: 600, description: '10 h for the year' },
+      'admin',
+    );
+    expect(bought.status).toBe(201);
+    const boughtAt = deskTime(bought.body.movements[0].at);
+    boughtYear = boughtAt.year;
     const period: CustomerPeriod = {
       customerId: maintenance,
-      periodStart: now.startOf('month').toISODate()!,
-      periodEnd: now.endOf('month').toISODate()!,
+      periodStart: boughtAt.startOf('month').toISODate()!,
+      periodEnd: boughtAt.endOf('month').toISODate()!,
     };
     const issued: IssuedInvoice | null = await new MockActivityEnvironment({
       workflowExecution: { workflowId: `invoicing-${unique}`, runId: 'run-1' },
@@ -91,6 +102,8 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
         contact: { name: 'Tom', email: 'tom@strassen.test' },
       });
       expect(answer.status).toBe(201);
+      const month = deskTime(answer.body.openedAt).toFormat('yyyy-MM');
+      openedPerMonth.set(month, (openedPerMonth.get(month) ?? 0) + 1);
       return answer.body.ticketNumber as string;
     };
     const taken = await open('Trunk down');
@@ -122,14 +135,18 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
     await new MockActivityEnvironment({
       workflowExecution: { workflowId: ticketWorkflowId(breachedNumber), runId: 'run-1' },
     }).run(createActivities({ db: stack.db }).recordTicketState, breached);
-    // The read model follows the workflows: wait until it holds both opened tickets and the one taken in charge.
+    // The read model follows the workflows: wait until it holds both opened tickets, in their months, and the one
+    // taken in charge.
     await eventually(
       () => stack.call('GET', `/reports/sla?customer=${slaCustomer}`, undefined, 'manager'),
-      (answer) =>
-        answer.body.rows?.some(
-          (row: { priority: string; tickets: number; timeToRespond: { measured: number } }) =>
-            row.priority === 'P2' && row.tickets === 2 && row.timeToRespond.measured === 1,
-        ),
+      (answer) => {
+        const rows = ((answer.body.rows ?? []) as ReportRow[]).filter((row) => row.priority === 'P2');
+        return (
+          [...openedPerMonth].every(([month, tickets]) =>
+            rows.some((row) => row.month === month && row.tickets === tickets),
+          ) && rows.reduce((measured, row) => measured + row.timeToRespond.measured, 0) === 1
+        );
+      },
     );
     await users.create({ email: mia, name: 'Mia Manager', role: 'manager', language: 'en', password });
     await users.create({ email: ines, name: 'Ines Agent', role: 'agent', language: 'en', password });
@@ -187,7 +204,16 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
         .textContent();
     await expect(tile('Bought')).resolves.toBe('10 h 00 min');
     await expect(tile('Used')).resolves.toBe('0 h 00 min');
-    await expect(tile(`Left for ${now.year}`)).resolves.toBe('10 h 00 min');
+    // The balance is of the year the page was shown in, and hours are valid in the year they were bought only: left,
+    // unless a year's end fell between the purchase and the page.
+    const balanceYear = Number(
+      /^Left for (\d{4})$/.exec((await customer.locator('.tiles .balance dt').textContent())!)![1],
+    );
+    expect(balanceYear).toBeGreaterThanOrEqual(boughtYear);
+    expect(balanceYear).toBeLessThanOrEqual(DateTime.now().setZone(DESK_ZONE).year);
+    await expect(tile(`Left for ${balanceYear}`)).resolves.toBe(
+      balanceYear === boughtYear ? '10 h 00 min' : '0 h 00 min',
+    );
     await expect(customer.getByRole('link', { name: invoiceNumber }).count()).resolves.toBe(1);
     await expectAccessible(customer);
     await screenshot(customer, dir, 'portal-prepaid-hours');
@@ -230,9 +256,9 @@ describe("the console's invoices, prepaid hours and the manager's report in a re
       .trimEnd()
       .split('\r\n');
     expect(lines[0]).toMatch(/^month,customer_id,priority,tickets,response_with_target,/);
-    expect(lines.slice(1).some((line) => line.startsWith(`${now.toFormat('yyyy-MM')},${slaCustomer},P2,2,`))).toBe(
-      true,
-    );
+    // A row per month the tickets were registered in: one, unless a month's end fell between the two openings.
+    for (const [month, tickets] of openedPerMonth)
+      expect(lines.slice(1).some((line) => line.startsWith(`${month},${slaCustomer},P2,${tickets},`))).toBe(true);
 
     await manager.getByRole('link', { name: 'Français' }).click();
     await expect(manager.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Rapport SLA');
