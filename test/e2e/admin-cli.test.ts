@@ -235,7 +235,8 @@ describe('vigil admin against PostgreSQL', () => {
       "INSERT INTO prepaid_movements (contract_id, minutes, idempotency_key, ticket_number, description) VALUES ($1, -95, $2, 'VIG-000001', 'VIG-000001: printer')",
       [contract.id, `draw-${contract.id}`],
     );
-    expect(await buy()).toMatchObject({
+    const account = await buy();
+    expect(account).toMatchObject({
       contractId: contract.id,
       boughtMinutes: 2400,
       usedMinutes: 95,
@@ -243,13 +244,22 @@ describe('vigil admin against PostgreSQL', () => {
     });
     const shown = await vigil('prepaid', 'show', '--contract', contract.id);
     const [summary, bought, drawn, ...rest] = shown.stdout.split('\n');
-    const year = new Date().getFullYear();
+    // The years as the server recorded them, in the desk's zone: the desk's year begins an hour before UTC's, the zone
+    // of this machine's clock.
+    const [purchase, draw] = account.movements as Array<{ year: number }>;
+    const year = account.balanceYear as number;
     expect([summary, rest]).toEqual([
       `contract ${contract.id}: 2400 min bought, 95 used, 0 expired, 2305 left for ${year} (expire after ${year}-12-31)`,
       [''],
     ]);
-    expect(bought!.split('\t').slice(1)).toEqual(['+2400', '-', '40 h for 2026', `purchase ${year}`, '-']);
-    expect(drawn!.split('\t').slice(1)).toEqual(['-95', 'VIG-000001', 'VIG-000001: printer', `draw ${year}`, '-']);
+    expect(bought!.split('\t').slice(1)).toEqual(['+2400', '-', '40 h for 2026', `purchase ${purchase!.year}`, '-']);
+    expect(drawn!.split('\t').slice(1)).toEqual([
+      '-95',
+      'VIG-000001',
+      'VIG-000001: printer',
+      `draw ${draw!.year}`,
+      '-',
+    ]);
     expect(await vigil('prepaid', 'show', '--contract', '999999999')).toEqual({
       exitCode: 2,
       stdout: '',
