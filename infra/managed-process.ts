@@ -209,7 +209,7 @@ export function supervise(
  * Makes this process a supervisor that stops its children on every way out. The first SIGINT, SIGTERM or SIGHUP runs
  * `stopInOrder` (graceful: SIGTERM, SIGKILL to the group after the grace) and exits; a later one is acknowledged and
  * ignored, because the same signal often comes twice (a terminal's Ctrl-C, or a kill of the whole process group,
- * reaches npm and tsx too, and tsx relays it): dying of the second would orphan the children still stopping. An
+ * reaches npm too, which relays it): dying of the second would orphan the children still stopping. An
  * uncaught error stops them the same way, and on exit whatever is still running has its group killed.
  * Returns the function that stops everything and exits with the given code.
  */

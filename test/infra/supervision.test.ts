@@ -8,11 +8,12 @@ import { OutputLines } from '../support/output-lines';
 jest.setTimeout(60_000);
 
 const repoRoot = path.resolve(__dirname, '../..');
-const tsxCli = path.join(repoRoot, 'node_modules/tsx/dist/cli.mjs');
 
 /**
- * The supervisor of test/infra/fixtures/supervisor.ts run as `npm run dev` runs scripts/dev.ts: through the tsx CLI
- * (a parent that relays signals to the script's process), in a process group of its own as a terminal gives it.
+ * The supervisor of test/infra/fixtures/supervisor.ts run as `npm run dev` runs scripts/dev.ts: by node with tsx's
+ * loader (`node --import tsx`), in a process group of its own as a terminal gives it. Not through the tsx CLI: on a
+ * SIGTERM its parent process waits 30 ms for the script to say it got it too, relays it, and SIGKILLs the script after
+ * 30 ms more, so a script the machine did not run within that (a loaded machine) died at once, its children left.
  */
 function startSupervisor(mode: string): { supervisor: ManagedProcess; output: OutputLines; scratch: string } {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-supervision-'));
@@ -20,7 +21,7 @@ function startSupervisor(mode: string): { supervisor: ManagedProcess; output: Ou
   const supervisor = startProcess(
     'supervisor',
     process.execPath,
-    [tsxCli, path.join(__dirname, 'fixtures/supervisor.ts'), mode, scratch],
+    ['--import', 'tsx', path.join(__dirname, 'fixtures/supervisor.ts'), mode, scratch],
     { cwd: repoRoot, onLine: output.push },
   );
   void supervisor.exited.then((code) => output.push(`supervisor exited (${code})`));
@@ -84,7 +85,7 @@ describe('supervision as npm run dev does it', () => {
     const children = Object.entries(pids).filter(([name]) => name !== 'supervisor');
     expect(children.filter(([, pid]) => !alive(pid))).toEqual([]);
 
-    // As `kill -TERM -<pgid>` on `npm run dev`: tsx and the script both get it, and tsx may relay it once more.
+    // As `kill -TERM -<pgid>` on `npm run dev`: the script gets it (and npm, which relays it once more).
     process.kill(-supervisor.child.pid!, 'SIGTERM');
     await output.waitFor(/^stopping$/);
     // The supervisor stops nothing until SIGUSR2 (the fixture's `long` mode): this one comes while it is stopping.
