@@ -13,6 +13,8 @@ export interface PolicyTerms {
   quoteRequiredAboveMinutes?: number;
   outOfHoursContacts: 'any' | 'authorized';
   workaroundStopsResolutionClock: boolean;
+  /** A proposed resolution validates itself after the policy's delay (its `autoValidationAfter`). */
+  autoValidates: boolean;
   maxPeoplePerTicket?: PeopleLimit;
 }
 
@@ -28,7 +30,7 @@ export function termsOf(
   { document }: { readonly document: PolicyDocument },
   contract: ContractTerms = {},
 ): PolicyTerms {
-  const { outOfHoursContacts = 'any', workaroundStopsResolutionClock } = document;
+  const { outOfHoursContacts = 'any', workaroundStopsResolutionClock, autoValidationAfter } = document;
   // A contract moves a quote gate or a people limit its policy has; it never adds one the policy's terms do not know.
   const quoteRequiredAboveMinutes =
     document.quoteRequiredAboveMinutes === undefined
@@ -42,6 +44,7 @@ export function termsOf(
     quoteRequiredAboveMinutes,
     outOfHoursContacts,
     workaroundStopsResolutionClock,
+    autoValidates: autoValidationAfter !== null,
     ...(maxPeoplePerTicket ? { maxPeoplePerTicket } : {}),
   };
 }

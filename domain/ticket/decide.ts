@@ -137,9 +137,13 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
     const entry = minutesWorked
       ? { entry: { agent: actor, start: now - minutesWorked * 60_000, end: now, onSite: false, ...flags } }
       : {};
+    // Proposing stops the intervention clock and pauses the resolution clock, neither of which moves a deadline: the
+    // plan would come back the same unless the policy validates the proposal itself after a delay on its calendar
+    // (test/activities/clock-planner.test.ts checks it on every preset). Terms from before they said so replan.
+    const autoValidates = ticket.terms?.autoValidates ?? true;
     return only(
       { type: 'resolution-proposed', at: now, by: actor, note: resolution, resolution, ...entry },
-      { autoValidationFrom: now },
+      autoValidates ? { autoValidationFrom: now } : undefined,
     );
   },
 

@@ -1,4 +1,11 @@
 import { planClocks, presetPolicies, type PlanRequest } from '../../activities/clock-planner';
+import type { TicketState } from '../../messages/ticket';
+import type { TicketCommand } from '../../messages/ticket-actions';
+import { decide, type Replan } from '../../domain/ticket/decide';
+import { applyChanges, openedTicket } from '../../domain/ticket/evolve';
+import { acknowledgement, planQuestion, withPlan } from '../../domain/ticket/steps';
+import { Policy, PolicyRegistry } from '../../domain/policy';
+import { findPolicy, presetRegistry } from '../../policies/registry';
 
 const MINUTE = 60_000;
 const at = (iso: string) => Date.parse(iso);
@@ -102,5 +109,75 @@ describe('an e-connect emergency is answered within an hour of calendar time, wh
     const response = await responseOf(emergency('2026-11-24T09:00:00Z', { policyId: 'esker' }));
     const standard = await responseOf(emergency('2026-11-24T09:00:00Z', { policyId: 'esker', channel: 'standard' }));
     expect(response).toEqual(standard);
+  });
+});
+
+describe('a proposal asks for a new plan only where the policy validates it itself', () => {
+  // domain/ticket/decide.ts skips the replan of a proposal when the ticket's terms say nothing validates it after a
+  // delay: this checks, on every preset's real calendar, that the plan it skips would have changed nothing.
+  const HOUR = 60 * MINUTE;
+  const openedAt = at('2026-11-24T09:00:00Z'); // a Tuesday morning, inside every preset's office hours
+  const contact = { name: 'Ana Lopes', email: 'ana@acme.lu' };
+  // No preset validates a proposal itself: one that does, beside them.
+  const autoClosing = Policy.parse(
+    { ...findPolicy('esker').document, id: 'esker-auto-close', autoValidationAfter: { amount: 2, unit: 'businessDays' } },
+    'esker with auto-validation',
+  );
+  const policies = new PolicyRegistry([...presetRegistry.list().map(({ id }) => findPolicy(id)), autoClosing]);
+
+  async function planned(ticket: TicketState, replan: Replan, now: number): Promise<TicketState> {
+    return withPlan(ticket, await planClocks(policies, planQuestion(ticket, replan)), replan, now);
+  }
+  function accepted(ticket: TicketState, command: TicketCommand, now: number): TicketState {
+    const decision = decide(ticket, command, now);
+    if (!decision.accepted) throw new Error(`${command.action} refused: ${decision.refusal.message}`);
+    return applyChanges(ticket, decision.changes);
+  }
+
+  test.each(policies.list().map((policy) => policy.id))('%s', async (policyId) => {
+    const opened = openedTicket(
+      {
+        customerId: 'acme',
+        ticketNumber: 'VIG-000001',
+        policyId,
+        kind: 'incident',
+        priority: 'P2',
+        title: 'Printer down',
+        description: 'Blank pages',
+        contact,
+      },
+      openedAt,
+    );
+    const registered = await planned(opened, {}, openedAt);
+    let ticket = applyChanges(registered, [acknowledgement(registered, openedAt)]);
+    ticket = accepted(ticket, { action: 'take-charge', command: { actor: 'marc' } }, openedAt + HOUR);
+    ticket = accepted(
+      ticket,
+      { action: 'wait-for-customer', command: { actor: 'marc', question: 'Which printer?' } },
+      openedAt + 2 * HOUR,
+    );
+    // A closed pause, so that the plan after the proposal has one to count.
+    ticket = await planned(
+      accepted(ticket, { action: 'customer-replied', command: { actor: 'ana@acme.lu' } }, openedAt + 3 * HOUR),
+      {},
+      openedAt + 3 * HOUR,
+    );
+    const proposedAt = openedAt + 4 * HOUR;
+    const decision = decide(
+      ticket,
+      { action: 'propose-resolution', command: { actor: 'marc', resolution: 'Toner replaced' } },
+      proposedAt,
+    );
+    if (!decision.accepted) throw new Error(decision.refusal.message);
+    const proposed = applyChanges(ticket, decision.changes);
+    const replan = { autoValidationFrom: proposedAt };
+    const replanned = await planned(proposed, replan, proposedAt);
+    if (proposed.terms!.autoValidates) {
+      expect(decision.replan).toEqual(replan);
+      expect(replanned.autoValidateAt).toBeGreaterThan(proposedAt);
+    } else {
+      expect(decision.replan).toBeUndefined();
+      expect(replanned).toEqual(proposed);
+    }
   });
 });

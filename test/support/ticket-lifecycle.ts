@@ -23,6 +23,7 @@ export const input: OpenTicketInput = {
 export const terms: PolicyTerms = {
   outOfHoursContacts: 'any',
   workaroundStopsResolutionClock: true,
+  autoValidates: true,
   quoteRequiredAboveMinutes: 480,
   maxPeoplePerTicket: { people: 2 },
 };
