@@ -120,7 +120,11 @@ describe('a proposal asks for a new plan only where the policy validates it itse
   const contact = { name: 'Ana Lopes', email: 'ana@acme.lu' };
   // No preset validates a proposal itself: one that does, beside them.
   const autoClosing = Policy.parse(
-    { ...findPolicy('esker').document, id: 'esker-auto-close', autoValidationAfter: { amount: 2, unit: 'businessDays' } },
+    {
+      ...findPolicy('esker').document,
+      id: 'esker-auto-close',
+      autoValidationAfter: { amount: 2, unit: 'businessDays' },
+    },
     'esker with auto-validation',
   );
   const policies = new PolicyRegistry([...presetRegistry.list().map(({ id }) => findPolicy(id)), autoClosing]);
