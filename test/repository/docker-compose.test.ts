@@ -182,8 +182,23 @@ describe("docker-compose.yml's PostgreSQL connections", () => {
 });
 
 describe('the processes docker-compose.yml runs', () => {
-  /** package.json's script for a process, `tsx worker/main.ts`, gives its entry. */
-  const entryOfScript = (script: string) => /tsx ([\w/-]+\.ts)$/.exec(pkg.scripts[script] ?? '')?.[1];
+  /** package.json's script for a process, `node --import tsx worker/main.ts`, gives its entry. */
+  const entryOfScript = (script: string) => /^node --import tsx ([\w/-]+\.ts)$/.exec(pkg.scripts[script] ?? '')?.[1];
+
+  // Each runs in the node process its npm script starts, with tsx as a loader, as its container runs it: the tsx CLI
+  // (`tsx worker/main.ts`) runs it in a child of its own and SIGKILLs that child 60 ms after relaying a SIGTERM it has
+  // not heard back about, so a stop that came while a loaded machine had not yet run the program killed it mid-work.
+  it('run in the node process of their npm script, as their containers run them', () => {
+    for (const script of ['worker', 'api', 'inbound']) {
+      const entry = entryOfScript(script);
+      expect([script, entry]).toEqual([script, expect.stringMatching(/\.ts$/)]);
+      for (const name of servicesRunning(entry!))
+        expect([name, [compose.services[name]!.command ?? []].flat().join(' ')]).toEqual([
+          name,
+          expect.stringContaining(`node --import tsx ${entry}`),
+        ]);
+    }
+  });
 
   it('are two workers, two APIs and the inbound listener, each from the entry its npm script runs', () => {
     expect(servicesRunning(entryOfScript('worker')!)).toHaveLength(2);
