@@ -83,6 +83,12 @@ const describe = (error: SmtpError) =>
  * of these into a warning or breach never sent: at least once is the choice. test/e2e/notice-faults.test.ts shows both
  * faults.
  *
+ * One row per transaction, not a batch, though a backlog caught up after an outage then costs four statements per row
+ * (BEGIN, the claim, the mark, COMMIT; test/e2e/outbox-catch-up.test.ts counts them): a batch's marks would commit
+ * after its last send, so a worker dying in the middle of a batch would leave every mail the batch had sent so far to
+ * be sent again, and a PostgreSQL connection lost there would free the rows still to send while the lane went on
+ * sending them, for another worker to claim and send too. One row per transaction exposes the mail in flight alone.
+ *
  * Idle, it does not poll: a row queued NOTIFYs OUTBOX_CHANNEL at its COMMIT (db/outbox.ts), and so does a retry,
  * whichever wrote it (a lane or deliverNow), which wakes the lanes; a lane that finds nothing due sleeps until the next
  * retry is due, or SAFETY_NET_POLL_MS at most (mail/lanes.ts).
@@ -115,11 +121,12 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
 
   // Rows whose mail the SMTP server took and whose mark was lost with their PostgreSQL connection: claimed again (once
   // the server is back), they are marked, not sent again. Only a failed mark adds one: a handful per outage, each
-  // forgotten at a claim after its mark committed.
+  // forgotten once its mark committed, at a lane's look for the next due row when it finds none (the catch-up is over)
+  // or at one claim in CLAIMS_PER_LOOK (mail/taken-unmarked.ts), so that a backlog costs no query per row for them.
   const takenUnmarked = new TakenUnmarked();
 
   async function send(client: PoolClient, row: OutboxRow): Promise<void> {
-    await takenUnmarked.forgetMarked(client);
+    await takenUnmarked.claimed(client);
     const taken = takenUnmarked.messageIdOf(row.id);
     if (taken !== undefined) return markSent(client, row.id, taken);
     if (!ADDRESS.test(row.recipient)) {
@@ -173,7 +180,13 @@ export function startOutboxDispatcher(options: DispatcherOptions): OutboxDispatc
     db,
     lanes,
     idlePollMs,
-    queue: OUTBOX_QUEUE,
+    queue: {
+      ...OUTBOX_QUEUE,
+      nextDueInMs: async (client) => {
+        await takenUnmarked.forgetMarked(client);
+        return OUTBOX_QUEUE.nextDueInMs(client);
+      },
+    },
     deliver: send,
     onError: (error) =>
       log({ msg: 'outbox dispatch failed', error: error instanceof Error ? error.message : String(error) }),
