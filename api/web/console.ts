@@ -3,6 +3,7 @@ import path from 'node:path';
 import fastifyFormbody from '@fastify/formbody';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { DEFAULT_SESSION_LIMITS } from '../../db/sessions';
+import { draftIdOf } from '../../db/form-drafts';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
 import { liveSession, setCookie, secureFor } from '../sessions';
 import type { TicketView } from '../schemas/ticket';
@@ -167,9 +168,12 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
       // A contract named in the address (?contractId=), when the company has several: the form is then for it; and
       // what was typed before a step of the form (?draft=, kept by the POST below), read back as its author's only.
       const { contractId, draft } = request.query as { contractId?: unknown; draft?: unknown };
-      const kept = typeof draft === 'string' ? await deps.drafts.read(page.session!.userId, draft, now()) : undefined;
+      const draftId = draftIdOf(draft);
+      const kept = draftId ? await deps.drafts.read(page.session!.userId, draftId, now()) : undefined;
       const values: Record<string, string> = {
         ...kept,
+        // The form names the draft it shows: its next step keeps it anew, its opening deletes it.
+        ...(kept && draftId ? { _draft: draftId } : {}),
         ...(typeof contractId === 'string' && contractId ? { contractId } : {}),
       };
       return sendPage(
@@ -191,7 +195,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         // back to it asks for that page again, never for the form to be posted again. The address carries the contract
         // and the draft's id only: what was typed (a description may be 20 000 characters) waits in the draft, out of
         // addresses, browser histories and logs.
-        const draft = await deps.drafts.keep(page.session!.userId, typedFields(form), now());
+        const draft = await deps.drafts.keep(page.session!.userId, typedFields(form), now(), form._draft);
         const query = new URLSearchParams({ ...(form.contractId ? { contractId: form.contractId } : {}), draft });
         return reply.redirect(`/console/tickets/new?${query.toString()}`, 303);
       }
@@ -215,8 +219,18 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         contact,
       };
       const answer = await callApi(request, 'POST', '/v1/tickets', body, idempotencyKeyOf(form));
-      if (answer.status === 201 || answer.status === 200)
+      if (answer.status === 201 || answer.status === 200) {
+        // The text is the ticket's now, and only now: a refused opening shows the form again, naming the draft still,
+        // and a failed one (a page asking to try later) leaves it to the back button. A draft that could not be
+        // deleted expires on its own, and must not turn an opened ticket into an error page.
+        if (form._draft)
+          await deps.drafts
+            .discard(page.session!.userId, form._draft)
+            .catch((error: unknown) =>
+              request.log.warn({ err: error }, 'the draft of an opened ticket stays until it expires'),
+            );
         return reply.redirect(`/console/tickets/${answer.body.ticketNumber as string}`, 303);
+      }
       if (isLater(answer)) return later(page, answer);
       return sendPage(
         page,

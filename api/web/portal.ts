@@ -1,3 +1,4 @@
+import { draftIdOf } from '../../db/form-drafts';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
 import { TicketRequestFields } from '../../messages/open-ticket';
 import { problemText, type ApiAnswer } from './api-bridge';
@@ -104,6 +105,12 @@ export function typedFields(values: Record<string, string>): Record<string, stri
   return Object.fromEntries(Object.entries(kept).filter((field): field is [string, string] => Boolean(field[1])));
 }
 
+/** The draft the form was shown from (api/web/console.ts): its next step keeps it anew, its opening deletes it. */
+const draftField = (value: string | undefined) => {
+  const id = draftIdOf(value);
+  return id ? html`<input type="hidden" name="_draft" value="${id}">` : '';
+};
+
 /**
  * The fields a customer fills to open a ticket. The contract is chosen only where the company has more than one in
  * force: the API opens under the only one otherwise, and refuses an opening that names none among several.
@@ -127,7 +134,7 @@ export function newTicketBody(
   const step = (name: ContractStep, label: string) =>
     html`<button type="submit" name="_step" value="${name}" formnovalidate>${label}</button>`;
   return html`${alertBox(message)}
-<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}
+<form method="post" action="/console/tickets/new" class="stack">${csrfField(context)}${idempotencyField()}${draftField(values._draft)}
 ${
   several && !chosen
     ? html`<label for="contractId">${t('contract')}</label><select id="contractId" name="contractId" required${invalid('contractId')}><option value="">–</option>${contracts.map(

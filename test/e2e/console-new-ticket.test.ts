@@ -48,6 +48,10 @@ describe("the portal's new-ticket form in a real browser", () => {
 
   const descriptionBox = (page: Page) => page.getByLabel('Description');
   const titleBox = (page: Page) => page.getByLabel('Title');
+  /** The draft's id in the form page's address (db/form-drafts.ts), and whether PostgreSQL still holds it. */
+  const draftOf = (url: string) => new URL(url).searchParams.get('draft')!;
+  const draftKept = async (id: string) =>
+    (await web.stack.db.query('SELECT 1 FROM form_drafts WHERE id = $1', [id])).rowCount === 1;
 
   it('chooses the contract with the required title still empty, the text typed surviving the step, reload and back', async () => {
     const page = await web.signedIn(email);
@@ -86,15 +90,16 @@ describe("the portal's new-ticket form in a real browser", () => {
     await expect(descriptionBox(page).inputValue()).resolves.toBe(description);
     expect(posts).toEqual(['/console/tickets/new']);
 
-    // Choosing anew keeps the title typed since, and the description, through a second step.
+    // Choosing anew keeps the title typed since, and the description, through a second step: in the same draft.
+    const draft = draftOf(chosenAt);
     await titleBox(page).fill(title);
     await page.getByRole('button', { name: 'Choose another contract' }).click();
-    await page.waitForURL(/\/console\/tickets\/new\?draft=[\w-]{22}$/);
+    await page.waitForURL(`${web.origin}/console/tickets/new?draft=${draft}`);
     await expect(titleBox(page).inputValue()).resolves.toBe(title);
     await expect(descriptionBox(page).inputValue()).resolves.toBe(description);
     await page.getByLabel('Contract').selectOption(contractIds[0]!);
     await page.getByRole('button', { name: 'Choose this contract' }).click();
-    await page.waitForURL(new RegExp(`/console/tickets/new\\?contractId=${contractIds[0]}&draft=[\\w-]{22}$`));
+    await page.waitForURL(`${web.origin}/console/tickets/new?contractId=${contractIds[0]}&draft=${draft}`);
     await expect(titleBox(page).inputValue()).resolves.toBe(title);
     await expect(descriptionBox(page).inputValue()).resolves.toBe(description);
     await screenshot(page, web.dir, 'portal-contract-chosen');
@@ -111,6 +116,50 @@ describe("the portal's new-ticket form in a real browser", () => {
       description: typed,
       contractId: contractIds[0],
     });
+    // The text is the ticket's: the draft is gone, and going back finds the form empty, not the text to open again.
+    await expect(draftKept(draft)).resolves.toBe(false);
+    await page.goBack();
+    expect(page.url()).toBe(`${web.origin}/console/tickets/new?contractId=${contractIds[0]}&draft=${draft}`);
+    await expect(descriptionBox(page).inputValue()).resolves.toBe('');
+  });
+
+  it('keeps the draft through an opening the API refuses, and deletes it once the ticket opens', async () => {
+    const page = await web.signedIn(email);
+    await page.goto(`${web.origin}/console/tickets/new`);
+    const csrf = (await page.locator('input[name="_csrf"]').first().getAttribute('value'))!;
+    const text = 'Kept through a refusal';
+    const stepped = await page.request.post(`${web.origin}/console/tickets/new`, {
+      form: { _csrf: csrf, _step: 'choose', contractId: contractIds[1]!, description: text },
+      maxRedirects: 0,
+    });
+    const formPage = new URL(stepped.headers().location!, web.origin).href;
+    const draft = draftOf(formPage);
+    await page.goto(formPage);
+    await expect(page.locator('input[name="_draft"]').getAttribute('value')).resolves.toBe(draft);
+
+    // A priority the API does not know: refused naming it, the form shown again naming the draft, which stays.
+    const refused = await page.request.post(`${web.origin}/console/tickets/new`, {
+      form: {
+        _csrf: csrf,
+        _draft: draft,
+        contractId: contractIds[1]!,
+        title: 'Refused',
+        description: text,
+        priority: 'P9',
+      },
+      maxRedirects: 0,
+    });
+    expect(refused.status()).toBe(422);
+    expect(await refused.text()).toContain(`<input type="hidden" name="_draft" value="${draft}">`);
+    await expect(draftKept(draft)).resolves.toBe(true);
+
+    // The form's page still holds the text; the ticket opened from it takes the draft with it.
+    await page.reload();
+    await expect(descriptionBox(page).inputValue()).resolves.toBe(text);
+    await titleBox(page).fill('Opened after a refusal');
+    await page.getByRole('button', { name: 'Open the ticket' }).click();
+    await page.waitForURL(/\/console\/tickets\/VIG-\d+$/);
+    await expect(draftKept(draft)).resolves.toBe(false);
   });
 
   // A browser sends CRLF, but a client of the console's forms may send a bare line feed, and a text starting with one is

@@ -213,14 +213,20 @@ export function inMemoryPeople(
   // The fields as jsonb gives them back: NUL and lone surrogates made storable (db/form-drafts.ts).
   const drafts = new Map<string, { userId: string; fields: Record<string, string>; expiresAt: number }>();
   const formDrafts: FormDraftStore = {
-    async keep(userId, fields, now) {
-      const id = newDraftId();
-      drafts.set(id, { userId, fields: toStorable({ ...fields }), expiresAt: now + FORM_DRAFT_MS });
-      return id;
+    // As db/form-drafts.ts keeps them: the author's expired drafts deleted, the draft named kept anew if theirs.
+    async keep(userId, fields, now, id) {
+      for (const [other, draft] of drafts)
+        if (draft.userId === userId && draft.expiresAt <= now && other !== id) drafts.delete(other);
+      const kept = id !== undefined && drafts.get(id)?.userId === userId ? id : newDraftId();
+      drafts.set(kept, { userId, fields: toStorable({ ...fields }), expiresAt: now + FORM_DRAFT_MS });
+      return kept;
     },
     async read(userId, id, now) {
       const draft = drafts.get(id);
       return draft && draft.userId === userId && draft.expiresAt > now ? { ...draft.fields } : undefined;
+    },
+    async discard(userId, id) {
+      if (drafts.get(id)?.userId === userId) drafts.delete(id);
     },
   };
 
