@@ -200,6 +200,15 @@ describe('the processes docker-compose.yml runs', () => {
     }
   });
 
+  it('and every other npm script that runs TypeScript, the benches and the chaos run among them, the same way', () => {
+    // A bench stops the stack it started (Temporal, PostgreSQL, workers) on Ctrl-C: killed by the tsx CLI mid-stop,
+    // it would leave them running.
+    const throughTheCli = Object.entries(pkg.scripts).filter(([, line]) =>
+      /(?<!--import )\btsx\s+\S+\.ts\b/.test(line),
+    );
+    expect(throughTheCli).toEqual([]);
+  });
+
   it('are two workers, two APIs and the inbound listener, each from the entry its npm script runs', () => {
     expect(servicesRunning(entryOfScript('worker')!)).toHaveLength(2);
     expect(servicesRunning(entryOfScript('api')!)).toHaveLength(2);
