@@ -1,11 +1,11 @@
 import { planClocks, presetPolicies, type PlanRequest } from '../../activities/clock-planner';
 import type { TicketState } from '../../messages/ticket';
-import type { TicketCommand } from '../../messages/ticket-actions';
 import { decide, type Replan } from '../../domain/ticket/decide';
 import { applyChanges, openedTicket } from '../../domain/ticket/evolve';
 import { acknowledgement, planQuestion, withPlan } from '../../domain/ticket/steps';
 import { Policy, PolicyRegistry } from '../../domain/policy';
 import { findPolicy, presetRegistry } from '../../policies/registry';
+import { accepted } from '../support/ticket-lifecycle';
 
 const MINUTE = 60_000;
 const at = (iso: string) => Date.parse(iso);
@@ -131,11 +131,6 @@ describe('a proposal asks for a new plan only where the policy validates it itse
 
   async function planned(ticket: TicketState, replan: Replan, now: number): Promise<TicketState> {
     return withPlan(ticket, await planClocks(policies, planQuestion(ticket, replan)), replan, now);
-  }
-  function accepted(ticket: TicketState, command: TicketCommand, now: number): TicketState {
-    const decision = decide(ticket, command, now);
-    if (!decision.accepted) throw new Error(`${command.action} refused: ${decision.refusal.message}`);
-    return applyChanges(ticket, decision.changes);
   }
 
   test.each(policies.list().map((policy) => policy.id))('%s', async (policyId) => {

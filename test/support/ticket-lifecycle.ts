@@ -1,6 +1,8 @@
 import type { OpenTicketInput, TicketState } from '../../messages/ticket';
+import type { TicketCommand } from '../../messages/ticket-actions';
 import type { PolicyTerms } from '../../domain/policy/terms';
 import { dueThresholds, type DueThreshold } from '../../domain/sla/clock';
+import { decide } from '../../domain/ticket/decide';
 import { applyChanges, openedTicket } from '../../domain/ticket/evolve';
 import { acknowledgement, withPlan, type PlanAnswer } from '../../domain/ticket/steps';
 
@@ -53,6 +55,13 @@ export function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): P
 export function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {
   const opened = withPlan(openedTicket({ ...input, ...overrides }, at), planAt(at), {}, at);
   return applyChanges(opened, [acknowledgement(opened, at)]);
+}
+
+/** Applies a decision the way the workflow commits it; fails the test on a refusal, naming the action refused. */
+export function accepted(ticket: TicketState, command: TicketCommand, now: number): TicketState {
+  const decision = decide(ticket, command, now);
+  if (!decision.accepted) throw new Error(`${command.action} refused: ${decision.refusal.message}`);
+  return applyChanges(ticket, decision.changes);
 }
 
 /**

@@ -21,16 +21,9 @@ import {
   thresholdNotified,
   withPlan,
 } from '../../../domain/ticket/steps';
-import { dueThreshold, HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
+import { accepted, dueThreshold, HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
 
 // The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
-
-/** Applies a decision the way the workflow commits it; fails the test on a refusal. */
-function accepted(ticket: TicketState, command: TicketCommand, now: number): TicketState {
-  const decision = decide(ticket, command, now);
-  if (!decision.accepted) throw new Error(`refused: ${decision.refusal.message}`);
-  return applyChanges(ticket, decision.changes);
-}
 
 const refusalOf = (decision: Decision) =>
   decision.accepted ? undefined : { code: decision.refusal.code, message: decision.refusal.message };
