@@ -43,23 +43,22 @@ export function pgFormDraftStore(db: Pool): FormDraftStore {
     async keep(userId, fields, now, id) {
       // NUL and lone surrogates, which jsonb refuses, as U+FFFD: the page would show them so anyway (api/web/html.ts).
       const values = [userId, JSON.stringify(toStorable(fields)), new Date(now), new Date(now + FORM_DRAFT_MS)];
-      // The draft named is kept anew only when it is the author's: another's, or one deleted since, gives a new id.
-      const kept = draftIdOf(id);
-      if (kept) {
-        const { rows } = await db.query<{ id: string }>(
-          `WITH expired AS (DELETE FROM form_drafts WHERE user_id = $1 AND expires_at <= $3 AND id <> $5)
-           UPDATE form_drafts SET fields = $2, expires_at = $4 WHERE id = $5 AND user_id = $1 RETURNING id`,
-          [...values, kept],
-        );
-        if (rows[0]) return kept;
-      }
-      const created = newDraftId();
-      await db.query(
-        `WITH expired AS (DELETE FROM form_drafts WHERE user_id = $1 AND expires_at <= $3)
-         INSERT INTO form_drafts (id, user_id, fields, expires_at) VALUES ($5, $1, $2, $4)`,
-        [...values, created],
+      // The draft named is kept anew only when it is the author's: another's, or one deleted since, gives a new id. One
+      // statement, so that the author's expired drafts are deleted once whichever way it goes; the draft kept anew is
+      // spared, though it may have expired, since it is renewed in the same snapshot.
+      const { rows } = await db.query<{ id: string }>(
+        `WITH expired AS (
+           DELETE FROM form_drafts WHERE user_id = $1 AND expires_at <= $3 AND id IS DISTINCT FROM $5
+         ), kept AS (
+           UPDATE form_drafts SET fields = $2, expires_at = $4 WHERE id = $5 AND user_id = $1 RETURNING id
+         ), created AS (
+           INSERT INTO form_drafts (id, user_id, fields, expires_at)
+           SELECT $6, $1, $2, $4 WHERE NOT EXISTS (SELECT FROM kept) RETURNING id
+         )
+         SELECT id FROM kept UNION ALL SELECT id FROM created`,
+        [...values, draftIdOf(id) ?? null, newDraftId()],
       );
-      return created;
+      return rows[0]!.id;
     },
 
     async read(userId, id, now) {

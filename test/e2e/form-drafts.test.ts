@@ -86,6 +86,31 @@ describe('form drafts in PostgreSQL', () => {
     expect(await rowsOf(ana)).toEqual([again]);
   });
 
+  it("deletes its author's expired drafts in the one statement of a keep, whichever draft the form names", async () => {
+    let statements = 0;
+    const counted = pgFormDraftStore({
+      query: (...args: unknown[]) => {
+        statements += 1;
+        return Reflect.apply(db.query, db, args);
+      },
+    } as unknown as Pool);
+    const anas = await drafts.keep(ana, { title: 'Printer down' }, at);
+    const boOld = await drafts.keep(bo, { title: 'Scanner jammed' }, at);
+
+    // Bo names Ana's draft once his own has expired: a new draft of his, his expired one gone, Ana's untouched.
+    const boNew = await counted.keep(bo, { title: 'Not yours' }, expiry, anas);
+    expect(statements).toBe(1);
+    expect([boNew, anas]).not.toContain(boOld);
+    expect(boNew).not.toBe(anas);
+    expect(await rowsOf(bo)).toEqual([boNew]);
+    expect(await rowsOf(ana)).toEqual([anas]);
+
+    // Bo keeps his own draft anew: the same id, in one statement again.
+    await expect(counted.keep(bo, { title: 'Mine' }, expiry + 1_000, boNew)).resolves.toBe(boNew);
+    expect(statements).toBe(2);
+    await expect(drafts.read(bo, boNew, expiry + 2_000)).resolves.toEqual({ title: 'Mine' });
+  });
+
   it("discards its author's draft, and nobody else's", async () => {
     const draft = await drafts.keep(ana, { title: 'Printer down' }, at);
     await drafts.discard(bo, draft);
