@@ -131,6 +131,25 @@ async function writeTicket(
 }
 
 /**
+ * Writes the ticket's first row and queues its acknowledgement e-mail, read by `reader`, in one transaction: what
+ * registerTicket writes once it has the plan. Run on behalf of the ticket's workflow (an activity's context), whose ID
+ * the row and the e-mail's idempotency key carry. Exported for test/support/ticket-registration.ts, which writes a
+ * state a test built.
+ */
+export async function writeRegistration(
+  db: Pool,
+  policies: PolicySource,
+  ticket: TicketState,
+  reader: Reader,
+): Promise<void> {
+  const row = await ticketRow(policies, ticket);
+  await withTransaction(db, async (client) => {
+    await writeTicket(client, row, { first: true });
+    await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket, reader);
+  });
+}
+
+/**
  * A step the workflow asks an activity to take and write: the ticket as last committed and the workflow's instant of
  * the step. The activity computes the state the step leads to with the pure functions of domain/ticket/steps.ts, and
  * the workflow applies the same functions to the activity's answer and the same instant: both hold one state.
@@ -154,14 +173,6 @@ export const NOTICE_TRANSACTION_BOUNDS =
 export function createActivities({ db, noticeDb = db, policies: given, deliverNow }: ActivityDeps) {
   const policies = given ?? pgPolicyCatalog(db);
   const noticePolicies = given ?? pgPolicyCatalog(noticeDb);
-  /** Registers the ticket and queues the acknowledgement e-mail, read by `reader`, in one transaction. */
-  const acknowledge = async (ticket: TicketState, reader: Reader): Promise<void> => {
-    const row = await ticketRow(policies, ticket);
-    await withTransaction(db, async (client) => {
-      await writeTicket(client, row, { first: true });
-      await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket, reader);
-    });
-  };
   /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
   const recordTicketState = async (ticket: TicketState): Promise<void> => {
     const row = await ticketRow(policies, ticket);
@@ -172,14 +183,11 @@ export function createActivities({ db, noticeDb = db, policies: given, deliverNo
   const billOf = (ticket: TicketState): Promise<BillingSummary> => billTicket(db, policies, ticket, idempotencyKey);
 
   return {
-    /** acknowledge, as an activity of its own (registerTicket does it now, after its plan). */
-    acknowledgeTicket: async (ticket: TicketState): Promise<void> =>
-      acknowledge(ticket, await readerOf(db, ticket.customerId)),
     recordTicketState,
     billTicket: billOf,
 
     /**
-     * Plans the new ticket's clocks, then registers it acknowledged (or refused) with its e-mail (acknowledge):
+     * Plans the new ticket's clocks, then registers it acknowledged (or refused) with its e-mail (writeRegistration):
      * one activity instead of a plan and then a write. Answers the plan, from which the workflow adopts the same state.
      */
     registerTicket: async ({ ticket, at }: TicketStep): Promise<PlanAnswer> => {
@@ -189,7 +197,7 @@ export function createActivities({ db, noticeDb = db, policies: given, deliverNo
         planForActivity(policies, planQuestion(ticket, {})),
         readerOf(db, ticket.customerId),
       ]);
-      await acknowledge(registeredTicket(ticket, plan, at).ticket, reader);
+      await writeRegistration(db, policies, registeredTicket(ticket, plan, at).ticket, reader);
       return plan;
     },
 

@@ -1,6 +1,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
+import { acknowledgeTicket } from '../support/e2e/registration';
 import type { BillingSummary, TicketState } from '../../messages/ticket';
 import { ticketWorkflowId } from '../../messages/ticket';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
@@ -48,18 +49,17 @@ describe('ticket activities on PostgreSQL', () => {
       ).rows[0]!.n,
     );
 
-  it('acknowledgement: one ticket row and one e-mail, however often it runs', async () => {
-    const { acknowledgeTicket } = activities();
-    await env.run(acknowledgeTicket, ticket);
-    await env.run(acknowledgeTicket, ticket);
+  it("registration's write (registerTicket's, of a state given): one ticket row and one e-mail, however often it runs", async () => {
+    await env.run(acknowledgeTicket(db), ticket);
+    await env.run(acknowledgeTicket(db), ticket);
     const rows = await db.query('SELECT status, opened_at FROM tickets WHERE number = $1', [ticket.ticketNumber]);
     expect(rows.rows).toEqual([{ status: 'request', opened_at: new Date('2026-03-02T08:45:00Z') }]);
     expect(await count('outbox')).toBe(1);
   });
 
   it('the read model never goes back to an older revision', async () => {
-    const { acknowledgeTicket, recordTicketState } = activities();
-    await env.run(acknowledgeTicket, ticket);
+    const { recordTicketState } = activities();
+    await env.run(acknowledgeTicket(db), ticket);
     await env.run(recordTicketState, { ...ticket, status: 'support' as const, assignee: 'marc', revision: 3 });
     await env.run(recordTicketState, { ...ticket, status: 'acknowledgement' as const, revision: 2 });
     const rows = await db.query('SELECT status, assignee, revision FROM tickets WHERE number = $1', [
@@ -69,8 +69,8 @@ describe('ticket activities on PostgreSQL', () => {
   });
 
   it('billing: one line at the policy rate, by the started minute, however often it runs', async () => {
-    const { acknowledgeTicket, billTicket } = activities();
-    await env.run(acknowledgeTicket, ticket);
+    const { billTicket } = activities();
+    await env.run(acknowledgeTicket(db), ticket);
     const worked = {
       agent: 'marc',
       start: Date.parse('2026-03-02T09:00:00Z'),
@@ -90,8 +90,8 @@ describe('ticket activities on PostgreSQL', () => {
   });
 
   it('an emergency carries the policy fee; work outside the contract is billed at its accepted quote', async () => {
-    const { acknowledgeTicket, billTicket } = activities();
-    await env.run(acknowledgeTicket, ticket);
+    const { billTicket } = activities();
+    await env.run(acknowledgeTicket(db), ticket);
     const emergency: BillingSummary = await env.run(billTicket, {
       ...ticket,
       policyId: 'econnect',
@@ -161,14 +161,14 @@ describe('ticket activities on PostgreSQL', () => {
     });
 
     it('are drawn once however often billing runs, and the next ticket starts from what is left, running out mid-item', async () => {
-      const { acknowledgeTicket, billTicket } = activities();
+      const { billTicket } = activities();
       const first = {
         ...ticket,
         customerId,
         status: 'closed' as const,
         timeEntries: [hours('2026-03-02T09:00:00Z', '2026-03-02T10:30:00Z')],
       };
-      await env.run(acknowledgeTicket, first);
+      await env.run(acknowledgeTicket(db), first);
       const billed: BillingSummary = await env.run(billTicket, first);
       expect(await env.run(billTicket, first)).toEqual(billed);
       expect(billed.totalCents).toBe(0);
@@ -185,7 +185,7 @@ describe('ticket activities on PostgreSQL', () => {
         ticketNumber: secondNumber,
         timeEntries: [hours('2026-03-03T09:00:00Z', '2026-03-03T10:00:00Z')],
       };
-      await secondEnv.run(acknowledgeTicket, second);
+      await secondEnv.run(acknowledgeTicket(db), second);
       const secondBilled: BillingSummary = await secondEnv.run(billTicket, second);
       // 30 minutes left to draw, the other 30 at 95 EUR/h: 4750 cents.
       expect(secondBilled.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([
@@ -220,7 +220,7 @@ describe('ticket activities on PostgreSQL', () => {
         JSON.stringify([{ level: 'customer-service-manager', name: 'Chloé Martin', email: 'csm@care.example' }]),
       ],
     );
-    await env.run(activities().acknowledgeTicket, { ...ticket, customerId });
+    await env.run(acknowledgeTicket(db), { ...ticket, customerId });
     return {
       ticketNumber: ticket.ticketNumber,
       title: ticket.title,

@@ -1,6 +1,7 @@
 import { ensureApplicationFailure } from '@temporalio/common';
 import type { Pool, PoolClient } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
+import { acknowledgeTicket } from '../support/e2e/registration';
 import { apiStores } from '../../db/api-stores';
 import { PoolExhaustedError } from '../../db/pool';
 import { createActivityPools, type ActivityPools } from '../../worker/activity-pools';
@@ -36,7 +37,7 @@ describe("the worker's activity pools", () => {
     const { customerId, email } = await customerWithContact(apiStores(db).accounts);
     const { ticket, env } = await serverDown(db, customerId, email);
     const activities = createActivities({ db: pools.shared, noticeDb: pools.notices });
-    await env.run(activities.acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(pools.shared), ticket);
     // The ticket as the workflow commits it with its notices, then as its next read-model write has it.
     const notified = { ...ticket, revision: ticket.revision + 1 };
     const later = { ...ticket, revision: ticket.revision + 2 };

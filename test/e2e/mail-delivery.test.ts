@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createInvoicingActivities, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
+import { acknowledgeTicket } from '../support/e2e/registration';
 import { OUTBOX_CHANNEL } from '../../db/outbox';
 import { createPool } from '../../db/pool';
 import { ticketNumberAllocator } from '../../db/ticket-numbers';
@@ -129,7 +130,7 @@ describe('e-mail notices over real SMTP', () => {
       lanes: 2,
     });
     const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
-    await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(stack.db), ticket);
 
     const copies = await arrived((message) => message.MessageID === `${ticket.ticketNumber}.ticket@desk.test`);
     expect(copies).toHaveLength(1);
@@ -200,7 +201,7 @@ describe('e-mail notices over real SMTP', () => {
       // Queued by the activity on a connection of its own: its NOTIFY wakes a lane, whose attempt is refused.
       const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
       ticketNumber = ticket.ticketNumber;
-      await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+      await env.run(acknowledgeTicket(stack.db), ticket);
       const waiting = await eventually(
         () => acknowledgementOf(ticketNumber),
         (row) => (row?.attempts ?? 0) >= 1,
@@ -222,7 +223,7 @@ describe('e-mail notices over real SMTP', () => {
     attempt: (deliverNow: () => Promise<void>, ticketNumber: string) => Promise<void>,
   ): Promise<string> {
     const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
-    await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(stack.db), ticket);
     const { key } = (await acknowledgementOf(ticket.ticketNumber))!;
     await mail.down();
     try {
@@ -274,7 +275,7 @@ describe('e-mail notices over real SMTP', () => {
     await mail.down();
     dispatch();
     const { ticket, env } = await registered(stack.customerId, 'ana@acme.lu');
-    await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(stack.db), ticket);
 
     const tried = await eventually(
       () => outboxOf(ticket.ticketNumber),
@@ -316,8 +317,8 @@ describe('e-mail notices over real SMTP', () => {
       escalationContacts: [{ level: 'emergency-escalation', name: 'Chloé Martin', email: escalation }],
     });
     const { ticket, env } = await registered(customer.id, 'ana@acme.lu');
-    const { acknowledgeTicket, notifyThreshold } = createActivities({ db: stack.db });
-    await env.run(acknowledgeTicket, ticket);
+    const { notifyThreshold } = createActivities({ db: stack.db });
+    await env.run(acknowledgeTicket(stack.db), ticket);
     dispatch();
     await env.run(notifyThreshold, {
       ticketNumber: ticket.ticketNumber,
@@ -396,7 +397,7 @@ describe('e-mail notices over real SMTP', () => {
     return Promise.all(
       Array.from({ length: count }, async () => {
         const { ticket, env } = await registered(customerId, 'ana@acme.lu');
-        await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+        await env.run(acknowledgeTicket(stack.db), ticket);
         const notice = {
           ticketNumber: ticket.ticketNumber,
           title: ticket.title,
@@ -672,7 +673,7 @@ describe('e-mail notices over real SMTP', () => {
   it('a permanent failure (550) is failed at once, listed for admins, on the ticket, and counted on /metrics', async () => {
     dispatch();
     const { ticket, env } = await registered(stack.customerId, 'ana@bounce.invalid');
-    await env.run(createActivities({ db: stack.db }).acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(stack.db), ticket);
 
     const failed = await eventually(
       () => outboxOf(ticket.ticketNumber),

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { createActivities } from '../../activities/ticket-activities';
+import { acknowledgeTicket } from '../support/e2e/registration';
 import { createPool } from '../../db/pool';
 import { enqueueWebhookEvents, WEBHOOK_CHANNEL } from '../../db/webhooks';
 import { laneConnections } from '../../mail/lanes';
@@ -160,8 +161,8 @@ describe('webhooks', () => {
     const endpointId = registered.body.id as number;
 
     const { ticket, env } = await serverDown(stack.db, customerId, 'ana@acme.lu');
-    const { acknowledgeTicket, notifyThreshold, recordTicketState } = createActivities({ db: stack.db });
-    await env.run(acknowledgeTicket, ticket);
+    const { notifyThreshold, recordTicketState } = createActivities({ db: stack.db });
+    await env.run(acknowledgeTicket(stack.db), ticket);
     const threshold = {
       ticketNumber: ticket.ticketNumber,
       title: ticket.title,
@@ -243,7 +244,7 @@ describe('webhooks', () => {
       },
       Date.now(),
     );
-    await other.env.run(acknowledgeTicket, other.ticket);
+    await other.env.run(acknowledgeTicket(stack.db), other.ticket);
     await other.env.run(notifyThreshold, {
       ...threshold,
       ticketNumber: other.ticket.ticketNumber,

@@ -1,6 +1,7 @@
 import type { MockActivityEnvironment } from '@temporalio/testing';
 import type { Pool } from 'pg';
 import { createActivities } from '../../activities/ticket-activities';
+import { acknowledgeTicket } from '../support/e2e/registration';
 import type { TicketState } from '../../messages/ticket';
 import { isPageKey, ticketQueries, type PageKey } from '../../db/ticket-queries';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
@@ -52,8 +53,7 @@ describe('poison text on PostgreSQL', () => {
   });
 
   it('registers a ticket whose title holds a NUL and an unpaired surrogate, and reads its snapshot back', async () => {
-    const { acknowledgeTicket } = createActivities({ db });
-    await env.run(acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(db), ticket);
 
     const snapshot = await pgTicketSnapshots(db).find(ticket.ticketNumber);
     expect(snapshot).toEqual({
@@ -69,7 +69,7 @@ describe('poison text on PostgreSQL', () => {
   });
 
   it('queues the acknowledgement with its subject on one line: the injected Bcc stays in the subject text', async () => {
-    await env.run(createActivities({ db }).acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(db), ticket);
     const { rows } = await db.query<{ subject: string; body: string }>(
       'SELECT subject, body FROM outbox WHERE ticket_number = $1',
       [ticket.ticketNumber],
@@ -82,8 +82,8 @@ describe('poison text on PostgreSQL', () => {
   });
 
   it('keeps the read model moving when a later action brings poison (a customer reply)', async () => {
-    const { acknowledgeTicket, recordTicketState } = createActivities({ db });
-    await env.run(acknowledgeTicket, ticket);
+    const { recordTicketState } = createActivities({ db });
+    await env.run(acknowledgeTicket(db), ticket);
     const replied: TicketState = {
       ...ticket,
       status: 'support',

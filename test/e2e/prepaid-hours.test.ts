@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import { buildApp } from '../../api/app';
 import { createInvoicingActivities, type CustomerPeriod, type IssuedInvoice } from '../../activities/invoicing';
 import { createActivities } from '../../activities/ticket-activities';
+import { acknowledgeTicket } from '../support/e2e/registration';
 import { renderInvoicePdf } from '../../api/invoice-pdf';
 import type { BillingSummary } from '../../messages/ticket';
 import { pgAccountStore } from '../../db/accounts';
@@ -180,13 +181,13 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       },
       Date.now(),
     );
-    const { acknowledgeTicket, billTicket } = createActivities({ db });
+    const { billTicket } = createActivities({ db });
     const closed = {
       ...ticket,
       status: 'closed' as const,
       timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 1_800_000, onSite: false }],
     };
-    await env.run(acknowledgeTicket, closed);
+    await env.run(acknowledgeTicket(db), closed);
     const billed: BillingSummary = await env.run(billTicket, closed);
     expect(billed.lines.map(({ minutes, amountCents }) => ({ minutes, amountCents }))).toEqual([
       { minutes: 30, amountCents: 4750 },
@@ -210,7 +211,7 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       },
       Date.parse('2025-11-12T09:00:00+01:00'),
     );
-    await env.run(createActivities({ db }).acknowledgeTicket, ticket);
+    await env.run(acknowledgeTicket(db), ticket);
     await db.query(
       `INSERT INTO billing_lines (idempotency_key, ticket_number, customer_id, description, minutes, rate_cents, multiplier, amount_cents, created_at)
        VALUES ($1, $2, $3, $2 || ': travel', 0, 4000, 1, 4000, '2025-11-12T10:00:00+01:00')`,
@@ -316,13 +317,13 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       },
       Date.now(),
     );
-    const { acknowledgeTicket, billTicket } = createActivities({ db });
+    const { billTicket } = createActivities({ db });
     const closed = {
       ...ticket,
       status: 'closed' as const,
       timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 3_000_000, onSite: false }],
     };
-    await env.run(acknowledgeTicket, closed);
+    await env.run(acknowledgeTicket(db), closed);
     const billed: BillingSummary = await env.run(billTicket, closed);
     expect(billed.totalCents).toBe(0);
     expect(await prepaidLedger(db).account(contractId)).toMatchObject({

@@ -76,8 +76,9 @@ export interface Gates {
  * (`policies`), as the worker's activity does.
  */
 function recordingActivities(recorded: Recorded, gates: Gates, policies: PolicySource): TicketActivities {
-  // Registration writes the ticket's first row itself: its revision is in the read model as much as a later one's.
-  const acknowledgeTicket = async (ticket: TicketState) => {
+  // Registration writes the ticket's first row itself (writeRegistration in activities/ticket-activities.ts): its
+  // revision is in the read model as much as a later one's.
+  const writeRegistration = async (ticket: TicketState) => {
     recorded.acknowledged.push(ticket);
     recorded.revisions.push(ticket.revision);
   };
@@ -90,13 +91,12 @@ function recordingActivities(recorded: Recorded, gates: Gates, policies: PolicyS
     return { lines: [], totalCents: 0 };
   };
   return {
-    acknowledgeTicket,
     recordTicketState,
     billTicket,
     registerTicket: async ({ ticket, at }) => {
       await gates.registration.pass();
       const plan = await planClocks(policies, planQuestion(ticket, {}));
-      await acknowledgeTicket(registeredTicket(ticket, plan, at).ticket);
+      await writeRegistration(registeredTicket(ticket, plan, at).ticket);
       return plan;
     },
     closeTicket: async ({ ticket, at }) => {
