@@ -2,11 +2,12 @@
  * `npm run bench:lifecycle`: what one ticket lifecycle costs in Vigil beside a bare Temporal workflow with the same
  * timer, Updates and Query (bench/lifecycle/bare-workflow.ts), measured side by side in one run on one machine:
  * history events, workflow tasks and activities per lifecycle (read from each workflow's history), worker CPU per
- * lifecycle (each worker is a process of its own: its user + system time from /proc, before and after), each worker's
- * CPU per second while idle beforehand (with how long a lifecycle took, to see its share), and the latency of taking
- * charge and of proposing a resolution through each one's HTTP API (e-connect's policy does not validate a proposal
- * itself, so Vigil's proposal asks for no new plan). Lifecycles alternate, Vigil's then the bare one, so that a busy
- * moment of the machine falls on both. Prints the figures and their ratios; asserts nothing.
+ * lifecycle (each worker is a process of its own: its user + system time from /proc, before and after) and its split
+ * by thread (bench/process-threads.ts), each worker's CPU per second while idle beforehand (with how long a lifecycle
+ * took, to see its share), and the latency of taking charge and of proposing a resolution through each one's HTTP
+ * API (e-connect's policy does not validate a proposal itself, so Vigil's proposal asks for no new plan). Lifecycles
+ * alternate, Vigil's then the bare one, so that a busy moment of the machine falls on both. Prints the figures and
+ * their ratios; asserts nothing.
  *
  * The targets: worker CPU per lifecycle at most 1.5x bare, take-charge median at most 1.3x bare.
  * BENCH_LIFECYCLES (default 30) sets how many of each.
@@ -21,6 +22,7 @@ import { seedAccounts } from './chaos/accounts';
 import { OPENING_CONTACT } from './chaos/actions';
 import type { ChaosStack } from './chaos/stack';
 import { runWithStack, startNode } from './bench-run';
+import { cpuByRole, readThreads, THREAD_ROLES } from './process-threads';
 import { median, percentile } from './stats';
 
 const LIFECYCLES = Number(process.env.BENCH_LIFECYCLES ?? 30);
@@ -166,6 +168,7 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   };
   const started = performance.now();
   const cpuBefore = { vigil: cpuMs(workerPid.vigil), bare: cpuMs(workerPid.bare) };
+  const threadsBefore = { vigil: readThreads(workerPid.vigil), bare: readThreads(workerPid.bare) };
   const runs = { vigil: [] as Lifecycle[], bare: [] as Lifecycle[] };
   say(`${LIFECYCLES} lifecycles of each, alternating`);
   for (let i = 0; i < LIFECYCLES; i += 1) {
@@ -181,6 +184,10 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
   const cpuPerLifecycle = {
     vigil: (cpuMs(workerPid.vigil) - cpuBefore.vigil) / LIFECYCLES,
     bare: (cpuMs(workerPid.bare) - cpuBefore.bare) / LIFECYCLES,
+  };
+  const threadCpu = {
+    vigil: cpuByRole(workerPid.vigil, threadsBefore.vigil, readThreads(workerPid.vigil)),
+    bare: cpuByRole(workerPid.bare, threadsBefore.bare, readThreads(workerPid.bare)),
   };
   await connection.close();
 
@@ -203,6 +210,12 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
       mean(figures.bare.map((f) => f.activities)),
     ],
     ['worker CPU ms / lifecycle', cpuPerLifecycle.vigil, cpuPerLifecycle.bare, 'target <= 1.5x'],
+    // Where it goes: the sandbox's share beside the main thread's says whether the workflow or its activities cost.
+    ...THREAD_ROLES.map(({ role, label }): [string, number, number] => [
+      `  ${label}`,
+      threadCpu.vigil[role] / LIFECYCLES,
+      threadCpu.bare[role] / LIFECYCLES,
+    ]),
     [
       'take-charge median ms',
       median(runs.vigil.map((r) => r.takeChargeMs)),
@@ -227,14 +240,17 @@ async function main(stack: ChaosStack, extra: ManagedProcess[]): Promise<void> {
       'no replan: the policy does not auto-validate',
     ],
   ];
+  const WIDTH = Math.max(...rows.map(([name]) => name.length)) + 2;
   const cell = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1)).padStart(9);
   console.log(
     `one ticket lifecycle (open, take charge, log time, propose, validate), ${LIFECYCLES} of each, same run\n`,
   );
-  console.log(`${'figure'.padEnd(28)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(9)}`);
+  console.log(`${'figure'.padEnd(WIDTH)}${'vigil'.padStart(9)}${'bare'.padStart(9)}${'ratio'.padStart(9)}`);
   for (const [name, ours, baseline, target] of rows) {
     const ratio = baseline > 0 ? `${(ours / baseline).toFixed(2)}x` : '-';
-    console.log(`${name.padEnd(28)}${cell(ours)}${cell(baseline)}${ratio.padStart(9)}${target ? `  ${target}` : ''}`);
+    console.log(
+      `${name.padEnd(WIDTH)}${cell(ours)}${cell(baseline)}${ratio.padStart(9)}${target ? `  ${target}` : ''}`,
+    );
   }
 }
 
