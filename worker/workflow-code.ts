@@ -21,6 +21,12 @@ export const PRELOADED_WORKFLOW_MODULES: string[] = [
   require.resolve('../domain/ticket/commands'),
   // luxon, for the invoicing workflow's periods: evaluated for every ticket too, since both share one bundle.
   require.resolve('../messages/invoice-period'),
+  // The ticket's rules, which workflows/ticket.ts calls, and the pure domain modules they import, else evaluated again
+  // for each new run: plain functions and constant tables, linked to messages/ticket.ts (which imports the workflow
+  // API) by its types alone, which the bundle erases (test/repository/preloaded-workflow-modules.test.ts).
+  require.resolve('../domain/ticket/decide'),
+  require.resolve('../domain/ticket/evolve'),
+  require.resolve('../domain/ticket/steps'),
 ];
 
 /** For Worker.create and Worker.runReplayHistory. */
