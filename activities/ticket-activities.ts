@@ -133,7 +133,7 @@ async function writeTicket(
 /**
  * Writes the ticket's first row and queues its acknowledgement e-mail, read by `reader`, in one transaction: what
  * registerTicket writes once it has the plan. Run on behalf of the ticket's workflow (an activity's context), whose ID
- * the row and the e-mail's idempotency key carry. Exported for test/support/ticket-registration.ts, which writes a
+ * the row and the e-mail's idempotency key carry. Exported for test/support/e2e/registration.ts, which writes a
  * state a test built.
  */
 export async function writeRegistration(
