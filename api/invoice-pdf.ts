@@ -157,7 +157,7 @@ function drawLayout(doc: PDFKit.PDFDocument, layout: InvoiceLayout): void {
 
 /**
  * The invoice as its customer reads it. `pdfA`: a PDF/A-3b file (fonts embedded, sRGB output intent, XMP metadata),
- * which Factur-X requires of the PDF that carries its XML (api/e-invoice.ts).
+ * which Factur-X requires of the PDF that carries its XML (infra/e-invoice.ts).
  */
 export function renderDocumentPdf(
   document: InvoiceDocument,

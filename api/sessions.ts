@@ -6,7 +6,7 @@ import { forbidden } from './problems';
 
 /** The console's session cookie: HTTP-only, SameSite=Lax, Secure over https; its value names a row of `sessions` by hash. */
 export const SESSION_COOKIE = 'vigil_session';
-/** The header a signed-in browser's change to /v1 carries: its session's synchronizer token (api/web/csrf.ts). */
+/** The header a signed-in browser's change to /v1 carries: its session's synchronizer token, checked by sessionOf below. */
 export const CSRF_HEADER = 'x-csrf-token';
 
 declare module 'fastify' {

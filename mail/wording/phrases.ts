@@ -55,7 +55,7 @@ export interface Phrases {
     pdf(url: string): string;
     access: string;
   };
-  /** Answers to mail received (mail/inbound/answers.ts): nothing a person wrote is left without a word. */
+  /** Answers to mail received (sent by mail/inbound/process.ts): nothing a person wrote is left without a word. */
   inbound: {
     /** To a sender who is no contact of a customer's contract in force: kept for the desk, not opened as a ticket. */
     triage: { headline(subject: string): string; kept: string; why: string };

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 // Comments, test names and docs say why in terms of this repository's own files (a preset in policies/presets/, a
@@ -33,4 +33,30 @@ test('no source file or doc names a document outside the repository', () => {
       ),
   );
   expect(found).toEqual([]);
+});
+
+// A path into one of the repository's own folders, as comments and docs name files: `worker/main.ts`, `db/`.
+const TOP_FOLDERS = readdirSync(root, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED.has(entry.name))
+  .map((entry) => entry.name);
+const namedPath = new RegExp(`(?<![\\w./@-])((?:${TOP_FOLDERS.join('|')})/[\\w./-]*\\w)(-?\\*)?`, 'g');
+const isComment = (file: string, line: string) => file.endsWith('.md') || /^\s*(\/\/|\/\*|\*)/.test(line);
+const exists = (path: string) =>
+  ['', '.ts', '.js', '.mjs', '.cjs'].some((extension) => existsSync(join(root, path + extension)));
+
+test("every file or folder of the repository's own that a comment or doc names is there", () => {
+  const files = sourceFiles(root).filter((file) => file !== __filename);
+  const missing = files.flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line, index) =>
+        isComment(file, line)
+          ? [...line.matchAll(namedPath)]
+              // A pattern (`test/e2e/console-*.test.ts`) names files by a prefix, not a file.
+              .filter(([, path, glob]) => glob === undefined && !exists(path!))
+              .map(([, path]) => `${relative(root, file)}:${index + 1} names ${path}, which is not there`)
+          : [],
+      ),
+  );
+  expect(missing).toEqual([]);
 });
