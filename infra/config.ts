@@ -4,6 +4,7 @@ import { DEFAULT_BUSY_BOUNDS, TEMPORAL_DEADLINE_MS, type BusyBounds } from '../a
 import { DeskRolesError, parseDeskRoles, type DeskRoles } from '../mail/desk-roles';
 import type { Seller } from '../domain/invoicing/parties';
 import { activityPoolSizes, DEFAULT_WORKER_TUNING, type WorkerTuning } from '../worker/tuning';
+import { WORKFLOW_STACK_TRACES_VARIABLE, workflowStackTracesSetting } from '../worker/workflow-stack-traces';
 import { SellerConfigError, sellerFromEnv } from './seller';
 
 /** Settings of the long-running processes, read once from the environment with clear errors. */
@@ -41,6 +42,11 @@ export interface VigilConfig {
   seller: Seller;
   /** VIGIL_WORKER_*, VIGIL_NOTICE_*, VIGIL_READ_MODEL_*: the worker's pollers, slots, cache and pool (worker/tuning.ts). */
   workerTuning: WorkerTuning;
+  /**
+   * VIGIL_WORKFLOW_STACK_TRACES (`on` | `off`): false, the worker's workflows keep no stack trace of their promises
+   * (worker/workflow-stack-traces.ts), which worker/main.ts refuses unless node was given the preload that does it.
+   */
+  workflowStackTraces: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -125,6 +131,13 @@ function workerTuning(env: NodeJS.ProcessEnv): WorkerTuning {
     );
   }
   return tuning;
+}
+
+function workflowStackTraces(env: NodeJS.ProcessEnv): boolean {
+  const value = env[WORKFLOW_STACK_TRACES_VARIABLE];
+  const setting = workflowStackTracesSetting(value);
+  if (!setting) throw new ConfigError(`${WORKFLOW_STACK_TRACES_VARIABLE} must be on or off, got '${value}'`);
+  return setting === 'on';
 }
 
 function smtpUrl(name: string, value: string | undefined): string | undefined {
@@ -324,6 +337,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): VigilConfig
     ...(env.WEBHOOK_CA_FILE ? { webhookCaFile: env.WEBHOOK_CA_FILE } : {}),
     seller: seller(env),
     workerTuning: workerTuning(env),
+    workflowStackTraces: workflowStackTraces(env),
   };
 }
 

@@ -22,6 +22,7 @@ import { startTemporal, temporalChoice, type RunningTemporal } from '../infra/te
 import { ensureDevAccounts } from './dev-accounts';
 import { DEV_PASSWORD, DEV_PEOPLE, ensureDevPeople } from './dev-people';
 import { ensureTemporalServer } from './temporal-server-build';
+import { workerNodeArguments } from '../worker/workflow-stack-traces';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dataDir = path.join(repoRoot, '.data');
@@ -41,9 +42,15 @@ const stopAll = superviseUntilSignalled(async () => {
   await temporal?.stop();
 });
 
-function node(name: string, entry: string, env: NodeJS.ProcessEnv): SupervisedProcess {
+/** A process of the repository run as its npm script runs it: `entry` with tsx, or `args` (the worker's). */
+function node(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  args = ['--import', 'tsx', path.join(repoRoot, entry)],
+): SupervisedProcess {
   const app = supervise(name, () =>
-    startProcess(name, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+    startProcess(name, process.execPath, args, {
       cwd: repoRoot,
       env: { ...process.env, ...env },
     }),
@@ -129,7 +136,8 @@ async function main(): Promise<void> {
     VIGIL_PUBLIC_URL: process.env.VIGIL_PUBLIC_URL || `http://localhost:${apiPort}`,
   };
   const api = node('api', 'api/server.ts', env);
-  apps.push(node('worker', 'worker/main.ts', env), api);
+  // With the preload that VIGIL_WORKFLOW_STACK_TRACES=off needs (worker/workflow-stack-traces.ts).
+  apps.push(node('worker', 'worker/main.ts', env, workerNodeArguments(repoRoot)), api);
   const keysFile = path.join(dataDir, 'dev-keys.json');
   const [keys] = await Promise.all([
     ensureDevAccounts(databaseUrl, keysFile).then(async (made) => {

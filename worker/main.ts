@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { migrate } from '../db/migrate';
 import { createPool } from '../db/pool';
-import { configFromEnv } from '../infra/config';
+import { ConfigError, configFromEnv } from '../infra/config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
 import { startOutboxDispatcher, type OutboxDispatcher } from '../mail/dispatcher';
 import { startWebhookDispatcher } from '../mail/webhooks/dispatcher';
@@ -13,9 +13,21 @@ import { noticeTaskQueue, readModelTaskQueue } from '../messages/ticket';
 import { ensureInvoicingSchedules } from './invoicing-schedule';
 import { installWorkerRuntime } from './runtime';
 import { exitOnError } from '../infra/exit';
+import {
+  WORKFLOW_STACK_TRACES_PRELOAD,
+  WORKFLOW_STACK_TRACES_VARIABLE,
+  workflowStackTracesPreloaded,
+} from './workflow-stack-traces';
 
 async function main(): Promise<void> {
   const config = configFromEnv();
+  // Only the preload turns the SDK's stack traces off (worker/workflow-stack-traces.ts): without it, `off` would
+  // silently change nothing.
+  if (!config.workflowStackTraces && !workflowStackTracesPreloaded()) {
+    throw new ConfigError(
+      `${WORKFLOW_STACK_TRACES_VARIABLE}=off needs node started with --import ${WORKFLOW_STACK_TRACES_PRELOAD} after --import tsx, as npm run worker does`,
+    );
+  }
   // A PostgreSQL restart must not end the worker: activities fail and retry until the server is back.
   const logPoolError = (message: string, error: Error) => console.error(message, error);
   // The notices' transactions have connections of their own; a wait for one is bounded (worker/activity-pools.ts).
@@ -83,6 +95,10 @@ async function main(): Promise<void> {
     console.log(
       `notices on '${noticeTaskQueue(taskQueue)}', read-model writes on '${readModelTaskQueue(taskQueue)}' (${JSON.stringify(config.workerTuning)})`,
     );
+    if (!config.workflowStackTraces)
+      console.log(
+        `${WORKFLOW_STACK_TRACES_VARIABLE}=off: workflows keep no stack traces, the Temporal UI's Stack Trace tab answers that they are not enabled`,
+      );
     console.log(`worker polling task queue '${taskQueue}' on ${config.temporal.address}`);
     // The SDK stops the workers gracefully on SIGINT and SIGTERM: in-flight tasks finish, then run() resolves.
     await workers.run();

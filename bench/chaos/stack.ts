@@ -13,6 +13,7 @@ import { killGroup, startProcess, waitUntil, type ManagedProcess } from '../../i
 import { freePort, portIsOpen } from '../../scripts/ports';
 import { startTemporal, type RunningTemporal, type TemporalChoice } from '../../infra/temporal';
 import { startTemporalDevServer } from '../../infra/temporal-dev-server';
+import { workerNodeArguments } from '../../worker/workflow-stack-traces';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** How long a part is given to stop on SIGTERM before its group is killed: a chaos run does not wait for grace. */
@@ -167,7 +168,10 @@ export class ChaosStack {
   ): Promise<void> {
     let ready = false;
     const log = this.logger(part);
-    const managed = startProcess(part, process.execPath, ['--import', 'tsx', path.join(repoRoot, entry)], {
+    // The workers as package.json's `worker` script starts them, with the preload VIGIL_WORKFLOW_STACK_TRACES=off needs.
+    const args =
+      entry === 'worker/main.ts' ? workerNodeArguments(repoRoot) : ['--import', 'tsx', path.join(repoRoot, entry)];
+    const managed = startProcess(part, process.execPath, args, {
       cwd: repoRoot,
       env: {
         ...process.env,

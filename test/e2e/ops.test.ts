@@ -13,6 +13,7 @@ import { ticketNumberAllocator } from '../../db/ticket-numbers';
 import { pgTicketSnapshots } from '../../db/ticket-snapshots';
 import { startProcess, waitUntil, type ManagedProcess } from '../../infra/managed-process';
 import { listensOn, startOnFreePorts } from '../../scripts/ports';
+import { workerNodeArguments } from '../../worker/workflow-stack-traces';
 import { e2eEnv, eventually, migratedPool } from '../support/e2e/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -37,22 +38,17 @@ describe('operations on the real servers', () => {
     // The metrics port is the worker's first (its runtime's, before it connects anywhere): one another process took
     // ends the worker, which starts again on another.
     [worker, workerMetricsPort] = await startOnFreePorts(1, async ([port]) => {
-      const started = startProcess(
-        'worker',
-        process.execPath,
-        ['--import', 'tsx', path.join(repoRoot, 'worker/main.ts')],
-        {
-          cwd: repoRoot,
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: temporalAddress,
-            DATABASE_URL: databaseUrl,
-            TEMPORAL_NAMESPACE: namespace,
-            VIGIL_WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
-          },
-          onLine: () => undefined,
+      const started = startProcess('worker', process.execPath, workerNodeArguments(repoRoot), {
+        cwd: repoRoot,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: temporalAddress,
+          DATABASE_URL: databaseUrl,
+          TEMPORAL_NAMESPACE: namespace,
+          VIGIL_WORKER_METRICS_ADDRESS: `127.0.0.1:${port}`,
         },
-      );
+        onLine: () => undefined,
+      });
       try {
         await waitUntil('the worker metrics endpoint', () => listensOn(started.child.pid, port!), {
           process: started,

@@ -82,6 +82,25 @@ describe("the worker's pollers, slots, cache and pool", () => {
   });
 });
 
+describe("the worker's stack traces of workflow promises (VIGIL_WORKFLOW_STACK_TRACES)", () => {
+  const env = { DATABASE_URL: 'postgres://vigil:vigil@127.0.0.1:54329/vigil' };
+
+  it('are kept unless turned off', () => {
+    expect(configFromEnv(env).workflowStackTraces).toBe(true);
+    expect(configFromEnv({ ...env, VIGIL_WORKFLOW_STACK_TRACES: '' }).workflowStackTraces).toBe(true);
+    expect(configFromEnv({ ...env, VIGIL_WORKFLOW_STACK_TRACES: 'on' }).workflowStackTraces).toBe(true);
+    expect(configFromEnv({ ...env, VIGIL_WORKFLOW_STACK_TRACES: 'off' }).workflowStackTraces).toBe(false);
+  });
+
+  it('refuse any other value, naming the variable', () => {
+    for (const bad of ['OFF', 'false', '0', 'no', ' off']) {
+      expect(() => configFromEnv({ ...env, VIGIL_WORKFLOW_STACK_TRACES: bad })).toThrow(
+        new ConfigError(`VIGIL_WORKFLOW_STACK_TRACES must be on or off, got '${bad}'`),
+      );
+    }
+  });
+});
+
 describe('the age past which new tickets are refused as busy (VIGIL_BUSY_MAX_BACKLOG_AGE_SECONDS)', () => {
   const env = { DATABASE_URL: 'postgres://vigil:vigil@127.0.0.1:54329/vigil' };
   const deadlineSeconds = TEMPORAL_DEADLINE_MS / 1000;

@@ -7,6 +7,7 @@ import { apiPoolConfig } from '../../api/dependency-clients';
 import { configFromEnv, inboundConfigFromEnv } from '../../infra/config';
 import { toolPaths } from '../../scripts/tool-paths';
 import { workerConnections } from '../../worker/activity-pools';
+import { WORKFLOW_STACK_TRACES_PRELOAD, workerNodeArguments } from '../../worker/workflow-stack-traces';
 import { modulesReachedFrom } from '../support/source-imports';
 
 // docker-compose.yml is never run by this project (its machines have no Docker engine): these checks are what stands
@@ -182,8 +183,12 @@ describe("docker-compose.yml's PostgreSQL connections", () => {
 });
 
 describe('the processes docker-compose.yml runs', () => {
-  /** package.json's script for a process, `node --import tsx worker/main.ts`, gives its entry. */
-  const entryOfScript = (script: string) => /^node --import tsx ([\w/-]+\.ts)$/.exec(pkg.scripts[script] ?? '')?.[1];
+  /**
+   * package.json's script for a process, `node --import tsx api/server.ts`, gives its entry; the worker's has a preload
+   * of its own after tsx's (`--import ./worker/workflow-stack-traces-preload.mjs`).
+   */
+  const entryOfScript = (script: string) =>
+    /^node --import tsx(?: --import \S+)* ([\w/-]+\.ts)$/.exec(pkg.scripts[script] ?? '')?.[1];
 
   // Each runs in the node process its npm script starts, with tsx as a loader, as its container runs it: the tsx CLI
   // (`tsx worker/main.ts`) runs it in a child of its own and SIGKILLs that child 60 ms after relaying a SIGTERM it has
@@ -195,9 +200,23 @@ describe('the processes docker-compose.yml runs', () => {
       for (const name of servicesRunning(entry!))
         expect([name, [compose.services[name]!.command ?? []].flat().join(' ')]).toEqual([
           name,
-          expect.stringContaining(`node --import tsx ${entry}`),
+          expect.stringContaining(pkg.scripts[script]!),
         ]);
     }
+  });
+
+  // Without it VIGIL_WORKFLOW_STACK_TRACES=off stops the worker at start (worker/main.ts); the containers run the
+  // script's line (above), and scripts/dev.ts and bench/chaos/stack.ts start it with workerNodeArguments.
+  it("give the worker the preload that VIGIL_WORKFLOW_STACK_TRACES=off needs, after tsx's, ", () => {
+    expect(pkg.scripts.worker).toBe(`node --import tsx --import ./${WORKFLOW_STACK_TRACES_PRELOAD} worker/main.ts`);
+    expect(existsSync(join(root, WORKFLOW_STACK_TRACES_PRELOAD))).toBe(true);
+    expect(workerNodeArguments(root)).toEqual([
+      '--import',
+      'tsx',
+      '--import',
+      join(root, WORKFLOW_STACK_TRACES_PRELOAD),
+      join(root, 'worker/main.ts'),
+    ]);
   });
 
   it('and every other npm script that runs TypeScript, the benches and the chaos run among them, the same way', () => {
