@@ -91,7 +91,7 @@ describe('form drafts in PostgreSQL', () => {
     const counted = pgFormDraftStore({
       query: (...args: unknown[]) => {
         statements += 1;
-        return Reflect.apply(db.query, db, args);
+        return (db.query as (...queryArgs: unknown[]) => unknown)(...args);
       },
     } as unknown as Pool);
     const anas = await drafts.keep(ana, { title: 'Printer down' }, at);
