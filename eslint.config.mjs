@@ -31,8 +31,9 @@ export default tseslint.config(
       parserOptions: {
         projectService: {
           allowDefaultProject: ['*.js', '*.mjs', 'bin/*.js', 'scripts/*.js', 'worker/*.mjs'],
-          // The plain-JS files outside tsconfig.json (the bootstrap's scripts, bin/, the configs, the worker's preload) are more than the
-          // parser's default of 8: past it, `eslint .` fails on the ninth with a parsing error instead of linting it.
+          // The plain-JS files outside tsconfig.json (the bootstrap's scripts, bin/, the configs, the worker's preload)
+          // are more than the parser's default of 8: past it, `eslint .` fails on the ninth with a parsing error
+          // instead of linting it.
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 24,
         },
         tsconfigRootDir: import.meta.dirname,

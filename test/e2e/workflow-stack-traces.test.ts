@@ -6,7 +6,7 @@ import { ensureVigilNamespace } from '../../infra/temporal-namespace';
 import { TICKET_TASK_QUEUE, ticketWorkflowId } from '../../messages/ticket';
 import { workerNodeArguments } from '../../worker/workflow-stack-traces';
 import { OutputLines } from '../support/output-lines';
-import { e2eEnv, startStack, type Stack } from '../support/e2e/stack';
+import { e2eEnv, openTicket, startStack, type Stack } from '../support/e2e/stack';
 
 const repoRoot = path.resolve(__dirname, '../..');
 /** What the SDK's workflow thread says when it cannot install its promise hook (@temporalio/worker's vm-shared.js). */
@@ -78,15 +78,17 @@ describe('stack traces of a ticket workflow on a worker process', () => {
         ? 'refuses the query, as the SDK does on a runtime without promise hooks'
         : "answers the query with the stack of the ticket's workflow",
       async () => {
-        const opened = await call('POST', '/tickets', {
-          customerId: stack.customerId,
-          priority: 'P3',
-          title: 'Stack trace',
-          description: 'What is my workflow waiting on?',
-          contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
-        });
-        expect([opened.status, opened.body.detail]).toEqual([201, undefined]);
-        const handle = temporal.workflow.getHandle(ticketWorkflowId(opened.body.ticketNumber as string));
+        const ticketNumber = await openTicket(
+          { call },
+          {
+            customerId: stack.customerId,
+            priority: 'P3',
+            title: 'Stack trace',
+            description: 'What is my workflow waiting on?',
+            contact: { name: 'Ana Lopes', email: 'ana@acme.lu' },
+          },
+        );
+        const handle = temporal.workflow.getHandle(ticketWorkflowId(ticketNumber));
         if (setting === 'off') {
           await expect(handle.query('__stack_trace')).rejects.toThrow(
             'Workflow stack traces are not enabled on this worker',

@@ -248,9 +248,12 @@ function caller(baseUrl: string, tokens: Record<Role, string>): Stack['call'] {
   };
 }
 
-/** Opens a ticket through the API as `as` (the desk's agent unless told) and gives its number; any answer but 201 fails the test. */
+/**
+ * Opens a ticket through the API as `as` (the desk's agent unless told) and gives its number; any answer but 201 fails
+ * the test. `stack` may be another API of the stack's (Stack.addApi), whose `call` is all it uses.
+ */
 export async function openTicket(
-  stack: Stack,
+  stack: Pick<Stack, 'call'>,
   body: Record<string, unknown>,
   as?: Role | { token: string },
 ): Promise<string> {
