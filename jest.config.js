@@ -58,6 +58,7 @@ const temporalTests = [
   '<rootDir>/test/cli/vigil.test.ts',
   '<rootDir>/test/infra/supervision.test.ts',
   '<rootDir>/test/infra/ports.test.ts',
+  '<rootDir>/test/infra/time-skipping-keepalive.test.ts',
   '<rootDir>/test/worker/workflow-stack-traces-refusals.test.ts',
 ];
 

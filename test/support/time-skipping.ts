@@ -59,7 +59,23 @@ type CreateEnvironment = (options: {
   server: { type: 'existing' };
   address: string;
   supportsTimeSkipping: true;
+  connectionOptions: { channelArgs: Record<string, number> };
 }) => Promise<TestWorkflowEnvironment>;
+
+/**
+ * The keepalive pings the Java server takes: io.temporal.testserver.TestServer builds its gRPC server with grpc-java's
+ * defaults, which accept a ping no more than once in 5 minutes while a call is open and none on a connection without
+ * calls; the third ping out of that rule, with no response written in between, sends the connection away (GOAWAY
+ * ENHANCE_YOUR_CALM "too_many_pings", test/infra/time-skipping-keepalive.test.ts). @temporalio/client's defaults ping
+ * every 30 s, calls or not, so a test's client that heard nothing from the server for a minute or so (the workflow
+ * bundled, a worker created, a long Update, a loaded machine) was sent away, and grpc-js logged it as an error that
+ * read like the cause of whatever was slow. The harness's client pings as the server allows instead.
+ */
+export const TEST_SERVER_PERMITTED_PING_INTERVAL_MS = 5 * 60_000;
+export const TEST_SERVER_KEEPALIVE_ARGS = {
+  'grpc.keepalive_time_ms': TEST_SERVER_PERMITTED_PING_INTERVAL_MS,
+  'grpc.keepalive_permit_without_calls': 0,
+};
 
 /**
  * The pinned Java time-skipping server, resolved by scripts/bootstrap.js (the SDK's own download needs the
@@ -73,7 +89,13 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     const create = (TestWorkflowEnvironment as unknown as { create: CreateEnvironment }).create.bind(
       TestWorkflowEnvironment,
     );
-    const env = await create({ server: { type: 'existing' }, address: server.address, supportsTimeSkipping: true });
+    const env = await create({
+      server: { type: 'existing' },
+      address: server.address,
+      supportsTimeSkipping: true,
+      // The SDK passes these to both connections; the worker's (NativeConnection) takes no gRPC channel arguments.
+      connectionOptions: { channelArgs: TEST_SERVER_KEEPALIVE_ARGS },
+    });
     const teardown = env.teardown.bind(env);
     env.teardown = async () => {
       try {
