@@ -45,6 +45,9 @@ const transformIgnorePatterns = ['/node_modules/(?!cookie/)'];
 // Quiets the Temporal runtime's logs, for the projects that start workers; it loads @temporalio/worker, which the
 // `pure` project never starts and which cost each of its files half a second of CPU.
 const setupFiles = ['<rootDir>/test/support/quiet-runtime.ts'];
+// Removes, at the end of each file, what a workflow replayed in Jest's own process leaves installed in it
+// (test/support/workflow-hooks.ts says what and why).
+const setupFilesAfterEnv = ['<rootDir>/test/support/workflow-hooks-teardown.ts'];
 // The desk's catch-all address for escalation levels (mail/desk-roles.ts), so that contracts made by tests need not
 // name a person for each level; the tests of that rule set their own. Children (the CLI) inherit it.
 process.env.VIGIL_DESK_ROLES ??= '*=desk@vigil.test';
@@ -87,6 +90,7 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       setupFiles,
+      setupFilesAfterEnv,
       testMatch: temporalTests.map((path) => (path.endsWith('/') ? `${path}**/*.test.ts` : path)),
     },
     {
@@ -95,6 +99,7 @@ module.exports = {
       transform,
       transformIgnorePatterns,
       setupFiles,
+      setupFilesAfterEnv,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.ts',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',

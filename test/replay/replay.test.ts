@@ -3,6 +3,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../../worker/workflow-code';
+import { removeWorkflowHooks, workflowHooksInstalled } from '../support/workflow-hooks';
 
 jest.setTimeout(120_000);
 
@@ -38,5 +39,32 @@ describe('recorded ticket histories replay against the current workflow code', (
       JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')),
     );
     await expect(Worker.runReplayHistory({ workflowBundle }, history, file)).resolves.toBeUndefined();
+  });
+
+  // After the replays (Jest runs a file's tests in order). The SDK's promise hook asks each new promise's realm for
+  // globalThis.__TEMPORAL_ACTIVATOR__, the workflow's: a getter there counts the promises it looks at.
+  it('their replays leave a promise hook that looks at every promise, until test/support/workflow-hooks.ts removes it', async () => {
+    let looks = 0;
+    Object.defineProperty(globalThis, '__TEMPORAL_ACTIVATOR__', {
+      configurable: true,
+      get: () => {
+        looks += 1;
+        return undefined;
+      },
+    });
+    const looksAt = async (work: () => Promise<unknown>) => {
+      const before = looks;
+      await work();
+      return looks - before;
+    };
+    try {
+      expect(workflowHooksInstalled()).toBe(true);
+      expect(await looksAt(() => new Promise((resolve) => setImmediate(resolve)))).toBeGreaterThan(0);
+      removeWorkflowHooks();
+      expect(workflowHooksInstalled()).toBe(false);
+      expect(await looksAt(() => new Promise((resolve) => setImmediate(resolve)))).toBe(0);
+    } finally {
+      delete (globalThis as { __TEMPORAL_ACTIVATOR__?: unknown }).__TEMPORAL_ACTIVATOR__;
+    }
   });
 });
