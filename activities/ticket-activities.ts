@@ -146,7 +146,39 @@ export async function writeRegistration(
   await withTransaction(db, async (client) => {
     await writeTicket(client, row, { first: true });
     await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket, reader);
+    // Its steps' webhooks (opened, acknowledged or refused), and the notices of any step a test's state holds: later
+    // writes tell only the steps their row did not hold yet (recordTicketStateIn).
+    await queueLifecycleNotices(client, idempotencyKey, ticket, 0, reader);
   });
+}
+
+/**
+ * How many events of the ticket's history its row holds, the row locked until the transaction `client` is in ends: a
+ * write of the ticket then tells the events after those, and two writers of one ticket (the writer's activity and a
+ * notice's) tell each step once, the second seeing what the first wrote. None without a row.
+ */
+async function recordedEventCount(client: PoolClient, ticketNumber: string): Promise<number> {
+  const { rows } = await client.query<{ events: number }>(
+    "SELECT jsonb_array_length(snapshot -> 'events') AS events FROM tickets WHERE number = $1 FOR UPDATE",
+    [ticketNumber],
+  );
+  return rows[0]?.events ?? 0;
+}
+
+/**
+ * Writes the ticket's row, in the transaction `client` is in, with the notices and webhooks of the steps the row did
+ * not hold yet: both commit or neither, so that a retry after a failure finds the steps untold, and one after a commit
+ * finds them told. An older revision (a retry out of order) holds no step the row lacks and writes nothing. The notices
+ * are queued before the row so that the SLA report's shared rows, which the row's write locks, are held the shortest.
+ */
+async function recordTicketStateIn(
+  client: PoolClient,
+  row: Awaited<ReturnType<typeof ticketRow>>,
+  ticket: TicketState,
+): Promise<void> {
+  const told = await recordedEventCount(client, ticket.ticketNumber);
+  await queueLifecycleNotices(client, idempotencyKey, ticket, told);
+  await writeTicket(client, row);
 }
 
 /**
@@ -173,11 +205,10 @@ export const NOTICE_TRANSACTION_BOUNDS =
 export function createActivities({ db, noticeDb = db, policies: given, deliverNow }: ActivityDeps) {
   const policies = given ?? pgPolicyCatalog(db);
   const noticePolicies = given ?? pgPolicyCatalog(noticeDb);
-  /** Writes the read model, then queues the contact's notices of its events (each once: both writes are idempotent). */
+  /** Writes the read model with the contact's notices of the steps it did not hold yet, in one transaction. */
   const recordTicketState = async (ticket: TicketState): Promise<void> => {
     const row = await ticketRow(policies, ticket);
-    await withTransaction(db, (client) => writeTicket(client, row));
-    await queueLifecycleNotices(db, idempotencyKey, ticket);
+    await withTransaction(db, (client) => recordTicketStateIn(client, row, ticket));
   };
   /** Prices the time worked and writes the ticket's billing lines once, however often it is retried. */
   const billOf = (ticket: TicketState): Promise<BillingSummary> => billTicket(db, policies, ticket, idempotencyKey);
@@ -214,8 +245,8 @@ export function createActivities({ db, noticeDb = db, policies: given, deliverNo
     /**
      * Tells each person or role of a threshold once, whatever the retries: the key names the ticket, threshold and
      * recipient. With `ticket`, the state the workflow committed with the notice, its row is written in the same
-     * transaction (last, so that the SLA report's shared rows are locked for the shortest time), and the contact's
-     * notices of its events queued after, as recordTicketState does. Once the rows are committed (durable, whatever
+     * transaction (last, so that the SLA report's shared rows are locked for the shortest time) with the contact's
+     * notices of the steps it did not hold yet, as recordTicketState writes it. Once the rows are committed (durable, whatever
      * happens next) it sends them itself, rather than leave them to a dispatcher lane woken by the commit: a warning's
      * lateness is its deadline to the mail accepted. A retry sends what an earlier attempt left due; a row the
      * dispatcher took or sent meanwhile is passed by.
@@ -225,11 +256,10 @@ export function createActivities({ db, noticeDb = db, policies: given, deliverNo
       const keys = await withTransaction(noticeDb, async (client) => {
         await client.query(NOTICE_TRANSACTION_BOUNDS);
         const queued = await queueThresholdNotices(client, idempotencyKey, notice);
-        if (row) await writeTicket(client, row);
+        if (ticket && row) await recordTicketStateIn(client, row, ticket);
         return queued;
       });
       await deliverNow?.(keys);
-      if (ticket) await queueLifecycleNotices(noticeDb, idempotencyKey, ticket);
     },
   };
 }

@@ -123,22 +123,23 @@ function lifecycleNotice(ticket: TicketState, event: TicketEvent): TicketNotice 
   }
 }
 
-/** When e-mail delivery came (migration 0013): events older than that were never to be told, and are not now. */
-async function noticesSince(db: Db): Promise<number> {
-  const { rows } = await db.query<{ applied_at: Date }>(
-    "SELECT applied_at FROM schema_migrations WHERE version = '0013_outbox_delivery.sql'",
-  );
-  return rows[0]?.applied_at.getTime() ?? 0;
-}
-
 /**
- * The contact's notices for the events of the ticket's history (taken in charge, waiting for you, resolution
- * proposed, validated, quote to accept), each once: the key names the event by its type and instant, so a retried
- * or out-of-order write of the read model, which carries the same events, queues nothing twice.
+ * The contact's notices for the events of the ticket's history from `fromEvent` on (taken in charge, waiting for you,
+ * resolution proposed, validated, quote to accept), and a status webhook for each, each once. The events before
+ * `fromEvent` are those the ticket's row already held: the caller reads their count in the transaction that writes the
+ * row (recordedEventCount in activities/ticket-activities.ts), so that each write tells only what is new, rather than
+ * rendering and queueing again the notice of every step so far (a ticket's history grows with each write). The key
+ * still names each event by its type and instant, so that two writers of one step queue it once. `reader`: the
+ * customer's, when the caller has it already.
  */
-export async function queueLifecycleNotices(db: Db, keyOf: KeyOf, ticket: TicketState): Promise<void> {
-  const since = await noticesSince(db);
-  const fresh = ticket.events.filter((event) => event.at >= since);
+export async function queueLifecycleNotices(
+  db: Db,
+  keyOf: KeyOf,
+  ticket: TicketState,
+  fromEvent: number,
+  reader?: Reader,
+): Promise<void> {
+  const fresh = ticket.events.slice(fromEvent);
   if (fresh.length === 0) return;
   // Each step also to the webhooks (a status event), once per step as the notices are.
   await enqueueWebhookEvents(
@@ -150,7 +151,7 @@ export async function queueLifecycleNotices(db: Db, keyOf: KeyOf, ticket: Ticket
     return notice ? [{ event, notice }] : [];
   });
   if (due.length === 0) return;
-  const reader = await readerOf(db, ticket.customerId);
+  const customer = reader ?? (await readerOf(db, ticket.customerId));
   for (const { event, notice } of due)
-    await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, reader);
+    await queue(db, keyOf(`notice:${event.type}:${event.at}`), notice, ticket.contact.email, customer);
 }

@@ -68,6 +68,65 @@ describe('ticket activities on PostgreSQL', () => {
     expect(rows.rows).toEqual([{ status: 'support', assignee: 'marc', revision: 3 }]);
   });
 
+  it("a write tells the contact of the steps its row did not hold yet, in the row's transaction, and never again", async () => {
+    const { recordTicketState } = activities();
+    await env.run(acknowledgeTicket(db), ticket);
+    const takenInCharge: TicketState = {
+      ...ticket,
+      status: 'support',
+      assignee: 'marc',
+      events: [...ticket.events, { at: ticket.openedAt + 60_000, type: 'taken-in-charge', by: 'marc' }],
+      revision: ticket.revision + 1,
+    };
+    const notices = async () =>
+      (
+        await db.query<{ kind: string }>('SELECT kind FROM outbox WHERE ticket_number = $1 ORDER BY id', [
+          ticket.ticketNumber,
+        ])
+      ).rows.map((row) => row.kind);
+    const revision = async () =>
+      (await db.query<{ revision: number }>('SELECT revision FROM tickets WHERE number = $1', [ticket.ticketNumber]))
+        .rows[0]!.revision;
+    const before = await notices();
+    expect(before).not.toContain('taken-in-charge');
+
+    // PostgreSQL refuses the row's write (a trigger on this ticket's row): the notice queued before it goes with it.
+    expect(ticket.ticketNumber).toMatch(/^[A-Za-z0-9-]+$/);
+    await db.query(`CREATE OR REPLACE FUNCTION refuse_ticket_write() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the row write is refused'; END $$`);
+    await db.query(`CREATE TRIGGER refuse_ticket_write BEFORE UPDATE ON tickets FOR EACH ROW
+      WHEN (NEW.number = '${ticket.ticketNumber}') EXECUTE FUNCTION refuse_ticket_write()`);
+    try {
+      await expect(env.run(recordTicketState, takenInCharge)).rejects.toThrow('the row write is refused');
+    } finally {
+      await db.query('DROP TRIGGER refuse_ticket_write ON tickets');
+    }
+    expect(await notices()).toEqual(before);
+    expect(await revision()).toBe(ticket.revision);
+
+    // The retry writes both, and a retry after it neither again.
+    await env.run(recordTicketState, takenInCharge);
+    await env.run(recordTicketState, takenInCharge);
+    expect(await notices()).toEqual([...before, 'taken-in-charge']);
+    expect(await revision()).toBe(takenInCharge.revision);
+
+    // A later write tells only its own steps: with the taken-in-charge notice's row gone from the outbox, it is not
+    // queued again by a write whose row already held that step.
+    await db.query("DELETE FROM outbox WHERE ticket_number = $1 AND kind = 'taken-in-charge'", [ticket.ticketNumber]);
+    const proposed: TicketState = {
+      ...takenInCharge,
+      status: 'validation',
+      resolution: 'Mailbox created.',
+      events: [
+        ...takenInCharge.events,
+        { at: ticket.openedAt + 120_000, type: 'resolution-proposed', by: 'marc', note: 'Mailbox created.' },
+      ],
+      revision: takenInCharge.revision + 1,
+    };
+    await env.run(recordTicketState, proposed);
+    expect(await notices()).toEqual([...before, 'resolution-proposed']);
+  });
+
   it('billing: one line at the policy rate, by the started minute, however often it runs', async () => {
     const { billTicket } = activities();
     await env.run(acknowledgeTicket(db), ticket);
