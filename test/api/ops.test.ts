@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import perfHooks, { type IntervalHistogram } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { buildApp, type OpsDeps } from '../../api/app';
@@ -224,6 +225,27 @@ describe('/metrics', () => {
     expect(unscraped.body).not.toContain('temporal_');
 
     await Promise.all([up.app.close(), down.app.close(), worker.close(), silent.close()]);
+  });
+
+  it("stops, when the app closes, the event-loop histogram and the GC observer of the process's metrics", async () => {
+    // prom-client starts both from node:perf_hooks when the metrics plugin loads (api/metrics.ts says why they matter).
+    const monitor = jest.spyOn(perfHooks, 'monitorEventLoopDelay');
+    const disconnect = jest.spyOn(perfHooks.PerformanceObserver.prototype, 'disconnect');
+    try {
+      const ops = await opsApp();
+      await ops.app.ready();
+      expect(monitor).toHaveBeenCalledTimes(1);
+      const histogram = monitor.mock.results[0]!.value as IntervalHistogram;
+      expect(disconnect).not.toHaveBeenCalled();
+
+      await ops.app.close();
+      // disable() answers false when the histogram was not sampling any more.
+      expect(histogram.disable()).toBe(false);
+      expect(disconnect).toHaveBeenCalledTimes(1);
+    } finally {
+      monitor.mockRestore();
+      disconnect.mockRestore();
+    }
   });
 });
 
