@@ -25,6 +25,18 @@ export type Caller = Role | 'acme' | 'globex';
 export type HarnessOps = OpsDeps & Pick<ApiDeps, 'backPressure'>;
 
 /**
+ * Every app the harness built in this test file, closed when the file ends (a harness may serve a whole describe block,
+ * so not before). Tests never closed them, and an app's metrics plugin (api/metrics.ts) keeps sampling the event loop
+ * and observing GCs until its app closes, holding the file's modules in the one Jest process of the suite.
+ */
+const built = new Set<FastifyInstance>();
+afterAll(async () => {
+  const apps = [...built];
+  built.clear();
+  await Promise.all(apps.map((app) => app.close()));
+});
+
+/**
  * The API on app.inject with in-memory accounts, stores and Temporal, every optional store given (so every route
  * is served): two customers (acme under e-connect, globex under Esker), a key per staff role and one per customer.
  * `ops` overrides the operations settings (rate limits, readiness) for the test at hand.
@@ -56,6 +68,7 @@ export async function apiHarness(now = () => NOW, ops: HarnessOps | ((accounts: 
     },
     sharedCompilers,
   );
+  built.add(app);
 
   await accounts.createCustomer({ id: 'acme', name: 'Acme' });
   await accounts.createCustomer({ id: 'globex', name: 'Globex' });
