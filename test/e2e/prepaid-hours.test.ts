@@ -182,10 +182,12 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       Date.now(),
     );
     const { billTicket } = createActivities({ db });
+    // One reading of the clock for both ends: two readings a millisecond apart made the entry a started minute longer.
+    const workedUntil = Date.now() - 1_800_000;
     const closed = {
       ...ticket,
       status: 'closed' as const,
-      timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 1_800_000, onSite: false }],
+      timeEntries: [{ agent: 'marc', start: workedUntil - 1_800_000, end: workedUntil, onSite: false }],
     };
     await env.run(acknowledgeTicket(db), closed);
     const billed: BillingSummary = await env.run(billTicket, closed);
@@ -318,10 +320,12 @@ describe('prepaid maintenance hours: invoiced once, valid for their year, expire
       Date.now(),
     );
     const { billTicket } = createActivities({ db });
+    // One reading of the clock for both ends: two readings a millisecond apart made the entry a started minute longer.
+    const workedUntil = Date.now() - 3_000_000;
     const closed = {
       ...ticket,
       status: 'closed' as const,
-      timeEntries: [{ agent: 'marc', start: Date.now() - 3_600_000, end: Date.now() - 3_000_000, onSite: false }],
+      timeEntries: [{ agent: 'marc', start: workedUntil - 600_000, end: workedUntil, onSite: false }],
     };
     await env.run(acknowledgeTicket(db), closed);
     const billed: BillingSummary = await env.run(billTicket, closed);
