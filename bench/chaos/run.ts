@@ -2,12 +2,14 @@
  * `npm run chaos`: the fault scenarios of bench/chaos/scenarios/ on a Vigil of the run's own (bench/chaos/stack.ts), each bounded in
  * requests and time, then a check against PostgreSQL and Temporal that no accepted ticket or applied action was lost
  * or doubled. Prints its figures; exits 0 only if nothing was lost or doubled, no 500 came and every check held.
- * Everything it started is stopped on the way out, on an error and on Ctrl-C.
+ * Everything it started is stopped on the way out, on an error and on Ctrl-C. `--temporal=full` runs it on the full
+ * Temporal server on PostgreSQL (infra/temporal-server.ts), whose restart stops and starts its database too.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Pool } from 'pg';
+import { temporalChoice } from '../../infra/temporal';
 import { startReceiver, type Receiver } from '../notices/receiver';
 import { seedAccounts } from './accounts';
 import { checkActions, FINAL } from './check-actions';
@@ -76,7 +78,7 @@ async function finalCheck(context: ChaosContext, verdicts: Verdicts, receiver: R
 async function main(stack: ChaosStack, receiver: Receiver): Promise<boolean> {
   const started = Date.now();
   say(
-    `starting a stack of its own in ${stack.root} (API on ${stack.ports.api}, Temporal on ${stack.ports.temporal}, PostgreSQL on ${stack.ports.postgres})`,
+    `starting a stack of its own in ${stack.root} (API on ${stack.ports.api}, Temporal (${stack.temporalChoice === 'full' ? 'the full server' : 'the dev server'}) on ${stack.ports.temporal}, PostgreSQL on ${stack.ports.postgres})`,
   );
   await Promise.all([stack.start('temporal'), stack.start('postgres')]);
   const { customerId, tokens } = await seedAccounts(stack.databaseUrl);
@@ -116,7 +118,10 @@ async function main(stack: ChaosStack, receiver: Receiver): Promise<boolean> {
 async function run(): Promise<void> {
   // The worker's mails go to an SMTP server of the run's own, where the final check counts them (check-notices.ts).
   const receiver = await startReceiver();
-  const stack = await ChaosStack.create({ env: { SMTP_URL: `smtp://127.0.0.1:${receiver.port}` } });
+  const stack = await ChaosStack.create({
+    temporal: temporalChoice(process.argv.slice(2)),
+    env: { SMTP_URL: `smtp://127.0.0.1:${receiver.port}` },
+  });
   let stopping: Promise<void> | undefined;
   let passed = false;
   // The logs are kept for a run that failed or was cut short: they are where a finding is read.

@@ -125,8 +125,14 @@ export class ChaosStack {
     switch (part) {
       case 'temporal': {
         if (this.temporalChoice === 'full') {
-          // No data folder: a throwaway server takes free internal ports (a kept one derives them from its port).
-          this.fullTemporal = await startTemporal('full', { port: this.ports.temporal, onLine: this.logger(part) });
+          // Its database in the run's folder, as the dev server's file below: started again after a stop (the chaos
+          // run's restart), it finds the workflows it held. A server on kept data derives its internal ports from
+          // its port (infra/temporal-server.ts), the same at each start, as its membership ring in that database says.
+          this.fullTemporal = await startTemporal('full', {
+            port: this.ports.temporal,
+            dataDir: path.join(this.root, 'temporal', 'postgres'),
+            onLine: this.logger(part),
+          });
           // The server is the part; its PostgreSQL, started before it, is the last of its processes to stop.
           return this.track(part, this.fullTemporal.processes.at(-1)!);
         }
