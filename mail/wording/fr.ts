@@ -1,5 +1,8 @@
 import type { Phrases } from './phrases';
 
+/** "de" before a metric's name, elided before a vowel: « délai d'intervention », never « délai de intervention ». */
+const de = (noun: string) => (/^[aeiouyéèêàâîôû]/i.test(noun) ? `d'${noun}` : `de ${noun}`);
+
 export const fr: Phrases = {
   metric: { response: 'prise en charge', intervention: 'intervention', resolution: 'résolution' },
   dear: (name) => `Bonjour ${name},`,
@@ -29,12 +32,12 @@ export const fr: Phrases = {
       "Merci de passer par l'un des contacts nommés dans votre contrat, ou d'écrire à nouveau pendant les heures de service.",
   },
   warning: {
-    headline: (metric, percent, due) => `délai de ${metric} utilisé à ${percent} %, échéance ${due}`,
-    used: (metric, percent, due) => `${percent} % du délai de ${metric} est utilisé ; l'échéance est le ${due}.`,
+    headline: (metric, percent, due) => `délai ${de(metric)} utilisé à ${percent} %, échéance ${due}`,
+    used: (metric, percent, due) => `${percent} % du délai ${de(metric)} est utilisé ; l'échéance est le ${due}.`,
   },
   breach: {
-    headline: (metric, due) => `délai de ${metric} dépassé (${due})`,
-    passed: (metric, due) => `L'échéance de ${metric} du ${due} est passée sans être tenue.`,
+    headline: (metric, due) => `délai ${de(metric)} dépassé (${due})`,
+    passed: (metric, due) => `L'échéance ${de(metric)} du ${due} est passée sans être tenue.`,
   },
   takenInCharge: {
     headline: (title) => `Prise en charge : ${title}`,

@@ -178,6 +178,21 @@ describe('notices in the four languages', () => {
     expect(body).toContain("L'échéance de résolution du mardi 1 décembre 2026 à 11:30 est passée sans être tenue.");
   });
 
+  it('elides "de" before the intervention clock in French, in the warning and the breach', () => {
+    const intervention = { ...notices[2]!, metric: 'intervention' } as Notice;
+    const warning = renderNotice(intervention, reader('fr'));
+    expect(warning.subject).toBe(
+      "[VIG-000123] Délai d'intervention utilisé à 75 %, échéance mardi 1 décembre 2026 à 11:30: Printer down",
+    );
+    expect(warning.body).toContain("75 % du délai d'intervention est utilisé ; l'échéance est le mardi 1 décembre");
+    const breach = renderNotice({ ...notices[3]!, metric: 'intervention' } as Notice, reader('fr'));
+    expect(breach.subject).toBe(
+      "[VIG-000123] Délai d'intervention dépassé (mardi 1 décembre 2026 à 11:30): Printer down",
+    );
+    expect(breach.body).toContain("L'échéance d'intervention du mardi 1 décembre 2026 à 11:30 est passée");
+    expect(`${warning.subject}${warning.body}${breach.subject}${breach.body}`).not.toContain('de intervention');
+  });
+
   it('tells the customer how to validate or reject a resolution, and when it validates itself', () => {
     const { body } = renderNotice(notices[6]!, reader('de'));
     expect(body).toContain('POST https://vigil.desk.lu/v1/tickets/VIG-000123/validate');
