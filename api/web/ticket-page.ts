@@ -121,7 +121,9 @@ export function clocksSection(context: PageContext, view: TicketView): Html {
 <thead><tr><th scope="col">${t('clocks')}</th><th scope="col">${t('status')}</th><th scope="col">${t('deadline')}</th><th scope="col">${t('timeLeft')}</th></tr></thead>
 <tbody>${view.clocks.map((clock) => {
     const late = clock.breachedAt !== undefined || (clock.remainingMs !== undefined && clock.remainingMs < 0);
-    const warned = clock.thresholds.some((threshold) => threshold.notified);
+    // At risk as domain/sla/clock.ts atRiskFrom says it: a running clock past a warning; one stopped (met) or paused is not.
+    const warned =
+      clock.state === 'running' && clock.thresholds.some((threshold) => threshold.notified && threshold.percent < 100);
     return html`<tr class="${late ? 'breached' : warned ? 'at-risk' : ''}"><td>${term(language, clock.metric)}</td><td>${term(language, clock.state)}${late ? html` <strong class="badge">${t('breached')}</strong>` : warned ? html` <strong class="badge">${t('warning')}</strong>` : ''}</td>
 <td>${clock.deadline ? html`<time datetime="${clock.deadline}">${context.when(clock.deadline)}</time>` : '–'}</td>
 <td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}`}</td></tr>`;

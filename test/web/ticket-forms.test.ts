@@ -266,6 +266,30 @@ describe('the ticket page', () => {
     expect(text).toContain('question au client · <span class="actor">Ines</span><br>');
   });
 
+  it('marks a clock at risk only while it runs past a warning: once stopped in time, or paused, it is not', () => {
+    const warned = [
+      { percent: 50, at: '2027-03-01T08:30:00.000Z', notify: ['desk'], notified: true },
+      { percent: 100, at: '2027-03-01T09:30:00.000Z', notify: ['desk-manager'], notified: false },
+    ];
+    const clock = { deadline: '2027-03-01T09:30:00.000Z', pauses: [], thresholds: warned };
+    const text = ticketBody(
+      page('agent'),
+      ticket({
+        clocks: [
+          { ...clock, metric: 'response', state: 'stopped', met: true, stoppedAt: '2027-03-01T08:45:00.000Z' },
+          { ...clock, metric: 'intervention', state: 'paused', remainingMs: 1_800_000 },
+          { ...clock, metric: 'resolution', state: 'running', remainingMs: 1_800_000 },
+        ],
+      }),
+    ).text;
+    const rowOf = (metric: string) => text.split('<tr').find((row) => row.includes(`<td>${metric}</td>`)) ?? '';
+    expect(rowOf('response')).not.toContain('At risk');
+    expect(rowOf('response')).toMatch(/^ class="">/);
+    expect(rowOf('intervention')).not.toContain('At risk');
+    expect(rowOf('resolution')).toContain('class="at-risk"');
+    expect(rowOf('resolution')).toContain('<strong class="badge">At risk</strong>');
+  });
+
   // The line feed after <textarea> is the one the HTML parser drops (api/web/html.ts textareaText), so the reason's own
   // first line break is kept.
   it('names every form by its path, ids without slashes, and keeps a refusal beside its form', () => {
