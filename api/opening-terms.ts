@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
+import { PolicyLookupError } from '../domain/policy/errors';
 import type { AccountStore, Contract } from '../messages/accounts';
 import { DESK_ZONE } from '../messages/desk-zone';
 import type { Person, Principal } from '../messages/principal';
 import type { Contact, OpenTicketInput } from '../messages/ticket';
+import type { PolicySource } from '../policies/catalog';
 import { forbidden, invalidField } from './problems';
 
 export type OpeningTerms = Pick<
@@ -105,6 +107,31 @@ function chosenContract(
 }
 
 /**
+ * An unpinned contract may start on the day its policy's first version takes effect, at whatever hour it does
+ * (db/account-input.ts checkedContract compares dates): a ticket registered that day before the instant would have no
+ * version to plan under, and its workflow would fail at registration, the ticket left unacknowledged. It is refused
+ * here instead. Only that day can lack terms, so only then is the policy looked up.
+ */
+async function checkTermsInForce(
+  policies: PolicySource,
+  contract: Contract,
+  today: string,
+  now: number,
+  field: string,
+): Promise<void> {
+  if (contract.policyVersion !== undefined || contract.startsOn !== today) return;
+  try {
+    await policies.inForce(contract.policyId, now);
+  } catch (error) {
+    if (!(error instanceof PolicyLookupError) || error.code !== 'POLICY_NOT_IN_FORCE') throw error;
+    throw invalidField(
+      field,
+      `contract ${contract.id} runs under policy ${contract.policyId}, which is not in force yet at ${new Date(now).toISOString()}: tickets open under it once it takes effect`,
+    );
+  }
+}
+
+/**
  * The terms a new ticket runs under, from the customer's contract in force today (Europe/Luxembourg): its policy,
  * the version it pins, and the contacts it allows to report a disruption out of hours.
  */
@@ -113,6 +140,7 @@ export async function openingTerms(
   principal: Principal,
   body: OpeningRequest,
   now: number,
+  policies: PolicySource,
 ): Promise<OpeningTerms> {
   const customerId = customerOf(principal, body);
   const today = DateTime.fromMillis(now, { zone: DESK_ZONE }).toISODate()!;
@@ -125,6 +153,13 @@ export async function openingTerms(
   if (!customer) throw invalidField('body.customerId', `names no known customer: ${customerId}`);
   const contract = chosenContract(customerId, inForce, body.contractId, today);
   checkContact(principal, contract, body.contact);
+  await checkTermsInForce(
+    policies,
+    contract,
+    today,
+    now,
+    body.contractId === undefined ? 'body.customerId' : 'body.contractId',
+  );
   return {
     customerId,
     policyId: contract.policyId,

@@ -237,7 +237,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
   async function newInput(principal: Principal, body: OpenTicketBody): Promise<OpenTicketInput> {
     const [ticketNumber, terms] = await Promise.all([
       allocateTicketNumber(),
-      openingTerms(accounts, principal, body, now()),
+      openingTerms(accounts, principal, body, now(), policies),
     ]);
     return inputOf(ticketNumber, principal, body, terms);
   }
@@ -262,7 +262,12 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       const ticket = started
         ? (await currentState(recorded.ticketNumber)).ticket
         : await registerTicket(
-            inputOf(recorded.ticketNumber, principal, body, await openingTerms(accounts, principal, body, now())),
+            inputOf(
+              recorded.ticketNumber,
+              principal,
+              body,
+              await openingTerms(accounts, principal, body, now(), policies),
+            ),
           );
       return { ticket, replayed: true };
     }

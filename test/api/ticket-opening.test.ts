@@ -1,4 +1,7 @@
-import { apiHarness, openingBody } from '../support/api/harness';
+import { PolicyLookupError } from '../../domain/policy/errors';
+import { presetRegistry } from '../../policies/registry';
+import type { PolicySource } from '../../policies/catalog';
+import { apiHarness, NOW, openingBody } from '../support/api/harness';
 
 describe("opening a ticket under the customer's contract", () => {
   let harness: Awaited<ReturnType<typeof apiHarness>>;
@@ -90,6 +93,54 @@ describe("opening a ticket under the customer's contract", () => {
     expect(fieldOf(refused)).toEqual([
       { field: 'body.customerId', message: 'customer umbrella has no contract in force on 2026-05-13' },
     ]);
+  });
+
+  it("refuses, on a contract's first day, to open before its policy takes effect that day (422 naming customerId)", async () => {
+    // econnect as if its first version took effect at noon on the harness's day (10:00 there), the day the contract
+    // starts: a ticket registered before would have no terms to plan under.
+    const noon = Date.parse('2026-05-13T12:00:00+02:00');
+    const policies: PolicySource = {
+      find: (id, version) => presetRegistry.find(id, version),
+      inForce: (id, at) => {
+        if (at < noon) throw new PolicyLookupError('POLICY_NOT_IN_FORCE', `policy "${id}" was not yet in force`);
+        return presetRegistry.inForce(id, at);
+      },
+    };
+    const setUp = async (now: () => number) => {
+      const harness = await apiHarness(now, { policies });
+      await harness.accounts.createCustomer({ id: 'umbrella', name: 'Umbrella' });
+      const contract = await harness.accounts.createContract({
+        customerId: 'umbrella',
+        policyId: 'econnect',
+        startsOn: '2026-05-13',
+      });
+      return { harness, contract };
+    };
+    const before = await setUp(() => NOW);
+    const refused = await before.harness.call('agent', 'POST', '/v1/tickets', {
+      ...openingBody,
+      customerId: 'umbrella',
+    });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().errors).toEqual([
+      {
+        field: 'body.customerId',
+        message: `contract ${before.contract.id} runs under policy econnect, which is not in force yet at 2026-05-13T08:00:00.000Z: tickets open under it once it takes effect`,
+      },
+    ]);
+    expect(before.harness.temporal.started).toEqual([]);
+    const named = await before.harness.call('agent', 'POST', '/v1/tickets', {
+      ...openingBody,
+      customerId: 'umbrella',
+      contractId: before.contract.id,
+    });
+    expect(named.json().errors).toEqual([expect.objectContaining({ field: 'body.contractId' })]);
+
+    const after = await setUp(() => noon);
+    const opened = await after.harness.call('agent', 'POST', '/v1/tickets', { ...openingBody, customerId: 'umbrella' });
+    expect(opened.statusCode).toBe(201);
+    // A contract that started before today is not looked up: its policy was in force from its first day.
+    expect((await before.harness.call('customer', 'POST', '/v1/tickets', openingBody)).statusCode).toBe(201);
   });
 
   it('counts the day in Luxembourg: a contract starting tomorrow in UTC terms is in force after local midnight', async () => {

@@ -21,8 +21,8 @@ export const NOW = Date.parse('2026-05-13T10:00:00+02:00');
 
 export type Caller = Role | 'acme' | 'globex';
 
-/** The operations settings a test may set, back-pressure on new tickets included. */
-export type HarnessOps = OpsDeps & Pick<ApiDeps, 'backPressure'>;
+/** The operations settings a test may set, back-pressure on new tickets and the policies' versions included. */
+export type HarnessOps = OpsDeps & Pick<ApiDeps, 'backPressure' | 'policies'>;
 
 /**
  * Every app the harness built in this test file, closed when the file ends (a harness may serve a whole describe block,
