@@ -23,12 +23,19 @@ export interface RenderedMail {
 
 const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** The API calls a customer is shown for deciding by itself (validate, reject, accept, decline), one a line. */
-const apiCalls = (p: Phrases, url: string, pairs: [string, string, boolean][]) =>
-  pairs.map(
+/**
+ * Where a customer decides by itself (validate, reject, accept, decline): the ticket's page in the console, where its
+ * contacts sign in, then the API calls, one a line. `url` is the ticket's address on the API
+ * (activities/ticket-notices.ts actionsUrl), whose page is under /console at the same public URL. The bodies name no
+ * contact: who acts is who is authenticated, and the `contact` the API still accepts is ignored.
+ */
+const apiCalls = (p: Phrases, url: string, pairs: [string, string, boolean][]) => [
+  p.inConsole(url.replace(/\/v1\/tickets\/([^/]+)$/, '/console/tickets/$1')),
+  ...pairs.map(
     ([verb, path, needsReason]) =>
-      `  ${verb}: POST ${url}/${path}  {"contact": "<${p.yourEmail}>"${needsReason ? `, "reason": "<${p.reason}>"` : ''}}`,
-  );
+      `  ${verb}: POST ${url}/${path}  ${needsReason ? `{"reason": "<${p.reason}>"}` : '{}'}`,
+  ),
+];
 
 const VALIDATION_CALLS: [string, string, boolean][] = [
   ['validate', 'validate', false],

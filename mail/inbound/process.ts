@@ -205,7 +205,7 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
       ticket.contactEmail.toLowerCase() === sender ||
       contacts.some((contact) => contact.customerId === ticket.customerId)
     )
-      return thread(options, received, ticket, sender, answer);
+      return thread(options, received, ticket, sender, senderName, answer);
     return triage(
       `names ticket ${ticket.ticketNumber}, but ${sender} is neither its contact nor a contact of its customer`,
       contacts[0]?.language,
@@ -339,6 +339,7 @@ async function thread(
   received: Received,
   ticket: TicketForMail,
   sender: string,
+  senderName: string,
   answer: Answer,
 ): Promise<Settlement> {
   const about = { ticketNumber: ticket.ticketNumber, customerId: ticket.customerId };
@@ -362,7 +363,8 @@ async function thread(
       kind: 'inbound-not-a-validation',
       ticketNumber: ticket.ticketNumber,
       title: ticket.title,
-      contactName: sender,
+      // Greeted by the name the mail gives, as a stranger's answer is (the address when it gives none).
+      contactName: senderName,
       actionsUrl: actionsUrl(ticket.ticketNumber),
     };
     return answered(

@@ -96,6 +96,6 @@ export const de: Phrases = {
         'Bitte senden Sie sie ohne die großen Anhänge erneut, oder mit einem Link darauf. Sie bleibt im Postfach des Supports, wo sie sich jemand ansehen kann.',
     },
   },
-  yourEmail: 'Ihre E-Mail',
+  inConsole: (url) => `  auf der Seite des Tickets, nach der Anmeldung: ${url}`,
   reason: 'Grund',
 };

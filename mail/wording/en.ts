@@ -93,6 +93,6 @@ export const en: Phrases = {
         'Please send it again without the large attachments, or with a link to them instead. It stays in the desk’s mailbox, where a person may look at it.',
     },
   },
-  yourEmail: 'your e-mail',
+  inConsole: (url) => `  on the ticket's page, once signed in: ${url}`,
   reason: 'why',
 };

@@ -97,6 +97,6 @@ export const fr: Phrases = {
         'Merci de le renvoyer sans les pièces jointes volumineuses, ou avec un lien vers elles. Il reste dans la boîte du support, où une personne pourra le consulter.',
     },
   },
-  yourEmail: 'votre adresse',
+  inConsole: (url) => `  sur la page du ticket, une fois connecté : ${url}`,
   reason: 'raison',
 };

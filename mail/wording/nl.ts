@@ -93,6 +93,6 @@ export const nl: Phrases = {
         'Stuur hem opnieuw zonder de grote bijlagen, of met een link ernaar. Hij blijft in de mailbox van de support, waar iemand hem kan bekijken.',
     },
   },
-  yourEmail: 'uw e-mail',
+  inConsole: (url) => `  op de pagina van het ticket, na het aanmelden: ${url}`,
   reason: 'reden',
 };

@@ -64,7 +64,8 @@ export interface Phrases {
     /** To the sender of a mail in the desk's mailbox larger than INBOUND_MAX_BYTES: left there unread, no ticket. */
     tooLarge: { headline(subject: string): string; notRead(size: string, limit: string): string; howTo: string };
   };
-  /** Placeholders in the API calls the customer is shown. */
-  yourEmail: string;
+  /** The ticket's page in the console, where a customer's contact decides (validate, reject, accept, decline). */
+  inConsole(url: string): string;
+  /** The placeholder in the API calls the customer is shown. */
   reason: string;
 }

@@ -205,7 +205,12 @@ describe('mail in over real SMTP', () => {
     );
 
     const ok = messageId();
-    await send({ from: email, subject: `Re: [${ticketNumber}] Imprimante`, text: 'OK merci', messageId: ok });
+    await send({
+      from: `Ana Lopes <${email}>`,
+      subject: `Re: [${ticketNumber}] Imprimante`,
+      text: 'OK merci',
+      messageId: ok,
+    });
     expect((await rowsOf(ok))[0]).toMatchObject({
       state: 'threaded',
       reason: expect.stringContaining('not taken as a validation'),
@@ -215,6 +220,9 @@ describe('mail in over real SMTP', () => {
       ticket_number: ticketNumber,
       subject: `[${ticketNumber}] Votre message a été ajouté au ticket : Imprimante`,
     });
+    // Greeted by the name the mail gives, not by the address; pointed to the ticket's page, and to the API.
+    expect(answer!.body).toMatch(/^Bonjour Ana Lopes,\n/);
+    expect(answer!.body).toContain(`/console/tickets/${ticketNumber}\n`);
     expect(answer!.body).toContain(`/v1/tickets/${ticketNumber}/validate`);
     expect((await stack.call('GET', `/tickets/${ticketNumber}`)).body.status).toBe('validation');
   });

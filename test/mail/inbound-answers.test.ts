@@ -30,7 +30,14 @@ describe('answers to mail received', () => {
     );
     expect(subject).toBe('[VIG-000123] Votre message a été ajouté au ticket : VPN');
     expect(body).toContain('Une réponse par courriel ne vaut pas validation');
-    expect(body).toContain('validate: POST https://desk.test/v1/tickets/VIG-000123/validate');
-    expect(body).toContain('reject: POST https://desk.test/v1/tickets/VIG-000123/reject');
+    // The ticket's page first, where the contact signs in; then the calls, whose bodies name no contact (ignored).
+    expect(body).toContain(
+      [
+        '  sur la page du ticket, une fois connecté : https://desk.test/console/tickets/VIG-000123',
+        '  validate: POST https://desk.test/v1/tickets/VIG-000123/validate  {}',
+        '  reject: POST https://desk.test/v1/tickets/VIG-000123/reject  {"reason": "<raison>"}',
+      ].join('\n'),
+    );
+    expect(body).not.toContain('"contact"');
   });
 });

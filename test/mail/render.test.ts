@@ -200,6 +200,24 @@ describe('notices in the four languages', () => {
     expect(body).toContain('am Dienstag, 1. Dezember 2026 um 11:30 als bestätigt');
   });
 
+  it("points a contact to the ticket's page in the console, and shows API calls that name no contact", () => {
+    for (const [index, kind] of [
+      [6, 'resolution'],
+      [8, 'quote'],
+    ] as const) {
+      const { body } = renderNotice(notices[index]!, reader('en'));
+      expect(body).toContain(
+        "  on the ticket's page, once signed in: https://vigil.desk.lu/console/tickets/VIG-000123",
+      );
+      expect(body).not.toContain('"contact"');
+      expect(body).toContain(
+        kind === 'resolution'
+          ? '  validate: POST https://vigil.desk.lu/v1/tickets/VIG-000123/validate  {}'
+          : '  decline: POST https://vigil.desk.lu/v1/tickets/VIG-000123/quote/decline  {"reason": "<why>"}',
+      );
+    }
+  });
+
   it('reads a quote in the locale: estimate in hours and minutes, amount in its format', () => {
     const { body } = renderNotice(notices[8]!, reader('nl'));
     expect(body).toContain('Geschatte tijd: 8 h 30 min');
