@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest, FastifySchemaValidationError } from 'fastify';
 import { AccountError, type AccountErrorCode } from '../messages/accounts';
 import { PolicyPublishError, PolicyValidationError, type PolicyPublishErrorCode } from '../domain/policy';
 import { dependencyFailure } from './dependency-errors';
@@ -246,8 +246,34 @@ function fromPolicyError(error: PolicyValidationError | PolicyPublishError): Pro
   };
 }
 
+/**
+ * A choice among literals (TypeBox's Union of Literals: `P1 | P2 | P3 | P4`) that fails is one `const` issue per
+ * literal, then an `anyOf` issue, which read "must be equal to constant" once per literal and named no value: they are
+ * told as one issue listing the values allowed. An `anyOf` with other alternatives than literals is left as it is.
+ */
+function withChoices(issues: readonly FastifySchemaValidationError[]): FastifySchemaValidationError[] {
+  const told: FastifySchemaValidationError[] = [];
+  for (const issue of issues) {
+    const prefix = `${issue.schemaPath}/`;
+    let first = told.length;
+    while (first > 0 && told[first - 1]!.schemaPath.startsWith(prefix)) first--;
+    const members = told.slice(first);
+    const literals =
+      issue.keyword === 'anyOf' &&
+      members.length > 0 &&
+      members.every((member) => member.keyword === 'const' && member.instancePath === issue.instancePath);
+    if (!literals) {
+      told.push(issue);
+      continue;
+    }
+    const values = members.map((member) => String(member.params.allowedValue));
+    told.splice(first, members.length, { ...issue, message: `must be one of ${values.join(', ')}` });
+  }
+  return told;
+}
+
 function fromValidation(error: FastifyError): Problem {
-  const errors = (error.validation ?? []).map((issue) => {
+  const errors = withChoices(error.validation ?? []).map((issue) => {
     const path = issue.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const params = issue.params as { missingProperty?: string; additionalProperty?: string; pattern?: string };
     // The property at fault, where Ajv names it beside the path rather than in it.

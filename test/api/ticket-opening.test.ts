@@ -204,6 +204,22 @@ describe("opening a ticket under the customer's contract", () => {
     expect(bad.statusCode).toBe(422);
     expect(fieldOf(bad)).toEqual([{ field: 'body.contact.email', message: 'must match format "email"' }]);
   });
+
+  it('names the values allowed for a choice, once, rather than "must be equal to constant" once per value', async () => {
+    const bad = await open('customer', { ...openingBody, priority: 'P9' });
+    expect(bad.statusCode).toBe(422);
+    expect(fieldOf(bad)).toEqual([{ field: 'body.priority', message: 'must be one of P1, P2, P3, P4' }]);
+    expect(bad.json().detail).toBe('body.priority must be one of P1, P2, P3, P4');
+    const list = await harness.call('agent', 'GET', '/v1/tickets?status=support,bogus&priority=P1');
+    expect(list.statusCode).toBe(422);
+    expect(list.json().errors).toEqual([
+      {
+        field: 'querystring.status.1',
+        message:
+          'must be one of request, acknowledgement, support, waiting, scheduled, validation, closed, cancelled, refused',
+      },
+    ]);
+  });
   it('opens a ticket without a worker to register it, answering it as requested, its deadlines to come', async () => {
     harness.temporal.worker = 'gone';
     const opened = await open('customer', openingBody);
