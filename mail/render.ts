@@ -7,6 +7,7 @@ import {
   type MailLanguage,
   type Reader,
 } from './format';
+import type { TicketKind } from '../domain/policy/vocabulary';
 import type { Notice } from './notices';
 import { de } from './wording/de';
 import { en } from './wording/en';
@@ -60,7 +61,7 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
         [l.ticket, notice.ticketNumber],
         [l.requester, `${notice.contactName} <${notice.contactEmail}> (${l.customer} ${notice.customerId})`],
         [l.registeredOn, at(notice.registeredAt)],
-        [l.kind, notice.ticketKind],
+        [l.kind, p.kinds[notice.ticketKind as TicketKind] ?? notice.ticketKind],
         [l.priority, notice.priority],
         [l.summary, notice.title],
       ];

@@ -2,6 +2,7 @@ import type { Phrases } from './phrases';
 
 export const de: Phrases = {
   metric: { response: 'Reaktionszeit', intervention: 'Interventionszeit', resolution: 'Lösungszeit' },
+  kinds: { incident: 'Störung', request: 'Anfrage', change: 'Änderung' },
   dear: (name) => `Guten Tag ${name},`,
   signature: 'Ihr Support',
   nobody: 'noch niemand',

@@ -2,6 +2,7 @@ import type { Phrases } from './phrases';
 
 export const en: Phrases = {
   metric: { response: 'response', intervention: 'intervention', resolution: 'resolution' },
+  kinds: { incident: 'incident', request: 'request', change: 'change' },
   dear: (name) => `Dear ${name},`,
   signature: 'Your support desk',
   nobody: 'none yet',

@@ -5,6 +5,7 @@ const de = (noun: string) => (/^[aeiouyéèêàâîôû]/i.test(noun) ? `d'${nou
 
 export const fr: Phrases = {
   metric: { response: 'prise en charge', intervention: 'intervention', resolution: 'résolution' },
+  kinds: { incident: 'incident', request: 'demande', change: 'changement' },
   dear: (name) => `Bonjour ${name},`,
   signature: 'Votre support',
   nobody: 'personne pour le moment',

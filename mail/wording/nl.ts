@@ -2,6 +2,7 @@ import type { Phrases } from './phrases';
 
 export const nl: Phrases = {
   metric: { response: 'reactietijd', intervention: 'interventietijd', resolution: 'oplostijd' },
+  kinds: { incident: 'incident', request: 'aanvraag', change: 'wijziging' },
   dear: (name) => `Beste ${name},`,
   signature: 'Uw supportdesk',
   nobody: 'nog niemand',

@@ -1,4 +1,4 @@
-import type { Metric } from '../../domain/policy/vocabulary';
+import type { Metric, TicketKind } from '../../domain/policy/vocabulary';
 
 /**
  * One language's words for the notices; mail/render.ts lays them out the same way in every language, so a
@@ -6,6 +6,8 @@ import type { Metric } from '../../domain/policy/vocabulary';
  */
 export interface Phrases {
   metric: Record<Metric, string>;
+  /** A ticket's kind, as the acknowledgement names it. */
+  kinds: Record<TicketKind, string>;
   dear(name: string): string;
   signature: string;
   /** The assignee when there is none yet. */

@@ -178,6 +178,16 @@ describe('notices in the four languages', () => {
     expect(body).toContain("L'échéance de résolution du mardi 1 décembre 2026 à 11:30 est passée sans être tenue.");
   });
 
+  it("names the ticket's kind in the reader's language in the acknowledgement", () => {
+    const change = { ...notices[0]!, ticketKind: 'change' } as Notice;
+    expect(renderNotice(change, reader('fr')).body).toMatch(/^Type: +changement$/m);
+    expect(renderNotice(change, reader('de')).body).toMatch(/^Art: +Änderung$/m);
+    expect(renderNotice({ ...change, ticketKind: 'request' } as Notice, reader('nl')).body).toMatch(
+      /^Soort: +aanvraag$/m,
+    );
+    expect(renderNotice(change, reader('en')).body).toMatch(/^Kind: +change$/m);
+  });
+
   it('elides "de" before the intervention clock in French, in the warning and the breach', () => {
     const intervention = { ...notices[2]!, metric: 'intervention' } as Notice;
     const warning = renderNotice(intervention, reader('fr'));
