@@ -17,6 +17,12 @@ import type { Phrases } from './wording/phrases';
 
 const PHRASES: Record<MailLanguage, Phrases> = { en, fr, de, nl };
 
+/** The title and description of a ticket opened by a mail without a subject or text, in the customer's language. */
+export function emptyMailPlaceholders(language: MailLanguage): { noSubject: string; noText: string } {
+  const { noSubject, noText } = PHRASES[language];
+  return { noSubject, noText };
+}
+
 export interface RenderedMail {
   subject: string;
   body: string;

@@ -18,7 +18,7 @@ import {
   type TicketForMail,
 } from '../../db/inbound';
 import { mailLanguage } from '../format';
-import { renderInboundAnswer, type InboundAnswer } from '../render';
+import { emptyMailPlaceholders, renderInboundAnswer, type InboundAnswer } from '../render';
 import {
   addressOf,
   automaticBecause,
@@ -223,13 +223,15 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   const emergency = received.delivery.rcptTo.some((address) =>
     options.emergencyAddresses.includes(address.toLowerCase()),
   );
+  // The ticket is the customer's: a mail without a subject or text is titled in its language, as its mails are written.
+  const placeholders = emptyMailPlaceholders(mailLanguage(contact.language));
   try {
     const { ticketNumber } = await options.api.openTicket(
       {
         customerId: contact.customerId,
         contractId: contact.contractId,
-        title: asLine(mail.subject, TITLE_MAX, '(no subject)'),
-        description: asText(mail.bodyText, DESCRIPTION_MAX, '(no text)'),
+        title: asLine(mail.subject, TITLE_MAX, placeholders.noSubject),
+        description: asText(mail.bodyText, DESCRIPTION_MAX, placeholders.noText),
         contact: { name: asLine(contact.name, 200, contact.email), email: contact.email },
         channel: emergency ? 'emergency' : 'standard',
       },

@@ -3,6 +3,8 @@ import type { Phrases } from './phrases';
 export const de: Phrases = {
   metric: { response: 'Reaktionszeit', intervention: 'Interventionszeit', resolution: 'Lösungszeit' },
   kinds: { incident: 'Störung', request: 'Anfrage', change: 'Änderung' },
+  noSubject: '(kein Betreff)',
+  noText: '(kein Text)',
   dear: (name) => `Guten Tag ${name},`,
   signature: 'Ihr Support',
   nobody: 'noch niemand',

@@ -3,6 +3,8 @@ import type { Phrases } from './phrases';
 export const en: Phrases = {
   metric: { response: 'response', intervention: 'intervention', resolution: 'resolution' },
   kinds: { incident: 'incident', request: 'request', change: 'change' },
+  noSubject: '(no subject)',
+  noText: '(no text)',
   dear: (name) => `Dear ${name},`,
   signature: 'Your support desk',
   nobody: 'none yet',

@@ -6,6 +6,8 @@ const de = (noun: string) => (/^[aeiouyéèêàâîôû]/i.test(noun) ? `d'${nou
 export const fr: Phrases = {
   metric: { response: 'prise en charge', intervention: 'intervention', resolution: 'résolution' },
   kinds: { incident: 'incident', request: 'demande', change: 'changement' },
+  noSubject: '(sans objet)',
+  noText: '(sans texte)',
   dear: (name) => `Bonjour ${name},`,
   signature: 'Votre support',
   nobody: 'personne pour le moment',

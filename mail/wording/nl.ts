@@ -3,6 +3,8 @@ import type { Phrases } from './phrases';
 export const nl: Phrases = {
   metric: { response: 'reactietijd', intervention: 'interventietijd', resolution: 'oplostijd' },
   kinds: { incident: 'incident', request: 'aanvraag', change: 'wijziging' },
+  noSubject: '(geen onderwerp)',
+  noText: '(geen tekst)',
   dear: (name) => `Beste ${name},`,
   signature: 'Uw supportdesk',
   nobody: 'nog niemand',

@@ -6,6 +6,9 @@ import type { Metric, TicketKind } from '../../domain/policy/vocabulary';
  */
 export interface Phrases {
   metric: Record<Metric, string>;
+  /** What a ticket opened by a mail without a subject, or without text, is titled or described as. */
+  noSubject: string;
+  noText: string;
   /** A ticket's kind, as the acknowledgement names it. */
   kinds: Record<TicketKind, string>;
   dear(name: string): string;

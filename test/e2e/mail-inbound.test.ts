@@ -106,6 +106,16 @@ describe('mail in over real SMTP', () => {
     expect((await stack.call('GET', `/tickets/${row!.ticket_number}`)).body.channel).toBe('emergency');
   });
 
+  it("a mail without a subject or text opens a ticket titled and described so in the customer's language", async () => {
+    const { email } = await customerWithContact('fr');
+    const id = messageId();
+    await send({ from: email, text: '', messageId: id });
+    const [row] = await rowsOf(id);
+    expect(row).toMatchObject({ state: 'opened' });
+    const ticket = (await stack.call('GET', `/tickets/${row!.ticket_number}`)).body;
+    expect([ticket.title, ticket.description]).toEqual(['(sans objet)', '(sans texte)']);
+  });
+
   it('a reply threads onto its ticket by In-Reply-To and resumes it when it waited on the customer', async () => {
     const { email } = await customerWithContact();
     const first = messageId();
