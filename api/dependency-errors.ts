@@ -158,3 +158,9 @@ export function dependencyFailure(error: unknown): DependencyFailure | undefined
   }
   return undefined;
 }
+
+/** Temporal turned an Update away as one too many in flight on its workflow: the 429 of dependencyFailure. */
+export function tooManyUpdatesInFlight(error: unknown): boolean {
+  const status = grpcStatus(error);
+  return status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED && UPDATE_LIMIT.test(status.details);
+}

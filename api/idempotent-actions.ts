@@ -6,6 +6,7 @@ import type { Principal } from '../messages/principal';
 import type { TicketState } from '../messages/ticket';
 import { requestHashOf, type ActionAnswer, type IdempotencyStore } from '../db/idempotency';
 import type { ticketWorkflow } from '../workflows';
+import { tooManyUpdatesInFlight } from './dependency-errors';
 import { idempotencyKeyReused, sendProblem, toProblem, type KeyedRequest, type Problem } from './problems';
 import { withContinueAsNewRetry } from './update-retry';
 
@@ -52,6 +53,35 @@ export const actionUpdateId = (apiKeyId: string, key: string): string =>
     .update(JSON.stringify([apiKeyId, key]))
     .digest('hex')}`;
 
+type TicketHandle = ReturnType<Client['workflow']['getHandle']>;
+
+/**
+ * Sends the Update and answers its outcome. Temporal's client sends an Update again until Temporal has accepted it,
+ * and Temporal may turn a later attempt away as one Update too many in flight on the ticket (RESOURCE_EXHAUSTED)
+ * after it admitted an earlier one, which the workflow then applies all the same: seen on the full server under load
+ * (test/e2e/concurrent-actions.test.ts). That refusal is answered 429, which asks for the same request again, and
+ * without an Idempotency-Key the same request again is a second action. So before it stands, Temporal is asked for the
+ * Update's own outcome by its ID: one it does not know was never admitted, and the 429 is the truth.
+ */
+async function updateOutcome<Command>(
+  handle: TicketHandle,
+  update: UpdateDefinition<TicketState, [Command]>,
+  command: Command,
+  updateId: string,
+): Promise<TicketState> {
+  try {
+    return await handle.executeUpdate(update, { args: [command], updateId });
+  } catch (error) {
+    if (!tooManyUpdatesInFlight(error)) throw error;
+    try {
+      return await handle.getUpdateHandle<TicketState>(updateId).result();
+    } catch (outcomeError) {
+      if (outcomeError instanceof WorkflowNotFoundError) throw error;
+      throw outcomeError;
+    }
+  }
+}
+
 /**
  * Sends an action's Update and answers the ticket it leaves. The Update ID is the same for every attempt, the
  * API's own retries at a continue-as-new included, so that Temporal never applies one request twice.
@@ -64,13 +94,13 @@ export async function deliverUpdate<Command>(
   { updateId, pin }: UpdateDelivery,
 ): Promise<TicketState> {
   const handle = (runId?: string) => temporal.workflow.getHandle<typeof ticketWorkflow>(workflowId, runId);
-  if (!pin) return withContinueAsNewRetry(() => handle().executeUpdate(update, { args: [command], updateId }));
+  if (!pin) return withContinueAsNewRetry(() => updateOutcome(handle(), update, command, updateId));
   return withContinueAsNewRetry(async () => {
     let runId = pin.current ?? (await pin.move(undefined, (await handle().describe()).runId));
     for (;;) {
       try {
         // A run that has ended still answers the outcome of an Update it applied.
-        return await handle(runId).executeUpdate(update, { args: [command], updateId });
+        return await updateOutcome(handle(runId), update, command, updateId);
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         // The pinned run ended without applying it: the run that continued it may, once.

@@ -251,6 +251,24 @@ describe('a ticket whose worker does not answer', () => {
     expectProblem(response, 429, 'ticket-busy');
     expect(response.headers['retry-after']).toBe('1');
     expect(response.json().detail).toBe('too many actions are in progress on this ticket; try again in a second');
+    expect(harness.temporal.updates).toEqual([]);
+  });
+
+  // Temporal's client sends an Update again until it is accepted; the server may turn the later attempt away after it
+  // admitted the first (seen on the full server under load): a 429 then would have a keyless client act twice.
+  it('answers the outcome, not 429, of an action Temporal applied although it turned a resend of it away', async () => {
+    harness.ticketOf('acme', 'VIG-000001');
+    harness.temporal.failNextUpdate(
+      serviceError(8, 'limit on number of concurrent in-flight updates has been reached (10)'),
+      { applied: true },
+    );
+    const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', {
+      agent: 'lea',
+      by: 'marc',
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().ticketNumber).toBe('VIG-000001');
+    expect(harness.temporal.updates.map(({ update }) => update)).toEqual(['reassign']);
   });
 });
 

@@ -158,6 +158,16 @@ export class FakeTemporal {
         if (failure) throw failure.error;
         return structuredClone(workflow.state);
       },
+      // An Update's outcome by its ID, as Temporal keeps it for its run: NOT_FOUND (the client's
+      // WorkflowNotFoundError) for an ID the run never admitted.
+      getUpdateHandle: (updateId: string) => ({
+        result: async () => {
+          const workflow = this.found(workflowId);
+          const outcome = workflow.applied.get(pinnedRunId ?? workflow.runId)?.get(updateId);
+          if (!outcome) throw new WorkflowNotFoundError(`update not found: ${updateId}`, workflowId, pinnedRunId);
+          return structuredClone(outcome);
+        },
+      }),
     };
   }
 
