@@ -189,10 +189,30 @@ export function renderNotice(notice: Notice, reader: Reader): RenderedMail {
  * An answer to a mail received (mail/inbound/): to a sender kept for triage, or to a reply on a ticket awaiting
  * validation, which says how to validate rather than guessing that "OK" meant it.
  */
+/** Why a mail was kept for the desk to read instead of being opened as a ticket or added to one. */
+export type TriageWhy =
+  | { reason: 'not-a-contact' | 'several-contracts' | 'not-opened' }
+  | { reason: 'not-its-contact' | 'ticket-ended'; ticketNumber: string };
+
 export type InboundAnswer =
-  | { kind: 'inbound-triage'; subject: string; senderName: string }
+  | { kind: 'inbound-triage'; subject: string; senderName: string; why: TriageWhy }
   | { kind: 'inbound-not-a-validation'; ticketNumber: string; title: string; contactName: string; actionsUrl: string }
   | { kind: 'inbound-too-large'; subject: string; senderName: string; bytes: number; limitBytes: number };
+
+function triageWhy(why: Phrases['inbound']['triage']['why'], of: TriageWhy): string {
+  switch (of.reason) {
+    case 'not-a-contact':
+      return why.notAContact;
+    case 'several-contracts':
+      return why.severalContracts;
+    case 'not-opened':
+      return why.notOpened;
+    case 'not-its-contact':
+      return why.notItsContact(of.ticketNumber);
+    case 'ticket-ended':
+      return why.ticketEnded(of.ticketNumber);
+  }
+}
 
 export function renderInboundAnswer(answer: InboundAnswer, reader: Reader): RenderedMail {
   const p = PHRASES[reader.language];
@@ -200,7 +220,7 @@ export function renderInboundAnswer(answer: InboundAnswer, reader: Reader): Rend
   if (answer.kind === 'inbound-triage') {
     return {
       subject: capitalised(p.inbound.triage.headline(answer.subject)),
-      body: signed(answer.senderName, [p.inbound.triage.kept, p.inbound.triage.why]),
+      body: signed(answer.senderName, [p.inbound.triage.kept, triageWhy(p.inbound.triage.why, answer.why)]),
     };
   }
   if (answer.kind === 'inbound-too-large') {

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { actionsUrl, readerOf } from '../../activities/ticket-notices';
 import { enqueueNotice } from '../../db/outbox';
 import { DESK_ZONE } from '../../messages/desk-zone';
+import { isTerminal, type TicketStatus } from '../../domain/ticket/status';
 import {
   answersSentTo,
   knownContactsOf,
@@ -18,7 +19,7 @@ import {
   type TicketForMail,
 } from '../../db/inbound';
 import { mailLanguage } from '../format';
-import { emptyMailPlaceholders, renderInboundAnswer, type InboundAnswer } from '../render';
+import { emptyMailPlaceholders, renderInboundAnswer, type InboundAnswer, type TriageWhy } from '../render';
 import {
   addressOf,
   automaticBecause,
@@ -184,10 +185,10 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
     };
   };
   const senderName = asLine(parsed.from?.value[0]?.name ?? '', 200, sender);
-  const triage = (reason: string, language?: string): Promise<Settlement> =>
+  const triage = (reason: string, why: TriageWhy, language?: string): Promise<Settlement> =>
     answered(
       { state: 'triage', reason },
-      answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName }, language),
+      answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName, why }, language),
     );
 
   const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
@@ -208,14 +209,17 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
       return thread(options, received, ticket, sender, senderName, answer);
     return triage(
       `names ticket ${ticket.ticketNumber}, but ${sender} is neither its contact nor a contact of its customer`,
+      { reason: 'not-its-contact', ticketNumber: ticket.ticketNumber },
       contacts[0]?.language,
     );
   }
-  if (contacts.length === 0) return triage(`${sender} is not an authorized contact of a contract in force`);
+  if (contacts.length === 0)
+    return triage(`${sender} is not an authorized contact of a contract in force`, { reason: 'not-a-contact' });
   if (contacts.length > 1) {
     const contracts = contacts.map((contact) => `${contact.customerId} #${contact.contractId}`).join(', ');
     return triage(
       `${sender} is a contact of several contracts in force (${contracts}): the desk chooses`,
+      { reason: 'several-contracts' },
       contacts[0]!.language,
     );
   }
@@ -245,7 +249,7 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
     };
   } catch (error) {
     if (!(error instanceof DeskApiError) || error.transient) throw error;
-    return triage(`the API refused to open a ticket: ${error.message}`, contact.language);
+    return triage(`the API refused to open a ticket: ${error.message}`, { reason: 'not-opened' }, contact.language);
   }
 }
 
@@ -375,6 +379,20 @@ async function thread(
         reason: 'kept as a message: a reply is not taken as a validation; the answer says how to validate',
         ...about,
       },
+      answer(what, undefined, ticket),
+    );
+  }
+  // An ended ticket takes no more work, and no one reads its messages: the mail goes to the desk's triage, and its
+  // sender is told so, with how to report a new problem (a new subject, not threaded back onto this ticket).
+  if (isTerminal(ticket.status as TicketStatus)) {
+    const what: InboundAnswer = {
+      kind: 'inbound-triage',
+      subject: asLine(received.mail.subject, 150, '…'),
+      senderName,
+      why: { reason: 'ticket-ended', ticketNumber: ticket.ticketNumber },
+    };
+    return answered(
+      { state: 'triage', reason: `replies to ticket ${ticket.ticketNumber}, which is ${ticket.status}`, ...about },
       answer(what, undefined, ticket),
     );
   }

@@ -83,7 +83,17 @@ export const de: Phrases = {
     triage: {
       headline: (subject) => `Wir haben Ihre E-Mail erhalten: ${subject}`,
       kept: 'Vielen Dank für Ihre E-Mail. Der Support hat sie erhalten und wird sie prüfen.',
-      why: 'Ihre Adresse gehört zu keinem der in einem Supportvertrag genannten Kontakte, daher wurde kein Ticket automatisch eröffnet; der Support meldet sich bei Ihnen.',
+      why: {
+        notAContact:
+          'Ihre Adresse gehört zu keinem der in einem Supportvertrag genannten Kontakte, daher wurde kein Ticket automatisch eröffnet; der Support meldet sich bei Ihnen.',
+        severalContracts:
+          'Ihre Adresse ist Kontakt mehrerer Supportverträge, daher wurde kein Ticket automatisch eröffnet; der Support wählt den zutreffenden Vertrag und meldet sich bei Ihnen.',
+        notItsContact: (ticketNumber) =>
+          `Ihre E-Mail nennt das Ticket ${ticketNumber}, zu dessen Kontakten Ihre Adresse nicht gehört, daher wurde sie ihm nicht hinzugefügt; der Support meldet sich bei Ihnen.`,
+        notOpened: 'Der Support konnte daraus nicht automatisch ein Ticket eröffnen; er meldet sich bei Ihnen.',
+        ticketEnded: (ticketNumber) =>
+          `Das Ticket ${ticketNumber} ist nicht mehr offen, daher wurde Ihre E-Mail ihm nicht hinzugefügt; der Support meldet sich bei Ihnen. Um ein neues Problem zu melden, schreiben Sie uns bitte eine neue E-Mail mit einem neuen Betreff statt einer Antwort.`,
+      },
     },
     notAValidation: {
       headline: (title) => `Ihre Nachricht wurde dem Ticket hinzugefügt: ${title}`,

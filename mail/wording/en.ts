@@ -80,7 +80,17 @@ export const en: Phrases = {
     triage: {
       headline: (subject) => `We received your e-mail: ${subject}`,
       kept: 'Thank you for your e-mail. The support desk has received it and will look at it.',
-      why: 'Your address is not one of the contacts named in a support contract, so no ticket was opened automatically; the desk will get back to you.',
+      why: {
+        notAContact:
+          'Your address is not one of the contacts named in a support contract, so no ticket was opened automatically; the desk will get back to you.',
+        severalContracts:
+          'Your address is a contact of several support contracts, so no ticket was opened automatically; the desk will choose the contract it falls under and get back to you.',
+        notItsContact: (ticketNumber) =>
+          `Your e-mail names ticket ${ticketNumber}, of which your address is not a contact, so it was not added to it; the desk will get back to you.`,
+        notOpened: 'The desk could not open a ticket from it automatically; it will get back to you.',
+        ticketEnded: (ticketNumber) =>
+          `Ticket ${ticketNumber} is no longer open, so your e-mail was not added to it; the desk will get back to you. To report a new problem, please send us a new e-mail with a new subject rather than a reply.`,
+      },
     },
     notAValidation: {
       headline: (title) => `Your message was added to the ticket: ${title}`,

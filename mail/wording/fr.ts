@@ -84,7 +84,18 @@ export const fr: Phrases = {
     triage: {
       headline: (subject) => `Nous avons bien reçu votre courriel : ${subject}`,
       kept: "Merci pour votre courriel. Le support l'a bien reçu et va le regarder.",
-      why: "Votre adresse ne fait pas partie des contacts nommés dans un contrat de support : aucun ticket n'a été ouvert automatiquement ; le support reviendra vers vous.",
+      why: {
+        notAContact:
+          "Votre adresse ne fait pas partie des contacts nommés dans un contrat de support : aucun ticket n'a été ouvert automatiquement ; le support reviendra vers vous.",
+        severalContracts:
+          "Votre adresse est celle d'un contact de plusieurs contrats de support : aucun ticket n'a été ouvert automatiquement ; le support choisira le contrat concerné et reviendra vers vous.",
+        notItsContact: (ticketNumber) =>
+          `Votre courriel cite le ticket ${ticketNumber}, dont votre adresse n'est pas un contact : il n'y a pas été ajouté ; le support reviendra vers vous.`,
+        notOpened:
+          "Le support n'a pas pu ouvrir de ticket automatiquement à partir de ce courriel ; il reviendra vers vous.",
+        ticketEnded: (ticketNumber) =>
+          `Le ticket ${ticketNumber} n'est plus ouvert : votre courriel n'y a pas été ajouté ; le support reviendra vers vous. Pour signaler un nouveau problème, merci de nous écrire un nouveau courriel, avec un nouvel objet, plutôt qu'une réponse.`,
+      },
     },
     notAValidation: {
       headline: (title) => `Votre message a été ajouté au ticket : ${title}`,

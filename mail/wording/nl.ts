@@ -80,7 +80,17 @@ export const nl: Phrases = {
     triage: {
       headline: (subject) => `We hebben uw e-mail ontvangen: ${subject}`,
       kept: 'Bedankt voor uw e-mail. De helpdesk heeft hem ontvangen en zal hem bekijken.',
-      why: 'Uw adres is geen van de contactpersonen uit een supportcontract, daarom is er niet automatisch een ticket geopend; de helpdesk neemt contact met u op.',
+      why: {
+        notAContact:
+          'Uw adres is geen van de contactpersonen uit een supportcontract, daarom is er niet automatisch een ticket geopend; de helpdesk neemt contact met u op.',
+        severalContracts:
+          'Uw adres is contactpersoon van meerdere supportcontracten, daarom is er niet automatisch een ticket geopend; de helpdesk kiest het juiste contract en neemt contact met u op.',
+        notItsContact: (ticketNumber) =>
+          `Uw e-mail noemt ticket ${ticketNumber}, waarvan uw adres geen contactpersoon is, daarom is hij er niet aan toegevoegd; de helpdesk neemt contact met u op.`,
+        notOpened: 'De helpdesk kon er niet automatisch een ticket van openen; hij neemt contact met u op.',
+        ticketEnded: (ticketNumber) =>
+          `Ticket ${ticketNumber} is niet meer open, daarom is uw e-mail er niet aan toegevoegd; de helpdesk neemt contact met u op. Om een nieuw probleem te melden, stuurt u ons een nieuwe e-mail met een nieuw onderwerp in plaats van een antwoord.`,
+      },
     },
     notAValidation: {
       headline: (title) => `Uw bericht is aan het ticket toegevoegd: ${title}`,

@@ -62,8 +62,18 @@ export interface Phrases {
   };
   /** Answers to mail received (sent by mail/inbound/process.ts): nothing a person wrote is left without a word. */
   inbound: {
-    /** To a sender who is no contact of a customer's contract in force: kept for the desk, not opened as a ticket. */
-    triage: { headline(subject: string): string; kept: string; why: string };
+    /** To a mail kept for the desk to read, neither opened as a ticket nor added to one, with why (TriageWhy). */
+    triage: {
+      headline(subject: string): string;
+      kept: string;
+      why: {
+        notAContact: string;
+        severalContracts: string;
+        notItsContact(ticketNumber: string): string;
+        notOpened: string;
+        ticketEnded(ticketNumber: string): string;
+      };
+    };
     /** To a reply on a ticket awaiting validation: the mail is kept on the ticket, never taken as a validation. */
     notAValidation: { headline(title: string): string; kept(ticketNumber: string): string; howTo: string };
     /** To the sender of a mail in the desk's mailbox larger than INBOUND_MAX_BYTES: left there unread, no ticket. */

@@ -237,6 +237,37 @@ describe('mail in over real SMTP', () => {
     expect((await stack.call('GET', `/tickets/${ticketNumber}`)).body.status).toBe('validation');
   });
 
+  it('a reply to a ticket no longer open goes to triage, and its sender is told how to report a new problem', async () => {
+    const { email } = await customerWithContact();
+    const first = messageId();
+    await send({ from: email, subject: 'Imprimante', text: 'Bourrage.', messageId: first });
+    const ticketNumber = (await rowsOf(first))[0]!.ticket_number!;
+    const cancelled = await stack.call('POST', `/tickets/${ticketNumber}/cancel`, { by: 'marc', reason: 'duplicate' });
+    expect(cancelled.status).toBe(200);
+    await eventually(
+      () => stack.db.query('SELECT status FROM tickets WHERE number = $1', [ticketNumber]),
+      (result) => result.rows[0]?.status === 'cancelled',
+    );
+
+    const reply = messageId();
+    await send({
+      from: `Ana Lopes <${email}>`,
+      subject: `Re: [${ticketNumber}] Imprimante`,
+      text: 'Encore !',
+      messageId: reply,
+    });
+    expect((await rowsOf(reply))[0]).toMatchObject({
+      state: 'triage',
+      ticket_number: ticketNumber,
+      reason: `replies to ticket ${ticketNumber}, which is cancelled`,
+    });
+    const answer = (await answersTo(email)).find((row) => row.kind === 'inbound-triage');
+    expect(answer).toMatchObject({ ticket_number: ticketNumber });
+    expect(answer!.body).toContain(`Ticket ${ticketNumber} is no longer open`);
+    const triage = await stack.call('GET', '/admin/inbound?state=triage&limit=500', undefined, 'admin');
+    expect(triage.body.mails.some((mail: { messageId?: string }) => mail.messageId === reply)).toBe(true);
+  });
+
   it("a contact's mail out of office hours follows the contract's out-of-hours rule exactly as POST /v1/tickets does", async () => {
     // Care Solutions' terms (out of office hours, only the contacts the contract names may open an incident) under a
     // policy of this test's own, its office closed the day before, the day of and the day after the one it takes effect
