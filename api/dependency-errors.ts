@@ -151,11 +151,8 @@ export function dependencyFailure(error: unknown): DependencyFailure | undefined
     return { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' };
   if (status?.code === GRPC_STATUS.FAILED_PRECONDITION && NO_POLLER.test(status.details))
     return { status: 503, reason: 'no worker is polling the ticket task queue' };
-  if (status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) {
-    return UPDATE_LIMIT.test(status.details)
-      ? { status: 429, reason: 'too many actions are in progress on this ticket' }
-      : { status: 503, reason: 'Temporal is overloaded' };
-  }
+  if (tooManyUpdatesInFlight(error)) return { status: 429, reason: 'too many actions are in progress on this ticket' };
+  if (status?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) return { status: 503, reason: 'Temporal is overloaded' };
   return undefined;
 }
 

@@ -186,10 +186,7 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   };
   const senderName = asLine(parsed.from?.value[0]?.name ?? '', 200, sender);
   const triage = (reason: string, why: TriageWhy, language?: string): Promise<Settlement> =>
-    answered(
-      { state: 'triage', reason },
-      answer({ kind: 'inbound-triage', subject: asLine(mail.subject, 150, '…'), senderName, why }, language),
-    );
+    answered({ state: 'triage', reason }, answer(triageAnswer(received, senderName, why), language));
 
   const today = DateTime.fromMillis(now(), { zone: DESK_ZONE }).toISODate()!;
   const contacts = await knownContactsOf(db, sender, today);
@@ -252,6 +249,14 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
     return triage(`the API refused to open a ticket: ${error.message}`, { reason: 'not-opened' }, contact.language);
   }
 }
+
+/** The answer to a mail kept for the desk's triage, saying why. */
+const triageAnswer = (received: Received, senderName: string, why: TriageWhy): InboundAnswer => ({
+  kind: 'inbound-triage',
+  subject: asLine(received.mail.subject, 150, '…'),
+  senderName,
+  why,
+});
 
 /** The answer to queue, or undefined when this address had its share of answers already (a loop guard). */
 type Answer = (
@@ -385,15 +390,10 @@ async function thread(
   // An ended ticket takes no more work, and no one reads its messages: the mail goes to the desk's triage, and its
   // sender is told so, with how to report a new problem (a new subject, not threaded back onto this ticket).
   if (isTerminal(ticket.status as TicketStatus)) {
-    const what: InboundAnswer = {
-      kind: 'inbound-triage',
-      subject: asLine(received.mail.subject, 150, '…'),
-      senderName,
-      why: { reason: 'ticket-ended', ticketNumber: ticket.ticketNumber },
-    };
+    const why: TriageWhy = { reason: 'ticket-ended', ticketNumber: ticket.ticketNumber };
     return answered(
       { state: 'triage', reason: `replies to ticket ${ticket.ticketNumber}, which is ${ticket.status}`, ...about },
-      answer(what, undefined, ticket),
+      answer(triageAnswer(received, senderName, why), undefined, ticket),
     );
   }
   return { state: 'threaded', reason: `kept as a message: the ticket is ${ticket.status}`, ...about };
