@@ -131,8 +131,40 @@ export function temporalTimedOut(error: unknown): boolean {
 
 const NO_ANSWER_IN_TIME = "Temporal or the ticket's worker is busy and did not answer in time";
 
+// What a client may do about an action whose Update Temporal may have: only the same Idempotency-Key reaches that
+// Update again; without one, a retry is another action.
+const RETRY_ADVICE =
+  'a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again';
+
+/**
+ * Temporal failed an action's Update after the request may have reached it (api/idempotent-actions.ts): it may have
+ * been applied. The client's retry interceptor sends a call up to four times (api/dependency-clients.ts), and the
+ * last attempt's error says nothing of the earlier ones, so even a connection refused does not tell that none arrived.
+ */
+export class UpdateMayBeApplied extends Error {
+  constructor(cause: unknown) {
+    super('the Update failed after it may have reached Temporal', { cause });
+  }
+}
+
+/**
+ * `error` as an Update's sender throws it: wrapped in UpdateMayBeApplied when it is one of Temporal's 503s other than
+ * a deadline (which says so itself, below); anything else as it is (a refusal, a 429, a workflow not found).
+ */
+export function sentUpdateFailure(error: unknown): unknown {
+  const failure = dependencyFailure(error);
+  return failure?.status === 503 && grpcStatus(error) !== undefined && !temporalTimedOut(error)
+    ? new UpdateMayBeApplied(error)
+    : error;
+}
+
 /** What `error` says of the API's dependencies, when it is their fault rather than the request's or the code's. */
 export function dependencyFailure(error: unknown): DependencyFailure | undefined {
+  if (error instanceof UpdateMayBeApplied) {
+    const cause = dependencyFailure(error.cause);
+    if (cause)
+      return { status: 503, reason: `${cause.reason}, and the action may have been applied (${RETRY_ADVICE})` };
+  }
   if (error instanceof NoWorkerPolling) return { status: 503, reason: error.message };
   // Fastify's own deadline on the whole request (its `handlerTimeout`): whatever it waited on, the caller is not at fault.
   if ((error as { code?: unknown } | undefined)?.code === 'FST_ERR_HANDLER_TIMEOUT')
@@ -143,7 +175,7 @@ export function dependencyFailure(error: unknown): DependencyFailure | undefined
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
     return {
       status: 503,
-      reason: `${NO_ANSWER_IN_TIME}, and the action may still be applied (a retry is safe with the same Idempotency-Key)`,
+      reason: `${NO_ANSWER_IN_TIME}, and the action may still be applied (${RETRY_ADVICE})`,
     };
   if (temporalTimedOut(error)) return { status: 503, reason: NO_ANSWER_IN_TIME };
   const status = grpcStatus(error);

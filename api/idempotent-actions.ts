@@ -6,7 +6,7 @@ import type { Principal } from '../messages/principal';
 import type { TicketState } from '../messages/ticket';
 import { requestHashOf, type ActionAnswer, type IdempotencyStore } from '../db/idempotency';
 import type { ticketWorkflow } from '../workflows';
-import { tooManyUpdatesInFlight } from './dependency-errors';
+import { sentUpdateFailure, tooManyUpdatesInFlight } from './dependency-errors';
 import { idempotencyKeyReused, sendProblem, toProblem, type KeyedRequest, type Problem } from './problems';
 import { withContinueAsNewRetry } from './update-retry';
 
@@ -61,7 +61,8 @@ type TicketHandle = ReturnType<Client['workflow']['getHandle']>;
  * after it admitted an earlier one, which the workflow then applies all the same: seen on the full server under load
  * (test/e2e/concurrent-actions.test.ts). That refusal is answered 429, which asks for the same request again, and
  * without an Idempotency-Key the same request again is a second action. So before it stands, Temporal is asked for the
- * Update's own outcome by its ID: one it does not know was never admitted, and the 429 is the truth.
+ * Update's own outcome by its ID: one it does not know was never admitted, and the 429 is the truth. Temporal's other
+ * failures once the Update is sent are answered 503 saying that it may have been applied (UpdateMayBeApplied).
  */
 async function updateOutcome<Command>(
   handle: TicketHandle,
@@ -72,12 +73,12 @@ async function updateOutcome<Command>(
   try {
     return await handle.executeUpdate(update, { args: [command], updateId });
   } catch (error) {
-    if (!tooManyUpdatesInFlight(error)) throw error;
+    if (!tooManyUpdatesInFlight(error)) throw sentUpdateFailure(error);
     try {
       return await handle.getUpdateHandle<TicketState>(updateId).result();
     } catch (outcomeError) {
       if (outcomeError instanceof WorkflowNotFoundError) throw error;
-      throw outcomeError;
+      throw sentUpdateFailure(outcomeError);
     }
   }
 }

@@ -4,7 +4,7 @@ import { Client, Connection, ServiceError, WorkflowUpdateRPCTimeoutOrCancelledEr
 import { msToTs } from '@temporalio/common/lib/time';
 import { buildApp } from '../../api/app';
 import { apiTemporalConnectionOptions } from '../../api/dependency-clients';
-import { dependencyFailure, NoWorkerPolling } from '../../api/dependency-errors';
+import { dependencyFailure, NoWorkerPolling, UpdateMayBeApplied } from '../../api/dependency-errors';
 import { sharedFor, workerPolling } from '../../api/readiness';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
@@ -39,7 +39,7 @@ describe('dependencyFailure', () => {
       {
         status: 503,
         reason:
-          "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)",
+          "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again)",
       },
     ],
     [
@@ -65,7 +65,7 @@ describe('dependencyFailure', () => {
       {
         status: 503,
         reason:
-          "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key)",
+          "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again)",
       },
     ],
     [
@@ -86,6 +86,15 @@ describe('dependencyFailure', () => {
       'UNAVAILABLE written by a loaded server',
       serviceError(14, 'Service unavailable: persistence is busy'),
       { status: 503, reason: 'Temporal is busy: it answered, but could not serve the call now' },
+    ],
+    [
+      'UNAVAILABLE from Temporal once an Update was sent to it',
+      new UpdateMayBeApplied(serviceError(14, 'Service unavailable: persistence is busy')),
+      {
+        status: 503,
+        reason:
+          'Temporal is busy: it answered, but could not serve the call now, and the action may have been applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again)',
+      },
     ],
     [
       'a refused connection',
@@ -234,7 +243,50 @@ describe('a ticket whose worker does not answer', () => {
     });
     expectProblem(response, 503, 'unavailable');
     expect(response.json().detail).toBe(
-      "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key); try again in a few seconds",
+      "Temporal or the ticket's worker is busy and did not answer in time, and the action may still be applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again); try again in a few seconds",
+    );
+  });
+
+  // The request may have reached Temporal, which then applies the Update whatever it answered: a client that takes the
+  // 503 for "not applied" and sends the action again without its key acts twice.
+  it.each([
+    ['applied', true],
+    ['not applied', false],
+  ])(
+    'answers an Update failed UNAVAILABLE (%s) 503 saying it may have been applied; the same key applies it once',
+    async (_case, applied) => {
+      harness.ticketOf('acme', 'VIG-000001');
+      harness.temporal.failNextUpdate(serviceError(14, 'Service unavailable: persistence is busy'), { applied });
+      const reassign = () =>
+        harness.call(
+          'agent',
+          'POST',
+          '/v1/tickets/VIG-000001/reassign',
+          { agent: 'lea' },
+          { 'idempotency-key': 'reassign-lea' },
+        );
+      const response = await reassign();
+      expectProblem(response, 503, 'unavailable');
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().detail).toBe(
+        'Temporal is busy: it answered, but could not serve the call now, and the action may have been applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again); try again in a few seconds',
+      );
+      const retry = await reassign();
+      expect(retry.statusCode).toBe(200);
+      expect(harness.temporal.updates.map(({ update }) => update)).toEqual(['reassign']);
+    },
+  );
+
+  it('answers an Update Temporal could not be reached for 503 saying it may have been applied, a key or not', async () => {
+    harness.ticketOf('acme', 'VIG-000001');
+    harness.temporal.failNextUpdate(
+      serviceError(14, 'No connection established. Last error: connect ECONNREFUSED 127.0.0.1:7233'),
+      { applied: false },
+    );
+    const response = await harness.call('agent', 'POST', '/v1/tickets/VIG-000001/reassign', { agent: 'lea' });
+    expectProblem(response, 503, 'unavailable');
+    expect(response.json().detail).toBe(
+      'Temporal is unreachable, and the action may have been applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again); try again in a few seconds',
     );
   });
 
