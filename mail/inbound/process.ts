@@ -355,8 +355,10 @@ async function thread(
 ): Promise<Settlement> {
   const about = { ticketNumber: ticket.ticketNumber, customerId: ticket.customerId };
   if (ticket.status === 'waiting') {
+    // A reply without text says so in the customer's language, as a ticket opened by such a mail does.
+    const { language } = await readerOf(options.db, ticket.customerId);
     try {
-      const message = asText(received.mail.bodyText, DESCRIPTION_MAX, '(no text)');
+      const message = asText(received.mail.bodyText, DESCRIPTION_MAX, emptyMailPlaceholders(language).noText);
       await options.api.customerReply(
         ticket.ticketNumber,
         sender,

@@ -191,6 +191,32 @@ describe('mail in over real SMTP', () => {
     ]);
   });
 
+  it("a reply without text resumes its ticket, recorded as such in the customer's language", async () => {
+    const { email } = await customerWithContact('fr');
+    const first = messageId();
+    await send({ from: email, subject: 'Scanner muet', text: 'Plus de numérisation.', messageId: first });
+    const ticketNumber = (await rowsOf(first))[0]!.ticket_number!;
+    await eventually(
+      () => answersTo(email),
+      (rows) => rows.some((row) => row.kind === 'acknowledgement'),
+    );
+    expect((await stack.call('POST', `/tickets/${ticketNumber}/take-charge`, {})).status).toBe(200);
+    expect(
+      (await stack.call('POST', `/tickets/${ticketNumber}/wait-for-customer`, { question: 'Quel modèle ?' })).status,
+    ).toBe(200);
+
+    const reply = messageId();
+    const root = `<${ticketNumber}.ticket@desk.test>`;
+    await send({ from: email, subject: 'Re: votre demande', text: '', messageId: reply, inReplyTo: root });
+    expect((await rowsOf(reply))[0]).toMatchObject({ state: 'threaded', ticket_number: ticketNumber });
+    const ticket = (await stack.call('GET', `/tickets/${ticketNumber}`)).body;
+    expect(ticket.status).toBe('support');
+    const replied = (ticket.events as { type: string; note?: string }[]).find(
+      (event) => event.type === 'customer-replied',
+    );
+    expect(replied?.note).toBe('(sans texte)');
+  });
+
   it('"OK" by mail while the resolution awaits validation is not a validation: kept, and answered with how to validate, in French', async () => {
     const { email } = await customerWithContact('fr');
     const first = messageId();
