@@ -7,55 +7,87 @@
  * break in a one-line field (a title) ends up in an e-mail header, where it starts a header of its own.
  */
 
-/** `line`: titles, names, agents, e-mail addresses. `multiline`: descriptions, messages, notes. */
-export type TextShape = 'line' | 'multiline';
+/**
+ * `line`: names, agents, e-mail addresses. `title`: a line with something to read in it, a ticket's title, which lists
+ * and mail subjects show alone. `multiline`: descriptions, messages, notes.
+ */
+export type TextShape = 'line' | 'title' | 'multiline';
+
+export const TEXT_SHAPES: readonly TextShape[] = ['line', 'title', 'multiline'];
 
 // C0 controls but tab, LF and CR, DEL and the C1 controls: never typed on purpose, and not all harmless downstream.
 const CONTROLS = '\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F';
+// The bidirectional embeddings and overrides (U+202A-U+202E) and isolates (U+2066-U+2069): they reorder what follows
+// them as it is displayed, so that a title, a name or a file name quoted in a description reads as another
+// ("invoice<U+202E>fdp.exe" shows as "invoiceexe.pdf"). The marks (U+200E, U+200F, U+061C), which right-to-left
+// text does use, reorder nothing and stay.
+const BIDI_CONTROLS = '\\u202A-\\u202E\\u2066-\\u2069';
 // Written to mean the same with or without the `u` flag (ajv compiles patterns with it, TypeBox's Value without it):
 // a high half not followed by a low one, or a low half not preceded by a high one.
 const LONE_SURROGATE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 
+const LINE = `[\\t\\n\\r${CONTROLS}${BIDI_CONTROLS}]|${LONE_SURROGATE}`;
 /** One character (or an unpaired surrogate) that the shape refuses, as a regular expression source. */
 const REFUSED: Readonly<Record<TextShape, string>> = {
-  line: `[\\t\\n\\r${CONTROLS}]|${LONE_SURROGATE}`,
+  line: LINE,
+  title: LINE,
   // A CR only as the first half of a CRLF: a lone CR is a line break some readers see and others do not.
-  multiline: `[${CONTROLS}]|\\r(?!\\n)|${LONE_SURROGATE}`,
+  multiline: `[${CONTROLS}${BIDI_CONTROLS}]|\\r(?!\\n)|${LONE_SURROGATE}`,
 };
 
 /** What each shape accepts, in words: the `expected` of a refusal. */
 export const TEXT_RULE: Readonly<Record<TextShape, string>> = {
-  line: 'one line of text, without control characters or unpaired surrogates',
-  multiline: 'text without control characters (tab and line breaks aside) or unpaired surrogates',
+  line: 'one line of text, without control characters, bidirectional controls or unpaired surrogates',
+  title:
+    'one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates',
+  multiline:
+    'text without control characters (tab and line breaks aside), bidirectional controls or unpaired surrogates',
 };
 
-/** The JSON Schema `pattern` of a text field of this shape: no refused character anywhere. */
+/**
+ * The JSON Schema `pattern` of a text field of this shape: no refused character anywhere, and for a title one
+ * character at least that is not white space (`\s` is the white space String.prototype.trim takes off).
+ */
 export function textPattern(shape: TextShape): string {
-  return `^(?:(?!${REFUSED[shape]})[\\s\\S])*$`;
+  return `^${shape === 'title' ? '(?=[\\s\\S]*\\S)' : ''}(?:(?!${REFUSED[shape]})[\\s\\S])*$`;
 }
 
-const FIRST_REFUSED: Readonly<Record<TextShape, RegExp>> = {
-  line: new RegExp(REFUSED.line, 'u'),
-  multiline: new RegExp(REFUSED.multiline, 'u'),
-};
+const FIRST_REFUSED = Object.fromEntries(
+  TEXT_SHAPES.map((shape) => [shape, new RegExp(REFUSED[shape], 'u')]),
+) as Readonly<Record<TextShape, RegExp>>;
 
 const codePoint = (unit: number) => `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 
 function kindOf(unit: number): string {
   if (unit >= 0xd800 && unit <= 0xdfff) return 'an unpaired surrogate';
   if (unit === 0x0a || unit === 0x0d) return 'a line break';
+  if ((unit >= 0x202a && unit <= 0x202e) || (unit >= 0x2066 && unit <= 0x2069)) return 'a bidirectional control';
   return 'a control character';
 }
 
 /**
- * Why `value` is not acceptable text of this shape, naming the first character at fault and its UTF-16 offset;
- * `undefined` when it is.
+ * Why `value` is not acceptable text of this shape, naming the first character at fault and its UTF-16 offset (or a
+ * title's lack of anything to read); `undefined` when it is.
  */
-export function findUnsafeText(value: string, { multiline = false }: { multiline?: boolean } = {}): string | undefined {
-  const found = FIRST_REFUSED[multiline ? 'multiline' : 'line'].exec(value);
-  if (!found) return undefined;
-  const unit = found[0].charCodeAt(0);
-  return `it holds ${kindOf(unit)} (${codePoint(unit)}) at offset ${found.index}`;
+export function findUnsafeText(value: string, shape: TextShape = 'line'): string | undefined {
+  const found = FIRST_REFUSED[shape].exec(value);
+  if (found) {
+    const unit = found[0].charCodeAt(0);
+    return `it holds ${kindOf(unit)} (${codePoint(unit)}) at offset ${found.index}`;
+  }
+  if (shape === 'title' && value.trim() === '') return 'it holds nothing but white space';
+  return undefined;
+}
+
+// What every shape refuses wherever it stands, tab and line breaks aside.
+const STRAY_CHARACTERS = new RegExp(`[${CONTROLS}${BIDI_CONTROLS}]`, 'g');
+
+/**
+ * `value` without the control and bidirectional control characters every shape refuses (tab and line breaks are
+ * kept): text from elsewhere, a mail, made into a field rather than refused (mail/inbound/fields.ts).
+ */
+export function withoutControls(value: string): string {
+  return value.replace(STRAY_CHARACTERS, '');
 }
 
 // What PostgreSQL cannot hold, whatever the shape: anything else a caller let through is stored as it came.

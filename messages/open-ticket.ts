@@ -4,7 +4,7 @@ import { PRIORITIES, TICKET_KINDS } from '../domain/policy/vocabulary';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
 import { CHANNELS } from './principal';
 import { literals, strictObject } from './schema-parts';
-import { Email, Line, Text } from './text-fields';
+import { Email, Line, Text, Title } from './text-fields';
 
 /**
  * What opening a ticket takes, once: the request as its contact makes it, whose fields the API's body is built from
@@ -21,7 +21,7 @@ export const TicketRequestFields = {
   kind: literals(TICKET_KINDS),
   /** The priority the customer proposes; the desk validates or changes it (set-priority). */
   priority: literals(PRIORITIES),
-  title: Line(200),
+  title: Title(200),
   description: Text(20_000),
   contact: Contact,
   /** Opened through the emergency channel: P1, handled at once, the policy's emergency fee billed. */

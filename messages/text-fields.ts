@@ -12,8 +12,11 @@ const textOf =
   (maxLength: number, options: StringOptions = {}) =>
     Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
 
-/** Titles, names, agents, e-mail addresses, ids: no line break nor any other control character. */
+/** Names, agents, e-mail addresses, ids: no line break nor any other control character. */
 export const Line = textOf('line');
+
+/** A ticket's title: a line, and not white space alone. */
+export const Title = textOf('title');
 
 /** Descriptions, messages, notes: tab, LF and CRLF allowed, no other control character. */
 export const Text = textOf('multiline');

@@ -1,10 +1,10 @@
-import { TEXT_RULE, textPattern } from '../../domain/text';
+import { TEXT_RULE, TEXT_SHAPES, textPattern } from '../../domain/text';
 
 // One definition of text fields, shared with the workflow's command schemas.
 export { Email, Line, Text } from '../../messages/text-fields';
 
 const MESSAGES = new Map<string, string>(
-  (['line', 'multiline'] as const).map((shape) => [textPattern(shape), `must be ${TEXT_RULE[shape]}`]),
+  TEXT_SHAPES.map((shape) => [textPattern(shape), `must be ${TEXT_RULE[shape]}`]),
 );
 
 /** What a refusal of a text field says, in place of Ajv's "must match pattern" and the regular expression itself. */

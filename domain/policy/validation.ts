@@ -43,7 +43,7 @@ const pointerPart = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '
  */
 export function unsafeTextIssues(value: unknown, path = ''): PolicyIssue[] {
   if (typeof value === 'string') {
-    const unsafe = findUnsafeText(value, { multiline: true });
+    const unsafe = findUnsafeText(value, 'multiline');
     return unsafe ? [{ path: path || '/', message: `not acceptable text: ${unsafe}` }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((item, index) => unsafeTextIssues(item, `${path}/${index}`));

@@ -2,7 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ACTION_TABLE, type TicketActionName } from '../../messages/ticket-actions';
 import { InvalidArgumentError } from '../errors';
-import { findUnsafeText, TEXT_RULE, textPattern, type TextShape } from '../text';
+import { findUnsafeText, TEXT_RULE, TEXT_SHAPES, textPattern, type TextShape } from '../text';
 
 /**
  * The shape of a command, checked against its schema in the action table: the same lengths, characters and types the
@@ -10,7 +10,7 @@ import { findUnsafeText, TEXT_RULE, textPattern, type TextShape } from '../text'
  * the Update validators only, never on replay: a history keeps the commands accepted under the rules of their day.
  */
 
-const SHAPES = new Map<string, TextShape>((['line', 'multiline'] as const).map((shape) => [textPattern(shape), shape]));
+const SHAPES = new Map<string, TextShape>(TEXT_SHAPES.map((shape) => [textPattern(shape), shape]));
 
 function integerExpectation(schema: TSchema): string {
   const minimum = schema.minimum as number | undefined;
@@ -30,10 +30,7 @@ function expectation(schema: TSchema, value: unknown): string {
   if (schema.type === 'integer') return integerExpectation(schema);
   if (schema.type === 'string') {
     const shape = SHAPES.get(schema.pattern as string);
-    const unsafe =
-      shape !== undefined && typeof value === 'string'
-        ? findUnsafeText(value, { multiline: shape === 'multiline' })
-        : undefined;
+    const unsafe = shape !== undefined && typeof value === 'string' ? findUnsafeText(value, shape) : undefined;
     if (unsafe && shape) return `${TEXT_RULE[shape]}: ${unsafe}`;
     if (typeof value === 'string' && typeof schema.maxLength === 'number' && value.length > schema.maxLength)
       return `at most ${schema.maxLength} characters`;

@@ -1,13 +1,13 @@
-import { toStorableText } from '../../domain/text';
+import { toStorableText, withoutControls } from '../../domain/text';
 
 /**
  * Mail text made into what the API's text fields take (messages/text-fields.ts): a subject or a name holds no line
  * break nor control character, a body no control character but tab and line breaks, neither a NUL nor a lone
- * surrogate; both are cut to the field's length in code points without splitting a pair. What a person wrote is
- * kept whole in `inbound_mail` anyway: these are only the ticket's fields.
+ * surrogate nor a bidirectional control; both are cut to the field's length in code points without splitting a pair,
+ * and a line with nothing left to read is the fallback (a subject is a ticket's title). Taken out rather than refused:
+ * the API would refuse them, and the mail would open no ticket. What a person wrote is kept whole in `inbound_mail`
+ * anyway: these are only the ticket's fields.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are taken out.
-const CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
 const cut = (text: string, max: number) => {
   const points = Array.from(text);
@@ -15,15 +15,13 @@ const cut = (text: string, max: number) => {
 };
 
 export function asLine(text: string, max: number, fallback: string): string {
-  const line = toStorableText(text)
-    .replace(/[\t\r\n]+/g, ' ')
-    .replace(CONTROLS, '')
+  const line = withoutControls(toStorableText(text).replace(/[\t\r\n]+/g, ' '))
     .replace(/\s+/g, ' ')
     .trim();
   return cut(line || fallback, max);
 }
 
 export function asText(text: string, max: number, fallback: string): string {
-  const body = toStorableText(text).replace(/\r\n?/g, '\n').replace(CONTROLS, '').trim();
+  const body = withoutControls(toStorableText(text).replace(/\r\n?/g, '\n')).trim();
   return cut(body || fallback, max);
 }

@@ -1,8 +1,11 @@
 import type { PageKey } from '../../db/ticket-queries';
 import { apiHarness, expectProblem, openingBody, type Caller } from '../support/api/harness';
 
-const LINE_RULE = 'must be one line of text, without control characters or unpaired surrogates';
-const TEXT_RULE = 'must be text without control characters (tab and line breaks aside) or unpaired surrogates';
+const LINE_RULE = 'must be one line of text, without control characters, bidirectional controls or unpaired surrogates';
+const TITLE_RULE =
+  'must be one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates';
+const TEXT_RULE =
+  'must be text without control characters (tab and line breaks aside), bidirectional controls or unpaired surrogates';
 
 // Poison text is refused at the edge, naming the field, before any workflow or store sees it (domain/text.ts says why).
 describe('text the API refuses', () => {
@@ -25,11 +28,16 @@ describe('text the API refuses', () => {
     JSON.stringify({ ...openingBody, [field]: 'PLACEHOLDER' }).replace('PLACEHOLDER', escaped);
 
   it.each([
-    ['title', 'Printer \\u0000down', LINE_RULE],
-    ['title', 'Printer \\ud800down', LINE_RULE],
-    ['title', 'Printer down\\r\\nBcc: eve@evil.test', LINE_RULE],
-    ['title', 'Printer\\tdown', LINE_RULE],
+    ['title', 'Printer \\u0000down', TITLE_RULE],
+    ['title', 'Printer \\ud800down', TITLE_RULE],
+    ['title', 'Printer down\\r\\nBcc: eve@evil.test', TITLE_RULE],
+    ['title', 'Printer\\tdown', TITLE_RULE],
+    ['title', '   ', TITLE_RULE],
+    ['title', ' \\u00a0\\u3000', TITLE_RULE],
+    ['title', 'invoice\\u202efdp.exe', TITLE_RULE],
+    ['title', '\\u2067Printer down', TITLE_RULE],
     ['description', 'blank pages\\u0000', TEXT_RULE],
+    ['description', 'see invoice\\u202efdp.exe', TEXT_RULE],
     ['description', 'blank pages \\udfff', TEXT_RULE],
     ['description', 'blank\\rpages', TEXT_RULE],
     ['description', 'bell \\u0007', TEXT_RULE],
@@ -41,13 +49,19 @@ describe('text the API refuses', () => {
     expect(harness.temporal.started).toEqual([]);
   });
 
-  it('refuses a contact name with a line break and a NUL in the e-mail address', async () => {
+  it('refuses a contact name with a line break or a bidirectional override, and a NUL in the e-mail address', async () => {
     const name = await rawPost(
       'customer',
       '/v1/tickets',
       JSON.stringify({ ...openingBody, contact: { name: 'Ana\nLopes', email: 'ana@acme.lu' } }),
     );
     expect(name.json().errors).toEqual([{ field: 'body.contact.name', message: LINE_RULE }]);
+    const spoofed = await rawPost(
+      'customer',
+      '/v1/tickets',
+      JSON.stringify({ ...openingBody, contact: { name: 'Ana \u202eLopes', email: 'ana@acme.lu' } }),
+    );
+    expect(spoofed.json().errors).toEqual([{ field: 'body.contact.name', message: LINE_RULE }]);
     const email = await rawPost(
       'customer',
       '/v1/tickets',

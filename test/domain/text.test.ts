@@ -1,11 +1,4 @@
-import {
-  findUnsafeText,
-  textPattern,
-  toHeaderText,
-  toStorable,
-  toStorableText,
-  type TextShape,
-} from '../../domain/text';
+import { findUnsafeText, TEXT_SHAPES, textPattern, toHeaderText, toStorable, toStorableText } from '../../domain/text';
 
 const HIGH = '\ud800';
 const LOW = '\udc00';
@@ -16,9 +9,8 @@ describe('findUnsafeText', () => {
     ['plain text', 'Printer down'],
     ['accents and a character outside the BMP', `Imprimante à l'étage ${PAIR}`],
     ['a line and paragraph separator (not controls)', 'a\u2028b\u2029c'],
-  ])('accepts %s in both shapes', (_case, value) => {
-    expect(findUnsafeText(value)).toBeUndefined();
-    expect(findUnsafeText(value, { multiline: true })).toBeUndefined();
+  ])('accepts %s in every shape', (_case, value) => {
+    for (const shape of TEXT_SHAPES) expect(findUnsafeText(value, shape)).toBeUndefined();
   });
 
   it.each([
@@ -30,13 +22,36 @@ describe('findUnsafeText', () => {
     ['a low surrogate alone', `${LOW}`, 'an unpaired surrogate (U+DC00) at offset 0'],
     ['a pair in the wrong order', `${LOW}${HIGH}`, 'an unpaired surrogate (U+DC00) at offset 0'],
     ['a lone CR', 'a\rb', 'a line break (U+000D) at offset 1'],
-  ])('refuses %s in both shapes, naming it', (_case, value, reason) => {
-    expect(findUnsafeText(value)).toBe(`it holds ${reason}`);
-    expect(findUnsafeText(value, { multiline: true })).toBe(`it holds ${reason}`);
+    [
+      'a right-to-left override (file name spoofing)',
+      'invoice\u202efdp.exe',
+      'a bidirectional control (U+202E) at offset 7',
+    ],
+    ['a left-to-right embedding', '\u202aabc', 'a bidirectional control (U+202A) at offset 0'],
+    ['a first-strong isolate', 'a\u2068b', 'a bidirectional control (U+2068) at offset 1'],
+    ['a pop directional isolate', 'ab\u2069', 'a bidirectional control (U+2069) at offset 2'],
+  ])('refuses %s in every shape, naming it', (_case, value, reason) => {
+    for (const shape of TEXT_SHAPES) expect(findUnsafeText(value, shape)).toBe(`it holds ${reason}`);
+  });
+
+  it('takes the right-to-left and left-to-right marks, which reorder nothing', () => {
+    for (const mark of ['\u200e', '\u200f', '\u061c']) {
+      expect(findUnsafeText(`שלום${mark} VPN`)).toBeUndefined();
+      expect(findUnsafeText(`שלום${mark} VPN`, 'multiline')).toBeUndefined();
+    }
+  });
+
+  it('refuses a title of white space alone, and takes one with anything else in it', () => {
+    for (const blank of ['', ' ', '   ', '\u00a0', '\u3000 \u2028', '\ufeff'])
+      expect(findUnsafeText(blank, 'title')).toBe('it holds nothing but white space');
+    expect(findUnsafeText(' Printer down ', 'title')).toBeUndefined();
+    expect(findUnsafeText('\u200b', 'title')).toBeUndefined();
+    expect(findUnsafeText(' \t', 'title')).toBe('it holds a control character (U+0009) at offset 1');
+    expect(findUnsafeText('   ')).toBeUndefined();
   });
 
   it('takes tab, LF and CRLF in multi-line text only', () => {
-    for (const value of ['a\tb', 'a\nb', 'a\r\nb']) expect(findUnsafeText(value, { multiline: true })).toBeUndefined();
+    for (const value of ['a\tb', 'a\nb', 'a\r\nb']) expect(findUnsafeText(value, 'multiline')).toBeUndefined();
     expect(findUnsafeText('a\tb')).toBe('it holds a control character (U+0009) at offset 1');
     expect(findUnsafeText('Printer\r\nBcc: x@evil.test')).toBe('it holds a line break (U+000D) at offset 7');
     expect(findUnsafeText('a\nb')).toBe('it holds a line break (U+000A) at offset 1');
@@ -64,6 +79,10 @@ describe('textPattern', () => {
     '\udfff',
     PAIR,
     '\ufffd',
+    '\u3000',
+    '\u202e',
+    '\u2066',
+    '\u200f',
   ];
   let seed = 42;
   // A fixed pseudo-random sequence: the same strings on every run.
@@ -72,18 +91,15 @@ describe('textPattern', () => {
     Array.from({ length: next() % 7 }, () => ALPHABET[next() % ALPHABET.length]).join(''),
   );
 
-  it.each(['line', 'multiline'] as TextShape[])(
-    'agrees with findUnsafeText for %s text, with and without the u flag',
-    (shape) => {
-      const unicode = new RegExp(textPattern(shape), 'u');
-      const legacy = new RegExp(textPattern(shape));
-      const disagreements = strings.filter((value) => {
-        const safe = findUnsafeText(value, { multiline: shape === 'multiline' }) === undefined;
-        return unicode.test(value) !== safe || legacy.test(value) !== safe;
-      });
-      expect(disagreements).toEqual([]);
-    },
-  );
+  it.each(TEXT_SHAPES)('agrees with findUnsafeText for %s text, with and without the u flag', (shape) => {
+    const unicode = new RegExp(textPattern(shape), 'u');
+    const legacy = new RegExp(textPattern(shape));
+    const disagreements = strings.filter((value) => {
+      const safe = findUnsafeText(value, shape) === undefined;
+      return unicode.test(value) !== safe || legacy.test(value) !== safe;
+    });
+    expect(disagreements).toEqual([]);
+  });
 
   it('tests a megabyte of text, the fault at its end, without running out of stack', () => {
     expect(new RegExp(textPattern('multiline'), 'u').test(`${'word '.repeat(200_000)}\n`)).toBe(true);

@@ -412,9 +412,30 @@ describe('mail in over real SMTP', () => {
     const [row] = await rowsOf(id);
     expect(row).toMatchObject({ state: 'opened' });
     const ticket = await stack.call('GET', `/tickets/${row!.ticket_number}`);
-    expect(findUnsafeText(ticket.body.title as string)).toBeUndefined();
+    expect(findUnsafeText(ticket.body.title as string, 'title')).toBeUndefined();
     expect(ticket.body.title).toContain('Imprimante Bcc: victim@x.test');
-    expect(findUnsafeText(ticket.body.description as string, { multiline: true })).toBeUndefined();
+    expect(findUnsafeText(ticket.body.description as string, 'multiline')).toBeUndefined();
+  });
+
+  it('bidirectional controls, which the API refuses, are taken out of a mail: a subject of nothing else is the placeholder', async () => {
+    const { email } = await customerWithContact();
+    const spoofed = messageId();
+    await send({
+      from: email,
+      subject: 'Facture \u202efdp.exe',
+      text: 'Voir \u2066pièce\u2069 jointe.',
+      messageId: spoofed,
+    });
+    const [row] = await rowsOf(spoofed);
+    expect(row).toMatchObject({ state: 'opened' });
+    const ticket = (await stack.call('GET', `/tickets/${row!.ticket_number}`)).body;
+    expect([ticket.title, ticket.description]).toEqual(['Facture fdp.exe', 'Voir pièce jointe.']);
+
+    const blank = messageId();
+    await send({ from: email, subject: ' \u202e \u2066 ', text: 'Rien ne marche.', messageId: blank });
+    const [blankRow] = await rowsOf(blank);
+    expect(blankRow).toMatchObject({ state: 'opened' });
+    expect((await stack.call('GET', `/tickets/${blankRow!.ticket_number}`)).body.title).toBe('(no subject)');
   });
 
   it('an unknown sender is kept for triage and answered politely; a stranger naming a ticket is not threaded onto it', async () => {
