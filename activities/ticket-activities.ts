@@ -8,13 +8,19 @@ import type { PolicySource } from '../policies/catalog';
 import { writeTicketKeepingReport } from '../db/sla-report';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
-import { billedTicket, planQuestion, registeredTicket } from '../domain/ticket/steps';
-import type { PlanAnswer } from '../domain/ticket/steps';
+import { billedTicket, openingNotice, planQuestion, registeredTicket } from '../domain/ticket/steps';
+import type { OpeningNotice, PlanAnswer } from '../domain/ticket/steps';
 import { billTicket } from './billing';
 import { planForActivity } from './clock-planner';
 import type { ThresholdNotice } from './threshold-email';
 import type { Reader } from '../mail/format';
-import { queueAcknowledgement, queueLifecycleNotices, queueThresholdNotices, readerOf } from './ticket-notices';
+import {
+  queueAcknowledgement,
+  queueLifecycleNotices,
+  queueOpeningNotices,
+  queueThresholdNotices,
+  readerOf,
+} from './ticket-notices';
 
 export interface ActivityDeps {
   db: Pool;
@@ -130,25 +136,36 @@ async function writeTicket(
   );
 }
 
+/** The notice an emergency's registration sends at once (openingNotice), by the ticket's policy version; none for others. */
+async function openingNoticeOf(policies: PolicySource, ticket: TicketState): Promise<OpeningNotice | undefined> {
+  if (ticket.channel !== 'emergency') return undefined;
+  const policy = await policies.find(ticket.policyId, ticket.policyVersion);
+  return openingNotice(ticket, policy.emergencyResponse()?.atOpening ?? []);
+}
+
 /**
  * Writes the ticket's first row and queues its acknowledgement e-mail, read by `reader`, in one transaction: what
- * registerTicket writes once it has the plan. Run on behalf of the ticket's workflow (an activity's context), whose ID
- * the row and the e-mail's idempotency key carry. Exported for test/support/e2e/registration.ts, which writes a
- * state a test built.
+ * registerTicket writes once it has the plan. An emergency's notice at opening (openingNotice) is queued in the same
+ * transaction: the desk hears of the ticket with its first row, once, whatever the retries. Run on behalf of the
+ * ticket's workflow (an activity's context), whose ID the row and the e-mails' idempotency keys carry. Answers the
+ * keys of the notices at opening, for the activity to send once committed. Exported for
+ * test/support/e2e/registration.ts, which writes a state a test built.
  */
 export async function writeRegistration(
   db: Pool,
   policies: PolicySource,
   ticket: TicketState,
   reader: Reader,
-): Promise<void> {
-  const row = await ticketRow(policies, ticket);
-  await withTransaction(db, async (client) => {
+): Promise<string[]> {
+  const [row, opening] = await Promise.all([ticketRow(policies, ticket), openingNoticeOf(policies, ticket)]);
+  return withTransaction(db, async (client) => {
     await writeTicket(client, row, { first: true });
     await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket, reader);
+    const openingKeys = opening ? await queueOpeningNotices(client, idempotencyKey, opening, reader) : [];
     // Its steps' webhooks (opened, acknowledged or refused), and the notices of any step a test's state holds: later
     // writes tell only the steps their row did not hold yet (recordTicketStateIn).
     await queueLifecycleNotices(client, idempotencyKey, ticket, 0, reader);
+    return openingKeys;
   });
 }
 
@@ -228,7 +245,11 @@ export function createActivities({ db, noticeDb = db, policies: given, deliverNo
         planForActivity(policies, planQuestion(ticket, {})),
         readerOf(db, ticket.customerId),
       ]);
-      await writeRegistration(db, policies, registeredTicket(ticket, plan, at).ticket, reader);
+      const opening = await writeRegistration(db, policies, registeredTicket(ticket, plan, at).ticket, reader);
+      // An emergency's notices at opening leave at once, as a warning's do (notifyThreshold), but the opening's
+      // answer does not wait for the SMTP server: the registration is on the customer's request's path
+      // (workflows/ticket.ts). deliverNow never throws, and the dispatcher's stop() waits for what it started.
+      if (opening.length > 0) void deliverNow?.(opening);
       return plan;
     },
 

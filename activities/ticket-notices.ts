@@ -5,7 +5,8 @@ import { enqueueNotice } from '../db/outbox';
 import { enqueueWebhookEvents } from '../db/webhooks';
 import { deskRolesFromEnv } from '../mail/desk-roles';
 import { mailLanguage, type Reader } from '../mail/format';
-import type { TicketNotice } from '../mail/notices';
+import type { EmergencyOpenedNotice, TicketNotice } from '../mail/notices';
+import type { OpeningNotice } from '../domain/ticket/steps';
 import { renderNotice } from '../mail/render';
 import { statusWebhook, thresholdWebhook } from '../mail/webhooks/events';
 import { acknowledgementNotice } from './acknowledgement-email';
@@ -62,27 +63,65 @@ export async function queueAcknowledgement(db: Db, key: string, ticket: TicketSt
 }
 
 /**
- * A warning or breach to everybody its levels name: the contract's escalation contacts, else the desk's addresses
- * (VIGIL_DESK_ROLES). A level nobody answers for (a contract saved before that was checked) is queued failed, naming
- * the level, so that an admin sees it in the failed list rather than never hearing of it. Answers the keys of the
- * rows to send, for the activity to send them once committed.
+ * A notice to everybody the escalation levels `to.notify` name: the contract's escalation contacts, else the desk's
+ * addresses (VIGIL_DESK_ROLES), each under the key of `step` and the recipient. A level nobody answers for (a contract
+ * saved before that was checked) is queued failed, naming the level, so that an admin sees it in the failed list
+ * rather than never hearing of it. Answers the keys of the rows to send, for the activity to send them once committed.
  */
-export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: ThresholdNotice): Promise<string[]> {
-  const notice = thresholdNoticeOf(given);
-  const reader = await readerOf(db, given.customerId);
-  const byLevel = await escalationAddresses(db, given.customerId);
+async function queueToLevels(
+  db: Db,
+  keyOf: KeyOf,
+  step: string,
+  to: { customerId: string; notify: string[]; assignee?: string },
+  notice: TicketNotice,
+  customer?: Reader,
+): Promise<string[]> {
+  const reader = customer ?? (await readerOf(db, to.customerId));
+  const byLevel = await escalationAddresses(db, to.customerId);
   const customerAddresses = new Set([...byLevel.values()].flat().map((address) => address.toLowerCase()));
-  const { addresses, unresolved } = resolveRecipients(given, byLevel, deskRolesFromEnv());
-  const keys = addresses.map((recipient) => keyOf(`threshold:${given.key}:${recipient}`));
+  const { addresses, unresolved } = resolveRecipients(to, byLevel, deskRolesFromEnv());
+  const keys = addresses.map((recipient) => keyOf(`${step}:${recipient}`));
   for (const [index, recipient] of addresses.entries())
     await queue(db, keys[index]!, notice, recipient, zoneOfRecipient(recipient, customerAddresses, reader));
   for (const level of unresolved) {
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
-    await queue(db, keyOf(`threshold:${given.key}:${level}`), notice, level, reader, why);
+    await queue(db, keyOf(`${step}:${level}`), notice, level, reader, why);
   }
+  return keys;
+}
+
+/** A warning or breach to everybody its levels name (queueToLevels), and to the webhooks. */
+export async function queueThresholdNotices(db: Db, keyOf: KeyOf, given: ThresholdNotice): Promise<string[]> {
+  const keys = await queueToLevels(db, keyOf, `threshold:${given.key}`, given, thresholdNoticeOf(given));
   // The same warning or breach to the customer's and the desk's webhooks, in the same transaction.
   await enqueueWebhookEvents(db, [thresholdWebhook(keyOf(`webhook:${given.key}`), given)]);
   return keys;
+}
+
+/**
+ * An emergency just registered, to everybody the policy's emergency `atOpening` levels name (queueToLevels), once per
+ * ticket and recipient: the key names the step and the recipient, and the registration queues it in the transaction
+ * of the ticket's first row (activities/ticket-activities.ts writeRegistration). `reader`: the customer's, which the
+ * registration has already. No webhook of its own: the ticket's `opened` and `acknowledged` status events tell them.
+ */
+export async function queueOpeningNotices(
+  db: Db,
+  keyOf: KeyOf,
+  given: OpeningNotice,
+  reader?: Reader,
+): Promise<string[]> {
+  const { ticketNumber, title, customerId, priority, openedAt, deadline } = given;
+  const notice: EmergencyOpenedNotice = {
+    kind: 'emergency-opened',
+    ticketNumber,
+    title,
+    customerId,
+    priority,
+    openedAt,
+    deadline,
+    consoleUrl: consoleUrl(ticketNumber),
+  };
+  return queueToLevels(db, keyOf, 'emergency-opened', given, notice, reader);
 }
 
 /** VIGIL_PUBLIC_URL, the API as the customer reaches it, without a trailing slash: the links in the mails start with it. */
@@ -90,6 +129,9 @@ export const publicUrl = () => (process.env.VIGIL_PUBLIC_URL || 'http://localhos
 
 /** Where the customer's calls about a ticket go. */
 export const actionsUrl = (ticketNumber: string) => `${publicUrl()}/v1/tickets/${ticketNumber}`;
+
+/** The ticket's page in the console, where an agent signs in and takes it in charge. */
+export const consoleUrl = (ticketNumber: string) => `${publicUrl()}/console/tickets/${ticketNumber}`;
 
 /** The notice the contact gets for one event of the ticket's history, if that event is one the contact is told of. */
 function lifecycleNotice(ticket: TicketState, event: TicketEvent): TicketNotice | undefined {

@@ -38,6 +38,19 @@ export interface ThresholdNotice extends About {
   deadline: number;
 }
 
+/**
+ * An emergency just registered, to the desk and the people the policy's emergency `atOpening` names: what it is, whose,
+ * by when it must be taken in charge, and `consoleUrl`, the ticket's page in the console where an agent takes it.
+ */
+export interface EmergencyOpenedNotice extends About {
+  kind: 'emergency-opened';
+  customerId: string;
+  priority: string;
+  openedAt: number;
+  deadline: number;
+  consoleUrl: string;
+}
+
 export interface TakenInChargeNotice extends ToContact {
   kind: 'taken-in-charge';
   agent: string;
@@ -75,6 +88,7 @@ export type TicketNotice =
   | AcknowledgementNotice
   | RefusalNotice
   | ThresholdNotice
+  | EmergencyOpenedNotice
   | TakenInChargeNotice
   | WaitingForYouNotice
   | ResolutionProposedNotice

@@ -106,6 +106,19 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
         ],
       };
     }
+    case 'emergency-opened': {
+      const due = at(notice.deadline);
+      return {
+        headline: `${p.emergencyOpened.headline(due)}: ${notice.title}`,
+        lines: [
+          p.ticketOf(notice.ticketNumber, notice.customerId, notice.title),
+          p.emergencyOpened.opened(at(notice.openedAt), due),
+          p.priorityAndAssignee(notice.priority, p.nobody),
+          '',
+          p.emergencyOpened.inConsole(notice.consoleUrl),
+        ],
+      };
+    }
     case 'taken-in-charge':
       return {
         headline: p.takenInCharge.headline(notice.title),

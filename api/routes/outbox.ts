@@ -14,7 +14,7 @@ const NoticeView = Type.Object({
   id: Type.Integer(),
   kind: Type.String({
     description:
-      'acknowledgement, refusal, threshold-warning, breach, taken-in-charge, waiting-for-customer, resolution-proposed, validated, quote-submitted',
+      'acknowledgement, refusal, threshold-warning, breach, emergency-opened, taken-in-charge, waiting-for-customer, resolution-proposed, validated, quote-submitted',
   }),
   state: literals(OUTBOX_STATES, {
     description: 'pending (to send, or to try again at nextAttemptAt), sent, or failed for good',

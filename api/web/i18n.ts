@@ -498,6 +498,7 @@ const FRENCH_TERMS: Readonly<Record<string, string>> = {
   sent: 'envoyé',
   failed: 'échec',
   'threshold-warning': 'alerte de seuil',
+  'emergency-opened': 'urgence ouverte',
   breach: 'dépassement',
   received: 'reçu',
   threaded: 'rattaché',

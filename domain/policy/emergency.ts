@@ -32,6 +32,8 @@ export interface EmergencyResponse {
   target: Duration;
   warningPercents: readonly number[];
   escalation: readonly EscalationLevel[];
+  /** The escalation levels told when an emergency is registered (the policy's `atOpening`); empty: none before its first threshold. */
+  atOpening: readonly string[];
 }
 
 export function emergencyResponseOf(emergency: EmergencyDocument, contractTarget?: Duration): EmergencyResponse {
@@ -39,5 +41,6 @@ export function emergencyResponseOf(emergency: EmergencyDocument, contractTarget
     target: contractTarget ?? emergency.responseTarget,
     warningPercents: emergency.warningPercents,
     escalation: emergency.escalation,
+    atOpening: emergency.atOpening ?? [],
   };
 }

@@ -69,10 +69,14 @@ export class Policy {
     return emergency?.target ?? this.targetFor(metric, ticket.priority);
   }
 
-  /** Every escalation level the policy notifies, its emergency clock's included: what a contract names people for. */
+  /**
+   * Every escalation level the policy notifies, its emergency clock's and the emergency's opening's included: what a
+   * contract names people for.
+   */
   get escalationLevels(): string[] {
-    const levels = [...this.document.escalation, ...(this.document.emergency?.escalation ?? [])];
-    return [...new Set(levels.flatMap((level) => level.notify))];
+    const { escalation, emergency } = this.document;
+    const levels = [...escalation, ...(emergency?.escalation ?? [])];
+    return [...new Set([...levels.flatMap((level) => level.notify), ...(emergency?.atOpening ?? [])])];
   }
 
   /**

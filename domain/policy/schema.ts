@@ -64,6 +64,16 @@ const EmergencySchema = Type.Object(
       },
     ),
     escalation: Type.Array(EscalationLevelSchema),
+    /**
+     * The escalation levels told the moment an emergency is registered, before any share of its target is used (the
+     * econnect preset: "traité dans l'immédiat" means somebody hears of it at once, not at its first warning). A list of
+     * its own rather than an escalation level at 0%: a level is a share of the target used, planned and notified as a
+     * threshold of the clock (activities/clock-planner.ts), so a level at 0% would count the ticket at risk from its
+     * opening (atRiskFrom, domain/sla/clock.ts), be told again whenever a priority change re-arms the thresholds, and
+     * be sent after the registration, in a workflow task and an activity of its own; a notice at opening is queued
+     * with the acknowledgement, in the registration's own transaction (activities/ticket-activities.ts).
+     */
+    atOpening: Type.Optional(Type.Array(Name, { minItems: 1, uniqueItems: true })),
   },
   strict,
 );

@@ -165,6 +165,39 @@ export function registeredTicket(
   return { ticket: applyChanges(planned, [change]), refused };
 }
 
+/**
+ * What an emergency's notice at opening says (the registration activity queues it with the acknowledgement,
+ * activities/ticket-activities.ts writeRegistration): the people the policy's emergency `atOpening` names hear of
+ * it when it is registered, not at its first threshold.
+ */
+export interface OpeningNotice {
+  ticketNumber: string;
+  title: string;
+  customerId: string;
+  priority: string;
+  /** When it was registered (acknowledged). */
+  openedAt: number;
+  /** By when it must be taken in charge: its response clock's deadline. */
+  deadline: number;
+  /** The escalation levels to tell (`desk`, `emergency-escalation`): activities/escalation-contacts.ts resolves them. */
+  notify: string[];
+}
+
+/**
+ * The notice an emergency's registration sends at once, to the levels `atOpening` names (its policy's emergency
+ * section, Policy.emergencyResponse): none for a ticket of the standard channel, for a request refused (the desk
+ * does not take it), or where the policy names nobody at opening.
+ */
+export function openingNotice(ticket: TicketState, atOpening: readonly string[]): OpeningNotice | undefined {
+  if (ticket.channel !== 'emergency' || ticket.status === 'refused' || atOpening.length === 0) return undefined;
+  const { ticketNumber, title, customerId, priority, clocks } = ticket;
+  const openedAt = ticket.acknowledgedAt ?? ticket.openedAt;
+  // The emergency section that names people at opening gives the response clock its target, so the deadline is
+  // planned; without one, "handled at once" is read literally: it is due when it was registered.
+  const deadline = clocks.find((clock) => clock.metric === 'response')?.deadline ?? openedAt;
+  return { ticketNumber, title, customerId, priority, openedAt, deadline, notify: [...atOpening] };
+}
+
 const notifiedOf = (ticket: TicketState) => new Set(ticket.notifiedThresholds);
 
 /** What a threshold's notice says (the notifyThreshold activity, activities/ticket-notices.ts, sends it). */

@@ -40,6 +40,12 @@ export const de: Phrases = {
     headline: (metric, due) => `${metric} überschritten (${due})`,
     passed: (metric, due) => `Die Frist der ${metric} vom ${due} ist verstrichen, ohne eingehalten zu werden.`,
   },
+  emergencyOpened: {
+    headline: (due) => `Notfall soeben eröffnet, zu übernehmen bis ${due}`,
+    opened: (at, due) =>
+      `Ein Notfall wurde am ${at} über den Notfallkanal eröffnet; er muss bis ${due} übernommen werden.`,
+    inConsole: (url) => `Übernehmen Sie ihn auf der Seite des Tickets, nach der Anmeldung: ${url}`,
+  },
   takenInCharge: {
     headline: (title) => `In Bearbeitung: ${title}`,
     by: (agent, at) => `${agent} hat Ihre Anfrage am ${at} übernommen.`,

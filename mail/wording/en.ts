@@ -38,6 +38,12 @@ export const en: Phrases = {
     headline: (metric, due) => `${metric} deadline missed (${due})`,
     passed: (metric, due) => `The ${metric} deadline of ${due} has passed without being met.`,
   },
+  emergencyOpened: {
+    headline: (due) => `emergency just opened, to take in charge by ${due}`,
+    opened: (at, due) =>
+      `An emergency was opened through the emergency channel on ${at}; it must be taken in charge by ${due}.`,
+    inConsole: (url) => `Take it in charge on the ticket's page, once signed in: ${url}`,
+  },
   takenInCharge: {
     headline: (title) => `Taken in charge: ${title}`,
     by: (agent, at) => `${agent} took your request in charge on ${at}.`,

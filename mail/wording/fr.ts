@@ -42,6 +42,12 @@ export const fr: Phrases = {
     headline: (metric, due) => `délai ${de(metric)} dépassé (${due})`,
     passed: (metric, due) => `L'échéance ${de(metric)} du ${due} est passée sans être tenue.`,
   },
+  emergencyOpened: {
+    headline: (due) => `urgence ouverte à l'instant, à prendre en charge avant le ${due}`,
+    opened: (at, due) =>
+      `Une urgence a été ouverte par le canal d'urgence le ${at} ; elle doit être prise en charge avant le ${due}.`,
+    inConsole: (url) => `Prenez-la en charge sur la page du ticket, une fois connecté : ${url}`,
+  },
   takenInCharge: {
     headline: (title) => `Prise en charge : ${title}`,
     by: (agent, at) => `${agent} a pris votre demande en charge le ${at}.`,

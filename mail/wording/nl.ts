@@ -38,6 +38,12 @@ export const nl: Phrases = {
     headline: (metric, due) => `${metric} overschreden (${due})`,
     passed: (metric, due) => `De termijn voor de ${metric} van ${due} is verstreken zonder te zijn gehaald.`,
   },
+  emergencyOpened: {
+    headline: (due) => `noodgeval zojuist geopend, uiterlijk ${due} in behandeling te nemen`,
+    opened: (at, due) =>
+      `Er is op ${at} een noodgeval geopend via het noodkanaal; het moet uiterlijk ${due} in behandeling worden genomen.`,
+    inConsole: (url) => `Neem het in behandeling op de pagina van het ticket, na het aanmelden: ${url}`,
+  },
   takenInCharge: {
     headline: (title) => `In behandeling: ${title}`,
     by: (agent, at) => `${agent} heeft uw aanvraag op ${at} in behandeling genomen.`,

@@ -37,6 +37,12 @@ export interface Phrases {
     used(metric: string, percent: number, due: string): string;
   };
   breach: { headline(metric: string, due: string): string; passed(metric: string, due: string): string };
+  /** An emergency just registered, to the desk and the emergency's escalation contacts: dates come formatted. */
+  emergencyOpened: {
+    headline(due: string): string;
+    opened(at: string, due: string): string;
+    inConsole(url: string): string;
+  };
   takenInCharge: { headline(title: string): string; by(agent: string, at: string): string };
   waiting: { headline(title: string): string; needsAnswer: string; paused: string };
   resolution: {

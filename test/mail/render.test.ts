@@ -59,6 +59,16 @@ const notices: Notice[] = [
     amountCents: 123_450,
     actionsUrl: 'https://vigil.desk.lu/v1/tickets/VIG-000123',
   },
+  {
+    ticketNumber: 'VIG-000123',
+    title: 'Printer down',
+    kind: 'emergency-opened',
+    customerId: 'acme',
+    priority: 'P1',
+    openedAt: TUESDAY_1_DECEMBER - 3_600_000,
+    deadline: TUESDAY_1_DECEMBER,
+    consoleUrl: 'https://vigil.desk.lu/console/tickets/VIG-000123',
+  },
 ];
 
 describe('notices in the four languages', () => {
@@ -227,6 +237,46 @@ describe('notices in the four languages', () => {
       );
     }
   });
+
+  it.each([
+    [
+      'en',
+      '[VIG-000123] Emergency just opened, to take in charge by Tuesday, 1 December 2026 at 11:30: Printer down',
+      'An emergency was opened through the emergency channel on Tuesday, 1 December 2026 at 10:30; it must be taken in charge by Tuesday, 1 December 2026 at 11:30.',
+      "Take it in charge on the ticket's page, once signed in: https://vigil.desk.lu/console/tickets/VIG-000123",
+    ],
+    [
+      'fr',
+      "[VIG-000123] Urgence ouverte à l'instant, à prendre en charge avant le mardi 1 décembre 2026 à 11:30: Printer down",
+      "Une urgence a été ouverte par le canal d'urgence le mardi 1 décembre 2026 à 10:30 ; elle doit être prise en charge avant le mardi 1 décembre 2026 à 11:30.",
+      'Prenez-la en charge sur la page du ticket, une fois connecté : https://vigil.desk.lu/console/tickets/VIG-000123',
+    ],
+    [
+      'de',
+      '[VIG-000123] Notfall soeben eröffnet, zu übernehmen bis Dienstag, 1. Dezember 2026 um 11:30: Printer down',
+      'Ein Notfall wurde am Dienstag, 1. Dezember 2026 um 10:30 über den Notfallkanal eröffnet; er muss bis Dienstag, 1. Dezember 2026 um 11:30 übernommen werden.',
+      'Übernehmen Sie ihn auf der Seite des Tickets, nach der Anmeldung: https://vigil.desk.lu/console/tickets/VIG-000123',
+    ],
+    [
+      'nl',
+      '[VIG-000123] Noodgeval zojuist geopend, uiterlijk dinsdag 1 december 2026 om 11:30 in behandeling te nemen: Printer down',
+      'Er is op dinsdag 1 december 2026 om 10:30 een noodgeval geopend via het noodkanaal; het moet uiterlijk dinsdag 1 december 2026 om 11:30 in behandeling worden genomen.',
+      'Neem het in behandeling op de pagina van het ticket, na het aanmelden: https://vigil.desk.lu/console/tickets/VIG-000123',
+    ],
+  ] as const)(
+    'tells the desk in %s of an emergency just opened: whose, by when to take it in charge, and where in the console',
+    (language, subject, opened, inConsole) => {
+      const mail = renderNotice(notices[9]!, reader(language));
+      expect(mail.subject).toBe(subject);
+      expect(mail.body.split('\n')).toEqual([
+        renderNotice(notices[2]!, reader(language)).body.split('\n')[0],
+        opened,
+        expect.stringContaining('P1'),
+        '',
+        inConsole,
+      ]);
+    },
+  );
 
   it('reads a quote in the locale: estimate in hours and minutes, amount in its format', () => {
     const { body } = renderNotice(notices[8]!, reader('nl'));

@@ -19,17 +19,52 @@ function issuesOf(document: unknown): Array<{ path: string; message: string }> {
 const withEmergency = (changes: Record<string, unknown>) => ({ ...valid, emergency: { ...emergency, ...changes } });
 
 describe("the emergency channel's response target", () => {
-  test('e-connect reads "traité dans l\'immédiat" as one calendar hour, warned at 50% and 75%, and says so in its notes', () => {
+  test.each([
+    [1, []],
+    [2, ['desk', 'emergency-escalation']],
+  ])(
+    'e-connect v%i reads "traité dans l\'immédiat" as one calendar hour, warned at 50% and 75%, told at opening: %j',
+    (version, atOpening) => {
+      for (const id of ['econnect', 'econnect-maintenance']) {
+        const policy = findPolicy(id, version);
+        expect(policy.emergencyResponse()).toEqual({
+          target: { amount: 1, unit: 'calendarHours' },
+          warningPercents: [],
+          escalation: [50, 75, 100].map((atPercent) => ({ atPercent, notify: ['desk', 'emergency-escalation'] })),
+          atOpening,
+        });
+        expect(policy.document.notes?.some((note) => /emergency channel.*1 hour of calendar time/.test(note))).toBe(
+          true,
+        );
+        expect(policy.document.notes?.some((note) => /told at once, when it is registered/.test(note))).toBe(
+          version === 2,
+        );
+        expect(policy.escalationLevels).toEqual(['desk', 'emergency-escalation']);
+      }
+    },
+  );
+
+  test('version 2 is the same terms as version 1 but for the emergency told at opening, and its own date and notes', () => {
     for (const id of ['econnect', 'econnect-maintenance']) {
-      const policy = findPolicy(id, 1);
-      expect(policy.emergencyResponse()).toEqual({
-        target: { amount: 1, unit: 'calendarHours' },
-        warningPercents: [],
-        escalation: [50, 75, 100].map((atPercent) => ({ atPercent, notify: ['desk', 'emergency-escalation'] })),
+      const [one, two] = [findPolicy(id, 1).document, findPolicy(id, 2).document];
+      const { emergency, notes, version, effectiveFrom, ...rest } = two;
+      expect(rest).toEqual({
+        ...one,
+        emergency: undefined,
+        notes: undefined,
+        version: undefined,
+        effectiveFrom: undefined,
       });
-      expect(policy.document.notes?.some((note) => /emergency channel.*1 hour of calendar time/.test(note))).toBe(true);
-      expect(policy.escalationLevels).toEqual(['desk', 'emergency-escalation']);
+      expect([version, effectiveFrom]).toEqual([2, '2026-12-07T00:00:00+01:00']);
+      expect(emergency).toEqual({ ...one.emergency, atOpening: ['desk', 'emergency-escalation'] });
+      expect(notes).not.toEqual(one.notes);
     }
+  });
+
+  test('a level named only at opening is one a contract names people for', () => {
+    const policy = Policy.parse(withEmergency({ atOpening: ['desk', 'on-call'] }), 'test.json');
+    expect(policy.escalationLevels).toEqual(['desk', 'emergency-escalation', 'on-call']);
+    expect(policy.emergencyResponse()?.atOpening).toEqual(['desk', 'on-call']);
   });
 
   test("a contract's target replaces the policy's; a policy without the section has no emergency clock", () => {
@@ -82,6 +117,19 @@ describe("the emergency channel's response target", () => {
       withEmergency({ escalation: [{ atPercent: 50, notify: [] }] }),
       '/emergency/escalation/0/notify',
       /./,
+    ],
+    ['telling nobody at opening', withEmergency({ atOpening: [] }), '/emergency/atOpening', /./],
+    [
+      'telling a level twice at opening',
+      withEmergency({ atOpening: ['desk', 'desk'] }),
+      '/emergency/atOpening',
+      /duplicate|unique/i,
+    ],
+    [
+      'telling a level that is no name at opening',
+      withEmergency({ atOpening: ['Desk Manager'] }),
+      '/emergency/atOpening/0',
+      /kebab-case/,
     ],
     [
       'with an unknown field',

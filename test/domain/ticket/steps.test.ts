@@ -6,12 +6,14 @@ import {
   billedTicket,
   hasEnded,
   mergedReplan,
+  openingNotice,
   registeredTicket,
   registration,
   replannedTicket,
   thresholdNotice,
   withPlan,
 } from '../../../domain/ticket/steps';
+import { findPolicy } from '../../../policies/registry';
 import { HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
 
 // The decisions the workflow shell (workflows/ticket.ts) takes between its activities and timers, as pure functions:
@@ -177,5 +179,45 @@ describe('threshold notices', () => {
     const ticket = registered();
     const noTarget = { ...ticket, clocks: ticket.clocks.map((clock) => ({ ...clock, deadline: null })) };
     expect(thresholdNotice(noTarget, due).deadline).toBe(T0 + HOUR);
+  });
+});
+
+describe('the notice at opening of an emergency', () => {
+  const AT_OPENING = ['desk', 'emergency-escalation'];
+  /** Opened at T0 through `channel`, planned and registered 50 ms later, as the registration activity writes it. */
+  const registeredThrough = (channel: 'standard' | 'emergency', plan = planAt(T0)) =>
+    registeredTicket(openedTicket({ ...input, channel }, T0), plan, T0 + 50).ticket;
+
+  it('tells the levels named at opening of the emergency just registered, whose it is and by when it must be taken in charge', () => {
+    expect(openingNotice(registeredThrough('emergency'), AT_OPENING)).toEqual({
+      ticketNumber: 'VIG-000001',
+      title: 'Printer down',
+      customerId: 'acme',
+      priority: 'P1',
+      openedAt: T0 + 50,
+      deadline: T0 + 2 * HOUR,
+      notify: ['desk', 'emergency-escalation'],
+    });
+  });
+
+  it('tells nobody of a ticket of the standard channel, of a request refused, or where the policy names nobody at opening', () => {
+    expect(openingNotice(registeredThrough('standard'), AT_OPENING)).toBeUndefined();
+    expect(openingNotice(registeredThrough('emergency'), [])).toBeUndefined();
+    const outOfHours = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
+    const refused = registeredThrough('emergency', outOfHours);
+    expect(refused.status).toBe('refused');
+    expect(openingNotice(refused, AT_OPENING)).toBeUndefined();
+  });
+
+  it("is e-connect's from its version 2: the desk and the emergency-escalation contacts; version 1 told them first at 50%", () => {
+    const atOpening = (version: number) => findPolicy('econnect', version).emergencyResponse()!.atOpening;
+    expect(openingNotice(registeredThrough('emergency'), atOpening(2))?.notify).toEqual(AT_OPENING);
+    expect(openingNotice(registeredThrough('emergency'), atOpening(1))).toBeUndefined();
+  });
+
+  it('reads "at once" literally for a response clock planned without a deadline: due when registered', () => {
+    const ticket = registeredThrough('emergency');
+    const noTarget = { ...ticket, clocks: ticket.clocks.map((clock) => ({ ...clock, deadline: null })) };
+    expect(openingNotice(noTarget, AT_OPENING)?.deadline).toBe(T0 + 50);
   });
 });

@@ -12,5 +12,6 @@ import type { TicketState } from '../../../messages/ticket';
  */
 export const acknowledgeTicket =
   (db: Pool) =>
-  async (ticket: TicketState): Promise<void> =>
-    writeRegistration(db, pgPolicyCatalog(db), ticket, await readerOf(db, ticket.customerId));
+  async (ticket: TicketState): Promise<void> => {
+    await writeRegistration(db, pgPolicyCatalog(db), ticket, await readerOf(db, ticket.customerId));
+  };
