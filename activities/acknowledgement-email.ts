@@ -24,7 +24,11 @@ export function headerSafe({ recipient, subject, body }: Email): Email {
  */
 export function acknowledgementNotice(ticket: TicketState): AcknowledgementNotice | RefusalNotice {
   const about = { ticketNumber: ticket.ticketNumber, title: ticket.title, contactName: ticket.contact.name };
-  if (ticket.status === 'refused') return { ...about, kind: 'refusal', reason: ticket.refusalReason ?? '' };
+  if (ticket.status === 'refused') {
+    // evolve (domain/ticket/evolve.ts) sets both at once: one without the other is a defect, not a ticket to word.
+    if (!ticket.refusal) throw new Error(`ticket ${ticket.ticketNumber} is refused without its refusal`);
+    return { ...about, kind: 'refusal', refusal: ticket.refusal };
+  }
   return {
     ...about,
     kind: 'acknowledgement',

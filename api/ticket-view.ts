@@ -3,7 +3,8 @@ import { budgetOf, elapsedOf } from '../domain/calendar';
 import { isRunning, nextDeadline, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
 import type { Policy } from '../domain/policy';
 import type { PolicySource } from '../policies/catalog';
-import type { ClockView, TicketView } from './schemas/ticket';
+import type { ClockView, TicketView } from './schemas/ticket';import { en } from '../mail/wording/en';
+
 
 const iso = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs).toISOString());
 
@@ -105,6 +106,8 @@ export async function toTicketView(ticket: TicketState, now: number, policies: P
     validatedAt: iso(ticket.validatedAt),
     cancelledAt: iso(ticket.cancelledAt),
     releaseAt: iso(ticket.releaseAt),
+    // The refusal's reason in English, as the refusal mail words it (the mail words it in the customer's language).
+    refusalReason: ticket.refusal && en.refusal.reasons[ticket.refusal.reason](ticket.refusal.contact),
     quote: ticket.quote && {
       ...ticket.quote,
       submittedAt: iso(ticket.quote.submittedAt),

@@ -1,4 +1,5 @@
 import type { Metric } from '../domain/policy/vocabulary';
+import type { RegistrationRefusal } from '../messages/ticket';
 
 /**
  * What a notification says, as data: the activities build these from the ticket, mail/render.ts writes them in the
@@ -25,7 +26,7 @@ export interface AcknowledgementNotice extends ToContact {
 
 export interface RefusalNotice extends ToContact {
   kind: 'refusal';
-  reason: string;
+  refusal: RegistrationRefusal;
 }
 
 export interface ThresholdNotice extends About {

@@ -87,7 +87,10 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
     case 'refusal':
       return {
         headline: p.refusal.headline(notice.title),
-        lines: signed([p.refusal.notTaken(notice.ticketNumber, notice.reason), p.refusal.advice]),
+        lines: signed([
+          p.refusal.notTaken(notice.ticketNumber, p.refusal.reasons[notice.refusal.reason](notice.refusal.contact)),
+          p.refusal.advice,
+        ]),
       };
     case 'threshold-warning':
     case 'breach': {

@@ -7,6 +7,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { SlaClock } from '../domain/sla/clock';
 import type { TicketStatus } from '../domain/ticket/status';
 import type { PolicyTerms } from '../domain/policy/terms';
+import type { Metric } from '../domain/policy/vocabulary';
 import type { RateCard } from '../domain/pricing/rate-card';
 import type { OpenTicketInput } from './open-ticket';
 import type { Channel } from './principal';
@@ -55,7 +56,26 @@ export interface TicketEvent {
   /** Who acted for sure and how (messages/principal.ts Acting); absent on events recorded before they were kept. */
   actorId?: string;
   channel?: Channel;
+  /** People's own words: a question, a reply, a resolution. What the ticket does on its own carries data instead. */
   note?: string;
+  /** sla-threshold, sla-breached: the clock. Worded by each reader in its language (api/web/ticket-history.ts). */
+  metric?: Metric;
+  /** sla-threshold: the share of the clock's target used. */
+  percent?: number;
+  /** sla-threshold: whom its notice went to, as the policy's escalation level names them (desk roles, contacts). */
+  notified?: string[];
+}
+
+/**
+ * Why a ticket was refused at its registration, as data: the refusal mail words it in the customer's language
+ * (mail/render.ts), the API in English (api/ticket-view.ts). Out of hours, where the policy says so, only the contacts
+ * the contract names may open an incident (the care-solutions preset).
+ */
+export const REGISTRATION_REFUSAL_REASONS = ['contact-not-authorized-out-of-hours'] as const;
+export interface RegistrationRefusal {
+  reason: (typeof REGISTRATION_REFUSAL_REASONS)[number];
+  /** The address that opened the ticket. */
+  contact: string;
 }
 
 /**
@@ -106,7 +126,7 @@ export interface TicketState extends OpenTicketInput {
   rateCard?: RateCard | null;
   /** From the policy version: its gates and clock rules (set at registration). */
   terms?: PolicyTerms;
-  refusalReason?: string;
+  refusal?: RegistrationRefusal;
   quote?: Quote;
   releaseAt?: number;
   /** Re-arming the thresholds (a priority change) starts a new generation: each threshold notifies once per generation. */

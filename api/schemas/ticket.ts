@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CHANNELS } from '../../messages/principal';
-import { PRIORITIES, TICKET_KINDS } from '../../messages/ticket';
+import { PRIORITIES, REGISTRATION_REFUSAL_REASONS, TICKET_KINDS } from '../../messages/ticket';
 import { Contact, TicketRequestFields } from '../../messages/open-ticket';
 import { literals, strictObject } from '../../messages/schema-parts';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
@@ -127,7 +127,13 @@ export const TicketView = Type.Object({
   cancelReason: Optional(Type.String()),
   channel: Optional(Type.String()),
   scope: Optional(Type.String()),
-  refusalReason: Optional(Type.String()),
+  refusalReason: Optional(Type.String({ description: 'why the ticket was refused at its registration, in English' })),
+  refusal: Optional(
+    Type.Object({
+      reason: literals(REGISTRATION_REFUSAL_REASONS),
+      contact: Type.String({ description: 'the address that opened the ticket' }),
+    }),
+  ),
   releaseAt: Optional(Instant),
   quote: Optional(
     Type.Object({
@@ -193,7 +199,14 @@ export const TicketView = Type.Object({
         }),
       ),
       channel: Optional(literals(CHANNELS)),
-      note: Optional(Type.String()),
+      note: Optional(Type.String({ description: "people's own words: a question, a reply, a resolution" })),
+      metric: Optional(literals(METRICS)),
+      percent: Optional(Type.Number({ description: "sla-threshold: the share of the clock's target used" })),
+      notified: Optional(
+        Type.Array(Type.String(), {
+          description: "sla-threshold: whom its notice went to, as the policy's escalation names them",
+        }),
+      ),
     }),
   ),
 });

@@ -193,6 +193,13 @@ const en = {
   nothingAtRisk: 'No open ticket is breached or at risk.',
   staffOnly: 'This page is for managers and admins.',
   forbidden: 'Not allowed',
+  thresholdReached: '{metric}: {percent}% of the time used; notified: {notified}',
+  deadlinePassed: '{metric}: deadline passed',
+  releaseReached: 'release date reached: back to support',
+  autoValidated: 'no answer from the customer within the policy delay',
+  emergencyAcknowledged: 'emergency channel: P1, handled at once',
+  refusedOutOfHours:
+    'out of office hours only the contacts named in the contract may open an incident, and {contact} is not one of them',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -382,6 +389,13 @@ const fr: Record<MessageKey, string> = {
   nothingAtRisk: 'Aucun ticket ouvert en dépassement ni à risque.',
   staffOnly: 'Cette page est réservée aux managers et aux administrateurs.',
   forbidden: 'Accès refusé',
+  thresholdReached: '{metric} : {percent} % du délai utilisé ; prévenus : {notified}',
+  deadlinePassed: '{metric} : délai dépassé',
+  releaseReached: 'date de mise en production atteinte : retour en traitement',
+  autoValidated: 'pas de réponse du client dans le délai de la politique',
+  emergencyAcknowledged: 'canal d’urgence : P1, traité immédiatement',
+  refusedOutOfHours:
+    'en dehors des heures de service, seuls les contacts nommés dans le contrat peuvent ouvrir un incident, et {contact} n’en fait pas partie',
 };
 
 const MESSAGES: Record<ConsoleLanguage, Record<MessageKey, string>> = { en, fr };
@@ -493,6 +507,11 @@ const FRENCH_TERMS: Readonly<Record<string, string>> = {
   declined: 'refusé',
   'long-intervention': 'intervention longue',
   'excluded-work': 'travail hors contrat',
+  // Whom an escalation level notifies (the presets' `notify`: mail/desk-roles.ts and the contract's contacts).
+  desk: 'support',
+  'desk-manager': 'responsable du support',
+  'customer-service-manager': 'responsable du service client',
+  'emergency-escalation': 'escalade d’urgence',
   // Mails, sent and received.
   pending: 'en attente d’envoi',
   sent: 'envoyé',

@@ -3,6 +3,8 @@ import { html, textareaText, type Html } from './html';
 import { formatDuration, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
+import { historySection } from './ticket-history';
+import { euros } from './invoices';
 
 /** What a refused form shows: the API's problem, and its fields' messages beside them. */
 export interface Refusal {
@@ -56,7 +58,6 @@ export interface TicketExtras {
  */
 const scrollable = (name: string) => html`<div class="scroll" role="region" aria-label="${name}" tabindex="0">`;
 
-const euros = (cents: number) => `${(cents / 100).toFixed(2)} €`;
 /** A form's path as an id: `quote/accept` has a slash. */
 const idOf = (path: string) => path.replace(/\//g, '-');
 
@@ -163,8 +164,8 @@ function bill(context: PageContext, view: TicketView): Html {
   if (!view.billing) return html`<h2>${t('billSoFar')}</h2><p>–</p>`;
   return html`<h2>${t('billSoFar')}</h2>${scrollable(t('billSoFar'))}<table><tbody>${view.billing.lines.map(
     (line) =>
-      html`<tr><td>${line.description}</td><td>${line.minutes} min</td><td>${euros(line.amountCents)}</td></tr>`,
-  )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents)}</td></tr></tfoot></table></div>`;
+      html`<tr><td>${line.description}</td><td>${line.minutes} min</td><td>${euros(line.amountCents, context.language)}</td></tr>`,
+  )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents, context.language)}</td></tr></tfoot></table></div>`;
 }
 
 function quoteFacts(context: PageContext, view: TicketView): Html {
@@ -174,7 +175,7 @@ function quoteFacts(context: PageContext, view: TicketView): Html {
   const parts = [
     term(language, quote.status),
     quote.estimateMinutes === undefined ? undefined : `${quote.estimateMinutes} min`,
-    quote.amountCents === undefined ? undefined : euros(quote.amountCents),
+    quote.amountCents === undefined ? undefined : euros(quote.amountCents, language),
     term(language, quote.reason),
     quote.declineReason && `${t('declinedBecause')}: ${quote.declineReason}`,
   ].filter(Boolean);
@@ -250,11 +251,6 @@ function notifications(context: PageContext, notices: readonly TicketNotice[] | 
 }
 
 /** Who did it and through which channel, as the audit trail says: the person, key or mail sender, and web, api or email. */
-function actedBy({ language, t }: PageContext, { by, channel }: TicketView['events'][number]): Html {
-  if (by === undefined) return html``;
-  return html` · <span class="actor">${by}</span>${channel ? html` <span class="channel">(${t('via')} ${term(language, channel)})</span>` : ''}`;
-}
-
 /** The ticket as its person may see it, with the forms its role may send in its status. */
 export function ticketBody(context: PageContext, view: TicketView, refusal?: Refusal, extras: TicketExtras = {}): Html {
   const { t, language, session } = context;
@@ -278,6 +274,5 @@ ${attachments(context, view, extras.attachments)}
 ${timeEntries(context, view)}
 ${bill(context, view)}
 ${notifications(context, extras.notifications)}
-<h2>${t('history')}</h2>
-<ol class="history">${view.events.map((event) => html`<li><time datetime="${event.at}">${context.when(event.at)}</time> ${term(language, event.type)}${actedBy(context, event)}${event.note ? html`<br>${event.note}` : ''}</li>`)}</ol>`;
+${historySection(context, view)}`;
 }

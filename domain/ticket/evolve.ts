@@ -3,6 +3,7 @@ import type {
   BillingSummary,
   OpenTicketInput,
   Quote,
+  RegistrationRefusal,
   TicketEvent,
   TicketState,
   TimeEntry,
@@ -45,9 +46,9 @@ export type TicketChange =
   | Fact<'quote-accepted'>
   | (Fact<'quote-declined'> & { reason?: string })
   | (Fact<'release-scheduled'> & { releaseAt: number })
-  | Fact<'refused'>
+  | (Fact<'refused'> & { refusal: RegistrationRefusal })
   | Fact<'acknowledged'>
-  | (Fact<'sla-threshold'> & { key: string })
+  | (Fact<'sla-threshold'> & { key: string; metric: Metric; percent: number; notified: string[] })
   | (Fact<'sla-breached'> & { metric: Metric })
   | Fact<'release-due'>
   | Fact<'auto-validated'>
@@ -154,8 +155,16 @@ function clocksAfter(clocks: readonly SlaClock[], change: TicketChange): SlaCloc
 }
 
 /** The ticket's own record of a fact: what it shows in its event log. */
-function logged({ at, type, by, actorId, channel, note }: TicketChange): TicketEvent {
-  const given = { by, actorId, channel, note };
+function logged(change: TicketChange): TicketEvent {
+  const { at, type, by, actorId, channel, note } = change;
+  const given = {
+    by,
+    actorId,
+    channel,
+    note,
+    ...(change.type === 'sla-threshold' || change.type === 'sla-breached' ? { metric: change.metric } : {}),
+    ...(change.type === 'sla-threshold' ? { percent: change.percent, notified: change.notified } : {}),
+  };
   return { at, type, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }
 
@@ -212,7 +221,7 @@ function fieldsAfter(state: TicketState, change: TicketChange): Partial<TicketSt
     case 'release-scheduled':
       return { releaseAt: change.releaseAt };
     case 'refused':
-      return { refusalReason: change.note };
+      return { refusal: change.refusal };
     case 'acknowledged':
       return { acknowledgedAt: change.at };
     case 'sla-threshold':

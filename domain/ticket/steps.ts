@@ -125,16 +125,13 @@ export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: 
   return {
     type: 'refused',
     at: now,
-    note: `out of office hours only the contacts named in the contract may open an incident; ${ticket.contact.email} is not one of them`,
+    refusal: { reason: 'contact-not-authorized-out-of-hours', contact: ticket.contact.email },
   };
 }
 
-export function acknowledgement(ticket: TicketState, now: number): TicketChange {
-  return {
-    type: 'acknowledged',
-    at: now,
-    note: ticket.channel === 'emergency' ? 'emergency channel: P1, handled at once' : undefined,
-  };
+/** An emergency's acknowledgement says so through the ticket's channel, which its readers word (api/web/ticket-history.ts). */
+export function acknowledgement(now: number): TicketChange {
+  return { type: 'acknowledged', at: now };
 }
 
 /**
@@ -147,7 +144,7 @@ export function registration(
   now: number,
 ): { change: TicketChange; refused: boolean } {
   const refusal = registrationRefusal(ticket, plan, ticket.openedAt);
-  return refusal ? { change: refusal, refused: true } : { change: acknowledgement(ticket, now), refused: false };
+  return refusal ? { change: refusal, refused: true } : { change: acknowledgement(now), refused: false };
 }
 
 /**
@@ -239,7 +236,9 @@ export function thresholdNotified(due: DueThreshold, now: number): TicketChange 
     type: 'sla-threshold',
     at: now,
     key: due.key,
-    note: `${due.metric} ${due.percent}%: ${due.notify.join(', ')} notified`,
+    metric: due.metric,
+    percent: due.percent,
+    notified: due.notify,
   };
 }
 
@@ -268,15 +267,15 @@ export function dueChanges(ticket: TicketState, now: number): { changes: TicketC
     .filter(
       (clock) => isRunning(clock) && clock.deadline !== null && clock.deadline <= now && clock.breachedAt === undefined,
     )
-    .map((clock) => ({ type: 'sla-breached', at: now, metric: clock.metric, note: `${clock.metric} deadline passed` }));
+    .map((clock) => ({ type: 'sla-breached', at: now, metric: clock.metric }));
   if (ticket.status === 'scheduled' && ticket.releaseAt !== undefined && ticket.releaseAt <= now) {
     return {
-      changes: [...changes, { type: 'release-due', at: now, note: 'release date reached: back to support' }],
+      changes: [...changes, { type: 'release-due', at: now }],
       replan: {},
     };
   }
   if (ticket.status === 'validation' && ticket.autoValidateAt !== undefined && ticket.autoValidateAt <= now) {
-    changes.push({ type: 'auto-validated', at: now, note: 'no answer from the customer within the policy delay' });
+    changes.push({ type: 'auto-validated', at: now });
   }
   return { changes };
 }

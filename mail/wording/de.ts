@@ -29,6 +29,10 @@ export const de: Phrases = {
     headline: (title) => `Ihre Anfrage konnte nicht angenommen werden: ${title}`,
     notTaken: (ticketNumber, reason) =>
       `Der Support konnte Ihre Anfrage (erfasst als ${ticketNumber}) nicht annehmen: ${reason}.`,
+    reasons: {
+      'contact-not-authorized-out-of-hours': (contact) =>
+        `außerhalb der Servicezeiten dürfen nur die im Vertrag genannten Kontaktpersonen eine Störung melden, und ${contact} gehört nicht dazu`,
+    },
     advice:
       'Bitte wenden Sie sich an eine der in Ihrem Vertrag genannten Kontaktpersonen oder schreiben Sie erneut während der Servicezeiten.',
   },

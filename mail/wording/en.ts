@@ -28,6 +28,10 @@ export const en: Phrases = {
     headline: (title) => `Your request could not be taken: ${title}`,
     notTaken: (ticketNumber, reason) =>
       `The support desk could not take your request (recorded as ${ticketNumber}): ${reason}.`,
+    reasons: {
+      'contact-not-authorized-out-of-hours': (contact) =>
+        `out of office hours only the contacts named in the contract may open an incident, and ${contact} is not one of them`,
+    },
     advice: 'Please ask one of the contacts named in your contract, or write again during office hours.',
   },
   warning: {

@@ -31,6 +31,10 @@ export const fr: Phrases = {
     headline: (title) => `Votre demande n'a pas pu être prise : ${title}`,
     notTaken: (ticketNumber, reason) =>
       `Le support n'a pas pu prendre votre demande (enregistrée sous ${ticketNumber}) : ${reason}.`,
+    reasons: {
+      'contact-not-authorized-out-of-hours': (contact) =>
+        `en dehors des heures de service, seuls les contacts nommés dans le contrat peuvent ouvrir un incident, et ${contact} n'en fait pas partie`,
+    },
     advice:
       "Merci de passer par l'un des contacts nommés dans votre contrat, ou d'écrire à nouveau pendant les heures de service.",
   },

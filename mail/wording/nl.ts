@@ -28,6 +28,10 @@ export const nl: Phrases = {
     headline: (title) => `Uw aanvraag kon niet worden aangenomen: ${title}`,
     notTaken: (ticketNumber, reason) =>
       `De supportdesk kon uw aanvraag (geregistreerd als ${ticketNumber}) niet aannemen: ${reason}.`,
+    reasons: {
+      'contact-not-authorized-out-of-hours': (contact) =>
+        `buiten de kantooruren mogen alleen de contactpersonen uit het contract een incident melden, en ${contact} hoort daar niet bij`,
+    },
     advice: 'Vraag het aan een van de contactpersonen uit uw contract, of schrijf opnieuw tijdens de kantooruren.',
   },
   warning: {

@@ -1,4 +1,5 @@
 import type { Metric, TicketKind } from '../../domain/policy/vocabulary';
+import type { RegistrationRefusal } from '../../messages/ticket';
 
 /**
  * One language's words for the notices; mail/render.ts lays them out the same way in every language, so a
@@ -31,7 +32,13 @@ export interface Phrases {
       summary: string;
     };
   };
-  refusal: { headline(title: string): string; notTaken(ticketNumber: string, reason: string): string; advice: string };
+  refusal: {
+    headline(title: string): string;
+    notTaken(ticketNumber: string, reason: string): string;
+    /** Why, from the ticket's refusal (messages/ticket.ts RegistrationRefusal), in the words notTaken's reason takes. */
+    reasons: Record<RegistrationRefusal['reason'], (contact: string) => string>;
+    advice: string;
+  };
   warning: {
     headline(metric: string, percent: number, due: string): string;
     used(metric: string, percent: number, due: string): string;

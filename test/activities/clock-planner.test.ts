@@ -151,7 +151,7 @@ describe('a proposal asks for a new plan only where the policy validates it itse
       openedAt,
     );
     const registered = await planned(opened, {}, openedAt);
-    let ticket = applyChanges(registered, [acknowledgement(registered, openedAt)]);
+    let ticket = applyChanges(registered, [acknowledgement(openedAt)]);
     ticket = accepted(ticket, { action: 'take-charge', command: { actor: 'marc' } }, openedAt + HOUR);
     ticket = accepted(
       ticket,

@@ -37,7 +37,12 @@ describe('e-mail headers', () => {
     ['the acknowledgement', () => acknowledgementEmail(ticket), 'ana@acme.lu Cc: eve@evil.test'],
     [
       'the refusal',
-      () => acknowledgementEmail({ ...ticket, status: 'refused', refusalReason: 'out of hours' }),
+      () =>
+        acknowledgementEmail({
+          ...ticket,
+          status: 'refused',
+          refusal: { reason: 'contact-not-authorized-out-of-hours', contact: 'ana@acme.lu' },
+        }),
       'ana@acme.lu Cc: eve@evil.test',
     ],
   ])(

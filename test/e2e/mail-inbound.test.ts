@@ -362,7 +362,7 @@ describe('mail in over real SMTP', () => {
       policyId: ticket.policyId,
       kind: ticket.kind,
       status: ticket.status,
-      refusalReason: ticket.refusalReason,
+      refusal: ticket.refusal?.reason,
     });
 
     // The contact the contract does not name for out of hours: refused, by mail as by the API, for the same reason.
@@ -371,7 +371,7 @@ describe('mail in over real SMTP', () => {
       policyId,
       kind: 'incident',
       status: 'refused',
-      refusalReason: expect.stringContaining('out of office hours only the contacts named in the contract'),
+      refusal: 'contact-not-authorized-out-of-hours',
     });
     expect(terms(mailRefused)).toEqual(terms(apiRefused));
     // And told so by mail, as the API's refusal is.

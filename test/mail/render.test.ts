@@ -20,7 +20,7 @@ const notices: Notice[] = [
     priority: 'P2',
     description: 'Blank pages.',
   },
-  { ...about, kind: 'refusal', reason: 'out of hours' },
+  { ...about, kind: 'refusal', refusal: { reason: 'contact-not-authorized-out-of-hours', contact: 'ana@acme.lu' } },
   {
     ticketNumber: 'VIG-000123',
     title: 'Printer down',
@@ -83,6 +83,16 @@ describe('notices in the four languages', () => {
       expect(body).not.toContain('NaN');
     },
   );
+
+  it("words a refusal's reason in the customer's language, from the ticket's refusal", () => {
+    const refusal = notices.find((notice) => notice.kind === 'refusal')!;
+    expect(renderNotice(refusal, reader('fr')).body).toContain(
+      "en dehors des heures de service, seuls les contacts nommés dans le contrat peuvent ouvrir un incident, et ana@acme.lu n'en fait pas partie",
+    );
+    expect(renderNotice(refusal, reader('de')).body).toContain('und ana@acme.lu gehört nicht dazu');
+    for (const language of MAIL_LANGUAGES.filter((other) => other !== 'en'))
+      expect(renderNotice(refusal, reader(language)).body).not.toContain('out of office hours');
+  });
 
   it('tells dates in words, in the reader zone and language', () => {
     expect(instantInWords(TUESDAY_1_DECEMBER, reader('fr'))).toBe('mardi 1 décembre 2026 à 11:30');

@@ -54,7 +54,7 @@ export function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): P
 /** A ticket registered and acknowledged at `at`, as the workflow leaves it. */
 export function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {
   const opened = withPlan(openedTicket({ ...input, ...overrides }, at), planAt(at), {}, at);
-  return applyChanges(opened, [acknowledgement(opened, at)]);
+  return applyChanges(opened, [acknowledgement(at)]);
 }
 
 /** Applies a decision the way the workflow commits it; fails the test on a refusal, naming the action refused. */

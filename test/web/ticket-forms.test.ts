@@ -248,7 +248,7 @@ describe('the ticket page', () => {
     };
     const text = ticketBody(page('agent', 'fr'), view, undefined, extras).text;
     expect(text).toContain('<dd class="status">mise en production planifiée</dd>');
-    expect(text).toContain('<dd class="quote">accepté · 600 min · 1200.50 € · intervention longue</dd>');
+    expect(text).toContain('<dd class="quote">accepté · 600 min · 1\u202f200,50\u00a0€ · intervention longue</dd>');
     expect(text).toContain(
       '<dd class="release"><time datetime="2027-07-01T20:00:00.000Z">1 juil. 2027, 22:00</time></dd>',
     );
@@ -316,5 +316,76 @@ describe('French words for the API’s', () => {
       words.filter((word) => term('fr', word) === word && !/^(P\d|incident|intervention|support)$/.test(word)),
     ).toEqual([]);
     expect(term('en', 'waiting')).toBe('waiting');
+  });
+});
+
+describe("the ticket page's history", () => {
+  const historyOf = (view: TicketView, language: ConsoleLanguage) =>
+    ticketBody(page('agent', language), view).text.split('<ol class="history">')[1] ?? '';
+  const own = ticket({
+    channel: 'emergency',
+    status: 'refused',
+    refusal: { reason: 'contact-not-authorized-out-of-hours', contact: 'eve@kirchberg.test' },
+    events: [
+      { at: '2027-03-01T08:00:00.000Z', type: 'opened' },
+      { at: '2027-03-01T08:00:00.000Z', type: 'acknowledged' },
+      { at: '2027-03-01T08:00:00.000Z', type: 'refused' },
+      {
+        at: '2027-03-01T08:30:00.000Z',
+        type: 'sla-threshold',
+        metric: 'response',
+        percent: 87.5,
+        notified: ['desk', 'emergency-escalation'],
+      },
+      { at: '2027-03-01T09:00:00.000Z', type: 'sla-breached', metric: 'intervention' },
+      { at: '2027-03-01T09:00:00.000Z', type: 'release-due' },
+      { at: '2027-03-01T09:00:00.000Z', type: 'auto-validated' },
+      { at: '2027-03-01T09:00:00.000Z', type: 'waiting-for-customer', by: 'marc', note: 'Which floor?' },
+    ],
+  });
+
+  it("words what the ticket did on its own in the page's language, from the event's data", () => {
+    const french = historyOf(own, 'fr');
+    expect(french).toContain('canal d’urgence : P1, traité immédiatement');
+    expect(french).toContain(
+      'seuls les contacts nommés dans le contrat peuvent ouvrir un incident, et eve@kirchberg.test',
+    );
+    expect(french).toContain('prise en charge : 87,5 % du délai utilisé ; prévenus : support, escalade d’urgence');
+    expect(french).toContain('intervention : délai dépassé');
+    expect(french).toContain('date de mise en production atteinte');
+    expect(french).toContain('pas de réponse du client dans le délai de la politique');
+    expect(historyOf(own, 'en')).toContain('response: 87.5% of the time used; notified: desk, emergency-escalation');
+  });
+
+  it("shows people's own notes as they wrote them, in either language", () => {
+    expect(historyOf(own, 'fr')).toContain('Which floor?');
+  });
+});
+
+describe("the ticket page's bill", () => {
+  const billed = ticket({
+    status: 'closed',
+    quote: { status: 'accepted', reason: 'excluded-work', amountCents: 123_450 },
+    billing: {
+      lines: [
+        {
+          description: 'Emergency fee, charged at ticket opening',
+          minutes: 0,
+          rateCents: 15_000,
+          multiplier: 1,
+          amountCents: 1_234_500,
+        },
+      ],
+      totalCents: 1_234_500,
+    },
+  });
+
+  it("writes each amount in the page's language", () => {
+    const french = ticketBody(page('agent', 'fr'), billed).text.replace(/\u202f|\u00a0/g, ' ');
+    expect(french).toContain('<td>0 min</td><td>12 345,00 €</td>');
+    expect(french).toContain('1 234,50 €');
+    const english = ticketBody(page('agent', 'en'), billed).text;
+    expect(english).toContain('<td>0 min</td><td>€12,345.00</td>');
+    expect(english).toContain('€1,234.50');
   });
 });

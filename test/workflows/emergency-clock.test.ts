@@ -49,8 +49,17 @@ describe('an emergency runs its response clock in calendar time on the time-skip
     ]);
     expect(breached.slaBreached).toBe(true);
     await harness.expectInstant(clockOf(breached, 'response').breachedAt, '2027-06-06T00:00:00+02:00');
-    expect(breached.events.filter((event) => event.type === 'sla-breached').map((event) => event.note)).toEqual([
-      'response deadline passed',
+    expect(breached.events.filter((event) => event.type === 'sla-breached')).toEqual([
+      { at: expect.any(Number), type: 'sla-breached', metric: 'response' },
+    ]);
+    expect(
+      breached.events
+        .filter((event) => event.type === 'sla-threshold')
+        .map(({ percent, notified }) => [percent, notified]),
+    ).toEqual([
+      [50, ['desk', 'emergency-escalation']],
+      [75, ['desk', 'emergency-escalation']],
+      [100, ['desk', 'emergency-escalation']],
     ]);
     expect((await handle.describe()).typedSearchAttributes.get(SlaBreachedKey)).toBe(true);
     await harness.keepHistory(handle, 'emergency-saturday-night');

@@ -198,7 +198,7 @@ describe('decide: guards, with the stable codes the API maps', () => {
     const plan = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
     expect(registrationRefusal(opened, plan, T0)).toMatchObject({
       type: 'refused',
-      note: expect.stringContaining('ana@acme.lu is not one of them'),
+      refusal: { reason: 'contact-not-authorized-out-of-hours', contact: 'ana@acme.lu' },
     });
     expect(
       registrationRefusal({ ...opened, contact: { name: 'Lead', email: 'lead@acme.lu' } }, plan, T0),

@@ -27,7 +27,7 @@ describe('registration', () => {
   it('acknowledges a request at the instant given', () => {
     const { change, refused } = registration(planned(), planAt(T0), T0 + 50);
     expect(refused).toBe(false);
-    expect(change).toEqual({ type: 'acknowledged', at: T0 + 50, note: undefined });
+    expect(change).toEqual({ type: 'acknowledged', at: T0 + 50 });
   });
 
   it('refuses an unauthorized contact out of hours, dated from the opening rather than from the plan', () => {
@@ -41,7 +41,7 @@ describe('registration', () => {
     expect(change).toMatchObject({
       type: 'refused',
       at: T0,
-      note: expect.stringContaining('ana@acme.lu is not one of them'),
+      refusal: { reason: 'contact-not-authorized-out-of-hours', contact: 'ana@acme.lu' },
     });
   });
 });
