@@ -415,12 +415,21 @@ export const wordsOf =
 const asConsoleLanguage = (value: string | undefined): ConsoleLanguage | undefined =>
   CONSOLE_LANGUAGES.find((language) => language === value);
 
-/** The page's language: the switch's cookie, else the person's (their own choice or their customer's), else the browser's first. */
+/** The query parameter a link mailed to a person carries: the language its mail was worded in (api/web/sign-in-mail.ts). */
+export const LINK_LANGUAGE_PARAMETER = 'lang';
+
+/**
+ * The page's language: the switch's cookie, else the person's (their own choice or their customer's), else the
+ * language of the mail whose link opened the page, else the browser's first. A sign-in or reset link opens signed out:
+ * without the mail's language, a French contact's link would open in their browser's English.
+ */
 export function languageOf(request: FastifyRequest, personal: Language | undefined): ConsoleLanguage {
   const browser = request.headers['accept-language']?.split(',')[0]?.trim().slice(0, 2).toLowerCase();
+  const linked = (request.query as Record<string, unknown> | undefined)?.[LINK_LANGUAGE_PARAMETER];
   return (
     asConsoleLanguage(cookieOf(request, LANGUAGE_COOKIE)) ??
     asConsoleLanguage(personal) ??
+    asConsoleLanguage(typeof linked === 'string' ? linked : undefined) ??
     asConsoleLanguage(browser) ??
     'en'
   );

@@ -3,7 +3,7 @@ import type { AccountStore } from '../../messages/accounts';
 import type { QueuedNotice } from '../../db/outbox';
 import type { SignInPurpose, SignInTokenStore } from '../../db/sign-in-tokens';
 import type { User } from '../../db/users';
-import { CONSOLE_LANGUAGES, type ConsoleLanguage } from './i18n';
+import { CONSOLE_LANGUAGES, LINK_LANGUAGE_PARAMETER, type ConsoleLanguage } from './i18n';
 
 /** Where the console is reached when VIGIL_PUBLIC_URL does not say (api/web/console-settings.ts). */
 export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
@@ -82,6 +82,10 @@ export interface LinkMailer {
  * sent by an admin (api/routes/users.ts). The link points at the configured public address, never at a request's
  * Host, and is never shown to whoever asked for it.
  */
+/** A one-time link's address, with the language its mail is worded in, which the page it opens speaks too. */
+export const linkUrl = (publicUrl: string, purpose: SignInPurpose, token: string, language: ConsoleLanguage): string =>
+  `${publicUrl}${TOKEN_PATH[purpose]}/${token}?${LINK_LANGUAGE_PARAMETER}=${language}`;
+
 export async function mailLink(
   mailer: LinkMailer,
   purpose: SignInPurpose,
@@ -92,7 +96,7 @@ export async function mailLink(
   const expiresAt = mailer.now() + minutes * 60_000;
   const token = await mailer.signInTokens.issue(user.id, purpose, expiresAt);
   await mailer.notices(
-    signInNotice(purpose, user, `${mailer.publicUrl}${TOKEN_PATH[purpose]}/${token}`, minutes, language, token),
+    signInNotice(purpose, user, linkUrl(mailer.publicUrl, purpose, token, language), minutes, language, token),
   );
   return { expiresAt };
 }

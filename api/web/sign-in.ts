@@ -7,7 +7,7 @@ import { formOf, formTokenValid, signedOutToken, type Form } from './forms';
 import { html } from './html';
 import { alertBox, csrfField, pageContext, sendPage, type PageContext } from './page';
 import { AddressLimit } from './sign-in-limits';
-import { LINK_MINUTES, linkRefusal, mailLink, TOKEN_PATH } from './sign-in-mail';
+import { LINK_MINUTES, linkRefusal, linkUrl, mailLink, TOKEN_PATH } from './sign-in-mail';
 
 /** Where to go after signing in: a console path only, so that a crafted `next` cannot send the person to another site. */
 export const localNext = (next: string | undefined) =>
@@ -143,7 +143,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
         context,
         title(context),
         html`${alertBox(message)}
-<form method="post" action="${TOKEN_PATH[purpose]}/${token}" class="stack">${csrfField(context)}
+<form method="post" action="${linkUrl('', purpose, token, context.language)}" class="stack">${csrfField(context)}
   ${purpose === 'reset' && html`<label for="password">${context.t('newPassword')}</label><input id="password" name="password" type="password" autocomplete="new-password" required minlength="12">`}
   <button type="submit">${context.t(purpose === 'reset' ? 'setPassword' : 'continueSignIn')}</button>
 </form>`,

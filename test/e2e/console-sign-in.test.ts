@@ -196,6 +196,27 @@ describe('signing in to the console', () => {
     expect((await new Visitor(origin).signIn(user.email, 'a brand new secret')).status).toBe(303);
   });
 
+  it('opens a mailed link in the language of its mail, whatever the browser that follows it says', async () => {
+    const user = await person('customer');
+    const asker = new Visitor(origin);
+    asker.cookies.set('vigil_lang', 'fr');
+    await asker.send('POST', '/console/reset', { _csrf: await asker.token('/console/reset'), email: user.email });
+    const { rows } = await stack.db.query<{ body: string }>('SELECT body FROM outbox WHERE recipient = $1', [
+      user.email,
+    ]);
+    const link = /(\/console\/reset\/[A-Za-z0-9_-]{43}\?lang=fr)/.exec(rows[0]!.body)?.[1];
+    expect(link).toBeDefined();
+    // Another browser, without the language cookie: the page speaks the mail's French, and so does its refusal.
+    const follower = new Visitor(origin);
+    const page = await follower.send('GET', link!);
+    expect(page.text).toContain('Choisir un nouveau mot de passe');
+    const action = /<form method="post" action="([^"]+)"/.exec(page.text)![1]!;
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const refused = await follower.send('POST', action, { _csrf, password: 'short' });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('Choisir un nouveau mot de passe');
+  });
+
   it('opens one ticket when the same form is posted twice (a double click, a reload after a lost answer)', async () => {
     const user = await person('customer');
     const visitor = new Visitor(origin);
