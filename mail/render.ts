@@ -101,7 +101,7 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
           ? [p.breach.headline(metric, due), p.breach.passed(metric, due)]
           : [p.warning.headline(metric, notice.percent, due), p.warning.used(metric, notice.percent, due)];
       return {
-        headline: `${headline}: ${notice.title}`,
+        headline: p.colon(headline, notice.title),
         lines: [
           p.ticketOf(notice.ticketNumber, notice.customerId, notice.title),
           said,
@@ -112,7 +112,7 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
     case 'emergency-opened': {
       const due = at(notice.deadline);
       return {
-        headline: `${p.emergencyOpened.headline(due)}: ${notice.title}`,
+        headline: p.colon(p.emergencyOpened.headline(due), notice.title),
         lines: [
           p.ticketOf(notice.ticketNumber, notice.customerId, notice.title),
           p.emergencyOpened.opened(at(notice.openedAt), due),
@@ -155,8 +155,8 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
           p.quote.needsAgreement,
           ...(notice.estimateMinutes === undefined
             ? []
-            : [`${p.quote.estimate}: ${minutesInWords(notice.estimateMinutes)}`]),
-          ...(notice.amountCents === undefined ? [] : [`${p.quote.amount}: ${amount(notice.amountCents, reader)}`]),
+            : [p.colon(p.quote.estimate, minutesInWords(notice.estimateMinutes))]),
+          ...(notice.amountCents === undefined ? [] : [p.colon(p.quote.amount, amount(notice.amountCents, reader))]),
           '',
           ...calls(notice.actionsUrl, [
             ['accept', 'quote/accept', false],

@@ -9,6 +9,7 @@ export const de: Phrases = {
   signature: 'Ihr Support',
   nobody: 'noch niemand',
   ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} des Kunden ${customerId}: ${title}`,
+  colon: (before, after) => `${before}: ${after}`,
   priorityAndAssignee: (priority, assignee) => `Priorität ${priority}; zuständig: ${assignee}.`,
   acknowledgement: {
     headline: (title) => `Ihre Anfrage ist registriert: ${title}`,

@@ -9,6 +9,7 @@ export const en: Phrases = {
   signature: 'Your support desk',
   nobody: 'none yet',
   ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} of customer ${customerId}: ${title}`,
+  colon: (before, after) => `${before}: ${after}`,
   priorityAndAssignee: (priority, assignee) => `Priority ${priority}; assignee: ${assignee}.`,
   acknowledgement: {
     headline: (title) => `Your request is registered: ${title}`,

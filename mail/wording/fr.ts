@@ -12,6 +12,7 @@ export const fr: Phrases = {
   signature: 'Votre support',
   nobody: 'personne pour le moment',
   ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} du client ${customerId} : ${title}`,
+  colon: (before, after) => `${before} : ${after}`,
   priorityAndAssignee: (priority, assignee) => `Priorité ${priority} ; technicien : ${assignee}.`,
   acknowledgement: {
     headline: (title) => `Votre demande est enregistrée : ${title}`,

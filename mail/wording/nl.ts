@@ -9,6 +9,7 @@ export const nl: Phrases = {
   signature: 'Uw supportdesk',
   nobody: 'nog niemand',
   ticketOf: (ticketNumber, customerId, title) => `Ticket ${ticketNumber} van klant ${customerId}: ${title}`,
+  colon: (before, after) => `${before}: ${after}`,
   priorityAndAssignee: (priority, assignee) => `Prioriteit ${priority}; behandelaar: ${assignee}.`,
   acknowledgement: {
     headline: (title) => `Uw aanvraag is geregistreerd: ${title}`,

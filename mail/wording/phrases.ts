@@ -17,6 +17,8 @@ export interface Phrases {
   /** The assignee when there is none yet. */
   nobody: string;
   ticketOf(ticketNumber: string, customerId: string, title: string): string;
+  /** `before`, a colon and `after`, the colon spaced as the language spaces it (French: a space before it too). */
+  colon(before: string, after: string): string;
   priorityAndAssignee(priority: string, assignee: string): string;
   acknowledgement: {
     headline(title: string): string;

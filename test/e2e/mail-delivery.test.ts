@@ -341,7 +341,7 @@ describe('e-mail notices over real SMTP', () => {
     );
 
     // 10:30 UTC is 11:30 in Luxembourg.
-    const subject = `[${ticket.ticketNumber}] Délai de prise en charge dépassé (mardi 1 décembre 2026 à 11:30): Serveur arrêté`;
+    const subject = `[${ticket.ticketNumber}] Délai de prise en charge dépassé (mardi 1 décembre 2026 à 11:30) : Serveur arrêté`;
     const breaches = await arrived(
       (message) => message.Subject === subject && message.To.some(({ Address }) => Address === 'chloe@acme.lu'),
     );

@@ -194,7 +194,7 @@ describe('notices in the four languages', () => {
 
   it('writes a breach to a French customer in French, with the deadline in words', () => {
     const { subject, body } = renderNotice(notices[3]!, reader('fr'));
-    expect(subject).toBe('[VIG-000123] Délai de résolution dépassé (mardi 1 décembre 2026 à 11:30): Printer down');
+    expect(subject).toBe('[VIG-000123] Délai de résolution dépassé (mardi 1 décembre 2026 à 11:30) : Printer down');
     expect(body).toContain("L'échéance de résolution du mardi 1 décembre 2026 à 11:30 est passée sans être tenue.");
   });
 
@@ -212,12 +212,12 @@ describe('notices in the four languages', () => {
     const intervention = { ...notices[2]!, metric: 'intervention' } as Notice;
     const warning = renderNotice(intervention, reader('fr'));
     expect(warning.subject).toBe(
-      "[VIG-000123] Délai d'intervention utilisé à 75 %, échéance mardi 1 décembre 2026 à 11:30: Printer down",
+      "[VIG-000123] Délai d'intervention utilisé à 75 %, échéance mardi 1 décembre 2026 à 11:30 : Printer down",
     );
     expect(warning.body).toContain("75 % du délai d'intervention est utilisé ; l'échéance est le mardi 1 décembre");
     const breach = renderNotice({ ...notices[3]!, metric: 'intervention' } as Notice, reader('fr'));
     expect(breach.subject).toBe(
-      "[VIG-000123] Délai d'intervention dépassé (mardi 1 décembre 2026 à 11:30): Printer down",
+      "[VIG-000123] Délai d'intervention dépassé (mardi 1 décembre 2026 à 11:30) : Printer down",
     );
     expect(breach.body).toContain("L'échéance d'intervention du mardi 1 décembre 2026 à 11:30 est passée");
     expect(`${warning.subject}${warning.body}${breach.subject}${breach.body}`).not.toContain('de intervention');
@@ -257,7 +257,7 @@ describe('notices in the four languages', () => {
     ],
     [
       'fr',
-      "[VIG-000123] Urgence ouverte à l'instant, à prendre en charge avant le mardi 1 décembre 2026 à 11:30: Printer down",
+      "[VIG-000123] Urgence ouverte à l'instant, à prendre en charge avant le mardi 1 décembre 2026 à 11:30 : Printer down",
       "Une urgence a été ouverte par le canal d'urgence le mardi 1 décembre 2026 à 10:30 ; elle doit être prise en charge avant le mardi 1 décembre 2026 à 11:30.",
       'Prenez-la en charge sur la page du ticket, une fois connecté : https://vigil.desk.lu/console/tickets/VIG-000123',
     ],
@@ -292,6 +292,12 @@ describe('notices in the four languages', () => {
     const { body } = renderNotice(notices[8]!, reader('nl'));
     expect(body).toContain('Geschatte tijd: 8 h 30 min');
     expect(body).toContain('Bedrag: €\u00a01.234,50');
+  });
+
+  it("spaces a quote's colons in French as a French reader expects (the subjects' are above)", () => {
+    const quote = renderNotice(notices[8]!, reader('fr')).body;
+    expect(quote).toMatch(/^[^\n:]*[^ ] : 8 h 30 min$/m);
+    expect(quote).toContain(' : 1\u202f234,50\u00a0€');
   });
 
   it('reads Luxembourgish customers French, and an unknown language English', () => {
