@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { onRouteHookHandler, RouteHandlerMethod } from 'fastify';
-import { temporalTimedOut } from './dependency-errors';
+import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { temporalTimedOut, UpdateMayBeApplied } from './dependency-errors';
 
 /**
  * An onRoute hook giving every Temporal call of a route's handler one deadline per request. Without it an action on a
@@ -21,7 +22,15 @@ export function temporalDeadline(
           Promise.resolve(handler.call(this, request, reply)),
         );
       } catch (error) {
-        if (temporalTimedOut(error)) await workerPolling();
+        if (temporalTimedOut(error)) {
+          // An Update sent and not answered stays with Temporal, which gives it to the workflow once a worker polls
+          // again: a keyless client told only that no worker polls would send the action a second time.
+          const sentUpdate =
+            error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof UpdateMayBeApplied;
+          await workerPolling().catch((missing: unknown) => {
+            throw sentUpdate ? new UpdateMayBeApplied(missing) : missing;
+          });
+        }
         throw error;
       }
     };

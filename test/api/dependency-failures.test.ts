@@ -229,8 +229,10 @@ describe('a ticket whose worker does not answer', () => {
     const response = await harness.call(caller, 'POST', `/v1/tickets/VIG-000001/${action}`, body);
     expectProblem(response, 503, 'unavailable');
     expect(response.headers['retry-after']).toBe('5');
+    // The Update it sent waits with Temporal for a worker, which applies it once one polls again: a keyless client told
+    // only that no worker polls would send the action a second time.
     expect(response.json().detail).toBe(
-      'no worker is polling the ticket task queue (vigil-tickets); try again in a few seconds',
+      'no worker is polling the ticket task queue (vigil-tickets), and the action may have been applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again); try again in a few seconds',
     );
   });
 
@@ -379,7 +381,10 @@ describe('deadlines', () => {
     expectProblem(response, 503, 'unavailable');
     expect(response.headers['retry-after']).toBe('5');
     // The black hole never completes the HTTP/2 handshake: the deadline passes while the call waits for a connection.
-    expect(response.json().detail).toBe('Temporal is unreachable; try again in a few seconds');
+    // The client's Update call fails the same way whether or not its request left, so the API cannot say it did not.
+    expect(response.json().detail).toBe(
+      'Temporal is unreachable, and the action may have been applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again); try again in a few seconds',
+    );
     await app.close();
   });
 

@@ -91,6 +91,8 @@ describe('the API with no worker polling, on the real dev server', () => {
     );
 
     const noWorker = `no worker is polling the ticket task queue (${stack.taskQueue}); try again in a few seconds`;
+    // An action's Update waits with Temporal for a worker, and is applied once one polls again (below).
+    const mayBeApplied = `no worker is polling the ticket task queue (${stack.taskQueue}), and the action may have been applied (a retry is safe with the same Idempotency-Key; without one, read the ticket before sending the action again); try again in a few seconds`;
     for (const [path, body, as] of [
       ['reassign', { agent: 'lea', by: 'marc' }, 'agent'],
       ['cancel', { by: 'Ana Lopes', reason: 'Fixed itself' }, 'customer'],
@@ -100,7 +102,7 @@ describe('the API with no worker polling, on the real dev server', () => {
         status: refused.status,
         retryAfter: refused.headers.get('retry-after'),
         detail: refused.body.detail,
-      }).toEqual({ status: 503, retryAfter: '5', detail: noWorker });
+      }).toEqual({ status: 503, retryAfter: '5', detail: mayBeApplied });
     }
 
     // Opened while no worker polls: started in Temporal, never registered, absent from the read model.
@@ -114,7 +116,18 @@ describe('the API with no worker polling, on the real dev server', () => {
         status: refused.status,
         retryAfter: refused.headers.get('retry-after'),
         detail: refused.body.detail,
-      }).toEqual({ status: 503, retryAfter: '5', detail: noWorker });
+      }).toEqual({ status: 503, retryAfter: '5', detail: method === 'GET' ? noWorker : mayBeApplied });
     }
+
+    // The worker back: the actions answered 503 above were applied after all, once each, in the order they were sent.
+    await stack.startWorker();
+    const applied = await eventually(
+      async () => (await call('GET', `/tickets/${ticketNumber}`)).body,
+      (ticket) => ticket.status === 'cancelled',
+      90_000,
+    );
+    expect(applied.assignee).toBe('lea');
+    const types = (applied.events as { type: string }[]).map((event) => event.type);
+    expect(types.filter((type) => type === 'reassigned' || type === 'cancelled')).toEqual(['reassigned', 'cancelled']);
   });
 });
