@@ -289,7 +289,8 @@ describe('vigil admin against PostgreSQL', () => {
         )
       ).rows;
     const tokenIn = (body: string, path: string) =>
-      new RegExp(`https://desk\\.example\\.test${path}/([A-Za-z0-9_-]{43})\\n`).exec(body)?.[1];
+      // The link carries the language its mail is worded in (api/web/sign-in-mail.ts linkUrl).
+      new RegExp(`https://desk\\.example\\.test${path}/([A-Za-z0-9_-]{43})\\?lang=(?:en|fr)\\n`).exec(body)?.[1];
     const ines = `ines.${unique}@desk.test`;
     const nora = `nora.${unique}@people.test`;
 
@@ -407,6 +408,7 @@ describe('vigil admin against PostgreSQL', () => {
       const [mail] = await mailsTo(nora);
       expect(mail).toMatchObject({ kind: 'console-sign-in-link', subject: 'Votre lien de connexion au support Vigil' });
       const token = tokenIn(mail!.body, '/console/link');
+      expect(mail!.body).toContain(`/console/link/${token}?lang=fr\n`);
       expect(await pgSignInTokenStore(db).isLive(token!, 'sign-in', Date.now())).toBe(true);
 
       const { id: staffId } = (await pgUserStore(db).findByEmails([ines]))[0]!;

@@ -111,6 +111,6 @@ describe("contacts as accounts and the admin's people routes, on PostgreSQL", ()
     expect(rows).toEqual([
       expect.objectContaining({ kind: 'console-sign-in-link', subject: 'Votre lien de connexion au support Vigil' }),
     ]);
-    expect(rows[0]!.body).toMatch(/\/console\/link\/[A-Za-z0-9_-]{43}\n/);
+    expect(rows[0]!.body).toMatch(/\/console\/link\/[A-Za-z0-9_-]{43}\?lang=(en|fr)\n/);
   });
 });
