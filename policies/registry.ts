@@ -8,9 +8,7 @@ import { Policy, PolicyRegistry } from '../domain/policy';
 import type { PolicySummary } from '../domain/policy';
 import careSolutions from './presets/care-solutions.v1.json';
 import econnectMaintenance from './presets/econnect-maintenance.v1.json';
-import econnectMaintenanceV2 from './presets/econnect-maintenance.v2.json';
 import econnect from './presets/econnect.v1.json';
-import econnectV2 from './presets/econnect.v2.json';
 import esker from './presets/esker.v1.json';
 import mixvoipBureau from './presets/mixvoip-bureau.v1.json';
 import mixvoipEntreprises from './presets/mixvoip-entreprises.v1.json';
@@ -22,11 +20,6 @@ import tmMinimum from './presets/tm-minimum.v1.json';
 export const presetDocuments: ReadonlyArray<readonly [document: unknown, file: string]> = [
   [econnect, 'policies/presets/econnect.v1.json'],
   [econnectMaintenance, 'policies/presets/econnect-maintenance.v1.json'],
-  // Version 2 of both: an emergency's registration tells the desk at once (the emergency section's atOpening). v1 stays,
-  // unchanged: tickets and contracts pinned it, and a preset edited under a loaded version is not applied
-  // (db/policy-versions.ts loadPresetPolicies).
-  [econnectV2, 'policies/presets/econnect.v2.json'],
-  [econnectMaintenanceV2, 'policies/presets/econnect-maintenance.v2.json'],
   [tmMinimum, 'policies/presets/tm-minimum.v1.json'],
   [careSolutions, 'policies/presets/care-solutions.v1.json'],
   [mixvoipNone, 'policies/presets/mixvoip-none.v1.json'],

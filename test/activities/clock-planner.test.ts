@@ -127,10 +127,7 @@ describe('a proposal asks for a new plan only where the policy validates it itse
     },
     'esker with auto-validation',
   );
-  const policies = new PolicyRegistry([
-    ...presetRegistry.list().flatMap(({ id, versions }) => versions.map((version) => findPolicy(id, version))),
-    autoClosing,
-  ]);
+  const policies = new PolicyRegistry([...presetRegistry.list().map(({ id }) => findPolicy(id)), autoClosing]);
 
   async function planned(ticket: TicketState, replan: Replan, now: number): Promise<TicketState> {
     return withPlan(ticket, await planClocks(policies, planQuestion(ticket, replan)), replan, now);

@@ -14,7 +14,7 @@ interface NoticeRow {
   created_at: Date;
 }
 
-// e-connect's emergencies are "traités dans l'immédiat": from the presets' version 2 the desk and the contract's
+// e-connect's emergencies are "traités dans l'immédiat": the desk and the contract's
 // emergency-escalation contacts are told when the ticket is registered, not first at 50% of its hour. Through the real
 // API, worker, Temporal and PostgreSQL; the stack's worker has no SMTP server, so the notices stay in the outbox.
 describe('an e-connect emergency tells the desk and its escalation contacts at opening', () => {
@@ -77,7 +77,7 @@ describe('an e-connect emergency tells the desk and its escalation contacts at o
       [number],
     );
     const ticket = tickets[0]!.snapshot;
-    expect(ticket).toMatchObject({ channel: 'emergency', priority: 'P1', policyId: 'econnect', policyVersion: 2 });
+    expect(ticket).toMatchObject({ channel: 'emergency', priority: 'P1', policyId: 'econnect', policyVersion: 1 });
     const deadline = ticket.clocks.find((clock) => clock.metric === 'response')!.deadline!;
     expect(deadline - (ticket.acknowledgedAt ?? ticket.openedAt)).toBeLessThanOrEqual(3_600_000);
     for (const row of opened) {

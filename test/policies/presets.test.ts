@@ -22,7 +22,7 @@ function deadlines(
 
 const none = { response: null, intervention: null, resolution: null };
 
-test('every preset is registered, at version 1, and e-connect at version 2 too (emergencies told at opening)', () => {
+test('every preset is registered, at version 1', () => {
   expect(listPolicies()).toEqual(
     [
       'econnect',
@@ -34,7 +34,7 @@ test('every preset is registered, at version 1, and e-connect at version 2 too (
       'mixvoip-bureau',
       'mixvoip-entreprises',
       'esker',
-    ].map((id) => ({ id, versions: id.startsWith('econnect') ? [1, 2] : [1] })),
+    ].map((id) => ({ id, versions: [1] })),
   );
 });
 

@@ -209,10 +209,9 @@ describe('the notice at opening of an emergency', () => {
     expect(openingNotice(refused, AT_OPENING)).toBeUndefined();
   });
 
-  it("is e-connect's from its version 2: the desk and the emergency-escalation contacts; version 1 told them first at 50%", () => {
-    const atOpening = (version: number) => findPolicy('econnect', version).emergencyResponse()!.atOpening;
-    expect(openingNotice(registeredThrough('emergency'), atOpening(2))?.notify).toEqual(AT_OPENING);
-    expect(openingNotice(registeredThrough('emergency'), atOpening(1))).toBeUndefined();
+  it("is e-connect's: the desk and the emergency-escalation contacts", () => {
+    const atOpening = findPolicy('econnect', 1).emergencyResponse()!.atOpening;
+    expect(openingNotice(registeredThrough('emergency'), atOpening)?.notify).toEqual(AT_OPENING);
   });
 
   it('reads "at once" literally for a response clock planned without a deadline: due when registered', () => {
