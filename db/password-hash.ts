@@ -41,9 +41,19 @@ export async function verifyPassword(password: string, stored: string | undefine
   return timingSafeEqual(actual, expected) && stored !== undefined;
 }
 
-/** What a password must be: long enough to resist guessing, short enough that hashing it is bounded. */
+/**
+ * What a password must be: long enough to resist guessing, short enough that hashing it is bounded. As a fault, for
+ * a page that words it in its reader's language (api/web/sign-in.ts); passwordProblem words it in English.
+ */
+export function passwordFault(password: string): 'too-short' | 'too-long' | undefined {
+  if ([...password].length < 12) return 'too-short';
+  if (password.length > 256) return 'too-long';
+  return undefined;
+}
+
 export function passwordProblem(password: string): string | undefined {
-  if ([...password].length < 12) return 'must have at least 12 characters';
-  if (password.length > 256) return 'must have at most 256 characters';
+  const fault = passwordFault(password);
+  if (fault === 'too-short') return 'must have at least 12 characters';
+  if (fault === 'too-long') return 'must have at most 256 characters';
   return undefined;
 }

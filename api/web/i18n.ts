@@ -26,6 +26,8 @@ const en = {
   newPassword: 'New password (12 characters or more)',
   setPassword: 'Save the password and sign in',
   linkExpired: 'This link has expired or was already used: ask for a new one.',
+  passwordTooShort: 'The new password must have at least 12 characters.',
+  passwordTooLong: 'The new password must have at most 256 characters.',
   continueSignIn: 'Continue and sign in',
   signOut: 'Sign out',
   signOutEverywhere: 'Sign out everywhere',
@@ -223,6 +225,8 @@ const fr: Record<MessageKey, string> = {
   newPassword: 'Nouveau mot de passe (12 caractères ou plus)',
   setPassword: 'Enregistrer le mot de passe et se connecter',
   linkExpired: 'Ce lien a expiré ou a déjà servi : demandez-en un nouveau.',
+  passwordTooShort: 'Le nouveau mot de passe doit compter au moins 12 caractères.',
+  passwordTooLong: 'Le nouveau mot de passe doit compter au plus 256 caractères.',
   continueSignIn: 'Continuer et se connecter',
   signOut: 'Se déconnecter',
   signOutEverywhere: 'Se déconnecter partout',
@@ -417,6 +421,13 @@ const asConsoleLanguage = (value: string | undefined): ConsoleLanguage | undefin
 
 /** The query parameter a link mailed to a person carries: the language its mail was worded in (api/web/sign-in-mail.ts). */
 export const LINK_LANGUAGE_PARAMETER = 'lang';
+
+/**
+ * A console path that keeps the page's language for whoever follows it signed out: the sign-in and reset pages' links
+ * and forms, so that a page a mailed link opened in French (languageOf) does not send its reader on in English.
+ */
+export const inLanguage = (path: string, language: ConsoleLanguage): string =>
+  `${path}?${LINK_LANGUAGE_PARAMETER}=${language}`;
 
 /**
  * The page's language: the switch's cookie, else the person's (their own choice or their customer's), else the

@@ -3,7 +3,7 @@ import type { AccountStore } from '../../messages/accounts';
 import type { QueuedNotice } from '../../db/outbox';
 import type { SignInPurpose, SignInTokenStore } from '../../db/sign-in-tokens';
 import type { User } from '../../db/users';
-import { CONSOLE_LANGUAGES, LINK_LANGUAGE_PARAMETER, type ConsoleLanguage } from './i18n';
+import { CONSOLE_LANGUAGES, inLanguage, type ConsoleLanguage } from './i18n';
 
 /** Where the console is reached when VIGIL_PUBLIC_URL does not say (api/web/console-settings.ts). */
 export const DEFAULT_PUBLIC_URL = 'http://localhost:3000';
@@ -84,7 +84,7 @@ export interface LinkMailer {
  */
 /** A one-time link's address, with the language its mail is worded in, which the page it opens speaks too. */
 export const linkUrl = (publicUrl: string, purpose: SignInPurpose, token: string, language: ConsoleLanguage): string =>
-  `${publicUrl}${TOKEN_PATH[purpose]}/${token}?${LINK_LANGUAGE_PARAMETER}=${language}`;
+  `${publicUrl}${inLanguage(`${TOKEN_PATH[purpose]}/${token}`, language)}`;
 
 export async function mailLink(
   mailer: LinkMailer,

@@ -1,10 +1,11 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
-import { passwordProblem, verifyPassword } from '../../db/password-hash';
+import { passwordFault, verifyPassword } from '../../db/password-hash';
 import { UserError } from '../../db/users';
 import { clearSessionCookie, cookieOf, liveSession, SESSION_COOKIE, setSessionCookie } from '../sessions';
 import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid, signedOutToken, type Form } from './forms';
 import { html } from './html';
+import { inLanguage } from './i18n';
 import { alertBox, csrfField, pageContext, sendPage, type PageContext } from './page';
 import { AddressLimit } from './sign-in-limits';
 import { LINK_MINUTES, linkRefusal, linkUrl, mailLink, TOKEN_PATH } from './sign-in-mail';
@@ -113,7 +114,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
         context,
         title(context),
         html`${message ? html`<p role="status">${message}</p>` : ''}
-<form method="post" action="${TOKEN_PATH[purpose]}" class="stack">${csrfField(context)}
+<form method="post" action="${inLanguage(TOKEN_PATH[purpose], context.language)}" class="stack">${csrfField(context)}
   <label for="email">${context.t('email')}</label><input id="email" name="email" type="email" autocomplete="username" required>
   <button type="submit">${context.t('send')}</button>
 </form>`,
@@ -157,7 +158,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
         return sendPage(
           context,
           title(context),
-          html`${alertBox(context.t('linkExpired'))}<p><a href="${TOKEN_PATH[purpose]}">${context.t('send')}</a></p>`,
+          html`${alertBox(context.t('linkExpired'))}<p><a href="${inLanguage(TOKEN_PATH[purpose], context.language)}">${context.t('send')}</a></p>`,
           410,
         );
       return tokenPage(context, token);
@@ -170,8 +171,14 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       if (!formTokenValid(request, form)) return tokenPage(context, token, context.t('formExpired'), 403);
       if (purpose === 'reset') {
         // Judged before the token is spent, so a too-short password costs the person nothing.
-        const problem = passwordProblem(form.password ?? '');
-        if (problem) return tokenPage(context, token, `${context.t('newPassword')}: ${problem}`, 422);
+        const fault = passwordFault(form.password ?? '');
+        if (fault)
+          return tokenPage(
+            context,
+            token,
+            context.t(fault === 'too-short' ? 'passwordTooShort' : 'passwordTooLong'),
+            422,
+          );
       }
       const userId = await signInTokens.spend(token, purpose, now());
       const user = userId && (await users.get(userId));
