@@ -165,9 +165,11 @@ export async function openingTerms(
     policyId: contract.policyId,
     ...(contract.policyVersion === undefined ? {} : { policyVersion: contract.policyVersion }),
     contractId: contract.id,
+    // Spelled as the ticket's contact spells the same address: the workflow compares them as they are written
+    // (domain/ticket/steps.ts registrationRefusal), and a mail client's Ana@ACME.lu is the contract's ana@acme.lu.
     authorizedContacts: contract.authorizedContacts
       .filter((contact) => contact.outOfHours)
-      .map((contact) => contact.email),
+      .map(({ email }) => (body.contact && sameAddress(email, body.contact.email) ? body.contact.email : email)),
     // The ticket keeps the contract's emergency target it opened under, as it keeps its policy version.
     ...(contract.emergencyResponseTarget === undefined
       ? {}

@@ -44,6 +44,19 @@ describe("opening a ticket under the customer's contract", () => {
     ]);
   });
 
+  it('counts an authorized contact whose address the opening spells in other capitals as authorized out of hours', async () => {
+    // The workflow compares the contact with the authorized addresses as they are spelled (domain/ticket/steps.ts
+    // registrationRefusal): a mail client's Ana@ACME.lu is still the ana@acme.lu the contract names.
+    const opened = await open('customer', { ...openingBody, contact: { name: 'Ana Lopes', email: 'Ana@ACME.lu' } });
+    expect(opened.statusCode).toBe(201);
+    expect(harness.temporal.started).toEqual([
+      expect.objectContaining({
+        contact: { name: 'Ana Lopes', email: 'Ana@ACME.lu' },
+        authorizedContacts: ['Ana@ACME.lu'],
+      }),
+    ]);
+  });
+
   it('pins the policy version the contract names', async () => {
     expect((await open('agent', { ...openingBody, customerId: 'globex' })).statusCode).toBe(201);
     expect(harness.temporal.started[0]).toMatchObject({
