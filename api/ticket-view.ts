@@ -3,8 +3,8 @@ import { budgetOf, elapsedOf } from '../domain/calendar';
 import { isRunning, nextDeadline, pausesUntil, thresholdKey, type SlaClock } from '../domain/sla/clock';
 import type { Policy } from '../domain/policy';
 import type { PolicySource } from '../policies/catalog';
-import type { ClockView, TicketView } from './schemas/ticket';import { en } from '../mail/wording/en';
-
+import type { ClockView, TicketView } from './schemas/ticket';
+import { en } from '../mail/wording/en';
 
 const iso = (epochMs: number | undefined) => (epochMs === undefined ? undefined : new Date(epochMs).toISOString());
 
