@@ -79,6 +79,7 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
     autoValidationAfter && request.resolutionProposedAt !== undefined
       ? deadlineOf(calendar, request.resolutionProposedAt, autoValidationAfter)
       : undefined;
+  const atOpening = request.channel === 'emergency' ? (policy.emergencyResponse()?.atOpening ?? []) : [];
   return {
     policyVersion: policy.version,
     terms: termsOf(policy, {
@@ -89,6 +90,7 @@ export async function planClocks(policies: PolicySource, request: PlanRequest): 
     rateCard: rateCardOf(policy),
     clocks,
     autoValidateAt,
+    ...(atOpening.length > 0 ? { atOpening: [...atOpening] } : {}),
   };
 }
 

@@ -136,13 +136,6 @@ async function writeTicket(
   );
 }
 
-/** The notice an emergency's registration sends at once (openingNotice), by the ticket's policy version; none for others. */
-async function openingNoticeOf(policies: PolicySource, ticket: TicketState): Promise<OpeningNotice | undefined> {
-  if (ticket.channel !== 'emergency') return undefined;
-  const policy = await policies.find(ticket.policyId, ticket.policyVersion);
-  return openingNotice(ticket, policy.emergencyResponse()?.atOpening ?? []);
-}
-
 /**
  * Writes the ticket's first row and queues its acknowledgement e-mail, read by `reader`, in one transaction: what
  * registerTicket writes once it has the plan. An emergency's notice at opening (openingNotice) is queued in the same
@@ -157,7 +150,8 @@ export async function writeRegistration(
   ticket: TicketState,
   reader: Reader,
 ): Promise<string[]> {
-  const [row, opening] = await Promise.all([ticketRow(policies, ticket), openingNoticeOf(policies, ticket)]);
+  const row = await ticketRow(policies, ticket);
+  const opening = openingNotice(ticket);
   return withTransaction(db, async (client) => {
     await writeTicket(client, row, { first: true });
     await queueAcknowledgement(client, idempotencyKey('acknowledgement-email'), ticket, reader);

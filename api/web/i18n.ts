@@ -200,6 +200,7 @@ const en = {
   releaseReached: 'release date reached: back to support',
   autoValidated: 'no answer from the customer within the policy delay',
   emergencyAcknowledged: 'emergency channel: P1, handled at once',
+  emergencyAcknowledgedAndTold: 'emergency channel: P1, handled at once; told at once: {notified}',
   refusedOutOfHours:
     'out of office hours only the contacts named in the contract may open an incident, and {contact} is not one of them',
 } as const;
@@ -398,6 +399,7 @@ const fr: Record<MessageKey, string> = {
   releaseReached: 'date de mise en production atteinte : retour en traitement',
   autoValidated: 'pas de réponse du client dans le délai de la politique',
   emergencyAcknowledged: 'canal d’urgence : P1, traité immédiatement',
+  emergencyAcknowledgedAndTold: 'canal d’urgence : P1, traité immédiatement ; prévenus aussitôt : {notified}',
   refusedOutOfHours:
     'en dehors des heures de service, seuls les contacts nommés dans le contrat peuvent ouvrir un incident, et {contact} n’en fait pas partie',
 };

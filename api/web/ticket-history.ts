@@ -30,7 +30,10 @@ export function eventDetail({ language, t }: PageContext, view: TicketView, even
     case 'auto-validated':
       return t('autoValidated');
     case 'acknowledged':
-      return view.channel === 'emergency' ? t('emergencyAcknowledged') : event.note;
+      if (view.channel !== 'emergency') return event.note;
+      return event.notified?.length
+        ? t('emergencyAcknowledgedAndTold', { notified: event.notified.map((whom) => term(language, whom)).join(', ') })
+        : t('emergencyAcknowledged');
     case 'refused':
       return view.refusal ? t('refusedOutOfHours', { contact: view.refusal.contact }) : event.note;
     default:

@@ -47,7 +47,7 @@ export type TicketChange =
   | (Fact<'quote-declined'> & { reason?: string })
   | (Fact<'release-scheduled'> & { releaseAt: number })
   | (Fact<'refused'> & { refusal: RegistrationRefusal })
-  | Fact<'acknowledged'>
+  | (Fact<'acknowledged'> & { notified?: string[] })
   | (Fact<'sla-threshold'> & { key: string; metric: Metric; percent: number; notified: string[] })
   | (Fact<'sla-breached'> & { metric: Metric })
   | Fact<'release-due'>
@@ -164,6 +164,7 @@ function logged(change: TicketChange): TicketEvent {
     note,
     ...(change.type === 'sla-threshold' || change.type === 'sla-breached' ? { metric: change.metric } : {}),
     ...(change.type === 'sla-threshold' ? { percent: change.percent, notified: change.notified } : {}),
+    ...(change.type === 'acknowledged' && change.notified ? { notified: change.notified } : {}),
   };
   return { at, type, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }

@@ -46,6 +46,11 @@ export interface PlanAnswer {
   rateCard: RateCard | null;
   clocks: ClockPlan[];
   autoValidateAt?: number;
+  /**
+   * An emergency's escalation levels told as it is registered (its policy's emergency `atOpening`): its
+   * acknowledgement records them (registration) and the registration activity tells them (openingNotice).
+   */
+  atOpening?: string[];
 }
 
 /** The clocks still to stop are planned again, on the ticket's calendar and policy version, from registration. */
@@ -129,9 +134,14 @@ export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: 
   };
 }
 
-/** An emergency's acknowledgement says so through the ticket's channel, which its readers word (api/web/ticket-history.ts). */
-export function acknowledgement(now: number): TicketChange {
-  return { type: 'acknowledged', at: now };
+/**
+ * An emergency's acknowledgement says so through the ticket's channel, which its readers word
+ * (api/web/ticket-history.ts), and names the escalation levels its registration tells at once (`notified`).
+ */
+export function acknowledgement(now: number, notified: readonly string[] = []): TicketChange {
+  return notified.length > 0
+    ? { type: 'acknowledged', at: now, notified: [...notified] }
+    : { type: 'acknowledged', at: now };
 }
 
 /**
@@ -144,7 +154,9 @@ export function registration(
   now: number,
 ): { change: TicketChange; refused: boolean } {
   const refusal = registrationRefusal(ticket, plan, ticket.openedAt);
-  return refusal ? { change: refusal, refused: true } : { change: acknowledgement(now), refused: false };
+  return refusal
+    ? { change: refusal, refused: true }
+    : { change: acknowledgement(now, ticket.channel === 'emergency' ? (plan.atOpening ?? []) : []), refused: false };
 }
 
 /**
@@ -181,11 +193,12 @@ export interface OpeningNotice {
 }
 
 /**
- * The notice an emergency's registration sends at once, to the levels `atOpening` names (its policy's emergency
- * section, Policy.emergencyResponse): none for a ticket of the standard channel, for a request refused (the desk
- * does not take it), or where the policy names nobody at opening.
+ * The notice an emergency's registration sends at once, to the levels its acknowledgement names (registration, from
+ * the policy's emergency `atOpening`): none for a ticket of the standard channel, for a request refused (the desk
+ * does not take it), or where the policy names nobody at opening. What the ticket records as told is what is sent.
  */
-export function openingNotice(ticket: TicketState, atOpening: readonly string[]): OpeningNotice | undefined {
+export function openingNotice(ticket: TicketState): OpeningNotice | undefined {
+  const atOpening = ticket.events.find((event) => event.type === 'acknowledged')?.notified ?? [];
   if (ticket.channel !== 'emergency' || ticket.status === 'refused' || atOpening.length === 0) return undefined;
   const { ticketNumber, title, customerId, priority, clocks } = ticket;
   const openedAt = ticket.acknowledgedAt ?? ticket.openedAt;

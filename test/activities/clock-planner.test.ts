@@ -62,6 +62,17 @@ describe('an e-connect emergency is answered within an hour of calendar time, wh
     expect(clocks.map((clock) => clock.metric)).toEqual(['response']);
   });
 
+  test('names the levels its registration tells at once; a standard ticket of the same desk tells none', async () => {
+    expect((await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z'))).atOpening).toEqual([
+      'desk',
+      'emergency-escalation',
+    ]);
+    const standard = await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z', { channel: 'standard' }));
+    expect(standard).not.toHaveProperty('atOpening');
+    const esker = await planClocks(presetPolicies, emergency('2026-11-24T09:00:00Z', { policyId: 'esker' }));
+    expect(esker).not.toHaveProperty('atOpening');
+  });
+
   test('a standard ticket of the same desk still has no clock', async () => {
     expect(
       (await planClocks(presetPolicies, emergency('2026-11-24T01:00:00Z', { channel: 'standard' }))).clocks,

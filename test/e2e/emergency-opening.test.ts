@@ -78,6 +78,11 @@ describe('an e-connect emergency tells the desk and its escalation contacts at o
     );
     const ticket = tickets[0]!.snapshot;
     expect(ticket).toMatchObject({ channel: 'emergency', priority: 'P1', policyId: 'econnect', policyVersion: 1 });
+    // The ticket records whom its registration told, on its acknowledgement: in its row and in what the API answers.
+    const told = { type: 'acknowledged', notified: ['desk', 'emergency-escalation'] };
+    expect(ticket.events.find((event) => event.type === 'acknowledged')).toMatchObject(told);
+    const read = await stack.call('GET', `/tickets/${number}`);
+    expect(read.body.events.find((event: { type: string }) => event.type === 'acknowledged')).toMatchObject(told);
     const deadline = ticket.clocks.find((clock) => clock.metric === 'response')!.deadline!;
     expect(deadline - (ticket.acknowledgedAt ?? ticket.openedAt)).toBeLessThanOrEqual(3_600_000);
     for (const row of opened) {
@@ -106,5 +111,9 @@ describe('an e-connect emergency tells the desk and its escalation contacts at o
     const number = await open('standard');
     expect(await rows(number, 'acknowledgement')).toHaveLength(1);
     expect(await rows(number, 'emergency-opened')).toEqual([]);
+    const read = await stack.call('GET', `/tickets/${number}`);
+    const acknowledged = read.body.events.find((event: { type: string }) => event.type === 'acknowledged');
+    expect(acknowledged).toBeDefined();
+    expect(acknowledged).not.toHaveProperty('notified');
   });
 });

@@ -360,6 +360,22 @@ describe("the ticket page's history", () => {
   it("shows people's own notes as they wrote them, in either language", () => {
     expect(historyOf(own, 'fr')).toContain('Which floor?');
   });
+
+  it("names who an emergency's registration told at once, in the page's language", () => {
+    const told = ticket({
+      channel: 'emergency',
+      events: [
+        { at: '2027-03-01T08:00:00.000Z', type: 'opened' },
+        { at: '2027-03-01T08:00:00.000Z', type: 'acknowledged', notified: ['desk', 'emergency-escalation'] },
+      ],
+    });
+    expect(historyOf(told, 'fr')).toContain(
+      'canal d’urgence : P1, traité immédiatement ; prévenus aussitôt : support, escalade d’urgence',
+    );
+    expect(historyOf(told, 'en')).toContain(
+      'emergency channel: P1, handled at once; told at once: desk, emergency-escalation',
+    );
+  });
 });
 
 describe("the ticket page's bill", () => {

@@ -185,11 +185,11 @@ describe('threshold notices', () => {
 describe('the notice at opening of an emergency', () => {
   const AT_OPENING = ['desk', 'emergency-escalation'];
   /** Opened at T0 through `channel`, planned and registered 50 ms later, as the registration activity writes it. */
-  const registeredThrough = (channel: 'standard' | 'emergency', plan = planAt(T0)) =>
+  const registeredThrough = (channel: 'standard' | 'emergency', plan = planAt(T0, { atOpening: AT_OPENING })) =>
     registeredTicket(openedTicket({ ...input, channel }, T0), plan, T0 + 50).ticket;
 
   it('tells the levels named at opening of the emergency just registered, whose it is and by when it must be taken in charge', () => {
-    expect(openingNotice(registeredThrough('emergency'), AT_OPENING)).toEqual({
+    expect(openingNotice(registeredThrough('emergency'))).toEqual({
       ticketNumber: 'VIG-000001',
       title: 'Printer down',
       customerId: 'acme',
@@ -200,23 +200,34 @@ describe('the notice at opening of an emergency', () => {
     });
   });
 
+  it('is recorded on the acknowledgement: the ticket shows who was told at its registration', () => {
+    const acknowledged = registeredThrough('emergency').events.find((event) => event.type === 'acknowledged');
+    expect(acknowledged).toEqual({ at: T0 + 50, type: 'acknowledged', notified: AT_OPENING });
+    const standard = registeredThrough('standard').events.find((event) => event.type === 'acknowledged');
+    expect(standard).toEqual({ at: T0 + 50, type: 'acknowledged' });
+  });
+
   it('tells nobody of a ticket of the standard channel, of a request refused, or where the policy names nobody at opening', () => {
-    expect(openingNotice(registeredThrough('standard'), AT_OPENING)).toBeUndefined();
-    expect(openingNotice(registeredThrough('emergency'), [])).toBeUndefined();
-    const outOfHours = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
+    expect(openingNotice(registeredThrough('standard'))).toBeUndefined();
+    expect(openingNotice(registeredThrough('emergency', planAt(T0)))).toBeUndefined();
+    const outOfHours = planAt(T0, {
+      atOpening: AT_OPENING,
+      openAtRegistration: false,
+      terms: { ...terms, outOfHoursContacts: 'authorized' },
+    });
     const refused = registeredThrough('emergency', outOfHours);
     expect(refused.status).toBe('refused');
-    expect(openingNotice(refused, AT_OPENING)).toBeUndefined();
+    expect(openingNotice(refused)).toBeUndefined();
   });
 
   it("is e-connect's: the desk and the emergency-escalation contacts", () => {
-    const atOpening = findPolicy('econnect', 1).emergencyResponse()!.atOpening;
-    expect(openingNotice(registeredThrough('emergency'), atOpening)?.notify).toEqual(AT_OPENING);
+    const atOpening = [...findPolicy('econnect', 1).emergencyResponse()!.atOpening];
+    expect(openingNotice(registeredThrough('emergency', planAt(T0, { atOpening })))?.notify).toEqual(AT_OPENING);
   });
 
   it('reads "at once" literally for a response clock planned without a deadline: due when registered', () => {
     const ticket = registeredThrough('emergency');
     const noTarget = { ...ticket, clocks: ticket.clocks.map((clock) => ({ ...clock, deadline: null })) };
-    expect(openingNotice(noTarget, AT_OPENING)?.deadline).toBe(T0 + 50);
+    expect(openingNotice(noTarget)?.deadline).toBe(T0 + 50);
   });
 });
