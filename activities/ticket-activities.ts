@@ -9,7 +9,7 @@ import { writeTicketKeepingReport } from '../db/sla-report';
 import { withTransaction } from '../db/transaction';
 import { toStorable } from '../domain/text';
 import { billedTicket, openingNotice, planQuestion, registeredTicket } from '../domain/ticket/steps';
-import type { OpeningNotice, PlanAnswer } from '../domain/ticket/steps';
+import type { PlanAnswer } from '../domain/ticket/steps';
 import { billTicket } from './billing';
 import { planForActivity } from './clock-planner';
 import type { ThresholdNotice } from './threshold-email';
