@@ -547,6 +547,42 @@ const FRENCH_TERMS: Readonly<Record<string, string>> = {
   ignored: 'ignoré',
 };
 
+/**
+ * The API's words that are codes rather than English (hyphenated), as English pages say them; the others show as the
+ * API gives them. test/web/ticket-forms.test.ts checks that no hyphenated status, event or clock state is left.
+ */
+const ENGLISH_TERMS: Readonly<Record<string, string>> = {
+  // Events (messages/ticket-actions.ts).
+  'taken-in-charge': 'taken in charge',
+  'intervention-started': 'intervention started',
+  'time-logged': 'time logged',
+  'priority-set': 'priority set',
+  'waiting-for-customer': 'question to the customer',
+  'customer-replied': 'customer replied',
+  'workaround-provided': 'workaround provided',
+  'resolution-proposed': 'resolution proposed',
+  'auto-validated': 'validated automatically',
+  'estimate-recorded': 'estimate recorded',
+  'quote-submitted': 'quote submitted',
+  'quote-accepted': 'quote accepted',
+  'quote-declined': 'quote declined',
+  'release-scheduled': 'release scheduled',
+  'release-due': 'release date reached',
+  'sla-threshold': 'SLA threshold reached',
+  'sla-breached': 'SLA breached',
+  // Clock states and quotes.
+  'no-target': 'no target',
+  'long-intervention': 'long intervention',
+  'excluded-work': 'work outside the contract',
+  // Whom an escalation level notifies.
+  'desk-manager': 'desk manager',
+  'customer-service-manager': 'customer service manager',
+  'emergency-escalation': 'emergency escalation',
+  // Mails.
+  'threshold-warning': 'threshold warning',
+  'emergency-opened': 'emergency opened',
+};
+
 /** A word of the API as the page's language says it. */
 export const term = (language: ConsoleLanguage, word: string): string =>
-  (language === 'fr' ? FRENCH_TERMS[word] : undefined) ?? word;
+  (language === 'fr' ? FRENCH_TERMS : ENGLISH_TERMS)[word] ?? word;

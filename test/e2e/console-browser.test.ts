@@ -130,8 +130,8 @@ describe('the web console in a real browser', () => {
     await expect(agent.locator('dd.status').textContent()).resolves.toBe('support');
     // The audit trail records the signed-in people, by their accounts, and the channel web: on the page, and in the
     // ticket's JSON as an API key reads it.
-    await expect(agent.locator('ol.history li').filter({ hasText: 'taken-in-charge' }).textContent()).resolves.toMatch(
-      /taken-in-charge · Ines Agent \(via web\)$/,
+    await expect(agent.locator('ol.history li').filter({ hasText: 'taken in charge' }).textContent()).resolves.toMatch(
+      /taken in charge · Ines Agent \(via web\)$/,
     );
     const acts = (
       (await stack.call('GET', `/tickets/${ticketNumber}`, undefined, 'admin')).body.events as { type: string }[]
@@ -319,20 +319,20 @@ describe('the web console in a real browser', () => {
       await ines.getByRole('button', { name: 'Submit a quote' }).click();
       await ines.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(ines.locator('dd.quote').textContent()).resolves.toBe(
-        'submitted · 600 min · €1,200.50 · long-intervention',
+        'submitted · 600 min · €1,200.50 · long intervention',
       );
       await expectAccessible(ines);
       await screenshot(ines, dir, 'ticket-quote');
 
       await marc.reload();
       await expect(marc.locator('dd.quote').textContent()).resolves.toBe(
-        'submitted · 600 min · €1,200.50 · long-intervention',
+        'submitted · 600 min · €1,200.50 · long intervention',
       );
       await expect(marc.getByRole('button', { name: 'Decline the quote' }).count()).resolves.toBe(1);
       await marc.getByRole('button', { name: 'Accept the quote' }).click();
       await marc.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(marc.locator('dd.quote').textContent()).resolves.toBe(
-        'accepted · 600 min · €1,200.50 · long-intervention',
+        'accepted · 600 min · €1,200.50 · long intervention',
       );
       await expect(marc.getByRole('button', { name: 'Accept the quote' }).count()).resolves.toBe(0);
       await screenshot(marc, dir, 'portal-ticket-quote');

@@ -319,6 +319,25 @@ describe('French words for the API’s', () => {
   });
 });
 
+describe('English words for the API’s codes', () => {
+  it('has one for every hyphenated status, event, clock state, quote reason, escalation level and mail kind', () => {
+    const codes = [
+      ...TICKET_STATUSES,
+      ...TICKET_EVENT_TYPES,
+      ...METRICS,
+      'no-target',
+      'long-intervention',
+      'excluded-work',
+      'desk-manager',
+      'customer-service-manager',
+      'emergency-escalation',
+      'threshold-warning',
+      'emergency-opened',
+    ];
+    expect(codes.filter((code) => term('en', code).includes('-'))).toEqual([]);
+  });
+});
+
 describe("the ticket page's history", () => {
   const historyOf = (view: TicketView, language: ConsoleLanguage) =>
     ticketBody(page('agent', language), view).text.split('<ol class="history">')[1] ?? '';
@@ -354,7 +373,7 @@ describe("the ticket page's history", () => {
     expect(french).toContain('intervention : délai dépassé');
     expect(french).toContain('date de mise en production atteinte');
     expect(french).toContain('pas de réponse du client dans le délai de la politique');
-    expect(historyOf(own, 'en')).toContain('response: 87.5% of the time used; notified: desk, emergency-escalation');
+    expect(historyOf(own, 'en')).toContain('response: 87.5% of the time used; notified: desk, emergency escalation');
   });
 
   it("shows people's own notes as they wrote them, in either language", () => {
@@ -373,7 +392,7 @@ describe("the ticket page's history", () => {
       'canal d’urgence : P1, traité immédiatement ; prévenus aussitôt : support, escalade d’urgence',
     );
     expect(historyOf(told, 'en')).toContain(
-      'emergency channel: P1, handled at once; told at once: desk, emergency-escalation',
+      'emergency channel: P1, handled at once; told at once: desk, emergency escalation',
     );
   });
 });
