@@ -34,6 +34,7 @@ import { inboundRoutes } from './routes/inbound';
 import { webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
+import { ticketBillRoutes } from './routes/ticket-bill';
 import { prepaidRoutes, type PrepaidRoutesDeps } from './routes/prepaid';
 import { reportRoutes, type ReportRoutesDeps } from './routes/reports';
 import { ticketListRoutes, type TicketListRoutesDeps } from './routes/ticket-list';
@@ -120,7 +121,14 @@ const v1Routes =
     if (deps.inbound)
       await v1.register(inboundRoutes, { inbound: deps.inbound, temporal: deps.temporal, snapshots: deps.snapshots });
     if (deps.webhooks) await v1.register(webhookRoutes, { webhooks: deps.webhooks, accounts: deps.accounts });
-    if (deps.invoices) await v1.register(invoiceRoutes, { invoices: deps.invoices });
+    if (deps.invoices) {
+      await v1.register(invoiceRoutes, { invoices: deps.invoices });
+      await v1.register(ticketBillRoutes, {
+        invoices: deps.invoices,
+        temporal: deps.temporal,
+        snapshots: deps.snapshots,
+      });
+    }
     if (deps.prepaid) await v1.register(prepaidRoutes, { accounts: deps.accounts, prepaid: deps.prepaid });
     if (deps.ticketQueries)
       await v1.register(ticketListRoutes, {

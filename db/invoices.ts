@@ -121,6 +121,36 @@ export function invoiceReader(db: Pool): InvoiceReader {
       return rows.map((row) => row.document);
     },
 
+    /**
+     * A billed ticket's lines as billing_lines keeps them, in the bill's order, each with its label (what the line is,
+     * as data, for a reader to word in its own language: domain/invoicing/line-texts.ts). The ticket's bill
+     * (activities/billing.ts) keys its lines `<workflow ID>:billing:<index>`; none before it is billed.
+     */
+    async ticketLines(ticketNumber: string): Promise<TicketBillingLine[]> {
+      const { rows } = await db.query<{
+        position: string;
+        label: LineLabel | null;
+        minutes: number;
+        rate_cents: string;
+        multiplier: string;
+        amount_cents: string;
+      }>(
+        `SELECT substring(idempotency_key from ':billing:([0-9]+)$') AS position, label, minutes, rate_cents, multiplier, amount_cents
+         FROM billing_lines WHERE ticket_number = $1 AND idempotency_key ~ ':billing:[0-9]+$'`,
+        [ticketNumber],
+      );
+      return rows
+        .map((row) => ({
+          index: Number(row.position),
+          ...(row.label ? { label: row.label } : {}),
+          minutes: row.minutes,
+          rateCents: Number(row.rate_cents),
+          multiplier: Number(row.multiplier),
+          amountCents: Number(row.amount_cents),
+        }))
+        .sort((a, b) => a.index - b.index);
+    },
+
     /** The page as issued, with whose it is: a customer key may read its own only. */
     async html(number: string): Promise<{ customerId: string; html: string } | undefined> {
       const { rows } = await db.query<{ customer_id: string; html: string }>(
@@ -132,8 +162,19 @@ export function invoiceReader(db: Pool): InvoiceReader {
   };
 }
 
+/** One line of a billed ticket's bill, at its place in the bill (`index`), with its label where it was written with one. */
+export interface TicketBillingLine {
+  index: number;
+  label?: LineLabel;
+  minutes: number;
+  rateCents: number;
+  multiplier: number;
+  amountCents: number;
+}
+
 export interface InvoiceReader {
   list(customerId?: string): Promise<InvoiceSummary[]>;
+  ticketLines(ticketNumber: string): Promise<TicketBillingLine[]>;
   find(number: string): Promise<InvoiceDetail | undefined>;
   documentsIssued(from: string, to: string): Promise<InvoiceDocument[]>;
   html(number: string): Promise<{ customerId: string; html: string } | undefined>;

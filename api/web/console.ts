@@ -35,6 +35,7 @@ import {
   type Refusal,
   type TicketAttachment,
   type TicketMail,
+  type TicketBillingLabel,
   type TicketNotice,
 } from './ticket-page';
 import { INVOICE_NUMBER_PATTERN } from '../schemas/invoice';
@@ -269,16 +270,20 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         );
       const view = answer.body as unknown as TicketView;
       const desk = page.session!.role !== 'customer';
-      const [messages, attachments, notifications] = await Promise.all([
+      const [messages, attachments, notifications, billingLabels] = await Promise.all([
         listOf<TicketMail>(request, `/v1/tickets/${ticketNumber}/messages`, 'messages'),
         listOf<TicketAttachment>(request, `/v1/tickets/${ticketNumber}/attachments`, 'attachments'),
         // The mails the desk sent and whether they arrived: the desk's, not the customer's (api/routes/outbox.ts).
         desk ? listOf<TicketNotice>(request, `/v1/tickets/${ticketNumber}/notifications`, 'notices') : undefined,
+        // A billed ticket's lines are worded from their labels in a language other than the ticket's English.
+        view.billing && page.language !== 'en'
+          ? listOf<TicketBillingLabel>(request, `/v1/tickets/${ticketNumber}/billing-lines`, 'lines')
+          : undefined,
       ]);
       return sendPage(
         page,
         `${view.ticketNumber} · ${view.title}`,
-        ticketBody(page, view, refusal, { messages, attachments, notifications }),
+        ticketBody(page, view, refusal, { messages, attachments, notifications, billingLabels }),
         status,
       );
     }

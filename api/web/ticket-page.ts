@@ -5,6 +5,8 @@ import { alertBox, csrfField, idempotencyField, type PageContext } from './page'
 import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
 import { historySection } from './ticket-history';
 import { euros } from './invoices';
+import type { LineLabel } from '../../domain/pricing/line-labels';
+import { lineText } from '../../domain/invoicing/line-texts';
 
 /** What a refused form shows: the API's problem, and its fields' messages beside them. */
 export interface Refusal {
@@ -45,11 +47,19 @@ export interface TicketNotice {
   lastError?: string;
 }
 
+/** A billed line's label at its place in the ticket's bill (GET /v1/tickets/:number/billing-lines, api/routes/ticket-bill.ts). */
+export interface TicketBillingLabel {
+  index: number;
+  label?: LineLabel;
+}
+
 /** What the page shows beside the ticket itself; a list the API did not give (a customer's notices) is absent. */
 export interface TicketExtras {
   messages?: readonly TicketMail[];
   attachments?: readonly TicketAttachment[];
   notifications?: readonly TicketNotice[];
+  /** The bill's labels, for its lines in the page's language; without them the lines show as the ticket says them. */
+  billingLabels?: readonly TicketBillingLabel[];
 }
 
 /**
@@ -159,13 +169,23 @@ function timeEntries(context: PageContext, view: TicketView): Html {
   }`;
 }
 
-function bill(context: PageContext, view: TicketView): Html {
-  const { t } = context;
+/** A bill line in the page's language, from its label where the API gave one; else as the ticket says it (English). */
+function lineDescription(
+  language: PageContext['language'],
+  line: NonNullable<TicketView['billing']>['lines'][number],
+  label: LineLabel | undefined,
+): string {
+  return label && language !== 'en' ? lineText(label, language) : line.description;
+}
+
+function bill(context: PageContext, view: TicketView, labels: readonly TicketBillingLabel[] = []): Html {
+  const { t, language } = context;
   if (!view.billing) return html`<h2>${t('billSoFar')}</h2><p>–</p>`;
+  const labelAt = new Map(labels.map(({ index, label }) => [index, label]));
   return html`<h2>${t('billSoFar')}</h2>${scrollable(t('billSoFar'))}<table><tbody>${view.billing.lines.map(
-    (line) =>
-      html`<tr><td>${line.description}</td><td>${line.minutes} min</td><td>${euros(line.amountCents, context.language)}</td></tr>`,
-  )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents, context.language)}</td></tr></tfoot></table></div>`;
+    (line, index) =>
+      html`<tr><td>${lineDescription(language, line, labelAt.get(index))}</td><td>${line.minutes} min</td><td>${euros(line.amountCents, language)}</td></tr>`,
+  )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents, language)}</td></tr></tfoot></table></div>`;
 }
 
 function quoteFacts(context: PageContext, view: TicketView): Html {
@@ -272,7 +292,7 @@ ${clocksSection(context, view)}
 ${conversation(context, view, extras.messages)}
 ${attachments(context, view, extras.attachments)}
 ${timeEntries(context, view)}
-${bill(context, view)}
+${bill(context, view, extras.billingLabels)}
 ${notifications(context, extras.notifications)}
 ${historySection(context, view)}`;
 }

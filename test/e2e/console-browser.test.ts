@@ -1,3 +1,5 @@
+import type { LineLabel } from '../../domain/pricing/line-labels';
+import { lineText } from '../../domain/invoicing/line-texts';
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Page } from 'playwright-core';
@@ -237,6 +239,19 @@ describe('the web console in a real browser', () => {
     await expect(customerPage.getByRole('cell', { name: 'clôturé', exact: true }).count()).resolves.toBe(1);
     await expectAccessible(customerPage);
     await screenshot(customerPage, dir, 'portal-fr');
+  });
+
+  it("words the bill's lines in French on a French page, as the customer's invoices do", async () => {
+    const { body } = await stack.call('GET', `/tickets/${ticketNumber}/billing-lines`, undefined, 'admin');
+    const labels = (body.lines as { label: LineLabel }[]).map((line) => line.label);
+    expect(labels.length).toBeGreaterThan(0);
+    await customerPage.goto(`${origin}/console/tickets/${ticketNumber}`);
+    await expect(customerPage.locator('html').getAttribute('lang')).resolves.toBe('fr');
+    const cells = await customerPage
+      .locator('h2:has-text("Facture à ce jour") + div tbody tr td:first-child')
+      .allTextContents();
+    expect(cells).toEqual(labels.map((label) => lineText(label, 'fr')));
+    expect(cells[0]).not.toMatch(/weekday rate/);
   });
 
   describe('the forms of the whole lifecycle', () => {

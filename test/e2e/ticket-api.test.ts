@@ -164,6 +164,23 @@ describe('a ticket through the API, end to end', () => {
       [number],
     );
     expect(lines.rows).toEqual([{ minutes: 37, rate_cents: '10000', multiplier: '1.0000', amount_cents: '6167' }]);
+
+    // The same line with its label, for a reader to word in its own language (the console's French ticket page), to
+    // the desk and to the ticket's own customer.
+    const labelled = {
+      lines: [
+        {
+          index: 0,
+          label: expect.objectContaining({ kind: 'intervention', intervention: 1 }),
+          minutes: 37,
+          rateCents: 10_000,
+          multiplier: 1,
+          amountCents: 6_167,
+        },
+      ],
+    };
+    expect((await call('GET', `/tickets/${number}/billing-lines`)).body).toEqual(labelled);
+    expect((await call('GET', `/tickets/${number}/billing-lines`, undefined, 'customer')).body).toEqual(labelled);
   });
 
   it('refuses an invalid transition with 409 and a reason, and changes nothing', async () => {
@@ -315,6 +332,11 @@ describe('a ticket through the API, end to end', () => {
         body: payload === undefined ? undefined : JSON.stringify(payload),
       });
     expect((await asRival('GET', `/tickets/${number}`)).status).toBe(404);
+    expect((await asRival('GET', `/tickets/${number}/billing-lines`)).status).toBe(404);
+    expect(await call('GET', `/tickets/${number}/billing-lines`, undefined, 'customer')).toMatchObject({
+      status: 200,
+      body: { lines: [] },
+    });
     expect(
       (await asRival('POST', `/tickets/${number}/cancel`, { by: 'mallory@rival.lu', reason: 'mischief' })).status,
     ).toBe(404);

@@ -423,4 +423,15 @@ describe("the ticket page's bill", () => {
     expect(english).toContain('<td>0 min</td><td>€12,345.00</td>');
     expect(english).toContain('€1,234.50');
   });
+
+  it("words each line in the page's language from its label, and as the ticket says it without one", () => {
+    const labelled = { billingLabels: [{ index: 0, label: { kind: 'emergency-fee' as const } }] };
+    expect(ticketBody(page('agent', 'fr'), billed, undefined, labelled).text).toContain(
+      '<td>Forfait d&#39;urgence, facturé à l&#39;ouverture du ticket</td>',
+    );
+    expect(ticketBody(page('agent', 'fr'), billed).text).toContain('<td>Emergency fee, charged at ticket opening</td>');
+    expect(ticketBody(page('agent', 'en'), billed, undefined, labelled).text).toContain(
+      '<td>Emergency fee, charged at ticket opening</td>',
+    );
+  });
 });
