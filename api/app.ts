@@ -29,6 +29,7 @@ import { securityHeaders } from './security-headers';
 import { adminRoutes, type AdminRoutesDeps } from './routes/admin';
 import { contractRoutes } from './routes/contracts';
 import { policyRoutes, type PolicyRoutesDeps } from './routes/policies';
+import { refuseNonFiniteNumbers } from './finite-numbers';
 import { outboxRoutes } from './routes/outbox';
 import { inboundRoutes } from './routes/inbound';
 import { webhookRoutes } from './routes/webhooks';
@@ -157,6 +158,7 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setErrorHandler(problemErrorHandler);
   utf8JsonBodies(app);
+  refuseNonFiniteNumbers(app);
   // Before the routes: the limiter and the OpenAPI generator hook each route as it is added.
   void app.register(requestIds);
   void app.register(securityHeaders);

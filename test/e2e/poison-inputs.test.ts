@@ -26,6 +26,8 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
   let harness: ReadModelHarness;
   let agent: string;
   let acme: { id: string; token: string };
+  let acmeContract: string;
+  let acmeTicket: string;
 
   const send = async (method: string, path: string, token: string, body?: unknown) => {
     const response = await fetch(`${harness.origin}${path}`, {
@@ -45,13 +47,16 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
     harness = await readModelHarness();
     agent = await harness.staffToken('agent');
     acme = await harness.customer('acme');
-    await pgAccountStore(harness.db).createContract({
+    const contract = await pgAccountStore(harness.db).createContract({
       customerId: acme.id,
       policyId: 'econnect',
       startsOn: '2026-01-01',
       authorizedContacts: [{ name: 'Bo Berg', email: `bo.${acme.id}@example.lu` }],
     });
-    await harness.record(await harness.ticket(acme.id, { title: 'Printer 100% down_now \\ again' }));
+    acmeContract = contract.id;
+    const ticket = await harness.ticket(acme.id, { title: 'Printer 100% down_now \\ again' });
+    acmeTicket = ticket.ticketNumber;
+    await harness.record(ticket);
   });
 
   afterAll(async () => {
@@ -140,6 +145,35 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
       });
     },
   );
+
+  // Ajv turns the text "1e309" into Infinity for an integer and then tests no minimum nor maximum on it: each of these
+  // reached PostgreSQL, which refused 'Infinity', and answered 500.
+  describe('a number past every bound, written as text', () => {
+    it.each([
+      ['GET', '/v1/tickets?limit=1e309', 'agent', 'querystring.limit'],
+      ['GET', '/v1/queue?limit=-1e309', 'agent', 'querystring.limit'],
+      ['GET', '/v1/admin/inbound?limit=1e309', 'admin', 'querystring.limit'],
+      ['GET', '/v1/admin/outbox?limit=Infinity', 'admin', 'querystring.limit'],
+      ['GET', '/v1/admin/webhooks/deliveries?endpoint=1e309', 'admin', 'querystring.endpoint'],
+      ['POST', '/v1/admin/webhooks/1e309/disable', 'admin', 'params.id'],
+      ['GET', '/v1/tickets/{ticket}/attachments/1e309', 'acme', 'params.id'],
+    ] as const)('%s %s is refused, 422 naming %s', async (method, path, who, field) => {
+      const token = who === 'acme' ? acme.token : who === 'agent' ? agent : await harness.staffToken('admin');
+      const answer = await send(method, path.replace('{ticket}', acmeTicket), token);
+      expect({ status: answer.status, fields: fields(answer.body) }).toEqual({ status: 422, fields: [field] });
+    });
+
+    it("refuses prepaid minutes of '1e309', naming body.minutes, and records no purchase", async () => {
+      const admin = await harness.staffToken('admin');
+      const answer = await send('POST', `/v1/contracts/${acmeContract}/prepaid-hours`, admin, {
+        minutes: '1e309',
+        description: 'ten hours',
+      });
+      expect({ status: answer.status, fields: fields(answer.body) }).toEqual({ status: 422, fields: ['body.minutes'] });
+      const { rows } = await harness.db.query('SELECT 1 FROM prepaid_movements WHERE contract_id = $1', [acmeContract]);
+      expect(rows).toEqual([]);
+    });
+  });
 
   describe('POST /v1/tickets', () => {
     const opening = (fields: Record<string, unknown> = {}) => ({

@@ -11,6 +11,9 @@ import { SESSION_COOKIE } from '../../../api/sessions';
 import { pgAccountStore } from '../../../db/accounts';
 import { pgFormDraftStore } from '../../../db/form-drafts';
 import { pgIdempotencyStore } from '../../../db/idempotency';
+import { pgInboundStore } from '../../../db/inbound';
+import { pgOutboxStore } from '../../../db/outbox';
+import { prepaidLedger } from '../../../db/prepaid';
 import { pgSessionStore } from '../../../db/sessions';
 import { pgSignInTokenStore } from '../../../db/sign-in-tokens';
 import { slaReportReader } from '../../../db/sla-report';
@@ -18,6 +21,7 @@ import { ticketNumberAllocator } from '../../../db/ticket-numbers';
 import { ticketQueries } from '../../../db/ticket-queries';
 import { pgTicketSnapshots } from '../../../db/ticket-snapshots';
 import { pgUserStore } from '../../../db/users';
+import { pgWebhookStore } from '../../../db/webhooks';
 import { newClock } from '../../../domain/sla/clock';
 import { migratedPool } from './stack';
 
@@ -59,6 +63,11 @@ export async function readModelHarness(now?: () => number): Promise<ReadModelHar
     snapshots: pgTicketSnapshots(db),
     ticketQueries: ticketQueries(db),
     slaReport: slaReportReader(db),
+    // The admin lists and the ticket's mail read PostgreSQL only, as the lists do.
+    inbound: pgInboundStore(db),
+    outbox: pgOutboxStore(db),
+    webhooks: pgWebhookStore(db),
+    prepaid: prepaidLedger(db),
     // No mail leaves: the pages read here send none.
     people: {
       users,
