@@ -8,6 +8,13 @@ import { temporalConnectionOptions } from '../infra/temporal-connection';
  * api/problems.ts) rather than hold the request. These settings bound how long each client keeps trying.
  */
 
+/**
+ * Fastify's deadline on every request, hooks included (api/server.ts): past it the client gets a 503 with Retry-After
+ * that cannot say what was missing. Above the Temporal deadline of the ticket routes (8 s, plus 2 s to ask whether a
+ * worker polls), and above PostgreSQL's own limits below, so that those say what is missing themselves.
+ */
+export const API_HANDLER_TIMEOUT_MS = 12_000;
+
 export function apiPoolConfig(connectionString: string): PoolConfig {
   return {
     connectionString,
@@ -15,7 +22,10 @@ export function apiPoolConfig(connectionString: string): PoolConfig {
     connectionTimeoutMillis: 3_000,
     // The API's queries are short lookups and inserts: one that runs this long is a database in trouble.
     statement_timeout: 10_000,
-    query_timeout: 12_000,
+    // statement_timeout is the server's: a server that stopped answering (frozen, or cut off with the connection
+    // still open) never sends it. The client's own limit, before the request's deadline, makes that a 503 naming
+    // PostgreSQL; at 12 s, the deadline's own, the request's deadline passed first and the 503 named nothing.
+    query_timeout: API_HANDLER_TIMEOUT_MS - 1_000,
   };
 }
 

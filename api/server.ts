@@ -5,7 +5,7 @@ import { createPool } from '../db/pool';
 import { configFromEnv } from '../infra/config';
 import { buildApp } from './app';
 import { consoleSettingsFromEnv } from './web/console-settings';
-import { apiPoolConfig, apiTemporalConnectionOptions } from './dependency-clients';
+import { API_HANDLER_TIMEOUT_MS, apiPoolConfig, apiTemporalConnectionOptions } from './dependency-clients';
 import { postgresReady } from './readiness';
 import { ticketQueueBackPressure } from './back-pressure';
 import { apiLoggerOptions } from './request-log';
@@ -28,12 +28,10 @@ async function main(): Promise<void> {
       rateLimit: { max: config.rateLimitPerMinute, windowMs: 60_000 },
       metrics: { workerMetricsUrl: config.workerMetricsUrl },
     },
-    // Fastify's deadline on every request, hooks included: past it the client gets 503 with Retry-After. Above the
-    // Temporal deadline of the ticket routes (8 s, plus 2 s to ask whether a worker polls), so that those say what
-    // is missing themselves; PostgreSQL gives up sooner on its own (3 s to connect, 10 s per statement).
+    // Fastify's deadline on every request (api/dependency-clients.ts says why this long).
     {
       logger: apiLoggerOptions(config.logLevel),
-      handlerTimeout: 12_000,
+      handlerTimeout: API_HANDLER_TIMEOUT_MS,
       ...(config.trustProxy ? { trustProxy: config.trustProxy } : {}),
     },
   );
