@@ -3,7 +3,7 @@ import { LANGUAGES, type Language, type NewUser, type UserPatch } from '../messa
 import { ROLES, type Role } from '../messages/principal';
 import { hashPassword, passwordProblem } from './password-hash';
 import { withTransaction } from './transaction';
-import { EMAIL_ADDRESS } from '../domain/text';
+import { EMAIL_ADDRESS, findUnsafeText } from '../domain/text';
 
 // The store's input is the admin API's bodies (messages/accounts.ts).
 export type { NewUser, UserPatch };
@@ -300,6 +300,9 @@ export function pgUserStore(db: Pool): UserStore {
     },
 
     async signInRecord(email) {
+      // What a signed-out page was sent, as typed: text no address holds (a NUL, which PostgreSQL refuses, a control
+      // character, a line break) names no account, and is not sent to PostgreSQL.
+      if (findUnsafeText(email.trim(), 'line')) return undefined;
       const { rows } = await db.query<
         Row & { password_hash: string | null; failed_sign_ins: number; locked_until: Date | null }
       >(`SELECT ${COLUMNS}, password_hash, failed_sign_ins, locked_until FROM users WHERE lower(email) = lower($1)`, [

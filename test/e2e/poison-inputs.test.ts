@@ -293,6 +293,42 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
     );
   });
 
+  // The address typed on a signed-out page went to PostgreSQL as it came: a NUL in it, which PostgreSQL refuses, was a 500.
+  describe('the signed-out forms', () => {
+    const post = async (path: string, form: Record<string, string>) => {
+      const shown = await fetch(`${harness.origin}${path}`);
+      const cookie = shown.headers
+        .getSetCookie()
+        .map((line) => line.split(';')[0])
+        .join('; ');
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await shown.text())![1]!;
+      const response = await fetch(`${harness.origin}${path}`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: csrf, ...form }),
+        redirect: 'manual',
+      });
+      return { status: response.status, text: await response.text() };
+    };
+
+    it.each(QUERY_POISON)('refuses a sign-in whose address holds %s as wrong credentials', async (_what, text) => {
+      const answer = await post('/console/sign-in', {
+        email: `ana${text}@example.lu`,
+        password: 'a long enough secret',
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.text).not.toContain('\u0000');
+    });
+
+    it.each(['/console/link', '/console/reset'])(
+      'answers %s for an address holding a NUL as for any address without an account',
+      async (path) => {
+        const answer = await post(path, { email: 'ana\u0000@example.lu' });
+        expect(answer.status).toBe(200);
+      },
+    );
+  });
+
   describe("the manager's at-risk CSV", () => {
     let manager: string;
     let customer: string;
