@@ -1,4 +1,5 @@
-import { charsetOf } from '../../api/json-bodies';
+import { charsetOf, MAX_JSON_DEPTH } from '../../api/json-bodies';
+import { consoleHarness } from '../support/api/console-harness';
 import { apiHarness, expectProblem, openingBody } from '../support/api/harness';
 
 describe('the charset of a JSON body', () => {
@@ -62,5 +63,39 @@ describe('charsetOf', () => {
     [undefined, undefined],
   ])('%s: %s', (contentType, charset) => {
     expect(charsetOf(contentType)).toBe(charset);
+  });
+});
+
+// A body nested thousands deep is a few kilobytes: the code that walks a body (the Idempotency-Key's hash, a policy
+// document's checks) ran out of stack on it, a 500, on the routes whose schema does not refuse it first.
+describe('the depth of a JSON body', () => {
+  let harness: Awaited<ReturnType<typeof consoleHarness>>;
+
+  beforeEach(async () => {
+    harness = await consoleHarness();
+  });
+
+  const nested = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const post = (url: string, payload: string) =>
+    harness.app.inject({
+      method: 'POST',
+      url,
+      payload,
+      headers: { authorization: `Bearer ${harness.tokens.admin}`, 'content-type': 'application/json' },
+    });
+
+  it.each(['/v1/admin/users/{id}/password-reset', '/v1/admin/users/{id}/sign-in-link'])(
+    'refuses a body nested 20 000 deep on %s, 422 naming the body',
+    async (url) => {
+      const refused = await post(url.replace('{id}', harness.staff.customer.id), nested(20_000));
+      expectProblem(refused, 422, 'invalid-request', 'body');
+    },
+  );
+
+  it('takes a body nested as deep as the limit, strings holding brackets not counted', async () => {
+    const reset = `/v1/admin/users/${harness.staff.customer.id}/password-reset`;
+    expect((await post(reset, nested(MAX_JSON_DEPTH))).statusCode).toBe(202);
+    expect((await post(reset, `{"a":"${'['.repeat(1000)}\\"{"}`)).statusCode).toBe(202);
+    expectProblem(await post(reset, nested(MAX_JSON_DEPTH + 1)), 422, 'invalid-request', 'body');
   });
 });
