@@ -8,8 +8,9 @@
  */
 
 /**
- * `line`: names, agents, e-mail addresses. `title`: a line with something to read in it, a ticket's title, which lists
- * and mail subjects show alone. `multiline`: descriptions, messages, notes.
+ * `line`: e-mail addresses, ids, a street, a filter. `title`: a line with something to read in it: a ticket's title, which lists
+ * and mail subjects show alone, and a person's name, which mails greet (messages/text-fields.ts Name). `multiline`:
+ * descriptions, messages, notes.
  */
 export type TextShape = 'line' | 'title' | 'multiline';
 

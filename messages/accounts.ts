@@ -9,7 +9,7 @@ import { E_INVOICE_FORMATS, type CustomerBilling } from '../domain/invoicing/par
 import type { ContractRates } from '../domain/pricing/contract-rates';
 import { ROLES, type Principal, type Role } from './principal';
 import { literals, strictObject } from './schema-parts';
-import { Email, Line } from './text-fields';
+import { Email, Line, Name } from './text-fields';
 
 export const LANGUAGES = ['en', 'fr', 'de', 'nl', 'lb'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -31,7 +31,7 @@ export interface Customer {
 // The shapes a contract's contacts and a new API key take, once: the admin API's bodies (api/schemas/admin.ts) use these
 // schemas, and the store's types are theirs (Static<>).
 export const AuthorizedContact = strictObject({
-  name: Line(200),
+  name: Name(200),
   email: Email,
   outOfHours: Type.Optional(
     Type.Boolean({
@@ -43,7 +43,7 @@ export type AuthorizedContact = Static<typeof AuthorizedContact>;
 
 export const EscalationContact = strictObject({
   level: Line(100, { description: "one of the policy's escalation `notify` names, e.g. desk-manager" }),
-  name: Line(200),
+  name: Name(200),
   email: Email,
 });
 export type EscalationContact = Static<typeof EscalationContact>;
@@ -215,7 +215,7 @@ export type NewContract = Static<typeof NewContract> & Pick<Contract, 'customerI
 // A person who signs in to the console (db/users.ts): the admin API's bodies and the store's input.
 export const NewUser = strictObject({
   email: Email,
-  name: Line(200),
+  name: Name(200),
   role: literals(ROLES),
   customerId: Type.Optional(Line(100, { description: "a customer contact's company; only for the role customer" })),
   language: Type.Optional(literals(LANGUAGES)),
@@ -235,7 +235,7 @@ export type NewUser = Static<typeof NewUser>;
  */
 export const UserPatch = Type.Object(
   {
-    name: Type.Optional(Line(200)),
+    name: Type.Optional(Name(200)),
     role: Type.Optional(literals(ROLES)),
     customerId: Type.Optional(
       Type.Union([Line(100), Type.Null()], {

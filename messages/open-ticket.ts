@@ -4,7 +4,7 @@ import { PRIORITIES, TICKET_KINDS } from '../domain/policy/vocabulary';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
 import { CHANNELS } from './principal';
 import { literals, strictObject } from './schema-parts';
-import { Email, Line, Text, Title } from './text-fields';
+import { Email, Name, Text, Title } from './text-fields';
 
 /**
  * What opening a ticket takes, once: the request as its contact makes it, whose fields the API's body is built from
@@ -13,7 +13,7 @@ import { Email, Line, Text, Title } from './text-fields';
  * policy schema it reuses stay out of the workflow bundle.
  */
 
-export const Contact = strictObject({ name: Line(200), email: Email });
+export const Contact = strictObject({ name: Name(200), email: Email });
 export type Contact = Static<typeof Contact>;
 
 /** The request's own fields; the API's body takes kind and priority as optional (it fills in incident and P3). */

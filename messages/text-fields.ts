@@ -12,11 +12,18 @@ const textOf =
   (maxLength: number, options: StringOptions = {}) =>
     Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
 
-/** Names, agents, e-mail addresses, ids: no line break nor any other control character. */
+/** E-mail addresses, ids, a street, a filter: no line break nor any other control character. */
 export const Line = textOf('line');
 
 /** A ticket's title: a line, and not white space alone. */
 export const Title = textOf('title');
+
+/**
+ * A person's name (a ticket's contact, a contract's contacts, an agent, a person who signs in): a title's rule, so that
+ * the API and the workflow's command checks (domain/ticket/commands.ts) refuse the same names. A name of white space
+ * alone greets nobody in a mail and tells no one who is to be called.
+ */
+export const Name = textOf('title');
 
 /** Descriptions, messages, notes: tab, LF and CRLF allowed, no other control character. */
 export const Text = textOf('multiline');

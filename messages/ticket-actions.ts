@@ -4,7 +4,7 @@ import { InterventionFactProperties, InterventionFlagProperties } from '../domai
 import { OPEN_STATUSES, WORKED_STATUSES, type TicketStatus } from '../domain/ticket/status';
 import { CHANNELS, type Acting, type Role } from './principal';
 import { literals, strictObject } from './schema-parts';
-import { Line, Text } from './text-fields';
+import { Line, Name, Text } from './text-fields';
 
 /**
  * Every action on a ticket, once: its name (the workflow Update's name), its command schema, who may send it, the
@@ -21,7 +21,7 @@ const ANYONE = [...STAFF, 'customer'] as const satisfies readonly Role[];
 // The customer's own acts: nobody at the desk may validate, reject or decide a quote in the customer's place.
 const CUSTOMER = ['customer'] as const satisfies readonly Role[];
 
-const Person = Line(320);
+const Person = Name(320);
 const LongText = Text(20_000);
 const EpochMs = Type.Integer({ minimum: 0, maximum: 8_640_000_000_000_000, description: 'epoch milliseconds' });
 const Instant = Type.String({ format: 'date-time', description: 'ISO-8601 instant with offset' });

@@ -1,4 +1,5 @@
 import { toStorableText, withoutControls } from '../../domain/text';
+import { Contact } from '../../messages/open-ticket';
 
 /**
  * Mail text made into what the API's text fields take (messages/text-fields.ts): a subject or a name holds no line
@@ -25,3 +26,13 @@ export function asText(text: string, max: number, fallback: string): string {
   const body = withoutControls(toStorableText(text).replace(/\r\n?/g, '\n')).trim();
   return cut(body || fallback, max);
 }
+
+// The longest name the API takes for a ticket's contact.
+const NAME_MAX = Contact.properties.name.maxLength!;
+
+/**
+ * What to call someone a mail is about, from the name it gives (a From's display name, a contract contact's name), or
+ * their address when it gives nothing to read: the API refuses a name of white space alone (messages/text-fields.ts
+ * Name), and a mail whose sender typed one in their mail client is not lost nor greets nobody for it.
+ */
+export const nameOr = (name: string | undefined, address: string): string => asLine(name ?? '', NAME_MAX, address);

@@ -30,7 +30,7 @@ import {
   type OwnIdentity,
 } from './classify';
 import { DeskApiError, type DeskApi } from './desk-api';
-import { asLine, asText } from './fields';
+import { asLine, asText, nameOr } from './fields';
 
 /** One mail as the SMTP listener or the IMAP poller received it. */
 export interface Delivery {
@@ -184,7 +184,7 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
       ...(ticketNumber ? { ticketNumber } : {}),
     };
   };
-  const senderName = asLine(parsed.from?.value[0]?.name ?? '', 200, sender);
+  const senderName = nameOr(parsed.from?.value[0]?.name, sender);
   const triage = (reason: string, why: TriageWhy, language?: string): Promise<Settlement> =>
     answered({ state: 'triage', reason }, answer(triageAnswer(received, senderName, why), language));
 
@@ -233,7 +233,7 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
         contractId: contact.contractId,
         title: asLine(mail.subject, TITLE_MAX, placeholders.noSubject),
         description: asText(mail.bodyText, DESCRIPTION_MAX, placeholders.noText),
-        contact: { name: asLine(contact.name, 200, contact.email), email: contact.email },
+        contact: { name: nameOr(contact.name, contact.email), email: contact.email },
         channel: emergency ? 'emergency' : 'standard',
       },
       `mail:${sha256(mail.dedupeKey).slice(0, 48)}`,
@@ -308,7 +308,7 @@ export async function answerTooLarge(options: InboundOptions, mail: OversizedMai
     {
       kind: 'inbound-too-large',
       subject: asLine(parsed.subject ?? '', 150, '…'),
-      senderName: asLine(parsed.from?.value[0]?.name ?? '', 200, sender),
+      senderName: nameOr(parsed.from?.value[0]?.name, sender),
       bytes: mail.bytes,
       limitBytes: mail.limitBytes,
     },

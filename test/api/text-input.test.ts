@@ -4,6 +4,8 @@ import { apiHarness, expectProblem, openingBody, type Caller } from '../support/
 const LINE_RULE = 'must be one line of text, without control characters, bidirectional controls or unpaired surrogates';
 const TITLE_RULE =
   'must be one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates';
+// A person's name has a title's rule (messages/text-fields.ts Name).
+const NAME_RULE = TITLE_RULE;
 const TEXT_RULE =
   'must be text without control characters (tab and line breaks aside), bidirectional controls or unpaired surrogates';
 
@@ -55,13 +57,13 @@ describe('text the API refuses', () => {
       '/v1/tickets',
       JSON.stringify({ ...openingBody, contact: { name: 'Ana\nLopes', email: 'ana@acme.lu' } }),
     );
-    expect(name.json().errors).toEqual([{ field: 'body.contact.name', message: LINE_RULE }]);
+    expect(name.json().errors).toEqual([{ field: 'body.contact.name', message: NAME_RULE }]);
     const spoofed = await rawPost(
       'customer',
       '/v1/tickets',
       JSON.stringify({ ...openingBody, contact: { name: 'Ana \u202eLopes', email: 'ana@acme.lu' } }),
     );
-    expect(spoofed.json().errors).toEqual([{ field: 'body.contact.name', message: LINE_RULE }]);
+    expect(spoofed.json().errors).toEqual([{ field: 'body.contact.name', message: NAME_RULE }]);
     const email = await rawPost(
       'customer',
       '/v1/tickets',
@@ -69,6 +71,26 @@ describe('text the API refuses', () => {
     );
     expectProblem(email, 422, 'invalid-request', 'body.contact.email');
     expect(harness.temporal.started).toEqual([]);
+  });
+
+  it.each(['   ', ' \u00a0\u3000', '\ufeff'])(
+    'refuses a contact name of white space alone ("%s"), naming it, and starts nothing',
+    async (blank) => {
+      const refused = await rawPost(
+        'customer',
+        '/v1/tickets',
+        JSON.stringify({ ...openingBody, contact: { name: blank, email: 'ana@acme.lu' } }),
+      );
+      expectProblem(refused, 422, 'invalid-request');
+      expect(refused.json().errors).toEqual([{ field: 'body.contact.name', message: NAME_RULE }]);
+      expect(harness.temporal.started).toEqual([]);
+    },
+  );
+
+  it('takes a contact name with white space around it, as typed', async () => {
+    const body = { ...openingBody, contact: { name: ' Ana Lopes ', email: 'ana@acme.lu' } };
+    expect((await rawPost('customer', '/v1/tickets', JSON.stringify(body))).statusCode).toBe(201);
+    expect(harness.temporal.started).toEqual([expect.objectContaining({ contact: body.contact })]);
   });
 
   it('takes tabs, LF and CRLF in a description, and characters outside the BMP anywhere', async () => {
@@ -138,6 +160,8 @@ describe('text the API refuses', () => {
         LINE_RULE,
       ],
       ['validate', 'customer' as const, '{"contact": "ana@acme.lu", "comment": "\\u0000"}', 'body.comment', TEXT_RULE],
+      ['reassign', 'agent' as const, '{"agent": "  "}', 'body.agent', NAME_RULE],
+      ['reassign', 'agent' as const, '{"agent": "\\u00a0\\t"}', 'body.agent', NAME_RULE],
     ])('%s by %s: refuses %s (422 naming %s), and sends no Update', async (action, caller, json, field, message) => {
       const refused = await rawPost(caller, `/v1/tickets/VIG-000042/${action}`, json);
       expectProblem(refused, 422, 'invalid-request');
@@ -168,6 +192,21 @@ describe('text the API refuses', () => {
     expectProblem(refused, 422, 'invalid-request');
     expect(refused.json().errors).toEqual([{ field, message: LINE_RULE }]);
     expect(harness.ticketQueries.requests).toEqual([]);
+  });
+
+  it.each([
+    ['authorizedContacts', { name: ' \u00a0', email: 'dan@acme.lu' }],
+    ['escalationContacts', { level: 'customer-service-manager', name: '\u3000', email: 'dan@acme.lu' }],
+  ])("refuses a contract's %s name of white space alone, naming it, and saves no contract", async (list, contact) => {
+    const before = await harness.accounts.listContracts('acme');
+    const refused = await harness.call('admin', 'POST', '/v1/admin/customers/acme/contracts', {
+      policyId: 'care-solutions',
+      startsOn: '2026-01-01',
+      [list]: [contact],
+    });
+    expectProblem(refused, 422, 'invalid-request');
+    expect(refused.json().errors).toEqual([{ field: `body.${list}.0.name`, message: NAME_RULE }]);
+    expect(await harness.accounts.listContracts('acme')).toEqual(before);
   });
 
   it('refuses a customer name with a NUL on the admin API', async () => {

@@ -45,6 +45,24 @@ describe('the admin API of people', () => {
     expectProblem(await admin('GET', '/v1/admin/users/999'), 404, 'not-found');
   });
 
+  it('refuses the name of a person of white space alone, on adding them and on renaming them, naming it', async () => {
+    const rule =
+      'must be one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates';
+    const added = await harness.call(
+      'admin',
+      'POST',
+      '/v1/admin/users',
+      { email: 'dan@acme.lu', name: ' \u00a0 ', role: 'customer', customerId: 'acme' },
+      { 'idempotency-key': 'dan' },
+    );
+    expectProblem(added, 422, 'invalid-request');
+    expect(added.json().errors).toEqual([{ field: 'body.name', message: rule }]);
+    const renamed = await admin('PATCH', `/v1/admin/users/${harness.staff.customer.id}`, { name: '\u3000' });
+    expect(renamed.json().errors).toEqual([{ field: 'body.name', message: rule }]);
+    const listed = await admin('GET', '/v1/admin/users?customer=acme');
+    expect(listed.json().users.map((user: { email: string; name: string }) => user.email)).toEqual(['carla@acme.lu']);
+  });
+
   it('changes a role: a staff role alone takes the company away, a customer role needs one that exists', async () => {
     const { id } = harness.staff.customer;
     const agent = (await admin('PATCH', `/v1/admin/users/${id}`, { role: 'agent' })).json();

@@ -7,7 +7,7 @@ import {
   threadRootTicket,
   ticketNumberInSubject,
 } from '../../mail/inbound/classify';
-import { asLine, asText } from '../../mail/inbound/fields';
+import { asLine, asText, nameOr } from '../../mail/inbound/fields';
 import { findUnsafeText } from '../../domain/text';
 
 const OWN = { domain: 'desk.test', addresses: ['support@desk.test', 'urgence@desk.test'] };
@@ -135,5 +135,13 @@ describe('mail text into ticket fields', () => {
     expect(asLine('Facture \u202efdp.exe', 200, '(no subject)')).toBe('Facture fdp.exe');
     expect(asLine(' \u2066 \u00a0\u2069 ', 200, '(no subject)')).toBe('(no subject)');
     expect(asText('\u202bשלום\u202c\nmerci', 100, '(no text)')).toBe('שלום\nmerci');
+  });
+
+  it("calls a sender by their address when their mail's name is white space alone, rather than refusing the mail", () => {
+    for (const blank of [undefined, '', '   ', ' \u00a0\u3000', '\t\r\n', ' \u2066 \u2069 '])
+      expect(nameOr(blank, 'jo@elsewhere.test')).toBe('jo@elsewhere.test');
+    expect(nameOr('  Jo \u00a0 Lopes ', 'jo@elsewhere.test')).toBe('Jo Lopes');
+    expect(findUnsafeText(nameOr('\u3000', 'jo@elsewhere.test'), 'title')).toBeUndefined();
+    expect(Array.from(nameOr('J'.repeat(500), 'jo@elsewhere.test'))).toHaveLength(200);
   });
 });

@@ -89,6 +89,13 @@ describe('text in workflow commands', () => {
       'line',
       'a control character (U+0009) at offset 2',
     ],
+    [
+      'an agent of white space alone to reassign to',
+      () => checkReassign({ agent: ' \u00a0', actor: 'marc' }),
+      'agent',
+      'title',
+      'nothing but white space',
+    ],
   ] as const)('refuses %s, naming the field and the character', (_case, check, field, shape, found) => {
     expect(refusal(check)).toEqual({ field, message: `${field}: expected ${TEXT_RULE[shape]}: it holds ${found}` });
   });
