@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { PolicyLookupError } from '../domain/policy/errors';
+import { sameEmailAddress } from '../domain/text';
 import type { AccountStore, Contract } from '../messages/accounts';
 import { DESK_ZONE } from '../messages/desk-zone';
 import type { Person, Principal } from '../messages/principal';
@@ -25,8 +26,6 @@ export interface OpeningRequest {
   contact?: Pick<Contact, 'email'>;
 }
 
-const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-
 /**
  * The person, then the contacts the contracts authorize, each address once: GET /v1/contacts answers it for the
  * contracts in force (or the one it names), and opening holds a customer's contact signed in to it for the contract
@@ -37,7 +36,9 @@ export function openableContacts(person: Person | undefined, contracts: readonly
     ...(person ? [{ name: person.name, email: person.email }] : []),
     ...contracts.flatMap((contract) => contract.authorizedContacts.map(({ name, email }) => ({ name, email }))),
   ];
-  return all.filter((contact, index) => all.findIndex((other) => sameAddress(other.email, contact.email)) === index);
+  return all.filter(
+    (contact, index) => all.findIndex((other) => sameEmailAddress(other.email, contact.email)) === index,
+  );
 }
 
 /**
@@ -47,7 +48,7 @@ export function openableContacts(person: Person | undefined, contracts: readonly
 function checkContact(principal: Principal, contract: Contract, contact: OpeningRequest['contact']): void {
   if (principal.role !== 'customer' || !principal.person || !contact) return;
   const allowed = openableContacts(principal.person, [contract]);
-  if (allowed.some((candidate) => sameAddress(candidate.email, contact.email))) return;
+  if (allowed.some((candidate) => sameEmailAddress(candidate.email, contact.email))) return;
   throw invalidField(
     'body.contact.email',
     `${contact.email} is neither you nor a contact contract ${contract.id} authorizes: name one of ${allowed.map((candidate) => candidate.email).join(', ')}`,
@@ -165,11 +166,8 @@ export async function openingTerms(
     policyId: contract.policyId,
     ...(contract.policyVersion === undefined ? {} : { policyVersion: contract.policyVersion }),
     contractId: contract.id,
-    // Spelled as the ticket's contact spells the same address: the workflow compares them as they are written
-    // (domain/ticket/steps.ts registrationRefusal), and a mail client's Ana@ACME.lu is the contract's ana@acme.lu.
-    authorizedContacts: contract.authorizedContacts
-      .filter((contact) => contact.outOfHours)
-      .map(({ email }) => (body.contact && sameAddress(email, body.contact.email) ? body.contact.email : email)),
+    // As the contract spells them: registrationRefusal (domain/ticket/steps.ts) compares addresses regardless of case.
+    authorizedContacts: contract.authorizedContacts.filter((contact) => contact.outOfHours).map(({ email }) => email),
     // The ticket keeps the contract's emergency target it opened under, as it keeps its policy version.
     ...(contract.emergencyResponseTarget === undefined
       ? {}

@@ -129,3 +129,12 @@ export function toHeaderText(value: string): string {
  */
 export const EMAIL_ADDRESS =
   /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+
+/**
+ * Whether two e-mail addresses name the same mailbox, as Vigil compares them wherever one is matched against another (a
+ * ticket's contact against the contract's authorized contacts, domain/ticket/steps.ts registrationRefusal; a person
+ * signed in against them, api/opening-terms.ts): regardless of case, the local part's as well as the domain's. RFC 5321
+ * lets a mail server tell the local part's capitals apart, but a person or a mail client writing Ana@ACME.lu means the
+ * contract's ana@acme.lu. toLowerCase, not toLocaleLowerCase: the same answer on every machine, as a workflow needs.
+ */
+export const sameEmailAddress = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();

@@ -1,6 +1,7 @@
 import type { FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import { apiTokenParts, type ApiKeyRecord, type Contract, type Customer } from '../../messages/accounts';
 import type { User } from '../../db/users';
+import { sameEmailAddress } from '../../domain/text';
 import { cookieOf, secureFor, setCookie } from '../sessions';
 import { ADMIN_FORMS, fieldErrors, formFields, formValues, type AdminForm, type FormState } from './admin-forms';
 import { adminTranslator, choiceText, type AdminKey, type AdminTranslate } from './admin-i18n';
@@ -426,7 +427,7 @@ ${peopleTable(page, at('customerContacts'), people)}`,
       });
     const query = request.query as { done?: string; sent?: string; to?: string; until?: string };
     const fact = (label: string, value: string | undefined) => html`<dt>${label}</dt><dd>${value ?? at('none')}</dd>`;
-    const accountOf = (email: string) => people.find((person) => person.email.toLowerCase() === email.toLowerCase());
+    const accountOf = (email: string) => people.find((person) => sameEmailAddress(person.email, email));
     return show(
       page,
       'customers',

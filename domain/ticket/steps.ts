@@ -5,6 +5,7 @@ import type { PolicyTerms } from '../policy/terms';
 import type { Metric, Priority, TicketKind } from '../policy/vocabulary';
 import type { RateCard } from '../pricing/rate-card';
 import { applyPlan, dueThresholds, isRunning, nextThresholdAt, type ClockPlan, type DueThreshold } from '../sla/clock';
+import { sameEmailAddress } from '../text';
 import type { Replan } from './decide';
 import { applyChanges, type TicketChange } from './evolve';
 import { isTerminal } from './status';
@@ -122,11 +123,15 @@ export function replannedTicket(ticket: TicketState, plan: PlanAnswer, replan: R
   return { ...withPlan(ticket, plan, replan, now), revision: ticket.revision + 1 };
 }
 
-/** Out of hours, where the policy says so, only the contacts the contract names may open an incident (the care-solutions preset). */
+/**
+ * Out of hours, where the policy says so, only the contacts the contract names may open an incident (the care-solutions
+ * preset): the ticket's contact is one of them whatever the capitals of either address (domain/text.ts sameEmailAddress).
+ */
 export function registrationRefusal(ticket: TicketState, plan: PlanAnswer, now: number): TicketChange | undefined {
   if (plan.terms.outOfHoursContacts !== 'authorized' || plan.openAtRegistration || ticket.kind !== 'incident')
     return undefined;
-  if ((ticket.authorizedContacts ?? []).includes(ticket.contact.email)) return undefined;
+  const { email } = ticket.contact;
+  if ((ticket.authorizedContacts ?? []).some((authorized) => sameEmailAddress(authorized, email))) return undefined;
   return {
     type: 'refused',
     at: now,

@@ -5,6 +5,7 @@ import type { Pool } from 'pg';
 import { actionsUrl, readerOf } from '../../activities/ticket-notices';
 import { enqueueNotice } from '../../db/outbox';
 import { DESK_ZONE } from '../../messages/desk-zone';
+import { sameEmailAddress } from '../../domain/text';
 import { isTerminal, type TicketStatus } from '../../domain/ticket/status';
 import {
   answersSentTo,
@@ -200,7 +201,7 @@ async function decide(options: InboundOptions, received: Received): Promise<Sett
   if (ticket) {
     // A ticket number anyone can type: only its own contact, or a contact of its customer, writes onto it.
     if (
-      ticket.contactEmail.toLowerCase() === sender ||
+      sameEmailAddress(ticket.contactEmail, sender) ||
       contacts.some((contact) => contact.customerId === ticket.customerId)
     )
       return thread(options, received, ticket, sender, senderName, answer);

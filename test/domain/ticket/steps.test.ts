@@ -46,6 +46,32 @@ describe('registration', () => {
   });
 });
 
+describe('the contacts a contract authorizes out of hours', () => {
+  const outOfHours = planAt(T0, { openAtRegistration: false, terms: { ...terms, outOfHoursContacts: 'authorized' } });
+  const refusedFor = (contact: string, authorized: string[]) =>
+    registration(
+      planned({ contact: { name: 'Ana Lopes', email: contact }, authorizedContacts: authorized }, outOfHours),
+      outOfHours,
+      T0 + 50,
+    ).refused;
+
+  it.each([
+    ['Ana@ACME.lu', ['ana@acme.lu']],
+    ['ana@acme.lu', ['ANA@Acme.LU']],
+    ['ana@acme.lu', ['boss@acme.lu', 'Ana@acme.lu']],
+  ])('registers %s, whom the contract names as %j, whatever the capitals', (contact, authorized) => {
+    expect(refusedFor(contact, authorized)).toBe(false);
+  });
+
+  it.each([
+    ['ana@acme.lu', ['ana@acme.lux']],
+    ['ana@acme.lu', ['anna@acme.lu']],
+    ['ana@acme.lu', []],
+  ])('refuses %s, whom %j does not name', (contact, authorized) => {
+    expect(refusedFor(contact, authorized)).toBe(true);
+  });
+});
+
 describe('registeredTicket: the state the registration activity writes and the workflow adopts', () => {
   it('is the request planned, then acknowledged at the instant given, as one committed change', () => {
     const opened = openedTicket(input, T0);
