@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DurationSchema } from '../domain/policy/schema';
-import { PRIORITIES, TICKET_KINDS } from '../domain/policy/vocabulary';
+import { PRIORITIES, TICKET_KINDS, type Priority } from '../domain/policy/vocabulary';
 import { TICKET_NUMBER_PATTERN } from '../domain/ticket/ticket-number';
 import { CHANNELS } from './principal';
 import { literals, strictObject } from './schema-parts';
@@ -16,7 +16,13 @@ import { Email, Name, Text, Title } from './text-fields';
 export const Contact = strictObject({ name: Name(200), email: Email });
 export type Contact = Static<typeof Contact>;
 
-/** The request's own fields; the API's body takes kind and priority as optional (it fills in incident and P3). */
+/**
+ * The priority a request proposes when it names none: the API's body takes it as optional, and the console's new-ticket
+ * form shows it chosen (api/web/portal.ts), so that the priority a customer sees chosen is the one the ticket opens with.
+ */
+export const DEFAULT_PRIORITY: Priority = 'P3';
+
+/** The request's own fields; the API's body takes kind and priority as optional (it fills in incident and DEFAULT_PRIORITY). */
 export const TicketRequestFields = {
   kind: literals(TICKET_KINDS),
   /** The priority the customer proposes; the desk validates or changes it (set-priority). */

@@ -25,6 +25,7 @@ import {
   type TicketState,
 } from '../../messages/ticket';
 import { actionSpec, TICKET_ACTION_NAMES } from '../../messages/ticket-actions';
+import { DEFAULT_PRIORITY } from '../../messages/open-ticket';
 import { openedTicket } from '../../domain/ticket/evolve';
 import { requestHashOf, type IdempotencyStore } from '../../db/idempotency';
 import type { TicketNumberAllocator } from '../../db/ticket-numbers';
@@ -223,7 +224,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       ...terms,
       ticketNumber,
       kind: body.kind ?? 'incident',
-      priority: body.priority ?? 'P3',
+      priority: body.priority ?? DEFAULT_PRIORITY,
       // Who opens is who is authenticated; the body's contact is the person the ticket is for.
       openedBy: actingOf(principal),
     };

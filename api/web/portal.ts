@@ -1,6 +1,6 @@
 import { draftIdOf } from '../../db/form-drafts';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
-import { TicketRequestFields } from '../../messages/open-ticket';
+import { DEFAULT_PRIORITY, TicketRequestFields } from '../../messages/open-ticket';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, textareaText, type Html } from './html';
 import { term } from './i18n';
@@ -130,6 +130,9 @@ export function newTicketBody(
   // the whole form, without script and without the browser's checks, so that what was typed before is shown again
   // (kept by api/web/console.ts for the page the step redirects to).
   const several = contracts.length > 1;
+  // The priority typed before (a draft), else the one the API gives a request that names none: the form shows chosen
+  // what the ticket opens with, where an empty first choice said nothing of it.
+  const chosenPriority = PRIORITIES.find((priority) => priority === values.priority) ?? DEFAULT_PRIORITY;
   const chosen = several ? contracts.find((contract) => contract.id === values.contractId) : undefined;
   const step = (name: ContractStep, label: string) =>
     html`<button type="submit" name="_step" value="${name}" formnovalidate>${label}</button>`;
@@ -144,9 +147,9 @@ ${
 }
 <label for="title">${t('title')}</label><input id="title" name="title" required maxlength="${TicketRequestFields.title.maxLength}" value="${typed(values, 'title')}"${invalid('title')}>${error('title')}
 <label for="description">${t('description')}</label><textarea id="description" name="description" rows="6" required${invalid('description')}>${textareaText(typed(values, 'description'))}</textarea>${error('description')}
-<label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}><option value="">${t('any')}</option>${PRIORITIES.map(
+<label for="priority">${t('priority')}</label><select id="priority" name="priority"${invalid('priority')}>${PRIORITIES.map(
     (priority) =>
-      html`<option value="${priority}"${values.priority === priority ? html` selected` : ''}>${term(context.language, priority)}</option>`,
+      html`<option value="${priority}"${chosenPriority === priority ? html` selected` : ''}>${term(context.language, priority)}</option>`,
   )}</select>${error('priority')}
 <label for="kind">${t('kind')}</label><select id="kind" name="kind"${invalid('kind')}><option value="">${t('any')}</option>${TICKET_KINDS.map(
     (kind) =>

@@ -40,6 +40,29 @@ describe("the portal's contact choice when opening a ticket", () => {
     expect(harness.temporal.started.at(-1)?.contact).toEqual({ name: 'Carla Contact', email: 'carla@acme.lu' });
   });
 
+  it('shows chosen the priority a ticket opens with when none is picked, and the one picked before in a draft', async () => {
+    const chosen = (page: string) => {
+      const select = /<select id="priority" name="priority">(.*?)<\/select>/s.exec(page)?.[1] ?? '';
+      return {
+        offered: [...select.matchAll(/<option value="([^"]*)"/g)].map(([, value]) => value),
+        selected: [...select.matchAll(/<option value="([^"]*)" selected>/g)].map(([, value]) => value),
+      };
+    };
+    expect(chosen(await form())).toEqual({ offered: ['P1', 'P2', 'P3', 'P4'], selected: ['P3'] });
+    // Left as shown, the form opens the ticket at the priority it showed.
+    expect((await open('bo@acme.lu')).statusCode).toBe(303);
+    expect(harness.temporal.started.at(-1)?.priority).toBe('P3');
+    // A step of the form (choosing a contract) shows again the priority picked, kept in its draft.
+    const step = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+      title: 'Printer jammed',
+      priority: 'P1',
+      _step: 'choose',
+    });
+    expect(step.statusCode).toBe(303);
+    const again = await harness.page(harness.staff.customer, 'GET', String(step.headers.location));
+    expect(chosen(again.body)).toEqual({ offered: ['P1', 'P2', 'P3', 'P4'], selected: ['P1'] });
+  });
+
   it("refuses a contact the contract does not authorize with the API's reason beside the field, opening nothing", async () => {
     const answer = await open('eve@elsewhere.test');
     expect(answer.statusCode).toBe(422);
