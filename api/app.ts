@@ -34,6 +34,7 @@ import { outboxRoutes } from './routes/outbox';
 import { inboundRoutes } from './routes/inbound';
 import { webhookRoutes } from './routes/webhooks';
 import { healthRoutes } from './routes/health';
+import { iconRoute } from './web/icon';
 import { invoiceRoutes, type InvoiceRoutesDeps } from './routes/invoices';
 import { ticketBillRoutes } from './routes/ticket-bill';
 import { prepaidRoutes, type PrepaidRoutesDeps } from './routes/prepaid';
@@ -186,6 +187,7 @@ export function buildApp(deps: ApiDeps, options: FastifyServerOptions = {}): Fas
     // Failing workflow tasks do not make the API unready (it serves every other ticket), but /ready names them.
     details: failures ? { workflowTasks: () => failingWorkflowTasks(failures) } : {},
   });
+  void app.register(iconRoute);
   app.setNotFoundHandler(noRoute);
   void app.register(v1Routes(deps), { prefix: '/v1' });
   if (deps.people) void app.register(consoleRoutes, { ...consoleDeps(app, deps.people, deps.now), prefix: '/console' });

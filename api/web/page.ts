@@ -6,6 +6,7 @@ import { REQUEST_IN_PROGRESS, RETRY_AFTER_SECONDS } from '../problems';
 import { adminTranslator } from './admin-i18n';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
+import { ICON_PATH } from './icon';
 import { DESK_ZONE } from '../../messages/desk-zone';
 import { formatInstant, languageOf, translator, type ConsoleLanguage, type Translate } from './i18n';
 
@@ -92,6 +93,7 @@ export function sendPage(context: PageContext, title: string, body: Html, status
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} · Vigil</title>
 <meta name="htmx-config" content='{"includeIndicatorStyles":false}'>
+<link rel="icon" href="${ICON_PATH}" type="image/svg+xml">
 <link rel="stylesheet" href="/console/static/console.css">
 <script src="/console/static/htmx.min.js" defer></script>
 </head>

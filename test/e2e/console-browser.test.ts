@@ -92,6 +92,17 @@ describe('the web console in a real browser', () => {
     await customerPage
       .getByLabel('Description')
       .fill('Every desk phone in the Kirchberg office is dead since 9:00.\nSecond line.');
+    // The priority the ticket opens with unless another is picked, shown chosen.
+    await expect(customerPage.getByLabel('Priority').inputValue()).resolves.toBe('P3');
+    // The icon the page names is one the browser draws (an SVG the API serves, api/web/icon.ts).
+    await expect(
+      customerPage.evaluate(`new Promise((resolve) => {
+        const image = new Image();
+        image.onload = () => resolve(image.naturalWidth);
+        image.onerror = () => resolve(0);
+        image.src = document.querySelector('link[rel=icon]').href;
+      })`),
+    ).resolves.toBeGreaterThan(0);
     await customerPage.getByLabel('Priority').selectOption('P2');
     await customerPage.getByLabel('Kind').selectOption('incident');
     // The contact: the person signed in unless another contact of the contract is chosen.
@@ -471,6 +482,11 @@ describe('the web console in a real browser', () => {
               violations: [],
             });
           }
+          // The footer keeps the content's distance from the screen's edges, on a phone too.
+          const padding = (selector: string) =>
+            page.evaluate(`getComputedStyle(document.querySelector('${selector}')).paddingLeft`);
+          await expect(padding('footer')).resolves.toBe(viewport.width === 390 ? '8px' : '16px');
+          await expect(padding('footer')).resolves.toBe(await padding('main'));
           if (email === marcEmail && viewport.width === 390) await screenshot(page, dir, 'portal-ticket-phone-fr');
         }
       }
