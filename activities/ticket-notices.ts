@@ -3,7 +3,7 @@ import { DESK_ZONE } from '../messages/desk-zone';
 import type { TicketEvent, TicketState } from '../messages/ticket';
 import { enqueueNotice } from '../db/outbox';
 import { enqueueWebhookEvents } from '../db/webhooks';
-import { deskRolesFromEnv } from '../mail/desk-roles';
+import { deskRolesFromEnv, type DeskRoles } from '../mail/desk-roles';
 import { mailLanguage, type Reader } from '../mail/format';
 import type { EmergencyOpenedNotice, TicketNotice } from '../mail/notices';
 import type { OpeningNotice } from '../domain/ticket/steps';
@@ -37,6 +37,21 @@ export function zoneOfRecipient(recipient: string, customerAddresses: ReadonlySe
   return customerAddresses.has(recipient.toLowerCase()) ? customer : { ...customer, zone: DESK_ZONE };
 }
 
+/**
+ * Whether a recipient of a notice about the customer's ticket is the desk's own: one of the desk's addresses
+ * (VIGIL_DESK_ROLES, any role) or anybody the customer's contracts do not name (an assignee). A contract's escalation
+ * contact is not, unless the desk gave the same address for a role of its own: then the desk is who reads it.
+ */
+export function isDeskRecipient(
+  recipient: string,
+  customerAddresses: ReadonlySet<string>,
+  deskRoles: DeskRoles,
+): boolean {
+  const address = recipient.toLowerCase();
+  if (!customerAddresses.has(address)) return true;
+  return [...deskRoles.values()].some((addresses) => addresses.some((desk) => desk.toLowerCase() === address));
+}
+
 async function queue(
   db: Db,
   key: string,
@@ -64,7 +79,8 @@ export async function queueAcknowledgement(db: Db, key: string, ticket: TicketSt
 
 /**
  * A notice to everybody the escalation levels `to.notify` name: the contract's escalation contacts, else the desk's
- * addresses (VIGIL_DESK_ROLES), each under the key of `step` and the recipient. A level nobody answers for (a contract
+ * addresses (VIGIL_DESK_ROLES), each under the key of `step` and the recipient; a `notice` given as a function is
+ * worded for each recipient, as the desk's own (isDeskRecipient) or not. A level nobody answers for (a contract
  * saved before that was checked) is queued failed, naming the level, so that an admin sees it in the failed list
  * rather than never hearing of it. Answers the keys of the rows to send, for the activity to send them once committed.
  */
@@ -73,19 +89,24 @@ async function queueToLevels(
   keyOf: KeyOf,
   step: string,
   to: { customerId: string; notify: string[]; assignee?: string },
-  notice: TicketNotice,
+  notice: TicketNotice | ((toDesk: boolean) => TicketNotice),
   customer?: Reader,
 ): Promise<string[]> {
   const reader = customer ?? (await readerOf(db, to.customerId));
   const byLevel = await escalationAddresses(db, to.customerId);
   const customerAddresses = new Set([...byLevel.values()].flat().map((address) => address.toLowerCase()));
-  const { addresses, unresolved } = resolveRecipients(to, byLevel, deskRolesFromEnv());
+  const deskRoles = deskRolesFromEnv();
+  const { addresses, unresolved } = resolveRecipients(to, byLevel, deskRoles);
+  const noticeTo = (toDesk: boolean) => (typeof notice === 'function' ? notice(toDesk) : notice);
   const keys = addresses.map((recipient) => keyOf(`${step}:${recipient}`));
-  for (const [index, recipient] of addresses.entries())
-    await queue(db, keys[index]!, notice, recipient, zoneOfRecipient(recipient, customerAddresses, reader));
+  for (const [index, recipient] of addresses.entries()) {
+    const toDesk = isDeskRecipient(recipient, customerAddresses, deskRoles);
+    const reading = zoneOfRecipient(recipient, customerAddresses, reader);
+    await queue(db, keys[index]!, noticeTo(toDesk), recipient, reading);
+  }
   for (const level of unresolved) {
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;
-    await queue(db, keyOf(`${step}:${level}`), notice, level, reader, why);
+    await queue(db, keyOf(`${step}:${level}`), noticeTo(false), level, reader, why);
   }
   return keys;
 }
@@ -111,8 +132,9 @@ export async function queueOpeningNotices(
   reader?: Reader,
 ): Promise<string[]> {
   const { ticketNumber, title, customerId, priority, openedAt, deadline } = given;
-  const notice: EmergencyOpenedNotice = {
+  const notice = (toDesk: boolean): EmergencyOpenedNotice => ({
     kind: 'emergency-opened',
+    audience: toDesk ? 'desk' : 'informed',
     ticketNumber,
     title,
     customerId,
@@ -120,7 +142,7 @@ export async function queueOpeningNotices(
     openedAt,
     deadline,
     consoleUrl: consoleUrl(ticketNumber),
-  };
+  });
   return queueToLevels(db, keyOf, 'emergency-opened', given, notice, reader);
 }
 

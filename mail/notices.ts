@@ -42,9 +42,12 @@ export interface ThresholdNotice extends About {
 /**
  * An emergency just registered, to the desk and the people the policy's emergency `atOpening` names: what it is, whose,
  * by when it must be taken in charge, and `consoleUrl`, the ticket's page in the console where an agent takes it.
+ * `audience`: `desk` for the desk's own people, who are asked to take it in charge (only the desk can); `informed`
+ * for the contract's escalation contacts, who are told that it opened and by when the desk must take it, nothing more.
  */
 export interface EmergencyOpenedNotice extends About {
   kind: 'emergency-opened';
+  audience: 'desk' | 'informed';
   customerId: string;
   priority: string;
   openedAt: number;

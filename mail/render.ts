@@ -111,14 +111,16 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
     }
     case 'emergency-opened': {
       const due = at(notice.deadline);
+      // Only the desk takes a ticket in charge: the escalation contacts are told by when it must, not asked to.
+      const words = notice.audience === 'desk' ? p.emergencyOpened : p.emergencyOpened.informed;
       return {
-        headline: p.colon(p.emergencyOpened.headline(due), notice.title),
+        headline: p.colon(words.headline(due), notice.title),
         lines: [
           p.ticketOf(notice.ticketNumber, notice.customerId, notice.title),
-          p.emergencyOpened.opened(at(notice.openedAt), due),
+          words.opened(at(notice.openedAt), due),
           p.priorityAndAssignee(notice.priority, p.nobody),
           '',
-          p.emergencyOpened.inConsole(notice.consoleUrl),
+          words.inConsole(notice.consoleUrl),
         ],
       };
     }

@@ -50,6 +50,12 @@ export const de: Phrases = {
     opened: (at, due) =>
       `Ein Notfall wurde am ${at} über den Notfallkanal eröffnet; er muss bis ${due} übernommen werden.`,
     inConsole: (url) => `Übernehmen Sie ihn auf der Seite des Tickets, nach der Anmeldung: ${url}`,
+    informed: {
+      headline: (due) => `Notfall soeben eröffnet, vom Support zu übernehmen bis ${due}`,
+      opened: (at, due) =>
+        `Ein Notfall wurde am ${at} über den Notfallkanal eröffnet; der Support muss ihn bis ${due} übernehmen. Diese Nachricht dient Ihrer Information: Von Ihnen wird nichts verlangt.`,
+      inConsole: (url) => `Den Verlauf sehen Sie auf der Seite des Tickets, nach der Anmeldung: ${url}`,
+    },
   },
   takenInCharge: {
     headline: (title) => `In Bearbeitung: ${title}`,

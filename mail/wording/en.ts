@@ -48,6 +48,12 @@ export const en: Phrases = {
     opened: (at, due) =>
       `An emergency was opened through the emergency channel on ${at}; it must be taken in charge by ${due}.`,
     inConsole: (url) => `Take it in charge on the ticket's page, once signed in: ${url}`,
+    informed: {
+      headline: (due) => `emergency just opened, the support desk must take it in charge by ${due}`,
+      opened: (at, due) =>
+        `An emergency was opened through the emergency channel on ${at}; the support desk must take it in charge by ${due}. You are told for your information: nothing is asked of you.`,
+      inConsole: (url) => `Its progress, on the ticket's page once signed in: ${url}`,
+    },
   },
   takenInCharge: {
     headline: (title) => `Taken in charge: ${title}`,

@@ -52,6 +52,12 @@ export const fr: Phrases = {
     opened: (at, due) =>
       `Une urgence a été ouverte par le canal d'urgence le ${at} ; elle doit être prise en charge avant le ${due}.`,
     inConsole: (url) => `Prenez-la en charge sur la page du ticket, une fois connecté : ${url}`,
+    informed: {
+      headline: (due) => `urgence ouverte à l'instant, que le support doit prendre en charge avant le ${due}`,
+      opened: (at, due) =>
+        `Une urgence a été ouverte par le canal d'urgence le ${at} ; le support doit la prendre en charge avant le ${due}. Ce message vous en informe : rien ne vous est demandé.`,
+      inConsole: (url) => `Son suivi, sur la page du ticket une fois connecté : ${url}`,
+    },
   },
   takenInCharge: {
     headline: (title) => `Prise en charge : ${title}`,

@@ -48,6 +48,12 @@ export const nl: Phrases = {
     opened: (at, due) =>
       `Er is op ${at} een noodgeval geopend via het noodkanaal; het moet uiterlijk ${due} in behandeling worden genomen.`,
     inConsole: (url) => `Neem het in behandeling op de pagina van het ticket, na het aanmelden: ${url}`,
+    informed: {
+      headline: (due) => `noodgeval zojuist geopend, door de supportdesk uiterlijk ${due} in behandeling te nemen`,
+      opened: (at, due) =>
+        `Er is op ${at} een noodgeval geopend via het noodkanaal; de supportdesk moet het uiterlijk ${due} in behandeling nemen. Dit bericht is ter informatie: er wordt niets van u gevraagd.`,
+      inConsole: (url) => `Het verloop ziet u op de pagina van het ticket, na het aanmelden: ${url}`,
+    },
   },
   takenInCharge: {
     headline: (title) => `In behandeling: ${title}`,

@@ -46,11 +46,20 @@ export interface Phrases {
     used(metric: string, percent: number, due: string): string;
   };
   breach: { headline(metric: string, due: string): string; passed(metric: string, due: string): string };
-  /** An emergency just registered, to the desk and the emergency's escalation contacts: dates come formatted. */
+  /**
+   * An emergency just registered, dates formatted: to the desk, asked to take it in charge (headline, opened,
+   * inConsole); to the emergency's escalation contacts, told that it opened and by when the desk must take it in charge,
+   * asked nothing (`informed`).
+   */
   emergencyOpened: {
     headline(due: string): string;
     opened(at: string, due: string): string;
     inConsole(url: string): string;
+    informed: {
+      headline(due: string): string;
+      opened(at: string, due: string): string;
+      inConsole(url: string): string;
+    };
   };
   takenInCharge: { headline(title: string): string; by(agent: string, at: string): string };
   waiting: { headline(title: string): string; needsAnswer: string; paused: string };

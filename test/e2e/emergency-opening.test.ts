@@ -86,13 +86,23 @@ describe('an e-connect emergency tells the desk and its escalation contacts at o
     const deadline = ticket.clocks.find((clock) => clock.metric === 'response')!.deadline!;
     expect(deadline - (ticket.acknowledgedAt ?? ticket.openedAt)).toBeLessThanOrEqual(3_600_000);
     for (const row of opened) {
-      expect(row.subject).toMatch(
-        new RegExp(`^\\[${number}\\] Emergency just opened, to take in charge by .+: Site down$`),
-      );
       expect(row.body).toContain(`Ticket ${number} of customer ${customerId}: Site down`);
-      expect(row.body).toContain('it must be taken in charge by');
       expect(row.body).toMatch(new RegExp(`once signed in: http\\S+/console/tickets/${number}$`, 'm'));
     }
+    // Only the desk takes a ticket in charge: it is asked to, the contract's escalation contact is told by when it must.
+    const [toEscalation, toDesk] = [escalation, 'desk@vigil.test'].map((recipient) =>
+      opened.find((row) => row.recipient === recipient)!,
+    );
+    expect(toDesk!.subject).toMatch(
+      new RegExp(`^\\[${number}\\] Emergency just opened, to take in charge by .+: Site down$`),
+    );
+    expect(toDesk!.body).toContain('it must be taken in charge by');
+    expect(toDesk!.body).toContain("Take it in charge on the ticket's page");
+    expect(toEscalation!.subject).toMatch(
+      new RegExp(`^\\[${number}\\] Emergency just opened, the support desk must take it in charge by .+: Site down$`),
+    );
+    expect(toEscalation!.body).toContain('nothing is asked of you');
+    expect(toEscalation!.body).not.toContain('Take it in charge');
 
     // A registration written again (an activity retried after its commit) queues nothing more, and later writes of the
     // ticket (taken in charge) tell the contact of their own steps only.

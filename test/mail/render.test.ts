@@ -1,7 +1,8 @@
 import { amount, instantInWords, mailLanguage, MAIL_LANGUAGES, type Reader } from '../../mail/format';
 import type { Notice } from '../../mail/notices';
 import { renderNotice } from '../../mail/render';
-import { zoneOfRecipient } from '../../activities/ticket-notices';
+import { isDeskRecipient, zoneOfRecipient } from '../../activities/ticket-notices';
+import { parseDeskRoles } from '../../mail/desk-roles';
 
 const zone = 'Europe/Luxembourg';
 const reader = (language: Reader['language']): Reader => ({ language, zone });
@@ -63,6 +64,7 @@ const notices: Notice[] = [
     ticketNumber: 'VIG-000123',
     title: 'Printer down',
     kind: 'emergency-opened',
+    audience: 'desk',
     customerId: 'acme',
     priority: 'P1',
     openedAt: TUESDAY_1_DECEMBER - 3_600_000,
@@ -287,6 +289,62 @@ describe('notices in the four languages', () => {
       ]);
     },
   );
+
+  it.each([
+    [
+      'en',
+      '[VIG-000123] Emergency just opened, the support desk must take it in charge by Tuesday, 1 December 2026 at 11:30: Printer down',
+      'An emergency was opened through the emergency channel on Tuesday, 1 December 2026 at 10:30; the support desk must take it in charge by Tuesday, 1 December 2026 at 11:30. You are told for your information: nothing is asked of you.',
+      "Its progress, on the ticket's page once signed in: https://vigil.desk.lu/console/tickets/VIG-000123",
+    ],
+    [
+      'fr',
+      "[VIG-000123] Urgence ouverte à l'instant, que le support doit prendre en charge avant le mardi 1 décembre 2026 à 11:30 : Printer down",
+      "Une urgence a été ouverte par le canal d'urgence le mardi 1 décembre 2026 à 10:30 ; le support doit la prendre en charge avant le mardi 1 décembre 2026 à 11:30. Ce message vous en informe : rien ne vous est demandé.",
+      'Son suivi, sur la page du ticket une fois connecté : https://vigil.desk.lu/console/tickets/VIG-000123',
+    ],
+    [
+      'de',
+      '[VIG-000123] Notfall soeben eröffnet, vom Support zu übernehmen bis Dienstag, 1. Dezember 2026 um 11:30: Printer down',
+      'Ein Notfall wurde am Dienstag, 1. Dezember 2026 um 10:30 über den Notfallkanal eröffnet; der Support muss ihn bis Dienstag, 1. Dezember 2026 um 11:30 übernehmen. Diese Nachricht dient Ihrer Information: Von Ihnen wird nichts verlangt.',
+      'Den Verlauf sehen Sie auf der Seite des Tickets, nach der Anmeldung: https://vigil.desk.lu/console/tickets/VIG-000123',
+    ],
+    [
+      'nl',
+      '[VIG-000123] Noodgeval zojuist geopend, door de supportdesk uiterlijk dinsdag 1 december 2026 om 11:30 in behandeling te nemen: Printer down',
+      'Er is op dinsdag 1 december 2026 om 10:30 een noodgeval geopend via het noodkanaal; de supportdesk moet het uiterlijk dinsdag 1 december 2026 om 11:30 in behandeling nemen. Dit bericht is ter informatie: er wordt niets van u gevraagd.',
+      'Het verloop ziet u op de pagina van het ticket, na het aanmelden: https://vigil.desk.lu/console/tickets/VIG-000123',
+    ],
+  ] as const)(
+    'tells an escalation contact in %s of an emergency just opened and by when the desk must take it, asking nothing of them',
+    (language, subject, opened, follow) => {
+      const informed = { ...notices[9]!, audience: 'informed' } as Notice;
+      const mail = renderNotice(informed, reader(language));
+      expect(mail.subject).toBe(subject);
+      expect(mail.body.split('\n')).toEqual([
+        renderNotice(notices[2]!, reader(language)).body.split('\n')[0],
+        opened,
+        expect.stringContaining('P1'),
+        '',
+        follow,
+      ]);
+      // What the desk is asked to do, the escalation contact is not.
+      const desk = renderNotice(notices[9]!, reader(language)).body.split('\n');
+      expect(mail.body).not.toContain(desk[1]);
+      expect(mail.body).not.toContain(desk[4]);
+    },
+  );
+
+  it("asks the desk's own people to take an emergency in charge, and only tells the contract's escalation contacts", () => {
+    const named = new Set(['cleo@acme.lu', 'both@desk.lu']);
+    const roles = parseDeskRoles('desk=support@desk.lu;desk-manager=Both@Desk.lu');
+    expect(isDeskRecipient('Cleo@Acme.lu', named, roles)).toBe(false);
+    expect(isDeskRecipient('support@desk.lu', named, roles)).toBe(true);
+    // An assignee, whom no contract names.
+    expect(isDeskRecipient('marc@desk.lu', named, roles)).toBe(true);
+    // A contract naming the desk's own address does not make the desk a bystander.
+    expect(isDeskRecipient('both@desk.lu', named, roles)).toBe(true);
+  });
 
   it('reads a quote in the locale: estimate in hours and minutes, amount in its format', () => {
     const { body } = renderNotice(notices[8]!, reader('nl'));
