@@ -16,14 +16,15 @@ function clockState(clock: SlaClock): ClockView['state'] {
 
 /**
  * Elapsed and remaining business time are figures of the moment of reading: the workflow records the facts
- * (deadlines, pauses, stops), the edge measures them against `now` on the clock's own calendar.
+ * (deadlines, pauses, stops), the edge measures them against `now` on the clock's own calendar, and tells the unit
+ * they are counted in (every hour for an emergency's response, which the ticket page says rather than "business").
  */
 function businessTime(
   ticket: ClockFacts,
   policy: Policy | undefined,
   clock: SlaClock,
   now: number,
-): Pick<ClockView, 'elapsedMs' | 'remainingMs'> {
+): Pick<ClockView, 'elapsedMs' | 'remainingMs' | 'unit'> {
   if (!policy) return {};
   const target = policy.clockTargetFor(clock.metric, ticket);
   // A clock planned without a target (an emergency opened before its clock existed) has no figures to show.
@@ -31,7 +32,7 @@ function businessTime(
   const calendar = policy.calendarFor(ticket.kind);
   const until = Math.max(ticket.openedAt, clock.stoppedAt ?? now);
   const elapsedMs = elapsedOf(calendar, target.unit, ticket.openedAt, until, pausesUntil(clock, until));
-  return { elapsedMs, remainingMs: budgetOf(calendar, ticket.openedAt, target) - elapsedMs };
+  return { elapsedMs, remainingMs: budgetOf(calendar, ticket.openedAt, target) - elapsedMs, unit: target.unit };
 }
 
 function toClockView(ticket: TicketState, policy: Policy | undefined, clock: SlaClock, now: number): ClockView {

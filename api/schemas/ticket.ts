@@ -5,6 +5,7 @@ import { Contact, TicketRequestFields } from '../../messages/open-ticket';
 import { literals, strictObject } from '../../messages/schema-parts';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
 import { METRICS } from '../../domain/policy/vocabulary';
+import { DURATION_UNITS } from '../../domain/calendar';
 import { TICKET_STATUSES } from '../../domain/ticket/status';
 import { TICKET_NUMBER_PATTERN } from '../../domain/ticket/ticket-number';
 import { Line } from './text';
@@ -69,9 +70,13 @@ const ClockView = Type.Object({
   thresholds: Type.Array(
     Type.Object({ percent: Type.Number(), at: Instant, notify: Type.Array(Type.String()), notified: Type.Boolean() }),
   ),
-  /** Business time, measured on the clock's own calendar when the ticket was read. */
+  /**
+   * Counted time, measured on the clock's own calendar when the ticket was read: business time, or every hour where
+   * `unit` (the clock's target's) counts every hour (an emergency's response clock, day and night).
+   */
   elapsedMs: Optional(Type.Integer()),
   remainingMs: Optional(Type.Integer()),
+  unit: Optional(literals(DURATION_UNITS)),
 });
 
 export const TicketView = Type.Object({

@@ -7,6 +7,7 @@ import { historySection } from './ticket-history';
 import { euros } from './invoices';
 import type { LineLabel } from '../../domain/pricing/line-labels';
 import { lineText } from '../../domain/invoicing/line-texts';
+import { countsEveryHour } from '../../domain/calendar';
 
 /** What a refused form shows: the API's problem, and its fields' messages beside them. */
 export interface Refusal {
@@ -122,14 +123,21 @@ ${fields.map((spec) => field(context, view, path, spec, refusal))}
 }
 
 /**
- * The clocks with their business time left, as the ticket was read; htmx swaps in a fresh copy every 30 s, as the
- * board does (GET /console/tickets/:number/clocks answers only this part, from one /v1 call).
+ * The clocks with their time left (business time, or every hour for an emergency's response), as the ticket was read;
+ * htmx swaps in a fresh copy every 30 s, as the board does (GET /console/tickets/:number/clocks answers only this part,
+ * from one /v1 call).
  */
 export function clocksSection(context: PageContext, view: TicketView): Html {
   const { t, language } = context;
+  // "Business time" only where every clock counts it: an emergency's response clock runs day and night, and the
+  // column then says how each figure is counted.
+  const everyHour = (clock: TicketView['clocks'][number]) => clock.unit !== undefined && countsEveryHour(clock.unit);
+  const mixed = view.clocks.some(everyHour);
+  const counted = (clock: TicketView['clocks'][number]) =>
+    mixed ? ` (${everyHour(clock) ? t('aroundTheClock') : t('businessTime')})` : '';
   return html`<div id="clocks" hx-get="/console/tickets/${view.ticketNumber}/clocks" hx-trigger="every 30s" hx-select="#clocks" hx-swap="outerHTML">
 <h2>${t('clocks')}</h2>${scrollable(t('clocks'))}<table>
-<thead><tr><th scope="col">${t('clocks')}</th><th scope="col">${t('status')}</th><th scope="col">${t('deadline')}</th><th scope="col">${t('timeLeft')}</th></tr></thead>
+<thead><tr><th scope="col">${t('clocks')}</th><th scope="col">${t('status')}</th><th scope="col">${t('deadline')}</th><th scope="col">${mixed ? t('timeLeftCounted') : t('timeLeft')}</th></tr></thead>
 <tbody>${view.clocks.map((clock) => {
     const late = clock.breachedAt !== undefined || (clock.remainingMs !== undefined && clock.remainingMs < 0);
     // At risk as domain/sla/clock.ts atRiskFrom says it: a running clock past a warning; one stopped (met) or paused is not.
@@ -137,7 +145,7 @@ export function clocksSection(context: PageContext, view: TicketView): Html {
       clock.state === 'running' && clock.thresholds.some((threshold) => threshold.notified && threshold.percent < 100);
     return html`<tr class="${late ? 'breached' : warned ? 'at-risk' : ''}"><td>${term(language, clock.metric)}</td><td>${term(language, clock.state)}${late ? html` <strong class="badge">${t('breached')}</strong>` : warned ? html` <strong class="badge">${t('warning')}</strong>` : ''}</td>
 <td>${clock.deadline ? html`<time datetime="${clock.deadline}">${context.when(clock.deadline)}</time>` : '–'}</td>
-<td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}`}</td></tr>`;
+<td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}${counted(clock)}`}</td></tr>`;
   })}</tbody></table></div></div>`;
 }
 

@@ -117,6 +117,9 @@ export function budgetOf(calendar: BusinessCalendar, start: number, duration: Du
   );
 }
 
+/** Whether `unit` counts every hour, day and night (countingLineOf's allTime), rather than open or working days. */
+export const countsEveryHour = (unit: DurationUnit): boolean => unit === 'calendarHours';
+
 /** Counted, unpaused time between two instants on the clock of `unit`. */
 export function elapsedOf(
   calendar: BusinessCalendar,

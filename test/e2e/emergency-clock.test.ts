@@ -60,6 +60,8 @@ describe('an e-connect emergency has a response clock in calendar time', () => {
     );
     // Calendar time: the figures of the moment count every hour, the desk's office hours or not.
     expect(response!.elapsedMs + response!.remainingMs).toBe(HOUR);
+    // Said so, for the ticket page not to call them business time (api/web/ticket-page.ts clocksSection).
+    expect(response!.unit).toBe('calendarHours');
     expect(intervention).toMatchObject({ metric: 'intervention', state: 'no-target', deadline: null });
     expect(resolution).toMatchObject({ metric: 'resolution', state: 'no-target', deadline: null });
 

@@ -290,6 +290,31 @@ describe('the ticket page', () => {
     expect(rowOf('resolution')).toContain('<strong class="badge">At risk</strong>');
   });
 
+  it("says business time only where every clock counts it: an emergency's response runs around the clock", () => {
+    const clock = { deadline: '2027-03-01T09:30:00.000Z', pauses: [], thresholds: [] };
+    const emergency = ticket({
+      channel: 'emergency',
+      clocks: [
+        { ...clock, metric: 'response', state: 'running', remainingMs: 1_800_000, unit: 'calendarHours' },
+        { ...clock, metric: 'resolution', state: 'running', remainingMs: 3_900_000, unit: 'businessHours' },
+      ],
+    });
+    const en = ticketBody(page('agent'), emergency).text;
+    expect(en).not.toContain('Business time left');
+    expect(en).toContain('<th scope="col">Time left</th>');
+    expect(en).toContain('30 min (around the clock)');
+    expect(en).toContain('1 h 05 min (business time)');
+    const fr = ticketBody(page('agent', 'fr'), emergency).text;
+    expect(fr).not.toContain('Temps ouvré restant');
+    expect(fr).toContain('<th scope="col">Temps restant</th>');
+    expect(fr).toContain('30 min (24 h/24)');
+    expect(fr).toContain('1 h 05 min (temps ouvré)');
+    // A ticket whose clocks all count business time keeps the column's word for it, and no figure repeats it.
+    const standard = ticketBody(page('agent'), ticket()).text;
+    expect(standard).toContain('<th scope="col">Business time left</th>');
+    expect(standard).not.toContain('(business time)');
+  });
+
   // The line feed after <textarea> is the one the HTML parser drops (api/web/html.ts textareaText), so the reason's own
   // first line break is kept.
   it('names every form by its path, ids without slashes, and keeps a refusal beside its form', () => {
