@@ -71,14 +71,16 @@ function lines(notice: Notice, p: Phrases, reader: Reader): { headline: string; 
         [l.priority, notice.priority],
         [l.summary, notice.title],
       ];
-      const width = Math.max(...table.map(([label]) => label.length)) + 2;
+      // Each label with its colon spaced as the language spaces it (p.colon: 'Objet :' in French), then aligned.
+      const labelled = table.map(([label, value]) => [p.colon(label, '').trimEnd(), value] as const);
+      const width = Math.max(...labelled.map(([label]) => label.length)) + 1;
       return {
         headline: p.acknowledgement.headline(notice.title),
         lines: signed([
           p.acknowledgement.registered(notice.ticketNumber),
           p.acknowledgement.quoteTheNumber,
           '',
-          ...table.map(([label, value]) => `${`${label}:`.padEnd(width)}${value}`),
+          ...labelled.map(([label, value]) => `${label.padEnd(width)}${value}`),
           '',
           notice.description,
         ]),

@@ -202,12 +202,35 @@ describe('notices in the four languages', () => {
 
   it("names the ticket's kind in the reader's language in the acknowledgement", () => {
     const change = { ...notices[0]!, ticketKind: 'change' } as Notice;
-    expect(renderNotice(change, reader('fr')).body).toMatch(/^Type: +changement$/m);
+    expect(renderNotice(change, reader('fr')).body).toMatch(/^Type : +changement$/m);
     expect(renderNotice(change, reader('de')).body).toMatch(/^Art: +Änderung$/m);
     expect(renderNotice({ ...change, ticketKind: 'request' } as Notice, reader('nl')).body).toMatch(
       /^Soort: +aanvraag$/m,
     );
     expect(renderNotice(change, reader('en')).body).toMatch(/^Kind: +change$/m);
+  });
+
+  it("spaces the acknowledgement's label colons in French as the rest of its French does, aligned as in English", () => {
+    const table = (language: Reader['language']) =>
+      renderNotice(notices[0]!, reader(language))
+        .body.split('\n')
+        .filter((line) => /^\S[^:]*:/.test(line) && !line.startsWith('Bonjour') && !line.startsWith('Dear'));
+    expect(table('fr')).toEqual([
+      'Ticket :        VIG-000123',
+      'Demandeur :     Ana Lopes <ana@acme.lu> (client acme)',
+      'Enregistré le : mardi 1 décembre 2026 à 11:30',
+      'Type :          incident',
+      'Priorité :      P2',
+      'Objet :         Printer down',
+    ]);
+    expect(table('en')).toEqual([
+      'Ticket:        VIG-000123',
+      'Requester:     Ana Lopes <ana@acme.lu> (customer acme)',
+      'Registered on: Tuesday, 1 December 2026 at 11:30',
+      'Kind:          incident',
+      'Priority:      P2',
+      'Summary:       Printer down',
+    ]);
   });
 
   it('elides "de" before the intervention clock in French, in the warning and the breach', () => {
