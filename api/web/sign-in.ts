@@ -158,7 +158,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
         return sendPage(
           context,
           title(context),
-          html`${alertBox(context.t('linkExpired'))}<p><a href="${inLanguage(TOKEN_PATH[purpose], context.language)}">${context.t('send')}</a></p>`,
+          html`${alertBox(context.t('linkExpired'))}<p><a href="${inLanguage(TOKEN_PATH[purpose], context.language)}">${context.t('newLink')}</a></p>`,
           410,
         );
       return tokenPage(context, token);

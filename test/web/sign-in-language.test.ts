@@ -33,6 +33,19 @@ describe("the sign-in and reset pages, in their link's language", () => {
   });
 
   it.each(['reset', 'link'])(
+    'names the way on from an expired /console/%s link for what it does in English too',
+    async (path) => {
+      const harness = await consoleHarness();
+      const expired = await harness.page(undefined, 'GET', `/console/${path}/${'x'.repeat(43)}`, undefined, {
+        'accept-language': 'en',
+      });
+      expect(expired.statusCode).toBe(410);
+      expect(expired.body).toContain(`<a href="/console/${path}?lang=en">Get a new link</a>`);
+      expect(expired.body).not.toContain('>Send<');
+    },
+  );
+
+  it.each(['reset', 'link'])(
     "sends the reader of an expired /console/%s link on to ask for a new one in the link's language",
     async (path) => {
       const harness = await consoleHarness();
@@ -44,7 +57,8 @@ describe("the sign-in and reset pages, in their link's language", () => {
         browser,
       );
       expect(expired.statusCode).toBe(410);
-      expect(expired.body).toContain(`<a href="/console/${path}?lang=fr">Envoyer</a>`);
+      // Named for what it leads to, not for the form's button on the page it opens.
+      expect(expired.body).toContain(`<a href="/console/${path}?lang=fr">Recevoir un nouveau lien</a>`);
 
       const asking = await harness.page(undefined, 'GET', `/console/${path}?lang=fr`, undefined, browser);
       expect(asking.body).toContain(`<form method="post" action="/console/${path}?lang=fr"`);
