@@ -34,9 +34,12 @@ export function ticketWorkflowId(ticketNumber: string): string {
 // so that the schema stays out of the workflow bundle.
 export type { Contact, OpenTicketInput } from './open-ticket';
 
+/** Why work waits for a quote: it is outside the contract, or longer than the contract allows unquoted. */
+export const QUOTE_REASONS = ['excluded-work', 'long-intervention'] as const;
+
 export interface Quote {
   status: 'required' | 'submitted' | 'accepted' | 'declined';
-  reason: 'excluded-work' | 'long-intervention';
+  reason: (typeof QUOTE_REASONS)[number];
   estimateMinutes?: number;
   amountCents?: number;
   submittedBy?: string;
@@ -64,6 +67,15 @@ export interface TicketEvent {
   percent?: number;
   /** sla-threshold: whom its notice went to, as the policy's escalation level names them (desk roles, contacts). */
   notified?: string[];
+  /**
+   * estimate-recorded, quote-submitted: the figures `note` words in English, as data for each reader to word in its
+   * language (api/web/ticket-history.ts): the estimate, the quoted amount in cents, why a quote is needed, and the
+   * submitter's own words. Absent on events recorded before they were kept, which have their note only.
+   */
+  estimateMinutes?: number;
+  amountCents?: number;
+  quoteReason?: Quote['reason'];
+  remark?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { CHANNELS } from '../../messages/principal';
-import { PRIORITIES, REGISTRATION_REFUSAL_REASONS, TICKET_KINDS } from '../../messages/ticket';
+import { PRIORITIES, QUOTE_REASONS, REGISTRATION_REFUSAL_REASONS, TICKET_KINDS } from '../../messages/ticket';
 import { Contact, TicketRequestFields } from '../../messages/open-ticket';
 import { literals, strictObject } from '../../messages/schema-parts';
 import { ACTION_TABLE, TICKET_ACTION_NAMES, type TicketActionName } from '../../messages/ticket-actions';
@@ -210,6 +210,18 @@ export const TicketView = Type.Object({
       notified: Optional(
         Type.Array(Type.String(), {
           description: "sla-threshold: whom its notice went to, as the policy's escalation names them",
+        }),
+      ),
+      estimateMinutes: Optional(Type.Integer({ description: 'estimate-recorded, quote-submitted: the estimate' })),
+      amountCents: Optional(Type.Integer({ description: 'quote-submitted: the quoted amount, in cents' })),
+      quoteReason: Optional(
+        literals(QUOTE_REASONS, {
+          description: 'quote-submitted: why the work needs a quote',
+        }),
+      ),
+      remark: Optional(
+        Type.String({
+          description: "estimate-recorded, quote-submitted: the submitter's own words beside the figures",
         }),
       ),
     }),

@@ -7,12 +7,14 @@
 import type { TicketView } from '../schemas/ticket';
 import { html, type Html } from './html';
 import { term } from './i18n';
+import { euros } from './invoices';
 import type { PageContext } from './page';
 
 type TicketEvent = TicketView['events'][number];
 
 /** What the event says beyond its type, in the page's language; undefined when nothing. */
 export function eventDetail({ language, t }: PageContext, view: TicketView, event: TicketEvent): string | undefined {
+  const withRemark = (said: string, remark: string | undefined) => (remark ? t('withRemark', { said, remark }) : said);
   const percent = (value: number) => new Intl.NumberFormat(language === 'fr' ? 'fr-FR' : 'en-GB').format(value);
   switch (event.type) {
     case 'sla-threshold':
@@ -36,6 +38,21 @@ export function eventDetail({ language, t }: PageContext, view: TicketView, even
         : t('emergencyAcknowledged');
     case 'refused':
       return view.refusal ? t('refusedOutOfHours', { contact: view.refusal.contact }) : event.note;
+    // An estimate and a quote carry their figures (domain/ticket/decide.ts); those recorded before kept a note only.
+    case 'estimate-recorded':
+      if (event.estimateMinutes === undefined) return event.note;
+      return withRemark(t('estimateRecorded', { minutes: `${event.estimateMinutes} min` }), event.remark);
+    case 'quote-submitted': {
+      if (event.estimateMinutes === undefined || event.quoteReason === undefined) return event.note;
+      const figures = [
+        `${event.estimateMinutes} min`,
+        event.amountCents === undefined ? undefined : euros(event.amountCents, language),
+      ].filter(Boolean);
+      return withRemark(
+        t('quoteSubmittedDetail', { figures: figures.join(', '), reason: term(language, event.quoteReason) }),
+        event.remark,
+      );
+    }
     default:
       return event.note;
   }

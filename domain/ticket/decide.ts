@@ -172,6 +172,8 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
         : limit !== undefined && estimateMinutes > limit
           ? 'long-intervention'
           : undefined;
+    // `note` keeps the English wording the API has always shown; the figures travel as data beside it, for the page
+    // to word them in its reader's language (api/web/ticket-history.ts).
     const more = note ? `; ${note}` : '';
     if (!reason)
       return only({
@@ -179,6 +181,8 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
         at: now,
         by: actor,
         note: `${estimateMinutes} min estimated: no quote needed${more}`,
+        estimateMinutes,
+        ...(note ? { remark: note } : {}),
       });
     return only({
       type: 'quote-submitted',
@@ -194,6 +198,7 @@ const RULES: { [Name in TicketActionName]: Rule<Name> } = {
         submittedAt: now,
       },
       note: `${estimateMinutes} min${amountCents === undefined ? '' : `, ${amountCents} cents`} (${reason})${more}`,
+      ...(note ? { remark: note } : {}),
     });
   },
 

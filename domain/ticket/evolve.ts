@@ -41,8 +41,8 @@ export type TicketChange =
   | Fact<'validated'>
   | Fact<'rejected'>
   | (Fact<'cancelled'> & { reason: string })
-  | Fact<'estimate-recorded'>
-  | (Fact<'quote-submitted'> & { quote: Quote })
+  | (Fact<'estimate-recorded'> & { estimateMinutes: number; remark?: string })
+  | (Fact<'quote-submitted'> & { quote: Quote; remark?: string })
   | Fact<'quote-accepted'>
   | (Fact<'quote-declined'> & { reason?: string })
   | (Fact<'release-scheduled'> & { releaseAt: number })
@@ -165,6 +165,15 @@ function logged(change: TicketChange): TicketEvent {
     ...(change.type === 'sla-threshold' || change.type === 'sla-breached' ? { metric: change.metric } : {}),
     ...(change.type === 'sla-threshold' ? { percent: change.percent, notified: change.notified } : {}),
     ...(change.type === 'acknowledged' && change.notified ? { notified: change.notified } : {}),
+    ...(change.type === 'estimate-recorded' ? { estimateMinutes: change.estimateMinutes, remark: change.remark } : {}),
+    ...(change.type === 'quote-submitted'
+      ? {
+          estimateMinutes: change.quote.estimateMinutes,
+          amountCents: change.quote.amountCents,
+          quoteReason: change.quote.reason,
+          remark: change.remark,
+        }
+      : {}),
   };
   return { at, type, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) };
 }

@@ -401,6 +401,41 @@ describe("the ticket page's history", () => {
     expect(historyOf(own, 'en')).toContain('response: 87.5% of the time used; notified: desk, emergency escalation');
   });
 
+  it("words an estimate's and a quote's figures in the page's language, money as the page writes euros", () => {
+    const quoted = ticket({
+      events: [
+        {
+          at: '2027-03-01T09:00:00.000Z',
+          type: 'estimate-recorded',
+          by: 'marc',
+          note: '120 min estimated: no quote needed; one printer',
+          estimateMinutes: 120,
+          remark: 'one printer',
+        },
+        {
+          at: '2027-03-01T09:30:00.000Z',
+          type: 'quote-submitted',
+          by: 'marc',
+          note: '800 min, 123450 cents (long-intervention)',
+          estimateMinutes: 800,
+          amountCents: 123_450,
+          quoteReason: 'long-intervention',
+        },
+        // Recorded before the figures were kept as data: its note is all there is.
+        { at: '2027-03-01T10:00:00.000Z', type: 'quote-submitted', by: 'marc', note: '60 min (excluded-work)' },
+      ],
+    });
+    const french = historyOf(quoted, 'fr');
+    expect(french).toContain('120 min estimées : pas besoin de devis ; one printer');
+    expect(french).toContain('800 min, 1\u202f234,50\u00a0€ (intervention longue)');
+    expect(french).not.toContain('cents');
+    expect(french).not.toContain('no quote needed');
+    expect(french).toContain('60 min (excluded-work)');
+    const english = historyOf(quoted, 'en');
+    expect(english).toContain('120 min estimated: no quote needed; one printer');
+    expect(english).toContain('800 min, €1,234.50 (long intervention)');
+  });
+
   it("shows people's own notes as they wrote them, in either language", () => {
     expect(historyOf(own, 'fr')).toContain('Which floor?');
   });

@@ -253,6 +253,37 @@ describe('decide and evolve: effects', () => {
     expect(replied.events.find((event) => event.type === 'acknowledged')).toEqual({ at: T0, type: 'acknowledged' });
   });
 
+  it("records an estimate's and a quote's figures as data beside the English note the API has always shown", () => {
+    const inSupport = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
+    const estimated = accepted(
+      inSupport,
+      { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 120, note: 'one printer' } },
+      T0 + 2 * HOUR,
+    );
+    expect(estimated.events.at(-1)).toEqual({
+      at: T0 + 2 * HOUR,
+      type: 'estimate-recorded',
+      by: 'marc',
+      note: '120 min estimated: no quote needed; one printer',
+      estimateMinutes: 120,
+      remark: 'one printer',
+    });
+    const quoted = accepted(
+      inSupport,
+      { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 800, amountCents: 123_450 } },
+      T0 + 2 * HOUR,
+    );
+    expect(quoted.events.at(-1)).toEqual({
+      at: T0 + 2 * HOUR,
+      type: 'quote-submitted',
+      by: 'marc',
+      note: '800 min, 123450 cents (long-intervention)',
+      estimateMinutes: 800,
+      amountCents: 123_450,
+      quoteReason: 'long-intervention',
+    });
+  });
+
   it('records who opened the ticket as authenticated, and the contact for an input recorded before it said', () => {
     const opener = { actor: 'Ana Lopes', actorId: 'user:3', channel: 'web' } as const;
     const opened = openedTicket({ ...input, openedBy: opener }, T0);
