@@ -158,8 +158,39 @@ export function sentUpdateFailure(error: unknown): unknown {
     : error;
 }
 
+/**
+ * Temporal failed a new ticket's start after the request may have reached it (api/routes/tickets.ts registerTicket):
+ * the ticket may be open under the number the API drew for it. A keyless client that reads the 503 as "not opened"
+ * and posts again opens a second ticket; told the number, it can read that ticket first.
+ */
+export class OpeningMayBeDone extends Error {
+  constructor(
+    readonly ticketNumber: string,
+    cause: unknown,
+  ) {
+    super(`the opening of ${ticketNumber} failed after it may have reached Temporal`, { cause });
+  }
+}
+
+/**
+ * `error` as a new ticket's start throws it: wrapped in OpeningMayBeDone when it is a 503 of any kind (Temporal
+ * unreachable, busy, or a deadline: the start may have been served as it passed); anything else (a 429) as it is.
+ */
+export function sentOpeningFailure(ticketNumber: string, error: unknown): unknown {
+  return dependencyFailure(error)?.status === 503 ? new OpeningMayBeDone(ticketNumber, error) : error;
+}
+
 /** What `error` says of the API's dependencies, when it is their fault rather than the request's or the code's. */
 export function dependencyFailure(error: unknown): DependencyFailure | undefined {
+  if (error instanceof OpeningMayBeDone) {
+    const cause = dependencyFailure(error.cause);
+    const { ticketNumber } = error;
+    if (cause)
+      return {
+        status: 503,
+        reason: `${cause.reason}, and ticket ${ticketNumber} may have been opened (a retry is safe with the same Idempotency-Key; without one, read GET /v1/tickets/${ticketNumber} before opening it again)`,
+      };
+  }
   if (error instanceof UpdateMayBeApplied) {
     const cause = dependencyFailure(error.cause);
     if (cause)

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { onRouteHookHandler, RouteHandlerMethod } from 'fastify';
 import { WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { temporalTimedOut, UpdateMayBeApplied } from './dependency-errors';
+import { OpeningMayBeDone, temporalTimedOut, UpdateMayBeApplied } from './dependency-errors';
 
 /**
  * An onRoute hook giving every Temporal call of a route's handler one deadline per request. Without it an action on a
@@ -28,6 +28,8 @@ export function temporalDeadline(
           const sentUpdate =
             error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || error instanceof UpdateMayBeApplied;
           await workerPolling().catch((missing: unknown) => {
+            // A new ticket's start is as much in Temporal's hands as an Update (api/routes/tickets.ts registerTicket).
+            if (error instanceof OpeningMayBeDone) throw new OpeningMayBeDone(error.ticketNumber, missing);
             throw sentUpdate ? new UpdateMayBeApplied(missing) : missing;
           });
         }

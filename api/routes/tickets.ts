@@ -44,7 +44,7 @@ import { toTicketView } from '../ticket-view';
 import type { PolicySource } from '../../policies/catalog';
 import { presetRegistry } from '../../policies/registry';
 import type { BackPressure } from '../back-pressure';
-import { dependencyFailure } from '../dependency-errors';
+import { dependencyFailure, sentOpeningFailure } from '../dependency-errors';
 import { sharedFor, workerPolling } from '../readiness';
 import { TEMPORAL_DEADLINE_MS } from '../busy-bounds';
 import { temporalDeadline } from '../temporal-deadline';
@@ -189,7 +189,8 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
       await temporal.workflow
         .start<typeof ticketWorkflow>(TICKET_WORKFLOW_TYPE, startOptions(input))
         .catch((error: unknown) => {
-          if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+          if (!(error instanceof WorkflowExecutionAlreadyStartedError))
+            throw sentOpeningFailure(input.ticketNumber, error);
         });
       return requested();
     }
@@ -208,7 +209,7 @@ export const ticketRoutes: FastifyPluginCallbackTypebox<TicketRoutesDeps> = (app
         )
       )
         return requested();
-      throw error;
+      throw sentOpeningFailure(input.ticketNumber, error);
     }
   }
 

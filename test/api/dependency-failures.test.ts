@@ -9,7 +9,7 @@ import { sharedFor, workerPolling } from '../../api/readiness';
 import { formatTicketNumber } from '../../domain/ticket/ticket-number';
 import { inMemoryAccounts } from '../support/in-memory-accounts';
 import { FakeTemporal } from '../support/api/fake-temporal';
-import { apiHarness, expectProblem, NOW } from '../support/api/harness';
+import { apiHarness, expectProblem, NOW, openingBody } from '../support/api/harness';
 import { inMemoryIdempotency, inMemorySnapshots } from '../support/api/in-memory-stores';
 import { sharedCompilers } from '../support/api/shared-compilers';
 
@@ -327,8 +327,11 @@ describe('a ticket whose worker does not answer', () => {
 });
 
 /** The app on the fake Temporal, or on the client given, with the options a test is about. */
-async function appWith(deps: Partial<Parameters<typeof buildApp>[0]>, options: Parameters<typeof buildApp>[1] = {}) {
-  const accounts = inMemoryAccounts();
+async function appWith(
+  deps: Partial<Parameters<typeof buildApp>[0]>,
+  options: Parameters<typeof buildApp>[1] = {},
+  accounts = inMemoryAccounts(),
+) {
   const temporal = new FakeTemporal(() => NOW);
   const app = buildApp(
     {
@@ -387,6 +390,42 @@ describe('deadlines', () => {
     );
     await app.close();
   });
+
+  // The ticket's number is drawn before its workflow starts: a start Temporal may have received leaves a ticket the
+  // client may not know of. Told its number, a client without an Idempotency-Key reads it rather than open another.
+  it.each([
+    ['without', {}],
+    ['with', { 'idempotency-key': 'open-printer' }],
+  ])(
+    'answer an opening %s an Idempotency-Key that Temporal may have received 503 naming the ticket to read first',
+    async (_case, headers) => {
+      const accounts = inMemoryAccounts();
+      await accounts.createCustomer({ id: 'acme', name: 'Acme' });
+      await accounts.createContract({
+        customerId: 'acme',
+        policyId: 'esker',
+        policyVersion: 1,
+        startsOn: '2026-01-01',
+      });
+      const { app, auth } = await appWith(
+        { temporal: new Client({ connection }), temporalDeadlineMs: 200, readiness: {} },
+        {},
+        accounts,
+      );
+      const response = await app.inject({
+        method: 'POST',
+        url: '/v1/tickets',
+        headers: { ...auth, ...headers },
+        payload: { ...openingBody, customerId: 'acme' },
+      });
+      expectProblem(response, 503, 'unavailable');
+      expect(response.headers['retry-after']).toBe('5');
+      expect(response.json().detail).toBe(
+        'Temporal is unreachable, and ticket VIG-000001 may have been opened (a retry is safe with the same Idempotency-Key; without one, read GET /v1/tickets/VIG-000001 before opening it again); try again in a few seconds',
+      );
+      await app.close();
+    },
+  );
 
   it("answer 503 with Retry-After when Fastify's own deadline on the request passes", async () => {
     const hanging = { find: () => new Promise<never>(() => undefined) };
