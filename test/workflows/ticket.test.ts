@@ -313,10 +313,12 @@ describe('ticket workflow on the time-skipping server, over the presets’ real 
       priorityConfirmed: true,
       channel: 'emergency',
     });
-    // The ticket's channel says it is an emergency; the pages word it in their reader's language (api/web/ticket-history.ts).
+    // The ticket's channel says it is an emergency, and its acknowledgement whom e-connect's policy tells at once; the
+    // pages word both in their reader's language (api/web/ticket-history.ts).
     expect(ticket.events.find((event) => event.type === 'acknowledged')).toEqual({
       at: expect.any(Number),
       type: 'acknowledged',
+      notified: ['desk', 'emergency-escalation'],
     });
     await handle.executeUpdate(TICKET_UPDATES.cancel, { args: [{ actor: 'ana@acme.lu', reason: 'solved itself' }] });
     expect((await handle.result()).status).toBe('cancelled');
