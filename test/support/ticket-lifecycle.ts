@@ -1,5 +1,5 @@
-import type { OpenTicketInput, TicketState } from '../../messages/ticket';
-import type { TicketCommand } from '../../messages/ticket-actions';
+import type { OpenTicketInput, TicketEvent, TicketState } from '../../messages/ticket';
+import type { CommandOf, TicketCommand } from '../../messages/ticket-actions';
 import type { PolicyTerms } from '../../domain/policy/terms';
 import { dueThresholds, type DueThreshold } from '../../domain/sla/clock';
 import { decide } from '../../domain/ticket/decide';
@@ -50,6 +50,40 @@ export function planAt(openedAt: number, overrides: Partial<PlanAnswer> = {}): P
     ...overrides,
   };
 }
+
+/** What an agent submits with submit-quote, and the event the domain records for it, but for its time. */
+export interface QuoteSubmission {
+  command: CommandOf<'submit-quote'>;
+  event: Omit<TicketEvent, 'at'>;
+}
+
+/**
+ * An estimate under `terms`' quote limit, recorded with no quote needed, and one over it, submitted as a quote: the
+ * figures the ticket page words (api/web/ticket-history.ts). test/domain/ticket/lifecycle.test.ts checks that
+ * domain/ticket/decide.ts records exactly these events for these commands, so that the web tests word what the domain
+ * writes.
+ */
+export const estimateSubmission: QuoteSubmission = {
+  command: { actor: 'marc', estimateMinutes: 120, note: 'one printer' },
+  event: {
+    type: 'estimate-recorded',
+    by: 'marc',
+    note: '120 min estimated: no quote needed; one printer',
+    estimateMinutes: 120,
+    remark: 'one printer',
+  },
+};
+export const quoteSubmission: QuoteSubmission = {
+  command: { actor: 'marc', estimateMinutes: 800, amountCents: 123_450 },
+  event: {
+    type: 'quote-submitted',
+    by: 'marc',
+    note: '800 min, 123450 cents (long-intervention)',
+    estimateMinutes: 800,
+    amountCents: 123_450,
+    quoteReason: 'long-intervention',
+  },
+};
 
 /** A ticket registered and acknowledged at `at`, as the workflow leaves it. */
 export function registered(overrides: Partial<OpenTicketInput> = {}, at = T0): TicketState {

@@ -1,20 +1,22 @@
 import { consoleHarness } from '../support/api/console-harness';
-import { accepted, HOUR, registered, T0 } from '../support/ticket-lifecycle';
+import {
+  accepted,
+  estimateSubmission,
+  HOUR,
+  quoteSubmission,
+  registered,
+  T0,
+  type QuoteSubmission,
+} from '../support/ticket-lifecycle';
 
 // An estimate's and a quote's figures as the domain records them (domain/ticket/decide.ts), through the API's ticket
 // view (api/schemas/ticket.ts, whose serializer keeps only the fields it names) to the ticket page's history.
 describe("a quote's figures, from the domain to the ticket page's history", () => {
   const inSupport = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
-  const quote = accepted(
-    inSupport,
-    { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 800, amountCents: 123_450 } },
-    T0 + 2 * HOUR,
-  ).events.at(-1)!;
-  const estimate = accepted(
-    inSupport,
-    { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 120, note: 'one printer' } },
-    T0 + 2 * HOUR,
-  ).events.at(-1)!;
+  const recorded = (submission: QuoteSubmission) =>
+    accepted(inSupport, { action: 'submit-quote', command: submission.command }, T0 + 2 * HOUR).events.at(-1)!;
+  const estimate = recorded(estimateSubmission);
+  const quote = recorded(quoteSubmission);
 
   it('reaches the API as data beside the English note, and the page words it in French', async () => {
     const harness = await consoleHarness();
@@ -23,23 +25,8 @@ describe("a quote's figures, from the domain to the ticket page's history", () =
 
     const view = (await harness.call('agent', 'GET', '/v1/tickets/VIG-000001')).json();
     expect(view.events.slice(-2)).toEqual([
-      {
-        at: new Date(estimate.at).toISOString(),
-        type: 'estimate-recorded',
-        by: 'marc',
-        note: '120 min estimated: no quote needed; one printer',
-        estimateMinutes: 120,
-        remark: 'one printer',
-      },
-      {
-        at: new Date(quote.at).toISOString(),
-        type: 'quote-submitted',
-        by: 'marc',
-        note: '800 min, 123450 cents (long-intervention)',
-        estimateMinutes: 800,
-        amountCents: 123_450,
-        quoteReason: 'long-intervention',
-      },
+      { at: new Date(estimate.at).toISOString(), ...estimateSubmission.event },
+      { at: new Date(quote.at).toISOString(), ...quoteSubmission.event },
     ]);
 
     const page = await harness.page(harness.staff.agent, 'GET', '/console/tickets/VIG-000001?lang=fr');

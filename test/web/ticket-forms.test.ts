@@ -7,6 +7,7 @@ import type { TicketView } from '../../api/schemas/ticket';
 import { term, type ConsoleLanguage } from '../../api/web/i18n';
 import { CONSOLE_ACTIONS, eurosToCents, formsFor } from '../../api/web/ticket-forms';
 import { ticketBody } from '../../api/web/ticket-page';
+import { estimateSubmission, quoteSubmission } from '../support/ticket-lifecycle';
 
 const ticket = (overrides: Partial<TicketView> = {}): TicketView => ({
   ticketNumber: 'VIG-000042',
@@ -404,23 +405,8 @@ describe("the ticket page's history", () => {
   it("words an estimate's and a quote's figures in the page's language, money as the page writes euros", () => {
     const quoted = ticket({
       events: [
-        {
-          at: '2027-03-01T09:00:00.000Z',
-          type: 'estimate-recorded',
-          by: 'marc',
-          note: '120 min estimated: no quote needed; one printer',
-          estimateMinutes: 120,
-          remark: 'one printer',
-        },
-        {
-          at: '2027-03-01T09:30:00.000Z',
-          type: 'quote-submitted',
-          by: 'marc',
-          note: '800 min, 123450 cents (long-intervention)',
-          estimateMinutes: 800,
-          amountCents: 123_450,
-          quoteReason: 'long-intervention',
-        },
+        { at: '2027-03-01T09:00:00.000Z', ...estimateSubmission.event },
+        { at: '2027-03-01T09:30:00.000Z', ...quoteSubmission.event },
         // Recorded before the figures were kept as data: its note is all there is.
         { at: '2027-03-01T10:00:00.000Z', type: 'quote-submitted', by: 'marc', note: '60 min (excluded-work)' },
       ],

@@ -21,7 +21,18 @@ import {
   thresholdNotified,
   withPlan,
 } from '../../../domain/ticket/steps';
-import { accepted, dueThreshold, HOUR, input, planAt, registered, T0, terms } from '../../support/ticket-lifecycle';
+import {
+  accepted,
+  dueThreshold,
+  estimateSubmission,
+  HOUR,
+  input,
+  planAt,
+  quoteSubmission,
+  registered,
+  T0,
+  terms,
+} from '../../support/ticket-lifecycle';
 
 // The ticket's lifecycle as pure functions: no Temporal, no server, no clock but the one handed in.
 
@@ -255,33 +266,10 @@ describe('decide and evolve: effects', () => {
 
   it("records an estimate's and a quote's figures as data beside the English note the API has always shown", () => {
     const inSupport = accepted(registered(), { action: 'take-charge', command: { actor: 'marc' } }, T0 + HOUR);
-    const estimated = accepted(
-      inSupport,
-      { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 120, note: 'one printer' } },
-      T0 + 2 * HOUR,
-    );
-    expect(estimated.events.at(-1)).toEqual({
-      at: T0 + 2 * HOUR,
-      type: 'estimate-recorded',
-      by: 'marc',
-      note: '120 min estimated: no quote needed; one printer',
-      estimateMinutes: 120,
-      remark: 'one printer',
-    });
-    const quoted = accepted(
-      inSupport,
-      { action: 'submit-quote', command: { actor: 'marc', estimateMinutes: 800, amountCents: 123_450 } },
-      T0 + 2 * HOUR,
-    );
-    expect(quoted.events.at(-1)).toEqual({
-      at: T0 + 2 * HOUR,
-      type: 'quote-submitted',
-      by: 'marc',
-      note: '800 min, 123450 cents (long-intervention)',
-      estimateMinutes: 800,
-      amountCents: 123_450,
-      quoteReason: 'long-intervention',
-    });
+    for (const submission of [estimateSubmission, quoteSubmission]) {
+      const submitted = accepted(inSupport, { action: 'submit-quote', command: submission.command }, T0 + 2 * HOUR);
+      expect(submitted.events.at(-1)).toEqual({ at: T0 + 2 * HOUR, ...submission.event });
+    }
   });
 
   it('records who opened the ticket as authenticated, and the contact for an input recorded before it said', () => {
