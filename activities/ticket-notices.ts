@@ -28,29 +28,48 @@ export async function readerOf(db: Db, customerId: string): Promise<Reader> {
   return { language: mailLanguage(rows[0]?.language), zone: rows[0]?.time_zone ?? DESK_ZONE };
 }
 
-/**
- * The zone of one recipient of a notice about the customer's ticket: the customer's for the people its contracts name,
- * the desk's for the desk's own staff (VIGIL_DESK_ROLES, an assignee), who read the desk's clock whoever the customer.
- * Both read the customer's language, as before customers had zones.
- */
-export function zoneOfRecipient(recipient: string, customerAddresses: ReadonlySet<string>, customer: Reader): Reader {
-  return customerAddresses.has(recipient.toLowerCase()) ? customer : { ...customer, zone: DESK_ZONE };
-}
+/** Whose side a recipient of a notice about the customer's ticket reads it from: the desk's own, or the customer's. */
+export type RecipientSide = 'desk' | 'customer';
 
 /**
- * Whether a recipient of a notice about the customer's ticket is the desk's own: one of the desk's addresses
- * (VIGIL_DESK_ROLES, any role) or anybody the customer's contracts do not name (an assignee). A contract's escalation
- * contact is not, unless the desk gave the same address for a role of its own: then the desk is who reads it.
+ * Who a recipient of a notice about the customer's ticket is, the one rule that both its wording and its clock follow:
+ * the desk's own people are asked to act (an emergency's `desk` audience, mail/notices.ts) and read the desk's clock,
+ * whichever the customer; the people the customer's contracts name are told, and read the customer's zone.
+ *
+ * The desk's: one of the desk's addresses (VIGIL_DESK_ROLES, any role), or anybody the customer's contracts do not
+ * name (an assignee). The customer's: an escalation contact of its contracts, such as the customer's own manager,
+ * whom the desk never lists as its own.
+ *
+ * An address that is both, the desk's by VIGIL_DESK_ROLES and a contract's escalation contact, is the desk's, for
+ * the wording and the zone alike. VIGIL_DESK_ROLES is what the desk says of its own staff, and only the desk can list
+ * an address there; a contract naming the same address (the desk's account manager for that customer, or an in-house
+ * desk whose people are also its customer's contacts) says only that the desk wants to hear of that level too. The
+ * customer's own manager is never a tie: the desk does not list the customer's people as its own. Told as a
+ * bystander, the desk would read an emergency as somebody else's to take when nobody else can take it (only the desk
+ * takes a ticket in charge): the mail meant to start the work would not. Worded to as the desk, somebody of the
+ * customer's would only read a request meant for others. And the desk's people read every ticket's deadline on one
+ * clock, the desk's, whichever customer's it is. So the tie goes to the desk, never one way for the words and the
+ * other for the clock.
  */
-export function isDeskRecipient(
+export function recipientSide(
   recipient: string,
   customerAddresses: ReadonlySet<string>,
   deskRoles: DeskRoles,
-): boolean {
+): RecipientSide {
   const address = recipient.toLowerCase();
-  if (!customerAddresses.has(address)) return true;
-  return [...deskRoles.values()].some((addresses) => addresses.some((desk) => desk.toLowerCase() === address));
+  if (!customerAddresses.has(address)) return 'desk';
+  const deskNamesIt = [...deskRoles.values()].some((addresses) =>
+    addresses.some((desk) => desk.toLowerCase() === address),
+  );
+  return deskNamesIt ? 'desk' : 'customer';
 }
+
+/**
+ * How one side reads a notice about the customer's ticket (recipientSide): the customer's language for both, as
+ * before customers had zones; the customer's zone for its own people, the desk's (messages/desk-zone.ts) for the desk.
+ */
+export const readerOfSide = (side: RecipientSide, customer: Reader): Reader =>
+  side === 'customer' ? customer : { ...customer, zone: DESK_ZONE };
 
 async function queue(
   db: Db,
@@ -80,7 +99,7 @@ export async function queueAcknowledgement(db: Db, key: string, ticket: TicketSt
 /**
  * A notice to everybody the escalation levels `to.notify` name: the contract's escalation contacts, else the desk's
  * addresses (VIGIL_DESK_ROLES), each under the key of `step` and the recipient; a `notice` given as a function is
- * worded for each recipient, as the desk's own (isDeskRecipient) or not. A level nobody answers for (a contract
+ * worded for each recipient, as the desk's own or not, and read on that side's clock (recipientSide). A level nobody answers for (a contract
  * saved before that was checked) is queued failed, naming the level, so that an admin sees it in the failed list
  * rather than never hearing of it. Answers the keys of the rows to send, for the activity to send them once committed.
  */
@@ -100,9 +119,8 @@ async function queueToLevels(
   const noticeTo = (toDesk: boolean) => (typeof notice === 'function' ? notice(toDesk) : notice);
   const keys = addresses.map((recipient) => keyOf(`${step}:${recipient}`));
   for (const [index, recipient] of addresses.entries()) {
-    const toDesk = isDeskRecipient(recipient, customerAddresses, deskRoles);
-    const reading = zoneOfRecipient(recipient, customerAddresses, reader);
-    await queue(db, keys[index]!, noticeTo(toDesk), recipient, reading);
+    const side = recipientSide(recipient, customerAddresses, deskRoles);
+    await queue(db, keys[index]!, noticeTo(side === 'desk'), recipient, readerOfSide(side, reader));
   }
   for (const level of unresolved) {
     const why = `nobody is named for the escalation level "${level}": neither the customer's contract nor VIGIL_DESK_ROLES`;

@@ -1,7 +1,9 @@
 import { amount, instantInWords, mailLanguage, MAIL_LANGUAGES, type Reader } from '../../mail/format';
-import type { Notice } from '../../mail/notices';
+import type { Pool } from 'pg';
+import type { EmergencyOpenedNotice, Notice } from '../../mail/notices';
 import { renderNotice } from '../../mail/render';
-import { isDeskRecipient, zoneOfRecipient } from '../../activities/ticket-notices';
+import { consoleUrl, queueOpeningNotices, readerOfSide, recipientSide } from '../../activities/ticket-notices';
+import type { OpeningNotice } from '../../domain/ticket/steps';
 import { parseDeskRoles } from '../../mail/desk-roles';
 
 const zone = 'Europe/Luxembourg';
@@ -123,8 +125,10 @@ describe('notices in the four languages', () => {
   it("gives the customer's zone to the people its contract names, the desk's to the desk's staff, both in the customer's language", () => {
     const customer: Reader = { language: 'de', zone: 'America/Montreal' };
     const named = new Set(['chloe@acme.lu']);
-    expect(zoneOfRecipient('Chloe@Acme.lu', named, customer)).toEqual(customer);
-    expect(zoneOfRecipient('desk@vigil.test', named, customer)).toEqual({ language: 'de', zone: 'Europe/Luxembourg' });
+    const roles = parseDeskRoles('*=desk@vigil.test');
+    const readerOf = (recipient: string) => readerOfSide(recipientSide(recipient, named, roles), customer);
+    expect(readerOf('Chloe@Acme.lu')).toEqual(customer);
+    expect(readerOf('desk@vigil.test')).toEqual({ language: 'de', zone: 'Europe/Luxembourg' });
   });
 
   const invoiceReady = {
@@ -361,12 +365,61 @@ describe('notices in the four languages', () => {
   it("asks the desk's own people to take an emergency in charge, and only tells the contract's escalation contacts", () => {
     const named = new Set(['cleo@acme.lu', 'both@desk.lu']);
     const roles = parseDeskRoles('desk=support@desk.lu;desk-manager=Both@Desk.lu');
-    expect(isDeskRecipient('Cleo@Acme.lu', named, roles)).toBe(false);
-    expect(isDeskRecipient('support@desk.lu', named, roles)).toBe(true);
+    expect(recipientSide('Cleo@Acme.lu', named, roles)).toBe('customer');
+    expect(recipientSide('support@desk.lu', named, roles)).toBe('desk');
     // An assignee, whom no contract names.
-    expect(isDeskRecipient('marc@desk.lu', named, roles)).toBe(true);
+    expect(recipientSide('marc@desk.lu', named, roles)).toBe('desk');
     // A contract naming the desk's own address does not make the desk a bystander.
-    expect(isDeskRecipient('both@desk.lu', named, roles)).toBe(true);
+    expect(recipientSide('both@desk.lu', named, roles)).toBe('desk');
+  });
+
+  it("words an emergency to an address both the desk and the contract name as the desk's, and on the desk's clock", async () => {
+    // The contract names for its emergency escalation the desk's own manager, whom VIGIL_DESK_ROLES lists too, and the
+    // customer's manager, whom it does not; the customer reads Montreal's time, the desk Luxembourg's.
+    const queued: { recipient: string; subject: string; body: string }[] = [];
+    const db = {
+      async query(sql: string, values: unknown[] = []) {
+        if (/FROM contracts/.test(sql))
+          return {
+            rows: [
+              {
+                escalation_contacts: [
+                  { level: 'emergency-escalation', name: 'Anne', email: 'Anne@Desk.lu' },
+                  { level: 'emergency-escalation', name: 'Boss', email: 'boss@acme.lu' },
+                ],
+              },
+            ],
+          };
+        if (/INSERT INTO outbox/.test(sql)) {
+          const [, , recipient, subject, body] = values as string[];
+          queued.push({ recipient: recipient!, subject: subject!, body: body! });
+        }
+        return { rows: [] };
+      },
+    } as unknown as Pool;
+    const customer: Reader = { language: 'fr', zone: 'America/Montreal' };
+    const deskRoles = process.env.VIGIL_DESK_ROLES;
+    process.env.VIGIL_DESK_ROLES = 'desk=support@desk.lu;desk-manager=anne@desk.lu';
+    try {
+      const opening = { ...notices[9]!, notify: ['desk', 'emergency-escalation'] } as Notice & OpeningNotice;
+      await queueOpeningNotices(db, (step) => step, opening, customer);
+    } finally {
+      if (deskRoles === undefined) delete process.env.VIGIL_DESK_ROLES;
+      else process.env.VIGIL_DESK_ROLES = deskRoles;
+    }
+    const emergency = notices[9] as EmergencyOpenedNotice;
+    const mail = (audience: 'desk' | 'informed', reading: Reader) => {
+      const { subject, body } = renderNotice(
+        { ...emergency, consoleUrl: consoleUrl(emergency.ticketNumber), audience },
+        reading,
+      );
+      return { subject, body };
+    };
+    expect(queued).toEqual([
+      { recipient: 'support@desk.lu', ...mail('desk', { language: 'fr', zone: 'Europe/Luxembourg' }) },
+      { recipient: 'Anne@Desk.lu', ...mail('desk', { language: 'fr', zone: 'Europe/Luxembourg' }) },
+      { recipient: 'boss@acme.lu', ...mail('informed', customer) },
+    ]);
   });
 
   it('reads a quote in the locale: estimate in hours and minutes, amount in its format', () => {
