@@ -1,7 +1,8 @@
-import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type ConnectionOptions } from '@temporalio/client';
+import { defaultGrpcRetryOptions, type ConnectionOptions } from '@temporalio/client';
 import type { PoolConfig } from 'pg';
 import type { TemporalSettings } from '../infra/config';
 import { temporalConnectionOptions } from '../infra/temporal-connection';
+import { retryWithinDeadline } from './temporal-retry';
 
 /**
  * The API answers people who wait: when PostgreSQL or Temporal is away it must say so within seconds (a 503,
@@ -32,7 +33,8 @@ export function apiPoolConfig(connectionString: string): PoolConfig {
 /**
  * The SDK's default retry interceptor retries an unreachable server 10 times over about 20 s; four attempts
  * (about 1 s) are enough to ride out a blip. grpc-js itself fails a call at once while the channel is in
- * TRANSIENT_FAILURE (refused connection), so this bounds the whole wait.
+ * TRANSIENT_FAILURE (refused connection), so this bounds the whole wait. No attempt outlives the call's deadline
+ * (api/temporal-retry.ts), so a stopped Temporal is reported unreachable, not busy, however late the retries run.
  *
  * grpc-js waits longer between reconnections each time one fails (1 s, growing by 1.6 up to 120 s): after Temporal
  * was away 30 s, the API went on failing for up to 22 s once it was back (measured: 1 to 22 s). Capped
@@ -48,7 +50,7 @@ export function apiTemporalConnectionOptions(temporal: TemporalSettings | string
       typeof temporal === 'string' ? { address: temporal, namespace: 'default', tls: false } : temporal,
     ),
     connectTimeout: '5s',
-    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
+    interceptors: [retryWithinDeadline(defaultGrpcRetryOptions({ maxAttempts: 4 }))],
     channelArgs: { 'grpc.initial_reconnect_backoff_ms': 250, 'grpc.max_reconnect_backoff_ms': 1_000 },
   };
 }

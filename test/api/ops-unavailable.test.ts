@@ -36,6 +36,9 @@ describe('PostgreSQL and Temporal unreachable', () => {
       snapshots: pgTicketSnapshots(db),
       readiness: { postgresql: postgresReady(db) },
     });
+    // Routes and their schemas are compiled here, under the file's own timeout, not inside the first test's bound
+    // below: on a busy machine that compilation alone took most of it.
+    await app.ready();
   });
 
   afterAll(async () => {
