@@ -10,9 +10,16 @@ import { alertBox, csrfField, pageContext, sendPage, type PageContext } from './
 import { AddressLimit } from './sign-in-limits';
 import { LINK_MINUTES, linkRefusal, linkUrl, mailLink, TOKEN_PATH } from './sign-in-mail';
 
+/**
+ * A console path, written as the console writes its own addresses (request.url, encodeURIComponent): printable ASCII
+ * but the backslash, which a browser reads as a slash. A line break, a NUL or a character beyond Latin-1 in a Location
+ * header makes Node throw (a 500, after the session was made), and a browser drops tabs and line breaks from a URL,
+ * so that what it goes to is not what was checked.
+ */
+const LOCAL_PATH = /^\/console\/(?!\/)[\x21-\x5b\x5d-\x7e]*$/;
+
 /** Where to go after signing in: a console path only, so that a crafted `next` cannot send the person to another site. */
-export const localNext = (next: string | undefined) =>
-  next && /^\/console\/[^/\\]*/.test(next) && !next.startsWith('/console//') ? next : '/console/';
+export const localNext = (next: string | undefined) => (next && LOCAL_PATH.test(next) ? next : '/console/');
 
 /** Sign-in, sign-out, links by e-mail and password resets: the console's only pages reachable signed out. */
 export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done) => {
