@@ -22,13 +22,16 @@ export type Contact = Static<typeof Contact>;
  */
 export const DEFAULT_PRIORITY: Priority = 'P3';
 
+/** The longest description a ticket takes, in characters as the schema counts them (code points). */
+export const DESCRIPTION_MAX_LENGTH = 20_000;
+
 /** The request's own fields; the API's body takes kind and priority as optional (it fills in incident and DEFAULT_PRIORITY). */
 export const TicketRequestFields = {
   kind: literals(TICKET_KINDS),
   /** The priority the customer proposes; the desk validates or changes it (set-priority). */
   priority: literals(PRIORITIES),
   title: Title(200),
-  description: Text(20_000),
+  description: Text(DESCRIPTION_MAX_LENGTH),
   contact: Contact,
   /** Opened through the emergency channel: P1, handled at once, the policy's emergency fee billed. */
   channel: Type.Optional(literals(['standard', 'emergency'] as const)),

@@ -11,7 +11,7 @@ import { adminPages } from './admin-pages';
 import { apiBridge, problemText, type ApiAnswer } from './api-bridge';
 import { BOARD_FILTERS, boardBody, boardQuery, type BoardFilters } from './board';
 import type { ConsoleDeps } from './deps';
-import { formOf, formTokenValid } from './forms';
+import { FORM_BODY_LIMIT, formOf, formTokenValid } from './forms';
 import { html } from './html';
 import { CONSOLE_LANGUAGES, LANGUAGE_COOKIE } from './i18n';
 import { alertBox, idempotencyKeyOf, isLater, laterPage, pageContext, sendPage, type PageContext } from './page';
@@ -82,7 +82,11 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
   app,
   { prefix: _mountedAt, ...deps },
 ) => {
-  await app.register(fastifyFormbody, { bodyLimit: 64 * 1024 });
+  // The limit is the routes', not the parser's, so that a 413 names the one that refused (api/problems.ts).
+  app.addHook('onRoute', (route) => {
+    route.bodyLimit ??= FORM_BODY_LIMIT;
+  });
+  await app.register(fastifyFormbody);
   const { callApi, now } = deps;
 
   // Files of this repository, the same for everyone: not counted against the caller's rate limit, so a page's

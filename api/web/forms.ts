@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DESCRIPTION_MAX_LENGTH } from '../../messages/open-ticket';
 import { cookieOf, sameToken, secureFor, setCookie, type CookieSettings } from '../sessions';
 
 /**
@@ -12,6 +13,15 @@ import { cookieOf, sameToken, secureFor, setCookie, type CookieSettings } from '
 export const FORM_CSRF_COOKIE = 'vigil_csrf';
 
 export type Form = Record<string, string>;
+
+/**
+ * The largest body a console page takes: the longest text its forms send (a ticket's description; an action's longest
+ * text, messages/ticket-actions.ts, is as long) as a browser urlencodes it, each character counted as the API counts
+ * them taking up to 12 bytes (four UTF-8 bytes beyond the BMP, each written %XX), with room for the form's other
+ * fields. At 64 kB, a description of 11 000 Cyrillic letters, which the API takes, was refused 413 before the form
+ * could say anything.
+ */
+export const FORM_BODY_LIMIT = DESCRIPTION_MAX_LENGTH * 12 + 64 * 1024;
 
 /** The form's fields, each the last value given (a repeated field is not a list here). */
 export function formOf(request: FastifyRequest): Form {
