@@ -77,9 +77,15 @@ const attachmentView = (ticketNumber: string, row: AttachmentRow) => ({
 const TicketParams = Type.Object({ number: Type.String({ pattern: TICKET_NUMBER_PATTERN }) });
 const Limit = Type.Integer({ minimum: 1, maximum: 500, default: 100 });
 
-/** A filename safe in a quoted Content-Disposition parameter, with the real one in filename* (RFC 6266). */
-const disposition = (filename: string) =>
-  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
+/**
+ * A filename safe in a quoted Content-Disposition parameter, with the real one in filename* (RFC 6266), percent-encoded
+ * as RFC 5987 reads it: encodeURIComponent leaves ' ( ) and * as they are, which its attr-char does not take (a '
+ * separates the charset and the language from the name).
+ */
+export const attachmentDisposition = (filename: string) =>
+  `attachment; filename="${filename.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(
+    filename,
+  ).replace(/['()*]/g, (character) => `%${character.charCodeAt(0).toString(16).toUpperCase()}`)}`;
 
 /**
  * Mail received (mail/inbound/): the admin's list by state (`triage`: nobody known sent it; `ignored`: auto-replies,
@@ -174,7 +180,7 @@ export const inboundRoutes: FastifyPluginCallbackTypebox<InboundRoutesDeps> = (
       // Served as a download whatever it claims to be: an attachment's HTML is never rendered under the API's origin.
       return reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', disposition(attachment.filename))
+        .header('content-disposition', attachmentDisposition(attachment.filename))
         .header('x-content-type-options', 'nosniff')
         .header('x-vigil-content-type', attachment.contentType.replace(/[^\x20-\x7e]/g, '_'))
         .send(attachment.content);
