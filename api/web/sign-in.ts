@@ -123,7 +123,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
         html`${message ? html`<p role="status">${message}</p>` : ''}
 <form method="post" action="${inLanguage(TOKEN_PATH[purpose], context.language)}" class="stack">${csrfField(context)}
   <label for="email">${context.t('email')}</label><input id="email" name="email" type="email" autocomplete="username" required>
-  <button type="submit">${context.t('send')}</button>
+  <button type="submit">${context.t(purpose === 'sign-in' ? 'askLink' : 'askResetLink')}</button>
 </form>`,
         status,
       );

@@ -145,7 +145,7 @@ describe("the console's admin pages in a real browser", () => {
     const visitor = await newPage();
     await visitor.goto(`${origin}/console/link`);
     await visitor.getByLabel('E-mail address').fill(nora);
-    await visitor.getByRole('button', { name: 'Send' }).click();
+    await visitor.getByRole('button', { name: 'E-mail me a sign-in link' }).click();
     const { rows } = await stack.db.query<{ kind: string; subject: string; body: string }>(
       'SELECT kind, subject, body FROM outbox WHERE recipient = $1 ORDER BY id',
       [nora],

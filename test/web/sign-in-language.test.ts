@@ -45,6 +45,20 @@ describe("the sign-in and reset pages, in their link's language", () => {
     },
   );
 
+  it.each([
+    ['link', 'en', 'E-mail me a sign-in link'],
+    ['link', 'fr', 'Recevoir un lien de connexion par e-mail'],
+    ['reset', 'en', 'E-mail me a link to choose a new password'],
+    ['reset', 'fr', 'Recevoir par e-mail un lien pour choisir un nouveau mot de passe'],
+  ])('names the button of the form at /console/%s for what it does, in %s', async (path, language, button) => {
+    const harness = await consoleHarness();
+    const asking = await harness.page(undefined, 'GET', `/console/${path}?lang=${language}`, undefined, browser);
+    expect(asking.statusCode).toBe(200);
+    expect(asking.body).toContain(`<button type="submit">${button}</button>`);
+    // Not the bare verb, which said neither what is sent nor to whom.
+    expect(asking.body).not.toMatch(/>(Send|Envoyer)</);
+  });
+
   it.each(['reset', 'link'])(
     "sends the reader of an expired /console/%s link on to ask for a new one in the link's language",
     async (path) => {
