@@ -73,7 +73,7 @@ function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): 
     ) ?? '';
   const label = state === 'breached' ? context.t('breached') : state === 'at-risk' ? context.t('warning') : '';
   return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${context.when(ticket.nextDeadline)}</time>
-    ${left === undefined ? '' : left < 0 ? html`<br>${formatDuration(left)} ${context.t('late')}` : html`<br>${formatDuration(left)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
+    ${left === undefined ? '' : left < 0 ? html`<br>${formatDuration(left, context.language)} ${context.t('late')}` : html`<br>${formatDuration(left, context.language)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
 }
 
 /** One queue of the page; an empty one is left out while more pages follow (best-effort tickets come after the dated ones). */

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Language } from '../../messages/accounts';
 import { cookieOf } from '../sessions';
+import { durationInWords } from '../../domain/invoicing/duration-words';
 
 /** The console's languages: every page in each. A customer whose language is another gets English. */
 export const CONSOLE_LANGUAGES = ['en', 'fr'] as const;
@@ -15,8 +16,8 @@ const en = {
   email: 'E-mail address',
   password: 'Password',
   wrongCredentials: 'This e-mail address and password do not match an active account.',
-  locked: 'Too many failed sign-ins for this account: try again in {minutes} min, or ask for a sign-in link.',
-  addressLimited: 'Too many failed sign-ins from this address: try again in {minutes} min.',
+  locked: 'Too many failed sign-ins for this account: try again in {wait}, or ask for a sign-in link.',
+  addressLimited: 'Too many failed sign-ins from this address: try again in {wait}.',
   forgot: 'Forgot your password?',
   askLink: 'E-mail me a sign-in link',
   linkTitle: 'Sign in by e-mail',
@@ -131,7 +132,7 @@ const en = {
   refused: 'Refused',
   notFound: 'Not found',
   opened: 'Opened',
-  minutes: 'Minutes',
+  travel: 'Travel: {time}',
   total: 'Total',
   deadline: 'Deadline',
   language: 'Français',
@@ -171,8 +172,8 @@ const en = {
   expiry: 'expired',
   year: 'Year',
   noMovements: 'No prepaid hours on this contract.',
-  hours: '{hours} h {minutes} min',
-  duration: 'Hours',
+  // A column of durations, as an invoice's (domain/invoicing/texts.ts quantity).
+  duration: 'Time',
   reports: 'SLA report',
   fromMonth: 'From (month)',
   toMonth: 'To (month)',
@@ -222,8 +223,8 @@ const fr: Record<MessageKey, string> = {
   email: 'Adresse e-mail',
   password: 'Mot de passe',
   wrongCredentials: 'Cette adresse e-mail et ce mot de passe ne correspondent à aucun compte actif.',
-  locked: 'Trop d’échecs de connexion pour ce compte : réessayez dans {minutes} min, ou demandez un lien de connexion.',
-  addressLimited: 'Trop d’échecs de connexion depuis cette adresse : réessayez dans {minutes} min.',
+  locked: 'Trop d’échecs de connexion pour ce compte : réessayez dans {wait}, ou demandez un lien de connexion.',
+  addressLimited: 'Trop d’échecs de connexion depuis cette adresse : réessayez dans {wait}.',
   forgot: 'Mot de passe oublié ?',
   askLink: 'Recevoir un lien de connexion par e-mail',
   linkTitle: 'Connexion par e-mail',
@@ -338,7 +339,7 @@ const fr: Record<MessageKey, string> = {
   refused: 'Refusé',
   notFound: 'Introuvable',
   opened: 'Ouvert le',
-  minutes: 'Minutes',
+  travel: 'Déplacement : {time}',
   total: 'Total',
   deadline: 'Échéance',
   language: 'English',
@@ -377,8 +378,7 @@ const fr: Record<MessageKey, string> = {
   expiry: 'expirées',
   year: 'Année',
   noMovements: 'Aucune heure prépayée sur ce contrat.',
-  hours: '{hours} h {minutes} min',
-  duration: 'Heures',
+  duration: 'Durée',
   reports: 'Rapport SLA',
   fromMonth: 'Du mois',
   toMonth: 'Au mois',
@@ -471,12 +471,17 @@ export function formatInstant(iso: string, language: ConsoleLanguage, zone: stri
   }).format(new Date(iso));
 }
 
-/** A business duration as hours and minutes, e.g. 3 h 05 min. */
-export function formatDuration(ms: number): string {
-  const minutes = Math.round(Math.abs(ms) / 60_000);
-  const hours = Math.floor(minutes / 60);
-  return hours ? `${hours} h ${String(minutes % 60).padStart(2, '0')} min` : `${minutes} min`;
-}
+/**
+ * Minutes as the page's language writes a duration, the one wording of every duration the pages show
+ * (domain/invoicing/duration-words.ts): 1200 → "20 h", 800 → "13 h 20 min", in French "13 h 20". The API keeps its
+ * figures in minutes; only the page words them, to the nearest minute (a report's median may fall between two).
+ */
+export const formatMinutes = (minutes: number, language: ConsoleLanguage): string =>
+  durationInWords(Math.round(minutes), language);
+
+/** A clock's time left or late, without its sign (the page says "late"), in those words. */
+export const formatDuration = (ms: number, language: ConsoleLanguage): string =>
+  formatMinutes(Math.abs(ms) / 60_000, language);
 
 /**
  * The API's own words, which pages show as they are in English (statuses, priorities, events, clocks and their

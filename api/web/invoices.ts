@@ -4,7 +4,7 @@ import type { PrepaidAccount } from '../../db/prepaid';
 import type { ContractInForce as ContractInForceSchema } from '../schemas/contracts';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { type Translate } from './i18n';
+import { formatMinutes } from './i18n';
 import { alertBox, type PageContext } from './page';
 
 // The pages read the API's JSON: the stores' records, dates already ISO strings (api/routes/invoices.ts, prepaid.ts).
@@ -60,24 +60,19 @@ ${invoice.vatCents === undefined ? '' : html`<dt>${t('vat')}</dt><dd>${euros(inv
 ${invoice.grossCents === undefined ? '' : html`<dt>${t('gross')}</dt><dd>${euros(invoice.grossCents, language)}</dd>`}
 </dl>
 <h2>${t('lines')}</h2>
-<div class="scroll"><table><thead><tr><th scope="col">${t('ticket')}</th><th scope="col">${t('description')}</th><th scope="col" class="figure">${t('minutes')}</th><th scope="col" class="figure">${t('amount')}</th></tr></thead>
+<div class="scroll"><table><thead><tr><th scope="col">${t('ticket')}</th><th scope="col">${t('description')}</th><th scope="col" class="figure">${t('duration')}</th><th scope="col" class="figure">${t('amount')}</th></tr></thead>
 <tbody>${invoice.lines.map(
     (line) =>
-      html`<tr><td>${line.ticketNumber ? html`<a href="/console/tickets/${line.ticketNumber}">${line.ticketNumber}</a>` : '–'}</td><td>${line.description}</td><td class="figure">${line.minutes}</td><td class="figure">${euros(line.amountCents, language)}</td></tr>`,
+      html`<tr><td>${line.ticketNumber ? html`<a href="/console/tickets/${line.ticketNumber}">${line.ticketNumber}</a>` : '–'}</td><td>${line.description}</td><td class="figure">${formatMinutes(line.minutes, language)}</td><td class="figure">${euros(line.amountCents, language)}</td></tr>`,
   )}</tbody></table></div>`;
 }
 
 /** A contract in force as GET /v1/contracts gives it: a view of the contract, which only its schema defines. */
 type ContractInForce = Static<typeof ContractInForceSchema>;
 
-/** Minutes as hours and minutes: 510 → 8 h 30 min; a negative movement keeps its sign. */
-export function hoursOf(t: Translate, minutes: number): string {
-  const whole = Math.abs(minutes);
-  return `${minutes < 0 ? '−' : ''}${t('hours', { hours: Math.floor(whole / 60), minutes: String(whole % 60).padStart(2, '0') })}`;
-}
-
 function account(context: PageContext, contract: ContractInForce, answer: ApiAnswer): Html {
-  const { t } = context;
+  const { t, language } = context;
+  const hours = (minutes: number) => formatMinutes(minutes, language);
   const heading = html`<h2>${t('contract')} ${contract.id} · ${contract.policyId}${contract.tier ? ` (${contract.tier})` : ''}</h2>
 <p>${t('validFrom')} ${contract.startsOn}${contract.endsOn ? ` ${t('validTo').toLowerCase()} ${contract.endsOn}` : ''}${staff(context) ? ` · ${contract.customerId}` : ''}</p>`;
   if (answer.status !== 200) return html`${heading}${alertBox(problemText(answer))}`;
@@ -85,17 +80,17 @@ function account(context: PageContext, contract: ContractInForce, answer: ApiAns
   if (!prepaid.movements.length) return html`${heading}<p>${t('noMovements')}</p>`;
   return html`${heading}
 <dl class="tiles">
-<div><dt>${t('bought')}</dt><dd>${hoursOf(t, prepaid.boughtMinutes)}</dd></div>
-<div><dt>${t('used')}</dt><dd>${hoursOf(t, prepaid.usedMinutes)}</dd></div>
-<div><dt>${t('expired')}</dt><dd>${hoursOf(t, prepaid.expiredMinutes)}</dd></div>
-<div class="balance"><dt>${t('left', { year: prepaid.balanceYear })}</dt><dd>${hoursOf(t, prepaid.balanceMinutes)}</dd></div>
+<div><dt>${t('bought')}</dt><dd>${hours(prepaid.boughtMinutes)}</dd></div>
+<div><dt>${t('used')}</dt><dd>${hours(prepaid.usedMinutes)}</dd></div>
+<div><dt>${t('expired')}</dt><dd>${hours(prepaid.expiredMinutes)}</dd></div>
+<div class="balance"><dt>${t('left', { year: prepaid.balanceYear })}</dt><dd>${hours(prepaid.balanceMinutes)}</dd></div>
 </dl>
 <h3>${t('movements')}</h3>
 <div class="scroll"><table><thead><tr><th scope="col">${t('when')}</th><th scope="col">${t('movementKind')}</th><th scope="col">${t('description')}</th><th scope="col">${t('year')}</th><th scope="col" class="figure">${t('duration')}</th><th scope="col">${t('invoice')}</th></tr></thead>
 <tbody>${prepaid.movements.map(
     (movement) => html`<tr><td>${context.when(movement.at)}</td><td>${t(movement.kind)}</td>
 <td>${movement.ticketNumber ? html`<a href="/console/tickets/${movement.ticketNumber}">${movement.ticketNumber}</a> ` : ''}${movement.description}</td><td>${movement.year}</td>
-<td class="figure">${hoursOf(t, movement.minutes)}</td><td>${movement.invoiceNumber ? html`<a href="/console/invoices/${movement.invoiceNumber}">${movement.invoiceNumber}</a>` : '–'}</td></tr>`,
+<td class="figure">${hours(movement.minutes)}</td><td>${movement.invoiceNumber ? html`<a href="/console/invoices/${movement.invoiceNumber}">${movement.invoiceNumber}</a>` : '–'}</td></tr>`,
   )}</tbody></table></div>`;
 }
 

@@ -3,7 +3,7 @@ import { METRICS, PRIORITIES, type Metric } from '../../domain/policy/vocabulary
 import type { AtRiskReport, SlaReport } from '../schemas/report';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, type Html } from './html';
-import { formatDuration, type MessageKey } from './i18n';
+import { formatMinutes, type MessageKey } from './i18n';
 import { alertBox, type PageContext } from './page';
 
 /**
@@ -153,7 +153,7 @@ export function slaCharts(context: PageContext, report: SlaReport): Chart[] {
   }));
   const several = new Set(report.rows.map((row) => row.customerId)).size > 1;
   const measured = report.rows.filter((row) => row.timeToRespond.measured > 0);
-  const minutes = (value: number | null) => (value === null ? '–' : formatDuration(value * 60_000));
+  const minutes = (value: number | null) => (value === null ? '–' : formatMinutes(value, language));
   const times: Chart = {
     id: 'time-to-respond',
     title: t('timeToRespond'),

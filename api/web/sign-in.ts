@@ -5,7 +5,7 @@ import { clearSessionCookie, cookieOf, liveSession, SESSION_COOKIE, setSessionCo
 import type { ConsoleDeps } from './deps';
 import { formOf, formTokenValid, signedOutToken, type Form } from './forms';
 import { html } from './html';
-import { inLanguage } from './i18n';
+import { formatMinutes, inLanguage } from './i18n';
 import { alertBox, csrfField, pageContext, sendPage, type PageContext } from './page';
 import { AddressLimit } from './sign-in-limits';
 import { LINK_MINUTES, linkRefusal, linkUrl, mailLink, TOKEN_PATH } from './sign-in-mail';
@@ -63,7 +63,8 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
     const { t } = context;
     if (!formTokenValid(request, form)) return signInPage(context, form, t('formExpired'), 403);
     const wait = addresses.waitMinutes(request.ip);
-    if (wait) return signInPage(context, form, t('addressLimited', { minutes: wait }), 429);
+    if (wait)
+      return signInPage(context, form, t('addressLimited', { wait: formatMinutes(wait, context.language) }), 429);
     const record = form.email ? await users.signInRecord(form.email) : undefined;
     const locked = record?.lockedUntil !== undefined && record.lockedUntil > now();
     // Checked even for an unknown or locked account, so the answer takes as long whatever the address.
@@ -77,7 +78,7 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       return signInPage(
         context,
         form,
-        t('locked', { minutes: Math.ceil((record.lockedUntil! - now()) / 60_000) }),
+        t('locked', { wait: formatMinutes(Math.ceil((record.lockedUntil! - now()) / 60_000), context.language) }),
         429,
       );
     if (record && !record.user.disabledAt) {
@@ -87,7 +88,12 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
         new Date(now() + deps.limits.lockMs),
       );
       if (failures >= deps.limits.accountFailures)
-        return signInPage(context, form, t('locked', { minutes: Math.ceil(deps.limits.lockMs / 60_000) }), 429);
+        return signInPage(
+          context,
+          form,
+          t('locked', { wait: formatMinutes(Math.ceil(deps.limits.lockMs / 60_000), context.language) }),
+          429,
+        );
     }
     return signInPage(context, form, t('wrongCredentials'), 401);
   });
@@ -135,7 +141,8 @@ export const signInRoutes: FastifyPluginCallback<ConsoleDeps> = (app, deps, done
       const form = formOf(request);
       if (!formTokenValid(request, form)) return requestPage(context, context.t('formExpired'), 403);
       const wait = addresses.waitMinutes(request.ip);
-      if (wait) return requestPage(context, context.t('addressLimited', { minutes: wait }), 429);
+      if (wait)
+        return requestPage(context, context.t('addressLimited', { wait: formatMinutes(wait, context.language) }), 429);
       // Every request counts against the address: a link is a mail sent, and mails are not free to flood.
       addresses.hit(request.ip);
       const record = form.email ? await users.signInRecord(form.email) : undefined;

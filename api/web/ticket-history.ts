@@ -6,7 +6,7 @@
  */
 import type { TicketView } from '../schemas/ticket';
 import { html, type Html } from './html';
-import { term } from './i18n';
+import { formatMinutes, term } from './i18n';
 import { euros } from './invoices';
 import type { PageContext } from './page';
 
@@ -41,15 +41,18 @@ export function eventDetail({ language, t }: PageContext, view: TicketView, even
     // An estimate and a quote carry their figures (domain/ticket/decide.ts); those recorded before kept a note only.
     case 'estimate-recorded':
       if (event.estimateMinutes === undefined) return event.note;
-      return withRemark(t('estimateRecorded', { minutes: `${event.estimateMinutes} min` }), event.remark);
+      return withRemark(
+        t('estimateRecorded', { minutes: formatMinutes(event.estimateMinutes, language) }),
+        event.remark,
+      );
     case 'quote-submitted': {
       if (event.estimateMinutes === undefined || event.quoteReason === undefined) return event.note;
       const figures = [
-        `${event.estimateMinutes} min`,
+        formatMinutes(event.estimateMinutes, language),
         event.amountCents === undefined ? undefined : euros(event.amountCents, language),
       ].filter(Boolean);
       return withRemark(
-        t('quoteSubmittedDetail', { figures: figures.join(', '), reason: term(language, event.quoteReason) }),
+        t('quoteSubmittedDetail', { figures: figures.join(' · '), reason: term(language, event.quoteReason) }),
         event.remark,
       );
     }

@@ -1,6 +1,6 @@
 import type { TicketView } from '../schemas/ticket';
 import { html, textareaText, type Html } from './html';
-import { formatDuration, term } from './i18n';
+import { formatDuration, formatMinutes, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
 import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
 import { historySection } from './ticket-history';
@@ -145,12 +145,12 @@ export function clocksSection(context: PageContext, view: TicketView): Html {
       clock.state === 'running' && clock.thresholds.some((threshold) => threshold.notified && threshold.percent < 100);
     return html`<tr class="${late ? 'breached' : warned ? 'at-risk' : ''}"><td>${term(language, clock.metric)}</td><td>${term(language, clock.state)}${late ? html` <strong class="badge">${t('breached')}</strong>` : warned ? html` <strong class="badge">${t('warning')}</strong>` : ''}</td>
 <td>${clock.deadline ? html`<time datetime="${clock.deadline}">${context.when(clock.deadline)}</time>` : '–'}</td>
-<td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}${counted(clock)}`}</td></tr>`;
+<td>${clock.remainingMs === undefined || (clock.state !== 'running' && clock.state !== 'paused') ? '–' : `${formatDuration(clock.remainingMs, language)}${clock.remainingMs < 0 ? ` ${t('late')}` : ''}${counted(clock)}`}</td></tr>`;
   })}</tbody></table></div></div>`;
 }
 
 function timeEntries(context: PageContext, view: TicketView): Html {
-  const { t } = context;
+  const { t, language } = context;
   const minutes = (entry: TicketView['timeEntries'][number]) =>
     Math.round((Date.parse(entry.end) - Date.parse(entry.start)) / 60_000);
   const total = view.timeEntries.reduce((sum, entry) => sum + minutes(entry), 0);
@@ -158,7 +158,7 @@ function timeEntries(context: PageContext, view: TicketView): Html {
     [
       entry.role ?? entry.service,
       entry.onSite && t('onSite'),
-      entry.travelMinutes && `${t('travelMinutes')}: ${entry.travelMinutes}`,
+      entry.travelMinutes && t('travel', { time: formatMinutes(entry.travelMinutes, language) }),
       entry.remoteToolMissing && t('remoteToolMissing'),
       entry.outOfHoursRequested && t('outOfHoursRequested'),
       entry.urgent && t('urgent'),
@@ -168,11 +168,11 @@ function timeEntries(context: PageContext, view: TicketView): Html {
       .join(' · ');
   return html`<h2>${t('timeEntries')}</h2>${
     view.timeEntries.length
-      ? html`${scrollable(t('timeEntries'))}<table><thead><tr><th scope="col">${t('assignee')}</th><th scope="col">${t('start')}</th><th scope="col">${t('end')}</th><th scope="col">${t('minutes')}</th><th scope="col">${t('note')}</th></tr></thead>
+      ? html`${scrollable(t('timeEntries'))}<table><thead><tr><th scope="col">${t('assignee')}</th><th scope="col">${t('start')}</th><th scope="col">${t('end')}</th><th scope="col">${t('duration')}</th><th scope="col">${t('note')}</th></tr></thead>
 <tbody>${view.timeEntries.map(
           (entry) =>
-            html`<tr><td>${entry.agent}</td><td>${context.when(entry.start)}</td><td>${context.when(entry.end)}</td><td>${minutes(entry)}</td><td>${facts(entry)}</td></tr>`,
-        )}</tbody><tfoot><tr><th scope="row" colspan="3">${t('total')}</th><td>${total}</td><td></td></tr></tfoot></table></div>`
+            html`<tr><td>${entry.agent}</td><td>${context.when(entry.start)}</td><td>${context.when(entry.end)}</td><td>${formatMinutes(minutes(entry), language)}</td><td>${facts(entry)}</td></tr>`,
+        )}</tbody><tfoot><tr><th scope="row" colspan="3">${t('total')}</th><td>${formatMinutes(total, language)}</td><td></td></tr></tfoot></table></div>`
       : html`<p>–</p>`
   }`;
 }
@@ -192,7 +192,7 @@ function bill(context: PageContext, view: TicketView, labels: readonly TicketBil
   const labelAt = new Map(labels.map(({ index, label }) => [index, label]));
   return html`<h2>${t('billSoFar')}</h2>${scrollable(t('billSoFar'))}<table><tbody>${view.billing.lines.map(
     (line, index) =>
-      html`<tr><td>${lineDescription(language, line, labelAt.get(index))}</td><td>${line.minutes} min</td><td>${euros(line.amountCents, language)}</td></tr>`,
+      html`<tr><td>${lineDescription(language, line, labelAt.get(index))}</td><td>${formatMinutes(line.minutes, language)}</td><td>${euros(line.amountCents, language)}</td></tr>`,
   )}</tbody><tfoot><tr><th scope="row" colspan="2">${t('total')}</th><td>${euros(view.billing.totalCents, language)}</td></tr></tfoot></table></div>`;
 }
 
@@ -202,7 +202,7 @@ function quoteFacts(context: PageContext, view: TicketView): Html {
   if (!quote) return html``;
   const parts = [
     term(language, quote.status),
-    quote.estimateMinutes === undefined ? undefined : `${quote.estimateMinutes} min`,
+    quote.estimateMinutes === undefined ? undefined : formatMinutes(quote.estimateMinutes, language),
     quote.amountCents === undefined ? undefined : euros(quote.amountCents, language),
     term(language, quote.reason),
     quote.declineReason && `${t('declinedBecause')}: ${quote.declineReason}`,

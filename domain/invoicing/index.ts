@@ -3,6 +3,7 @@ export * from './document';
 export * from './parties';
 export * from './structured-communication';
 export * from './texts';
+export * from './duration-words';
 export * from './vat';
 export * from './vat-number';
 export * from './prepaid-statement';

@@ -1,3 +1,5 @@
+import { hoursAndMinutes } from './duration-words';
+
 /**
  * What an invoice says, in the four languages Vigil invoices in, with dates and amounts written as readers of each
  * expect them. Month names are spelt here rather than taken from Intl: an invoice re-rendered after a Node or ICU
@@ -128,9 +130,6 @@ export interface InvoiceTexts {
   creditTerms: (invoice: string) => string;
 }
 
-const hm = (minutes: number, h: string, min = '') =>
-  `${Math.floor(minutes / 60)} ${h} ${String(minutes % 60).padStart(2, '0')}${min}`;
-
 export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
   en: {
     invoice: 'Invoice',
@@ -163,7 +162,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
       'Reverse charge: VAT to be accounted for by the customer (Article 196 of Council Directive 2006/112/EC).',
     outsideScope:
       'Outside the scope of EU VAT: services to a customer established outside the EU (Article 44 of Council Directive 2006/112/EC).',
-    minutes: (minutes) => hm(minutes, 'h', ' min'),
+    minutes: (minutes) => hoursAndMinutes(minutes, 'en'),
     creditNote: 'Credit note',
     credits: 'Credits invoice',
     reason: 'Reason',
@@ -202,7 +201,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
       "Hors champ de la TVA de l'UE : prestation à un preneur établi hors de l'UE (article 44 de la directive 2006/112/CE).",
     latePayment:
       "En cas de retard de paiement : pénalités au taux de la BCE majoré de 10 points et indemnité forfaitaire pour frais de recouvrement de 40 EUR (articles L441-10 et D441-5 du Code de commerce). Pas d'escompte pour paiement anticipé.",
-    minutes: (minutes) => hm(minutes, 'h'),
+    minutes: (minutes) => hoursAndMinutes(minutes, 'fr'),
     creditNote: 'Note de crédit',
     credits: 'Facture créditée',
     reason: 'Motif',
@@ -240,7 +239,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
       'Steuerschuldnerschaft des Leistungsempfängers (Reverse Charge, Artikel 196 der Richtlinie 2006/112/EG).',
     outsideScope:
       'Nicht im Anwendungsbereich der EU-Mehrwertsteuer: Leistung an einen Empfänger außerhalb der EU (Artikel 44 der Richtlinie 2006/112/EG).',
-    minutes: (minutes) => hm(minutes, 'Std.', ' Min.'),
+    minutes: (minutes) => hoursAndMinutes(minutes, 'de'),
     creditNote: 'Gutschrift',
     credits: 'Zur Rechnung',
     reason: 'Grund',
@@ -277,7 +276,7 @@ export const TEXTS: Record<InvoiceLanguage, InvoiceTexts> = {
     reverseCharge: 'Btw verlegd: verschuldigd door de medecontractant (artikel 196 van Richtlijn 2006/112/EG).',
     outsideScope:
       'Buiten het toepassingsgebied van de EU-btw: dienst aan een afnemer buiten de EU (artikel 44 van Richtlijn 2006/112/EG).',
-    minutes: (minutes) => hm(minutes, 'u', ' min'),
+    minutes: (minutes) => hoursAndMinutes(minutes, 'nl'),
     creditNote: 'Creditnota',
     credits: 'Gecrediteerde factuur',
     reason: 'Reden',

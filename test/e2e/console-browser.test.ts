@@ -133,7 +133,7 @@ describe('the web console in a real browser', () => {
     );
     await expect(row().locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // With the business time left to it, as the API measured it on the calendar of the ticket's policy version.
-    await expect(row().locator('td').last().textContent()).resolves.toMatch(/\d+ min/);
+    await expect(row().locator('td').last().textContent()).resolves.toMatch(/\d+ (h|min)\b/);
     await expectAccessible(agent);
     await screenshot(agent, dir, 'board');
 
@@ -173,8 +173,10 @@ describe('the web console in a real browser', () => {
     await agent.getByRole('button', { name: 'Log time' }).click();
     await agent.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
     await expect(
-      agent.getByRole('cell', { name: 'engineer · Travel (minutes): 15 · Urgent · Rebooted the PBX' }).count(),
+      agent.getByRole('cell', { name: 'engineer · Travel: 15 min · Urgent · Rebooted the PBX' }).count(),
     ).resolves.toBe(1);
+    // The entry's half hour as a desk reads it ("30 min"), not a bare count of minutes.
+    await expect(agent.getByRole('cell', { name: /^\d+ min$/ }).count()).resolves.toBeGreaterThan(0);
     await expectAccessible(agent);
     await screenshot(agent, dir, 'ticket');
 
@@ -345,20 +347,20 @@ describe('the web console in a real browser', () => {
       await ines.getByRole('button', { name: 'Submit a quote' }).click();
       await ines.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(ines.locator('dd.quote').textContent()).resolves.toBe(
-        'submitted · 600 min · €1,200.50 · long intervention',
+        'submitted · 10 h · €1,200.50 · long intervention',
       );
       await expectAccessible(ines);
       await screenshot(ines, dir, 'ticket-quote');
 
       await marc.reload();
       await expect(marc.locator('dd.quote').textContent()).resolves.toBe(
-        'submitted · 600 min · €1,200.50 · long intervention',
+        'submitted · 10 h · €1,200.50 · long intervention',
       );
       await expect(marc.getByRole('button', { name: 'Decline the quote' }).count()).resolves.toBe(1);
       await marc.getByRole('button', { name: 'Accept the quote' }).click();
       await marc.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(marc.locator('dd.quote').textContent()).resolves.toBe(
-        'accepted · 600 min · €1,200.50 · long intervention',
+        'accepted · 10 h · €1,200.50 · long intervention',
       );
       await expect(marc.getByRole('button', { name: 'Accept the quote' }).count()).resolves.toBe(0);
       await screenshot(marc, dir, 'portal-ticket-quote');
@@ -496,7 +498,7 @@ describe('the web console in a real browser', () => {
       await french.goto(`${origin}/console/tickets/${number}`);
       await expect(status(french)).resolves.toBe('en traitement');
       await expect(french.locator('dd.quote').textContent()).resolves.toBe(
-        'accepté · 600 min · 1\u202f200,50\u00a0€ · intervention longue',
+        'accepté · 10 h · 1\u202f200,50\u00a0€ · intervention longue',
       );
       await expect(french.locator('ol.history').textContent()).resolves.toContain('devis accepté');
       await screenshot(french, dir, 'ticket-fr');

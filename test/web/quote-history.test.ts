@@ -32,8 +32,8 @@ describe("a quote's figures, from the domain to the ticket page's history", () =
     const page = await harness.page(harness.staff.agent, 'GET', '/console/tickets/VIG-000001?lang=fr');
     expect(page.statusCode).toBe(200);
     const history = page.body.split('<ol class="history">')[1] ?? '';
-    expect(history).toContain('120 min estimées : pas besoin de devis ; one printer');
-    expect(history).toContain('800 min, 1\u202f234,50\u00a0€ (intervention longue)');
+    expect(history).toContain('2 h estimées : pas besoin de devis ; one printer');
+    expect(history).toContain('13 h 20 · 1\u202f234,50\u00a0€ (intervention longue)');
     expect(history).not.toContain('cents');
   });
 });

@@ -2,8 +2,7 @@ import { consoleContext } from '../support/web/page-context';
 import type { Session } from '../../db/sessions';
 import { METRICS } from '../../domain/policy/vocabulary';
 import type { SlaReport } from '../../api/schemas/report';
-import { translator } from '../../api/web/i18n';
-import { hoursOf } from '../../api/web/invoices';
+import { formatMinutes } from '../../api/web/i18n';
 import { chartFigure, chartSvg, reportQuery, reportsBody, slaCharts, slaReportCsv } from '../../api/web/reports';
 import type { AtRiskTicket } from '../../db/ticket-queries';
 import { consoleHarness } from '../support/api/console-harness';
@@ -164,10 +163,12 @@ describe('the SLA report as CSV', () => {
 });
 
 describe('prepaid hours as the portal writes them', () => {
-  it('writes minutes as hours and minutes, a negative movement with its sign', () => {
-    expect(hoursOf(translator('en'), 510)).toBe('8 h 30 min');
-    expect(hoursOf(translator('fr'), -90)).toBe('−1 h 30 min');
-    expect(hoursOf(translator('en'), 0)).toBe('0 h 00 min');
+  it('writes minutes as hours and minutes, without a zero part, a negative movement with its sign', () => {
+    expect(formatMinutes(510, 'en')).toBe('8 h 30 min');
+    expect(formatMinutes(510, 'fr')).toBe('8 h 30');
+    expect(formatMinutes(-90, 'fr')).toBe('−1 h 30');
+    expect(formatMinutes(600, 'en')).toBe('10 h');
+    expect(formatMinutes(0, 'en')).toBe('0 min');
   });
 });
 

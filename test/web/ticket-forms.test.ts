@@ -249,7 +249,7 @@ describe('the ticket page', () => {
     };
     const text = ticketBody(page('agent', 'fr'), view, undefined, extras).text;
     expect(text).toContain('<dd class="status">mise en production planifiée</dd>');
-    expect(text).toContain('<dd class="quote">accepté · 600 min · 1\u202f200,50\u00a0€ · intervention longue</dd>');
+    expect(text).toContain('<dd class="quote">accepté · 10 h · 1\u202f200,50\u00a0€ · intervention longue</dd>');
     expect(text).toContain(
       '<dd class="release"><time datetime="2027-07-01T20:00:00.000Z">1 juil. 2027, 22:00</time></dd>',
     );
@@ -259,7 +259,7 @@ describe('the ticket page', () => {
     expect(text).toContain('<td>accusé de réception</td>');
     expect(text).toContain('<td>résolution</td><td>en cours</td>');
     expect(text).toContain('hx-get="/console/tickets/VIG-000042/clocks" hx-trigger="every 30s"');
-    expect(text).toContain('1 h 05 min');
+    expect(text).toContain('<td>1 h 05</td>');
     // The audit trail: who, and through which channel when it was recorded.
     expect(text).toContain(
       'réponse du client · <span class="actor">Ana</span> <span class="channel">(par e-mail)</span>',
@@ -309,7 +309,8 @@ describe('the ticket page', () => {
     expect(fr).not.toContain('Temps ouvré restant');
     expect(fr).toContain('<th scope="col">Temps restant</th>');
     expect(fr).toContain('30 min (24 h/24)');
-    expect(fr).toContain('1 h 05 min (temps ouvré)');
+    // French writes the minutes after the hours bare, as a desk writes a time.
+    expect(fr).toContain('1 h 05 (temps ouvré)');
     // A ticket whose clocks all count business time keeps the column's word for it, and no figure repeats it.
     const standard = ticketBody(page('agent'), ticket()).text;
     expect(standard).toContain('<th scope="col">Business time left</th>');
@@ -412,14 +413,15 @@ describe("the ticket page's history", () => {
       ],
     });
     const french = historyOf(quoted, 'fr');
-    expect(french).toContain('120 min estimées : pas besoin de devis ; one printer');
-    expect(french).toContain('800 min, 1\u202f234,50\u00a0€ (intervention longue)');
+    expect(french).toContain('2 h estimées : pas besoin de devis ; one printer');
+    expect(french).toContain('13 h 20 · 1\u202f234,50\u00a0€ (intervention longue)');
+    expect(french).not.toMatch(/\d min,/);
     expect(french).not.toContain('cents');
     expect(french).not.toContain('no quote needed');
     expect(french).toContain('60 min (excluded-work)');
     const english = historyOf(quoted, 'en');
-    expect(english).toContain('120 min estimated: no quote needed; one printer');
-    expect(english).toContain('800 min, €1,234.50 (long intervention)');
+    expect(english).toContain('2 h estimated: no quote needed; one printer');
+    expect(english).toContain('13 h 20 min · €1,234.50 (long intervention)');
   });
 
   it("shows people's own notes as they wrote them, in either language", () => {
@@ -440,6 +442,29 @@ describe("the ticket page's history", () => {
     expect(historyOf(told, 'en')).toContain(
       'emergency channel: P1, handled at once; told at once: desk, emergency escalation',
     );
+  });
+});
+
+describe("the ticket page's time entries", () => {
+  const entry = { agent: 'Ines', role: 'engineer', onSite: false };
+  const logged = ticket({
+    timeEntries: [
+      { ...entry, start: '2027-03-01T08:00:00.000Z', end: '2027-03-01T21:20:00.000Z', travelMinutes: 45 },
+      { ...entry, start: '2027-03-02T08:00:00.000Z', end: '2027-03-02T14:40:00.000Z' },
+    ],
+  });
+
+  it('words each duration, the total and the travel as a desk reads them, never as a count of minutes', () => {
+    const english = ticketBody(page('agent', 'en'), logged).text;
+    expect(english).toContain('<th scope="col">Time</th>');
+    expect(english).toContain('<td>13 h 20 min</td><td>engineer · Travel: 45 min</td>');
+    expect(english).toContain('<td>6 h 40 min</td>');
+    expect(english).toContain('<td>20 h</td><td></td></tr></tfoot>');
+    expect(english).not.toMatch(/<td>\d+<\/td>/);
+    const french = ticketBody(page('agent', 'fr'), logged).text;
+    expect(french).toContain('<th scope="col">Durée</th>');
+    expect(french).toContain('<td>13 h 20</td><td>engineer · Déplacement : 45 min</td>');
+    expect(french).toContain('<td>20 h</td><td></td></tr></tfoot>');
   });
 });
 
