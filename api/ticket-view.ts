@@ -57,8 +57,9 @@ function toClockView(ticket: TicketState, policy: Policy | undefined, clock: Sla
 }
 
 /**
- * The business time left until the ticket's next deadline (domain/sla/clock.ts nextDeadline), as the ticket page
- * shows it on that deadline's clock; undefined without a deadline ahead or without the policy to measure it with.
+ * The time left until the ticket's next deadline (domain/sla/clock.ts nextDeadline), as the ticket page shows it on
+ * that deadline's clock: business time, or every hour for an emergency's response (the list's businessTimeLeftMs,
+ * named before emergencies had a clock); undefined without a deadline ahead or without the policy to measure it with.
  */
 export function timeLeftToNextDeadline(
   ticket: ClockFacts,

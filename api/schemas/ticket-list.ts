@@ -65,7 +65,7 @@ export const TicketSummary = Type.Object({
   businessTimeLeftMs: Type.Optional(
     Type.Integer({
       description:
-        "Business time left until nextDeadline, in milliseconds, on the calendar of the ticket's policy version (as its clocks show it); negative once the deadline has passed, absent without a deadline",
+        "Time left until nextDeadline, in milliseconds, counted as that deadline's clock counts it (as the ticket's clocks show it, with their unit): business time on the calendar of the ticket's policy version, or every hour, day and night, where the clock's target is in calendarHours (an emergency's response); negative once the deadline has passed, absent without a deadline",
     }),
   ),
   slaBreached: Type.Boolean(),

@@ -1,3 +1,4 @@
+import { MINUTE_MS } from '../../domain/calendar';
 import { slaRiskAt } from '../../domain/sla/clock';
 import { PRIORITIES } from '../../domain/policy/vocabulary';
 import { OPEN_STATUSES, TICKET_STATUSES } from '../../domain/ticket/status';
@@ -16,7 +17,10 @@ interface ListedTicket {
   assignee?: string;
   openedAt: string;
   nextDeadline: string | null;
-  /** Business time left until nextDeadline on the ticket's own calendar (api/ticket-view.ts timeLeftToNextDeadline). */
+  /**
+   * Time left until nextDeadline as that deadline's clock counts it (api/ticket-view.ts timeLeftToNextDeadline):
+   * business time on the ticket's own calendar, or every hour for an emergency's response, despite the name.
+   */
   businessTimeLeftMs?: number;
   slaBreached: boolean;
   atRiskFrom: string | null;
@@ -59,8 +63,13 @@ const boardUrl = (filters: BoardFilters) =>
 
 function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): Html {
   if (!ticket.nextDeadline) return html`<td>–</td>`;
-  // Business time, not clock time: a deadline across a night or a weekend is nearer than the hours to it say.
   const left = ticket.businessTimeLeftMs;
+  // The figure is counted on the deadline's own clock: business time, in which a deadline across a night or a weekend
+  // is nearer than the hours to it say, or every hour for an emergency's response, which the list does not tell
+  // apart. Where it falls short of the clock time to the deadline by a minute or more, it is business time and the
+  // page says so; where both agree (an emergency's always do) it is the time left whichever way it is counted.
+  const wall = Math.abs(Date.parse(ticket.nextDeadline) - now);
+  const counted = left !== undefined && wall - Math.abs(left) >= MINUTE_MS ? ` (${context.t('businessTime')})` : '';
   // The manager's at-risk list and the notices say it the same way (domain/sla/clock.ts).
   const state =
     slaRiskAt(
@@ -73,7 +82,7 @@ function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): 
     ) ?? '';
   const label = state === 'breached' ? context.t('breached') : state === 'at-risk' ? context.t('warning') : '';
   return html`<td class="${state}"><time datetime="${ticket.nextDeadline}">${context.when(ticket.nextDeadline)}</time>
-    ${left === undefined ? '' : left < 0 ? html`<br>${formatDuration(left, context.language)} ${context.t('late')}` : html`<br>${formatDuration(left, context.language)}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
+    ${left === undefined ? '' : left < 0 ? html`<br>${formatDuration(left, context.language)} ${context.t('late')}${counted}` : html`<br>${formatDuration(left, context.language)}${counted}`}${label && html` <strong class="badge">${label}</strong>`}</td>`;
 }
 
 /** One queue of the page; an empty one is left out while more pages follow (best-effort tickets come after the dated ones). */

@@ -177,11 +177,41 @@ describe("the board's page", () => {
         ).text,
         'VIG-000001',
       );
-    expect(row({ businessTimeLeftMs: 5 * 3_600_000 })).toContain('<br>5 h</td>');
+    expect(row({ businessTimeLeftMs: 5 * 3_600_000 })).toContain('<br>5 h (business time)</td>');
     expect(row({ businessTimeLeftMs: 5 * 3_600_000 })).not.toContain('66 h');
     // Without a figure from the API (no policy version pinned yet), the deadline alone, never the clock time.
     expect(row({})).not.toContain(' h ');
     expect(row({ businessTimeLeftMs: -120_000, slaBreached: true })).toMatch(/2 min late.*Breached/s);
+  });
+
+  it("does not call an emergency's time left business time: its response clock counts every hour", () => {
+    // An emergency opened on Friday at 19:30, its response due within the hour, read at 19:45 (out of office hours):
+    // GET /v1/tickets measures the 45 minutes on the response clock's own counting, day and night.
+    const evening = Date.parse('2026-05-15T19:45:00+02:00');
+    const cell = (language: 'en' | 'fr', left: number, deadline: number) =>
+      rowOf(
+        boardBody(
+          consoleContext(language),
+          {},
+          {
+            status: 200,
+            body: { items: [{ ...listed('VIG-000007', deadline, null), businessTimeLeftMs: left }], nextCursor: null },
+            headers: {},
+          },
+          evening,
+        ).text,
+        'VIG-000007',
+      );
+    const due = evening + 45 * 60_000;
+    expect(cell('en', 45 * 60_000, due)).toContain('<br>45 min</td>');
+    expect(cell('en', 45 * 60_000, due)).not.toContain('business');
+    expect(cell('fr', 45 * 60_000, due)).toContain('<br>45 min</td>');
+    expect(cell('fr', 45 * 60_000, due)).not.toContain('temps ouvré');
+    // Late, by the clock's hours too.
+    const passed = evening - 10 * 60_000;
+    expect(cell('en', -10 * 60_000, passed)).toContain('<br>10 min late <strong');
+    // A business clock's figure read in the evening falls short of the hours to its deadline: that one says so.
+    expect(cell('fr', 2 * 3_600_000, evening + 15.25 * 3_600_000)).toContain('<br>2 h (temps ouvré)</td>');
   });
 
   it('links the next page by its cursor with the same filters, and back to the first', () => {
