@@ -285,8 +285,9 @@ export function ticketBody(context: PageContext, view: TicketView, refusal?: Ref
   const actions = session ? formsFor(view, session.role) : [];
   return html`<dl class="facts">
 <dt>${t('status')}</dt><dd class="status">${term(language, view.status)}</dd>
-<dt>${t('priority')}</dt><dd class="priority">${term(language, view.priority)}</dd>
+<dt>${t('priority')}</dt><dd class="priority">${term(language, view.priority)}${view.channel === 'emergency' ? html` <strong class="badge">${t('emergency')}</strong>` : ''}</dd>
 <dt>${t('customer')}</dt><dd>${view.customerId}</dd>
+<dt>${t('contact')}</dt><dd class="contact">${view.contact.name} · <a href="mailto:${view.contact.email}">${view.contact.email}</a></dd>
 <dt>${t('assignee')}</dt><dd>${view.assignee ?? '–'}</dd>
 <dt>${t('opened')}</dt><dd>${context.when(view.openedAt)}</dd>
 ${quoteFacts(context, view)}

@@ -291,6 +291,17 @@ describe('the ticket page', () => {
     expect(rowOf('resolution')).toContain('<strong class="badge">At risk</strong>');
   });
 
+  it('names the contact to call back, with a mail link, and marks a ticket opened through the emergency channel', () => {
+    const standard = ticketBody(page('agent'), ticket()).text;
+    expect(standard).toContain(
+      '<dt>Contact</dt><dd class="contact">Ana Lopes · <a href="mailto:ana@kirchberg.test">ana@kirchberg.test</a></dd>',
+    );
+    expect(standard).toContain('<dd class="priority">P2</dd>');
+    const emergency = ticketBody(page('agent', 'fr'), ticket({ priority: 'P1', channel: 'emergency' })).text;
+    expect(emergency).toContain('<dd class="priority">P1 <strong class="badge">Urgence</strong></dd>');
+    expect(emergency).toContain('<dd class="contact">Ana Lopes · <a href="mailto:');
+  });
+
   it("says business time only where every clock counts it: an emergency's response runs around the clock", () => {
     const clock = { deadline: '2027-03-01T09:30:00.000Z', pauses: [], thresholds: [] };
     const emergency = ticket({
