@@ -37,7 +37,11 @@ export function retryWithinDeadline(retry: GrpcRetryOptions, now: () => number =
     let retried: CallStatus | undefined;
     return makeGrpcRetryInterceptor({
       retryableDecider(attempt, status) {
-        if (retried && Number(status.code) === GRPC_STATUS.DEADLINE_EXCEEDED && !SENT_TO_A_SERVER.test(status.details)) {
+        if (
+          retried &&
+          Number(status.code) === GRPC_STATUS.DEADLINE_EXCEEDED &&
+          !SENT_TO_A_SERVER.test(status.details)
+        ) {
           // The same object is what the SDK's interceptor hands on as the call's outcome.
           const cut = status.details;
           Object.assign(status, { code: retried.code, details: `${retried.details} (retried; ${cut})` });
