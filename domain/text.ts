@@ -131,6 +131,16 @@ export const EMAIL_ADDRESS =
   /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 /**
+ * A text's length as the API's schemas count it (ajv: code points, a surrogate pair one character), where JavaScript's
+ * `length` and TypeBox count UTF-16 units, two for a character beyond the BMP.
+ */
+export const textLength = (text: string): number => Array.from(text).length;
+
+/** The text's first `max` characters as textLength counts them: a cut never splits a surrogate pair. */
+export const firstCharacters = (text: string, max: number | undefined): string =>
+  max === undefined ? text : Array.from(text).slice(0, max).join('');
+
+/**
  * Whether two e-mail addresses name the same mailbox, as Vigil compares them wherever one is matched against another (a
  * ticket's contact against the contract's authorized contacts, domain/ticket/steps.ts registrationRefusal; a person
  * signed in against them, api/opening-terms.ts): regardless of case, the local part's as well as the domain's. RFC 5321

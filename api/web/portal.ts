@@ -1,5 +1,6 @@
 import { draftIdOf } from '../../db/form-drafts';
 import { PRIORITIES, TICKET_KINDS } from '../../domain/policy/vocabulary';
+import { firstCharacters } from '../../domain/text';
 import { DEFAULT_PRIORITY, TicketRequestFields } from '../../messages/open-ticket';
 import { problemText, type ApiAnswer } from './api-bridge';
 import { html, textareaText, type Html } from './html';
@@ -86,9 +87,12 @@ const contractLabel = (contract: ContractChoice) =>
 export const CONTRACT_STEPS = ['choose', 'change'] as const;
 export type ContractStep = (typeof CONTRACT_STEPS)[number];
 
-/** A text typed into the form, as the form shows it again: at most what the API takes of it (messages/open-ticket.ts). */
+/**
+ * A text typed into the form, as the form shows it again: at most what the API takes of it (messages/open-ticket.ts),
+ * counted as the API counts, where a cut in UTF-16 units kept half of an emoji text the API takes and split a pair.
+ */
 const typed = (values: Record<string, string>, name: 'title' | 'description') =>
-  (values[name] ?? '').slice(0, TicketRequestFields[name].maxLength);
+  firstCharacters(values[name] ?? '', TicketRequestFields[name].maxLength);
 
 /**
  * What a step of the form keeps for the page it leads to (api/web/console.ts, a draft): what was typed, as the form
@@ -100,7 +104,7 @@ export function typedFields(values: Record<string, string>): Record<string, stri
     description: typed(values, 'description'),
     priority: PRIORITIES.find((priority) => priority === values.priority),
     kind: TICKET_KINDS.find((kind) => kind === values.kind),
-    contact: values.contact?.slice(0, TicketRequestFields.contact.properties.email.maxLength),
+    contact: values.contact && firstCharacters(values.contact, TicketRequestFields.contact.properties.email.maxLength),
   };
   return Object.fromEntries(Object.entries(kept).filter((field): field is [string, string] => Boolean(field[1])));
 }

@@ -23,6 +23,21 @@ describe("the console's forms and the length of what is typed", () => {
     expect(harness.temporal.started.at(-1)?.description).toBe(description);
   });
 
+  it("keeps in a step's draft a description of the API's length in emoji whole, never cut inside a pair", async () => {
+    const harness = await consoleHarness();
+    const description = `a${'\u{1f5a8}'.repeat(DESCRIPTION_MAX_LENGTH - 1)}`;
+    const step = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {
+      title: `b${'\u{1f5a8}'.repeat(199)}`,
+      description,
+      _step: 'choose',
+    });
+    expect(step.statusCode).toBe(303);
+    const again = await harness.page(harness.staff.customer, 'GET', String(step.headers.location));
+    expect(again.body).toContain(`>\n${description}</textarea>`);
+    expect(again.body).toContain(`value="b${'\u{1f5a8}'.repeat(199)}"`);
+    expect(again.body).not.toContain('\ufffd');
+  });
+
   it('refuses a body past the limit 413, naming the limit that refused it', async () => {
     const harness = await consoleHarness();
     const answer = await harness.page(harness.staff.customer, 'POST', '/console/tickets/new', {

@@ -167,4 +167,13 @@ describe('the shape of every command, from its schema in the action table', () =
     expect(refusal(() => checkLogTime({ ...entry, note: 'n'.repeat(20_000) }))).toBeUndefined();
     expect(refusal(() => checkLogTime({ ...entry, note: 'n'.repeat(20_001) }))?.field).toBe('note');
   });
+
+  it('counts characters as the API does, a character beyond the BMP as one: 20,000 emoji pass, one more does not', () => {
+    const printer = '\u{1f5a8}';
+    expect(refusal(() => checkLogTime({ ...entry, note: printer.repeat(20_000) }))).toBeUndefined();
+    expect(refusal(() => checkLogTime({ ...entry, note: printer.repeat(20_001) }))).toEqual({
+      field: 'note',
+      message: 'note: expected at most 20000 characters',
+    });
+  });
 });
