@@ -1,4 +1,4 @@
-import type { InvoiceLanguage } from './texts';
+import type { InvoiceLanguage } from './languages';
 
 /**
  * How the desks write a duration's units in each language Vigil writes in: "13 h 20 min", French "13 h 20",

@@ -1,16 +1,12 @@
-import { hoursAndMinutes } from './duration-words';
-
 /**
  * What an invoice says, in the four languages Vigil invoices in, with dates and amounts written as readers of each
  * expect them. Month names are spelt here rather than taken from Intl: an invoice re-rendered after a Node or ICU
  * upgrade must read the same as the one issued.
  */
-export const INVOICE_LANGUAGES = ['en', 'fr', 'de', 'nl'] as const;
-export type InvoiceLanguage = (typeof INVOICE_LANGUAGES)[number];
+import { hoursAndMinutes } from './duration-words';
+import type { InvoiceLanguage } from './languages';
 
-/** A customer's language as an invoice's: Luxembourgish customers are invoiced in French, Luxembourg's language of business writing. */
-export const invoiceLanguageOf = (language: string): InvoiceLanguage =>
-  (INVOICE_LANGUAGES as readonly string[]).includes(language) ? (language as InvoiceLanguage) : 'fr';
+export { INVOICE_LANGUAGES, invoiceLanguageOf, type InvoiceLanguage } from './languages';
 
 const MONTHS: Record<InvoiceLanguage, readonly string[]> = {
   en: [
