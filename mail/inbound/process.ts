@@ -5,6 +5,8 @@ import type { Pool } from 'pg';
 import { actionsUrl, readerOf } from '../../activities/ticket-notices';
 import { enqueueNotice } from '../../db/outbox';
 import { DESK_ZONE } from '../../messages/desk-zone';
+import { DESCRIPTION_MAX_LENGTH, TicketRequestFields } from '../../messages/open-ticket';
+import { ACTION_TABLE } from '../../messages/ticket-actions';
 import { sameEmailAddress } from '../../domain/text';
 import { isTerminal, type TicketStatus } from '../../domain/ticket/status';
 import {
@@ -63,8 +65,10 @@ export interface InboundOptions {
   now?: () => number;
 }
 
-const TITLE_MAX = 200;
-const DESCRIPTION_MAX = 20_000;
+// The longest subject and body the API takes, read from its schemas (a longer text would be refused, not cut).
+const TITLE_MAX = TicketRequestFields.title.maxLength!;
+const DESCRIPTION_MAX = DESCRIPTION_MAX_LENGTH;
+const REPLY_MAX = ACTION_TABLE['customer-replied'].command.properties.message.maxLength!;
 // What the admin list shows of a body; the raw source keeps the whole.
 const BODY_KEPT = 100_000;
 
@@ -359,7 +363,7 @@ async function thread(
     // A reply without text says so in the customer's language, as a ticket opened by such a mail does.
     const { language } = await readerOf(options.db, ticket.customerId);
     try {
-      const message = asText(received.mail.bodyText, DESCRIPTION_MAX, emptyMailPlaceholders(language).noText);
+      const message = asText(received.mail.bodyText, REPLY_MAX, emptyMailPlaceholders(language).noText);
       await options.api.customerReply(
         ticket.ticketNumber,
         sender,
