@@ -19,15 +19,17 @@ describe('the console redirects to a path the request gave', () => {
     '/console/ tickets',
   ];
 
-  it.each(crafted)('switching the language with back=%j goes to the console', async (back) => {
-    const harness = await consoleHarness();
-    const answer = await harness.page(
+  const switchLanguage = async (back: string) =>
+    (await consoleHarness()).page(
       undefined,
       'GET',
       `/console/language?to=fr&back=${encodeURIComponent(back)}`,
       undefined,
       signedOut,
     );
+
+  it.each(crafted)('switching the language with back=%j goes to the console', async (back) => {
+    const answer = await switchLanguage(back);
     expect(answer.statusCode).toBe(303);
     expect(answer.headers.location).toBe('/console/');
     expect(answer.headers['set-cookie']).not.toEqual(expect.stringContaining('stolen'));
@@ -49,15 +51,8 @@ describe('the console redirects to a path the request gave', () => {
   });
 
   it('keeps a console path as the console writes it, its query included', async () => {
-    const harness = await consoleHarness();
     const back = '/console/tickets/VIG-000001?lang=fr&x=%E2%82%AC';
-    const answer = await harness.page(
-      undefined,
-      'GET',
-      `/console/language?to=fr&back=${encodeURIComponent(back)}`,
-      undefined,
-      signedOut,
-    );
+    const answer = await switchLanguage(back);
     expect(answer.headers.location).toBe(back);
   });
 });
