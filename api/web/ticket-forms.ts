@@ -228,3 +228,19 @@ export const formsFor = (view: TicketView, role: Session['role']): [string, Cons
   Object.entries(CONSOLE_ACTIONS).filter(
     ([path, action]) => offered(path, role, view.status) && (action.when?.(view) ?? true),
   );
+
+/**
+ * The actions a desk most likely sends next in each status: their forms stand open on the ticket page, the others
+ * fold under their names (api/web/ticket-page.ts). A decision offers both its answers.
+ */
+const LIKELY_NEXT: Partial<Record<TicketView['status'], readonly TicketActionName[]>> = {
+  request: ['take-charge'],
+  acknowledgement: ['take-charge'],
+  support: ['log-time', 'accept-quote', 'decline-quote'],
+  waiting: ['customer-replied'],
+  validation: ['validate', 'reject'],
+};
+
+/** Whether the action is one the desk most likely sends next on the ticket as it stands. */
+export const likelyNext = (view: TicketView, action: ConsoleAction): boolean =>
+  LIKELY_NEXT[view.status]?.includes(action.name) ?? false;

@@ -2,7 +2,7 @@ import type { TicketView } from '../schemas/ticket';
 import { html, textareaText, type Html } from './html';
 import { formatDuration, formatMinutes, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
-import { formsFor, type ConsoleAction, type FormField } from './ticket-forms';
+import { formsFor, likelyNext, type ConsoleAction, type FormField } from './ticket-forms';
 import { historySection } from './ticket-history';
 import { euros } from './invoices';
 import type { LineLabel } from '../../domain/pricing/line-labels';
@@ -120,6 +120,33 @@ ${refusal?.action === path ? html`<p class="alert" role="alert"><strong>${contex
 ${fields.map((spec) => field(context, view, path, spec, refusal))}
 <button type="submit">${context.t(action.label)}</button>
 </form>`;
+}
+
+/**
+ * The forms, after what the desk reads first (the facts, the clocks, what the customer wrote): the one a refusal sent
+ * back and those most likely sent next stand open, first; each other folds under its name in a `<details>`, which
+ * opens without JavaScript, so that they do not push the rest down.
+ */
+function actionsSection(
+  context: PageContext,
+  view: TicketView,
+  actions: readonly [string, ConsoleAction][],
+  refusal: Refusal | undefined,
+): Html {
+  if (!actions.length) return html``;
+  const open = ([path, action]: [string, ConsoleAction]) => path === refusal?.action || likelyNext(view, action);
+  const byOpening = [
+    ...actions.filter(([path]) => path === refusal?.action),
+    ...actions.filter((entry) => open(entry) && entry[0] !== refusal?.action),
+  ];
+  return html`<section class="actions" aria-labelledby="actions-title"><h2 id="actions-title">${context.t('actions')}</h2>
+<div class="action-forms">${byOpening.map(([path, action]) => actionForm(context, view, path, action, refusal))}</div>
+${actions
+  .filter((entry) => !open(entry))
+  .map(
+    ([path, action]) =>
+      html`<details class="action-more"><summary>${context.t(action.label)}</summary>${actionForm(context, view, path, action, refusal)}</details>`,
+  )}</section>`;
 }
 
 /**
@@ -296,10 +323,10 @@ ${view.resolution ? html`<dt>${t('resolution')}</dt><dd>${view.resolution}</dd>`
 </dl>
 <p class="description">${view.description}</p>
 ${refusal && !actions.some(([path]) => path === refusal.action) ? alertBox(`${t('refused')}: ${refusal.message}`) : ''}
-${actions.length ? html`<section class="actions">${actions.map(([path, action]) => actionForm(context, view, path, action, refusal))}</section>` : ''}
 ${clocksSection(context, view)}
 ${conversation(context, view, extras.messages)}
 ${attachments(context, view, extras.attachments)}
+${actionsSection(context, view, actions, refusal)}
 ${timeEntries(context, view)}
 ${bill(context, view, extras.billingLabels)}
 ${notifications(context, extras.notifications)}

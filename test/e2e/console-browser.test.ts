@@ -162,7 +162,7 @@ describe('the web console in a real browser', () => {
 
     const minutesAgo = (minutes: number) =>
       DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
-    // Every form the lifecycle allows is on the page: each field is looked for within its own form.
+    // Logging time, what support most likely asks for, stands open; each field is looked for within its own form.
     const logTime = agent.getByRole('form', { name: 'Log time' });
     await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(40));
     await logTime.getByLabel('End', { exact: true }).fill(minutesAgo(10));
@@ -197,10 +197,11 @@ describe('the web console in a real browser', () => {
 
   it('lets the agent propose a resolution and the customer validate it; the bill shows on both sides', async () => {
     await agentPage.goto(`${origin}/console/tickets/${ticketNumber}`);
-    await agentPage
-      .getByRole('form', { name: 'Propose a resolution' })
-      .getByLabel('Proposed resolution')
-      .fill('PBX rebooted; phones back at 10:15.');
+    // Folded under its name until the agent opens it, so that it does not push the clocks and messages down.
+    const propose = agentPage.getByRole('form', { name: 'Propose a resolution' });
+    await expect(propose.isVisible()).resolves.toBe(false);
+    await agentPage.locator('details.action-more > summary', { hasText: 'Propose a resolution' }).click();
+    await propose.getByLabel('Proposed resolution').fill('PBX rebooted; phones back at 10:15.');
     await agentPage.getByRole('button', { name: 'Propose a resolution' }).click();
     await agentPage.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
     await expect(agentPage.locator('dd.status').textContent()).resolves.toBe('validation');
@@ -288,13 +289,13 @@ describe('the web console in a real browser', () => {
       await ines.getByRole('button', { name: 'Take charge' }).click();
       await ines.waitForURL(`${origin}/console/tickets/${number}`);
       await expect(status(ines)).resolves.toBe('support');
-      // The forms support allows at the desk, each from the action table.
+      // The forms support allows at the desk, each from the action table: logging time open first, the others folded.
       const forms = await ines
         .locator('section.actions form')
         .evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
       expect(forms).toEqual([
-        'Start the intervention',
         'Log time',
+        'Start the intervention',
         'Set the priority',
         'Reassign',
         'Ask the customer and wait',
@@ -304,6 +305,7 @@ describe('the web console in a real browser', () => {
         'Submit a quote',
         'Set the release date',
       ]);
+      await ines.locator('details.action-more > summary', { hasText: 'Ask the customer and wait' }).click();
       await ines
         .getByRole('form', { name: 'Ask the customer and wait' })
         .getByLabel('Question for the customer')
@@ -333,6 +335,7 @@ describe('the web console in a real browser', () => {
       await expect(ines.locator('ol.messages').textContent()).resolves.toContain(
         'Second floor, above the loading bay.',
       );
+      await ines.locator('details.action-more > summary', { hasText: 'Submit a quote' }).click();
       const quote = ines.getByRole('form', { name: 'Submit a quote' });
       // A figure that is not an amount is refused beside the form, before the API.
       await quote.getByLabel('Estimate (minutes)').fill('600');
@@ -340,6 +343,11 @@ describe('the web console in a real browser', () => {
       await ines.getByRole('button', { name: 'Submit a quote' }).click();
       await expect(ines.getByRole('alert').textContent()).resolves.toBe(
         'Refused: Amount (€, excl. VAT) must be an amount in euros, such as 120.50',
+      );
+      // The refused form comes back open, first among the forms, without a click.
+      await expect(quote.isVisible()).resolves.toBe(true);
+      await expect(ines.locator('section.actions form').first().getAttribute('aria-label')).resolves.toBe(
+        'Submit a quote',
       );
       await expectAccessible(ines);
       await quote.getByLabel('Amount (€, excl. VAT)').fill('1 200,50');

@@ -347,6 +347,116 @@ describe('the ticket page', () => {
   });
 });
 
+describe("the ticket page's order and its forms' grouping", () => {
+  const formPaths = (text: string) =>
+    [...text.matchAll(/<form method="post" action="\/console\/tickets\/VIG-000042\/([^"]+)"/g)].map(
+      (match) => match[1],
+    );
+  /** The forms standing open and those folded under a summary, each by its path, in the page's order. */
+  const grouping = (text: string) => {
+    const folded = [
+      ...text.matchAll(
+        /<details class="action-more"><summary>([^<]*)<\/summary><form method="post" action="\/console\/tickets\/VIG-000042\/([^"]+)"/g,
+      ),
+    ];
+    const foldedPaths = folded.map((match) => match[2]);
+    return {
+      open: formPaths(text).filter((path) => !foldedPaths.includes(path)),
+      folded: folded.map((match) => `${match[2]}: ${match[1]}`),
+    };
+  };
+
+  it('shows the facts, the clocks and the messages before the forms, and the history after them', () => {
+    const text = ticketBody(page('agent'), ticket()).text;
+    const at = (marker: string) => {
+      const index = text.indexOf(marker);
+      expect([marker, index]).not.toEqual([marker, -1]);
+      return index;
+    };
+    const order = [
+      '<dl class="facts">',
+      '<div id="clocks"',
+      '<h2>Messages with the customer</h2>',
+      '<section class="actions"',
+      '<h2>Time entries</h2>',
+      '<ol class="history">',
+    ].map(at);
+    expect(order).toEqual([...order].sort((one, other) => one - other));
+    // No form before the section that holds them all.
+    expect(text.indexOf('<form')).toBeGreaterThan(at('<section class="actions"'));
+  });
+
+  it('keeps the likely next action open and folds each other form under its name, every form once with its token', () => {
+    const text = ticketBody(page('agent'), ticket()).text;
+    expect(grouping(text)).toEqual({
+      open: ['time-entries'],
+      folded: [
+        'start-intervention: Start the intervention',
+        'priority: Set the priority',
+        'reassign: Reassign',
+        'wait-for-customer: Ask the customer and wait',
+        'workaround: Record a workaround',
+        'propose-resolution: Propose a resolution',
+        'cancel: Cancel the ticket',
+        'quote: Submit a quote',
+        'release-date: Set the release date',
+      ],
+    });
+    // Only order and grouping moved: each form the table offers is there once, with its CSRF token.
+    const offered = formsFor(ticket(), 'agent').map(([path]) => path);
+    expect([...formPaths(text)].sort()).toEqual([...offered].sort());
+    expect(text.split('name="_csrf"').length - 1).toBe(offered.length);
+    expect(text).toContain('<h2 id="actions-title">Actions</h2>');
+  });
+
+  it('opens what each status most likely asks for: taking in charge, replying, deciding a quote or a resolution', () => {
+    expect(grouping(ticketBody(page('agent'), ticket({ status: 'request' })).text)).toEqual({
+      open: ['take-charge'],
+      folded: ['priority: Set the priority', 'cancel: Cancel the ticket'],
+    });
+    expect(grouping(ticketBody(page('customer'), ticket({ status: 'waiting' })).text)).toEqual({
+      open: ['customer-reply'],
+      folded: ['cancel: Cancel the ticket'],
+    });
+    const quoted = ticket({ quote: { status: 'submitted', reason: 'long-intervention', estimateMinutes: 600 } });
+    expect(grouping(ticketBody(page('customer'), quoted).text)).toEqual({
+      open: ['quote/accept', 'quote/decline'],
+      folded: ['cancel: Cancel the ticket'],
+    });
+    expect(grouping(ticketBody(page('customer'), ticket({ status: 'validation' })).text).open).toEqual([
+      'validate',
+      'reject',
+    ]);
+    // Nothing likely to do: the customer's only form, cancelling, stays folded.
+    expect(grouping(ticketBody(page('customer'), ticket()).text)).toEqual({
+      open: [],
+      folded: ['cancel: Cancel the ticket'],
+    });
+  });
+
+  it("names each folded form in the page's language", () => {
+    const { folded } = grouping(ticketBody(page('agent', 'fr'), ticket()).text);
+    expect(folded).toHaveLength(9);
+    expect(folded).toContain(`propose-resolution: ${consoleContext('fr', session('agent')).t('proposeResolution')}`);
+    expect(folded.every((entry) => !/: (Propose a resolution|Reassign|Cancel the ticket)$/.test(entry))).toBe(true);
+  });
+
+  it('opens a form a refusal sent back, first, with its message and its values, never folded', () => {
+    const text = ticketBody(page('agent'), ticket(), {
+      action: 'wait-for-customer',
+      message: 'Question is required',
+      fields: { question: 'Required' },
+      values: { question: 'Which floor?' },
+    }).text;
+    const { open, folded } = grouping(text);
+    expect(open).toEqual(['wait-for-customer', 'time-entries']);
+    expect(folded.map((entry) => entry.split(':')[0])).not.toContain('wait-for-customer');
+    const form = text.slice(text.indexOf('action="/console/tickets/VIG-000042/wait-for-customer"'));
+    expect(form.slice(0, form.indexOf('</form>'))).toContain('<strong>Refused:</strong> Question is required');
+    expect(form.slice(0, form.indexOf('</form>'))).toContain('Which floor?');
+  });
+});
+
 describe('French words for the API’s', () => {
   it('has one for every status, event, clock and clock state', () => {
     const words = [...TICKET_STATUSES, ...TICKET_EVENT_TYPES, ...METRICS, 'running', 'paused', 'stopped', 'no-target'];
