@@ -370,7 +370,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
             { action: path, message: page.t('formExpired'), fields: {}, values },
             403,
           );
-        const built = action.toBody(form);
+        const built = action.toBody(form, now());
         if ('problem' in built) {
           const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
           return ticketPage(

@@ -20,6 +20,10 @@ export interface FormField {
   max?: number;
   /** Whether the ticket's terms make the field mean anything (a role where the rate card prices by role). */
   shown?: (view: TicketView) => boolean;
+  /** A field of the page only, which the body never carries (a duration the page turns into a start and an end). */
+  pageOnly?: boolean;
+  /** A line under the field saying how to fill it in. */
+  hint?: MessageKey;
 }
 
 /**
@@ -34,8 +38,14 @@ export interface ConsoleAction {
   fields: readonly FormField[];
   /** A condition of the ticket beyond its status (a quote to decide on): without it the form would only be refused. */
   when?: (view: TicketView) => boolean;
-  toBody(form: Record<string, string>): { body: Record<string, unknown> } | { field: string; problem: MessageKey };
+  /** `now`: the instant a duration "ending now" ends at, as the server reads its clock. */
+  toBody(
+    form: Record<string, string>,
+    now: number,
+  ): { body: Record<string, unknown> } | { field: string; problem: MessageKey };
 }
+
+type FormProblem = { field: string; problem: MessageKey };
 
 /** A datetime-local value (no offset) as the desk means it: in its zone, sent as ISO-8601 with offset. */
 function deskInstant(value: string): string | undefined {
@@ -108,7 +118,44 @@ interface FormShape {
   /** Fields first, in this order; the schema's others follow in its order. */
   order?: readonly string[];
   fields?: Readonly<Record<string, Partial<FormField>>>;
+  /** Fields of the page only, placed by `order`. */
+  pageFields?: readonly FormField[];
+  /** The form's strings as the schema's fields' strings, before they become the body (a duration into instants). */
+  prepare?: (form: Record<string, string>, now: number) => { form: Record<string, string> } | FormProblem;
   when?: (view: TicketView) => boolean;
+}
+
+/** The longest duration the log-time form takes without a start and an end: a day; longer work gives both. */
+export const MAX_DURATION_MINUTES = 24 * 60;
+
+/**
+ * A time entry given as a start and an end, as the API takes it, or as a duration in minutes from its start, or
+ * ending at its end, or ending now (to the minute, so never in the future): the page computes the other instant in
+ * the desk's zone and the API receives the same start and end as ever. Both instants go on as ISO-8601 with offset,
+ * which deskInstant reads as they are, so a change of clock (summer time) between them counts real minutes.
+ */
+function durationAsInstants(form: Record<string, string>, now: number): { form: Record<string, string> } | FormProblem {
+  const minutes = (form.minutes ?? '').trim();
+  const start = (form.start ?? '').trim();
+  const end = (form.end ?? '').trim();
+  if (minutes === '') {
+    if (start === '') return { field: 'start', problem: 'fieldRequired' };
+    if (end === '') return { field: 'end', problem: 'fieldRequired' };
+    return { form };
+  }
+  if (!/^\d{1,5}$/.test(minutes)) return { field: 'minutes', problem: 'fieldNumber' };
+  const duration = Number(minutes);
+  if (duration < 1 || duration > MAX_DURATION_MINUTES) return { field: 'minutes', problem: 'fieldDurationRange' };
+  if (start !== '' && end !== '') return { field: 'minutes', problem: 'fieldDurationWithBoth' };
+  const at = (value: string) => DateTime.fromISO(value, { zone: DESK_ZONE });
+  if (start !== '') {
+    const from = at(start);
+    if (!from.isValid) return { field: 'start', problem: 'fieldDateTime' };
+    return { form: { ...form, start: from.toISO(), end: from.plus({ minutes: duration }).toISO() } };
+  }
+  const until = end === '' ? DateTime.fromMillis(now, { zone: DESK_ZONE }).startOf('minute') : at(end);
+  if (!until.isValid) return { field: 'end', problem: 'fieldDateTime' };
+  return { form: { ...form, start: until.minus({ minutes: duration }).toISO(), end: until.toISO() } };
 }
 
 const quoteAwaitingDecision = (view: TicketView) => view.quote?.status === 'submitted';
@@ -118,6 +165,7 @@ const FORM_SHAPES: Partial<Record<TicketActionName, FormShape>> = {
     order: [
       'start',
       'end',
+      'minutes',
       'role',
       'service',
       'travelMinutes',
@@ -127,7 +175,25 @@ const FORM_SHAPES: Partial<Record<TicketActionName, FormShape>> = {
       'urgent',
       'note',
     ],
-    fields: { role: rateCardField('role'), service: rateCardField('service') },
+    // Not required on the page: a duration may stand for either (durationAsInstants says which is missing).
+    fields: {
+      start: { required: false },
+      end: { required: false },
+      role: rateCardField('role'),
+      service: rateCardField('service'),
+    },
+    pageFields: [
+      {
+        name: 'minutes',
+        label: 'durationMinutes',
+        type: 'number',
+        min: 1,
+        max: MAX_DURATION_MINUTES,
+        pageOnly: true,
+        hint: 'durationHint',
+      },
+    ],
+    prepare: durationAsInstants,
   },
   'provide-workaround': { fields: { description: { label: 'workaround' } } },
   'submit-quote': { fields: { amountCents: { type: 'euros' } } },
@@ -165,6 +231,7 @@ function fieldOf(name: string, schema: TSchema, required: boolean, shape: FormSh
 function toBody(fields: readonly FormField[], form: Record<string, string>): ReturnType<ConsoleAction['toBody']> {
   const body: Record<string, unknown> = {};
   for (const field of fields) {
+    if (field.pageOnly) continue;
     const value = form[field.name] ?? '';
     if (field.type === 'checkbox') {
       body[field.name] = value === 'on';
@@ -196,17 +263,24 @@ function consoleAction(name: TicketActionName): ConsoleAction {
   const required = new Set(schema.required ?? []);
   // A field that once named the actor is deprecated and ignored by the API: no form asks for it.
   const names = Object.keys(schema.properties).filter((field) => !schema.properties[field]!.deprecated);
+  const pageField = (field: string) => shape?.pageFields?.find((spec) => spec.name === field);
   const ordered = [
-    ...(shape?.order ?? []).filter((field) => names.includes(field)),
+    ...(shape?.order ?? []).filter((field) => names.includes(field) || pageField(field)),
     ...names.filter((field) => !shape?.order?.includes(field)),
   ];
-  const fields = ordered.map((field) => fieldOf(field, schema.properties[field]!, required.has(field), shape));
+  const fields = ordered.map(
+    (field) => pageField(field) ?? fieldOf(field, schema.properties[field]!, required.has(field), shape),
+  );
   return {
     name,
     label: ACTION_LABELS[name],
     fields,
     ...(shape?.when ? { when: shape.when } : {}),
-    toBody: (form) => toBody(fields, form),
+    toBody: (form, now) => {
+      // The form's own strings are never read as a problem: only what prepare built says one.
+      const prepared = shape?.prepare ? shape.prepare(form, now) : { form };
+      return 'form' in prepared ? toBody(fields, prepared.form) : prepared;
+    },
   };
 }
 

@@ -82,8 +82,10 @@ function field(
   const id = `${idOf(path)}-${spec.name}`;
   const value = refusal?.action === path ? refusal.values[spec.name] : undefined;
   const error = refusal?.action === path ? refusal.fields[spec.name] : undefined;
-  const described = error ? html` aria-describedby="${id}-error" aria-invalid="true"` : '';
-  const message = error && html`<span class="field-error" id="${id}-error">${error}</span>`;
+  const describedBy = [error && `${id}-error`, spec.hint && `${id}-hint`].filter(Boolean).join(' ');
+  const described = html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${error ? html` aria-invalid="true"` : ''}`;
+  const hint = spec.hint ? html`<span class="hint" id="${id}-hint">${context.t(spec.hint)}</span>` : '';
+  const message = html`${hint}${error ? html`<span class="field-error" id="${id}-error">${error}</span>` : ''}`;
   const label = context.t(spec.label);
   if (spec.type === 'checkbox')
     return html`<div class="check"><input type="checkbox" id="${id}" name="${spec.name}"${value === 'on' ? html` checked` : ''}${described}><label for="${id}">${label}</label>${message}</div>`;

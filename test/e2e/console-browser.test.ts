@@ -424,13 +424,32 @@ describe('the web console in a real browser', () => {
       expect([...services].sort()).toEqual(['', 'database', 'development', 'remote-assistance', 'settings']);
       const minutesAgo = (minutes: number) =>
         DateTime.now().setZone(DESK_ZONE).minus({ minutes }).toFormat("yyyy-MM-dd'T'HH:mm");
+      // A duration with both a start and an end: refused before the API, naming the field.
       await logTime.getByLabel('Start', { exact: true }).fill(minutesAgo(30));
       await logTime.getByLabel('End', { exact: true }).fill(minutesAgo(10));
+      await logTime.getByLabel('Duration (minutes)').fill('20');
+      await desk.getByRole('button', { name: 'Log time' }).click();
+      await expect(desk.getByRole('alert').textContent()).resolves.toBe(
+        'Refused: Duration (minutes) goes with a start or an end, not both',
+      );
+      await expect(logTime.getByLabel('Duration (minutes)').getAttribute('aria-invalid')).resolves.toBe('true');
+      // The duration alone ends now, as a desk logs what it has just done: the API gets a start and an end.
+      await logTime.getByLabel('Start', { exact: true }).fill('');
+      await logTime.getByLabel('End', { exact: true }).fill('');
       await logTime.getByLabel('Service').selectOption('settings');
       await logTime.getByLabel('Note').fill('Reset the printer profiles');
+      const before = Date.now();
       await desk.getByRole('button', { name: 'Log time' }).click();
       await desk.waitForURL(`${origin}/console/tickets/${care}`);
       await expect(desk.getByRole('cell', { name: 'settings · Reset the printer profiles' }).count()).resolves.toBe(1);
+      const [entry] = (await stack.call('GET', `/tickets/${care}`, undefined, 'admin')).body.timeEntries as {
+        start: string;
+        end: string;
+      }[];
+      expect(Date.parse(entry!.end) - Date.parse(entry!.start)).toBe(20 * 60_000);
+      // To the minute the form was sent in, never after it.
+      expect(Date.parse(entry!.end)).toBeGreaterThan(before - 60_000);
+      expect(Date.parse(entry!.end)).toBeLessThanOrEqual(Date.now());
     });
 
     it('shows a mail that went onto the ticket and lets its attachment be downloaded, never rendered', async () => {

@@ -49,6 +49,9 @@ const session = (role: Session['role']): Session => ({
   ...(role === 'customer' ? { customerId: 'kirchberg' } : {}),
 });
 const page = (role: Session['role'], language: ConsoleLanguage = 'en') => consoleContext(language, session(role));
+/** The server's clock as a form reads it: a Monday in winter, 10:40:30 in the desk's zone (UTC+1). */
+const NOW = Date.parse('2027-03-01T09:40:30.000Z');
+const build = (path: string, form: Record<string, string>, now = NOW) => CONSOLE_ACTIONS[path]!.toBody(form, now);
 const fieldsOf = (path: string) =>
   CONSOLE_ACTIONS[path]!.fields.map((field) => `${field.name}:${field.type}${field.required ? '!' : ''}`);
 
@@ -74,9 +77,11 @@ describe("the ticket page's forms, from the action table", () => {
     expect(fieldsOf('customer-reply')).toEqual(['message:textarea']);
     expect(fieldsOf('quote/accept')).toEqual([]);
     expect(fieldsOf('quote/decline')).toEqual(['reason:textarea']);
+    // Start and end, which the body requires, are not required on the page: a duration may stand for either.
     expect(fieldsOf('time-entries')).toEqual([
-      'start:datetime-local!',
-      'end:datetime-local!',
+      'start:datetime-local',
+      'end:datetime-local',
+      'minutes:number',
       'role:select',
       'service:select',
       'travelMinutes:number',
@@ -90,7 +95,7 @@ describe("the ticket page's forms, from the action table", () => {
   });
 
   it("turns a log-time form into the API's body: instants in the desk's zone with their offset, numbers, every flag", () => {
-    const built = CONSOLE_ACTIONS['time-entries']!.toBody({
+    const built = build('time-entries', {
       start: '2027-03-01T09:30',
       end: '2027-03-01T10:15',
       role: 'engineer',
@@ -112,34 +117,109 @@ describe("the ticket page's forms, from the action table", () => {
       },
     });
     expect(
-      CONSOLE_ACTIONS['time-entries']!.toBody({
+      build('time-entries', {
         start: '2027-03-01T09:30',
         end: '2027-03-01T10:15',
         travelMinutes: '1.5',
       }),
     ).toEqual({ field: 'travelMinutes', problem: 'fieldNumber' });
-    expect(CONSOLE_ACTIONS['time-entries']!.toBody({ start: '', end: '2027-03-01T10:15' })).toEqual({
+    expect(build('time-entries', { start: '', end: '2027-03-01T10:15' })).toEqual({
       field: 'start',
       problem: 'fieldRequired',
     });
   });
 
+  it('takes a duration instead of a start and an end: from the start, up to the end, or ending now, in the desk zone', () => {
+    const facts = { role: 'engineer', note: 'PBX' };
+    const instants = (form: Record<string, string>, now = NOW) => {
+      const built = build('time-entries', { ...facts, ...form }, now);
+      if (!('body' in built)) return built;
+      const { start, end, role, note, urgent } = built.body;
+      // Nothing of the page's own reaches the API: the same body as a start and an end give.
+      expect(Object.keys(built.body)).not.toContain('minutes');
+      expect({ role, note, urgent }).toEqual({ role: 'engineer', note: 'PBX', urgent: false });
+      return { start, end };
+    };
+    expect(instants({ start: '2027-03-01T09:30', minutes: '45' })).toEqual({
+      start: '2027-03-01T09:30:00.000+01:00',
+      end: '2027-03-01T10:15:00.000+01:00',
+    });
+    expect(instants({ end: '2027-03-01T10:15', minutes: '45' })).toEqual({
+      start: '2027-03-01T09:30:00.000+01:00',
+      end: '2027-03-01T10:15:00.000+01:00',
+    });
+    // Ending now, to the minute: never after the server's clock, so the workflow does not take it for future work.
+    expect(instants({ minutes: '30', start: '', end: '' })).toEqual({
+      start: '2027-03-01T10:10:00.000+01:00',
+      end: '2027-03-01T10:40:00.000+01:00',
+    });
+    // Across the change to summer time (02:00 becomes 03:00 in Luxembourg): 60 real minutes, each instant its offset.
+    expect(instants({ minutes: '60' }, Date.parse('2027-03-28T01:30:00.000Z'))).toEqual({
+      start: '2027-03-28T01:30:00.000+01:00',
+      end: '2027-03-28T03:30:00.000+02:00',
+    });
+    // The same entry as given with a start and an end.
+    expect(build('time-entries', { ...facts, start: '2027-03-01T09:30', minutes: '45' })).toEqual(
+      build('time-entries', { ...facts, start: '2027-03-01T09:30', end: '2027-03-01T10:15' }),
+    );
+  });
+
+  it('names the field at fault when a duration or an instant is missing or wrong', () => {
+    expect(build('time-entries', { start: '', end: '', minutes: '' })).toEqual({
+      field: 'start',
+      problem: 'fieldRequired',
+    });
+    expect(build('time-entries', { start: '2027-03-01T09:30', end: '' })).toEqual({
+      field: 'end',
+      problem: 'fieldRequired',
+    });
+    expect(build('time-entries', { minutes: 'half an hour' })).toEqual({ field: 'minutes', problem: 'fieldNumber' });
+    expect(build('time-entries', { minutes: '-5' })).toEqual({ field: 'minutes', problem: 'fieldNumber' });
+    expect(build('time-entries', { minutes: '0' })).toEqual({ field: 'minutes', problem: 'fieldDurationRange' });
+    expect(build('time-entries', { minutes: '1441' })).toEqual({ field: 'minutes', problem: 'fieldDurationRange' });
+    expect(build('time-entries', { start: '2027-03-01T09:30', end: '2027-03-01T10:15', minutes: '45' })).toEqual({
+      field: 'minutes',
+      problem: 'fieldDurationWithBoth',
+    });
+    expect(build('time-entries', { start: 'soon', minutes: '45' })).toEqual({
+      field: 'start',
+      problem: 'fieldDateTime',
+    });
+    expect(build('time-entries', { end: 'soon', minutes: '45' })).toEqual({ field: 'end', problem: 'fieldDateTime' });
+    // A form's own strings never pass for a problem.
+    expect(
+      build('time-entries', { start: '2027-03-01T09:30', end: '2027-03-01T10:15', field: 'x', problem: 'y' }),
+    ).toHaveProperty('body');
+  });
+
+  it('shows the duration on the log-time form with its hint, in either language, start and end no longer required', () => {
+    for (const language of ['en', 'fr'] as const) {
+      const text = ticketBody(page('agent', language), ticket()).text;
+      const context = consoleContext(language, session('agent'));
+      expect(text).toContain(
+        `<label for="time-entries-minutes">${context.t('durationMinutes')}</label><input id="time-entries-minutes" name="minutes" type="number" inputmode="numeric" step="1" min="1" max="1440" value="" aria-describedby="time-entries-minutes-hint"><span class="hint" id="time-entries-minutes-hint">`,
+      );
+      expect(text).toContain('<input id="time-entries-start" name="start" type="datetime-local" value="">');
+    }
+    expect(consoleContext('fr', session('agent')).t('durationMinutes')).toBe('Durée (minutes)');
+  });
+
   it('takes a quote in euros and sends cents, and a release date as an instant with offset', () => {
-    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '600', amountCents: '1 200,5', note: '' })).toEqual({
+    expect(build('quote', { estimateMinutes: '600', amountCents: '1 200,5', note: '' })).toEqual({
       body: { estimateMinutes: 600, amountCents: 120050 },
     });
-    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '600', amountCents: '12.3.4' })).toEqual({
+    expect(build('quote', { estimateMinutes: '600', amountCents: '12.3.4' })).toEqual({
       field: 'amountCents',
       problem: 'fieldAmount',
     });
-    expect(CONSOLE_ACTIONS.quote!.toBody({ estimateMinutes: '' })).toEqual({
+    expect(build('quote', { estimateMinutes: '' })).toEqual({
       field: 'estimateMinutes',
       problem: 'fieldRequired',
     });
-    expect(CONSOLE_ACTIONS['release-date']!.toBody({ releaseAt: '2027-07-01T22:00' })).toEqual({
+    expect(build('release-date', { releaseAt: '2027-07-01T22:00' })).toEqual({
       body: { releaseAt: '2027-07-01T22:00:00.000+02:00' },
     });
-    expect(CONSOLE_ACTIONS['release-date']!.toBody({ releaseAt: 'tomorrow' })).toEqual({
+    expect(build('release-date', { releaseAt: 'tomorrow' })).toEqual({
       field: 'releaseAt',
       problem: 'fieldDateTime',
     });
