@@ -1,5 +1,5 @@
-import { Type, type StringOptions } from '@sinclair/typebox';
-import { textPattern, type TextShape } from '../domain/text';
+import { FormatRegistry, Kind, Type, TypeRegistry, type StringOptions, type TUnsafe } from '@sinclair/typebox';
+import { textLength, textPattern, type TextShape } from '../domain/text';
 
 /**
  * Every text field of every body, command, query and header schema is one of these two: a NUL or an unpaired
@@ -7,10 +7,46 @@ import { textPattern, type TextShape } from '../domain/text';
  * why). They live beside the messages the API and the workflow share, so that a command sent to Temporal directly
  * meets the same lengths and characters as one sent through the API (messages/ticket-actions.ts).
  */
+
+/** A text field's schema: a JSON Schema string, with the bounds every text field has. */
+export type TextSchema = TUnsafe<string> & { minLength: number; maxLength: number; pattern: string; format?: string };
+
+/**
+ * The kind TypeBox checks text fields by (the workflow's command checks, domain/ticket/commands.ts). Its own String
+ * kind counts a text's length in UTF-16 units, where ajv (the API's validator) and domain/text.ts count characters
+ * (code points): a question of 10 001 emoji would pass the API and be refused by the workflow. This kind checks what
+ * TypeBox's String checks, counting as ajv does; ajv reads the same schema as a plain string with its keywords.
+ */
+const TEXT_KIND = 'Text';
+
+const patterns = new Map<string, RegExp>();
+const compiled = (pattern: string): RegExp => {
+  let regExp = patterns.get(pattern);
+  if (!regExp) patterns.set(pattern, (regExp = new RegExp(pattern)));
+  return regExp;
+};
+
+TypeRegistry.Set<TextSchema>(TEXT_KIND, (schema, value) => {
+  if (typeof value !== 'string') return false;
+  const length = textLength(value);
+  if (length < schema.minLength || length > schema.maxLength || !compiled(schema.pattern).test(value)) return false;
+  if (schema.format === undefined) return true;
+  // As TypeBox's String does: a format no one registered refuses every value rather than pass it unchecked.
+  const format = FormatRegistry.Get(schema.format);
+  return format !== undefined && format(value);
+});
+
 const textOf =
   (shape: TextShape) =>
-  (maxLength: number, options: StringOptions = {}) =>
-    Type.String({ minLength: 1, maxLength, pattern: textPattern(shape), ...options });
+  (maxLength: number, options: StringOptions = {}): TextSchema =>
+    Type.Unsafe<string>({
+      [Kind]: TEXT_KIND,
+      type: 'string',
+      minLength: 1,
+      maxLength,
+      pattern: textPattern(shape),
+      ...options,
+    }) as TextSchema;
 
 /** E-mail addresses, ids, a street, a filter: no line break nor any other control character. */
 export const Line = textOf('line');

@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { Value, ValueErrorType, type ValueError } from '@sinclair/typebox/value';
+import { Value } from '@sinclair/typebox/value';
 import { ACTION_TABLE, type TicketActionName } from '../../messages/ticket-actions';
 import { InvalidArgumentError } from '../errors';
 import { findUnsafeText, TEXT_RULE, TEXT_SHAPES, textLength, textPattern, type TextShape } from '../text';
@@ -40,15 +40,6 @@ function expectation(schema: TSchema, value: unknown): string {
   return 'a valid value';
 }
 
-/**
- * A text TypeBox finds too long only by counting UTF-16 units: within the length the API's body schema let through
- * (domain/text.ts textLength), where a question of 10 001 emoji passed the API and was refused here as over 20 000.
- */
-const longOnlyInUnits = (error: ValueError): boolean =>
-  error.type === ValueErrorType.StringMaxLength &&
-  typeof error.value === 'string' &&
-  textLength(error.value) <= (error.schema.maxLength as number);
-
 /** Refuses a command its action's schema does not accept, naming the first field at fault. */
 export function checkCommand(action: TicketActionName, command: unknown): void {
   const schema: TSchema = ACTION_TABLE[action].command;
@@ -58,7 +49,7 @@ export function checkCommand(action: TicketActionName, command: unknown): void {
   const unknown = Object.keys(command).find((field) => !known.includes(field));
   if (unknown !== undefined)
     throw new InvalidArgumentError(unknown, `absent: this command takes only ${known.join(', ')}`);
-  const first = [...Value.Errors(schema, command)].find((error) => !longOnlyInUnits(error));
+  const first = Value.Errors(schema, command).First();
   if (!first) return;
   const field = first.path.replace(/^\//, '').replaceAll('/', '.') || 'command';
   throw new InvalidArgumentError(field, expectation(first.schema, first.value));

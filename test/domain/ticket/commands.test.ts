@@ -1,3 +1,7 @@
+import Ajv from 'ajv';
+import fc from 'fast-check';
+import { Value } from '@sinclair/typebox/value';
+import { Line, Name, Text, Title } from '../../../messages/text-fields';
 import type { LogTimeCommand } from '../../../messages/ticket';
 import { InvalidArgumentError } from '../../../domain/errors';
 import { TEXT_RULE } from '../../../domain/text';
@@ -175,5 +179,42 @@ describe('the shape of every command, from its schema in the action table', () =
       field: 'note',
       message: 'note: expected at most 20000 characters',
     });
+  });
+});
+
+// The API checks a body with ajv, the workflow a command with TypeBox (domain/ticket/commands.ts): one text schema
+// (messages/text-fields.ts) must be read alike by both, or a command passes one and is refused by the other.
+describe('text fields read alike by the API and the workflow', () => {
+  const ajv = new Ajv({ allErrors: false });
+  const alphabet = [
+    'a',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '\u0000',
+    '\u00e9',
+    '\u{1f5a8}',
+    '\ud83d',
+    '\ude00',
+    '\u2028',
+    '\u007f',
+  ];
+  const texts = fc.array(fc.constantFrom(...alphabet), { maxLength: 8 }).map((parts) => parts.join(''));
+
+  it.each([
+    ['a line', Line],
+    ['a title', Title],
+    ['a name', Name],
+    ['a text', Text],
+  ])('%s of at most 4 characters: ajv and TypeBox accept the same texts', (_, textOf) => {
+    const schema = textOf(4);
+    const ajvCheck = ajv.compile(schema);
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(Value.Check(schema, text)).toBe(ajvCheck(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
