@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { TSchema } from '@sinclair/typebox';
+import { Kind, type TSchema } from '@sinclair/typebox';
 import type { RouteOptions } from 'fastify';
 import * as shared from '../../messages/ticket';
 import { ACTION_TABLE, TICKET_ACTION_NAMES } from '../../messages/ticket-actions';
@@ -69,5 +69,21 @@ describe('the action table is the single source of the ticket actions', () => {
       }),
     );
     expect(listed).toEqual(expected);
+  });
+
+  // TypeBox's own String counts UTF-16 units where the API's ajv counts characters: a free text of a command written
+  // as Type.String would be refused by the workflow after the API let it through (messages/text-fields.ts).
+  it('writes every free text of every command as a text field, read alike by the API and the workflow', () => {
+    const plainStrings = (schema: TSchema, at: string): string[] => {
+      if (schema.type === 'object')
+        return Object.entries((schema.properties ?? {}) as Record<string, TSchema>).flatMap(([name, field]) =>
+          plainStrings(field, `${at}.${name}`),
+        );
+      if (schema.type === 'array') return plainStrings(schema.items as TSchema, `${at}[]`);
+      if (Array.isArray(schema.anyOf)) return (schema.anyOf as TSchema[]).flatMap((option) => plainStrings(option, at));
+      const free = schema.type === 'string' && schema.const === undefined && schema.format === undefined;
+      return free && schema[Kind] !== 'Text' ? [at] : [];
+    };
+    expect(TICKET_ACTION_NAMES.flatMap((name) => plainStrings(ACTION_TABLE[name].command, name))).toEqual([]);
   });
 });
