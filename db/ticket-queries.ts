@@ -97,6 +97,8 @@ export interface TicketSummary {
   slaBreached: boolean;
   /** From when the ticket is at risk (domain/sla/clock.ts atRiskFrom); absent while no warning is ahead. */
   atRiskFrom?: number;
+  /** Opened through the emergency channel (messages/open-ticket.ts `channel`); absent otherwise. */
+  emergency?: true;
 }
 
 /** A ticket of a page, with what its clocks are measured with (the business time left, api/ticket-view.ts). */
@@ -134,8 +136,9 @@ export const AT_RISK_LIMIT = 500;
 
 // Spelled as in the partial indexes of migration 0006, so that the planner matches them.
 const OPEN = "status NOT IN ('closed', 'cancelled', 'refused')";
+// The channel has no column of its own: the snapshot holds it, as the ticket's state does (absent: standard).
 const SUMMARY_COLUMNS =
-  'number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, at_risk_from';
+  "number, customer_id, title, kind, priority, status, assignee, opened_at, next_deadline, sla_breached, at_risk_from, snapshot->>'channel' = 'emergency' AS emergency";
 // domain/sla/clock.ts slaRiskAt in SQL, `$now` standing for the instant's parameter.
 const BREACHED = '(sla_breached OR coalesce(next_deadline <= $now, false))';
 const AT_RISK = 'at_risk_from <= $now';
@@ -165,6 +168,8 @@ interface SummaryRow {
   next_deadline: Date | null;
   sla_breached: boolean;
   at_risk_from: Date | null;
+  /** null for a snapshot without a channel: a ticket of the standard channel. */
+  emergency: boolean | null;
   sort_at: string;
 }
 
@@ -233,6 +238,7 @@ const toSummary = (row: SummaryRow): TicketSummary => ({
   nextDeadline: row.next_deadline?.getTime(),
   slaBreached: row.sla_breached,
   ...(row.at_risk_from ? { atRiskFrom: row.at_risk_from.getTime() } : {}),
+  ...(row.emergency ? { emergency: true as const } : {}),
 });
 
 /**

@@ -6,7 +6,14 @@ import { customerScope, customerScopeOrRecord } from '../customer-scope';
 import { namedContract, openableContacts } from '../opening-terms';
 import { invalidField } from '../problems';
 import { principalOf } from '../request-principal';
-import { ContactListQuery, ContractListQuery, ContractsInForce, OpenableContacts } from '../schemas/contracts';
+import {
+  ContactListQuery,
+  ContractListQuery,
+  ContractsInForce,
+  CustomerNames,
+  CustomerNamesQuery,
+  OpenableContacts,
+} from '../schemas/contracts';
 import { problemResponses as problems } from '../schemas/problem';
 
 export interface ContractRoutesDeps {
@@ -29,7 +36,7 @@ const inForceView = (contract: Contract) => ({
 /**
  * The contracts in force today, so that a customer can find its own (and the id its prepaid hours are kept under,
  * GET /v1/contracts/:id/prepaid-hours) without an admin key. A customer is held to its own company (another's is
- * 403, as every list is: api/customer-scope.ts); staff see every customer's, or one's.
+ * 403, as every list is: api/customer-scope.ts); staff see every customer's, or one's. The same for customers' names.
  */
 export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = (
   app,
@@ -89,6 +96,31 @@ export const contractRoutes: FastifyPluginCallbackTypebox<ContractRoutesDeps> = 
           : [customerId];
       const contracts = (await Promise.all(customers.map((id) => accounts.contractsInForce(id, on)))).flat();
       return { on, contracts: contracts.map(inForceView) };
+    },
+  );
+
+  // The admin's GET /v1/admin/customers holds a customer's invoicing identity too: this is the name alone, for the
+  // console's board (api/web/board.ts), which shows each ticket's customer by it, one call a page.
+  app.get(
+    '/customers',
+    {
+      schema: {
+        summary: "Customers' names by id, all or one (a customer: its own)",
+        querystring: CustomerNamesQuery,
+        response: { 200: CustomerNames, ...problems(401, 403, 422, 500) },
+      },
+    },
+    async (request) => {
+      const customerId = customerScope(principalOf(request), request.query.customer);
+      const customers =
+        customerId === undefined
+          ? await accounts.listCustomers()
+          : [await accounts.getCustomer(customerId)].filter((customer) => customer !== undefined);
+      return {
+        customers: customers
+          .map(({ id, name }) => ({ id, name }))
+          .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+      };
     },
   );
   done();

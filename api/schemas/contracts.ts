@@ -56,3 +56,19 @@ export const OpenableContacts = Type.Object({
       "the person signed in first when the caller is a customer's contact, then the authorized contacts of the customer's contracts in force (only the one contractId names, when given), each address once. Opening holds only a customer's contact signed in to it, for the contract the ticket opens under (with contractId, exactly this list); API keys and staff may name any contact",
   }),
 });
+
+export const CustomerNamesQuery = Type.Object(
+  {
+    customer: Type.Optional(
+      Line(100, { description: "staff: that customer's name alone; a customer is held to its own company" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** What anyone who reads tickets may know of a customer: the name its id stands for, nothing of its terms or books. */
+export const CustomerNames = Type.Object({
+  customers: Type.Array(Type.Object({ id: Type.String(), name: Type.String() }), {
+    description: 'by id: every customer for staff, or the one named; a customer, its own company',
+  }),
+});

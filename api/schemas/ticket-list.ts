@@ -73,6 +73,12 @@ export const TicketSummary = Type.Object({
     description:
       'From when the ticket is at risk: the first warning threshold of the policy on a running clock (the first warning notice); null when none is ahead',
   }),
+  emergency: Type.Optional(
+    Type.Literal(true, {
+      description:
+        'Present, and true, on a ticket opened through the emergency channel (`channel: "emergency"` on opening); absent on every other ticket',
+    }),
+  ),
   links: Type.Object({ self: Type.String() }),
 });
 

@@ -24,6 +24,22 @@ interface ListedTicket {
   businessTimeLeftMs?: number;
   slaBreached: boolean;
   atRiskFrom: string | null;
+  /** Opened through the emergency channel; absent otherwise. */
+  emergency?: true;
+}
+
+/**
+ * Each customer's name by id, from GET /v1/customers (api/routes/contracts.ts), asked once a page. Any other answer
+ * (a refusal, the API busy) names none: the board then shows each customer by its id.
+ */
+export function customerNames(answer: ApiAnswer): ReadonlyMap<string, string> {
+  const customers = answer.status === 200 ? answer.body.customers : undefined;
+  if (!Array.isArray(customers)) return new Map();
+  return new Map(
+    (customers as { id: unknown; name: unknown }[])
+      .filter((customer) => typeof customer.id === 'string' && typeof customer.name === 'string' && customer.name)
+      .map((customer) => [customer.id as string, customer.name as string]),
+  );
 }
 
 export const BOARD_FILTERS = [
@@ -66,8 +82,9 @@ function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): 
   const left = ticket.businessTimeLeftMs;
   // The figure is counted on the deadline's own clock: business time, in which a deadline across a night or a weekend
   // is nearer than the hours to it say, or every hour for an emergency's response, which the list does not tell
-  // apart. Where it falls short of the clock time to the deadline by a minute or more, it is business time and the
-  // page says so; where both agree (an emergency's always do) it is the time left whichever way it is counted.
+  // apart (an emergency's mark does not say which clock is next: its other clocks count business time). Where it
+  // falls short of the clock time to the deadline by a minute or more, it is business time and the page says so;
+  // where both agree (an emergency's response always does) it is the time left whichever way it is counted.
   const wall = Math.abs(Date.parse(ticket.nextDeadline) - now);
   const counted = left !== undefined && wall - Math.abs(left) >= MINUTE_MS ? ` (${context.t('businessTime')})` : '';
   // The manager's at-risk list and the notices say it the same way (domain/sla/clock.ts).
@@ -86,7 +103,14 @@ function deadlineCell(context: PageContext, ticket: ListedTicket, now: number): 
 }
 
 /** One queue of the page; an empty one is left out while more pages follow (best-effort tickets come after the dated ones). */
-function table(context: PageContext, caption: string, tickets: ListedTicket[], now: number, more: boolean): Html {
+function table(
+  context: PageContext,
+  caption: string,
+  tickets: ListedTicket[],
+  now: number,
+  more: boolean,
+  names: ReadonlyMap<string, string>,
+): Html {
   const { t } = context;
   if (!tickets.length) return more ? html`` : html`<h2>${caption}</h2><p>${t('noTickets')}</p>`;
   return html`<h2>${caption}</h2>
@@ -94,8 +118,8 @@ function table(context: PageContext, caption: string, tickets: ListedTicket[], n
 <thead><tr><th scope="col">${t('number')}</th><th scope="col">${t('title')}</th><th scope="col">${t('customer')}</th><th scope="col">${t('priority')}</th><th scope="col">${t('status')}</th><th scope="col">${t('assignee')}</th><th scope="col">${t('nextDeadline')}</th></tr></thead>
 <tbody>${tickets.map(
     (ticket) => html`<tr class="${ticket.slaBreached ? 'breached-row' : ''}">
-<td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${ticket.customerId}</td>
-<td>${term(context.language, ticket.priority)}</td><td>${term(context.language, ticket.status)}</td><td>${ticket.assignee ?? '–'}</td>${deadlineCell(context, ticket, now)}</tr>`,
+<td><a href="/console/tickets/${ticket.ticketNumber}">${ticket.ticketNumber}</a></td><td>${ticket.title}</td><td>${names.get(ticket.customerId) ?? ticket.customerId}</td>
+<td>${term(context.language, ticket.priority)}${ticket.emergency ? html` <strong class="badge emergency">${t('emergency')}</strong>` : ''}</td><td>${term(context.language, ticket.status)}</td><td>${ticket.assignee ?? '–'}</td>${deadlineCell(context, ticket, now)}</tr>`,
   )}</tbody>
 </table></div>`;
 }
@@ -113,8 +137,18 @@ function select(
   )}</select></div>`;
 }
 
-/** The board's content: the filters, then the two queues; refreshed in place every 30 s by htmx (hx-select keeps only this). */
-export function boardBody(context: PageContext, filters: BoardFilters, answer: ApiAnswer, now: number): Html {
+/**
+ * The board's content: the filters, then the two queues; refreshed in place every 30 s by htmx (hx-select keeps only
+ * this). Customers show by name where `names` knows it, by id otherwise; the customer filter takes an id, which its
+ * suggestions offer by name.
+ */
+export function boardBody(
+  context: PageContext,
+  filters: BoardFilters,
+  answer: ApiAnswer,
+  now: number,
+  names: ReadonlyMap<string, string> = new Map(),
+): Html {
   const { t } = context;
   const items = answer.status === 200 ? (answer.body.items as ListedTicket[]) : [];
   const next = answer.status === 200 && typeof answer.body.nextCursor === 'string' ? answer.body.nextCursor : undefined;
@@ -122,7 +156,7 @@ export function boardBody(context: PageContext, filters: BoardFilters, answer: A
   return html`<form method="get" action="/console/" class="filters" role="search">
 ${select('status', t('status'), TICKET_STATUSES, filters.status, t('any'), (status) => term(context.language, status))}
 ${select('priority', t('priority'), PRIORITIES, filters.priority, t('any'), (priority) => term(context.language, priority))}
-<div><label for="customer">${t('customer')}</label><input id="customer" name="customer" value="${filters.customer ?? ''}"></div>
+<div><label for="customer">${t('customer')}</label><input id="customer" name="customer"${names.size ? html` list="customer-names"` : ''} value="${filters.customer ?? ''}">${names.size ? html`<datalist id="customer-names">${[...names].map(([id, name]) => html`<option value="${id}">${name}</option>`)}</datalist>` : ''}</div>
 <div><label for="assignee">${t('assignee')}</label><input id="assignee" name="assignee" value="${filters.assignee ?? ''}"></div>
 ${select('breached', t('breached'), ['true', 'false'], filters.breached, t('any'))}
 <div class="check"><input type="checkbox" id="atRisk" name="atRisk" value="true"${filters.atRisk === 'true' ? html` checked` : ''}><label for="atRisk">${t('atRisk')}</label></div>
@@ -137,6 +171,7 @@ ${table(
   items.filter((ticket) => ticket.nextDeadline),
   now,
   next !== undefined,
+  names,
 )}
 ${table(
   context,
@@ -144,6 +179,7 @@ ${table(
   items.filter((ticket) => !ticket.nextDeadline),
   now,
   next !== undefined,
+  names,
 )}
 ${next || cursor ? html`<nav class="pages" aria-label="${t('pages')}">${cursor ? html`<a href="${boardUrl(chosen)}">${t('firstPage')}</a> ` : ''}${next ? html`<a rel="next" href="${boardUrl({ ...chosen, cursor: next })}">${t('moreTickets')}</a>` : ''}</nav>` : ''}
 </div>`;

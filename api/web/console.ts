@@ -9,7 +9,7 @@ import { liveSession, setCookie, secureFor } from '../sessions';
 import type { TicketView } from '../schemas/ticket';
 import { adminPages } from './admin-pages';
 import { apiBridge, problemText, type ApiAnswer } from './api-bridge';
-import { BOARD_FILTERS, boardBody, boardQuery, type BoardFilters } from './board';
+import { BOARD_FILTERS, boardBody, boardQuery, customerNames, type BoardFilters } from './board';
 import type { ConsoleDeps } from './deps';
 import { FORM_BODY_LIMIT, formOf, formTokenValid } from './forms';
 import { html } from './html';
@@ -134,10 +134,14 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
           typeof request.query[name] === 'string' ? request.query[name] : undefined,
         ]).filter(([, value]) => value),
       ) as BoardFilters;
-      const answer = await callApi(request, 'GET', boardQuery(filters));
+      // The customers' names once a page, beside the tickets; without them the board names customers by id.
+      const [answer, names] = await Promise.all([
+        callApi(request, 'GET', boardQuery(filters)),
+        callApi(request, 'GET', '/v1/customers'),
+      ]);
       return isLater(answer)
         ? later(page, answer)
-        : sendPage(page, page.t('board'), boardBody(page, filters, answer, now()));
+        : sendPage(page, page.t('board'), boardBody(page, filters, answer, now(), customerNames(names)));
     });
 
     /**

@@ -77,3 +77,44 @@ describe('GET /v1/contracts: the contracts in force today', () => {
     expect((await harness.call('acme', 'GET', `/v1/contracts/${acme}/prepaid-hours`)).statusCode).toBe(200);
   });
 });
+
+describe("GET /v1/customers: customers' names", () => {
+  let harness: Awaited<ReturnType<typeof apiHarness>>;
+
+  beforeAll(async () => (harness = await apiHarness()));
+
+  it.each(['admin', 'agent', 'manager'] as Caller[])(
+    'gives a %s every customer by id with its name and nothing else, or the one named',
+    async (caller) => {
+      const all = await harness.call(caller, 'GET', '/v1/customers');
+      expect(all.statusCode).toBe(200);
+      expect(all.json()).toEqual({
+        customers: [
+          { id: 'acme', name: 'Acme' },
+          { id: 'globex', name: 'Globex' },
+        ],
+      });
+      expect((await harness.call(caller, 'GET', '/v1/customers?customer=globex')).json()).toEqual({
+        customers: [{ id: 'globex', name: 'Globex' }],
+      });
+      expect((await harness.call(caller, 'GET', '/v1/customers?customer=nobody')).json()).toEqual({ customers: [] });
+    },
+  );
+
+  it("gives a customer its own company's name only; another's is 403, as every list", async () => {
+    expect((await harness.call('acme', 'GET', '/v1/customers')).json()).toEqual({
+      customers: [{ id: 'acme', name: 'Acme' }],
+    });
+    expectProblem(await harness.call('acme', 'GET', '/v1/customers?customer=globex'), 403, 'forbidden');
+  });
+
+  it('answers 401 without a key and 422 naming a parameter it does not know', async () => {
+    expectProblem(await harness.call(undefined, 'GET', '/v1/customers'), 401, 'unauthorized');
+    expectProblem(
+      await harness.call('agent', 'GET', '/v1/customers?name=Acme'),
+      422,
+      'invalid-request',
+      'querystring.name',
+    );
+  });
+});

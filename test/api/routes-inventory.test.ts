@@ -111,6 +111,7 @@ describe('the inventory of routes', () => {
         'GET /v1/reports/at-risk',
         'GET /v1/contracts',
         'GET /v1/contacts',
+        'GET /v1/customers',
         'PATCH /v1/admin/users/:id',
         'PATCH /v1/admin/contracts/:id',
       ]),

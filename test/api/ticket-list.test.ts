@@ -80,6 +80,29 @@ describe('GET /v1/tickets and /v1/queue', () => {
     });
   });
 
+  it('says `emergency: true` of a ticket opened through the emergency channel, and leaves the field out of every other', async () => {
+    harness.ticketQueries.answer = {
+      items: [
+        { ...summary, priority: 'P1', emergency: true },
+        { ...summary, ticketNumber: 'VIG-000008' },
+      ],
+    };
+    for (const url of ['/v1/tickets', '/v1/queue']) {
+      const [emergency, standard] = (await harness.call('agent', 'GET', url)).json().items;
+      expect(emergency).toMatchObject({ ticketNumber: 'VIG-000007', priority: 'P1', emergency: true });
+      // The keys every ticket had before the field was added, no more: a client comparing them sees no change.
+      expect(Object.keys(standard).sort()).toEqual(
+        ['ticketNumber', 'customerId', 'title', 'kind', 'priority', 'status', 'assignee', 'openedAt']
+          .concat(['nextDeadline', 'slaBreached', 'atRiskFrom', 'links'])
+          .sort(),
+      );
+    }
+    const document = (await harness.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const item = document.paths['/v1/tickets'].get.responses['200'].content['application/json'].schema.properties.items;
+    expect(item.items.properties.emergency).toMatchObject({ type: 'boolean', enum: [true] });
+    expect(item.items.required).not.toContain('emergency');
+  });
+
   it("hands the search and the at-risk filter to the store, at risk as of the API's clock", async () => {
     expect(
       (await harness.call('agent', 'GET', '/v1/tickets?q=%20printer%20&atRisk=true&order=deadline')).statusCode,

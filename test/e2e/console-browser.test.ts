@@ -134,6 +134,9 @@ describe('the web console in a real browser', () => {
     await expect(row().locator('time').getAttribute('datetime')).resolves.toMatch(/^\d{4}-\d{2}-\d{2}T/);
     // With the business time left to it, as the API measured it on the calendar of the ticket's policy version.
     await expect(row().locator('td').last().textContent()).resolves.toMatch(/\d+ (h|min)\b/);
+    // The customer by its name, not its id (GET /v1/customers); a ticket of the standard channel has no emergency mark.
+    await expect(row().getByRole('cell', { name: 'Kirchberg Telecom', exact: true }).count()).resolves.toBe(1);
+    await expect(row().getByText('Emergency').count()).resolves.toBe(0);
     await expectAccessible(agent);
     await screenshot(agent, dir, 'board');
 

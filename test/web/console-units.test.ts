@@ -4,7 +4,7 @@ import { cookieOf, principalOfSession, sameToken } from '../../api/sessions';
 import { formTokenValid, FORM_CSRF_COOKIE } from '../../api/web/forms';
 import { localNext } from '../../api/web/sign-in';
 import { consoleSettingsFromEnv } from '../../api/web/console-settings';
-import { boardBody, boardQuery, type BoardFilters } from '../../api/web/board';
+import { boardBody, boardQuery, customerNames, type BoardFilters } from '../../api/web/board';
 import type { Session } from '../../db/sessions';
 import { portalBody, portalQuery } from '../../api/web/portal';
 import { consoleContext } from '../support/web/page-context';
@@ -212,6 +212,71 @@ describe("the board's page", () => {
     expect(cell('en', -10 * 60_000, passed)).toContain('<br>10 min late <strong');
     // A business clock's figure read in the evening falls short of the hours to its deadline: that one says so.
     expect(cell('fr', 2 * 3_600_000, evening + 15.25 * 3_600_000)).toContain('<br>2 h (temps ouvré)</td>');
+  });
+
+  it('marks an emergency beside its priority, in words in either language, and no other ticket', () => {
+    const items = [
+      { ...listed('VIG-000001', NOW + 3_600_000, null), priority: 'P1', emergency: true },
+      { ...listed('VIG-000002', NOW + 3_600_000, null), priority: 'P1' },
+      { ...listed('VIG-000003', null, null), priority: 'P3', emergency: true },
+    ];
+    const page = (language: 'en' | 'fr') =>
+      boardBody(consoleContext(language), {}, { status: 200, body: { items, nextCursor: null }, headers: {} }, NOW)
+        .text;
+    expect(rowOf(page('en'), 'VIG-000001')).toContain('<td>P1 <strong class="badge emergency">Emergency</strong></td>');
+    expect(rowOf(page('fr'), 'VIG-000001')).toContain('<td>P1 <strong class="badge emergency">Urgence</strong></td>');
+    // A best-effort ticket too: the mark is the channel's, whatever the queue.
+    expect(rowOf(page('en'), 'VIG-000003')).toContain('<strong class="badge emergency">Emergency</strong>');
+    expect(rowOf(page('en'), 'VIG-000002')).toContain('<td>P1</td>');
+    expect(rowOf(page('en'), 'VIG-000002')).not.toContain('Emergency');
+  });
+
+  it('names each customer where the API gave its name, escaped, and by its id where not; the filter still takes the id', () => {
+    const names = customerNames({
+      status: 200,
+      body: {
+        customers: [
+          { id: 'acme', name: "O'Brien <Acme> & Co" },
+          { id: 'globex', name: 'Globex' },
+        ],
+      },
+      headers: {},
+    });
+    const items = [
+      listed('VIG-000001', NOW + 3_600_000, null),
+      { ...listed('VIG-000002', NOW + 3_600_000, null), customerId: 'initech' },
+    ];
+    const text = boardBody(
+      context,
+      { customer: 'acme' },
+      { status: 200, body: { items, nextCursor: null }, headers: {} },
+      NOW,
+      names,
+    ).text;
+    expect(rowOf(text, 'VIG-000001')).toContain('<td>O&#39;Brien &lt;Acme&gt; &amp; Co</td>');
+    expect(rowOf(text, 'VIG-000001')).not.toContain('<td>acme</td>');
+    // A customer the names do not know (added since, or the names refused) shows by its id.
+    expect(rowOf(text, 'VIG-000002')).toContain('<td>initech</td>');
+    // The filter is by id, as ever, its suggestions each an id offered under its name.
+    expect(text).toContain('<input id="customer" name="customer" list="customer-names" value="acme">');
+    expect(text).toContain('<option value="acme">O&#39;Brien &lt;Acme&gt; &amp; Co</option>');
+    expect(text).toContain('<option value="globex">Globex</option>');
+  });
+
+  it('shows ids, and no suggestions, when the names did not come', () => {
+    const refused = customerNames({ status: 503, body: { title: 'Busy' }, headers: {} });
+    expect(refused.size).toBe(0);
+    expect(customerNames({ status: 200, body: {}, headers: {} }).size).toBe(0);
+    const text = boardBody(
+      context,
+      {},
+      { status: 200, body: { items: [listed('VIG-000001', null, null)], nextCursor: null }, headers: {} },
+      NOW,
+      refused,
+    ).text;
+    expect(rowOf(text, 'VIG-000001')).toContain('<td>acme</td>');
+    expect(text).toContain('<input id="customer" name="customer" value="">');
+    expect(text).not.toContain('<datalist');
   });
 
   it('links the next page by its cursor with the same filters, and back to the first', () => {
