@@ -376,7 +376,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
           );
         const built = action.toBody(form, now());
         if ('problem' in built) {
-          const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem)}`;
+          const message = `${page.t(action.fields.find((field) => field.name === built.field)?.label ?? 'title')} ${page.t(built.problem, built.values)}`;
           return ticketPage(
             request,
             reply,

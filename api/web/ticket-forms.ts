@@ -39,13 +39,11 @@ export interface ConsoleAction {
   /** A condition of the ticket beyond its status (a quote to decide on): without it the form would only be refused. */
   when?: (view: TicketView) => boolean;
   /** `now`: the instant a duration "ending now" ends at, as the server reads its clock. */
-  toBody(
-    form: Record<string, string>,
-    now: number,
-  ): { body: Record<string, unknown> } | { field: string; problem: MessageKey };
+  toBody(form: Record<string, string>, now: number): { body: Record<string, unknown> } | FormProblem;
 }
 
-type FormProblem = { field: string; problem: MessageKey };
+/** A field at fault and what is wrong with it, with the values its message is filled in with (a bound). */
+type FormProblem = { field: string; problem: MessageKey; values?: Record<string, number> };
 
 /** A datetime-local value (no offset) as the desk means it: in its zone, sent as ISO-8601 with offset. */
 function deskInstant(value: string): string | undefined {
@@ -145,7 +143,8 @@ function durationAsInstants(form: Record<string, string>, now: number): { form: 
   }
   if (!/^\d{1,5}$/.test(minutes)) return { field: 'minutes', problem: 'fieldNumber' };
   const duration = Number(minutes);
-  if (duration < 1 || duration > MAX_DURATION_MINUTES) return { field: 'minutes', problem: 'fieldDurationRange' };
+  if (duration < 1 || duration > MAX_DURATION_MINUTES)
+    return { field: 'minutes', problem: 'fieldDurationRange', values: { max: MAX_DURATION_MINUTES } };
   if (start !== '' && end !== '') return { field: 'minutes', problem: 'fieldDurationWithBoth' };
   const at = (value: string) => DateTime.fromISO(value, { zone: DESK_ZONE });
   if (start !== '') {

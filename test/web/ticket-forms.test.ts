@@ -5,7 +5,7 @@ import { TICKET_STATUSES } from '../../domain/ticket/status';
 import type { Session } from '../../db/sessions';
 import type { TicketView } from '../../api/schemas/ticket';
 import { term, type ConsoleLanguage } from '../../api/web/i18n';
-import { CONSOLE_ACTIONS, eurosToCents, formsFor } from '../../api/web/ticket-forms';
+import { CONSOLE_ACTIONS, MAX_DURATION_MINUTES, eurosToCents, formsFor } from '../../api/web/ticket-forms';
 import { ticketBody } from '../../api/web/ticket-page';
 import { estimateSubmission, quoteSubmission } from '../support/ticket-lifecycle';
 
@@ -175,8 +175,12 @@ describe("the ticket page's forms, from the action table", () => {
     });
     expect(build('time-entries', { minutes: 'half an hour' })).toEqual({ field: 'minutes', problem: 'fieldNumber' });
     expect(build('time-entries', { minutes: '-5' })).toEqual({ field: 'minutes', problem: 'fieldNumber' });
-    expect(build('time-entries', { minutes: '0' })).toEqual({ field: 'minutes', problem: 'fieldDurationRange' });
-    expect(build('time-entries', { minutes: '1441' })).toEqual({ field: 'minutes', problem: 'fieldDurationRange' });
+    const outOfRange = { field: 'minutes', problem: 'fieldDurationRange', values: { max: MAX_DURATION_MINUTES } };
+    expect(build('time-entries', { minutes: '0' })).toEqual(outOfRange);
+    expect(build('time-entries', { minutes: String(MAX_DURATION_MINUTES + 1) })).toEqual(outOfRange);
+    expect(build('time-entries', { minutes: String(MAX_DURATION_MINUTES), start: '2027-03-01T09:30' })).toHaveProperty(
+      'body',
+    );
     expect(build('time-entries', { start: '2027-03-01T09:30', end: '2027-03-01T10:15', minutes: '45' })).toEqual({
       field: 'minutes',
       problem: 'fieldDurationWithBoth',
@@ -202,6 +206,15 @@ describe("the ticket page's forms, from the action table", () => {
       expect(text).toContain('<input id="time-entries-start" name="start" type="datetime-local" value="">');
     }
     expect(consoleContext('fr', session('agent')).t('durationMinutes')).toBe('Durée (minutes)');
+    // A duration out of range is refused with the bound the form checks, which its message shows in either language.
+    const refused = build('time-entries', { minutes: String(MAX_DURATION_MINUTES + 1) });
+    if (!('problem' in refused)) throw new Error('a duration over the bound was taken');
+    expect(consoleContext('en', session('agent')).t(refused.problem, refused.values)).toBe(
+      `must be between 1 and ${MAX_DURATION_MINUTES} minutes`,
+    );
+    expect(consoleContext('fr', session('agent')).t(refused.problem, refused.values)).toBe(
+      `doit être entre 1 et ${MAX_DURATION_MINUTES} minutes`,
+    );
   });
 
   it('takes a quote in euros and sends cents, and a release date as an instant with offset', () => {
