@@ -1,4 +1,4 @@
-import { toStorableText, withoutControls } from '../../domain/text';
+import { firstCharacters, textLength, toStorableText, withoutControls } from '../../domain/text';
 import { Contact } from '../../messages/open-ticket';
 
 /**
@@ -10,10 +10,7 @@ import { Contact } from '../../messages/open-ticket';
  * anyway: these are only the ticket's fields.
  */
 
-const cut = (text: string, max: number) => {
-  const points = Array.from(text);
-  return points.length <= max ? text : `${points.slice(0, max - 1).join('')}…`;
-};
+const cut = (text: string, max: number) => (textLength(text) <= max ? text : `${firstCharacters(text, max - 1)}…`);
 
 export function asLine(text: string, max: number, fallback: string): string {
   const line = withoutControls(toStorableText(text).replace(/[\t\r\n]+/g, ' '))

@@ -130,6 +130,9 @@ describe('mail text into ticket fields', () => {
     expect(asLine('Re: a\r\nBcc: b', 200, '')).toBe('Re: a Bcc: b');
     expect(asText('a\r\nb\rc\u0000', 100, '')).toBe('a\nb\nc\uFFFD');
     expect(asLine('😀'.repeat(300), 200, '')).toHaveLength(2 * 199 + 1);
+    // The field's length in code points, as the API counts it: 200 pairs are 400 UTF-16 units and still fit whole.
+    expect(asLine('😀'.repeat(200), 200, '')).toBe('😀'.repeat(200));
+    expect(asLine('😀'.repeat(201), 200, '')).toBe(`${'😀'.repeat(199)}…`);
     // A subject is a ticket's title: the API refuses bidirectional controls and white space alone, so they are taken
     // out and the placeholder stands in, rather than the mail opening no ticket.
     expect(asLine('Facture \u202efdp.exe', 200, '(no subject)')).toBe('Facture fdp.exe');
