@@ -277,6 +277,29 @@ describe('notices in the four languages', () => {
     }
   });
 
+  /**
+   * The emergency mail to this audience in this language, checked line by line: the ticket's line, as a warning's
+   * opens, what was opened and by when, the priority, then a blank line and what the reader may do on the ticket's page.
+   */
+  const expectEmergencyMail = (
+    audience: EmergencyOpenedNotice['audience'],
+    language: Reader['language'],
+    subject: string,
+    opened: string,
+    last: string,
+  ) => {
+    const mail = renderNotice({ ...(notices[9] as EmergencyOpenedNotice), audience }, reader(language));
+    expect(mail.subject).toBe(subject);
+    expect(mail.body.split('\n')).toEqual([
+      renderNotice(notices[2]!, reader(language)).body.split('\n')[0],
+      opened,
+      expect.stringContaining('P1'),
+      '',
+      last,
+    ]);
+    return mail;
+  };
+
   it.each([
     [
       'en',
@@ -305,15 +328,7 @@ describe('notices in the four languages', () => {
   ] as const)(
     'tells the desk in %s of an emergency just opened: whose, by when to take it in charge, and where in the console',
     (language, subject, opened, inConsole) => {
-      const mail = renderNotice(notices[9]!, reader(language));
-      expect(mail.subject).toBe(subject);
-      expect(mail.body.split('\n')).toEqual([
-        renderNotice(notices[2]!, reader(language)).body.split('\n')[0],
-        opened,
-        expect.stringContaining('P1'),
-        '',
-        inConsole,
-      ]);
+      expectEmergencyMail('desk', language, subject, opened, inConsole);
     },
   );
 
@@ -345,16 +360,7 @@ describe('notices in the four languages', () => {
   ] as const)(
     'tells an escalation contact in %s of an emergency just opened and by when the desk must take it, asking nothing of them',
     (language, subject, opened, follow) => {
-      const informed = { ...notices[9]!, audience: 'informed' } as Notice;
-      const mail = renderNotice(informed, reader(language));
-      expect(mail.subject).toBe(subject);
-      expect(mail.body.split('\n')).toEqual([
-        renderNotice(notices[2]!, reader(language)).body.split('\n')[0],
-        opened,
-        expect.stringContaining('P1'),
-        '',
-        follow,
-      ]);
+      const mail = expectEmergencyMail('informed', language, subject, opened, follow);
       // What the desk is asked to do, the escalation contact is not.
       const desk = renderNotice(notices[9]!, reader(language)).body.split('\n');
       expect(mail.body).not.toContain(desk[1]);
