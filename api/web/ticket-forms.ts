@@ -303,8 +303,8 @@ export const formsFor = (view: TicketView, role: Session['role']): [string, Cons
   );
 
 /**
- * The actions a desk most likely sends next in each status: their forms stand open on the ticket page, the others
- * fold under their names (api/web/ticket-page.ts). A decision offers both its answers.
+ * The actions a desk most likely sends next in each status: their forms stand open on the ticket page, in this
+ * order, the others fold under their names (api/web/ticket-page.ts). A decision offers both its answers.
  */
 const LIKELY_NEXT: Partial<Record<TicketView['status'], readonly TicketActionName[]>> = {
   request: ['take-charge'],
@@ -314,6 +314,11 @@ const LIKELY_NEXT: Partial<Record<TicketView['status'], readonly TicketActionNam
   validation: ['validate', 'reject'],
 };
 
-/** Whether the action is one the desk most likely sends next on the ticket as it stands. */
-export const likelyNext = (view: TicketView, action: ConsoleAction): boolean =>
-  LIKELY_NEXT[view.status]?.includes(action.name) ?? false;
+/**
+ * Where the action stands among those the desk most likely sends next on the ticket as it stands (0 the first), or
+ * `undefined` when it is not one of them.
+ */
+export function likelyRank(view: TicketView, action: ConsoleAction): number | undefined {
+  const rank = LIKELY_NEXT[view.status]?.indexOf(action.name) ?? -1;
+  return rank < 0 ? undefined : rank;
+}

@@ -2,7 +2,7 @@ import type { TicketView } from '../schemas/ticket';
 import { html, textareaText, type Html } from './html';
 import { formatDuration, formatMinutes, term } from './i18n';
 import { alertBox, csrfField, idempotencyField, type PageContext } from './page';
-import { formsFor, likelyNext, type ConsoleAction, type FormField } from './ticket-forms';
+import { formsFor, likelyRank, type ConsoleAction, type FormField } from './ticket-forms';
 import { historySection } from './ticket-history';
 import { euros } from './invoices';
 import type { LineLabel } from '../../domain/pricing/line-labels';
@@ -136,15 +136,13 @@ function actionsSection(
   refusal: Refusal | undefined,
 ): Html {
   if (!actions.length) return html``;
-  const open = ([path, action]: [string, ConsoleAction]) => path === refusal?.action || likelyNext(view, action);
-  const byOpening = [
-    ...actions.filter(([path]) => path === refusal?.action),
-    ...actions.filter((entry) => open(entry) && entry[0] !== refusal?.action),
-  ];
+  // Where an open form stands: the refused one first, then the likely ones in their order; a folded one has no place.
+  const place = ([path, action]: [string, ConsoleAction]) => (path === refusal?.action ? -1 : likelyRank(view, action));
+  const open = actions.filter((entry) => place(entry) !== undefined).sort((a, b) => place(a)! - place(b)!);
   return html`<section class="actions" aria-labelledby="actions-title"><h2 id="actions-title">${context.t('actions')}</h2>
-<div class="action-forms">${byOpening.map(([path, action]) => actionForm(context, view, path, action, refusal))}</div>
+<div class="action-forms">${open.map(([path, action]) => actionForm(context, view, path, action, refusal))}</div>
 ${actions
-  .filter((entry) => !open(entry))
+  .filter((entry) => place(entry) === undefined)
   .map(
     ([path, action]) =>
       html`<details class="action-more"><summary>${context.t(action.label)}</summary>${actionForm(context, view, path, action, refusal)}</details>`,
