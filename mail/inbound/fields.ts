@@ -25,7 +25,7 @@ export function asText(text: string, max: number, fallback: string): string {
 }
 
 // The longest name the API takes for a ticket's contact.
-const NAME_MAX = Contact.properties.name.maxLength!;
+const NAME_MAX = Contact.properties.name.maxLength;
 
 /**
  * What to call someone a mail is about, from the name it gives (a From's display name, a contract contact's name), or

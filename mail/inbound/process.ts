@@ -66,9 +66,9 @@ export interface InboundOptions {
 }
 
 // The longest subject and body the API takes, read from its schemas (a longer text would be refused, not cut).
-const TITLE_MAX = TicketRequestFields.title.maxLength!;
+const TITLE_MAX = TicketRequestFields.title.maxLength;
 const DESCRIPTION_MAX = DESCRIPTION_MAX_LENGTH;
-const REPLY_MAX = ACTION_TABLE['customer-replied'].command.properties.message.maxLength!;
+const REPLY_MAX = ACTION_TABLE['customer-replied'].command.properties.message.maxLength;
 // What the admin list shows of a body; the raw source keeps the whole.
 const BODY_KEPT = 100_000;
 
