@@ -278,7 +278,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         );
       const view = answer.body as unknown as TicketView;
       const desk = page.session!.role !== 'customer';
-      const [messages, attachments, notifications, billingLabels] = await Promise.all([
+      const [messages, attachments, notifications, billingLabels, customers] = await Promise.all([
         listOf<TicketMail>(request, `/v1/tickets/${ticketNumber}/messages`, 'messages'),
         listOf<TicketAttachment>(request, `/v1/tickets/${ticketNumber}/attachments`, 'attachments'),
         // The mails the desk sent and whether they arrived: the desk's, not the customer's (api/routes/outbox.ts).
@@ -287,11 +287,13 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
         view.billing && page.language !== 'en'
           ? listOf<TicketBillingLabel>(request, `/v1/tickets/${ticketNumber}/billing-lines`, 'lines')
           : undefined,
+        callApi(request, 'GET', `/v1/customers?${new URLSearchParams({ customer: view.customerId }).toString()}`),
       ]);
+      const customerName = customerNames(customers).get(view.customerId);
       return sendPage(
         page,
         `${view.ticketNumber} · ${view.title}`,
-        ticketBody(page, view, refusal, { messages, attachments, notifications, billingLabels }),
+        ticketBody(page, view, refusal, { messages, attachments, notifications, billingLabels, customerName }),
         status,
       );
     }

@@ -61,6 +61,8 @@ export interface TicketExtras {
   notifications?: readonly TicketNotice[];
   /** The bill's labels, for its lines in the page's language; without them the lines show as the ticket says them. */
   billingLabels?: readonly TicketBillingLabel[];
+  /** The customer's name (GET /v1/customers); without it the customer shows by its id. */
+  customerName?: string;
 }
 
 /**
@@ -313,7 +315,7 @@ export function ticketBody(context: PageContext, view: TicketView, refusal?: Ref
   return html`<dl class="facts">
 <dt>${t('status')}</dt><dd class="status">${term(language, view.status)}</dd>
 <dt>${t('priority')}</dt><dd class="priority">${term(language, view.priority)}${view.channel === 'emergency' ? html` <strong class="badge">${t('emergency')}</strong>` : ''}</dd>
-<dt>${t('customer')}</dt><dd>${view.customerId}</dd>
+<dt>${t('customer')}</dt><dd class="customer">${extras.customerName ?? view.customerId}</dd>
 <dt>${t('contact')}</dt><dd class="contact">${view.contact.name} · <a href="mailto:${view.contact.email}">${view.contact.email}</a></dd>
 <dt>${t('assignee')}</dt><dd>${view.assignee ?? '–'}</dd>
 <dt>${t('opened')}</dt><dd>${context.when(view.openedAt)}</dd>

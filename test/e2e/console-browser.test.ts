@@ -144,6 +144,7 @@ describe('the web console in a real browser', () => {
     await agent.getByRole('button', { name: 'Take charge' }).click();
     await agent.waitForURL(`${origin}/console/tickets/${ticketNumber}`);
     await expect(agent.locator('dd.status').textContent()).resolves.toBe('support');
+    await expect(agent.locator('dd.customer').textContent()).resolves.toBe('Kirchberg Telecom');
     // The audit trail records the signed-in people, by their accounts, and the channel web: on the page, and in the
     // ticket's JSON as an API key reads it.
     await expect(agent.locator('ol.history li').filter({ hasText: 'taken in charge' }).textContent()).resolves.toMatch(

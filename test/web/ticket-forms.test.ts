@@ -395,6 +395,14 @@ describe('the ticket page', () => {
     expect(emergency).toContain('<dd class="contact">Ana Lopes · <a href="mailto:');
   });
 
+  it("names the ticket's customer as GET /v1/customers names it, escaped, and by its id without a name", () => {
+    const view = ticket();
+    expect(ticketBody(page('agent'), view).text).toContain(`<dd class="customer">${view.customerId}</dd>`);
+    expect(ticketBody(page('agent'), view, undefined, { customerName: "Fils d'Esch & Cie" }).text).toContain(
+      '<dd class="customer">Fils d&#39;Esch &amp; Cie</dd>',
+    );
+  });
+
   it("says business time only where every clock counts it: an emergency's response runs around the clock", () => {
     const clock = { deadline: '2027-03-01T09:30:00.000Z', pauses: [], thresholds: [] };
     const emergency = ticket({
