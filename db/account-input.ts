@@ -29,7 +29,7 @@ import { coveredEscalationContacts } from '../mail/desk-roles';
 import { COUNTRY_CODE } from '../domain/invoicing/countries';
 import { E_INVOICE_FORMATS, type CustomerBilling } from '../domain/invoicing/parties';
 import { checkVatNumber } from '../domain/invoicing/vat-number';
-import { EMAIL_ADDRESS } from '../domain/text';
+import { EMAIL_ADDRESS, hasSomethingToRead } from '../domain/text';
 
 // The customers table's CHECK, told to the caller in words.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -39,6 +39,9 @@ const invalid = (field: string, message: string) => new AccountError('INVALID_FI
 function text(value: unknown, field: string, maxLength: number): string {
   const trimmed = typeof value === 'string' ? value.trim() : '';
   if (!trimmed) throw invalid(field, 'must not be empty');
+  // Zero-width characters alone are as empty as spaces, to the command line as to the API (domain/text.ts).
+  if (!hasSomethingToRead(trimmed))
+    throw invalid(field, 'must not be empty: it holds nothing but white space and invisible characters');
   if (trimmed.length > maxLength) throw invalid(field, `must be at most ${maxLength} characters`);
   return trimmed;
 }

@@ -3,7 +3,7 @@ import { LANGUAGES, type Language, type NewUser, type UserPatch } from '../messa
 import { ROLES, type Role } from '../messages/principal';
 import { hashPassword, passwordProblem } from './password-hash';
 import { withTransaction } from './transaction';
-import { EMAIL_ADDRESS, findUnsafeText } from '../domain/text';
+import { EMAIL_ADDRESS, findUnsafeText, TEXT_RULE, textLength } from '../domain/text';
 
 // The store's input is the admin API's bodies (messages/accounts.ts).
 export type { NewUser, UserPatch };
@@ -116,12 +116,14 @@ const isId = (id: string) => /^[1-9][0-9]{0,17}$/.test(id);
 // The API's e-mail address (domain/text.ts), its local part at most 64 characters; whether the address receives mail is
 // the mail server's to say.
 const EMAIL = (address: string) => EMAIL_ADDRESS.test(address) && address.indexOf('@') <= 64;
-const SINGLE_LINE = /^[^\p{Cc}\p{Cs}]+$/u;
 
+/** A person's name by the API's rule for one (messages/text-fields.ts Name), for the command line as for the API. */
 function checkedName(value: string): string {
   const name = value.trim();
-  if (!name || name.length > 200 || !SINGLE_LINE.test(name))
+  if (!name || textLength(name) > 200)
     throw new UserError('INVALID_FIELD', 'name', 'must be one line of 1 to 200 characters');
+  const unsafe = findUnsafeText(name, 'title');
+  if (unsafe) throw new UserError('INVALID_FIELD', 'name', `must be ${TEXT_RULE.title}: ${unsafe}`);
   return name;
 }
 

@@ -4,7 +4,8 @@
  *
  * Why: PostgreSQL refuses NUL in text and jsonb, and an unpaired UTF-16 surrogate in jsonb (`\ud800` names no
  * character). A ticket holding either made the activity writing its read model fail and retry forever. A line
- * break in a one-line field (a title) ends up in an e-mail header, where it starts a header of its own.
+ * break in a one-line field (a title) ends up in an e-mail header, where it starts a header of its own, and in lists
+ * and pages that show the field as one line: the Unicode line and paragraph separators and NEL break it as CR and LF do.
  */
 
 /**
@@ -27,7 +28,21 @@ const BIDI_CONTROLS = '\\u202A-\\u202E\\u2066-\\u2069';
 // a high half not followed by a low one, or a low half not preceded by a high one.
 const LONE_SURROGATE = '[\\uD800-\\uDBFF](?![\\uDC00-\\uDFFF])|(?<![\\uD800-\\uDBFF])[\\uDC00-\\uDFFF]';
 
-const LINE = `[\\t\\n\\r${CONTROLS}${BIDI_CONTROLS}]|${LONE_SURROGATE}`;
+// Every line break a reader may honour: CR, LF, NEL (U+0085, a C1 control as well) and the line and paragraph
+// separators (U+2028, U+2029), which browsers, editors and JSON-in-JavaScript readers break a line at.
+const LINE_BREAKS = '\\n\\r\\u0085\\u2028\\u2029';
+// What shows nothing where it stands: Unicode's Default_Ignorable_Code_Point characters of the BMP (zero-width space,
+// joiners and non-joiner, word joiner, soft hyphen, byte order mark, variation selectors, the Hangul fillers, ...;
+// test/domain/text.test.ts holds the list to that property) and the blank Braille pattern (U+2800), which renders as a
+// space without being one. Those beyond the BMP (tags, U+E0000-U+E0FFF) cannot be named in a class that means the
+// same with and without the `u` flag: they count as something to read, in both, rather than differently in each.
+const INVISIBLE =
+  '\\u00AD\\u034F\\u061C\\u115F\\u1160\\u17B4\\u17B5\\u180B-\\u180F\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u206F\\u2800\\u3164\\uFE00-\\uFE0F\\uFEFF\\uFFA0\\uFFF0-\\uFFF8';
+// One character with something to read in it: neither white space (`\s`, what String.prototype.trim takes off) nor
+// invisible. A title of zero-width spaces is as blank to the desk as one of spaces.
+const VISIBLE = `[^\\s${INVISIBLE}]`;
+
+const LINE = `[\\t${LINE_BREAKS}${CONTROLS}${BIDI_CONTROLS}]|${LONE_SURROGATE}`;
 /** One character (or an unpaired surrogate) that the shape refuses, as a regular expression source. */
 const REFUSED: Readonly<Record<TextShape, string>> = {
   line: LINE,
@@ -40,28 +55,42 @@ const REFUSED: Readonly<Record<TextShape, string>> = {
 export const TEXT_RULE: Readonly<Record<TextShape, string>> = {
   line: 'one line of text, without control characters, bidirectional controls or unpaired surrogates',
   title:
-    'one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates',
+    'one line of text other than white space and invisible characters alone, without control characters, bidirectional controls or unpaired surrogates',
   multiline:
     'text without control characters (tab and line breaks aside), bidirectional controls or unpaired surrogates',
 };
 
 /**
  * The JSON Schema `pattern` of a text field of this shape: no refused character anywhere, and for a title one
- * character at least that is not white space (`\s` is the white space String.prototype.trim takes off).
+ * character at least with something to read in it (VISIBLE).
  */
 export function textPattern(shape: TextShape): string {
-  return `^${shape === 'title' ? '(?=[\\s\\S]*\\S)' : ''}(?:(?!${REFUSED[shape]})[\\s\\S])*$`;
+  return `^${shape === 'title' ? `(?=[\\s\\S]*?${VISIBLE})` : ''}(?:(?!${REFUSED[shape]})[\\s\\S])*$`;
 }
 
 const FIRST_REFUSED = Object.fromEntries(
   TEXT_SHAPES.map((shape) => [shape, new RegExp(REFUSED[shape], 'u')]),
 ) as Readonly<Record<TextShape, RegExp>>;
 
+const LINE_BREAK = new RegExp(`[${LINE_BREAKS}]`);
+// The combining characters among the invisible ones (U+034F, the variation selectors) are listed each alone, on
+// purpose: each is one character of the class, combined with nothing.
+// eslint-disable-next-line no-misleading-character-class
+const HAS_VISIBLE = new RegExp(VISIBLE);
+// eslint-disable-next-line no-misleading-character-class
+const FIRST_INVISIBLE = new RegExp(`[${INVISIBLE}]`);
+
+/**
+ * Whether `value` has something to read in it: a character that is neither white space nor invisible. What a title
+ * and a name must have (textPattern), and what a mail's subject must have to be a title (mail/inbound/fields.ts).
+ */
+export const hasSomethingToRead = (value: string): boolean => HAS_VISIBLE.test(value);
+
 const codePoint = (unit: number) => `U+${unit.toString(16).toUpperCase().padStart(4, '0')}`;
 
 function kindOf(unit: number): string {
   if (unit >= 0xd800 && unit <= 0xdfff) return 'an unpaired surrogate';
-  if (unit === 0x0a || unit === 0x0d) return 'a line break';
+  if (LINE_BREAK.test(String.fromCharCode(unit))) return 'a line break';
   if ((unit >= 0x202a && unit <= 0x202e) || (unit >= 0x2066 && unit <= 0x2069)) return 'a bidirectional control';
   return 'a control character';
 }
@@ -76,7 +105,12 @@ export function findUnsafeText(value: string, shape: TextShape = 'line'): string
     const unit = found[0].charCodeAt(0);
     return `it holds ${kindOf(unit)} (${codePoint(unit)}) at offset ${found.index}`;
   }
-  if (shape === 'title' && value.trim() === '') return 'it holds nothing but white space';
+  if (shape === 'title' && !hasSomethingToRead(value)) {
+    const invisible = FIRST_INVISIBLE.exec(value);
+    return invisible
+      ? `it holds nothing but white space and invisible characters (${codePoint(invisible[0].charCodeAt(0))} at offset ${invisible.index})`
+      : 'it holds nothing but white space';
+  }
   return undefined;
 }
 

@@ -82,7 +82,7 @@ export const CustomerId = Type.String({
 
 // Shapes only; the VAT number's form per country and its check digits are db/account-input.ts's (checkedBilling).
 export const CustomerBillingSchema = strictObject({
-  legalName: Line(200, { description: 'the name the invoices are addressed to' }),
+  legalName: Name(200, { description: 'the name the invoices are addressed to' }),
   street: Line(200),
   postalCode: Line(20),
   city: Line(100),
@@ -105,7 +105,7 @@ const TimeZone = Line(64, {
 
 export const NewCustomer = strictObject({
   id: CustomerId,
-  name: Line(200),
+  name: Name(200),
   language: Type.Optional(literals(LANGUAGES)),
   billing: Type.Optional(CustomerBillingSchema),
   timeZone: Type.Optional(TimeZone),
@@ -113,7 +113,7 @@ export const NewCustomer = strictObject({
 export type NewCustomer = Static<typeof NewCustomer>;
 
 export const CustomerPatch = strictObject({
-  name: Type.Optional(Line(200)),
+  name: Type.Optional(Name(200)),
   language: Type.Optional(literals(LANGUAGES)),
   billing: Type.Optional(CustomerBillingSchema),
   timeZone: Type.Optional(Type.Union([TimeZone, Type.Null({ description: "back to the desk's zone" })])),

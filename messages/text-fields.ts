@@ -51,12 +51,16 @@ const textOf =
 /** E-mail addresses, ids, a street, a filter: no line break nor any other control character. */
 export const Line = textOf('line');
 
-/** A ticket's title: a line, and not white space alone. */
+/**
+ * A ticket's title, and any other line a person reads alone (a credit note's reason, what a prepaid purchase's invoice
+ * says): a line with something to read in it, not white space and invisible characters alone (domain/text.ts).
+ */
 export const Title = textOf('title');
 
 /**
- * A person's name (a ticket's contact, a contract's contacts, an agent, a person who signs in): a title's rule, so that
- * the API and the workflow's command checks (domain/ticket/commands.ts) refuse the same names. A name of white space
+ * A person's or a company's name (a ticket's contact, a contract's contacts, an agent, a person who signs in, a
+ * customer and the legal name its invoices are addressed to): a title's rule, so that the API and the workflow's
+ * command checks (domain/ticket/commands.ts) refuse the same names. A name of white space or zero-width characters
  * alone greets nobody in a mail and tells no one who is to be called.
  */
 export const Name = textOf('title');

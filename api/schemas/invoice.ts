@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { literals } from '../../messages/schema-parts';
-import { Line } from './text';
+import { Line, Title } from './text';
 import { JOURNAL_PARTS } from '../../domain/invoicing/journal';
 
 export const INVOICE_NUMBER_PATTERN = '^INV-\\d{4}-\\d{6,}$';
@@ -132,7 +132,7 @@ export const CreditNoteNumberParams = Type.Object({
 
 export const NewCreditNoteBody = Type.Object(
   {
-    reason: Line(500, { description: 'why the invoice is credited: printed on the credit note' }),
+    reason: Title(500, { description: 'why the invoice is credited: printed on the credit note' }),
     lines: Type.Optional(
       Type.Array(Type.Integer({ minimum: 1 }), {
         minItems: 1,

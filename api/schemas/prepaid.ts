@@ -1,10 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { Line } from './text';
+import { Line, Title } from './text';
 
 export const PrepaidPurchaseBody = Type.Object(
   {
     minutes: Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'minutes bought (600 for 10 hours)' }),
-    description: Line(500, { description: 'what the invoice of the purchase says, e.g. "40 h for 2027"' }),
+    description: Title(500, { description: 'what the invoice of the purchase says, e.g. "40 h for 2027"' }),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,7 @@
 import { TEXT_RULE, TEXT_SHAPES, textPattern } from '../../domain/text';
 
 // One definition of text fields, shared with the workflow's command schemas.
-export { Email, Line, Text } from '../../messages/text-fields';
+export { Email, Line, Text, Title } from '../../messages/text-fields';
 
 const MESSAGES = new Map<string, string>(
   TEXT_SHAPES.map((shape) => [textPattern(shape), `must be ${TEXT_RULE[shape]}`]),

@@ -3,7 +3,7 @@ import { apiHarness, expectProblem, openingBody, type Caller } from '../support/
 
 const LINE_RULE = 'must be one line of text, without control characters, bidirectional controls or unpaired surrogates';
 const TITLE_RULE =
-  'must be one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates';
+  'must be one line of text other than white space and invisible characters alone, without control characters, bidirectional controls or unpaired surrogates';
 // A person's name has a title's rule (messages/text-fields.ts Name).
 const NAME_RULE = TITLE_RULE;
 const TEXT_RULE =
@@ -37,6 +37,16 @@ describe('text the API refuses', () => {
     ['title', '   ', TITLE_RULE],
     ['title', ' \\u00a0\\u3000', TITLE_RULE],
     ['title', 'invoice\\u202efdp.exe', TITLE_RULE],
+    // Nothing to read: zero-width characters, joiners, a byte order mark, a word joiner, soft hyphens, a Hangul filler.
+    ['title', '\\u200b', TITLE_RULE],
+    ['title', '\\u200c\\u200d', TITLE_RULE],
+    ['title', ' \\ufeff ', TITLE_RULE],
+    ['title', '\\u2060\\u00ad\\u00ad', TITLE_RULE],
+    ['title', '\\u3164', TITLE_RULE],
+    // A title is one line: the line and paragraph separators and NEL break it as CR and LF do.
+    ['title', 'Printer down\\u2028Bcc: eve@evil.test', TITLE_RULE],
+    ['title', 'Printer\\u2029down', TITLE_RULE],
+    ['title', 'Printer\\u0085down', TITLE_RULE],
     ['title', '\\u2067Printer down', TITLE_RULE],
     ['description', 'blank pages\\u0000', TEXT_RULE],
     ['description', 'see invoice\\u202efdp.exe', TEXT_RULE],
@@ -73,7 +83,7 @@ describe('text the API refuses', () => {
     expect(harness.temporal.started).toEqual([]);
   });
 
-  it.each(['   ', ' \u00a0\u3000', '\ufeff'])(
+  it.each(['   ', ' \u00a0\u3000', '\ufeff', '\u200b\u200b', '\u00ad', '\u2800'])(
     'refuses a contact name of white space alone ("%s"), naming it, and starts nothing',
     async (blank) => {
       const refused = await rawPost(
@@ -91,6 +101,18 @@ describe('text the API refuses', () => {
     const body = { ...openingBody, contact: { name: ' Ana Lopes ', email: 'ana@acme.lu' } };
     expect((await rawPost('customer', '/v1/tickets', JSON.stringify(body))).statusCode).toBe(201);
     expect(harness.temporal.started).toEqual([expect.objectContaining({ contact: body.contact })]);
+  });
+
+  it('takes a title with zero-width characters among visible ones, and line separators in a description', async () => {
+    const body = {
+      ...openingBody,
+      title: '\u200bVPN \u200cdown\u00ad 👩\u200d💻',
+      description: 'Steps:\u20281. connect\u20292. nothing',
+    };
+    expect((await rawPost('customer', '/v1/tickets', JSON.stringify(body))).statusCode).toBe(201);
+    expect(harness.temporal.started).toEqual([
+      expect.objectContaining({ title: body.title, description: body.description }),
+    ]);
   });
 
   it('takes tabs, LF and CRLF in a description, and characters outside the BMP anywhere', async () => {
@@ -162,6 +184,9 @@ describe('text the API refuses', () => {
       ['validate', 'customer' as const, '{"contact": "ana@acme.lu", "comment": "\\u0000"}', 'body.comment', TEXT_RULE],
       ['reassign', 'agent' as const, '{"agent": "  "}', 'body.agent', NAME_RULE],
       ['reassign', 'agent' as const, '{"agent": "\\u00a0\\t"}', 'body.agent', NAME_RULE],
+      ['reassign', 'agent' as const, '{"agent": "\\u200b\\u2060"}', 'body.agent', NAME_RULE],
+      ['reassign', 'agent' as const, '{"agent": "marc\\u2028"}', 'body.agent', NAME_RULE],
+      ['customer-reply', 'customer' as const, '{"contact": "ana@acme.lu\\u2029"}', 'body.contact', LINE_RULE],
     ])('%s by %s: refuses %s (422 naming %s), and sends no Update', async (action, caller, json, field, message) => {
       const refused = await rawPost(caller, `/v1/tickets/VIG-000042/${action}`, json);
       expectProblem(refused, 422, 'invalid-request');
@@ -209,11 +234,44 @@ describe('text the API refuses', () => {
     expect(await harness.accounts.listContracts('acme')).toEqual(before);
   });
 
-  it('refuses a customer name with a NUL on the admin API', async () => {
-    const refused = await rawPost('admin', '/v1/admin/customers', '{"id": "initech", "name": "Initech\\u0000"}');
+  it.each(['Initech\\u0000', '\\u200b\\u200b', 'Initech\\u2028Inc'])(
+    'refuses a customer name "%s" on the admin API (a name: something to read, on one line)',
+    async (escaped) => {
+      const refused = await rawPost('admin', '/v1/admin/customers', `{"id": "initech", "name": "${escaped}"}`);
+      expectProblem(refused, 422, 'invalid-request');
+      expect(refused.json().errors).toEqual([{ field: 'body.name', message: NAME_RULE }]);
+      expect(await harness.accounts.getCustomer('initech')).toBeUndefined();
+    },
+  );
+
+  it("refuses a customer's legal name of invisible characters alone, which its invoices would be addressed to", async () => {
+    const billing = {
+      legalName: '\u2060\u00ad',
+      street: '1 rue Haute',
+      postalCode: 'L-1111',
+      city: 'Luxembourg',
+      country: 'LU',
+      email: 'billing@initech.lu',
+    };
+    const refused = await harness.call('admin', 'POST', '/v1/admin/customers', {
+      id: 'initech',
+      name: 'Initech',
+      billing,
+    });
     expectProblem(refused, 422, 'invalid-request');
-    expect(refused.json().errors).toEqual([{ field: 'body.name', message: LINE_RULE }]);
+    expect(refused.json().errors).toEqual([{ field: 'body.billing.legalName', message: NAME_RULE }]);
     expect(await harness.accounts.getCustomer('initech')).toBeUndefined();
+  });
+
+  // A credit note's reason has the same rule (test/e2e/invoice-credit-notes.test.ts).
+  it('refuses a prepaid purchase whose printed description is zero-width characters alone or holds a line separator', async () => {
+    for (const description of ['\u200b\ufeff', 'Gift\u2029hours']) {
+      const url = `/v1/contracts/${harness.contracts.acme.id}/prepaid-hours`;
+      const refused = await harness.call('admin', 'POST', url, { minutes: 600, description });
+      expectProblem(refused, 422, 'invalid-request');
+      expect(refused.json().errors).toEqual([{ field: 'body.description', message: TITLE_RULE }]);
+    }
+    expect(harness.prepaid.purchases).toEqual([]);
   });
 });
 

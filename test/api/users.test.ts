@@ -47,7 +47,7 @@ describe('the admin API of people', () => {
 
   it('refuses the name of a person of white space alone, on adding them and on renaming them, naming it', async () => {
     const rule =
-      'must be one line of text other than white space alone, without control characters, bidirectional controls or unpaired surrogates';
+      'must be one line of text other than white space and invisible characters alone, without control characters, bidirectional controls or unpaired surrogates';
     const added = await harness.call(
       'admin',
       'POST',

@@ -70,6 +70,16 @@ describe('credit notes', () => {
     await stack?.stop();
   });
 
+  it('refuses a reason it would print that is zero-width characters alone or more than one line, naming it', async () => {
+    for (const reason of ['\u200b\u200d\ufeff', 'wrong rate\u2028Bcc: x@evil.test']) {
+      const refused = await credit({ reason, lines: [1] });
+      expect([
+        refused.status,
+        ((await refused.json()) as { errors: Array<{ field: string }> }).errors.map((error) => error.field),
+      ]).toEqual([422, ['body.reason']]);
+    }
+  });
+
   it('cancels chosen lines, once each, in a gap-free sequence of its own even when issued concurrently', async () => {
     const first = await credit({ reason: POISON, lines: [2] });
     expect(first.status).toBe(201);

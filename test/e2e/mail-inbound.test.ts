@@ -438,6 +438,28 @@ describe('mail in over real SMTP', () => {
     expect((await stack.call('GET', `/tickets/${blankRow!.ticket_number}`)).body.title).toBe('(no subject)');
   });
 
+  it('a subject of zero-width characters alone opens a ticket titled as one without a subject; a line separator in one is a space', async () => {
+    const { email } = await customerWithContact();
+    const invisible = messageId();
+    await send({
+      from: email,
+      subject: '\u200b\u200c\u200d\ufeff\u2060',
+      text: 'Rien ne marche.',
+      messageId: invisible,
+    });
+    const [row] = await rowsOf(invisible);
+    expect(row).toMatchObject({ state: 'opened' });
+    expect((await stack.call('GET', `/tickets/${row!.ticket_number}`)).body.title).toBe('(no subject)');
+
+    const separated = messageId();
+    await send({ from: email, subject: 'Imprimante\u2028Bcc: victim@x.test', text: 'Bourrage.', messageId: separated });
+    const [separatedRow] = await rowsOf(separated);
+    expect(separatedRow).toMatchObject({ state: 'opened' });
+    const title = (await stack.call('GET', `/tickets/${separatedRow!.ticket_number}`)).body.title as string;
+    expect(title).toBe('Imprimante Bcc: victim@x.test');
+    expect(findUnsafeText(title, 'title')).toBeUndefined();
+  });
+
   it('an unknown sender is kept for triage and answered politely; a stranger naming a ticket is not threaded onto it', async () => {
     const stranger = `someone-${randomUUID().slice(0, 8)}@elsewhere.test`;
     const id = messageId();

@@ -217,6 +217,18 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
       });
     });
 
+    // A title is one visible line: nothing but invisible characters is as blank as nothing, and every line break breaks it.
+    it.each([
+      ['zero-width characters alone', '\u200b\u200c\u200d\ufeff'],
+      ['a soft hyphen, a word joiner and a space alone', '\u00ad\u2060 '],
+      ['a line separator', 'Printer down\u2028Bcc: eve@evil.test'],
+      ['a paragraph separator', 'Printer\u2029down'],
+      ['NEL', 'Printer\u0085down'],
+    ])('refuses a title of %s naming body.title', async (_what, title) => {
+      const answer = await send('POST', '/v1/tickets', acme.token, opening({ title }));
+      expect({ status: answer.status, fields: fields(answer.body) }).toEqual({ status: 422, fields: ['body.title'] });
+    });
+
     it('refuses a contactId: the contact is named by its address', async () => {
       const answer = await send('POST', '/v1/tickets', acme.token, opening({ contactId: '1' }));
       expect(answer.status).toBe(422);
@@ -244,6 +256,15 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
       expect(answer.status).toBeLessThan(500);
       expect(answer.text).toMatch(/<span class="field-error" id="contact-error">[^<]+<\/span>/);
       expect(answer.text).not.toContain('\u0000');
+    });
+
+    it.each([
+      ['zero-width characters alone', '\u200b\u200b'],
+      ['a line separator', 'Printer\u2028down'],
+    ])('refuses a title of %s beside the field, opening nothing', async (_what, title) => {
+      const answer = await post(await harness.contactSession(acme.id), { title });
+      expect(answer.status).toBe(422);
+      expect(answer.text).toMatch(/<span class="field-error" id="title-error">[^<]+<\/span>/);
     });
 
     it.each(QUERY_POISON)('refuses a contract holding %s, opening nothing', async (_what, contractId) => {
@@ -443,6 +464,38 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
         contract: await pgAccountStore(harness.db).getContract(contract),
       };
       expect(await vigil(...argv)).toEqual({ exitCode: 2, stdout: '', stderr: expect.stringMatching(stderr) });
+      expect({
+        user: await pgUserStore(harness.db).get(person),
+        contract: await pgAccountStore(harness.db).getContract(contract),
+      }).toEqual(before);
+    });
+
+    // A name of zero-width characters passes the command line's one-line check; the stores refuse it as the API does.
+    it.each([
+      ['a person', ({ person }: { person: string }) => ['users', 'update', person, '--name', '\u200b\u200d'], /name/],
+      [
+        "a contract's contact",
+        ({ contract }: { contract: string }) => [
+          'contracts',
+          'contacts',
+          contract,
+          '--authorized-contact',
+          '\u2060\u00ad <bo@acme.lu>',
+        ],
+        /authorized-contact|authorizedContacts/,
+      ],
+    ])('refuses a name of invisible characters alone for %s, changing nothing', async (_who, argvOf, stderr) => {
+      const before = {
+        user: await pgUserStore(harness.db).get(person),
+        contract: await pgAccountStore(harness.db).getContract(contract),
+      };
+      const answer = await vigil(...argvOf({ person, contract }));
+      expect(answer.exitCode).not.toBe(0);
+      expect(answer.stderr).toMatch(stderr);
+      expect(answer.stderr).toMatch(/empty|invisible/);
+      // One line saying why, not a stack.
+      expect(answer.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^vigil: /)]);
+      expect(answer.stdout).toBe('');
       expect({
         user: await pgUserStore(harness.db).get(person),
         contract: await pgAccountStore(harness.db).getContract(contract),

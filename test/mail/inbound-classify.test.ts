@@ -140,6 +140,16 @@ describe('mail text into ticket fields', () => {
     expect(asText('\u202bשלום\u202c\nmerci', 100, '(no text)')).toBe('שלום\nmerci');
   });
 
+  it('takes a subject of invisible characters alone as no subject, and its line breaks of every kind as spaces', () => {
+    for (const blank of ['\u200b', '\u200b\u200c\u200d', ' \ufeff\u2060 ', '\u00ad', '\u2028', '\u3164\u2029\u0085'])
+      expect(asLine(blank, 200, '(no subject)')).toBe('(no subject)');
+    expect(asLine('Imprimante\u2028Bcc: x@evil.test', 200, '')).toBe('Imprimante Bcc: x@evil.test');
+    expect(asLine('Imprimante\u2029en\u0085panne', 200, '')).toBe('Imprimante en panne');
+    expect(asLine('\u200bVPN\u200c', 200, '(no subject)')).toBe('\u200bVPN\u200c');
+    expect(asText('\u200b\n\ufeff', 100, '(no text)')).toBe('(no text)');
+    expect(nameOr('\u200b\u200b', 'jo@elsewhere.test')).toBe('jo@elsewhere.test');
+  });
+
   it("calls a sender by their address when their mail's name is white space alone, rather than refusing the mail", () => {
     for (const blank of [undefined, '', '   ', ' \u00a0\u3000', '\t\r\n', ' \u2066 \u2069 '])
       expect(nameOr(blank, 'jo@elsewhere.test')).toBe('jo@elsewhere.test');

@@ -100,6 +100,34 @@ describe('text in workflow commands', () => {
       'title',
       'nothing but white space',
     ],
+    [
+      'an agent of zero-width characters alone to reassign to',
+      () => checkReassign({ agent: '\u200b\u200d', actor: 'marc' }),
+      'agent',
+      'title',
+      'nothing but white space and invisible characters (U+200B at offset 0)',
+    ],
+    [
+      'an agent with a line separator to reassign to',
+      () => checkReassign({ agent: 'julie\u2028Bcc', actor: 'marc' }),
+      'agent',
+      'title',
+      'a line break (U+2028) at offset 5',
+    ],
+    [
+      'a reassigner with a paragraph separator',
+      () => checkReassign({ agent: 'julie', actor: 'marc\u2029' }),
+      'actor',
+      'line',
+      'a line break (U+2029) at offset 4',
+    ],
+    [
+      'a contact with NEL',
+      () => checkCustomerReply({ actor: 'ana@acme.lu\u0085' }),
+      'actor',
+      'line',
+      'a line break (U+0085) at offset 11',
+    ],
   ] as const)('refuses %s, naming the field and the character', (_case, check, field, shape, found) => {
     expect(refusal(check)).toEqual({ field, message: `${field}: expected ${TEXT_RULE[shape]}: it holds ${found}` });
   });
@@ -109,6 +137,8 @@ describe('text in workflow commands', () => {
     expect(refusal(() => checkCustomerReply(reply))).toBeUndefined();
     expect(refusal(() => checkCancel({ actor: 'Zoë 🦊', reason: 'Works again.\nSorry.' }))).toBeUndefined();
     expect(refusal(() => checkLogTime({ ...entry, note: 'Line 1\r\nLine 2' }))).toBeUndefined();
+    expect(refusal(() => checkReassign({ agent: 'Zo\u00ade\u200b', actor: 'marc' }))).toBeUndefined();
+    expect(refusal(() => checkCancel({ actor: 'marc', reason: 'Works again.\u2028Sorry.' }))).toBeUndefined();
   });
 });
 
