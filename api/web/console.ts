@@ -29,6 +29,7 @@ import { localNext, signInRoutes } from './sign-in';
 import { DEFAULT_SIGN_IN_LIMITS } from './sign-in-limits';
 import { DEFAULT_PUBLIC_URL } from './sign-in-mail';
 import { CONSOLE_ACTIONS } from './ticket-forms';
+import { formsTooLargeAsPages } from './too-large';
 import {
   clocksSection,
   ticketBody,
@@ -87,6 +88,7 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleDeps & { prefix?: string }
     route.bodyLimit ??= FORM_BODY_LIMIT;
   });
   await app.register(fastifyFormbody);
+  formsTooLargeAsPages(app, deps);
   const { callApi, now } = deps;
 
   // Files of this repository, the same for everyone: not counted against the caller's rate limit, so a page's

@@ -143,6 +143,11 @@ const en = {
   deadline: 'Deadline',
   language: 'Français',
   formExpired: 'This form has expired: it was sent again with a fresh token, please try once more.',
+  // A form past its route's body limit (api/web/too-large.ts).
+  formTooLargeTitle: 'Form too large',
+  formTooLarge:
+    'What this form sent is more than the console takes: {size} at most, room for the longest text a form takes ({characters} characters). Nothing was saved: go back to the form, shorten what you wrote and send it again.',
+  backToForm: 'Back to the form',
   unavailable: 'The desk cannot answer right now: try again in a few seconds.',
   fieldRequired: 'is required',
   // Invoices, prepaid hours and the manager's reports (api/web/invoices.ts, api/web/reports.ts).
@@ -356,6 +361,10 @@ const fr: Record<MessageKey, string> = {
   deadline: 'Échéance',
   language: 'English',
   formExpired: 'Ce formulaire a expiré : il a été renvoyé avec un nouveau jeton, veuillez réessayer.',
+  formTooLargeTitle: 'Formulaire trop volumineux',
+  formTooLarge:
+    'Ce formulaire a envoyé plus que la console n’accepte : {size} au plus, de quoi écrire le plus long texte qu’un formulaire accepte ({characters} caractères). Rien n’a été enregistré : revenez au formulaire, raccourcissez le texte et envoyez-le à nouveau.',
+  backToForm: 'Retour au formulaire',
   unavailable: 'Le centre de support ne peut pas répondre pour l’instant : réessayez dans quelques secondes.',
   fieldRequired: 'est obligatoire',
   invoices: 'Factures',

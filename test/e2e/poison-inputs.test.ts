@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SESSION_COOKIE } from '../../api/sessions';
+import { FORM_BODY_LIMIT } from '../../api/web/forms';
 import { runVigil } from '../../cli/run';
 import { pgAccountStore } from '../../db/accounts';
 import { pgSessionStore } from '../../db/sessions';
@@ -265,6 +266,20 @@ describe('poison on the inputs of the lists, the contacts and the openings', () 
       const answer = await post(await harness.contactSession(acme.id), { title });
       expect(answer.status).toBe(422);
       expect(answer.text).toMatch(/<span class="field-error" id="title-error">[^<]+<\/span>/);
+    });
+
+    it("answers a form past the console's limit with a 413 page leading back, not JSON", async () => {
+      const cookie = await harness.contactSession(acme.id);
+      const response = await fetch(`${harness.origin}/console/tickets/new`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fr' },
+        body: new URLSearchParams({ title: 'Printer down', description: 'x'.repeat(FORM_BODY_LIMIT) }),
+      });
+      expect([response.status, response.headers.get('content-type')]).toEqual([
+        413,
+        expect.stringMatching(/^text\/html/),
+      ]);
+      expect(await response.text()).toContain('<a class="button" href="/console/">');
     });
 
     it.each(QUERY_POISON)('refuses a contract holding %s, opening nothing', async (_what, contractId) => {
