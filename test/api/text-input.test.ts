@@ -244,6 +244,45 @@ describe('text the API refuses', () => {
     },
   );
 
+  // The schema counts characters (code points); so must the store the API and the CLI write through
+  // (db/account-input.ts), or a name of 150 emoji passed the schema and was refused as longer than 200 characters.
+  it('takes the names and lines of a customer and its contract at their length in characters beyond the BMP', async () => {
+    const longest = (length: number) => '\u{1f98a}'.repeat(length);
+    const billing = {
+      legalName: longest(200),
+      street: longest(200),
+      postalCode: 'L-1111',
+      city: longest(100),
+      country: 'LU',
+      email: 'billing@initech.lu',
+    };
+    const customer = await harness.call('admin', 'POST', '/v1/admin/customers', {
+      id: 'initech',
+      name: longest(200),
+      billing,
+    });
+    expect([customer.statusCode, customer.json().name, customer.json().billing]).toEqual([
+      201,
+      longest(200),
+      expect.objectContaining({ legalName: longest(200), street: longest(200), city: longest(100) }),
+    ]);
+    const contract = await harness.call('admin', 'POST', '/v1/admin/customers/initech/contracts', {
+      policyId: 'care-solutions',
+      startsOn: '2026-01-01',
+      tier: longest(100),
+      authorizedContacts: [{ name: longest(200), email: 'dan@initech.lu' }],
+    });
+    expect([contract.statusCode, contract.json().authorizedContacts]).toEqual([
+      201,
+      [expect.objectContaining({ name: longest(200) })],
+    ]);
+    const key = await harness.call('admin', 'POST', '/v1/admin/api-keys', { role: 'agent', label: longest(200) });
+    expect([key.statusCode, key.json().label]).toEqual([201, longest(200)]);
+    // One more is the schema's refusal, naming the field.
+    const past = await harness.call('admin', 'PATCH', '/v1/admin/customers/initech', { name: longest(201) });
+    expectProblem(past, 422, 'invalid-request', 'body.name');
+  });
+
   it("refuses a customer's legal name of invisible characters alone, which its invoices would be addressed to", async () => {
     const billing = {
       legalName: '\u2060\u00ad',
