@@ -29,7 +29,7 @@ import { coveredEscalationContacts } from '../mail/desk-roles';
 import { COUNTRY_CODE } from '../domain/invoicing/countries';
 import { E_INVOICE_FORMATS, type CustomerBilling } from '../domain/invoicing/parties';
 import { checkVatNumber } from '../domain/invoicing/vat-number';
-import { EMAIL_ADDRESS, hasSomethingToRead } from '../domain/text';
+import { EMAIL_ADDRESS, hasSomethingToRead, textLength } from '../domain/text';
 
 // The customers table's CHECK, told to the caller in words.
 const CUSTOMER_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
@@ -42,7 +42,9 @@ function text(value: unknown, field: string, maxLength: number): string {
   // Zero-width characters alone are as empty as spaces, to the command line as to the API (domain/text.ts).
   if (!hasSomethingToRead(trimmed))
     throw invalid(field, 'must not be empty: it holds nothing but white space and invisible characters');
-  if (trimmed.length > maxLength) throw invalid(field, `must be at most ${maxLength} characters`);
+  // In characters (code points), as the API's schemas count (messages/text-fields.ts), not UTF-16 units: a name of
+  // emoji the schema took was refused here at half its length.
+  if (textLength(trimmed) > maxLength) throw invalid(field, `must be at most ${maxLength} characters`);
   return trimmed;
 }
 
