@@ -1,3 +1,4 @@
+import { checkCommand } from '../../domain/ticket/commands';
 import { MAIL_FROM_HEADER } from '../../messages/principal';
 import { apiHarness, expectProblem, openingBody } from '../support/api/harness';
 
@@ -39,6 +40,29 @@ describe('the actor of an action is the API key, never the body', () => {
       { update: 'cancel', command: { ...harness.actingOf('manager'), reason: 'duplicate' } },
     ]);
   });
+
+  // A key's label or a person's name saved when a line separator was not yet a line break (domain/text.ts): the API
+  // took the action, and the workflow's check of the command refused its actor, a field the caller never sent.
+  it.each([
+    ['a line separator', 'desk\u2028bot'],
+    ['a paragraph separator', 'desk\u2029bot'],
+  ])(
+    'sends an actor the workflow takes for a key labelled with %s before such labels were refused',
+    async (_separator, label) => {
+      const { token } = await harness.accounts.createApiKey({ role: 'agent', label });
+      harness.ticketOf('acme', 'VIG-000001', 'acknowledgement');
+      const answer = await harness.app.inject({
+        method: 'POST',
+        url: '/v1/tickets/VIG-000001/take-charge',
+        headers: { authorization: `Bearer ${token}` },
+        payload: {},
+      });
+      expect(answer.statusCode).toBe(200);
+      const [first] = sent('VIG-000001');
+      expect(first?.command).toMatchObject({ actor: 'desk bot', channel: 'api' });
+      expect(() => checkCommand('take-charge', first?.command)).not.toThrow();
+    },
+  );
 
   it("records who opened a ticket from the key, not from the body's contact", async () => {
     const opened = await harness.call('agent', 'POST', '/v1/tickets', { ...openingBody, customerId: 'acme' });
