@@ -146,6 +146,15 @@ export function toStorable<T>(value: T): T {
   return value;
 }
 
+const LINE_BREAK_RUNS = new RegExp(`[${LINE_BREAKS}]+`, 'g');
+
+/**
+ * `value` on one line: each run of the line breaks a one-line text refuses made one space. For names stored before the
+ * line and paragraph separators counted as line breaks (an API key's label, a person's name), which still name who acts
+ * (messages/principal.ts actingOf).
+ */
+export const onOneLine = (value: string): string => value.replace(LINE_BREAK_RUNS, ' ');
+
 // Every run of controls, CR and LF included, becomes one space.
 const HEADER_BREAKS = new RegExp(`[\\t\\n\\r${CONTROLS}]+`, 'g');
 

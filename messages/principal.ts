@@ -1,3 +1,5 @@
+import { onOneLine } from '../domain/text';
+
 /** Who is calling the API, as its API key says: the API's authorization and every route read this. */
 export const ROLES = ['admin', 'agent', 'manager', 'customer'] as const;
 export type Role = (typeof ROLES)[number];
@@ -44,9 +46,11 @@ export interface Acting {
 
 /** The authenticated caller as the actor of what it does: never a name a request's body gives. */
 export function actingOf(principal: Principal): Acting {
+  // A name or a label saved while a line separator was still one line's text (domain/text.ts) is the actor on one
+  // line: the workflow's command check refuses a line break in it, which no caller could change in its request.
   if (principal.person)
-    return { actor: principal.person.name, actorId: `user:${principal.person.userId}`, channel: 'web' };
+    return { actor: onOneLine(principal.person.name), actorId: `user:${principal.person.userId}`, channel: 'web' };
   if (principal.mailFrom !== undefined)
     return { actor: principal.mailFrom, actorId: `contact:${principal.mailFrom}`, channel: 'email' };
-  return { actor: principal.label, actorId: `key:${principal.keyId}`, channel: 'api' };
+  return { actor: onOneLine(principal.label), actorId: `key:${principal.keyId}`, channel: 'api' };
 }
